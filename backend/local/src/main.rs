@@ -1,0 +1,38 @@
+//! `cloumer-local`: runs the whole Cloumer platform on this machine.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use cloumer_local::LocalConfig;
+
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address for the web app, the API, chat and HLS playback.
+    #[arg(long, env = "CLOUMER_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Directory of the built browser app.
+    #[arg(long, env = "CLOUMER_DIST", default_value = "dist")]
+    dist: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let stack = cloumer_local::start(LocalConfig {
+        listen: args.listen,
+        dist_dir: args.dist,
+    })
+    .await?;
+    println!("Cloumer is running at {}", stack.url());
+    tokio::signal::ctrl_c().await?;
+    println!("Stopping…");
+    stack.shutdown().await
+}

@@ -1,0 +1,45 @@
+//! Developer commands for Cloumer. Run `cargo xtask help`.
+
+mod dev;
+mod paths;
+mod python;
+mod setup;
+mod test;
+mod util;
+mod web;
+
+use anyhow::{Result, bail};
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  setup [--for dev|test]  install everything the project needs (idempotent; default: test)
+  dev                     set up if needed, build the browser app, run the local stack
+  test                    set up if needed, check formatting and lints, build, run every test
+  build-web               build the browser app into dist/
+";
+
+fn main() {
+    if let Err(error) = dispatch() {
+        // The cause chain, without a backtrace: these failures are about the machine, not xtask.
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn dispatch() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["setup"] | ["setup", "--for", "test"] => setup::setup(setup::Purpose::Test).map(drop),
+        ["setup", "--for", "dev"] => setup::setup(setup::Purpose::Dev).map(drop),
+        ["dev", rest @ ..] => dev::dev(rest),
+        ["test", rest @ ..] => test::test(rest),
+        ["build-web"] => web::build(&setup::setup(setup::Purpose::Dev)?),
+        [] | ["help" | "--help" | "-h"] => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => bail!("unknown command {other:?}\n\n{HELP}"),
+    }
+}

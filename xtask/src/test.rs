@@ -1,0 +1,59 @@
+//! `cargo xtask test`: the one command CI runs.
+
+use std::process::Command;
+
+use anyhow::Result;
+
+use crate::setup::{Purpose, setup};
+use crate::util::{path_with, run, step, which};
+use crate::{paths, web};
+
+pub fn test(extra_args: &[&str]) -> Result<()> {
+    let started = std::time::Instant::now();
+    let tools = setup(Purpose::Test)?;
+    let root = paths::repo_root();
+    {
+        let _step = step("Formatting (cargo fmt --check)");
+        run(Command::new("cargo")
+            .current_dir(&root)
+            .args(["fmt", "--all", "--", "--check"]))?;
+    }
+    {
+        let _step = step("Lints (cargo clippy -D warnings)");
+        run(Command::new("cargo").current_dir(&root).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
+    if which("terraform").is_some() && root.join("infra").is_dir() {
+        let _step = step("Terraform formatting (terraform fmt -check)");
+        run(Command::new("terraform").current_dir(&root).args([
+            "fmt",
+            "-check",
+            "-recursive",
+            "infra",
+        ]))?;
+    }
+    web::build(&tools)?;
+    {
+        let _step = step("Tests (cargo test)");
+        let mut path = Vec::new();
+        path.extend(tools.python_bin.clone());
+        run(Command::new("cargo")
+            .current_dir(&root)
+            .args(["test", "--workspace", "--locked"])
+            .args(extra_args)
+            .env("CLOUMER_DIST", root.join("dist"))
+            .env("PATH", path_with(&path)?))?;
+    }
+    println!(
+        "All checks passed in {:.1} min.",
+        started.elapsed().as_secs_f64() / 60.0
+    );
+    Ok(())
+}
