@@ -36,6 +36,7 @@ impl TestStack {
         let stack = cloumer_local::start(cloumer_local::LocalConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             dist_dir: dist_dir()?,
+            data_dir: data.path().to_path_buf(),
         })
         .await?;
         Ok(Self { stack, _data: data })

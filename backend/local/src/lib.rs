@@ -19,6 +19,8 @@ pub struct LocalConfig {
     pub listen: SocketAddr,
     /// The built browser app (Trunk's `dist/`).
     pub dist_dir: PathBuf,
+    /// Durable state: the embedded store, recordings, generated signing keys.
+    pub data_dir: PathBuf,
 }
 
 /// A started local stack. Dropping it does not stop it; call [`RunningStack::shutdown`].

@@ -15,6 +15,9 @@ struct Args {
     /// Directory of the built browser app.
     #[arg(long, env = "CLOUMER_DIST", default_value = "dist")]
     dist: PathBuf,
+    /// Where the embedded store, recordings and generated keys live (kept across restarts).
+    #[arg(long, env = "CLOUMER_DATA_DIR", default_value = ".cloumer/data")]
+    data_dir: PathBuf,
 }
 
 #[tokio::main]
@@ -29,10 +32,22 @@ async fn main() -> anyhow::Result<()> {
     let stack = cloumer_local::start(LocalConfig {
         listen: args.listen,
         dist_dir: args.dist,
+        data_dir: args.data_dir,
     })
     .await?;
     println!("Cloumer is running at {}", stack.url());
-    tokio::signal::ctrl_c().await?;
+    shutdown_signal().await?;
     println!("Stopping…");
     stack.shutdown().await
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result?,
+        _ = terminate.recv() => {}
+    }
+    Ok(())
 }
