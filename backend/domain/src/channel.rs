@@ -1,0 +1,293 @@
+//! Channels: one per user, with their settings, their cloud resources and their live state.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::DomainError;
+use crate::handle::ChannelHandle;
+use crate::ids::{ChannelId, StreamId, UserId};
+use crate::moderation::WordFilter;
+use crate::profile::{Avatar, Nickname, Profile};
+use crate::text;
+
+/// What a stream is called in the directory: at most 140 characters (may be empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StreamTitle(String);
+
+pub const MAX_TITLE_CHARS: usize = 140;
+
+impl StreamTitle {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        text::clean(input, "invalid_title", "a title", 0, MAX_TITLE_CHARS).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for StreamTitle {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<StreamTitle> for String {
+    fn from(value: StreamTitle) -> Self {
+        value.0
+    }
+}
+
+/// What is being streamed ("Just Chatting", "Music", a game): at most 40 characters, may be empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Category(String);
+
+impl Category {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        text::clean(input, "invalid_category", "a category", 0, 40).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Category {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Category> for String {
+    fn from(value: Category) -> Self {
+        value.0
+    }
+}
+
+/// IVS latency mode: LOW (under ~5 s glass to glass) or NORMAL (~10 s, more robust).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum LatencyMode {
+    #[default]
+    Low,
+    Normal,
+}
+
+/// The channel's video resource (an IVS channel in the cloud, the local ingest locally).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoChannel {
+    /// The service's reference: the IVS channel ARN, or the channel id locally.
+    pub arn: String,
+    /// Where encoders push, e.g. `rtmps://abc.global-contribute.live-video.net:443/app/`.
+    pub ingest_server: String,
+    /// The HLS playlist viewers load.
+    pub playback_url: String,
+}
+
+/// The channel's chat room (an IVS Chat room in the cloud, a room of the local chat server locally).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatRoom {
+    /// The IVS Chat room ARN, or the room id locally.
+    pub arn: String,
+}
+
+/// Limits of the channel's chat room, with IVS Chat's ranges and defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatRules {
+    /// 1–500 code points (IVS `maximumMessageLength`).
+    pub max_message_length: u16,
+    /// 1–100 messages per second across the room (IVS `maximumMessageRatePerSecond`).
+    pub max_messages_per_second: u16,
+    pub word_filter: WordFilter,
+}
+
+impl Default for ChatRules {
+    fn default() -> Self {
+        Self {
+            max_message_length: 500,
+            max_messages_per_second: 10,
+            word_filter: WordFilter::default(),
+        }
+    }
+}
+
+impl ChatRules {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if !(1..=500).contains(&self.max_message_length) {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                "the maximum message length must be 1–500 characters",
+            ));
+        }
+        if !(1..=100).contains(&self.max_messages_per_second) {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                "the maximum message rate must be 1–100 per second",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The latest broadcast as far as stream events tell (see [`crate::live`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveState {
+    pub stream_id: Option<StreamId>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub started_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub ended_at: Option<OffsetDateTime>,
+    /// A recent frame of the live stream, refreshed while live.
+    pub thumbnail_url: Option<String>,
+}
+
+impl LiveState {
+    pub fn is_live(&self) -> bool {
+        self.stream_id.is_some() && self.started_at.is_some() && self.ended_at.is_none()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: ChannelId,
+    pub owner: UserId,
+    pub handle: ChannelHandle,
+    /// The owner's nickname and avatar, copied here so listings need no profile lookups.
+    pub owner_nickname: Nickname,
+    pub owner_avatar: Avatar,
+    pub title: StreamTitle,
+    pub category: Category,
+    pub latency: LatencyMode,
+    /// Playback needs a token the API mints for allowed viewers (IVS `authorized`).
+    pub private: bool,
+    /// Every broadcast is recorded as a past broadcast.
+    pub recording: bool,
+    pub chat_rules: ChatRules,
+    /// `None` until the video service created it.
+    pub video: Option<VideoChannel>,
+    /// `None` until the chat service created it.
+    pub chat_room: Option<ChatRoom>,
+    pub live: LiveState,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Optimistic concurrency: every update must name the version it read.
+    pub version: u64,
+}
+
+impl Channel {
+    pub fn new(owner: &Profile, handle: ChannelHandle, now: OffsetDateTime) -> Self {
+        Self {
+            id: ChannelId::generate(),
+            owner: owner.user_id.clone(),
+            handle,
+            owner_nickname: owner.nickname.clone(),
+            owner_avatar: owner.avatar.clone(),
+            title: StreamTitle::default(),
+            category: Category::default(),
+            latency: LatencyMode::Low,
+            private: false,
+            recording: true,
+            chat_rules: ChatRules::default(),
+            video: None,
+            chat_room: None,
+            live: LiveState::default(),
+            created_at: now,
+            version: 0,
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.live.is_live()
+    }
+
+    /// When the channel last did something worth listing it for: its latest broadcast start,
+    /// or its creation. Offline channels are listed most recent first by this.
+    pub fn activity_at(&self) -> OffsetDateTime {
+        self.live.started_at.unwrap_or(self.created_at)
+    }
+
+    pub fn is_owned_by(&self, user: &UserId) -> bool {
+        &self.owner == user
+    }
+}
+
+/// A change to a channel's settings; `None` keeps the current value.
+#[derive(Clone, Debug, Default)]
+pub struct ChannelChange {
+    pub handle: Option<ChannelHandle>,
+    pub title: Option<StreamTitle>,
+    pub category: Option<Category>,
+    pub latency: Option<LatencyMode>,
+    pub private: Option<bool>,
+    pub recording: Option<bool>,
+}
+
+impl ChannelChange {
+    /// Whether the video service must be told (its channel mirrors these settings).
+    pub fn touches_video(&self, channel: &Channel) -> bool {
+        self.latency.is_some_and(|v| v != channel.latency)
+            || self.private.is_some_and(|v| v != channel.private)
+            || self.recording.is_some_and(|v| v != channel.recording)
+    }
+
+    pub fn apply(self, channel: &mut Channel) {
+        if let Some(handle) = self.handle {
+            channel.handle = handle;
+        }
+        if let Some(title) = self.title {
+            channel.title = title;
+        }
+        if let Some(category) = self.category {
+            channel.category = category;
+        }
+        if let Some(latency) = self.latency {
+            channel.latency = latency;
+        }
+        if let Some(private) = self.private {
+            channel.private = private;
+        }
+        if let Some(recording) = self.recording {
+            channel.recording = recording;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_longer_than_140_characters_is_rejected() {
+        assert!(StreamTitle::parse(&"가".repeat(140)).is_ok());
+        let err = StreamTitle::parse(&"a".repeat(141)).unwrap_err();
+        assert!(matches!(
+            err,
+            DomainError::Invalid {
+                code: "invalid_title",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn an_empty_title_or_category_is_allowed() {
+        assert_eq!(StreamTitle::parse("  ").unwrap().as_str(), "");
+        assert_eq!(Category::parse("").unwrap().as_str(), "");
+        assert!(Category::parse(&"c".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn chat_rules_outside_the_ivs_ranges_are_rejected() {
+        let mut rules = ChatRules::default();
+        assert!(rules.validate().is_ok());
+        rules.max_message_length = 501;
+        assert!(rules.validate().is_err());
+        rules.max_message_length = 500;
+        rules.max_messages_per_second = 0;
+        assert!(rules.validate().is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! Errors of the domain and of its ports.
+
+use std::error::Error as StdError;
+
+use time::OffsetDateTime;
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Why a use case refused or failed. Each variant has one meaning for every transport: the HTTP
+/// layer maps them to statuses, the chat server to IVS Chat error codes.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// The input breaks a rule. `code` is stable (for programs), `message` is for people.
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    /// The caller must sign in.
+    #[error("sign in to do this")]
+    Unauthenticated,
+    /// The caller is signed in but may not do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The caller is banned from the channel.
+    #[error("you are banned from this channel")]
+    Banned { until: Option<OffsetDateTime> },
+    /// What the caller asked about does not exist (or is not theirs to see).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request conflicts with the current state, e.g. a handle that is taken.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// A dependency (store, video or chat service) failed. Details are logged, not shown.
+    #[error(transparent)]
+    Port(#[from] PortError),
+}
+
+impl DomainError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// A failure inside an adapter: the operation that failed and its cause.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} failed")]
+pub struct PortError {
+    pub operation: &'static str,
+    #[source]
+    pub source: BoxError,
+}
+
+impl PortError {
+    pub fn new(operation: &'static str, source: impl Into<BoxError>) -> Self {
+        Self {
+            operation,
+            source: source.into(),
+        }
+    }
+}
+
+/// Extension to attach an operation name to any adapter error.
+pub trait PortContext<T> {
+    fn port(self, operation: &'static str) -> Result<T, PortError>;
+}
+
+impl<T, E: Into<BoxError>> PortContext<T> for Result<T, E> {
+    fn port(self, operation: &'static str) -> Result<T, PortError> {
+        self.map_err(|e| PortError::new(operation, e))
+    }
+}
+
+/// Why a conditional store write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Another channel already has this handle.
+    #[error("handle taken")]
+    HandleTaken,
+    /// The user already has a channel.
+    #[error("channel exists")]
+    ChannelExists,
+    /// The record changed since it was read; read again and retry.
+    #[error("version mismatch")]
+    VersionMismatch,
+    #[error(transparent)]
+    Port(#[from] PortError),
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;
+pub type PortResult<T> = Result<T, PortError>;

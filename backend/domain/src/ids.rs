@@ -1,0 +1,167 @@
+//! Identifiers. Each is a newtype so a user id can never be passed where a channel id belongs.
+
+use std::fmt;
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+
+/// Random letters and digits, from the thread's cryptographically secure generator.
+pub fn random_alphanumeric(len: usize) -> String {
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+    };
+}
+
+string_id!(
+    /// A user, as the identity provider names them (Cognito's `sub`). IVS Chat allows 1–128 chars.
+    UserId
+);
+string_id!(
+    /// A channel: `ch` + 16 letters and digits. Also the IVS channel name and chat room name.
+    ChannelId
+);
+string_id!(
+    /// A chat message: 12 letters and digits, like IVS Chat message ids.
+    MessageId
+);
+string_id!(
+    /// One broadcast (IVS `stream_id`, e.g. `st-1A2b3C...`).
+    StreamId
+);
+string_id!(
+    /// One recorded broadcast.
+    RecordingId
+);
+
+fn check_id(value: &str, what: &'static str, max: usize) -> Result<(), DomainError> {
+    let ok = !value.is_empty()
+        && value.len() <= max
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' || b == b':');
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "invalid_id",
+            format!("{what} must be 1–{max} letters, digits or -_.:"),
+        ))
+    }
+}
+
+impl UserId {
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a user id", 128)?;
+        Ok(Self(value.to_owned()))
+    }
+
+    /// A user id for a signed-out viewer's read-only chat connection.
+    pub fn anonymous() -> Self {
+        Self(format!("anon-{}", random_alphanumeric(16)))
+    }
+
+    pub fn is_anonymous(&self) -> bool {
+        self.0.starts_with("anon-")
+    }
+}
+
+impl ChannelId {
+    pub fn generate() -> Self {
+        Self(format!("ch{}", random_alphanumeric(16)))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a channel id", 64)?;
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl MessageId {
+    pub fn generate() -> Self {
+        Self(random_alphanumeric(12))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a message id", 64)?;
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl StreamId {
+    pub fn generate() -> Self {
+        Self(format!("st-{}", random_alphanumeric(24)))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a stream id", 128)?;
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl RecordingId {
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a recording id", 128)?;
+        Ok(Self(value.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_message_ids_look_like_ivs_chat_ids() {
+        let id = MessageId::generate();
+        assert_eq!(id.as_str().len(), 12);
+        assert!(id.as_str().bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_ne!(id, MessageId::generate());
+    }
+
+    #[test]
+    fn a_user_id_with_a_space_or_over_128_chars_is_rejected() {
+        assert!(UserId::parse("a b").is_err());
+        assert!(UserId::parse(&"a".repeat(129)).is_err());
+        assert!(UserId::parse("").is_err());
+        assert!(UserId::parse("0b5c2e4a-1f3e-4d6b-9a7c-2e8f1d3b5a7c").is_ok());
+    }
+
+    #[test]
+    fn anonymous_ids_are_recognisable_and_distinct() {
+        let a = UserId::anonymous();
+        assert!(a.is_anonymous());
+        assert_ne!(a, UserId::anonymous());
+        assert!(!UserId::parse("someone").unwrap().is_anonymous());
+    }
+}

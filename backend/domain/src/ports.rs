@@ -1,0 +1,236 @@
+//! The ports: what the domain needs from the outside world. Adapters implement them for the cloud
+//! (DynamoDB, IVS, IVS Chat) and for the local stack (embedded store, local ingest, local chat).
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::channel::{Channel, ChatRoom, ChatRules, LatencyMode, VideoChannel};
+use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
+use crate::error::{PortResult, WriteError};
+use crate::handle::ChannelHandle;
+use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};
+use crate::moderation::Ban;
+use crate::playback::{PlaybackClaims, ViewerGrant};
+use crate::profile::Profile;
+use crate::recording::Recording;
+
+/// One page of a listing and where the next one starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T, C> {
+    pub items: Vec<T>,
+    pub next: Option<C>,
+}
+
+/// A position in the list of channels ordered by [`Channel::activity_at`], newest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityCursor {
+    pub at: OffsetDateTime,
+    pub id: ChannelId,
+}
+
+/// A position in a list of recordings ordered by [`Recording::listed_at`], newest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordingCursor {
+    pub at: OffsetDateTime,
+    pub id: RecordingId,
+}
+
+/// Profiles, channels (with their unique handles) and private-viewing grants.
+#[async_trait]
+pub trait ChannelRepository: Send + Sync {
+    async fn get_profile(&self, user: &UserId) -> PortResult<Option<Profile>>;
+    async fn put_profile(&self, profile: &Profile) -> PortResult<()>;
+
+    /// Stores a new channel (version 0). Atomic: fails with [`WriteError::HandleTaken`] if another
+    /// channel has the handle, [`WriteError::ChannelExists`] if the owner already has a channel.
+    async fn create_channel(&self, channel: &Channel) -> Result<(), WriteError>;
+    /// Replaces a channel whose stored version is `channel.version - 1`, moving its handle if it
+    /// changed. Atomic; fails with [`WriteError::VersionMismatch`] or [`WriteError::HandleTaken`].
+    async fn update_channel(&self, channel: &Channel) -> Result<(), WriteError>;
+    async fn get_channel(&self, id: &ChannelId) -> PortResult<Option<Channel>>;
+    async fn find_channel_by_handle(&self, handle: &ChannelHandle) -> PortResult<Option<Channel>>;
+    async fn find_channel_by_owner(&self, owner: &UserId) -> PortResult<Option<Channel>>;
+    /// The channel whose chat room is `room_arn` (the review hook only knows the room).
+    async fn find_channel_by_room(&self, room_arn: &str) -> PortResult<Option<Channel>>;
+    /// Every channel that is live now.
+    async fn list_live_channels(&self) -> PortResult<Vec<Channel>>;
+    /// All channels, most recently active first.
+    async fn list_channels(
+        &self,
+        after: Option<&ActivityCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Channel, ActivityCursor>>;
+
+    async fn put_grant(&self, grant: &ViewerGrant) -> PortResult<()>;
+    /// Returns whether there was one.
+    async fn remove_grant(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool>;
+    async fn get_grant(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> PortResult<Option<ViewerGrant>>;
+    async fn list_grants(&self, channel: &ChannelId) -> PortResult<Vec<ViewerGrant>>;
+}
+
+/// Chat history and bans.
+#[async_trait]
+pub trait ChatRepository: Send + Sync {
+    /// Keeps a delivered message. Idempotent by id; a message whose id was deleted before it
+    /// arrived stays deleted.
+    async fn append_message(&self, message: &StoredMessage) -> PortResult<()>;
+    /// Records a deletion (a tombstone), whether or not the message is stored yet. Idempotent.
+    async fn delete_message(
+        &self,
+        channel: &ChannelId,
+        id: &MessageId,
+        at: OffsetDateTime,
+    ) -> PortResult<()>;
+    /// Messages strictly older than `before`, newest first, never deleted ones.
+    async fn list_messages(
+        &self,
+        channel: &ChannelId,
+        before: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>>;
+    async fn get_message(
+        &self,
+        channel: &ChannelId,
+        id: &MessageId,
+    ) -> PortResult<Option<StoredMessage>>;
+
+    async fn put_ban(&self, ban: &Ban) -> PortResult<()>;
+    /// Returns whether there was one.
+    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool>;
+    async fn get_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>>;
+    async fn list_bans(&self, channel: &ChannelId) -> PortResult<Vec<Ban>>;
+}
+
+/// Past broadcasts.
+#[async_trait]
+pub trait RecordingRepository: Send + Sync {
+    /// Stores the record; `previous` is what the caller read (`None` for a new one). Fails with
+    /// [`WriteError::VersionMismatch`] if the stored record is no longer `previous`.
+    async fn put_recording(
+        &self,
+        recording: &Recording,
+        previous: Option<&Recording>,
+    ) -> Result<(), WriteError>;
+    async fn get_recording(&self, id: &RecordingId) -> PortResult<Option<Recording>>;
+    /// One channel's recordings, newest first.
+    async fn list_channel_recordings(
+        &self,
+        channel: &ChannelId,
+        after: Option<&RecordingCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Recording, RecordingCursor>>;
+    /// Every channel's recordings, newest first (private ones included: the caller filters).
+    async fn list_recent_recordings(
+        &self,
+        after: Option<&RecordingCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Recording, RecordingCursor>>;
+}
+
+/// How a channel's video resource is configured.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VideoChannelSpec {
+    /// The resource name: our channel id, so events name the channel directly.
+    pub name: ChannelId,
+    pub latency: LatencyMode,
+    pub private: bool,
+    pub recording: bool,
+}
+
+/// A stream key: the secret an encoder publishes with. Its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StreamKey(pub String);
+
+impl std::fmt::Debug for StreamKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StreamKey(<redacted>)")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamHealth {
+    Healthy,
+    Starving,
+    Unknown,
+}
+
+/// What the video service says about a live stream now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamStatus {
+    /// The channel's [`VideoChannel::arn`].
+    pub channel_arn: String,
+    pub stream_id: StreamId,
+    pub started_at: OffsetDateTime,
+    pub health: StreamHealth,
+    pub viewer_count: u64,
+    /// A recent frame, when the service keeps one.
+    pub thumbnail_url: Option<String>,
+}
+
+/// Ingest and playback (IVS in the cloud, the local ingest locally).
+#[async_trait]
+pub trait VideoService: Send + Sync {
+    /// Creates the channel's video resource, or returns the one that already has this name.
+    async fn create_channel(&self, spec: &VideoChannelSpec) -> PortResult<VideoChannel>;
+    async fn update_channel(&self, video: &VideoChannel, spec: &VideoChannelSpec)
+    -> PortResult<()>;
+    async fn get_stream_key(&self, video: &VideoChannel) -> PortResult<StreamKey>;
+    /// Deletes the current key and creates a new one; the old key stops working.
+    async fn reset_stream_key(&self, video: &VideoChannel) -> PortResult<StreamKey>;
+    /// Every live stream with its health and viewers (adapters cache this: IVS allows 5 calls/s).
+    async fn live_streams(&self) -> PortResult<Vec<StreamStatus>>;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChatRoomSpec {
+    /// The room name: our channel id.
+    pub name: ChannelId,
+    pub rules: ChatRules,
+}
+
+/// Chat rooms and tokens (IVS Chat in the cloud, the local chat server locally).
+#[async_trait]
+pub trait ChatService: Send + Sync {
+    /// Creates the channel's room, or returns the one that already has this name.
+    async fn create_room(&self, spec: &ChatRoomSpec) -> PortResult<ChatRoom>;
+    async fn update_room(&self, room: &ChatRoom, rules: &ChatRules) -> PortResult<()>;
+    async fn create_token(&self, request: &ChatTokenRequest) -> PortResult<ChatToken>;
+    /// Removes a delivered message for everyone (an `aws:DELETE_MESSAGE` event).
+    async fn delete_message(&self, room: &ChatRoom, id: &MessageId, reason: &str)
+    -> PortResult<()>;
+    /// Closes every connection of a user (an `aws:DISCONNECT_USER` event first).
+    async fn disconnect_user(&self, room: &ChatRoom, user: &UserId, reason: &str)
+    -> PortResult<()>;
+    /// Sends a custom event (e.g. `app:LIVE`) to everyone in the room.
+    async fn send_event(
+        &self,
+        room: &ChatRoom,
+        name: &str,
+        attributes: &BTreeMap<String, String>,
+    ) -> PortResult<()>;
+}
+
+/// Signs IVS playback-authorization tokens (ES384).
+pub trait PlaybackSigner: Send + Sync {
+    fn sign(&self, claims: &PlaybackClaims) -> PortResult<String>;
+}
+
+/// The time. A port so tests can fix it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}

@@ -1,0 +1,190 @@
+//! Users' public profiles: what other people see next to their chat messages.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::ids::UserId;
+use crate::text;
+
+/// A display name: 1–25 characters of any script, trimmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Nickname(String);
+
+impl Nickname {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        text::clean(input, "invalid_nickname", "a nickname", 1, 25).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Nickname {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Nickname> for String {
+    fn from(value: Nickname) -> Self {
+        value.0
+    }
+}
+
+/// The built-in avatars the browser app ships (`/avatars/<name>.svg`).
+pub const PRESET_AVATARS: &[&str] = &[
+    "cat", "dog", "fox", "panda", "penguin", "rabbit", "tiger", "whale",
+];
+
+/// A picture: one of [`PRESET_AVATARS`] or an `https://` image URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Avatar(String);
+
+impl Avatar {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let value = input.trim();
+        if let Some(name) = value.strip_prefix("preset:") {
+            if PRESET_AVATARS.contains(&name) {
+                return Ok(Self(value.to_owned()));
+            }
+            return Err(DomainError::invalid(
+                "invalid_avatar",
+                format!(
+                    "unknown preset avatar; choose one of {}",
+                    PRESET_AVATARS.join(", ")
+                ),
+            ));
+        }
+        let is_https = value.starts_with("https://") && value.len() > "https://".len();
+        if !is_https
+            || value.len() > 512
+            || value.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(DomainError::invalid(
+                "invalid_avatar",
+                "an avatar is a preset (preset:fox) or an https:// image URL of at most 512 characters",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// A preset picked from the user id, so new users differ without choosing.
+    pub fn default_for(user: &UserId) -> Self {
+        let sum: usize = user.as_str().bytes().map(usize::from).sum();
+        Self(format!(
+            "preset:{}",
+            PRESET_AVATARS[sum % PRESET_AVATARS.len()]
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Avatar {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Avatar> for String {
+    fn from(value: Avatar) -> Self {
+        value.0
+    }
+}
+
+/// The interface language a user prefers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    Ko,
+}
+
+impl Language {
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        match input {
+            "en" => Ok(Self::En),
+            "ko" => Ok(Self::Ko),
+            _ => Err(DomainError::invalid(
+                "invalid_language",
+                "language must be en or ko",
+            )),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Ko => "ko",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub user_id: UserId,
+    /// The sign-in name (Cognito `username`), never shown to others.
+    pub username: String,
+    pub nickname: Nickname,
+    pub avatar: Avatar,
+    pub language: Language,
+}
+
+/// A change to a profile; `None` keeps the current value.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileChange {
+    pub nickname: Option<Nickname>,
+    pub avatar: Option<Avatar>,
+    pub language: Option<Language>,
+}
+
+impl Profile {
+    pub fn apply(&mut self, change: ProfileChange) {
+        if let Some(nickname) = change.nickname {
+            self.nickname = nickname;
+        }
+        if let Some(avatar) = change.avatar {
+            self.avatar = avatar;
+        }
+        if let Some(language) = change.language {
+            self.language = language;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_korean_nickname_of_25_characters_is_accepted_and_26_is_not() {
+        assert!(Nickname::parse(&"가".repeat(25)).is_ok());
+        assert!(Nickname::parse(&"가".repeat(26)).is_err());
+        assert!(Nickname::parse("   ").is_err());
+    }
+
+    #[test]
+    fn avatars_are_presets_or_https_urls() {
+        assert!(Avatar::parse("preset:fox").is_ok());
+        assert!(Avatar::parse("preset:dragon").is_err());
+        assert!(Avatar::parse("https://example.com/me.png").is_ok());
+        assert!(Avatar::parse("http://example.com/me.png").is_err());
+        assert!(Avatar::parse("javascript:alert(1)").is_err());
+        assert!(Avatar::parse(&format!("https://e.com/{}", "a".repeat(600))).is_err());
+    }
+
+    #[test]
+    fn the_default_avatar_is_a_preset_and_stable_per_user() {
+        let user = UserId::parse("u-123").unwrap();
+        assert_eq!(Avatar::default_for(&user), Avatar::default_for(&user));
+        assert!(Avatar::parse(Avatar::default_for(&user).as_str()).is_ok());
+    }
+}

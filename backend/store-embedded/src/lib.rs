@@ -1,0 +1,826 @@
+//! The embedded store: Cloumer's repositories on [redb], a pure-Rust, ACID, copy-on-write B-tree
+//! database in one file.
+//!
+//! Why redb: every commit is durable when `commit()` returns (fsync, checksummed pages, so a
+//! kill -9 loses nothing committed), one writer at a time gives serializable conditional writes
+//! (unique handles, version checks) without locks of our own, readers never block, keys are
+//! ordered tuples (so history pages and listings are range scans), and it is three small crates
+//! with no C. SQLite would also do; sled is unmaintained.
+//!
+//! Records are stored as JSON of the domain types; every secondary index (handle, owner, room,
+//! live set, activity order, per-room time order) is written in the same transaction as the record.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use cloumer_domain::channel::Channel;
+use cloumer_domain::chat::{MessageCursor, StoredMessage};
+use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
+use cloumer_domain::handle::ChannelHandle;
+use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
+use cloumer_domain::moderation::Ban;
+use cloumer_domain::playback::ViewerGrant;
+use cloumer_domain::ports::{
+    ActivityCursor, ChannelRepository, ChatRepository, Page, RecordingCursor, RecordingRepository,
+};
+use cloumer_domain::profile::Profile;
+use cloumer_domain::recording::Recording;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+
+const PROFILES: TableDefinition<&str, &[u8]> = TableDefinition::new("profiles");
+const CHANNELS: TableDefinition<&str, &[u8]> = TableDefinition::new("channels");
+const HANDLES: TableDefinition<&str, &str> = TableDefinition::new("channel_by_handle");
+const OWNERS: TableDefinition<&str, &str> = TableDefinition::new("channel_by_owner");
+const ROOMS: TableDefinition<&str, &str> = TableDefinition::new("channel_by_room");
+const LIVE: TableDefinition<&str, ()> = TableDefinition::new("live_channels");
+/// (activity time, channel id): channels in activity order.
+const ACTIVITY: TableDefinition<(i64, &str), ()> = TableDefinition::new("channel_activity");
+/// (channel, user) → grant
+const GRANTS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("viewer_grants");
+/// (channel, sent time, message id) → message: a room's history in time order.
+const MESSAGES: TableDefinition<(&str, i64, &str), &[u8]> = TableDefinition::new("messages");
+/// (channel, message id) → sent time, to find a message's history key.
+const MESSAGE_TIMES: TableDefinition<(&str, &str), i64> = TableDefinition::new("message_times");
+/// (channel, message id) → deletion time. Kept so a deleted message can never come back.
+const TOMBSTONES: TableDefinition<(&str, &str), i64> = TableDefinition::new("deleted_messages");
+/// (channel, user) → ban
+const BANS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("bans");
+const RECORDINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("recordings");
+/// (channel, listed time, recording id)
+const RECORDINGS_BY_CHANNEL: TableDefinition<(&str, i64, &str), ()> =
+    TableDefinition::new("recordings_by_channel");
+/// (listed time, recording id)
+const RECORDINGS_BY_TIME: TableDefinition<(i64, &str), ()> =
+    TableDefinition::new("recordings_by_time");
+
+/// Nanoseconds since the epoch: exact for every time we store (until 2262).
+fn nanos(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
+fn from_nanos(n: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(n)).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn encode<T: Serialize>(value: &T) -> PortResult<Vec<u8>> {
+    serde_json::to_vec(value).port("encoding a record")
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> PortResult<T> {
+    serde_json::from_slice(bytes).port("decoding a record")
+}
+
+/// The embedded store. Cheap to clone; all clones share one open database.
+#[derive(Clone)]
+pub struct EmbeddedStore {
+    db: Arc<Database>,
+}
+
+type TxResult<T> = Result<T, WriteError>;
+
+impl EmbeddedStore {
+    /// Opens (or creates) the store at `path`, creating every table so reads never miss one.
+    pub fn open(path: &Path) -> PortResult<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).port("creating the data directory")?;
+        }
+        let db = Database::create(path).port("opening the embedded store")?;
+        let store = Self { db: Arc::new(db) };
+        store
+            .write_sync(|tx| {
+                tx.open_table(PROFILES).port("t")?;
+                tx.open_table(CHANNELS).port("t")?;
+                tx.open_table(HANDLES).port("t")?;
+                tx.open_table(OWNERS).port("t")?;
+                tx.open_table(ROOMS).port("t")?;
+                tx.open_table(LIVE).port("t")?;
+                tx.open_table(ACTIVITY).port("t")?;
+                tx.open_table(GRANTS).port("t")?;
+                tx.open_table(MESSAGES).port("t")?;
+                tx.open_table(MESSAGE_TIMES).port("t")?;
+                tx.open_table(TOMBSTONES).port("t")?;
+                tx.open_table(BANS).port("t")?;
+                tx.open_table(RECORDINGS).port("t")?;
+                tx.open_table(RECORDINGS_BY_CHANNEL).port("t")?;
+                tx.open_table(RECORDINGS_BY_TIME).port("t")?;
+                Ok(())
+            })
+            .map_err(|e| match e {
+                WriteError::Port(p) => p,
+                other => PortError::new("creating tables", other.to_string()),
+            })?;
+        Ok(store)
+    }
+
+    /// The database, for other local adapters that keep their own tables in the same file.
+    pub fn database(&self) -> Arc<Database> {
+        self.db.clone()
+    }
+
+    /// Runs `work` in one write transaction and commits it durably if it returns `Ok`; otherwise
+    /// nothing it did is kept.
+    fn write_sync<T>(
+        &self,
+        work: impl FnOnce(&redb::WriteTransaction) -> TxResult<T>,
+    ) -> TxResult<T> {
+        let tx = self.db.begin_write().port("beginning a write")?;
+        match work(&tx) {
+            Ok(value) => {
+                tx.commit().port("committing")?;
+                Ok(value)
+            }
+            Err(error) => {
+                tx.abort().port("aborting")?;
+                Err(error)
+            }
+        }
+    }
+
+    /// [`Self::write_sync`] off the async runtime: commits wait for the disk.
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&redb::WriteTransaction) -> TxResult<T> + Send + 'static,
+    ) -> TxResult<T> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.write_sync(work))
+            .await
+            .port("running a write")?
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&redb::ReadTransaction) -> PortResult<T> + Send + 'static,
+    ) -> PortResult<T> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let tx = db.begin_read().port("beginning a read")?;
+            work(&tx)
+        })
+        .await
+        .port("running a read")?
+    }
+}
+
+fn channel_by_key(
+    tx: &redb::ReadTransaction,
+    index: TableDefinition<&str, &str>,
+    key: &str,
+) -> PortResult<Option<Channel>> {
+    let index = tx.open_table(index).port("opening an index")?;
+    let Some(id) = index.get(key).port("reading an index")? else {
+        return Ok(None);
+    };
+    let channels = tx.open_table(CHANNELS).port("opening channels")?;
+    let found = channels.get(id.value()).port("reading a channel")?;
+    found.map(|bytes| decode(bytes.value())).transpose()
+}
+
+/// Writes a channel and keeps every index in step with it. `previous` is the stored version.
+fn write_channel(
+    tx: &redb::WriteTransaction,
+    channel: &Channel,
+    previous: Option<&Channel>,
+) -> TxResult<()> {
+    let id = channel.id.as_str();
+    let mut handles = tx.open_table(HANDLES).port("opening handles")?;
+    if previous.is_none_or(|p| p.handle != channel.handle) {
+        if let Some(holder) = handles
+            .get(channel.handle.as_str())
+            .port("reading handles")?
+            && holder.value() != id
+        {
+            return Err(WriteError::HandleTaken);
+        }
+        if let Some(previous) = previous {
+            handles
+                .remove(previous.handle.as_str())
+                .port("freeing a handle")?;
+        }
+        handles
+            .insert(channel.handle.as_str(), id)
+            .port("taking a handle")?;
+    }
+    tx.open_table(OWNERS)
+        .port("opening owners")?
+        .insert(channel.owner.as_str(), id)
+        .port("indexing the owner")?;
+    let mut rooms = tx.open_table(ROOMS).port("opening rooms")?;
+    if let Some(previous_room) = previous.and_then(|p| p.chat_room.as_ref())
+        && channel.chat_room.as_ref() != Some(previous_room)
+    {
+        rooms
+            .remove(previous_room.arn.as_str())
+            .port("unindexing a room")?;
+    }
+    if let Some(room) = &channel.chat_room {
+        rooms
+            .insert(room.arn.as_str(), id)
+            .port("indexing the room")?;
+    }
+    let mut live = tx.open_table(LIVE).port("opening live")?;
+    if channel.is_live() {
+        live.insert(id, ()).port("marking live")?;
+    } else {
+        live.remove(id).port("marking offline")?;
+    }
+    let mut activity = tx.open_table(ACTIVITY).port("opening activity")?;
+    if let Some(previous) = previous {
+        activity
+            .remove((nanos(previous.activity_at()), id))
+            .port("moving activity")?;
+    }
+    activity
+        .insert((nanos(channel.activity_at()), id), ())
+        .port("indexing activity")?;
+    tx.open_table(CHANNELS)
+        .port("opening channels")?
+        .insert(id, encode(channel)?.as_slice())
+        .port("writing a channel")?;
+    Ok(())
+}
+
+fn read_channel_tx(tx: &redb::WriteTransaction, id: &str) -> TxResult<Option<Channel>> {
+    let channels = tx.open_table(CHANNELS).port("opening channels")?;
+    let found = channels.get(id).port("reading a channel")?;
+    Ok(found.map(|bytes| decode(bytes.value())).transpose()?)
+}
+
+#[async_trait]
+impl ChannelRepository for EmbeddedStore {
+    async fn get_profile(&self, user: &UserId) -> PortResult<Option<Profile>> {
+        let user = user.as_str().to_owned();
+        self.read(move |tx| {
+            let table = tx.open_table(PROFILES).port("opening profiles")?;
+            let found = table.get(user.as_str()).port("reading a profile")?;
+            found.map(|bytes| decode(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn put_profile(&self, profile: &Profile) -> PortResult<()> {
+        let user = profile.user_id.as_str().to_owned();
+        let bytes = encode(profile)?;
+        self.write(move |tx| {
+            tx.open_table(PROFILES)
+                .port("opening profiles")?
+                .insert(user.as_str(), bytes.as_slice())
+                .port("writing a profile")?;
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn create_channel(&self, channel: &Channel) -> Result<(), WriteError> {
+        let channel = channel.clone();
+        self.write(move |tx| {
+            let owners = tx.open_table(OWNERS).port("opening owners")?;
+            if owners
+                .get(channel.owner.as_str())
+                .port("reading owners")?
+                .is_some()
+            {
+                return Err(WriteError::ChannelExists);
+            }
+            drop(owners);
+            if read_channel_tx(tx, channel.id.as_str())?.is_some() {
+                return Err(WriteError::ChannelExists);
+            }
+            write_channel(tx, &channel, None)
+        })
+        .await
+    }
+
+    async fn update_channel(&self, channel: &Channel) -> Result<(), WriteError> {
+        let channel = channel.clone();
+        self.write(move |tx| {
+            let Some(previous) = read_channel_tx(tx, channel.id.as_str())? else {
+                return Err(WriteError::VersionMismatch);
+            };
+            if previous.version + 1 != channel.version {
+                return Err(WriteError::VersionMismatch);
+            }
+            write_channel(tx, &channel, Some(&previous))
+        })
+        .await
+    }
+
+    async fn get_channel(&self, id: &ChannelId) -> PortResult<Option<Channel>> {
+        let id = id.as_str().to_owned();
+        self.read(move |tx| {
+            let channels = tx.open_table(CHANNELS).port("opening channels")?;
+            let found = channels.get(id.as_str()).port("reading a channel")?;
+            found.map(|bytes| decode(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn find_channel_by_handle(&self, handle: &ChannelHandle) -> PortResult<Option<Channel>> {
+        let key = handle.as_str().to_owned();
+        self.read(move |tx| channel_by_key(tx, HANDLES, &key)).await
+    }
+
+    async fn find_channel_by_owner(&self, owner: &UserId) -> PortResult<Option<Channel>> {
+        let key = owner.as_str().to_owned();
+        self.read(move |tx| channel_by_key(tx, OWNERS, &key)).await
+    }
+
+    async fn find_channel_by_room(&self, room_arn: &str) -> PortResult<Option<Channel>> {
+        let key = room_arn.to_owned();
+        self.read(move |tx| channel_by_key(tx, ROOMS, &key)).await
+    }
+
+    async fn list_live_channels(&self) -> PortResult<Vec<Channel>> {
+        self.read(|tx| {
+            let live = tx.open_table(LIVE).port("opening live")?;
+            let channels = tx.open_table(CHANNELS).port("opening channels")?;
+            let mut found = Vec::new();
+            for entry in live.iter().port("listing live")? {
+                let (id, _) = entry.port("listing live")?;
+                if let Some(bytes) = channels.get(id.value()).port("reading a channel")? {
+                    found.push(decode(bytes.value())?);
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn list_channels(
+        &self,
+        after: Option<&ActivityCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Channel, ActivityCursor>> {
+        let after = after.map(|c| (nanos(c.at), c.id.as_str().to_owned()));
+        self.read(move |tx| {
+            let activity = tx.open_table(ACTIVITY).port("opening activity")?;
+            let channels = tx.open_table(CHANNELS).port("opening channels")?;
+            let range = match &after {
+                Some((at, id)) => activity.range(..(*at, id.as_str())),
+                None => activity.range::<(i64, &str)>(..),
+            }
+            .port("listing channels")?;
+            let mut items: Vec<Channel> = Vec::with_capacity(limit);
+            let mut more = false;
+            for entry in range.rev() {
+                let (key, _) = entry.port("listing channels")?;
+                if items.len() == limit {
+                    more = true;
+                    break;
+                }
+                let (_, id) = key.value();
+                if let Some(bytes) = channels.get(id).port("reading a channel")? {
+                    items.push(decode(bytes.value())?);
+                }
+            }
+            let next = more.then(|| {
+                let last = items.last().expect("a full page");
+                ActivityCursor {
+                    at: last.activity_at(),
+                    id: last.id.clone(),
+                }
+            });
+            Ok(Page { items, next })
+        })
+        .await
+    }
+
+    async fn put_grant(&self, grant: &ViewerGrant) -> PortResult<()> {
+        let key = (
+            grant.channel_id.as_str().to_owned(),
+            grant.user_id.as_str().to_owned(),
+        );
+        let bytes = encode(grant)?;
+        self.write(move |tx| {
+            tx.open_table(GRANTS)
+                .port("opening grants")?
+                .insert((key.0.as_str(), key.1.as_str()), bytes.as_slice())
+                .port("writing a grant")?;
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn remove_grant(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
+        let key = (channel.as_str().to_owned(), user.as_str().to_owned());
+        self.write(move |tx| {
+            let mut table = tx.open_table(GRANTS).port("opening grants")?;
+            let removed = table
+                .remove((key.0.as_str(), key.1.as_str()))
+                .port("removing a grant")?
+                .is_some();
+            Ok(removed)
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn get_grant(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> PortResult<Option<ViewerGrant>> {
+        let key = (channel.as_str().to_owned(), user.as_str().to_owned());
+        self.read(move |tx| {
+            let table = tx.open_table(GRANTS).port("opening grants")?;
+            let found = table
+                .get((key.0.as_str(), key.1.as_str()))
+                .port("reading a grant")?;
+            found.map(|bytes| decode(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn list_grants(&self, channel: &ChannelId) -> PortResult<Vec<ViewerGrant>> {
+        let channel = channel.as_str().to_owned();
+        self.read(move |tx| {
+            let table = tx.open_table(GRANTS).port("opening grants")?;
+            prefix_values(&table, &channel)
+        })
+        .await
+    }
+}
+
+/// Every value whose `(channel, _)` key starts with `channel`.
+fn prefix_values<T: DeserializeOwned>(
+    table: &impl ReadableTable<(&'static str, &'static str), &'static [u8]>,
+    channel: &str,
+) -> PortResult<Vec<T>> {
+    let mut values = Vec::new();
+    for entry in table.range((channel, "")..).port("listing")? {
+        let (key, value) = entry.port("listing")?;
+        if key.value().0 != channel {
+            break;
+        }
+        values.push(decode(value.value())?);
+    }
+    Ok(values)
+}
+
+fn port_only(error: WriteError) -> PortError {
+    match error {
+        WriteError::Port(port) => port,
+        other => PortError::new("writing", other.to_string()),
+    }
+}
+
+#[async_trait]
+impl ChatRepository for EmbeddedStore {
+    async fn append_message(&self, message: &StoredMessage) -> PortResult<()> {
+        let channel = message.channel_id.as_str().to_owned();
+        let id = message.id.as_str().to_owned();
+        let at = nanos(message.sent_at);
+        let bytes = encode(message)?;
+        self.write(move |tx| {
+            let key = (channel.as_str(), id.as_str());
+            let tombstones = tx.open_table(TOMBSTONES).port("opening deletions")?;
+            if tombstones.get(key).port("reading deletions")?.is_some() {
+                return Ok(());
+            }
+            let mut times = tx.open_table(MESSAGE_TIMES).port("opening message times")?;
+            if times.get(key).port("reading message times")?.is_some() {
+                return Ok(());
+            }
+            times.insert(key, at).port("indexing a message")?;
+            tx.open_table(MESSAGES)
+                .port("opening messages")?
+                .insert((channel.as_str(), at, id.as_str()), bytes.as_slice())
+                .port("writing a message")?;
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn delete_message(
+        &self,
+        channel: &ChannelId,
+        id: &MessageId,
+        at: OffsetDateTime,
+    ) -> PortResult<()> {
+        let channel = channel.as_str().to_owned();
+        let id = id.as_str().to_owned();
+        let deleted_at = nanos(at);
+        self.write(move |tx| {
+            let key = (channel.as_str(), id.as_str());
+            let mut tombstones = tx.open_table(TOMBSTONES).port("opening deletions")?;
+            if tombstones.get(key).port("reading deletions")?.is_none() {
+                tombstones
+                    .insert(key, deleted_at)
+                    .port("recording a deletion")?;
+            }
+            let sent_at = tx
+                .open_table(MESSAGE_TIMES)
+                .port("opening message times")?
+                .get(key)
+                .port("reading message times")?
+                .map(|t| t.value());
+            if let Some(sent_at) = sent_at {
+                tx.open_table(MESSAGES)
+                    .port("opening messages")?
+                    .remove((channel.as_str(), sent_at, id.as_str()))
+                    .port("removing a message")?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn list_messages(
+        &self,
+        channel: &ChannelId,
+        before: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>> {
+        let channel = channel.as_str().to_owned();
+        let before = before.map(|c| (nanos(c.sent_at), c.id.as_str().to_owned()));
+        self.read(move |tx| {
+            let table = tx.open_table(MESSAGES).port("opening messages")?;
+            let start = (channel.as_str(), i64::MIN, "");
+            let range = match &before {
+                Some((at, id)) => table.range(start..(channel.as_str(), *at, id.as_str())),
+                None => table.range(start..(channel.as_str(), i64::MAX, "")),
+            }
+            .port("listing messages")?;
+            let mut items: Vec<StoredMessage> = Vec::with_capacity(limit);
+            let mut more = false;
+            for entry in range.rev() {
+                let (_, value) = entry.port("listing messages")?;
+                if items.len() == limit {
+                    more = true;
+                    break;
+                }
+                items.push(decode(value.value())?);
+            }
+            let next = more.then(|| items.last().expect("a full page").cursor());
+            Ok(Page { items, next })
+        })
+        .await
+    }
+
+    async fn get_message(
+        &self,
+        channel: &ChannelId,
+        id: &MessageId,
+    ) -> PortResult<Option<StoredMessage>> {
+        let channel = channel.as_str().to_owned();
+        let id = id.as_str().to_owned();
+        self.read(move |tx| {
+            let times = tx.open_table(MESSAGE_TIMES).port("opening message times")?;
+            let Some(at) = times.get((channel.as_str(), id.as_str())).port("reading")? else {
+                return Ok(None);
+            };
+            let messages = tx.open_table(MESSAGES).port("opening messages")?;
+            let found = messages
+                .get((channel.as_str(), at.value(), id.as_str()))
+                .port("reading a message")?;
+            found.map(|bytes| decode(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn put_ban(&self, ban: &Ban) -> PortResult<()> {
+        let key = (
+            ban.channel_id.as_str().to_owned(),
+            ban.user_id.as_str().to_owned(),
+        );
+        let bytes = encode(ban)?;
+        self.write(move |tx| {
+            tx.open_table(BANS)
+                .port("opening bans")?
+                .insert((key.0.as_str(), key.1.as_str()), bytes.as_slice())
+                .port("writing a ban")?;
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
+        let key = (channel.as_str().to_owned(), user.as_str().to_owned());
+        self.write(move |tx| {
+            let mut table = tx.open_table(BANS).port("opening bans")?;
+            let removed = table
+                .remove((key.0.as_str(), key.1.as_str()))
+                .port("removing a ban")?
+                .is_some();
+            Ok(removed)
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn get_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>> {
+        let key = (channel.as_str().to_owned(), user.as_str().to_owned());
+        self.read(move |tx| {
+            let table = tx.open_table(BANS).port("opening bans")?;
+            let found = table
+                .get((key.0.as_str(), key.1.as_str()))
+                .port("reading a ban")?;
+            found.map(|bytes| decode(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn list_bans(&self, channel: &ChannelId) -> PortResult<Vec<Ban>> {
+        let channel = channel.as_str().to_owned();
+        self.read(move |tx| {
+            let table = tx.open_table(BANS).port("opening bans")?;
+            prefix_values(&table, &channel)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl RecordingRepository for EmbeddedStore {
+    async fn put_recording(
+        &self,
+        recording: &Recording,
+        previous: Option<&Recording>,
+    ) -> Result<(), WriteError> {
+        let recording = recording.clone();
+        let previous = previous.cloned();
+        self.write(move |tx| {
+            let id = recording.id.as_str();
+            let mut table = tx.open_table(RECORDINGS).port("opening recordings")?;
+            let stored: Option<Recording> = table
+                .get(id)
+                .port("reading a recording")?
+                .map(|bytes| decode(bytes.value()))
+                .transpose()?;
+            if stored != previous {
+                return Err(WriteError::VersionMismatch);
+            }
+            table
+                .insert(id, encode(&recording)?.as_slice())
+                .port("writing a recording")?;
+            let channel = recording.channel_id.as_str();
+            let mut by_channel = tx.open_table(RECORDINGS_BY_CHANNEL).port("opening index")?;
+            let mut by_time = tx.open_table(RECORDINGS_BY_TIME).port("opening index")?;
+            if let Some(old) = &stored {
+                let at = nanos(old.listed_at());
+                by_channel
+                    .remove((old.channel_id.as_str(), at, id))
+                    .port("moving index")?;
+                by_time.remove((at, id)).port("moving index")?;
+            }
+            let at = nanos(recording.listed_at());
+            by_channel.insert((channel, at, id), ()).port("indexing")?;
+            by_time.insert((at, id), ()).port("indexing")?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_recording(&self, id: &RecordingId) -> PortResult<Option<Recording>> {
+        let id = id.as_str().to_owned();
+        self.read(move |tx| {
+            let table = tx.open_table(RECORDINGS).port("opening recordings")?;
+            let found = table.get(id.as_str()).port("reading a recording")?;
+            found.map(|bytes| decode(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn list_channel_recordings(
+        &self,
+        channel: &ChannelId,
+        after: Option<&RecordingCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Recording, RecordingCursor>> {
+        let channel = channel.as_str().to_owned();
+        let after = after.map(|c| (nanos(c.at), c.id.as_str().to_owned()));
+        self.read(move |tx| {
+            let index = tx.open_table(RECORDINGS_BY_CHANNEL).port("opening index")?;
+            let records = tx.open_table(RECORDINGS).port("opening recordings")?;
+            let start = (channel.as_str(), i64::MIN, "");
+            let range = match &after {
+                Some((at, id)) => index.range(start..(channel.as_str(), *at, id.as_str())),
+                None => index.range(start..(channel.as_str(), i64::MAX, "")),
+            }
+            .port("listing recordings")?;
+            let ids = range
+                .rev()
+                .map(|entry| entry.map(|(key, _)| key.value().2.to_owned()));
+            recordings_page(&records, ids, limit)
+        })
+        .await
+    }
+
+    async fn list_recent_recordings(
+        &self,
+        after: Option<&RecordingCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Recording, RecordingCursor>> {
+        let after = after.map(|c| (nanos(c.at), c.id.as_str().to_owned()));
+        self.read(move |tx| {
+            let index = tx.open_table(RECORDINGS_BY_TIME).port("opening index")?;
+            let records = tx.open_table(RECORDINGS).port("opening recordings")?;
+            let range = match &after {
+                Some((at, id)) => index.range(..(*at, id.as_str())),
+                None => index.range::<(i64, &str)>(..),
+            }
+            .port("listing recordings")?;
+            let ids = range
+                .rev()
+                .map(|entry| entry.map(|(key, _)| key.value().1.to_owned()));
+            recordings_page(&records, ids, limit)
+        })
+        .await
+    }
+}
+
+fn recordings_page(
+    records: &impl ReadableTable<&'static str, &'static [u8]>,
+    ids: impl Iterator<Item = Result<String, redb::StorageError>>,
+    limit: usize,
+) -> PortResult<Page<Recording, RecordingCursor>> {
+    let mut items: Vec<Recording> = Vec::with_capacity(limit);
+    let mut more = false;
+    for id in ids {
+        let id = id.port("listing recordings")?;
+        if items.len() == limit {
+            more = true;
+            break;
+        }
+        if let Some(bytes) = records.get(id.as_str()).port("reading a recording")? {
+            items.push(decode(bytes.value())?);
+        }
+    }
+    let next = more.then(|| {
+        let last = items.last().expect("a full page");
+        RecordingCursor {
+            at: last.listed_at(),
+            id: last.id.clone(),
+        }
+    });
+    Ok(Page { items, next })
+}
+
+/// Nanosecond timestamps as stored, for adapters sharing the database.
+pub fn timestamp(n: i64) -> OffsetDateTime {
+    from_nanos(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloumer_domain::testkit;
+
+    fn store() -> (EmbeddedStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EmbeddedStore::open(&dir.path().join("cloumer.redb")).unwrap();
+        (store, dir)
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_channel_repository() {
+        let (store, _dir) = store();
+        testkit::channel_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_chat_repository() {
+        let (store, _dir) = store();
+        testkit::chat_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_recording_repository() {
+        let (store, _dir) = store();
+        testkit::recording_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn committed_writes_survive_reopening_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cloumer.redb");
+        let channel = testkit::channel("alice", "alice", 0);
+        {
+            let store = EmbeddedStore::open(&path).unwrap();
+            store.put_profile(&testkit::profile("alice")).await.unwrap();
+            store.create_channel(&channel).await.unwrap();
+        }
+        let store = EmbeddedStore::open(&path).unwrap();
+        assert_eq!(
+            store.get_channel(&channel.id).await.unwrap(),
+            Some(channel.clone())
+        );
+        assert_eq!(
+            store
+                .find_channel_by_handle(&channel.handle)
+                .await
+                .unwrap()
+                .map(|c| c.id),
+            Some(channel.id)
+        );
+        assert!(store.get_profile(&channel.owner).await.unwrap().is_some());
+    }
+}
