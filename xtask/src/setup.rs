@@ -56,7 +56,7 @@ pub fn setup(purpose: Purpose) -> Result<Tools> {
     node_packages(&root)?;
     let wasm_bindgen_dir = wasm_bindgen_cli(&root)?;
     let trunk = trunk()?;
-    fetch_crates(&root)?;
+    fetch_crates(&root, wasm)?;
     let python_bin = if purpose == Purpose::Test {
         Some(crate::python::python_tools(&root)?)
     } else {
@@ -167,7 +167,9 @@ fn wasm_toolchain(debian: bool) -> Result<WasmToolchain> {
     if which("rustup").is_some() {
         // rustup blocks for minutes when its server is unreachable: give it a short window.
         let added = run_with_timeout(
-            Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+            Command::new("rustup")
+                .args(["target", "add", "wasm32-unknown-unknown"])
+                .env("RUST_BACKTRACE", "0"),
             Duration::from_secs(45),
         )?;
         if added && has_rustup_target() {

@@ -1,12 +1,17 @@
 //! Types of the Cloumer HTTP API (`/api/v1/...`), shared by the browser app and the backend.
 //!
-//! Only data and serde here: no behaviour, no framework types. Field names are camelCase on the wire.
+//! Only data and serde here: no behaviour, no framework types. Field names are camelCase on the
+//! wire, times are RFC 3339 strings, and request bodies refuse unknown fields so that a typo is a
+//! clear 400 instead of a silently ignored setting.
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
 /// Body of every non-2xx response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// Stable, machine-readable code such as `not_found` or `invalid_handle`.
@@ -17,11 +22,309 @@ pub struct ErrorBody {
 
 /// `GET /api/health`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
     pub status: String,
     pub version: String,
     /// `local` for the embedded stack, `aws` in the cloud.
     pub environment: String,
+}
+
+/// `GET /config.json`: where the browser app finds everything. The only thing that differs
+/// between the local stack and the cloud.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeConfig {
+    /// Base URL of the HTTP API, without a trailing slash (`""` for the same origin).
+    pub api_base: String,
+    /// The Cognito Identity Provider JSON API endpoint (or the local stand-in).
+    pub cognito_endpoint: String,
+    /// The user pool app client id.
+    pub cognito_client_id: String,
+    /// `local` or `aws`.
+    pub environment: String,
+}
+
+// ------------------------------------------------------------------ profiles and handles
+
+/// `GET /api/v1/me`: the signed-in user's own profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub user_id: String,
+    pub username: String,
+    pub handle: String,
+    pub nickname: String,
+    /// `preset:<name>` or an `https://` URL.
+    pub avatar: String,
+    /// `en` or `ko`.
+    pub language: String,
+}
+
+/// `PATCH /api/v1/me`: omitted fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// `GET /api/v1/handles/{handle}`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HandleAvailability {
+    /// The handle as it would be stored (lower case).
+    pub handle: String,
+    pub available: bool,
+}
+
+// ------------------------------------------------------------------ channels
+
+/// A channel in a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelSummary {
+    pub handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+    pub title: String,
+    pub category: String,
+    pub live: bool,
+    pub private: bool,
+    pub viewer_count: u64,
+    /// When the current (or latest) broadcast started.
+    pub started_at: Option<String>,
+    pub thumbnail_url: Option<String>,
+}
+
+/// `GET /api/v1/directory`: live channels first (most viewers first), then the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryPage {
+    pub items: Vec<ChannelSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// `GET /api/v1/channels/{handle}`: a channel's public page, as the caller sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelPage {
+    #[serde(flatten)]
+    pub summary: ChannelSummary,
+    /// `LOW` or `NORMAL`.
+    pub latency_mode: String,
+    /// `HEALTHY`, `STARVING` or `UNKNOWN` while live.
+    pub health: Option<String>,
+    /// Whether the caller may play the stream (private channels: owner and allowed viewers).
+    pub can_watch: bool,
+    /// The caller's chat role: `anonymous`, `viewer` or `owner`.
+    pub role: String,
+    /// The HLS URL for public channels; private ones need `POST .../playback`.
+    pub playback_url: Option<String>,
+}
+
+/// `GET /api/v1/me/channel`: the owner's dashboard view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MyChannel {
+    #[serde(flatten)]
+    pub page: ChannelPage,
+    pub recording: bool,
+    /// Where OBS sends video (`Server` in OBS). The stream key is fetched separately.
+    pub ingest_server: String,
+    pub chat_rules: ChatRules,
+}
+
+/// `PATCH /api/v1/me/channel`: omitted fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateChannel {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// `LOW` or `NORMAL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording: Option<bool>,
+}
+
+/// `GET /api/v1/me/channel/stream-key` and `POST .../stream-key/reset`. Secret: owner only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamKeyBody {
+    pub ingest_server: String,
+    pub stream_key: String,
+}
+
+/// `POST /api/v1/channels/{handle}/playback`: what to load in the player.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PlaybackBody {
+    /// The playback URL; with `?token=…` for private channels.
+    pub url: String,
+    pub token: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+/// A viewer allowed to watch the owner's private channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ViewerGrantBody {
+    pub handle: String,
+    pub granted_at: String,
+}
+
+// ------------------------------------------------------------------ chat
+
+/// `POST /api/v1/channels/{handle}/chat-token`: connect with `new WebSocket(endpoint, token)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatTokenBody {
+    pub token: String,
+    /// The IVS Chat messaging endpoint (or the local chat server).
+    pub endpoint: String,
+    pub token_expiration_time: String,
+    pub session_expiration_time: String,
+    pub user_id: String,
+    /// `anonymous`, `viewer` or `owner`.
+    pub role: String,
+    /// IVS Chat capabilities: a subset of `SEND_MESSAGE`, `DELETE_MESSAGE`, `DISCONNECT_USER`.
+    pub capabilities: Vec<String>,
+}
+
+/// Who sent a chat message, from their token attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSender {
+    pub user_id: String,
+    pub nickname: String,
+    pub avatar: String,
+    pub role: String,
+}
+
+/// A message in a channel's chat history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessageBody {
+    pub id: String,
+    pub sent_at: String,
+    pub sender: ChatSender,
+    pub content: String,
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+/// `GET /api/v1/channels/{handle}/chat/messages`: newest first; page backwards with `before`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatHistoryPage {
+    pub items: Vec<ChatMessageBody>,
+    /// Pass as `before` for older messages; absent when there are none.
+    pub next: Option<String>,
+}
+
+/// `POST /api/v1/me/channel/chat/messages/{id}/delete`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteMessageRequest {
+    /// Shown to the room (1–256 characters); defaults to a generic reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A channel's chat limits and word filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChatRules {
+    /// 1–500 characters.
+    pub max_message_length: u16,
+    /// 1–100 messages per second across the room.
+    pub max_messages_per_second: u16,
+    pub filtered_words: Vec<String>,
+    /// `BLOCK` (refuse the message) or `MASK` (replace the words with asterisks).
+    pub filter_mode: String,
+}
+
+// ------------------------------------------------------------------ moderation
+
+/// `PUT /api/v1/me/channel/bans/{userId}`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BanRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Omit for a permanent ban.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BanBody {
+    pub user_id: String,
+    pub nickname: String,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+}
+
+// ------------------------------------------------------------------ recordings
+
+/// A past broadcast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingBody {
+    pub id: String,
+    pub channel_handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+    pub title: String,
+    pub category: String,
+    /// `RECORDING`, `ENDED` or `FAILED`.
+    pub status: String,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub duration_ms: Option<u64>,
+    pub playlist_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingPage {
+    pub items: Vec<RecordingBody>,
+    pub next: Option<String>,
 }

@@ -3,15 +3,15 @@
 use std::fmt;
 
 use rand::Rng;
-use rand::distr::Alphanumeric;
+use rand::distributions::Alphanumeric;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 
 /// Random letters and digits, from the thread's cryptographically secure generator.
 pub fn random_alphanumeric(len: usize) -> String {
-    rand::rng()
-        .sample_iter(Alphanumeric)
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
         .take(len)
         .map(char::from)
         .collect()

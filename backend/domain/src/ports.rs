@@ -216,6 +216,23 @@ pub trait ChatService: Send + Sync {
     ) -> PortResult<()>;
 }
 
+/// Why a bearer token was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthFailure {
+    /// Expired, forged, for another app, malformed: the client must sign in (or refresh) again.
+    #[error("{0}")]
+    Invalid(String),
+    /// The verifier could not check (e.g. the key set could not be fetched).
+    #[error(transparent)]
+    Port(#[from] crate::error::PortError),
+}
+
+/// Verifies the bearer tokens of the identity provider (Cognito, or the local stand-in).
+#[async_trait]
+pub trait IdentityVerifier: Send + Sync {
+    async fn verify(&self, bearer: &str) -> Result<crate::service::Identity, AuthFailure>;
+}
+
 /// Signs IVS playback-authorization tokens (ES384).
 pub trait PlaybackSigner: Send + Sync {
     fn sign(&self, claims: &PlaybackClaims) -> PortResult<String>;

@@ -1,0 +1,13 @@
+//! JWTs for Cloumer.
+//!
+//! - [`JwtVerifier`]: checks Cognito-shaped RS256 ID and access tokens against a JSON Web Key Set
+//!   (Cognito's, fetched over HTTPS in the cloud; the local identity stand-in's, in process).
+//! - [`Es384PlaybackSigner`] / [`PlaybackTokenVerifier`]: IVS playback-authorization tokens for
+//!   private channels (the local HLS server verifies them the way IVS does).
+
+mod identity;
+mod playback;
+
+pub use identity::{JwksSource, JwtVerifier, StaticJwks};
+pub use jsonwebtoken::jwk::JwkSet;
+pub use playback::{Es384PlaybackSigner, PlaybackTokenClaims, PlaybackTokenVerifier};
