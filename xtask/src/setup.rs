@@ -346,10 +346,22 @@ fn remove_build_dir() {
     let _ = fs::remove_dir_all(paths::tools_dir().join("build"));
 }
 
-/// Trunk builds with `--offline`, so the crates for every target must be in cargo's cache first.
-fn fetch_crates(root: &Path) -> Result<()> {
+/// Where Debian's rust-web-src puts the standard library's workspace.
+const DEBIAN_STD_WORKSPACE: &str = "/usr/lib/rustlib/src/rust/library/Cargo.toml";
+
+/// Trunk builds with `--offline`, so the crates for every target must be in cargo's cache first;
+/// with build-std that includes the standard library's own dependencies (dlmalloc, …).
+fn fetch_crates(root: &Path, wasm: WasmToolchain) -> Result<()> {
     let _step = step("Crates");
     run(Command::new("cargo")
         .current_dir(root)
-        .args(["fetch", "--quiet"]))
+        .args(["fetch", "--quiet"]))?;
+    if wasm == WasmToolchain::Debian {
+        run(Command::new("/usr/bin/cargo")
+            .args(["fetch", "--quiet", "--manifest-path", DEBIAN_STD_WORKSPACE])
+            .env_remove("RUSTUP_TOOLCHAIN")
+            .env("RUSTC", "/usr/bin/rustc")
+            .env("RUSTC_BOOTSTRAP", "1"))?;
+    }
+    Ok(())
 }

@@ -1026,13 +1026,14 @@ impl Platform {
 
     // ---------------------------------------------------------------- past broadcasts
 
+    /// One channel's past broadcasts (private ones only for the owner), with the channel.
     pub async fn channel_recordings(
         &self,
         handle: &str,
         who: Option<&UserId>,
         after: Option<RecordingCursor>,
         limit: usize,
-    ) -> DomainResult<Page<Recording, RecordingCursor>> {
+    ) -> DomainResult<(Page<Recording, RecordingCursor>, Channel)> {
         let channel = self.channel_by_handle(handle).await?;
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
@@ -1044,23 +1045,37 @@ impl Platform {
             .list_channel_recordings(&channel.id, after.as_ref(), limit)
             .await?;
         page.items.retain(|r| owner || !r.private);
-        Ok(page)
+        Ok((page, channel))
     }
 
-    /// Recent past broadcasts of every public channel.
+    /// Recent past broadcasts of every public channel, each with its channel.
     pub async fn recent_recordings(
         &self,
         mut after: Option<RecordingCursor>,
         limit: usize,
-    ) -> DomainResult<Page<Recording, RecordingCursor>> {
+    ) -> DomainResult<Page<(Recording, Channel), RecordingCursor>> {
         let mut items = Vec::with_capacity(limit);
+        let mut channels: HashMap<ChannelId, Option<Channel>> = HashMap::new();
         while items.len() < limit {
             let page = self
                 .ports
                 .recordings
                 .list_recent_recordings(after.as_ref(), limit - items.len())
                 .await?;
-            items.extend(page.items.into_iter().filter(|r| !r.private));
+            for recording in page.items.into_iter().filter(|r| !r.private) {
+                if !channels.contains_key(&recording.channel_id) {
+                    let channel = self
+                        .ports
+                        .channels
+                        .get_channel(&recording.channel_id)
+                        .await?;
+                    channels.insert(recording.channel_id.clone(), channel);
+                }
+                // Recordings of deleted channels are not listed.
+                if let Some(Some(channel)) = channels.get(&recording.channel_id) {
+                    items.push((recording, channel.clone()));
+                }
+            }
             after = page.next;
             if after.is_none() {
                 break;

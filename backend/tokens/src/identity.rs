@@ -59,7 +59,11 @@ pub struct JwtVerifier {
 
 impl JwtVerifier {
     /// `issuer` is `https://cognito-idp.<region>.amazonaws.com/<poolId>` in the cloud.
-    pub fn new(issuer: impl Into<String>, client_id: impl Into<String>, keys: Arc<dyn JwksSource>) -> Self {
+    pub fn new(
+        issuer: impl Into<String>,
+        client_id: impl Into<String>,
+        keys: Arc<dyn JwksSource>,
+    ) -> Self {
         Self {
             issuer: issuer.into(),
             client_id: client_id.into(),
@@ -79,7 +83,9 @@ impl IdentityVerifier for JwtVerifier {
         if header.alg != Algorithm::RS256 {
             return Err(invalid("the token is not signed with RS256"));
         }
-        let kid = header.kid.ok_or_else(|| invalid("the token names no key"))?;
+        let kid = header
+            .kid
+            .ok_or_else(|| invalid("the token names no key"))?;
         let mut jwks = self.keys.jwks(false).await?;
         if jwks.find(&kid).is_none() {
             jwks = self.keys.jwks(true).await?;
@@ -110,7 +116,8 @@ impl IdentityVerifier for JwtVerifier {
         if client.as_deref() != Some(self.client_id.as_str()) {
             return Err(invalid("the token is for another app"));
         }
-        let user_id = UserId::parse(&claims.sub).map_err(|_| invalid("the token subject is invalid"))?;
+        let user_id =
+            UserId::parse(&claims.sub).map_err(|_| invalid("the token subject is invalid"))?;
         Ok(Identity {
             username: username.unwrap_or_else(|| claims.sub.clone()),
             user_id,
@@ -178,7 +185,10 @@ mod tests {
     #[tokio::test]
     async fn an_id_token_yields_the_user_and_their_sign_up_attributes() {
         let keys = issuer("k1");
-        let who = verifier(&keys).verify(&sign(&keys, "k1", id_claims())).await.unwrap();
+        let who = verifier(&keys)
+            .verify(&sign(&keys, "k1", id_claims()))
+            .await
+            .unwrap();
         assert_eq!(who.user_id.as_str(), "0b5c2e4a-1f3e-4d6b-9a7c-2e8f1d3b5a7c");
         assert_eq!(who.username, "alice");
         assert_eq!(who.preferred_handle.as_deref(), Some("alice_tv"));
@@ -192,7 +202,10 @@ mod tests {
             "sub": "u-1", "client_id": "client-1", "token_use": "access", "iss": ISS,
             "exp": now() + 3600, "username": "alice", "scope": "aws.cognito.signin.user.admin",
         });
-        let who = verifier(&keys).verify(&sign(&keys, "k1", claims)).await.unwrap();
+        let who = verifier(&keys)
+            .verify(&sign(&keys, "k1", claims))
+            .await
+            .unwrap();
         assert_eq!(who.username, "alice");
     }
 
@@ -208,19 +221,32 @@ mod tests {
         let keys = issuer("k1");
         let mut expired = id_claims();
         expired["exp"] = json!(now() - 120);
-        assert_eq!(rejection(&keys, &sign(&keys, "k1", expired)).await, "the token has expired");
+        assert_eq!(
+            rejection(&keys, &sign(&keys, "k1", expired)).await,
+            "the token has expired"
+        );
 
         let mut other_pool = id_claims();
         other_pool["iss"] = json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_zzz");
-        assert_eq!(rejection(&keys, &sign(&keys, "k1", other_pool)).await, "the token is from another issuer");
+        assert_eq!(
+            rejection(&keys, &sign(&keys, "k1", other_pool)).await,
+            "the token is from another issuer"
+        );
 
         let mut other_app = id_claims();
         other_app["aud"] = json!("client-2");
-        assert_eq!(rejection(&keys, &sign(&keys, "k1", other_app)).await, "the token is for another app");
+        assert_eq!(
+            rejection(&keys, &sign(&keys, "k1", other_app)).await,
+            "the token is for another app"
+        );
 
         let mut refresh_like = id_claims();
         refresh_like["token_use"] = json!("refresh");
-        assert!(rejection(&keys, &sign(&keys, "k1", refresh_like)).await.contains("neither"));
+        assert!(
+            rejection(&keys, &sign(&keys, "k1", refresh_like))
+                .await
+                .contains("neither")
+        );
 
         // Signed by someone else's key that claims our key id.
         let forger = issuer("k1");
@@ -232,7 +258,10 @@ mod tests {
             rejection(&keys, &sign(&keys, "k9", id_claims())).await,
             "the token was signed by an unknown key"
         );
-        assert_eq!(rejection(&keys, "not.a.jwt").await, "the token is malformed");
+        assert_eq!(
+            rejection(&keys, "not.a.jwt").await,
+            "the token is malformed"
+        );
     }
 
     #[tokio::test]
@@ -240,7 +269,15 @@ mod tests {
         let keys = issuer("k1");
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some("k1".into());
-        let token = encode(&header, &id_claims(), &EncodingKey::from_secret(b"anything")).unwrap();
-        assert_eq!(rejection(&keys, &token).await, "the token is not signed with RS256");
+        let token = encode(
+            &header,
+            &id_claims(),
+            &EncodingKey::from_secret(b"anything"),
+        )
+        .unwrap();
+        assert_eq!(
+            rejection(&keys, &token).await,
+            "the token is not signed with RS256"
+        );
     }
 }

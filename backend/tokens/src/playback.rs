@@ -13,7 +13,11 @@ pub struct PlaybackTokenClaims {
     pub channel_arn: String,
     #[serde(rename = "aws:access-control-allow-origin")]
     pub access_control_allow_origin: String,
-    #[serde(rename = "aws:viewer-id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "aws:viewer-id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub viewer_id: Option<String>,
     pub exp: i64,
 }
@@ -79,7 +83,10 @@ mod tests {
     fn key_pair() -> (String, String) {
         let secret = p384::SecretKey::random(&mut rand::rngs::OsRng);
         let private = secret.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
-        let public = secret.public_key().to_public_key_pem(LineEnding::LF).unwrap();
+        let public = secret
+            .public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
         (private, public)
     }
 
@@ -104,8 +111,14 @@ mod tests {
             .unwrap()
             .verify(&token)
             .unwrap();
-        assert_eq!(verified.channel_arn, "arn:aws:ivs:us-west-2:123456789012:channel/abcd");
-        assert_eq!(verified.access_control_allow_origin, "https://cloumer.example");
+        assert_eq!(
+            verified.channel_arn,
+            "arn:aws:ivs:us-west-2:123456789012:channel/abcd"
+        );
+        assert_eq!(
+            verified.access_control_allow_origin,
+            "https://cloumer.example"
+        );
     }
 
     #[test]
@@ -113,10 +126,18 @@ mod tests {
         let (private, public) = key_pair();
         let signer = Es384PlaybackSigner::from_pkcs8_pem(private.as_bytes()).unwrap();
         let verifier = PlaybackTokenVerifier::from_public_pem(public.as_bytes()).unwrap();
-        assert!(verifier.verify(&signer.sign(&claims(Duration::minutes(-1))).unwrap()).is_none());
+        assert!(
+            verifier
+                .verify(&signer.sign(&claims(Duration::minutes(-1))).unwrap())
+                .is_none()
+        );
         let (other_private, _) = key_pair();
         let other = Es384PlaybackSigner::from_pkcs8_pem(other_private.as_bytes()).unwrap();
-        assert!(verifier.verify(&other.sign(&claims(Duration::minutes(5))).unwrap()).is_none());
+        assert!(
+            verifier
+                .verify(&other.sign(&claims(Duration::minutes(5))).unwrap())
+                .is_none()
+        );
         assert!(verifier.verify("garbage").is_none());
     }
 }

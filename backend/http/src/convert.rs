@@ -1,0 +1,170 @@
+//! Domain values to wire types.
+
+use cloumer_api_types as api;
+use cloumer_domain::channel::Channel;
+use cloumer_domain::channel::{ChatRules, LatencyMode};
+use cloumer_domain::chat::StoredMessage;
+use cloumer_domain::moderation::{Ban, FilterMode};
+use cloumer_domain::playback::ViewerGrant;
+use cloumer_domain::ports::StreamHealth;
+use cloumer_domain::profile::Profile;
+use cloumer_domain::recording::{Recording, RecordingStatus};
+use cloumer_domain::service::ChannelView;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+pub fn me(profile: &Profile, channel: &Channel) -> api::Me {
+    api::Me {
+        user_id: profile.user_id.to_string(),
+        username: profile.username.clone(),
+        handle: channel.handle.to_string(),
+        nickname: profile.nickname.as_str().to_owned(),
+        avatar: profile.avatar.as_str().to_owned(),
+        language: profile.language.code().to_owned(),
+    }
+}
+
+pub fn summary(view: &ChannelView) -> api::ChannelSummary {
+    let channel = &view.channel;
+    api::ChannelSummary {
+        handle: channel.handle.to_string(),
+        owner_nickname: channel.owner_nickname.as_str().to_owned(),
+        owner_avatar: channel.owner_avatar.as_str().to_owned(),
+        title: channel.title.as_str().to_owned(),
+        category: channel.category.as_str().to_owned(),
+        live: view.is_live(),
+        private: channel.private,
+        viewer_count: view.viewer_count(),
+        started_at: channel.live.started_at.map(rfc3339),
+        thumbnail_url: if view.is_live() {
+            view.thumbnail_url().map(str::to_owned)
+        } else {
+            None
+        },
+    }
+}
+
+pub fn latency(mode: LatencyMode) -> &'static str {
+    match mode {
+        LatencyMode::Low => "LOW",
+        LatencyMode::Normal => "NORMAL",
+    }
+}
+
+fn health(health: StreamHealth) -> &'static str {
+    match health {
+        StreamHealth::Healthy => "HEALTHY",
+        StreamHealth::Starving => "STARVING",
+        StreamHealth::Unknown => "UNKNOWN",
+    }
+}
+
+pub fn page(view: &ChannelView) -> api::ChannelPage {
+    let playback_url = (!view.channel.private)
+        .then(|| view.channel.video.as_ref().map(|v| v.playback_url.clone()))
+        .flatten();
+    api::ChannelPage {
+        summary: summary(view),
+        latency_mode: latency(view.channel.latency).to_owned(),
+        health: view
+            .status
+            .as_ref()
+            .map(|s| health(s.health).to_owned())
+            .or_else(|| view.is_live().then(|| "UNKNOWN".to_owned())),
+        can_watch: view.can_watch,
+        role: view.role.as_str().to_owned(),
+        playback_url,
+    }
+}
+
+pub fn my_channel(view: &ChannelView) -> api::MyChannel {
+    api::MyChannel {
+        page: page(view),
+        recording: view.channel.recording,
+        ingest_server: view
+            .channel
+            .video
+            .as_ref()
+            .map(|v| v.ingest_server.clone())
+            .unwrap_or_default(),
+        chat_rules: chat_rules(&view.channel.chat_rules),
+    }
+}
+
+pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
+    api::ChatRules {
+        max_message_length: rules.max_message_length,
+        max_messages_per_second: rules.max_messages_per_second,
+        filtered_words: rules.word_filter.words().to_vec(),
+        filter_mode: match rules.word_filter.mode {
+            FilterMode::Block => "BLOCK",
+            FilterMode::Mask => "MASK",
+        }
+        .to_owned(),
+    }
+}
+
+pub fn message(message: &StoredMessage) -> api::ChatMessageBody {
+    let attribute = |key: &str| {
+        message
+            .sender_attributes
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
+    };
+    api::ChatMessageBody {
+        id: message.id.to_string(),
+        sent_at: rfc3339(message.sent_at),
+        sender: api::ChatSender {
+            user_id: message.sender.to_string(),
+            nickname: attribute("nickname"),
+            avatar: attribute("avatar"),
+            role: attribute("role"),
+        },
+        content: message.content.clone(),
+        attributes: message.attributes.clone(),
+    }
+}
+
+pub fn ban(ban: &Ban) -> api::BanBody {
+    api::BanBody {
+        user_id: ban.user_id.to_string(),
+        nickname: ban.nickname.clone(),
+        reason: ban.reason.clone(),
+        created_at: rfc3339(ban.created_at),
+        expires_at: ban.expires_at.map(rfc3339),
+    }
+}
+
+pub fn grant(grant: &ViewerGrant) -> api::ViewerGrantBody {
+    api::ViewerGrantBody {
+        handle: grant.handle.clone(),
+        granted_at: rfc3339(grant.granted_at),
+    }
+}
+
+pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody {
+    api::RecordingBody {
+        id: recording.id.to_string(),
+        channel_handle: channel.handle.to_string(),
+        owner_nickname: channel.owner_nickname.as_str().to_owned(),
+        owner_avatar: channel.owner_avatar.as_str().to_owned(),
+        title: recording.title.as_str().to_owned(),
+        category: recording.category.as_str().to_owned(),
+        status: match recording.status {
+            RecordingStatus::Recording => "RECORDING",
+            RecordingStatus::Ended => "ENDED",
+            RecordingStatus::Failed => "FAILED",
+        }
+        .to_owned(),
+        started_at: recording.started_at.map(rfc3339),
+        ended_at: recording.ended_at.map(rfc3339),
+        duration_ms: recording.duration_ms,
+        playlist_url: recording.playlist_url.clone(),
+        thumbnail_url: recording.thumbnail_url.clone(),
+    }
+}

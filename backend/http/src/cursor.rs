@@ -1,0 +1,130 @@
+//! Opaque paging cursors: what a client passes back to get the next page. Encoded as base64url so
+//! clients treat them as tokens, decoded strictly so a tampered cursor is a 400, not a panic.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cloumer_domain::DomainError;
+use cloumer_domain::chat::MessageCursor;
+use cloumer_domain::ids::{ChannelId, MessageId, RecordingId};
+use cloumer_domain::ports::{ActivityCursor, RecordingCursor};
+use cloumer_domain::service::DirectoryCursor;
+use time::OffsetDateTime;
+
+fn invalid() -> DomainError {
+    DomainError::invalid("invalid_cursor", "the cursor is not one this API issued")
+}
+
+fn wrap(text: String) -> String {
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+fn unwrap(cursor: &str) -> Result<String, DomainError> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    String::from_utf8(bytes).map_err(|_| invalid())
+}
+
+fn time_and_id(text: &str) -> Result<(OffsetDateTime, &str), DomainError> {
+    let (nanos, id) = text.split_once(':').ok_or_else(invalid)?;
+    let nanos: i128 = nanos.parse().map_err(|_| invalid())?;
+    let at = OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| invalid())?;
+    Ok((at, id))
+}
+
+pub fn encode_directory(cursor: &DirectoryCursor) -> String {
+    wrap(match cursor {
+        DirectoryCursor::Live { offset } => format!("L{offset}"),
+        DirectoryCursor::Others(None) => "O".to_owned(),
+        DirectoryCursor::Others(Some(a)) => format!("O{}:{}", a.at.unix_timestamp_nanos(), a.id),
+    })
+}
+
+pub fn decode_directory(cursor: &str) -> Result<DirectoryCursor, DomainError> {
+    let text = unwrap(cursor)?;
+    if let Some(offset) = text.strip_prefix('L') {
+        let offset = offset.parse().map_err(|_| invalid())?;
+        return Ok(DirectoryCursor::Live { offset });
+    }
+    match text.strip_prefix('O') {
+        Some("") => Ok(DirectoryCursor::Others(None)),
+        Some(rest) => {
+            let (at, id) = time_and_id(rest)?;
+            let id = ChannelId::parse(id).map_err(|_| invalid())?;
+            Ok(DirectoryCursor::Others(Some(ActivityCursor { at, id })))
+        }
+        None => Err(invalid()),
+    }
+}
+
+pub fn encode_message(cursor: &MessageCursor) -> String {
+    wrap(format!(
+        "{}:{}",
+        cursor.sent_at.unix_timestamp_nanos(),
+        cursor.id
+    ))
+}
+
+pub fn decode_message(cursor: &str) -> Result<MessageCursor, DomainError> {
+    let text = unwrap(cursor)?;
+    let (sent_at, id) = time_and_id(&text)?;
+    let id = MessageId::parse(id).map_err(|_| invalid())?;
+    Ok(MessageCursor { sent_at, id })
+}
+
+pub fn encode_recording(cursor: &RecordingCursor) -> String {
+    wrap(format!(
+        "{}:{}",
+        cursor.at.unix_timestamp_nanos(),
+        cursor.id
+    ))
+}
+
+pub fn decode_recording(cursor: &str) -> Result<RecordingCursor, DomainError> {
+    let text = unwrap(cursor)?;
+    let (at, id) = time_and_id(&text)?;
+    let id = RecordingId::parse(id).map_err(|_| invalid())?;
+    Ok(RecordingCursor { at, id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip() {
+        let at = OffsetDateTime::from_unix_timestamp_nanos(1_790_000_000_123_456_789).unwrap();
+        for cursor in [
+            DirectoryCursor::Live { offset: 40 },
+            DirectoryCursor::Others(None),
+            DirectoryCursor::Others(Some(ActivityCursor {
+                at,
+                id: ChannelId::parse("chabc").unwrap(),
+            })),
+        ] {
+            assert_eq!(
+                decode_directory(&encode_directory(&cursor)).unwrap(),
+                cursor
+            );
+        }
+        let message = MessageCursor {
+            sent_at: at,
+            id: MessageId::parse("AbCdEf123456").unwrap(),
+        };
+        assert_eq!(decode_message(&encode_message(&message)).unwrap(), message);
+    }
+
+    #[test]
+    fn tampered_cursors_are_invalid_not_panics() {
+        for bad in [
+            "",
+            "!!!",
+            "TDEy",
+            &wrap("L-1".into()),
+            &wrap("O12:".into()),
+            &wrap("X".into()),
+            &wrap("99999999999999999999999999999:a".into()),
+        ] {
+            assert!(decode_directory(bad).is_err(), "{bad}");
+            assert!(decode_message(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Public channel pages, the directory, handle availability and playback.
+
+use axum::Json;
+use axum::extract::State;
+use cloumer_api_types as api;
+use cloumer_domain::service::check_limit;
+
+use super::{DEFAULT_LIMIT, PageQuery};
+use crate::error::ApiError;
+use crate::extract::{AppPath, AppQuery, Caller};
+use crate::{AppState, convert, cursor};
+
+/// The live directory: live channels (most viewers first), then the others (most recently live first).
+#[utoipa::path(get, path = "/api/v1/directory", tag = "channels", params(PageQuery),
+    responses((status = 200, body = api::DirectoryPage), (status = 400, body = api::ErrorBody)))]
+pub async fn directory(
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<PageQuery>,
+) -> Result<Json<api::DirectoryPage>, ApiError> {
+    let limit = check_limit(query.limit, DEFAULT_LIMIT)?;
+    let cursor = query
+        .cursor
+        .as_deref()
+        .map(cursor::decode_directory)
+        .transpose()?;
+    let page = state.platform.directory(cursor, limit).await?;
+    Ok(Json(api::DirectoryPage {
+        items: page.items.iter().map(convert::summary).collect(),
+        next: page.next.as_ref().map(cursor::encode_directory),
+    }))
+}
+
+/// Whether a handle is valid and free (for the sign-up form).
+#[utoipa::path(get, path = "/api/v1/handles/{handle}", tag = "channels",
+    params(("handle" = String, Path, description = "the wanted handle")),
+    responses((status = 200, body = api::HandleAvailability), (status = 400, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody, description = "reserved")))]
+pub async fn handle_availability(
+    State(state): State<AppState>,
+    AppPath(handle): AppPath<String>,
+) -> Result<Json<api::HandleAvailability>, ApiError> {
+    let (handle, available) = state.platform.handle_available(&handle).await?;
+    Ok(Json(api::HandleAvailability {
+        handle: handle.to_string(),
+        available,
+    }))
+}
+
+/// A channel's public page, as the caller sees it.
+#[utoipa::path(get, path = "/api/v1/channels/{handle}", tag = "channels",
+    params(("handle" = String, Path)),
+    responses((status = 200, body = api::ChannelPage), (status = 404, body = api::ErrorBody)))]
+pub async fn channel_page(
+    State(state): State<AppState>,
+    AppPath(handle): AppPath<String>,
+    caller: Option<Caller>,
+) -> Result<Json<api::ChannelPage>, ApiError> {
+    let who = caller.as_ref().map(|Caller(who)| &who.user_id);
+    let view = state.platform.channel_page(&handle, who).await?;
+    Ok(Json(convert::page(&view)))
+}
+
+/// What to load in the player: the playback URL, with a signed token for private channels.
+#[utoipa::path(post, path = "/api/v1/channels/{handle}/playback", tag = "channels",
+    params(("handle" = String, Path)),
+    responses((status = 200, body = api::PlaybackBody), (status = 401, body = api::ErrorBody),
+        (status = 403, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
+pub async fn playback(
+    State(state): State<AppState>,
+    AppPath(handle): AppPath<String>,
+    caller: Option<Caller>,
+) -> Result<Json<api::PlaybackBody>, ApiError> {
+    let who = caller.as_ref().map(|Caller(who)| &who.user_id);
+    let access = state.platform.playback(&handle, who).await?;
+    Ok(Json(api::PlaybackBody {
+        url: access.url,
+        token: access.token,
+        expires_at: access.expires_at.map(convert::rfc3339),
+    }))
+}

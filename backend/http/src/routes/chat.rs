@@ -1,0 +1,78 @@
+//! Chat tokens and history.
+
+use axum::Json;
+use axum::extract::State;
+use cloumer_api_types as api;
+use cloumer_domain::service::check_limit;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::ApiError;
+use crate::extract::{AppPath, AppQuery, Caller};
+use crate::{AppState, convert, cursor};
+
+/// Mints a token for the channel's chat room. Signed out: read-only; signed in: may send; the
+/// owner: may also delete messages and disconnect users. Banned users get 403 `banned`.
+#[utoipa::path(post, path = "/api/v1/channels/{handle}/chat-token", tag = "chat",
+    params(("handle" = String, Path)),
+    responses((status = 200, body = api::ChatTokenBody), (status = 403, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody)))]
+pub async fn chat_token(
+    State(state): State<AppState>,
+    AppPath(handle): AppPath<String>,
+    caller: Option<Caller>,
+) -> Result<Json<api::ChatTokenBody>, ApiError> {
+    let who = caller.as_ref().map(|Caller(who)| who);
+    let issued = state.platform.chat_token(&handle, who).await?;
+    Ok(Json(api::ChatTokenBody {
+        token: issued.token.token,
+        endpoint: issued.token.endpoint,
+        token_expiration_time: convert::rfc3339(issued.token.token_expiration_time),
+        session_expiration_time: convert::rfc3339(issued.token.session_expiration_time),
+        user_id: issued.user_id.to_string(),
+        role: issued.role.as_str().to_owned(),
+        capabilities: issued
+            .capabilities
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect(),
+    }))
+}
+
+/// `?before=&limit=` on chat history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// The `next` value of the previous page: messages older than it come next.
+    pub before: Option<String>,
+    /// 1–100; default 50.
+    pub limit: Option<usize>,
+}
+
+/// The room's history, newest first, without deleted messages.
+#[utoipa::path(get, path = "/api/v1/channels/{handle}/chat/messages", tag = "chat",
+    params(("handle" = String, Path), HistoryQuery),
+    responses((status = 200, body = api::ChatHistoryPage), (status = 403, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    AppPath(handle): AppPath<String>,
+    AppQuery(query): AppQuery<HistoryQuery>,
+    caller: Option<Caller>,
+) -> Result<Json<api::ChatHistoryPage>, ApiError> {
+    let limit = check_limit(query.limit, 50)?;
+    let before = query
+        .before
+        .as_deref()
+        .map(cursor::decode_message)
+        .transpose()?;
+    let who = caller.as_ref().map(|Caller(who)| &who.user_id);
+    let page = state
+        .platform
+        .chat_history(&handle, who, before, limit)
+        .await?;
+    Ok(Json(api::ChatHistoryPage {
+        items: page.items.iter().map(convert::message).collect(),
+        next: page.next.as_ref().map(cursor::encode_message),
+    }))
+}

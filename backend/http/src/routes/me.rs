@@ -1,0 +1,202 @@
+//! The signed-in user's own profile and channel (the streamer dashboard).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use cloumer_api_types as api;
+use cloumer_domain::DomainError;
+use cloumer_domain::channel::{Category, ChannelChange, ChatRules, LatencyMode, StreamTitle};
+use cloumer_domain::handle::ChannelHandle;
+use cloumer_domain::moderation::{FilterMode, WordFilter};
+use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
+
+use crate::error::ApiError;
+use crate::extract::{AppJson, AppPath, Caller};
+use crate::{AppState, convert};
+
+/// The caller's profile; creates their profile and channel on first use.
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("cognito" = [])),
+    responses((status = 200, body = api::Me), (status = 401, body = api::ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<Json<api::Me>, ApiError> {
+    let account = state.platform.ensure_account(&who).await?;
+    Ok(Json(convert::me(&account.profile, &account.channel)))
+}
+
+/// Changes the caller's nickname, avatar or language.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("cognito" = [])),
+    request_body = api::UpdateProfile,
+    responses((status = 200, body = api::Me), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppJson(body): AppJson<api::UpdateProfile>,
+) -> Result<Json<api::Me>, ApiError> {
+    let change = ProfileChange {
+        nickname: body.nickname.as_deref().map(Nickname::parse).transpose()?,
+        avatar: body.avatar.as_deref().map(Avatar::parse).transpose()?,
+        language: body.language.as_deref().map(Language::parse).transpose()?,
+    };
+    let account = state.platform.update_profile(&who, change).await?;
+    Ok(Json(convert::me(&account.profile, &account.channel)))
+}
+
+/// The caller's channel with its live state, ingest server and chat rules.
+#[utoipa::path(get, path = "/api/v1/me/channel", tag = "me", security(("cognito" = [])),
+    responses((status = 200, body = api::MyChannel), (status = 401, body = api::ErrorBody)))]
+pub async fn my_channel(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<Json<api::MyChannel>, ApiError> {
+    let view = state.platform.my_channel(&who).await?;
+    Ok(Json(convert::my_channel(&view)))
+}
+
+fn parse_latency(value: &str) -> Result<LatencyMode, DomainError> {
+    match value {
+        "LOW" => Ok(LatencyMode::Low),
+        "NORMAL" => Ok(LatencyMode::Normal),
+        _ => Err(DomainError::invalid(
+            "invalid_latency_mode",
+            "latencyMode must be LOW or NORMAL",
+        )),
+    }
+}
+
+/// Changes the handle, title, category, latency mode, privacy or recording of the caller's channel.
+#[utoipa::path(patch, path = "/api/v1/me/channel", tag = "me", security(("cognito" = [])),
+    request_body = api::UpdateChannel,
+    responses((status = 200, body = api::MyChannel), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody), (status = 409, body = api::ErrorBody, description = "handle taken or reserved")))]
+pub async fn update_channel(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppJson(body): AppJson<api::UpdateChannel>,
+) -> Result<Json<api::MyChannel>, ApiError> {
+    let change = ChannelChange {
+        handle: body
+            .handle
+            .as_deref()
+            .map(ChannelHandle::parse)
+            .transpose()?,
+        title: body.title.as_deref().map(StreamTitle::parse).transpose()?,
+        category: body.category.as_deref().map(Category::parse).transpose()?,
+        latency: body
+            .latency_mode
+            .as_deref()
+            .map(parse_latency)
+            .transpose()?,
+        private: body.private,
+        recording: body.recording,
+    };
+    state.platform.update_channel(&who, change).await?;
+    let view = state.platform.my_channel(&who).await?;
+    Ok(Json(convert::my_channel(&view)))
+}
+
+/// The ingest server and stream key. The key is a secret: only its owner ever receives it.
+#[utoipa::path(get, path = "/api/v1/me/channel/stream-key", tag = "me", security(("cognito" = [])),
+    responses((status = 200, body = api::StreamKeyBody), (status = 401, body = api::ErrorBody)))]
+pub async fn stream_key(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<Json<api::StreamKeyBody>, ApiError> {
+    let ingest = state.platform.ingest_settings(&who).await?;
+    Ok(Json(api::StreamKeyBody {
+        ingest_server: ingest.server,
+        stream_key: ingest.stream_key.0,
+    }))
+}
+
+/// Replaces the stream key; the old one stops working.
+#[utoipa::path(post, path = "/api/v1/me/channel/stream-key/reset", tag = "me", security(("cognito" = [])),
+    responses((status = 200, body = api::StreamKeyBody), (status = 401, body = api::ErrorBody)))]
+pub async fn reset_stream_key(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<Json<api::StreamKeyBody>, ApiError> {
+    let ingest = state.platform.reset_stream_key(&who).await?;
+    Ok(Json(api::StreamKeyBody {
+        ingest_server: ingest.server,
+        stream_key: ingest.stream_key.0,
+    }))
+}
+
+/// The caller's chat limits and word filter.
+#[utoipa::path(get, path = "/api/v1/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
+    responses((status = 200, body = api::ChatRules), (status = 401, body = api::ErrorBody)))]
+pub async fn chat_rules(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<Json<api::ChatRules>, ApiError> {
+    let view = state.platform.my_channel(&who).await?;
+    Ok(Json(convert::chat_rules(&view.channel.chat_rules)))
+}
+
+/// Replaces the caller's chat limits and word filter.
+#[utoipa::path(put, path = "/api/v1/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
+    request_body = api::ChatRules,
+    responses((status = 200, body = api::ChatRules), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
+pub async fn update_chat_rules(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppJson(body): AppJson<api::ChatRules>,
+) -> Result<Json<api::ChatRules>, ApiError> {
+    let mode = match body.filter_mode.as_str() {
+        "BLOCK" => FilterMode::Block,
+        "MASK" => FilterMode::Mask,
+        _ => {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                "filterMode must be BLOCK or MASK",
+            )
+            .into());
+        }
+    };
+    let rules = ChatRules {
+        max_message_length: body.max_message_length,
+        max_messages_per_second: body.max_messages_per_second,
+        word_filter: WordFilter::new(&body.filtered_words, mode)?,
+    };
+    let channel = state.platform.update_chat_rules(&who, rules).await?;
+    Ok(Json(convert::chat_rules(&channel.chat_rules)))
+}
+
+/// Who may watch the caller's channel while it is private.
+#[utoipa::path(get, path = "/api/v1/me/channel/viewers", tag = "me", security(("cognito" = [])),
+    responses((status = 200, body = Vec<api::ViewerGrantBody>), (status = 401, body = api::ErrorBody)))]
+pub async fn viewers(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<Json<Vec<api::ViewerGrantBody>>, ApiError> {
+    let grants = state.platform.viewers(&who).await?;
+    Ok(Json(grants.iter().map(convert::grant).collect()))
+}
+
+/// Allows the user with this channel handle to watch the caller's private channel.
+#[utoipa::path(put, path = "/api/v1/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
+    params(("handle" = String, Path, description = "the viewer's own channel handle")),
+    responses((status = 200, body = api::ViewerGrantBody), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
+pub async fn grant_viewer(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(handle): AppPath<String>,
+) -> Result<Json<api::ViewerGrantBody>, ApiError> {
+    let grant = state.platform.grant_viewer(&who, &handle).await?;
+    Ok(Json(convert::grant(&grant)))
+}
+
+/// Withdraws a viewer's permission.
+#[utoipa::path(delete, path = "/api/v1/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
+    params(("handle" = String, Path)),
+    responses((status = 204), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
+pub async fn revoke_viewer(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(handle): AppPath<String>,
+) -> Result<StatusCode, ApiError> {
+    state.platform.revoke_viewer(&who, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,83 @@
+//! Past broadcasts.
+
+use axum::Json;
+use axum::extract::State;
+use cloumer_api_types as api;
+use cloumer_domain::DomainError;
+use cloumer_domain::ids::RecordingId;
+use cloumer_domain::service::check_limit;
+
+use super::{DEFAULT_LIMIT, PageQuery};
+use crate::error::ApiError;
+use crate::extract::{AppPath, AppQuery, Caller};
+use crate::{AppState, convert, cursor};
+
+/// Recent past broadcasts of every public channel, newest first.
+#[utoipa::path(get, path = "/api/v1/recordings", tag = "recordings", params(PageQuery),
+    responses((status = 200, body = api::RecordingPage), (status = 400, body = api::ErrorBody)))]
+pub async fn recent(
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<PageQuery>,
+) -> Result<Json<api::RecordingPage>, ApiError> {
+    let limit = check_limit(query.limit, DEFAULT_LIMIT)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(cursor::decode_recording)
+        .transpose()?;
+    let page = state.platform.recent_recordings(after, limit).await?;
+    Ok(Json(api::RecordingPage {
+        items: page
+            .items
+            .iter()
+            .map(|(r, c)| convert::recording(r, c))
+            .collect(),
+        next: page.next.as_ref().map(cursor::encode_recording),
+    }))
+}
+
+/// One channel's past broadcasts, newest first.
+#[utoipa::path(get, path = "/api/v1/channels/{handle}/recordings", tag = "recordings",
+    params(("handle" = String, Path), PageQuery),
+    responses((status = 200, body = api::RecordingPage), (status = 404, body = api::ErrorBody)))]
+pub async fn of_channel(
+    State(state): State<AppState>,
+    AppPath(handle): AppPath<String>,
+    AppQuery(query): AppQuery<PageQuery>,
+    caller: Option<Caller>,
+) -> Result<Json<api::RecordingPage>, ApiError> {
+    let limit = check_limit(query.limit, DEFAULT_LIMIT)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(cursor::decode_recording)
+        .transpose()?;
+    let who = caller.as_ref().map(|Caller(who)| &who.user_id);
+    let (page, channel) = state
+        .platform
+        .channel_recordings(&handle, who, after, limit)
+        .await?;
+    Ok(Json(api::RecordingPage {
+        items: page
+            .items
+            .iter()
+            .map(|r| convert::recording(r, &channel))
+            .collect(),
+        next: page.next.as_ref().map(cursor::encode_recording),
+    }))
+}
+
+/// One past broadcast.
+#[utoipa::path(get, path = "/api/v1/recordings/{id}", tag = "recordings",
+    params(("id" = String, Path)),
+    responses((status = 200, body = api::RecordingBody), (status = 404, body = api::ErrorBody)))]
+pub async fn one(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+    caller: Option<Caller>,
+) -> Result<Json<api::RecordingBody>, ApiError> {
+    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let who = caller.as_ref().map(|Caller(who)| &who.user_id);
+    let (recording, channel) = state.platform.recording(&id, who).await?;
+    Ok(Json(convert::recording(&recording, &channel)))
+}
