@@ -37,6 +37,8 @@ impl TestStack {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             dist_dir: dist_dir()?,
             data_dir: data.path().to_path_buf(),
+            public_url: None,
+            rtmp_port: 0,
         })
         .await?;
         Ok(Self { stack, _data: data })

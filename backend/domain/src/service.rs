@@ -160,6 +160,8 @@ pub enum ReviewDecision {
     Allow {
         content: String,
         attributes: BTreeMap<String, String>,
+        /// The message's time, as stored in history (deliver it with this `SendTime`).
+        sent_at: OffsetDateTime,
     },
     Deny(DenyReason),
 }
@@ -686,6 +688,7 @@ impl Platform {
                 Ok(ReviewDecision::Allow {
                     content,
                     attributes: input.attributes,
+                    sent_at: now,
                 })
             }
         }
@@ -822,7 +825,7 @@ impl Platform {
             .into_iter()
             .filter(|b| b.is_active(now))
             .collect();
-        bans.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        bans.sort_by_key(|b| std::cmp::Reverse(b.created_at));
         Ok(bans)
     }
 

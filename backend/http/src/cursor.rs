@@ -117,7 +117,7 @@ mod tests {
         for bad in [
             "",
             "!!!",
-            "TDEy",
+            "TA",
             &wrap("L-1".into()),
             &wrap("O12:".into()),
             &wrap("X".into()),

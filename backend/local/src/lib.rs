@@ -1,16 +1,36 @@
 //! The Cloumer local stack: everything the cloud provides, on one machine, with no AWS account.
 //!
-//! One HTTP listener serves the browser app (`dist/`), the API router from `cloumer-http`, and the
-//! runtime configuration the browser app reads at start-up.
+//! One HTTP listener serves the browser app (`dist/`), the API router from `cloumer-http`, the
+//! runtime configuration the browser app reads at start-up, and the local stand-ins: a Cognito
+//! user pool ([`identity`]), IVS Chat ([`chat`]) and IVS ([`video`]). All durable state is in one
+//! embedded store file under the data directory.
+
+pub mod chat;
+pub mod identity;
+mod keys;
+pub mod video;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use cloumer_api_types::RuntimeConfig;
+use cloumer_domain::ports::SystemClock;
+use cloumer_domain::{Platform, PlatformConfig, Ports};
+use cloumer_store_embedded::EmbeddedStore;
+use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, StaticJwks};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use chat::{ChatHub, LocalChat};
+use identity::LocalIdentity;
+use video::LocalVideo;
 
 /// Settings of one local stack.
 #[derive(Clone, Debug)]
@@ -21,12 +41,21 @@ pub struct LocalConfig {
     pub dist_dir: PathBuf,
     /// Durable state: the embedded store, recordings, generated signing keys.
     pub data_dir: PathBuf,
+    /// The URL people reach the stack at, if not `http://<listen address>` (e.g. behind a proxy).
+    pub public_url: Option<String>,
+    /// The RTMP ingest port encoders push to.
+    pub rtmp_port: u16,
 }
 
-/// A started local stack. Dropping it does not stop it; call [`RunningStack::shutdown`].
+/// A started local stack. Call [`RunningStack::shutdown`] to stop it.
 pub struct RunningStack {
     /// The bound address (with the real port when 0 was asked for).
     pub addr: SocketAddr,
+    base_url: String,
+    platform: Platform,
+    identity: LocalIdentity,
+    hub: Arc<ChatHub>,
+    video: LocalVideo,
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -34,7 +63,23 @@ pub struct RunningStack {
 impl RunningStack {
     /// The URL where a browser reaches the app.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.base_url.clone()
+    }
+
+    pub fn platform(&self) -> &Platform {
+        &self.platform
+    }
+
+    pub fn identity(&self) -> &LocalIdentity {
+        &self.identity
+    }
+
+    pub fn chat_hub(&self) -> &Arc<ChatHub> {
+        &self.hub
+    }
+
+    pub fn video(&self) -> &LocalVideo {
+        &self.video
     }
 
     /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
@@ -45,24 +90,96 @@ impl RunningStack {
     }
 }
 
-/// Builds the whole local router: API first, then the browser app with SPA fallback routing.
-pub fn router(config: &LocalConfig) -> Router {
-    let index = config.dist_dir.join("index.html");
-    // Any path that is not a file in dist/ is a client-side route: answer with index.html.
-    let spa = ServeDir::new(&config.dist_dir).fallback(ServeFile::new(index));
-    cloumer_http::app(cloumer_http::AppState {
-        environment: "local",
-    })
-    .fallback_service(spa)
-}
-
-/// Binds the listener and starts serving in the background.
+/// Binds the listener, opens the store and starts serving in the background.
 pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
-    let app = router(&config);
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let host = addr.ip();
+
+    let store = EmbeddedStore::open(&config.data_dir.join("cloumer.redb"))
+        .context("cannot open the embedded store")?;
+    let db = store.database();
+    let video = LocalVideo::new(
+        db.clone(),
+        format!("rtmp://{host}:{}/app/", config.rtmp_port),
+    )?;
+    let chat_endpoint = format!("{}/chat", base_url.replacen("http", "ws", 1));
+    let hub = ChatHub::new(chat_endpoint);
+    let (playback_private, _playback_public) = keys::playback_keys(&config.data_dir)?;
+    let ports = Ports {
+        channels: Arc::new(store.clone()),
+        chat: Arc::new(store.clone()),
+        recordings: Arc::new(store.clone()),
+        video: Arc::new(video.clone()),
+        chat_service: Arc::new(LocalChat::new(hub.clone())),
+        playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
+            playback_private.as_bytes(),
+        )?),
+        clock: Arc::new(SystemClock),
+    };
+    let platform = Platform::new(
+        ports,
+        PlatformConfig {
+            site_origin: base_url.clone(),
+            ..PlatformConfig::default()
+        },
+    );
+    let identity = LocalIdentity::new(
+        db,
+        &base_url,
+        &keys::identity_key(&config.data_dir)?,
+        platform.clone(),
+    )?;
+    let verifier = JwtVerifier::new(
+        identity.issuer(),
+        identity::CLIENT_ID,
+        Arc::new(StaticJwks(identity.jwks())),
+    );
+    let runtime_config = RuntimeConfig {
+        api_base: String::new(),
+        cognito_endpoint: format!("{base_url}/cognito/"),
+        cognito_client_id: identity::CLIENT_ID.to_owned(),
+        environment: "local".to_owned(),
+    };
+
+    let api = cloumer_http::app(cloumer_http::AppState {
+        platform: platform.clone(),
+        verifier: Arc::new(verifier),
+        environment: "local",
+        cors_origins: Vec::new(),
+    });
+    let chat_server = chat::server::ChatServer {
+        hub: hub.clone(),
+        platform: platform.clone(),
+    };
+    let config_json = serde_json::to_string(&runtime_config)?;
+    let local = Router::new()
+        .route(
+            "/config.json",
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, "application/json"),
+                        (header::CACHE_CONTROL, "no-cache"),
+                    ],
+                    config_json,
+                )
+            }),
+        )
+        .route("/chat", get(chat::server::upgrade).with_state(chat_server));
+    let app = api
+        .merge(identity.router())
+        .merge(local)
+        .fallback_service(spa(&config));
+
     let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -73,7 +190,24 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
     });
     Ok(RunningStack {
         addr,
+        base_url,
+        platform,
+        identity,
+        hub,
+        video,
         shutdown,
         server,
     })
+}
+
+/// The browser app: files from `dist/`, and `index.html` for every other path (client-side routes).
+fn spa(config: &LocalConfig) -> Router {
+    let index = config.dist_dir.join("index.html");
+    let files = ServeDir::new(&config.dist_dir).fallback(ServeFile::new(index));
+    Router::new()
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
 }

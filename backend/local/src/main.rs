@@ -18,6 +18,12 @@ struct Args {
     /// Where the embedded store, recordings and generated keys live (kept across restarts).
     #[arg(long, env = "CLOUMER_DATA_DIR", default_value = ".cloumer/data")]
     data_dir: PathBuf,
+    /// The URL people use to reach this stack, if not http://<listen address>.
+    #[arg(long, env = "CLOUMER_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The RTMP ingest port (rtmp://<host>:<port>/app/<stream key>).
+    #[arg(long, env = "CLOUMER_RTMP_PORT", default_value_t = 1935)]
+    rtmp_port: u16,
 }
 
 #[tokio::main]
@@ -33,6 +39,8 @@ async fn main() -> anyhow::Result<()> {
         listen: args.listen,
         dist_dir: args.dist,
         data_dir: args.data_dir,
+        public_url: args.public_url,
+        rtmp_port: args.rtmp_port,
     })
     .await?;
     println!("Cloumer is running at {}", stack.url());

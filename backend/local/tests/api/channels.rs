@@ -1,0 +1,289 @@
+//! Channels, profiles, the dashboard, the directory and every bad-input case of those endpoints.
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_openapi_and_unknown_routes() {
+    let app = spawn_app().await;
+    let health = app.get("/api/health", None).await;
+    assert_eq!(health.body["status"], "ok");
+    assert_eq!(health.body["environment"], "local");
+    let openapi = app.get("/api/openapi.json", None).await;
+    assert!(openapi.body["paths"]["/api/v1/channels/{handle}/chat-token"].is_object());
+    let missing = app.get("/api/v1/nothing-here", None).await;
+    assert_eq!(
+        (missing.status.as_u16(), missing.code()),
+        (404, "not_found")
+    );
+    let missing = app.get("/api/v2/directory", None).await;
+    assert_eq!(missing.status, 404);
+    // API responses carry headers that keep browsers from sniffing, caching or framing them.
+    let response = app.client.get(app.url("/api/health")).send().await.unwrap();
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    // The browser app's runtime configuration points at the local stand-ins.
+    let config = app.get("/config.json", None).await;
+    assert_eq!(config.body["environment"], "local");
+    assert!(
+        config.body["cognitoEndpoint"]
+            .as_str()
+            .unwrap()
+            .ends_with("/cognito/")
+    );
+}
+
+#[tokio::test]
+async fn handles_are_checked_for_validity_and_availability() {
+    let app = spawn_app().await;
+    app.user("erin@example.com", "erin", "Erin").await;
+    let taken = app.get("/api/v1/handles/Erin", None).await;
+    assert_eq!(taken.body, json!({"handle": "erin", "available": false}));
+    let free = app.get("/api/v1/handles/frank_99", None).await;
+    assert_eq!(free.body["available"], true);
+    let bad = app.get("/api/v1/handles/no", None).await;
+    assert_eq!((bad.status.as_u16(), bad.code()), (400, "invalid_handle"));
+    let reserved = app.get("/api/v1/handles/dashboard", None).await;
+    assert_eq!(
+        (reserved.status.as_u16(), reserved.code()),
+        (409, "handle_reserved")
+    );
+}
+
+#[tokio::test]
+async fn a_taken_handle_at_confirmation_falls_back_to_a_numbered_one() {
+    let app = spawn_app().await;
+    let first = app.user("g1@example.com", "gamer", "Gamer One").await;
+    let second = app.user("g2@example.com", "gamer", "Gamer Two").await;
+    assert_eq!(first.handle, "gamer");
+    assert_eq!(second.handle, "gamer_2");
+}
+
+#[tokio::test]
+async fn profiles_can_be_changed_within_the_rules() {
+    let app = spawn_app().await;
+    let user = app.user("hana@example.com", "hana", "하나").await;
+    let me = app.get("/api/v1/me", user.auth()).await;
+    assert_eq!(me.body["nickname"], "하나");
+    assert_eq!(me.body["handle"], "hana");
+    let changed = app
+        .patch(
+            "/api/v1/me",
+            user.auth(),
+            json!({"nickname": "하나 🌸", "avatar": "preset:fox", "language": "ko"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["avatar"], "preset:fox");
+    // The channel shows the new nickname and avatar.
+    let page = app.get("/api/v1/channels/hana", None).await;
+    assert_eq!(page.body["ownerNickname"], "하나 🌸");
+    assert_eq!(page.body["ownerAvatar"], "preset:fox");
+
+    for (body, code) in [
+        (json!({"nickname": ""}), "invalid_nickname"),
+        (json!({"nickname": "x".repeat(26)}), "invalid_nickname"),
+        (json!({"avatar": "javascript:alert(1)"}), "invalid_avatar"),
+        (json!({"language": "fr"}), "invalid_language"),
+        (json!({"nick": "typo"}), "invalid_json"),
+    ] {
+        let reply = app.patch("/api/v1/me", user.auth(), body.clone()).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (400, code),
+            "{body}: {}",
+            reply.text
+        );
+    }
+    assert_eq!(
+        app.get("/api/v1/me", user.auth()).await.body["nickname"],
+        "하나 🌸"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_changes_settings_and_refuses_bad_input() {
+    let app = spawn_app().await;
+    let user = app.user("ivan@example.com", "ivan", "Ivan").await;
+    app.user("judy@example.com", "judy", "Judy").await;
+    let mine = app.get("/api/v1/me/channel", user.auth()).await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    assert_eq!(mine.body["latencyMode"], "LOW");
+    assert_eq!(mine.body["recording"], true);
+    assert_eq!(mine.body["live"], false);
+    assert!(
+        mine.body["ingestServer"]
+            .as_str()
+            .unwrap()
+            .starts_with("rtmp://127.0.0.1:")
+    );
+    assert_eq!(mine.body["chatRules"]["maxMessageLength"], 500);
+
+    let changed = app
+        .patch(
+            "/api/v1/me/channel",
+            user.auth(),
+            json!({"title": "첫 방송! Speedrun", "category": "Games", "latencyMode": "NORMAL", "recording": false}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["title"], "첫 방송! Speedrun");
+    assert_eq!(changed.body["latencyMode"], "NORMAL");
+    assert_eq!(changed.body["recording"], false);
+    assert_eq!(
+        app.get("/api/v1/channels/ivan", None).await.body["category"],
+        "Games"
+    );
+
+    for (body, status, code) in [
+        (json!({"title": "t".repeat(141)}), 400, "invalid_title"),
+        (json!({"category": "c".repeat(41)}), 400, "invalid_category"),
+        (json!({"latencyMode": "ULTRA"}), 400, "invalid_latency_mode"),
+        (json!({"handle": "bad handle"}), 400, "invalid_handle"),
+        (json!({"handle": "judy"}), 409, "handle_taken"),
+        (json!({"handle": "api"}), 409, "handle_reserved"),
+        (json!({"titel": "typo"}), 400, "invalid_json"),
+        (json!({"private": "yes"}), 400, "invalid_json"),
+    ] {
+        let reply = app
+            .patch("/api/v1/me/channel", user.auth(), body.clone())
+            .await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (status, code),
+            "{body}: {}",
+            reply.text
+        );
+    }
+    // Nothing of the refused changes was kept.
+    let page = app.get("/api/v1/channels/ivan", None).await;
+    assert_eq!(page.body["title"], "첫 방송! Speedrun");
+
+    // Renaming moves the page.
+    let renamed = app
+        .patch(
+            "/api/v1/me/channel",
+            user.auth(),
+            json!({"handle": "Ivan_Live"}),
+        )
+        .await;
+    assert_eq!(renamed.body["handle"], "ivan_live");
+    assert_eq!(app.get("/api/v1/channels/ivan", None).await.status, 404);
+    assert_eq!(
+        app.get("/api/v1/channels/ivan_live", None).await.status,
+        200
+    );
+
+    // Bodies that are not JSON, or too big, or sent without a token.
+    let response = app
+        .client
+        .patch(app.url("/api/v1/me/channel"))
+        .bearer_auth(&user.token)
+        .body("title=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let response = app
+        .client
+        .patch(app.url("/api/v1/me/channel"))
+        .bearer_auth(&user.token)
+        .header("content-type", "application/json")
+        .body("{\"title\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let huge = json!({"title": "x".repeat(20_000)});
+    let reply = app.patch("/api/v1/me/channel", user.auth(), huge).await;
+    assert_eq!(
+        (reply.status.as_u16(), reply.code()),
+        (413, "payload_too_large")
+    );
+    assert_eq!(
+        app.patch("/api/v1/me/channel", None, json!({"title": "x"}))
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_stream_key_is_only_ever_shown_to_its_owner_and_reset_replaces_it() {
+    let app = spawn_app().await;
+    let owner = app.user("kim@example.com", "kim", "Kim").await;
+    let other = app.user("lee@example.com", "lee", "Lee").await;
+    let key = app.get("/api/v1/me/channel/stream-key", owner.auth()).await;
+    assert_eq!(key.status, 200, "{}", key.text);
+    let secret = key.body["streamKey"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("sk_local_"));
+    assert_eq!(
+        app.get("/api/v1/me/channel/stream-key", owner.auth())
+            .await
+            .body["streamKey"],
+        secret.as_str()
+    );
+
+    // The other user gets their own key, and nothing public or theirs mentions the owner's key.
+    let theirs = app.get("/api/v1/me/channel/stream-key", other.auth()).await;
+    assert_ne!(theirs.body["streamKey"], secret.as_str());
+    for (path, token) in [
+        ("/api/v1/channels/kim", None),
+        ("/api/v1/channels/kim", other.auth()),
+        ("/api/v1/directory", None),
+        ("/api/v1/me/channel", other.auth()),
+        ("/api/v1/me/channel", owner.auth()),
+        ("/api/openapi.json", None),
+    ] {
+        let reply = app.get(path, token).await;
+        assert!(
+            !reply.text.contains(&secret),
+            "{path} leaked the stream key"
+        );
+    }
+    assert_eq!(
+        app.get("/api/v1/me/channel/stream-key", None).await.status,
+        401
+    );
+    let token_reply = app
+        .post("/api/v1/channels/kim/chat-token", other.auth(), None)
+        .await;
+    assert!(!token_reply.text.contains(&secret));
+
+    let reset = app
+        .post("/api/v1/me/channel/stream-key/reset", owner.auth(), None)
+        .await;
+    assert_eq!(reset.status, 200);
+    let fresh = reset.body["streamKey"].as_str().unwrap();
+    assert_ne!(fresh, secret);
+    assert_eq!(
+        app.get("/api/v1/me/channel/stream-key", owner.auth())
+            .await
+            .body["streamKey"],
+        fresh
+    );
+}
+
+#[tokio::test]
+async fn listings_refuse_bad_limits_and_cursors() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/directory?limit=0",
+        "/api/v1/directory?limit=101",
+        "/api/v1/directory?limit=ten",
+        "/api/v1/directory?cursor=%%%",
+        "/api/v1/directory?cursor=bm9wZQ",
+        "/api/v1/recordings?cursor=zzzz",
+        "/api/v1/directory?sort=viewers",
+    ] {
+        let reply = app.get(path, None).await;
+        assert_eq!(reply.status, 400, "{path}: {}", reply.text);
+        assert!(!reply.code().is_empty());
+    }
+    assert_eq!(
+        app.get("/api/v1/channels/nobody_here", None).await.status,
+        404
+    );
+    assert_eq!(app.get("/api/v1/channels/!!", None).await.status, 404);
+}

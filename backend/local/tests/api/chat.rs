@@ -1,0 +1,381 @@
+//! Chat tokens per role, private channels, and history paging with deletions.
+
+use std::collections::BTreeMap;
+
+use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::service::{ReviewDecision, ReviewInput};
+use serde_json::json;
+
+use crate::helpers::{TestApp, spawn_app};
+
+fn capabilities(reply: &crate::helpers::Reply) -> Vec<String> {
+    reply.body["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn token_capabilities_come_from_the_callers_role() {
+    let app = spawn_app().await;
+    let owner = app.user("owner@example.com", "streamer", "Streamer").await;
+    let viewer = app.user("viewer@example.com", "viewer", "Viewer").await;
+
+    let anonymous = app
+        .post("/api/v1/channels/streamer/chat-token", None, None)
+        .await;
+    assert_eq!(anonymous.status, 200, "{}", anonymous.text);
+    assert!(capabilities(&anonymous).is_empty());
+    assert_eq!(anonymous.body["role"], "anonymous");
+    assert!(
+        anonymous.body["userId"]
+            .as_str()
+            .unwrap()
+            .starts_with("anon-")
+    );
+    assert!(
+        anonymous.body["endpoint"]
+            .as_str()
+            .unwrap()
+            .starts_with("ws://127.0.0.1:")
+    );
+
+    let signed_in = app
+        .post("/api/v1/channels/streamer/chat-token", viewer.auth(), None)
+        .await;
+    assert_eq!(capabilities(&signed_in), ["SEND_MESSAGE"]);
+    assert_eq!(signed_in.body["userId"], viewer.user_id.as_str());
+
+    let mine = app
+        .post("/api/v1/channels/streamer/chat-token", owner.auth(), None)
+        .await;
+    assert_eq!(
+        capabilities(&mine),
+        ["SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER"]
+    );
+    assert_eq!(mine.body["role"], "owner");
+
+    // Capabilities are never taken from the request.
+    let asked = app
+        .post(
+            "/api/v1/channels/streamer/chat-token",
+            viewer.auth(),
+            Some(json!({"capabilities": ["DELETE_MESSAGE", "DISCONNECT_USER"]})),
+        )
+        .await;
+    assert_eq!(capabilities(&asked), ["SEND_MESSAGE"]);
+
+    // The owner is a plain viewer in someone else's room.
+    let elsewhere = app
+        .post("/api/v1/channels/viewer/chat-token", owner.auth(), None)
+        .await;
+    assert_eq!(capabilities(&elsewhere), ["SEND_MESSAGE"]);
+
+    let tokens: Vec<&str> = [&anonymous, &signed_in, &mine]
+        .iter()
+        .map(|r| r.body["token"].as_str().unwrap())
+        .collect();
+    assert!(tokens[0] != tokens[1] && tokens[1] != tokens[2]);
+    assert_eq!(
+        app.post("/api/v1/channels/nobody_here/chat-token", None, None)
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_banned_user_gets_no_token_until_the_ban_is_lifted() {
+    let app = spawn_app().await;
+    let owner = app.user("mod@example.com", "moderated", "Mod").await;
+    let troll = app.user("troll@example.com", "troll", "Troll").await;
+    let ban = app
+        .put(
+            &format!("/api/v1/me/channel/bans/{}", troll.user_id),
+            owner.auth(),
+            json!({"reason": "spam", "durationMinutes": 60}),
+        )
+        .await;
+    assert_eq!(ban.status, 200, "{}", ban.text);
+    assert_eq!(ban.body["nickname"], "Troll");
+    let refused = app
+        .post("/api/v1/channels/moderated/chat-token", troll.auth(), None)
+        .await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (403, "banned"));
+    assert!(refused.body["message"].as_str().unwrap().contains("until"));
+    // Banned only there.
+    assert_eq!(
+        app.post("/api/v1/channels/troll/chat-token", troll.auth(), None)
+            .await
+            .status,
+        200
+    );
+
+    let lifted = app
+        .delete(
+            &format!("/api/v1/me/channel/bans/{}", troll.user_id),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(lifted.status, 204);
+    assert_eq!(
+        app.post("/api/v1/channels/moderated/chat-token", troll.auth(), None)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_private_channel_is_watched_and_chatted_only_by_allowed_viewers() {
+    let app = spawn_app().await;
+    let owner = app.user("p@example.com", "secret_show", "Private").await;
+    let friend = app.user("f@example.com", "friend", "Friend").await;
+    let stranger = app.user("s@example.com", "stranger", "Stranger").await;
+    app.patch("/api/v1/me/channel", owner.auth(), json!({"private": true}))
+        .await;
+
+    let page = app.get("/api/v1/channels/secret_show", None).await;
+    assert_eq!(page.body["private"], true);
+    assert_eq!(page.body["canWatch"], false);
+    assert!(page.body["playbackUrl"].is_null());
+
+    assert_eq!(
+        app.post("/api/v1/channels/secret_show/playback", None, None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.post(
+            "/api/v1/channels/secret_show/playback",
+            stranger.auth(),
+            None
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        app.post(
+            "/api/v1/channels/secret_show/chat-token",
+            stranger.auth(),
+            None
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        app.get("/api/v1/channels/secret_show/chat/messages", None)
+            .await
+            .status,
+        403
+    );
+
+    let granted = app
+        .put("/api/v1/me/channel/viewers/friend", owner.auth(), json!({}))
+        .await;
+    assert_eq!(granted.status, 200, "{}", granted.text);
+    let listed = app.get("/api/v1/me/channel/viewers", owner.auth()).await;
+    assert_eq!(listed.body[0]["handle"], "friend");
+    let page = app.get("/api/v1/channels/secret_show", friend.auth()).await;
+    assert_eq!(page.body["canWatch"], true);
+    let playback = app
+        .post("/api/v1/channels/secret_show/playback", friend.auth(), None)
+        .await;
+    assert_eq!(playback.status, 200, "{}", playback.text);
+    let url = playback.body["url"].as_str().unwrap();
+    let token = playback.body["token"].as_str().unwrap();
+    assert!(url.ends_with(&format!("?token={token}")));
+    // An ES384 JWT with IVS's header.
+    let header: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            token.split('.').next().unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header, json!({"typ": "JWT", "alg": "ES384"}));
+    assert_eq!(
+        app.post(
+            "/api/v1/channels/secret_show/chat-token",
+            friend.auth(),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    // The owner can always watch.
+    assert_eq!(
+        app.post("/api/v1/channels/secret_show/playback", owner.auth(), None)
+            .await
+            .status,
+        200
+    );
+
+    assert_eq!(
+        app.delete("/api/v1/me/channel/viewers/friend", owner.auth())
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        app.post("/api/v1/channels/secret_show/playback", friend.auth(), None)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        app.delete("/api/v1/me/channel/viewers/friend", owner.auth())
+            .await
+            .status,
+        404
+    );
+
+    // A public channel's playback needs no token.
+    let public = app
+        .post("/api/v1/channels/friend/playback", None, None)
+        .await;
+    assert!(public.body["token"].is_null());
+    assert!(
+        public.body["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/index.m3u8")
+    );
+}
+
+/// Delivers a message the way the chat server (or the cloud review hook) does.
+async fn say(app: &TestApp, room: &str, sender: &str, text: &str) -> String {
+    let id = MessageId::generate();
+    let mut attributes = BTreeMap::new();
+    attributes.insert("nickname".to_owned(), format!("{sender} nick"));
+    let decision = app
+        .stack
+        .platform()
+        .review_message(ReviewInput {
+            room_arn: room.to_owned(),
+            message_id: id.clone(),
+            sender: UserId::parse(sender).unwrap(),
+            sender_attributes: attributes,
+            content: text.to_owned(),
+            attributes: BTreeMap::new(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(decision, ReviewDecision::Allow { .. }),
+        "{decision:?}"
+    );
+    id.to_string()
+}
+
+#[tokio::test]
+async fn history_pages_backwards_and_deleted_messages_never_come_back() {
+    let app = spawn_app().await;
+    let owner = app.user("h@example.com", "history", "History").await;
+    let viewer = app.user("v@example.com", "someone", "Someone").await;
+    let room = cloumer_local::chat::ChatHub::room_arn(
+        &app.stack
+            .platform()
+            .my_channel(&identity(&owner))
+            .await
+            .unwrap()
+            .channel
+            .id,
+    );
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        ids.push(say(&app, &room, "viewer-1", &format!("message {i} 안녕")).await);
+    }
+    let page = app
+        .get("/api/v1/channels/history/chat/messages?limit=3", None)
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let contents: Vec<&str> = page.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        contents,
+        ["message 6 안녕", "message 5 안녕", "message 4 안녕"]
+    );
+    assert_eq!(page.body["items"][0]["sender"]["nickname"], "viewer-1 nick");
+
+    // The viewer may not delete; the owner may.
+    let refused = app
+        .delete(
+            &format!("/api/v1/me/channel/chat/messages/{}", ids[3]),
+            viewer.auth(),
+        )
+        .await;
+    assert_eq!(
+        refused.status, 204,
+        "deleting in one's own (empty) room is allowed but touches nothing"
+    );
+    let deleted = app
+        .delete(
+            &format!("/api/v1/me/channel/chat/messages/{}?reason=spam", ids[3]),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    let long_reason = "r".repeat(257);
+    let bad = app
+        .delete(
+            &format!(
+                "/api/v1/me/channel/chat/messages/{}?reason={long_reason}",
+                ids[2]
+            ),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!((bad.status.as_u16(), bad.code()), (400, "invalid_reason"));
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/channels/history/chat/messages?limit=2&before={c}"),
+            None => "/api/v1/channels/history/chat/messages?limit=2".to_owned(),
+        };
+        let page = app.get(&path, None).await;
+        for item in page.body["items"].as_array().unwrap() {
+            seen.push(item["id"].as_str().unwrap().to_owned());
+        }
+        match page.body["next"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = ids
+        .iter()
+        .rev()
+        .filter(|id| *id != &ids[3])
+        .cloned()
+        .collect();
+    assert_eq!(seen, expected);
+    // The viewer's own room was untouched by their delete.
+    assert_eq!(
+        app.get("/api/v1/channels/someone/chat/messages", None)
+            .await
+            .body["items"],
+        json!([])
+    );
+}
+
+fn identity(user: &crate::helpers::User) -> cloumer_domain::Identity {
+    cloumer_domain::Identity {
+        user_id: UserId::parse(&user.user_id).unwrap(),
+        username: user.user_id.clone(),
+        preferred_handle: None,
+        nickname: None,
+    }
+}

@@ -1,0 +1,202 @@
+//! spawn_app-style helpers: a fresh stack per test, typed requests, sign-up through the
+//! Cognito-compatible stand-in.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+
+use cloumer_local::{LocalConfig, RunningStack};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub stack: RunningStack,
+    pub client: reqwest::Client,
+    /// Kept so the temporary data directory lives as long as the app.
+    pub _data: Option<tempfile::TempDir>,
+}
+
+pub const PASSWORD: &str = "Correct-Horse-9";
+
+pub async fn spawn_app() -> TestApp {
+    let data = tempfile::tempdir().unwrap();
+    let stack = start_on(data.path()).await;
+    TestApp {
+        stack,
+        client: reqwest::Client::new(),
+        _data: Some(data),
+    }
+}
+
+pub async fn start_on(dir: &Path) -> RunningStack {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>test</title>",
+    )
+    .unwrap();
+    cloumer_local::start(LocalConfig {
+        listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        dist_dir: dist,
+        data_dir: dir.to_path_buf(),
+        public_url: None,
+        rtmp_port: 0,
+    })
+    .await
+    .unwrap()
+}
+
+/// A response's status and JSON body (`Value::Null` when empty).
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.stack.url())
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, body, text }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        self.request(Method::POST, path, token, body).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
+    /// A call to the Cognito-compatible JSON API.
+    pub async fn cognito(&self, operation: &str, body: Value) -> Reply {
+        let response = self
+            .client
+            .post(self.url("/cognito/"))
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{operation}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, body, text }
+    }
+
+    pub fn client_id(&self) -> &'static str {
+        cloumer_local::identity::CLIENT_ID
+    }
+
+    pub async fn sign_up(&self, email: &str, handle: &str, nickname: &str) -> Reply {
+        self.cognito(
+            "SignUp",
+            json!({
+                "ClientId": self.client_id(), "Username": email, "Password": PASSWORD,
+                "UserAttributes": [
+                    {"Name": "email", "Value": email},
+                    {"Name": "preferred_username", "Value": handle},
+                    {"Name": "nickname", "Value": nickname}
+                ]
+            }),
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        self.cognito(
+            "InitiateAuth",
+            json!({
+                "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": self.client_id(),
+                "AuthParameters": {"USERNAME": email, "PASSWORD": password}
+            }),
+        )
+        .await
+    }
+
+    /// Signs up, confirms with the code the stand-in logged, signs in. Returns the ID token.
+    pub async fn user(&self, email: &str, handle: &str, nickname: &str) -> User {
+        let reply = self.sign_up(email, handle, nickname).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let code = self
+            .stack
+            .identity()
+            .pending_code(email)
+            .expect("a confirmation code");
+        let reply = self
+            .cognito(
+                "ConfirmSignUp",
+                json!({"ClientId": self.client_id(), "Username": email, "ConfirmationCode": code}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let reply = self.sign_in(email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let result = &reply.body["AuthenticationResult"];
+        let token = result["IdToken"].as_str().unwrap().to_owned();
+        let me = self.get("/api/v1/me", Some(&token)).await;
+        assert_eq!(me.status, 200, "{}", me.text);
+        User {
+            token,
+            access_token: result["AccessToken"].as_str().unwrap().to_owned(),
+            refresh_token: result["RefreshToken"].as_str().unwrap().to_owned(),
+            user_id: me.body["userId"].as_str().unwrap().to_owned(),
+            handle: me.body["handle"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+pub struct User {
+    pub token: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub user_id: String,
+    pub handle: String,
+}
+
+impl User {
+    pub fn auth(&self) -> Option<&str> {
+        Some(&self.token)
+    }
+}

@@ -1,0 +1,10 @@
+//! API integration tests: the real local stack (embedded store, identity stand-in, chat service)
+//! on a random loopback port, driven over real HTTP.
+
+mod channels;
+mod chat;
+mod events;
+mod helpers;
+mod identity;
+mod moderation;
+mod persistence;
