@@ -90,6 +90,64 @@ impl RunningStack {
     }
 }
 
+/// The local adapters wired into a [`Platform`], without any server: what the HTTP stack serves,
+/// and what tests of other entry points (the Lambda event handlers) run the domain on.
+pub struct Components {
+    pub platform: Platform,
+    pub identity: LocalIdentity,
+    pub hub: Arc<ChatHub>,
+    pub video: LocalVideo,
+}
+
+impl Components {
+    /// Opens the store in `data_dir` (creating it and the signing keys on first use).
+    /// `base_url` is where the stack is reached; `ingest_host:rtmp_port` where encoders push.
+    pub fn open(
+        data_dir: &std::path::Path,
+        base_url: &str,
+        ingest_host: &str,
+        rtmp_port: u16,
+    ) -> anyhow::Result<Self> {
+        let store = EmbeddedStore::open(&data_dir.join("cloumer.redb"))
+            .context("cannot open the embedded store")?;
+        let db = store.database();
+        let video = LocalVideo::new(db.clone(), format!("rtmp://{ingest_host}:{rtmp_port}/app/"))?;
+        let chat_endpoint = format!("{}/chat", base_url.replacen("http", "ws", 1));
+        let hub = ChatHub::new(chat_endpoint);
+        let (playback_private, _playback_public) = keys::playback_keys(data_dir)?;
+        let ports = Ports {
+            channels: Arc::new(store.clone()),
+            chat: Arc::new(store.clone()),
+            recordings: Arc::new(store.clone()),
+            video: Arc::new(video.clone()),
+            chat_service: Arc::new(LocalChat::new(hub.clone())),
+            playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
+                playback_private.as_bytes(),
+            )?),
+            clock: Arc::new(SystemClock),
+        };
+        let platform = Platform::new(
+            ports,
+            PlatformConfig {
+                site_origin: base_url.to_owned(),
+                ..PlatformConfig::default()
+            },
+        );
+        let identity = LocalIdentity::new(
+            db,
+            base_url,
+            &keys::identity_key(data_dir)?,
+            platform.clone(),
+        )?;
+        Ok(Self {
+            platform,
+            identity,
+            hub,
+            video,
+        })
+    }
+}
+
 /// Binds the listener, opens the store and starts serving in the background.
 pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
     let listener = TcpListener::bind(config.listen)
@@ -102,41 +160,16 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let host = addr.ip();
-
-    let store = EmbeddedStore::open(&config.data_dir.join("cloumer.redb"))
-        .context("cannot open the embedded store")?;
-    let db = store.database();
-    let video = LocalVideo::new(
-        db.clone(),
-        format!("rtmp://{host}:{}/app/", config.rtmp_port),
-    )?;
-    let chat_endpoint = format!("{}/chat", base_url.replacen("http", "ws", 1));
-    let hub = ChatHub::new(chat_endpoint);
-    let (playback_private, _playback_public) = keys::playback_keys(&config.data_dir)?;
-    let ports = Ports {
-        channels: Arc::new(store.clone()),
-        chat: Arc::new(store.clone()),
-        recordings: Arc::new(store.clone()),
-        video: Arc::new(video.clone()),
-        chat_service: Arc::new(LocalChat::new(hub.clone())),
-        playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
-            playback_private.as_bytes(),
-        )?),
-        clock: Arc::new(SystemClock),
-    };
-    let platform = Platform::new(
-        ports,
-        PlatformConfig {
-            site_origin: base_url.clone(),
-            ..PlatformConfig::default()
-        },
-    );
-    let identity = LocalIdentity::new(
-        db,
+    let Components {
+        platform,
+        identity,
+        hub,
+        video,
+    } = Components::open(
+        &config.data_dir,
         &base_url,
-        &keys::identity_key(&config.data_dir)?,
-        platform.clone(),
+        &addr.ip().to_string(),
+        config.rtmp_port,
     )?;
     let verifier = JwtVerifier::new(
         identity.issuer(),

@@ -1,0 +1,260 @@
+//! The Lambda handlers with real AWS event JSON (fixtures/), on the real domain and embedded store.
+
+use std::time::{Duration, Instant};
+
+use cloumer_domain::Platform;
+use cloumer_domain::ids::UserId;
+use cloumer_lambda::chat_review::{self, ReviewRequest};
+use cloumer_lambda::ivs_events::{self, IvsEvent, RecordingUrls, Translated};
+use cloumer_lambda::post_confirmation;
+use cloumer_local::Components;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+struct World {
+    platform: Platform,
+    _dir: tempfile::TempDir,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let components = Components::open(dir.path(), "http://127.0.0.1:9", "127.0.0.1", 1935).unwrap();
+    World {
+        platform: components.platform,
+        _dir: dir,
+    }
+}
+
+async fn confirmed_user(platform: &Platform) -> cloumer_domain::service::Account {
+    let event = serde_json::from_str(&fixture("post-confirmation.json")).unwrap();
+    let returned = post_confirmation::handle(platform, event).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&returned).unwrap()["request"]["userAttributes"]["nickname"],
+        "민지",
+        "the trigger hands the event back to Cognito"
+    );
+    platform
+        .ensure_account(&cloumer_domain::Identity {
+            user_id: UserId::parse("7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a").unwrap(),
+            username: "x".into(),
+            preferred_handle: None,
+            nickname: None,
+        })
+        .await
+        .unwrap()
+}
+
+fn ivs_event(name: &str, channel: &str) -> IvsEvent {
+    serde_json::from_str(&fixture(name).replace("CHANNEL_ID", channel)).unwrap()
+}
+
+fn urls() -> RecordingUrls {
+    RecordingUrls {
+        base_url: "https://d111111abcdef8.cloudfront.net".into(),
+    }
+}
+
+#[tokio::test]
+async fn post_confirmation_creates_the_channel_with_the_chosen_handle_once() {
+    let world = world();
+    let account = confirmed_user(&world.platform).await;
+    assert_eq!(account.channel.handle.as_str(), "minji_live");
+    assert_eq!(account.profile.nickname.as_str(), "민지");
+    // Cognito may deliver the trigger again: still one channel.
+    let again = confirmed_user(&world.platform).await;
+    assert_eq!(again.channel.id, account.channel.id);
+
+    let mut reset: serde_json::Value =
+        serde_json::from_str(&fixture("post-confirmation.json")).unwrap();
+    reset["triggerSource"] = "PostConfirmation_ConfirmForgotPassword".into();
+    reset["request"]["userAttributes"]["sub"] = "someone-new".into();
+    post_confirmation::handle(&world.platform, serde_json::from_value(reset).unwrap())
+        .await
+        .unwrap();
+    let none = world.platform.channel_page("someone_new", None).await;
+    assert!(none.is_err(), "a password reset creates nothing");
+}
+
+#[tokio::test]
+async fn stream_events_in_any_order_and_repeated_leave_the_channel_right() {
+    let world = world();
+    let channel = confirmed_user(&world.platform).await.channel;
+    let start = ivs_event("stream-start.json", channel.id.as_str());
+    let end = ivs_event("stream-end.json", channel.id.as_str());
+    assert!(matches!(
+        ivs_events::translate(
+            &ivs_event("session-created.json", channel.id.as_str()),
+            &urls()
+        )
+        .unwrap(),
+        Translated::Ignored(_)
+    ));
+
+    ivs_events::handle(&world.platform, &urls(), end.clone())
+        .await
+        .unwrap();
+    ivs_events::handle(&world.platform, &urls(), start.clone())
+        .await
+        .unwrap();
+    ivs_events::handle(&world.platform, &urls(), start)
+        .await
+        .unwrap();
+    let view = world
+        .platform
+        .channel_page("minji_live", None)
+        .await
+        .unwrap();
+    assert!(
+        !view.is_live(),
+        "the end came first but is still the last word"
+    );
+    assert_eq!(
+        view.channel.live.stream_id.unwrap().as_str(),
+        "st-1A2b3c4D5e6F78ab"
+    );
+
+    // Foreign or malformed events are acknowledged without effect.
+    let mut foreign = ivs_event("stream-start.json", "not a channel id!");
+    ivs_events::handle(&world.platform, &urls(), foreign.clone())
+        .await
+        .unwrap();
+    foreign.detail = serde_json::json!({"unexpected": true});
+    ivs_events::handle(&world.platform, &urls(), foreign)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn recording_events_become_a_past_broadcast_with_cloudfront_urls() {
+    let world = world();
+    let channel = confirmed_user(&world.platform).await.channel;
+    ivs_events::handle(
+        &world.platform,
+        &urls(),
+        ivs_event("stream-start.json", channel.id.as_str()),
+    )
+    .await
+    .unwrap();
+    let start = ivs_event("recording-start.json", channel.id.as_str());
+    let end = ivs_event("recording-end.json", channel.id.as_str());
+    ivs_events::handle(&world.platform, &urls(), start)
+        .await
+        .unwrap();
+    let live = world
+        .platform
+        .channel_page("minji_live", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        live.thumbnail_url(),
+        Some(
+            "https://d111111abcdef8.cloudfront.net/ivs/v1/123456789012/AbCdEfGhIjKl/2026/11/22/20/12/j8Z9O91ndcVs/media/latest_thumbnail/thumb.jpg"
+        )
+    );
+    ivs_events::handle(&world.platform, &urls(), end.clone())
+        .await
+        .unwrap();
+    ivs_events::handle(&world.platform, &urls(), end)
+        .await
+        .unwrap();
+    let (page, _) = world
+        .platform
+        .channel_recordings("minji_live", None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let recording = &page.items[0];
+    assert_eq!(recording.id.as_str(), "j8Z9O91ndcVs");
+    assert_eq!(recording.duration_ms, Some(1_802_000));
+    assert_eq!(
+        recording.playlist_url.as_deref(),
+        Some(
+            "https://d111111abcdef8.cloudfront.net/ivs/v1/123456789012/AbCdEfGhIjKl/2026/11/22/20/12/j8Z9O91ndcVs/media/hls/master.m3u8"
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
+    let world = world();
+    let channel = confirmed_user(&world.platform).await.channel;
+    let room = channel.chat_room.clone().unwrap().arn;
+    let request = |content: &str| -> ReviewRequest {
+        serde_json::from_str(
+            &fixture("chat-review.json")
+                .replace("ROOM_ARN", &room)
+                .replace("hello 바보 world", content),
+        )
+        .unwrap()
+    };
+
+    let started = Instant::now();
+    let allowed = chat_review::handle(&world.platform, request("hello 바보 world"))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "took {:?}",
+        started.elapsed()
+    );
+    let json = serde_json::to_value(&allowed).unwrap();
+    assert_eq!(json["ReviewResult"], "ALLOW");
+    assert_eq!(json["Content"], "hello 바보 world");
+    assert_eq!(json["Attributes"]["replyTo"], "XYZ987");
+    let history = world
+        .platform
+        .chat_history("minji_live", None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(history.items[0].content, "hello 바보 world");
+    assert_eq!(history.items[0].sender_attributes["nickname"], "시청자");
+
+    let owner = cloumer_domain::Identity {
+        user_id: channel.owner.clone(),
+        username: "x".into(),
+        preferred_handle: None,
+        nickname: None,
+    };
+    let mut rules = channel.chat_rules.clone();
+    rules.word_filter = cloumer_domain::moderation::WordFilter::new(
+        &["바보".to_owned()],
+        cloumer_domain::moderation::FilterMode::Block,
+    )
+    .unwrap();
+    world
+        .platform
+        .update_chat_rules(&owner, rules)
+        .await
+        .unwrap();
+    let denied = chat_review::handle(&world.platform, request("넌 바보야"))
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&denied).unwrap(),
+        serde_json::json!({"ReviewResult": "DENY"})
+    );
+
+    let mut null_attributes: serde_json::Value =
+        serde_json::from_str(&fixture("chat-review.json").replace("ROOM_ARN", &room)).unwrap();
+    null_attributes["Attributes"] = serde_json::Value::Null;
+    null_attributes["Content"] = "plain".into();
+    let parsed: ReviewRequest = serde_json::from_value(null_attributes).unwrap();
+    assert_eq!(
+        chat_review::handle(&world.platform, parsed)
+            .await
+            .unwrap()
+            .review_result,
+        "ALLOW"
+    );
+
+    let mut unknown_room = request("hi");
+    unknown_room.room_arn = "arn:aws:ivschat:ap-northeast-2:123456789012:room/unknown".into();
+    assert!(
+        chat_review::handle(&world.platform, unknown_room)
+            .await
+            .is_err(),
+        "unknown rooms fall back to the room's fallback result"
+    );
+}
