@@ -39,6 +39,7 @@ impl TestStack {
             data_dir: data.path().to_path_buf(),
             public_url: None,
             rtmp_port: 0,
+            ingest: false,
         })
         .await?;
         Ok(Self { stack, _data: data })

@@ -17,6 +17,7 @@ cargo xtask <command>
   dev                     set up if needed, build the browser app, run the local stack
   test                    set up if needed, check formatting and lints, build, run every test
   build-web               build the browser app into dist/
+  bench [api|chat]        run the benchmarks (release builds) and print their numbers
 ";
 
 fn main() {
@@ -25,6 +26,28 @@ fn main() {
         eprintln!("error: {error:#}");
         std::process::exit(1);
     }
+}
+
+/// Benchmarks are `harness = false` bench targets that print their own reports.
+fn bench(which: &[&str]) -> Result<()> {
+    let all = ["api", "chat"];
+    let chosen: Vec<&str> = if which.is_empty() {
+        all.to_vec()
+    } else {
+        which.to_vec()
+    };
+    for name in chosen {
+        if !all.contains(&name) {
+            bail!("unknown benchmark {name:?}; choose from {all:?}");
+        }
+        let _step = util::step(format!("Benchmark: {name}"));
+        util::run(
+            std::process::Command::new("cargo")
+                .current_dir(paths::repo_root())
+                .args(["bench", "--package", "cloumer-local", "--bench", name]),
+        )?;
+    }
+    Ok(())
 }
 
 fn dispatch() -> Result<()> {
@@ -36,6 +59,7 @@ fn dispatch() -> Result<()> {
         ["dev", rest @ ..] => dev::dev(rest),
         ["test", rest @ ..] => test::test(rest),
         ["build-web"] => web::build(&setup::setup(setup::Purpose::Dev)?),
+        ["bench", which @ ..] => bench(which),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             Ok(())

@@ -45,6 +45,8 @@ pub struct LocalConfig {
     pub public_url: Option<String>,
     /// The RTMP ingest port encoders push to.
     pub rtmp_port: u16,
+    /// Whether to run the RTMP ingest (nginx with the RTMP module).
+    pub ingest: bool,
 }
 
 /// A started local stack. Call [`RunningStack::shutdown`] to stop it.

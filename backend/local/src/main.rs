@@ -24,11 +24,15 @@ struct Args {
     /// The RTMP ingest port (rtmp://<host>:<port>/app/<stream key>).
     #[arg(long, env = "CLOUMER_RTMP_PORT", default_value_t = 1935)]
     rtmp_port: u16,
+    /// Do not start the RTMP ingest (the API, chat and playback of recordings still work).
+    #[arg(long)]
+    no_ingest: bool,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tower_http=warn".into()),
@@ -41,6 +45,7 @@ async fn main() -> anyhow::Result<()> {
         data_dir: args.data_dir,
         public_url: args.public_url,
         rtmp_port: args.rtmp_port,
+        ingest: !args.no_ingest,
     })
     .await?;
     println!("Cloumer is running at {}", stack.url());

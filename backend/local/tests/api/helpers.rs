@@ -41,6 +41,7 @@ pub async fn start_on(dir: &Path) -> RunningStack {
         data_dir: dir.to_path_buf(),
         public_url: None,
         rtmp_port: 0,
+        ingest: false,
     })
     .await
     .unwrap()

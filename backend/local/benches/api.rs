@@ -1,0 +1,308 @@
+//! API benchmark (`cargo xtask bench api`, or `cargo bench -p cloumer-local --bench api`).
+//!
+//! Starts the real `cloumer-local` binary on a seeded store and reports:
+//! - process start → first `200` from `/api/health`;
+//! - requests/s, p50 and p99 of `GET /api/v1/directory` (50 channels, 10 live);
+//! - requests/s, p50 and p99 of `POST /api/v1/channels/{handle}/chat-token`, signed in.
+//!
+//! The load generator runs on the same machine (loopback), so client and server share the CPU.
+//! Settings: `BENCH_SECONDS` (default 10) and `BENCH_CONCURRENCY` (default 32).
+
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cloumer_domain::Identity;
+use cloumer_domain::ids::{StreamId, UserId};
+use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// 50 channels, 10 of them live, written before the server starts (the store is one process's).
+async fn seed(dir: &std::path::Path) {
+    let components =
+        cloumer_local::Components::open(dir, "http://127.0.0.1:1", "127.0.0.1", 1935).unwrap();
+    for i in 0..50 {
+        let identity = Identity {
+            user_id: UserId::parse(&format!("bench-user-{i}")).unwrap(),
+            username: format!("bench{i}"),
+            preferred_handle: Some(format!("bench_{i}")),
+            nickname: Some(format!("Bench {i}")),
+        };
+        let account = components.platform.ensure_account(&identity).await.unwrap();
+        if i % 5 == 0 {
+            let event = StreamEvent {
+                channel_id: account.channel.id.clone(),
+                stream_id: StreamId::parse(&format!("st-bench-{i}")).unwrap(),
+                kind: StreamEventKind::Start,
+                at: OffsetDateTime::now_utc(),
+            };
+            components
+                .platform
+                .handle_stream_event(&event)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    codes: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(dir: &std::path::Path) -> (Server, Duration) {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
+    let port = free_port();
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloumer-local"))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--dist")
+        .arg(&dist)
+        .args(["--rtmp-port", &free_port().to_string(), "--no-ingest"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Confirmation codes are printed to the log, as the stand-in promises.
+    let (codes_tx, codes) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(code) = line.split("confirmation code for ").nth(1) {
+                let _ = codes_tx.send(
+                    code.rsplit(": ")
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                );
+            }
+        }
+    });
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || for _ in BufReader::new(stdout).lines() {});
+    let base = format!("http://127.0.0.1:{port}");
+    let client = std::net::SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    // Poll with raw HTTP/1.1 so the measurement has no client start-up in it.
+    loop {
+        if let Ok(mut stream) =
+            std::net::TcpStream::connect_timeout(&client, Duration::from_millis(50))
+        {
+            use std::io::{Read, Write};
+            let _ = stream
+                .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut response = String::new();
+            let _ = stream.read_to_string(&mut response);
+            if response.starts_with("HTTP/1.1 200") {
+                break;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let first_ok = started.elapsed();
+    (Server { child, base, codes }, first_ok)
+}
+
+async fn sign_in(client: &reqwest::Client, server: &Server) -> String {
+    let cognito = |target: &str, body: Value| {
+        client
+            .post(format!("{}/cognito/", server.base))
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{target}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+    };
+    let client_id = cloumer_local::identity::CLIENT_ID;
+    let email = "bench-viewer@example.com";
+    let password = "Bench-Password-1";
+    cognito(
+        "SignUp",
+        json!({"ClientId": client_id, "Username": email, "Password": password,
+        "UserAttributes": [{"Name": "preferred_username", "Value": "bench_viewer"}]}),
+    )
+    .await
+    .unwrap();
+    let code = server.codes.recv_timeout(Duration::from_secs(10)).unwrap();
+    cognito(
+        "ConfirmSignUp",
+        json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code}),
+    )
+    .await
+    .unwrap();
+    let auth: Value = cognito(
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+        "AuthParameters": {"USERNAME": email, "PASSWORD": password}}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    auth["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+struct Report {
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+async fn load(
+    client: reqwest::Client,
+    make: Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>,
+    seconds: u64,
+    concurrency: u64,
+) -> Report {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let client = client.clone();
+        let make = make.clone();
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match make(&client).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        latencies.push(t.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        let (latencies, e) = worker.await.unwrap();
+        all.extend(latencies);
+        errors += e;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    all.sort();
+    let at = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Report {
+        requests: all.len(),
+        errors,
+        seconds,
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+fn print(name: &str, report: &Report) {
+    println!(
+        "{name:<34} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} requests, {} errors)",
+        report.requests as f64 / report.seconds,
+        report.p50.as_secs_f64() * 1000.0,
+        report.p99.as_secs_f64() * 1000.0,
+        report.requests,
+        report.errors
+    );
+}
+
+fn main() {
+    let seconds = env_number("BENCH_SECONDS", 10);
+    let concurrency = env_number("BENCH_CONCURRENCY", 32);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    runtime.block_on(seed(dir.path()));
+    let (server, first_ok) = start_server(dir.path());
+    println!("API benchmark: {seconds} s per scenario, {concurrency} concurrent clients, loopback");
+    println!(
+        "{:<34} {:>9.1} ms",
+        "process start -> first 200",
+        first_ok.as_secs_f64() * 1000.0
+    );
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(concurrency as usize)
+            .build()
+            .unwrap();
+        let token = sign_in(&client, &server).await;
+        let directory = format!("{}/api/v1/directory?limit=24", server.base);
+        let check: Value = client
+            .get(&directory)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(check["items"].as_array().unwrap().len(), 24);
+        assert_eq!(check["items"][0]["live"], true);
+        let report = load(
+            client.clone(),
+            Arc::new(move |c| c.get(&directory)),
+            seconds,
+            concurrency,
+        )
+        .await;
+        print("GET /api/v1/directory", &report);
+        let mint = format!("{}/api/v1/channels/bench_7/chat-token", server.base);
+        let report = load(
+            client.clone(),
+            Arc::new(move |c| c.post(&mint).bearer_auth(&token)),
+            seconds,
+            concurrency,
+        )
+        .await;
+        print("POST .../chat-token (signed in)", &report);
+    });
+    drop(server);
+}
