@@ -40,7 +40,8 @@ pub fn summary(view: &ChannelView) -> api::ChannelSummary {
         private: channel.private,
         viewer_count: view.viewer_count(),
         started_at: channel.live.started_at.map(rfc3339),
-        thumbnail_url: if view.is_live() {
+        // A private channel's frames are not for the public listing.
+        thumbnail_url: if view.is_live() && !channel.private {
             view.thumbnail_url().map(str::to_owned)
         } else {
             None

@@ -7,6 +7,7 @@
 
 pub mod chat;
 pub mod identity;
+pub mod ingest;
 mod keys;
 pub mod video;
 
@@ -29,7 +30,9 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use chat::{ChatHub, LocalChat};
+use cloumer_tokens::PlaybackTokenVerifier;
 use identity::LocalIdentity;
+use ingest::{Ingest, IngestDirs, IngestSettings};
 use video::LocalVideo;
 
 /// Settings of one local stack.
@@ -58,6 +61,8 @@ pub struct RunningStack {
     identity: LocalIdentity,
     hub: Arc<ChatHub>,
     video: LocalVideo,
+    rtmp_port: u16,
+    ingest: Option<Ingest>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -84,8 +89,17 @@ impl RunningStack {
         &self.video
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
+    /// Where encoders publish: `rtmp://<host>:<port>/app/` + the stream key.
+    pub fn rtmp_url(&self) -> String {
+        format!("rtmp://{}:{}/app/", self.addr.ip(), self.rtmp_port)
+    }
+
+    /// Stops the ingest (ending live broadcasts), then stops accepting connections, lets
+    /// in-flight requests finish, and waits for the server.
     pub async fn shutdown(self) -> anyhow::Result<()> {
+        if let Some(ingest) = self.ingest {
+            ingest.stop().await;
+        }
         let _ = self.shutdown.send(());
         self.server.await.context("server task panicked")??;
         Ok(())
@@ -99,6 +113,8 @@ pub struct Components {
     pub identity: LocalIdentity,
     pub hub: Arc<ChatHub>,
     pub video: LocalVideo,
+    /// The public half of the playback key pair, to check private-channel playback tokens.
+    pub playback_public_pem: String,
 }
 
 impl Components {
@@ -116,7 +132,7 @@ impl Components {
         let video = LocalVideo::new(db.clone(), format!("rtmp://{ingest_host}:{rtmp_port}/app/"))?;
         let chat_endpoint = format!("{}/chat", base_url.replacen("http", "ws", 1));
         let hub = ChatHub::new(chat_endpoint);
-        let (playback_private, _playback_public) = keys::playback_keys(data_dir)?;
+        let (playback_private, playback_public_pem) = keys::playback_keys(data_dir)?;
         let ports = Ports {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
@@ -146,6 +162,7 @@ impl Components {
             identity,
             hub,
             video,
+            playback_public_pem,
         })
     }
 }
@@ -162,16 +179,21 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let rtmp_port = match config.rtmp_port {
+        0 => free_port(addr.ip())?,
+        port => port,
+    };
     let Components {
         platform,
         identity,
         hub,
         video,
+        playback_public_pem,
     } = Components::open(
         &config.data_dir,
         &base_url,
         &addr.ip().to_string(),
-        config.rtmp_port,
+        rtmp_port,
     )?;
     let verifier = JwtVerifier::new(
         identity.issuer(),
@@ -210,10 +232,31 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
             }),
         )
         .route("/chat", get(chat::server::upgrade).with_state(chat_server));
-    let app = api
-        .merge(identity.router())
-        .merge(local)
-        .fallback_service(spa(&config));
+    let dirs = IngestDirs::under(&config.data_dir);
+    let files = ingest::hls::router(
+        platform.clone(),
+        dirs.clone(),
+        PlaybackTokenVerifier::from_public_pem(playback_public_pem.as_bytes())?,
+    );
+    let loopback = if addr.is_ipv6() { "[::1]" } else { "127.0.0.1" };
+    let ingest_settings = IngestSettings {
+        platform: platform.clone(),
+        video: video.clone(),
+        hub: hub.clone(),
+        dirs,
+        rtmp_host: addr.ip(),
+        rtmp_port,
+        callback_base: format!("http://{loopback}:{}", addr.port()),
+    };
+    let mut app = api.merge(identity.router()).merge(local).merge(files);
+    let prepared = if config.ingest {
+        let (prepared, callbacks) = Ingest::prepare(&ingest_settings)?;
+        app = app.merge(callbacks);
+        Some(prepared)
+    } else {
+        None
+    };
+    let app = app.fallback_service(spa(&config));
 
     let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -223,16 +266,28 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
             })
             .await
     });
+    // nginx calls back into the server as soon as an encoder connects: start it last.
+    let ingest = match prepared {
+        Some(prepared) => Some(prepared.start(&ingest_settings).await?),
+        None => None,
+    };
     Ok(RunningStack {
         addr,
         base_url,
+        rtmp_port,
         platform,
         identity,
         hub,
         video,
+        ingest,
         shutdown,
         server,
     })
+}
+
+/// A free TCP port on `host` (for the RTMP listener when none was given).
+fn free_port(host: std::net::IpAddr) -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind((host, 0))?.local_addr()?.port())
 }
 
 /// The browser app: files from `dist/`, and `index.html` for every other path (client-side routes).
