@@ -40,6 +40,7 @@ impl TestStack {
             public_url: None,
             rtmp_port: 0,
             ingest: false,
+            chat: Default::default(),
         })
         .await?;
         Ok(Self { stack, _data: data })

@@ -20,7 +20,14 @@ struct World {
 
 fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
-    let components = Components::open(dir.path(), "http://127.0.0.1:9", "127.0.0.1", 1935).unwrap();
+    let components = Components::open(
+        dir.path(),
+        "http://127.0.0.1:9",
+        "127.0.0.1",
+        1935,
+        Default::default(),
+    )
+    .unwrap();
     World {
         platform: components.platform,
         _dir: dir,

@@ -37,8 +37,14 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 /// 50 channels, 10 of them live, written before the server starts (the store is one process's).
 async fn seed(dir: &std::path::Path) {
-    let components =
-        cloumer_local::Components::open(dir, "http://127.0.0.1:1", "127.0.0.1", 1935).unwrap();
+    let components = cloumer_local::Components::open(
+        dir,
+        "http://127.0.0.1:1",
+        "127.0.0.1",
+        1935,
+        Default::default(),
+    )
+    .unwrap();
     for i in 0..50 {
         let identity = Identity {
             user_id: UserId::parse(&format!("bench-user-{i}")).unwrap(),

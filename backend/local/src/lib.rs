@@ -19,6 +19,7 @@ use anyhow::Context;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use cloumer_api_types::RuntimeConfig;
 use cloumer_domain::ports::SystemClock;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
@@ -29,7 +30,7 @@ use tokio::task::JoinHandle;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use chat::{ChatHub, LocalChat};
+use chat::{ChatHub, ChatTuning, LocalChat};
 use cloumer_tokens::PlaybackTokenVerifier;
 use identity::LocalIdentity;
 use ingest::{Ingest, IngestDirs, IngestSettings};
@@ -50,6 +51,8 @@ pub struct LocalConfig {
     pub rtmp_port: u16,
     /// Whether to run the RTMP ingest (nginx with the RTMP module).
     pub ingest: bool,
+    /// Knobs of the local chat server.
+    pub chat: ChatTuning,
 }
 
 /// A started local stack. Call [`RunningStack::shutdown`] to stop it.
@@ -125,13 +128,14 @@ impl Components {
         base_url: &str,
         ingest_host: &str,
         rtmp_port: u16,
+        chat: ChatTuning,
     ) -> anyhow::Result<Self> {
         let store = EmbeddedStore::open(&data_dir.join("cloumer.redb"))
             .context("cannot open the embedded store")?;
         let db = store.database();
         let video = LocalVideo::new(db.clone(), format!("rtmp://{ingest_host}:{rtmp_port}/app/"))?;
         let chat_endpoint = format!("{}/chat", base_url.replacen("http", "ws", 1));
-        let hub = ChatHub::new(chat_endpoint);
+        let hub = ChatHub::new(chat_endpoint, chat);
         let (playback_private, playback_public_pem) = keys::playback_keys(data_dir)?;
         let ports = Ports {
             channels: Arc::new(store.clone()),
@@ -194,6 +198,7 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
         &base_url,
         &addr.ip().to_string(),
         rtmp_port,
+        config.chat.clone(),
     )?;
     let verifier = JwtVerifier::new(
         identity.issuer(),
@@ -259,6 +264,14 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
     let app = app.fallback_service(spa(&config));
 
     let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
+    // Bounded kernel send buffers: thousands of chat connections must not each grow megabytes
+    // of socket memory, and a reader that stops reading must fill its queue (and be dropped)
+    // instead of parking unbounded data in the kernel. 256 KiB still streams HLS segments fast.
+    let listener = listener.tap_io(|tcp| {
+        let socket = socket2::SockRef::from(&*tcp);
+        let _ = socket.set_send_buffer_size(SEND_BUFFER_BYTES);
+        let _ = tcp.set_nodelay(true);
+    });
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -284,6 +297,9 @@ pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
         server,
     })
 }
+
+/// Kernel send buffer per accepted connection.
+const SEND_BUFFER_BYTES: usize = 256 * 1024;
 
 /// A free TCP port on `host` (for the RTMP listener when none was given).
 fn free_port(host: std::net::IpAddr) -> anyhow::Result<u16> {

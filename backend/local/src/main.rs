@@ -46,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         public_url: args.public_url,
         rtmp_port: args.rtmp_port,
         ingest: !args.no_ingest,
+        chat: Default::default(),
     })
     .await?;
     println!("Cloumer is running at {}", stack.url());

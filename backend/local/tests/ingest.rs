@@ -27,6 +27,7 @@ async fn spawn_app() -> App {
         public_url: None,
         rtmp_port: 0,
         ingest: true,
+        chat: Default::default(),
     })
     .await
     .unwrap();

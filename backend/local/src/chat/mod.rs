@@ -178,9 +178,29 @@ impl Room {
     }
 }
 
+/// Knobs of the local chat server (the defaults are what IVS Chat behaves like).
+#[derive(Clone, Debug)]
+pub struct ChatTuning {
+    /// Frames queued per connection before it counts as a slow reader and is dropped.
+    pub outbox_capacity: usize,
+    /// Ends sessions earlier than their token says (IVS's minimum is a minute; tests and
+    /// demos of reconnection want seconds).
+    pub session_cap: Option<std::time::Duration>,
+}
+
+impl Default for ChatTuning {
+    fn default() -> Self {
+        Self {
+            outbox_capacity: OUTBOX_CAPACITY,
+            session_cap: None,
+        }
+    }
+}
+
 /// Tokens and rooms, shared by the chat service and the WebSocket endpoint.
 pub struct ChatHub {
     endpoint: String,
+    pub tuning: ChatTuning,
     tokens: Mutex<Tokens>,
     rooms: Mutex<HashMap<String, Arc<Room>>>,
 }
@@ -194,9 +214,10 @@ struct Tokens {
 
 impl ChatHub {
     /// `endpoint` is the WebSocket URL clients connect to (`ws://127.0.0.1:8080/chat`).
-    pub fn new(endpoint: String) -> Arc<Self> {
+    pub fn new(endpoint: String, tuning: ChatTuning) -> Arc<Self> {
         Arc::new(Self {
             endpoint,
+            tuning,
             tokens: Mutex::default(),
             rooms: Mutex::default(),
         })

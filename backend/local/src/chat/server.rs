@@ -26,7 +26,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 use super::protocol::{ErrorFrame, MessageFrame, Request, Sender, code};
-use super::{ChatHub, OUTBOX_CAPACITY, Outbound, PendingToken, RedeemError, Room, send_time};
+use super::{ChatHub, Outbound, PendingToken, RedeemError, Room, send_time};
 
 /// Largest frame the WebSocket layer accepts at all; anything bigger ends the connection.
 const MAX_WEBSOCKET_MESSAGE: usize = 64 * 1024;
@@ -126,13 +126,17 @@ impl Pace {
 
 async fn serve(socket: WebSocket, session: PendingToken, server: ChatServer) {
     let room = server.hub.room(&session.room_arn);
-    let (room_tx, mut room_rx) = mpsc::channel::<Outbound>(OUTBOX_CAPACITY);
+    let (room_tx, mut room_rx) =
+        mpsc::channel::<Outbound>(server.hub.tuning.outbox_capacity.max(1));
     let (own_tx, mut own_rx) = mpsc::channel::<Arc<str>>(64);
     let member = room.join(session.user_id.clone(), room_tx);
     let (mut sink, mut stream) = socket.split();
-    let session_left = (session.session_expires_at - OffsetDateTime::now_utc())
+    let mut session_left: StdDuration = (session.session_expires_at - OffsetDateTime::now_utc())
         .try_into()
         .unwrap_or(StdDuration::ZERO);
+    if let Some(cap) = server.hub.tuning.session_cap {
+        session_left = session_left.min(cap);
+    }
 
     // The writer: replies to this client first, then the room's frames; ends the connection when
     // the room drops it (disconnect, slow reader) or the session is over.

@@ -42,6 +42,7 @@ pub async fn start_on(dir: &Path) -> RunningStack {
         public_url: None,
         rtmp_port: 0,
         ingest: false,
+        chat: Default::default(),
     })
     .await
     .unwrap()

@@ -1,0 +1,690 @@
+//! The local IVS Chat messaging endpoint with real WebSocket clients: every request, event and
+//! error code, capabilities per role, tokens, disconnects, ordering and history.
+
+#[path = "api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use cloumer_domain::channel::ChatRoom;
+use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
+use cloumer_domain::ids::UserId;
+use cloumer_domain::ports::ChatService;
+use futures_util::{SinkExt, StreamExt};
+use helpers::{TestApp, User, spawn_app};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+struct Chat {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    user_id: String,
+}
+
+/// Mints a token through the API (as `user`, or signed out) for `handle`'s room.
+async fn token(app: &TestApp, handle: &str, user: Option<&User>) -> Value {
+    let reply = app
+        .post(
+            &format!("/api/v1/channels/{handle}/chat-token"),
+            user.and_then(User::auth),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body
+}
+
+async fn connect_with(
+    endpoint: &str,
+    token: &str,
+) -> Result<(WebSocketStream<MaybeTlsStream<TcpStream>>, String), String> {
+    let mut request = endpoint.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_str(token).unwrap(),
+    );
+    let (ws, response) = tokio_tungstenite::connect_async(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let echoed = response
+        .headers()
+        .get("sec-websocket-protocol")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    Ok((ws, echoed))
+}
+
+async fn join(app: &TestApp, handle: &str, user: Option<&User>) -> Chat {
+    let token = token(app, handle, user).await;
+    let (ws, echoed) = connect_with(
+        token["endpoint"].as_str().unwrap(),
+        token["token"].as_str().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        echoed,
+        token["token"].as_str().unwrap(),
+        "the token is echoed as the subprotocol"
+    );
+    Chat {
+        ws,
+        user_id: token["userId"].as_str().unwrap().to_owned(),
+    }
+}
+
+impl Chat {
+    async fn send(&mut self, request: Value) {
+        self.ws
+            .send(Message::text(request.to_string()))
+            .await
+            .unwrap();
+    }
+
+    async fn say(&mut self, request_id: &str, content: &str) {
+        self.send(json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content}))
+            .await;
+    }
+
+    /// The next JSON frame, within 5 seconds.
+    async fn next(&mut self) -> Value {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("a frame within 5 s")
+                .expect("the connection is open")
+                .expect("a valid frame");
+            match message {
+                Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("expected a text frame, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next frame of a type, skipping others (e.g. other people's messages).
+    async fn next_of(&mut self, kind: &str) -> Value {
+        loop {
+            let frame = self.next().await;
+            if frame["Type"] == kind {
+                return frame;
+            }
+        }
+    }
+
+    async fn error(&mut self) -> (u64, String, String) {
+        let frame = self.next_of("ERROR").await;
+        assert_eq!(frame["Id"].as_str().unwrap().len(), 12);
+        (
+            frame["ErrorCode"].as_u64().unwrap(),
+            frame["RequestId"].as_str().unwrap().to_owned(),
+            frame["ErrorMessage"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Waits until the server closes the connection; returns the close code.
+    async fn closed(&mut self) -> Option<u16> {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("closed within 5 s")
+            {
+                None => return None,
+                Some(Err(_)) => return None,
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+}
+
+async fn room(app: &TestApp) -> (User, User, User) {
+    let owner = app.user("owner@example.com", "room", "방장").await;
+    let alice = app.user("alice@example.com", "alice", "Alice").await;
+    let bob = app.user("bob@example.com", "bob", "Bob").await;
+    (owner, alice, bob)
+}
+
+fn is_send_time(value: &str) -> bool {
+    // 2026-11-22T12:34:56.123456789Z
+    value.len() == 30 && value.ends_with('Z') && value.as_bytes()[19] == b'.'
+}
+
+#[tokio::test]
+async fn messages_reach_everyone_with_the_ivs_fields() {
+    let app = spawn_app().await;
+    let (_owner, alice, bob) = room(&app).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let mut reader = join(&app, "room", None).await;
+    a.send(json!({"Action": "SEND_MESSAGE", "RequestId": "req-1", "Content": "안녕하세요 👋", "Attributes": {"replyTo": "x"}}))
+        .await;
+    for client in [&mut a, &mut b, &mut reader] {
+        let frame = client.next().await;
+        assert_eq!(frame["Type"], "MESSAGE");
+        assert_eq!(frame["RequestId"], "req-1");
+        assert_eq!(frame["Content"], "안녕하세요 👋");
+        assert_eq!(frame["Attributes"]["replyTo"], "x");
+        let id = frame["Id"].as_str().unwrap();
+        assert!(
+            id.len() == 12 && id.bytes().all(|c| c.is_ascii_alphanumeric()),
+            "{id}"
+        );
+        assert!(
+            is_send_time(frame["SendTime"].as_str().unwrap()),
+            "{}",
+            frame["SendTime"]
+        );
+        assert_eq!(frame["Sender"]["UserId"], alice.user_id.as_str());
+        assert_eq!(frame["Sender"]["Attributes"]["nickname"], "Alice");
+        assert_eq!(frame["Sender"]["Attributes"]["role"], "viewer");
+    }
+    // A signed-out reader has no SEND_MESSAGE capability.
+    reader.say("req-2", "let me in").await;
+    assert_eq!(
+        reader.error().await,
+        (
+            403,
+            "req-2".to_owned(),
+            "this connection may not send messages".to_owned()
+        )
+    );
+    assert!(reader.user_id.starts_with("anon-"));
+}
+
+#[tokio::test]
+async fn messages_keep_one_order_for_everyone_and_history_matches_delivery() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    app.put(
+        "/api/v1/me/channel/chat-rules",
+        owner.auth(),
+        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 100, "filteredWords": [], "filterMode": "BLOCK"}),
+    )
+    .await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let mut watcher = join(&app, "room", None).await;
+    // Two senders at once, interleaving.
+    let send_a = async {
+        for i in 0..15 {
+            a.say(&format!("a{i}"), &format!("from alice {i}")).await;
+        }
+    };
+    let send_b = async {
+        for i in 0..15 {
+            b.say(&format!("b{i}"), &format!("from bob {i}")).await;
+        }
+    };
+    tokio::join!(send_a, send_b);
+    let mut delivered = Vec::new();
+    for _ in 0..30 {
+        let frame = watcher.next_of("MESSAGE").await;
+        delivered.push(frame["Id"].as_str().unwrap().to_owned());
+    }
+    let mut seen_by_a = Vec::new();
+    for _ in 0..30 {
+        seen_by_a.push(
+            a.next_of("MESSAGE").await["Id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(seen_by_a, delivered, "every client sees one order");
+    // Each sender's own messages stay in the order they were sent.
+    let history = app
+        .get("/api/v1/channels/room/chat/messages?limit=100", None)
+        .await;
+    let mut stored: Vec<String> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    stored.reverse();
+    assert_eq!(
+        stored, delivered,
+        "history holds what was delivered, in delivery order"
+    );
+    let contents: Vec<String> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .collect();
+    let alice_order: Vec<&String> = contents
+        .iter()
+        .filter(|c| c.starts_with("from alice"))
+        .collect();
+    let expected: Vec<String> = (0..15).map(|i| format!("from alice {i}")).collect();
+    assert_eq!(alice_order, expected.iter().collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn the_owner_deletes_messages_for_everyone_and_viewers_may_not() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    a.say("m1", "delete me").await;
+    let id = b.next_of("MESSAGE").await["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    boss.next_of("MESSAGE").await;
+    a.next_of("MESSAGE").await;
+
+    b.send(json!({"Action": "DELETE_MESSAGE", "RequestId": "d0", "Id": id, "Reason": "mine now"}))
+        .await;
+    assert_eq!(b.error().await.0, 403);
+
+    boss.send(json!({"Action": "DELETE_MESSAGE", "RequestId": "d1", "Id": id, "Reason": "spam"}))
+        .await;
+    for client in [&mut boss, &mut a, &mut b] {
+        let event = client.next_of("EVENT").await;
+        assert_eq!(event["EventName"], "aws:DELETE_MESSAGE");
+        assert_eq!(event["Attributes"]["MessageId"], id.as_str());
+        assert_eq!(event["Attributes"]["MessageID"], id.as_str());
+        assert_eq!(event["Attributes"]["Reason"], "spam");
+        assert_eq!(event["RequestId"], "d1");
+        assert!(is_send_time(event["SendTime"].as_str().unwrap()));
+    }
+    let history = app.get("/api/v1/channels/room/chat/messages", None).await;
+    assert!(
+        history.body["items"].as_array().unwrap().is_empty(),
+        "{}",
+        history.text
+    );
+
+    boss.send(json!({"Action": "DELETE_MESSAGE", "RequestId": "d2"}))
+        .await;
+    assert_eq!(
+        boss.error().await,
+        (400, "d2".to_owned(), "Id must name a message".to_owned())
+    );
+
+    // Deleting through the API reaches the room the same way.
+    a.say("m2", "and me").await;
+    let id = b.next_of("MESSAGE").await["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reply = app
+        .delete(
+            &format!("/api/v1/me/channel/chat/messages/{id}?reason=rude"),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(reply.status, 204);
+    let event = b.next_of("EVENT").await;
+    assert_eq!(
+        (
+            event["EventName"].as_str().unwrap(),
+            event["Attributes"]["MessageId"].as_str().unwrap()
+        ),
+        ("aws:DELETE_MESSAGE", id.as_str())
+    );
+}
+
+#[tokio::test]
+async fn disconnect_user_closes_all_of_their_connections() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    let mut alice_tab1 = join(&app, "room", Some(&alice)).await;
+    let mut alice_tab2 = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+
+    b.send(json!({"Action": "DISCONNECT_USER", "RequestId": "x", "UserId": alice.user_id, "Reason": "bye"})).await;
+    assert_eq!(b.error().await.0, 403);
+
+    boss.send(json!({"Action": "DISCONNECT_USER", "RequestId": "k1", "UserId": alice.user_id, "Reason": "calm down"})).await;
+    for client in [&mut alice_tab1, &mut alice_tab2, &mut b] {
+        let event = client.next_of("EVENT").await;
+        assert_eq!(event["EventName"], "aws:DISCONNECT_USER");
+        assert_eq!(event["Attributes"]["UserId"], alice.user_id.as_str());
+        assert_eq!(event["Attributes"]["Reason"], "calm down");
+    }
+    assert_eq!(alice_tab1.closed().await, Some(1000));
+    assert_eq!(alice_tab2.closed().await, Some(1000));
+    // Bob stays.
+    boss.say("s", "still here?").await;
+    assert_eq!(b.next_of("MESSAGE").await["Content"], "still here?");
+}
+
+#[tokio::test]
+async fn a_ban_through_the_api_disconnects_and_locks_the_user_out() {
+    let app = spawn_app().await;
+    let (owner, alice, _bob) = room(&app).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let reply = app
+        .put(
+            &format!("/api/v1/me/channel/bans/{}", alice.user_id),
+            owner.auth(),
+            json!({"reason": "spam"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(a.next_of("EVENT").await["EventName"], "aws:DISCONNECT_USER");
+    assert_eq!(a.closed().await, Some(1000));
+    let refused = app
+        .post("/api/v1/channels/room/chat-token", alice.auth(), None)
+        .await;
+    assert_eq!(refused.code(), "banned");
+}
+
+#[tokio::test]
+async fn tokens_are_single_use_and_bad_ones_get_error_401() {
+    let app = spawn_app().await;
+    let (_owner, alice, _bob) = room(&app).await;
+    let minted = token(&app, "room", Some(&alice)).await;
+    let endpoint = minted["endpoint"].as_str().unwrap();
+    let token = minted["token"].as_str().unwrap();
+    let (_first, _) = connect_with(endpoint, token).await.unwrap();
+    for bad in [token, "AQICAHnot-a-token"] {
+        let (ws, echoed) = connect_with(endpoint, bad).await.unwrap();
+        assert_eq!(echoed, bad);
+        let mut chat = Chat {
+            ws,
+            user_id: String::new(),
+        };
+        let frame = chat.next().await;
+        assert_eq!(frame["Type"], "ERROR");
+        assert_eq!(frame["ErrorCode"], 401);
+        assert!(chat.closed().await.is_some());
+    }
+    // No subprotocol at all.
+    let (ws, _) = tokio_tungstenite::connect_async(endpoint).await.unwrap();
+    let mut chat = Chat {
+        ws,
+        user_id: String::new(),
+    };
+    assert_eq!(chat.next().await["ErrorCode"], 401);
+}
+
+#[tokio::test]
+async fn sessions_end_when_their_time_is_up() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = data.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "x").unwrap();
+    let stack = cloumer_local::start(cloumer_local::LocalConfig {
+        listen: ([127, 0, 0, 1], 0).into(),
+        dist_dir: dist,
+        data_dir: data.path().to_path_buf(),
+        public_url: None,
+        rtmp_port: 0,
+        ingest: false,
+        chat: cloumer_local::chat::ChatTuning {
+            session_cap: Some(Duration::from_millis(1500)),
+            ..Default::default()
+        },
+    })
+    .await
+    .unwrap();
+    let app = TestApp {
+        stack,
+        client: reqwest::Client::new(),
+        _data: None,
+    };
+    let (_owner, alice, _bob) = room(&app).await;
+    let mut chat = join(&app, "room", Some(&alice)).await;
+    let started = std::time::Instant::now();
+    assert_eq!(chat.closed().await, Some(1000));
+    assert!(started.elapsed() >= Duration::from_millis(1400));
+}
+
+#[tokio::test]
+async fn bad_requests_get_the_protocol_error_codes_and_the_connection_survives() {
+    let app = spawn_app().await;
+    let (owner, alice, _bob) = room(&app).await;
+    app.put(
+        "/api/v1/me/channel/chat-rules",
+        owner.auth(),
+        json!({"maxMessageLength": 20, "maxMessagesPerSecond": 3, "filteredWords": ["바보"], "filterMode": "BLOCK"}),
+    )
+    .await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+
+    a.ws.send(Message::text("{not json")).await.unwrap();
+    assert_eq!(a.error().await.0, 400);
+    a.send(json!({"Action": "DANCE", "RequestId": "r1"})).await;
+    assert_eq!(
+        a.error().await,
+        (
+            400,
+            "r1".to_owned(),
+            "unknown or malformed action; expected SEND_MESSAGE, DELETE_MESSAGE or DISCONNECT_USER"
+                .to_owned()
+        )
+    );
+    a.send(json!({"Action": "SEND_MESSAGE", "RequestId": "r2"}))
+        .await;
+    assert_eq!(a.error().await.0, 400);
+    a.say("r3", &"가".repeat(21)).await;
+    assert_eq!(
+        a.error().await,
+        (
+            400,
+            "r3".to_owned(),
+            "Messages must be at most 20 characters".to_owned()
+        )
+    );
+    let mut big = BTreeMap::new();
+    big.insert("blob".to_owned(), "x".repeat(1100));
+    a.send(
+        json!({"Action": "SEND_MESSAGE", "RequestId": "r4", "Content": "hi", "Attributes": big}),
+    )
+    .await;
+    assert_eq!(a.error().await.0, 413);
+    a.ws.send(Message::text(format!(
+        "{{\"Action\":\"SEND_MESSAGE\",\"Content\":\"{}\"}}",
+        "y".repeat(10_000)
+    )))
+    .await
+    .unwrap();
+    assert_eq!(a.error().await.0, 413);
+    a.ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
+    assert_eq!(a.error().await.0, 400);
+    a.say("r5", "너 바보").await;
+    assert_eq!(a.error().await.0, 406);
+
+    // Over the room's rate: 3 per second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for i in 0..5 {
+        a.say(&format!("rate{i}"), "fast").await;
+    }
+    let mut delivered = 0;
+    let mut limited = 0;
+    for _ in 0..5 {
+        let frame = a.next().await;
+        match (frame["Type"].as_str().unwrap(), frame["ErrorCode"].as_u64()) {
+            ("MESSAGE", _) => delivered += 1,
+            ("ERROR", Some(429)) => limited += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(
+        delivered <= 3 && delivered >= 1 && limited >= 2,
+        "{delivered} delivered, {limited} limited"
+    );
+
+    // After all that, the connection still works.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    a.say("ok", "still fine").await;
+    assert_eq!(a.next_of("MESSAGE").await["Content"], "still fine");
+}
+
+#[tokio::test]
+async fn a_room_that_does_not_exist_answers_404() {
+    let app = spawn_app().await;
+    let (_owner, alice, _bob) = room(&app).await;
+    let chat = cloumer_local::chat::LocalChat::new(app.stack.chat_hub().clone());
+    let token = chat
+        .create_token(&ChatTokenRequest {
+            room: ChatRoom {
+                arn: "arn:cloumer:ivschat:local:room/chgone".into(),
+            },
+            user_id: UserId::parse(&alice.user_id).unwrap(),
+            capabilities: vec![ChatCapability::SendMessage],
+            session_duration_minutes: 60,
+            attributes: BTreeMap::new(),
+        })
+        .await
+        .unwrap();
+    let (ws, _) = connect_with(&token.endpoint, &token.token).await.unwrap();
+    let mut client = Chat {
+        ws,
+        user_id: alice.user_id.clone(),
+    };
+    client.say("nf", "anyone?").await;
+    assert_eq!(client.error().await.0, 404);
+}
+
+#[tokio::test]
+async fn a_flooding_client_is_cut_off_and_others_are_unaffected() {
+    let app = spawn_app().await;
+    let (_owner, alice, bob) = room(&app).await;
+    let mut flooder = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    for _ in 0..400 {
+        if flooder.ws.send(Message::text("{}")).await.is_err() {
+            break;
+        }
+    }
+    let mut cut = false;
+    for _ in 0..500 {
+        match tokio::time::timeout(Duration::from_secs(5), flooder.ws.next())
+            .await
+            .unwrap()
+        {
+            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => {
+                cut = true;
+                break;
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+    assert!(cut, "the flooding connection is closed");
+    b.say("b1", "business as usual").await;
+    assert_eq!(b.next_of("MESSAGE").await["Content"], "business as usual");
+}
+
+#[tokio::test]
+async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = data.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "x").unwrap();
+    let stack = cloumer_local::start(cloumer_local::LocalConfig {
+        listen: ([127, 0, 0, 1], 0).into(),
+        dist_dir: dist,
+        data_dir: data.path().to_path_buf(),
+        public_url: None,
+        rtmp_port: 0,
+        ingest: false,
+        chat: cloumer_local::chat::ChatTuning {
+            outbox_capacity: 8,
+            ..Default::default()
+        },
+    })
+    .await
+    .unwrap();
+    let app = TestApp {
+        stack,
+        client: reqwest::Client::new(),
+        _data: None,
+    };
+    let (owner, alice, bob) = room(&app).await;
+    app.put(
+        "/api/v1/me/channel/chat-rules",
+        owner.auth(),
+        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 100, "filteredWords": [], "filterMode": "BLOCK"}),
+    )
+    .await;
+    // A client with a tiny receive buffer that never reads.
+    let minted = token(&app, "room", Some(&bob)).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let stream = socket.connect(app.stack.addr).await.unwrap();
+    let mut request = minted["endpoint"]
+        .as_str()
+        .unwrap()
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_str(minted["token"].as_str().unwrap()).unwrap(),
+    );
+    let (_stalled, _) = tokio_tungstenite::client_async(request, stream)
+        .await
+        .unwrap();
+
+    let a = join(&app, "room", Some(&alice)).await;
+    let o = join(&app, "room", Some(&owner)).await;
+    let mut reader = join(&app, "room", None).await;
+    let big = "가".repeat(500);
+    let count = 300;
+    let padding: BTreeMap<String, String> = [("pad".to_owned(), "p".repeat(1000))].into();
+    // Everyone but the stalled client reads as frames arrive.
+    let expected = big.clone();
+    let reading = tokio::spawn(async move {
+        for _ in 0..count {
+            assert_eq!(
+                reader.next_of("MESSAGE").await["Content"],
+                expected.as_str()
+            );
+        }
+        reader
+    });
+    let mut senders = Vec::new();
+    for chat in [a, o] {
+        let (sink, mut stream) = chat.ws.split();
+        tokio::spawn(async move { while let Some(Ok(_)) = stream.next().await {} });
+        senders.push(sink);
+    }
+    let started = std::time::Instant::now();
+    // Two senders at 18 messages a second each, under every rate limit, ~2.5 KB a message:
+    // more than the stalled socket's buffers and queue can hold.
+    for i in 0..count / 2 {
+        for sink in &mut senders {
+            let frame = json!({"Action": "SEND_MESSAGE", "RequestId": format!("m{i}"), "Content": big, "Attributes": padding});
+            sink.send(Message::text(frame.to_string())).await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(55)).await;
+    }
+    let _reader = tokio::time::timeout(Duration::from_secs(10), reading)
+        .await
+        .expect("the reader got every message")
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the room kept flowing: {:?}",
+        started.elapsed()
+    );
+    let room = app
+        .stack
+        .chat_hub()
+        .room(&cloumer_local::chat::ChatHub::room_arn(
+            &app.stack
+                .platform()
+                .channel_page("room", None)
+                .await
+                .unwrap()
+                .channel
+                .id,
+        ));
+    assert_eq!(
+        room.connection_count(),
+        3,
+        "the stalled reader was dropped; the others stay"
+    );
+}
