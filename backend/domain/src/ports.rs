@@ -77,9 +77,9 @@ pub trait ChannelRepository: Send + Sync {
 /// Chat history and bans.
 #[async_trait]
 pub trait ChatRepository: Send + Sync {
-    /// Keeps a delivered message. Idempotent by id; a message whose id was deleted before it
-    /// arrived stays deleted.
-    async fn append_message(&self, message: &StoredMessage) -> PortResult<()>;
+    /// Keeps delivered messages, all or none. Idempotent by id; a message whose id was deleted
+    /// before it arrived stays deleted.
+    async fn append_messages(&self, messages: &[StoredMessage]) -> PortResult<()>;
     /// Records a deletion (a tombstone), whether or not the message is stored yet. Idempotent.
     async fn delete_message(
         &self,

@@ -155,6 +155,13 @@ pub struct ReviewInput {
     pub attributes: BTreeMap<String, String>,
 }
 
+/// A reviewed message: allowed (as it will be kept and delivered) or denied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reviewed {
+    Allow(StoredMessage),
+    Deny(DenyReason),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReviewDecision {
     Allow {
@@ -661,9 +668,9 @@ impl Platform {
         })
     }
 
-    /// Reviews one message for the review hook or the local chat server and, when it is allowed,
-    /// stores it for history before it is delivered.
-    pub async fn review_message(&self, input: ReviewInput) -> DomainResult<ReviewDecision> {
+    /// Reviews one message (bans, the word filter, length) without storing it. When allowed,
+    /// returns the message as history will keep it (possibly rewritten), timed now.
+    pub async fn review(&self, input: ReviewInput) -> DomainResult<Reviewed> {
         let channel = self
             .ports
             .channels
@@ -672,23 +679,38 @@ impl Platform {
             .ok_or(DomainError::NotFound("chat room"))?;
         let ban = self.ports.chat.get_ban(&channel.id, &input.sender).await?;
         let now = self.now();
-        match moderation::review(&input.content, &channel.chat_rules, ban.as_ref(), now) {
-            ReviewOutcome::Deny(reason) => Ok(ReviewDecision::Deny(reason)),
-            ReviewOutcome::Allow { content } => {
-                let message = StoredMessage {
-                    channel_id: channel.id.clone(),
+        Ok(
+            match moderation::review(&input.content, &channel.chat_rules, ban.as_ref(), now) {
+                ReviewOutcome::Deny(reason) => Reviewed::Deny(reason),
+                ReviewOutcome::Allow { content } => Reviewed::Allow(StoredMessage {
+                    channel_id: channel.id,
                     id: input.message_id,
                     sent_at: now,
                     sender: input.sender,
                     sender_attributes: input.sender_attributes,
-                    content: content.clone(),
-                    attributes: input.attributes.clone(),
-                };
-                self.ports.chat.append_message(&message).await?;
-                Ok(ReviewDecision::Allow {
                     content,
                     attributes: input.attributes,
-                    sent_at: now,
+                }),
+            },
+        )
+    }
+
+    /// Stores allowed messages for history (all or none), before they are delivered.
+    pub async fn keep_messages(&self, messages: &[StoredMessage]) -> DomainResult<()> {
+        Ok(self.ports.chat.append_messages(messages).await?)
+    }
+
+    /// Reviews one message for the IVS Chat review hook and, when it is allowed, stores it for
+    /// history before IVS delivers it.
+    pub async fn review_message(&self, input: ReviewInput) -> DomainResult<ReviewDecision> {
+        match self.review(input).await? {
+            Reviewed::Deny(reason) => Ok(ReviewDecision::Deny(reason)),
+            Reviewed::Allow(message) => {
+                self.keep_messages(std::slice::from_ref(&message)).await?;
+                Ok(ReviewDecision::Allow {
+                    content: message.content,
+                    attributes: message.attributes,
+                    sent_at: message.sent_at,
                 })
             }
         }

@@ -248,17 +248,19 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
     let room = ChannelId::parse("chroom1").unwrap();
     let other = ChannelId::parse("chroom2").unwrap();
     for i in 0..7 {
-        repo.append_message(&message(&room, &format!("m{i}"), i))
+        repo.append_messages(&[message(&room, &format!("m{i}"), i)])
             .await
             .unwrap();
     }
-    repo.append_message(&message(&other, "x0", 3))
+    repo.append_messages(&[message(&other, "x0", 3)])
         .await
         .unwrap();
     // The same id again (a retried delivery) is kept once.
-    repo.append_message(&message(&room, "m3", 3)).await.unwrap();
+    repo.append_messages(&[message(&room, "m3", 3)])
+        .await
+        .unwrap();
     // Two messages in the same instant are both kept, ordered by id.
-    repo.append_message(&message(&room, "m6b", 6))
+    repo.append_messages(&[message(&room, "m6b", 6)])
         .await
         .unwrap();
 
@@ -312,7 +314,7 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
     repo.delete_message(&room, &MessageId::parse("late").unwrap(), t(1))
         .await
         .unwrap();
-    repo.append_message(&message(&room, "late", 100))
+    repo.append_messages(&[message(&room, "late", 100)])
         .await
         .unwrap();
     let newest = repo.list_messages(&room, None, 1).await.unwrap();

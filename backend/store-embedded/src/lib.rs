@@ -471,26 +471,36 @@ fn port_only(error: WriteError) -> PortError {
 
 #[async_trait]
 impl ChatRepository for EmbeddedStore {
-    async fn append_message(&self, message: &StoredMessage) -> PortResult<()> {
-        let channel = message.channel_id.as_str().to_owned();
-        let id = message.id.as_str().to_owned();
-        let at = nanos(message.sent_at);
-        let bytes = encode(message)?;
+    async fn append_messages(&self, messages: &[StoredMessage]) -> PortResult<()> {
+        // One transaction (one fsync) for the whole batch: the chat server groups the messages
+        // that arrive while the previous commit is on its way to the disk.
+        let rows = messages
+            .iter()
+            .map(|m| {
+                Ok((
+                    m.channel_id.as_str().to_owned(),
+                    m.id.as_str().to_owned(),
+                    nanos(m.sent_at),
+                    encode(m)?,
+                ))
+            })
+            .collect::<PortResult<Vec<_>>>()?;
         self.write(move |tx| {
-            let key = (channel.as_str(), id.as_str());
             let tombstones = tx.open_table(TOMBSTONES).port("opening deletions")?;
-            if tombstones.get(key).port("reading deletions")?.is_some() {
-                return Ok(());
-            }
             let mut times = tx.open_table(MESSAGE_TIMES).port("opening message times")?;
-            if times.get(key).port("reading message times")?.is_some() {
-                return Ok(());
+            let mut table = tx.open_table(MESSAGES).port("opening messages")?;
+            for (channel, id, at, bytes) in &rows {
+                let key = (channel.as_str(), id.as_str());
+                if tombstones.get(key).port("reading deletions")?.is_some()
+                    || times.get(key).port("reading message times")?.is_some()
+                {
+                    continue;
+                }
+                times.insert(key, *at).port("indexing a message")?;
+                table
+                    .insert((channel.as_str(), *at, id.as_str()), bytes.as_slice())
+                    .port("writing a message")?;
             }
-            times.insert(key, at).port("indexing a message")?;
-            tx.open_table(MESSAGES)
-                .port("opening messages")?
-                .insert((channel.as_str(), at, id.as_str()), bytes.as_slice())
-                .port("writing a message")?;
             Ok(())
         })
         .await

@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use cloumer_domain::Platform;
 use cloumer_domain::channel::{ChatRoom, ChatRules};
-use cloumer_domain::chat::{ChatCapability, ChatToken, ChatTokenRequest};
+use cloumer_domain::chat::{ChatCapability, ChatToken, ChatTokenRequest, StoredMessage};
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, UserId, random_alphanumeric};
 use cloumer_domain::ports::{ChatRoomSpec, ChatService};
@@ -58,11 +59,14 @@ pub enum RedeemError {
     Expired,
 }
 
+/// A JSON text frame, serialized once; clones share the bytes (no copy per receiver).
+pub type Frame = axum::extract::ws::Utf8Bytes;
+
 /// What a connection's writer task is told to do.
 #[derive(Debug, Clone)]
 pub enum Outbound {
-    /// A JSON text frame, serialized once and shared by every receiver.
-    Frame(Arc<str>),
+    /// A frame for the client.
+    Frame(Frame),
     /// Close the connection with this WebSocket close code and reason.
     Close(u16, String),
 }
@@ -92,26 +96,133 @@ impl From<&ChatRules> for RoomLimits {
 pub struct Room {
     pub arn: String,
     members: Mutex<HashMap<u64, Member>>,
-    limits: Mutex<RoomLimits>,
+    /// `None` until known: set when the room is created or updated, or read from the channel
+    /// by the first connection after a restart.
+    limits: Mutex<Option<RoomLimits>>,
     /// (second the window started, messages sent in it): the room-wide rate limit.
     window: Mutex<(i64, u32)>,
-    /// Messages are reviewed and delivered one at a time per room, so everyone sees one order.
-    pub sequencer: tokio::sync::Mutex<()>,
+    /// The room's delivery line (see [`delivery`]) and the last `SendTime` handed out.
+    line: Mutex<Line>,
 }
 
+/// Work for a room's delivery line, done strictly in the order it was queued.
+pub enum Work {
+    /// An allowed message: stored for history, then sent to everyone.
+    Message {
+        message: StoredMessage,
+        frame: Frame,
+        request_id: String,
+        reply: mpsc::Sender<Frame>,
+    },
+    /// A deletion made over the protocol: recorded, then announced.
+    Delete {
+        id: MessageId,
+        frame: Frame,
+        request_id: String,
+        reply: mpsc::Sender<Frame>,
+    },
+    /// An event to announce in order with the messages (e.g. a deletion made through the API).
+    Event(Frame),
+}
+
+#[derive(Default)]
+struct Line {
+    queue: Option<mpsc::Sender<Work>>,
+    last_send_time: Option<OffsetDateTime>,
+}
+
+/// Messages that may wait in a room's line; more get ERROR 429.
+const LINE_CAPACITY: usize = 4096;
+/// Messages stored in one transaction at most.
+const MAX_BATCH: usize = 256;
+
 impl Room {
-    fn new(arn: String, limits: RoomLimits) -> Self {
+    fn new(arn: String, limits: Option<RoomLimits>) -> Self {
         Self {
             arn,
             members: Mutex::default(),
             limits: Mutex::new(limits),
             window: Mutex::new((0, 0)),
-            sequencer: tokio::sync::Mutex::new(()),
+            line: Mutex::default(),
         }
     }
 
+    /// Queues a message with a `SendTime` later than every earlier one, so time order, queue
+    /// order, delivery order and history order are one and the same. `build` makes the frame
+    /// from the final message. Returns false when the line is full.
+    pub fn enqueue_message(
+        self: &Arc<Self>,
+        platform: &Platform,
+        mut message: StoredMessage,
+        build: impl FnOnce(&StoredMessage) -> Frame,
+        request_id: String,
+        reply: mpsc::Sender<Frame>,
+    ) -> bool {
+        let mut line = self.line.lock().expect("room lock");
+        let now = OffsetDateTime::now_utc();
+        let at = match line.last_send_time {
+            Some(last) if now <= last => last + Duration::nanoseconds(1),
+            _ => now,
+        };
+        message.sent_at = at;
+        let frame = build(&message);
+        let queue = Self::start_line(self, &mut line, platform);
+        let work = Work::Message {
+            message,
+            frame,
+            request_id,
+            reply,
+        };
+        if queue.try_send(work).is_err() {
+            return false;
+        }
+        line.last_send_time = Some(at);
+        true
+    }
+
+    /// Queues other work behind the messages already waiting.
+    pub fn enqueue(self: &Arc<Self>, platform: Option<&Platform>, work: Work) -> bool {
+        let mut line = self.line.lock().expect("room lock");
+        let queue = match (&line.queue, platform) {
+            (Some(queue), _) => queue.clone(),
+            (None, Some(platform)) => Self::start_line(self, &mut line, platform),
+            (None, None) => {
+                // Nothing was ever sent here: nothing to keep order with.
+                drop(line);
+                if let Work::Event(frame) = work {
+                    self.broadcast(frame);
+                }
+                return true;
+            }
+        };
+        queue.try_send(work).is_ok()
+    }
+
+    fn start_line(room: &Arc<Self>, line: &mut Line, platform: &Platform) -> mpsc::Sender<Work> {
+        if let Some(queue) = &line.queue {
+            return queue.clone();
+        }
+        let (queue, work) = mpsc::channel(LINE_CAPACITY);
+        tokio::spawn(delivery(room.clone(), platform.clone(), work));
+        line.queue = Some(queue.clone());
+        queue
+    }
+
+    /// The room's limits (IVS's defaults until they are known).
     pub fn limits(&self) -> RoomLimits {
-        self.limits.lock().expect("room lock").clone()
+        self.limits
+            .lock()
+            .expect("room lock")
+            .clone()
+            .unwrap_or_else(|| RoomLimits::from(&ChatRules::default()))
+    }
+
+    pub fn knows_limits(&self) -> bool {
+        self.limits.lock().expect("room lock").is_some()
+    }
+
+    pub fn set_limits(&self, rules: &ChatRules) {
+        *self.limits.lock().expect("room lock") = Some(RoomLimits::from(rules));
     }
 
     /// Counts a message against the room's per-second limit; false when over it.
@@ -149,7 +260,7 @@ impl Room {
 
     /// Queues a frame for every connection. A connection whose queue is full is dropped from the
     /// room (its writer sees the channel close and ends the connection).
-    pub fn broadcast(&self, frame: Arc<str>) {
+    pub fn broadcast(&self, frame: Frame) {
         let mut members = self.members.lock().expect("room lock");
         members.retain(|_, member| match member.outbox.try_send(Outbound::Frame(frame.clone())) {
             Ok(()) => true,
@@ -231,24 +342,19 @@ impl ChatHub {
         format!("{ROOM_ARN_PREFIX}{channel}")
     }
 
-    /// The room, created on first use with default limits (a restart forgets rooms; their
-    /// settings come back from the channel on the next token).
+    /// The room, created on first use. Rooms live in memory: after a restart their limits are
+    /// read back from the channel by the first connection.
     pub fn room(&self, arn: &str) -> Arc<Room> {
         self.rooms
             .lock()
             .expect("hub lock")
             .entry(arn.to_owned())
-            .or_insert_with(|| {
-                Arc::new(Room::new(
-                    arn.to_owned(),
-                    RoomLimits::from(&ChatRules::default()),
-                ))
-            })
+            .or_insert_with(|| Arc::new(Room::new(arn.to_owned(), None)))
             .clone()
     }
 
     fn set_limits(&self, arn: &str, rules: &ChatRules) {
-        *self.room(arn).limits.lock().expect("room lock") = RoomLimits::from(rules);
+        self.room(arn).set_limits(rules);
     }
 
     /// Uses a token: it is removed whatever the outcome, so it can never be used twice.
@@ -278,11 +384,11 @@ impl ChatHub {
             send_time: send_time(OffsetDateTime::now_utc()),
         };
         let json = serde_json::to_string(&frame).expect("frames serialize");
-        self.room(room).broadcast(Arc::from(json));
+        self.room(room).broadcast(Frame::from(json));
     }
 
-    /// Tells the room a message is gone (`aws:DELETE_MESSAGE`).
-    pub fn announce_deletion(&self, room: &str, id: &str, reason: &str, request_id: &str) {
+    /// The `aws:DELETE_MESSAGE` event frame.
+    pub fn deletion_frame(id: &str, reason: &str, request_id: &str) -> Frame {
         let mut attributes = BTreeMap::new();
         attributes.insert("MessageID".to_owned(), id.to_owned());
         attributes.insert("MessageId".to_owned(), id.to_owned());
@@ -295,8 +401,7 @@ impl ChatHub {
             attributes: Some(attributes),
             send_time: send_time(OffsetDateTime::now_utc()),
         };
-        let json = serde_json::to_string(&frame).expect("frames serialize");
-        self.room(room).broadcast(Arc::from(json));
+        Frame::from(serde_json::to_string(&frame).expect("frames serialize"))
     }
 
     /// `aws:DISCONNECT_USER` to the room, then closes every connection of the user.
@@ -320,7 +425,7 @@ impl ChatHub {
         };
         let json = serde_json::to_string(&frame).expect("frames serialize");
         let room = self.room(room);
-        room.broadcast(Arc::from(json));
+        room.broadcast(Frame::from(json));
         room.disconnect(user, reason)
     }
 
@@ -396,8 +501,10 @@ impl ChatService for LocalChat {
         id: &MessageId,
         reason: &str,
     ) -> PortResult<()> {
-        self.hub
-            .announce_deletion(&room.arn, id.as_str(), reason, "");
+        // The deletion is already recorded by the domain; announce it in order with the
+        // messages the room is delivering.
+        let frame = ChatHub::deletion_frame(id.as_str(), reason, "");
+        self.hub.room(&room.arn).enqueue(None, Work::Event(frame));
         Ok(())
     }
 
@@ -422,6 +529,83 @@ impl ChatService for LocalChat {
     }
 }
 
+/// A room's delivery line: takes the queued work in order; consecutive messages are stored in one
+/// transaction (one fsync for all that arrived while the last one was written), then sent.
+async fn delivery(room: Arc<Room>, platform: Platform, mut work: mpsc::Receiver<Work>) {
+    let mut next = None;
+    loop {
+        let first = match next.take() {
+            Some(item) => item,
+            None => match work.recv().await {
+                Some(item) => item,
+                None => return,
+            },
+        };
+        match first {
+            Work::Event(frame) => room.broadcast(frame),
+            Work::Delete {
+                id,
+                frame,
+                request_id,
+                reply,
+            } => match platform.record_deletion(&room.arn, &id).await {
+                Ok(()) => room.broadcast(frame),
+                Err(error) => {
+                    tracing::error!(%error, "recording a chat deletion failed");
+                    let _ = reply.try_send(server::error_frame(
+                        &request_id,
+                        protocol::code::INTERNAL,
+                        "the message could not be deleted; try again",
+                    ));
+                }
+            },
+            Work::Message {
+                message,
+                frame,
+                request_id,
+                reply,
+            } => {
+                let mut batch = vec![(message, frame, request_id, reply)];
+                while batch.len() < MAX_BATCH {
+                    match work.try_recv() {
+                        Ok(Work::Message {
+                            message,
+                            frame,
+                            request_id,
+                            reply,
+                        }) => {
+                            batch.push((message, frame, request_id, reply));
+                        }
+                        Ok(other) => {
+                            next = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let messages: Vec<StoredMessage> = batch.iter().map(|(m, ..)| m.clone()).collect();
+                match platform.keep_messages(&messages).await {
+                    Ok(()) => {
+                        for (_, frame, ..) in batch {
+                            room.broadcast(frame);
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, count = batch.len(), "storing chat messages failed");
+                        for (_, _, request_id, reply) in batch {
+                            let _ = reply.try_send(server::error_frame(
+                                &request_id,
+                                protocol::code::INTERNAL,
+                                "the message could not be delivered; try again",
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,10 +620,10 @@ mod tests {
     fn the_room_rate_limit_counts_per_second() {
         let room = Room::new(
             "r".into(),
-            RoomLimits {
+            Some(RoomLimits {
                 max_message_length: 500,
                 max_messages_per_second: 2,
-            },
+            }),
         );
         let t = OffsetDateTime::from_unix_timestamp(1_000).unwrap();
         assert!(room.admit_message(t));
@@ -452,17 +636,17 @@ mod tests {
     async fn a_slow_reader_is_dropped_instead_of_blocking_the_room() {
         let room = Room::new(
             "r".into(),
-            RoomLimits {
+            Some(RoomLimits {
                 max_message_length: 500,
                 max_messages_per_second: 10,
-            },
+            }),
         );
         let (fast_tx, mut fast_rx) = mpsc::channel(OUTBOX_CAPACITY);
         let (slow_tx, _slow_rx) = mpsc::channel(2);
         room.join(UserId::parse("fast").unwrap(), fast_tx);
         room.join(UserId::parse("slow").unwrap(), slow_tx);
         for i in 0..5 {
-            room.broadcast(Arc::from(format!("frame {i}")));
+            room.broadcast(Frame::from(format!("frame {i}")));
         }
         assert_eq!(room.connection_count(), 1);
         let mut received = 0;

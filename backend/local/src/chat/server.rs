@@ -16,9 +16,10 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::http::HeaderMap;
 use axum::response::Response;
 use cloumer_domain::chat::ChatCapability;
+use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::ids::{MessageId, UserId, random_alphanumeric};
 use cloumer_domain::moderation::DenyReason;
-use cloumer_domain::service::{ReviewDecision, ReviewInput};
+use cloumer_domain::service::{ReviewInput, Reviewed};
 use cloumer_domain::{DomainError, Platform};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
@@ -26,8 +27,10 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 use super::protocol::{ErrorFrame, MessageFrame, Request, Sender, code};
-use super::{ChatHub, Outbound, PendingToken, RedeemError, Room, send_time};
+use super::{ChatHub, Frame, Outbound, PendingToken, RedeemError, Room, Work, send_time};
 
+/// Frames written before one flush.
+const WRITE_BATCH: usize = 64;
 /// Largest frame the WebSocket layer accepts at all; anything bigger ends the connection.
 const MAX_WEBSOCKET_MESSAGE: usize = 64 * 1024;
 /// Largest request we process; bigger ones (up to the limit above) get ERROR 413.
@@ -45,7 +48,7 @@ pub struct ChatServer {
     pub platform: Platform,
 }
 
-fn error_frame(request_id: &str, error_code: u16, message: &str) -> Arc<str> {
+pub(crate) fn error_frame(request_id: &str, error_code: u16, message: &str) -> Frame {
     let frame = ErrorFrame {
         r#type: "ERROR",
         id: random_alphanumeric(12),
@@ -53,7 +56,7 @@ fn error_frame(request_id: &str, error_code: u16, message: &str) -> Arc<str> {
         error_code,
         error_message: message.to_owned(),
     };
-    Arc::from(serde_json::to_string(&frame).expect("frames serialize"))
+    Frame::from(serde_json::to_string(&frame).expect("frames serialize"))
 }
 
 /// `GET /chat` with `Sec-WebSocket-Protocol: <chat token>`.
@@ -78,9 +81,13 @@ pub async fn upgrade(
                 RedeemError::Expired => "the chat token has expired",
             }),
     };
+    // Small per-connection buffers: a room holds thousands of connections, and chat frames are
+    // small. (The defaults, 128 KiB each way, cost ~250 KiB per connection.)
     let ws = ws
         .max_message_size(MAX_WEBSOCKET_MESSAGE)
-        .max_frame_size(MAX_WEBSOCKET_MESSAGE);
+        .max_frame_size(MAX_WEBSOCKET_MESSAGE)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(16 * 1024);
     // Browsers fail the handshake unless the server selects the protocol they offered.
     let ws = match token {
         Some(token) => ws.protocols([token]),
@@ -126,9 +133,14 @@ impl Pace {
 
 async fn serve(socket: WebSocket, session: PendingToken, server: ChatServer) {
     let room = server.hub.room(&session.room_arn);
+    if !room.knows_limits()
+        && let Ok(channel) = server.platform.channel_for_room(&room.arn).await
+    {
+        room.set_limits(&channel.chat_rules);
+    }
     let (room_tx, mut room_rx) =
         mpsc::channel::<Outbound>(server.hub.tuning.outbox_capacity.max(1));
-    let (own_tx, mut own_rx) = mpsc::channel::<Arc<str>>(64);
+    let (own_tx, mut own_rx) = mpsc::channel::<Frame>(64);
     let member = room.join(session.user_id.clone(), room_tx);
     let (mut sink, mut stream) = socket.split();
     let mut session_left: StdDuration = (session.session_expires_at - OffsetDateTime::now_utc())
@@ -139,31 +151,56 @@ async fn serve(socket: WebSocket, session: PendingToken, server: ChatServer) {
     }
 
     // The writer: replies to this client first, then the room's frames; ends the connection when
-    // the room drops it (disconnect, slow reader) or the session is over.
+    // the room drops it (disconnect, slow reader) or the session is over. Frames already queued
+    // are written together and flushed once, so a busy room costs few system calls.
     let writer = tokio::spawn(async move {
         let session_end = tokio::time::sleep(session_left);
         tokio::pin!(session_end);
         let close = loop {
-            tokio::select! {
+            let first = tokio::select! {
                 biased;
                 reply = own_rx.recv() => match reply {
-                    Some(frame) => {
-                        if sink.send(Message::Text(Utf8Bytes::from(&*frame))).await.is_err() {
-                            return;
-                        }
-                    }
+                    Some(frame) => Outbound::Frame(frame),
                     None => break None,
                 },
                 outbound = room_rx.recv() => match outbound {
-                    Some(Outbound::Frame(frame)) => {
-                        if sink.send(Message::Text(Utf8Bytes::from(&*frame))).await.is_err() {
-                            return;
-                        }
-                    }
-                    Some(Outbound::Close(code, reason)) => break Some((code, reason)),
+                    Some(outbound) => outbound,
                     None => break Some((1013, "the connection could not keep up with the room".to_owned())),
                 },
                 () = &mut session_end => break Some((1000, "the chat session has expired".to_owned())),
+            };
+            let mut next = Some(first);
+            let mut batch = 0;
+            while let Some(outbound) = next.take() {
+                match outbound {
+                    Outbound::Frame(frame) => {
+                        if sink.feed(Message::Text(frame)).await.is_err() {
+                            return;
+                        }
+                    }
+                    Outbound::Close(code, reason) => {
+                        let _ = sink.flush().await;
+                        let _ = sink
+                            .send(Message::Close(Some(CloseFrame {
+                                code,
+                                reason: Utf8Bytes::from(reason),
+                            })))
+                            .await;
+                        let _ = sink.close().await;
+                        return;
+                    }
+                }
+                batch += 1;
+                if batch < WRITE_BATCH {
+                    next = own_rx
+                        .try_recv()
+                        .ok()
+                        .map(Outbound::Frame)
+                        .or_else(|| room_rx.try_recv().ok());
+                }
+            }
+            if sink.flush().await.is_err() {
+                return;
             }
         };
         if let Some((code, reason)) = close {
@@ -228,9 +265,9 @@ async fn serve(socket: WebSocket, session: PendingToken, server: ChatServer) {
 
 struct Connection<'a> {
     server: &'a ChatServer,
-    room: &'a Room,
+    room: &'a Arc<Room>,
     session: &'a PendingToken,
-    reply: &'a mpsc::Sender<Arc<str>>,
+    reply: &'a mpsc::Sender<Frame>,
 }
 
 fn text_field(value: Option<String>) -> Option<String> {
@@ -331,16 +368,12 @@ impl Connection<'_> {
                 "the room's message rate limit was exceeded",
             );
         }
-        // One message at a time per room: review, store, deliver, so history and every client
-        // see the same order.
-        let _turn = self.room.sequencer.lock().await;
-        let id = MessageId::generate();
         let decision = self
             .server
             .platform
-            .review_message(ReviewInput {
+            .review(ReviewInput {
                 room_arn: self.room.arn.clone(),
-                message_id: id.clone(),
+                message_id: MessageId::generate(),
                 sender: self.session.user_id.clone(),
                 sender_attributes: self.session.attributes.clone(),
                 content,
@@ -348,27 +381,39 @@ impl Connection<'_> {
             })
             .await;
         match decision {
-            Ok(ReviewDecision::Allow {
-                content,
-                attributes,
-                sent_at,
-            }) => {
-                let frame = MessageFrame {
-                    r#type: "MESSAGE",
-                    id: id.to_string(),
-                    request_id: request_id.to_owned(),
-                    attributes: Some(attributes),
-                    content,
-                    send_time: send_time(sent_at),
-                    sender: Sender {
-                        user_id: self.session.user_id.to_string(),
-                        attributes: Some(self.session.attributes.clone()),
-                    },
+            Ok(Reviewed::Allow(message)) => {
+                let build = |message: &StoredMessage| {
+                    let frame = MessageFrame {
+                        r#type: "MESSAGE",
+                        id: message.id.to_string(),
+                        request_id: request_id.to_owned(),
+                        attributes: Some(message.attributes.clone()),
+                        content: message.content.clone(),
+                        send_time: send_time(message.sent_at),
+                        sender: Sender {
+                            user_id: message.sender.to_string(),
+                            attributes: Some(message.sender_attributes.clone()),
+                        },
+                    };
+                    Frame::from(serde_json::to_string(&frame).expect("frames serialize"))
                 };
-                let json = serde_json::to_string(&frame).expect("frames serialize");
-                self.room.broadcast(Arc::from(json));
+                // Stored for history, then delivered, in the room's one order.
+                let queued = self.room.enqueue_message(
+                    &self.server.platform,
+                    message,
+                    build,
+                    request_id.to_owned(),
+                    self.reply.clone(),
+                );
+                if !queued {
+                    self.error(
+                        request_id,
+                        code::RATE_LIMITED,
+                        "the room is too busy; try again",
+                    );
+                }
             }
-            Ok(ReviewDecision::Deny(reason)) => {
+            Ok(Reviewed::Deny(reason)) => {
                 let message = match reason {
                     DenyReason::Banned => "the message was denied: you are banned from this chat",
                     DenyReason::Filtered => "the message was denied: it contains a filtered word",
@@ -409,22 +454,20 @@ impl Connection<'_> {
                 "Reason must be at most 256 characters",
             );
         }
-        if let Err(error) = self
-            .server
-            .platform
-            .record_deletion(&self.room.arn, &id)
-            .await
-        {
-            tracing::error!(%error, "recording a chat deletion failed");
-            return self.error(
+        // In line with the messages being delivered, so a deletion never overtakes its message.
+        let work = Work::Delete {
+            frame: ChatHub::deletion_frame(id.as_str(), &reason, request_id),
+            id,
+            request_id: request_id.to_owned(),
+            reply: self.reply.clone(),
+        };
+        if !self.room.enqueue(Some(&self.server.platform), work) {
+            self.error(
                 request_id,
-                code::INTERNAL,
-                "the message could not be deleted; try again",
+                code::RATE_LIMITED,
+                "the room is too busy; try again",
             );
         }
-        self.server
-            .hub
-            .announce_deletion(&self.room.arn, id.as_str(), &reason, request_id);
     }
 
     fn disconnect_user(&self, request_id: &str, user_id: Option<String>, reason: Option<String>) {

@@ -1,0 +1,528 @@
+//! Chat benchmark (`cargo xtask bench chat`, or `cargo bench -p cloumer-local --bench chat`).
+//!
+//! N WebSocket clients in one room (default 2,000, `BENCH_CHAT_CONNECTIONS`), a steady inbound
+//! rate (default 20 messages/s from at least 4 senders, `BENCH_CHAT_RATE`) for `BENCH_SECONDS` (default
+//! 20). Reports delivered messages/s, p50/p99 delivery latency (sender's send → each reader's
+//! receive), lost messages, and the server's peak memory (VmHWM). The same load then runs
+//! against a minimal bare WebSocket broadcast relay (no tokens, review, storage or ordering),
+//! written only for this comparison, so the cost of being IVS Chat is visible.
+//!
+//! Clients and server share the machine (2 cores here): the numbers are a floor, not a ceiling.
+
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+/// Senders share the inbound rate; each stays under the server's 20 requests/s per connection.
+fn senders_for(rate: u64) -> usize {
+    rate.div_ceil(15).max(4) as usize
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn now_micros() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64
+}
+
+/// Peak resident memory of a process, in MiB.
+fn peak_memory_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for_port(port: u16) {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let started = Instant::now();
+    while std::net::TcpStream::connect_timeout(&address, Duration::from_millis(50)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How a client joins, and how a sender's payload is framed, for one of the two servers.
+trait Target: Send + Sync {
+    fn url(&self) -> String;
+    /// The subprotocol (chat token) for a reader or a sender.
+    fn token(&self, sender: bool) -> Option<String>;
+    fn frame(&self, seq: u64, sender: usize) -> String;
+    /// (sequence, send time in µs) of a received text frame, if it is a benchmark message.
+    fn parse(&self, text: &str) -> Option<(u64, u64)>;
+}
+
+// ------------------------------------------------------------------ Cloumer's chat server
+
+struct Cloumer {
+    base: String,
+    endpoint: String,
+    sender_token: String,
+    client: reqwest::blocking::Client,
+}
+
+impl Cloumer {
+    fn mint(&self, bearer: Option<&str>) -> Value {
+        let mut request = self.client.post(format!(
+            "{}/api/v1/channels/benchroom/chat-token",
+            self.base
+        ));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        request.send().unwrap().json().unwrap()
+    }
+}
+
+impl Target for Cloumer {
+    fn url(&self) -> String {
+        self.endpoint.clone()
+    }
+
+    fn token(&self, sender: bool) -> Option<String> {
+        let bearer = sender.then_some(self.sender_token.as_str());
+        Some(self.mint(bearer)["token"].as_str().unwrap().to_owned())
+    }
+
+    fn frame(&self, seq: u64, sender: usize) -> String {
+        json!({"Action": "SEND_MESSAGE", "RequestId": format!("{sender}-{seq}"),
+               "Content": format!("benchmark message {seq}"),
+               "Attributes": {"seq": seq.to_string(), "t": now_micros().to_string()}})
+        .to_string()
+    }
+
+    fn parse(&self, text: &str) -> Option<(u64, u64)> {
+        // Cheap field extraction instead of a full JSON parse, so the clients' cost is about the
+        // same for both servers (they share the CPU with the server under test).
+        if !text.starts_with("{\"Type\":\"MESSAGE\"") {
+            return None;
+        }
+        let field = |name: &str| -> Option<u64> {
+            let start = text.find(name)? + name.len();
+            let rest = &text[start..];
+            rest[..rest.find('"')?].parse().ok()
+        };
+        Some((field("\"seq\":\"")?, field("\"t\":\"")?))
+    }
+}
+
+fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // The room's owner raises the room's rate limit to IVS's maximum (100/s).
+    runtime.block_on(async {
+        let components = cloumer_local::Components::open(
+            dir,
+            "http://127.0.0.1:1",
+            "127.0.0.1",
+            1935,
+            Default::default(),
+        )
+        .unwrap();
+        let owner = cloumer_domain::Identity {
+            user_id: cloumer_domain::ids::UserId::parse("bench-owner").unwrap(),
+            username: "owner".into(),
+            preferred_handle: Some("benchroom".into()),
+            nickname: Some("Owner".into()),
+        };
+        components.platform.ensure_account(&owner).await.unwrap();
+        let rules = cloumer_domain::channel::ChatRules {
+            max_messages_per_second: 100,
+            ..Default::default()
+        };
+        components
+            .platform
+            .update_chat_rules(&owner, rules)
+            .await
+            .unwrap();
+    });
+    drop(runtime);
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "x").unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cloumer-local"))
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--no-ingest"])
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--dist")
+        .arg(&dist)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (codes_tx, codes) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(code) = line.split("confirmation code for ").nth(1) {
+                let _ = codes_tx.send(
+                    code.rsplit(": ")
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                );
+            }
+        }
+    });
+    wait_for_port(port);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::blocking::Client::new();
+    let cognito = |target: &str, body: Value| -> Value {
+        client
+            .post(format!("{base}/cognito/"))
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{target}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let client_id = cloumer_local::identity::CLIENT_ID;
+    cognito(
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "sender@example.com", "Password": "Bench-Password-1"}),
+    );
+    let code = codes.recv_timeout(Duration::from_secs(10)).unwrap();
+    cognito(
+        "ConfirmSignUp",
+        json!({"ClientId": client_id, "Username": "sender@example.com", "ConfirmationCode": code}),
+    );
+    let auth = cognito(
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+        "AuthParameters": {"USERNAME": "sender@example.com", "PASSWORD": "Bench-Password-1"}}),
+    );
+    let sender_token = auth["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut target = Cloumer {
+        base,
+        endpoint: String::new(),
+        sender_token,
+        client,
+    };
+    target.endpoint = target.mint(None)["endpoint"].as_str().unwrap().to_owned();
+    (Process(child), target)
+}
+
+// ------------------------------------------------------------------ the bare relay
+
+struct Bare {
+    port: u16,
+}
+
+impl Target for Bare {
+    fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}/", self.port)
+    }
+
+    fn token(&self, _sender: bool) -> Option<String> {
+        None
+    }
+
+    fn frame(&self, seq: u64, _sender: usize) -> String {
+        format!("{seq} {}", now_micros())
+    }
+
+    fn parse(&self, text: &str) -> Option<(u64, u64)> {
+        let (seq, t) = text.split_once(' ')?;
+        Some((seq.parse().ok()?, t.parse().ok()?))
+    }
+}
+
+/// The relay itself: every text frame from anyone goes to everyone. Runs in its own process
+/// (this binary with `--relay <port>`) so its memory is measured alone.
+fn run_relay(port: u16) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .await
+            .unwrap();
+        let (tx, _) = tokio::sync::broadcast::channel::<Arc<str>>(4096);
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
+                    return;
+                };
+                let (mut sink, mut source) = ws.split();
+                let mut rx = tx.subscribe();
+                let writer = tokio::spawn(async move {
+                    while let Ok(frame) = rx.recv().await {
+                        if sink.send(Message::text(frame.to_string())).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                while let Some(Ok(message)) = source.next().await {
+                    if let Message::Text(text) = message {
+                        let _ = tx.send(Arc::from(text.as_str()));
+                    }
+                }
+                writer.abort();
+            });
+        }
+    });
+}
+
+// ------------------------------------------------------------------ the load
+
+struct Outcome {
+    connect_seconds: f64,
+    sent: u64,
+    delivered: u64,
+    lost: u64,
+    refused: u64,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+async fn connect(
+    url: &str,
+    token: Option<String>,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut request = url.into_client_request().unwrap();
+    if let Some(token) = token {
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            HeaderValue::from_str(&token).unwrap(),
+        );
+    }
+    tokio_tungstenite::connect_async(request).await.unwrap().0
+}
+
+fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) -> Outcome {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let started = Instant::now();
+        // Tokens are minted one by one (blocking HTTP), connections opened concurrently.
+        let mut tokens = Vec::with_capacity(readers);
+        for _ in 0..readers {
+            let target = target.clone();
+            tokens.push(
+                tokio::task::spawn_blocking(move || target.token(false))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let delivered = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::with_capacity(readers);
+        let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(readers);
+        // A watch, not a Notify: a reader busy when the stop comes must still see it.
+        let (stop_tx, stop) = tokio::sync::watch::channel(false);
+        for token in tokens {
+            let url = target.url();
+            let target = target.clone();
+            let delivered = delivered.clone();
+            let ready = ready_tx.clone();
+            let mut stop = stop.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut ws = connect(&url, token).await;
+                let _ = ready.send(()).await;
+                let mut latencies = Vec::new();
+                loop {
+                    tokio::select! {
+                        message = ws.next() => match message {
+                            Some(Ok(Message::Text(text))) => {
+                                if let Some((_, sent)) = target.parse(&text) {
+                                    latencies.push(now_micros().saturating_sub(sent));
+                                    delivered.fetch_add(1, Ordering::Relaxed);
+                                }
+                            }
+                            Some(Ok(_)) => {}
+                            _ => break,
+                        },
+                        _ = stop.wait_for(|stopped| *stopped) => break,
+                    }
+                }
+                latencies
+            }));
+        }
+        for _ in 0..readers {
+            ready_rx.recv().await.unwrap();
+        }
+        let connect_seconds = started.elapsed().as_secs_f64();
+
+        let refused = Arc::new(AtomicU64::new(0));
+        let mut senders = Vec::new();
+        let sender_count = senders_for(rate);
+        for _ in 0..sender_count {
+            let target2 = target.clone();
+            let token = tokio::task::spawn_blocking(move || target2.token(true))
+                .await
+                .unwrap();
+            let ws = connect(&target.url(), token).await;
+            let (sink, mut source) = ws.split();
+            // Messages the server refused by rule (the room's rate limit answers ERROR 429) are
+            // counted apart from losses.
+            let refused = refused.clone();
+            tokio::spawn(async move {
+                while let Some(Ok(message)) = source.next().await {
+                    if let Message::Text(text) = message
+                        && text.contains("\"ErrorCode\":429")
+                    {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+            senders.push(sink);
+        }
+        let total = rate * seconds;
+        let interval = Duration::from_secs_f64(1.0 / rate as f64);
+        let load_started = Instant::now();
+        let mut tick = tokio::time::interval(interval);
+        for seq in 0..total {
+            tick.tick().await;
+            let sender = (seq as usize) % sender_count;
+            senders[sender]
+                .send(Message::text(target.frame(seq, sender)))
+                .await
+                .unwrap();
+        }
+        // Let the last messages arrive.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let load_seconds = load_started.elapsed().as_secs_f64() - 3.0;
+        stop_tx.send_replace(true);
+        let mut all = Vec::with_capacity((total as usize) * readers);
+        for task in tasks {
+            all.extend(task.await.unwrap());
+        }
+        all.sort_unstable();
+        let at = |q: f64| {
+            Duration::from_micros(
+                all.get(((all.len() as f64) * q) as usize)
+                    .copied()
+                    .unwrap_or_default(),
+            )
+        };
+        let delivered = delivered.load(Ordering::Relaxed);
+        let refused = refused.load(Ordering::Relaxed);
+        let expected = (total - refused) * readers as u64;
+        Outcome {
+            connect_seconds,
+            sent: total,
+            delivered,
+            lost: expected.saturating_sub(delivered),
+            refused,
+            seconds: load_seconds,
+            p50: at(0.5),
+            p99: at(0.99),
+        }
+    })
+}
+
+fn report(name: &str, outcome: &Outcome, peak_mib: f64) {
+    println!(
+        "{name:<22} delivered {:>8.0} msg/s   p50 {:>7.2} ms   p99 {:>8.2} ms   lost {:>6}   peak memory {:>6.1} MiB   (sent {}, refused by rate limit {}, delivered {}, {} readers connected in {:.1} s)",
+        outcome.delivered as f64 / outcome.seconds,
+        outcome.p50.as_secs_f64() * 1000.0,
+        outcome.p99.as_secs_f64() * 1000.0,
+        outcome.lost,
+        peak_mib,
+        outcome.sent,
+        outcome.refused,
+        outcome.delivered,
+        env_number("BENCH_CHAT_CONNECTIONS", 2000),
+        outcome.connect_seconds,
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(port) = args
+        .iter()
+        .position(|a| a == "--relay")
+        .and_then(|i| args.get(i + 1))
+    {
+        return run_relay(port.parse().unwrap());
+    }
+    let readers = env_number("BENCH_CHAT_CONNECTIONS", 2000) as usize;
+    let rate = env_number("BENCH_CHAT_RATE", 20);
+    let seconds = env_number("BENCH_SECONDS", 20);
+    println!(
+        "Chat benchmark: {readers} readers in one room, {rate} messages/s from {} senders for {seconds} s, loopback",
+        senders_for(rate)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let (server, target) = start_cloumer(dir.path());
+    let outcome = run_load(Arc::new(target), readers, rate, seconds);
+    report(
+        "cloumer (IVS Chat)",
+        &outcome,
+        peak_memory_mib(server.0.id()),
+    );
+    drop(server);
+
+    let port = free_port();
+    let relay = Process(
+        Command::new(std::env::current_exe().unwrap())
+            .args(["--relay", &port.to_string()])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port);
+    let outcome = run_load(Arc::new(Bare { port }), readers, rate, seconds);
+    report(
+        "bare broadcast relay",
+        &outcome,
+        peak_memory_mib(relay.0.id()),
+    );
+}
