@@ -50,6 +50,12 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     println!("Cloumer is running at {}", stack.url());
+    if !args.no_ingest {
+        println!(
+            "Stream to {} with the stream key from your dashboard (OBS: Settings > Stream > Custom).",
+            stack.rtmp_url()
+        );
+    }
     shutdown_signal().await?;
     println!("Stopping…");
     stack.shutdown().await

@@ -315,6 +315,36 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
         .await;
     assert_eq!(mine["health"], "HEALTHY");
 
+    // Viewers are counted from open chat connections (every channel page holds one).
+    let (_, chat) = app
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/channels/caster/chat-token",
+            None,
+            None,
+        )
+        .await;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = chat["endpoint"]
+        .as_str()
+        .unwrap()
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        chat["token"].as_str().unwrap().parse().unwrap(),
+    );
+    let (viewer, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    app.wait_for("one viewer", Duration::from_secs(6), async || {
+        app.channel("caster").await["viewerCount"] == 1
+    })
+    .await;
+    drop(viewer);
+    app.wait_for("no viewers", Duration::from_secs(6), async || {
+        app.channel("caster").await["viewerCount"] == 0
+    })
+    .await;
+
     let status = ffmpeg.wait().await.unwrap();
     assert!(status.success());
     app.wait_for(
