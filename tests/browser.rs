@@ -1,22 +1,264 @@
-//! The browser app in headless Chromium against the real local stack.
+//! The browser app in headless Chromium against the real local stack, with ffmpeg publishing.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use cloumer_e2e::{Browser, TestStack};
+use anyhow::Result;
+use cloumer_e2e::{Browser, TestStack, publish};
+
+const PASSWORD: &str = "Browser-Test-1";
+const WAIT: Duration = Duration::from_secs(20);
+
+async fn video_time(browser: &Browser) -> Result<f64> {
+    Ok(browser
+        .js("return document.querySelector('video').currentTime")
+        .await?
+        .as_f64()
+        .unwrap_or(0.0))
+}
+
+/// The whole story: a streamer signs up and goes live with ffmpeg; viewers watch and chat; the
+/// owner deletes a message and bans a viewer; a signed-out viewer reads; the stream ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+
+    // The streamer signs up, confirms the email and signs in, all through the app.
+    let owner = Browser::launch().await?;
+    owner.goto(&stack.url("/signup")).await?;
+    owner
+        .fill("input[name=email]", "streamer@example.com")
+        .await?;
+    owner.fill("input[name=password]", PASSWORD).await?;
+    owner.fill("input[name=handle]", "e2e_streamer").await?;
+    owner
+        .wait_for_text("#handle-status", "Available", WAIT)
+        .await?;
+    owner.fill("input[name=nickname]", "방송인").await?;
+    owner.screenshot("signup").await?;
+    owner.click("form button[type=submit]").await?;
+    owner
+        .wait_for_text("h1", "Confirm your email", WAIT)
+        .await?;
+    let code = stack
+        .stack
+        .identity()
+        .pending_code("streamer@example.com")
+        .expect("a code");
+    owner.fill("input[name=code]", &code).await?;
+    owner.click("form button[type=submit]").await?;
+    owner.wait_for_text("h1", "Sign in", WAIT).await?;
+    owner.fill("input[name=password]", PASSWORD).await?;
+    owner.screenshot("signin").await?;
+    owner.click("form button[type=submit]").await?;
+    owner
+        .wait_for_text("header.topbar", "Sign out", WAIT)
+        .await?;
+
+    // The dashboard shows the ingest server and, on request, the stream key.
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .wait_for_text("[data-testid=live-state]", "Offline", WAIT)
+        .await?;
+    let key_field = owner.wait("[data-testid=stream-key]").await?;
+    assert_eq!(
+        key_field.attr("type").await?.as_deref(),
+        Some("password"),
+        "the key starts hidden"
+    );
+    owner.wait_for_text("button", "Reveal", WAIT).await?;
+    owner
+        .js("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Reveal').click()")
+        .await?;
+    let key = loop {
+        let value = key_field.prop("value").await?.unwrap_or_default();
+        if value.starts_with("sk_") {
+            break value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(key_field.attr("type").await?.as_deref(), Some("text"));
+    let server = owner
+        .wait("#ingest-server")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    assert_eq!(server, stack.stack.rtmp_url());
+    owner.screenshot("dashboard-offline").await?;
+
+    // ffmpeg publishes with that key.
+    let publish_started = Instant::now();
+    let mut ffmpeg = publish(&format!("{server}{key}"), 150)?;
+
+    // A viewer signs in, sees the channel live in the directory, opens it and it plays.
+    stack
+        .account("alice@example.com", PASSWORD, "alice", "Alice")
+        .await?;
+    let alice = Browser::launch().await?;
+    alice.sign_in(&stack, "alice@example.com", PASSWORD).await?;
+    alice.goto(&stack.url("/")).await?;
+    alice
+        .wait_for_text(
+            "[data-testid=live-grid] .card",
+            "방송인",
+            Duration::from_secs(30),
+        )
+        .await?;
+    alice.screenshot("home-live").await?;
+    alice
+        .click("[data-testid=live-grid] .card a.card-link")
+        .await?;
+    alice.wait(".player[data-player-state=Playing]").await?;
+    let first = video_time(&alice).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let second = video_time(&alice).await?;
+    assert!(
+        second > first + 1.5,
+        "the video time advances: {first} → {second}"
+    );
+    // Glass to glass: the stream time of the frame on screen, against the time since ffmpeg
+    // started sending (its start-up counts against us: the figure is an upper bound).
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let mut latencies = Vec::new();
+    let until = Instant::now() + Duration::from_secs(8);
+    while Instant::now() < until {
+        if let Some(shown) = alice.displayed_stream_time().await? {
+            latencies.push(publish_started.elapsed().as_secs_f64() - shown);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(latencies.len() >= 8, "frames were read: {latencies:?}");
+    latencies.sort_by(f64::total_cmp);
+    let median = latencies[latencies.len() / 2];
+    println!(
+        "glass-to-glass latency in the IVS player: median {median:.2} s, range {:.2}–{:.2} s",
+        latencies[0],
+        latencies[latencies.len() - 1]
+    );
+    assert!(
+        median > 0.0 && median <= 3.0,
+        "live latency {median:.2} s should be at most 3 s: {latencies:?}"
+    );
+    alice.screenshot("channel-live").await?;
+
+    // A second viewer; they chat with each other.
+    stack
+        .account("bob@example.com", PASSWORD, "bob", "Bob")
+        .await?;
+    let bob = Browser::launch_sized(420, 860).await?;
+    bob.sign_in(&stack, "bob@example.com", PASSWORD).await?;
+    bob.goto(&stack.url("/e2e_streamer")).await?;
+    bob.wait_for_text(".chat-state", "Connected", WAIT).await?;
+    alice
+        .wait_for_text(".chat-state", "Connected", WAIT)
+        .await?;
+    alice.fill("#chat-input", "안녕하세요 from Alice").await?;
+    alice.click(".chat-form button[type=submit]").await?;
+    bob.wait_for_text(".chat-line", "안녕하세요 from Alice", WAIT)
+        .await?;
+    bob.fill("#chat-input", "hi Alice, Bob here").await?;
+    bob.click(".chat-form button[type=submit]").await?;
+    alice
+        .wait_for_text(".chat-line", "hi Alice, Bob here", WAIT)
+        .await?;
+    bob.screenshot("channel-phone").await?;
+
+    // The owner deletes Alice's message: it disappears for Bob.
+    owner.goto(&stack.url("/e2e_streamer")).await?;
+    owner
+        .wait_for_text(".chat-line", "안녕하세요 from Alice", WAIT)
+        .await?;
+    owner
+        .js("[...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('from Alice')).querySelector('.delete-message').click()")
+        .await?;
+    bob.wait_gone(".chat-line", "안녕하세요 from Alice").await?;
+    alice
+        .wait_gone(".chat-line", "안녕하세요 from Alice")
+        .await?;
+
+    // The owner bans Bob: his chat locks and he cannot send.
+    owner
+        .js("[...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('Bob here')).querySelector('.ban-user').click()")
+        .await?;
+    bob.wait_for_text(".chat", "You are banned from this chat.", WAIT)
+        .await?;
+    let inputs = bob
+        .js("return document.querySelectorAll('#chat-input').length")
+        .await?;
+    assert_eq!(inputs.as_u64(), Some(0), "a banned viewer has no send box");
+    owner.screenshot("channel-owner").await?;
+
+    // A signed-out viewer reads the chat but cannot send.
+    let guest = Browser::launch().await?;
+    guest.goto(&stack.url("/e2e_streamer")).await?;
+    guest
+        .wait_for_text(".chat-line", "hi Alice, Bob here", WAIT)
+        .await?;
+    guest
+        .wait_for_text(".chat-locked", "Sign in to chat.", WAIT)
+        .await?;
+    let inputs = guest
+        .js("return document.querySelectorAll('#chat-input').length")
+        .await?;
+    assert_eq!(inputs.as_u64(), Some(0));
+
+    // The stream ends: the page shows the channel offline.
+    ffmpeg.kill().await?;
+    alice
+        .wait_for_text(
+            ".channel-layout[data-live=false] .player.offline",
+            "offline",
+            Duration::from_secs(30),
+        )
+        .await?;
+    alice.screenshot("channel-offline").await?;
+
+    // The broadcast was recorded: it plays as a past broadcast.
+    alice.goto(&stack.url("/")).await?;
+    alice
+        .wait_for_text(
+            "#recent-heading + .grid .card",
+            "방송인",
+            Duration::from_secs(30),
+        )
+        .await?;
+    alice
+        .click("#recent-heading + .grid .card a.card-link")
+        .await?;
+    alice.wait(".player[data-player-state=Playing]").await?;
+    alice.screenshot("recording").await?;
+
+    // The Korean interface, and the profile page.
+    owner.goto(&stack.url("/profile")).await?;
+    owner.wait("select#lang").await?;
+    owner.js("const s = document.querySelector('select#lang'); s.value = 'ko'; s.dispatchEvent(new Event('change'));").await?;
+    owner.wait_for_text("h1", "내 프로필", WAIT).await?;
+    owner.screenshot("profile-ko").await?;
+    owner.goto(&stack.url("/")).await?;
+    owner.wait_for_text("h1", "지금 방송 중", WAIT).await?;
+    owner.screenshot("home-ko").await?;
+
+    for browser in [owner, alice, bob, guest] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
 
 #[tokio::test]
-async fn the_app_renders_the_api_health_it_fetched() {
-    let stack = TestStack::start().await.unwrap();
-    let browser = Browser::launch().await.unwrap();
-    browser.client.goto(&stack.url("/")).await.unwrap();
-    // Only the running WebAssembly app can have written this: it fetched /api/health and
-    // rendered what came back.
-    let text = browser
-        .wait_for_text(".api-status", "API ok (local", Duration::from_secs(20))
-        .await
-        .unwrap();
-    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
-    browser.screenshot("home").await.unwrap();
-    browser.close().await.unwrap();
-    stack.stack.shutdown().await.unwrap();
+async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_directory()
+-> Result<()> {
+    let stack = TestStack::start(false).await?;
+    let browser = Browser::launch().await?;
+    browser.goto(&stack.url("/")).await?;
+    browser
+        .wait_for_text("main", "Nobody is live right now", WAIT)
+        .await?;
+    browser.goto(&stack.url("/nobody_here")).await?;
+    browser
+        .wait_for_text("main", "This page does not exist.", WAIT)
+        .await?;
+    browser.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
 }

@@ -1,5 +1,5 @@
-//! Helpers for the end-to-end tests: a real local stack on a random loopback port, and a real
-//! headless Chromium driven over WebDriver (chromedriver + fantoccini).
+//! Helpers for the end-to-end tests: a real local stack on random loopback ports, real headless
+//! Chromium driven over WebDriver (chromedriver + fantoccini), real ffmpeg publishing RTMP.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -7,7 +7,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
 /// The built browser app. `cargo xtask test` builds it and sets `CLOUMER_DIST`.
@@ -31,7 +33,7 @@ pub struct TestStack {
 }
 
 impl TestStack {
-    pub async fn start() -> Result<Self> {
+    pub async fn start(ingest: bool) -> Result<Self> {
         let data = tempfile::tempdir()?;
         let stack = cloumer_local::start(cloumer_local::LocalConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -39,7 +41,7 @@ impl TestStack {
             data_dir: data.path().to_path_buf(),
             public_url: None,
             rtmp_port: 0,
-            ingest: false,
+            ingest,
             chat: Default::default(),
         })
         .await?;
@@ -49,6 +51,96 @@ impl TestStack {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.stack.url())
     }
+
+    async fn cognito(&self, target: &str, body: Value) -> Result<Value> {
+        let response = reqwest::Client::new()
+            .post(self.url("/cognito/"))
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{target}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .await?;
+        Ok(response.json().await?)
+    }
+
+    /// A confirmed account, made through the Cognito-compatible API (faster than the UI).
+    pub async fn account(
+        &self,
+        email: &str,
+        password: &str,
+        handle: &str,
+        nickname: &str,
+    ) -> Result<()> {
+        let client_id = cloumer_local::identity::CLIENT_ID;
+        self.cognito(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": email, "Password": password, "UserAttributes": [
+                {"Name": "preferred_username", "Value": handle}, {"Name": "nickname", "Value": nickname}]}),
+        )
+        .await?;
+        let code = self
+            .stack
+            .identity()
+            .pending_code(email)
+            .context("no confirmation code")?;
+        self.cognito(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code}),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Height of the clock bars [`publish`] draws at the top of the picture.
+pub const CLOCK_BAR_HEIGHT: u32 = 24;
+/// Bits of the clock: the frame's time in hundredths of a second, one bar per bit.
+pub const CLOCK_BITS: u32 = 24;
+
+/// ffmpeg publishing a generated test pattern (H.264 + AAC, a keyframe every second). The top
+/// rows carry the frame's own time as 24 black/white bars (bit i of hundredths of a second), so a
+/// viewer can read which moment of the stream it is showing: glass-to-glass latency.
+pub fn publish(url: &str, seconds: u32) -> Result<Child> {
+    let bar = 640.0 / f64::from(CLOCK_BITS);
+    let clock = format!(
+        "[0:v]format=yuv420p,split[pattern][strip];\
+         [strip]crop=640:{CLOCK_BAR_HEIGHT}:0:0,\
+         geq=lum='255*mod(floor(T*100/pow(2,floor(X/{bar}))),2)':cb=128:cr=128[bars];\
+         [pattern][bars]overlay=0:0[video]"
+    );
+    Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-re"])
+        .args(["-f", "lavfi", "-i", "testsrc=size=640x360:rate=30"])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440"])
+        .args(["-filter_complex", &clock, "-map", "[video]", "-map", "1:a"])
+        .args(["-t", &seconds.to_string()])
+        .args([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-tune",
+            "zerolatency",
+        ])
+        .args([
+            "-g",
+            "30",
+            "-keyint_min",
+            "30",
+            "-sc_threshold",
+            "0",
+            "-pix_fmt",
+            "yuv420p",
+        ])
+        .args(["-c:a", "aac", "-b:a", "96k", "-f", "flv", url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("ffmpeg is installed by cargo xtask setup")
 }
 
 /// Headless Chromium under chromedriver. Kill-on-drop stops the driver and its browser even when a
@@ -65,8 +157,11 @@ fn free_port() -> Result<u16> {
         .port())
 }
 
+const WAIT: Duration = Duration::from_secs(20);
+
 impl Browser {
-    pub async fn launch() -> Result<Self> {
+    /// A browser with its own profile (own local storage: own sign-in), window `width`×`height`.
+    pub async fn launch_sized(width: u32, height: u32) -> Result<Self> {
         let port = free_port()?;
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -76,7 +171,7 @@ impl Browser {
             .spawn()
             .context("cannot start chromedriver (installed by `cargo xtask setup`)")?;
         let profile = tempfile::tempdir()?;
-        let capabilities = serde_json::json!({
+        let capabilities = json!({
             "goog:chromeOptions": {
                 "binary": chromium_binary(),
                 "args": [
@@ -84,14 +179,14 @@ impl Browser {
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync",
                     "--autoplay-policy=no-user-gesture-required",
-                    "--window-size=1280,800",
+                    "--lang=en-US",
+                    format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.path().display()),
                 ]
             }
         });
-        let capabilities = match capabilities {
-            serde_json::Value::Object(map) => map,
-            _ => unreachable!("a JSON object literal"),
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("a JSON object literal")
         };
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -103,9 +198,8 @@ impl Browser {
                 .await
             {
                 Ok(client) => break client,
-                Err(e) if Instant::now() < deadline => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
                 }
                 Err(e) => return Err(e).context("chromedriver did not start a browser"),
             }
@@ -117,22 +211,94 @@ impl Browser {
         })
     }
 
+    pub async fn launch() -> Result<Self> {
+        Self::launch_sized(1280, 800).await
+    }
+
+    pub async fn goto(&self, url: &str) -> Result<()> {
+        self.client.goto(url).await?;
+        Ok(())
+    }
+
+    /// Waits for an element matching `css`.
+    pub async fn wait(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                return Ok(element);
+            }
+            if Instant::now() >= deadline {
+                let path = self.screenshot("failure").await.ok();
+                bail!("no `{css}` within {WAIT:?} (screenshot: {path:?})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits for an element matching `css` whose text contains `text`, and returns its text.
     pub async fn wait_for_text(&self, css: &str, text: &str, timeout: Duration) -> Result<String> {
         let deadline = Instant::now() + timeout;
         let mut last = String::new();
         loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                last = element.text().await.unwrap_or_default();
-                if last.contains(text) {
-                    return Ok(last);
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    last = element.text().await.unwrap_or_default();
+                    if last.contains(text) {
+                        return Ok(last);
+                    }
                 }
             }
             if Instant::now() >= deadline {
-                bail!("no `{css}` containing {text:?} within {timeout:?}; last text was {last:?}");
+                let path = self.screenshot("failure").await.ok();
+                bail!(
+                    "no `{css}` containing {text:?} within {timeout:?}; last text was {last:?} (screenshot: {path:?})"
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Waits until no element matching `css` contains `text`.
+    pub async fn wait_gone(&self, css: &str, text: &str) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let mut present = false;
+            for element in self
+                .client
+                .find_all(Locator::Css(css))
+                .await
+                .unwrap_or_default()
+            {
+                if element.text().await.unwrap_or_default().contains(text) {
+                    present = true;
+                }
+            }
+            if !present {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                bail!("`{css}` still contains {text:?} after {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Types into the field matching `css` (after clearing it).
+    pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let field = self.wait(css).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Runs JavaScript in the page and returns its result.
+    pub async fn js(&self, script: &str) -> Result<Value> {
+        Ok(self.client.execute(script, vec![]).await?)
     }
 
     /// Saves a PNG of the current page under `screenshots/` (git-ignored) for people to look at.
@@ -143,6 +309,42 @@ impl Browser {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// The stream time (seconds) of the frame the page's `<video>` shows, read from the clock
+    /// bars [`publish`] draws; `None` before a frame is shown.
+    pub async fn displayed_stream_time(&self) -> Result<Option<f64>> {
+        let script = format!(
+            "const v = document.querySelector('video');
+             if (!v || !v.videoWidth) return null;
+             const c = document.createElement('canvas');
+             c.width = v.videoWidth; c.height = v.videoHeight;
+             const g = c.getContext('2d');
+             g.drawImage(v, 0, 0);
+             const row = Math.floor({half} * v.videoHeight / 360);
+             const pixels = g.getImageData(0, row, c.width, 1).data;
+             let hundredths = 0;
+             for (let i = 0; i < {bits}; i++) {{
+               const x = Math.floor((i + 0.5) * c.width / {bits});
+               if (pixels[x * 4] > 128) hundredths += 2 ** i;
+             }}
+             return hundredths / 100;",
+            half = CLOCK_BAR_HEIGHT / 2,
+            bits = CLOCK_BITS
+        );
+        Ok(self.js(&script).await?.as_f64())
+    }
+
+    /// Signs in through the sign-in page.
+    pub async fn sign_in(&self, stack: &TestStack, email: &str, password: &str) -> Result<()> {
+        self.goto(&stack.url("/signin")).await?;
+        self.fill("input[name=email]", email).await?;
+        self.fill("input[name=password]", password).await?;
+        self.click("form button[type=submit]").await?;
+        // Signed in: the top bar offers to sign out.
+        self.wait_for_text("header.topbar", "Sign out", WAIT)
+            .await?;
+        Ok(())
     }
 
     pub async fn close(self) -> Result<()> {

@@ -83,7 +83,8 @@ fn system_packages(purpose: Purpose) -> Result<SystemPackages> {
         wanted.extend(["nodejs", "npm"]);
     }
     if purpose == Purpose::Test {
-        wanted.extend(["chromium", "chromium-driver"]);
+        // Korean text in screenshots needs a Korean font.
+        wanted.extend(["chromium", "chromium-driver", "fonts-nanum"]);
     }
     if which("dpkg-query").is_none() {
         let mut commands = vec!["nginx", "ffmpeg", "ffprobe", "npm"];

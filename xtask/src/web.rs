@@ -24,7 +24,14 @@ pub fn build(tools: &Tools) -> Result<()> {
             .env_remove("CARGO")
             .env("RUSTC", "/usr/bin/rustc")
             .env("RUSTC_BOOTSTRAP", "1")
-            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort");
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            // Building std also allows aborting on panic without any panic formatting code:
+            // ~20 KB less gzipped wasm. (Replaces the target flags of .cargo/config.toml, so
+            // those are repeated here.)
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort",
+            );
         if let Some(linker) = debian_wasm_linker() {
             cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker);
         }

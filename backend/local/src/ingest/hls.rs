@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,6 +17,7 @@ use cloumer_domain::channel::Channel;
 use cloumer_domain::ids::ChannelId;
 use cloumer_tokens::PlaybackTokenVerifier;
 use serde::Deserialize;
+use time::OffsetDateTime;
 
 use super::IngestDirs;
 
@@ -125,6 +126,57 @@ impl Files {
     }
 }
 
+/// Prepares a playlist for the player:
+/// - live playlists get `#EXT-X-PROGRAM-DATE-TIME` per segment (when its first frame arrived:
+///   the file's time minus its duration), so players can tell how far behind live they are, as
+///   with IVS's own playlists;
+/// - private channels' segment URIs carry the playback token, since segments need it too.
+pub fn rewrite_playlist(
+    text: &str,
+    modified: impl Fn(&str) -> Option<SystemTime>,
+    token: Option<&str>,
+) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut pending_info: Option<&str> = None;
+    for line in text.lines() {
+        if line.starts_with("#EXTINF:") {
+            pending_info = Some(line);
+            continue;
+        }
+        if line.starts_with('#') || line.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let duration = pending_info
+            .and_then(|info| info.strip_prefix("#EXTINF:"))
+            .and_then(|info| info.split(',').next())
+            .and_then(|d| d.trim().parse::<f64>().ok());
+        if let (Some(written), Some(duration)) = (modified(line), duration) {
+            let start = OffsetDateTime::from(written) - time::Duration::seconds_f64(duration);
+            let format = time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            );
+            if let Ok(stamp) = start.format(format) {
+                out.push_str("#EXT-X-PROGRAM-DATE-TIME:");
+                out.push_str(&stamp);
+                out.push('\n');
+            }
+        }
+        if let Some(info) = pending_info.take() {
+            out.push_str(info);
+            out.push('\n');
+        }
+        out.push_str(line);
+        if let Some(token) = token {
+            out.push_str("?token=");
+            out.push_str(token);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 async fn serve(
     files: &Files,
     channel: &Channel,
@@ -132,6 +184,7 @@ async fn serve(
     path: PathBuf,
     token: Option<&str>,
     cache: &'static str,
+    live: bool,
 ) -> Response {
     let origin = match files.authorize(channel, token) {
         Ok(origin) => origin,
@@ -142,23 +195,19 @@ async fn serve(
     };
     let (content_type, body) = match kind {
         Kind::Playlist => {
-            let mut text = String::from_utf8_lossy(&bytes).into_owned();
-            if let Some(token) = token.filter(|_| channel.private) {
-                // Segment requests must carry the token too.
-                text = text
-                    .lines()
-                    .map(|line| {
-                        if line.is_empty() || line.starts_with('#') {
-                            line.to_owned()
-                        } else {
-                            format!("{line}?token={token}")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-                    + "\n";
-            }
-            ("application/vnd.apple.mpegurl", text.into_bytes())
+            let text = String::from_utf8_lossy(&bytes);
+            let token = token.filter(|_| channel.private);
+            let segment_dir = live
+                .then(|| path.parent().map(std::path::Path::to_path_buf))
+                .flatten();
+            let modified = |segment: &str| -> Option<SystemTime> {
+                let dir = segment_dir.as_ref()?;
+                std::fs::metadata(dir.join(segment)).ok()?.modified().ok()
+            };
+            (
+                "application/vnd.apple.mpegurl",
+                rewrite_playlist(&text, modified, token).into_bytes(),
+            )
         }
         Kind::Segment => ("video/mp2t", bytes),
         Kind::Thumbnail => ("image/jpeg", bytes),
@@ -182,7 +231,7 @@ async fn serve(
 
 async fn live(
     State(files): State<Arc<Files>>,
-    Path((channel, file)): Path<(String, String)>,
+    UrlPath((channel, file)): UrlPath<(String, String)>,
     Query(query): Query<TokenQuery>,
 ) -> Response {
     let Some(kind) = kind(&file) else {
@@ -202,13 +251,14 @@ async fn live(
         path,
         query.token.as_deref(),
         "max-age=30",
+        true,
     )
     .await
 }
 
 async fn recorded(
     State(files): State<Arc<Files>>,
-    Path((channel, recording, file)): Path<(String, String, String)>,
+    UrlPath((channel, recording, file)): UrlPath<(String, String, String)>,
     Query(query): Query<TokenQuery>,
 ) -> Response {
     let Some(kind) = kind(&file) else {
@@ -233,6 +283,7 @@ async fn recorded(
         path,
         query.token.as_deref(),
         "max-age=86400",
+        false,
     )
     .await
 }
@@ -240,6 +291,25 @@ async fn recorded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_playlists_get_program_date_times_and_private_ones_the_token() {
+        let playlist =
+            "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\n7.ts\n#EXTINF:0.500,\n8.ts\n";
+        let written = |segment: &str| {
+            let seconds = if segment == "7.ts" { 100 } else { 101 };
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+        };
+        let out = rewrite_playlist(playlist, written, Some("t0k"));
+        assert_eq!(
+            out,
+            "#EXTM3U\n#EXT-X-TARGETDURATION:1\n\
+             #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:01:39.000Z\n#EXTINF:1.000,\n7.ts?token=t0k\n\
+             #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:01:40.500Z\n#EXTINF:0.500,\n8.ts?token=t0k\n"
+        );
+        // Recordings: no times, no token.
+        assert_eq!(rewrite_playlist(playlist, |_| None, None), playlist);
+    }
 
     #[test]
     fn only_plain_file_names_are_served() {

@@ -1,0 +1,292 @@
+//! The Cloumer HTTP API: one async function per endpoint, typed with the shared API types.
+//! Non-2xx answers become an [`ApiError`] with the server's `{code, message}`.
+
+use cloumer_api_types::*;
+use gloo_net::http::{Method, RequestBuilder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use leptos::prelude::GetValue;
+
+use crate::auth::Session;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status; 0 when the request did not reach the server.
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    fn network(error: impl std::fmt::Display) -> Self {
+        Self {
+            status: 0,
+            code: "network".into(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The API as the current user: the base URL and the session for the bearer token.
+#[derive(Clone, Copy)]
+pub struct Api {
+    base: leptos::prelude::StoredValue<String>,
+    session: Session,
+}
+
+/// Percent-encodes one path segment or query value.
+pub fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}
+
+impl Api {
+    pub fn new(base: String, session: Session) -> Self {
+        Self {
+            base: leptos::prelude::StoredValue::new(base),
+            session,
+        }
+    }
+
+    /// One request, not generic over the response type: the request logic (token, refresh on
+    /// 401, error bodies) exists once in the wasm instead of once per endpoint.
+    async fn send_text(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
+        let mut refreshed = false;
+        loop {
+            let url = format!("{}{path}", self.base.get_value());
+            let mut request = RequestBuilder::new(&url).method(method.clone());
+            if let Some(token) = self.session.id_token().await {
+                request = request.header("Authorization", &format!("Bearer {token}"));
+            }
+            let response = match &body {
+                Some(json) => {
+                    request
+                        .header("Content-Type", "application/json")
+                        .body(json.clone())
+                        .map_err(ApiError::network)?
+                        .send()
+                        .await
+                }
+                None => request.send().await,
+            }
+            .map_err(ApiError::network)?;
+            let status = response.status();
+            let text = response.text().await.map_err(ApiError::network)?;
+            if (200..300).contains(&status) {
+                // 204 No Content reads as `null` (for `()`).
+                return Ok(if text.is_empty() {
+                    "null".to_owned()
+                } else {
+                    text
+                });
+            }
+            let error = match serde_json::from_str::<ErrorBody>(&text) {
+                Ok(body) => ApiError {
+                    status,
+                    code: body.code,
+                    message: body.message,
+                },
+                Err(_) => ApiError {
+                    status,
+                    code: "http".into(),
+                    message: format!("HTTP {status}"),
+                },
+            };
+            // An expired or revoked token: refresh once and try again.
+            if status == 401
+                && error.code == "invalid_token"
+                && !refreshed
+                && self.session.refresh().await
+            {
+                refreshed = true;
+                continue;
+            }
+            return Err(error);
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        // Boxed so its state machine is not copied into every typed caller.
+        let text = Box::pin(self.send_text(method, path, body)).await?;
+        serde_json::from_str(&text).map_err(ApiError::network)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send(Method::GET, path, None).await
+    }
+
+    async fn with_body<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let json = serde_json::to_string(body).map_err(ApiError::network)?;
+        self.send(method, path, Some(json)).await
+    }
+
+    pub async fn directory(&self, cursor: Option<&str>) -> Result<DirectoryPage, ApiError> {
+        let query = cursor
+            .map(|c| format!("&cursor={}", encode(c)))
+            .unwrap_or_default();
+        self.get(&format!("/api/v1/directory?limit=24{query}"))
+            .await
+    }
+
+    pub async fn recent_recordings(&self) -> Result<RecordingPage, ApiError> {
+        self.get("/api/v1/recordings?limit=12").await
+    }
+
+    pub async fn recording(&self, id: &str) -> Result<RecordingBody, ApiError> {
+        self.get(&format!("/api/v1/recordings/{}", encode(id)))
+            .await
+    }
+
+    pub async fn handle_availability(&self, handle: &str) -> Result<HandleAvailability, ApiError> {
+        self.get(&format!("/api/v1/handles/{}", encode(handle)))
+            .await
+    }
+
+    pub async fn channel(&self, handle: &str) -> Result<ChannelPage, ApiError> {
+        self.get(&format!("/api/v1/channels/{}", encode(handle)))
+            .await
+    }
+
+    pub async fn channel_recordings(&self, handle: &str) -> Result<RecordingPage, ApiError> {
+        self.get(&format!(
+            "/api/v1/channels/{}/recordings?limit=12",
+            encode(handle)
+        ))
+        .await
+    }
+
+    pub async fn playback(&self, handle: &str) -> Result<PlaybackBody, ApiError> {
+        self.send(
+            Method::POST,
+            &format!("/api/v1/channels/{}/playback", encode(handle)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn chat_token(&self, handle: &str) -> Result<ChatTokenBody, ApiError> {
+        self.send(
+            Method::POST,
+            &format!("/api/v1/channels/{}/chat-token", encode(handle)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn chat_history(&self, handle: &str) -> Result<ChatHistoryPage, ApiError> {
+        self.get(&format!(
+            "/api/v1/channels/{}/chat/messages?limit=50",
+            encode(handle)
+        ))
+        .await
+    }
+
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        self.get("/api/v1/me").await
+    }
+
+    pub async fn update_me(&self, change: &UpdateProfile) -> Result<Me, ApiError> {
+        self.with_body(Method::PATCH, "/api/v1/me", change).await
+    }
+
+    pub async fn my_channel(&self) -> Result<MyChannel, ApiError> {
+        self.get("/api/v1/me/channel").await
+    }
+
+    pub async fn update_channel(&self, change: &UpdateChannel) -> Result<MyChannel, ApiError> {
+        self.with_body(Method::PATCH, "/api/v1/me/channel", change)
+            .await
+    }
+
+    pub async fn stream_key(&self) -> Result<StreamKeyBody, ApiError> {
+        self.get("/api/v1/me/channel/stream-key").await
+    }
+
+    pub async fn reset_stream_key(&self) -> Result<StreamKeyBody, ApiError> {
+        self.send(Method::POST, "/api/v1/me/channel/stream-key/reset", None)
+            .await
+    }
+
+    pub async fn update_chat_rules(&self, rules: &ChatRules) -> Result<ChatRules, ApiError> {
+        self.with_body(Method::PUT, "/api/v1/me/channel/chat-rules", rules)
+            .await
+    }
+
+    pub async fn delete_message(&self, id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/channel/chat/messages/{}", encode(id)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn bans(&self) -> Result<Vec<BanBody>, ApiError> {
+        self.get("/api/v1/me/channel/bans").await
+    }
+
+    pub async fn ban(&self, user_id: &str, request: &BanRequest) -> Result<BanBody, ApiError> {
+        self.with_body(
+            Method::PUT,
+            &format!("/api/v1/me/channel/bans/{}", encode(user_id)),
+            request,
+        )
+        .await
+    }
+
+    pub async fn unban(&self, user_id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/channel/bans/{}", encode(user_id)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn viewers(&self) -> Result<Vec<ViewerGrantBody>, ApiError> {
+        self.get("/api/v1/me/channel/viewers").await
+    }
+
+    pub async fn grant_viewer(&self, handle: &str) -> Result<ViewerGrantBody, ApiError> {
+        self.with_body(
+            Method::PUT,
+            &format!("/api/v1/me/channel/viewers/{}", encode(handle)),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    pub async fn revoke_viewer(&self, handle: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/channel/viewers/{}", encode(handle)),
+            None,
+        )
+        .await
+    }
+}
+
+pub fn use_api() -> Api {
+    leptos::prelude::expect_context::<Api>()
+}

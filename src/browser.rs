@@ -1,0 +1,92 @@
+//! Small wrappers over browser APIs, so the rest of the app reads plainly.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("running in a browser")
+}
+
+pub fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The browser's language preferences (`navigator.languages`).
+pub fn languages() -> Vec<String> {
+    window()
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
+pub fn set_document_lang(code: &str) {
+    if let Some(root) = window().document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", code);
+    }
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// `https://host` of the page.
+pub fn origin() -> String {
+    window().location().origin().unwrap_or_default()
+}
+
+/// An absolute URL for `url`, resolved against the page (the IVS player needs absolute URLs).
+pub fn absolute(url: &str) -> String {
+    web_sys::Url::new_with_base(url, &origin())
+        .map(|u| u.href())
+        .unwrap_or_else(|_| url.to_owned())
+}
+
+pub fn copy_to_clipboard(text: &str) {
+    let _ = window().navigator().clipboard().write_text(text);
+}
+
+/// Asks the user to confirm something (the browser's own dialog).
+pub fn confirm(message: &str) -> bool {
+    window().confirm_with_message(message).unwrap_or(false)
+}
+
+/// Loads a script once and resolves when it has run (used for the IVS player, which only the
+/// pages with video need).
+pub async fn load_script(src: &str) -> Result<(), JsValue> {
+    let document = window().document().expect("a document");
+    let id = format!("script:{src}");
+    if document
+        .get_element_by_id(&id)
+        .is_some_and(|e| e.get_attribute("data-loaded").is_some())
+    {
+        return Ok(());
+    }
+    let script = match document.get_element_by_id(&id) {
+        Some(existing) => existing.dyn_into::<web_sys::HtmlScriptElement>()?,
+        None => {
+            let script: web_sys::HtmlScriptElement =
+                document.create_element("script")?.dyn_into()?;
+            script.set_id(&id);
+            script.set_src(src);
+            script.set_async(true);
+            document.head().expect("a head").append_child(&script)?;
+            script
+        }
+    };
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        let element = script.clone();
+        let on_load = Closure::once_into_js(move || {
+            let _ = element.set_attribute("data-loaded", "");
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let on_error = Closure::once_into_js(move || {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        // Listeners, not `onload`: several components may wait for the same script.
+        let _ = script.add_event_listener_with_callback("load", on_load.unchecked_ref());
+        let _ = script.add_event_listener_with_callback("error", on_error.unchecked_ref());
+    });
+    wasm_bindgen_futures::JsFuture::from(done).await.map(drop)
+}

@@ -1,0 +1,283 @@
+//! The chat client: the IVS Chat protocol over the browser's WebSocket, with a token from our
+//! API for each connection, history on join, and reconnection with backoff (a fresh token each
+//! time: tokens are single-use).
+
+pub mod protocol;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::api::{Api, ApiError};
+use protocol::{ChatLine, Incoming};
+
+/// Lines kept in memory; older ones scroll away.
+const MAX_LINES: usize = 300;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChatState {
+    Connecting,
+    Connected,
+    Reconnecting,
+    /// Banned from this room: no token, no reconnecting.
+    Banned,
+    /// A private channel the user may not see.
+    Forbidden,
+}
+
+/// Why the user cannot send right now, or what just happened to their message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    RateLimited,
+    Filtered,
+    TooLong,
+    Banned,
+    Failed,
+    DisconnectedByModerator,
+}
+
+struct Inner {
+    socket: Option<WebSocket>,
+    /// The socket's callbacks, kept alive as long as the socket.
+    callbacks: Vec<Closure<dyn FnMut(JsValue)>>,
+    attempt: u32,
+    stopped: bool,
+    request_counter: u64,
+}
+
+/// One room's chat for one page. Cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct ChatClient {
+    pub lines: RwSignal<Vec<ChatLine>>,
+    pub state: RwSignal<ChatState>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// Whether the token allows SEND_MESSAGE.
+    pub can_send: RwSignal<bool>,
+    /// `anonymous`, `viewer` or `owner`.
+    pub role: RwSignal<String>,
+    pub user_id: RwSignal<String>,
+    /// Bumped when the room announces the stream started or ended.
+    pub stream_changes: RwSignal<u32>,
+    handle: StoredValue<String>,
+    api: Api,
+    inner: StoredValue<Rc<RefCell<Inner>>, LocalStorage>,
+}
+
+impl ChatClient {
+    /// Connects to `handle`'s room and loads its history; disconnects when the owner unmounts.
+    pub fn start(api: Api, handle: String) -> Self {
+        let client = Self {
+            lines: RwSignal::new(Vec::new()),
+            state: RwSignal::new(ChatState::Connecting),
+            notice: RwSignal::new(None),
+            can_send: RwSignal::new(false),
+            role: RwSignal::new("anonymous".into()),
+            user_id: RwSignal::new(String::new()),
+            stream_changes: RwSignal::new(0),
+            handle: StoredValue::new(handle),
+            api,
+            inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
+                socket: None,
+                callbacks: Vec::new(),
+                attempt: 0,
+                stopped: false,
+                request_counter: 0,
+            }))),
+        };
+        client.load_history();
+        client.connect();
+        on_cleanup(move || client.stop());
+        client
+    }
+
+    fn inner(&self) -> Rc<RefCell<Inner>> {
+        self.inner.get_value()
+    }
+
+    fn load_history(&self) {
+        let client = *self;
+        leptos::task::spawn_local(async move {
+            let handle = client.handle.get_value();
+            if let Ok(page) = client.api.chat_history(&handle).await {
+                let history: Vec<ChatLine> = page
+                    .items
+                    .into_iter()
+                    .rev()
+                    .map(|m| ChatLine {
+                        id: m.id,
+                        request_id: String::new(),
+                        sender_id: m.sender.user_id,
+                        nickname: m.sender.nickname,
+                        avatar: m.sender.avatar,
+                        role: m.sender.role,
+                        content: m.content,
+                        send_time: m.sent_at,
+                    })
+                    .collect();
+                client.lines.update(|lines| {
+                    // Live lines may have arrived first: history goes before them, without twins.
+                    let mut merged: Vec<ChatLine> = history
+                        .into_iter()
+                        .filter(|h| !lines.iter().any(|l| l.id == h.id))
+                        .collect();
+                    merged.append(lines);
+                    *lines = merged;
+                });
+            }
+        });
+    }
+
+    fn connect(&self) {
+        let client = *self;
+        leptos::task::spawn_local(async move {
+            if client.inner().borrow().stopped {
+                return;
+            }
+            let handle = client.handle.get_value();
+            match client.api.chat_token(&handle).await {
+                Ok(token) => client.open(token),
+                Err(ApiError { code, .. }) if code == "banned" => {
+                    client.state.set(ChatState::Banned);
+                    client.notice.set(Some(Notice::Banned));
+                    client.can_send.set(false);
+                }
+                Err(ApiError { status: 403, .. }) => client.state.set(ChatState::Forbidden),
+                Err(_) => client.retry_later(),
+            }
+        });
+    }
+
+    fn open(&self, minted: cloumer_api_types::ChatTokenBody) {
+        let client = *self;
+        let Ok(socket) = WebSocket::new_with_str(&minted.endpoint, &minted.token) else {
+            return self.retry_later();
+        };
+        self.can_send
+            .set(minted.capabilities.iter().any(|c| c == "SEND_MESSAGE"));
+        self.role.set(minted.role);
+        self.user_id.set(minted.user_id);
+        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            client.inner().borrow_mut().attempt = 0;
+            client.state.set(ChatState::Connected);
+        });
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let event: MessageEvent = event.unchecked_into();
+            if let Some(text) = event.data().as_string()
+                && let Some(incoming) = protocol::parse(&text)
+            {
+                client.apply(incoming);
+            }
+        });
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+            let stopped = client.inner().borrow().stopped;
+            if !stopped && client.state.get_untracked() != ChatState::Banned {
+                client.retry_later();
+            }
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let inner = self.inner();
+        let mut inner = inner.borrow_mut();
+        if let Some(old) = inner.socket.take() {
+            old.set_onclose(None);
+            let _ = old.close();
+        }
+        inner.socket = Some(socket);
+        inner.callbacks = vec![on_open, on_message, on_close];
+    }
+
+    fn retry_later(&self) {
+        let client = *self;
+        let attempt = {
+            let inner = self.inner();
+            let mut inner = inner.borrow_mut();
+            if inner.stopped {
+                return;
+            }
+            inner.attempt += 1;
+            inner.attempt
+        };
+        self.state.set(ChatState::Reconnecting);
+        let delay = protocol::backoff_ms(attempt - 1, js_sys::Math::random());
+        set_timeout(
+            move || client.connect(),
+            std::time::Duration::from_millis(delay as u64),
+        );
+    }
+
+    fn apply(&self, incoming: Incoming) {
+        match incoming {
+            Incoming::Message(line) => {
+                if line.sender_id == self.user_id.get_untracked() {
+                    self.notice.set(None);
+                }
+                self.lines.update(|lines| {
+                    if !lines.iter().any(|l| l.id == line.id) {
+                        lines.push(line);
+                        if lines.len() > MAX_LINES {
+                            lines.drain(..lines.len() - MAX_LINES);
+                        }
+                    }
+                });
+            }
+            Incoming::Deleted { message_id } => {
+                self.lines
+                    .update(|lines| lines.retain(|l| l.id != message_id));
+            }
+            Incoming::Disconnected { user_id, .. } => {
+                if user_id == self.user_id.get_untracked() {
+                    self.notice.set(Some(Notice::DisconnectedByModerator));
+                }
+            }
+            Incoming::StreamStarted | Incoming::StreamEnded => {
+                self.stream_changes.update(|n| *n += 1)
+            }
+            Incoming::OtherEvent(_) => {}
+            Incoming::Error { code, message, .. } => self.notice.set(Some(match code {
+                429 => Notice::RateLimited,
+                406 if message.contains("banned") => Notice::Banned,
+                406 => Notice::Filtered,
+                400 | 413 if message.contains("at most") || message.contains("too large") => {
+                    Notice::TooLong
+                }
+                _ => Notice::Failed,
+            })),
+        }
+    }
+
+    /// Sends a message; the server echoes it to everyone (including us) once it is allowed.
+    pub fn send(&self, content: &str) -> bool {
+        let inner = self.inner();
+        let mut inner = inner.borrow_mut();
+        inner.request_counter += 1;
+        let request_id = format!(
+            "r{}-{}",
+            inner.request_counter,
+            (js_sys::Math::random() * 1e9) as u64
+        );
+        match &inner.socket {
+            Some(socket) if socket.ready_state() == WebSocket::OPEN => socket
+                .send_with_str(&protocol::send_message(&request_id, content))
+                .is_ok(),
+            _ => false,
+        }
+    }
+
+    fn stop(&self) {
+        let Some(inner) = self.inner.try_get_value() else {
+            return;
+        };
+        let mut inner = inner.borrow_mut();
+        inner.stopped = true;
+        if let Some(socket) = inner.socket.take() {
+            socket.set_onclose(None);
+            let _ = socket.close();
+        }
+        inner.callbacks.clear();
+    }
+}

@@ -1,0 +1,206 @@
+//! Sign up, confirm the email, sign in: the Cognito flow (the local stack answers the same API).
+
+use leptos::prelude::*;
+
+use crate::api::{encode, use_api};
+use crate::auth::use_session;
+use crate::config::use_config;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = crate::router::use_location();
+    let email = RwSignal::new(location.query("email").unwrap_or_default());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let cognito = session.cognito();
+            let email_value = email.get_untracked().trim().to_owned();
+            match cognito
+                .sign_in(&email_value, &password.get_untracked())
+                .await
+            {
+                Ok(tokens) => {
+                    session.store(tokens);
+                    location.navigate("/");
+                }
+                Err(failure) if failure.kind == "UserNotConfirmedException" => {
+                    location.navigate(&format!("/confirm?email={}", encode(&email_value)));
+                }
+                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="narrow">
+            <h1>{move || i18n.t().sign_in}</h1>
+            <form class="stack" on:submit=submit>
+                <label>{move || i18n.t().email}
+                    <input type="email" name="email" autocomplete="username" required
+                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                </label>
+                <label>{move || i18n.t().password}
+                    <input type="password" name="password" autocomplete="current-password" required
+                        on:input=move |ev| password.set(event_target_value(&ev)) />
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" disabled=move || busy.get()>{move || i18n.t().sign_in}</button>
+            </form>
+            <p class="muted">{move || i18n.t().no_account}" "<a href="/signup">{move || i18n.t().sign_up}</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignUp() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let api = use_api();
+    let location = crate::router::use_location();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let handle = RwSignal::new(String::new());
+    let nickname = RwSignal::new(String::new());
+    let availability = RwSignal::new(None::<Result<bool, String>>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    // Check the handle as it is typed (the latest answer wins).
+    Effect::new(move |_| {
+        let wanted = handle.get().trim().to_ascii_lowercase();
+        if wanted.is_empty() {
+            availability.set(None);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let answer = api.handle_availability(&wanted).await;
+            if handle.get_untracked().trim().to_ascii_lowercase() == wanted {
+                availability.set(Some(answer.map(|a| a.available).map_err(|e| e.message)));
+            }
+        });
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let email_value = email.get_untracked().trim().to_owned();
+            let result = session
+                .cognito()
+                .sign_up(
+                    &email_value,
+                    &password.get_untracked(),
+                    handle.get_untracked().trim(),
+                    nickname.get_untracked().trim(),
+                )
+                .await;
+            match result {
+                Ok(()) => location.navigate(&format!("/confirm?email={}", encode(&email_value))),
+                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="narrow">
+            <h1>{move || i18n.t().sign_up}</h1>
+            <form class="stack" on:submit=submit>
+                <label>{move || i18n.t().email}
+                    <input type="email" name="email" autocomplete="email" required on:input=move |ev| email.set(event_target_value(&ev)) />
+                </label>
+                <label>{move || i18n.t().password}
+                    <input type="password" name="password" autocomplete="new-password" required minlength="8"
+                        aria-describedby="password-hint" on:input=move |ev| password.set(event_target_value(&ev)) />
+                    <small id="password-hint" class="muted">{move || i18n.t().password_hint}</small>
+                </label>
+                <label>{move || i18n.t().handle}
+                    <input type="text" name="handle" required minlength="3" maxlength="25" pattern="[A-Za-z0-9][A-Za-z0-9_]{2,24}"
+                        aria-describedby="handle-hint handle-status" on:input=move |ev| handle.set(event_target_value(&ev)) />
+                    <small id="handle-hint" class="muted">{move || i18n.t().handle_hint}</small>
+                    <small id="handle-status" role="status" class="handle-status">
+                        {move || match availability.get() {
+                            Some(Ok(true)) => view! { <span class="ok">"✓ "{i18n.t().handle_available}</span> }.into_any(),
+                            Some(Ok(false)) => view! { <span class="bad">"✗ "{i18n.t().handle_taken}</span> }.into_any(),
+                            Some(Err(message)) => view! { <span class="bad">{message}</span> }.into_any(),
+                            None => ().into_any(),
+                        }}
+                    </small>
+                </label>
+                <label>{move || i18n.t().nickname}
+                    <input type="text" name="nickname" required maxlength="25" on:input=move |ev| nickname.set(event_target_value(&ev)) />
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" disabled=move || busy.get() || matches!(availability.get(), Some(Ok(false)) | Some(Err(_)))>
+                    {move || i18n.t().create_account}
+                </button>
+            </form>
+            <p class="muted">{move || i18n.t().have_account}" "<a href="/signin">{move || i18n.t().sign_in}</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Confirm() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let config = use_config();
+    let location = crate::router::use_location();
+    let email = RwSignal::new(location.query("email").unwrap_or_default());
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let info = RwSignal::new(None::<&'static str>);
+    let local = config.0.environment == "local";
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let email_value = email.get_untracked().trim().to_owned();
+            match session
+                .cognito()
+                .confirm(&email_value, code.get_untracked().trim())
+                .await
+            {
+                Ok(()) => location.navigate(&format!("/signin?email={}", encode(&email_value))),
+                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
+            }
+        });
+    };
+    let resend = move |_| {
+        leptos::task::spawn_local(async move {
+            match session
+                .cognito()
+                .resend_code(email.get_untracked().trim())
+                .await
+            {
+                Ok(()) => info.set(Some(i18n.t().code_sent)),
+                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
+            }
+        });
+    };
+    view! {
+        <section class="narrow">
+            <h1>{move || i18n.t().confirm_title}</h1>
+            <p>{move || i18n.t().confirm_hint}</p>
+            {local.then(|| view! { <p class="muted">{move || i18n.t().confirm_local_hint}</p> })}
+            <form class="stack" on:submit=submit>
+                <label>{move || i18n.t().email}
+                    <input type="email" name="email" required prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                </label>
+                <label>{move || i18n.t().code}
+                    <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required
+                        on:input=move |ev| code.set(event_target_value(&ev)) />
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || info.get().map(|m| view! { <p class="info" role="status">{m}</p> })}
+                <button type="submit">{move || i18n.t().confirm}</button>
+                <button type="button" class="link" on:click=resend>{move || i18n.t().resend_code}</button>
+            </form>
+        </section>
+    }
+}

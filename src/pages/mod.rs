@@ -1,0 +1,24 @@
+//! One routed page per module.
+
+pub mod auth;
+pub mod channel;
+pub mod dashboard;
+pub mod home;
+pub mod profile;
+pub mod recording;
+
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="narrow">
+            <h1>"404"</h1>
+            <p>{move || i18n.t().not_found}</p>
+            <a href="/">{move || i18n.t().back_home}</a>
+        </section>
+    }
+}

@@ -1,0 +1,210 @@
+//! Client-side routing: the URL decides the page. A deliberately small router (the app has eight
+//! pages and two parameters) instead of leptos_router, which more than doubled the wasm size.
+//!
+//! Links are plain `<a href="/…">`: a document-level click listener turns same-origin clicks
+//! into history navigation, so links stay links (open in new tab, copy address, keyboard).
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// The pages, as the path names them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    SignIn,
+    SignUp,
+    Confirm,
+    Profile,
+    Dashboard,
+    Recording(String),
+    Channel(String),
+    NotFound,
+}
+
+/// Which page a path shows. Handles are matched case-insensitively (as stored: lower case).
+pub fn route(path: &str) -> Page {
+    let path = path.trim_end_matches('/');
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [] => Page::Home,
+        ["signin"] => Page::SignIn,
+        ["signup"] => Page::SignUp,
+        ["confirm"] => Page::Confirm,
+        ["profile"] => Page::Profile,
+        ["dashboard"] => Page::Dashboard,
+        ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
+        [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
+        _ => Page::NotFound,
+    }
+}
+
+fn is_handle_like(segment: &str) -> bool {
+    (1..=25).contains(&segment.len())
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Percent-decoding (`%40` → `@`), keeping malformed escapes as they are.
+fn decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of `name` in a query string (`?a=1&b=2`), percent-decoded.
+pub fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| decode(&value.replace('+', " ")))
+}
+
+/// The current location, shared by the app.
+#[derive(Clone, Copy)]
+pub struct Location {
+    pub path: RwSignal<String>,
+    pub query: RwSignal<String>,
+}
+
+impl Location {
+    pub fn page(&self) -> Page {
+        route(&self.path.get())
+    }
+
+    pub fn query(&self, name: &str) -> Option<String> {
+        query_value(&self.query.get_untracked(), name)
+    }
+
+    fn sync(&self) {
+        let location = crate::browser::window().location();
+        self.path
+            .set(location.pathname().unwrap_or_else(|_| "/".into()));
+        self.query.set(location.search().unwrap_or_default());
+    }
+
+    /// Goes to `url` (path and query) within the app.
+    pub fn navigate(&self, url: &str) {
+        if let Ok(history) = crate::browser::window().history() {
+            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(url));
+        }
+        self.sync();
+        crate::browser::window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// Replaces the current entry (for redirects, so Back does not return to them).
+    pub fn redirect(&self, url: &str) {
+        if let Ok(history) = crate::browser::window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+        }
+        self.sync();
+    }
+}
+
+pub fn provide_location() -> Location {
+    let location = Location {
+        path: RwSignal::new(String::new()),
+        query: RwSignal::new(String::new()),
+    };
+    location.sync();
+    let window = crate::browser::window();
+    let on_pop = Closure::<dyn FnMut()>::new(move || location.sync());
+    let _ = window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    on_pop.forget();
+    // Same-origin link clicks without modifier keys navigate within the app.
+    let on_click =
+        Closure::<dyn FnMut(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
+            if event.default_prevented()
+                || event.button() != 0
+                || event.ctrl_key()
+                || event.meta_key()
+                || event.shift_key()
+                || event.alt_key()
+            {
+                return;
+            }
+            let Some(anchor) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("a[href]").ok().flatten())
+            else {
+                return;
+            };
+            if anchor.has_attribute("target") || anchor.has_attribute("download") {
+                return;
+            }
+            let href = anchor.get_attribute("href").unwrap_or_default();
+            if !href.starts_with('/') || href.starts_with("//") {
+                return;
+            }
+            event.prevent_default();
+            location.navigate(&href);
+        });
+    if let Some(document) = window.document() {
+        let _ =
+            document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    }
+    on_click.forget();
+    provide_context(location);
+    location
+}
+
+pub fn use_location() -> Location {
+    expect_context::<Location>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_pages() {
+        assert_eq!(route("/"), Page::Home);
+        assert_eq!(route(""), Page::Home);
+        assert_eq!(route("/signin"), Page::SignIn);
+        assert_eq!(route("/dashboard/"), Page::Dashboard);
+        assert_eq!(route("/Alice_99"), Page::Channel("alice_99".into()));
+        assert_eq!(route("/a/b/c"), Page::NotFound);
+        assert_eq!(route("/bad-handle!"), Page::NotFound);
+        assert_eq!(
+            route("/videos/rec-a%2Fb"),
+            Page::Recording("rec-a/b".into())
+        );
+    }
+
+    #[test]
+    fn query_values_are_found_and_decoded() {
+        assert_eq!(
+            query_value("?email=a%40b.c&x=1", "email").as_deref(),
+            Some("a@b.c")
+        );
+        assert_eq!(query_value("x=1", "x").as_deref(), Some("1"));
+        assert_eq!(query_value("?flag", "flag").as_deref(), Some(""));
+        assert_eq!(query_value("?x=1", "y"), None);
+        assert_eq!(
+            query_value("?q=%ED%95%9C+%EA%B8%80%ZZ", "q").as_deref(),
+            Some("한 글%ZZ")
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! Times as the API sends them (RFC 3339, UTC) and as people read them. Pure functions, so they
+//! are unit-tested on the host; the browser's clock comes in as a number of milliseconds.
+
+/// Milliseconds since the Unix epoch of an RFC 3339 UTC time such as
+/// `2026-11-22T12:34:56.123456789Z` (offsets other than `Z`/`+00:00` are applied too).
+pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 20
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || !matches!(bytes[10], b'T' | b't' | b' ')
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<i64> { text.get(range)?.parse().ok() };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut rest = &text[19..];
+    let mut fraction = 0.0;
+    if let Some(after_dot) = rest.strip_prefix('.') {
+        let digits = after_dot.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        fraction = format!("0.{}", &after_dot[..digits]).parse().ok()?;
+        rest = &after_dot[digits..];
+    }
+    let offset_minutes = match rest {
+        "Z" | "z" => 0,
+        _ if rest.len() == 6 && matches!(&rest[0..1], "+" | "-") && &rest[3..4] == ":" => {
+            let sign = if rest.starts_with('-') { -1 } else { 1 };
+            sign * (rest[1..3].parse::<i64>().ok()? * 60 + rest[4..6].parse::<i64>().ok()?)
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    Some((seconds as f64 + fraction) * 1000.0)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A running time as a clock: `42:07` or `1:02:03`.
+pub fn clock(milliseconds: f64) -> String {
+    let total = (milliseconds.max(0.0) / 1000.0).floor() as u64;
+    let (hours, minutes, seconds) = (total / 3600, (total % 3600) / 60, total % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}")
+    } else {
+        format!("{minutes}:{seconds:02}")
+    }
+}
+
+/// How long ago, in the largest whole unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ago {
+    JustNow,
+    Minutes(u64),
+    Hours(u64),
+    Days(u64),
+}
+
+pub fn ago(then_ms: f64, now_ms: f64) -> Ago {
+    let minutes = ((now_ms - then_ms).max(0.0) / 60_000.0) as u64;
+    match minutes {
+        0 => Ago::JustNow,
+        m if m < 60 => Ago::Minutes(m),
+        m if m < 60 * 24 => Ago::Hours(m / 60),
+        m => Ago::Days(m / (60 * 24)),
+    }
+}
+
+/// A compact viewer count: 999, 1.2K, 12K, 1.5M.
+pub fn compact_count(n: u64) -> String {
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=9_999 => format!("{:.1}K", n as f64 / 1000.0).replace(".0K", "K"),
+        10_000..=999_999 => format!("{}K", n / 1000),
+        _ => format!("{:.1}M", n as f64 / 1_000_000.0).replace(".0M", "M"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times_with_nanoseconds_and_offsets_parse() {
+        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(
+            parse_rfc3339_ms("2026-11-22T12:34:56Z"),
+            Some(1_795_350_896_000.0)
+        );
+        let precise = parse_rfc3339_ms("2026-11-22T12:34:56.123456789Z").unwrap();
+        assert!((precise - 1_795_350_896_123.456_8).abs() < 0.01);
+        assert_eq!(
+            parse_rfc3339_ms("2026-11-22T21:34:56+09:00"),
+            Some(1_795_350_896_000.0)
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "2026-11-22T12:34:56",
+            "2026-11-22T12:34:56.Z",
+        ] {
+            assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn running_times_read_like_a_clock() {
+        assert_eq!(clock(0.0), "0:00");
+        assert_eq!(clock(65_900.0), "1:05");
+        assert_eq!(clock(3_723_000.0), "1:02:03");
+        assert_eq!(clock(-5.0), "0:00");
+    }
+
+    #[test]
+    fn ago_picks_the_largest_whole_unit() {
+        assert_eq!(ago(0.0, 30_000.0), Ago::JustNow);
+        assert_eq!(ago(0.0, 5.0 * 60_000.0), Ago::Minutes(5));
+        assert_eq!(ago(0.0, 3.0 * 3_600_000.0), Ago::Hours(3));
+        assert_eq!(ago(0.0, 50.0 * 3_600_000.0), Ago::Days(2));
+    }
+
+    #[test]
+    fn viewer_counts_are_compact() {
+        assert_eq!(compact_count(999), "999");
+        assert_eq!(compact_count(1_000), "1K");
+        assert_eq!(compact_count(1_250), "1.2K");
+        assert_eq!(compact_count(12_345), "12K");
+        assert_eq!(compact_count(1_500_000), "1.5M");
+    }
+}
