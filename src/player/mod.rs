@@ -47,9 +47,12 @@ const PLAYER_SCRIPT: &str = "/ivs-player.js";
 
 /// A listener handed to the player, kept alive as long as the player.
 type Callback = Closure<dyn FnMut(JsValue)>;
-/// Buffered seconds above which a live stream plays 10% faster until it is back near live.
-const CATCH_UP_ABOVE: f64 = 2.2;
-const SETTLE_BELOW: f64 = 1.4;
+/// Buffered seconds above which a live stream plays a little faster until it is back near live
+/// (10% faster; 25% when far behind), and below which it plays at normal speed again. With
+/// one-second segments the buffer swings by a second as each segment arrives.
+const CATCH_UP_ABOVE: f64 = 1.6;
+const FAR_BEHIND: f64 = 3.0;
+const SETTLE_BELOW: f64 = 1.1;
 
 /// `IVSPlayer.<group>.<name>`: event and state names, read from the player itself.
 fn constant(group: &str, name: &str) -> String {
@@ -190,7 +193,9 @@ pub fn VideoPlayer(
                     let value = p.get_live_latency();
                     latency.set((value.is_finite() && value > 0.0).then_some(value));
                     let buffered = p.get_buffer_duration();
-                    if buffered > CATCH_UP_ABOVE {
+                    if buffered > FAR_BEHIND {
+                        p.set_playback_rate(1.25);
+                    } else if buffered > CATCH_UP_ABOVE {
                         p.set_playback_rate(1.1);
                     } else if buffered < SETTLE_BELOW {
                         p.set_playback_rate(1.0);

@@ -110,7 +110,7 @@ rtmp {{
       # Short segments and a short playlist for low latency; encoders should send a keyframe
       # every second (ffmpeg -g 30 at 30 fps; OBS keyframe interval 1 s).
       hls_fragment 1s;
-      hls_playlist_length 4s;
+      hls_playlist_length 3s;
       hls_cleanup on;
     }}
   }}
