@@ -1,0 +1,813 @@
+//! Cloumer's repositories on one DynamoDB table (on-demand, point-in-time recovery).
+//!
+//! Items (attribute `data` holds the record as JSON):
+//!
+//! | item | pk | sk | other keys |
+//! |---|---|---|---|
+//! | profile | `USER#<user>` | `PROFILE` | |
+//! | a user's channel | `USER#<user>` | `OWNS` | `channel` |
+//! | channel | `CHANNEL#<id>` | `META` | `version`; `gsi1` = `LIVE`/`<id>` while live; `gsi2` = `CHANNELS`/`<activity>#<id>` |
+//! | handle | `HANDLE#<handle>` | `META` | `channel` |
+//! | chat room | `ROOM#<arn>` | `META` | `channel` |
+//! | grant, ban | `CHANNEL#<id>` | `GRANT#<user>`, `BAN#<user>` | |
+//! | message | `CHAT#<channel>` | `MSG#<time>#<id>` | |
+//! | message id | `CHAT#<channel>` | `ID#<id>` | `at` (the message's sort key) |
+//! | deletion | `CHAT#<channel>` | `DEL#<id>` | |
+//! | recording | `RECORDING#<id>` | `META` | `gsi1` = `CHANREC#<channel>`/`<time>#<id>`; `gsi2` = `RECORDINGS`/`<time>#<id>` |
+//!
+//! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
+//! versions are enforced with transactions and condition expressions.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem,
+};
+use cloumer_domain::channel::Channel;
+use cloumer_domain::chat::{MessageCursor, StoredMessage};
+use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
+use cloumer_domain::handle::ChannelHandle;
+use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
+use cloumer_domain::moderation::Ban;
+use cloumer_domain::playback::ViewerGrant;
+use cloumer_domain::ports::{
+    ActivityCursor, ChannelRepository, ChatRepository, Page, RecordingCursor, RecordingRepository,
+};
+use cloumer_domain::profile::Profile;
+use cloumer_domain::recording::Recording;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+
+type Item = HashMap<String, AttributeValue>;
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+/// 20-digit nanoseconds: sorts as text like the time.
+fn time_key(at: OffsetDateTime) -> String {
+    format!("{:020}", at.unix_timestamp_nanos().max(0))
+}
+
+fn encode<T: Serialize>(value: &T) -> PortResult<String> {
+    serde_json::to_string(value).port("encoding a record")
+}
+
+fn decode<T: DeserializeOwned>(item: &Item) -> PortResult<T> {
+    let data = item
+        .get("data")
+        .and_then(|v| v.as_s().ok())
+        .ok_or_else(|| PortError::new("decoding a record", "the item has no data"))?;
+    serde_json::from_str(data).port("decoding a record")
+}
+
+fn text(item: &Item, name: &str) -> Option<String> {
+    item.get(name).and_then(|v| v.as_s().ok()).cloned()
+}
+
+fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+fn put(table: &str, item: Item, condition: Option<&str>) -> PortResult<TransactWriteItem> {
+    let mut put = Put::builder().table_name(table).set_item(Some(item));
+    if let Some(condition) = condition {
+        put = put.condition_expression(condition);
+    }
+    Ok(TransactWriteItem::builder()
+        .put(put.build().port("building a put")?)
+        .build())
+}
+
+/// The indexes of the transaction items whose condition failed.
+fn failed_conditions(error: &SdkError<TransactWriteItemsError>) -> Option<Vec<usize>> {
+    let TransactWriteItemsError::TransactionCanceledException(cancelled) =
+        error.as_service_error()?
+    else {
+        return None;
+    };
+    Some(
+        cancelled
+            .cancellation_reasons()
+            .iter()
+            .enumerate()
+            .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
+            .map(|(i, _)| i)
+            .collect(),
+    )
+}
+
+/// The DynamoDB store. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    async fn get(&self, pk: &str, sk: &str) -> PortResult<Option<Item>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .port("DynamoDB GetItem")?;
+        Ok(output.item)
+    }
+
+    async fn put_plain(&self, item: Item) -> PortResult<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .port("DynamoDB PutItem")?;
+        Ok(())
+    }
+
+    /// Deletes an item; returns whether it existed.
+    async fn delete(&self, pk: &str, sk: &str) -> PortResult<bool> {
+        let output = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .port("DynamoDB DeleteItem")?;
+        Ok(output.attributes.is_some_and(|a| !a.is_empty()))
+    }
+
+    /// Every item under `pk` whose sort key starts with `prefix`.
+    async fn query_prefix(&self, pk: &str, prefix: &str) -> PortResult<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(pk))
+                .expression_attribute_values(":prefix", s(prefix))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .port("DynamoDB Query")?;
+            items.extend(output.items.unwrap_or_default());
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// Items of a global index partition, newest first, strictly before `before` (a sort key),
+    /// at most `limit`; and whether more follow.
+    async fn query_index_desc(
+        &self,
+        index: &str,
+        partition: &str,
+        before: Option<String>,
+        limit: usize,
+    ) -> PortResult<(Vec<Item>, bool)> {
+        let (pk, sk) = (format!("{index}pk"), format!("{index}sk"));
+        let mut items: Vec<Item> = Vec::new();
+        let mut start: Option<Item> = None;
+        // One more than asked tells whether there is a next page.
+        while items.len() <= limit {
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .scan_index_forward(false)
+                .limit(i32::try_from(limit + 1 - items.len()).unwrap_or(i32::MAX))
+                .expression_attribute_names("#pk", &pk)
+                .expression_attribute_values(":pk", s(partition))
+                .set_exclusive_start_key(start);
+            query = match &before {
+                Some(before) => query
+                    .key_condition_expression("#pk = :pk AND #sk < :before")
+                    .expression_attribute_names("#sk", &sk)
+                    .expression_attribute_values(":before", s(before)),
+                None => query.key_condition_expression("#pk = :pk"),
+            };
+            let output = query.send().await.port("DynamoDB Query")?;
+            items.extend(output.items.unwrap_or_default());
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        let more = items.len() > limit;
+        items.truncate(limit);
+        Ok((items, more))
+    }
+
+    fn channel_item(channel: &Channel) -> PortResult<Item> {
+        let mut fields = vec![
+            ("pk", s(format!("CHANNEL#{}", channel.id))),
+            ("sk", s("META")),
+            ("data", s(encode(channel)?)),
+            ("version", AttributeValue::N(channel.version.to_string())),
+            ("gsi2pk", s("CHANNELS")),
+            (
+                "gsi2sk",
+                s(format!(
+                    "{}#{}",
+                    time_key(channel.activity_at()),
+                    channel.id
+                )),
+            ),
+        ];
+        if channel.is_live() {
+            fields.push(("gsi1pk", s("LIVE")));
+            fields.push(("gsi1sk", s(channel.id.as_str())));
+        }
+        Ok(item(&fields))
+    }
+
+    fn link(&self, pk: String, channel: &ChannelId) -> Item {
+        item(&[
+            ("pk", s(pk)),
+            ("sk", s("META")),
+            ("channel", s(channel.as_str())),
+        ])
+    }
+
+    async fn channel_by_link(&self, pk: &str, sk: &str) -> PortResult<Option<Channel>> {
+        let Some(link) = self.get(pk, sk).await? else {
+            return Ok(None);
+        };
+        let Some(id) = text(&link, "channel") else {
+            return Ok(None);
+        };
+        let found = self.get(&format!("CHANNEL#{id}"), "META").await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<(), SdkError<TransactWriteItemsError>> {
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map(drop)
+    }
+}
+
+#[async_trait]
+impl ChannelRepository for DynamoStore {
+    async fn get_profile(&self, user: &UserId) -> PortResult<Option<Profile>> {
+        let found = self.get(&format!("USER#{user}"), "PROFILE").await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn put_profile(&self, profile: &Profile) -> PortResult<()> {
+        self.put_plain(item(&[
+            ("pk", s(format!("USER#{}", profile.user_id))),
+            ("sk", s("PROFILE")),
+            ("data", s(encode(profile)?)),
+        ]))
+        .await
+    }
+
+    async fn create_channel(&self, channel: &Channel) -> Result<(), WriteError> {
+        let table = &self.table;
+        let mut items = vec![
+            put(
+                table,
+                Self::channel_item(channel)?,
+                Some("attribute_not_exists(pk)"),
+            )?,
+            put(
+                table,
+                self.link(format!("HANDLE#{}", channel.handle), &channel.id),
+                Some("attribute_not_exists(pk)"),
+            )?,
+            put(
+                table,
+                item(&[
+                    ("pk", s(format!("USER#{}", channel.owner))),
+                    ("sk", s("OWNS")),
+                    ("channel", s(channel.id.as_str())),
+                ]),
+                Some("attribute_not_exists(pk)"),
+            )?,
+        ];
+        if let Some(room) = &channel.chat_room {
+            items.push(put(
+                table,
+                self.link(format!("ROOM#{}", room.arn), &channel.id),
+                None,
+            )?);
+        }
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(error) => match failed_conditions(&error).as_deref() {
+                Some(failed) if failed.contains(&1) => Err(WriteError::HandleTaken),
+                Some(failed) if !failed.is_empty() => Err(WriteError::ChannelExists),
+                _ => Err(WriteError::Port(PortError::new(
+                    "DynamoDB TransactWriteItems",
+                    error,
+                ))),
+            },
+        }
+    }
+
+    async fn update_channel(&self, channel: &Channel) -> Result<(), WriteError> {
+        let Some(stored) = self.get(&format!("CHANNEL#{}", channel.id), "META").await? else {
+            return Err(WriteError::VersionMismatch);
+        };
+        let previous: Channel = decode(&stored)?;
+        let table = &self.table;
+        let channel_put = Put::builder()
+            .table_name(table)
+            .set_item(Some(Self::channel_item(channel)?))
+            .condition_expression("version = :expected")
+            .expression_attribute_values(
+                ":expected",
+                AttributeValue::N(channel.version.saturating_sub(1).to_string()),
+            );
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .put(channel_put.build().port("building a put")?)
+                .build(),
+        ];
+        let mut new_handle_at = None;
+        if previous.handle != channel.handle {
+            new_handle_at = Some(items.len());
+            items.push(put(
+                table,
+                self.link(format!("HANDLE#{}", channel.handle), &channel.id),
+                Some("attribute_not_exists(pk)"),
+            )?);
+            items.push(
+                TransactWriteItem::builder()
+                    .delete(
+                        Delete::builder()
+                            .table_name(table)
+                            .key("pk", s(format!("HANDLE#{}", previous.handle)))
+                            .key("sk", s("META"))
+                            .condition_expression("channel = :id")
+                            .expression_attribute_values(":id", s(channel.id.as_str()))
+                            .build()
+                            .port("building a delete")?,
+                    )
+                    .build(),
+            );
+        }
+        if let Some(room) = &channel.chat_room
+            && previous.chat_room.as_ref() != Some(room)
+        {
+            items.push(put(
+                table,
+                self.link(format!("ROOM#{}", room.arn), &channel.id),
+                None,
+            )?);
+        }
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(error) => match failed_conditions(&error).as_deref() {
+                Some(failed) if failed.contains(&0) => Err(WriteError::VersionMismatch),
+                Some(failed) if new_handle_at.is_some_and(|i| failed.contains(&i)) => {
+                    Err(WriteError::HandleTaken)
+                }
+                Some(failed) if !failed.is_empty() => Err(WriteError::VersionMismatch),
+                _ => Err(WriteError::Port(PortError::new(
+                    "DynamoDB TransactWriteItems",
+                    error,
+                ))),
+            },
+        }
+    }
+
+    async fn get_channel(&self, id: &ChannelId) -> PortResult<Option<Channel>> {
+        let found = self.get(&format!("CHANNEL#{id}"), "META").await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn find_channel_by_handle(&self, handle: &ChannelHandle) -> PortResult<Option<Channel>> {
+        self.channel_by_link(&format!("HANDLE#{handle}"), "META")
+            .await
+    }
+
+    async fn find_channel_by_owner(&self, owner: &UserId) -> PortResult<Option<Channel>> {
+        self.channel_by_link(&format!("USER#{owner}"), "OWNS").await
+    }
+
+    async fn find_channel_by_room(&self, room_arn: &str) -> PortResult<Option<Channel>> {
+        self.channel_by_link(&format!("ROOM#{room_arn}"), "META")
+            .await
+    }
+
+    async fn list_live_channels(&self) -> PortResult<Vec<Channel>> {
+        let mut channels = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :live")
+                .expression_attribute_values(":live", s("LIVE"))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .port("DynamoDB Query")?;
+            for found in output.items.unwrap_or_default() {
+                channels.push(decode(&found)?);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(channels);
+            }
+        }
+    }
+
+    async fn list_channels(
+        &self,
+        after: Option<&ActivityCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Channel, ActivityCursor>> {
+        let before = after.map(|c| format!("{}#{}", time_key(c.at), c.id));
+        let (found, more) = self
+            .query_index_desc("gsi2", "CHANNELS", before, limit)
+            .await?;
+        let items: Vec<Channel> = found.iter().map(decode).collect::<PortResult<_>>()?;
+        let next = more.then(|| {
+            let last = items.last().expect("a full page");
+            ActivityCursor {
+                at: last.activity_at(),
+                id: last.id.clone(),
+            }
+        });
+        Ok(Page { items, next })
+    }
+
+    async fn put_grant(&self, grant: &ViewerGrant) -> PortResult<()> {
+        self.put_plain(item(&[
+            ("pk", s(format!("CHANNEL#{}", grant.channel_id))),
+            ("sk", s(format!("GRANT#{}", grant.user_id))),
+            ("data", s(encode(grant)?)),
+        ]))
+        .await
+    }
+
+    async fn remove_grant(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
+        self.delete(&format!("CHANNEL#{channel}"), &format!("GRANT#{user}"))
+            .await
+    }
+
+    async fn get_grant(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> PortResult<Option<ViewerGrant>> {
+        let found = self
+            .get(&format!("CHANNEL#{channel}"), &format!("GRANT#{user}"))
+            .await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn list_grants(&self, channel: &ChannelId) -> PortResult<Vec<ViewerGrant>> {
+        self.query_prefix(&format!("CHANNEL#{channel}"), "GRANT#")
+            .await?
+            .iter()
+            .map(decode)
+            .collect()
+    }
+}
+
+fn message_sort_key(at: OffsetDateTime, id: &MessageId) -> String {
+    format!("MSG#{}#{id}", time_key(at))
+}
+
+#[async_trait]
+impl ChatRepository for DynamoStore {
+    async fn append_messages(&self, messages: &[StoredMessage]) -> PortResult<()> {
+        // One transaction per message: a duplicate or deleted one is skipped without failing the
+        // others (the review hook stores one message per call anyway).
+        for message in messages {
+            let pk = format!("CHAT#{}", message.channel_id);
+            let sort = message_sort_key(message.sent_at, &message.id);
+            let items = vec![
+                TransactWriteItem::builder()
+                    .condition_check(
+                        ConditionCheck::builder()
+                            .table_name(&self.table)
+                            .key("pk", s(&pk))
+                            .key("sk", s(format!("DEL#{}", message.id)))
+                            .condition_expression("attribute_not_exists(pk)")
+                            .build()
+                            .port("building a condition")?,
+                    )
+                    .build(),
+                put(
+                    &self.table,
+                    item(&[
+                        ("pk", s(&pk)),
+                        ("sk", s(format!("ID#{}", message.id))),
+                        ("at", s(&sort)),
+                    ]),
+                    Some("attribute_not_exists(pk)"),
+                )?,
+                put(
+                    &self.table,
+                    item(&[
+                        ("pk", s(&pk)),
+                        ("sk", s(&sort)),
+                        ("data", s(encode(message)?)),
+                    ]),
+                    None,
+                )?,
+            ];
+            match self.transact(items).await {
+                Ok(()) => {}
+                Err(error) if failed_conditions(&error).is_some_and(|f| !f.is_empty()) => {}
+                Err(error) => return Err(PortError::new("DynamoDB TransactWriteItems", error)),
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete_message(
+        &self,
+        channel: &ChannelId,
+        id: &MessageId,
+        at: OffsetDateTime,
+    ) -> PortResult<()> {
+        let pk = format!("CHAT#{channel}");
+        self.put_plain(item(&[
+            ("pk", s(&pk)),
+            ("sk", s(format!("DEL#{id}"))),
+            ("at", s(time_key(at))),
+        ]))
+        .await?;
+        if let Some(index) = self.get(&pk, &format!("ID#{id}")).await?
+            && let Some(sort) = text(&index, "at")
+        {
+            self.delete(&pk, &sort).await?;
+        }
+        Ok(())
+    }
+
+    async fn list_messages(
+        &self,
+        channel: &ChannelId,
+        before: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>> {
+        let pk = format!("CHAT#{channel}");
+        let mut items: Vec<StoredMessage> = Vec::new();
+        let mut start: Option<Item> = None;
+        let high = before.map(|c| message_sort_key(c.sent_at, &c.id));
+        while items.len() <= limit {
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .scan_index_forward(false)
+                .limit(i32::try_from(limit + 2 - items.len()).unwrap_or(i32::MAX))
+                .expression_attribute_values(":pk", s(&pk))
+                .set_exclusive_start_key(start);
+            query = match &high {
+                Some(high) => query
+                    .key_condition_expression("pk = :pk AND sk BETWEEN :low AND :high")
+                    .expression_attribute_values(":low", s("MSG#"))
+                    .expression_attribute_values(":high", s(high)),
+                None => query
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :low)")
+                    .expression_attribute_values(":low", s("MSG#")),
+            };
+            let output = query.send().await.port("DynamoDB Query")?;
+            for found in output.items.unwrap_or_default() {
+                // BETWEEN includes the cursor itself: skip it.
+                if high.as_deref() == text(&found, "sk").as_deref() {
+                    continue;
+                }
+                items.push(decode(&found)?);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = more.then(|| items.last().expect("a full page").cursor());
+        Ok(Page { items, next })
+    }
+
+    async fn get_message(
+        &self,
+        channel: &ChannelId,
+        id: &MessageId,
+    ) -> PortResult<Option<StoredMessage>> {
+        let pk = format!("CHAT#{channel}");
+        let Some(index) = self.get(&pk, &format!("ID#{id}")).await? else {
+            return Ok(None);
+        };
+        let Some(sort) = text(&index, "at") else {
+            return Ok(None);
+        };
+        let found = self.get(&pk, &sort).await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn put_ban(&self, ban: &Ban) -> PortResult<()> {
+        self.put_plain(item(&[
+            ("pk", s(format!("CHANNEL#{}", ban.channel_id))),
+            ("sk", s(format!("BAN#{}", ban.user_id))),
+            ("data", s(encode(ban)?)),
+        ]))
+        .await
+    }
+
+    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
+        self.delete(&format!("CHANNEL#{channel}"), &format!("BAN#{user}"))
+            .await
+    }
+
+    async fn get_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>> {
+        let found = self
+            .get(&format!("CHANNEL#{channel}"), &format!("BAN#{user}"))
+            .await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn list_bans(&self, channel: &ChannelId) -> PortResult<Vec<Ban>> {
+        self.query_prefix(&format!("CHANNEL#{channel}"), "BAN#")
+            .await?
+            .iter()
+            .map(decode)
+            .collect()
+    }
+}
+
+fn recording_key(recording: &Recording) -> String {
+    format!("{}#{}", time_key(recording.listed_at()), recording.id)
+}
+
+fn recording_page(found: Vec<Item>, more: bool) -> PortResult<Page<Recording, RecordingCursor>> {
+    let items: Vec<Recording> = found.iter().map(decode).collect::<PortResult<_>>()?;
+    let next = more.then(|| {
+        let last = items.last().expect("a full page");
+        RecordingCursor {
+            at: last.listed_at(),
+            id: last.id.clone(),
+        }
+    });
+    Ok(Page { items, next })
+}
+
+#[async_trait]
+impl RecordingRepository for DynamoStore {
+    async fn put_recording(
+        &self,
+        recording: &Recording,
+        previous: Option<&Recording>,
+    ) -> Result<(), WriteError> {
+        let key = recording_key(recording);
+        let mut request = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("RECORDING#{}", recording.id)))
+            .item("sk", s("META"))
+            .item("data", s(encode(recording)?))
+            .item("gsi1pk", s(format!("CHANREC#{}", recording.channel_id)))
+            .item("gsi1sk", s(&key))
+            .item("gsi2pk", s("RECORDINGS"))
+            .item("gsi2sk", s(&key));
+        request = match previous {
+            None => request.condition_expression("attribute_not_exists(pk)"),
+            Some(previous) => request
+                .condition_expression("#data = :previous")
+                .expression_attribute_names("#data", "data")
+                .expression_attribute_values(":previous", s(encode(previous)?)),
+        };
+        match request.send().await {
+            Ok(_) => Ok(()),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(WriteError::VersionMismatch)
+            }
+            Err(error) => Err(WriteError::Port(PortError::new("DynamoDB PutItem", error))),
+        }
+    }
+
+    async fn get_recording(&self, id: &RecordingId) -> PortResult<Option<Recording>> {
+        let found = self.get(&format!("RECORDING#{id}"), "META").await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn list_channel_recordings(
+        &self,
+        channel: &ChannelId,
+        after: Option<&RecordingCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Recording, RecordingCursor>> {
+        let before = after.map(|c| format!("{}#{}", time_key(c.at), c.id));
+        let (found, more) = self
+            .query_index_desc("gsi1", &format!("CHANREC#{channel}"), before, limit)
+            .await?;
+        recording_page(found, more)
+    }
+
+    async fn list_recent_recordings(
+        &self,
+        after: Option<&RecordingCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Recording, RecordingCursor>> {
+        let before = after.map(|c| format!("{}#{}", time_key(c.at), c.id));
+        let (found, more) = self
+            .query_index_desc("gsi2", "RECORDINGS", before, limit)
+            .await?;
+        recording_page(found, more)
+    }
+}
+
+/// Creates the table with its two indexes (for tests against an emulator and for tools; in the
+/// cloud, Terraform creates it).
+pub async fn create_table(client: &Client, table: &str) -> PortResult<()> {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+        Projection, ProjectionType, ScalarAttributeType,
+    };
+    let attribute = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .port("building the table")
+    };
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .port("building the table")
+    };
+    let index = |name: &str| -> PortResult<GlobalSecondaryIndex> {
+        GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .key_schema(key(&format!("{name}pk"), KeyType::Hash)?)
+            .key_schema(key(&format!("{name}sk"), KeyType::Range)?)
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            )
+            .build()
+            .port("building the table")
+    };
+    client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attribute("pk")?)
+        .attribute_definitions(attribute("sk")?)
+        .attribute_definitions(attribute("gsi1pk")?)
+        .attribute_definitions(attribute("gsi1sk")?)
+        .attribute_definitions(attribute("gsi2pk")?)
+        .attribute_definitions(attribute("gsi2sk")?)
+        .key_schema(key("pk", KeyType::Hash)?)
+        .key_schema(key("sk", KeyType::Range)?)
+        .global_secondary_indexes(index("gsi1")?)
+        .global_secondary_indexes(index("gsi2")?)
+        .send()
+        .await
+        .port("DynamoDB CreateTable")?;
+    Ok(())
+}

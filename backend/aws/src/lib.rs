@@ -1,0 +1,136 @@
+//! Cloumer's cloud adapters: the [`dynamo`] store, Amazon IVS ([`ivs`]), IVS Chat ([`ivschat`])
+//! and the Cognito key set ([`jwks`]), plus [`Cloud`]: everything a Lambda needs, built once per
+//! cold start from the standard AWS configuration chain and the function's environment.
+
+pub mod dynamo;
+pub mod ivs;
+pub mod ivschat;
+pub mod jwks;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use cloumer_domain::ports::SystemClock;
+use cloumer_domain::{Platform, PlatformConfig, Ports};
+use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier};
+
+/// The function's environment (set by Terraform; see `infra/modules/api`).
+#[derive(Clone, Debug)]
+pub struct CloudSettings {
+    /// `TABLE_NAME`
+    pub table: String,
+    /// `COGNITO_USER_POOL_ID`, `COGNITO_CLIENT_ID`
+    pub user_pool_id: String,
+    pub client_id: String,
+    /// `RECORDING_CONFIGURATION_ARN` (optional)
+    pub recording_configuration_arn: Option<String>,
+    /// `CHAT_REVIEW_HANDLER_ARN` (optional)
+    pub chat_review_handler_arn: Option<String>,
+    /// `CHAT_LOGGING_CONFIGURATION_ARN` (optional)
+    pub chat_logging_configuration_arn: Option<String>,
+    /// `PLAYBACK_PRIVATE_KEY`: the PKCS#8 PEM whose public half is the IVS playback key pair.
+    pub playback_private_key: String,
+    /// `SITE_ORIGIN`: the site's origin, for CORS and playback tokens.
+    pub site_origin: String,
+    /// `RECORDINGS_BASE_URL`: the CloudFront URL in front of the recordings bucket.
+    pub recordings_base_url: String,
+}
+
+fn var(name: &str) -> anyhow::Result<String> {
+    std::env::var(name).with_context(|| format!("the environment variable {name} is not set"))
+}
+
+fn optional(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl CloudSettings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            table: var("TABLE_NAME")?,
+            user_pool_id: var("COGNITO_USER_POOL_ID")?,
+            client_id: var("COGNITO_CLIENT_ID")?,
+            recording_configuration_arn: optional("RECORDING_CONFIGURATION_ARN"),
+            chat_review_handler_arn: optional("CHAT_REVIEW_HANDLER_ARN"),
+            chat_logging_configuration_arn: optional("CHAT_LOGGING_CONFIGURATION_ARN"),
+            playback_private_key: var("PLAYBACK_PRIVATE_KEY")?,
+            site_origin: var("SITE_ORIGIN")?,
+            recordings_base_url: optional("RECORDINGS_BASE_URL").unwrap_or_default(),
+        })
+    }
+}
+
+/// The platform on the cloud adapters, and the verifier of Cognito tokens.
+pub struct Cloud {
+    pub platform: Platform,
+    pub verifier: Arc<JwtVerifier>,
+    pub settings: CloudSettings,
+}
+
+/// One HTTP client for every SDK: hyper 1 with rustls and ring (the SDK's default would also build
+/// aws-lc and a second, legacy HTTP stack).
+pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
+impl Cloud {
+    /// Builds the clients once (at a Lambda's cold start). The standard chain supplies region and
+    /// credentials; `AWS_ENDPOINT_URL` points every client at an emulator.
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let settings = CloudSettings::from_env()?;
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(http_client())
+            .load()
+            .await;
+        let region = sdk
+            .region()
+            .map(|r| r.to_string())
+            .context("no AWS region configured")?;
+        let store = dynamo::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table);
+        let ports = Ports {
+            channels: Arc::new(store.clone()),
+            chat: Arc::new(store.clone()),
+            recordings: Arc::new(store),
+            video: Arc::new(ivs::IvsVideo::new(
+                aws_sdk_ivs::Client::new(&sdk),
+                settings.recording_configuration_arn.clone(),
+            )),
+            chat_service: Arc::new(ivschat::IvsChat::new(
+                aws_sdk_ivschat::Client::new(&sdk),
+                &region,
+                settings.chat_review_handler_arn.clone(),
+                settings.chat_logging_configuration_arn.clone(),
+            )),
+            playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
+                settings.playback_private_key.as_bytes(),
+            )?),
+            clock: Arc::new(SystemClock),
+        };
+        let platform = Platform::new(
+            ports,
+            PlatformConfig {
+                site_origin: settings.site_origin.clone(),
+                ..PlatformConfig::default()
+            },
+        );
+        let issuer = format!(
+            "https://cognito-idp.{region}.amazonaws.com/{}",
+            settings.user_pool_id
+        );
+        let verifier = Arc::new(JwtVerifier::new(
+            issuer.clone(),
+            settings.client_id.clone(),
+            Arc::new(jwks::HttpJwks::new(format!(
+                "{issuer}/.well-known/jwks.json"
+            ))),
+        ));
+        Ok(Self {
+            platform,
+            verifier,
+            settings,
+        })
+    }
+}

@@ -1,0 +1,477 @@
+//! The cloud adapters against an AWS emulator (moto, over real HTTP) for every operation it
+//! implements, and against recorded responses (aws-smithy-mocks) for the ones it does not
+//! (IVS stream keys and streams, all of IVS Chat).
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::config::Credentials;
+use cloumer_aws::dynamo::{DynamoStore, create_table};
+use cloumer_aws::ivs::IvsVideo;
+use cloumer_aws::ivschat::IvsChat;
+use cloumer_aws::jwks::HttpJwks;
+use cloumer_domain::channel::{ChatRoom, ChatRules, LatencyMode, VideoChannel};
+use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
+use cloumer_domain::ids::{ChannelId, MessageId, UserId};
+use cloumer_domain::ports::{
+    ChatRoomSpec, ChatService, IdentityVerifier, StreamHealth, VideoChannelSpec, VideoService,
+};
+use cloumer_domain::testkit;
+use cloumer_tokens::JwtVerifier;
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+/// moto's server on a free loopback port, stopped when dropped.
+struct Moto {
+    _process: Child,
+    url: String,
+}
+
+async fn moto() -> Moto {
+    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let process = Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("moto_server is on PATH (cargo xtask setup installs it; cargo xtask test puts it on PATH)");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "moto did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Moto {
+        _process: process,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(cloumer_aws::http_client())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .load()
+        .await
+}
+
+async fn dynamo_store() -> (DynamoStore, Moto) {
+    let moto = moto().await;
+    let client = aws_sdk_dynamodb::Client::new(&sdk_config(&moto.url).await);
+    create_table(&client, "cloumer").await.unwrap();
+    (DynamoStore::new(client, "cloumer"), moto)
+}
+
+#[tokio::test]
+async fn dynamodb_behaves_as_a_channel_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::channel_repository(&store).await;
+}
+
+#[tokio::test]
+async fn dynamodb_behaves_as_a_chat_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::chat_repository(&store).await;
+}
+
+#[tokio::test]
+async fn dynamodb_behaves_as_a_recording_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::recording_repository(&store).await;
+}
+
+fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
+    VideoChannelSpec {
+        name: name.clone(),
+        latency: LatencyMode::Low,
+        private,
+        recording: false,
+    }
+}
+
+#[tokio::test]
+async fn ivs_channels_are_created_once_per_name_and_updated() {
+    let moto = moto().await;
+    let client = aws_sdk_ivs::Client::new(&sdk_config(&moto.url).await);
+    let video = IvsVideo::new(client.clone(), None);
+    let id = ChannelId::generate();
+    let created = video.create_channel(&spec(&id, false)).await.unwrap();
+    assert!(created.arn.starts_with("arn:aws:ivs:"), "{created:?}");
+    assert!(
+        created.ingest_server.starts_with("rtmps://")
+            && created.ingest_server.ends_with(":443/app/")
+    );
+    assert!(created.playback_url.ends_with(".m3u8"), "{created:?}");
+    // A retry (e.g. after a failed store write) finds the same channel instead of a twin.
+    let again = video.create_channel(&spec(&id, false)).await.unwrap();
+    assert_eq!(again, created);
+    let listed = client.list_channels().send().await.unwrap();
+    assert_eq!(listed.channels().len(), 1);
+
+    video
+        .update_channel(
+            &created,
+            &VideoChannelSpec {
+                latency: LatencyMode::Normal,
+                ..spec(&id, true)
+            },
+        )
+        .await
+        .unwrap();
+    let stored = client.get_channel().arn(&created.arn).send().await.unwrap();
+    let channel = stored.channel().unwrap();
+    assert!(channel.authorized());
+    assert_eq!(channel.latency_mode().map(|l| l.as_str()), Some("NORMAL"));
+}
+
+/// The operations moto does not implement, against recorded responses.
+mod recorded {
+    use super::*;
+    use aws_sdk_ivs::operation::{
+        create_stream_key::CreateStreamKeyOutput, delete_stream_key::DeleteStreamKeyOutput,
+        get_stream_key::GetStreamKeyOutput, list_stream_keys::ListStreamKeysOutput,
+        list_streams::ListStreamsOutput,
+    };
+    use aws_sdk_ivs::types::{
+        StreamHealth as IvsHealth, StreamKey, StreamKeySummary, StreamState, StreamSummary,
+    };
+    use aws_sdk_ivschat::operation::{
+        create_chat_token::CreateChatTokenOutput, create_room::CreateRoomOutput,
+        list_rooms::ListRoomsOutput,
+    };
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+
+    fn video_channel() -> VideoChannel {
+        VideoChannel {
+            arn: "arn:aws:ivs:ap-northeast-2:123456789012:channel/abc".into(),
+            ingest_server: "rtmps://x.global-contribute.live-video.net:443/app/".into(),
+            playback_url: "https://x.m3u8".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn stream_keys_are_read_and_reset_by_delete_then_create() {
+        let list = mock!(aws_sdk_ivs::Client::list_stream_keys).then_output(|| {
+            ListStreamKeysOutput::builder()
+                .stream_keys(
+                    StreamKeySummary::builder()
+                        .arn("arn:aws:ivs:ap-northeast-2:123456789012:stream-key/old")
+                        .build(),
+                )
+                .build()
+                .unwrap()
+        });
+        let get = mock!(aws_sdk_ivs::Client::get_stream_key)
+            .match_requests(|r| {
+                r.arn() == Some("arn:aws:ivs:ap-northeast-2:123456789012:stream-key/old")
+            })
+            .then_output(|| {
+                GetStreamKeyOutput::builder()
+                    .stream_key(StreamKey::builder().value("sk_ap-northeast-2_old").build())
+                    .build()
+            });
+        let delete = mock!(aws_sdk_ivs::Client::delete_stream_key)
+            .match_requests(|r| {
+                r.arn() == Some("arn:aws:ivs:ap-northeast-2:123456789012:stream-key/old")
+            })
+            .then_output(|| DeleteStreamKeyOutput::builder().build());
+        let create = mock!(aws_sdk_ivs::Client::create_stream_key)
+            .match_requests(|r| {
+                r.channel_arn() == Some("arn:aws:ivs:ap-northeast-2:123456789012:channel/abc")
+            })
+            .then_output(|| {
+                CreateStreamKeyOutput::builder()
+                    .stream_key(StreamKey::builder().value("sk_ap-northeast-2_new").build())
+                    .build()
+            });
+        let client = mock_client!(
+            aws_sdk_ivs,
+            RuleMode::MatchAny,
+            [&list, &get, &delete, &create]
+        );
+        let video = IvsVideo::new(client, None);
+        assert_eq!(
+            video.get_stream_key(&video_channel()).await.unwrap().0,
+            "sk_ap-northeast-2_old"
+        );
+        assert_eq!(
+            video.reset_stream_key(&video_channel()).await.unwrap().0,
+            "sk_ap-northeast-2_new"
+        );
+        assert_eq!(delete.num_calls(), 1, "the old key is deleted");
+        assert_eq!(create.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn live_streams_come_from_list_streams_and_are_cached() {
+        let streams = mock!(aws_sdk_ivs::Client::list_streams).then_output(|| {
+            ListStreamsOutput::builder()
+                .streams(
+                    StreamSummary::builder()
+                        .channel_arn("arn:aws:ivs:ap-northeast-2:123456789012:channel/abc")
+                        .stream_id("st-1A2b3c4D5e6F78ab")
+                        .state(StreamState::StreamLive)
+                        .health(IvsHealth::Starving)
+                        .viewer_count(42)
+                        .build(),
+                )
+                .build()
+                .unwrap()
+        });
+        let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&streams]);
+        let video = IvsVideo::new(client, None);
+        let live = video.live_streams().await.unwrap();
+        assert_eq!(live.len(), 1);
+        assert_eq!(live[0].viewer_count, 42);
+        assert_eq!(live[0].health, StreamHealth::Starving);
+        video.live_streams().await.unwrap();
+        assert_eq!(
+            streams.num_calls(),
+            1,
+            "ListStreams (5 calls/s per account) is cached"
+        );
+    }
+
+    #[tokio::test]
+    async fn chat_rooms_tokens_and_moderation_map_to_ivs_chat() {
+        let no_rooms = mock!(aws_sdk_ivschat::Client::list_rooms).then_output(|| {
+            ListRoomsOutput::builder()
+                .set_rooms(Some(vec![]))
+                .build()
+                .unwrap()
+        });
+        let create_room = mock!(aws_sdk_ivschat::Client::create_room)
+            .match_requests(|r| {
+                r.name() == Some("chabc")
+                    && r.maximum_message_length() == Some(300)
+                    && r.maximum_message_rate_per_second() == Some(5)
+                    && r.message_review_handler().and_then(|h| h.uri())
+                        == Some("arn:aws:lambda:ap-northeast-2:123456789012:function:chat-review")
+                    && r.message_review_handler()
+                        .and_then(|h| h.fallback_result())
+                        .map(|f| f.as_str())
+                        == Some("ALLOW")
+            })
+            .then_output(|| {
+                CreateRoomOutput::builder()
+                    .arn("arn:aws:ivschat:ap-northeast-2:123456789012:room/xyz")
+                    .build()
+            });
+        let token = mock!(aws_sdk_ivschat::Client::create_chat_token)
+            .match_requests(|r| {
+                r.room_identifier() == Some("arn:aws:ivschat:ap-northeast-2:123456789012:room/xyz")
+                    && r.user_id() == Some("user-1")
+                    && r.capabilities().len() == 1
+                    && r.capabilities()[0].as_str() == "SEND_MESSAGE"
+                    && r.session_duration_in_minutes() == Some(60)
+                    && r.attributes()
+                        .and_then(|a| a.get("nickname"))
+                        .map(String::as_str)
+                        == Some("민지")
+            })
+            .then_output(|| {
+                CreateChatTokenOutput::builder()
+                    .token("AQICAHg-token")
+                    .build()
+            });
+        let delete = mock!(aws_sdk_ivschat::Client::delete_message)
+            .match_requests(|r| r.id() == Some("AbCdEf123456") && r.reason() == Some("spam"))
+            .then_output(|| {
+                aws_sdk_ivschat::operation::delete_message::DeleteMessageOutput::builder().build()
+            });
+        let disconnect = mock!(aws_sdk_ivschat::Client::disconnect_user)
+            .match_requests(|r| r.user_id() == Some("troll") && r.reason() == Some("banned"))
+            .then_output(|| {
+                aws_sdk_ivschat::operation::disconnect_user::DisconnectUserOutput::builder().build()
+            });
+        let event = mock!(aws_sdk_ivschat::Client::send_event)
+            .match_requests(|r| r.event_name() == Some("app:STREAM_START"))
+            .then_output(|| {
+                aws_sdk_ivschat::operation::send_event::SendEventOutput::builder().build()
+            });
+        let update = mock!(aws_sdk_ivschat::Client::update_room)
+            .match_requests(|r| r.maximum_message_length() == Some(100))
+            .then_output(|| {
+                aws_sdk_ivschat::operation::update_room::UpdateRoomOutput::builder().build()
+            });
+        let client = mock_client!(
+            aws_sdk_ivschat,
+            RuleMode::MatchAny,
+            [
+                &no_rooms,
+                &create_room,
+                &token,
+                &delete,
+                &disconnect,
+                &event,
+                &update
+            ]
+        );
+        let chat = IvsChat::new(
+            client,
+            "ap-northeast-2",
+            Some("arn:aws:lambda:ap-northeast-2:123456789012:function:chat-review".into()),
+            None,
+        );
+        let rules = ChatRules {
+            max_message_length: 300,
+            max_messages_per_second: 5,
+            ..ChatRules::default()
+        };
+        let room = chat
+            .create_room(&ChatRoomSpec {
+                name: ChannelId::parse("chabc").unwrap(),
+                rules: rules.clone(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            room,
+            ChatRoom {
+                arn: "arn:aws:ivschat:ap-northeast-2:123456789012:room/xyz".into()
+            }
+        );
+        let minted = chat
+            .create_token(&ChatTokenRequest {
+                room: room.clone(),
+                user_id: UserId::parse("user-1").unwrap(),
+                capabilities: vec![ChatCapability::SendMessage],
+                session_duration_minutes: 60,
+                attributes: [("nickname".to_owned(), "민지".to_owned())].into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(minted.token, "AQICAHg-token");
+        assert_eq!(
+            minted.endpoint,
+            "wss://edge.ivschat.ap-northeast-2.amazonaws.com"
+        );
+        chat.delete_message(&room, &MessageId::parse("AbCdEf123456").unwrap(), "spam")
+            .await
+            .unwrap();
+        chat.disconnect_user(&room, &UserId::parse("troll").unwrap(), "banned")
+            .await
+            .unwrap();
+        chat.send_event(&room, "app:STREAM_START", &Default::default())
+            .await
+            .unwrap();
+        chat.update_room(
+            &room,
+            &ChatRules {
+                max_message_length: 100,
+                ..rules
+            },
+        )
+        .await
+        .unwrap();
+        for (rule, name) in [
+            (&create_room, "CreateRoom"),
+            (&token, "CreateChatToken"),
+            (&delete, "DeleteMessage"),
+            (&disconnect, "DisconnectUser"),
+            (&event, "SendEvent"),
+            (&update, "UpdateRoom"),
+        ] {
+            assert_eq!(
+                rule.num_calls(),
+                1,
+                "{name} was called once with the expected input"
+            );
+        }
+    }
+}
+
+/// Cognito (moto) as the identity provider: the API's verifier accepts its tokens through the
+/// JWKS it publishes, and refuses tokens for another app client.
+#[tokio::test]
+async fn cognito_tokens_verify_against_the_user_pool_jwks() {
+    let moto = moto().await;
+    let http = reqwest::Client::new();
+    let call = |target: &'static str, body: Value| {
+        let http = http.clone();
+        let url = moto.url.clone();
+        async move {
+            let response = http
+                .post(&url)
+                .header("X-Amz-Target", format!("AWSCognitoIdentityProviderService.{target}"))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=x")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let value: Value = response.json().await.unwrap();
+            assert!(status.is_success(), "{target}: {value}");
+            value
+        }
+    };
+    let pool = call(
+        "CreateUserPool",
+        json!({"PoolName": "cloumer", "UsernameAttributes": ["email"]}),
+    )
+    .await;
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let client = call("CreateUserPoolClient", json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})).await;
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call("SignUp", json!({"ClientId": client_id, "Username": "minji@example.com", "Password": "Passw0rd!x",
+        "UserAttributes": [{"Name": "preferred_username", "Value": "minji_live"}, {"Name": "nickname", "Value": "민지"}]})).await;
+    call(
+        "AdminConfirmSignUp",
+        json!({"UserPoolId": pool_id, "Username": "minji@example.com"}),
+    )
+    .await;
+    let auth = call(
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+        "AuthParameters": {"USERNAME": "minji@example.com", "PASSWORD": "Passw0rd!x"}}),
+    )
+    .await;
+    let id_token = auth["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let access_token = auth["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // moto names the issuer like Cognito does and serves the keys under its own host.
+    let issuer = format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}");
+    let jwks = Arc::new(HttpJwks::new(format!(
+        "{}/{pool_id}/.well-known/jwks.json",
+        moto.url
+    )));
+    let verifier = JwtVerifier::new(issuer.clone(), client_id.clone(), jwks.clone());
+    let who = verifier.verify(&id_token).await.unwrap();
+    // moto leaves user attributes such as preferred_username out of its ID token, so the
+    // identity is checked by subject; the claim mapping itself is tested in cloumer-tokens.
+    let user = call("GetUser", json!({"AccessToken": access_token})).await;
+    let sub = user["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|attribute| attribute["Name"] == "sub")
+        .and_then(|attribute| attribute["Value"].as_str())
+        .unwrap()
+        .to_owned();
+    assert_eq!(who.user_id.as_str(), sub);
+    let by_access = verifier.verify(&access_token).await.unwrap();
+    assert_eq!(by_access.user_id, who.user_id);
+    let other_app = JwtVerifier::new(issuer, "another-client", jwks);
+    assert!(other_app.verify(&id_token).await.is_err());
+}
