@@ -19,12 +19,15 @@ use tokio::sync::Mutex;
 /// ListStreams is limited to 5 calls a second per account: every Lambda shares this cache.
 const STREAMS_CACHE: Duration = Duration::from_secs(5);
 
+/// The live streams as last listed, and when.
+type StreamsSnapshot = Option<(Instant, Vec<StreamStatus>)>;
+
 #[derive(Clone)]
 pub struct IvsVideo {
     client: Client,
     /// Where recordings go (`RecordingConfiguration` ARN), for channels that record.
     recording_configuration_arn: Option<String>,
-    streams: Arc<Mutex<Option<(Instant, Vec<StreamStatus>)>>>,
+    streams: Arc<Mutex<StreamsSnapshot>>,
 }
 
 fn latency(mode: LatencyMode) -> ChannelLatencyMode {
