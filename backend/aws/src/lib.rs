@@ -6,6 +6,8 @@ pub mod dynamo;
 pub mod ivs;
 pub mod ivschat;
 pub mod jwks;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::sync::Arc;
 

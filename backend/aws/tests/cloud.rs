@@ -2,16 +2,13 @@
 //! implements, and against recorded responses (aws-smithy-mocks) for the ones it does not
 //! (IVS stream keys and streams, all of IVS Chat).
 
-use std::net::{Ipv4Addr, TcpListener};
-use std::process::Stdio;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::config::Credentials;
 use cloumer_aws::dynamo::{DynamoStore, create_table};
 use cloumer_aws::ivs::IvsVideo;
 use cloumer_aws::ivschat::IvsChat;
 use cloumer_aws::jwks::HttpJwks;
+use cloumer_aws::testing::Moto;
 use cloumer_domain::channel::{ChatRoom, ChatRules, LatencyMode, VideoChannel};
 use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
 use cloumer_domain::ids::{ChannelId, MessageId, UserId};
@@ -21,54 +18,10 @@ use cloumer_domain::ports::{
 use cloumer_domain::testkit;
 use cloumer_tokens::JwtVerifier;
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
-
-/// moto's server on a free loopback port, stopped when dropped.
-struct Moto {
-    _process: Child,
-    url: String,
-}
-
-async fn moto() -> Moto {
-    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let process = Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("moto_server is on PATH (cargo xtask setup installs it; cargo xtask test puts it on PATH)");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "moto did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Moto {
-        _process: process,
-        url: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(cloumer_aws::http_client())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .load()
-        .await
-}
 
 async fn dynamo_store() -> (DynamoStore, Moto) {
-    let moto = moto().await;
-    let client = aws_sdk_dynamodb::Client::new(&sdk_config(&moto.url).await);
+    let moto = Moto::start().await;
+    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
     create_table(&client, "cloumer").await.unwrap();
     (DynamoStore::new(client, "cloumer"), moto)
 }
@@ -102,8 +55,8 @@ fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
 
 #[tokio::test]
 async fn ivs_channels_are_created_once_per_name_and_updated() {
-    let moto = moto().await;
-    let client = aws_sdk_ivs::Client::new(&sdk_config(&moto.url).await);
+    let moto = Moto::start().await;
+    let client = aws_sdk_ivs::Client::new(&moto.sdk_config().await);
     let video = IvsVideo::new(client.clone(), None);
     let id = ChannelId::generate();
     let created = video.create_channel(&spec(&id, false)).await.unwrap();
@@ -396,7 +349,7 @@ mod recorded {
 /// JWKS it publishes, and refuses tokens for another app client.
 #[tokio::test]
 async fn cognito_tokens_verify_against_the_user_pool_jwks() {
-    let moto = moto().await;
+    let moto = Moto::start().await;
     let http = reqwest::Client::new();
     let call = |target: &'static str, body: Value| {
         let http = http.clone();

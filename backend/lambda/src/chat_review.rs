@@ -41,6 +41,18 @@ pub struct ReviewResponse {
     pub attributes: Option<BTreeMap<String, String>>,
 }
 
+impl ReviewResponse {
+    /// Not delivered. Also the answer when a message could not be checked in time: a message
+    /// that skipped the ban list and word filter must not reach the room (fail closed).
+    pub fn deny() -> Self {
+        Self {
+            review_result: "DENY",
+            content: None,
+            attributes: None,
+        }
+    }
+}
+
 pub async fn handle(
     platform: &Platform,
     request: ReviewRequest,
@@ -65,11 +77,7 @@ pub async fn handle(
         },
         ReviewDecision::Deny(reason) => {
             tracing::info!(reason = reason.message(), "message denied");
-            ReviewResponse {
-                review_result: "DENY",
-                content: None,
-                attributes: None,
-            }
+            ReviewResponse::deny()
         }
     })
 }

@@ -5,3 +5,24 @@
 pub mod chat_review;
 pub mod ivs_events;
 pub mod post_confirmation;
+
+/// Logs as JSON lines on stderr (CloudWatch keeps one event per line), level from `RUST_LOG`.
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .json()
+        .with_current_span(false)
+        .with_target(false)
+        .without_time() // CloudWatch stamps every line itself.
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+}
+
+/// The single-threaded runtime every function runs on: a Lambda instance handles one event at
+/// a time, so worker threads would only cost cold-start time and memory.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}

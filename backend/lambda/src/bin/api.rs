@@ -1,0 +1,29 @@
+//! `api`: the HTTP API behind API Gateway. Outside Lambda (no `AWS_LAMBDA_RUNTIME_API`) it serves
+//! the same router on `127.0.0.1:$PORT`, for trying the cloud adapters from a laptop.
+
+use axum::http::HeaderValue;
+use cloumer_aws::Cloud;
+
+fn main() -> anyhow::Result<()> {
+    cloumer_lambda::init_logging();
+    cloumer_lambda::runtime()?.block_on(async {
+        let cloud = Cloud::from_env().await?;
+        let app = cloumer_http::app(cloumer_http::AppState {
+            platform: cloud.platform,
+            verifier: cloud.verifier,
+            environment: "aws",
+            cors_origins: vec![HeaderValue::from_str(&cloud.settings.site_origin)?],
+        });
+        if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+            lambda_http::run(app)
+                .await
+                .map_err(|error| anyhow::anyhow!(error))
+        } else {
+            let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+            let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+            println!("Cloumer API on http://{}", listener.local_addr()?);
+            axum::serve(listener, app).await?;
+            Ok(())
+        }
+    })
+}

@@ -1,0 +1,35 @@
+//! `chat-review`: the IVS Chat message review handler. IVS Chat waits at most 200 ms for an
+//! answer and then applies the room's fallback result, so the review is cut off well before that.
+
+use std::time::Duration;
+
+use cloumer_aws::Cloud;
+use cloumer_lambda::chat_review::{self, ReviewRequest, ReviewResponse};
+use lambda_runtime::{LambdaEvent, service_fn};
+
+/// Leaves IVS Chat room for the network both ways inside its 200 ms budget.
+const REVIEW_DEADLINE: Duration = Duration::from_millis(150);
+
+fn main() -> anyhow::Result<()> {
+    cloumer_lambda::init_logging();
+    cloumer_lambda::runtime()?.block_on(async {
+        let cloud = Cloud::from_env().await?;
+        let platform = &cloud.platform;
+        lambda_runtime::run(service_fn(|event: LambdaEvent<ReviewRequest>| async move {
+            let review = chat_review::handle(platform, event.payload);
+            match tokio::time::timeout(REVIEW_DEADLINE, review).await {
+                Ok(Ok(response)) => Ok::<_, lambda_runtime::Error>(response),
+                Ok(Err(error)) => {
+                    tracing::error!(%error, "review failed; denying");
+                    Ok(ReviewResponse::deny())
+                }
+                Err(_) => {
+                    tracing::warn!("review ran past its deadline; denying");
+                    Ok(ReviewResponse::deny())
+                }
+            }
+        }))
+        .await
+        .map_err(|error| anyhow::anyhow!(error))
+    })
+}
