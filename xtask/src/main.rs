@@ -1,6 +1,7 @@
 //! Developer commands for Cloumer. Run `cargo xtask help`.
 
 mod dev;
+mod package;
 mod paths;
 mod python;
 mod setup;
@@ -17,6 +18,8 @@ cargo xtask <command>
   dev                     set up if needed, build the browser app, run the local stack
   test                    set up if needed, check formatting and lints, build, run every test
   build-web               build the browser app into dist/
+  package                 build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
+                          for provided.al2023 and check their glibc needs
   bench [api|chat]        run the benchmarks (release builds) and print their numbers
 ";
 
@@ -60,6 +63,10 @@ fn dispatch() -> Result<()> {
         ["test", rest @ ..] => test::test(rest),
         ["build-web"] => web::build(&setup::setup(setup::Purpose::Dev)?),
         ["bench", which @ ..] => bench(which),
+        ["package"] => {
+            let python_bin = python::python_tools(&paths::repo_root())?;
+            package::package(&python_bin).map(drop)
+        }
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             Ok(())

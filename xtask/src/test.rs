@@ -51,6 +51,12 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
             .env("CLOUMER_DIST", root.join("dist"))
             .env("PATH", path_with(&path)?))?;
     }
+    crate::package::package(
+        tools
+            .python_bin
+            .as_deref()
+            .expect("test set-up has Python tools"),
+    )?;
     println!(
         "All checks passed in {:.1} min.",
         started.elapsed().as_secs_f64() / 60.0

@@ -1,0 +1,188 @@
+//! `cargo xtask package`: deployable zips of every Lambda binary for `provided.al2023`, built by
+//! cargo-lambda (zig as the linker, so the binaries link against an old glibc), then checked:
+//! each zip holds a `bootstrap` for the right machine that needs no newer glibc than Amazon
+//! Linux 2023 ships.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::paths;
+use crate::util::{note, output, path_with, run, step, which};
+
+/// Amazon Linux 2023 (the `provided.al2023` runtime) has glibc 2.34.
+pub const MAX_GLIBC: (u32, u32) = (2, 34);
+
+/// A Lambda architecture we can build for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Architecture {
+    /// Lambda's name, also the directory under `target/lambda/`.
+    pub lambda: &'static str,
+    pub rust_target: &'static str,
+    /// What `objdump -f` calls the machine.
+    pub objdump: &'static str,
+}
+
+pub const X86_64: Architecture = Architecture {
+    lambda: "x86_64",
+    rust_target: "x86_64-unknown-linux-gnu",
+    objdump: "i386:x86-64",
+};
+pub const ARM64: Architecture = Architecture {
+    lambda: "arm64",
+    rust_target: "aarch64-unknown-linux-gnu",
+    objdump: "aarch64",
+};
+
+/// The Lambda binaries: every file in `backend/lambda/src/bin/`.
+pub fn binaries(root: &Path) -> Result<Vec<String>> {
+    let mut names: Vec<String> = fs::read_dir(root.join("backend/lambda/src/bin"))?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".rs").map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Builds and checks the zips; returns them. arm64 is built when its Rust standard library is
+/// installed (`rustup target add aarch64-unknown-linux-gnu`); rustup cannot download it here.
+pub fn package(python_bin: &Path) -> Result<Vec<PathBuf>> {
+    let root = paths::repo_root();
+    let mut architectures = vec![X86_64];
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|line| line.trim() == ARM64.rust_target)
+    {
+        architectures.push(ARM64);
+    } else {
+        note(format!(
+            "arm64 skipped: the {} standard library is not installed (rustup target add {0})",
+            ARM64.rust_target
+        ));
+    }
+    let mut zips = Vec::new();
+    for architecture in architectures {
+        let _step = step(format!("Lambda packages ({})", architecture.lambda));
+        let lambda_dir = root.join("target/lambda").join(architecture.lambda);
+        run(Command::new("cargo")
+            .current_dir(&root)
+            .env("PATH", path_with(&[python_bin.to_path_buf()])?)
+            .args(["lambda", "build", "--release", "--locked", "--target"])
+            .arg(architecture.rust_target)
+            .args([
+                "--output-format",
+                "zip",
+                "--package",
+                "cloumer-lambda",
+                "--lambda-dir",
+            ])
+            .arg(&lambda_dir))?;
+        for binary in binaries(&root)? {
+            let zip = lambda_dir.join(&binary).join("bootstrap.zip");
+            let glibc = check_zip(&zip, architecture)
+                .with_context(|| format!("checking {}", zip.display()))?;
+            let size = fs::metadata(&zip)?.len();
+            note(format!(
+                "{}: {:.1} MB, needs glibc {}.{} (≤ {}.{})",
+                zip.strip_prefix(&root).unwrap_or(&zip).display(),
+                size as f64 / 1e6,
+                glibc.0,
+                glibc.1,
+                MAX_GLIBC.0,
+                MAX_GLIBC.1
+            ));
+            zips.push(zip);
+        }
+    }
+    Ok(zips)
+}
+
+/// Unpacks the zip and checks its `bootstrap`: machine, and the newest glibc symbol version.
+fn check_zip(zip: &Path, architecture: Architecture) -> Result<(u32, u32)> {
+    if which("objdump").is_none() {
+        bail!("objdump is missing (Debian package binutils)");
+    }
+    let unpacked = zip.with_extension("unpacked");
+    let _ = fs::remove_dir_all(&unpacked);
+    run(Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(zip)
+        .arg(&unpacked))?;
+    let bootstrap = unpacked.join("bootstrap");
+    if !bootstrap.is_file() {
+        bail!("the zip has no bootstrap at its root");
+    }
+    let header =
+        output(Command::new("objdump").arg("-f").arg(&bootstrap)).context("objdump -f failed")?;
+    if !header.contains(&format!("architecture: {}", architecture.objdump)) {
+        bail!(
+            "bootstrap is not an {} binary:\n{header}",
+            architecture.lambda
+        );
+    }
+    let symbols =
+        output(Command::new("objdump").arg("-T").arg(&bootstrap)).context("objdump -T failed")?;
+    let newest = newest_glibc(&symbols).context("bootstrap links no glibc symbols")?;
+    if newest > MAX_GLIBC {
+        bail!(
+            "bootstrap needs glibc {}.{}, newer than Amazon Linux 2023's {}.{}",
+            newest.0,
+            newest.1,
+            MAX_GLIBC.0,
+            MAX_GLIBC.1
+        );
+    }
+    fs::remove_dir_all(&unpacked)?;
+    Ok(newest)
+}
+
+/// The newest `GLIBC_x.y[.z]` version named in `objdump -T` output (patch level ignored: glibc
+/// adds symbols only in minor releases).
+pub fn newest_glibc(objdump_symbols: &str) -> Option<(u32, u32)> {
+    objdump_symbols
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter_map(|word| word.strip_prefix("GLIBC_"))
+        .filter_map(|version| {
+            let mut parts = version.split('.').map(|p| p.parse::<u32>());
+            match (parts.next(), parts.next()) {
+                (Some(Ok(major)), Some(Ok(minor))) => Some((major, minor)),
+                _ => None,
+            }
+        })
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_glibc_version_is_found_numerically() {
+        let symbols = "\
+0000000000000000      DF *UND*  0000000000000000 (GLIBC_2.2.5) write
+0000000000000000      DF *UND*  0000000000000000 (GLIBC_2.9)  pipe2
+0000000000000000      DF *UND*  0000000000000000 (GLIBC_2.28) statx
+0000000000000000  w   D  *UND*  0000000000000000  GLIBC_PRIVATE __libc_single_threaded
+0000000000000000      DF *UND*  0000000000000000  GLIBC_2.18  __cxa_thread_atexit_impl";
+        assert_eq!(newest_glibc(symbols), Some((2, 28)));
+        assert!(newest_glibc(symbols).unwrap() <= MAX_GLIBC);
+        assert!(newest_glibc("(GLIBC_2.38) __isoc23_strtol").unwrap() > MAX_GLIBC);
+        assert_eq!(newest_glibc("no versions here"), None);
+    }
+
+    #[test]
+    fn every_lambda_binary_is_listed() {
+        let names = binaries(&paths::repo_root()).unwrap();
+        assert_eq!(
+            names,
+            ["api", "chat-review", "post-confirmation", "stream-events"]
+        );
+    }
+}
