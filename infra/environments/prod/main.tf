@@ -1,0 +1,205 @@
+# One Cloumer environment: data, identity, streaming, the four functions, the HTTP API and the
+# site. Build the function zips first (`cargo xtask package`); see the README's deploy section.
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  prefix  = "cloumer-${var.environment}"
+  account = data.aws_caller_identity.current.account_id
+  region  = data.aws_region.current.region
+
+  function_names = {
+    api               = "${local.prefix}-api"
+    stream_events     = "${local.prefix}-stream-events"
+    chat_review       = "${local.prefix}-chat-review"
+    post_confirmation = "${local.prefix}-post-confirmation"
+  }
+  # Each function's binary (backend/lambda/src/bin/<binary>.rs) and its zip from
+  # `cargo xtask package`.
+  binaries = {
+    api               = "api"
+    stream_events     = "stream-events"
+    chat_review       = "chat-review"
+    post_confirmation = "post-confirmation"
+  }
+  zip = { for key, binary in local.binaries : key => "${var.lambda_zip_dir}/${var.lambda_architecture}/${binary}/bootstrap.zip" }
+
+  channel_arns    = "arn:aws:ivs:${local.region}:${local.account}:channel/*"
+  stream_key_arns = "arn:aws:ivs:${local.region}:${local.account}:stream-key/*"
+
+  # What every function reads (cloumer-aws CloudSettings).
+  function_environment = {
+    TABLE_NAME                     = module.data.table_name
+    COGNITO_USER_POOL_ID           = module.auth.user_pool_id
+    COGNITO_CLIENT_ID              = module.auth.client_id
+    PLAYBACK_PRIVATE_KEY           = module.streaming.playback_private_key_pem
+    SITE_ORIGIN                    = module.hosting.site_url
+    RECORDINGS_BASE_URL            = module.hosting.site_url
+    RECORDING_CONFIGURATION_ARN    = module.streaming.recording_configuration_arn
+    CHAT_REVIEW_HANDLER_ARN        = module.chat_review.arn
+    CHAT_LOGGING_CONFIGURATION_ARN = module.streaming.chat_logging_configuration_arn
+  }
+
+  store_read_write = {
+    sid = "Store"
+    actions = [
+      "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+      "dynamodb:ConditionCheckItem", "dynamodb:Query",
+    ]
+    resources = concat([module.data.table_arn], module.data.index_arns)
+  }
+  # Creating a user's channel, stream key and chat room (sign-up, and repairs from the API).
+  provision_channels = [
+    {
+      sid       = "IvsChannels"
+      actions   = ["ivs:CreateChannel", "ivs:UpdateChannel", "ivs:GetChannel", "ivs:CreateStreamKey", "ivs:GetStreamKey", "ivs:DeleteStreamKey"]
+      resources = [local.channel_arns, local.stream_key_arns, module.streaming.recording_configuration_arn]
+    },
+    {
+      # List operations take no resource-level permissions in IVS.
+      sid       = "IvsLists"
+      actions   = ["ivs:ListChannels", "ivs:ListStreamKeys", "ivs:ListStreams"]
+      resources = ["*"]
+    },
+    {
+      sid       = "ChatRooms"
+      actions   = ["ivschat:CreateRoom", "ivschat:UpdateRoom"]
+      resources = [module.streaming.room_arns, module.streaming.chat_logging_configuration_arn]
+    },
+    {
+      sid       = "ChatRoomLists"
+      actions   = ["ivschat:ListRooms"]
+      resources = ["*"]
+    },
+  ]
+}
+
+module "data" {
+  source              = "../../modules/data"
+  table_name          = local.prefix
+  deletion_protection = var.deletion_protection
+}
+
+module "auth" {
+  source                          = "../../modules/auth"
+  pool_name                       = local.prefix
+  post_confirmation_function_name = module.post_confirmation.name
+  # Built from the name: the function needs the pool's id, so the pool cannot wait for it.
+  post_confirmation_function_arn = "arn:aws:lambda:${local.region}:${local.account}:function:${local.function_names.post_confirmation}"
+  deletion_protection            = var.deletion_protection
+}
+
+module "streaming" {
+  source                      = "../../modules/streaming"
+  name_prefix                 = local.prefix
+  recordings_bucket_name      = "${local.prefix}-recordings-${local.account}"
+  recording_retention_days    = var.recording_retention_days
+  chat_log_retention_days     = var.log_retention_days
+  stream_events_function_name = module.stream_events.name
+  stream_events_function_arn  = module.stream_events.arn
+  chat_review_function_name   = module.chat_review.name
+}
+
+module "hosting" {
+  source            = "../../modules/hosting"
+  name_prefix       = local.prefix
+  site_bucket_name  = "${local.prefix}-site-${local.account}"
+  recordings_bucket = module.streaming.recordings_bucket
+  price_class       = var.price_class
+  web_acl_arn       = var.web_acl_arn
+}
+
+module "api_function" {
+  source               = "../../modules/function"
+  name                 = local.function_names.api
+  description          = "Cloumer HTTP API"
+  zip_path             = local.zip.api
+  architecture         = var.lambda_architecture
+  environment          = local.function_environment
+  memory_mb            = 512
+  timeout_seconds      = 10
+  reserved_concurrency = var.api_reserved_concurrency
+  log_retention_days   = var.log_retention_days
+  statements = concat([local.store_read_write], local.provision_channels, [
+    {
+      sid       = "ChatModeration"
+      actions   = ["ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser", "ivschat:SendEvent"]
+      resources = [module.streaming.room_arns]
+    },
+  ])
+}
+
+module "post_confirmation" {
+  source             = "../../modules/function"
+  name               = local.function_names.post_confirmation
+  description        = "Cognito post-confirmation: a confirmed user's profile, channel, stream key and chat room"
+  zip_path           = local.zip.post_confirmation
+  architecture       = var.lambda_architecture
+  environment        = local.function_environment
+  timeout_seconds    = 5 # Cognito waits at most 5 s for a trigger.
+  log_retention_days = var.log_retention_days
+  statements         = concat([local.store_read_write], local.provision_channels)
+}
+
+module "stream_events" {
+  source             = "../../modules/function"
+  name               = local.function_names.stream_events
+  description        = "IVS stream and recording state changes into channel live state and past broadcasts"
+  zip_path           = local.zip.stream_events
+  architecture       = var.lambda_architecture
+  environment        = local.function_environment
+  timeout_seconds    = 10
+  log_retention_days = var.log_retention_days
+  statements = [
+    local.store_read_write,
+    {
+      sid       = "ChatAnnouncements"
+      actions   = ["ivschat:SendEvent"]
+      resources = [module.streaming.room_arns]
+    },
+  ]
+}
+
+module "chat_review" {
+  source             = "../../modules/function"
+  name               = local.function_names.chat_review
+  description        = "IVS Chat message review: bans, word filter, limits; keeps allowed messages for history"
+  zip_path           = local.zip.chat_review
+  architecture       = var.lambda_architecture
+  environment        = { for k, v in local.function_environment : k => v if k != "CHAT_REVIEW_HANDLER_ARN" }
+  memory_mb          = 512 # More memory is more CPU: the review has a 200 ms budget.
+  timeout_seconds    = 1
+  log_retention_days = var.log_retention_days
+  statements = [{
+    sid       = "Store"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Query"]
+    resources = concat([module.data.table_arn], module.data.index_arns)
+  }]
+}
+
+module "api" {
+  source                 = "../../modules/api"
+  name                   = local.prefix
+  function_name          = module.api_function.name
+  function_invoke_arn    = module.api_function.invoke_arn
+  allowed_origins        = [module.hosting.site_url]
+  throttling_rate_limit  = var.api_rate_limit
+  throttling_burst_limit = var.api_burst_limit
+  log_retention_days     = var.log_retention_days
+}
+
+# Where the browser app finds the API and Cognito: the only file that differs from the local
+# stack's (served there by cloumer-local at /config.json).
+resource "aws_s3_object" "config" {
+  bucket        = module.hosting.site_bucket
+  key           = "config.json"
+  content_type  = "application/json"
+  cache_control = "no-cache"
+  content = jsonencode({
+    apiBase         = module.api.url
+    cognitoEndpoint = "https://cognito-idp.${local.region}.amazonaws.com/"
+    cognitoClientId = module.auth.client_id
+    environment     = "aws"
+  })
+}

@@ -1,0 +1,29 @@
+output "site_url" {
+  description = "Open this: the Cloumer site."
+  value       = module.hosting.site_url
+}
+
+output "site_bucket" {
+  description = "Upload the built browser app (dist/) here."
+  value       = module.hosting.site_bucket
+}
+
+output "distribution_id" {
+  description = "CloudFront distribution to invalidate after an upload."
+  value       = module.hosting.distribution_id
+}
+
+output "api_url" {
+  description = "The HTTP API's base URL."
+  value       = module.api.url
+}
+
+output "user_pool_id" {
+  description = "Cognito user pool id."
+  value       = module.auth.user_pool_id
+}
+
+output "client_id" {
+  description = "Cognito app client id of the browser app."
+  value       = module.auth.client_id
+}

@@ -1,0 +1,76 @@
+variable "region" {
+  description = "AWS region (IVS and IVS Chat must be available there; Seoul by default)."
+  type        = string
+  default     = "ap-northeast-2"
+}
+
+variable "environment" {
+  description = "Environment name, part of every resource name."
+  type        = string
+  default     = "prod"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,11}$", var.environment))
+    error_message = "Use 2-12 lower-case letters and digits, starting with a letter."
+  }
+}
+
+variable "lambda_zip_dir" {
+  description = "Directory `cargo xtask package` writes zips to (target/lambda in the checkout)."
+  type        = string
+  default     = "../../../target/lambda"
+}
+
+variable "lambda_architecture" {
+  description = "x86_64, or arm64 (cheaper) when `cargo xtask package` built arm64 zips."
+  type        = string
+  default     = "x86_64"
+}
+
+variable "api_reserved_concurrency" {
+  description = "Concurrency reserved for (and capping) the api function; -1 for none."
+  type        = number
+  default     = -1
+}
+
+variable "api_rate_limit" {
+  description = "API Gateway steady requests per second."
+  type        = number
+  default     = 200
+}
+
+variable "api_burst_limit" {
+  description = "API Gateway burst above the steady rate."
+  type        = number
+  default     = 400
+}
+
+variable "recording_retention_days" {
+  description = "Days past broadcasts are kept in S3; 0 keeps them."
+  type        = number
+  default     = 0
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps function, API and chat logs."
+  type        = number
+  default     = 30
+}
+
+variable "price_class" {
+  description = "CloudFront price class."
+  type        = string
+  default     = "PriceClass_All"
+}
+
+variable "web_acl_arn" {
+  description = "Optional AWS WAF web ACL (CLOUDFRONT scope) for the distribution."
+  type        = string
+  default     = null
+}
+
+variable "deletion_protection" {
+  description = "Protect the table and user pool from deletion (turn off only to tear down)."
+  type        = bool
+  default     = true
+}

@@ -1,0 +1,297 @@
+# The browser app on a private S3 bucket behind CloudFront (origin access control, HTTPS only,
+# security headers, SPA routing), and the recordings bucket behind the same distribution under
+# /ivs/*, so past broadcasts and thumbnails come from the site's own origin.
+
+resource "aws_s3_bucket" "site" {
+  #checkov:skip=CKV_AWS_18:CloudFront's logs are the access record; S3 access logs would duplicate them
+  #checkov:skip=CKV_AWS_144:the site is rebuilt from source; replication is not needed
+  #checkov:skip=CKV_AWS_145:CloudFront origin access control reads SSE-S3 objects without extra KMS grants
+  #checkov:skip=CKV2_AWS_62:nothing consumes site upload notifications
+  bucket        = var.site_bucket_name
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_versioning" "site" {
+  bucket = aws_s3_bucket.site.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+  rule {
+    id     = "old-builds"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "site" {
+  bucket                  = aws_s3_bucket.site.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "site" {
+  bucket = aws_s3_bucket.site.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_cloudfront_origin_access_control" "s3" {
+  name                              = "${var.name_prefix}-s3"
+  description                       = "CloudFront reads the site and recordings buckets"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+# Client-side routes (/c/<handle>, /dashboard, ...) have no file: serve index.html for any path
+# without a file extension. Unlike a 403/404 error page, this leaves real misses (a missing
+# recording segment) as errors the player can see.
+resource "aws_cloudfront_function" "spa_routes" {
+  name    = "${var.name_prefix}-spa-routes"
+  runtime = "cloudfront-js-2.0"
+  comment = "Serve index.html for the browser app's routes"
+  publish = true
+  code    = <<-JS
+    function handler(event) {
+      var request = event.request;
+      var last = request.uri.split('/').pop();
+      if (last.indexOf('.') === -1) {
+        request.uri = '/index.html';
+      }
+      return request;
+    }
+  JS
+}
+
+data "aws_cloudfront_cache_policy" "optimized" {
+  name = "Managed-CachingOptimized"
+}
+
+resource "aws_cloudfront_cache_policy" "live_thumbnails" {
+  name        = "${var.name_prefix}-live-thumbnails"
+  comment     = "IVS overwrites the latest thumbnail every few seconds"
+  min_ttl     = 0
+  default_ttl = 5
+  max_ttl     = 10
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_brotli = false
+    enable_accept_encoding_gzip   = false
+    cookies_config {
+      cookie_behavior = "none"
+    }
+    headers_config {
+      header_behavior = "none"
+    }
+    query_strings_config {
+      query_string_behavior = "none"
+    }
+  }
+}
+
+resource "aws_cloudfront_response_headers_policy" "security" {
+  name    = "${var.name_prefix}-security"
+  comment = "Security headers for the browser app"
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = 63072000
+      include_subdomains         = true
+      preload                    = true
+      override                   = true
+    }
+    content_type_options {
+      override = true
+    }
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+    xss_protection {
+      protection = true
+      mode_block = true
+      override   = true
+    }
+    # Trunk's loader is an inline module script, so script-src is left to a later hash-based
+    # policy; these directives cannot break the app and still stop framing and plugin content.
+    content_security_policy {
+      content_security_policy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; upgrade-insecure-requests"
+      override                = true
+    }
+  }
+}
+
+resource "aws_cloudfront_distribution" "site" {
+  #checkov:skip=CKV_AWS_68:WAF costs money per month; attach a web ACL (variable web_acl_arn) when traffic warrants it
+  #checkov:skip=CKV2_AWS_47:no WAF by default (see CKV_AWS_68)
+  #checkov:skip=CKV_AWS_86:access logging needs a log bucket with ACLs; enable when needed
+  #checkov:skip=CKV_AWS_310:a single region's S3 is the only origin for this content; failover would need replication
+  #checkov:skip=CKV_AWS_174:with the default *.cloudfront.net certificate CloudFront fixes the TLS policy; set a custom domain to choose TLSv1.2_2021
+  #checkov:skip=CKV_AWS_374:a public streaming site serves every country; restrict with geo_restriction if your licence demands it
+  #checkov:skip=CKV2_AWS_42:the default *.cloudfront.net certificate is used unless a custom domain is configured
+  enabled             = true
+  comment             = "Cloumer (${var.name_prefix})"
+  default_root_object = "index.html"
+  http_version        = "http2and3"
+  is_ipv6_enabled     = true
+  price_class         = var.price_class
+  web_acl_id          = var.web_acl_arn
+
+  origin {
+    origin_id                = "site"
+    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.s3.id
+  }
+
+  origin {
+    origin_id                = "recordings"
+    domain_name              = var.recordings_bucket.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.s3.id
+  }
+
+  default_cache_behavior {
+    target_origin_id           = "site"
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.spa_routes.arn
+    }
+  }
+
+  ordered_cache_behavior {
+    path_pattern               = "/ivs/*/latest_thumbnail/*"
+    target_origin_id           = "recordings"
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = false
+    cache_policy_id            = aws_cloudfront_cache_policy.live_thumbnails.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
+  ordered_cache_behavior {
+    path_pattern               = "/ivs/*"
+    target_origin_id           = "recordings"
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+
+data "aws_iam_policy_document" "site_bucket" {
+  statement {
+    sid       = "CloudFrontReads"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.site.arn}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.site.arn]
+    }
+  }
+  statement {
+    sid       = "TlsOnly"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "site" {
+  bucket = aws_s3_bucket.site.id
+  policy = data.aws_iam_policy_document.site_bucket.json
+}
+
+data "aws_iam_policy_document" "recordings_bucket" {
+  statement {
+    sid       = "CloudFrontReadsRecordings"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.recordings_bucket.arn}/ivs/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.site.arn]
+    }
+  }
+  statement {
+    sid       = "TlsOnly"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [var.recordings_bucket.arn, "${var.recordings_bucket.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "recordings" {
+  bucket = var.recordings_bucket.id
+  policy = data.aws_iam_policy_document.recordings_bucket.json
+}

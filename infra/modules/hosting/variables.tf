@@ -1,0 +1,30 @@
+variable "name_prefix" {
+  description = "Prefix of resource names."
+  type        = string
+}
+
+variable "site_bucket_name" {
+  description = "Name of the private S3 bucket holding the built browser app (dist/)."
+  type        = string
+}
+
+variable "recordings_bucket" {
+  description = "The IVS recordings bucket, served under /ivs/*."
+  type = object({
+    id                          = string
+    arn                         = string
+    bucket_regional_domain_name = string
+  })
+}
+
+variable "price_class" {
+  description = "CloudFront price class (PriceClass_All reaches Korea's edge locations at full speed)."
+  type        = string
+  default     = "PriceClass_All"
+}
+
+variable "web_acl_arn" {
+  description = "Optional AWS WAF web ACL (CLOUDFRONT scope) to attach."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,338 @@
+//! The Terraform in infra/ checked against the backend it deploys. `terraform validate` needs
+//! provider downloads, which these machines cannot make, so the HCL is parsed here and its
+//! wiring asserted: every Lambda binary has a function, every function a role and a log group
+//! with retention, every environment variable the backend reads is set, and no IAM statement
+//! uses a wildcard action.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use hcl::{Block, Body, Expression};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Every `.tf` file under `dir`, parsed.
+fn parse_dir(dir: &Path) -> BTreeMap<PathBuf, Body> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != ".terraform") {
+                    pending.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "tf") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let body = hcl::parse(&text)
+                    .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+                files.insert(path, body);
+            }
+        }
+    }
+    files
+}
+
+fn body(path: &str) -> Body {
+    let path = repo().join(path);
+    hcl::parse(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn blocks<'a>(body: &'a Body, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+    body.blocks().filter(move |b| b.identifier.as_str() == kind)
+}
+
+fn labelled<'a>(body: &'a Body, kind: &str, labels: &[&str]) -> &'a Block {
+    body.blocks()
+        .find(|b| {
+            b.identifier.as_str() == kind
+                && b.labels
+                    .iter()
+                    .map(|l| l.as_str())
+                    .eq(labels.iter().copied())
+        })
+        .unwrap_or_else(|| panic!("no {kind} {labels:?}"))
+}
+
+fn attribute<'a>(body: &'a Body, name: &str) -> Option<&'a Expression> {
+    body.attributes()
+        .find(|a| a.key.as_str() == name)
+        .map(|a| &a.expr)
+}
+
+fn text(expr: &Expression) -> String {
+    expr.to_string()
+}
+
+fn locals(body: &Body) -> BTreeMap<String, Expression> {
+    blocks(body, "locals")
+        .flat_map(|b| b.body.attributes())
+        .map(|a| (a.key.to_string(), a.expr.clone()))
+        .collect()
+}
+
+fn object_strings(expr: &Expression) -> BTreeMap<String, String> {
+    let Expression::Object(object) = expr else {
+        panic!("not an object: {expr}")
+    };
+    object
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                Expression::String(s) => s.clone(),
+                other => text(other),
+            };
+            (key.to_string(), value)
+        })
+        .collect()
+}
+
+/// The Lambda binaries: `backend/lambda/src/bin/*.rs`.
+fn lambda_binaries() -> BTreeSet<String> {
+    std::fs::read_dir(repo().join("backend/lambda/src/bin"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+        .collect()
+}
+
+/// The environment variables the cloud adapters read (`var("…")` required, `optional("…")`
+/// optional, in backend/aws/src/lib.rs), as (name, required).
+fn backend_variables() -> BTreeMap<String, bool> {
+    let source = std::fs::read_to_string(repo().join("backend/aws/src/lib.rs")).unwrap();
+    let mut found = BTreeMap::new();
+    for (call, required) in [("var(\"", true), ("optional(\"", false)] {
+        for piece in source.split(call).skip(1) {
+            let name = piece.split('"').next().unwrap();
+            if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                found.insert(name.to_owned(), required);
+            }
+        }
+    }
+    assert!(found.len() >= 5, "the scan found the variables: {found:?}");
+    found
+}
+
+/// `module` blocks built from modules/function, by name.
+fn function_modules(root: &Body) -> BTreeMap<String, &Body> {
+    blocks(root, "module")
+        .filter(|b| {
+            attribute(&b.body, "source").is_some_and(
+                |s| matches!(s, Expression::String(s) if s == "../../modules/function"),
+            )
+        })
+        .map(|b| (b.labels[0].as_str().to_owned(), &b.body))
+        .collect()
+}
+
+#[test]
+fn every_terraform_file_parses() {
+    let files = parse_dir(&repo().join("infra"));
+    assert!(files.len() >= 20, "found {} files", files.len());
+}
+
+#[test]
+fn every_lambda_binary_has_a_function_with_its_zip() {
+    let root = body("infra/environments/prod/main.tf");
+    let locals = locals(&root);
+    let binaries = object_strings(&locals["binaries"]);
+    assert_eq!(
+        binaries.values().cloned().collect::<BTreeSet<_>>(),
+        lambda_binaries(),
+        "local.binaries names exactly the binaries in backend/lambda/src/bin"
+    );
+    // The zip layout `cargo xtask package` writes.
+    let zip = text(&locals["zip"]);
+    assert!(
+        zip.contains("${var.lambda_zip_dir}/${var.lambda_architecture}/${binary}/bootstrap.zip"),
+        "{zip}"
+    );
+    let functions = function_modules(&root);
+    let mut deployed = BTreeSet::new();
+    for (name, module) in &functions {
+        let zip_path = text(attribute(module, "zip_path").expect("zip_path"));
+        let key = zip_path
+            .strip_prefix("local.zip.")
+            .unwrap_or_else(|| panic!("module {name} takes its zip from local.zip: {zip_path}"));
+        assert!(binaries.contains_key(key), "{name}: unknown binary {key}");
+        assert!(deployed.insert(key.to_owned()), "{key} deployed twice");
+        assert_eq!(
+            text(attribute(module, "architecture").expect("architecture")),
+            "var.lambda_architecture"
+        );
+        assert!(
+            attribute(module, "log_retention_days").is_some(),
+            "{name} sets its log retention"
+        );
+    }
+    assert_eq!(
+        deployed,
+        binaries.keys().cloned().collect(),
+        "every binary is deployed"
+    );
+}
+
+#[test]
+fn every_function_has_its_own_role_and_log_group_with_retention() {
+    let module = body("infra/modules/function/main.tf");
+    let function = labelled(&module, "resource", &["aws_lambda_function", "function"]);
+    assert_eq!(
+        text(attribute(&function.body, "role").unwrap()),
+        "aws_iam_role.function.arn"
+    );
+    assert_eq!(
+        text(attribute(&function.body, "runtime").unwrap()),
+        "\"provided.al2023\""
+    );
+    let logging = blocks(&function.body, "logging_config").next().unwrap();
+    assert_eq!(
+        text(attribute(&logging.body, "log_group").unwrap()),
+        "aws_cloudwatch_log_group.function.name"
+    );
+    let log_group = labelled(
+        &module,
+        "resource",
+        &["aws_cloudwatch_log_group", "function"],
+    );
+    assert_eq!(
+        text(attribute(&log_group.body, "name").unwrap()),
+        "\"/aws/lambda/${var.name}\""
+    );
+    assert_eq!(
+        text(attribute(&log_group.body, "retention_in_days").unwrap()),
+        "var.log_retention_days"
+    );
+    let role = labelled(&module, "resource", &["aws_iam_role", "function"]);
+    assert_eq!(text(attribute(&role.body, "name").unwrap()), "var.name");
+    // The role's policy grants its own log group, not every log group.
+    let policy = labelled(&module, "data", &["aws_iam_policy_document", "function"]);
+    let logs = blocks(&policy.body, "statement")
+        .find(|s| text(attribute(&s.body, "sid").unwrap()) == "\"OwnLogs\"")
+        .unwrap();
+    let resources = attribute(&logs.body, "resources").unwrap();
+    assert!(
+        matches!(resources, Expression::Array(items) if items.len() == 1
+            && text(&items[0]) == "\"${aws_cloudwatch_log_group.function.arn}:*\""),
+        "{resources}"
+    );
+}
+
+#[test]
+fn every_environment_variable_the_backend_reads_is_set() {
+    let root = body("infra/environments/prod/main.tf");
+    let locals = locals(&root);
+    let set = object_strings(&locals["function_environment"]);
+    let read = backend_variables();
+    for name in read.keys() {
+        assert!(set.contains_key(name), "{name} is read but not set");
+    }
+    for name in set.keys() {
+        assert!(read.contains_key(name), "{name} is set but never read");
+    }
+    for (name, module) in function_modules(&root) {
+        let environment = text(attribute(module, "environment").expect("environment"));
+        if environment == "local.function_environment" {
+            continue;
+        }
+        // A function may leave out optional variables only (chat-review cannot name itself).
+        assert!(
+            environment.contains("in local.function_environment"),
+            "{name}: {environment}"
+        );
+        for (variable, required) in &read {
+            if environment.contains(&format!("\"{variable}\"")) {
+                assert!(!required, "{name} leaves out the required {variable}");
+            }
+        }
+    }
+}
+
+/// Whether an action list grants a wildcard.
+fn wildcard(actions: &Expression) -> bool {
+    let strings: Vec<String> = match actions {
+        Expression::Array(items) => items.iter().map(text).collect(),
+        other => vec![text(other)],
+    };
+    strings.iter().any(|a| a == "\"*\"" || a.ends_with(":*\""))
+}
+
+/// Allow statements in `statement` blocks (policy documents and the function module's
+/// `statements` variable) and in jsonencode'd policies; returns how many were checked.
+fn check_body(body: &Body, place: &str) -> usize {
+    let mut checked = 0;
+    for block in body.blocks() {
+        if block.identifier.as_str() == "statement" {
+            let deny = attribute(&block.body, "effect").is_some_and(|e| text(e) == "\"Deny\"");
+            if let Some(actions) = attribute(&block.body, "actions") {
+                checked += 1;
+                assert!(deny || !wildcard(actions), "{place}: {actions}");
+            }
+        }
+        checked += check_body(&block.body, place);
+    }
+    for attribute in body.attributes() {
+        checked += check_expression(&attribute.expr, place);
+    }
+    checked
+}
+
+fn check_expression(expr: &Expression, place: &str) -> usize {
+    let mut checked = 0;
+    match expr {
+        Expression::Object(object) => {
+            let field = |name: &str| {
+                object
+                    .iter()
+                    .find(|(k, _)| k.to_string() == name)
+                    .map(|(_, v)| v)
+            };
+            for key in ["actions", "Action"] {
+                if let Some(actions) = field(key) {
+                    checked += 1;
+                    let deny = ["effect", "Effect"]
+                        .iter()
+                        .any(|e| field(e).is_some_and(|v| text(v) == "\"Deny\""));
+                    assert!(deny || !wildcard(actions), "{place}: {actions}");
+                }
+            }
+            for value in object.values() {
+                checked += check_expression(value, place);
+            }
+        }
+        Expression::Array(items) => {
+            checked += items
+                .iter()
+                .map(|i| check_expression(i, place))
+                .sum::<usize>()
+        }
+        Expression::FuncCall(call) => {
+            checked += call
+                .args
+                .iter()
+                .map(|a| check_expression(a, place))
+                .sum::<usize>()
+        }
+        Expression::Parenthesis(inner) => checked += check_expression(inner, place),
+        _ => {}
+    }
+    checked
+}
+
+#[test]
+fn iam_statements_name_their_actions() {
+    assert!(wildcard(&"[\"ivs:*\"]".parse::<Expression>().unwrap()));
+    assert!(!wildcard(
+        &"[\"ivs:GetChannel\"]".parse::<Expression>().unwrap()
+    ));
+    let mut checked = 0;
+    for (path, body) in parse_dir(&repo().join("infra")) {
+        checked += check_body(&body, &path.display().to_string());
+    }
+    assert!(checked >= 10, "found {checked} action lists");
+}
