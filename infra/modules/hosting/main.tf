@@ -222,11 +222,29 @@ resource "aws_cloudfront_distribution" "site" {
   }
 }
 
-data "aws_iam_policy_document" "site_bucket" {
+# Both buckets: CloudFront (this distribution only) may read, and nothing may use plain HTTP.
+locals {
+  buckets = {
+    site = {
+      id       = aws_s3_bucket.site.id
+      arn      = aws_s3_bucket.site.arn
+      readable = "${aws_s3_bucket.site.arn}/*"
+    }
+    recordings = {
+      id       = var.recordings_bucket.id
+      arn      = var.recordings_bucket.arn
+      readable = "${var.recordings_bucket.arn}/ivs/*"
+    }
+  }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  for_each = local.buckets
+
   statement {
     sid       = "CloudFrontReads"
     actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.site.arn}/*"]
+    resources = [each.value.readable]
     principals {
       type        = "Service"
       identifiers = ["cloudfront.amazonaws.com"]
@@ -241,7 +259,7 @@ data "aws_iam_policy_document" "site_bucket" {
     sid       = "TlsOnly"
     effect    = "Deny"
     actions   = ["s3:*"]
-    resources = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"]
+    resources = [each.value.arn, "${each.value.arn}/*"]
     principals {
       type        = "*"
       identifiers = ["*"]
@@ -254,44 +272,8 @@ data "aws_iam_policy_document" "site_bucket" {
   }
 }
 
-resource "aws_s3_bucket_policy" "site" {
-  bucket = aws_s3_bucket.site.id
-  policy = data.aws_iam_policy_document.site_bucket.json
-}
-
-data "aws_iam_policy_document" "recordings_bucket" {
-  statement {
-    sid       = "CloudFrontReadsRecordings"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.recordings_bucket.arn}/ivs/*"]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudfront.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "AWS:SourceArn"
-      values   = [aws_cloudfront_distribution.site.arn]
-    }
-  }
-  statement {
-    sid       = "TlsOnly"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [var.recordings_bucket.arn, "${var.recordings_bucket.arn}/*"]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "recordings" {
-  bucket = var.recordings_bucket.id
-  policy = data.aws_iam_policy_document.recordings_bucket.json
+resource "aws_s3_bucket_policy" "bucket" {
+  for_each = local.buckets
+  bucket   = each.value.id
+  policy   = data.aws_iam_policy_document.bucket[each.key].json
 }
