@@ -42,7 +42,10 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
     {
         // Skips are written next to the resources (`#checkov:skip=<id>:<reason>`).
         let _step = step("Terraform security checks (checkov)");
-        let python_bin = tools.python_bin.clone().expect("test set-up has Python tools");
+        let python_bin = tools
+            .python_bin
+            .clone()
+            .expect("test set-up has Python tools");
         run(Command::new(python_bin.join("checkov"))
             .current_dir(&root)
             .args([
