@@ -20,7 +20,8 @@ cargo xtask <command>
   build-web               build the browser app into dist/
   package                 build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
                           for provided.al2023 and check their glibc needs
-  bench [api|chat]        run the benchmarks (release builds) and print their numbers
+  bench [api|chat|latency] run the benchmarks and print their numbers (latency: glass to glass
+                          in the browser, against the 3 s target)
 ";
 
 fn main() {
@@ -31,9 +32,10 @@ fn main() {
     }
 }
 
-/// Benchmarks are `harness = false` bench targets that print their own reports.
+/// Benchmarks are `harness = false` bench targets that print their own reports; `latency` is the
+/// browser story test measuring glass-to-glass latency against the 3 s target.
 fn bench(which: &[&str]) -> Result<()> {
-    let all = ["api", "chat"];
+    let all = ["api", "chat", "latency"];
     let chosen: Vec<&str> = if which.is_empty() {
         all.to_vec()
     } else {
@@ -44,9 +46,23 @@ fn bench(which: &[&str]) -> Result<()> {
             bail!("unknown benchmark {name:?}; choose from {all:?}");
         }
         let _step = util::step(format!("Benchmark: {name}"));
+        let root = paths::repo_root();
+        if name == "latency" {
+            let tools = setup::setup(setup::Purpose::Test)?;
+            web::build(&tools)?;
+            util::run(
+                std::process::Command::new("cargo")
+                    .current_dir(&root)
+                    .args(["test", "--package", "cloumer-e2e", "--test", "browser"])
+                    .args(["a_streamer_goes_live", "--", "--nocapture"])
+                    .env("CLOUMER_DIST", root.join("dist"))
+                    .env("CLOUMER_LATENCY_BUDGET_SECS", "3"),
+            )?;
+            continue;
+        }
         util::run(
             std::process::Command::new("cargo")
-                .current_dir(paths::repo_root())
+                .current_dir(&root)
                 .args(["bench", "--package", "cloumer-local", "--bench", name]),
         )?;
     }
