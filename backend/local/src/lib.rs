@@ -172,7 +172,13 @@ impl Components {
 }
 
 /// Binds the listener, opens the store and starts serving in the background.
-pub async fn start(config: LocalConfig) -> anyhow::Result<RunningStack> {
+pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
+    // nginx resolves relative paths in its config against its own prefix, not our working
+    // directory: every path handed on from here is absolute.
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    config.data_dir = std::path::absolute(&config.data_dir)?;
+    config.dist_dir = std::path::absolute(&config.dist_dir)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

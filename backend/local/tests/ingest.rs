@@ -15,15 +15,21 @@ struct App {
     _data: tempfile::TempDir,
 }
 
+/// The stack on a fresh data directory given as a relative path, as `cargo xtask dev` gives
+/// `.cloumer/data` (nginx would resolve relative paths against its own prefix).
 async fn spawn_app() -> App {
-    let data = tempfile::tempdir().unwrap();
-    let dist = data.path().join("dist");
+    let data = tempfile::Builder::new()
+        .prefix(".ingest-test-")
+        .tempdir_in(".")
+        .unwrap();
+    let relative = Path::new(".").join(data.path().file_name().unwrap());
+    let dist = relative.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
     let stack = cloumer_local::start(LocalConfig {
         listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         dist_dir: dist,
-        data_dir: data.path().to_path_buf(),
+        data_dir: relative,
         public_url: None,
         rtmp_port: 0,
         ingest: true,

@@ -168,7 +168,13 @@ pub async fn start(settings: &NginxSettings<'_>) -> Result<Child> {
             return Ok(child);
         }
         if let Some(status) = child.try_wait()? {
-            let log = std::fs::read_to_string(settings.runtime_dir.join("nginx-error.log"))
+            // Start-up errors (before nginx opens its log) go to stderr; later ones to the log.
+            let mut log = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                use tokio::io::AsyncReadExt;
+                let _ = stderr.read_to_string(&mut log).await;
+            }
+            log += &std::fs::read_to_string(settings.runtime_dir.join("nginx-error.log"))
                 .unwrap_or_default();
             bail!(
                 "nginx exited with {status} before listening on RTMP port {}:\n{log}",
