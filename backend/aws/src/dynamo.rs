@@ -120,6 +120,57 @@ impl DynamoStore {
         }
     }
 
+    /// Per-channel, per-user records (bans, viewer grants): item `CHANNEL#<channel>` /
+    /// `<kind>#<user>` holding the record as JSON.
+    async fn put_member<T: Serialize + Sync>(
+        &self,
+        kind: &str,
+        channel: &ChannelId,
+        user: &UserId,
+        record: &T,
+    ) -> PortResult<()> {
+        self.put_plain(item(&[
+            ("pk", s(format!("CHANNEL#{channel}"))),
+            ("sk", s(format!("{kind}#{user}"))),
+            ("data", s(encode(record)?)),
+        ]))
+        .await
+    }
+
+    async fn get_member<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> PortResult<Option<T>> {
+        let found = self
+            .get(&format!("CHANNEL#{channel}"), &format!("{kind}#{user}"))
+            .await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn remove_member(
+        &self,
+        kind: &str,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> PortResult<bool> {
+        self.delete(&format!("CHANNEL#{channel}"), &format!("{kind}#{user}"))
+            .await
+    }
+
+    async fn list_members<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        channel: &ChannelId,
+    ) -> PortResult<Vec<T>> {
+        self.query_prefix(&format!("CHANNEL#{channel}"), &format!("{kind}#"))
+            .await?
+            .iter()
+            .map(decode)
+            .collect()
+    }
+
     async fn get(&self, pk: &str, sk: &str) -> PortResult<Option<Item>> {
         let output = self
             .client
@@ -473,17 +524,12 @@ impl ChannelRepository for DynamoStore {
     }
 
     async fn put_grant(&self, grant: &ViewerGrant) -> PortResult<()> {
-        self.put_plain(item(&[
-            ("pk", s(format!("CHANNEL#{}", grant.channel_id))),
-            ("sk", s(format!("GRANT#{}", grant.user_id))),
-            ("data", s(encode(grant)?)),
-        ]))
-        .await
+        self.put_member("GRANT", &grant.channel_id, &grant.user_id, grant)
+            .await
     }
 
     async fn remove_grant(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
-        self.delete(&format!("CHANNEL#{channel}"), &format!("GRANT#{user}"))
-            .await
+        self.remove_member("GRANT", channel, user).await
     }
 
     async fn get_grant(
@@ -491,18 +537,11 @@ impl ChannelRepository for DynamoStore {
         channel: &ChannelId,
         user: &UserId,
     ) -> PortResult<Option<ViewerGrant>> {
-        let found = self
-            .get(&format!("CHANNEL#{channel}"), &format!("GRANT#{user}"))
-            .await?;
-        found.as_ref().map(decode).transpose()
+        self.get_member("GRANT", channel, user).await
     }
 
     async fn list_grants(&self, channel: &ChannelId) -> PortResult<Vec<ViewerGrant>> {
-        self.query_prefix(&format!("CHANNEL#{channel}"), "GRANT#")
-            .await?
-            .iter()
-            .map(decode)
-            .collect()
+        self.list_members("GRANT", channel).await
     }
 }
 
@@ -643,32 +682,20 @@ impl ChatRepository for DynamoStore {
     }
 
     async fn put_ban(&self, ban: &Ban) -> PortResult<()> {
-        self.put_plain(item(&[
-            ("pk", s(format!("CHANNEL#{}", ban.channel_id))),
-            ("sk", s(format!("BAN#{}", ban.user_id))),
-            ("data", s(encode(ban)?)),
-        ]))
-        .await
-    }
-
-    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
-        self.delete(&format!("CHANNEL#{channel}"), &format!("BAN#{user}"))
+        self.put_member("BAN", &ban.channel_id, &ban.user_id, ban)
             .await
     }
 
+    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
+        self.remove_member("BAN", channel, user).await
+    }
+
     async fn get_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>> {
-        let found = self
-            .get(&format!("CHANNEL#{channel}"), &format!("BAN#{user}"))
-            .await?;
-        found.as_ref().map(decode).transpose()
+        self.get_member("BAN", channel, user).await
     }
 
     async fn list_bans(&self, channel: &ChannelId) -> PortResult<Vec<Ban>> {
-        self.query_prefix(&format!("CHANNEL#{channel}"), "BAN#")
-            .await?
-            .iter()
-            .map(decode)
-            .collect()
+        self.list_members("BAN", channel).await
     }
 }
 
