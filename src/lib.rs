@@ -54,15 +54,74 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
         <main id="main">
             {move || match page.get() {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),
-                router::Page::SignIn => view! { <pages::auth::SignIn /> }.into_any(),
-                router::Page::SignUp => view! { <pages::auth::SignUp /> }.into_any(),
-                router::Page::Confirm => view! { <pages::auth::Confirm /> }.into_any(),
-                router::Page::Profile => view! { <pages::profile::Profile /> }.into_any(),
-                router::Page::Dashboard => view! { <pages::dashboard::Dashboard /> }.into_any(),
-                router::Page::Recording(id) => view! { <pages::recording::Recording id=id /> }.into_any(),
-                router::Page::Channel(handle) => view! { <pages::channel::Channel handle=handle /> }.into_any(),
+                page @ (router::Page::Channel(_) | router::Page::Recording(_)) => {
+                    lazy_page(move || Box::pin(watch_page(page.clone())))
+                }
+                page @ (router::Page::SignIn
+                | router::Page::SignUp
+                | router::Page::Confirm
+                | router::Page::Profile) => lazy_page(move || Box::pin(account_page(page.clone()))),
+                router::Page::Dashboard => lazy_page(|| Box::pin(dashboard_page())),
                 router::Page::NotFound => view! { <pages::NotFound /> }.into_any(),
             }}
         </main>
     }
+}
+
+// Code splitting. The shell and the home page ship in the main wasm module; the other pages come
+// in three lazily loaded groups: watching (channel and recording pages: player and chat),
+// account (sign-in, sign-up, confirmation, profile) and the streamer dashboard. Fewer, larger
+// groups compress better and need fewer requests than a module per page.
+//
+// `cargo xtask build-web` compiles with `--cfg cloumer_split`, which turns each function below
+// into a lazily loaded one (Leptos `#[lazy]`; xtask/src/web_split.rs splits the module after
+// the build). Without the cfg (native tests, `trunk serve`) they are ordinary async functions
+// and the app is one module.
+
+type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView>>>;
+
+/// Shows a page once its code has arrived (at once when it is already loaded or not split).
+fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(leptos::__reexports::send_wrapper::SendWrapper::new(load()))}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[cfg_attr(cloumer_split, lazy)]
+async fn watch_page(page: router::Page) -> AnyView {
+    match page {
+        router::Page::Recording(id) => view! { <pages::recording::Recording id=id /> }.into_any(),
+        router::Page::Channel(handle) => {
+            view! { <pages::channel::Channel handle=handle /> }.into_any()
+        }
+        _ => view! { <pages::NotFound /> }.into_any(),
+    }
+}
+
+#[cfg_attr(cloumer_split, lazy)]
+async fn account_page(page: router::Page) -> AnyView {
+    match page {
+        router::Page::SignIn => view! { <pages::auth::SignIn /> }.into_any(),
+        router::Page::SignUp => view! { <pages::auth::SignUp /> }.into_any(),
+        router::Page::Confirm => view! { <pages::auth::Confirm /> }.into_any(),
+        router::Page::Profile => view! { <pages::profile::Profile /> }.into_any(),
+        _ => view! { <pages::NotFound /> }.into_any(),
+    }
+}
+
+#[cfg_attr(cloumer_split, lazy)]
+async fn dashboard_page() -> AnyView {
+    view! { <pages::dashboard::Dashboard /> }.into_any()
+}
+
+/// Fetches the watching pages' code in the background, so that a click from the directory opens
+/// the player without waiting for it.
+pub(crate) fn preload_watch_pages() {
+    #[cfg(cloumer_split)]
+    leptos::task::spawn_local(async {
+        let _ = __preload_watch_page().await;
+    });
 }

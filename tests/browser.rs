@@ -262,11 +262,37 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     browser
         .wait_for_text("main", "Nobody is live right now", WAIT)
         .await?;
+    // The home page is in the main module; it fetches the watching pages' code ahead of a
+    // click, and nothing else.
+    wait_until_fetched(&browser, "/split_watch_page_").await?;
+    assert!(!fetched(&browser, "/split_dashboard_page_").await?);
+    assert!(!fetched(&browser, "/split_account_page_").await?);
     browser.goto(&stack.url("/nobody_here")).await?;
     browser
         .wait_for_text("main", "This page does not exist.", WAIT)
         .await?;
+    // Pages outside the main module arrive on demand (the story test walks through each).
+    browser.goto(&stack.url("/signin")).await?;
+    browser.wait_for_text("h1", "Sign in", WAIT).await?;
+    assert!(fetched(&browser, "/split_account_page_").await?);
     browser.close().await?;
     stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// Whether the page has fetched a resource whose URL contains `fragment`.
+async fn fetched(browser: &Browser, fragment: &str) -> Result<bool> {
+    let script = format!(
+        "return performance.getEntriesByType('resource').some(e => e.name.includes({fragment:?}))"
+    );
+    Ok(browser.js(&script).await? == serde_json::Value::Bool(true))
+}
+
+async fn wait_until_fetched(browser: &Browser, fragment: &str) -> Result<()> {
+    let deadline = Instant::now() + WAIT;
+    while !fetched(browser, fragment).await? {
+        anyhow::ensure!(Instant::now() < deadline, "{fragment} was never fetched");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     Ok(())
 }

@@ -30,6 +30,7 @@ pub fn Home() -> impl IntoView {
         });
     };
     refresh();
+    crate::preload_watch_pages();
     if let Ok(handle) = set_interval_with_handle(refresh, std::time::Duration::from_secs(15)) {
         on_cleanup(move || handle.clear());
     }

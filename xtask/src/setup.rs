@@ -43,6 +43,9 @@ pub enum WasmToolchain {
 pub struct Tools {
     pub wasm: WasmToolchain,
     pub trunk: PathBuf,
+    /// wasm-bindgen-cli at the version Cargo.lock pins, and npm binaryen's wasm-opt.
+    pub wasm_bindgen: PathBuf,
+    pub wasm_opt: PathBuf,
     /// Directories holding wasm-bindgen and wasm-opt, to put in front of PATH for trunk.
     pub wasm_tool_dirs: Vec<PathBuf>,
     /// The Python virtual environment with moto, checkov and cargo-lambda (test purpose only).
@@ -65,6 +68,8 @@ pub fn setup(purpose: Purpose) -> Result<Tools> {
     Ok(Tools {
         wasm,
         trunk,
+        wasm_bindgen: wasm_bindgen_dir.join("wasm-bindgen"),
+        wasm_opt: root.join("node_modules/.bin/wasm-opt"),
         wasm_tool_dirs: vec![wasm_bindgen_dir, root.join("node_modules/.bin")],
         python_bin,
     })

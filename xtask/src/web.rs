@@ -7,14 +7,48 @@ use anyhow::Result;
 
 use crate::paths;
 use crate::setup::{Tools, WasmToolchain, debian_wasm_linker};
-use crate::util::{path_with, run, step};
+use crate::util::{note, path_with, run, step};
+use crate::web_split;
 
-/// Builds the browser app into `dist/` with the release profile (`wasm-release`, wasm-opt -Oz).
+/// Rust flags of the browser build, whichever toolchain builds it: Leptos' erased view types
+/// (also in .cargo/config.toml, for `trunk serve`), the split points and the relocations the
+/// splitter needs (see web_split.rs).
+const WASM_RUSTFLAGS: &str = "--cfg erase_components --cfg cloumer_split -Clink-args=--emit-relocs";
+
+/// Builds the browser app into `dist/` with the release profile (`wasm-release`, wasm-opt -Oz),
+/// split into a main module and lazily loaded pages.
 pub fn build(tools: &Tools) -> Result<()> {
+    trunk_build(tools)?;
+    let _step = step("Splitting the browser app's wasm (lazily loaded pages)");
+    let root = paths::repo_root();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let output = web_split::split_into_dist(
+        &root.join("dist"),
+        &target_dir.join("wasm32-unknown-unknown/wasm-release/cloumer-web.wasm"),
+        &target_dir.join("wasm-split"),
+        &web_split::Tools {
+            wasm_bindgen: &tools.wasm_bindgen,
+            wasm_opt: &tools.wasm_opt,
+        },
+    )?;
+    note(format!("{} lazily loaded wasm files", output.chunks.len()));
+    for line in web_split::SizeReport::measure(&output)?.lines() {
+        note(line);
+    }
+    Ok(())
+}
+
+fn trunk_build(tools: &Tools) -> Result<()> {
     let _step = step("Building the browser app (trunk build --release)");
     let root = paths::repo_root();
     let mut cmd = Command::new(&tools.trunk);
     cmd.current_dir(&root).args(["build", "--release"]);
+    cmd.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        WASM_RUSTFLAGS,
+    );
     let mut path = tools.wasm_tool_dirs.clone();
     if tools.wasm == WasmToolchain::Debian {
         // Trunk runs the `cargo` first on PATH and passes its environment on: put Debian's Rust
@@ -26,11 +60,10 @@ pub fn build(tools: &Tools) -> Result<()> {
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             // Building std also allows aborting on panic without any panic formatting code:
-            // ~20 KB less gzipped wasm. (Replaces the target flags of .cargo/config.toml, so
-            // those are repeated here.)
+            // ~20 KB less gzipped wasm.
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort",
+                format!("{WASM_RUSTFLAGS} -Zunstable-options -Cpanic=immediate-abort"),
             );
         if let Some(linker) = debian_wasm_linker() {
             cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", linker);
