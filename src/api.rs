@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use leptos::prelude::GetValue;
 
 use crate::auth::Session;
+use crate::json::FromJson;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
@@ -91,13 +92,13 @@ impl Api {
                     text
                 });
             }
-            let error = match serde_json::from_str::<ErrorBody>(&text) {
-                Ok(body) => ApiError {
+            let error = match ErrorBody::from_text(&text) {
+                Some(body) => ApiError {
                     status,
                     code: body.code,
                     message: body.message,
                 },
-                Err(_) => ApiError {
+                None => ApiError {
                     status,
                     code: "http".into(),
                     message: format!("HTTP {status}"),
@@ -131,6 +132,13 @@ impl Api {
         self.send(Method::GET, path, None).await
     }
 
+    /// A GET whose answer is read with the browser's JSON parser (see json.rs): for what the
+    /// main module needs.
+    async fn get_json<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
+        let text = Box::pin(self.send_text(Method::GET, path, None)).await?;
+        T::from_text(&text).ok_or_else(|| ApiError::network("unexpected response"))
+    }
+
     async fn with_body<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -145,16 +153,16 @@ impl Api {
         let query = cursor
             .map(|c| format!("&cursor={}", encode(c)))
             .unwrap_or_default();
-        self.get(&format!("/api/v1/directory?limit=24{query}"))
+        self.get_json(&format!("/api/v1/directory?limit=24{query}"))
             .await
     }
 
     pub async fn recent_recordings(&self) -> Result<RecordingPage, ApiError> {
-        self.get("/api/v1/recordings?limit=12").await
+        self.get_json("/api/v1/recordings?limit=12").await
     }
 
     pub async fn recording(&self, id: &str) -> Result<RecordingBody, ApiError> {
-        self.get(&format!("/api/v1/recordings/{}", encode(id)))
+        self.get_json(&format!("/api/v1/recordings/{}", encode(id)))
             .await
     }
 
@@ -169,7 +177,7 @@ impl Api {
     }
 
     pub async fn channel_recordings(&self, handle: &str) -> Result<RecordingPage, ApiError> {
-        self.get(&format!(
+        self.get_json(&format!(
             "/api/v1/channels/{}/recordings?limit=12",
             encode(handle)
         ))

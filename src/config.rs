@@ -15,7 +15,9 @@ pub async fn fetch() -> Result<RuntimeConfig, String> {
     if !response.ok() {
         return Err(format!("/config.json: HTTP {}", response.status()));
     }
-    response.json().await.map_err(|e| e.to_string())
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    crate::json::FromJson::from_text(&text)
+        .ok_or_else(|| "/config.json: not a configuration".into())
 }
 
 pub fn use_config() -> Config {

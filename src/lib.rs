@@ -2,6 +2,8 @@
 //! sign-in through Cognito (or the local stand-in), and the streamer dashboard.
 
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_split_helpers::SplitLoaderError;
 
 pub mod api;
 pub mod auth;
@@ -11,6 +13,7 @@ mod chat_panel;
 mod components;
 mod config;
 pub mod i18n;
+mod json;
 mod pages;
 mod player;
 pub mod router;
@@ -55,13 +58,15 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
             {move || match page.get() {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),
                 page @ (router::Page::Channel(_) | router::Page::Recording(_)) => {
-                    lazy_page(move || Box::pin(watch_page(page.clone())))
+                    lazy_page(move || Box::pin(page_code!(watch_page(page.clone()))))
                 }
                 page @ (router::Page::SignIn
                 | router::Page::SignUp
                 | router::Page::Confirm
-                | router::Page::Profile) => lazy_page(move || Box::pin(account_page(page.clone()))),
-                router::Page::Dashboard => lazy_page(|| Box::pin(dashboard_page())),
+                | router::Page::Profile) => {
+                    lazy_page(move || Box::pin(page_code!(account_page(page.clone()))))
+                }
+                router::Page::Dashboard => lazy_page(|| Box::pin(page_code!(dashboard_page()))),
                 router::Page::NotFound => view! { <pages::NotFound /> }.into_any(),
             }}
         </main>
@@ -73,55 +78,95 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
 // account (sign-in, sign-up, confirmation, profile) and the streamer dashboard. Fewer, larger
 // groups compress better and need fewer requests than a module per page.
 //
-// `cargo xtask build-web` compiles with `--cfg cloumer_split`, which turns each function below
-// into a lazily loaded one (Leptos `#[lazy]`; xtask/src/web_split.rs splits the module after
-// the build). Without the cfg (native tests, `trunk serve`) they are ordinary async functions
-// and the app is one module.
+// `cargo xtask build-web` compiles with `--cfg cloumer_split`: each `*_page` function below then
+// becomes a split point (`wasm_split`, the mechanism behind Leptos' `#[lazy]`, used directly for
+// its `fallible` option: a chunk that fails to download is an error the page shows with a retry
+// button, not a panic that aborts the app), and xtask/src/web_split.rs splits the module after
+// the build. Without the cfg (host tests, `trunk serve`) they are plain functions in one module.
 
-type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView>>>;
+type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = PageResult>>>;
+type PageResult = Result<AnyView, SplitLoaderError>;
 
-/// Shows a page once its code has arrived (at once when it is already loaded or not split).
+/// The future of a page function's view: loading its code first when it is split off.
+#[cfg(cloumer_split)]
+macro_rules! page_code {
+    ($call:expr) => {
+        $call
+    };
+}
+#[cfg(not(cloumer_split))]
+macro_rules! page_code {
+    ($call:expr) => {
+        std::future::ready($call)
+    };
+}
+use page_code;
+
+/// Shows a page once its code has arrived (at once when it is already loaded or not split); if
+/// it cannot be fetched, says so and offers to try again.
 fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
+    let i18n = i18n::use_i18n();
+    let attempt = RwSignal::new(0_u32);
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(leptos::__reexports::send_wrapper::SendWrapper::new(load()))}
+            {move || {
+                attempt.track();
+                let page = SendWrapper::new(load());
+                Suspend::new(async move {
+                    match page.await {
+                        Ok(view) => view,
+                        Err(_) => view! {
+                            <section class="narrow" role="alert">
+                                <p>{move || i18n.t().error_generic}</p>
+                                <button on:click=move |_| attempt.update(|n| *n += 1)>
+                                    {move || i18n.t().retry}
+                                </button>
+                            </section>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
     .into_any()
 }
 
-#[cfg_attr(cloumer_split, lazy)]
-async fn watch_page(page: router::Page) -> AnyView {
-    match page {
+#[cfg_attr(
+    cloumer_split,
+    wasm_split_helpers::wasm_split(watch, fallible, preload(preload_watch_page))
+)]
+fn watch_page(page: router::Page) -> PageResult {
+    Ok(match page {
         router::Page::Recording(id) => view! { <pages::recording::Recording id=id /> }.into_any(),
         router::Page::Channel(handle) => {
             view! { <pages::channel::Channel handle=handle /> }.into_any()
         }
         _ => view! { <pages::NotFound /> }.into_any(),
-    }
+    })
 }
 
-#[cfg_attr(cloumer_split, lazy)]
-async fn account_page(page: router::Page) -> AnyView {
-    match page {
+#[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(account, fallible))]
+fn account_page(page: router::Page) -> PageResult {
+    Ok(match page {
         router::Page::SignIn => view! { <pages::auth::SignIn /> }.into_any(),
         router::Page::SignUp => view! { <pages::auth::SignUp /> }.into_any(),
         router::Page::Confirm => view! { <pages::auth::Confirm /> }.into_any(),
         router::Page::Profile => view! { <pages::profile::Profile /> }.into_any(),
         _ => view! { <pages::NotFound /> }.into_any(),
-    }
+    })
 }
 
-#[cfg_attr(cloumer_split, lazy)]
-async fn dashboard_page() -> AnyView {
-    view! { <pages::dashboard::Dashboard /> }.into_any()
+#[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(dashboard, fallible))]
+fn dashboard_page() -> PageResult {
+    Ok(view! { <pages::dashboard::Dashboard /> }.into_any())
 }
 
 /// Fetches the watching pages' code in the background, so that a click from the directory opens
-/// the player without waiting for it.
+/// the player without waiting for it. A failure is retried when the page is opened.
 pub(crate) fn preload_watch_pages() {
     #[cfg(cloumer_split)]
     leptos::task::spawn_local(async {
-        let _ = __preload_watch_page().await;
+        let _ = preload_watch_page().await;
     });
 }

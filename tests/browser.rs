@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
-use cloumer_e2e::{Browser, TestStack, publish};
+use anyhow::{Context, Result};
+use cloumer_e2e::{Browser, TestStack, copy_dir, dist_dir, publish};
 
 const PASSWORD: &str = "Browser-Test-1";
 const WAIT: Duration = Duration::from_secs(20);
@@ -264,9 +264,9 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
         .await?;
     // The home page is in the main module; it fetches the watching pages' code ahead of a
     // click, and nothing else.
-    wait_until_fetched(&browser, "/split_watch_page_").await?;
-    assert!(!fetched(&browser, "/split_dashboard_page_").await?);
-    assert!(!fetched(&browser, "/split_account_page_").await?);
+    wait_until_fetched(&browser, "/split_watch-").await?;
+    assert!(!fetched(&browser, "/split_dashboard-").await?);
+    assert!(!fetched(&browser, "/split_account-").await?);
     browser.goto(&stack.url("/nobody_here")).await?;
     browser
         .wait_for_text("main", "This page does not exist.", WAIT)
@@ -274,7 +274,90 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     // Pages outside the main module arrive on demand (the story test walks through each).
     browser.goto(&stack.url("/signin")).await?;
     browser.wait_for_text("h1", "Sign in", WAIT).await?;
-    assert!(fetched(&browser, "/split_account_page_").await?);
+    assert!(fetched(&browser, "/split_account-").await?);
+    browser.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// A lazily loaded page whose code cannot be fetched says so and loads when asked to try again,
+/// instead of taking the app down.
+#[tokio::test]
+async fn a_page_whose_code_cannot_be_fetched_offers_to_try_again() -> Result<()> {
+    let dist = tempfile::tempdir()?;
+    copy_dir(&dist_dir()?, dist.path())?;
+    let chunk = std::fs::read_dir(dist.path())?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .find(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("split_account-"))
+        })
+        .context("the app has no account chunk: was it built by cargo xtask build-web?")?;
+    let hidden = chunk.with_extension("hidden");
+    std::fs::rename(&chunk, &hidden)?;
+
+    let stack = TestStack::start_serving(false, dist.path().to_path_buf()).await?;
+    let browser = Browser::launch().await?;
+    browser.goto(&stack.url("/signin")).await?;
+    browser
+        .wait_for_text("main [role=alert]", "Something went wrong.", WAIT)
+        .await?;
+    // The app is still alive: the top bar's links work.
+    browser
+        .wait_for_text("header.topbar", "Sign in", WAIT)
+        .await?;
+
+    std::fs::rename(&hidden, &chunk)?;
+    browser.click("main [role=alert] button").await?;
+    browser.wait_for_text("h1", "Sign in", WAIT).await?;
+    browser.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// A session whose tokens are about to expire is refreshed through the identity provider on the
+/// next API request, kept in local storage, and stays signed in.
+#[tokio::test]
+async fn an_expiring_session_is_refreshed_and_kept() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account("bob@example.com", PASSWORD, "bob", "Bob")
+        .await?;
+    let browser = Browser::launch().await?;
+    browser.sign_in(&stack, "bob@example.com", PASSWORD).await?;
+    let stored = |field: &str| {
+        format!("return JSON.parse(localStorage.getItem('cloumer.session') || 'null')?.{field}")
+    };
+    let refresh_token = browser.js(&stored("refresh_token")).await?;
+    assert!(refresh_token.is_string(), "signed in: {refresh_token}");
+    // Make the tokens look one second from expiry, then load a page that calls the API.
+    browser
+        .js(
+            "const s = JSON.parse(localStorage.getItem('cloumer.session')); \
+             s.expires_at_ms = Date.now() + 1000; \
+             localStorage.setItem('cloumer.session', JSON.stringify(s));",
+        )
+        .await?;
+    browser.goto(&stack.url("/")).await?;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let expires = browser.js(&stored("expires_at_ms")).await?.as_f64();
+        let now = browser.js("return Date.now()").await?.as_f64();
+        if let (Some(expires), Some(now)) = (expires, now)
+            && expires > now + 10.0 * 60_000.0
+        {
+            break;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the session was not refreshed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The refresh answer carries no refresh token: the one in use is kept.
+    assert_eq!(browser.js(&stored("refresh_token")).await?, refresh_token);
+    browser
+        .wait_for_text("header.topbar", "Sign out", WAIT)
+        .await?;
     browser.close().await?;
     stack.stack.shutdown().await?;
     Ok(())

@@ -1,10 +1,8 @@
 //! A client for the Amazon Cognito Identity Provider JSON API (the operations the app needs).
 //! The local stack serves the same API, so this one client works in both worlds.
 
-use serde::Deserialize;
-use serde_json::{Value, json};
-
 use crate::i18n::Texts;
+use crate::json::Json;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CognitoError {
@@ -30,7 +28,7 @@ impl CognitoError {
 }
 
 /// The tokens of a signed-in session.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tokens {
     pub id_token: String,
     pub access_token: String,
@@ -39,14 +37,24 @@ pub struct Tokens {
     pub expires_at_ms: f64,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AuthenticationResult {
-    id_token: String,
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    expires_in: f64,
+impl Tokens {
+    /// As kept in local storage.
+    pub fn to_json(&self) -> Json {
+        Json::object()
+            .with("id_token", self.id_token.as_str())
+            .with("access_token", self.access_token.as_str())
+            .with("refresh_token", self.refresh_token.as_str())
+            .with("expires_at_ms", self.expires_at_ms)
+    }
+
+    pub fn from_json(json: &Json) -> Option<Self> {
+        Some(Self {
+            id_token: json.get("id_token").string()?,
+            access_token: json.get("access_token").string()?,
+            refresh_token: json.get("refresh_token").string()?,
+            expires_at_ms: json.get("expires_at_ms").number()?,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -56,7 +64,7 @@ pub struct Cognito {
 }
 
 impl Cognito {
-    async fn call(&self, operation: &str, body: Value) -> Result<Value, CognitoError> {
+    async fn call(&self, operation: &str, body: Json) -> Result<Json, CognitoError> {
         let network = |e: gloo_net::Error| CognitoError {
             kind: "NetworkError".into(),
             message: e.to_string(),
@@ -67,25 +75,29 @@ impl Cognito {
                 &format!("AWSCognitoIdentityProviderService.{operation}"),
             )
             .header("Content-Type", "application/x-amz-json-1.1")
-            .body(body.to_string())
+            .body(body.stringify())
             .map_err(network)?
             .send()
             .await
             .map_err(network)?;
         let ok = response.ok();
-        let value: Value = response.json().await.unwrap_or(Value::Null);
+        let text = response.text().await.unwrap_or_default();
+        let value = Json::parse(&text).unwrap_or_else(Json::object);
         if ok {
             return Ok(value);
         }
-        let kind = value["__type"].as_str().unwrap_or("UnknownError");
+        let kind = value
+            .get("__type")
+            .string()
+            .unwrap_or_else(|| "UnknownError".into());
         Err(CognitoError {
             // The type may come as `com.amazonaws…#NotAuthorizedException`.
-            kind: kind.rsplit('#').next().unwrap_or(kind).to_owned(),
-            message: value["message"]
-                .as_str()
-                .or(value["Message"].as_str())
-                .unwrap_or_default()
-                .to_owned(),
+            kind: kind.rsplit('#').next().unwrap_or(&kind).to_owned(),
+            message: value
+                .get("message")
+                .string()
+                .or_else(|| value.get("Message").string())
+                .unwrap_or_default(),
         })
     }
 
@@ -98,14 +110,18 @@ impl Cognito {
     ) -> Result<(), CognitoError> {
         self.call(
             "SignUp",
-            json!({
-                "ClientId": self.client_id, "Username": email, "Password": password,
-                "UserAttributes": [
-                    {"Name": "email", "Value": email},
-                    {"Name": "preferred_username", "Value": handle},
-                    {"Name": "nickname", "Value": nickname},
-                ],
-            }),
+            Json::object()
+                .with("ClientId", self.client_id.as_str())
+                .with("Username", email)
+                .with("Password", password)
+                .with(
+                    "UserAttributes",
+                    Json::array([
+                        attribute("email", email),
+                        attribute("preferred_username", handle),
+                        attribute("nickname", nickname),
+                    ]),
+                ),
         )
         .await
         .map(drop)
@@ -114,7 +130,10 @@ impl Cognito {
     pub async fn confirm(&self, email: &str, code: &str) -> Result<(), CognitoError> {
         self.call(
             "ConfirmSignUp",
-            json!({"ClientId": self.client_id, "Username": email, "ConfirmationCode": code}),
+            Json::object()
+                .with("ClientId", self.client_id.as_str())
+                .with("Username", email)
+                .with("ConfirmationCode", code),
         )
         .await
         .map(drop)
@@ -123,32 +142,36 @@ impl Cognito {
     pub async fn resend_code(&self, email: &str) -> Result<(), CognitoError> {
         self.call(
             "ResendConfirmationCode",
-            json!({"ClientId": self.client_id, "Username": email}),
+            Json::object()
+                .with("ClientId", self.client_id.as_str())
+                .with("Username", email),
         )
         .await
         .map(drop)
     }
 
+    /// Tokens from an `InitiateAuth` answer. A refresh answers without a refresh token: the
+    /// one used stays valid.
     fn tokens(
-        value: &Value,
+        value: &Json,
         refresh_token: Option<&str>,
         now_ms: f64,
     ) -> Result<Tokens, CognitoError> {
-        let result: AuthenticationResult =
-            serde_json::from_value(value["AuthenticationResult"].clone()).map_err(|e| {
-                CognitoError {
-                    kind: "UnexpectedResponse".into(),
-                    message: e.to_string(),
-                }
-            })?;
+        let result = value.get("AuthenticationResult");
+        let unexpected = || CognitoError {
+            kind: "UnexpectedResponse".into(),
+            message: "no AuthenticationResult in the answer".into(),
+        };
         Ok(Tokens {
-            id_token: result.id_token,
-            access_token: result.access_token,
+            id_token: result.get("IdToken").string().ok_or_else(unexpected)?,
+            access_token: result.get("AccessToken").string().ok_or_else(unexpected)?,
             refresh_token: result
-                .refresh_token
+                .get("RefreshToken")
+                .string()
                 .or(refresh_token.map(str::to_owned))
                 .unwrap_or_default(),
-            expires_at_ms: now_ms + result.expires_in * 1000.0,
+            expires_at_ms: now_ms
+                + result.get("ExpiresIn").number().ok_or_else(unexpected)? * 1000.0,
         })
     }
 
@@ -156,8 +179,15 @@ impl Cognito {
         let value = self
             .call(
                 "InitiateAuth",
-                json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": self.client_id,
-                       "AuthParameters": {"USERNAME": email, "PASSWORD": password}}),
+                Json::object()
+                    .with("AuthFlow", "USER_PASSWORD_AUTH")
+                    .with("ClientId", self.client_id.as_str())
+                    .with(
+                        "AuthParameters",
+                        Json::object()
+                            .with("USERNAME", email)
+                            .with("PASSWORD", password),
+                    ),
             )
             .await?;
         Self::tokens(&value, None, crate::browser::now_ms())
@@ -168,8 +198,13 @@ impl Cognito {
         let value = self
             .call(
                 "InitiateAuth",
-                json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": self.client_id,
-                       "AuthParameters": {"REFRESH_TOKEN": refresh_token}}),
+                Json::object()
+                    .with("AuthFlow", "REFRESH_TOKEN_AUTH")
+                    .with("ClientId", self.client_id.as_str())
+                    .with(
+                        "AuthParameters",
+                        Json::object().with("REFRESH_TOKEN", refresh_token),
+                    ),
             )
             .await?;
         Self::tokens(&value, Some(refresh_token), crate::browser::now_ms())
@@ -178,9 +213,16 @@ impl Cognito {
     pub async fn revoke(&self, refresh_token: &str) -> Result<(), CognitoError> {
         self.call(
             "RevokeToken",
-            json!({"ClientId": self.client_id, "Token": refresh_token}),
+            Json::object()
+                .with("ClientId", self.client_id.as_str())
+                .with("Token", refresh_token),
         )
         .await
         .map(drop)
     }
+}
+
+/// A Cognito `AttributeType`.
+fn attribute(name: &str, value: &str) -> Json {
+    Json::object().with("Name", name).with("Value", value)
 }

@@ -3,31 +3,40 @@
 pub mod cognito;
 
 use leptos::prelude::*;
-use serde::Deserialize;
 
 pub use cognito::{Cognito, CognitoError, Tokens};
+
+use crate::json::Json;
 
 const STORAGE_KEY: &str = "cloumer.session";
 /// Tokens are refreshed when less than this is left.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60_000.0;
 
 /// Who is signed in, from the ID token's claims (for display only: the API verifies tokens).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
     pub sub: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub preferred_username: String,
-    #[serde(default)]
     pub nickname: String,
 }
 
-/// Decodes the payload of a JWT without checking it (the server checks it).
-pub fn jwt_claims<T: serde::de::DeserializeOwned>(token: &str) -> Option<T> {
+impl User {
+    fn from_claims(claims: &Json) -> Option<Self> {
+        let text = |name: &str| claims.get(name).string().unwrap_or_default();
+        Some(Self {
+            sub: claims.get("sub").string()?,
+            email: text("email"),
+            preferred_username: text("preferred_username"),
+            nickname: text("nickname"),
+        })
+    }
+}
+
+/// The payload of a JWT, unchecked (the server checks tokens): UTF-8 JSON text.
+pub fn jwt_payload(token: &str) -> Option<String> {
     let payload = token.split('.').nth(1)?;
-    let bytes = base64url_decode(payload)?;
-    serde_json::from_slice(&bytes).ok()
+    String::from_utf8(base64url_decode(payload)?).ok()
 }
 
 fn base64url_decode(text: &str) -> Option<Vec<u8>> {
@@ -69,7 +78,8 @@ impl Session {
 
     pub fn user(&self) -> Option<User> {
         self.tokens
-            .with(|t| t.as_ref().and_then(|t| jwt_claims(&t.id_token)))
+            .with(|t| t.as_ref().and_then(|t| jwt_payload(&t.id_token)))
+            .and_then(|payload| User::from_claims(&Json::parse(&payload)?))
     }
 
     pub fn signed_in(&self) -> bool {
@@ -77,11 +87,8 @@ impl Session {
     }
 
     pub fn store(&self, tokens: Tokens) {
-        if let (Some(storage), Ok(json)) = (
-            crate::browser::local_storage(),
-            serde_json::to_string(&tokens),
-        ) {
-            let _ = storage.set_item(STORAGE_KEY, &json);
+        if let Some(storage) = crate::browser::local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, &tokens.to_json().stringify());
         }
         self.tokens.set(Some(tokens));
     }
@@ -158,7 +165,7 @@ impl Session {
 pub fn provide_session(cognito: Cognito) -> Session {
     let stored: Option<Tokens> = crate::browser::local_storage()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok());
+        .and_then(|text| Tokens::from_json(&Json::parse(&text)?));
     let session = Session {
         tokens: RwSignal::new(stored),
         cognito: StoredValue::new(cognito),
@@ -178,12 +185,12 @@ mod tests {
 
     #[test]
     fn jwt_payloads_decode_without_padding() {
-        // {"sub":"u-1","email":"a@b.c","nickname":"앨리스"}
         let payload = "eyJzdWIiOiJ1LTEiLCJlbWFpbCI6ImFAYi5jIiwibmlja25hbWUiOiLslajrpqzsiqQifQ";
-        let user: User = jwt_claims(&format!("header.{payload}.signature")).unwrap();
-        assert_eq!(user.sub, "u-1");
-        assert_eq!(user.nickname, "앨리스");
-        assert!(jwt_claims::<User>("no-dots").is_none());
-        assert!(jwt_claims::<User>("a.!!!.c").is_none());
+        assert_eq!(
+            jwt_payload(&format!("header.{payload}.signature")).as_deref(),
+            Some(r#"{"sub":"u-1","email":"a@b.c","nickname":"앨리스"}"#)
+        );
+        assert!(jwt_payload("no-dots").is_none());
+        assert!(jwt_payload("a.!!!.c").is_none());
     }
 }

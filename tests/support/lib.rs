@@ -2,7 +2,7 @@
 //! Chromium driven over WebDriver (chromedriver + fantoccini), real ffmpeg publishing RTMP.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,21 @@ pub fn dist_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Copies a directory tree (the built app, for a test to change).
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
 /// A local stack serving the built browser app on a random loopback port.
 pub struct TestStack {
     pub stack: cloumer_local::RunningStack,
@@ -34,10 +49,15 @@ pub struct TestStack {
 
 impl TestStack {
     pub async fn start(ingest: bool) -> Result<Self> {
+        Self::start_serving(ingest, dist_dir()?).await
+    }
+
+    /// A stack serving the browser app from `dist_dir` (for tests that tamper with a copy).
+    pub async fn start_serving(ingest: bool, dist_dir: PathBuf) -> Result<Self> {
         let data = tempfile::tempdir()?;
         let stack = cloumer_local::start(cloumer_local::LocalConfig {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            dist_dir: dist_dir()?,
+            dist_dir,
             data_dir: data.path().to_path_buf(),
             public_url: None,
             rtmp_port: 0,

@@ -21,9 +21,14 @@ cargo xtask <command>
   build-web               build the browser app into dist/
   package                 build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
                           for provided.al2023 and check their glibc needs
-  bench [api|chat|latency] run the benchmarks and print their numbers (latency: glass to glass
-                          in the browser, against the 3 s target)
+  bench [api|chat|latency|size]
+                          run the benchmarks and print their numbers (latency: glass to glass
+                          in the browser, against the 3 s target; size: gzipped wasm per page,
+                          against the 150 KB budget for the first page)
 ";
+
+/// The browser app's budget: gzipped wasm a visitor downloads before the first page shows.
+const WASM_BUDGET_BYTES: u64 = 150_000;
 
 fn main() {
     if let Err(error) = dispatch() {
@@ -36,7 +41,7 @@ fn main() {
 /// Benchmarks are `harness = false` bench targets that print their own reports; `latency` is the
 /// browser story test measuring glass-to-glass latency against the 3 s target.
 fn bench(which: &[&str]) -> Result<()> {
-    let all = ["api", "chat", "latency"];
+    let all = ["api", "chat", "latency", "size"];
     let chosen: Vec<&str> = if which.is_empty() {
         all.to_vec()
     } else {
@@ -48,6 +53,15 @@ fn bench(which: &[&str]) -> Result<()> {
         }
         let _step = util::step(format!("Benchmark: {name}"));
         let root = paths::repo_root();
+        if name == "size" {
+            let report = web::build(&setup::setup(setup::Purpose::Dev)?)?;
+            let first_page = report.initial_wasm;
+            anyhow::ensure!(
+                first_page <= WASM_BUDGET_BYTES,
+                "the first page needs {first_page} bytes of gzipped wasm, over the {WASM_BUDGET_BYTES} budget"
+            );
+            continue;
+        }
         if name == "latency" {
             let tools = setup::setup(setup::Purpose::Test)?;
             web::build(&tools)?;
@@ -78,7 +92,7 @@ fn dispatch() -> Result<()> {
         ["setup", "--for", "dev"] => setup::setup(setup::Purpose::Dev).map(drop),
         ["dev", rest @ ..] => dev::dev(rest),
         ["test", rest @ ..] => test::test(rest),
-        ["build-web"] => web::build(&setup::setup(setup::Purpose::Dev)?),
+        ["build-web"] => web::build(&setup::setup(setup::Purpose::Dev)?).map(drop),
         ["bench", which @ ..] => bench(which),
         ["package"] => {
             let python_bin = python::python_tools(&paths::repo_root())?;

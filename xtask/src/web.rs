@@ -17,7 +17,7 @@ const WASM_RUSTFLAGS: &str = "--cfg erase_components --cfg cloumer_split -Clink-
 
 /// Builds the browser app into `dist/` with the release profile (`wasm-release`, wasm-opt -Oz),
 /// split into a main module and lazily loaded pages.
-pub fn build(tools: &Tools) -> Result<()> {
+pub fn build(tools: &Tools) -> Result<web_split::SizeReport> {
     trunk_build(tools)?;
     let _step = step("Splitting the browser app's wasm (lazily loaded pages)");
     let root = paths::repo_root();
@@ -34,10 +34,11 @@ pub fn build(tools: &Tools) -> Result<()> {
         },
     )?;
     note(format!("{} lazily loaded wasm files", output.chunks.len()));
-    for line in web_split::SizeReport::measure(&output)?.lines() {
+    let report = web_split::SizeReport::measure(&output)?;
+    for line in report.lines() {
         note(line);
     }
-    Ok(())
+    Ok(report)
 }
 
 fn trunk_build(tools: &Tools) -> Result<()> {

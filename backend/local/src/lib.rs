@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::handler::HandlerWithoutStateExt;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use cloumer_api_types::RuntimeConfig;
@@ -27,6 +29,7 @@ use cloumer_store_embedded::EmbeddedStore;
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, StaticJwks};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -312,10 +315,25 @@ fn free_port(host: std::net::IpAddr) -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind((host, 0))?.local_addr()?.port())
 }
 
-/// The browser app: files from `dist/`, and `index.html` for every other path (client-side routes).
+/// The browser app: files from `dist/`; `index.html` for client-side routes (paths whose last
+/// segment has no dot), 404 for missing files, as the CloudFront function does in the cloud. A
+/// missing lazily loaded chunk must fail as an error, not arrive as a page of HTML.
 fn spa(config: &LocalConfig) -> Router {
-    let index = config.dist_dir.join("index.html");
-    let files = ServeDir::new(&config.dist_dir).fallback(ServeFile::new(index));
+    let index = ServeFile::new(config.dist_dir.join("index.html"));
+    let routes = move |request: axum::extract::Request| {
+        let index = index.clone();
+        async move {
+            let last = request.uri().path().rsplit('/').next().unwrap_or_default();
+            if last.contains('.') {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            match index.oneshot(request).await {
+                Ok(response) => response.into_response(),
+                Err(never) => match never {},
+            }
+        }
+    };
+    let files = ServeDir::new(&config.dist_dir).fallback(routes.into_service());
     Router::new()
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -23,6 +23,20 @@ async fn health_openapi_and_unknown_routes() {
     let response = app.client.get(app.url("/api/health")).send().await.unwrap();
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert_eq!(response.headers()["cache-control"], "no-store");
+    // Client-side routes get the app; a missing file is a 404, as behind CloudFront.
+    for route in ["/", "/dashboard", "/some_channel", "/videos/r1"] {
+        let page = app.client.get(app.url(route)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{route}");
+        assert!(page.text().await.unwrap().contains("<title>test</title>"));
+    }
+    for file in [
+        "/split_account-0123.wasm",
+        "/missing.js",
+        "/avatars/none.svg",
+    ] {
+        let missing = app.client.get(app.url(file)).send().await.unwrap();
+        assert_eq!(missing.status(), 404, "{file}");
+    }
     // The browser app's runtime configuration points at the local stand-ins.
     let config = app.get("/config.json", None).await;
     assert_eq!(config.body["environment"], "local");
