@@ -108,7 +108,9 @@ fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
     let i18n = i18n::use_i18n();
     let attempt = RwSignal::new(0_u32);
     view! {
-        <Suspense fallback=|| ()>
+        <Suspense fallback=move || {
+            view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }
+        }>
             {move || {
                 attempt.track();
                 let page = SendWrapper::new(load());
