@@ -267,6 +267,14 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     wait_until_fetched(&browser, "/split_watch-").await?;
     assert!(!fetched(&browser, "/split_dashboard-").await?);
     assert!(!fetched(&browser, "/split_account-").await?);
+    // The Content-Security-Policy lets the app's own scripts run, not injected ones.
+    let injected = browser
+        .js("const s = document.createElement('script'); \
+             s.textContent = 'window.injected = true'; \
+             document.head.append(s); \
+             return window.injected === true")
+        .await?;
+    assert_eq!(injected, serde_json::Value::Bool(false), "an injected script ran");
     browser.goto(&stack.url("/nobody_here")).await?;
     browser
         .wait_for_text("main", "This page does not exist.", WAIT)

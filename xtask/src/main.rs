@@ -8,6 +8,7 @@ mod setup;
 mod test;
 mod util;
 mod web;
+mod web_csp;
 mod web_split;
 
 use anyhow::{Result, bail};

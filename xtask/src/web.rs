@@ -8,7 +8,7 @@ use anyhow::Result;
 use crate::paths;
 use crate::setup::{Tools, WasmToolchain, debian_wasm_linker};
 use crate::util::{note, path_with, run, step};
-use crate::web_split;
+use crate::{web_csp, web_split};
 
 /// Rust flags of the browser build, whichever toolchain builds it: Leptos' erased view types
 /// (also in .cargo/config.toml, for `trunk serve`), the split points and the relocations the
@@ -32,6 +32,11 @@ pub fn build(tools: &Tools) -> Result<web_split::SizeReport> {
             wasm_bindgen: &tools.wasm_bindgen,
             wasm_opt: &tools.wasm_opt,
         },
+    )?;
+    let index = root.join("dist/index.html");
+    std::fs::write(
+        &index,
+        web_csp::restrict_scripts(&std::fs::read_to_string(&index)?)?,
     )?;
     note(format!("{} lazily loaded wasm files", output.chunks.len()));
     let report = web_split::SizeReport::measure(&output)?;

@@ -137,8 +137,8 @@ resource "aws_cloudfront_response_headers_policy" "security" {
       mode_block = true
       override   = true
     }
-    # Trunk's loader is an inline module script, so script-src is left to a later hash-based
-    # policy; these directives cannot break the app and still stop framing and plugin content.
+    # script-src is in index.html: `cargo xtask build-web` writes it with the hash of Trunk's
+    # inline loader, which changes with every build. These directives need no build output.
     content_security_policy {
       content_security_policy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; upgrade-insecure-requests"
       override                = true
