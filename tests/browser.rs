@@ -274,7 +274,11 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
              document.head.append(s); \
              return window.injected === true")
         .await?;
-    assert_eq!(injected, serde_json::Value::Bool(false), "an injected script ran");
+    assert_eq!(
+        injected,
+        serde_json::Value::Bool(false),
+        "an injected script ran"
+    );
     browser.goto(&stack.url("/nobody_here")).await?;
     browser
         .wait_for_text("main", "This page does not exist.", WAIT)
