@@ -28,10 +28,7 @@ pub fn build(tools: &Tools) -> Result<web_split::SizeReport> {
         &root.join("dist"),
         &target_dir.join("wasm32-unknown-unknown/wasm-release/cloumer-web.wasm"),
         &target_dir.join("wasm-split"),
-        &web_split::Tools {
-            wasm_bindgen: &tools.wasm_bindgen,
-            wasm_opt: &tools.wasm_opt,
-        },
+        tools,
     )?;
     let index = root.join("dist/index.html");
     std::fs::write(

@@ -21,15 +21,11 @@ use anyhow::{Context, Result, bail, ensure};
 use base64::Engine as _;
 use sha2::{Digest, Sha384};
 
+use crate::setup::Tools;
 use crate::util::run;
 
 /// The JS module that loads split chunks, before it is named by its content.
 const LINK_MODULE: &str = "__wasm_split.js";
-
-pub struct Tools<'a> {
-    pub wasm_bindgen: &'a Path,
-    pub wasm_opt: &'a Path,
-}
 
 /// What went into `dist/`, for the size report.
 pub struct SplitOutput {
@@ -107,7 +103,7 @@ pub fn split_into_dist(
                 scope.spawn(move || {
                     batch
                         .iter()
-                        .try_for_each(|(input, output)| wasm_opt(tools.wasm_opt, input, output))
+                        .try_for_each(|(input, output)| wasm_opt(&tools.wasm_opt, input, output))
                 })
             })
             .collect();
@@ -143,7 +139,7 @@ pub fn split_into_dist(
     fs::write(&link_js_path, &link_js)?;
 
     // The main module: bindings, optimisation, Trunk's names.
-    run(Command::new(tools.wasm_bindgen)
+    run(Command::new(&tools.wasm_bindgen)
         .args(["--target", "web", "--keep-lld-exports", "--no-demangle"])
         .arg("--out-dir")
         .arg(&bindgen_dir)
@@ -155,7 +151,7 @@ pub fn split_into_dist(
     );
     let main_wasm_path = dist.join(&main_wasm_name);
     wasm_opt(
-        tools.wasm_opt,
+        &tools.wasm_opt,
         &bindgen_dir.join(&main_wasm_name),
         &main_wasm_path,
     )?;
