@@ -55,15 +55,14 @@ impl TestStack {
     /// A stack serving the browser app from `dist_dir` (for tests that tamper with a copy).
     pub async fn start_serving(ingest: bool, dist_dir: PathBuf) -> Result<Self> {
         let data = tempfile::tempdir()?;
-        let stack = cloumer_local::start(cloumer_local::LocalConfig {
-            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        let mut config = cloumer_local::LocalConfig::new(
+            SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             dist_dir,
-            data_dir: data.path().to_path_buf(),
-            public_url: None,
-            rtmp_port: 0,
-            ingest,
-            chat: Default::default(),
-        })
+            data.path().to_path_buf(),
+            0,
+        );
+        config.ingest = ingest;
+        let stack = cloumer_local::start(config)
         .await?;
         Ok(Self { stack, _data: data })
     }

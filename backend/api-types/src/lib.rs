@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod chat;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 

@@ -27,18 +27,17 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem,
 };
-use cloumer_domain::channel::Channel;
+use cloumer_domain::channel::{ActivityCursor, Channel};
 use cloumer_domain::chat::{MessageCursor, StoredMessage};
 use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::playback::ViewerGrant;
-use cloumer_domain::ports::{
-    ActivityCursor, ChannelRepository, ChatRepository, Page, RecordingCursor, RecordingRepository,
-};
+use cloumer_domain::page::Page;
+use cloumer_domain::ports::{ChannelRepository, ChatRepository, RecordingRepository};
 use cloumer_domain::profile::Profile;
-use cloumer_domain::recording::Recording;
+use cloumer_domain::recording::{Recording, RecordingCursor};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
@@ -513,14 +512,7 @@ impl ChannelRepository for DynamoStore {
             .query_index_desc("gsi2", "CHANNELS", before, limit)
             .await?;
         let items: Vec<Channel> = found.iter().map(decode).collect::<PortResult<_>>()?;
-        let next = more.then(|| {
-            let last = items.last().expect("a full page");
-            ActivityCursor {
-                at: last.activity_at(),
-                id: last.id.clone(),
-            }
-        });
-        Ok(Page { items, next })
+        Ok(Page::continuing(items, more))
     }
 
     async fn put_grant(&self, grant: &ViewerGrant) -> PortResult<()> {
@@ -661,8 +653,7 @@ impl ChatRepository for DynamoStore {
         }
         let more = items.len() > limit;
         items.truncate(limit);
-        let next = more.then(|| items.last().expect("a full page").cursor());
-        Ok(Page { items, next })
+        Ok(Page::continuing(items, more))
     }
 
     async fn get_message(
@@ -705,14 +696,7 @@ fn recording_key(recording: &Recording) -> String {
 
 fn recording_page(found: Vec<Item>, more: bool) -> PortResult<Page<Recording, RecordingCursor>> {
     let items: Vec<Recording> = found.iter().map(decode).collect::<PortResult<_>>()?;
-    let next = more.then(|| {
-        let last = items.last().expect("a full page");
-        RecordingCursor {
-            at: last.listed_at(),
-            id: last.id.clone(),
-        }
-    });
-    Ok(Page { items, next })
+    Ok(Page::continuing(items, more))
 }
 
 #[async_trait]

@@ -11,7 +11,7 @@ use cloumer_domain::channel::{LatencyMode, VideoChannel};
 use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::ids::StreamId;
 use cloumer_domain::ports::{
-    StreamHealth, StreamKey, StreamStatus, VideoChannelSpec, VideoService,
+    Clock, StreamHealth, StreamKey, StreamStatus, VideoChannelSpec, VideoService,
 };
 use time::OffsetDateTime;
 use tokio::sync::Mutex;
@@ -28,6 +28,7 @@ pub struct IvsVideo {
     /// Where recordings go (`RecordingConfiguration` ARN), for channels that record.
     recording_configuration_arn: Option<String>,
     streams: Arc<Mutex<StreamsSnapshot>>,
+    clock: Arc<dyn Clock>,
 }
 
 fn latency(mode: LatencyMode) -> ChannelLatencyMode {
@@ -38,11 +39,16 @@ fn latency(mode: LatencyMode) -> ChannelLatencyMode {
 }
 
 impl IvsVideo {
-    pub fn new(client: Client, recording_configuration_arn: Option<String>) -> Self {
+    pub fn new(
+        client: Client,
+        recording_configuration_arn: Option<String>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             client,
             recording_configuration_arn,
             streams: Arc::default(),
+            clock,
         }
     }
 
@@ -221,7 +227,7 @@ impl VideoService for IvsVideo {
                 let started_at = summary
                     .start_time()
                     .and_then(|t| OffsetDateTime::from_unix_timestamp(t.secs()).ok())
-                    .unwrap_or_else(OffsetDateTime::now_utc);
+                    .unwrap_or_else(|| self.clock.now());
                 streams.push(StreamStatus {
                     channel_arn: arn.to_owned(),
                     stream_id,

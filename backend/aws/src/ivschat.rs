@@ -2,18 +2,20 @@
 //! messages pass the `chat-review` Lambda, tokens with server-chosen capabilities, and moderation.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use aws_sdk_ivschat::Client;
 use aws_sdk_ivschat::types::{ChatTokenCapability, FallbackResult, MessageReviewHandler};
-use cloumer_domain::channel::{ChatRoom, ChatRules};
+use cloumer_domain::channel::ChatRoom;
+use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::chat::{ChatCapability, ChatToken, ChatTokenRequest};
 use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::ids::{MessageId, UserId};
-use cloumer_domain::ports::{ChatRoomSpec, ChatService};
+use cloumer_domain::ports::{ChatRoomSpec, ChatService, Clock};
 use time::OffsetDateTime;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct IvsChat {
     client: Client,
     /// `wss://edge.ivschat.<region>.amazonaws.com`
@@ -22,6 +24,7 @@ pub struct IvsChat {
     review_handler_arn: Option<String>,
     /// A chat logging configuration, if messages should also be logged.
     logging_configuration_arn: Option<String>,
+    clock: Arc<dyn Clock>,
 }
 
 impl IvsChat {
@@ -30,12 +33,14 @@ impl IvsChat {
         region: &str,
         review_handler_arn: Option<String>,
         logging_configuration_arn: Option<String>,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             client,
             endpoint: format!("wss://edge.ivschat.{region}.amazonaws.com"),
             review_handler_arn,
             logging_configuration_arn,
+            clock,
         }
     }
 
@@ -58,9 +63,10 @@ fn capability(c: ChatCapability) -> ChatTokenCapability {
     }
 }
 
-fn time(t: Option<&aws_sdk_ivschat::primitives::DateTime>) -> OffsetDateTime {
+/// An SDK time; IVS always sends one, but a missing one reads as now rather than failing.
+fn time(t: Option<&aws_sdk_ivschat::primitives::DateTime>, now: OffsetDateTime) -> OffsetDateTime {
     t.and_then(|t| OffsetDateTime::from_unix_timestamp(t.secs()).ok())
-        .unwrap_or_else(OffsetDateTime::now_utc)
+        .unwrap_or(now)
 }
 
 #[async_trait]
@@ -141,8 +147,8 @@ impl ChatService for IvsChat {
                 .ok_or_else(|| PortError::new("IVS Chat CreateChatToken", "no token"))?
                 .to_owned(),
             endpoint: self.endpoint.clone(),
-            token_expiration_time: time(output.token_expiration_time()),
-            session_expiration_time: time(output.session_expiration_time()),
+            token_expiration_time: time(output.token_expiration_time(), self.clock.now()),
+            session_expiration_time: time(output.session_expiration_time(), self.clock.now()),
         })
     }
 

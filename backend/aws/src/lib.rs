@@ -12,7 +12,7 @@ pub mod testing;
 use std::sync::Arc;
 
 use anyhow::Context;
-use cloumer_domain::ports::SystemClock;
+use cloumer_domain::ports::{Clock, SystemClock};
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier};
 
@@ -91,6 +91,7 @@ impl Cloud {
             .region()
             .map(|r| r.to_string())
             .context("no AWS region configured")?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let store = dynamo::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table);
         let ports = Ports {
             channels: Arc::new(store.clone()),
@@ -99,17 +100,19 @@ impl Cloud {
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),
                 settings.recording_configuration_arn.clone(),
+                clock.clone(),
             )),
             chat_service: Arc::new(ivschat::IvsChat::new(
                 aws_sdk_ivschat::Client::new(&sdk),
                 &region,
                 settings.chat_review_handler_arn.clone(),
                 settings.chat_logging_configuration_arn.clone(),
+                clock.clone(),
             )),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 settings.playback_private_key.as_bytes(),
             )?),
-            clock: Arc::new(SystemClock),
+            clock: clock.clone(),
         };
         let platform = Platform::new(
             ports,
@@ -128,6 +131,7 @@ impl Cloud {
             Arc::new(jwks::HttpJwks::new(format!(
                 "{issuer}/.well-known/jwks.json"
             ))),
+            clock,
         ));
         Ok(Self {
             platform,

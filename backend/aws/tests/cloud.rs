@@ -9,11 +9,13 @@ use cloumer_aws::ivs::IvsVideo;
 use cloumer_aws::ivschat::IvsChat;
 use cloumer_aws::jwks::HttpJwks;
 use cloumer_aws::testing::Moto;
-use cloumer_domain::channel::{ChatRoom, ChatRules, LatencyMode, VideoChannel};
+use cloumer_domain::channel::{ChatRoom, LatencyMode, VideoChannel};
+use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
 use cloumer_domain::ids::{ChannelId, MessageId, UserId};
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, IdentityVerifier, StreamHealth, VideoChannelSpec, VideoService,
+    ChatRoomSpec, ChatService, IdentityVerifier, StreamHealth, SystemClock, VideoChannelSpec,
+    VideoService,
 };
 use cloumer_domain::testkit;
 use cloumer_tokens::JwtVerifier;
@@ -57,7 +59,7 @@ fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
 async fn ivs_channels_are_created_once_per_name_and_updated() {
     let moto = Moto::start().await;
     let client = aws_sdk_ivs::Client::new(&moto.sdk_config().await);
-    let video = IvsVideo::new(client.clone(), None);
+    let video = IvsVideo::new(client.clone(), None, Arc::new(SystemClock));
     let id = ChannelId::generate();
     let created = video.create_channel(&spec(&id, false)).await.unwrap();
     assert!(created.arn.starts_with("arn:aws:ivs:"), "{created:?}");
@@ -153,7 +155,7 @@ mod recorded {
             RuleMode::MatchAny,
             [&list, &get, &delete, &create]
         );
-        let video = IvsVideo::new(client, None);
+        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
         assert_eq!(
             video.get_stream_key(&video_channel()).await.unwrap().0,
             "sk_ap-northeast-2_old"
@@ -183,7 +185,7 @@ mod recorded {
                 .unwrap()
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&streams]);
-        let video = IvsVideo::new(client, None);
+        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
         let live = video.live_streams().await.unwrap();
         assert_eq!(live.len(), 1);
         assert_eq!(live[0].viewer_count, 42);
@@ -276,6 +278,7 @@ mod recorded {
             "ap-northeast-2",
             Some("arn:aws:lambda:ap-northeast-2:123456789012:function:chat-review".into()),
             None,
+            Arc::new(SystemClock),
         );
         let rules = ChatRules {
             max_message_length: 300,
@@ -409,7 +412,12 @@ async fn cognito_tokens_verify_against_the_user_pool_jwks() {
         "{}/{pool_id}/.well-known/jwks.json",
         moto.url
     )));
-    let verifier = JwtVerifier::new(issuer.clone(), client_id.clone(), jwks.clone());
+    let verifier = JwtVerifier::new(
+        issuer.clone(),
+        client_id.clone(),
+        jwks.clone(),
+        Arc::new(SystemClock),
+    );
     let who = verifier.verify(&id_token).await.unwrap();
     // moto leaves user attributes such as preferred_username out of its ID token, so the
     // identity is checked by subject; the claim mapping itself is tested in cloumer-tokens.
@@ -425,6 +433,6 @@ async fn cognito_tokens_verify_against_the_user_pool_jwks() {
     assert_eq!(who.user_id.as_str(), sub);
     let by_access = verifier.verify(&access_token).await.unwrap();
     assert_eq!(by_access.user_id, who.user_id);
-    let other_app = JwtVerifier::new(issuer, "another-client", jwks);
+    let other_app = JwtVerifier::new(issuer, "another-client", jwks, Arc::new(SystemClock));
     assert!(other_app.verify(&id_token).await.is_err());
 }

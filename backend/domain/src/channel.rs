@@ -3,10 +3,11 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::chat_rules::ChatRules;
 use crate::error::DomainError;
 use crate::handle::ChannelHandle;
 use crate::ids::{ChannelId, StreamId, UserId};
-use crate::moderation::WordFilter;
+use crate::page::Listed;
 use crate::profile::{Avatar, Nickname, Profile};
 use crate::text;
 
@@ -95,44 +96,6 @@ pub struct ChatRoom {
     pub arn: String,
 }
 
-/// Limits of the channel's chat room, with IVS Chat's ranges and defaults.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatRules {
-    /// 1–500 code points (IVS `maximumMessageLength`).
-    pub max_message_length: u16,
-    /// 1–100 messages per second across the room (IVS `maximumMessageRatePerSecond`).
-    pub max_messages_per_second: u16,
-    pub word_filter: WordFilter,
-}
-
-impl Default for ChatRules {
-    fn default() -> Self {
-        Self {
-            max_message_length: 500,
-            max_messages_per_second: 10,
-            word_filter: WordFilter::default(),
-        }
-    }
-}
-
-impl ChatRules {
-    pub fn validate(&self) -> Result<(), DomainError> {
-        if !(1..=500).contains(&self.max_message_length) {
-            return Err(DomainError::invalid(
-                "invalid_chat_rules",
-                "the maximum message length must be 1–500 characters",
-            ));
-        }
-        if !(1..=100).contains(&self.max_messages_per_second) {
-            return Err(DomainError::invalid(
-                "invalid_chat_rules",
-                "the maximum message rate must be 1–100 per second",
-            ));
-        }
-        Ok(())
-    }
-}
-
 /// The latest broadcast as far as stream events tell (see [`crate::live`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveState {
@@ -215,6 +178,23 @@ impl Channel {
     }
 }
 
+/// A position in the list of channels ordered by [`Channel::activity_at`], newest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityCursor {
+    pub at: OffsetDateTime,
+    pub id: ChannelId,
+}
+
+impl Listed for Channel {
+    type Cursor = ActivityCursor;
+    fn cursor(&self) -> ActivityCursor {
+        ActivityCursor {
+            at: self.activity_at(),
+            id: self.id.clone(),
+        }
+    }
+}
+
 /// A change to a channel's settings; `None` keeps the current value.
 #[derive(Clone, Debug, Default)]
 pub struct ChannelChange {
@@ -278,16 +258,5 @@ mod tests {
         assert_eq!(StreamTitle::parse("  ").unwrap().as_str(), "");
         assert_eq!(Category::parse("").unwrap().as_str(), "");
         assert!(Category::parse(&"c".repeat(41)).is_err());
-    }
-
-    #[test]
-    fn chat_rules_outside_the_ivs_ranges_are_rejected() {
-        let mut rules = ChatRules::default();
-        assert!(rules.validate().is_ok());
-        rules.max_message_length = 501;
-        assert!(rules.validate().is_err());
-        rules.max_message_length = 500;
-        rules.max_messages_per_second = 0;
-        assert!(rules.validate().is_err());
     }
 }

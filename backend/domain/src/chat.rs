@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use crate::channel::{Channel, ChatRoom};
 use crate::ids::{ChannelId, MessageId, UserId};
+use crate::page::Listed;
 
 /// An IVS Chat capability carried by a chat token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -115,8 +116,9 @@ pub struct StoredMessage {
     pub attributes: BTreeMap<String, String>,
 }
 
-impl StoredMessage {
-    pub fn cursor(&self) -> MessageCursor {
+impl Listed for StoredMessage {
+    type Cursor = MessageCursor;
+    fn cursor(&self) -> MessageCursor {
         MessageCursor {
             sent_at: self.sent_at,
             id: self.id.clone(),

@@ -1,20 +1,28 @@
 //! Cloumer's domain: the rules of channels, stream keys, chat, moderation, live state, history
 //! and recordings, in plain Rust. No web framework, cloud SDK or UI types: those live in the
 //! adapters behind the [`ports`].
+//!
+//! Values and pure rules sit at the top level (`channel`, `chat`, `moderation`, `live`, …); the
+//! [`Platform`] in [`platform`] holds the ports and the look-ups every use case shares; the use
+//! cases are in [`use_cases`], one area per module.
 
 pub mod channel;
 pub mod chat;
+pub mod chat_rules;
 pub mod error;
 pub mod handle;
+pub mod identity;
 pub mod ids;
 pub mod live;
 pub mod moderation;
+pub mod page;
+pub mod platform;
 pub mod playback;
 pub mod ports;
 pub mod profile;
 pub mod recording;
-pub mod service;
 mod text;
+pub mod use_cases;
 
 #[cfg(test)]
 mod test_support;
@@ -22,4 +30,5 @@ mod test_support;
 pub mod testkit;
 
 pub use error::{DomainError, DomainResult, PortError, PortResult, WriteError};
-pub use service::{Identity, Platform, PlatformConfig, Ports};
+pub use identity::Identity;
+pub use platform::{Platform, PlatformConfig, Ports};

@@ -1,119 +1,20 @@
-//! Moderation: bans, the word filter and the one review function every chat message passes,
-//! in the cloud (the IVS Chat message-review Lambda) and locally (the chat server).
+//! Moderation: bans, moderators' reasons, and the one pure review every chat message passes, in
+//! the cloud (the IVS Chat message-review Lambda) and locally (the chat server).
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::channel::ChatRules;
+use crate::chat_rules::{ChatRules, FilterMode};
 use crate::error::DomainError;
 use crate::ids::{ChannelId, UserId};
 use crate::text;
 
-/// What happens to a message containing a filtered word.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum FilterMode {
-    /// The message is refused (the sender gets IVS Chat error 406).
-    #[default]
-    Block,
-    /// The message goes out with each filtered word replaced by asterisks.
-    Mask,
-}
+/// The longest reason a moderator may give, in characters (IVS Chat's limit for `Reason`).
+pub const MAX_REASON_CHARS: usize = 256;
 
-pub const MAX_FILTER_WORDS: usize = 200;
-pub const MAX_FILTER_WORD_CHARS: usize = 50;
-
-/// A channel's filtered words, matched case-insensitively anywhere in a message (so it works for
-/// Korean, which has no spaces between a word and its particles), ignoring zero-width characters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WordFilter {
-    words: Vec<String>,
-    pub mode: FilterMode,
-}
-
-impl WordFilter {
-    pub fn new(words: &[String], mode: FilterMode) -> Result<Self, DomainError> {
-        let mut cleaned: Vec<String> = Vec::with_capacity(words.len());
-        for word in words {
-            let word = text::clean(
-                word,
-                "invalid_word_filter",
-                "a filtered word",
-                1,
-                MAX_FILTER_WORD_CHARS,
-            )?
-            .to_lowercase();
-            if !cleaned.contains(&word) {
-                cleaned.push(word);
-            }
-        }
-        if cleaned.len() > MAX_FILTER_WORDS {
-            return Err(DomainError::invalid(
-                "invalid_word_filter",
-                format!("at most {MAX_FILTER_WORDS} filtered words"),
-            ));
-        }
-        Ok(Self {
-            words: cleaned,
-            mode,
-        })
-    }
-
-    pub fn words(&self) -> &[String] {
-        &self.words
-    }
-
-    /// Indices (in chars of `content`) covered by a filtered word.
-    fn matched_chars(&self, content: &str) -> Vec<bool> {
-        let original: Vec<char> = content.chars().collect();
-        let mut hits = vec![false; original.len()];
-        if self.words.is_empty() {
-            return hits;
-        }
-        // The searchable text: lower-cased, zero-width characters dropped, each char remembering
-        // which original char it came from.
-        let mut folded: Vec<(char, usize)> = Vec::with_capacity(original.len());
-        for (index, c) in original.iter().enumerate() {
-            if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
-                continue;
-            }
-            folded.extend(c.to_lowercase().map(|lower| (lower, index)));
-        }
-        for word in &self.words {
-            let needle: Vec<char> = word.chars().collect();
-            if needle.len() > folded.len() {
-                continue;
-            }
-            for start in 0..=folded.len() - needle.len() {
-                let window = &folded[start..start + needle.len()];
-                if window.iter().map(|(c, _)| *c).eq(needle.iter().copied()) {
-                    let first = window[0].1;
-                    let last = window[window.len() - 1].1;
-                    hits[first..=last].iter_mut().for_each(|h| *h = true);
-                }
-            }
-        }
-        hits
-    }
-
-    pub fn matches(&self, content: &str) -> bool {
-        self.matched_chars(content).contains(&true)
-    }
-
-    /// `content` with every filtered character replaced by `*`.
-    pub fn mask(&self, content: &str) -> String {
-        let hits = self.matched_chars(content);
-        content
-            .chars()
-            .zip(hits)
-            .map(|(c, hit)| if hit { '*' } else { c })
-            .collect()
-    }
-}
-
-/// A reason a moderator gave: 1–256 characters (the IVS Chat limit for `Reason`).
+/// A reason a moderator gave: 1–[`MAX_REASON_CHARS`] characters.
 pub fn parse_reason(input: &str) -> Result<String, DomainError> {
-    text::clean(input, "invalid_reason", "a reason", 1, 256)
+    text::clean(input, "invalid_reason", "a reason", 1, MAX_REASON_CHARS)
 }
 
 /// A user banned from one channel's chat, for a while or for good.
@@ -157,46 +58,37 @@ impl DenyReason {
     }
 }
 
-/// The verdict on one message: ALLOW (maybe with rewritten content) or DENY.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReviewOutcome {
-    Allow { content: String },
-    Deny(DenyReason),
-}
-
-/// Reviews a message against the channel's rules and the sender's ban, if any. Pure and fast: the
-/// IVS Chat review hook must answer within 200 ms, and this is microseconds.
+/// Reviews a message against the channel's rules and the sender's ban, if any: the content as it
+/// will be delivered (the word filter may have masked it), or why it is refused. Pure and fast:
+/// the IVS Chat review hook must answer within 200 ms, and this is microseconds.
 pub fn review(
     content: &str,
     rules: &ChatRules,
     ban: Option<&Ban>,
     now: OffsetDateTime,
-) -> ReviewOutcome {
+) -> Result<String, DenyReason> {
     if ban.is_some_and(|ban| ban.is_active(now)) {
-        return ReviewOutcome::Deny(DenyReason::Banned);
+        return Err(DenyReason::Banned);
     }
     if content.trim().is_empty() {
-        return ReviewOutcome::Deny(DenyReason::Empty);
+        return Err(DenyReason::Empty);
     }
     if content.chars().count() > usize::from(rules.max_message_length) {
-        return ReviewOutcome::Deny(DenyReason::TooLong);
+        return Err(DenyReason::TooLong);
     }
     if rules.word_filter.matches(content) {
         return match rules.word_filter.mode {
-            FilterMode::Block => ReviewOutcome::Deny(DenyReason::Filtered),
-            FilterMode::Mask => ReviewOutcome::Allow {
-                content: rules.word_filter.mask(content),
-            },
+            FilterMode::Block => Err(DenyReason::Filtered),
+            FilterMode::Mask => Ok(rules.word_filter.mask(content)),
         };
     }
-    ReviewOutcome::Allow {
-        content: content.to_owned(),
-    }
+    Ok(content.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat_rules::WordFilter;
     use time::macros::datetime;
 
     fn rules(words: &[&str], mode: FilterMode) -> ChatRules {
@@ -229,12 +121,7 @@ mod tests {
             None,
             NOW,
         );
-        assert_eq!(
-            outcome,
-            ReviewOutcome::Allow {
-                content: "hello 안녕".into()
-            }
-        );
+        assert_eq!(outcome, Ok("hello 안녕".into()));
     }
 
     #[test]
@@ -245,7 +132,7 @@ mod tests {
             None,
             NOW,
         );
-        assert_eq!(outcome, ReviewOutcome::Deny(DenyReason::Filtered));
+        assert_eq!(outcome, Err(DenyReason::Filtered));
     }
 
     #[test]
@@ -256,12 +143,7 @@ mod tests {
             None,
             NOW,
         );
-        assert_eq!(
-            outcome,
-            ReviewOutcome::Allow {
-                content: "**야 ****!".into()
-            }
-        );
+        assert_eq!(outcome, Ok("**야 ****!".into()));
     }
 
     #[test]
@@ -272,12 +154,7 @@ mod tests {
             None,
             NOW,
         );
-        assert_eq!(
-            outcome,
-            ReviewOutcome::Allow {
-                content: "*****".into()
-            }
-        );
+        assert_eq!(outcome, Ok("*****".into()));
     }
 
     #[test]
@@ -285,18 +162,15 @@ mod tests {
         let r = ChatRules::default();
         assert_eq!(
             review("hi", &r, Some(&ban(None)), NOW),
-            ReviewOutcome::Deny(DenyReason::Banned)
+            Err(DenyReason::Banned)
         );
         let later = Some(datetime!(2026-11-22 13:00 UTC));
         assert_eq!(
             review("hi", &r, Some(&ban(later)), NOW),
-            ReviewOutcome::Deny(DenyReason::Banned)
+            Err(DenyReason::Banned)
         );
         let earlier = Some(datetime!(2026-11-22 11:30 UTC));
-        assert!(matches!(
-            review("hi", &r, Some(&ban(earlier)), NOW),
-            ReviewOutcome::Allow { .. }
-        ));
+        assert!(review("hi", &r, Some(&ban(earlier)), NOW).is_ok());
     }
 
     #[test]
@@ -305,27 +179,14 @@ mod tests {
             max_message_length: 5,
             ..ChatRules::default()
         };
-        assert!(matches!(
-            review("가나다라마", &r, None, NOW),
-            ReviewOutcome::Allow { .. }
-        ));
+        assert!(review("가나다라마", &r, None, NOW).is_ok());
         assert_eq!(
             review("가나다라마바", &r, None, NOW),
-            ReviewOutcome::Deny(DenyReason::TooLong)
+            Err(DenyReason::TooLong)
         );
         assert_eq!(
             review("   ", &r, None, NOW),
-            ReviewOutcome::Deny(DenyReason::Empty)
+            Err(DenyReason::Empty)
         );
-    }
-
-    #[test]
-    fn filter_words_are_trimmed_lowercased_deduplicated_and_limited() {
-        let words = vec![" Spam ".to_owned(), "spam".to_owned(), "EGGS".to_owned()];
-        let filter = WordFilter::new(&words, FilterMode::Block).unwrap();
-        assert_eq!(filter.words(), ["spam", "eggs"]);
-        let too_many: Vec<String> = (0..=MAX_FILTER_WORDS).map(|i| format!("w{i}")).collect();
-        assert!(WordFilter::new(&too_many, FilterMode::Block).is_err());
-        assert!(WordFilter::new(&["".to_owned()], FilterMode::Block).is_err());
     }
 }

@@ -6,36 +6,19 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::channel::{Channel, ChatRoom, ChatRules, LatencyMode, VideoChannel};
+use crate::channel::{Channel, ChatRoom, LatencyMode, VideoChannel};
+use crate::chat_rules::ChatRules;
+use crate::channel::ActivityCursor;
 use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
 use crate::error::{PortResult, WriteError};
 use crate::handle::ChannelHandle;
+use crate::identity::Identity;
 use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};
 use crate::moderation::Ban;
 use crate::playback::{PlaybackClaims, ViewerGrant};
 use crate::profile::Profile;
-use crate::recording::Recording;
-
-/// One page of a listing and where the next one starts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Page<T, C> {
-    pub items: Vec<T>,
-    pub next: Option<C>,
-}
-
-/// A position in the list of channels ordered by [`Channel::activity_at`], newest first.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActivityCursor {
-    pub at: OffsetDateTime,
-    pub id: ChannelId,
-}
-
-/// A position in a list of recordings ordered by [`Recording::listed_at`], newest first.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordingCursor {
-    pub at: OffsetDateTime,
-    pub id: RecordingId,
-}
+use crate::page::Page;
+use crate::recording::{Recording, RecordingCursor};
 
 /// Profiles, channels (with their unique handles) and private-viewing grants.
 #[async_trait]
@@ -230,7 +213,7 @@ pub enum AuthFailure {
 /// Verifies the bearer tokens of the identity provider (Cognito, or the local stand-in).
 #[async_trait]
 pub trait IdentityVerifier: Send + Sync {
-    async fn verify(&self, bearer: &str) -> Result<crate::service::Identity, AuthFailure>;
+    async fn verify(&self, bearer: &str) -> Result<Identity, AuthFailure>;
 }
 
 /// Signs IVS playback-authorization tokens (ES384).

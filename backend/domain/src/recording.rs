@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use crate::channel::{Category, Channel, StreamTitle};
 use crate::ids::{ChannelId, RecordingId, StreamId};
+use crate::page::Listed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -45,6 +46,23 @@ impl Recording {
         self.started_at
             .or(self.ended_at)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+/// A position in a list of recordings ordered by [`Recording::listed_at`], newest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordingCursor {
+    pub at: OffsetDateTime,
+    pub id: RecordingId,
+}
+
+impl Listed for Recording {
+    type Cursor = RecordingCursor;
+    fn cursor(&self) -> RecordingCursor {
+        RecordingCursor {
+            at: self.listed_at(),
+            id: self.id.clone(),
+        }
     }
 }
 

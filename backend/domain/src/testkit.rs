@@ -264,7 +264,7 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
         .await
         .unwrap();
 
-    let ids = |page: &crate::ports::Page<StoredMessage, _>| -> Vec<String> {
+    let ids = |page: &crate::page::Page<StoredMessage, _>| -> Vec<String> {
         page.items
             .iter()
             .map(|m| m.id.as_str().to_owned())
@@ -411,7 +411,7 @@ pub async fn recording_repository(repo: &dyn RecordingRepository) {
         .await
         .unwrap();
 
-    let ids = |page: &crate::ports::Page<Recording, _>| -> Vec<String> {
+    let ids = |page: &crate::page::Page<Recording, _>| -> Vec<String> {
         page.items
             .iter()
             .map(|r| r.id.as_str().to_owned())
@@ -441,4 +441,24 @@ pub async fn recording_repository(repo: &dyn RecordingRepository) {
             .unwrap(),
         None
     );
+}
+
+/// A clock that stands still until a test moves it, for rules that depend on time (bans that
+/// expire, token lifetimes, rate windows).
+pub struct ManualClock(std::sync::Mutex<OffsetDateTime>);
+
+impl ManualClock {
+    pub fn at(now: OffsetDateTime) -> Self {
+        Self(std::sync::Mutex::new(now))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().expect("clock lock") += by;
+    }
+}
+
+impl crate::ports::Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().expect("clock lock")
+    }
 }

@@ -2,14 +2,15 @@
 
 use cloumer_api_types as api;
 use cloumer_domain::channel::Channel;
-use cloumer_domain::channel::{ChatRules, LatencyMode};
+use cloumer_domain::channel::LatencyMode;
+use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::chat::StoredMessage;
-use cloumer_domain::moderation::{Ban, FilterMode};
+use cloumer_domain::moderation::Ban;
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus};
-use cloumer_domain::service::ChannelView;
+use cloumer_domain::use_cases::directory::ChannelView;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 

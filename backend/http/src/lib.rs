@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::routing::{delete, get, post, put};
+use axum::routing::get;
 use axum::{Json, Router};
 use cloumer_api_types::Health;
 use cloumer_domain::Platform;
@@ -22,6 +22,8 @@ use cloumer_domain::ports::IdentityVerifier;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use convert::rfc3339;
 pub use error::ApiError;
@@ -41,67 +43,20 @@ pub struct AppState {
 /// Largest request body accepted: every request we take is a small JSON document.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
-/// Builds the API router. Routes live under `/api`.
+/// Builds the API router. Routes live under `/api`; each is declared once, in its module's
+/// `router()`, and the OpenAPI document is generated from those same declarations.
 pub fn app(state: AppState) -> Router {
     let cors = cors(&state.cors_origins);
-    let v1 = Router::new()
-        .route("/directory", get(routes::channels::directory))
+    let (routes, document) = api().split_for_parts();
+    let document = Arc::new(document);
+    let router = routes
         .route(
-            "/handles/{handle}",
-            get(routes::channels::handle_availability),
+            "/api/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { Json((*document).clone()) }
+            }),
         )
-        .route("/channels/{handle}", get(routes::channels::channel_page))
-        .route(
-            "/channels/{handle}/playback",
-            post(routes::channels::playback),
-        )
-        .route(
-            "/channels/{handle}/chat-token",
-            post(routes::chat::chat_token),
-        )
-        .route(
-            "/channels/{handle}/chat/messages",
-            get(routes::chat::history),
-        )
-        .route(
-            "/channels/{handle}/recordings",
-            get(routes::recordings::of_channel),
-        )
-        .route("/recordings", get(routes::recordings::recent))
-        .route("/recordings/{id}", get(routes::recordings::one))
-        .route("/me", get(routes::me::me).patch(routes::me::update_me))
-        .route(
-            "/me/channel",
-            get(routes::me::my_channel).patch(routes::me::update_channel),
-        )
-        .route("/me/channel/stream-key", get(routes::me::stream_key))
-        .route(
-            "/me/channel/stream-key/reset",
-            post(routes::me::reset_stream_key),
-        )
-        .route(
-            "/me/channel/chat-rules",
-            get(routes::me::chat_rules).put(routes::me::update_chat_rules),
-        )
-        .route("/me/channel/viewers", get(routes::me::viewers))
-        .route(
-            "/me/channel/viewers/{handle}",
-            put(routes::me::grant_viewer).delete(routes::me::revoke_viewer),
-        )
-        .route(
-            "/me/channel/chat/messages/{id}",
-            delete(routes::moderation::delete_message),
-        )
-        .route("/me/channel/bans", get(routes::moderation::bans))
-        .route(
-            "/me/channel/bans/{user_id}",
-            put(routes::moderation::ban).delete(routes::moderation::unban),
-        )
-        .fallback(not_found);
-    let router = Router::new()
-        .route("/api/health", get(health))
-        .route("/api/openapi.json", get(openapi))
-        .nest("/api/v1", v1)
         .route("/api/{*rest}", axum::routing::any(not_found))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::log_errors))
@@ -115,6 +70,13 @@ pub fn app(state: AppState) -> Router {
                 HeaderValue::from_static(value),
             ))
         })
+}
+
+/// Every documented route, with the document they make.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .nest("/api/v1", routes::v1().fallback(not_found))
 }
 
 async fn not_found() -> ApiError {
@@ -155,41 +117,11 @@ async fn health(State(state): State<AppState>) -> Json<Health> {
     })
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
-
-/// The OpenAPI description of the API, generated from the handlers and the API types.
+/// The OpenAPI document's frame: title, description and the bearer scheme. The paths come from
+/// the routers (see [`app`]).
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Cloumer API", description = "Live channels, chat tokens and history, the streamer dashboard."),
-    paths(
-        health,
-        routes::channels::directory,
-        routes::channels::handle_availability,
-        routes::channels::channel_page,
-        routes::channels::playback,
-        routes::chat::chat_token,
-        routes::chat::history,
-        routes::recordings::recent,
-        routes::recordings::of_channel,
-        routes::recordings::one,
-        routes::me::me,
-        routes::me::update_me,
-        routes::me::my_channel,
-        routes::me::update_channel,
-        routes::me::stream_key,
-        routes::me::reset_stream_key,
-        routes::me::chat_rules,
-        routes::me::update_chat_rules,
-        routes::me::viewers,
-        routes::me::grant_viewer,
-        routes::me::revoke_viewer,
-        routes::moderation::delete_message,
-        routes::moderation::bans,
-        routes::moderation::ban,
-        routes::moderation::unban,
-    ),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -217,7 +149,8 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document as pretty JSON, as committed in `backend/http/openapi.json`.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi()
+    api()
+        .into_openapi()
         .to_pretty_json()
         .expect("the OpenAPI document serializes")
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use cloumer_domain::ids::{MessageId, UserId};
-use cloumer_domain::service::{ReviewDecision, ReviewInput};
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use cloumer_domain::{DomainError, Platform};
 use serde::{Deserialize, Serialize};
 
@@ -64,18 +64,20 @@ pub async fn handle(
         sender_attributes: request.sender.attributes.unwrap_or_default(),
         content: request.content,
         attributes: request.attributes.unwrap_or_default(),
+        // IVS stamps its own SendTime on delivery; history keeps the moment we allowed it.
+        sent_at: platform.now(),
     };
     Ok(match platform.review_message(input).await? {
-        ReviewDecision::Allow {
-            content,
-            attributes,
-            ..
-        } => ReviewResponse {
-            review_result: "ALLOW",
-            content: Some(content),
-            attributes: Some(attributes),
-        },
-        ReviewDecision::Deny(reason) => {
+        Verdict::Allow(message) => {
+            // Kept before IVS delivers it: history never misses a message a viewer saw.
+            platform.keep_messages(std::slice::from_ref(&message)).await?;
+            ReviewResponse {
+                review_result: "ALLOW",
+                content: Some(message.content),
+                attributes: Some(message.attributes),
+            }
+        }
+        Verdict::Deny(reason) => {
             tracing::info!(reason = reason.message(), "message denied");
             ReviewResponse::deny()
         }

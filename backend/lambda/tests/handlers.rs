@@ -25,7 +25,7 @@ fn world() -> World {
         "http://127.0.0.1:9",
         "127.0.0.1",
         1935,
-        Default::default(),
+        std::sync::Arc::new(cloumer_domain::ports::SystemClock),
     )
     .unwrap();
     World {
@@ -34,7 +34,7 @@ fn world() -> World {
     }
 }
 
-async fn confirmed_user(platform: &Platform) -> cloumer_domain::service::Account {
+async fn confirmed_user(platform: &Platform) -> cloumer_domain::platform::Account {
     let event = serde_json::from_str(&fixture("post-confirmation.json")).unwrap();
     let returned = post_confirmation::handle(platform, event).await.unwrap();
     assert_eq!(
@@ -225,9 +225,9 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
         nickname: None,
     };
     let mut rules = channel.chat_rules.clone();
-    rules.word_filter = cloumer_domain::moderation::WordFilter::new(
+    rules.word_filter = cloumer_domain::chat_rules::WordFilter::new(
         &["바보".to_owned()],
-        cloumer_domain::moderation::FilterMode::Block,
+        cloumer_domain::chat_rules::FilterMode::Block,
     )
     .unwrap();
     world

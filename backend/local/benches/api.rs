@@ -42,7 +42,7 @@ async fn seed(dir: &std::path::Path) {
         "http://127.0.0.1:1",
         "127.0.0.1",
         1935,
-        Default::default(),
+        std::sync::Arc::new(cloumer_domain::ports::SystemClock),
     )
     .unwrap();
     for i in 0..50 {

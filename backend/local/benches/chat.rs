@@ -156,7 +156,7 @@ fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
             "http://127.0.0.1:1",
             "127.0.0.1",
             1935,
-            Default::default(),
+            std::sync::Arc::new(cloumer_domain::ports::SystemClock),
         )
         .unwrap();
         let owner = cloumer_domain::Identity {
@@ -166,7 +166,7 @@ fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
             nickname: Some("Owner".into()),
         };
         components.platform.ensure_account(&owner).await.unwrap();
-        let rules = cloumer_domain::channel::ChatRules {
+        let rules = cloumer_domain::chat_rules::ChatRules {
             max_messages_per_second: 100,
             ..Default::default()
         };

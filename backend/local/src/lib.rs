@@ -1,14 +1,16 @@
 //! The Cloumer local stack: everything the cloud provides, on one machine, with no AWS account.
 //!
-//! One HTTP listener serves the browser app (`dist/`), the API router from `cloumer-http`, the
-//! runtime configuration the browser app reads at start-up, and the local stand-ins: a Cognito
-//! user pool ([`identity`]), IVS Chat ([`chat`]) and IVS ([`video`]). All durable state is in one
-//! embedded store file under the data directory.
+//! One HTTP listener serves the browser app ([`site`]), the API router from `cloumer-http`, and
+//! the local stand-ins: a Cognito user pool ([`identity`]), IVS Chat ([`chat`]) and IVS
+//! ([`video`], [`ingest`]). All durable state is in one embedded store file under the data
+//! directory. This file only wires the pieces together: [`Components`] builds the adapters and
+//! the platform on them, [`start`] serves them.
 
 pub mod chat;
 pub mod identity;
 pub mod ingest;
 mod keys;
+mod site;
 pub mod video;
 
 use std::net::SocketAddr;
@@ -16,31 +18,24 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::Router;
-use axum::handler::HandlerWithoutStateExt;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::serve::ListenerExt;
 use cloumer_api_types::RuntimeConfig;
-use cloumer_domain::ports::SystemClock;
+use cloumer_domain::ports::{Clock, SystemClock};
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
-use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, StaticJwks};
+use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, PlaybackTokenVerifier, StaticJwks};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tower::ServiceExt as _;
-use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 
-use chat::{ChatHub, ChatTuning, LocalChat};
-use cloumer_tokens::PlaybackTokenVerifier;
+use chat::delivery::Lines;
+use chat::server::ChatServer;
+use chat::{ChatTuning, LocalChat, Rooms, Tokens};
 use identity::LocalIdentity;
 use ingest::{Ingest, IngestDirs, IngestSettings};
 use video::LocalVideo;
 
 /// Settings of one local stack.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct LocalConfig {
     /// Address of the HTTP listener; port 0 picks a free port.
     pub listen: SocketAddr,
@@ -56,6 +51,25 @@ pub struct LocalConfig {
     pub ingest: bool,
     /// Knobs of the local chat server.
     pub chat: ChatTuning,
+    /// The time every part of the stack reads (tests may fix it).
+    pub clock: Arc<dyn Clock>,
+}
+
+impl LocalConfig {
+    /// A stack on `listen` with the browser app from `dist_dir` and its state in `data_dir`;
+    /// the RTMP ingest on `rtmp_port` (0: any free port).
+    pub fn new(listen: SocketAddr, dist_dir: PathBuf, data_dir: PathBuf, rtmp_port: u16) -> Self {
+        Self {
+            listen,
+            dist_dir,
+            data_dir,
+            public_url: None,
+            rtmp_port,
+            ingest: true,
+            chat: ChatTuning::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 /// A started local stack. Call [`RunningStack::shutdown`] to stop it.
@@ -63,10 +77,7 @@ pub struct RunningStack {
     /// The bound address (with the real port when 0 was asked for).
     pub addr: SocketAddr,
     base_url: String,
-    platform: Platform,
-    identity: LocalIdentity,
-    hub: Arc<ChatHub>,
-    video: LocalVideo,
+    components: Components,
     rtmp_port: u16,
     ingest: Option<Ingest>,
     shutdown: tokio::sync::oneshot::Sender<()>,
@@ -80,19 +91,23 @@ impl RunningStack {
     }
 
     pub fn platform(&self) -> &Platform {
-        &self.platform
+        &self.components.platform
     }
 
     pub fn identity(&self) -> &LocalIdentity {
-        &self.identity
+        &self.components.identity
     }
 
-    pub fn chat_hub(&self) -> &Arc<ChatHub> {
-        &self.hub
+    pub fn chat(&self) -> &LocalChat {
+        &self.components.chat
+    }
+
+    pub fn chat_rooms(&self) -> &Arc<Rooms> {
+        &self.components.rooms
     }
 
     pub fn video(&self) -> &LocalVideo {
-        &self.video
+        &self.components.video
     }
 
     /// Where encoders publish: `rtmp://<host>:<port>/app/` + the stream key.
@@ -117,8 +132,11 @@ impl RunningStack {
 pub struct Components {
     pub platform: Platform,
     pub identity: LocalIdentity,
-    pub hub: Arc<ChatHub>,
+    pub chat: LocalChat,
+    pub rooms: Arc<Rooms>,
+    pub tokens: Arc<Tokens>,
     pub video: LocalVideo,
+    pub clock: Arc<dyn Clock>,
     /// The public half of the playback key pair, to check private-channel playback tokens.
     pub playback_public_pem: String,
 }
@@ -131,25 +149,31 @@ impl Components {
         base_url: &str,
         ingest_host: &str,
         rtmp_port: u16,
-        chat: ChatTuning,
+        clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
         let store = EmbeddedStore::open(&data_dir.join("cloumer.redb"))
             .context("cannot open the embedded store")?;
         let db = store.database();
         let video = LocalVideo::new(db.clone(), format!("rtmp://{ingest_host}:{rtmp_port}/app/"))?;
-        let chat_endpoint = format!("{}/chat", base_url.replacen("http", "ws", 1));
-        let hub = ChatHub::new(chat_endpoint, chat);
+        let rooms = Arc::new(Rooms::default());
+        let tokens = Arc::new(Tokens::default());
+        let chat = LocalChat::new(
+            format!("{}/chat", base_url.replacen("http", "ws", 1)),
+            rooms.clone(),
+            tokens.clone(),
+            clock.clone(),
+        );
         let (playback_private, playback_public_pem) = keys::playback_keys(data_dir)?;
         let ports = Ports {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
             video: Arc::new(video.clone()),
-            chat_service: Arc::new(LocalChat::new(hub.clone())),
+            chat_service: Arc::new(chat.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 playback_private.as_bytes(),
             )?),
-            clock: Arc::new(SystemClock),
+            clock: clock.clone(),
         };
         let platform = Platform::new(
             ports,
@@ -163,12 +187,16 @@ impl Components {
             base_url,
             &keys::identity_key(data_dir)?,
             platform.clone(),
+            clock.clone(),
         )?;
         Ok(Self {
             platform,
             identity,
-            hub,
+            chat,
+            rooms,
+            tokens,
             video,
+            clock,
             playback_public_pem,
         })
     }
@@ -196,73 +224,67 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         0 => free_port(addr.ip())?,
         port => port,
     };
-    let Components {
-        platform,
-        identity,
-        hub,
-        video,
-        playback_public_pem,
-    } = Components::open(
+    let components = Components::open(
         &config.data_dir,
         &base_url,
         &addr.ip().to_string(),
         rtmp_port,
-        config.chat.clone(),
+        config.clock.clone(),
     )?;
+    let platform = &components.platform;
     let verifier = JwtVerifier::new(
-        identity.issuer(),
+        components.identity.issuer(),
         identity::CLIENT_ID,
-        Arc::new(StaticJwks(identity.jwks())),
+        Arc::new(StaticJwks(components.identity.jwks())),
+        components.clock.clone(),
     );
-    let runtime_config = RuntimeConfig {
-        api_base: String::new(),
-        cognito_endpoint: format!("{base_url}/cognito/"),
-        cognito_client_id: identity::CLIENT_ID.to_owned(),
-        environment: "local".to_owned(),
-    };
-
     let api = cloumer_http::app(cloumer_http::AppState {
         platform: platform.clone(),
         verifier: Arc::new(verifier),
         environment: "local",
         cors_origins: Vec::new(),
     });
-    let chat_server = chat::server::ChatServer {
-        hub: hub.clone(),
+    let chat_server = ChatServer {
         platform: platform.clone(),
+        rooms: components.rooms.clone(),
+        tokens: components.tokens.clone(),
+        lines: Arc::new(Lines::new(platform.clone(), components.clock.clone())),
+        clock: components.clock.clone(),
+        tuning: config.chat.clone(),
     };
-    let config_json = serde_json::to_string(&runtime_config)?;
-    let local = Router::new()
-        .route(
-            "/config.json",
-            get(move || async move {
-                (
-                    [
-                        (header::CONTENT_TYPE, "application/json"),
-                        (header::CACHE_CONTROL, "no-cache"),
-                    ],
-                    config_json,
-                )
-            }),
-        )
-        .route("/chat", get(chat::server::upgrade).with_state(chat_server));
+    let chat_endpoint = axum::Router::new().route(
+        "/chat",
+        axum::routing::get(chat::server::upgrade).with_state(chat_server),
+    );
+    let runtime_config = site::config(&RuntimeConfig {
+        api_base: String::new(),
+        cognito_endpoint: format!("{base_url}/cognito/"),
+        cognito_client_id: identity::CLIENT_ID.to_owned(),
+        environment: "local".to_owned(),
+    })?;
     let dirs = IngestDirs::under(&config.data_dir);
     let files = ingest::hls::router(
         platform.clone(),
         dirs.clone(),
-        PlaybackTokenVerifier::from_public_pem(playback_public_pem.as_bytes())?,
+        PlaybackTokenVerifier::from_public_pem(components.playback_public_pem.as_bytes())?,
+        components.clock.clone(),
     );
     let loopback = if addr.is_ipv6() { "[::1]" } else { "127.0.0.1" };
     let ingest_settings = IngestSettings {
         platform: platform.clone(),
-        video: video.clone(),
-        hub: hub.clone(),
+        video: components.video.clone(),
+        rooms: components.rooms.clone(),
+        clock: components.clock.clone(),
         dirs,
         rtmp_host: addr.ip(),
         rtmp_port,
         callback_base: format!("http://{loopback}:{}", addr.port()),
     };
-    let mut app = api.merge(identity.router()).merge(local).merge(files);
+    let mut app = api
+        .merge(components.identity.router())
+        .merge(runtime_config)
+        .merge(chat_endpoint)
+        .merge(files);
     let prepared = if config.ingest {
         let (prepared, callbacks) = Ingest::prepare(&ingest_settings)?;
         app = app.merge(callbacks);
@@ -270,7 +292,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     } else {
         None
     };
-    let app = app.fallback_service(spa(&config));
+    let app = app.fallback_service(site::app(&config.dist_dir));
 
     let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
     // Bounded kernel send buffers: thousands of chat connections must not each grow megabytes
@@ -296,11 +318,8 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     Ok(RunningStack {
         addr,
         base_url,
+        components,
         rtmp_port,
-        platform,
-        identity,
-        hub,
-        video,
         ingest,
         shutdown,
         server,
@@ -313,31 +332,4 @@ const SEND_BUFFER_BYTES: usize = 256 * 1024;
 /// A free TCP port on `host` (for the RTMP listener when none was given).
 fn free_port(host: std::net::IpAddr) -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind((host, 0))?.local_addr()?.port())
-}
-
-/// The browser app: files from `dist/`; `index.html` for client-side routes (paths whose last
-/// segment has no dot), 404 for missing files, as the CloudFront function does in the cloud. A
-/// missing lazily loaded chunk must fail as an error, not arrive as a page of HTML.
-fn spa(config: &LocalConfig) -> Router {
-    let index = ServeFile::new(config.dist_dir.join("index.html"));
-    let routes = move |request: axum::extract::Request| {
-        let index = index.clone();
-        async move {
-            let last = request.uri().path().rsplit('/').next().unwrap_or_default();
-            if last.contains('.') {
-                return StatusCode::NOT_FOUND.into_response();
-            }
-            match index.oneshot(request).await {
-                Ok(response) => response.into_response(),
-                Err(never) => match never {},
-            }
-        }
-    };
-    let files = ServeDir::new(&config.dist_dir).fallback(routes.into_service());
-    Router::new()
-        .fallback_service(files)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
 }

@@ -39,16 +39,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
-    let stack = cloumer_local::start(LocalConfig {
-        listen: args.listen,
-        dist_dir: args.dist,
-        data_dir: args.data_dir,
-        public_url: args.public_url,
-        rtmp_port: args.rtmp_port,
-        ingest: !args.no_ingest,
-        chat: Default::default(),
-    })
-    .await?;
+    let mut config = LocalConfig::new(args.listen, args.dist, args.data_dir, args.rtmp_port);
+    config.public_url = args.public_url;
+    config.ingest = !args.no_ingest;
+    let stack = cloumer_local::start(config).await?;
     println!("Cloumer is running at {}", stack.url());
     if !args.no_ingest {
         println!(

@@ -416,18 +416,11 @@ async fn sessions_end_when_their_time_is_up() {
     let dist = data.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "x").unwrap();
-    let stack = cloumer_local::start(cloumer_local::LocalConfig {
-        listen: ([127, 0, 0, 1], 0).into(),
-        dist_dir: dist,
-        data_dir: data.path().to_path_buf(),
-        public_url: None,
-        rtmp_port: 0,
-        ingest: false,
-        chat: cloumer_local::chat::ChatTuning {
-            session_cap: Some(Duration::from_millis(1500)),
-            ..Default::default()
-        },
-    })
+    let mut config =
+        cloumer_local::LocalConfig::new(([127, 0, 0, 1], 0).into(), dist, data.path().into(), 0);
+    config.ingest = false;
+    config.chat.session_cap = Some(Duration::from_millis(1500));
+    let stack = cloumer_local::start(config)
     .await
     .unwrap();
     let app = TestApp {
@@ -527,8 +520,9 @@ async fn bad_requests_get_the_protocol_error_codes_and_the_connection_survives()
 async fn a_room_that_does_not_exist_answers_404() {
     let app = spawn_app().await;
     let (_owner, alice, _bob) = room(&app).await;
-    let chat = cloumer_local::chat::LocalChat::new(app.stack.chat_hub().clone());
-    let token = chat
+    let token = app
+        .stack
+        .chat()
         .create_token(&ChatTokenRequest {
             room: ChatRoom {
                 arn: "arn:cloumer:ivschat:local:room/chgone".into(),
@@ -584,18 +578,11 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
     let dist = data.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "x").unwrap();
-    let stack = cloumer_local::start(cloumer_local::LocalConfig {
-        listen: ([127, 0, 0, 1], 0).into(),
-        dist_dir: dist,
-        data_dir: data.path().to_path_buf(),
-        public_url: None,
-        rtmp_port: 0,
-        ingest: false,
-        chat: cloumer_local::chat::ChatTuning {
-            outbox_capacity: 8,
-            ..Default::default()
-        },
-    })
+    let mut config =
+        cloumer_local::LocalConfig::new(([127, 0, 0, 1], 0).into(), dist, data.path().into(), 0);
+    config.ingest = false;
+    config.chat.outbox_capacity = 8;
+    let stack = cloumer_local::start(config)
     .await
     .unwrap();
     let app = TestApp {
@@ -672,8 +659,8 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
     );
     let room = app
         .stack
-        .chat_hub()
-        .room(&cloumer_local::chat::ChatHub::room_arn(
+        .chat_rooms()
+        .room(&cloumer_local::chat::Rooms::arn(
             &app.stack
                 .platform()
                 .channel_page("room", None)

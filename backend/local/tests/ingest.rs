@@ -26,15 +26,12 @@ async fn spawn_app() -> App {
     let dist = relative.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
-    let stack = cloumer_local::start(LocalConfig {
-        listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        dist_dir: dist,
-        data_dir: relative,
-        public_url: None,
-        rtmp_port: 0,
-        ingest: true,
-        chat: Default::default(),
-    })
+    let stack = cloumer_local::start(LocalConfig::new(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        dist,
+        relative,
+        0,
+    ))
     .await
     .unwrap();
     App {

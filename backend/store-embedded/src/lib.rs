@@ -14,18 +14,17 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use cloumer_domain::channel::Channel;
+use cloumer_domain::channel::{ActivityCursor, Channel};
 use cloumer_domain::chat::{MessageCursor, StoredMessage};
 use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::playback::ViewerGrant;
-use cloumer_domain::ports::{
-    ActivityCursor, ChannelRepository, ChatRepository, Page, RecordingCursor, RecordingRepository,
-};
+use cloumer_domain::page::Page;
+use cloumer_domain::ports::{ChannelRepository, ChatRepository, RecordingRepository};
 use cloumer_domain::profile::Profile;
-use cloumer_domain::recording::Recording;
+use cloumer_domain::recording::{Recording, RecordingCursor};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -377,14 +376,7 @@ impl ChannelRepository for EmbeddedStore {
                     items.push(decode(bytes.value())?);
                 }
             }
-            let next = more.then(|| {
-                let last = items.last().expect("a full page");
-                ActivityCursor {
-                    at: last.activity_at(),
-                    id: last.id.clone(),
-                }
-            });
-            Ok(Page { items, next })
+            Ok(Page::continuing(items, more))
         })
         .await
     }
@@ -568,8 +560,7 @@ impl ChatRepository for EmbeddedStore {
                 }
                 items.push(decode(value.value())?);
             }
-            let next = more.then(|| items.last().expect("a full page").cursor());
-            Ok(Page { items, next })
+            Ok(Page::continuing(items, more))
         })
         .await
     }
@@ -764,14 +755,7 @@ fn recordings_page(
             items.push(decode(bytes.value())?);
         }
     }
-    let next = more.then(|| {
-        let last = items.last().expect("a full page");
-        RecordingCursor {
-            at: last.listed_at(),
-            id: last.id.clone(),
-        }
-    });
-    Ok(Page { items, next })
+    Ok(Page::continuing(items, more))
 }
 
 /// Nanosecond timestamps as stored, for adapters sharing the database.

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use cloumer_domain::Identity;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::UserId;
-use cloumer_domain::ports::{AuthFailure, IdentityVerifier};
+use cloumer_domain::ports::{AuthFailure, Clock, IdentityVerifier};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
@@ -36,6 +36,7 @@ impl JwksSource for StaticJwks {
 struct Claims {
     sub: String,
     token_use: String,
+    exp: i64,
     #[serde(default)]
     aud: Option<String>,
     #[serde(default)]
@@ -55,7 +56,11 @@ pub struct JwtVerifier {
     issuer: String,
     client_id: String,
     keys: Arc<dyn JwksSource>,
+    clock: Arc<dyn Clock>,
 }
+
+/// Clock skew tolerated between the issuer and us.
+const LEEWAY_SECONDS: i64 = 30;
 
 impl JwtVerifier {
     /// `issuer` is `https://cognito-idp.<region>.amazonaws.com/<poolId>` in the cloud.
@@ -63,11 +68,13 @@ impl JwtVerifier {
         issuer: impl Into<String>,
         client_id: impl Into<String>,
         keys: Arc<dyn JwksSource>,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             issuer: issuer.into(),
             client_id: client_id.into(),
             keys,
+            clock,
         }
     }
 }
@@ -99,15 +106,18 @@ impl IdentityVerifier for JwtVerifier {
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         // Access tokens have no `aud`; the app client is checked below for both kinds.
         validation.validate_aud = false;
-        validation.leeway = 30;
+        // Times are checked against our clock below, not the library's.
+        validation.validate_exp = false;
         let claims = decode::<Claims>(bearer, &key, &validation)
             .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => invalid("the token has expired"),
                 ErrorKind::InvalidIssuer => invalid("the token is from another issuer"),
                 ErrorKind::InvalidSignature => invalid("the token signature is invalid"),
                 _ => invalid("the token is invalid"),
             })?
             .claims;
+        if claims.exp + LEEWAY_SECONDS < self.clock.now().unix_timestamp() {
+            return Err(invalid("the token has expired"));
+        }
         let (client, username) = match claims.token_use.as_str() {
             "id" => (claims.aud, claims.cognito_username),
             "access" => (claims.client_id, claims.username),
@@ -179,7 +189,12 @@ mod tests {
     }
 
     fn verifier(issuer: &Issuer) -> JwtVerifier {
-        JwtVerifier::new(ISS, "client-1", Arc::new(StaticJwks(issuer.jwks.clone())))
+        JwtVerifier::new(
+            ISS,
+            "client-1",
+            Arc::new(StaticJwks(issuer.jwks.clone())),
+            Arc::new(cloumer_domain::ports::SystemClock),
+        )
     }
 
     #[tokio::test]

@@ -5,6 +5,7 @@ use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::PlaybackSigner;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 /// The token's claims as they travel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,15 +63,17 @@ impl PlaybackTokenVerifier {
         })
     }
 
-    /// The claims of a valid, unexpired token.
-    pub fn verify(&self, token: &str) -> Option<PlaybackTokenClaims> {
+    /// The claims of a token with a good signature that has not expired at `now`.
+    pub fn verify(&self, token: &str, now: OffsetDateTime) -> Option<PlaybackTokenClaims> {
         let mut validation = Validation::new(Algorithm::ES384);
         validation.set_required_spec_claims(&["exp"]);
         validation.validate_aud = false;
-        validation.leeway = 0;
-        decode::<PlaybackTokenClaims>(token, &self.key, &validation)
-            .ok()
-            .map(|data| data.claims)
+        // Expiry is checked against the caller's clock below, not the library's.
+        validation.validate_exp = false;
+        let claims = decode::<PlaybackTokenClaims>(token, &self.key, &validation)
+            .ok()?
+            .claims;
+        (claims.exp > now.unix_timestamp()).then_some(claims)
     }
 }
 
@@ -78,7 +81,7 @@ impl PlaybackTokenVerifier {
 mod tests {
     use super::*;
     use p384::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
-    use time::{Duration, OffsetDateTime};
+    use time::Duration;
 
     fn key_pair() -> (String, String) {
         let secret = p384::SecretKey::random(&mut rand::rngs::OsRng);
@@ -109,7 +112,7 @@ mod tests {
         assert_eq!(header.typ.as_deref(), Some("JWT"));
         let verified = PlaybackTokenVerifier::from_public_pem(public.as_bytes())
             .unwrap()
-            .verify(&token)
+            .verify(&token, OffsetDateTime::now_utc())
             .unwrap();
         assert_eq!(
             verified.channel_arn,
@@ -126,18 +129,25 @@ mod tests {
         let (private, public) = key_pair();
         let signer = Es384PlaybackSigner::from_pkcs8_pem(private.as_bytes()).unwrap();
         let verifier = PlaybackTokenVerifier::from_public_pem(public.as_bytes()).unwrap();
+        let now = OffsetDateTime::now_utc();
+        let soon = signer.sign(&claims(Duration::minutes(5))).unwrap();
+        assert!(verifier.verify(&soon, now).is_some());
+        assert!(
+            verifier.verify(&soon, now + Duration::minutes(6)).is_none(),
+            "expired by the caller's clock"
+        );
         assert!(
             verifier
-                .verify(&signer.sign(&claims(Duration::minutes(-1))).unwrap())
+                .verify(&signer.sign(&claims(Duration::minutes(-1))).unwrap(), now)
                 .is_none()
         );
         let (other_private, _) = key_pair();
         let other = Es384PlaybackSigner::from_pkcs8_pem(other_private.as_bytes()).unwrap();
         assert!(
             verifier
-                .verify(&other.sign(&claims(Duration::minutes(5))).unwrap())
+                .verify(&other.sign(&claims(Duration::minutes(5))).unwrap(), now)
                 .is_none()
         );
-        assert!(verifier.verify("garbage").is_none());
+        assert!(verifier.verify("garbage", now).is_none());
     }
 }

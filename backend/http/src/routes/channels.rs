@@ -3,15 +3,26 @@
 use axum::Json;
 use axum::extract::State;
 use cloumer_api_types as api;
-use cloumer_domain::service::check_limit;
+use cloumer_domain::platform::check_limit;
 
 use super::{DEFAULT_LIMIT, PageQuery};
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The directory, handle availability, channel pages and playback.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(directory))
+        .routes(routes!(handle_availability))
+        .routes(routes!(channel_page))
+        .routes(routes!(playback))
+}
 
 /// The live directory: live channels (most viewers first), then the others (most recently live first).
-#[utoipa::path(get, path = "/api/v1/directory", tag = "channels", params(PageQuery),
+#[utoipa::path(get, path = "/directory", tag = "channels", params(PageQuery),
     responses((status = 200, body = api::DirectoryPage), (status = 400, body = api::ErrorBody)))]
 pub async fn directory(
     State(state): State<AppState>,
@@ -31,7 +42,7 @@ pub async fn directory(
 }
 
 /// Whether a handle is valid and free (for the sign-up form).
-#[utoipa::path(get, path = "/api/v1/handles/{handle}", tag = "channels",
+#[utoipa::path(get, path = "/handles/{handle}", tag = "channels",
     params(("handle" = String, Path, description = "the wanted handle")),
     responses((status = 200, body = api::HandleAvailability), (status = 400, body = api::ErrorBody),
         (status = 409, body = api::ErrorBody, description = "reserved")))]
@@ -47,7 +58,7 @@ pub async fn handle_availability(
 }
 
 /// A channel's public page, as the caller sees it.
-#[utoipa::path(get, path = "/api/v1/channels/{handle}", tag = "channels",
+#[utoipa::path(get, path = "/channels/{handle}", tag = "channels",
     params(("handle" = String, Path)),
     responses((status = 200, body = api::ChannelPage), (status = 404, body = api::ErrorBody)))]
 pub async fn channel_page(
@@ -61,7 +72,7 @@ pub async fn channel_page(
 }
 
 /// What to load in the player: the playback URL, with a signed token for private channels.
-#[utoipa::path(post, path = "/api/v1/channels/{handle}/playback", tag = "channels",
+#[utoipa::path(post, path = "/channels/{handle}/playback", tag = "channels",
     params(("handle" = String, Path)),
     responses((status = 200, body = api::PlaybackBody), (status = 401, body = api::ErrorBody),
         (status = 403, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]

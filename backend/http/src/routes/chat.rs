@@ -3,17 +3,26 @@
 use axum::Json;
 use axum::extract::State;
 use cloumer_api_types as api;
-use cloumer_domain::service::check_limit;
+use cloumer_domain::platform::check_limit;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Chat tokens and history.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(chat_token))
+        .routes(routes!(history))
+}
 
 /// Mints a token for the channel's chat room. Signed out: read-only; signed in: may send; the
 /// owner: may also delete messages and disconnect users. Banned users get 403 `banned`.
-#[utoipa::path(post, path = "/api/v1/channels/{handle}/chat-token", tag = "chat",
+#[utoipa::path(post, path = "/channels/{handle}/chat-token", tag = "chat",
     params(("handle" = String, Path)),
     responses((status = 200, body = api::ChatTokenBody), (status = 403, body = api::ErrorBody),
         (status = 404, body = api::ErrorBody)))]
@@ -50,7 +59,7 @@ pub struct HistoryQuery {
 }
 
 /// The room's history, newest first, without deleted messages.
-#[utoipa::path(get, path = "/api/v1/channels/{handle}/chat/messages", tag = "chat",
+#[utoipa::path(get, path = "/channels/{handle}/chat/messages", tag = "chat",
     params(("handle" = String, Path), HistoryQuery),
     responses((status = 200, body = api::ChatHistoryPage), (status = 403, body = api::ErrorBody),
         (status = 404, body = api::ErrorBody)))]

@@ -5,17 +5,31 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::DomainError;
-use cloumer_domain::channel::{Category, ChannelChange, ChatRules, LatencyMode, StreamTitle};
+use cloumer_domain::channel::{Category, ChannelChange, LatencyMode, StreamTitle};
+use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
 use cloumer_domain::handle::ChannelHandle;
-use cloumer_domain::moderation::{FilterMode, WordFilter};
 use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
 
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, Caller};
 use crate::{AppState, convert};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The caller's profile and channel.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me, update_me))
+        .routes(routes!(my_channel, update_channel))
+        .routes(routes!(stream_key))
+        .routes(routes!(reset_stream_key))
+        .routes(routes!(chat_rules, update_chat_rules))
+        .routes(routes!(viewers))
+        .routes(routes!(grant_viewer, revoke_viewer))
+}
 
 /// The caller's profile; creates their profile and channel on first use.
-#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("cognito" = [])),
+#[utoipa::path(get, path = "/me", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = api::Me), (status = 401, body = api::ErrorBody)))]
 pub async fn me(
     State(state): State<AppState>,
@@ -26,7 +40,7 @@ pub async fn me(
 }
 
 /// Changes the caller's nickname, avatar or language.
-#[utoipa::path(patch, path = "/api/v1/me", tag = "me", security(("cognito" = [])),
+#[utoipa::path(patch, path = "/me", tag = "me", security(("cognito" = [])),
     request_body = api::UpdateProfile,
     responses((status = 200, body = api::Me), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
 pub async fn update_me(
@@ -44,7 +58,7 @@ pub async fn update_me(
 }
 
 /// The caller's channel with its live state, ingest server and chat rules.
-#[utoipa::path(get, path = "/api/v1/me/channel", tag = "me", security(("cognito" = [])),
+#[utoipa::path(get, path = "/me/channel", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = api::MyChannel), (status = 401, body = api::ErrorBody)))]
 pub async fn my_channel(
     State(state): State<AppState>,
@@ -66,7 +80,7 @@ fn parse_latency(value: &str) -> Result<LatencyMode, DomainError> {
 }
 
 /// Changes the handle, title, category, latency mode, privacy or recording of the caller's channel.
-#[utoipa::path(patch, path = "/api/v1/me/channel", tag = "me", security(("cognito" = [])),
+#[utoipa::path(patch, path = "/me/channel", tag = "me", security(("cognito" = [])),
     request_body = api::UpdateChannel,
     responses((status = 200, body = api::MyChannel), (status = 400, body = api::ErrorBody),
         (status = 401, body = api::ErrorBody), (status = 409, body = api::ErrorBody, description = "handle taken or reserved")))]
@@ -97,7 +111,7 @@ pub async fn update_channel(
 }
 
 /// The ingest server and stream key. The key is a secret: only its owner ever receives it.
-#[utoipa::path(get, path = "/api/v1/me/channel/stream-key", tag = "me", security(("cognito" = [])),
+#[utoipa::path(get, path = "/me/channel/stream-key", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = api::StreamKeyBody), (status = 401, body = api::ErrorBody)))]
 pub async fn stream_key(
     State(state): State<AppState>,
@@ -111,7 +125,7 @@ pub async fn stream_key(
 }
 
 /// Replaces the stream key; the old one stops working.
-#[utoipa::path(post, path = "/api/v1/me/channel/stream-key/reset", tag = "me", security(("cognito" = [])),
+#[utoipa::path(post, path = "/me/channel/stream-key/reset", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = api::StreamKeyBody), (status = 401, body = api::ErrorBody)))]
 pub async fn reset_stream_key(
     State(state): State<AppState>,
@@ -125,7 +139,7 @@ pub async fn reset_stream_key(
 }
 
 /// The caller's chat limits and word filter.
-#[utoipa::path(get, path = "/api/v1/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
+#[utoipa::path(get, path = "/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = api::ChatRules), (status = 401, body = api::ErrorBody)))]
 pub async fn chat_rules(
     State(state): State<AppState>,
@@ -136,7 +150,7 @@ pub async fn chat_rules(
 }
 
 /// Replaces the caller's chat limits and word filter.
-#[utoipa::path(put, path = "/api/v1/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
+#[utoipa::path(put, path = "/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
     request_body = api::ChatRules,
     responses((status = 200, body = api::ChatRules), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
 pub async fn update_chat_rules(
@@ -165,7 +179,7 @@ pub async fn update_chat_rules(
 }
 
 /// Who may watch the caller's channel while it is private.
-#[utoipa::path(get, path = "/api/v1/me/channel/viewers", tag = "me", security(("cognito" = [])),
+#[utoipa::path(get, path = "/me/channel/viewers", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = Vec<api::ViewerGrantBody>), (status = 401, body = api::ErrorBody)))]
 pub async fn viewers(
     State(state): State<AppState>,
@@ -176,7 +190,7 @@ pub async fn viewers(
 }
 
 /// Allows the user with this channel handle to watch the caller's private channel.
-#[utoipa::path(put, path = "/api/v1/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
+#[utoipa::path(put, path = "/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
     params(("handle" = String, Path, description = "the viewer's own channel handle")),
     responses((status = 200, body = api::ViewerGrantBody), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
 pub async fn grant_viewer(
@@ -189,7 +203,7 @@ pub async fn grant_viewer(
 }
 
 /// Withdraws a viewer's permission.
-#[utoipa::path(delete, path = "/api/v1/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
+#[utoipa::path(delete, path = "/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
     params(("handle" = String, Path)),
     responses((status = 204), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
 pub async fn revoke_viewer(

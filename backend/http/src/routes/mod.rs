@@ -8,6 +8,19 @@ pub mod recordings;
 
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+/// Every `/api/v1` route, from each area's own router.
+pub fn v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(channels::router())
+        .merge(chat::router())
+        .merge(recordings::router())
+        .merge(me::router())
+        .merge(moderation::router())
+}
 
 /// `?cursor=&limit=` on listings.
 #[derive(Debug, Deserialize, IntoParams)]

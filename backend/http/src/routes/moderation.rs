@@ -12,6 +12,16 @@ use utoipa::IntoParams;
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Deleting messages and bans in the caller's chat.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(delete_message))
+        .routes(routes!(bans))
+        .routes(routes!(ban, unban))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -21,7 +31,7 @@ pub struct DeleteQuery {
 }
 
 /// Deletes a message from the caller's chat: it disappears for everyone and from history.
-#[utoipa::path(delete, path = "/api/v1/me/channel/chat/messages/{id}", tag = "moderation", security(("cognito" = [])),
+#[utoipa::path(delete, path = "/me/channel/chat/messages/{id}", tag = "moderation", security(("cognito" = [])),
     params(("id" = String, Path, description = "the message id"), DeleteQuery),
     responses((status = 204), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
 pub async fn delete_message(
@@ -39,7 +49,7 @@ pub async fn delete_message(
 }
 
 /// The caller's bans still in force, newest first.
-#[utoipa::path(get, path = "/api/v1/me/channel/bans", tag = "moderation", security(("cognito" = [])),
+#[utoipa::path(get, path = "/me/channel/bans", tag = "moderation", security(("cognito" = [])),
     responses((status = 200, body = Vec<api::BanBody>), (status = 401, body = api::ErrorBody)))]
 pub async fn bans(
     State(state): State<AppState>,
@@ -50,7 +60,7 @@ pub async fn bans(
 }
 
 /// Bans a user from the caller's chat (for a while, or for good) and disconnects them.
-#[utoipa::path(put, path = "/api/v1/me/channel/bans/{userId}", tag = "moderation", security(("cognito" = [])),
+#[utoipa::path(put, path = "/me/channel/bans/{userId}", tag = "moderation", security(("cognito" = [])),
     params(("userId" = String, Path, description = "the chat user id (the message sender's userId)")),
     request_body = api::BanRequest,
     responses((status = 200, body = api::BanBody), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
@@ -72,7 +82,7 @@ pub async fn ban(
 }
 
 /// Lifts a ban.
-#[utoipa::path(delete, path = "/api/v1/me/channel/bans/{userId}", tag = "moderation", security(("cognito" = [])),
+#[utoipa::path(delete, path = "/me/channel/bans/{userId}", tag = "moderation", security(("cognito" = [])),
     params(("userId" = String, Path)),
     responses((status = 204), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
 pub async fn unban(

@@ -5,15 +5,25 @@ use axum::extract::State;
 use cloumer_api_types as api;
 use cloumer_domain::DomainError;
 use cloumer_domain::ids::RecordingId;
-use cloumer_domain::service::check_limit;
+use cloumer_domain::platform::check_limit;
 
 use super::{DEFAULT_LIMIT, PageQuery};
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Past broadcasts.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(recent))
+        .routes(routes!(of_channel))
+        .routes(routes!(one))
+}
 
 /// Recent past broadcasts of every public channel, newest first.
-#[utoipa::path(get, path = "/api/v1/recordings", tag = "recordings", params(PageQuery),
+#[utoipa::path(get, path = "/recordings", tag = "recordings", params(PageQuery),
     responses((status = 200, body = api::RecordingPage), (status = 400, body = api::ErrorBody)))]
 pub async fn recent(
     State(state): State<AppState>,
@@ -37,7 +47,7 @@ pub async fn recent(
 }
 
 /// One channel's past broadcasts, newest first.
-#[utoipa::path(get, path = "/api/v1/channels/{handle}/recordings", tag = "recordings",
+#[utoipa::path(get, path = "/channels/{handle}/recordings", tag = "recordings",
     params(("handle" = String, Path), PageQuery),
     responses((status = 200, body = api::RecordingPage), (status = 404, body = api::ErrorBody)))]
 pub async fn of_channel(
@@ -68,7 +78,7 @@ pub async fn of_channel(
 }
 
 /// One past broadcast.
-#[utoipa::path(get, path = "/api/v1/recordings/{id}", tag = "recordings",
+#[utoipa::path(get, path = "/recordings/{id}", tag = "recordings",
     params(("id" = String, Path)),
     responses((status = 200, body = api::RecordingBody), (status = 404, body = api::ErrorBody)))]
 pub async fn one(

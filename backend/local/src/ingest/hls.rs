@@ -13,8 +13,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use cloumer_domain::Platform;
-use cloumer_domain::channel::Channel;
 use cloumer_domain::ids::ChannelId;
+use cloumer_domain::ports::Clock;
+use cloumer_domain::use_cases::private_playback::PlaybackRule;
 use cloumer_tokens::PlaybackTokenVerifier;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -28,6 +29,7 @@ struct Files {
     platform: Platform,
     dirs: IngestDirs,
     verifier: PlaybackTokenVerifier,
+    clock: Arc<dyn Clock>,
     /// Tokens that started a playback, and when they were last used.
     in_use: Mutex<HashMap<String, Instant>>,
 }
@@ -38,11 +40,17 @@ struct TokenQuery {
 }
 
 /// `/hls/<channel>/{index.m3u8,N.ts,thumb.jpg}` and `/recordings/<channel>/<recording>/...`.
-pub fn router(platform: Platform, dirs: IngestDirs, verifier: PlaybackTokenVerifier) -> Router {
+pub fn router(
+    platform: Platform,
+    dirs: IngestDirs,
+    verifier: PlaybackTokenVerifier,
+    clock: Arc<dyn Clock>,
+) -> Router {
     let files = Arc::new(Files {
         platform,
         dirs,
         verifier,
+        clock,
         in_use: Mutex::default(),
     });
     Router::new()
@@ -82,37 +90,39 @@ fn not_found() -> Response {
     StatusCode::NOT_FOUND.into_response()
 }
 
+/// A channel whose files were asked for, with the rule that guards them.
+struct Guarded {
+    id: ChannelId,
+    rule: PlaybackRule,
+}
+
+impl Guarded {
+    fn private(&self) -> bool {
+        self.rule != PlaybackRule::Public
+    }
+}
+
 impl Files {
-    async fn channel(&self, id: &str) -> Option<Channel> {
+    async fn channel(&self, id: &str) -> Option<Guarded> {
         let id = ChannelId::parse(id).ok()?;
-        self.platform
-            .ports()
-            .channels
-            .get_channel(&id)
-            .await
-            .ok()
-            .flatten()
+        let rule = self.platform.playback_rule(&id).await.ok().flatten()?;
+        Some(Guarded { id, rule })
     }
 
     /// `None`: allowed for anyone. `Some(origin)`: allowed with a token for this origin.
     fn authorize(
         &self,
-        channel: &Channel,
+        channel: &Guarded,
         token: Option<&str>,
     ) -> Result<Option<String>, StatusCode> {
-        if !channel.private {
+        let PlaybackRule::TokenFor { channel_arn: arn } = &channel.rule else {
             return Ok(None);
-        }
+        };
         let token = token.ok_or(StatusCode::FORBIDDEN)?;
-        let arn = channel
-            .video
-            .as_ref()
-            .map(|v| v.arn.as_str())
-            .unwrap_or_default();
         let mut in_use = self.in_use.lock().expect("token lock");
         in_use.retain(|_, last| last.elapsed() < PLAYBACK_CONTINUES);
-        let claims = self.verifier.verify(token);
-        let valid = claims.as_ref().is_some_and(|c| c.channel_arn == arn);
+        let claims = self.verifier.verify(token, self.clock.now());
+        let valid = claims.as_ref().is_some_and(|c| &c.channel_arn == arn);
         let continuing = in_use.contains_key(token);
         if !(valid || continuing) {
             return Err(StatusCode::FORBIDDEN);
@@ -179,7 +189,7 @@ pub fn rewrite_playlist(
 
 async fn serve(
     files: &Files,
-    channel: &Channel,
+    channel: &Guarded,
     kind: Kind,
     path: PathBuf,
     token: Option<&str>,
@@ -196,7 +206,7 @@ async fn serve(
     let (content_type, body) = match kind {
         Kind::Playlist => {
             let text = String::from_utf8_lossy(&bytes);
-            let token = token.filter(|_| channel.private);
+            let token = token.filter(|_| channel.private());
             let segment_dir = live
                 .then(|| path.parent().map(std::path::Path::to_path_buf))
                 .flatten();

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use cloumer_domain::ids::{MessageId, UserId};
-use cloumer_domain::service::{ReviewDecision, ReviewInput};
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_app};
@@ -250,14 +250,13 @@ async fn a_private_channel_is_watched_and_chatted_only_by_allowed_viewers() {
     );
 }
 
-/// Delivers a message the way the chat server (or the cloud review hook) does.
+/// Delivers a message the way the chat server (or the cloud review hook) does: reviewed, kept.
 async fn say(app: &TestApp, room: &str, sender: &str, text: &str) -> String {
     let id = MessageId::generate();
     let mut attributes = BTreeMap::new();
     attributes.insert("nickname".to_owned(), format!("{sender} nick"));
-    let decision = app
-        .stack
-        .platform()
+    let platform = app.stack.platform();
+    let verdict = platform
         .review_message(ReviewInput {
             room_arn: room.to_owned(),
             message_id: id.clone(),
@@ -265,13 +264,14 @@ async fn say(app: &TestApp, room: &str, sender: &str, text: &str) -> String {
             sender_attributes: attributes,
             content: text.to_owned(),
             attributes: BTreeMap::new(),
+            sent_at: platform.now(),
         })
         .await
         .unwrap();
-    assert!(
-        matches!(decision, ReviewDecision::Allow { .. }),
-        "{decision:?}"
-    );
+    let Verdict::Allow(message) = verdict else {
+        panic!("allowed: {verdict:?}");
+    };
+    platform.keep_messages(&[message]).await.unwrap();
     id.to_string()
 }
 
@@ -280,7 +280,7 @@ async fn history_pages_backwards_and_deleted_messages_never_come_back() {
     let app = spawn_app().await;
     let owner = app.user("h@example.com", "history", "History").await;
     let viewer = app.user("v@example.com", "someone", "Someone").await;
-    let room = cloumer_local::chat::ChatHub::room_arn(
+    let room = cloumer_local::chat::Rooms::arn(
         &app.stack
             .platform()
             .my_channel(&identity(&owner))

@@ -35,15 +35,14 @@ pub async fn start_on(dir: &Path) -> RunningStack {
         "<!doctype html><title>test</title>",
     )
     .unwrap();
-    cloumer_local::start(LocalConfig {
-        listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        dist_dir: dist,
-        data_dir: dir.to_path_buf(),
-        public_url: None,
-        rtmp_port: 0,
-        ingest: false,
-        chat: Default::default(),
-    })
+    let mut config = LocalConfig::new(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        dist,
+        dir.to_path_buf(),
+        0,
+    );
+    config.ingest = false;
+    cloumer_local::start(config)
     .await
     .unwrap()
 }

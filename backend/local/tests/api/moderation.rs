@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 
 use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::moderation::DenyReason;
-use cloumer_domain::service::{ReviewDecision, ReviewInput};
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use serde_json::json;
 
 use crate::helpers::{TestApp, User, spawn_app};
 
-async fn review(app: &TestApp, owner: &User, sender: &str, text: &str) -> ReviewDecision {
+async fn review(app: &TestApp, owner: &User, sender: &str, text: &str) -> Verdict {
     let channel = app
         .get(&format!("/api/v1/channels/{}", owner.handle), None)
         .await;
@@ -38,6 +38,7 @@ async fn review(app: &TestApp, owner: &User, sender: &str, text: &str) -> Review
             sender_attributes: BTreeMap::new(),
             content: text.to_owned(),
             attributes: BTreeMap::new(),
+            sent_at: app.stack.platform().now(),
         })
         .await
         .unwrap()
@@ -72,7 +73,7 @@ async fn bans_are_listed_lifted_and_checked() {
     // Messages from a banned user are denied by the review too (e.g. a connection opened before).
     assert_eq!(
         review(&app, &owner, &troll.user_id, "hi").await,
-        ReviewDecision::Deny(DenyReason::Banned)
+        Verdict::Deny(DenyReason::Banned)
     );
 
     for (path_user, body, status, code) in [
@@ -131,7 +132,7 @@ async fn bans_are_listed_lifted_and_checked() {
     );
     assert!(matches!(
         review(&app, &owner, &troll.user_id, "sorry").await,
-        ReviewDecision::Allow { .. }
+        Verdict::Allow(_)
     ));
     assert_eq!(app.get("/api/v1/me/channel/bans", None).await.status, 401);
 }
@@ -158,15 +159,15 @@ async fn chat_rules_drive_the_review() {
 
     assert_eq!(
         review(&app, &owner, "u1", "너 바보야").await,
-        ReviewDecision::Deny(DenyReason::Filtered)
+        Verdict::Deny(DenyReason::Filtered)
     );
     assert_eq!(
         review(&app, &owner, "u1", "0123456789X").await,
-        ReviewDecision::Deny(DenyReason::TooLong)
+        Verdict::Deny(DenyReason::TooLong)
     );
     assert!(matches!(
         review(&app, &owner, "u1", "안녕하세요").await,
-        ReviewDecision::Allow { .. }
+        Verdict::Allow(_)
     ));
 
     app.put(
@@ -176,7 +177,7 @@ async fn chat_rules_drive_the_review() {
     )
     .await;
     match review(&app, &owner, "u1", "buy SPAM now").await {
-        ReviewDecision::Allow { content, .. } => assert_eq!(content, "buy **** now"),
+        Verdict::Allow(message) => assert_eq!(message.content, "buy **** now"),
         other => panic!("expected a masked message, got {other:?}"),
     }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use cloumer_domain::ids::{MessageId, UserId};
-use cloumer_domain::service::ReviewInput;
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, TestApp, start_on};
@@ -42,8 +42,8 @@ async fn a_restart_keeps_users_channels_keys_bans_and_history() {
         .await
         .unwrap()
         .channel;
-    app.stack
-        .platform()
+    let platform = app.stack.platform();
+    let verdict = platform
         .review_message(ReviewInput {
             room_arn: channel.chat_room.unwrap().arn,
             message_id: MessageId::generate(),
@@ -51,9 +51,14 @@ async fn a_restart_keeps_users_channels_keys_bans_and_history() {
             sender_attributes: BTreeMap::new(),
             content: "remember me".into(),
             attributes: BTreeMap::new(),
+            sent_at: platform.now(),
         })
         .await
         .unwrap();
+    let Verdict::Allow(message) = verdict else {
+        panic!("allowed: {verdict:?}");
+    };
+    platform.keep_messages(&[message]).await.unwrap();
     app.stack.shutdown().await.unwrap();
 
     let app = TestApp {

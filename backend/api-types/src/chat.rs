@@ -1,0 +1,215 @@
+//! The IVS Chat messaging protocol's frames, as the official SDK reads and writes them, defined
+//! once: the local chat server reads [`Request`]s and writes [`ServerFrame`]s, the browser app
+//! the other way round. Field names are IVS's own (PascalCase), not this crate's camelCase.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// String attributes, as IVS carries them on tokens, messages and events. IVS may send `null`
+/// for none.
+pub type Attributes = BTreeMap<String, String>;
+
+/// A request from a client (a JSON text frame). Every field is optional on the wire: a server
+/// answers a missing one with ERROR 400 naming it, rather than failing to read the frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "Action", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Request {
+    #[serde(rename_all = "PascalCase")]
+    SendMessage {
+        request_id: Option<String>,
+        content: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attributes: Option<Attributes>,
+    },
+    #[serde(rename_all = "PascalCase")]
+    DeleteMessage {
+        request_id: Option<String>,
+        id: Option<String>,
+        reason: Option<String>,
+    },
+    #[serde(rename_all = "PascalCase")]
+    DisconnectUser {
+        request_id: Option<String>,
+        user_id: Option<String>,
+        reason: Option<String>,
+    },
+}
+
+impl Request {
+    /// `SEND_MESSAGE` with the given content and no attributes.
+    pub fn send_message(request_id: &str, content: &str) -> Self {
+        Self::SendMessage {
+            request_id: Some(request_id.to_owned()),
+            content: Some(content.to_owned()),
+            attributes: None,
+        }
+    }
+}
+
+/// What the server sends: a message, an event, or an error answering a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "Type", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ServerFrame {
+    Message(MessageFrame),
+    Event(EventFrame),
+    Error(ErrorFrame),
+}
+
+/// `{"Type":"MESSAGE", ...}`: a message everyone in the room receives, the sender included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MessageFrame {
+    /// 12 letters and digits.
+    pub id: String,
+    /// The sender's `RequestId`; `""` for everyone else's copy is not guaranteed, so clients
+    /// match on it only for their own messages.
+    #[serde(default)]
+    pub request_id: String,
+    #[serde(default)]
+    pub attributes: Option<Attributes>,
+    pub content: String,
+    /// RFC 3339 with nanoseconds.
+    pub send_time: String,
+    pub sender: Sender,
+}
+
+/// Who sent a message: their user id and their token's attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Sender {
+    pub user_id: String,
+    #[serde(default)]
+    pub attributes: Option<Attributes>,
+}
+
+/// `{"Type":"EVENT", ...}`: `aws:DELETE_MESSAGE`, `aws:DISCONNECT_USER`, or an event the backend
+/// sent (such as `app:STREAM_START`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EventFrame {
+    pub id: String,
+    /// `""` for events the server started.
+    #[serde(default)]
+    pub request_id: String,
+    pub event_name: String,
+    #[serde(default)]
+    pub attributes: Option<Attributes>,
+    #[serde(default)]
+    pub send_time: String,
+}
+
+/// `{"Type":"ERROR", ...}`: a request failed; `RequestId` names which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ErrorFrame {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub request_id: String,
+    pub error_code: u16,
+    #[serde(default)]
+    pub error_message: String,
+}
+
+/// Event names IVS Chat itself sends.
+pub mod event {
+    pub const DELETE_MESSAGE: &str = "aws:DELETE_MESSAGE";
+    pub const DISCONNECT_USER: &str = "aws:DISCONNECT_USER";
+    /// Sent by our backend when a channel's stream starts or ends.
+    pub const STREAM_START: &str = "app:STREAM_START";
+    pub const STREAM_END: &str = "app:STREAM_END";
+}
+
+/// IVS Chat's error codes.
+pub mod code {
+    pub const BAD_REQUEST: u16 = 400;
+    pub const UNAUTHORIZED: u16 = 401;
+    pub const FORBIDDEN: u16 = 403;
+    pub const NOT_FOUND: u16 = 404;
+    pub const DENIED: u16 = 406;
+    pub const TOO_LARGE: u16 = 413;
+    pub const RATE_LIMITED: u16 = 429;
+    pub const INTERNAL: u16 = 500;
+}
+
+impl EventFrame {
+    /// The id of the message an `aws:DELETE_MESSAGE` event removes (`MessageId`, or the
+    /// deprecated `MessageID` older servers send).
+    pub fn deleted_message_id(&self) -> Option<&str> {
+        let attributes = self.attributes.as_ref()?;
+        attributes
+            .get("MessageId")
+            .or_else(|| attributes.get("MessageID"))
+            .map(String::as_str)
+    }
+
+    /// An attribute's value, or `""`.
+    pub fn attribute(&self, name: &str) -> &str {
+        self.attributes
+            .as_ref()
+            .and_then(|a| a.get(name))
+            .map_or("", String::as_str)
+    }
+}
+
+impl Sender {
+    /// A token attribute's value (`nickname`, `avatar`, `role`), or `""`.
+    pub fn attribute(&self, name: &str) -> &str {
+        self.attributes
+            .as_ref()
+            .and_then(|a| a.get(name))
+            .map_or("", String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_read_as_ivs_writes_them_with_null_attributes() {
+        let message = r#"{"Type":"MESSAGE","Id":"AbCdEf123456","RequestId":"r1","Attributes":null,
+            "Content":"안녕","SendTime":"2026-11-22T12:00:00.123456789Z",
+            "Sender":{"UserId":"u1","Attributes":{"nickname":"Alice","role":"owner"}}}"#;
+        let ServerFrame::Message(frame) = serde_json::from_str(message).unwrap() else {
+            panic!("a message");
+        };
+        assert_eq!(frame.content, "안녕");
+        assert_eq!(frame.sender.attribute("nickname"), "Alice");
+        assert_eq!(frame.sender.attribute("avatar"), "");
+        let deleted = r#"{"Type":"EVENT","Id":"x","RequestId":"","EventName":"aws:DELETE_MESSAGE",
+            "Attributes":{"MessageID":"m1","Reason":"spam"},"SendTime":"t"}"#;
+        let ServerFrame::Event(event) = serde_json::from_str(deleted).unwrap() else {
+            panic!("an event");
+        };
+        assert_eq!(event.deleted_message_id(), Some("m1"));
+        let error = r#"{"Type":"ERROR","Id":"e","RequestId":"r9","ErrorCode":429,"ErrorMessage":"slow down"}"#;
+        assert!(matches!(
+            serde_json::from_str(error).unwrap(),
+            ServerFrame::Error(ErrorFrame {
+                error_code: 429,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn frames_are_written_with_ivs_field_names_type_first() {
+        let frame = ServerFrame::Error(ErrorFrame {
+            id: "e1".into(),
+            request_id: "r1".into(),
+            error_code: code::DENIED,
+            error_message: "no".into(),
+        });
+        assert_eq!(
+            serde_json::to_string(&frame).unwrap(),
+            r#"{"Type":"ERROR","Id":"e1","RequestId":"r1","ErrorCode":406,"ErrorMessage":"no"}"#
+        );
+        let request = serde_json::to_string(&Request::send_message("r1", "hi")).unwrap();
+        assert_eq!(
+            request,
+            r#"{"Action":"SEND_MESSAGE","RequestId":"r1","Content":"hi"}"#
+        );
+    }
+}

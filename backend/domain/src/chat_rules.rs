@@ -1,0 +1,173 @@
+//! A channel's chat rules: the room limits IVS Chat enforces and the word filter the review
+//! applies. Channels own them; the review reads them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::text;
+
+/// Limits of the channel's chat room, with IVS Chat's ranges and defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatRules {
+    /// 1–500 code points (IVS `maximumMessageLength`).
+    pub max_message_length: u16,
+    /// 1–100 messages per second across the room (IVS `maximumMessageRatePerSecond`).
+    pub max_messages_per_second: u16,
+    pub word_filter: WordFilter,
+}
+
+impl Default for ChatRules {
+    fn default() -> Self {
+        Self {
+            max_message_length: 500,
+            max_messages_per_second: 10,
+            word_filter: WordFilter::default(),
+        }
+    }
+}
+
+impl ChatRules {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if !(1..=500).contains(&self.max_message_length) {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                "the maximum message length must be 1–500 characters",
+            ));
+        }
+        if !(1..=100).contains(&self.max_messages_per_second) {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                "the maximum message rate must be 1–100 per second",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What happens to a message containing a filtered word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum FilterMode {
+    /// The message is refused (the sender gets IVS Chat error 406).
+    #[default]
+    Block,
+    /// The message goes out with each filtered word replaced by asterisks.
+    Mask,
+}
+
+pub const MAX_FILTER_WORDS: usize = 200;
+pub const MAX_FILTER_WORD_CHARS: usize = 50;
+
+/// A channel's filtered words, matched case-insensitively anywhere in a message (so it works for
+/// Korean, which has no spaces between a word and its particles), ignoring zero-width characters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordFilter {
+    words: Vec<String>,
+    pub mode: FilterMode,
+}
+
+impl WordFilter {
+    pub fn new(words: &[String], mode: FilterMode) -> Result<Self, DomainError> {
+        let mut cleaned: Vec<String> = Vec::with_capacity(words.len());
+        for word in words {
+            let word = text::clean(
+                word,
+                "invalid_word_filter",
+                "a filtered word",
+                1,
+                MAX_FILTER_WORD_CHARS,
+            )?
+            .to_lowercase();
+            if !cleaned.contains(&word) {
+                cleaned.push(word);
+            }
+        }
+        if cleaned.len() > MAX_FILTER_WORDS {
+            return Err(DomainError::invalid(
+                "invalid_word_filter",
+                format!("at most {MAX_FILTER_WORDS} filtered words"),
+            ));
+        }
+        Ok(Self {
+            words: cleaned,
+            mode,
+        })
+    }
+
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// Indices (in chars of `content`) covered by a filtered word.
+    fn matched_chars(&self, content: &str) -> Vec<bool> {
+        let original: Vec<char> = content.chars().collect();
+        let mut hits = vec![false; original.len()];
+        if self.words.is_empty() {
+            return hits;
+        }
+        // The searchable text: lower-cased, zero-width characters dropped, each char remembering
+        // which original char it came from.
+        let mut folded: Vec<(char, usize)> = Vec::with_capacity(original.len());
+        for (index, c) in original.iter().enumerate() {
+            if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
+                continue;
+            }
+            folded.extend(c.to_lowercase().map(|lower| (lower, index)));
+        }
+        for word in &self.words {
+            let needle: Vec<char> = word.chars().collect();
+            if needle.len() > folded.len() {
+                continue;
+            }
+            for start in 0..=folded.len() - needle.len() {
+                let window = &folded[start..start + needle.len()];
+                if window.iter().map(|(c, _)| *c).eq(needle.iter().copied()) {
+                    let first = window[0].1;
+                    let last = window[window.len() - 1].1;
+                    hits[first..=last].iter_mut().for_each(|h| *h = true);
+                }
+            }
+        }
+        hits
+    }
+
+    pub fn matches(&self, content: &str) -> bool {
+        self.matched_chars(content).contains(&true)
+    }
+
+    /// `content` with every filtered character replaced by `*`.
+    pub fn mask(&self, content: &str) -> String {
+        let hits = self.matched_chars(content);
+        content
+            .chars()
+            .zip(hits)
+            .map(|(c, hit)| if hit { '*' } else { c })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_rules_outside_the_ivs_ranges_are_rejected() {
+        let mut rules = ChatRules::default();
+        assert!(rules.validate().is_ok());
+        rules.max_message_length = 501;
+        assert!(rules.validate().is_err());
+        rules.max_message_length = 500;
+        rules.max_messages_per_second = 0;
+        assert!(rules.validate().is_err());
+    }
+
+    #[test]
+    fn filter_words_are_trimmed_lowercased_deduplicated_and_limited() {
+        let words = vec![" Spam ".to_owned(), "spam".to_owned(), "EGGS".to_owned()];
+        let filter = WordFilter::new(&words, FilterMode::Block).unwrap();
+        assert_eq!(filter.words(), ["spam", "eggs"]);
+        let too_many: Vec<String> = (0..=MAX_FILTER_WORDS).map(|i| format!("w{i}")).collect();
+        assert!(WordFilter::new(&too_many, FilterMode::Block).is_err());
+        assert!(WordFilter::new(&["".to_owned()], FilterMode::Block).is_err());
+    }
+}

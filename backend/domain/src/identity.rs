@@ -1,0 +1,16 @@
+//! Who is calling: a signed-in user as the identity provider (Cognito, or the local stand-in)
+//! vouches for them. Adapters build it from verified token claims; use cases only read it.
+
+use crate::ids::UserId;
+
+/// A signed-in user, from verified token claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub user_id: UserId,
+    /// Cognito `cognito:username` (or `username` in access tokens).
+    pub username: String,
+    /// The handle chosen at sign-up (Cognito `preferred_username`), if any.
+    pub preferred_handle: Option<String>,
+    /// The nickname given at sign-up (Cognito `nickname`), if any.
+    pub nickname: Option<String>,
+}

@@ -1,0 +1,315 @@
+//! The platform: the ports every use case works through, and the look-ups they share (the
+//! caller's account, a channel by its handle, who may watch, who is banned). The use cases
+//! themselves live in [`crate::use_cases`], one area per module.
+
+use std::sync::Arc;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::channel::Channel;
+use crate::error::{DomainError, DomainResult, WriteError};
+use crate::handle::ChannelHandle;
+use crate::identity::Identity;
+use crate::ids::{ChannelId, UserId};
+use crate::moderation::Ban;
+use crate::ports::{
+    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, PlaybackSigner,
+    RecordingRepository, VideoChannelSpec, VideoService,
+};
+use crate::profile::{Avatar, Language, Nickname, Profile};
+
+/// The ports, once, for every use case.
+#[derive(Clone)]
+pub struct Ports {
+    pub channels: Arc<dyn ChannelRepository>,
+    pub chat: Arc<dyn ChatRepository>,
+    pub recordings: Arc<dyn RecordingRepository>,
+    pub video: Arc<dyn VideoService>,
+    pub chat_service: Arc<dyn ChatService>,
+    pub playback: Arc<dyn PlaybackSigner>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Settings of the platform that are not per channel.
+#[derive(Clone, Debug)]
+pub struct PlatformConfig {
+    /// How long a chat session lasts before the client must reconnect with a new token.
+    pub chat_session_minutes: u16,
+    /// How long a playback token may wait before playback starts.
+    pub playback_token_ttl: Duration,
+    /// The site's origin, put in playback tokens (`*` allows any).
+    pub site_origin: String,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        Self {
+            chat_session_minutes: 60,
+            playback_token_ttl: Duration::minutes(10),
+            site_origin: "*".to_owned(),
+        }
+    }
+}
+
+/// Cloumer's use cases, on whichever adapters the binary wired in.
+#[derive(Clone)]
+pub struct Platform {
+    pub(crate) ports: Ports,
+    pub(crate) config: PlatformConfig,
+}
+
+/// A user's own profile and channel.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub profile: Profile,
+    pub channel: Channel,
+}
+
+/// Optimistic updates retry this often before giving up (only under heavy contention).
+pub(crate) const MAX_RETRIES: usize = 8;
+/// Listing pages are 1–100 items.
+pub const MAX_PAGE: usize = 100;
+
+/// A listing's page size: `default` when the caller gave none, else 1–[`MAX_PAGE`].
+pub fn check_limit(limit: Option<usize>, default: usize) -> DomainResult<usize> {
+    match limit {
+        None => Ok(default),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(_) => Err(DomainError::invalid(
+            "invalid_limit",
+            format!("limit must be 1–{MAX_PAGE}"),
+        )),
+    }
+}
+
+impl Platform {
+    pub fn new(ports: Ports, config: PlatformConfig) -> Self {
+        Self { ports, config }
+    }
+
+    /// The platform's time: the clock every use case reads, for callers that stamp events.
+    pub fn now(&self) -> OffsetDateTime {
+        self.ports.clock.now()
+    }
+
+    /// Makes sure a signed-in user has a profile and a provisioned channel, creating what is
+    /// missing. Called by the sign-up confirmation trigger and, as a safety net, by every
+    /// signed-in request that needs the account. Idempotent and safe to race.
+    pub async fn ensure_account(&self, who: &Identity) -> DomainResult<Account> {
+        let profile = match self.ports.channels.get_profile(&who.user_id).await? {
+            Some(profile) => profile,
+            None => {
+                let profile = new_profile(who);
+                self.ports.channels.put_profile(&profile).await?;
+                profile
+            }
+        };
+        let channel = match self
+            .ports
+            .channels
+            .find_channel_by_owner(&who.user_id)
+            .await?
+        {
+            Some(channel) => channel,
+            None => self.create_channel(who, &profile).await?,
+        };
+        let channel = self.provision(channel).await?;
+        Ok(Account { profile, channel })
+    }
+
+    async fn create_channel(&self, who: &Identity, profile: &Profile) -> DomainResult<Channel> {
+        let wanted = who
+            .preferred_handle
+            .as_deref()
+            .and_then(|h| ChannelHandle::parse(h).ok())
+            .unwrap_or_else(|| ChannelHandle::derive_from(&who.username));
+        // The handle may have been taken since sign-up checked it: fall back to name_2, name_3…
+        // rather than failing the confirmation. The owner can rename later.
+        for attempt in 0..20u32 {
+            let handle = if attempt == 0 {
+                wanted.clone()
+            } else {
+                wanted.with_suffix(attempt + 1)
+            };
+            let channel = Channel::new(profile, handle, self.now());
+            match self.ports.channels.create_channel(&channel).await {
+                Ok(()) => {
+                    tracing::info!(channel = %channel.id, handle = %channel.handle, "channel created");
+                    return Ok(channel);
+                }
+                Err(WriteError::HandleTaken | WriteError::VersionMismatch) => continue,
+                Err(WriteError::ChannelExists) => {
+                    return self
+                        .ports
+                        .channels
+                        .find_channel_by_owner(&who.user_id)
+                        .await?
+                        .ok_or(DomainError::NotFound("channel"));
+                }
+                Err(WriteError::Port(e)) => return Err(e.into()),
+            }
+        }
+        Err(DomainError::conflict(
+            "handle_taken",
+            "no free handle could be found; choose another one",
+        ))
+    }
+
+    /// Creates the channel's video resource and chat room if they are missing.
+    pub(crate) async fn provision(&self, channel: Channel) -> DomainResult<Channel> {
+        if channel.video.is_some() && channel.chat_room.is_some() {
+            return Ok(channel);
+        }
+        let video = match &channel.video {
+            Some(video) => video.clone(),
+            None => {
+                self.ports
+                    .video
+                    .create_channel(&video_spec(&channel))
+                    .await?
+            }
+        };
+        let room = match &channel.chat_room {
+            Some(room) => room.clone(),
+            None => {
+                self.ports
+                    .chat_service
+                    .create_room(&ChatRoomSpec {
+                        name: channel.id.clone(),
+                        rules: channel.chat_rules.clone(),
+                    })
+                    .await?
+            }
+        };
+        self.modify_channel(&channel.id, |c| {
+            if c.video.is_some() && c.chat_room.is_some() {
+                return Ok(false);
+            }
+            c.video.get_or_insert_with(|| video.clone());
+            c.chat_room.get_or_insert_with(|| room.clone());
+            Ok(true)
+        })
+        .await
+        .map(|(channel, _)| channel)
+    }
+
+    /// Reads, changes and conditionally writes a channel, retrying on concurrent updates.
+    /// `change` returns whether it changed anything. Returns the stored channel and that answer.
+    pub(crate) async fn modify_channel(
+        &self,
+        id: &ChannelId,
+        mut change: impl FnMut(&mut Channel) -> DomainResult<bool>,
+    ) -> DomainResult<(Channel, bool)> {
+        for _ in 0..MAX_RETRIES {
+            let mut channel = self
+                .ports
+                .channels
+                .get_channel(id)
+                .await?
+                .ok_or(DomainError::NotFound("channel"))?;
+            if !change(&mut channel)? {
+                return Ok((channel, false));
+            }
+            channel.version += 1;
+            match self.ports.channels.update_channel(&channel).await {
+                Ok(()) => return Ok((channel, true)),
+                Err(WriteError::VersionMismatch) => continue,
+                Err(WriteError::HandleTaken) => {
+                    return Err(DomainError::conflict(
+                        "handle_taken",
+                        "that handle belongs to another channel",
+                    ));
+                }
+                Err(WriteError::ChannelExists) => {
+                    return Err(DomainError::conflict("channel_exists", "channel exists"));
+                }
+                Err(WriteError::Port(e)) => return Err(e.into()),
+            }
+        }
+        Err(DomainError::conflict(
+            "busy",
+            "the channel is being changed by someone else; try again",
+        ))
+    }
+
+    /// The channel with this handle. A malformed handle is simply not found.
+    pub(crate) async fn channel_by_handle(&self, raw: &str) -> DomainResult<Channel> {
+        let handle = ChannelHandle::parse(raw).map_err(|_| DomainError::NotFound("channel"))?;
+        self.ports
+            .channels
+            .find_channel_by_handle(&handle)
+            .await?
+            .ok_or(DomainError::NotFound("channel"))
+    }
+
+    /// The channel whose chat room is `room_arn` (the chat review only knows the room).
+    pub(crate) async fn channel_of_room(&self, room_arn: &str) -> DomainResult<Channel> {
+        self.ports
+            .channels
+            .find_channel_by_room(room_arn)
+            .await?
+            .ok_or(DomainError::NotFound("chat room"))
+    }
+
+    /// Whether `who` may watch `channel`: anyone for a public channel; for a private one, its
+    /// owner and the viewers it granted, unless they are banned.
+    pub(crate) async fn can_watch(
+        &self,
+        channel: &Channel,
+        who: Option<&UserId>,
+    ) -> DomainResult<bool> {
+        if !channel.private {
+            return Ok(true);
+        }
+        let Some(user) = who else { return Ok(false) };
+        if channel.is_owned_by(user) {
+            return Ok(true);
+        }
+        if self.active_ban(&channel.id, user).await?.is_some() {
+            return Ok(false);
+        }
+        Ok(self
+            .ports
+            .channels
+            .get_grant(&channel.id, user)
+            .await?
+            .is_some())
+    }
+
+    /// The user's ban from the channel's chat, if one is in force now.
+    pub(crate) async fn active_ban(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> DomainResult<Option<Ban>> {
+        let ban = self.ports.chat.get_ban(channel, user).await?;
+        Ok(ban.filter(|b| b.is_active(self.now())))
+    }
+}
+
+/// A first profile from what the identity provider knows.
+fn new_profile(who: &Identity) -> Profile {
+    let nickname = who
+        .nickname
+        .as_deref()
+        .and_then(|n| Nickname::parse(n).ok())
+        .or_else(|| Nickname::parse(&who.username).ok())
+        .unwrap_or_else(|| Nickname::parse("viewer").expect("a valid nickname"));
+    Profile {
+        avatar: Avatar::default_for(&who.user_id),
+        user_id: who.user_id.clone(),
+        username: who.username.clone(),
+        nickname,
+        language: Language::default(),
+    }
+}
+
+/// How the video service should configure a channel's video resource.
+pub(crate) fn video_spec(channel: &Channel) -> VideoChannelSpec {
+    VideoChannelSpec {
+        name: channel.id.clone(),
+        latency: channel.latency,
+        private: channel.private,
+        recording: channel.recording,
+    }
+}

@@ -1,0 +1,17 @@
+//! The use cases, one area per module, each an `impl Platform` block written against the ports.
+//! The file names say what happens when: a message is reviewed (`message_review`), a stream
+//! starts or ends (`stream_events`), a recording finishes (`recording_events`), a streamer
+//! resets their key (`stream_setup`), and so on.
+
+pub mod accounts;
+pub mod channel_settings;
+pub mod chat_history;
+pub mod chat_moderation;
+pub mod chat_tokens;
+pub mod directory;
+pub mod message_review;
+pub mod past_broadcasts;
+pub mod private_playback;
+pub mod recording_events;
+pub mod stream_events;
+pub mod stream_setup;

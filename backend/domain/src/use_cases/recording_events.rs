@@ -1,0 +1,73 @@
+//! What happens when a recording starts, ends or fails: the video service's recording events
+//! (IVS "Recording State Change" in the cloud, the local recorder locally) build the past
+//! broadcast's record, and keep the live thumbnail fresh. Order-tolerant like stream events.
+
+use crate::error::{DomainError, DomainResult, WriteError};
+use crate::ids::ChannelId;
+use crate::platform::{MAX_RETRIES, Platform};
+use crate::recording::{self, Recording, RecordingEvent, RecordingStatus};
+
+/// How far back [`Platform::unfinished_recordings`] looks: a channel records one broadcast at a
+/// time, so an unfinished one is among its latest.
+const RECENT_RECORDINGS: usize = 5;
+
+impl Platform {
+    /// Applies a recording-state event: keeps the past broadcast record, and the live thumbnail.
+    pub async fn handle_recording_event(&self, event: &RecordingEvent) -> DomainResult<bool> {
+        let Some(channel) = self.ports.channels.get_channel(&event.channel_id).await? else {
+            tracing::warn!(channel = %event.channel_id, "recording event for an unknown channel");
+            return Ok(false);
+        };
+        let mut changed = false;
+        for _ in 0..MAX_RETRIES {
+            let existing = self
+                .ports
+                .recordings
+                .get_recording(&event.recording_id)
+                .await?;
+            let Some(next) = recording::merge(existing.as_ref(), event, &channel) else {
+                break;
+            };
+            match self
+                .ports
+                .recordings
+                .put_recording(&next, existing.as_ref())
+                .await
+            {
+                Ok(()) => {
+                    changed = true;
+                    break;
+                }
+                Err(WriteError::VersionMismatch) => continue,
+                Err(WriteError::Port(e)) => return Err(e.into()),
+                Err(other) => return Err(DomainError::conflict("recording", other.to_string())),
+            }
+        }
+        if let Some(thumbnail) = &event.live_thumbnail_url {
+            self.modify_channel(&channel.id, |c| {
+                let current = event.stream_id.is_none() || c.live.stream_id == event.stream_id;
+                let update = current && c.live.thumbnail_url.as_ref() != Some(thumbnail);
+                if update {
+                    c.live.thumbnail_url = Some(thumbnail.clone());
+                }
+                Ok(update)
+            })
+            .await?;
+        }
+        Ok(changed)
+    }
+
+    /// The channel's recordings that never heard their end (the recorder stopped abruptly).
+    pub async fn unfinished_recordings(&self, channel: &ChannelId) -> DomainResult<Vec<Recording>> {
+        let page = self
+            .ports
+            .recordings
+            .list_channel_recordings(channel, None, RECENT_RECORDINGS)
+            .await?;
+        Ok(page
+            .items
+            .into_iter()
+            .filter(|r| r.status == RecordingStatus::Recording)
+            .collect())
+    }
+}

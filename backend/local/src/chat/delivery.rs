@@ -1,0 +1,187 @@
+//! A room's delivery line: the one way every message travels. The connection that received it
+//! hands it over; the line stamps its `SendTime` (later than every earlier one), has the domain
+//! review it, keeps what is allowed as history, and only then fans it out to the room. One line
+//! per room, so time order, delivery order and history order are one and the same.
+//!
+//! Messages that queue up while one batch is being stored are reviewed together and stored in
+//! one transaction (one fsync for all of them), which keeps a busy room cheap.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use cloumer_api_types::chat::code;
+use cloumer_domain::chat::StoredMessage;
+use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::moderation::DenyReason;
+use cloumer_domain::ports::Clock;
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
+use cloumer_domain::{DomainError, Platform};
+use futures_util::future::join_all;
+use time::{Duration, OffsetDateTime};
+use tokio::sync::mpsc;
+
+use super::frames::{self, Frame};
+use super::rooms::Room;
+
+/// Messages that may wait in a room's line; more get ERROR 429.
+const LINE_CAPACITY: usize = 4096;
+/// Messages reviewed and stored together at most.
+const MAX_BATCH: usize = 256;
+
+/// A message a connection received, on its way into the room.
+pub struct Submission {
+    pub message_id: MessageId,
+    pub sender: UserId,
+    pub sender_attributes: BTreeMap<String, String>,
+    pub content: String,
+    pub attributes: BTreeMap<String, String>,
+    pub request_id: String,
+    /// Where errors for the sender go (their connection's own queue).
+    pub reply: mpsc::Sender<Frame>,
+}
+
+/// The delivery lines of every room, started on a room's first message.
+pub struct Lines {
+    platform: Platform,
+    clock: Arc<dyn Clock>,
+    lines: Mutex<HashMap<String, mpsc::Sender<Submission>>>,
+}
+
+impl Lines {
+    pub fn new(platform: Platform, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            platform,
+            clock,
+            lines: Mutex::default(),
+        }
+    }
+
+    /// Queues a message for `room`; false when its line is full.
+    pub fn submit(&self, room: &Arc<Room>, submission: Submission) -> bool {
+        let queue = {
+            let mut lines = self.lines.lock().expect("lines lock");
+            lines
+                .entry(room.arn.clone())
+                .or_insert_with(|| {
+                    let (queue, work) = mpsc::channel(LINE_CAPACITY);
+                    let line = Line {
+                        room: room.clone(),
+                        platform: self.platform.clone(),
+                        clock: self.clock.clone(),
+                        last_send_time: None,
+                    };
+                    tokio::spawn(line.run(work));
+                    queue
+                })
+                .clone()
+        };
+        queue.try_send(submission).is_ok()
+    }
+}
+
+struct Line {
+    room: Arc<Room>,
+    platform: Platform,
+    clock: Arc<dyn Clock>,
+    last_send_time: Option<OffsetDateTime>,
+}
+
+impl Line {
+    async fn run(mut self, mut work: mpsc::Receiver<Submission>) {
+        while let Some(first) = work.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match work.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            self.deliver(batch).await;
+        }
+    }
+
+    /// The next `SendTime`: now, or a nanosecond after the previous one if the clock has not
+    /// moved on (or went back).
+    fn stamp(&mut self) -> OffsetDateTime {
+        let now = self.clock.now();
+        let at = match self.last_send_time {
+            Some(last) if now <= last => last + Duration::nanoseconds(1),
+            _ => now,
+        };
+        self.last_send_time = Some(at);
+        at
+    }
+
+    async fn deliver(&mut self, batch: Vec<Submission>) {
+        let stamped: Vec<(Submission, OffsetDateTime)> =
+            batch.into_iter().map(|s| (s, self.stamp())).collect();
+        let verdicts = join_all(stamped.iter().map(|(submission, sent_at)| {
+            self.platform.review_message(ReviewInput {
+                room_arn: self.room.arn.clone(),
+                message_id: submission.message_id.clone(),
+                sender: submission.sender.clone(),
+                sender_attributes: submission.sender_attributes.clone(),
+                content: submission.content.clone(),
+                attributes: submission.attributes.clone(),
+                sent_at: *sent_at,
+            })
+        }))
+        .await;
+        let mut allowed: Vec<(StoredMessage, Submission)> = Vec::new();
+        for ((submission, _), verdict) in stamped.into_iter().zip(verdicts) {
+            match verdict {
+                Ok(Verdict::Allow(message)) => allowed.push((message, submission)),
+                Ok(Verdict::Deny(reason)) => reply(&submission, code::DENIED, denied(reason)),
+                Err(DomainError::NotFound(_)) => {
+                    reply(&submission, code::NOT_FOUND, "the room does not exist");
+                }
+                Err(error) => {
+                    tracing::error!(%error, "chat review failed");
+                    reply(
+                        &submission,
+                        code::INTERNAL,
+                        "the message could not be delivered; try again",
+                    );
+                }
+            }
+        }
+        if allowed.is_empty() {
+            return;
+        }
+        let messages: Vec<StoredMessage> = allowed.iter().map(|(m, _)| m.clone()).collect();
+        match self.platform.keep_messages(&messages).await {
+            Ok(()) => {
+                for (message, submission) in &allowed {
+                    self.room
+                        .broadcast(frames::message(message, &submission.request_id));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, count = allowed.len(), "storing chat messages failed");
+                for (_, submission) in &allowed {
+                    reply(
+                        submission,
+                        code::INTERNAL,
+                        "the message could not be delivered; try again",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn reply(submission: &Submission, error_code: u16, message: &str) {
+    // A sender whose own queue is full is not reading; the flood limit will end it.
+    let _ = submission
+        .reply
+        .try_send(frames::error(&submission.request_id, error_code, message));
+}
+
+/// What a sender is told when the review refuses their message (IVS answers 406).
+fn denied(reason: DenyReason) -> &'static str {
+    match reason {
+        DenyReason::Banned => "the message was denied: you are banned from this chat",
+        DenyReason::Filtered => "the message was denied: it contains a filtered word",
+        DenyReason::TooLong | DenyReason::Empty => "the message was denied",
+    }
+}

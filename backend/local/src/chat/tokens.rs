@@ -1,0 +1,128 @@
+//! Chat tokens as IVS Chat issues them: opaque, single-use, to be redeemed within a minute of
+//! minting, carrying the room, the user, their capabilities and attributes, and when the session
+//! they open must end.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use cloumer_domain::chat::{ChatCapability, ChatTokenRequest, MAX_SESSION_MINUTES};
+use cloumer_domain::ids::{UserId, random_alphanumeric};
+use time::{Duration, OffsetDateTime};
+
+/// IVS Chat tokens must be used within about a minute of minting.
+pub const TOKEN_TTL: Duration = Duration::seconds(60);
+
+/// A minted token not used yet: what a connection redeeming it gets.
+#[derive(Clone, Debug)]
+pub struct PendingToken {
+    pub room_arn: String,
+    pub user_id: UserId,
+    pub capabilities: Vec<ChatCapability>,
+    pub attributes: BTreeMap<String, String>,
+    pub token_expires_at: OffsetDateTime,
+    pub session_expires_at: OffsetDateTime,
+}
+
+impl PendingToken {
+    pub fn can(&self, capability: ChatCapability) -> bool {
+        self.capabilities.contains(&capability)
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RedeemError {
+    Unknown,
+    Expired,
+}
+
+/// Minted tokens not used yet, and when expired ones were last swept out.
+#[derive(Default)]
+pub struct Tokens {
+    inner: Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    by_token: HashMap<String, PendingToken>,
+    last_sweep: i64,
+}
+
+impl Tokens {
+    /// Mints a token for `request` at `now`: (the token, what redeeming it gives).
+    pub fn mint(&self, request: &ChatTokenRequest, now: OffsetDateTime) -> (String, PendingToken) {
+        let minutes = request
+            .session_duration_minutes
+            .clamp(1, MAX_SESSION_MINUTES);
+        let pending = PendingToken {
+            room_arn: request.room.arn.clone(),
+            user_id: request.user_id.clone(),
+            capabilities: request.capabilities.clone(),
+            attributes: request.attributes.clone(),
+            token_expires_at: now + TOKEN_TTL,
+            session_expires_at: now + Duration::minutes(i64::from(minutes)),
+        };
+        // A WebSocket subprotocol must be an RFC 7230 token: letters and digits are.
+        let token = format!("AQICAH{}", random_alphanumeric(120));
+        self.inner
+            .lock()
+            .expect("tokens lock")
+            .by_token
+            .insert(token.clone(), pending.clone());
+        (token, pending)
+    }
+
+    /// Uses a token: it is removed whatever the outcome, so it can never be used twice.
+    pub fn redeem(&self, token: &str, now: OffsetDateTime) -> Result<PendingToken, RedeemError> {
+        let mut pending = self.inner.lock().expect("tokens lock");
+        let found = pending.by_token.remove(token);
+        // Every few seconds, forget tokens nobody used: the map stays as small as the number of
+        // tokens minted in the last minute.
+        if now.unix_timestamp() - pending.last_sweep >= 5 {
+            pending.by_token.retain(|_, t| t.token_expires_at > now);
+            pending.last_sweep = now.unix_timestamp();
+        }
+        match found {
+            Some(token) if token.token_expires_at > now => Ok(token),
+            Some(_) => Err(RedeemError::Expired),
+            None => Err(RedeemError::Unknown),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloumer_domain::channel::ChatRoom;
+
+    fn request() -> ChatTokenRequest {
+        ChatTokenRequest {
+            room: ChatRoom { arn: "room".into() },
+            user_id: UserId::parse("u1").unwrap(),
+            capabilities: vec![ChatCapability::SendMessage],
+            session_duration_minutes: 500,
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_token_works_once_and_only_within_its_minute() {
+        let tokens = Tokens::default();
+        let now = OffsetDateTime::from_unix_timestamp(1_000_000).unwrap();
+        let (token, pending) = tokens.mint(&request(), now);
+        assert_eq!(
+            pending.session_expires_at - now,
+            Duration::minutes(i64::from(MAX_SESSION_MINUTES)),
+            "sessions are capped like IVS's"
+        );
+        assert!(tokens.redeem(&token, now + Duration::seconds(59)).is_ok());
+        assert_eq!(
+            tokens.redeem(&token, now).unwrap_err(),
+            RedeemError::Unknown
+        );
+        let (late, _) = tokens.mint(&request(), now);
+        assert_eq!(
+            tokens.redeem(&late, now + TOKEN_TTL).unwrap_err(),
+            RedeemError::Expired
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! A broadcast's life: it begins when nginx relays an authorized publish into `live`, and ends
+//! when the encoder stops (or the stack does). Each turns into the domain's stream and recording
+//! events, as IVS's EventBridge events do in the cloud.
+
+use std::time::SystemTime;
+
+use cloumer_domain::ids::{ChannelId, RecordingId, StreamId, random_alphanumeric};
+use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use cloumer_domain::ports::{StreamHealth, StreamStatus};
+use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
+use time::OffsetDateTime;
+
+use super::IngestState;
+use crate::chat::Rooms;
+
+/// A broadcast in progress.
+#[derive(Clone, Debug)]
+pub(super) struct Broadcast {
+    pub stream_id: StreamId,
+    pub started_at: OffsetDateTime,
+    pub recording_id: Option<RecordingId>,
+    pub thumbnail_version: u64,
+    pub last_thumbnail: Option<SystemTime>,
+}
+
+/// A previous run that died while channels were live left them live in the store, and their
+/// recordings unfinished: end them now.
+pub(super) async fn recover(state: &IngestState) {
+    let ended = match state.platform.end_stale_broadcasts().await {
+        Ok(ended) => ended,
+        Err(error) => {
+            tracing::warn!(%error, "could not end the broadcasts a previous run left live");
+            return;
+        }
+    };
+    for channel in ended {
+        let Ok(unfinished) = state.platform.unfinished_recordings(&channel).await else {
+            continue;
+        };
+        for recording in unfinished {
+            let event = RecordingEvent {
+                channel_id: channel.clone(),
+                recording_id: recording.id,
+                stream_id: recording.stream_id,
+                kind: RecordingEventKind::Failed,
+                at: state.clock.now(),
+                duration_ms: None,
+                playlist_url: None,
+                thumbnail_url: None,
+                live_thumbnail_url: None,
+            };
+            let _ = state.platform.handle_recording_event(&event).await;
+        }
+    }
+    // Recordings cut short by the crash cannot be trusted: drop their FLV.
+    if let Ok(entries) = std::fs::read_dir(&state.dirs.flv) {
+        for entry in entries.flatten() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The relay into `live/<channel>` started: the channel is live. Returns whether nginx may go on.
+pub(super) async fn begin(state: &IngestState, channel_id: ChannelId) -> bool {
+    let policy = match state.platform.broadcast_policy(&channel_id).await {
+        Ok(Some(policy)) => policy,
+        _ => return false,
+    };
+    let stream_id = StreamId::generate();
+    let started_at = state.clock.now();
+    {
+        let mut live = state.live.lock().expect("ingest lock");
+        if live.contains_key(&channel_id) {
+            return false;
+        }
+        live.insert(
+            channel_id.clone(),
+            Broadcast {
+                stream_id: stream_id.clone(),
+                started_at,
+                recording_id: None,
+                thumbnail_version: 0,
+                last_thumbnail: None,
+            },
+        );
+    }
+    state.video.set_status(
+        &channel_id,
+        Some(status(
+            state,
+            &channel_id,
+            &stream_id,
+            started_at,
+            StreamHealth::Healthy,
+            None,
+        )),
+    );
+    let event = StreamEvent {
+        channel_id: channel_id.clone(),
+        stream_id: stream_id.clone(),
+        kind: StreamEventKind::Start,
+        at: started_at,
+    };
+    if let Err(error) = state.platform.handle_stream_event(&event).await {
+        tracing::error!(%error, "could not record the stream start");
+    }
+    if policy.record {
+        let recording_id =
+            RecordingId::parse(&format!("rec-{}", random_alphanumeric(16))).expect("a valid id");
+        state.recording.lock().expect("ingest lock").insert(
+            channel_id.clone(),
+            (recording_id.clone(), stream_id.clone(), started_at),
+        );
+        if let Some(broadcast) = state.live.lock().expect("ingest lock").get_mut(&channel_id) {
+            broadcast.recording_id = Some(recording_id.clone());
+        }
+        let event = RecordingEvent {
+            channel_id: channel_id.clone(),
+            recording_id,
+            stream_id: Some(stream_id.clone()),
+            kind: RecordingEventKind::Started,
+            at: started_at,
+            duration_ms: None,
+            playlist_url: None,
+            thumbnail_url: None,
+            live_thumbnail_url: None,
+        };
+        if let Err(error) = state.platform.handle_recording_event(&event).await {
+            tracing::error!(%error, "could not record the recording start");
+        }
+    }
+    tracing::info!(channel = %channel_id, stream = %stream_id, "broadcast started");
+    true
+}
+
+/// The encoder stopped (or the stack is stopping): the channel goes offline.
+pub(super) async fn end(state: &IngestState, channel: &ChannelId) {
+    let Some(broadcast) = state.live.lock().expect("ingest lock").remove(channel) else {
+        return;
+    };
+    state.video.set_status(channel, None);
+    let _ = std::fs::remove_file(state.dirs.thumbnails.join(format!("{channel}.jpg")));
+    let event = StreamEvent {
+        channel_id: channel.clone(),
+        stream_id: broadcast.stream_id.clone(),
+        kind: StreamEventKind::End,
+        at: state.clock.now(),
+    };
+    if let Err(error) = state.platform.handle_stream_event(&event).await {
+        tracing::error!(%error, "could not record the stream end");
+    }
+    tracing::info!(%channel, stream = %broadcast.stream_id, "broadcast ended");
+}
+
+/// What the local video service reports for a live channel.
+pub(super) fn status(
+    state: &IngestState,
+    channel: &ChannelId,
+    stream_id: &StreamId,
+    started_at: OffsetDateTime,
+    health: StreamHealth,
+    thumbnail_url: Option<String>,
+) -> StreamStatus {
+    StreamStatus {
+        channel_arn: crate::video::arn(channel),
+        stream_id: stream_id.clone(),
+        started_at,
+        health,
+        // Local viewer count: open chat connections to the channel's room. Every channel page
+        // holds one (signed in or not), so it counts people with the page open.
+        viewer_count: state.rooms.connection_count(&Rooms::arn(channel)) as u64,
+        thumbnail_url,
+    }
+}

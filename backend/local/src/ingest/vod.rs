@@ -1,0 +1,119 @@
+//! Past broadcasts: nginx finished writing a broadcast's FLV; keep it as a VOD (HLS playlist +
+//! thumbnail) if the channel records, and tell the domain, as IVS's recording events do.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use cloumer_domain::ids::ChannelId;
+use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
+
+use super::{IngestState, ffmpeg};
+
+/// Turns the FLV at `flv` into the channel's past broadcast, or drops it when nothing records.
+pub(super) async fn finish(state: &IngestState, channel: ChannelId, flv: PathBuf) {
+    let Some((recording_id, stream_id, started_at)) = state
+        .recording
+        .lock()
+        .expect("ingest lock")
+        .remove(&channel)
+    else {
+        let _ = std::fs::remove_file(&flv);
+        return;
+    };
+    let dir = state
+        .dirs
+        .recordings
+        .join(channel.as_str())
+        .join(recording_id.as_str());
+    let outcome = convert(&flv, &dir).await;
+    let _ = std::fs::remove_file(&flv);
+    let ended_at = state.clock.now();
+    let base = format!("/recordings/{channel}/{recording_id}");
+    let event = match outcome {
+        Ok(duration_ms) => RecordingEvent {
+            channel_id: channel.clone(),
+            recording_id: recording_id.clone(),
+            stream_id: Some(stream_id),
+            kind: RecordingEventKind::Ended,
+            at: ended_at,
+            duration_ms: Some(duration_ms),
+            playlist_url: Some(format!("{base}/index.m3u8")),
+            thumbnail_url: dir
+                .join("thumb.jpg")
+                .exists()
+                .then(|| format!("{base}/thumb.jpg")),
+            live_thumbnail_url: None,
+        },
+        Err(error) => {
+            tracing::error!(%error, %channel, "recording failed");
+            let _ = std::fs::remove_dir_all(&dir);
+            RecordingEvent {
+                channel_id: channel.clone(),
+                recording_id: recording_id.clone(),
+                stream_id: Some(stream_id),
+                kind: RecordingEventKind::Failed,
+                at: ended_at,
+                duration_ms: Some(
+                    u64::try_from((ended_at - started_at).whole_milliseconds()).unwrap_or(0),
+                ),
+                playlist_url: None,
+                thumbnail_url: None,
+                live_thumbnail_url: None,
+            }
+        }
+    };
+    if let Err(error) = state.platform.handle_recording_event(&event).await {
+        tracing::error!(%error, "could not record the recording end");
+    }
+    tracing::info!(%channel, recording = %recording_id, "recording finished");
+}
+
+/// FLV → HLS VOD (stream copy, no re-encoding) + a thumbnail. Returns the duration.
+async fn convert(flv: &Path, dir: &Path) -> Result<u64> {
+    std::fs::create_dir_all(dir)?;
+    let mut command = ffmpeg::command();
+    command
+        .arg("-i")
+        .arg(flv)
+        .args([
+            "-c",
+            "copy",
+            "-f",
+            "hls",
+            "-hls_time",
+            "4",
+            "-hls_playlist_type",
+            "vod",
+            "-hls_segment_filename",
+        ])
+        .arg(dir.join("seg_%05d.ts"))
+        .arg(dir.join("index.m3u8"));
+    ffmpeg::run(command, "convert a recording to HLS").await?;
+    let duration = playlist_duration(&std::fs::read_to_string(dir.join("index.m3u8"))?);
+    let at = (duration as f64 / 1000.0 / 2.0).min(5.0);
+    if let Err(error) = ffmpeg::snapshot(flv, &dir.join("thumb.jpg"), at).await {
+        tracing::warn!(%error, "recording without a thumbnail");
+    }
+    Ok(duration)
+}
+
+/// The sum of a playlist's `#EXTINF` durations, in milliseconds.
+fn playlist_duration(playlist: &str) -> u64 {
+    playlist
+        .lines()
+        .filter_map(|l| l.strip_prefix("#EXTINF:"))
+        .filter_map(|l| l.split(',').next()?.parse::<f64>().ok())
+        .map(|seconds| (seconds * 1000.0).round() as u64)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vod_duration_is_the_sum_of_its_segments() {
+        let playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.000000,\nseg_00000.ts\n#EXTINF:2.500,\nseg_00001.ts\n#EXT-X-ENDLIST\n";
+        assert_eq!(playlist_duration(playlist), 6500);
+    }
+}
