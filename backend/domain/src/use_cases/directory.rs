@@ -48,6 +48,9 @@ pub enum DirectoryCursor {
     Others(Option<ActivityCursor>),
 }
 
+/// Channels read at a time while looking past live ones for an offline channel.
+const OFFLINE_PROBE: usize = 16;
+
 /// Live streams by their video resource, as the video service reports them now.
 type Statuses = HashMap<String, StreamStatus>;
 
@@ -88,6 +91,14 @@ impl Platform {
                         next: Some(DirectoryCursor::Live {
                             offset: offset + limit,
                         }),
+                    });
+                }
+                if items.len() == limit {
+                    // The live section filled this page: the others start on the next one.
+                    let others = self.first_offline_channel().await?.is_some();
+                    return Ok(Page {
+                        items,
+                        next: others.then_some(DirectoryCursor::Others(None)),
                     });
                 }
                 None
@@ -135,6 +146,25 @@ impl Platform {
         let account = self.ensure_account(who).await?;
         let status = self.live_status(&account.channel).await;
         Ok(view(account.channel, status, Some(&who.user_id), true))
+    }
+
+    /// The most recently active channel that is not live, if there is one.
+    async fn first_offline_channel(&self) -> DomainResult<Option<Channel>> {
+        let mut after = None;
+        loop {
+            let page = self
+                .ports
+                .channels
+                .list_channels(after.as_ref(), OFFLINE_PROBE)
+                .await?;
+            if let Some(channel) = page.items.into_iter().find(|c| !c.is_live()) {
+                return Ok(Some(channel));
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(None),
+            }
+        }
     }
 
     async fn live_status(&self, channel: &Channel) -> Option<StreamStatus> {

@@ -6,16 +6,17 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cloumer_api_types::chat::{Request, code};
+use cloumer_domain::Platform;
 use cloumer_domain::chat::ChatCapability;
 use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::moderation::MAX_REASON_CHARS;
+use cloumer_domain::ports::Clock;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::delivery::Submission;
+use super::delivery::{Lines, Submission};
 use super::frames::{self, Frame};
 use super::rooms::Room;
-use super::server::ChatServer;
 use super::tokens::PendingToken;
 
 /// Largest request we process; bigger ones (up to the WebSocket limit) get ERROR 413.
@@ -23,9 +24,11 @@ pub const MAX_REQUEST_BYTES: usize = 8 * 1024;
 /// Message attributes may total 1 KB, like token attributes.
 const MAX_ATTRIBUTES_BYTES: usize = 1024;
 
-/// One connection as its requests see it.
+/// One connection as its requests see it, with what handling them needs.
 pub struct Connection<'a> {
-    pub server: &'a ChatServer,
+    pub platform: &'a Platform,
+    pub lines: &'a Lines,
+    pub clock: &'a dyn Clock,
     pub room: &'a Arc<Room>,
     pub session: &'a PendingToken,
     pub reply: &'a mpsc::Sender<Frame>,
@@ -134,7 +137,7 @@ impl Connection<'_> {
                 ),
             ));
         }
-        if !self.room.admit_message(self.server.clock.now()) {
+        if !self.room.admit_message(self.clock.now()) {
             return Err(refuse(
                 code::RATE_LIMITED,
                 "the room's message rate limit was exceeded",
@@ -149,7 +152,7 @@ impl Connection<'_> {
             request_id: request_id.to_owned(),
             reply: self.reply.clone(),
         };
-        if !self.server.lines.submit(self.room, submission) {
+        if !self.lines.submit(self.room, submission) {
             return Err(refuse(code::RATE_LIMITED, "the room is too busy; try again"));
         }
         Ok(())
@@ -167,14 +170,14 @@ impl Connection<'_> {
             .ok_or_else(|| refuse(code::BAD_REQUEST, "Id must name a message"))?;
         let reason = Self::reason(reason)?;
         // History forgets it first, so nobody loading history later sees it again.
-        if let Err(error) = self.server.platform.record_deletion(&self.room.arn, &id).await {
+        if let Err(error) = self.platform.record_deletion(&self.room.arn, &id).await {
             tracing::error!(%error, "recording a chat deletion failed");
             return Err(refuse(
                 code::INTERNAL,
                 "the message could not be deleted; try again",
             ));
         }
-        let at = self.server.clock.now();
+        let at = self.clock.now();
         self.room
             .broadcast(frames::deletion(&id, &reason, request_id, at));
         Ok(())
@@ -191,7 +194,7 @@ impl Connection<'_> {
             .and_then(|u| UserId::parse(&u).ok())
             .ok_or_else(|| refuse(code::BAD_REQUEST, "UserId must name a user"))?;
         let reason = Self::reason(reason)?;
-        let frame = frames::disconnection(&user, &reason, request_id, self.server.clock.now());
+        let frame = frames::disconnection(&user, &reason, request_id, self.clock.now());
         self.room.disconnect(&user, frame, &reason);
         Ok(())
     }

@@ -142,7 +142,9 @@ async fn serve(socket: WebSocket, session: PendingToken, server: ChatServer) {
 
     let mut pace = Pace::default();
     let connection = Connection {
-        server: &server,
+        platform: &server.platform,
+        lines: &server.lines,
+        clock: server.clock.as_ref(),
         room: &room,
         session: &session,
         reply: &own_tx,

@@ -2,7 +2,7 @@
 //! when the encoder stops (or the stack does). Each turns into the domain's stream and recording
 //! events, as IVS's EventBridge events do in the cloud.
 
-use std::time::SystemTime;
+use std::time::Instant;
 
 use cloumer_domain::ids::{ChannelId, RecordingId, StreamId, random_alphanumeric};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
@@ -20,7 +20,7 @@ pub(super) struct Broadcast {
     pub started_at: OffsetDateTime,
     pub recording_id: Option<RecordingId>,
     pub thumbnail_version: u64,
-    pub last_thumbnail: Option<SystemTime>,
+    pub last_thumbnail: Option<Instant>,
 }
 
 /// A previous run that died while channels were live left them live in the store, and their

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use cloumer_domain::ids::ChannelId;
 use cloumer_domain::ports::StreamHealth;
@@ -47,14 +47,14 @@ async fn check(state: &IngestState, channel: ChannelId, broadcast: Broadcast) {
     let mut version = broadcast.thumbnail_version;
     let due = broadcast
         .last_thumbnail
-        .is_none_or(|t| t.elapsed().unwrap_or_default() >= THUMBNAIL_EVERY);
+        .is_none_or(|t| t.elapsed() >= THUMBNAIL_EVERY);
     if due && let Some((segment, _)) = &newest {
         let target = state.dirs.thumbnails.join(format!("{channel}.jpg"));
         if ffmpeg::snapshot(segment, &target, 0.0).await.is_ok() {
             version += 1;
             if let Some(b) = state.live.lock().expect("ingest lock").get_mut(&channel) {
                 b.thumbnail_version = version;
-                b.last_thumbnail = Some(SystemTime::now());
+                b.last_thumbnail = Some(Instant::now());
             }
         }
     }

@@ -1,0 +1,113 @@
+use std::collections::BTreeMap;
+
+use cloumer_domain::DomainError;
+use cloumer_domain::chat_rules::ChatRules;
+use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
+use time::Duration;
+
+use crate::world::{ChatCall, world};
+
+#[tokio::test]
+async fn a_ban_disconnects_the_user_and_lapses_from_the_list_when_it_expires() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let troll = UserId::parse("u-troll").unwrap();
+    let ban = world
+        .platform
+        .ban(&owner, &troll, Some(Duration::minutes(5)), Some("욕설"))
+        .await
+        .unwrap();
+    assert_eq!(ban.expires_at, Some(world.platform.now() + Duration::minutes(5)));
+    assert!(world
+        .chat
+        .calls()
+        .contains(&ChatCall::Disconnect(room, troll.clone(), "욕설".into())));
+    assert_eq!(world.platform.bans(&owner).await.unwrap().len(), 1);
+    world.advance(Duration::minutes(6));
+    assert!(world.platform.bans(&owner).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn nobody_bans_themselves_or_for_a_silly_time() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let someone = UserId::parse("u-x").unwrap();
+    for (target, duration, code) in [
+        (owner.user_id.clone(), None, "invalid_target"),
+        (someone.clone(), Some(Duration::ZERO), "invalid_duration"),
+        (someone.clone(), Some(Duration::days(3651)), "invalid_duration"),
+    ] {
+        let error = world
+            .platform
+            .ban(&owner, &target, duration, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, DomainError::Invalid { code: c, .. } if c == code), "{error:?}");
+    }
+    assert!(matches!(
+        world.platform.unban(&owner, &someone).await,
+        Err(DomainError::NotFound("ban"))
+    ));
+}
+
+#[tokio::test]
+async fn a_deleted_message_leaves_history_and_the_room_hears_why() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let id = MessageId::generate();
+    let Verdict::Allow(message) = world
+        .platform
+        .review_message(ReviewInput {
+            room_arn: room.clone(),
+            message_id: id.clone(),
+            sender: UserId::parse("u1").unwrap(),
+            sender_attributes: BTreeMap::new(),
+            content: "delete me".into(),
+            attributes: BTreeMap::new(),
+            sent_at: world.platform.now(),
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("allowed");
+    };
+    world.platform.keep_messages(&[message]).await.unwrap();
+    world
+        .platform
+        .delete_message(&owner, &id, "rude")
+        .await
+        .unwrap();
+    assert!(world
+        .chat
+        .calls()
+        .contains(&ChatCall::Delete(room, id, "rude".into())));
+    let history = world.platform.chat_history("owner", None, None, 10).await.unwrap();
+    assert!(history.items.is_empty());
+    assert!(matches!(
+        world.platform.delete_message(&owner, &MessageId::generate(), "").await,
+        Err(DomainError::Invalid { code: "invalid_reason", .. })
+    ));
+}
+
+#[tokio::test]
+async fn new_chat_rules_reach_the_room_and_bad_ones_change_nothing() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let rules = ChatRules {
+        max_messages_per_second: 3,
+        ..ChatRules::default()
+    };
+    world.platform.update_chat_rules(&owner, rules.clone()).await.unwrap();
+    assert!(world.chat.calls().contains(&ChatCall::UpdateRoom(room.clone(), rules.clone())));
+    assert_eq!(world.platform.room_rules(&room).await.unwrap(), rules);
+    let bad = ChatRules {
+        max_message_length: 0,
+        ..ChatRules::default()
+    };
+    assert!(world.platform.update_chat_rules(&owner, bad).await.is_err());
+    assert_eq!(world.platform.room_rules(&room).await.unwrap(), rules);
+}

@@ -1,0 +1,72 @@
+use cloumer_domain::DomainError;
+use cloumer_domain::channel::ChannelChange;
+use cloumer_domain::chat::{ChatCapability, ChatRole};
+use time::Duration;
+
+use crate::world::world;
+
+#[tokio::test]
+async fn capabilities_follow_the_callers_role_in_that_room() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let anonymous = world.platform.chat_token("owner", None).await.unwrap();
+    assert_eq!(anonymous.role, ChatRole::Anonymous);
+    assert!(anonymous.capabilities.is_empty());
+    assert!(anonymous.user_id.is_anonymous());
+    let signed_in = world.platform.chat_token("owner", Some(&viewer)).await.unwrap();
+    assert_eq!(signed_in.capabilities, vec![ChatCapability::SendMessage]);
+    assert_eq!(signed_in.user_id, viewer.user_id);
+    let own = world.platform.chat_token("owner", Some(&owner)).await.unwrap();
+    assert_eq!(own.role, ChatRole::Owner);
+    assert_eq!(own.capabilities.len(), 3);
+}
+
+#[tokio::test]
+async fn a_banned_user_gets_no_token_and_learns_until_when() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let (troll, _) = world.account("u-troll", "troll").await;
+    world
+        .platform
+        .ban(&owner, &troll.user_id, Some(Duration::hours(1)), None)
+        .await
+        .unwrap();
+    let error = world
+        .platform
+        .chat_token("owner", Some(&troll))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        DomainError::Banned { until: Some(until) } if until == world.platform.now() + Duration::hours(1)
+    ));
+}
+
+#[tokio::test]
+async fn a_private_channels_room_is_for_its_allowed_viewers() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let (friend, _) = world.account("u-friend", "friend").await;
+    world
+        .platform
+        .update_channel(
+            &owner,
+            ChannelChange {
+                private: Some(true),
+                ..ChannelChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        world.platform.chat_token("owner", Some(&friend)).await,
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(matches!(
+        world.platform.chat_token("owner", None).await,
+        Err(DomainError::Forbidden(_))
+    ));
+    world.platform.grant_viewer(&owner, "friend").await.unwrap();
+    assert!(world.platform.chat_token("owner", Some(&friend)).await.is_ok());
+}

@@ -1,0 +1,12 @@
+//! The use cases, each against the real embedded store in a temporary directory, with a clock the
+//! test moves. One module per use-case module of the domain.
+
+mod accounts;
+mod chat_moderation;
+mod chat_tokens;
+mod directory;
+mod message_review;
+mod past_broadcasts;
+mod private_playback;
+mod stream_events;
+mod world;

@@ -1,0 +1,113 @@
+use std::collections::BTreeMap;
+
+use cloumer_domain::DomainError;
+use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
+use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::moderation::DenyReason;
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
+use time::Duration;
+
+use crate::world::{World, world};
+
+fn input(world: &World, room: &str, sender: &str, content: &str) -> ReviewInput {
+    ReviewInput {
+        room_arn: room.to_owned(),
+        message_id: MessageId::generate(),
+        sender: UserId::parse(sender).unwrap(),
+        sender_attributes: BTreeMap::from([("nickname".into(), sender.into())]),
+        content: content.to_owned(),
+        attributes: BTreeMap::new(),
+        sent_at: world.platform.now(),
+    }
+}
+
+#[tokio::test]
+async fn a_banned_sender_is_denied_until_the_ban_runs_out() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let troll = UserId::parse("u-troll").unwrap();
+    world
+        .platform
+        .ban(&owner, &troll, Some(Duration::minutes(10)), Some("spam"))
+        .await
+        .unwrap();
+    let verdict = world
+        .platform
+        .review_message(input(&world, &room, "u-troll", "hello"))
+        .await
+        .unwrap();
+    assert_eq!(verdict, Verdict::Deny(DenyReason::Banned));
+    world.advance(Duration::minutes(11));
+    let verdict = world
+        .platform
+        .review_message(input(&world, &room, "u-troll", "sorry"))
+        .await
+        .unwrap();
+    assert!(matches!(verdict, Verdict::Allow(_)), "{verdict:?}");
+}
+
+#[tokio::test]
+async fn the_channels_rules_decide_and_an_allowed_message_keeps_its_send_time() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let rules = ChatRules {
+        max_message_length: 10,
+        word_filter: WordFilter::new(&["바보".to_owned()], FilterMode::Block).unwrap(),
+        ..ChatRules::default()
+    };
+    world.platform.update_chat_rules(&owner, rules).await.unwrap();
+    let review = |content: &str| world.platform.review_message(input(&world, &room, "u1", content));
+    assert_eq!(review("너 바보야").await.unwrap(), Verdict::Deny(DenyReason::Filtered));
+    assert_eq!(review("0123456789X").await.unwrap(), Verdict::Deny(DenyReason::TooLong));
+    assert_eq!(review("   ").await.unwrap(), Verdict::Deny(DenyReason::Empty));
+    let sent = input(&world, &room, "u1", "안녕하세요");
+    let Verdict::Allow(message) = world.platform.review_message(sent.clone()).await.unwrap() else {
+        panic!("allowed");
+    };
+    assert_eq!(message.sent_at, sent.sent_at);
+    assert_eq!(message.id, sent.message_id);
+    assert_eq!(message.channel_id, account.channel.id);
+    assert_eq!(message.sender_attributes["nickname"], "u1");
+}
+
+#[tokio::test]
+async fn masking_rewrites_the_message_that_history_keeps() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let rules = ChatRules {
+        word_filter: WordFilter::new(&["spam".to_owned()], FilterMode::Mask).unwrap(),
+        ..ChatRules::default()
+    };
+    world.platform.update_chat_rules(&owner, rules).await.unwrap();
+    let Verdict::Allow(message) = world
+        .platform
+        .review_message(input(&world, &room, "u1", "buy SPAM now"))
+        .await
+        .unwrap()
+    else {
+        panic!("allowed");
+    };
+    assert_eq!(message.content, "buy **** now");
+    world.platform.keep_messages(&[message]).await.unwrap();
+    let history = world
+        .platform
+        .chat_history("owner", None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(history.items[0].content, "buy **** now");
+}
+
+#[tokio::test]
+async fn a_message_for_a_room_nobody_owns_is_not_found() {
+    let world = world();
+    assert!(matches!(
+        world
+            .platform
+            .review_message(input(&world, "arn:test:ivschat:room/none", "u1", "hi"))
+            .await,
+        Err(DomainError::NotFound(_))
+    ));
+}

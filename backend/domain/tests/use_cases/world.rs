@@ -1,0 +1,220 @@
+//! A platform on the real embedded store in a temporary directory, a clock the test moves, and
+//! video and chat services that keep what the domain told them, so tests can check it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use cloumer_domain::channel::{ChatRoom, VideoChannel};
+use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
+use cloumer_domain::chat_rules::ChatRules;
+use cloumer_domain::error::PortResult;
+use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::platform::Account;
+use cloumer_domain::playback::PlaybackClaims;
+use cloumer_domain::ports::{
+    ChatRoomSpec, ChatService, PlaybackSigner, StreamKey, StreamStatus, VideoChannelSpec,
+    VideoService,
+};
+use cloumer_domain::testkit::ManualClock;
+use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
+use cloumer_store_embedded::EmbeddedStore;
+use time::{Duration, OffsetDateTime};
+
+pub fn start() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap()
+}
+
+/// The video service's side: channels it made, their keys, and the streams it reports live.
+#[derive(Default)]
+pub struct Video {
+    pub specs: Mutex<HashMap<String, VideoChannelSpec>>,
+    pub keys: Mutex<HashMap<String, String>>,
+    pub live: Mutex<Vec<StreamStatus>>,
+}
+
+#[async_trait]
+impl VideoService for Video {
+    async fn create_channel(&self, spec: &VideoChannelSpec) -> PortResult<VideoChannel> {
+        let arn = format!("arn:test:ivs:channel/{}", spec.name);
+        self.specs.lock().unwrap().insert(arn.clone(), spec.clone());
+        self.keys
+            .lock()
+            .unwrap()
+            .entry(arn.clone())
+            .or_insert_with(|| format!("sk_test_{}", spec.name));
+        Ok(VideoChannel {
+            arn,
+            ingest_server: "rtmps://ingest.test:443/app/".into(),
+            playback_url: format!("https://play.test/{}.m3u8", spec.name),
+        })
+    }
+
+    async fn update_channel(&self, video: &VideoChannel, spec: &VideoChannelSpec) -> PortResult<()> {
+        self.specs
+            .lock()
+            .unwrap()
+            .insert(video.arn.clone(), spec.clone());
+        Ok(())
+    }
+
+    async fn get_stream_key(&self, video: &VideoChannel) -> PortResult<StreamKey> {
+        Ok(StreamKey(self.keys.lock().unwrap()[&video.arn].clone()))
+    }
+
+    async fn reset_stream_key(&self, video: &VideoChannel) -> PortResult<StreamKey> {
+        let mut keys = self.keys.lock().unwrap();
+        let key = format!("{}+", keys[&video.arn]);
+        keys.insert(video.arn.clone(), key.clone());
+        Ok(StreamKey(key))
+    }
+
+    async fn live_streams(&self) -> PortResult<Vec<StreamStatus>> {
+        Ok(self.live.lock().unwrap().clone())
+    }
+}
+
+/// What the domain asked of the chat service, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChatCall {
+    CreateRoom(String),
+    UpdateRoom(String, ChatRules),
+    Token(ChatTokenRequest),
+    Delete(String, MessageId, String),
+    Disconnect(String, UserId, String),
+    Event(String, String, BTreeMap<String, String>),
+}
+
+#[derive(Default)]
+pub struct Chat {
+    pub calls: Mutex<Vec<ChatCall>>,
+}
+
+impl Chat {
+    pub fn calls(&self) -> Vec<ChatCall> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    fn record(&self, call: ChatCall) {
+        self.calls.lock().unwrap().push(call);
+    }
+}
+
+#[async_trait]
+impl ChatService for Chat {
+    async fn create_room(&self, spec: &ChatRoomSpec) -> PortResult<ChatRoom> {
+        let arn = format!("arn:test:ivschat:room/{}", spec.name);
+        self.record(ChatCall::CreateRoom(arn.clone()));
+        Ok(ChatRoom { arn })
+    }
+
+    async fn update_room(&self, room: &ChatRoom, rules: &ChatRules) -> PortResult<()> {
+        self.record(ChatCall::UpdateRoom(room.arn.clone(), rules.clone()));
+        Ok(())
+    }
+
+    async fn create_token(&self, request: &ChatTokenRequest) -> PortResult<ChatToken> {
+        self.record(ChatCall::Token(request.clone()));
+        Ok(ChatToken {
+            token: format!("token-for-{}", request.user_id),
+            endpoint: "wss://chat.test".into(),
+            token_expiration_time: start(),
+            session_expiration_time: start(),
+        })
+    }
+
+    async fn delete_message(&self, room: &ChatRoom, id: &MessageId, reason: &str) -> PortResult<()> {
+        self.record(ChatCall::Delete(room.arn.clone(), id.clone(), reason.into()));
+        Ok(())
+    }
+
+    async fn disconnect_user(&self, room: &ChatRoom, user: &UserId, reason: &str) -> PortResult<()> {
+        self.record(ChatCall::Disconnect(room.arn.clone(), user.clone(), reason.into()));
+        Ok(())
+    }
+
+    async fn send_event(
+        &self,
+        room: &ChatRoom,
+        name: &str,
+        attributes: &BTreeMap<String, String>,
+    ) -> PortResult<()> {
+        self.record(ChatCall::Event(room.arn.clone(), name.into(), attributes.clone()));
+        Ok(())
+    }
+}
+
+/// Writes the claims it was asked to sign, so tests can read them back.
+pub struct ClaimsSigner;
+
+impl PlaybackSigner for ClaimsSigner {
+    fn sign(&self, claims: &PlaybackClaims) -> PortResult<String> {
+        Ok(format!(
+            "{}|{}|{}",
+            claims.channel_arn,
+            claims.viewer_id.as_deref().unwrap_or(""),
+            claims.expires_at.unix_timestamp()
+        ))
+    }
+}
+
+pub struct World {
+    pub platform: Platform,
+    pub clock: Arc<ManualClock>,
+    pub video: Arc<Video>,
+    pub chat: Arc<Chat>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(&dir.path().join("store.redb")).unwrap();
+    let clock = Arc::new(ManualClock::at(start()));
+    let video = Arc::new(Video::default());
+    let chat = Arc::new(Chat::default());
+    let ports = Ports {
+        channels: Arc::new(store.clone()),
+        chat: Arc::new(store.clone()),
+        recordings: Arc::new(store),
+        video: video.clone(),
+        chat_service: chat.clone(),
+        playback: Arc::new(ClaimsSigner),
+        clock: clock.clone(),
+    };
+    World {
+        platform: Platform::new(
+            ports,
+            PlatformConfig {
+                site_origin: "https://cloumer.test".into(),
+                ..PlatformConfig::default()
+            },
+        ),
+        clock,
+        video,
+        chat,
+        _dir: dir,
+    }
+}
+
+/// Someone the identity provider vouches for, who chose `handle` at sign-up.
+pub fn person(user: &str, handle: &str) -> Identity {
+    Identity {
+        user_id: UserId::parse(user).unwrap(),
+        username: format!("{user}@example.com"),
+        preferred_handle: Some(handle.to_owned()),
+        nickname: Some(format!("{user} 님")),
+    }
+}
+
+impl World {
+    /// A confirmed user with their channel.
+    pub async fn account(&self, user: &str, handle: &str) -> (Identity, Account) {
+        let who = person(user, handle);
+        let account = self.platform.ensure_account(&who).await.unwrap();
+        (who, account)
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+}
