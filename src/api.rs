@@ -35,6 +35,9 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// So a failed load can be shown by an `<ErrorBoundary>`.
+impl std::error::Error for ApiError {}
+
 /// The API as the current user: the base URL and the session for the bearer token.
 #[derive(Clone, Copy)]
 pub struct Api {

@@ -9,7 +9,6 @@ pub mod api;
 pub mod auth;
 mod browser;
 pub mod chat;
-mod chat_panel;
 mod components;
 mod config;
 pub mod i18n;

@@ -2,6 +2,7 @@
 //! API for each connection, history on join, and reconnection with backoff (a fresh token each
 //! time: tokens are single-use).
 
+pub mod panel;
 pub mod protocol;
 
 use std::cell::RefCell;
@@ -38,6 +39,8 @@ pub enum Notice {
     Banned,
     Failed,
     DisconnectedByModerator,
+    /// Earlier messages could not be loaded (the live ones still arrive).
+    HistoryUnavailable,
 }
 
 struct Inner {
@@ -102,7 +105,16 @@ impl ChatClient {
         let client = *self;
         leptos::task::spawn_local(async move {
             let handle = client.handle.get_value();
-            if let Ok(page) = client.api.chat_history(&handle).await {
+            let page = match client.api.chat_history(&handle).await {
+                Ok(page) => page,
+                // A private channel's history: the connection says why, once it is refused.
+                Err(ApiError { status: 403, .. }) => return,
+                Err(_) => {
+                    client.notice.set(Some(Notice::HistoryUnavailable));
+                    return;
+                }
+            };
+            {
                 let history: Vec<ChatLine> = page
                     .items
                     .into_iter()

@@ -1,7 +1,8 @@
-//! The IVS Chat messaging protocol, client side: requests to send and frames received. Pure
-//! data and serde, tested on the host.
+//! The IVS Chat protocol as the chat panel reads it: the frames are the shared definitions in
+//! [`cloumer_api_types::chat`] (the local chat server writes the same types); this module turns
+//! them into what the panel shows. Pure data, tested on the host.
 
-use serde_json::{Value, json};
+use cloumer_api_types::chat::{Request, ServerFrame, event};
 
 /// A chat line as the panel shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct ChatLine {
     pub send_time: String,
 }
 
-/// What the server sent.
+/// What the server sent, as the panel understands it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Incoming {
     Message(ChatLine),
@@ -37,56 +38,42 @@ pub enum Incoming {
     },
 }
 
-/// Reads a frame. Field access on a parsed JSON value rather than a derived enum: serde's
-/// internally tagged enums cost several kilobytes of wasm, and frames have few fields.
+/// Reads a frame; `None` for anything that is not one.
 pub fn parse(text: &str) -> Option<Incoming> {
-    let frame: Value = serde_json::from_str(text).ok()?;
-    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
-    Some(match frame["Type"].as_str()? {
-        "MESSAGE" => {
-            let sender = &frame["Sender"];
-            let attribute = |key: &str| text(&sender["Attributes"][key]);
-            Incoming::Message(ChatLine {
-                id: frame["Id"].as_str()?.to_owned(),
-                request_id: text(&frame["RequestId"]),
-                sender_id: sender["UserId"].as_str()?.to_owned(),
-                nickname: attribute("nickname"),
-                avatar: attribute("avatar"),
-                role: attribute("role"),
-                content: frame["Content"].as_str()?.to_owned(),
-                send_time: text(&frame["SendTime"]),
-            })
-        }
-        "EVENT" => {
-            let attributes = &frame["Attributes"];
-            match frame["EventName"].as_str()? {
-                "aws:DELETE_MESSAGE" => Incoming::Deleted {
-                    message_id: attributes["MessageId"]
-                        .as_str()
-                        .or(attributes["MessageID"].as_str())
-                        .unwrap_or_default()
-                        .to_owned(),
-                },
-                "aws:DISCONNECT_USER" => Incoming::Disconnected {
-                    user_id: text(&attributes["UserId"]),
-                    reason: text(&attributes["Reason"]),
-                },
-                "app:STREAM_START" => Incoming::StreamStarted,
-                "app:STREAM_END" => Incoming::StreamEnded,
-                other => Incoming::OtherEvent(other.to_owned()),
-            }
-        }
-        "ERROR" => Incoming::Error {
-            request_id: text(&frame["RequestId"]),
-            code: u16::try_from(frame["ErrorCode"].as_u64()?).ok()?,
-            message: text(&frame["ErrorMessage"]),
+    Some(match serde_json::from_str::<ServerFrame>(text).ok()? {
+        ServerFrame::Message(frame) => Incoming::Message(ChatLine {
+            nickname: frame.sender.attribute("nickname").to_owned(),
+            avatar: frame.sender.attribute("avatar").to_owned(),
+            role: frame.sender.attribute("role").to_owned(),
+            sender_id: frame.sender.user_id,
+            id: frame.id,
+            request_id: frame.request_id,
+            content: frame.content,
+            send_time: frame.send_time,
+        }),
+        ServerFrame::Event(frame) => match frame.event_name.as_str() {
+            event::DELETE_MESSAGE => Incoming::Deleted {
+                message_id: frame.deleted_message_id().unwrap_or_default().to_owned(),
+            },
+            event::DISCONNECT_USER => Incoming::Disconnected {
+                user_id: frame.attribute("UserId").to_owned(),
+                reason: frame.attribute("Reason").to_owned(),
+            },
+            event::STREAM_START => Incoming::StreamStarted,
+            event::STREAM_END => Incoming::StreamEnded,
+            _ => Incoming::OtherEvent(frame.event_name),
         },
-        _ => return None,
+        ServerFrame::Error(frame) => Incoming::Error {
+            request_id: frame.request_id,
+            code: frame.error_code,
+            message: frame.error_message,
+        },
     })
 }
 
+/// A `SEND_MESSAGE` request.
 pub fn send_message(request_id: &str, content: &str) -> String {
-    json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content}).to_string()
+    serde_json::to_string(&Request::send_message(request_id, content)).unwrap_or_default()
 }
 
 /// Reconnection delay after `attempt` failures: 1 s, 2 s, 4 s … up to 30 s, with ±20% jitter
@@ -143,6 +130,7 @@ mod tests {
             Some(Incoming::StreamStarted)
         );
         assert_eq!(parse("not json"), None);
+        assert_eq!(parse(r#"{"Type":"SOMETHING"}"#), None);
     }
 
     #[test]
@@ -150,6 +138,7 @@ mod tests {
         let frame: serde_json::Value =
             serde_json::from_str(&send_message("r1", "hi \"there\"")).unwrap();
         assert_eq!(frame["Action"], "SEND_MESSAGE");
+        assert_eq!(frame["RequestId"], "r1");
         assert_eq!(frame["Content"], "hi \"there\"");
     }
 

@@ -14,29 +14,31 @@ pub fn SignIn() -> impl IntoView {
     let location = crate::router::use_location();
     let email = RwSignal::new(location.query("email").unwrap_or_default());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let cognito = session.cognito();
-            let email_value = email.get_untracked().trim().to_owned();
-            match cognito
-                .sign_in(&email_value, &password.get_untracked())
-                .await
-            {
+    let sign_in = Action::new_local(move |(email, password): &(String, String)| {
+        let (email, password) = (email.clone(), password.clone());
+        async move {
+            match session.cognito().sign_in(&email, &password).await {
                 Ok(tokens) => {
                     session.store(tokens);
                     location.navigate("/");
+                    Ok(())
                 }
                 Err(failure) if failure.kind == "UserNotConfirmedException" => {
-                    location.navigate(&format!("/confirm?email={}", encode(&email_value)));
+                    location.navigate(&format!("/confirm?email={}", encode(&email)));
+                    Ok(())
                 }
-                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
+                Err(failure) => Err(failure.describe(i18n.t())),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let error = move || sign_in.value().get().and_then(Result::err);
+    let busy = sign_in.pending();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sign_in.dispatch((
+            email.get_untracked().trim().to_owned(),
+            password.get_untracked(),
+        ));
     };
     view! {
         <section class="narrow">
@@ -50,7 +52,7 @@ pub fn SignIn() -> impl IntoView {
                     <input type="password" name="password" autocomplete="current-password" required
                         on:input=move |ev| password.set(event_target_value(&ev)) />
                 </label>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get()>{move || i18n.t().sign_in}</button>
             </form>
             <p class="muted">{move || i18n.t().no_account}" "<a href="/signup">{move || i18n.t().sign_up}</a></p>
@@ -68,45 +70,46 @@ pub fn SignUp() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let handle = RwSignal::new(String::new());
     let nickname = RwSignal::new(String::new());
-    let availability = RwSignal::new(None::<Result<bool, String>>);
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    // Check the handle as it is typed (the latest answer wins).
-    Effect::new(move |_| {
+    // Checked as it is typed; a newer answer replaces an older one.
+    let checked = LocalResource::new(move || {
         let wanted = handle.get().trim().to_ascii_lowercase();
-        if wanted.is_empty() {
-            availability.set(None);
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            let answer = api.handle_availability(&wanted).await;
-            if handle.get_untracked().trim().to_ascii_lowercase() == wanted {
-                availability.set(Some(answer.map(|a| a.available).map_err(|e| e.message)));
+        async move {
+            if wanted.is_empty() {
+                return None;
             }
-        });
+            Some(
+                api.handle_availability(&wanted)
+                    .await
+                    .map(|a| a.available)
+                    .map_err(|e| e.message),
+            )
+        }
     });
-
+    let availability = move || checked.get().flatten();
+    let sign_up = Action::new_local(move |_: &()| async move {
+        let email_value = email.get_untracked().trim().to_owned();
+        let result = session
+            .cognito()
+            .sign_up(
+                &email_value,
+                &password.get_untracked(),
+                handle.get_untracked().trim(),
+                nickname.get_untracked().trim(),
+            )
+            .await;
+        match result {
+            Ok(()) => {
+                location.navigate(&format!("/confirm?email={}", encode(&email_value)));
+                Ok(())
+            }
+            Err(failure) => Err(failure.describe(i18n.t())),
+        }
+    });
+    let error = move || sign_up.value().get().and_then(Result::err);
+    let busy = sign_up.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let email_value = email.get_untracked().trim().to_owned();
-            let result = session
-                .cognito()
-                .sign_up(
-                    &email_value,
-                    &password.get_untracked(),
-                    handle.get_untracked().trim(),
-                    nickname.get_untracked().trim(),
-                )
-                .await;
-            match result {
-                Ok(()) => location.navigate(&format!("/confirm?email={}", encode(&email_value))),
-                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
-            }
-            busy.set(false);
-        });
+        sign_up.dispatch(());
     };
     view! {
         <section class="narrow">
@@ -125,7 +128,7 @@ pub fn SignUp() -> impl IntoView {
                         aria-describedby="handle-hint handle-status" on:input=move |ev| handle.set(event_target_value(&ev)) />
                     <small id="handle-hint" class="muted">{move || i18n.t().handle_hint}</small>
                     <small id="handle-status" role="status" class="handle-status">
-                        {move || match availability.get() {
+                        {move || match availability() {
                             Some(Ok(true)) => view! { <span class="ok">"✓ "{i18n.t().handle_available}</span> }.into_any(),
                             Some(Ok(false)) => view! { <span class="bad">"✗ "{i18n.t().handle_taken}</span> }.into_any(),
                             Some(Err(message)) => view! { <span class="bad">{message}</span> }.into_any(),
@@ -136,8 +139,8 @@ pub fn SignUp() -> impl IntoView {
                 <label>{move || i18n.t().nickname}
                     <input type="text" name="nickname" required maxlength="25" on:input=move |ev| nickname.set(event_target_value(&ev)) />
                 </label>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <button type="submit" disabled=move || busy.get() || matches!(availability.get(), Some(Ok(false)) | Some(Err(_)))>
+                {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" disabled=move || busy.get() || matches!(availability(), Some(Ok(false)) | Some(Err(_)))>
                     {move || i18n.t().create_account}
                 </button>
             </form>
@@ -154,34 +157,43 @@ pub fn Confirm() -> impl IntoView {
     let location = crate::router::use_location();
     let email = RwSignal::new(location.query("email").unwrap_or_default());
     let code = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let info = RwSignal::new(None::<&'static str>);
     let local = config.0.environment == "local";
+    let confirm = Action::new_local(move |_: &()| async move {
+        let email_value = email.get_untracked().trim().to_owned();
+        match session
+            .cognito()
+            .confirm(&email_value, code.get_untracked().trim())
+            .await
+        {
+            Ok(()) => {
+                location.navigate(&format!("/signin?email={}", encode(&email_value)));
+                Ok(())
+            }
+            Err(failure) => Err(failure.describe(i18n.t())),
+        }
+    });
+    let resend = Action::new_local(move |_: &()| async move {
+        session
+            .cognito()
+            .resend_code(email.get_untracked().trim())
+            .await
+            .map_err(|failure| failure.describe(i18n.t()))
+    });
+    // The latest thing that happened: a failure of either, or the resent code.
+    let error = move || {
+        confirm
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| resend.value().get().and_then(Result::err))
+    };
+    let info = move || matches!(resend.value().get(), Some(Ok(()))).then(|| i18n.t().code_sent);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        leptos::task::spawn_local(async move {
-            let email_value = email.get_untracked().trim().to_owned();
-            match session
-                .cognito()
-                .confirm(&email_value, code.get_untracked().trim())
-                .await
-            {
-                Ok(()) => location.navigate(&format!("/signin?email={}", encode(&email_value))),
-                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
-            }
-        });
+        confirm.dispatch(());
     };
-    let resend = move |_| {
-        leptos::task::spawn_local(async move {
-            match session
-                .cognito()
-                .resend_code(email.get_untracked().trim())
-                .await
-            {
-                Ok(()) => info.set(Some(i18n.t().code_sent)),
-                Err(failure) => error.set(Some(failure.describe(i18n.t()))),
-            }
-        });
+    let resend_code = move |_| {
+        resend.dispatch(());
     };
     view! {
         <section class="narrow">
@@ -196,10 +208,10 @@ pub fn Confirm() -> impl IntoView {
                     <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required
                         on:input=move |ev| code.set(event_target_value(&ev)) />
                 </label>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                {move || info.get().map(|m| view! { <p class="info" role="status">{m}</p> })}
-                <button type="submit">{move || i18n.t().confirm}</button>
-                <button type="button" class="link" on:click=resend>{move || i18n.t().resend_code}</button>
+                {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || info().map(|m| view! { <p class="info" role="status">{m}</p> })}
+                <button type="submit" disabled=move || confirm.pending().get()>{move || i18n.t().confirm}</button>
+                <button type="button" class="link" on:click=resend_code disabled=move || resend.pending().get()>{move || i18n.t().resend_code}</button>
             </form>
         </section>
     }

@@ -1,139 +1,186 @@
 //! A channel: the live video (or the offline state and past broadcasts) beside the chat.
+//!
+//! The channel is refreshed when the room announces a start or end and every 20 seconds (for
+//! viewer counts). The player depends only on whether the channel is live and may be watched, so
+//! a refresh never restarts the video.
 
-use cloumer_api_types::{ChannelPage, RecordingBody};
+use cloumer_api_types::ChannelPage;
 use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::chat::ChatClient;
-use crate::chat_panel::ChatPanel;
-use crate::components::{Avatar, LiveBadge, RecordingCard, Uptime};
+use crate::chat::panel::ChatPanel;
+use crate::components::{Avatar, LiveBadge, Loaded, RecordingCard, Uptime};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
 
+/// How often viewer counts and live state are refreshed, besides the room's announcements.
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// What the video area shows; it changes only when the channel goes live or offline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Watching {
+    live: bool,
+    can_watch: bool,
+    private: bool,
+    /// The public playback URL (private channels get a signed one from the API).
+    url: Option<String>,
+    avatar: String,
+}
+
 /// `/<handle>`: keyed by the handle, so moving to another channel starts afresh.
 #[component]
 pub fn Channel(handle: String) -> impl IntoView {
-    view! { <ChannelView handle=handle /> }
-}
-
-#[component]
-fn ChannelView(handle: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let page = RwSignal::new(None::<ChannelPage>);
-    let missing = RwSignal::new(false);
-    let playback = RwSignal::new(None::<String>);
-    let recordings = RwSignal::new(Vec::<RecordingBody>::new());
     let chat = ChatClient::start(api, handle.clone());
-
-    let load = {
-        let handle = handle.clone();
-        move || {
-            let handle = handle.clone();
-            leptos::task::spawn_local(async move {
-                match api.channel(&handle).await {
-                    Ok(channel) => {
-                        let url = if !channel.summary.live || !channel.can_watch {
-                            None
-                        } else if channel.summary.private {
-                            api.playback(&handle).await.ok().map(|p| p.url)
-                        } else {
-                            channel.playback_url.clone()
-                        };
-                        // A new token each load would restart the player: keep the URL if still live.
-                        if url.is_none() || playback.with_untracked(Option::is_none) {
-                            playback.set(url);
-                        }
-                        if !channel.summary.live
-                            && channel.can_watch
-                            && let Ok(list) = api.channel_recordings(&handle).await
-                        {
-                            recordings.set(list.items);
-                        }
-                        page.set(Some(channel));
-                    }
-                    Err(error) if error.status == 404 => missing.set(true),
-                    Err(_) => {}
-                }
-            });
-        }
-    };
-    load();
+    let handle = StoredValue::new(handle);
+    let page = LocalResource::new(move || async move { api.channel(&handle.get_value()).await });
     // The room announces starts and ends; a timer keeps viewer counts fresh.
-    Effect::new({
-        let load = load.clone();
-        move |previous: Option<u32>| {
-            let changes = chat.stream_changes.get();
-            if previous.is_some_and(|p| p != changes) {
-                load();
-            }
-            changes
+    Effect::new(move |previous: Option<u32>| {
+        let changes = chat.stream_changes.get();
+        if previous.is_some_and(|p| p != changes) {
+            page.refetch();
         }
+        changes
     });
-    if let Ok(timer) = set_interval_with_handle(load, std::time::Duration::from_secs(20)) {
+    if let Ok(timer) = set_interval_with_handle(move || page.refetch(), REFRESH) {
         on_cleanup(move || timer.clear());
     }
+    // The latest good answer; a failed refresh keeps it on screen (and says so).
+    let latest = Memo::new(move |previous: Option<&Option<ChannelPage>>| match page.get() {
+        Some(Ok(channel)) => Some(channel),
+        _ => previous.cloned().flatten(),
+    });
+    let watching = Memo::new(move |_| {
+        latest.with(|c| {
+            c.as_ref().map(|c| Watching {
+                live: c.summary.live,
+                can_watch: c.can_watch,
+                private: c.summary.private,
+                url: c.playback_url.clone(),
+                avatar: c.summary.owner_avatar.clone(),
+            })
+        })
+    });
+    let playback = LocalResource::new(move || {
+        let watching = watching.get();
+        async move {
+            match watching {
+                Some(w) if w.live && w.can_watch && w.private => api
+                    .playback(&handle.get_value())
+                    .await
+                    .map(|p| Some(p.url)),
+                Some(w) if w.live && w.can_watch => Ok(w.url),
+                _ => Ok(None),
+            }
+        }
+    });
+    let recordings = LocalResource::new(move || {
+        let offline = watching.with(|w| w.as_ref().is_some_and(|w| !w.live && w.can_watch));
+        async move {
+            if offline {
+                api.channel_recordings(&handle.get_value())
+                    .await
+                    .map(|p| p.items)
+            } else {
+                Ok(Vec::new())
+            }
+        }
+    });
+    let loaded = Memo::new(move |_| latest.with(Option::is_some));
+    let live = Memo::new(move |_| watching.with(|w| w.as_ref().is_some_and(|w| w.live)));
+    let playback_url = Signal::derive(move || playback.get().and_then(Result::ok).flatten());
 
     view! {
-        {move || missing.get().then(|| view! { <NotFound /> })}
-        {move || page.get().map(|channel| {
-            let summary = channel.summary.clone();
-            let live = summary.live;
-            let can_watch = channel.can_watch;
-            let title = if summary.title.is_empty() { i18n.t().untitled.to_owned() } else { summary.title.clone() };
-            view! {
-                <div class="channel-layout" data-live=live.to_string()>
-                    <section class="channel-main">
-                        {if !can_watch {
-                            view! { <div class="player offline" role="status">{i18n.t().private_locked}</div> }.into_any()
-                        } else if live {
-                            view! { <VideoPlayer url=playback live=true /> }.into_any()
-                        } else {
-                            view! {
-                                <div class="player offline" role="status">
-                                    <Avatar src=summary.owner_avatar.clone() size=96 />
-                                    <p>{i18n.t().player_offline}</p>
-                                </div>
-                            }.into_any()
-                        }}
-                        <div class="channel-info">
-                            <Avatar src=summary.owner_avatar.clone() size=56 />
-                            <div class="channel-text">
-                                <h1 class="channel-title">{title}</h1>
-                                <div class="channel-meta">
-                                    <strong>{summary.owner_nickname.clone()}</strong>
-                                    " @"{summary.handle.clone()}
-                                    {(!summary.category.is_empty()).then(|| view! { " · " <span class="category">{summary.category.clone()}</span> })}
-                                    {summary.private.then(|| view! { " · " <span class="private-badge">{i18n.t().private_channel}</span> })}
-                                </div>
+        <Loaded retry=move || page.refetch()>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(error) if error.status == 404 => Ok(view! { <NotFound /> }.into_any()),
+                    Err(error) => Err(error),
+                    Ok(_) => Ok(().into_any()),
+                }
+            })}
+        </Loaded>
+        {move || loaded.get().then(|| view! {
+            <div class="channel-layout" data-live=move || live.get().to_string()>
+                <section class="channel-main">
+                    {move || watching.get().map(|w| if !w.can_watch {
+                        view! { <div class="player offline" role="status">{i18n.t().private_locked}</div> }.into_any()
+                    } else if w.live {
+                        view! {
+                            {move || playback.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+                            <VideoPlayer url=playback_url live=true />
+                        }.into_any()
+                    } else {
+                        view! {
+                            <div class="player offline" role="status">
+                                <Avatar src=w.avatar size=96 />
+                                <p>{i18n.t().player_offline}</p>
                             </div>
-                            <div class="channel-stats">
-                                {if live {
-                                    view! {
-                                        <LiveBadge />
-                                        <span class="viewer-count">
-                                            {i18n.viewers(summary.viewer_count)}
-                                        </span>
-                                        {summary.started_at.clone().map(|s| view! { <span class="uptime"><Uptime since=s /></span> })}
-                                    }.into_any()
-                                } else {
-                                    view! { <span class="offline-badge">{i18n.t().offline}</span> }.into_any()
-                                }}
-                            </div>
-                        </div>
-                        {(!live && !recordings.get().is_empty()).then(|| view! {
-                            <h2>{i18n.t().past_broadcasts}</h2>
-                            <div class="grid">
-                                <For each=move || recordings.get() key=|r| r.id.clone() let:recording>
-                                    <RecordingCard recording=recording />
-                                </For>
-                            </div>
-                        })}
-                    </section>
-                    <ChatPanel chat=chat />
-                </div>
-            }
+                        }.into_any()
+                    })}
+                    {move || latest.get().map(|channel| view! { <ChannelInfo channel=channel /> })}
+                    <PastBroadcasts recordings=recordings />
+                </section>
+                <ChatPanel chat=chat />
+            </div>
         })}
+    }
+}
+
+/// Who streams, what, and how it is going.
+#[component]
+fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = channel.summary;
+    let title = if summary.title.is_empty() {
+        i18n.t().untitled.to_owned()
+    } else {
+        summary.title.clone()
+    };
+    view! {
+        <div class="channel-info">
+            <Avatar src=summary.owner_avatar.clone() size=56 />
+            <div class="channel-text">
+                <h1 class="channel-title">{title}</h1>
+                <div class="channel-meta">
+                    <strong>{summary.owner_nickname.clone()}</strong>
+                    " @"{summary.handle.clone()}
+                    {(!summary.category.is_empty()).then(|| view! { " · " <span class="category">{summary.category.clone()}</span> })}
+                    {summary.private.then(|| view! { " · " <span class="private-badge">{i18n.t().private_channel}</span> })}
+                </div>
+            </div>
+            <div class="channel-stats">
+                {if summary.live {
+                    view! {
+                        <LiveBadge />
+                        <span class="viewer-count">{i18n.viewers(summary.viewer_count)}</span>
+                        {summary.started_at.clone().map(|s| view! { <span class="uptime"><Uptime since=s /></span> })}
+                    }.into_any()
+                } else {
+                    view! { <span class="offline-badge">{i18n.t().offline}</span> }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// The channel's past broadcasts, while it is offline.
+#[component]
+fn PastBroadcasts(recordings: LocalResource<Result<Vec<cloumer_api_types::RecordingBody>, crate::api::ApiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Loaded retry=move || recordings.refetch()>
+            {move || Suspend::new(async move {
+                recordings.await.map(|list| (!list.is_empty()).then(|| view! {
+                    <h2>{i18n.t().past_broadcasts}</h2>
+                    <div class="grid">
+                        {list.into_iter().map(|recording| view! { <RecordingCard recording=recording /> }).collect_view()}
+                    </div>
+                }))
+            })}
+        </Loaded>
     }
 }

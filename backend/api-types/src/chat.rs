@@ -88,6 +88,7 @@ pub struct Sender {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EventFrame {
+    #[serde(default)]
     pub id: String,
     /// `""` for events the server started.
     #[serde(default)]

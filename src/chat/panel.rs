@@ -20,6 +20,21 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let list = NodeRef::<html::Ol>::new();
     let is_owner = move || chat.role.get() == "owner";
+    let delete = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move { api.delete_message(&id).await }
+    });
+    let ban = Action::new_local(move |user: &String| {
+        let user = user.clone();
+        async move { api.ban(&user, &BanRequest::default()).await.map(drop) }
+    });
+    let moderation_failed = move || {
+        delete
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| ban.value().get().and_then(Result::err))
+    };
 
     // Keep the newest message in view.
     Effect::new(move |_| {
@@ -59,6 +74,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::Banned => t.chat_banned,
             Notice::Failed => t.chat_failed,
             Notice::DisconnectedByModerator => t.you_were_disconnected,
+            Notice::HistoryUnavailable => t.chat_history_failed,
         })
     };
 
@@ -93,22 +109,12 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                             <button
                                                 class="link delete-message"
                                                 aria-label=format!("{} {}", i18n.t().delete, nickname)
-                                                on:click=move |_| {
-                                                    let id = id.clone();
-                                                    leptos::task::spawn_local(async move {
-                                                        let _ = api.delete_message(&id).await;
-                                                    });
-                                                }
+                                                on:click=move |_| { delete.dispatch(id.clone()); }
                                             >{i18n.t().delete}</button>
                                             <button
                                                 class="link ban-user"
                                                 aria-label=format!("{} {}", i18n.t().ban, nickname)
-                                                on:click=move |_| {
-                                                    let sender = sender.clone();
-                                                    leptos::task::spawn_local(async move {
-                                                        let _ = api.ban(&sender, &BanRequest::default()).await;
-                                                    });
-                                                }
+                                                on:click=move |_| { ban.dispatch(sender.clone()); }
                                             >{i18n.t().ban}</button>
                                         </span>
                                     }
@@ -119,6 +125,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 </For>
             </ol>
             {move || notice_text().map(|text| view! { <p class="chat-notice" role="alert">{text}</p> })}
+            {move || moderation_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.message}</p> })}
             {move || if chat.can_send.get() && chat.state.get() != ChatState::Banned {
                 view! {
                     <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>

@@ -1,7 +1,11 @@
 //! Reusable pieces of the interface.
 
+mod states;
+
 use cloumer_api_types::{ChannelSummary, RecordingBody};
 use leptos::prelude::*;
+
+pub use states::{Loaded, RequireSignIn, SaveStatus};
 
 use crate::auth::use_session;
 use crate::i18n::{Lang, use_i18n};

@@ -1,0 +1,65 @@
+//! The streamer dashboard: go live (server, stream key, encoder settings), watch the stream's
+//! state, edit the channel, moderate the chat. One card per module.
+//!
+//! The channel is loaded once for the cards' shells, then refreshed every five seconds: cards
+//! read what changes (live state, health, viewers) from the latest answer, while forms keep what
+//! the streamer is typing.
+
+mod moderation;
+mod recordings;
+mod settings;
+mod status;
+mod stream_setup;
+mod viewers;
+
+use cloumer_api_types::MyChannel;
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::{Loaded, RequireSignIn};
+use crate::i18n::use_i18n;
+
+/// How often live state, health and viewers are refreshed.
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    view! { <RequireSignIn><DashboardView /></RequireSignIn> }
+}
+
+#[component]
+fn DashboardView() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let mine = LocalResource::new(move || async move { api.my_channel().await });
+    if let Ok(timer) = set_interval_with_handle(move || mine.refetch(), REFRESH) {
+        on_cleanup(move || timer.clear());
+    }
+    // The latest good answer; a failed refresh keeps the last one on screen (and says so).
+    let latest = Memo::new(move |previous: Option<&Option<MyChannel>>| match mine.get() {
+        Some(Ok(channel)) => Some(channel),
+        _ => previous.cloned().flatten(),
+    });
+    let loaded = Memo::new(move |_| latest.with(Option::is_some));
+    view! {
+        <h1>{move || i18n.t().dashboard_title}</h1>
+        <Loaded retry=move || mine.refetch()>
+            {move || Suspend::new(async move { mine.await.map(drop) })}
+        </Loaded>
+        {move || loaded.get().then(|| {
+            let channel: Signal<MyChannel> =
+                Signal::derive(move || latest.get().expect("loaded"));
+            let private = Memo::new(move |_| channel.with(|c| c.page.summary.private));
+            view! {
+                <div class="dashboard">
+                    <status::StatusCard channel=channel />
+                    <stream_setup::StreamSetup />
+                    <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
+                    <moderation::ModerationCard channel=channel />
+                    {move || private.get().then(|| view! { <viewers::ViewersCard /> })}
+                    <recordings::RecordingsCard channel=channel />
+                </div>
+            }
+        })}
+    }
+}

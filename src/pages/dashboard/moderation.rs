@@ -1,0 +1,117 @@
+//! The chat's rules (word filter, limits) and the users banned from it.
+
+use cloumer_api_types::{ChatRules, MyChannel};
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::{Loaded, SaveStatus};
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let rules = channel.with_untracked(|c| c.chat_rules.clone());
+    let words = RwSignal::new(rules.filtered_words.join("\n"));
+    let mode = RwSignal::new(rules.filter_mode.clone());
+    let max_length = RwSignal::new(rules.max_message_length.to_string());
+    let max_rate = RwSignal::new(rules.max_messages_per_second.to_string());
+    let save = Action::new_local(move |rules: &ChatRules| {
+        let rules = rules.clone();
+        async move { api.update_chat_rules(&rules).await }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(ChatRules {
+            // Not a number: 0, which the server refuses with the allowed range.
+            max_message_length: max_length.get_untracked().trim().parse().unwrap_or(0),
+            max_messages_per_second: max_rate.get_untracked().trim().parse().unwrap_or(0),
+            filtered_words: words
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            filter_mode: mode.get_untracked(),
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="moderation-heading">
+            <h2 id="moderation-heading">{move || i18n.t().moderation}</h2>
+            <form class="stack" on:submit=submit>
+                <label>{move || i18n.t().word_filter}
+                    <textarea name="words" rows="4" prop:value=move || words.get() on:input=move |ev| words.set(event_target_value(&ev))></textarea>
+                    <small class="muted">{move || i18n.t().word_filter_hint}</small>
+                </label>
+                <label>
+                    <select name="filter-mode" prop:value=move || mode.get() on:change=move |ev| mode.set(event_target_value(&ev))>
+                        <option value="BLOCK">{move || i18n.t().filter_block}</option>
+                        <option value="MASK">{move || i18n.t().filter_mask}</option>
+                    </select>
+                </label>
+                <div class="row">
+                    <label>{move || i18n.t().max_length}
+                        <input type="number" name="max-length" min="1" max="500" prop:value=move || max_length.get()
+                            on:input=move |ev| max_length.set(event_target_value(&ev)) />
+                    </label>
+                    <label>{move || i18n.t().max_rate}
+                        <input type="number" name="max-rate" min="1" max="100" prop:value=move || max_rate.get()
+                            on:input=move |ev| max_rate.set(event_target_value(&ev)) />
+                    </label>
+                </div>
+                <SaveStatus outcome=save.value() />
+                <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
+            </form>
+            <h3>{move || i18n.t().bans}</h3>
+            <Bans />
+        </section>
+    }
+}
+
+/// The bans in force, each with a way to lift it.
+#[component]
+fn Bans() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let bans = LocalResource::new(move || async move { api.bans().await });
+    let unban = Action::new_local(move |user: &String| {
+        let user = user.clone();
+        async move {
+            let lifted = api.unban(&user).await;
+            bans.refetch();
+            lifted
+        }
+    });
+    view! {
+        {move || unban.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+        <Loaded retry=move || bans.refetch()>
+            {move || Suspend::new(async move {
+                bans.await.map(|list| if list.is_empty() {
+                    view! { <p class="muted">{i18n.t().no_bans}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="list">
+                            {list.into_iter().map(|ban| {
+                                let user = ban.user_id.clone();
+                                let until = match ban.expires_at.clone() {
+                                    Some(t) => format!(" {} {t}", i18n.t().banned_until),
+                                    None => format!(" {}", i18n.t().banned_forever),
+                                };
+                                view! {
+                                    <li>
+                                        <span>{ban.nickname.clone()}</span>
+                                        <span class="muted">{until}</span>
+                                        <button class="secondary" on:click=move |_| { unban.dispatch(user.clone()); }>
+                                            {i18n.t().unban}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })
+            })}
+        </Loaded>
+    }
+}

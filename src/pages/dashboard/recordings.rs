@@ -1,0 +1,37 @@
+//! The channel's past broadcasts, private ones included (the owner sees them all).
+
+use cloumer_api_types::MyChannel;
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::{Loaded, RecordingCard};
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn RecordingsCard(channel: Signal<MyChannel>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
+    let recordings = LocalResource::new(move || {
+        let handle = handle.clone();
+        async move { api.channel_recordings(&handle).await }
+    });
+    view! {
+        <section class="panel wide" aria-labelledby="recordings-heading">
+            <h2 id="recordings-heading">{move || i18n.t().past_broadcasts}</h2>
+            <Loaded retry=move || recordings.refetch()>
+                {move || Suspend::new(async move {
+                    recordings.await.map(|page| if page.items.is_empty() {
+                        view! { <p class="muted">{i18n.t().no_broadcasts}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="grid">
+                                {page.items.into_iter().map(|recording| view! { <RecordingCard recording=recording /> }).collect_view()}
+                            </div>
+                        }.into_any()
+                    })
+                })}
+            </Loaded>
+        </section>
+    }
+}

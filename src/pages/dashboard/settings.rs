@@ -1,0 +1,82 @@
+//! The channel's settings: title, category, latency, privacy, recording.
+
+use cloumer_api_types::{MyChannel, UpdateChannel};
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::SaveStatus;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn SettingsCard(
+    channel: Signal<MyChannel>,
+    /// After a save, so the rest of the dashboard shows the new settings.
+    #[prop(into)]
+    on_saved: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    // The form starts from the channel as loaded and then keeps what the streamer types.
+    let initial = channel.get_untracked();
+    let title = RwSignal::new(initial.page.summary.title.clone());
+    let category = RwSignal::new(initial.page.summary.category.clone());
+    let latency = RwSignal::new(initial.page.latency_mode.clone());
+    let private = RwSignal::new(initial.page.summary.private);
+    let recording = RwSignal::new(initial.recording);
+    let save = Action::new_local(move |change: &UpdateChannel| {
+        let change = change.clone();
+        async move {
+            let saved = api.update_channel(&change).await;
+            if saved.is_ok() {
+                on_saved.run(());
+            }
+            saved
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(UpdateChannel {
+            title: Some(title.get_untracked()),
+            category: Some(category.get_untracked()),
+            latency_mode: Some(latency.get_untracked()),
+            private: Some(private.get_untracked()),
+            recording: Some(recording.get_untracked()),
+            handle: None,
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">{move || i18n.t().settings}</h2>
+            <form class="stack" on:submit=submit>
+                <label>{move || i18n.t().title}
+                    <input type="text" name="title" maxlength="140" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                </label>
+                <label>{move || i18n.t().category}
+                    <input type="text" name="category" maxlength="40" list="categories" prop:value=move || category.get()
+                        on:input=move |ev| category.set(event_target_value(&ev)) />
+                    <datalist id="categories">
+                        <option value="Just Chatting" /><option value="Music" /><option value="Games" />
+                        <option value="Art" /><option value="Sports" /><option value="Education" />
+                    </datalist>
+                </label>
+                <label>{move || i18n.t().latency_mode}
+                    <select prop:value=move || latency.get() on:change=move |ev| latency.set(event_target_value(&ev))>
+                        <option value="LOW">{move || i18n.t().latency_low}</option>
+                        <option value="NORMAL">{move || i18n.t().latency_normal}</option>
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="private" prop:checked=move || private.get() on:change=move |ev| private.set(event_target_checked(&ev)) />
+                    {move || i18n.t().private_label}
+                </label>
+                <small class="muted">{move || i18n.t().private_hint}</small>
+                <label class="check">
+                    <input type="checkbox" name="recording" prop:checked=move || recording.get() on:change=move |ev| recording.set(event_target_checked(&ev)) />
+                    {move || i18n.t().recording_label}
+                </label>
+                <SaveStatus outcome=save.value() />
+                <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,83 @@
+//! What the encoder needs: the ingest server and the stream key (hidden until revealed), a reset
+//! for a leaked key, and how to set up OBS or ffmpeg.
+
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::CopyButton;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn StreamSetup() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let ingest = LocalResource::new(move || async move { api.stream_key().await });
+    let reset = Action::new_local(move |_: &()| async move { api.reset_stream_key().await });
+    let revealed = RwSignal::new(false);
+    // A reset's answer replaces the loaded key.
+    let current = Memo::new(move |_| match reset.value().get() {
+        Some(Ok(ingest)) => Some(Ok(ingest)),
+        _ => ingest.get(),
+    });
+    let server = Signal::derive(move || {
+        current.with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(|i| i.ingest_server.clone()))
+            .unwrap_or_default()
+    });
+    let key = Signal::derive(move || {
+        current.with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(|i| i.stream_key.clone()))
+            .unwrap_or_default()
+    });
+    let failure = move || {
+        let loading = current.with(|c| c.as_ref().and_then(|r| r.as_ref().err().cloned()));
+        let resetting = reset.value().with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()));
+        resetting.or(loading)
+    };
+    Effect::new(move |_| {
+        if matches!(reset.value().get(), Some(Ok(_))) {
+            revealed.set(true);
+        }
+    });
+    let on_reset = move |_| {
+        if crate::browser::confirm(i18n.t().reset_key_confirm) {
+            reset.dispatch(());
+        }
+    };
+    let ffmpeg = move || {
+        format!(
+            "ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -tune zerolatency -g 60 -c:a aac -f flv \"{}{}\"",
+            server.get(),
+            if revealed.get() {
+                key.get()
+            } else {
+                "<stream key>".to_owned()
+            }
+        )
+    };
+    view! {
+        <section class="panel" aria-labelledby="setup-heading">
+            <h2 id="setup-heading">{move || i18n.t().stream_setup}</h2>
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+            <label for="ingest-server">{move || i18n.t().ingest_server}</label>
+            <div class="row">
+                <input id="ingest-server" type="text" readonly prop:value=move || server.get() />
+                <CopyButton text=server label="copy server" />
+            </div>
+            <label for="stream-key">{move || i18n.t().stream_key}</label>
+            <div class="row">
+                <input id="stream-key" type=move || if revealed.get() { "text" } else { "password" } readonly
+                    data-testid="stream-key" prop:value=move || key.get() autocomplete="off" />
+                <button type="button" class="secondary" on:click=move |_| revealed.update(|r| *r = !*r)>
+                    {move || if revealed.get() { i18n.t().hide } else { i18n.t().reveal }}
+                </button>
+                <CopyButton text=key label="copy stream key" />
+                <button type="button" class="danger" on:click=on_reset disabled=move || reset.pending().get()>
+                    {move || i18n.t().reset_key}
+                </button>
+            </div>
+            <p class="muted">{move || i18n.t().key_warning}</p>
+            <p>{move || i18n.t().obs_steps}</p>
+            <p>{move || i18n.t().ffmpeg_steps}</p>
+            <pre class="command">{ffmpeg}</pre>
+        </section>
+    }
+}
