@@ -158,6 +158,20 @@ pub fn RecordingCard(recording: RecordingBody) -> impl IntoView {
     }
 }
 
+/// Past broadcasts as a grid of cards, or `empty` when there are none.
+#[component]
+pub fn RecordingGrid(recordings: Vec<RecordingBody>, empty: &'static str) -> impl IntoView {
+    if recordings.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <div class="grid">
+            {recordings.into_iter().map(|recording| view! { <RecordingCard recording=recording /> }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
 /// A button that copies `text` and says so for a moment.
 #[component]
 pub fn CopyButton(

@@ -4,13 +4,13 @@
 //! viewer counts). The player depends only on whether the channel is live and may be watched, so
 //! a refresh never restarts the video.
 
-use cloumer_api_types::ChannelPage;
+use cloumer_api_types::{ChannelPage, RecordingBody};
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::{ApiError, use_api};
 use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
-use crate::components::{Avatar, LiveBadge, Loaded, RecordingCard, Uptime};
+use crate::components::{Avatar, LiveBadge, Loaded, RecordingGrid, Uptime};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
@@ -49,10 +49,12 @@ pub fn Channel(handle: String) -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
     // The latest good answer; a failed refresh keeps it on screen (and says so).
-    let latest = Memo::new(move |previous: Option<&Option<ChannelPage>>| match page.get() {
-        Some(Ok(channel)) => Some(channel),
-        _ => previous.cloned().flatten(),
-    });
+    let latest = Memo::new(
+        move |previous: Option<&Option<ChannelPage>>| match page.get() {
+            Some(Ok(channel)) => Some(channel),
+            _ => previous.cloned().flatten(),
+        },
+    );
     let watching = Memo::new(move |_| {
         latest.with(|c| {
             c.as_ref().map(|c| Watching {
@@ -68,10 +70,9 @@ pub fn Channel(handle: String) -> impl IntoView {
         let watching = watching.get();
         async move {
             match watching {
-                Some(w) if w.live && w.can_watch && w.private => api
-                    .playback(&handle.get_value())
-                    .await
-                    .map(|p| Some(p.url)),
+                Some(w) if w.live && w.can_watch && w.private => {
+                    api.playback(&handle.get_value()).await.map(|p| Some(p.url))
+                }
                 Some(w) if w.live && w.can_watch => Ok(w.url),
                 _ => Ok(None),
             }
@@ -169,16 +170,16 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
 
 /// The channel's past broadcasts, while it is offline.
 #[component]
-fn PastBroadcasts(recordings: LocalResource<Result<Vec<cloumer_api_types::RecordingBody>, crate::api::ApiError>>) -> impl IntoView {
+fn PastBroadcasts(
+    recordings: LocalResource<Result<Vec<RecordingBody>, ApiError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Loaded retry=move || recordings.refetch()>
             {move || Suspend::new(async move {
                 recordings.await.map(|list| (!list.is_empty()).then(|| view! {
                     <h2>{i18n.t().past_broadcasts}</h2>
-                    <div class="grid">
-                        {list.into_iter().map(|recording| view! { <RecordingCard recording=recording /> }).collect_view()}
-                    </div>
+                    <RecordingGrid recordings=list empty="" />
                 }))
             })}
         </Loaded>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{ChannelCard, Loaded, RecordingCard};
+use crate::components::{ChannelCard, Loaded, RecordingGrid};
 use crate::i18n::use_i18n;
 
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
@@ -50,14 +50,8 @@ pub fn Home() -> impl IntoView {
             <h2 id="recent-heading">{move || i18n.t().recent_broadcasts}</h2>
             <Loaded retry=move || recordings.refetch()>
                 {move || Suspend::new(async move {
-                    recordings.await.map(|page| if page.items.is_empty() {
-                        view! { <p class="empty">{i18n.t().no_broadcasts}</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="grid">
-                                {page.items.into_iter().map(|recording| view! { <RecordingCard recording=recording /> }).collect_view()}
-                            </div>
-                        }.into_any()
+                    recordings.await.map(|page| view! {
+                        <RecordingGrid recordings=page.items empty=i18n.t().no_broadcasts />
                     })
                 })}
             </Loaded>

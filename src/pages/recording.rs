@@ -37,7 +37,11 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
     } else {
         r.title.clone()
     };
-    let when = r.started_at.clone().map(|s| ago_text(&s)).unwrap_or_default();
+    let when = r
+        .started_at
+        .clone()
+        .map(|s| ago_text(&s))
+        .unwrap_or_default();
     let duration = r
         .duration_ms
         .map(|ms| time::clock(ms as f64))

@@ -10,8 +10,8 @@ use cloumer_aws::ivschat::IvsChat;
 use cloumer_aws::jwks::HttpJwks;
 use cloumer_aws::testing::Moto;
 use cloumer_domain::channel::{ChatRoom, LatencyMode, VideoChannel};
-use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
+use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::ids::{ChannelId, MessageId, UserId};
 use cloumer_domain::ports::{
     ChatRoomSpec, ChatService, IdentityVerifier, StreamHealth, SystemClock, VideoChannelSpec,

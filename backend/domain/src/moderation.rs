@@ -184,9 +184,6 @@ mod tests {
             review("가나다라마바", &r, None, NOW),
             Err(DenyReason::TooLong)
         );
-        assert_eq!(
-            review("   ", &r, None, NOW),
-            Err(DenyReason::Empty)
-        );
+        assert_eq!(review("   ", &r, None, NOW), Err(DenyReason::Empty));
     }
 }

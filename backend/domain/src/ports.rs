@@ -6,18 +6,18 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::channel::{Channel, ChatRoom, LatencyMode, VideoChannel};
-use crate::chat_rules::ChatRules;
 use crate::channel::ActivityCursor;
+use crate::channel::{Channel, ChatRoom, LatencyMode, VideoChannel};
 use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
+use crate::chat_rules::ChatRules;
 use crate::error::{PortResult, WriteError};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};
 use crate::moderation::Ban;
+use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
 use crate::profile::Profile;
-use crate::page::Page;
 use crate::recording::{Recording, RecordingCursor};
 
 /// Profiles, channels (with their unique handles) and private-viewing grants.

@@ -3,8 +3,8 @@
 use cloumer_api_types as api;
 use cloumer_domain::channel::Channel;
 use cloumer_domain::channel::LatencyMode;
-use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::chat::StoredMessage;
+use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;

@@ -4,9 +4,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cloumer_domain::DomainError;
+use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::chat::MessageCursor;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId};
-use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::recording::RecordingCursor;
 use cloumer_domain::use_cases::directory::DirectoryCursor;
 use time::OffsetDateTime;

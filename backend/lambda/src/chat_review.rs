@@ -70,7 +70,9 @@ pub async fn handle(
     Ok(match platform.review_message(input).await? {
         Verdict::Allow(message) => {
             // Kept before IVS delivers it: history never misses a message a viewer saw.
-            platform.keep_messages(std::slice::from_ref(&message)).await?;
+            platform
+                .keep_messages(std::slice::from_ref(&message))
+                .await?;
             ReviewResponse {
                 review_result: "ALLOW",
                 content: Some(message.content),

@@ -420,9 +420,7 @@ async fn sessions_end_when_their_time_is_up() {
         cloumer_local::LocalConfig::new(([127, 0, 0, 1], 0).into(), dist, data.path().into(), 0);
     config.ingest = false;
     config.chat.session_cap = Some(Duration::from_millis(1500));
-    let stack = cloumer_local::start(config)
-    .await
-    .unwrap();
+    let stack = cloumer_local::start(config).await.unwrap();
     let app = TestApp {
         stack,
         client: reqwest::Client::new(),
@@ -582,9 +580,7 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
         cloumer_local::LocalConfig::new(([127, 0, 0, 1], 0).into(), dist, data.path().into(), 0);
     config.ingest = false;
     config.chat.outbox_capacity = 8;
-    let stack = cloumer_local::start(config)
-    .await
-    .unwrap();
+    let stack = cloumer_local::start(config).await.unwrap();
     let app = TestApp {
         stack,
         client: reqwest::Client::new(),

@@ -2,7 +2,6 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use cloumer_local::{LocalConfig, RunningStack};
@@ -149,37 +148,9 @@ impl App {
     }
 }
 
-/// ffmpeg publishing a generated test pattern (H.264 + AAC, a keyframe every second).
+/// The shared test publisher (`cloumer-test-media`).
 fn publish(url: &str, seconds: u32) -> Child {
-    Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-re"])
-        .args(["-f", "lavfi", "-i", "testsrc=size=640x360:rate=30"])
-        .args(["-f", "lavfi", "-i", "sine=frequency=440"])
-        .args(["-t", &seconds.to_string()])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-tune",
-            "zerolatency",
-        ])
-        .args([
-            "-g",
-            "30",
-            "-keyint_min",
-            "30",
-            "-sc_threshold",
-            "0",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .args(["-c:a", "aac", "-b:a", "96k", "-f", "flv", url])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("ffmpeg is installed by cargo xtask setup")
+    cloumer_test_media::publish(url, seconds).expect("ffmpeg is installed by cargo xtask setup")
 }
 
 /// The codecs ffprobe finds in a file.

@@ -36,10 +36,12 @@ fn DashboardView() -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
     // The latest good answer; a failed refresh keeps the last one on screen (and says so).
-    let latest = Memo::new(move |previous: Option<&Option<MyChannel>>| match mine.get() {
-        Some(Ok(channel)) => Some(channel),
-        _ => previous.cloned().flatten(),
-    });
+    let latest = Memo::new(
+        move |previous: Option<&Option<MyChannel>>| match mine.get() {
+            Some(Ok(channel)) => Some(channel),
+            _ => previous.cloned().flatten(),
+        },
+    );
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     view! {
         <h1>{move || i18n.t().dashboard_title}</h1>

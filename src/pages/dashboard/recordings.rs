@@ -4,7 +4,7 @@ use cloumer_api_types::MyChannel;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Loaded, RecordingCard};
+use crate::components::{Loaded, RecordingGrid};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -21,14 +21,8 @@ pub fn RecordingsCard(channel: Signal<MyChannel>) -> impl IntoView {
             <h2 id="recordings-heading">{move || i18n.t().past_broadcasts}</h2>
             <Loaded retry=move || recordings.refetch()>
                 {move || Suspend::new(async move {
-                    recordings.await.map(|page| if page.items.is_empty() {
-                        view! { <p class="muted">{i18n.t().no_broadcasts}</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="grid">
-                                {page.items.into_iter().map(|recording| view! { <RecordingCard recording=recording /> }).collect_view()}
-                            </div>
-                        }.into_any()
+                    recordings.await.map(|page| view! {
+                        <RecordingGrid recordings=page.items empty=i18n.t().no_broadcasts />
                     })
                 })}
             </Loaded>

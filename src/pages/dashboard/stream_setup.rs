@@ -20,16 +20,28 @@ pub fn StreamSetup() -> impl IntoView {
         _ => ingest.get(),
     });
     let server = Signal::derive(move || {
-        current.with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(|i| i.ingest_server.clone()))
+        current
+            .with(|c| {
+                c.as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map(|i| i.ingest_server.clone())
+            })
             .unwrap_or_default()
     });
     let key = Signal::derive(move || {
-        current.with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(|i| i.stream_key.clone()))
+        current
+            .with(|c| {
+                c.as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map(|i| i.stream_key.clone())
+            })
             .unwrap_or_default()
     });
     let failure = move || {
         let loading = current.with(|c| c.as_ref().and_then(|r| r.as_ref().err().cloned()));
-        let resetting = reset.value().with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()));
+        let resetting = reset
+            .value()
+            .with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()));
         resetting.or(loading)
     };
     Effect::new(move |_| {

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::chat::{ChatCapability, ChatRole, ChatToken, ChatTokenRequest, MAX_TOKEN_ATTRIBUTES_BYTES};
+use crate::chat::{
+    ChatCapability, ChatRole, ChatToken, ChatTokenRequest, MAX_TOKEN_ATTRIBUTES_BYTES,
+};
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::UserId;

@@ -40,8 +40,12 @@ impl Platform {
         let channel = self.channel_of_room(&input.room_arn).await?;
         let ban = self.ports.chat.get_ban(&channel.id, &input.sender).await?;
         Ok(
-            match moderation::review(&input.content, &channel.chat_rules, ban.as_ref(), self.now())
-            {
+            match moderation::review(
+                &input.content,
+                &channel.chat_rules,
+                ban.as_ref(),
+                self.now(),
+            ) {
                 Err(reason) => Verdict::Deny(reason),
                 Ok(content) => Verdict::Allow(StoredMessage {
                     channel_id: channel.id,

@@ -18,7 +18,12 @@ async fn confirming_a_sign_up_creates_one_provisioned_channel_however_often_it_r
     let video = first.channel.video.as_ref().expect("a video resource");
     assert!(world.video.specs.lock().unwrap().contains_key(&video.arn));
     let room = first.channel.chat_room.as_ref().expect("a chat room");
-    assert!(world.chat.calls().contains(&ChatCall::CreateRoom(room.arn.clone())));
+    assert!(
+        world
+            .chat
+            .calls()
+            .contains(&ChatCall::CreateRoom(room.arn.clone()))
+    );
 }
 
 #[tokio::test]

@@ -19,11 +19,16 @@ async fn a_ban_disconnects_the_user_and_lapses_from_the_list_when_it_expires() {
         .ban(&owner, &troll, Some(Duration::minutes(5)), Some("욕설"))
         .await
         .unwrap();
-    assert_eq!(ban.expires_at, Some(world.platform.now() + Duration::minutes(5)));
-    assert!(world
-        .chat
-        .calls()
-        .contains(&ChatCall::Disconnect(room, troll.clone(), "욕설".into())));
+    assert_eq!(
+        ban.expires_at,
+        Some(world.platform.now() + Duration::minutes(5))
+    );
+    assert!(
+        world
+            .chat
+            .calls()
+            .contains(&ChatCall::Disconnect(room, troll.clone(), "욕설".into()))
+    );
     assert_eq!(world.platform.bans(&owner).await.unwrap().len(), 1);
     world.advance(Duration::minutes(6));
     assert!(world.platform.bans(&owner).await.unwrap().is_empty());
@@ -37,14 +42,21 @@ async fn nobody_bans_themselves_or_for_a_silly_time() {
     for (target, duration, code) in [
         (owner.user_id.clone(), None, "invalid_target"),
         (someone.clone(), Some(Duration::ZERO), "invalid_duration"),
-        (someone.clone(), Some(Duration::days(3651)), "invalid_duration"),
+        (
+            someone.clone(),
+            Some(Duration::days(3651)),
+            "invalid_duration",
+        ),
     ] {
         let error = world
             .platform
             .ban(&owner, &target, duration, None)
             .await
             .unwrap_err();
-        assert!(matches!(error, DomainError::Invalid { code: c, .. } if c == code), "{error:?}");
+        assert!(
+            matches!(error, DomainError::Invalid { code: c, .. } if c == code),
+            "{error:?}"
+        );
     }
     assert!(matches!(
         world.platform.unban(&owner, &someone).await,
@@ -80,15 +92,27 @@ async fn a_deleted_message_leaves_history_and_the_room_hears_why() {
         .delete_message(&owner, &id, "rude")
         .await
         .unwrap();
-    assert!(world
-        .chat
-        .calls()
-        .contains(&ChatCall::Delete(room, id, "rude".into())));
-    let history = world.platform.chat_history("owner", None, None, 10).await.unwrap();
+    assert!(
+        world
+            .chat
+            .calls()
+            .contains(&ChatCall::Delete(room, id, "rude".into()))
+    );
+    let history = world
+        .platform
+        .chat_history("owner", None, None, 10)
+        .await
+        .unwrap();
     assert!(history.items.is_empty());
     assert!(matches!(
-        world.platform.delete_message(&owner, &MessageId::generate(), "").await,
-        Err(DomainError::Invalid { code: "invalid_reason", .. })
+        world
+            .platform
+            .delete_message(&owner, &MessageId::generate(), "")
+            .await,
+        Err(DomainError::Invalid {
+            code: "invalid_reason",
+            ..
+        })
     ));
 }
 
@@ -101,8 +125,17 @@ async fn new_chat_rules_reach_the_room_and_bad_ones_change_nothing() {
         max_messages_per_second: 3,
         ..ChatRules::default()
     };
-    world.platform.update_chat_rules(&owner, rules.clone()).await.unwrap();
-    assert!(world.chat.calls().contains(&ChatCall::UpdateRoom(room.clone(), rules.clone())));
+    world
+        .platform
+        .update_chat_rules(&owner, rules.clone())
+        .await
+        .unwrap();
+    assert!(
+        world
+            .chat
+            .calls()
+            .contains(&ChatCall::UpdateRoom(room.clone(), rules.clone()))
+    );
     assert_eq!(world.platform.room_rules(&room).await.unwrap(), rules);
     let bad = ChatRules {
         max_message_length: 0,

@@ -1,5 +1,4 @@
 use cloumer_domain::DomainError;
-use cloumer_domain::channel::ChannelChange;
 use cloumer_domain::chat::{ChatCapability, ChatRole};
 use time::Duration;
 
@@ -14,10 +13,18 @@ async fn capabilities_follow_the_callers_role_in_that_room() {
     assert_eq!(anonymous.role, ChatRole::Anonymous);
     assert!(anonymous.capabilities.is_empty());
     assert!(anonymous.user_id.is_anonymous());
-    let signed_in = world.platform.chat_token("owner", Some(&viewer)).await.unwrap();
+    let signed_in = world
+        .platform
+        .chat_token("owner", Some(&viewer))
+        .await
+        .unwrap();
     assert_eq!(signed_in.capabilities, vec![ChatCapability::SendMessage]);
     assert_eq!(signed_in.user_id, viewer.user_id);
-    let own = world.platform.chat_token("owner", Some(&owner)).await.unwrap();
+    let own = world
+        .platform
+        .chat_token("owner", Some(&owner))
+        .await
+        .unwrap();
     assert_eq!(own.role, ChatRole::Owner);
     assert_eq!(own.capabilities.len(), 3);
 }
@@ -48,17 +55,7 @@ async fn a_private_channels_room_is_for_its_allowed_viewers() {
     let world = world();
     let (owner, _) = world.account("u-owner", "owner").await;
     let (friend, _) = world.account("u-friend", "friend").await;
-    world
-        .platform
-        .update_channel(
-            &owner,
-            ChannelChange {
-                private: Some(true),
-                ..ChannelChange::default()
-            },
-        )
-        .await
-        .unwrap();
+    world.set_private(&owner, true).await;
     assert!(matches!(
         world.platform.chat_token("owner", Some(&friend)).await,
         Err(DomainError::Forbidden(_))
@@ -68,5 +65,11 @@ async fn a_private_channels_room_is_for_its_allowed_viewers() {
         Err(DomainError::Forbidden(_))
     ));
     world.platform.grant_viewer(&owner, "friend").await.unwrap();
-    assert!(world.platform.chat_token("owner", Some(&friend)).await.is_ok());
+    assert!(
+        world
+            .platform
+            .chat_token("owner", Some(&friend))
+            .await
+            .is_ok()
+    );
 }

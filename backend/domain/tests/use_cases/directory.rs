@@ -9,7 +9,12 @@ use crate::world::world;
 async fn live_channels_come_first_by_viewers_then_the_rest_by_activity_across_pages() {
     let world = world();
     let mut accounts = Vec::new();
-    for (user, handle) in [("u-a", "aaa"), ("u-b", "bbb"), ("u-c", "ccc"), ("u-d", "ddd")] {
+    for (user, handle) in [
+        ("u-a", "aaa"),
+        ("u-b", "bbb"),
+        ("u-c", "ccc"),
+        ("u-d", "ddd"),
+    ] {
         world.advance(Duration::minutes(1));
         accounts.push(world.account(user, handle).await.1);
     }

@@ -57,11 +57,28 @@ async fn the_channels_rules_decide_and_an_allowed_message_keeps_its_send_time() 
         word_filter: WordFilter::new(&["바보".to_owned()], FilterMode::Block).unwrap(),
         ..ChatRules::default()
     };
-    world.platform.update_chat_rules(&owner, rules).await.unwrap();
-    let review = |content: &str| world.platform.review_message(input(&world, &room, "u1", content));
-    assert_eq!(review("너 바보야").await.unwrap(), Verdict::Deny(DenyReason::Filtered));
-    assert_eq!(review("0123456789X").await.unwrap(), Verdict::Deny(DenyReason::TooLong));
-    assert_eq!(review("   ").await.unwrap(), Verdict::Deny(DenyReason::Empty));
+    world
+        .platform
+        .update_chat_rules(&owner, rules)
+        .await
+        .unwrap();
+    let review = |content: &str| {
+        world
+            .platform
+            .review_message(input(&world, &room, "u1", content))
+    };
+    assert_eq!(
+        review("너 바보야").await.unwrap(),
+        Verdict::Deny(DenyReason::Filtered)
+    );
+    assert_eq!(
+        review("0123456789X").await.unwrap(),
+        Verdict::Deny(DenyReason::TooLong)
+    );
+    assert_eq!(
+        review("   ").await.unwrap(),
+        Verdict::Deny(DenyReason::Empty)
+    );
     let sent = input(&world, &room, "u1", "안녕하세요");
     let Verdict::Allow(message) = world.platform.review_message(sent.clone()).await.unwrap() else {
         panic!("allowed");
@@ -81,7 +98,11 @@ async fn masking_rewrites_the_message_that_history_keeps() {
         word_filter: WordFilter::new(&["spam".to_owned()], FilterMode::Mask).unwrap(),
         ..ChatRules::default()
     };
-    world.platform.update_chat_rules(&owner, rules).await.unwrap();
+    world
+        .platform
+        .update_chat_rules(&owner, rules)
+        .await
+        .unwrap();
     let Verdict::Allow(message) = world
         .platform
         .review_message(input(&world, &room, "u1", "buy SPAM now"))

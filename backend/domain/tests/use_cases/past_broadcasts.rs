@@ -1,5 +1,4 @@
 use cloumer_domain::DomainError;
-use cloumer_domain::channel::ChannelChange;
 use cloumer_domain::ids::{ChannelId, RecordingId, StreamId};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use time::Duration;
@@ -29,32 +28,15 @@ async fn recordings_made_while_private_are_for_their_owner_only() {
     let (owner, account) = world.account("u-owner", "owner").await;
     let (viewer, _) = world.account("u-viewer", "viewer").await;
     record(&world, &account.channel.id, "rec-public").await;
-    world
-        .platform
-        .update_channel(
-            &owner,
-            ChannelChange {
-                private: Some(true),
-                ..ChannelChange::default()
-            },
-        )
-        .await
-        .unwrap();
+    world.set_private(&owner, true).await;
     record(&world, &account.channel.id, "rec-private").await;
-    world
-        .platform
-        .update_channel(
-            &owner,
-            ChannelChange {
-                private: Some(false),
-                ..ChannelChange::default()
-            },
-        )
-        .await
-        .unwrap();
+    world.set_private(&owner, false).await;
 
     let ids = |page: &cloumer_domain::page::Page<cloumer_domain::recording::Recording, _>| {
-        page.items.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()
+        page.items
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect::<Vec<_>>()
     };
     let (theirs, _) = world
         .platform
@@ -73,8 +55,17 @@ async fn recordings_made_while_private_are_for_their_owner_only() {
     assert_eq!(recent, ["rec-public"]);
     let private = RecordingId::parse("rec-private").unwrap();
     assert!(matches!(
-        world.platform.recording(&private, Some(&viewer.user_id)).await,
+        world
+            .platform
+            .recording(&private, Some(&viewer.user_id))
+            .await,
         Err(DomainError::NotFound(_))
     ));
-    assert!(world.platform.recording(&private, Some(&owner.user_id)).await.is_ok());
+    assert!(
+        world
+            .platform
+            .recording(&private, Some(&owner.user_id))
+            .await
+            .is_ok()
+    );
 }

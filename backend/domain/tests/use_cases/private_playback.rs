@@ -1,5 +1,4 @@
 use cloumer_domain::DomainError;
-use cloumer_domain::channel::ChannelChange;
 use cloumer_domain::use_cases::private_playback::PlaybackRule;
 
 use crate::world::world;
@@ -12,7 +11,11 @@ async fn a_public_channel_plays_from_its_plain_url() {
     assert_eq!(access.url, account.channel.video.unwrap().playback_url);
     assert_eq!(access.token, None);
     assert_eq!(
-        world.platform.playback_rule(&account.channel.id).await.unwrap(),
+        world
+            .platform
+            .playback_rule(&account.channel.id)
+            .await
+            .unwrap(),
         Some(PlaybackRule::Public)
     );
 }
@@ -23,17 +26,7 @@ async fn a_private_channel_signs_a_token_for_its_allowed_viewers_only() {
     let (owner, account) = world.account("u-owner", "owner").await;
     let (friend, _) = world.account("u-friend", "friend").await;
     let (stranger, _) = world.account("u-stranger", "stranger").await;
-    world
-        .platform
-        .update_channel(
-            &owner,
-            ChannelChange {
-                private: Some(true),
-                ..ChannelChange::default()
-            },
-        )
-        .await
-        .unwrap();
+    world.set_private(&owner, true).await;
     let video = account.channel.video.unwrap();
     assert!(
         world.video.specs.lock().unwrap()[&video.arn].private,
@@ -44,7 +37,10 @@ async fn a_private_channel_signs_a_token_for_its_allowed_viewers_only() {
         Err(DomainError::Unauthenticated)
     ));
     assert!(matches!(
-        world.platform.playback("owner", Some(&stranger.user_id)).await,
+        world
+            .platform
+            .playback("owner", Some(&stranger.user_id))
+            .await,
         Err(DomainError::Forbidden(_))
     ));
     world.platform.grant_viewer(&owner, "friend").await.unwrap();
@@ -59,11 +55,25 @@ async fn a_private_channel_signs_a_token_for_its_allowed_viewers_only() {
     assert_eq!(access.url, format!("{}?token={token}", video.playback_url));
     assert_eq!(access.expires_at, Some(expires));
     assert_eq!(
-        world.platform.playback_rule(&account.channel.id).await.unwrap(),
+        world
+            .platform
+            .playback_rule(&account.channel.id)
+            .await
+            .unwrap(),
         Some(PlaybackRule::TokenFor {
             channel_arn: video.arn
         })
     );
-    world.platform.revoke_viewer(&owner, "friend").await.unwrap();
-    assert!(world.platform.playback("owner", Some(&friend.user_id)).await.is_err());
+    world
+        .platform
+        .revoke_viewer(&owner, "friend")
+        .await
+        .unwrap();
+    assert!(
+        world
+            .platform
+            .playback("owner", Some(&friend.user_id))
+            .await
+            .is_err()
+    );
 }

@@ -34,12 +34,29 @@ async fn a_stream_start_takes_the_channel_live_once_and_tells_the_room() {
     let id = account.channel.id;
     let start = event(&world, &id, "st-1", StreamEventKind::Start);
     assert!(world.platform.handle_stream_event(&start).await.unwrap());
-    assert!(!world.platform.handle_stream_event(&start).await.unwrap(), "a duplicate");
-    assert!(world.platform.channel_page("owner", None).await.unwrap().is_live());
+    assert!(
+        !world.platform.handle_stream_event(&start).await.unwrap(),
+        "a duplicate"
+    );
+    assert!(
+        world
+            .platform
+            .channel_page("owner", None)
+            .await
+            .unwrap()
+            .is_live()
+    );
     world.advance(Duration::minutes(30));
     let end = event(&world, &id, "st-1", StreamEventKind::End);
     assert!(world.platform.handle_stream_event(&end).await.unwrap());
-    assert!(!world.platform.channel_page("owner", None).await.unwrap().is_live());
+    assert!(
+        !world
+            .platform
+            .channel_page("owner", None)
+            .await
+            .unwrap()
+            .is_live()
+    );
     assert_eq!(announced(&world), ["app:STREAM_START", "app:STREAM_END"]);
 }
 
@@ -49,7 +66,10 @@ async fn an_event_for_an_unknown_channel_changes_nothing() {
     let unknown = ChannelId::parse("chnobody").unwrap();
     let start = event(&world, &unknown, "st-1", StreamEventKind::Start);
     assert!(!world.platform.handle_stream_event(&start).await.unwrap());
-    assert_eq!(world.platform.broadcast_policy(&unknown).await.unwrap(), None);
+    assert_eq!(
+        world.platform.broadcast_policy(&unknown).await.unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -71,7 +91,14 @@ async fn broadcasts_the_video_service_no_longer_streams_are_ended() {
     });
     let ended = world.platform.end_stale_broadcasts().await.unwrap();
     assert_eq!(ended, vec![quiet.channel.id.clone()]);
-    assert!(!world.platform.channel_page("quiet", None).await.unwrap().is_live());
+    assert!(
+        !world
+            .platform
+            .channel_page("quiet", None)
+            .await
+            .unwrap()
+            .is_live()
+    );
     let busy_page = world.platform.channel_page("busy", None).await.unwrap();
     assert!(busy_page.is_live());
     assert_eq!(busy_page.viewer_count(), 3);
@@ -83,7 +110,12 @@ async fn recording_events_build_the_past_broadcast_in_any_order() {
     let (_, account) = world.account("u-owner", "owner").await;
     let channel = account.channel.id.clone();
     assert_eq!(
-        world.platform.broadcast_policy(&channel).await.unwrap().map(|p| p.record),
+        world
+            .platform
+            .broadcast_policy(&channel)
+            .await
+            .unwrap()
+            .map(|p| p.record),
         Some(true)
     );
     let recording = RecordingId::parse("rec-1").unwrap();
@@ -99,16 +131,41 @@ async fn recording_events_build_the_past_broadcast_in_any_order() {
         live_thumbnail_url: None,
     };
     let started = recording_event(RecordingEventKind::Started, 0);
-    assert!(world.platform.handle_recording_event(&started).await.unwrap());
+    assert!(
+        world
+            .platform
+            .handle_recording_event(&started)
+            .await
+            .unwrap()
+    );
     assert_eq!(
-        world.platform.unfinished_recordings(&channel).await.unwrap()[0].id,
+        world
+            .platform
+            .unfinished_recordings(&channel)
+            .await
+            .unwrap()[0]
+            .id,
         recording
     );
     let ended = recording_event(RecordingEventKind::Ended, 1);
     assert!(world.platform.handle_recording_event(&ended).await.unwrap());
-    assert!(!world.platform.handle_recording_event(&started).await.unwrap(), "late and stale");
+    assert!(
+        !world
+            .platform
+            .handle_recording_event(&started)
+            .await
+            .unwrap(),
+        "late and stale"
+    );
     let (stored, _) = world.platform.recording(&recording, None).await.unwrap();
     assert_eq!(stored.status, RecordingStatus::Ended);
     assert_eq!(stored.duration_ms, Some(60_000));
-    assert!(world.platform.unfinished_recordings(&channel).await.unwrap().is_empty());
+    assert!(
+        world
+            .platform
+            .unfinished_recordings(&channel)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use cloumer_domain::channel::{ChatRoom, VideoChannel};
+use cloumer_domain::channel::{ChannelChange, ChatRoom, VideoChannel};
 use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
@@ -50,7 +50,11 @@ impl VideoService for Video {
         })
     }
 
-    async fn update_channel(&self, video: &VideoChannel, spec: &VideoChannelSpec) -> PortResult<()> {
+    async fn update_channel(
+        &self,
+        video: &VideoChannel,
+        spec: &VideoChannelSpec,
+    ) -> PortResult<()> {
         self.specs
             .lock()
             .unwrap()
@@ -123,13 +127,31 @@ impl ChatService for Chat {
         })
     }
 
-    async fn delete_message(&self, room: &ChatRoom, id: &MessageId, reason: &str) -> PortResult<()> {
-        self.record(ChatCall::Delete(room.arn.clone(), id.clone(), reason.into()));
+    async fn delete_message(
+        &self,
+        room: &ChatRoom,
+        id: &MessageId,
+        reason: &str,
+    ) -> PortResult<()> {
+        self.record(ChatCall::Delete(
+            room.arn.clone(),
+            id.clone(),
+            reason.into(),
+        ));
         Ok(())
     }
 
-    async fn disconnect_user(&self, room: &ChatRoom, user: &UserId, reason: &str) -> PortResult<()> {
-        self.record(ChatCall::Disconnect(room.arn.clone(), user.clone(), reason.into()));
+    async fn disconnect_user(
+        &self,
+        room: &ChatRoom,
+        user: &UserId,
+        reason: &str,
+    ) -> PortResult<()> {
+        self.record(ChatCall::Disconnect(
+            room.arn.clone(),
+            user.clone(),
+            reason.into(),
+        ));
         Ok(())
     }
 
@@ -139,7 +161,11 @@ impl ChatService for Chat {
         name: &str,
         attributes: &BTreeMap<String, String>,
     ) -> PortResult<()> {
-        self.record(ChatCall::Event(room.arn.clone(), name.into(), attributes.clone()));
+        self.record(ChatCall::Event(
+            room.arn.clone(),
+            name.into(),
+            attributes.clone(),
+        ));
         Ok(())
     }
 }
@@ -212,6 +238,15 @@ impl World {
         let who = person(user, handle);
         let account = self.platform.ensure_account(&who).await.unwrap();
         (who, account)
+    }
+
+    /// The owner makes their channel private (or public again).
+    pub async fn set_private(&self, owner: &Identity, private: bool) {
+        let change = ChannelChange {
+            private: Some(private),
+            ..ChannelChange::default()
+        };
+        self.platform.update_channel(owner, change).await.unwrap();
     }
 
     pub fn advance(&self, by: Duration) {

@@ -119,7 +119,8 @@ impl Connection<'_> {
         attributes: BTreeMap<String, String>,
     ) -> Result<(), Refusal> {
         self.require(ChatCapability::SendMessage, "send messages")?;
-        let content = given(content).ok_or_else(|| refuse(code::BAD_REQUEST, "Content is required"))?;
+        let content =
+            given(content).ok_or_else(|| refuse(code::BAD_REQUEST, "Content is required"))?;
         let attributes_size: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
         if attributes_size > MAX_ATTRIBUTES_BYTES {
             return Err(refuse(
@@ -153,7 +154,10 @@ impl Connection<'_> {
             reply: self.reply.clone(),
         };
         if !self.lines.submit(self.room, submission) {
-            return Err(refuse(code::RATE_LIMITED, "the room is too busy; try again"));
+            return Err(refuse(
+                code::RATE_LIMITED,
+                "the room is too busy; try again",
+            ));
         }
         Ok(())
     }

@@ -21,12 +21,12 @@ use futures_util::{SinkExt, StreamExt};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
+use super::ChatTuning;
 use super::delivery::Lines;
 use super::frames::{self, Frame};
 use super::requests::Connection;
 use super::rooms::{Outbound, Rooms};
 use super::tokens::{PendingToken, RedeemError, Tokens};
-use super::ChatTuning;
 
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;

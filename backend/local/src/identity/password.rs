@@ -75,7 +75,11 @@ mod tests {
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_no_other() {
         let hashed = hash("Correct-Horse-9".into()).await.unwrap();
-        assert!(verify("Correct-Horse-9".into(), hashed.clone()).await.unwrap());
+        assert!(
+            verify("Correct-Horse-9".into(), hashed.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify("Correct-Horse-8".into(), hashed).await.unwrap());
         assert!(!verify("x".into(), "not a hash".into()).await.unwrap());
     }

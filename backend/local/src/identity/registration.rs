@@ -202,7 +202,9 @@ impl LocalIdentity {
         let code = self
             .inner
             .users
-            .update(&email, |user| codes::issue(user, Purpose::ResetPassword, now))?
+            .update(&email, |user| {
+                codes::issue(user, Purpose::ResetPassword, now)
+            })?
             .ok_or_else(CognitoError::user_not_found)?;
         codes::deliver(&email, &code, Purpose::ResetPassword);
         Ok(email)

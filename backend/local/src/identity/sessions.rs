@@ -29,7 +29,11 @@ fn wrong_password() -> CognitoError {
 
 impl LocalIdentity {
     /// `USER_PASSWORD_AUTH`.
-    pub(super) async fn password_auth(&self, username: &str, password: String) -> Outcome<SignedIn> {
+    pub(super) async fn password_auth(
+        &self,
+        username: &str,
+        password: String,
+    ) -> Outcome<SignedIn> {
         let email = normalize(username);
         // Unknown users get the same answer as wrong passwords (PreventUserExistenceErrors).
         let Some(user) = self.inner.users.get(&email)? else {

@@ -99,7 +99,8 @@ impl TokenSigner {
 
     /// The `sub` of one of our own, unexpired access tokens.
     pub fn access_token_subject(&self, token: &str, now: i64) -> Result<String, AccessTokenError> {
-        let key = DecodingKey::from_jwk(&self.jwks.keys[0]).map_err(|_| AccessTokenError::Invalid)?;
+        let key =
+            DecodingKey::from_jwk(&self.jwks.keys[0]).map_err(|_| AccessTokenError::Invalid)?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);

@@ -164,7 +164,8 @@ async fn dispatch(identity: &LocalIdentity, target: &str, body: Value) -> Outcom
         }
         "GetUser" => {
             let request: GetUser = read(body)?;
-            let user = identity.user_of_access_token(&required(request.access_token, "AccessToken")?)?;
+            let user =
+                identity.user_of_access_token(&required(request.access_token, "AccessToken")?)?;
             let mut attributes = vec![
                 json!({ "Name": "sub", "Value": user.sub }),
                 json!({ "Name": "email_verified", "Value": "true" }),
@@ -206,7 +207,8 @@ fn authentication_result(signed_in: SignedIn) -> Value {
 
 /// A request body as the operation's members; wrong types are Cognito's `SerializationException`.
 fn read<T: DeserializeOwned>(body: Value) -> Outcome<T> {
-    serde_json::from_value(body).map_err(|e| CognitoError::new("SerializationException", e.to_string()))
+    serde_json::from_value(body)
+        .map_err(|e| CognitoError::new("SerializationException", e.to_string()))
 }
 
 fn required(value: Option<String>, member: &str) -> Outcome<String> {

@@ -68,7 +68,9 @@ async fn callback(
         ("record-done", "live") => {
             if let (Ok(channel), Some(path)) = (ChannelId::parse(&notify.name), notify.path) {
                 let state = state.clone();
-                tokio::spawn(async move { vod::finish(&state, channel, PathBuf::from(path)).await });
+                tokio::spawn(
+                    async move { vod::finish(&state, channel, PathBuf::from(path)).await },
+                );
             }
             StatusCode::OK.into_response()
         }

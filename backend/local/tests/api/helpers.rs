@@ -42,9 +42,7 @@ pub async fn start_on(dir: &Path) -> RunningStack {
         0,
     );
     config.ingest = false;
-    cloumer_local::start(config)
-    .await
-    .unwrap()
+    cloumer_local::start(config).await.unwrap()
 }
 
 /// A response's status and JSON body (`Value::Null` when empty).

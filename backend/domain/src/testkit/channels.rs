@@ -1,0 +1,177 @@
+//! Profiles, channels and grants.
+
+use super::*;
+
+/// Profiles, channels, handles, versions, live listing, activity paging and grants.
+pub async fn channel_repository(repo: &dyn ChannelRepository) {
+    // Profiles round-trip, Korean text included.
+    let alice = profile("alice");
+    assert_eq!(repo.get_profile(&alice.user_id).await.unwrap(), None);
+    repo.put_profile(&alice).await.unwrap();
+    assert_eq!(
+        repo.get_profile(&alice.user_id).await.unwrap(),
+        Some(alice.clone())
+    );
+
+    // A channel is found by id, handle, owner and chat room.
+    let mut a = channel("alice", "alice", 0);
+    repo.create_channel(&a).await.unwrap();
+    assert_eq!(repo.get_channel(&a.id).await.unwrap(), Some(a.clone()));
+    assert_eq!(
+        repo.find_channel_by_handle(&a.handle).await.unwrap(),
+        Some(a.clone())
+    );
+    assert_eq!(
+        repo.find_channel_by_owner(&a.owner).await.unwrap(),
+        Some(a.clone())
+    );
+    let room = a.chat_room.clone().unwrap().arn;
+    assert_eq!(
+        repo.find_channel_by_room(&room).await.unwrap(),
+        Some(a.clone())
+    );
+    assert_eq!(
+        repo.find_channel_by_room("arn:nothing").await.unwrap(),
+        None
+    );
+
+    // Handles are unique, one channel per owner, and a refused create leaves nothing behind.
+    let clash = channel("bob", "alice", 1);
+    assert!(matches!(
+        repo.create_channel(&clash).await,
+        Err(WriteError::HandleTaken)
+    ));
+    assert_eq!(repo.get_channel(&clash.id).await.unwrap(), None);
+    assert_eq!(
+        repo.find_channel_by_owner(&clash.owner).await.unwrap(),
+        None
+    );
+    let second = channel("alice", "alice_two", 1);
+    assert!(matches!(
+        repo.create_channel(&second).await,
+        Err(WriteError::ChannelExists)
+    ));
+    assert_eq!(
+        repo.find_channel_by_handle(&second.handle).await.unwrap(),
+        None,
+        "a refused create must not reserve its handle"
+    );
+
+    // Updates are conditional on the version read.
+    a.title = crate::channel::StreamTitle::parse("첫 방송").unwrap();
+    a.version = 1;
+    repo.update_channel(&a).await.unwrap();
+    let mut stale = a.clone();
+    stale.title = crate::channel::StreamTitle::parse("stale").unwrap();
+    assert!(matches!(
+        repo.update_channel(&stale).await,
+        Err(WriteError::VersionMismatch)
+    ));
+    assert_eq!(
+        repo.get_channel(&a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .title
+            .as_str(),
+        "첫 방송"
+    );
+
+    // Renaming moves the handle atomically; renaming onto a taken handle changes nothing.
+    let b = channel("bob", "bob", 2);
+    repo.create_channel(&b).await.unwrap();
+    let mut renamed = a.clone();
+    renamed.handle = ChannelHandle::parse("alice_new").unwrap();
+    renamed.version = 2;
+    repo.update_channel(&renamed).await.unwrap();
+    assert_eq!(
+        repo.find_channel_by_handle(&ChannelHandle::parse("alice").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        repo.find_channel_by_handle(&renamed.handle)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        a.id
+    );
+    let mut onto_bob = renamed.clone();
+    onto_bob.handle = b.handle.clone();
+    onto_bob.version = 3;
+    assert!(matches!(
+        repo.update_channel(&onto_bob).await,
+        Err(WriteError::HandleTaken)
+    ));
+    assert_eq!(
+        repo.find_channel_by_handle(&b.handle)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        b.id
+    );
+    assert_eq!(
+        repo.find_channel_by_handle(&renamed.handle)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        a.id
+    );
+    assert_eq!(repo.get_channel(&a.id).await.unwrap().unwrap().version, 2);
+    // The old handle is free for others now.
+    let c = channel("carol", "alice", 3);
+    repo.create_channel(&c).await.unwrap();
+
+    // Live listing follows updates.
+    assert!(repo.list_live_channels().await.unwrap().is_empty());
+    let mut live_b = b.clone();
+    go_live(&mut live_b, 10);
+    live_b.version = 1;
+    repo.update_channel(&live_b).await.unwrap();
+    let live: Vec<ChannelId> = repo
+        .list_live_channels()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(live, vec![b.id.clone()]);
+    let mut ended_b = live_b.clone();
+    ended_b.live.ended_at = Some(t(20));
+    ended_b.version = 2;
+    repo.update_channel(&ended_b).await.unwrap();
+    assert!(repo.list_live_channels().await.unwrap().is_empty());
+
+    // All channels, most recently active first, in pages: b (live at 10), c (3), a (0).
+    let first = repo.list_channels(None, 2).await.unwrap();
+    let ids: Vec<_> = first.items.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec![b.id.clone(), c.id.clone()]);
+    let next = first.next.expect("a second page");
+    let second_page = repo.list_channels(Some(&next), 2).await.unwrap();
+    let ids: Vec<_> = second_page.items.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec![a.id.clone()]);
+    assert_eq!(second_page.next, None);
+
+    // Grants.
+    let grant = ViewerGrant {
+        channel_id: a.id.clone(),
+        user_id: b.owner.clone(),
+        handle: "bob".into(),
+        granted_at: t(30),
+    };
+    assert_eq!(repo.get_grant(&a.id, &b.owner).await.unwrap(), None);
+    repo.put_grant(&grant).await.unwrap();
+    assert_eq!(
+        repo.get_grant(&a.id, &b.owner).await.unwrap(),
+        Some(grant.clone())
+    );
+    assert_eq!(repo.list_grants(&a.id).await.unwrap(), vec![grant]);
+    assert!(repo.list_grants(&b.id).await.unwrap().is_empty());
+    assert!(repo.remove_grant(&a.id, &b.owner).await.unwrap());
+    assert!(!repo.remove_grant(&a.id, &b.owner).await.unwrap());
+    assert_eq!(repo.get_grant(&a.id, &b.owner).await.unwrap(), None);
+}

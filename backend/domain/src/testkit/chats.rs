@@ -1,0 +1,132 @@
+//! Chat history and bans.
+
+use super::*;
+
+fn message(channel: &ChannelId, id: &str, second: i64) -> StoredMessage {
+    let mut sender_attributes = BTreeMap::new();
+    sender_attributes.insert("nickname".to_owned(), "시청자".to_owned());
+    StoredMessage {
+        channel_id: channel.clone(),
+        id: MessageId::parse(id).unwrap(),
+        sent_at: t(0) + Duration::seconds(second),
+        sender: UserId::parse("viewer").unwrap(),
+        sender_attributes,
+        content: format!("message {id} 안녕"),
+        attributes: BTreeMap::new(),
+    }
+}
+
+/// History order, paging, idempotence, deletions (also before arrival) and bans.
+pub async fn chat_repository(repo: &dyn ChatRepository) {
+    let room = ChannelId::parse("chroom1").unwrap();
+    let other = ChannelId::parse("chroom2").unwrap();
+    for i in 0..7 {
+        repo.append_messages(&[message(&room, &format!("m{i}"), i)])
+            .await
+            .unwrap();
+    }
+    repo.append_messages(&[message(&other, "x0", 3)])
+        .await
+        .unwrap();
+    // The same id again (a retried delivery) is kept once.
+    repo.append_messages(&[message(&room, "m3", 3)])
+        .await
+        .unwrap();
+    // Two messages in the same instant are both kept, ordered by id.
+    repo.append_messages(&[message(&room, "m6b", 6)])
+        .await
+        .unwrap();
+
+    let ids = |page: &crate::page::Page<StoredMessage, _>| -> Vec<String> {
+        page.items
+            .iter()
+            .map(|m| m.id.as_str().to_owned())
+            .collect()
+    };
+    let first = repo.list_messages(&room, None, 3).await.unwrap();
+    assert_eq!(ids(&first), ["m6b", "m6", "m5"]);
+    assert_eq!(first.items[0].content, "message m6b 안녕");
+    let second = repo
+        .list_messages(&room, first.next.as_ref(), 3)
+        .await
+        .unwrap();
+    assert_eq!(ids(&second), ["m4", "m3", "m2"]);
+
+    // Deleting hides a message from history, pages stay full and in order.
+    repo.delete_message(&room, &MessageId::parse("m4").unwrap(), t(1))
+        .await
+        .unwrap();
+    repo.delete_message(&room, &MessageId::parse("m4").unwrap(), t(1))
+        .await
+        .unwrap();
+    let second = repo
+        .list_messages(&room, first.next.as_ref(), 3)
+        .await
+        .unwrap();
+    assert_eq!(ids(&second), ["m3", "m2", "m1"]);
+    let rest = repo
+        .list_messages(&room, second.next.as_ref(), 3)
+        .await
+        .unwrap();
+    assert_eq!(ids(&rest), ["m0"]);
+    assert_eq!(rest.next, None);
+    assert_eq!(
+        repo.get_message(&room, &MessageId::parse("m4").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        repo.get_message(&room, &MessageId::parse("m5").unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // A deletion that overtakes its message wins: the message never enters history.
+    repo.delete_message(&room, &MessageId::parse("late").unwrap(), t(1))
+        .await
+        .unwrap();
+    repo.append_messages(&[message(&room, "late", 100)])
+        .await
+        .unwrap();
+    let newest = repo.list_messages(&room, None, 1).await.unwrap();
+    assert_eq!(ids(&newest), ["m6b"]);
+
+    // Rooms are separate.
+    assert_eq!(
+        ids(&repo.list_messages(&other, None, 10).await.unwrap()),
+        ["x0"]
+    );
+
+    // Bans.
+    let ban = Ban {
+        channel_id: room.clone(),
+        user_id: UserId::parse("troll").unwrap(),
+        nickname: "트롤".into(),
+        reason: Some("spam".into()),
+        banned_by: UserId::parse("owner").unwrap(),
+        created_at: t(5),
+        expires_at: Some(t(65)),
+    };
+    assert_eq!(repo.get_ban(&room, &ban.user_id).await.unwrap(), None);
+    repo.put_ban(&ban).await.unwrap();
+    assert_eq!(
+        repo.get_ban(&room, &ban.user_id).await.unwrap(),
+        Some(ban.clone())
+    );
+    assert_eq!(repo.get_ban(&other, &ban.user_id).await.unwrap(), None);
+    assert_eq!(repo.list_bans(&room).await.unwrap(), vec![ban.clone()]);
+    let forever = Ban {
+        expires_at: None,
+        ..ban.clone()
+    };
+    repo.put_ban(&forever).await.unwrap();
+    assert_eq!(
+        repo.get_ban(&room, &ban.user_id).await.unwrap(),
+        Some(forever)
+    );
+    assert!(repo.remove_ban(&room, &ban.user_id).await.unwrap());
+    assert!(!repo.remove_ban(&room, &ban.user_id).await.unwrap());
+    assert!(repo.list_bans(&room).await.unwrap().is_empty());
+}
