@@ -24,7 +24,9 @@ pub fn App() -> impl IntoView {
     let i18n = i18n::provide_i18n();
     let config = LocalResource::new(config::fetch);
     view! {
-        <Suspense fallback=move || view! { <p class="boot">{i18n.t().loading}</p> }>
+        // A Transition, not a Suspense: pages read resources that refresh while shown, and a
+        // refresh must not put the whole app back to "Loading…".
+        <Transition fallback=move || view! { <p class="boot">{i18n.t().loading}</p> }>
             {move || Suspend::new(async move {
                 match config.await {
                     Ok(config) => view! { <Shell config=config /> }.into_any(),
@@ -37,7 +39,7 @@ pub fn App() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -107,7 +109,7 @@ fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
     let i18n = i18n::use_i18n();
     let attempt = RwSignal::new(0_u32);
     view! {
-        <Suspense fallback=move || {
+        <Transition fallback=move || {
             view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }
         }>
             {move || {
@@ -128,7 +130,7 @@ fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }

@@ -70,22 +70,30 @@ pub fn SignUp() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let handle = RwSignal::new(String::new());
     let nickname = RwSignal::new(String::new());
-    // Checked as it is typed; a newer answer replaces an older one.
+    // Checked as it is typed. Answers can arrive out of order: only the one for what the field
+    // holds now is shown.
+    let wanted = move || handle.get().trim().to_ascii_lowercase();
     let checked = LocalResource::new(move || {
-        let wanted = handle.get().trim().to_ascii_lowercase();
+        let asked = wanted();
         async move {
-            if wanted.is_empty() {
+            if asked.is_empty() {
                 return None;
             }
-            Some(
-                api.handle_availability(&wanted)
-                    .await
-                    .map(|a| a.available)
-                    .map_err(|e| e.message),
-            )
+            let answer = api
+                .handle_availability(&asked)
+                .await
+                .map(|a| a.available)
+                .map_err(|e| e.message);
+            Some((asked, answer))
         }
     });
-    let availability = move || checked.get().flatten();
+    let availability = move || {
+        checked
+            .get()
+            .flatten()
+            .filter(|(asked, _)| *asked == wanted())
+            .map(|(_, answer)| answer)
+    };
     let sign_up = Action::new_local(move |_: &()| async move {
         let email_value = email.get_untracked().trim().to_owned();
         let result = session
