@@ -89,19 +89,35 @@ impl Connection<'_> {
         }
     }
 
-    fn require(&self, capability: ChatCapability, what: &str) -> Result<(), Refusal> {
+    fn require(&self, capability: ChatCapability) -> Result<(), Refusal> {
         if self.session.can(capability) {
-            Ok(())
-        } else {
-            Err(refuse(
-                code::FORBIDDEN,
-                format!("this connection may not {what}"),
-            ))
+            return Ok(());
         }
+        let what = match capability {
+            ChatCapability::SendMessage => "send messages",
+            ChatCapability::DeleteMessage => "delete messages",
+            ChatCapability::DisconnectUser => "disconnect users",
+        };
+        Err(refuse(
+            code::FORBIDDEN,
+            format!("this connection may not {what}"),
+        ))
     }
 
-    /// A moderator's reason: optional, at most IVS's 256 characters.
-    fn reason(reason: Option<String>) -> Result<String, Refusal> {
+    /// A moderator's request, checked: the token allows `capability`, the target (with the error
+    /// for a missing or malformed one) names something, and the reason is optional and at most
+    /// IVS's 256 characters.
+    fn moderation<T>(
+        &self,
+        capability: ChatCapability,
+        (target, malformed): (Option<String>, &str),
+        parse: impl Fn(&str) -> Option<T>,
+        reason: Option<String>,
+    ) -> Result<(T, String), Refusal> {
+        self.require(capability)?;
+        let target = given(target)
+            .and_then(|t| parse(&t))
+            .ok_or_else(|| refuse(code::BAD_REQUEST, malformed))?;
         let reason = reason.unwrap_or_default();
         if reason.chars().count() > MAX_REASON_CHARS {
             return Err(refuse(
@@ -109,7 +125,7 @@ impl Connection<'_> {
                 format!("Reason must be at most {MAX_REASON_CHARS} characters"),
             ));
         }
-        Ok(reason)
+        Ok((target, reason))
     }
 
     fn send_message(
@@ -118,7 +134,7 @@ impl Connection<'_> {
         content: Option<String>,
         attributes: BTreeMap<String, String>,
     ) -> Result<(), Refusal> {
-        self.require(ChatCapability::SendMessage, "send messages")?;
+        self.require(ChatCapability::SendMessage)?;
         let content =
             given(content).ok_or_else(|| refuse(code::BAD_REQUEST, "Content is required"))?;
         let attributes_size: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
@@ -168,11 +184,12 @@ impl Connection<'_> {
         id: Option<String>,
         reason: Option<String>,
     ) -> Result<(), Refusal> {
-        self.require(ChatCapability::DeleteMessage, "delete messages")?;
-        let id = given(id)
-            .and_then(|id| MessageId::parse(&id).ok())
-            .ok_or_else(|| refuse(code::BAD_REQUEST, "Id must name a message"))?;
-        let reason = Self::reason(reason)?;
+        let (id, reason) = self.moderation(
+            ChatCapability::DeleteMessage,
+            (id, "Id must name a message"),
+            |id| MessageId::parse(id).ok(),
+            reason,
+        )?;
         // History forgets it first, so nobody loading history later sees it again.
         if let Err(error) = self.platform.record_deletion(&self.room.arn, &id).await {
             tracing::error!(%error, "recording a chat deletion failed");
@@ -193,11 +210,12 @@ impl Connection<'_> {
         user_id: Option<String>,
         reason: Option<String>,
     ) -> Result<(), Refusal> {
-        self.require(ChatCapability::DisconnectUser, "disconnect users")?;
-        let user = given(user_id)
-            .and_then(|u| UserId::parse(&u).ok())
-            .ok_or_else(|| refuse(code::BAD_REQUEST, "UserId must name a user"))?;
-        let reason = Self::reason(reason)?;
+        let (user, reason) = self.moderation(
+            ChatCapability::DisconnectUser,
+            (user_id, "UserId must name a user"),
+            |user| UserId::parse(user).ok(),
+            reason,
+        )?;
         let frame = frames::disconnection(&user, &reason, request_id, self.clock.now());
         self.room.disconnect(&user, frame, &reason);
         Ok(())
