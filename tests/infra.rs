@@ -336,3 +336,60 @@ fn iam_statements_name_their_actions() {
     }
     assert!(checked >= 10, "found {checked} action lists");
 }
+
+/// A string literal's value.
+fn literal(expr: &Expression) -> String {
+    match expr {
+        Expression::String(value) => value.clone(),
+        other => panic!("expected a string literal, got {other}"),
+    }
+}
+
+fn nested<'a>(body: &'a Body, kind: &'a str) -> &'a Body {
+    &blocks(body, kind)
+        .next()
+        .unwrap_or_else(|| panic!("no {kind} block"))
+        .body
+}
+
+/// Both worlds send the app with the same security headers: what CloudFront's response-headers
+/// policy adds in the cloud, the local stack adds itself (but for what needs HTTPS).
+#[test]
+fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
+    let hosting = body("infra/modules/hosting/main.tf");
+    let policy = labelled(
+        &hosting,
+        "resource",
+        &["aws_cloudfront_response_headers_policy", "security"],
+    );
+    let config = nested(&policy.body, "security_headers_config");
+    let field = |block: &str, name: &str| {
+        literal(attribute(nested(config, block), name).unwrap_or_else(|| panic!("{block}.{name}")))
+    };
+    let cloud_csp = field("content_security_policy", "content_security_policy");
+    let cloud: BTreeMap<&str, String> = [
+        ("x-frame-options", field("frame_options", "frame_option")),
+        ("referrer-policy", field("referrer_policy", "referrer_policy")),
+        ("x-content-type-options", "nosniff".to_owned()),
+        ("x-xss-protection", "1; mode=block".to_owned()),
+        (
+            "content-security-policy",
+            cloud_csp
+                .split("; ")
+                .filter(|directive| *directive != "upgrade-insecure-requests")
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let local: BTreeMap<&str, String> = cloumer_local::site::SECURITY_HEADERS
+        .iter()
+        .map(|(name, value)| (name.as_str(), (*value).to_owned()))
+        .collect();
+    assert_eq!(local, cloud);
+    assert!(cloud_csp.contains("upgrade-insecure-requests"));
+    assert!(nested(config, "strict_transport_security")
+        .attributes()
+        .any(|a| a.key.as_str() == "access_control_max_age_sec"));
+}

@@ -1,17 +1,43 @@
 //! Extractors: JSON bodies with our error shape, and the caller's identity.
 
-use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use cloumer_domain::{DomainError, Identity};
+use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::error::ApiError;
 
-/// `axum::Json`, but a bad body is answered with our [`ApiError`] (and its JSON body).
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON request body, answered with our [`ApiError`] when it is not acceptable. Every body is
+/// a JSON object: serde would also fill a struct from an array, positionally, which no client
+/// means and `deny_unknown_fields` cannot see.
 pub struct AppJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Content type, size and syntax, with axum's checks.
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        let invalid = |message: String| ApiError::Body {
+            status: StatusCode::BAD_REQUEST,
+            message,
+        };
+        if !value.is_object() {
+            return Err(invalid("the request body must be a JSON object".to_owned()));
+        }
+        serde_json::from_value(value)
+            .map(AppJson)
+            .map_err(|e| invalid(e.to_string()))
+    }
+}
 
 /// `axum::extract::Query` with our error shape.
 #[derive(FromRequestParts)]

@@ -10,7 +10,7 @@ pub mod chat;
 pub mod identity;
 pub mod ingest;
 mod keys;
-mod site;
+pub mod site;
 pub mod video;
 
 use std::net::SocketAddr;
@@ -292,7 +292,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     } else {
         None
     };
-    let app = app.fallback_service(site::app(&config.dist_dir));
+    let app = site::with_security_headers(app.fallback_service(site::app(&config.dist_dir)));
 
     let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
     // Bounded kernel send buffers: thousands of chat connections must not each grow megabytes

@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use cloumer_api_types::RuntimeConfig;
@@ -11,6 +11,34 @@ use std::path::Path;
 use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The headers CloudFront's response-headers policy adds in the cloud (`infra/modules/hosting`),
+/// so the app is as hard to frame or sniff here as there. Two are left out because they only
+/// make sense over HTTPS: HSTS, and `upgrade-insecure-requests` (which would send the page's
+/// requests to `https://127.0.0.1`). A test holds this list against the Terraform.
+pub const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    (header::X_XSS_PROTECTION, "1; mode=block"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; img-src 'self'",
+    ),
+];
+
+/// Every response of the stack gets [`SECURITY_HEADERS`], unless it set its own (the API sets a
+/// stricter policy for its JSON).
+pub fn with_security_headers(router: Router) -> Router {
+    SECURITY_HEADERS
+        .into_iter()
+        .fold(router, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::if_not_present(
+                name,
+                HeaderValue::from_static(value),
+            ))
+        })
+}
 
 /// `GET /config.json`.
 pub fn config(runtime: &RuntimeConfig) -> anyhow::Result<Router> {
@@ -48,10 +76,5 @@ pub fn app(dist_dir: &Path) -> Router {
         }
     };
     let files = ServeDir::new(dist_dir).fallback(routes.into_service());
-    Router::new()
-        .fallback_service(files)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+    Router::new().fallback_service(files)
 }

@@ -37,6 +37,9 @@ struct Claims {
     sub: String,
     token_use: String,
     exp: i64,
+    /// "Not before": Cognito does not set it, but a token that has it is held to it.
+    #[serde(default)]
+    nbf: Option<i64>,
     #[serde(default)]
     aud: Option<String>,
     #[serde(default)]
@@ -115,8 +118,12 @@ impl IdentityVerifier for JwtVerifier {
                 _ => invalid("the token is invalid"),
             })?
             .claims;
-        if claims.exp + LEEWAY_SECONDS < self.clock.now().unix_timestamp() {
+        let now = self.clock.now().unix_timestamp();
+        if claims.exp + LEEWAY_SECONDS < now {
             return Err(invalid("the token has expired"));
+        }
+        if claims.nbf.is_some_and(|nbf| nbf - LEEWAY_SECONDS > now) {
+            return Err(invalid("the token is not valid yet"));
         }
         let (client, username) = match claims.token_use.as_str() {
             "id" => (claims.aud, claims.cognito_username),
@@ -276,6 +283,26 @@ mod tests {
         assert_eq!(
             rejection(&keys, "not.a.jwt").await,
             "the token is malformed"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_that_is_not_valid_yet_is_rejected() {
+        let keys = issuer("k1");
+        let mut early = id_claims();
+        early["nbf"] = json!(now() + 600);
+        assert_eq!(
+            rejection(&keys, &sign(&keys, "k1", early)).await,
+            "the token is not valid yet"
+        );
+        let mut skewed = id_claims();
+        skewed["nbf"] = json!(now() + 10);
+        assert!(
+            verifier(&keys)
+                .verify(&sign(&keys, "k1", skewed))
+                .await
+                .is_ok(),
+            "a little clock skew is tolerated"
         );
     }
 

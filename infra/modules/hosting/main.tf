@@ -140,7 +140,7 @@ resource "aws_cloudfront_response_headers_policy" "security" {
     # script-src is in index.html: `cargo xtask build-web` writes it with the hash of Trunk's
     # inline loader, which changes with every build. These directives need no build output.
     content_security_policy {
-      content_security_policy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; upgrade-insecure-requests"
+      content_security_policy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; img-src 'self'; upgrade-insecure-requests"
       override                = true
     }
   }

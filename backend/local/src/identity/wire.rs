@@ -61,20 +61,22 @@ pub(super) async fn handle(
         .and_then(|v| v.strip_prefix("AWSCognitoIdentityProviderService."))
         .unwrap_or_default()
         .to_owned();
-    let body: Value = match serde_json::from_slice(&body) {
-        Ok(Value::Object(map)) => Value::Object(map),
-        _ => {
-            return CognitoError::new(
-                "SerializationException",
-                "the request body is not a JSON object",
-            )
-            .into_response();
-        }
+    let outcome = match serde_json::from_slice(&body) {
+        Ok(Value::Object(map)) => dispatch(&identity, &target, Value::Object(map)).await,
+        _ => Err(CognitoError::new(
+            "SerializationException",
+            "the request body is not a JSON object",
+        )),
     };
-    match dispatch(&identity, &target, body).await {
+    let mut response = match outcome {
         Ok(value) => amz_json(value).into_response(),
         Err(error) => error.into_response(),
-    }
+    };
+    // Answers carry tokens and where codes went: never kept by a cache.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 async fn dispatch(identity: &LocalIdentity, target: &str, body: Value) -> Outcome<Value> {

@@ -1,0 +1,61 @@
+//! Request bodies, headers and text users type.
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+/// Item 14: a JSON array once passed for a body, positionally filling the fields.
+#[tokio::test]
+async fn a_json_array_is_not_a_request_body() {
+    let app = spawn_app().await;
+    let owner = app.user("a@example.com", "arrays", "Arrays").await;
+    let reply = app
+        .patch("/api/v1/me/channel", owner.auth(), json!([null, "title"]))
+        .await;
+    assert_eq!(reply.status, 400, "{}", reply.text);
+    assert_eq!(reply.code(), "invalid_json");
+    for body in [json!("title"), json!(7), json!(null), json!([{"title": "x"}])] {
+        let reply = app.patch("/api/v1/me", owner.auth(), body.clone()).await;
+        assert_eq!((reply.status.as_u16(), reply.code()), (400, "invalid_json"), "{body}");
+    }
+    let channel = app.get("/api/v1/channels/arrays", None).await;
+    assert_eq!(channel.body["title"], "", "nothing changed");
+}
+
+/// Item 16: the identity stand-in's answers carry tokens; nothing may cache them.
+#[tokio::test]
+async fn token_answers_are_never_cached() {
+    let app = spawn_app().await;
+    app.user("c@example.com", "cached", "Cached").await;
+    let response = app
+        .client
+        .post(app.url("/cognito/"))
+        .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .body(
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.client_id(),
+                "AuthParameters": {"USERNAME": "c@example.com", "PASSWORD": crate::helpers::PASSWORD}})
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["cache-control"].to_str().unwrap(),
+        "no-store"
+    );
+}
+
+/// Item 16: the app may not be framed (clickjacking), locally as behind CloudFront.
+#[tokio::test]
+async fn the_app_refuses_to_be_framed() {
+    let app = spawn_app().await;
+    for path in ["/", "/dashboard", "/config.json"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+}

@@ -1,0 +1,9 @@
+//! A hostile client against the real local stack: real HTTP, real WebSocket, real ffmpeg for the
+//! ingest. Each test is an attack that once got through (the trust issue lists them) or one of
+//! its kind found since; each must now be refused, and refused cleanly (a clear error, nothing
+//! lost, no secret leaked).
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod input;
