@@ -90,7 +90,6 @@ pub static EN: Texts = Texts {
     err_not_confirmed: "Confirm your email first.",
     profile_title: "Your profile",
     avatar: "Avatar",
-    avatar_url: "Or an image URL (https://…)",
     dashboard_title: "Creator dashboard",
     stream_setup: "Stream setup",
     ingest_server: "Server",

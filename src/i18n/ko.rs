@@ -90,7 +90,6 @@ pub static KO: Texts = Texts {
     err_not_confirmed: "먼저 이메일을 인증하세요.",
     profile_title: "내 프로필",
     avatar: "아바타",
-    avatar_url: "또는 이미지 주소 (https://…)",
     dashboard_title: "크리에이터 대시보드",
     stream_setup: "방송 설정",
     ingest_server: "서버",

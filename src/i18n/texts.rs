@@ -95,7 +95,6 @@ pub struct Texts {
     // Profile
     pub profile_title: &'static str,
     pub avatar: &'static str,
-    pub avatar_url: &'static str,
     // Dashboard
     pub dashboard_title: &'static str,
     pub stream_setup: &'static str,

@@ -69,14 +69,6 @@ fn ProfileForm(me: Me) -> impl IntoView {
                         }
                     }).collect_view()}
                 </div>
-                <label>{move || i18n.t().avatar_url}
-                    <input type="url" name="avatar-url" placeholder="https://"
-                        prop:value=move || {
-                            let value = avatar.get();
-                            if value.starts_with("https://") { value } else { String::new() }
-                        }
-                        on:input=move |ev| avatar.set(event_target_value(&ev)) />
-                </label>
                 <div class="preview">{move || view! { <Avatar src=avatar.get() size=64 /> }}</div>
             </fieldset>
             <label>{move || i18n.t().language}

@@ -60,7 +60,7 @@ pub struct Me {
     pub username: String,
     pub handle: String,
     pub nickname: String,
-    /// `preset:<name>` or an `https://` URL.
+    /// `preset:<name>`: one of the built-in pictures.
     pub avatar: String,
     /// `en` or `ko`.
     pub language: String,

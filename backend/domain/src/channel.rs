@@ -13,7 +13,7 @@ use crate::text;
 
 /// What a stream is called in the directory: at most 140 characters (may be empty).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(from = "String", into = "String")]
 pub struct StreamTitle(String);
 
 pub const MAX_TITLE_CHARS: usize = 140;
@@ -28,10 +28,10 @@ impl StreamTitle {
     }
 }
 
-impl TryFrom<String> for StreamTitle {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
+/// Reading a stored value never fails: one an older version accepted loses what is now refused.
+impl From<String> for StreamTitle {
+    fn from(stored: String) -> Self {
+        Self::parse(&stored).unwrap_or_else(|_| Self(text::salvage(&stored, MAX_TITLE_CHARS)))
     }
 }
 
@@ -43,12 +43,14 @@ impl From<StreamTitle> for String {
 
 /// What is being streamed ("Just Chatting", "Music", a game): at most 40 characters, may be empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(from = "String", into = "String")]
 pub struct Category(String);
+
+pub const MAX_CATEGORY_CHARS: usize = 40;
 
 impl Category {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        text::clean(input, "invalid_category", "a category", 0, 40).map(Self)
+        text::clean(input, "invalid_category", "a category", 0, MAX_CATEGORY_CHARS).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -56,10 +58,10 @@ impl Category {
     }
 }
 
-impl TryFrom<String> for Category {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
+/// Reading a stored value never fails: one an older version accepted loses what is now refused.
+impl From<String> for Category {
+    fn from(stored: String) -> Self {
+        Self::parse(&stored).unwrap_or_else(|_| Self(text::salvage(&stored, MAX_CATEGORY_CHARS)))
     }
 }
 

@@ -6,14 +6,17 @@ use crate::error::DomainError;
 use crate::ids::UserId;
 use crate::text;
 
-/// A display name: 1–25 characters of any script, trimmed.
+/// A display name: 1–25 characters of any script, trimmed, with nothing hidden in it (see
+/// [`text::clean`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(from = "String", into = "String")]
 pub struct Nickname(String);
+
+const MAX_NICKNAME_CHARS: usize = 25;
 
 impl Nickname {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        text::clean(input, "invalid_nickname", "a nickname", 1, 25).map(Self)
+        text::clean(input, "invalid_nickname", "a nickname", 1, MAX_NICKNAME_CHARS).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -21,10 +24,18 @@ impl Nickname {
     }
 }
 
-impl TryFrom<String> for Nickname {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
+/// Reading a stored nickname never fails: one an older version accepted loses what is now
+/// refused (or becomes "viewer" if nothing is left).
+impl From<String> for Nickname {
+    fn from(stored: String) -> Self {
+        Self::parse(&stored).unwrap_or_else(|_| {
+            let salvaged = text::salvage(&stored, MAX_NICKNAME_CHARS);
+            Self(if salvaged.is_empty() {
+                "viewer".to_owned()
+            } else {
+                salvaged
+            })
+        })
     }
 }
 
@@ -39,37 +50,26 @@ pub const PRESET_AVATARS: &[&str] = &[
     "cat", "dog", "fox", "panda", "penguin", "rabbit", "tiger", "whale",
 ];
 
-/// A picture: one of [`PRESET_AVATARS`] or an `https://` image URL.
+/// A picture: one of the built-in [`PRESET_AVATARS`] (`preset:fox`), served by us. Never a URL
+/// of the user's choosing: every viewer's browser would fetch it (a tracking pixel in every
+/// chat line).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(from = "String", into = "String")]
 pub struct Avatar(String);
 
 impl Avatar {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let value = input.trim();
-        if let Some(name) = value.strip_prefix("preset:") {
-            if PRESET_AVATARS.contains(&name) {
-                return Ok(Self(value.to_owned()));
-            }
-            return Err(DomainError::invalid(
+        match value.strip_prefix("preset:") {
+            Some(name) if PRESET_AVATARS.contains(&name) => Ok(Self(value.to_owned())),
+            _ => Err(DomainError::invalid(
                 "invalid_avatar",
                 format!(
-                    "unknown preset avatar; choose one of {}",
-                    PRESET_AVATARS.join(", ")
+                    "an avatar is one of the built-in pictures: preset:{}",
+                    PRESET_AVATARS.join(", preset:")
                 ),
-            ));
+            )),
         }
-        let is_https = value.starts_with("https://") && value.len() > "https://".len();
-        if !is_https
-            || value.len() > 512
-            || value.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(DomainError::invalid(
-                "invalid_avatar",
-                "an avatar is a preset (preset:fox) or an https:// image URL of at most 512 characters",
-            ));
-        }
-        Ok(Self(value.to_owned()))
     }
 
     /// A preset picked from the user id, so new users differ without choosing.
@@ -86,10 +86,10 @@ impl Avatar {
     }
 }
 
-impl TryFrom<String> for Avatar {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
+/// Reading a stored avatar never fails: a URL an older version accepted becomes a preset.
+impl From<String> for Avatar {
+    fn from(stored: String) -> Self {
+        Self::parse(&stored).unwrap_or_else(|_| Self(format!("preset:{}", PRESET_AVATARS[0])))
     }
 }
 
@@ -172,13 +172,20 @@ mod tests {
     }
 
     #[test]
-    fn avatars_are_presets_or_https_urls() {
+    fn avatars_are_built_in_pictures_only() {
         assert!(Avatar::parse("preset:fox").is_ok());
         assert!(Avatar::parse("preset:dragon").is_err());
-        assert!(Avatar::parse("https://example.com/me.png").is_ok());
-        assert!(Avatar::parse("http://example.com/me.png").is_err());
+        assert!(Avatar::parse("https://example.com/me.png").is_err());
         assert!(Avatar::parse("javascript:alert(1)").is_err());
-        assert!(Avatar::parse(&format!("https://e.com/{}", "a".repeat(600))).is_err());
+    }
+
+    #[test]
+    fn a_profile_stored_by_an_older_version_still_reads() {
+        let stored = r#"{"user_id":"u1","username":"u1","nickname":"ad\u200bmin\u202e",
+            "avatar":"https://tracker.example/p.gif","language":"ko"}"#;
+        let profile: Profile = serde_json::from_str(stored).unwrap();
+        assert_eq!(profile.nickname.as_str(), "admin");
+        assert_eq!(profile.avatar.as_str(), "preset:cat");
     }
 
     #[test]

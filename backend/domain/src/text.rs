@@ -1,9 +1,68 @@
-//! Shared rules for user-written text.
+//! Shared rules for text users type and others read: nicknames, titles, categories, reasons,
+//! filtered words.
+//!
+//! Text is stored composed (Unicode NFC), so what looks the same compares the same. Characters
+//! that change how the text around them is shown without being seen themselves are refused:
+//! direction controls (a nickname ending in "\u{202E}resu" reads as someone else's) and invisible
+//! characters (zero-width spaces, fillers that make a blank name). The zero-width joiner is kept
+//! between emoji, where it is how a family or a profession emoji is written.
+
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::DomainError;
 
-/// Trims `input`, refuses control characters, and checks its length in Unicode code points
-/// (the unit IVS Chat counts in).
+/// Bidirectional controls: marks, embeddings, overrides and isolates.
+fn is_direction_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Characters that show as nothing: zero-width spaces and joiners, invisible operators, the
+/// byte-order mark, soft hyphens, fillers.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
+/// Emoji and other pictographs, between which a zero-width joiner builds one symbol.
+fn is_pictograph(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}' | '\u{FE0F}'
+    )
+}
+
+/// The first character of `text` that may not appear in it.
+fn hidden_character(text: &str) -> Option<char> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().find_map(|(i, &c)| {
+        let joining_emoji = c == '\u{200D}'
+            && i > 0
+            && chars.get(i + 1).is_some_and(|&next| is_pictograph(next))
+            && is_pictograph(chars[i - 1]);
+        let refused = c.is_control() || is_direction_control(c) || (is_invisible(c) && !joining_emoji);
+        refused.then_some(c)
+    })
+}
+
+/// Composes `input` (NFC), trims it, refuses control, direction and invisible characters, and
+/// checks its length in Unicode code points (the unit IVS Chat counts in).
 pub fn clean(
     input: &str,
     code: &'static str,
@@ -11,11 +70,19 @@ pub fn clean(
     min_chars: usize,
     max_chars: usize,
 ) -> Result<String, DomainError> {
-    let trimmed = input.trim();
-    if trimmed.chars().any(|c| c.is_control()) {
+    let composed: String = input.nfc().collect();
+    let trimmed = composed.trim();
+    if let Some(c) = hidden_character(trimmed) {
+        let why = if c.is_control() {
+            "control characters"
+        } else if is_direction_control(c) {
+            "characters that change the text's direction"
+        } else {
+            "invisible characters"
+        };
         return Err(DomainError::invalid(
             code,
-            format!("{what} must not contain control characters"),
+            format!("{what} must not contain {why}"),
         ));
     }
     let count = trimmed.chars().count();
@@ -28,6 +95,16 @@ pub fn clean(
         return Err(DomainError::invalid(code, message));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Stored text that an older version accepted but [`clean`] now refuses: the refused characters
+/// dropped, composed, trimmed, cut to `max_chars`. For reading old records, never for input.
+pub fn salvage(stored: &str, max_chars: usize) -> String {
+    let kept: String = stored
+        .nfc()
+        .filter(|&c| !c.is_control() && !is_direction_control(c) && !is_invisible(c))
+        .collect();
+    kept.trim().chars().take(max_chars).collect()
 }
 
 #[cfg(test)]
@@ -53,5 +130,34 @@ mod tests {
         assert!(clean("a\u{0007}b", "c", "x", 1, 5).is_err());
         assert!(clean("   ", "c", "x", 1, 5).is_err());
         assert_eq!(clean("   ", "c", "x", 0, 5).unwrap(), "");
+    }
+
+    #[test]
+    fn direction_controls_and_invisible_characters_are_refused() {
+        for bad in [
+            "owner\u{202E}resu",
+            "a\u{200B}b",
+            "\u{2067}x\u{2069}",
+            "\u{3164}",
+            "a\u{00AD}b",
+            "a\u{FEFF}",
+            "a\u{200D}b",
+        ] {
+            assert!(clean(bad, "c", "x", 1, 25).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn emoji_joiners_korean_jamo_and_decomposed_accents_are_welcome() {
+        assert_eq!(clean("👩\u{200D}💻", "c", "x", 1, 25).unwrap(), "👩‍💻");
+        assert_eq!(clean("ㅋㅋㅋ", "c", "x", 1, 25).unwrap(), "ㅋㅋㅋ");
+        assert_eq!(clean("Cafe\u{0301}", "c", "x", 1, 25).unwrap(), "Café");
+    }
+
+    #[test]
+    fn old_records_are_salvaged_not_refused() {
+        assert_eq!(salvage("ad\u{200B}min\u{202E}", 25), "admin");
+        assert_eq!(salvage("\u{3164}", 25), "");
+        assert_eq!(salvage("abcdef", 3), "abc");
     }
 }

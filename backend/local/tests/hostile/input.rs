@@ -59,3 +59,80 @@ async fn the_app_refuses_to_be_framed() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
     }
 }
+
+/// Item 15: an avatar URL of the user's choosing loaded in every viewer's browser (a tracking
+/// pixel); avatars are the built-in pictures.
+#[tokio::test]
+async fn an_avatar_is_one_of_the_built_in_pictures() {
+    let app = spawn_app().await;
+    let user = app.user("p@example.com", "pixel", "Pixel").await;
+    for avatar in [
+        "https://tracker.example/pixel.gif",
+        "http://tracker.example/pixel.gif",
+        "preset:../../etc/passwd",
+        "data:image/png;base64,AAAA",
+    ] {
+        let reply = app
+            .patch("/api/v1/me", user.auth(), json!({ "avatar": avatar }))
+            .await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (400, "invalid_avatar"),
+            "{avatar}: {}",
+            reply.text
+        );
+    }
+    let reply = app
+        .patch("/api/v1/me", user.auth(), json!({ "avatar": "preset:whale" }))
+        .await;
+    assert_eq!(reply.body["avatar"], "preset:whale", "{}", reply.text);
+}
+
+/// Item 15: nicknames with direction overrides or invisible characters read as someone else's.
+#[tokio::test]
+async fn a_nickname_cannot_hide_or_reverse_its_text() {
+    let app = spawn_app().await;
+    let user = app.user("n@example.com", "names", "Names").await;
+    for nickname in [
+        "owner\u{202E}resu",  // right-to-left override
+        "ad\u{200B}min",      // zero-width space
+        "\u{2066}admin\u{2069}", // isolates
+        "\u{3164}",           // Hangul filler: a blank name
+        "adm\u{00AD}in",      // soft hyphen
+    ] {
+        let reply = app
+            .patch("/api/v1/me", user.auth(), json!({ "nickname": nickname }))
+            .await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (400, "invalid_nickname"),
+            "{nickname:?}: {}",
+            reply.text
+        );
+    }
+    // Korean, emoji (with their joiners) and combining marks written two ways stay welcome,
+    // stored in one (composed) form.
+    for (nickname, stored) in [
+        ("민지 👩‍💻", "민지 👩‍💻"),
+        ("Cafe\u{301}", "Café"),
+        ("ㅋㅋㅋ", "ㅋㅋㅋ"),
+    ] {
+        let reply = app
+            .patch("/api/v1/me", user.auth(), json!({ "nickname": nickname }))
+            .await;
+        assert_eq!(reply.body["nickname"], stored, "{}", reply.text);
+    }
+}
+
+/// Item 15, the same class: titles and categories show in everyone's directory.
+#[tokio::test]
+async fn titles_and_categories_cannot_hide_or_reverse_text_either() {
+    let app = spawn_app().await;
+    let user = app.user("t@example.com", "titles", "Titles").await;
+    for (field, value) in [("title", "free \u{202E}sknid"), ("category", "Mu\u{200B}sic")] {
+        let reply = app
+            .patch("/api/v1/me/channel", user.auth(), json!({ field: value }))
+            .await;
+        assert_eq!(reply.status, 400, "{field}: {}", reply.text);
+    }
+}

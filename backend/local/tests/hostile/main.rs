@@ -3,6 +3,8 @@
 //! its kind found since; each must now be refused, and refused cleanly (a clear error, nothing
 //! lost, no secret leaked).
 
+// Shared with the API tests; not every helper is used here.
+#[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
 
