@@ -369,7 +369,10 @@ fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
     let cloud_csp = field("content_security_policy", "content_security_policy");
     let cloud: BTreeMap<&str, String> = [
         ("x-frame-options", field("frame_options", "frame_option")),
-        ("referrer-policy", field("referrer_policy", "referrer_policy")),
+        (
+            "referrer-policy",
+            field("referrer_policy", "referrer_policy"),
+        ),
         ("x-content-type-options", "nosniff".to_owned()),
         ("x-xss-protection", "1; mode=block".to_owned()),
         (
@@ -389,7 +392,9 @@ fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
         .collect();
     assert_eq!(local, cloud);
     assert!(cloud_csp.contains("upgrade-insecure-requests"));
-    assert!(nested(config, "strict_transport_security")
-        .attributes()
-        .any(|a| a.key.as_str() == "access_control_max_age_sec"));
+    assert!(
+        nested(config, "strict_transport_security")
+            .attributes()
+            .any(|a| a.key.as_str() == "access_control_max_age_sec")
+    );
 }

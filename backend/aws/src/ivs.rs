@@ -200,6 +200,27 @@ impl VideoService for IvsVideo {
             .ok_or_else(|| PortError::new("IVS CreateStreamKey", "no key value"))
     }
 
+    async fn stop_stream(&self, video: &VideoChannel) -> PortResult<()> {
+        match self
+            .client
+            .stop_stream()
+            .channel_arn(&video.arn)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Nothing on air: nothing to stop.
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_channel_not_broadcasting()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(PortError::new("IVS StopStream", error)),
+        }
+    }
+
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>> {
         let mut cache = self.streams.lock().await;
         if let Some((at, streams)) = cache.as_ref()

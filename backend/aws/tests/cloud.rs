@@ -94,9 +94,12 @@ async fn ivs_channels_are_created_once_per_name_and_updated() {
 mod recorded {
     use super::*;
     use aws_sdk_ivs::operation::{
-        create_stream_key::CreateStreamKeyOutput, delete_stream_key::DeleteStreamKeyOutput,
-        get_stream_key::GetStreamKeyOutput, list_stream_keys::ListStreamKeysOutput,
+        create_stream_key::CreateStreamKeyOutput,
+        delete_stream_key::DeleteStreamKeyOutput,
+        get_stream_key::GetStreamKeyOutput,
+        list_stream_keys::ListStreamKeysOutput,
         list_streams::ListStreamsOutput,
+        stop_stream::{StopStreamError, StopStreamOutput},
     };
     use aws_sdk_ivs::types::{
         StreamHealth as IvsHealth, StreamKey, StreamKeySummary, StreamState, StreamSummary,
@@ -166,6 +169,37 @@ mod recorded {
         );
         assert_eq!(delete.num_calls(), 1, "the old key is deleted");
         assert_eq!(create.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn stopping_a_stream_disconnects_the_encoder_and_is_fine_when_nothing_is_on_air() {
+        let on_air = mock!(aws_sdk_ivs::Client::stop_stream)
+            .match_requests(|r| {
+                r.channel_arn() == Some("arn:aws:ivs:ap-northeast-2:123456789012:channel/abc")
+            })
+            .then_output(|| StopStreamOutput::builder().build());
+        let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&on_air]);
+        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        video.stop_stream(&video_channel()).await.unwrap();
+        assert_eq!(on_air.num_calls(), 1);
+
+        let off_air = mock!(aws_sdk_ivs::Client::stop_stream).then_error(|| {
+            StopStreamError::ChannelNotBroadcasting(
+                aws_sdk_ivs::types::error::ChannelNotBroadcasting::builder().build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&off_air]);
+        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        video.stop_stream(&video_channel()).await.unwrap();
+
+        let denied = mock!(aws_sdk_ivs::Client::stop_stream).then_error(|| {
+            StopStreamError::AccessDeniedException(
+                aws_sdk_ivs::types::error::AccessDeniedException::builder().build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&denied]);
+        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        assert!(video.stop_stream(&video_channel()).await.is_err());
     }
 
     #[tokio::test]

@@ -50,7 +50,14 @@ pub const MAX_CATEGORY_CHARS: usize = 40;
 
 impl Category {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        text::clean(input, "invalid_category", "a category", 0, MAX_CATEGORY_CHARS).map(Self)
+        text::clean(
+            input,
+            "invalid_category",
+            "a category",
+            0,
+            MAX_CATEGORY_CHARS,
+        )
+        .map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -166,6 +166,9 @@ pub trait VideoService: Send + Sync {
     async fn get_stream_key(&self, video: &VideoChannel) -> PortResult<StreamKey>;
     /// Deletes the current key and creates a new one; the old key stops working.
     async fn reset_stream_key(&self, video: &VideoChannel) -> PortResult<StreamKey>;
+    /// Ends the channel's live broadcast by disconnecting its encoder (IVS StopStream). Nothing
+    /// happens when the channel is not live.
+    async fn stop_stream(&self, video: &VideoChannel) -> PortResult<()>;
     /// Every live stream with its health and viewers (adapters cache this: IVS allows 5 calls/s).
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>>;
 }

@@ -16,7 +16,14 @@ const MAX_NICKNAME_CHARS: usize = 25;
 
 impl Nickname {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        text::clean(input, "invalid_nickname", "a nickname", 1, MAX_NICKNAME_CHARS).map(Self)
+        text::clean(
+            input,
+            "invalid_nickname",
+            "a nickname",
+            1,
+            MAX_NICKNAME_CHARS,
+        )
+        .map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -56,7 +56,8 @@ fn hidden_character(text: &str) -> Option<char> {
             && i > 0
             && chars.get(i + 1).is_some_and(|&next| is_pictograph(next))
             && is_pictograph(chars[i - 1]);
-        let refused = c.is_control() || is_direction_control(c) || (is_invisible(c) && !joining_emoji);
+        let refused =
+            c.is_control() || is_direction_control(c) || (is_invisible(c) && !joining_emoji);
         refused.then_some(c)
     })
 }

@@ -16,6 +16,7 @@ fn load_or_create(path: &Path, generate: impl FnOnce() -> Result<String>) -> Res
     let pem = generate()?;
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
+        fs::set_permissions(parent, fs::Permissions::from_mode(0o700))?;
     }
     let temporary = path.with_extension("tmp");
     fs::write(&temporary, &pem)?;

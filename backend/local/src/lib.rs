@@ -14,6 +14,7 @@ pub mod site;
 pub mod video;
 
 use std::net::SocketAddr;
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -208,6 +209,9 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     // directory: every path handed on from here is absolute.
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    // Everything under it is the stack's own: secrets, the store, recordings of private channels.
+    std::fs::set_permissions(&config.data_dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot restrict {}", config.data_dir.display()))?;
     config.data_dir = std::path::absolute(&config.data_dir)?;
     config.dist_dir = std::path::absolute(&config.dist_dir)?;
     let listener = TcpListener::bind(config.listen)

@@ -3,8 +3,8 @@
 //! Stream keys live in the embedded store (they must survive restarts); the live streams, their
 //! health and viewer counts are held in memory and fed by the local ingest.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
 
 use async_trait::async_trait;
 use cloumer_domain::channel::VideoChannel;
@@ -40,6 +40,8 @@ pub struct LocalVideo {
     db: Arc<Database>,
     ingest_server: String,
     live: Arc<RwLock<HashMap<String, StreamStatus>>>,
+    /// Channels whose stream was stopped (IVS StopStream); the ingest drops their encoder.
+    stops: Arc<Mutex<HashSet<ChannelId>>>,
 }
 
 impl LocalVideo {
@@ -53,6 +55,7 @@ impl LocalVideo {
             db,
             ingest_server,
             live: Arc::default(),
+            stops: Arc::default(),
         })
     }
 
@@ -62,6 +65,11 @@ impl LocalVideo {
         let owners = tx.open_table(KEY_OWNERS).port("reading stream keys")?;
         let found = owners.get(key).port("reading stream keys")?;
         Ok(found.and_then(|id| ChannelId::parse(id.value()).ok()))
+    }
+
+    /// Whether the channel's stream was stopped since the ingest last asked (asking clears it).
+    pub fn take_stop_request(&self, channel: &ChannelId) -> bool {
+        self.stops.lock().expect("stops lock").remove(channel)
     }
 
     /// Called by the ingest while a stream is live (and with `None` when it stops).
@@ -149,6 +157,18 @@ impl VideoService for LocalVideo {
             cloumer_domain::PortError::new("resetting a stream key", "not a local channel")
         })?;
         self.replace_key(&channel, false)
+    }
+
+    async fn stop_stream(&self, video: &VideoChannel) -> PortResult<()> {
+        let channel = channel_of_arn(&video.arn).ok_or_else(|| {
+            cloumer_domain::PortError::new("stopping a stream", "not a local channel")
+        })?;
+        // Only a live channel has an encoder to drop; a stale request must not cut off the next
+        // broadcast.
+        if self.status(&channel).is_some() {
+            self.stops.lock().expect("stops lock").insert(channel);
+        }
+        Ok(())
     }
 
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>> {

@@ -88,6 +88,13 @@ impl EmbeddedStore {
             std::fs::create_dir_all(parent).port("creating the data directory")?;
         }
         let db = Database::create(path).port("opening the embedded store")?;
+        // Password hashes, stream keys and refresh tokens live here: the owner's alone.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .port("restricting the store file")?;
+        }
         let store = Self { db: Arc::new(db) };
         store
             .write_sync(|tx| {

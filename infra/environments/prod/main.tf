@@ -53,7 +53,7 @@ locals {
   provision_channels = [
     {
       sid       = "IvsChannels"
-      actions   = ["ivs:CreateChannel", "ivs:UpdateChannel", "ivs:GetChannel", "ivs:CreateStreamKey", "ivs:GetStreamKey", "ivs:DeleteStreamKey"]
+      actions   = ["ivs:CreateChannel", "ivs:UpdateChannel", "ivs:GetChannel", "ivs:CreateStreamKey", "ivs:GetStreamKey", "ivs:DeleteStreamKey", "ivs:StopStream"]
       resources = [local.channel_arns, local.stream_key_arns, module.streaming.recording_configuration_arn]
     },
     {

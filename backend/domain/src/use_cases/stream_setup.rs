@@ -26,13 +26,15 @@ impl Platform {
         })
     }
 
-    /// Replaces the stream key; the old one stops working.
+    /// Replaces the stream key; the old one stops working, and a broadcast running with it ends
+    /// (a leaked key's broadcast must not stay on air).
     pub async fn reset_stream_key(&self, who: &Identity) -> DomainResult<IngestSettings> {
         let channel = self.ensure_account(who).await?.channel;
         let video = channel
             .video
             .ok_or(DomainError::NotFound("video channel"))?;
         let stream_key = self.ports.video.reset_stream_key(&video).await?;
+        self.ports.video.stop_stream(&video).await?;
         tracing::info!(channel = %channel.id, "stream key reset");
         Ok(IngestSettings {
             server: video.ingest_server,

@@ -9,4 +9,5 @@ mod message_review;
 mod past_broadcasts;
 mod private_playback;
 mod stream_events;
+mod stream_setup;
 mod world;

@@ -31,6 +31,8 @@ pub struct Video {
     pub specs: Mutex<HashMap<String, VideoChannelSpec>>,
     pub keys: Mutex<HashMap<String, String>>,
     pub live: Mutex<Vec<StreamStatus>>,
+    /// Channels whose stream the domain stopped.
+    pub stopped: Mutex<Vec<String>>,
 }
 
 #[async_trait]
@@ -71,6 +73,11 @@ impl VideoService for Video {
         let key = format!("{}+", keys[&video.arn]);
         keys.insert(video.arn.clone(), key.clone());
         Ok(StreamKey(key))
+    }
+
+    async fn stop_stream(&self, video: &VideoChannel) -> PortResult<()> {
+        self.stopped.lock().unwrap().push(video.arn.clone());
+        Ok(())
     }
 
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>> {

@@ -10,12 +10,14 @@ use cloumer_domain::ports::{StreamHealth, StreamStatus};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use time::OffsetDateTime;
 
-use super::IngestState;
+use super::{IngestState, Recorder};
 use crate::chat::Rooms;
 
 /// A broadcast in progress.
 #[derive(Clone, Debug)]
 pub(super) struct Broadcast {
+    /// nginx's id for the connection relaying it into `live`.
+    pub client: String,
     pub stream_id: StreamId,
     pub started_at: OffsetDateTime,
     pub recording_id: Option<RecordingId>,
@@ -60,8 +62,9 @@ pub(super) async fn recover(state: &IngestState) {
     }
 }
 
-/// The relay into `live/<channel>` started: the channel is live. Returns whether nginx may go on.
-pub(super) async fn begin(state: &IngestState, channel_id: ChannelId) -> bool {
+/// The relay into `live/<channel>` started (nginx's connection `client`): the channel is live.
+/// Returns whether nginx may go on.
+pub(super) async fn begin(state: &IngestState, channel_id: ChannelId, client: String) -> bool {
     let policy = match state.platform.broadcast_policy(&channel_id).await {
         Ok(Some(policy)) => policy,
         _ => return false,
@@ -76,6 +79,7 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId) -> bool {
         live.insert(
             channel_id.clone(),
             Broadcast {
+                client: client.clone(),
                 stream_id: stream_id.clone(),
                 started_at,
                 recording_id: None,
@@ -109,7 +113,12 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId) -> bool {
             RecordingId::parse(&format!("rec-{}", random_alphanumeric(16))).expect("a valid id");
         state.recording.lock().expect("ingest lock").insert(
             channel_id.clone(),
-            (recording_id.clone(), stream_id.clone(), started_at),
+            Recorder {
+                recording_id: recording_id.clone(),
+                stream_id: stream_id.clone(),
+                started_at,
+                client,
+            },
         );
         if let Some(broadcast) = state.live.lock().expect("ingest lock").get_mut(&channel_id) {
             broadcast.recording_id = Some(recording_id.clone());
@@ -131,6 +140,21 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId) -> bool {
     }
     tracing::info!(channel = %channel_id, stream = %stream_id, "broadcast started");
     true
+}
+
+/// nginx says `client` stopped publishing into `live/<channel>`: the channel goes offline, if
+/// that client is the one broadcasting it. Returns whether it was.
+pub(super) async fn end_by(state: &IngestState, channel: &ChannelId, client: &str) -> bool {
+    let theirs = state
+        .live
+        .lock()
+        .expect("ingest lock")
+        .get(channel)
+        .is_some_and(|b| b.client == client);
+    if theirs {
+        end(state, channel).await;
+    }
+    theirs
 }
 
 /// The encoder stopped (or the stack is stopping): the channel goes offline.

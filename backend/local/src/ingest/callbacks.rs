@@ -12,15 +12,22 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use cloumer_domain::ids::ChannelId;
 use serde::Deserialize;
+use subtle::ConstantTimeEq;
 
 use super::{IngestState, broadcasts, vod};
 
+/// What nginx-rtmp posts with every notification.
 #[derive(Debug, Deserialize)]
 struct Notify {
     app: String,
     name: String,
+    /// nginx's id for the RTMP connection the notification is about.
+    #[serde(default)]
+    clientid: String,
+    /// The relay into `live` carries the secret as a query argument.
     #[serde(default)]
     secret: Option<String>,
+    /// `record-done`: the file nginx finished writing.
     #[serde(default)]
     path: Option<String>,
 }
@@ -35,46 +42,78 @@ fn refused() -> Response {
     StatusCode::FORBIDDEN.into_response()
 }
 
-/// nginx's notifications: 2xx allows, 3xx redirects (relays), anything else refuses.
+/// The secret, compared in constant time: how much of a guess matched must not show in how long
+/// the answer took.
+fn is_secret(state: &IngestState, given: &str) -> bool {
+    given.as_bytes().ct_eq(state.secret.as_bytes()).into()
+}
+
+fn allowed(yes: bool) -> Response {
+    if yes {
+        StatusCode::OK.into_response()
+    } else {
+        refused()
+    }
+}
+
+/// nginx's notifications: 2xx allows, 3xx redirects (relays), anything else refuses. Each acts
+/// only on what it is about: the broadcast its client started, the file nginx wrote for it.
 async fn callback(
     State(state): State<Arc<IngestState>>,
     UrlPath((secret, event)): UrlPath<(String, String)>,
     Form(notify): Form<Notify>,
 ) -> Response {
-    if secret != state.secret {
+    if !is_secret(&state, &secret) {
         return refused();
     }
     match (event.as_str(), notify.app.as_str()) {
         ("publish", "app") => authorize(&state, &notify.name).await,
+        ("update", "app") => allowed(may_go_on(&state, &notify.name)),
         ("publish", "live") => {
-            if notify.secret.as_deref() != Some(state.secret.as_str()) {
-                return refused();
+            let relayed = notify
+                .secret
+                .as_deref()
+                .is_some_and(|s| is_secret(&state, s));
+            match ChannelId::parse(&notify.name) {
+                Ok(channel) if relayed => {
+                    allowed(broadcasts::begin(&state, channel, notify.clientid).await)
+                }
+                _ => refused(),
             }
-            let Ok(channel) = ChannelId::parse(&notify.name) else {
+        }
+        ("publish-done", "live") => match ChannelId::parse(&notify.name) {
+            Ok(channel) => allowed(broadcasts::end_by(&state, &channel, &notify.clientid).await),
+            Err(_) => refused(),
+        },
+        ("record-done", "live") => {
+            let (Ok(channel), Some(path)) = (ChannelId::parse(&notify.name), notify.path) else {
                 return refused();
             };
-            if broadcasts::begin(&state, channel).await {
-                StatusCode::OK.into_response()
-            } else {
-                refused()
-            }
-        }
-        ("publish-done", "live") => {
-            if let Ok(channel) = ChannelId::parse(&notify.name) {
-                broadcasts::end(&state, &channel).await;
-            }
-            StatusCode::OK.into_response()
-        }
-        ("record-done", "live") => {
-            if let (Ok(channel), Some(path)) = (ChannelId::parse(&notify.name), notify.path) {
-                let state = state.clone();
-                tokio::spawn(
-                    async move { vod::finish(&state, channel, PathBuf::from(path)).await },
-                );
-            }
+            let Some(flv) = vod::recorded_file(&state, &channel, &PathBuf::from(path)) else {
+                tracing::warn!(%channel, "record-done for a file that is not this channel's recording");
+                return refused();
+            };
+            let state = state.clone();
+            tokio::spawn(async move { vod::finish(&state, channel, notify.clientid, flv).await });
             StatusCode::OK.into_response()
         }
         _ => StatusCode::OK.into_response(),
+    }
+}
+
+/// Whether the encoder on `app/<key>` may go on: no once the key was reset, or the stream stopped.
+fn may_go_on(state: &IngestState, key: &str) -> bool {
+    match state.video.channel_for_key(key) {
+        Ok(Some(channel)) => !state.video.take_stop_request(&channel),
+        Ok(None) => {
+            tracing::info!("dropping an encoder: its stream key was reset");
+            false
+        }
+        // Unreadable keys: keep the broadcast rather than drop everyone on a hiccup.
+        Err(error) => {
+            tracing::error!(%error, "stream keys unreadable");
+            true
+        }
     }
 }
 

@@ -86,7 +86,17 @@ struct IngestState {
     /// Channels being broadcast now.
     live: Mutex<HashMap<ChannelId, Broadcast>>,
     /// Recordings whose FLV is still being written or converted, by channel.
-    recording: Mutex<HashMap<ChannelId, (RecordingId, StreamId, OffsetDateTime)>>,
+    recording: Mutex<HashMap<ChannelId, Recorder>>,
+}
+
+/// A broadcast being recorded: whose it is, and which nginx client writes it.
+#[derive(Clone, Debug)]
+struct Recorder {
+    recording_id: RecordingId,
+    stream_id: StreamId,
+    started_at: OffsetDateTime,
+    /// nginx's id for the connection publishing into `live` (its callbacks name it).
+    client: String,
 }
 
 /// The running ingest. Dropping it stops nginx.

@@ -88,6 +88,10 @@ rtmp {{
       deny play all;
       on_publish {publish};
       on_publish_done {publish_done};
+      # Asked every second whether the encoder may go on: a reset key or a stopped stream
+      # answers no, and nginx drops the encoder.
+      on_update {update};
+      notify_update_timeout 1s;
       # An encoder that stops sending without disconnecting is dropped, and goes offline.
       drop_idle_publisher 10s;
     }}
@@ -96,7 +100,7 @@ rtmp {{
       allow publish 127.0.0.1;
       allow publish ::1;
       deny publish all;
-      allow play 127.0.0.1;
+      # Nobody plays RTMP: viewers get HLS, which checks private channels' tokens.
       deny play all;
       on_publish {publish};
       on_publish_done {publish_done};
@@ -120,10 +124,27 @@ rtmp {{
         runtime = runtime_dir.display(),
         publish = hook("publish"),
         publish_done = hook("publish-done"),
+        update = hook("update"),
         record_done = hook("record-done"),
         flv = flv_dir.display(),
         hls = hls_dir.display(),
     )
+}
+
+/// Writes `text` to `path` readable by its owner only: the configuration holds the callbacks'
+/// secret.
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let _ = std::fs::remove_file(path);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 /// Writes the configuration and starts nginx; returns once it listens for RTMP.
@@ -134,7 +155,7 @@ pub async fn start(settings: &NginxSettings<'_>) -> Result<Child> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let conf = settings.runtime_dir.join("nginx.conf");
-    std::fs::write(&conf, config(settings, &module))?;
+    write_private(&conf, &config(settings, &module))?;
     let mut command = Command::new(&binary);
     command
         .arg("-p")

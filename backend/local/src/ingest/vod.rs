@@ -7,15 +7,46 @@ use anyhow::Result;
 use cloumer_domain::ids::ChannelId;
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 
-use super::{IngestState, ffmpeg};
+use super::{IngestState, Recorder, ffmpeg};
 
-/// Turns the FLV at `flv` into the channel's past broadcast, or drops it when nothing records.
-pub(super) async fn finish(state: &IngestState, channel: ChannelId, flv: PathBuf) {
-    let Some((recording_id, stream_id, started_at)) = state
-        .recording
-        .lock()
-        .expect("ingest lock")
-        .remove(&channel)
+/// `path`, if it is a recording nginx writes for `channel`: a file directly in the FLV
+/// directory named `<channel>-<time>.flv` (nginx's `record_unique`). Callbacks name files;
+/// nothing else may be touched through them.
+pub(super) fn recorded_file(
+    state: &IngestState,
+    channel: &ChannelId,
+    path: &Path,
+) -> Option<PathBuf> {
+    let file = path.canonicalize().ok()?;
+    let directory = state.dirs.flv.canonicalize().ok()?;
+    let name = file.file_name()?.to_str()?;
+    let ours = file.parent() == Some(directory.as_path())
+        && name.strip_prefix(channel.as_str())?.starts_with('-')
+        && name.ends_with(".flv")
+        && file.is_file();
+    ours.then_some(file)
+}
+
+/// Turns the FLV at `flv`, written by nginx's connection `client`, into the channel's past
+/// broadcast, or drops it when the channel does not record.
+pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: String, flv: PathBuf) {
+    let recorder = {
+        let mut recording = state.recording.lock().expect("ingest lock");
+        match recording.get(&channel) {
+            Some(recorder) if recorder.client == client => recording.remove(&channel),
+            Some(_) => {
+                tracing::warn!(%channel, "record-done from a client that is not recording it");
+                return;
+            }
+            None => None,
+        }
+    };
+    let Some(Recorder {
+        recording_id,
+        stream_id,
+        started_at,
+        ..
+    }) = recorder
     else {
         let _ = std::fs::remove_file(&flv);
         return;

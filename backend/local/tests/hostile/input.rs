@@ -14,9 +14,18 @@ async fn a_json_array_is_not_a_request_body() {
         .await;
     assert_eq!(reply.status, 400, "{}", reply.text);
     assert_eq!(reply.code(), "invalid_json");
-    for body in [json!("title"), json!(7), json!(null), json!([{"title": "x"}])] {
+    for body in [
+        json!("title"),
+        json!(7),
+        json!(null),
+        json!([{"title": "x"}]),
+    ] {
         let reply = app.patch("/api/v1/me", owner.auth(), body.clone()).await;
-        assert_eq!((reply.status.as_u16(), reply.code()), (400, "invalid_json"), "{body}");
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (400, "invalid_json"),
+            "{body}"
+        );
     }
     let channel = app.get("/api/v1/channels/arrays", None).await;
     assert_eq!(channel.body["title"], "", "nothing changed");
@@ -83,7 +92,11 @@ async fn an_avatar_is_one_of_the_built_in_pictures() {
         );
     }
     let reply = app
-        .patch("/api/v1/me", user.auth(), json!({ "avatar": "preset:whale" }))
+        .patch(
+            "/api/v1/me",
+            user.auth(),
+            json!({ "avatar": "preset:whale" }),
+        )
         .await;
     assert_eq!(reply.body["avatar"], "preset:whale", "{}", reply.text);
 }
@@ -94,11 +107,11 @@ async fn a_nickname_cannot_hide_or_reverse_its_text() {
     let app = spawn_app().await;
     let user = app.user("n@example.com", "names", "Names").await;
     for nickname in [
-        "owner\u{202E}resu",  // right-to-left override
-        "ad\u{200B}min",      // zero-width space
+        "owner\u{202E}resu",     // right-to-left override
+        "ad\u{200B}min",         // zero-width space
         "\u{2066}admin\u{2069}", // isolates
-        "\u{3164}",           // Hangul filler: a blank name
-        "adm\u{00AD}in",      // soft hyphen
+        "\u{3164}",              // Hangul filler: a blank name
+        "adm\u{00AD}in",         // soft hyphen
     ] {
         let reply = app
             .patch("/api/v1/me", user.auth(), json!({ "nickname": nickname }))
@@ -129,7 +142,10 @@ async fn a_nickname_cannot_hide_or_reverse_its_text() {
 async fn titles_and_categories_cannot_hide_or_reverse_text_either() {
     let app = spawn_app().await;
     let user = app.user("t@example.com", "titles", "Titles").await;
-    for (field, value) in [("title", "free \u{202E}sknid"), ("category", "Mu\u{200B}sic")] {
+    for (field, value) in [
+        ("title", "free \u{202E}sknid"),
+        ("category", "Mu\u{200B}sic"),
+    ] {
         let reply = app
             .patch("/api/v1/me/channel", user.auth(), json!({ field: value }))
             .await;

@@ -8,4 +8,9 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+#[allow(dead_code)]
+#[path = "../support/streaming.rs"]
+mod streaming;
+
+mod ingest;
 mod input;

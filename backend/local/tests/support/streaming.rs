@@ -1,0 +1,218 @@
+//! A local stack with the RTMP ingest running, a streamer's account and key, the test publisher,
+//! and ffprobe: what the tests that stream share.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cloumer_local::{LocalConfig, RunningStack};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+pub struct App {
+    pub stack: RunningStack,
+    pub client: reqwest::Client,
+    pub data: tempfile::TempDir,
+}
+
+/// The stack on a fresh data directory given as a relative path, as `cargo xtask dev` gives
+/// `.cloumer/data` (nginx would resolve relative paths against its own prefix).
+pub async fn spawn_app() -> App {
+    let data = tempfile::Builder::new()
+        .prefix(".ingest-test-")
+        .tempdir_in(".")
+        .unwrap();
+    let relative = Path::new(".").join(data.path().file_name().unwrap());
+    let dist = relative.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
+    let stack = cloumer_local::start(LocalConfig::new(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        dist,
+        relative,
+        0,
+    ))
+    .await
+    .unwrap();
+    App {
+        stack,
+        client: reqwest::Client::new(),
+        data,
+    }
+}
+
+impl App {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.stack.url())
+        }
+    }
+
+    pub async fn json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn cognito(&self, target: &str, body: Value) -> Value {
+        self.client
+            .post(self.url("/cognito/"))
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{target}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// A confirmed, signed-in streamer: (ID token, stream key).
+    pub async fn streamer(&self, handle: &str) -> (String, String) {
+        let email = format!("{handle}@example.com");
+        let client_id = cloumer_local::identity::CLIENT_ID;
+        self.cognito(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": email, "Password": "Stream-Key-99",
+            "UserAttributes": [{"Name": "preferred_username", "Value": handle}]}),
+        )
+        .await;
+        let code = self.stack.identity().pending_code(&email).unwrap();
+        self.cognito(
+            "ConfirmSignUp",
+            json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code}),
+        )
+        .await;
+        let auth = self
+            .cognito(
+                "InitiateAuth",
+                json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+                "AuthParameters": {"USERNAME": email, "PASSWORD": "Stream-Key-99"}}),
+            )
+            .await;
+        let token = auth["AuthenticationResult"]["IdToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (_, key) = self
+            .json(
+                reqwest::Method::GET,
+                "/api/v1/me/channel/stream-key",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(key["ingestServer"], self.stack.rtmp_url());
+        (token, key["streamKey"].as_str().unwrap().to_owned())
+    }
+
+    pub async fn channel(&self, handle: &str) -> Value {
+        self.json(
+            reqwest::Method::GET,
+            &format!("/api/v1/channels/{handle}"),
+            None,
+            None,
+        )
+        .await
+        .1
+    }
+
+    pub async fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut check: impl AsyncFnMut() -> bool,
+    ) {
+        let deadline = Instant::now() + timeout;
+        while !check().await {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// The shared test publisher (`cloumer-test-media`).
+pub fn publish(url: &str, seconds: u32) -> Child {
+    cloumer_test_media::publish(url, seconds).expect("ffmpeg is installed by cargo xtask setup")
+}
+
+/// The codecs ffprobe finds in a file.
+pub async fn probe(path: &Path) -> Vec<String> {
+    let output = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name",
+            "-of",
+            "json",
+        ])
+        .arg(path)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "ffprobe: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Every frame must decode, not just the headers parse.
+    let decoded = Command::new("ffmpeg")
+        .args(["-hide_banner", "-v", "error", "-xerror", "-i"])
+        .arg(path)
+        .args(["-f", "null", "-"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        decoded.status.success(),
+        "decoding failed: {}",
+        String::from_utf8_lossy(&decoded.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["codec_name"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Downloads a URL into a temporary file and returns the codecs in it.
+pub async fn probe_url(app: &App, url: &str) -> Vec<String> {
+    let bytes = app.get(url).await.bytes().await.unwrap();
+    let file = tempfile::Builder::new().suffix(".ts").tempfile().unwrap();
+    std::fs::write(file.path(), &bytes).unwrap();
+    probe(file.path()).await
+}
+
+pub fn segments(playlist: &str) -> Vec<String> {
+    playlist
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
