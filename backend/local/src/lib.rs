@@ -7,6 +7,7 @@
 //! the platform on them, [`start`] serves them.
 
 pub mod chat;
+mod client;
 pub mod identity;
 pub mod ingest;
 mod keys;
@@ -308,11 +309,14 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         let _ = tcp.set_nodelay(true);
     });
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = on_shutdown.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = on_shutdown.await;
+        })
+        .await
     });
     // nginx calls back into the server as soon as an encoder connects: start it last.
     let ingest = match prepared {

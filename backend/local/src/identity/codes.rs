@@ -1,5 +1,6 @@
 //! One-time codes the pool emails: sign-up confirmation and password reset. Issued in one place
-//! (six random digits, a lifetime), checked in one place (expiry, a limit on wrong guesses).
+//! (six random digits, a lifetime, a limit on how many an account gets an hour), checked in one
+//! place (expiry, a limit on wrong guesses of each code).
 
 use rand::Rng;
 
@@ -7,6 +8,10 @@ use super::users::UserRecord;
 
 /// Wrong guesses of a code before it is thrown away.
 pub const MAX_CODE_GUESSES: u32 = 5;
+/// Codes one account may be sent in an hour: with the guesses per code, at most 25 guesses an
+/// hour at a million possible codes.
+pub const MAX_CODE_SENDS: usize = 5;
+const SEND_WINDOW_SECONDS: i64 = 3600;
 
 /// What a code is for, which decides how long it lasts and what the log says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +36,7 @@ impl Purpose {
     }
 }
 
-/// Why a code was not accepted.
+/// Why a code was not accepted, or not sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeError {
     /// No code pending, or it expired.
@@ -40,13 +45,23 @@ pub enum CodeError {
     Mismatch,
     /// Wrong, and that was the last guess: the code is gone.
     TooManyGuesses,
+    /// The account was sent too many codes in the last hour.
+    TooManySends,
 }
 
-/// Gives `user` a fresh code for `purpose` at `now`, replacing any pending one, and returns it.
-pub fn issue(user: &mut UserRecord, purpose: Purpose, now: i64) -> String {
+/// Gives `user` a fresh code for `purpose` at `now`, replacing any pending one, and returns it;
+/// refused when the account already had [`MAX_CODE_SENDS`] codes this hour.
+pub fn issue(user: &mut UserRecord, purpose: Purpose, now: i64) -> Result<String, CodeError> {
+    user.code_sends
+        .retain(|sent| now - sent < SEND_WINDOW_SECONDS);
+    if user.code_sends.len() >= MAX_CODE_SENDS {
+        return Err(CodeError::TooManySends);
+    }
+    user.code_sends.push(now);
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     user.code = Some((code.clone(), now + purpose.lifetime_seconds()));
-    code
+    user.code_guesses = 0;
+    Ok(code)
 }
 
 /// "Delivers" a code: the local pool has no email, so it goes to the log (and the dev command
@@ -65,16 +80,16 @@ pub fn check(user: &mut UserRecord, given: &str, now: i64) -> Result<(), CodeErr
         return Err(CodeError::Expired);
     }
     if code != given.trim() {
-        user.failed_attempts += 1;
-        if user.failed_attempts >= MAX_CODE_GUESSES {
+        user.code_guesses += 1;
+        if user.code_guesses >= MAX_CODE_GUESSES {
             user.code = None;
-            user.failed_attempts = 0;
+            user.code_guesses = 0;
             return Err(CodeError::TooManyGuesses);
         }
         return Err(CodeError::Mismatch);
     }
     user.code = None;
-    user.failed_attempts = 0;
+    user.code_guesses = 0;
     Ok(())
 }
 
@@ -90,15 +105,18 @@ mod tests {
             attributes: Default::default(),
             confirmed: false,
             code: None,
+            code_guesses: 0,
+            code_sends: Vec::new(),
             failed_attempts: 0,
             locked_until: 0,
+            session_generation: 0,
         }
     }
 
     #[test]
     fn a_code_is_six_digits_used_once_and_expires() {
         let mut user = user();
-        let code = issue(&mut user, Purpose::ConfirmSignUp, 1_000);
+        let code = issue(&mut user, Purpose::ConfirmSignUp, 1_000).unwrap();
         assert_eq!(code.len(), 6);
         assert!(code.bytes().all(|b| b.is_ascii_digit()));
         let mut late = user.clone();
@@ -113,12 +131,28 @@ mod tests {
     #[test]
     fn the_fifth_wrong_guess_throws_the_code_away() {
         let mut user = user();
-        let code = issue(&mut user, Purpose::ResetPassword, 0);
+        let code = issue(&mut user, Purpose::ResetPassword, 0).unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
         for _ in 1..MAX_CODE_GUESSES {
             assert_eq!(check(&mut user, wrong, 1), Err(CodeError::Mismatch));
         }
         assert_eq!(check(&mut user, wrong, 1), Err(CodeError::TooManyGuesses));
         assert_eq!(check(&mut user, &code, 1), Err(CodeError::Expired));
+    }
+
+    #[test]
+    fn an_account_gets_five_codes_an_hour() {
+        let mut user = user();
+        for minute in 0..5 {
+            assert!(issue(&mut user, Purpose::ConfirmSignUp, minute * 60).is_ok());
+        }
+        assert_eq!(
+            issue(&mut user, Purpose::ConfirmSignUp, 600),
+            Err(CodeError::TooManySends)
+        );
+        assert!(
+            issue(&mut user, Purpose::ConfirmSignUp, 3600).is_ok(),
+            "an hour on"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The pool's refusals, named as Cognito names them (`__type`), with the messages it sends.
 
+use super::password::HashError;
 use super::users::StoreError;
 
 /// A Cognito error: its `__type` and message.
@@ -39,12 +40,14 @@ impl CognitoError {
             ),
         )
     }
+}
 
-    pub fn user_not_found() -> Self {
-        Self::new(
-            "UserNotFoundException",
-            "Username/client id combination not found.",
-        )
+impl From<HashError> for CognitoError {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => Self::new("TooManyRequestsException", "Too many requests"),
+            HashError::Failed(cause) => Self::internal(cause),
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! ([`wire`]), signs users in by email with Cognito's default password policy ([`registration`],
 //! [`sessions`], [`password`], [`codes`]), issues RS256 ID and access tokens with Cognito's claims
 //! and publishes its keys at `<issuer>/.well-known/jwks.json` ([`signer`]), and keeps its users in
-//! the stack's embedded store ([`users`]). Codes go to the log instead of email.
+//! the stack's embedded store ([`users`]). Codes go to the log instead of email, no more often
+//! than [`throttle`] allows a client.
 
 mod codes;
 mod error;
@@ -12,6 +13,7 @@ mod password;
 mod registration;
 mod sessions;
 mod signer;
+mod throttle;
 mod users;
 mod wire;
 
@@ -24,7 +26,9 @@ use cloumer_domain::ports::Clock;
 use cloumer_tokens::JwkSet;
 use redb::Database;
 
+use password::Hasher;
 use signer::TokenSigner;
+use throttle::SendThrottle;
 use users::Users;
 
 pub const POOL_ID: &str = "local_cloumer";
@@ -39,6 +43,8 @@ pub struct LocalIdentity {
 struct Inner {
     users: Users,
     signer: TokenSigner,
+    hasher: Hasher,
+    sends: SendThrottle,
     platform: Platform,
     clock: Arc<dyn Clock>,
 }
@@ -57,6 +63,8 @@ impl LocalIdentity {
             inner: Arc::new(Inner {
                 users: Users::open(db)?,
                 signer: TokenSigner::new(issuer, key_pem)?,
+                hasher: Hasher::default(),
+                sends: SendThrottle::default(),
                 platform,
                 clock,
             }),

@@ -2,8 +2,13 @@
 //! attributes), confirmation by emailed code, resending the code, and resetting a forgotten
 //! password. Confirming creates the user's channel, as the post-confirmation trigger does in the
 //! cloud.
+//!
+//! Like the cloud pool (`PreventUserExistenceErrors`), answers never tell whether an email has an
+//! account: resending and password reset answer "sent" for anyone, and a code for an unknown or
+//! already confirmed account is simply wrong.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use cloumer_domain::Identity;
 use cloumer_domain::ids::UserId;
@@ -61,15 +66,20 @@ fn code_refused(error: CodeError) -> CognitoError {
             "ExpiredCodeException",
             "Invalid code provided, please request a code again.",
         ),
-        CodeError::Mismatch => CognitoError::new(
-            "CodeMismatchException",
-            "Invalid verification code provided, please try again.",
-        ),
-        CodeError::TooManyGuesses => CognitoError::new(
+        CodeError::Mismatch => mismatch(),
+        CodeError::TooManyGuesses | CodeError::TooManySends => CognitoError::new(
             "LimitExceededException",
             "Attempt limit exceeded, please try after some time.",
         ),
     }
+}
+
+/// The answer for a wrong code, and for a code given for an account that has none to check.
+fn mismatch() -> CognitoError {
+    CognitoError::new(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    )
 }
 
 impl LocalIdentity {
@@ -79,6 +89,7 @@ impl LocalIdentity {
         username: &str,
         password: String,
         requested: Vec<(String, String)>,
+        client: Option<IpAddr>,
     ) -> Outcome<(String, String)> {
         let email = normalize(username);
         if !valid_email(&email) {
@@ -112,9 +123,8 @@ impl LocalIdentity {
         if self.inner.users.get(&email)?.is_some() {
             return Err(exists());
         }
-        let password_hash = password::hash(password)
-            .await
-            .map_err(CognitoError::internal)?;
+        self.admit_send(client)?;
+        let password_hash = self.hash(password).await?;
         attributes.insert("email".into(), email.clone());
         let mut user = UserRecord {
             sub: uuid::Uuid::new_v4().to_string(),
@@ -123,10 +133,14 @@ impl LocalIdentity {
             attributes,
             confirmed: false,
             code: None,
+            code_guesses: 0,
+            code_sends: Vec::new(),
             failed_attempts: 0,
             locked_until: 0,
+            session_generation: 0,
         };
-        let code = codes::issue(&mut user, Purpose::ConfirmSignUp, self.now());
+        let code =
+            codes::issue(&mut user, Purpose::ConfirmSignUp, self.now()).map_err(code_refused)?;
         if !self.inner.users.insert_new(&user)? {
             return Err(exists());
         }
@@ -143,16 +157,13 @@ impl LocalIdentity {
             .users
             .update(&email, |user| {
                 if user.confirmed {
-                    return Err(CognitoError::new(
-                        "NotAuthorizedException",
-                        "User cannot be confirmed. Current status is CONFIRMED",
-                    ));
+                    return Err(mismatch());
                 }
                 codes::check(user, code, now).map_err(code_refused)?;
                 user.confirmed = true;
                 Ok(user.clone())
             })?
-            .ok_or_else(CognitoError::user_not_found)??;
+            .unwrap_or_else(|| Err(mismatch()))?;
         self.post_confirmation(&confirmed).await;
         Ok(())
     }
@@ -174,43 +185,47 @@ impl LocalIdentity {
         }
     }
 
-    /// A new confirmation code for an unconfirmed user. Returns where it went.
-    pub(super) fn resend_code(&self, username: &str) -> Outcome<String> {
+    /// A new confirmation code for an unconfirmed user. Returns where it went (or would have).
+    pub(super) fn resend_code(&self, username: &str, client: Option<IpAddr>) -> Outcome<String> {
+        self.send_code(username, Purpose::ConfirmSignUp, client)
+    }
+
+    /// Sends a password-reset code. Returns where it went (or would have).
+    pub(super) fn forgot_password(
+        &self,
+        username: &str,
+        client: Option<IpAddr>,
+    ) -> Outcome<String> {
+        self.send_code(username, Purpose::ResetPassword, client)
+    }
+
+    /// Sends a code for `purpose` to the account, if there is one it applies to. The answer is
+    /// the same either way: the address it was (or would have been) sent to.
+    fn send_code(
+        &self,
+        username: &str,
+        purpose: Purpose,
+        client: Option<IpAddr>,
+    ) -> Outcome<String> {
         let email = normalize(username);
+        self.admit_send(client)?;
         let now = self.now();
-        let code = self
-            .inner
-            .users
-            .update(&email, |user| {
-                if user.confirmed {
-                    return Err(CognitoError::new(
-                        "InvalidParameterException",
-                        "User is already confirmed.",
-                    ));
-                }
-                Ok(codes::issue(user, Purpose::ConfirmSignUp, now))
-            })?
-            .ok_or_else(CognitoError::user_not_found)??;
-        codes::deliver(&email, &code, Purpose::ConfirmSignUp);
+        let sent = self.inner.users.update(&email, |user| {
+            if purpose == Purpose::ConfirmSignUp && user.confirmed {
+                return Ok(None);
+            }
+            codes::issue(user, purpose, now).map(Some)
+        })?;
+        match sent {
+            Some(Ok(Some(code))) => codes::deliver(&email, &code, purpose),
+            Some(Err(error)) => return Err(code_refused(error)),
+            // No account, or nothing to confirm: nothing is sent, and nothing says so.
+            Some(Ok(None)) | None => {}
+        }
         Ok(email)
     }
 
-    /// Sends a password-reset code. Returns where it went.
-    pub(super) fn forgot_password(&self, username: &str) -> Outcome<String> {
-        let email = normalize(username);
-        let now = self.now();
-        let code = self
-            .inner
-            .users
-            .update(&email, |user| {
-                codes::issue(user, Purpose::ResetPassword, now)
-            })?
-            .ok_or_else(CognitoError::user_not_found)?;
-        codes::deliver(&email, &code, Purpose::ResetPassword);
-        Ok(email)
-    }
-
-    /// Sets a new password with a reset code.
+    /// Sets a new password with a reset code, and ends every session of the account.
     pub(super) async fn confirm_forgot_password(
         &self,
         username: &str,
@@ -218,13 +233,9 @@ impl LocalIdentity {
         password: String,
     ) -> Outcome<()> {
         let email = normalize(username);
-        if self.inner.users.get(&email)?.is_none() {
-            return Err(CognitoError::user_not_found());
-        }
         check_policy(&password)?;
-        let password_hash = password::hash(password)
-            .await
-            .map_err(CognitoError::internal)?;
+        // Hashed before the code is checked, known account or not: the answer takes as long.
+        let password_hash = self.hash(password).await?;
         let now = self.now();
         self.inner
             .users
@@ -232,9 +243,32 @@ impl LocalIdentity {
                 codes::check(user, code, now).map_err(code_refused)?;
                 user.password_hash = password_hash;
                 user.locked_until = 0;
+                user.failed_attempts = 0;
+                user.session_generation += 1;
                 Ok(())
             })?
-            .ok_or_else(CognitoError::user_not_found)?
+            .unwrap_or_else(|| Err(mismatch()))
+    }
+
+    /// Counts a code this client makes the pool send; refused past the client's limit.
+    fn admit_send(&self, client: Option<IpAddr>) -> Outcome<()> {
+        if self.inner.sends.admit(client, self.now()) {
+            Ok(())
+        } else {
+            Err(CognitoError::new(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time.",
+            ))
+        }
+    }
+
+    /// A password hash, or Cognito's throttling answer when too many are being computed.
+    pub(super) async fn hash(&self, password: String) -> Outcome<String> {
+        self.inner
+            .hasher
+            .hash(password)
+            .await
+            .map_err(CognitoError::from)
     }
 }
 

@@ -2,13 +2,13 @@
 //! while) or with a refresh token, the user's attributes by access token, and revoking a refresh
 //! token.
 
+use cloumer_domain::ids::random_alphanumeric;
+
 use super::LocalIdentity;
 use super::error::{CognitoError, Outcome};
-use super::password;
 use super::registration::normalize;
 use super::signer::{AccessTokenError, SignedTokens};
 use super::users::{RefreshSession, UserRecord};
-use cloumer_domain::ids::random_alphanumeric;
 
 /// Wrong passwords in a row before the account locks.
 const MAX_ATTEMPTS: u32 = 5;
@@ -27,48 +27,51 @@ fn wrong_password() -> CognitoError {
     CognitoError::new("NotAuthorizedException", "Incorrect username or password.")
 }
 
+fn locked() -> CognitoError {
+    CognitoError::new("NotAuthorizedException", "Password attempts exceeded")
+}
+
 impl LocalIdentity {
-    /// `USER_PASSWORD_AUTH`.
+    /// `USER_PASSWORD_AUTH`. Every attempt is counted before its password is checked, in the same
+    /// write as the lockout check: attempts racing each other cannot slip past the limit. A right
+    /// password clears the count.
     pub(super) async fn password_auth(
         &self,
         username: &str,
         password: String,
     ) -> Outcome<SignedIn> {
         let email = normalize(username);
-        // Unknown users get the same answer as wrong passwords (PreventUserExistenceErrors).
-        let Some(user) = self.inner.users.get(&email)? else {
+        let now = self.now();
+        let reserved = self.inner.users.update(&email, |user| {
+            if user.locked_until > now {
+                return Err(locked());
+            }
+            user.failed_attempts += 1;
+            if user.failed_attempts >= MAX_ATTEMPTS {
+                user.failed_attempts = 0;
+                user.locked_until = now + LOCKOUT_SECONDS;
+            }
+            Ok(user.clone())
+        })?;
+        // An unknown user is checked against a stand-in hash: the same answer, after as long.
+        let user = reserved.transpose()?;
+        let matches = self
+            .inner
+            .hasher
+            .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+            .await?;
+        let Some(user) = user.filter(|_| matches) else {
             return Err(wrong_password());
         };
-        if user.locked_until > self.now() {
-            return Err(CognitoError::new(
-                "NotAuthorizedException",
-                "Password attempts exceeded",
-            ));
-        }
-        let matches = password::verify(password, user.password_hash.clone())
-            .await
-            .map_err(CognitoError::internal)?;
-        if !matches {
-            let now = self.now();
-            self.inner.users.update(&email, |user| {
-                user.failed_attempts += 1;
-                if user.failed_attempts >= MAX_ATTEMPTS {
-                    user.failed_attempts = 0;
-                    user.locked_until = now + LOCKOUT_SECONDS;
-                }
-            })?;
-            return Err(wrong_password());
-        }
+        self.inner.users.update(&email, |user| {
+            user.failed_attempts = 0;
+            user.locked_until = 0;
+        })?;
         if !user.confirmed {
             return Err(CognitoError::new(
                 "UserNotConfirmedException",
                 "User is not confirmed.",
             ));
-        }
-        if user.failed_attempts > 0 {
-            self.inner
-                .users
-                .update(&email, |user| user.failed_attempts = 0)?;
         }
         let auth_time = self.now();
         let origin_jti = uuid::Uuid::new_v4().to_string();
@@ -80,6 +83,7 @@ impl LocalIdentity {
                 expires_at: auth_time + REFRESH_SECONDS,
                 auth_time,
                 origin_jti: origin_jti.clone(),
+                generation: user.session_generation,
             },
         )?;
         Ok(SignedIn {
@@ -88,7 +92,8 @@ impl LocalIdentity {
         })
     }
 
-    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens for the same sign-in.
+    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens for the same sign-in, unless the password
+    /// was reset since.
     pub(super) fn refresh_auth(&self, token: &str) -> Outcome<SignedIn> {
         let invalid = || CognitoError::new("NotAuthorizedException", "Invalid Refresh Token");
         let session = self.inner.users.session(token)?.ok_or_else(invalid)?;
@@ -99,6 +104,13 @@ impl LocalIdentity {
             ));
         }
         let user = self.inner.users.get(&session.email)?.ok_or_else(invalid)?;
+        if session.generation != user.session_generation {
+            self.inner.users.remove_session(token)?;
+            return Err(CognitoError::new(
+                "NotAuthorizedException",
+                "Refresh Token has been revoked",
+            ));
+        }
         Ok(SignedIn {
             tokens: self.sign(&user, session.auth_time, &session.origin_jti)?,
             refresh_token: None,

@@ -26,8 +26,18 @@ pub struct UserRecord {
     pub confirmed: bool,
     /// The pending code (sign-up confirmation or password reset) and when it expires.
     pub code: Option<(String, i64)>,
+    /// Wrong guesses of the pending code.
+    #[serde(default)]
+    pub code_guesses: u32,
+    /// When codes were sent, over the last hour (sending is limited per account).
+    #[serde(default)]
+    pub code_sends: Vec<i64>,
+    /// Wrong passwords in a row (counted before they are checked, so racing attempts all count).
     pub failed_attempts: u32,
     pub locked_until: i64,
+    /// Refresh sessions of an older generation are over (a password reset starts a new one).
+    #[serde(default)]
+    pub session_generation: u64,
 }
 
 /// What a refresh token stands for.
@@ -37,6 +47,9 @@ pub struct RefreshSession {
     pub expires_at: i64,
     pub auth_time: i64,
     pub origin_jti: String,
+    /// The user's session generation at sign-in.
+    #[serde(default)]
+    pub generation: u64,
 }
 
 /// The store failed underneath (always an internal error to the client).

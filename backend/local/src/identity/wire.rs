@@ -5,6 +5,8 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use std::net::IpAddr;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +19,7 @@ use super::error::{CognitoError, Outcome};
 use super::sessions::SignedIn;
 use super::signer::TOKEN_SECONDS;
 use super::{CLIENT_ID, LocalIdentity};
+use crate::client::ClientAddress;
 
 impl IntoResponse for CognitoError {
     fn into_response(self) -> Response {
@@ -52,6 +55,7 @@ pub(super) async fn jwks(State(identity): State<LocalIdentity>) -> Json<JwkSet> 
 /// `POST /cognito/`: one operation per `X-Amz-Target`.
 pub(super) async fn handle(
     State(identity): State<LocalIdentity>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -62,7 +66,7 @@ pub(super) async fn handle(
         .unwrap_or_default()
         .to_owned();
     let outcome = match serde_json::from_slice(&body) {
-        Ok(Value::Object(map)) => dispatch(&identity, &target, Value::Object(map)).await,
+        Ok(Value::Object(map)) => dispatch(&identity, &target, Value::Object(map), client).await,
         _ => Err(CognitoError::new(
             "SerializationException",
             "the request body is not a JSON object",
@@ -79,7 +83,12 @@ pub(super) async fn handle(
     response
 }
 
-async fn dispatch(identity: &LocalIdentity, target: &str, body: Value) -> Outcome<Value> {
+async fn dispatch(
+    identity: &LocalIdentity,
+    target: &str,
+    body: Value,
+    client: Option<IpAddr>,
+) -> Outcome<Value> {
     match target {
         "SignUp" => {
             let request: SignUp = read(body)?;
@@ -95,6 +104,7 @@ async fn dispatch(identity: &LocalIdentity, target: &str, body: Value) -> Outcom
                     &required(request.username, "Username")?,
                     required(request.password, "Password")?,
                     attributes,
+                    client,
                 )
                 .await?;
             Ok(json!({
@@ -117,13 +127,14 @@ async fn dispatch(identity: &LocalIdentity, target: &str, body: Value) -> Outcom
         "ResendConfirmationCode" => {
             let request: ByUsername = read(body)?;
             check_client(request.client_id)?;
-            let email = identity.resend_code(&required(request.username, "Username")?)?;
+            let email = identity.resend_code(&required(request.username, "Username")?, client)?;
             Ok(json!({ "CodeDeliveryDetails": delivery(&email) }))
         }
         "ForgotPassword" => {
             let request: ByUsername = read(body)?;
             check_client(request.client_id)?;
-            let email = identity.forgot_password(&required(request.username, "Username")?)?;
+            let email =
+                identity.forgot_password(&required(request.username, "Username")?, client)?;
             Ok(json!({ "CodeDeliveryDetails": delivery(&email) }))
         }
         "ConfirmForgotPassword" => {

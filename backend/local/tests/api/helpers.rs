@@ -46,6 +46,7 @@ pub async fn start_on(dir: &Path) -> RunningStack {
 }
 
 /// A response's status and JSON body (`Value::Null` when empty).
+#[derive(Clone)]
 pub struct Reply {
     pub status: StatusCode,
     pub body: Value,

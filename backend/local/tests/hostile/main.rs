@@ -12,5 +12,6 @@ mod helpers;
 #[path = "../support/streaming.rs"]
 mod streaming;
 
+mod accounts;
 mod ingest;
 mod input;
