@@ -35,7 +35,7 @@ use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::page::Page;
 use cloumer_domain::playback::ViewerGrant;
-use cloumer_domain::ports::{ChannelRepository, ChatRepository, RecordingRepository};
+use cloumer_domain::ports::{ChannelRepository, ChatRepository, RateCounter, RecordingRepository};
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingCursor};
 use serde::Serialize;
@@ -768,6 +768,43 @@ impl RecordingRepository for DynamoStore {
         recording_page(found, more)
     }
 }
+
+/// Rate counts: one item per key and window (`RATE#<key>` / the window's start), incremented
+/// atomically by every Lambda instance, removed by the table's TTL once the window is over.
+#[async_trait]
+impl RateCounter for DynamoStore {
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: OffsetDateTime,
+        window: time::Duration,
+    ) -> PortResult<u32> {
+        let expires_at = (window_start + window).unix_timestamp() + RATE_ITEM_SLACK_SECONDS;
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RATE#{key}")))
+            .key("sk", s(window_start.unix_timestamp().to_string()))
+            .update_expression("ADD hits :one SET expires_at = :expires")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":expires", AttributeValue::N(expires_at.to_string()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .port("DynamoDB UpdateItem")?;
+        output
+            .attributes()
+            .and_then(|a| a.get("hits"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| PortError::new("DynamoDB UpdateItem", "no count returned"))
+    }
+}
+
+/// Rate items outlive their window by this much before the TTL may remove them (TTL deletion is
+/// lazy anyway; the slack keeps a count from vanishing while its window is still read).
+const RATE_ITEM_SLACK_SECONDS: i64 = 60;
 
 /// Creates the table with its two indexes (for tests against an emulator and for tools; in the
 /// cloud, Terraform creates it).

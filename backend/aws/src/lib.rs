@@ -96,7 +96,8 @@ impl Cloud {
         let ports = Ports {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
-            recordings: Arc::new(store),
+            recordings: Arc::new(store.clone()),
+            rates: Arc::new(store),
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),
                 settings.recording_configuration_arn.clone(),

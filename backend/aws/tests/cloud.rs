@@ -46,6 +46,12 @@ async fn dynamodb_behaves_as_a_recording_repository() {
     testkit::recording_repository(&store).await;
 }
 
+#[tokio::test]
+async fn dynamodb_counts_rates_for_every_instance_at_once() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::rate_counter(&store).await;
+}
+
 fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
     VideoChannelSpec {
         name: name.clone(),

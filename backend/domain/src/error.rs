@@ -22,6 +22,9 @@ pub enum DomainError {
     /// The caller is banned from the channel.
     #[error("you are banned from this channel")]
     Banned { until: Option<OffsetDateTime> },
+    /// The caller did this too often; they may again once the current window is over.
+    #[error("too many requests; try again in a moment")]
+    RateLimited,
     /// What the caller asked about does not exist (or is not theirs to see).
     #[error("{0} not found")]
     NotFound(&'static str),

@@ -13,6 +13,7 @@ pub mod error;
 pub mod handle;
 pub mod identity;
 pub mod ids;
+pub mod limits;
 pub mod live;
 pub mod moderation;
 pub mod page;

@@ -41,6 +41,8 @@ impl Ban {
 /// Why a message was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DenyReason {
+    /// The sender sent too many messages in too short a time (their own limit, before the room's).
+    RateLimited,
     Banned,
     Empty,
     TooLong,
@@ -50,6 +52,7 @@ pub enum DenyReason {
 impl DenyReason {
     pub fn message(self) -> &'static str {
         match self {
+            Self::RateLimited => "you are sending messages too fast",
             Self::Banned => "you are banned from this chat",
             Self::Empty => "the message is empty",
             Self::TooLong => "the message is too long",

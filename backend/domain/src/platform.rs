@@ -11,10 +11,11 @@ use crate::error::{DomainError, DomainResult, WriteError};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, UserId};
+use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, PlaybackSigner,
-    RecordingRepository, VideoChannelSpec, VideoService,
+    RateCounter, RecordingRepository, VideoChannelSpec, VideoService,
 };
 use crate::profile::{Avatar, Language, Nickname, Profile};
 
@@ -27,6 +28,7 @@ pub struct Ports {
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub playback: Arc<dyn PlaybackSigner>,
+    pub rates: Arc<dyn RateCounter>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -274,6 +276,17 @@ impl Platform {
             .get_grant(&channel.id, user)
             .await?
             .is_some())
+    }
+
+    /// Counts one event for `key`; false when that makes more than `limit` allows in this window.
+    pub(crate) async fn within(&self, key: &str, limit: RateLimit) -> DomainResult<bool> {
+        let now = self.now();
+        let count = self
+            .ports
+            .rates
+            .hit(key, limit.window_start(now), limit.per)
+            .await?;
+        Ok(count <= limit.max)
     }
 
     /// The user's ban from the channel's chat, if one is in force now.

@@ -224,6 +224,20 @@ pub trait PlaybackSigner: Send + Sync {
     fn sign(&self, claims: &PlaybackClaims) -> PortResult<String>;
 }
 
+/// Counts events in fixed windows of time, shared by every instance of the service (DynamoDB in
+/// the cloud, memory locally), so a rate limit holds however many instances serve requests.
+#[async_trait]
+pub trait RateCounter: Send + Sync {
+    /// Adds one to `key`'s count in the window that starts at `window_start` and lasts `window`,
+    /// and returns the count including this one. Counts of past windows may be forgotten.
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: OffsetDateTime,
+        window: time::Duration,
+    ) -> PortResult<u32>;
+}
+
 /// The time. A port so tests can fix it.
 pub trait Clock: Send + Sync {
     fn now(&self) -> OffsetDateTime;

@@ -13,7 +13,7 @@ use cloumer_domain::ports::AuthFailure;
 /// the error-logging middleware and never sent to the client.
 #[derive(Debug)]
 pub enum ApiError {
-    /// 400 (invalid input), 401, 403, 404, 409, or 500 for a failed dependency.
+    /// 400 (invalid input), 401, 403, 404, 409, 429, or 500 for a failed dependency.
     Domain(DomainError),
     /// 401: the bearer token was rejected.
     Unauthorized(String),
@@ -112,6 +112,11 @@ impl IntoResponse for ApiError {
                     };
                     body(StatusCode::FORBIDDEN, "banned", message)
                 }
+                DomainError::RateLimited => body(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    error.to_string(),
+                ),
                 DomainError::NotFound(what) => body(
                     StatusCode::NOT_FOUND,
                     "not_found",

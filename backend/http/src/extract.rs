@@ -1,6 +1,10 @@
 //! Extractors: JSON bodies with our error shape, and the caller's identity.
 
-use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
+use std::net::SocketAddr;
+
+use axum::extract::{
+    ConnectInfo, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,
+};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -48,6 +52,33 @@ pub struct AppQuery<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct AppPath<T>(pub T);
+
+/// The client's address, as the runtime serving the router knows it. The Lambda puts it in the
+/// request's extensions from API Gateway's request context; the local stack serves with
+/// connection info, which is read directly.
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+/// The client's address, if the runtime told it; per-client limits apply only then.
+pub struct Client(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let extensions = &parts.extensions;
+        Ok(Self(
+            extensions
+                .get::<ClientAddress>()
+                .map(|ClientAddress(address)| address.clone())
+                .or_else(|| {
+                    extensions
+                        .get::<ConnectInfo<SocketAddr>>()
+                        .map(|ConnectInfo(address)| address.ip().to_string())
+                }),
+        ))
+    }
+}
 
 /// A signed-in caller: `Authorization: Bearer <Cognito ID or access token>`.
 pub struct Caller(pub Identity);

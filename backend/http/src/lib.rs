@@ -27,6 +27,7 @@ use utoipa_axum::routes;
 
 pub use convert::rfc3339;
 pub use error::ApiError;
+pub use extract::ClientAddress;
 
 /// What the router needs from its environment.
 #[derive(Clone)]

@@ -19,6 +19,27 @@ pub fn init_logging() {
         .init();
 }
 
+/// The API router as API Gateway serves it: each request carries the caller's address (API
+/// Gateway's `sourceIp`) where the router's per-client limits look for it.
+pub fn behind_api_gateway(router: axum::Router) -> axum::Router {
+    router.layer(axum::middleware::map_request(
+        |mut request: axum::extract::Request| async move {
+            use lambda_http::RequestExt;
+            use lambda_http::request::RequestContext;
+            let source = match request.request_context_ref() {
+                Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+                _ => None,
+            };
+            if let Some(address) = source {
+                request
+                    .extensions_mut()
+                    .insert(cloumer_http::ClientAddress(address));
+            }
+            request
+        },
+    ))
+}
+
 /// The single-threaded runtime every function runs on: a Lambda instance handles one event at
 /// a time, so worker threads would only cost cold-start time and memory.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {

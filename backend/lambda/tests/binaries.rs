@@ -288,3 +288,28 @@ async fn api_serves_the_directory_from_dynamodb_with_cors_for_the_site() {
         .unwrap();
     assert_eq!(mine.status(), StatusCode::UNAUTHORIZED.as_u16());
 }
+
+/// Behind API Gateway the caller's address comes from the request context, and per-client limits
+/// are counted in DynamoDB, where every instance of the function sees them.
+#[tokio::test]
+async fn api_behind_api_gateway_limits_anonymous_chat_tokens_per_caller() {
+    let (moto, _store) = cloud().await;
+    let from = |ip: &str| -> Value {
+        serde_json::from_str(&fixture("apigw-http-chat-token.json").replace("SOURCE_IP", ip))
+            .unwrap()
+    };
+    let mut events: Vec<Value> = (0..11).map(|_| from("198.51.100.7")).collect();
+    events.push(from("203.0.113.9"));
+    let mut runtime = Runtime::start(events).await;
+    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let (kind, answer) = runtime.answer().await;
+        assert_eq!(kind, "response", "{answer}");
+        statuses.push(answer["statusCode"].as_u64().unwrap());
+    }
+    // The channel does not exist: the limit is checked first, then the lookup answers 404.
+    let mut expected = vec![404; 10];
+    expected.extend([429, 404]);
+    assert_eq!(statuses, expected);
+}

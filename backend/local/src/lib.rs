@@ -11,6 +11,7 @@ mod client;
 pub mod identity;
 pub mod ingest;
 mod keys;
+mod rates;
 pub mod site;
 pub mod video;
 
@@ -175,6 +176,7 @@ impl Components {
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 playback_private.as_bytes(),
             )?),
+            rates: Arc::new(rates::MemoryRates::default()),
             clock: clock.clone(),
         };
         let platform = Platform::new(

@@ -5,143 +5,24 @@
 #[allow(dead_code)]
 mod helpers;
 
+#[path = "support/chat_client.rs"]
+#[allow(dead_code)]
+mod chat_client;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use chat_client::{Chat, connect_with, join, token};
 use cloumer_domain::channel::ChatRoom;
 use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
 use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::ChatService;
 use futures_util::{SinkExt, StreamExt};
 use helpers::{TestApp, User, spawn_app};
-use serde_json::{Value, json};
-use tokio::net::TcpStream;
+use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-struct Chat {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
-    user_id: String,
-}
-
-/// Mints a token through the API (as `user`, or signed out) for `handle`'s room.
-async fn token(app: &TestApp, handle: &str, user: Option<&User>) -> Value {
-    let reply = app
-        .post(
-            &format!("/api/v1/channels/{handle}/chat-token"),
-            user.and_then(User::auth),
-            None,
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    reply.body
-}
-
-async fn connect_with(
-    endpoint: &str,
-    token: &str,
-) -> Result<(WebSocketStream<MaybeTlsStream<TcpStream>>, String), String> {
-    let mut request = endpoint.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        HeaderValue::from_str(token).unwrap(),
-    );
-    let (ws, response) = tokio_tungstenite::connect_async(request)
-        .await
-        .map_err(|e| e.to_string())?;
-    let echoed = response
-        .headers()
-        .get("sec-websocket-protocol")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    Ok((ws, echoed))
-}
-
-async fn join(app: &TestApp, handle: &str, user: Option<&User>) -> Chat {
-    let token = token(app, handle, user).await;
-    let (ws, echoed) = connect_with(
-        token["endpoint"].as_str().unwrap(),
-        token["token"].as_str().unwrap(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        echoed,
-        token["token"].as_str().unwrap(),
-        "the token is echoed as the subprotocol"
-    );
-    Chat {
-        ws,
-        user_id: token["userId"].as_str().unwrap().to_owned(),
-    }
-}
-
-impl Chat {
-    async fn send(&mut self, request: Value) {
-        self.ws
-            .send(Message::text(request.to_string()))
-            .await
-            .unwrap();
-    }
-
-    async fn say(&mut self, request_id: &str, content: &str) {
-        self.send(json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content}))
-            .await;
-    }
-
-    /// The next JSON frame, within 5 seconds.
-    async fn next(&mut self) -> Value {
-        loop {
-            let message = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
-                .await
-                .expect("a frame within 5 s")
-                .expect("the connection is open")
-                .expect("a valid frame");
-            match message {
-                Message::Text(text) => return serde_json::from_str(&text).unwrap(),
-                Message::Ping(_) | Message::Pong(_) => continue,
-                other => panic!("expected a text frame, got {other:?}"),
-            }
-        }
-    }
-
-    /// The next frame of a type, skipping others (e.g. other people's messages).
-    async fn next_of(&mut self, kind: &str) -> Value {
-        loop {
-            let frame = self.next().await;
-            if frame["Type"] == kind {
-                return frame;
-            }
-        }
-    }
-
-    async fn error(&mut self) -> (u64, String, String) {
-        let frame = self.next_of("ERROR").await;
-        assert_eq!(frame["Id"].as_str().unwrap().len(), 12);
-        (
-            frame["ErrorCode"].as_u64().unwrap(),
-            frame["RequestId"].as_str().unwrap().to_owned(),
-            frame["ErrorMessage"].as_str().unwrap().to_owned(),
-        )
-    }
-
-    /// Waits until the server closes the connection; returns the close code.
-    async fn closed(&mut self) -> Option<u16> {
-        loop {
-            match tokio::time::timeout(Duration::from_secs(5), self.ws.next())
-                .await
-                .expect("closed within 5 s")
-            {
-                None => return None,
-                Some(Err(_)) => return None,
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-            }
-        }
-    }
-}
 
 async fn room(app: &TestApp) -> (User, User, User) {
     let owner = app.user("owner@example.com", "room", "방장").await;
@@ -149,6 +30,9 @@ async fn room(app: &TestApp) -> (User, User, User) {
     let bob = app.user("bob@example.com", "bob", "Bob").await;
     (owner, alice, bob)
 }
+
+/// Messages one sender may send in a burst (`cloumer_domain::limits::CHAT_SENDER`).
+const SENDER_LIMIT: u32 = cloumer_domain::limits::CHAT_SENDER.max;
 
 fn is_send_time(value: &str) -> bool {
     // 2026-11-22T12:34:56.123456789Z
@@ -210,25 +94,25 @@ async fn messages_keep_one_order_for_everyone_and_history_matches_delivery() {
     let mut a = join(&app, "room", Some(&alice)).await;
     let mut b = join(&app, "room", Some(&bob)).await;
     let mut watcher = join(&app, "room", None).await;
-    // Two senders at once, interleaving.
+    // Two senders at once, interleaving, each as much as a sender may send at once.
     let send_a = async {
-        for i in 0..15 {
+        for i in 0..SENDER_LIMIT {
             a.say(&format!("a{i}"), &format!("from alice {i}")).await;
         }
     };
     let send_b = async {
-        for i in 0..15 {
+        for i in 0..SENDER_LIMIT {
             b.say(&format!("b{i}"), &format!("from bob {i}")).await;
         }
     };
     tokio::join!(send_a, send_b);
     let mut delivered = Vec::new();
-    for _ in 0..30 {
+    for _ in 0..2 * SENDER_LIMIT {
         let frame = watcher.next_of("MESSAGE").await;
         delivered.push(frame["Id"].as_str().unwrap().to_owned());
     }
     let mut seen_by_a = Vec::new();
-    for _ in 0..30 {
+    for _ in 0..2 * SENDER_LIMIT {
         seen_by_a.push(
             a.next_of("MESSAGE").await["Id"]
                 .as_str()
@@ -263,7 +147,9 @@ async fn messages_keep_one_order_for_everyone_and_history_matches_delivery() {
         .iter()
         .filter(|c| c.starts_with("from alice"))
         .collect();
-    let expected: Vec<String> = (0..15).map(|i| format!("from alice {i}")).collect();
+    let expected: Vec<String> = (0..SENDER_LIMIT)
+        .map(|i| format!("from alice {i}"))
+        .collect();
     assert_eq!(alice_order, expected.iter().collect::<Vec<_>>());
 }
 
@@ -586,7 +472,7 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
         client: reqwest::Client::new(),
         _data: None,
     };
-    let (owner, alice, bob) = room(&app).await;
+    let (owner, _alice, bob) = room(&app).await;
     app.put(
         "/api/v1/me/channel/chat-rules",
         owner.auth(),
@@ -611,7 +497,8 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
         .await
         .unwrap();
 
-    let a = join(&app, "room", Some(&alice)).await;
+    // Two tabs of the owner, who has no sender limit in their own room.
+    let a = join(&app, "room", Some(&owner)).await;
     let o = join(&app, "room", Some(&owner)).await;
     let mut reader = join(&app, "room", None).await;
     let big = "가".repeat(500);
@@ -635,7 +522,7 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
         senders.push(sink);
     }
     let started = std::time::Instant::now();
-    // Two senders at 18 messages a second each, under every rate limit, ~2.5 KB a message:
+    // Two connections at 18 messages a second each, under every rate limit, ~2.5 KB a message:
     // more than the stalled socket's buffers and queue can hold.
     for i in 0..count / 2 {
         for sink in &mut senders {

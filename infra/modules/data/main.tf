@@ -32,6 +32,12 @@ resource "aws_dynamodb_table" "store" {
     projection_type = "ALL"
   }
 
+  # Rate-limit counters (`RATE#…` items) carry `expires_at`; DynamoDB removes them after it.
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
   point_in_time_recovery {
     enabled = true
   }

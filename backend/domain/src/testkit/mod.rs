@@ -4,6 +4,7 @@
 
 mod channels;
 mod chats;
+mod rates;
 mod recordings;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ use crate::recording::{Recording, RecordingStatus};
 
 pub use channels::channel_repository;
 pub use chats::chat_repository;
+pub use rates::rate_counter;
 pub use recordings::recording_repository;
 
 pub(crate) fn t(minutes: i64) -> OffsetDateTime {

@@ -140,6 +140,13 @@ impl Platform {
         .map(|(channel, _)| channel)
     }
 
+    /// Whether `user` is banned from the room `room_arn` now: a token minted before a ban must not
+    /// let them in.
+    pub async fn banned_from_room(&self, room_arn: &str, user: &UserId) -> DomainResult<bool> {
+        let channel = self.channel_of_room(room_arn).await?;
+        Ok(self.active_ban(&channel.id, user).await?.is_some())
+    }
+
     /// The rules of the room `room_arn`, for a chat service that lost them (the local one keeps
     /// rooms in memory, so after a restart it asks).
     pub async fn room_rules(&self, room_arn: &str) -> DomainResult<ChatRules> {

@@ -9,6 +9,7 @@ use crate::chat::{
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::UserId;
+use crate::limits;
 use crate::platform::Platform;
 
 /// A chat token for one caller in one room, with what it allows.
@@ -22,12 +23,31 @@ pub struct IssuedChatToken {
 
 impl Platform {
     /// Mints a chat token for the caller in a channel's room. Capabilities come from the caller's
-    /// role there (see [`ChatRole`]); banned users get none at all.
+    /// role there (see [`ChatRole`]); banned users get none at all. Minting is rate limited per
+    /// user, and per client address (`client`) for the signed out.
     pub async fn chat_token(
         &self,
         handle: &str,
         who: Option<&Identity>,
+        client: Option<&str>,
     ) -> DomainResult<IssuedChatToken> {
+        let limited = match (who, client) {
+            (Some(who), _) => Some((
+                format!("chat-token:user:{}", who.user_id),
+                limits::CHAT_TOKENS,
+            )),
+            (None, Some(client)) => Some((
+                format!("chat-token:client:{client}"),
+                limits::ANONYMOUS_CHAT_TOKENS,
+            )),
+            // A runtime that cannot tell clients apart: one shared limit would lock everyone out.
+            (None, None) => None,
+        };
+        if let Some((key, limit)) = limited
+            && !self.within(&key, limit).await?
+        {
+            return Err(DomainError::RateLimited);
+        }
         let channel = self.channel_by_handle(handle).await?;
         let channel = self.provision(channel).await?;
         let user = who.map(|w| &w.user_id);

@@ -1,5 +1,6 @@
 //! What happens when someone sends a chat message: the one review every message passes before
-//! anyone sees it (bans, the word filter, length), and keeping allowed messages as history.
+//! anyone sees it (the sender's own rate limit, bans, the word filter, length), and keeping
+//! allowed messages as history.
 //! The IVS Chat review Lambda runs this in the cloud; the local chat server runs it in-process.
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use time::OffsetDateTime;
 use crate::chat::StoredMessage;
 use crate::error::DomainResult;
 use crate::ids::{MessageId, UserId};
+use crate::limits;
 use crate::moderation::{self, DenyReason};
 use crate::platform::Platform;
 
@@ -34,10 +36,21 @@ pub enum Verdict {
 }
 
 impl Platform {
-    /// Reviews one message against its channel's rules and the sender's ban. Stores nothing: a
-    /// caller keeps allowed messages with [`Platform::keep_messages`], one or many at a time.
+    /// Reviews one message: first the sender's own rate limit (so one sender cannot use up the
+    /// room's), then their ban and the channel's rules. The owner has no sender limit: it is their
+    /// room. Stores nothing: a caller keeps allowed messages with [`Platform::keep_messages`], one
+    /// or many at a time.
     pub async fn review_message(&self, input: ReviewInput) -> DomainResult<Verdict> {
         let channel = self.channel_of_room(&input.room_arn).await?;
+        if !channel.is_owned_by(&input.sender) {
+            let sender = format!("chat-sender:{}:{}", channel.id, input.sender);
+            let burst = limits::chat_sender_burst(channel.chat_rules.max_messages_per_second);
+            let within = self.within(&format!("{sender}:second"), burst).await?
+                && self.within(&sender, limits::CHAT_SENDER).await?;
+            if !within {
+                return Ok(Verdict::Deny(DenyReason::RateLimited));
+            }
+        }
         let ban = self.ports.chat.get_ban(&channel.id, &input.sender).await?;
         Ok(
             match moderation::review(

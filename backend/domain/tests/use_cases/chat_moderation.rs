@@ -144,3 +144,38 @@ async fn new_chat_rules_reach_the_room_and_bad_ones_change_nothing() {
     assert!(world.platform.update_chat_rules(&owner, bad).await.is_err());
     assert_eq!(world.platform.room_rules(&room).await.unwrap(), rules);
 }
+
+#[tokio::test]
+async fn a_banned_user_is_kept_out_of_the_room_until_the_ban_ends() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let troll = UserId::parse("u-troll").unwrap();
+    assert!(
+        !world
+            .platform
+            .banned_from_room(&room, &troll)
+            .await
+            .unwrap()
+    );
+    world
+        .platform
+        .ban(&owner, &troll, Some(Duration::minutes(1)), None)
+        .await
+        .unwrap();
+    assert!(
+        world
+            .platform
+            .banned_from_room(&room, &troll)
+            .await
+            .unwrap()
+    );
+    world.advance(Duration::minutes(2));
+    assert!(
+        !world
+            .platform
+            .banned_from_room(&room, &troll)
+            .await
+            .unwrap()
+    );
+}

@@ -132,3 +132,48 @@ async fn a_message_for_a_room_nobody_owns_is_not_found() {
         Err(DomainError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn a_sender_gets_half_the_rooms_rate_and_ten_a_ten_seconds_and_the_owner_no_limit() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let verdict = |sender: &'static str| {
+        let sent = input(&world, &room, sender, "hi");
+        let platform = world.platform.clone();
+        async move { platform.review_message(sent).await.unwrap() }
+    };
+    // The default room allows 10 a second: a sender gets 5 of them.
+    for _ in 0..5 {
+        assert!(matches!(verdict("u-fast").await, Verdict::Allow(_)));
+    }
+    assert_eq!(
+        verdict("u-fast").await,
+        Verdict::Deny(DenyReason::RateLimited)
+    );
+    assert!(
+        matches!(verdict("u-other").await, Verdict::Allow(_)),
+        "others still speak"
+    );
+    world.advance(Duration::seconds(1));
+    for _ in 0..5 {
+        assert!(matches!(verdict("u-fast").await, Verdict::Allow(_)));
+    }
+    // Ten in ten seconds, whatever the seconds.
+    world.advance(Duration::seconds(1));
+    assert_eq!(
+        verdict("u-fast").await,
+        Verdict::Deny(DenyReason::RateLimited)
+    );
+    for _ in 0..20 {
+        assert!(
+            matches!(verdict(owner_id(&owner)).await, Verdict::Allow(_)),
+            "the owner is not limited in their own room"
+        );
+    }
+}
+
+fn owner_id(owner: &cloumer_domain::Identity) -> &'static str {
+    assert_eq!(owner.user_id.as_str(), "u-owner");
+    "u-owner"
+}

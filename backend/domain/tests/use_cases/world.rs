@@ -13,8 +13,8 @@ use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, PlaybackSigner, StreamKey, StreamStatus, VideoChannelSpec,
-    VideoService,
+    ChatRoomSpec, ChatService, PlaybackSigner, RateCounter, StreamKey, StreamStatus,
+    VideoChannelSpec, VideoService,
 };
 use cloumer_domain::testkit::ManualClock;
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
@@ -177,6 +177,22 @@ impl ChatService for Chat {
     }
 }
 
+/// Rate counters in memory (the local stack's are the same; DynamoDB's are tested against moto).
+#[derive(Default)]
+pub struct Rates(Mutex<HashMap<(String, i64), u32>>);
+
+#[async_trait]
+impl RateCounter for Rates {
+    async fn hit(&self, key: &str, window_start: OffsetDateTime, _: Duration) -> PortResult<u32> {
+        let mut counts = self.0.lock().unwrap();
+        let count = counts
+            .entry((key.to_owned(), window_start.unix_timestamp()))
+            .or_default();
+        *count += 1;
+        Ok(*count)
+    }
+}
+
 /// Writes the claims it was asked to sign, so tests can read them back.
 pub struct ClaimsSigner;
 
@@ -212,6 +228,7 @@ pub fn world() -> World {
         video: video.clone(),
         chat_service: chat.clone(),
         playback: Arc::new(ClaimsSigner),
+        rates: Arc::new(Rates::default()),
         clock: clock.clone(),
     };
     World {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::extract::{AppPath, AppQuery, Caller};
+use crate::extract::{AppPath, AppQuery, Caller, Client};
 use crate::{AppState, convert, cursor};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,18 +21,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Mints a token for the channel's chat room. Signed out: read-only; signed in: may send; the
-/// owner: may also delete messages and disconnect users. Banned users get 403 `banned`.
+/// owner: may also delete messages and disconnect users. Banned users get 403 `banned`; minting
+/// too often, 429 `rate_limited`.
 #[utoipa::path(post, path = "/channels/{handle}/chat-token", tag = "chat",
     params(("handle" = String, Path)),
     responses((status = 200, body = api::ChatTokenBody), (status = 403, body = api::ErrorBody),
-        (status = 404, body = api::ErrorBody)))]
+        (status = 404, body = api::ErrorBody), (status = 429, body = api::ErrorBody)))]
 pub async fn chat_token(
     State(state): State<AppState>,
     AppPath(handle): AppPath<String>,
+    Client(client): Client,
     caller: Option<Caller>,
 ) -> Result<Json<api::ChatTokenBody>, ApiError> {
     let who = caller.as_ref().map(|Caller(who)| who);
-    let issued = state.platform.chat_token(&handle, who).await?;
+    let issued = state
+        .platform
+        .chat_token(&handle, who, client.as_deref())
+        .await?;
     Ok(Json(api::ChatTokenBody {
         token: issued.token.token,
         endpoint: issued.token.endpoint,

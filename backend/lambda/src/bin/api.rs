@@ -15,7 +15,7 @@ fn main() -> anyhow::Result<()> {
             cors_origins: vec![HeaderValue::from_str(&cloud.settings.site_origin)?],
         });
         if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-            lambda_http::run(app)
+            lambda_http::run(cloumer_lambda::behind_api_gateway(app))
                 .await
                 .map_err(|error| anyhow::anyhow!(error))
         } else {

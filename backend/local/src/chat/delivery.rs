@@ -1,6 +1,7 @@
 //! A room's delivery line: the one way every message travels. The connection that received it
 //! hands it over; the line stamps its `SendTime` (later than every earlier one), has the domain
-//! review it, keeps what is allowed as history, and only then fans it out to the room. One line
+//! review it (the sender's own rate limit first), spends the room's rate budget on what is
+//! allowed, keeps it as history, and only then fans it out to the room. One line
 //! per room, so time order, delivery order and history order are one and the same.
 //!
 //! Messages that queue up while one batch is being stored are reviewed together and stored in
@@ -130,7 +131,21 @@ impl Line {
         let mut allowed: Vec<(StoredMessage, Submission)> = Vec::new();
         for ((submission, _), verdict) in stamped.into_iter().zip(verdicts) {
             match verdict {
-                Ok(Verdict::Allow(message)) => allowed.push((message, submission)),
+                // The room's budget is spent only on what passed the review and the sender's
+                // own limit: a flood, or messages the review refuses, cost the room nothing.
+                Ok(Verdict::Allow(message)) if self.room.admit_message(self.clock.now()) => {
+                    allowed.push((message, submission));
+                }
+                Ok(Verdict::Allow(_)) => reply(
+                    &submission,
+                    code::RATE_LIMITED,
+                    "the room's message rate limit was exceeded",
+                ),
+                Ok(Verdict::Deny(DenyReason::RateLimited)) => reply(
+                    &submission,
+                    code::RATE_LIMITED,
+                    DenyReason::RateLimited.message(),
+                ),
                 Ok(Verdict::Deny(reason)) => reply(&submission, code::DENIED, denied(reason)),
                 Err(DomainError::NotFound(_)) => {
                     reply(&submission, code::NOT_FOUND, "the room does not exist");
@@ -182,6 +197,8 @@ fn denied(reason: DenyReason) -> &'static str {
     match reason {
         DenyReason::Banned => "the message was denied: you are banned from this chat",
         DenyReason::Filtered => "the message was denied: it contains a filtered word",
-        DenyReason::TooLong | DenyReason::Empty => "the message was denied",
+        DenyReason::TooLong | DenyReason::Empty | DenyReason::RateLimited => {
+            "the message was denied"
+        }
     }
 }

@@ -154,12 +154,6 @@ impl Connection<'_> {
                 ),
             ));
         }
-        if !self.room.admit_message(self.clock.now()) {
-            return Err(refuse(
-                code::RATE_LIMITED,
-                "the room's message rate limit was exceeded",
-            ));
-        }
         let submission = Submission {
             message_id: MessageId::generate(),
             sender: self.session.user_id.clone(),

@@ -1,7 +1,8 @@
 //! Rooms: who is connected, the room's limits, and fan-out of frames to every connection. A room
 //! knows nothing of reviews or history: it delivers what it is handed, in the order handed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +26,18 @@ pub enum Outbound {
 
 struct Member {
     user_id: UserId,
+    /// The client's address, when known: signed-out readers are told apart by it.
+    client: Option<IpAddr>,
     outbox: mpsc::Sender<Outbound>,
+}
+
+/// Who a connection counts as among a room's viewers.
+#[derive(Hash, PartialEq, Eq)]
+enum Viewer {
+    User(UserId),
+    Client(IpAddr),
+    /// A signed-out connection whose client is unknown counts on its own.
+    Connection(u64),
 }
 
 /// The limits IVS enforces per room, cached here so a message does not cost a store read.
@@ -97,14 +109,48 @@ impl Room {
         true
     }
 
-    pub fn join(&self, user_id: UserId, outbox: mpsc::Sender<Outbound>) -> u64 {
+    pub fn join(
+        &self,
+        user_id: UserId,
+        client: Option<IpAddr>,
+        outbox: mpsc::Sender<Outbound>,
+    ) -> u64 {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        self.members.lock().expect("room lock").insert(
+            id,
+            Member {
+                user_id,
+                client,
+                outbox,
+            },
+        );
+        id
+    }
+
+    /// Signed-out connections to this room from `client`.
+    pub fn anonymous_connections_from(&self, client: IpAddr) -> usize {
         self.members
             .lock()
             .expect("room lock")
-            .insert(id, Member { user_id, outbox });
-        id
+            .values()
+            .filter(|m| m.user_id.is_anonymous() && m.client == Some(client))
+            .count()
+    }
+
+    /// People in the room: each signed-in user once, however many tabs they have open, and
+    /// signed-out readers once per client address, so one client cannot inflate the count.
+    pub fn viewer_count(&self) -> usize {
+        let members = self.members.lock().expect("room lock");
+        let mut people: HashSet<Viewer> = HashSet::new();
+        for (id, member) in members.iter() {
+            people.insert(match (member.user_id.is_anonymous(), member.client) {
+                (false, _) => Viewer::User(member.user_id.clone()),
+                (true, Some(client)) => Viewer::Client(client),
+                (true, None) => Viewer::Connection(*id),
+            });
+        }
+        people.len()
     }
 
     pub fn leave(&self, member: u64) {
@@ -170,13 +216,13 @@ impl Rooms {
             .clone()
     }
 
-    /// Connections in a room (for viewer counts).
-    pub fn connection_count(&self, arn: &str) -> usize {
+    /// People in a room (see [`Room::viewer_count`]), for the live viewer count.
+    pub fn viewer_count(&self, arn: &str) -> usize {
         self.rooms
             .lock()
             .expect("rooms lock")
             .get(arn)
-            .map_or(0, |r| r.connection_count())
+            .map_or(0, |r| r.viewer_count())
     }
 }
 
@@ -204,13 +250,37 @@ mod tests {
         assert!(room.admit_message(t + Duration::seconds(1)));
     }
 
+    #[test]
+    fn viewers_are_people_not_connections() {
+        let room = room_with_rate(10);
+        let here: IpAddr = "192.0.2.1".parse().unwrap();
+        let there: IpAddr = "192.0.2.2".parse().unwrap();
+        let mut outboxes = Vec::new();
+        let mut join = |user: UserId, client| {
+            let (tx, rx) = mpsc::channel(4);
+            outboxes.push(rx);
+            room.join(user, client, tx);
+        };
+        let alice = UserId::parse("alice").unwrap();
+        join(alice.clone(), Some(here));
+        join(alice, Some(there));
+        for _ in 0..5 {
+            join(UserId::anonymous(), Some(here));
+        }
+        join(UserId::anonymous(), Some(there));
+        join(UserId::anonymous(), None);
+        assert_eq!(room.connection_count(), 9);
+        assert_eq!(room.viewer_count(), 4, "alice, two clients, one unknown");
+        assert_eq!(room.anonymous_connections_from(here), 5);
+    }
+
     #[tokio::test]
     async fn a_slow_reader_is_dropped_instead_of_blocking_the_room() {
         let room = room_with_rate(10);
         let (fast_tx, mut fast_rx) = mpsc::channel(super::super::OUTBOX_CAPACITY);
         let (slow_tx, _slow_rx) = mpsc::channel(2);
-        room.join(UserId::parse("fast").unwrap(), fast_tx);
-        room.join(UserId::parse("slow").unwrap(), slow_tx);
+        room.join(UserId::parse("fast").unwrap(), None, fast_tx);
+        room.join(UserId::parse("slow").unwrap(), None, slow_tx);
         for i in 0..5 {
             room.broadcast(Frame::from(format!("frame {i}")));
         }

@@ -6,6 +6,7 @@
 //! and a writer (its own replies first, then the room's frames, flushed in batches). A client
 //! that cannot keep up is dropped instead of stalling the room; one that floods is cut off.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -14,8 +15,8 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::http::HeaderMap;
 use axum::response::Response;
 use cloumer_api_types::chat::code;
-use cloumer_domain::Platform;
 use cloumer_domain::ports::Clock;
+use cloumer_domain::{DomainError, Platform};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use time::OffsetDateTime;
@@ -27,6 +28,7 @@ use super::frames::{self, Frame};
 use super::requests::Connection;
 use super::rooms::{Outbound, Rooms};
 use super::tokens::{PendingToken, RedeemError, Tokens};
+use crate::client::ClientAddress;
 
 /// Frames written before one flush.
 const WRITE_BATCH: usize = 64;
@@ -51,6 +53,7 @@ pub struct ChatServer {
 /// `GET /chat` with `Sec-WebSocket-Protocol: <chat token>`.
 pub async fn upgrade(
     State(server): State<ChatServer>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -83,20 +86,57 @@ pub async fn upgrade(
         None => ws,
     };
     ws.on_upgrade(move |socket| async move {
-        match session {
-            Ok(session) => serve(socket, session, server).await,
-            Err(message) => reject(socket, message).await,
+        let admitted = match session {
+            Ok(session) => admit(&server, session, client).await,
+            Err(message) => Err((code::UNAUTHORIZED, message)),
+        };
+        match admitted {
+            Ok(session) => serve(socket, session, client, server).await,
+            Err((error_code, message)) => reject(socket, error_code, message).await,
         }
     })
 }
 
-/// ERROR 401, then close: what a client with a bad token sees.
-async fn reject(mut socket: WebSocket, message: &str) {
-    let frame = frames::error("", code::UNAUTHORIZED, message);
+/// Signed-out connections one client may hold to one room: a few tabs, not a flood.
+const ANONYMOUS_CONNECTIONS_PER_CLIENT: usize = 5;
+
+/// Whether a redeemed token's holder may join: not if they were banned since it was minted,
+/// nor past the signed-out connections one client may hold.
+async fn admit(
+    server: &ChatServer,
+    session: PendingToken,
+    client: Option<IpAddr>,
+) -> Result<PendingToken, (u16, &'static str)> {
+    if session.user_id.is_anonymous() {
+        let room = server.rooms.room(&session.room_arn);
+        if client
+            .is_some_and(|c| room.anonymous_connections_from(c) >= ANONYMOUS_CONNECTIONS_PER_CLIENT)
+        {
+            return Err((code::RATE_LIMITED, "too many connections to this room"));
+        }
+        return Ok(session);
+    }
+    match server
+        .platform
+        .banned_from_room(&session.room_arn, &session.user_id)
+        .await
+    {
+        Ok(false) | Err(DomainError::NotFound(_)) => Ok(session),
+        Ok(true) => Err((code::FORBIDDEN, "you are banned from this chat")),
+        Err(error) => {
+            tracing::error!(%error, "could not check a chat ban");
+            Err((code::INTERNAL, "the chat is unavailable; try again"))
+        }
+    }
+}
+
+/// An ERROR, then close: what a client that may not join sees.
+async fn reject(mut socket: WebSocket, error_code: u16, message: &str) {
+    let frame = frames::error("", error_code, message);
     let _ = socket.send(Message::Text(frame)).await;
     let _ = socket
         .send(Message::Close(Some(CloseFrame {
-            code: 4401,
+            code: 4000 + error_code,
             reason: Utf8Bytes::from(message),
         })))
         .await;
@@ -121,7 +161,12 @@ impl Pace {
     }
 }
 
-async fn serve(socket: WebSocket, session: PendingToken, server: ChatServer) {
+async fn serve(
+    socket: WebSocket,
+    session: PendingToken,
+    client: Option<IpAddr>,
+    server: ChatServer,
+) {
     let room = server.rooms.room(&session.room_arn);
     if !room.knows_limits()
         && let Ok(rules) = server.platform.room_rules(&room.arn).await
@@ -130,7 +175,7 @@ async fn serve(socket: WebSocket, session: PendingToken, server: ChatServer) {
     }
     let (room_tx, room_rx) = mpsc::channel::<Outbound>(server.tuning.outbox_capacity.max(1));
     let (own_tx, own_rx) = mpsc::channel::<Frame>(64);
-    let member = room.join(session.user_id.clone(), room_tx);
+    let member = room.join(session.user_id.clone(), client, room_tx);
     let (sink, mut stream) = socket.split();
     let mut session_left: StdDuration = (session.session_expires_at - server.clock.now())
         .try_into()

@@ -190,9 +190,10 @@ pub(super) fn status(
         stream_id: stream_id.clone(),
         started_at,
         health,
-        // Local viewer count: open chat connections to the channel's room. Every channel page
-        // holds one (signed in or not), so it counts people with the page open.
-        viewer_count: state.rooms.connection_count(&Rooms::arn(channel)) as u64,
+        // Local viewer count: people in the channel's chat room. Every channel page holds a chat
+        // connection (signed in or not), so it counts people with the page open; each person or
+        // signed-out client once, however many connections it opens.
+        viewer_count: state.rooms.viewer_count(&Rooms::arn(channel)) as u64,
         thumbnail_url,
     }
 }

@@ -12,6 +12,11 @@ mod helpers;
 #[path = "../support/streaming.rs"]
 mod streaming;
 
+#[allow(dead_code)]
+#[path = "../support/chat_client.rs"]
+mod chat_client;
+
 mod accounts;
+mod chat;
 mod ingest;
 mod input;

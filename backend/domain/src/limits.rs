@@ -1,0 +1,66 @@
+//! Rate limits: at most `max` events per fixed window of time, counted through the
+//! [`RateCounter`](crate::ports::RateCounter) port so every instance of the service shares them.
+
+use time::{Duration, OffsetDateTime};
+
+/// At most `max` events per `per`, in fixed windows aligned to the Unix epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max: u32,
+    pub per: Duration,
+}
+
+impl RateLimit {
+    /// The start of the window `now` falls in.
+    pub fn window_start(&self, now: OffsetDateTime) -> OffsetDateTime {
+        let length = self.per.whole_seconds().max(1);
+        let seconds = now.unix_timestamp();
+        OffsetDateTime::from_unix_timestamp(seconds - seconds.rem_euclid(length))
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+/// What one chat sender may send in a room over ten seconds: a busy chatter is fine, a flood is
+/// not. (The room's own limit, IVS's `maximumMessageRatePerSecond`, counts everyone together;
+/// the sender's limits come first, so one sender cannot use up the room's.)
+pub const CHAT_SENDER: RateLimit = RateLimit {
+    max: 10,
+    per: Duration::seconds(10),
+};
+
+/// What one chat sender may send in one second: at most half the room's own budget, so there is
+/// always room left for everyone else.
+pub fn chat_sender_burst(room_messages_per_second: u16) -> RateLimit {
+    RateLimit {
+        max: u32::from(room_messages_per_second / 2).max(1),
+        per: Duration::seconds(1),
+    }
+}
+
+/// Chat tokens one signed-out client may mint: a few page loads a minute.
+pub const ANONYMOUS_CHAT_TOKENS: RateLimit = RateLimit {
+    max: 10,
+    per: Duration::minutes(1),
+};
+
+/// Chat tokens one signed-in user may mint.
+pub const CHAT_TOKENS: RateLimit = RateLimit {
+    max: 30,
+    per: Duration::minutes(1),
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_aligned_and_as_long_as_the_limit_says() {
+        let limit = RateLimit {
+            max: 1,
+            per: Duration::seconds(10),
+        };
+        let at = |s| OffsetDateTime::from_unix_timestamp(s).unwrap();
+        assert_eq!(limit.window_start(at(1_000_009)), at(1_000_000));
+        assert_eq!(limit.window_start(at(1_000_010)), at(1_000_010));
+    }
+}

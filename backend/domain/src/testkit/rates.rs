@@ -1,0 +1,29 @@
+//! Rate counters.
+
+use time::{Duration, OffsetDateTime};
+
+use crate::ports::RateCounter;
+
+/// Counts go up by one per hit, per key and per window, and hits racing each other are each
+/// counted once.
+pub async fn rate_counter(rates: &dyn RateCounter) {
+    let window = Duration::seconds(10);
+    let start = OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap();
+    assert_eq!(rates.hit("sender:a", start, window).await.unwrap(), 1);
+    assert_eq!(rates.hit("sender:a", start, window).await.unwrap(), 2);
+    assert_eq!(rates.hit("sender:b", start, window).await.unwrap(), 1);
+    assert_eq!(
+        rates.hit("sender:a", start + window, window).await.unwrap(),
+        1,
+        "a new window starts from one"
+    );
+    let (one, two, three, four) = tokio::join!(
+        rates.hit("race", start, window),
+        rates.hit("race", start, window),
+        rates.hit("race", start, window),
+        rates.hit("race", start, window),
+    );
+    let mut counts = [one.unwrap(), two.unwrap(), three.unwrap(), four.unwrap()];
+    counts.sort_unstable();
+    assert_eq!(counts, [1, 2, 3, 4], "every racing hit counted once");
+}
