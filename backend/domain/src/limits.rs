@@ -43,12 +43,6 @@ pub const ANONYMOUS_CHAT_TOKENS: RateLimit = RateLimit {
     per: Duration::minutes(1),
 };
 
-/// Chat tokens one signed-in user may mint.
-pub const CHAT_TOKENS: RateLimit = RateLimit {
-    max: 30,
-    per: Duration::minutes(1),
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -145,44 +145,18 @@ impl Target for Cloumer {
 }
 
 fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    // The room's owner raises the room's rate limit to IVS's maximum (100/s).
-    runtime.block_on(async {
-        let components = cloumer_local::Components::open(
-            dir,
-            "http://127.0.0.1:1",
-            "127.0.0.1",
-            1935,
-            std::sync::Arc::new(cloumer_domain::ports::SystemClock),
-        )
-        .unwrap();
-        let owner = cloumer_domain::Identity {
-            user_id: cloumer_domain::ids::UserId::parse("bench-owner").unwrap(),
-            username: "owner".into(),
-            preferred_handle: Some("benchroom".into()),
-            nickname: Some("Owner".into()),
-        };
-        components.platform.ensure_account(&owner).await.unwrap();
-        let rules = cloumer_domain::chat_rules::ChatRules {
-            max_messages_per_second: 100,
-            ..Default::default()
-        };
-        components
-            .platform
-            .update_chat_rules(&owner, rules)
-            .await
-            .unwrap();
-    });
-    drop(runtime);
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "x").unwrap();
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cloumer-local"))
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--no-ingest"])
+        // Every reader runs on this machine: the server must not take them for one client.
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--no-ingest",
+            "--no-per-client-limits",
+        ])
         .arg("--data-dir")
         .arg(dir)
         .arg("--dist")
@@ -224,25 +198,38 @@ fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
             .json()
             .unwrap()
     };
+    // The sender is the room's owner: a sender's own rate limit (a flood guard) does not apply
+    // to the owner, so the load is the room's limit, which the owner raises to IVS's maximum.
     let client_id = cloumer_local::identity::CLIENT_ID;
     cognito(
         "SignUp",
-        json!({"ClientId": client_id, "Username": "sender@example.com", "Password": "Bench-Password-1"}),
+        json!({"ClientId": client_id, "Username": "owner@example.com", "Password": "Bench-Password-1",
+            "UserAttributes": [{"Name": "preferred_username", "Value": "benchroom"}]}),
     );
     let code = codes.recv_timeout(Duration::from_secs(10)).unwrap();
     cognito(
         "ConfirmSignUp",
-        json!({"ClientId": client_id, "Username": "sender@example.com", "ConfirmationCode": code}),
+        json!({"ClientId": client_id, "Username": "owner@example.com", "ConfirmationCode": code}),
     );
     let auth = cognito(
         "InitiateAuth",
         json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
-        "AuthParameters": {"USERNAME": "sender@example.com", "PASSWORD": "Bench-Password-1"}}),
+        "AuthParameters": {"USERNAME": "owner@example.com", "PASSWORD": "Bench-Password-1"}}),
     );
     let sender_token = auth["AuthenticationResult"]["IdToken"]
         .as_str()
         .unwrap()
         .to_owned();
+    let rules = client
+        .put(format!("{base}/api/v1/me/channel/chat-rules"))
+        .bearer_auth(&sender_token)
+        .json(
+            &json!({"maxMessageLength": 500, "maxMessagesPerSecond": 100,
+            "filteredWords": [], "filterMode": "BLOCK"}),
+        )
+        .send()
+        .unwrap();
+    assert!(rules.status().is_success(), "{}", rules.text().unwrap());
     let mut target = Cloumer {
         base,
         endpoint: String::new(),

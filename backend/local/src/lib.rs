@@ -54,6 +54,9 @@ pub struct LocalConfig {
     pub ingest: bool,
     /// Knobs of the local chat server.
     pub chat: ChatTuning,
+    /// Whether clients are told apart by address for limits that apply per client. Off only for
+    /// load tests, whose clients all share this machine's address.
+    pub per_client_limits: bool,
     /// The time every part of the stack reads (tests may fix it).
     pub clock: Arc<dyn Clock>,
 }
@@ -70,6 +73,7 @@ impl LocalConfig {
             rtmp_port,
             ingest: true,
             chat: ChatTuning::default(),
+            per_client_limits: true,
             clock: Arc::new(SystemClock),
         }
     }
@@ -310,15 +314,24 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         let _ = socket.set_send_buffer_size(SEND_BUFFER_BYTES);
         let _ = tcp.set_nodelay(true);
     });
+    let per_client_limits = config.per_client_limits;
     let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        let stopped = async {
             let _ = on_shutdown.await;
-        })
-        .await
+        };
+        // Connection info is where every per-client limit reads the client's address.
+        if per_client_limits {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stopped)
+            .await
+        } else {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stopped)
+                .await
+        }
     });
     // nginx calls back into the server as soon as an encoder connects: start it last.
     let ingest = match prepared {

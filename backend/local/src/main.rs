@@ -27,6 +27,11 @@ struct Args {
     /// Do not start the RTMP ingest (the API, chat and playback of recordings still work).
     #[arg(long)]
     no_ingest: bool,
+    /// Do not tell clients apart by address, so limits per client (signed-out chat tokens and
+    /// connections, codes sent) do not apply: for load tests where every client runs on this
+    /// machine. Never for a stack people use.
+    #[arg(long)]
+    no_per_client_limits: bool,
 }
 
 #[tokio::main]
@@ -42,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
     let mut config = LocalConfig::new(args.listen, args.dist, args.data_dir, args.rtmp_port);
     config.public_url = args.public_url;
     config.ingest = !args.no_ingest;
+    config.per_client_limits = !args.no_per_client_limits;
     let stack = cloumer_local::start(config).await?;
     println!("Cloumer is running at {}", stack.url());
     if !args.no_ingest {

@@ -23,28 +23,26 @@ pub struct IssuedChatToken {
 
 impl Platform {
     /// Mints a chat token for the caller in a channel's room. Capabilities come from the caller's
-    /// role there (see [`ChatRole`]); banned users get none at all. Minting is rate limited per
-    /// user, and per client address (`client`) for the signed out.
+    /// role there (see [`ChatRole`]); banned users get none at all. Signed-out minting is rate
+    /// limited per client address (`client`): every token is a seat in the room. (A signed-in
+    /// user answers for what their account does, and counts as one viewer however many seats
+    /// they take.)
     pub async fn chat_token(
         &self,
         handle: &str,
         who: Option<&Identity>,
         client: Option<&str>,
     ) -> DomainResult<IssuedChatToken> {
-        let limited = match (who, client) {
-            (Some(who), _) => Some((
-                format!("chat-token:user:{}", who.user_id),
-                limits::CHAT_TOKENS,
-            )),
-            (None, Some(client)) => Some((
-                format!("chat-token:client:{client}"),
-                limits::ANONYMOUS_CHAT_TOKENS,
-            )),
-            // A runtime that cannot tell clients apart: one shared limit would lock everyone out.
-            (None, None) => None,
-        };
-        if let Some((key, limit)) = limited
-            && !self.within(&key, limit).await?
+        // A runtime that cannot tell clients apart passes none: one shared limit for every
+        // signed-out viewer would lock them all out.
+        if who.is_none()
+            && let Some(client) = client
+            && !self
+                .within(
+                    &format!("chat-token:client:{client}"),
+                    limits::ANONYMOUS_CHAT_TOKENS,
+                )
+                .await?
         {
             return Err(DomainError::RateLimited);
         }
