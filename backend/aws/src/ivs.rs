@@ -22,11 +22,20 @@ const STREAMS_CACHE: Duration = Duration::from_secs(5);
 /// The live streams as last listed, and when.
 type StreamsSnapshot = Option<(Instant, Vec<StreamStatus>)>;
 
+/// Where channels record (IVS `RecordingConfiguration` ARNs): public channels into the bucket
+/// CloudFront serves to anyone, private ones into the bucket it serves only to signed requests.
+/// IVS applies a channel's configuration when a stream starts, so a recording keeps the privacy
+/// its channel had then.
+#[derive(Clone, Debug, Default)]
+pub struct RecordingConfigurations {
+    pub public: Option<String>,
+    pub private: Option<String>,
+}
+
 #[derive(Clone)]
 pub struct IvsVideo {
     client: Client,
-    /// Where recordings go (`RecordingConfiguration` ARN), for channels that record.
-    recording_configuration_arn: Option<String>,
+    recordings: RecordingConfigurations,
     streams: Arc<Mutex<StreamsSnapshot>>,
     clock: Arc<dyn Clock>,
 }
@@ -41,20 +50,25 @@ fn latency(mode: LatencyMode) -> ChannelLatencyMode {
 impl IvsVideo {
     pub fn new(
         client: Client,
-        recording_configuration_arn: Option<String>,
+        recordings: RecordingConfigurations,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             client,
-            recording_configuration_arn,
+            recordings,
             streams: Arc::default(),
             clock,
         }
     }
 
     fn recording(&self, spec: &VideoChannelSpec) -> String {
-        // An empty ARN turns recording off (UpdateChannel).
-        match (&self.recording_configuration_arn, spec.recording) {
+        // An empty ARN turns recording off (UpdateChannel). A private channel records only
+        // into the private bucket: without one, it does not record.
+        let arn = match spec.private {
+            false => &self.recordings.public,
+            true => &self.recordings.private,
+        };
+        match (arn, spec.recording) {
             (Some(arn), true) => arn.clone(),
             _ => String::new(),
         }

@@ -1,7 +1,9 @@
-//! Cloumer's cloud adapters: the [`dynamo`] store, Amazon IVS ([`ivs`]), IVS Chat ([`ivschat`])
-//! and the Cognito key set ([`jwks`]), plus [`Cloud`]: everything a Lambda needs, built once per
+//! Cloumer's cloud adapters: the [`dynamo`] store, Amazon IVS ([`ivs`]), IVS Chat ([`ivschat`]),
+//! the Cognito key set ([`jwks`]) and CloudFront-signed access to private recordings
+//! ([`cloudfront`]), plus [`Cloud`]: everything a Lambda needs, built once per
 //! cold start from the standard AWS configuration chain and the function's environment.
 
+pub mod cloudfront;
 pub mod dynamo;
 pub mod ivs;
 pub mod ivschat;
@@ -34,8 +36,16 @@ pub struct CloudSettings {
     pub playback_private_key: String,
     /// `SITE_ORIGIN`: the site's origin, for CORS and playback tokens.
     pub site_origin: String,
-    /// `RECORDINGS_BASE_URL`: the CloudFront URL in front of the recordings bucket.
+    /// `RECORDINGS_BASE_URL`: the CloudFront URL in front of the recordings buckets.
     pub recordings_base_url: String,
+    /// `PRIVATE_RECORDING_CONFIGURATION_ARN` (optional): where private channels record.
+    pub private_recording_configuration_arn: Option<String>,
+    /// `PRIVATE_RECORDINGS_BUCKET` (optional): the bucket that configuration records into.
+    pub private_recordings_bucket: Option<String>,
+    /// `RECORDINGS_KEY_PAIR_ID`, `RECORDINGS_PRIVATE_KEY`: the CloudFront public key's id and
+    /// its private half (RSA PEM), to sign access to private recordings.
+    pub recordings_key_pair_id: String,
+    pub recordings_private_key: String,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -58,6 +68,10 @@ impl CloudSettings {
             playback_private_key: var("PLAYBACK_PRIVATE_KEY")?,
             site_origin: var("SITE_ORIGIN")?,
             recordings_base_url: optional("RECORDINGS_BASE_URL").unwrap_or_default(),
+            private_recording_configuration_arn: optional("PRIVATE_RECORDING_CONFIGURATION_ARN"),
+            private_recordings_bucket: optional("PRIVATE_RECORDINGS_BUCKET"),
+            recordings_key_pair_id: var("RECORDINGS_KEY_PAIR_ID")?,
+            recordings_private_key: var("RECORDINGS_PRIVATE_KEY")?,
         })
     }
 }
@@ -100,7 +114,10 @@ impl Cloud {
             rates: Arc::new(store),
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),
-                settings.recording_configuration_arn.clone(),
+                ivs::RecordingConfigurations {
+                    public: settings.recording_configuration_arn.clone(),
+                    private: settings.private_recording_configuration_arn.clone(),
+                },
                 clock.clone(),
             )),
             chat_service: Arc::new(ivschat::IvsChat::new(
@@ -112,6 +129,11 @@ impl Cloud {
             )),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 settings.playback_private_key.as_bytes(),
+            )?),
+            recording_access: Arc::new(cloudfront::CloudFrontRecordingAccess::new(
+                &settings.recordings_key_pair_id,
+                &settings.recordings_private_key,
+                &settings.recordings_base_url,
             )?),
             clock: clock.clone(),
         };

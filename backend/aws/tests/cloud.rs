@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use cloumer_aws::dynamo::{DynamoStore, create_table};
-use cloumer_aws::ivs::IvsVideo;
+use cloumer_aws::ivs::{IvsVideo, RecordingConfigurations};
 use cloumer_aws::ivschat::IvsChat;
 use cloumer_aws::jwks::HttpJwks;
 use cloumer_aws::testing::Moto;
@@ -65,7 +65,7 @@ fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
 async fn ivs_channels_are_created_once_per_name_and_updated() {
     let moto = Moto::start().await;
     let client = aws_sdk_ivs::Client::new(&moto.sdk_config().await);
-    let video = IvsVideo::new(client.clone(), None, Arc::new(SystemClock));
+    let video = IvsVideo::new(client.clone(), RecordingConfigurations::default(), Arc::new(SystemClock));
     let id = ChannelId::generate();
     let created = video.create_channel(&spec(&id, false)).await.unwrap();
     assert!(created.arn.starts_with("arn:aws:ivs:"), "{created:?}");
@@ -164,7 +164,7 @@ mod recorded {
             RuleMode::MatchAny,
             [&list, &get, &delete, &create]
         );
-        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
         assert_eq!(
             video.get_stream_key(&video_channel()).await.unwrap().0,
             "sk_ap-northeast-2_old"
@@ -177,6 +177,54 @@ mod recorded {
         assert_eq!(create.num_calls(), 1);
     }
 
+    /// Item 3 of the trust issue: private channels recorded into the bucket CloudFront serves
+    /// to anyone.
+    #[tokio::test]
+    async fn private_channels_record_into_the_private_bucket_only() {
+        use aws_sdk_ivs::operation::update_channel::UpdateChannelOutput;
+        let configurations = RecordingConfigurations {
+            public: Some("arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/pub".into()),
+            private: Some("arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/priv".into()),
+        };
+        let cases = [
+            (false, true, "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/pub"),
+            (true, true, "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/priv"),
+            (true, false, ""),
+        ];
+        for (private, recording, expected) in cases {
+            let update = mock!(aws_sdk_ivs::Client::update_channel)
+                .match_requests(move |r| {
+                    r.recording_configuration_arn() == Some(expected)
+                        && r.authorized() == Some(private)
+                })
+                .then_output(|| UpdateChannelOutput::builder().build());
+            let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&update]);
+            let video = IvsVideo::new(client, configurations.clone(), Arc::new(SystemClock));
+            let spec = VideoChannelSpec {
+                recording,
+                ..spec(&ChannelId::generate(), private)
+            };
+            video.update_channel(&video_channel(), &spec).await.unwrap();
+            assert_eq!(update.num_calls(), 1, "private {private}, recording {recording}");
+        }
+        // Without a private bucket, a private channel does not record at all.
+        let update = mock!(aws_sdk_ivs::Client::update_channel)
+            .match_requests(|r| r.recording_configuration_arn() == Some(""))
+            .then_output(|| UpdateChannelOutput::builder().build());
+        let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&update]);
+        let public_only = RecordingConfigurations {
+            private: None,
+            ..configurations
+        };
+        let video = IvsVideo::new(client, public_only, Arc::new(SystemClock));
+        let spec = VideoChannelSpec {
+            recording: true,
+            ..spec(&ChannelId::generate(), true)
+        };
+        video.update_channel(&video_channel(), &spec).await.unwrap();
+        assert_eq!(update.num_calls(), 1);
+    }
+
     #[tokio::test]
     async fn stopping_a_stream_disconnects_the_encoder_and_is_fine_when_nothing_is_on_air() {
         let on_air = mock!(aws_sdk_ivs::Client::stop_stream)
@@ -185,7 +233,7 @@ mod recorded {
             })
             .then_output(|| StopStreamOutput::builder().build());
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&on_air]);
-        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
         video.stop_stream(&video_channel()).await.unwrap();
         assert_eq!(on_air.num_calls(), 1);
 
@@ -195,7 +243,7 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&off_air]);
-        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
         video.stop_stream(&video_channel()).await.unwrap();
 
         let denied = mock!(aws_sdk_ivs::Client::stop_stream).then_error(|| {
@@ -204,7 +252,7 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&denied]);
-        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
         assert!(video.stop_stream(&video_channel()).await.is_err());
     }
 
@@ -225,7 +273,7 @@ mod recorded {
                 .unwrap()
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&streams]);
-        let video = IvsVideo::new(client, None, Arc::new(SystemClock));
+        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
         let live = video.live_streams().await.unwrap();
         assert_eq!(live.len(), 1);
         assert_eq!(live[0].viewer_count, 42);

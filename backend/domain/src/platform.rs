@@ -15,7 +15,7 @@ use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, PlaybackSigner,
-    RateCounter, RecordingRepository, VideoChannelSpec, VideoService,
+    RateCounter, RecordingAccess, RecordingRepository, VideoChannelSpec, VideoService,
 };
 use crate::profile::{Avatar, Language, Nickname, Profile};
 
@@ -28,6 +28,7 @@ pub struct Ports {
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub playback: Arc<dyn PlaybackSigner>,
+    pub recording_access: Arc<dyn RecordingAccess>,
     pub rates: Arc<dyn RateCounter>,
     pub clock: Arc<dyn Clock>,
 }
@@ -41,6 +42,9 @@ pub struct PlatformConfig {
     pub playback_token_ttl: Duration,
     /// The site's origin, put in playback tokens (`*` allows any).
     pub site_origin: String,
+    /// How long the URLs of private recordings handed to an allowed viewer keep working: long
+    /// enough to watch a long broadcast, short enough that a shared URL soon stops working.
+    pub recording_access_ttl: Duration,
 }
 
 impl Default for PlatformConfig {
@@ -49,6 +53,7 @@ impl Default for PlatformConfig {
             chat_session_minutes: 60,
             playback_token_ttl: Duration::minutes(10),
             site_origin: "*".to_owned(),
+            recording_access_ttl: Duration::hours(6),
         }
     }
 }
@@ -263,6 +268,16 @@ impl Platform {
         if !channel.private {
             return Ok(true);
         }
+        self.is_allowed_viewer(channel, who).await
+    }
+
+    /// Who may watch a channel's private video, live or recorded: its owner, and the viewers the
+    /// owner granted it to (unless banned).
+    pub(crate) async fn is_allowed_viewer(
+        &self,
+        channel: &Channel,
+        who: Option<&UserId>,
+    ) -> DomainResult<bool> {
         let Some(user) = who else { return Ok(false) };
         if channel.is_owned_by(user) {
             return Ok(true);

@@ -224,6 +224,19 @@ pub trait PlaybackSigner: Send + Sync {
     fn sign(&self, claims: &PlaybackClaims) -> PortResult<String>;
 }
 
+/// Lets browsers fetch a channel's private recordings for a while (CloudFront signed policies in
+/// the cloud; the local stack's stand-in checks them the same way).
+pub trait RecordingAccess: Send + Sync {
+    /// The query string that, added to the URL of any file of `channel`'s private recordings,
+    /// lets a browser fetch it (and the files it refers to) until `expires_at`.
+    fn grant(
+        &self,
+        channel: &ChannelId,
+        video: &VideoChannel,
+        expires_at: OffsetDateTime,
+    ) -> PortResult<String>;
+}
+
 /// Counts events in fixed windows of time, shared by every instance of the service (DynamoDB in
 /// the cloud, memory locally), so a rate limit holds however many instances serve requests.
 #[async_trait]

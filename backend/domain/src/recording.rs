@@ -27,7 +27,8 @@ pub struct Recording {
     /// The channel's title and category when the recording started.
     pub title: StreamTitle,
     pub category: Category,
-    /// Copied from the channel: recordings of private channels are listed only to their owner.
+    /// Whether the channel was private when it was recorded: kept for good, whatever the channel
+    /// becomes. Private recordings are listed only to the channel's allowed viewers.
     pub private: bool,
     pub status: RecordingStatus,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -85,6 +86,9 @@ pub struct RecordingEvent {
     pub thumbnail_url: Option<String>,
     /// Where the latest live frame is kept while recording (IVS `latest_thumbnail`).
     pub live_thumbnail_url: Option<String>,
+    /// Whether the video service stored it privately (the private recordings bucket), when the
+    /// event says; otherwise the channel's privacy when the record is made.
+    pub private: Option<bool>,
 }
 
 /// The record after `event`, or `None` if it adds nothing. Order-independent: the status only moves
@@ -101,7 +105,7 @@ pub fn merge(
         stream_id: None,
         title: channel.title.clone(),
         category: channel.category.clone(),
-        private: channel.private,
+        private: event.private.unwrap_or(channel.private),
         status: RecordingStatus::Recording,
         started_at: None,
         ended_at: None,
@@ -115,6 +119,8 @@ pub fn merge(
         RecordingEventKind::Failed => RecordingStatus::Failed,
     };
     next.status = next.status.max(status);
+    // Where the files are decides; once private, always private.
+    next.private |= event.private == Some(true);
     match event.kind {
         RecordingEventKind::Started => {
             next.started_at = Some(next.started_at.map_or(event.at, |t| t.min(event.at)));
@@ -161,6 +167,7 @@ mod tests {
             playlist_url: Some("https://cdn/rec1/media/hls/master.m3u8".into()),
             thumbnail_url: Some("https://cdn/rec1/media/thumbnails/thumb0.jpg".into()),
             live_thumbnail_url: None,
+            private: None,
         }
     }
 

@@ -40,22 +40,41 @@ struct RecordingDetail {
     channel_name: String,
     #[serde(default)]
     stream_id: Option<String>,
+    #[serde(default)]
+    recording_s3_bucket_name: Option<String>,
 }
 
 /// Where recordings are served from: the CloudFront distribution in front of the recordings
-/// bucket, e.g. `https://d111111abcdef8.cloudfront.net`.
+/// buckets, e.g. `https://d111111abcdef8.cloudfront.net`. Private channels record into their own
+/// bucket (their own IVS recording configuration), served under `/private-recordings/` to
+/// signed requests only.
 #[derive(Debug, Clone)]
 pub struct RecordingUrls {
     pub base_url: String,
+    /// The bucket private channels record into.
+    pub private_bucket: Option<String>,
 }
 
+/// The root private recordings are served under (the CloudFront behaviour's path).
+pub const PRIVATE_ROOT: &str = "private-recordings";
+
 impl RecordingUrls {
-    fn under(&self, prefix: &str, path: &str) -> String {
+    fn under(&self, private: bool, prefix: &str, path: &str) -> String {
+        let root = if private {
+            format!("/{PRIVATE_ROOT}")
+        } else {
+            String::new()
+        };
         format!(
-            "{}/{}/{path}",
+            "{}{root}/{}/{path}",
             self.base_url.trim_end_matches('/'),
             prefix.trim_matches('/')
         )
+    }
+
+    /// Whether the bucket an event names is the private one; `None` when the event names none.
+    fn private(&self, bucket: Option<&str>) -> Option<bool> {
+        bucket.map(|bucket| self.private_bucket.as_deref() == Some(bucket))
     }
 }
 
@@ -131,6 +150,8 @@ pub fn translate(event: &IvsEvent, urls: &RecordingUrls) -> Result<Translated, E
                 .stream_id
                 .as_deref()
                 .and_then(|s| StreamId::parse(s).ok());
+            let private = urls.private(detail.recording_s3_bucket_name.as_deref());
+            let hidden = private == Some(true);
             Ok(Translated::Recording(RecordingEvent {
                 channel_id,
                 recording_id,
@@ -140,10 +161,12 @@ pub fn translate(event: &IvsEvent, urls: &RecordingUrls) -> Result<Translated, E
                 duration_ms: detail
                     .recording_duration_ms
                     .filter(|_| kind != RecordingEventKind::Started),
-                playlist_url: Some(urls.under(prefix, "media/hls/master.m3u8")),
-                thumbnail_url: Some(urls.under(prefix, "media/thumbnails/thumb0.jpg")),
-                live_thumbnail_url: (kind == RecordingEventKind::Started)
-                    .then(|| urls.under(prefix, "media/latest_thumbnail/thumb.jpg")),
+                playlist_url: Some(urls.under(hidden, prefix, "media/hls/master.m3u8")),
+                thumbnail_url: Some(urls.under(hidden, prefix, "media/thumbnails/thumb0.jpg")),
+                // A private channel's frames are not shown in public lists.
+                live_thumbnail_url: (kind == RecordingEventKind::Started && !hidden)
+                    .then(|| urls.under(false, prefix, "media/latest_thumbnail/thumb.jpg")),
+                private,
             }))
         }
         other => Ok(Translated::Ignored(format!("detail type {other}"))),

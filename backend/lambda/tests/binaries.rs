@@ -17,6 +17,7 @@ use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository};
 use cloumer_domain::testkit;
 use p384::pkcs8::{EncodePrivateKey, LineEnding};
+use rsa::pkcs1::EncodeRsaPrivateKey;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
@@ -42,6 +43,11 @@ fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
         .to_pkcs8_pem(LineEnding::LF)
         .unwrap()
         .to_string();
+    let recordings_key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+        .unwrap()
+        .to_pkcs1_pem(LineEnding::LF)
+        .unwrap()
+        .to_string();
     let mut command = Command::new(binary);
     command
         .env_clear()
@@ -52,6 +58,8 @@ fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
         .env("PLAYBACK_PRIVATE_KEY", playback_key)
         .env("SITE_ORIGIN", SITE)
         .env("RECORDINGS_BASE_URL", "https://recordings.cloumer.example")
+        .env("RECORDINGS_KEY_PAIR_ID", "K2JCJMDEHXQW5F")
+        .env("RECORDINGS_PRIVATE_KEY", recordings_key)
         .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::inherit())
         .stderr(Stdio::inherit())

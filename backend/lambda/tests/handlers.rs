@@ -60,6 +60,7 @@ fn ivs_event(name: &str, channel: &str) -> IvsEvent {
 fn urls() -> RecordingUrls {
     RecordingUrls {
         base_url: "https://d111111abcdef8.cloudfront.net".into(),
+        private_bucket: Some("cloumer-private-recordings".into()),
     }
 }
 
@@ -180,6 +181,60 @@ async fn recording_events_become_a_past_broadcast_with_cloudfront_urls() {
         Some(
             "https://d111111abcdef8.cloudfront.net/ivs/v1/123456789012/AbCdEfGhIjKl/2026/11/22/20/12/j8Z9O91ndcVs/media/hls/master.m3u8"
         )
+    );
+}
+
+/// Item 3 of the trust issue: a private channel's recording was served unsigned. It is recorded
+/// into the private bucket, served under `/private-recordings/`, listed only to the channel's
+/// allowed viewers with a grant in its URLs, and stays private when the channel goes public.
+#[tokio::test]
+async fn a_recording_in_the_private_bucket_stays_private() {
+    let world = world();
+    let channel = confirmed_user(&world.platform).await.channel;
+    let private_bucket = |name: &str| {
+        let mut event = ivs_event(name, channel.id.as_str());
+        event.detail["recording_s3_bucket_name"] = "cloumer-private-recordings".into();
+        event
+    };
+    for name in ["recording-start.json", "recording-end.json"] {
+        ivs_events::handle(&world.platform, &urls(), private_bucket(name))
+            .await
+            .unwrap();
+    }
+    let live = world
+        .platform
+        .channel_page("minji_live", None)
+        .await
+        .unwrap();
+    assert_eq!(live.thumbnail_url(), None, "no frame of it in public lists");
+    let (page, _) = world
+        .platform
+        .channel_recordings("minji_live", None, None, 10)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty(), "hidden from the public");
+    let owner = UserId::parse("7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a").unwrap();
+    let (page, _) = world
+        .platform
+        .channel_recordings("minji_live", Some(&owner), None, 10)
+        .await
+        .unwrap();
+    let recording = &page.items[0];
+    assert!(recording.private);
+    let playlist = recording.playlist_url.as_deref().unwrap();
+    assert!(
+        playlist.starts_with(
+            "https://d111111abcdef8.cloudfront.net/private-recordings/ivs/v1/123456789012/AbCdEfGhIjKl/2026/11/22/20/12/j8Z9O91ndcVs/media/hls/master.m3u8?"
+        ),
+        "{playlist}"
+    );
+    assert!(playlist.contains("Signature="), "{playlist}");
+    assert!(
+        recording
+            .thumbnail_url
+            .as_deref()
+            .is_some_and(|t| t.contains("/private-recordings/") && t.contains("Signature=")),
+        "{recording:?}"
     );
 }
 

@@ -45,3 +45,17 @@ pub fn playback_keys(data_dir: &Path) -> Result<(String, String)> {
     let public = key.public_key().to_public_key_pem(LineEnding::LF)?;
     Ok((private, public))
 }
+
+/// The key that signs access to private recordings, as a CloudFront key group's key does
+/// (PKCS#8 PEM), with its public half.
+pub fn recordings_keys(data_dir: &Path) -> Result<(String, String)> {
+    use rsa::pkcs8::EncodePublicKey as _;
+    let private = load_or_create(&data_dir.join("keys/recordings-rsa.pem"), || {
+        let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)?;
+        Ok(key.to_pkcs8_pem(LineEnding::LF)?.to_string())
+    })?;
+    let key =
+        rsa::RsaPrivateKey::from_pkcs8_pem(&private).context("the recordings key is damaged")?;
+    let public = key.to_public_key().to_public_key_pem(LineEnding::LF)?;
+    Ok((private, public))
+}

@@ -34,6 +34,7 @@ use chat::delivery::Lines;
 use chat::server::ChatServer;
 use chat::{ChatTuning, LocalChat, Rooms, Tokens};
 use identity::LocalIdentity;
+use ingest::private_recordings::{LocalRecordingAccess, RecordingGate};
 use ingest::{Ingest, IngestDirs, IngestSettings};
 use video::LocalVideo;
 
@@ -146,6 +147,8 @@ pub struct Components {
     pub clock: Arc<dyn Clock>,
     /// The public half of the playback key pair, to check private-channel playback tokens.
     pub playback_public_pem: String,
+    /// The public half of the key that signs access to private recordings.
+    pub recordings_public_pem: String,
 }
 
 impl Components {
@@ -171,6 +174,7 @@ impl Components {
             clock.clone(),
         );
         let (playback_private, playback_public_pem) = keys::playback_keys(data_dir)?;
+        let (recordings_private, recordings_public_pem) = keys::recordings_keys(data_dir)?;
         let ports = Ports {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
@@ -179,6 +183,10 @@ impl Components {
             chat_service: Arc::new(chat.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 playback_private.as_bytes(),
+            )?),
+            recording_access: Arc::new(LocalRecordingAccess::new(
+                &recordings_private,
+                base_url,
             )?),
             rates: Arc::new(rates::MemoryRates::default()),
             clock: clock.clone(),
@@ -206,6 +214,7 @@ impl Components {
             video,
             clock,
             playback_public_pem,
+            recordings_public_pem,
         })
     }
 }
@@ -278,6 +287,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         platform.clone(),
         dirs.clone(),
         PlaybackTokenVerifier::from_public_pem(components.playback_public_pem.as_bytes())?,
+        RecordingGate::new(&components.recordings_public_pem, &base_url)?,
         components.clock.clone(),
     );
     let loopback = if addr.is_ipv6() { "[::1]" } else { "127.0.0.1" };

@@ -271,13 +271,24 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
         .await;
     let with_token = playback["url"].as_str().unwrap().to_owned();
     let without = with_token.split('?').next().unwrap().to_owned();
-    let mut playlist = String::new();
+    let base = without.rsplit_once('/').unwrap().0.to_owned();
+    // Like IVS, the token loads a multivariant playlist whose one variant is a playback session.
+    let mut variant = String::new();
     app.wait_for("a playlist", Duration::from_secs(10), async || {
         let response = app.get(&with_token).await;
         if response.status() != 200 {
             return false;
         }
-        playlist = response.text().await.unwrap();
+        let multivariant = response.text().await.unwrap();
+        assert!(multivariant.contains("#EXT-X-STREAM-INF:BANDWIDTH="), "{multivariant}");
+        variant = segments(&multivariant)[0].clone();
+        true
+    })
+    .await;
+    assert!(variant.starts_with("index.m3u8?session="), "{variant}");
+    let mut playlist = String::new();
+    app.wait_for("a segment", Duration::from_secs(10), async || {
+        playlist = app.get(&format!("{base}/{variant}")).await.text().await.unwrap();
         !segments(&playlist).is_empty()
     })
     .await;
@@ -288,10 +299,10 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
             .status(),
         403
     );
-    // Segment URIs carry the token, and segments need it.
+    // Segment URIs carry the session, and segments need it.
     let segment = &segments(&playlist)[0];
-    assert!(segment.contains("?token="), "{playlist}");
-    let base = without.rsplit_once('/').unwrap().0;
+    let (_, session) = variant.split_once('?').unwrap();
+    assert!(segment.ends_with(session), "{playlist}");
     assert_eq!(app.get(&format!("{base}/{segment}")).await.status(), 200);
     assert_eq!(
         app.get(&format!("{base}/{}", segment.split('?').next().unwrap()))

@@ -30,15 +30,20 @@ locals {
 
   # What every function reads (cloumer-aws CloudSettings).
   function_environment = {
-    TABLE_NAME                     = module.data.table_name
-    COGNITO_USER_POOL_ID           = module.auth.user_pool_id
-    COGNITO_CLIENT_ID              = module.auth.client_id
-    PLAYBACK_PRIVATE_KEY           = module.streaming.playback_private_key_pem
-    SITE_ORIGIN                    = module.hosting.site_url
-    RECORDINGS_BASE_URL            = module.hosting.site_url
-    RECORDING_CONFIGURATION_ARN    = module.streaming.recording_configuration_arn
-    CHAT_REVIEW_HANDLER_ARN        = module.chat_review.arn
-    CHAT_LOGGING_CONFIGURATION_ARN = module.streaming.chat_logging_configuration_arn
+    TABLE_NAME                  = module.data.table_name
+    COGNITO_USER_POOL_ID        = module.auth.user_pool_id
+    COGNITO_CLIENT_ID           = module.auth.client_id
+    PLAYBACK_PRIVATE_KEY        = module.streaming.playback_private_key_pem
+    SITE_ORIGIN                 = module.hosting.site_url
+    RECORDINGS_BASE_URL         = module.hosting.site_url
+    RECORDING_CONFIGURATION_ARN = module.streaming.recording_configuration_arn
+    # Private channels record into their own bucket; the API signs access for allowed viewers.
+    PRIVATE_RECORDING_CONFIGURATION_ARN = module.streaming.private_recording_configuration_arn
+    PRIVATE_RECORDINGS_BUCKET           = module.streaming.private_recordings_bucket
+    RECORDINGS_KEY_PAIR_ID              = module.hosting.recordings_key_pair_id
+    RECORDINGS_PRIVATE_KEY              = module.hosting.recordings_private_key_pem
+    CHAT_REVIEW_HANDLER_ARN             = module.chat_review.arn
+    CHAT_LOGGING_CONFIGURATION_ARN      = module.streaming.chat_logging_configuration_arn
   }
 
   store_read_write = {
@@ -54,7 +59,7 @@ locals {
     {
       sid       = "IvsChannels"
       actions   = ["ivs:CreateChannel", "ivs:UpdateChannel", "ivs:GetChannel", "ivs:CreateStreamKey", "ivs:GetStreamKey", "ivs:DeleteStreamKey", "ivs:StopStream"]
-      resources = [local.channel_arns, local.stream_key_arns, module.streaming.recording_configuration_arn]
+      resources = [local.channel_arns, local.stream_key_arns, module.streaming.recording_configuration_arn, module.streaming.private_recording_configuration_arn]
     },
     {
       # List operations take no resource-level permissions in IVS.
@@ -91,23 +96,24 @@ module "auth" {
 }
 
 module "streaming" {
-  source                      = "../../modules/streaming"
-  name_prefix                 = local.prefix
-  recordings_bucket_name      = "${local.prefix}-recordings-${local.account}"
-  recording_retention_days    = var.recording_retention_days
-  chat_log_retention_days     = var.log_retention_days
-  stream_events_function_name = module.stream_events.name
-  stream_events_function_arn  = module.stream_events.arn
-  chat_review_function_name   = module.chat_review.name
+  source                         = "../../modules/streaming"
+  name_prefix                    = local.prefix
+  recordings_bucket_name         = "${local.prefix}-recordings-${local.account}"
+  private_recordings_bucket_name = "${local.prefix}-private-recordings-${local.account}"
+  recording_retention_days       = var.recording_retention_days
+  chat_log_retention_days        = var.log_retention_days
+  stream_events_function_name    = module.stream_events.name
+  stream_events_function_arn     = module.stream_events.arn
+  chat_review_function_name      = module.chat_review.name
 }
 
 module "hosting" {
-  source            = "../../modules/hosting"
-  name_prefix       = local.prefix
-  site_bucket_name  = "${local.prefix}-site-${local.account}"
-  recordings_bucket = module.streaming.recordings_bucket
-  price_class       = var.price_class
-  web_acl_arn       = var.web_acl_arn
+  source             = "../../modules/hosting"
+  name_prefix        = local.prefix
+  site_bucket_name   = "${local.prefix}-site-${local.account}"
+  recordings_buckets = module.streaming.recordings_buckets
+  price_class        = var.price_class
+  web_acl_arn        = var.web_acl_arn
 }
 
 module "api_function" {

@@ -1,6 +1,19 @@
 # The browser app on a private S3 bucket behind CloudFront (origin access control, HTTPS only,
-# security headers, SPA routing), and the recordings bucket behind the same distribution under
-# /ivs/*, so past broadcasts and thumbnails come from the site's own origin.
+# security headers, SPA routing), and the recordings buckets behind the same distribution, so
+# past broadcasts and thumbnails come from the site's own origin: public channels' under /ivs/*,
+# private channels' under /private-recordings/*, only to requests signed with the key below
+# (the API signs for the channel's allowed viewers).
+
+terraform {
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+    }
+    tls = {
+      source = "hashicorp/tls"
+    }
+  }
+}
 
 resource "aws_s3_bucket" "site" {
   #checkov:skip=CKV_AWS_18:CloudFront's logs are the access record; S3 access logs would duplicate them
@@ -83,6 +96,34 @@ resource "aws_cloudfront_function" "spa_routes" {
       return request;
     }
   JS
+}
+
+# Private recordings: CloudFront trusts this key; the API signs with its private half
+# (RECORDINGS_PRIVATE_KEY), one policy per channel's recordings, for a few hours.
+resource "tls_private_key" "recordings" {
+  algorithm = "RSA"
+  rsa_bits  = 2048
+}
+
+resource "aws_cloudfront_public_key" "recordings" {
+  name        = "${var.name_prefix}-recordings"
+  comment     = "Signs access to private channels' recordings"
+  encoded_key = tls_private_key.recordings.public_key_pem
+}
+
+resource "aws_cloudfront_key_group" "recordings" {
+  name    = "${var.name_prefix}-recordings"
+  comment = "Keys the API signs private recordings' URLs with"
+  items   = [aws_cloudfront_public_key.recordings.id]
+}
+
+resource "aws_cloudfront_function" "private_recordings" {
+  for_each = toset(["request", "response"])
+  name     = "${var.name_prefix}-private-recordings-${each.key}"
+  runtime  = "cloudfront-js-2.0"
+  comment  = "Private recordings: ${each.key == "request" ? "the bucket's keys" : "the signature kept in cookies"}"
+  publish  = true
+  code     = file("${path.module}/functions/private-recordings-${each.key}.js")
 }
 
 data "aws_cloudfront_cache_policy" "optimized" {
@@ -170,7 +211,13 @@ resource "aws_cloudfront_distribution" "site" {
 
   origin {
     origin_id                = "recordings"
-    domain_name              = var.recordings_bucket.bucket_regional_domain_name
+    domain_name              = var.recordings_buckets.public.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.s3.id
+  }
+
+  origin {
+    origin_id                = "private-recordings"
+    domain_name              = var.recordings_buckets.private.bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.s3.id
   }
 
@@ -211,6 +258,28 @@ resource "aws_cloudfront_distribution" "site" {
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
   }
 
+  ordered_cache_behavior {
+    path_pattern               = "/private-recordings/*"
+    target_origin_id           = "private-recordings"
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    trusted_key_groups         = [aws_cloudfront_key_group.recordings.id]
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.private_recordings["request"].arn
+    }
+
+    function_association {
+      event_type   = "viewer-response"
+      function_arn = aws_cloudfront_function.private_recordings["response"].arn
+    }
+  }
+
   restrictions {
     geo_restriction {
       restriction_type = "none"
@@ -222,20 +291,24 @@ resource "aws_cloudfront_distribution" "site" {
   }
 }
 
-# Both buckets: CloudFront (this distribution only) may read, and nothing may use plain HTTP.
+# Every bucket: CloudFront (this distribution only) may read, and nothing may use plain HTTP.
 locals {
-  buckets = {
-    site = {
-      id       = aws_s3_bucket.site.id
-      arn      = aws_s3_bucket.site.arn
-      readable = "${aws_s3_bucket.site.arn}/*"
-    }
-    recordings = {
-      id       = var.recordings_bucket.id
-      arn      = var.recordings_bucket.arn
-      readable = "${var.recordings_bucket.arn}/ivs/*"
-    }
-  }
+  buckets = merge(
+    {
+      site = {
+        id       = aws_s3_bucket.site.id
+        arn      = aws_s3_bucket.site.arn
+        readable = "${aws_s3_bucket.site.arn}/*"
+      }
+    },
+    {
+      for key, bucket in var.recordings_buckets : "${key}-recordings" => {
+        id       = bucket.id
+        arn      = bucket.arn
+        readable = "${bucket.arn}/ivs/*"
+      }
+    },
+  )
 }
 
 data "aws_iam_policy_document" "bucket" {

@@ -17,3 +17,14 @@ output "domain_name" {
   description = "The distribution's domain name."
   value       = aws_cloudfront_distribution.site.domain_name
 }
+
+output "recordings_key_pair_id" {
+  description = "Id of the CloudFront public key private recordings are signed for (RECORDINGS_KEY_PAIR_ID)."
+  value       = aws_cloudfront_public_key.recordings.id
+}
+
+output "recordings_private_key_pem" {
+  description = "Private half of that key (RECORDINGS_PRIVATE_KEY), PKCS#1 PEM."
+  value       = tls_private_key.recordings.private_key_pem
+  sensitive   = true
+}

@@ -8,12 +8,19 @@ variable "site_bucket_name" {
   type        = string
 }
 
-variable "recordings_bucket" {
-  description = "The IVS recordings bucket, served under /ivs/*."
+variable "recordings_buckets" {
+  description = "The IVS recordings buckets: public (served under /ivs/*) and private (under /private-recordings/*, signed requests only)."
   type = object({
-    id                          = string
-    arn                         = string
-    bucket_regional_domain_name = string
+    public = object({
+      id                          = string
+      arn                         = string
+      bucket_regional_domain_name = string
+    })
+    private = object({
+      id                          = string
+      arn                         = string
+      bucket_regional_domain_name = string
+    })
   })
 }
 

@@ -1,5 +1,7 @@
-# Amazon IVS and IVS Chat resources shared by every channel: where recordings go (a private S3
-# bucket, served to viewers through CloudFront by the hosting module), the playback key pair for
+# Amazon IVS and IVS Chat resources shared by every channel: where recordings go (two private S3
+# buckets, one recording configuration each: public channels' recordings, which the hosting
+# module's CloudFront serves to anyone, and private channels', which it serves only to requests
+# the API signed for an allowed viewer), the playback key pair for
 # private channels, chat logging, the EventBridge rule that feeds stream and recording state
 # changes to the stream-events function, and IVS Chat's permission to call the review handler.
 # Channels, stream keys and chat rooms themselves are created by the backend, one per user.
@@ -25,33 +27,61 @@ locals {
   room_arns = "arn:aws:ivschat:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:room/*"
 }
 
+locals {
+  # IVS applies a channel's recording configuration when a stream starts: a recording stays in
+  # the bucket of the privacy its channel had then.
+  recording_buckets = {
+    public  = var.recordings_bucket_name
+    private = var.private_recordings_bucket_name
+  }
+}
+
 resource "aws_s3_bucket" "recordings" {
   #checkov:skip=CKV_AWS_18:recordings are read through CloudFront, whose logs are the access record that matters
   #checkov:skip=CKV_AWS_21:IVS writes each recording once under a unique prefix; versions would only add cost
   #checkov:skip=CKV_AWS_144:cross-region replication of video is a cost decision left to the operator
   #checkov:skip=CKV_AWS_145:IVS auto-record writes with SSE-S3; it cannot use a customer KMS key
   #checkov:skip=CKV2_AWS_62:the backend learns of recordings from EventBridge, not S3 notifications
-  bucket        = var.recordings_bucket_name
+  for_each      = local.recording_buckets
+  bucket        = each.value
   force_destroy = false
 }
 
+moved {
+  from = aws_s3_bucket.recordings
+  to   = aws_s3_bucket.recordings["public"]
+}
+
 resource "aws_s3_bucket_public_access_block" "recordings" {
-  bucket                  = aws_s3_bucket.recordings.id
+  for_each                = aws_s3_bucket.recordings
+  bucket                  = each.value.id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
   restrict_public_buckets = true
 }
 
+moved {
+  from = aws_s3_bucket_public_access_block.recordings
+  to   = aws_s3_bucket_public_access_block.recordings["public"]
+}
+
 resource "aws_s3_bucket_ownership_controls" "recordings" {
-  bucket = aws_s3_bucket.recordings.id
+  for_each = aws_s3_bucket.recordings
+  bucket   = each.value.id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
 }
 
+moved {
+  from = aws_s3_bucket_ownership_controls.recordings
+  to   = aws_s3_bucket_ownership_controls.recordings["public"]
+}
+
 resource "aws_s3_bucket_server_side_encryption_configuration" "recordings" {
-  bucket = aws_s3_bucket.recordings.id
+  for_each = aws_s3_bucket.recordings
+  bucket   = each.value.id
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm = "AES256"
@@ -59,8 +89,14 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "recordings" {
   }
 }
 
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.recordings
+  to   = aws_s3_bucket_server_side_encryption_configuration.recordings["public"]
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "recordings" {
-  bucket = aws_s3_bucket.recordings.id
+  for_each = aws_s3_bucket.recordings
+  bucket   = each.value.id
 
   rule {
     id     = "expire-recordings"
@@ -83,16 +119,22 @@ resource "aws_s3_bucket_lifecycle_configuration" "recordings" {
   }
 }
 
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.recordings
+  to   = aws_s3_bucket_lifecycle_configuration.recordings["public"]
+}
+
 # The aws provider's aws_ivs_recording_configuration cannot ask for LATEST thumbnails (the
 # periodically overwritten one the directory shows for live channels), so this one resource
 # comes from the Cloud Control (awscc) provider.
 resource "awscc_ivs_recording_configuration" "recordings" {
-  name                               = var.name_prefix
+  for_each                           = aws_s3_bucket.recordings
+  name                               = "${var.name_prefix}-${each.key}"
   recording_reconnect_window_seconds = 60
 
   destination_configuration = {
     s3 = {
-      bucket_name = aws_s3_bucket.recordings.id
+      bucket_name = each.value.id
     }
   }
 
@@ -104,6 +146,11 @@ resource "awscc_ivs_recording_configuration" "recordings" {
   }
 
   depends_on = [aws_s3_bucket_public_access_block.recordings]
+}
+
+moved {
+  from = awscc_ivs_recording_configuration.recordings
+  to   = awscc_ivs_recording_configuration.recordings["public"]
 }
 
 # Private channels: IVS checks playback tokens against this public key; the API signs them with

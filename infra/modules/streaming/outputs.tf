@@ -1,15 +1,27 @@
-output "recordings_bucket" {
-  description = "The recordings bucket's id, ARN and regional domain name (for the CloudFront origin)."
+output "recordings_buckets" {
+  description = "The recordings buckets (public, private): id, ARN and regional domain name (for the CloudFront origins)."
   value = {
-    id                          = aws_s3_bucket.recordings.id
-    arn                         = aws_s3_bucket.recordings.arn
-    bucket_regional_domain_name = aws_s3_bucket.recordings.bucket_regional_domain_name
+    for key, bucket in aws_s3_bucket.recordings : key => {
+      id                          = bucket.id
+      arn                         = bucket.arn
+      bucket_regional_domain_name = bucket.bucket_regional_domain_name
+    }
   }
 }
 
 output "recording_configuration_arn" {
-  description = "ARN of the IVS recording configuration (RECORDING_CONFIGURATION_ARN)."
-  value       = awscc_ivs_recording_configuration.recordings.arn
+  description = "ARN of the IVS recording configuration public channels record with (RECORDING_CONFIGURATION_ARN)."
+  value       = awscc_ivs_recording_configuration.recordings["public"].arn
+}
+
+output "private_recording_configuration_arn" {
+  description = "ARN of the IVS recording configuration private channels record with (PRIVATE_RECORDING_CONFIGURATION_ARN)."
+  value       = awscc_ivs_recording_configuration.recordings["private"].arn
+}
+
+output "private_recordings_bucket" {
+  description = "Name of the bucket private channels record into (PRIVATE_RECORDINGS_BUCKET)."
+  value       = aws_s3_bucket.recordings["private"].id
 }
 
 output "playback_private_key_pem" {

@@ -4,7 +4,12 @@ variable "name_prefix" {
 }
 
 variable "recordings_bucket_name" {
-  description = "Name of the private S3 bucket IVS records into."
+  description = "Name of the S3 bucket IVS records public channels into (served to anyone through CloudFront)."
+  type        = string
+}
+
+variable "private_recordings_bucket_name" {
+  description = "Name of the S3 bucket IVS records private channels into (served only to signed requests)."
   type        = string
 }
 

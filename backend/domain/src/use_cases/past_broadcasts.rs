@@ -1,5 +1,8 @@
 //! Past broadcasts as viewers find them: one channel's, the most recent across public channels,
-//! and one by its id. Private ones are listed to their owner only.
+//! and one by its id. A recording keeps the privacy its channel had when it was made: private
+//! ones are listed only to those who may watch the channel's private video (its owner and the
+//! viewers the owner allowed), with URLs that work for them for a while
+//! ([`RecordingAccess`](crate::ports::RecordingAccess)).
 
 use std::collections::HashMap;
 
@@ -11,7 +14,7 @@ use crate::platform::Platform;
 use crate::recording::{Recording, RecordingCursor};
 
 impl Platform {
-    /// One channel's past broadcasts (private ones only for the owner), with the channel.
+    /// One channel's past broadcasts (private ones only for allowed viewers), with the channel.
     pub async fn channel_recordings(
         &self,
         handle: &str,
@@ -23,13 +26,14 @@ impl Platform {
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
-        let owner = who.is_some_and(|u| channel.is_owned_by(u));
+        let allowed = self.is_allowed_viewer(&channel, who).await?;
         let mut page = self
             .ports
             .recordings
             .list_channel_recordings(&channel.id, after.as_ref(), limit)
             .await?;
-        page.items.retain(|r| owner || !r.private);
+        page.items.retain(|r| allowed || !r.private);
+        self.open_private(&channel, &mut page.items)?;
         Ok((page, channel))
     }
 
@@ -86,10 +90,39 @@ impl Platform {
             .get_channel(&recording.channel_id)
             .await?
             .ok_or(DomainError::NotFound("recording"))?;
-        let owner = who.is_some_and(|u| channel.is_owned_by(u));
-        if recording.private && !owner {
+        if recording.private && !self.is_allowed_viewer(&channel, who).await? {
             return Err(DomainError::NotFound("recording"));
         }
+        let mut recordings = [recording];
+        self.open_private(&channel, &mut recordings)?;
+        let [recording] = recordings;
         Ok((recording, channel))
+    }
+
+    /// Makes the URLs of private recordings fetchable, for a caller already found allowed: one
+    /// grant for the channel, added to each URL.
+    fn open_private(&self, channel: &Channel, recordings: &mut [Recording]) -> DomainResult<()> {
+        if !recordings.iter().any(|r| r.private) {
+            return Ok(());
+        }
+        let video = channel
+            .video
+            .as_ref()
+            .ok_or(DomainError::NotFound("video channel"))?;
+        let expires_at = self.now() + self.config.recording_access_ttl;
+        let grant = self
+            .ports
+            .recording_access
+            .grant(&channel.id, video, expires_at)?;
+        for recording in recordings.iter_mut().filter(|r| r.private) {
+            for url in [&mut recording.playlist_url, &mut recording.thumbnail_url]
+                .into_iter()
+                .flatten()
+            {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                *url = format!("{url}{separator}{grant}");
+            }
+        }
+        Ok(())
     }
 }

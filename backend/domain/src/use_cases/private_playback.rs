@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
-use crate::ids::{ChannelId, UserId};
+use crate::ids::{ChannelId, RecordingId, UserId};
 use crate::platform::Platform;
 use crate::playback::{PlaybackClaims, ViewerGrant, viewer_id_for};
 
@@ -85,6 +85,22 @@ impl Platform {
         } else {
             PlaybackRule::Public
         }))
+    }
+
+    /// Whether a recording of `channel` is private; `None` when it has no such recording. What
+    /// the service serving recordings' files asks (in the cloud, the bucket answers instead).
+    pub async fn recording_privacy(
+        &self,
+        channel: &ChannelId,
+        recording: &RecordingId,
+    ) -> DomainResult<Option<bool>> {
+        Ok(self
+            .ports
+            .recordings
+            .get_recording(recording)
+            .await?
+            .filter(|r| &r.channel_id == channel)
+            .map(|r| r.private))
     }
 
     pub async fn grant_viewer(

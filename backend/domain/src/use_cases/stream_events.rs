@@ -16,6 +16,9 @@ use crate::platform::Platform;
 pub struct BroadcastPolicy {
     /// Record the broadcast as a past broadcast.
     pub record: bool,
+    /// Keep the recording private (as IVS records a channel into the bucket its recording
+    /// configuration names when the stream starts).
+    pub private: bool,
 }
 
 impl Platform {
@@ -74,6 +77,7 @@ impl Platform {
             .await?
             .map(|c| BroadcastPolicy {
                 record: c.recording,
+                private: c.private,
             }))
     }
 

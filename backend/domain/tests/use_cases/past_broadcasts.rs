@@ -18,6 +18,7 @@ async fn record(world: &World, channel: &ChannelId, id: &str) {
         playlist_url: Some(format!("/{id}/index.m3u8")),
         thumbnail_url: None,
         live_thumbnail_url: None,
+        private: None,
     };
     world.platform.handle_recording_event(&event).await.unwrap();
 }

@@ -129,6 +129,7 @@ async fn recording_events_build_the_past_broadcast_in_any_order() {
         playlist_url: (kind == RecordingEventKind::Ended).then(|| "/rec-1/index.m3u8".to_owned()),
         thumbnail_url: None,
         live_thumbnail_url: None,
+        private: None,
     };
     let started = recording_event(RecordingEventKind::Started, 0);
     assert!(

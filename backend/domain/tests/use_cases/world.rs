@@ -9,12 +9,12 @@ use cloumer_domain::channel::{ChannelChange, ChatRoom, VideoChannel};
 use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
-use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::ids::{ChannelId, MessageId, UserId};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, PlaybackSigner, RateCounter, StreamKey, StreamStatus,
-    VideoChannelSpec, VideoService,
+    ChatRoomSpec, ChatService, PlaybackSigner, RateCounter, RecordingAccess, StreamKey,
+    StreamStatus, VideoChannelSpec, VideoService,
 };
 use cloumer_domain::testkit::ManualClock;
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
@@ -207,6 +207,21 @@ impl PlaybackSigner for ClaimsSigner {
     }
 }
 
+/// Grants readable in assertions: `grant=<channel>&until=<unix time>`.
+impl RecordingAccess for ClaimsSigner {
+    fn grant(
+        &self,
+        channel: &ChannelId,
+        _video: &VideoChannel,
+        expires_at: OffsetDateTime,
+    ) -> PortResult<String> {
+        Ok(format!(
+            "grant={channel}&until={}",
+            expires_at.unix_timestamp()
+        ))
+    }
+}
+
 pub struct World {
     pub platform: Platform,
     pub clock: Arc<ManualClock>,
@@ -228,6 +243,7 @@ pub fn world() -> World {
         video: video.clone(),
         chat_service: chat.clone(),
         playback: Arc::new(ClaimsSigner),
+        recording_access: Arc::new(ClaimsSigner),
         rates: Arc::new(Rates::default()),
         clock: clock.clone(),
     };

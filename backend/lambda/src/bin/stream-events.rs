@@ -10,6 +10,7 @@ fn main() -> anyhow::Result<()> {
         let cloud = Cloud::from_env().await?;
         let urls = RecordingUrls {
             base_url: cloud.settings.recordings_base_url.clone(),
+            private_bucket: cloud.settings.private_recordings_bucket.clone(),
         };
         let (platform, urls) = (&cloud.platform, &urls);
         lambda_runtime::run(service_fn(|event: LambdaEvent<IvsEvent>| async move {

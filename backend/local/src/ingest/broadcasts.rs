@@ -50,6 +50,7 @@ pub(super) async fn recover(state: &IngestState) {
                 playlist_url: None,
                 thumbnail_url: None,
                 live_thumbnail_url: None,
+                private: None,
             };
             let _ = state.platform.handle_recording_event(&event).await;
         }
@@ -115,6 +116,7 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId, client: St
             channel_id.clone(),
             Recorder {
                 recording_id: recording_id.clone(),
+                private: policy.private,
                 stream_id: stream_id.clone(),
                 started_at,
                 client,
@@ -133,6 +135,7 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId, client: St
             playlist_url: None,
             thumbnail_url: None,
             live_thumbnail_url: None,
+            private: Some(policy.private),
         };
         if let Err(error) = state.platform.handle_recording_event(&event).await {
             tracing::error!(%error, "could not record the recording start");

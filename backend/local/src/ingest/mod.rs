@@ -13,6 +13,8 @@ mod ffmpeg;
 pub mod hls;
 mod monitor;
 mod nginx;
+mod playback_sessions;
+pub mod private_recordings;
 mod vod;
 
 use std::collections::HashMap;
@@ -93,6 +95,8 @@ struct IngestState {
 #[derive(Clone, Debug)]
 struct Recorder {
     recording_id: RecordingId,
+    /// The channel was private when the broadcast started: the recording stays private.
+    private: bool,
     stream_id: StreamId,
     started_at: OffsetDateTime,
     /// nginx's id for the connection publishing into `live` (its callbacks name it).

@@ -43,6 +43,7 @@ pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: Stri
     };
     let Some(Recorder {
         recording_id,
+        private,
         stream_id,
         started_at,
         ..
@@ -59,7 +60,7 @@ pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: Stri
     let outcome = convert(&flv, &dir).await;
     let _ = std::fs::remove_file(&flv);
     let ended_at = state.clock.now();
-    let base = format!("/recordings/{channel}/{recording_id}");
+    let base = format!("{}/{channel}/{recording_id}", url_root(private));
     let event = match outcome {
         Ok(duration_ms) => RecordingEvent {
             channel_id: channel.clone(),
@@ -74,6 +75,7 @@ pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: Stri
                 .exists()
                 .then(|| format!("{base}/thumb.jpg")),
             live_thumbnail_url: None,
+            private: Some(private),
         },
         Err(error) => {
             tracing::error!(%error, %channel, "recording failed");
@@ -90,6 +92,7 @@ pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: Stri
                 playlist_url: None,
                 thumbnail_url: None,
                 live_thumbnail_url: None,
+                private: Some(private),
             }
         }
     };
@@ -97,6 +100,16 @@ pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: Stri
         tracing::error!(%error, "could not record the recording end");
     }
     tracing::info!(%channel, recording = %recording_id, "recording finished");
+}
+
+/// Where recordings are served: private ones under their own root, which only signed requests
+/// may read (CloudFront's `/private-recordings/*` behaviour in the cloud).
+pub fn url_root(private: bool) -> &'static str {
+    if private {
+        "/private-recordings"
+    } else {
+        "/recordings"
+    }
 }
 
 /// FLV → HLS VOD (stream copy, no re-encoding) + a thumbnail. Returns the duration.

@@ -193,6 +193,7 @@ async fn recording_events_make_past_broadcasts_private_ones_only_for_the_owner()
                     playlist_url: Some(format!("/recordings/{recording}/index.m3u8")),
                     thumbnail_url: Some(format!("/recordings/{recording}/thumb.jpg")),
                     live_thumbnail_url: None,
+                    private: None,
                 })
                 .await
                 .unwrap();

@@ -1,12 +1,15 @@
 //! The ingest: RTMP, nginx's callbacks, and the files the stack keeps.
 
 use std::os::unix::fs::PermissionsExt;
+use std::sync::Arc;
 use std::time::Duration;
 
+use cloumer_domain::testkit::ManualClock;
 use serde_json::json;
+use time::OffsetDateTime;
 use tokio::process::Command;
 
-use crate::streaming::{App, publish, spawn_app};
+use crate::streaming::{App, publish, segments, spawn_app, spawn_app_with};
 
 async fn channel_id(app: &App, handle: &str) -> String {
     app.stack
@@ -191,4 +194,132 @@ async fn a_callback_cannot_end_a_broadcast_it_did_not_start() {
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(live(&app, "onair").await, "still on air");
+}
+
+async fn go_private_and_live(app: &App, handle: &str) -> (String, tokio::process::Child) {
+    let (token, key) = app.streamer(handle).await;
+    let (status, _) = app
+        .json(
+            reqwest::Method::PATCH,
+            "/api/v1/me/channel",
+            Some(&token),
+            Some(json!({"private": true, "recording": false})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 120);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || live(app, handle).await,
+    )
+    .await;
+    (token, ffmpeg)
+}
+
+async fn playback_url(app: &App, handle: &str, token: &str) -> String {
+    let (status, playback) = app
+        .json(
+            reqwest::Method::POST,
+            &format!("/api/v1/channels/{handle}/playback"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{playback}");
+    playback["url"].as_str().unwrap().to_owned()
+}
+
+async fn status_of(app: &App, url: &str) -> u16 {
+    app.get(url).await.status().as_u16()
+}
+
+/// Item 1: a playback token, once used, was cached by its text alone: it then opened every
+/// private channel (not only the one it names), and went on working after it expired for as
+/// long as anyone kept using it. Now a token starts a playback session for its own channel
+/// while it is valid (IVS's rule), and only that session goes on past the token's expiry.
+#[tokio::test]
+async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
+    let clock = Arc::new(ManualClock::at(OffsetDateTime::now_utc()));
+    let app = spawn_app_with(|config| config.clock = clock.clone()).await;
+    let (vault_owner, _vault_stream) = go_private_and_live(&app, "vault").await;
+    let (safe_owner, _safe_stream) = go_private_and_live(&app, "safe").await;
+    let vault = playback_url(&app, "vault", &vault_owner).await;
+    let safe = playback_url(&app, "safe", &safe_owner).await;
+    let vault_token = vault.split_once("?token=").unwrap().1.to_owned();
+    let safe_base = safe.split_once('?').unwrap().0.rsplit_once('/').unwrap().0;
+    let vault_base = vault.split_once('?').unwrap().0.rsplit_once('/').unwrap().0;
+
+    // Playing the vault with its own token works, segments included.
+    let mut playlist = String::new();
+    app.wait_for("the vault's playlist", Duration::from_secs(10), async || {
+        playlist = media_playlist(&app, &vault).await;
+        !segments(&playlist).is_empty()
+    })
+    .await;
+    let segment = segments(&playlist)[0].clone();
+    assert_eq!(status_of(&app, &format!("{vault_base}/{segment}")).await, 200);
+
+    // The vault's token, even after use, does not open the safe: playlist, segments, thumbnail.
+    app.wait_for("the safe's first segment", Duration::from_secs(10), async || {
+        !segments(&media_playlist(&app, &safe).await).is_empty()
+    })
+    .await;
+    let safe_segment = segments(&media_playlist(&app, &safe).await)[0].clone();
+    let safe_segment = safe_segment.split('?').next().unwrap();
+    let (_, vault_credential) = segment.split_once('?').unwrap();
+    for path in ["index.m3u8", safe_segment, "thumb.jpg"] {
+        for credential in [format!("token={vault_token}"), vault_credential.to_owned()] {
+            let url = format!("{safe_base}/{path}?{credential}");
+            assert_eq!(status_of(&app, &url).await, 403, "{url}");
+        }
+    }
+
+    // Playback that started goes on while the player keeps loading, past the token's expiry.
+    let ten_minutes_and_a_half = 21;
+    for _ in 0..ten_minutes_and_a_half {
+        clock.advance(time::Duration::seconds(30));
+        assert!(!segments(&follow_playlist(&app, &vault_base, &segment).await).is_empty());
+    }
+    // The expired token itself starts nothing, however recently it was used.
+    assert_eq!(status_of(&app, &vault).await, 403, "an expired token");
+    // A playback left idle for over a minute has ended.
+    clock.advance(time::Duration::seconds(61));
+    let (_, credential) = segment.split_once('?').unwrap();
+    assert_eq!(
+        status_of(&app, &format!("{vault_base}/index.m3u8?{credential}")).await,
+        403,
+        "an idle playback"
+    );
+    assert_eq!(
+        status_of(&app, &format!("{vault_base}/index.m3u8?session=guess")).await,
+        403
+    );
+}
+
+/// The media playlist a player ends up with from a playback URL: the URL itself, or its single
+/// variant when it answers with a multivariant playlist.
+async fn media_playlist(app: &App, url: &str) -> String {
+    let response = app.get(url).await;
+    if response.status() != 200 {
+        return String::new();
+    }
+    let text = response.text().await.unwrap();
+    if !text.contains("#EXT-X-STREAM-INF") {
+        return text;
+    }
+    let variant = segments(&text)[0].clone();
+    let base = url.split_once('?').map_or(url, |(base, _)| base);
+    let base = base.rsplit_once('/').unwrap().0;
+    let response = app.get(&format!("{base}/{variant}")).await;
+    assert_eq!(response.status(), 200, "the variant {variant}");
+    response.text().await.unwrap()
+}
+
+/// Reloads the media playlist with the credentials a segment URI of it carried.
+async fn follow_playlist(app: &App, base: &str, segment: &str) -> String {
+    let (_, credential) = segment.split_once('?').unwrap();
+    let response = app.get(&format!("{base}/index.m3u8?{credential}")).await;
+    assert_eq!(response.status(), 200, "reloading the playlist");
+    response.text().await.unwrap()
 }

@@ -18,6 +18,11 @@ pub struct App {
 /// The stack on a fresh data directory given as a relative path, as `cargo xtask dev` gives
 /// `.cloumer/data` (nginx would resolve relative paths against its own prefix).
 pub async fn spawn_app() -> App {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with a change to the configuration (a manual clock, say).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut LocalConfig)) -> App {
     let data = tempfile::Builder::new()
         .prefix(".ingest-test-")
         .tempdir_in(".")
@@ -26,14 +31,14 @@ pub async fn spawn_app() -> App {
     let dist = relative.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
-    let stack = cloumer_local::start(LocalConfig::new(
+    let mut config = LocalConfig::new(
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         dist,
         relative,
         0,
-    ))
-    .await
-    .unwrap();
+    );
+    configure(&mut config);
+    let stack = cloumer_local::start(config).await.unwrap();
     App {
         stack,
         client: reqwest::Client::new(),
