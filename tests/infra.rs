@@ -398,3 +398,148 @@ fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
             .any(|a| a.key.as_str() == "access_control_max_age_sec")
     );
 }
+
+/// Runs a CloudFront Function's code from `infra/modules/hosting/functions/` on `event` with
+/// Node (the functions are plain ES5; CloudFront's runtime only adds what they do not use).
+fn cloudfront_function(name: &str, event: serde_json::Value) -> serde_json::Value {
+    let code =
+        std::fs::read_to_string(repo().join(format!("infra/modules/hosting/functions/{name}.js")))
+            .unwrap();
+    let script = format!("{code}\nconsole.log(JSON.stringify(handler({event})));");
+    let output = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .expect("node runs (cargo xtask setup installs it)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The cloud's chain for a private recording, end to end but for CloudFront itself (played
+/// here by the verifier the local stack uses): the API's grant opens the playlist URL as the
+/// viewer asks for it and as the request function rewrites it for the bucket; the response
+/// function keeps the signature in cookies that open the recording's other files, and only
+/// this channel's.
+#[test]
+fn a_private_recording_opens_through_cloudfront_with_the_apis_grant() {
+    use cloumer_domain::channel::VideoChannel;
+    use cloumer_domain::ids::ChannelId;
+    use cloumer_domain::ports::RecordingAccess;
+    use cloumer_tokens::{CloudFrontVerifier, SignedPolicy};
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::{EncodePublicKey, LineEnding};
+    use serde_json::json;
+
+    let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).unwrap();
+    let private = key.to_pkcs1_pem(LineEnding::LF).unwrap();
+    let public = key
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .unwrap();
+    let site = "https://d111111abcdef8.cloudfront.net";
+    let access =
+        cloumer_aws::cloudfront::CloudFrontRecordingAccess::new("K2JCJMDEHXQW5F", &private, site)
+            .unwrap();
+    let cloudfront = CloudFrontVerifier::from_public_pem("K2JCJMDEHXQW5F", &public).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let video = VideoChannel {
+        arn: "arn:aws:ivs:ap-northeast-2:123456789012:channel/AbCdEfGhIjKl".into(),
+        ingest_server: String::new(),
+        playback_url: String::new(),
+    };
+    let grant = access
+        .grant(
+            &ChannelId::parse("chAbc").unwrap(),
+            &video,
+            now + time::Duration::hours(6),
+        )
+        .unwrap();
+    let recording =
+        "/private-recordings/ivs/v1/123456789012/AbCdEfGhIjKl/2026/11/22/20/12/j8Z9O91ndcVs";
+    let playlist = format!("{recording}/media/hls/master.m3u8");
+    let mut query = serde_json::Map::new();
+    let mut signed = SignedPolicy {
+        policy: String::new(),
+        signature: String::new(),
+        key_pair_id: String::new(),
+    };
+    for pair in grant.split('&') {
+        let (name, value) = pair.split_once('=').unwrap();
+        query.insert(name.to_owned(), json!({ "value": value }));
+        match name {
+            "Policy" => signed.policy = value.to_owned(),
+            "Signature" => signed.signature = value.to_owned(),
+            "Key-Pair-Id" => signed.key_pair_id = value.to_owned(),
+            other => panic!("unexpected parameter {other}"),
+        }
+    }
+
+    let request = cloudfront_function(
+        "private-recordings-request",
+        json!({ "request": { "uri": playlist, "querystring": query } }),
+    );
+    let bucket_uri = request["uri"].as_str().unwrap();
+    assert_eq!(
+        bucket_uri,
+        playlist.trim_start_matches("/private-recordings")
+    );
+    for uri in [playlist.as_str(), bucket_uri] {
+        assert!(
+            cloudfront.allows(&signed, &format!("{site}{uri}"), now),
+            "{uri}"
+        );
+    }
+    assert!(!cloudfront.allows(
+        &signed,
+        &format!("{site}{}", playlist.replace("AbCdEfGhIjKl", "OtherChannel")),
+        now
+    ));
+
+    let response = cloudfront_function(
+        "private-recordings-response",
+        json!({
+            "request": { "uri": bucket_uri, "querystring": query },
+            "response": { "statusCode": 200, "cookies": {} },
+        }),
+    );
+    let cookies = &response["cookies"];
+    let cookie = |name: &str| cookies[name]["value"].as_str().unwrap().to_owned();
+    let from_cookies = SignedPolicy {
+        policy: cookie("CloudFront-Policy"),
+        signature: cookie("CloudFront-Signature"),
+        key_pair_id: cookie("CloudFront-Key-Pair-Id"),
+    };
+    let segment = format!("{recording}/media/hls/720p30/12.ts");
+    assert!(cloudfront.allows(&from_cookies, &format!("{site}{segment}"), now));
+    let attributes = cookies["CloudFront-Signature"]["attributes"]
+        .as_str()
+        .unwrap();
+    let scope = attributes
+        .split("; ")
+        .find_map(|a| a.strip_prefix("Path="))
+        .unwrap();
+    assert_eq!(
+        scope,
+        "/private-recordings/ivs/v1/123456789012/AbCdEfGhIjKl/"
+    );
+    assert!(
+        segment.starts_with(scope),
+        "the browser sends them for the segments"
+    );
+    assert!(attributes.contains("Secure") && attributes.contains("HttpOnly"));
+
+    // A refused request (CloudFront's own 403) or an unsigned one sets nothing.
+    for (status, query) in [(403, query.clone()), (200, serde_json::Map::new())] {
+        let response = cloudfront_function(
+            "private-recordings-response",
+            json!({
+                "request": { "uri": bucket_uri, "querystring": query },
+                "response": { "statusCode": status, "cookies": {} },
+            }),
+        );
+        assert_eq!(response["cookies"], json!({}), "{status}");
+    }
+}

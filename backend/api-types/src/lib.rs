@@ -319,6 +319,10 @@ pub struct RecordingBody {
     pub started_at: Option<String>,
     pub ended_at: Option<String>,
     pub duration_ms: Option<u64>,
+    /// Recorded while the channel was private: listed only to its allowed viewers, whose URLs
+    /// carry a grant that expires (fetch the recording again for fresh ones).
+    #[serde(default)]
+    pub private: bool,
     pub playlist_url: Option<String>,
     pub thumbnail_url: Option<String>,
 }

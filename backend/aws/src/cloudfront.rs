@@ -43,7 +43,10 @@ impl RecordingAccess for CloudFrontRecordingAccess {
         expires_at: OffsetDateTime,
     ) -> PortResult<String> {
         let prefix = recordings_prefix(video).ok_or_else(|| {
-            PortError::new("CloudFront signing", format!("not an IVS channel: {}", video.arn))
+            PortError::new(
+                "CloudFront signing",
+                format!("not an IVS channel: {}", video.arn),
+            )
         })?;
         // The `*` before the prefix matches `/private-recordings/` as the viewer asks for it,
         // and nothing at all once the behaviour's function has taken that root off: the policy
@@ -68,8 +71,10 @@ mod tests {
     #[test]
     fn a_grant_covers_one_channels_recordings() {
         assert_eq!(
-            recordings_prefix(&video("arn:aws:ivs:ap-northeast-2:123456789012:channel/AbCdEfGhIjKl"))
-                .as_deref(),
+            recordings_prefix(&video(
+                "arn:aws:ivs:ap-northeast-2:123456789012:channel/AbCdEfGhIjKl"
+            ))
+            .as_deref(),
             Some("ivs/v1/123456789012/AbCdEfGhIjKl/")
         );
         for bad in [

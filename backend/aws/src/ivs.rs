@@ -48,11 +48,7 @@ fn latency(mode: LatencyMode) -> ChannelLatencyMode {
 }
 
 impl IvsVideo {
-    pub fn new(
-        client: Client,
-        recordings: RecordingConfigurations,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
+    pub fn new(client: Client, recordings: RecordingConfigurations, clock: Arc<dyn Clock>) -> Self {
         Self {
             client,
             recordings,

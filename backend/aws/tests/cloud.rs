@@ -65,7 +65,11 @@ fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
 async fn ivs_channels_are_created_once_per_name_and_updated() {
     let moto = Moto::start().await;
     let client = aws_sdk_ivs::Client::new(&moto.sdk_config().await);
-    let video = IvsVideo::new(client.clone(), RecordingConfigurations::default(), Arc::new(SystemClock));
+    let video = IvsVideo::new(
+        client.clone(),
+        RecordingConfigurations::default(),
+        Arc::new(SystemClock),
+    );
     let id = ChannelId::generate();
     let created = video.create_channel(&spec(&id, false)).await.unwrap();
     assert!(created.arn.starts_with("arn:aws:ivs:"), "{created:?}");
@@ -164,7 +168,11 @@ mod recorded {
             RuleMode::MatchAny,
             [&list, &get, &delete, &create]
         );
-        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
         assert_eq!(
             video.get_stream_key(&video_channel()).await.unwrap().0,
             "sk_ap-northeast-2_old"
@@ -183,12 +191,24 @@ mod recorded {
     async fn private_channels_record_into_the_private_bucket_only() {
         use aws_sdk_ivs::operation::update_channel::UpdateChannelOutput;
         let configurations = RecordingConfigurations {
-            public: Some("arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/pub".into()),
-            private: Some("arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/priv".into()),
+            public: Some(
+                "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/pub".into(),
+            ),
+            private: Some(
+                "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/priv".into(),
+            ),
         };
         let cases = [
-            (false, true, "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/pub"),
-            (true, true, "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/priv"),
+            (
+                false,
+                true,
+                "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/pub",
+            ),
+            (
+                true,
+                true,
+                "arn:aws:ivs:ap-northeast-2:123456789012:recording-configuration/priv",
+            ),
             (true, false, ""),
         ];
         for (private, recording, expected) in cases {
@@ -205,7 +225,11 @@ mod recorded {
                 ..spec(&ChannelId::generate(), private)
             };
             video.update_channel(&video_channel(), &spec).await.unwrap();
-            assert_eq!(update.num_calls(), 1, "private {private}, recording {recording}");
+            assert_eq!(
+                update.num_calls(),
+                1,
+                "private {private}, recording {recording}"
+            );
         }
         // Without a private bucket, a private channel does not record at all.
         let update = mock!(aws_sdk_ivs::Client::update_channel)
@@ -233,7 +257,11 @@ mod recorded {
             })
             .then_output(|| StopStreamOutput::builder().build());
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&on_air]);
-        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
         video.stop_stream(&video_channel()).await.unwrap();
         assert_eq!(on_air.num_calls(), 1);
 
@@ -243,7 +271,11 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&off_air]);
-        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
         video.stop_stream(&video_channel()).await.unwrap();
 
         let denied = mock!(aws_sdk_ivs::Client::stop_stream).then_error(|| {
@@ -252,7 +284,11 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&denied]);
-        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
         assert!(video.stop_stream(&video_channel()).await.is_err());
     }
 
@@ -273,7 +309,11 @@ mod recorded {
                 .unwrap()
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&streams]);
-        let video = IvsVideo::new(client, RecordingConfigurations::default(), Arc::new(SystemClock));
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
         let live = video.live_streams().await.unwrap();
         assert_eq!(live.len(), 1);
         assert_eq!(live[0].viewer_count, 42);

@@ -166,6 +166,7 @@ pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody
         started_at: recording.started_at.map(rfc3339),
         ended_at: recording.ended_at.map(rfc3339),
         duration_ms: recording.duration_ms,
+        private: recording.private,
         playlist_url: recording.playlist_url.clone(),
         thumbnail_url: recording.thumbnail_url.clone(),
     }

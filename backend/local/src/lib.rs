@@ -184,10 +184,7 @@ impl Components {
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 playback_private.as_bytes(),
             )?),
-            recording_access: Arc::new(LocalRecordingAccess::new(
-                &recordings_private,
-                base_url,
-            )?),
+            recording_access: Arc::new(LocalRecordingAccess::new(&recordings_private, base_url)?),
             rates: Arc::new(rates::MemoryRates::default()),
             clock: clock.clone(),
         };

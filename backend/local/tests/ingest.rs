@@ -280,7 +280,10 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
             return false;
         }
         let multivariant = response.text().await.unwrap();
-        assert!(multivariant.contains("#EXT-X-STREAM-INF:BANDWIDTH="), "{multivariant}");
+        assert!(
+            multivariant.contains("#EXT-X-STREAM-INF:BANDWIDTH="),
+            "{multivariant}"
+        );
         variant = segments(&multivariant)[0].clone();
         true
     })
@@ -288,7 +291,12 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
     assert!(variant.starts_with("index.m3u8?session="), "{variant}");
     let mut playlist = String::new();
     app.wait_for("a segment", Duration::from_secs(10), async || {
-        playlist = app.get(&format!("{base}/{variant}")).await.text().await.unwrap();
+        playlist = app
+            .get(&format!("{base}/{variant}"))
+            .await
+            .text()
+            .await
+            .unwrap();
         !segments(&playlist).is_empty()
     })
     .await;

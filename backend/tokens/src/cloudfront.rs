@@ -132,7 +132,8 @@ impl CloudFrontVerifier {
     pub fn from_public_pem(key_pair_id: &str, pem: &str) -> PortResult<Self> {
         Ok(Self {
             key_pair_id: key_pair_id.to_owned(),
-            key: RsaPublicKey::from_public_key_pem(pem).port("reading the CloudFront public key")?,
+            key: RsaPublicKey::from_public_key_pem(pem)
+                .port("reading the CloudFront public key")?,
         })
     }
 
@@ -165,7 +166,8 @@ impl CloudFrontVerifier {
 
 /// CloudFront's resource patterns: `*` matches any run of characters, `?` exactly one.
 fn matches(pattern: &str, text: &str) -> bool {
-    let (pattern, text): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (pattern, text): (Vec<char>, Vec<char>) =
+        (pattern.chars().collect(), text.chars().collect());
     let (mut p, mut t) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
@@ -202,7 +204,10 @@ mod tests {
     fn keys() -> (CloudFrontSigner, CloudFrontVerifier) {
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
         let private = key.to_pkcs8_pem(LineEnding::LF).unwrap();
-        let public = key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
+        let public = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
         (
             CloudFrontSigner::from_pem("K2JCJMDEHXQW5F", &private).unwrap(),
             CloudFrontVerifier::from_public_pem("K2JCJMDEHXQW5F", &public).unwrap(),
@@ -214,7 +219,10 @@ mod tests {
         let (signer, verifier) = keys();
         let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
         let signed = signer
-            .sign("https://d1.cloudfront.net/*ivs/v1/123/chan/*", now + Duration::hours(1))
+            .sign(
+                "https://d1.cloudfront.net/*ivs/v1/123/chan/*",
+                now + Duration::hours(1),
+            )
             .unwrap();
         let url = "https://d1.cloudfront.net/private-recordings/ivs/v1/123/chan/2026/11/30/1/5/rec/media/hls/master.m3u8";
         assert!(verifier.allows(&signed, url, now));

@@ -70,3 +70,70 @@ async fn recordings_made_while_private_are_for_their_owner_only() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn allowed_viewers_get_private_recordings_with_a_grant_that_expires() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (friend, _) = world.account("u-friend", "friend").await;
+    let (stranger, _) = world.account("u-stranger", "stranger").await;
+    world.set_private(&owner, true).await;
+    world.platform.grant_viewer(&owner, "friend").await.unwrap();
+    record(&world, &account.channel.id, "rec-private").await;
+    // The channel goes public; the recording stays as it was made.
+    world.set_private(&owner, false).await;
+    record(&world, &account.channel.id, "rec-public").await;
+
+    let grant = format!(
+        "grant={}&until={}",
+        account.channel.id,
+        (world.platform.now() + Duration::hours(6)).unix_timestamp()
+    );
+    let (page, _) = world
+        .platform
+        .channel_recordings("owner", Some(&friend.user_id), None, 10)
+        .await
+        .unwrap();
+    let urls: Vec<(&str, Option<&str>)> = page
+        .items
+        .iter()
+        .map(|r| (r.id.as_str(), r.playlist_url.as_deref()))
+        .collect();
+    let private_url = format!("/rec-private/index.m3u8?{grant}");
+    assert_eq!(
+        urls,
+        [
+            ("rec-public", Some("/rec-public/index.m3u8")),
+            ("rec-private", Some(private_url.as_str())),
+        ],
+        "only private recordings carry the grant"
+    );
+    let private = RecordingId::parse("rec-private").unwrap();
+    let (recording, _) = world
+        .platform
+        .recording(&private, Some(&friend.user_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        recording.playlist_url.as_deref(),
+        Some(private_url.as_str())
+    );
+    for nobody in [Some(&stranger.user_id), None] {
+        assert!(matches!(
+            world.platform.recording(&private, nobody).await,
+            Err(DomainError::NotFound(_))
+        ));
+    }
+    // Revoked, the friend is a stranger again.
+    world
+        .platform
+        .revoke_viewer(&owner, "friend")
+        .await
+        .unwrap();
+    let (page, _) = world
+        .platform
+        .channel_recordings("owner", Some(&friend.user_id), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+}

@@ -117,7 +117,10 @@ mod tests {
         assert_eq!(sessions.resume(&id, &safe), None);
         for _ in 0..100 {
             clock.advance(Duration::seconds(59));
-            assert_eq!(sessions.resume(&id, &vault).as_deref(), Some("https://site"));
+            assert_eq!(
+                sessions.resume(&id, &vault).as_deref(),
+                Some("https://site")
+            );
         }
         clock.advance(Duration::seconds(61));
         assert_eq!(sessions.resume(&id, &vault), None);

@@ -4,9 +4,9 @@
 //! the CloudFront Function on the cloud's `/private-recordings/*` behaviour, turns a signed URL
 //! into cookies so the player's relative requests (renditions, segments) carry it too.
 
+use cloumer_domain::channel::VideoChannel;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::ChannelId;
-use cloumer_domain::channel::VideoChannel;
 use cloumer_domain::ports::RecordingAccess;
 use cloumer_tokens::{CloudFrontSigner, CloudFrontVerifier, SignedPolicy};
 use time::OffsetDateTime;

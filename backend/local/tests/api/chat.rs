@@ -290,8 +290,10 @@ async fn history_pages_backwards_and_deleted_messages_never_come_back() {
             .id,
     );
     let mut ids = Vec::new();
+    // Seven viewers, one message each: one viewer sending seven at once would be rate limited.
     for i in 0..7 {
-        ids.push(say(&app, &room, "viewer-1", &format!("message {i} 안녕")).await);
+        let sender = format!("viewer-{i}");
+        ids.push(say(&app, &room, &sender, &format!("message {i} 안녕")).await);
     }
     let page = app
         .get("/api/v1/channels/history/chat/messages?limit=3", None)
@@ -307,7 +309,7 @@ async fn history_pages_backwards_and_deleted_messages_never_come_back() {
         contents,
         ["message 6 안녕", "message 5 안녕", "message 4 안녕"]
     );
-    assert_eq!(page.body["items"][0]["sender"]["nickname"], "viewer-1 nick");
+    assert_eq!(page.body["items"][0]["sender"]["nickname"], "viewer-6 nick");
 
     // The viewer may not delete; the owner may.
     let refused = app

@@ -161,12 +161,13 @@ async fn chat_rules_drive_the_review() {
         review(&app, &owner, "u1", "너 바보야").await,
         Verdict::Deny(DenyReason::Filtered)
     );
+    // Other senders: every attempt counts against a sender's own rate (two a second here).
     assert_eq!(
-        review(&app, &owner, "u1", "0123456789X").await,
+        review(&app, &owner, "u2", "0123456789X").await,
         Verdict::Deny(DenyReason::TooLong)
     );
     assert!(matches!(
-        review(&app, &owner, "u1", "안녕하세요").await,
+        review(&app, &owner, "u3", "안녕하세요").await,
         Verdict::Allow(_)
     ));
 
@@ -176,7 +177,7 @@ async fn chat_rules_drive_the_review() {
         json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": ["spam"], "filterMode": "MASK"}),
     )
     .await;
-    match review(&app, &owner, "u1", "buy SPAM now").await {
+    match review(&app, &owner, "u4", "buy SPAM now").await {
         Verdict::Allow(message) => assert_eq!(message.content, "buy **** now"),
         other => panic!("expected a masked message, got {other:?}"),
     }

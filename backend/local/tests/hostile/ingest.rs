@@ -252,18 +252,27 @@ async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
 
     // Playing the vault with its own token works, segments included.
     let mut playlist = String::new();
-    app.wait_for("the vault's playlist", Duration::from_secs(10), async || {
-        playlist = media_playlist(&app, &vault).await;
-        !segments(&playlist).is_empty()
-    })
+    app.wait_for(
+        "the vault's playlist",
+        Duration::from_secs(10),
+        async || {
+            playlist = media_playlist(&app, &vault).await;
+            !segments(&playlist).is_empty()
+        },
+    )
     .await;
     let segment = segments(&playlist)[0].clone();
-    assert_eq!(status_of(&app, &format!("{vault_base}/{segment}")).await, 200);
+    assert_eq!(
+        status_of(&app, &format!("{vault_base}/{segment}")).await,
+        200
+    );
 
     // The vault's token, even after use, does not open the safe: playlist, segments, thumbnail.
-    app.wait_for("the safe's first segment", Duration::from_secs(10), async || {
-        !segments(&media_playlist(&app, &safe).await).is_empty()
-    })
+    app.wait_for(
+        "the safe's first segment",
+        Duration::from_secs(10),
+        async || !segments(&media_playlist(&app, &safe).await).is_empty(),
+    )
     .await;
     let safe_segment = segments(&media_playlist(&app, &safe).await)[0].clone();
     let safe_segment = safe_segment.split('?').next().unwrap();
@@ -322,4 +331,121 @@ async fn follow_playlist(app: &App, base: &str, segment: &str) -> String {
     let response = app.get(&format!("{base}/index.m3u8?{credential}")).await;
     assert_eq!(response.status(), 200, "reloading the playlist");
     response.text().await.unwrap()
+}
+
+/// Item 3: a recording made while the channel was private became public when the channel did
+/// (its files were served by the channel's current privacy). It stays private, and its files
+/// open only with the grant the API gives allowed viewers, until the grant expires.
+#[tokio::test]
+async fn a_recording_keeps_the_privacy_it_was_made_with() {
+    let clock = Arc::new(ManualClock::at(OffsetDateTime::now_utc()));
+    let app = spawn_app_with(|config| config.clock = clock.clone()).await;
+    let (token, key) = app.streamer("diarist").await;
+    let set_private = async |private: bool| {
+        let (status, _) = app
+            .json(
+                reqwest::Method::PATCH,
+                "/api/v1/me/channel",
+                Some(&token),
+                Some(json!({"private": private, "recording": true})),
+            )
+            .await;
+        assert_eq!(status, 200);
+    };
+    set_private(true).await;
+    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || live(&app, "diarist").await,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    ffmpeg.kill().await.unwrap();
+    let owners_list = async || {
+        app.json(
+            reqwest::Method::GET,
+            "/api/v1/channels/diarist/recordings",
+            Some(&token),
+            None,
+        )
+        .await
+        .1
+    };
+    app.wait_for("the recording", Duration::from_secs(30), async || {
+        owners_list().await["items"][0]["status"] == "ENDED"
+    })
+    .await;
+    set_private(false).await;
+
+    let recording = owners_list().await["items"][0].clone();
+    assert_eq!(recording["private"], true);
+    let signed = recording["playlistUrl"].as_str().unwrap().to_owned();
+    let (path, grant) = signed.split_once('?').unwrap();
+    let directory = path.rsplit_once('/').unwrap().0.to_owned();
+    // The public sees nothing of it, under either root, however the URL is put.
+    let (_, public_list) = app
+        .json(
+            reqwest::Method::GET,
+            "/api/v1/channels/diarist/recordings",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(public_list["items"], json!([]));
+    let public_root = path.replacen("/private-recordings/", "/recordings/", 1);
+    assert_eq!(status_of(&app, &public_root).await, 403, "{public_root}");
+    for file in ["index.m3u8", "thumb.jpg", "0.ts"] {
+        let url = format!("{directory}/{file}");
+        assert_eq!(status_of(&app, &url).await, 403, "{url}");
+    }
+    let tampered = signed.replace("Signature=", "Signature=x");
+    assert_eq!(status_of(&app, &tampered).await, 403);
+
+    // With the grant: the playlist, and then the segments by cookie, as a player loads them.
+    let response = app.get(&signed).await;
+    assert_eq!(response.status(), 200);
+    let set_cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(set_cookies.len(), 3, "{set_cookies:?}");
+    let channel_root = directory.rsplit_once('/').unwrap().0;
+    assert!(
+        set_cookies
+            .iter()
+            .all(|c| c.contains(&format!("Path={channel_root}/")) && c.contains("HttpOnly")),
+        "{set_cookies:?}"
+    );
+    let cookie = set_cookies
+        .iter()
+        .map(|c| c.split(';').next().unwrap())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let with_cookies = async |url: &str| {
+        app.client
+            .get(app.url(url))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let playlist = response.text().await.unwrap();
+    let first = segments(&playlist)[0].clone();
+    let segment = format!("{directory}/{first}");
+    assert_eq!(with_cookies(&segment).await, 200);
+    assert_eq!(status_of(&app, &segment).await, 403, "not without them");
+
+    // The grant expires.
+    clock.advance(time::Duration::hours(6) + time::Duration::seconds(1));
+    assert_eq!(
+        status_of(&app, &signed).await,
+        403,
+        "an expired grant: {grant}"
+    );
+    assert_eq!(with_cookies(&segment).await, 403);
 }
