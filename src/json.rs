@@ -194,6 +194,7 @@ mod api_types {
         started_at: "startedAt",
         ended_at: "endedAt",
         duration_ms: "durationMs",
+        private: "private",
         playlist_url: "playlistUrl",
         thumbnail_url: "thumbnailUrl",
     });
@@ -253,6 +254,7 @@ mod tests {
             started_at: Some("s".into()),
             ended_at: Some("e".into()),
             duration_ms: Some(1),
+            private: true,
             playlist_url: Some("p".into()),
             thumbnail_url: Some("u".into()),
         }

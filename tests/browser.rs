@@ -391,3 +391,166 @@ async fn wait_until_fetched(browser: &Browser, fragment: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// The owner's stream key, read the way the dashboard reads it (the session's ID token).
+async fn stream_key(browser: &Browser) -> Result<String> {
+    let key = browser
+        .js(
+            "const s = JSON.parse(localStorage.getItem('cloumer.session')); \
+             const r = await fetch('/api/v1/me/channel/stream-key', \
+               { headers: { authorization: 'Bearer ' + s.id_token } }); \
+             return (await r.json()).streamKey;",
+        )
+        .await?;
+    key.as_str()
+        .map(str::to_owned)
+        .context("the stream key answer")
+}
+
+/// Ticks or unticks the dashboard's "private" box and saves.
+async fn set_private(owner: &Browser, private: bool) -> Result<()> {
+    owner
+        .js(&format!(
+            "const box = document.querySelector('input[name=private]'); \
+             if (box.checked !== {private}) box.click();"
+        ))
+        .await?;
+    owner
+        .click("[aria-labelledby=settings-heading] button[type=submit]")
+        .await?;
+    owner
+        .wait_for_text("[aria-labelledby=settings-heading] .info", "Saved", WAIT)
+        .await?;
+    Ok(())
+}
+
+/// Private channels in the real player: an allowed viewer watches live (the playback token
+/// starts a session the player follows); the broadcast's recording stays private after the
+/// channel goes public, and plays for the allowed viewer through the signed grant and the
+/// cookies it leaves; a stranger sees neither.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    for (email, handle, nickname) in [
+        ("hidden@example.com", "hidden_show", "비밀 방송"),
+        ("friend@example.com", "friend", "Friend"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "hidden@example.com", PASSWORD)
+        .await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait("input[name=private]").await?;
+    set_private(&owner, true).await?;
+    owner.fill("#add-viewer", "friend").await?;
+    owner
+        .click("[aria-labelledby=viewers-heading] button[type=submit]")
+        .await?;
+    owner
+        .wait_for_text("[aria-labelledby=viewers-heading] li", "@friend", WAIT)
+        .await?;
+    owner.screenshot("dashboard-private").await?;
+    let key = stream_key(&owner).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+
+    // The allowed viewer watches live.
+    let friend = Browser::launch().await?;
+    friend
+        .sign_in(&stack, "friend@example.com", PASSWORD)
+        .await?;
+    friend.goto(&stack.url("/hidden_show")).await?;
+    friend
+        .wait(".player[data-player-state=Playing]")
+        .await
+        .context("the allowed viewer's player plays")?;
+    let first = video_time(&friend).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let second = video_time(&friend).await?;
+    assert!(
+        second > first + 1.5,
+        "private live video plays on: {first} → {second}"
+    );
+    friend.screenshot("channel-private-live").await?;
+
+    // A stranger (signed out) is told the channel is private, and no video reaches them.
+    let guest = Browser::launch_sized(420, 860).await?;
+    guest.goto(&stack.url("/hidden_show")).await?;
+    guest
+        .wait_for_text(".player.offline", "This channel is private", WAIT)
+        .await?;
+    assert_eq!(
+        guest
+            .js("return document.querySelectorAll('video').length")
+            .await?,
+        0
+    );
+    guest.screenshot("channel-private-locked-phone").await?;
+
+    // The broadcast ends and the channel goes public; the recording stays private.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    ffmpeg.kill().await?;
+    friend
+        .wait_for_text(
+            ".channel-layout[data-live=false] .player.offline",
+            "offline",
+            Duration::from_secs(30),
+        )
+        .await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait("input[name=private]").await?;
+    set_private(&owner, false).await?;
+
+    friend.goto(&stack.url("/hidden_show")).await?;
+    friend
+        .wait_for_text(".card .thumb-lock", "Private", Duration::from_secs(30))
+        .await?;
+    friend
+        .js("document.querySelector('.card').scrollIntoView({ block: 'center' })")
+        .await?;
+    friend.screenshot("channel-private-recordings").await?;
+    friend.click(".card a.card-link").await?;
+    friend
+        .wait(".player[data-player-state=Playing]")
+        .await
+        .context("the private recording plays for the allowed viewer")?;
+    let first = video_time(&friend).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let second = video_time(&friend).await?;
+    assert!(
+        second > first + 1.0,
+        "the recording plays on: {first} → {second}"
+    );
+    let recording_page = friend.js("return location.pathname").await?;
+    let recording_page = recording_page.as_str().context("a path")?;
+    friend
+        .wait_for_text(".recording .private-badge", "Private", WAIT)
+        .await?;
+    friend.screenshot("recording-private").await?;
+
+    // The stranger sees the public channel without the private past broadcast, and the
+    // recording's page is not found for them.
+    guest.goto(&stack.url("/hidden_show")).await?;
+    guest
+        .wait_for_text(".channel-layout .player.offline", "offline", WAIT)
+        .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        guest
+            .js("return document.querySelectorAll('.card').length")
+            .await?,
+        0,
+        "no past broadcast listed"
+    );
+    guest.goto(&stack.url(recording_page)).await?;
+    guest
+        .wait_for_text("main", "This page does not exist.", WAIT)
+        .await?;
+
+    for browser in [owner, friend, guest] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

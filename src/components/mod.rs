@@ -143,6 +143,7 @@ pub fn RecordingCard(recording: RecordingBody) -> impl IntoView {
                         None => view! { <div class="thumb-placeholder"><Avatar src=avatar.clone() size=64 /></div> }.into_any(),
                     }}
                     {duration.map(|d| view! { <span class="thumb-bottom"><span class="duration">{d}</span></span> })}
+                    {recording.private.then(|| view! { <span class="thumb-lock">{move || i18n.t().private_recording}</span> })}
                 </div>
             </a>
             <div class="card-body">

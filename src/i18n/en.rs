@@ -31,6 +31,7 @@ pub static EN: Texts = Texts {
     viewers_title: "Viewers",
     untitled: "Untitled stream",
     private_channel: "Private",
+    private_recording: "Private",
     just_now: "just now",
     minutes_ago: "min ago",
     hours_ago: "h ago",

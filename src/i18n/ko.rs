@@ -31,6 +31,7 @@ pub static KO: Texts = Texts {
     viewers_title: "시청자",
     untitled: "제목 없는 방송",
     private_channel: "비공개",
+    private_recording: "비공개",
     just_now: "방금",
     minutes_ago: "분 전",
     hours_ago: "시간 전",

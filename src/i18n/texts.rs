@@ -32,6 +32,8 @@ pub struct Texts {
     pub viewers_title: &'static str,
     pub untitled: &'static str,
     pub private_channel: &'static str,
+    /// On a past broadcast made while the channel was private.
+    pub private_recording: &'static str,
     pub just_now: &'static str,
     pub minutes_ago: &'static str,
     pub hours_ago: &'static str,

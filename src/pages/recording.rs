@@ -58,6 +58,7 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                         <a href=format!("/{}", r.channel_handle)>{r.owner_nickname.clone()}</a>
                         " · "{when}" · "{duration}
                         {(!r.category.is_empty()).then(|| view! { " · " {r.category.clone()} })}
+                        {r.private.then(|| view! { " · " <span class="private-badge">{move || i18n.t().private_recording}</span> })}
                     </div>
                 </div>
             </div>
