@@ -42,6 +42,11 @@ pub struct Recording {
 }
 
 impl Recording {
+    /// Whether there is something to play: viewers are shown only these.
+    pub fn playable(&self) -> bool {
+        self.playlist_url.is_some()
+    }
+
     /// The moment it is listed by: its start, else its end.
     pub fn listed_at(&self) -> OffsetDateTime {
         self.started_at

@@ -2,7 +2,8 @@
 //! and one by its id. A recording keeps the privacy its channel had when it was made: private
 //! ones are listed only to those who may watch the channel's private video (its owner and the
 //! viewers the owner allowed), with URLs that work for them for a while
-//! ([`RecordingAccess`](crate::ports::RecordingAccess)).
+//! ([`RecordingAccess`](crate::ports::RecordingAccess)). A recording with nothing to play yet
+//! (or ever: it failed) is shown to its owner only.
 
 use std::collections::HashMap;
 
@@ -27,12 +28,14 @@ impl Platform {
             return Err(DomainError::Forbidden("this channel is private"));
         }
         let allowed = self.is_allowed_viewer(&channel, who).await?;
+        let owner = who.is_some_and(|u| channel.is_owned_by(u));
         let mut page = self
             .ports
             .recordings
             .list_channel_recordings(&channel.id, after.as_ref(), limit)
             .await?;
-        page.items.retain(|r| allowed || !r.private);
+        page.items
+            .retain(|r| (allowed || !r.private) && (owner || r.playable()));
         self.open_private(&channel, &mut page.items)?;
         Ok((page, channel))
     }
@@ -51,7 +54,11 @@ impl Platform {
                 .recordings
                 .list_recent_recordings(after.as_ref(), limit - items.len())
                 .await?;
-            for recording in page.items.into_iter().filter(|r| !r.private) {
+            for recording in page
+                .items
+                .into_iter()
+                .filter(|r| !r.private && r.playable())
+            {
                 if !channels.contains_key(&recording.channel_id) {
                     let channel = self
                         .ports
@@ -90,7 +97,11 @@ impl Platform {
             .get_channel(&recording.channel_id)
             .await?
             .ok_or(DomainError::NotFound("recording"))?;
+        let owner = who.is_some_and(|u| channel.is_owned_by(u));
         if recording.private && !self.is_allowed_viewer(&channel, who).await? {
+            return Err(DomainError::NotFound("recording"));
+        }
+        if !owner && !recording.playable() {
             return Err(DomainError::NotFound("recording"));
         }
         let mut recordings = [recording];

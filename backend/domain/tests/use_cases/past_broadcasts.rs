@@ -137,3 +137,61 @@ async fn allowed_viewers_get_private_recordings_with_a_grant_that_expires() {
         .unwrap();
     assert_eq!(page.items.len(), 1);
 }
+
+#[tokio::test]
+async fn a_broadcast_with_nothing_to_play_is_shown_to_its_owner_only() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    world.advance(Duration::minutes(1));
+    let failed = RecordingEvent {
+        channel_id: account.channel.id.clone(),
+        recording_id: RecordingId::parse("rec-failed").unwrap(),
+        stream_id: None,
+        kind: RecordingEventKind::Failed,
+        at: world.platform.now(),
+        duration_ms: Some(20_000),
+        playlist_url: None,
+        thumbnail_url: None,
+        live_thumbnail_url: None,
+        private: None,
+    };
+    world
+        .platform
+        .handle_recording_event(&failed)
+        .await
+        .unwrap();
+    record(&world, &account.channel.id, "rec-good").await;
+
+    let listed = async |who: Option<&cloumer_domain::ids::UserId>| {
+        let (page, _) = world
+            .platform
+            .channel_recordings("owner", who, None, 10)
+            .await
+            .unwrap();
+        page.items
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed(Some(&owner.user_id)).await,
+        ["rec-good", "rec-failed"]
+    );
+    assert_eq!(listed(Some(&viewer.user_id)).await, ["rec-good"]);
+    assert_eq!(listed(None).await, ["rec-good"]);
+    let recent = world.platform.recent_recordings(None, 10).await.unwrap();
+    assert_eq!(recent.items.len(), 1);
+    let id = RecordingId::parse("rec-failed").unwrap();
+    assert!(matches!(
+        world.platform.recording(&id, Some(&viewer.user_id)).await,
+        Err(DomainError::NotFound(_))
+    ));
+    assert!(
+        world
+            .platform
+            .recording(&id, Some(&owner.user_id))
+            .await
+            .is_ok()
+    );
+}

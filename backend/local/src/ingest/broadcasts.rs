@@ -25,44 +25,6 @@ pub(super) struct Broadcast {
     pub last_thumbnail: Option<Instant>,
 }
 
-/// A previous run that died while channels were live left them live in the store, and their
-/// recordings unfinished: end them now.
-pub(super) async fn recover(state: &IngestState) {
-    let ended = match state.platform.end_stale_broadcasts().await {
-        Ok(ended) => ended,
-        Err(error) => {
-            tracing::warn!(%error, "could not end the broadcasts a previous run left live");
-            return;
-        }
-    };
-    for channel in ended {
-        let Ok(unfinished) = state.platform.unfinished_recordings(&channel).await else {
-            continue;
-        };
-        for recording in unfinished {
-            let event = RecordingEvent {
-                channel_id: channel.clone(),
-                recording_id: recording.id,
-                stream_id: recording.stream_id,
-                kind: RecordingEventKind::Failed,
-                at: state.clock.now(),
-                duration_ms: None,
-                playlist_url: None,
-                thumbnail_url: None,
-                live_thumbnail_url: None,
-                private: None,
-            };
-            let _ = state.platform.handle_recording_event(&event).await;
-        }
-    }
-    // Recordings cut short by the crash cannot be trusted: drop their FLV.
-    if let Ok(entries) = std::fs::read_dir(&state.dirs.flv) {
-        for entry in entries.flatten() {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
 /// The relay into `live/<channel>` started (nginx's connection `client`): the channel is live.
 /// Returns whether nginx may go on.
 pub(super) async fn begin(state: &IngestState, channel_id: ChannelId, client: String) -> bool {

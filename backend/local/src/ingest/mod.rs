@@ -15,6 +15,7 @@ mod monitor;
 mod nginx;
 mod playback_sessions;
 pub mod private_recordings;
+mod recovery;
 mod vod;
 
 use std::collections::HashMap;
@@ -175,7 +176,7 @@ impl Prepared {
     /// Ends what a previous run left live, starts nginx and the health/thumbnail monitor.
     pub async fn start(self, settings: &IngestSettings) -> Result<Ingest> {
         let state = self.state;
-        broadcasts::recover(&state).await;
+        recovery::recover(&state).await;
         let nginx = nginx::start(&nginx::NginxSettings {
             runtime_dir: &state.dirs.runtime,
             hls_dir: &state.dirs.hls,

@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use cloumer_domain::ids::ChannelId;
+use cloumer_domain::ids::{ChannelId, RecordingId, StreamId};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
+use time::OffsetDateTime;
 
-use super::{IngestState, Recorder, ffmpeg};
+use super::{IngestState, ffmpeg};
 
 /// `path`, if it is a recording nginx writes for `channel`: a file directly in the FLV
 /// directory named `<channel>-<time>.flv` (nginx's `record_unique`). Callbacks name files;
@@ -41,31 +42,56 @@ pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: Stri
             None => None,
         }
     };
-    let Some(Recorder {
-        recording_id,
-        private,
-        stream_id,
-        started_at,
-        ..
-    }) = recorder
-    else {
+    let Some(recorder) = recorder else {
         let _ = std::fs::remove_file(&flv);
         return;
     };
+    keep(
+        state,
+        &channel,
+        &Recorded {
+            recording_id: recorder.recording_id,
+            stream_id: Some(recorder.stream_id),
+            started_at: recorder.started_at,
+            private: recorder.private,
+        },
+        &flv,
+    )
+    .await;
+}
+
+/// What is known of a recording whose FLV is to be kept: from the running recorder, or, after a
+/// crash, from the store.
+pub(super) struct Recorded {
+    pub recording_id: RecordingId,
+    pub stream_id: Option<StreamId>,
+    pub started_at: OffsetDateTime,
+    pub private: bool,
+}
+
+/// Converts `flv` into the recording's VOD and tells the domain it ended, or that it failed
+/// (nothing playable came of it). The FLV is removed either way.
+pub(super) async fn keep(
+    state: &IngestState,
+    channel: &ChannelId,
+    recorded: &Recorded,
+    flv: &Path,
+) {
+    let recording_id = &recorded.recording_id;
     let dir = state
         .dirs
         .recordings
         .join(channel.as_str())
         .join(recording_id.as_str());
-    let outcome = convert(&flv, &dir).await;
-    let _ = std::fs::remove_file(&flv);
+    let outcome = convert(flv, &dir).await;
+    let _ = std::fs::remove_file(flv);
     let ended_at = state.clock.now();
-    let base = format!("{}/{channel}/{recording_id}", url_root(private));
+    let base = format!("{}/{channel}/{recording_id}", url_root(recorded.private));
     let event = match outcome {
         Ok(duration_ms) => RecordingEvent {
             channel_id: channel.clone(),
             recording_id: recording_id.clone(),
-            stream_id: Some(stream_id),
+            stream_id: recorded.stream_id.clone(),
             kind: RecordingEventKind::Ended,
             at: ended_at,
             duration_ms: Some(duration_ms),
@@ -75,31 +101,40 @@ pub(super) async fn finish(state: &IngestState, channel: ChannelId, client: Stri
                 .exists()
                 .then(|| format!("{base}/thumb.jpg")),
             live_thumbnail_url: None,
-            private: Some(private),
+            private: Some(recorded.private),
         },
         Err(error) => {
             tracing::error!(%error, %channel, "recording failed");
             let _ = std::fs::remove_dir_all(&dir);
-            RecordingEvent {
-                channel_id: channel.clone(),
-                recording_id: recording_id.clone(),
-                stream_id: Some(stream_id),
-                kind: RecordingEventKind::Failed,
-                at: ended_at,
-                duration_ms: Some(
-                    u64::try_from((ended_at - started_at).whole_milliseconds()).unwrap_or(0),
-                ),
-                playlist_url: None,
-                thumbnail_url: None,
-                live_thumbnail_url: None,
-                private: Some(private),
-            }
+            failed(channel, recorded, ended_at)
         }
     };
     if let Err(error) = state.platform.handle_recording_event(&event).await {
         tracing::error!(%error, "could not record the recording end");
     }
     tracing::info!(%channel, recording = %recording_id, "recording finished");
+}
+
+/// The event for a recording that left nothing to play.
+pub(super) fn failed(
+    channel: &ChannelId,
+    recorded: &Recorded,
+    at: OffsetDateTime,
+) -> RecordingEvent {
+    RecordingEvent {
+        channel_id: channel.clone(),
+        recording_id: recorded.recording_id.clone(),
+        stream_id: recorded.stream_id.clone(),
+        kind: RecordingEventKind::Failed,
+        at,
+        duration_ms: Some(
+            u64::try_from((at - recorded.started_at).whole_milliseconds()).unwrap_or(0),
+        ),
+        playlist_url: None,
+        thumbnail_url: None,
+        live_thumbnail_url: None,
+        private: Some(recorded.private),
+    }
 }
 
 /// Where recordings are served: private ones under their own root, which only signed requests
@@ -134,6 +169,9 @@ async fn convert(flv: &Path, dir: &Path) -> Result<u64> {
         .arg(dir.join("index.m3u8"));
     ffmpeg::run(command, "convert a recording to HLS").await?;
     let duration = playlist_duration(&std::fs::read_to_string(dir.join("index.m3u8"))?);
+    if duration == 0 {
+        anyhow::bail!("nothing was recorded");
+    }
     let at = (duration as f64 / 1000.0 / 2.0).min(5.0);
     if let Err(error) = ffmpeg::snapshot(flv, &dir.join("thumb.jpg"), at).await {
         tracing::warn!(%error, "recording without a thumbnail");

@@ -9,7 +9,9 @@ use serde_json::json;
 use time::OffsetDateTime;
 use tokio::process::Command;
 
-use crate::streaming::{App, publish, segments, spawn_app, spawn_app_with};
+use crate::streaming::{
+    App, publish, relative_path, segments, spawn_app, spawn_app_in, spawn_app_with,
+};
 
 async fn channel_id(app: &App, handle: &str) -> String {
     app.stack
@@ -448,4 +450,161 @@ async fn a_recording_keeps_the_privacy_it_was_made_with() {
         "an expired grant: {grant}"
     );
     assert_eq!(with_cookies(&segment).await, 403);
+}
+
+/// A free TCP port on loopback.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Item 17: a crash of the local stack during a broadcast lost its recording (the partly
+/// written FLV was deleted at the next start and the broadcast listed as FAILED, with nothing to
+/// play, on the home page too). The stack here is the real binary, killed with SIGKILL.
+#[tokio::test]
+async fn a_crash_during_a_broadcast_keeps_what_was_recorded() {
+    // Accounts first, on a stack that stops cleanly.
+    let app = spawn_app().await;
+    let (_, survivor_key) = app.streamer("survivor").await;
+    let (_, unlucky_key) = app.streamer("unlucky").await;
+    let unlucky = channel_id(&app, "unlucky").await;
+    let App { stack, data, .. } = app;
+    stack.shutdown().await.unwrap();
+
+    // The binary on that data, both channels broadcasting, then killed.
+    let (http, rtmp) = (free_port(), free_port());
+    let relative = relative_path(&data);
+    let mut binary = Command::new(env!("CARGO_BIN_EXE_cloumer-local"))
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{http}"))
+        .arg("--data-dir")
+        .arg(&relative)
+        .arg("--dist")
+        .arg(relative.join("dist"))
+        .arg("--rtmp-port")
+        .arg(rtmp.to_string())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{http}");
+    let client = reqwest::Client::new();
+    let live_there = async |handle: &str| {
+        let Ok(response) = client
+            .get(format!("{base}/api/v1/channels/{handle}"))
+            .send()
+            .await
+        else {
+            return false;
+        };
+        response
+            .json::<serde_json::Value>()
+            .await
+            .unwrap_or_default()["live"]
+            == true
+    };
+    let mut publishers = Vec::new();
+    for key in [&survivor_key, &unlucky_key] {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        // The binary needs a moment to listen.
+        while client
+            .get(format!("{base}/config.json"))
+            .send()
+            .await
+            .is_err()
+        {
+            assert!(std::time::Instant::now() < deadline, "the binary started");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        publishers.push(publish(&format!("rtmp://127.0.0.1:{rtmp}/app/{key}"), 60));
+    }
+    for handle in ["survivor", "unlucky"] {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while !live_there(handle).await {
+            assert!(std::time::Instant::now() < deadline, "{handle} went live");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    binary.start_kill().unwrap();
+    binary.wait().await.unwrap();
+    drop(publishers);
+    // One channel's recording is lost with the crash (nothing reached the disk, say).
+    let flv_dir = data.path().join("ingest/flv");
+    let mut left = Vec::new();
+    for entry in std::fs::read_dir(&flv_dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&unlucky) {
+            std::fs::remove_file(entry.path()).unwrap();
+        } else {
+            left.push((name, entry.metadata().unwrap().len()));
+        }
+    }
+    assert_eq!(left.len(), 1, "the survivor's FLV: {left:?}");
+    assert!(left[0].1 > 50_000, "something was recorded: {left:?}");
+
+    // The next start: the broadcasts are over, and what was recorded plays.
+    let app = spawn_app_in(data, |_| {}).await;
+    assert!(!live(&app, "survivor").await && !live(&app, "unlucky").await);
+    let (_, list) = app
+        .json(
+            reqwest::Method::GET,
+            "/api/v1/channels/survivor/recordings",
+            None,
+            None,
+        )
+        .await;
+    let recording = &list["items"][0];
+    assert_eq!(recording["status"], "ENDED", "{list}");
+    assert!(
+        recording["durationMs"].as_u64().unwrap() >= 3_000,
+        "{recording}"
+    );
+    let playlist_url = recording["playlistUrl"].as_str().unwrap();
+    let response = app.get(playlist_url).await;
+    assert_eq!(response.status(), 200);
+    let playlist = response.text().await.unwrap();
+    let first = &segments(&playlist)[0];
+    let directory = playlist_url.rsplit_once('/').unwrap().0;
+    assert_eq!(status_of(&app, &format!("{directory}/{first}")).await, 200);
+    let recent = app
+        .json(reqwest::Method::GET, "/api/v1/recordings", None, None)
+        .await
+        .1;
+    assert_eq!(recent["items"].as_array().unwrap().len(), 1, "{recent}");
+
+    // The broadcast with nothing to play: failed, shown to its owner only.
+    let (_, theirs) = app
+        .json(
+            reqwest::Method::GET,
+            "/api/v1/channels/unlucky/recordings",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(theirs["items"], json!([]));
+    // Tokens name the stack that issued them (its address changed): sign in again.
+    let auth = app
+        .cognito(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": cloumer_local::identity::CLIENT_ID,
+            "AuthParameters": {"USERNAME": "unlucky@example.com", "PASSWORD": "Stream-Key-99"}}),
+        )
+        .await;
+    let token = auth["AuthenticationResult"]["IdToken"].as_str().unwrap();
+    let (_, own) = app
+        .json(
+            reqwest::Method::GET,
+            "/api/v1/channels/unlucky/recordings",
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(own["items"][0]["status"], "FAILED", "{own}");
+    assert!(
+        std::fs::read_dir(&flv_dir).unwrap().next().is_none(),
+        "no FLV left"
+    );
 }

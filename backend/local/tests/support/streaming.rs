@@ -27,10 +27,24 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut LocalConfig)) -> App {
         .prefix(".ingest-test-")
         .tempdir_in(".")
         .unwrap();
-    let relative = Path::new(".").join(data.path().file_name().unwrap());
-    let dist = relative.join("dist");
+    let dist = relative_path(&data).join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
+    spawn_app_in(data, configure).await
+}
+
+/// The data directory as a path relative to the working directory.
+pub fn relative_path(data: &tempfile::TempDir) -> std::path::PathBuf {
+    Path::new(".").join(data.path().file_name().unwrap())
+}
+
+/// The stack on a data directory a previous stack used (made by [`spawn_app_with`]).
+pub async fn spawn_app_in(
+    data: tempfile::TempDir,
+    configure: impl FnOnce(&mut LocalConfig),
+) -> App {
+    let relative = relative_path(&data);
+    let dist = relative.join("dist");
     let mut config = LocalConfig::new(
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         dist,
