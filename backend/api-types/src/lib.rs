@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod chat;
+mod whole;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -71,11 +72,26 @@ pub struct Me {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateProfile {
+    /// 1–25 characters (surrounding spaces are trimmed); no control, direction or invisible
+    /// characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 25
+        )
+    )]
     pub nickname: Option<String>,
+    /// One of the built-in pictures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^preset:(cat|dog|fox|panda|penguin|rabbit|tiger|whale)$")
+    )]
     pub avatar: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(en|ko)$"))]
     pub language: Option<String>,
 }
 
@@ -156,14 +172,37 @@ pub struct MyChannel {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateChannel {
+    /// 3–25 letters, digits and underscores, any case, not starting with an underscore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9_]{2,24}$")
+    )]
     pub handle: Option<String>,
+    /// Up to 140 characters (surrounding spaces are trimmed); no control, direction or
+    /// invisible characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 140
+        )
+    )]
     pub title: Option<String>,
+    /// Up to 40 characters, as a title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 40
+        )
+    )]
     pub category: Option<String>,
     /// `LOW` or `NORMAL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(LOW|NORMAL)$"))]
     pub latency_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
@@ -259,6 +298,13 @@ pub struct ChatHistoryPage {
 pub struct DeleteMessageRequest {
     /// Shown to the room (1–256 characters); defaults to a generic reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 256
+        )
+    )]
     pub reason: Option<String>,
 }
 
@@ -268,13 +314,42 @@ pub struct DeleteMessageRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChatRules {
     /// 1–500 characters.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
+    #[serde(deserialize_with = "whole::u16")]
     pub max_message_length: u16,
     /// 1–100 messages per second across the room.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+    #[serde(deserialize_with = "whole::u16")]
     pub max_messages_per_second: u16,
+    /// Up to 200 words, matched in any letter case.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Vec<FilteredWord>, max_items = 200)
+    )]
     pub filtered_words: Vec<String>,
     /// `BLOCK` (refuse the message) or `MASK` (replace the words with asterisks).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(BLOCK|MASK)$"))]
     pub filter_mode: String,
 }
+
+/// A filtered word: 1–50 characters (surrounding spaces are trimmed); no control, direction or
+/// invisible characters. Only in the OpenAPI document: on the wire it is a string.
+#[cfg(feature = "openapi")]
+pub struct FilteredWord;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for FilteredWord {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$"))
+            .max_length(Some(50))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl ToSchema for FilteredWord {}
 
 // ------------------------------------------------------------------ moderation
 
@@ -283,10 +358,23 @@ pub struct ChatRules {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BanRequest {
+    /// Kept with the ban (1–256 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 256
+        )
+    )]
     pub reason: Option<String>,
-    /// Omit for a permanent ban.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A minute to ten years; omit for a permanent ban.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::option_u32"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5_256_000))]
     pub duration_minutes: Option<u32>,
 }
 

@@ -68,6 +68,13 @@ pub struct WordFilter {
 
 impl WordFilter {
     pub fn new(words: &[String], mode: FilterMode) -> Result<Self, DomainError> {
+        // Counted as given, duplicates included: the limit is on what a client may send.
+        if words.len() > MAX_FILTER_WORDS {
+            return Err(DomainError::invalid(
+                "invalid_word_filter",
+                format!("at most {MAX_FILTER_WORDS} filtered words"),
+            ));
+        }
         let mut cleaned: Vec<String> = Vec::with_capacity(words.len());
         for word in words {
             let word = text::clean(
@@ -81,12 +88,6 @@ impl WordFilter {
             if !cleaned.contains(&word) {
                 cleaned.push(word);
             }
-        }
-        if cleaned.len() > MAX_FILTER_WORDS {
-            return Err(DomainError::invalid(
-                "invalid_word_filter",
-                format!("at most {MAX_FILTER_WORDS} filtered words"),
-            ));
         }
         Ok(Self {
             words: cleaned,

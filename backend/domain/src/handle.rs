@@ -51,9 +51,10 @@ pub const MIN_LEN: usize = 3;
 pub const MAX_LEN: usize = 25;
 
 impl ChannelHandle {
-    /// Accepts any letter case (`Alice_99` becomes `alice_99`), like logins on Twitch.
+    /// Accepts any letter case (`Alice_99` becomes `alice_99`), like logins on Twitch; nothing
+    /// else is changed (surrounding spaces make it invalid, as the API documents).
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let handle = input.trim().to_ascii_lowercase();
+        let handle = input.to_ascii_lowercase();
         let invalid = |why: &str| {
             Err(DomainError::invalid(
                 "invalid_handle",

@@ -66,7 +66,7 @@ pub struct Avatar(String);
 
 impl Avatar {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let value = input.trim();
+        let value = input;
         match value.strip_prefix("preset:") {
             Some(name) if PRESET_AVATARS.contains(&name) => Ok(Self(value.to_owned())),
             _ => Err(DomainError::invalid(

@@ -62,8 +62,8 @@ fn hidden_character(text: &str) -> Option<char> {
     })
 }
 
-/// Composes `input` (NFC), trims it, refuses control, direction and invisible characters, and
-/// checks its length in Unicode code points (the unit IVS Chat counts in).
+/// Composes `input` (NFC), refuses control, direction and invisible characters, trims it, and
+/// checks its length in Unicode code points (the unit IVS Chat counts in), as sent and as kept.
 pub fn clean(
     input: &str,
     code: &'static str,
@@ -72,8 +72,9 @@ pub fn clean(
     max_chars: usize,
 ) -> Result<String, DomainError> {
     let composed: String = input.nfc().collect();
-    let trimmed = composed.trim();
-    if let Some(c) = hidden_character(trimmed) {
+    // Checked before trimming: a control character is refused wherever it is, not quietly
+    // dropped from the ends (the API documents the characters a text may hold, not where).
+    if let Some(c) = hidden_character(&composed) {
         let why = if c.is_control() {
             "control characters"
         } else if is_direction_control(c) {
@@ -86,8 +87,10 @@ pub fn clean(
             format!("{what} must not contain {why}"),
         ));
     }
+    let trimmed = composed.trim();
+    // The limit holds for the text as sent, too: what a client may send is what it may store.
     let count = trimmed.chars().count();
-    if count < min_chars || count > max_chars {
+    if count < min_chars || count > max_chars || input.chars().count() > max_chars {
         let message = if min_chars == 0 {
             format!("{what} must be at most {max_chars} characters")
         } else {
@@ -127,7 +130,12 @@ mod tests {
 
     #[test]
     fn surrounding_whitespace_is_trimmed_and_control_characters_refused() {
-        assert_eq!(clean("  hi  ", "c", "x", 1, 5).unwrap(), "hi");
+        assert_eq!(clean("  hi  ", "c", "x", 1, 6).unwrap(), "hi");
+        assert!(clean("  hi  ", "c", "x", 1, 5).is_err(), "too long as sent");
+        assert!(
+            clean("hi\n", "c", "x", 1, 5).is_err(),
+            "a control character at the end"
+        );
         assert!(clean("a\u{0007}b", "c", "x", 1, 5).is_err());
         assert!(clean("   ", "c", "x", 1, 5).is_err());
         assert_eq!(clean("   ", "c", "x", 0, 5).unwrap(), "");

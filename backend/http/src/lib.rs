@@ -42,13 +42,14 @@ pub struct AppState {
 }
 
 /// Largest request body accepted: every request we take is a small JSON document.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Builds the API router. Routes live under `/api`; each is declared once, in its module's
 /// `router()`, and the OpenAPI document is generated from those same declarations.
 pub fn app(state: AppState) -> Router {
     let cors = cors(&state.cors_origins);
-    let (routes, document) = api().split_for_parts();
+    let (routes, mut document) = api().split_for_parts();
+    common_answers(&mut document);
     let document = Arc::new(document);
     let router = routes
         .route(
@@ -150,10 +151,65 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document as pretty JSON, as committed in `backend/http/openapi.json`.
 pub fn openapi_json() -> String {
-    api()
-        .into_openapi()
+    let mut document = api().into_openapi();
+    common_answers(&mut document);
+    document
         .to_pretty_json()
         .expect("the OpenAPI document serializes")
+}
+
+/// The answers every route of a kind gives, documented once instead of on each route: the
+/// extractors and the layers in [`app`] give them the same way everywhere.
+fn common_answers(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let answers = &mut operation.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                answers
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(description).into());
+            };
+            let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if operation.request_body.is_some() {
+                add(
+                    "400",
+                    "The body is not one this operation takes (see its schema).",
+                );
+                add("413", "The body is larger than 64 KiB.");
+                add("415", "The body is not sent as application/json.");
+            } else if has_parameters {
+                add("400", "A parameter is not valid (see its schema).");
+            }
+            if operation.security.is_some() {
+                add("401", "No valid bearer token.");
+            }
+            add(
+                "429",
+                "Too many requests: the API's throttle, or a limit on the caller.",
+            );
+        }
+    }
 }
 
 #[cfg(test)]

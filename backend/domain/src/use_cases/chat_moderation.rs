@@ -62,7 +62,7 @@ impl Platform {
         }
         let channel = self.ensure_account(who).await?.channel;
         if &who.user_id == target {
-            return Err(DomainError::invalid(
+            return Err(DomainError::conflict(
                 "invalid_target",
                 "you cannot ban yourself",
             ));

@@ -111,7 +111,7 @@ impl Platform {
         let channel = self.ensure_account(who).await?.channel;
         let viewer = self.channel_by_handle(viewer_handle).await?;
         if viewer.owner == who.user_id {
-            return Err(DomainError::invalid(
+            return Err(DomainError::conflict(
                 "invalid_target",
                 "you can always watch your own channel",
             ));

@@ -5,7 +5,7 @@ use axum::extract::State;
 use cloumer_api_types as api;
 use cloumer_domain::platform::check_limit;
 
-use super::{DEFAULT_LIMIT, PageQuery};
+use super::params::{DEFAULT_LIMIT, DirectoryQuery, HandlePath};
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -22,13 +22,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The live directory: live channels (most viewers first), then the others (most recently live first).
-#[utoipa::path(get, path = "/directory", tag = "channels", params(PageQuery),
+#[utoipa::path(get, path = "/directory", tag = "channels", params(DirectoryQuery),
     responses((status = 200, body = api::DirectoryPage), (status = 400, body = api::ErrorBody)))]
 pub async fn directory(
     State(state): State<AppState>,
-    AppQuery(query): AppQuery<PageQuery>,
+    AppQuery(query): AppQuery<DirectoryQuery>,
 ) -> Result<Json<api::DirectoryPage>, ApiError> {
-    let limit = check_limit(query.limit, DEFAULT_LIMIT)?;
+    let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
     let cursor = query
         .cursor
         .as_deref()
@@ -43,12 +43,12 @@ pub async fn directory(
 
 /// Whether a handle is valid and free (for the sign-up form).
 #[utoipa::path(get, path = "/handles/{handle}", tag = "channels",
-    params(("handle" = String, Path, description = "the wanted handle")),
+    params(HandlePath),
     responses((status = 200, body = api::HandleAvailability), (status = 400, body = api::ErrorBody),
         (status = 409, body = api::ErrorBody, description = "reserved")))]
 pub async fn handle_availability(
     State(state): State<AppState>,
-    AppPath(handle): AppPath<String>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
 ) -> Result<Json<api::HandleAvailability>, ApiError> {
     let (handle, available) = state.platform.handle_available(&handle).await?;
     Ok(Json(api::HandleAvailability {
@@ -59,11 +59,11 @@ pub async fn handle_availability(
 
 /// A channel's public page, as the caller sees it.
 #[utoipa::path(get, path = "/channels/{handle}", tag = "channels",
-    params(("handle" = String, Path)),
+    params(HandlePath),
     responses((status = 200, body = api::ChannelPage), (status = 404, body = api::ErrorBody)))]
 pub async fn channel_page(
     State(state): State<AppState>,
-    AppPath(handle): AppPath<String>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
     caller: Option<Caller>,
 ) -> Result<Json<api::ChannelPage>, ApiError> {
     let who = caller.as_ref().map(|Caller(who)| &who.user_id);
@@ -73,12 +73,12 @@ pub async fn channel_page(
 
 /// What to load in the player: the playback URL, with a signed token for private channels.
 #[utoipa::path(post, path = "/channels/{handle}/playback", tag = "channels",
-    params(("handle" = String, Path)),
+    params(HandlePath),
     responses((status = 200, body = api::PlaybackBody), (status = 401, body = api::ErrorBody),
         (status = 403, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
 pub async fn playback(
     State(state): State<AppState>,
-    AppPath(handle): AppPath<String>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
     caller: Option<Caller>,
 ) -> Result<Json<api::PlaybackBody>, ApiError> {
     let who = caller.as_ref().map(|Caller(who)| &who.user_id);

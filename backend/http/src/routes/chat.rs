@@ -7,6 +7,7 @@ use cloumer_domain::platform::check_limit;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::params::HandlePath;
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller, Client};
 use crate::{AppState, convert, cursor};
@@ -24,12 +25,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// owner: may also delete messages and disconnect users. Banned users get 403 `banned`; minting
 /// too often, 429 `rate_limited`.
 #[utoipa::path(post, path = "/channels/{handle}/chat-token", tag = "chat",
-    params(("handle" = String, Path)),
+    params(HandlePath),
     responses((status = 200, body = api::ChatTokenBody), (status = 403, body = api::ErrorBody),
         (status = 404, body = api::ErrorBody), (status = 429, body = api::ErrorBody)))]
 pub async fn chat_token(
     State(state): State<AppState>,
-    AppPath(handle): AppPath<String>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
     Client(client): Client,
     caller: Option<Caller>,
 ) -> Result<Json<api::ChatTokenBody>, ApiError> {
@@ -55,26 +56,29 @@ pub async fn chat_token(
 
 /// `?before=&limit=` on chat history.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// The `next` value of the previous page: messages older than it come next.
+    #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,64}$")]
     pub before: Option<String>,
-    /// 1–100; default 50.
-    pub limit: Option<usize>,
+    /// How many messages at most; default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
 }
 
 /// The room's history, newest first, without deleted messages.
 #[utoipa::path(get, path = "/channels/{handle}/chat/messages", tag = "chat",
-    params(("handle" = String, Path), HistoryQuery),
+    params(HandlePath, HistoryQuery),
     responses((status = 200, body = api::ChatHistoryPage), (status = 403, body = api::ErrorBody),
         (status = 404, body = api::ErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
-    AppPath(handle): AppPath<String>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
     AppQuery(query): AppQuery<HistoryQuery>,
     caller: Option<Caller>,
 ) -> Result<Json<api::ChatHistoryPage>, ApiError> {
-    let limit = check_limit(query.limit, 50)?;
+    let limit = check_limit(query.limit.map(|l| l as usize), 50)?;
     let before = query
         .before
         .as_deref()

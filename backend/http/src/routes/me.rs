@@ -10,6 +10,7 @@ use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
 
+use super::params::HandlePath;
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, Caller};
 use crate::{AppState, convert};
@@ -191,12 +192,13 @@ pub async fn viewers(
 
 /// Allows the user with this channel handle to watch the caller's private channel.
 #[utoipa::path(put, path = "/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
-    params(("handle" = String, Path, description = "the viewer's own channel handle")),
-    responses((status = 200, body = api::ViewerGrantBody), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
+    params(HandlePath),
+    responses((status = 200, body = api::ViewerGrantBody), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody, description = "the caller's own handle: owners always watch their channel")))]
 pub async fn grant_viewer(
     State(state): State<AppState>,
     Caller(who): Caller,
-    AppPath(handle): AppPath<String>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
 ) -> Result<Json<api::ViewerGrantBody>, ApiError> {
     let grant = state.platform.grant_viewer(&who, &handle).await?;
     Ok(Json(convert::grant(&grant)))
@@ -204,12 +206,12 @@ pub async fn grant_viewer(
 
 /// Withdraws a viewer's permission.
 #[utoipa::path(delete, path = "/me/channel/viewers/{handle}", tag = "me", security(("cognito" = [])),
-    params(("handle" = String, Path)),
+    params(HandlePath),
     responses((status = 204), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
 pub async fn revoke_viewer(
     State(state): State<AppState>,
     Caller(who): Caller,
-    AppPath(handle): AppPath<String>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
 ) -> Result<StatusCode, ApiError> {
     state.platform.revoke_viewer(&who, &handle).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,10 +4,9 @@ pub mod channels;
 pub mod chat;
 pub mod me;
 pub mod moderation;
+pub mod params;
 pub mod recordings;
 
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
@@ -21,15 +20,3 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(moderation::router())
 }
-
-/// `?cursor=&limit=` on listings.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    /// The `next` value of the previous page.
-    pub cursor: Option<String>,
-    /// 1–100; default 24.
-    pub limit: Option<usize>,
-}
-
-pub const DEFAULT_LIMIT: usize = 24;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use time::Duration;
 use utoipa::IntoParams;
 
+use super::params::{MessageIdPath, UserIdPath};
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert};
@@ -24,20 +25,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteQuery {
     /// Shown to the room; 1–256 characters.
+    #[param(
+        pattern = r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+        max_length = 256
+    )]
     pub reason: Option<String>,
 }
 
 /// Deletes a message from the caller's chat: it disappears for everyone and from history.
 #[utoipa::path(delete, path = "/me/channel/chat/messages/{id}", tag = "moderation", security(("cognito" = [])),
-    params(("id" = String, Path, description = "the message id"), DeleteQuery),
+    params(MessageIdPath, DeleteQuery),
     responses((status = 204), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
 pub async fn delete_message(
     State(state): State<AppState>,
     Caller(who): Caller,
-    AppPath(id): AppPath<String>,
+    AppPath(MessageIdPath { id }): AppPath<MessageIdPath>,
     AppQuery(query): AppQuery<DeleteQuery>,
 ) -> Result<StatusCode, ApiError> {
     let id = MessageId::parse(&id)?;
@@ -61,13 +67,14 @@ pub async fn bans(
 
 /// Bans a user from the caller's chat (for a while, or for good) and disconnects them.
 #[utoipa::path(put, path = "/me/channel/bans/{userId}", tag = "moderation", security(("cognito" = [])),
-    params(("userId" = String, Path, description = "the chat user id (the message sender's userId)")),
+    params(UserIdPath),
     request_body = api::BanRequest,
-    responses((status = 200, body = api::BanBody), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
+    responses((status = 200, body = api::BanBody), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody, description = "the caller's own id: nobody bans themselves")))]
 pub async fn ban(
     State(state): State<AppState>,
     Caller(who): Caller,
-    AppPath(user): AppPath<String>,
+    AppPath(UserIdPath { user_id: user }): AppPath<UserIdPath>,
     AppJson(body): AppJson<api::BanRequest>,
 ) -> Result<Json<api::BanBody>, ApiError> {
     let target = UserId::parse(&user)?;
@@ -83,12 +90,12 @@ pub async fn ban(
 
 /// Lifts a ban.
 #[utoipa::path(delete, path = "/me/channel/bans/{userId}", tag = "moderation", security(("cognito" = [])),
-    params(("userId" = String, Path)),
+    params(UserIdPath),
     responses((status = 204), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
 pub async fn unban(
     State(state): State<AppState>,
     Caller(who): Caller,
-    AppPath(user): AppPath<String>,
+    AppPath(UserIdPath { user_id: user }): AppPath<UserIdPath>,
 ) -> Result<StatusCode, ApiError> {
     let target = UserId::parse(&user)?;
     state.platform.unban(&who, &target).await?;

@@ -7,7 +7,7 @@ use cloumer_domain::DomainError;
 use cloumer_domain::ids::RecordingId;
 use cloumer_domain::platform::check_limit;
 
-use super::{DEFAULT_LIMIT, PageQuery};
+use super::params::{DEFAULT_LIMIT, HandlePath, RecordingIdPath, RecordingsQuery};
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -23,13 +23,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Recent past broadcasts of every public channel, newest first.
-#[utoipa::path(get, path = "/recordings", tag = "recordings", params(PageQuery),
+#[utoipa::path(get, path = "/recordings", tag = "recordings", params(RecordingsQuery),
     responses((status = 200, body = api::RecordingPage), (status = 400, body = api::ErrorBody)))]
 pub async fn recent(
     State(state): State<AppState>,
-    AppQuery(query): AppQuery<PageQuery>,
+    AppQuery(query): AppQuery<RecordingsQuery>,
 ) -> Result<Json<api::RecordingPage>, ApiError> {
-    let limit = check_limit(query.limit, DEFAULT_LIMIT)?;
+    let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
     let after = query
         .cursor
         .as_deref()
@@ -48,15 +48,16 @@ pub async fn recent(
 
 /// One channel's past broadcasts, newest first.
 #[utoipa::path(get, path = "/channels/{handle}/recordings", tag = "recordings",
-    params(("handle" = String, Path), PageQuery),
-    responses((status = 200, body = api::RecordingPage), (status = 404, body = api::ErrorBody)))]
+    params(HandlePath, RecordingsQuery),
+    responses((status = 200, body = api::RecordingPage), (status = 403, body = api::ErrorBody, description = "a private channel the caller may not watch"),
+        (status = 404, body = api::ErrorBody)))]
 pub async fn of_channel(
     State(state): State<AppState>,
-    AppPath(handle): AppPath<String>,
-    AppQuery(query): AppQuery<PageQuery>,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
+    AppQuery(query): AppQuery<RecordingsQuery>,
     caller: Option<Caller>,
 ) -> Result<Json<api::RecordingPage>, ApiError> {
-    let limit = check_limit(query.limit, DEFAULT_LIMIT)?;
+    let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
     let after = query
         .cursor
         .as_deref()
@@ -79,11 +80,11 @@ pub async fn of_channel(
 
 /// One past broadcast.
 #[utoipa::path(get, path = "/recordings/{id}", tag = "recordings",
-    params(("id" = String, Path)),
+    params(RecordingIdPath),
     responses((status = 200, body = api::RecordingBody), (status = 404, body = api::ErrorBody)))]
 pub async fn one(
     State(state): State<AppState>,
-    AppPath(id): AppPath<String>,
+    AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
     caller: Option<Caller>,
 ) -> Result<Json<api::RecordingBody>, ApiError> {
     let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;

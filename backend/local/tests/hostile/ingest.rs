@@ -290,7 +290,7 @@ async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
     let ten_minutes_and_a_half = 21;
     for _ in 0..ten_minutes_and_a_half {
         clock.advance(time::Duration::seconds(30));
-        assert!(!segments(&follow_playlist(&app, &vault_base, &segment).await).is_empty());
+        assert!(!segments(&follow_playlist(&app, vault_base, &segment).await).is_empty());
     }
     // The expired token itself starts nothing, however recently it was used.
     assert_eq!(status_of(&app, &vault).await, 403, "an expired token");

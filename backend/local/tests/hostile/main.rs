@@ -18,5 +18,6 @@ mod chat_client;
 
 mod accounts;
 mod chat;
+mod contract;
 mod ingest;
 mod input;

@@ -1,0 +1,67 @@
+//! Path and query parameters shared by several routes, with the constraints the handlers
+//! enforce written into the OpenAPI document (a generated client knows what is valid).
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// `{handle}`: a channel handle, any letter case (`Alice_99` is `alice_99`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct HandlePath {
+    /// 3–25 letters, digits and underscores, not starting with an underscore.
+    #[param(pattern = r"^[A-Za-z0-9][A-Za-z0-9_]{2,24}$")]
+    pub handle: String,
+}
+
+/// `{userId}`: a chat user id (a message sender's `userId`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserIdPath {
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
+    #[serde(rename = "userId")]
+    pub user_id: String,
+}
+
+/// `{id}`: a chat message's id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MessageIdPath {
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,64}$")]
+    pub id: String,
+}
+
+/// `{id}`: a recording's id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RecordingIdPath {
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
+    pub id: String,
+}
+
+/// `?cursor=&limit=` on the directory.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryQuery {
+    /// The `next` value of the previous page, as the API gave it.
+    #[param(pattern = r"^(L[0-9]{1,9}|O|O[0-9]{1,19}:[A-Za-z0-9._:-]{1,64})$")]
+    pub cursor: Option<String>,
+    /// How many channels at most; default 24.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
+/// `?cursor=&limit=` on lists of recordings.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingsQuery {
+    /// The `next` value of the previous page, as the API gave it.
+    #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,128}$")]
+    pub cursor: Option<String>,
+    /// How many recordings at most; default 24.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
+pub const DEFAULT_LIMIT: usize = 24;
