@@ -92,7 +92,8 @@ pub struct RecordingEvent {
     /// Where the latest live frame is kept while recording (IVS `latest_thumbnail`).
     pub live_thumbnail_url: Option<String>,
     /// Whether the video service stored it privately (the private recordings bucket), when the
-    /// event says; otherwise the channel's privacy when the record is made.
+    /// event says. A recording is private if so, or if its channel is private when the record
+    /// is made.
     pub private: Option<bool>,
 }
 
@@ -110,7 +111,9 @@ pub fn merge(
         stream_id: None,
         title: channel.title.clone(),
         category: channel.category.clone(),
-        private: event.private.unwrap_or(channel.private),
+        // Private if stored privately, or if the channel is private as it starts (a channel made
+        // before private recordings had their own bucket still records into the public one).
+        private: event.private == Some(true) || channel.private,
         status: RecordingStatus::Recording,
         started_at: None,
         ended_at: None,

@@ -54,7 +54,10 @@ async fn nobody_bans_themselves_or_for_a_silly_time() {
             .await
             .unwrap_err();
         assert!(
-            matches!(error, DomainError::Invalid { code: c, .. } if c == code),
+            matches!(
+                error,
+                DomainError::Invalid { code: c, .. } | DomainError::Conflict { code: c, .. } if c == code
+            ),
             "{error:?}"
         );
     }

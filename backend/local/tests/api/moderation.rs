@@ -77,7 +77,7 @@ async fn bans_are_listed_lifted_and_checked() {
     );
 
     for (path_user, body, status, code) in [
-        (owner.user_id.clone(), json!({}), 400, "invalid_target"),
+        (owner.user_id.clone(), json!({}), 409, "invalid_target"),
         (
             troll.user_id.clone(),
             json!({"durationMinutes": 0}),
