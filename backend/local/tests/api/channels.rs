@@ -209,7 +209,7 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
-    let huge = json!({"title": "x".repeat(20_000)});
+    let huge = json!({"title": "x".repeat(70_000)});
     let reply = app.patch("/api/v1/me/channel", user.auth(), huge).await;
     assert_eq!(
         (reply.status.as_u16(), reply.code()),
