@@ -23,6 +23,8 @@ async fn the_api_keeps_the_contract_its_openapi_document_states() {
     // Someone else to find: handles and user ids that exist.
     app.user("other@example.com", "someone_else", "Other").await;
     let document = app.url("/api/openapi.json");
+    // schemathesis keeps a cache where it runs: not in the checkout.
+    let scratch = tempfile::tempdir().unwrap();
     let base = app.stack.url();
     let runs = [
         ("signed out", None),
@@ -37,6 +39,7 @@ async fn the_api_keeps_the_contract_its_openapi_document_states() {
             .args(["run", &document, "--url", &base, "--checks", "all"])
             .args(["--max-examples", EXAMPLES, "--seed", SEED, "--no-color"])
             .env("SCHEMATHESIS_TELEMETRY", "false")
+            .current_dir(scratch.path())
             .stdin(Stdio::null());
         if let Some(header) = &header {
             command.args(["--header", header]);
