@@ -14,6 +14,7 @@ pub mod hls;
 mod monitor;
 mod nginx;
 mod playback_sessions;
+mod playlists;
 pub mod private_recordings;
 mod recovery;
 mod vod;

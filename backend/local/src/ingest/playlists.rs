@@ -1,0 +1,133 @@
+//! Playlists as the player gets them: a live playlist with the time each segment began, a
+//! private channel's segments carrying its playback session, and the multivariant playlist a
+//! playback token loads. Text in, text out: the serving is in `hls.rs`.
+
+use std::time::SystemTime;
+
+use time::OffsetDateTime;
+
+/// The multivariant playlist a playback token loads: one variant, the session's playlist.
+/// `BANDWIDTH` (required) is the peak rate of the segments listed so far, or a typical 1080p
+/// rate before there are any.
+pub fn session_playlist(
+    session: &str,
+    media: &str,
+    size_of: impl Fn(&str) -> Option<u64>,
+) -> String {
+    const TYPICAL: u64 = 6_000_000;
+    let peak = segment_entries(media)
+        .filter_map(|(duration, uri)| {
+            let bits = size_of(uri)? * 8;
+            (duration > 0.0).then(|| (bits as f64 / duration) as u64)
+        })
+        .max()
+        .unwrap_or(TYPICAL);
+    format!("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH={peak}\nindex.m3u8?session={session}\n")
+}
+
+/// `(duration, uri)` of each segment of a media playlist.
+fn segment_entries(media: &str) -> impl Iterator<Item = (f64, &str)> {
+    let mut duration = None;
+    media.lines().filter_map(move |line| {
+        if let Some(info) = line.strip_prefix("#EXTINF:") {
+            duration = info.split(',').next().and_then(|d| d.trim().parse().ok());
+            return None;
+        }
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        Some((duration.take()?, line))
+    })
+}
+
+/// Prepares a playlist for the player:
+/// - live playlists get `#EXT-X-PROGRAM-DATE-TIME` per segment (when its first frame arrived:
+///   the file's time minus its duration), so players can tell how far behind live they are, as
+///   with IVS's own playlists;
+/// - a private channel's segment URIs carry the playback session, since segments need it too.
+pub fn rewrite_playlist(
+    text: &str,
+    modified: impl Fn(&str) -> Option<SystemTime>,
+    session: Option<&str>,
+) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut pending_info: Option<&str> = None;
+    for line in text.lines() {
+        if line.starts_with("#EXTINF:") {
+            pending_info = Some(line);
+            continue;
+        }
+        if line.starts_with('#') || line.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let duration = pending_info
+            .and_then(|info| info.strip_prefix("#EXTINF:"))
+            .and_then(|info| info.split(',').next())
+            .and_then(|d| d.trim().parse::<f64>().ok());
+        if let (Some(written), Some(duration)) = (modified(line), duration) {
+            let start = OffsetDateTime::from(written) - time::Duration::seconds_f64(duration);
+            let format = time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            );
+            if let Ok(stamp) = start.format(format) {
+                out.push_str("#EXT-X-PROGRAM-DATE-TIME:");
+                out.push_str(&stamp);
+                out.push('\n');
+            }
+        }
+        if let Some(info) = pending_info.take() {
+            out.push_str(info);
+            out.push('\n');
+        }
+        out.push_str(line);
+        if let Some(session) = session {
+            out.push_str("?session=");
+            out.push_str(session);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn live_playlists_get_program_date_times_and_private_ones_the_session() {
+        let playlist =
+            "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\n7.ts\n#EXTINF:0.500,\n8.ts\n";
+        let written = |segment: &str| {
+            let seconds = if segment == "7.ts" { 100 } else { 101 };
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+        };
+        let out = rewrite_playlist(playlist, written, Some("s3ss"));
+        assert_eq!(
+            out,
+            "#EXTM3U\n#EXT-X-TARGETDURATION:1\n\
+             #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:01:39.000Z\n#EXTINF:1.000,\n7.ts?session=s3ss\n\
+             #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:01:40.500Z\n#EXTINF:0.500,\n8.ts?session=s3ss\n"
+        );
+        // Recordings: no times, no session.
+        assert_eq!(rewrite_playlist(playlist, |_| None, None), playlist);
+    }
+
+    #[test]
+    fn a_token_loads_one_variant_at_the_segments_peak_rate() {
+        let media = "#EXTM3U\n#EXTINF:2.000,\n1.ts\n#EXTINF:1.000,\n2.ts\n#EXTINF:1.0,\ngone.ts\n";
+        let sizes = |segment: &str| match segment {
+            "1.ts" => Some(500_000),
+            "2.ts" => Some(400_000),
+            _ => None,
+        };
+        assert_eq!(
+            session_playlist("abc", media, sizes),
+            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=3200000\nindex.m3u8?session=abc\n"
+        );
+        assert!(session_playlist("abc", "#EXTM3U\n", sizes).contains("BANDWIDTH=6000000"));
+    }
+}
