@@ -31,11 +31,22 @@ pub enum Purpose {
 /// How the browser app's wasm32 code gets compiled on this machine.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum WasmToolchain {
-    /// rustup's toolchain with the wasm32-unknown-unknown target installed.
-    Rustup,
+    /// rustup's toolchain with the wasm32-unknown-unknown target installed; with its `rust-src`
+    /// component std is rebuilt for the app as on the Debian path (smaller wasm, see web.rs).
+    Rustup { std_sources: bool },
     /// Debian's rustc-web + rust-web-src, building std from source (`-Zbuild-std`), for machines
     /// where rustup cannot download the target.
     Debian,
+}
+
+impl WasmToolchain {
+    /// Whether the browser build compiles std from source (`-Zbuild-std`).
+    pub fn builds_std(self) -> bool {
+        matches!(
+            self,
+            WasmToolchain::Debian | WasmToolchain::Rustup { std_sources: true }
+        )
+    }
 }
 
 /// Everything the build and test commands need to find, as resolved by [`setup`].
@@ -166,7 +177,9 @@ fn wasm_toolchain(debian: bool) -> Result<WasmToolchain> {
     };
     if has_rustup_target() {
         note("rustup has wasm32-unknown-unknown");
-        return Ok(WasmToolchain::Rustup);
+        return Ok(WasmToolchain::Rustup {
+            std_sources: rustup_std_sources()?,
+        });
     }
     if debian && debian_wasm_ready() {
         note("using Debian's rustc-web with build-std (rustup has no wasm32 target)");
@@ -181,7 +194,9 @@ fn wasm_toolchain(debian: bool) -> Result<WasmToolchain> {
             Duration::from_secs(45),
         )?;
         if added && has_rustup_target() {
-            return Ok(WasmToolchain::Rustup);
+            return Ok(WasmToolchain::Rustup {
+                std_sources: rustup_std_sources()?,
+            });
         }
         note("rustup could not add the target; falling back to Debian's Rust");
     }
@@ -196,6 +211,33 @@ fn wasm_toolchain(debian: bool) -> Result<WasmToolchain> {
         bail!("Debian's rustc-web is installed but its std sources or wasm linker are missing");
     }
     Ok(WasmToolchain::Debian)
+}
+
+/// rustup's `rust-src`, which lets the browser build compile std with the app (as the Debian path
+/// does): without it the build still works, with rustup's prebuilt std and ~20% more wasm.
+fn rustup_std_sources() -> Result<bool> {
+    if rustup_std_workspace().is_some() {
+        return Ok(true);
+    }
+    // Same short window as for the target: rustup blocks for minutes when its server is away.
+    let added = run_with_timeout(
+        Command::new("rustup")
+            .args(["component", "add", "rust-src"])
+            .env("RUST_BACKTRACE", "0"),
+        Duration::from_secs(45),
+    )?;
+    if added && rustup_std_workspace().is_some() {
+        return Ok(true);
+    }
+    note("rustup could not add rust-src: the browser app is built with the prebuilt std (larger)");
+    Ok(false)
+}
+
+/// The standard library's workspace in rustup's `rust-src`, when the component is installed.
+fn rustup_std_workspace() -> Option<PathBuf> {
+    let sysroot = output(Command::new("rustc").args(["--print", "sysroot"]))?;
+    let workspace = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    workspace.is_file().then_some(workspace)
 }
 
 /// Debian's Rust (1.96) with the std sources for `-Zbuild-std`, and lld for linking wasm.
@@ -364,6 +406,14 @@ fn fetch_crates(root: &Path, wasm: WasmToolchain) -> Result<()> {
     run(Command::new("cargo")
         .current_dir(root)
         .args(["fetch", "--quiet"]))?;
+    if wasm == (WasmToolchain::Rustup { std_sources: true })
+        && let Some(workspace) = rustup_std_workspace()
+    {
+        run(Command::new("cargo")
+            .args(["fetch", "--quiet", "--manifest-path"])
+            .arg(workspace)
+            .env("RUSTC_BOOTSTRAP", "1"))?;
+    }
     if wasm == WasmToolchain::Debian {
         run(Command::new("/usr/bin/cargo")
             .args(["fetch", "--quiet", "--manifest-path", DEBIAN_STD_WORKSPACE])
