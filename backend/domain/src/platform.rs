@@ -3,6 +3,7 @@
 //! themselves live in [`crate::use_cases`], one area per module.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use time::{Duration, OffsetDateTime};
 
@@ -63,6 +64,8 @@ impl Default for PlatformConfig {
 pub struct Platform {
     pub(crate) ports: Ports,
     pub(crate) config: PlatformConfig,
+    /// Counts the channel writes this process made (see [`Platform::channels_generation`]).
+    channel_writes: Arc<AtomicU64>,
 }
 
 /// A user's own profile and channel.
@@ -91,7 +94,23 @@ pub fn check_limit(limit: Option<usize>, default: usize) -> DomainResult<usize> 
 
 impl Platform {
     pub fn new(ports: Ports, config: PlatformConfig) -> Self {
-        Self { ports, config }
+        Self {
+            ports,
+            config,
+            channel_writes: Arc::default(),
+        }
+    }
+
+    /// A number that changes whenever this process changes a channel (created, renamed, gone
+    /// live, …): adapters that keep rendered listings compare it to know they are stale. Writes
+    /// by other processes (other Lambda instances) do not move it, so such copies also need a
+    /// short lifetime.
+    pub fn channels_generation(&self) -> u64 {
+        self.channel_writes.load(Ordering::Acquire)
+    }
+
+    fn channel_written(&self) {
+        self.channel_writes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The platform's time: the clock every use case reads, for callers that stamp events.
@@ -141,6 +160,7 @@ impl Platform {
             let channel = Channel::new(profile, handle, self.now());
             match self.ports.channels.create_channel(&channel).await {
                 Ok(()) => {
+                    self.channel_written();
                     tracing::info!(channel = %channel.id, handle = %channel.handle, "channel created");
                     return Ok(channel);
                 }
@@ -219,7 +239,10 @@ impl Platform {
             }
             channel.version += 1;
             match self.ports.channels.update_channel(&channel).await {
-                Ok(()) => return Ok((channel, true)),
+                Ok(()) => {
+                    self.channel_written();
+                    return Ok((channel, true));
+                }
                 Err(WriteError::VersionMismatch) => continue,
                 Err(WriteError::HandleTaken) => {
                     return Err(DomainError::conflict(

@@ -9,6 +9,7 @@ mod cursor;
 mod error;
 mod extract;
 mod routes;
+mod snapshot;
 
 use std::sync::Arc;
 
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .route("/api/{*rest}", axum::routing::any(not_found))
+        .layer(axum::Extension(Arc::new(snapshot::DirectorySnapshots::default())))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::log_errors))
         .layer(cors)

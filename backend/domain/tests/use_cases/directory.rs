@@ -64,3 +64,27 @@ async fn a_page_filled_by_live_channels_ends_the_directory_when_nobody_else_is_t
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.next, None);
 }
+
+#[tokio::test]
+async fn every_channel_write_moves_the_generation_and_reads_do_not() {
+    let world = world();
+    let before = world.platform.channels_generation();
+    let (owner, account) = world.account("u-g", "ggg").await;
+    let created = world.platform.channels_generation();
+    assert!(created > before, "creating and provisioning a channel");
+    world.platform.directory(None, 10).await.unwrap();
+    world.platform.channel_page("ggg", None).await.unwrap();
+    world.platform.ensure_account(&owner).await.unwrap();
+    assert_eq!(world.platform.channels_generation(), created, "reads");
+    world.set_private(&owner, true).await;
+    let changed = world.platform.channels_generation();
+    assert!(changed > created, "a settings change");
+    let start = StreamEvent {
+        channel_id: account.channel.id.clone(),
+        stream_id: StreamId::parse("st-g").unwrap(),
+        kind: StreamEventKind::Start,
+        at: world.platform.now(),
+    };
+    world.platform.handle_stream_event(&start).await.unwrap();
+    assert!(world.platform.channels_generation() > changed, "going live");
+}

@@ -1,13 +1,21 @@
 //! Public channel pages, the directory, handle availability and playback.
 
-use axum::Json;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use cloumer_api_types as api;
+use cloumer_domain::PortError;
 use cloumer_domain::platform::check_limit;
 
 use super::params::{DEFAULT_LIMIT, DirectoryQuery, HandlePath};
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
+use crate::snapshot::DirectorySnapshots;
 use crate::{AppState, convert, cursor};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,19 +34,39 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = api::DirectoryPage), (status = 400, body = api::ErrorBody)))]
 pub async fn directory(
     State(state): State<AppState>,
+    Extension(snapshots): Extension<Arc<DirectorySnapshots>>,
     AppQuery(query): AppQuery<DirectoryQuery>,
-) -> Result<Json<api::DirectoryPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
     let cursor = query
         .cursor
         .as_deref()
         .map(cursor::decode_directory)
         .transpose()?;
+    // The first page is what every visitor of the home page asks for: answered from a copy
+    // while it is fresh (see snapshot.rs). Later pages are built each time.
+    let first_page = cursor.is_none();
+    let generation = state.platform.channels_generation();
+    if first_page && let Some(body) = snapshots.fresh(limit, generation) {
+        return Ok(json_bytes(body));
+    }
+    let built = Instant::now();
     let page = state.platform.directory(cursor, limit).await?;
-    Ok(Json(api::DirectoryPage {
-        items: page.items.iter().map(convert::summary).collect(),
-        next: page.next.as_ref().map(cursor::encode_directory),
-    }))
+    let body = Bytes::from(
+        serde_json::to_vec(&api::DirectoryPage {
+            items: page.items.iter().map(convert::summary).collect(),
+            next: page.next.as_ref().map(cursor::encode_directory),
+        })
+        .map_err(|e| ApiError::Domain(PortError::new("encoding the directory", e).into()))?,
+    );
+    if first_page {
+        snapshots.keep(limit, generation, built, body.clone());
+    }
+    Ok(json_bytes(body))
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// Whether a handle is valid and free (for the sign-up form).

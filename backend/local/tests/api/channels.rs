@@ -301,3 +301,29 @@ async fn listings_refuse_bad_limits_and_cursors() {
     );
     assert_eq!(app.get("/api/v1/channels/!!", None).await.status, 404);
 }
+
+#[tokio::test]
+async fn the_directory_shows_a_change_as_soon_as_it_is_made() {
+    let app = spawn_app().await;
+    let user = app.user("olga@example.com", "olga", "Olga").await;
+    let title = |reply: &crate::helpers::Reply| reply.body["items"][0]["title"].clone();
+    // Read twice so the first page is the kept copy when the change comes.
+    app.get("/api/v1/directory", None).await;
+    assert_eq!(title(&app.get("/api/v1/directory", None).await), "");
+    let changed = app
+        .patch("/api/v1/me/channel", user.auth(), json!({"title": "Fresh"}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(title(&app.get("/api/v1/directory", None).await), "Fresh");
+    let nickname = app
+        .patch("/api/v1/me", user.auth(), json!({"nickname": "Olga K"}))
+        .await;
+    assert_eq!(nickname.status, 200, "{}", nickname.text);
+    let page = app.get("/api/v1/directory", None).await;
+    assert_eq!(page.body["items"][0]["ownerNickname"], "Olga K");
+    assert_eq!(
+        page.headers.get("content-type").unwrap(),
+        "application/json"
+    );
+    assert_eq!(page.headers.get("cache-control").unwrap(), "no-store");
+}
