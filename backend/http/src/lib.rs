@@ -61,7 +61,9 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .route("/api/{*rest}", axum::routing::any(not_found))
-        .layer(axum::Extension(Arc::new(snapshot::DirectorySnapshots::default())))
+        .layer(axum::Extension(Arc::new(
+            snapshot::DirectorySnapshots::default(),
+        )))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(error::log_errors))
         .layer(cors)

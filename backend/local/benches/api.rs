@@ -3,7 +3,11 @@
 //! Starts the real `cloumer-local` binary on a seeded store and reports:
 //! - process start → first `200` from `/api/health`;
 //! - requests/s, p50 and p99 of `GET /api/v1/directory` (50 channels, 10 live);
-//! - requests/s, p50 and p99 of `POST /api/v1/channels/{handle}/chat-token`, signed in.
+//! - requests/s, p50 and p99 of `POST /api/v1/channels/{handle}/chat-token`, signed in;
+//! - the reference: a bare axum handler returning the same directory bytes, in a process of its
+//!   own (this bench re-run as the server), loaded by the same client in the same run, and the
+//!   directory's rate as a share of it;
+//! - each server's resident memory (now and peak) after its load.
 //!
 //! The load generator runs on the same machine (loopback), so client and server share the CPU.
 //! Settings: `BENCH_SECONDS` (default 10) and `BENCH_CONCURRENCY` (default 32).
@@ -259,7 +263,97 @@ fn print(name: &str, report: &Report) {
     );
 }
 
+/// Set (to `LISTEN_ADDRESS BODY_FILE`) when this bench is re-run as the reference server.
+const REFERENCE_ENV: &str = "CLOUMER_BENCH_REFERENCE";
+
+/// The reference: the same runtime set-up as `cloumer-local` (`#[tokio::main]`), one route
+/// answering the directory's bytes, no middleware.
+fn serve_reference(spec: &str) -> ! {
+    let (listen, body_file) = spec.split_once(' ').expect("LISTEN BODY_FILE");
+    let body = axum::body::Bytes::from(std::fs::read(body_file).unwrap());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let app = axum::Router::new().route(
+            "/api/v1/directory",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        body,
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
+        axum::serve(listener, app).await.unwrap();
+    });
+    std::process::exit(0)
+}
+
+struct Reference {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Reference {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_reference(dir: &std::path::Path, body: &[u8]) -> Reference {
+    let body_file = dir.join("reference-directory.json");
+    std::fs::write(&body_file, body).unwrap();
+    let port = free_port();
+    let child = Command::new(std::env::current_exe().unwrap())
+        .env(
+            REFERENCE_ENV,
+            format!("127.0.0.1:{port} {}", body_file.display()),
+        )
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "reference did not start"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Reference {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// Resident memory of a process now and at its peak (Linux `VmRSS`, `VmHWM`), in MiB.
+fn memory(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn print_memory(name: &str, pid: u32) {
+    let (now, peak) = memory(pid);
+    println!("{name:<34} {now:>9.1} MiB resident, peak {peak:.1} MiB");
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var(REFERENCE_ENV) {
+        serve_reference(&spec);
+    }
     let seconds = env_number("BENCH_SECONDS", 10);
     let concurrency = env_number("BENCH_CONCURRENCY", 32);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -292,6 +386,35 @@ fn main() {
             .unwrap();
         assert_eq!(check["items"].as_array().unwrap().len(), 24);
         assert_eq!(check["items"][0]["live"], true);
+        let body = client
+            .get(&directory)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let reference = start_reference(dir.path(), &body);
+        let reference_url = format!("{}/api/v1/directory", reference.base);
+        let same: Value = client
+            .get(&reference_url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(same, check, "the reference answers the same bytes");
+        // Reference first, then ours, then the reference again: the machine's drift shows as a
+        // difference between the two reference runs.
+        let before = load(
+            client.clone(),
+            Arc::new(move |c| c.get(&reference_url)),
+            seconds,
+            concurrency,
+        )
+        .await;
+        print("reference: bare axum, same bytes", &before);
         let report = load(
             client.clone(),
             Arc::new(move |c| c.get(&directory)),
@@ -300,6 +423,24 @@ fn main() {
         )
         .await;
         print("GET /api/v1/directory", &report);
+        let reference_url = format!("{}/api/v1/directory", reference.base);
+        let after = load(
+            client.clone(),
+            Arc::new(move |c| c.get(&reference_url)),
+            seconds,
+            concurrency,
+        )
+        .await;
+        print("reference again", &after);
+        let rate = |r: &Report| r.requests as f64 / r.seconds;
+        println!(
+            "{:<34} {:>9.2} x the reference's rate (p99 {:.2} x)",
+            "directory / reference",
+            rate(&report) / ((rate(&before) + rate(&after)) / 2.0),
+            report.p99.as_secs_f64() / ((before.p99 + after.p99).as_secs_f64() / 2.0)
+        );
+        print_memory("memory: reference", reference.child.id());
+        print_memory("memory: cloumer-local", server.child.id());
         let mint = format!("{}/api/v1/channels/bench_7/chat-token", server.base);
         let report = load(
             client.clone(),
@@ -309,6 +450,8 @@ fn main() {
         )
         .await;
         print("POST .../chat-token (signed in)", &report);
+        print_memory("memory: cloumer-local", server.child.id());
+        drop(reference);
     });
     drop(server);
 }

@@ -12,6 +12,8 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde::Deserialize;
 
+use crate::verified::{Verified, VerifiedTokens};
+
 /// Where the verifier gets the signing keys.
 #[async_trait]
 pub trait JwksSource: Send + Sync {
@@ -60,6 +62,7 @@ pub struct JwtVerifier {
     client_id: String,
     keys: Arc<dyn JwksSource>,
     clock: Arc<dyn Clock>,
+    verified: VerifiedTokens,
 }
 
 /// Clock skew tolerated between the issuer and us.
@@ -78,17 +81,24 @@ impl JwtVerifier {
             client_id: client_id.into(),
             keys,
             clock,
+            verified: VerifiedTokens::default(),
         }
     }
-}
 
-fn invalid(message: &str) -> AuthFailure {
-    AuthFailure::Invalid(message.to_owned())
-}
+    /// The times of a verified token, against our clock.
+    fn check_times(&self, expires: i64, not_before: Option<i64>) -> Result<(), AuthFailure> {
+        let now = self.clock.now().unix_timestamp();
+        if expires + LEEWAY_SECONDS < now {
+            return Err(invalid("the token has expired"));
+        }
+        if not_before.is_some_and(|nbf| nbf - LEEWAY_SECONDS > now) {
+            return Err(invalid("the token is not valid yet"));
+        }
+        Ok(())
+    }
 
-#[async_trait]
-impl IdentityVerifier for JwtVerifier {
-    async fn verify(&self, bearer: &str) -> Result<Identity, AuthFailure> {
+    /// Checks the signature and every claim that does not depend on time.
+    async fn verify_signed(&self, bearer: &str) -> Result<Verified, AuthFailure> {
         let header = decode_header(bearer).map_err(|_| invalid("the token is malformed"))?;
         if header.alg != Algorithm::RS256 {
             return Err(invalid("the token is not signed with RS256"));
@@ -118,13 +128,6 @@ impl IdentityVerifier for JwtVerifier {
                 _ => invalid("the token is invalid"),
             })?
             .claims;
-        let now = self.clock.now().unix_timestamp();
-        if claims.exp + LEEWAY_SECONDS < now {
-            return Err(invalid("the token has expired"));
-        }
-        if claims.nbf.is_some_and(|nbf| nbf - LEEWAY_SECONDS > now) {
-            return Err(invalid("the token is not valid yet"));
-        }
         let (client, username) = match claims.token_use.as_str() {
             "id" => (claims.aud, claims.cognito_username),
             "access" => (claims.client_id, claims.username),
@@ -135,12 +138,36 @@ impl IdentityVerifier for JwtVerifier {
         }
         let user_id =
             UserId::parse(&claims.sub).map_err(|_| invalid("the token subject is invalid"))?;
-        Ok(Identity {
-            username: username.unwrap_or_else(|| claims.sub.clone()),
-            user_id,
-            preferred_handle: claims.preferred_username,
-            nickname: claims.nickname,
+        Ok(Verified {
+            identity: Identity {
+                username: username.unwrap_or_else(|| claims.sub.clone()),
+                user_id,
+                preferred_handle: claims.preferred_username,
+                nickname: claims.nickname,
+            },
+            expires: claims.exp,
+            not_before: claims.nbf,
         })
+    }
+}
+
+fn invalid(message: &str) -> AuthFailure {
+    AuthFailure::Invalid(message.to_owned())
+}
+
+#[async_trait]
+impl IdentityVerifier for JwtVerifier {
+    async fn verify(&self, bearer: &str) -> Result<Identity, AuthFailure> {
+        if let Some(known) = self.verified.get(bearer) {
+            self.check_times(known.expires, known.not_before)?;
+            return Ok(known.identity);
+        }
+        let verified = self.verify_signed(bearer).await?;
+        self.check_times(verified.expires, verified.not_before)?;
+        let identity = verified.identity.clone();
+        self.verified
+            .keep(bearer, verified, self.clock.now().unix_timestamp());
+        Ok(identity)
     }
 }
 
@@ -229,6 +256,38 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(who.username, "alice");
+    }
+
+    #[tokio::test]
+    async fn a_remembered_token_still_expires_and_a_changed_one_is_checked_again() {
+        use cloumer_domain::testkit::ManualClock;
+        let keys = issuer("k1");
+        let clock = Arc::new(ManualClock::at(time::OffsetDateTime::now_utc()));
+        let verifier = JwtVerifier::new(
+            ISS,
+            "client-1",
+            Arc::new(StaticJwks(keys.jwks.clone())),
+            clock.clone(),
+        );
+        let token = sign(&keys, "k1", id_claims());
+        for _ in 0..2 {
+            let who = verifier.verify(&token).await.unwrap();
+            assert_eq!(who.username, "alice");
+        }
+        // The same claims with another signature: not the remembered token.
+        let (unsigned, signature) = token.rsplit_once('.').unwrap();
+        let mut forged = signature.as_bytes().to_vec();
+        forged[10] = if forged[10] == b'A' { b'B' } else { b'A' };
+        let forged = format!("{unsigned}.{}", String::from_utf8(forged).unwrap());
+        assert!(matches!(
+            verifier.verify(&forged).await,
+            Err(AuthFailure::Invalid(_))
+        ));
+        clock.advance(time::Duration::seconds(3600 + LEEWAY_SECONDS + 1));
+        match verifier.verify(&token).await {
+            Err(AuthFailure::Invalid(message)) => assert_eq!(message, "the token has expired"),
+            other => panic!("a remembered token outlived its expiry: {other:?}"),
+        }
     }
 
     async fn rejection(keys: &Issuer, token: &str) -> String {

@@ -10,6 +10,7 @@
 mod cloudfront;
 mod identity;
 mod playback;
+mod verified;
 
 pub use cloudfront::{CloudFrontSigner, CloudFrontVerifier, SignedPolicy};
 pub use identity::{JwksSource, JwtVerifier, StaticJwks};
