@@ -47,6 +47,17 @@ struct Pending {
     last_sweep: i64,
 }
 
+impl Pending {
+    /// Every few seconds, forgets tokens nobody used: the map stays as small as the number of
+    /// tokens minted in the last minute, whether or not anyone redeems any.
+    fn sweep(&mut self, now: OffsetDateTime) {
+        if now.unix_timestamp() - self.last_sweep >= 5 {
+            self.by_token.retain(|_, t| t.token_expires_at > now);
+            self.last_sweep = now.unix_timestamp();
+        }
+    }
+}
+
 impl Tokens {
     /// Mints a token for `request` at `now`: (the token, what redeeming it gives).
     pub fn mint(&self, request: &ChatTokenRequest, now: OffsetDateTime) -> (String, PendingToken) {
@@ -63,11 +74,9 @@ impl Tokens {
         };
         // A WebSocket subprotocol must be an RFC 7230 token: letters and digits are.
         let token = format!("AQICAH{}", random_alphanumeric(120));
-        self.inner
-            .lock()
-            .expect("tokens lock")
-            .by_token
-            .insert(token.clone(), pending.clone());
+        let mut inner = self.inner.lock().expect("tokens lock");
+        inner.sweep(now);
+        inner.by_token.insert(token.clone(), pending.clone());
         (token, pending)
     }
 
@@ -75,12 +84,7 @@ impl Tokens {
     pub fn redeem(&self, token: &str, now: OffsetDateTime) -> Result<PendingToken, RedeemError> {
         let mut pending = self.inner.lock().expect("tokens lock");
         let found = pending.by_token.remove(token);
-        // Every few seconds, forget tokens nobody used: the map stays as small as the number of
-        // tokens minted in the last minute.
-        if now.unix_timestamp() - pending.last_sweep >= 5 {
-            pending.by_token.retain(|_, t| t.token_expires_at > now);
-            pending.last_sweep = now.unix_timestamp();
-        }
+        pending.sweep(now);
         match found {
             Some(token) if token.token_expires_at > now => Ok(token),
             Some(_) => Err(RedeemError::Expired),
@@ -102,6 +106,22 @@ mod tests {
             session_duration_minutes: 500,
             attributes: BTreeMap::new(),
         }
+    }
+
+    #[test]
+    fn tokens_nobody_uses_are_forgotten_even_if_nobody_redeems_any() {
+        let tokens = Tokens::default();
+        let start = OffsetDateTime::from_unix_timestamp(1_000_000).unwrap();
+        for second in 0..600 {
+            for _ in 0..10 {
+                tokens.mint(&request(), start + Duration::seconds(second));
+            }
+        }
+        let held = tokens.inner.lock().unwrap().by_token.len();
+        assert!(
+            held <= 10 * (TOKEN_TTL.whole_seconds() as usize + 5),
+            "{held} tokens held: only the last minute's should be"
+        );
     }
 
     #[test]
