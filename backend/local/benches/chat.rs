@@ -1,11 +1,14 @@
 //! Chat benchmark (`cargo xtask bench chat`, or `cargo bench -p cloumer-local --bench chat`).
 //!
-//! N WebSocket clients in one room (default 2,000, `BENCH_CHAT_CONNECTIONS`), a steady inbound
-//! rate (default 20 messages/s from at least 4 senders, `BENCH_CHAT_RATE`) for `BENCH_SECONDS` (default
-//! 20). Reports delivered messages/s, p50/p99 delivery latency (sender's send → each reader's
-//! receive), lost messages, and the server's peak memory (VmHWM). The same load then runs
-//! against a minimal bare WebSocket broadcast relay (no tokens, review, storage or ordering),
-//! written only for this comparison, so the cost of being IVS Chat is visible.
+//! Scenarios of N WebSocket readers in one room and a steady inbound rate (from at least 4
+//! senders), each for `BENCH_SECONDS` (default 20): by default 2,000 readers at 20 and at 100
+//! messages/s, and 10,000 readers at 20 messages/s (`BENCH_CHAT_SCENARIOS`, e.g.
+//! `2000x20,10000x20`). Each reports delivered messages/s, p50/p99 delivery latency (sender's
+//! send → each reader's receive), lost messages, the server's CPU time per million deliveries
+//! (user + system, during the load only), its resident memory per connection (growth while the
+//! readers connect) and its peak memory (VmHWM). The same load then runs against a minimal bare
+//! WebSocket broadcast relay (no tokens, review, storage or ordering), written only for this
+//! comparison, so the cost of being IVS Chat is visible in one run.
 //!
 //! Clients and server share the machine (2 cores here): the numbers are a floor, not a ceiling.
 //! One file past 400 lines on purpose: the load, the reference relay and the report are read
@@ -51,14 +54,39 @@ fn now_micros() -> u64 {
         .as_micros() as u64
 }
 
-/// Peak resident memory of a process, in MiB.
-fn peak_memory_mib(pid: u32) -> f64 {
+/// A memory figure of a process from `/proc/PID/status` (`VmHWM:` peak, `VmRSS:` now), in KiB.
+fn memory_kib(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// CPU time a process has used so far (user + system), in seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis;
+    // utime and stime are the 14th and 15th fields, in clock ticks.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => (user + system) / clock_ticks_per_second(),
+        _ => f64::NAN,
+    }
+}
+
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 struct Process(Child);
@@ -246,6 +274,9 @@ fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
 
 struct Bare {
     port: u16,
+    /// Frames are padded to the length of the frames Cloumer delivers, so both move the same
+    /// bytes per delivery.
+    frame_len: usize,
 }
 
 impl Target for Bare {
@@ -258,12 +289,15 @@ impl Target for Bare {
     }
 
     fn frame(&self, seq: u64, _sender: usize) -> String {
-        format!("{seq} {}", now_micros())
+        let mut frame = format!("{seq} {} ", now_micros());
+        let pad = self.frame_len.saturating_sub(frame.len());
+        frame.extend(std::iter::repeat_n('x', pad));
+        frame
     }
 
     fn parse(&self, text: &str) -> Option<(u64, u64)> {
-        let (seq, t) = text.split_once(' ')?;
-        Some((seq.parse().ok()?, t.parse().ok()?))
+        let mut fields = text.split(' ');
+        Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
     }
 }
 
@@ -310,6 +344,11 @@ fn run_relay(port: u16) {
 
 struct Outcome {
     connect_seconds: f64,
+    /// The server's CPU time during the load, and its resident growth per reader connected.
+    server_cpu_seconds: f64,
+    kib_per_connection: f64,
+    /// Length of the last message frame a reader received.
+    frame_len: usize,
     sent: u64,
     delivered: u64,
     lost: u64,
@@ -333,12 +372,19 @@ async fn connect(
     tokio_tungstenite::connect_async(request).await.unwrap().0
 }
 
-fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) -> Outcome {
+fn run_load(
+    target: Arc<dyn Target>,
+    server: u32,
+    readers: usize,
+    rate: u64,
+    seconds: u64,
+) -> Outcome {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async move {
+        let resident_before = memory_kib(server, "VmRSS:");
         let started = Instant::now();
         // Tokens are minted one by one (blocking HTTP), connections opened concurrently.
         let mut tokens = Vec::with_capacity(readers);
@@ -365,12 +411,14 @@ fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) ->
                 let mut ws = connect(&url, token).await;
                 let _ = ready.send(()).await;
                 let mut latencies = Vec::new();
+                let mut frame_len = 0;
                 loop {
                     tokio::select! {
                         message = ws.next() => match message {
                             Some(Ok(Message::Text(text))) => {
                                 if let Some((_, sent)) = target.parse(&text) {
                                     latencies.push(now_micros().saturating_sub(sent));
+                                    frame_len = text.len();
                                     delivered.fetch_add(1, Ordering::Relaxed);
                                 }
                             }
@@ -380,13 +428,14 @@ fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) ->
                         _ = stop.wait_for(|stopped| *stopped) => break,
                     }
                 }
-                latencies
+                (latencies, frame_len)
             }));
         }
         for _ in 0..readers {
             ready_rx.recv().await.unwrap();
         }
         let connect_seconds = started.elapsed().as_secs_f64();
+        let kib_per_connection = (memory_kib(server, "VmRSS:") - resident_before) / readers as f64;
 
         let refused = Arc::new(AtomicU64::new(0));
         let mut senders = Vec::new();
@@ -415,6 +464,7 @@ fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) ->
         let total = rate * seconds;
         let interval = Duration::from_secs_f64(1.0 / rate as f64);
         let load_started = Instant::now();
+        let cpu_before = cpu_seconds(server);
         let mut tick = tokio::time::interval(interval);
         for seq in 0..total {
             tick.tick().await;
@@ -427,10 +477,14 @@ fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) ->
         // Let the last messages arrive.
         tokio::time::sleep(Duration::from_secs(3)).await;
         let load_seconds = load_started.elapsed().as_secs_f64() - 3.0;
+        let server_cpu_seconds = cpu_seconds(server) - cpu_before;
         stop_tx.send_replace(true);
         let mut all = Vec::with_capacity((total as usize) * readers);
+        let mut frame_len = 0;
         for task in tasks {
-            all.extend(task.await.unwrap());
+            let (latencies, len) = task.await.unwrap();
+            all.extend(latencies);
+            frame_len = frame_len.max(len);
         }
         all.sort_unstable();
         let at = |q: f64| {
@@ -445,6 +499,9 @@ fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) ->
         let expected = (total - refused) * readers as u64;
         Outcome {
             connect_seconds,
+            server_cpu_seconds,
+            kib_per_connection,
+            frame_len,
             sent: total,
             delivered,
             lost: expected.saturating_sub(delivered),
@@ -456,20 +513,44 @@ fn run_load(target: Arc<dyn Target>, readers: usize, rate: u64, seconds: u64) ->
     })
 }
 
-fn report(name: &str, outcome: &Outcome, peak_mib: f64) {
+fn report(name: &str, outcome: &Outcome, server: u32) {
+    let cpu_per_million = outcome.server_cpu_seconds / (outcome.delivered as f64 / 1e6);
     println!(
-        "{name:<22} delivered {:>8.0} msg/s   p50 {:>7.2} ms   p99 {:>8.2} ms   lost {:>6}   peak memory {:>6.1} MiB   (sent {}, refused by rate limit {}, delivered {}, {} readers connected in {:.1} s)",
+        "  {name:<20} {:>8.0} msg/s delivered   p50 {:>7.2} ms   p99 {:>8.2} ms   lost {:>6}   CPU {:>6.2} s per million deliveries   {:>5.1} KiB per connection   peak {:>6.1} MiB",
         outcome.delivered as f64 / outcome.seconds,
         outcome.p50.as_secs_f64() * 1000.0,
         outcome.p99.as_secs_f64() * 1000.0,
         outcome.lost,
-        peak_mib,
+        cpu_per_million,
+        outcome.kib_per_connection,
+        memory_kib(server, "VmHWM:") / 1024.0,
+    );
+    println!(
+        "  {:<20} (frames of {} bytes; sent {}, refused by rate limit {}, delivered {}, readers connected in {:.1} s)",
+        "",
+        outcome.frame_len,
         outcome.sent,
         outcome.refused,
         outcome.delivered,
-        env_number("BENCH_CHAT_CONNECTIONS", 2000),
         outcome.connect_seconds,
     );
+}
+
+/// `READERSxRATE` pairs, comma-separated.
+fn scenarios() -> Vec<(usize, u64)> {
+    let spec = std::env::var("BENCH_CHAT_SCENARIOS")
+        .unwrap_or_else(|_| "2000x20,2000x100,10000x20".to_owned());
+    spec.split(',')
+        .map(|pair| {
+            let (readers, rate) = pair
+                .split_once('x')
+                .expect("BENCH_CHAT_SCENARIOS: READERSxRATE,…");
+            (
+                readers.trim().parse().unwrap(),
+                rate.trim().parse().unwrap(),
+            )
+        })
+        .collect()
 }
 
 fn main() {
@@ -481,37 +562,43 @@ fn main() {
     {
         return run_relay(port.parse().unwrap());
     }
-    let readers = env_number("BENCH_CHAT_CONNECTIONS", 2000) as usize;
-    let rate = env_number("BENCH_CHAT_RATE", 20);
     let seconds = env_number("BENCH_SECONDS", 20);
     println!(
-        "Chat benchmark: {readers} readers in one room, {rate} messages/s from {} senders for {seconds} s, loopback",
-        senders_for(rate)
+        "Chat benchmark: one room, {seconds} s of load per scenario, loopback, both servers in one run"
     );
+    for (readers, rate) in scenarios() {
+        println!(
+            "{readers} readers, {rate} messages/s from {} senders",
+            senders_for(rate)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let (server, target) = start_cloumer(dir.path());
+        let ours = run_load(Arc::new(target), server.0.id(), readers, rate, seconds);
+        report("cloumer (IVS Chat)", &ours, server.0.id());
+        drop(server);
 
-    let dir = tempfile::tempdir().unwrap();
-    let (server, target) = start_cloumer(dir.path());
-    let outcome = run_load(Arc::new(target), readers, rate, seconds);
-    report(
-        "cloumer (IVS Chat)",
-        &outcome,
-        peak_memory_mib(server.0.id()),
-    );
-    drop(server);
-
-    let port = free_port();
-    let relay = Process(
-        Command::new(std::env::current_exe().unwrap())
-            .args(["--relay", &port.to_string()])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
-    let outcome = run_load(Arc::new(Bare { port }), readers, rate, seconds);
-    report(
-        "bare broadcast relay",
-        &outcome,
-        peak_memory_mib(relay.0.id()),
-    );
+        let port = free_port();
+        let relay = Process(
+            Command::new(std::env::current_exe().unwrap())
+                .args(["--relay", &port.to_string()])
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        wait_for_port(port);
+        let bare = Bare {
+            port,
+            frame_len: ours.frame_len,
+        };
+        let bare = run_load(Arc::new(bare), relay.0.id(), readers, rate, seconds);
+        report("bare broadcast relay", &bare, relay.0.id());
+        let per_million = |o: &Outcome| o.server_cpu_seconds / o.delivered as f64;
+        println!(
+            "  {:<20} p99 {:.2} x the relay's, CPU per delivery {:.2} x, memory per connection {:.2} x",
+            "cloumer / relay",
+            ours.p99.as_secs_f64() / bare.p99.as_secs_f64(),
+            per_million(&ours) / per_million(&bare),
+            ours.kib_per_connection / bare.kib_per_connection,
+        );
+    }
 }
