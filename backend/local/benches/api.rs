@@ -12,8 +12,9 @@
 //! The load generator runs on the same machine (loopback), so client and server share the CPU.
 //! Settings: `BENCH_SECONDS` (default 10) and `BENCH_CONCURRENCY` (default 32).
 
-use std::io::{BufRead, BufReader};
-use std::net::{Ipv4Addr, TcpListener};
+mod support;
+
+use std::net::Ipv4Addr;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,23 +22,9 @@ use std::time::{Duration, Instant};
 use cloumer_domain::Identity;
 use cloumer_domain::ids::{StreamId, UserId};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
-use serde_json::{Value, json};
+use serde_json::Value;
+use support::{env_number, free_port, print_memory, start_server};
 use time::OffsetDateTime;
-
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// 50 channels, 10 of them live, written before the server starts (the store is one process's).
 async fn seed(dir: &std::path::Path) {
@@ -71,126 +58,6 @@ async fn seed(dir: &std::path::Path) {
                 .unwrap();
         }
     }
-}
-
-struct Server {
-    child: Child,
-    base: String,
-    codes: std::sync::mpsc::Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(dir: &std::path::Path) -> (Server, Duration) {
-    let dist = dir.join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
-    let port = free_port();
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cloumer-local"))
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--dist")
-        .arg(&dist)
-        .args(["--rtmp-port", &free_port().to_string(), "--no-ingest"])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Confirmation codes are printed to the log, as the stand-in promises.
-    let (codes_tx, codes) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(code) = line.split("confirmation code for ").nth(1) {
-                let _ = codes_tx.send(
-                    code.rsplit(": ")
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned(),
-                );
-            }
-        }
-    });
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || for _ in BufReader::new(stdout).lines() {});
-    let base = format!("http://127.0.0.1:{port}");
-    let client = std::net::SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    // Poll with raw HTTP/1.1 so the measurement has no client start-up in it.
-    loop {
-        if let Ok(mut stream) =
-            std::net::TcpStream::connect_timeout(&client, Duration::from_millis(50))
-        {
-            use std::io::{Read, Write};
-            let _ = stream
-                .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut response = String::new();
-            let _ = stream.read_to_string(&mut response);
-            if response.starts_with("HTTP/1.1 200") {
-                break;
-            }
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let first_ok = started.elapsed();
-    (Server { child, base, codes }, first_ok)
-}
-
-async fn sign_in(client: &reqwest::Client, server: &Server) -> String {
-    let cognito = |target: &str, body: Value| {
-        client
-            .post(format!("{}/cognito/", server.base))
-            .header(
-                "X-Amz-Target",
-                format!("AWSCognitoIdentityProviderService.{target}"),
-            )
-            .header("Content-Type", "application/x-amz-json-1.1")
-            .body(body.to_string())
-            .send()
-    };
-    let client_id = cloumer_local::identity::CLIENT_ID;
-    let email = "bench-viewer@example.com";
-    let password = "Bench-Password-1";
-    cognito(
-        "SignUp",
-        json!({"ClientId": client_id, "Username": email, "Password": password,
-        "UserAttributes": [{"Name": "preferred_username", "Value": "bench_viewer"}]}),
-    )
-    .await
-    .unwrap();
-    let code = server.codes.recv_timeout(Duration::from_secs(10)).unwrap();
-    cognito(
-        "ConfirmSignUp",
-        json!({"ClientId": client_id, "Username": email, "ConfirmationCode": code}),
-    )
-    .await
-    .unwrap();
-    let auth: Value = cognito(
-        "InitiateAuth",
-        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
-        "AuthParameters": {"USERNAME": email, "PASSWORD": password}}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    auth["AuthenticationResult"]["IdToken"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 struct Report {
@@ -332,24 +199,6 @@ fn start_reference(dir: &std::path::Path, body: &[u8]) -> Reference {
     }
 }
 
-/// Resident memory of a process now and at its peak (Linux `VmRSS`, `VmHWM`), in MiB.
-fn memory(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-fn print_memory(name: &str, pid: u32) {
-    let (now, peak) = memory(pid);
-    println!("{name:<34} {now:>9.1} MiB resident, peak {peak:.1} MiB");
-}
-
 fn main() {
     if let Ok(spec) = std::env::var(REFERENCE_ENV) {
         serve_reference(&spec);
@@ -362,7 +211,7 @@ fn main() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     runtime.block_on(seed(dir.path()));
-    let (server, first_ok) = start_server(dir.path());
+    let (server, first_ok) = start_server(dir.path(), false);
     println!("API benchmark: {seconds} s per scenario, {concurrency} concurrent clients, loopback");
     println!(
         "{:<34} {:>9.1} ms",
@@ -374,7 +223,7 @@ fn main() {
             .pool_max_idle_per_host(concurrency as usize)
             .build()
             .unwrap();
-        let token = sign_in(&client, &server).await;
+        let token = support::sign_up(&client, &server, "bench_viewer").await;
         let directory = format!("{}/api/v1/directory?limit=24", server.base);
         let check: Value = client
             .get(&directory)
