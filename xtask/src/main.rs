@@ -22,10 +22,11 @@ cargo xtask <command>
   build-web               build the browser app into dist/
   package                 build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
                           for provided.al2023 and check their glibc needs
-  bench [api|chat|hls|latency|size]
+  bench [api|chat|hls|lambda|latency|size]
                           run the benchmarks and print their numbers, each with its reference
                           from the same run where it has one (api: a bare axum handler; chat: a
                           bare WebSocket relay; hls: 1,000 players, none may fall behind;
+                          lambda: the api binary's init, warm invokes and memory against moto;
                           latency: glass to glass in the browser, against the 3 s target; size:
                           gzipped wasm per page, against the 150 KB budget for the first page)
 ";
@@ -44,7 +45,7 @@ fn main() {
 /// Benchmarks are `harness = false` bench targets that print their own reports; `latency` is the
 /// browser story test measuring glass-to-glass latency against the 3 s target.
 fn bench(which: &[&str]) -> Result<()> {
-    let all = ["api", "chat", "hls", "latency", "size"];
+    let all = ["api", "chat", "hls", "lambda", "latency", "size"];
     let chosen: Vec<&str> = if which.is_empty() {
         all.to_vec()
     } else {
@@ -75,6 +76,18 @@ fn bench(which: &[&str]) -> Result<()> {
                     .args(["a_streamer_goes_live", "--", "--nocapture"])
                     .env("CLOUMER_DIST", root.join("dist"))
                     .env("CLOUMER_LATENCY_BUDGET_SECS", "3"),
+            )?;
+            continue;
+        }
+        if name == "lambda" {
+            // moto, from the Python tools the set-up installs.
+            let tools = setup::setup(setup::Purpose::Test)?;
+            let python_bin = tools.python_bin.expect("the test set-up has Python tools");
+            util::run(
+                std::process::Command::new("cargo")
+                    .current_dir(&root)
+                    .args(["bench", "--package", "cloumer-lambda", "--bench", "lambda"])
+                    .env("PATH", util::path_with(&[python_bin])?),
             )?;
             continue;
         }

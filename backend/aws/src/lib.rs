@@ -96,11 +96,13 @@ impl Cloud {
     /// Builds the clients once (at a Lambda's cold start). The standard chain supplies region and
     /// credentials; `AWS_ENDPOINT_URL` points every client at an emulator.
     pub async fn from_env() -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
         let settings = CloudSettings::from_env()?;
         let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .http_client(http_client())
             .load()
             .await;
+        let sdk_ready = started.elapsed();
         let region = sdk
             .region()
             .map(|r| r.to_string())
@@ -137,6 +139,7 @@ impl Cloud {
             )?),
             clock: clock.clone(),
         };
+        let keys_ready = started.elapsed();
         let platform = Platform::new(
             ports,
             PlatformConfig {
@@ -156,6 +159,12 @@ impl Cloud {
             ))),
             clock,
         ));
+        tracing::info!(
+            sdk_ms = sdk_ready.as_secs_f64() * 1000.0,
+            keys_ms = (keys_ready - sdk_ready).as_secs_f64() * 1000.0,
+            total_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "cold start: clients and keys ready"
+        );
         Ok(Self {
             platform,
             verifier,

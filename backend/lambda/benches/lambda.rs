@@ -1,0 +1,132 @@
+//! Lambda benchmark (`cargo xtask bench lambda`, or `cargo bench -p cloumer-lambda --bench lambda`
+//! with moto on PATH).
+//!
+//! The release `api` binary as Lambda runs it: started with the environment Terraform gives it,
+//! fed API Gateway (HTTP API) events through the Lambda Runtime API the tests serve, against
+//! moto on loopback instead of AWS. Reports:
+//! - init: process start → its first request for an invocation (what Lambda bills as Init
+//!   Duration, without the download and the sandbox);
+//! - warm invokes, p50/p99: `GET /api/health` (no AWS call: the cost of the runtime, the router
+//!   and our middleware, the reference), `GET /api/v1/directory` (DynamoDB reads), and a
+//!   signed-out `POST …/chat-token` (a DynamoDB rate-counter write, then a lookup); the
+//!   difference to health is time spent calling moto, which is slower than DynamoDB;
+//! - peak resident memory (VmHWM) after the invokes.
+//!
+//! The directory's first page is answered from a copy at most a second old (see
+//! `backend/http/src/snapshot.rs`), so its p50 is a warm instance's and its p99 a rebuild's.
+//!
+//! Targets from the performance issue: init ≤ 30 ms, RSS ≤ 40 MB.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+use cloumer_domain::ports::ChannelRepository;
+use cloumer_domain::testkit;
+use serde_json::Value;
+use support::{Runtime, cloud, fixture, timed_function};
+
+/// An API Gateway HTTP API event for `method path` from one caller.
+fn event(method: &str, path: &str, caller: usize) -> Value {
+    let mut event: Value = serde_json::from_str(&fixture("apigw-http-chat-token.json").replace(
+        "SOURCE_IP",
+        &format!("198.51.{}.{}", caller / 250, caller % 250 + 1),
+    ))
+    .unwrap();
+    event["rawPath"] = path.into();
+    event["requestContext"]["http"]["path"] = path.into();
+    event["requestContext"]["http"]["method"] = method.into();
+    event["pathParameters"]["proxy"] = path.trim_start_matches("/api/").into();
+    event
+}
+
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    sorted
+        .get(((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or_default()
+}
+
+fn peak_memory_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let invokes = std::env::var("BENCH_LAMBDA_INVOKES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200usize);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (moto, store) = cloud().await;
+        for i in 0..50 {
+            let channel = testkit::channel(&format!("owner-{i}"), &format!("bench_{i}"), i);
+            store.create_channel(&channel).await.unwrap();
+        }
+        let routes = [
+            ("GET", "/api/health"),
+            ("GET", "/api/v1/directory"),
+            ("POST", "/api/v1/channels/bench_nobody/chat-token"),
+        ];
+        // One warm-up invocation, then `invokes` of each route in turn.
+        let mut events = vec![event("GET", "/api/health", 0)];
+        for i in 0..invokes {
+            for (method, path) in routes {
+                events.push(event(method, path, i));
+            }
+        }
+        let mut lambda = Runtime::start(events).await;
+        // moto has no IVS ListStreams: the directory logs a warning on every rebuild (without
+        // viewer counts, as in an IVS outage); only the cold start's own line is shown.
+        let mut env = lambda.env("api");
+        env.push(("RUST_LOG", "error,cloumer_aws=info".to_owned()));
+        let (api, started) = timed_function(env!("CARGO_BIN_EXE_api"), &moto, &env);
+        let (kind, body, _) = lambda.timed_answer().await;
+        assert_eq!(kind, "response", "{body}");
+        let init = lambda.first_next().expect("the function asked for work") - started;
+        let mut timings: Vec<Vec<Duration>> = vec![Vec::new(); routes.len()];
+        for i in 0..invokes * routes.len() {
+            let (kind, body, took) = lambda.timed_answer().await;
+            assert_eq!(kind, "response", "{body}");
+            let status = body["statusCode"].as_u64().unwrap_or_default();
+            assert!(
+                status == 200 || status == 404 || status == 429,
+                "{} answered {status}: {body}",
+                routes[i % routes.len()].1
+            );
+            timings[i % routes.len()].push(took);
+        }
+        println!(
+            "Lambda benchmark: the release `api` binary, {invokes} warm invokes per route, moto on loopback"
+        );
+        println!(
+            "{:<40} {:>8.1} ms (target 30 ms)",
+            "init (start → first next)",
+            init.as_secs_f64() * 1000.0
+        );
+        for ((method, path), mut took) in routes.iter().zip(timings) {
+            took.sort_unstable();
+            println!(
+                "{:<40} p50 {:>7.2} ms   p99 {:>7.2} ms",
+                format!("{method} {path}"),
+                percentile(&took, 0.5).as_secs_f64() * 1000.0,
+                percentile(&took, 0.99).as_secs_f64() * 1000.0,
+            );
+        }
+        let pid = api.id().expect("the function is running");
+        println!(
+            "{:<40} {:>8.1} MiB (target 40 MB)",
+            "peak resident memory",
+            peak_memory_mib(pid)
+        );
+    });
+}

@@ -1,0 +1,232 @@
+//! The Lambda service as a function sees it, for the tests and the benchmark: moto with the
+//! table, a function binary started with the environment Terraform gives it, and the Lambda
+//! Runtime API handing it invocations and timing its answers.
+
+#![allow(dead_code)] // the tests and the benchmark each use their part
+
+use std::collections::{HashMap, VecDeque};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use cloumer_aws::dynamo::{DynamoStore, create_table};
+use cloumer_aws::testing::Moto;
+use p384::pkcs8::{EncodePrivateKey, LineEnding};
+use rsa::pkcs1::EncodeRsaPrivateKey;
+use serde_json::Value;
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+
+pub const TABLE: &str = "cloumer-test";
+pub const SITE: &str = "https://cloumer.example";
+
+pub fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// moto with the table, and the store on it for arranging and checking.
+pub async fn cloud() -> (Moto, DynamoStore) {
+    let moto = Moto::start().await;
+    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+    create_table(&client, TABLE).await.unwrap();
+    (moto, DynamoStore::new(client, TABLE))
+}
+
+/// A Lambda binary started with the environment Terraform gives it.
+pub fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
+    timed_function(binary, moto, extra).0
+}
+
+/// [`function`], and when its process was started (after its keys were made).
+pub fn timed_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Instant) {
+    let playback_key = p384::SecretKey::random(&mut rand::rngs::OsRng)
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap()
+        .to_string();
+    let recordings_key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+        .unwrap()
+        .to_pkcs1_pem(LineEnding::LF)
+        .unwrap()
+        .to_string();
+    let mut command = Command::new(binary);
+    command
+        .env_clear()
+        .envs(moto.env())
+        .env("TABLE_NAME", TABLE)
+        .env("COGNITO_USER_POOL_ID", "us-east-1_test")
+        .env("COGNITO_CLIENT_ID", "testclient")
+        .env("PLAYBACK_PRIVATE_KEY", playback_key)
+        .env("SITE_ORIGIN", SITE)
+        .env("RECORDINGS_BASE_URL", "https://recordings.cloumer.example")
+        .env("RECORDINGS_KEY_PAIR_ID", "K2JCJMDEHXQW5F")
+        .env("RECORDINGS_PRIVATE_KEY", recordings_key)
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    let started = Instant::now();
+    (command.spawn().unwrap(), started)
+}
+
+/// The Lambda Runtime API (2018-06-01) as the Lambda service serves it to a function: one
+/// invocation per `next`, answers collected from `response` / `error`.
+pub struct Runtime {
+    address: String,
+    answers: mpsc::UnboundedReceiver<Answer>,
+    /// When the function first asked for an invocation: its init was over.
+    first_next: Arc<Mutex<Option<Instant>>>,
+}
+
+/// A function's answer to one invocation: `response`, `error` or `init error`, its body, and
+/// the time from handing the invocation out to the answer.
+pub type Answer = (&'static str, Value, Duration);
+
+#[derive(Clone)]
+struct Invocations {
+    queue: Arc<Mutex<VecDeque<Value>>>,
+    answers: mpsc::UnboundedSender<Answer>,
+    handed_out: Arc<Mutex<HashMap<String, Instant>>>,
+    first_next: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Runtime {
+    pub async fn start(events: Vec<Value>) -> Self {
+        let (answers_tx, answers) = mpsc::unbounded_channel();
+        let first_next = Arc::new(Mutex::new(None));
+        let invocations = Invocations {
+            queue: Arc::new(Mutex::new(events.into())),
+            answers: answers_tx,
+            handed_out: Arc::default(),
+            first_next: first_next.clone(),
+        };
+        let app = Router::new()
+            .route("/2018-06-01/runtime/invocation/next", get(next))
+            .route(
+                "/2018-06-01/runtime/invocation/{id}/response",
+                post(response),
+            )
+            .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
+            .route("/2018-06-01/runtime/init/error", post(init_error))
+            .with_state(invocations);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self {
+            address,
+            answers,
+            first_next,
+        }
+    }
+
+    pub fn env(&self, name: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_LAMBDA_RUNTIME_API", self.address.clone()),
+            ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
+            ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256".to_owned()),
+            ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}")),
+            ("AWS_LAMBDA_LOG_STREAM_NAME", "test".to_owned()),
+        ]
+    }
+
+    /// The next answer: (kind, body).
+    pub async fn answer(&mut self) -> (&'static str, Value) {
+        let (kind, body, _) = self.timed_answer().await;
+        (kind, body)
+    }
+
+    /// The next answer with how long the function took from receiving the invocation.
+    pub async fn timed_answer(&mut self) -> Answer {
+        tokio::time::timeout(Duration::from_secs(30), self.answers.recv())
+            .await
+            .expect("the function answered within 30 s")
+            .expect("the runtime is running")
+    }
+
+    /// When the function first asked for an invocation (the end of its init), if it has.
+    pub fn first_next(&self) -> Option<Instant> {
+        *self.first_next.lock().unwrap()
+    }
+}
+
+async fn next(State(invocations): State<Invocations>) -> (HeaderMap, String) {
+    invocations
+        .first_next
+        .lock()
+        .unwrap()
+        .get_or_insert_with(Instant::now);
+    loop {
+        let event = invocations.queue.lock().unwrap().pop_front();
+        if let Some(event) = event {
+            let mut headers = HeaderMap::new();
+            let id = format!("req-{}", rand::random::<u32>());
+            let deadline = time_ms() + 30_000;
+            headers.insert("lambda-runtime-aws-request-id", id.parse().unwrap());
+            headers.insert(
+                "lambda-runtime-deadline-ms",
+                deadline.to_string().parse().unwrap(),
+            );
+            headers.insert(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:test"
+                    .parse()
+                    .unwrap(),
+            );
+            invocations
+                .handed_out
+                .lock()
+                .unwrap()
+                .insert(id, Instant::now());
+            return (headers, event.to_string());
+        }
+        // Like Lambda: `next` blocks until there is an invocation.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn time_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+}
+
+impl Invocations {
+    fn answered(&self, kind: &'static str, id: &str, body: String) {
+        let took = self
+            .handed_out
+            .lock()
+            .unwrap()
+            .remove(id)
+            .map_or(Duration::ZERO, |at| at.elapsed());
+        let body = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        let _ = self.answers.send((kind, body, took));
+    }
+}
+
+async fn response(
+    State(invocations): State<Invocations>,
+    Path(id): Path<String>,
+    body: String,
+) -> StatusCode {
+    invocations.answered("response", &id, body);
+    StatusCode::ACCEPTED
+}
+
+async fn error(
+    State(invocations): State<Invocations>,
+    Path(id): Path<String>,
+    body: String,
+) -> StatusCode {
+    invocations.answered("error", &id, body);
+    StatusCode::ACCEPTED
+}
+
+async fn init_error(State(invocations): State<Invocations>, body: String) -> StatusCode {
+    invocations.answered("init error", "", body);
+    StatusCode::ACCEPTED
+}
