@@ -211,7 +211,7 @@ fn main() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     runtime.block_on(seed(dir.path()));
-    let (server, first_ok) = start_server(dir.path(), false);
+    let (server, first_ok) = start_server(dir.path(), &["--no-ingest"]);
     println!("API benchmark: {seconds} s per scenario, {concurrency} concurrent clients, loopback");
     println!(
         "{:<34} {:>9.1} ms",

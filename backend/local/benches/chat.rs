@@ -16,7 +16,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -128,82 +127,22 @@ impl Target for Cloumer {
     }
 }
 
-fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
-    let dist = dir.join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "x").unwrap();
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cloumer-local"))
-        // Every reader runs on this machine: the server must not take them for one client.
-        .args([
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--no-ingest",
-            "--no-per-client-limits",
-        ])
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("--dist")
-        .arg(&dist)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (codes_tx, codes) = std::sync::mpsc::channel::<String>();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(code) = line.split("confirmation code for ").nth(1) {
-                let _ = codes_tx.send(
-                    code.rsplit(": ")
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned(),
-                );
-            }
-        }
-    });
-    wait_for_port(port);
-    let base = format!("http://127.0.0.1:{port}");
+fn start_cloumer(dir: &std::path::Path) -> (support::Server, Cloumer) {
+    // Every reader runs on this machine: the server must not take them for one client.
+    let (server, _) = support::start_server(dir, &["--no-ingest", "--no-per-client-limits"]);
+    let base = server.base.clone();
     let client = reqwest::blocking::Client::new();
-    let cognito = |target: &str, body: Value| -> Value {
-        client
-            .post(format!("{base}/cognito/"))
-            .header(
-                "X-Amz-Target",
-                format!("AWSCognitoIdentityProviderService.{target}"),
-            )
-            .header("Content-Type", "application/x-amz-json-1.1")
-            .body(body.to_string())
-            .send()
-            .unwrap()
-            .json()
-            .unwrap()
-    };
     // The sender is the room's owner: a sender's own rate limit (a flood guard) does not apply
     // to the owner, so the load is the room's limit, which the owner raises to IVS's maximum.
-    let client_id = cloumer_local::identity::CLIENT_ID;
-    cognito(
-        "SignUp",
-        json!({"ClientId": client_id, "Username": "owner@example.com", "Password": "Bench-Password-1",
-            "UserAttributes": [{"Name": "preferred_username", "Value": "benchroom"}]}),
-    );
-    let code = codes.recv_timeout(Duration::from_secs(10)).unwrap();
-    cognito(
-        "ConfirmSignUp",
-        json!({"ClientId": client_id, "Username": "owner@example.com", "ConfirmationCode": code}),
-    );
-    let auth = cognito(
-        "InitiateAuth",
-        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
-        "AuthParameters": {"USERNAME": "owner@example.com", "PASSWORD": "Bench-Password-1"}}),
-    );
-    let sender_token = auth["AuthenticationResult"]["IdToken"]
-        .as_str()
+    let sender_token = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
         .unwrap()
-        .to_owned();
+        .block_on(support::sign_up(
+            &reqwest::Client::new(),
+            &server,
+            "benchroom",
+        ));
     let rules = client
         .put(format!("{base}/api/v1/me/channel/chat-rules"))
         .bearer_auth(&sender_token)
@@ -221,7 +160,7 @@ fn start_cloumer(dir: &std::path::Path) -> (Process, Cloumer) {
         client,
     };
     target.endpoint = target.mint(None)["endpoint"].as_str().unwrap().to_owned();
-    (Process(child), target)
+    (server, target)
 }
 
 // ------------------------------------------------------------------ the bare relay
@@ -527,8 +466,8 @@ fn main() {
         );
         let dir = tempfile::tempdir().unwrap();
         let (server, target) = start_cloumer(dir.path());
-        let ours = run_load(Arc::new(target), server.0.id(), readers, rate, seconds);
-        report("cloumer (IVS Chat)", &ours, server.0.id());
+        let ours = run_load(Arc::new(target), server.child.id(), readers, rate, seconds);
+        report("cloumer (IVS Chat)", &ours, server.child.id());
         drop(server);
 
         let port = free_port();

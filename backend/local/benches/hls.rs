@@ -183,7 +183,7 @@ fn main() {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (server, _) = start_server(dir.path(), true);
+    let (server, _) = start_server(dir.path(), &[]);
     runtime.block_on(async {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(players)

@@ -41,8 +41,8 @@ impl Drop for Server {
 }
 
 /// Starts the real binary on `dir`: (the server, process start → first `200` from `/api/health`).
-/// `ingest`: with the RTMP ingest (nginx); else `--no-ingest`.
-pub fn start_server(dir: &std::path::Path, ingest: bool) -> (Server, Duration) {
+/// `flags` are added to the command line (`--no-ingest`, …).
+pub fn start_server(dir: &std::path::Path, flags: &[&str]) -> (Server, Duration) {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
@@ -55,11 +55,7 @@ pub fn start_server(dir: &std::path::Path, ingest: bool) -> (Server, Duration) {
         .arg("--dist")
         .arg(&dist)
         .args(["--rtmp-port", &free_port().to_string()])
-        .args(if ingest {
-            &[][..]
-        } else {
-            &["--no-ingest"][..]
-        })
+        .args(flags)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
