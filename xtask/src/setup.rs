@@ -214,7 +214,7 @@ fn wasm_toolchain(debian: bool) -> Result<WasmToolchain> {
 }
 
 /// rustup's `rust-src`, which lets the browser build compile std with the app (as the Debian path
-/// does): without it the build still works, with rustup's prebuilt std and ~20% more wasm.
+/// does): without it the build still works, with rustup's prebuilt std and ~13% more wasm.
 fn rustup_std_sources() -> Result<bool> {
     if rustup_std_workspace().is_some() {
         return Ok(true);

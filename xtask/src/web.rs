@@ -66,8 +66,8 @@ fn trunk_build(tools: &Tools) -> Result<()> {
     }
     if tools.wasm.builds_std() {
         // std compiled with the app (the same LTO and size settings as our code), which also
-        // allows aborting on panic without any panic formatting code: ~20% less gzipped wasm
-        // than rustup's prebuilt std. RUSTC_BOOTSTRAP only for this command.
+        // allows aborting on panic without any panic formatting code: ~12% less gzipped wasm
+        // than rustup's prebuilt std (162.1 → 143.3 KB for the first page). RUSTC_BOOTSTRAP only for this command.
         cmd.env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             .env(
