@@ -23,7 +23,7 @@ use cloumer_domain::Identity;
 use cloumer_domain::ids::{StreamId, UserId};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use serde_json::Value;
-use support::{env_number, free_port, print_memory, start_server};
+use support::{env_number, free_port, percentile, print_memory, start_server};
 use time::OffsetDateTime;
 
 /// 50 channels, 10 of them live, written before the server starts (the store is one process's).
@@ -70,7 +70,7 @@ struct Report {
 
 async fn load(
     client: reqwest::Client,
-    make: Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>,
+    make: MakeRequest,
     seconds: u64,
     concurrency: u64,
 ) -> Report {
@@ -105,18 +105,20 @@ async fn load(
     }
     let seconds = started.elapsed().as_secs_f64();
     all.sort();
-    let at = |q: f64| {
-        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
     Report {
         requests: all.len(),
         errors,
         seconds,
-        p50: at(0.50),
-        p99: at(0.99),
+        p50: percentile(&all, 0.50),
+        p99: percentile(&all, 0.99),
     }
+}
+
+/// What a load client sends, again and again.
+type MakeRequest = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
+
+fn get(url: String) -> MakeRequest {
+    Arc::new(move |c| c.get(&url))
 }
 
 fn print(name: &str, report: &Report) {
@@ -225,16 +227,6 @@ fn main() {
             .unwrap();
         let token = support::sign_up(&client, &server, "bench_viewer").await;
         let directory = format!("{}/api/v1/directory?limit=24", server.base);
-        let check: Value = client
-            .get(&directory)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(check["items"].as_array().unwrap().len(), 24);
-        assert_eq!(check["items"][0]["live"], true);
         let body = client
             .get(&directory)
             .send()
@@ -243,6 +235,9 @@ fn main() {
             .bytes()
             .await
             .unwrap();
+        let check: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(check["items"].as_array().unwrap().len(), 24);
+        assert_eq!(check["items"][0]["live"], true);
         let reference = start_reference(dir.path(), &body);
         let reference_url = format!("{}/api/v1/directory", reference.base);
         let same: Value = client
@@ -254,33 +249,20 @@ fn main() {
             .await
             .unwrap();
         assert_eq!(same, check, "the reference answers the same bytes");
+        let measure = async |name: &str, make: MakeRequest| {
+            let report = load(client.clone(), make, seconds, concurrency).await;
+            print(name, &report);
+            report
+        };
         // Reference first, then ours, then the reference again: the machine's drift shows as a
         // difference between the two reference runs.
-        let before = load(
-            client.clone(),
-            Arc::new(move |c| c.get(&reference_url)),
-            seconds,
-            concurrency,
+        let before = measure(
+            "reference: bare axum, same bytes",
+            get(reference_url.clone()),
         )
         .await;
-        print("reference: bare axum, same bytes", &before);
-        let report = load(
-            client.clone(),
-            Arc::new(move |c| c.get(&directory)),
-            seconds,
-            concurrency,
-        )
-        .await;
-        print("GET /api/v1/directory", &report);
-        let reference_url = format!("{}/api/v1/directory", reference.base);
-        let after = load(
-            client.clone(),
-            Arc::new(move |c| c.get(&reference_url)),
-            seconds,
-            concurrency,
-        )
-        .await;
-        print("reference again", &after);
+        let report = measure("GET /api/v1/directory", get(directory)).await;
+        let after = measure("reference again", get(reference_url)).await;
         let rate = |r: &Report| r.requests as f64 / r.seconds;
         println!(
             "{:<34} {:>9.2} x the reference's rate (p99 {:.2} x)",
@@ -291,14 +273,11 @@ fn main() {
         print_memory("memory: reference", reference.child.id());
         print_memory("memory: cloumer-local", server.child.id());
         let mint = format!("{}/api/v1/channels/bench_7/chat-token", server.base);
-        let report = load(
-            client.clone(),
+        measure(
+            "POST .../chat-token (signed in)",
             Arc::new(move |c| c.post(&mint).bearer_auth(&token)),
-            seconds,
-            concurrency,
         )
         .await;
-        print("POST .../chat-token (signed in)", &report);
         print_memory("memory: cloumer-local", server.child.id());
         drop(reference);
     });

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{env_number, print_memory, start_server};
+use support::{env_number, percentile, print_memory, start_server};
 
 /// A media playlist as a player reads it: the sequence number of its last segment and the
 /// segments' URIs with their sequence numbers.
@@ -167,14 +167,6 @@ async fn media_playlist(client: &reqwest::Client, playback: reqwest::Url) -> req
     resolve(&playback, variant.trim())
 }
 
-fn percentile(mut values: Vec<Duration>, q: f64) -> Duration {
-    values.sort_unstable();
-    values
-        .get(((values.len() as f64 * q) as usize).min(values.len().saturating_sub(1)))
-        .copied()
-        .unwrap_or_default()
-}
-
 fn main() {
     let players = env_number("BENCH_HLS_PLAYERS", 1000) as usize;
     let seconds = env_number("BENCH_SECONDS", 30);
@@ -252,7 +244,7 @@ fn main() {
             }
             let bearer = private.then_some(token.as_str());
             let media = start_watching(&client, &base, bearer).await.unwrap();
-            let tally = watch(&client, &base, bearer, &media, players, seconds, &server).await;
+            let mut tally = watch(&client, &base, bearer, &media, players, seconds, &server).await;
             println!("{}", if private { "private channel" } else { "public channel" });
             tally.print(players);
         }
@@ -337,22 +329,24 @@ impl Summary {
         self.all.errors += tally.errors;
     }
 
-    fn print(&self, players: usize) {
+    fn print(&mut self, players: usize) {
         let rate = |n: usize| n as f64 / self.seconds;
+        self.all.playlists.sort_unstable();
+        self.all.segments.sort_unstable();
         let all = &self.all;
         println!(
             "  {:<22} {:>8.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
             "playlists",
             rate(all.playlists.len()),
-            percentile(all.playlists.clone(), 0.5).as_secs_f64() * 1000.0,
-            percentile(all.playlists.clone(), 0.99).as_secs_f64() * 1000.0,
+            percentile(&all.playlists, 0.5).as_secs_f64() * 1000.0,
+            percentile(&all.playlists, 0.99).as_secs_f64() * 1000.0,
         );
         println!(
             "  {:<22} {:>8.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   {:.1} MB/s",
             "segments",
             rate(all.segments.len()),
-            percentile(all.segments.clone(), 0.5).as_secs_f64() * 1000.0,
-            percentile(all.segments.clone(), 0.99).as_secs_f64() * 1000.0,
+            percentile(&all.segments, 0.5).as_secs_f64() * 1000.0,
+            percentile(&all.segments, 0.99).as_secs_f64() * 1000.0,
             all.bytes as f64 / self.seconds / 1e6,
         );
         println!(

@@ -161,9 +161,9 @@ impl EmbeddedStore {
     /// (the store is small next to it) and take microseconds; handing each to the blocking pool
     /// cost more than the read itself (thread wake-ups were ~45% of a signed-in API request's
     /// CPU in `cargo xtask bench api`). Writes, which wait for the disk, still go to the pool.
-    async fn read<T: Send + 'static>(
+    async fn read<T>(
         &self,
-        work: impl FnOnce(&redb::ReadTransaction) -> PortResult<T> + Send + 'static,
+        work: impl FnOnce(&redb::ReadTransaction) -> PortResult<T>,
     ) -> PortResult<T> {
         let tx = self.db.begin_read().port("beginning a read")?;
         work(&tx)

@@ -85,9 +85,9 @@ impl JwtVerifier {
         }
     }
 
-    /// The times of a verified token, against our clock.
-    fn check_times(&self, expires: i64, not_before: Option<i64>) -> Result<(), AuthFailure> {
-        let now = self.clock.now().unix_timestamp();
+    /// The times of a verified token, against our clock's `now` (seconds since the epoch).
+    fn check_times(verified: &Verified, now: i64) -> Result<(), AuthFailure> {
+        let (expires, not_before) = (verified.expires, verified.not_before);
         if expires + LEEWAY_SECONDS < now {
             return Err(invalid("the token has expired"));
         }
@@ -158,15 +158,15 @@ fn invalid(message: &str) -> AuthFailure {
 #[async_trait]
 impl IdentityVerifier for JwtVerifier {
     async fn verify(&self, bearer: &str) -> Result<Identity, AuthFailure> {
+        let now = self.clock.now().unix_timestamp();
         if let Some(known) = self.verified.get(bearer) {
-            self.check_times(known.expires, known.not_before)?;
+            Self::check_times(&known, now)?;
             return Ok(known.identity);
         }
         let verified = self.verify_signed(bearer).await?;
-        self.check_times(verified.expires, verified.not_before)?;
+        Self::check_times(&verified, now)?;
         let identity = verified.identity.clone();
-        self.verified
-            .keep(bearer, verified, self.clock.now().unix_timestamp());
+        self.verified.keep(bearer, verified, now);
         Ok(identity)
     }
 }

@@ -187,6 +187,14 @@ fn clock_ticks_per_second() -> f64 {
         .unwrap_or(100.0)
 }
 
+/// The `q` quantile of durations sorted from shortest to longest (zero when there are none).
+pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    sorted
+        .get(((sorted.len() as f64 * q) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or_default()
+}
+
 /// Resident memory of a process now and at its peak (Linux `VmRSS`, `VmHWM`), in MiB.
 pub fn memory(pid: u32) -> (f64, f64) {
     (
