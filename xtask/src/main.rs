@@ -1,6 +1,7 @@
 //! Developer commands for Cloumer. Run `cargo xtask help`.
 
 mod dev;
+mod infra;
 mod package;
 mod paths;
 mod python;
@@ -20,6 +21,8 @@ cargo xtask <command>
   dev                     set up if needed, build the browser app, run the local stack
   test                    set up if needed, check formatting and lints, build, run every test
   build-web               build the browser app into dist/
+  check-infra             hold infra/ against the Terraform providers' schemas (offline: the
+                          schemas come from npm and PyPI packages, see xtask/src/infra/)
   package                 build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
                           for provided.al2023 and check their glibc needs
   bench [api|chat|hls|lambda|latency|size]
@@ -110,6 +113,10 @@ fn dispatch() -> Result<()> {
         ["test", rest @ ..] => test::test(rest),
         ["build-web"] => web::build(&setup::setup(setup::Purpose::Dev)?).map(drop),
         ["bench", which @ ..] => bench(which),
+        ["check-infra"] => {
+            let python_bin = python::python_tools(&paths::repo_root())?;
+            infra::check_infra(&paths::repo_root().join("infra"), &python_bin)
+        }
         ["package"] => {
             let python_bin = python::python_tools(&paths::repo_root())?;
             package::package(&python_bin).map(drop)

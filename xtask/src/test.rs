@@ -58,6 +58,13 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
                 "--compact",
             ]))?;
     }
+    crate::infra::check_infra(
+        &root.join("infra"),
+        tools
+            .python_bin
+            .as_deref()
+            .expect("test set-up has Python tools"),
+    )?;
     web::build(&tools)?;
     {
         let _step = step("Tests (cargo test)");
