@@ -1,5 +1,6 @@
 //! Developer commands for Cloumer. Run `cargo xtask help`.
 
+mod deploy;
 mod dev;
 mod infra;
 mod package;
@@ -21,6 +22,13 @@ cargo xtask <command>
   dev                     set up if needed, build the browser app, run the local stack
   test                    set up if needed, check formatting and lints, build, run every test
   build-web               build the browser app into dist/
+  bootstrap               once per AWS account: Terraform's state bucket and lock table, and
+                          infra/environments/prod/backend.hcl naming them
+  deploy [--plan|--yes]   check infra/, build the zips and the app, terraform apply, upload the
+                          app with a cache policy per file, invalidate what changed, print the
+                          URL (--plan: stop at terraform plan; --yes: apply without asking)
+  destroy                 after you type the environment's name: empty the site bucket and
+                          terraform destroy (buckets still holding recordings are kept)
   check-infra             hold infra/ against the Terraform providers' schemas (offline: the
                           schemas come from npm and PyPI packages, see xtask/src/infra/)
   package                 build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
@@ -113,6 +121,9 @@ fn dispatch() -> Result<()> {
         ["test", rest @ ..] => test::test(rest),
         ["build-web"] => web::build(&setup::setup(setup::Purpose::Dev)?).map(drop),
         ["bench", which @ ..] => bench(which),
+        ["bootstrap"] => deploy::bootstrap(),
+        ["deploy", rest @ ..] => deploy::deploy(rest),
+        ["destroy"] => deploy::destroy(),
         ["check-infra"] => {
             let python_bin = python::python_tools(&paths::repo_root())?;
             infra::check_infra(&paths::repo_root().join("infra"), &python_bin)

@@ -8,13 +8,14 @@ pub mod dynamo;
 pub mod ivs;
 pub mod ivschat;
 pub mod jwks;
+pub mod signing_keys;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 use std::sync::Arc;
 
 use anyhow::Context;
-use cloumer_domain::ports::{Clock, SystemClock};
+use cloumer_domain::ports::{Clock, PlaybackSigner, RecordingAccess, SystemClock};
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier};
 
@@ -32,8 +33,9 @@ pub struct CloudSettings {
     pub chat_review_handler_arn: Option<String>,
     /// `CHAT_LOGGING_CONFIGURATION_ARN` (optional)
     pub chat_logging_configuration_arn: Option<String>,
-    /// `PLAYBACK_PRIVATE_KEY`: the PKCS#8 PEM whose public half is the IVS playback key pair.
-    pub playback_private_key: String,
+    /// `SIGNING_KEYS_SECRET_ARN` (the API only): the Secrets Manager secret holding the private
+    /// keys it signs playback tokens and recording access with ([`signing_keys`]).
+    pub signing_keys_secret: Option<String>,
     /// `SITE_ORIGIN`: the site's origin, for CORS and playback tokens.
     pub site_origin: String,
     /// `RECORDINGS_BASE_URL`: the CloudFront URL in front of the recordings buckets.
@@ -42,10 +44,8 @@ pub struct CloudSettings {
     pub private_recording_configuration_arn: Option<String>,
     /// `PRIVATE_RECORDINGS_BUCKET` (optional): the bucket that configuration records into.
     pub private_recordings_bucket: Option<String>,
-    /// `RECORDINGS_KEY_PAIR_ID`, `RECORDINGS_PRIVATE_KEY`: the CloudFront public key's id and
-    /// its private half (RSA PEM), to sign access to private recordings.
+    /// `RECORDINGS_KEY_PAIR_ID`: the CloudFront public key private recordings are signed for.
     pub recordings_key_pair_id: String,
-    pub recordings_private_key: String,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -65,13 +65,12 @@ impl CloudSettings {
             recording_configuration_arn: optional("RECORDING_CONFIGURATION_ARN"),
             chat_review_handler_arn: optional("CHAT_REVIEW_HANDLER_ARN"),
             chat_logging_configuration_arn: optional("CHAT_LOGGING_CONFIGURATION_ARN"),
-            playback_private_key: var("PLAYBACK_PRIVATE_KEY")?,
+            signing_keys_secret: optional("SIGNING_KEYS_SECRET_ARN"),
             site_origin: var("SITE_ORIGIN")?,
             recordings_base_url: optional("RECORDINGS_BASE_URL").unwrap_or_default(),
             private_recording_configuration_arn: optional("PRIVATE_RECORDING_CONFIGURATION_ARN"),
             private_recordings_bucket: optional("PRIVATE_RECORDINGS_BUCKET"),
             recordings_key_pair_id: var("RECORDINGS_KEY_PAIR_ID")?,
-            recordings_private_key: var("RECORDINGS_PRIVATE_KEY")?,
         })
     }
 }
@@ -108,6 +107,7 @@ impl Cloud {
             .map(|r| r.to_string())
             .context("no AWS region configured")?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let (playback, recording_access) = signers(&sdk, &settings).await?;
         let store = dynamo::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table);
         let ports = Ports {
             channels: Arc::new(store.clone()),
@@ -129,14 +129,8 @@ impl Cloud {
                 settings.chat_logging_configuration_arn.clone(),
                 clock.clone(),
             )),
-            playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
-                settings.playback_private_key.as_bytes(),
-            )?),
-            recording_access: Arc::new(cloudfront::CloudFrontRecordingAccess::new(
-                &settings.recordings_key_pair_id,
-                &settings.recordings_private_key,
-                &settings.recordings_base_url,
-            )?),
+            playback,
+            recording_access,
             clock: clock.clone(),
         };
         let keys_ready = started.elapsed();
@@ -171,4 +165,28 @@ impl Cloud {
             settings,
         })
     }
+}
+
+/// The API's signers, from the keys in Secrets Manager; functions that never sign get none.
+async fn signers(
+    sdk: &aws_config::SdkConfig,
+    settings: &CloudSettings,
+) -> anyhow::Result<(Arc<dyn PlaybackSigner>, Arc<dyn RecordingAccess>)> {
+    let Some(secret) = &settings.signing_keys_secret else {
+        return Ok((
+            Arc::new(signing_keys::NoSigningKeys),
+            Arc::new(signing_keys::NoSigningKeys),
+        ));
+    };
+    let keys = signing_keys::load(&aws_sdk_secretsmanager::Client::new(sdk), secret).await?;
+    Ok((
+        Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
+            keys.playback_private_key.as_bytes(),
+        )?),
+        Arc::new(cloudfront::CloudFrontRecordingAccess::new(
+            &settings.recordings_key_pair_id,
+            &keys.recordings_private_key,
+            &settings.recordings_base_url,
+        )?),
+    ))
 }

@@ -150,3 +150,49 @@ async fn api_behind_api_gateway_limits_anonymous_chat_tokens_per_caller() {
     expected.extend([429, 404]);
     assert_eq!(statuses, expected);
 }
+
+/// The API's private keys come from Secrets Manager at cold start, never from its environment;
+/// when the secret is missing or malformed the function stops in its init (Lambda reports the
+/// failed init and retries on the next request), naming the secret, never echoing what it read.
+#[tokio::test]
+async fn api_takes_its_signing_keys_from_secrets_manager_and_stops_without_them() {
+    let (moto, _store) = cloud().await;
+    support::put_secret(
+        &moto,
+        "cloumer-test-garbled",
+        "{\"playback_private_key\": \"-----BEGIN PRIVATE KEY-----MIGHTLEAK\"",
+    )
+    .await;
+    for (secret, expected) in [
+        ("cloumer-test-absent", "(cloumer-test-absent)"),
+        (
+            "cloumer-test-garbled",
+            "the secret cloumer-test-garbled is not the JSON object of keys",
+        ),
+    ] {
+        let runtime = Runtime::start(vec![]).await;
+        let mut env = runtime.env("api");
+        env.push(("SIGNING_KEYS_SECRET_ARN", secret.to_string()));
+        let output = support::failed_function(env!("CARGO_BIN_EXE_api"), &moto, &env).await;
+        assert!(!output.status.success());
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(printed.contains(expected), "{printed}");
+        assert!(!printed.contains("MIGHTLEAK"), "{printed}");
+    }
+
+    // With the secret Terraform writes, the same binary starts and serves.
+    let mut runtime = Runtime::start(vec![
+        serde_json::from_str(
+            &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.7"),
+        )
+        .unwrap(),
+    ])
+    .await;
+    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
+    let (kind, answer) = runtime.answer().await;
+    assert_eq!(kind, "response", "{answer}");
+}

@@ -33,7 +33,6 @@ locals {
     TABLE_NAME                  = module.data.table_name
     COGNITO_USER_POOL_ID        = module.auth.user_pool_id
     COGNITO_CLIENT_ID           = module.auth.client_id
-    PLAYBACK_PRIVATE_KEY        = module.streaming.playback_private_key_pem
     SITE_ORIGIN                 = module.hosting.site_url
     RECORDINGS_BASE_URL         = module.hosting.site_url
     RECORDING_CONFIGURATION_ARN = module.streaming.recording_configuration_arn
@@ -41,7 +40,6 @@ locals {
     PRIVATE_RECORDING_CONFIGURATION_ARN = module.streaming.private_recording_configuration_arn
     PRIVATE_RECORDINGS_BUCKET           = module.streaming.private_recordings_bucket
     RECORDINGS_KEY_PAIR_ID              = module.hosting.recordings_key_pair_id
-    RECORDINGS_PRIVATE_KEY              = module.hosting.recordings_private_key_pem
     CHAT_REVIEW_HANDLER_ARN             = module.chat_review.arn
     CHAT_LOGGING_CONFIGURATION_ARN      = module.streaming.chat_logging_configuration_arn
   }
@@ -116,13 +114,32 @@ module "hosting" {
   web_acl_arn        = var.web_acl_arn
 }
 
+# The private keys the API signs with (private channels' playback tokens, private recordings'
+# CloudFront policies), read once per cold start; kept out of every function's environment, where
+# the console and GetFunctionConfiguration would show them. Only the API's role may read it.
+resource "aws_secretsmanager_secret" "signing_keys" {
+  #checkov:skip=CKV2_AWS_57:rotating means new key pairs registered with IVS and CloudFront, which Terraform does (replace the tls_private_key resources), not a rotation function
+  #checkov:skip=CKV_AWS_149:the account's aws/secretsmanager key; a customer key would add a key policy and cost for a secret one role reads
+  name_prefix             = "${local.prefix}-signing-keys-"
+  description             = "Cloumer API signing keys: IVS playback (ES384) and CloudFront recordings (RSA)"
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "signing_keys" {
+  secret_id = aws_secretsmanager_secret.signing_keys.id
+  secret_string = jsonencode({
+    playback_private_key   = module.streaming.playback_private_key_pem
+    recordings_private_key = module.hosting.recordings_private_key_pem
+  })
+}
+
 module "api_function" {
   source               = "../../modules/function"
   name                 = local.function_names.api
   description          = "Cloumer HTTP API"
   zip_path             = local.zip.api
   architecture         = var.lambda_architecture
-  environment          = local.function_environment
+  environment          = merge(local.function_environment, { SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.signing_keys.arn })
   memory_mb            = 512
   timeout_seconds      = 10
   reserved_concurrency = var.api_reserved_concurrency
@@ -132,6 +149,11 @@ module "api_function" {
       sid       = "ChatModeration"
       actions   = ["ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser", "ivschat:SendEvent"]
       resources = [module.streaming.room_arns]
+    },
+    {
+      sid       = "SigningKeys"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [aws_secretsmanager_secret.signing_keys.arn]
     },
   ])
 }

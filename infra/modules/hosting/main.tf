@@ -99,7 +99,7 @@ resource "aws_cloudfront_function" "spa_routes" {
 }
 
 # Private recordings: CloudFront trusts this key; the API signs with its private half
-# (RECORDINGS_PRIVATE_KEY), one policy per channel's recordings, for a few hours.
+# (in the API's signing-keys secret), one policy per channel's recordings, for a few hours.
 resource "tls_private_key" "recordings" {
   algorithm = "RSA"
   rsa_bits  = 2048

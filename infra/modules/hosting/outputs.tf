@@ -24,7 +24,7 @@ output "recordings_key_pair_id" {
 }
 
 output "recordings_private_key_pem" {
-  description = "Private half of that key (RECORDINGS_PRIVATE_KEY), PKCS#1 PEM."
+  description = "Private half of that key (in the API's signing-keys secret), PKCS#1 PEM."
   value       = tls_private_key.recordings.private_key_pem
   sensitive   = true
 }

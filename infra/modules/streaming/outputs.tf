@@ -25,7 +25,7 @@ output "private_recordings_bucket" {
 }
 
 output "playback_private_key_pem" {
-  description = "Private half of the playback key pair (PLAYBACK_PRIVATE_KEY), PKCS#8 PEM."
+  description = "Private half of the playback key pair (in the API's signing-keys secret), PKCS#8 PEM."
   value       = tls_private_key.playback.private_key_pem_pkcs8
   sensitive   = true
 }

@@ -28,21 +28,31 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-/// moto with the table, and the store on it for arranging and checking.
+/// The Secrets Manager secret holding the API's signing keys, as Terraform writes it.
+pub const SIGNING_KEYS_SECRET: &str = "cloumer-test-signing-keys";
+
+/// moto with the table and the signing-keys secret, and the store for arranging and checking.
 pub async fn cloud() -> (Moto, DynamoStore) {
     let moto = Moto::start().await;
-    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+    let config = moto.sdk_config().await;
+    let client = aws_sdk_dynamodb::Client::new(&config);
     create_table(&client, TABLE).await.unwrap();
+    put_secret(&moto, SIGNING_KEYS_SECRET, &signing_keys().to_string()).await;
     (moto, DynamoStore::new(client, TABLE))
 }
 
-/// A Lambda binary started with the environment Terraform gives it.
-pub fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
-    timed_function(binary, moto, extra).0
+pub async fn put_secret(moto: &Moto, name: &str, value: &str) {
+    aws_sdk_secretsmanager::Client::new(&moto.sdk_config().await)
+        .create_secret()
+        .name(name)
+        .secret_string(value)
+        .send()
+        .await
+        .unwrap();
 }
 
-/// [`function`], and when its process was started (after its keys were made).
-pub fn timed_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Instant) {
+/// Fresh keys in the secret's shape: `{"playback_private_key": …, "recordings_private_key": …}`.
+pub fn signing_keys() -> Value {
     let playback_key = p384::SecretKey::random(&mut rand::rngs::OsRng)
         .to_pkcs8_pem(LineEnding::LF)
         .unwrap()
@@ -52,6 +62,40 @@ pub fn timed_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (C
         .to_pkcs1_pem(LineEnding::LF)
         .unwrap()
         .to_string();
+    serde_json::json!({
+        "playback_private_key": playback_key,
+        "recordings_private_key": recordings_key,
+    })
+}
+
+/// A Lambda binary started with the environment Terraform gives it.
+pub fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
+    timed_function(binary, moto, extra).0
+}
+
+/// [`function`], and when its process was started. Only the API gets the signing keys' secret,
+/// as in Terraform.
+pub fn timed_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Instant) {
+    let mut command = command(binary, moto, extra);
+    let started = Instant::now();
+    (command.spawn().unwrap(), started)
+}
+
+/// Runs a function that is expected to stop on its own (a failed init); its exit and output.
+pub async fn failed_function(
+    binary: &str,
+    moto: &Moto,
+    extra: &[(&str, String)],
+) -> std::process::Output {
+    let mut command = command(binary, moto, extra);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    tokio::time::timeout(Duration::from_secs(30), command.output())
+        .await
+        .expect("the function stopped within 30 s")
+        .unwrap()
+}
+
+fn command(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Command {
     let mut command = Command::new(binary);
     command
         .env_clear()
@@ -59,17 +103,17 @@ pub fn timed_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (C
         .env("TABLE_NAME", TABLE)
         .env("COGNITO_USER_POOL_ID", "us-east-1_test")
         .env("COGNITO_CLIENT_ID", "testclient")
-        .env("PLAYBACK_PRIVATE_KEY", playback_key)
         .env("SITE_ORIGIN", SITE)
         .env("RECORDINGS_BASE_URL", "https://recordings.cloumer.example")
         .env("RECORDINGS_KEY_PAIR_ID", "K2JCJMDEHXQW5F")
-        .env("RECORDINGS_PRIVATE_KEY", recordings_key)
         .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::inherit())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
-    let started = Instant::now();
-    (command.spawn().unwrap(), started)
+    if binary.ends_with("/api") && !extra.iter().any(|(k, _)| *k == "SIGNING_KEYS_SECRET_ARN") {
+        command.env("SIGNING_KEYS_SECRET_ARN", SIGNING_KEYS_SECRET);
+    }
+    command
 }
 
 /// The Lambda Runtime API (2018-06-01) as the Lambda service serves it to a function: one
