@@ -22,8 +22,8 @@ pub struct IvsChat {
     endpoint: String,
     /// The `chat-review` Lambda's ARN.
     review_handler_arn: Option<String>,
-    /// A chat logging configuration, if messages should also be logged.
-    logging_configuration_arn: Option<String>,
+    /// Chat logging configurations every room logs to (CloudWatch Logs and S3 in Terraform).
+    logging_configuration_arns: Vec<String>,
     clock: Arc<dyn Clock>,
 }
 
@@ -32,15 +32,77 @@ impl IvsChat {
         client: Client,
         region: &str,
         review_handler_arn: Option<String>,
-        logging_configuration_arn: Option<String>,
+        logging_configuration_arns: Vec<String>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             client,
             endpoint: format!("wss://edge.ivschat.{region}.amazonaws.com"),
             review_handler_arn,
-            logging_configuration_arn,
+            logging_configuration_arns,
             clock,
+        }
+    }
+
+    /// Brings rooms created under an earlier configuration up to this one: rooms whose logging
+    /// configurations or review handler differ get an `UpdateRoom`. Run by Terraform when the
+    /// configuration changes (`infra/environments/prod`, `aws_lambda_invocation`). A room is ours
+    /// when its messages pass our review handler; other rooms in the account are left alone.
+    /// Returns how many rooms were updated.
+    pub async fn reconcile_rooms(&self) -> PortResult<usize> {
+        let Some(handler) = self.review_handler_arn.as_deref() else {
+            return Ok(0);
+        };
+        let wanted: std::collections::BTreeSet<&str> = self
+            .logging_configuration_arns
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut updated = 0;
+        let mut next_token = None;
+        loop {
+            let page = self
+                .client
+                .list_rooms()
+                .max_results(50)
+                .set_next_token(next_token)
+                .send()
+                .await
+                .port("IVS Chat ListRooms")?;
+            for room in page.rooms() {
+                let ours = room
+                    .message_review_handler()
+                    .and_then(|h| h.uri())
+                    .is_some_and(|uri| uri == handler);
+                let logging: std::collections::BTreeSet<&str> = room
+                    .logging_configuration_identifiers()
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                let fallback_ok = room
+                    .message_review_handler()
+                    .and_then(|h| h.fallback_result())
+                    == Some(&FallbackResult::Allow);
+                if !ours || (logging == wanted && fallback_ok) {
+                    continue;
+                }
+                let Some(arn) = room.arn() else { continue };
+                self.client
+                    .update_room()
+                    .identifier(arn)
+                    .set_logging_configuration_identifiers(Some(
+                        self.logging_configuration_arns.clone(),
+                    ))
+                    .set_message_review_handler(self.review_handler())
+                    .send()
+                    .await
+                    .port("IVS Chat UpdateRoom")?;
+                updated += 1;
+            }
+            next_token = page.next_token().map(str::to_string);
+            if next_token.is_none() {
+                return Ok(updated);
+            }
         }
     }
 
@@ -97,7 +159,7 @@ impl ChatService for IvsChat {
             .maximum_message_rate_per_second(i32::from(spec.rules.max_messages_per_second))
             .set_message_review_handler(self.review_handler())
             .set_logging_configuration_identifiers(
-                self.logging_configuration_arn.clone().map(|a| vec![a]),
+                Some(self.logging_configuration_arns.clone()).filter(|arns| !arns.is_empty()),
             )
             .send()
             .await

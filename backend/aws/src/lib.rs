@@ -31,8 +31,8 @@ pub struct CloudSettings {
     pub recording_configuration_arn: Option<String>,
     /// `CHAT_REVIEW_HANDLER_ARN` (optional)
     pub chat_review_handler_arn: Option<String>,
-    /// `CHAT_LOGGING_CONFIGURATION_ARN` (optional)
-    pub chat_logging_configuration_arn: Option<String>,
+    /// `CHAT_LOGGING_CONFIGURATION_ARNS` (optional, comma-separated): where rooms log messages.
+    pub chat_logging_configuration_arns: Vec<String>,
     /// `SIGNING_KEYS_SECRET_ARN` (the API only): the Secrets Manager secret holding the private
     /// keys it signs playback tokens and recording access with ([`signing_keys`]).
     pub signing_keys_secret: Option<String>,
@@ -64,7 +64,15 @@ impl CloudSettings {
             client_id: var("COGNITO_CLIENT_ID")?,
             recording_configuration_arn: optional("RECORDING_CONFIGURATION_ARN"),
             chat_review_handler_arn: optional("CHAT_REVIEW_HANDLER_ARN"),
-            chat_logging_configuration_arn: optional("CHAT_LOGGING_CONFIGURATION_ARN"),
+            chat_logging_configuration_arns: optional("CHAT_LOGGING_CONFIGURATION_ARNS")
+                .map(|arns| {
+                    arns.split(',')
+                        .map(str::trim)
+                        .filter(|arn| !arn.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
             signing_keys_secret: optional("SIGNING_KEYS_SECRET_ARN"),
             site_origin: var("SITE_ORIGIN")?,
             recordings_base_url: optional("RECORDINGS_BASE_URL").unwrap_or_default(),
@@ -78,6 +86,9 @@ impl CloudSettings {
 /// The platform on the cloud adapters, and the verifier of Cognito tokens.
 pub struct Cloud {
     pub platform: Platform,
+    /// The chat adapter itself, for maintenance the domain has no part in
+    /// ([`ivschat::IvsChat::reconcile_rooms`]).
+    pub chat: ivschat::IvsChat,
     pub verifier: Arc<JwtVerifier>,
     pub settings: CloudSettings,
 }
@@ -108,6 +119,13 @@ impl Cloud {
             .context("no AWS region configured")?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let (playback, recording_access) = signers(&sdk, &settings).await?;
+        let chat = ivschat::IvsChat::new(
+            aws_sdk_ivschat::Client::new(&sdk),
+            &region,
+            settings.chat_review_handler_arn.clone(),
+            settings.chat_logging_configuration_arns.clone(),
+            clock.clone(),
+        );
         let store = dynamo::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table);
         let ports = Ports {
             channels: Arc::new(store.clone()),
@@ -122,13 +140,7 @@ impl Cloud {
                 },
                 clock.clone(),
             )),
-            chat_service: Arc::new(ivschat::IvsChat::new(
-                aws_sdk_ivschat::Client::new(&sdk),
-                &region,
-                settings.chat_review_handler_arn.clone(),
-                settings.chat_logging_configuration_arn.clone(),
-                clock.clone(),
-            )),
+            chat_service: Arc::new(chat.clone()),
             playback,
             recording_access,
             clock: clock.clone(),
@@ -161,6 +173,7 @@ impl Cloud {
         );
         Ok(Self {
             platform,
+            chat,
             verifier,
             settings,
         })

@@ -326,6 +326,80 @@ mod recorded {
         );
     }
 
+    /// When Terraform changes where chat is logged, rooms created before get the new logging
+    /// configurations; rooms of other applications in the account are never touched.
+    #[tokio::test]
+    async fn rooms_created_under_an_older_configuration_are_brought_up_to_date() {
+        use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler, RoomSummary};
+        const HANDLER: &str = "arn:aws:lambda:ap-northeast-2:123456789012:function:chat-review";
+        const LOGS: &str = "arn:aws:ivschat:ap-northeast-2:123456789012:logging-configuration/logs";
+        const S3: &str = "arn:aws:ivschat:ap-northeast-2:123456789012:logging-configuration/s3";
+        let room = |arn: &str, handler: &str, logging: &[&str]| {
+            RoomSummary::builder()
+                .arn(arn)
+                .name("chabc")
+                .message_review_handler(
+                    MessageReviewHandler::builder()
+                        .uri(handler)
+                        .fallback_result(FallbackResult::Allow)
+                        .build(),
+                )
+                .set_logging_configuration_identifiers(Some(
+                    logging.iter().map(|l| l.to_string()).collect(),
+                ))
+                .build()
+        };
+        let first_page = mock!(aws_sdk_ivschat::Client::list_rooms)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(move || {
+                ListRoomsOutput::builder()
+                    .set_rooms(Some(vec![
+                        room("room/old", HANDLER, &[LOGS]),
+                        room(
+                            "room/theirs",
+                            "arn:aws:lambda:ap-northeast-2:123456789012:function:other",
+                            &[],
+                        ),
+                        room("room/current", HANDLER, &[S3, LOGS]),
+                    ]))
+                    .next_token("page-2")
+                    .build()
+                    .unwrap()
+            });
+        let second_page = mock!(aws_sdk_ivschat::Client::list_rooms)
+            .match_requests(|r| r.next_token() == Some("page-2"))
+            .then_output(move || {
+                ListRoomsOutput::builder()
+                    .set_rooms(Some(vec![room("room/unlogged", HANDLER, &[])]))
+                    .build()
+                    .unwrap()
+            });
+        let update = mock!(aws_sdk_ivschat::Client::update_room)
+            .match_requests(|r| {
+                matches!(r.identifier(), Some("room/old" | "room/unlogged"))
+                    && r.logging_configuration_identifiers() == [LOGS, S3]
+                    && r.message_review_handler().and_then(|h| h.uri()) == Some(HANDLER)
+            })
+            .then_output(|| {
+                aws_sdk_ivschat::operation::update_room::UpdateRoomOutput::builder().build()
+            });
+        let client = mock_client!(
+            aws_sdk_ivschat,
+            RuleMode::MatchAny,
+            [&first_page, &second_page, &update]
+        );
+        let chat = IvsChat::new(
+            client,
+            "ap-northeast-2",
+            Some(HANDLER.into()),
+            vec![LOGS.into(), S3.into()],
+            Arc::new(SystemClock),
+        );
+        assert_eq!(chat.reconcile_rooms().await.unwrap(), 2);
+        assert_eq!(update.num_calls(), 2);
+        assert_eq!(second_page.num_calls(), 1);
+    }
+
     #[tokio::test]
     async fn chat_rooms_tokens_and_moderation_map_to_ivs_chat() {
         let no_rooms = mock!(aws_sdk_ivschat::Client::list_rooms).then_output(|| {
@@ -405,7 +479,7 @@ mod recorded {
             client,
             "ap-northeast-2",
             Some("arn:aws:lambda:ap-northeast-2:123456789012:function:chat-review".into()),
-            None,
+            Vec::new(),
             Arc::new(SystemClock),
         );
         let rules = ChatRules {

@@ -8,6 +8,8 @@ use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use cloumer_domain::{DomainError, Platform};
 use serde::Deserialize;
+
+use crate::metrics;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -180,18 +182,36 @@ pub async fn handle(
     urls: &RecordingUrls,
     event: IvsEvent,
 ) -> Result<(), EventError> {
-    match translate(&event, urls) {
-        Ok(Translated::Stream(stream)) => {
-            let changed = platform.handle_stream_event(&stream).await?;
-            tracing::info!(channel = %stream.channel_id, stream = %stream.stream_id, kind = ?stream.kind, changed, "stream event");
-        }
+    let (kind, result) = match translate(&event, urls) {
+        Ok(Translated::Stream(stream)) => match platform.handle_stream_event(&stream).await {
+            Ok(changed) => {
+                tracing::info!(channel = %stream.channel_id, stream = %stream.stream_id, kind = ?stream.kind, changed, "stream event");
+                ("stream", Ok(()))
+            }
+            Err(error) => ("failed", Err(error.into())),
+        },
         Ok(Translated::Recording(recording)) => {
-            let changed = platform.handle_recording_event(&recording).await?;
-            tracing::info!(channel = %recording.channel_id, recording = %recording.recording_id, kind = ?recording.kind, changed, "recording event");
+            match platform.handle_recording_event(&recording).await {
+                Ok(changed) => {
+                    tracing::info!(channel = %recording.channel_id, recording = %recording.recording_id, kind = ?recording.kind, changed, "recording event");
+                    ("recording", Ok(()))
+                }
+                Err(error) => ("failed", Err(error.into())),
+            }
         }
-        Ok(Translated::Ignored(why)) => tracing::debug!(%why, "event ignored"),
-        Err(EventError::Malformed(why)) => tracing::warn!(%why, "malformed event dropped"),
-        Err(error) => return Err(error),
-    }
-    Ok(())
+        Ok(Translated::Ignored(why)) => {
+            tracing::debug!(%why, "event ignored");
+            ("ignored", Ok(()))
+        }
+        Err(EventError::Malformed(why)) => {
+            tracing::warn!(%why, "malformed event dropped");
+            ("malformed", Ok(()))
+        }
+        Err(error) => ("failed", Err(error)),
+    };
+    metrics::record(
+        &[("Event", kind)],
+        &[("StreamEvents", 1.0, metrics::Unit::Count)],
+    );
+    result
 }

@@ -4,6 +4,7 @@
 
 pub mod chat_review;
 pub mod ivs_events;
+pub mod metrics;
 pub mod post_confirmation;
 
 /// Logs as JSON lines on stderr (CloudWatch keeps one event per line), level from `RUST_LOG`.
@@ -22,22 +23,24 @@ pub fn init_logging() {
 /// The API router as API Gateway serves it: each request carries the caller's address (API
 /// Gateway's `sourceIp`) where the router's per-client limits look for it.
 pub fn behind_api_gateway(router: axum::Router) -> axum::Router {
-    router.layer(axum::middleware::map_request(
-        |mut request: axum::extract::Request| async move {
-            use lambda_http::RequestExt;
-            use lambda_http::request::RequestContext;
-            let source = match request.request_context_ref() {
-                Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
-                _ => None,
-            };
-            if let Some(address) = source {
+    router
+        .layer(axum::middleware::from_fn(count_request))
+        .layer(axum::middleware::map_request(
+            |mut request: axum::extract::Request| async move {
+                use lambda_http::RequestExt;
+                use lambda_http::request::RequestContext;
+                let source = match request.request_context_ref() {
+                    Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+                    _ => None,
+                };
+                if let Some(address) = source {
+                    request
+                        .extensions_mut()
+                        .insert(cloumer_http::ClientAddress(address));
+                }
                 request
-                    .extensions_mut()
-                    .insert(cloumer_http::ClientAddress(address));
-            }
-            request
-        },
-    ))
+            },
+        ))
 }
 
 /// The single-threaded runtime every function runs on: a Lambda instance handles one event at
@@ -46,4 +49,40 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
+}
+
+/// Requests and latency by route pattern and status class (see [`metrics`]). A layer on the
+/// router runs after routing, so the matched pattern is known; unmatched paths are one route.
+async fn count_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let route = format!(
+        "{} {}",
+        request.method(),
+        request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map_or("unmatched", |path| path.as_str())
+    );
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    metrics::record(
+        &[
+            ("Route", &route),
+            (
+                "StatusClass",
+                metrics::status_class(response.status().as_u16()),
+            ),
+        ],
+        &[
+            ("Requests", 1.0, metrics::Unit::Count),
+            (
+                "Latency",
+                started.elapsed().as_secs_f64() * 1000.0,
+                metrics::Unit::Milliseconds,
+            ),
+        ],
+    );
+    response
 }

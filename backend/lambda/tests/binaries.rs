@@ -11,7 +11,10 @@ use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository};
 use cloumer_domain::testkit;
 use serde_json::{Value, json};
-use support::{Runtime, SITE, cloud, fixture, function};
+/// The chat-token route as the router declares it: metrics never carry a channel's handle.
+const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
+
+use support::{Runtime, SITE, cloud, fixture, function, printing_function};
 
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
@@ -33,7 +36,7 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
         json!({"not": "a review request"}),
     ])
     .await;
-    let _review = function(
+    let (_review, printed) = printing_function(
         env!("CARGO_BIN_EXE_chat-review"),
         &moto,
         &runtime.env("chat-review"),
@@ -54,6 +57,20 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     // A request that is not a review event is an invocation error, and the function lives on.
     let (kind, body) = runtime.answer().await;
     assert_eq!(kind, "error", "{body}");
+
+    // Every review is counted by outcome, with its latency, for the dashboard and the alarm.
+    let reviews = printed.wait_for_metrics("ChatReviews", 1).await;
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert_eq!(reviews[0]["Outcome"], "allowed");
+    assert_eq!(
+        reviews[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+        "Cloumer"
+    );
+    assert_eq!(
+        reviews[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+        json!([["Outcome"]])
+    );
+    assert!(reviews[0]["ChatReviewLatency"].as_f64().unwrap() >= 0.0);
 }
 
 #[tokio::test]
@@ -66,7 +83,7 @@ async fn stream_events_put_a_channel_live_in_dynamodb() {
     )
     .unwrap();
     let mut runtime = Runtime::start(vec![start]).await;
-    let _events = function(
+    let (_events, printed) = printing_function(
         env!("CARGO_BIN_EXE_stream-events"),
         &moto,
         &runtime.env("stream-events"),
@@ -79,6 +96,9 @@ async fn stream_events_put_a_channel_live_in_dynamodb() {
         live.live.stream_id.as_ref().map(|id| id.as_str()),
         Some("st-1A2b3c4D5e6F78ab")
     );
+    let handled = printed.wait_for_metrics("StreamEvents", 1).await;
+    assert_eq!(handled.len(), 1, "{handled:?}");
+    assert_eq!(handled[0]["Event"], "stream");
 }
 
 #[tokio::test]
@@ -138,7 +158,7 @@ async fn api_behind_api_gateway_limits_anonymous_chat_tokens_per_caller() {
     let mut events: Vec<Value> = (0..11).map(|_| from("198.51.100.7")).collect();
     events.push(from("203.0.113.9"));
     let mut runtime = Runtime::start(events).await;
-    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
+    let (_api, printed) = printing_function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
     let mut statuses = Vec::new();
     for _ in 0..12 {
         let (kind, answer) = runtime.answer().await;
@@ -149,6 +169,29 @@ async fn api_behind_api_gateway_limits_anonymous_chat_tokens_per_caller() {
     let mut expected = vec![404; 10];
     expected.extend([429, 404]);
     assert_eq!(statuses, expected);
+
+    // Requests are counted by the route's pattern (never the raw path) and status class.
+    let requests = printed.wait_for_metrics("Requests", 12).await;
+    let mut by_class: Vec<(String, String)> = requests
+        .iter()
+        .map(|doc| {
+            (
+                doc["Route"].as_str().unwrap().to_string(),
+                doc["StatusClass"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    by_class.dedup();
+    assert_eq!(
+        by_class,
+        [(CHAT_TOKEN_ROUTE.to_string(), "4xx".to_string()),],
+        "{requests:?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|doc| doc["Latency"].as_f64().unwrap() >= 0.0)
+    );
 }
 
 /// The API's private keys come from Secrets Manager at cold start, never from its environment;

@@ -41,7 +41,7 @@ locals {
     PRIVATE_RECORDINGS_BUCKET           = module.streaming.private_recordings_bucket
     RECORDINGS_KEY_PAIR_ID              = module.hosting.recordings_key_pair_id
     CHAT_REVIEW_HANDLER_ARN             = module.chat_review.arn
-    CHAT_LOGGING_CONFIGURATION_ARN      = module.streaming.chat_logging_configuration_arn
+    CHAT_LOGGING_CONFIGURATION_ARNS     = join(",", module.streaming.chat_logging_configuration_arns)
   }
 
   store_read_write = {
@@ -68,7 +68,7 @@ locals {
     {
       sid       = "ChatRooms"
       actions   = ["ivschat:CreateRoom", "ivschat:UpdateRoom"]
-      resources = [module.streaming.room_arns, module.streaming.chat_logging_configuration_arn]
+      resources = concat([module.streaming.room_arns], module.streaming.chat_logging_configuration_arns)
     },
     {
       sid       = "ChatRoomLists"
@@ -100,6 +100,8 @@ module "streaming" {
   private_recordings_bucket_name = "${local.prefix}-private-recordings-${local.account}"
   recording_retention_days       = var.recording_retention_days
   chat_log_retention_days        = var.log_retention_days
+  chat_logs_bucket_name          = "${local.prefix}-chat-logs-${local.account}"
+  chat_log_archive_days          = var.chat_log_archive_days
   stream_events_function_name    = module.stream_events.name
   stream_events_function_arn     = module.stream_events.arn
   chat_review_function_name      = module.chat_review.name
@@ -186,7 +188,36 @@ module "stream_events" {
       actions   = ["ivschat:SendEvent"]
       resources = [module.streaming.room_arns]
     },
+    {
+      # Bringing existing rooms up to the logging configuration (aws_lambda_invocation below).
+      sid       = "ChatRoomReconcile"
+      actions   = ["ivschat:UpdateRoom"]
+      resources = concat([module.streaming.room_arns], module.streaming.chat_logging_configuration_arns)
+    },
+    {
+      sid       = "ChatRoomList"
+      actions   = ["ivschat:ListRooms"]
+      resources = ["*"]
+    },
+    {
+      # Lambda's on-failure destination sends with the function's role.
+      sid       = "DeadLetters"
+      actions   = ["sqs:SendMessage"]
+      resources = [module.streaming.stream_events_dead_letter_queue.arn]
+    },
   ]
+}
+
+# Rooms are created with the logging configurations of their day. Whenever those (or the review
+# handler) change, Terraform invokes stream-events once with this input, and it updates every
+# room of ours that differs (cloumer-aws IvsChat::reconcile_rooms).
+resource "aws_lambda_invocation" "reconcile_chat_rooms" {
+  function_name = module.stream_events.name
+  input = jsonencode({
+    cloumer                = "reconcile-chat-rooms"
+    logging_configurations = module.streaming.chat_logging_configuration_arns
+    review_handler         = module.chat_review.arn
+  })
 }
 
 module "chat_review" {
@@ -230,4 +261,20 @@ resource "aws_s3_object" "config" {
     cognitoClientId = module.auth.client_id
     environment     = "aws"
   })
+}
+
+module "observability" {
+  source      = "../../modules/observability"
+  name_prefix = local.prefix
+  alarm_email = var.alarm_email
+  api_id      = module.api.api_id
+  functions = {
+    api               = module.api_function.name
+    stream_events     = module.stream_events.name
+    chat_review       = module.chat_review.name
+    post_confirmation = module.post_confirmation.name
+  }
+  chat_review_function_name = module.chat_review.name
+  table_name                = module.data.table_name
+  dead_letter_queues        = [module.streaming.stream_events_dead_letter_queue.name]
 }

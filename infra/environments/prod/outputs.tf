@@ -27,3 +27,13 @@ output "client_id" {
   description = "Cognito app client id of the browser app."
   value       = module.auth.client_id
 }
+
+output "dashboard_url" {
+  description = "The CloudWatch dashboard: API, functions, DynamoDB, IVS and chat review."
+  value       = module.observability.dashboard_url
+}
+
+output "ops_topic_arn" {
+  description = "SNS topic the alarms publish to: subscribe a pager or chat integration here."
+  value       = module.observability.ops_topic_arn
+}

@@ -74,3 +74,15 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "chat_log_archive_days" {
+  description = "Days the chat log is kept in S3 (CloudWatch Logs keeps it log_retention_days)."
+  type        = number
+  default     = 365
+}
+
+variable "alarm_email" {
+  description = "Email address the ops alarms are sent to (confirm the subscription email AWS sends); empty: alarms go only to the SNS topic."
+  type        = string
+  default     = ""
+}

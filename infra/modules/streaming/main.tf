@@ -199,6 +199,10 @@ resource "aws_cloudwatch_event_target" "stream_events" {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 20
   }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.stream_events_dead_letters.arn
+  }
 }
 
 resource "aws_lambda_permission" "stream_events" {

@@ -35,9 +35,22 @@ output "playback_key_pair_arn" {
   value       = aws_ivs_playback_key_pair.playback.arn
 }
 
-output "chat_logging_configuration_arn" {
-  description = "ARN of the IVS Chat logging configuration (CHAT_LOGGING_CONFIGURATION_ARN)."
-  value       = aws_ivschat_logging_configuration.chat.arn
+output "chat_logging_configuration_arns" {
+  description = "ARNs of the IVS Chat logging configurations every room uses: CloudWatch Logs and S3 (CHAT_LOGGING_CONFIGURATION_ARNS)."
+  value       = [aws_ivschat_logging_configuration.chat.arn, aws_ivschat_logging_configuration.chat_s3.arn]
+}
+
+output "chat_logs_bucket" {
+  description = "Bucket the S3 chat log is delivered to."
+  value       = aws_s3_bucket.chat_logs.id
+}
+
+output "stream_events_dead_letter_queue" {
+  description = "Name and ARN of the queue stream and recording events go to when they cannot be handled."
+  value = {
+    name = aws_sqs_queue.stream_events_dead_letters.name
+    arn  = aws_sqs_queue.stream_events_dead_letters.arn
+  }
 }
 
 output "room_arns" {

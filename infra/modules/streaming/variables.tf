@@ -39,3 +39,14 @@ variable "chat_review_function_name" {
   description = "Name of the chat-review function."
   type        = string
 }
+
+variable "chat_logs_bucket_name" {
+  description = "Name of the S3 bucket IVS Chat delivers the long-term chat log to."
+  type        = string
+}
+
+variable "chat_log_archive_days" {
+  description = "Days the S3 chat log is kept."
+  type        = number
+  default     = 365
+}

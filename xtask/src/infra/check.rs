@@ -109,6 +109,7 @@ pub fn check_file(file: &Path, text: &str, providers: &Providers) -> Result<Vec<
                     ),
                 }
             }
+            ("module", [name]) => checker.module_call(name, &block.body),
             ("provider", [name]) => match providers.get(*name) {
                 Some(schema) => checker.body(
                     &format!("provider.{name}"),
@@ -129,7 +130,60 @@ struct Checker<'a> {
     findings: Vec<Finding>,
 }
 
+/// Arguments terraform takes on every module call.
+const MODULE_META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "depends_on",
+];
+
 impl Checker<'_> {
+    /// A call of one of our modules (a local `source`): every argument is one of its variables,
+    /// and every variable without a default is set.
+    fn module_call(&mut self, name: &str, body: &Body) {
+        let place = format!("module.{name}");
+        let source = body.attributes().find_map(|a| match (&a.key, &a.expr) {
+            (key, Expression::String(source)) if key.as_str() == "source" => Some(source.clone()),
+            _ => None,
+        });
+        let Some(source) = source.filter(|s| s.starts_with("./") || s.starts_with("../")) else {
+            return; // registry modules are terraform's to check
+        };
+        let dir = self.file.parent().unwrap_or(Path::new(".")).join(&source);
+        let variables = match module_variables(&dir) {
+            Ok(variables) => variables,
+            Err(error) => {
+                self.find(
+                    &place,
+                    format!("cannot read the module at {source}: {error:#}"),
+                );
+                return;
+            }
+        };
+        let mut present = Vec::new();
+        for attribute in body.attributes() {
+            let key = attribute.key.as_str();
+            if MODULE_META_ARGUMENTS.contains(&key) {
+                continue;
+            }
+            present.push(key.to_string());
+            if !variables.arguments.contains_key(key) {
+                self.find(&place, unknown("module argument", key, &variables));
+            }
+        }
+        for (variable, argument) in &variables.arguments {
+            if argument.required && !present.contains(variable) {
+                self.find(
+                    &place,
+                    format!("missing required module argument `{variable}`"),
+                );
+            }
+        }
+    }
+
     fn find(&mut self, place: &str, problem: impl Into<String>) {
         self.findings.push(Finding {
             file: self.file.to_path_buf(),
@@ -293,4 +347,36 @@ fn unknown(what: &str, name: &str, expected: &Block) -> String {
         Some((_, known)) => format!("unknown {what} `{name}` (did you mean `{known}`?)"),
         None => format!("unknown {what} `{name}`"),
     }
+}
+
+/// A module's `variable` blocks as a schema: required when they have no default.
+fn module_variables(dir: &Path) -> Result<Block> {
+    let mut block = Block::default();
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            files.push(path);
+        }
+    }
+    for file in files {
+        let body: Body = hcl::parse(&fs::read_to_string(&file)?)
+            .with_context(|| format!("parsing {}", file.display()))?;
+        for variable in body
+            .blocks()
+            .filter(|b| b.identifier.as_str() == "variable")
+        {
+            let Some(name) = variable.labels.first() else {
+                continue;
+            };
+            let has_default = variable
+                .body
+                .attributes()
+                .any(|a| a.key.as_str() == "default");
+            block
+                .arguments
+                .insert(name.as_str().to_string(), Argument::value(!has_default));
+        }
+    }
+    Ok(block)
 }

@@ -158,3 +158,25 @@ fn a_pin_that_differs_from_the_schema_version_is_reported() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].ends_with("`aws` is pinned to \"~> 6.0\"; the schemas checked are 6.25.0"));
 }
+
+#[test]
+fn calls_of_our_own_modules_are_held_against_their_variables() {
+    assert_eq!(
+        problems_after(
+            "environments/prod/main.tf",
+            "  alarm_email = var.alarm_email\n",
+            "  alarm_emial = var.alarm_email\n",
+        ),
+        [
+            "module.observability: unknown module argument `alarm_emial` (did you mean `alarm_email`?)"
+        ]
+    );
+    assert_eq!(
+        problems_after(
+            "environments/prod/main.tf",
+            "  table_name                = module.data.table_name\n",
+            "",
+        ),
+        ["module.observability: missing required module argument `table_name`"]
+    );
+}

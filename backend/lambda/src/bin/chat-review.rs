@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use cloumer_aws::Cloud;
 use cloumer_lambda::chat_review::{self, ReviewRequest, ReviewResponse};
+use cloumer_lambda::metrics::{self, Unit};
 use lambda_runtime::{LambdaEvent, service_fn};
 
 /// Leaves IVS Chat room for the network both ways inside its 200 ms budget.
@@ -16,18 +17,32 @@ fn main() -> anyhow::Result<()> {
         let cloud = Cloud::from_env().await?;
         let platform = &cloud.platform;
         lambda_runtime::run(service_fn(|event: LambdaEvent<ReviewRequest>| async move {
+            let started = std::time::Instant::now();
             let review = chat_review::handle(platform, event.payload);
-            match tokio::time::timeout(REVIEW_DEADLINE, review).await {
-                Ok(Ok(response)) => Ok::<_, lambda_runtime::Error>(response),
+            let (outcome, response) = match tokio::time::timeout(REVIEW_DEADLINE, review).await {
+                Ok(Ok(response)) if response.review_result == "ALLOW" => ("allowed", response),
+                Ok(Ok(response)) => ("denied", response),
                 Ok(Err(error)) => {
                     tracing::error!(%error, "review failed; denying");
-                    Ok(ReviewResponse::deny())
+                    ("failed", ReviewResponse::deny())
                 }
                 Err(_) => {
                     tracing::warn!("review ran past its deadline; denying");
-                    Ok(ReviewResponse::deny())
+                    ("late", ReviewResponse::deny())
                 }
-            }
+            };
+            metrics::record(
+                &[("Outcome", outcome)],
+                &[
+                    ("ChatReviews", 1.0, Unit::Count),
+                    (
+                        "ChatReviewLatency",
+                        started.elapsed().as_secs_f64() * 1000.0,
+                        Unit::Milliseconds,
+                    ),
+                ],
+            );
+            Ok::<_, lambda_runtime::Error>(response)
         }))
         .await
         .map_err(|error| anyhow::anyhow!(error))

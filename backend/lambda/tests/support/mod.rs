@@ -81,6 +81,53 @@ pub fn timed_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (C
     (command.spawn().unwrap(), started)
 }
 
+/// What a function printed to stdout (its JSON logs and metric lines), line by line.
+#[derive(Clone, Default)]
+pub struct Printed(Arc<Mutex<Vec<String>>>);
+
+impl Printed {
+    /// The embedded-metric-format documents printed so far that carry `metric`.
+    pub fn metrics(&self, metric: &str) -> Vec<Value> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|doc| doc.get("_aws").is_some() && doc.get(metric).is_some())
+            .collect()
+    }
+
+    /// Waits up to 5 s for `count` documents carrying `metric`.
+    pub async fn wait_for_metrics(&self, metric: &str, count: usize) -> Vec<Value> {
+        for _ in 0..100 {
+            let found = self.metrics(metric);
+            if found.len() >= count {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.metrics(metric)
+    }
+}
+
+/// [`function`] with its stdout captured (and still shown).
+pub fn printing_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Printed) {
+    use tokio::io::AsyncBufReadExt;
+    let mut command = command(binary, moto, extra);
+    command.stdout(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let printed = Printed::default();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let sink = printed.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            println!("{line}");
+            sink.0.lock().unwrap().push(line);
+        }
+    });
+    (child, printed)
+}
+
 /// Runs a function that is expected to stop on its own (a failed init); its exit and output.
 pub async fn failed_function(
     binary: &str,
