@@ -227,17 +227,23 @@ fn every_function_has_its_own_role_and_log_group_with_retention() {
 fn every_environment_variable_the_backend_reads_is_set() {
     let root = body("infra/environments/prod/main.tf");
     let locals = locals(&root);
-    let set = object_strings(&locals["function_environment"]);
+    let shared = object_strings(&locals["function_environment"]);
     let read = backend_variables();
-    for name in read.keys() {
-        assert!(set.contains_key(name), "{name} is read but not set");
-    }
-    for name in set.keys() {
-        assert!(read.contains_key(name), "{name} is set but never read");
-    }
+    // Variables one function adds for itself: `merge(local.function_environment, { … })`.
+    let mut own: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, module) in function_modules(&root) {
         let environment = text(attribute(module, "environment").expect("environment"));
         if environment == "local.function_environment" {
+            continue;
+        }
+        if let Some(added) = environment
+            .strip_prefix("merge(local.function_environment, {")
+            .and_then(|rest| rest.strip_suffix("})"))
+        {
+            for pair in added.split(',') {
+                let variable = pair.split('=').next().unwrap().trim().to_owned();
+                own.entry(variable).or_default().push(name.clone());
+            }
             continue;
         }
         // A function may leave out optional variables only (chat-review cannot name itself).
@@ -251,6 +257,22 @@ fn every_environment_variable_the_backend_reads_is_set() {
             }
         }
     }
+    for (name, required) in &read {
+        assert!(
+            shared.contains_key(name) || (!required && own.contains_key(name)),
+            "{name} is read but not set (a variable one function adds must be optional)"
+        );
+    }
+    for name in shared.keys().chain(own.keys()) {
+        assert!(read.contains_key(name), "{name} is set but never read");
+    }
+    // The private keys' secret: the API signs, nothing else may even name it.
+    assert_eq!(
+        own.get("SIGNING_KEYS_SECRET_ARN"),
+        Some(&vec!["api_function".to_owned()]),
+        "{own:?}"
+    );
+    assert!(!shared.contains_key("SIGNING_KEYS_SECRET_ARN"));
 }
 
 /// Whether an action list grants a wildcard.

@@ -78,7 +78,17 @@ pub fn deploy(args: &[&str]) -> Result<()> {
     let tools = setup(Purpose::Dev)?;
     let python_bin = python::python_tools(&root)?;
     infra::check_infra(&root.join("infra"), &python_bin)?;
-    package::package(&python_bin)?;
+    // arm64 (Graviton) costs about 20% less per GB-second than x86_64 and runs these binaries at
+    // least as fast; x86_64 is the fallback where the aarch64 standard library is unavailable.
+    let zips = package::package(&python_bin)?;
+    let architecture = if zips.iter().any(|zip| {
+        zip.components()
+            .any(|c| c.as_os_str() == package::ARM64.lambda)
+    }) {
+        package::ARM64.lambda
+    } else {
+        package::X86_64.lambda
+    };
     web::build(&tools)?;
     let dist = root.join("dist");
     {
@@ -96,11 +106,12 @@ pub fn deploy(args: &[&str]) -> Result<()> {
     }
     let _step = step(format!("Terraform ({})", environment.display()));
     run(terraform(&environment)?.args(["init", "-input=false", "-backend-config=backend.hcl"]))?;
+    let architecture_var = format!("-var=lambda_architecture={architecture}");
     if plan_only {
-        return run(terraform(&environment)?.args(["plan", "-input=false"]));
+        return run(terraform(&environment)?.args(["plan", "-input=false", &architecture_var]));
     }
     let mut apply = terraform(&environment)?;
-    apply.args(["apply", "-input=false"]);
+    apply.args(["apply", "-input=false", &architecture_var]);
     if approve {
         apply.arg("-auto-approve");
     }

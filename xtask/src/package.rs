@@ -10,7 +10,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::paths;
-use crate::util::{note, output, path_with, run, step, which};
+use crate::util::{note, output, path_with, run, run_with_timeout, step, which};
 
 /// Amazon Linux 2023 (the `provided.al2023` runtime) has glibc 2.34.
 pub const MAX_GLIBC: (u32, u32) = (2, 34);
@@ -50,16 +50,25 @@ pub fn binaries(root: &Path) -> Result<Vec<String>> {
 }
 
 /// Builds and checks the zips; returns them. arm64 is built when its Rust standard library is
-/// installed (`rustup target add aarch64-unknown-linux-gnu`); rustup cannot download it here.
+/// installed; rustup is asked for it first (`rustup target add aarch64-unknown-linux-gnu`), with a
+/// short timeout because rustup blocks for minutes when its server is unreachable.
 pub fn package(python_bin: &Path) -> Result<Vec<PathBuf>> {
     let root = paths::repo_root();
     let mut architectures = vec![X86_64];
-    let installed =
+    let has_arm64 = |installed: &str| installed.lines().any(|l| l.trim() == ARM64.rust_target);
+    let mut installed =
         output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|line| line.trim() == ARM64.rust_target)
-    {
+    if which("rustup").is_some() && !has_arm64(&installed) {
+        run_with_timeout(
+            Command::new("rustup")
+                .args(["target", "add", ARM64.rust_target])
+                .env("RUST_BACKTRACE", "0"),
+            std::time::Duration::from_secs(45),
+        )?;
+        installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
+            .unwrap_or_default();
+    }
+    if has_arm64(&installed) {
         architectures.push(ARM64);
     } else {
         note(format!(
