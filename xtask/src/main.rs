@@ -31,8 +31,9 @@ cargo xtask <command>
                           terraform destroy (buckets still holding recordings are kept)
   check-infra             hold infra/ against the Terraform providers' schemas (offline: the
                           schemas come from npm and PyPI packages, see xtask/src/infra/)
-  package                 build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
-                          for provided.al2023 and check their glibc needs
+  package [--arch A]      build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
+                          for provided.al2023 and check their glibc needs: arm64 where its
+                          standard library can be had, else x86_64 (--arch arm64|x86_64 to choose)
   bench [api|chat|hls|lambda|latency|size]
                           run the benchmarks and print their numbers, each with its reference
                           from the same run where it has one (api: a bare axum handler; chat: a
@@ -128,9 +129,15 @@ fn dispatch() -> Result<()> {
             let python_bin = python::python_tools(&paths::repo_root())?;
             infra::check_infra(&paths::repo_root().join("infra"), &python_bin)
         }
-        ["package"] => {
+        ["package", rest @ ..] => {
+            let wanted = match rest {
+                [] => None,
+                ["--arch", "arm64"] => Some(package::ARM64),
+                ["--arch", "x86_64"] => Some(package::X86_64),
+                other => bail!("package takes --arch arm64 or --arch x86_64, not {other:?}"),
+            };
             let python_bin = python::python_tools(&paths::repo_root())?;
-            package::package(&python_bin).map(drop)
+            package::package(&python_bin, wanted).map(drop)
         }
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");

@@ -82,6 +82,7 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
             .python_bin
             .as_deref()
             .expect("test set-up has Python tools"),
+        None,
     )?;
     println!(
         "All checks passed in {:.1} min.",
