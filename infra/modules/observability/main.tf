@@ -70,30 +70,17 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx_rate" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  for_each            = var.functions
-  alarm_name          = "${var.name_prefix}-${each.key}-errors"
-  alarm_description   = "The ${each.value} function failed invocations (unhandled errors or timeouts)."
+# Any failed invocation (unhandled error or timeout) or throttle, per function.
+resource "aws_cloudwatch_metric_alarm" "functions" {
+  for_each = {
+    for pair in setproduct(keys(var.functions), ["Errors", "Throttles"]) :
+    "${pair[0]}-${lower(pair[1])}" => { function = var.functions[pair[0]], metric = pair[1] }
+  }
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = "${each.value.metric} in the ${each.value.function} function."
   namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.ops.arn]
-  ok_actions          = [aws_sns_topic.ops.arn]
-}
-
-resource "aws_cloudwatch_metric_alarm" "function_throttles" {
-  for_each            = var.functions
-  alarm_name          = "${var.name_prefix}-${each.key}-throttles"
-  alarm_description   = "Lambda throttled the ${each.value} function (concurrency limit reached)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.value }
+  metric_name         = each.value.metric
+  dimensions          = { FunctionName = each.value.function }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
