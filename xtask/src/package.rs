@@ -21,19 +21,19 @@ pub struct Architecture {
     /// Lambda's name, also the directory under `target/lambda/`.
     pub lambda: &'static str,
     pub rust_target: &'static str,
-    /// What `objdump -f` calls the machine.
-    pub objdump: &'static str,
+    /// The ELF header's `e_machine`.
+    pub elf_machine: u16,
 }
 
 pub const X86_64: Architecture = Architecture {
     lambda: "x86_64",
     rust_target: "x86_64-unknown-linux-gnu",
-    objdump: "i386:x86-64",
+    elf_machine: goblin::elf::header::EM_X86_64,
 };
 pub const ARM64: Architecture = Architecture {
     lambda: "arm64",
     rust_target: "aarch64-unknown-linux-gnu",
-    objdump: "aarch64",
+    elf_machine: goblin::elf::header::EM_AARCH64,
 };
 
 /// The Lambda binaries: every file in `backend/lambda/src/bin/`.
@@ -105,11 +105,9 @@ pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Vec<Pa
     Ok(zips)
 }
 
-/// Unpacks the zip and checks its `bootstrap`: machine, and the newest glibc symbol version.
+/// Unpacks the zip and checks its `bootstrap`: machine, and the newest glibc symbol version it
+/// needs. Read from the ELF itself (the host's objdump does not know foreign machines).
 fn check_zip(zip: &Path, architecture: Architecture) -> Result<(u32, u32)> {
-    if which("objdump").is_none() {
-        bail!("objdump is missing (Debian package binutils)");
-    }
     let unpacked = zip.with_extension("unpacked");
     let _ = fs::remove_dir_all(&unpacked);
     run(Command::new("python3")
@@ -120,17 +118,24 @@ fn check_zip(zip: &Path, architecture: Architecture) -> Result<(u32, u32)> {
     if !bootstrap.is_file() {
         bail!("the zip has no bootstrap at its root");
     }
-    let header =
-        output(Command::new("objdump").arg("-f").arg(&bootstrap)).context("objdump -f failed")?;
-    if !header.contains(&format!("architecture: {}", architecture.objdump)) {
+    let bytes = fs::read(&bootstrap)?;
+    let elf = goblin::elf::Elf::parse(&bytes).context("bootstrap is not an ELF executable")?;
+    if elf.header.e_machine != architecture.elf_machine {
         bail!(
-            "bootstrap is not an {} binary:\n{header}",
-            architecture.lambda
+            "bootstrap is not an {} binary (ELF machine {})",
+            architecture.lambda,
+            elf.header.e_machine
         );
     }
-    let symbols =
-        output(Command::new("objdump").arg("-T").arg(&bootstrap)).context("objdump -T failed")?;
-    let newest = newest_glibc(&symbols).context("bootstrap links no glibc symbols")?;
+    // Version names the binary needs from its shared libraries (`GLIBC_2.28`, …).
+    let needed: Vec<&str> = elf
+        .verneed
+        .iter()
+        .flat_map(|section| section.iter())
+        .flat_map(|need| need.iter().collect::<Vec<_>>())
+        .filter_map(|aux| elf.dynstrtab.get_at(aux.vna_name))
+        .collect();
+    let newest = newest_glibc(&needed.join(" ")).context("bootstrap links no glibc symbols")?;
     if newest > MAX_GLIBC {
         bail!(
             "bootstrap needs glibc {}.{}, newer than Amazon Linux 2023's {}.{}",
@@ -144,11 +149,10 @@ fn check_zip(zip: &Path, architecture: Architecture) -> Result<(u32, u32)> {
     Ok(newest)
 }
 
-/// The newest `GLIBC_x.y[.z]` version named in `objdump -T` output (patch level ignored: glibc
-/// adds symbols only in minor releases).
-pub fn newest_glibc(objdump_symbols: &str) -> Option<(u32, u32)> {
-    objdump_symbols
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+/// The newest `GLIBC_x.y[.z]` version named in `text` (patch level ignored: glibc adds symbols
+/// only in minor releases).
+pub fn newest_glibc(text: &str) -> Option<(u32, u32)> {
+    text.split(|c: char| c.is_whitespace() || c == '(' || c == ')')
         .filter_map(|word| word.strip_prefix("GLIBC_"))
         .filter_map(|version| {
             let mut parts = version.split('.').map(|p| p.parse::<u32>());
@@ -183,6 +187,38 @@ fn arm64_std_available() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The zip check reads the machine and glibc needs from the ELF itself: this test binary
+    /// (host machine, host glibc) in a zip as `bootstrap`.
+    #[test]
+    fn a_bootstrap_for_another_machine_is_refused_and_glibc_needs_are_read() {
+        let dir = std::env::temp_dir().join(format!("cloumer-zip-check-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::copy(std::env::current_exe().unwrap(), dir.join("bootstrap")).unwrap();
+        let zip = dir.join("bootstrap.zip");
+        run(Command::new("python3")
+            .current_dir(&dir)
+            .args(["-m", "zipfile", "-c"])
+            .arg(&zip)
+            .arg("bootstrap"))
+        .unwrap();
+        let (host, other) = if cfg!(target_arch = "aarch64") {
+            (ARM64, X86_64)
+        } else {
+            (X86_64, ARM64)
+        };
+        let refused = check_zip(&zip, other).unwrap_err().to_string();
+        assert!(
+            refused.contains(&format!("is not an {} binary", other.lambda)),
+            "{refused}"
+        );
+        // The host's glibc may be newer than Amazon Linux 2023's: either way a version was read.
+        match check_zip(&zip, host) {
+            Ok((major, _)) => assert_eq!(major, 2),
+            Err(error) => assert!(error.to_string().contains("needs glibc 2."), "{error}"),
+        }
+        fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn the_newest_glibc_version_is_found_numerically() {

@@ -101,8 +101,6 @@ fn system_packages(purpose: Purpose) -> Result<SystemPackages> {
     if purpose == Purpose::Test {
         // Korean text in screenshots needs a Korean font.
         wanted.extend(["chromium", "chromium-driver", "fonts-nanum"]);
-        // objdump, for checking the Lambda binaries' glibc needs.
-        wanted.push("binutils");
     }
     if which("dpkg-query").is_none() {
         let mut commands = vec!["nginx", "ffmpeg", "ffprobe", "npm"];
