@@ -59,9 +59,9 @@ resource "aws_iam_role_policy" "function" {
 
 resource "aws_lambda_function" "function" {
   #checkov:skip=CKV_AWS_117:the functions call only AWS public endpoints; a VPC would add NAT cost and cold-start time
-  #checkov:skip=CKV_AWS_116:failed asynchronous events are retried by EventBridge and logged; no DLQ consumer exists
+  #checkov:skip=CKV_AWS_116:the one function invoked asynchronously (stream-events) sends failed events to an on-failure destination, the newer form of a DLQ (modules/streaming/dead_letters.tf)
   #checkov:skip=CKV_AWS_272:code signing needs an AWS Signer profile the project does not manage
-  #checkov:skip=CKV_AWS_173:environment variables are encrypted at rest with the Lambda service key
+  #checkov:skip=CKV_AWS_173:environment variables hold no secrets (the private keys are in Secrets Manager) and are encrypted at rest with the Lambda service key
   function_name    = var.name
   description      = var.description
   role             = aws_iam_role.function.arn
