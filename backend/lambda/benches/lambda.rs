@@ -25,7 +25,7 @@ use std::time::Duration;
 use cloumer_domain::ports::ChannelRepository;
 use cloumer_domain::testkit;
 use serde_json::Value;
-use support::{Runtime, cloud, fixture, timed_function};
+use support::{Runtime, cloud, fixture, timed_printing_function};
 
 /// An API Gateway HTTP API event for `method path` from one caller.
 fn event(method: &str, path: &str, caller: usize) -> Value {
@@ -89,7 +89,9 @@ fn main() {
         // viewer counts, as in an IVS outage); only the cold start's own line is shown.
         let mut env = lambda.env("api");
         env.push(("RUST_LOG", "error,cloumer_aws=info".to_owned()));
-        let (api, started) = timed_function(env!("CARGO_BIN_EXE_api"), &moto, &env);
+        // Its metric lines (one per invoke) are kept, not printed.
+        let (api, _metrics, started) =
+            timed_printing_function(env!("CARGO_BIN_EXE_api"), &moto, &env);
         let (kind, body, _) = lambda.timed_answer().await;
         assert_eq!(kind, "response", "{body}");
         let init = lambda.first_next().expect("the function asked for work") - started;

@@ -68,17 +68,10 @@ pub fn signing_keys() -> Value {
     })
 }
 
-/// A Lambda binary started with the environment Terraform gives it.
+/// A Lambda binary started with the environment Terraform gives it (only the API gets the
+/// signing keys' secret, as in Terraform).
 pub fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
-    timed_function(binary, moto, extra).0
-}
-
-/// [`function`], and when its process was started. Only the API gets the signing keys' secret,
-/// as in Terraform.
-pub fn timed_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Instant) {
-    let mut command = command(binary, moto, extra);
-    let started = Instant::now();
-    (command.spawn().unwrap(), started)
+    command(binary, moto, extra).spawn().unwrap()
 }
 
 /// What a function printed to stdout (its JSON logs and metric lines), line by line.
@@ -110,22 +103,36 @@ impl Printed {
     }
 }
 
-/// [`function`] with its stdout captured (and still shown).
+/// [`function`] with its stdout captured; its log lines are still shown, its metric lines
+/// (one per request) only kept.
 pub fn printing_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Printed) {
+    let (child, printed, _) = timed_printing_function(binary, moto, extra);
+    (child, printed)
+}
+
+/// [`printing_function`], and when its process was started.
+pub fn timed_printing_function(
+    binary: &str,
+    moto: &Moto,
+    extra: &[(&str, String)],
+) -> (Child, Printed, Instant) {
     use tokio::io::AsyncBufReadExt;
     let mut command = command(binary, moto, extra);
     command.stdout(Stdio::piped());
+    let started = Instant::now();
     let mut child = command.spawn().unwrap();
     let printed = Printed::default();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let sink = printed.clone();
     tokio::spawn(async move {
         while let Ok(Some(line)) = lines.next_line().await {
-            println!("{line}");
+            if !line.contains("\"_aws\"") {
+                println!("{line}");
+            }
             sink.0.lock().unwrap().push(line);
         }
     });
-    (child, printed)
+    (child, printed, started)
 }
 
 /// Runs a function that is expected to stop on its own (a failed init); its exit and output.
