@@ -174,14 +174,7 @@ impl Checker<'_> {
                 self.find(&place, unknown("module argument", key, &variables));
             }
         }
-        for (variable, argument) in &variables.arguments {
-            if argument.required && !present.contains(variable) {
-                self.find(
-                    &place,
-                    format!("missing required module argument `{variable}`"),
-                );
-            }
-        }
+        self.missing_required(&place, "module argument", &variables, &present);
     }
 
     fn find(&mut self, place: &str, problem: impl Into<String>) {
@@ -257,9 +250,14 @@ impl Checker<'_> {
                 ),
             }
         }
+        self.missing_required(place, "argument", expected, &present);
+    }
+
+    /// Every required argument of `expected` that `present` lacks.
+    fn missing_required(&mut self, place: &str, what: &str, expected: &Block, present: &[String]) {
         for (name, argument) in &expected.arguments {
             if argument.required && !present.contains(name) {
-                self.find(place, format!("missing required argument `{name}`"));
+                self.find(place, format!("missing required {what} `{name}`"));
             }
         }
     }
@@ -290,11 +288,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                for (name, argument) in &expected.arguments {
-                    if argument.required && !present.contains(name) {
-                        self.find(place, format!("missing required attribute `{name}`"));
-                    }
-                }
+                self.missing_required(place, "attribute", expected, &present);
             }
             Expression::Array(items) => {
                 for item in items {
@@ -349,19 +343,23 @@ fn unknown(what: &str, name: &str, expected: &Block) -> String {
     }
 }
 
+/// The `.tf` files directly in `dir` (one module), parsed.
+pub fn module_bodies(dir: &Path) -> Result<Vec<Body>> {
+    let mut bodies = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let file = entry?.path();
+        if file.extension().is_some_and(|e| e == "tf") {
+            let text = fs::read_to_string(&file)?;
+            bodies.push(hcl::parse(&text).with_context(|| format!("parsing {}", file.display()))?);
+        }
+    }
+    Ok(bodies)
+}
+
 /// A module's `variable` blocks as a schema: required when they have no default.
 fn module_variables(dir: &Path) -> Result<Block> {
     let mut block = Block::default();
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "tf") {
-            files.push(path);
-        }
-    }
-    for file in files {
-        let body: Body = hcl::parse(&fs::read_to_string(&file)?)
-            .with_context(|| format!("parsing {}", file.display()))?;
+    for body in module_bodies(dir)? {
         for variable in body
             .blocks()
             .filter(|b| b.identifier.as_str() == "variable")
