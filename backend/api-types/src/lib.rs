@@ -152,6 +152,31 @@ pub struct ChannelPage {
     pub role: String,
     /// The HLS URL for public channels; private ones need `POST .../playback`.
     pub playback_url: Option<String>,
+    /// How many signed-in users follow the channel.
+    pub followers: u64,
+    /// Whether the caller follows it (always false signed out).
+    pub following: bool,
+}
+
+/// `PUT`/`DELETE /api/v1/channels/{handle}/follow`: the channel's followers after the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FollowBody {
+    pub followers: u64,
+    pub following: bool,
+}
+
+/// `GET /api/v1/me/following`: the channels the caller follows, most recently followed first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FollowingPage {
+    /// On the first page only: every followed channel that is live now, most viewers first.
+    pub live: Vec<ChannelSummary>,
+    pub items: Vec<ChannelSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
 }
 
 /// `GET /api/v1/me/channel`: the owner's dashboard view.

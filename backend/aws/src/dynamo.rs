@@ -14,9 +14,12 @@
 //! | message id | `CHAT#<channel>` | `ID#<id>` | `at` (the message's sort key) |
 //! | deletion | `CHAT#<channel>` | `DEL#<id>` | |
 //! | recording | `RECORDING#<id>` | `META` | `gsi1` = `CHANREC#<channel>`/`<time>#<id>`; `gsi2` = `RECORDINGS`/`<time>#<id>` |
+//! | follows and their counts | see [`follows`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
+
+mod follows;
 
 use std::collections::HashMap;
 

@@ -131,6 +131,7 @@ impl Cloud {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
+            follows: Arc::new(store.clone()),
             rates: Arc::new(store),
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),

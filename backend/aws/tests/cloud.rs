@@ -41,6 +41,12 @@ async fn dynamodb_behaves_as_a_chat_repository() {
 }
 
 #[tokio::test]
+async fn dynamodb_behaves_as_a_follow_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::follow_repository(&store).await;
+}
+
+#[tokio::test]
 async fn dynamodb_behaves_as_a_recording_repository() {
     let (store, _moto) = dynamo_store().await;
     testkit::recording_repository(&store).await;

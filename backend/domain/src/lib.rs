@@ -10,6 +10,7 @@ pub mod channel;
 pub mod chat;
 pub mod chat_rules;
 pub mod error;
+pub mod follow;
 pub mod handle;
 pub mod identity;
 pub mod ids;

@@ -15,8 +15,9 @@ use crate::ids::{ChannelId, UserId};
 use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::ports::{
-    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, PlaybackSigner,
-    RateCounter, RecordingAccess, RecordingRepository, VideoChannelSpec, VideoService,
+    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, FollowRepository,
+    PlaybackSigner, RateCounter, RecordingAccess, RecordingRepository, VideoChannelSpec,
+    VideoService,
 };
 use crate::profile::{Avatar, Language, Nickname, Profile};
 
@@ -26,6 +27,7 @@ pub struct Ports {
     pub channels: Arc<dyn ChannelRepository>,
     pub chat: Arc<dyn ChatRepository>,
     pub recordings: Arc<dyn RecordingRepository>,
+    pub follows: Arc<dyn FollowRepository>,
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub playback: Arc<dyn PlaybackSigner>,

@@ -11,6 +11,7 @@ use crate::channel::{Channel, ChatRoom, LatencyMode, VideoChannel};
 use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
 use crate::chat_rules::ChatRules;
 use crate::error::{PortResult, WriteError};
+use crate::follow::{Follow, FollowCursor, FollowOutcome};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};
@@ -114,6 +115,35 @@ pub trait RecordingRepository: Send + Sync {
         after: Option<&RecordingCursor>,
         limit: usize,
     ) -> PortResult<Page<Recording, RecordingCursor>>;
+}
+
+/// Who follows which channel, and how many follow each.
+#[async_trait]
+pub trait FollowRepository: Send + Sync {
+    /// Records the follow and counts it, atomically; changes nothing when the user already follows
+    /// the channel, or already follows `max_following` channels.
+    async fn follow(&self, follow: &Follow, max_following: u32) -> PortResult<FollowOutcome>;
+    /// Removes the follow and its counts, atomically. Returns whether there was one.
+    async fn unfollow(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool>;
+    async fn is_following(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool>;
+    async fn follower_count(&self, channel: &ChannelId) -> PortResult<u64>;
+    /// Every channel the user follows (at most the `max_following` [`Self::follow`] enforces), in
+    /// no particular order: to pick the live ones out of the live set.
+    async fn followed_channel_ids(&self, user: &UserId) -> PortResult<Vec<ChannelId>>;
+    /// The channels a user follows, most recently followed first.
+    async fn list_following(
+        &self,
+        user: &UserId,
+        after: Option<&FollowCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Follow, FollowCursor>>;
+    /// A channel's followers, most recent first: read in pages, however many there are.
+    async fn list_followers(
+        &self,
+        channel: &ChannelId,
+        after: Option<&FollowCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Follow, FollowCursor>>;
 }
 
 /// How a channel's video resource is configured.

@@ -5,6 +5,7 @@ use cloumer_domain::channel::Channel;
 use cloumer_domain::channel::LatencyMode;
 use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
+use cloumer_domain::follow::FollowStatus;
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
@@ -80,6 +81,15 @@ pub fn page(view: &ChannelView) -> api::ChannelPage {
         can_watch: view.can_watch,
         role: view.role.as_str().to_owned(),
         playback_url,
+        followers: view.follow.map_or(0, |f| f.followers),
+        following: view.follow.is_some_and(|f| f.following),
+    }
+}
+
+pub fn follow(status: FollowStatus) -> api::FollowBody {
+    api::FollowBody {
+        followers: status.followers,
+        following: status.following,
     }
 }
 

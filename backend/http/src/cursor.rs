@@ -6,7 +6,8 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::chat::MessageCursor;
-use cloumer_domain::ids::{ChannelId, MessageId, RecordingId};
+use cloumer_domain::follow::FollowCursor;
+use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
 use cloumer_domain::recording::RecordingCursor;
 use cloumer_domain::use_cases::directory::DirectoryCursor;
 use time::OffsetDateTime;
@@ -74,6 +75,21 @@ pub fn decode_recording(cursor: &str) -> Result<RecordingCursor, DomainError> {
     Ok(RecordingCursor { at, id })
 }
 
+/// The caller's followed channels: the follow's time and the channel (the user is the caller).
+pub fn encode_following(cursor: &FollowCursor) -> String {
+    format!("{}:{}", cursor.at.unix_timestamp_nanos(), cursor.channel_id)
+}
+
+pub fn decode_following(cursor: &str, user: &UserId) -> Result<FollowCursor, DomainError> {
+    let (at, id) = time_and_id(cursor)?;
+    let channel_id = ChannelId::parse(id).map_err(|_| invalid())?;
+    Ok(FollowCursor {
+        at,
+        user_id: user.clone(),
+        channel_id,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +115,16 @@ mod tests {
             id: MessageId::parse("AbCdEf123456").unwrap(),
         };
         assert_eq!(decode_message(&encode_message(&message)).unwrap(), message);
+        let user = UserId::parse("viewer").unwrap();
+        let follow = FollowCursor {
+            at,
+            user_id: user.clone(),
+            channel_id: ChannelId::parse("chabc").unwrap(),
+        };
+        assert_eq!(
+            decode_following(&encode_following(&follow), &user).unwrap(),
+            follow
+        );
     }
 
     #[test]
@@ -117,6 +143,10 @@ mod tests {
         ] {
             assert!(decode_directory(bad).is_err(), "{bad}");
             assert!(decode_message(bad).is_err(), "{bad}");
+            assert!(
+                decode_following(bad, &UserId::parse("u").unwrap()).is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -179,6 +179,7 @@ impl Components {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
+            follows: Arc::new(store.clone()),
             video: Arc::new(video.clone()),
             chat_service: Arc::new(chat.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(

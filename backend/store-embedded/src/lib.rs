@@ -10,6 +10,8 @@
 //! Records are stored as JSON of the domain types; every secondary index (handle, owner, room,
 //! live set, activity order, per-room time order) is written in the same transaction as the record.
 
+mod follows;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -113,6 +115,7 @@ impl EmbeddedStore {
                 tx.open_table(RECORDINGS).port("t")?;
                 tx.open_table(RECORDINGS_BY_CHANNEL).port("t")?;
                 tx.open_table(RECORDINGS_BY_TIME).port("t")?;
+                follows::create_tables(tx)?;
                 Ok(())
             })
             .map_err(|e| match e {
@@ -790,6 +793,12 @@ mod tests {
     async fn behaves_as_a_chat_repository() {
         let (store, _dir) = store();
         testkit::chat_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_follow_repository() {
+        let (store, _dir) = store();
+        cloumer_domain::testkit::follow_repository(&store).await;
     }
 
     #[tokio::test]

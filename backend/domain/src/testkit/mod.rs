@@ -4,6 +4,7 @@
 
 mod channels;
 mod chats;
+mod follows;
 mod rates;
 mod recordings;
 
@@ -24,6 +25,7 @@ use crate::recording::{Recording, RecordingStatus};
 
 pub use channels::channel_repository;
 pub use chats::chat_repository;
+pub use follows::follow_repository;
 pub use rates::rate_counter;
 pub use recordings::recording_repository;
 

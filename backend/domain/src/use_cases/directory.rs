@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::channel::{ActivityCursor, Channel};
 use crate::chat::ChatRole;
 use crate::error::DomainResult;
+use crate::follow::FollowStatus;
 use crate::identity::Identity;
 use crate::ids::UserId;
 use crate::page::Page;
@@ -21,6 +22,8 @@ pub struct ChannelView {
     pub role: ChatRole,
     /// Whether the caller may play it (always for public channels).
     pub can_watch: bool,
+    /// Followers, and whether the caller follows: on a channel's own page, not in listings.
+    pub follow: Option<FollowStatus>,
 }
 
 impl ChannelView {
@@ -52,7 +55,7 @@ pub enum DirectoryCursor {
 const OFFLINE_PROBE: usize = 16;
 
 /// Live streams by their video resource, as the video service reports them now.
-type Statuses = HashMap<String, StreamStatus>;
+pub(crate) type Statuses = HashMap<String, StreamStatus>;
 
 impl Platform {
     /// The live directory: live channels by viewers (most first), then the others by most recent
@@ -138,14 +141,22 @@ impl Platform {
         let channel = self.channel_by_handle(handle).await?;
         let status = self.live_status(&channel).await;
         let can_watch = self.can_watch(&channel, who).await?;
-        Ok(view(channel, status, who, can_watch))
+        let follow = self.follow_status(&channel, who).await?;
+        Ok(ChannelView {
+            follow: Some(follow),
+            ..view(channel, status, who, can_watch)
+        })
     }
 
     /// The caller's own channel, for the dashboard.
     pub async fn my_channel(&self, who: &Identity) -> DomainResult<ChannelView> {
         let account = self.ensure_account(who).await?;
         let status = self.live_status(&account.channel).await;
-        Ok(view(account.channel, status, Some(&who.user_id), true))
+        let follow = self.follow_status(&account.channel, None).await?;
+        Ok(ChannelView {
+            follow: Some(follow),
+            ..view(account.channel, status, Some(&who.user_id), true)
+        })
     }
 
     /// The most recently active channel that is not live, if there is one.
@@ -174,7 +185,7 @@ impl Platform {
         status_of(channel, &self.statuses().await)
     }
 
-    async fn statuses(&self) -> Statuses {
+    pub(crate) async fn statuses(&self) -> Statuses {
         // Listings still work when the video service is down: they just show no viewer counts.
         match self.ports.video.live_streams().await {
             Ok(streams) => streams
@@ -189,7 +200,7 @@ impl Platform {
     }
 }
 
-fn status_of(channel: &Channel, statuses: &Statuses) -> Option<StreamStatus> {
+pub(crate) fn status_of(channel: &Channel, statuses: &Statuses) -> Option<StreamStatus> {
     if !channel.is_live() {
         return None;
     }
@@ -200,7 +211,7 @@ fn status_of(channel: &Channel, statuses: &Statuses) -> Option<StreamStatus> {
         .cloned()
 }
 
-fn view(
+pub(crate) fn view(
     channel: Channel,
     status: Option<StreamStatus>,
     who: Option<&UserId>,
@@ -211,5 +222,6 @@ fn view(
         channel,
         status,
         can_watch,
+        follow: None,
     }
 }

@@ -9,6 +9,7 @@ pub mod chat_history;
 pub mod chat_moderation;
 pub mod chat_tokens;
 pub mod directory;
+pub mod follows;
 pub mod message_review;
 pub mod past_broadcasts;
 pub mod private_playback;

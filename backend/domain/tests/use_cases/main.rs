@@ -5,6 +5,7 @@ mod accounts;
 mod chat_moderation;
 mod chat_tokens;
 mod directory;
+mod follows;
 mod message_review;
 mod past_broadcasts;
 mod private_playback;

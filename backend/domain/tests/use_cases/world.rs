@@ -239,7 +239,8 @@ pub fn world() -> World {
     let ports = Ports {
         channels: Arc::new(store.clone()),
         chat: Arc::new(store.clone()),
-        recordings: Arc::new(store),
+        recordings: Arc::new(store.clone()),
+        follows: Arc::new(store),
         video: video.clone(),
         chat_service: chat.clone(),
         playback: Arc::new(ClaimsSigner),

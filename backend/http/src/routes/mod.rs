@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod chat;
+pub mod follows;
 pub mod me;
 pub mod moderation;
 pub mod params;
@@ -16,6 +17,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(channels::router())
         .merge(chat::router())
+        .merge(follows::router())
         .merge(recordings::router())
         .merge(me::router())
         .merge(moderation::router())

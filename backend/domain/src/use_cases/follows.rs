@@ -1,0 +1,178 @@
+//! Following channels: a signed-in viewer follows and unfollows, a channel page shows its
+//! follower count and whether the caller follows it, and the caller's "Following" list puts the
+//! live channels first.
+
+use futures_util::future::join_all;
+
+use crate::channel::Channel;
+use crate::error::{DomainError, DomainResult};
+use crate::follow::{
+    FOLLOW_CHANGES, Follow, FollowCursor, FollowOutcome, FollowStatus, MAX_FOLLOWING,
+};
+use crate::identity::Identity;
+use crate::ids::UserId;
+use crate::page::Page;
+use crate::platform::Platform;
+use crate::use_cases::directory::ChannelView;
+
+/// The caller's followed channels: on the first page also every followed channel that is live
+/// now (most viewers first), however long ago it was followed.
+#[derive(Clone, Debug)]
+pub struct Following {
+    pub live: Vec<ChannelView>,
+    pub page: Page<ChannelView, FollowCursor>,
+}
+
+impl Platform {
+    /// The caller follows the channel `handle` (again: nothing changes). Not their own, and not a
+    /// private channel they may not watch.
+    pub async fn follow(&self, who: &Identity, handle: &str) -> DomainResult<FollowStatus> {
+        let channel = self.channel_by_handle(handle).await?;
+        let user = &who.user_id;
+        if channel.is_owned_by(user) {
+            return Err(DomainError::conflict(
+                "own_channel",
+                "you cannot follow your own channel",
+            ));
+        }
+        if !self.can_watch(&channel, Some(user)).await? {
+            return Err(DomainError::Forbidden("this channel is private"));
+        }
+        self.count_follow_change(user).await?;
+        let follow = Follow {
+            user_id: user.clone(),
+            channel_id: channel.id.clone(),
+            followed_at: self.now(),
+        };
+        match self.ports.follows.follow(&follow, MAX_FOLLOWING).await? {
+            FollowOutcome::Added => {
+                tracing::info!(channel = %channel.id, user = %user, "followed");
+            }
+            FollowOutcome::AlreadyFollowing => {}
+            FollowOutcome::LimitReached => {
+                return Err(DomainError::conflict(
+                    "following_limit",
+                    format!("you can follow at most {MAX_FOLLOWING} channels; unfollow some first"),
+                ));
+            }
+        }
+        self.follow_status(&channel, Some(user)).await
+    }
+
+    /// The caller stops following the channel `handle` (if they did).
+    pub async fn unfollow(&self, who: &Identity, handle: &str) -> DomainResult<FollowStatus> {
+        let channel = self.channel_by_handle(handle).await?;
+        let user = &who.user_id;
+        self.count_follow_change(user).await?;
+        self.ports.follows.unfollow(user, &channel.id).await?;
+        self.follow_status(&channel, Some(user)).await
+    }
+
+    /// The channels the caller follows, most recently followed first; the first page also lists
+    /// the live ones.
+    pub async fn following(
+        &self,
+        who: &Identity,
+        after: Option<FollowCursor>,
+        limit: usize,
+    ) -> DomainResult<Following> {
+        let user = &who.user_id;
+        let statuses = self.statuses().await;
+        let live = if after.is_none() {
+            let followed: std::collections::HashSet<_> = self
+                .ports
+                .follows
+                .followed_channel_ids(user)
+                .await?
+                .into_iter()
+                .collect();
+            let channels = self.ports.channels.list_live_channels().await?;
+            let live = channels
+                .into_iter()
+                .filter(|c| followed.contains(&c.id))
+                .collect();
+            let mut views = self.views_for(live, user, &statuses).await?;
+            views.sort_by(|a, b| {
+                b.viewer_count()
+                    .cmp(&a.viewer_count())
+                    .then(b.channel.live.started_at.cmp(&a.channel.live.started_at))
+            });
+            views
+        } else {
+            Vec::new()
+        };
+        let follows = self
+            .ports
+            .follows
+            .list_following(user, after.as_ref(), limit)
+            .await?;
+        let found = join_all(
+            follows
+                .items
+                .iter()
+                .map(|f| self.ports.channels.get_channel(&f.channel_id)),
+        )
+        .await;
+        let mut channels = Vec::with_capacity(found.len());
+        for channel in found {
+            // A follow outlives nothing: a channel that is gone is simply not listed.
+            channels.extend(channel?);
+        }
+        let items = self.views_for(channels, user, &statuses).await?;
+        Ok(Following {
+            live,
+            page: Page {
+                items,
+                next: follows.next,
+            },
+        })
+    }
+
+    /// The channel's follower count and whether `who` follows it.
+    pub(crate) async fn follow_status(
+        &self,
+        channel: &Channel,
+        who: Option<&UserId>,
+    ) -> DomainResult<FollowStatus> {
+        let followers = self.ports.follows.follower_count(&channel.id).await?;
+        let following = match who {
+            Some(user) => self.ports.follows.is_following(user, &channel.id).await?,
+            None => false,
+        };
+        Ok(FollowStatus {
+            followers,
+            following,
+        })
+    }
+
+    async fn views_for(
+        &self,
+        channels: Vec<Channel>,
+        user: &UserId,
+        statuses: &super::directory::Statuses,
+    ) -> DomainResult<Vec<ChannelView>> {
+        let mut views = Vec::with_capacity(channels.len());
+        for channel in channels {
+            let can_watch = self.can_watch(&channel, Some(user)).await?;
+            let status = super::directory::status_of(&channel, statuses);
+            views.push(super::directory::view(
+                channel,
+                status,
+                Some(user),
+                can_watch,
+            ));
+        }
+        Ok(views)
+    }
+
+    async fn count_follow_change(&self, user: &UserId) -> DomainResult<()> {
+        if self
+            .within(&format!("follow:{user}"), FOLLOW_CHANGES)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(DomainError::RateLimited)
+        }
+    }
+}

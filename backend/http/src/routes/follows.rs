@@ -1,0 +1,76 @@
+//! Following channels: follow and unfollow a channel, and the caller's followed channels.
+
+use axum::Json;
+use axum::extract::State;
+use cloumer_api_types as api;
+use cloumer_domain::platform::check_limit;
+
+use super::params::{DEFAULT_LIMIT, FollowingQuery, HandlePath};
+use crate::error::ApiError;
+use crate::extract::{AppPath, AppQuery, Caller};
+use crate::{AppState, convert, cursor};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Follow, unfollow, and the caller's "Following" list.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(follow, unfollow))
+        .routes(routes!(following))
+}
+
+/// Follows a channel (following it again changes nothing).
+#[utoipa::path(put, path = "/channels/{handle}/follow", tag = "follows", security(("cognito" = [])),
+    params(HandlePath),
+    responses((status = 200, body = api::FollowBody), (status = 401, body = api::ErrorBody),
+        (status = 403, body = api::ErrorBody, description = "a private channel the caller may not watch"),
+        (status = 404, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody, description = "the caller's own channel, or too many followed channels"),
+        (status = 429, body = api::ErrorBody)))]
+pub async fn follow(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
+) -> Result<Json<api::FollowBody>, ApiError> {
+    let status = state.platform.follow(&who, &handle).await?;
+    Ok(Json(convert::follow(status)))
+}
+
+/// Stops following a channel (if the caller did).
+#[utoipa::path(delete, path = "/channels/{handle}/follow", tag = "follows", security(("cognito" = [])),
+    params(HandlePath),
+    responses((status = 200, body = api::FollowBody), (status = 401, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody), (status = 429, body = api::ErrorBody)))]
+pub async fn unfollow(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
+) -> Result<Json<api::FollowBody>, ApiError> {
+    let status = state.platform.unfollow(&who, &handle).await?;
+    Ok(Json(convert::follow(status)))
+}
+
+/// The channels the caller follows, most recently followed first; the first page also lists the
+/// live ones.
+#[utoipa::path(get, path = "/me/following", tag = "follows", security(("cognito" = [])),
+    params(FollowingQuery),
+    responses((status = 200, body = api::FollowingPage), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody)))]
+pub async fn following(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppQuery(query): AppQuery<FollowingQuery>,
+) -> Result<Json<api::FollowingPage>, ApiError> {
+    let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| cursor::decode_following(c, &who.user_id))
+        .transpose()?;
+    let following = state.platform.following(&who, after, limit).await?;
+    Ok(Json(api::FollowingPage {
+        live: following.live.iter().map(convert::summary).collect(),
+        items: following.page.items.iter().map(convert::summary).collect(),
+        next: following.page.next.as_ref().map(cursor::encode_following),
+    }))
+}
