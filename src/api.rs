@@ -213,6 +213,33 @@ impl Api {
         .await
     }
 
+    pub async fn follow(&self, handle: &str) -> Result<FollowBody, ApiError> {
+        self.send(
+            Method::PUT,
+            &format!("/api/v1/channels/{}/follow", encode(handle)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn unfollow(&self, handle: &str) -> Result<FollowBody, ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/channels/{}/follow", encode(handle)),
+            None,
+        )
+        .await
+    }
+
+    /// The channels the caller follows (the home page's row reads it: the browser's JSON parser).
+    pub async fn following(&self, cursor: Option<&str>) -> Result<FollowingPage, ApiError> {
+        let query = cursor
+            .map(|c| format!("&cursor={}", encode(c)))
+            .unwrap_or_default();
+        self.get_json(&format!("/api/v1/me/following?limit=24{query}"))
+            .await
+    }
+
     pub async fn me(&self) -> Result<Me, ApiError> {
         self.get("/api/v1/me").await
     }

@@ -1,6 +1,6 @@
 //! JSON through the browser's own `JSON.parse` and `JSON.stringify`, for what the main wasm
-//! module reads and writes: the runtime configuration, the directory and recording listings,
-//! error bodies, the session and the identity provider's answers.
+//! module reads and writes: the runtime configuration, the directory, followed channels and
+//! recording listings, error bodies, the session and the identity provider's answers.
 //!
 //! Why not serde_json here: serde generates a parser per type, and those parsers were a sixth
 //! of the main module (about 18 KB gzipped, measured with twiggy), paid by every visitor before
@@ -183,6 +183,12 @@ mod api_types {
         next: "next",
     });
 
+    from_json!(FollowingPage {
+        live: "live",
+        items: "items",
+        next: "next",
+    });
+
     from_json!(RecordingBody {
         id: "id",
         channel_handle: "channelHandle",
@@ -274,6 +280,11 @@ mod tests {
         });
         keys_match(channel());
         keys_match(DirectoryPage {
+            items: vec![channel()],
+            next: Some("n".into()),
+        });
+        keys_match(FollowingPage {
+            live: vec![channel()],
             items: vec![channel()],
             next: Some("n".into()),
         });

@@ -554,3 +554,169 @@ async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> 
     stack.stack.shutdown().await?;
     Ok(())
 }
+
+/// Clicks the follow button and waits for the server's answer to show: the button pressed (or
+/// not) and the count.
+async fn click_follow(browser: &Browser, following: bool, expect_count: &str) -> Result<()> {
+    browser.click(".follow-box button.follow").await?;
+    // The pointer still rests on the button, which then offers to unfollow: read the label it
+    // shows at rest.
+    browser
+        .wait(&format!(
+            ".follow-box button.follow[aria-pressed={following}]"
+        ))
+        .await?;
+    let label = browser
+        .js("return document.querySelector('.follow-box button.follow .when-idle').textContent")
+        .await?;
+    assert_eq!(label, if following { "Following" } else { "Follow" });
+    browser
+        .wait_for_text("[data-testid=followers]", expect_count, WAIT)
+        .await?;
+    Ok(())
+}
+
+/// A viewer follows a channel from its page; when it goes live (ffmpeg), it leads their home
+/// page's "Following" row and is on their profile; the streamer's dashboard counts the follower;
+/// a signed-out visitor is asked to sign in; unfollowing undoes it all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    for (email, handle, nickname) in [
+        ("star@example.com", "follow_me", "팔로우 방송"),
+        ("other@example.com", "other_show", "Other"),
+        ("fan@example.com", "fan", "Fan"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let fan = Browser::launch().await?;
+    fan.sign_in(&stack, "fan@example.com", PASSWORD).await?;
+    fan.goto(&stack.url("/other_show")).await?;
+    fan.wait_for_text("[data-testid=followers]", "0 followers", WAIT)
+        .await?;
+    click_follow(&fan, true, "1 follower").await?;
+    fan.goto(&stack.url("/follow_me")).await?;
+    fan.wait_for_text("[data-testid=followers]", "0 followers", WAIT)
+        .await?;
+    fan.wait_for_text(
+        ".follow-box button.follow[aria-pressed=false]",
+        "Follow",
+        WAIT,
+    )
+    .await?;
+    click_follow(&fan, true, "1 follower").await?;
+    fan.screenshot("channel-following").await?;
+    // It holds across a reload: the page reads it from the server.
+    fan.goto(&stack.url("/follow_me")).await?;
+    fan.wait_for_text(".follow-box button.follow", "Following", WAIT)
+        .await?;
+
+    // Offline, both followed channels are in the row, most recently followed first.
+    fan.goto(&stack.url("/")).await?;
+    fan.wait_for_text("[data-testid=following-offline]", "팔로우 방송", WAIT)
+        .await?;
+    let order = fan
+        .js("return [...document.querySelectorAll('[data-testid=following-offline] .card-meta')].map(e => e.textContent)")
+        .await?;
+    assert_eq!(
+        order,
+        serde_json::json!(["팔로우 방송 · @follow_me", "Other · @other_show"])
+    );
+
+    // The streamer goes live; their dashboard counts the follower.
+    let star = Browser::launch().await?;
+    star.sign_in(&stack, "star@example.com", PASSWORD).await?;
+    star.goto(&stack.url("/dashboard")).await?;
+    star.wait_for_text("[data-testid=followers]", "1", WAIT)
+        .await?;
+    let key = stream_key(&star).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 90)?;
+    star.wait_for_text("[data-testid=live-state]", "LIVE", Duration::from_secs(30))
+        .await?;
+    star.screenshot("dashboard-followers").await?;
+
+    // The fan's home page (refreshing itself) puts the live channel first, above "Live now".
+    fan.wait_for_text(
+        "[data-testid=following-live] .card",
+        "팔로우 방송",
+        Duration::from_secs(40),
+    )
+    .await?;
+    let sections = fan
+        .js("return [...document.querySelectorAll('main h1, main h2')].map(e => e.textContent)")
+        .await?;
+    assert_eq!(sections[0], "Following", "{sections}");
+    assert_eq!(
+        fan.js("return document.querySelectorAll('[data-testid=following-offline] .card').length")
+            .await?,
+        1,
+        "the live one is not listed twice"
+    );
+    fan.screenshot("home-following").await?;
+
+    // The profile lists both followed channels.
+    fan.goto(&stack.url("/profile")).await?;
+    fan.wait_for_text("[data-testid=profile-following]", "Other", WAIT)
+        .await?;
+    fan.wait_for_text("[data-testid=profile-following]", "팔로우 방송", WAIT)
+        .await?;
+    fan.js("document.querySelector('[data-testid=profile-following]').scrollIntoView()")
+        .await?;
+    fan.screenshot("profile-following").await?;
+
+    // Korean, phone width.
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.sign_in(&stack, "fan@example.com", PASSWORD).await?;
+    phone
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    phone.goto(&stack.url("/")).await?;
+    phone
+        .wait_for_text("#following-heading", "팔로잉", WAIT)
+        .await?;
+    phone
+        .wait_for_text("[data-testid=following-live] .card", "팔로우 방송", WAIT)
+        .await?;
+    phone.screenshot("home-following-ko-phone").await?;
+    phone.goto(&stack.url("/follow_me")).await?;
+    phone
+        .wait_for_text("[data-testid=followers]", "팔로워 1명", WAIT)
+        .await?;
+    phone
+        .wait_for_text(".follow-box button.follow", "팔로잉", WAIT)
+        .await?;
+    phone.screenshot("channel-following-ko-phone").await?;
+
+    // Signed out: the button leads to sign-in.
+    let guest = Browser::launch_sized(420, 860).await?;
+    guest.goto(&stack.url("/follow_me")).await?;
+    guest
+        .wait_for_text("[data-testid=followers]", "1 follower", WAIT)
+        .await?;
+    assert_eq!(
+        guest
+            .js("return document.querySelector('.follow-box a.follow').getAttribute('href')")
+            .await?,
+        "/signin"
+    );
+
+    // Unfollowing: the count drops, and the row no longer has the channel.
+    fan.goto(&stack.url("/follow_me")).await?;
+    fan.wait_for_text(".follow-box button.follow", "Following", WAIT)
+        .await?;
+    click_follow(&fan, false, "0 followers").await?;
+    fan.goto(&stack.url("/")).await?;
+    fan.wait_for_text("[data-testid=following-offline]", "Other", WAIT)
+        .await?;
+    assert_eq!(
+        fan.js("return document.querySelectorAll('[data-testid=following-live]').length")
+            .await?,
+        0
+    );
+    ffmpeg.kill().await?;
+    for browser in [fan, star, phone, guest] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

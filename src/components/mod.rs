@@ -1,10 +1,12 @@
 //! Reusable pieces of the interface.
 
+mod follow;
 mod states;
 
 use cloumer_api_types::{ChannelSummary, RecordingBody};
 use leptos::prelude::*;
 
+pub use follow::FollowButton;
 pub use states::{Loaded, RequireSignIn, SaveStatus};
 
 use crate::auth::use_session;

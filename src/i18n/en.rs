@@ -132,4 +132,13 @@ pub static EN: Texts = Texts {
     add_viewer: "Add by channel name",
     remove: "Remove",
     view_channel: "View channel",
+    follow: "Follow",
+    following_state: "Following",
+    unfollow: "Unfollow",
+    followers: "followers",
+    follower_one: "follower",
+    followers_title: "Followers",
+    following_heading: "Following",
+    no_following: "You follow no channels yet. Follow one from its page to find it here when it goes live.",
+    load_more: "Load more",
 };

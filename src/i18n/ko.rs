@@ -132,4 +132,13 @@ pub static KO: Texts = Texts {
     add_viewer: "채널 이름으로 추가",
     remove: "삭제",
     view_channel: "채널 보기",
+    follow: "팔로우",
+    following_state: "팔로잉",
+    unfollow: "언팔로우",
+    followers: "팔로워",
+    follower_one: "팔로워",
+    followers_title: "팔로워",
+    following_heading: "팔로잉",
+    no_following: "아직 팔로우한 채널이 없습니다. 채널 페이지에서 팔로우하면 방송을 시작할 때 여기에 보입니다.",
+    load_more: "더 보기",
 };

@@ -78,6 +78,20 @@ impl I18n {
         }
     }
 
+    /// "1 follower", "1.2K followers"; "팔로워 12명".
+    pub fn followers(&self, count: u64) -> String {
+        let t = self.t();
+        let word = if count == 1 {
+            t.follower_one
+        } else {
+            t.followers
+        };
+        match self.lang.get() {
+            Lang::En => format!("{} {word}", crate::time::compact_count(count)),
+            Lang::Ko => format!("{word} {}명", crate::time::compact_count(count)),
+        }
+    }
+
     pub fn set(&self, lang: Lang) {
         self.lang.set(lang);
         if let Some(storage) = crate::browser::local_storage() {

@@ -139,4 +139,18 @@ pub struct Texts {
     pub add_viewer: &'static str,
     pub remove: &'static str,
     pub view_channel: &'static str,
+    // Follows
+    pub follow: &'static str,
+    /// On the button of a channel the viewer follows.
+    pub following_state: &'static str,
+    pub unfollow: &'static str,
+    pub followers: &'static str,
+    /// One follower (English needs the singular).
+    pub follower_one: &'static str,
+    /// The heading over a follower count (dashboard).
+    pub followers_title: &'static str,
+    /// The heading over followed channels (home, profile).
+    pub following_heading: &'static str,
+    pub no_following: &'static str,
+    pub load_more: &'static str,
 }

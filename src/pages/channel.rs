@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::api::{ApiError, use_api};
 use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
-use crate::components::{Avatar, LiveBadge, Loaded, RecordingGrid, Uptime};
+use crate::components::{Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, Uptime};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
@@ -136,6 +136,10 @@ pub fn Channel(handle: String) -> impl IntoView {
 fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
     let i18n = use_i18n();
     let summary = channel.summary;
+    let follow = view! {
+        <FollowButton handle=summary.handle.clone() following=channel.following
+            followers=channel.followers own={channel.role == "owner"} />
+    };
     let title = if summary.title.is_empty() {
         i18n.t().untitled.to_owned()
     } else {
@@ -164,6 +168,7 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
                     view! { <span class="offline-badge">{i18n.t().offline}</span> }.into_any()
                 }}
             </div>
+            {follow}
         </div>
     }
 }

@@ -45,6 +45,7 @@ pub fn StatusCard(channel: Signal<MyChannel>) -> impl IntoView {
                         </div>
                         <div><dt>{i18n.t().health}</dt><dd data-testid="health">{c.page.health.unwrap_or_else(|| "—".into())}</dd></div>
                         <div><dt>{i18n.t().viewers_title}</dt><dd data-testid="viewers">{time::compact_count(summary.viewer_count)}</dd></div>
+                        <div><dt>{i18n.t().followers_title}</dt><dd data-testid="followers">{time::compact_count(c.page.followers)}</dd></div>
                         <div><dt>{i18n.t().uptime}</dt><dd>{summary.live.then(|| summary.started_at.map(|s| view! { <Uptime since=s /> }))}</dd></div>
                     </dl>
                     <a href=format!("/{}", summary.handle)>{i18n.t().view_channel}" →"</a>

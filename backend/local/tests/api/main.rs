@@ -4,6 +4,7 @@
 mod channels;
 mod chat;
 mod events;
+mod follows;
 mod helpers;
 mod identity;
 mod moderation;

@@ -1,0 +1,252 @@
+//! Following channels over HTTP: the button's round trip, counts, the Following list, racing
+//! requests and every bad input.
+
+use cloumer_domain::Identity;
+use cloumer_domain::ids::{StreamId, UserId};
+use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use reqwest::Method;
+use time::OffsetDateTime;
+
+use crate::helpers::{TestApp, User, spawn_app};
+
+async fn start_stream(app: &TestApp, user: &User) {
+    let channel = app
+        .stack
+        .platform()
+        .ensure_account(&Identity {
+            user_id: UserId::parse(&user.user_id).unwrap(),
+            username: user.user_id.clone(),
+            preferred_handle: None,
+            nickname: None,
+        })
+        .await
+        .unwrap()
+        .channel;
+    let start = StreamEvent {
+        channel_id: channel.id,
+        stream_id: StreamId::parse("st-follow").unwrap(),
+        kind: StreamEventKind::Start,
+        at: OffsetDateTime::now_utc(),
+    };
+    app.stack
+        .platform()
+        .handle_stream_event(&start)
+        .await
+        .unwrap();
+}
+
+fn handles(list: &serde_json::Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["handle"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_viewer_follows_sees_the_count_and_their_following_list_then_unfollows() {
+    let app = spawn_app().await;
+    let streamer = app.user("sol@example.com", "sol", "Sol").await;
+    let quiet = app.user("quiet@example.com", "quiet", "Quiet").await;
+    let viewer = app.user("vic@example.com", "vic", "Vic").await;
+    let token = Some(viewer.token.as_str());
+
+    let page = app.get("/api/v1/channels/sol", token).await;
+    assert_eq!(
+        (
+            page.body["followers"].as_u64(),
+            page.body["following"].as_bool()
+        ),
+        (Some(0), Some(false))
+    );
+
+    let followed = app
+        .put(
+            "/api/v1/channels/Sol/follow",
+            token,
+            serde_json::json!(null),
+        )
+        .await;
+    assert_eq!(followed.status, 200, "{}", followed.text);
+    assert_eq!(
+        followed.body,
+        serde_json::json!({"followers": 1, "following": true})
+    );
+    let quietly = app
+        .put(
+            "/api/v1/channels/quiet/follow",
+            token,
+            serde_json::json!(null),
+        )
+        .await;
+    assert_eq!(quietly.status, 200, "{}", quietly.text);
+
+    let page = app.get("/api/v1/channels/sol", token).await;
+    assert_eq!(
+        (
+            page.body["followers"].as_u64(),
+            page.body["following"].as_bool()
+        ),
+        (Some(1), Some(true))
+    );
+    let anonymous = app.get("/api/v1/channels/sol", None).await;
+    assert_eq!(
+        (
+            anonymous.body["followers"].as_u64(),
+            anonymous.body["following"].as_bool()
+        ),
+        (Some(1), Some(false))
+    );
+    let dashboard = app.get("/api/v1/me/channel", Some(&streamer.token)).await;
+    assert_eq!(dashboard.body["followers"], 1);
+
+    // Sol goes live: first in the live part, though followed first.
+    start_stream(&app, &streamer).await;
+    let following = app.get("/api/v1/me/following", token).await;
+    assert_eq!(following.status, 200, "{}", following.text);
+    assert_eq!(handles(&following.body["live"]), ["sol"]);
+    assert_eq!(handles(&following.body["items"]), ["quiet", "sol"]);
+    assert!(following.body["next"].is_null());
+    let first = app.get("/api/v1/me/following?limit=1", token).await;
+    assert_eq!(handles(&first.body["items"]), ["quiet"]);
+    let cursor = first.body["next"].as_str().unwrap().to_owned();
+    let rest = app
+        .get(
+            &format!("/api/v1/me/following?limit=1&cursor={cursor}"),
+            token,
+        )
+        .await;
+    assert_eq!(handles(&rest.body["items"]), ["sol"]);
+    assert!(rest.body["live"].as_array().unwrap().is_empty());
+    // The streamer's own list is their own.
+    let theirs = app.get("/api/v1/me/following", Some(&quiet.token)).await;
+    assert!(handles(&theirs.body["items"]).is_empty());
+
+    let unfollowed = app.delete("/api/v1/channels/sol/follow", token).await;
+    assert_eq!(
+        unfollowed.body,
+        serde_json::json!({"followers": 0, "following": false})
+    );
+    let following = app.get("/api/v1/me/following", token).await;
+    assert_eq!(handles(&following.body["items"]), ["quiet"]);
+    assert!(handles(&following.body["live"]).is_empty());
+}
+
+#[tokio::test]
+async fn racing_follow_requests_count_once() {
+    let app = spawn_app().await;
+    app.user("sol@example.com", "sol", "Sol").await;
+    let viewer = app.user("vic@example.com", "vic", "Vic").await;
+    let requests = (0..8).map(|_| {
+        app.request(
+            Method::PUT,
+            "/api/v1/channels/sol/follow",
+            Some(&viewer.token),
+            None,
+        )
+    });
+    for reply in futures_util::future::join_all(requests).await {
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let page = app.get("/api/v1/channels/sol", None).await;
+    assert_eq!(page.body["followers"], 1);
+}
+
+#[tokio::test]
+async fn bad_follow_requests_get_clear_errors_and_change_nothing() {
+    let app = spawn_app().await;
+    let streamer = app.user("sol@example.com", "sol", "Sol").await;
+    let viewer = app.user("vic@example.com", "vic", "Vic").await;
+    let token = Some(viewer.token.as_str());
+
+    let cases = [
+        (
+            Method::PUT,
+            "/api/v1/channels/sol/follow",
+            None,
+            401,
+            "unauthenticated",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/channels/sol/follow",
+            Some("forged.token.here"),
+            401,
+            "invalid_token",
+        ),
+        (
+            Method::GET,
+            "/api/v1/me/following",
+            None,
+            401,
+            "unauthenticated",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/channels/nobody_here/follow",
+            token,
+            404,
+            "not_found",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/channels/a%20b%00/follow",
+            token,
+            404,
+            "not_found",
+        ),
+        (
+            Method::PUT,
+            "/api/v1/channels/sol/follow",
+            Some(streamer.token.as_str()),
+            409,
+            "own_channel",
+        ),
+        (
+            Method::GET,
+            "/api/v1/me/following?cursor=12:a%20b",
+            token,
+            400,
+            "invalid_cursor",
+        ),
+        (
+            Method::GET,
+            "/api/v1/me/following?cursor=abc",
+            token,
+            400,
+            "invalid_cursor",
+        ),
+        (
+            Method::GET,
+            "/api/v1/me/following?limit=0",
+            token,
+            400,
+            "invalid_limit",
+        ),
+        (
+            Method::GET,
+            "/api/v1/me/following?limit=101",
+            token,
+            400,
+            "invalid_limit",
+        ),
+        (
+            Method::GET,
+            "/api/v1/me/following?sort=desc",
+            token,
+            400,
+            "invalid_parameter",
+        ),
+    ];
+    for (method, path, bearer, status, code) in cases {
+        let reply = app.request(method.clone(), path, bearer, None).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (status, code),
+            "{method} {path}: {}",
+            reply.text
+        );
+    }
+    let page = app.get("/api/v1/channels/sol", None).await;
+    assert_eq!(page.body["followers"], 0, "nothing was followed");
+}
