@@ -158,12 +158,20 @@ impl Cloud {
             "https://cognito-idp.{region}.amazonaws.com/{}",
             settings.user_pool_id
         );
+        // The key set is Cognito's, at the issuer; against an emulator (`AWS_ENDPOINT_URL`, as
+        // for every SDK client) the emulator serves it under the pool's id.
+        let jwks_url = match optional("AWS_ENDPOINT_URL") {
+            Some(endpoint) => format!(
+                "{}/{}/.well-known/jwks.json",
+                endpoint.trim_end_matches('/'),
+                settings.user_pool_id
+            ),
+            None => format!("{issuer}/.well-known/jwks.json"),
+        };
         let verifier = Arc::new(JwtVerifier::new(
             issuer.clone(),
             settings.client_id.clone(),
-            Arc::new(jwks::HttpJwks::new(format!(
-                "{issuer}/.well-known/jwks.json"
-            ))),
+            Arc::new(jwks::HttpJwks::new(jwks_url)),
             clock,
         ));
         tracing::info!(

@@ -8,6 +8,50 @@ use std::time::{Duration, Instant};
 use aws_sdk_dynamodb::config::Credentials;
 use tokio::process::{Child, Command};
 
+/// moto's server, one request at a time. `moto_server` handles each request on its own thread,
+/// and its DynamoDB is not thread-safe: two `UpdateItem … ADD` or two transactions on one item
+/// racing each other could both read the old value (the race tests of the rate counter and the
+/// follows failed that way about one run in three). DynamoDB itself applies each item's writes
+/// in order; serving one request at a time gives moto the same guarantee. Connections still get
+/// their own threads, so a client holding one open blocks nobody.
+const SERIAL_MOTO: &str = r#"
+import os, sys, threading
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+host, port = sys.argv[1], int(sys.argv[2])
+os.environ.setdefault("MOTO_PORT", str(port))
+app = DomainDispatcherApplication(create_backend_app)
+one_at_a_time = threading.Lock()
+def serial(environ, start_response):
+    with one_at_a_time:
+        return list(app(environ, start_response))
+run_simple(host, port, serial, threaded=True, request_handler=MotoRequestHandler)
+"#;
+
+/// The Python that `moto_server` (on PATH) runs with: the virtual environment's own, beside it
+/// (as `cargo xtask setup` installs it), or else the one its `#!` line names.
+fn moto_python() -> std::path::PathBuf {
+    let script = std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("moto_server"))
+        .find(|candidate| candidate.is_file())
+        .expect("moto_server is on PATH (cargo xtask setup installs it; cargo xtask test puts it on PATH)");
+    let beside = script.with_file_name("python3");
+    if beside.is_file() {
+        return beside;
+    }
+    let text = std::fs::read_to_string(&script).expect("moto_server is readable");
+    let python = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("#!"))
+        .map(str::trim)
+        .filter(|p| p.contains("python"))
+        .expect("moto_server starts with the #! line of its Python");
+    std::path::PathBuf::from(python)
+}
+
 /// The region every test uses.
 pub const REGION: &str = "us-east-1";
 
@@ -24,13 +68,13 @@ impl Moto {
             .and_then(|listener| listener.local_addr())
             .expect("a free loopback port")
             .port();
-        let process = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let process = Command::new(moto_python())
+            .args(["-c", SERIAL_MOTO, "127.0.0.1", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .expect("moto_server is on PATH (cargo xtask setup installs it; cargo xtask test puts it on PATH)");
+            .expect("moto's Python starts");
         let deadline = Instant::now() + Duration::from_secs(30);
         while tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
@@ -64,5 +108,86 @@ impl Moto {
             ("AWS_ACCESS_KEY_ID", "test".to_owned()),
             ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
         ]
+    }
+}
+
+/// A confirmed, signed-in user of a user pool in moto.
+pub struct CognitoUser {
+    pub pool_id: String,
+    pub client_id: String,
+    pub id_token: String,
+    pub access_token: String,
+}
+
+impl Moto {
+    /// One call of the Cognito user-pool API (the JSON protocol the SDK and the browser speak).
+    pub async fn cognito(&self, operation: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = reqwest::Client::new()
+            .post(&self.url)
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{operation}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=x")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("moto answers");
+        let status = response.status();
+        let value: serde_json::Value = response.json().await.expect("a JSON answer");
+        assert!(status.is_success(), "{operation}: {value}");
+        value
+    }
+
+    /// A new user pool with a web client, and `email` signed up, confirmed and signed in.
+    pub async fn cognito_user(&self, email: &str, handle: &str, nickname: &str) -> CognitoUser {
+        use serde_json::json;
+        let password = "Passw0rd!x";
+        let pool = self
+            .cognito(
+                "CreateUserPool",
+                json!({"PoolName": "cloumer", "UsernameAttributes": ["email"]}),
+            )
+            .await;
+        let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+        let client = self
+            .cognito(
+                "CreateUserPoolClient",
+                json!({"UserPoolId": pool_id, "ClientName": "web",
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+            )
+            .await;
+        let client_id = client["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        self.cognito("SignUp", json!({"ClientId": client_id, "Username": email, "Password": password,
+            "UserAttributes": [{"Name": "preferred_username", "Value": handle}, {"Name": "nickname", "Value": nickname}]}))
+            .await;
+        self.cognito(
+            "AdminConfirmSignUp",
+            json!({"UserPoolId": pool_id, "Username": email}),
+        )
+        .await;
+        let auth = self
+            .cognito(
+                "InitiateAuth",
+                json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+                    "AuthParameters": {"USERNAME": email, "PASSWORD": password}}),
+            )
+            .await;
+        let token = |name: &str| {
+            auth["AuthenticationResult"][name]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        CognitoUser {
+            id_token: token("IdToken"),
+            access_token: token("AccessToken"),
+            pool_id,
+            client_id,
+        }
     }
 }

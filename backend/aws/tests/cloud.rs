@@ -8,7 +8,7 @@ use cloumer_aws::dynamo::{DynamoStore, create_table};
 use cloumer_aws::ivs::{IvsVideo, RecordingConfigurations};
 use cloumer_aws::ivschat::IvsChat;
 use cloumer_aws::jwks::HttpJwks;
-use cloumer_aws::testing::Moto;
+use cloumer_aws::testing::{CognitoUser, Moto};
 use cloumer_domain::channel::{ChatRoom, LatencyMode, VideoChannel};
 use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
@@ -19,7 +19,7 @@ use cloumer_domain::ports::{
 };
 use cloumer_domain::testkit;
 use cloumer_tokens::JwtVerifier;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn dynamo_store() -> (DynamoStore, Moto) {
     let moto = Moto::start().await;
@@ -561,58 +561,14 @@ mod recorded {
 #[tokio::test]
 async fn cognito_tokens_verify_against_the_user_pool_jwks() {
     let moto = Moto::start().await;
-    let http = reqwest::Client::new();
-    let call = |target: &'static str, body: Value| {
-        let http = http.clone();
-        let url = moto.url.clone();
-        async move {
-            let response = http
-                .post(&url)
-                .header("X-Amz-Target", format!("AWSCognitoIdentityProviderService.{target}"))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=x")
-                .body(body.to_string())
-                .send()
-                .await
-                .unwrap();
-            let status = response.status();
-            let value: Value = response.json().await.unwrap();
-            assert!(status.is_success(), "{target}: {value}");
-            value
-        }
-    };
-    let pool = call(
-        "CreateUserPool",
-        json!({"PoolName": "cloumer", "UsernameAttributes": ["email"]}),
-    )
-    .await;
-    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
-    let client = call("CreateUserPoolClient", json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})).await;
-    let client_id = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    call("SignUp", json!({"ClientId": client_id, "Username": "minji@example.com", "Password": "Passw0rd!x",
-        "UserAttributes": [{"Name": "preferred_username", "Value": "minji_live"}, {"Name": "nickname", "Value": "민지"}]})).await;
-    call(
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool_id, "Username": "minji@example.com"}),
-    )
-    .await;
-    let auth = call(
-        "InitiateAuth",
-        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
-        "AuthParameters": {"USERNAME": "minji@example.com", "PASSWORD": "Passw0rd!x"}}),
-    )
-    .await;
-    let id_token = auth["AuthenticationResult"]["IdToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let access_token = auth["AuthenticationResult"]["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let CognitoUser {
+        pool_id,
+        client_id,
+        id_token,
+        access_token,
+    } = moto
+        .cognito_user("minji@example.com", "minji_live", "민지")
+        .await;
 
     // moto names the issuer like Cognito does and serves the keys under its own host.
     let issuer = format!("https://cognito-idp.us-east-1.amazonaws.com/{pool_id}");
@@ -629,7 +585,9 @@ async fn cognito_tokens_verify_against_the_user_pool_jwks() {
     let who = verifier.verify(&id_token).await.unwrap();
     // moto leaves user attributes such as preferred_username out of its ID token, so the
     // identity is checked by subject; the claim mapping itself is tested in cloumer-tokens.
-    let user = call("GetUser", json!({"AccessToken": access_token})).await;
+    let user = moto
+        .cognito("GetUser", json!({"AccessToken": access_token}))
+        .await;
     let sub = user["UserAttributes"]
         .as_array()
         .unwrap()

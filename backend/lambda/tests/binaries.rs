@@ -4,17 +4,15 @@
 
 mod support;
 
-use std::time::Duration;
-
 use axum::http::StatusCode;
 use cloumer_domain::ids::UserId;
-use cloumer_domain::ports::{ChannelRepository, ChatRepository};
+use cloumer_domain::ports::{ChannelRepository, ChatRepository, FollowRepository};
 use cloumer_domain::testkit;
 use serde_json::{Value, json};
 /// The chat-token route as the router declares it: metrics never carry a channel's handle.
 const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
-use support::{Runtime, SITE, cloud, fixture, function, printing_function};
+use support::{Runtime, SITE, cloud, fixture, printing_function, serve_api};
 
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
@@ -106,27 +104,16 @@ async fn api_serves_the_directory_from_dynamodb_with_cors_for_the_site() {
     let (moto, store) = cloud().await;
     let channel = testkit::channel("owner-3", "hana_music", 0);
     store.create_channel(&channel).await.unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _api = function(
-        env!("CARGO_BIN_EXE_api"),
-        &moto,
-        &[("PORT", port.to_string())],
-    );
-    let base = format!("http://127.0.0.1:{port}");
+    let (_api, base) = serve_api(&moto, &[]).await;
     let http = reqwest::Client::new();
-    let mut health = None;
-    for _ in 0..100 {
-        if let Ok(response) = http.get(format!("{base}/api/health")).send().await {
-            health = Some(response.json::<Value>().await.unwrap());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let health = health.expect("the api binary listens");
+    let health: Value = http
+        .get(format!("{base}/api/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["environment"], "aws", "{health}");
 
     let response = http
@@ -144,6 +131,68 @@ async fn api_serves_the_directory_from_dynamodb_with_cors_for_the_site() {
         .await
         .unwrap();
     assert_eq!(mine.status(), StatusCode::UNAUTHORIZED.as_u16());
+}
+
+/// A Cognito user (moto's user pool, its key set) follows a channel through the API binary; the
+/// follow and its count are in DynamoDB.
+#[tokio::test]
+async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
+    let (moto, store) = cloud().await;
+    let channel = testkit::channel("owner-4", "hana_music", 0);
+    store.create_channel(&channel).await.unwrap();
+    let user = moto.cognito_user("fan@example.com", "fan_one", "Fan").await;
+    let (_api, base) = serve_api(
+        &moto,
+        &[
+            ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
+            ("COGNITO_CLIENT_ID", user.client_id.clone()),
+        ],
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let followed: Value = http
+        .put(format!("{base}/api/v1/channels/hana_music/follow"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followed, json!({"followers": 1, "following": true}));
+    assert_eq!(store.follower_count(&channel.id).await.unwrap(), 1);
+    let following: Value = http
+        .get(format!("{base}/api/v1/me/following"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(following["items"][0]["handle"], "hana_music", "{following}");
+    let page: Value = http
+        .get(format!("{base}/api/v1/channels/hana_music"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&page["followers"], &page["following"]),
+        (&json!(1), &json!(true))
+    );
+    // Another app's token is not this pool's client: refused, nothing followed.
+    let forged = http
+        .delete(format!("{base}/api/v1/channels/hana_music/follow"))
+        .bearer_auth("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED.as_u16());
+    assert_eq!(store.follower_count(&channel.id).await.unwrap(), 1);
 }
 
 /// Behind API Gateway the caller's address comes from the request context, and per-client limits
@@ -235,7 +284,7 @@ async fn api_takes_its_signing_keys_from_secrets_manager_and_stops_without_them(
         .unwrap(),
     ])
     .await;
-    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
+    let _api = support::function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
     let (kind, answer) = runtime.answer().await;
     assert_eq!(kind, "response", "{answer}");
 }

@@ -74,6 +74,26 @@ pub fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
     command(binary, moto, extra).spawn().unwrap()
 }
 
+/// The API binary serving HTTP on a free loopback port (as the local stack would), once it answers.
+pub async fn serve_api(moto: &Moto, extra: &[(&str, String)]) -> (Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut env = vec![("PORT", port.to_string())];
+    env.extend(extra.iter().cloned());
+    let api = function(env!("CARGO_BIN_EXE_api"), moto, &env);
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/api/health")).await.is_ok() {
+            return (api, base);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the api binary does not listen");
+}
+
 /// What a function printed to stdout (its JSON logs and metric lines), line by line.
 #[derive(Clone, Default)]
 pub struct Printed(Arc<Mutex<Vec<String>>>);
