@@ -179,6 +179,33 @@ pub struct FollowingPage {
     pub next: Option<String>,
 }
 
+/// A followed channel went live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationBody {
+    pub channel_handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+    pub title: String,
+    /// When the stream started.
+    pub created_at: String,
+    /// Newer than the caller's last `POST /api/v1/me/notifications/seen`.
+    pub unread: bool,
+}
+
+/// `GET /api/v1/me/notifications`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPage {
+    pub items: Vec<NotificationBody>,
+    /// How many of the newest 99 are unread.
+    pub unread: u64,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
 /// `GET /api/v1/me/channel`: the owner's dashboard view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

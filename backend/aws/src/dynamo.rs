@@ -15,11 +15,13 @@
 //! | deletion | `CHAT#<channel>` | `DEL#<id>` | |
 //! | recording | `RECORDING#<id>` | `META` | `gsi1` = `CHANREC#<channel>`/`<time>#<id>`; `gsi2` = `RECORDINGS`/`<time>#<id>` |
 //! | follows and their counts | see [`follows`] | | |
+//! | notifications, seen marks | see [`notifications`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
 
 mod follows;
+mod notifications;
 
 use std::collections::HashMap;
 

@@ -132,6 +132,7 @@ impl Cloud {
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
             follows: Arc::new(store.clone()),
+            notifications: Arc::new(store.clone()),
             rates: Arc::new(store),
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),

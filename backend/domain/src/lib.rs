@@ -17,6 +17,7 @@ pub mod ids;
 pub mod limits;
 pub mod live;
 pub mod moderation;
+pub mod notification;
 pub mod page;
 pub mod platform;
 pub mod playback;

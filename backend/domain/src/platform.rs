@@ -16,8 +16,8 @@ use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, FollowRepository,
-    PlaybackSigner, RateCounter, RecordingAccess, RecordingRepository, VideoChannelSpec,
-    VideoService,
+    NotificationRepository, PlaybackSigner, RateCounter, RecordingAccess, RecordingRepository,
+    VideoChannelSpec, VideoService,
 };
 use crate::profile::{Avatar, Language, Nickname, Profile};
 
@@ -28,6 +28,7 @@ pub struct Ports {
     pub chat: Arc<dyn ChatRepository>,
     pub recordings: Arc<dyn RecordingRepository>,
     pub follows: Arc<dyn FollowRepository>,
+    pub notifications: Arc<dyn NotificationRepository>,
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub playback: Arc<dyn PlaybackSigner>,

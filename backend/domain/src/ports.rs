@@ -16,6 +16,7 @@ use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};
 use crate::moderation::Ban;
+use crate::notification::{Notification, NotificationCursor};
 use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
 use crate::profile::Profile;
@@ -144,6 +145,24 @@ pub trait FollowRepository: Send + Sync {
         after: Option<&FollowCursor>,
         limit: usize,
     ) -> PortResult<Page<Follow, FollowCursor>>;
+}
+
+/// Users' notifications and how far each has seen them.
+#[async_trait]
+pub trait NotificationRepository: Send + Sync {
+    /// Keeps the notifications (any number, any users). Idempotent: one per user, channel and
+    /// time.
+    async fn put_notifications(&self, notifications: &[Notification]) -> PortResult<()>;
+    /// A user's notifications, newest first, strictly older than `before`.
+    async fn list_notifications(
+        &self,
+        user: &UserId,
+        before: Option<&NotificationCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Notification, NotificationCursor>>;
+    /// Until when the user has seen their notifications.
+    async fn seen_at(&self, user: &UserId) -> PortResult<Option<OffsetDateTime>>;
+    async fn set_seen_at(&self, user: &UserId, at: OffsetDateTime) -> PortResult<()>;
 }
 
 /// How a channel's video resource is configured.

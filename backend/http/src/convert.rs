@@ -7,6 +7,7 @@ use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::follow::FollowStatus;
 use cloumer_domain::moderation::Ban;
+use cloumer_domain::notification::Notification;
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
@@ -179,5 +180,16 @@ pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody
         private: recording.private,
         playlist_url: recording.playlist_url.clone(),
         thumbnail_url: recording.thumbnail_url.clone(),
+    }
+}
+
+pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::NotificationBody {
+    api::NotificationBody {
+        channel_handle: n.channel_handle.clone(),
+        owner_nickname: n.owner_nickname.clone(),
+        owner_avatar: n.owner_avatar.clone(),
+        title: n.title.clone(),
+        created_at: rfc3339(n.created_at),
+        unread: seen.is_none_or(|seen| n.created_at > seen),
     }
 }

@@ -8,6 +8,7 @@ use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::chat::MessageCursor;
 use cloumer_domain::follow::FollowCursor;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
+use cloumer_domain::notification::NotificationCursor;
 use cloumer_domain::recording::RecordingCursor;
 use cloumer_domain::use_cases::directory::DirectoryCursor;
 use time::OffsetDateTime;
@@ -90,6 +91,17 @@ pub fn decode_following(cursor: &str, user: &UserId) -> Result<FollowCursor, Dom
     })
 }
 
+/// The caller's notifications: the time and the channel.
+pub fn encode_notification(cursor: &NotificationCursor) -> String {
+    format!("{}:{}", cursor.at.unix_timestamp_nanos(), cursor.channel_id)
+}
+
+pub fn decode_notification(cursor: &str) -> Result<NotificationCursor, DomainError> {
+    let (at, id) = time_and_id(cursor)?;
+    let channel_id = ChannelId::parse(id).map_err(|_| invalid())?;
+    Ok(NotificationCursor { at, channel_id })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +137,14 @@ mod tests {
             decode_following(&encode_following(&follow), &user).unwrap(),
             follow
         );
+        let notification = NotificationCursor {
+            at,
+            channel_id: ChannelId::parse("chabc").unwrap(),
+        };
+        assert_eq!(
+            decode_notification(&encode_notification(&notification)).unwrap(),
+            notification
+        );
     }
 
     #[test]
@@ -147,6 +167,7 @@ mod tests {
                 decode_following(bad, &UserId::parse("u").unwrap()).is_err(),
                 "{bad}"
             );
+            assert!(decode_notification(bad).is_err(), "{bad}");
         }
     }
 }

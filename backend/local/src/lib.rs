@@ -180,6 +180,7 @@ impl Components {
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
             follows: Arc::new(store.clone()),
+            notifications: Arc::new(store.clone()),
             video: Arc::new(video.clone()),
             chat_service: Arc::new(chat.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(

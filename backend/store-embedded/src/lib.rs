@@ -11,6 +11,7 @@
 //! live set, activity order, per-room time order) is written in the same transaction as the record.
 
 mod follows;
+mod notifications;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -116,6 +117,7 @@ impl EmbeddedStore {
                 tx.open_table(RECORDINGS_BY_CHANNEL).port("t")?;
                 tx.open_table(RECORDINGS_BY_TIME).port("t")?;
                 follows::create_tables(tx)?;
+                notifications::create_tables(tx)?;
                 Ok(())
             })
             .map_err(|e| match e {
@@ -799,6 +801,29 @@ mod tests {
     async fn behaves_as_a_follow_repository() {
         let (store, _dir) = store();
         cloumer_domain::testkit::follow_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_notification_repository() {
+        let (store, _dir) = store();
+        cloumer_domain::testkit::notification_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn notifications_older_than_their_lifetime_are_dropped_when_new_ones_arrive() {
+        use cloumer_domain::notification::NOTIFICATION_LIFETIME;
+        use cloumer_domain::ports::NotificationRepository;
+        let (store, _dir) = store();
+        let old = testkit::notification("nuser", "nchana", 0);
+        store.put_notifications(&[old.clone()]).await.unwrap();
+        let mut new = testkit::notification("nuser", "nchanb", 0);
+        new.created_at = old.created_at + NOTIFICATION_LIFETIME + time::Duration::minutes(1);
+        store.put_notifications(&[new.clone()]).await.unwrap();
+        let listed = store
+            .list_notifications(&old.user_id, None, 10)
+            .await
+            .unwrap();
+        assert_eq!(listed.items, [new]);
     }
 
     #[tokio::test]

@@ -179,10 +179,15 @@ module "stream_events" {
   zip_path           = local.zip.stream_events
   architecture       = var.lambda_architecture
   environment        = local.function_environment
-  timeout_seconds    = 10
+  timeout_seconds    = 60 # A stream start notifies every follower: 25 items a call, 8 calls at a time.
   log_retention_days = var.log_retention_days
   statements = [
     local.store_read_write,
+    {
+      sid       = "NotifyFollowers"
+      actions   = ["dynamodb:BatchWriteItem"]
+      resources = [module.data.table_arn]
+    },
     {
       sid       = "ChatAnnouncements"
       actions   = ["ivschat:SendEvent"]

@@ -5,6 +5,7 @@
 mod channels;
 mod chats;
 mod follows;
+mod notifications;
 mod rates;
 mod recordings;
 
@@ -26,6 +27,7 @@ use crate::recording::{Recording, RecordingStatus};
 pub use channels::channel_repository;
 pub use chats::chat_repository;
 pub use follows::follow_repository;
+pub use notifications::{notification, notification_repository};
 pub use rates::rate_counter;
 pub use recordings::recording_repository;
 

@@ -11,6 +11,7 @@ pub mod chat_tokens;
 pub mod directory;
 pub mod follows;
 pub mod message_review;
+pub mod notifications;
 pub mod past_broadcasts;
 pub mod private_playback;
 pub mod recording_events;

@@ -23,18 +23,13 @@ pub struct BroadcastPolicy {
 
 impl Platform {
     /// Applies a stream-state event. Returns whether the live state changed. Unknown channels are
-    /// ignored (their events may arrive after a deletion).
+    /// ignored (their events may arrive after a deletion). A start that puts the channel live
+    /// notifies its followers.
     pub async fn handle_stream_event(&self, event: &StreamEvent) -> DomainResult<bool> {
-        if self
-            .ports
-            .channels
-            .get_channel(&event.channel_id)
-            .await?
-            .is_none()
-        {
+        let Some(before) = self.ports.channels.get_channel(&event.channel_id).await? else {
             tracing::warn!(channel = %event.channel_id, "stream event for an unknown channel");
             return Ok(false);
-        }
+        };
         let (channel, changed) = self
             .modify_channel(&event.channel_id, |c| match live::apply(&c.live, event) {
                 Some(next) => {
@@ -61,6 +56,21 @@ impl Platform {
             {
                 tracing::warn!(error = %error, "could not announce the stream state in chat");
             }
+        }
+        let went_live = changed && event.kind == StreamEventKind::Start && channel.is_live();
+        // Only the invocation whose write made the channel live gets here, so a repeated or
+        // racing event notifies nobody twice. The previous broadcast's end tells a flap.
+        let previous_end = before
+            .live
+            .ended_at
+            .filter(|_| before.live.stream_id.as_ref() != Some(&event.stream_id));
+        if went_live
+            && let Err(error) = self
+                .notify_followers(&channel, &event.stream_id, previous_end)
+                .await
+        {
+            // The live state stands; a notification lost here is logged, not retried.
+            tracing::error!(error = %error, channel = %channel.id, "could not notify followers");
         }
         Ok(changed)
     }

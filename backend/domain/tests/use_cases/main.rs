@@ -7,6 +7,7 @@ mod chat_tokens;
 mod directory;
 mod follows;
 mod message_review;
+mod notifications;
 mod past_broadcasts;
 mod private_playback;
 mod stream_events;

@@ -5,6 +5,7 @@ pub mod chat;
 pub mod follows;
 pub mod me;
 pub mod moderation;
+pub mod notifications;
 pub mod params;
 pub mod recordings;
 
@@ -21,4 +22,5 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(recordings::router())
         .merge(me::router())
         .merge(moderation::router())
+        .merge(notifications::router())
 }

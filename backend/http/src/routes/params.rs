@@ -77,4 +77,17 @@ pub struct FollowingQuery {
     pub limit: Option<u32>,
 }
 
+/// `?cursor=&limit=` on the caller's notifications.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsQuery {
+    /// The `next` value of the previous page, as the API gave it.
+    #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,64}$")]
+    pub cursor: Option<String>,
+    /// How many notifications at most; default 24.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
 pub const DEFAULT_LIMIT: usize = 24;

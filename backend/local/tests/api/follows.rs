@@ -250,3 +250,71 @@ async fn bad_follow_requests_get_clear_errors_and_change_nothing() {
     let page = app.get("/api/v1/channels/sol", None).await;
     assert_eq!(page.body["followers"], 0, "nothing was followed");
 }
+
+#[tokio::test]
+async fn a_go_live_reaches_followers_bell_until_they_have_seen_it() {
+    let app = spawn_app().await;
+    let streamer = app.user("sol@example.com", "sol", "Sol").await;
+    let fan = app.user("vic@example.com", "vic", "Vic").await;
+    let other = app.user("oz@example.com", "oz", "Oz").await;
+    let token = Some(fan.token.as_str());
+    app.put(
+        "/api/v1/channels/sol/follow",
+        token,
+        serde_json::json!(null),
+    )
+    .await;
+    start_stream(&app, &streamer).await;
+
+    let bell = app.get("/api/v1/me/notifications", token).await;
+    assert_eq!(bell.status, 200, "{}", bell.text);
+    assert_eq!(bell.body["unread"], 1);
+    let item = &bell.body["items"][0];
+    assert_eq!(
+        (
+            &item["channelHandle"],
+            &item["ownerNickname"],
+            &item["unread"]
+        ),
+        (
+            &serde_json::json!("sol"),
+            &serde_json::json!("Sol"),
+            &serde_json::json!(true)
+        )
+    );
+    let nobody = app
+        .get("/api/v1/me/notifications", Some(&other.token))
+        .await;
+    assert_eq!(nobody.body["items"], serde_json::json!([]));
+
+    let seen = app.post("/api/v1/me/notifications/seen", token, None).await;
+    assert_eq!(seen.status, 204, "{}", seen.text);
+    let bell = app.get("/api/v1/me/notifications", token).await;
+    assert_eq!(bell.body["unread"], 0);
+    assert_eq!(bell.body["items"][0]["unread"], false);
+
+    for (path, bearer, status, code) in [
+        ("/api/v1/me/notifications", None, 401, "unauthenticated"),
+        (
+            "/api/v1/me/notifications?cursor=x",
+            token,
+            400,
+            "invalid_cursor",
+        ),
+        (
+            "/api/v1/me/notifications?limit=1000",
+            token,
+            400,
+            "invalid_limit",
+        ),
+    ] {
+        let reply = app.get(path, bearer).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (status, code),
+            "{path}"
+        );
+    }
+    let unsigned = app.post("/api/v1/me/notifications/seen", None, None).await;
+    assert_eq!(unsigned.status, 401);
+}

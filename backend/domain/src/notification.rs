@@ -1,0 +1,78 @@
+//! Notifications in the app: "a channel you follow went live". One per follower per stream start,
+//! none when a stream flaps, kept for a month; the user's "seen" mark makes the rest unread.
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use crate::ids::{ChannelId, StreamId, UserId};
+use crate::page::Listed;
+
+/// A stream that starts again within this long of its channel's previous one ending is the same
+/// broadcast to a viewer (an encoder reconnecting, a streamer fixing a setting): no new
+/// notification.
+pub const FLAP_WINDOW: Duration = Duration::minutes(10);
+
+/// How long a notification is kept (DynamoDB's TTL removes it in the cloud).
+pub const NOTIFICATION_LIFETIME: Duration = Duration::days(30);
+
+/// Followers written per store call while fanning out one go-live.
+pub const FAN_OUT_PAGE: usize = 500;
+
+/// Unread notifications are counted up to this many ("99+").
+pub const MAX_UNREAD: usize = 99;
+
+/// "`channel` went live": what the bell lists, with what it needs to show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub user_id: UserId,
+    pub channel_id: ChannelId,
+    pub stream_id: StreamId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub channel_handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+    pub title: String,
+}
+
+impl Notification {
+    pub fn expires_at(&self) -> OffsetDateTime {
+        self.created_at + NOTIFICATION_LIFETIME
+    }
+}
+
+/// Where a user's notifications continue (newest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotificationCursor {
+    pub at: OffsetDateTime,
+    pub channel_id: ChannelId,
+}
+
+impl Listed for Notification {
+    type Cursor = NotificationCursor;
+    fn cursor(&self) -> NotificationCursor {
+        NotificationCursor {
+            at: self.created_at,
+            channel_id: self.channel_id.clone(),
+        }
+    }
+}
+
+/// Whether a stream starting at `start` continues the channel's previous broadcast, which ended
+/// at `previous_end`.
+pub fn is_flap(previous_end: Option<OffsetDateTime>, start: OffsetDateTime) -> bool {
+    previous_end.is_some_and(|end| start - end < FLAP_WINDOW)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_restart_within_ten_minutes_is_a_flap() {
+        let end = OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap();
+        assert!(is_flap(Some(end), end + Duration::minutes(9)));
+        assert!(!is_flap(Some(end), end + Duration::minutes(10)));
+        assert!(!is_flap(None, end));
+    }
+}

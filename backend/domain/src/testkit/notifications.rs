@@ -1,0 +1,64 @@
+//! Notifications.
+
+use super::*;
+use crate::notification::Notification;
+use crate::ports::NotificationRepository;
+
+pub fn notification(user: &str, channel: &str, minute: i64) -> Notification {
+    Notification {
+        user_id: UserId::parse(user).unwrap(),
+        channel_id: ChannelId::parse(channel).unwrap(),
+        stream_id: StreamId::parse(&format!("st-{minute}")).unwrap(),
+        created_at: t(minute),
+        channel_handle: format!("{channel}_handle"),
+        owner_nickname: "방송인".into(),
+        owner_avatar: "preset:fox".into(),
+        title: "오늘의 방송".into(),
+    }
+}
+
+/// Many users' notifications in one write, each user's listed newest first in pages, writes
+/// repeated without doubling, and the seen mark.
+pub async fn notification_repository(repo: &dyn NotificationRepository) {
+    let user = UserId::parse("nuser").unwrap();
+    // More than one DynamoDB batch (25) in one call.
+    let mut batch: Vec<Notification> = (0..30)
+        .map(|i| notification(&format!("nother{i}"), "nchana", 1))
+        .collect();
+    batch.push(notification("nuser", "nchana", 1));
+    batch.push(notification("nuser", "nchanb", 2));
+    repo.put_notifications(&batch).await.unwrap();
+    repo.put_notifications(&[notification("nuser", "nchana", 3)])
+        .await
+        .unwrap();
+    repo.put_notifications(&[notification("nuser", "nchana", 3)])
+        .await
+        .unwrap();
+    repo.put_notifications(&[]).await.unwrap();
+
+    let first = repo.list_notifications(&user, None, 2).await.unwrap();
+    assert_eq!(
+        first.items,
+        [
+            notification("nuser", "nchana", 3),
+            notification("nuser", "nchanb", 2)
+        ]
+    );
+    let rest = repo
+        .list_notifications(&user, first.next.as_ref(), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.items, [notification("nuser", "nchana", 1)]);
+    assert_eq!(rest.next, None);
+    let other = repo
+        .list_notifications(&UserId::parse("nother29").unwrap(), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(other.items, [notification("nother29", "nchana", 1)]);
+
+    assert_eq!(repo.seen_at(&user).await.unwrap(), None);
+    repo.set_seen_at(&user, t(2)).await.unwrap();
+    assert_eq!(repo.seen_at(&user).await.unwrap(), Some(t(2)));
+    repo.set_seen_at(&user, t(5)).await.unwrap();
+    assert_eq!(repo.seen_at(&user).await.unwrap(), Some(t(5)));
+}

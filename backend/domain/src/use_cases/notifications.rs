@@ -1,0 +1,114 @@
+//! Bringing followers back: when a channel goes live, each follower gets a notification (once per
+//! stream start, none when the stream flaps); the bell lists them and counts the unseen ones.
+
+use crate::channel::Channel;
+use crate::error::DomainResult;
+use crate::identity::Identity;
+use crate::ids::StreamId;
+use crate::notification::{FAN_OUT_PAGE, MAX_UNREAD, Notification, NotificationCursor, is_flap};
+use crate::page::Page;
+use crate::platform::Platform;
+
+/// A page of the caller's notifications and how many of the newest are unseen.
+#[derive(Clone, Debug)]
+pub struct Notifications {
+    pub page: Page<Notification, NotificationCursor>,
+    /// Up to [`MAX_UNREAD`]; the bell shows more as "99+".
+    pub unread: usize,
+    /// Until when the caller has seen them: newer ones are unread.
+    pub seen_at: Option<time::OffsetDateTime>,
+}
+
+impl Platform {
+    /// Notifies every follower of `channel`, which has just gone live with `stream`, unless the
+    /// stream only continues the broadcast that ended at `previous_end`. Returns how many were
+    /// notified. Followers are read and written a page at a time, however many there are.
+    pub(crate) async fn notify_followers(
+        &self,
+        channel: &Channel,
+        stream: &StreamId,
+        previous_end: Option<time::OffsetDateTime>,
+    ) -> DomainResult<usize> {
+        let Some(started) = channel.live.started_at else {
+            return Ok(0);
+        };
+        if is_flap(previous_end, started) {
+            tracing::info!(channel = %channel.id, "stream flapped: followers not notified again");
+            return Ok(0);
+        }
+        let mut notified = 0;
+        let mut after = None;
+        loop {
+            let page = self
+                .ports
+                .follows
+                .list_followers(&channel.id, after.as_ref(), FAN_OUT_PAGE)
+                .await?;
+            let notifications: Vec<Notification> = page
+                .items
+                .iter()
+                .map(|follow| Notification {
+                    user_id: follow.user_id.clone(),
+                    channel_id: channel.id.clone(),
+                    stream_id: stream.clone(),
+                    created_at: started,
+                    channel_handle: channel.handle.to_string(),
+                    owner_nickname: channel.owner_nickname.as_str().to_owned(),
+                    owner_avatar: channel.owner_avatar.as_str().to_owned(),
+                    title: channel.title.as_str().to_owned(),
+                })
+                .collect();
+            self.ports
+                .notifications
+                .put_notifications(&notifications)
+                .await?;
+            notified += notifications.len();
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        tracing::info!(channel = %channel.id, notified, "followers notified of a stream start");
+        Ok(notified)
+    }
+
+    /// The caller's notifications, newest first, with the number not seen yet.
+    pub async fn notifications(
+        &self,
+        who: &Identity,
+        before: Option<NotificationCursor>,
+        limit: usize,
+    ) -> DomainResult<Notifications> {
+        let user = &who.user_id;
+        let page = self
+            .ports
+            .notifications
+            .list_notifications(user, before.as_ref(), limit)
+            .await?;
+        let seen = self.ports.notifications.seen_at(user).await?;
+        let newest = self
+            .ports
+            .notifications
+            .list_notifications(user, None, MAX_UNREAD)
+            .await?;
+        let unread = newest
+            .items
+            .iter()
+            .filter(|n| seen.is_none_or(|seen| n.created_at > seen))
+            .count();
+        Ok(Notifications {
+            page,
+            unread,
+            seen_at: seen,
+        })
+    }
+
+    /// The caller has seen every notification until now.
+    pub async fn mark_notifications_seen(&self, who: &Identity) -> DomainResult<()> {
+        self.ports
+            .notifications
+            .set_seen_at(&who.user_id, self.now())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+use cloumer_domain::channel::Channel;
+use cloumer_domain::ids::StreamId;
+use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use time::Duration;
+
+use crate::world::{World, world};
+
+async fn stream_event(world: &World, channel: &Channel, stream: &str, kind: StreamEventKind) {
+    let event = StreamEvent {
+        channel_id: channel.id.clone(),
+        stream_id: StreamId::parse(stream).unwrap(),
+        kind,
+        at: world.platform.now(),
+    };
+    world.platform.handle_stream_event(&event).await.unwrap();
+}
+
+async fn notified_streams(world: &World, who: &cloumer_domain::Identity) -> Vec<String> {
+    world
+        .platform
+        .notifications(who, None, 100)
+        .await
+        .unwrap()
+        .page
+        .items
+        .iter()
+        .map(|n| n.stream_id.as_str().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
+    let world = world();
+    let (_, star) = world.account("u-star", "star").await;
+    let (fan, _) = world.account("u-fan", "fan").await;
+    let (stranger, _) = world.account("u-stranger", "stranger").await;
+    world.platform.follow(&fan, "star").await.unwrap();
+
+    world.advance(Duration::minutes(1));
+    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    // Delivered twice, as EventBridge may.
+    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    let notes = world.platform.notifications(&fan, None, 10).await.unwrap();
+    assert_eq!(notes.page.items.len(), 1);
+    let note = &notes.page.items[0];
+    assert_eq!(
+        (note.channel_handle.as_str(), note.stream_id.as_str()),
+        ("star", "st-1")
+    );
+    assert_eq!(notes.unread, 1);
+    assert!(notified_streams(&world, &stranger).await.is_empty());
+
+    // The encoder drops and reconnects within ten minutes: the same broadcast to the fan.
+    world.advance(Duration::minutes(30));
+    stream_event(&world, &star.channel, "st-1", StreamEventKind::End).await;
+    world.advance(Duration::minutes(4));
+    stream_event(&world, &star.channel, "st-2", StreamEventKind::Start).await;
+    assert_eq!(notified_streams(&world, &fan).await, ["st-1"]);
+
+    // A new broadcast after a real break is news again.
+    world.advance(Duration::minutes(20));
+    stream_event(&world, &star.channel, "st-2", StreamEventKind::End).await;
+    world.advance(Duration::minutes(11));
+    stream_event(&world, &star.channel, "st-3", StreamEventKind::Start).await;
+    assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
+    assert_eq!(
+        world
+            .platform
+            .notifications(&fan, None, 10)
+            .await
+            .unwrap()
+            .unread,
+        2
+    );
+
+    // Seen: nothing unread until the next one.
+    world.platform.mark_notifications_seen(&fan).await.unwrap();
+    assert_eq!(
+        world
+            .platform
+            .notifications(&fan, None, 10)
+            .await
+            .unwrap()
+            .unread,
+        0
+    );
+    // An unfollowed channel no longer notifies.
+    world.platform.unfollow(&fan, "star").await.unwrap();
+    world.advance(Duration::minutes(60));
+    stream_event(&world, &star.channel, "st-3", StreamEventKind::End).await;
+    world.advance(Duration::minutes(60));
+    stream_event(&world, &star.channel, "st-4", StreamEventKind::Start).await;
+    assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
+}
+
+#[tokio::test]
+async fn every_follower_is_notified_across_many_pages() {
+    let world = world();
+    let (_, star) = world.account("u-star", "star").await;
+    let followers = 1_234;
+    for i in 0..followers {
+        let who = crate::world::person(&format!("u-f{i}"), &format!("fan{i}"));
+        world.platform.follow(&who, "star").await.unwrap();
+    }
+    world.advance(Duration::minutes(1));
+    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    for i in [0, 499, 500, 1_233] {
+        let who = crate::world::person(&format!("u-f{i}"), &format!("fan{i}"));
+        assert_eq!(
+            notified_streams(&world, &who).await,
+            ["st-1"],
+            "follower {i}"
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! Notifications: (user, time, channel) → notification, newest read first; each user's "seen"
+//! mark. Writing a user's notifications also drops theirs older than their lifetime, as
+//! DynamoDB's TTL does in the cloud.
+
+use async_trait::async_trait;
+use cloumer_domain::error::{PortContext, PortResult};
+use cloumer_domain::ids::UserId;
+use cloumer_domain::notification::{NOTIFICATION_LIFETIME, Notification, NotificationCursor};
+use cloumer_domain::page::Page;
+use cloumer_domain::ports::NotificationRepository;
+use redb::{ReadableTable, TableDefinition};
+use time::OffsetDateTime;
+
+use super::{EmbeddedStore, decode, encode, from_nanos, nanos, port_only};
+
+/// (user, created time, channel) → notification
+const NOTIFICATIONS: TableDefinition<(&str, i64, &str), &[u8]> =
+    TableDefinition::new("notifications");
+/// user → until when they have seen their notifications
+const SEEN: TableDefinition<&str, i64> = TableDefinition::new("notifications_seen");
+
+pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {
+    tx.open_table(NOTIFICATIONS).port("t")?;
+    tx.open_table(SEEN).port("t")?;
+    Ok(())
+}
+
+#[async_trait]
+impl NotificationRepository for EmbeddedStore {
+    async fn put_notifications(&self, notifications: &[Notification]) -> PortResult<()> {
+        let records = notifications
+            .iter()
+            .map(|n| {
+                Ok((
+                    n.user_id.as_str().to_owned(),
+                    nanos(n.created_at),
+                    n.channel_id.as_str().to_owned(),
+                    encode(n)?,
+                    nanos(n.created_at - NOTIFICATION_LIFETIME),
+                ))
+            })
+            .collect::<PortResult<Vec<_>>>()?;
+        self.write(move |tx| {
+            let mut table = tx.open_table(NOTIFICATIONS).port("opening notifications")?;
+            for (user, at, channel, bytes, expired_before) in &records {
+                table
+                    .insert((user.as_str(), *at, channel.as_str()), bytes.as_slice())
+                    .port("writing a notification")?;
+                let expired: Vec<(i64, String)> = table
+                    .range((user.as_str(), i64::MIN, "")..(user.as_str(), *expired_before, ""))
+                    .port("finding old notifications")?
+                    .map(|entry| entry.map(|(key, _)| (key.value().1, key.value().2.to_owned())))
+                    .collect::<Result<_, _>>()
+                    .port("finding old notifications")?;
+                for (old_at, old_channel) in expired {
+                    table
+                        .remove((user.as_str(), old_at, old_channel.as_str()))
+                        .port("dropping an old notification")?;
+                }
+            }
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn list_notifications(
+        &self,
+        user: &UserId,
+        before: Option<&NotificationCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Notification, NotificationCursor>> {
+        let before = before.map(|c| (nanos(c.at), c.channel_id.as_str().to_owned()));
+        self.read(|tx| {
+            let table = tx.open_table(NOTIFICATIONS).port("opening notifications")?;
+            let owner = user.as_str();
+            let start = (owner, i64::MIN, "");
+            let range = match &before {
+                Some((at, channel)) => table.range(start..(owner, *at, channel.as_str())),
+                None => table.range(start..(owner, i64::MAX, "")),
+            }
+            .port("listing notifications")?;
+            let mut items = Vec::with_capacity(limit);
+            let mut more = false;
+            for entry in range.rev() {
+                let (_, value) = entry.port("listing notifications")?;
+                if items.len() == limit {
+                    more = true;
+                    break;
+                }
+                items.push(decode(value.value())?);
+            }
+            Ok(Page::continuing(items, more))
+        })
+        .await
+    }
+
+    async fn seen_at(&self, user: &UserId) -> PortResult<Option<OffsetDateTime>> {
+        self.read(|tx| {
+            let table = tx.open_table(SEEN).port("opening seen marks")?;
+            let found = table.get(user.as_str()).port("reading a seen mark")?;
+            Ok(found.map(|v| from_nanos(v.value())))
+        })
+        .await
+    }
+
+    async fn set_seen_at(&self, user: &UserId, at: OffsetDateTime) -> PortResult<()> {
+        let user = user.as_str().to_owned();
+        self.write(move |tx| {
+            tx.open_table(SEEN)
+                .port("opening seen marks")?
+                .insert(user.as_str(), nanos(at))
+                .port("writing a seen mark")?;
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+}
