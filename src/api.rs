@@ -45,6 +45,14 @@ pub struct Api {
     session: Session,
 }
 
+/// A listing's path with the cursor of the page to read (none for the first).
+fn paged(path: &str, cursor: Option<&str>) -> String {
+    match cursor {
+        Some(cursor) => format!("{path}&cursor={}", encode(cursor)),
+        None => path.to_owned(),
+    }
+}
+
 /// Percent-encodes one path segment or query value.
 pub fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()
@@ -153,10 +161,7 @@ impl Api {
     }
 
     pub async fn directory(&self, cursor: Option<&str>) -> Result<DirectoryPage, ApiError> {
-        let query = cursor
-            .map(|c| format!("&cursor={}", encode(c)))
-            .unwrap_or_default();
-        self.get_json(&format!("/api/v1/directory?limit=24{query}"))
+        self.get_json(&paged("/api/v1/directory?limit=24", cursor))
             .await
     }
 
@@ -233,11 +238,20 @@ impl Api {
 
     /// The channels the caller follows (the home page's row reads it: the browser's JSON parser).
     pub async fn following(&self, cursor: Option<&str>) -> Result<FollowingPage, ApiError> {
-        let query = cursor
-            .map(|c| format!("&cursor={}", encode(c)))
-            .unwrap_or_default();
-        self.get_json(&format!("/api/v1/me/following?limit=24{query}"))
+        self.get_json(&paged("/api/v1/me/following?limit=24", cursor))
             .await
+    }
+
+    /// The caller's notifications (the bell in the top bar reads them: the browser's JSON parser).
+    pub async fn notifications(&self, cursor: Option<&str>) -> Result<NotificationPage, ApiError> {
+        self.get_json(&paged("/api/v1/me/notifications?limit=20", cursor))
+            .await
+    }
+
+    pub async fn mark_notifications_seen(&self) -> Result<(), ApiError> {
+        self.send_text(Method::POST, "/api/v1/me/notifications/seen", None)
+            .await
+            .map(drop)
     }
 
     pub async fn me(&self) -> Result<Me, ApiError> {

@@ -1,6 +1,6 @@
 //! JSON through the browser's own `JSON.parse` and `JSON.stringify`, for what the main wasm
-//! module reads and writes: the runtime configuration, the directory, followed channels and
-//! recording listings, error bodies, the session and the identity provider's answers.
+//! module reads and writes: the runtime configuration, the directory, followed channels,
+//! notifications and recording listings, error bodies, the session and the identity provider's answers.
 //!
 //! Why not serde_json here: serde generates a parser per type, and those parsers were a sixth
 //! of the main module (about 18 KB gzipped, measured with twiggy), paid by every visitor before
@@ -189,6 +189,21 @@ mod api_types {
         next: "next",
     });
 
+    from_json!(NotificationBody {
+        channel_handle: "channelHandle",
+        owner_nickname: "ownerNickname",
+        owner_avatar: "ownerAvatar",
+        title: "title",
+        created_at: "createdAt",
+        unread: "unread",
+    });
+
+    from_json!(NotificationPage {
+        items: "items",
+        unread: "unread",
+        next: "next",
+    });
+
     from_json!(RecordingBody {
         id: "id",
         channel_handle: "channelHandle",
@@ -286,6 +301,20 @@ mod tests {
         keys_match(FollowingPage {
             live: vec![channel()],
             items: vec![channel()],
+            next: Some("n".into()),
+        });
+        let notification = NotificationBody {
+            channel_handle: "h".into(),
+            owner_nickname: "n".into(),
+            owner_avatar: "a".into(),
+            title: "t".into(),
+            created_at: "c".into(),
+            unread: true,
+        };
+        keys_match(notification.clone());
+        keys_match(NotificationPage {
+            items: vec![notification],
+            unread: 1,
             next: Some("n".into()),
         });
         keys_match(recording());

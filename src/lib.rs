@@ -64,7 +64,8 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
                 page @ (router::Page::SignIn
                 | router::Page::SignUp
                 | router::Page::Confirm
-                | router::Page::Profile) => {
+                | router::Page::Profile
+                | router::Page::Notifications) => {
                     lazy_page(move || Box::pin(page_code!(account_page(page.clone()))))
                 }
                 router::Page::Dashboard => lazy_page(|| Box::pin(page_code!(dashboard_page()))),
@@ -156,6 +157,7 @@ fn account_page(page: router::Page) -> PageResult {
         router::Page::SignUp => view! { <pages::auth::SignUp /> }.into_any(),
         router::Page::Confirm => view! { <pages::auth::Confirm /> }.into_any(),
         router::Page::Profile => view! { <pages::profile::Profile /> }.into_any(),
+        router::Page::Notifications => view! { <pages::notifications::Notifications /> }.into_any(),
         _ => view! { <pages::NotFound /> }.into_any(),
     })
 }
@@ -163,6 +165,37 @@ fn account_page(page: router::Page) -> PageResult {
 #[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(dashboard, fallible))]
 fn dashboard_page() -> PageResult {
     Ok(view! { <pages::dashboard::Dashboard /> }.into_any())
+}
+
+/// What only signed-in visitors see outside the pages: the notification bell and the home page's
+/// "Following" row. Split off: a signed-out visitor of the home page needs none of it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MemberPart {
+    Bell,
+    FollowingRow,
+}
+
+#[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(member, fallible))]
+fn member_part_view(part: MemberPart) -> PageResult {
+    Ok(match part {
+        MemberPart::Bell => view! { <components::bell::Bell /> }.into_any(),
+        MemberPart::FollowingRow => view! { <pages::home::FollowingRow /> }.into_any(),
+    })
+}
+
+/// A signed-in part once its code has arrived: nothing until then, and nothing if it cannot be
+/// fetched (the page works without it; the next visit tries again).
+pub(crate) fn member_part(part: MemberPart) -> AnyView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let code: PageFuture = Box::pin(page_code!(member_part_view(part)));
+                let code = SendWrapper::new(code);
+                Suspend::new(async move { code.await.unwrap_or_else(|_| ().into_any()) })
+            }}
+        </Transition>
+    }
+    .into_any()
 }
 
 /// Fetches the watching pages' code in the background, so that a click from the directory opens

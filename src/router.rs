@@ -16,6 +16,7 @@ pub enum Page {
     SignUp,
     Confirm,
     Profile,
+    Notifications,
     Dashboard,
     Recording(String),
     Channel(String),
@@ -32,6 +33,7 @@ pub fn route(path: &str) -> Page {
         ["signup"] => Page::SignUp,
         ["confirm"] => Page::Confirm,
         ["profile"] => Page::Profile,
+        ["notifications"] => Page::Notifications,
         ["dashboard"] => Page::Dashboard,
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
         [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
@@ -184,6 +186,7 @@ mod tests {
         assert_eq!(route(""), Page::Home);
         assert_eq!(route("/signin"), Page::SignIn);
         assert_eq!(route("/dashboard/"), Page::Dashboard);
+        assert_eq!(route("/notifications"), Page::Notifications);
         assert_eq!(route("/Alice_99"), Page::Channel("alice_99".into()));
         assert_eq!(route("/a/b/c"), Page::NotFound);
         assert_eq!(route("/bad-handle!"), Page::NotFound);

@@ -576,9 +576,10 @@ async fn click_follow(browser: &Browser, following: bool, expect_count: &str) ->
     Ok(())
 }
 
-/// A viewer follows a channel from its page; when it goes live (ffmpeg), it leads their home
-/// page's "Following" row and is on their profile; the streamer's dashboard counts the follower;
-/// a signed-out visitor is asked to sign in; unfollowing undoes it all.
+/// A viewer follows a channel from its page; when it goes live (ffmpeg), their open app shows a
+/// toast and the bell counts it, the channel leads their home page's "Following" row and is on
+/// their profile; the bell's list marks it seen; the streamer's dashboard counts the follower; a
+/// signed-out visitor is asked to sign in; unfollowing undoes it all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Result<()> {
     let stack = TestStack::start(true).await?;
@@ -613,10 +614,10 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
 
     // Offline, both followed channels are in the row, most recently followed first.
     fan.goto(&stack.url("/")).await?;
-    fan.wait_for_text("[data-testid=following-offline]", "팔로우 방송", WAIT)
+    fan.wait_for_text("[data-testid=following]", "팔로우 방송", WAIT)
         .await?;
     let order = fan
-        .js("return [...document.querySelectorAll('[data-testid=following-offline] .card-meta')].map(e => e.textContent)")
+        .js("return [...document.querySelectorAll('[data-testid=following] .card-meta')].map(e => e.textContent)")
         .await?;
     assert_eq!(
         order,
@@ -635,9 +636,19 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
         .await?;
     star.screenshot("dashboard-followers").await?;
 
-    // The fan's home page (refreshing itself) puts the live channel first, above "Live now".
+    // While the fan's app is open, a toast says the channel went live (the bell polls every
+    // 30 s), and the bell counts it.
     fan.wait_for_text(
-        "[data-testid=following-live] .card",
+        "[data-testid=toast]",
+        "팔로우 방송",
+        Duration::from_secs(45),
+    )
+    .await?;
+    fan.wait_for_text("[data-testid=bell-count]", "1", WAIT)
+        .await?;
+    // The home page (refreshing itself) puts the live channel first in its row, above "Live now".
+    fan.wait_for_text(
+        "[data-testid=following] .card.live",
         "팔로우 방송",
         Duration::from_secs(40),
     )
@@ -646,13 +657,40 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
         .js("return [...document.querySelectorAll('main h1, main h2')].map(e => e.textContent)")
         .await?;
     assert_eq!(sections[0], "Following", "{sections}");
+    let order = fan
+        .js("return [...document.querySelectorAll('[data-testid=following] .card-meta')].map(e => e.textContent)")
+        .await?;
     assert_eq!(
-        fan.js("return document.querySelectorAll('[data-testid=following-offline] .card').length")
-            .await?,
-        1,
-        "the live one is not listed twice"
+        order,
+        serde_json::json!(["팔로우 방송 · @follow_me", "Other · @other_show"]),
+        "live first, listed once"
     );
     fan.screenshot("home-following").await?;
+
+    // The bell opens the list, which counts as seen.
+    fan.click("[data-testid=bell]").await?;
+    fan.wait_for_text(
+        "[data-testid=notifications] .notification.unread",
+        "팔로우 방송 went live",
+        WAIT,
+    )
+    .await?;
+    fan.screenshot("notifications").await?;
+    fan.wait_gone("[data-testid=bell-count]:not([hidden])", "1")
+        .await?;
+    fan.goto(&stack.url("/notifications")).await?;
+    fan.wait_for_text(
+        "[data-testid=notifications] .notification",
+        "팔로우 방송",
+        WAIT,
+    )
+    .await?;
+    assert_eq!(
+        fan.js("return document.querySelectorAll('.notification.unread').length")
+            .await?,
+        0,
+        "seen on the first visit"
+    );
 
     // The profile lists both followed channels.
     fan.goto(&stack.url("/profile")).await?;
@@ -675,9 +713,14 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
         .wait_for_text("#following-heading", "팔로잉", WAIT)
         .await?;
     phone
-        .wait_for_text("[data-testid=following-live] .card", "팔로우 방송", WAIT)
+        .wait_for_text("[data-testid=following] .card.live", "팔로우 방송", WAIT)
         .await?;
     phone.screenshot("home-following-ko-phone").await?;
+    phone.goto(&stack.url("/notifications")).await?;
+    phone
+        .wait_for_text(".notification", "님이 방송을 시작했어요", WAIT)
+        .await?;
+    phone.screenshot("notifications-ko-phone").await?;
     phone.goto(&stack.url("/follow_me")).await?;
     phone
         .wait_for_text("[data-testid=followers]", "팔로워 1명", WAIT)
@@ -706,12 +749,12 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
         .await?;
     click_follow(&fan, false, "0 followers").await?;
     fan.goto(&stack.url("/")).await?;
-    fan.wait_for_text("[data-testid=following-offline]", "Other", WAIT)
+    fan.wait_for_text("[data-testid=following]", "Other", WAIT)
         .await?;
     assert_eq!(
-        fan.js("return document.querySelectorAll('[data-testid=following-live]').length")
+        fan.js("return document.querySelectorAll('[data-testid=following] .card').length")
             .await?,
-        0
+        1
     );
     ffmpeg.kill().await?;
     for browser in [fan, star, phone, guest] {

@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod bell;
 mod follow;
 mod states;
 
@@ -235,6 +236,7 @@ pub fn TopBar() -> impl IntoView {
                 </select>
                 {move || match user.get() {
                     Some(user) => view! {
+                        {crate::member_part(crate::MemberPart::Bell)}
                         <a href="/profile" class="account">
                             {if user.nickname.is_empty() { user.email.clone() } else { user.nickname.clone() }}
                         </a>

@@ -141,4 +141,8 @@ pub static EN: Texts = Texts {
     following_heading: "Following",
     no_following: "You follow no channels yet. Follow one from its page to find it here when it goes live.",
     load_more: "Load more",
+    notifications: "Notifications",
+    went_live: "went live",
+    no_notifications: "Nothing yet. Follow channels to hear here when they go live.",
+    close: "Close",
 };

@@ -153,4 +153,10 @@ pub struct Texts {
     pub following_heading: &'static str,
     pub no_following: &'static str,
     pub load_more: &'static str,
+    // Notifications
+    pub notifications: &'static str,
+    /// After a nickname: "… went live".
+    pub went_live: &'static str,
+    pub no_notifications: &'static str,
+    pub close: &'static str,
 }

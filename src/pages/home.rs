@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use cloumer_api_types::{ChannelSummary, FollowingPage};
+use cloumer_api_types::FollowingPage;
 
 use crate::api::use_api;
 use crate::auth::use_session;
@@ -18,22 +18,12 @@ pub fn Home() -> impl IntoView {
     let api = use_api();
     let directory = LocalResource::new(move || async move { api.directory(None).await });
     let recordings = LocalResource::new(move || async move { api.recent_recordings().await });
-    // A signal filled by a task rather than a third resource: each resource type costs the
-    // first page ~3 KB of wasm (measured with twiggy), and this row needs no suspense.
     let session = use_session();
-    let following = RwSignal::new(None::<FollowingPage>);
-    let load_following = move || {
-        if session.signed_in() {
-            leptos::task::spawn_local(async move { following.set(api.following(None).await.ok()) });
-        }
-    };
-    load_following();
     crate::preload_watch_pages();
     if let Ok(handle) = set_interval_with_handle(
         move || {
             directory.refetch();
             recordings.refetch();
-            load_following();
         },
         REFRESH,
     ) {
@@ -41,7 +31,7 @@ pub fn Home() -> impl IntoView {
     }
 
     view! {
-        {move || following.get().map(followed_channels)}
+        {move || session.signed_in().then(|| crate::member_part(crate::MemberPart::FollowingRow))}
         <section aria-labelledby="live-heading">
             <h1 id="live-heading">{move || i18n.t().live_now}</h1>
             <Loaded retry=move || directory.refetch()>
@@ -89,32 +79,38 @@ pub fn Home() -> impl IntoView {
     }
 }
 
-/// The followed channels, live ones first; nothing when the visitor follows none (the profile
-/// page says how to follow).
-fn followed_channels(page: FollowingPage) -> Option<impl IntoView> {
+/// The channels the visitor follows, live ones first, refreshed with the rest of the page;
+/// nothing when they follow none (the profile page says how to follow). One grid: the cards show
+/// which are live. Signed-in visitors only, so its code is not in the first page's wasm.
+#[component]
+pub fn FollowingRow() -> impl IntoView {
     let i18n = use_i18n();
-    let live_handles: Vec<String> = page.live.iter().map(|c| c.handle.clone()).collect();
-    let others: Vec<ChannelSummary> = page
-        .items
-        .into_iter()
-        .filter(|c| !live_handles.contains(&c.handle))
-        .collect();
-    if page.live.is_empty() && others.is_empty() {
-        return None;
+    let api = use_api();
+    // A signal filled by a task rather than a resource: less code for a row that needs no
+    // suspense.
+    let following = RwSignal::new(None::<FollowingPage>);
+    let load = move || {
+        leptos::task::spawn_local(async move { following.set(api.following(None).await.ok()) });
+    };
+    load();
+    if let Ok(handle) = set_interval_with_handle(load, REFRESH) {
+        on_cleanup(move || handle.clear());
     }
-    Some(view! {
-        <section aria-labelledby="following-heading" data-testid="following">
-            <h2 id="following-heading">{i18n.t().following_heading}</h2>
-            {(!page.live.is_empty()).then(|| view! {
-                <div class="grid" data-testid="following-live">
-                    {page.live.into_iter().map(|channel| view! { <ChannelCard channel=channel /> }).collect_view()}
+    move || {
+        let page = following.get()?;
+        let mut channels = page.live;
+        for channel in page.items {
+            if !channels.iter().any(|c| c.handle == channel.handle) {
+                channels.push(channel);
+            }
+        }
+        (!channels.is_empty()).then(|| view! {
+            <section aria-labelledby="following-heading" data-testid="following">
+                <h2 id="following-heading">{i18n.t().following_heading}</h2>
+                <div class="grid small">
+                    {channels.into_iter().map(|channel| view! { <ChannelCard channel=channel /> }).collect_view()}
                 </div>
-            })}
-            {(!others.is_empty()).then(|| view! {
-                <div class="grid small" data-testid="following-offline">
-                    {others.into_iter().map(|channel| view! { <ChannelCard channel=channel /> }).collect_view()}
-                </div>
-            })}
-        </section>
-    })
+            </section>
+        })
+    }
 }

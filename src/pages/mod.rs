@@ -4,6 +4,7 @@ pub mod auth;
 pub mod channel;
 pub mod dashboard;
 pub mod home;
+pub mod notifications;
 pub mod profile;
 pub mod recording;
 

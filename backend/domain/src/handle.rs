@@ -34,6 +34,7 @@ const RESERVED: &[&str] = &[
     "login",
     "logout",
     "me",
+    "notifications",
     "profile",
     "recordings",
     "search",
