@@ -2,12 +2,14 @@
 
 pub mod bell;
 mod follow;
+mod paged;
 mod states;
 
 use cloumer_api_types::{ChannelSummary, RecordingBody};
 use leptos::prelude::*;
 
 pub use follow::FollowButton;
+pub use paged::{PageStatus, Paging};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
 
 use crate::auth::use_session;

@@ -5,7 +5,7 @@ use cloumer_api_types::NotificationBody;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Avatar, RequireSignIn, ago_text};
+use crate::components::{Avatar, PageStatus, Paging, RequireSignIn, ago_text};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -22,47 +22,27 @@ fn NotificationList() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let items = RwSignal::new(Vec::<NotificationBody>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let load = move |cursor: Option<String>| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api.notifications(cursor.as_deref()).await {
-                Ok(page) => {
-                    let first = cursor.is_none();
-                    items.update(|list| list.extend(page.items));
-                    next.set(page.next);
-                    loaded.set(true);
-                    error.set(None);
-                    if first && page.unread > 0 {
-                        // Shown: seen. The marks on this list stay until the next visit.
-                        let _ = api.mark_notifications_seen().await;
-                    }
-                }
-                Err(e) => error.set(Some(e.message)),
+    let paging = Paging::new();
+    let more = Callback::new(move |cursor: Option<String>| {
+        paging.load(items, cursor, move |cursor| async move {
+            let first = cursor.is_none();
+            let page = api.notifications(cursor.as_deref()).await?;
+            if first && page.unread > 0 {
+                // Shown: seen. The marks on this list stay until the next visit.
+                let _ = api.mark_notifications_seen().await;
             }
-            busy.set(false);
+            Ok((page.items, page.next))
         });
-    };
-    load(None);
+    });
+    more.run(None);
     view! {
         <section class="narrow" aria-labelledby="notifications-heading" data-testid="notifications">
             <h1 id="notifications-heading">{move || i18n.t().notifications}</h1>
-            {move || error.get().map(|message| view! {
-                <p class="error" role="alert">{message}" "
-                    <button type="button" class="link" on:click=move |_| load(next.get_untracked())>{i18n.t().retry}</button>
-                </p>
-            })}
-            {move || (loaded.get() && items.with(Vec::is_empty)).then(|| view! { <p class="empty">{i18n.t().no_notifications}</p> })}
             <div class="notification-list">
                 {move || items.get().into_iter().map(|n| view! { <NotificationItem n=n /> }).collect_view()}
             </div>
-            {move || next.get().map(|cursor| view! {
-                <button type="button" class="secondary" disabled=move || busy.get()
-                    on:click=move |_| load(Some(cursor.clone()))>{i18n.t().load_more}</button>
-            })}
+            <PageStatus paging=paging is_empty=Signal::derive(move || items.with(Vec::is_empty))
+                empty=i18n.t().no_notifications more=more />
         </section>
     }
 }

@@ -4,7 +4,9 @@ use cloumer_api_types::{ChannelSummary, Me, UpdateProfile};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Avatar, ChannelCard, Loaded, RequireSignIn, SaveStatus, avatar_src};
+use crate::components::{
+    Avatar, ChannelCard, Loaded, PageStatus, Paging, RequireSignIn, SaveStatus, avatar_src,
+};
 use crate::i18n::{Lang, use_i18n};
 
 const PRESETS: [&str; 8] = [
@@ -92,43 +94,22 @@ fn FollowedChannels() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let channels = RwSignal::new(Vec::<ChannelSummary>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    // A task and signals, not an `Action` and `<For>`: the same behaviour in less wasm.
-    let load = move |cursor: Option<String>| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api.following(cursor.as_deref()).await {
-                Ok(page) => {
-                    channels.update(|list| list.extend(page.items));
-                    next.set(page.next);
-                    loaded.set(true);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-            busy.set(false);
+    let paging = Paging::new();
+    let more = Callback::new(move |cursor: Option<String>| {
+        paging.load(channels, cursor, move |cursor| async move {
+            let page = api.following(cursor.as_deref()).await?;
+            Ok((page.items, page.next))
         });
-    };
-    load(None);
+    });
+    more.run(None);
     view! {
         <section class="following" aria-labelledby="following-heading" data-testid="profile-following">
             <h2 id="following-heading">{move || i18n.t().following_heading}</h2>
-            {move || error.get().map(|message| view! {
-                <p class="error" role="alert">{message}" "
-                    <button type="button" class="link" on:click=move |_| load(next.get_untracked())>{i18n.t().retry}</button>
-                </p>
-            })}
-            {move || (loaded.get() && channels.with(Vec::is_empty)).then(|| view! { <p class="empty">{i18n.t().no_following}</p> })}
             <div class="grid small">
                 {move || channels.get().into_iter().map(|channel| view! { <ChannelCard channel=channel /> }).collect_view()}
             </div>
-            {move || next.get().map(|cursor| view! {
-                <button type="button" class="secondary" disabled=move || busy.get()
-                    on:click=move |_| load(Some(cursor.clone()))>{i18n.t().load_more}</button>
-            })}
+            <PageStatus paging=paging is_empty=Signal::derive(move || channels.with(Vec::is_empty))
+                empty=i18n.t().no_following more=more />
         </section>
     }
 }

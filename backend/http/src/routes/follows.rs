@@ -5,7 +5,7 @@ use axum::extract::State;
 use cloumer_api_types as api;
 use cloumer_domain::platform::check_limit;
 
-use super::params::{DEFAULT_LIMIT, FollowingQuery, HandlePath};
+use super::params::{DEFAULT_LIMIT, HandlePath, MyListQuery};
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -53,13 +53,13 @@ pub async fn unfollow(
 /// The channels the caller follows, most recently followed first; the first page also lists the
 /// live ones.
 #[utoipa::path(get, path = "/me/following", tag = "follows", security(("cognito" = [])),
-    params(FollowingQuery),
+    params(MyListQuery),
     responses((status = 200, body = api::FollowingPage), (status = 400, body = api::ErrorBody),
         (status = 401, body = api::ErrorBody)))]
 pub async fn following(
     State(state): State<AppState>,
     Caller(who): Caller,
-    AppQuery(query): AppQuery<FollowingQuery>,
+    AppQuery(query): AppQuery<MyListQuery>,
 ) -> Result<Json<api::FollowingPage>, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
     let after = query

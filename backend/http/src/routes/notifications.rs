@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::platform::check_limit;
 
-use super::params::{DEFAULT_LIMIT, NotificationsQuery};
+use super::params::{DEFAULT_LIMIT, MyListQuery};
 use crate::error::ApiError;
 use crate::extract::{AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -22,13 +22,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The caller's notifications, newest first, with how many are unread.
 #[utoipa::path(get, path = "/me/notifications", tag = "notifications", security(("cognito" = [])),
-    params(NotificationsQuery),
+    params(MyListQuery),
     responses((status = 200, body = api::NotificationPage), (status = 400, body = api::ErrorBody),
         (status = 401, body = api::ErrorBody)))]
 pub async fn notifications(
     State(state): State<AppState>,
     Caller(who): Caller,
-    AppQuery(query): AppQuery<NotificationsQuery>,
+    AppQuery(query): AppQuery<MyListQuery>,
 ) -> Result<Json<api::NotificationPage>, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
     let before = query

@@ -64,28 +64,15 @@ pub struct RecordingsQuery {
     pub limit: Option<u32>,
 }
 
-/// `?cursor=&limit=` on the caller's followed channels.
+/// `?cursor=&limit=` on the caller's own lists: followed channels, notifications.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct FollowingQuery {
+pub struct MyListQuery {
     /// The `next` value of the previous page, as the API gave it.
     #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,64}$")]
     pub cursor: Option<String>,
-    /// How many channels at most; default 24.
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-}
-
-/// `?cursor=&limit=` on the caller's notifications.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct NotificationsQuery {
-    /// The `next` value of the previous page, as the API gave it.
-    #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,64}$")]
-    pub cursor: Option<String>,
-    /// How many notifications at most; default 24.
+    /// How many items at most; default 24.
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
