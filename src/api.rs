@@ -227,6 +227,19 @@ impl Api {
         .await
     }
 
+    pub async fn set_follow_notify(
+        &self,
+        handle: &str,
+        notify: bool,
+    ) -> Result<FollowBody, ApiError> {
+        self.with_body(
+            Method::PATCH,
+            &format!("/api/v1/channels/{}/follow", encode(handle)),
+            &FollowSettings { notify },
+        )
+        .await
+    }
+
     pub async fn unfollow(&self, handle: &str) -> Result<FollowBody, ApiError> {
         self.send(
             Method::DELETE,

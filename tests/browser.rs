@@ -611,6 +611,19 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
     fan.goto(&stack.url("/follow_me")).await?;
     fan.wait_for_text(".follow-box button.follow", "Following", WAIT)
         .await?;
+    // The bell beside it turns this channel's notifications off and on, kept by the server.
+    fan.wait(".follow-box button.notify[aria-pressed=true]")
+        .await?;
+    fan.click(".follow-box button.notify").await?;
+    fan.wait(".follow-box button.notify[aria-pressed=false]")
+        .await?;
+    fan.screenshot("channel-notify-off").await?;
+    fan.goto(&stack.url("/follow_me")).await?;
+    fan.wait(".follow-box button.notify[aria-pressed=false]")
+        .await?;
+    fan.click(".follow-box button.notify").await?;
+    fan.wait(".follow-box button.notify[aria-pressed=true]")
+        .await?;
 
     // Offline, both followed channels are in the row, most recently followed first.
     fan.goto(&stack.url("/")).await?;

@@ -9,28 +9,37 @@ use crate::i18n::use_i18n;
 /// Follow or unfollow `handle`. Signed out, it leads to sign-in; on one's own channel only the
 /// count shows. The count and state come from the server's answer, never guessed.
 #[component]
-pub fn FollowButton(handle: String, following: bool, followers: u64, own: bool) -> impl IntoView {
+pub fn FollowButton(
+    handle: String,
+    following: bool,
+    followers: u64,
+    notify: bool,
+    own: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let session = use_session();
     let state = RwSignal::new((following, followers));
+    let notifying = RwSignal::new(notify);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let handle = StoredValue::new(handle);
     // A task and two signals rather than a Leptos `Action`: the same behaviour for a fraction of
     // the wasm each `Action` type brings (measured with `cargo xtask build-web`).
-    let toggle = move |follow: bool| {
+    // `Some(on)` turns notifications on or off; `None` follows or unfollows.
+    let change = move |follow: bool, notify: Option<bool>| {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let handle = handle.get_value();
-            let answer = if follow {
-                api.follow(&handle).await
-            } else {
-                api.unfollow(&handle).await
+            let answer = match notify {
+                Some(on) => api.set_follow_notify(&handle, on).await,
+                None if follow => api.follow(&handle).await,
+                None => api.unfollow(&handle).await,
             };
             match answer {
                 Ok(body) => {
                     state.set((body.following, body.followers));
+                    notifying.set(body.notify);
                     error.set(None);
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -51,10 +60,17 @@ pub fn FollowButton(handle: String, following: bool, followers: u64, own: bool) 
             <button type="button" class="follow" class:secondary=following
                 aria-pressed=following.to_string()
                 disabled=move || busy.get()
-                on:click=move |_| toggle(!following)>
+                on:click=move |_| change(!following, None)>
                 <span class="when-idle">{if following { i18n.t().following_state } else { i18n.t().follow }}</span>
                 {following.then(|| view! { <span class="when-hover">{i18n.t().unfollow}</span> })}
             </button>
+            {following.then(|| view! {
+                <button type="button" class="notify secondary" title=i18n.t().notify_live
+                    aria-label=i18n.t().notify_live aria-pressed=move || notifying.get().to_string()
+                    disabled=move || busy.get() on:click=move |_| change(true, Some(!notifying.get_untracked()))>
+                    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/><path class="slash" d="M3 3l18 18" stroke="currentColor" stroke-width="2.5"/></svg>
+                </button>
+            })}
         }
         .into_any()
     };

@@ -141,6 +141,7 @@ pub static EN: Texts = Texts {
     following_heading: "Following",
     no_following: "You follow no channels yet. Follow one from its page to find it here when it goes live.",
     load_more: "Load more",
+    notify_live: "Notify me when live",
     notifications: "Notifications",
     went_live: "went live",
     no_notifications: "Nothing yet. Follow channels to hear here when they go live.",

@@ -141,6 +141,7 @@ pub static KO: Texts = Texts {
     following_heading: "팔로잉",
     no_following: "아직 팔로우한 채널이 없습니다. 채널 페이지에서 팔로우하면 방송을 시작할 때 여기에 보입니다.",
     load_more: "더 보기",
+    notify_live: "방송 시작 알림 받기",
     notifications: "알림",
     went_live: "님이 방송을 시작했어요",
     no_notifications: "아직 알림이 없습니다. 채널을 팔로우하면 방송을 시작할 때 여기에 알려 드려요.",

@@ -153,6 +153,8 @@ pub struct Texts {
     pub following_heading: &'static str,
     pub no_following: &'static str,
     pub load_more: &'static str,
+    /// The bell toggle beside "Following".
+    pub notify_live: &'static str,
     // Notifications
     pub notifications: &'static str,
     /// After a nickname: "… went live".

@@ -138,7 +138,7 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
     let summary = channel.summary;
     let follow = view! {
         <FollowButton handle=summary.handle.clone() following=channel.following
-            followers=channel.followers own={channel.role == "owner"} />
+            followers=channel.followers notify=channel.notify own={channel.role == "owner"} />
     };
     let title = if summary.title.is_empty() {
         i18n.t().untitled.to_owned()

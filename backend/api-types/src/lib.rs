@@ -156,6 +156,8 @@ pub struct ChannelPage {
     pub followers: u64,
     /// Whether the caller follows it (always false signed out).
     pub following: bool,
+    /// Whether the caller hears when it goes live (false unless following).
+    pub notify: bool,
 }
 
 /// `PUT`/`DELETE /api/v1/channels/{handle}/follow`: the channel's followers after the change.
@@ -165,6 +167,17 @@ pub struct ChannelPage {
 pub struct FollowBody {
     pub followers: u64,
     pub following: bool,
+    /// Whether the caller hears when the channel goes live (false unless following).
+    pub notify: bool,
+}
+
+/// `PATCH /api/v1/channels/{handle}/follow`: how the caller follows the channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FollowSettings {
+    /// Notify me when it goes live.
+    pub notify: bool,
 }
 
 /// `GET /api/v1/me/following`: the channels the caller follows, most recently followed first.

@@ -26,6 +26,13 @@ pub struct Follow {
     pub channel_id: ChannelId,
     #[serde(with = "time::serde::rfc3339")]
     pub followed_at: OffsetDateTime,
+    /// Whether the user wants to hear when the channel goes live (the bell on the channel page).
+    #[serde(default = "notify_by_default")]
+    pub notify: bool,
+}
+
+fn notify_by_default() -> bool {
+    true
 }
 
 /// Where a listing of follows continues: a user's followed channels and a channel's followers are
@@ -58,9 +65,11 @@ pub enum FollowOutcome {
     LimitReached,
 }
 
-/// A channel's followers and whether the caller is one of them.
+/// A channel's followers, whether the caller is one of them, and if so whether they want to hear
+/// when it goes live.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FollowStatus {
     pub followers: u64,
     pub following: bool,
+    pub notify: bool,
 }

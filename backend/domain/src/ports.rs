@@ -126,7 +126,15 @@ pub trait FollowRepository: Send + Sync {
     async fn follow(&self, follow: &Follow, max_following: u32) -> PortResult<FollowOutcome>;
     /// Removes the follow and its counts, atomically. Returns whether there was one.
     async fn unfollow(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool>;
-    async fn is_following(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool>;
+    async fn get_follow(&self, user: &UserId, channel: &ChannelId) -> PortResult<Option<Follow>>;
+    /// Turns go-live notifications of a followed channel on or off. Returns false (and changes
+    /// nothing) when the user does not follow the channel.
+    async fn set_notify(
+        &self,
+        user: &UserId,
+        channel: &ChannelId,
+        notify: bool,
+    ) -> PortResult<bool>;
     async fn follower_count(&self, channel: &ChannelId) -> PortResult<u64>;
     /// Every channel the user follows (at most the `max_following` [`Self::follow`] enforces), in
     /// no particular order: to pick the live ones out of the live set.

@@ -84,6 +84,7 @@ pub fn page(view: &ChannelView) -> api::ChannelPage {
         playback_url,
         followers: view.follow.map_or(0, |f| f.followers),
         following: view.follow.is_some_and(|f| f.following),
+        notify: view.follow.is_some_and(|f| f.notify),
     }
 }
 
@@ -91,6 +92,7 @@ pub fn follow(status: FollowStatus) -> api::FollowBody {
     api::FollowBody {
         followers: status.followers,
         following: status.following,
+        notify: status.notify,
     }
 }
 

@@ -159,7 +159,10 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
         .json()
         .await
         .unwrap();
-    assert_eq!(followed, json!({"followers": 1, "following": true}));
+    assert_eq!(
+        followed,
+        json!({"followers": 1, "following": true, "notify": true})
+    );
     assert_eq!(store.follower_count(&channel.id).await.unwrap(), 1);
     let following: Value = http
         .get(format!("{base}/api/v1/me/following"))

@@ -174,15 +174,45 @@ impl FollowRepository for EmbeddedStore {
         .map_err(port_only)
     }
 
-    async fn is_following(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool> {
+    async fn get_follow(&self, user: &UserId, channel: &ChannelId) -> PortResult<Option<Follow>> {
         self.read(|tx| {
             let records = tx.open_table(FOLLOWS).port("opening follows")?;
-            Ok(records
+            let found = records
                 .get((user.as_str(), channel.as_str()))
-                .port("reading a follow")?
-                .is_some())
+                .port("reading a follow")?;
+            found.map(|bytes| decode(bytes.value())).transpose()
         })
         .await
+    }
+
+    async fn set_notify(
+        &self,
+        user: &UserId,
+        channel: &ChannelId,
+        notify: bool,
+    ) -> PortResult<bool> {
+        let (user, channel) = (user.as_str().to_owned(), channel.as_str().to_owned());
+        self.write(move |tx| {
+            let mut records = tx.open_table(FOLLOWS).port("opening follows")?;
+            let found = records
+                .get((user.as_str(), channel.as_str()))
+                .port("reading a follow")?
+                .map(|bytes| decode::<Follow>(bytes.value()))
+                .transpose()?;
+            let Some(mut follow) = found else {
+                return Ok(false);
+            };
+            follow.notify = notify;
+            records
+                .insert(
+                    (user.as_str(), channel.as_str()),
+                    encode(&follow)?.as_slice(),
+                )
+                .port("writing a follow")?;
+            Ok(true)
+        })
+        .await
+        .map_err(port_only)
     }
 
     async fn follower_count(&self, channel: &ChannelId) -> PortResult<u64> {

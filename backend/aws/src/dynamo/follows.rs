@@ -170,11 +170,45 @@ impl FollowRepository for DynamoStore {
         }
     }
 
-    async fn is_following(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool> {
-        Ok(self
-            .get(&user_pk(user), &follow_sk(channel))
-            .await?
-            .is_some())
+    async fn get_follow(&self, user: &UserId, channel: &ChannelId) -> PortResult<Option<Follow>> {
+        let found = self.get(&user_pk(user), &follow_sk(channel)).await?;
+        found.as_ref().map(decode).transpose()
+    }
+
+    async fn set_notify(
+        &self,
+        user: &UserId,
+        channel: &ChannelId,
+        notify: bool,
+    ) -> PortResult<bool> {
+        let Some(mut follow) = self.get_follow(user, channel).await? else {
+            return Ok(false);
+        };
+        follow.notify = notify;
+        // Only if the follow is still there: an unfollow in between must not bring it back.
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(user_pk(user)))
+            .key("sk", s(follow_sk(channel)))
+            .update_expression("SET #data = :data")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#data", "data")
+            .expression_attribute_values(":data", s(encode(&follow)?))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(PortError::new("DynamoDB UpdateItem", error)),
+        }
     }
 
     async fn follower_count(&self, channel: &ChannelId) -> PortResult<u64> {

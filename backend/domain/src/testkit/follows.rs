@@ -9,6 +9,7 @@ fn follow(user: &str, channel: &str, minute: i64) -> Follow {
         user_id: UserId::parse(user).unwrap(),
         channel_id: ChannelId::parse(channel).unwrap(),
         followed_at: t(minute),
+        notify: true,
     }
 }
 
@@ -34,7 +35,7 @@ pub async fn follow_repository(repo: &dyn FollowRepository) {
         FollowOutcome::AlreadyFollowing,
         "following again changes nothing"
     );
-    assert!(repo.is_following(&viewer, &chan_a).await.unwrap());
+    assert!(repo.get_follow(&viewer, &chan_a).await.unwrap().is_some());
     assert_eq!(repo.follower_count(&chan_a).await.unwrap(), 1);
     assert_eq!(
         repo.list_following(&viewer, None, 10).await.unwrap().items,
@@ -72,7 +73,7 @@ pub async fn follow_repository(repo: &dyn FollowRepository) {
         FollowOutcome::LimitReached
     );
     let chan_c = ChannelId::parse("fchanc").unwrap();
-    assert!(!repo.is_following(&viewer, &chan_c).await.unwrap());
+    assert!(repo.get_follow(&viewer, &chan_c).await.unwrap().is_none());
     assert_eq!(
         repo.follower_count(&chan_c).await.unwrap(),
         0,
@@ -116,10 +117,40 @@ pub async fn follow_repository(repo: &dyn FollowRepository) {
     assert_eq!(rest.items, std::slice::from_ref(&racing));
     assert_eq!(rest.next, None);
 
+    // Notifications of one followed channel turned off, and on again; not for a channel not
+    // followed.
+    assert!(repo.set_notify(&viewer, &chan_b, false).await.unwrap());
+    let muted = repo.get_follow(&viewer, &chan_b).await.unwrap().unwrap();
+    assert!(!muted.notify);
+    assert_eq!(muted.followed_at, t(4), "the rest of the follow is kept");
+    let listed = repo.list_followers(&chan_b, None, 1).await.unwrap();
+    assert!(!listed.items[0].notify, "the followers' listing sees it");
+    assert!(repo.set_notify(&viewer, &chan_b, true).await.unwrap());
+    assert!(
+        repo.get_follow(&viewer, &chan_b)
+            .await
+            .unwrap()
+            .unwrap()
+            .notify
+    );
+    assert!(
+        !repo
+            .set_notify(&viewer, &ChannelId::parse("fnone").unwrap(), false)
+            .await
+            .unwrap()
+    );
+    assert!(
+        repo.get_follow(&viewer, &ChannelId::parse("fnone").unwrap())
+            .await
+            .unwrap()
+            .is_none(),
+        "muting never creates a follow"
+    );
+
     // Unfollowing removes the follow from everywhere, once.
     assert!(repo.unfollow(&viewer, &chan_b).await.unwrap());
     assert!(!repo.unfollow(&viewer, &chan_b).await.unwrap());
-    assert!(!repo.is_following(&viewer, &chan_b).await.unwrap());
+    assert!(repo.get_follow(&viewer, &chan_b).await.unwrap().is_none());
     assert_eq!(repo.follower_count(&chan_b).await.unwrap(), 1);
     assert_eq!(
         channels(&repo.list_following(&viewer, None, 10).await.unwrap()),

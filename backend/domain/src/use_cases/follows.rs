@@ -43,6 +43,7 @@ impl Platform {
             user_id: user.clone(),
             channel_id: channel.id.clone(),
             followed_at: self.now(),
+            notify: true,
         };
         match self.ports.follows.follow(&follow, MAX_FOLLOWING).await? {
             FollowOutcome::Added => {
@@ -65,6 +66,27 @@ impl Platform {
         let user = &who.user_id;
         self.count_follow_change(user).await?;
         self.ports.follows.unfollow(user, &channel.id).await?;
+        self.follow_status(&channel, Some(user)).await
+    }
+
+    /// The caller turns notifications of a channel they follow on or off.
+    pub async fn set_follow_notify(
+        &self,
+        who: &Identity,
+        handle: &str,
+        notify: bool,
+    ) -> DomainResult<FollowStatus> {
+        let channel = self.channel_by_handle(handle).await?;
+        let user = &who.user_id;
+        self.count_follow_change(user).await?;
+        if !self
+            .ports
+            .follows
+            .set_notify(user, &channel.id, notify)
+            .await?
+        {
+            return Err(DomainError::NotFound("follow"));
+        }
         self.follow_status(&channel, Some(user)).await
     }
 
@@ -135,13 +157,14 @@ impl Platform {
         who: Option<&UserId>,
     ) -> DomainResult<FollowStatus> {
         let followers = self.ports.follows.follower_count(&channel.id).await?;
-        let following = match who {
-            Some(user) => self.ports.follows.is_following(user, &channel.id).await?,
-            None => false,
+        let follow = match who {
+            Some(user) => self.ports.follows.get_follow(user, &channel.id).await?,
+            None => None,
         };
         Ok(FollowStatus {
             followers,
-            following,
+            following: follow.is_some(),
+            notify: follow.is_some_and(|f| f.notify),
         })
     }
 

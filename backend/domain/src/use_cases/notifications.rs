@@ -20,7 +20,7 @@ pub struct Notifications {
 }
 
 impl Platform {
-    /// Notifies every follower of `channel`, which has just gone live with `stream`, unless the
+    /// Notifies every follower of `channel` who wants to hear (most do: it is the default), which has just gone live with `stream`, unless the
     /// stream only continues the broadcast that ended at `previous_end`. Returns how many were
     /// notified. Followers are read and written a page at a time, however many there are.
     pub(crate) async fn notify_followers(
@@ -47,6 +47,7 @@ impl Platform {
             let notifications: Vec<Notification> = page
                 .items
                 .iter()
+                .filter(|follow| follow.notify)
                 .map(|follow| Notification {
                     user_id: follow.user_id.clone(),
                     channel_id: channel.id.clone(),

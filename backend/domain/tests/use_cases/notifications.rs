@@ -84,10 +84,35 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
             .unread,
         0
     );
+    // Notifications of the channel turned off: followed, but silent.
+    let status = world
+        .platform
+        .set_follow_notify(&fan, "star", false)
+        .await
+        .unwrap();
+    assert_eq!((status.following, status.notify), (true, false));
+    world.advance(Duration::minutes(60));
+    stream_event(&world, &star.channel, "st-3", StreamEventKind::End).await;
+    world.advance(Duration::minutes(60));
+    stream_event(&world, &star.channel, "st-muted", StreamEventKind::Start).await;
+    assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
+    world
+        .platform
+        .set_follow_notify(&fan, "star", true)
+        .await
+        .unwrap();
+    assert!(matches!(
+        world
+            .platform
+            .set_follow_notify(&stranger, "star", true)
+            .await,
+        Err(cloumer_domain::DomainError::NotFound("follow"))
+    ));
+
     // An unfollowed channel no longer notifies.
     world.platform.unfollow(&fan, "star").await.unwrap();
     world.advance(Duration::minutes(60));
-    stream_event(&world, &star.channel, "st-3", StreamEventKind::End).await;
+    stream_event(&world, &star.channel, "st-muted", StreamEventKind::End).await;
     world.advance(Duration::minutes(60));
     stream_event(&world, &star.channel, "st-4", StreamEventKind::Start).await;
     assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);

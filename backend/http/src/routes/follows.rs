@@ -7,7 +7,7 @@ use cloumer_domain::platform::check_limit;
 
 use super::params::{DEFAULT_LIMIT, HandlePath, MyListQuery};
 use crate::error::ApiError;
-use crate::extract::{AppPath, AppQuery, Caller};
+use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 /// Follow, unfollow, and the caller's "Following" list.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(follow, unfollow))
+        .routes(routes!(follow, unfollow, update_follow))
         .routes(routes!(following))
 }
 
@@ -47,6 +47,26 @@ pub async fn unfollow(
     AppPath(HandlePath { handle }): AppPath<HandlePath>,
 ) -> Result<Json<api::FollowBody>, ApiError> {
     let status = state.platform.unfollow(&who, &handle).await?;
+    Ok(Json(convert::follow(status)))
+}
+
+/// Turns notifications of a followed channel on or off.
+#[utoipa::path(patch, path = "/channels/{handle}/follow", tag = "follows", security(("cognito" = [])),
+    params(HandlePath), request_body = api::FollowSettings,
+    responses((status = 200, body = api::FollowBody), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody, description = "no such channel, or the caller does not follow it"),
+        (status = 429, body = api::ErrorBody)))]
+pub async fn update_follow(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
+    AppJson(body): AppJson<api::FollowSettings>,
+) -> Result<Json<api::FollowBody>, ApiError> {
+    let status = state
+        .platform
+        .set_follow_notify(&who, &handle, body.notify)
+        .await?;
     Ok(Json(convert::follow(status)))
 }
 

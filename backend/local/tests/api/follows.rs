@@ -70,7 +70,7 @@ async fn a_viewer_follows_sees_the_count_and_their_following_list_then_unfollows
     assert_eq!(followed.status, 200, "{}", followed.text);
     assert_eq!(
         followed.body,
-        serde_json::json!({"followers": 1, "following": true})
+        serde_json::json!({"followers": 1, "following": true, "notify": true})
     );
     let quietly = app
         .put(
@@ -125,7 +125,7 @@ async fn a_viewer_follows_sees_the_count_and_their_following_list_then_unfollows
     let unfollowed = app.delete("/api/v1/channels/sol/follow", token).await;
     assert_eq!(
         unfollowed.body,
-        serde_json::json!({"followers": 0, "following": false})
+        serde_json::json!({"followers": 0, "following": false, "notify": false})
     );
     let following = app.get("/api/v1/me/following", token).await;
     assert_eq!(handles(&following.body["items"]), ["quiet"]);
