@@ -159,9 +159,9 @@ impl Cloud {
             "https://cognito-idp.{region}.amazonaws.com/{}",
             settings.user_pool_id
         );
-        // The key set is Cognito's, at the issuer; against an emulator (`AWS_ENDPOINT_URL`, as
-        // for every SDK client) the emulator serves it under the pool's id.
-        let jwks_url = match optional("AWS_ENDPOINT_URL") {
+        // The key set is Cognito's, at the issuer; against an emulator (the SDK's endpoint, from
+        // `AWS_ENDPOINT_URL` as for every client) the emulator serves it under the pool's id.
+        let jwks_url = match sdk.endpoint_url() {
             Some(endpoint) => format!(
                 "{}/{}/.well-known/jwks.json",
                 endpoint.trim_end_matches('/'),
