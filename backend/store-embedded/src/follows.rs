@@ -9,7 +9,7 @@ use cloumer_domain::page::Page;
 use cloumer_domain::ports::FollowRepository;
 use redb::{ReadableTable, TableDefinition};
 
-use super::{EmbeddedStore, TxResult, decode, encode, nanos, port_only};
+use super::{EmbeddedStore, TxResult, decode, encode, first_page, nanos, newest_first, port_only};
 
 /// (user, channel) → follow
 const FOLLOWS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("follows");
@@ -83,29 +83,15 @@ fn follows_page(
 ) -> PortResult<Page<Follow, FollowCursor>> {
     let index = tx.open_table(index).port("opening follows")?;
     let records = tx.open_table(FOLLOWS).port("opening follows")?;
-    let start = (owner, i64::MIN, "");
-    let range = match &before {
-        Some((at, other)) => index.range(start..(owner, *at, other.as_str())),
-        None => index.range(start..(owner, i64::MAX, "")),
-    }
-    .port("listing follows")?;
-    let mut items = Vec::with_capacity(limit);
-    let mut more = false;
-    for entry in range.rev() {
+    let found = newest_first(&index, owner, before.as_ref())?.map(|entry| {
         let (key, _) = entry.port("listing follows")?;
-        if items.len() == limit {
-            more = true;
-            break;
-        }
         let (user, channel) = record_key(key.value().2);
-        if let Some(bytes) = records
+        let bytes = records
             .get((user.as_str(), channel.as_str()))
-            .port("reading a follow")?
-        {
-            items.push(decode(bytes.value())?);
-        }
-    }
-    Ok(Page::continuing(items, more))
+            .port("reading a follow")?;
+        bytes.map(|b| decode(b.value())).transpose()
+    });
+    first_page(found, limit)
 }
 
 #[async_trait]

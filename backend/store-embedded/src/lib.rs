@@ -23,7 +23,7 @@ use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
 use cloumer_domain::moderation::Ban;
-use cloumer_domain::page::Page;
+use cloumer_domain::page::{Listed, Page};
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository, RecordingRepository};
 use cloumer_domain::profile::Profile;
@@ -555,23 +555,11 @@ impl ChatRepository for EmbeddedStore {
         let before = before.map(|c| (nanos(c.sent_at), c.id.as_str().to_owned()));
         self.read(move |tx| {
             let table = tx.open_table(MESSAGES).port("opening messages")?;
-            let start = (channel.as_str(), i64::MIN, "");
-            let range = match &before {
-                Some((at, id)) => table.range(start..(channel.as_str(), *at, id.as_str())),
-                None => table.range(start..(channel.as_str(), i64::MAX, "")),
-            }
-            .port("listing messages")?;
-            let mut items: Vec<StoredMessage> = Vec::with_capacity(limit);
-            let mut more = false;
-            for entry in range.rev() {
+            let found = newest_first(&table, channel.as_str(), before.as_ref())?.map(|entry| {
                 let (_, value) = entry.port("listing messages")?;
-                if items.len() == limit {
-                    more = true;
-                    break;
-                }
-                items.push(decode(value.value())?);
-            }
-            Ok(Page::continuing(items, more))
+                decode(value.value()).map(Some)
+            });
+            first_page(found, limit)
         })
         .await
     }
@@ -712,14 +700,7 @@ impl RecordingRepository for EmbeddedStore {
         self.read(move |tx| {
             let index = tx.open_table(RECORDINGS_BY_CHANNEL).port("opening index")?;
             let records = tx.open_table(RECORDINGS).port("opening recordings")?;
-            let start = (channel.as_str(), i64::MIN, "");
-            let range = match &after {
-                Some((at, id)) => index.range(start..(channel.as_str(), *at, id.as_str())),
-                None => index.range(start..(channel.as_str(), i64::MAX, "")),
-            }
-            .port("listing recordings")?;
-            let ids = range
-                .rev()
+            let ids = newest_first(&index, channel.as_str(), after.as_ref())?
                 .map(|entry| entry.map(|(key, _)| key.value().2.to_owned()));
             recordings_page(&records, ids, limit)
         })
@@ -754,17 +735,48 @@ fn recordings_page(
     ids: impl Iterator<Item = Result<String, redb::StorageError>>,
     limit: usize,
 ) -> PortResult<Page<Recording, RecordingCursor>> {
-    let mut items: Vec<Recording> = Vec::with_capacity(limit);
-    let mut more = false;
-    for id in ids {
+    let found = ids.map(|id| {
         let id = id.port("listing recordings")?;
+        let bytes = records.get(id.as_str()).port("reading a recording")?;
+        bytes.map(|b| decode(b.value())).transpose()
+    });
+    first_page(found, limit)
+}
+
+/// A `(owner, time, id)` key: one owner's records in time order (a room's messages, a channel's
+/// recordings and followers, a user's followed channels and notifications).
+type TimeKey = (&'static str, i64, &'static str);
+
+/// The entries of `table` under `owner`, newest first, strictly before `before` (a time and an
+/// id, from a cursor).
+fn newest_first<'t, V: redb::Value + 'static>(
+    table: &'t impl ReadableTable<TimeKey, V>,
+    owner: &str,
+    before: Option<&(i64, String)>,
+) -> PortResult<std::iter::Rev<redb::Range<'t, TimeKey, V>>> {
+    let start = (owner, i64::MIN, "");
+    let range = match before {
+        Some((at, id)) => table.range(start..(owner, *at, id.as_str())),
+        None => table.range(start..(owner, i64::MAX, "")),
+    };
+    Ok(range.port("listing")?.rev())
+}
+
+/// The first `limit` items `found` yields, skipping `None`s (a record gone since its index entry
+/// was written), and whether more follow.
+fn first_page<T: Listed>(
+    found: impl Iterator<Item = PortResult<Option<T>>>,
+    limit: usize,
+) -> PortResult<Page<T, T::Cursor>> {
+    let mut items = Vec::with_capacity(limit);
+    let mut more = false;
+    for item in found {
+        let Some(item) = item? else { continue };
         if items.len() == limit {
             more = true;
             break;
         }
-        if let Some(bytes) = records.get(id.as_str()).port("reading a recording")? {
-            items.push(decode(bytes.value())?);
-        }
+        items.push(item);
     }
     Ok(Page::continuing(items, more))
 }
@@ -815,7 +827,10 @@ mod tests {
         use cloumer_domain::ports::NotificationRepository;
         let (store, _dir) = store();
         let old = testkit::notification("nuser", "nchana", 0);
-        store.put_notifications(&[old.clone()]).await.unwrap();
+        store
+            .put_notifications(std::slice::from_ref(&old))
+            .await
+            .unwrap();
         let mut new = testkit::notification("nuser", "nchanb", 0);
         new.created_at = old.created_at + NOTIFICATION_LIFETIME + time::Duration::minutes(1);
         store.put_notifications(&[new.clone()]).await.unwrap();

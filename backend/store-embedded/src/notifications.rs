@@ -11,7 +11,9 @@ use cloumer_domain::ports::NotificationRepository;
 use redb::{ReadableTable, TableDefinition};
 use time::OffsetDateTime;
 
-use super::{EmbeddedStore, decode, encode, from_nanos, nanos, port_only};
+use super::{
+    EmbeddedStore, decode, encode, first_page, from_nanos, nanos, newest_first, port_only,
+};
 
 /// (user, created time, channel) → notification
 const NOTIFICATIONS: TableDefinition<(&str, i64, &str), &[u8]> =
@@ -73,24 +75,11 @@ impl NotificationRepository for EmbeddedStore {
         let before = before.map(|c| (nanos(c.at), c.channel_id.as_str().to_owned()));
         self.read(|tx| {
             let table = tx.open_table(NOTIFICATIONS).port("opening notifications")?;
-            let owner = user.as_str();
-            let start = (owner, i64::MIN, "");
-            let range = match &before {
-                Some((at, channel)) => table.range(start..(owner, *at, channel.as_str())),
-                None => table.range(start..(owner, i64::MAX, "")),
-            }
-            .port("listing notifications")?;
-            let mut items = Vec::with_capacity(limit);
-            let mut more = false;
-            for entry in range.rev() {
+            let found = newest_first(&table, user.as_str(), before.as_ref())?.map(|entry| {
                 let (_, value) = entry.port("listing notifications")?;
-                if items.len() == limit {
-                    more = true;
-                    break;
-                }
-                items.push(decode(value.value())?);
-            }
-            Ok(Page::continuing(items, more))
+                decode(value.value()).map(Some)
+            });
+            first_page(found, limit)
         })
         .await
     }
