@@ -6,7 +6,7 @@ use crate::error::DomainResult;
 use crate::identity::Identity;
 use crate::ids::StreamId;
 use crate::notification::{FAN_OUT_PAGE, MAX_UNREAD, Notification, NotificationCursor, is_flap};
-use crate::page::Page;
+use crate::page::{Listed, Page};
 use crate::platform::Platform;
 
 /// A page of the caller's notifications and how many of the newest are unseen.
@@ -81,22 +81,37 @@ impl Platform {
         limit: usize,
     ) -> DomainResult<Notifications> {
         let user = &who.user_id;
-        let page = self
-            .ports
-            .notifications
-            .list_notifications(user, before.as_ref(), limit)
-            .await?;
         let seen = self.ports.notifications.seen_at(user).await?;
-        let newest = self
+        let is_unread = |n: &Notification| seen.is_none_or(|seen| n.created_at > seen);
+        // The first page (what the bell polls) is read once, deep enough to count the unread.
+        let first = before.is_none();
+        let mut page = self
             .ports
             .notifications
-            .list_notifications(user, None, MAX_UNREAD)
+            .list_notifications(
+                user,
+                before.as_ref(),
+                if first { limit.max(MAX_UNREAD) } else { limit },
+            )
             .await?;
-        let unread = newest
-            .items
-            .iter()
-            .filter(|n| seen.is_none_or(|seen| n.created_at > seen))
-            .count();
+        let unread = if first {
+            page.items
+                .iter()
+                .take(MAX_UNREAD)
+                .filter(|n| is_unread(n))
+                .count()
+        } else {
+            let newest = self
+                .ports
+                .notifications
+                .list_notifications(user, None, MAX_UNREAD)
+                .await?;
+            newest.items.iter().filter(|n| is_unread(n)).count()
+        };
+        if page.items.len() > limit {
+            page.items.truncate(limit);
+            page.next = page.items.last().map(Listed::cursor);
+        }
         Ok(Notifications {
             page,
             unread,

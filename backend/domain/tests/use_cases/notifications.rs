@@ -63,6 +63,17 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
     world.advance(Duration::minutes(11));
     stream_event(&world, &star.channel, "st-3", StreamEventKind::Start).await;
     assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
+    // One at a time: the first page is cut to its size and continues after its last item.
+    let first = world.platform.notifications(&fan, None, 1).await.unwrap();
+    assert_eq!(first.page.items[0].stream_id.as_str(), "st-3");
+    assert_eq!(first.unread, 2, "counted beyond the page");
+    let rest = world
+        .platform
+        .notifications(&fan, first.page.next.clone(), 1)
+        .await
+        .unwrap();
+    assert_eq!(rest.page.items[0].stream_id.as_str(), "st-1");
+    assert!(rest.page.next.is_none());
     assert_eq!(
         world
             .platform

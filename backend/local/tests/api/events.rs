@@ -1,27 +1,16 @@
 //! Stream and recording events (what EventBridge delivers in the cloud) and what the API shows.
 
-use cloumer_domain::ids::{ChannelId, RecordingId, StreamId, UserId};
+use cloumer_domain::ids::{ChannelId, RecordingId, StreamId};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::ports::{StreamHealth, StreamStatus};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
-use crate::helpers::{TestApp, User, spawn_app};
+use crate::helpers::{TestApp, User, channel_of, spawn_app};
 
 async fn channel_id(app: &TestApp, user: &User) -> ChannelId {
-    app.stack
-        .platform()
-        .ensure_account(&cloumer_domain::Identity {
-            user_id: UserId::parse(&user.user_id).unwrap(),
-            username: user.user_id.clone(),
-            preferred_handle: None,
-            nickname: None,
-        })
-        .await
-        .unwrap()
-        .channel
-        .id
+    channel_of(app, user).await.id
 }
 
 fn event(channel: &ChannelId, stream: &str, kind: StreamEventKind, seconds: i64) -> StreamEvent {

@@ -1,27 +1,15 @@
 //! Following channels over HTTP: the button's round trip, counts, the Following list, racing
 //! requests and every bad input.
 
-use cloumer_domain::Identity;
-use cloumer_domain::ids::{StreamId, UserId};
+use cloumer_domain::ids::StreamId;
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use reqwest::Method;
 use time::OffsetDateTime;
 
-use crate::helpers::{TestApp, User, spawn_app};
+use crate::helpers::{TestApp, User, channel_of, spawn_app};
 
 async fn start_stream(app: &TestApp, user: &User) {
-    let channel = app
-        .stack
-        .platform()
-        .ensure_account(&Identity {
-            user_id: UserId::parse(&user.user_id).unwrap(),
-            username: user.user_id.clone(),
-            preferred_handle: None,
-            nickname: None,
-        })
-        .await
-        .unwrap()
-        .channel;
+    let channel = channel_of(app, user).await;
     let start = StreamEvent {
         channel_id: channel.id,
         stream_id: StreamId::parse("st-follow").unwrap(),

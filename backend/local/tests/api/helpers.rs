@@ -213,3 +213,18 @@ impl User {
         Some(&self.token)
     }
 }
+
+/// The user's channel as the platform holds it (ids for events the tests raise themselves).
+pub async fn channel_of(app: &TestApp, user: &User) -> cloumer_domain::channel::Channel {
+    app.stack
+        .platform()
+        .ensure_account(&cloumer_domain::Identity {
+            user_id: cloumer_domain::ids::UserId::parse(&user.user_id).unwrap(),
+            username: user.user_id.clone(),
+            preferred_handle: None,
+            nickname: None,
+        })
+        .await
+        .unwrap()
+        .channel
+}
