@@ -64,6 +64,10 @@ string_id!(
     /// One recorded broadcast.
     RecordingId
 );
+string_id!(
+    /// One of a channel's webhooks: `wh` + 16 letters and digits.
+    WebhookId
+);
 
 fn check_id(value: &str, what: &'static str, max: usize) -> Result<(), DomainError> {
     let ok = !value.is_empty()
@@ -133,6 +137,17 @@ impl StreamId {
 impl RecordingId {
     pub fn parse(value: &str) -> Result<Self, DomainError> {
         check_id(value, "a recording id", 128)?;
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl WebhookId {
+    pub fn generate() -> Self {
+        Self(format!("wh{}", random_alphanumeric(16)))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a webhook id", 64)?;
         Ok(Self(value.to_owned()))
     }
 }

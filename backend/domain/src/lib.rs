@@ -26,6 +26,7 @@ pub mod profile;
 pub mod recording;
 mod text;
 pub mod use_cases;
+pub mod webhook;
 
 #[cfg(test)]
 mod test_support;

@@ -41,6 +41,19 @@ impl Notification {
     }
 }
 
+/// "`channel` went live": the event every way of telling people (webhooks, and in the cloud the
+/// SNS topic they hang off) carries, with what a message about it needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoLive {
+    pub channel_id: ChannelId,
+    pub stream_id: StreamId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    pub channel_handle: String,
+    pub owner_nickname: String,
+    pub title: String,
+}
+
 /// Where a user's notifications continue (newest first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotificationCursor {

@@ -16,9 +16,10 @@ use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, FollowRepository,
-    NotificationRepository, PlaybackSigner, RateCounter, RecordingAccess, RecordingRepository,
-    VideoChannelSpec, VideoService,
+    GoLiveAnnouncer, NotificationRepository, PlaybackSigner, RateCounter, RecordingAccess,
+    RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
 };
+use crate::webhook::WebhookDestinations;
 use crate::profile::{Avatar, Language, Nickname, Profile};
 
 /// The ports, once, for every use case.
@@ -29,6 +30,9 @@ pub struct Ports {
     pub recordings: Arc<dyn RecordingRepository>,
     pub follows: Arc<dyn FollowRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
+    pub webhooks: Arc<dyn WebhookRepository>,
+    pub webhook_sender: Arc<dyn WebhookSender>,
+    pub go_live: Arc<dyn GoLiveAnnouncer>,
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub playback: Arc<dyn PlaybackSigner>,
@@ -49,6 +53,8 @@ pub struct PlatformConfig {
     /// How long the URLs of private recordings handed to an allowed viewer keep working: long
     /// enough to watch a long broadcast, short enough that a shared URL soon stops working.
     pub recording_access_ttl: Duration,
+    /// Where streamers' webhooks may point (public `https` only unless a test says otherwise).
+    pub webhook_destinations: WebhookDestinations,
 }
 
 impl Default for PlatformConfig {
@@ -58,6 +64,7 @@ impl Default for PlatformConfig {
             playback_token_ttl: Duration::minutes(10),
             site_origin: "*".to_owned(),
             recording_access_ttl: Duration::hours(6),
+            webhook_destinations: WebhookDestinations::PublicHttpsOnly,
         }
     }
 }

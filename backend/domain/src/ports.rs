@@ -14,13 +14,14 @@ use crate::error::{PortResult, WriteError};
 use crate::follow::{Follow, FollowCursor, FollowOutcome};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
-use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};
+use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId, WebhookId};
 use crate::moderation::Ban;
-use crate::notification::{Notification, NotificationCursor};
+use crate::notification::{GoLive, Notification, NotificationCursor};
 use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
 use crate::profile::Profile;
 use crate::recording::{Recording, RecordingCursor};
+use crate::webhook::{Delivery, DeliveryReport, Webhook};
 
 /// Profiles, channels (with their unique handles) and private-viewing grants.
 #[async_trait]
@@ -171,6 +172,40 @@ pub trait NotificationRepository: Send + Sync {
     /// Until when the user has seen their notifications.
     async fn seen_at(&self, user: &UserId) -> PortResult<Option<OffsetDateTime>>;
     async fn set_seen_at(&self, user: &UserId, at: OffsetDateTime) -> PortResult<()>;
+}
+
+/// Channels' webhooks and how their latest deliveries went.
+#[async_trait]
+pub trait WebhookRepository: Send + Sync {
+    /// Adds the webhook unless its channel already has `max`; `false` when it has (checked
+    /// atomically, so racing adds cannot pass the limit together).
+    async fn add_webhook(&self, webhook: &Webhook, max: usize) -> PortResult<bool>;
+    /// A channel's webhooks, oldest first.
+    async fn list_webhooks(&self, channel: &ChannelId) -> PortResult<Vec<Webhook>>;
+    /// `false` when the channel has no such webhook.
+    async fn remove_webhook(&self, channel: &ChannelId, id: &WebhookId) -> PortResult<bool>;
+    /// Keeps how a delivery went; nothing when the webhook was removed meanwhile.
+    async fn record_delivery(
+        &self,
+        channel: &ChannelId,
+        id: &WebhookId,
+        delivery: &Delivery,
+    ) -> PortResult<()>;
+}
+
+/// Calls webhooks: one signed request, retried with backoff while the failure may pass, to a
+/// destination checked on every request (after DNS and after each redirect).
+#[async_trait]
+pub trait WebhookSender: Send + Sync {
+    async fn deliver(&self, webhook: &Webhook, event: &GoLive) -> DeliveryReport;
+}
+
+/// Tells whoever acts on a channel going live, apart from the in-app notifications: an SNS
+/// topic in the cloud (its subscribers deliver in parallel), a background task locally. Both
+/// end in [`crate::Platform::deliver_go_live`].
+#[async_trait]
+pub trait GoLiveAnnouncer: Send + Sync {
+    async fn announce(&self, event: &GoLive) -> PortResult<()>;
 }
 
 /// How a channel's video resource is configured.

@@ -26,6 +26,7 @@ fn world() -> World {
         "127.0.0.1",
         1935,
         std::sync::Arc::new(cloumer_domain::ports::SystemClock),
+        cloumer_domain::webhook::WebhookDestinations::PublicHttpsOnly,
     )
     .unwrap();
     World {

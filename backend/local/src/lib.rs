@@ -8,6 +8,7 @@
 
 pub mod chat;
 mod client;
+pub mod go_live;
 pub mod identity;
 pub mod ingest;
 mod keys;
@@ -24,8 +25,10 @@ use anyhow::Context;
 use axum::serve::ListenerExt;
 use cloumer_api_types::RuntimeConfig;
 use cloumer_domain::ports::{Clock, SystemClock};
+use cloumer_domain::webhook::WebhookDestinations;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
+use cloumer_webhooks::{HttpWebhookSender, Retries};
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, PlaybackTokenVerifier, StaticJwks};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -60,6 +63,9 @@ pub struct LocalConfig {
     pub per_client_limits: bool,
     /// The time every part of the stack reads (tests may fix it).
     pub clock: Arc<dyn Clock>,
+    /// Where streamers' webhooks may point: public `https` only, unless a test's own receiver
+    /// on this machine must be reachable.
+    pub webhook_destinations: WebhookDestinations,
 }
 
 impl LocalConfig {
@@ -76,6 +82,7 @@ impl LocalConfig {
             chat: ChatTuning::default(),
             per_client_limits: true,
             clock: Arc::new(SystemClock),
+            webhook_destinations: WebhookDestinations::PublicHttpsOnly,
         }
     }
 }
@@ -90,6 +97,7 @@ pub struct RunningStack {
     ingest: Option<Ingest>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
+    deliveries: JoinHandle<()>,
 }
 
 impl RunningStack {
@@ -130,6 +138,7 @@ impl RunningStack {
             ingest.stop().await;
         }
         let _ = self.shutdown.send(());
+        self.deliveries.abort();
         self.server.await.context("server task panicked")??;
         Ok(())
     }
@@ -149,6 +158,8 @@ pub struct Components {
     pub playback_public_pem: String,
     /// The public half of the key that signs access to private recordings.
     pub recordings_public_pem: String,
+    /// Stream starts waiting for [`go_live::deliver`] (taken when the stack starts).
+    pub go_live: std::sync::Mutex<Option<go_live::Announced>>,
 }
 
 impl Components {
@@ -160,6 +171,7 @@ impl Components {
         ingest_host: &str,
         rtmp_port: u16,
         clock: Arc<dyn Clock>,
+        webhook_destinations: WebhookDestinations,
     ) -> anyhow::Result<Self> {
         let store = EmbeddedStore::open(&data_dir.join("cloumer.redb"))
             .context("cannot open the embedded store")?;
@@ -175,12 +187,20 @@ impl Components {
         );
         let (playback_private, playback_public_pem) = keys::playback_keys(data_dir)?;
         let (recordings_private, recordings_public_pem) = keys::recordings_keys(data_dir)?;
+        let (go_live_topic, announced) = go_live::topic();
         let ports = Ports {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
+            webhooks: Arc::new(store.clone()),
+            webhook_sender: Arc::new(HttpWebhookSender::new(
+                webhook_destinations,
+                base_url,
+                Retries::default(),
+            )?),
+            go_live: Arc::new(go_live_topic),
             video: Arc::new(video.clone()),
             chat_service: Arc::new(chat.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
@@ -194,6 +214,7 @@ impl Components {
             ports,
             PlatformConfig {
                 site_origin: base_url.to_owned(),
+                webhook_destinations,
                 ..PlatformConfig::default()
             },
         );
@@ -214,6 +235,7 @@ impl Components {
             clock,
             playback_public_pem,
             recordings_public_pem,
+            go_live: std::sync::Mutex::new(Some(announced)),
         })
     }
 }
@@ -249,8 +271,14 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         &addr.ip().to_string(),
         rtmp_port,
         config.clock.clone(),
+        config.webhook_destinations,
     )?;
     let platform = &components.platform;
+    let announced = components.go_live.lock().expect("not poisoned").take();
+    let deliveries = match announced {
+        Some(announced) => go_live::deliver(platform.clone(), announced),
+        None => tokio::spawn(async {}),
+    };
     let verifier = JwtVerifier::new(
         components.identity.issuer(),
         identity::CLIENT_ID,
@@ -355,6 +383,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         ingest,
         shutdown,
         server,
+        deliveries,
     })
 }
 

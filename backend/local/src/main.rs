@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use cloumer_domain::webhook::WebhookDestinations;
 use cloumer_local::LocalConfig;
 
 #[derive(Parser, Debug)]
@@ -32,6 +33,10 @@ struct Args {
     /// machine. Never for a stack people use.
     #[arg(long)]
     no_per_client_limits: bool,
+    /// Let webhooks call plain http on this machine (a receiver you run yourself while building
+    /// an integration). Never for a stack people use: anyone could make it call local services.
+    #[arg(long, env = "CLOUMER_WEBHOOKS_ALLOW_LOOPBACK")]
+    webhooks_allow_loopback: bool,
 }
 
 #[tokio::main]
@@ -48,6 +53,9 @@ async fn main() -> anyhow::Result<()> {
     config.public_url = args.public_url;
     config.ingest = !args.no_ingest;
     config.per_client_limits = !args.no_per_client_limits;
+    if args.webhooks_allow_loopback {
+        config.webhook_destinations = WebhookDestinations::AlsoLoopback;
+    }
     let stack = cloumer_local::start(config).await?;
     println!("Cloumer is running at {}", stack.url());
     if !args.no_ingest {

@@ -12,6 +12,7 @@
 
 mod follows;
 mod notifications;
+mod webhooks;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -118,6 +119,7 @@ impl EmbeddedStore {
                 tx.open_table(RECORDINGS_BY_TIME).port("t")?;
                 follows::create_tables(tx)?;
                 notifications::create_tables(tx)?;
+                webhooks::create_tables(tx)?;
                 Ok(())
             })
             .map_err(|e| match e {
@@ -819,6 +821,12 @@ mod tests {
     async fn behaves_as_a_notification_repository() {
         let (store, _dir) = store();
         cloumer_domain::testkit::notification_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_webhook_repository() {
+        let (store, _dir) = store();
+        cloumer_domain::testkit::webhook_repository(&store).await;
     }
 
     #[tokio::test]

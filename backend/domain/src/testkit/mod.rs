@@ -8,6 +8,7 @@ mod follows;
 mod notifications;
 mod rates;
 mod recordings;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,7 @@ pub use follows::follow_repository;
 pub use notifications::{notification, notification_repository};
 pub use rates::rate_counter;
 pub use recordings::recording_repository;
+pub use webhooks::{webhook, webhook_repository};
 
 pub(crate) fn t(minutes: i64) -> OffsetDateTime {
     // Whole microseconds: what every store keeps exactly.

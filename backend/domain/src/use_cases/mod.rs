@@ -17,3 +17,4 @@ pub mod private_playback;
 pub mod recording_events;
 pub mod stream_events;
 pub mod stream_setup;
+pub mod webhooks;

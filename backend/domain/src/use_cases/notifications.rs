@@ -5,7 +5,9 @@ use crate::channel::Channel;
 use crate::error::DomainResult;
 use crate::identity::Identity;
 use crate::ids::StreamId;
-use crate::notification::{FAN_OUT_PAGE, MAX_UNREAD, Notification, NotificationCursor, is_flap};
+use crate::notification::{
+    FAN_OUT_PAGE, GoLive, MAX_UNREAD, Notification, NotificationCursor, is_flap,
+};
 use crate::page::{Listed, Page};
 use crate::platform::Platform;
 
@@ -20,22 +22,48 @@ pub struct Notifications {
 }
 
 impl Platform {
-    /// Notifies every follower of `channel` who wants to hear (most do: it is the default), which has just gone live with `stream`, unless the
-    /// stream only continues the broadcast that ended at `previous_end`. Returns how many were
-    /// notified. Followers are read and written a page at a time, however many there are.
-    pub(crate) async fn notify_followers(
+    /// Tells everyone who wants to hear that `channel` has just gone live with `stream`: the
+    /// announcer (webhooks, and whatever else subscribes) and every follower's bell. Nobody hears
+    /// of a stream that only continues the broadcast that ended at `previous_end` (a flap). The
+    /// live state stands whatever happens here: a failure is logged, not retried.
+    pub(crate) async fn announce_go_live(
         &self,
         channel: &Channel,
         stream: &StreamId,
         previous_end: Option<time::OffsetDateTime>,
-    ) -> DomainResult<usize> {
+    ) {
         let Some(started) = channel.live.started_at else {
-            return Ok(0);
+            return;
         };
         if is_flap(previous_end, started) {
-            tracing::info!(channel = %channel.id, "stream flapped: followers not notified again");
-            return Ok(0);
+            tracing::info!(channel = %channel.id, "stream flapped: nobody notified again");
+            return;
         }
+        let event = GoLive {
+            channel_id: channel.id.clone(),
+            stream_id: stream.clone(),
+            started_at: started,
+            channel_handle: channel.handle.to_string(),
+            owner_nickname: channel.owner_nickname.as_str().to_owned(),
+            title: channel.title.as_str().to_owned(),
+        };
+        if let Err(error) = self.ports.go_live.announce(&event).await {
+            tracing::error!(error = %error, channel = %channel.id, "could not announce the stream start");
+        }
+        if let Err(error) = self.notify_followers(channel, stream, started).await {
+            tracing::error!(error = %error, channel = %channel.id, "could not notify followers");
+        }
+    }
+
+    /// Notifies every follower of `channel` who wants to hear (most do: it is the default). Returns
+    /// how many were notified. Followers are read and written a page at a time, however many
+    /// there are.
+    async fn notify_followers(
+        &self,
+        channel: &Channel,
+        stream: &StreamId,
+        started: time::OffsetDateTime,
+    ) -> DomainResult<usize> {
         let mut notified = 0;
         let mut after = None;
         loop {

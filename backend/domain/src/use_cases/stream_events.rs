@@ -64,13 +64,9 @@ impl Platform {
             .live
             .ended_at
             .filter(|_| before.live.stream_id.as_ref() != Some(&event.stream_id));
-        if went_live
-            && let Err(error) = self
-                .notify_followers(&channel, &event.stream_id, previous_end)
-                .await
-        {
-            // The live state stands; a notification lost here is logged, not retried.
-            tracing::error!(error = %error, channel = %channel.id, "could not notify followers");
+        if went_live {
+            self.announce_go_live(&channel, &event.stream_id, previous_end)
+                .await;
         }
         Ok(changed)
     }

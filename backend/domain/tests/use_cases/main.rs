@@ -12,4 +12,5 @@ mod past_broadcasts;
 mod private_playback;
 mod stream_events;
 mod stream_setup;
+mod webhooks;
 mod world;

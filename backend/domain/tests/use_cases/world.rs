@@ -12,10 +12,12 @@ use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, UserId};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
+use cloumer_domain::notification::GoLive;
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, PlaybackSigner, RateCounter, RecordingAccess, StreamKey,
-    StreamStatus, VideoChannelSpec, VideoService,
+    ChatRoomSpec, ChatService, GoLiveAnnouncer, PlaybackSigner, RateCounter, RecordingAccess,
+    StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
+use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::testkit::ManualClock;
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
@@ -222,8 +224,45 @@ impl RecordingAccess for ClaimsSigner {
     }
 }
 
+/// The announcer and the webhook receivers' side: every stream start announced, every delivery
+/// made (webhook URL, channel handle), and how the receivers answer.
+#[derive(Default)]
+pub struct Announcements {
+    pub announced: Mutex<Vec<GoLive>>,
+    pub delivered: Mutex<Vec<(String, String)>>,
+    /// The answer for URLs containing "fails"; the rest succeed at once.
+    pub failing: Mutex<Option<DeliveryReport>>,
+}
+
+#[async_trait]
+impl GoLiveAnnouncer for Announcements {
+    async fn announce(&self, event: &GoLive) -> PortResult<()> {
+        self.announced.lock().unwrap().push(event.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl WebhookSender for Announcements {
+    async fn deliver(&self, webhook: &Webhook, event: &GoLive) -> DeliveryReport {
+        self.delivered
+            .lock()
+            .unwrap()
+            .push((webhook.url.as_str().to_owned(), event.channel_handle.clone()));
+        match &*self.failing.lock().unwrap() {
+            Some(report) if webhook.url.as_str().contains("fails") => report.clone(),
+            _ => DeliveryReport {
+                attempts: 1,
+                status: Some(204),
+                error: None,
+            },
+        }
+    }
+}
+
 pub struct World {
     pub platform: Platform,
+    pub announcements: Arc<Announcements>,
     pub clock: Arc<ManualClock>,
     pub video: Arc<Video>,
     pub chat: Arc<Chat>,
@@ -236,12 +275,16 @@ pub fn world() -> World {
     let clock = Arc::new(ManualClock::at(start()));
     let video = Arc::new(Video::default());
     let chat = Arc::new(Chat::default());
+    let announcements = Arc::new(Announcements::default());
     let ports = Ports {
         channels: Arc::new(store.clone()),
         chat: Arc::new(store.clone()),
         recordings: Arc::new(store.clone()),
         follows: Arc::new(store.clone()),
-        notifications: Arc::new(store),
+        notifications: Arc::new(store.clone()),
+        webhooks: Arc::new(store),
+        webhook_sender: announcements.clone(),
+        go_live: announcements.clone(),
         video: video.clone(),
         chat_service: chat.clone(),
         playback: Arc::new(ClaimsSigner),
@@ -257,6 +300,7 @@ pub fn world() -> World {
                 ..PlatformConfig::default()
             },
         ),
+        announcements,
         clock,
         video,
         chat,

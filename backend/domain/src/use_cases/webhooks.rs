@@ -1,0 +1,117 @@
+//! Streamer webhooks: the streamer adds and removes the URLs their channel calls when it goes
+//! live and sees how each latest delivery went; when the channel goes live, every webhook is
+//! called at once and the outcome kept.
+
+use futures_util::future::join_all;
+
+use crate::error::{DomainError, DomainResult};
+use crate::identity::Identity;
+use crate::ids::WebhookId;
+use crate::notification::GoLive;
+use crate::platform::Platform;
+use crate::webhook::{Delivery, MAX_WEBHOOKS, WEBHOOK_CHANGES, Webhook, WebhookUrl};
+
+impl Platform {
+    /// The caller's channel's webhooks, oldest first.
+    pub async fn webhooks(&self, who: &Identity) -> DomainResult<Vec<Webhook>> {
+        let account = self.ensure_account(who).await?;
+        Ok(self
+            .ports
+            .webhooks
+            .list_webhooks(&account.channel.id)
+            .await?)
+    }
+
+    /// Adds a webhook to the caller's channel. The answer carries the webhook's secret, which is
+    /// the only time the streamer sees it.
+    pub async fn add_webhook(&self, who: &Identity, url: &str) -> DomainResult<Webhook> {
+        let url = WebhookUrl::parse(url, self.config.webhook_destinations)?;
+        let account = self.ensure_account(who).await?;
+        self.count_webhook_change(who).await?;
+        let webhook = Webhook::new(account.channel.id.clone(), url, self.now());
+        if !self
+            .ports
+            .webhooks
+            .add_webhook(&webhook, MAX_WEBHOOKS)
+            .await?
+        {
+            return Err(DomainError::conflict(
+                "webhook_limit",
+                format!("a channel can have at most {MAX_WEBHOOKS} webhooks; remove one first"),
+            ));
+        }
+        tracing::info!(channel = %webhook.channel_id, webhook = %webhook.id, "webhook added");
+        Ok(webhook)
+    }
+
+    /// Removes one of the caller's channel's webhooks.
+    pub async fn remove_webhook(&self, who: &Identity, id: &str) -> DomainResult<()> {
+        let id = WebhookId::parse(id).map_err(|_| DomainError::NotFound("webhook"))?;
+        let account = self.ensure_account(who).await?;
+        self.count_webhook_change(who).await?;
+        if self
+            .ports
+            .webhooks
+            .remove_webhook(&account.channel.id, &id)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound("webhook"))
+        }
+    }
+
+    /// Calls every webhook of the channel that went live, all at once, and keeps how each
+    /// delivery went. Returns how many were delivered.
+    pub async fn deliver_go_live(&self, event: &GoLive) -> DomainResult<usize> {
+        let webhooks = self
+            .ports
+            .webhooks
+            .list_webhooks(&event.channel_id)
+            .await?;
+        let deliveries = webhooks.iter().map(|webhook| async move {
+            let report = self.ports.webhook_sender.deliver(webhook, event).await;
+            let delivered = report.delivered();
+            if !delivered {
+                tracing::warn!(
+                    webhook = %webhook.id,
+                    attempts = report.attempts,
+                    status = report.status,
+                    error = report.error.as_deref(),
+                    "webhook delivery failed"
+                );
+            }
+            let delivery = Delivery {
+                at: self.now(),
+                report,
+            };
+            self.ports
+                .webhooks
+                .record_delivery(&webhook.channel_id, &webhook.id, &delivery)
+                .await
+                .map(|()| delivered)
+        });
+        let mut delivered = 0;
+        for outcome in join_all(deliveries).await {
+            delivered += usize::from(outcome?);
+        }
+        tracing::info!(
+            channel = %event.channel_id,
+            webhooks = webhooks.len(),
+            delivered,
+            "go-live delivered to webhooks"
+        );
+        Ok(delivered)
+    }
+
+    async fn count_webhook_change(&self, who: &Identity) -> DomainResult<()> {
+        if self
+            .within(&format!("webhook:{}", who.user_id), WEBHOOK_CHANGES)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(DomainError::RateLimited)
+        }
+    }
+}
