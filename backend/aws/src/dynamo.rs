@@ -16,12 +16,14 @@
 //! | recording | `RECORDING#<id>` | `META` | `gsi1` = `CHANREC#<channel>`/`<time>#<id>`; `gsi2` = `RECORDINGS`/`<time>#<id>` |
 //! | follows and their counts | see [`follows`] | | |
 //! | notifications, seen marks | see [`notifications`] | | |
+//! | webhooks and their count | see [`webhooks`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
 
 mod follows;
 mod notifications;
+mod webhooks;
 
 use std::collections::HashMap;
 
@@ -30,7 +32,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem,
+    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem, Update,
 };
 use cloumer_domain::channel::{ActivityCursor, Channel};
 use cloumer_domain::chat::{MessageCursor, StoredMessage};
@@ -107,6 +109,45 @@ fn failed_conditions(error: &SdkError<TransactWriteItemsError>) -> Option<Vec<us
             .map(|(i, _)| i)
             .collect(),
     )
+}
+
+/// Concurrent transactions on the same items are cancelled (`TransactionConflict`), not queued:
+/// a follow or unfollow tries this often before reporting a failure.
+const CONFLICT_RETRIES: usize = 4;
+
+/// `ADD n :delta` to a count item, with an optional condition.
+fn add_count(
+    table: &str,
+    pk: String,
+    sk: &str,
+    delta: i64,
+    condition: Option<(&str, u32)>,
+) -> PortResult<TransactWriteItem> {
+    let mut update = Update::builder()
+        .table_name(table)
+        .key("pk", s(pk))
+        .key("sk", s(sk))
+        .update_expression("ADD n :delta")
+        .expression_attribute_values(":delta", AttributeValue::N(delta.to_string()));
+    if let Some((expression, max)) = condition {
+        update = update
+            .condition_expression(expression)
+            .expression_attribute_values(":max", AttributeValue::N(max.to_string()));
+    }
+    Ok(TransactWriteItem::builder()
+        .update(update.build().port("building an update")?)
+        .build())
+}
+
+/// Whether the transaction was cancelled only because it raced another one.
+fn conflicted(error: &SdkError<TransactWriteItemsError>) -> bool {
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
+            .cancellation_reasons()
+            .iter()
+            .any(|reason| reason.code() == Some("TransactionConflict")),
+        _ => false,
+    }
 }
 
 /// The DynamoDB store. Cheap to clone.

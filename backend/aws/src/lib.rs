@@ -1,6 +1,6 @@
 //! Cloumer's cloud adapters: the [`dynamo`] store, Amazon IVS ([`ivs`]), IVS Chat ([`ivschat`]),
 //! the Cognito key set ([`jwks`]) and CloudFront-signed access to private recordings
-//! ([`cloudfront`]), plus [`Cloud`]: everything a Lambda needs, built once per
+//! ([`cloudfront`]), the go-live SNS topic ([`sns`]), plus [`Cloud`]: everything a Lambda needs, built once per
 //! cold start from the standard AWS configuration chain and the function's environment.
 
 pub mod cloudfront;
@@ -9,6 +9,7 @@ pub mod ivs;
 pub mod ivschat;
 pub mod jwks;
 pub mod signing_keys;
+pub mod sns;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -16,7 +17,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use cloumer_domain::ports::{Clock, PlaybackSigner, RecordingAccess, SystemClock};
+use cloumer_domain::webhook::WebhookDestinations;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
+use cloumer_webhooks::{HttpWebhookSender, Retries};
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier};
 
 /// The function's environment (set by Terraform; see `infra/modules/api`).
@@ -46,6 +49,8 @@ pub struct CloudSettings {
     pub private_recordings_bucket: Option<String>,
     /// `RECORDINGS_KEY_PAIR_ID`: the CloudFront public key private recordings are signed for.
     pub recordings_key_pair_id: String,
+    /// `GO_LIVE_TOPIC_ARN` (optional): the SNS topic stream starts are published to.
+    pub go_live_topic_arn: Option<String>,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -79,6 +84,7 @@ impl CloudSettings {
             private_recording_configuration_arn: optional("PRIVATE_RECORDING_CONFIGURATION_ARN"),
             private_recordings_bucket: optional("PRIVATE_RECORDINGS_BUCKET"),
             recordings_key_pair_id: var("RECORDINGS_KEY_PAIR_ID")?,
+            go_live_topic_arn: optional("GO_LIVE_TOPIC_ARN"),
         })
     }
 }
@@ -133,7 +139,17 @@ impl Cloud {
             recordings: Arc::new(store.clone()),
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
+            webhooks: Arc::new(store.clone()),
             rates: Arc::new(store),
+            webhook_sender: Arc::new(HttpWebhookSender::new(
+                WebhookDestinations::PublicHttpsOnly,
+                &settings.site_origin,
+                Retries::default(),
+            )?),
+            go_live: match &settings.go_live_topic_arn {
+                Some(topic) => Arc::new(sns::SnsGoLive::new(aws_sdk_sns::Client::new(&sdk), topic)),
+                None => Arc::new(sns::NoGoLiveTopic),
+            },
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),
                 ivs::RecordingConfigurations {

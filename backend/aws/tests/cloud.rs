@@ -608,3 +608,82 @@ async fn cognito_tokens_verify_against_the_user_pool_jwks() {
     let other_app = JwtVerifier::new(issuer, "another-client", jwks, Arc::new(SystemClock));
     assert!(other_app.verify(&id_token).await.is_err());
 }
+
+#[tokio::test]
+async fn dynamodb_behaves_as_a_webhook_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::webhook_repository(&store).await;
+}
+
+/// A stream start reaches the go-live topic's subscribers as the event's JSON: here an HTTP
+/// subscriber, which moto calls on publish as SNS would (the cloud's subscriber is the go-live
+/// function, which reads the same message).
+#[tokio::test]
+async fn a_stream_start_is_published_to_the_go_live_topic() {
+    use cloumer_aws::sns::{GO_LIVE_SUBJECT, SnsGoLive};
+    use cloumer_domain::notification::GoLive;
+    use cloumer_domain::ports::GoLiveAnnouncer;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let moto = Moto::start().await;
+    let sns = aws_sdk_sns::Client::new(&moto.sdk_config().await);
+    let topic = sns
+        .create_topic()
+        .name("cloumer-test-go-live")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+    // The subscriber: one HTTP request, kept whole.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}/sns", listener.local_addr().unwrap());
+    let received = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 8192];
+        loop {
+            let n = socket.read(&mut buffer).await.unwrap();
+            request.extend_from_slice(&buffer[..n]);
+            let text = String::from_utf8_lossy(&request);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                    .unwrap_or(0);
+                if body.len() >= length {
+                    socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await.unwrap();
+                    return body.to_owned();
+                }
+            }
+        }
+    });
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("http")
+        .endpoint(&endpoint)
+        .send()
+        .await
+        .unwrap();
+
+    let event = GoLive {
+        channel_id: ChannelId::parse("chgolive").unwrap(),
+        stream_id: cloumer_domain::ids::StreamId::parse("st-golive").unwrap(),
+        started_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+        channel_handle: "minji".into(),
+        owner_nickname: "민지".into(),
+        title: "밤샘 코딩".into(),
+    };
+    SnsGoLive::new(sns, &topic).announce(&event).await.unwrap();
+    let body = tokio::time::timeout(std::time::Duration::from_secs(20), received)
+        .await
+        .expect("moto delivered the message")
+        .unwrap();
+    let notification: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(notification["Type"], "Notification");
+    assert_eq!(notification["TopicArn"], topic.as_str());
+    assert_eq!(notification["Subject"], GO_LIVE_SUBJECT);
+    let published: GoLive =
+        serde_json::from_str(notification["Message"].as_str().unwrap()).unwrap();
+    assert_eq!(published, event);
+}

@@ -19,6 +19,10 @@ struct World {
 }
 
 fn world() -> World {
+    world_with(cloumer_domain::webhook::WebhookDestinations::PublicHttpsOnly)
+}
+
+fn world_with(destinations: cloumer_domain::webhook::WebhookDestinations) -> World {
     let dir = tempfile::tempdir().unwrap();
     let components = Components::open(
         dir.path(),
@@ -26,7 +30,7 @@ fn world() -> World {
         "127.0.0.1",
         1935,
         std::sync::Arc::new(cloumer_domain::ports::SystemClock),
-        cloumer_domain::webhook::WebhookDestinations::PublicHttpsOnly,
+        destinations,
     )
     .unwrap();
     World {
@@ -320,4 +324,61 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
             .is_err(),
         "unknown rooms fall back to the room's fallback result"
     );
+}
+
+/// The go-live function with the SNS event Lambda hands it: the channel's webhook receives the
+/// stream start, signed with its secret, and the outcome is kept for the dashboard.
+#[tokio::test]
+async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
+    use axum::body::Bytes;
+    use axum::http::HeaderMap;
+    use cloumer_lambda::go_live;
+
+    let world = world_with(cloumer_domain::webhook::WebhookDestinations::AlsoLoopback);
+    let account = confirmed_user(&world.platform).await;
+    let owner = cloumer_domain::Identity {
+        user_id: account.profile.user_id.clone(),
+        username: "x".into(),
+        preferred_handle: None,
+        nickname: None,
+    };
+    let (sent, mut received) = tokio::sync::mpsc::unbounded_channel::<(HeaderMap, Bytes)>();
+    let receiver = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| async move {
+            sent.send((headers, body)).unwrap();
+            axum::http::StatusCode::NO_CONTENT
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    let webhook = world.platform.add_webhook(&owner, &url).await.unwrap();
+
+    let message = fixture("sns-go-live.json")
+        .replace("CHANNEL_ID", account.channel.id.as_str())
+        .replace("HANDLE", account.channel.handle.as_str());
+    let event = serde_json::from_str(&message).unwrap();
+    assert_eq!(go_live::handle(&world.platform, event).await.unwrap(), 1);
+
+    let (headers, body) = received.recv().await.unwrap();
+    let signature = headers[cloumer_webhooks::SIGNATURE_HEADER].to_str().unwrap();
+    assert!(cloumer_webhooks::verify(&webhook.secret, signature, &body).is_some());
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["cloumer"]["stream_id"], "st-1AbCdEfGhIjKlMnOpQrStU");
+    assert_eq!(
+        json["embeds"][0]["url"],
+        format!("http://127.0.0.1:9/{}", account.channel.handle)
+    );
+    let kept = world.platform.webhooks(&owner).await.unwrap();
+    let last = kept[0].last_delivery.as_ref().unwrap();
+    assert_eq!((last.report.status, last.report.attempts), (Some(204), 1));
+
+    // A message that is not a stream start fails the invocation (Lambda retries it, then
+    // dead-letters it) instead of being dropped silently.
+    let broken = message.replace(r#"\"channel_id\""#, r#"\"channel\""#);
+    let error = go_live::handle(&world.platform, serde_json::from_str(&broken).unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, go_live::GoLiveError::NotGoLive(_)), "{error}");
 }

@@ -13,20 +13,17 @@
 //! first; ~1 MB a page), which is how notifications fan out without a scan.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::follow::{Follow, FollowCursor, FollowOutcome};
 use cloumer_domain::ids::{ChannelId, UserId};
 use cloumer_domain::page::Page;
 use cloumer_domain::ports::FollowRepository;
 
-use super::{DynamoStore, Item, decode, encode, failed_conditions, item, put, s, time_key};
-
-/// Concurrent transactions on the same items are cancelled (`TransactionConflict`), not queued:
-/// a follow or unfollow tries this often before reporting a failure.
-const CONFLICT_RETRIES: usize = 4;
+use super::{
+    CONFLICT_RETRIES, DynamoStore, Item, add_count, conflicted, decode, encode, failed_conditions,
+    item, put, s, time_key,
+};
 
 fn user_pk(user: &UserId) -> String {
     format!("USER#{user}")
@@ -34,30 +31,6 @@ fn user_pk(user: &UserId) -> String {
 
 fn follow_sk(channel: &ChannelId) -> String {
     format!("FOLLOWS#{channel}")
-}
-
-/// `ADD n :delta` to a count item, with an optional condition.
-fn add_count(
-    table: &str,
-    pk: String,
-    sk: &str,
-    delta: i64,
-    condition: Option<(&str, u32)>,
-) -> PortResult<TransactWriteItem> {
-    let mut update = Update::builder()
-        .table_name(table)
-        .key("pk", s(pk))
-        .key("sk", s(sk))
-        .update_expression("ADD n :delta")
-        .expression_attribute_values(":delta", AttributeValue::N(delta.to_string()));
-    if let Some((expression, max)) = condition {
-        update = update
-            .condition_expression(expression)
-            .expression_attribute_values(":max", AttributeValue::N(max.to_string()));
-    }
-    Ok(TransactWriteItem::builder()
-        .update(update.build().port("building an update")?)
-        .build())
 }
 
 fn count_of(found: Option<Item>) -> PortResult<u64> {
@@ -76,17 +49,6 @@ fn follows_page(found: Vec<Item>, more: bool) -> PortResult<Page<Follow, FollowC
         .map(decode)
         .collect::<PortResult<Vec<Follow>>>()?;
     Ok(Page::continuing(items, more))
-}
-
-/// Whether the transaction was cancelled only because it raced another one.
-fn conflicted(error: &SdkError<TransactWriteItemsError>) -> bool {
-    match error.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
-            .cancellation_reasons()
-            .iter()
-            .any(|reason| reason.code() == Some("TransactionConflict")),
-        _ => false,
-    }
 }
 
 #[async_trait]
