@@ -14,6 +14,7 @@ locals {
     stream_events     = "${local.prefix}-stream-events"
     chat_review       = "${local.prefix}-chat-review"
     post_confirmation = "${local.prefix}-post-confirmation"
+    go_live           = "${local.prefix}-go-live"
   }
   # Each function's binary (backend/lambda/src/bin/<binary>.rs) and its zip from
   # `cargo xtask package`.
@@ -22,6 +23,7 @@ locals {
     stream_events     = "stream-events"
     chat_review       = "chat-review"
     post_confirmation = "post-confirmation"
+    go_live           = "go-live"
   }
   zip = { for key, binary in local.binaries : key => "${var.lambda_zip_dir}/${var.lambda_architecture}/${binary}/bootstrap.zip" }
 
@@ -42,6 +44,7 @@ locals {
     RECORDINGS_KEY_PAIR_ID              = module.hosting.recordings_key_pair_id
     CHAT_REVIEW_HANDLER_ARN             = module.chat_review.arn
     CHAT_LOGGING_CONFIGURATION_ARNS     = join(",", module.streaming.chat_logging_configuration_arns)
+    GO_LIVE_TOPIC_ARN                   = module.go_live.topic_arn
   }
 
   store_read_write = {
@@ -194,6 +197,11 @@ module "stream_events" {
       resources = [module.streaming.room_arns]
     },
     {
+      sid       = "GoLiveTopic"
+      actions   = ["sns:Publish"]
+      resources = [module.go_live.topic_arn]
+    },
+    {
       # Bringing existing rooms up to the logging configuration (aws_lambda_invocation below).
       sid       = "ChatRoomReconcile"
       actions   = ["ivschat:UpdateRoom"]
@@ -223,6 +231,37 @@ resource "aws_lambda_invocation" "reconcile_chat_rooms" {
     logging_configurations = module.streaming.chat_logging_configuration_arns
     review_handler         = module.chat_review.arn
   })
+}
+
+module "go_live" {
+  source                = "../../modules/go_live"
+  name_prefix           = local.prefix
+  go_live_function_name = module.go_live_function.name
+  go_live_function_arn  = module.go_live_function.arn
+}
+
+module "go_live_function" {
+  source             = "../../modules/function"
+  name               = local.function_names.go_live
+  description        = "Stream starts from the go-live topic, delivered to the channels' webhooks"
+  zip_path           = local.zip.go_live
+  architecture       = var.lambda_architecture
+  environment        = { for k, v in local.function_environment : k => v if k != "GO_LIVE_TOPIC_ARN" }
+  timeout_seconds    = 90 # Four attempts of at most 10 s each, 15 s of backoff, all webhooks at once.
+  log_retention_days = var.log_retention_days
+  statements = [
+    {
+      sid       = "Webhooks"
+      actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      resources = [module.data.table_arn]
+    },
+    {
+      # Lambda's on-failure destination sends with the function's role.
+      sid       = "DeadLetters"
+      actions   = ["sqs:SendMessage"]
+      resources = [module.go_live.dead_letter_queue.arn]
+    },
+  ]
 }
 
 module "chat_review" {
@@ -278,8 +317,9 @@ module "observability" {
     stream_events     = module.stream_events.name
     chat_review       = module.chat_review.name
     post_confirmation = module.post_confirmation.name
+    go_live           = module.go_live_function.name
   }
   chat_review_function_name = module.chat_review.name
   table_name                = module.data.table_name
-  dead_letter_queues        = [module.streaming.stream_events_dead_letter_queue.name]
+  dead_letter_queues        = [module.streaming.stream_events_dead_letter_queue.name, module.go_live.dead_letter_queue.name]
 }
