@@ -239,7 +239,13 @@ mod tests {
         let names = binaries(&paths::repo_root()).unwrap();
         assert_eq!(
             names,
-            ["api", "chat-review", "go-live", "post-confirmation", "stream-events"]
+            [
+                "api",
+                "chat-review",
+                "go-live",
+                "post-confirmation",
+                "stream-events"
+            ]
         );
     }
 }

@@ -454,6 +454,54 @@ pub struct BanBody {
     pub expires_at: Option<String>,
 }
 
+// ------------------------------------------------------------------ webhooks
+
+/// `POST /api/v1/me/channel/webhooks`: a URL the channel calls when it goes live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewWebhook {
+    /// `https://` and a public host (a Discord webhook URL works as it is).
+    pub url: String,
+}
+
+/// One of the caller's channel's webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookBody {
+    pub id: String,
+    pub url: String,
+    pub created_at: String,
+    /// The latest delivery, if there was one.
+    pub last_delivery: Option<DeliveryBody>,
+}
+
+/// How a delivery ended, after its retries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryBody {
+    pub at: String,
+    pub delivered: bool,
+    pub attempts: u32,
+    /// The receiver's last HTTP status, if it answered.
+    pub status: Option<u16>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// The answer to adding a webhook: the webhook and its signing secret, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedWebhook {
+    pub webhook: WebhookBody,
+    /// Signs every delivery: `X-Cloumer-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+    /// "<t>.<body>">`.
+    pub secret: String,
+}
+
 // ------------------------------------------------------------------ recordings
 
 /// A past broadcast.

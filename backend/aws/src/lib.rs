@@ -19,8 +19,8 @@ use anyhow::Context;
 use cloumer_domain::ports::{Clock, PlaybackSigner, RecordingAccess, SystemClock};
 use cloumer_domain::webhook::WebhookDestinations;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
-use cloumer_webhooks::{HttpWebhookSender, Retries};
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier};
+use cloumer_webhooks::{HttpWebhookSender, Retries};
 
 /// The function's environment (set by Terraform; see `infra/modules/api`).
 #[derive(Clone, Debug)]

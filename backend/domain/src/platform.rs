@@ -19,8 +19,8 @@ use crate::ports::{
     GoLiveAnnouncer, NotificationRepository, PlaybackSigner, RateCounter, RecordingAccess,
     RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
 };
-use crate::webhook::WebhookDestinations;
 use crate::profile::{Avatar, Language, Nickname, Profile};
+use crate::webhook::WebhookDestinations;
 
 /// The ports, once, for every use case.
 #[derive(Clone)]

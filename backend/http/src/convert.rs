@@ -13,6 +13,7 @@ use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus};
 use cloumer_domain::use_cases::directory::ChannelView;
+use cloumer_domain::webhook::Webhook;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -152,6 +153,21 @@ pub fn ban(ban: &Ban) -> api::BanBody {
         reason: ban.reason.clone(),
         created_at: rfc3339(ban.created_at),
         expires_at: ban.expires_at.map(rfc3339),
+    }
+}
+
+pub fn webhook(webhook: &Webhook) -> api::WebhookBody {
+    api::WebhookBody {
+        id: webhook.id.to_string(),
+        url: webhook.url.as_str().to_owned(),
+        created_at: rfc3339(webhook.created_at),
+        last_delivery: webhook.last_delivery.as_ref().map(|d| api::DeliveryBody {
+            at: rfc3339(d.at),
+            delivered: d.report.delivered(),
+            attempts: d.report.attempts,
+            status: d.report.status,
+            error: d.report.error.clone(),
+        }),
     }
 }
 

@@ -362,7 +362,9 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
     assert_eq!(go_live::handle(&world.platform, event).await.unwrap(), 1);
 
     let (headers, body) = received.recv().await.unwrap();
-    let signature = headers[cloumer_webhooks::SIGNATURE_HEADER].to_str().unwrap();
+    let signature = headers[cloumer_webhooks::SIGNATURE_HEADER]
+        .to_str()
+        .unwrap();
     assert!(cloumer_webhooks::verify(&webhook.secret, signature, &body).is_some());
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(json["cloumer"]["stream_id"], "st-1AbCdEfGhIjKlMnOpQrStU");
@@ -380,5 +382,8 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
     let error = go_live::handle(&world.platform, serde_json::from_str(&broken).unwrap())
         .await
         .unwrap_err();
-    assert!(matches!(error, go_live::GoLiveError::NotGoLive(_)), "{error}");
+    assert!(
+        matches!(error, go_live::GoLiveError::NotGoLive(_)),
+        "{error}"
+    );
 }

@@ -28,8 +28,8 @@ use cloumer_domain::ports::{Clock, SystemClock};
 use cloumer_domain::webhook::WebhookDestinations;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
-use cloumer_webhooks::{HttpWebhookSender, Retries};
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, PlaybackTokenVerifier, StaticJwks};
+use cloumer_webhooks::{HttpWebhookSender, Retries};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 

@@ -77,8 +77,9 @@ impl Resolve for PublicOnly {
         let destinations = self.0;
         Box::pin(async move {
             let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
-            let allowed: Vec<SocketAddr> =
-                found.filter(|addr| destinations.allows(addr.ip())).collect();
+            let allowed: Vec<SocketAddr> = found
+                .filter(|addr| destinations.allows(addr.ip()))
+                .collect();
             if allowed.is_empty() {
                 return Err(Box::new(NotPublic) as Box<dyn std::error::Error + Send + Sync>);
             }
@@ -227,7 +228,9 @@ impl WebhookSender for HttpWebhookSender {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let outcome = self.attempt(webhook.url.as_str(), &webhook.secret, &body).await;
+            let outcome = self
+                .attempt(webhook.url.as_str(), &webhook.secret, &body)
+                .await;
             let (status, error, retry, wait) = match outcome {
                 Ok(answer) if answer.status.is_success() => {
                     return DeliveryReport {

@@ -57,7 +57,10 @@ mod tests {
     fn a_signature_verifies_only_with_its_secret_time_and_body() {
         let header = sign("whsec_a", 1_790_000_000, b"{\"a\":1}");
         assert!(header.starts_with("t=1790000000,v1="));
-        assert_eq!(verify("whsec_a", &header, b"{\"a\":1}"), Some(1_790_000_000));
+        assert_eq!(
+            verify("whsec_a", &header, b"{\"a\":1}"),
+            Some(1_790_000_000)
+        );
         assert_eq!(verify("whsec_b", &header, b"{\"a\":1}"), None);
         assert_eq!(verify("whsec_a", &header, b"{\"a\":2}"), None);
         let replayed = header.replace("t=1790000000", "t=1790000999");

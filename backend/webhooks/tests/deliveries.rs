@@ -24,10 +24,18 @@ struct Receiver {
     received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
 }
 
-async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
+async fn receive(
+    State(receiver): State<Receiver>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
     receiver.received.lock().unwrap().push((headers, body));
     let mut script = receiver.script.lock().unwrap();
-    let status = if script.len() > 1 { script.remove(0) } else { script[0] };
+    let status = if script.len() > 1 {
+        script.remove(0)
+    } else {
+        script[0]
+    };
     if status == 307 {
         return (
             StatusCode::TEMPORARY_REDIRECT,
@@ -104,7 +112,10 @@ async fn a_delivery_is_signed_with_the_webhooks_secret_and_speaks_discord() {
     assert_eq!(headers["content-type"], "application/json");
 
     let json: serde_json::Value = serde_json::from_slice(body).unwrap();
-    assert_eq!(json["content"], "민지 @everyone is live: https://cloumer.example/minji");
+    assert_eq!(
+        json["content"],
+        "민지 @everyone is live: https://cloumer.example/minji"
+    );
     assert_eq!(json["allowed_mentions"]["parse"], serde_json::json!([]));
     assert_eq!(json["embeds"][0]["title"], "밤샘 코딩");
     assert_eq!(json["embeds"][0]["url"], "https://cloumer.example/minji");

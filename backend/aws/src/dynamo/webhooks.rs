@@ -56,7 +56,11 @@ impl WebhookRepository for DynamoStore {
         let mut attempt = 0;
         loop {
             let items = vec![
-                put(&self.table, record.clone(), Some("attribute_not_exists(pk)"))?,
+                put(
+                    &self.table,
+                    record.clone(),
+                    Some("attribute_not_exists(pk)"),
+                )?,
                 add_count(
                     &self.table,
                     channel_pk(channel),

@@ -23,12 +23,18 @@ pub async fn webhook_repository(repo: &dyn WebhookRepository) {
     assert!(repo.add_webhook(&second, 3).await.unwrap());
     assert!(repo.add_webhook(&first, 3).await.unwrap());
     assert!(repo.add_webhook(&webhook("whother", 1), 3).await.unwrap());
-    assert_eq!(repo.list_webhooks(&channel).await.unwrap(), [first.clone(), second.clone()]);
+    assert_eq!(
+        repo.list_webhooks(&channel).await.unwrap(),
+        [first.clone(), second.clone()]
+    );
 
     // Five adds race for the one place left: exactly one wins.
     let racing: Vec<Webhook> = (10..15).map(|n| webhook("whchan", n)).collect();
     let added = futures_util::future::join_all(racing.iter().map(|w| repo.add_webhook(w, 3))).await;
-    assert_eq!(added.into_iter().filter(|a| *a.as_ref().unwrap()).count(), 1);
+    assert_eq!(
+        added.into_iter().filter(|a| *a.as_ref().unwrap()).count(),
+        1
+    );
     assert_eq!(repo.list_webhooks(&channel).await.unwrap().len(), 3);
 
     let delivery = Delivery {
@@ -39,7 +45,9 @@ pub async fn webhook_repository(repo: &dyn WebhookRepository) {
             error: Some("the receiver answered 503".into()),
         },
     };
-    repo.record_delivery(&channel, &first.id, &delivery).await.unwrap();
+    repo.record_delivery(&channel, &first.id, &delivery)
+        .await
+        .unwrap();
     let listed = repo.list_webhooks(&channel).await.unwrap();
     assert_eq!(listed[0].last_delivery.as_ref(), Some(&delivery));
     assert_eq!(listed[0].secret, first.secret);
@@ -54,7 +62,9 @@ pub async fn webhook_repository(repo: &dyn WebhookRepository) {
             .unwrap()
     );
     // A delivery finishing after the webhook was removed does not bring it back.
-    repo.record_delivery(&channel, &first.id, &delivery).await.unwrap();
+    repo.record_delivery(&channel, &first.id, &delivery)
+        .await
+        .unwrap();
     let left = repo.list_webhooks(&channel).await.unwrap();
     assert_eq!(left.len(), 2);
     assert!(left.iter().all(|w| w.id != first.id));
@@ -62,7 +72,10 @@ pub async fn webhook_repository(repo: &dyn WebhookRepository) {
     assert!(repo.add_webhook(&webhook("whchan", 30), 3).await.unwrap());
     assert!(!repo.add_webhook(&webhook("whchan", 31), 3).await.unwrap());
     assert_eq!(
-        repo.list_webhooks(&ChannelId::parse("whother").unwrap()).await.unwrap().len(),
+        repo.list_webhooks(&ChannelId::parse("whother").unwrap())
+            .await
+            .unwrap()
+            .len(),
         1
     );
 }

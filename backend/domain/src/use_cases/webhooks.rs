@@ -64,11 +64,7 @@ impl Platform {
     /// Calls every webhook of the channel that went live, all at once, and keeps how each
     /// delivery went. Returns how many were delivered.
     pub async fn deliver_go_live(&self, event: &GoLive) -> DomainResult<usize> {
-        let webhooks = self
-            .ports
-            .webhooks
-            .list_webhooks(&event.channel_id)
-            .await?;
+        let webhooks = self.ports.webhooks.list_webhooks(&event.channel_id).await?;
         let deliveries = webhooks.iter().map(|webhook| async move {
             let report = self.ports.webhook_sender.deliver(webhook, event).await;
             let delivered = report.delivered();

@@ -5,7 +5,12 @@ use time::Duration;
 
 use crate::world::{World, world};
 
-pub(crate) async fn stream_event(world: &World, channel: &Channel, stream: &str, kind: StreamEventKind) {
+pub(crate) async fn stream_event(
+    world: &World,
+    channel: &Channel,
+    stream: &str,
+    kind: StreamEventKind,
+) {
     let event = StreamEvent {
         channel_id: channel.id.clone(),
         stream_id: StreamId::parse(stream).unwrap(),

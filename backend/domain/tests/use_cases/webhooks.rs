@@ -20,7 +20,12 @@ async fn a_streamer_keeps_up_to_five_public_https_webhooks_of_their_own() {
     assert_eq!(added.url.as_str(), "https://discord.com/api/webhooks/1/abc");
     assert_eq!(added.channel_id, account.channel.id);
     assert!(added.secret.starts_with("whsec_") && added.secret.len() == 38);
-    for bad in ["http://discord.com/x", "https://127.0.0.1/x", "https://[::1]/", "nope"] {
+    for bad in [
+        "http://discord.com/x",
+        "https://127.0.0.1/x",
+        "https://[::1]/",
+        "nope",
+    ] {
         assert!(
             matches!(
                 world.platform.add_webhook(&star, bad).await,
@@ -136,19 +141,29 @@ async fn a_stream_start_is_announced_once_delivered_to_every_webhook_and_its_out
     stream_event(&world, &account.channel, "st-1", StreamEventKind::Start).await;
     stream_event(&world, &account.channel, "st-1", StreamEventKind::Start).await;
     let announced = world.announcements.announced.lock().unwrap().clone();
-    assert_eq!(announced.len(), 1, "a repeated event announces nothing twice");
+    assert_eq!(
+        announced.len(),
+        1,
+        "a repeated event announces nothing twice"
+    );
     assert_eq!(announced[0].channel_handle, "star");
     assert_eq!(announced[0].stream_id.as_str(), "st-1");
     assert_eq!(announced[0].started_at, world.platform.now());
 
     // What the topic's subscriber (or the local stack's task) does with it.
-    assert_eq!(world.platform.deliver_go_live(&announced[0]).await.unwrap(), 1);
+    assert_eq!(
+        world.platform.deliver_go_live(&announced[0]).await.unwrap(),
+        1
+    );
     let mut delivered = world.announcements.delivered.lock().unwrap().clone();
     delivered.sort();
     assert_eq!(
         delivered,
         [
-            ("https://hooks.example.com/fails".to_owned(), "star".to_owned()),
+            (
+                "https://hooks.example.com/fails".to_owned(),
+                "star".to_owned()
+            ),
             ("https://hooks.example.com/ok".to_owned(), "star".to_owned()),
         ]
     );

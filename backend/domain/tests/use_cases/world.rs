@@ -10,15 +10,15 @@ use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, UserId};
+use cloumer_domain::notification::GoLive;
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
-use cloumer_domain::notification::GoLive;
 use cloumer_domain::ports::{
     ChatRoomSpec, ChatService, GoLiveAnnouncer, PlaybackSigner, RateCounter, RecordingAccess,
     StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
-use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::testkit::ManualClock;
+use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
 use time::{Duration, OffsetDateTime};
@@ -245,10 +245,10 @@ impl GoLiveAnnouncer for Announcements {
 #[async_trait]
 impl WebhookSender for Announcements {
     async fn deliver(&self, webhook: &Webhook, event: &GoLive) -> DeliveryReport {
-        self.delivered
-            .lock()
-            .unwrap()
-            .push((webhook.url.as_str().to_owned(), event.channel_handle.clone()));
+        self.delivered.lock().unwrap().push((
+            webhook.url.as_str().to_owned(),
+            event.channel_handle.clone(),
+        ));
         match &*self.failing.lock().unwrap() {
             Some(report) if webhook.url.as_str().contains("fails") => report.clone(),
             _ => DeliveryReport {

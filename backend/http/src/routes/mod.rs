@@ -8,6 +8,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod params;
 pub mod recordings;
+pub mod webhooks;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -23,4 +24,5 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(moderation::router())
         .merge(notifications::router())
+        .merge(webhooks::router())
 }

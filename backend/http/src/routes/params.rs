@@ -38,6 +38,14 @@ pub struct RecordingIdPath {
     pub id: String,
 }
 
+/// `{id}`: a webhook's id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct WebhookIdPath {
+    #[param(pattern = r"^wh[A-Za-z0-9]{16}$")]
+    pub id: String,
+}
+
 /// `?cursor=&limit=` on the directory.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

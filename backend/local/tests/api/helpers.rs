@@ -18,8 +18,13 @@ pub struct TestApp {
 pub const PASSWORD: &str = "Correct-Horse-9";
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A stack whose settings `adjust` changes first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut LocalConfig)) -> TestApp {
     let data = tempfile::tempdir().unwrap();
-    let stack = start_on(data.path()).await;
+    let stack = start_configured(data.path(), adjust).await;
     TestApp {
         stack,
         client: reqwest::Client::new(),
@@ -28,6 +33,10 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn start_on(dir: &Path) -> RunningStack {
+    start_configured(dir, |_| {}).await
+}
+
+async fn start_configured(dir: &Path, adjust: impl FnOnce(&mut LocalConfig)) -> RunningStack {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
@@ -42,6 +51,7 @@ pub async fn start_on(dir: &Path) -> RunningStack {
         0,
     );
     config.ingest = false;
+    adjust(&mut config);
     cloumer_local::start(config).await.unwrap()
 }
 

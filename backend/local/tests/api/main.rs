@@ -9,3 +9,4 @@ mod helpers;
 mod identity;
 mod moderation;
 mod persistence;
+mod webhooks;
