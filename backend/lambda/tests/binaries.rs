@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 /// The chat-token route as the router declares it: metrics never carry a channel's handle.
 const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
-use support::{Runtime, SITE, cloud, fixture, printing_function, serve_api};
+use support::{Runtime, SITE, cloud, fixture, function, printing_function, serve_api};
 
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
@@ -290,4 +290,104 @@ async fn api_takes_its_signing_keys_from_secrets_manager_and_stops_without_them(
     let _api = support::function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
     let (kind, answer) = runtime.answer().await;
     assert_eq!(kind, "response", "{answer}");
+}
+
+/// The cloud's go-live chain with the real binaries: stream-events publishes the stream start to
+/// the SNS topic (moto hands it to an HTTP subscriber standing in for Lambda's), and the go-live
+/// function, given that message in the SNS event Lambda builds, refuses the channel's webhook
+/// that points at this machine (the product never allows it), keeping the refusal in DynamoDB
+/// for the dashboard, without a request reaching it.
+#[tokio::test]
+async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_a_private_webhook() {
+    use cloumer_domain::ports::WebhookRepository;
+    use cloumer_domain::webhook::{Webhook, WebhookDestinations, WebhookUrl};
+
+    let (moto, store) = cloud().await;
+    let channel = testkit::channel("owner-9", "minji_live", 0);
+    store.create_channel(&channel).await.unwrap();
+    // Stored directly, as if the rules had been looser when it was added.
+    let (hits, hit) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let receiver = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || async move {
+            hits.send(()).unwrap();
+            "ok"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let private = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    let webhook = Webhook::new(
+        channel.id.clone(),
+        WebhookUrl::parse(&private, WebhookDestinations::AlsoLoopback).unwrap(),
+        time::OffsetDateTime::now_utc(),
+    );
+    store.add_webhook(&webhook, 5).await.unwrap();
+
+    let sns = aws_sdk_sns::Client::new(&moto.sdk_config().await);
+    let topic = sns
+        .create_topic()
+        .name("cloumer-test-go-live")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+    let (published, mut messages) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let subscriber = axum::Router::new().route(
+        "/sns",
+        axum::routing::post(move |body: String| async move {
+            published
+                .send(serde_json::from_str(&body).unwrap())
+                .unwrap();
+            "ok"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}/sns", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, subscriber).await });
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("http")
+        .endpoint(endpoint)
+        .send()
+        .await
+        .unwrap();
+
+    let start: Value = serde_json::from_str(
+        &fixture("stream-start.json").replace("CHANNEL_ID", channel.id.as_str()),
+    )
+    .unwrap();
+    let mut runtime = Runtime::start(vec![start]).await;
+    let mut env = runtime.env("stream-events");
+    env.push(("GO_LIVE_TOPIC_ARN", topic.clone()));
+    let _events = function(env!("CARGO_BIN_EXE_stream-events"), &moto, &env);
+    let (kind, body) = runtime.answer().await;
+    assert_eq!(kind, "response", "{body}");
+    let notification = tokio::time::timeout(std::time::Duration::from_secs(20), messages.recv())
+        .await
+        .expect("published to the topic")
+        .unwrap();
+    assert_eq!(notification["Subject"], "stream.started");
+    let message = notification["Message"].as_str().unwrap();
+    let announced: Value = serde_json::from_str(message).unwrap();
+    assert_eq!(announced["channel_handle"], "minji_live");
+    assert_eq!(announced["stream_id"], "st-1A2b3c4D5e6F78ab");
+
+    let mut sns_event: Value = serde_json::from_str(&fixture("sns-go-live.json")).unwrap();
+    sns_event["Records"][0]["Sns"]["Message"] = Value::String(message.to_owned());
+    sns_event["Records"][0]["Sns"]["TopicArn"] = Value::String(topic);
+    let mut runtime = Runtime::start(vec![sns_event]).await;
+    let _go_live = function(
+        env!("CARGO_BIN_EXE_go-live"),
+        &moto,
+        &runtime.env("go-live"),
+    );
+    let (kind, body) = runtime.answer().await;
+    assert_eq!((kind, body), ("response", json!(0)));
+    let kept = store.list_webhooks(&channel.id).await.unwrap();
+    let last = kept[0].last_delivery.as_ref().expect("the outcome is kept");
+    assert_eq!(last.report.error.as_deref(), Some("the URL is not allowed"));
+    assert_eq!(last.report.attempts, 0);
+    assert!(hit.is_empty(), "nothing reached the private address");
 }
