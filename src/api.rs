@@ -329,6 +329,27 @@ impl Api {
         .await
     }
 
+    pub async fn webhooks(&self) -> Result<Vec<WebhookBody>, ApiError> {
+        self.get("/api/v1/me/channel/webhooks").await
+    }
+
+    pub async fn add_webhook(&self, url: &str) -> Result<CreatedWebhook, ApiError> {
+        let body = NewWebhook {
+            url: url.to_owned(),
+        };
+        self.with_body(Method::POST, "/api/v1/me/channel/webhooks", &body)
+            .await
+    }
+
+    pub async fn remove_webhook(&self, id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/channel/webhooks/{}", encode(id)),
+            None,
+        )
+        .await
+    }
+
     pub async fn viewers(&self) -> Result<Vec<ViewerGrantBody>, ApiError> {
         self.get("/api/v1/me/channel/viewers").await
     }

@@ -776,3 +776,154 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
     stack.stack.shutdown().await?;
     Ok(())
 }
+
+/// A streamer's webhook on the dashboard: added (its secret shown once), called when the stream
+/// starts with ffmpeg, signed with that secret, the delivery shown on the dashboard; and when
+/// the encoder drops and reconnects within ten minutes, neither the webhook nor the follower
+/// hears of it a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_flaps() -> Result<()>
+{
+    use axum::body::Bytes;
+    use axum::http::HeaderMap;
+    use std::sync::{Arc, Mutex};
+
+    let stack = TestStack::start_with_local_webhooks().await?;
+    stack
+        .account("hook@example.com", PASSWORD, "hooked_show", "웹훅 방송")
+        .await?;
+    stack
+        .account("fan2@example.com", PASSWORD, "fan_two", "Fan")
+        .await?;
+    let received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>> = Arc::default();
+    let receiver = axum::Router::new().route(
+        "/discord",
+        axum::routing::post({
+            let received = received.clone();
+            move |headers: HeaderMap, body: Bytes| async move {
+                received.lock().unwrap().push((headers, body));
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let hook_url = format!("http://{}/discord", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+    let fan = Browser::launch().await?;
+    fan.sign_in(&stack, "fan2@example.com", PASSWORD).await?;
+    fan.goto(&stack.url("/hooked_show")).await?;
+    fan.wait_for_text("[data-testid=followers]", "0 followers", WAIT)
+        .await?;
+    click_follow(&fan, true, "1 follower").await?;
+
+    let star = Browser::launch().await?;
+    star.sign_in(&stack, "hook@example.com", PASSWORD).await?;
+    star.goto(&stack.url("/dashboard")).await?;
+    star.wait_for_text("#webhooks-heading", "Webhooks", WAIT)
+        .await?;
+    star.wait_for_text(
+        "[aria-labelledby=webhooks-heading]",
+        "No webhooks yet",
+        WAIT,
+    )
+    .await?;
+    // Refused with a clear message: not https.
+    star.fill("#add-webhook", "http://discord.example/api/webhooks/1")
+        .await?;
+    star.click("[aria-labelledby=webhooks-heading] button[type=submit]")
+        .await?;
+    star.wait_for_text(
+        "[aria-labelledby=webhooks-heading] .error",
+        "https://",
+        WAIT,
+    )
+    .await?;
+    star.fill("#add-webhook", &hook_url).await?;
+    star.click("[aria-labelledby=webhooks-heading] button[type=submit]")
+        .await?;
+    star.wait("[data-testid=webhook-secret]").await?;
+    let secret = star
+        .js("return document.querySelector('[data-testid=webhook-secret]').value")
+        .await?;
+    let secret = secret.as_str().context("the secret")?.to_owned();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    star.js("document.querySelector('[aria-labelledby=webhooks-heading]').scrollIntoView({block: 'center'})")
+        .await?;
+    star.screenshot("dashboard-webhook-added").await?;
+    star.wait_for_text("[data-testid=webhook-delivery]", "Not called yet", WAIT)
+        .await?;
+
+    // Live: the receiver gets one signed, Discord-shaped message.
+    let key = stream_key(&star).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 60)?;
+    star.wait_for_text("[data-testid=live-state]", "LIVE", Duration::from_secs(30))
+        .await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while received.lock().unwrap().is_empty() {
+        anyhow::ensure!(Instant::now() < deadline, "the webhook was not called");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    {
+        let calls = received.lock().unwrap();
+        let (headers, body) = &calls[0];
+        let signature = headers["x-cloumer-signature"].to_str()?;
+        assert!(
+            cloumer_webhooks::verify(&secret, signature, body).is_some(),
+            "signed with the secret the dashboard showed"
+        );
+        let message: serde_json::Value = serde_json::from_slice(body)?;
+        assert_eq!(message["embeds"][0]["author"]["name"], "웹훅 방송");
+        assert_eq!(
+            message["embeds"][0]["url"],
+            stack.url("/hooked_show").as_str()
+        );
+    }
+    star.goto(&stack.url("/dashboard")).await?;
+    star.wait_for_text("[data-testid=webhook-delivery]", "Delivered · 204", WAIT)
+        .await?;
+    star.js("document.querySelector('[aria-labelledby=webhooks-heading]').scrollIntoView({block: 'center'})")
+        .await?;
+    star.screenshot("dashboard-webhooks").await?;
+
+    // The encoder drops and comes back within ten minutes: the same broadcast to everyone.
+    ffmpeg.kill().await?;
+    star.wait_gone("[data-testid=live-state]", "LIVE").await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 60)?;
+    star.wait_for_text("[data-testid=live-state]", "LIVE", Duration::from_secs(30))
+        .await?;
+    // Deliveries start the moment the channel goes live; give a second one every chance.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(received.lock().unwrap().len(), 1, "a flap is not news");
+    fan.goto(&stack.url("/notifications")).await?;
+    fan.wait_for_text(".notification", "웹훅 방송", WAIT)
+        .await?;
+    assert_eq!(
+        fan.js("return document.querySelectorAll('.notification').length")
+            .await?,
+        1,
+        "one notification for the broadcast"
+    );
+
+    // Korean, phone width.
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.sign_in(&stack, "hook@example.com", PASSWORD).await?;
+    phone
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    phone.goto(&stack.url("/dashboard")).await?;
+    phone
+        .wait_for_text("[data-testid=webhook-delivery]", "전달됨", WAIT)
+        .await?;
+    phone
+        .js("document.querySelector('[aria-labelledby=webhooks-heading]').scrollIntoView({block: 'center'})")
+        .await?;
+    phone.screenshot("dashboard-webhooks-ko-phone").await?;
+
+    ffmpeg.kill().await?;
+    for browser in [fan, star, phone] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

@@ -52,8 +52,26 @@ impl TestStack {
         Self::start_serving(ingest, dist_dir()?).await
     }
 
+    /// A stack whose webhooks may call receivers on this machine (the tests' own): the setting
+    /// the product never enables by default.
+    pub async fn start_with_local_webhooks() -> Result<Self> {
+        Self::start_configured(true, dist_dir()?, |config| {
+            config.webhook_destinations =
+                cloumer_domain::webhook::WebhookDestinations::AlsoLoopback;
+        })
+        .await
+    }
+
     /// A stack serving the browser app from `dist_dir` (for tests that tamper with a copy).
     pub async fn start_serving(ingest: bool, dist_dir: PathBuf) -> Result<Self> {
+        Self::start_configured(ingest, dist_dir, |_| {}).await
+    }
+
+    async fn start_configured(
+        ingest: bool,
+        dist_dir: PathBuf,
+        adjust: impl FnOnce(&mut cloumer_local::LocalConfig),
+    ) -> Result<Self> {
         let data = tempfile::tempdir()?;
         let mut config = cloumer_local::LocalConfig::new(
             SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -62,6 +80,7 @@ impl TestStack {
             0,
         );
         config.ingest = ingest;
+        adjust(&mut config);
         let stack = cloumer_local::start(config).await?;
         Ok(Self { stack, _data: data })
     }

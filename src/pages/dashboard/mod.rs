@@ -1,5 +1,6 @@
 //! The streamer dashboard: go live (server, stream key, encoder settings), watch the stream's
-//! state, edit the channel, moderate the chat. One card per module.
+//! state, edit the channel, moderate the chat, tell other places when the stream starts. One
+//! card per module.
 //!
 //! The channel is loaded once for the cards' shells, then refreshed every five seconds: cards
 //! read what changes (live state, health, viewers) from the latest answer, while forms keep what
@@ -11,6 +12,7 @@ mod settings;
 mod status;
 mod stream_setup;
 mod viewers;
+mod webhooks;
 
 use cloumer_api_types::MyChannel;
 use leptos::prelude::*;
@@ -59,6 +61,7 @@ fn DashboardView() -> impl IntoView {
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
                     <moderation::ModerationCard channel=channel />
                     {move || private.get().then(|| view! { <viewers::ViewersCard /> })}
+                    <webhooks::WebhooksCard />
                     <recordings::RecordingsCard channel=channel />
                 </div>
             }
