@@ -1,4 +1,5 @@
-//! The signed-in user's profile: nickname, avatar and language, and the channels they follow.
+//! The signed-in user's profile: nickname, avatar, language and how they hear of streams, and
+//! the channels they follow.
 
 use cloumer_api_types::{ChannelSummary, Me, UpdateProfile};
 use leptos::prelude::*;
@@ -37,6 +38,8 @@ fn ProfileForm(me: Me) -> impl IntoView {
     let api = use_api();
     let nickname = RwSignal::new(me.nickname);
     let avatar = RwSignal::new(me.avatar);
+    let email_notifications = RwSignal::new(me.email_notifications);
+    let email = me.email.clone();
     let save = Action::new_local(move |change: &UpdateProfile| {
         let change = change.clone();
         async move { api.update_me(&change).await }
@@ -47,6 +50,7 @@ fn ProfileForm(me: Me) -> impl IntoView {
             nickname: Some(nickname.get_untracked()),
             avatar: Some(avatar.get_untracked()),
             language: Some(i18n.lang.get_untracked().code().to_owned()),
+            email_notifications: Some(email_notifications.get_untracked()),
         });
     };
     view! {
@@ -82,6 +86,19 @@ fn ProfileForm(me: Me) -> impl IntoView {
                     <option value="ko">"한국어"</option>
                 </select>
             </label>
+            <fieldset>
+                <legend>{move || i18n.t().notification_settings}</legend>
+                <label class="check">
+                    <input type="checkbox" name="email-notifications" disabled=email.is_none()
+                        prop:checked=move || email_notifications.get()
+                        on:change=move |ev| email_notifications.set(event_target_checked(&ev)) />
+                    {move || i18n.t().email_when_live}
+                </label>
+                <p class="muted" data-testid="notification-email">{move || match &email {
+                    Some(address) => format!("{} {address}", i18n.t().email_goes_to),
+                    None => i18n.t().no_email.to_owned(),
+                }}</p>
+            </fieldset>
             <SaveStatus outcome=save.value() />
             <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
         </form>

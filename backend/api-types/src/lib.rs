@@ -65,6 +65,10 @@ pub struct Me {
     pub avatar: String,
     /// `en` or `ko`.
     pub language: String,
+    /// The verified address go-live emails go to, if the identity provider gave one.
+    pub email: Option<String>,
+    /// Whether a channel the user follows going live sends them an email.
+    pub email_notifications: bool,
 }
 
 /// `PATCH /api/v1/me`: omitted fields stay as they are.
@@ -93,6 +97,9 @@ pub struct UpdateProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^(en|ko)$"))]
     pub language: Option<String>,
+    /// Email me when a channel I follow goes live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_notifications: Option<bool>,
 }
 
 /// `GET /api/v1/handles/{handle}`

@@ -256,6 +256,46 @@ impl DynamoStore {
         Ok(output.attributes.is_some_and(|a| !a.is_empty()))
     }
 
+    /// The items at `keys` (at most 100), retrying what DynamoDB leaves unprocessed.
+    async fn batch_get(&self, mut keys: Vec<Item>) -> PortResult<Vec<Item>> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found = Vec::with_capacity(keys.len());
+        for attempt in 0..8u32 {
+            if keys.is_empty() {
+                return Ok(found);
+            }
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+            }
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .build()
+                .port("building a batch read")?;
+            let answer = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(|error| PortError::new("DynamoDB BatchGetItem", error))?;
+            found.extend(
+                answer
+                    .responses
+                    .and_then(|mut tables| tables.remove(&self.table))
+                    .unwrap_or_default(),
+            );
+            keys = answer
+                .unprocessed_keys
+                .and_then(|mut tables| tables.remove(&self.table))
+                .map(|left| left.keys)
+                .unwrap_or_default();
+        }
+        Err(PortError::new(
+            "DynamoDB BatchGetItem",
+            "keys were left unprocessed after eight attempts",
+        ))
+    }
+
     /// Every item under `pk` whose sort key starts with `prefix`.
     async fn query_prefix(&self, pk: &str, prefix: &str) -> PortResult<Vec<Item>> {
         let mut items = Vec::new();
@@ -383,6 +423,27 @@ impl ChannelRepository for DynamoStore {
     async fn get_profile(&self, user: &UserId) -> PortResult<Option<Profile>> {
         let found = self.get(&format!("USER#{user}"), "PROFILE").await?;
         found.as_ref().map(decode).transpose()
+    }
+
+    /// BatchGetItem, 100 keys a call (DynamoDB's most), four calls at a time; keys DynamoDB
+    /// leaves unprocessed (throttling) are asked for again after a short wait.
+    async fn get_profiles(&self, users: &[UserId]) -> PortResult<Vec<Profile>> {
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let batches: Vec<Vec<Item>> = users
+            .chunks(100)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|user| item(&[("pk", s(format!("USER#{user}"))), ("sk", s("PROFILE"))]))
+                    .collect()
+            })
+            .collect();
+        let found: Vec<Vec<Item>> = stream::iter(batches)
+            .map(|keys| self.batch_get(keys))
+            .buffer_unordered(4)
+            .try_collect()
+            .await?;
+        found.iter().flatten().map(decode).collect()
     }
 
     async fn put_profile(&self, profile: &Profile) -> PortResult<()> {

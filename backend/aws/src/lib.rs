@@ -1,6 +1,6 @@
 //! Cloumer's cloud adapters: the [`dynamo`] store, Amazon IVS ([`ivs`]), IVS Chat ([`ivschat`]),
 //! the Cognito key set ([`jwks`]) and CloudFront-signed access to private recordings
-//! ([`cloudfront`]), the go-live SNS topic ([`sns`]), plus [`Cloud`]: everything a Lambda needs, built once per
+//! ([`cloudfront`]), the go-live SNS topic ([`sns`]), email through SES ([`ses`]), plus [`Cloud`]: everything a Lambda needs, built once per
 //! cold start from the standard AWS configuration chain and the function's environment.
 
 pub mod cloudfront;
@@ -8,6 +8,7 @@ pub mod dynamo;
 pub mod ivs;
 pub mod ivschat;
 pub mod jwks;
+pub mod ses;
 pub mod signing_keys;
 pub mod sns;
 #[cfg(feature = "testing")]
@@ -51,6 +52,10 @@ pub struct CloudSettings {
     pub recordings_key_pair_id: String,
     /// `GO_LIVE_TOPIC_ARN` (optional): the SNS topic stream starts are published to.
     pub go_live_topic_arn: Option<String>,
+    /// `EMAIL_FROM` (optional): the sender of go-live emails, an SES-verified identity.
+    pub email_from: Option<String>,
+    /// `API_URL` (optional): the API's public URL, for one-click unsubscribe links.
+    pub api_url: Option<String>,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -85,6 +90,8 @@ impl CloudSettings {
             private_recordings_bucket: optional("PRIVATE_RECORDINGS_BUCKET"),
             recordings_key_pair_id: var("RECORDINGS_KEY_PAIR_ID")?,
             go_live_topic_arn: optional("GO_LIVE_TOPIC_ARN"),
+            email_from: optional("EMAIL_FROM"),
+            api_url: optional("API_URL"),
         })
     }
 }
@@ -149,6 +156,20 @@ impl Cloud {
             go_live: match &settings.go_live_topic_arn {
                 Some(topic) => Arc::new(sns::SnsGoLive::new(aws_sdk_sns::Client::new(&sdk), topic)),
                 None => Arc::new(sns::NoGoLiveTopic),
+            },
+            email: match &settings.email_from {
+                Some(from) => Arc::new(ses::SesEmail::new(
+                    aws_sdk_sesv2::Client::new(&sdk),
+                    from,
+                    cloumer_email::Links {
+                        site_url: settings.site_origin.clone(),
+                        api_url: settings
+                            .api_url
+                            .clone()
+                            .unwrap_or_else(|| settings.site_origin.clone()),
+                    },
+                )?),
+                None => Arc::new(ses::NoEmail),
             },
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),

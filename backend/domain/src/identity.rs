@@ -13,4 +13,6 @@ pub struct Identity {
     pub preferred_handle: Option<String>,
     /// The nickname given at sign-up (Cognito `nickname`), if any.
     pub nickname: Option<String>,
+    /// The verified email address (Cognito `email` with `email_verified`), if the token has one.
+    pub email: Option<String>,
 }

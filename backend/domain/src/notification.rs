@@ -6,6 +6,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::ids::{ChannelId, StreamId, UserId};
 use crate::page::Listed;
+use crate::profile::Language;
 
 /// A stream that starts again within this long of its channel's previous one ending is the same
 /// broadcast to a viewer (an encoder reconnecting, a streamer fixing a setting): no new
@@ -52,6 +53,24 @@ pub struct GoLive {
     pub channel_handle: String,
     pub owner_nickname: String,
     pub title: String,
+}
+
+/// "A channel you follow went live", by email: to whom, in their language, and what the
+/// unsubscribe link needs (the adapter knows the site's and the API's addresses).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoLiveEmail {
+    pub to: String,
+    pub language: Language,
+    pub user_id: UserId,
+    pub unsubscribe_token: String,
+    pub event: GoLive,
+}
+
+/// How sending a batch of emails went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EmailReport {
+    pub sent: usize,
+    pub failed: usize,
 }
 
 /// Where a user's notifications continue (newest first).

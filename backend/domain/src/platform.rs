@@ -11,15 +11,17 @@ use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult, WriteError};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
+use crate::ids::random_alphanumeric;
 use crate::ids::{ChannelId, UserId};
 use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::ports::{
-    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, FollowRepository,
-    GoLiveAnnouncer, NotificationRepository, PlaybackSigner, RateCounter, RecordingAccess,
-    RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
+    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, EmailSender,
+    FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, RateCounter,
+    RecordingAccess, RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository,
+    WebhookSender,
 };
-use crate::profile::{Avatar, Language, Nickname, Profile};
+use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 use crate::webhook::WebhookDestinations;
 
 /// The ports, once, for every use case.
@@ -33,6 +35,7 @@ pub struct Ports {
     pub webhooks: Arc<dyn WebhookRepository>,
     pub webhook_sender: Arc<dyn WebhookSender>,
     pub go_live: Arc<dyn GoLiveAnnouncer>,
+    pub email: Arc<dyn EmailSender>,
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub playback: Arc<dyn PlaybackSigner>,
@@ -133,7 +136,23 @@ impl Platform {
     /// signed-in request that needs the account. Idempotent and safe to race.
     pub async fn ensure_account(&self, who: &Identity) -> DomainResult<Account> {
         let profile = match self.ports.channels.get_profile(&who.user_id).await? {
-            Some(profile) => profile,
+            Some(mut profile) => {
+                // Written only when something changed: the address (changed at the identity
+                // provider), or an account from before unsubscribe links.
+                let email_changed = who.email.is_some() && who.email != profile.email;
+                let tokenless = profile.notifications.unsubscribe_token.is_none();
+                if email_changed || tokenless {
+                    if email_changed {
+                        profile.email = who.email.clone();
+                    }
+                    profile
+                        .notifications
+                        .unsubscribe_token
+                        .get_or_insert_with(|| random_alphanumeric(32));
+                    self.ports.channels.put_profile(&profile).await?;
+                }
+                profile
+            }
             None => {
                 let profile = new_profile(who);
                 self.ports.channels.put_profile(&profile).await?;
@@ -362,6 +381,11 @@ fn new_profile(who: &Identity) -> Profile {
         username: who.username.clone(),
         nickname,
         language: Language::default(),
+        email: who.email.clone(),
+        notifications: NotificationPreferences {
+            unsubscribe_token: Some(random_alphanumeric(32)),
+            ..NotificationPreferences::default()
+        },
     }
 }
 

@@ -16,7 +16,7 @@ use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId, WebhookId};
 use crate::moderation::Ban;
-use crate::notification::{GoLive, Notification, NotificationCursor};
+use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
 use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
 use crate::profile::Profile;
@@ -28,6 +28,8 @@ use crate::webhook::{Delivery, DeliveryReport, Webhook};
 pub trait ChannelRepository: Send + Sync {
     async fn get_profile(&self, user: &UserId) -> PortResult<Option<Profile>>;
     async fn put_profile(&self, profile: &Profile) -> PortResult<()>;
+    /// The profiles of `users` (up to a fan-out page at once); users without one are left out.
+    async fn get_profiles(&self, users: &[UserId]) -> PortResult<Vec<Profile>>;
 
     /// Stores a new channel (version 0). Atomic: fails with [`WriteError::HandleTaken`] if another
     /// channel has the handle, [`WriteError::ChannelExists`] if the owner already has a channel.
@@ -198,6 +200,14 @@ pub trait WebhookRepository: Send + Sync {
 #[async_trait]
 pub trait WebhookSender: Send + Sync {
     async fn deliver(&self, webhook: &Webhook, event: &GoLive) -> DeliveryReport;
+}
+
+/// Sends email: the local outbox (files the dev command points at), Amazon SES in the cloud.
+#[async_trait]
+pub trait EmailSender: Send + Sync {
+    /// Sends each email on its own (each has its own unsubscribe link); one that fails does not
+    /// stop the rest. An error means none could be sent.
+    async fn send_go_live(&self, emails: &[GoLiveEmail]) -> PortResult<EmailReport>;
 }
 
 /// Tells whoever acts on a channel going live, apart from the in-app notifications: an SNS

@@ -143,6 +143,36 @@ pub struct Profile {
     pub nickname: Nickname,
     pub avatar: Avatar,
     pub language: Language,
+    /// Where email goes: the identity provider's verified address, kept in step at sign-in.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub notifications: NotificationPreferences,
+}
+
+/// How a user wants to hear that a channel they follow went live, beyond the bell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationPreferences {
+    /// An email to their verified address (on until they turn it off, or click "unsubscribe").
+    #[serde(default = "on")]
+    pub email: bool,
+    /// The secret in their emails' unsubscribe links: whoever has one of their emails may turn
+    /// email off with one click, nobody else. Set when the account is first used.
+    #[serde(default)]
+    pub unsubscribe_token: Option<String>,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Default for NotificationPreferences {
+    fn default() -> Self {
+        Self {
+            email: true,
+            unsubscribe_token: None,
+        }
+    }
 }
 
 /// A change to a profile; `None` keeps the current value.
@@ -151,6 +181,7 @@ pub struct ProfileChange {
     pub nickname: Option<Nickname>,
     pub avatar: Option<Avatar>,
     pub language: Option<Language>,
+    pub email_notifications: Option<bool>,
 }
 
 impl Profile {
@@ -163,6 +194,9 @@ impl Profile {
         }
         if let Some(language) = change.language {
             self.language = language;
+        }
+        if let Some(email) = change.email_notifications {
+            self.notifications.email = email;
         }
     }
 }

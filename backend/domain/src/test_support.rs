@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use crate::channel::Channel;
 use crate::handle::ChannelHandle;
 use crate::ids::UserId;
-use crate::profile::{Avatar, Language, Nickname, Profile};
+use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 
 pub fn profile(user: &str) -> Profile {
     let user_id = UserId::parse(user).unwrap();
@@ -15,6 +15,8 @@ pub fn profile(user: &str) -> Profile {
         username: user.to_owned(),
         nickname: Nickname::parse(user).unwrap(),
         language: Language::En,
+        email: Some(format!("{user}@example.com")),
+        notifications: NotificationPreferences::default(),
     }
 }
 

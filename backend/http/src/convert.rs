@@ -29,6 +29,8 @@ pub fn me(profile: &Profile, channel: &Channel) -> api::Me {
         nickname: profile.nickname.as_str().to_owned(),
         avatar: profile.avatar.as_str().to_owned(),
         language: profile.language.code().to_owned(),
+        email: profile.email.clone(),
+        email_notifications: profile.notifications.email,
     }
 }
 

@@ -1,5 +1,6 @@
 //! `go-live`: the go-live SNS topic's subscriber. Each message is one stream start (the domain's
-//! `GoLive` as JSON, published by stream-events); the channel's webhooks are called for it.
+//! `GoLive` as JSON, published by stream-events); the channel's webhooks are called for it and
+//! followers who want it get an email.
 //! A failure to keep the outcome fails the invocation, so Lambda retries it and then sends it to
 //! the dead-letter queue; a receiver that fails is not a failure of ours (its outcome is kept).
 
@@ -15,12 +16,23 @@ pub enum GoLiveError {
     Domain(#[from] cloumer_domain::DomainError),
 }
 
-/// Delivers every stream start in the event; returns how many webhooks were delivered to.
-pub async fn handle(platform: &Platform, event: SnsEvent) -> Result<usize, GoLiveError> {
-    let mut delivered = 0;
+/// What the invocation did, as its result (Lambda logs it; tests read it).
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Delivered {
+    pub webhooks: usize,
+    pub emails_sent: usize,
+    pub emails_failed: usize,
+}
+
+/// Delivers every stream start in the event.
+pub async fn handle(platform: &Platform, event: SnsEvent) -> Result<Delivered, GoLiveError> {
+    let mut delivered = Delivered::default();
     for record in event.records {
         let go_live: GoLive = serde_json::from_str(&record.sns.message)?;
-        delivered += platform.deliver_go_live(&go_live).await?;
+        let done = platform.deliver_go_live(&go_live).await?;
+        delivered.webhooks += done.webhooks;
+        delivered.emails_sent += done.emails.sent;
+        delivered.emails_failed += done.emails.failed;
     }
     Ok(delivered)
 }

@@ -30,6 +30,11 @@ pub async fn handle(
             .unwrap_or_else(|| sub.clone()),
         preferred_handle: attributes.get("preferred_username").cloned(),
         nickname: attributes.get("nickname").cloned(),
+        // Confirming the sign-up with the code Cognito emailed verified it.
+        email: attributes
+            .get("email")
+            .filter(|_| attributes.get("email_verified").map(String::as_str) == Some("true"))
+            .cloned(),
     };
     let account = platform.ensure_account(&identity).await?;
     tracing::info!(user = %identity.user_id, handle = %account.channel.handle, "account ready");

@@ -384,7 +384,13 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_a_privat
         &runtime.env("go-live"),
     );
     let (kind, body) = runtime.answer().await;
-    assert_eq!((kind, body), ("response", json!(0)));
+    assert_eq!(
+        (kind, body),
+        (
+            "response",
+            json!({"webhooks": 0, "emails_sent": 0, "emails_failed": 0})
+        )
+    );
     let kept = store.list_webhooks(&channel.id).await.unwrap();
     let last = kept[0].last_delivery.as_ref().expect("the outcome is kept");
     assert_eq!(last.report.error.as_deref(), Some("the URL is not allowed"));

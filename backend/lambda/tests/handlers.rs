@@ -53,6 +53,7 @@ async fn confirmed_user(platform: &Platform) -> cloumer_domain::platform::Accoun
             username: "x".into(),
             preferred_handle: None,
             nickname: None,
+            email: None,
         })
         .await
         .unwrap()
@@ -283,6 +284,7 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
         username: "x".into(),
         preferred_handle: None,
         nickname: None,
+        email: None,
     };
     let mut rules = channel.chat_rules.clone();
     rules.word_filter = cloumer_domain::chat_rules::WordFilter::new(
@@ -341,6 +343,7 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
         username: "x".into(),
         preferred_handle: None,
         nickname: None,
+        email: None,
     };
     let (sent, mut received) = tokio::sync::mpsc::unbounded_channel::<(HeaderMap, Bytes)>();
     let receiver = axum::Router::new().route(
@@ -359,7 +362,8 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
         .replace("CHANNEL_ID", account.channel.id.as_str())
         .replace("HANDLE", account.channel.handle.as_str());
     let event = serde_json::from_str(&message).unwrap();
-    assert_eq!(go_live::handle(&world.platform, event).await.unwrap(), 1);
+    let delivered = go_live::handle(&world.platform, event).await.unwrap();
+    assert_eq!((delivered.webhooks, delivered.emails_sent), (1, 0));
 
     let (headers, body) = received.recv().await.unwrap();
     let signature = headers[cloumer_webhooks::SIGNATURE_HEADER]

@@ -43,6 +43,7 @@ async fn seed(dir: &std::path::Path) {
             username: format!("bench{i}"),
             preferred_handle: Some(format!("bench_{i}")),
             nickname: Some(format!("Bench {i}")),
+            email: None,
         };
         let account = components.platform.ensure_account(&identity).await.unwrap();
         if i % 5 == 0 {

@@ -27,6 +27,7 @@ use cloumer_api_types::RuntimeConfig;
 use cloumer_domain::ports::{Clock, SystemClock};
 use cloumer_domain::webhook::WebhookDestinations;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
+use cloumer_email::{Links, Outbox};
 use cloumer_store_embedded::EmbeddedStore;
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, PlaybackTokenVerifier, StaticJwks};
 use cloumer_webhooks::{HttpWebhookSender, Retries};
@@ -201,6 +202,16 @@ impl Components {
                 Retries::default(),
             )?),
             go_live: Arc::new(go_live_topic),
+            email: Arc::new(Outbox::new(
+                outbox_dir(data_dir),
+                "Cloumer <notifications@localhost>"
+                    .parse()
+                    .context("the outbox's sender")?,
+                Links {
+                    site_url: base_url.to_owned(),
+                    api_url: base_url.to_owned(),
+                },
+            )),
             video: Arc::new(video.clone()),
             chat_service: Arc::new(chat.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
@@ -238,6 +249,11 @@ impl Components {
             go_live: std::sync::Mutex::new(Some(announced)),
         })
     }
+}
+
+/// Where the local stack's email goes instead of a mail server: one `.eml` file per message.
+pub fn outbox_dir(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("outbox")
 }
 
 /// Binds the listener, opens the store and starts serving in the background.

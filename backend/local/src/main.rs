@@ -49,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    let outbox = cloumer_local::outbox_dir(&std::path::absolute(&args.data_dir)?);
     let mut config = LocalConfig::new(args.listen, args.dist, args.data_dir, args.rtmp_port);
     config.public_url = args.public_url;
     config.ingest = !args.no_ingest;
@@ -58,6 +59,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let stack = cloumer_local::start(config).await?;
     println!("Cloumer is running at {}", stack.url());
+    println!(
+        "Emails (go-live notifications) are written to {} (open the .eml files with any mail program).",
+        outbox.display()
+    );
     if !args.no_ingest {
         println!(
             "Stream to {} with the stream key from your dashboard (OBS: Settings > Stream > Custom).",

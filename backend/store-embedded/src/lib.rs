@@ -273,6 +273,20 @@ impl ChannelRepository for EmbeddedStore {
         .await
     }
 
+    async fn get_profiles(&self, users: &[UserId]) -> PortResult<Vec<Profile>> {
+        self.read(|tx| {
+            let table = tx.open_table(PROFILES).port("opening profiles")?;
+            let mut found = Vec::with_capacity(users.len());
+            for user in users {
+                if let Some(bytes) = table.get(user.as_str()).port("reading a profile")? {
+                    found.push(decode(bytes.value())?);
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
     async fn put_profile(&self, profile: &Profile) -> PortResult<()> {
         let user = profile.user_id.as_str().to_owned();
         let bytes = encode(profile)?;

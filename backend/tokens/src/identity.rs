@@ -54,6 +54,11 @@ struct Claims {
     preferred_username: Option<String>,
     #[serde(default)]
     nickname: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    /// Only a verified address is ever written to.
+    #[serde(default)]
+    email_verified: Option<bool>,
 }
 
 /// Verifies RS256 tokens from one user pool (issuer) for one app client.
@@ -144,6 +149,7 @@ impl JwtVerifier {
                 user_id,
                 preferred_handle: claims.preferred_username,
                 nickname: claims.nickname,
+                email: claims.email.filter(|_| claims.email_verified == Some(true)),
             },
             expires: claims.exp,
             not_before: claims.nbf,

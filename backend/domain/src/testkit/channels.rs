@@ -1,6 +1,7 @@
 //! Profiles, channels and grants.
 
 use super::*;
+use crate::profile::Profile;
 
 /// Profiles, channels, handles, versions, live listing, activity paging and grants.
 pub async fn channel_repository(repo: &dyn ChannelRepository) {
@@ -12,6 +13,21 @@ pub async fn channel_repository(repo: &dyn ChannelRepository) {
         repo.get_profile(&alice.user_id).await.unwrap(),
         Some(alice.clone())
     );
+
+    // Profiles are read in batches: more than one DynamoDB BatchGetItem (100 keys), unknown users
+    // left out.
+    let many: Vec<Profile> = (0..130).map(|i| profile(&format!("batch{i}"))).collect();
+    for p in &many {
+        repo.put_profile(p).await.unwrap();
+    }
+    let mut asked: Vec<UserId> = many.iter().map(|p| p.user_id.clone()).collect();
+    asked.push(UserId::parse("nobody-here").unwrap());
+    let mut found = repo.get_profiles(&asked).await.unwrap();
+    found.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+    let mut expected = many.clone();
+    expected.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+    assert_eq!(found, expected);
+    assert!(repo.get_profiles(&[]).await.unwrap().is_empty());
 
     // A channel is found by id, handle, owner and chat room.
     let mut a = channel("alice", "alice", 0);

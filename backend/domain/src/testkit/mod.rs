@@ -22,7 +22,7 @@ use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};
 use crate::moderation::Ban;
 use crate::playback::ViewerGrant;
 use crate::ports::{ChannelRepository, ChatRepository, RecordingRepository};
-use crate::profile::{Avatar, Language, Nickname, Profile};
+use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 use crate::recording::{Recording, RecordingStatus};
 
 pub use channels::channel_repository;
@@ -46,6 +46,8 @@ pub fn profile(user: &str) -> Profile {
         username: format!("{user}-login"),
         nickname: Nickname::parse(&format!("{user} 님")).unwrap(),
         language: Language::Ko,
+        email: Some(format!("{user}@example.com")),
+        notifications: NotificationPreferences::default(),
     }
 }
 

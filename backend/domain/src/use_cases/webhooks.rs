@@ -1,15 +1,11 @@
 //! Streamer webhooks: the streamer adds and removes the URLs their channel calls when it goes
-//! live and sees how each latest delivery went; when the channel goes live, every webhook is
-//! called at once and the outcome kept.
-
-use futures_util::future::join_all;
+//! live and sees how each latest delivery went (the calls themselves are in `go_live`).
 
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::WebhookId;
-use crate::notification::GoLive;
 use crate::platform::Platform;
-use crate::webhook::{Delivery, MAX_WEBHOOKS, WEBHOOK_CHANGES, Webhook, WebhookUrl};
+use crate::webhook::{MAX_WEBHOOKS, WEBHOOK_CHANGES, Webhook, WebhookUrl};
 
 impl Platform {
     /// The caller's channel's webhooks, oldest first.
@@ -59,45 +55,6 @@ impl Platform {
         } else {
             Err(DomainError::NotFound("webhook"))
         }
-    }
-
-    /// Calls every webhook of the channel that went live, all at once, and keeps how each
-    /// delivery went. Returns how many were delivered.
-    pub async fn deliver_go_live(&self, event: &GoLive) -> DomainResult<usize> {
-        let webhooks = self.ports.webhooks.list_webhooks(&event.channel_id).await?;
-        let deliveries = webhooks.iter().map(|webhook| async move {
-            let report = self.ports.webhook_sender.deliver(webhook, event).await;
-            let delivered = report.delivered();
-            if !delivered {
-                tracing::warn!(
-                    webhook = %webhook.id,
-                    attempts = report.attempts,
-                    status = report.status,
-                    error = report.error.as_deref(),
-                    "webhook delivery failed"
-                );
-            }
-            let delivery = Delivery {
-                at: self.now(),
-                report,
-            };
-            self.ports
-                .webhooks
-                .record_delivery(&webhook.channel_id, &webhook.id, &delivery)
-                .await
-                .map(|()| delivered)
-        });
-        let mut delivered = 0;
-        for outcome in join_all(deliveries).await {
-            delivered += usize::from(outcome?);
-        }
-        tracing::info!(
-            channel = %event.channel_id,
-            webhooks = webhooks.len(),
-            delivered,
-            "go-live delivered to webhooks"
-        );
-        Ok(delivered)
     }
 
     async fn count_webhook_change(&self, who: &Identity) -> DomainResult<()> {

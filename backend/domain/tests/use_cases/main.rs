@@ -6,6 +6,7 @@ mod chat_moderation;
 mod chat_tokens;
 mod directory;
 mod follows;
+mod go_live;
 mod message_review;
 mod notifications;
 mod past_broadcasts;

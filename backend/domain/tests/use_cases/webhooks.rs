@@ -151,10 +151,8 @@ async fn a_stream_start_is_announced_once_delivered_to_every_webhook_and_its_out
     assert_eq!(announced[0].started_at, world.platform.now());
 
     // What the topic's subscriber (or the local stack's task) does with it.
-    assert_eq!(
-        world.platform.deliver_go_live(&announced[0]).await.unwrap(),
-        1
-    );
+    let done = world.platform.deliver_go_live(&announced[0]).await.unwrap();
+    assert_eq!(done.webhooks, 1);
     let mut delivered = world.announcements.delivered.lock().unwrap().clone();
     delivered.sort();
     assert_eq!(

@@ -10,12 +10,12 @@ use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, UserId};
-use cloumer_domain::notification::GoLive;
+use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, GoLiveAnnouncer, PlaybackSigner, RateCounter, RecordingAccess,
-    StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
+    ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, RateCounter,
+    RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
 use cloumer_domain::testkit::ManualClock;
 use cloumer_domain::webhook::{DeliveryReport, Webhook};
@@ -232,6 +232,19 @@ pub struct Announcements {
     pub delivered: Mutex<Vec<(String, String)>>,
     /// The answer for URLs containing "fails"; the rest succeed at once.
     pub failing: Mutex<Option<DeliveryReport>>,
+    /// Every email sent, in the order sent.
+    pub emails: Mutex<Vec<GoLiveEmail>>,
+}
+
+#[async_trait]
+impl EmailSender for Announcements {
+    async fn send_go_live(&self, emails: &[GoLiveEmail]) -> PortResult<EmailReport> {
+        self.emails.lock().unwrap().extend_from_slice(emails);
+        Ok(EmailReport {
+            sent: emails.len(),
+            failed: 0,
+        })
+    }
 }
 
 #[async_trait]
@@ -285,6 +298,7 @@ pub fn world() -> World {
         webhooks: Arc::new(store),
         webhook_sender: announcements.clone(),
         go_live: announcements.clone(),
+        email: announcements.clone(),
         video: video.clone(),
         chat_service: chat.clone(),
         playback: Arc::new(ClaimsSigner),
@@ -315,6 +329,7 @@ pub fn person(user: &str, handle: &str) -> Identity {
         username: format!("{user}@example.com"),
         preferred_handle: Some(handle.to_owned()),
         nickname: Some(format!("{user} 님")),
+        email: Some(format!("{user}@example.com")),
     }
 }
 

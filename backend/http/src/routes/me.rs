@@ -53,6 +53,7 @@ pub async fn update_me(
         nickname: body.nickname.as_deref().map(Nickname::parse).transpose()?,
         avatar: body.avatar.as_deref().map(Avatar::parse).transpose()?,
         language: body.language.as_deref().map(Language::parse).transpose()?,
+        email_notifications: body.email_notifications,
     };
     let account = state.platform.update_profile(&who, change).await?;
     Ok(Json(convert::me(&account.profile, &account.channel)))

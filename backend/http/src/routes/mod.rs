@@ -8,6 +8,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod params;
 pub mod recordings;
+pub mod unsubscribe;
 pub mod webhooks;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -25,4 +26,5 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(moderation::router())
         .merge(notifications::router())
         .merge(webhooks::router())
+        .merge(unsubscribe::router())
 }

@@ -85,4 +85,15 @@ pub struct MyListQuery {
     pub limit: Option<u32>,
 }
 
+/// `?user=&token=`: an unsubscribe link from a go-live email.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UnsubscribeQuery {
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
+    pub user: String,
+    #[param(pattern = r"^[A-Za-z0-9]{1,64}$")]
+    pub token: String,
+}
+
 pub const DEFAULT_LIMIT: usize = 24;

@@ -179,6 +179,8 @@ impl LocalIdentity {
             username: user.sub.clone(),
             preferred_handle: user.attributes.get("preferred_username").cloned(),
             nickname: user.attributes.get("nickname").cloned(),
+            // Confirmed with a code sent there: verified.
+            email: Some(user.email.clone()),
         };
         if let Err(error) = self.inner.platform.ensure_account(&identity).await {
             tracing::warn!(%error, "post-confirmation could not create the channel yet");

@@ -379,5 +379,6 @@ fn identity(user: &crate::helpers::User) -> cloumer_domain::Identity {
         username: user.user_id.clone(),
         preferred_handle: None,
         nickname: None,
+        email: None,
     }
 }

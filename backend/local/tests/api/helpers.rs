@@ -233,6 +233,7 @@ pub async fn channel_of(app: &TestApp, user: &User) -> cloumer_domain::channel::
             username: user.user_id.clone(),
             preferred_handle: None,
             nickname: None,
+            email: None,
         })
         .await
         .unwrap()

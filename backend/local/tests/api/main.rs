@@ -3,6 +3,7 @@
 
 mod channels;
 mod chat;
+mod emails;
 mod events;
 mod follows;
 mod helpers;

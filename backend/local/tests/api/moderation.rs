@@ -22,6 +22,7 @@ async fn review(app: &TestApp, owner: &User, sender: &str, text: &str) -> Verdic
             username: owner.user_id.clone(),
             preferred_handle: None,
             nickname: None,
+            email: None,
         })
         .await
         .unwrap()
