@@ -694,3 +694,85 @@ async fn a_stream_start_is_published_to_the_go_live_topic() {
         serde_json::from_str(notification["Message"].as_str().unwrap()).unwrap();
     assert_eq!(published, event);
 }
+
+/// Go-live emails through SES v2 in moto: the raw message from a verified sender is accepted,
+/// one with an address that cannot be written is counted as failed without stopping the rest.
+#[tokio::test]
+async fn go_live_emails_are_sent_through_ses_from_a_verified_sender() {
+    use cloumer_aws::ses::SesEmail;
+    use cloumer_domain::notification::{GoLive, GoLiveEmail};
+    use cloumer_domain::ports::EmailSender;
+    use cloumer_domain::profile::Language;
+
+    let moto = Moto::start().await;
+    let ses = aws_sdk_sesv2::Client::new(&moto.sdk_config().await);
+    ses.create_email_identity()
+        .email_identity("cloumer.example")
+        .send()
+        .await
+        .unwrap();
+    let sender = SesEmail::new(
+        ses,
+        "Cloumer <notifications@cloumer.example>",
+        cloumer_email::Links {
+            site_url: "https://cloumer.example".into(),
+            api_url: "https://api.cloumer.example".into(),
+        },
+    )
+    .unwrap();
+    let email = |to: &str| GoLiveEmail {
+        to: to.into(),
+        language: Language::Ko,
+        user_id: UserId::parse("u-fan").unwrap(),
+        unsubscribe_token: "tok".into(),
+        event: GoLive {
+            channel_id: ChannelId::parse("chses").unwrap(),
+            stream_id: cloumer_domain::ids::StreamId::parse("st-ses").unwrap(),
+            started_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+            channel_handle: "minji".into(),
+            owner_nickname: "민지".into(),
+            title: "밤샘 코딩".into(),
+        },
+    };
+    let report = sender
+        .send_go_live(&[
+            email("fan@example.com"),
+            email("not an address"),
+            email("b@example.com"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (2, 1));
+
+    // What SES counted (the v1 query API moto shares with v2).
+    let quota = reqwest::Client::new()
+        .post(&moto.url)
+        .header(
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0",
+        )
+        .form(&[("Action", "GetSendQuota"), ("Version", "2010-12-01")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(quota.contains("<SentLast24Hours>2"), "{quota}");
+
+    // An unverified sender is refused by SES, and every email counts as failed.
+    let unverified = SesEmail::new(
+        aws_sdk_sesv2::Client::new(&moto.sdk_config().await),
+        "someone@elsewhere.example",
+        cloumer_email::Links {
+            site_url: "https://cloumer.example".into(),
+            api_url: "https://api.cloumer.example".into(),
+        },
+    )
+    .unwrap();
+    let report = unverified
+        .send_go_live(&[email("fan@example.com")])
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (0, 1));
+}

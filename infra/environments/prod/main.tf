@@ -240,20 +240,36 @@ module "go_live" {
   go_live_function_arn  = module.go_live_function.arn
 }
 
+# Go-live emails: the sender's domain (or address), verified by SES through the DKIM records the
+# environment outputs. Without one, the go-live function sends no email (and logs that it did not).
+resource "aws_sesv2_email_identity" "go_live" {
+  count          = var.email_identity == "" ? 0 : 1
+  email_identity = var.email_identity
+}
+
 module "go_live_function" {
-  source             = "../../modules/function"
-  name               = local.function_names.go_live
-  description        = "Stream starts from the go-live topic, delivered to the channels' webhooks"
-  zip_path           = local.zip.go_live
-  architecture       = var.lambda_architecture
-  environment        = { for k, v in local.function_environment : k => v if k != "GO_LIVE_TOPIC_ARN" }
-  timeout_seconds    = 90 # Four attempts of at most 10 s each, 15 s of backoff, all webhooks at once.
+  source       = "../../modules/function"
+  name         = local.function_names.go_live
+  description  = "Stream starts from the go-live topic: the channel's webhooks, the followers' emails"
+  zip_path     = local.zip.go_live
+  architecture = var.lambda_architecture
+  # One-click unsubscribe links post to the API.
+  environment = merge(local.function_environment, { EMAIL_FROM = var.email_from, API_URL = module.api.url })
+  # Webhooks: four attempts of at most 10 s each and 15 s of backoff, all at once. Emails: one
+  # SES call per follower, eight at a time, alongside.
+  timeout_seconds    = 300
   log_retention_days = var.log_retention_days
   statements = [
     {
-      sid       = "Webhooks"
-      actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-      resources = [module.data.table_arn]
+      # Webhooks and their outcomes; the channel's followers (gsi1) and their profiles.
+      sid       = "Store"
+      actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      resources = concat([module.data.table_arn], module.data.index_arns)
+    },
+    {
+      sid       = "Email"
+      actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+      resources = ["arn:aws:ses:${local.region}:${local.account}:identity/*"]
     },
     {
       # Lambda's on-failure destination sends with the function's role.

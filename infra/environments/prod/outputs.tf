@@ -37,3 +37,12 @@ output "ops_topic_arn" {
   description = "SNS topic the alarms publish to: subscribe a pager or chat integration here."
   value       = module.observability.ops_topic_arn
 }
+
+output "email_dkim_records" {
+  description = "CNAME records to add to the email domain's DNS so SES can sign (and send) go-live emails."
+  value = [for token in try(aws_sesv2_email_identity.go_live[0].dkim_signing_attributes[0].tokens, []) : {
+    name  = "${token}._domainkey.${var.email_identity}"
+    type  = "CNAME"
+    value = "${token}.dkim.amazonses.com"
+  }]
+}

@@ -90,3 +90,15 @@ variable "alarm_email" {
   type        = string
   default     = ""
 }
+
+variable "email_identity" {
+  description = "The domain (or single address) go-live emails are sent from, verified in SES; empty: no emails are sent. Add the DKIM records from the output email_dkim_records to its DNS."
+  type        = string
+  default     = ""
+}
+
+variable "email_from" {
+  description = "The sender of go-live emails, e.g. \"Cloumer <notifications@example.com>\"; its address must be within email_identity."
+  type        = string
+  default     = ""
+}
