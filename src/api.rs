@@ -350,6 +350,20 @@ impl Api {
         .await
     }
 
+    /// Turns off go-live emails with the link from one of them (no sign-in needed).
+    pub async fn unsubscribe(&self, user: &str, token: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::POST,
+            &format!(
+                "/api/v1/unsubscribe?user={}&token={}",
+                encode(user),
+                encode(token)
+            ),
+            None,
+        )
+        .await
+    }
+
     pub async fn viewers(&self) -> Result<Vec<ViewerGrantBody>, ApiError> {
         self.get("/api/v1/me/channel/viewers").await
     }

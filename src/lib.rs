@@ -65,7 +65,8 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
                 | router::Page::SignUp
                 | router::Page::Confirm
                 | router::Page::Profile
-                | router::Page::Notifications) => {
+                | router::Page::Notifications
+                | router::Page::Unsubscribe) => {
                     lazy_page(move || Box::pin(page_code!(account_page(page.clone()))))
                 }
                 router::Page::Dashboard => lazy_page(|| Box::pin(page_code!(dashboard_page()))),
@@ -158,6 +159,7 @@ fn account_page(page: router::Page) -> PageResult {
         router::Page::Confirm => view! { <pages::auth::Confirm /> }.into_any(),
         router::Page::Profile => view! { <pages::profile::Profile /> }.into_any(),
         router::Page::Notifications => view! { <pages::notifications::Notifications /> }.into_any(),
+        router::Page::Unsubscribe => view! { <pages::unsubscribe::Unsubscribe /> }.into_any(),
         _ => view! { <pages::NotFound /> }.into_any(),
     })
 }

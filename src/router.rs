@@ -17,6 +17,7 @@ pub enum Page {
     Confirm,
     Profile,
     Notifications,
+    Unsubscribe,
     Dashboard,
     Recording(String),
     Channel(String),
@@ -34,6 +35,7 @@ pub fn route(path: &str) -> Page {
         ["confirm"] => Page::Confirm,
         ["profile"] => Page::Profile,
         ["notifications"] => Page::Notifications,
+        ["unsubscribe"] => Page::Unsubscribe,
         ["dashboard"] => Page::Dashboard,
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
         [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
@@ -187,6 +189,7 @@ mod tests {
         assert_eq!(route("/signin"), Page::SignIn);
         assert_eq!(route("/dashboard/"), Page::Dashboard);
         assert_eq!(route("/notifications"), Page::Notifications);
+        assert_eq!(route("/unsubscribe"), Page::Unsubscribe);
         assert_eq!(route("/Alice_99"), Page::Channel("alice_99".into()));
         assert_eq!(route("/a/b/c"), Page::NotFound);
         assert_eq!(route("/bad-handle!"), Page::NotFound);

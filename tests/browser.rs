@@ -778,9 +778,9 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
 }
 
 /// A streamer's webhook on the dashboard: added (its secret shown once), called when the stream
-/// starts with ffmpeg, signed with that secret, the delivery shown on the dashboard; and when
-/// the encoder drops and reconnects within ten minutes, neither the webhook nor the follower
-/// hears of it a second time.
+/// starts with ffmpeg, signed with that secret, the delivery shown on the dashboard; the
+/// follower's email in the outbox, whose link turns these emails off; and when the encoder drops
+/// and reconnects within ten minutes, neither the webhook nor the follower hears of it again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_flaps() -> Result<()>
 {
@@ -886,6 +886,63 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
         .await?;
     star.screenshot("dashboard-webhooks").await?;
 
+    // The follower's email is in the outbox; its footer link turns these emails off.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while stack.outbox().is_empty() {
+        anyhow::ensure!(Instant::now() < deadline, "no email in the outbox");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let emails = stack.outbox();
+    assert_eq!(emails.len(), 1, "one email: only the follower wants them");
+    let email = mailparse::parse_mail(&emails[0])?;
+    use mailparse::MailHeaderMap;
+    assert_eq!(
+        email.headers.get_first_value("To").as_deref(),
+        Some("fan2@example.com")
+    );
+    assert_eq!(
+        email.headers.get_first_value("Subject").as_deref(),
+        Some("웹훅 방송 is live")
+    );
+    let text = email.subparts[0].get_body()?;
+    let unsubscribe = text
+        .lines()
+        .find_map(|line| line.strip_prefix("Stop these emails: "))
+        .context("an unsubscribe link")?
+        .trim()
+        .to_owned();
+    assert!(
+        unsubscribe.starts_with(&stack.url("/unsubscribe?user=")),
+        "{unsubscribe}"
+    );
+    let reader = Browser::launch().await?;
+    reader.goto(&unsubscribe).await?;
+    reader
+        .wait_for_text("[data-testid=unsubscribe]", "Stop getting an email", WAIT)
+        .await?;
+    reader.screenshot("unsubscribe").await?;
+    reader.click("[data-testid=unsubscribe] button").await?;
+    reader
+        .wait_for_text("[data-testid=unsubscribe] .info", "no longer", WAIT)
+        .await?;
+    reader.screenshot("unsubscribed").await?;
+    // A tampered link is refused.
+    reader.goto(&format!("{unsubscribe}x")).await?;
+    reader.click("[data-testid=unsubscribe] button").await?;
+    reader
+        .wait_for_text("[data-testid=unsubscribe] .error", "not valid", WAIT)
+        .await?;
+    reader.close().await?;
+    fan.goto(&stack.url("/profile")).await?;
+    fan.wait_for_text("[data-testid=notification-email]", "fan2@example.com", WAIT)
+        .await?;
+    assert_eq!(
+        fan.js("return document.querySelector('input[name=email-notifications]').checked")
+            .await?,
+        false,
+        "the profile shows emails off"
+    );
+
     // The encoder drops and comes back within ten minutes: the same broadcast to everyone.
     ffmpeg.kill().await?;
     star.wait_gone("[data-testid=live-state]", "LIVE").await?;
@@ -895,6 +952,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
     // Deliveries start the moment the channel goes live; give a second one every chance.
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert_eq!(received.lock().unwrap().len(), 1, "a flap is not news");
+    assert_eq!(stack.outbox().len(), 1);
     fan.goto(&stack.url("/notifications")).await?;
     fan.wait_for_text(".notification", "웹훅 방송", WAIT)
         .await?;
@@ -919,6 +977,24 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
         .js("document.querySelector('[aria-labelledby=webhooks-heading]').scrollIntoView({block: 'center'})")
         .await?;
     phone.screenshot("dashboard-webhooks-ko-phone").await?;
+    let fan_phone = Browser::launch_sized(420, 860).await?;
+    fan_phone
+        .sign_in(&stack, "fan2@example.com", PASSWORD)
+        .await?;
+    fan_phone
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    fan_phone.goto(&stack.url("/profile")).await?;
+    fan_phone
+        .wait_for_text("[data-testid=notification-email]", "받는 주소", WAIT)
+        .await?;
+    fan_phone
+        .js("document.querySelector('input[name=email-notifications]').scrollIntoView({block: 'center'})")
+        .await?;
+    fan_phone
+        .screenshot("profile-notifications-ko-phone")
+        .await?;
+    fan_phone.close().await?;
 
     ffmpeg.kill().await?;
     for browser in [fan, star, phone] {

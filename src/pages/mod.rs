@@ -7,6 +7,7 @@ pub mod home;
 pub mod notifications;
 pub mod profile;
 pub mod recording;
+pub mod unsubscribe;
 
 use leptos::prelude::*;
 

@@ -89,6 +89,16 @@ impl TestStack {
         format!("{}{path}", self.stack.url())
     }
 
+    /// The emails the stack has sent (its outbox), oldest first.
+    pub fn outbox(&self) -> Vec<Vec<u8>> {
+        let dir = cloumer_local::outbox_dir(self._data.path());
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        files.iter().filter_map(|f| std::fs::read(f).ok()).collect()
+    }
+
     async fn cognito(&self, target: &str, body: Value) -> Result<Value> {
         let response = reqwest::Client::new()
             .post(self.url("/cognito/"))

@@ -44,6 +44,7 @@ const RESERVED: &[&str] = &[
     "signup",
     "static",
     "support",
+    "unsubscribe",
     "videos",
     "vod",
 ];
