@@ -57,7 +57,7 @@ fn main() {
 /// Benchmarks are `harness = false` bench targets that print their own reports; `latency` is the
 /// browser story test measuring glass-to-glass latency against the 3 s target.
 fn bench(which: &[&str]) -> Result<()> {
-    let all = ["api", "chat", "hls", "lambda", "latency", "size"];
+    let all = ["api", "chat", "fanout", "hls", "lambda", "latency", "size"];
     let chosen: Vec<&str> = if which.is_empty() {
         all.to_vec()
     } else {
@@ -91,14 +91,14 @@ fn bench(which: &[&str]) -> Result<()> {
             )?;
             continue;
         }
-        if name == "lambda" {
+        if name == "lambda" || name == "fanout" {
             // moto, from the Python tools the set-up installs.
             let tools = setup::setup(setup::Purpose::Test)?;
             let python_bin = tools.python_bin.expect("the test set-up has Python tools");
             util::run(
                 std::process::Command::new("cargo")
                     .current_dir(&root)
-                    .args(["bench", "--package", "cloumer-lambda", "--bench", "lambda"])
+                    .args(["bench", "--package", "cloumer-lambda", "--bench", name])
                     .env("PATH", util::path_with(&[python_bin])?),
             )?;
             continue;

@@ -416,6 +416,26 @@ impl DynamoStore {
             .await
             .map(drop)
     }
+
+    /// Runs the transaction `items` builds, again (up to [`CONFLICT_RETRIES`] times) while it
+    /// was cancelled only for racing another one. `Ok(None)` when it committed; `Ok(Some(i))`
+    /// with the positions of the items whose condition failed.
+    async fn transact_retrying(
+        &self,
+        items: impl Fn() -> PortResult<Vec<TransactWriteItem>>,
+    ) -> PortResult<Option<Vec<usize>>> {
+        let mut attempt = 0;
+        loop {
+            let Err(error) = self.transact(items()?).await else {
+                return Ok(None);
+            };
+            match failed_conditions(&error) {
+                Some(failed) if !failed.is_empty() => return Ok(Some(failed)),
+                _ if conflicted(&error) && attempt < CONFLICT_RETRIES => attempt += 1,
+                _ => return Err(PortError::new("DynamoDB TransactWriteItems", error)),
+            }
+        }
+    }
 }
 
 #[async_trait]

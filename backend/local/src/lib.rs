@@ -149,6 +149,8 @@ impl RunningStack {
 /// and what tests of other entry points (the Lambda event handlers) run the domain on.
 pub struct Components {
     pub platform: Platform,
+    /// The embedded store itself, for tests and benchmarks that arrange state in bulk.
+    pub store: EmbeddedStore,
     pub identity: LocalIdentity,
     pub chat: LocalChat,
     pub rooms: Arc<Rooms>,
@@ -238,6 +240,7 @@ impl Components {
         )?;
         Ok(Self {
             platform,
+            store,
             identity,
             chat,
             rooms,

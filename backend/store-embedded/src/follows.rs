@@ -94,43 +94,78 @@ fn follows_page(
     first_page(found, limit)
 }
 
+/// Writes one follow (record, both time orders, both counts) inside `tx`.
+fn follow_tx(
+    tx: &redb::WriteTransaction,
+    follow: &Follow,
+    bytes: &[u8],
+    max_following: u32,
+) -> TxResult<FollowOutcome> {
+    let (user, channel) = (follow.user_id.as_str(), follow.channel_id.as_str());
+    let at = nanos(follow.followed_at);
+    let mut records = tx.open_table(FOLLOWS).port("opening follows")?;
+    if records
+        .get((user, channel))
+        .port("reading a follow")?
+        .is_some()
+    {
+        return Ok(FollowOutcome::AlreadyFollowing);
+    }
+    // One writer at a time: the count read here is still the count when this commits.
+    if count_tx(tx, FOLLOWING_COUNTS, user)? >= u64::from(max_following) {
+        return Ok(FollowOutcome::LimitReached);
+    }
+    add_count(tx, FOLLOWING_COUNTS, user, 1)?;
+    add_count(tx, FOLLOWER_COUNTS, channel, 1)?;
+    records
+        .insert((user, channel), bytes)
+        .port("writing a follow")?;
+    tx.open_table(FOLLOWING_BY_TIME)
+        .port("opening follows")?
+        .insert((user, at, channel), ())
+        .port("writing a follow")?;
+    tx.open_table(FOLLOWERS_BY_TIME)
+        .port("opening follows")?
+        .insert((channel, at, user), ())
+        .port("writing a follow")?;
+    Ok(FollowOutcome::Added)
+}
+
+impl EmbeddedStore {
+    /// Writes many follows in one transaction, each as [`FollowRepository::follow`] would:
+    /// followers brought over from another platform, or a benchmark's hundred thousand (one
+    /// durable commit instead of one each). Returns how many were added.
+    pub async fn import_follows(
+        &self,
+        follows: Vec<Follow>,
+        max_following: u32,
+    ) -> PortResult<usize> {
+        let encoded = follows
+            .into_iter()
+            .map(|follow| encode(&follow).map(|bytes| (follow, bytes)))
+            .collect::<PortResult<Vec<_>>>()?;
+        self.write(move |tx| {
+            let mut added = 0;
+            for (follow, bytes) in &encoded {
+                if follow_tx(tx, follow, bytes, max_following)? == FollowOutcome::Added {
+                    added += 1;
+                }
+            }
+            Ok(added)
+        })
+        .await
+        .map_err(port_only)
+    }
+}
+
 #[async_trait]
 impl FollowRepository for EmbeddedStore {
     async fn follow(&self, follow: &Follow, max_following: u32) -> PortResult<FollowOutcome> {
         let follow = follow.clone();
         let bytes = encode(&follow)?;
-        self.write(move |tx| {
-            let (user, channel) = (follow.user_id.as_str(), follow.channel_id.as_str());
-            let at = nanos(follow.followed_at);
-            let mut records = tx.open_table(FOLLOWS).port("opening follows")?;
-            if records
-                .get((user, channel))
-                .port("reading a follow")?
-                .is_some()
-            {
-                return Ok(FollowOutcome::AlreadyFollowing);
-            }
-            // One writer at a time: the count read here is still the count when this commits.
-            if count_tx(tx, FOLLOWING_COUNTS, user)? >= u64::from(max_following) {
-                return Ok(FollowOutcome::LimitReached);
-            }
-            add_count(tx, FOLLOWING_COUNTS, user, 1)?;
-            add_count(tx, FOLLOWER_COUNTS, channel, 1)?;
-            records
-                .insert((user, channel), bytes.as_slice())
-                .port("writing a follow")?;
-            tx.open_table(FOLLOWING_BY_TIME)
-                .port("opening follows")?
-                .insert((user, at, channel), ())
-                .port("writing a follow")?;
-            tx.open_table(FOLLOWERS_BY_TIME)
-                .port("opening follows")?
-                .insert((channel, at, user), ())
-                .port("writing a follow")?;
-            Ok(FollowOutcome::Added)
-        })
-        .await
-        .map_err(port_only)
+        self.write(move |tx| follow_tx(tx, &follow, &bytes, max_following))
+            .await
+            .map_err(port_only)
     }
 
     async fn unfollow(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool> {

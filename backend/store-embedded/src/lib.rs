@@ -838,6 +838,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn imported_follows_are_follows_counted_once() {
+        use cloumer_domain::follow::Follow;
+        use cloumer_domain::ports::FollowRepository;
+        let (store, _dir) = store();
+        let channel = ChannelId::parse("chimport").unwrap();
+        let follow = |i: i64| Follow {
+            user_id: UserId::parse(&format!("imp{i}")).unwrap(),
+            channel_id: channel.clone(),
+            followed_at: OffsetDateTime::from_unix_timestamp(1_790_000_000 + i * 60).unwrap(),
+            notify: true,
+        };
+        let mut follows: Vec<Follow> = (0..600).map(follow).collect();
+        follows.push(follow(3)); // already in the list: added once
+        assert_eq!(store.import_follows(follows, 10).await.unwrap(), 600);
+        assert_eq!(store.follower_count(&channel).await.unwrap(), 600);
+        let page = store.list_followers(&channel, None, 500).await.unwrap();
+        assert_eq!(page.items.len(), 500);
+        assert_eq!(page.items[0], follow(599), "newest first");
+        assert!(
+            store
+                .get_follow(&follow(7).user_id, &channel)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[tokio::test]
     async fn behaves_as_a_webhook_repository() {
         let (store, _dir) = store();
         cloumer_domain::testkit::webhook_repository(&store).await;

@@ -20,10 +20,7 @@ use cloumer_domain::ids::{ChannelId, UserId};
 use cloumer_domain::page::Page;
 use cloumer_domain::ports::FollowRepository;
 
-use super::{
-    CONFLICT_RETRIES, DynamoStore, Item, add_count, conflicted, decode, encode, failed_conditions,
-    item, put, s, time_key,
-};
+use super::{DynamoStore, Item, add_count, decode, encode, item, put, s, time_key};
 
 fn user_pk(user: &UserId) -> String {
     format!("USER#{user}")
@@ -65,71 +62,62 @@ impl FollowRepository for DynamoStore {
             ("gsi2pk", s(format!("FOLLOWING#{user}"))),
             ("gsi2sk", s(format!("{at}#{channel}"))),
         ]);
-        let mut attempt = 0;
-        loop {
-            let items = vec![
-                put(
-                    &self.table,
-                    record.clone(),
-                    Some("attribute_not_exists(pk)"),
-                )?,
-                add_count(
-                    &self.table,
-                    user_pk(user),
-                    "FOLLOWING",
-                    1,
-                    Some(("attribute_not_exists(n) OR n < :max", max_following)),
-                )?,
-                add_count(
-                    &self.table,
-                    format!("CHANNEL#{channel}"),
-                    "FOLLOWERS",
-                    1,
-                    None,
-                )?,
-            ];
-            let Err(error) = self.transact(items).await else {
-                return Ok(FollowOutcome::Added);
-            };
-            match failed_conditions(&error).as_deref() {
-                Some(failed) if failed.contains(&0) => return Ok(FollowOutcome::AlreadyFollowing),
-                Some(failed) if failed.contains(&1) => return Ok(FollowOutcome::LimitReached),
-                _ if conflicted(&error) && attempt < CONFLICT_RETRIES => attempt += 1,
-                _ => return Err(PortError::new("DynamoDB TransactWriteItems", error)),
-            }
-        }
+        let failed = self
+            .transact_retrying(|| {
+                Ok(vec![
+                    put(
+                        &self.table,
+                        record.clone(),
+                        Some("attribute_not_exists(pk)"),
+                    )?,
+                    add_count(
+                        &self.table,
+                        user_pk(user),
+                        "FOLLOWING",
+                        1,
+                        Some(("attribute_not_exists(n) OR n < :max", max_following)),
+                    )?,
+                    add_count(
+                        &self.table,
+                        format!("CHANNEL#{channel}"),
+                        "FOLLOWERS",
+                        1,
+                        None,
+                    )?,
+                ])
+            })
+            .await?;
+        Ok(match failed.as_deref() {
+            None => FollowOutcome::Added,
+            Some(failed) if failed.contains(&0) => FollowOutcome::AlreadyFollowing,
+            Some(_) => FollowOutcome::LimitReached,
+        })
     }
 
     async fn unfollow(&self, user: &UserId, channel: &ChannelId) -> PortResult<bool> {
-        let mut attempt = 0;
-        loop {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .key("pk", s(user_pk(user)))
-                .key("sk", s(follow_sk(channel)))
-                .condition_expression("attribute_exists(pk)")
-                .build()
-                .port("building a delete")?;
-            let items = vec![
-                TransactWriteItem::builder().delete(delete).build(),
-                add_count(&self.table, user_pk(user), "FOLLOWING", -1, None)?,
-                add_count(
-                    &self.table,
-                    format!("CHANNEL#{channel}"),
-                    "FOLLOWERS",
-                    -1,
-                    None,
-                )?,
-            ];
-            let Err(error) = self.transact(items).await else {
-                return Ok(true);
-            };
-            match failed_conditions(&error).as_deref() {
-                Some(failed) if failed.contains(&0) => return Ok(false),
-                _ if conflicted(&error) && attempt < CONFLICT_RETRIES => attempt += 1,
-                _ => return Err(PortError::new("DynamoDB TransactWriteItems", error)),
-            }
-        }
+        let failed = self
+            .transact_retrying(|| {
+                let delete = Delete::builder()
+                    .table_name(&self.table)
+                    .key("pk", s(user_pk(user)))
+                    .key("sk", s(follow_sk(channel)))
+                    .condition_expression("attribute_exists(pk)")
+                    .build()
+                    .port("building a delete")?;
+                Ok(vec![
+                    TransactWriteItem::builder().delete(delete).build(),
+                    add_count(&self.table, user_pk(user), "FOLLOWING", -1, None)?,
+                    add_count(
+                        &self.table,
+                        format!("CHANNEL#{channel}"),
+                        "FOLLOWERS",
+                        -1,
+                        None,
+                    )?,
+                ])
+            })
+            .await?;
+        Ok(failed.is_none())
     }
 
     async fn get_follow(&self, user: &UserId, channel: &ChannelId) -> PortResult<Option<Follow>> {

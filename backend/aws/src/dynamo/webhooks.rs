@@ -17,10 +17,7 @@ use cloumer_domain::ids::{ChannelId, WebhookId};
 use cloumer_domain::ports::WebhookRepository;
 use cloumer_domain::webhook::{Delivery, Webhook};
 
-use super::{
-    CONFLICT_RETRIES, DynamoStore, Item, add_count, conflicted, decode, encode, failed_conditions,
-    item, put, s, text,
-};
+use super::{DynamoStore, Item, add_count, decode, encode, item, put, s, text};
 
 fn channel_pk(channel: &ChannelId) -> String {
     format!("CHANNEL#{channel}")
@@ -53,31 +50,26 @@ impl WebhookRepository for DynamoStore {
             ("data", s(encode(&stored)?)),
         ]);
         let max = u32::try_from(max).unwrap_or(u32::MAX);
-        let mut attempt = 0;
-        loop {
-            let items = vec![
-                put(
-                    &self.table,
-                    record.clone(),
-                    Some("attribute_not_exists(pk)"),
-                )?,
-                add_count(
-                    &self.table,
-                    channel_pk(channel),
-                    "WEBHOOKS",
-                    1,
-                    Some(("attribute_not_exists(n) OR n < :max", max)),
-                )?,
-            ];
-            let Err(error) = self.transact(items).await else {
-                return Ok(true);
-            };
-            match failed_conditions(&error).as_deref() {
-                Some(failed) if failed.contains(&1) => return Ok(false),
-                _ if conflicted(&error) && attempt < CONFLICT_RETRIES => attempt += 1,
-                _ => return Err(PortError::new("DynamoDB TransactWriteItems", error)),
-            }
-        }
+        let failed = self
+            .transact_retrying(|| {
+                Ok(vec![
+                    put(
+                        &self.table,
+                        record.clone(),
+                        Some("attribute_not_exists(pk)"),
+                    )?,
+                    add_count(
+                        &self.table,
+                        channel_pk(channel),
+                        "WEBHOOKS",
+                        1,
+                        Some(("attribute_not_exists(n) OR n < :max", max)),
+                    )?,
+                ])
+            })
+            .await?;
+        // Webhook ids are random: only the limit's condition can fail.
+        Ok(failed.is_none())
     }
 
     async fn list_webhooks(&self, channel: &ChannelId) -> PortResult<Vec<Webhook>> {
@@ -92,28 +84,22 @@ impl WebhookRepository for DynamoStore {
     }
 
     async fn remove_webhook(&self, channel: &ChannelId, id: &WebhookId) -> PortResult<bool> {
-        let mut attempt = 0;
-        loop {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .key("pk", s(channel_pk(channel)))
-                .key("sk", s(webhook_sk(id)))
-                .condition_expression("attribute_exists(pk)")
-                .build()
-                .port("building a delete")?;
-            let items = vec![
-                TransactWriteItem::builder().delete(delete).build(),
-                add_count(&self.table, channel_pk(channel), "WEBHOOKS", -1, None)?,
-            ];
-            let Err(error) = self.transact(items).await else {
-                return Ok(true);
-            };
-            match failed_conditions(&error).as_deref() {
-                Some(failed) if failed.contains(&0) => return Ok(false),
-                _ if conflicted(&error) && attempt < CONFLICT_RETRIES => attempt += 1,
-                _ => return Err(PortError::new("DynamoDB TransactWriteItems", error)),
-            }
-        }
+        let failed = self
+            .transact_retrying(|| {
+                let delete = Delete::builder()
+                    .table_name(&self.table)
+                    .key("pk", s(channel_pk(channel)))
+                    .key("sk", s(webhook_sk(id)))
+                    .condition_expression("attribute_exists(pk)")
+                    .build()
+                    .port("building a delete")?;
+                Ok(vec![
+                    TransactWriteItem::builder().delete(delete).build(),
+                    add_count(&self.table, channel_pk(channel), "WEBHOOKS", -1, None)?,
+                ])
+            })
+            .await?;
+        Ok(failed.is_none())
     }
 
     async fn record_delivery(
