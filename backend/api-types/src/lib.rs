@@ -468,7 +468,15 @@ pub struct BanBody {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewWebhook {
-    /// `https://` and a public host (a Discord webhook URL works as it is).
+    /// `https://` and a host name (a Discord webhook URL works as it is). Host names that
+    /// resolve only to private addresses are refused when the webhook is called.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^https://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,63}(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?#][^\s]*)?$",
+            max_length = 2048
+        )
+    )]
     pub url: String,
 }
 

@@ -50,6 +50,9 @@ fn start_event(channel: &ChannelId, stream: &str) -> StreamEvent {
     }
 }
 
+/// Calls by operation: (stream-events, go-live), at one size.
+type CallCounts = (BTreeMap<String, usize>, BTreeMap<String, usize>);
+
 /// DynamoDB operations made, by name.
 #[derive(Clone, Debug, Default)]
 struct Calls(Arc<Mutex<BTreeMap<String, usize>>>);
@@ -202,7 +205,7 @@ async fn dynamodb_calls() {
     for (stage, pick) in [("stream-events", 0), ("go-live", 1)] {
         println!("  {stage}:");
         for operation in &operations {
-            let count = |row: &(usize, (BTreeMap<String, usize>, BTreeMap<String, usize>))| {
+            let count = |row: &(usize, CallCounts)| {
                 let (_, (a, b)) = row;
                 let map = if pick == 0 { a } else { b };
                 map.get(operation).copied().unwrap_or(0)
@@ -273,7 +276,7 @@ async fn seed_follows(client: &aws_sdk_dynamodb::Client, channel: &ChannelId, si
 }
 
 /// (stream-events calls, go-live calls) for a channel with `size` followers.
-async fn calls_at(size: usize) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
+async fn calls_at(size: usize) -> CallCounts {
     let moto = Moto::start().await;
     let sdk = moto.sdk_config().await;
     let calls = Calls::default();
