@@ -83,8 +83,8 @@ impl EmailSender for NoEmail {
             "EMAIL_FROM is not set for this function: go-live emails are not sent"
         );
         Ok(EmailReport {
-            sent: 0,
             failed: emails.len(),
+            ..EmailReport::default()
         })
     }
 }

@@ -71,6 +71,8 @@ pub struct GoLiveEmail {
 pub struct EmailReport {
     pub sent: usize,
     pub failed: usize,
+    /// Sending stopped at the time budget: followers after those counted got no email.
+    pub stopped: bool,
 }
 
 /// Where a user's notifications continue (newest first).

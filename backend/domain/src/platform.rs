@@ -58,6 +58,11 @@ pub struct PlatformConfig {
     pub recording_access_ttl: Duration,
     /// Where streamers' webhooks may point (public `https` only unless a test says otherwise).
     pub webhook_destinations: WebhookDestinations,
+    /// How long one stream start may spend emailing followers before it stops (and says so):
+    /// inside the go-live function's time limit, so a channel with more email-wanting followers
+    /// than the sending rate allows in that time never times out, which would make Lambda's
+    /// retry send the first emails again.
+    pub email_time_budget: Duration,
 }
 
 impl Default for PlatformConfig {
@@ -68,6 +73,7 @@ impl Default for PlatformConfig {
             site_origin: "*".to_owned(),
             recording_access_ttl: Duration::hours(6),
             webhook_destinations: WebhookDestinations::PublicHttpsOnly,
+            email_time_budget: Duration::minutes(4),
         }
     }
 }

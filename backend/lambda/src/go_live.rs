@@ -22,6 +22,8 @@ pub struct Delivered {
     pub webhooks: usize,
     pub emails_sent: usize,
     pub emails_failed: usize,
+    /// Emailing stopped at its time budget: some followers got none.
+    pub emails_stopped: bool,
 }
 
 /// Delivers every stream start in the event.
@@ -33,6 +35,7 @@ pub async fn handle(platform: &Platform, event: SnsEvent) -> Result<Delivered, G
         delivered.webhooks += done.webhooks;
         delivered.emails_sent += done.emails.sent;
         delivered.emails_failed += done.emails.failed;
+        delivered.emails_stopped |= done.emails.stopped;
     }
     Ok(delivered)
 }

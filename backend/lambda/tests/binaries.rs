@@ -388,7 +388,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_a_privat
         (kind, body),
         (
             "response",
-            json!({"webhooks": 0, "emails_sent": 0, "emails_failed": 0})
+            json!({"webhooks": 0, "emails_sent": 0, "emails_failed": 0, "emails_stopped": false})
         )
     );
     let kept = store.list_webhooks(&channel.id).await.unwrap();

@@ -73,8 +73,18 @@ impl Platform {
     /// streams by email (their profile), a page of followers at a time.
     async fn email_followers(&self, event: &GoLive) -> DomainResult<EmailReport> {
         let mut report = EmailReport::default();
+        let deadline = self.now() + self.config.email_time_budget;
         let mut after = None;
         loop {
+            if self.now() >= deadline {
+                report.stopped = true;
+                tracing::error!(
+                    channel = %event.channel_id,
+                    sent = report.sent,
+                    "go-live emails stopped at the time budget: later followers get none"
+                );
+                break;
+            }
             let page = self
                 .ports
                 .follows
@@ -104,6 +114,7 @@ impl Platform {
                 let sent = self.ports.email.send_go_live(&emails).await?;
                 report.sent += sent.sent;
                 report.failed += sent.failed;
+                report.stopped |= sent.stopped;
             }
             match page.next {
                 Some(next) => after = Some(next),

@@ -4,7 +4,7 @@ use cloumer_domain::profile::{Language, ProfileChange};
 use time::Duration;
 
 use crate::notifications::stream_event;
-use crate::world::{person, world};
+use crate::world::{person, world, world_with};
 
 #[tokio::test]
 async fn followers_who_want_email_get_one_in_their_language_and_one_click_stops_them() {
@@ -134,4 +134,19 @@ async fn the_address_follows_the_identity_provider_and_the_unsubscribe_secret_st
     who.email = None;
     let kept = world.platform.ensure_account(&who).await.unwrap().profile;
     assert_eq!(kept.email.as_deref(), Some("new@example.com"));
+}
+
+#[tokio::test]
+async fn emailing_stops_at_the_time_budget_instead_of_running_past_it() {
+    let world = world_with(|config| config.email_time_budget = Duration::ZERO);
+    let (_, star) = world.account("u-star", "star").await;
+    let (fan, _) = world.account("u-fan", "fan").await;
+    world.platform.follow(&fan, "star").await.unwrap();
+    world.advance(Duration::minutes(1));
+    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    let event = world.announcements.announced.lock().unwrap()[0].clone();
+    let done = world.platform.deliver_go_live(&event).await.unwrap();
+    assert!(done.emails.stopped);
+    assert_eq!(done.emails.sent, 0);
+    assert!(world.announcements.emails.lock().unwrap().is_empty());
 }

@@ -242,7 +242,7 @@ impl EmailSender for Announcements {
         self.emails.lock().unwrap().extend_from_slice(emails);
         Ok(EmailReport {
             sent: emails.len(),
-            failed: 0,
+            ..EmailReport::default()
         })
     }
 }
@@ -283,6 +283,16 @@ pub struct World {
 }
 
 pub fn world() -> World {
+    world_with(|_| {})
+}
+
+/// A world whose platform settings `adjust` changes first.
+pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
+    let mut config = PlatformConfig {
+        site_origin: "https://cloumer.test".into(),
+        ..PlatformConfig::default()
+    };
+    adjust(&mut config);
     let dir = tempfile::tempdir().unwrap();
     let store = EmbeddedStore::open(&dir.path().join("store.redb")).unwrap();
     let clock = Arc::new(ManualClock::at(start()));
@@ -307,13 +317,7 @@ pub fn world() -> World {
         clock: clock.clone(),
     };
     World {
-        platform: Platform::new(
-            ports,
-            PlatformConfig {
-                site_origin: "https://cloumer.test".into(),
-                ..PlatformConfig::default()
-            },
-        ),
+        platform: Platform::new(ports, config),
         announcements,
         clock,
         video,
