@@ -8,22 +8,7 @@ use mailparse::MailHeaderMap;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::helpers::{TestApp, User, channel_of, spawn_app};
-
-async fn go_live(app: &TestApp, streamer: &User, stream: &str) {
-    let channel = channel_of(app, streamer).await;
-    let start = StreamEvent {
-        channel_id: channel.id,
-        stream_id: StreamId::parse(stream).unwrap(),
-        kind: StreamEventKind::Start,
-        at: OffsetDateTime::now_utc(),
-    };
-    app.stack
-        .platform()
-        .handle_stream_event(&start)
-        .await
-        .unwrap();
-}
+use crate::helpers::{TestApp, channel_of, go_live, spawn_app};
 
 /// The outbox's files once `count` are there (written in the background).
 async fn outbox(app: &TestApp, count: usize) -> Vec<Vec<u8>> {

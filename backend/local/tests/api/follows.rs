@@ -1,27 +1,9 @@
 //! Following channels over HTTP: the button's round trip, counts, the Following list, racing
 //! requests and every bad input.
 
-use cloumer_domain::ids::StreamId;
-use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use reqwest::Method;
-use time::OffsetDateTime;
 
-use crate::helpers::{TestApp, User, channel_of, spawn_app};
-
-async fn start_stream(app: &TestApp, user: &User) {
-    let channel = channel_of(app, user).await;
-    let start = StreamEvent {
-        channel_id: channel.id,
-        stream_id: StreamId::parse("st-follow").unwrap(),
-        kind: StreamEventKind::Start,
-        at: OffsetDateTime::now_utc(),
-    };
-    app.stack
-        .platform()
-        .handle_stream_event(&start)
-        .await
-        .unwrap();
-}
+use crate::helpers::{go_live, spawn_app};
 
 fn handles(list: &serde_json::Value) -> Vec<&str> {
     list.as_array()
@@ -89,7 +71,7 @@ async fn a_viewer_follows_sees_the_count_and_their_following_list_then_unfollows
     assert_eq!(dashboard.body["followers"], 1);
 
     // Sol goes live: first in the live part, though followed first.
-    start_stream(&app, &streamer).await;
+    go_live(&app, &streamer, "st-follow").await;
     let following = app.get("/api/v1/me/following", token).await;
     assert_eq!(following.status, 200, "{}", following.text);
     assert_eq!(handles(&following.body["live"]), ["sol"]);
@@ -252,7 +234,7 @@ async fn a_go_live_reaches_followers_bell_until_they_have_seen_it() {
         serde_json::json!(null),
     )
     .await;
-    start_stream(&app, &streamer).await;
+    go_live(&app, &streamer, "st-follow").await;
 
     let bell = app.get("/api/v1/me/notifications", token).await;
     assert_eq!(bell.status, 200, "{}", bell.text);

@@ -239,3 +239,19 @@ pub async fn channel_of(app: &TestApp, user: &User) -> cloumer_domain::channel::
         .unwrap()
         .channel
 }
+
+/// The ingest's stream start for `streamer`'s channel, as the local stack raises it.
+pub async fn go_live(app: &TestApp, streamer: &User, stream: &str) {
+    let channel = channel_of(app, streamer).await;
+    let start = cloumer_domain::live::StreamEvent {
+        channel_id: channel.id,
+        stream_id: cloumer_domain::ids::StreamId::parse(stream).unwrap(),
+        kind: cloumer_domain::live::StreamEventKind::Start,
+        at: time::OffsetDateTime::now_utc(),
+    };
+    app.stack
+        .platform()
+        .handle_stream_event(&start)
+        .await
+        .unwrap();
+}

@@ -3,13 +3,10 @@
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
-use cloumer_domain::ids::StreamId;
-use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::webhook::WebhookDestinations;
 use serde_json::json;
-use time::OffsetDateTime;
 
-use crate::helpers::{channel_of, spawn_app, spawn_app_with};
+use crate::helpers::{go_live, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_streamer_adds_lists_and_removes_webhooks_and_bad_input_is_refused() {
@@ -171,18 +168,7 @@ async fn the_local_stack_delivers_a_stream_start_to_the_channels_webhook() {
     assert_eq!(added.status, 201, "{}", added.text);
     let secret = added.body["secret"].as_str().unwrap().to_owned();
 
-    let channel = channel_of(&app, &streamer).await;
-    let start = StreamEvent {
-        channel_id: channel.id,
-        stream_id: StreamId::parse("st-hooked").unwrap(),
-        kind: StreamEventKind::Start,
-        at: OffsetDateTime::now_utc(),
-    };
-    app.stack
-        .platform()
-        .handle_stream_event(&start)
-        .await
-        .unwrap();
+    go_live(&app, &streamer, "st-hooked").await;
 
     let (headers, body) = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
         .await
