@@ -788,7 +788,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
     use axum::http::HeaderMap;
     use std::sync::{Arc, Mutex};
 
-    let stack = TestStack::start_with_local_webhooks().await?;
+    let stack = TestStack::start_with_loopback_destinations().await?;
     stack
         .account("hook@example.com", PASSWORD, "hooked_show", "웹훅 방송")
         .await?;
@@ -869,7 +869,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
         let (headers, body) = &calls[0];
         let signature = headers["x-cloumer-signature"].to_str()?;
         assert!(
-            cloumer_webhooks::verify(&secret, signature, body).is_some(),
+            cloumer_outbound::verify(&secret, signature, body).is_some(),
             "signed with the secret the dashboard showed"
         );
         let message: serde_json::Value = serde_json::from_slice(body)?;

@@ -52,12 +52,12 @@ impl TestStack {
         Self::start_serving(ingest, dist_dir()?).await
     }
 
-    /// A stack whose webhooks may call receivers on this machine (the tests' own): the setting
+    /// A stack whose webhooks and push may call receivers on this machine (the tests' own): the setting
     /// the product never enables by default.
-    pub async fn start_with_local_webhooks() -> Result<Self> {
+    pub async fn start_with_loopback_destinations() -> Result<Self> {
         Self::start_configured(true, dist_dir()?, |config| {
-            config.webhook_destinations =
-                cloumer_domain::webhook::WebhookDestinations::AlsoLoopback;
+            config.outbound_destinations =
+                cloumer_domain::outbound::OutboundDestinations::AlsoLoopback;
         })
         .await
     }

@@ -463,6 +463,56 @@ pub struct BanBody {
 
 // ------------------------------------------------------------------ webhooks
 
+/// `GET /api/v1/push/key`: the key browsers subscribe to push with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PushKey {
+    /// The VAPID public key, base64url (`applicationServerKey` for `pushManager.subscribe`).
+    pub public_key: String,
+}
+
+/// `PUT /api/v1/me/push-subscription`: a browser's push subscription, as
+/// `PushSubscription.toJSON()` gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewPushSubscription {
+    /// The push service's URL for this browser: `https://` and a host name.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^https://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,63}(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?#][^\s]*)?$",
+            max_length = 1024
+        )
+    )]
+    pub endpoint: String,
+    pub keys: PushSubscriptionKeys,
+    /// When the push service will end the subscription (milliseconds since the epoch), if it
+    /// says; browsers renew subscriptions themselves, so it is not kept.
+    #[serde(default)]
+    pub expiration_time: Option<f64>,
+}
+
+/// The keys a browser gives for encrypting to it (RFC 8291), base64url.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushSubscriptionKeys {
+    /// Its P-256 public key, uncompressed (65 bytes).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^B[A-Za-z0-9_-]{85}[AEIMQUYcgkosw048]=?$")
+    )]
+    pub p256dh: String,
+    /// Its authentication secret (16 bytes).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[A-Za-z0-9_-]{21}[AQgw](==)?$")
+    )]
+    pub auth: String,
+}
+
 /// `POST /api/v1/me/channel/webhooks`: a URL the channel calls when it goes live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -17,12 +17,14 @@
 //! | follows and their counts | see [`follows`] | | |
 //! | notifications, seen marks | see [`notifications`] | | |
 //! | webhooks and their count | see [`webhooks`] | | |
+//! | push subscriptions | see [`push`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
 
 mod follows;
 mod notifications;
+mod push;
 mod webhooks;
 
 use std::collections::HashMap;

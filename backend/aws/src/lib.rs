@@ -1,13 +1,17 @@
 //! Cloumer's cloud adapters: the [`dynamo`] store, Amazon IVS ([`ivs`]), IVS Chat ([`ivschat`]),
 //! the Cognito key set ([`jwks`]) and CloudFront-signed access to private recordings
-//! ([`cloudfront`]), the go-live SNS topic ([`sns`]), email through SES ([`ses`]), plus [`Cloud`]: everything a Lambda needs, built once per
-//! cold start from the standard AWS configuration chain and the function's environment.
+//! ([`cloudfront`]), the go-live SNS topic ([`sns`]), email through SES ([`ses`]), the keys in
+//! Secrets Manager ([`secrets`], [`signing_keys`], [`push_keys`]), plus [`Cloud`]: everything a
+//! Lambda needs, built once per cold start from the standard AWS configuration chain and the
+//! function's environment.
 
 pub mod cloudfront;
 pub mod dynamo;
 pub mod ivs;
 pub mod ivschat;
 pub mod jwks;
+pub mod push_keys;
+pub mod secrets;
 pub mod ses;
 pub mod signing_keys;
 pub mod sns;
@@ -17,11 +21,11 @@ pub mod testing;
 use std::sync::Arc;
 
 use anyhow::Context;
-use cloumer_domain::ports::{Clock, PlaybackSigner, RecordingAccess, SystemClock};
-use cloumer_domain::webhook::WebhookDestinations;
+use cloumer_domain::outbound::OutboundDestinations;
+use cloumer_domain::ports::{Clock, PlaybackSigner, PushSender, RecordingAccess, SystemClock};
 use cloumer_domain::{Platform, PlatformConfig, Ports};
+use cloumer_outbound::{HttpWebhookSender, Retries, WebPushSender};
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier};
-use cloumer_webhooks::{HttpWebhookSender, Retries};
 
 /// The function's environment (set by Terraform; see `infra/modules/api`).
 #[derive(Clone, Debug)]
@@ -56,6 +60,12 @@ pub struct CloudSettings {
     pub email_from: Option<String>,
     /// `API_URL` (optional): the API's public URL, for one-click unsubscribe links.
     pub api_url: Option<String>,
+    /// `PUSH_KEYS_SECRET_ARN` (the go-live function only): the secret holding the VAPID private
+    /// key pushes are signed with ([`push_keys`]).
+    pub push_keys_secret: Option<String>,
+    /// `VAPID_PUBLIC_KEY_PEM` (the API): the VAPID key's public half, which browsers subscribe
+    /// with; without it the API says push is not available.
+    pub vapid_public_key_pem: Option<String>,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -92,6 +102,8 @@ impl CloudSettings {
             go_live_topic_arn: optional("GO_LIVE_TOPIC_ARN"),
             email_from: optional("EMAIL_FROM"),
             api_url: optional("API_URL"),
+            push_keys_secret: optional("PUSH_KEYS_SECRET_ARN"),
+            vapid_public_key_pem: optional("VAPID_PUBLIC_KEY_PEM"),
         })
     }
 }
@@ -131,7 +143,15 @@ impl Cloud {
             .map(|r| r.to_string())
             .context("no AWS region configured")?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let (playback, recording_access) = signers(&sdk, &settings).await?;
+        let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+        let (playback, recording_access) = signers(&secrets, &settings).await?;
+        let push = pusher(&secrets, &settings).await?;
+        let push_public_key = settings
+            .vapid_public_key_pem
+            .as_deref()
+            .map(cloumer_outbound::VapidKey::public_key_from_spki_pem)
+            .transpose()
+            .map_err(|why| anyhow::anyhow!("VAPID_PUBLIC_KEY_PEM: {why}"))?;
         let chat = ivschat::IvsChat::new(
             aws_sdk_ivschat::Client::new(&sdk),
             &region,
@@ -147,9 +167,11 @@ impl Cloud {
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
+            push_subscriptions: Arc::new(store.clone()),
             rates: Arc::new(store),
+            push,
             webhook_sender: Arc::new(HttpWebhookSender::new(
-                WebhookDestinations::PublicHttpsOnly,
+                OutboundDestinations::PublicHttpsOnly,
                 &settings.site_origin,
                 Retries::default(),
             )?),
@@ -189,6 +211,7 @@ impl Cloud {
             ports,
             PlatformConfig {
                 site_origin: settings.site_origin.clone(),
+                push_public_key,
                 ..PlatformConfig::default()
             },
         );
@@ -229,7 +252,7 @@ impl Cloud {
 
 /// The API's signers, from the keys in Secrets Manager; functions that never sign get none.
 async fn signers(
-    sdk: &aws_config::SdkConfig,
+    secrets: &aws_sdk_secretsmanager::Client,
     settings: &CloudSettings,
 ) -> anyhow::Result<(Arc<dyn PlaybackSigner>, Arc<dyn RecordingAccess>)> {
     let Some(secret) = &settings.signing_keys_secret else {
@@ -238,7 +261,7 @@ async fn signers(
             Arc::new(signing_keys::NoSigningKeys),
         ));
     };
-    let keys = signing_keys::load(&aws_sdk_secretsmanager::Client::new(sdk), secret).await?;
+    let keys: signing_keys::SigningKeys = secrets::load(secrets, secret).await?;
     Ok((
         Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
             keys.playback_private_key.as_bytes(),
@@ -249,4 +272,24 @@ async fn signers(
             &settings.recordings_base_url,
         )?),
     ))
+}
+
+/// The go-live function's push sender, with the VAPID key from Secrets Manager; functions that
+/// never push get none. Push services may write to the site's address about our messages.
+async fn pusher(
+    secrets: &aws_sdk_secretsmanager::Client,
+    settings: &CloudSettings,
+) -> anyhow::Result<Arc<dyn PushSender>> {
+    let Some(secret) = &settings.push_keys_secret else {
+        return Ok(Arc::new(push_keys::NoPushKeys));
+    };
+    let keys: push_keys::PushKeys = secrets::load(secrets, secret).await?;
+    let key = cloumer_outbound::VapidKey::from_pkcs8_pem(&keys.vapid_private_key)
+        .map_err(|why| anyhow::anyhow!("the secret {secret}: {why}"))?;
+    Ok(Arc::new(WebPushSender::new(
+        OutboundDestinations::PublicHttpsOnly,
+        key,
+        &settings.site_origin,
+        &settings.site_origin,
+    )?))
 }

@@ -610,6 +610,12 @@ async fn cognito_tokens_verify_against_the_user_pool_jwks() {
 }
 
 #[tokio::test]
+async fn dynamodb_behaves_as_a_push_subscription_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::push_subscription_repository(&store).await;
+}
+
+#[tokio::test]
 async fn dynamodb_behaves_as_a_webhook_repository() {
     let (store, _moto) = dynamo_store().await;
     testkit::webhook_repository(&store).await;

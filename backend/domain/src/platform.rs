@@ -15,14 +15,14 @@ use crate::ids::random_alphanumeric;
 use crate::ids::{ChannelId, UserId};
 use crate::limits::RateLimit;
 use crate::moderation::Ban;
+use crate::outbound::OutboundDestinations;
 use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, EmailSender,
-    FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, RateCounter,
-    RecordingAccess, RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository,
-    WebhookSender,
+    FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, PushSender,
+    PushSubscriptionRepository, RateCounter, RecordingAccess, RecordingRepository,
+    VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
-use crate::webhook::WebhookDestinations;
 
 /// The ports, once, for every use case.
 #[derive(Clone)]
@@ -36,6 +36,8 @@ pub struct Ports {
     pub webhook_sender: Arc<dyn WebhookSender>,
     pub go_live: Arc<dyn GoLiveAnnouncer>,
     pub email: Arc<dyn EmailSender>,
+    pub push_subscriptions: Arc<dyn PushSubscriptionRepository>,
+    pub push: Arc<dyn PushSender>,
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub playback: Arc<dyn PlaybackSigner>,
@@ -57,12 +59,15 @@ pub struct PlatformConfig {
     /// enough to watch a long broadcast, short enough that a shared URL soon stops working.
     pub recording_access_ttl: Duration,
     /// Where streamers' webhooks may point (public `https` only unless a test says otherwise).
-    pub webhook_destinations: WebhookDestinations,
-    /// How long one stream start may spend emailing followers before it stops (and says so):
-    /// inside the go-live function's time limit, so a channel with more email-wanting followers
-    /// than the sending rate allows in that time never times out, which would make Lambda's
-    /// retry send the first emails again.
-    pub email_time_budget: Duration,
+    pub outbound_destinations: OutboundDestinations,
+    /// How long one stream start may spend emailing and pushing to followers before it stops
+    /// (and says so): inside the go-live function's time limit, so a channel with more followers
+    /// than the sending rates allow in that time never times out, which would make Lambda's retry
+    /// send the first messages again.
+    pub follower_time_budget: Duration,
+    /// The public half of our VAPID key (base64url, an uncompressed P-256 point), which browsers
+    /// subscribe with; `None` where push is not set up (no key), and then no browser can be.
+    pub push_public_key: Option<String>,
 }
 
 impl Default for PlatformConfig {
@@ -72,8 +77,9 @@ impl Default for PlatformConfig {
             playback_token_ttl: Duration::minutes(10),
             site_origin: "*".to_owned(),
             recording_access_ttl: Duration::hours(6),
-            webhook_destinations: WebhookDestinations::PublicHttpsOnly,
-            email_time_budget: Duration::minutes(4),
+            outbound_destinations: OutboundDestinations::PublicHttpsOnly,
+            follower_time_budget: Duration::minutes(4),
+            push_public_key: None,
         }
     }
 }

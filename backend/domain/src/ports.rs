@@ -19,7 +19,8 @@ use crate::moderation::Ban;
 use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
 use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
-use crate::profile::Profile;
+use crate::profile::{Language, Profile};
+use crate::push::{PushEndpoint, PushOutcome, PushSubscription};
 use crate::recording::{Recording, RecordingCursor};
 use crate::webhook::{Delivery, DeliveryReport, Webhook};
 
@@ -208,6 +209,40 @@ pub trait EmailSender: Send + Sync {
     /// Sends each email on its own (each has its own unsubscribe link); one that fails does not
     /// stop the rest. An error means none could be sent.
     async fn send_go_live(&self, emails: &[GoLiveEmail]) -> PortResult<EmailReport>;
+}
+
+/// Users' Web Push subscriptions, one per browser they turned push on in.
+#[async_trait]
+pub trait PushSubscriptionRepository: Send + Sync {
+    /// Keeps the subscription for its user, replacing theirs with the same endpoint; when the user
+    /// then has more than `max`, the oldest are forgotten (in the same atomic write).
+    async fn save_push_subscription(
+        &self,
+        subscription: &PushSubscription,
+        max: usize,
+    ) -> PortResult<()>;
+    /// `false` when the user had no subscription with that endpoint.
+    async fn remove_push_subscription(
+        &self,
+        user: &UserId,
+        endpoint: &PushEndpoint,
+    ) -> PortResult<bool>;
+    /// The subscriptions of these users (any number of them; adapters batch the reads).
+    async fn push_subscriptions_of(&self, users: &[UserId]) -> PortResult<Vec<PushSubscription>>;
+}
+
+/// Sends Web Push messages: encrypted for the subscription (RFC 8291), signed with our VAPID key
+/// (RFC 8292), to an endpoint checked like every URL we send to (after DNS too).
+#[async_trait]
+pub trait PushSender: Send + Sync {
+    /// "A channel you follow went live", in the follower's language. Never fails as a call: the
+    /// outcome says what the push service answered.
+    async fn push_go_live(
+        &self,
+        subscription: &PushSubscription,
+        language: Language,
+        event: &GoLive,
+    ) -> PushOutcome;
 }
 
 /// Tells whoever acts on a channel going live, apart from the in-app notifications: an SNS

@@ -2,11 +2,9 @@
 //! secret) when their channel goes live, so a Discord server or a bot hears it at once.
 //!
 //! A webhook URL is hostile input: whoever adds one makes our servers send a request to it. So
-//! it must be `https` to a public address, checked here when it is added (for a clear error) and
-//! again by the sender on every request, after DNS and after each redirect, with
-//! [`is_public_address`].
-
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+//! it must be `https` to a public address ([`crate::outbound`]), checked here when it is added
+//! (for a clear error) and again by the sender on every request, after DNS and after each
+//! redirect.
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -14,6 +12,7 @@ use time::{Duration, OffsetDateTime};
 use crate::error::DomainError;
 use crate::ids::{ChannelId, WebhookId, random_alphanumeric};
 use crate::limits::RateLimit;
+use crate::outbound::{OutboundDestinations, checked_url};
 
 /// Webhooks one channel may have: a Discord server, a bot, an automation or two.
 pub const MAX_WEBHOOKS: usize = 5;
@@ -27,124 +26,21 @@ pub const WEBHOOK_CHANGES: RateLimit = RateLimit {
     per: Duration::minutes(1),
 };
 
-/// Where webhooks may point: public `https` only, unless the operator explicitly allows plain
-/// `http` to this machine (tests' own receivers; never on by default).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum WebhookDestinations {
-    #[default]
-    PublicHttpsOnly,
-    AlsoLoopback,
-}
-
-impl WebhookDestinations {
-    /// Whether a request may go to `address`.
-    pub fn allows(self, address: IpAddr) -> bool {
-        is_public_address(address) || (self == Self::AlsoLoopback && address.is_loopback())
-    }
-}
-
 /// A webhook's URL, checked: `https`, a host name or public address, no credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct WebhookUrl(String);
 
 impl WebhookUrl {
-    pub fn parse(raw: &str, destinations: WebhookDestinations) -> Result<Self, DomainError> {
-        let raw = raw.trim();
-        let bad = |message: &str| DomainError::invalid("invalid_webhook_url", message);
-        if raw.len() > MAX_WEBHOOK_URL {
-            return Err(bad("the URL is too long"));
-        }
-        let url = url::Url::parse(raw).map_err(|_| bad("that is not a URL"))?;
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("the URL must not carry a user name or password"));
-        }
-        let host = url.host().ok_or_else(|| bad("the URL has no host"))?;
-        let address = match host {
-            url::Host::Ipv4(v4) => Some(IpAddr::V4(v4)),
-            url::Host::Ipv6(v6) => Some(IpAddr::V6(v6)),
-            url::Host::Domain(_) => None,
-        };
-        let loopback_allowed = destinations == WebhookDestinations::AlsoLoopback
-            && (address.is_some_and(|a| a.is_loopback()) || url.host_str() == Some("localhost"));
-        if url.scheme() != "https" && !(loopback_allowed && url.scheme() == "http") {
-            return Err(bad("the URL must start with https://"));
-        }
-        if let Some(address) = address
-            && !destinations.allows(address)
-        {
-            return Err(bad("the URL must point to a public address"));
-        }
-        if let url::Host::Domain(name) = host {
-            let name = name.trim_end_matches('.');
-            let local = ["localhost", "local", "internal", "home.arpa", "localdomain"]
-                .iter()
-                .any(|suffix| name == *suffix || name.ends_with(&format!(".{suffix}")));
-            if local && !loopback_allowed {
-                return Err(bad("the URL must point to a public address"));
-            }
-        }
-        Ok(Self(url.to_string()))
+    pub fn parse(raw: &str, destinations: OutboundDestinations) -> Result<Self, DomainError> {
+        checked_url(raw, MAX_WEBHOOK_URL, destinations)
+            .map(|url| Self(url.to_string()))
+            .map_err(|message| DomainError::invalid("invalid_webhook_url", message))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Whether `address` is on the public internet: not loopback, private, link-local, shared
-/// (carrier-grade NAT), multicast, documentation, benchmarking or reserved, including IPv4
-/// addresses carried inside IPv6 ones (mapped, NAT64, 6to4), which would otherwise smuggle a
-/// private IPv4 address past an IPv6 check.
-pub fn is_public_address(address: IpAddr) -> bool {
-    match address {
-        IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => is_public_v6(v6),
-    }
-}
-
-fn is_public_v4(v4: Ipv4Addr) -> bool {
-    let [a, b, c, _] = v4.octets();
-    !(v4.is_unspecified()
-        || v4.is_loopback()
-        || v4.is_private()
-        || v4.is_link_local()
-        || v4.is_broadcast()
-        || v4.is_documentation()
-        || v4.is_multicast()
-        || a == 0 // "this network"
-        || (a == 100 && (64..128).contains(&b)) // shared address space (carrier-grade NAT)
-        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
-        || (a == 198 && (b == 18 || b == 19)) // benchmarking
-        || a >= 240) // reserved
-}
-
-fn is_public_v6(v6: Ipv6Addr) -> bool {
-    if let Some(v4) = v6.to_ipv4_mapped() {
-        return is_public_v4(v4);
-    }
-    let segments = v6.segments();
-    let embedded_v4 = |high: u16, low: u16| {
-        let [a, b] = high.to_be_bytes();
-        let [c, d] = low.to_be_bytes();
-        Ipv4Addr::new(a, b, c, d)
-    };
-    // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last 32 bits.
-    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        return is_public_v4(embedded_v4(segments[6], segments[7]));
-    }
-    // 6to4 (2002::/16) carries an IPv4 address in bits 16–48.
-    if segments[0] == 0x2002 {
-        return is_public_v4(embedded_v4(segments[1], segments[2]));
-    }
-    !(v6.is_unspecified()
-        || v6.is_loopback()
-        || v6.is_multicast()
-        || v6.is_unique_local()
-        || v6.is_unicast_link_local()
-        || segments[0] == 0x2001 && segments[1] == 0xdb8 // documentation
-        || segments[..6] == [0, 0, 0, 0, 0, 0] // IPv4-compatible (deprecated)
-        || segments[0] & 0xffc0 == 0xfec0) // site-local (deprecated)
 }
 
 /// One of a channel's webhooks.
@@ -207,7 +103,7 @@ mod tests {
     use super::*;
 
     fn parse(raw: &str) -> Result<WebhookUrl, DomainError> {
-        WebhookUrl::parse(raw, WebhookDestinations::PublicHttpsOnly)
+        WebhookUrl::parse(raw, OutboundDestinations::PublicHttpsOnly)
     }
 
     #[test]
@@ -248,49 +144,11 @@ mod tests {
 
     #[test]
     fn loopback_over_http_needs_the_explicit_setting() {
-        let also = WebhookDestinations::AlsoLoopback;
+        let also = OutboundDestinations::AlsoLoopback;
         assert!(WebhookUrl::parse("http://127.0.0.1:9000/hook", also).is_ok());
         assert!(WebhookUrl::parse("http://localhost:9000/hook", also).is_ok());
         assert!(WebhookUrl::parse("http://example.com/hook", also).is_err());
         assert!(WebhookUrl::parse("https://10.0.0.1/hook", also).is_err());
         assert!(parse("http://127.0.0.1:9000/hook").is_err());
-    }
-
-    #[test]
-    fn private_addresses_hidden_in_ipv6_are_not_public() {
-        for private in [
-            "127.0.0.1",
-            "10.0.0.1",
-            "172.16.0.1",
-            "192.168.1.1",
-            "100.64.0.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "255.255.255.255",
-            "224.0.0.1",
-            "198.18.0.1",
-            "240.0.0.1",
-            "::",
-            "::1",
-            "fe80::1",
-            "fc00::1",
-            "ff02::1",
-            "::ffff:10.0.0.1",
-            "64:ff9b::a00:1",
-            "2002:a00:1::",
-            "::127.0.0.1",
-            "2001:db8::1",
-        ] {
-            assert!(!is_public_address(private.parse().unwrap()), "{private}");
-        }
-        for public in [
-            "93.184.215.14",
-            "1.1.1.1",
-            "2606:4700:4700::1111",
-            "::ffff:1.1.1.1",
-            "64:ff9b::101:101",
-        ] {
-            assert!(is_public_address(public.parse().unwrap()), "{public}");
-        }
     }
 }

@@ -7,7 +7,8 @@
 //!    the store port in the same pages (so the ratio is what reading the followers adds).
 //! 2. **Calls**, on the DynamoDB adapter against moto, counted per operation by an SDK
 //!    interceptor at two sizes: the stream-start event (stream-events) and the delivery that
-//!    follows it (go-live: webhooks, followers' profiles, one SES call per email). Every count
+//!    follows it (go-live: webhooks, followers' profiles and push subscriptions, one SES call
+//!    per email, one push service request per subscribed browser). Every count
 //!    grows in steps of the adapters' batch sizes, so two sizes give the per-follower rate, from
 //!    which the counts at 100,000 follow exactly (moto is far too slow to hold 100,000 followers
 //!    in a benchmark run).
@@ -30,8 +31,10 @@ use cloumer_domain::follow::{Follow, MAX_FOLLOWING};
 use cloumer_domain::ids::{ChannelId, StreamId, UserId};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::notification::{FAN_OUT_PAGE, Notification};
-use cloumer_domain::ports::{ChannelRepository, NotificationRepository, SystemClock};
-use cloumer_domain::webhook::WebhookDestinations;
+use cloumer_domain::outbound::OutboundDestinations;
+use cloumer_domain::ports::{
+    ChannelRepository, NotificationRepository, PushSubscriptionRepository, SystemClock,
+};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports, testkit};
 
 const FOLLOWERS: usize = 100_000;
@@ -108,7 +111,7 @@ async fn embedded_time() {
         "127.0.0.1",
         1935,
         Arc::new(SystemClock),
-        WebhookDestinations::PublicHttpsOnly,
+        OutboundDestinations::PublicHttpsOnly,
     )
     .unwrap();
     let star = Identity {
@@ -295,6 +298,11 @@ async fn calls_at(size: usize) -> CallCounts {
         profile.email = Some(format!("{}@example.com", follower(i)));
         profile.notifications.unsubscribe_token = Some("t".repeat(32));
         store.put_profile(&profile).await.unwrap();
+        // One browser each with push on.
+        store
+            .save_push_subscription(&testkit::push_subscription(follower(i).as_str(), 0), 10)
+            .await
+            .unwrap();
     }
     seed_follows(&client_for_seeding, &channel.id, size).await;
     let clock: Arc<dyn cloumer_domain::ports::Clock> = Arc::new(SystemClock);
@@ -305,12 +313,14 @@ async fn calls_at(size: usize) -> CallCounts {
         follows: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),
+        push_subscriptions: Arc::new(store.clone()),
+        push: Arc::new(cloumer_aws::push_keys::NoPushKeys),
         rates: Arc::new(store.clone()),
         webhook_sender: Arc::new(
-            cloumer_webhooks::HttpWebhookSender::new(
-                WebhookDestinations::PublicHttpsOnly,
+            cloumer_outbound::HttpWebhookSender::new(
+                OutboundDestinations::PublicHttpsOnly,
                 "https://cloumer.example",
-                cloumer_webhooks::Retries::default(),
+                cloumer_outbound::Retries::default(),
             )
             .unwrap(),
         ),
@@ -358,8 +368,11 @@ async fn calls_at(size: usize) -> CallCounts {
         "every follower was due an email"
     );
     let mut go_live = calls.take();
-    // NoEmail counts each email it was handed as not sent: one SES SendEmail each in the cloud.
+    // NoEmail counts each email it was handed as not sent: one SES SendEmail each in the cloud;
+    // NoPushKeys each push likewise: one request to a push service each.
     go_live.insert("ses:SendEmail".into(), delivered.emails.failed);
+    assert_eq!(delivered.pushes.failed, size, "every follower was due a push");
+    go_live.insert("push:POST".into(), delivered.pushes.failed);
     println!(
         "  {size} followers: stream-events {:.2?} against moto ({} emails due)",
         event_took, delivered.emails.failed

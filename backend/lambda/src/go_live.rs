@@ -1,6 +1,6 @@
 //! `go-live`: the go-live SNS topic's subscriber. Each message is one stream start (the domain's
 //! `GoLive` as JSON, published by stream-events); the channel's webhooks are called for it and
-//! followers who want it get an email.
+//! followers who want it get an email and a push on each browser they turned push on in.
 //! A failure to keep the outcome fails the invocation, so Lambda retries it and then sends it to
 //! the dead-letter queue; a receiver that fails is not a failure of ours (its outcome is kept).
 
@@ -22,8 +22,12 @@ pub struct Delivered {
     pub webhooks: usize,
     pub emails_sent: usize,
     pub emails_failed: usize,
-    /// Emailing stopped at its time budget: some followers got none.
-    pub emails_stopped: bool,
+    pub pushes_sent: usize,
+    /// Subscriptions the push services said are gone, now forgotten.
+    pub pushes_gone: usize,
+    pub pushes_failed: usize,
+    /// Telling followers stopped at its time budget: some got no email or push.
+    pub stopped: bool,
 }
 
 /// Delivers every stream start in the event.
@@ -35,7 +39,10 @@ pub async fn handle(platform: &Platform, event: SnsEvent) -> Result<Delivered, G
         delivered.webhooks += done.webhooks;
         delivered.emails_sent += done.emails.sent;
         delivered.emails_failed += done.emails.failed;
-        delivered.emails_stopped |= done.emails.stopped;
+        delivered.pushes_sent += done.pushes.sent;
+        delivered.pushes_gone += done.pushes.gone;
+        delivered.pushes_failed += done.pushes.failed;
+        delivered.stopped |= done.emails.stopped;
     }
     Ok(delivered)
 }

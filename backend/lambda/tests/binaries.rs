@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 /// The chat-token route as the router declares it: metrics never carry a channel's handle.
 const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
-use support::{Runtime, SITE, cloud, fixture, function, printing_function, serve_api};
+use support::{
+    Runtime, SITE, cloud, fixture, function, printing_function, put_secret, serve_api,
+};
 
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
@@ -246,6 +248,34 @@ async fn api_behind_api_gateway_limits_anonymous_chat_tokens_per_caller() {
     );
 }
 
+/// The API serves the VAPID public key Terraform gives it (as PEM, which is what Terraform has)
+/// in the form browsers subscribe with, and says push is not set up without one.
+#[tokio::test]
+async fn api_serves_the_vapid_public_key_from_its_environment() {
+    use p256::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+
+    let (moto, _store) = cloud().await;
+    let key = cloumer_outbound::VapidKey::generate();
+    // What Terraform's tls_private_key gives as public_key_pem.
+    let pem = p256::SecretKey::from_pkcs8_pem(key.pkcs8_pem())
+        .unwrap()
+        .public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .unwrap();
+    let (_api, base) = serve_api(&moto, &[("VAPID_PUBLIC_KEY_PEM", pem)]).await;
+    let served: Value = reqwest::get(format!("{base}/api/v1/push/key"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served, json!({"publicKey": key.public_key()}));
+
+    let (_api, base) = serve_api(&moto, &[]).await;
+    let missing = reqwest::get(format!("{base}/api/v1/push/key")).await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
 /// The API's private keys come from Secrets Manager at cold start, never from its environment;
 /// when the secret is missing or malformed the function stops in its init (Lambda reports the
 /// failed init and retries on the next request), naming the secret, never echoing what it read.
@@ -295,16 +325,58 @@ async fn api_takes_its_signing_keys_from_secrets_manager_and_stops_without_them(
 /// The cloud's go-live chain with the real binaries: stream-events publishes the stream start to
 /// the SNS topic (moto hands it to an HTTP subscriber standing in for Lambda's), and the go-live
 /// function, given that message in the SNS event Lambda builds, refuses the channel's webhook
-/// that points at this machine (the product never allows it), keeping the refusal in DynamoDB
-/// for the dashboard, without a request reaching it.
+/// and a follower's push endpoint that point at this machine (the product never allows it),
+/// keeping the webhook's refusal in DynamoDB for the dashboard and forgetting the push
+/// subscription, without a request reaching either.
 #[tokio::test]
-async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_a_private_webhook() {
-    use cloumer_domain::ports::WebhookRepository;
-    use cloumer_domain::webhook::{Webhook, WebhookDestinations, WebhookUrl};
+async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_destinations() {
+    use cloumer_domain::follow::Follow;
+    use cloumer_domain::outbound::OutboundDestinations;
+    use cloumer_domain::ports::{FollowRepository, PushSubscriptionRepository, WebhookRepository};
+    use cloumer_domain::push::{PushEndpoint, PushKeys, PushSubscription};
+    use cloumer_domain::webhook::{Webhook, WebhookUrl};
+    use cloumer_outbound::testing::TestPushService;
 
     let (moto, store) = cloud().await;
     let channel = testkit::channel("owner-9", "minji_live", 0);
     store.create_channel(&channel).await.unwrap();
+    let fan = testkit::profile("fan-9");
+    store.put_profile(&fan).await.unwrap();
+    store
+        .follow(
+            &Follow {
+                user_id: fan.user_id.clone(),
+                channel_id: channel.id.clone(),
+                followed_at: time::OffsetDateTime::now_utc(),
+                notify: true,
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    let push_service = TestPushService::start().await;
+    let browser = push_service.subscribe();
+    // Stored directly, as if the rules had been looser when the browser subscribed.
+    store
+        .save_push_subscription(
+            &PushSubscription {
+                user_id: fan.user_id.clone(),
+                endpoint: PushEndpoint::parse(&browser.endpoint, OutboundDestinations::AlsoLoopback)
+                    .unwrap(),
+                keys: PushKeys::parse(&browser.p256dh, &browser.auth).unwrap(),
+                created_at: time::OffsetDateTime::now_utc(),
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    let vapid = cloumer_outbound::VapidKey::generate();
+    put_secret(
+        &moto,
+        "cloumer-test-push-keys",
+        &json!({"vapid_private_key": vapid.pkcs8_pem()}).to_string(),
+    )
+    .await;
     // Stored directly, as if the rules had been looser when it was added.
     let (hits, hit) = tokio::sync::mpsc::unbounded_channel::<()>();
     let receiver = axum::Router::new().route(
@@ -319,7 +391,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_a_privat
     tokio::spawn(async move { axum::serve(listener, receiver).await });
     let webhook = Webhook::new(
         channel.id.clone(),
-        WebhookUrl::parse(&private, WebhookDestinations::AlsoLoopback).unwrap(),
+        WebhookUrl::parse(&private, OutboundDestinations::AlsoLoopback).unwrap(),
         time::OffsetDateTime::now_utc(),
     );
     store.add_webhook(&webhook, 5).await.unwrap();
@@ -378,19 +450,29 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_a_privat
     sns_event["Records"][0]["Sns"]["Message"] = Value::String(message.to_owned());
     sns_event["Records"][0]["Sns"]["TopicArn"] = Value::String(topic);
     let mut runtime = Runtime::start(vec![sns_event]).await;
-    let _go_live = function(
-        env!("CARGO_BIN_EXE_go-live"),
-        &moto,
-        &runtime.env("go-live"),
-    );
+    let mut env = runtime.env("go-live");
+    env.push(("PUSH_KEYS_SECRET_ARN", "cloumer-test-push-keys".into()));
+    let _go_live = function(env!("CARGO_BIN_EXE_go-live"), &moto, &env);
     let (kind, body) = runtime.answer().await;
     assert_eq!(
         (kind, body),
         (
             "response",
-            json!({"webhooks": 0, "emails_sent": 0, "emails_failed": 0, "emails_stopped": false})
+            json!({
+                "webhooks": 0, "emails_sent": 0, "emails_failed": 0,
+                "pushes_sent": 0, "pushes_gone": 1, "pushes_failed": 0, "stopped": false
+            })
         )
     );
+    assert!(
+        store
+            .push_subscriptions_of(&[fan.user_id.clone()])
+            .await
+            .unwrap()
+            .is_empty(),
+        "a subscription no push may reach is forgotten"
+    );
+    assert!(push_service.received().is_empty() && push_service.refused().is_empty());
     let kept = store.list_webhooks(&channel.id).await.unwrap();
     let last = kept[0].last_delivery.as_ref().expect("the outcome is kept");
     assert_eq!(last.report.error.as_deref(), Some("the URL is not allowed"));

@@ -19,10 +19,10 @@ struct World {
 }
 
 fn world() -> World {
-    world_with(cloumer_domain::webhook::WebhookDestinations::PublicHttpsOnly)
+    world_with(cloumer_domain::outbound::OutboundDestinations::PublicHttpsOnly)
 }
 
-fn world_with(destinations: cloumer_domain::webhook::WebhookDestinations) -> World {
+fn world_with(destinations: cloumer_domain::outbound::OutboundDestinations) -> World {
     let dir = tempfile::tempdir().unwrap();
     let components = Components::open(
         dir.path(),
@@ -336,7 +336,7 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
     use axum::http::HeaderMap;
     use cloumer_lambda::go_live;
 
-    let world = world_with(cloumer_domain::webhook::WebhookDestinations::AlsoLoopback);
+    let world = world_with(cloumer_domain::outbound::OutboundDestinations::AlsoLoopback);
     let account = confirmed_user(&world.platform).await;
     let owner = cloumer_domain::Identity {
         user_id: account.profile.user_id.clone(),
@@ -366,10 +366,10 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
     assert_eq!((delivered.webhooks, delivered.emails_sent), (1, 0));
 
     let (headers, body) = received.recv().await.unwrap();
-    let signature = headers[cloumer_webhooks::SIGNATURE_HEADER]
+    let signature = headers[cloumer_outbound::SIGNATURE_HEADER]
         .to_str()
         .unwrap();
-    assert!(cloumer_webhooks::verify(&webhook.secret, signature, &body).is_some());
+    assert!(cloumer_outbound::verify(&webhook.secret, signature, &body).is_some());
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(json["cloumer"]["stream_id"], "st-1AbCdEfGhIjKlMnOpQrStU");
     assert_eq!(

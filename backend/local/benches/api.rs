@@ -34,7 +34,7 @@ async fn seed(dir: &std::path::Path) {
         "127.0.0.1",
         1935,
         std::sync::Arc::new(cloumer_domain::ports::SystemClock),
-        cloumer_domain::webhook::WebhookDestinations::PublicHttpsOnly,
+        cloumer_domain::outbound::OutboundDestinations::PublicHttpsOnly,
     )
     .unwrap();
     for i in 0..50 {

@@ -59,3 +59,15 @@ pub fn recordings_keys(data_dir: &Path) -> Result<(String, String)> {
     let public = key.to_public_key().to_public_key_pem(LineEnding::LF)?;
     Ok((private, public))
 }
+
+/// The VAPID key Web Push messages are signed with (a P-256 PKCS#8 PEM): browsers subscribe with
+/// its public half, so it must outlive restarts or every subscription would stop working.
+pub fn vapid_key(data_dir: &Path) -> Result<cloumer_outbound::VapidKey> {
+    let pem = load_or_create(&data_dir.join("keys/vapid-ec.pem"), || {
+        Ok(cloumer_outbound::VapidKey::generate()
+            .pkcs8_pem()
+            .to_owned())
+    })?;
+    cloumer_outbound::VapidKey::from_pkcs8_pem(&pem)
+        .map_err(|why| anyhow::anyhow!("the VAPID key is damaged: {why}"))
+}

@@ -24,13 +24,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use cloumer_api_types::RuntimeConfig;
+use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::{Clock, SystemClock};
-use cloumer_domain::webhook::WebhookDestinations;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_email::{Links, Outbox};
+use cloumer_outbound::{HttpWebhookSender, Retries, WebPushSender};
 use cloumer_store_embedded::EmbeddedStore;
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, PlaybackTokenVerifier, StaticJwks};
-use cloumer_webhooks::{HttpWebhookSender, Retries};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -66,7 +66,7 @@ pub struct LocalConfig {
     pub clock: Arc<dyn Clock>,
     /// Where streamers' webhooks may point: public `https` only, unless a test's own receiver
     /// on this machine must be reachable.
-    pub webhook_destinations: WebhookDestinations,
+    pub outbound_destinations: OutboundDestinations,
 }
 
 impl LocalConfig {
@@ -83,7 +83,7 @@ impl LocalConfig {
             chat: ChatTuning::default(),
             per_client_limits: true,
             clock: Arc::new(SystemClock),
-            webhook_destinations: WebhookDestinations::PublicHttpsOnly,
+            outbound_destinations: OutboundDestinations::PublicHttpsOnly,
         }
     }
 }
@@ -125,6 +125,11 @@ impl RunningStack {
 
     pub fn video(&self) -> &LocalVideo {
         &self.components.video
+    }
+
+    /// The embedded store, for tests that check what was kept.
+    pub fn store(&self) -> &EmbeddedStore {
+        &self.components.store
     }
 
     /// Where encoders publish: `rtmp://<host>:<port>/app/` + the stream key.
@@ -174,7 +179,7 @@ impl Components {
         ingest_host: &str,
         rtmp_port: u16,
         clock: Arc<dyn Clock>,
-        webhook_destinations: WebhookDestinations,
+        outbound_destinations: OutboundDestinations,
     ) -> anyhow::Result<Self> {
         let store = EmbeddedStore::open(&data_dir.join("cloumer.redb"))
             .context("cannot open the embedded store")?;
@@ -190,6 +195,8 @@ impl Components {
         );
         let (playback_private, playback_public_pem) = keys::playback_keys(data_dir)?;
         let (recordings_private, recordings_public_pem) = keys::recordings_keys(data_dir)?;
+        let vapid = keys::vapid_key(data_dir)?;
+        let push_public_key = vapid.public_key().to_owned();
         let (go_live_topic, announced) = go_live::topic();
         let ports = Ports {
             channels: Arc::new(store.clone()),
@@ -199,7 +206,7 @@ impl Components {
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
             webhook_sender: Arc::new(HttpWebhookSender::new(
-                webhook_destinations,
+                outbound_destinations,
                 base_url,
                 Retries::default(),
             )?),
@@ -214,6 +221,13 @@ impl Components {
                     api_url: base_url.to_owned(),
                 },
             )),
+            push_subscriptions: Arc::new(store.clone()),
+            push: Arc::new(WebPushSender::new(
+                outbound_destinations,
+                vapid,
+                "mailto:notifications@localhost",
+                base_url,
+            )?),
             video: Arc::new(video.clone()),
             chat_service: Arc::new(chat.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
@@ -227,7 +241,8 @@ impl Components {
             ports,
             PlatformConfig {
                 site_origin: base_url.to_owned(),
-                webhook_destinations,
+                outbound_destinations,
+                push_public_key: Some(push_public_key),
                 ..PlatformConfig::default()
             },
         );
@@ -290,7 +305,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         &addr.ip().to_string(),
         rtmp_port,
         config.clock.clone(),
-        config.webhook_destinations,
+        config.outbound_destinations,
     )?;
     let platform = &components.platform;
     let announced = components.go_live.lock().expect("not poisoned").take();

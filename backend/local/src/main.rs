@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use cloumer_domain::webhook::WebhookDestinations;
+use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_local::LocalConfig;
 
 #[derive(Parser, Debug)]
@@ -33,10 +33,11 @@ struct Args {
     /// machine. Never for a stack people use.
     #[arg(long)]
     no_per_client_limits: bool,
-    /// Let webhooks call plain http on this machine (a receiver you run yourself while building
-    /// an integration). Never for a stack people use: anyone could make it call local services.
-    #[arg(long, env = "CLOUMER_WEBHOOKS_ALLOW_LOOPBACK")]
-    webhooks_allow_loopback: bool,
+    /// Let webhooks and push endpoints be plain http on this machine (a receiver you run
+    /// yourself while building an integration). Never for a stack people use: anyone could make
+    /// it call local services.
+    #[arg(long, env = "CLOUMER_ALLOW_LOOPBACK_DESTINATIONS")]
+    allow_loopback_destinations: bool,
 }
 
 #[tokio::main]
@@ -54,8 +55,8 @@ async fn main() -> anyhow::Result<()> {
     config.public_url = args.public_url;
     config.ingest = !args.no_ingest;
     config.per_client_limits = !args.no_per_client_limits;
-    if args.webhooks_allow_loopback {
-        config.webhook_destinations = WebhookDestinations::AlsoLoopback;
+    if args.allow_loopback_destinations {
+        config.outbound_destinations = OutboundDestinations::AlsoLoopback;
     }
     let stack = cloumer_local::start(config).await?;
     println!("Cloumer is running at {}", stack.url());

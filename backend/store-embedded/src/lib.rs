@@ -12,6 +12,7 @@
 
 mod follows;
 mod notifications;
+mod push;
 mod webhooks;
 
 use std::path::Path;
@@ -120,6 +121,7 @@ impl EmbeddedStore {
                 follows::create_tables(tx)?;
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;
+                push::create_tables(tx)?;
                 Ok(())
             })
             .map_err(|e| match e {
@@ -863,6 +865,12 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_push_subscription_repository() {
+        let (store, _dir) = store();
+        cloumer_domain::testkit::push_subscription_repository(&store).await;
     }
 
     #[tokio::test]

@@ -2,14 +2,15 @@
 
 use super::*;
 use crate::ids::WebhookId;
+use crate::outbound::OutboundDestinations;
 use crate::ports::WebhookRepository;
-use crate::webhook::{Delivery, DeliveryReport, Webhook, WebhookDestinations, WebhookUrl};
+use crate::webhook::{Delivery, DeliveryReport, Webhook, WebhookUrl};
 
 pub fn webhook(channel: &str, n: i64) -> Webhook {
     let url = format!("https://hooks.example.com/{channel}/{n}");
     Webhook::new(
         ChannelId::parse(channel).unwrap(),
-        WebhookUrl::parse(&url, WebhookDestinations::PublicHttpsOnly).unwrap(),
+        WebhookUrl::parse(&url, OutboundDestinations::PublicHttpsOnly).unwrap(),
         t(n),
     )
 }

@@ -1,13 +1,18 @@
 //! What happens once a channel has gone live, away from the event that made it so (the go-live
 //! topic's subscriber in the cloud, a background task locally): the channel's webhooks are
-//! called, and followers who want email get one. A follower's bell was already told (see
-//! `notifications`).
+//! called, and followers who want email get one, and a push on each browser they turned push on
+//! in. A follower's bell was already told (see `notifications`).
 
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
 use futures_util::future::join_all;
 
 use crate::error::DomainResult;
 use crate::notification::{EmailReport, FAN_OUT_PAGE, GoLive, GoLiveEmail};
 use crate::platform::Platform;
+use crate::profile::Profile;
+use crate::push::{PushOutcome, PushReport, PushSubscription};
 use crate::webhook::Delivery;
 
 /// What delivering one go-live did.
@@ -16,17 +21,24 @@ pub struct GoLiveDelivered {
     /// Webhooks that took the call.
     pub webhooks: usize,
     pub emails: EmailReport,
+    pub pushes: PushReport,
 }
 
+/// Pushes in flight at once: push services answer in tens of milliseconds, so this keeps a
+/// page of followers quick without opening hundreds of connections.
+const PUSHES_IN_FLIGHT: usize = 32;
+
 impl Platform {
-    /// Delivers a stream start everywhere beyond the app: webhooks and email, side by side.
+    /// Delivers a stream start everywhere beyond the app: webhooks, email and push, side by
+    /// side.
     pub async fn deliver_go_live(&self, event: &GoLive) -> DomainResult<GoLiveDelivered> {
-        let (webhooks, emails) =
-            futures_util::future::join(self.call_webhooks(event), self.email_followers(event))
-                .await;
+        let (webhooks, followers) =
+            futures_util::future::join(self.call_webhooks(event), self.tell_followers(event)).await;
+        let (emails, pushes) = followers?;
         Ok(GoLiveDelivered {
             webhooks: webhooks?,
-            emails: emails?,
+            emails,
+            pushes,
         })
     }
 
@@ -69,19 +81,22 @@ impl Platform {
         Ok(delivered)
     }
 
-    /// Emails every follower who wants to hear of this channel (the bell on its page) and of
-    /// streams by email (their profile), a page of followers at a time.
-    async fn email_followers(&self, event: &GoLive) -> DomainResult<EmailReport> {
-        let mut report = EmailReport::default();
-        let deadline = self.now() + self.config.email_time_budget;
+    /// Tells every follower who wants to hear of this channel (the bell on its page): by email
+    /// when their profile says so, and by push on each of their subscribed browsers, a page of
+    /// followers at a time, until the time budget runs out.
+    async fn tell_followers(&self, event: &GoLive) -> DomainResult<(EmailReport, PushReport)> {
+        let mut emails = EmailReport::default();
+        let mut pushes = PushReport::default();
+        let deadline = self.now() + self.config.follower_time_budget;
         let mut after = None;
         loop {
             if self.now() >= deadline {
-                report.stopped = true;
+                emails.stopped = true;
                 tracing::error!(
                     channel = %event.channel_id,
-                    sent = report.sent,
-                    "go-live emails stopped at the time budget: later followers get none"
+                    emailed = emails.sent,
+                    pushed = pushes.sent,
+                    "go-live delivery stopped at the time budget: later followers get no email or push"
                 );
                 break;
             }
@@ -96,32 +111,110 @@ impl Platform {
                 .filter(|follow| follow.notify)
                 .map(|follow| follow.user_id.clone())
                 .collect();
-            let profiles = self.ports.channels.get_profiles(&listening).await?;
-            let emails: Vec<GoLiveEmail> = profiles
-                .into_iter()
-                .filter(|profile| profile.notifications.email)
-                .filter_map(|profile| {
-                    Some(GoLiveEmail {
-                        to: profile.email?,
-                        language: profile.language,
-                        unsubscribe_token: profile.notifications.unsubscribe_token?,
-                        user_id: profile.user_id,
-                        event: event.clone(),
-                    })
-                })
-                .collect();
-            if !emails.is_empty() {
-                let sent = self.ports.email.send_go_live(&emails).await?;
-                report.sent += sent.sent;
-                report.failed += sent.failed;
-                report.stopped |= sent.stopped;
-            }
+            let (profiles, subscriptions) = futures_util::future::join(
+                self.ports.channels.get_profiles(&listening),
+                self.ports
+                    .push_subscriptions
+                    .push_subscriptions_of(&listening),
+            )
+            .await;
+            let (profiles, subscriptions) = (profiles?, subscriptions?);
+            let (emailed, pushed) = futures_util::future::join(
+                self.email(&profiles, event),
+                self.push(&profiles, subscriptions, event),
+            )
+            .await;
+            let emailed = emailed?;
+            emails.sent += emailed.sent;
+            emails.failed += emailed.failed;
+            emails.stopped |= emailed.stopped;
+            let pushed = pushed?;
+            pushes.sent += pushed.sent;
+            pushes.gone += pushed.gone;
+            pushes.failed += pushed.failed;
             match page.next {
                 Some(next) => after = Some(next),
                 None => break,
             }
         }
-        tracing::info!(channel = %event.channel_id, sent = report.sent, failed = report.failed, "go-live emailed to followers");
+        tracing::info!(
+            channel = %event.channel_id,
+            emailed = emails.sent,
+            email_failed = emails.failed,
+            pushed = pushes.sent,
+            push_gone = pushes.gone,
+            push_failed = pushes.failed,
+            "go-live told to followers"
+        );
+        Ok((emails, pushes))
+    }
+
+    /// Emails those of `profiles` who want email and have a verified address.
+    async fn email(&self, profiles: &[Profile], event: &GoLive) -> DomainResult<EmailReport> {
+        let emails: Vec<GoLiveEmail> = profiles
+            .iter()
+            .filter(|profile| profile.notifications.email)
+            .filter_map(|profile| {
+                Some(GoLiveEmail {
+                    to: profile.email.clone()?,
+                    language: profile.language,
+                    unsubscribe_token: profile.notifications.unsubscribe_token.clone()?,
+                    user_id: profile.user_id.clone(),
+                    event: event.clone(),
+                })
+            })
+            .collect();
+        if emails.is_empty() {
+            return Ok(EmailReport::default());
+        }
+        Ok(self.ports.email.send_go_live(&emails).await?)
+    }
+
+    /// Pushes to each subscription, in its owner's language, and forgets those the push service
+    /// says are gone.
+    async fn push(
+        &self,
+        profiles: &[Profile],
+        subscriptions: Vec<PushSubscription>,
+        event: &GoLive,
+    ) -> DomainResult<PushReport> {
+        let languages: HashMap<_, _> = profiles
+            .iter()
+            .map(|profile| (&profile.user_id, profile.language))
+            .collect();
+        let outcomes: Vec<_> = futures_util::stream::iter(subscriptions)
+            .map(|subscription| async {
+                let language = languages
+                    .get(&subscription.user_id)
+                    .copied()
+                    .unwrap_or_default();
+                let outcome = self
+                    .ports
+                    .push
+                    .push_go_live(&subscription, language, event)
+                    .await;
+                (subscription, outcome)
+            })
+            .buffer_unordered(PUSHES_IN_FLIGHT)
+            .collect()
+            .await;
+        let mut report = PushReport::default();
+        for (subscription, outcome) in outcomes {
+            match outcome {
+                PushOutcome::Accepted => report.sent += 1,
+                PushOutcome::Gone => {
+                    report.gone += 1;
+                    self.ports
+                        .push_subscriptions
+                        .remove_push_subscription(&subscription.user_id, &subscription.endpoint)
+                        .await?;
+                }
+                PushOutcome::Failed(why) => {
+                    report.failed += 1;
+                    tracing::warn!(user = %subscription.user_id, why, "push failed");
+                }
+            }
+        }
         Ok(report)
     }
 }

@@ -15,6 +15,7 @@ pub mod message_review;
 pub mod notifications;
 pub mod past_broadcasts;
 pub mod private_playback;
+pub mod push;
 pub mod recording_events;
 pub mod stream_events;
 pub mod stream_setup;

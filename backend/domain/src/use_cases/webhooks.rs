@@ -21,7 +21,7 @@ impl Platform {
     /// Adds a webhook to the caller's channel. The answer carries the webhook's secret, which is
     /// the only time the streamer sees it.
     pub async fn add_webhook(&self, who: &Identity, url: &str) -> DomainResult<Webhook> {
-        let url = WebhookUrl::parse(url, self.config.webhook_destinations)?;
+        let url = WebhookUrl::parse(url, self.config.outbound_destinations)?;
         let account = self.ensure_account(who).await?;
         self.count_webhook_change(who).await?;
         let webhook = Webhook::new(account.channel.id.clone(), url, self.now());

@@ -138,7 +138,7 @@ async fn the_address_follows_the_identity_provider_and_the_unsubscribe_secret_st
 
 #[tokio::test]
 async fn emailing_stops_at_the_time_budget_instead_of_running_past_it() {
-    let world = world_with(|config| config.email_time_budget = Duration::ZERO);
+    let world = world_with(|config| config.follower_time_budget = Duration::ZERO);
     let (_, star) = world.account("u-star", "star").await;
     let (fan, _) = world.account("u-fan", "fan").await;
     world.platform.follow(&fan, "star").await.unwrap();

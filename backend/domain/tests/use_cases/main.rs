@@ -11,6 +11,7 @@ mod message_review;
 mod notifications;
 mod past_broadcasts;
 mod private_playback;
+mod push;
 mod stream_events;
 mod stream_setup;
 mod webhooks;

@@ -14,9 +14,11 @@ use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, RateCounter,
-    RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
+    ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, PushSender,
+    RateCounter, RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
+use cloumer_domain::profile::Language;
+use cloumer_domain::push::{PushOutcome, PushSubscription};
 use cloumer_domain::testkit::ManualClock;
 use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
@@ -234,6 +236,32 @@ pub struct Announcements {
     pub failing: Mutex<Option<DeliveryReport>>,
     /// Every email sent, in the order sent.
     pub emails: Mutex<Vec<GoLiveEmail>>,
+    /// Every push sent: (endpoint, language, channel handle).
+    pub pushes: Mutex<Vec<(String, Language, String)>>,
+}
+
+#[async_trait]
+impl PushSender for Announcements {
+    /// Endpoints containing "gone" are gone, those containing "fails" fail; the rest are taken.
+    async fn push_go_live(
+        &self,
+        subscription: &PushSubscription,
+        language: Language,
+        event: &GoLive,
+    ) -> PushOutcome {
+        let endpoint = subscription.endpoint.as_str().to_owned();
+        self.pushes
+            .lock()
+            .unwrap()
+            .push((endpoint.clone(), language, event.channel_handle.clone()));
+        if endpoint.contains("gone") {
+            PushOutcome::Gone
+        } else if endpoint.contains("fails") {
+            PushOutcome::Failed("the push service answered 503".into())
+        } else {
+            PushOutcome::Accepted
+        }
+    }
 }
 
 #[async_trait]
@@ -290,6 +318,7 @@ pub fn world() -> World {
 pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
     let mut config = PlatformConfig {
         site_origin: "https://cloumer.test".into(),
+        push_public_key: Some("BPushKeyOfTheTestWorld".into()),
         ..PlatformConfig::default()
     };
     adjust(&mut config);
@@ -305,7 +334,9 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         recordings: Arc::new(store.clone()),
         follows: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
-        webhooks: Arc::new(store),
+        webhooks: Arc::new(store.clone()),
+        push_subscriptions: Arc::new(store),
+        push: announcements.clone(),
         webhook_sender: announcements.clone(),
         go_live: announcements.clone(),
         email: announcements.clone(),

@@ -97,3 +97,11 @@ pub struct UnsubscribeQuery {
 }
 
 pub const DEFAULT_LIMIT: usize = 24;
+
+/// `?endpoint=`: a browser's push endpoint (the one it subscribed with).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PushEndpointQuery {
+    #[param(max_length = 1024)]
+    pub endpoint: String,
+}

@@ -10,4 +10,5 @@ mod helpers;
 mod identity;
 mod moderation;
 mod persistence;
+mod push;
 mod webhooks;

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
-use cloumer_domain::webhook::WebhookDestinations;
+use cloumer_domain::outbound::OutboundDestinations;
 use serde_json::json;
 
 use crate::helpers::{go_live, spawn_app, spawn_app_with};
@@ -141,7 +141,7 @@ async fn racing_adds_never_pass_five_webhooks() {
 #[tokio::test]
 async fn the_local_stack_delivers_a_stream_start_to_the_channels_webhook() {
     let app = spawn_app_with(|config| {
-        config.webhook_destinations = WebhookDestinations::AlsoLoopback;
+        config.outbound_destinations = OutboundDestinations::AlsoLoopback;
     })
     .await;
     let streamer = app.user("dana@example.com", "dana", "Dana").await;
@@ -175,7 +175,7 @@ async fn the_local_stack_delivers_a_stream_start_to_the_channels_webhook() {
         .expect("delivered in the background")
         .unwrap();
     let signature = headers["x-cloumer-signature"].to_str().unwrap();
-    assert!(cloumer_webhooks::verify(&secret, signature, &body).is_some());
+    assert!(cloumer_outbound::verify(&secret, signature, &body).is_some());
     let payload: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(payload["cloumer"]["channel"], "dana");
     assert_eq!(

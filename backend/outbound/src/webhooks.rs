@@ -1,31 +1,21 @@
-//! Calls streamers' webhooks when their channel goes live, for the local stack and the cloud
-//! alike ([`HttpWebhookSender`], the domain's `WebhookSender`).
-//!
-//! A webhook URL is chosen by a user, so every request is checked where it matters: the
-//! resolver ([`PublicOnly`]) hands the connector only addresses that
-//! [`WebhookDestinations::allows`] (the addresses checked are the ones connected to, so a name
-//! that changes its answer between check and connect gains nothing), an address written in the
-//! URL is checked before anything is sent, and every redirect's target is checked again. Each
-//! delivery is signed with the webhook's secret and retried with backoff while the failure may
-//! pass (no answer, 408, 429, 5xx).
-
-mod payload;
-mod signature;
+//! Streamers' webhooks ([`HttpWebhookSender`], the domain's `WebhookSender`): each delivery is
+//! signed with the webhook's secret and retried with backoff while the failure may pass (no
+//! answer, 408, 429, 5xx); every redirect's target is checked again.
 
 use std::error::Error as _;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use cloumer_domain::notification::GoLive;
+use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::WebhookSender;
-use cloumer_domain::webhook::{DeliveryReport, Webhook, WebhookDestinations, WebhookUrl};
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use cloumer_domain::webhook::{DeliveryReport, Webhook, WebhookUrl};
 use reqwest::{StatusCode, redirect};
 
-pub use payload::go_live_payload;
-pub use signature::{SIGNATURE_HEADER, sign, verify};
+use crate::destinations::{NotPublic, PublicOnly};
+use crate::payload::go_live_payload;
+use crate::signature::{SIGNATURE_HEADER, sign};
 
 /// Redirects followed before a delivery gives up.
 const MAX_REDIRECTS: usize = 3;
@@ -56,38 +46,6 @@ impl Default for Retries {
     }
 }
 
-/// Resolves host names for webhook requests, keeping only addresses a webhook may reach.
-#[derive(Clone, Copy, Debug)]
-pub struct PublicOnly(pub WebhookDestinations);
-
-/// A webhook host that resolves only to addresses a webhook may not reach.
-#[derive(Debug)]
-struct NotPublic;
-
-impl std::fmt::Display for NotPublic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the host resolves only to private or reserved addresses")
-    }
-}
-
-impl std::error::Error for NotPublic {}
-
-impl Resolve for PublicOnly {
-    fn resolve(&self, name: Name) -> Resolving {
-        let destinations = self.0;
-        Box::pin(async move {
-            let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
-            let allowed: Vec<SocketAddr> = found
-                .filter(|addr| destinations.allows(addr.ip()))
-                .collect();
-            if allowed.is_empty() {
-                return Err(Box::new(NotPublic) as Box<dyn std::error::Error + Send + Sync>);
-            }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
-        })
-    }
-}
-
 /// A redirect to somewhere a webhook may not go.
 #[derive(Debug)]
 struct RefusedRedirect;
@@ -104,7 +62,7 @@ impl std::error::Error for RefusedRedirect {}
 #[derive(Clone)]
 pub struct HttpWebhookSender {
     http: reqwest::Client,
-    destinations: WebhookDestinations,
+    destinations: OutboundDestinations,
     site_url: Arc<str>,
     retries: Retries,
 }
@@ -112,7 +70,7 @@ pub struct HttpWebhookSender {
 impl HttpWebhookSender {
     /// `site_url` is where the channel links in messages point (`<site_url>/<handle>`).
     pub fn new(
-        destinations: WebhookDestinations,
+        destinations: OutboundDestinations,
         site_url: &str,
         retries: Retries,
     ) -> reqwest::Result<Self> {

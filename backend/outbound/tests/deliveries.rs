@@ -11,9 +11,10 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use cloumer_domain::ids::{ChannelId, StreamId};
 use cloumer_domain::notification::GoLive;
+use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::WebhookSender;
-use cloumer_domain::webhook::{Webhook, WebhookDestinations, WebhookUrl};
-use cloumer_webhooks::{HttpWebhookSender, PublicOnly, Retries, SIGNATURE_HEADER, verify};
+use cloumer_domain::webhook::{Webhook, WebhookUrl};
+use cloumer_outbound::{HttpWebhookSender, PublicOnly, Retries, SIGNATURE_HEADER, verify};
 use reqwest::dns::Resolve;
 
 /// A receiver answering each request with the next status of its script (the last repeats),
@@ -69,7 +70,7 @@ fn fast() -> Retries {
     }
 }
 
-fn sender(destinations: WebhookDestinations, retries: Retries) -> HttpWebhookSender {
+fn sender(destinations: OutboundDestinations, retries: Retries) -> HttpWebhookSender {
     HttpWebhookSender::new(destinations, "https://cloumer.example/", retries).unwrap()
 }
 
@@ -87,7 +88,7 @@ fn event() -> GoLive {
 fn webhook(url: &str) -> Webhook {
     Webhook::new(
         ChannelId::parse("chwebhooks").unwrap(),
-        WebhookUrl::parse(url, WebhookDestinations::AlsoLoopback).unwrap(),
+        WebhookUrl::parse(url, OutboundDestinations::AlsoLoopback).unwrap(),
         time::OffsetDateTime::now_utc(),
     )
 }
@@ -96,7 +97,7 @@ fn webhook(url: &str) -> Webhook {
 async fn a_delivery_is_signed_with_the_webhooks_secret_and_speaks_discord() {
     let (receiver, url) = receiver(&[204]).await;
     let hook = webhook(&url);
-    let report = sender(WebhookDestinations::AlsoLoopback, fast())
+    let report = sender(OutboundDestinations::AlsoLoopback, fast())
         .deliver(&hook, &event())
         .await;
     assert!(report.delivered(), "{report:?}");
@@ -127,7 +128,7 @@ async fn a_delivery_is_signed_with_the_webhooks_secret_and_speaks_discord() {
 #[tokio::test]
 async fn a_failing_receiver_is_retried_with_backoff_until_it_answers() {
     let (receiver, url) = receiver(&[503, 429, 200]).await;
-    let report = sender(WebhookDestinations::AlsoLoopback, fast())
+    let report = sender(OutboundDestinations::AlsoLoopback, fast())
         .deliver(&webhook(&url), &event())
         .await;
     assert!(report.delivered(), "{report:?}");
@@ -138,7 +139,7 @@ async fn a_failing_receiver_is_retried_with_backoff_until_it_answers() {
 #[tokio::test]
 async fn a_receiver_that_keeps_failing_is_reported_after_the_last_attempt() {
     let (receiver, url) = receiver(&[500]).await;
-    let report = sender(WebhookDestinations::AlsoLoopback, fast())
+    let report = sender(OutboundDestinations::AlsoLoopback, fast())
         .deliver(&webhook(&url), &event())
         .await;
     assert_eq!(report.attempts, 3);
@@ -150,7 +151,7 @@ async fn a_receiver_that_keeps_failing_is_reported_after_the_last_attempt() {
 #[tokio::test]
 async fn a_gone_webhook_is_not_retried() {
     let (receiver, url) = receiver(&[404]).await;
-    let report = sender(WebhookDestinations::AlsoLoopback, fast())
+    let report = sender(OutboundDestinations::AlsoLoopback, fast())
         .deliver(&webhook(&url), &event())
         .await;
     assert_eq!((report.attempts, report.status), (1, Some(404)));
@@ -161,7 +162,7 @@ async fn a_gone_webhook_is_not_retried() {
 #[tokio::test]
 async fn a_redirect_to_a_private_address_is_not_followed() {
     let (receiver, url) = receiver(&[307]).await;
-    let report = sender(WebhookDestinations::AlsoLoopback, fast())
+    let report = sender(OutboundDestinations::AlsoLoopback, fast())
         .deliver(&webhook(&url), &event())
         .await;
     assert_eq!(
@@ -175,7 +176,7 @@ async fn a_redirect_to_a_private_address_is_not_followed() {
 #[tokio::test]
 async fn without_the_setting_loopback_is_refused_before_any_request() {
     let (receiver, url) = receiver(&[204]).await;
-    let report = sender(WebhookDestinations::PublicHttpsOnly, fast())
+    let report = sender(OutboundDestinations::PublicHttpsOnly, fast())
         .deliver(&webhook(&url), &event())
         .await;
     assert!(!report.delivered());
@@ -185,7 +186,7 @@ async fn without_the_setting_loopback_is_refused_before_any_request() {
 
 #[tokio::test]
 async fn names_resolving_to_private_addresses_are_refused_by_the_resolver() {
-    let refused = PublicOnly(WebhookDestinations::PublicHttpsOnly)
+    let refused = PublicOnly(OutboundDestinations::PublicHttpsOnly)
         .resolve("localhost".parse().unwrap())
         .await;
     let error = refused.err().expect("localhost is not public");
@@ -193,7 +194,7 @@ async fn names_resolving_to_private_addresses_are_refused_by_the_resolver() {
         error.to_string(),
         "the host resolves only to private or reserved addresses"
     );
-    let allowed = PublicOnly(WebhookDestinations::AlsoLoopback)
+    let allowed = PublicOnly(OutboundDestinations::AlsoLoopback)
         .resolve("localhost".parse().unwrap())
         .await
         .expect("the test setting allows loopback");
@@ -216,7 +217,7 @@ async fn a_receiver_that_never_answers_times_out() {
         request_timeout: Duration::from_millis(300),
         ..fast()
     };
-    let report = sender(WebhookDestinations::AlsoLoopback, retries)
+    let report = sender(OutboundDestinations::AlsoLoopback, retries)
         .deliver(&webhook(&url), &event())
         .await;
     assert_eq!(report.attempts, 2);

@@ -1,0 +1,196 @@
+//! Push subscriptions on the table. Items:
+//!
+//! | item | pk | sk | other attributes |
+//! |---|---|---|---|
+//! | a user's subscriptions | `USER#<id>` | `PUSH` | `data`: all of them (at most ten) |
+//!
+//! One item per user, beside their profile, so the go-live fan-out reads a page of followers'
+//! subscriptions with one `BatchGetItem` (100 users), never a query per follower. Saving and
+//! removing rewrite the item on the condition that it is still what was read (racing writes
+//! retry), which keeps the per-user limit exact.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use cloumer_domain::error::{PortError, PortResult};
+use cloumer_domain::ids::UserId;
+use cloumer_domain::ports::PushSubscriptionRepository;
+use cloumer_domain::push::{PushEndpoint, PushSubscription};
+
+use super::{DynamoStore, Item, encode, item, s, text};
+
+const SK: &str = "PUSH";
+
+fn user_pk(user: &UserId) -> String {
+    format!("USER#{user}")
+}
+
+fn subscriptions_of(found: &Item) -> PortResult<Vec<PushSubscription>> {
+    match text(found, "data") {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|error| PortError::new("reading push subscriptions", error)),
+        None => Ok(Vec::new()),
+    }
+}
+
+impl DynamoStore {
+    /// Rewrites `user`'s subscriptions with `change` (which says whether it changed anything),
+    /// retrying while other writes race it.
+    async fn change_subscriptions(
+        &self,
+        user: &UserId,
+        change: impl Fn(&mut Vec<PushSubscription>) -> bool + Send + Sync,
+    ) -> PortResult<bool> {
+        for _ in 0..8 {
+            let found = self.get(&user_pk(user), SK).await?;
+            let previous = found.as_ref().and_then(|found| text(found, "data"));
+            let mut subscriptions = found
+                .as_ref()
+                .map(subscriptions_of)
+                .transpose()?
+                .unwrap_or_default();
+            if !change(&mut subscriptions) {
+                return Ok(false);
+            }
+            if self
+                .replace_subscriptions(user, previous, &subscriptions)
+                .await?
+            {
+                return Ok(true);
+            }
+        }
+        Err(PortError::new(
+            "saving push subscriptions",
+            "other writes kept racing this one",
+        ))
+    }
+
+    /// Writes the user's subscriptions (deleting the item when there are none) if the stored
+    /// ones are still `previous`; `false` when they are not.
+    async fn replace_subscriptions(
+        &self,
+        user: &UserId,
+        previous: Option<String>,
+        subscriptions: &[PushSubscription],
+    ) -> PortResult<bool> {
+        let (condition, names, values) = match previous {
+            None => ("attribute_not_exists(pk)", None, None),
+            Some(json) => (
+                "#data = :previous",
+                Some(HashMap::from([("#data".to_owned(), "data".to_owned())])),
+                Some(HashMap::from([(":previous".to_owned(), s(json))])),
+            ),
+        };
+        let raced = |error: Option<bool>| error == Some(true);
+        if subscriptions.is_empty() {
+            let sent = self
+                .client
+                .delete_item()
+                .table_name(&self.table)
+                .key("pk", s(user_pk(user)))
+                .key("sk", s(SK))
+                .condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .send()
+                .await;
+            match sent {
+                Ok(_) => Ok(true),
+                Err(error)
+                    if raced(
+                        error
+                            .as_service_error()
+                            .map(|e| e.is_conditional_check_failed_exception()),
+                    ) =>
+                {
+                    Ok(false)
+                }
+                Err(error) => Err(PortError::new("DynamoDB DeleteItem", error)),
+            }
+        } else {
+            let sent = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item(&[
+                    ("pk", s(user_pk(user))),
+                    ("sk", s(SK)),
+                    ("data", s(encode(&subscriptions)?)),
+                ])))
+                .condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .send()
+                .await;
+            match sent {
+                Ok(_) => Ok(true),
+                Err(error)
+                    if raced(
+                        error
+                            .as_service_error()
+                            .map(|e| e.is_conditional_check_failed_exception()),
+                    ) =>
+                {
+                    Ok(false)
+                }
+                Err(error) => Err(PortError::new("DynamoDB PutItem", error)),
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl PushSubscriptionRepository for DynamoStore {
+    async fn save_push_subscription(
+        &self,
+        subscription: &PushSubscription,
+        max: usize,
+    ) -> PortResult<()> {
+        self.change_subscriptions(&subscription.user_id, |subscriptions| {
+            subscriptions.retain(|kept| kept.endpoint != subscription.endpoint);
+            subscriptions.push(subscription.clone());
+            subscriptions.sort_by_key(|kept| kept.created_at);
+            let excess = subscriptions.len().saturating_sub(max);
+            subscriptions.drain(..excess);
+            true
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn remove_push_subscription(
+        &self,
+        user: &UserId,
+        endpoint: &PushEndpoint,
+    ) -> PortResult<bool> {
+        self.change_subscriptions(user, |subscriptions| {
+            let before = subscriptions.len();
+            subscriptions.retain(|kept| &kept.endpoint != endpoint);
+            subscriptions.len() != before
+        })
+        .await
+    }
+
+    async fn push_subscriptions_of(&self, users: &[UserId]) -> PortResult<Vec<PushSubscription>> {
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let batches: Vec<Vec<Item>> = users
+            .chunks(100)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|user| item(&[("pk", s(user_pk(user))), ("sk", s(SK))]))
+                    .collect()
+            })
+            .collect();
+        let found: Vec<Vec<Item>> = stream::iter(batches)
+            .map(|keys| self.batch_get(keys))
+            .buffer_unordered(4)
+            .try_collect()
+            .await?;
+        let mut subscriptions = Vec::new();
+        for user in found.iter().flatten() {
+            subscriptions.extend(subscriptions_of(user)?);
+        }
+        Ok(subscriptions)
+    }
+}

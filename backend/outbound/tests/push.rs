@@ -1,0 +1,145 @@
+//! Web Push to a real push service on a loopback port (allowed only through the explicit
+//! setting), which decrypts each message with keys it made itself and checks its VAPID
+//! signature; and what is refused without any request.
+
+use cloumer_domain::ids::{ChannelId, StreamId, UserId};
+use cloumer_domain::notification::GoLive;
+use cloumer_domain::outbound::OutboundDestinations;
+use cloumer_domain::ports::PushSender;
+use cloumer_domain::profile::Language;
+use cloumer_domain::push::{PushEndpoint, PushKeys, PushOutcome, PushSubscription};
+use cloumer_outbound::testing::{TestPushService, TestSubscription};
+use cloumer_outbound::{PushMessage, VapidKey, WebPushSender};
+
+fn event() -> GoLive {
+    GoLive {
+        channel_id: ChannelId::parse("chpush").unwrap(),
+        stream_id: StreamId::parse("st-pushed").unwrap(),
+        started_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+        channel_handle: "minji".into(),
+        owner_nickname: "민지".into(),
+        title: "밤샘 코딩".into(),
+    }
+}
+
+fn subscription(test: &TestSubscription) -> PushSubscription {
+    PushSubscription {
+        user_id: UserId::parse("pushfan").unwrap(),
+        endpoint: PushEndpoint::parse(&test.endpoint, OutboundDestinations::AlsoLoopback).unwrap(),
+        keys: PushKeys::parse(&test.p256dh, &test.auth).unwrap(),
+        created_at: time::OffsetDateTime::now_utc(),
+    }
+}
+
+fn sender(destinations: OutboundDestinations, key: &VapidKey) -> WebPushSender {
+    WebPushSender::new(
+        destinations,
+        key.clone(),
+        "mailto:ops@cloumer.example",
+        "https://cloumer.example/",
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_push_is_encrypted_for_the_browser_and_signed_with_our_vapid_key() {
+    let service = TestPushService::start().await;
+    let browser = service.subscribe();
+    let key = VapidKey::generate();
+    let outcome = sender(OutboundDestinations::AlsoLoopback, &key)
+        .push_go_live(&subscription(&browser), Language::Ko, &event())
+        .await;
+    assert_eq!(outcome, PushOutcome::Accepted, "{:?}", service.refused());
+
+    let received = service.received();
+    assert_eq!(received.len(), 1);
+    let push = &received[0];
+    assert_eq!(
+        push.message,
+        PushMessage {
+            title: "민지 님이 방송을 시작했어요".into(),
+            body: "밤샘 코딩".into(),
+            url: "https://cloumer.example/minji".into(),
+            tag: "live-chpush".into(),
+        }
+    );
+    assert_eq!(push.vapid_key, key.public_key());
+    assert_eq!(push.contact, "mailto:ops@cloumer.example");
+    assert_eq!(push.ttl, Some(3600));
+    assert_eq!(push.urgency.as_deref(), Some("high"));
+}
+
+#[tokio::test]
+async fn a_key_survives_being_stored_as_pem() {
+    let key = VapidKey::generate();
+    let again = VapidKey::from_pkcs8_pem(key.pkcs8_pem()).unwrap();
+    assert_eq!(again.public_key(), key.public_key());
+    assert_eq!(key.public_key().len(), 87, "65 bytes, base64url");
+    let error = VapidKey::from_pkcs8_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n").unwrap_err();
+    assert!(!error.contains("AAAA"), "the error never quotes the key");
+}
+
+#[tokio::test]
+async fn an_expired_subscription_is_reported_gone() {
+    let service = TestPushService::start().await;
+    let browser = service.subscribe();
+    service.expire(&browser);
+    let outcome = sender(OutboundDestinations::AlsoLoopback, &VapidKey::generate())
+        .push_go_live(&subscription(&browser), Language::En, &event())
+        .await;
+    assert_eq!(outcome, PushOutcome::Gone);
+}
+
+#[tokio::test]
+async fn a_push_service_that_refuses_is_a_failure_not_a_gone_subscription() {
+    let service = TestPushService::start().await;
+    let browser = service.subscribe();
+    let mut unknown = subscription(&browser);
+    // The service knows no such subscription and says 404: gone too (RFC 8030 section 8.3).
+    unknown.endpoint = PushEndpoint::parse(
+        &format!("{}x", browser.endpoint),
+        OutboundDestinations::AlsoLoopback,
+    )
+    .unwrap();
+    let sender = sender(OutboundDestinations::AlsoLoopback, &VapidKey::generate());
+    assert_eq!(
+        sender.push_go_live(&unknown, Language::En, &event()).await,
+        PushOutcome::Gone
+    );
+    // Keys that are not the subscription's: the service cannot decrypt and answers 400.
+    let mut wrong_keys = subscription(&browser);
+    wrong_keys.keys = subscription(&service.subscribe()).keys;
+    let outcome = sender
+        .push_go_live(&wrong_keys, Language::En, &event())
+        .await;
+    assert_eq!(
+        outcome,
+        PushOutcome::Failed("the push service answered 400".into())
+    );
+    assert!(service.received().is_empty());
+}
+
+#[tokio::test]
+async fn keys_off_the_curve_are_gone_without_a_request() {
+    let service = TestPushService::start().await;
+    let browser = service.subscribe();
+    let mut broken = subscription(&browser);
+    // The right shape (65 bytes, 0x04 first) but not a point on P-256.
+    broken.keys = PushKeys::parse(&format!("B{}", "A".repeat(86)), &browser.auth).unwrap();
+    let outcome = sender(OutboundDestinations::AlsoLoopback, &VapidKey::generate())
+        .push_go_live(&broken, Language::En, &event())
+        .await;
+    assert_eq!(outcome, PushOutcome::Gone);
+    assert!(service.received().is_empty() && service.refused().is_empty());
+}
+
+#[tokio::test]
+async fn without_the_setting_a_loopback_endpoint_gets_no_request() {
+    let service = TestPushService::start().await;
+    let browser = service.subscribe();
+    let outcome = sender(OutboundDestinations::PublicHttpsOnly, &VapidKey::generate())
+        .push_go_live(&subscription(&browser), Language::En, &event())
+        .await;
+    assert_eq!(outcome, PushOutcome::Gone);
+    assert!(service.received().is_empty() && service.refused().is_empty());
+}
