@@ -350,6 +350,31 @@ impl Api {
         .await
     }
 
+    /// The key browsers subscribe to push with.
+    pub async fn push_key(&self) -> Result<PushKey, ApiError> {
+        self.get("/api/v1/push/key").await
+    }
+
+    /// Keeps this browser's push subscription: `subscription` is the browser's own JSON of it
+    /// (`PushSubscription.toJSON()`), sent as it is.
+    pub async fn save_push_subscription(&self, subscription: String) -> Result<(), ApiError> {
+        self.send(
+            Method::PUT,
+            "/api/v1/me/push-subscription",
+            Some(subscription),
+        )
+        .await
+    }
+
+    pub async fn remove_push_subscription(&self, endpoint: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/push-subscription?endpoint={}", encode(endpoint)),
+            None,
+        )
+        .await
+    }
+
     /// Turns off go-live emails with the link from one of them (no sign-in needed).
     pub async fn unsubscribe(&self, user: &str, token: &str) -> Result<(), ApiError> {
         self.send(

@@ -15,6 +15,7 @@ pub mod i18n;
 mod json;
 mod pages;
 mod player;
+mod push;
 pub mod router;
 pub mod time;
 
@@ -175,6 +176,7 @@ fn dashboard_page() -> PageResult {
 pub(crate) enum MemberPart {
     Bell,
     FollowingRow,
+    SignOut,
 }
 
 #[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(member, fallible))]
@@ -182,6 +184,7 @@ fn member_part_view(part: MemberPart) -> PageResult {
     Ok(match part {
         MemberPart::Bell => view! { <components::bell::Bell /> }.into_any(),
         MemberPart::FollowingRow => view! { <pages::home::FollowingRow /> }.into_any(),
+        MemberPart::SignOut => view! { <components::sign_out::SignOutButton /> }.into_any(),
     })
 }
 

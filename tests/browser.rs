@@ -1003,3 +1003,268 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
     stack.stack.shutdown().await?;
     Ok(())
 }
+
+/// Stands in for the browser's own push service registration, which cannot complete here (no
+/// push service is reachable): `pushManager.subscribe()` answers with a subscription whose
+/// endpoint and keys are the test push service's, and keeps what it was asked. `subscribed`: the
+/// browser has that subscription already (as a real one keeps it across page loads).
+fn fake_push_subscription(endpoint: &str, p256dh: &str, auth: &str, subscribed: bool) -> String {
+    format!(
+        "const keys = {{ p256dh: '{p256dh}', auth: '{auth}' }}; \
+         const sub = Object.create(PushSubscription.prototype); \
+         Object.defineProperty(sub, 'endpoint', {{ value: '{endpoint}' }}); \
+         sub.toJSON = () => ({{ endpoint: '{endpoint}', expirationTime: null, keys }}); \
+         sub.unsubscribe = async () => {{ window.__push.current = null; return true; }}; \
+         window.__push = {{ asked: null, current: {subscribed} ? sub : null }}; \
+         PushManager.prototype.subscribe = async function (options) {{ \
+           window.__push.asked = {{ visible: options.userVisibleOnly, key: options.applicationServerKey }}; \
+           window.__push.current = sub; return sub; }}; \
+         PushManager.prototype.getSubscription = async function () {{ return window.__push.current; }};"
+    )
+}
+
+/// The notifications our service worker is showing, as the page sees them.
+async fn shown_notifications(browser: &Browser) -> Result<serde_json::Value> {
+    browser
+        .js("const r = await navigator.serviceWorker.ready; \
+             return (await r.getNotifications()).map(n => ({ title: n.title, body: n.body, tag: n.tag, url: n.data.url }));")
+        .await
+}
+
+/// Web Push as far as this machine allows: a follower turns push on in the profile (the app
+/// registers the service worker, asks permission, subscribes with the server's VAPID key and
+/// hands the subscription to the API); the streamer goes live with ffmpeg; the test's push
+/// service receives the push, signed and encrypted, and decrypts it; delivered to the browser
+/// through DevTools, the app's service worker shows it as a notification that opens the channel.
+/// Signing out takes the subscription back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follower_turns_push_on_and_the_service_worker_shows_the_go_live() -> Result<()> {
+    use cloumer_domain::ids::UserId;
+    use cloumer_domain::ports::PushSubscriptionRepository;
+    use cloumer_outbound::testing::TestPushService;
+
+    let stack = TestStack::start_with_loopback_destinations().await?;
+    stack
+        .account("pushstar@example.com", PASSWORD, "push_show", "푸시 방송")
+        .await?;
+    stack
+        .account("pushfan@example.com", PASSWORD, "push_fan", "Fan")
+        .await?;
+    let push_service = TestPushService::start().await;
+    let browser_keys = push_service.subscribe();
+
+    let fan = Browser::launch().await?;
+    fan.sign_in(&stack, "pushfan@example.com", PASSWORD).await?;
+    fan.goto(&stack.url("/push_show")).await?;
+    click_follow(&fan, true, "1 follower").await?;
+    // The site's origin, and the scope of a service worker at its root.
+    let origin = stack.url("").trim_end_matches('/').to_owned();
+    let scope = format!("{origin}/");
+    let mut devtools = fan.devtools().await?;
+    devtools
+        .call(
+            None,
+            "Browser.grantPermissions",
+            serde_json::json!({"origin": origin, "permissions": ["notifications"]}),
+        )
+        .await?;
+    fan.goto(&stack.url("/profile")).await?;
+    fan.wait_for_text(
+        "[data-testid=push-status]",
+        "even when Cloumer is closed",
+        WAIT,
+    )
+    .await?;
+    fan.js(&fake_push_subscription(
+        &browser_keys.endpoint,
+        &browser_keys.p256dh,
+        &browser_keys.auth,
+        false,
+    ))
+    .await?;
+    fan.click("[data-testid=push-toggle]").await?;
+    let deadline = Instant::now() + WAIT;
+    // Clicking ticks the box at once; it is on when the app, done (enabled again), keeps it so.
+    while fan
+        .js(
+            "const box = document.querySelector('[data-testid=push-toggle]'); \
+             return box.checked && !box.disabled && window.__push.current !== null",
+        )
+        .await?
+        != true
+    {
+        let status = fan
+            .js("return document.querySelector('[data-testid=push-status]').textContent")
+            .await?;
+        anyhow::ensure!(Instant::now() < deadline, "push did not turn on: {status}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let asked = fan.js("return window.__push.asked").await?;
+    let vapid: serde_json::Value = reqwest::get(stack.url("/api/v1/push/key"))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        asked["visible"], true,
+        "userVisibleOnly, as browsers require: {asked}"
+    );
+    assert_eq!(
+        asked["key"], vapid["publicKey"],
+        "subscribed with the server's key"
+    );
+    fan.js("document.querySelector('[data-testid=push-toggle]').scrollIntoView({block: 'center'})")
+        .await?;
+    fan.screenshot("profile-push-on").await?;
+
+    // The streamer goes live: the push service gets one push for the fan's browser.
+    let star = Browser::launch().await?;
+    star.sign_in(&stack, "pushstar@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&star).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 40)?;
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while push_service.received().is_empty() {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "no push arrived; refused: {:?}",
+            push_service.refused()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let push = push_service.received().remove(0);
+    assert_eq!(push.message.title, "푸시 방송 is live");
+    assert_eq!(push.message.url, stack.url("/push_show"));
+    assert_eq!(
+        push.vapid_key,
+        vapid["publicKey"].as_str().unwrap_or_default()
+    );
+
+    // Delivered to the browser as its push service would: the service worker shows it.
+    let page = devtools.attach_to_page(&origin).await?;
+    devtools
+        .call(Some(&page), "ServiceWorker.enable", serde_json::json!({}))
+        .await?;
+    let registrations = devtools
+        .event("ServiceWorker.workerRegistrationUpdated", |params| {
+            params["registrations"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|r| r["scopeURL"] == scope.as_str()))
+        })
+        .await?;
+    let registration = registrations["registrations"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["scopeURL"] == scope.as_str()))
+        .context("our registration")?["registrationId"]
+        .clone();
+    devtools
+        .call(
+            Some(&page),
+            "ServiceWorker.deliverPushMessage",
+            serde_json::json!({
+                "origin": origin,
+                "registrationId": registration,
+                "data": String::from_utf8(push.plaintext.clone())?,
+            }),
+        )
+        .await?;
+    let deadline = Instant::now() + WAIT;
+    let shown = loop {
+        let shown = shown_notifications(&fan).await?;
+        if shown.as_array().is_some_and(|n| !n.is_empty()) {
+            break shown;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "no notification shown");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        shown,
+        serde_json::json!([{
+            "title": "푸시 방송 is live",
+            "body": "Tap to watch",
+            "tag": push.message.tag,
+            "url": stack.url("/push_show"),
+        }])
+    );
+
+    // Korean at desktop width and English at phone width, push on.
+    // (Reached through the app's own link: a page load would drop the stand-in subscription.)
+    fan.js("localStorage.setItem('cloumer.lang', 'ko')").await?;
+    fan.goto(&stack.url("/")).await?;
+    fan.wait_for_text("header.topbar", "로그아웃", WAIT).await?;
+    fan.js(&fake_push_subscription(
+        &browser_keys.endpoint,
+        &browser_keys.p256dh,
+        &browser_keys.auth,
+        true,
+    ))
+    .await?;
+    fan.click("header.topbar a.account").await?;
+    fan.wait_for_text("[data-testid=push-status]", "시스템 알림", WAIT)
+        .await?;
+    let deadline = Instant::now() + WAIT;
+    while fan
+        .js("return document.querySelector('[data-testid=push-toggle]').checked")
+        .await?
+        != true
+    {
+        anyhow::ensure!(Instant::now() < deadline, "push does not show as on");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    fan.js("document.querySelector('[data-testid=push-toggle]').scrollIntoView({block: 'center'})")
+        .await?;
+    fan.screenshot("profile-push-on-ko").await?;
+    fan.js("localStorage.setItem('cloumer.lang', 'en')").await?;
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone
+        .sign_in(&stack, "pushfan@example.com", PASSWORD)
+        .await?;
+    phone.goto(&stack.url("/profile")).await?;
+    phone
+        .wait_for_text("[data-testid=push-status]", "closed", WAIT)
+        .await?;
+    phone
+        .js("document.querySelector('[data-testid=push-toggle]').scrollIntoView({block: 'center'})")
+        .await?;
+    phone.screenshot("profile-push-phone").await?;
+    phone.close().await?;
+
+    // Signing out takes this browser's subscription back first.
+    let fan_id = fan
+        .js(
+            "const s = JSON.parse(localStorage.getItem('cloumer.session')); \
+             const claims = s.id_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'); \
+             return JSON.parse(atob(claims)).sub;",
+        )
+        .await?;
+    let fan_id = UserId::parse(fan_id.as_str().context("the fan's id")?)?;
+    let kept = stack
+        .stack
+        .store()
+        .push_subscriptions_of(std::slice::from_ref(&fan_id))
+        .await?;
+    assert_eq!(kept.len(), 1);
+    fan.goto(&stack.url("/")).await?;
+    fan.wait_for_text("header.topbar", "Sign out", WAIT).await?;
+    fan.js(&fake_push_subscription(
+        &browser_keys.endpoint,
+        &browser_keys.p256dh,
+        &browser_keys.auth,
+        true,
+    ))
+    .await?;
+    fan.click("header.topbar button.secondary").await?;
+    fan.wait_for_text("header.topbar", "Sign in", WAIT).await?;
+    let kept = stack
+        .stack
+        .store()
+        .push_subscriptions_of(std::slice::from_ref(&fan_id))
+        .await?;
+    assert!(kept.is_empty(), "signing out forgets the browser: {kept:?}");
+
+    ffmpeg.kill().await?;
+    for browser in [fan, star] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

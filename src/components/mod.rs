@@ -3,6 +3,7 @@
 pub mod bell;
 mod follow;
 mod paged;
+pub mod sign_out;
 mod states;
 
 use cloumer_api_types::{ChannelSummary, RecordingBody};
@@ -242,7 +243,7 @@ pub fn TopBar() -> impl IntoView {
                         <a href="/profile" class="account">
                             {if user.nickname.is_empty() { user.email.clone() } else { user.nickname.clone() }}
                         </a>
-                        <button class="secondary" on:click=move |_| session.sign_out()>{move || i18n.t().sign_out}</button>
+                        {crate::member_part(crate::MemberPart::SignOut)}
                     }.into_any(),
                     None => view! {
                         <a href="/signin" class="button secondary">{move || i18n.t().sign_in}</a>

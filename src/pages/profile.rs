@@ -9,6 +9,7 @@ use crate::components::{
     Avatar, ChannelCard, Loaded, PageStatus, Paging, RequireSignIn, SaveStatus, avatar_src,
 };
 use crate::i18n::{Lang, use_i18n};
+use crate::push::{self, PushError, PushState};
 
 const PRESETS: [&str; 8] = [
     "cat", "dog", "fox", "panda", "penguin", "rabbit", "tiger", "whale",
@@ -98,10 +99,60 @@ fn ProfileForm(me: Me) -> impl IntoView {
                     Some(address) => format!("{} {address}", i18n.t().email_goes_to),
                     None => i18n.t().no_email.to_owned(),
                 }}</p>
+                <PushToggle />
             </fieldset>
             <SaveStatus outcome=save.value() />
             <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
         </form>
+    }
+}
+
+/// Push in this browser: takes effect at once (it is this browser's, not the profile's), and
+/// says why it cannot be turned on when it cannot.
+#[component]
+fn PushToggle() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let state = RwSignal::new(None::<PushState>);
+    let failure = RwSignal::new(None::<PushError>);
+    let busy = RwSignal::new(true);
+    leptos::task::spawn_local(async move {
+        state.set(Some(push::state().await));
+        busy.set(false);
+    });
+    let toggle = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        busy.set(true);
+        failure.set(None);
+        leptos::task::spawn_local(async move {
+            if on {
+                failure.set(push::turn_on(api).await.err());
+            } else {
+                push::turn_off(api).await;
+            }
+            state.set(Some(push::state().await));
+            busy.set(false);
+        });
+    };
+    let usable = move || matches!(state.get(), Some(PushState::On | PushState::Off));
+    view! {
+        <label class="check">
+            <input type="checkbox" name="push-notifications" data-testid="push-toggle"
+                disabled=move || busy.get() || !usable()
+                prop:checked=move || state.get() == Some(PushState::On)
+                on:change=toggle />
+            {move || i18n.t().push_in_browser}
+        </label>
+        <p class="muted" data-testid="push-status" role="status">{move || {
+            let t = i18n.t();
+            match (failure.get(), state.get()) {
+                (Some(PushError::Blocked), _) | (_, Some(PushState::Blocked)) => t.push_blocked.to_owned(),
+                (Some(PushError::Unavailable), _) => t.push_unavailable.to_owned(),
+                (Some(PushError::Failed(why)), _) => format!("{} {why}", t.push_failed),
+                (_, Some(PushState::Unsupported)) => t.push_unsupported.to_owned(),
+                _ => t.push_hint.to_owned(),
+            }
+        }}</p>
     }
 }
 

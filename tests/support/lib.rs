@@ -357,6 +357,134 @@ impl Browser {
         self.client.close().await?;
         Ok(())
     }
+
+    /// A DevTools protocol connection to this browser, for what WebDriver cannot do (permissions,
+    /// service workers, push). chromedriver says where the browser listens.
+    pub async fn devtools(&self) -> Result<DevTools> {
+        let address = self
+            .client
+            .capabilities()
+            .and_then(|c| c.get("goog:chromeOptions"))
+            .and_then(|o| o.get("debuggerAddress"))
+            .and_then(Value::as_str)
+            .context("chromedriver gave no debuggerAddress")?
+            .to_owned();
+        let version: Value = reqwest::get(format!("http://{address}/json/version"))
+            .await?
+            .json()
+            .await?;
+        let url = version["webSocketDebuggerUrl"]
+            .as_str()
+            .context("no browser WebSocket")?;
+        let (socket, _) = tokio_tungstenite::connect_async(url).await?;
+        Ok(DevTools {
+            socket,
+            next_id: 0,
+            events: Vec::new(),
+        })
+    }
+}
+
+/// One DevTools protocol connection (the browser's), with sessions for its pages (flattened).
+pub struct DevTools {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    next_id: u64,
+    /// Events read while waiting for answers, oldest first.
+    events: Vec<Value>,
+}
+
+impl DevTools {
+    /// Calls `method` (on the page session `session`, or the browser) and returns its result.
+    pub async fn call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value> {
+        use futures_util::{SinkExt, StreamExt};
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        self.socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                message.to_string(),
+            ))
+            .await?;
+        loop {
+            let frame = tokio::time::timeout(WAIT, self.socket.next())
+                .await
+                .with_context(|| format!("no answer to {method}"))?
+                .context("DevTools closed")??;
+            let Ok(text) = frame.to_text() else { continue };
+            let Ok(answer) = serde_json::from_str::<Value>(text) else {
+                continue;
+            };
+            if answer["id"] == json!(id) {
+                if let Some(error) = answer.get("error") {
+                    bail!("{method}: {error}");
+                }
+                return Ok(answer["result"].clone());
+            }
+            if answer.get("method").is_some() {
+                self.events.push(answer);
+            }
+        }
+    }
+
+    /// A session on the first page whose URL starts with `url`.
+    pub async fn attach_to_page(&mut self, url: &str) -> Result<String> {
+        let targets = self.call(None, "Target.getTargets", json!({})).await?;
+        let page = targets["targetInfos"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with(url)))
+            .with_context(|| format!("no page at {url}: {targets}"))?;
+        let attached = self
+            .call(
+                None,
+                "Target.attachToTarget",
+                json!({"targetId": page["targetId"], "flatten": true}),
+            )
+            .await?;
+        Ok(attached["sessionId"]
+            .as_str()
+            .context("no session id")?
+            .to_owned())
+    }
+
+    /// Waits for an event `method` that `matches`, also among those already read.
+    pub async fn event(&mut self, method: &str, matches: impl Fn(&Value) -> bool) -> Result<Value> {
+        use futures_util::StreamExt;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(at) = self
+                .events
+                .iter()
+                .position(|e| e["method"] == method && matches(&e["params"]))
+            {
+                return Ok(self.events.remove(at)["params"].clone());
+            }
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .with_context(|| format!("no {method} within {WAIT:?}"))?;
+            let frame = tokio::time::timeout(left, self.socket.next())
+                .await
+                .with_context(|| format!("no {method} within {WAIT:?}"))?
+                .context("DevTools closed")??;
+            if let Ok(event) = frame.to_text().map(serde_json::from_str::<Value>)
+                && let Ok(event) = event
+                && event.get("method").is_some()
+            {
+                self.events.push(event);
+            }
+        }
+    }
 }
 
 fn chromium_binary() -> String {

@@ -371,7 +371,10 @@ async fn calls_at(size: usize) -> CallCounts {
     // NoEmail counts each email it was handed as not sent: one SES SendEmail each in the cloud;
     // NoPushKeys each push likewise: one request to a push service each.
     go_live.insert("ses:SendEmail".into(), delivered.emails.failed);
-    assert_eq!(delivered.pushes.failed, size, "every follower was due a push");
+    assert_eq!(
+        delivered.pushes.failed, size,
+        "every follower was due a push"
+    );
     go_live.insert("push:POST".into(), delivered.pushes.failed);
     println!(
         "  {size} followers: stream-events {:.2?} against moto ({} emails due)",

@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 /// The chat-token route as the router declares it: metrics never carry a channel's handle.
 const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
-use support::{
-    Runtime, SITE, cloud, fixture, function, printing_function, put_secret, serve_api,
-};
+use support::{Runtime, SITE, cloud, fixture, function, printing_function, put_secret, serve_api};
 
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
@@ -272,7 +270,9 @@ async fn api_serves_the_vapid_public_key_from_its_environment() {
     assert_eq!(served, json!({"publicKey": key.public_key()}));
 
     let (_api, base) = serve_api(&moto, &[]).await;
-    let missing = reqwest::get(format!("{base}/api/v1/push/key")).await.unwrap();
+    let missing = reqwest::get(format!("{base}/api/v1/push/key"))
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
 }
 
@@ -361,8 +361,11 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
         .save_push_subscription(
             &PushSubscription {
                 user_id: fan.user_id.clone(),
-                endpoint: PushEndpoint::parse(&browser.endpoint, OutboundDestinations::AlsoLoopback)
-                    .unwrap(),
+                endpoint: PushEndpoint::parse(
+                    &browser.endpoint,
+                    OutboundDestinations::AlsoLoopback,
+                )
+                .unwrap(),
                 keys: PushKeys::parse(&browser.p256dh, &browser.auth).unwrap(),
                 created_at: time::OffsetDateTime::now_utc(),
             },

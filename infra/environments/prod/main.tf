@@ -139,12 +139,16 @@ resource "aws_secretsmanager_secret_version" "signing_keys" {
 }
 
 module "api_function" {
-  source               = "../../modules/function"
-  name                 = local.function_names.api
-  description          = "Cloumer HTTP API"
-  zip_path             = local.zip.api
-  architecture         = var.lambda_architecture
-  environment          = merge(local.function_environment, { SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.signing_keys.arn })
+  source       = "../../modules/function"
+  name         = local.function_names.api
+  description  = "Cloumer HTTP API"
+  zip_path     = local.zip.api
+  architecture = var.lambda_architecture
+  environment = merge(local.function_environment, {
+    SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.signing_keys.arn
+    # Public: browsers subscribe to push with it.
+    VAPID_PUBLIC_KEY_PEM = tls_private_key.vapid.public_key_pem
+  })
   memory_mb            = 512
   timeout_seconds      = 10
   reserved_concurrency = var.api_reserved_concurrency
@@ -247,24 +251,57 @@ resource "aws_sesv2_email_identity" "go_live" {
   email_identity = var.email_identity
 }
 
+# Web Push's VAPID key (RFC 8292): the go-live function signs pushes with the private half, read
+# from its own secret at cold start; browsers subscribe with the public half, which the API serves
+# (GET /api/v1/push/key) from its environment. Replacing the key ends every subscription: browsers
+# must subscribe again, which the app does when push is turned on anew.
+resource "tls_private_key" "vapid" {
+  algorithm   = "ECDSA"
+  ecdsa_curve = "P256"
+}
+
+resource "aws_secretsmanager_secret" "push_keys" {
+  #checkov:skip=CKV2_AWS_57:rotating the VAPID key ends every push subscription, so it is replaced deliberately (the tls_private_key resource), not by a rotation function
+  #checkov:skip=CKV_AWS_149:the account's aws/secretsmanager key; a customer key would add a key policy and cost for a secret one role reads
+  name_prefix             = "${local.prefix}-push-keys-"
+  description             = "Cloumer Web Push VAPID private key (ES256), read by the go-live function"
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "push_keys" {
+  secret_id     = aws_secretsmanager_secret.push_keys.id
+  secret_string = jsonencode({ vapid_private_key = tls_private_key.vapid.private_key_pem_pkcs8 })
+}
+
 module "go_live_function" {
   source       = "../../modules/function"
   name         = local.function_names.go_live
-  description  = "Stream starts from the go-live topic: the channel's webhooks, the followers' emails"
+  description  = "Stream starts from the go-live topic: the channel's webhooks, followers' emails and pushes"
   zip_path     = local.zip.go_live
   architecture = var.lambda_architecture
   # One-click unsubscribe links post to the API.
-  environment = merge(local.function_environment, { EMAIL_FROM = var.email_from, API_URL = module.api.url })
+  environment = merge(local.function_environment, {
+    EMAIL_FROM           = var.email_from
+    API_URL              = module.api.url
+    PUSH_KEYS_SECRET_ARN = aws_secretsmanager_secret.push_keys.arn
+  })
   # Webhooks: four attempts of at most 10 s each and 15 s of backoff, all at once. Emails: one
-  # SES call per follower, eight at a time, alongside.
+  # SES call per follower, eight at a time, alongside; pushes: one request per subscribed
+  # browser, 32 at a time. Followers stop at a 4-minute budget, inside this limit.
   timeout_seconds    = 300
   log_retention_days = var.log_retention_days
   statements = [
     {
-      # Webhooks and their outcomes; the channel's followers (gsi1) and their profiles.
+      # Webhooks and their outcomes; the channel's followers (gsi1), their profiles and push
+      # subscriptions (rewritten without the ones push services say are gone).
       sid       = "Store"
-      actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+      actions   = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
       resources = concat([module.data.table_arn], module.data.index_arns)
+    },
+    {
+      sid       = "PushKeys"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [aws_secretsmanager_secret.push_keys.arn]
     },
     {
       sid       = "Email"

@@ -75,8 +75,16 @@ async fn each_subscribed_browser_of_each_listening_follower_gets_one_push_in_the
         pushed,
         [
             ("https://push.example.com/fan-laptop", Language::En, "star"),
-            ("https://push.example.com/fan-phone-gone", Language::En, "star"),
-            ("https://push.example.com/fan-tablet-fails", Language::En, "star"),
+            (
+                "https://push.example.com/fan-phone-gone",
+                Language::En,
+                "star"
+            ),
+            (
+                "https://push.example.com/fan-tablet-fails",
+                Language::En,
+                "star"
+            ),
             ("https://push.example.com/ko-phone", Language::Ko, "star"),
         ]
     );
@@ -111,12 +119,18 @@ async fn a_user_keeps_their_newest_browsers_and_only_their_own() {
         .platform
         .unsubscribe_push(&fan, "https://push.example.com/0")
         .await;
-    assert!(matches!(oldest, Err(DomainError::NotFound(_))), "the oldest went");
+    assert!(
+        matches!(oldest, Err(DomainError::NotFound(_))),
+        "the oldest went"
+    );
     let others = world
         .platform
         .unsubscribe_push(&other, "https://push.example.com/1")
         .await;
-    assert!(matches!(others, Err(DomainError::NotFound(_))), "not theirs");
+    assert!(
+        matches!(others, Err(DomainError::NotFound(_))),
+        "not theirs"
+    );
     world
         .platform
         .unsubscribe_push(&fan, "https://push.example.com/1")
@@ -124,9 +138,24 @@ async fn a_user_keeps_their_newest_browsers_and_only_their_own() {
         .unwrap();
 
     for (endpoint, p256dh, auth, code) in [
-        ("https://127.0.0.1/push", P256DH, AUTH, "invalid_push_endpoint"),
-        ("https://push.example.com/x", "BAAA", AUTH, "invalid_push_keys"),
-        ("https://push.example.com/x", P256DH, "AAAA", "invalid_push_keys"),
+        (
+            "https://127.0.0.1/push",
+            P256DH,
+            AUTH,
+            "invalid_push_endpoint",
+        ),
+        (
+            "https://push.example.com/x",
+            "BAAA",
+            AUTH,
+            "invalid_push_keys",
+        ),
+        (
+            "https://push.example.com/x",
+            P256DH,
+            "AAAA",
+            "invalid_push_keys",
+        ),
     ] {
         let refused = world
             .platform
@@ -151,5 +180,8 @@ async fn without_a_vapid_key_push_is_not_offered() {
         .platform
         .subscribe_push(&fan, "https://push.example.com/1", P256DH, AUTH)
         .await;
-    assert!(matches!(refused, Err(DomainError::NotFound(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(DomainError::NotFound(_))),
+        "{refused:?}"
+    );
 }

@@ -15,7 +15,8 @@ use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
     ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, PushSender,
-    RateCounter, RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
+    RateCounter, RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec, VideoService,
+    WebhookSender,
 };
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
@@ -250,10 +251,11 @@ impl PushSender for Announcements {
         event: &GoLive,
     ) -> PushOutcome {
         let endpoint = subscription.endpoint.as_str().to_owned();
-        self.pushes
-            .lock()
-            .unwrap()
-            .push((endpoint.clone(), language, event.channel_handle.clone()));
+        self.pushes.lock().unwrap().push((
+            endpoint.clone(),
+            language,
+            event.channel_handle.clone(),
+        ));
         if endpoint.contains("gone") {
             PushOutcome::Gone
         } else if endpoint.contains("fails") {

@@ -61,6 +61,9 @@ pub async fn unsubscribe(
     Caller(who): Caller,
     AppQuery(query): AppQuery<PushEndpointQuery>,
 ) -> Result<StatusCode, ApiError> {
-    state.platform.unsubscribe_push(&who, &query.endpoint).await?;
+    state
+        .platform
+        .unsubscribe_push(&who, &query.endpoint)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

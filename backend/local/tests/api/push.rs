@@ -3,10 +3,10 @@
 //! (the test's own, on a loopback port: allowed only through the explicit setting), which
 //! decrypts it; a subscription the push service says is gone is forgotten.
 
-use cloumer_domain::outbound::OutboundDestinations;
-use cloumer_outbound::testing::TestPushService;
 use cloumer_domain::ids::UserId;
+use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::PushSubscriptionRepository;
+use cloumer_outbound::testing::TestPushService;
 use serde_json::json;
 
 use crate::helpers::{go_live, spawn_app, spawn_app_with};
@@ -56,11 +56,19 @@ async fn a_browser_subscribes_and_unsubscribes_and_bad_input_is_refused() {
             "invalid_push_endpoint",
         ),
         (
-            subscription("https://169.254.169.254/latest", &browser.p256dh, &browser.auth),
+            subscription(
+                "https://169.254.169.254/latest",
+                &browser.p256dh,
+                &browser.auth,
+            ),
             "invalid_push_endpoint",
         ),
         (
-            subscription("http://fcm.googleapis.com/x", &browser.p256dh, &browser.auth),
+            subscription(
+                "http://fcm.googleapis.com/x",
+                &browser.p256dh,
+                &browser.auth,
+            ),
             "invalid_push_endpoint",
         ),
         (
@@ -112,7 +120,9 @@ async fn the_local_stack_pushes_a_stream_start_to_each_followers_browser() {
     let streamer = app.user("suji@example.com", "suji", "수지").await;
     let fan = app.user("fan@example.com", "fan", "Fan").await;
     let token = Some(fan.token.as_str());
-    let followed = app.put("/api/v1/channels/suji/follow", token, json!(null)).await;
+    let followed = app
+        .put("/api/v1/channels/suji/follow", token, json!(null))
+        .await;
     assert_eq!(followed.status, 200, "{}", followed.text);
     let changed = app
         .patch("/api/v1/me", token, json!({"language": "ko"}))
