@@ -469,7 +469,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     );
     assert!(
         store
-            .push_subscriptions_of(&[fan.user_id.clone()])
+            .push_subscriptions_of(std::slice::from_ref(&fan.user_id))
             .await
             .unwrap()
             .is_empty(),
