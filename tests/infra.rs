@@ -107,7 +107,11 @@ fn lambda_binaries() -> BTreeSet<String> {
 fn backend_variables() -> BTreeMap<String, bool> {
     let source = std::fs::read_to_string(repo().join("backend/aws/src/lib.rs")).unwrap();
     let mut found = BTreeMap::new();
-    for (call, required) in [("var(\"", true), ("optional(\"", false)] {
+    for (call, required) in [
+        ("var(\"", true),
+        ("optional(\"", false),
+        ("number(\"", false),
+    ] {
         for piece in source.split(call).skip(1) {
             let name = piece.split('"').next().unwrap();
             if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {

@@ -242,6 +242,7 @@ mod tests {
             [
                 "api",
                 "chat-review",
+                "email-sender",
                 "go-live",
                 "post-confirmation",
                 "stream-events"

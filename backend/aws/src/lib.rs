@@ -15,6 +15,7 @@ pub mod secrets;
 pub mod ses;
 pub mod signing_keys;
 pub mod sns;
+pub mod sqs;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -63,6 +64,15 @@ pub struct CloudSettings {
     /// `PUSH_KEYS_SECRET_ARN` (the go-live function only): the secret holding the VAPID private
     /// key pushes are signed with ([`push_keys`]).
     pub push_keys_secret: Option<String>,
+    /// `EMAIL_QUEUE_URL` (the go-live and email-sender functions): the queue go-live emails wait
+    /// in for their turn at SES's sending rate ([`sqs`]).
+    pub email_queue_url: Option<String>,
+    /// `EMAIL_SEND_RATE` (the email-sender): emails a second the account may send (SES's
+    /// maximum sending rate; 14 when not set, SES's default once out of the sandbox).
+    pub email_send_rate: f64,
+    /// `EMAIL_SENDER_CONCURRENCY` (the email-sender): how many copies of the function the queue
+    /// runs at once (its event source's maximum concurrency), which share that rate.
+    pub email_sender_concurrency: u32,
     /// `VAPID_PUBLIC_KEY_PEM` (the API): the VAPID key's public half, which browsers subscribe
     /// with; without it the API says push is not available.
     pub vapid_public_key_pem: Option<String>,
@@ -74,6 +84,18 @@ fn var(name: &str) -> anyhow::Result<String> {
 
 fn optional(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// A positive number from the environment, `default` when not set.
+fn number(name: &str, default: f64) -> anyhow::Result<f64> {
+    match optional(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 1.0)
+            .with_context(|| format!("{name} must be a number of at least 1, not {text:?}")),
+    }
 }
 
 impl CloudSettings {
@@ -103,6 +125,9 @@ impl CloudSettings {
             email_from: optional("EMAIL_FROM"),
             api_url: optional("API_URL"),
             push_keys_secret: optional("PUSH_KEYS_SECRET_ARN"),
+            email_queue_url: optional("EMAIL_QUEUE_URL"),
+            email_send_rate: number("EMAIL_SEND_RATE", 14.0)?,
+            email_sender_concurrency: number("EMAIL_SENDER_CONCURRENCY", 2.0)? as u32,
             vapid_public_key_pem: optional("VAPID_PUBLIC_KEY_PEM"),
         })
     }
@@ -179,19 +204,14 @@ impl Cloud {
                 Some(topic) => Arc::new(sns::SnsGoLive::new(aws_sdk_sns::Client::new(&sdk), topic)),
                 None => Arc::new(sns::NoGoLiveTopic),
             },
-            email: match &settings.email_from {
-                Some(from) => Arc::new(ses::SesEmail::new(
-                    aws_sdk_sesv2::Client::new(&sdk),
-                    from,
-                    cloumer_email::Links {
-                        site_url: settings.site_origin.clone(),
-                        api_url: settings
-                            .api_url
-                            .clone()
-                            .unwrap_or_else(|| settings.site_origin.clone()),
-                    },
-                )?),
-                None => Arc::new(ses::NoEmail),
+            email: match (&settings.email_from, &settings.email_queue_url) {
+                // The go-live function: emails wait in the queue for the email-sender.
+                (Some(_), Some(queue)) => Arc::new(sqs::SqsEmailQueue::new(
+                    aws_sdk_sqs::Client::new(&sdk),
+                    queue,
+                )),
+                (Some(from), None) => Arc::new(ses_email(&sdk, &settings, from)?),
+                (None, _) => Arc::new(ses::NoEmail),
             },
             video: Arc::new(ivs::IvsVideo::new(
                 aws_sdk_ivs::Client::new(&sdk),
@@ -292,4 +312,59 @@ async fn pusher(
         &settings.site_origin,
         &settings.site_origin,
     )?))
+}
+
+/// SES as the sender `from`, with the links emails carry.
+fn ses_email(
+    sdk: &aws_config::SdkConfig,
+    settings: &CloudSettings,
+    from: &str,
+) -> anyhow::Result<ses::SesEmail> {
+    Ok(ses::SesEmail::new(
+        aws_sdk_sesv2::Client::new(sdk),
+        from,
+        cloumer_email::Links {
+            site_url: settings.site_origin.clone(),
+            api_url: settings
+                .api_url
+                .clone()
+                .unwrap_or_else(|| settings.site_origin.clone()),
+        },
+    )?)
+}
+
+/// What the email-sender function needs: SES, the queue (to put throttled emails back) and its
+/// share of the account's sending rate.
+pub struct EmailSending {
+    pub ses: ses::SesEmail,
+    pub queue: sqs::SqsEmailQueue,
+    /// Emails a second this copy of the function may send.
+    pub per_second: f64,
+}
+
+impl EmailSending {
+    /// Built once at cold start from the function's environment (`EMAIL_FROM`,
+    /// `EMAIL_QUEUE_URL`, `EMAIL_SEND_RATE`, `EMAIL_SENDER_CONCURRENCY`, `SITE_ORIGIN`,
+    /// `API_URL`).
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let settings = CloudSettings::from_env()?;
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(http_client())
+            .load()
+            .await;
+        let from = settings
+            .email_from
+            .as_deref()
+            .context("the environment variable EMAIL_FROM is not set")?;
+        let queue = settings
+            .email_queue_url
+            .as_deref()
+            .context("the environment variable EMAIL_QUEUE_URL is not set")?;
+        Ok(Self {
+            ses: ses_email(&sdk, &settings, from)?,
+            queue: sqs::SqsEmailQueue::new(aws_sdk_sqs::Client::new(&sdk), queue),
+            per_second: settings.email_send_rate
+                / f64::from(settings.email_sender_concurrency.max(1)),
+        })
+    }
 }

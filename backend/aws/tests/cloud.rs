@@ -701,14 +701,158 @@ async fn a_stream_start_is_published_to_the_go_live_topic() {
     assert_eq!(published, event);
 }
 
+/// Go-live emails wait in an SQS queue (moto's): 25 a message, every one of them there once,
+/// and those queued with a delay not handed out before it.
+#[tokio::test]
+async fn go_live_emails_wait_in_the_queue_for_the_email_sender() {
+    use cloumer_aws::sqs::{EMAILS_PER_MESSAGE, SqsEmailQueue, emails_of};
+    use cloumer_domain::ports::EmailSender;
+
+    let moto = Moto::start().await;
+    let sqs = aws_sdk_sqs::Client::new(&moto.sdk_config().await);
+    let queue = sqs
+        .create_queue()
+        .queue_name("cloumer-test-emails")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let emails: Vec<_> = (0..60)
+        .map(|n| go_live_email(&format!("fan{n}@example.com")))
+        .collect();
+    let report = SqsEmailQueue::new(sqs.clone(), &queue)
+        .send_go_live(&emails)
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (60, 0));
+
+    let mut received = Vec::new();
+    let mut messages = 0;
+    loop {
+        let answer = sqs
+            .receive_message()
+            .queue_url(&queue)
+            .max_number_of_messages(10)
+            .send()
+            .await
+            .unwrap();
+        if answer.messages().is_empty() {
+            break;
+        }
+        for message in answer.messages() {
+            messages += 1;
+            let batch = emails_of(message.body().unwrap()).unwrap();
+            assert!(batch.len() <= EMAILS_PER_MESSAGE);
+            received.extend(batch);
+        }
+    }
+    assert_eq!(messages, 3, "25 + 25 + 10");
+    received.sort_by(|a, b| a.to.cmp(&b.to));
+    let mut sent = emails.clone();
+    sent.sort_by(|a, b| a.to.cmp(&b.to));
+    assert_eq!(received, sent, "every email once, whole");
+
+    // Throttled emails go back with a delay: not handed out at once.
+    SqsEmailQueue::new(sqs.clone(), &queue)
+        .enqueue(&emails[..2], std::time::Duration::from_secs(60))
+        .await
+        .unwrap();
+    let early = sqs
+        .receive_message()
+        .queue_url(&queue)
+        .send()
+        .await
+        .unwrap();
+    assert!(early.messages().is_empty(), "{early:?}");
+}
+
+fn go_live_email(to: &str) -> cloumer_domain::notification::GoLiveEmail {
+    use cloumer_domain::notification::{GoLive, GoLiveEmail};
+    GoLiveEmail {
+        to: to.into(),
+        language: cloumer_domain::profile::Language::Ko,
+        user_id: UserId::parse("u-fan").unwrap(),
+        unsubscribe_token: "tok".into(),
+        event: GoLive {
+            channel_id: ChannelId::parse("chses").unwrap(),
+            stream_id: cloumer_domain::ids::StreamId::parse("st-ses").unwrap(),
+            started_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+            channel_handle: "minji".into(),
+            owner_nickname: "민지".into(),
+            title: "밤샘 코딩".into(),
+        },
+    }
+}
+
+/// The email-sender's pace, against recorded SES answers: no faster than the rate it is given;
+/// an email SES throttles comes back to be queued again, one it refuses for good is counted.
+#[tokio::test]
+async fn paced_emails_keep_to_the_rate_and_hand_back_the_throttled() {
+    use aws_sdk_sesv2::operation::send_email::{SendEmailError, SendEmailOutput};
+    use aws_sdk_sesv2::types::error::{MessageRejected, TooManyRequestsException};
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use cloumer_aws::ses::SesEmail;
+
+    fn to(request: &aws_sdk_sesv2::operation::send_email::SendEmailInput, who: &str) -> bool {
+        request
+            .content()
+            .and_then(|c| c.raw())
+            .is_some_and(|raw| String::from_utf8_lossy(raw.data().as_ref()).contains(who))
+    }
+    let throttled = mock!(aws_sdk_sesv2::Client::send_email)
+        .match_requests(|r| to(r, "To: slow@example.com"))
+        .then_error(|| {
+            SendEmailError::TooManyRequestsException(
+                TooManyRequestsException::builder()
+                    .message("Maximum sending rate exceeded.")
+                    .build(),
+            )
+        });
+    let refused = mock!(aws_sdk_sesv2::Client::send_email)
+        .match_requests(|r| to(r, "To: bad@example.com"))
+        .then_error(|| {
+            SendEmailError::MessageRejected(MessageRejected::builder().message("no").build())
+        });
+    let sent = mock!(aws_sdk_sesv2::Client::send_email)
+        .then_output(|| SendEmailOutput::builder().message_id("m").build());
+    let client = mock_client!(
+        aws_sdk_sesv2,
+        RuleMode::MatchAny,
+        [&throttled, &refused, &sent]
+    );
+    let ses = SesEmail::new(
+        client,
+        "Cloumer <notifications@cloumer.example>",
+        cloumer_email::Links {
+            site_url: "https://cloumer.example".into(),
+            api_url: "https://api.cloumer.example".into(),
+        },
+    )
+    .unwrap();
+    let emails: Vec<_> = ["a", "slow", "bad", "b", "c", "d"]
+        .iter()
+        .map(|who| go_live_email(&format!("{who}@example.com")))
+        .collect();
+    let started = std::time::Instant::now();
+    let report = ses.send_paced(&emails, 20.0).await;
+    // Six emails at 20 a second: the last starts 250 ms after the first, never sooner.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!((report.sent, report.failed), (4, 1));
+    let back: Vec<_> = report.throttled.iter().map(|e| e.to.as_str()).collect();
+    assert_eq!(back, ["slow@example.com"]);
+}
+
 /// Go-live emails through SES v2 in moto: the raw message from a verified sender is accepted,
 /// one with an address that cannot be written is counted as failed without stopping the rest.
 #[tokio::test]
 async fn go_live_emails_are_sent_through_ses_from_a_verified_sender() {
     use cloumer_aws::ses::SesEmail;
-    use cloumer_domain::notification::{GoLive, GoLiveEmail};
     use cloumer_domain::ports::EmailSender;
-    use cloumer_domain::profile::Language;
 
     let moto = Moto::start().await;
     let ses = aws_sdk_sesv2::Client::new(&moto.sdk_config().await);
@@ -726,20 +870,7 @@ async fn go_live_emails_are_sent_through_ses_from_a_verified_sender() {
         },
     )
     .unwrap();
-    let email = |to: &str| GoLiveEmail {
-        to: to.into(),
-        language: Language::Ko,
-        user_id: UserId::parse("u-fan").unwrap(),
-        unsubscribe_token: "tok".into(),
-        event: GoLive {
-            channel_id: ChannelId::parse("chses").unwrap(),
-            stream_id: cloumer_domain::ids::StreamId::parse("st-ses").unwrap(),
-            started_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
-            channel_handle: "minji".into(),
-            owner_nickname: "민지".into(),
-            title: "밤샘 코딩".into(),
-        },
-    };
+    let email = go_live_email;
     let report = sender
         .send_go_live(&[
             email("fan@example.com"),

@@ -56,8 +56,9 @@ pub struct GoLive {
 }
 
 /// "A channel you follow went live", by email: to whom, in their language, and what the
-/// unsubscribe link needs (the adapter knows the site's and the API's addresses).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// unsubscribe link needs (the adapter knows the site's and the API's addresses). Serializable:
+/// in the cloud emails wait in a queue for their turn at SES's sending rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoLiveEmail {
     pub to: String,
     pub language: Language,

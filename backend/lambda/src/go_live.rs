@@ -20,6 +20,7 @@ pub enum GoLiveError {
 #[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Delivered {
     pub webhooks: usize,
+    /// Handed on: queued for the email-sender in the cloud (sent by SES, or not, later).
     pub emails_sent: usize,
     pub emails_failed: usize,
     pub pushes_sent: usize,

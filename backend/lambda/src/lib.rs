@@ -3,6 +3,7 @@
 //! build the cloud adapters and hand events to these.
 
 pub mod chat_review;
+pub mod email_sender;
 pub mod go_live;
 pub mod ivs_events;
 pub mod metrics;

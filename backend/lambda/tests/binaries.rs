@@ -327,7 +327,8 @@ async fn api_takes_its_signing_keys_from_secrets_manager_and_stops_without_them(
 /// function, given that message in the SNS event Lambda builds, refuses the channel's webhook
 /// and a follower's push endpoint that point at this machine (the product never allows it),
 /// keeping the webhook's refusal in DynamoDB for the dashboard and forgetting the push
-/// subscription, without a request reaching either.
+/// subscription, without a request reaching either; the follower's email goes to the queue the
+/// email-sender reads.
 #[tokio::test]
 async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_destinations() {
     use cloumer_domain::follow::Follow;
@@ -340,7 +341,8 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     let (moto, store) = cloud().await;
     let channel = testkit::channel("owner-9", "minji_live", 0);
     store.create_channel(&channel).await.unwrap();
-    let fan = testkit::profile("fan-9");
+    let mut fan = testkit::profile("fan-9");
+    fan.notifications.unsubscribe_token = Some("t".repeat(32));
     store.put_profile(&fan).await.unwrap();
     store
         .follow(
@@ -453,8 +455,21 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     sns_event["Records"][0]["Sns"]["Message"] = Value::String(message.to_owned());
     sns_event["Records"][0]["Sns"]["TopicArn"] = Value::String(topic);
     let mut runtime = Runtime::start(vec![sns_event]).await;
+    let email_queue = aws_sdk_sqs::Client::new(&moto.sdk_config().await)
+        .create_queue()
+        .queue_name("cloumer-test-emails")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
     let mut env = runtime.env("go-live");
     env.push(("PUSH_KEYS_SECRET_ARN", "cloumer-test-push-keys".into()));
+    env.push((
+        "EMAIL_FROM",
+        "Cloumer <notifications@cloumer.example>".into(),
+    ));
+    env.push(("EMAIL_QUEUE_URL", email_queue.clone()));
     let _go_live = function(env!("CARGO_BIN_EXE_go-live"), &moto, &env);
     let (kind, body) = runtime.answer().await;
     assert_eq!(
@@ -462,7 +477,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
         (
             "response",
             json!({
-                "webhooks": 0, "emails_sent": 0, "emails_failed": 0,
+                "webhooks": 0, "emails_sent": 1, "emails_failed": 0,
                 "pushes_sent": 0, "pushes_gone": 1, "pushes_failed": 0, "stopped": false
             })
         )
@@ -476,9 +491,94 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
         "a subscription no push may reach is forgotten"
     );
     assert!(push_service.received().is_empty() && push_service.refused().is_empty());
+    // The follower's email waits in the queue for the email-sender.
+    let queued = aws_sdk_sqs::Client::new(&moto.sdk_config().await)
+        .receive_message()
+        .queue_url(&email_queue)
+        .send()
+        .await
+        .unwrap();
+    let emails = cloumer_aws::sqs::emails_of(queued.messages()[0].body().unwrap()).unwrap();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].to, "fan-9@example.com");
+    assert_eq!(emails[0].event.channel_handle, "minji_live");
     let kept = store.list_webhooks(&channel.id).await.unwrap();
     let last = kept[0].last_delivery.as_ref().expect("the outcome is kept");
     assert_eq!(last.report.error.as_deref(), Some("the URL is not allowed"));
     assert_eq!(last.report.attempts, 0);
     assert!(hit.is_empty(), "nothing reached the private address");
+}
+
+/// The email-sender with the SQS event Lambda hands it, against moto's SES: a message of queued
+/// emails is sent (SES counts them), one that is not emails is reported failed so SQS hands it
+/// out again and then dead-letters it.
+#[tokio::test]
+async fn email_sender_sends_queued_emails_through_ses_and_reports_a_bad_message() {
+    use cloumer_domain::notification::{GoLive, GoLiveEmail};
+
+    let (moto, _store) = cloud().await;
+    let config = moto.sdk_config().await;
+    aws_sdk_sesv2::Client::new(&config)
+        .create_email_identity()
+        .email_identity("cloumer.example")
+        .send()
+        .await
+        .unwrap();
+    let queue = aws_sdk_sqs::Client::new(&config)
+        .create_queue()
+        .queue_name("cloumer-test-emails")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let emails: Vec<GoLiveEmail> = (0..3)
+        .map(|n| GoLiveEmail {
+            to: format!("fan{n}@example.com"),
+            language: cloumer_domain::profile::Language::En,
+            user_id: cloumer_domain::ids::UserId::parse("u-fan").unwrap(),
+            unsubscribe_token: "tok".into(),
+            event: GoLive {
+                channel_id: cloumer_domain::ids::ChannelId::parse("chmail").unwrap(),
+                stream_id: cloumer_domain::ids::StreamId::parse("st-mail").unwrap(),
+                started_at: time::OffsetDateTime::now_utc(),
+                channel_handle: "minji".into(),
+                owner_nickname: "민지".into(),
+                title: String::new(),
+            },
+        })
+        .collect();
+    let mut event: Value = serde_json::from_str(&fixture("sqs-emails.json")).unwrap();
+    event["Records"][0]["body"] = Value::String(serde_json::to_string(&emails).unwrap());
+    let mut runtime = Runtime::start(vec![event]).await;
+    let mut env = runtime.env("email-sender");
+    env.push((
+        "EMAIL_FROM",
+        "Cloumer <notifications@cloumer.example>".into(),
+    ));
+    env.push(("EMAIL_QUEUE_URL", queue));
+    env.push(("EMAIL_SEND_RATE", "40".into()));
+    let _sender = function(env!("CARGO_BIN_EXE_email-sender"), &moto, &env);
+    let (kind, body) = runtime.answer().await;
+    assert_eq!(
+        (kind, body),
+        (
+            "response",
+            json!({"batchItemFailures": [{"itemIdentifier": "2e1424d4-f796-459a-8184-9c92662be6da"}]})
+        )
+    );
+    let quota = reqwest::Client::new()
+        .post(&moto.url)
+        .header(
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0",
+        )
+        .form(&[("Action", "GetSendQuota"), ("Version", "2010-12-01")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(quota.contains("<SentLast24Hours>3"), "{quota}");
 }

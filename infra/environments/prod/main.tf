@@ -15,6 +15,7 @@ locals {
     chat_review       = "${local.prefix}-chat-review"
     post_confirmation = "${local.prefix}-post-confirmation"
     go_live           = "${local.prefix}-go-live"
+    email_sender      = "${local.prefix}-email-sender"
   }
   # Each function's binary (backend/lambda/src/bin/<binary>.rs) and its zip from
   # `cargo xtask package`.
@@ -24,7 +25,10 @@ locals {
     chat_review       = "chat-review"
     post_confirmation = "post-confirmation"
     go_live           = "go-live"
+    email_sender      = "email-sender"
   }
+  email_sender_timeout_seconds = 120
+
   zip = { for key, binary in local.binaries : key => "${var.lambda_zip_dir}/${var.lambda_architecture}/${binary}/bootstrap.zip" }
 
   channel_arns    = "arn:aws:ivs:${local.region}:${local.account}:channel/*"
@@ -242,6 +246,10 @@ module "go_live" {
   name_prefix           = local.prefix
   go_live_function_name = module.go_live_function.name
   go_live_function_arn  = module.go_live_function.arn
+
+  email_sender_function_arn    = module.email_sender.arn
+  email_sender_timeout_seconds = local.email_sender_timeout_seconds
+  email_sender_concurrency     = var.email_sender_concurrency
 }
 
 # Go-live emails: the sender's domain (or address), verified by SES through the DKIM records the
@@ -279,15 +287,15 @@ module "go_live_function" {
   description  = "Stream starts from the go-live topic: the channel's webhooks, followers' emails and pushes"
   zip_path     = local.zip.go_live
   architecture = var.lambda_architecture
-  # One-click unsubscribe links post to the API.
+  # Emails go to the queue the email-sender reads (when there is a sender address).
   environment = merge(local.function_environment, {
     EMAIL_FROM           = var.email_from
-    API_URL              = module.api.url
+    EMAIL_QUEUE_URL      = module.go_live.email_queue.url
     PUSH_KEYS_SECRET_ARN = aws_secretsmanager_secret.push_keys.arn
   })
-  # Webhooks: four attempts of at most 10 s each and 15 s of backoff, all at once. Emails: one
-  # SES call per follower, eight at a time, alongside; pushes: one request per subscribed
-  # browser, 32 at a time. Followers stop at a 4-minute budget, inside this limit.
+  # Webhooks: four attempts of at most 10 s each and 15 s of backoff, all at once. Emails: 25 a
+  # message, ten messages a call, alongside; pushes: one request per subscribed browser, 32 at a
+  # time. Followers stop at a 4-minute budget, inside this limit.
   timeout_seconds    = 300
   log_retention_days = var.log_retention_days
   statements = [
@@ -304,15 +312,48 @@ module "go_live_function" {
       resources = [aws_secretsmanager_secret.push_keys.arn]
     },
     {
-      sid       = "Email"
-      actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-      resources = ["arn:aws:ses:${local.region}:${local.account}:identity/*"]
+      sid       = "EmailQueue"
+      actions   = ["sqs:SendMessage"]
+      resources = [module.go_live.email_queue.arn]
     },
     {
       # Lambda's on-failure destination sends with the function's role.
       sid       = "DeadLetters"
       actions   = ["sqs:SendMessage"]
       resources = [module.go_live.dead_letter_queue.arn]
+    },
+  ]
+}
+
+# Go-live emails from their queue, through SES at the account's sending rate (var.email_send_rate,
+# shared by the copies the queue runs at once). One-click unsubscribe links post to the API.
+module "email_sender" {
+  source       = "../../modules/function"
+  name         = local.function_names.email_sender
+  description  = "Go-live emails from their queue, sent through SES at the account's sending rate"
+  zip_path     = local.zip.email_sender
+  architecture = var.lambda_architecture
+  environment = merge(local.function_environment, {
+    EMAIL_FROM               = var.email_from
+    EMAIL_QUEUE_URL          = module.go_live.email_queue.url
+    EMAIL_SEND_RATE          = tostring(var.email_send_rate)
+    EMAIL_SENDER_CONCURRENCY = tostring(var.email_sender_concurrency)
+    API_URL                  = module.api.url
+  })
+  # Four messages of 25 emails at a few emails a second, with SES's retries.
+  timeout_seconds    = local.email_sender_timeout_seconds
+  log_retention_days = var.log_retention_days
+  statements = [
+    {
+      # Reading its queue, and putting throttled emails back on it for later.
+      sid       = "EmailQueue"
+      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"]
+      resources = [module.go_live.email_queue.arn]
+    },
+    {
+      sid       = "Email"
+      actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+      resources = ["arn:aws:ses:${local.region}:${local.account}:identity/*"]
     },
   ]
 }
@@ -371,6 +412,7 @@ module "observability" {
     chat_review       = module.chat_review.name
     post_confirmation = module.post_confirmation.name
     go_live           = module.go_live_function.name
+    email_sender      = module.email_sender.name
   }
   chat_review_function_name = module.chat_review.name
   table_name                = module.data.table_name

@@ -102,3 +102,23 @@ variable "email_from" {
   type        = string
   default     = ""
 }
+
+variable "email_send_rate" {
+  description = "Go-live emails a second: the account's SES maximum sending rate (14 by default once out of the sandbox; raise it with AWS, then here)."
+  type        = number
+  default     = 14
+  validation {
+    condition     = var.email_send_rate >= 1
+    error_message = "email_send_rate must be at least 1."
+  }
+}
+
+variable "email_sender_concurrency" {
+  description = "Copies of the email-sender the queue runs at once, sharing email_send_rate (2 at least, SQS's minimum for a Lambda consumer)."
+  type        = number
+  default     = 2
+  validation {
+    condition     = var.email_sender_concurrency >= 2 && var.email_sender_concurrency <= 1000
+    error_message = "email_sender_concurrency must be 2-1000."
+  }
+}

@@ -1,6 +1,7 @@
 # Stream starts fan out through one SNS topic: stream-events publishes each go-live once, and
-# every subscriber acts on it in parallel. The go-live function (webhooks) is the subscriber
-# this module wires; further ones (email, push) subscribe the same way.
+# every subscriber acts on it in parallel. The go-live function (webhooks, push, and the emails it
+# queues) is the subscriber this module wires; further ones subscribe the same way. Emails wait
+# in a queue of their own for the email-sender function, which sends them at SES's rate.
 #
 # Nothing is lost silently: SNS sends a message it could not hand to the function to the
 # dead-letter queue (the subscription's redrive policy), and Lambda, which invokes the function
@@ -66,5 +67,31 @@ resource "aws_lambda_function_event_invoke_config" "go_live" {
     on_failure {
       destination = aws_sqs_queue.dead_letters.arn
     }
+  }
+}
+
+# Go-live emails, 25 a message, waiting for their turn at SES's sending rate: the go-live
+# function fills the queue in seconds; the email-sender drains it as fast as the rate allows,
+# which for a large channel can be hours. A message the email-sender fails five times goes to the
+# dead-letter queue above, which the ops alarm watches.
+resource "aws_sqs_queue" "emails" {
+  name                       = "${var.name_prefix}-go-live-emails"
+  visibility_timeout_seconds = 6 * var.email_sender_timeout_seconds # AWS's advice for Lambda consumers
+  message_retention_seconds  = 43200                                # Twelve hours: older news is not news.
+  sqs_managed_sse_enabled    = true
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dead_letters.arn
+    maxReceiveCount     = 5
+  })
+}
+
+resource "aws_lambda_event_source_mapping" "emails" {
+  event_source_arn        = aws_sqs_queue.emails.arn
+  function_name           = var.email_sender_function_arn
+  batch_size              = 4
+  function_response_types = ["ReportBatchItemFailures"]
+  # The copies that share the sending rate (the function divides the rate by this).
+  scaling_config {
+    maximum_concurrency = var.email_sender_concurrency
   }
 }

@@ -10,3 +10,11 @@ output "dead_letter_queue" {
     name = aws_sqs_queue.dead_letters.name
   }
 }
+
+output "email_queue" {
+  description = "The queue go-live emails wait in (arn, url)."
+  value = {
+    arn = aws_sqs_queue.emails.arn
+    url = aws_sqs_queue.emails.url
+  }
+}

@@ -48,7 +48,11 @@ pub async fn push_subscription_repository(repo: &dyn PushSubscriptionRepository)
         .await
         .unwrap();
     assert_eq!(
-        sorted(repo.push_subscriptions_of(std::slice::from_ref(&ann)).await.unwrap()),
+        sorted(
+            repo.push_subscriptions_of(std::slice::from_ref(&ann))
+                .await
+                .unwrap()
+        ),
         [renewed.clone(), push_subscription("pushann", 2)],
         "one subscription per endpoint, the newest keys"
     );
@@ -62,7 +66,10 @@ pub async fn push_subscription_repository(repo: &dyn PushSubscriptionRepository)
     )
     .await;
     assert!(saved.iter().all(Result::is_ok), "{saved:?}");
-    let kept = repo.push_subscriptions_of(std::slice::from_ref(&ann)).await.unwrap();
+    let kept = repo
+        .push_subscriptions_of(std::slice::from_ref(&ann))
+        .await
+        .unwrap();
     assert_eq!(kept.len(), 3, "{kept:?}");
     assert!(
         kept.iter()
