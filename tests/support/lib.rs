@@ -458,6 +458,11 @@ impl DevTools {
             .to_owned())
     }
 
+    /// The events read so far and not yet waited for (for a failure's message).
+    pub fn unclaimed_events(&self) -> &[Value] {
+        &self.events
+    }
+
     /// Waits for an event `method` that `matches`, also among those already read.
     pub async fn event(&mut self, method: &str, matches: impl Fn(&Value) -> bool) -> Result<Value> {
         use futures_util::StreamExt;

@@ -298,6 +298,28 @@ impl DynamoStore {
         ))
     }
 
+    /// The items `USER#<user>`/`sk` of these users that exist: BatchGetItem, 100 keys a call
+    /// (DynamoDB's most), four calls at a time; keys DynamoDB leaves unprocessed (throttling)
+    /// are asked for again after a short wait.
+    async fn users_items(&self, users: &[UserId], sk: &str) -> PortResult<Vec<Item>> {
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let batches: Vec<Vec<Item>> = users
+            .chunks(100)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|user| item(&[("pk", s(format!("USER#{user}"))), ("sk", s(sk))]))
+                    .collect()
+            })
+            .collect();
+        let found: Vec<Vec<Item>> = stream::iter(batches)
+            .map(|keys| self.batch_get(keys))
+            .buffer_unordered(4)
+            .try_collect()
+            .await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
     /// Every item under `pk` whose sort key starts with `prefix`.
     async fn query_prefix(&self, pk: &str, prefix: &str) -> PortResult<Vec<Item>> {
         let mut items = Vec::new();
@@ -447,25 +469,9 @@ impl ChannelRepository for DynamoStore {
         found.as_ref().map(decode).transpose()
     }
 
-    /// BatchGetItem, 100 keys a call (DynamoDB's most), four calls at a time; keys DynamoDB
-    /// leaves unprocessed (throttling) are asked for again after a short wait.
     async fn get_profiles(&self, users: &[UserId]) -> PortResult<Vec<Profile>> {
-        use futures_util::stream::{self, StreamExt, TryStreamExt};
-        let batches: Vec<Vec<Item>> = users
-            .chunks(100)
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|user| item(&[("pk", s(format!("USER#{user}"))), ("sk", s("PROFILE"))]))
-                    .collect()
-            })
-            .collect();
-        let found: Vec<Vec<Item>> = stream::iter(batches)
-            .map(|keys| self.batch_get(keys))
-            .buffer_unordered(4)
-            .try_collect()
-            .await?;
-        found.iter().flatten().map(decode).collect()
+        let found = self.users_items(users, "PROFILE").await?;
+        found.iter().map(decode).collect()
     }
 
     async fn put_profile(&self, profile: &Profile) -> PortResult<()> {

@@ -111,6 +111,45 @@ impl Moto {
     }
 }
 
+impl Moto {
+    /// A new SQS queue's URL.
+    pub async fn create_queue(&self, name: &str) -> String {
+        aws_sdk_sqs::Client::new(&self.sdk_config().await)
+            .create_queue()
+            .queue_name(name)
+            .send()
+            .await
+            .expect("moto makes the queue")
+            .queue_url
+            .expect("a queue URL")
+    }
+
+    /// Emails SES (moto's) took in the last day, as its send quota counts them (the v1 query API
+    /// moto shares with v2, which has no such operation).
+    pub async fn ses_sent_last_24_hours(&self) -> u64 {
+        let quota = reqwest::Client::new()
+            .post(&self.url)
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0",
+            )
+            .form(&[("Action", "GetSendQuota"), ("Version", "2010-12-01")])
+            .send()
+            .await
+            .expect("moto answers")
+            .text()
+            .await
+            .expect("a text answer");
+        quota
+            .split("<SentLast24Hours>")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .and_then(|n| n.trim().parse::<f64>().ok())
+            .map(|n| n as u64)
+            .unwrap_or_else(|| panic!("not a send quota: {quota}"))
+    }
+}
+
 /// A confirmed, signed-in user of a user pool in moto.
 pub struct CognitoUser {
     pub pool_id: String,

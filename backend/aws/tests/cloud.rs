@@ -710,14 +710,7 @@ async fn go_live_emails_wait_in_the_queue_for_the_email_sender() {
 
     let moto = Moto::start().await;
     let sqs = aws_sdk_sqs::Client::new(&moto.sdk_config().await);
-    let queue = sqs
-        .create_queue()
-        .queue_name("cloumer-test-emails")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let queue = moto.create_queue("cloumer-test-emails").await;
     let emails: Vec<_> = (0..60)
         .map(|n| go_live_email(&format!("fan{n}@example.com")))
         .collect();
@@ -882,20 +875,7 @@ async fn go_live_emails_are_sent_through_ses_from_a_verified_sender() {
     assert_eq!((report.sent, report.failed), (2, 1));
 
     // What SES counted (the v1 query API moto shares with v2).
-    let quota = reqwest::Client::new()
-        .post(&moto.url)
-        .header(
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0",
-        )
-        .form(&[("Action", "GetSendQuota"), ("Version", "2010-12-01")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(quota.contains("<SentLast24Hours>2"), "{quota}");
+    assert_eq!(moto.ses_sent_last_24_hours().await, 2);
 
     // An unverified sender is refused by SES, and every email counts as failed.
     let unverified = SesEmail::new(

@@ -455,14 +455,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     sns_event["Records"][0]["Sns"]["Message"] = Value::String(message.to_owned());
     sns_event["Records"][0]["Sns"]["TopicArn"] = Value::String(topic);
     let mut runtime = Runtime::start(vec![sns_event]).await;
-    let email_queue = aws_sdk_sqs::Client::new(&moto.sdk_config().await)
-        .create_queue()
-        .queue_name("cloumer-test-emails")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let email_queue = moto.create_queue("cloumer-test-emails").await;
     let mut env = runtime.env("go-live");
     env.push(("PUSH_KEYS_SECRET_ARN", "cloumer-test-push-keys".into()));
     env.push((
@@ -524,14 +517,7 @@ async fn email_sender_sends_queued_emails_through_ses_and_reports_a_bad_message(
         .send()
         .await
         .unwrap();
-    let queue = aws_sdk_sqs::Client::new(&config)
-        .create_queue()
-        .queue_name("cloumer-test-emails")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let queue = moto.create_queue("cloumer-test-emails").await;
     let emails: Vec<GoLiveEmail> = (0..3)
         .map(|n| GoLiveEmail {
             to: format!("fan{n}@example.com"),
@@ -567,18 +553,5 @@ async fn email_sender_sends_queued_emails_through_ses_and_reports_a_bad_message(
             json!({"batchItemFailures": [{"itemIdentifier": "2e1424d4-f796-459a-8184-9c92662be6da"}]})
         )
     );
-    let quota = reqwest::Client::new()
-        .post(&moto.url)
-        .header(
-            "Authorization",
-            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0",
-        )
-        .form(&[("Action", "GetSendQuota"), ("Version", "2010-12-01")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(quota.contains("<SentLast24Hours>3"), "{quota}");
+    assert_eq!(moto.ses_sent_last_24_hours().await, 3);
 }

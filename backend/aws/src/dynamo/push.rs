@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::PushSubscriptionRepository;
@@ -81,10 +83,8 @@ impl DynamoStore {
                 Some(HashMap::from([(":previous".to_owned(), s(json))])),
             ),
         };
-        let raced = |error: Option<bool>| error == Some(true);
-        if subscriptions.is_empty() {
-            let sent = self
-                .client
+        let sent = if subscriptions.is_empty() {
+            self.client
                 .delete_item()
                 .table_name(&self.table)
                 .key("pk", s(user_pk(user)))
@@ -93,23 +93,11 @@ impl DynamoStore {
                 .set_expression_attribute_names(names)
                 .set_expression_attribute_values(values)
                 .send()
-                .await;
-            match sent {
-                Ok(_) => Ok(true),
-                Err(error)
-                    if raced(
-                        error
-                            .as_service_error()
-                            .map(|e| e.is_conditional_check_failed_exception()),
-                    ) =>
-                {
-                    Ok(false)
-                }
-                Err(error) => Err(PortError::new("DynamoDB DeleteItem", error)),
-            }
+                .await
+                .map(drop)
+                .map_err(|error| written("DynamoDB DeleteItem", error))
         } else {
-            let sent = self
-                .client
+            self.client
                 .put_item()
                 .table_name(&self.table)
                 .set_item(Some(item(&[
@@ -121,22 +109,29 @@ impl DynamoStore {
                 .set_expression_attribute_names(names)
                 .set_expression_attribute_values(values)
                 .send()
-                .await;
-            match sent {
-                Ok(_) => Ok(true),
-                Err(error)
-                    if raced(
-                        error
-                            .as_service_error()
-                            .map(|e| e.is_conditional_check_failed_exception()),
-                    ) =>
-                {
-                    Ok(false)
-                }
-                Err(error) => Err(PortError::new("DynamoDB PutItem", error)),
-            }
+                .await
+                .map(drop)
+                .map_err(|error| written("DynamoDB PutItem", error))
+        };
+        match sent {
+            Ok(()) => Ok(true),
+            Err(None) => Ok(false),
+            Err(Some(error)) => Err(error),
         }
     }
+}
+
+/// A conditional write's failure: `None` when only its condition failed (another write came
+/// first), else the error.
+fn written<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> Option<PortError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let raced = error
+        .as_service_error()
+        .and_then(ProvideErrorMetadata::code)
+        == Some("ConditionalCheckFailedException");
+    (!raced).then(|| PortError::new(operation, error))
 }
 
 #[async_trait]
@@ -172,24 +167,9 @@ impl PushSubscriptionRepository for DynamoStore {
     }
 
     async fn push_subscriptions_of(&self, users: &[UserId]) -> PortResult<Vec<PushSubscription>> {
-        use futures_util::stream::{self, StreamExt, TryStreamExt};
-        let batches: Vec<Vec<Item>> = users
-            .chunks(100)
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|user| item(&[("pk", s(user_pk(user))), ("sk", s(SK))]))
-                    .collect()
-            })
-            .collect();
-        let found: Vec<Vec<Item>> = stream::iter(batches)
-            .map(|keys| self.batch_get(keys))
-            .buffer_unordered(4)
-            .try_collect()
-            .await?;
         let mut subscriptions = Vec::new();
-        for user in found.iter().flatten() {
-            subscriptions.extend(subscriptions_of(user)?);
+        for found in self.users_items(users, SK).await? {
+            subscriptions.extend(subscriptions_of(&found)?);
         }
         Ok(subscriptions)
     }
