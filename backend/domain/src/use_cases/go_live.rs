@@ -81,12 +81,18 @@ impl Platform {
         Ok(delivered)
     }
 
-    /// Tells every follower who wants to hear of this channel (the bell on its page): by email
+    /// Tells every follower who wants to hear of this channel (the bell on its page) and, when it
+    /// is private, may still watch it: by email
     /// when their profile says so, and by push on each of their subscribed browsers, a page of
     /// followers at a time, until the time budget runs out.
     async fn tell_followers(&self, event: &GoLive) -> DomainResult<(EmailReport, PushReport)> {
         let mut emails = EmailReport::default();
         let mut pushes = PushReport::default();
+        let Some(channel) = self.ports.channels.get_channel(&event.channel_id).await? else {
+            tracing::warn!(channel = %event.channel_id, "the channel that went live is gone");
+            return Ok((emails, pushes));
+        };
+        let audience = self.audience(&channel).await?;
         let deadline = self.now() + self.config.follower_time_budget;
         let mut after = None;
         loop {
@@ -108,7 +114,7 @@ impl Platform {
             let listening: Vec<_> = page
                 .items
                 .iter()
-                .filter(|follow| follow.notify)
+                .filter(|follow| audience.hears(follow))
                 .map(|follow| follow.user_id.clone())
                 .collect();
             let (profiles, subscriptions) = futures_util::future::join(

@@ -1,10 +1,13 @@
 //! Bringing followers back: when a channel goes live, each follower gets a notification (once per
 //! stream start, none when the stream flaps); the bell lists them and counts the unseen ones.
 
+use std::collections::HashSet;
+
 use crate::channel::Channel;
 use crate::error::DomainResult;
+use crate::follow::Follow;
 use crate::identity::Identity;
-use crate::ids::StreamId;
+use crate::ids::{StreamId, UserId};
 use crate::notification::{
     FAN_OUT_PAGE, GoLive, MAX_UNREAD, Notification, NotificationCursor, is_flap,
 };
@@ -21,7 +24,44 @@ pub struct Notifications {
     pub seen_at: Option<time::OffsetDateTime>,
 }
 
+/// Who of a channel's followers hears that it went live: those whose bell for it is on and, for a
+/// private channel, who may still watch it (granted, not banned). A viewer whose access was
+/// revoked must not learn that the private channel is live, nor its stream's title.
+pub(crate) struct Audience {
+    /// For a private channel, who may watch it.
+    allowed: Option<HashSet<UserId>>,
+}
+
+impl Audience {
+    pub(crate) fn hears(&self, follow: &Follow) -> bool {
+        follow.notify
+            && self
+                .allowed
+                .as_ref()
+                .is_none_or(|allowed| allowed.contains(&follow.user_id))
+    }
+}
+
 impl Platform {
+    /// The audience of `channel`'s stream starts, as it is now.
+    pub(crate) async fn audience(&self, channel: &Channel) -> DomainResult<Audience> {
+        if !channel.private {
+            return Ok(Audience { allowed: None });
+        }
+        let mut allowed = HashSet::new();
+        for grant in self.ports.channels.list_grants(&channel.id).await? {
+            if self
+                .is_allowed_viewer(channel, Some(&grant.user_id))
+                .await?
+            {
+                allowed.insert(grant.user_id);
+            }
+        }
+        Ok(Audience {
+            allowed: Some(allowed),
+        })
+    }
+
     /// Tells everyone who wants to hear that `channel` has just gone live with `stream`: the
     /// announcer (webhooks, and whatever else subscribes) and every follower's bell. Nobody hears
     /// of a stream that only continues the broadcast that ended at `previous_end` (a flap). The
@@ -64,6 +104,7 @@ impl Platform {
         stream: &StreamId,
         started: time::OffsetDateTime,
     ) -> DomainResult<usize> {
+        let audience = self.audience(channel).await?;
         let mut notified = 0;
         let mut after = None;
         loop {
@@ -75,7 +116,7 @@ impl Platform {
             let notifications: Vec<Notification> = page
                 .items
                 .iter()
-                .filter(|follow| follow.notify)
+                .filter(|follow| audience.hears(follow))
                 .map(|follow| Notification {
                     user_id: follow.user_id.clone(),
                     channel_id: channel.id.clone(),

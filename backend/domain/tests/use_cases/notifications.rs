@@ -154,3 +154,57 @@ async fn every_follower_is_notified_across_many_pages() {
         );
     }
 }
+
+/// Item of the notifications issue left from the last stop: a private channel's stream start
+/// reaches only followers who may still watch it. One whose access was revoked (or who is
+/// banned) learns nothing: no bell, no email, no push.
+#[tokio::test]
+async fn a_private_channel_tells_only_the_followers_who_may_still_watch_it() {
+    const P256DH: &str =
+        "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY";
+    let world = world();
+    let (owner, star) = world.account("u-star", "star").await;
+    let (kept, _) = world.account("u-kept", "kept").await;
+    let (revoked, _) = world.account("u-revoked", "revoked").await;
+    world.set_private(&owner, true).await;
+    for (fan, handle) in [(&kept, "kept"), (&revoked, "revoked")] {
+        world.platform.grant_viewer(&owner, handle).await.unwrap();
+        world.platform.follow(fan, "star").await.unwrap();
+        let endpoint = format!("https://push.example.com/{handle}");
+        world
+            .platform
+            .subscribe_push(fan, &endpoint, P256DH, "_ordMnz7uTCmrpBTeUV4Bw")
+            .await
+            .unwrap();
+    }
+    world
+        .platform
+        .revoke_viewer(&owner, "revoked")
+        .await
+        .unwrap();
+
+    world.advance(Duration::minutes(1));
+    stream_event(&world, &star.channel, "st-private", StreamEventKind::Start).await;
+    assert_eq!(notified_streams(&world, &kept).await, ["st-private"]);
+    assert!(notified_streams(&world, &revoked).await.is_empty());
+    let event = world.announcements.announced.lock().unwrap()[0].clone();
+    world.platform.deliver_go_live(&event).await.unwrap();
+    let emailed: Vec<_> = world
+        .announcements
+        .emails
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.to.clone())
+        .collect();
+    assert_eq!(emailed, ["u-kept@example.com"]);
+    let pushed: Vec<_> = world
+        .announcements
+        .pushes
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(endpoint, _, _)| endpoint.clone())
+        .collect();
+    assert_eq!(pushed, ["https://push.example.com/kept"]);
+}
