@@ -143,3 +143,23 @@ async fn without_the_setting_a_loopback_endpoint_gets_no_request() {
     assert_eq!(outcome, PushOutcome::Gone);
     assert!(service.received().is_empty() && service.refused().is_empty());
 }
+
+/// The test push service decrypts with the same crate the sender encrypts with, so a mistake
+/// shared by both would pass every test above: RFC 8291's own worked example (section 5,
+/// appendix A) anchors the decryption to the standard.
+#[test]
+fn decryption_matches_the_rfc_8291_example() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    let decode = |text: &str| URL_SAFE_NO_PAD.decode(text).unwrap();
+    let receiver =
+        p256::SecretKey::from_slice(&decode("q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"))
+            .unwrap();
+    let auth: [u8; 16] = decode("BTBZMqHH6r4Tts7J_aSIgg").try_into().unwrap();
+    let body = decode(
+        "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN",
+    );
+    let plaintext = web_push_native::decrypt(body, &receiver, &auth.into()).unwrap();
+    assert_eq!(plaintext, b"When I grow up, I want to be a watermelon");
+}
