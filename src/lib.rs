@@ -176,7 +176,7 @@ fn dashboard_page() -> PageResult {
 pub(crate) enum MemberPart {
     Bell,
     FollowingRow,
-    SignOut,
+    Session,
 }
 
 #[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(member, fallible))]
@@ -184,7 +184,7 @@ fn member_part_view(part: MemberPart) -> PageResult {
     Ok(match part {
         MemberPart::Bell => view! { <components::bell::Bell /> }.into_any(),
         MemberPart::FollowingRow => view! { <pages::home::FollowingRow /> }.into_any(),
-        MemberPart::SignOut => view! { <components::sign_out::SignOutButton /> }.into_any(),
+        MemberPart::Session => view! { <components::session::SessionControls /> }.into_any(),
     })
 }
 

@@ -120,6 +120,27 @@ pub async fn turn_on(api: Api) -> Result<(), PushError> {
         .map_err(|error| PushError::Failed(error.message))
 }
 
+/// Gives the API this browser's subscription again, once a page load, when push is on here: the
+/// browser may have renewed it, or someone else may have used push in this browser before.
+pub async fn renew(api: Api) {
+    static RENEWED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !supported()
+        || Notification::permission() != NotificationPermission::Granted
+        || RENEWED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        return;
+    }
+    let Some(subscription) = current_subscription().await else {
+        return;
+    };
+    if let Some(json) = js_sys::JSON::stringify(&subscription)
+        .ok()
+        .and_then(|json| json.as_string())
+    {
+        let _ = api.save_push_subscription(json).await;
+    }
+}
+
 /// Unsubscribes this browser and tells the API (which may already have forgotten it).
 pub async fn turn_off(api: Api) {
     if !supported() {

@@ -1265,6 +1265,41 @@ async fn a_follower_turns_push_on_and_the_service_worker_shows_the_go_live() -> 
         .await?;
     assert!(kept.is_empty(), "signing out forgets the browser: {kept:?}");
 
+    // A browser still subscribed (as after a renewal the API never heard of) gives the API its
+    // subscription again when the app opens signed in.
+    devtools
+        .call(Some(&page), "Page.enable", serde_json::json!({}))
+        .await?;
+    devtools
+        .call(
+            Some(&page),
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({"source": fake_push_subscription(&browser_keys, true)}),
+        )
+        .await?;
+    fan.sign_in(&stack, "pushfan@example.com", PASSWORD).await?;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let kept = stack
+            .stack
+            .store()
+            .push_subscriptions_of(std::slice::from_ref(&fan_id))
+            .await?;
+        if kept.len() == 1 {
+            assert_eq!(kept[0].endpoint.as_str(), browser_keys.endpoint);
+            break;
+        }
+        if Instant::now() >= deadline {
+            let seen = fan
+                .js("const r = await navigator.serviceWorker.getRegistration(); \
+                     return { stub: typeof window.__push, current: !!(window.__push && window.__push.current), \
+                              permission: Notification.permission, registration: !!r, url: location.href };")
+                .await?;
+            anyhow::bail!("the subscription was not renewed: {seen}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
     ffmpeg.kill().await?;
     for browser in [fan, star] {
         browser.close().await?;

@@ -3,7 +3,7 @@
 pub mod bell;
 mod follow;
 mod paged;
-pub mod sign_out;
+pub mod session;
 mod states;
 
 use cloumer_api_types::{ChannelSummary, RecordingBody};
@@ -243,7 +243,7 @@ pub fn TopBar() -> impl IntoView {
                         <a href="/profile" class="account">
                             {if user.nickname.is_empty() { user.email.clone() } else { user.nickname.clone() }}
                         </a>
-                        {crate::member_part(crate::MemberPart::SignOut)}
+                        {crate::member_part(crate::MemberPart::Session)}
                     }.into_any(),
                     None => view! {
                         <a href="/signin" class="button secondary">{move || i18n.t().sign_in}</a>
