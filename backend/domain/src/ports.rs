@@ -214,8 +214,9 @@ pub trait EmailSender: Send + Sync {
 /// Users' Web Push subscriptions, one per browser they turned push on in.
 #[async_trait]
 pub trait PushSubscriptionRepository: Send + Sync {
-    /// Keeps the subscription for its user, replacing theirs with the same endpoint; when the user
-    /// then has more than `max`, the oldest are forgotten (in the same atomic write).
+    /// Keeps the subscription for its user, replacing theirs with the same endpoint and taking it
+    /// from any other user who had it (a browser belongs to whoever turned push on there last);
+    /// when the user then has more than `max`, the oldest are forgotten (in the same write).
     async fn save_push_subscription(
         &self,
         subscription: &PushSubscription,

@@ -3,6 +3,7 @@
 //! | item | pk | sk | other attributes |
 //! |---|---|---|---|
 //! | a user's subscriptions | `USER#<id>` | `PUSH` | `data`: all of them (at most ten) |
+//! | whose a browser is | `PUSHENDPOINT#<endpoint>` | `OWNER` | `user` |
 //!
 //! One item per user, beside their profile, so the go-live fan-out reads a page of followers'
 //! subscriptions with one `BatchGetItem` (100 users), never a query per follower. Saving and
@@ -22,6 +23,7 @@ use cloumer_domain::push::{PushEndpoint, PushSubscription};
 use super::{DynamoStore, Item, encode, item, s, text};
 
 const SK: &str = "PUSH";
+const OWNER: &str = "OWNER";
 
 fn user_pk(user: &UserId) -> String {
     format!("USER#{user}")
@@ -134,23 +136,93 @@ where
     (!raced).then(|| PortError::new(operation, error))
 }
 
+fn owner_pk(endpoint: &PushEndpoint) -> String {
+    format!("PUSHENDPOINT#{}", endpoint.as_str())
+}
+
+impl DynamoStore {
+    /// Forgets `endpoint`'s owner item if it is still `user` (someone may have taken it since).
+    async fn release_endpoint(&self, user: &UserId, endpoint: &PushEndpoint) -> PortResult<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(owner_pk(endpoint)))
+            .key("sk", s(OWNER))
+            .condition_expression("#user = :me")
+            .expression_attribute_names("#user", "user")
+            .expression_attribute_values(":me", s(user.as_str()))
+            .send()
+            .await
+            .map(drop)
+            .or_else(|error| match written("DynamoDB DeleteItem", error) {
+                None => Ok(()),
+                Some(error) => Err(error),
+            })
+    }
+
+    /// Removes `endpoint` from `user`'s subscriptions; whether it was there.
+    async fn drop_endpoint(&self, user: &UserId, endpoint: &PushEndpoint) -> PortResult<bool> {
+        self.change_subscriptions(user, |subscriptions| {
+            let before = subscriptions.len();
+            subscriptions.retain(|kept| &kept.endpoint != endpoint);
+            subscriptions.len() != before
+        })
+        .await
+    }
+}
+
 #[async_trait]
 impl PushSubscriptionRepository for DynamoStore {
+    /// The endpoint's owner item says whose the browser is: a save by someone else first takes
+    /// the endpoint from the previous owner's subscriptions. (Two users saving one endpoint at
+    /// the same moment may both keep it until the next push finds it; a browser has one user at
+    /// a time, so that race needs two people at one keyboard.)
     async fn save_push_subscription(
         &self,
         subscription: &PushSubscription,
         max: usize,
     ) -> PortResult<()> {
-        self.change_subscriptions(&subscription.user_id, |subscriptions| {
+        let user = &subscription.user_id;
+        let previous = self
+            .get(&owner_pk(&subscription.endpoint), OWNER)
+            .await?
+            .and_then(|found| text(&found, "user"))
+            .filter(|previous| previous != user.as_str());
+        if let Some(previous) = previous {
+            let previous = UserId::parse(&previous)
+                .map_err(|error| PortError::new("reading a push endpoint's owner", error))?;
+            self.drop_endpoint(&previous, &subscription.endpoint)
+                .await?;
+        }
+        let evicted = std::sync::Mutex::new(Vec::new());
+        self.change_subscriptions(user, |subscriptions| {
             subscriptions.retain(|kept| kept.endpoint != subscription.endpoint);
             subscriptions.push(subscription.clone());
             subscriptions.sort_by_key(|kept| kept.created_at);
             let excess = subscriptions.len().saturating_sub(max);
-            subscriptions.drain(..excess);
+            let gone = subscriptions
+                .drain(..excess)
+                .map(|old| old.endpoint)
+                .collect();
+            *evicted
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = gone;
             true
         })
-        .await
-        .map(|_| ())
+        .await?;
+        self.put_plain(item(&[
+            ("pk", s(owner_pk(&subscription.endpoint))),
+            ("sk", s(OWNER)),
+            ("user", s(user.as_str())),
+        ]))
+        .await?;
+        let evicted = evicted
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for endpoint in &evicted {
+            self.release_endpoint(user, endpoint).await?;
+        }
+        Ok(())
     }
 
     async fn remove_push_subscription(
@@ -158,12 +230,11 @@ impl PushSubscriptionRepository for DynamoStore {
         user: &UserId,
         endpoint: &PushEndpoint,
     ) -> PortResult<bool> {
-        self.change_subscriptions(user, |subscriptions| {
-            let before = subscriptions.len();
-            subscriptions.retain(|kept| &kept.endpoint != endpoint);
-            subscriptions.len() != before
-        })
-        .await
+        let removed = self.drop_endpoint(user, endpoint).await?;
+        if removed {
+            self.release_endpoint(user, endpoint).await?;
+        }
+        Ok(removed)
     }
 
     async fn push_subscriptions_of(&self, users: &[UserId]) -> PortResult<Vec<PushSubscription>> {

@@ -28,7 +28,7 @@ fn sorted(mut subscriptions: Vec<PushSubscription>) -> Vec<PushSubscription> {
 }
 
 /// Saving (again, with new keys), the oldest forgotten past the limit also when saves race,
-/// reading many users' at once, removal.
+/// reading many users' at once, removal, a browser taken over by another user.
 pub async fn push_subscription_repository(repo: &dyn PushSubscriptionRepository) {
     let (ann, bob) = (
         UserId::parse("pushann").unwrap(),
@@ -93,4 +93,40 @@ pub async fn push_subscription_repository(repo: &dyn PushSubscriptionRepository)
         "only the owner's"
     );
     assert!(repo.push_subscriptions_of(&[bob]).await.unwrap().is_empty());
+
+    // A browser belongs to one user: someone else signing in there and turning push on takes
+    // it over, so the first user's channels stop notifying it.
+    let (cat, dan) = (
+        UserId::parse("pushcat").unwrap(),
+        UserId::parse("pushdan").unwrap(),
+    );
+    let shared = push_subscription("pushcat", 1);
+    repo.save_push_subscription(&shared, 3).await.unwrap();
+    let taken = PushSubscription {
+        user_id: dan.clone(),
+        created_at: t(2),
+        ..shared.clone()
+    };
+    repo.save_push_subscription(&taken, 3).await.unwrap();
+    assert!(
+        repo.push_subscriptions_of(std::slice::from_ref(&cat))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the browser left its first user"
+    );
+    assert_eq!(
+        repo.push_subscriptions_of(std::slice::from_ref(&dan))
+            .await
+            .unwrap(),
+        [taken.clone()]
+    );
+    // The first user removing it (their old record) does not take it from the second.
+    assert!(
+        !repo
+            .remove_push_subscription(&cat, &shared.endpoint)
+            .await
+            .unwrap()
+    );
+    assert_eq!(repo.push_subscriptions_of(&[dan]).await.unwrap().len(), 1);
 }
