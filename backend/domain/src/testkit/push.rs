@@ -119,7 +119,7 @@ pub async fn push_subscription_repository(repo: &dyn PushSubscriptionRepository)
         repo.push_subscriptions_of(std::slice::from_ref(&dan))
             .await
             .unwrap(),
-        [taken.clone()]
+        std::slice::from_ref(&taken)
     );
     // The first user removing it (their old record) does not take it from the second.
     assert!(
