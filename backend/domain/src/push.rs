@@ -121,8 +121,7 @@ pub struct PushReport {
 mod tests {
     use super::*;
 
-    const P256DH: &str =
-        "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY";
+    use crate::testkit::P256DH;
 
     #[test]
     fn keys_must_have_the_shapes_rfc_8291_gives_them() {

@@ -30,7 +30,7 @@ pub use channels::channel_repository;
 pub use chats::chat_repository;
 pub use follows::follow_repository;
 pub use notifications::{notification, notification_repository};
-pub use push::{push_subscription, push_subscription_repository};
+pub use push::{AUTH, P256DH, push_subscription, push_subscription_repository};
 pub use rates::rate_counter;
 pub use recordings::recording_repository;
 pub use webhooks::{webhook, webhook_repository};

@@ -5,8 +5,12 @@ use crate::outbound::OutboundDestinations;
 use crate::ports::PushSubscriptionRepository;
 use crate::push::{PushEndpoint, PushKeys, PushSubscription};
 
-const P256DH: &str =
+/// A browser's P-256 public key, as subscriptions carry it (any valid one will do).
+pub const P256DH: &str =
     "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY";
+
+/// A browser's authentication secret, as subscriptions carry it.
+pub const AUTH: &str = "_ordMnz7uTCmrpBTeUV4Bw";
 
 /// A subscription of `user`'s `n`th browser, made at minute `n`.
 pub fn push_subscription(user: &str, n: i64) -> PushSubscription {
@@ -17,7 +21,7 @@ pub fn push_subscription(user: &str, n: i64) -> PushSubscription {
             OutboundDestinations::PublicHttpsOnly,
         )
         .unwrap(),
-        keys: PushKeys::parse(P256DH, "_ordMnz7uTCmrpBTeUV4Bw").unwrap(),
+        keys: PushKeys::parse(P256DH, AUTH).unwrap(),
         created_at: t(n),
     }
 }

@@ -1,6 +1,7 @@
 use cloumer_domain::channel::Channel;
 use cloumer_domain::ids::StreamId;
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use cloumer_domain::testkit::{AUTH, P256DH};
 use time::Duration;
 
 use crate::world::{World, world};
@@ -160,8 +161,6 @@ async fn every_follower_is_notified_across_many_pages() {
 /// banned) learns nothing: no bell, no email, no push.
 #[tokio::test]
 async fn a_private_channel_tells_only_the_followers_who_may_still_watch_it() {
-    const P256DH: &str =
-        "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY";
     let world = world();
     let (owner, star) = world.account("u-star", "star").await;
     let (kept, _) = world.account("u-kept", "kept").await;
@@ -173,7 +172,7 @@ async fn a_private_channel_tells_only_the_followers_who_may_still_watch_it() {
         let endpoint = format!("https://push.example.com/{handle}");
         world
             .platform
-            .subscribe_push(fan, &endpoint, P256DH, "_ordMnz7uTCmrpBTeUV4Bw")
+            .subscribe_push(fan, &endpoint, P256DH, AUTH)
             .await
             .unwrap();
     }

@@ -4,14 +4,11 @@ use cloumer_domain::DomainError;
 use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::profile::{Language, ProfileChange};
 use cloumer_domain::push::MAX_PUSH_SUBSCRIPTIONS;
+use cloumer_domain::testkit::{AUTH, P256DH};
 use time::Duration;
 
 use crate::notifications::stream_event;
 use crate::world::{world, world_with};
-
-const P256DH: &str =
-    "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY";
-const AUTH: &str = "_ordMnz7uTCmrpBTeUV4Bw";
 
 #[tokio::test]
 async fn each_subscribed_browser_of_each_listening_follower_gets_one_push_in_their_language() {
