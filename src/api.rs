@@ -298,32 +298,105 @@ impl Api {
             .await
     }
 
-    pub async fn delete_message(&self, id: &str) -> Result<(), ApiError> {
+    /// Removes a message from `handle`'s chat (its owner or a moderator).
+    pub async fn delete_message(&self, handle: &str, id: &str) -> Result<(), ApiError> {
         self.send(
             Method::DELETE,
-            &format!("/api/v1/me/channel/chat/messages/{}", encode(id)),
+            &format!(
+                "/api/v1/channels/{}/chat/messages/{}",
+                encode(handle),
+                encode(id)
+            ),
             None,
         )
         .await
     }
 
-    pub async fn bans(&self) -> Result<Vec<BanBody>, ApiError> {
-        self.get("/api/v1/me/channel/bans").await
+    /// The bans and timeouts in force in `handle`'s chat.
+    pub async fn bans(&self, handle: &str) -> Result<Vec<BanBody>, ApiError> {
+        self.get(&format!("/api/v1/channels/{}/bans", encode(handle)))
+            .await
     }
 
-    pub async fn ban(&self, user_id: &str, request: &BanRequest) -> Result<BanBody, ApiError> {
+    pub async fn ban(
+        &self,
+        handle: &str,
+        user_id: &str,
+        request: &BanRequest,
+    ) -> Result<BanBody, ApiError> {
         self.with_body(
             Method::PUT,
-            &format!("/api/v1/me/channel/bans/{}", encode(user_id)),
+            &format!(
+                "/api/v1/channels/{}/bans/{}",
+                encode(handle),
+                encode(user_id)
+            ),
             request,
         )
         .await
     }
 
-    pub async fn unban(&self, user_id: &str) -> Result<(), ApiError> {
+    pub async fn time_out(
+        &self,
+        handle: &str,
+        user_id: &str,
+        request: &TimeoutRequest,
+    ) -> Result<BanBody, ApiError> {
+        self.with_body(
+            Method::PUT,
+            &format!(
+                "/api/v1/channels/{}/timeouts/{}",
+                encode(handle),
+                encode(user_id)
+            ),
+            request,
+        )
+        .await
+    }
+
+    /// Lifts a ban or a timeout.
+    pub async fn unban(&self, handle: &str, user_id: &str) -> Result<(), ApiError> {
         self.send(
             Method::DELETE,
-            &format!("/api/v1/me/channel/bans/{}", encode(user_id)),
+            &format!(
+                "/api/v1/channels/{}/bans/{}",
+                encode(handle),
+                encode(user_id)
+            ),
+            None,
+        )
+        .await
+    }
+
+    pub async fn moderation_log(
+        &self,
+        handle: &str,
+        cursor: Option<&str>,
+    ) -> Result<ModerationLogPage, ApiError> {
+        let mut path = format!("/api/v1/channels/{}/moderation-log", encode(handle));
+        if let Some(cursor) = cursor {
+            path.push_str(&format!("?cursor={}", encode(cursor)));
+        }
+        self.get(&path).await
+    }
+
+    pub async fn moderators(&self) -> Result<Vec<ModeratorBody>, ApiError> {
+        self.get("/api/v1/me/channel/moderators").await
+    }
+
+    pub async fn appoint_moderator(&self, handle: &str) -> Result<ModeratorBody, ApiError> {
+        self.send(
+            Method::PUT,
+            &format!("/api/v1/me/channel/moderators/{}", encode(handle)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn remove_moderator(&self, handle: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/channel/moderators/{}", encode(handle)),
             None,
         )
         .await

@@ -90,3 +90,10 @@ pub async fn load_script(src: &str) -> Result<(), JsValue> {
     });
     wasm_bindgen_futures::JsFuture::from(done).await.map(drop)
 }
+
+/// A moment with its date: "11/30/2026, 12:34:56 PM", "2026. 11. 30. 오후 12:34:56".
+pub fn local_date_time(milliseconds: f64, lang: &str) -> String {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(milliseconds))
+        .to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}

@@ -41,6 +41,12 @@ pub enum Notice {
     DisconnectedByModerator,
     /// Earlier messages could not be loaded (the live ones still arrive).
     HistoryUnavailable,
+    /// Refused: the sender is timed out.
+    TimedOut,
+    /// Refused: slow mode, the previous message was too recent.
+    SlowMode,
+    /// Refused: the account is younger than the room asks.
+    AccountTooNew,
 }
 
 struct Inner {
@@ -60,12 +66,24 @@ pub struct ChatClient {
     pub notice: RwSignal<Option<Notice>>,
     /// Whether the token allows SEND_MESSAGE.
     pub can_send: RwSignal<bool>,
-    /// `anonymous`, `viewer` or `owner`.
+    /// `anonymous`, `viewer`, `moderator` or `owner`.
     pub role: RwSignal<String>,
     pub user_id: RwSignal<String>,
+    /// The room's slow mode and account age for this user (0: off).
+    pub slow_mode_seconds: RwSignal<u16>,
+    pub min_account_age_minutes: RwSignal<u32>,
+    /// Until when (ms since the epoch) this user cannot send at all: a timeout, or an account
+    /// too young for the room.
+    pub blocked_until: RwSignal<Option<f64>>,
+    /// Whether that block is a timeout (else the account's age).
+    pub timed_out: RwSignal<bool>,
+    /// Slow mode: when this user's next message may go (ms since the epoch).
+    pub next_turn_at: RwSignal<Option<f64>>,
+    /// The time, moved once a second while the user waits for one of the above.
+    pub now_ms: RwSignal<f64>,
+    pub handle: StoredValue<String>,
     /// Bumped when the room announces the stream started or ended.
     pub stream_changes: RwSignal<u32>,
-    handle: StoredValue<String>,
     api: Api,
     inner: StoredValue<Rc<RefCell<Inner>>, LocalStorage>,
 }
@@ -80,6 +98,12 @@ impl ChatClient {
             can_send: RwSignal::new(false),
             role: RwSignal::new("anonymous".into()),
             user_id: RwSignal::new(String::new()),
+            slow_mode_seconds: RwSignal::new(0),
+            min_account_age_minutes: RwSignal::new(0),
+            blocked_until: RwSignal::new(None),
+            timed_out: RwSignal::new(false),
+            next_turn_at: RwSignal::new(None),
+            now_ms: RwSignal::new(crate::browser::now_ms()),
             stream_changes: RwSignal::new(0),
             handle: StoredValue::new(handle),
             api,
@@ -93,8 +117,42 @@ impl ChatClient {
         };
         client.load_history();
         client.connect();
-        on_cleanup(move || client.stop());
+        let ticking = set_interval_with_handle(
+            move || {
+                let now = crate::browser::now_ms();
+                let waiting = |until: Option<f64>| until.is_some_and(|at| at > now - 1000.0);
+                if waiting(client.blocked_until.get_untracked())
+                    || waiting(client.next_turn_at.get_untracked())
+                {
+                    client.now_ms.set(now);
+                }
+            },
+            std::time::Duration::from_secs(1),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(ticking) = ticking {
+                ticking.clear();
+            }
+            client.stop();
+        });
         client
+    }
+
+    /// Seconds the user must still wait before sending (a timeout, account age or slow mode).
+    pub fn wait_seconds(&self) -> Option<u64> {
+        let now = self.now_ms.get();
+        [self.blocked_until.get(), self.next_turn_at.get()]
+            .into_iter()
+            .flatten()
+            .filter(|at| *at > now)
+            .map(|at| ((at - now) / 1000.0).ceil() as u64)
+            .max()
+    }
+
+    /// Whether this user runs the room (deletes, times out and bans).
+    pub fn moderates(&self) -> bool {
+        self.role.with(|r| r == "owner" || r == "moderator")
     }
 
     fn inner(&self) -> Rc<RefCell<Inner>> {
@@ -172,6 +230,16 @@ impl ChatClient {
             .set(minted.capabilities.iter().any(|c| c == "SEND_MESSAGE"));
         self.role.set(minted.role);
         self.user_id.set(minted.user_id);
+        self.slow_mode_seconds.set(minted.slow_mode_seconds);
+        self.min_account_age_minutes
+            .set(minted.min_account_age_minutes);
+        let blocked = minted
+            .send_after
+            .as_deref()
+            .and_then(crate::time::parse_rfc3339_ms);
+        self.blocked_until.set(blocked);
+        self.timed_out.set(minted.timed_out_until.is_some());
+        self.now_ms.set(crate::browser::now_ms());
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             client.inner().borrow_mut().attempt = 0;
             client.state.set(ChatState::Connected);
@@ -227,6 +295,12 @@ impl ChatClient {
             Incoming::Message(line) => {
                 if line.sender_id == self.user_id.get_untracked() {
                     self.notice.set(None);
+                    let slow = self.slow_mode_seconds.get_untracked();
+                    if slow > 0 {
+                        let now = crate::browser::now_ms();
+                        self.next_turn_at.set(Some(now + f64::from(slow) * 1000.0));
+                        self.now_ms.set(now);
+                    }
                 }
                 self.lines.update(|lines| {
                     if !lines.iter().any(|l| l.id == line.id) {
@@ -249,10 +323,32 @@ impl ChatClient {
             Incoming::StreamStarted | Incoming::StreamEnded => {
                 self.stream_changes.update(|n| *n += 1)
             }
+            Incoming::TimedOut { user_id, until } => {
+                if user_id == self.user_id.get_untracked() {
+                    self.timed_out.set(true);
+                    self.blocked_until
+                        .set(crate::time::parse_rfc3339_ms(&until));
+                    self.now_ms.set(crate::browser::now_ms());
+                    self.notice.set(Some(Notice::TimedOut));
+                }
+            }
+            Incoming::RulesChanged {
+                slow_mode_seconds,
+                min_account_age_minutes,
+            } => {
+                // The owner and moderators are not slowed: their token said 0, and stays so.
+                if !self.moderates() {
+                    self.slow_mode_seconds.set(slow_mode_seconds);
+                    self.min_account_age_minutes.set(min_account_age_minutes);
+                }
+            }
             Incoming::OtherEvent(_) => {}
             Incoming::Error { code, message, .. } => self.notice.set(Some(match code {
                 429 => Notice::RateLimited,
                 406 if message.contains("banned") => Notice::Banned,
+                406 if message.contains("timed out") => Notice::TimedOut,
+                406 if message.contains("slow mode") => Notice::SlowMode,
+                406 if message.contains("older account") => Notice::AccountTooNew,
                 406 => Notice::Filtered,
                 400 | 413 if message.contains("at most") || message.contains("too large") => {
                     Notice::TooLong

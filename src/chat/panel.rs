@@ -1,7 +1,7 @@
 //! The chat beside the video: history and live messages, the send box, and for the channel's
 //! owner the moderation actions on each message.
 
-use cloumer_api_types::BanRequest;
+use cloumer_api_types::{BanRequest, TimeoutRequest};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -19,22 +19,31 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let api = use_api();
     let draft = RwSignal::new(String::new());
     let list = NodeRef::<html::Ol>::new();
-    let is_owner = move || chat.role.get() == "owner";
-    let delete = Action::new_local(move |id: &String| {
-        let id = id.clone();
-        async move { api.delete_message(&id).await }
+    let handle = chat.handle;
+    let moderate = Action::new_local(move |(user, act): &(String, Moderation)| {
+        let (user, act) = (user.clone(), act.clone());
+        async move {
+            let handle = handle.get_value();
+            match act {
+                Moderation::Delete(id) => api.delete_message(&handle, &id).await,
+                Moderation::TimeOut { minutes, reason } => {
+                    let request = TimeoutRequest {
+                        duration_minutes: minutes,
+                        reason,
+                    };
+                    api.time_out(&handle, &user, &request).await.map(drop)
+                }
+                Moderation::Ban { reason } => {
+                    let request = BanRequest {
+                        reason,
+                        duration_minutes: None,
+                    };
+                    api.ban(&handle, &user, &request).await.map(drop)
+                }
+            }
+        }
     });
-    let ban = Action::new_local(move |user: &String| {
-        let user = user.clone();
-        async move { api.ban(&user, &BanRequest::default()).await.map(drop) }
-    });
-    let moderation_failed = move || {
-        delete
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| ban.value().get().and_then(Result::err))
-    };
+    let moderation_failed = move || moderate.value().get().and_then(Result::err);
 
     // Keep the newest message in view.
     Effect::new(move |_| {
@@ -46,7 +55,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
 
     let send = move || {
         let content = draft.get_untracked();
-        if content.trim().is_empty() || content.chars().count() > MAX_CHARS {
+        if content.trim().is_empty()
+            || content.chars().count() > MAX_CHARS
+            || chat.wait_seconds().is_some()
+        {
             return;
         }
         if chat.send(content.trim()) {
@@ -75,6 +87,9 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::Failed => t.chat_failed,
             Notice::DisconnectedByModerator => t.you_were_disconnected,
             Notice::HistoryUnavailable => t.chat_history_failed,
+            Notice::TimedOut => t.chat_timed_out,
+            Notice::SlowMode => t.chat_slow_mode_refused,
+            Notice::AccountTooNew => t.chat_account_too_new,
         })
     };
 
@@ -89,36 +104,35 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 <For each=move || chat.lines.get() key=|line| line.id.clone() let:line>
                     {
                         let mine = line.sender_id == chat.user_id.get_untracked();
+                        let sender_role = line.role.clone();
+                        let badge = match line.role.as_str() {
+                            "owner" => Some(i18n.t().owner_badge),
+                            "moderator" => Some(i18n.t().moderator_badge),
+                            _ => None,
+                        };
                         let id = line.id.clone();
                         let sender = line.sender_id.clone();
                         let nickname = line.nickname.clone();
                         view! {
                             <li class="chat-line" data-id=line.id.clone() class:mine=mine>
                                 <Avatar src=line.avatar.clone() size=24 />
-                                <span class="chat-nick" class:owner=line.role == "owner">
+                                <span class="chat-nick" class:owner=line.role == "owner" class:moderator=line.role == "moderator">
                                     {line.nickname.clone()}
-                                    {(line.role == "owner").then(|| view! { <span class="owner-badge">{i18n.t().owner_badge}</span> })}
+                                    {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
                                 </span>
                                 <span class="chat-text">{line.content.clone()}</span>
-                                {move || (is_owner() && !mine).then(|| {
-                                    let id = id.clone();
-                                    let sender = sender.clone();
-                                    let nickname = nickname.clone();
-                                    view! {
-                                        <span class="chat-actions">
-                                            <button
-                                                class="link delete-message"
-                                                aria-label=format!("{} {}", i18n.t().delete, nickname)
-                                                on:click=move |_| { delete.dispatch(id.clone()); }
-                                            >{i18n.t().delete}</button>
-                                            <button
-                                                class="link ban-user"
-                                                aria-label=format!("{} {}", i18n.t().ban, nickname)
-                                                on:click=move |_| { ban.dispatch(sender.clone()); }
-                                            >{i18n.t().ban}</button>
-                                        </span>
-                                    }
-                                })}
+                                // The owner moderates everyone; a moderator everyone but the owner
+                                // and other moderators (the API enforces the same).
+                                {move || {
+                                    let may = match sender_role.as_str() {
+                                        "owner" => false,
+                                        "moderator" => chat.role.get() == "owner",
+                                        _ => chat.moderates(),
+                                    };
+                                    (may && !mine).then(|| {
+                                        view! { <MessageMenu id=id.clone() sender=sender.clone() nickname=nickname.clone() moderate=moderate /> }
+                                    })
+                                }}
                             </li>
                         }
                     }
@@ -126,8 +140,13 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             </ol>
             {move || notice_text().map(|text| view! { <p class="chat-notice" role="alert">{text}</p> })}
             {move || moderation_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.message}</p> })}
+            <ChatRules chat=chat />
             {move || if chat.can_send.get() && chat.state.get() != ChatState::Banned {
+                let waiting = move || chat.wait_seconds();
                 view! {
+                    {move || waiting().filter(|_| chat.blocked_until.get().is_some_and(|at| at > chat.now_ms.get())).map(|seconds| view! {
+                        <p class="chat-wait" role="status">{i18n.wait_to_send(chat.timed_out.get(), seconds)}</p>
+                    })}
                     <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                         <label class="visually-hidden" for="chat-input">{i18n.t().chat_placeholder}</label>
                         <input
@@ -142,7 +161,12 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                         <span class="counter" class:over=move || draft.with(|d| d.chars().count() > MAX_CHARS - 50)>
                             {move || format!("{}/{MAX_CHARS}", draft.with(|d| d.chars().count()))}
                         </span>
-                        <button type="submit" disabled=move || draft.with(|d| d.trim().is_empty())>{i18n.t().send}</button>
+                        <button type="submit" disabled=move || draft.with(|d| d.trim().is_empty()) || waiting().is_some()>
+                            {move || match waiting() {
+                                Some(seconds) => i18n.duration(seconds),
+                                None => i18n.t().send.to_owned(),
+                            }}
+                        </button>
                     </form>
                 }.into_any()
             } else if chat.state.get() == ChatState::Banned {
@@ -155,5 +179,95 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 }.into_any()
             }}
         </aside>
+    }
+}
+
+/// What a moderator does from a message's menu.
+#[derive(Clone, Debug)]
+enum Moderation {
+    Delete(String),
+    TimeOut {
+        minutes: u32,
+        reason: Option<String>,
+    },
+    Ban {
+        reason: Option<String>,
+    },
+}
+
+/// Timeouts the menu offers: a minute, ten, an hour, a day.
+const TIMEOUT_MINUTES: [u32; 4] = [1, 10, 60, 1440];
+
+/// A message's moderation menu: delete it, or time out or ban its sender, with a reason.
+#[component]
+fn MessageMenu(
+    id: String,
+    sender: String,
+    nickname: String,
+    moderate: Action<(String, Moderation), Result<(), crate::api::ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = RwSignal::new(String::new());
+    let menu = NodeRef::<html::Details>::new();
+    let reason_given = move || {
+        let text = reason.get_untracked();
+        let text = text.trim();
+        (!text.is_empty()).then(|| text.to_owned())
+    };
+    let act = move |sender: String, what: Moderation| {
+        moderate.dispatch((sender, what));
+        reason.set(String::new());
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    };
+    let (delete_sender, timeout_sender, ban_sender) = (sender.clone(), sender.clone(), sender);
+    view! {
+        <details class="chat-menu" node_ref=menu>
+            <summary aria-label=format!("{} {}", i18n.t().moderate, nickname)>"⋯"</summary>
+            <div class="chat-menu-body">
+                <label>
+                    <span class="visually-hidden">{i18n.t().reason_optional}</span>
+                    <input type="text" class="chat-reason" maxlength="256" placeholder=i18n.t().reason_optional
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </label>
+                <button class="link delete-message" on:click=move |_| act(delete_sender.clone(), Moderation::Delete(id.clone()))>
+                    {i18n.t().delete}
+                </button>
+                <span class="chat-menu-timeouts">
+                    {i18n.t().time_out}
+                    {TIMEOUT_MINUTES.into_iter().map(|minutes| {
+                        let sender = timeout_sender.clone();
+                        view! {
+                            <button class="link time-out" data-minutes=minutes.to_string()
+                                on:click=move |_| act(sender.clone(), Moderation::TimeOut { minutes, reason: reason_given() })>
+                                {i18n.duration(u64::from(minutes) * 60)}
+                            </button>
+                        }
+                    }).collect_view()}
+                </span>
+                <button class="link ban-user" on:click=move |_| act(ban_sender.clone(), Moderation::Ban { reason: reason_given() })>
+                    {i18n.t().ban}
+                </button>
+            </div>
+        </details>
+    }
+}
+
+/// The room's rules for viewers, shown before they type.
+#[component]
+fn ChatRules(chat: ChatClient) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || {
+            let slow = chat.slow_mode_seconds.get();
+            let age = chat.min_account_age_minutes.get();
+            (chat.can_send.get() && (slow > 0 || age > 0)).then(|| view! {
+                <ul class="chat-rules">
+                    {(slow > 0).then(|| view! { <li>{i18n.slow_mode_rule(slow)}</li> })}
+                    {(age > 0).then(|| view! { <li>{i18n.account_age_rule(age)}</li> })}
+                </ul>
+            })
+        }}
     }
 }

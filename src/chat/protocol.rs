@@ -30,6 +30,16 @@ pub enum Incoming {
     },
     StreamStarted,
     StreamEnded,
+    /// A viewer was timed out until `until` (RFC 3339).
+    TimedOut {
+        user_id: String,
+        until: String,
+    },
+    /// The room's rules for viewers changed.
+    RulesChanged {
+        slow_mode_seconds: u16,
+        min_account_age_minutes: u32,
+    },
     OtherEvent(String),
     Error {
         request_id: String,
@@ -61,6 +71,17 @@ pub fn parse(text: &str) -> Option<Incoming> {
             },
             event::STREAM_START => Incoming::StreamStarted,
             event::STREAM_END => Incoming::StreamEnded,
+            event::TIMEOUT => Incoming::TimedOut {
+                user_id: frame.attribute("UserId").to_owned(),
+                until: frame.attribute("Until").to_owned(),
+            },
+            event::CHAT_RULES => Incoming::RulesChanged {
+                slow_mode_seconds: frame.attribute("SlowModeSeconds").parse().unwrap_or(0),
+                min_account_age_minutes: frame
+                    .attribute("MinAccountAgeMinutes")
+                    .parse()
+                    .unwrap_or(0),
+            },
             _ => Incoming::OtherEvent(frame.event_name),
         },
         ServerFrame::Error(frame) => Incoming::Error {
@@ -86,6 +107,26 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeouts_and_rule_changes_parse_from_their_events() {
+        let timeout = r#"{"Type":"EVENT","EventName":"app:TIMEOUT","Attributes":{"UserId":"u2","Until":"2026-11-30T12:10:00Z"}}"#;
+        assert_eq!(
+            parse(timeout),
+            Some(Incoming::TimedOut {
+                user_id: "u2".into(),
+                until: "2026-11-30T12:10:00Z".into()
+            })
+        );
+        let rules = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"30","MinAccountAgeMinutes":"x"}}"#;
+        assert_eq!(
+            parse(rules),
+            Some(Incoming::RulesChanged {
+                slow_mode_seconds: 30,
+                min_account_age_minutes: 0
+            })
+        );
+    }
 
     #[test]
     fn messages_events_and_errors_parse_as_ivs_sends_them() {

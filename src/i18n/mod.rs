@@ -92,6 +92,88 @@ impl I18n {
         }
     }
 
+    /// "30 s", "10 min", "2 h", "3 d"; "30초", "10분", "2시간", "3일" (the largest whole unit).
+    pub fn duration(&self, seconds: u64) -> String {
+        let (n, en, ko) = match seconds {
+            s if s < 60 => (s, "s", "초"),
+            s if s < 3600 || s % 3600 != 0 && s < 86_400 => (s.div_ceil(60), "min", "분"),
+            s if s < 86_400 || s % 86_400 != 0 => (s.div_ceil(3600), "h", "시간"),
+            s => (s / 86_400, "d", "일"),
+        };
+        match self.lang.get() {
+            Lang::En => format!("{n} {en}"),
+            Lang::Ko => format!("{n}{ko}"),
+        }
+    }
+
+    /// The slow-mode rule shown above the chat box.
+    pub fn slow_mode_rule(&self, seconds: u16) -> String {
+        let d = self.duration(u64::from(seconds));
+        match self.lang.get() {
+            Lang::En => format!("Slow mode: one message every {d}"),
+            Lang::Ko => format!("슬로우 모드: {d}에 한 번"),
+        }
+    }
+
+    /// The account-age rule shown above the chat box.
+    pub fn account_age_rule(&self, minutes: u32) -> String {
+        let d = self.duration(u64::from(minutes) * 60);
+        match self.lang.get() {
+            Lang::En => format!("Accounts younger than {d} cannot chat"),
+            Lang::Ko => format!("가입한 지 {d}이 안 된 계정은 채팅할 수 없어요"),
+        }
+    }
+
+    /// Why the chat box is closed for now, and for how long.
+    pub fn wait_to_send(&self, timed_out: bool, seconds: u64) -> String {
+        let d = self.duration(seconds);
+        match (self.lang.get(), timed_out) {
+            (Lang::En, true) => format!("You are timed out: you can chat again in {d}"),
+            (Lang::Ko, true) => format!("타임아웃 중이에요. {d} 후에 다시 채팅할 수 있어요"),
+            (Lang::En, false) => format!("You can chat in {d}"),
+            (Lang::Ko, false) => format!("{d} 후에 채팅할 수 있어요"),
+        }
+    }
+
+    /// One line of the moderation log (without its time and reason).
+    pub fn log_line(&self, entry: &cloumer_api_types::ModerationEntryBody) -> String {
+        let actor = entry.actor_nickname.as_str();
+        let target = entry.target_nickname.as_deref().unwrap_or("?");
+        let until = entry
+            .until
+            .as_deref()
+            .and_then(crate::time::parse_rfc3339_ms)
+            .map(|ms| crate::browser::local_date_time(ms, self.lang.get().code()));
+        let en = self.lang.get() == Lang::En;
+        match (entry.action.as_str(), en) {
+            ("delete_message", true) => format!("{actor} deleted a message from {target}"),
+            ("delete_message", false) => format!("{actor}님이 {target}님의 메시지를 삭제"),
+            ("timeout", true) => format!(
+                "{actor} timed out {target} until {}",
+                until.unwrap_or_default()
+            ),
+            ("timeout", false) => format!(
+                "{actor}님이 {target}님을 {}까지 타임아웃",
+                until.unwrap_or_default()
+            ),
+            ("ban", true) => match until {
+                Some(until) => format!("{actor} banned {target} until {until}"),
+                None => format!("{actor} banned {target}"),
+            },
+            ("ban", false) => match until {
+                Some(until) => format!("{actor}님이 {target}님을 {until}까지 차단"),
+                None => format!("{actor}님이 {target}님을 차단"),
+            },
+            ("unban", true) => format!("{actor} lifted {target}'s ban"),
+            ("unban", false) => format!("{actor}님이 {target}님의 제재를 해제"),
+            ("add_moderator", true) => format!("{actor} made {target} a moderator"),
+            ("add_moderator", false) => format!("{actor}님이 {target}님을 매니저로 지정"),
+            ("remove_moderator", true) => format!("{actor} removed {target} as a moderator"),
+            ("remove_moderator", false) => format!("{actor}님이 {target}님을 매니저에서 해제"),
+            (other, _) => format!("{actor}: {other} {target}"),
+        }
+    }
+
     pub fn set(&self, lang: Lang) {
         self.lang.set(lang);
         if let Some(storage) = crate::browser::local_storage() {

@@ -120,6 +120,10 @@ pub mod event {
     /// Sent by our backend when a channel's stream starts or ends.
     pub const STREAM_START: &str = "app:STREAM_START";
     pub const STREAM_END: &str = "app:STREAM_END";
+    /// A viewer was timed out: attributes `UserId` and `Until` (RFC 3339).
+    pub const TIMEOUT: &str = "app:TIMEOUT";
+    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`.
+    pub const CHAT_RULES: &str = "app:CHAT_RULES";
 }
 
 /// IVS Chat's error codes.

@@ -324,10 +324,19 @@ pub struct ChatTokenBody {
     pub token_expiration_time: String,
     pub session_expiration_time: String,
     pub user_id: String,
-    /// `anonymous`, `viewer` or `owner`.
+    /// `anonymous`, `viewer`, `moderator` or `owner`.
     pub role: String,
     /// IVS Chat capabilities: a subset of `SEND_MESSAGE`, `DELETE_MESSAGE`, `DISCONNECT_USER`.
     pub capabilities: Vec<String>,
+    /// When a viewer who may not send yet may (a timeout's end, or when their account is old
+    /// enough for the room); absent when they may now.
+    pub send_after: Option<String>,
+    /// When the caller's timeout ends, if they are timed out.
+    pub timed_out_until: Option<String>,
+    /// The room's slow mode for this caller (0: off, and always 0 for the owner and moderators).
+    pub slow_mode_seconds: u16,
+    /// The account age the room asks of this caller (0: none).
+    pub min_account_age_minutes: u32,
 }
 
 /// Who sent a chat message, from their token attributes.
@@ -402,6 +411,14 @@ pub struct ChatRules {
     /// `BLOCK` (refuse the message) or `MASK` (replace the words with asterisks).
     #[cfg_attr(feature = "openapi", schema(pattern = r"^(BLOCK|MASK)$"))]
     pub filter_mode: String,
+    /// Slow mode: a viewer sends at most one message per this many seconds; 0 is off.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 600))]
+    #[serde(default, deserialize_with = "whole::u16")]
+    pub slow_mode_seconds: u16,
+    /// Accounts younger than this many minutes cannot send; 0 is off (at most 30 days).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 43_200))]
+    #[serde(default, deserialize_with = "whole::u32")]
+    pub min_account_age_minutes: u32,
 }
 
 /// A filtered word: 1–50 characters (surrounding spaces are trimmed); no control, direction or
@@ -459,6 +476,72 @@ pub struct BanBody {
     pub reason: Option<String>,
     pub created_at: String,
     pub expires_at: Option<String>,
+    /// A timeout (the user reads on, cannot send until `expiresAt`) rather than a ban.
+    pub timeout: bool,
+}
+
+/// `PUT /api/v1/channels/{handle}/timeouts/{userId}`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TimeoutRequest {
+    /// Kept with the timeout and in the moderation log (1–256 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 256
+        )
+    )]
+    pub reason: Option<String>,
+    /// 1 minute to 24 hours.
+    #[serde(deserialize_with = "whole::u32")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
+    pub duration_minutes: u32,
+}
+
+/// A moderator of the caller's channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ModeratorBody {
+    pub user_id: String,
+    /// Their channel's handle (absent if their account is gone).
+    pub handle: Option<String>,
+    pub nickname: String,
+    pub avatar: String,
+}
+
+/// One line of a channel's moderation log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ModerationEntryBody {
+    pub id: String,
+    pub at: String,
+    pub actor_user_id: String,
+    pub actor_nickname: String,
+    /// `delete_message`, `timeout`, `ban`, `unban`, `add_moderator` or `remove_moderator`.
+    pub action: String,
+    pub target_user_id: Option<String>,
+    pub target_nickname: Option<String>,
+    pub reason: Option<String>,
+    /// When a timeout or a ban ends (absent for a permanent ban).
+    pub until: Option<String>,
+    /// A deleted message's id and start.
+    pub message_id: Option<String>,
+    pub excerpt: Option<String>,
+}
+
+/// `GET /api/v1/channels/{handle}/moderation-log`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ModerationLogPage {
+    pub items: Vec<ModerationEntryBody>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
 }
 
 // ------------------------------------------------------------------ webhooks

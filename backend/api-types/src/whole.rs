@@ -19,6 +19,10 @@ pub fn u16<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u16, D::Error> 
     whole(deserializer, u32::from(u16::MAX)).map(|v| v as u16)
 }
 
+pub fn u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    whole(deserializer, u32::MAX)
+}
+
 pub fn option_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
     #[derive(Deserialize)]
     struct Whole(#[serde(deserialize_with = "whole_u32")] u32);

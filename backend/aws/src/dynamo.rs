@@ -17,12 +17,15 @@
 //! | follows and their counts | see [`follows`] | | |
 //! | notifications, seen marks | see [`notifications`] | | |
 //! | webhooks and their count | see [`webhooks`] | | |
+//! | moderation log | see [`moderation_log`] | | |
+//! | slow-mode turns | `TURN#<key>` | `LAST` | `at` (Unix seconds), `expires_at` |
 //! | push subscriptions | see [`push`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
 
 mod follows;
+mod moderation_log;
 mod notifications;
 mod push;
 mod webhooks;
@@ -42,6 +45,7 @@ use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
 use cloumer_domain::moderation::Ban;
+use cloumer_domain::moderation_log::{ModerationCursor, ModerationEntry};
 use cloumer_domain::page::Page;
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository, RateCounter, RecordingRepository};
@@ -823,6 +827,19 @@ impl ChatRepository for DynamoStore {
     async fn list_bans(&self, channel: &ChannelId) -> PortResult<Vec<Ban>> {
         self.list_members("BAN", channel).await
     }
+
+    async fn append_moderation(&self, entry: &ModerationEntry) -> PortResult<()> {
+        self.append_log_entry(entry).await
+    }
+
+    async fn list_moderation(
+        &self,
+        channel: &ChannelId,
+        before: Option<&ModerationCursor>,
+        limit: usize,
+    ) -> PortResult<Page<ModerationEntry, ModerationCursor>> {
+        self.log_page(channel, before, limit).await
+    }
 }
 
 fn recording_key(recording: &Recording) -> String {
@@ -934,6 +951,42 @@ impl RateCounter for DynamoStore {
             .and_then(|v| v.as_n().ok())
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| PortError::new("DynamoDB UpdateItem", "no count returned"))
+    }
+
+    async fn claim_interval(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        interval: time::Duration,
+    ) -> PortResult<bool> {
+        // Milliseconds: two messages a few hundred milliseconds apart are two turns.
+        let at = (now.unix_timestamp_nanos() / 1_000_000).to_string();
+        let cutoff = ((now - interval).unix_timestamp_nanos() / 1_000_000).to_string();
+        let expires_at = (now + interval).unix_timestamp() + RATE_ITEM_SLACK_SECONDS;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("TURN#{key}")))
+            .item("sk", s("LAST"))
+            .item("at", AttributeValue::N(at))
+            .item("expires_at", AttributeValue::N(expires_at.to_string()))
+            .condition_expression("attribute_not_exists(pk) OR #at <= :cutoff")
+            .expression_attribute_names("#at", "at")
+            .expression_attribute_values(":cutoff", AttributeValue::N(cutoff))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(PortError::new("DynamoDB PutItem", error)),
+        }
     }
 }
 

@@ -139,6 +139,9 @@ pub struct Channel {
     /// Every broadcast is recorded as a past broadcast.
     pub recording: bool,
     pub chat_rules: ChatRules,
+    /// Users the owner appointed to run the chat with them (at most [`MAX_MODERATORS`]).
+    #[serde(default)]
+    pub moderators: Vec<UserId>,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -164,6 +167,7 @@ impl Channel {
             private: false,
             recording: true,
             chat_rules: ChatRules::default(),
+            moderators: Vec::new(),
             video: None,
             chat_room: None,
             live: LiveState::default(),
@@ -185,7 +189,14 @@ impl Channel {
     pub fn is_owned_by(&self, user: &UserId) -> bool {
         &self.owner == user
     }
+
+    pub fn is_moderated_by(&self, user: &UserId) -> bool {
+        self.moderators.contains(user)
+    }
 }
+
+/// Moderators one channel may have: enough for a busy room around the clock.
+pub const MAX_MODERATORS: usize = 50;
 
 /// A position in the list of channels ordered by [`Channel::activity_at`], newest first.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -35,6 +35,9 @@ pub enum ChatRole {
     Anonymous,
     /// Signed in: may send.
     Viewer,
+    /// Appointed by the owner: may also delete messages and disconnect users, and time out and
+    /// ban viewers through the API, but not touch the owner, other moderators or the settings.
+    Moderator,
     /// The channel's owner: may also delete messages and disconnect users.
     Owner,
 }
@@ -44,6 +47,7 @@ impl ChatRole {
         match user {
             None => Self::Anonymous,
             Some(user) if channel.is_owned_by(user) => Self::Owner,
+            Some(user) if channel.is_moderated_by(user) => Self::Moderator,
             Some(_) => Self::Viewer,
         }
     }
@@ -52,7 +56,7 @@ impl ChatRole {
         match self {
             Self::Anonymous => vec![],
             Self::Viewer => vec![ChatCapability::SendMessage],
-            Self::Owner => vec![
+            Self::Owner | Self::Moderator => vec![
                 ChatCapability::SendMessage,
                 ChatCapability::DeleteMessage,
                 ChatCapability::DisconnectUser,
@@ -64,8 +68,14 @@ impl ChatRole {
         match self {
             Self::Anonymous => "anonymous",
             Self::Viewer => "viewer",
+            Self::Moderator => "moderator",
             Self::Owner => "owner",
         }
+    }
+
+    /// Whether the room's rules for viewers (limits, slow mode, account age) pass this role by.
+    pub fn runs_the_room(self) -> bool {
+        matches!(self, Self::Owner | Self::Moderator)
     }
 }
 
@@ -147,6 +157,16 @@ mod tests {
         let owner = UserId::parse("owner").unwrap();
         let channel = crate::test_support::channel("owner", "alice");
         let viewer = UserId::parse("viewer").unwrap();
+        let mut channel = channel;
+        channel.moderators.push(UserId::parse("moderator").unwrap());
+        assert_eq!(
+            ChatRole::of(&channel, Some(&UserId::parse("moderator").unwrap())).capabilities(),
+            vec![
+                ChatCapability::SendMessage,
+                ChatCapability::DeleteMessage,
+                ChatCapability::DisconnectUser
+            ]
+        );
         assert_eq!(ChatRole::of(&channel, None).capabilities(), vec![]);
         assert_eq!(
             ChatRole::of(&channel, Some(&viewer)).capabilities(),

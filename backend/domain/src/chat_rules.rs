@@ -14,7 +14,20 @@ pub struct ChatRules {
     /// 1–100 messages per second across the room (IVS `maximumMessageRatePerSecond`).
     pub max_messages_per_second: u16,
     pub word_filter: WordFilter,
+    /// Slow mode: a viewer may send one message per this many seconds (0: off; at most
+    /// [`MAX_SLOW_MODE_SECONDS`]). The owner and moderators are not slowed.
+    #[serde(default)]
+    pub slow_mode_seconds: u16,
+    /// Accounts younger than this many minutes cannot send (0: off; at most
+    /// [`MAX_ACCOUNT_AGE_MINUTES`]): a fresh account made to get around a ban waits.
+    #[serde(default)]
+    pub min_account_age_minutes: u32,
 }
+
+/// The longest slow mode: ten minutes between one viewer's messages.
+pub const MAX_SLOW_MODE_SECONDS: u16 = 600;
+/// The longest account age a room may ask for: thirty days.
+pub const MAX_ACCOUNT_AGE_MINUTES: u32 = 43_200;
 
 impl Default for ChatRules {
     fn default() -> Self {
@@ -22,6 +35,8 @@ impl Default for ChatRules {
             max_message_length: 500,
             max_messages_per_second: 10,
             word_filter: WordFilter::default(),
+            slow_mode_seconds: 0,
+            min_account_age_minutes: 0,
         }
     }
 }
@@ -38,6 +53,18 @@ impl ChatRules {
             return Err(DomainError::invalid(
                 "invalid_chat_rules",
                 "the maximum message rate must be 1–100 per second",
+            ));
+        }
+        if self.slow_mode_seconds > MAX_SLOW_MODE_SECONDS {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                format!("slow mode lasts 0–{MAX_SLOW_MODE_SECONDS} seconds"),
+            ));
+        }
+        if self.min_account_age_minutes > MAX_ACCOUNT_AGE_MINUTES {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                format!("the account age asked for is 0–{MAX_ACCOUNT_AGE_MINUTES} minutes"),
             ));
         }
         Ok(())
@@ -159,6 +186,15 @@ mod tests {
         assert!(rules.validate().is_err());
         rules.max_message_length = 500;
         rules.max_messages_per_second = 0;
+        assert!(rules.validate().is_err());
+        rules.max_messages_per_second = 10;
+        rules.slow_mode_seconds = MAX_SLOW_MODE_SECONDS;
+        rules.min_account_age_minutes = MAX_ACCOUNT_AGE_MINUTES;
+        assert!(rules.validate().is_ok());
+        rules.slow_mode_seconds = MAX_SLOW_MODE_SECONDS + 1;
+        assert!(rules.validate().is_err());
+        rules.slow_mode_seconds = 0;
+        rules.min_account_age_minutes = MAX_ACCOUNT_AGE_MINUTES + 1;
         assert!(rules.validate().is_err());
     }
 

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod limits;
 pub mod live;
 pub mod moderation;
+pub mod moderation_log;
 pub mod notification;
 pub mod outbound;
 pub mod page;

@@ -2,7 +2,7 @@
 //! the cloud (the IVS Chat message-review Lambda) and locally (the chat server).
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use crate::chat_rules::{ChatRules, FilterMode};
 use crate::error::DomainError;
@@ -17,7 +17,12 @@ pub fn parse_reason(input: &str) -> Result<String, DomainError> {
     text::clean(input, "invalid_reason", "a reason", 1, MAX_REASON_CHARS)
 }
 
-/// A user banned from one channel's chat, for a while or for good.
+/// The shortest and longest timeouts: a minute to cool off, a day at most (longer is a ban).
+pub const MIN_TIMEOUT: Duration = Duration::minutes(1);
+pub const MAX_TIMEOUT: Duration = Duration::hours(24);
+
+/// A user kept from one channel's chat, for a while or for good: banned (no chat token, not even
+/// to read), or timed out (still reading, but nothing they send is delivered until it ends).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ban {
     pub channel_id: ChannelId,
@@ -30,6 +35,9 @@ pub struct Ban {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
+    /// A timeout rather than a ban: it always ends, and the user may keep reading.
+    #[serde(default)]
+    pub timeout: bool,
 }
 
 impl Ban {
@@ -44,6 +52,12 @@ pub enum DenyReason {
     /// The sender sent too many messages in too short a time (their own limit, before the room's).
     RateLimited,
     Banned,
+    /// Timed out by a moderator: may read, not send, until the timeout ends.
+    TimedOut,
+    /// Slow mode: the sender's previous message was too recent.
+    SlowMode,
+    /// The sender's account is younger than the room asks for.
+    AccountTooNew,
     Empty,
     TooLong,
     Filtered,
@@ -54,6 +68,9 @@ impl DenyReason {
         match self {
             Self::RateLimited => "you are sending messages too fast",
             Self::Banned => "you are banned from this chat",
+            Self::TimedOut => "you are timed out in this chat",
+            Self::SlowMode => "slow mode is on: wait before sending another message",
+            Self::AccountTooNew => "this chat asks for an older account before you can send",
             Self::Empty => "the message is empty",
             Self::TooLong => "the message is too long",
             Self::Filtered => "the message contains a word this channel filters",
@@ -70,8 +87,12 @@ pub fn review(
     ban: Option<&Ban>,
     now: OffsetDateTime,
 ) -> Result<String, DenyReason> {
-    if ban.is_some_and(|ban| ban.is_active(now)) {
-        return Err(DenyReason::Banned);
+    if let Some(ban) = ban.filter(|ban| ban.is_active(now)) {
+        return Err(if ban.timeout {
+            DenyReason::TimedOut
+        } else {
+            DenyReason::Banned
+        });
     }
     if content.trim().is_empty() {
         return Err(DenyReason::Empty);
@@ -113,6 +134,7 @@ mod tests {
             banned_by: UserId::parse("owner").unwrap(),
             created_at: datetime!(2026-11-22 11:00 UTC),
             expires_at,
+            timeout: false,
         }
     }
 
@@ -174,6 +196,19 @@ mod tests {
         );
         let earlier = Some(datetime!(2026-11-22 11:30 UTC));
         assert!(review("hi", &r, Some(&ban(earlier)), NOW).is_ok());
+    }
+
+    #[test]
+    fn a_timeout_denies_as_a_timeout_until_it_ends() {
+        let r = ChatRules::default();
+        let mut timeout = ban(Some(datetime!(2026-11-22 12:10 UTC)));
+        timeout.timeout = true;
+        assert_eq!(
+            review("hi", &r, Some(&timeout), NOW),
+            Err(DenyReason::TimedOut)
+        );
+        let after = datetime!(2026-11-22 12:10 UTC);
+        assert!(review("hi", &r, Some(&timeout), after).is_ok());
     }
 
     #[test]

@@ -346,7 +346,12 @@ impl Platform {
         if channel.is_owned_by(user) {
             return Ok(true);
         }
-        if self.active_ban(&channel.id, user).await?.is_some() {
+        // A timeout keeps a viewer from sending, not from watching.
+        if self
+            .active_ban(&channel.id, user)
+            .await?
+            .is_some_and(|ban| !ban.timeout)
+        {
             return Ok(false);
         }
         Ok(self

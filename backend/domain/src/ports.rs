@@ -16,6 +16,7 @@ use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId, WebhookId};
 use crate::moderation::Ban;
+use crate::moderation_log::{ModerationCursor, ModerationEntry};
 use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
 use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
@@ -94,6 +95,18 @@ pub trait ChatRepository: Send + Sync {
     async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool>;
     async fn get_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>>;
     async fn list_bans(&self, channel: &ChannelId) -> PortResult<Vec<Ban>>;
+
+    /// Adds a line to the channel's moderation log (kept for [`LOG_LIFETIME`]).
+    ///
+    /// [`LOG_LIFETIME`]: crate::moderation_log::LOG_LIFETIME
+    async fn append_moderation(&self, entry: &ModerationEntry) -> PortResult<()>;
+    /// The log's entries strictly older than `before`, newest first.
+    async fn list_moderation(
+        &self,
+        channel: &ChannelId,
+        before: Option<&ModerationCursor>,
+        limit: usize,
+    ) -> PortResult<Page<ModerationEntry, ModerationCursor>>;
 }
 
 /// Past broadcasts.
@@ -387,6 +400,17 @@ pub trait RateCounter: Send + Sync {
         window_start: OffsetDateTime,
         window: time::Duration,
     ) -> PortResult<u32>;
+
+    /// Marks `key` used at `now` if its last use is at least `interval` ago (or it has none),
+    /// atomically across instances, and says whether it did: one use per interval, measured
+    /// from the last use rather than in fixed windows (slow mode). Uses older than `interval`
+    /// may be forgotten.
+    async fn claim_interval(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        interval: time::Duration,
+    ) -> PortResult<bool>;
 }
 
 /// The time. A port so tests can fix it.

@@ -7,12 +7,14 @@ use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::follow::FollowStatus;
 use cloumer_domain::moderation::Ban;
+use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
 use cloumer_domain::notification::Notification;
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus};
 use cloumer_domain::use_cases::directory::ChannelView;
+use cloumer_domain::use_cases::moderators::Moderator;
 use cloumer_domain::webhook::Webhook;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -123,6 +125,8 @@ pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
             FilterMode::Mask => "MASK",
         }
         .to_owned(),
+        slow_mode_seconds: rules.slow_mode_seconds,
+        min_account_age_minutes: rules.min_account_age_minutes,
     }
 }
 
@@ -155,6 +159,48 @@ pub fn ban(ban: &Ban) -> api::BanBody {
         reason: ban.reason.clone(),
         created_at: rfc3339(ban.created_at),
         expires_at: ban.expires_at.map(rfc3339),
+        timeout: ban.timeout,
+    }
+}
+
+pub fn moderator(moderator: &Moderator) -> api::ModeratorBody {
+    api::ModeratorBody {
+        user_id: moderator.user_id.to_string(),
+        handle: moderator.handle.clone(),
+        nickname: moderator.nickname.clone(),
+        avatar: moderator.avatar.clone(),
+    }
+}
+
+pub fn moderation_entry(entry: &ModerationEntry) -> api::ModerationEntryBody {
+    let (action, until, message_id, excerpt) = match &entry.action {
+        ModerationAction::DeleteMessage {
+            message_id,
+            excerpt,
+        } => (
+            "delete_message",
+            None,
+            Some(message_id.to_string()),
+            excerpt.clone(),
+        ),
+        ModerationAction::Timeout { until } => ("timeout", Some(rfc3339(*until)), None, None),
+        ModerationAction::Ban { until } => ("ban", until.map(rfc3339), None, None),
+        ModerationAction::Unban => ("unban", None, None, None),
+        ModerationAction::AddModerator => ("add_moderator", None, None, None),
+        ModerationAction::RemoveModerator => ("remove_moderator", None, None, None),
+    };
+    api::ModerationEntryBody {
+        id: entry.id.clone(),
+        at: rfc3339(entry.at),
+        actor_user_id: entry.actor.to_string(),
+        actor_nickname: entry.actor_nickname.clone(),
+        action: action.to_owned(),
+        target_user_id: entry.target.as_ref().map(ToString::to_string),
+        target_nickname: entry.target_nickname.clone(),
+        reason: entry.reason.clone(),
+        until,
+        message_id,
+        excerpt,
     }
 }
 

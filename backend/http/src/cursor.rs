@@ -8,6 +8,7 @@ use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::chat::MessageCursor;
 use cloumer_domain::follow::FollowCursor;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
+use cloumer_domain::moderation_log::ModerationCursor;
 use cloumer_domain::notification::NotificationCursor;
 use cloumer_domain::recording::RecordingCursor;
 use cloumer_domain::use_cases::directory::DirectoryCursor;
@@ -100,6 +101,18 @@ pub fn decode_notification(cursor: &str) -> Result<NotificationCursor, DomainErr
     let (at, id) = time_and_id(cursor)?;
     let channel_id = ChannelId::parse(id).map_err(|_| invalid())?;
     Ok(NotificationCursor { at, channel_id })
+}
+
+pub fn encode_moderation(cursor: &ModerationCursor) -> String {
+    format!("{}:{}", cursor.at.unix_timestamp_nanos(), cursor.id)
+}
+
+pub fn decode_moderation(cursor: &str) -> Result<ModerationCursor, DomainError> {
+    let (at, id) = time_and_id(cursor)?;
+    Ok(ModerationCursor {
+        at,
+        id: id.to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use time::{Duration, OffsetDateTime};
 #[derive(Default)]
 pub struct MemoryRates {
     counts: Mutex<HashMap<String, (OffsetDateTime, u32, OffsetDateTime)>>,
+    /// key → its last use and when it stops mattering (the last use plus its interval)
+    turns: Mutex<HashMap<String, (OffsetDateTime, OffsetDateTime)>>,
 }
 
 #[async_trait]
@@ -37,6 +39,25 @@ impl RateCounter for MemoryRates {
         }
         entry.1 += 1;
         Ok(entry.1)
+    }
+
+    async fn claim_interval(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        interval: Duration,
+    ) -> PortResult<bool> {
+        let mut turns = self.turns.lock().expect("turns lock");
+        if turns.len() > 10_000 {
+            turns.retain(|_, (_, matters_until)| *matters_until > now);
+        }
+        if let Some((last, _)) = turns.get(key)
+            && *last + interval > now
+        {
+            return Ok(false);
+        }
+        turns.insert(key.to_owned(), (now, now + interval));
+        Ok(true)
     }
 }
 

@@ -11,6 +11,7 @@
 //! live set, activity order, per-room time order) is written in the same transaction as the record.
 
 mod follows;
+mod moderation_log;
 mod notifications;
 mod push;
 mod webhooks;
@@ -25,6 +26,7 @@ use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
 use cloumer_domain::moderation::Ban;
+use cloumer_domain::moderation_log::{ModerationCursor, ModerationEntry};
 use cloumer_domain::page::{Listed, Page};
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository, RecordingRepository};
@@ -122,6 +124,7 @@ impl EmbeddedStore {
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;
                 push::create_tables(tx)?;
+                moderation_log::create_tables(tx)?;
                 Ok(())
             })
             .map_err(|e| match e {
@@ -653,6 +656,19 @@ impl ChatRepository for EmbeddedStore {
             prefix_values(&table, &channel)
         })
         .await
+    }
+
+    async fn append_moderation(&self, entry: &ModerationEntry) -> PortResult<()> {
+        moderation_log::append(self, entry).await
+    }
+
+    async fn list_moderation(
+        &self,
+        channel: &ChannelId,
+        before: Option<&ModerationCursor>,
+        limit: usize,
+    ) -> PortResult<Page<ModerationEntry, ModerationCursor>> {
+        moderation_log::list(self, channel, before, limit).await
     }
 }
 

@@ -7,6 +7,7 @@
 //! the streamer is typing.
 
 mod moderation;
+mod moderators;
 mod recordings;
 mod settings;
 mod status;
@@ -60,6 +61,7 @@ fn DashboardView() -> impl IntoView {
                     <stream_setup::StreamSetup />
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
                     <moderation::ModerationCard channel=channel />
+                    <moderators::ModeratorsCard channel=channel />
                     {move || private.get().then(|| view! { <viewers::ViewersCard /> })}
                     <webhooks::WebhooksCard />
                     <recordings::RecordingsCard channel=channel />

@@ -1,4 +1,5 @@
-//! The chat's rules (word filter, limits) and the users banned from it.
+//! The chat's rules (word filter, limits, slow mode, account age) and the users banned or timed
+//! out.
 
 use cloumer_api_types::{ChatRules, MyChannel};
 use leptos::prelude::*;
@@ -6,6 +7,9 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::{Loaded, SaveStatus};
 use crate::i18n::use_i18n;
+
+/// Slow-mode intervals the dashboard offers, in seconds (the API takes any 0–600).
+const SLOW_MODE_CHOICES: [u16; 8] = [3, 5, 10, 30, 60, 120, 300, 600];
 
 #[component]
 pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
@@ -16,6 +20,9 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
     let mode = RwSignal::new(rules.filter_mode.clone());
     let max_length = RwSignal::new(rules.max_message_length.to_string());
     let max_rate = RwSignal::new(rules.max_messages_per_second.to_string());
+    let slow_mode = RwSignal::new(rules.slow_mode_seconds.to_string());
+    let account_age = RwSignal::new(rules.min_account_age_minutes.to_string());
+    let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
     let save = Action::new_local(move |rules: &ChatRules| {
         let rules = rules.clone();
         async move { api.update_chat_rules(&rules).await }
@@ -34,6 +41,13 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                 .map(str::to_owned)
                 .collect(),
             filter_mode: mode.get_untracked(),
+            slow_mode_seconds: slow_mode.get_untracked().parse().unwrap_or(0),
+            // Not a number: more than allowed, which the server refuses with the range.
+            min_account_age_minutes: account_age
+                .get_untracked()
+                .trim()
+                .parse()
+                .unwrap_or(u32::MAX),
         });
     };
     view! {
@@ -60,25 +74,41 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                             on:input=move |ev| max_rate.set(event_target_value(&ev)) />
                     </label>
                 </div>
+                <div class="row">
+                    <label>{move || i18n.t().slow_mode}
+                        <select name="slow-mode" prop:value=move || slow_mode.get() on:change=move |ev| slow_mode.set(event_target_value(&ev))>
+                            <option value="0">{move || i18n.t().off}</option>
+                            {SLOW_MODE_CHOICES.into_iter().map(|seconds| view! {
+                                <option value=seconds.to_string()>{move || i18n.duration(u64::from(seconds))}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{move || i18n.t().min_account_age}
+                        <input type="number" name="min-account-age" min="0" max="43200" prop:value=move || account_age.get()
+                            on:input=move |ev| account_age.set(event_target_value(&ev)) />
+                        <small class="muted">{move || i18n.t().min_account_age_hint}</small>
+                    </label>
+                </div>
                 <SaveStatus outcome=save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>
             <h3>{move || i18n.t().bans}</h3>
-            <Bans />
+            <Bans handle=handle />
         </section>
     }
 }
 
 /// The bans in force, each with a way to lift it.
 #[component]
-fn Bans() -> impl IntoView {
+fn Bans(handle: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let bans = LocalResource::new(move || async move { api.bans().await });
+    let handle = StoredValue::new(handle);
+    let bans = LocalResource::new(move || async move { api.bans(&handle.get_value()).await });
     let unban = Action::new_local(move |user: &String| {
         let user = user.clone();
         async move {
-            let lifted = api.unban(&user).await;
+            let lifted = api.unban(&handle.get_value(), &user).await;
             bans.refetch();
             lifted
         }
@@ -94,13 +124,19 @@ fn Bans() -> impl IntoView {
                         <ul class="list">
                             {list.into_iter().map(|ban| {
                                 let user = ban.user_id.clone();
-                                let until = match ban.expires_at.clone() {
-                                    Some(t) => format!(" {} {t}", i18n.t().banned_until),
+                                let until = match ban.expires_at.as_deref().and_then(crate::time::parse_rfc3339_ms) {
+                                    Some(ms) => format!(
+                                        " {} {}",
+                                        i18n.t().banned_until,
+                                        crate::browser::local_date_time(ms, i18n.lang.get_untracked().code())
+                                    ),
                                     None => format!(" {}", i18n.t().banned_forever),
                                 };
+                                let kind = ban.timeout.then(|| view! { <span class="tag">{i18n.t().timeout_label}</span> });
                                 view! {
                                     <li>
                                         <span>{ban.nickname.clone()}</span>
+                                        {kind}
                                         <span class="muted">{until}</span>
                                         <button class="secondary" on:click=move |_| { unban.dispatch(user.clone()); }>
                                             {i18n.t().unban}

@@ -1,6 +1,7 @@
 //! Chat history and bans.
 
 use super::*;
+use crate::moderation_log::{ModerationAction, ModerationEntry};
 
 fn message(channel: &ChannelId, id: &str, second: i64) -> StoredMessage {
     let mut sender_attributes = BTreeMap::new();
@@ -108,6 +109,7 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
         banned_by: UserId::parse("owner").unwrap(),
         created_at: t(5),
         expires_at: Some(t(65)),
+        timeout: true,
     };
     assert_eq!(repo.get_ban(&room, &ban.user_id).await.unwrap(), None);
     repo.put_ban(&ban).await.unwrap();
@@ -119,6 +121,7 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
     assert_eq!(repo.list_bans(&room).await.unwrap(), vec![ban.clone()]);
     let forever = Ban {
         expires_at: None,
+        timeout: false,
         ..ban.clone()
     };
     repo.put_ban(&forever).await.unwrap();
@@ -129,4 +132,68 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
     assert!(repo.remove_ban(&room, &ban.user_id).await.unwrap());
     assert!(!repo.remove_ban(&room, &ban.user_id).await.unwrap());
     assert!(repo.list_bans(&room).await.unwrap().is_empty());
+
+    moderation_log(repo, &room, &other).await;
+}
+
+fn log_entry(
+    channel: &ChannelId,
+    id: &str,
+    minute: i64,
+    action: ModerationAction,
+) -> ModerationEntry {
+    ModerationEntry {
+        channel_id: channel.clone(),
+        id: id.to_owned(),
+        at: t(minute),
+        actor: UserId::parse("moderator").unwrap(),
+        actor_nickname: "모더".into(),
+        action,
+        target: Some(UserId::parse("troll").unwrap()),
+        target_nickname: Some("트롤".into()),
+        reason: Some("spam 스팸".into()),
+    }
+}
+
+/// The moderation log: newest first, paged, per channel, entries kept as written.
+async fn moderation_log(repo: &dyn ChatRepository, room: &ChannelId, other: &ChannelId) {
+    let actions = [
+        ModerationAction::DeleteMessage {
+            message_id: MessageId::parse("m1").unwrap(),
+            excerpt: Some("message m1 안녕".into()),
+        },
+        ModerationAction::Timeout { until: t(20) },
+        ModerationAction::Ban { until: None },
+        ModerationAction::Unban,
+        ModerationAction::AddModerator,
+    ];
+    let entries: Vec<ModerationEntry> = actions
+        .into_iter()
+        .enumerate()
+        .map(|(i, action)| log_entry(room, &format!("e{i}"), 10 + i as i64, action))
+        .collect();
+    for entry in &entries {
+        repo.append_moderation(entry).await.unwrap();
+    }
+    // Two entries in the same instant are both kept, ordered by id.
+    let same_time = log_entry(room, "e5", 14, ModerationAction::RemoveModerator);
+    repo.append_moderation(&same_time).await.unwrap();
+    repo.append_moderation(&log_entry(other, "x", 12, ModerationAction::Unban))
+        .await
+        .unwrap();
+
+    let first = repo.list_moderation(room, None, 4).await.unwrap();
+    let first_ids: Vec<&str> = first.items.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(first_ids, ["e5", "e4", "e3", "e2"]);
+    assert_eq!(first.items[0], same_time, "entries come back as written");
+    let rest = repo
+        .list_moderation(room, first.next.as_ref(), 4)
+        .await
+        .unwrap();
+    let rest_ids: Vec<&str> = rest.items.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(rest_ids, ["e1", "e0"]);
+    assert_eq!(rest.next, None);
+    assert_eq!(rest.items[1], entries[0]);
+    let elsewhere = repo.list_moderation(other, None, 10).await.unwrap();
+    assert_eq!(elsewhere.items.len(), 1);
 }

@@ -26,4 +26,52 @@ pub async fn rate_counter(rates: &dyn RateCounter) {
     let mut counts = [one.unwrap(), two.unwrap(), three.unwrap(), four.unwrap()];
     counts.sort_unstable();
     assert_eq!(counts, [1, 2, 3, 4], "every racing hit counted once");
+
+    // Turns (slow mode): one per interval, measured from the last turn taken.
+    let interval = Duration::seconds(30);
+    assert!(
+        rates
+            .claim_interval("slow:a", start, interval)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !rates
+            .claim_interval("slow:a", start + Duration::seconds(29), interval)
+            .await
+            .unwrap(),
+        "too soon, even across a fixed window's edge"
+    );
+    assert!(
+        rates
+            .claim_interval("slow:b", start, interval)
+            .await
+            .unwrap()
+    );
+    assert!(
+        rates
+            .claim_interval("slow:a", start + Duration::seconds(30), interval)
+            .await
+            .unwrap(),
+        "a full interval later"
+    );
+    assert!(
+        !rates
+            .claim_interval("slow:a", start + Duration::seconds(45), interval)
+            .await
+            .unwrap(),
+        "the interval runs from the last turn taken, not the first"
+    );
+    let later = start + Duration::seconds(120);
+    let racing = tokio::join!(
+        rates.claim_interval("slow:race", later, interval),
+        rates.claim_interval("slow:race", later, interval),
+        rates.claim_interval("slow:race", later, interval),
+    );
+    let taken = [racing.0.unwrap(), racing.1.unwrap(), racing.2.unwrap()];
+    assert_eq!(
+        taken.iter().filter(|t| **t).count(),
+        1,
+        "racing claims: one turn"
+    );
 }

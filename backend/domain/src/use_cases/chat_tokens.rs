@@ -1,7 +1,10 @@
 //! Chat tokens: what lets a caller into a channel's chat room, with capabilities decided here
-//! from their role (never from the request), and none at all for banned users.
+//! from their role (never from the request), and none at all for banned users. A timed-out
+//! viewer still gets one (they may read), with the time they may send again.
 
 use std::collections::BTreeMap;
+
+use time::{Duration, OffsetDateTime};
 
 use crate::chat::{
     ChatCapability, ChatRole, ChatToken, ChatTokenRequest, MAX_TOKEN_ATTRIBUTES_BYTES,
@@ -19,6 +22,15 @@ pub struct IssuedChatToken {
     pub user_id: UserId,
     pub role: ChatRole,
     pub capabilities: Vec<ChatCapability>,
+    /// For a viewer who may not send yet: when they may (a timeout's end, or when their account
+    /// is old enough for the room). Clients show it before the user types.
+    pub send_after: Option<OffsetDateTime>,
+    /// When the caller's timeout ends, if they are timed out.
+    pub timed_out_until: Option<OffsetDateTime>,
+    /// The room's slow mode and account age, which apply to this caller (zero for the owner
+    /// and moderators).
+    pub slow_mode_seconds: u16,
+    pub min_account_age_minutes: u32,
 }
 
 impl Platform {
@@ -49,9 +61,11 @@ impl Platform {
         let channel = self.channel_by_handle(handle).await?;
         let channel = self.provision(channel).await?;
         let user = who.map(|w| &w.user_id);
-        if let Some(user) = user
-            && let Some(ban) = self.active_ban(&channel.id, user).await?
-        {
+        let restriction = match user {
+            Some(user) => self.active_ban(&channel.id, user).await?,
+            None => None,
+        };
+        if let Some(ban) = restriction.as_ref().filter(|ban| !ban.timeout) {
             return Err(DomainError::Banned {
                 until: ban.expires_at,
             });
@@ -60,17 +74,34 @@ impl Platform {
             return Err(DomainError::Forbidden("this channel is private"));
         }
         let role = ChatRole::of(&channel, user);
-        let (user_id, nickname, avatar) = match who {
+        let (user_id, nickname, avatar, joined) = match who {
             Some(who) => {
-                let profile = self.ensure_account(who).await?.profile;
+                let account = self.ensure_account(who).await?;
                 (
                     who.user_id.clone(),
-                    profile.nickname.as_str().to_owned(),
-                    profile.avatar.as_str().to_owned(),
+                    account.profile.nickname.as_str().to_owned(),
+                    account.profile.avatar.as_str().to_owned(),
+                    Some(account.channel.created_at),
                 )
             }
-            None => (UserId::anonymous(), String::new(), String::new()),
+            None => (UserId::anonymous(), String::new(), String::new(), None),
         };
+        let rules = &channel.chat_rules;
+        let (slow_mode_seconds, min_account_age_minutes) = if role.runs_the_room() {
+            (0, 0)
+        } else {
+            (rules.slow_mode_seconds, rules.min_account_age_minutes)
+        };
+        let old_enough_at = joined
+            .filter(|_| min_account_age_minutes > 0)
+            .map(|at| at + Duration::minutes(i64::from(min_account_age_minutes)));
+        let now = self.now();
+        let timed_out_until = restriction.and_then(|ban| ban.expires_at);
+        let send_after = [timed_out_until, old_enough_at]
+            .into_iter()
+            .flatten()
+            .filter(|at| *at > now)
+            .max();
         let capabilities = role.capabilities();
         let mut attributes = BTreeMap::new();
         attributes.insert("nickname".to_owned(), nickname);
@@ -93,6 +124,10 @@ impl Platform {
             user_id,
             role,
             capabilities,
+            send_after,
+            timed_out_until,
+            slow_mode_seconds,
+            min_account_age_minutes,
         })
     }
 }

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
-use crate::chat::StoredMessage;
+use crate::chat::{ChatRole, StoredMessage};
 use crate::error::DomainResult;
 use crate::ids::{MessageId, UserId};
 use crate::limits;
@@ -37,40 +37,70 @@ pub enum Verdict {
 
 impl Platform {
     /// Reviews one message: first the sender's own rate limit (so one sender cannot use up the
-    /// room's), then their ban and the channel's rules. The owner has no sender limit: it is their
-    /// room. Stores nothing: a caller keeps allowed messages with [`Platform::keep_messages`], one
+    /// room's), then their ban or timeout and the channel's rules, then the room's account age
+    /// and slow mode. The owner and moderators have no sender limit, slow mode or age: they run
+    /// the room. Stores nothing: a caller keeps allowed messages with [`Platform::keep_messages`], one
     /// or many at a time.
     pub async fn review_message(&self, input: ReviewInput) -> DomainResult<Verdict> {
         let channel = self.channel_of_room(&input.room_arn).await?;
-        if !channel.is_owned_by(&input.sender) {
+        let role = ChatRole::of(&channel, Some(&input.sender));
+        let rules = &channel.chat_rules;
+        if !role.runs_the_room() {
             let sender = format!("chat-sender:{}:{}", channel.id, input.sender);
-            let burst = limits::chat_sender_burst(channel.chat_rules.max_messages_per_second);
+            let burst = limits::chat_sender_burst(rules.max_messages_per_second);
             let within = self.within(&format!("{sender}:second"), burst).await?
                 && self.within(&sender, limits::CHAT_SENDER).await?;
             if !within {
                 return Ok(Verdict::Deny(DenyReason::RateLimited));
             }
         }
+        let now = self.now();
         let ban = self.ports.chat.get_ban(&channel.id, &input.sender).await?;
-        Ok(
-            match moderation::review(
-                &input.content,
-                &channel.chat_rules,
-                ban.as_ref(),
-                self.now(),
-            ) {
-                Err(reason) => Verdict::Deny(reason),
-                Ok(content) => Verdict::Allow(StoredMessage {
-                    channel_id: channel.id,
-                    id: input.message_id,
-                    sent_at: input.sent_at,
-                    sender: input.sender,
-                    sender_attributes: input.sender_attributes,
-                    content,
-                    attributes: input.attributes,
-                }),
-            },
-        )
+        let content = match moderation::review(&input.content, rules, ban.as_ref(), now) {
+            Err(reason) => return Ok(Verdict::Deny(reason)),
+            Ok(content) => content,
+        };
+        if !role.runs_the_room() {
+            if rules.min_account_age_minutes > 0 {
+                let joined = self.account_created_at(&input.sender).await?;
+                let old_enough = joined.is_some_and(|at| {
+                    at + Duration::minutes(i64::from(rules.min_account_age_minutes)) <= now
+                });
+                if !old_enough {
+                    return Ok(Verdict::Deny(DenyReason::AccountTooNew));
+                }
+            }
+            // Last: only a message that is otherwise delivered uses up the sender's turn.
+            if rules.slow_mode_seconds > 0 {
+                let key = format!("chat-slow:{}:{}", channel.id, input.sender);
+                let interval = Duration::seconds(i64::from(rules.slow_mode_seconds));
+                if !self.ports.rates.claim_interval(&key, now, interval).await? {
+                    return Ok(Verdict::Deny(DenyReason::SlowMode));
+                }
+            }
+        }
+        Ok(Verdict::Allow(StoredMessage {
+            channel_id: channel.id,
+            id: input.message_id,
+            sent_at: input.sent_at,
+            sender: input.sender,
+            sender_attributes: input.sender_attributes,
+            content,
+            attributes: input.attributes,
+        }))
+    }
+
+    /// When the user's account was made (their channel comes with it), if they have one.
+    pub(crate) async fn account_created_at(
+        &self,
+        user: &UserId,
+    ) -> DomainResult<Option<OffsetDateTime>> {
+        Ok(self
+            .ports
+            .channels
+            .find_channel_by_owner(user)
+            .await?
+            .map(|c| c.created_at))
     }
 
     /// Stores allowed messages for history (all or none), before they are delivered.

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod follows;
 pub mod go_live;
 pub mod message_review;
+pub mod moderators;
 pub mod notifications;
 pub mod past_broadcasts;
 pub mod private_playback;

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use cloumer_domain::DomainError;
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
 use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use time::Duration;
 
@@ -16,7 +17,13 @@ async fn a_ban_disconnects_the_user_and_lapses_from_the_list_when_it_expires() {
     let troll = UserId::parse("u-troll").unwrap();
     let ban = world
         .platform
-        .ban(&owner, &troll, Some(Duration::minutes(5)), Some("욕설"))
+        .restrict(
+            &owner,
+            ChatOf::Mine,
+            &troll,
+            Restriction::Ban(Some(Duration::minutes(5))),
+            Some("욕설"),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -29,9 +36,24 @@ async fn a_ban_disconnects_the_user_and_lapses_from_the_list_when_it_expires() {
             .calls()
             .contains(&ChatCall::Disconnect(room, troll.clone(), "욕설".into()))
     );
-    assert_eq!(world.platform.bans(&owner).await.unwrap().len(), 1);
+    assert_eq!(
+        world
+            .platform
+            .bans(&owner, ChatOf::Mine)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     world.advance(Duration::minutes(6));
-    assert!(world.platform.bans(&owner).await.unwrap().is_empty());
+    assert!(
+        world
+            .platform
+            .bans(&owner, ChatOf::Mine)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -50,7 +72,13 @@ async fn nobody_bans_themselves_or_for_a_silly_time() {
     ] {
         let error = world
             .platform
-            .ban(&owner, &target, duration, None)
+            .restrict(
+                &owner,
+                ChatOf::Mine,
+                &target,
+                Restriction::Ban(duration),
+                None,
+            )
             .await
             .unwrap_err();
         assert!(
@@ -62,7 +90,7 @@ async fn nobody_bans_themselves_or_for_a_silly_time() {
         );
     }
     assert!(matches!(
-        world.platform.unban(&owner, &someone).await,
+        world.platform.unban(&owner, ChatOf::Mine, &someone).await,
         Err(DomainError::NotFound("ban"))
     ));
 }
@@ -92,7 +120,7 @@ async fn a_deleted_message_leaves_history_and_the_room_hears_why() {
     world.platform.keep_messages(&[message]).await.unwrap();
     world
         .platform
-        .delete_message(&owner, &id, "rude")
+        .delete_message(&owner, ChatOf::Mine, &id, "rude")
         .await
         .unwrap();
     assert!(
@@ -110,7 +138,7 @@ async fn a_deleted_message_leaves_history_and_the_room_hears_why() {
     assert!(matches!(
         world
             .platform
-            .delete_message(&owner, &MessageId::generate(), "")
+            .delete_message(&owner, ChatOf::Mine, &MessageId::generate(), "")
             .await,
         Err(DomainError::Invalid {
             code: "invalid_reason",
@@ -163,7 +191,13 @@ async fn a_banned_user_is_kept_out_of_the_room_until_the_ban_ends() {
     );
     world
         .platform
-        .ban(&owner, &troll, Some(Duration::minutes(1)), None)
+        .restrict(
+            &owner,
+            ChatOf::Mine,
+            &troll,
+            Restriction::Ban(Some(Duration::minutes(1))),
+            None,
+        )
         .await
         .unwrap();
     assert!(

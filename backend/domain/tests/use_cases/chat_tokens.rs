@@ -1,5 +1,6 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::chat::{ChatCapability, ChatRole};
+use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
 use time::Duration;
 
 use crate::world::world;
@@ -40,7 +41,13 @@ async fn a_banned_user_gets_no_token_and_learns_until_when() {
     let (troll, _) = world.account("u-troll", "troll").await;
     world
         .platform
-        .ban(&owner, &troll.user_id, Some(Duration::hours(1)), None)
+        .restrict(
+            &owner,
+            ChatOf::Mine,
+            &troll.user_id,
+            Restriction::Ban(Some(Duration::hours(1))),
+            None,
+        )
         .await
         .unwrap();
     let error = world

@@ -8,6 +8,7 @@ mod directory;
 mod follows;
 mod go_live;
 mod message_review;
+mod moderators;
 mod notifications;
 mod past_broadcasts;
 mod private_playback;

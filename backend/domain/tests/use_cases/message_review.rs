@@ -4,6 +4,7 @@ use cloumer_domain::DomainError;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
 use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::moderation::DenyReason;
+use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
 use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use time::Duration;
 
@@ -29,7 +30,13 @@ async fn a_banned_sender_is_denied_until_the_ban_runs_out() {
     let troll = UserId::parse("u-troll").unwrap();
     world
         .platform
-        .ban(&owner, &troll, Some(Duration::minutes(10)), Some("spam"))
+        .restrict(
+            &owner,
+            ChatOf::Mine,
+            &troll,
+            Restriction::Ban(Some(Duration::minutes(10))),
+            Some("spam"),
+        )
         .await
         .unwrap();
     let verdict = world

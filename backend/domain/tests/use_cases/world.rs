@@ -184,7 +184,10 @@ impl ChatService for Chat {
 
 /// Rate counters in memory (the local stack's are the same; DynamoDB's are tested against moto).
 #[derive(Default)]
-pub struct Rates(Mutex<HashMap<(String, i64), u32>>);
+pub struct Rates(
+    Mutex<HashMap<(String, i64), u32>>,
+    Mutex<HashMap<String, OffsetDateTime>>,
+);
 
 #[async_trait]
 impl RateCounter for Rates {
@@ -195,6 +198,20 @@ impl RateCounter for Rates {
             .or_default();
         *count += 1;
         Ok(*count)
+    }
+
+    async fn claim_interval(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+        interval: Duration,
+    ) -> PortResult<bool> {
+        let mut turns = self.1.lock().unwrap();
+        if turns.get(key).is_some_and(|last| *last + interval > now) {
+            return Ok(false);
+        }
+        turns.insert(key.to_owned(), now);
+        Ok(true)
     }
 }
 

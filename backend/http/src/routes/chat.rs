@@ -22,8 +22,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Mints a token for the channel's chat room. Signed out: read-only; signed in: may send; the
-/// owner: may also delete messages and disconnect users. Banned users get 403 `banned`; minting
-/// too often, 429 `rate_limited`.
+/// owner and moderators: may also delete messages and disconnect users. Banned users get 403
+/// `banned` (timed-out users get a token, with `sendAfter`); minting too often, 429
+/// `rate_limited`.
 #[utoipa::path(post, path = "/channels/{handle}/chat-token", tag = "chat",
     params(HandlePath),
     responses((status = 200, body = api::ChatTokenBody), (status = 403, body = api::ErrorBody),
@@ -51,6 +52,10 @@ pub async fn chat_token(
             .iter()
             .map(|c| c.as_str().to_owned())
             .collect(),
+        send_after: issued.send_after.map(convert::rfc3339),
+        timed_out_until: issued.timed_out_until.map(convert::rfc3339),
+        slow_mode_seconds: issued.slow_mode_seconds,
+        min_account_age_minutes: issued.min_account_age_minutes,
     }))
 }
 

@@ -151,7 +151,7 @@ pub async fn chat_rules(
     Ok(Json(convert::chat_rules(&view.channel.chat_rules)))
 }
 
-/// Replaces the caller's chat limits and word filter.
+/// Replaces the caller's chat limits, word filter, slow mode and account age.
 #[utoipa::path(put, path = "/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
     request_body = api::ChatRules,
     responses((status = 200, body = api::ChatRules), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
@@ -175,6 +175,8 @@ pub async fn update_chat_rules(
         max_message_length: body.max_message_length,
         max_messages_per_second: body.max_messages_per_second,
         word_filter: WordFilter::new(&body.filtered_words, mode)?,
+        slow_mode_seconds: body.slow_mode_seconds,
+        min_account_age_minutes: body.min_account_age_minutes,
     };
     let channel = state.platform.update_chat_rules(&who, rules).await?;
     Ok(Json(convert::chat_rules(&channel.chat_rules)))

@@ -197,6 +197,13 @@ fn denied(reason: DenyReason) -> &'static str {
     match reason {
         DenyReason::Banned => "the message was denied: you are banned from this chat",
         DenyReason::Filtered => "the message was denied: it contains a filtered word",
+        DenyReason::TimedOut => "the message was denied: you are timed out in this chat",
+        DenyReason::SlowMode => {
+            "the message was denied: slow mode is on, wait before sending again"
+        }
+        DenyReason::AccountTooNew => {
+            "the message was denied: this chat asks for an older account before you can send"
+        }
         DenyReason::TooLong | DenyReason::Empty | DenyReason::RateLimited => {
             "the message was denied"
         }
