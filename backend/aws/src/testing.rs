@@ -15,15 +15,22 @@ use tokio::process::{Child, Command};
 /// in order; serving one request at a time gives moto the same guarantee. Connections still get
 /// their own threads, so a client holding one open blocks nobody.
 const SERIAL_MOTO: &str = r#"
-import os, sys, threading
+import json, os, sys, threading
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 host, port = sys.argv[1], int(sys.argv[2])
 os.environ.setdefault("MOTO_PORT", str(port))
 app = DomainDispatcherApplication(create_backend_app)
 one_at_a_time = threading.Lock()
+operations = []
 def serial(environ, start_response):
     with one_at_a_time:
+        if environ.get("PATH_INFO") == "/_cloumer/operations":
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps(operations).encode()]
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target:
+            operations.append(target)
         return list(app(environ, start_response))
 run_simple(host, port, serial, threaded=True, request_handler=MotoRequestHandler)
 "#;
@@ -112,6 +119,18 @@ impl Moto {
 }
 
 impl Moto {
+    /// The operations of JSON-protocol services (DynamoDB, Secrets Manager, …) called so far, as
+    /// `X-Amz-Target` names them (`DynamoDB_20120810.UpdateItem`), in order: what a process
+    /// under test asked AWS to do, to hold against the permissions Terraform grants it.
+    pub async fn json_operations(&self) -> Vec<String> {
+        reqwest::get(format!("{}/_cloumer/operations", self.url))
+            .await
+            .expect("moto answers")
+            .json()
+            .await
+            .expect("a list of operations")
+    }
+
     /// A new SQS queue's URL.
     pub async fn create_queue(&self, name: &str) -> String {
         aws_sdk_sqs::Client::new(&self.sdk_config().await)

@@ -109,6 +109,11 @@ pub fn encode_moderation(cursor: &ModerationCursor) -> String {
 
 pub fn decode_moderation(cursor: &str) -> Result<ModerationCursor, DomainError> {
     let (at, id) = time_and_id(cursor)?;
+    // The query's pattern: what a log entry's id may be (ours are 12 letters and digits).
+    let valid = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-');
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(valid) {
+        return Err(invalid());
+    }
     Ok(ModerationCursor {
         at,
         id: id.to_owned(),

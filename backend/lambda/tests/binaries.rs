@@ -71,6 +71,85 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     assert!(reviews[0]["ChatReviewLatency"].as_f64().unwrap() >= 0.0);
 }
 
+/// The actions Terraform grants a function's role on DynamoDB, read from the function's module
+/// block in the production environment.
+fn granted_dynamodb_actions(module: &str) -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/environments/prod/main.tf");
+    let terraform = std::fs::read_to_string(path).unwrap();
+    let start = terraform
+        .find(&format!("module \"{module}\" {{"))
+        .unwrap_or_else(|| panic!("no module {module} in {path}"));
+    let block = &terraform[start..];
+    let block = &block[..block.find("\n}\n").expect("the module block ends")];
+    block
+        .split('"')
+        .filter(|word| word.starts_with("dynamodb:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every DynamoDB call the review makes (rate counts, slow mode's turn, the sender's account age,
+/// bans, history) is one its role may make: moto checks no permissions, so this holds the calls
+/// against what Terraform grants.
+#[tokio::test]
+async fn chat_review_is_allowed_every_dynamodb_call_it_makes() {
+    let (moto, store) = cloud().await;
+    let mut channel = testkit::channel("owner-1", "minji_live", 0);
+    channel.chat_rules.slow_mode_seconds = 30;
+    channel.chat_rules.min_account_age_minutes = 10;
+    store.create_channel(&channel).await.unwrap();
+    let mut sender = testkit::channel("viewer", "viewer_one", -60);
+    sender.owner = UserId::parse("7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a").unwrap();
+    store.create_channel(&sender).await.unwrap();
+    let room = channel.chat_room.as_ref().unwrap().arn.clone();
+    let event = |content: &str, id: &str| -> Value {
+        serde_json::from_str(
+            &fixture("chat-review.json")
+                .replace("ROOM_ARN", &room)
+                .replace("hello 바보 world", content)
+                .replace("ABC123DEF456", id),
+        )
+        .unwrap()
+    };
+    let mut runtime = Runtime::start(vec![
+        event("first", "MSG000000001"),
+        event("too soon", "MSG000000002"),
+    ])
+    .await;
+    let _review = function(
+        env!("CARGO_BIN_EXE_chat-review"),
+        &moto,
+        &runtime.env("chat-review"),
+    );
+    let (_, first) = runtime.answer().await;
+    assert_eq!(first["ReviewResult"], "ALLOW", "{first}");
+    let (_, second) = runtime.answer().await;
+    assert_eq!(second["ReviewResult"], "DENY", "slow mode: {second}");
+
+    let granted = granted_dynamodb_actions("chat_review");
+    let called: std::collections::BTreeSet<String> = moto
+        .json_operations()
+        .await
+        .into_iter()
+        .filter_map(|target| {
+            let operation = target.strip_prefix("DynamoDB_20120810.")?;
+            // A transaction is authorized item by item (PutItem, ConditionCheckItem, …).
+            (operation != "TransactWriteItems").then(|| format!("dynamodb:{operation}"))
+        })
+        .collect();
+    assert!(called.contains("dynamodb:UpdateItem"), "{called:?}");
+    // What the test itself did to arrange the table is among them; the role needs no more.
+    let arranged = ["dynamodb:CreateTable", "dynamodb:TransactWriteItems"];
+    let missing: Vec<&String> = called
+        .iter()
+        .filter(|action| !granted.contains(action) && !arranged.contains(&action.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "chat-review calls {missing:?}, which its role does not grant ({granted:?})"
+    );
+}
+
 #[tokio::test]
 async fn stream_events_put_a_channel_live_in_dynamodb() {
     let (moto, store) = cloud().await;

@@ -268,6 +268,82 @@ async fn a_ban_through_the_api_disconnects_and_locks_the_user_out() {
 }
 
 #[tokio::test]
+async fn a_timeout_keeps_the_user_reading_and_refuses_what_they_send_with_a_406() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let appointed = app
+        .put(
+            &format!("/api/v1/me/channel/moderators/{}", bob.handle),
+            owner.auth(),
+            json!(null),
+        )
+        .await;
+    assert_eq!(appointed.status, 200, "{}", appointed.text);
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let reply = app
+        .put(
+            &format!("/api/v1/channels/room/timeouts/{}", alice.user_id),
+            bob.auth(),
+            json!({"durationMinutes": 5, "reason": "calm down"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    for client in [&mut a, &mut b] {
+        let event = client.next_of("EVENT").await;
+        assert_eq!(event["EventName"], "app:TIMEOUT");
+        assert_eq!(event["Attributes"]["UserId"], alice.user_id.as_str());
+        assert_eq!(event["Attributes"]["Until"], reply.body["expiresAt"]);
+    }
+    a.say("t1", "let me talk").await;
+    let (code, request, message) = a.error().await;
+    assert_eq!((code, request.as_str()), (406, "t1"));
+    assert!(message.contains("timed out"), "{message}");
+    // Still connected and reading: the moderator's next message reaches the timed-out user.
+    b.say("b1", "rules are rules").await;
+    assert_eq!(a.next_of("MESSAGE").await["Content"], "rules are rules");
+}
+
+#[tokio::test]
+async fn slow_mode_refuses_a_second_message_within_the_interval_with_a_406() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let rules = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
+                "filterMode": "BLOCK", "slowModeSeconds": 60}),
+        )
+        .await;
+    assert_eq!(rules.status, 200, "{}", rules.text);
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    a.say("s1", "first").await;
+    assert_eq!(b.next_of("MESSAGE").await["Content"], "first");
+    a.say("s2", "second").await;
+    let (code, request, message) = a.error().await;
+    assert_eq!((code, request.as_str()), (406, "s2"));
+    assert!(message.contains("slow mode"), "{message}");
+    // Another viewer has their own turn; the owner is not slowed.
+    b.say("b1", "mine").await;
+    boss.say("o1", "one").await;
+    boss.say("o2", "two").await;
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(
+            a.next_of("MESSAGE").await["Content"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    seen.sort();
+    assert_eq!(seen, ["mine", "one", "two"]);
+}
+
+#[tokio::test]
 async fn tokens_are_single_use_and_bad_ones_get_error_401() {
     let app = spawn_app().await;
     let (_owner, alice, _bob) = room(&app).await;

@@ -1,5 +1,6 @@
 //! AWS's official IVS Chat SDK (npm `amazon-ivs-chat-messaging`) against the local chat server:
-//! connect with tokens from our API, send, receive, delete and disconnect, and error codes.
+//! connect with tokens from our API, send, receive, delete and disconnect (as the owner and as a
+//! moderator), and error codes.
 
 #[path = "api/helpers.rs"]
 #[allow(dead_code)]
@@ -18,6 +19,17 @@ async fn the_official_ivs_chat_sdk_works_against_the_local_chat_server() {
     let viewer = app
         .user("sdk-viewer@example.com", "sdkviewer", "SDK Viewer")
         .await;
+    let moderator = app
+        .user("sdk-mod@example.com", "sdkmod", "SDK Moderator")
+        .await;
+    let appointed = app
+        .put(
+            "/api/v1/me/channel/moderators/sdkmod",
+            owner.auth(),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(appointed.status, 200, "{}", appointed.text);
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let node_modules = repo.join("node_modules");
     assert!(
@@ -31,6 +43,7 @@ async fn the_official_ivs_chat_sdk_works_against_the_local_chat_server() {
         .env("HANDLE", "sdkroom")
         .env("OWNER_TOKEN", &owner.token)
         .env("VIEWER_TOKEN", &viewer.token)
+        .env("MODERATOR_TOKEN", &moderator.token)
         .env("VIEWER_USER_ID", &viewer.user_id)
         .output()
         .await
@@ -55,4 +68,5 @@ async fn the_official_ivs_chat_sdk_works_against_the_local_chat_server() {
         .map(|m| m["id"].as_str().unwrap())
         .collect();
     assert!(!ids.contains(&report["messageId"].as_str().unwrap()));
+    assert!(!ids.contains(&report["moderatorDeletedId"].as_str().unwrap()));
 }

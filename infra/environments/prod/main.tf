@@ -369,8 +369,9 @@ module "chat_review" {
   timeout_seconds    = 1
   log_retention_days = var.log_retention_days
   statements = [{
+    # UpdateItem: each sender's rate count (without it every viewer's message was denied).
     sid       = "Store"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Query"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:Query"]
     resources = concat([module.data.table_arn], module.data.index_arns)
   }]
 }

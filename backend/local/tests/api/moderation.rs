@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::moderation::DenyReason;
 use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, User, spawn_app};
 
@@ -225,4 +225,303 @@ async fn chat_rules_drive_the_review() {
             .body["filterMode"],
         "MASK"
     );
+}
+
+#[tokio::test]
+async fn moderators_are_appointed_by_handle_and_run_the_chat_within_their_bounds() {
+    let app = spawn_app().await;
+    let owner = app.user("o@example.com", "owner", "Owner").await;
+    let moderator = app.user("m@example.com", "helper", "Helper").await;
+    let viewer = app.user("v@example.com", "viewer", "Viewer").await;
+
+    for (handle, status, code) in [
+        ("nobody_here", 404, "not_found"),
+        ("owner", 409, "invalid_target"),
+        ("no%20spaces", 404, "not_found"),
+    ] {
+        let reply = app
+            .put(
+                &format!("/api/v1/me/channel/moderators/{handle}"),
+                owner.auth(),
+                json!(null),
+            )
+            .await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (status, code),
+            "{handle}: {}",
+            reply.text
+        );
+    }
+    assert_eq!(
+        app.put("/api/v1/me/channel/moderators/helper", None, json!(null))
+            .await
+            .status,
+        401
+    );
+    let appointed = app
+        .put(
+            "/api/v1/me/channel/moderators/Helper",
+            owner.auth(),
+            json!(null),
+        )
+        .await;
+    assert_eq!(appointed.status, 200, "{}", appointed.text);
+    assert_eq!(appointed.body["userId"], moderator.user_id.as_str());
+    assert_eq!(appointed.body["handle"], "helper");
+    let list = app.get("/api/v1/me/channel/moderators", owner.auth()).await;
+    assert_eq!(list.body.as_array().unwrap().len(), 1);
+    assert_eq!(list.body[0]["nickname"], "Helper");
+
+    let token = app
+        .post("/api/v1/channels/owner/chat-token", moderator.auth(), None)
+        .await;
+    assert_eq!(token.body["role"], "moderator");
+    assert_eq!(
+        token.body["capabilities"],
+        json!(["SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER"])
+    );
+
+    // The moderator times the viewer out; the viewer's token says until when.
+    let timeout = app
+        .put(
+            &format!("/api/v1/channels/owner/timeouts/{}", viewer.user_id),
+            moderator.auth(),
+            json!({"durationMinutes": 10, "reason": "도배"}),
+        )
+        .await;
+    assert_eq!(timeout.status, 200, "{}", timeout.text);
+    assert_eq!(timeout.body["timeout"], true);
+    let viewer_token = app
+        .post("/api/v1/channels/owner/chat-token", viewer.auth(), None)
+        .await;
+    assert_eq!(viewer_token.status, 200, "a timeout is no ban");
+    assert_eq!(
+        viewer_token.body["timedOutUntil"],
+        timeout.body["expiresAt"]
+    );
+    assert_eq!(viewer_token.body["sendAfter"], timeout.body["expiresAt"]);
+    assert_eq!(
+        review(&app, &owner, &viewer.user_id, "hi").await,
+        Verdict::Deny(DenyReason::TimedOut)
+    );
+
+    // What a moderator may not do, and what a viewer may not do.
+    for (who, path, body, status, code) in [
+        (
+            &moderator,
+            format!("/api/v1/channels/owner/timeouts/{}", owner.user_id),
+            json!({"durationMinutes": 5}),
+            403,
+            "forbidden",
+        ),
+        (
+            &moderator,
+            format!("/api/v1/channels/owner/bans/{}", owner.user_id),
+            json!({}),
+            403,
+            "forbidden",
+        ),
+        (
+            &moderator,
+            format!("/api/v1/channels/owner/timeouts/{}", moderator.user_id),
+            json!({"durationMinutes": 5}),
+            409,
+            "invalid_target",
+        ),
+        (
+            &viewer,
+            format!("/api/v1/channels/owner/timeouts/{}", moderator.user_id),
+            json!({"durationMinutes": 5}),
+            403,
+            "forbidden",
+        ),
+        (
+            &moderator,
+            format!("/api/v1/channels/owner/timeouts/{}", viewer.user_id),
+            json!({"durationMinutes": 0}),
+            400,
+            "invalid_duration",
+        ),
+        (
+            &moderator,
+            format!("/api/v1/channels/owner/timeouts/{}", viewer.user_id),
+            json!({"durationMinutes": 1441}),
+            400,
+            "invalid_duration",
+        ),
+        (
+            &moderator,
+            format!("/api/v1/channels/owner/timeouts/{}", viewer.user_id),
+            json!({"reason": "no duration"}),
+            400,
+            "invalid_json",
+        ),
+        (
+            &moderator,
+            format!("/api/v1/channels/nobody_here/timeouts/{}", viewer.user_id),
+            json!({"durationMinutes": 5}),
+            404,
+            "not_found",
+        ),
+    ] {
+        let reply = app.put(&path, who.auth(), body.clone()).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (status, code),
+            "{path} {body}: {}",
+            reply.text
+        );
+    }
+    for path in [
+        "/api/v1/channels/owner/bans",
+        "/api/v1/channels/owner/moderation-log",
+    ] {
+        assert_eq!(app.get(path, viewer.auth()).await.status, 403, "{path}");
+        assert_eq!(app.get(path, None).await.status, 401, "{path}");
+        assert_eq!(app.get(path, moderator.auth()).await.status, 200, "{path}");
+    }
+
+    // The log, newest first, paged.
+    let log = app
+        .get(
+            "/api/v1/channels/owner/moderation-log?limit=1",
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(log.status, 200, "{}", log.text);
+    assert_eq!(log.body["items"][0]["action"], "timeout");
+    assert_eq!(log.body["items"][0]["actorNickname"], "Helper");
+    assert_eq!(log.body["items"][0]["targetNickname"], "Viewer");
+    assert_eq!(log.body["items"][0]["reason"], "도배");
+    let next = log.body["next"].as_str().unwrap().to_owned();
+    let older = app
+        .get(
+            &format!("/api/v1/channels/owner/moderation-log?cursor={next}"),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(older.body["items"][0]["action"], "add_moderator");
+    assert!(older.body["next"].is_null());
+    let bad = app
+        .get(
+            "/api/v1/channels/owner/moderation-log?cursor=1:%00",
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+
+    // The moderator lifts the timeout; removed, they run nothing any more.
+    assert_eq!(
+        app.delete(
+            &format!("/api/v1/channels/owner/bans/{}", viewer.user_id),
+            moderator.auth()
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        app.delete("/api/v1/me/channel/moderators/helper", owner.auth())
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        app.get("/api/v1/channels/owner/bans", moderator.auth())
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        app.delete("/api/v1/me/channel/moderators/helper", owner.auth())
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn slow_mode_and_account_age_are_saved_checked_and_enforced() {
+    let app = spawn_app().await;
+    let owner = app.user("o@example.com", "owner", "Owner").await;
+    let viewer = app.user("v@example.com", "viewer", "Viewer").await;
+    let rules = |slow: Value, age: Value| {
+        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
+            "filterMode": "BLOCK", "slowModeSeconds": slow, "minAccountAgeMinutes": age})
+    };
+    for (slow, age) in [
+        (json!(601), json!(0)),
+        (json!(-1), json!(0)),
+        (json!(0), json!(43_201)),
+        (json!(1.5), json!(0)),
+    ] {
+        let reply = app
+            .put(
+                "/api/v1/me/channel/chat-rules",
+                owner.auth(),
+                rules(slow.clone(), age.clone()),
+            )
+            .await;
+        assert_eq!(reply.status, 400, "{slow} {age}: {}", reply.text);
+    }
+    let saved = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            rules(json!(30), json!(0)),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["slowModeSeconds"], 30);
+    let token = app
+        .post("/api/v1/channels/owner/chat-token", viewer.auth(), None)
+        .await;
+    assert_eq!(token.body["slowModeSeconds"], 30);
+    assert!(matches!(
+        review(&app, &owner, &viewer.user_id, "one").await,
+        Verdict::Allow(_)
+    ));
+    assert_eq!(
+        review(&app, &owner, &viewer.user_id, "two").await,
+        Verdict::Deny(DenyReason::SlowMode)
+    );
+    assert!(
+        matches!(
+            review(&app, &owner, &owner.user_id, "owner").await,
+            Verdict::Allow(_)
+        ),
+        "the owner is not slowed"
+    );
+
+    // Every account here is seconds old: an hour's age keeps the viewer from sending.
+    app.put(
+        "/api/v1/me/channel/chat-rules",
+        owner.auth(),
+        rules(json!(0), json!(60)),
+    )
+    .await;
+    let token = app
+        .post("/api/v1/channels/owner/chat-token", viewer.auth(), None)
+        .await;
+    assert!(token.body["sendAfter"].is_string(), "{}", token.text);
+    assert!(token.body["timedOutUntil"].is_null());
+    assert_eq!(
+        review(&app, &owner, &viewer.user_id, "hello").await,
+        Verdict::Deny(DenyReason::AccountTooNew)
+    );
+    // A client that sends neither (the rules are replaced as a whole) turns both off.
+    let old_client = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [], "filterMode": "BLOCK"}),
+        )
+        .await;
+    assert_eq!(old_client.status, 200);
+    assert_eq!(old_client.body["minAccountAgeMinutes"], 0);
+    assert!(matches!(
+        review(&app, &owner, &viewer.user_id, "hello").await,
+        Verdict::Allow(_)
+    ));
 }

@@ -1,6 +1,7 @@
 // Drives the local chat server with AWS's own IVS Chat SDK (npm amazon-ivs-chat-messaging),
 // exactly as a browser app would, to check the stand-in is faithful to the real protocol.
-// Run by tests/sdk.rs with: CLOUMER_URL, OWNER_TOKEN, VIEWER_TOKEN, VIEWER_USER_ID, HANDLE, NODE_PATH.
+// Run by tests/sdk.rs with: CLOUMER_URL, OWNER_TOKEN, MODERATOR_TOKEN, VIEWER_TOKEN,
+// VIEWER_USER_ID, HANDLE, NODE_PATH.
 'use strict';
 
 // The SDK expects the browser's WebSocket; Node 20 has none, so use the `ws` package's.
@@ -58,6 +59,7 @@ async function connect(idToken) {
 async function main() {
   const owner = await connect(process.env.OWNER_TOKEN);
   const viewer = await connect(process.env.VIEWER_TOKEN);
+  const moderator = await connect(process.env.MODERATOR_TOKEN);
   const report = {};
 
   // SEND_MESSAGE: the sender's promise resolves with the delivered message; others receive it.
@@ -93,15 +95,26 @@ async function main() {
   check(deletion.messageId === message.id, 'deleted message id');
   check(deletion.reason === 'cleanup', 'deletion reason');
 
-  // DISCONNECT_USER by the owner: the viewer hears about it and is disconnected.
+  // A moderator's token carries DELETE_MESSAGE: the moderator removes a viewer's message and
+  // everyone hears it.
+  const second = once(moderator, 'message');
+  await viewer.sendMessage(new SendMessageRequest('second message'));
+  const secondMessage = await second;
+  const moderatorDeleted = once(owner, 'messageDelete');
+  await moderator.deleteMessage(new DeleteMessageRequest(secondMessage.id, 'spam'));
+  check((await moderatorDeleted).messageId === secondMessage.id, 'deleted by the moderator');
+  report.moderatorDeletedId = secondMessage.id;
+
+  // DISCONNECT_USER by the moderator: the viewer hears about it and is disconnected.
   const userDisconnect = once(viewer, 'userDisconnect');
   const disconnected = once(viewer, 'disconnect');
-  await owner.disconnectUser(new DisconnectUserRequest(process.env.VIEWER_USER_ID, 'time out'));
+  await moderator.disconnectUser(new DisconnectUserRequest(process.env.VIEWER_USER_ID, 'time out'));
   const event = await userDisconnect;
   check(event.userId === process.env.VIEWER_USER_ID, 'disconnected user');
   check(event.reason === 'time out', 'disconnect reason');
   report.disconnectReason = await disconnected;
 
+  moderator.disconnect();
   owner.disconnect();
   console.log(JSON.stringify({ ok: true, ...report }));
 }
