@@ -1307,3 +1307,220 @@ async fn a_follower_turns_push_on_and_the_service_worker_shows_the_go_live() -> 
     stack.stack.shutdown().await?;
     Ok(())
 }
+
+/// The chat run by more than its owner: the streamer appoints a moderator and turns slow mode on
+/// from the dashboard; the moderator deletes a viewer's message and times the viewer out from
+/// the message's menu; the viewer reads on, cannot send until the timeout ends, then can; a
+/// second tab of the same viewer is refused by slow mode with a message saying so; the owner's
+/// moderation log tells it all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "mod_host", "진행자"),
+        ("helper@example.com", "helper", "Helper"),
+        ("chatty@example.com", "chatty", "Chatty"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+
+    // The streamer appoints the moderator and turns slow mode on.
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.fill("#add-moderator", "@helper").await?;
+    owner
+        .js("document.querySelector('#add-moderator').form.requestSubmit()")
+        .await?;
+    owner
+        .wait_for_text(".moderators li", "Helper", WAIT)
+        .await?;
+    owner
+        .js("const s = document.querySelector('select[name=slow-mode]'); s.value = '10'; s.dispatchEvent(new Event('change'));
+             document.querySelector('select[name=slow-mode]').form.requestSubmit()")
+        .await?;
+    owner.wait_for_text("[role=status]", "Saved", WAIT).await?;
+
+    let moderator = Browser::launch().await?;
+    moderator
+        .sign_in(&stack, "helper@example.com", PASSWORD)
+        .await?;
+    moderator.goto(&stack.url("/mod_host")).await?;
+    moderator
+        .wait_for_text(".chat-state", "Connected", WAIT)
+        .await?;
+    let viewer = Browser::launch_sized(420, 860).await?;
+    viewer
+        .sign_in(&stack, "chatty@example.com", PASSWORD)
+        .await?;
+    viewer.goto(&stack.url("/mod_host")).await?;
+    viewer
+        .wait_for_text(".chat-state", "Connected", WAIT)
+        .await?;
+    // The rule is shown before the viewer types; the moderator is not slowed and sees none.
+    viewer
+        .wait_for_text(".chat-rules", "Slow mode: one message every 10 s", WAIT)
+        .await?;
+    let moderator_rules = moderator
+        .js("return document.querySelectorAll('.chat-rules').length")
+        .await?;
+    assert_eq!(moderator_rules.as_u64(), Some(0));
+
+    // The viewer speaks; slow mode holds the send button with a countdown.
+    viewer.fill("#chat-input", "first message").await?;
+    viewer.click(".chat-form button[type=submit]").await?;
+    moderator
+        .wait_for_text(".chat-line", "first message", WAIT)
+        .await?;
+    viewer
+        .wait_for_text(".chat-form button[type=submit]", " s", WAIT)
+        .await?;
+    let held = viewer
+        .js("return document.querySelector('.chat-form button[type=submit]').disabled")
+        .await?;
+    assert_eq!(
+        held,
+        serde_json::Value::Bool(true),
+        "the button waits out slow mode"
+    );
+
+    // A second tab of the same viewer knows nothing of the first: the server refuses it, and
+    // says why.
+    let second_tab = Browser::launch().await?;
+    second_tab
+        .sign_in(&stack, "chatty@example.com", PASSWORD)
+        .await?;
+    second_tab.goto(&stack.url("/mod_host")).await?;
+    second_tab
+        .wait_for_text(".chat-state", "Connected", WAIT)
+        .await?;
+    second_tab.fill("#chat-input", "sneaky second").await?;
+    second_tab.click(".chat-form button[type=submit]").await?;
+    second_tab
+        .wait_for_text(
+            ".chat-notice",
+            "Slow mode is on: wait before your next message.",
+            WAIT,
+        )
+        .await?;
+    second_tab.screenshot("chat-slow-mode-refused").await?;
+    second_tab.close().await?;
+
+    // The moderator deletes the message from its menu, then times the viewer out for a minute.
+    let menu_of = |text: &str| {
+        format!(
+            "const line = [...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('{text}'));
+             line.querySelector('details.chat-menu').open = true; return line.querySelector('details.chat-menu') !== null"
+        )
+    };
+    assert_eq!(
+        moderator.js(&menu_of("first message")).await?,
+        serde_json::Value::Bool(true),
+        "a moderator has a menu on a viewer's message"
+    );
+    moderator.screenshot("chat-moderator-menu").await?;
+    moderator
+        .js("document.querySelector('details.chat-menu[open] .delete-message').click()")
+        .await?;
+    viewer.wait_gone(".chat-line", "first message").await?;
+
+    // Slow mode is over for the viewer by now; a new message to time out.
+    viewer
+        .wait_for_text(".chat-form button[type=submit]", "Send", WAIT)
+        .await?;
+    viewer.fill("#chat-input", "spam spam spam").await?;
+    viewer.click(".chat-form button[type=submit]").await?;
+    moderator
+        .wait_for_text(".chat-line", "spam spam spam", WAIT)
+        .await?;
+    moderator.js(&menu_of("spam spam spam")).await?;
+    moderator
+        .fill("details.chat-menu[open] .chat-reason", "도배")
+        .await?;
+    let timed_out_at = Instant::now();
+    moderator
+        .js("document.querySelector('details.chat-menu[open] .time-out[data-minutes=\"1\"]').click()")
+        .await?;
+    viewer
+        .wait_for_text(".chat-wait", "You are timed out", WAIT)
+        .await?;
+    let blocked = viewer
+        .js("return document.querySelector('.chat-form button[type=submit]').disabled")
+        .await?;
+    assert_eq!(blocked, serde_json::Value::Bool(true));
+    viewer
+        .js("document.querySelector('.chat-form').scrollIntoView()")
+        .await?;
+    viewer.screenshot("chat-timed-out-phone").await?;
+    // Reading goes on: the moderator's message reaches the timed-out viewer.
+    moderator
+        .fill("#chat-input", "please keep it civil")
+        .await?;
+    moderator.click(".chat-form button[type=submit]").await?;
+    viewer
+        .wait_for_text(".chat-line", "please keep it civil", WAIT)
+        .await?;
+    // The moderator's badge.
+    viewer
+        .wait_for_text(".chat-line .owner-badge", "Mod", WAIT)
+        .await?;
+
+    // The owner's log says who did what, while the timeout runs.
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .wait_for_text(".moderation-log", "Helper timed out Chatty until", WAIT)
+        .await?;
+    owner
+        .wait_for_text(
+            ".moderation-log",
+            "Helper deleted a message from Chatty",
+            WAIT,
+        )
+        .await?;
+    owner
+        .wait_for_text(".moderation-log", "made Helper a moderator", WAIT)
+        .await?;
+    owner
+        .js("document.querySelector('#moderators-heading').scrollIntoView()")
+        .await?;
+    owner.screenshot("dashboard-moderators").await?;
+    // The same in Korean.
+    owner
+        .js("localStorage.setItem('cloumer.lang', 'ko'); location.reload()")
+        .await?;
+    owner
+        .wait_for_text(".moderation-log", "타임아웃", WAIT)
+        .await?;
+    owner
+        .js("document.querySelector('#moderators-heading').scrollIntoView()")
+        .await?;
+    owner.screenshot("dashboard-moderators-ko").await?;
+    viewer
+        .js("localStorage.setItem('cloumer.lang', 'ko'); location.reload()")
+        .await?;
+    viewer
+        .wait_for_text(".chat-wait", "타임아웃 중이에요", WAIT)
+        .await?;
+    viewer
+        .js("document.querySelector('.chat-form').scrollIntoView()")
+        .await?;
+    viewer.screenshot("chat-timed-out-ko-phone").await?;
+
+    // When the minute is over, the viewer sends again.
+    let remaining = Duration::from_secs(61).saturating_sub(timed_out_at.elapsed());
+    tokio::time::sleep(remaining).await;
+    viewer
+        .wait_for_text(".chat-form button[type=submit]", "보내기", WAIT)
+        .await?;
+    viewer.fill("#chat-input", "sorry, I am back").await?;
+    viewer.click(".chat-form button[type=submit]").await?;
+    moderator
+        .wait_for_text(".chat-line", "sorry, I am back", WAIT)
+        .await?;
+
+    for browser in [owner, moderator, viewer] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

@@ -329,7 +329,6 @@ impl ChatClient {
                     self.blocked_until
                         .set(crate::time::parse_rfc3339_ms(&until));
                     self.now_ms.set(crate::browser::now_ms());
-                    self.notice.set(Some(Notice::TimedOut));
                 }
             }
             Incoming::RulesChanged {

@@ -120,7 +120,6 @@ pub static EN: Texts = Texts {
     bans: "Banned users",
     no_bans: "Nobody is banned.",
     unban: "Unban",
-    banned_until: "until",
     banned_forever: "permanently",
     word_filter: "Filtered words",
     word_filter_hint: "One per line. Matches anywhere in a message, any letter case.",

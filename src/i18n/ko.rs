@@ -120,7 +120,6 @@ pub static KO: Texts = Texts {
     bans: "차단한 사용자",
     no_bans: "차단한 사용자가 없습니다.",
     unban: "차단 해제",
-    banned_until: "까지",
     banned_forever: "영구",
     word_filter: "금지어",
     word_filter_hint: "한 줄에 하나씩. 대소문자 구분 없이 메시지 어디에서나 찾습니다.",

@@ -106,6 +106,14 @@ impl I18n {
         }
     }
 
+    /// "until 11/30/2026, 8:39 PM"; "2026. 11. 30. 오후 8:39까지".
+    pub fn until(&self, when: &str) -> String {
+        match self.lang.get() {
+            Lang::En => format!("until {when}"),
+            Lang::Ko => format!("{when}까지"),
+        }
+    }
+
     /// The slow-mode rule shown above the chat box.
     pub fn slow_mode_rule(&self, seconds: u16) -> String {
         let d = self.duration(u64::from(seconds));

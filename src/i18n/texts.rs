@@ -127,7 +127,6 @@ pub struct Texts {
     pub bans: &'static str,
     pub no_bans: &'static str,
     pub unban: &'static str,
-    pub banned_until: &'static str,
     pub banned_forever: &'static str,
     pub word_filter: &'static str,
     pub word_filter_hint: &'static str,

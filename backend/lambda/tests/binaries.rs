@@ -74,7 +74,10 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
 /// The actions Terraform grants a function's role on DynamoDB, read from the function's module
 /// block in the production environment.
 fn granted_dynamodb_actions(module: &str) -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/environments/prod/main.tf");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../infra/environments/prod/main.tf"
+    );
     let terraform = std::fs::read_to_string(path).unwrap();
     let start = terraform
         .find(&format!("module \"{module}\" {{"))

@@ -74,21 +74,19 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                             on:input=move |ev| max_rate.set(event_target_value(&ev)) />
                     </label>
                 </div>
-                <div class="row">
-                    <label>{move || i18n.t().slow_mode}
+                <label>{move || i18n.t().slow_mode}
                         <select name="slow-mode" prop:value=move || slow_mode.get() on:change=move |ev| slow_mode.set(event_target_value(&ev))>
                             <option value="0">{move || i18n.t().off}</option>
                             {SLOW_MODE_CHOICES.into_iter().map(|seconds| view! {
                                 <option value=seconds.to_string()>{move || i18n.duration(u64::from(seconds))}</option>
                             }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{move || i18n.t().min_account_age}
-                        <input type="number" name="min-account-age" min="0" max="43200" prop:value=move || account_age.get()
-                            on:input=move |ev| account_age.set(event_target_value(&ev)) />
-                        <small class="muted">{move || i18n.t().min_account_age_hint}</small>
-                    </label>
-                </div>
+                    </select>
+                </label>
+                <label>{move || i18n.t().min_account_age}
+                    <input type="number" name="min-account-age" min="0" max="43200" prop:value=move || account_age.get()
+                        on:input=move |ev| account_age.set(event_target_value(&ev)) />
+                    <small class="muted">{move || i18n.t().min_account_age_hint}</small>
+                </label>
                 <SaveStatus outcome=save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>
@@ -125,11 +123,10 @@ fn Bans(handle: String) -> impl IntoView {
                             {list.into_iter().map(|ban| {
                                 let user = ban.user_id.clone();
                                 let until = match ban.expires_at.as_deref().and_then(crate::time::parse_rfc3339_ms) {
-                                    Some(ms) => format!(
-                                        " {} {}",
-                                        i18n.t().banned_until,
-                                        crate::browser::local_date_time(ms, i18n.lang.get_untracked().code())
-                                    ),
+                                    Some(ms) => i18n.until(&crate::browser::local_date_time(
+                                        ms,
+                                        i18n.lang.get_untracked().code(),
+                                    )),
                                     None => format!(" {}", i18n.t().banned_forever),
                                 };
                                 let kind = ban.timeout.then(|| view! { <span class="tag">{i18n.t().timeout_label}</span> });

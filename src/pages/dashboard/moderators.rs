@@ -117,7 +117,7 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
                         let at = crate::time::parse_rfc3339_ms(&entry.at)
                             .map(|ms| crate::browser::local_date_time(ms, i18n.lang.get_untracked().code()))
                             .unwrap_or_default();
-                        let detail = entry.excerpt.clone().map(|e| format!("“{e}”"));
+                        let detail = entry.excerpt.clone();
                         let (action, datetime, reason) =
                             (entry.action.clone(), entry.at.clone(), entry.reason.clone());
                         view! {
