@@ -339,6 +339,34 @@ pub struct ChatTokenBody {
     pub min_account_age_minutes: u32,
 }
 
+/// A signed-in user in a chat room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PresentUserBody {
+    pub user_id: String,
+    pub nickname: String,
+    pub avatar: String,
+    /// `viewer`, `moderator` or `owner`.
+    pub role: String,
+}
+
+/// `POST /api/v1/channels/{handle}/presence`: who is in the chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceBody {
+    /// Signed-in users: the owner and moderators first, then by nickname; at most 100.
+    pub users: Vec<PresentUserBody>,
+    /// Every signed-in user present (`users` may list fewer).
+    pub user_count: u64,
+    /// Signed-out readers.
+    pub readers: u64,
+    /// How often to say "still here", in seconds; a client that stops is gone after about
+    /// three times as long.
+    pub heartbeat_seconds: u32,
+}
+
 /// Who sent a chat message, from their token attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -18,6 +18,7 @@
 //! | notifications, seen marks | see [`notifications`] | | |
 //! | webhooks and their count | see [`webhooks`] | | |
 //! | moderation log | see [`moderation_log`] | | |
+//! | who is in a room | see [`presence`] | | |
 //! | slow-mode turns | `TURN#<key>` | `LAST` | `at` (Unix seconds), `expires_at` |
 //! | push subscriptions | see [`push`] | | |
 //!
@@ -27,8 +28,11 @@
 mod follows;
 mod moderation_log;
 mod notifications;
+mod presence;
 mod push;
 mod webhooks;
+
+pub use presence::DynamoPresence;
 
 use std::collections::HashMap;
 

@@ -193,6 +193,7 @@ impl Cloud {
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
             push_subscriptions: Arc::new(store.clone()),
+            presence: Arc::new(dynamo::DynamoPresence::new(store.clone())),
             rates: Arc::new(store),
             push,
             webhook_sender: Arc::new(HttpWebhookSender::new(

@@ -64,6 +64,12 @@ async fn dynamodb_counts_rates_for_every_instance_at_once() {
     testkit::rate_counter(&store).await;
 }
 
+#[tokio::test]
+async fn dynamodb_keeps_who_is_in_a_room_from_their_heartbeats() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::heartbeat_presence(&cloumer_aws::dynamo::DynamoPresence::new(store)).await;
+}
+
 fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
     VideoChannelSpec {
         name: name.clone(),

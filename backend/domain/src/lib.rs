@@ -24,6 +24,7 @@ pub mod page;
 pub mod platform;
 pub mod playback;
 pub mod ports;
+pub mod presence;
 pub mod profile;
 pub mod push;
 pub mod recording;

@@ -43,6 +43,13 @@ pub const ANONYMOUS_CHAT_TOKENS: RateLimit = RateLimit {
     per: Duration::minutes(1),
 };
 
+/// Presence heartbeats one signed-out client may send: a few tabs' worth (one tab sends six a
+/// minute).
+pub const ANONYMOUS_HEARTBEATS: RateLimit = RateLimit {
+    max: 30,
+    per: Duration::minutes(1),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

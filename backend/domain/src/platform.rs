@@ -18,8 +18,8 @@ use crate::moderation::Ban;
 use crate::outbound::OutboundDestinations;
 use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, EmailSender,
-    FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, PushSender,
-    PushSubscriptionRepository, RateCounter, RecordingAccess, RecordingRepository,
+    FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, PresenceRegistry,
+    PushSender, PushSubscriptionRepository, RateCounter, RecordingAccess, RecordingRepository,
     VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
@@ -40,6 +40,7 @@ pub struct Ports {
     pub push: Arc<dyn PushSender>,
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
+    pub presence: Arc<dyn PresenceRegistry>,
     pub playback: Arc<dyn PlaybackSigner>,
     pub recording_access: Arc<dyn RecordingAccess>,
     pub rates: Arc<dyn RateCounter>,

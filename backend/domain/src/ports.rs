@@ -20,6 +20,7 @@ use crate::moderation_log::{ModerationCursor, ModerationEntry};
 use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
 use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
+use crate::presence::{Presence, Visitor};
 use crate::profile::{Language, Profile};
 use crate::push::{PushEndpoint, PushOutcome, PushSubscription};
 use crate::recording::{Recording, RecordingCursor};
@@ -386,6 +387,29 @@ pub trait RecordingAccess: Send + Sync {
         video: &VideoChannel,
         expires_at: OffsetDateTime,
     ) -> PortResult<String>;
+}
+
+/// Who is in a room: the local chat server's own connections, or (IVS Chat having no member
+/// list) the heartbeats clients send, kept until they stop.
+#[async_trait]
+pub trait PresenceRegistry: Send + Sync {
+    /// Records that `visitor` is in `channel`'s room until `until` (a registry that sees the
+    /// room's connections itself may ignore it).
+    async fn heartbeat(
+        &self,
+        channel: &ChannelId,
+        visitor: &Visitor,
+        until: OffsetDateTime,
+    ) -> PortResult<()>;
+    /// Forgets a visitor who left.
+    async fn leave(&self, channel: &ChannelId, visitor: &Visitor) -> PortResult<()>;
+    /// Who is in the room `room` of `channel` at `now`.
+    async fn present(
+        &self,
+        channel: &ChannelId,
+        room: &ChatRoom,
+        now: OffsetDateTime,
+    ) -> PortResult<Presence>;
 }
 
 /// Counts events in fixed windows of time, shared by every instance of the service (DynamoDB in

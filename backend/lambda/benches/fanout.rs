@@ -324,6 +324,7 @@ async fn calls_at(size: usize) -> CallCounts {
         webhooks: Arc::new(store.clone()),
         push_subscriptions: Arc::new(store.clone()),
         push: Arc::new(cloumer_aws::push_keys::NoPushKeys),
+        presence: Arc::new(cloumer_aws::dynamo::DynamoPresence::new(store.clone())),
         rates: Arc::new(store.clone()),
         webhook_sender: Arc::new(
             cloumer_outbound::HttpWebhookSender::new(

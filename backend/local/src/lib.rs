@@ -230,6 +230,7 @@ impl Components {
             )?),
             video: Arc::new(video.clone()),
             chat_service: Arc::new(chat.clone()),
+            presence: Arc::new(chat::presence::ConnectedPresence::new(rooms.clone())),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 playback_private.as_bytes(),
             )?),

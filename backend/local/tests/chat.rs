@@ -344,6 +344,90 @@ async fn slow_mode_refuses_a_second_message_within_the_interval_with_a_406() {
 }
 
 #[tokio::test]
+async fn who_is_here_follows_the_rooms_connections_as_they_come_and_go() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let here = |who: Option<&User>| {
+        let path = match who {
+            Some(_) => "/api/v1/channels/room/presence".to_owned(),
+            None => "/api/v1/channels/room/presence?session=guestSession00001".to_owned(),
+        };
+        let token = who.and_then(User::auth).map(str::to_owned);
+        let app = &app;
+        async move { app.post(&path, token.as_deref(), None).await }
+    };
+    let empty = here(Some(&owner)).await;
+    assert_eq!(empty.status, 200, "{}", empty.text);
+    assert_eq!(empty.body["users"], json!([]));
+    assert_eq!(empty.body["heartbeatSeconds"], 10);
+
+    let _boss = join(&app, "room", Some(&owner)).await;
+    let a = join(&app, "room", Some(&alice)).await;
+    let _a_second_tab = join(&app, "room", Some(&alice)).await;
+    let b = join(&app, "room", Some(&bob)).await;
+    let _guest = join(&app, "room", None).await;
+    let presence = here(None).await;
+    assert_eq!(presence.status, 200, "{}", presence.text);
+    let listed: Vec<(&str, &str)> = presence.body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["nickname"].as_str().unwrap(), u["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        [("방장", "owner"), ("Alice", "viewer"), ("Bob", "viewer")]
+    );
+    assert_eq!(presence.body["userCount"], 3);
+    assert_eq!(presence.body["readers"], 1);
+
+    // Bob closes his page: gone at once. Alice closes one of two tabs: still here.
+    drop(b);
+    drop(a);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let presence = here(Some(&owner)).await;
+        let names: Vec<&str> = presence.body["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["nickname"].as_str().unwrap())
+            .collect();
+        if names == ["방장", "Alice"] {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{names:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Signed out without a session, or with a bad one: 400; an unknown room: 404.
+    for path in [
+        "/api/v1/channels/room/presence",
+        "/api/v1/channels/room/presence?session=short",
+        "/api/v1/channels/room/presence?session=has%20a%20space%20in%20it",
+    ] {
+        let reply = app.post(path, None, None).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (400, "invalid_session"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.post("/api/v1/channels/nobody_here/presence", owner.auth(), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.delete("/api/v1/channels/room/presence", owner.auth())
+            .await
+            .status,
+        204
+    );
+}
+
+#[tokio::test]
 async fn tokens_are_single_use_and_bad_ones_get_error_401() {
     let app = spawn_app().await;
     let (_owner, alice, _bob) = room(&app).await;

@@ -15,6 +15,7 @@ pub mod message_review;
 pub mod moderators;
 pub mod notifications;
 pub mod past_broadcasts;
+pub mod presence;
 pub mod private_playback;
 pub mod push;
 pub mod recording_events;

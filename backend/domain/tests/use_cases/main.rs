@@ -11,6 +11,7 @@ mod message_review;
 mod moderators;
 mod notifications;
 mod past_broadcasts;
+mod presence;
 mod private_playback;
 mod push;
 mod stream_events;

@@ -14,10 +14,11 @@ use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, PushSender,
-    RateCounter, RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec, VideoService,
-    WebhookSender,
+    ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, PresenceRegistry,
+    PushSender, RateCounter, RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec,
+    VideoService, WebhookSender,
 };
+use cloumer_domain::presence::{Presence, Visitor};
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
 use cloumer_domain::testkit::ManualClock;
@@ -215,6 +216,61 @@ impl RateCounter for Rates {
     }
 }
 
+/// Presence as the cloud keeps it: each heartbeat counts until its time is up.
+#[derive(Default)]
+pub struct Heartbeats(Mutex<HashMap<(ChannelId, String), (Visitor, OffsetDateTime)>>);
+
+fn visitor_key(visitor: &Visitor) -> String {
+    match visitor {
+        Visitor::User(user) => format!("U#{}", user.user_id),
+        Visitor::Reader(session) => format!("R#{}", session.as_str()),
+    }
+}
+
+#[async_trait]
+impl PresenceRegistry for Heartbeats {
+    async fn heartbeat(
+        &self,
+        channel: &ChannelId,
+        visitor: &Visitor,
+        until: OffsetDateTime,
+    ) -> PortResult<()> {
+        self.0.lock().unwrap().insert(
+            (channel.clone(), visitor_key(visitor)),
+            (visitor.clone(), until),
+        );
+        Ok(())
+    }
+
+    async fn leave(&self, channel: &ChannelId, visitor: &Visitor) -> PortResult<()> {
+        self.0
+            .lock()
+            .unwrap()
+            .remove(&(channel.clone(), visitor_key(visitor)));
+        Ok(())
+    }
+
+    async fn present(
+        &self,
+        channel: &ChannelId,
+        _: &ChatRoom,
+        now: OffsetDateTime,
+    ) -> PortResult<Presence> {
+        let mut users = Vec::new();
+        let mut readers = 0;
+        for ((c, _), (visitor, until)) in self.0.lock().unwrap().iter() {
+            if c != channel || *until <= now {
+                continue;
+            }
+            match visitor {
+                Visitor::User(user) => users.push(user.clone()),
+                Visitor::Reader(_) => readers += 1,
+            }
+        }
+        Ok(Presence::from_found(users, readers))
+    }
+}
+
 /// Writes the claims it was asked to sign, so tests can read them back.
 pub struct ClaimsSigner;
 
@@ -361,6 +417,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         email: announcements.clone(),
         video: video.clone(),
         chat_service: chat.clone(),
+        presence: Arc::new(Heartbeats::default()),
         playback: Arc::new(ClaimsSigner),
         recording_access: Arc::new(ClaimsSigner),
         rates: Arc::new(Rates::default()),

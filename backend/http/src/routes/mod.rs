@@ -7,6 +7,7 @@ pub mod me;
 pub mod moderation;
 pub mod notifications;
 pub mod params;
+pub mod presence;
 pub mod push;
 pub mod recordings;
 pub mod unsubscribe;
@@ -26,6 +27,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(moderation::router())
         .merge(notifications::router())
+        .merge(presence::router())
         .merge(push::router())
         .merge(webhooks::router())
         .merge(unsubscribe::router())

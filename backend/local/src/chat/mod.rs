@@ -10,6 +10,7 @@
 
 pub mod delivery;
 pub mod frames;
+pub mod presence;
 pub mod requests;
 pub mod rooms;
 pub mod server;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::ids::{ChannelId, UserId};
+use cloumer_domain::presence::{Presence, PresentUser};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
@@ -26,6 +27,8 @@ pub enum Outbound {
 
 struct Member {
     user_id: UserId,
+    /// A signed-in member as the room's presence list shows them (`None` for readers).
+    shown_as: Option<PresentUser>,
     /// The client's address, when known: signed-out readers are told apart by it.
     client: Option<IpAddr>,
     outbox: mpsc::Sender<Outbound>,
@@ -112,6 +115,7 @@ impl Room {
     pub fn join(
         &self,
         user_id: UserId,
+        shown_as: Option<PresentUser>,
         client: Option<IpAddr>,
         outbox: mpsc::Sender<Outbound>,
     ) -> u64 {
@@ -121,6 +125,7 @@ impl Room {
             id,
             Member {
                 user_id,
+                shown_as,
                 client,
                 outbox,
             },
@@ -141,6 +146,10 @@ impl Room {
     /// People in the room: each signed-in user once, however many tabs they have open, and
     /// signed-out readers once per client address, so one client cannot inflate the count.
     pub fn viewer_count(&self) -> usize {
+        self.people().len()
+    }
+
+    fn people(&self) -> HashSet<Viewer> {
         let members = self.members.lock().expect("room lock");
         let mut people: HashSet<Viewer> = HashSet::new();
         for (id, member) in members.iter() {
@@ -150,7 +159,25 @@ impl Room {
                 (true, None) => Viewer::Connection(*id),
             });
         }
-        people.len()
+        people
+    }
+
+    /// Who is connected: signed-in members as they are shown, and signed-out readers counted as
+    /// [`Room::viewer_count`] counts them.
+    pub fn presence(&self) -> Presence {
+        let users: Vec<PresentUser> = self
+            .members
+            .lock()
+            .expect("room lock")
+            .values()
+            .filter_map(|m| m.shown_as.clone())
+            .collect();
+        let readers = self
+            .people()
+            .iter()
+            .filter(|p| !matches!(p, Viewer::User(_)))
+            .count();
+        Presence::from_found(users, readers as u64)
     }
 
     pub fn leave(&self, member: u64) {
@@ -259,7 +286,7 @@ mod tests {
         let mut join = |user: UserId, client| {
             let (tx, rx) = mpsc::channel(4);
             outboxes.push(rx);
-            room.join(user, client, tx);
+            room.join(user, None, client, tx);
         };
         let alice = UserId::parse("alice").unwrap();
         join(alice.clone(), Some(here));
@@ -279,8 +306,8 @@ mod tests {
         let room = room_with_rate(10);
         let (fast_tx, mut fast_rx) = mpsc::channel(super::super::OUTBOX_CAPACITY);
         let (slow_tx, _slow_rx) = mpsc::channel(2);
-        room.join(UserId::parse("fast").unwrap(), None, fast_tx);
-        room.join(UserId::parse("slow").unwrap(), None, slow_tx);
+        room.join(UserId::parse("fast").unwrap(), None, None, fast_tx);
+        room.join(UserId::parse("slow").unwrap(), None, None, slow_tx);
         for i in 0..5 {
             room.broadcast(Frame::from(format!("frame {i}")));
         }

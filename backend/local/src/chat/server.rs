@@ -16,6 +16,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use cloumer_api_types::chat::code;
 use cloumer_domain::ports::Clock;
+use cloumer_domain::presence::PresentUser;
 use cloumer_domain::{DomainError, Platform};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
@@ -175,7 +176,21 @@ async fn serve(
     }
     let (room_tx, room_rx) = mpsc::channel::<Outbound>(server.tuning.outbox_capacity.max(1));
     let (own_tx, own_rx) = mpsc::channel::<Frame>(64);
-    let member = room.join(session.user_id.clone(), client, room_tx);
+    let shown_as = (!session.user_id.is_anonymous()).then(|| PresentUser {
+        user_id: session.user_id.clone(),
+        nickname: session
+            .attributes
+            .get("nickname")
+            .cloned()
+            .unwrap_or_default(),
+        avatar: session
+            .attributes
+            .get("avatar")
+            .cloned()
+            .unwrap_or_default(),
+        role: session.attributes.get("role").cloned().unwrap_or_default(),
+    });
+    let member = room.join(session.user_id.clone(), shown_as, client, room_tx);
     let (sink, mut stream) = socket.split();
     let mut session_left: StdDuration = (session.session_expires_at - server.clock.now())
         .try_into()
