@@ -210,11 +210,44 @@ impl Api {
         .await
     }
 
-    pub async fn chat_history(&self, handle: &str) -> Result<ChatHistoryPage, ApiError> {
-        self.get(&format!(
-            "/api/v1/channels/{}/chat/messages?limit=50",
-            encode(handle)
-        ))
+    /// A page of the room's history, newest first: the latest, or those `before` a cursor.
+    pub async fn chat_history(
+        &self,
+        handle: &str,
+        before: Option<&str>,
+    ) -> Result<ChatHistoryPage, ApiError> {
+        let mut path = format!("/api/v1/channels/{}/chat/messages?limit=50", encode(handle));
+        if let Some(before) = before {
+            path.push_str(&format!("&before={}", encode(before)));
+        }
+        self.get(&path).await
+    }
+
+    /// Says this page is in `handle`'s chat and learns who else is (`session` counts a
+    /// signed-out reader; the server ignores it for a signed-in user).
+    pub async fn presence(&self, handle: &str, session: &str) -> Result<PresenceBody, ApiError> {
+        self.send(
+            Method::POST,
+            &format!(
+                "/api/v1/channels/{}/presence?session={}",
+                encode(handle),
+                encode(session)
+            ),
+            None,
+        )
+        .await
+    }
+
+    pub async fn leave_presence(&self, handle: &str, session: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!(
+                "/api/v1/channels/{}/presence?session={}",
+                encode(handle),
+                encode(session)
+            ),
+            None,
+        )
         .await
     }
 

@@ -1366,6 +1366,22 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
         .await?;
     assert_eq!(moderator_rules.as_u64(), Some(0));
 
+    // Who is here: the viewer sees the moderator (with the badge) and themselves.
+    viewer.click(".chat-people-toggle").await?;
+    viewer
+        .wait_for_text(".chat-people .chat-person", "Helper", WAIT)
+        .await?;
+    viewer
+        .wait_for_text(".chat-people .chat-person", "Chatty", WAIT)
+        .await?;
+    viewer
+        .wait_for_text(".chat-people .chat-person .owner-badge", "Mod", WAIT)
+        .await?;
+    viewer
+        .js("document.querySelector('.chat').scrollIntoView()")
+        .await?;
+    viewer.screenshot("chat-who-is-here-phone").await?;
+
     // The viewer speaks; slow mode holds the send button with a countdown.
     viewer.fill("#chat-input", "first message").await?;
     viewer.click(".chat-form button[type=submit]").await?;
@@ -1452,14 +1468,37 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
         .js("document.querySelector('.chat-form').scrollIntoView()")
         .await?;
     viewer.screenshot("chat-timed-out-phone").await?;
-    // Reading goes on: the moderator's message reaches the timed-out viewer.
+    // Reading goes on: the moderator's message reaches the timed-out viewer. The moderator
+    // mentions them, completing the handle from who is here; the line is marked for the viewer.
+    moderator.fill("#chat-input", "@cha").await?;
     moderator
-        .fill("#chat-input", "please keep it civil")
+        .wait_for_text(".mention-suggestions button", "@chatty", WAIT)
+        .await?;
+    moderator.click(".mention-suggestions button").await?;
+    let completed = moderator
+        .js("return document.querySelector('#chat-input').value")
+        .await?;
+    assert_eq!(completed.as_str(), Some("@chatty "));
+    moderator
+        .wait("#chat-input")
+        .await?
+        .send_keys("please keep it civil")
         .await?;
     moderator.click(".chat-form button[type=submit]").await?;
     viewer
-        .wait_for_text(".chat-line", "please keep it civil", WAIT)
+        .wait_for_text(".chat-line.mention-me", "please keep it civil", WAIT)
         .await?;
+    viewer
+        .wait_for_text(".chat-line.mention-me .mention", "@chatty", WAIT)
+        .await?;
+    let marked_for_moderator = moderator
+        .js("return document.querySelectorAll('.chat-line.mention-me').length")
+        .await?;
+    assert_eq!(
+        marked_for_moderator.as_u64(),
+        Some(0),
+        "only its target sees it marked"
+    );
     // The moderator's badge.
     viewer
         .wait_for_text(".chat-line .owner-badge", "Mod", WAIT)
@@ -1516,6 +1555,18 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
     viewer.click(".chat-form button[type=submit]").await?;
     moderator
         .wait_for_text(".chat-line", "sorry, I am back", WAIT)
+        .await?;
+
+    // The moderator leaves the page: the viewer's list drops them.
+    viewer.click(".chat-people-toggle").await?;
+    viewer
+        .wait_for_text(".chat-people .chat-person", "Helper", WAIT)
+        .await?;
+    // Away to another site, as people leave a page (the browser may keep the page in its
+    // back/forward cache, socket and all: the app leaves the room as the page hides).
+    moderator.goto("about:blank").await?;
+    viewer
+        .wait_gone(".chat-people .chat-person", "Helper")
         .await?;
 
     for browser in [owner, moderator, viewer] {

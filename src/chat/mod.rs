@@ -2,6 +2,7 @@
 //! API for each connection, history on join, and reconnection with backoff (a fresh token each
 //! time: tokens are single-use).
 
+pub mod mentions;
 pub mod panel;
 pub mod protocol;
 
@@ -14,6 +15,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, WebSocket};
 
 use crate::api::{Api, ApiError};
+use cloumer_api_types::PresenceBody;
+use leptos::prelude::IntervalHandle;
 use protocol::{ChatLine, Incoming};
 
 /// Lines kept in memory; older ones scroll away.
@@ -56,6 +59,10 @@ struct Inner {
     attempt: u32,
     stopped: bool,
     request_counter: u64,
+    /// The presence heartbeat, once the first answer said how often.
+    heartbeat: Option<IntervalHandle>,
+    /// `pagehide`/`pageshow` listeners on the window, removed when the chat stops.
+    page_listeners: Vec<(&'static str, Closure<dyn FnMut(JsValue)>)>,
 }
 
 /// One room's chat for one page. Cheap to copy into closures.
@@ -84,6 +91,15 @@ pub struct ChatClient {
     pub handle: StoredValue<String>,
     /// Bumped when the room announces the stream started or ended.
     pub stream_changes: RwSignal<u32>,
+    /// Who is in the room, as of the last heartbeat.
+    pub presence: RwSignal<Option<PresenceBody>>,
+    /// Moves every half minute, so "2 min ago" stays true.
+    pub minute_tick: RwSignal<u32>,
+    /// Where older history continues (`None`: nothing older, or not loaded yet).
+    pub older: RwSignal<Option<String>>,
+    pub loading_older: RwSignal<bool>,
+    /// This page's reader session (counts a signed-out reader once).
+    session: StoredValue<String>,
     api: Api,
     inner: StoredValue<Rc<RefCell<Inner>>, LocalStorage>,
 }
@@ -106,6 +122,11 @@ impl ChatClient {
             now_ms: RwSignal::new(crate::browser::now_ms()),
             stream_changes: RwSignal::new(0),
             handle: StoredValue::new(handle),
+            presence: RwSignal::new(None),
+            minute_tick: RwSignal::new(0),
+            older: RwSignal::new(None),
+            loading_older: RwSignal::new(false),
+            session: StoredValue::new(reader_session()),
             api,
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
                 socket: None,
@@ -113,12 +134,21 @@ impl ChatClient {
                 attempt: 0,
                 stopped: false,
                 request_counter: 0,
+                heartbeat: None,
+                page_listeners: Vec::new(),
             }))),
         };
         client.load_history();
         client.connect();
+        client.start_heartbeat();
+        client.follow_page_lifecycle();
+        let seconds = std::cell::Cell::new(0u32);
         let ticking = set_interval_with_handle(
             move || {
+                seconds.set(seconds.get() + 1);
+                if seconds.get() % 30 == 0 {
+                    client.minute_tick.update(|n| *n += 1);
+                }
                 let now = crate::browser::now_ms();
                 let waiting = |until: Option<f64>| until.is_some_and(|at| at > now - 1000.0);
                 if waiting(client.blocked_until.get_untracked())
@@ -150,6 +180,18 @@ impl ChatClient {
             .max()
     }
 
+    /// This user's own handle, as the room's presence lists it (for mentions of them).
+    pub fn own_handle(&self) -> Option<String> {
+        let me = self.user_id.get();
+        self.presence.with(|p| {
+            p.as_ref()?
+                .users
+                .iter()
+                .find(|u| u.user_id == me)
+                .map(|u| u.handle.clone())
+        })
+    }
+
     /// Whether this user runs the room (deletes, times out and bans).
     pub fn moderates(&self) -> bool {
         self.role.with(|r| r == "owner" || r == "moderator")
@@ -163,7 +205,7 @@ impl ChatClient {
         let client = *self;
         leptos::task::spawn_local(async move {
             let handle = client.handle.get_value();
-            let page = match client.api.chat_history(&handle).await {
+            let page = match client.api.chat_history(&handle, None).await {
                 Ok(page) => page,
                 // A private channel's history: the connection says why, once it is refused.
                 Err(ApiError { status: 403, .. }) => return,
@@ -172,22 +214,9 @@ impl ChatClient {
                     return;
                 }
             };
+            client.older.set(page.next.clone());
             {
-                let history: Vec<ChatLine> = page
-                    .items
-                    .into_iter()
-                    .rev()
-                    .map(|m| ChatLine {
-                        id: m.id,
-                        request_id: String::new(),
-                        sender_id: m.sender.user_id,
-                        nickname: m.sender.nickname,
-                        avatar: m.sender.avatar,
-                        role: m.sender.role,
-                        content: m.content,
-                        send_time: m.sent_at,
-                    })
-                    .collect();
+                let history = history_lines(page);
                 client.lines.update(|lines| {
                     // Live lines may have arrived first: history goes before them, without twins.
                     let mut merged: Vec<ChatLine> = history
@@ -199,6 +228,124 @@ impl ChatClient {
                 });
             }
         });
+    }
+
+    /// Loads the page of history before the oldest line shown and puts it above.
+    pub fn load_older(&self) {
+        let Some(before) = self.older.get_untracked() else {
+            return;
+        };
+        if self.loading_older.get_untracked() {
+            return;
+        }
+        self.loading_older.set(true);
+        let client = *self;
+        leptos::task::spawn_local(async move {
+            let handle = client.handle.get_value();
+            match client.api.chat_history(&handle, Some(&before)).await {
+                Ok(page) => {
+                    client.older.set(page.next.clone());
+                    let older = history_lines(page);
+                    client.lines.update(|lines| {
+                        let mut merged: Vec<ChatLine> = older
+                            .into_iter()
+                            .filter(|o| !lines.iter().any(|l| l.id == o.id))
+                            .collect();
+                        merged.append(lines);
+                        *lines = merged;
+                    });
+                }
+                Err(_) => client.notice.set(Some(Notice::HistoryUnavailable)),
+            }
+            client.loading_older.set(false);
+        });
+    }
+
+    /// A page the browser keeps in its back/forward cache still holds its socket open: leave the
+    /// room when the page is hidden that way (or closed), and come back if it is shown again.
+    fn follow_page_lifecycle(&self) {
+        let client = *self;
+        let hide = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| client.suspend());
+        let show = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let persisted = js_sys::Reflect::get(&event, &JsValue::from_str("persisted"))
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if persisted && !client.inner().borrow().stopped {
+                client.connect();
+                client.start_heartbeat();
+            }
+        });
+        let window = crate::browser::window();
+        let inner = self.inner();
+        let mut inner = inner.borrow_mut();
+        for (name, listener) in [("pagehide", hide), ("pageshow", show)] {
+            let _ =
+                window.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+            inner.page_listeners.push((name, listener));
+        }
+    }
+
+    /// Leaves the room for now (the page is going away, maybe to come back from the cache).
+    fn suspend(&self) {
+        let inner = self.inner();
+        let mut inner = inner.borrow_mut();
+        if let Some(heartbeat) = inner.heartbeat.take() {
+            heartbeat.clear();
+            self.say_left();
+        }
+        if let Some(socket) = inner.socket.take() {
+            socket.set_onclose(None);
+            let _ = socket.close();
+        }
+    }
+
+    fn say_left(&self) {
+        let (api, handle, session) = (self.api, self.handle.get_value(), self.session.get_value());
+        leptos::task::spawn_local(async move {
+            let _ = api.leave_presence(&handle, &session).await;
+        });
+    }
+
+    /// Says this page is here now and every `heartbeatSeconds` after, keeping who else is.
+    fn start_heartbeat(&self) {
+        let client = *self;
+        leptos::task::spawn_local(async move {
+            let Some(every) = client.beat().await else {
+                return;
+            };
+            let inner = client.inner();
+            let mut inner = inner.borrow_mut();
+            if inner.stopped {
+                return;
+            }
+            inner.heartbeat = set_interval_with_handle(
+                move || {
+                    leptos::task::spawn_local(
+                        async move { client.beat().await.map(drop).unwrap_or(()) },
+                    )
+                },
+                std::time::Duration::from_secs(u64::from(every.max(5))),
+            )
+            .ok();
+        });
+    }
+
+    /// One heartbeat; the interval the server asks for, if it answered.
+    async fn beat(&self) -> Option<u32> {
+        if self
+            .inner
+            .try_get_value()
+            .is_none_or(|i| i.borrow().stopped)
+        {
+            return None;
+        }
+        let handle = self.handle.get_value();
+        let session = self.session.get_value();
+        let presence = self.api.presence(&handle, &session).await.ok()?;
+        let every = presence.heartbeat_seconds;
+        self.presence.set(Some(presence));
+        Some(every)
     }
 
     fn connect(&self) {
@@ -243,6 +390,10 @@ impl ChatClient {
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             client.inner().borrow_mut().attempt = 0;
             client.state.set(ChatState::Connected);
+            // Locally presence is the room's connections: ask again now this one counts.
+            leptos::task::spawn_local(async move {
+                client.beat().await;
+            });
         });
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let event: MessageEvent = event.unchecked_into();
@@ -381,10 +532,50 @@ impl ChatClient {
         };
         let mut inner = inner.borrow_mut();
         inner.stopped = true;
+        if let Some(heartbeat) = inner.heartbeat.take() {
+            heartbeat.clear();
+            // Tell the room at once (the cloud would otherwise count us until we time out).
+            self.say_left();
+        }
+        let window = crate::browser::window();
+        for (name, listener) in inner.page_listeners.drain(..) {
+            let _ =
+                window.remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+        }
         if let Some(socket) = inner.socket.take() {
             socket.set_onclose(None);
             let _ = socket.close();
         }
         inner.callbacks.clear();
     }
+}
+
+/// Lines of a history page, oldest first.
+fn history_lines(page: cloumer_api_types::ChatHistoryPage) -> Vec<ChatLine> {
+    page.items
+        .into_iter()
+        .rev()
+        .map(|m| ChatLine {
+            id: m.id,
+            request_id: String::new(),
+            sender_id: m.sender.user_id,
+            handle: m.sender.handle,
+            nickname: m.sender.nickname,
+            avatar: m.sender.avatar,
+            role: m.sender.role,
+            content: m.content,
+            send_time: m.sent_at,
+        })
+        .collect()
+}
+
+/// A random session id for this page: 24 letters and digits.
+fn reader_session() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    (0..24)
+        .map(|_| {
+            let i = (js_sys::Math::random() * ALPHABET.len() as f64) as usize;
+            char::from(ALPHABET[i.min(ALPHABET.len() - 1)])
+        })
+        .collect()
 }

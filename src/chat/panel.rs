@@ -6,8 +6,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::chat::{ChatClient, ChatState, Notice};
-use crate::components::Avatar;
+use crate::chat::{ChatClient, ChatState, Notice, mentions};
+use crate::components::{Avatar, ago_text};
 use crate::i18n::use_i18n;
 
 /// The room's limit; the server enforces the owner's real setting.
@@ -45,9 +45,33 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     });
     let moderation_failed = move || moderate.value().get().and_then(Result::err);
 
-    // Keep the newest message in view.
+    let show_people = RwSignal::new(false);
+    // Handles of people here that complete the `@` being typed (not the user's own).
+    let suggestions = move || -> Vec<String> {
+        let typed = draft.with(|d| mentions::typing(d).map(str::to_lowercase));
+        let Some(typed) = typed else {
+            return Vec::new();
+        };
+        let me = chat.user_id.get();
+        chat.presence.with(|p| {
+            p.iter()
+                .flat_map(|p| p.users.iter())
+                .filter(|u| u.user_id != me && !u.handle.is_empty())
+                .filter(|u| u.handle.to_lowercase().starts_with(&typed))
+                .map(|u| u.handle.clone())
+                .take(5)
+                .collect()
+        })
+    };
+
+    // Keep the newest message in view when one arrives (not when older ones load above).
+    let newest = StoredValue::new(None::<String>);
     Effect::new(move |_| {
-        chat.lines.track();
+        let last = chat.lines.with(|lines| lines.last().map(|l| l.id.clone()));
+        if last == newest.get_value() {
+            return;
+        }
+        newest.set_value(last);
         if let Some(list) = list.get() {
             request_animation_frame(move || list.set_scroll_top(list.scroll_height()));
         }
@@ -97,9 +121,24 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         <aside class="chat" aria-label=move || i18n.t().chat>
             <header class="chat-header">
                 <h2>{move || i18n.t().chat}</h2>
+                <button class="link chat-people-toggle" aria-controls="chat-people"
+                    aria-expanded=move || show_people.get().to_string()
+                    aria-label=move || i18n.t().who_is_here
+                    on:click=move |_| show_people.update(|s| *s = !*s)>
+                    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm7.5 0a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM9 13c-3.3 0-7 1.6-7 4v3h14v-3c0-2.4-3.7-4-7-4zm7.5 0c-.6 0-1.2.1-1.8.2 1.4.9 2.3 2.2 2.3 3.8v3h5v-3c0-2.2-3-4-5.5-4z"/></svg>
+                    <span class="chat-people-count">{move || chat.presence.with(|p| p.as_ref().map(|p| (p.user_count + p.readers).to_string()).unwrap_or_default())}</span>
+                </button>
                 <span class="chat-state" data-state=move || format!("{:?}", chat.state.get()) role="status">{state_text}</span>
             </header>
+            {move || show_people.get().then(|| view! { <WhoIsHere chat=chat /> })}
             <ol class="chat-lines" node_ref=list aria-live="polite">
+                {move || chat.older.with(Option::is_some).then(|| view! {
+                    <li class="chat-older">
+                        <button class="link" disabled=move || chat.loading_older.get() on:click=move |_| chat.load_older()>
+                            {i18n.t().load_older}
+                        </button>
+                    </li>
+                })}
                 {move || chat.lines.with(Vec::is_empty).then(|| view! { <li class="chat-empty">{i18n.t().chat_empty}</li> })}
                 <For each=move || chat.lines.get() key=|line| line.id.clone() let:line>
                     {
@@ -113,14 +152,28 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                         let id = line.id.clone();
                         let sender = line.sender_id.clone();
                         let nickname = line.nickname.clone();
+                        let content = line.content.clone();
+                        let for_me = move || chat.own_handle().is_some_and(|h| mentions::mentions(&content, &h));
+                        let sent = line.send_time.clone();
+                        let exact = crate::time::parse_rfc3339_ms(&sent)
+                            .map(|ms| crate::browser::local_date_time(ms, i18n.lang.get_untracked().code()))
+                            .unwrap_or_default();
                         view! {
-                            <li class="chat-line" data-id=line.id.clone() class:mine=mine>
+                            <li class="chat-line" data-id=line.id.clone() class:mine=mine class:mention-me=for_me>
                                 <Avatar src=line.avatar.clone() size=24 />
                                 <span class="chat-nick" class:owner=line.role == "owner" class:moderator=line.role == "moderator">
                                     {line.nickname.clone()}
                                     {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
                                 </span>
-                                <span class="chat-text">{line.content.clone()}</span>
+                                <span class="chat-text">
+                                    {mentions::pieces(&line.content).into_iter().map(|piece| match piece {
+                                        mentions::Piece::Text(text) => text.into_any(),
+                                        mentions::Piece::Mention(handle) => view! { <span class="mention">"@"{handle}</span> }.into_any(),
+                                    }).collect_view()}
+                                </span>
+                                <time class="chat-time" datetime=line.send_time.clone() title=exact>
+                                    {move || { chat.minute_tick.track(); ago_text(&sent) }}
+                                </time>
                                 // The owner moderates everyone; a moderator everyone but the owner
                                 // and other moderators (the API enforces the same).
                                 {move || {
@@ -147,6 +200,24 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     {move || waiting().filter(|_| chat.blocked_until.get().is_some_and(|at| at > chat.now_ms.get())).map(|seconds| view! {
                         <p class="chat-wait" role="status">{i18n.wait_to_send(chat.timed_out.get(), seconds)}</p>
                     })}
+                    {move || {
+                        let found = suggestions();
+                        (!found.is_empty()).then(|| view! {
+                            <ul class="mention-suggestions" aria-label=i18n.t().mention_suggestions>
+                                {found.into_iter().map(|handle| {
+                                    let chosen = handle.clone();
+                                    view! {
+                                        <li><button type="button" class="link" on:click=move |_| {
+                                            draft.update(|d| *d = mentions::complete(d, &chosen));
+                                            if let Some(input) = crate::browser::window().document().and_then(|d| d.get_element_by_id("chat-input")) {
+                                                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input).focus();
+                                            }
+                                        }>"@"{handle}</button></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        })
+                    }}
                     <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                         <label class="visually-hidden" for="chat-input">{i18n.t().chat_placeholder}</label>
                         <input
@@ -157,6 +228,12 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                             placeholder=i18n.t().chat_placeholder
                             prop:value=move || draft.get()
                             on:input=move |ev| draft.set(event_target_value(&ev))
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                if ev.key() == "Tab" && let Some(first) = suggestions().into_iter().next() {
+                                    ev.prevent_default();
+                                    draft.update(|d| *d = mentions::complete(d, &first));
+                                }
+                            }
                         />
                         <span class="counter" class:over=move || draft.with(|d| d.chars().count() > MAX_CHARS - 50)>
                             {move || format!("{}/{MAX_CHARS}", draft.with(|d| d.chars().count()))}
@@ -269,5 +346,38 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
                 </ul>
             })
         }}
+    }
+}
+
+/// Who is in the room: signed-in users with their role, and how many read signed out.
+#[component]
+fn WhoIsHere(chat: ChatClient) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section id="chat-people" class="chat-people" aria-label=move || i18n.t().who_is_here>
+            {move || chat.presence.get().map(|presence| {
+                let more = presence.user_count.saturating_sub(presence.users.len() as u64);
+                view! {
+                    <ul>
+                        {presence.users.into_iter().map(|user| {
+                            let badge = match user.role.as_str() {
+                                "owner" => Some(i18n.t().owner_badge),
+                                "moderator" => Some(i18n.t().moderator_badge),
+                                _ => None,
+                            };
+                            view! {
+                                <li class="chat-person" data-user=user.user_id.clone()>
+                                    <Avatar src=user.avatar.clone() size=20 />
+                                    <span>{user.nickname.clone()}</span>
+                                    {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p class="muted">{format!("+{more}")}</p> })}
+                    <p class="muted chat-readers">{i18n.readers(presence.readers)}</p>
+                }
+            })}
+        </section>
     }
 }

@@ -10,6 +10,8 @@ pub struct ChatLine {
     pub id: String,
     pub request_id: String,
     pub sender_id: String,
+    /// The sender's channel handle (how they are mentioned); may be empty.
+    pub handle: String,
     pub nickname: String,
     pub avatar: String,
     pub role: String,
@@ -53,6 +55,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
     Some(match serde_json::from_str::<ServerFrame>(text).ok()? {
         ServerFrame::Message(frame) => Incoming::Message(ChatLine {
             nickname: frame.sender.attribute("nickname").to_owned(),
+            handle: frame.sender.attribute("handle").to_owned(),
             avatar: frame.sender.attribute("avatar").to_owned(),
             role: frame.sender.attribute("role").to_owned(),
             sender_id: frame.sender.user_id,

@@ -187,5 +187,8 @@ pub static EN: Texts = Texts {
     moderation_log: "Moderation log",
     no_moderation_log: "Nothing has been moderated yet.",
     timeout_label: "timeout",
+    who_is_here: "Who's here",
+    load_older: "Load older messages",
+    mention_suggestions: "Mention someone",
     close: "Close",
 };

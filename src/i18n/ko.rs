@@ -187,5 +187,8 @@ pub static KO: Texts = Texts {
     moderation_log: "관리 기록",
     no_moderation_log: "아직 관리 기록이 없어요.",
     timeout_label: "타임아웃",
+    who_is_here: "참여자",
+    load_older: "이전 메시지 더 보기",
+    mention_suggestions: "멘션할 사람",
     close: "닫기",
 };

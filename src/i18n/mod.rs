@@ -114,6 +114,15 @@ impl I18n {
         }
     }
 
+    /// "3 signed-out readers"; "로그인하지 않은 시청자 3명".
+    pub fn readers(&self, count: u64) -> String {
+        match (self.lang.get(), count) {
+            (Lang::En, 1) => "1 signed-out reader".to_owned(),
+            (Lang::En, n) => format!("{n} signed-out readers"),
+            (Lang::Ko, n) => format!("로그인하지 않은 시청자 {n}명"),
+        }
+    }
+
     /// The slow-mode rule shown above the chat box.
     pub fn slow_mode_rule(&self, seconds: u16) -> String {
         let d = self.duration(u64::from(seconds));

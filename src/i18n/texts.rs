@@ -204,4 +204,7 @@ pub struct Texts {
     pub moderation_log: &'static str,
     pub no_moderation_log: &'static str,
     pub timeout_label: &'static str,
+    pub who_is_here: &'static str,
+    pub load_older: &'static str,
+    pub mention_suggestions: &'static str,
 }

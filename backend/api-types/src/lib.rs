@@ -345,6 +345,8 @@ pub struct ChatTokenBody {
 #[serde(rename_all = "camelCase")]
 pub struct PresentUserBody {
     pub user_id: String,
+    /// Their channel's handle: how they are mentioned (`@handle`).
+    pub handle: String,
     pub nickname: String,
     pub avatar: String,
     /// `viewer`, `moderator` or `owner`.
@@ -373,6 +375,9 @@ pub struct PresenceBody {
 #[serde(rename_all = "camelCase")]
 pub struct ChatSender {
     pub user_id: String,
+    /// Their channel's handle (empty for messages from before handles were attached).
+    #[serde(default)]
+    pub handle: String,
     pub nickname: String,
     pub avatar: String,
     pub role: String,

@@ -91,7 +91,7 @@ pub struct ChatTokenRequest {
     pub user_id: UserId,
     pub capabilities: Vec<ChatCapability>,
     pub session_duration_minutes: u16,
-    /// Shown next to the user's messages: `nickname`, `avatar`, `role`.
+    /// Shown next to the user's messages: `nickname`, `avatar`, `role`, `handle`.
     pub attributes: BTreeMap<String, String>,
 }
 

@@ -19,6 +19,9 @@ pub const MAX_LISTED: usize = 100;
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PresentUser {
     pub user_id: UserId,
+    /// Their own channel's handle: how others mention them (`@handle`).
+    #[serde(default)]
+    pub handle: String,
     pub nickname: String,
     pub avatar: String,
     /// `viewer`, `moderator` or `owner`.
@@ -103,6 +106,7 @@ mod tests {
     fn user(id: &str, nickname: &str, role: &str) -> PresentUser {
         PresentUser {
             user_id: UserId::parse(id).unwrap(),
+            handle: id.into(),
             nickname: nickname.into(),
             avatar: String::new(),
             role: role.into(),

@@ -143,6 +143,7 @@ pub fn message(message: &StoredMessage) -> api::ChatMessageBody {
         sent_at: rfc3339(message.sent_at),
         sender: api::ChatSender {
             user_id: message.sender.to_string(),
+            handle: attribute("handle"),
             nickname: attribute("nickname"),
             avatar: attribute("avatar"),
             role: attribute("role"),

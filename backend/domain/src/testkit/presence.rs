@@ -8,6 +8,7 @@ use crate::presence::{PresentUser, ReaderSession, Visitor};
 fn user(id: &str, role: &str) -> Visitor {
     Visitor::User(PresentUser {
         user_id: UserId::parse(id).unwrap(),
+        handle: format!("{id}_handle"),
         nickname: format!("{id} 님"),
         avatar: "preset:fox".into(),
         role: role.into(),
@@ -62,6 +63,7 @@ pub async fn heartbeat_presence(registry: &dyn PresenceRegistry) {
     assert_eq!(ids, ["u0", "u1"]);
     assert_eq!(present.users[1].nickname, "u1 님");
     assert_eq!(present.users[1].avatar, "preset:fox");
+    assert_eq!(present.users[1].handle, "u1_handle");
     assert_eq!((present.user_count, present.readers), (2, 1));
 
     // Later (past any answer an adapter keeps for a moment): the reader's time is up, and a

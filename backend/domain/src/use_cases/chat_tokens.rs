@@ -74,17 +74,24 @@ impl Platform {
             return Err(DomainError::Forbidden("this channel is private"));
         }
         let role = ChatRole::of(&channel, user);
-        let (user_id, nickname, avatar, joined) = match who {
+        let (user_id, nickname, avatar, own_handle, joined) = match who {
             Some(who) => {
                 let account = self.ensure_account(who).await?;
                 (
                     who.user_id.clone(),
                     account.profile.nickname.as_str().to_owned(),
                     account.profile.avatar.as_str().to_owned(),
+                    account.channel.handle.as_str().to_owned(),
                     Some(account.channel.created_at),
                 )
             }
-            None => (UserId::anonymous(), String::new(), String::new(), None),
+            None => (
+                UserId::anonymous(),
+                String::new(),
+                String::new(),
+                String::new(),
+                None,
+            ),
         };
         let rules = &channel.chat_rules;
         let (slow_mode_seconds, min_account_age_minutes) = if role.runs_the_room() {
@@ -107,6 +114,8 @@ impl Platform {
         attributes.insert("nickname".to_owned(), nickname);
         attributes.insert("avatar".to_owned(), avatar);
         attributes.insert("role".to_owned(), role.as_str().to_owned());
+        // Others mention the user by it (`@handle`) and find their channel.
+        attributes.insert("handle".to_owned(), own_handle);
         let request = ChatTokenRequest {
             room: channel
                 .chat_room

@@ -24,9 +24,11 @@ impl Platform {
         let channel = self.channel_by_handle(handle).await?;
         let visitor = match who {
             Some(who) => {
-                let profile = self.ensure_account(who).await?.profile;
+                let account = self.ensure_account(who).await?;
+                let profile = account.profile;
                 Visitor::User(PresentUser {
                     user_id: who.user_id.clone(),
+                    handle: account.channel.handle.as_str().to_owned(),
                     nickname: profile.nickname.as_str().to_owned(),
                     avatar: profile.avatar.as_str().to_owned(),
                     role: ChatRole::of(&channel, Some(&who.user_id))
@@ -79,6 +81,7 @@ impl Platform {
         let visitor = match (who, session) {
             (Some(who), _) => Visitor::User(PresentUser {
                 user_id: who.user_id.clone(),
+                handle: String::new(),
                 nickname: String::new(),
                 avatar: String::new(),
                 role: String::new(),

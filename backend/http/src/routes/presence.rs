@@ -37,6 +37,7 @@ fn body(presence: &Presence) -> api::PresenceBody {
             .iter()
             .map(|u| api::PresentUserBody {
                 user_id: u.user_id.to_string(),
+                handle: u.handle.clone(),
                 nickname: u.nickname.clone(),
                 avatar: u.avatar.clone(),
                 role: u.role.clone(),

@@ -178,6 +178,11 @@ async fn serve(
     let (own_tx, own_rx) = mpsc::channel::<Frame>(64);
     let shown_as = (!session.user_id.is_anonymous()).then(|| PresentUser {
         user_id: session.user_id.clone(),
+        handle: session
+            .attributes
+            .get("handle")
+            .cloned()
+            .unwrap_or_default(),
         nickname: session
             .attributes
             .get("nickname")
