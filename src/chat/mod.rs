@@ -52,6 +52,9 @@ pub enum Notice {
     AccountTooNew,
 }
 
+/// A JavaScript event listener kept alive from Rust.
+type Listener = Closure<dyn FnMut(JsValue)>;
+
 struct Inner {
     socket: Option<WebSocket>,
     /// The socket's callbacks, kept alive as long as the socket.
@@ -62,7 +65,7 @@ struct Inner {
     /// The presence heartbeat, once the first answer said how often.
     heartbeat: Option<IntervalHandle>,
     /// `pagehide`/`pageshow` listeners on the window, removed when the chat stops.
-    page_listeners: Vec<(&'static str, Closure<dyn FnMut(JsValue)>)>,
+    page_listeners: Vec<(&'static str, Listener)>,
 }
 
 /// One room's chat for one page. Cheap to copy into closures.
@@ -146,7 +149,7 @@ impl ChatClient {
         let ticking = set_interval_with_handle(
             move || {
                 seconds.set(seconds.get() + 1);
-                if seconds.get() % 30 == 0 {
+                if seconds.get().is_multiple_of(30) {
                     client.minute_tick.update(|n| *n += 1);
                 }
                 let now = crate::browser::now_ms();

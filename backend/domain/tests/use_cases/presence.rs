@@ -84,7 +84,7 @@ async fn who_is_here_lists_users_with_their_role_counts_readers_and_forgets_who_
 #[tokio::test]
 async fn readers_need_a_session_are_rate_limited_and_private_rooms_are_for_allowed_viewers() {
     let world = world();
-    let (owner, account) = world.account("u-owner", "owner").await;
+    let (owner, _) = world.account("u-owner", "owner").await;
     let (stranger, _) = world.account("u-x", "stranger").await;
     for session in [None, Some("short"), Some("has spaces in it!!")] {
         assert!(matches!(
@@ -121,8 +121,10 @@ async fn readers_need_a_session_are_rate_limited_and_private_rooms_are_for_allow
         Err(DomainError::RateLimited)
     ));
 
-    let mut private = cloumer_domain::channel::ChannelChange::default();
-    private.private = Some(true);
+    let private = cloumer_domain::channel::ChannelChange {
+        private: Some(true),
+        ..Default::default()
+    };
     world
         .platform
         .update_channel(&owner, private)
@@ -148,5 +150,4 @@ async fn readers_need_a_session_are_rate_limited_and_private_rooms_are_for_allow
         .await
         .unwrap();
     assert_eq!(own.users.len(), 1);
-    let _ = account;
 }
