@@ -400,9 +400,14 @@ async fn who_is_here_follows_the_rooms_connections_as_they_come_and_go() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    // Signed out without a session, or with a bad one: 400; an unknown room: 404.
+    // Signed out without a session: nobody to count (401); a bad one: 400; an unknown room: 404.
+    assert_eq!(
+        app.post("/api/v1/channels/room/presence", None, None)
+            .await
+            .status,
+        401
+    );
     for path in [
-        "/api/v1/channels/room/presence",
         "/api/v1/channels/room/presence?session=short",
         "/api/v1/channels/room/presence?session=has%20a%20space%20in%20it",
     ] {

@@ -21,6 +21,8 @@ impl Platform {
         session: Option<&str>,
         client: Option<&str>,
     ) -> DomainResult<Presence> {
+        // A session that is sent is checked even when a signed-in caller does not need one.
+        let session = session.map(ReaderSession::parse).transpose()?;
         let channel = self.channel_by_handle(handle).await?;
         let visitor = match who {
             Some(who) => {
@@ -37,10 +39,8 @@ impl Platform {
                 })
             }
             None => {
-                let session = session.ok_or_else(|| {
-                    DomainError::invalid("invalid_session", "a signed-out reader sends its session")
-                })?;
-                let session = ReaderSession::parse(session)?;
+                // Neither signed in nor a reader's session: nobody to count.
+                let session = session.ok_or(DomainError::Unauthenticated)?;
                 if let Some(client) = client
                     && !self
                         .within(
@@ -77,6 +77,7 @@ impl Platform {
         who: Option<&Identity>,
         session: Option<&str>,
     ) -> DomainResult<()> {
+        let session = session.map(ReaderSession::parse).transpose()?;
         let channel = self.channel_by_handle(handle).await?;
         let visitor = match (who, session) {
             (Some(who), _) => Visitor::User(PresentUser {
@@ -86,13 +87,8 @@ impl Platform {
                 avatar: String::new(),
                 role: String::new(),
             }),
-            (None, Some(session)) => Visitor::Reader(ReaderSession::parse(session)?),
-            (None, None) => {
-                return Err(DomainError::invalid(
-                    "invalid_session",
-                    "a signed-out reader sends its session",
-                ));
-            }
+            (None, Some(session)) => Visitor::Reader(session),
+            (None, None) => return Err(DomainError::Unauthenticated),
         };
         Ok(self.ports.presence.leave(&channel.id, &visitor).await?)
     }

@@ -86,7 +86,14 @@ async fn readers_need_a_session_are_rate_limited_and_private_rooms_are_for_allow
     let world = world();
     let (owner, _) = world.account("u-owner", "owner").await;
     let (stranger, _) = world.account("u-x", "stranger").await;
-    for session in [None, Some("short"), Some("has spaces in it!!")] {
+    assert!(matches!(
+        world
+            .platform
+            .here("owner", None, None, Some("192.0.2.9"))
+            .await,
+        Err(DomainError::Unauthenticated)
+    ));
+    for session in [Some("short"), Some("has spaces in it!!")] {
         assert!(matches!(
             world
                 .platform

@@ -54,6 +54,7 @@ fn body(presence: &Presence) -> api::PresenceBody {
 #[utoipa::path(post, path = "/channels/{handle}/presence", tag = "chat",
     params(HandlePath, SessionQuery),
     responses((status = 200, body = api::PresenceBody), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody, description = "signed out and no session"),
         (status = 403, body = api::ErrorBody), (status = 404, body = api::ErrorBody), (status = 429, body = api::ErrorBody)))]
 pub async fn here(
     State(state): State<AppState>,
@@ -73,7 +74,8 @@ pub async fn here(
 /// Says the caller left the channel's chat (the page closed).
 #[utoipa::path(delete, path = "/channels/{handle}/presence", tag = "chat",
     params(HandlePath, SessionQuery),
-    responses((status = 204), (status = 400, body = api::ErrorBody), (status = 404, body = api::ErrorBody)))]
+    responses((status = 204), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody, description = "signed out and no session"), (status = 404, body = api::ErrorBody)))]
 pub async fn leave(
     State(state): State<AppState>,
     AppPath(HandlePath { handle }): AppPath<HandlePath>,
