@@ -1491,6 +1491,18 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
     viewer
         .wait_for_text(".chat-line.mention-me .mention", "@chatty", WAIT)
         .await?;
+    // Each line says when, relative, with the exact time on hover.
+    let time = viewer
+        .js("const t = document.querySelector('.chat-line.mention-me time.chat-time'); return [t.textContent, t.title, t.getAttribute('datetime')]")
+        .await?;
+    assert_eq!(time[0].as_str(), Some("just now"), "{time}");
+    assert!(
+        time[1]
+            .as_str()
+            .is_some_and(|t| t.contains("2026") || t.contains(':')),
+        "{time}"
+    );
+    assert!(time[2].as_str().is_some_and(|t| t.ends_with('Z')), "{time}");
     let marked_for_moderator = moderator
         .js("return document.querySelectorAll('.chat-line.mention-me').length")
         .await?;

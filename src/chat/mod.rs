@@ -50,6 +50,8 @@ pub enum Notice {
     SlowMode,
     /// Refused: the account is younger than the room asks.
     AccountTooNew,
+    /// Refused by the room's rules, for a reason the service did not say.
+    Refused,
 }
 
 /// A JavaScript event listener kept alive from Rust.
@@ -502,7 +504,10 @@ impl ChatClient {
                 406 if message.contains("timed out") => Notice::TimedOut,
                 406 if message.contains("slow mode") => Notice::SlowMode,
                 406 if message.contains("older account") => Notice::AccountTooNew,
-                406 => Notice::Filtered,
+                406 if message.contains("filtered") => Notice::Filtered,
+                // IVS's review handler cannot say why it denied (the local server can): the
+                // client knows slow mode, timeouts and account age before sending.
+                406 => Notice::Refused,
                 400 | 413 if message.contains("at most") || message.contains("too large") => {
                     Notice::TooLong
                 }

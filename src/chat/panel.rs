@@ -114,6 +114,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::TimedOut => t.chat_timed_out,
             Notice::SlowMode => t.chat_slow_mode_refused,
             Notice::AccountTooNew => t.chat_account_too_new,
+            Notice::Refused => t.chat_refused,
         })
     };
 

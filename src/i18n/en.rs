@@ -190,5 +190,6 @@ pub static EN: Texts = Texts {
     who_is_here: "Who's here",
     load_older: "Load older messages",
     mention_suggestions: "Mention someone",
+    chat_refused: "The chat's rules did not let this message through.",
     close: "Close",
 };

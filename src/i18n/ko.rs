@@ -190,5 +190,6 @@ pub static KO: Texts = Texts {
     who_is_here: "참여자",
     load_older: "이전 메시지 더 보기",
     mention_suggestions: "멘션할 사람",
+    chat_refused: "채팅 규칙에 따라 이 메시지는 전송되지 않았어요.",
     close: "닫기",
 };

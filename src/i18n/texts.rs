@@ -207,4 +207,5 @@ pub struct Texts {
     pub who_is_here: &'static str,
     pub load_older: &'static str,
     pub mention_suggestions: &'static str,
+    pub chat_refused: &'static str,
 }

@@ -240,6 +240,35 @@ impl DynamoStore {
         Ok(output.item)
     }
 
+    /// One partition's items newest first (its sort keys start with a time), strictly before
+    /// the sort key `before`: at most `limit`, and whether more follow. For small records (a
+    /// page of them is far below a query's 1 MB, so one call answers it).
+    async fn newest_in_partition(
+        &self,
+        pk: &str,
+        before: Option<String>,
+        limit: usize,
+    ) -> PortResult<(Vec<Item>, bool)> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .scan_index_forward(false)
+            .limit(i32::try_from(limit + 1).unwrap_or(i32::MAX))
+            .expression_attribute_values(":pk", s(pk));
+        query = match before {
+            Some(before) => query
+                .key_condition_expression("pk = :pk AND sk < :before")
+                .expression_attribute_values(":before", s(before)),
+            None => query.key_condition_expression("pk = :pk"),
+        };
+        let output = query.send().await.port("DynamoDB Query")?;
+        let mut found = output.items.unwrap_or_default();
+        let more = found.len() > limit;
+        found.truncate(limit);
+        Ok((found, more))
+    }
+
     async fn put_plain(&self, item: Item) -> PortResult<()> {
         self.client
             .put_item()

@@ -14,21 +14,24 @@ const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
 use support::{Runtime, SITE, cloud, fixture, function, printing_function, put_secret, serve_api};
 
+/// IVS Chat's review request for a message `id` saying `content` in `room`.
+fn review_event(room: &str, content: &str, id: &str) -> Value {
+    serde_json::from_str(
+        &fixture("chat-review.json")
+            .replace("ROOM_ARN", room)
+            .replace("hello 바보 world", content)
+            .replace("ABC123DEF456", id),
+    )
+    .unwrap()
+}
+
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     let (moto, store) = cloud().await;
     let channel = testkit::channel("owner-1", "minji_live", 0);
     store.create_channel(&channel).await.unwrap();
     let room = channel.chat_room.as_ref().unwrap().arn.clone();
-    let event = |content: &str, id: &str| -> Value {
-        serde_json::from_str(
-            &fixture("chat-review.json")
-                .replace("ROOM_ARN", &room)
-                .replace("hello 바보 world", content)
-                .replace("ABC123DEF456", id),
-        )
-        .unwrap()
-    };
+    let event = |content: &str, id: &str| review_event(&room, content, id);
     let mut runtime = Runtime::start(vec![
         event("안녕하세요 everyone", "MSG000000001"),
         json!({"not": "a review request"}),
@@ -105,15 +108,7 @@ async fn chat_review_is_allowed_every_dynamodb_call_it_makes() {
     sender.owner = UserId::parse("7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a").unwrap();
     store.create_channel(&sender).await.unwrap();
     let room = channel.chat_room.as_ref().unwrap().arn.clone();
-    let event = |content: &str, id: &str| -> Value {
-        serde_json::from_str(
-            &fixture("chat-review.json")
-                .replace("ROOM_ARN", &room)
-                .replace("hello 바보 world", content)
-                .replace("ABC123DEF456", id),
-        )
-        .unwrap()
-    };
+    let event = |content: &str, id: &str| review_event(&room, content, id);
     let mut runtime = Runtime::start(vec![
         event("first", "MSG000000001"),
         event("too soon", "MSG000000002"),

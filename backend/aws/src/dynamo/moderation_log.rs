@@ -7,7 +7,7 @@
 //! A channel's log is one partition, read newest first.
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use cloumer_domain::error::{PortContext, PortResult};
+use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::ChannelId;
 use cloumer_domain::moderation_log::{LOG_LIFETIME, ModerationCursor, ModerationEntry};
 use cloumer_domain::page::Page;
@@ -32,27 +32,10 @@ impl DynamoStore {
         before: Option<&ModerationCursor>,
         limit: usize,
     ) -> PortResult<Page<ModerationEntry, ModerationCursor>> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .scan_index_forward(false)
-            .limit(i32::try_from(limit + 1).unwrap_or(i32::MAX))
-            .expression_attribute_values(":pk", s(format!("MODLOG#{channel}")));
-        query = match before {
-            Some(cursor) => query
-                .key_condition_expression("pk = :pk AND sk < :before")
-                .expression_attribute_values(
-                    ":before",
-                    s(format!("{}#{}", time_key(cursor.at), cursor.id)),
-                ),
-            None => query.key_condition_expression("pk = :pk"),
-        };
-        // A page of 100 entries is far below a query's 1 MB: one call answers it.
-        let output = query.send().await.port("DynamoDB Query")?;
-        let mut found = output.items.unwrap_or_default();
-        let more = found.len() > limit;
-        found.truncate(limit);
+        let before = before.map(|c| format!("{}#{}", time_key(c.at), c.id));
+        let (found, more) = self
+            .newest_in_partition(&format!("MODLOG#{channel}"), before, limit)
+            .await?;
         let items = found
             .iter()
             .map(decode)

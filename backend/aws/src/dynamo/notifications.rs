@@ -112,27 +112,10 @@ impl NotificationRepository for DynamoStore {
         before: Option<&NotificationCursor>,
         limit: usize,
     ) -> PortResult<Page<Notification, NotificationCursor>> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .scan_index_forward(false)
-            .limit(i32::try_from(limit + 1).unwrap_or(i32::MAX))
-            .expression_attribute_values(":pk", s(format!("NOTIFY#{user}")));
-        query = match before {
-            Some(cursor) => query
-                .key_condition_expression("pk = :pk AND sk < :before")
-                .expression_attribute_values(
-                    ":before",
-                    s(format!("{}#{}", time_key(cursor.at), cursor.channel_id)),
-                ),
-            None => query.key_condition_expression("pk = :pk"),
-        };
-        // A page of notifications is far below a query's 1 MB: one call answers it.
-        let output = query.send().await.port("DynamoDB Query")?;
-        let mut found = output.items.unwrap_or_default();
-        let more = found.len() > limit;
-        found.truncate(limit);
+        let before = before.map(|c| format!("{}#{}", time_key(c.at), c.channel_id));
+        let (found, more) = self
+            .newest_in_partition(&format!("NOTIFY#{user}"), before, limit)
+            .await?;
         let items = found
             .iter()
             .map(decode)
