@@ -38,11 +38,12 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem, Update,
 };
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use cloumer_domain::channel::{ActivityCursor, Channel};
 use cloumer_domain::chat::{MessageCursor, StoredMessage};
 use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
@@ -1009,18 +1010,28 @@ impl RateCounter for DynamoStore {
             .expression_attribute_values(":cutoff", AttributeValue::N(cutoff))
             .send()
             .await;
+        // A failed condition: the last turn is too recent.
         match result {
             Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(error) => Err(PortError::new("DynamoDB PutItem", error)),
+            Err(error) => written("DynamoDB PutItem", error).map_or(Ok(false), Err),
         }
     }
+}
+
+/// A conditional write's failure: `None` when only its condition failed (another write came
+/// first), else the error.
+pub(super) fn written<E>(
+    operation: &'static str,
+    error: SdkError<E, HttpResponse>,
+) -> Option<PortError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let raced = error
+        .as_service_error()
+        .and_then(ProvideErrorMetadata::code)
+        == Some("ConditionalCheckFailedException");
+    (!raced).then(|| PortError::new(operation, error))
 }
 
 /// Rate items outlive their window by this much before the TTL may remove them (TTL deletion is

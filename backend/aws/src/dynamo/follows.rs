@@ -20,7 +20,7 @@ use cloumer_domain::ids::{ChannelId, UserId};
 use cloumer_domain::page::Page;
 use cloumer_domain::ports::FollowRepository;
 
-use super::{DynamoStore, Item, add_count, decode, encode, item, put, s, time_key};
+use super::{DynamoStore, Item, add_count, decode, encode, item, put, s, time_key, written};
 
 fn user_pk(user: &UserId) -> String {
     format!("USER#{user}")
@@ -150,14 +150,7 @@ impl FollowRepository for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(error) => Err(PortError::new("DynamoDB UpdateItem", error)),
+            Err(error) => written("DynamoDB UpdateItem", error).map_or(Ok(false), Err),
         }
     }
 

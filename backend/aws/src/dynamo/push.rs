@@ -13,14 +13,12 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::http::Response as HttpResponse;
 use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::PushSubscriptionRepository;
 use cloumer_domain::push::{PushEndpoint, PushSubscription};
 
-use super::{DynamoStore, Item, encode, item, s, text};
+use super::{DynamoStore, Item, encode, item, s, text, written};
 
 const SK: &str = "PUSH";
 const OWNER: &str = "OWNER";
@@ -121,19 +119,6 @@ impl DynamoStore {
             Err(Some(error)) => Err(error),
         }
     }
-}
-
-/// A conditional write's failure: `None` when only its condition failed (another write came
-/// first), else the error.
-fn written<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> Option<PortError>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let raced = error
-        .as_service_error()
-        .and_then(ProvideErrorMetadata::code)
-        == Some("ConditionalCheckFailedException");
-    (!raced).then(|| PortError::new(operation, error))
 }
 
 fn owner_pk(endpoint: &PushEndpoint) -> String {

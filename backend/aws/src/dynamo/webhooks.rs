@@ -12,12 +12,12 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
-use cloumer_domain::error::{PortContext, PortError, PortResult};
+use cloumer_domain::error::{PortContext, PortResult};
 use cloumer_domain::ids::{ChannelId, WebhookId};
 use cloumer_domain::ports::WebhookRepository;
 use cloumer_domain::webhook::{Delivery, Webhook};
 
-use super::{DynamoStore, Item, add_count, decode, encode, item, put, s, text};
+use super::{DynamoStore, Item, add_count, decode, encode, item, put, s, text, written};
 
 fn channel_pk(channel: &ChannelId) -> String {
     format!("CHANNEL#{channel}")
@@ -119,16 +119,10 @@ impl WebhookRepository for DynamoStore {
             .expression_attribute_values(":delivery", s(encode(delivery)?))
             .send()
             .await;
+        // A failed condition: the webhook was removed meanwhile.
         match result {
             Ok(_) => Ok(()),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(PortError::new("DynamoDB UpdateItem", error)),
+            Err(error) => written("DynamoDB UpdateItem", error).map_or(Ok(()), Err),
         }
     }
 }
