@@ -45,6 +45,13 @@ pub struct Api {
     session: Session,
 }
 
+/// What a request sends.
+enum Body {
+    Json(String),
+    /// A file the user picked, sent as it is.
+    File(web_sys::File),
+}
+
 /// A listing's path with the cursor of the page to read (none for the first).
 fn paged(path: &str, cursor: Option<&str>) -> String {
     match cursor {
@@ -72,7 +79,7 @@ impl Api {
         &self,
         method: Method,
         path: &str,
-        body: Option<String>,
+        body: Option<Body>,
     ) -> Result<String, ApiError> {
         let mut refreshed = false;
         loop {
@@ -82,10 +89,22 @@ impl Api {
                 request = request.header("Authorization", &format!("Bearer {token}"));
             }
             let response = match &body {
-                Some(json) => {
+                Some(Body::Json(json)) => {
                     request
                         .header("Content-Type", "application/json")
                         .body(json.clone())
+                        .map_err(ApiError::network)?
+                        .send()
+                        .await
+                }
+                Some(Body::File(file)) => {
+                    // The browser's idea of the file's type; the server reads the bytes anyway.
+                    let declared = file.type_();
+                    if !declared.is_empty() {
+                        request = request.header("Content-Type", &declared);
+                    }
+                    request
+                        .body(wasm_bindgen::JsValue::from(file.clone()))
                         .map_err(ApiError::network)?
                         .send()
                         .await
@@ -132,7 +151,7 @@ impl Api {
         &self,
         method: Method,
         path: &str,
-        body: Option<String>,
+        body: Option<Body>,
     ) -> Result<T, ApiError> {
         // Boxed so its state machine is not copied into every typed caller.
         let text = Box::pin(self.send_text(method, path, body)).await?;
@@ -157,7 +176,7 @@ impl Api {
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
         let json = serde_json::to_string(body).map_err(ApiError::network)?;
-        self.send(method, path, Some(json)).await
+        self.send(method, path, Some(Body::Json(json))).await
     }
 
     pub async fn directory(&self, cursor: Option<&str>) -> Result<DirectoryPage, ApiError> {
@@ -435,6 +454,30 @@ impl Api {
         .await
     }
 
+    pub async fn channel_emotes(&self, handle: &str) -> Result<Vec<EmoteBody>, ApiError> {
+        self.get(&format!("/api/v1/channels/{}/emotes", encode(handle)))
+            .await
+    }
+
+    /// Uploads `file` as the caller's emote `code` (replacing its image if it has one).
+    pub async fn put_emote(&self, code: &str, file: web_sys::File) -> Result<EmoteBody, ApiError> {
+        self.send(
+            Method::PUT,
+            &format!("/api/v1/me/channel/emotes/{}", encode(code)),
+            Some(Body::File(file)),
+        )
+        .await
+    }
+
+    pub async fn remove_emote(&self, code: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/channel/emotes/{}", encode(code)),
+            None,
+        )
+        .await
+    }
+
     pub async fn webhooks(&self) -> Result<Vec<WebhookBody>, ApiError> {
         self.get("/api/v1/me/channel/webhooks").await
     }
@@ -467,7 +510,7 @@ impl Api {
         self.send(
             Method::PUT,
             "/api/v1/me/push-subscription",
-            Some(subscription),
+            Some(Body::Json(subscription)),
         )
         .await
     }

@@ -716,3 +716,18 @@ pub struct RecordingPage {
     pub items: Vec<RecordingBody>,
     pub next: Option<String>,
 }
+
+/// One of a channel's custom emotes: chat shows the image wherever `:code:` appears.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EmoteBody {
+    /// 2–24 letters, digits or `_`; case matters.
+    pub code: String,
+    /// The image, on the site's own origin (`/emotes/…`), cached for good: a new upload gets a
+    /// new address.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub animated: bool,
+}

@@ -11,6 +11,7 @@ pub mod ivs;
 pub mod ivschat;
 pub mod jwks;
 pub mod push_keys;
+pub mod s3;
 pub mod secrets;
 pub mod ses;
 pub mod signing_keys;
@@ -76,6 +77,9 @@ pub struct CloudSettings {
     /// `VAPID_PUBLIC_KEY_PEM` (the API): the VAPID key's public half, which browsers subscribe
     /// with; without it the API says push is not available.
     pub vapid_public_key_pem: Option<String>,
+    /// `PUBLIC_FILES_BUCKET` (the API): the bucket CloudFront serves `/emotes/*` from (the
+    /// public recordings bucket); without it uploads fail and say why.
+    pub public_files_bucket: Option<String>,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -129,6 +133,7 @@ impl CloudSettings {
             email_send_rate: number("EMAIL_SEND_RATE", 14.0)?,
             email_sender_concurrency: number("EMAIL_SENDER_CONCURRENCY", 2.0)? as u32,
             vapid_public_key_pem: optional("VAPID_PUBLIC_KEY_PEM"),
+            public_files_bucket: optional("PUBLIC_FILES_BUCKET"),
         })
     }
 }
@@ -194,6 +199,10 @@ impl Cloud {
             webhooks: Arc::new(store.clone()),
             push_subscriptions: Arc::new(store.clone()),
             presence: Arc::new(dynamo::DynamoPresence::new(store.clone())),
+            files: match &settings.public_files_bucket {
+                Some(bucket) => Arc::new(s3::S3PublicFiles::new(s3::client(&sdk), bucket)),
+                None => Arc::new(s3::NoPublicFiles),
+            },
             rates: Arc::new(store),
             push,
             webhook_sender: Arc::new(HttpWebhookSender::new(

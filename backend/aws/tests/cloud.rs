@@ -899,3 +899,51 @@ async fn go_live_emails_are_sent_through_ses_from_a_verified_sender() {
         .unwrap();
     assert_eq!((report.sent, report.failed), (0, 1));
 }
+
+/// Emote images in S3 (moto): kept with their type and the cache lifetime CloudFront passes
+/// on, replaced whole, removed, and removing a missing one is not an error.
+#[tokio::test]
+async fn s3_keeps_public_files_with_their_type_and_cache_lifetime() {
+    use cloumer_aws::s3::{CACHE_FOREVER, S3PublicFiles};
+    use cloumer_domain::ports::PublicFiles;
+
+    let moto = Moto::start().await;
+    let client = cloumer_aws::s3::client(&moto.sdk_config().await);
+    client
+        .create_bucket()
+        .bucket("recordings")
+        .send()
+        .await
+        .unwrap();
+    let files = S3PublicFiles::new(client.clone(), "recordings");
+    let key = "emotes/chAbc/emXyz.png";
+    files.put(key, b"\x89PNG first", "image/png").await.unwrap();
+    files
+        .put(key, b"\x89PNG second", "image/png")
+        .await
+        .unwrap();
+    let object = client
+        .get_object()
+        .bucket("recordings")
+        .key(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object.content_type(), Some("image/png"));
+    assert_eq!(object.cache_control(), Some(CACHE_FOREVER));
+    let body = object.body.collect().await.unwrap().into_bytes();
+    assert_eq!(&body[..], b"\x89PNG second");
+
+    files.delete(key).await.unwrap();
+    files.delete(key).await.unwrap();
+    let left = client
+        .list_objects_v2()
+        .bucket("recordings")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.key_count(), Some(0));
+    // A bucket that is not there is an error the caller sees (and the domain undoes the upload).
+    let missing = S3PublicFiles::new(client, "no-such-bucket");
+    assert!(missing.put(key, b"x", "image/png").await.is_err());
+}

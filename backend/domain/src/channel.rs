@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::chat_rules::ChatRules;
+use crate::emote::Emote;
 use crate::error::DomainError;
 use crate::handle::ChannelHandle;
 use crate::ids::{ChannelId, StreamId, UserId};
@@ -142,6 +143,11 @@ pub struct Channel {
     /// Users the owner appointed to run the chat with them (at most [`MAX_MODERATORS`]).
     #[serde(default)]
     pub moderators: Vec<UserId>,
+    /// The chat's custom emotes (at most [`MAX_EMOTES`]), in the order they were added.
+    ///
+    /// [`MAX_EMOTES`]: crate::emote::MAX_EMOTES
+    #[serde(default)]
+    pub emotes: Vec<Emote>,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -168,6 +174,7 @@ impl Channel {
             recording: true,
             chat_rules: ChatRules::default(),
             moderators: Vec::new(),
+            emotes: Vec::new(),
             video: None,
             chat_room: None,
             live: LiveState::default(),

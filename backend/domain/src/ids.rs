@@ -65,6 +65,11 @@ string_id!(
     RecordingId
 );
 string_id!(
+    /// One uploaded emote image: `em` + 16 letters and digits. A new upload gets a new id, so
+    /// its file's address never serves other bytes and may be cached for good.
+    EmoteId
+);
+string_id!(
     /// One of a channel's webhooks: `wh` + 16 letters and digits.
     WebhookId
 );
@@ -138,6 +143,12 @@ impl RecordingId {
     pub fn parse(value: &str) -> Result<Self, DomainError> {
         check_id(value, "a recording id", 128)?;
         Ok(Self(value.to_owned()))
+    }
+}
+
+impl EmoteId {
+    pub fn generate() -> Self {
+        Self(format!("em{}", random_alphanumeric(16)))
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod channel;
 pub mod chat;
 pub mod chat_rules;
+pub mod emote;
 pub mod error;
 pub mod follow;
 pub mod handle;

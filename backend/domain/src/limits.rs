@@ -50,6 +50,13 @@ pub const ANONYMOUS_HEARTBEATS: RateLimit = RateLimit {
     per: Duration::minutes(1),
 };
 
+/// Emote uploads one user may make: plenty for setting up a channel's set, not a way to fill a
+/// bucket.
+pub const EMOTE_UPLOADS: RateLimit = RateLimit {
+    max: 60,
+    per: Duration::hours(1),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,8 +19,8 @@ use crate::outbound::OutboundDestinations;
 use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, EmailSender,
     FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, PresenceRegistry,
-    PushSender, PushSubscriptionRepository, RateCounter, RecordingAccess, RecordingRepository,
-    VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
+    PublicFiles, PushSender, PushSubscriptionRepository, RateCounter, RecordingAccess,
+    RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 
@@ -41,6 +41,7 @@ pub struct Ports {
     pub video: Arc<dyn VideoService>,
     pub chat_service: Arc<dyn ChatService>,
     pub presence: Arc<dyn PresenceRegistry>,
+    pub files: Arc<dyn PublicFiles>,
     pub playback: Arc<dyn PlaybackSigner>,
     pub recording_access: Arc<dyn RecordingAccess>,
     pub rates: Arc<dyn RateCounter>,

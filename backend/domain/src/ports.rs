@@ -389,6 +389,16 @@ pub trait RecordingAccess: Send + Sync {
     ) -> PortResult<String>;
 }
 
+/// Files the site serves to everyone at `/<key>`, cached for good (a key never gets other
+/// bytes): S3 behind CloudFront in the cloud, a directory the local site serves locally.
+#[async_trait]
+pub trait PublicFiles: Send + Sync {
+    /// Keeps `bytes` at `key` (letters, digits, `/`, `.`, `_`, `-`), replacing what was there.
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> PortResult<()>;
+    /// Removes the file; nothing happens if there is none.
+    async fn delete(&self, key: &str) -> PortResult<()>;
+}
+
 /// Who is in a room: the local chat server's own connections, or (IVS Chat having no member
 /// list) the heartbeats clients send, kept until they stop.
 #[async_trait]

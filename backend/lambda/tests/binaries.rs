@@ -632,3 +632,104 @@ async fn email_sender_sends_queued_emails_through_ses_and_reports_a_bad_message(
     );
     assert_eq!(moto.ses_sent_last_24_hours().await, 3);
 }
+
+/// An API Gateway request carrying a file: the body base64-encoded, as API Gateway sends
+/// every binary body to Lambda.
+fn upload_event(path: &str, token: &str, content_type: &str, bytes: &[u8]) -> Value {
+    let mut event: Value = serde_json::from_str(
+        &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.7"),
+    )
+    .unwrap();
+    event["rawPath"] = json!(path);
+    event["requestContext"]["http"]["path"] = json!(path);
+    event["requestContext"]["http"]["method"] = json!("PUT");
+    event["pathParameters"]["proxy"] = json!(path.trim_start_matches("/api/"));
+    event["headers"]["authorization"] = json!(format!("Bearer {token}"));
+    event["headers"]["content-type"] = json!(content_type);
+    event["headers"]["content-length"] = json!(bytes.len().to_string());
+    event["body"] = json!(aws_smithy_types::base64::encode(bytes));
+    event["isBase64Encoded"] = json!(true);
+    event
+}
+
+/// An emote uploaded through API Gateway lands in the public recordings bucket with its type and
+/// cache lifetime, and the channel lists it; a fake image is refused and leaves the bucket as it
+/// was.
+#[tokio::test]
+async fn api_keeps_an_uploaded_emote_in_the_public_bucket() {
+    let (moto, _store) = cloud().await;
+    let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
+    s3.create_bucket()
+        .bucket("recordings")
+        .send()
+        .await
+        .unwrap();
+    let user = moto
+        .cognito_user("owner@example.com", "emote_owner", "Owner")
+        .await;
+    let png = cloumer_test_media::images::png(56, 56);
+    let events = vec![
+        upload_event(
+            "/api/v1/me/channel/emotes/Hype",
+            &user.id_token,
+            "image/png",
+            &png,
+        ),
+        upload_event(
+            "/api/v1/me/channel/emotes/Fake",
+            &user.id_token,
+            "image/png",
+            b"\x89PNG\r\n\x1a\n but then text",
+        ),
+    ];
+    let mut runtime = Runtime::start(events).await;
+    let mut env = runtime.env("api");
+    env.extend([
+        ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
+        ("COGNITO_CLIENT_ID", user.client_id.clone()),
+        ("PUBLIC_FILES_BUCKET", "recordings".to_owned()),
+    ]);
+    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &env);
+
+    let (kind, answer) = runtime.answer().await;
+    assert_eq!(kind, "response", "{answer}");
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+    let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (&body["code"], &body["width"]),
+        (&json!("Hype"), &json!(56))
+    );
+    let key = body["url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('/')
+        .to_owned();
+    assert!(key.starts_with("emotes/"), "{key}");
+    let object = s3
+        .get_object()
+        .bucket("recordings")
+        .key(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object.content_type(), Some("image/png"));
+    assert_eq!(object.cache_control(), Some(cloumer_aws::s3::CACHE_FOREVER));
+    assert_eq!(
+        object.body.collect().await.unwrap().into_bytes().to_vec(),
+        png
+    );
+
+    let (kind, answer) = runtime.answer().await;
+    assert_eq!(kind, "response", "{answer}");
+    assert_eq!(answer["statusCode"], 400, "{answer}");
+    let refused: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+    assert_eq!(refused["code"], "invalid_image", "{refused}");
+    let kept = s3
+        .list_objects_v2()
+        .bucket("recordings")
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<&str> = kept.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, [key.as_str()]);
+}

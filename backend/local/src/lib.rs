@@ -12,6 +12,7 @@ pub mod go_live;
 pub mod identity;
 pub mod ingest;
 mod keys;
+pub mod public_files;
 mod rates;
 pub mod site;
 pub mod video;
@@ -40,6 +41,7 @@ use chat::{ChatTuning, LocalChat, Rooms, Tokens};
 use identity::LocalIdentity;
 use ingest::private_recordings::{LocalRecordingAccess, RecordingGate};
 use ingest::{Ingest, IngestDirs, IngestSettings};
+use public_files::DiskPublicFiles;
 use video::LocalVideo;
 
 /// Settings of one local stack.
@@ -168,6 +170,8 @@ pub struct Components {
     pub recordings_public_pem: String,
     /// Stream starts waiting for [`go_live::deliver`] (taken when the stack starts).
     pub go_live: std::sync::Mutex<Option<go_live::Announced>>,
+    /// Emote images and whatever else everyone may fetch.
+    pub public_files: DiskPublicFiles,
 }
 
 impl Components {
@@ -198,6 +202,7 @@ impl Components {
         let vapid = keys::vapid_key(data_dir)?;
         let push_public_key = vapid.public_key().to_owned();
         let (go_live_topic, announced) = go_live::topic();
+        let public_files = DiskPublicFiles::under(data_dir);
         let ports = Ports {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
@@ -231,6 +236,7 @@ impl Components {
             video: Arc::new(video.clone()),
             chat_service: Arc::new(chat.clone()),
             presence: Arc::new(chat::presence::ConnectedPresence::new(rooms.clone())),
+            files: Arc::new(public_files.clone()),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 playback_private.as_bytes(),
             )?),
@@ -266,6 +272,7 @@ impl Components {
             playback_public_pem,
             recordings_public_pem,
             go_live: std::sync::Mutex::new(Some(announced)),
+            public_files,
         })
     }
 }
@@ -367,7 +374,8 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         .merge(components.identity.router())
         .merge(runtime_config)
         .merge(chat_endpoint)
-        .merge(files);
+        .merge(files)
+        .merge(components.public_files.router());
     let prepared = if config.ingest {
         let (prepared, callbacks) = Ingest::prepare(&ingest_settings)?;
         app = app.merge(callbacks);

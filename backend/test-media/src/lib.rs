@@ -5,6 +5,8 @@
 //! (bit i of hundredths of a second), so a viewer can read which moment of the stream it is
 //! showing: glass-to-glass latency.
 
+pub mod images;
+
 use std::process::Stdio;
 
 use tokio::process::{Child, Command};

@@ -152,6 +152,8 @@ module "api_function" {
     SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.signing_keys.arn
     # Public: browsers subscribe to push with it.
     VAPID_PUBLIC_KEY_PEM = tls_private_key.vapid.public_key_pem
+    # Emote images, which CloudFront serves at /emotes/* from this bucket.
+    PUBLIC_FILES_BUCKET = module.streaming.recordings_buckets.public.id
   })
   memory_mb            = 512
   timeout_seconds      = 10
@@ -167,6 +169,12 @@ module "api_function" {
       sid       = "SigningKeys"
       actions   = ["secretsmanager:GetSecretValue"]
       resources = [aws_secretsmanager_secret.signing_keys.arn]
+    },
+    {
+      # Emote uploads: only under emotes/, never the recordings IVS writes beside them.
+      sid       = "EmoteFiles"
+      actions   = ["s3:PutObject", "s3:DeleteObject"]
+      resources = ["${module.streaming.recordings_buckets.public.arn}/emotes/*"]
     },
   ])
 }

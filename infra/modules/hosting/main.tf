@@ -258,6 +258,19 @@ resource "aws_cloudfront_distribution" "site" {
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
   }
 
+  # Emote images: each key names one upload's bytes for good (the objects say so in their
+  # Cache-Control, which this policy honours).
+  ordered_cache_behavior {
+    path_pattern               = "/emotes/*"
+    target_origin_id           = "recordings"
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = false
+    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
   ordered_cache_behavior {
     path_pattern               = "/private-recordings/*"
     target_origin_id           = "private-recordings"

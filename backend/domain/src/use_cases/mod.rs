@@ -9,6 +9,7 @@ pub mod chat_history;
 pub mod chat_moderation;
 pub mod chat_tokens;
 pub mod directory;
+pub mod emotes;
 pub mod follows;
 pub mod go_live;
 pub mod message_review;

@@ -5,6 +5,7 @@ mod accounts;
 mod chat_moderation;
 mod chat_tokens;
 mod directory;
+mod emotes;
 mod follows;
 mod go_live;
 mod message_review;

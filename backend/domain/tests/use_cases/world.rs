@@ -15,8 +15,8 @@ use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
     ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, PresenceRegistry,
-    PushSender, RateCounter, RecordingAccess, StreamKey, StreamStatus, VideoChannelSpec,
-    VideoService, WebhookSender,
+    PublicFiles, PushSender, RateCounter, RecordingAccess, StreamKey, StreamStatus,
+    VideoChannelSpec, VideoService, WebhookSender,
 };
 use cloumer_domain::presence::{Presence, Visitor};
 use cloumer_domain::profile::Language;
@@ -216,6 +216,43 @@ impl RateCounter for Rates {
     }
 }
 
+/// The site's public files, kept in memory; `fail_puts` makes writing them fail (a full disk,
+/// S3 down), `fail_deletes` removing them.
+#[derive(Default)]
+pub struct Files {
+    pub kept: Mutex<BTreeMap<String, (Vec<u8>, String)>>,
+    pub fail_puts: std::sync::atomic::AtomicBool,
+    pub fail_deletes: std::sync::atomic::AtomicBool,
+}
+
+impl Files {
+    pub fn keys(&self) -> Vec<String> {
+        self.kept.lock().unwrap().keys().cloned().collect()
+    }
+}
+
+#[async_trait]
+impl PublicFiles for Files {
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str) -> PortResult<()> {
+        if self.fail_puts.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(cloumer_domain::PortError::new("put", "the disk is full"));
+        }
+        self.kept
+            .lock()
+            .unwrap()
+            .insert(key.to_owned(), (bytes.to_vec(), content_type.to_owned()));
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> PortResult<()> {
+        if self.fail_deletes.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(cloumer_domain::PortError::new("delete", "unreachable"));
+        }
+        self.kept.lock().unwrap().remove(key);
+        Ok(())
+    }
+}
+
 /// Presence as the cloud keeps it: each heartbeat counts until its time is up.
 #[derive(Default)]
 pub struct Heartbeats(Mutex<HashMap<(ChannelId, String), (Visitor, OffsetDateTime)>>);
@@ -382,6 +419,7 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     pub video: Arc<Video>,
     pub chat: Arc<Chat>,
+    pub files: Arc<Files>,
     _dir: tempfile::TempDir,
 }
 
@@ -403,6 +441,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
     let video = Arc::new(Video::default());
     let chat = Arc::new(Chat::default());
     let announcements = Arc::new(Announcements::default());
+    let files = Arc::new(Files::default());
     let ports = Ports {
         channels: Arc::new(store.clone()),
         chat: Arc::new(store.clone()),
@@ -418,6 +457,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         video: video.clone(),
         chat_service: chat.clone(),
         presence: Arc::new(Heartbeats::default()),
+        files: files.clone(),
         playback: Arc::new(ClaimsSigner),
         recording_access: Arc::new(ClaimsSigner),
         rates: Arc::new(Rates::default()),
@@ -429,6 +469,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         clock,
         video,
         chat,
+        files,
         _dir: dir,
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod chat;
+pub mod emotes;
 pub mod follows;
 pub mod me;
 pub mod moderation;
@@ -22,6 +23,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(channels::router())
         .merge(chat::router())
+        .merge(emotes::router())
         .merge(follows::router())
         .merge(recordings::router())
         .merge(me::router())

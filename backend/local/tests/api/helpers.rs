@@ -122,6 +122,56 @@ impl TestApp {
         self.request(Method::DELETE, path, token, None).await
     }
 
+    /// Sends `bytes` as the whole body, declared as `content_type` (when given).
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        bytes: Vec<u8>,
+    ) -> Reply {
+        let mut request = self.client.put(self.url(path)).body(bytes);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// Every file under the stack's data directory's `sub` folder (none if it does not exist).
+    pub fn files_under(&self, sub: &str) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        if let Some(data) = &self._data {
+            walk(&data.path().join(sub), &mut found);
+        }
+        found
+    }
+
     /// A call to the Cognito-compatible JSON API.
     pub async fn cognito(&self, operation: &str, body: Value) -> Reply {
         let response = self

@@ -36,6 +36,11 @@ async fn the_api_keeps_the_contract_its_openapi_document_states() {
     for (who, header) in runs {
         let mut command = tokio::process::Command::new("schemathesis");
         command
+            .arg("--config-file")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/hostile/schemathesis.toml"
+            ))
             .args(["run", &document, "--url", &base, "--checks", "all"])
             .args(["--max-examples", EXAMPLES, "--seed", SEED, "--no-color"])
             .env("SCHEMATHESIS_TELEMETRY", "false")

@@ -21,3 +21,4 @@ mod chat;
 mod contract;
 mod ingest;
 mod input;
+mod uploads;
