@@ -1587,3 +1587,180 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
     stack.stack.shutdown().await?;
     Ok(())
 }
+
+/// Chooses `path` in the file input `css` (WebDriver types a path into a file input).
+async fn choose_file(browser: &Browser, css: &str, path: &std::path::Path) -> Result<()> {
+    browser
+        .wait(css)
+        .await?
+        .send_keys(&path.display().to_string())
+        .await?;
+    Ok(())
+}
+
+/// Whether the image `css` has arrived and decoded (not a broken image).
+async fn image_shown(browser: &Browser, css: &str) -> Result<bool> {
+    let shown = browser
+        .js(&format!(
+            "const i = document.querySelector({css:?}); return !!i && i.complete && i.naturalWidth > 0"
+        ))
+        .await?;
+    Ok(shown == serde_json::Value::Bool(true))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_uploads_an_emote_and_another_viewer_sees_it_in_chat() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account(
+            "emotes@example.com",
+            PASSWORD,
+            "emote_host",
+            "이모티콘 방송",
+        )
+        .await?;
+    stack
+        .account("watcher@example.com", PASSWORD, "watcher", "Watcher")
+        .await?;
+    let files = tempfile::tempdir()?;
+    let hype = files.path().join("hype.png");
+    std::fs::write(&hype, cloumer_test_media::images::png(112, 112))?;
+    let fake = files.path().join("fake.png");
+    std::fs::write(
+        &fake,
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+    )?;
+
+    // The viewer is already in the chat when the emote is made.
+    let viewer = Browser::launch_sized(420, 860).await?;
+    viewer
+        .sign_in(&stack, "watcher@example.com", PASSWORD)
+        .await?;
+    viewer.goto(&stack.url("/emote_host")).await?;
+    viewer
+        .wait_for_text(".chat-state", "Connected", WAIT)
+        .await?;
+
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "emotes@example.com", PASSWORD)
+        .await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait_for_text(".panel h2", "Emotes", WAIT).await?;
+    // A file that is not an image is refused, with the server's reason, and nothing is listed.
+    owner.fill("#emote-code", "Fake").await?;
+    choose_file(&owner, "#emote-file", &fake).await?;
+    owner
+        .js("document.querySelector('#emote-code').form.requestSubmit()")
+        .await?;
+    owner
+        .wait_for_text(
+            "[aria-labelledby=emotes-heading] .error",
+            "an emote is a PNG, GIF or WebP image",
+            WAIT,
+        )
+        .await?;
+    // The real one.
+    owner.fill("#emote-code", "Hype").await?;
+    choose_file(&owner, "#emote-file", &hype).await?;
+    owner
+        .js("document.querySelector('#emote-code').form.requestSubmit()")
+        .await?;
+    owner
+        .wait_for_text(".emote-list li", ":Hype:", WAIT)
+        .await?;
+    let listed = owner
+        .js("return [...document.querySelectorAll('.emote-list li')].map(l => l.dataset.code)")
+        .await?;
+    assert_eq!(listed, serde_json::json!(["Hype"]));
+    assert!(image_shown(&owner, ".emote-list img").await?);
+    owner
+        .js("document.querySelector('#emotes-heading').scrollIntoView()")
+        .await?;
+    owner.screenshot("dashboard-emotes").await?;
+
+    // The open chat heard of it: the viewer picks it from the picker, with an emoji.
+    viewer.click(".emote-picker > summary").await?;
+    viewer
+        .wait(".emote-picker .emote-choice[title=':Hype:'] img")
+        .await?;
+    viewer.screenshot("chat-emote-picker-phone").await?;
+    viewer
+        .click(".emote-picker .emote-choice[title=':Hype:']")
+        .await?;
+    viewer.click(".emote-picker > summary").await?;
+    viewer
+        .js("[...document.querySelectorAll('.emote-picker .emoji-choice')].find(b => b.textContent === '🔥').click()")
+        .await?;
+    let typed = viewer
+        .js("return document.querySelector('#chat-input').value")
+        .await?;
+    assert_eq!(typed.as_str(), Some(":Hype: 🔥 "));
+    viewer
+        .wait("#chat-input")
+        .await?
+        .send_keys("so good :NotAnEmote:")
+        .await?;
+    viewer.click(".chat-form button[type=submit]").await?;
+
+    // Another viewer of the channel (its owner here, on the channel page) sees the image.
+    owner.goto(&stack.url("/emote_host")).await?;
+    owner.wait_for_text(".chat-line", "so good", WAIT).await?;
+    let line = ".chat-line img.emote[alt=':Hype:']";
+    owner.wait(line).await?;
+    let deadline = Instant::now() + WAIT;
+    while !image_shown(&owner, line).await? {
+        anyhow::ensure!(Instant::now() < deadline, "the emote image did not load");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let text = owner
+        .js("return document.querySelector('.chat-line .chat-text').textContent")
+        .await?;
+    assert_eq!(
+        text.as_str(),
+        Some(" 🔥 so good :NotAnEmote:"),
+        "an unknown code stays text"
+    );
+    owner.screenshot("chat-emote").await?;
+    // In Korean, on a phone-sized window, the picker reads the same.
+    viewer
+        .js("localStorage.setItem('cloumer.lang', 'ko'); location.reload()")
+        .await?;
+    viewer.wait_for_text(".chat-state", "연결", WAIT).await?;
+    viewer.click(".emote-picker > summary").await?;
+    viewer
+        .wait_for_text(".emote-picker-body h3", "이 채널의 이모티콘", WAIT)
+        .await?;
+    viewer.screenshot("chat-emote-picker-ko-phone").await?;
+
+    // Removed on the dashboard, it is text again in the chat.
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .js("localStorage.setItem('cloumer.lang', 'ko'); location.reload()")
+        .await?;
+    owner.wait_for_text(".panel h2", "이모티콘", WAIT).await?;
+    owner.wait(".emote-list li[data-code=Hype] img").await?;
+    owner
+        .js("document.querySelector('#emotes-heading').scrollIntoView()")
+        .await?;
+    owner.screenshot("dashboard-emotes-ko").await?;
+    owner
+        .js("document.querySelector('.emote-list li[data-code=Hype] button').click()")
+        .await?;
+    owner
+        .wait_for_text(
+            "[aria-labelledby=emotes-heading]",
+            "아직 이모티콘이 없어요",
+            WAIT,
+        )
+        .await?;
+    viewer
+        .wait_for_text(".chat-line .chat-text", ":Hype:", WAIT)
+        .await?;
+
+    for browser in [owner, viewer] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

@@ -2,8 +2,10 @@
 //! API for each connection, history on join, and reconnection with backoff (a fresh token each
 //! time: tokens are single-use).
 
+pub mod emotes;
 pub mod mentions;
 pub mod panel;
+pub mod picker;
 pub mod protocol;
 
 use std::cell::RefCell;
@@ -15,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, WebSocket};
 
 use crate::api::{Api, ApiError};
-use cloumer_api_types::PresenceBody;
+use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
 use protocol::{ChatLine, Incoming};
 
@@ -103,6 +105,8 @@ pub struct ChatClient {
     /// Where older history continues (`None`: nothing older, or not loaded yet).
     pub older: RwSignal<Option<String>>,
     pub loading_older: RwSignal<bool>,
+    /// The channel's custom emotes (re-read when the room says they changed).
+    pub emotes: RwSignal<Vec<EmoteBody>>,
     /// This page's reader session (counts a signed-out reader once).
     session: StoredValue<String>,
     api: Api,
@@ -131,6 +135,7 @@ impl ChatClient {
             minute_tick: RwSignal::new(0),
             older: RwSignal::new(None),
             loading_older: RwSignal::new(false),
+            emotes: RwSignal::new(Vec::new()),
             session: StoredValue::new(reader_session()),
             api,
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
@@ -144,6 +149,7 @@ impl ChatClient {
             }))),
         };
         client.load_history();
+        client.load_emotes();
         client.connect();
         client.start_heartbeat();
         client.follow_page_lifecycle();
@@ -204,6 +210,16 @@ impl ChatClient {
 
     fn inner(&self) -> Rc<RefCell<Inner>> {
         self.inner.get_value()
+    }
+
+    /// Reads the channel's emotes; without them, `:code:` simply shows as text.
+    fn load_emotes(&self) {
+        let client = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(emotes) = client.api.channel_emotes(&client.handle.get_value()).await {
+                client.emotes.set(emotes);
+            }
+        });
     }
 
     fn load_history(&self) {
@@ -497,6 +513,7 @@ impl ChatClient {
                     self.min_account_age_minutes.set(min_account_age_minutes);
                 }
             }
+            Incoming::EmotesChanged => self.load_emotes(),
             Incoming::OtherEvent(_) => {}
             Incoming::Error { code, message, .. } => self.notice.set(Some(match code {
                 429 => Notice::RateLimited,

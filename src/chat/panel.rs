@@ -6,6 +6,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::chat::emotes::{self, Part};
+use crate::chat::picker::EmotePicker;
 use crate::chat::{ChatClient, ChatState, Notice, mentions};
 use crate::components::{Avatar, ago_text};
 use crate::i18n::use_i18n;
@@ -19,6 +21,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let api = use_api();
     let draft = RwSignal::new(String::new());
     let list = NodeRef::<html::Ol>::new();
+    let input = NodeRef::<html::Input>::new();
     let handle = chat.handle;
     let moderate = Action::new_local(move |(user, act): &(String, Moderation)| {
         let (user, act) = (user.clone(), act.clone());
@@ -168,7 +171,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                 </span>
                                 <span class="chat-text">
                                     {mentions::pieces(&line.content).into_iter().map(|piece| match piece {
-                                        mentions::Piece::Text(text) => text.into_any(),
+                                        mentions::Piece::Text(text) => with_emotes(chat, text).into_any(),
                                         mentions::Piece::Mention(handle) => view! { <span class="mention">"@"{handle}</span> }.into_any(),
                                     }).collect_view()}
                                 </span>
@@ -221,8 +224,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     }}
                     <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                         <label class="visually-hidden" for="chat-input">{i18n.t().chat_placeholder}</label>
+                        <EmotePicker chat=chat draft=draft input=input />
                         <input
                             id="chat-input"
+                            node_ref=input
                             type="text"
                             autocomplete="off"
                             maxlength=MAX_CHARS.to_string()
@@ -257,6 +262,40 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 }.into_any()
             }}
         </aside>
+    }
+}
+
+/// How high an emote is shown in chat (CSS says the same); its width keeps its proportions.
+pub const EMOTE_HEIGHT: u32 = 28;
+
+/// An emote's shown width at [`EMOTE_HEIGHT`], so lines do not move when images arrive.
+pub fn emote_width(width: u32, height: u32) -> u32 {
+    (width * EMOTE_HEIGHT).div_ceil(height.max(1))
+}
+
+/// Message text with the channel's emotes shown as images (again when the emotes change).
+fn with_emotes(chat: ChatClient, text: String) -> impl IntoView {
+    move || {
+        chat.emotes.with(|known| {
+            emotes::split(&text, |code| known.iter().any(|e| e.code == code))
+                .into_iter()
+                .map(|part| match part {
+                    Part::Text(text) => text.to_owned().into_any(),
+                    Part::Emote(code) => {
+                        let label = format!(":{code}:");
+                        match known.iter().find(|e| e.code == code) {
+                            Some(e) => view! {
+                                <img class="emote" src=e.url.clone() alt=label.clone() title=label
+                                    height=EMOTE_HEIGHT.to_string()
+                                    width=emote_width(e.width, e.height).to_string() />
+                            }
+                            .into_any(),
+                            None => label.into_any(),
+                        }
+                    }
+                })
+                .collect_view()
+        })
     }
 }
 

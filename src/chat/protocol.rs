@@ -42,6 +42,8 @@ pub enum Incoming {
         slow_mode_seconds: u16,
         min_account_age_minutes: u32,
     },
+    /// The channel's custom emotes changed.
+    EmotesChanged,
     OtherEvent(String),
     Error {
         request_id: String,
@@ -85,6 +87,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
                     .parse()
                     .unwrap_or(0),
             },
+            event::EMOTES => Incoming::EmotesChanged,
             _ => Incoming::OtherEvent(frame.event_name),
         },
         ServerFrame::Error(frame) => Incoming::Error {
@@ -129,6 +132,8 @@ mod tests {
                 min_account_age_minutes: 0
             })
         );
+        let emotes = r#"{"Type":"EVENT","EventName":"app:EMOTES","Attributes":null}"#;
+        assert_eq!(parse(emotes), Some(Incoming::EmotesChanged));
     }
 
     #[test]

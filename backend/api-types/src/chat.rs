@@ -124,6 +124,8 @@ pub mod event {
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
+    /// The channel's custom emotes changed: read them again (no attributes).
+    pub const EMOTES: &str = "app:EMOTES";
 }
 
 /// IVS Chat's error codes.

@@ -1,11 +1,12 @@
 //! The streamer dashboard: go live (server, stream key, encoder settings), watch the stream's
-//! state, edit the channel, moderate the chat, tell other places when the stream starts. One
+//! state, edit the channel, moderate the chat, give it emotes, tell other places when the stream starts. One
 //! card per module.
 //!
 //! The channel is loaded once for the cards' shells, then refreshed every five seconds: cards
 //! read what changes (live state, health, viewers) from the latest answer, while forms keep what
 //! the streamer is typing.
 
+mod emotes;
 mod moderation;
 mod moderators;
 mod recordings;
@@ -62,6 +63,7 @@ fn DashboardView() -> impl IntoView {
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
                     <moderation::ModerationCard channel=channel />
                     <moderators::ModeratorsCard channel=channel />
+                    <emotes::EmotesCard handle=channel.with_untracked(|c| c.page.summary.handle.clone()) />
                     {move || private.get().then(|| view! { <viewers::ViewersCard /> })}
                     <webhooks::WebhooksCard />
                     <recordings::RecordingsCard channel=channel />

@@ -23,6 +23,8 @@ pub mod events {
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
+    /// The channel's custom emotes changed: clients read them again.
+    pub const EMOTES: &str = "app:EMOTES";
 }
 
 /// Whose chat a moderation request is about.

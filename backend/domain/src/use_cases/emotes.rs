@@ -2,12 +2,16 @@
 //! everyone whose chat shows them. The file is kept before the channel names it and removed if
 //! naming it fails, so a refused or failed upload leaves nothing behind.
 
+use std::collections::BTreeMap;
+
+use crate::channel::Channel;
 use crate::emote::{Emote, EmoteCode, EmoteImage, MAX_EMOTES};
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::ChannelId;
 use crate::limits;
 use crate::platform::Platform;
+use crate::use_cases::chat_moderation::events;
 
 impl Platform {
     /// Keeps `bytes` as the caller's emote `code`, replacing the image of an emote with that code;
@@ -58,6 +62,7 @@ impl Platform {
         if let Some(old) = replaced {
             self.remove_file(&old.file_key(&channel.id)).await;
         }
+        self.announce_emotes(&channel).await;
         Ok((channel.id, emote))
     }
 
@@ -77,6 +82,7 @@ impl Platform {
         .await?;
         let removed = removed.ok_or(DomainError::NotFound("emote"))?;
         self.remove_file(&removed.file_key(&channel.id)).await;
+        self.announce_emotes(&channel).await;
         Ok(())
     }
 
@@ -84,6 +90,22 @@ impl Platform {
     pub async fn channel_emotes(&self, handle: &str) -> DomainResult<(ChannelId, Vec<Emote>)> {
         let channel = self.channel_by_handle(handle).await?;
         Ok((channel.id, channel.emotes))
+    }
+
+    /// Tells the open chats to read the emotes again, so a new one shows without a reload. The
+    /// change is saved either way; a room that misses the news reads them on the next visit.
+    async fn announce_emotes(&self, channel: &Channel) {
+        let Some(room) = &channel.chat_room else {
+            return;
+        };
+        if let Err(error) = self
+            .ports
+            .chat_service
+            .send_event(room, events::EMOTES, &BTreeMap::new())
+            .await
+        {
+            tracing::warn!(%error, "telling the room about new emotes failed");
+        }
     }
 
     /// A file nothing names any more. Failing to remove it loses nothing a user sees (its name is

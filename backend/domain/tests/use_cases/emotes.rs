@@ -7,7 +7,7 @@ use cloumer_domain::DomainError;
 use cloumer_domain::emote::{EmoteFormat, MAX_EMOTE_BYTES, MAX_EMOTES};
 use cloumer_test_media::images;
 
-use crate::world::world;
+use crate::world::{ChatCall, world};
 
 fn refused_with<T: std::fmt::Debug>(result: Result<T, DomainError>) -> &'static str {
     match result {
@@ -182,6 +182,15 @@ async fn uploading_a_code_again_replaces_its_image_and_removes_the_old_file() {
 
     world.platform.remove_emote(&owner, "Hype").await.unwrap();
     assert!(world.files.keys().is_empty());
+    // Each change told the room, so open chats read the emotes again.
+    let room = account.channel.chat_room.clone().unwrap().arn;
+    let announced = world
+        .chat
+        .calls()
+        .into_iter()
+        .filter(|call| matches!(call, ChatCall::Event(r, name, _) if r == &room && name == "app:EMOTES"))
+        .count();
+    assert_eq!(announced, 3);
     assert!(
         world
             .platform
