@@ -1675,7 +1675,7 @@ async fn a_streamer_uploads_an_emote_and_another_viewer_sees_it_in_chat() -> Res
     assert_eq!(listed, serde_json::json!(["Hype"]));
     assert!(image_shown(&owner, ".emote-list img").await?);
     owner
-        .js("document.querySelector('#emotes-heading').scrollIntoView()")
+        .js("const h = document.querySelector('#emotes-heading'); window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 80)")
         .await?;
     owner.screenshot("dashboard-emotes").await?;
 
@@ -1741,7 +1741,7 @@ async fn a_streamer_uploads_an_emote_and_another_viewer_sees_it_in_chat() -> Res
     owner.wait_for_text(".panel h2", "이모티콘", WAIT).await?;
     owner.wait(".emote-list li[data-code=Hype] img").await?;
     owner
-        .js("document.querySelector('#emotes-heading').scrollIntoView()")
+        .js("const h = document.querySelector('#emotes-heading'); window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 80)")
         .await?;
     owner.screenshot("dashboard-emotes-ko").await?;
     owner

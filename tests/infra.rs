@@ -569,3 +569,61 @@ fn a_private_recording_opens_through_cloudfront_with_the_apis_grant() {
         assert_eq!(response["cookies"], json!({}), "{status}");
     }
 }
+
+/// Emote images: only the API writes them, only under `emotes/` of the public recordings bucket
+/// (never over a recording), and CloudFront serves that prefix from that bucket, as the local
+/// stack serves `/emotes/*` from its data directory.
+#[test]
+fn emotes_are_written_by_the_api_under_their_prefix_and_served_from_the_public_bucket() {
+    let root = body("infra/environments/prod/main.tf");
+    for (name, module) in function_modules(&root) {
+        let statements = attribute(module, "statements")
+            .map(text)
+            .unwrap_or_default();
+        let environment = text(attribute(module, "environment").expect("environment"));
+        if name == "api_function" {
+            assert!(
+                statements.contains(r#"actions = ["s3:PutObject", "s3:DeleteObject"]"#),
+                "{statements}"
+            );
+            assert!(
+                statements.contains(
+                    r#"resources = ["${module.streaming.recordings_buckets.public.arn}/emotes/*"]"#
+                ),
+                "{statements}"
+            );
+            assert!(
+                environment.contains(
+                    "PUBLIC_FILES_BUCKET = module.streaming.recordings_buckets.public.id"
+                ),
+                "{environment}"
+            );
+        } else {
+            assert!(
+                !statements.contains("s3:PutObject"),
+                "{name} may write S3 objects"
+            );
+            assert!(!environment.contains("PUBLIC_FILES_BUCKET"), "{name}");
+        }
+    }
+    let hosting = body("infra/modules/hosting/main.tf");
+    let distribution = &labelled(
+        &hosting,
+        "resource",
+        &["aws_cloudfront_distribution", "site"],
+    )
+    .body;
+    let emotes = blocks(distribution, "ordered_cache_behavior")
+        .find(|b| attribute(&b.body, "path_pattern").map(literal).as_deref() == Some("/emotes/*"))
+        .expect("a /emotes/* behaviour");
+    assert_eq!(
+        attribute(&emotes.body, "target_origin_id")
+            .map(literal)
+            .as_deref(),
+        Some("recordings")
+    );
+    let methods: String = text(attribute(&emotes.body, "allowed_methods").unwrap())
+        .split_whitespace()
+        .collect();
+    assert_eq!(methods, r#"["GET","HEAD"]"#, "read only");
+}

@@ -99,8 +99,13 @@ fn system_packages(purpose: Purpose) -> Result<SystemPackages> {
         wanted.extend(["nodejs", "npm"]);
     }
     if purpose == Purpose::Test {
-        // Korean text in screenshots needs a Korean font.
-        wanted.extend(["chromium", "chromium-driver", "fonts-nanum"]);
+        // Korean text and the chat's emoji in screenshots need a Korean and an emoji font.
+        wanted.extend([
+            "chromium",
+            "chromium-driver",
+            "fonts-nanum",
+            "fonts-noto-color-emoji",
+        ]);
     }
     if which("dpkg-query").is_none() {
         let mut commands = vec!["nginx", "ffmpeg", "ffprobe", "npm"];

@@ -325,6 +325,7 @@ async fn calls_at(size: usize) -> CallCounts {
         push_subscriptions: Arc::new(store.clone()),
         push: Arc::new(cloumer_aws::push_keys::NoPushKeys),
         presence: Arc::new(cloumer_aws::dynamo::DynamoPresence::new(store.clone())),
+        files: Arc::new(cloumer_aws::s3::NoPublicFiles),
         rates: Arc::new(store.clone()),
         webhook_sender: Arc::new(
             cloumer_outbound::HttpWebhookSender::new(

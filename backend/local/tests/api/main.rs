@@ -4,6 +4,7 @@
 mod channels;
 mod chat;
 mod emails;
+mod emotes;
 mod events;
 mod follows;
 mod helpers;
