@@ -45,6 +45,14 @@ pub fn split<'a>(text: &'a str, known: impl Fn(&str) -> bool) -> Vec<Part<'a>> {
     parts
 }
 
+/// How high an emote is shown in chat (CSS says the same); its width keeps its proportions.
+pub const EMOTE_HEIGHT: u32 = 28;
+
+/// An emote's shown width at [`EMOTE_HEIGHT`], so lines do not move when images arrive.
+pub fn emote_width(width: u32, height: u32) -> u32 {
+    (width * EMOTE_HEIGHT).div_ceil(height.max(1))
+}
+
 /// `draft` with `insert` put at `caret` (the end when there is none), spaced from the words
 /// around it; and where the caret goes after it. Carets count UTF-16 units, as the browser's
 /// `selectionStart` does (an emoji is two).
@@ -134,6 +142,14 @@ mod tests {
             vec![Part::Text("at 10"), Part::Emote("30"), Part::Text("45")]
         );
         assert_eq!(split("at 10:31:45", known), vec![Part::Text("at 10:31:45")]);
+    }
+
+    #[test]
+    fn emotes_keep_their_proportions_at_chat_height() {
+        assert_eq!(emote_width(112, 112), 28);
+        assert_eq!(emote_width(64, 32), 56);
+        assert_eq!(emote_width(32, 96), 10);
+        assert_eq!(emote_width(16, 0), 448);
     }
 
     #[test]

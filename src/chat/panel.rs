@@ -6,7 +6,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::chat::emotes::{self, Part};
+use crate::chat::emotes::{self, EMOTE_HEIGHT, Part, emote_width};
 use crate::chat::picker::EmotePicker;
 use crate::chat::{ChatClient, ChatState, Notice, mentions};
 use crate::components::{Avatar, ago_text};
@@ -263,14 +263,6 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             }}
         </aside>
     }
-}
-
-/// How high an emote is shown in chat (CSS says the same); its width keeps its proportions.
-pub const EMOTE_HEIGHT: u32 = 28;
-
-/// An emote's shown width at [`EMOTE_HEIGHT`], so lines do not move when images arrive.
-pub fn emote_width(width: u32, height: u32) -> u32 {
-    (width * EMOTE_HEIGHT).div_ceil(height.max(1))
 }
 
 /// Message text with the channel's emotes shown as images (again when the emotes change).

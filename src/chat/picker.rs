@@ -5,7 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::chat::ChatClient;
-use crate::chat::emotes::{EMOJI, insert_at};
+use crate::chat::emotes::{EMOJI, EMOTE_HEIGHT, emote_width, insert_at};
 use crate::i18n::use_i18n;
 
 /// The picker for the send box `input`, whose text is `draft`.
@@ -51,8 +51,8 @@ pub fn EmotePicker(
                             view! {
                                 <li><button type="button" class="emote-choice" title=title
                                     on:click=move |_| choose(insert.clone())>
-                                    <img src=emote.url.clone() alt=code height="28"
-                                        width=super::panel::emote_width(emote.width, emote.height).to_string() />
+                                    <img src=emote.url.clone() alt=code height=EMOTE_HEIGHT.to_string()
+                                        width=emote_width(emote.width, emote.height).to_string() />
                                 </button></li>
                             }
                         }).collect_view()}
