@@ -34,7 +34,7 @@ cargo xtask <command>
   package [--arch A]      build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
                           for provided.al2023 and check their glibc needs: arm64 where its
                           standard library can be had, else x86_64 (--arch arm64|x86_64 to choose)
-  bench [api|chat|hls|lambda|latency|size]
+  bench [api|chat|emotes|hls|lambda|latency|size]
                           run the benchmarks and print their numbers, each with its reference
                           from the same run where it has one (api: a bare axum handler; chat: a
                           bare WebSocket relay; hls: 1,000 players, none may fall behind;
@@ -57,7 +57,9 @@ fn main() {
 /// Benchmarks are `harness = false` bench targets that print their own reports; `latency` is the
 /// browser story test measuring glass-to-glass latency against the 3 s target.
 fn bench(which: &[&str]) -> Result<()> {
-    let all = ["api", "chat", "fanout", "hls", "lambda", "latency", "size"];
+    let all = [
+        "api", "chat", "emotes", "fanout", "hls", "lambda", "latency", "size",
+    ];
     let chosen: Vec<&str> = if which.is_empty() {
         all.to_vec()
     } else {
