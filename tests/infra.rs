@@ -622,6 +622,17 @@ fn emotes_are_written_by_the_api_under_their_prefix_and_served_from_the_public_b
             .as_deref(),
         Some("recordings")
     );
+    // CloudFront may read them: the public recordings bucket's policy names the prefix (S3
+    // answers 403 for what it does not), the private one's does not.
+    let buckets: String = text(&locals(&hosting)["buckets"])
+        .split_whitespace()
+        .collect();
+    assert!(
+        buckets.contains(
+            r#"readable=key=="public"?["${bucket.arn}/ivs/*","${bucket.arn}/emotes/*"]:["${bucket.arn}/ivs/*"]"#
+        ),
+        "{buckets}"
+    );
     let methods: String = text(attribute(&emotes.body, "allowed_methods").unwrap())
         .split_whitespace()
         .collect();

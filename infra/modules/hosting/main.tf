@@ -304,21 +304,22 @@ resource "aws_cloudfront_distribution" "site" {
   }
 }
 
-# Every bucket: CloudFront (this distribution only) may read, and nothing may use plain HTTP.
+# Every bucket: CloudFront (this distribution only) may read what it serves, and nothing may use
+# plain HTTP. The public recordings bucket also holds the emote images the API uploads (emotes/).
 locals {
   buckets = merge(
     {
       site = {
         id       = aws_s3_bucket.site.id
         arn      = aws_s3_bucket.site.arn
-        readable = "${aws_s3_bucket.site.arn}/*"
+        readable = ["${aws_s3_bucket.site.arn}/*"]
       }
     },
     {
       for key, bucket in var.recordings_buckets : "${key}-recordings" => {
         id       = bucket.id
         arn      = bucket.arn
-        readable = "${bucket.arn}/ivs/*"
+        readable = key == "public" ? ["${bucket.arn}/ivs/*", "${bucket.arn}/emotes/*"] : ["${bucket.arn}/ivs/*"]
       }
     },
   )
@@ -330,7 +331,7 @@ data "aws_iam_policy_document" "bucket" {
   statement {
     sid       = "CloudFrontReads"
     actions   = ["s3:GetObject"]
-    resources = [each.value.readable]
+    resources = each.value.readable
     principals {
       type        = "Service"
       identifiers = ["cloudfront.amazonaws.com"]
