@@ -1419,6 +1419,11 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
             WAIT,
         )
         .await?;
+    // The refused text is back in the box, to send when the wait is over.
+    let kept = second_tab
+        .js("return document.querySelector('#chat-input').value")
+        .await?;
+    assert_eq!(kept.as_str(), Some("sneaky second"));
     second_tab.screenshot("chat-slow-mode-refused").await?;
     second_tab.close().await?;
 
@@ -1657,6 +1662,20 @@ async fn a_streamer_uploads_an_emote_and_another_viewer_sees_it_in_chat() -> Res
         .wait_for_text(
             "[aria-labelledby=emotes-heading] .error",
             "an emote is a PNG, GIF or WebP image",
+            WAIT,
+        )
+        .await?;
+    // A file over the limit is not even sent.
+    let big = files.path().join("big.png");
+    std::fs::write(&big, vec![0u8; 300 * 1024])?;
+    choose_file(&owner, "#emote-file", &big).await?;
+    owner
+        .js("document.querySelector('#emote-code').form.requestSubmit()")
+        .await?;
+    owner
+        .wait_for_text(
+            "[aria-labelledby=emotes-heading] .error",
+            "An emote file is at most 256 KB.",
             WAIT,
         )
         .await?;

@@ -66,6 +66,9 @@ struct Inner {
     attempt: u32,
     stopped: bool,
     request_counter: u64,
+    /// Messages sent and not yet answered (request id, text), newest last: a refused one's text
+    /// goes back to the send box.
+    awaiting: std::collections::VecDeque<(String, String)>,
     /// The presence heartbeat, once the first answer said how often.
     heartbeat: Option<IntervalHandle>,
     /// `pagehide`/`pageshow` listeners on the window, removed when the chat stops.
@@ -107,6 +110,9 @@ pub struct ChatClient {
     pub loading_older: RwSignal<bool>,
     /// The channel's custom emotes (re-read when the room says they changed).
     pub emotes: RwSignal<Vec<EmoteBody>>,
+    /// The text of this user's message the room just refused, for the send box to offer again
+    /// (the box was cleared when it went).
+    pub refused_text: RwSignal<Option<String>>,
     /// This page's reader session (counts a signed-out reader once).
     session: StoredValue<String>,
     api: Api,
@@ -136,6 +142,7 @@ impl ChatClient {
             older: RwSignal::new(None),
             loading_older: RwSignal::new(false),
             emotes: RwSignal::new(Vec::new()),
+            refused_text: RwSignal::new(None),
             session: StoredValue::new(reader_session()),
             api,
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
@@ -144,6 +151,7 @@ impl ChatClient {
                 attempt: 0,
                 stopped: false,
                 request_counter: 0,
+                awaiting: std::collections::VecDeque::new(),
                 heartbeat: None,
                 page_listeners: Vec::new(),
             }))),
@@ -466,6 +474,7 @@ impl ChatClient {
         match incoming {
             Incoming::Message(line) => {
                 if line.sender_id == self.user_id.get_untracked() {
+                    self.answered(&line.request_id);
                     self.notice.set(None);
                     let slow = self.slow_mode_seconds.get_untracked();
                     if slow > 0 {
@@ -515,22 +524,39 @@ impl ChatClient {
             }
             Incoming::EmotesChanged => self.load_emotes(),
             Incoming::OtherEvent(_) => {}
-            Incoming::Error { code, message, .. } => self.notice.set(Some(match code {
-                429 => Notice::RateLimited,
-                406 if message.contains("banned") => Notice::Banned,
-                406 if message.contains("timed out") => Notice::TimedOut,
-                406 if message.contains("slow mode") => Notice::SlowMode,
-                406 if message.contains("older account") => Notice::AccountTooNew,
-                406 if message.contains("filtered") => Notice::Filtered,
-                // IVS's review handler cannot say why it denied (the local server can): the
-                // client knows slow mode, timeouts and account age before sending.
-                406 => Notice::Refused,
-                400 | 413 if message.contains("at most") || message.contains("too large") => {
-                    Notice::TooLong
+            Incoming::Error {
+                code,
+                message,
+                request_id,
+            } => {
+                if let Some(text) = self.answered(&request_id) {
+                    self.refused_text.set(Some(text));
                 }
-                _ => Notice::Failed,
-            })),
+                self.notice.set(Some(match code {
+                    429 => Notice::RateLimited,
+                    406 if message.contains("banned") => Notice::Banned,
+                    406 if message.contains("timed out") => Notice::TimedOut,
+                    406 if message.contains("slow mode") => Notice::SlowMode,
+                    406 if message.contains("older account") => Notice::AccountTooNew,
+                    406 if message.contains("filtered") => Notice::Filtered,
+                    // IVS's review handler cannot say why it denied (the local server can): the
+                    // client knows slow mode, timeouts and account age before sending.
+                    406 => Notice::Refused,
+                    400 | 413 if message.contains("at most") || message.contains("too large") => {
+                        Notice::TooLong
+                    }
+                    _ => Notice::Failed,
+                }));
+            }
         }
+    }
+
+    /// Forgets the sent message `request_id` and returns its text, if it was this page's.
+    fn answered(&self, request_id: &str) -> Option<String> {
+        let inner = self.inner.try_get_value()?;
+        let mut inner = inner.borrow_mut();
+        let at = inner.awaiting.iter().position(|(id, _)| id == request_id)?;
+        inner.awaiting.remove(at).map(|(_, text)| text)
     }
 
     /// Sends a message; the server echoes it to everyone (including us) once it is allowed.
@@ -543,12 +569,20 @@ impl ChatClient {
             inner.request_counter,
             (js_sys::Math::random() * 1e9) as u64
         );
-        match &inner.socket {
+        let sent = match &inner.socket {
             Some(socket) if socket.ready_state() == WebSocket::OPEN => socket
                 .send_with_str(&protocol::send_message(&request_id, content))
                 .is_ok(),
             _ => false,
+        };
+        if sent {
+            // A few at most are in flight; an answer lost to a reconnection must not pile up.
+            if inner.awaiting.len() >= 8 {
+                inner.awaiting.pop_front();
+            }
+            inner.awaiting.push_back((request_id, content.to_owned()));
         }
+        sent
     }
 
     fn stop(&self) {

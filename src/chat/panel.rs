@@ -67,6 +67,16 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         })
     };
 
+    // A refused message comes back to the send box, unless something new is being written.
+    Effect::new(move |_| {
+        if let Some(text) = chat.refused_text.get() {
+            if draft.with_untracked(String::is_empty) {
+                draft.set(text);
+            }
+            chat.refused_text.set(None);
+        }
+    });
+
     // Keep the newest message in view when one arrives (not when older ones load above).
     let newest = StoredValue::new(None::<String>);
     Effect::new(move |_| {

@@ -201,5 +201,6 @@ pub static EN: Texts = Texts {
     emote_picker: "Emoji and emotes",
     channel_emotes: "This channel's emotes",
     emoji: "Emoji",
+    emote_too_large: "An emote file is at most 256 KB.",
     close: "Close",
 };

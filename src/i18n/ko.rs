@@ -201,5 +201,6 @@ pub static KO: Texts = Texts {
     emote_picker: "이모지와 이모티콘",
     channel_emotes: "이 채널의 이모티콘",
     emoji: "이모지",
+    emote_too_large: "이모티콘 파일은 256KB 이하여야 해요.",
     close: "닫기",
 };

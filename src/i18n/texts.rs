@@ -218,4 +218,5 @@ pub struct Texts {
     pub emote_picker: &'static str,
     pub channel_emotes: &'static str,
     pub emoji: &'static str,
+    pub emote_too_large: &'static str,
 }

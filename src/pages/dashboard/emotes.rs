@@ -10,6 +10,8 @@ use crate::i18n::use_i18n;
 
 /// What the server accepts, for the file picker (it checks the bytes, not this).
 const ACCEPT: &str = "image/png,image/gif,image/webp";
+/// The server's limit, checked here too so a large file is not sent only to be refused.
+const MAX_BYTES: f64 = 256.0 * 1024.0;
 
 #[component]
 pub fn EmotesCard(handle: String) -> impl IntoView {
@@ -36,7 +38,8 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
             removed
         }
     });
-    let missing_file = RwSignal::new(false);
+    // Why the form did not send: no file chosen, or one too large.
+    let unsent = RwSignal::new(None::<&'static str>);
     // A successful upload clears the form for the next one.
     Effect::new(move |_| {
         if let Some(Ok(())) = upload.value().get() {
@@ -52,10 +55,15 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
             .get_untracked()
             .and_then(|input| input.files())
             .and_then(|files| files.get(0));
-        missing_file.set(file.is_none());
-        if let Some(file) = file {
-            let typed = code.get_untracked().trim().trim_matches(':').to_owned();
-            upload.dispatch((typed, file));
+        let t = i18n.t();
+        match file {
+            None => unsent.set(Some(t.choose_image)),
+            Some(file) if file.size() > MAX_BYTES => unsent.set(Some(t.emote_too_large)),
+            Some(file) => {
+                unsent.set(None);
+                let typed = code.get_untracked().trim().trim_matches(':').to_owned();
+                upload.dispatch((typed, file));
+            }
         }
     };
     let failure = move || -> Option<ApiError> {
@@ -82,7 +90,7 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
                 </label>
                 <button type="submit" disabled=move || upload.pending().get()>{move || i18n.t().upload_emote}</button>
             </form>
-            {move || missing_file.get().then(|| view! { <p class="error" role="alert">{i18n.t().choose_image}</p> })}
+            {move || unsent.get().map(|why| view! { <p class="error" role="alert">{why}</p> })}
             {move || failure().map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
             <Loaded retry=move || emotes.refetch()>
                 {move || Suspend::new(async move {
