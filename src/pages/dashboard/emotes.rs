@@ -55,6 +55,9 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
             .get_untracked()
             .and_then(|input| input.files())
             .and_then(|files| files.get(0));
+        // Only this attempt's outcome is shown.
+        upload.value().set(None);
+        remove.value().set(None);
         let t = i18n.t();
         match file {
             None => unsent.set(Some(t.choose_image)),
