@@ -7,7 +7,13 @@ use cloumer_domain::DomainError;
 use cloumer_domain::emote::{EmoteFormat, MAX_EMOTE_BYTES, MAX_EMOTES};
 use cloumer_test_media::images;
 
-use crate::world::{ChatCall, world};
+use crate::world::{ChatCall, World, world};
+
+/// The codes of the channel `handle`'s emotes, in their order.
+async fn listed(world: &World, handle: &str) -> Vec<String> {
+    let (_, emotes) = world.platform.channel_emotes(handle).await.unwrap();
+    emotes.iter().map(|e| e.code.as_str().to_owned()).collect()
+}
 
 fn refused_with<T: std::fmt::Debug>(result: Result<T, DomainError>) -> &'static str {
     match result {
@@ -40,9 +46,9 @@ async fn an_uploaded_emote_is_kept_at_a_fresh_key_and_listed_for_the_channel() {
     let kept = world.files.kept.lock().unwrap().get(&key).cloned().unwrap();
     assert_eq!(kept, (png, "image/png".to_owned()));
 
-    let (channel, listed) = world.platform.channel_emotes("OWNER").await.unwrap();
+    let (channel, emotes) = world.platform.channel_emotes("OWNER").await.unwrap();
     assert_eq!(channel, account.channel.id);
-    assert_eq!(listed, vec![emote]);
+    assert_eq!(emotes, vec![emote]);
 
     let gif = world
         .platform
@@ -61,16 +67,7 @@ async fn an_uploaded_emote_is_kept_at_a_fresh_key_and_listed_for_the_channel() {
         (webp.format, webp.width, webp.height),
         (EmoteFormat::Webp, 64, 32)
     );
-    let codes: Vec<String> = world
-        .platform
-        .channel_emotes("owner")
-        .await
-        .unwrap()
-        .1
-        .iter()
-        .map(|e| e.code.as_str().to_owned())
-        .collect();
-    assert_eq!(codes, ["Hype", "dance_2", "wave"]);
+    assert_eq!(listed(&world, "owner").await, ["Hype", "dance_2", "wave"]);
     assert_eq!(world.files.keys().len(), 3);
 }
 
@@ -127,15 +124,7 @@ async fn hostile_uploads_are_refused_with_a_reason_and_leave_nothing_behind() {
         assert_eq!(refused_with(result), "invalid_emote_code", "{code:?}");
     }
     assert!(world.files.keys().is_empty());
-    assert!(
-        world
-            .platform
-            .channel_emotes("owner")
-            .await
-            .unwrap()
-            .1
-            .is_empty()
-    );
+    assert!(listed(&world, "owner").await.is_empty());
 }
 
 #[tokio::test]
@@ -148,15 +137,7 @@ async fn a_store_that_fails_leaves_neither_a_file_nor_an_emote() {
         .put_emote(&owner, "Hype", &images::png(32, 32))
         .await;
     assert!(matches!(result, Err(DomainError::Port(_))), "{result:?}");
-    assert!(
-        world
-            .platform
-            .channel_emotes("owner")
-            .await
-            .unwrap()
-            .1
-            .is_empty()
-    );
+    assert!(listed(&world, "owner").await.is_empty());
 }
 
 #[tokio::test]
@@ -191,15 +172,7 @@ async fn uploading_a_code_again_replaces_its_image_and_removes_the_old_file() {
         .filter(|call| matches!(call, ChatCall::Event(r, name, _) if r == &room && name == "app:EMOTES"))
         .count();
     assert_eq!(announced, 3);
-    assert!(
-        world
-            .platform
-            .channel_emotes("owner")
-            .await
-            .unwrap()
-            .1
-            .is_empty()
-    );
+    assert!(listed(&world, "owner").await.is_empty());
     for code in ["Hype", "../x", ""] {
         let again = world.platform.remove_emote(&owner, code).await;
         assert!(
@@ -253,19 +226,9 @@ async fn emotes_belong_to_the_callers_own_channel_and_anyone_may_list_them() {
         matches!(removal, Err(DomainError::NotFound("emote"))),
         "{removal:?}"
     );
-    let codes = |list: Vec<cloumer_domain::emote::Emote>| {
-        list.into_iter()
-            .map(|e| e.code.as_str().to_owned())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        codes(world.platform.channel_emotes("owner").await.unwrap().1),
-        ["Hype"]
-    );
-    assert_eq!(
-        codes(world.platform.channel_emotes("mod").await.unwrap().1),
-        ["ModHype"]
-    );
+
+    assert_eq!(listed(&world, "owner").await, ["Hype"]);
+    assert_eq!(listed(&world, "mod").await, ["ModHype"]);
     let unknown = world.platform.channel_emotes("nobody").await;
     assert!(
         matches!(unknown, Err(DomainError::NotFound(_))),
