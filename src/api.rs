@@ -242,6 +242,23 @@ impl Api {
         self.get(&path).await
     }
 
+    /// A past broadcast's chat, oldest first: from `from_ms` into the video, or after a cursor.
+    pub async fn chat_replay(
+        &self,
+        recording: &str,
+        from_ms: u64,
+        after: Option<&str>,
+    ) -> Result<ChatReplayPage, ApiError> {
+        let mut path = format!(
+            "/api/v1/recordings/{}/chat?limit=100&from={from_ms}",
+            encode(recording)
+        );
+        if let Some(after) = after {
+            path.push_str(&format!("&after={}", encode(after)));
+        }
+        self.get(&path).await
+    }
+
     /// Says this page is in `handle`'s chat and learns who else is (`session` counts a
     /// signed-out reader; the server ignores it for a signed-in user).
     pub async fn presence(&self, handle: &str, session: &str) -> Result<PresenceBody, ApiError> {

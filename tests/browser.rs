@@ -1030,15 +1030,11 @@ fn fake_push_subscription(
 /// Waits until `script` returns `true` in the page; the failure says what did not happen and what
 /// the push status line said.
 async fn wait_until_true(browser: &Browser, script: &str, what: &str) -> Result<()> {
-    let deadline = Instant::now() + WAIT;
-    while browser.js(script).await? != true {
-        if Instant::now() >= deadline {
-            let status = browser
-                .js("return document.querySelector('[data-testid=push-status]')?.textContent")
-                .await?;
-            anyhow::bail!("not {what} within {WAIT:?}; the status said {status}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    if let Err(error) = browser.wait_until(script, what).await {
+        let status = browser
+            .js("return document.querySelector('[data-testid=push-status]')?.textContent")
+            .await?;
+        anyhow::bail!("{error}; the status said {status}");
     }
     Ok(())
 }
@@ -1782,4 +1778,364 @@ async fn a_streamer_uploads_an_emote_and_another_viewer_sees_it_in_chat() -> Res
     }
     stack.stack.shutdown().await?;
     Ok(())
+}
+
+/// Clicks a player control the way a user does: the pointer comes over it first (which shows
+/// the controls if they had hidden).
+async fn reach(browser: &Browser, css: &str) -> Result<()> {
+    browser.point_at(css).await?.click().await?;
+    Ok(())
+}
+
+/// `video.<property>` of the player's video element.
+async fn video_property(browser: &Browser, property: &str) -> Result<serde_json::Value> {
+    browser
+        .js(&format!(
+            "return document.querySelector('.player video').{property}"
+        ))
+        .await
+}
+
+async fn wait_video(browser: &Browser, condition: &str, what: &str) -> Result<()> {
+    browser
+        .wait_until(
+            &format!(
+                "const v = document.querySelector('.player video'); return !!v && ({condition});"
+            ),
+            what,
+        )
+        .await
+}
+
+/// The recording's playlist, which the test takes away and puts back to make playback fail.
+fn recording_playlist(stack: &TestStack) -> Result<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for channel in std::fs::read_dir(stack.recordings_dir())? {
+        for recording in std::fs::read_dir(channel?.path())? {
+            let playlist = recording?.path().join("index.m3u8");
+            if playlist.is_file() {
+                found.push(playlist);
+            }
+        }
+    }
+    anyhow::ensure!(found.len() == 1, "one recording: {found:?}");
+    Ok(found.remove(0))
+}
+
+/// The player's own controls, each with the mouse and with the keyboard: live (pause, the live
+/// edge) and on a recording (play, seek, sound remembered, fullscreen, picture-in-picture,
+/// quality, hiding while playing); a failure offers a retry that works, the end a replay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    stack
+        .account("player@example.com", PASSWORD, "player_show", "Player Show")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "player@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&owner).await?;
+    owner.close().await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+
+    // Live: no timeline; pausing leaves the live edge, "live" goes back to it; k pauses too.
+    let viewer = Browser::launch().await?;
+    viewer.goto(&stack.url("/player_show")).await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    viewer.wait(".player .live-edge:not(.behind)").await?;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.player .seek').length")
+            .await?,
+        0,
+        "a live stream has no timeline"
+    );
+    reach(&viewer, ".player .play").await?;
+    wait_video(&viewer, "v.paused", "paused by the button").await?;
+    viewer
+        .wait(".player .live-edge.behind[aria-label='Behind live: jump to live']")
+        .await?;
+    reach(&viewer, ".player .live-edge").await?;
+    wait_video(&viewer, "!v.paused", "back at the live edge").await?;
+    viewer
+        .wait(".player[data-player-state=Playing] .live-edge:not(.behind)")
+        .await?;
+    viewer.press(".player", "k").await?;
+    wait_video(&viewer, "v.paused", "paused by k").await?;
+    viewer.press(".player", "k").await?;
+    wait_video(&viewer, "!v.paused", "playing again by k").await?;
+    viewer
+        .wait(".player[data-player-state=Playing]:not(.idle)")
+        .await?;
+    viewer.screenshot("player-live").await?;
+
+    // The broadcast ends and is kept; the viewer opens the recording.
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    ffmpeg.kill().await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while recording_playlist(&stack).is_err() {
+        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not recorded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The recorder names the broadcast just after writing its files: look again until listed.
+    loop {
+        viewer.goto(&stack.url("/player_show")).await?;
+        let listed = tokio::time::timeout(
+            Duration::from_secs(3),
+            viewer.wait(".channel-layout .grid .card a.card-link"),
+        )
+        .await;
+        if matches!(listed, Ok(Ok(_))) {
+            break;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not listed");
+    }
+    viewer
+        .click(".channel-layout .grid .card a.card-link")
+        .await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    let time_text = viewer.wait_for_text(".player-time", " / 0:", WAIT).await?;
+    let duration: f64 = viewer
+        .wait(".player .seek")
+        .await?
+        .attr("max")
+        .await?
+        .context("the timeline's length")?
+        .parse()?;
+    assert!(
+        (30.0..90.0).contains(&duration),
+        "the recording's length {duration} s ({time_text})"
+    );
+
+    // Play and pause with the mouse; the button says what it will do.
+    reach(&viewer, ".player .play").await?;
+    wait_video(&viewer, "v.paused", "paused by the button").await?;
+    viewer.wait(".player .play[aria-label='Play (k)']").await?;
+    // Seeking: the arrows move 5 s; a click on the timeline goes there.
+    let start = video_time(&viewer).await?;
+    viewer
+        .press(".player", &fantoccini::key::Key::Right.to_string())
+        .await?;
+    wait_video(
+        &viewer,
+        &format!("Math.abs(v.currentTime - {}) < 0.6", start + 5.0),
+        "5 s later after →",
+    )
+    .await?;
+    viewer
+        .press(".player", &fantoccini::key::Key::Left.to_string())
+        .await?;
+    wait_video(
+        &viewer,
+        &format!("Math.abs(v.currentTime - {start}) < 0.6"),
+        "back after ←",
+    )
+    .await?;
+    reach(&viewer, ".player .seek").await?;
+    wait_video(
+        &viewer,
+        &format!("Math.abs(v.currentTime - {}) < 1.5", duration / 2.0),
+        "at the middle after a click in the middle of the timeline",
+    )
+    .await?;
+    // Space plays when the player has the focus.
+    viewer.press(".player", " ").await?;
+    wait_video(&viewer, "!v.paused", "playing after space").await?;
+
+    // Sound: the button and m mute and unmute; the arrows and the slider set the volume.
+    reach(&viewer, ".player .mute").await?;
+    wait_video(
+        &viewer,
+        "!v.muted && v.volume === 1",
+        "unmuted by the button",
+    )
+    .await?;
+    viewer.wait(".player .mute[aria-label='Mute (m)']").await?;
+    viewer.press(".player", "m").await?;
+    wait_video(&viewer, "v.muted", "muted by m").await?;
+    viewer.press(".player", "m").await?;
+    let down = fantoccini::key::Key::Down.to_string();
+    viewer.press(".player", &format!("{down}{down}")).await?;
+    wait_video(
+        &viewer,
+        "!v.muted && Math.abs(v.volume - 0.9) < 0.001",
+        "two steps down",
+    )
+    .await?;
+    reach(&viewer, ".player .volume").await?;
+    wait_video(
+        &viewer,
+        "!v.muted && Math.abs(v.volume - 0.5) < 0.051",
+        "half volume from the slider's middle",
+    )
+    .await?;
+    let chosen = video_property(&viewer, "volume").await?;
+
+    // Fullscreen: the button, then f.
+    reach(&viewer, ".player .fullscreen").await?;
+    viewer
+        .wait_until(
+            "return document.fullscreenElement?.classList.contains('player') === true",
+            "the player fullscreen",
+        )
+        .await?;
+    viewer
+        .wait(".player .fullscreen[aria-label='Exit fullscreen (f)']")
+        .await?;
+    viewer.press(".player", "f").await?;
+    viewer
+        .wait_until(
+            "return document.fullscreenElement === null",
+            "fullscreen left",
+        )
+        .await?;
+
+    // Picture in picture.
+    reach(&viewer, ".player .pip").await?;
+    viewer
+        .wait_until(
+            "return document.pictureInPictureElement === document.querySelector('.player video')",
+            "the video in picture-in-picture",
+        )
+        .await?;
+    reach(&viewer, ".player .pip").await?;
+    viewer
+        .wait_until(
+            "return document.pictureInPictureElement === null",
+            "picture-in-picture left",
+        )
+        .await?;
+
+    // Quality: Auto first, then the rendition the player has; choosing one fixes it.
+    reach(&viewer, ".player .quality-button").await?;
+    viewer.wait(".quality-menu:not([hidden])").await?;
+    let items = viewer
+        .js("return [...document.querySelectorAll('.quality-menu [role=menuitemradio]')].map(b => [b.textContent, b.getAttribute('aria-checked')])")
+        .await?;
+    assert_eq!(
+        items,
+        serde_json::json!([["Auto", "true"], ["360p", "false"]]),
+        "the menu: Auto, then the 640×360 source"
+    );
+    reach(&viewer, ".quality-menu li:nth-child(2) button").await?;
+    viewer.wait(".quality-menu[hidden]").await?;
+    viewer
+        .wait(".player .quality-button[aria-label='Quality: 360p']")
+        .await?;
+    reach(&viewer, ".player .quality-button").await?;
+    viewer
+        .wait(".quality-menu li:nth-child(2) [aria-checked=true]")
+        .await?;
+    viewer.screenshot("player-quality").await?;
+    viewer.press(".player", "\u{e00c}").await?; // Escape closes the menu.
+    viewer.wait(".quality-menu[hidden]").await?;
+    reach(&viewer, ".player .quality-button").await?;
+    reach(&viewer, ".quality-menu li:nth-child(1) button").await?;
+    viewer
+        .wait(".player .quality-button[aria-label='Quality: Auto (360p)']")
+        .await?;
+
+    // While playing untouched the controls hide; a key brings them back.
+    let left = fantoccini::key::Key::Left.to_string();
+    viewer.press(".player", &left.repeat(20)).await?;
+    wait_video(&viewer, "!v.paused", "playing").await?;
+    viewer.wait(".player.idle").await?;
+    viewer.press(".player", "\u{e004}").await?; // Tab: to the first control.
+    viewer.wait(".player:not(.idle)").await?;
+    let focus = viewer
+        .js("const e = document.activeElement; return [e.closest('.player-bar') !== null, e.matches(':focus-visible'), getComputedStyle(e).outlineStyle]")
+        .await?;
+    assert_eq!(
+        focus,
+        serde_json::json!([true, true, "solid"]),
+        "Tab reaches the controls with a visible focus"
+    );
+    let unnamed = viewer
+        .js("return [...document.querySelectorAll('.player-bar button, .player-bar input')].filter(e => !(e.getAttribute('aria-label') || e.textContent).trim()).map(e => e.outerHTML)")
+        .await?;
+    assert_eq!(unnamed, serde_json::json!([]), "every control is named");
+    viewer.screenshot("player-recording").await?;
+
+    // The end offers to watch again.
+    let right = fantoccini::key::Key::Right.to_string();
+    viewer.press(".player", &right.repeat(20)).await?;
+    viewer
+        .wait_for_text(".player-overlay .replay", "Watch again", WAIT)
+        .await?;
+    viewer.click(".player-overlay .replay").await?;
+    wait_video(
+        &viewer,
+        "!v.paused && v.currentTime < 5",
+        "playing from the start",
+    )
+    .await?;
+
+    // The volume is remembered: a new visit starts muted (no click yet, the browser's rule)
+    // and unmutes to the chosen level.
+    viewer.goto(&viewer_url(&viewer).await?).await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    wait_video(&viewer, "v.muted", "starting muted").await?;
+    reach(&viewer, ".player .mute").await?;
+    wait_video(
+        &viewer,
+        &format!("!v.muted && v.volume === {chosen}"),
+        "the remembered volume",
+    )
+    .await?;
+
+    // A recording that cannot be fetched: the error, with a retry that works once it is back.
+    let playlist = recording_playlist(&stack)?;
+    let hidden = playlist.with_extension("away");
+    std::fs::rename(&playlist, &hidden)?;
+    viewer.goto(&viewer_url(&viewer).await?).await?;
+    viewer
+        .wait_for_text(".player-overlay[role=alert]", "could not be played", WAIT)
+        .await?;
+    viewer.screenshot("player-error").await?;
+    // Automatic retries back off (1, 2, 4, 8 s…): after 8 s the next is 7 s away, so playing
+    // within 4 s of the click is the button's doing.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    std::fs::rename(&hidden, &playlist)?;
+    viewer.click(".player-overlay .retry").await?;
+    tokio::time::timeout(
+        Duration::from_secs(4),
+        viewer.wait(".player[data-player-state=Playing]"),
+    )
+    .await
+    .context("the retry plays within 4 s")??;
+
+    // In Korean, at phone width.
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.goto(&viewer_url(&viewer).await?).await?;
+    phone.wait(".player[data-player-state=Playing]").await?;
+    phone.press(".player", "\u{e004}").await?;
+    phone.screenshot("player-recording-phone").await?;
+    for browser in [&viewer, &phone] {
+        browser
+            .js("localStorage.setItem('cloumer.lang', 'ko')")
+            .await?;
+        browser.goto(&viewer_url(browser).await?).await?;
+        browser.wait(".player[data-player-state=Playing]").await?;
+        browser
+            .wait(".player .play[aria-label='일시 정지 (k)']")
+            .await?;
+        browser.press(".player", "\u{e004}").await?;
+    }
+    viewer.screenshot("player-recording-ko").await?;
+    phone.screenshot("player-recording-ko-phone").await?;
+
+    viewer.close().await?;
+    phone.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+async fn viewer_url(browser: &Browser) -> Result<String> {
+    Ok(browser
+        .js("return location.href")
+        .await?
+        .as_str()
+        .context("the page's address")?
+        .to_owned())
 }

@@ -7,6 +7,7 @@ pub mod mentions;
 pub mod panel;
 pub mod picker;
 pub mod protocol;
+pub mod replay;
 
 use std::cell::RefCell;
 use std::rc::Rc;

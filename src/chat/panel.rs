@@ -1,7 +1,7 @@
 //! The chat beside the video: history and live messages, the send box, and for the channel's
 //! owner the moderation actions on each message.
 
-use cloumer_api_types::{BanRequest, TimeoutRequest};
+use cloumer_api_types::{BanRequest, EmoteBody, TimeoutRequest};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -181,7 +181,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                 </span>
                                 <span class="chat-text">
                                     {mentions::pieces(&line.content).into_iter().map(|piece| match piece {
-                                        mentions::Piece::Text(text) => with_emotes(chat, text).into_any(),
+                                        mentions::Piece::Text(text) => with_emotes(chat.emotes, text).into_any(),
                                         mentions::Piece::Mention(handle) => view! { <span class="mention">"@"{handle}</span> }.into_any(),
                                     }).collect_view()}
                                 </span>
@@ -276,9 +276,9 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
 }
 
 /// Message text with the channel's emotes shown as images (again when the emotes change).
-fn with_emotes(chat: ChatClient, text: String) -> impl IntoView {
+pub(crate) fn with_emotes(emotes: RwSignal<Vec<EmoteBody>>, text: String) -> impl IntoView {
     move || {
-        chat.emotes.with(|known| {
+        emotes.with(|known| {
             emotes::split(&text, |code| known.iter().any(|e| e.code == code))
                 .into_iter()
                 .map(|part| match part {

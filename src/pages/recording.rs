@@ -4,6 +4,7 @@ use cloumer_api_types::RecordingBody;
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::chat::replay::ChatReplay;
 use crate::components::{Avatar, Loaded, ago_text};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
@@ -47,9 +48,11 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
         .map(|ms| time::clock(ms as f64))
         .unwrap_or_default();
     let url = Signal::stored(r.playlist_url.clone());
+    let position = RwSignal::new(0.0);
     view! {
-        <section class="recording">
-            <VideoPlayer url=url />
+        <div class="channel-layout">
+        <section class="recording channel-main">
+            <VideoPlayer url=url position=position />
             <div class="channel-info">
                 <Avatar src=r.owner_avatar.clone() size=56 />
                 <div class="channel-text">
@@ -63,5 +66,7 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                 </div>
             </div>
         </section>
+        <ChatReplay id=r.id.clone() handle=r.channel_handle.clone() position=position.into() />
+        </div>
     }
 }

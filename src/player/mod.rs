@@ -1,47 +1,23 @@
-//! The Amazon IVS web player, bound from Rust, and the video component built on it.
+//! The video player: the Amazon IVS web player (`ivs.rs`) under controls drawn by the app
+//! (`controls.rs`), for live streams and recordings alike.
 //!
 //! The player script (~440 KB) is loaded only on pages that play video; its wasm worker files are
 //! served untouched from the site root.
 
+mod controls;
+mod ivs;
+mod keys;
+mod sound;
+
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::i18n::use_i18n;
-
-#[wasm_bindgen]
-extern "C" {
-    /// An IVS player instance (`IVSPlayer.create(...)`).
-    pub type IvsPlayer;
-
-    #[wasm_bindgen(js_namespace = IVSPlayer, js_name = create)]
-    fn create_player(options: &JsValue) -> IvsPlayer;
-
-    #[wasm_bindgen(method, js_name = attachHTMLVideoElement)]
-    fn attach_html_video_element(this: &IvsPlayer, video: &web_sys::HtmlVideoElement);
-    #[wasm_bindgen(method)]
-    fn load(this: &IvsPlayer, url: &str);
-    #[wasm_bindgen(method)]
-    fn play(this: &IvsPlayer);
-    #[wasm_bindgen(method, js_name = setMuted)]
-    fn set_muted(this: &IvsPlayer, muted: bool);
-    #[wasm_bindgen(method, js_name = isMuted)]
-    fn is_muted(this: &IvsPlayer) -> bool;
-    #[wasm_bindgen(method, js_name = setAutoplay)]
-    fn set_autoplay(this: &IvsPlayer, autoplay: bool);
-    #[wasm_bindgen(method, js_name = getState)]
-    fn get_state(this: &IvsPlayer) -> String;
-    #[wasm_bindgen(method, js_name = getLiveLatency)]
-    fn get_live_latency(this: &IvsPlayer) -> f64;
-    #[wasm_bindgen(method, js_name = getBufferDuration)]
-    fn get_buffer_duration(this: &IvsPlayer) -> f64;
-    #[wasm_bindgen(method, js_name = setPlaybackRate)]
-    fn set_playback_rate(this: &IvsPlayer, rate: f64);
-    #[wasm_bindgen(method, js_name = addEventListener)]
-    fn add_event_listener(this: &IvsPlayer, event: &str, callback: &JsValue);
-    #[wasm_bindgen(method)]
-    fn delete(this: &IvsPlayer);
-}
+use self::controls::{ControlBar, StateOverlay};
+use self::ivs::{IvsPlayer, Quality, constant};
+use self::keys::{KeyAction, KeyTarget, key_action, seek_target};
+use self::sound::Sound;
 
 const PLAYER_SCRIPT: &str = "/ivs-player.js";
 
@@ -53,25 +29,11 @@ type Callback = Closure<dyn FnMut(JsValue)>;
 const CATCH_UP_ABOVE: f64 = 1.6;
 const FAR_BEHIND: f64 = 3.0;
 const SETTLE_BELOW: f64 = 1.1;
-
-/// `IVSPlayer.<group>.<name>`: event and state names, read from the player itself.
-fn constant(group: &str, name: &str) -> String {
-    let ivs =
-        js_sys::Reflect::get(&js_sys::global(), &"IVSPlayer".into()).unwrap_or(JsValue::UNDEFINED);
-    js_sys::Reflect::get(&ivs, &group.into())
-        .and_then(|g| js_sys::Reflect::get(&g, &name.into()))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
-}
-
-fn supported() -> bool {
-    let ivs =
-        js_sys::Reflect::get(&js_sys::global(), &"IVSPlayer".into()).unwrap_or(JsValue::UNDEFINED);
-    js_sys::Reflect::get(&ivs, &"isPlayerSupported".into())
-        .map(|v| v.is_truthy())
-        .unwrap_or(false)
-}
+/// Live latency past which the viewer is told they are behind and offered the live edge.
+const BEHIND_LIVE_AFTER: f64 = 6.0;
+/// How long the controls stay up after the pointer or keyboard was last used, while playing.
+const CONTROLS_LINGER_MS: f64 = 3000.0;
+const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What the viewer sees over the video.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,114 +46,271 @@ pub enum PlayerStatus {
     Unsupported,
 }
 
-/// Plays `url` (an HLS playlist; relative URLs are made absolute). Autoplays muted, as browsers
-/// require, with an unmute button. `data-player-state` and `data-latency` on the container expose
-/// the player's state and live latency (seconds) for monitoring and tests.
+/// The player's state as the controls show it, and what they can ask of the player.
+#[derive(Clone, Copy)]
+struct Playback {
+    live: bool,
+    source: Signal<Option<String>>,
+    player: StoredValue<Option<IvsPlayer>, LocalStorage>,
+    video: NodeRef<html::Video>,
+    status: RwSignal<PlayerStatus>,
+    paused: RwSignal<bool>,
+    /// Seconds; the duration is infinite while live.
+    position: RwSignal<f64>,
+    duration: RwSignal<f64>,
+    buffered_to: RwSignal<f64>,
+    latency: RwSignal<Option<f64>>,
+    sound: RwSignal<Sound>,
+    qualities: StoredValue<Vec<Quality>, LocalStorage>,
+    /// The labels of `qualities`, in the same order, for the menu.
+    quality_labels: RwSignal<Vec<String>>,
+    /// `None` while the player chooses by itself.
+    chosen_quality: RwSignal<Option<usize>>,
+    playing_quality: RwSignal<String>,
+    menu_open: RwSignal<bool>,
+    fullscreen: RwSignal<bool>,
+    picture_in_picture: RwSignal<bool>,
+    last_activity: RwSignal<f64>,
+    failures: RwSignal<u32>,
+}
+
+impl Playback {
+    fn with_player(&self, f: impl FnOnce(&IvsPlayer)) {
+        self.player.with_value(|p| {
+            if let Some(p) = p {
+                f(p)
+            }
+        });
+    }
+
+    /// Loads the source again: the first load, a retry, or back to the live edge.
+    fn reload(&self) {
+        let Some(url) = self.source.get_untracked() else {
+            return;
+        };
+        self.status.set(PlayerStatus::Loading);
+        self.with_player(|p| {
+            p.load(&crate::browser::absolute(&url));
+            p.play();
+        });
+    }
+
+    fn toggle_play(&self) {
+        let status = self.status.get_untracked();
+        if matches!(status, PlayerStatus::Error | PlayerStatus::Unsupported) {
+            return self.reload();
+        }
+        self.with_player(|p| {
+            if !p.is_paused() && status != PlayerStatus::Ended {
+                p.pause();
+            } else if self.live {
+                // A paused live stream resumes where the stream is now, as on other sites;
+                // the short live playlist no longer holds where it stopped.
+                self.reload();
+            } else {
+                if status == PlayerStatus::Ended {
+                    p.seek_to(0.0);
+                }
+                p.play();
+            }
+        });
+        self.refresh();
+    }
+
+    fn seek_to(&self, seconds: f64) {
+        if self.live {
+            return;
+        }
+        let target = seek_target(0.0, self.duration.get_untracked(), seconds);
+        self.position.set(target);
+        self.with_player(|p| p.seek_to(target));
+    }
+
+    fn seek_by(&self, delta: f64) {
+        self.seek_to(self.position.get_untracked() + delta);
+    }
+
+    fn set_sound(&self, sound: Sound) {
+        self.sound.set(sound);
+        sound.remember();
+        self.with_player(|p| apply_sound(p, sound));
+    }
+
+    fn set_quality(&self, choice: Option<usize>) {
+        self.qualities.with_value(|list| {
+            self.with_player(|p| match choice.and_then(|i| list.get(i)) {
+                Some(quality) => p.set_quality(&quality.handle),
+                None => p.set_auto_quality_mode(true),
+            })
+        });
+        self.chosen_quality.set(choice);
+        self.menu_open.set(false);
+    }
+
+    /// Reads the qualities again (the player learns them from the playlist).
+    fn refresh_qualities(&self) {
+        self.player.with_value(|p| {
+            let Some(p) = p else { return };
+            let shown_height = self.video.get_untracked().map_or(0, |v| v.video_height());
+            let list = ivs::qualities(p, shown_height);
+            let current = Quality::from_js(p.get_quality()).map(|q| {
+                // The same rendition, named as in the list.
+                list.iter().find(|l| l.name == q.name).cloned().unwrap_or(q)
+            });
+            self.quality_labels
+                .set(list.iter().map(Quality::label).collect());
+            self.playing_quality
+                .set(current.map(|q| q.label()).unwrap_or_default());
+            if p.is_auto_quality_mode() {
+                self.chosen_quality.set(None);
+            }
+            self.qualities.set_value(list);
+        });
+    }
+
+    /// Position, buffer, pause and latency, read from the player.
+    fn refresh(&self) {
+        self.player.with_value(|p| {
+            let Some(p) = p else { return };
+            let position = p.get_position();
+            let duration = p.get_duration();
+            let position = if position.is_finite() { position } else { 0.0 };
+            self.position.set(position);
+            self.duration.set(duration);
+            self.buffered_to
+                .set(position + p.get_buffer_duration().max(0.0));
+            self.paused.set(p.is_paused());
+            if self.live {
+                let value = p.get_live_latency();
+                self.latency
+                    .set((value.is_finite() && value > 0.0).then_some(value));
+            }
+        });
+    }
+
+    fn behind_live(&self) -> bool {
+        self.live
+            && (self.paused.get() || self.latency.get().is_some_and(|l| l > BEHIND_LIVE_AFTER))
+    }
+
+    fn touched(&self) {
+        self.last_activity.set(crate::browser::now_ms());
+    }
+}
+
+fn apply_sound(player: &IvsPlayer, sound: Sound) {
+    player.set_volume(sound.volume);
+    player.set_muted(sound.muted);
+}
+
+fn document() -> Option<web_sys::Document> {
+    crate::browser::window().document()
+}
+
+/// Calls `object.name()` if the browser has it; its promise (if any) is left to settle.
+fn call_if_present(object: &JsValue, name: &str) -> bool {
+    let Ok(function) = js_sys::Reflect::get(object, &name.into()) else {
+        return false;
+    };
+    match function.dyn_ref::<js_sys::Function>() {
+        Some(function) => function.call0(object).is_ok(),
+        None => false,
+    }
+}
+
+fn document_property(name: &str) -> JsValue {
+    document()
+        .and_then(|d| js_sys::Reflect::get(&d, &name.into()).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Whether the page had a click or key press: only then may video start with sound.
+fn user_has_interacted() -> bool {
+    let navigator = crate::browser::window().navigator();
+    js_sys::Reflect::get(&navigator, &"userActivation".into())
+        .and_then(|a| js_sys::Reflect::get(&a, &"hasBeenActive".into()))
+        .map(|v| v.is_truthy())
+        .unwrap_or(false)
+}
+
+/// Plays `url` (an HLS playlist; relative URLs are made absolute) with the app's controls.
+/// Starts playing at once: muted unless the viewer unmuted before and has used this page (the
+/// browser's autoplay rule). `data-player-state` and `data-latency` on the container expose the
+/// player's state and live latency (seconds) for monitoring and tests.
 #[component]
 pub fn VideoPlayer(
     #[prop(into)] url: Signal<Option<String>>,
     #[prop(optional)] live: bool,
+    /// Where playback is (seconds), for what follows the video (the chat replay).
+    #[prop(optional)]
+    position: Option<RwSignal<f64>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let container = NodeRef::<html::Div>::new();
     let video = NodeRef::<html::Video>::new();
-    let status = RwSignal::new(PlayerStatus::Loading);
     let state_name = RwSignal::new(String::from("Idle"));
-    let latency = RwSignal::new(None::<f64>);
-    let muted = RwSignal::new(true);
-    let failures = RwSignal::new(0u32);
-    let player: StoredValue<Option<IvsPlayer>, LocalStorage> = StoredValue::new_local(None);
     let callbacks: StoredValue<Vec<Callback>, LocalStorage> = StoredValue::new_local(Vec::new());
+    let remembered = Sound::remembered();
+    let playback = Playback {
+        live,
+        source: url,
+        player: StoredValue::new_local(None),
+        video,
+        status: RwSignal::new(PlayerStatus::Loading),
+        paused: RwSignal::new(false),
+        position: position.unwrap_or_else(|| RwSignal::new(0.0)),
+        duration: RwSignal::new(if live { f64::INFINITY } else { 0.0 }),
+        buffered_to: RwSignal::new(0.0),
+        latency: RwSignal::new(None),
+        sound: RwSignal::new(Sound {
+            muted: remembered.muted || !user_has_interacted(),
+            ..remembered
+        }),
+        qualities: StoredValue::new_local(Vec::new()),
+        quality_labels: RwSignal::new(Vec::new()),
+        chosen_quality: RwSignal::new(None),
+        playing_quality: RwSignal::new(String::new()),
+        menu_open: RwSignal::new(false),
+        fullscreen: RwSignal::new(false),
+        picture_in_picture: RwSignal::new(false),
+        last_activity: RwSignal::new(crate::browser::now_ms()),
+        failures: RwSignal::new(0),
+    };
+    let status = playback.status;
+    let player = playback.player;
 
-    let source = url;
     Effect::new(move |_| {
-        let Some(url) = source.get() else { return };
+        let Some(_) = url.get() else { return };
         let Some(element) = video.get() else { return };
-        let url = crate::browser::absolute(&url);
         leptos::task::spawn_local(async move {
-            if crate::browser::load_script(PLAYER_SCRIPT).await.is_err() || !supported() {
+            if crate::browser::load_script(PLAYER_SCRIPT).await.is_err() || !ivs::supported() {
                 status.set(PlayerStatus::Unsupported);
                 return;
             }
-            let existing = player.with_value(|p| p.is_some());
-            if !existing {
-                let options = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(
-                    &options,
-                    &"wasmWorker".into(),
-                    &crate::browser::absolute("/amazon-ivs-wasmworker.min.js").into(),
-                );
-                let _ = js_sys::Reflect::set(
-                    &options,
-                    &"wasmBinary".into(),
-                    &crate::browser::absolute("/amazon-ivs-wasmworker.min.wasm").into(),
-                );
-                let instance = create_player(&options);
-                instance.attach_html_video_element(&element);
-                instance.set_autoplay(true);
-                instance.set_muted(true);
-                for state in ["IDLE", "READY", "BUFFERING", "PLAYING", "ENDED"] {
-                    let name = constant("PlayerState", state);
-                    let label = name.clone();
-                    let on_state = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-                        if label == "Playing" {
-                            failures.set(0);
-                        }
-                        status.set(match label.as_str() {
-                            "Playing" => PlayerStatus::Playing,
-                            "Buffering" => PlayerStatus::Buffering,
-                            "Ended" => PlayerStatus::Ended,
-                            _ => PlayerStatus::Loading,
-                        });
-                        state_name.set(label.clone());
-                    });
-                    instance.add_event_listener(&name, on_state.as_ref());
-                    callbacks.update_value(|c| c.push(on_state));
-                }
-                // A live playlist may not exist yet (the stream has just started) or a segment
-                // may fail: try again, backing off, for as long as the page shows the video.
-                let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-                    status.set(PlayerStatus::Error);
-                    let attempt = failures.get_untracked().min(4);
-                    failures.set(attempt + 1);
-                    let delay = std::time::Duration::from_millis(1000 << attempt);
-                    set_timeout(
-                        move || {
-                            let current = source.get_untracked();
-                            player.with_value(|p| {
-                                if let (Some(p), Some(current)) = (p, current) {
-                                    p.load(&crate::browser::absolute(&current));
-                                    p.play();
-                                }
-                            });
-                        },
-                        delay,
-                    );
-                });
-                instance
-                    .add_event_listener(&constant("PlayerEventType", "ERROR"), on_error.as_ref());
-                callbacks.update_value(|c| c.push(on_error));
+            if player.with_value(Option::is_none) {
+                let instance = create(&element);
+                apply_sound(&instance, playback.sound.get_untracked());
+                listen(&instance, playback, state_name, callbacks);
                 player.set_value(Some(instance));
             }
-            status.set(PlayerStatus::Loading);
-            player.with_value(|p| {
-                if let Some(p) = p {
-                    p.load(&url);
-                    p.play();
-                }
-            });
+            playback.reload();
         });
     });
 
-    if live {
-        // Every second: the latency the player measures (from the playlist's program date
-        // times), and catching up with the live edge when the buffer grows: a little faster
-        // playback instead of drifting behind (the way low-latency players hold their delay).
-        let ticker = set_interval_with_handle(
-            move || {
+    // Four times a second: position, buffer and latency for the controls, whether the
+    // controls should hide, and catching up with the live edge when the buffer grows (a little
+    // faster playback instead of drifting behind, the way low-latency players hold their delay).
+    let ticker = set_interval_with_handle(
+        move || {
+            playback.refresh();
+            playback
+                .fullscreen
+                .set(!document_property("fullscreenElement").is_null());
+            playback
+                .picture_in_picture
+                .set(!document_property("pictureInPictureElement").is_null());
+            if live {
                 player.with_value(|p| {
                     let Some(p) = p else { return };
-                    let value = p.get_live_latency();
-                    latency.set((value.is_finite() && value > 0.0).then_some(value));
                     let buffered = p.get_buffer_duration();
                     if buffered > FAR_BEHIND {
                         p.set_playback_rate(1.25);
@@ -201,13 +320,21 @@ pub fn VideoPlayer(
                         p.set_playback_rate(1.0);
                     }
                 });
-            },
-            std::time::Duration::from_secs(1),
-        );
-        if let Ok(ticker) = ticker {
-            on_cleanup(move || ticker.clear());
-        }
+            }
+        },
+        TICK,
+    );
+    if let Ok(ticker) = ticker {
+        on_cleanup(move || ticker.clear());
     }
+
+    // Back online: try at once rather than at the next back-off step.
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        if status.get_untracked() == PlayerStatus::Error {
+            playback.reload();
+        }
+    });
+    on_cleanup(move || online.remove());
 
     on_cleanup(move || {
         if let Some(Some(p)) = player.try_update_value(|p| p.take()) {
@@ -215,43 +342,199 @@ pub fn VideoPlayer(
         }
     });
 
-    let toggle_mute = move |_| {
-        player.with_value(|p| {
-            if let Some(p) = p {
-                let next = !p.is_muted();
-                p.set_muted(next);
-                muted.set(next);
+    let idle = Memo::new(move |_| {
+        // Re-evaluated on each tick through `position`.
+        playback.position.track();
+        let focused_inside = container
+            .get()
+            .and_then(|c| c.query_selector(".player-bar:focus-within").ok().flatten())
+            .is_some();
+        status.get() == PlayerStatus::Playing
+            && !playback.paused.get()
+            && !playback.menu_open.get()
+            && !focused_inside
+            && crate::browser::now_ms() - playback.last_activity.get() > CONTROLS_LINGER_MS
+    });
+
+    let on_key = move |event: web_sys::KeyboardEvent| {
+        if event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        playback.touched();
+        if event.key() == "Escape" && playback.menu_open.get_untracked() {
+            playback.menu_open.set(false);
+            return;
+        }
+        let target = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let target = match target {
+            Some(t) if t.class_list().contains("volume") => KeyTarget::VolumeSlider,
+            Some(t) if t.tag_name() == "BUTTON" => KeyTarget::Button,
+            _ => KeyTarget::Player,
+        };
+        let Some(action) = key_action(&event.key(), target) else {
+            return;
+        };
+        event.prevent_default();
+        match action {
+            KeyAction::TogglePlay => playback.toggle_play(),
+            KeyAction::ToggleMute => playback.set_sound(playback.sound.get_untracked().toggled()),
+            KeyAction::ToggleFullscreen => toggle_fullscreen(container, video),
+            KeyAction::SeekBy(delta) => playback.seek_by(delta),
+            KeyAction::VolumeBy(delta) => {
+                playback.set_sound(playback.sound.get_untracked().stepped(delta))
             }
-        });
+        }
+    };
+
+    // A click on the picture plays or pauses; a tap (touch) first brings the controls back.
+    let on_video_click = move |event: web_sys::MouseEvent| {
+        let touch = js_sys::Reflect::get(&event, &"pointerType".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .is_some_and(|t| t == "touch");
+        let was_idle = idle.get_untracked();
+        playback.touched();
+        if playback.menu_open.get_untracked() {
+            playback.menu_open.set(false);
+        } else if !(touch && was_idle) {
+            playback.toggle_play();
+        }
     };
 
     view! {
         <div
             class="player"
+            class:idle=idle
+            class:live=live
+            node_ref=container
+            tabindex="0"
+            role="region"
+            aria-label=move || crate::i18n::use_i18n().t().player_label
             data-player-state=move || state_name.get()
-            data-latency=move || latency.get().map(|l| format!("{l:.2}")).unwrap_or_default()
+            data-latency=move || playback.latency.get().map(|l| format!("{l:.2}")).unwrap_or_default()
+            on:keydown=on_key
+            on:pointermove=move |_| playback.touched()
+            on:focusin=move |_| playback.touched()
         >
-            <video node_ref=video playsinline=true muted=true aria-label="video"></video>
-            {move || {
-                let t = i18n.t();
-                let overlay = match status.get() {
-                    PlayerStatus::Loading => Some(t.player_loading),
-                    PlayerStatus::Buffering => Some(t.player_buffering),
-                    PlayerStatus::Ended => Some(t.player_offline),
-                    PlayerStatus::Error => Some(t.player_error),
-                    PlayerStatus::Unsupported => Some(t.player_unsupported),
-                    PlayerStatus::Playing => None,
-                };
-                overlay.map(|text| view! { <div class="player-overlay" role="status">{text}</div> })
-            }}
-            <div class="player-controls">
-                <button class="unmute" on:click=toggle_mute>
-                    {move || if muted.get() { i18n.t().unmute } else { i18n.t().mute }}
-                </button>
-                {move || latency.get().map(|l| view! {
-                    <span class="latency">{format!("{} {l:.1} s", i18n.t().latency)}</span>
-                })}
-            </div>
+            <video node_ref=video playsinline=true muted=true
+                on:click=on_video_click
+                on:dblclick=move |_| toggle_fullscreen(container, video)></video>
+            <StateOverlay playback=playback />
+            <ControlBar playback=playback container=container video=video />
         </div>
     }
+}
+
+/// A new IVS player on `element`, autoplaying, with its worker files from the site root.
+fn create(element: &web_sys::HtmlVideoElement) -> IvsPlayer {
+    let options = js_sys::Object::new();
+    for (key, file) in [
+        ("wasmWorker", "/amazon-ivs-wasmworker.min.js"),
+        ("wasmBinary", "/amazon-ivs-wasmworker.min.wasm"),
+    ] {
+        let _ = js_sys::Reflect::set(
+            &options,
+            &key.into(),
+            &crate::browser::absolute(file).into(),
+        );
+    }
+    let instance = ivs::create_player(&options);
+    instance.attach_html_video_element(element);
+    instance.set_autoplay(true);
+    instance
+}
+
+/// The player's state changes, quality changes and errors, into `playback`.
+fn listen(
+    instance: &IvsPlayer,
+    playback: Playback,
+    state_name: RwSignal<String>,
+    callbacks: StoredValue<Vec<Callback>, LocalStorage>,
+) {
+    let add = |event: String, callback: Callback| {
+        instance.add_event_listener(&event, callback.as_ref());
+        callbacks.update_value(|c| c.push(callback));
+    };
+    for state in ["IDLE", "READY", "BUFFERING", "PLAYING", "ENDED"] {
+        let label = constant("PlayerState", state);
+        let on_state = {
+            let label = label.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+                if label == "Playing" {
+                    playback.failures.set(0);
+                }
+                playback.status.set(match label.as_str() {
+                    "Playing" => PlayerStatus::Playing,
+                    "Buffering" => PlayerStatus::Buffering,
+                    "Ended" => PlayerStatus::Ended,
+                    _ => PlayerStatus::Loading,
+                });
+                if matches!(label.as_str(), "Ready" | "Playing") {
+                    playback.refresh_qualities();
+                }
+                playback.refresh();
+                state_name.set(label.clone());
+            })
+        };
+        add(label, on_state);
+    }
+    let on_quality = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        playback.refresh_qualities();
+    });
+    add(constant("PlayerEventType", "QUALITY_CHANGED"), on_quality);
+    // A live playlist may not exist yet (the stream has just started) or a segment may fail:
+    // try again, backing off, for as long as the page shows the video.
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        if playback.status.get_untracked() == PlayerStatus::Error {
+            // Another error of the same failed load: its retry is already on its way.
+            return;
+        }
+        playback.status.set(PlayerStatus::Error);
+        let attempt = playback.failures.get_untracked().min(4);
+        playback.failures.set(attempt + 1);
+        let delay = std::time::Duration::from_millis(1000 << attempt);
+        set_timeout(
+            move || {
+                if playback.status.get_untracked() == PlayerStatus::Error {
+                    playback.reload();
+                }
+            },
+            delay,
+        );
+    });
+    add(constant("PlayerEventType", "ERROR"), on_error);
+}
+
+/// Fullscreen for the whole player (video and controls); phones without element fullscreen
+/// (iPhone Safari) get the video's own.
+fn toggle_fullscreen(container: NodeRef<html::Div>, video: NodeRef<html::Video>) {
+    if !document_property("fullscreenElement").is_null() {
+        if let Some(document) = document() {
+            document.exit_fullscreen();
+        }
+        return;
+    }
+    let done = container
+        .get_untracked()
+        .is_some_and(|c| call_if_present(&c, "requestFullscreen"));
+    if !done && let Some(video) = video.get_untracked() {
+        call_if_present(&video, "webkitEnterFullscreen");
+    }
+}
+
+/// Picture-in-picture where the browser has it.
+fn toggle_picture_in_picture(video: NodeRef<html::Video>) {
+    if !document_property("pictureInPictureElement").is_null() {
+        if let Some(document) = document() {
+            call_if_present(&document, "exitPictureInPicture");
+        }
+    } else if let Some(video) = video.get_untracked() {
+        call_if_present(&video, "requestPictureInPicture");
+    }
+}
+
+fn picture_in_picture_available() -> bool {
+    document_property("pictureInPictureEnabled").is_truthy()
 }

@@ -85,6 +85,11 @@ impl TestStack {
         Ok(Self { stack, _data: data })
     }
 
+    /// Where the stack keeps its recordings' files.
+    pub fn recordings_dir(&self) -> PathBuf {
+        self._data.path().join("recordings")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.stack.url())
     }
@@ -294,6 +299,44 @@ impl Browser {
         let field = self.wait(css).await?;
         field.clear().await?;
         field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Moves the mouse onto the element matching `css` (a little beside its centre, then onto
+    /// it, so the page sees the pointer move even if it was there already), as a user reaching
+    /// for it: what shows controls that hide while a video plays.
+    pub async fn point_at(&self, css: &str) -> Result<Element> {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+        let element = self.wait(css).await?;
+        let to = |x: f64| PointerAction::MoveToElement {
+            element: element.clone(),
+            duration: None,
+            x,
+            y: 0.0,
+        };
+        let moves = MouseActions::new("mouse".into())
+            .then(to(2.0))
+            .then(to(0.0));
+        self.client.perform_actions(moves).await?;
+        Ok(element)
+    }
+
+    /// Sends `keys` to the element matching `css` (focusing it), as a user typing there.
+    pub async fn press(&self, css: &str, keys: &str) -> Result<()> {
+        self.wait(css).await?.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// Waits until `script` (a function body) returns `true` in the page.
+    pub async fn wait_until(&self, script: &str, what: &str) -> Result<()> {
+        let deadline = Instant::now() + WAIT;
+        while self.js(script).await? != true {
+            if Instant::now() >= deadline {
+                let path = self.screenshot("failure").await.ok();
+                bail!("not {what} within {WAIT:?} (screenshot: {path:?})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         Ok(())
     }
 

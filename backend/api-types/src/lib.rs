@@ -405,6 +405,27 @@ pub struct ChatHistoryPage {
     pub next: Option<String>,
 }
 
+/// A message of a past broadcast, with its moment in the video.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayedMessageBody {
+    #[serde(flatten)]
+    pub message: ChatMessageBody,
+    /// Milliseconds from the start of the recording.
+    pub offset_ms: u64,
+}
+
+/// `GET /api/v1/recordings/{id}/chat`: a past broadcast's chat, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatReplayPage {
+    pub items: Vec<ReplayedMessageBody>,
+    /// Pass as `after` for the messages that follow; absent after the last.
+    pub next: Option<String>,
+}
+
 /// `POST /api/v1/me/channel/chat/messages/{id}/delete`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

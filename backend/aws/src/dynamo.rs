@@ -714,6 +714,58 @@ fn message_sort_key(at: OffsetDateTime, id: &MessageId) -> String {
     format!("MSG#{}#{id}", time_key(at))
 }
 
+/// Sort keys from `low` to `high` (both included; `skip`, a cursor's own key, left out).
+struct MessageRange {
+    low: String,
+    high: String,
+    skip: Option<String>,
+    oldest_first: bool,
+}
+
+impl DynamoStore {
+    /// A page of a room's messages in `range`, reading on until the page is full or the range
+    /// is exhausted (DynamoDB may stop early), and whether more follow.
+    async fn messages_in(
+        &self,
+        channel: &ChannelId,
+        range: MessageRange,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>> {
+        let pk = format!("CHAT#{channel}");
+        let mut items: Vec<StoredMessage> = Vec::new();
+        let mut start: Option<Item> = None;
+        while items.len() <= limit {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .scan_index_forward(range.oldest_first)
+                .limit(i32::try_from(limit + 2 - items.len()).unwrap_or(i32::MAX))
+                .key_condition_expression("pk = :pk AND sk BETWEEN :low AND :high")
+                .expression_attribute_values(":pk", s(&pk))
+                .expression_attribute_values(":low", s(&range.low))
+                .expression_attribute_values(":high", s(&range.high))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .port("DynamoDB Query")?;
+            for found in output.items.unwrap_or_default() {
+                if range.skip.is_some() && range.skip.as_deref() == text(&found, "sk").as_deref() {
+                    continue;
+                }
+                items.push(decode(&found)?);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        let more = items.len() > limit;
+        items.truncate(limit);
+        Ok(Page::continuing(items, more))
+    }
+}
+
 #[async_trait]
 impl ChatRepository for DynamoStore {
     async fn append_messages(&self, messages: &[StoredMessage]) -> PortResult<()> {
@@ -789,44 +841,35 @@ impl ChatRepository for DynamoStore {
         before: Option<&MessageCursor>,
         limit: usize,
     ) -> PortResult<Page<StoredMessage, MessageCursor>> {
-        let pk = format!("CHAT#{channel}");
-        let mut items: Vec<StoredMessage> = Vec::new();
-        let mut start: Option<Item> = None;
         let high = before.map(|c| message_sort_key(c.sent_at, &c.id));
-        while items.len() <= limit {
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .scan_index_forward(false)
-                .limit(i32::try_from(limit + 2 - items.len()).unwrap_or(i32::MAX))
-                .expression_attribute_values(":pk", s(&pk))
-                .set_exclusive_start_key(start);
-            query = match &high {
-                Some(high) => query
-                    .key_condition_expression("pk = :pk AND sk BETWEEN :low AND :high")
-                    .expression_attribute_values(":low", s("MSG#"))
-                    .expression_attribute_values(":high", s(high)),
-                None => query
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :low)")
-                    .expression_attribute_values(":low", s("MSG#")),
-            };
-            let output = query.send().await.port("DynamoDB Query")?;
-            for found in output.items.unwrap_or_default() {
-                // BETWEEN includes the cursor itself: skip it.
-                if high.as_deref() == text(&found, "sk").as_deref() {
-                    continue;
-                }
-                items.push(decode(&found)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
-        let more = items.len() > limit;
-        items.truncate(limit);
-        Ok(Page::continuing(items, more))
+        let range = MessageRange {
+            low: "MSG#".to_owned(),
+            high: high.clone().unwrap_or_else(|| "MSG#~".to_owned()),
+            skip: high,
+            oldest_first: false,
+        };
+        self.messages_in(channel, range, limit).await
+    }
+
+    async fn list_messages_between(
+        &self,
+        channel: &ChannelId,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+        after: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>> {
+        let after = after.map(|c| message_sort_key(c.sent_at, &c.id));
+        let range = MessageRange {
+            low: after
+                .clone()
+                .unwrap_or_else(|| format!("MSG#{}#", time_key(from))),
+            // Message ids are letters and digits, which sort before `~`.
+            high: format!("MSG#{}#~", time_key(until)),
+            skip: after,
+            oldest_first: true,
+        };
+        self.messages_in(channel, range, limit).await
     }
 
     async fn get_message(

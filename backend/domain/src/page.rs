@@ -7,6 +7,16 @@ pub struct Page<T, C> {
     pub next: Option<C>,
 }
 
+impl<T, C> Page<T, C> {
+    /// Nothing, and nothing after it.
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            next: None,
+        }
+    }
+}
+
 /// Something listed in pages: each item names the position right after itself, so a store that
 /// found more items than the page holds continues after the last one it returned.
 pub trait Listed {

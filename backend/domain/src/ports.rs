@@ -85,6 +85,16 @@ pub trait ChatRepository: Send + Sync {
         before: Option<&MessageCursor>,
         limit: usize,
     ) -> PortResult<Page<StoredMessage, MessageCursor>>;
+    /// Messages sent from `from` to `until` (both included), oldest first, never deleted ones:
+    /// a past broadcast's chat as it replays. `after` (a previous page's `next`) continues.
+    async fn list_messages_between(
+        &self,
+        channel: &ChannelId,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+        after: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>>;
     async fn get_message(
         &self,
         channel: &ChannelId,

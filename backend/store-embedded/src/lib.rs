@@ -585,6 +585,38 @@ impl ChatRepository for EmbeddedStore {
         .await
     }
 
+    async fn list_messages_between(
+        &self,
+        channel: &ChannelId,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+        after: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>> {
+        use std::ops::Bound::{Excluded, Included};
+        let channel = channel.as_str().to_owned();
+        let after = after.map(|c| (nanos(c.sent_at), c.id.as_str().to_owned()));
+        let (from, until) = (nanos(from), nanos(until));
+        self.read(move |tx| {
+            let table = tx.open_table(MESSAGES).port("opening messages")?;
+            let channel = channel.as_str();
+            let start = match &after {
+                Some((at, id)) => Excluded((channel, *at, id.as_str())),
+                None => Included((channel, from, "")),
+            };
+            let end = Excluded((channel, until.saturating_add(1), ""));
+            let found = table
+                .range::<(&str, i64, &str)>((start, end))
+                .port("listing messages")?
+                .map(|entry| {
+                    let (_, value) = entry.port("listing messages")?;
+                    decode(value.value()).map(Some)
+                });
+            first_page(found, limit)
+        })
+        .await
+    }
+
     async fn get_message(
         &self,
         channel: &ChannelId,

@@ -84,6 +84,38 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
             .is_some()
     );
 
+    // Replay: a window of time oldest first, never a deleted message, both ends included;
+    // a page goes on where the last stopped, also between two messages of the same instant.
+    let (from, until) = (t(0) + Duration::seconds(2), t(0) + Duration::seconds(6));
+    let window = repo
+        .list_messages_between(&room, from, until, None, 2)
+        .await
+        .unwrap();
+    assert_eq!(ids(&window), ["m2", "m3"]);
+    let window = repo
+        .list_messages_between(&room, from, until, window.next.as_ref(), 2)
+        .await
+        .unwrap();
+    assert_eq!(ids(&window), ["m5", "m6"]);
+    let window = repo
+        .list_messages_between(&room, from, until, window.next.as_ref(), 2)
+        .await
+        .unwrap();
+    assert_eq!(ids(&window), ["m6b"]);
+    assert_eq!(window.next, None);
+    let short = repo
+        .list_messages_between(&room, from, from, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&short), ["m2"]);
+    assert_eq!(
+        ids(&repo
+            .list_messages_between(&other, from, until, None, 10)
+            .await
+            .unwrap()),
+        ["x0"]
+    );
+
     // A deletion that overtakes its message wins: the message never enters history.
     repo.delete_message(&room, &MessageId::parse("late").unwrap(), t(1))
         .await

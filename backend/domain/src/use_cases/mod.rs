@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod channel_settings;
 pub mod chat_history;
 pub mod chat_moderation;
+pub mod chat_replay;
 pub mod chat_tokens;
 pub mod directory;
 pub mod emotes;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod chat_moderation;
+mod chat_replay;
 mod chat_tokens;
 mod directory;
 mod emotes;

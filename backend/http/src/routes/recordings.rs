@@ -11,6 +11,8 @@ use super::params::{DEFAULT_LIMIT, HandlePath, RecordingIdPath, RecordingsQuery}
 use crate::error::ApiError;
 use crate::extract::{AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(recent))
         .routes(routes!(of_channel))
         .routes(routes!(one))
+        .routes(routes!(chat_replay))
 }
 
 /// Recent past broadcasts of every public channel, newest first.
@@ -91,4 +94,56 @@ pub async fn one(
     let who = caller.as_ref().map(|Caller(who)| &who.user_id);
     let (recording, channel) = state.platform.recording(&id, who).await?;
     Ok(Json(convert::recording(&recording, &channel)))
+}
+
+/// `?from=&after=&limit=` on a past broadcast's chat.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReplayQuery {
+    /// Milliseconds into the video to start from (after a seek); default 0.
+    pub from: Option<u64>,
+    /// The `next` value of the previous page: the messages after it come next.
+    #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9._:-]{1,64}$")]
+    pub after: Option<String>,
+    /// How many messages at most; default 100.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
+/// A past broadcast's chat, oldest first, each message with its moment in the video; deleted
+/// messages are left out. For whoever may watch the recording.
+#[utoipa::path(get, path = "/recordings/{id}/chat", tag = "recordings",
+    params(RecordingIdPath, ReplayQuery),
+    responses((status = 200, body = api::ChatReplayPage), (status = 400, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody)))]
+pub async fn chat_replay(
+    State(state): State<AppState>,
+    AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
+    AppQuery(query): AppQuery<ReplayQuery>,
+    caller: Option<Caller>,
+) -> Result<Json<api::ChatReplayPage>, ApiError> {
+    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let limit = check_limit(query.limit.map(|l| l as usize), 100)?;
+    let after = query
+        .after
+        .as_deref()
+        .map(cursor::decode_message)
+        .transpose()?;
+    let who = caller.as_ref().map(|Caller(who)| &who.user_id);
+    let page = state
+        .platform
+        .chat_replay(&id, who, query.from.unwrap_or(0), after, limit)
+        .await?;
+    Ok(Json(api::ChatReplayPage {
+        items: page
+            .items
+            .iter()
+            .map(|r| api::ReplayedMessageBody {
+                message: convert::message(&r.message),
+                offset_ms: r.offset_ms,
+            })
+            .collect(),
+        next: page.next.as_ref().map(cursor::encode_message),
+    }))
 }

@@ -382,3 +382,179 @@ fn identity(user: &crate::helpers::User) -> cloumer_domain::Identity {
         email: None,
     }
 }
+
+/// A recording of `owner`'s channel from `started` for `seconds`, as the recorder reports it.
+async fn recorded(
+    app: &TestApp,
+    owner: &crate::helpers::User,
+    id: &str,
+    started: time::OffsetDateTime,
+    seconds: i64,
+) {
+    use cloumer_domain::ids::{RecordingId, StreamId};
+    use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
+    let platform = app.stack.platform();
+    let channel = platform.my_channel(&identity(owner)).await.unwrap().channel;
+    for (kind, at) in [
+        (RecordingEventKind::Started, 0),
+        (RecordingEventKind::Ended, seconds),
+    ] {
+        let ended = kind == RecordingEventKind::Ended;
+        platform
+            .handle_recording_event(&RecordingEvent {
+                channel_id: channel.id.clone(),
+                recording_id: RecordingId::parse(id).unwrap(),
+                stream_id: Some(StreamId::parse("st-replay").unwrap()),
+                kind,
+                at: started + time::Duration::seconds(at),
+                duration_ms: ended.then_some(seconds as u64 * 1000),
+                playlist_url: ended.then(|| format!("/recordings/{id}/index.m3u8")),
+                thumbnail_url: None,
+                live_thumbnail_url: None,
+                private: None,
+            })
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_past_broadcasts_chat_replays_in_order_from_any_moment_without_deleted_messages() {
+    let app = spawn_app().await;
+    let owner = app.user("r@example.com", "replayed", "Replayed").await;
+    let platform = app.stack.platform();
+    let channel = platform
+        .my_channel(&identity(&owner))
+        .await
+        .unwrap()
+        .channel;
+    let room = cloumer_local::chat::Rooms::arn(&channel.id);
+    // The broadcast began 10 s ago and lasts a minute; three viewers speak now.
+    recorded(
+        &app,
+        &owner,
+        "rec-chat",
+        platform.now() - time::Duration::seconds(10),
+        60,
+    )
+    .await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(
+            say(
+                &app,
+                &room,
+                &format!("viewer-{i}"),
+                &format!("replay {i} 다시"),
+            )
+            .await,
+        );
+    }
+    let deleted = app
+        .delete(
+            &format!("/api/v1/me/channel/chat/messages/{}?reason=spoiler", ids[1]),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let path = match &after {
+            Some(cursor) => format!("/api/v1/recordings/rec-chat/chat?limit=1&after={cursor}"),
+            None => "/api/v1/recordings/rec-chat/chat?limit=1".to_owned(),
+        };
+        let page = app.get(&path, None).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        for item in page.body["items"].as_array().unwrap() {
+            let offset = item["offsetMs"].as_u64().unwrap();
+            assert!((10_000..20_000).contains(&offset), "{item}");
+            seen.push(item["id"].as_str().unwrap().to_owned());
+            assert_eq!(
+                item["sender"]["nickname"],
+                format!("{} nick", item["sender"]["userId"].as_str().unwrap())
+            );
+        }
+        match page.body["next"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [ids[0].clone(), ids[2].clone()]);
+    // After a seek past what was said: nothing; far past the end, however far: nothing.
+    for from in ["30000", "60001", "18446744073709551615"] {
+        let page = app
+            .get(
+                &format!("/api/v1/recordings/rec-chat/chat?from={from}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (page.status.as_u16(), &page.body["items"]),
+            (200, &json!([])),
+            "from {from}"
+        );
+    }
+    let early = app
+        .get("/api/v1/recordings/rec-chat/chat?from=5000", None)
+        .await;
+    assert_eq!(early.body["items"].as_array().unwrap().len(), 2);
+
+    // Bad input is refused with its reason; unknown recordings are not found.
+    for (path, status) in [
+        ("/api/v1/recordings/rec-chat/chat?from=-1", 400),
+        (
+            "/api/v1/recordings/rec-chat/chat?from=99999999999999999999",
+            400,
+        ),
+        ("/api/v1/recordings/rec-chat/chat?after=not-a-cursor", 400),
+        ("/api/v1/recordings/rec-chat/chat?limit=0", 400),
+        ("/api/v1/recordings/rec-chat/chat?limit=101", 400),
+        ("/api/v1/recordings/rec-chat/chat?surprise=1", 400),
+        ("/api/v1/recordings/rec-unknown/chat", 404),
+        ("/api/v1/recordings/..%2F..%2Fetc/chat", 404),
+    ] {
+        let reply = app.get(path, None).await;
+        assert_eq!(reply.status.as_u16(), status, "{path}: {}", reply.text);
+        assert!(reply.body["message"].is_string(), "{path}: {}", reply.text);
+    }
+}
+
+#[tokio::test]
+async fn a_private_broadcasts_chat_replay_is_for_allowed_viewers_only() {
+    let app = spawn_app().await;
+    let owner = app.user("p@example.com", "private_replay", "Private").await;
+    let stranger = app.user("s@example.com", "stranger", "Stranger").await;
+    app.patch("/api/v1/me/channel", owner.auth(), json!({"private": true}))
+        .await;
+    let platform = app.stack.platform();
+    let channel = platform
+        .my_channel(&identity(&owner))
+        .await
+        .unwrap()
+        .channel;
+    recorded(
+        &app,
+        &owner,
+        "rec-secret",
+        platform.now() - time::Duration::seconds(5),
+        60,
+    )
+    .await;
+    say(
+        &app,
+        &cloumer_local::chat::Rooms::arn(&channel.id),
+        &owner.user_id,
+        "for friends",
+    )
+    .await;
+    for token in [None, stranger.auth()] {
+        let reply = app.get("/api/v1/recordings/rec-secret/chat", token).await;
+        assert_eq!(reply.status, 404, "{}", reply.text);
+    }
+    let own = app
+        .get("/api/v1/recordings/rec-secret/chat", owner.auth())
+        .await;
+    assert_eq!(own.body["items"][0]["content"], "for friends");
+}
