@@ -2139,3 +2139,172 @@ async fn viewer_url(browser: &Browser) -> Result<String> {
         .context("the page's address")?
         .to_owned())
 }
+
+/// The replay panel's lines, as shown.
+async fn replayed_lines(browser: &Browser) -> Result<Vec<String>> {
+    let lines = browser
+        .js("return [...document.querySelectorAll('.chat-replay .chat-line .chat-text')].map(l => l.textContent)")
+        .await?;
+    Ok(serde_json::from_value(lines)?)
+}
+
+async fn says(browser: &Browser, text: &str) -> Result<()> {
+    browser.fill("#chat-input", text).await?;
+    browser.click(".chat-form button[type=submit]").await?;
+    browser.wait_for_text(".chat-line", text, WAIT).await?;
+    Ok(())
+}
+
+/// A past broadcast's chat next to its video: each message appears when playback reaches it,
+/// seeking either way re-places the chat, and a message deleted live never appears.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    stack
+        .account("replay@example.com", PASSWORD, "replay_show", "Replay Show")
+        .await?;
+    stack
+        .account("talker@example.com", PASSWORD, "talker", "Talker")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "replay@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&owner).await?;
+    let started = Instant::now();
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+    let talker = Browser::launch().await?;
+    talker
+        .sign_in(&stack, "talker@example.com", PASSWORD)
+        .await?;
+    for browser in [&owner, &talker] {
+        browser.goto(&stack.url("/replay_show")).await?;
+        browser
+            .wait_for_text(".chat-state", "Connected", WAIT)
+            .await?;
+    }
+    says(&talker, "first line 안녕").await?;
+    says(&talker, "oops, a spoiler").await?;
+    owner
+        .wait_for_text(".chat-line", "oops, a spoiler", WAIT)
+        .await?;
+    owner
+        .js("const line = [...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('oops')); \
+             line.querySelector('details.chat-menu').open = true; \
+             line.querySelector('.delete-message').click();")
+        .await?;
+    talker.wait_gone(".chat-line", "oops, a spoiler").await?;
+    // The second line some 25 s after the first, then the broadcast ends.
+    tokio::time::sleep(Duration::from_secs(30).saturating_sub(started.elapsed())).await;
+    says(&talker, "second line").await?;
+    // Long enough after it that seeking past it stays inside the recording.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    ffmpeg.kill().await?;
+
+    // The recording, paused at its start.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while recording_playlist(&stack).is_err() {
+        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not recorded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let viewer = Browser::launch().await?;
+    loop {
+        viewer.goto(&stack.url("/replay_show")).await?;
+        let listed = tokio::time::timeout(
+            Duration::from_secs(3),
+            viewer.wait(".channel-layout .grid .card a.card-link"),
+        )
+        .await;
+        if matches!(listed, Ok(Ok(_))) {
+            break;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not listed");
+    }
+    viewer
+        .click(".channel-layout .grid .card a.card-link")
+        .await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    viewer.press(".player", "k").await?;
+    wait_video(&viewer, "v.paused", "paused").await?;
+    // Where each line falls in the video, as the API says.
+    let offsets = viewer
+        .js("const id = location.pathname.split('/').pop(); \
+             const page = await (await fetch('/api/v1/recordings/' + id + '/chat')).json(); \
+             return page.items.map(m => [m.content, m.offsetMs]);")
+        .await?;
+    let offsets: Vec<(String, f64)> = serde_json::from_value(offsets)?;
+    let texts: Vec<&str> = offsets.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["first line 안녕", "second line"],
+        "the deleted line is not replayed"
+    );
+    let (first, second) = (offsets[0].1 / 1000.0, offsets[1].1 / 1000.0);
+    assert!(second - first > 15.0, "the lines are apart: {offsets:?}");
+
+    // Before the first line's moment: nothing; playing on to it, it appears, and only it.
+    let position = video_time(&viewer).await?;
+    assert!(position < first, "paused at {position} s, before {first} s");
+    viewer
+        .wait_for_text(".chat-replay .chat-empty", "Nothing said yet", WAIT)
+        .await?;
+    viewer.press(".player", "k").await?;
+    viewer
+        .wait_for_text(
+            ".chat-replay .chat-line",
+            "first line 안녕",
+            Duration::from_secs(30),
+        )
+        .await?;
+    viewer.press(".player", "k").await?;
+    wait_video(&viewer, "v.paused", "paused after the first line").await?;
+    let at = video_time(&viewer).await?;
+    assert!(
+        at >= first - 0.6,
+        "the line showed at {at} s, its moment {first} s"
+    );
+    assert_eq!(replayed_lines(&viewer).await?, ["first line 안녕"]);
+
+    // Seeking past the second line shows it; back before it, it goes again.
+    let right = fantoccini::key::Key::Right.to_string();
+    let steps = ((second - at) / 5.0).floor() as usize + 1;
+    viewer.press(".player", &right.repeat(steps)).await?;
+    viewer
+        .wait_for_text(".chat-replay .chat-line", "second line", WAIT)
+        .await?;
+    viewer.screenshot("chat-replay").await?;
+    let left = fantoccini::key::Key::Left.to_string();
+    viewer.press(".player", &left.repeat(steps)).await?;
+    viewer
+        .wait_gone(".chat-replay .chat-line", "second line")
+        .await?;
+    viewer
+        .wait_for_text(".chat-replay .chat-line", "first line 안녕", WAIT)
+        .await?;
+    assert_eq!(replayed_lines(&viewer).await?, ["first line 안녕"]);
+
+    // In Korean at phone width.
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.goto(&stack.url("/")).await?;
+    phone
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    phone.goto(&viewer_url(&viewer).await?).await?;
+    phone
+        .wait_for_text(".chat-replay h2", "채팅 다시 보기", WAIT)
+        .await?;
+    phone
+        .wait_for_text(
+            ".chat-replay .chat-line",
+            "first line 안녕",
+            Duration::from_secs(30),
+        )
+        .await?;
+    phone.screenshot("chat-replay-ko-phone").await?;
+
+    for browser in [owner, talker, viewer, phone] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

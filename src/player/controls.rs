@@ -39,7 +39,7 @@ pub(super) fn StateOverlay(playback: Playback) -> impl IntoView {
     move || {
         let t = i18n.t();
         match playback.status.get() {
-            PlayerStatus::Playing => None,
+            PlayerStatus::Playing | PlayerStatus::Ready => None,
             PlayerStatus::Loading => Some(view! {
                 <div class="player-overlay" role="status"><span class="spinner" aria-hidden="true"></span>{t.player_loading}</div>
             }.into_any()),

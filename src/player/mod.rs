@@ -39,6 +39,8 @@ const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlayerStatus {
     Loading,
+    /// Loaded and able to play: paused, or about to start.
+    Ready,
     Buffering,
     Playing,
     Ended,
@@ -469,6 +471,7 @@ fn listen(
                     "Playing" => PlayerStatus::Playing,
                     "Buffering" => PlayerStatus::Buffering,
                     "Ended" => PlayerStatus::Ended,
+                    "Ready" => PlayerStatus::Ready,
                     _ => PlayerStatus::Loading,
                 });
                 if matches!(label.as_str(), "Ready" | "Playing") {
