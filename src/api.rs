@@ -193,6 +193,28 @@ impl Api {
             .await
     }
 
+    /// Gives the caller's past broadcast `id` a new title.
+    pub async fn rename_recording(&self, id: &str, title: &str) -> Result<RecordingBody, ApiError> {
+        self.with_body(
+            Method::PATCH,
+            &format!("/api/v1/me/channel/recordings/{}", encode(id)),
+            &RenameRecording {
+                title: title.to_owned(),
+            },
+        )
+        .await
+    }
+
+    /// Deletes the caller's past broadcast `id` and its files.
+    pub async fn delete_recording(&self, id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/channel/recordings/{}", encode(id)),
+            None,
+        )
+        .await
+    }
+
     pub async fn handle_availability(&self, handle: &str) -> Result<HandleAvailability, ApiError> {
         self.get(&format!("/api/v1/handles/{}", encode(handle)))
             .await

@@ -218,6 +218,7 @@ mod api_types {
         private: "private",
         playlist_url: "playlistUrl",
         thumbnail_url: "thumbnailUrl",
+        yours: "yours",
     });
 
     from_json!(RecordingPage {
@@ -278,6 +279,7 @@ mod tests {
             private: true,
             playlist_url: Some("p".into()),
             thumbnail_url: Some("u".into()),
+            yours: true,
         }
     }
 

@@ -1869,6 +1869,7 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
         .wait(".player[data-player-state=Playing]:not(.idle)")
         .await?;
     viewer.screenshot("player-live").await?;
+    assert_accessible(&viewer, "a live channel").await?;
 
     // The broadcast ends and is kept; the viewer opens the recording.
     tokio::time::sleep(Duration::from_secs(30)).await;
@@ -2056,6 +2057,7 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
         .await?;
     assert_eq!(unnamed, serde_json::json!([]), "every control is named");
     viewer.screenshot("player-recording").await?;
+    assert_accessible(&viewer, "a recording").await?;
 
     // The end offers to watch again.
     let right = fantoccini::key::Key::Right.to_string();
@@ -2273,6 +2275,7 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
         .wait_for_text(".chat-replay .chat-line", "second line", WAIT)
         .await?;
     viewer.screenshot("chat-replay").await?;
+    assert_accessible(&viewer, "a recording with its chat").await?;
     let left = fantoccini::key::Key::Left.to_string();
     viewer.press(".player", &left.repeat(steps)).await?;
     viewer
@@ -2302,9 +2305,136 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
         .await?;
     phone.screenshot("chat-replay-ko-phone").await?;
 
+    // The owner renames the broadcast for everyone, then deletes it with its video; viewers
+    // have neither tool.
+    let recording_url = viewer_url(&viewer).await?;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.owner-tools').length")
+            .await?,
+        0
+    );
+    owner.goto(&recording_url).await?;
+    owner.click(".owner-tools .rename").await?;
+    owner
+        .fill("#recording-title", "Best bits 하이라이트")
+        .await?;
+    owner.click(".rename-recording button[type=submit]").await?;
+    owner
+        .wait_for_text("h1.channel-title", "Best bits 하이라이트", WAIT)
+        .await?;
+    owner.screenshot("recording-owner-tools").await?;
+    assert_accessible(&owner, "a recording, its owner's view").await?;
+    viewer.goto(&recording_url).await?;
+    viewer
+        .wait_for_text("h1.channel-title", "Best bits 하이라이트", WAIT)
+        .await?;
+    owner.click(".owner-tools .delete-recording").await?;
+    let asked = owner.accept_dialog().await?;
+    assert!(asked.contains("Delete this broadcast"), "{asked}");
+    owner
+        .wait_until(
+            "return location.pathname === '/replay_show' && !!document.querySelector('.chat-state')",
+            "back on the channel page",
+        )
+        .await?;
+    viewer.goto(&recording_url).await?;
+    viewer
+        .wait_for_text("main", "This page does not exist.", WAIT)
+        .await?;
+    assert!(
+        recording_playlist(&stack).is_err(),
+        "the broadcast's files left the disk"
+    );
+
     for browser in [owner, talker, viewer, phone] {
         browser.close().await?;
     }
     stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// axe-core's findings on the page as it is now (WCAG 2.x A and AA), each headed by `page`;
+/// a screenshot is kept of a page with any.
+async fn accessibility_findings(browser: &Browser, page: &str) -> Result<Vec<String>> {
+    let violations = browser.accessibility_violations().await?;
+    if !violations.is_empty() {
+        let name: String = page
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        browser.screenshot(&format!("axe{name}")).await?;
+    }
+    Ok(violations
+        .into_iter()
+        .map(|v| format!("{page}: {v}"))
+        .collect())
+}
+
+/// Fails with axe-core's findings unless the page as it is now meets WCAG 2.x A and AA.
+async fn assert_accessible(browser: &Browser, page: &str) -> Result<()> {
+    let found = accessibility_findings(browser, page).await?;
+    anyhow::ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
+    Ok(())
+}
+
+/// Opens `path`, waits for `ready` and for loading to finish, and returns axe's findings.
+async fn check_page(
+    browser: &Browser,
+    stack: &TestStack,
+    path: &str,
+    ready: &str,
+) -> Result<Vec<String>> {
+    browser.goto(&stack.url(path)).await?;
+    browser.wait(ready).await?;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('.loading, [aria-busy=true]').length === 0",
+            "loaded",
+        )
+        .await?;
+    accessibility_findings(browser, &format!("{path} ({ready})")).await
+}
+
+/// axe-core on every page without video (the player's pages are checked by the player and
+/// replay tests): signed out, signed in, the dashboard, in English and in Korean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_meets_wcag_a_and_aa() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account("a11y@example.com", PASSWORD, "a11y_show", "Accessible")
+        .await?;
+    let mut found = Vec::new();
+    let guest = Browser::launch().await?;
+    for (path, ready) in [
+        ("/", "h1"),
+        ("/signin", "form"),
+        ("/signup", "form"),
+        ("/a11y_show", ".chat-state"),
+        ("/nobody_here", "h1"),
+    ] {
+        found.extend(check_page(&guest, &stack, path, ready).await?);
+    }
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "a11y@example.com", PASSWORD).await?;
+    for (path, ready) in [
+        ("/", "h1"),
+        ("/dashboard", "[data-testid=live-state]"),
+        ("/profile", "select#lang"),
+        ("/notifications", "h1"),
+        ("/a11y_show", ".chat-form"),
+    ] {
+        found.extend(check_page(&owner, &stack, path, ready).await?);
+    }
+    owner
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    for (path, ready) in [("/", "h1"), ("/dashboard", "[data-testid=live-state]")] {
+        found.extend(check_page(&owner, &stack, path, ready).await?);
+    }
+    guest.close().await?;
+    owner.close().await?;
+    stack.stack.shutdown().await?;
+    anyhow::ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
     Ok(())
 }

@@ -638,3 +638,40 @@ fn emotes_are_written_by_the_api_under_their_prefix_and_served_from_the_public_b
         .collect();
     assert_eq!(methods, r#"["GET","HEAD"]"#, "read only");
 }
+
+/// Deleting a past broadcast: only the API removes recording files, only under `ivs/` of the
+/// two recordings buckets (never the emotes beside them), and may list only that prefix; the
+/// function module turns a statement's conditions into the policy's.
+#[test]
+fn only_the_api_deletes_recording_files_and_only_under_their_prefix() {
+    let root = body("infra/environments/prod/main.tf");
+    for (name, module) in function_modules(&root) {
+        let statements: String = attribute(module, "statements")
+            .map(text)
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        if name == "api_function" {
+            for expected in [
+                r#"sid="DeleteRecordingFiles",actions=["s3:DeleteObject"],resources=[forbucketinmodule.streaming.recordings_buckets:"${bucket.arn}/ivs/*"]"#,
+                r#"sid="ListRecordingFiles",actions=["s3:ListBucket"],resources=[forbucketinmodule.streaming.recordings_buckets:bucket.arn],conditions=[{test="StringLike",variable="s3:prefix",values=["ivs/v1/*"]}]"#,
+            ] {
+                assert!(statements.contains(expected), "{statements}");
+            }
+        } else {
+            for action in ["s3:DeleteObject", "s3:ListBucket"] {
+                assert!(!statements.contains(action), "{name} has {action}");
+            }
+        }
+    }
+    let function: String = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/modules/function/main.tf"),
+    )
+    .unwrap()
+    .split_whitespace()
+    .collect();
+    assert!(
+        function.contains(r#"dynamic"condition"{for_each=statement.value.conditions"#),
+        "{function}"
+    );
+}

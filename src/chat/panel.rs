@@ -131,16 +131,25 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         })
     };
 
+    let people_count = move || {
+        chat.presence.with(|p| {
+            p.as_ref()
+                .map(|p| (p.user_count + p.readers).to_string())
+                .unwrap_or_default()
+        })
+    };
+
     view! {
         <aside class="chat" aria-label=move || i18n.t().chat>
             <header class="chat-header">
                 <h2>{move || i18n.t().chat}</h2>
                 <button class="link chat-people-toggle" aria-controls="chat-people"
                     aria-expanded=move || show_people.get().to_string()
-                    aria-label=move || i18n.t().who_is_here
+                    // The name holds the count the button shows (a spoken name matches the visible one).
+                    aria-label=move || format!("{} {}", i18n.t().who_is_here, people_count()).trim_end().to_owned()
                     on:click=move |_| show_people.update(|s| *s = !*s)>
                     <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm7.5 0a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM9 13c-3.3 0-7 1.6-7 4v3h14v-3c0-2.4-3.7-4-7-4zm7.5 0c-.6 0-1.2.1-1.8.2 1.4.9 2.3 2.2 2.3 3.8v3h5v-3c0-2.2-3-4-5.5-4z"/></svg>
-                    <span class="chat-people-count">{move || chat.presence.with(|p| p.as_ref().map(|p| (p.user_count + p.readers).to_string()).unwrap_or_default())}</span>
+                    <span class="chat-people-count">{people_count}</span>
                 </button>
                 <span class="chat-state" data-state=move || format!("{:?}", chat.state.get()) role="status">{state_text}</span>
             </header>

@@ -183,23 +183,32 @@ pub fn RecordingGrid(recordings: Vec<RecordingBody>, empty: &'static str) -> imp
 #[component]
 pub fn CopyButton(
     #[prop(into)] text: Signal<String>,
-    #[prop(optional, into)] label: Option<String>,
+    /// What is copied ("Stream key"), for the button's accessible name.
+    #[prop(into)]
+    what: Signal<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let copied = RwSignal::new(false);
-    let aria = label.unwrap_or_default();
+    let shown = move || {
+        if copied.get() {
+            i18n.t().copied
+        } else {
+            i18n.t().copy
+        }
+    };
     view! {
         <button
             type="button"
             class="secondary"
-            aria-label=aria
+            // Starts with the text it shows, as WCAG asks of a name and its visible label.
+            aria-label=move || format!("{} — {}", shown(), what.get())
             on:click=move |_| {
                 crate::browser::copy_to_clipboard(&text.get_untracked());
                 copied.set(true);
                 set_timeout(move || copied.set(false), std::time::Duration::from_millis(1500));
             }
         >
-            {move || if copied.get() { i18n.t().copied } else { i18n.t().copy }}
+            {shown}
         </button>
     }
 }

@@ -33,10 +33,15 @@ pub fn Recording(id: String) -> impl IntoView {
 fn Watch(recording: RecordingBody) -> impl IntoView {
     let i18n = use_i18n();
     let r = recording;
-    let title = if r.title.is_empty() {
-        i18n.t().untitled.to_owned()
-    } else {
-        r.title.clone()
+    // The owner may rename it here: the heading follows.
+    let title_signal = RwSignal::new(r.title.clone());
+    let title = move || {
+        let title = title_signal.get();
+        if title.is_empty() {
+            i18n.t().untitled.to_owned()
+        } else {
+            title
+        }
     };
     let when = r
         .started_at
@@ -65,8 +70,77 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            {r.yours.then(|| view! { <OwnerTools id=r.id.clone() handle=r.channel_handle.clone() title=title_signal /> })}
         </section>
         <ChatReplay id=r.id.clone() handle=r.channel_handle.clone() position=position.into() />
+        </div>
+    }
+}
+
+/// The channel owner's tools on their past broadcast: rename it, delete it (asked first).
+#[component]
+fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let location = crate::router::use_location();
+    let id = StoredValue::new(id);
+    let handle = StoredValue::new(handle);
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let rename = Action::new_local(move |wanted: &String| {
+        let wanted = wanted.clone();
+        async move {
+            let renamed = api.rename_recording(&id.get_value(), &wanted).await?;
+            title.set(renamed.title);
+            editing.set(false);
+            Ok::<_, crate::api::ApiError>(())
+        }
+    });
+    let delete = Action::new_local(move |_: &()| async move {
+        api.delete_recording(&id.get_value()).await?;
+        location.navigate(&format!("/{}", handle.get_value()));
+        Ok::<_, crate::api::ApiError>(())
+    });
+    let failure = move || {
+        rename
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+    };
+    view! {
+        <div class="owner-tools">
+            {move || if editing.get() {
+                view! {
+                    <form class="row rename-recording" on:submit=move |ev| {
+                        ev.prevent_default();
+                        rename.dispatch(draft.get_untracked());
+                    }>
+                        <label class="visually-hidden" for="recording-title">{i18n.t().recording_title}</label>
+                        <input id="recording-title" type="text" maxlength="140" required
+                            prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev)) />
+                        <button type="submit" disabled=move || rename.pending().get()>{i18n.t().save}</button>
+                        <button type="button" class="secondary" on:click=move |_| editing.set(false)>{i18n.t().cancel}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="row">
+                        <button type="button" class="secondary rename" on:click=move |_| {
+                            rename.value().set(None);
+                            draft.set(title.get_untracked());
+                            editing.set(true);
+                        }>{i18n.t().rename}</button>
+                        <button type="button" class="danger delete-recording" disabled=move || delete.pending().get()
+                            on:click=move |_| {
+                                if crate::browser::confirm(i18n.t().delete_recording_confirm) {
+                                    delete.dispatch(());
+                                }
+                            }>{i18n.t().delete_recording}</button>
+                    </div>
+                }.into_any()
+            }}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
         </div>
     }
 }

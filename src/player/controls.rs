@@ -81,23 +81,25 @@ pub(super) fn ControlBar(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let live = playback.live;
-    let playing = move || !playback.paused.get() && playback.status.get() == PlayerStatus::Playing;
-    let muted = move || playback.sound.get().muted;
+    let playing = Memo::new(move |_| {
+        !playback.paused.get() && playback.status.get() == PlayerStatus::Playing
+    });
+    let muted = Memo::new(move |_| playback.sound.get().muted);
     view! {
         <div class="player-bar">
             {(!live).then(|| view! { <SeekBar playback=playback /> })}
             <div class="player-buttons">
                 <button type="button" class="play"
-                    aria-label=move || if playing() { i18n.t().pause } else { i18n.t().play }
-                    title=move || if playing() { i18n.t().pause } else { i18n.t().play }
+                    aria-label=move || if playing.get() { i18n.t().pause } else { i18n.t().play }
+                    title=move || if playing.get() { i18n.t().pause } else { i18n.t().play }
                     on:click=move |_| playback.toggle_play()>
-                    {move || icon(if playing() { PAUSE } else { PLAY })}
+                    {move || icon(if playing.get() { PAUSE } else { PLAY })}
                 </button>
                 <button type="button" class="mute"
-                    aria-label=move || if muted() { i18n.t().unmute } else { i18n.t().mute }
-                    title=move || if muted() { i18n.t().unmute } else { i18n.t().mute }
+                    aria-label=move || if muted.get() { i18n.t().unmute } else { i18n.t().mute }
+                    title=move || if muted.get() { i18n.t().unmute } else { i18n.t().mute }
                     on:click=move |_| playback.set_sound(playback.sound.get_untracked().toggled())>
-                    {move || icon(if muted() { MUTED } else { VOLUME })}
+                    {move || icon(if muted.get() { MUTED } else { VOLUME })}
                 </button>
                 <input type="range" class="volume" min="0" max="1" step="0.05"
                     aria-label=move || i18n.t().volume
@@ -220,8 +222,9 @@ fn QualityMenu(playback: Playback) -> impl IntoView {
             </li>
         }
     };
+    let offered = Memo::new(move |_| !playback.quality_labels.with(Vec::is_empty));
     move || {
-        (!playback.quality_labels.with(Vec::is_empty)).then(|| view! {
+        offered.get().then(|| view! {
             <div class="quality">
                 <button type="button" class="quality-button" aria-haspopup="menu"
                     aria-expanded=move || open.get().to_string()
@@ -232,7 +235,7 @@ fn QualityMenu(playback: Playback) -> impl IntoView {
                 </button>
                 <ul class="quality-menu" role="menu" aria-label=move || i18n.t().quality hidden=move || !open.get()>
                     {item(None, i18n.t().quality_auto.to_owned())}
-                    {playback.quality_labels.get().into_iter().enumerate()
+                    {move || playback.quality_labels.get().into_iter().enumerate()
                         .map(|(i, text)| item(Some(i), text)).collect_view()}
                 </ul>
             </div>

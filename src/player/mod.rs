@@ -159,10 +159,15 @@ impl Playback {
                 // The same rendition, named as in the list.
                 list.iter().find(|l| l.name == q.name).cloned().unwrap_or(q)
             });
-            self.quality_labels
-                .set(list.iter().map(Quality::label).collect());
-            self.playing_quality
-                .set(current.map(|q| q.label()).unwrap_or_default());
+            // Set only on a change: the menu is not redrawn under the viewer's pointer.
+            set_if_changed(
+                self.quality_labels,
+                list.iter().map(Quality::label).collect(),
+            );
+            set_if_changed(
+                self.playing_quality,
+                current.map(|q| q.label()).unwrap_or_default(),
+            );
             if p.is_auto_quality_mode() {
                 self.chosen_quality.set(None);
             }
@@ -177,15 +182,19 @@ impl Playback {
             let position = p.get_position();
             let duration = p.get_duration();
             let position = if position.is_finite() { position } else { 0.0 };
-            self.position.set(position);
-            self.duration.set(duration);
-            self.buffered_to
-                .set(position + p.get_buffer_duration().max(0.0));
-            self.paused.set(p.is_paused());
+            set_if_changed(self.position, position);
+            set_if_changed(self.duration, duration);
+            set_if_changed(
+                self.buffered_to,
+                position + p.get_buffer_duration().max(0.0),
+            );
+            set_if_changed(self.paused, p.is_paused());
             if self.live {
                 let value = p.get_live_latency();
-                self.latency
-                    .set((value.is_finite() && value > 0.0).then_some(value));
+                set_if_changed(
+                    self.latency,
+                    (value.is_finite() && value > 0.0).then_some(value),
+                );
             }
         });
     }
@@ -197,6 +206,14 @@ impl Playback {
 
     fn touched(&self) {
         self.last_activity.set(crate::browser::now_ms());
+    }
+}
+
+/// Sets `signal` only when `value` differs: what follows it is redrawn only on a change (the
+/// player is read four times a second).
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|current| *current != value) {
+        signal.set(value);
     }
 }
 
@@ -304,12 +321,14 @@ pub fn VideoPlayer(
     let ticker = set_interval_with_handle(
         move || {
             playback.refresh();
-            playback
-                .fullscreen
-                .set(!document_property("fullscreenElement").is_null());
-            playback
-                .picture_in_picture
-                .set(!document_property("pictureInPictureElement").is_null());
+            set_if_changed(
+                playback.fullscreen,
+                !document_property("fullscreenElement").is_null(),
+            );
+            set_if_changed(
+                playback.picture_in_picture,
+                !document_property("pictureInPictureElement").is_null(),
+            );
             if live {
                 player.with_value(|p| {
                     let Some(p) = p else { return };

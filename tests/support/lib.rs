@@ -302,6 +302,33 @@ impl Browser {
         Ok(())
     }
 
+    /// What axe-core (the npm package, injected into the page) finds against WCAG 2.0, 2.1
+    /// and 2.2 levels A and AA on the page as it is now: one line per violation, with the
+    /// elements it found it on. Empty when the page passes.
+    pub async fn accessibility_violations(&self) -> Result<Vec<String>> {
+        if self.js("return typeof window.axe").await? != "object" {
+            let path =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "{} is missing (cargo xtask setup installs it)",
+                    path.display()
+                )
+            })?;
+            self.js(&source).await?;
+        }
+        let found = self
+            .js(
+                "const result = await axe.run(document, { \
+                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, \
+                   resultTypes: ['violations'] }); \
+                 return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ` + \
+                   v.nodes.map(n => n.target.join(' ')).join(', '));",
+            )
+            .await?;
+        Ok(serde_json::from_value(found)?)
+    }
+
     /// Moves the mouse onto the element matching `css` (a little beside its centre, then onto
     /// it, so the page sees the pointer move even if it was there already), as a user reaching
     /// for it: what shows controls that hide while a video plays.
@@ -319,6 +346,23 @@ impl Browser {
             .then(to(0.0));
         self.client.perform_actions(moves).await?;
         Ok(element)
+    }
+
+    /// Accepts the page's open dialog (`confirm`, `alert`) and returns what it asked.
+    pub async fn accept_dialog(&self) -> Result<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.client.get_alert_text().await {
+                Ok(text) => {
+                    self.client.accept_alert().await?;
+                    return Ok(text);
+                }
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Err(e) => return Err(e).context("no dialog opened"),
+            }
+        }
     }
 
     /// Sends `keys` to the element matching `css` (focusing it), as a user typing there.

@@ -405,6 +405,15 @@ pub struct ChatHistoryPage {
     pub next: Option<String>,
 }
 
+/// `PATCH /api/v1/me/channel/recordings/{id}`: the owner renames a past broadcast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenameRecording {
+    /// The new title, as a stream title (at most 140 characters).
+    pub title: String,
+}
+
 /// A message of a past broadcast, with its moment in the video.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -728,6 +737,10 @@ pub struct RecordingBody {
     pub private: bool,
     pub playlist_url: Option<String>,
     pub thumbnail_url: Option<String>,
+    /// Whether the caller owns the channel (and may rename or delete it); set on
+    /// `GET /api/v1/recordings/{id}`, false in lists.
+    #[serde(default)]
+    pub yours: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -203,6 +203,15 @@ impl Cloud {
                 Some(bucket) => Arc::new(s3::S3PublicFiles::new(s3::client(&sdk), bucket)),
                 None => Arc::new(s3::NoPublicFiles),
             },
+            recording_files: match &settings.public_files_bucket {
+                // The API (the one function given the public bucket) deletes past broadcasts.
+                Some(public) => Arc::new(s3::S3RecordingFiles::new(
+                    s3::client(&sdk),
+                    Some(public.clone()),
+                    settings.private_recordings_bucket.clone(),
+                )),
+                None => Arc::new(s3::NoRecordingFiles),
+            },
             rates: Arc::new(store),
             push,
             webhook_sender: Arc::new(HttpWebhookSender::new(

@@ -1,11 +1,13 @@
-//! The site's public files in S3: the public recordings bucket, which CloudFront serves at
-//! `/emotes/*` with the bucket's own `Cache-Control` (a key never gets other bytes, so for a
-//! year, immutable).
+//! Files in S3: the site's public files (the public recordings bucket, which CloudFront serves
+//! at `/emotes/*` with the bucket's own `Cache-Control`: a key never gets other bytes, so for a
+//! year, immutable), and the files of past broadcasts, removed when their owner deletes them.
 
 use async_trait::async_trait;
 use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use cloumer_domain::error::{PortError, PortResult};
-use cloumer_domain::ports::PublicFiles;
+use cloumer_domain::ports::{PublicFiles, RecordingFiles};
+use cloumer_domain::recording::Recording;
 
 /// An S3 client for `sdk`. Against an emulator (an endpoint URL is set) buckets are named in the
 /// path, as emulators on a plain address need; AWS itself gets the default, bucket host names.
@@ -80,5 +82,177 @@ impl PublicFiles for NoPublicFiles {
             "removing a public file",
             "PUBLIC_FILES_BUCKET is not set for this function",
         ))
+    }
+}
+
+/// The files IVS auto-record wrote for past broadcasts: every object under the recording's
+/// prefix (`ivs/v1/<account>/<channel>/<y>/<m>/<d>/<h>/<min>/<recording id>/`), in the bucket
+/// its playlist is served from (private recordings under `/private-recordings/`).
+#[derive(Clone, Debug)]
+pub struct S3RecordingFiles {
+    client: aws_sdk_s3::Client,
+    public_bucket: Option<String>,
+    private_bucket: Option<String>,
+}
+
+impl S3RecordingFiles {
+    pub fn new(
+        client: aws_sdk_s3::Client,
+        public_bucket: Option<String>,
+        private_bucket: Option<String>,
+    ) -> Self {
+        Self {
+            client,
+            public_bucket,
+            private_bucket,
+        }
+    }
+}
+
+/// Where a recording's files are: whether the playlist is served from the private root, and
+/// the key prefix (ending in `/`) IVS wrote them under. Only a prefix that names this very
+/// recording is accepted: nothing else in the bucket can be reached from a URL.
+pub fn recording_prefix(recording: &Recording) -> Option<(bool, String)> {
+    let url = recording.playlist_url.as_deref()?;
+    let path = url.split(['?', '#']).next()?;
+    let private = path.contains("/private-recordings/ivs/v1/");
+    let start = path.find("/ivs/v1/")? + 1;
+    let segments: Vec<&str> = path[start..].split('/').take(10).collect();
+    let plain = |s: &&str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let named =
+        segments.len() == 10 && segments.iter().all(plain) && segments[9] == recording.id.as_str();
+    named.then(|| (private, format!("{}/", segments.join("/"))))
+}
+
+#[async_trait]
+impl RecordingFiles for S3RecordingFiles {
+    async fn delete(&self, recording: &Recording) -> PortResult<()> {
+        const WHAT: &str = "removing a recording's files";
+        let (private, prefix) = recording_prefix(recording).ok_or_else(|| {
+            PortError::new(
+                WHAT,
+                format!("no recording files at {:?}", recording.playlist_url),
+            )
+        })?;
+        let bucket = if private {
+            &self.private_bucket
+        } else {
+            &self.public_bucket
+        };
+        let bucket = bucket.as_deref().ok_or_else(|| {
+            PortError::new(WHAT, "the recordings bucket is not set for this function")
+        })?;
+        // Listing again from the start after each batch: what was deleted is gone from it.
+        loop {
+            let listed = self
+                .client
+                .list_objects_v2()
+                .bucket(bucket)
+                .prefix(&prefix)
+                .send()
+                .await
+                .map_err(|error| PortError::new("S3 ListObjectsV2", error))?;
+            let objects: Vec<ObjectIdentifier> = listed
+                .contents()
+                .iter()
+                .filter_map(|o| o.key())
+                .filter_map(|key| ObjectIdentifier::builder().key(key).build().ok())
+                .collect();
+            if objects.is_empty() {
+                return Ok(());
+            }
+            let delete = Delete::builder()
+                .set_objects(Some(objects))
+                .quiet(true)
+                .build()
+                .map_err(|error| PortError::new(WHAT, error))?;
+            let answer = self
+                .client
+                .delete_objects()
+                .bucket(bucket)
+                .delete(delete)
+                .send()
+                .await
+                .map_err(|error| PortError::new("S3 DeleteObjects", error))?;
+            if let Some(failed) = answer.errors().first() {
+                return Err(PortError::new(
+                    "S3 DeleteObjects",
+                    format!("{:?}: {:?}", failed.key(), failed.message()),
+                ));
+            }
+        }
+    }
+}
+
+/// For functions deployed without the recordings buckets.
+pub struct NoRecordingFiles;
+
+#[async_trait]
+impl RecordingFiles for NoRecordingFiles {
+    async fn delete(&self, _recording: &Recording) -> PortResult<()> {
+        Err(PortError::new(
+            "removing a recording's files",
+            "this function has no access to the recordings buckets",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cloumer_domain::ids::{ChannelId, RecordingId};
+    use cloumer_domain::recording::RecordingStatus;
+
+    use super::*;
+
+    fn recording(id: &str, url: &str) -> Recording {
+        Recording {
+            id: RecordingId::parse(id).unwrap(),
+            channel_id: ChannelId::parse("chan").unwrap(),
+            stream_id: None,
+            title: Default::default(),
+            category: Default::default(),
+            private: false,
+            status: RecordingStatus::Ended,
+            started_at: None,
+            ended_at: None,
+            duration_ms: None,
+            playlist_url: Some(url.to_owned()),
+            thumbnail_url: None,
+        }
+    }
+
+    #[test]
+    fn only_the_recordings_own_prefix_is_ever_named() {
+        let prefix = "ivs/v1/123456789012/AbCd/2026/11/30/1/5/rec1";
+        assert_eq!(
+            recording_prefix(&recording(
+                "rec1",
+                &format!("https://d1.cloudfront.net/{prefix}/media/hls/master.m3u8")
+            )),
+            Some((false, format!("{prefix}/")))
+        );
+        assert_eq!(
+            recording_prefix(&recording(
+                "rec1",
+                &format!(
+                    "https://d1.cloudfront.net/private-recordings/{prefix}/media/hls/master.m3u8?Policy=x"
+                )
+            )),
+            Some((true, format!("{prefix}/")))
+        );
+        for url in [
+            // Another recording's id, a short path, a climb, an empty segment.
+            format!("https://cdn/{prefix}x/media/hls/master.m3u8"),
+            "https://cdn/ivs/v1/1/2/rec1/media/hls/master.m3u8".to_owned(),
+            "https://cdn/ivs/v1/../../../../../../../rec1/media".to_owned(),
+            "https://cdn/ivs/v1/1//2026/11/30/1/5/6/rec1/x".to_owned(),
+            "/recordings/chan/rec1/index.m3u8".to_owned(),
+        ] {
+            assert_eq!(recording_prefix(&recording("rec1", &url)), None, "{url}");
+        }
     }
 }

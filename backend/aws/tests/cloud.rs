@@ -947,3 +947,119 @@ async fn s3_keeps_public_files_with_their_type_and_cache_lifetime() {
     let missing = S3PublicFiles::new(client, "no-such-bucket");
     assert!(missing.put(key, b"x", "image/png").await.is_err());
 }
+
+/// A deleted past broadcast's files in S3 (moto): every object under its own prefix goes, in
+/// the bucket its playlist is served from; its neighbours (another recording whose id starts the
+/// same, another channel, emotes) stay, and asking again is not an error.
+#[tokio::test]
+async fn s3_removes_a_recordings_files_and_nothing_beside_them() {
+    use cloumer_aws::s3::S3RecordingFiles;
+    use cloumer_domain::ids::{ChannelId, RecordingId};
+    use cloumer_domain::ports::RecordingFiles;
+    use cloumer_domain::recording::{Recording, RecordingStatus};
+
+    let moto = Moto::start().await;
+    let client = cloumer_aws::s3::client(&moto.sdk_config().await);
+    for bucket in ["public-recordings", "private-recordings"] {
+        client.create_bucket().bucket(bucket).send().await.unwrap();
+    }
+    let prefix = "ivs/v1/123456789012/chanA/2026/11/30/1/5";
+    let mut keys = vec![
+        format!("{prefix}/rec1x/media/hls/master.m3u8"),
+        "ivs/v1/123456789012/chanB/2026/11/30/1/5/rec9/media/hls/master.m3u8".to_owned(),
+        "emotes/chanA/em1.png".to_owned(),
+    ];
+    // More than one DeleteObjects batch (1,000 keys each).
+    for i in 0..1_005 {
+        keys.push(format!("{prefix}/rec1/media/hls/720p30/{i}.ts"));
+    }
+    for key in &keys {
+        for bucket in ["public-recordings", "private-recordings"] {
+            client
+                .put_object()
+                .bucket(bucket)
+                .key(key)
+                .body(b"ts".to_vec().into())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let files = S3RecordingFiles::new(
+        client.clone(),
+        Some("public-recordings".into()),
+        Some("private-recordings".into()),
+    );
+    let recording = |url: String| Recording {
+        id: RecordingId::parse("rec1").unwrap(),
+        channel_id: ChannelId::parse("chanA").unwrap(),
+        stream_id: None,
+        title: Default::default(),
+        category: Default::default(),
+        private: false,
+        status: RecordingStatus::Deleted,
+        started_at: None,
+        ended_at: None,
+        duration_ms: None,
+        playlist_url: Some(url),
+        thumbnail_url: None,
+    };
+    let left = |bucket: &'static str| {
+        let client = client.clone();
+        async move {
+            let mut keys = Vec::new();
+            let mut token = None;
+            loop {
+                let page = client
+                    .list_objects_v2()
+                    .bucket(bucket)
+                    .set_continuation_token(token)
+                    .send()
+                    .await
+                    .unwrap();
+                keys.extend(
+                    page.contents()
+                        .iter()
+                        .filter_map(|o| o.key().map(str::to_owned)),
+                );
+                token = page.next_continuation_token().map(str::to_owned);
+                if token.is_none() {
+                    break keys;
+                }
+            }
+        }
+    };
+    let neighbours = {
+        let mut n = keys[..3].to_vec();
+        n.sort();
+        n
+    };
+    files
+        .delete(&recording(format!(
+            "https://d1.cloudfront.net/private-recordings/{prefix}/rec1/media/hls/master.m3u8?Policy=p"
+        )))
+        .await
+        .unwrap();
+    assert_eq!(left("private-recordings").await, neighbours);
+    assert_eq!(
+        left("public-recordings").await.len(),
+        keys.len(),
+        "the public bucket is untouched"
+    );
+    let public = recording(format!(
+        "https://d1.cloudfront.net/{prefix}/rec1/media/hls/master.m3u8"
+    ));
+    files.delete(&public).await.unwrap();
+    files.delete(&public).await.unwrap();
+    assert_eq!(left("public-recordings").await, neighbours);
+    // A URL that does not name this recording's own prefix deletes nothing.
+    assert!(
+        files
+            .delete(&recording(
+                "https://d1.cloudfront.net/emotes/chanA/em1.png".into()
+            ))
+            .await
+            .is_err()
+    );
+    assert_eq!(left("public-recordings").await, neighbours);
+}

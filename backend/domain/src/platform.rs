@@ -20,7 +20,8 @@ use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, EmailSender,
     FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, PresenceRegistry,
     PublicFiles, PushSender, PushSubscriptionRepository, RateCounter, RecordingAccess,
-    RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository, WebhookSender,
+    RecordingFiles, RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository,
+    WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 
@@ -42,6 +43,7 @@ pub struct Ports {
     pub chat_service: Arc<dyn ChatService>,
     pub presence: Arc<dyn PresenceRegistry>,
     pub files: Arc<dyn PublicFiles>,
+    pub recording_files: Arc<dyn RecordingFiles>,
     pub playback: Arc<dyn PlaybackSigner>,
     pub recording_access: Arc<dyn RecordingAccess>,
     pub rates: Arc<dyn RateCounter>,

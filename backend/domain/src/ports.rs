@@ -409,6 +409,14 @@ pub trait PublicFiles: Send + Sync {
     async fn delete(&self, key: &str) -> PortResult<()>;
 }
 
+/// The files of past broadcasts (the recorder writes them; the owner may delete them): S3 in
+/// the cloud, the local ingest's recordings directory locally.
+#[async_trait]
+pub trait RecordingFiles: Send + Sync {
+    /// Removes every file of `recording`; nothing happens for those already gone.
+    async fn delete(&self, recording: &Recording) -> PortResult<()>;
+}
+
 /// Who is in a room: the local chat server's own connections, or (IVS Chat having no member
 /// list) the heartbeats clients send, kept until they stop.
 #[async_trait]

@@ -17,6 +17,9 @@ pub enum RecordingStatus {
     Ended,
     /// The recorder failed; what was written may be incomplete.
     Failed,
+    /// Deleted by its channel's owner: kept as a marker (with where its files were, until they
+    /// are gone) so a late or repeated event from the recorder cannot bring it back.
+    Deleted,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +47,11 @@ pub struct Recording {
 impl Recording {
     /// Whether there is something to play: viewers are shown only these.
     pub fn playable(&self) -> bool {
-        self.playlist_url.is_some()
+        self.playlist_url.is_some() && !self.deleted()
+    }
+
+    pub fn deleted(&self) -> bool {
+        self.status == RecordingStatus::Deleted
     }
 
     /// The moment it is listed by: its start, else its end.
@@ -99,12 +106,15 @@ pub struct RecordingEvent {
 
 /// The record after `event`, or `None` if it adds nothing. Order-independent: the status only moves
 /// forward (RECORDING → ENDED → FAILED wins), times keep the earliest start and latest end, and
-/// locations are filled in once known.
+/// locations are filled in once known. A deleted recording stays deleted.
 pub fn merge(
     existing: Option<&Recording>,
     event: &RecordingEvent,
     channel: &Channel,
 ) -> Option<Recording> {
+    if existing.is_some_and(Recording::deleted) {
+        return None;
+    }
     let mut next = existing.cloned().unwrap_or_else(|| Recording {
         id: event.recording_id.clone(),
         channel_id: event.channel_id.clone(),

@@ -239,6 +239,7 @@ pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody
             RecordingStatus::Recording => "RECORDING",
             RecordingStatus::Ended => "ENDED",
             RecordingStatus::Failed => "FAILED",
+            RecordingStatus::Deleted => "DELETED",
         }
         .to_owned(),
         started_at: recording.started_at.map(rfc3339),
@@ -247,6 +248,7 @@ pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody
         private: recording.private,
         playlist_url: recording.playlist_url.clone(),
         thumbnail_url: recording.thumbnail_url.clone(),
+        yours: false,
     }
 }
 

@@ -326,6 +326,7 @@ async fn calls_at(size: usize) -> CallCounts {
         push: Arc::new(cloumer_aws::push_keys::NoPushKeys),
         presence: Arc::new(cloumer_aws::dynamo::DynamoPresence::new(store.clone())),
         files: Arc::new(cloumer_aws::s3::NoPublicFiles),
+        recording_files: Arc::new(cloumer_aws::s3::NoRecordingFiles),
         rates: Arc::new(store.clone()),
         webhook_sender: Arc::new(
             cloumer_outbound::HttpWebhookSender::new(

@@ -237,6 +237,9 @@ impl Components {
             chat_service: Arc::new(chat.clone()),
             presence: Arc::new(chat::presence::ConnectedPresence::new(rooms.clone())),
             files: Arc::new(public_files.clone()),
+            recording_files: Arc::new(ingest::recording_files::LocalRecordingFiles::new(
+                ingest::IngestDirs::under(data_dir).recordings,
+            )),
             playback: Arc::new(Es384PlaybackSigner::from_pkcs8_pem(
                 playback_private.as_bytes(),
             )?),

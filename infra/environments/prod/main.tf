@@ -176,6 +176,22 @@ module "api_function" {
       actions   = ["s3:PutObject", "s3:DeleteObject"]
       resources = ["${module.streaming.recordings_buckets.public.arn}/emotes/*"]
     },
+    {
+      # A streamer deleting a past broadcast: its files are the objects IVS wrote under ivs/.
+      sid       = "ListRecordingFiles"
+      actions   = ["s3:ListBucket"]
+      resources = [for bucket in module.streaming.recordings_buckets : bucket.arn]
+      conditions = [{
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = ["ivs/v1/*"]
+      }]
+    },
+    {
+      sid       = "DeleteRecordingFiles"
+      actions   = ["s3:DeleteObject"]
+      resources = [for bucket in module.streaming.recordings_buckets : "${bucket.arn}/ivs/*"]
+    },
   ])
 }
 

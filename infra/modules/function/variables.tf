@@ -31,11 +31,16 @@ variable "environment" {
 }
 
 variable "statements" {
-  description = "IAM statements the function needs besides writing its own logs: named actions on named resources."
+  description = "IAM statements the function needs besides writing its own logs: named actions on named resources, optionally narrowed by conditions."
   type = list(object({
     sid       = string
     actions   = list(string)
     resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
   }))
   default = []
 

@@ -58,7 +58,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                     <textarea name="words" rows="4" prop:value=move || words.get() on:input=move |ev| words.set(event_target_value(&ev))></textarea>
                     <small class="muted">{move || i18n.t().word_filter_hint}</small>
                 </label>
-                <label>
+                <label>{move || i18n.t().filter_mode}
                     <select name="filter-mode" prop:value=move || mode.get() on:change=move |ev| mode.set(event_target_value(&ev))>
                         <option value="BLOCK">{move || i18n.t().filter_block}</option>
                         <option value="MASK">{move || i18n.t().filter_mask}</option>

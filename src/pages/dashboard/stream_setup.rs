@@ -72,7 +72,7 @@ pub fn StreamSetup() -> impl IntoView {
             <label for="ingest-server">{move || i18n.t().ingest_server}</label>
             <div class="row">
                 <input id="ingest-server" type="text" readonly prop:value=move || server.get() />
-                <CopyButton text=server label="copy server" />
+                <CopyButton text=server what=move || i18n.t().ingest_server />
             </div>
             <label for="stream-key">{move || i18n.t().stream_key}</label>
             <div class="row">
@@ -81,7 +81,7 @@ pub fn StreamSetup() -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| revealed.update(|r| *r = !*r)>
                     {move || if revealed.get() { i18n.t().hide } else { i18n.t().reveal }}
                 </button>
-                <CopyButton text=key label="copy stream key" />
+                <CopyButton text=key what=move || i18n.t().stream_key />
                 <button type="button" class="danger" on:click=on_reset disabled=move || reset.pending().get()>
                     {move || i18n.t().reset_key}
                 </button>

@@ -72,7 +72,7 @@ pub fn WebhooksCard() -> impl IntoView {
                     <p>{move || i18n.t().webhook_secret}</p>
                     <div class="row">
                         <input type="text" readonly data-testid="webhook-secret" prop:value=move || shown_secret.get() />
-                        <CopyButton text=shown_secret label="copy signing secret" />
+                        <CopyButton text=shown_secret what=move || i18n.t().signing_secret />
                     </div>
                 </div>
             })}

@@ -4,6 +4,7 @@
 //! resets their key (`stream_setup`), and so on.
 
 pub mod accounts;
+pub mod broadcast_management;
 pub mod channel_settings;
 pub mod chat_history;
 pub mod chat_moderation;

@@ -35,7 +35,7 @@ impl Platform {
             .list_channel_recordings(&channel.id, after.as_ref(), limit)
             .await?;
         page.items
-            .retain(|r| (allowed || !r.private) && (owner || r.playable()));
+            .retain(|r| !r.deleted() && (allowed || !r.private) && (owner || r.playable()));
         self.open_private(&channel, &mut page.items)?;
         Ok((page, channel))
     }
@@ -101,7 +101,7 @@ impl Platform {
         if recording.private && !self.is_allowed_viewer(&channel, who).await? {
             return Err(DomainError::NotFound("recording"));
         }
-        if !owner && !recording.playable() {
+        if recording.deleted() || (!owner && !recording.playable()) {
             return Err(DomainError::NotFound("recording"));
         }
         let mut recordings = [recording];

@@ -15,12 +15,13 @@ use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
     ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, PresenceRegistry,
-    PublicFiles, PushSender, RateCounter, RecordingAccess, StreamKey, StreamStatus,
+    PublicFiles, PushSender, RateCounter, RecordingAccess, RecordingFiles, StreamKey, StreamStatus,
     VideoChannelSpec, VideoService, WebhookSender,
 };
 use cloumer_domain::presence::{Presence, Visitor};
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
+use cloumer_domain::recording::Recording;
 use cloumer_domain::testkit::ManualClock;
 use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
@@ -253,6 +254,22 @@ impl PublicFiles for Files {
     }
 }
 
+/// A recording's files are the kept keys under `recordings/<recording id>/`.
+#[async_trait]
+impl RecordingFiles for Files {
+    async fn delete(&self, recording: &Recording) -> PortResult<()> {
+        if self.fail_deletes.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(cloumer_domain::PortError::new("delete", "unreachable"));
+        }
+        let prefix = format!("recordings/{}/", recording.id);
+        self.kept
+            .lock()
+            .unwrap()
+            .retain(|key, _| !key.starts_with(&prefix));
+        Ok(())
+    }
+}
+
 /// Presence as the cloud keeps it: each heartbeat counts until its time is up.
 #[derive(Default)]
 pub struct Heartbeats(Mutex<HashMap<(ChannelId, String), (Visitor, OffsetDateTime)>>);
@@ -458,6 +475,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         chat_service: chat.clone(),
         presence: Arc::new(Heartbeats::default()),
         files: files.clone(),
+        recording_files: files.clone(),
         playback: Arc::new(ClaimsSigner),
         recording_access: Arc::new(ClaimsSigner),
         rates: Arc::new(Rates::default()),

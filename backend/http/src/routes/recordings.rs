@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::DomainError;
 use cloumer_domain::ids::RecordingId;
@@ -9,7 +10,7 @@ use cloumer_domain::platform::check_limit;
 
 use super::params::{DEFAULT_LIMIT, HandlePath, RecordingIdPath, RecordingsQuery};
 use crate::error::ApiError;
-use crate::extract::{AppPath, AppQuery, Caller};
+use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(of_channel))
         .routes(routes!(one))
         .routes(routes!(chat_replay))
+        .routes(routes!(rename, delete))
 }
 
 /// Recent past broadcasts of every public channel, newest first.
@@ -93,7 +95,10 @@ pub async fn one(
     let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
     let who = caller.as_ref().map(|Caller(who)| &who.user_id);
     let (recording, channel) = state.platform.recording(&id, who).await?;
-    Ok(Json(convert::recording(&recording, &channel)))
+    Ok(Json(api::RecordingBody {
+        yours: who.is_some_and(|u| channel.is_owned_by(u)),
+        ..convert::recording(&recording, &channel)
+    }))
 }
 
 /// `?from=&after=&limit=` on a past broadcast's chat.
@@ -146,4 +151,45 @@ pub async fn chat_replay(
             .collect(),
         next: page.next.as_ref().map(cursor::encode_message),
     }))
+}
+
+/// The owner gives one of their past broadcasts a new title.
+#[utoipa::path(patch, path = "/me/channel/recordings/{id}", tag = "recordings", security(("cognito" = [])),
+    params(RecordingIdPath), request_body = api::RenameRecording,
+    responses((status = 200, body = api::RecordingBody), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody)))]
+pub async fn rename(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
+    AppJson(body): AppJson<api::RenameRecording>,
+) -> Result<Json<api::RecordingBody>, ApiError> {
+    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    state
+        .platform
+        .rename_recording(&who, &id, &body.title)
+        .await?;
+    let (recording, channel) = state.platform.recording(&id, Some(&who.user_id)).await?;
+    Ok(Json(api::RecordingBody {
+        yours: true,
+        ..convert::recording(&recording, &channel)
+    }))
+}
+
+/// The owner deletes one of their past broadcasts and its files, for good. A broadcast still
+/// being recorded cannot be (409). If removing the files fails (500), the broadcast is already
+/// gone from every page and asking again removes them.
+#[utoipa::path(delete, path = "/me/channel/recordings/{id}", tag = "recordings", security(("cognito" = [])),
+    params(RecordingIdPath),
+    responses((status = 204), (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody), (status = 500, body = api::ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
+) -> Result<StatusCode, ApiError> {
+    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    state.platform.delete_recording(&who, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

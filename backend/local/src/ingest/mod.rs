@@ -16,6 +16,7 @@ mod nginx;
 mod playback_sessions;
 mod playlists;
 pub mod private_recordings;
+pub mod recording_files;
 mod recovery;
 mod vod;
 

@@ -232,3 +232,141 @@ async fn recording_events_make_past_broadcasts_private_ones_only_for_the_owner()
         404
     );
 }
+
+/// A past broadcast of `user`'s channel whose files the recorder wrote to the data directory.
+async fn recorded_on_disk(app: &TestApp, user: &User, id: &str) -> std::path::PathBuf {
+    let channel = channel_id(app, user).await;
+    let dir = app
+        ._data
+        .as_ref()
+        .unwrap()
+        .path()
+        .join("recordings")
+        .join(channel.as_str())
+        .join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["index.m3u8", "seg_00000.ts", "thumb.jpg"] {
+        std::fs::write(dir.join(file), b"data").unwrap();
+    }
+    for (kind, minute) in [
+        (RecordingEventKind::Started, 0),
+        (RecordingEventKind::Ended, 30),
+    ] {
+        app.stack
+            .platform()
+            .handle_recording_event(&RecordingEvent {
+                channel_id: channel.clone(),
+                recording_id: RecordingId::parse(id).unwrap(),
+                stream_id: Some(StreamId::parse("st-1").unwrap()),
+                kind,
+                at: OffsetDateTime::now_utc() - Duration::hours(1) + Duration::minutes(minute),
+                duration_ms: (kind == RecordingEventKind::Ended).then_some(1_800_000),
+                playlist_url: Some(format!("/recordings/{channel}/{id}/index.m3u8")),
+                thumbnail_url: Some(format!("/recordings/{channel}/{id}/thumb.jpg")),
+                live_thumbnail_url: None,
+                private: None,
+            })
+            .await
+            .unwrap();
+    }
+    dir
+}
+
+#[tokio::test]
+async fn the_owner_renames_and_deletes_a_past_broadcast_and_its_files_leave_the_disk() {
+    let app = spawn_app().await;
+    let owner = app.user("own@example.com", "owner_one", "Owner").await;
+    let other = app.user("oth@example.com", "other_one", "Other").await;
+    let gone = recorded_on_disk(&app, &owner, "rec-gone").await;
+    let kept = recorded_on_disk(&app, &owner, "rec-kept").await;
+    let playlist_path = {
+        let body = app.get("/api/v1/recordings/rec-gone", None).await.body;
+        body["playlistUrl"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(app.get(&playlist_path, None).await.status, 200);
+
+    let renamed = app
+        .patch(
+            "/api/v1/me/channel/recordings/rec-gone",
+            owner.auth(),
+            json!({"title": "  하이라이트 Highlights  "}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(renamed.body["title"], "하이라이트 Highlights");
+    assert_eq!(
+        app.get("/api/v1/recordings/rec-gone", None).await.body["title"],
+        "하이라이트 Highlights"
+    );
+    // Someone else, a bad title, an unknown field, nobody signed in: refused, nothing changed.
+    for (token, body, status) in [
+        (other.auth(), json!({"title": "mine"}), 404),
+        (owner.auth(), json!({"title": "x".repeat(141)}), 400),
+        (owner.auth(), json!({"title": "ok", "private": true}), 400),
+        (owner.auth(), json!({}), 400),
+        (None, json!({"title": "anon"}), 401),
+    ] {
+        let reply = app
+            .patch("/api/v1/me/channel/recordings/rec-gone", token, body)
+            .await;
+        assert_eq!(reply.status.as_u16(), status, "{}", reply.text);
+        assert!(reply.body["message"].is_string(), "{}", reply.text);
+    }
+    assert_eq!(
+        app.get("/api/v1/recordings/rec-gone", None).await.body["title"],
+        "하이라이트 Highlights"
+    );
+
+    for (token, status) in [(other.auth(), 404), (None, 401)] {
+        let reply = app
+            .delete("/api/v1/me/channel/recordings/rec-gone", token)
+            .await;
+        assert_eq!(reply.status.as_u16(), status, "{}", reply.text);
+    }
+    assert!(gone.is_dir());
+    let deleted = app
+        .delete("/api/v1/me/channel/recordings/rec-gone", owner.auth())
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert!(!gone.exists(), "the files left the disk");
+    assert!(
+        kept.join("index.m3u8").is_file(),
+        "the other broadcast's files stay"
+    );
+    assert_eq!(app.get(&playlist_path, None).await.status, 404);
+    for token in [None, owner.auth()] {
+        assert_eq!(
+            app.get("/api/v1/recordings/rec-gone", token).await.status,
+            404
+        );
+        assert_eq!(
+            app.get("/api/v1/recordings/rec-gone/chat", token)
+                .await
+                .status,
+            404
+        );
+        let list = app
+            .get("/api/v1/channels/owner_one/recordings", token)
+            .await;
+        let ids: Vec<&str> = list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["rec-kept"]);
+    }
+    // Again: nothing left to do, and no error.
+    let again = app
+        .delete("/api/v1/me/channel/recordings/rec-gone", owner.auth())
+        .await;
+    assert_eq!(again.status, 204, "{}", again.text);
+    for path in [
+        "/api/v1/me/channel/recordings/..",
+        "/api/v1/me/channel/recordings/rec-unknown",
+    ] {
+        let reply = app.delete(path, owner.auth()).await;
+        assert_eq!(reply.status, 404, "{path}: {}", reply.text);
+    }
+    assert!(kept.join("index.m3u8").is_file());
+}
