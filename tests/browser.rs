@@ -1822,6 +1822,34 @@ fn recording_playlist(stack: &TestStack) -> Result<std::path::PathBuf> {
     Ok(found.remove(0))
 }
 
+/// Waits for the stack's one broadcast to be recorded and listed on `handle`'s page, then opens
+/// it in `browser` and waits for it to play.
+async fn open_the_recording(browser: &Browser, stack: &TestStack, handle: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while recording_playlist(stack).is_err() {
+        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not recorded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The recorder names the broadcast just after writing its files: look again until listed.
+    loop {
+        browser.goto(&stack.url(&format!("/{handle}"))).await?;
+        let listed = tokio::time::timeout(
+            Duration::from_secs(3),
+            browser.wait(".channel-layout .grid .card a.card-link"),
+        )
+        .await;
+        if matches!(listed, Ok(Ok(_))) {
+            break;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not listed");
+    }
+    browser
+        .click(".channel-layout .grid .card a.card-link")
+        .await?;
+    browser.wait(".player[data-player-state=Playing]").await?;
+    Ok(())
+}
+
 /// The player's own controls, each with the mouse and with the keyboard: live (pause, the live
 /// edge) and on a recording (play, seek, sound remembered, fullscreen, picture-in-picture,
 /// quality, hiding while playing); a failure offers a retry that works, the end a replay.
@@ -1874,28 +1902,7 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
     // The broadcast ends and is kept; the viewer opens the recording.
     tokio::time::sleep(Duration::from_secs(30)).await;
     ffmpeg.kill().await?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while recording_playlist(&stack).is_err() {
-        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not recorded");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    // The recorder names the broadcast just after writing its files: look again until listed.
-    loop {
-        viewer.goto(&stack.url("/player_show")).await?;
-        let listed = tokio::time::timeout(
-            Duration::from_secs(3),
-            viewer.wait(".channel-layout .grid .card a.card-link"),
-        )
-        .await;
-        if matches!(listed, Ok(Ok(_))) {
-            break;
-        }
-        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not listed");
-    }
-    viewer
-        .click(".channel-layout .grid .card a.card-link")
-        .await?;
-    viewer.wait(".player[data-player-state=Playing]").await?;
+    open_the_recording(&viewer, &stack, "player_show").await?;
     let time_text = viewer.wait_for_text(".player-time", " / 0:", WAIT).await?;
     let duration: f64 = viewer
         .wait(".player .seek")
@@ -2204,28 +2211,8 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
     ffmpeg.kill().await?;
 
     // The recording, paused at its start.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while recording_playlist(&stack).is_err() {
-        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not recorded");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
     let viewer = Browser::launch().await?;
-    loop {
-        viewer.goto(&stack.url("/replay_show")).await?;
-        let listed = tokio::time::timeout(
-            Duration::from_secs(3),
-            viewer.wait(".channel-layout .grid .card a.card-link"),
-        )
-        .await;
-        if matches!(listed, Ok(Ok(_))) {
-            break;
-        }
-        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not listed");
-    }
-    viewer
-        .click(".channel-layout .grid .card a.card-link")
-        .await?;
-    viewer.wait(".player[data-player-state=Playing]").await?;
+    open_the_recording(&viewer, &stack, "replay_show").await?;
     viewer.press(".player", "k").await?;
     wait_video(&viewer, "v.paused", "paused").await?;
     // Where each line falls in the video, as the API says.

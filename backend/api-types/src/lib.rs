@@ -410,7 +410,15 @@ pub struct ChatHistoryPage {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenameRecording {
-    /// The new title, as a stream title (at most 140 characters).
+    /// The new title, as a stream title: up to 140 characters, no control or invisible
+    /// characters; empty for untitled.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 140
+        )
+    )]
     pub title: String,
 }
 

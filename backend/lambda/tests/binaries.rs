@@ -633,18 +633,36 @@ async fn email_sender_sends_queued_emails_through_ses_and_reports_a_bad_message(
     assert_eq!(moto.ses_sent_last_24_hours().await, 3);
 }
 
-/// An API Gateway request carrying a file: the body base64-encoded, as API Gateway sends
-/// every binary body to Lambda.
-fn upload_event(path: &str, token: &str, content_type: &str, bytes: &[u8]) -> Value {
+/// An API Gateway request to `path` by the bearer of `token`, without a body.
+fn signed_in_event(method: &str, path: &str, token: &str) -> Value {
     let mut event: Value = serde_json::from_str(
         &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.7"),
     )
     .unwrap();
     event["rawPath"] = json!(path);
     event["requestContext"]["http"]["path"] = json!(path);
-    event["requestContext"]["http"]["method"] = json!("PUT");
+    event["requestContext"]["http"]["method"] = json!(method);
     event["pathParameters"]["proxy"] = json!(path.trim_start_matches("/api/"));
     event["headers"]["authorization"] = json!(format!("Bearer {token}"));
+    event
+}
+
+/// The user an ID token was issued to (its `sub`).
+fn token_subject(id_token: &str) -> UserId {
+    let payload = id_token.split('.').nth(1).unwrap();
+    let mut standard = payload.replace('-', "+").replace('_', "/");
+    while !standard.len().is_multiple_of(4) {
+        standard.push('=');
+    }
+    let claims: Value =
+        serde_json::from_slice(&aws_smithy_types::base64::decode(&standard).unwrap()).unwrap();
+    UserId::parse(claims["sub"].as_str().unwrap()).unwrap()
+}
+
+/// An API Gateway request carrying a file: the body base64-encoded, as API Gateway sends
+/// every binary body to Lambda.
+fn upload_event(path: &str, token: &str, content_type: &str, bytes: &[u8]) -> Value {
+    let mut event = signed_in_event("PUT", path, token);
     event["headers"]["content-type"] = json!(content_type);
     event["headers"]["content-length"] = json!(bytes.len().to_string());
     event["body"] = json!(aws_smithy_types::base64::encode(bytes));
@@ -669,16 +687,8 @@ async fn api_keeps_an_uploaded_emote_in_the_public_bucket() {
         .await;
     // The user's channel as sign-up left it (moto has no IVS Chat to make its room now), owned
     // by the token's subject.
-    let payload = user.id_token.split('.').nth(1).unwrap();
-    let mut standard = payload.replace('-', "+").replace('_', "/");
-    while standard.len() % 4 != 0 {
-        standard.push('=');
-    }
-    let claims: Value =
-        serde_json::from_slice(&aws_smithy_types::base64::decode(&standard).unwrap()).unwrap();
-    let owner = claims["sub"].as_str().unwrap();
     let mut channel = testkit::channel("owner-emotes", "emote_owner", 0);
-    channel.owner = UserId::parse(owner).unwrap();
+    channel.owner = token_subject(&user.id_token);
     store.create_channel(&channel).await.unwrap();
     let png = cloumer_test_media::images::png(56, 56);
     let events = vec![
@@ -745,4 +755,96 @@ async fn api_keeps_an_uploaded_emote_in_the_public_bucket() {
         .unwrap();
     let keys: Vec<&str> = kept.contents().iter().filter_map(|o| o.key()).collect();
     assert_eq!(keys, [key.as_str()]);
+}
+
+/// A streamer deletes a past broadcast through API Gateway: the record is marked deleted in
+/// DynamoDB and every object under the recording's prefix leaves its bucket (moto), the
+/// neighbouring recording's stay; viewers get 404 after.
+#[tokio::test]
+async fn api_deletes_a_past_broadcast_and_its_files_in_s3() {
+    use cloumer_domain::ids::RecordingId;
+    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::recording::{Recording, RecordingStatus};
+
+    let (moto, store) = cloud().await;
+    let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
+    for bucket in ["public-recs", "private-recs"] {
+        s3.create_bucket().bucket(bucket).send().await.unwrap();
+    }
+    let user = moto
+        .cognito_user("owner@example.com", "vod_owner", "Owner")
+        .await;
+    let mut channel = testkit::channel("owner-vods", "vod_owner", 0);
+    channel.owner = token_subject(&user.id_token);
+    store.create_channel(&channel).await.unwrap();
+    let prefix = "ivs/v1/123456789012/owner-vods/2026/11/30/1/5";
+    let recording = Recording {
+        id: RecordingId::parse("recA").unwrap(),
+        channel_id: channel.id.clone(),
+        stream_id: None,
+        title: Default::default(),
+        category: Default::default(),
+        private: false,
+        status: RecordingStatus::Ended,
+        started_at: None,
+        ended_at: None,
+        duration_ms: Some(60_000),
+        playlist_url: Some(format!(
+            "https://d1.cloudfront.net/{prefix}/recA/media/hls/master.m3u8"
+        )),
+        thumbnail_url: None,
+    };
+    store.put_recording(&recording, None).await.unwrap();
+    for key in [
+        format!("{prefix}/recA/media/hls/master.m3u8"),
+        format!("{prefix}/recA/media/hls/720p30/1.ts"),
+        format!("{prefix}/recB/media/hls/master.m3u8"),
+    ] {
+        s3.put_object()
+            .bucket("public-recs")
+            .key(key)
+            .body(b"x".to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut viewer_asks = signed_in_event("GET", "/api/v1/recordings/recA", &user.id_token);
+    viewer_asks["headers"]
+        .as_object_mut()
+        .unwrap()
+        .remove("authorization");
+    let events = vec![
+        signed_in_event(
+            "DELETE",
+            "/api/v1/me/channel/recordings/recA",
+            &user.id_token,
+        ),
+        viewer_asks,
+    ];
+    let mut runtime = Runtime::start(events).await;
+    let mut env = runtime.env("api");
+    env.extend([
+        ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
+        ("COGNITO_CLIENT_ID", user.client_id.clone()),
+        ("PUBLIC_FILES_BUCKET", "public-recs".to_owned()),
+        ("PRIVATE_RECORDINGS_BUCKET", "private-recs".to_owned()),
+    ]);
+    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &env);
+
+    let (kind, answer) = runtime.answer().await;
+    assert_eq!(kind, "response", "{answer}");
+    assert_eq!(answer["statusCode"], 204, "{answer}");
+    let left = s3
+        .list_objects_v2()
+        .bucket("public-recs")
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<&str> = left.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, [format!("{prefix}/recB/media/hls/master.m3u8")]);
+    let stored = store.get_recording(&recording.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, RecordingStatus::Deleted);
+    let (kind, answer) = runtime.answer().await;
+    assert_eq!(kind, "response", "{answer}");
+    assert_eq!(answer["statusCode"], 404, "{answer}");
 }

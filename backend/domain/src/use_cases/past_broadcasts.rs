@@ -85,6 +85,25 @@ impl Platform {
         id: &RecordingId,
         who: Option<&UserId>,
     ) -> DomainResult<(Recording, Channel)> {
+        let (recording, channel) = self.recording_and_channel(id).await?;
+        let owner = who.is_some_and(|u| channel.is_owned_by(u));
+        if recording.private && !self.is_allowed_viewer(&channel, who).await? {
+            return Err(DomainError::NotFound("recording"));
+        }
+        if recording.deleted() || (!owner && !recording.playable()) {
+            return Err(DomainError::NotFound("recording"));
+        }
+        let mut recordings = [recording];
+        self.open_private(&channel, &mut recordings)?;
+        let [recording] = recordings;
+        Ok((recording, channel))
+    }
+
+    /// The recording and its channel, whoever asks (callers decide who may see it).
+    pub(crate) async fn recording_and_channel(
+        &self,
+        id: &RecordingId,
+    ) -> DomainResult<(Recording, Channel)> {
         let recording = self
             .ports
             .recordings
@@ -97,16 +116,6 @@ impl Platform {
             .get_channel(&recording.channel_id)
             .await?
             .ok_or(DomainError::NotFound("recording"))?;
-        let owner = who.is_some_and(|u| channel.is_owned_by(u));
-        if recording.private && !self.is_allowed_viewer(&channel, who).await? {
-            return Err(DomainError::NotFound("recording"));
-        }
-        if recording.deleted() || (!owner && !recording.playable()) {
-            return Err(DomainError::NotFound("recording"));
-        }
-        let mut recordings = [recording];
-        self.open_private(&channel, &mut recordings)?;
-        let [recording] = recordings;
         Ok((recording, channel))
     }
 

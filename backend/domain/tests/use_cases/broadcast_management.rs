@@ -106,7 +106,7 @@ async fn a_deleted_broadcast_is_gone_with_its_files_and_stays_gone() {
             .await
             .unwrap();
         let ids: Vec<_> = list.items.iter().map(|r| r.id.clone()).collect();
-        assert_eq!(ids, [kept.clone()]);
+        assert_eq!(ids, std::slice::from_ref(&kept));
     }
     let recent = world.platform.recent_recordings(None, 10).await.unwrap();
     assert_eq!(recent.items.len(), 1);
