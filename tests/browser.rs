@@ -2425,3 +2425,91 @@ async fn every_page_meets_wcag_a_and_aa() -> Result<()> {
     anyhow::ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
     Ok(())
 }
+
+/// A browser the IVS player cannot run in (no Media Source Extensions, say) is told so over the
+/// picture, with no controls that would do nothing. The player script is replaced by one that
+/// says it is unsupported, as the real one does in such a browser.
+#[tokio::test]
+async fn a_browser_that_cannot_play_video_is_told_so() -> Result<()> {
+    use cloumer_domain::ids::{RecordingId, StreamId};
+    use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
+
+    let dist = tempfile::tempdir()?;
+    copy_dir(&dist_dir()?, dist.path())?;
+    std::fs::write(
+        dist.path().join("ivs-player.js"),
+        "window.IVSPlayer = { isPlayerSupported: false };",
+    )?;
+    let stack = TestStack::start_serving(false, dist.path().to_path_buf()).await?;
+    let channel = stack
+        .stack
+        .platform()
+        .ensure_account(&cloumer_domain::Identity {
+            user_id: cloumer_domain::ids::UserId::parse("u-old")?,
+            username: "old@example.com".into(),
+            preferred_handle: Some("old_browser".into()),
+            nickname: Some("Old".into()),
+            email: Some("old@example.com".into()),
+        })
+        .await?
+        .channel
+        .id;
+    let now = stack.stack.platform().now();
+    for (kind, at) in [
+        (RecordingEventKind::Started, 60),
+        (RecordingEventKind::Ended, 0),
+    ] {
+        let ended = kind == RecordingEventKind::Ended;
+        stack
+            .stack
+            .platform()
+            .handle_recording_event(&RecordingEvent {
+                channel_id: channel.clone(),
+                recording_id: RecordingId::parse("rec-old")?,
+                stream_id: Some(StreamId::parse("st-old")?),
+                kind,
+                at: now - time::Duration::seconds(at),
+                duration_ms: ended.then_some(60_000),
+                playlist_url: ended.then(|| "/recordings/x/rec-old/index.m3u8".to_owned()),
+                thumbnail_url: None,
+                live_thumbnail_url: None,
+                private: None,
+            })
+            .await?;
+    }
+    for (width, lang, text, shot) in [
+        (
+            1280,
+            "en",
+            "This browser cannot play the stream.",
+            "player-unsupported",
+        ),
+        (
+            420,
+            "ko",
+            "이 브라우저에서는 재생할 수 없습니다.",
+            "player-unsupported-ko-phone",
+        ),
+    ] {
+        let browser = Browser::launch_sized(width, 860).await?;
+        browser.goto(&stack.url("/")).await?;
+        browser
+            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
+            .await?;
+        browser.goto(&stack.url("/videos/rec-old")).await?;
+        browser
+            .wait_for_text(".player-overlay[role=alert]", text, WAIT)
+            .await?;
+        assert_eq!(
+            browser
+                .js("return document.querySelectorAll('.player .player-bar').length")
+                .await?,
+            0,
+            "no controls for a player that cannot play"
+        );
+        browser.screenshot(shot).await?;
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}

@@ -377,6 +377,8 @@ pub fn VideoPlayer(
             && crate::browser::now_ms() - playback.last_activity.get() > CONTROLS_LINGER_MS
     });
 
+    let playable = Memo::new(move |_| status.get() != PlayerStatus::Unsupported);
+
     let on_key = move |event: web_sys::KeyboardEvent| {
         if event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
@@ -443,7 +445,8 @@ pub fn VideoPlayer(
                 on:click=on_video_click
                 on:dblclick=move |_| toggle_fullscreen(container, video)></video>
             <StateOverlay playback=playback />
-            <ControlBar playback=playback container=container video=video />
+            // No controls in a browser that cannot play: they would do nothing.
+            {move || playable.get().then(|| view! { <ControlBar playback=playback container=container video=video /> })}
         </div>
     }
 }
