@@ -2399,6 +2399,11 @@ async fn every_page_meets_wcag_a_and_aa() -> Result<()> {
         ("/signup", "form"),
         ("/a11y_show", ".chat-state"),
         ("/nobody_here", "h1"),
+        ("/confirm?email=a11y%40example.com", "form"),
+        (
+            "/unsubscribe?token=not-a-token",
+            "main h1, main [role=alert]",
+        ),
     ] {
         found.extend(check_page(&guest, &stack, path, ready).await?);
     }
