@@ -189,6 +189,11 @@ impl Playback {
                 position + p.get_buffer_duration().max(0.0),
             );
             set_if_changed(self.paused, p.is_paused());
+            // The picture ran out: the IVS player does not always say Ended for a recording
+            // played to its last frame (seen under load), the video element does.
+            if !self.live && self.video.get_untracked().is_some_and(|v| v.ended()) {
+                set_if_changed(self.status, PlayerStatus::Ended);
+            }
             if self.live {
                 let value = p.get_live_latency();
                 set_if_changed(
