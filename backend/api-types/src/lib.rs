@@ -142,6 +142,25 @@ pub struct DirectoryPage {
     pub next: Option<String>,
 }
 
+/// `GET /api/v1/categories`: the curated categories in the order to show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryList {
+    pub items: Vec<CategoryBody>,
+}
+
+/// One curated category and who is live in it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryBody {
+    /// As channels store it and `GET /directory?category=` takes it.
+    pub name: String,
+    pub live_channels: u64,
+    pub viewer_count: u64,
+}
+
 /// `GET /api/v1/channels/{handle}`: a channel's public page, as the caller sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

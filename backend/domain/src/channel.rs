@@ -49,20 +49,53 @@ pub struct Category(String);
 
 pub const MAX_CATEGORY_CHARS: usize = 40;
 
+/// The categories the dashboard offers and the directory filters by, in the order they are shown.
+/// A streamer may still type another: the list is what most streams are, not all of them.
+pub const CURATED_CATEGORIES: &[&str] = &[
+    "Just Chatting",
+    "Games",
+    "Music",
+    "Art",
+    "Science & Technology",
+    "Software Development",
+    "Education",
+    "Sports",
+    "Fitness & Health",
+    "Food & Drink",
+    "Travel & Outdoors",
+    "Talk Shows & Podcasts",
+];
+
 impl Category {
+    /// A curated name typed in another letter case is stored as the list spells it, so one
+    /// category is not split in two by how people type it ("music" is "Music").
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        text::clean(
+        let cleaned = text::clean(
             input,
             "invalid_category",
             "a category",
             0,
             MAX_CATEGORY_CHARS,
-        )
-        .map(Self)
+        )?;
+        Ok(Self(
+            CURATED_CATEGORIES
+                .iter()
+                .find(|curated| curated.to_lowercase() == cleaned.to_lowercase())
+                .map_or(cleaned, |curated| (*curated).to_owned()),
+        ))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether this is `other`, whatever the letter case.
+    pub fn is(&self, other: &Category) -> bool {
+        self.0.to_lowercase() == other.0.to_lowercase()
     }
 }
 
@@ -285,5 +318,26 @@ mod tests {
         assert_eq!(StreamTitle::parse("  ").unwrap().as_str(), "");
         assert_eq!(Category::parse("").unwrap().as_str(), "");
         assert!(Category::parse(&"c".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn a_curated_category_is_stored_as_the_list_spells_it() {
+        assert_eq!(
+            Category::parse(" just CHATTING ").unwrap().as_str(),
+            "Just Chatting"
+        );
+        assert_eq!(
+            Category::parse("Retro games").unwrap().as_str(),
+            "Retro games"
+        );
+        assert!(
+            Category::parse("MUSIC")
+                .unwrap()
+                .is(&Category::parse("music").unwrap())
+        );
+        for curated in CURATED_CATEGORIES {
+            assert!(curated.chars().count() <= MAX_CATEGORY_CHARS, "{curated}");
+            assert_eq!(Category::parse(curated).unwrap().as_str(), *curated);
+        }
     }
 }

@@ -20,7 +20,10 @@ const RESERVED: &[&str] = &[
     "assets",
     "auth",
     "broadcast",
+    "browse",
+    "categories",
     "chat",
+    "clips",
     "cognito",
     "config",
     "confirm",
@@ -175,14 +178,19 @@ mod tests {
 
     #[test]
     fn route_names_are_reserved() {
-        let err = ChannelHandle::parse("Dashboard").unwrap_err();
-        assert!(matches!(
-            err,
-            DomainError::Conflict {
-                code: "handle_reserved",
-                ..
-            }
-        ));
+        for page in ["Dashboard", "browse", "Categories", "clips"] {
+            let err = ChannelHandle::parse(page).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    DomainError::Conflict {
+                        code: "handle_reserved",
+                        ..
+                    }
+                ),
+                "{page}"
+            );
+        }
     }
 
     #[test]

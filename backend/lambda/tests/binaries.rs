@@ -176,22 +176,45 @@ async fn stream_events_put_a_channel_live_in_dynamodb() {
     assert_eq!(handled[0]["Event"], "stream");
 }
 
+/// The JSON body of an unauthenticated `GET url`.
+async fn get_json(http: &reqwest::Client, url: &str) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn api_serves_the_directory_from_dynamodb_with_cors_for_the_site() {
     let (moto, store) = cloud().await;
-    let channel = testkit::channel("owner-3", "hana_music", 0);
+    let mut channel = testkit::channel("owner-3", "hana_music", 0);
+    channel.title = "Gayageum covers".to_owned().into();
+    channel.category = "music".to_owned().into();
     store.create_channel(&channel).await.unwrap();
-    let (_api, base) = serve_api(&moto, &[]).await;
-    let http = reqwest::Client::new();
-    let health: Value = http
-        .get(format!("{base}/api/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
+    store
+        .create_channel(&testkit::channel("owner-5", "minsu_art", 1))
         .await
         .unwrap();
+    let (_api, base) = serve_api(&moto, &[]).await;
+    let http = reqwest::Client::new();
+    let health = get_json(&http, &format!("{base}/api/health")).await;
     assert_eq!(health["environment"], "aws", "{health}");
+
+    // Search and category filters over the channels in DynamoDB.
+    for (query, expected) in [
+        ("", json!(["minsu_art", "hana_music"])),
+        ("?q=GAYAGEUM", json!(["hana_music"])),
+        ("?category=Music", json!(["hana_music"])),
+        ("?q=minsu&category=Music", json!([])),
+    ] {
+        let page = get_json(&http, &format!("{base}/api/v1/directory{query}")).await;
+        let handles: Vec<Value> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["handle"].clone())
+            .collect();
+        assert_eq!(Value::from(handles), expected, "{query}: {page}");
+    }
+    let categories = get_json(&http, &format!("{base}/api/v1/categories")).await;
+    assert_eq!(categories["items"][2]["name"], "Music", "{categories}");
 
     let response = http
         .get(format!("{base}/api/v1/channels/hana_music"))

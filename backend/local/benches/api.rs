@@ -3,6 +3,8 @@
 //! Starts the real `cloumer-local` binary on a seeded store and reports:
 //! - process start → first `200` from `/api/health`;
 //! - requests/s, p50 and p99 of `GET /api/v1/directory` (50 channels, 10 live);
+//! - the same for a search (`?q=bench_4`: 11 of the 50 match), which is built on every request
+//!   (only the unfiltered first page is kept as bytes), and its rate as a share of the directory's;
 //! - requests/s, p50 and p99 of `POST /api/v1/channels/{handle}/chat-token`, signed in;
 //! - the reference: a bare axum handler returning the same directory bytes, in a process of its
 //!   own (this bench re-run as the server), loaded by the same client in the same run, and the
@@ -242,14 +244,10 @@ fn main() {
         assert_eq!(check["items"][0]["live"], true);
         let reference = start_reference(dir.path(), &body);
         let reference_url = format!("{}/api/v1/directory", reference.base);
-        let same: Value = client
-            .get(&reference_url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let get_json = async |url: &str| -> Value {
+            client.get(url).send().await.unwrap().json().await.unwrap()
+        };
+        let same = get_json(&reference_url).await;
         assert_eq!(same, check, "the reference answers the same bytes");
         let measure = async |name: &str, make: MakeRequest| {
             let report = load(client.clone(), make, seconds, concurrency).await;
@@ -264,6 +262,10 @@ fn main() {
         )
         .await;
         let report = measure("GET /api/v1/directory", get(directory)).await;
+        let search = format!("{}/api/v1/directory?limit=24&q=bench_4", server.base);
+        let found = get_json(&search).await;
+        assert_eq!(found["items"].as_array().unwrap().len(), 11, "{found}");
+        let searched = measure("GET /api/v1/directory?q=bench_4", get(search)).await;
         let after = measure("reference again", get(reference_url)).await;
         let rate = |r: &Report| r.requests as f64 / r.seconds;
         println!(
@@ -271,6 +273,12 @@ fn main() {
             "directory / reference",
             rate(&report) / ((rate(&before) + rate(&after)) / 2.0),
             report.p99.as_secs_f64() / ((before.p99 + after.p99).as_secs_f64() / 2.0)
+        );
+        println!(
+            "{:<34} {:>9.2} x the directory's rate (p99 {:.2} x)",
+            "search / directory",
+            rate(&searched) / rate(&report),
+            searched.p99.as_secs_f64() / report.p99.as_secs_f64()
         );
         print_memory("memory: reference", reference.child.id());
         print_memory("memory: cloumer-local", server.child.id());

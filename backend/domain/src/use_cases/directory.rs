@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use crate::channel::{ActivityCursor, Channel};
+use crate::channel::{ActivityCursor, Category, Channel};
 use crate::chat::ChatRole;
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::follow::FollowStatus;
 use crate::identity::Identity;
 use crate::ids::UserId;
-use crate::page::Page;
+use crate::page::{Listed, Page};
 use crate::platform::Platform;
 use crate::ports::StreamStatus;
 
@@ -54,14 +54,86 @@ pub enum DirectoryCursor {
 /// Channels read at a time while looking past live ones for an offline channel.
 const OFFLINE_PROBE: usize = 16;
 
+/// Offline channels one filtered directory request reads at most. A rare search would otherwise
+/// read every channel in one request; past this the page ends early (maybe empty) with a cursor
+/// to continue from, so each request costs a bounded amount whatever is searched.
+pub const FILTER_SCAN: usize = 500;
+
+/// The longest search the directory accepts, in characters.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// What a directory visitor looks for: every word somewhere in a channel's title, handle or
+/// owner's nickname (any letter case; `@alice` is the handle `alice`), and one category.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DirectoryFilter {
+    words: Vec<String>,
+    category: Option<Category>,
+}
+
+impl DirectoryFilter {
+    /// Blank text or category filters nothing.
+    pub fn parse(search: Option<&str>, category: Option<&str>) -> DomainResult<Self> {
+        let search = crate::text::clean(
+            search.unwrap_or_default(),
+            "invalid_search",
+            "a search",
+            0,
+            MAX_SEARCH_CHARS,
+        )?;
+        let words = search
+            .split_whitespace()
+            .map(|word| word.trim_start_matches('@').to_lowercase())
+            .filter(|word| !word.is_empty())
+            .collect();
+        let category = Category::parse(category.unwrap_or_default()).map_err(|e| match e {
+            DomainError::Invalid { message, .. } => {
+                DomainError::invalid("invalid_category", message)
+            }
+            other => other,
+        })?;
+        Ok(Self {
+            words,
+            category: (!category.is_empty()).then_some(category),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.category.is_none()
+    }
+
+    pub fn matches(&self, channel: &Channel) -> bool {
+        if self
+            .category
+            .as_ref()
+            .is_some_and(|category| !category.is(&channel.category))
+        {
+            return false;
+        }
+        if self.words.is_empty() {
+            return true;
+        }
+        let haystack = format!(
+            "{}\n{}\n{}",
+            channel.title.as_str(),
+            channel.handle.as_str(),
+            channel.owner_nickname.as_str()
+        )
+        .to_lowercase();
+        self.words
+            .iter()
+            .all(|word| haystack.contains(word.as_str()))
+    }
+}
+
 /// Live streams by their video resource, as the video service reports them now.
 pub(crate) type Statuses = HashMap<String, StreamStatus>;
 
 impl Platform {
     /// The live directory: live channels by viewers (most first), then the others by most recent
-    /// activity.
+    /// activity; only those `filter` matches.
     pub async fn directory(
         &self,
+        filter: &DirectoryFilter,
         cursor: Option<DirectoryCursor>,
         limit: usize,
     ) -> DomainResult<Page<ChannelView, DirectoryCursor>> {
@@ -75,6 +147,7 @@ impl Platform {
                     .list_live_channels()
                     .await?
                     .into_iter()
+                    .filter(|c| filter.matches(c))
                     .map(|c| {
                         let status = status_of(&c, &statuses);
                         view(c, status, None, true)
@@ -98,7 +171,7 @@ impl Platform {
                 }
                 if items.len() == limit {
                     // The live section filled this page: the others start on the next one.
-                    let others = self.first_offline_channel().await?.is_some();
+                    let others = self.offline_channels_follow(filter).await?;
                     return Ok(Page {
                         items,
                         next: others.then_some(DirectoryCursor::Others(None)),
@@ -108,28 +181,66 @@ impl Platform {
             }
             DirectoryCursor::Others(after) => after,
         };
-        let mut after = after;
-        while items.len() < limit {
+        let next = self
+            .offline_section(filter, after, limit, &mut items)
+            .await?;
+        Ok(Page {
+            items,
+            next: next.map(|a| DirectoryCursor::Others(Some(a))),
+        })
+    }
+
+    /// Fills `items` up to `limit` with offline channels `filter` matches, most recently active
+    /// first, starting after `after`; reads at most [`FILTER_SCAN`] channels. Returns where the
+    /// next page starts (`None` at the end).
+    async fn offline_section(
+        &self,
+        filter: &DirectoryFilter,
+        mut after: Option<ActivityCursor>,
+        limit: usize,
+        items: &mut Vec<ChannelView>,
+    ) -> DomainResult<Option<ActivityCursor>> {
+        let mut scanned = 0;
+        while items.len() < limit && scanned < FILTER_SCAN {
+            // Live channels (and, filtered, those that do not match) are skipped: whole probes,
+            // not one channel at a time.
+            let probe = if filter.is_empty() {
+                OFFLINE_PROBE
+            } else {
+                OFFLINE_PROBE * 4
+            };
+            let read = (limit - items.len()).max(probe);
             let page = self
                 .ports
                 .channels
-                .list_channels(after.as_ref(), limit - items.len())
+                .list_channels(after.as_ref(), read)
                 .await?;
-            items.extend(
-                page.items
-                    .into_iter()
-                    .filter(|c| !c.is_live())
-                    .map(|c| view(c, None, None, true)),
-            );
-            after = page.next;
+            scanned += page.items.len();
+            let read_items = page.items.len();
+            let mut looked_at = 0;
+            let mut last_looked_at = None;
+            for channel in page.items {
+                if items.len() == limit {
+                    break;
+                }
+                looked_at += 1;
+                last_looked_at = Some(channel.cursor());
+                if !channel.is_live() && filter.matches(&channel) {
+                    items.push(view(channel, None, None, true));
+                }
+            }
+            // A page read further than this one could keep continues after the last channel
+            // looked at, not after the last one read.
+            after = if looked_at < read_items {
+                last_looked_at
+            } else {
+                page.next
+            };
             if after.is_none() {
                 break;
             }
         }
-        Ok(Page {
-            items,
-            next: after.map(|a| DirectoryCursor::Others(Some(a))),
-        })
+        Ok(after)
     }
 
     /// A channel's public page.
@@ -159,23 +270,13 @@ impl Platform {
         })
     }
 
-    /// The most recently active channel that is not live, if there is one.
-    async fn first_offline_channel(&self) -> DomainResult<Option<Channel>> {
-        let mut after = None;
-        loop {
-            let page = self
-                .ports
-                .channels
-                .list_channels(after.as_ref(), OFFLINE_PROBE)
-                .await?;
-            if let Some(channel) = page.items.into_iter().find(|c| !c.is_live()) {
-                return Ok(Some(channel));
-            }
-            match page.next {
-                Some(next) => after = Some(next),
-                None => return Ok(None),
-            }
-        }
+    /// Whether the directory goes on past its live channels: there is an offline channel that
+    /// `filter` matches, or one may be past the [`FILTER_SCAN`] channels looked at (a filtered
+    /// directory then offers one more page, which may come back empty).
+    async fn offline_channels_follow(&self, filter: &DirectoryFilter) -> DomainResult<bool> {
+        let mut first = Vec::with_capacity(1);
+        let next = self.offline_section(filter, None, 1, &mut first).await?;
+        Ok(!first.is_empty() || next.is_some())
     }
 
     async fn live_status(&self, channel: &Channel) -> Option<StreamStatus> {

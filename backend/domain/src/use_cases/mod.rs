@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod broadcast_management;
+pub mod categories;
 pub mod channel_settings;
 pub mod chat_history;
 pub mod chat_moderation;

@@ -11,6 +11,7 @@ use axum::{Extension, Json};
 use cloumer_api_types as api;
 use cloumer_domain::PortError;
 use cloumer_domain::platform::check_limit;
+use cloumer_domain::use_cases::directory::DirectoryFilter;
 
 use super::params::{DEFAULT_LIMIT, DirectoryQuery, HandlePath};
 use crate::error::ApiError;
@@ -24,6 +25,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(directory))
+        .routes(routes!(categories))
         .routes(routes!(handle_availability))
         .routes(routes!(channel_page))
         .routes(routes!(playback))
@@ -38,20 +40,21 @@ pub async fn directory(
     AppQuery(query): AppQuery<DirectoryQuery>,
 ) -> Result<Response, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
+    let filter = DirectoryFilter::parse(query.q.as_deref(), query.category.as_deref())?;
     let cursor = query
         .cursor
         .as_deref()
         .map(cursor::decode_directory)
         .transpose()?;
-    // The first page is what every visitor of the home page asks for: answered from a copy
-    // while it is fresh (see snapshot.rs). Later pages are built each time.
-    let first_page = cursor.is_none();
+    // The unfiltered first page is what every visitor of the home page asks for: answered from
+    // a copy while it is fresh (see snapshot.rs). Searches and later pages are built each time.
+    let first_page = cursor.is_none() && filter.is_empty();
     let generation = state.platform.channels_generation();
     if first_page && let Some(body) = snapshots.fresh(limit, generation) {
         return Ok(json_bytes(body));
     }
     let built = Instant::now();
-    let page = state.platform.directory(cursor, limit).await?;
+    let page = state.platform.directory(&filter, cursor, limit).await?;
     let body = Bytes::from(
         serde_json::to_vec(&api::DirectoryPage {
             items: page.items.iter().map(convert::summary).collect(),
@@ -63,6 +66,25 @@ pub async fn directory(
         snapshots.keep(limit, generation, built, body.clone());
     }
     Ok(json_bytes(body))
+}
+
+/// The curated categories, in the order to offer them, each with its live channels and viewers.
+#[utoipa::path(get, path = "/categories", tag = "channels",
+    responses((status = 200, body = api::CategoryList)))]
+pub async fn categories(
+    State(state): State<AppState>,
+) -> Result<Json<api::CategoryList>, ApiError> {
+    let items = state.platform.categories().await?;
+    Ok(Json(api::CategoryList {
+        items: items
+            .into_iter()
+            .map(|c| api::CategoryBody {
+                name: c.category.as_str().to_owned(),
+                live_channels: c.live_channels as u64,
+                viewer_count: c.viewers,
+            })
+            .collect(),
+    }))
 }
 
 fn json_bytes(body: Bytes) -> Response {

@@ -46,11 +46,23 @@ pub struct WebhookIdPath {
     pub id: String,
 }
 
-/// `?cursor=&limit=` on the directory.
+/// `?q=&category=&cursor=&limit=` on the directory.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DirectoryQuery {
+    /// Words every listed channel has in its title, handle or owner's nickname (any case).
+    #[param(
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$"
+    )]
+    pub q: Option<String>,
+    /// Only channels of this category (any case), e.g. one of `GET /categories`.
+    #[param(
+        max_length = 40,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$"
+    )]
+    pub category: Option<String>,
     /// The `next` value of the previous page, as the API gave it.
     #[param(pattern = r"^(L[0-9]{1,9}|O|O[0-9]{1,19}:[A-Za-z0-9._:-]{1,64})$")]
     pub cursor: Option<String>,

@@ -290,6 +290,9 @@ async fn listings_refuse_bad_limits_and_cursors() {
         "/api/v1/directory?cursor=bm9wZQ",
         "/api/v1/recordings?cursor=zzzz",
         "/api/v1/directory?sort=viewers",
+        "/api/v1/directory?q=%07",
+        "/api/v1/directory?q=%E2%80%AEevil",
+        "/api/v1/directory?category=%00",
     ] {
         let reply = app.get(path, None).await;
         assert_eq!(reply.status, 400, "{path}: {}", reply.text);
@@ -300,6 +303,117 @@ async fn listings_refuse_bad_limits_and_cursors() {
         404
     );
     assert_eq!(app.get("/api/v1/channels/!!", None).await.status, 404);
+    let long = format!("/api/v1/directory?q={}", "a".repeat(101));
+    let refused = app.get(&long, None).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    assert_eq!(refused.code(), "invalid_search");
+    let long = format!("/api/v1/directory?category={}", "c".repeat(41));
+    assert_eq!(app.get(&long, None).await.code(), "invalid_category");
+}
+
+#[tokio::test]
+async fn the_directory_searches_and_filters_by_category_live_channels_first() {
+    let app = spawn_app().await;
+    let mut users = Vec::new();
+    for (email, handle, nickname, title, category) in [
+        (
+            "ana@example.com",
+            "ana",
+            "Ana",
+            "Jazz piano at night",
+            "music",
+        ),
+        ("bo@example.com", "boyoung", "보영", "수채화 그리기", "Art"),
+        ("cy@example.com", "cyril", "Cy", "Piano scales", "Music"),
+        ("di@example.com", "dione", "Di", "Speedrun", "Retro games"),
+    ] {
+        let user = app.user(email, handle, nickname).await;
+        let set = app
+            .patch(
+                "/api/v1/me/channel",
+                user.auth(),
+                json!({"title": title, "category": category}),
+            )
+            .await;
+        assert_eq!(set.status, 200, "{}", set.text);
+        users.push(user);
+    }
+    crate::helpers::go_live(&app, &users[2], "st-cyril").await;
+    let handles = |reply: &crate::helpers::Reply| -> Vec<String> {
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["handle"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        handles(&app.get("/api/v1/directory?q=PIANO", None).await),
+        ["cyril", "ana"]
+    );
+    assert_eq!(
+        handles(
+            &app.get("/api/v1/directory?q=%EB%B3%B4%EC%98%81", None)
+                .await
+        ),
+        ["boyoung"]
+    );
+    assert_eq!(
+        handles(&app.get("/api/v1/directory?q=%40dione", None).await),
+        ["dione"]
+    );
+    assert_eq!(
+        handles(&app.get("/api/v1/directory?q=jazz+night", None).await),
+        ["ana"]
+    );
+    assert_eq!(
+        handles(&app.get("/api/v1/directory?category=MUSIC", None).await),
+        ["cyril", "ana"],
+        "\"music\" was stored as the curated \"Music\""
+    );
+    assert_eq!(
+        handles(
+            &app.get("/api/v1/directory?category=retro%20GAMES", None)
+                .await
+        ),
+        ["dione"],
+        "a free-text category filters too"
+    );
+    assert!(
+        handles(
+            &app.get("/api/v1/directory?q=piano&category=Art", None)
+                .await
+        )
+        .is_empty()
+    );
+    // Paging a filtered directory one at a time: the live channel, then the other, no repeats.
+    let first = app
+        .get("/api/v1/directory?category=Music&limit=1", None)
+        .await;
+    assert_eq!(handles(&first), ["cyril"]);
+    let next = first.body["next"].as_str().unwrap();
+    let second = app
+        .get(
+            &format!("/api/v1/directory?category=Music&limit=1&cursor={next}"),
+            None,
+        )
+        .await;
+    assert_eq!(handles(&second), ["ana"]);
+    assert!(second.body["next"].is_null(), "{}", second.text);
+    // An unfiltered first page is still everyone, after a filtered one.
+    assert_eq!(handles(&app.get("/api/v1/directory", None).await).len(), 4);
+
+    let categories = app.get("/api/v1/categories", None).await;
+    assert_eq!(categories.status, 200, "{}", categories.text);
+    let items = categories.body["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        cloumer_domain::channel::CURATED_CATEGORIES.len()
+    );
+    assert_eq!(items[0]["name"], "Just Chatting");
+    let music = items.iter().find(|c| c["name"] == "Music").unwrap();
+    assert_eq!(music["liveChannels"], 1, "{music}");
 }
 
 #[tokio::test]
