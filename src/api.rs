@@ -184,6 +184,27 @@ impl Api {
             .await
     }
 
+    /// The directory's channels matching `search` and `category` (either may be empty).
+    pub async fn search_directory(
+        &self,
+        search: &str,
+        category: &str,
+        cursor: Option<&str>,
+    ) -> Result<DirectoryPage, ApiError> {
+        let mut path = "/api/v1/directory?limit=24".to_owned();
+        for (name, value) in [("q", search), ("category", category)] {
+            if !value.trim().is_empty() {
+                path.push_str(&format!("&{name}={}", encode(value)));
+            }
+        }
+        self.get_json(&paged(&path, cursor)).await
+    }
+
+    /// The curated categories with who is live in them.
+    pub async fn categories(&self) -> Result<CategoryList, ApiError> {
+        self.get("/api/v1/categories").await
+    }
+
     pub async fn recent_recordings(&self) -> Result<RecordingPage, ApiError> {
         self.get_json("/api/v1/recordings?limit=12").await
     }

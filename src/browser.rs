@@ -97,3 +97,31 @@ pub fn local_date_time(milliseconds: f64, lang: &str) -> String {
         .to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
         .into()
 }
+
+/// Calls `object.name()` if the browser has it; its promise (if any) is left to settle.
+pub fn call_if_present(object: &JsValue, name: &str) -> bool {
+    let Ok(function) = js_sys::Reflect::get(object, &name.into()) else {
+        return false;
+    };
+    match function.dyn_ref::<js_sys::Function>() {
+        Some(function) => function.call0(object).is_ok(),
+        None => false,
+    }
+}
+
+/// `document.<name>` (`undefined` where the browser has no such property).
+pub fn document_property(name: &str) -> JsValue {
+    window()
+        .document()
+        .and_then(|d| js_sys::Reflect::get(&d, &name.into()).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Whether the page had a click or key press: only then may video start with sound.
+pub fn user_has_interacted() -> bool {
+    let navigator = window().navigator();
+    js_sys::Reflect::get(&navigator, &"userActivation".into())
+        .and_then(|a| js_sys::Reflect::get(&a, &"hasBeenActive".into()))
+        .map(|v| v.is_truthy())
+        .unwrap_or(false)
+}

@@ -59,7 +59,7 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
         <main id="main">
             {move || match page.get() {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),
-                page @ (router::Page::Channel(_) | router::Page::Recording(_)) => {
+                page @ (router::Page::Channel(_) | router::Page::Recording(_) | router::Page::Browse) => {
                     lazy_page(move || Box::pin(page_code!(watch_page(page.clone()))))
                 }
                 page @ (router::Page::SignIn
@@ -78,9 +78,11 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
 }
 
 // Code splitting. The shell and the home page ship in the main wasm module; the other pages come
-// in three lazily loaded groups: watching (channel and recording pages: player and chat),
-// account (sign-in, sign-up, confirmation, profile) and the streamer dashboard. Fewer, larger
-// groups compress better and need fewer requests than a module per page.
+// in three lazily loaded groups: watching (finding streams on the browse page, channel and
+// recording pages: player and chat), account (sign-in, sign-up, confirmation, profile) and the
+// streamer dashboard. Fewer, larger groups compress better and need fewer requests than a module
+// per page (and each split point costs the main module a loader), and the home page fetches the
+// watching group ahead of a click, so browsing opens at once.
 //
 // `cargo xtask build-web` compiles with `--cfg cloumer_split`: each `*_page` function below then
 // becomes a split point (`wasm_split`, the mechanism behind Leptos' `#[lazy]`, used directly for
@@ -145,6 +147,7 @@ fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
 fn watch_page(page: router::Page) -> PageResult {
     Ok(match page {
         router::Page::Recording(id) => view! { <pages::recording::Recording id=id /> }.into_any(),
+        router::Page::Browse => view! { <pages::browse::Browse /> }.into_any(),
         router::Page::Channel(handle) => {
             view! { <pages::channel::Channel handle=handle /> }.into_any()
         }

@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Page {
     Home,
+    Browse,
     SignIn,
     SignUp,
     Confirm,
@@ -30,6 +31,7 @@ pub fn route(path: &str) -> Page {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
         [] => Page::Home,
+        ["browse"] => Page::Browse,
         ["signin"] => Page::SignIn,
         ["signup"] => Page::SignUp,
         ["confirm"] => Page::Confirm,
@@ -187,6 +189,7 @@ mod tests {
         assert_eq!(route("/"), Page::Home);
         assert_eq!(route(""), Page::Home);
         assert_eq!(route("/signin"), Page::SignIn);
+        assert_eq!(route("/browse"), Page::Browse);
         assert_eq!(route("/dashboard/"), Page::Dashboard);
         assert_eq!(route("/notifications"), Page::Notifications);
         assert_eq!(route("/unsubscribe"), Page::Unsubscribe);

@@ -2518,3 +2518,294 @@ async fn a_browser_that_cannot_play_video_is_told_so() -> Result<()> {
     stack.stack.shutdown().await?;
     Ok(())
 }
+
+/// Sets the signed-in streamer's title and category through the API, as the dashboard does.
+async fn set_stream(browser: &Browser, title: &str, category: &str) -> Result<()> {
+    let status = browser
+        .js(&format!(
+            "const s = JSON.parse(localStorage.getItem('cloumer.session')); \
+             const r = await fetch('/api/v1/me/channel', {{ method: 'PATCH', \
+               headers: {{ authorization: 'Bearer ' + s.id_token, 'content-type': 'application/json' }}, \
+               body: JSON.stringify({{ title: {title:?}, category: {category:?} }}) }}); \
+             return r.status;"
+        ))
+        .await?;
+    anyhow::ensure!(status == 200, "setting the stream: {status}");
+    Ok(())
+}
+
+/// The handles the browse page lists now, in order.
+async fn browse_results(browser: &Browser) -> Result<Vec<String>> {
+    let handles = browser
+        .js(
+            "return [...document.querySelectorAll('[data-testid=browse-results] .card-meta')] \
+               .map(m => m.textContent.split('@').pop());",
+        )
+        .await?;
+    Ok(serde_json::from_value(handles)?)
+}
+
+/// Waits until the browse page lists exactly `expected` (it searches as typing pauses).
+async fn wait_for_results(browser: &Browser, expected: &[&str]) -> Result<()> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let shown = browse_results(browser).await?;
+        if shown == expected {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            browser.screenshot("browse-failed").await?;
+            let address = browser.js("return location.href").await?;
+            anyhow::bail!("browse at {address} shows {shown:?}, not {expected:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Finding streams: a search over titles, handles and nicknames, category chips (curated
+/// categories with their live counts), live channels first, the address carrying the search
+/// (Back returns to the previous one), a card's category opening its listing, the dashboard
+/// suggesting the curated categories; English and Korean, desktop and phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    for (email, handle, nickname) in [
+        ("ana@example.com", "jazz_ana", "Ana"),
+        ("bo@example.com", "brush_bo", "보영"),
+        ("cy@example.com", "keys_cy", "Cy"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let setup = Browser::launch().await?;
+    for (email, title, category) in [
+        ("ana@example.com", "Late night jazz piano", "Music"),
+        ("bo@example.com", "Watercolour harbour", "Art"),
+    ] {
+        setup.sign_in(&stack, email, PASSWORD).await?;
+        set_stream(&setup, title, category).await?;
+        setup.js("localStorage.clear()").await?;
+    }
+    setup.close().await?;
+
+    // The streamer picks a category the dashboard suggests (typed in lower case) and goes live.
+    let streamer = Browser::launch().await?;
+    streamer.sign_in(&stack, "cy@example.com", PASSWORD).await?;
+    streamer.goto(&stack.url("/dashboard")).await?;
+    streamer
+        .wait("#categories option[value='Software Development']")
+        .await?;
+    streamer.fill("input[name=title]", "Piano scales").await?;
+    streamer.fill("input[name=category]", "music").await?;
+    streamer
+        .click("[aria-labelledby=settings-heading] button[type=submit]")
+        .await?;
+    streamer
+        .wait_for_text("[aria-labelledby=settings-heading] .info", "Saved", WAIT)
+        .await?;
+    let key = stream_key(&streamer).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 90)?;
+
+    let viewer = Browser::launch().await?;
+    viewer.goto(&stack.url("/")).await?;
+    viewer
+        .wait_for_text("[data-testid=live-grid]", "Piano scales", WAIT)
+        .await?;
+    viewer.click("nav a[href='/browse']").await?;
+    viewer.wait_for_text("h1", "Browse", WAIT).await?;
+    wait_for_results(&viewer, &["keys_cy", "brush_bo", "jazz_ana"]).await?;
+    // "music" was stored as the curated "Music"; its chip counts the live channel.
+    viewer.wait_for_text(".chips", "Music1 live", WAIT).await?;
+
+    viewer.fill("#browse-q", "PIANO").await?;
+    wait_for_results(&viewer, &["keys_cy", "jazz_ana"]).await?;
+    let address = viewer.js("return location.search").await?;
+    assert_eq!(address, "?q=PIANO");
+    viewer.fill("#browse-q", "@brush").await?;
+    wait_for_results(&viewer, &["brush_bo"]).await?;
+    viewer.fill("#browse-q", "보영").await?;
+    wait_for_results(&viewer, &["brush_bo"]).await?;
+
+    // A chip narrows the search; one that matches nothing says so and offers every channel.
+    // Emptied by a key, as a user does (clearing a field by script fires no input event).
+    viewer.fill("#browse-q", "x").await?;
+    viewer.press("#browse-q", "\u{E003}").await?;
+    wait_for_results(&viewer, &["keys_cy", "brush_bo", "jazz_ana"]).await?;
+    viewer
+        .js("[...document.querySelectorAll('.chip')].find(c => c.textContent.startsWith('Music')).click()")
+        .await?;
+    wait_for_results(&viewer, &["keys_cy", "jazz_ana"]).await?;
+    let pressed = viewer
+        .js("return document.querySelector('.chip[aria-pressed=true]').textContent")
+        .await?;
+    assert_eq!(pressed, "Music1 live");
+    viewer.fill("#browse-q", "harbour").await?;
+    viewer
+        .wait_for_text("[data-testid=browse]", "No channel matches", WAIT)
+        .await?;
+    assert_eq!(
+        viewer.js("return location.search").await?,
+        "?q=harbour&category=Music"
+    );
+    // Back returns to the category without the search.
+    viewer.js("history.back()").await?;
+    wait_for_results(&viewer, &["keys_cy", "jazz_ana"]).await?;
+    assert_eq!(
+        viewer.js("return location.search").await?,
+        "?category=Music"
+    );
+    assert_eq!(
+        viewer
+            .js("return document.querySelector('#browse-q').value")
+            .await?,
+        ""
+    );
+    assert_accessible(&viewer, "/browse?category=Music").await?;
+    viewer.screenshot("browse").await?;
+
+    // A card's category opens that category's listing.
+    viewer.goto(&stack.url("/")).await?;
+    viewer
+        .wait_for_text("[data-testid=live-grid]", "Piano scales", WAIT)
+        .await?;
+    viewer
+        .click("[data-testid=live-grid] a.card-category")
+        .await?;
+    wait_for_results(&viewer, &["keys_cy", "jazz_ana"]).await?;
+    viewer
+        .click("[data-testid=browse] a[href='/browse']")
+        .await?;
+    wait_for_results(&viewer, &["keys_cy", "brush_bo", "jazz_ana"]).await?;
+
+    // Korean: the curated categories in Korean, the stored names unchanged.
+    viewer
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    viewer.goto(&stack.url("/browse?category=Art")).await?;
+    viewer.wait_for_text("h1", "탐색", WAIT).await?;
+    wait_for_results(&viewer, &["brush_bo"]).await?;
+    viewer
+        .wait_for_text(".chip[aria-pressed=true]", "미술", WAIT)
+        .await?;
+    viewer
+        .wait_for_text("[data-testid=browse-results] .card-category", "미술", WAIT)
+        .await?;
+    assert_accessible(&viewer, "/browse?category=Art (ko)").await?;
+    viewer.screenshot("browse-ko").await?;
+    let phone = Browser::launch_sized(390, 844).await?;
+    for (lang, name) in [("en", "browse-phone"), ("ko", "browse-ko-phone")] {
+        phone.goto(&stack.url("/browse?q=piano")).await?;
+        phone
+            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
+            .await?;
+        phone.goto(&stack.url("/browse?q=piano")).await?;
+        wait_for_results(&phone, &["keys_cy", "jazz_ana"]).await?;
+        phone.screenshot(name).await?;
+    }
+    ffmpeg.kill().await?;
+    for browser in [streamer, viewer, phone] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// Sends `signal` (e.g. `STOP`, `CONT`) to process `pid`.
+fn signal(pid: u32, signal: &str) -> Result<()> {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()?;
+    anyhow::ensure!(status.success(), "kill -{signal} {pid}: {status}");
+    Ok(())
+}
+
+/// The states a viewer meets when the video stops coming: the encoder freezes (as a dropped
+/// uplink does) and the player says it is buffering, then plays on when the video comes back;
+/// the viewer's own connection drops and the page says so in words, then catches up as soon as
+/// the connection is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_stream_and_a_lost_connection_each_say_so_and_recover() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    stack
+        .account("stall@example.com", PASSWORD, "stall_show", "Stall Show")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "stall@example.com", PASSWORD).await?;
+    let key = stream_key(&owner).await?;
+    owner.close().await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+    let viewer = Browser::launch().await?;
+    viewer.goto(&stack.url("/stall_show")).await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+
+    let pid = ffmpeg.id().context("ffmpeg's process id")?;
+    signal(pid, "STOP")?;
+    let frozen = signal_guard(pid);
+    viewer
+        .wait_for_text(".player-overlay[role=status]", "Buffering", WAIT)
+        .await?;
+    viewer.screenshot("player-buffering").await?;
+    drop(frozen);
+    viewer.wait_gone(".player-overlay", "Buffering").await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+
+    let mut devtools = viewer.devtools().await?;
+    let page = devtools.attach_to_page(&stack.url("/stall_show")).await?;
+    devtools
+        .call(Some(&page), "Network.enable", serde_json::json!({}))
+        .await?;
+    let conditions = |offline: bool| serde_json::json!({"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1});
+    devtools
+        .call(
+            Some(&page),
+            "Network.emulateNetworkConditions",
+            conditions(true),
+        )
+        .await?;
+    // The page's own refresh fails and says why, in words; the picture plays on from what the
+    // player holds (DevTools' emulation does not reach the IVS player's worker, so its own
+    // offline message is not what this shows).
+    viewer
+        .wait_for_text(".failed[role=alert]", "You are offline", WAIT)
+        .await?;
+    let shown = viewer
+        .js("return document.querySelector('.failed').innerText")
+        .await?;
+    assert!(
+        !shown.to_string().contains("Failed to fetch"),
+        "the browser's words are not for viewers: {shown}"
+    );
+    viewer.wait(".player video").await?;
+    viewer.screenshot("page-network-offline").await?;
+    devtools
+        .call(
+            Some(&page),
+            "Network.emulateNetworkConditions",
+            conditions(false),
+        )
+        .await?;
+    // Back online, the page catches up at once, not at its next refresh.
+    let back = Instant::now();
+    viewer.wait_gone(".failed", "You are offline").await?;
+    assert!(
+        back.elapsed() < Duration::from_secs(5),
+        "caught up {:?} after the connection came back",
+        back.elapsed()
+    );
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    ffmpeg.kill().await?;
+    viewer.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// Lets a stopped process go on when dropped, so a failing test leaves no frozen encoder.
+fn signal_guard(pid: u32) -> impl Drop {
+    struct Resume(u32);
+    impl Drop for Resume {
+        fn drop(&mut self) {
+            let _ = signal(self.0, "CONT");
+        }
+    }
+    Resume(pid)
+}

@@ -64,7 +64,6 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
     let id = StoredValue::new(id);
     let loaded = RwSignal::new(Vec::<ReplayedMessageBody>::new());
     let next = RwSignal::new(None::<String>);
-    let more = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let failed = RwSignal::new(false);
     // Answers for a window a seek has left are dropped.
@@ -91,7 +90,6 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
             match answer {
                 Ok(page) => {
                     loaded.update(|l| l.extend(page.items));
-                    more.set(page.next.is_some());
                     next.set(page.next);
                     failed.set(false);
                 }
@@ -103,7 +101,6 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
         window.update_value(|w| *w += 1);
         loaded.set(Vec::new());
         next.set(None);
-        more.set(false);
         failed.set(false);
         fetch(from_ms, None);
     };
@@ -112,7 +109,8 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
         let last = last_position.get_value();
         last_position.set_value(now);
         let until = loaded.with_untracked(|l| l.last().map(|m| m.offset_ms));
-        match next_step(last, now, until, more.get_untracked()) {
+        let more = next.with_untracked(Option::is_some);
+        match next_step(last, now, until, more) {
             Step::Reload { from_ms } => reload(from_ms),
             Step::LoadMore if !busy.get_untracked() && !failed.get_untracked() => {
                 fetch(0, next.get_untracked())

@@ -97,7 +97,9 @@ pub fn ChannelCard(channel: ChannelSummary) -> impl IntoView {
     let avatar = channel.owner_avatar.clone();
     view! {
         <article class="card" class:live=live>
-            <a href=href.clone() class="card-link" aria-label=channel.owner_nickname.clone()>
+            // The picture repeats the title's link for the pointer; keyboards and screen readers
+            // get one link per card (the title), not two to the same page.
+            <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
                 <div class="thumb">
                     {match channel.thumbnail_url.clone() {
                         Some(src) if live => view! { <img src=src alt="" loading="lazy" /> }.into_any(),
@@ -120,7 +122,15 @@ pub fn ChannelCard(channel: ChannelSummary) -> impl IntoView {
                         {move || title.clone().unwrap_or_else(|| i18n.t().untitled.to_owned())}
                     </a>
                     <div class="card-meta">{channel.owner_nickname.clone()}" · @"{channel.handle.clone()}</div>
-                    {(!channel.category.is_empty()).then(|| view! { <div class="card-category">{channel.category.clone()}</div> })}
+                    {(!channel.category.is_empty()).then(|| {
+                        let category = channel.category.clone();
+                        let href = format!("/browse?category={}", crate::api::encode(&category));
+                        view! {
+                            <a class="card-category" href=href>
+                                {move || i18n.category(&category).to_owned()}
+                            </a>
+                        }
+                    })}
                 </div>
             </div>
         </article>
@@ -142,7 +152,8 @@ pub fn RecordingCard(recording: RecordingBody) -> impl IntoView {
     let avatar = recording.owner_avatar.clone();
     view! {
         <article class="card">
-            <a href=href.clone() class="card-link" aria-label=recording.title.clone()>
+            // As on channel cards: one link per card for keyboards and screen readers.
+            <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
                 <div class="thumb">
                     {match recording.thumbnail_url.clone() {
                         Some(src) => view! { <img src=src alt="" loading="lazy" /> }.into_any(),
@@ -225,6 +236,7 @@ pub fn TopBar() -> impl IntoView {
             <a href="/" class="brand">"Cloumer"</a>
             <nav aria-label="main">
                 <a href="/" aria-current=move || (location.path.get() == "/").then_some("page")>{move || i18n.t().nav_home}</a>
+                <a href="/browse" aria-current=move || (location.path.get() == "/browse").then_some("page")>{move || i18n.t().nav_browse}</a>
                 {move || user.get().map(|_| view! {
                     <a href="/dashboard" aria-current=move || (location.path.get() == "/dashboard").then_some("page")>
                         {move || i18n.t().nav_dashboard}

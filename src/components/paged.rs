@@ -15,6 +15,8 @@ pub struct Paging {
     loaded: RwSignal<bool>,
     busy: RwSignal<bool>,
     error: RwSignal<Option<String>>,
+    /// Moves on each reset: an answer for the list as it was before is dropped.
+    generation: StoredValue<u32>,
 }
 
 impl Paging {
@@ -24,7 +26,19 @@ impl Paging {
             loaded: RwSignal::new(false),
             busy: RwSignal::new(false),
             error: RwSignal::new(None),
+            generation: StoredValue::new(0),
         }
+    }
+
+    /// Starts the list over (a new search): empties `items`, and answers still on their way
+    /// for the old list will not land in the new one.
+    pub fn reset<T: Send + Sync + 'static>(self, items: RwSignal<Vec<T>>) {
+        self.generation.update_value(|g| *g = g.wrapping_add(1));
+        items.set(Vec::new());
+        self.next.set(None);
+        self.loaded.set(false);
+        self.busy.set(false);
+        self.error.set(None);
     }
 
     /// Fetches the page at `cursor` (the first when `None`) and appends its items to `items`.
@@ -39,8 +53,13 @@ impl Paging {
         Fut: Future<Output = Result<(Vec<T>, Option<String>), ApiError>> + 'static,
     {
         self.busy.set(true);
+        let generation = self.generation.get_value();
         leptos::task::spawn_local(async move {
-            match fetch(cursor).await {
+            let answer = fetch(cursor).await;
+            if self.generation.get_value() != generation {
+                return;
+            }
+            match answer {
                 Ok((page, next)) => {
                     items.update(|list| list.extend(page));
                     self.next.set(next);
@@ -70,6 +89,7 @@ pub fn PageStatus(
         loaded,
         busy,
         error,
+        ..
     } = paging;
     view! {
         {move || error.get().map(|message| view! {

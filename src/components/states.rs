@@ -27,21 +27,27 @@ pub fn Loaded(
     }
 }
 
-/// What failed, and a way to try again.
+/// What failed, and a way to try again. A device that is offline is told so, in words, not with
+/// the browser's "Failed to fetch"; and when the connection comes back, the load runs again by
+/// itself.
 #[component]
 fn Failed(errors: ArcRwSignal<Errors>, retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let offline = !crate::browser::window().navigator().on_line();
+    let back_online = window_event_listener(leptos::ev::online, move |_| retry.run(()));
+    on_cleanup(move || back_online.remove());
     let message = move || {
         errors
             .get()
             .into_iter()
             .next()
+            .filter(|_| !offline)
             .map(|(_, error)| error.to_string())
             .unwrap_or_default()
     };
     view! {
         <div class="failed" role="alert">
-            <p>{move || i18n.t().error_generic}</p>
+            <p>{move || if offline { i18n.t().network_offline } else { i18n.t().error_generic }}</p>
             <p class="muted">{message}</p>
             <button type="button" class="secondary" on:click=move |_| retry.run(())>
                 {move || i18n.t().retry}

@@ -5,6 +5,7 @@ use super::Texts;
 pub static EN: Texts = Texts {
     brand_tagline: "Live streams with low latency and chat",
     nav_home: "Home",
+    nav_browse: "Browse",
     nav_dashboard: "Dashboard",
     nav_profile: "Profile",
     sign_in: "Sign in",
@@ -17,6 +18,7 @@ pub static EN: Texts = Texts {
     saved: "Saved",
     cancel: "Cancel",
     error_generic: "Something went wrong.",
+    network_offline: "You are offline.",
     not_found: "This page does not exist.",
     back_home: "Back to the home page",
     live_now: "Live now",

@@ -5,6 +5,7 @@ use super::Texts;
 pub static KO: Texts = Texts {
     brand_tagline: "지연 없는 라이브 방송과 채팅",
     nav_home: "홈",
+    nav_browse: "탐색",
     nav_dashboard: "대시보드",
     nav_profile: "프로필",
     sign_in: "로그인",
@@ -17,6 +18,7 @@ pub static KO: Texts = Texts {
     saved: "저장됨",
     cancel: "취소",
     error_generic: "문제가 발생했습니다.",
+    network_offline: "오프라인 상태예요.",
     not_found: "없는 페이지입니다.",
     back_home: "홈으로 돌아가기",
     live_now: "지금 방송 중",

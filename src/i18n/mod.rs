@@ -78,6 +78,32 @@ impl I18n {
         }
     }
 
+    /// A category's name to show: the curated ones are stored in English and shown in the
+    /// interface's language; one a streamer typed is shown as typed.
+    pub fn category<'a>(&self, name: &'a str) -> &'a str {
+        // "Just Chatting" stays in English, as Korean streaming sites show it.
+        const KO: [(&str, &str); 11] = [
+            ("Games", "게임"),
+            ("Music", "음악"),
+            ("Art", "미술"),
+            ("Science & Technology", "과학 및 기술"),
+            ("Software Development", "소프트웨어 개발"),
+            ("Education", "교육"),
+            ("Sports", "스포츠"),
+            ("Fitness & Health", "피트니스 및 건강"),
+            ("Food & Drink", "음식 및 음료"),
+            ("Travel & Outdoors", "여행 및 야외 활동"),
+            ("Talk Shows & Podcasts", "토크쇼 및 팟캐스트"),
+        ];
+        match self.lang.get() {
+            Lang::En => name,
+            Lang::Ko => KO
+                .iter()
+                .find(|(en, _)| *en == name)
+                .map_or(name, |(_, ko)| ko),
+        }
+    }
+
     /// "1 follower", "1.2K followers"; "팔로워 12명".
     pub fn followers(&self, count: u64) -> String {
         let t = self.t();
@@ -229,5 +255,26 @@ mod tests {
         assert_eq!(Lang::from_browser(&prefs(&["EN_gb"])), Lang::En);
         assert_eq!(Lang::from_browser(&prefs(&["fr"])), Lang::En);
         assert_eq!(Lang::from_browser(&[]), Lang::En);
+    }
+
+    #[test]
+    fn curated_categories_are_shown_in_korean_and_others_as_typed() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let i18n = I18n {
+                lang: RwSignal::new(Lang::Ko),
+            };
+            assert_eq!(i18n.category("Music"), "음악");
+            assert_eq!(i18n.category("Talk Shows & Podcasts"), "토크쇼 및 팟캐스트");
+            assert_eq!(i18n.category("Just Chatting"), "Just Chatting");
+            assert_eq!(i18n.category("Retro games"), "Retro games");
+            assert_eq!(
+                i18n.category("music"),
+                "music",
+                "stored names are canonical"
+            );
+            i18n.lang.set(Lang::En);
+            assert_eq!(i18n.category("Music"), "Music");
+        });
     }
 }

@@ -3,6 +3,7 @@
 pub struct Texts {
     pub brand_tagline: &'static str,
     pub nav_home: &'static str,
+    pub nav_browse: &'static str,
     pub nav_dashboard: &'static str,
     pub nav_profile: &'static str,
     pub sign_in: &'static str,
@@ -15,6 +16,8 @@ pub struct Texts {
     pub saved: &'static str,
     pub cancel: &'static str,
     pub error_generic: &'static str,
+    /// A page whose data could not load because the device is offline.
+    pub network_offline: &'static str,
     pub not_found: &'static str,
     pub back_home: &'static str,
     // Home

@@ -153,7 +153,11 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
                 <div class="channel-meta">
                     <strong>{summary.owner_nickname.clone()}</strong>
                     " @"{summary.handle.clone()}
-                    {(!summary.category.is_empty()).then(|| view! { " · " <span class="category">{summary.category.clone()}</span> })}
+                    {(!summary.category.is_empty()).then(|| {
+                        let category = summary.category.clone();
+                        let href = format!("/browse?category={}", crate::api::encode(&category));
+                        view! { " · " <a class="category" href=href>{move || i18n.category(&category).to_owned()}</a> }
+                    })}
                     {summary.private.then(|| view! { " · " <span class="private-badge">{i18n.t().private_channel}</span> })}
                 </div>
             </div>

@@ -1,6 +1,7 @@
 //! One routed page per module.
 
 pub mod auth;
+pub mod browse;
 pub mod channel;
 pub mod dashboard;
 pub mod home;

@@ -65,7 +65,11 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                     <div class="channel-meta">
                         <a href=format!("/{}", r.channel_handle)>{r.owner_nickname.clone()}</a>
                         " · "{when}" · "{duration}
-                        {(!r.category.is_empty()).then(|| view! { " · " {r.category.clone()} })}
+                        {(!r.category.is_empty()).then(|| {
+                            let category = r.category.clone();
+                            let href = format!("/browse?category={}", crate::api::encode(&category));
+                            view! { " · " <a href=href>{move || i18n.category(&category).to_owned()}</a> }
+                        })}
                         {r.private.then(|| view! { " · " <span class="private-badge">{move || i18n.t().private_recording}</span> })}
                     </div>
                 </div>

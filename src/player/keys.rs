@@ -53,9 +53,53 @@ pub fn seek_target(position: f64, duration: f64, delta: f64) -> f64 {
     (position + delta).clamp(0.0, end)
 }
 
+/// How long a seek may take before the position the player reports is believed again.
+pub const SEEK_PATIENCE_MS: f64 = 3000.0;
+
+/// How near the reported position must come to a seek's target for the seek to count as made.
+const SEEK_ARRIVED_SECONDS: f64 = 0.5;
+
+/// The position to show while a seek to `pending` (its target, and when it was asked for) may
+/// still be under way: the target, until the player reports arriving near it or
+/// [`SEEK_PATIENCE_MS`] pass. The player goes on reporting where it was until the seek is made
+/// (longer on a busy machine), and quick presses of → must add up from where the previous one
+/// was going, not from there. Also says whether the seek is still pending.
+pub fn shown_position(reported: f64, pending: Option<(f64, f64)>, now_ms: f64) -> (f64, bool) {
+    match pending {
+        Some((target, asked_at))
+            if (reported - target).abs() > SEEK_ARRIVED_SECONDS
+                && now_ms - asked_at < SEEK_PATIENCE_MS =>
+        {
+            (target, true)
+        }
+        _ => (reported, false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_seek_under_way_shows_its_target_until_the_player_gets_there() {
+        let asked = Some((25.0, 1_000.0));
+        assert_eq!(
+            shown_position(10.0, asked, 1_200.0),
+            (25.0, true),
+            "not there yet"
+        );
+        assert_eq!(
+            shown_position(24.8, asked, 1_400.0),
+            (24.8, false),
+            "arrived"
+        );
+        assert_eq!(
+            shown_position(10.0, asked, 1_000.0 + SEEK_PATIENCE_MS),
+            (10.0, false),
+            "a seek that never happens is given up"
+        );
+        assert_eq!(shown_position(12.0, None, 5_000.0), (12.0, false));
+    }
 
     #[test]
     fn keys_map_to_the_usual_actions() {

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use self::controls::{ControlBar, StateOverlay};
 use self::ivs::{IvsPlayer, Quality, constant};
-use self::keys::{KeyAction, KeyTarget, key_action, seek_target};
+use self::keys::{KeyAction, KeyTarget, key_action, seek_target, shown_position};
 use self::sound::Sound;
 
 const PLAYER_SCRIPT: &str = "/ivs-player.js";
@@ -59,6 +59,8 @@ struct Playback {
     paused: RwSignal<bool>,
     /// Seconds; the duration is infinite while live.
     position: RwSignal<f64>,
+    /// A seek asked for and perhaps not made yet: its target, and when (see `shown_position`).
+    pending_seek: StoredValue<Option<(f64, f64)>>,
     duration: RwSignal<f64>,
     buffered_to: RwSignal<f64>,
     latency: RwSignal<Option<f64>>,
@@ -124,6 +126,8 @@ impl Playback {
             return;
         }
         let target = seek_target(0.0, self.duration.get_untracked(), seconds);
+        self.pending_seek
+            .set_value(Some((target, crate::browser::now_ms())));
         self.position.set(target);
         self.with_player(|p| p.seek_to(target));
     }
@@ -182,7 +186,15 @@ impl Playback {
             let position = p.get_position();
             let duration = p.get_duration();
             let position = if position.is_finite() { position } else { 0.0 };
-            set_if_changed(self.position, position);
+            let (shown, seeking) = shown_position(
+                position,
+                self.pending_seek.get_value(),
+                crate::browser::now_ms(),
+            );
+            if !seeking {
+                self.pending_seek.set_value(None);
+            }
+            set_if_changed(self.position, shown);
             set_if_changed(self.duration, duration);
             set_if_changed(
                 self.buffered_to,
@@ -227,36 +239,6 @@ fn apply_sound(player: &IvsPlayer, sound: Sound) {
     player.set_muted(sound.muted);
 }
 
-fn document() -> Option<web_sys::Document> {
-    crate::browser::window().document()
-}
-
-/// Calls `object.name()` if the browser has it; its promise (if any) is left to settle.
-fn call_if_present(object: &JsValue, name: &str) -> bool {
-    let Ok(function) = js_sys::Reflect::get(object, &name.into()) else {
-        return false;
-    };
-    match function.dyn_ref::<js_sys::Function>() {
-        Some(function) => function.call0(object).is_ok(),
-        None => false,
-    }
-}
-
-fn document_property(name: &str) -> JsValue {
-    document()
-        .and_then(|d| js_sys::Reflect::get(&d, &name.into()).ok())
-        .unwrap_or(JsValue::NULL)
-}
-
-/// Whether the page had a click or key press: only then may video start with sound.
-fn user_has_interacted() -> bool {
-    let navigator = crate::browser::window().navigator();
-    js_sys::Reflect::get(&navigator, &"userActivation".into())
-        .and_then(|a| js_sys::Reflect::get(&a, &"hasBeenActive".into()))
-        .map(|v| v.is_truthy())
-        .unwrap_or(false)
-}
-
 /// Plays `url` (an HLS playlist; relative URLs are made absolute) with the app's controls.
 /// Starts playing at once: muted unless the viewer unmuted before and has used this page (the
 /// browser's autoplay rule). `data-player-state` and `data-latency` on the container expose the
@@ -282,11 +264,12 @@ pub fn VideoPlayer(
         status: RwSignal::new(PlayerStatus::Loading),
         paused: RwSignal::new(false),
         position: position.unwrap_or_else(|| RwSignal::new(0.0)),
+        pending_seek: StoredValue::new(None),
         duration: RwSignal::new(if live { f64::INFINITY } else { 0.0 }),
         buffered_to: RwSignal::new(0.0),
         latency: RwSignal::new(None),
         sound: RwSignal::new(Sound {
-            muted: remembered.muted || !user_has_interacted(),
+            muted: remembered.muted || !crate::browser::user_has_interacted(),
             ..remembered
         }),
         qualities: StoredValue::new_local(Vec::new()),
@@ -328,11 +311,11 @@ pub fn VideoPlayer(
             playback.refresh();
             set_if_changed(
                 playback.fullscreen,
-                !document_property("fullscreenElement").is_null(),
+                crate::browser::document_property("fullscreenElement").is_truthy(),
             );
             set_if_changed(
                 playback.picture_in_picture,
-                !document_property("pictureInPictureElement").is_null(),
+                crate::browser::document_property("pictureInPictureElement").is_truthy(),
             );
             if live {
                 player.with_value(|p| {
@@ -540,31 +523,31 @@ fn listen(
 /// Fullscreen for the whole player (video and controls); phones without element fullscreen
 /// (iPhone Safari) get the video's own.
 fn toggle_fullscreen(container: NodeRef<html::Div>, video: NodeRef<html::Video>) {
-    if !document_property("fullscreenElement").is_null() {
-        if let Some(document) = document() {
+    if crate::browser::document_property("fullscreenElement").is_truthy() {
+        if let Some(document) = crate::browser::window().document() {
             document.exit_fullscreen();
         }
         return;
     }
     let done = container
         .get_untracked()
-        .is_some_and(|c| call_if_present(&c, "requestFullscreen"));
+        .is_some_and(|c| crate::browser::call_if_present(&c, "requestFullscreen"));
     if !done && let Some(video) = video.get_untracked() {
-        call_if_present(&video, "webkitEnterFullscreen");
+        crate::browser::call_if_present(&video, "webkitEnterFullscreen");
     }
 }
 
 /// Picture-in-picture where the browser has it.
 fn toggle_picture_in_picture(video: NodeRef<html::Video>) {
-    if !document_property("pictureInPictureElement").is_null() {
-        if let Some(document) = document() {
-            call_if_present(&document, "exitPictureInPicture");
+    if crate::browser::document_property("pictureInPictureElement").is_truthy() {
+        if let Some(document) = crate::browser::window().document() {
+            crate::browser::call_if_present(&document, "exitPictureInPicture");
         }
     } else if let Some(video) = video.get_untracked() {
-        call_if_present(&video, "requestPictureInPicture");
+        crate::browser::call_if_present(&video, "requestPictureInPicture");
     }
 }
 
 fn picture_in_picture_available() -> bool {
-    document_property("pictureInPictureEnabled").is_truthy()
+    crate::browser::document_property("pictureInPictureEnabled").is_truthy()
 }

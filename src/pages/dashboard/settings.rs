@@ -20,6 +20,7 @@ pub fn SettingsCard(
     let initial = channel.get_untracked();
     let title = RwSignal::new(initial.page.summary.title.clone());
     let category = RwSignal::new(initial.page.summary.category.clone());
+    let curated = LocalResource::new(move || async move { api.categories().await });
     let latency = RwSignal::new(initial.page.latency_mode.clone());
     let private = RwSignal::new(initial.page.summary.private);
     let recording = RwSignal::new(initial.recording);
@@ -54,9 +55,12 @@ pub fn SettingsCard(
                 <label>{move || i18n.t().category}
                     <input type="text" name="category" maxlength="40" list="categories" prop:value=move || category.get()
                         on:input=move |ev| category.set(event_target_value(&ev)) />
+                    // The curated categories as suggestions; anything else may still be typed.
                     <datalist id="categories">
-                        <option value="Just Chatting" /><option value="Music" /><option value="Games" />
-                        <option value="Art" /><option value="Sports" /><option value="Education" />
+                        {move || curated.get().and_then(Result::ok).map(|list| list.items.into_iter().map(|c| {
+                            let label = i18n.category(&c.name).to_owned();
+                            view! { <option value=c.name label=label /> }
+                        }).collect_view())}
                     </datalist>
                 </label>
                 <label>{move || i18n.t().latency_mode}
