@@ -5,6 +5,7 @@
 //! served untouched from the site root.
 
 mod controls;
+mod ending;
 mod ivs;
 mod keys;
 mod sound;
@@ -15,6 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use self::controls::{ControlBar, StateOverlay};
+use self::ending::EndWatch;
 use self::ivs::{IvsPlayer, Quality, constant};
 use self::keys::{KeyAction, KeyTarget, key_action, seek_target, shown_position};
 use self::sound::Sound;
@@ -61,6 +63,8 @@ struct Playback {
     position: RwSignal<f64>,
     /// A seek asked for and perhaps not made yet: its target, and when (see `shown_position`).
     pending_seek: StoredValue<Option<(f64, f64)>>,
+    /// Whether a recording stopped at its end without the player saying so.
+    end_watch: StoredValue<EndWatch>,
     duration: RwSignal<f64>,
     buffered_to: RwSignal<f64>,
     latency: RwSignal<Option<f64>>,
@@ -202,9 +206,17 @@ impl Playback {
             );
             set_if_changed(self.paused, p.is_paused());
             // The picture ran out: the IVS player does not always say Ended for a recording
-            // played to its last frame (seen under load), the video element does.
-            if !self.live && self.video.get_untracked().is_some_and(|v| v.ended()) {
-                set_if_changed(self.status, PlayerStatus::Ended);
+            // played to its last frame (seen under load); the video element sometimes does,
+            // and otherwise the position stands still at the end.
+            if !self.live {
+                let now = crate::browser::now_ms();
+                let stopped_at_end = self
+                    .end_watch
+                    .try_update_value(|w| w.played_out(position, duration, now))
+                    .unwrap_or(false);
+                if stopped_at_end || self.video.get_untracked().is_some_and(|v| v.ended()) {
+                    set_if_changed(self.status, PlayerStatus::Ended);
+                }
             }
             if self.live {
                 let value = p.get_live_latency();
@@ -265,6 +277,7 @@ pub fn VideoPlayer(
         paused: RwSignal::new(false),
         position: position.unwrap_or_else(|| RwSignal::new(0.0)),
         pending_seek: StoredValue::new(None),
+        end_watch: StoredValue::new(EndWatch::default()),
         duration: RwSignal::new(if live { f64::INFINITY } else { 0.0 }),
         buffered_to: RwSignal::new(0.0),
         latency: RwSignal::new(None),
