@@ -1899,6 +1899,27 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
     viewer.screenshot("player-live").await?;
     assert_accessible(&viewer, "a live channel").await?;
 
+    // A STANDARD channel (the default) is transcoded: the menu offers the source and the local
+    // ladder's 160p, and choosing one plays it.
+    reach(&viewer, ".player .quality-button").await?;
+    viewer.wait(".quality-menu:not([hidden])").await?;
+    let labels = viewer
+        .js("return [...document.querySelectorAll('.quality-menu [role=menuitemradio]')].map(b => b.textContent)")
+        .await?;
+    assert_eq!(labels, serde_json::json!(["Auto", "source", "160p"]));
+    reach(&viewer, ".quality-menu li:nth-child(3) button").await?;
+    wait_video(&viewer, "v.videoHeight === 160", "the 160p quality playing").await?;
+    viewer
+        .wait(".player .quality-button[aria-label='Quality: 160p']")
+        .await?;
+    reach(&viewer, ".player .quality-button").await?;
+    viewer.screenshot("player-live-quality").await?;
+    reach(&viewer, ".quality-menu li:nth-child(2) button").await?;
+    wait_video(&viewer, "v.videoHeight === 360", "the source playing").await?;
+    reach(&viewer, ".player .quality-button").await?;
+    reach(&viewer, ".quality-menu li:nth-child(1) button").await?;
+    viewer.wait(".quality-menu[hidden]").await?;
+
     // The broadcast ends and is kept; the viewer opens the recording.
     tokio::time::sleep(Duration::from_secs(30)).await;
     ffmpeg.kill().await?;
@@ -2596,12 +2617,26 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
         .await?;
     streamer.fill("input[name=title]", "Piano scales").await?;
     streamer.fill("input[name=category]", "music").await?;
+    // Source only: no ladder to transcode (IVS BASIC), kept when the dashboard is opened again.
+    streamer
+        .js(
+            "const s = document.querySelector('select[name=channel-type]'); s.value = 'BASIC'; \
+             s.dispatchEvent(new Event('change'));",
+        )
+        .await?;
     streamer
         .click("[aria-labelledby=settings-heading] button[type=submit]")
         .await?;
     streamer
         .wait_for_text("[aria-labelledby=settings-heading] .info", "Saved", WAIT)
         .await?;
+    streamer.screenshot("dashboard-settings").await?;
+    streamer.goto(&stack.url("/dashboard")).await?;
+    streamer.wait("select[name=channel-type]").await?;
+    let chosen = streamer
+        .js("return document.querySelector('select[name=channel-type]').value")
+        .await?;
+    assert_eq!(chosen, "BASIC");
     let key = stream_key(&streamer).await?;
     let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 90)?;
 

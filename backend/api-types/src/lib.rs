@@ -253,6 +253,8 @@ pub struct MyChannel {
     #[serde(flatten)]
     pub page: ChannelPage,
     pub recording: bool,
+    /// `STANDARD` (transcoded into several qualities) or `BASIC` (the source only).
+    pub channel_type: String,
     /// Where OBS sends video (`Server` in OBS). The stream key is fetched separately.
     pub ingest_server: String,
     pub chat_rules: ChatRules,
@@ -295,6 +297,11 @@ pub struct UpdateChannel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^(LOW|NORMAL)$"))]
     pub latency_mode: Option<String>,
+    /// `STANDARD` (transcoded into several qualities viewers choose from) or `BASIC` (the
+    /// source only), as IVS channel types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(STANDARD|BASIC)$"))]
+    pub channel_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

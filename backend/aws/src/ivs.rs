@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use aws_sdk_ivs::Client;
 use aws_sdk_ivs::types::{ChannelLatencyMode, ChannelType, StreamHealth as IvsHealth};
-use cloumer_domain::channel::{LatencyMode, VideoChannel};
+use cloumer_domain::channel::{self, LatencyMode, VideoChannel};
 use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::ids::StreamId;
 use cloumer_domain::ports::{
@@ -44,6 +44,13 @@ fn latency(mode: LatencyMode) -> ChannelLatencyMode {
     match mode {
         LatencyMode::Low => ChannelLatencyMode::LowLatency,
         LatencyMode::Normal => ChannelLatencyMode::NormalLatency,
+    }
+}
+
+fn channel_type(kind: channel::ChannelType) -> ChannelType {
+    match kind {
+        channel::ChannelType::Standard => ChannelType::StandardChannelType,
+        channel::ChannelType::Basic => ChannelType::BasicChannelType,
     }
 }
 
@@ -122,7 +129,7 @@ impl VideoService for IvsVideo {
             .create_channel()
             .name(spec.name.as_str())
             .latency_mode(latency(spec.latency))
-            .r#type(ChannelType::StandardChannelType)
+            .r#type(channel_type(spec.channel_type))
             .authorized(spec.private)
             .insecure_ingest(false);
         let recording = self.recording(spec);
@@ -145,6 +152,7 @@ impl VideoService for IvsVideo {
             .update_channel()
             .arn(&video.arn)
             .latency_mode(latency(spec.latency))
+            .r#type(channel_type(spec.channel_type))
             .authorized(spec.private)
             .recording_configuration_arn(self.recording(spec))
             .send()

@@ -9,7 +9,7 @@ use cloumer_aws::ivs::{IvsVideo, RecordingConfigurations};
 use cloumer_aws::ivschat::IvsChat;
 use cloumer_aws::jwks::HttpJwks;
 use cloumer_aws::testing::{CognitoUser, Moto};
-use cloumer_domain::channel::{ChatRoom, LatencyMode, VideoChannel};
+use cloumer_domain::channel::{ChannelType, ChatRoom, LatencyMode, VideoChannel};
 use cloumer_domain::chat::{ChatCapability, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::ids::{ChannelId, MessageId, UserId};
@@ -74,6 +74,7 @@ fn spec(name: &ChannelId, private: bool) -> VideoChannelSpec {
     VideoChannelSpec {
         name: name.clone(),
         latency: LatencyMode::Low,
+        channel_type: ChannelType::Standard,
         private,
         recording: false,
     }
@@ -101,12 +102,18 @@ async fn ivs_channels_are_created_once_per_name_and_updated() {
     assert_eq!(again, created);
     let listed = client.list_channels().send().await.unwrap();
     assert_eq!(listed.channels().len(), 1);
+    let stored = client.get_channel().arn(&created.arn).send().await.unwrap();
+    assert_eq!(
+        stored.channel().unwrap().r#type().map(|t| t.as_str()),
+        Some("STANDARD")
+    );
 
     video
         .update_channel(
             &created,
             &VideoChannelSpec {
                 latency: LatencyMode::Normal,
+                channel_type: ChannelType::Basic,
                 ..spec(&id, true)
             },
         )
@@ -116,6 +123,7 @@ async fn ivs_channels_are_created_once_per_name_and_updated() {
     let channel = stored.channel().unwrap();
     assert!(channel.authorized());
     assert_eq!(channel.latency_mode().map(|l| l.as_str()), Some("NORMAL"));
+    assert_eq!(channel.r#type().map(|t| t.as_str()), Some("BASIC"));
 }
 
 /// The operations moto does not implement, against recorded responses.

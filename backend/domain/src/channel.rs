@@ -121,6 +121,17 @@ pub enum LatencyMode {
     Normal,
 }
 
+/// IVS channel type: STANDARD transcodes the stream into a ladder of qualities viewers (or their
+/// player) choose from; BASIC passes the source through as the only quality, cheaper to run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ChannelType {
+    /// IVS's own default, and ours.
+    #[default]
+    Standard,
+    Basic,
+}
+
 /// The channel's video resource (an IVS channel in the cloud, the local ingest locally).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VideoChannel {
@@ -168,6 +179,9 @@ pub struct Channel {
     pub title: StreamTitle,
     pub category: Category,
     pub latency: LatencyMode,
+    /// Channels stored before the setting existed were created STANDARD, IVS's default.
+    #[serde(default)]
+    pub channel_type: ChannelType,
     /// Playback needs a token the API mints for allowed viewers (IVS `authorized`).
     pub private: bool,
     /// Every broadcast is recorded as a past broadcast.
@@ -203,6 +217,7 @@ impl Channel {
             title: StreamTitle::default(),
             category: Category::default(),
             latency: LatencyMode::Low,
+            channel_type: ChannelType::Standard,
             private: false,
             recording: true,
             chat_rules: ChatRules::default(),
@@ -262,6 +277,7 @@ pub struct ChannelChange {
     pub title: Option<StreamTitle>,
     pub category: Option<Category>,
     pub latency: Option<LatencyMode>,
+    pub channel_type: Option<ChannelType>,
     pub private: Option<bool>,
     pub recording: Option<bool>,
 }
@@ -270,6 +286,7 @@ impl ChannelChange {
     /// Whether the video service must be told (its channel mirrors these settings).
     pub fn touches_video(&self, channel: &Channel) -> bool {
         self.latency.is_some_and(|v| v != channel.latency)
+            || self.channel_type.is_some_and(|v| v != channel.channel_type)
             || self.private.is_some_and(|v| v != channel.private)
             || self.recording.is_some_and(|v| v != channel.recording)
     }
@@ -286,6 +303,9 @@ impl ChannelChange {
         }
         if let Some(latency) = self.latency {
             channel.latency = latency;
+        }
+        if let Some(channel_type) = self.channel_type {
+            channel.channel_type = channel_type;
         }
         if let Some(private) = self.private {
             channel.private = private;

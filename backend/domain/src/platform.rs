@@ -415,6 +415,7 @@ pub(crate) fn video_spec(channel: &Channel) -> VideoChannelSpec {
     VideoChannelSpec {
         name: channel.id.clone(),
         latency: channel.latency,
+        channel_type: channel.channel_type,
         private: channel.private,
         recording: channel.recording,
     }

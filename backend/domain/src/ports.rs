@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::channel::ActivityCursor;
-use crate::channel::{Channel, ChatRoom, LatencyMode, VideoChannel};
+use crate::channel::{Channel, ChannelType, ChatRoom, LatencyMode, VideoChannel};
 use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
 use crate::chat_rules::ChatRules;
 use crate::error::{PortResult, WriteError};
@@ -284,6 +284,7 @@ pub struct VideoChannelSpec {
     /// The resource name: our channel id, so events name the channel directly.
     pub name: ChannelId,
     pub latency: LatencyMode,
+    pub channel_type: ChannelType,
     pub private: bool,
     pub recording: bool,
 }

@@ -2,7 +2,7 @@
 
 use cloumer_api_types as api;
 use cloumer_domain::channel::Channel;
-use cloumer_domain::channel::LatencyMode;
+use cloumer_domain::channel::{ChannelType, LatencyMode};
 use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::follow::FollowStatus;
@@ -64,6 +64,13 @@ pub fn latency(mode: LatencyMode) -> &'static str {
     }
 }
 
+pub fn channel_type(kind: ChannelType) -> &'static str {
+    match kind {
+        ChannelType::Standard => "STANDARD",
+        ChannelType::Basic => "BASIC",
+    }
+}
+
 fn health(health: StreamHealth) -> &'static str {
     match health {
         StreamHealth::Healthy => "HEALTHY",
@@ -105,6 +112,7 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
     api::MyChannel {
         page: page(view),
         recording: view.channel.recording,
+        channel_type: channel_type(view.channel.channel_type).to_owned(),
         ingest_server: view
             .channel
             .video

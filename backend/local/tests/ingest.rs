@@ -7,7 +7,64 @@ mod streaming;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use streaming::{probe_url, publish, segments, spawn_app};
+use streaming::{probe_url, publish, segments, spawn_app, video_height};
+
+/// IVS BASIC channels are not transcoded: the source is the only quality, and no ffmpeg runs.
+#[tokio::test]
+async fn a_basic_channel_passes_the_source_through_as_its_only_quality() {
+    let app = spawn_app().await;
+    let (token, key) = app.streamer("frugal").await;
+    let (status, mine) = app
+        .json(
+            reqwest::Method::PATCH,
+            "/api/v1/me/channel",
+            Some(&token),
+            Some(json!({"channelType": "BASIC"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(mine["channelType"], "BASIC");
+    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || app.channel("frugal").await["live"] == true,
+    )
+    .await;
+    let playback = app.channel("frugal").await["playbackUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let source = format!("{base}/source/index.m3u8");
+    app.wait_for(
+        "three source segments",
+        Duration::from_secs(10),
+        async || {
+            let response = app.get(&source).await;
+            response.status() == 200 && segments(&response.text().await.unwrap()).len() >= 3
+        },
+    )
+    .await;
+    // Only the source, however long the channel has been live.
+    let multivariant = app.get(&playback).await.text().await.unwrap();
+    assert_eq!(
+        segments(&multivariant),
+        ["source/index.m3u8"],
+        "{multivariant}"
+    );
+    assert_eq!(
+        app.get(&format!("{base}/160p/index.m3u8")).await.status(),
+        404
+    );
+    // No quality but the ladder's may be asked for.
+    assert_eq!(
+        app.get(&format!("{base}/720p/index.m3u8")).await.status(),
+        404
+    );
+    ffmpeg.kill().await.unwrap();
+    app.stack.shutdown().await.unwrap();
+}
 
 #[tokio::test]
 async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
@@ -28,10 +85,12 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
         !playback.contains(&key),
         "the playback URL must not contain the stream key"
     );
-    let mut playlist = String::new();
+    // As with IVS, the playback URL is a multivariant playlist: the source and, the channel
+    // being STANDARD (the default), the ladder's 160p once it has a playlist.
+    let mut qualities = Vec::new();
     app.wait_for(
-        "a playlist with segments",
-        Duration::from_secs(10),
+        "a multivariant playlist with two qualities",
+        Duration::from_secs(15),
         async || {
             let response = app.get(&playback).await;
             if response.status() != 200 {
@@ -41,23 +100,50 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
                 response.headers()["content-type"],
                 "application/vnd.apple.mpegurl"
             );
-            playlist = response.text().await.unwrap();
-            segments(&playlist).len() >= 3
+            let text = response.text().await.unwrap();
+            assert!(text.contains("#EXT-X-STREAM-INF:BANDWIDTH="), "{text}");
+            qualities = segments(&text);
+            qualities.len() == 2
         },
     )
     .await;
-    // Low latency: one-second segments (the first may be longer while the encoder starts).
-    let durations: Vec<f64> = playlist
-        .lines()
-        .filter_map(|l| l.strip_prefix("#EXTINF:")?.split(',').next()?.parse().ok())
-        .collect();
-    assert!(
-        durations[1..].iter().all(|d| *d <= 1.1),
-        "1-second segments:\n{playlist}"
-    );
+    assert_eq!(qualities, ["source/index.m3u8", "160p/index.m3u8"]);
     let base = playback.rsplit_once('/').unwrap().0;
-    let codecs = probe_url(&app, &format!("{base}/{}", segments(&playlist)[0])).await;
-    assert_eq!(codecs, ["h264", "aac"]);
+    for quality in ["source", "160p"] {
+        let media = format!("{base}/{quality}/index.m3u8");
+        let mut playlist = String::new();
+        app.wait_for(
+            "a playlist with segments",
+            Duration::from_secs(10),
+            async || {
+                let response = app.get(&media).await;
+                if response.status() != 200 {
+                    return false;
+                }
+                playlist = response.text().await.unwrap();
+                segments(&playlist).len() >= 3
+            },
+        )
+        .await;
+        // Low latency: one-second segments (the first may be longer while the encoder starts),
+        // in every quality, so the player can switch at any segment.
+        let durations: Vec<f64> = playlist
+            .lines()
+            .filter_map(|l| l.strip_prefix("#EXTINF:")?.split(',').next()?.parse().ok())
+            .collect();
+        assert!(
+            durations[1..].iter().all(|d| *d <= 1.1),
+            "{quality}: 1-second segments:\n{playlist}"
+        );
+        let segment = format!("{base}/{quality}/{}", segments(&playlist)[1]);
+        assert_eq!(probe_url(&app, &segment).await, ["h264", "aac"]);
+        let expected_height = if quality == "source" { 360 } else { 160 };
+        assert_eq!(
+            video_height(&app, &segment).await,
+            expected_height,
+            "{quality}"
+        );
+    }
 
     // The directory shows it live; the live thumbnail appears within the monitor's period.
     let directory = app
@@ -272,7 +358,7 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
     let with_token = playback["url"].as_str().unwrap().to_owned();
     let without = with_token.split('?').next().unwrap().to_owned();
     let base = without.rsplit_once('/').unwrap().0.to_owned();
-    // Like IVS, the token loads a multivariant playlist whose one variant is a playback session.
+    // Like IVS, the token loads a multivariant playlist whose variants carry a playback session.
     let mut variant = String::new();
     app.wait_for("a playlist", Duration::from_secs(10), async || {
         let response = app.get(&with_token).await;
@@ -288,7 +374,10 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
         true
     })
     .await;
-    assert!(variant.starts_with("index.m3u8?session="), "{variant}");
+    assert!(
+        variant.starts_with("source/index.m3u8?session="),
+        "{variant}"
+    );
     let mut playlist = String::new();
     app.wait_for("a segment", Duration::from_secs(10), async || {
         playlist = app
@@ -311,11 +400,17 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
     let segment = &segments(&playlist)[0];
     let (_, session) = variant.split_once('?').unwrap();
     assert!(segment.ends_with(session), "{playlist}");
-    assert_eq!(app.get(&format!("{base}/{segment}")).await.status(), 200);
     assert_eq!(
-        app.get(&format!("{base}/{}", segment.split('?').next().unwrap()))
-            .await
-            .status(),
+        app.get(&format!("{base}/source/{segment}")).await.status(),
+        200
+    );
+    assert_eq!(
+        app.get(&format!(
+            "{base}/source/{}",
+            segment.split('?').next().unwrap()
+        ))
+        .await
+        .status(),
         403
     );
     // The thumbnail of a private channel is not listed publicly.

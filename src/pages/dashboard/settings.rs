@@ -1,11 +1,42 @@
-//! The channel's settings: title, category, latency, privacy, recording.
+//! The channel's settings: title, category, latency, video qualities, privacy, recording.
+//!
+//! The words only this card uses are here rather than in the shared texts, which ship with the
+//! first page; this card's code does not.
 
 use cloumer_api_types::{MyChannel, UpdateChannel};
 use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::SaveStatus;
-use crate::i18n::use_i18n;
+use crate::i18n::{Lang, use_i18n};
+
+struct SettingsTexts {
+    qualities: &'static str,
+    standard: &'static str,
+    basic: &'static str,
+    qualities_hint: &'static str,
+}
+
+const EN: SettingsTexts = SettingsTexts {
+    qualities: "Video qualities",
+    standard: "Several (viewers pick one that fits their connection)",
+    basic: "Source only (what your encoder sends)",
+    qualities_hint: "Takes effect from your next broadcast.",
+};
+
+const KO: SettingsTexts = SettingsTexts {
+    qualities: "영상 화질",
+    standard: "여러 화질 (시청자가 연결에 맞게 선택)",
+    basic: "원본만 (인코더가 보내는 그대로)",
+    qualities_hint: "다음 방송부터 적용돼요.",
+};
+
+fn texts(lang: Lang) -> &'static SettingsTexts {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ko => &KO,
+    }
+}
 
 #[component]
 pub fn SettingsCard(
@@ -22,6 +53,8 @@ pub fn SettingsCard(
     let category = RwSignal::new(initial.page.summary.category.clone());
     let curated = LocalResource::new(move || async move { api.categories().await });
     let latency = RwSignal::new(initial.page.latency_mode.clone());
+    let channel_type = RwSignal::new(initial.channel_type.clone());
+    let local = move || texts(i18n.lang.get());
     let private = RwSignal::new(initial.page.summary.private);
     let recording = RwSignal::new(initial.recording);
     let save = Action::new_local(move |change: &UpdateChannel| {
@@ -40,6 +73,7 @@ pub fn SettingsCard(
             title: Some(title.get_untracked()),
             category: Some(category.get_untracked()),
             latency_mode: Some(latency.get_untracked()),
+            channel_type: Some(channel_type.get_untracked()),
             private: Some(private.get_untracked()),
             recording: Some(recording.get_untracked()),
             handle: None,
@@ -69,6 +103,14 @@ pub fn SettingsCard(
                         <option value="NORMAL">{move || i18n.t().latency_normal}</option>
                     </select>
                 </label>
+                <label>{move || local().qualities}
+                    <select name="channel-type" aria-describedby="qualities-hint" prop:value=move || channel_type.get()
+                        on:change=move |ev| channel_type.set(event_target_value(&ev))>
+                        <option value="STANDARD">{move || local().standard}</option>
+                        <option value="BASIC">{move || local().basic}</option>
+                    </select>
+                </label>
+                <small id="qualities-hint" class="muted">{move || local().qualities_hint}</small>
                 <label class="check">
                     <input type="checkbox" name="private" prop:checked=move || private.get() on:change=move |ev| private.set(event_target_checked(&ev)) />
                     {move || i18n.t().private_label}

@@ -1,5 +1,6 @@
-//! The owner changes their channel: handle, title, category, latency, privacy, recording. The
-//! settings the video service mirrors (latency, privacy, recording) are passed on to it.
+//! The owner changes their channel: handle, title, category, latency, video qualities (channel
+//! type), privacy, recording. The settings the video service mirrors (latency, channel type,
+//! privacy, recording) are passed on to it.
 
 use crate::channel::{Channel, ChannelChange};
 use crate::error::DomainResult;

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::channel::ChannelType;
 use crate::error::DomainResult;
 use crate::ids::ChannelId;
 use crate::live::{self, StreamEvent, StreamEventKind};
@@ -19,6 +20,8 @@ pub struct BroadcastPolicy {
     /// Keep the recording private (as IVS records a channel into the bucket its recording
     /// configuration names when the stream starts).
     pub private: bool,
+    /// STANDARD broadcasts are transcoded into a ladder of qualities; BASIC ones are not.
+    pub channel_type: ChannelType,
 }
 
 impl Platform {
@@ -84,6 +87,7 @@ impl Platform {
             .map(|c| BroadcastPolicy {
                 record: c.recording,
                 private: c.private,
+                channel_type: c.channel_type,
             }))
     }
 

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::DomainError;
-use cloumer_domain::channel::{Category, ChannelChange, LatencyMode, StreamTitle};
+use cloumer_domain::channel::{Category, ChannelChange, ChannelType, LatencyMode, StreamTitle};
 use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
@@ -81,7 +81,19 @@ fn parse_latency(value: &str) -> Result<LatencyMode, DomainError> {
     }
 }
 
-/// Changes the handle, title, category, latency mode, privacy or recording of the caller's channel.
+fn parse_channel_type(value: &str) -> Result<ChannelType, DomainError> {
+    match value {
+        "STANDARD" => Ok(ChannelType::Standard),
+        "BASIC" => Ok(ChannelType::Basic),
+        _ => Err(DomainError::invalid(
+            "invalid_channel_type",
+            "channelType must be STANDARD or BASIC",
+        )),
+    }
+}
+
+/// Changes the handle, title, category, latency mode, channel type, privacy or recording of the
+/// caller's channel.
 #[utoipa::path(patch, path = "/me/channel", tag = "me", security(("cognito" = [])),
     request_body = api::UpdateChannel,
     responses((status = 200, body = api::MyChannel), (status = 400, body = api::ErrorBody),
@@ -103,6 +115,11 @@ pub async fn update_channel(
             .latency_mode
             .as_deref()
             .map(parse_latency)
+            .transpose()?,
+        channel_type: body
+            .channel_type
+            .as_deref()
+            .map(parse_channel_type)
             .transpose()?,
         private: body.private,
         recording: body.recording,

@@ -4,13 +4,14 @@
 
 use std::time::Instant;
 
+use cloumer_domain::channel::ChannelType;
 use cloumer_domain::ids::{ChannelId, RecordingId, StreamId, random_alphanumeric};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::ports::{StreamHealth, StreamStatus};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use time::OffsetDateTime;
 
-use super::{IngestState, Recorder};
+use super::{IngestState, Recorder, ladder};
 use crate::chat::Rooms;
 
 /// A broadcast in progress.
@@ -71,6 +72,19 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId, client: St
     if let Err(error) = state.platform.handle_stream_event(&event).await {
         tracing::error!(%error, "could not record the stream start");
     }
+    if policy.channel_type == ChannelType::Standard {
+        match ladder::start(state, &channel_id) {
+            Ok(transcode) => {
+                state
+                    .transcodes
+                    .lock()
+                    .expect("ingest lock")
+                    .insert(channel_id.clone(), transcode);
+            }
+            // The source still plays: viewers get one quality instead of several.
+            Err(error) => tracing::error!(%error, channel = %channel_id, "no ladder"),
+        }
+    }
     if policy.record {
         let recording_id =
             RecordingId::parse(&format!("rec-{}", random_alphanumeric(16))).expect("a valid id");
@@ -128,6 +142,13 @@ pub(super) async fn end(state: &IngestState, channel: &ChannelId) {
         return;
     };
     state.video.set_status(channel, None);
+    // Dropping the transcode stops its ffmpeg.
+    state
+        .transcodes
+        .lock()
+        .expect("ingest lock")
+        .remove(channel);
+    ladder::remove(state, channel);
     let _ = std::fs::remove_file(state.dirs.thumbnails.join(format!("{channel}.jpg")));
     let event = StreamEvent {
         channel_id: channel.clone(),

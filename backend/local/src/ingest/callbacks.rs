@@ -1,5 +1,5 @@
-//! nginx's HTTP callbacks: `on_publish` (may this key publish?), `on_publish_done` and
-//! `on_record_done`. Every callback carries the per-run secret; an encoder only ever publishes
+//! nginx's HTTP callbacks: `on_publish` (may this key publish?), `on_publish_done`,
+//! `on_record_done` and `on_play` (only our transcoder may play). Every callback carries the per-run secret; an encoder only ever publishes
 //! to `app/<stream key>`, which we relay to `live/<channel id>` when the key is good.
 
 use std::path::PathBuf;
@@ -24,7 +24,8 @@ struct Notify {
     /// nginx's id for the RTMP connection the notification is about.
     #[serde(default)]
     clientid: String,
-    /// The relay into `live` carries the secret as a query argument.
+    /// The relay into `live`, and our transcoder playing from it, carry the secret as a query
+    /// argument.
     #[serde(default)]
     secret: Option<String>,
     /// `record-done`: the file nginx finished writing.
@@ -81,6 +82,12 @@ async fn callback(
                 _ => refused(),
             }
         }
+        ("play", "live") => allowed(
+            notify
+                .secret
+                .as_deref()
+                .is_some_and(|s| is_secret(&state, s)),
+        ),
         ("publish-done", "live") => match ChannelId::parse(&notify.name) {
             Ok(channel) => allowed(broadcasts::end_by(&state, &channel, &notify.clientid).await),
             Err(_) => refused(),

@@ -1,10 +1,13 @@
 //! Serving live HLS, live thumbnails and recordings, with IVS's private-channel rule: a private
-//! channel's files need a valid playback token (`?token=`), checked when playback starts. The
-//! playlist a token loads is a multivariant playlist naming one variant, `index.m3u8?session=…`:
-//! a playback session bound to the token's channel (see [`PlaybackSessions`]), whose playlist
-//! and segments go on loading after the token expires, as IVS's do.
+//! channel's files need a valid playback token (`?token=`), checked when playback starts.
+//!
+//! As with IVS, the playback URL `/hls/<channel>/index.m3u8` is a multivariant playlist: one
+//! variant per quality, `<quality>/index.m3u8` (`source`, and the ladder's rungs while a
+//! STANDARD channel is live). With a token, each variant carries `?session=…`: a playback
+//! session bound to the token's channel (see [`PlaybackSessions`]), whose playlists and
+//! segments go on loading after the token expires, as IVS's do.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -21,8 +24,9 @@ use cloumer_tokens::PlaybackTokenVerifier;
 use serde::Deserialize;
 
 use super::IngestDirs;
+use super::ladder::{self, RUNGS, SOURCE};
 use super::playback_sessions::PlaybackSessions;
-use super::playlists::{rewrite_playlist, session_playlist};
+use super::playlists::{Variant, multivariant, peak_bandwidth, rewrite_playlist};
 use super::private_recordings::{RecordingGate, SigningQuery};
 
 struct Files {
@@ -41,7 +45,8 @@ struct Credentials {
     session: Option<String>,
 }
 
-/// `/hls/<channel>/{index.m3u8,N.ts,thumb.jpg}`, and recordings' files under
+/// `/hls/<channel>/{index.m3u8,thumb.jpg}`, `/hls/<channel>/<quality>/{index.m3u8,N.ts}`, and
+/// recordings' files under
 /// `/recordings/<channel>/<recording>/` and `/private-recordings/<channel>/<recording>/`.
 pub fn router(
     platform: Platform,
@@ -60,6 +65,7 @@ pub fn router(
     });
     Router::new()
         .route("/hls/{channel}/{file}", get(live))
+        .route("/hls/{channel}/{quality}/{file}", get(live_quality))
         .route("/recordings/{channel}/{recording}/{file}", get(recorded))
         .route(
             "/private-recordings/{channel}/{recording}/{file}",
@@ -185,40 +191,131 @@ fn file_response(
         .into_response()
 }
 
+/// The multivariant playlist (the playback URL) and the live thumbnail.
 async fn live(
     State(files): State<Arc<Files>>,
     UrlPath((channel, file)): UrlPath<(String, String)>,
     Query(credentials): Query<Credentials>,
 ) -> Response {
-    let Some(kind) = kind(&file) else {
-        return not_found();
+    let kind = match kind(&file) {
+        Some(kind @ (Kind::Playlist | Kind::Thumbnail)) => kind,
+        _ => return not_found(),
     };
     let Some(channel) = files.channel(&channel).await else {
         return not_found();
-    };
-    let path = match kind {
-        Kind::Thumbnail => files.dirs.thumbnails.join(format!("{}.jpg", channel.id)),
-        _ => files.dirs.hls.join(channel.id.as_str()).join(&file),
     };
     let access = match files.authorize(&channel, credentials) {
         Ok(access) => access,
         Err(status) => return status.into_response(),
     };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
+    if let Kind::Thumbnail = kind {
+        let path = files.dirs.thumbnails.join(format!("{}.jpg", channel.id));
+        let Ok(bytes) = tokio::fs::read(&path).await else {
+            return not_found();
+        };
+        return file_response(&kind, bytes, "no-cache", access.origin(), Vec::new());
+    }
+    let Some(variants) = files.variants(&channel.id) else {
+        // Not live, or the first segment is not cut yet: the player tries again.
         return not_found();
     };
-    let directory = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let body = match (&kind, &access) {
-        (Kind::Playlist, Access::Token { token, origin }) => {
-            let Ok(session) = files.sessions.start(&channel.id, token, origin.clone()) else {
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            };
-            session_playlist(&session, &String::from_utf8_lossy(&bytes), |segment| {
-                Some(std::fs::metadata(directory.join(segment)).ok()?.len())
-            })
-            .into_bytes()
+    let session = match &access {
+        Access::Open => None,
+        Access::Token { token, origin } => {
+            match files.sessions.start(&channel.id, token, origin.clone()) {
+                Ok(session) => Some(session),
+                Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+            }
         }
-        (Kind::Playlist, _) => {
+        Access::Session { id, .. } => Some(id.clone()),
+    };
+    let body = multivariant(&variants, session.as_deref()).into_bytes();
+    file_response(&kind, body, "no-cache", access.origin(), Vec::new())
+}
+
+impl Files {
+    /// Where one quality of a live channel is written: the source by nginx, rungs by ffmpeg.
+    fn quality_dir(&self, channel: &ChannelId, quality: &str) -> Option<PathBuf> {
+        if quality == SOURCE {
+            return Some(self.dirs.hls.join(channel.as_str()));
+        }
+        let rung = ladder::rung(quality)?;
+        Some(ladder::channel_dir(&self.dirs.renditions, channel).join(rung.name))
+    }
+
+    /// Whether a rung's transcoder started lately and has not written a playlist yet.
+    fn rung_starting(&self, channel: &ChannelId, rung: &str) -> bool {
+        /// Long enough for ffmpeg to start and cut a first one-second segment on a busy machine.
+        const RUNG_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
+        self.quality_dir(channel, rung)
+            .and_then(|dir| std::fs::metadata(dir).ok()?.modified().ok())
+            .and_then(|created| created.elapsed().ok())
+            .is_some_and(|age| age < RUNG_GRACE)
+    }
+
+    /// The qualities a live channel has now, best first: the source, then each rung whose
+    /// playlist has been written. `None` before the source has one.
+    fn variants(&self, channel: &ChannelId) -> Option<Vec<Variant>> {
+        /// Before a quality has segments: a typical 1080p rate for the source.
+        const TYPICAL_SOURCE: u64 = 6_000_000;
+        let measured = |quality: &str| -> Option<Option<u64>> {
+            let dir = self.quality_dir(channel, quality)?;
+            let media = std::fs::read_to_string(dir.join("index.m3u8")).ok()?;
+            Some(peak_bandwidth(&media, |segment| {
+                Some(std::fs::metadata(dir.join(segment)).ok()?.len())
+            }))
+        };
+        let mut variants = vec![Variant {
+            name: SOURCE,
+            bandwidth: measured(SOURCE)?.unwrap_or(TYPICAL_SOURCE),
+        }];
+        for rung in RUNGS {
+            match measured(rung.name) {
+                Some(peak) => {
+                    let nominal = u64::from(rung.video_kbps + rung.audio_kbps) * 1000;
+                    variants.push(Variant {
+                        name: rung.name,
+                        bandwidth: peak.unwrap_or(nominal),
+                    });
+                }
+                // Being transcoded, with no playlist yet: a player keeps the qualities it
+                // loaded first for the whole broadcast, so it waits (a 404 it retries) rather
+                // than starts with the source only. A rung that never comes is left out.
+                None if self.rung_starting(channel, rung.name) => return None,
+                None => {}
+            }
+        }
+        Some(variants)
+    }
+}
+
+/// One quality's media playlist and segments.
+async fn live_quality(
+    State(files): State<Arc<Files>>,
+    UrlPath((channel, quality, file)): UrlPath<(String, String, String)>,
+    Query(credentials): Query<Credentials>,
+) -> Response {
+    let kind = match kind(&file) {
+        Some(kind @ (Kind::Playlist | Kind::Segment)) => kind,
+        _ => return not_found(),
+    };
+    let Some(channel) = files.channel(&channel).await else {
+        return not_found();
+    };
+    let Some(directory) = files.quality_dir(&channel.id, &quality) else {
+        return not_found();
+    };
+    let access = match files.authorize(&channel, credentials) {
+        // A token starts playback at the multivariant playlist, not here.
+        Ok(Access::Token { .. }) => return StatusCode::FORBIDDEN.into_response(),
+        Ok(access) => access,
+        Err(status) => return status.into_response(),
+    };
+    let Ok(bytes) = tokio::fs::read(directory.join(&file)).await else {
+        return not_found();
+    };
+    let body = match kind {
+        Kind::Playlist => {
             let session = match &access {
                 Access::Session { id, .. } => Some(id.as_str()),
                 _ => None,
@@ -234,10 +331,10 @@ async fn live(
         _ => bytes,
     };
     let cache = match (&kind, &access) {
-        (Kind::Playlist | Kind::Thumbnail, _) => "no-cache",
-        (Kind::Segment, Access::Open) => "max-age=30",
+        (Kind::Playlist, _) => "no-cache",
+        (_, Access::Open) => "max-age=30",
         // A private channel's segments are not for shared caches.
-        (Kind::Segment, _) => "private, max-age=30",
+        (_, _) => "private, max-age=30",
     };
     file_response(&kind, body, cache, access.origin(), Vec::new())
 }

@@ -5,12 +5,14 @@
 //! starts or stops becomes the same domain events the cloud gets from EventBridge
 //! ([`broadcasts`]); while live, [`monitor`] keeps health, viewer counts and a thumbnail per
 //! channel; each recorded broadcast becomes a VOD (HLS playlist + thumbnail) with ffmpeg
-//! ([`vod`]), as IVS auto-record does. [`hls`] serves the files with IVS's private-channel rule.
+//! ([`vod`]), as IVS auto-record does. STANDARD channels are transcoded into a ladder of
+//! qualities while live ([`ladder`]). [`hls`] serves the files with IVS's private-channel rule.
 
 mod broadcasts;
 mod callbacks;
 mod ffmpeg;
 pub mod hls;
+pub mod ladder;
 mod monitor;
 mod nginx;
 mod playback_sessions;
@@ -42,8 +44,10 @@ use broadcasts::Broadcast;
 pub struct IngestDirs {
     /// nginx's configuration, pid and log.
     pub runtime: PathBuf,
-    /// Live HLS, one directory per channel id.
+    /// Live HLS as the encoder sent it, one directory per channel id (nginx writes it).
     pub hls: PathBuf,
+    /// Live HLS of the ladder's rungs: `<channel>/<rung>/` (ffmpeg writes it).
+    pub renditions: PathBuf,
     /// Broadcasts being recorded, as FLV, until they are turned into VODs.
     pub flv: PathBuf,
     /// Live thumbnails, one JPEG per channel id.
@@ -58,6 +62,7 @@ impl IngestDirs {
         Self {
             runtime: ingest.clone(),
             hls: ingest.join("hls"),
+            renditions: ingest.join("renditions"),
             flv: ingest.join("flv"),
             thumbnails: ingest.join("thumbnails"),
             recordings: data_dir.join("recordings"),
@@ -92,6 +97,8 @@ struct IngestState {
     live: Mutex<HashMap<ChannelId, Broadcast>>,
     /// Recordings whose FLV is still being written or converted, by channel.
     recording: Mutex<HashMap<ChannelId, Recorder>>,
+    /// The ladders of live STANDARD channels.
+    transcodes: Mutex<HashMap<ChannelId, ladder::Transcode>>,
 }
 
 /// A broadcast being recorded: whose it is, and which nginx client writes it.
@@ -132,10 +139,15 @@ impl Ingest {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
         // Live HLS and thumbnails of a previous run are stale.
-        let _ = std::fs::remove_dir_all(&settings.dirs.hls);
-        let _ = std::fs::remove_dir_all(&settings.dirs.thumbnails);
-        std::fs::create_dir_all(&settings.dirs.hls)?;
-        std::fs::create_dir_all(&settings.dirs.thumbnails)?;
+        for dir in [
+            &settings.dirs.hls,
+            &settings.dirs.renditions,
+            &settings.dirs.thumbnails,
+        ] {
+            let _ = std::fs::remove_dir_all(dir);
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
         let loopback = if settings.rtmp_host.is_ipv6() {
             "[::1]"
         } else {
@@ -151,6 +163,7 @@ impl Ingest {
             secret: random_alphanumeric(32),
             live: Mutex::default(),
             recording: Mutex::default(),
+            transcodes: Mutex::default(),
         });
         let router = callbacks::router(state.clone());
         Ok((Prepared { state }, router))

@@ -3,7 +3,8 @@
 //! Two RTMP applications: `app` is where encoders publish with their stream key (as with IVS,
 //! `rtmp://<host>:<port>/app/<key>`); it asks us to authorize each publish and, when we do, relays
 //! the stream to `live/<channel id>`, so neither HLS paths nor recordings ever contain the key.
-//! `live` accepts only that relay (it carries a per-run secret), cuts low-latency HLS and records.
+//! `live` accepts only that relay (it carries a per-run secret), cuts low-latency HLS and records;
+//! the only player it serves is our own transcoder (`ladder.rs`), from loopback with the secret.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -100,8 +101,12 @@ rtmp {{
       allow publish 127.0.0.1;
       allow publish ::1;
       deny publish all;
-      # Nobody plays RTMP: viewers get HLS, which checks private channels' tokens.
+      # Viewers get HLS, which checks private channels' tokens; RTMP play is for our own
+      # transcoder only: from loopback, and its on_play must carry the secret.
+      allow play 127.0.0.1;
+      allow play ::1;
       deny play all;
+      on_play {play};
       on_publish {publish};
       on_publish_done {publish_done};
       on_record_done {record_done};
@@ -123,6 +128,7 @@ rtmp {{
         module = module.display(),
         runtime = runtime_dir.display(),
         publish = hook("publish"),
+        play = hook("play"),
         publish_done = hook("publish-done"),
         update = hook("update"),
         record_done = hook("record-done"),

@@ -1,28 +1,51 @@
-//! Playlists as the player gets them: a live playlist with the time each segment began, a
-//! private channel's segments carrying its playback session, and the multivariant playlist a
-//! playback token loads. Text in, text out: the serving is in `hls.rs`.
+//! Playlists as the player gets them: the multivariant playlist viewers load (one variant per
+//! quality, as IVS's), a live playlist with the time each segment began, and a private channel's
+//! URIs carrying its playback session. Text in, text out: the serving is in `hls.rs`.
 
 use std::time::SystemTime;
 
 use time::OffsetDateTime;
 
-/// The multivariant playlist a playback token loads: one variant, the session's playlist.
-/// `BANDWIDTH` (required) is the peak rate of the segments listed so far, or a typical 1080p
-/// rate before there are any.
-pub fn session_playlist(
-    session: &str,
-    media: &str,
-    size_of: impl Fn(&str) -> Option<u64>,
-) -> String {
-    const TYPICAL: u64 = 6_000_000;
-    let peak = segment_entries(media)
+/// One quality in a multivariant playlist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    /// The quality's name as the player shows it (`source`, `160p`), and its directory.
+    pub name: &'static str,
+    /// Peak bits per second (required by HLS): see [`peak_bandwidth`].
+    pub bandwidth: u64,
+}
+
+/// The multivariant playlist: each variant as IVS lists them (best first, each in its own
+/// `VIDEO` group whose `NAME` the player shows), its media playlist `<name>/index.m3u8`, with
+/// the playback session of a private channel.
+pub fn multivariant(variants: &[Variant], session: Option<&str>) -> String {
+    let mut out = String::from("#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+    for variant in variants {
+        let name = variant.name;
+        out.push_str(&format!(
+            "#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"{name}\",NAME=\"{name}\",AUTOSELECT=YES,DEFAULT=YES\n"
+        ));
+        out.push_str(&format!(
+            "#EXT-X-STREAM-INF:BANDWIDTH={},VIDEO=\"{name}\"\n{name}/index.m3u8",
+            variant.bandwidth
+        ));
+        if let Some(session) = session {
+            out.push_str(&format!("?session={session}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The peak rate of the segments a media playlist lists (bits per second), from their sizes
+/// (`size_of`) and durations; `None` before there are any.
+pub fn peak_bandwidth(media: &str, size_of: impl Fn(&str) -> Option<u64>) -> Option<u64> {
+    segment_entries(media)
         .filter_map(|(duration, uri)| {
             let bits = size_of(uri)? * 8;
             (duration > 0.0).then(|| (bits as f64 / duration) as u64)
         })
         .max()
-        .unwrap_or(TYPICAL);
-    format!("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH={peak}\nindex.m3u8?session={session}\n")
 }
 
 /// `(duration, uri)` of each segment of a media playlist.
@@ -117,17 +140,37 @@ mod tests {
     }
 
     #[test]
-    fn a_token_loads_one_variant_at_the_segments_peak_rate() {
+    fn the_multivariant_playlist_names_each_quality_and_carries_the_session() {
+        let variants = [
+            Variant {
+                name: "source",
+                bandwidth: 3_200_000,
+            },
+            Variant {
+                name: "160p",
+                bandwidth: 300_000,
+            },
+        ];
+        assert_eq!(
+            multivariant(&variants, Some("abc")),
+            "#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n\
+             #EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"source\",NAME=\"source\",AUTOSELECT=YES,DEFAULT=YES\n\
+             #EXT-X-STREAM-INF:BANDWIDTH=3200000,VIDEO=\"source\"\nsource/index.m3u8?session=abc\n\
+             #EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"160p\",NAME=\"160p\",AUTOSELECT=YES,DEFAULT=YES\n\
+             #EXT-X-STREAM-INF:BANDWIDTH=300000,VIDEO=\"160p\"\n160p/index.m3u8?session=abc\n"
+        );
+        assert!(multivariant(&variants[..1], None).ends_with("\nsource/index.m3u8\n"));
+    }
+
+    #[test]
+    fn the_peak_rate_is_the_fastest_segment_listed() {
         let media = "#EXTM3U\n#EXTINF:2.000,\n1.ts\n#EXTINF:1.000,\n2.ts\n#EXTINF:1.0,\ngone.ts\n";
         let sizes = |segment: &str| match segment {
             "1.ts" => Some(500_000),
             "2.ts" => Some(400_000),
             _ => None,
         };
-        assert_eq!(
-            session_playlist("abc", media, sizes),
-            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=3200000\nindex.m3u8?session=abc\n"
-        );
-        assert!(session_playlist("abc", "#EXTM3U\n", sizes).contains("BANDWIDTH=6000000"));
+        assert_eq!(peak_bandwidth(media, sizes), Some(3_200_000));
+        assert_eq!(peak_bandwidth("#EXTM3U\n", sizes), None);
     }
 }

@@ -124,6 +124,7 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
     let mine = app.get("/api/v1/me/channel", user.auth()).await;
     assert_eq!(mine.status, 200, "{}", mine.text);
     assert_eq!(mine.body["latencyMode"], "LOW");
+    assert_eq!(mine.body["channelType"], "STANDARD");
     assert_eq!(mine.body["recording"], true);
     assert_eq!(mine.body["live"], false);
     assert!(
@@ -138,12 +139,13 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
         .patch(
             "/api/v1/me/channel",
             user.auth(),
-            json!({"title": "첫 방송! Speedrun", "category": "Games", "latencyMode": "NORMAL", "recording": false}),
+            json!({"title": "첫 방송! Speedrun", "category": "Games", "latencyMode": "NORMAL", "channelType": "BASIC", "recording": false}),
         )
         .await;
     assert_eq!(changed.status, 200, "{}", changed.text);
     assert_eq!(changed.body["title"], "첫 방송! Speedrun");
     assert_eq!(changed.body["latencyMode"], "NORMAL");
+    assert_eq!(changed.body["channelType"], "BASIC");
     assert_eq!(changed.body["recording"], false);
     assert_eq!(
         app.get("/api/v1/channels/ivan", None).await.body["category"],
@@ -154,6 +156,16 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
         (json!({"title": "t".repeat(141)}), 400, "invalid_title"),
         (json!({"category": "c".repeat(41)}), 400, "invalid_category"),
         (json!({"latencyMode": "ULTRA"}), 400, "invalid_latency_mode"),
+        (
+            json!({"channelType": "ADVANCED_HD"}),
+            400,
+            "invalid_channel_type",
+        ),
+        (
+            json!({"channelType": "standard"}),
+            400,
+            "invalid_channel_type",
+        ),
         (json!({"handle": "bad handle"}), 400, "invalid_handle"),
         (json!({"handle": "judy"}), 409, "handle_taken"),
         (json!({"handle": "api"}), 409, "handle_reserved"),

@@ -77,8 +77,10 @@ async fn nobody_reads_the_live_video_over_rtmp() {
     let channel = channel_id(&app, "secretive").await;
     let port = app.stack.rtmp_url();
     let base = port.trim_end_matches("/app/");
+    // Our transcoder plays from `live` with the per-run secret: a guess is not it.
     for url in [
         format!("{base}/live/{channel}"),
+        format!("{base}/live/{channel}?secret=guess"),
         format!("{base}/app/{key}"),
     ] {
         let probe = Command::new("ffprobe")
@@ -251,6 +253,9 @@ async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
     let vault_token = vault.split_once("?token=").unwrap().1.to_owned();
     let safe_base = safe.split_once('?').unwrap().0.rsplit_once('/').unwrap().0;
     let vault_base = vault.split_once('?').unwrap().0.rsplit_once('/').unwrap().0;
+    // Where the source quality's playlist and segments are.
+    let safe_media = format!("{safe_base}/source");
+    let vault_media = format!("{vault_base}/source");
 
     // Playing the vault with its own token works, segments included.
     let mut playlist = String::new();
@@ -265,7 +270,7 @@ async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
     .await;
     let segment = segments(&playlist)[0].clone();
     assert_eq!(
-        status_of(&app, &format!("{vault_base}/{segment}")).await,
+        status_of(&app, &format!("{vault_media}/{segment}")).await,
         200
     );
 
@@ -279,9 +284,14 @@ async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
     let safe_segment = segments(&media_playlist(&app, &safe).await)[0].clone();
     let safe_segment = safe_segment.split('?').next().unwrap();
     let (_, vault_credential) = segment.split_once('?').unwrap();
-    for path in ["index.m3u8", safe_segment, "thumb.jpg"] {
+    for file in [
+        format!("{safe_base}/index.m3u8"),
+        format!("{safe_media}/index.m3u8"),
+        format!("{safe_media}/{safe_segment}"),
+        format!("{safe_base}/thumb.jpg"),
+    ] {
         for credential in [format!("token={vault_token}"), vault_credential.to_owned()] {
-            let url = format!("{safe_base}/{path}?{credential}");
+            let url = format!("{file}?{credential}");
             assert_eq!(status_of(&app, &url).await, 403, "{url}");
         }
     }
@@ -290,7 +300,7 @@ async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
     let ten_minutes_and_a_half = 21;
     for _ in 0..ten_minutes_and_a_half {
         clock.advance(time::Duration::seconds(30));
-        assert!(!segments(&follow_playlist(&app, vault_base, &segment).await).is_empty());
+        assert!(!segments(&follow_playlist(&app, &vault_media, &segment).await).is_empty());
     }
     // The expired token itself starts nothing, however recently it was used.
     assert_eq!(status_of(&app, &vault).await, 403, "an expired token");
@@ -298,12 +308,21 @@ async fn a_playback_token_opens_only_its_channel_and_only_while_valid() {
     clock.advance(time::Duration::seconds(61));
     let (_, credential) = segment.split_once('?').unwrap();
     assert_eq!(
-        status_of(&app, &format!("{vault_base}/index.m3u8?{credential}")).await,
+        status_of(&app, &format!("{vault_media}/index.m3u8?{credential}")).await,
         403,
         "an idle playback"
     );
     assert_eq!(
-        status_of(&app, &format!("{vault_base}/index.m3u8?session=guess")).await,
+        status_of(&app, &format!("{vault_media}/index.m3u8?session=guess")).await,
+        403
+    );
+    // A token starts playback at the playback URL only; a quality's playlist wants a session.
+    assert_eq!(
+        status_of(
+            &app,
+            &format!("{vault_media}/index.m3u8?token={vault_token}")
+        )
+        .await,
         403
     );
 }

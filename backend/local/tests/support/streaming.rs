@@ -228,6 +228,26 @@ pub async fn probe_url(app: &App, url: &str) -> Vec<String> {
     probe(file.path()).await
 }
 
+/// The height of the first video stream of the file at `url`.
+pub async fn video_height(app: &App, url: &str) -> u32 {
+    let bytes = app.get(url).await.bytes().await.unwrap();
+    let file = tempfile::Builder::new().suffix(".ts").tempfile().unwrap();
+    std::fs::write(file.path(), &bytes).unwrap();
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+        .args(["stream=height", "-of", "csv=p=0"])
+        .arg(file.path())
+        .output()
+        .await
+        .unwrap();
+    // MPEG-TS lists its streams twice (once in its program).
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .find(|line| !line.trim().is_empty())
+        .and_then(|line| line.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no height in {text:?}"))
+}
+
 pub fn segments(playlist: &str) -> Vec<String> {
     playlist
         .lines()

@@ -1,0 +1,108 @@
+//! The local transcoding ladder. IVS STANDARD channels are transcoded into several qualities
+//! that viewers (or their player's Auto) choose from; BASIC channels pass the source through.
+//! Locally, while a STANDARD channel is live, ffmpeg plays its stream back from nginx's `live`
+//! application (loopback only, with the per-run secret: see `nginx.rs`) and encodes each rung
+//! of [`RUNGS`] as low-latency HLS beside the source, with a keyframe every second so the
+//! player can switch at any segment. Sized for a small machine: one small rung.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::{Context, Result};
+use cloumer_domain::ids::ChannelId;
+use tokio::process::Child;
+
+use super::{IngestState, ffmpeg};
+
+/// One quality below the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rung {
+    /// Its name in the quality menu, and its directory.
+    pub name: &'static str,
+    pub height: u32,
+    pub video_kbps: u32,
+    pub audio_kbps: u32,
+}
+
+/// The rungs a STANDARD channel gets. One 160p rung keeps a broadcast within one core of a
+/// two-core machine (IVS's own ladder goes 160p to 720p on its hardware).
+pub const RUNGS: &[Rung] = &[Rung {
+    name: "160p",
+    height: 160,
+    video_kbps: 250,
+    audio_kbps: 64,
+}];
+
+/// What the player's quality menu calls the stream as the encoder sent it.
+pub const SOURCE: &str = "source";
+
+/// The rung named `name`.
+pub fn rung(name: &str) -> Option<&'static Rung> {
+    RUNGS.iter().find(|r| r.name == name)
+}
+
+/// Where a channel's rungs are written: `<renditions>/<channel>/<rung>/`.
+pub fn channel_dir(renditions: &Path, channel: &ChannelId) -> PathBuf {
+    renditions.join(channel.as_str())
+}
+
+/// A running transcode; dropping it stops ffmpeg.
+pub(super) struct Transcode {
+    _encoder: Child,
+}
+
+/// Starts transcoding `channel`'s broadcast into every rung.
+pub(super) fn start(state: &IngestState, channel: &ChannelId) -> Result<Transcode> {
+    let dir = channel_dir(&state.dirs.renditions, channel);
+    let _ = std::fs::remove_dir_all(&dir);
+    let source = format!("{}/{channel}?secret={}", state.relay_target, state.secret);
+    let mut command = ffmpeg::command();
+    // The stream arrives as it is sent: no probing delay beyond the first keyframe.
+    command.args(["-fflags", "nobuffer", "-i", &source]);
+    for rung in RUNGS {
+        let out = dir.join(rung.name);
+        std::fs::create_dir_all(&out)
+            .with_context(|| format!("cannot create {}", out.display()))?;
+        command
+            .args(["-map", "0:v:0", "-map", "0:a:0?"])
+            .args([
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-tune",
+                "zerolatency",
+            ])
+            .args(["-vf", &format!("scale=-2:{}", rung.height)])
+            .args(["-b:v", &format!("{}k", rung.video_kbps)])
+            .args(["-maxrate", &format!("{}k", rung.video_kbps)])
+            .args(["-bufsize", &format!("{}k", rung.video_kbps * 2)])
+            // A keyframe every second, as the source has: segments line up across qualities.
+            .args([
+                "-force_key_frames",
+                "expr:gte(t,n_forced*1)",
+                "-sc_threshold",
+                "0",
+            ])
+            .args(["-c:a", "aac", "-ac", "2"])
+            .args(["-b:a", &format!("{}k", rung.audio_kbps)])
+            .args(["-f", "hls", "-hls_time", "1", "-hls_list_size", "3"])
+            .args([
+                "-hls_flags",
+                "delete_segments+independent_segments+temp_file",
+            ])
+            .arg("-hls_segment_filename")
+            .arg(out.join("%d.ts"))
+            .arg(out.join("index.m3u8"));
+    }
+    command.stderr(Stdio::null()).stdout(Stdio::null());
+    let encoder = command
+        .spawn()
+        .context("cannot start ffmpeg to transcode a broadcast")?;
+    Ok(Transcode { _encoder: encoder })
+}
+
+/// The broadcast ended: its rungs go with it, as the source's live files do.
+pub(super) fn remove(state: &IngestState, channel: &ChannelId) {
+    let _ = std::fs::remove_dir_all(channel_dir(&state.dirs.renditions, channel));
+}
