@@ -121,7 +121,9 @@ pub fn quality_label(name: &str, height: u32) -> String {
 
 /// The qualities the player offers, best first. A stream of one rendition whose playlist does
 /// not say its size (the player calls it "unknown") is named by the picture's height,
-/// `shown_height`, once known.
+/// `shown_height`, once known. Qualities whose sizes are not all known stay in the playlist's
+/// order, which lists the best first (their bitrates need not say so: a still picture at the
+/// source's size may take fewer bits than a smaller rendition's constant rate).
 pub fn qualities(player: &IvsPlayer, shown_height: u32) -> Vec<Quality> {
     let mut list: Vec<Quality> = player
         .get_qualities()
@@ -133,6 +135,8 @@ pub fn qualities(player: &IvsPlayer, shown_height: u32) -> Vec<Quality> {
     {
         only.height = shown_height;
     }
-    list.sort_by_key(|q| std::cmp::Reverse((q.height, q.bitrate)));
+    if list.iter().all(|q| q.height > 0) {
+        list.sort_by_key(|q| std::cmp::Reverse((q.height, q.bitrate)));
+    }
     list
 }

@@ -285,6 +285,13 @@ impl Files {
                 None => {}
             }
         }
+        // The source is the best quality, whatever its bits (a still picture at full size may
+        // take fewer than a rung's steady rate): players list and pick qualities by their
+        // declared bandwidth, so it is declared no lower than any rung's.
+        let fastest_rung = variants[1..].iter().map(|v| v.bandwidth).max();
+        if let Some(fastest) = fastest_rung {
+            variants[0].bandwidth = variants[0].bandwidth.max(fastest + 1);
+        }
         Some(variants)
     }
 }
