@@ -2630,13 +2630,29 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
     streamer
         .wait_for_text("[aria-labelledby=settings-heading] .info", "Saved", WAIT)
         .await?;
-    streamer.screenshot("dashboard-settings").await?;
     streamer.goto(&stack.url("/dashboard")).await?;
     streamer.wait("select[name=channel-type]").await?;
     let chosen = streamer
         .js("return document.querySelector('select[name=channel-type]').value")
         .await?;
     assert_eq!(chosen, "BASIC");
+    let show_settings =
+        "document.querySelector('[aria-labelledby=settings-heading]').scrollIntoView()";
+    streamer.js(show_settings).await?;
+    streamer.screenshot("dashboard-settings").await?;
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.sign_in(&stack, "cy@example.com", PASSWORD).await?;
+    phone.goto(&stack.url("/dashboard")).await?;
+    phone.wait("select#lang").await?;
+    phone
+        .js("const s = document.querySelector('select#lang'); s.value = 'ko'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    phone
+        .wait_for_text("[aria-labelledby=settings-heading]", "영상 화질", WAIT)
+        .await?;
+    phone.js(show_settings).await?;
+    phone.screenshot("dashboard-settings-ko-phone").await?;
+    phone.close().await?;
     let key = stream_key(&streamer).await?;
     let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 90)?;
 

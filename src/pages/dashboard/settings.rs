@@ -19,15 +19,15 @@ struct SettingsTexts {
 
 const EN: SettingsTexts = SettingsTexts {
     qualities: "Video qualities",
-    standard: "Several (viewers pick one that fits their connection)",
-    basic: "Source only (what your encoder sends)",
-    qualities_hint: "Takes effect from your next broadcast.",
+    standard: "Several (viewers choose)",
+    basic: "Source only",
+    qualities_hint: "From your next broadcast on.",
 };
 
 const KO: SettingsTexts = SettingsTexts {
     qualities: "영상 화질",
-    standard: "여러 화질 (시청자가 연결에 맞게 선택)",
-    basic: "원본만 (인코더가 보내는 그대로)",
+    standard: "여러 화질 (시청자 선택)",
+    basic: "원본만",
     qualities_hint: "다음 방송부터 적용돼요.",
 };
 
