@@ -1899,14 +1899,14 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
     viewer.screenshot("player-live").await?;
     assert_accessible(&viewer, "a live channel").await?;
 
-    // A STANDARD channel (the default) is transcoded: the menu offers the source and the local
-    // ladder's 160p, and choosing one plays it.
+    // A STANDARD channel (the default) is transcoded: the menu offers the 640×360 source and the
+    // local ladder's 160p, each named by its size, and choosing one plays it.
     reach(&viewer, ".player .quality-button").await?;
     viewer.wait(".quality-menu:not([hidden])").await?;
     let labels = viewer
         .js("return [...document.querySelectorAll('.quality-menu [role=menuitemradio]')].map(b => b.textContent)")
         .await?;
-    assert_eq!(labels, serde_json::json!(["Auto", "source", "160p"]));
+    assert_eq!(labels, serde_json::json!(["Auto", "360p", "160p"]));
     reach(&viewer, ".quality-menu li:nth-child(3) button").await?;
     wait_video(&viewer, "v.videoHeight === 160", "the 160p quality playing").await?;
     viewer
@@ -2090,10 +2090,22 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
     // The end offers to watch again.
     let right = fantoccini::key::Key::Right.to_string();
     viewer.press(".player", &right.repeat(20)).await?;
-    viewer
-        .wait_for_text(".player-overlay .replay", "Watch again", WAIT)
-        .await?;
-    viewer.click(".player-overlay .replay").await?;
+    let replay = async {
+        viewer
+            .wait_for_text(".player-overlay .replay", "Watch again", WAIT)
+            .await?;
+        viewer.click(".player-overlay .replay").await
+    };
+    if let Err(error) = replay.await {
+        let state = viewer
+            .js("const v = document.querySelector('.player video'); const p = document.querySelector('.player'); \
+                 return {time: v.currentTime, duration: v.duration, paused: v.paused, ended: v.ended, \
+                 ready: v.readyState, network: v.networkState, state: p.dataset.playerState, \
+                 shown: document.querySelector('.player-time')?.textContent, \
+                 buffered: [...Array(v.buffered.length).keys()].map(i => [v.buffered.start(i), v.buffered.end(i)])}")
+            .await?;
+        anyhow::bail!("{error}; the player: {state}");
+    }
     wait_video(
         &viewer,
         "!v.paused && v.currentTime < 5",

@@ -36,6 +36,8 @@ const BEHIND_LIVE_AFTER: f64 = 6.0;
 /// How long the controls stay up after the pointer or keyboard was last used, while playing.
 const CONTROLS_LINGER_MS: f64 = 3000.0;
 const TICK: std::time::Duration = std::time::Duration::from_millis(250);
+/// How long after the last seek key the player is asked to seek (see `Playback::seek_to`).
+const SEEK_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// What the viewer sees over the video.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,10 +132,22 @@ impl Playback {
             return;
         }
         let target = seek_target(0.0, self.duration.get_untracked(), seconds);
-        self.pending_seek
-            .set_value(Some((target, crate::browser::now_ms())));
+        let asked_at = crate::browser::now_ms();
+        self.pending_seek.set_value(Some((target, asked_at)));
         self.position.set(target);
-        self.with_player(|p| p.seek_to(target));
+        // Quick presses of → are one seek, to where the last one goes: the IVS player given
+        // a seek while another is under way may finish the earlier one last, and one seen
+        // stuck "playing" mid-way after twenty seeks to the end.
+        let playback = *self;
+        set_timeout(
+            move || {
+                let latest = playback.pending_seek.get_value();
+                if latest.is_some_and(|(_, at)| at == asked_at) {
+                    playback.with_player(|p| p.seek_to(target));
+                }
+            },
+            SEEK_SETTLE,
+        );
     }
 
     fn seek_by(&self, delta: f64) {
@@ -490,13 +504,19 @@ fn listen(
                 if label == "Playing" {
                     playback.failures.set(0);
                 }
-                playback.status.set(match label.as_str() {
-                    "Playing" => PlayerStatus::Playing,
-                    "Buffering" => PlayerStatus::Buffering,
-                    "Ended" => PlayerStatus::Ended,
-                    "Ready" => PlayerStatus::Ready,
-                    _ => PlayerStatus::Loading,
-                });
+                // Set only on a change: the overlay is redrawn on every set, and a "Watch
+                // again" drawn anew under the viewer's pointer loses their click (the IVS
+                // player may say Ended after the app saw the end itself).
+                set_if_changed(
+                    playback.status,
+                    match label.as_str() {
+                        "Playing" => PlayerStatus::Playing,
+                        "Buffering" => PlayerStatus::Buffering,
+                        "Ended" => PlayerStatus::Ended,
+                        "Ready" => PlayerStatus::Ready,
+                        _ => PlayerStatus::Loading,
+                    },
+                );
                 if matches!(label.as_str(), "Ready" | "Playing") {
                     playback.refresh_qualities();
                 }

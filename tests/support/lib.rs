@@ -384,9 +384,19 @@ impl Browser {
         Ok(())
     }
 
+    /// Clicks the element `css` finds; one redrawn between being found and clicked (a stale
+    /// reference) is found again, as a person would click what is there now.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait(css).await?.click().await?;
-        Ok(())
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.wait(css).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(error) if error.is_stale_element_reference() && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     /// Runs JavaScript in the page and returns its result.

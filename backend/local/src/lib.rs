@@ -357,6 +357,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     let dirs = IngestDirs::under(&config.data_dir);
     let files = ingest::hls::router(
         platform.clone(),
+        components.video.clone(),
         dirs.clone(),
         PlaybackTokenVerifier::from_public_pem(components.playback_public_pem.as_bytes())?,
         RecordingGate::new(&components.recordings_public_pem, &base_url)?,

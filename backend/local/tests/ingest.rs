@@ -88,6 +88,7 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
     // As with IVS, the playback URL is a multivariant playlist: the source and, the channel
     // being STANDARD (the default), the ladder's 160p once it has a playlist.
     let mut qualities = Vec::new();
+    let mut multivariant = String::new();
     app.wait_for(
         "a multivariant playlist with two qualities",
         Duration::from_secs(15),
@@ -100,14 +101,22 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
                 response.headers()["content-type"],
                 "application/vnd.apple.mpegurl"
             );
-            let text = response.text().await.unwrap();
-            assert!(text.contains("#EXT-X-STREAM-INF:BANDWIDTH="), "{text}");
-            qualities = segments(&text);
+            multivariant = response.text().await.unwrap();
+            assert!(
+                multivariant.contains("#EXT-X-STREAM-INF:BANDWIDTH="),
+                "{multivariant}"
+            );
+            qualities = segments(&multivariant);
             qualities.len() == 2
         },
     )
     .await;
     assert_eq!(qualities, ["source/index.m3u8", "160p/index.m3u8"]);
+    // Each named by its picture (the player labels qualities by it): the 640×360 source, and
+    // the rung at 160 lines with the same aspect ratio.
+    for size in ["RESOLUTION=640x360", "RESOLUTION=284x160"] {
+        assert!(multivariant.contains(size), "{size}:\n{multivariant}");
+    }
     let base = playback.rsplit_once('/').unwrap().0;
     for quality in ["source", "160p"] {
         let media = format!("{base}/{quality}/index.m3u8");

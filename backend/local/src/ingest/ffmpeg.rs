@@ -1,4 +1,5 @@
-//! ffmpeg as the ingest uses it: one-frame thumbnails and stream-copied VODs.
+//! ffmpeg as the ingest uses it: one-frame thumbnails, stream-copied VODs, the ladder's
+//! transcodes, and ffprobe for a picture's size.
 
 use std::path::Path;
 
@@ -43,4 +44,27 @@ pub(super) async fn snapshot(input: &Path, target: &Path, at_seconds: f64) -> Re
     run(command, "take a thumbnail").await?;
     std::fs::rename(&partial, target)?;
     Ok(())
+}
+
+/// The width and height of the first video stream of `file`; `CLOUMER_FFPROBE` names another
+/// ffprobe.
+pub async fn picture_size(file: &Path) -> Option<(u32, u32)> {
+    let output =
+        Command::new(std::env::var_os("CLOUMER_FFPROBE").unwrap_or_else(|| "ffprobe".into()))
+            .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+            .args(["stream=width,height", "-of", "csv=p=0:s=x"])
+            .arg(file)
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output()
+            .await
+            .ok()?;
+    // MPEG-TS lists its streams twice (once in its program): the first line is enough.
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (width, height) = text
+        .lines()
+        .find(|l| !l.trim().is_empty())?
+        .split_once('x')?;
+    let size = (width.trim().parse().ok()?, height.trim().parse().ok()?);
+    (size.0 > 0 && size.1 > 0).then_some(size)
 }

@@ -7,8 +7,9 @@
 //! session bound to the token's channel (see [`PlaybackSessions`]), whose playlists and
 //! segments go on loading after the token expires, as IVS's do.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use axum::Router;
@@ -17,20 +18,27 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::get;
 use cloumer_domain::Platform;
-use cloumer_domain::ids::{ChannelId, RecordingId};
+use cloumer_domain::ids::{ChannelId, RecordingId, StreamId};
 use cloumer_domain::ports::Clock;
 use cloumer_domain::use_cases::private_playback::PlaybackRule;
 use cloumer_tokens::PlaybackTokenVerifier;
 use serde::Deserialize;
 
-use super::IngestDirs;
 use super::ladder::{self, RUNGS, SOURCE};
 use super::playback_sessions::PlaybackSessions;
 use super::playlists::{Variant, multivariant, peak_bandwidth, rewrite_playlist};
 use super::private_recordings::{RecordingGate, SigningQuery};
+use super::{IngestDirs, ffmpeg};
+use crate::video::LocalVideo;
+
+/// The source's picture size (width, height) in each live channel's current broadcast, probed
+/// once per broadcast.
+type SourceSizes = HashMap<ChannelId, (StreamId, (u32, u32))>;
 
 struct Files {
     platform: Platform,
+    video: LocalVideo,
+    source_sizes: Mutex<SourceSizes>,
     dirs: IngestDirs,
     verifier: PlaybackTokenVerifier,
     clock: Arc<dyn Clock>,
@@ -50,6 +58,7 @@ struct Credentials {
 /// `/recordings/<channel>/<recording>/` and `/private-recordings/<channel>/<recording>/`.
 pub fn router(
     platform: Platform,
+    video: LocalVideo,
     dirs: IngestDirs,
     verifier: PlaybackTokenVerifier,
     gate: RecordingGate,
@@ -57,6 +66,8 @@ pub fn router(
 ) -> Router {
     let files = Arc::new(Files {
         platform,
+        video,
+        source_sizes: Mutex::default(),
         dirs,
         verifier,
         gate,
@@ -215,7 +226,7 @@ async fn live(
         };
         return file_response(&kind, bytes, "no-cache", access.origin(), Vec::new());
     }
-    let Some(variants) = files.variants(&channel.id) else {
+    let Some(variants) = files.variants(&channel.id).await else {
         // Not live, or the first segment is not cut yet: the player tries again.
         return not_found();
     };
@@ -255,7 +266,7 @@ impl Files {
 
     /// The qualities a live channel has now, best first: the source, then each rung whose
     /// playlist has been written. `None` before the source has one.
-    fn variants(&self, channel: &ChannelId) -> Option<Vec<Variant>> {
+    async fn variants(&self, channel: &ChannelId) -> Option<Vec<Variant>> {
         /// Before a quality has segments: a typical 1080p rate for the source.
         const TYPICAL_SOURCE: u64 = 6_000_000;
         let measured = |quality: &str| -> Option<Option<u64>> {
@@ -265,9 +276,11 @@ impl Files {
                 Some(std::fs::metadata(dir.join(segment)).ok()?.len())
             }))
         };
+        let source_size = self.source_size(channel).await;
         let mut variants = vec![Variant {
             name: SOURCE,
             bandwidth: measured(SOURCE)?.unwrap_or(TYPICAL_SOURCE),
+            size: source_size,
         }];
         for rung in RUNGS {
             match measured(rung.name) {
@@ -276,6 +289,7 @@ impl Files {
                     variants.push(Variant {
                         name: rung.name,
                         bandwidth: peak.unwrap_or(nominal),
+                        size: source_size.map(|size| rung.size_for(size)),
                     });
                 }
                 // Being transcoded, with no playlist yet: a player keeps the qualities it
@@ -293,6 +307,32 @@ impl Files {
             variants[0].bandwidth = variants[0].bandwidth.max(fastest + 1);
         }
         Some(variants)
+    }
+
+    /// The source's picture size in the channel's current broadcast: probed from its newest
+    /// segment the first time a player asks, then remembered until the next broadcast.
+    async fn source_size(&self, channel: &ChannelId) -> Option<(u32, u32)> {
+        let stream = self.video.status(channel)?.stream_id;
+        if let Some((seen, size)) = self.source_sizes.lock().expect("sizes lock").get(channel)
+            && *seen == stream
+        {
+            return Some(*size);
+        }
+        let dir = self.quality_dir(channel, SOURCE)?;
+        let media = std::fs::read_to_string(dir.join("index.m3u8")).ok()?;
+        let newest = media
+            .lines()
+            .rev()
+            .find(|line| !line.is_empty() && !line.starts_with('#'))?;
+        if !safe_name(newest) {
+            return None;
+        }
+        let size = ffmpeg::picture_size(&dir.join(newest)).await?;
+        let mut sizes = self.source_sizes.lock().expect("sizes lock");
+        // Channels that went offline are forgotten as others' broadcasts start.
+        sizes.retain(|c, _| self.video.status(c).is_some());
+        sizes.insert(channel.clone(), (stream, size));
+        Some(size)
     }
 }
 

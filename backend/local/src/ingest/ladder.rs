@@ -36,6 +36,15 @@ pub const RUNGS: &[Rung] = &[Rung {
 /// What the player's quality menu calls the stream as the encoder sent it.
 pub const SOURCE: &str = "source";
 
+impl Rung {
+    /// The rung's picture for a source of `width`×`height`, as ffmpeg scales it (the height
+    /// fixed, the width keeping the aspect ratio, rounded to an even number).
+    pub fn size_for(&self, (width, height): (u32, u32)) -> (u32, u32) {
+        let scaled = f64::from(width) * f64::from(self.height) / f64::from(height.max(1));
+        ((scaled / 2.0).round() as u32 * 2, self.height)
+    }
+}
+
 /// The rung named `name`.
 pub fn rung(name: &str) -> Option<&'static Rung> {
     RUNGS.iter().find(|r| r.name == name)
@@ -105,4 +114,20 @@ pub(super) fn start(state: &IngestState, channel: &ChannelId) -> Result<Transcod
 /// The broadcast ended: its rungs go with it, as the source's live files do.
 pub(super) fn remove(state: &IngestState, channel: &ChannelId) {
     let _ = std::fs::remove_dir_all(channel_dir(&state.dirs.renditions, channel));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rung_keeps_the_sources_aspect_ratio_with_an_even_width() {
+        assert_eq!(RUNGS[0].size_for((640, 360)), (284, 160));
+        assert_eq!(RUNGS[0].size_for((1920, 1080)), (284, 160));
+        assert_eq!(
+            RUNGS[0].size_for((720, 1280)),
+            (90, 160),
+            "a phone held upright"
+        );
+    }
 }

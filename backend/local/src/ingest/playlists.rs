@@ -13,6 +13,8 @@ pub struct Variant {
     pub name: &'static str,
     /// Peak bits per second (required by HLS): see [`peak_bandwidth`].
     pub bandwidth: u64,
+    /// Width and height, once known: players name qualities by it (`360p`).
+    pub size: Option<(u32, u32)>,
 }
 
 /// The multivariant playlist: each variant as IVS lists them (best first, each in its own
@@ -26,9 +28,13 @@ pub fn multivariant(variants: &[Variant], session: Option<&str>) -> String {
             "#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"{name}\",NAME=\"{name}\",AUTOSELECT=YES,DEFAULT=YES\n"
         ));
         out.push_str(&format!(
-            "#EXT-X-STREAM-INF:BANDWIDTH={},VIDEO=\"{name}\"\n{name}/index.m3u8",
+            "#EXT-X-STREAM-INF:BANDWIDTH={}",
             variant.bandwidth
         ));
+        if let Some((width, height)) = variant.size {
+            out.push_str(&format!(",RESOLUTION={width}x{height}"));
+        }
+        out.push_str(&format!(",VIDEO=\"{name}\"\n{name}/index.m3u8"));
         if let Some(session) = session {
             out.push_str(&format!("?session={session}"));
         }
@@ -145,10 +151,12 @@ mod tests {
             Variant {
                 name: "source",
                 bandwidth: 3_200_000,
+                size: None,
             },
             Variant {
                 name: "160p",
                 bandwidth: 300_000,
+                size: Some((284, 160)),
             },
         ];
         assert_eq!(
@@ -157,7 +165,7 @@ mod tests {
              #EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"source\",NAME=\"source\",AUTOSELECT=YES,DEFAULT=YES\n\
              #EXT-X-STREAM-INF:BANDWIDTH=3200000,VIDEO=\"source\"\nsource/index.m3u8?session=abc\n\
              #EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"160p\",NAME=\"160p\",AUTOSELECT=YES,DEFAULT=YES\n\
-             #EXT-X-STREAM-INF:BANDWIDTH=300000,VIDEO=\"160p\"\n160p/index.m3u8?session=abc\n"
+             #EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=284x160,VIDEO=\"160p\"\n160p/index.m3u8?session=abc\n"
         );
         assert!(multivariant(&variants[..1], None).ends_with("\nsource/index.m3u8\n"));
     }
