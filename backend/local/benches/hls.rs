@@ -8,8 +8,9 @@
 //! new segment downloaded whole. A probe reloads the playlist every 100 ms to know the live
 //! edge. Reports requests/s, bytes/s, p50/p99 per kind of request, and how far behind the edge
 //! players were after each reload: a player is *behind* when its newest segment is more than
-//! one segment older than the edge. Target: no player falls behind. Runs twice: the channel
-//! public, then private (each player with its own playback token and session, as the owner);
+//! one segment older than the edge. Target: no player falls behind. Runs twice, a broadcast
+//! each: the channel public, then private (each player with its own playback token and
+//! session, as the owner; the privacy is set between broadcasts, as IVS requires);
 //! `BENCH_HLS_RUNS=private` runs one; `BENCH_HLS_ARRIVAL_MS` spreads the arrivals (default 1000).
 //!
 //! Players and server share the machine (2 cores here): the numbers are a floor.
@@ -196,60 +197,80 @@ fn main() {
             key["ingestServer"].as_str().unwrap(),
             key["streamKey"].as_str().unwrap()
         );
-        let _publisher = cloumer_test_media::publish(&ingest, seconds as u32 + 30)
-            .expect("ffmpeg is installed by cargo xtask setup");
         let base = reqwest::Url::parse(&server.base).unwrap();
-        let started = Instant::now();
-        // Live, with a playlist to load.
-        loop {
-            let channel: Value = client
-                .get(format!("{}/api/v1/channels/bench_streamer", server.base))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            if channel["live"] == true
-                && let Some(url) = channel["playbackUrl"].as_str()
-            {
-                let url = resolve(&base, url);
-                let ready = client.get(url.clone()).send().await;
-                if ready.is_ok_and(|r| r.status().is_success()) {
-                    break;
-                }
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "the stream did not go live"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        // Let the playlist fill to its usual length before the players arrive.
-        tokio::time::sleep(Duration::from_secs(4)).await;
         println!(
             "HLS benchmark: {players} players of one live channel for {seconds} s each run, loopback"
         );
         let runs = std::env::var("BENCH_HLS_RUNS").unwrap_or_else(|_| "public,private".to_owned());
         for private in runs.split(',').map(|run| run.trim() == "private") {
-            if private {
-                let changed = client
-                    .patch(format!("{}/api/v1/me/channel", server.base))
-                    .bearer_auth(&token)
-                    .json(&serde_json::json!({"private": true}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(changed.status().is_success());
-            }
+            // Set while offline: like IVS, a live channel's privacy cannot change.
+            let changed = client
+                .patch(format!("{}/api/v1/me/channel", server.base))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({"private": private}))
+                .send()
+                .await
+                .unwrap();
+            assert!(changed.status().is_success());
+            let publisher = cloumer_test_media::publish(&ingest, seconds as u32 + 30)
+                .expect("ffmpeg is installed by cargo xtask setup");
             let bearer = private.then_some(token.as_str());
-            let media = start_watching(&client, &base, bearer).await.unwrap();
+            let media = until_playable(&client, &base, bearer).await;
+            // Let the playlist fill to its usual length before the players arrive.
+            tokio::time::sleep(Duration::from_secs(4)).await;
             let mut tally = watch(&client, &base, bearer, &media, players, seconds, &server).await;
             println!("{}", if private { "private channel" } else { "public channel" });
             tally.print(players);
+            drop(publisher);
+            until_offline(&client, &server.base).await;
         }
         print_memory("server memory", server.child.id());
     });
+}
+
+/// Waits until the channel plays: its media playlist, found as a player finds it, answers.
+async fn until_playable(
+    client: &reqwest::Client,
+    base: &reqwest::Url,
+    bearer: Option<&str>,
+) -> reqwest::Url {
+    let started = Instant::now();
+    loop {
+        if let Some(media) = start_watching(client, base, bearer).await {
+            let ready = client.get(media.clone()).send().await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return media;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the stream did not go live"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until the channel is offline again.
+async fn until_offline(client: &reqwest::Client, server: &str) {
+    let started = Instant::now();
+    loop {
+        let channel: Value = client
+            .get(format!("{server}/api/v1/channels/bench_streamer"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if channel["live"] == false {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the stream did not end"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The whole load: a probe keeping the live edge, and `players` players arriving over a second.

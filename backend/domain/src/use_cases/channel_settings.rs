@@ -3,7 +3,7 @@
 //! privacy, recording) are passed on to it.
 
 use crate::channel::{Channel, ChannelChange};
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::platform::{Platform, video_spec};
 
@@ -17,6 +17,15 @@ impl Platform {
         let touches_video = change.touches_video(&account.channel);
         let (channel, _) = self
             .modify_channel(&account.channel.id, |c| {
+                // IVS refuses to update a live channel (stop the stream, update, restart):
+                // stored anyway, the two would disagree — a channel its owner made private
+                // still playing publicly. Checked on the version being written.
+                if change.touches_video(c) && c.is_live() {
+                    return Err(DomainError::conflict(
+                        "channel_live",
+                        "End your broadcast to change latency, video qualities, privacy or recording.",
+                    ));
+                }
                 let before = c.clone();
                 change.clone().apply(c);
                 Ok(*c != before)

@@ -55,3 +55,64 @@ async fn the_channel_type_reaches_the_video_service_and_the_next_broadcast() {
     assert_eq!(spec_type(), ChannelType::Basic);
     assert_eq!(policy_type().await, ChannelType::Basic);
 }
+
+#[tokio::test]
+async fn video_settings_wait_for_the_broadcast_to_end_as_ivs_requires() {
+    use cloumer_domain::channel::{ChannelChange, StreamTitle};
+    use cloumer_domain::error::DomainError;
+    use cloumer_domain::ids::StreamId;
+    use cloumer_domain::live::{StreamEvent, StreamEventKind};
+
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let arn = account.channel.video.clone().unwrap().arn;
+    let stream = |kind| StreamEvent {
+        channel_id: account.channel.id.clone(),
+        stream_id: StreamId::parse("st-1").unwrap(),
+        kind,
+        at: world.platform.now(),
+    };
+    world
+        .platform
+        .handle_stream_event(&stream(StreamEventKind::Start))
+        .await
+        .unwrap();
+    let private = || ChannelChange {
+        private: Some(true),
+        ..ChannelChange::default()
+    };
+    let refused = world.platform.update_channel(&owner, private()).await;
+    assert!(
+        matches!(
+            refused,
+            Err(DomainError::Conflict {
+                code: "channel_live",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    // Nothing of it was kept, in the store or at the video service.
+    let mine = world.platform.my_channel(&owner).await.unwrap();
+    assert!(!mine.channel.private);
+    assert!(!world.video.specs.lock().unwrap()[&arn].private);
+    // What IVS does not hold may change while live.
+    let title = ChannelChange {
+        title: Some(StreamTitle::parse("Still live").unwrap()),
+        ..ChannelChange::default()
+    };
+    world.platform.update_channel(&owner, title).await.unwrap();
+
+    world
+        .platform
+        .handle_stream_event(&stream(StreamEventKind::End))
+        .await
+        .unwrap();
+    let changed = world
+        .platform
+        .update_channel(&owner, private())
+        .await
+        .unwrap();
+    assert!(changed.private);
+    assert!(world.video.specs.lock().unwrap()[&arn].private);
+}

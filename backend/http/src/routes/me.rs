@@ -97,7 +97,7 @@ fn parse_channel_type(value: &str) -> Result<ChannelType, DomainError> {
 #[utoipa::path(patch, path = "/me/channel", tag = "me", security(("cognito" = [])),
     request_body = api::UpdateChannel,
     responses((status = 200, body = api::MyChannel), (status = 400, body = api::ErrorBody),
-        (status = 401, body = api::ErrorBody), (status = 409, body = api::ErrorBody, description = "handle taken or reserved")))]
+        (status = 401, body = api::ErrorBody), (status = 409, body = api::ErrorBody, description = "handle taken or reserved, or a video setting (latency, channel type, privacy, recording) changed while live")))]
 pub async fn update_channel(
     State(state): State<AppState>,
     Caller(who): Caller,

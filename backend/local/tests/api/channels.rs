@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{go_live, spawn_app};
 
 #[tokio::test]
 async fn health_openapi_and_unknown_routes() {
@@ -452,4 +452,50 @@ async fn the_directory_shows_a_change_as_soon_as_it_is_made() {
         "application/json"
     );
     assert_eq!(page.headers.get("cache-control").unwrap(), "no-store");
+}
+
+/// IVS refuses to update a live channel: latency, channel type, privacy and recording wait for
+/// the broadcast to end, and nothing of a refused change is kept.
+#[tokio::test]
+async fn video_settings_cannot_change_while_live() {
+    let app = spawn_app().await;
+    let user = app.user("onair@example.com", "on_air", "On Air").await;
+    go_live(&app, &user, "st-onair").await;
+    for body in [
+        json!({"private": true}),
+        json!({"latencyMode": "NORMAL"}),
+        json!({"channelType": "BASIC"}),
+        json!({"recording": false}),
+        json!({"title": "kept?", "private": true}),
+    ] {
+        let reply = app
+            .patch("/api/v1/me/channel", user.auth(), body.clone())
+            .await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (409, "channel_live"),
+            "{body}"
+        );
+    }
+    let mine = app.get("/api/v1/me/channel", user.auth()).await;
+    assert_eq!(mine.body["private"], false);
+    assert_eq!(mine.body["title"], "");
+    // What IVS does not hold changes while live.
+    let titled = app
+        .patch(
+            "/api/v1/me/channel",
+            user.auth(),
+            json!({"title": "Live now"}),
+        )
+        .await;
+    assert_eq!(titled.status, 200, "{}", titled.text);
+    // Values as they are already are no change.
+    let same = app
+        .patch(
+            "/api/v1/me/channel",
+            user.auth(),
+            json!({"private": false, "latencyMode": "LOW"}),
+        )
+        .await;
+    assert_eq!(same.status, 200, "{}", same.text);
 }
