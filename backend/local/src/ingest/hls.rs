@@ -269,26 +269,30 @@ impl Files {
     async fn variants(&self, channel: &ChannelId) -> Option<Vec<Variant>> {
         /// Before a quality has segments: a typical 1080p rate for the source.
         const TYPICAL_SOURCE: u64 = 6_000_000;
-        let measured = |quality: &str| -> Option<Option<u64>> {
+        let media_of = |quality: &str| -> Option<(PathBuf, String)> {
             let dir = self.quality_dir(channel, quality)?;
             let media = std::fs::read_to_string(dir.join("index.m3u8")).ok()?;
-            Some(peak_bandwidth(&media, |segment| {
-                Some(std::fs::metadata(dir.join(segment)).ok()?.len())
-            }))
+            Some((dir, media))
         };
-        let source_size = self.source_size(channel).await;
+        let peak = |(dir, media): &(PathBuf, String)| {
+            peak_bandwidth(media, |segment| {
+                Some(std::fs::metadata(dir.join(segment)).ok()?.len())
+            })
+        };
+        let source = media_of(SOURCE)?;
+        let source_size = self.source_size(channel, &source).await;
         let mut variants = vec![Variant {
             name: SOURCE,
-            bandwidth: measured(SOURCE)?.unwrap_or(TYPICAL_SOURCE),
+            bandwidth: peak(&source).unwrap_or(TYPICAL_SOURCE),
             size: source_size,
         }];
         for rung in RUNGS {
-            match measured(rung.name) {
-                Some(peak) => {
+            match media_of(rung.name) {
+                Some(media) => {
                     let nominal = u64::from(rung.video_kbps + rung.audio_kbps) * 1000;
                     variants.push(Variant {
                         name: rung.name,
-                        bandwidth: peak.unwrap_or(nominal),
+                        bandwidth: peak(&media).unwrap_or(nominal),
                         size: source_size.map(|size| rung.size_for(size)),
                     });
                 }
@@ -309,17 +313,20 @@ impl Files {
         Some(variants)
     }
 
-    /// The source's picture size in the channel's current broadcast: probed from its newest
-    /// segment the first time a player asks, then remembered until the next broadcast.
-    async fn source_size(&self, channel: &ChannelId) -> Option<(u32, u32)> {
+    /// The source's picture size in the channel's current broadcast: probed from the newest
+    /// segment of its media playlist (`source`: its directory and text) the first time a player
+    /// asks, then remembered until the next broadcast.
+    async fn source_size(
+        &self,
+        channel: &ChannelId,
+        (dir, media): &(PathBuf, String),
+    ) -> Option<(u32, u32)> {
         let stream = self.video.status(channel)?.stream_id;
         if let Some((seen, size)) = self.source_sizes.lock().expect("sizes lock").get(channel)
             && *seen == stream
         {
             return Some(*size);
         }
-        let dir = self.quality_dir(channel, SOURCE)?;
-        let media = std::fs::read_to_string(dir.join("index.m3u8")).ok()?;
         let newest = media
             .lines()
             .rev()

@@ -220,19 +220,22 @@ pub async fn probe(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Downloads a URL into a temporary file and returns the codecs in it.
-pub async fn probe_url(app: &App, url: &str) -> Vec<String> {
+/// Downloads a segment at `url` into a temporary file.
+async fn download_segment(app: &App, url: &str) -> tempfile::NamedTempFile {
     let bytes = app.get(url).await.bytes().await.unwrap();
     let file = tempfile::Builder::new().suffix(".ts").tempfile().unwrap();
     std::fs::write(file.path(), &bytes).unwrap();
-    probe(file.path()).await
+    file
+}
+
+/// Downloads a URL into a temporary file and returns the codecs in it.
+pub async fn probe_url(app: &App, url: &str) -> Vec<String> {
+    probe(download_segment(app, url).await.path()).await
 }
 
 /// The height of the first video stream of the file at `url`.
 pub async fn video_height(app: &App, url: &str) -> u32 {
-    let bytes = app.get(url).await.bytes().await.unwrap();
-    let file = tempfile::Builder::new().suffix(".ts").tempfile().unwrap();
-    std::fs::write(file.path(), &bytes).unwrap();
+    let file = download_segment(app, url).await;
     let output = Command::new("ffprobe")
         .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
         .args(["stream=height", "-of", "csv=p=0"])
