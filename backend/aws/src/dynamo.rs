@@ -14,6 +14,7 @@
 //! | message id | `CHAT#<channel>` | `ID#<id>` | `at` (the message's sort key) |
 //! | deletion | `CHAT#<channel>` | `DEL#<id>` | |
 //! | recording | `RECORDING#<id>` | `META` | `gsi1` = `CHANREC#<channel>`/`<time>#<id>`; `gsi2` = `RECORDINGS`/`<time>#<id>` |
+//! | clips | see [`clips`] | | |
 //! | follows and their counts | see [`follows`] | | |
 //! | notifications, seen marks | see [`notifications`] | | |
 //! | webhooks and their count | see [`webhooks`] | | |
@@ -25,6 +26,7 @@
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
 
+mod clips;
 mod follows;
 mod moderation_log;
 mod notifications;

@@ -194,6 +194,7 @@ impl Cloud {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
+            clips: Arc::new(store.clone()),
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use cloumer_domain::clip_playlist::plain_relative;
 use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::ports::{PublicFiles, RecordingFiles};
 use cloumer_domain::recording::Recording;
@@ -128,8 +129,122 @@ pub fn recording_prefix(recording: &Recording) -> Option<(bool, String)> {
     named.then(|| (private, format!("{}/", segments.join("/"))))
 }
 
+/// The key of a playlist named relative to the directory of the recording's main playlist
+/// (`media/hls/` in IVS's layout); `None` unless both are plain names inside the recording.
+pub fn playlist_key(recording: &Recording, path: &str) -> Option<(bool, String)> {
+    let (private, prefix) = recording_prefix(recording)?;
+    let url = recording.playlist_url.as_deref()?;
+    let main = url.split(['?', '#']).next()?;
+    let inside = &main[main.find(&prefix)? + prefix.len()..];
+    let dir = inside.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let plain_dir = dir.split('/').all(|part| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    if !(dir.is_empty() || plain_dir) || !plain_relative(path) {
+        return None;
+    }
+    let dir = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    Some((private, format!("{prefix}{dir}{path}")))
+}
+
+impl S3RecordingFiles {
+    fn bucket(&self, private: bool, what: &'static str) -> PortResult<&str> {
+        let bucket = if private {
+            &self.private_bucket
+        } else {
+            &self.public_bucket
+        };
+        bucket.as_deref().ok_or_else(|| {
+            PortError::new(what, "the recordings bucket is not set for this function")
+        })
+    }
+
+    fn playlist(
+        &self,
+        recording: &Recording,
+        path: &str,
+        what: &'static str,
+    ) -> PortResult<(&str, String)> {
+        let (private, key) = playlist_key(recording, path).ok_or_else(|| {
+            PortError::new(
+                what,
+                format!("no playlist {path:?} beside {:?}", recording.playlist_url),
+            )
+        })?;
+        Ok((self.bucket(private, what)?, key))
+    }
+}
+
 #[async_trait]
 impl RecordingFiles for S3RecordingFiles {
+    async fn read_playlist(&self, recording: &Recording, path: &str) -> PortResult<Option<String>> {
+        const WHAT: &str = "reading a recording's playlist";
+        let (bucket, key) = self.playlist(recording, path, WHAT)?;
+        let object = match self
+            .client
+            .get_object()
+            .bucket(bucket)
+            .key(&key)
+            .send()
+            .await
+        {
+            Ok(object) => object,
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Ok(None);
+            }
+            Err(error) => return Err(PortError::new("S3 GetObject", error)),
+        };
+        let bytes = object
+            .body
+            .collect()
+            .await
+            .map_err(|error| PortError::new(WHAT, error))?
+            .into_bytes();
+        String::from_utf8(bytes.to_vec())
+            .map(Some)
+            .map_err(|error| PortError::new(WHAT, error))
+    }
+
+    async fn write_playlist(
+        &self,
+        recording: &Recording,
+        path: &str,
+        text: &str,
+    ) -> PortResult<()> {
+        const WHAT: &str = "writing a clip's playlist";
+        let (bucket, key) = self.playlist(recording, path, WHAT)?;
+        self.client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(ByteStream::from(text.as_bytes().to_vec()))
+            .content_type("application/vnd.apple.mpegurl")
+            .send()
+            .await
+            .map_err(|error| PortError::new("S3 PutObject", error))?;
+        Ok(())
+    }
+
+    async fn delete_playlist(&self, recording: &Recording, path: &str) -> PortResult<()> {
+        const WHAT: &str = "removing a clip's playlist";
+        let (bucket, key) = self.playlist(recording, path, WHAT)?;
+        self.client
+            .delete_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|error| PortError::new("S3 DeleteObject", error))?;
+        Ok(())
+    }
+
     async fn delete(&self, recording: &Recording) -> PortResult<()> {
         const WHAT: &str = "removing a recording's files";
         let (private, prefix) = recording_prefix(recording).ok_or_else(|| {
@@ -138,14 +253,7 @@ impl RecordingFiles for S3RecordingFiles {
                 format!("no recording files at {:?}", recording.playlist_url),
             )
         })?;
-        let bucket = if private {
-            &self.private_bucket
-        } else {
-            &self.public_bucket
-        };
-        let bucket = bucket.as_deref().ok_or_else(|| {
-            PortError::new(WHAT, "the recordings bucket is not set for this function")
-        })?;
+        let bucket = self.bucket(private, WHAT)?;
         // Listing again from the start after each batch: what was deleted is gone from it.
         loop {
             let listed = self
@@ -193,12 +301,28 @@ pub struct NoRecordingFiles;
 
 #[async_trait]
 impl RecordingFiles for NoRecordingFiles {
-    async fn delete(&self, _recording: &Recording) -> PortResult<()> {
-        Err(PortError::new(
-            "removing a recording's files",
-            "this function has no access to the recordings buckets",
-        ))
+    async fn read_playlist(&self, _: &Recording, _: &str) -> PortResult<Option<String>> {
+        Err(no_recordings_buckets())
     }
+
+    async fn write_playlist(&self, _: &Recording, _: &str, _: &str) -> PortResult<()> {
+        Err(no_recordings_buckets())
+    }
+
+    async fn delete_playlist(&self, _: &Recording, _: &str) -> PortResult<()> {
+        Err(no_recordings_buckets())
+    }
+
+    async fn delete(&self, _recording: &Recording) -> PortResult<()> {
+        Err(no_recordings_buckets())
+    }
+}
+
+fn no_recordings_buckets() -> PortError {
+    PortError::new(
+        "a recording's files",
+        "this function has no access to the recordings buckets",
+    )
 }
 
 #[cfg(test)]
@@ -253,6 +377,33 @@ mod tests {
             "/recordings/chan/rec1/index.m3u8".to_owned(),
         ] {
             assert_eq!(recording_prefix(&recording("rec1", &url)), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn clip_playlists_sit_beside_the_recordings_own() {
+        let prefix = "ivs/v1/123456789012/AbCd/2026/11/30/1/5/rec1";
+        let rec = recording(
+            "rec1",
+            &format!("https://d1.cloudfront.net/{prefix}/media/hls/master.m3u8"),
+        );
+        assert_eq!(
+            playlist_key(&rec, "720p30/clip-cl1.m3u8"),
+            Some((false, format!("{prefix}/media/hls/720p30/clip-cl1.m3u8")))
+        );
+        assert_eq!(
+            playlist_key(&rec, "master.m3u8"),
+            Some((false, format!("{prefix}/media/hls/master.m3u8")))
+        );
+        for path in [
+            "../x.m3u8",
+            "a/../../b.m3u8",
+            "/abs.m3u8",
+            "a/b/c.m3u8",
+            ".x",
+            "",
+        ] {
+            assert_eq!(playlist_key(&rec, path), None, "{path}");
         }
     }
 }

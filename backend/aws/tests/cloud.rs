@@ -59,6 +59,12 @@ async fn dynamodb_behaves_as_a_recording_repository() {
 }
 
 #[tokio::test]
+async fn dynamodb_behaves_as_a_clip_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::clip_repository(&store).await;
+}
+
+#[tokio::test]
 async fn dynamodb_counts_rates_for_every_instance_at_once() {
     let (store, _moto) = dynamo_store().await;
     testkit::rate_counter(&store).await;

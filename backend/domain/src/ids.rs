@@ -70,6 +70,10 @@ string_id!(
     EmoteId
 );
 string_id!(
+    /// A clip: `cl` + 16 letters and digits (also in its playlists' file names).
+    ClipId
+);
+string_id!(
     /// One of a channel's webhooks: `wh` + 16 letters and digits.
     WebhookId
 );
@@ -149,6 +153,25 @@ impl RecordingId {
 impl EmoteId {
     pub fn generate() -> Self {
         Self(format!("em{}", random_alphanumeric(16)))
+    }
+}
+
+impl ClipId {
+    pub fn generate() -> Self {
+        Self(format!("cl{}", random_alphanumeric(16)))
+    }
+
+    /// Letters and digits only: the id names files.
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        let ok =
+            (2..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !ok {
+            return Err(DomainError::invalid(
+                "invalid_id",
+                "a clip id must be 2–64 letters or digits",
+            ));
+        }
+        Ok(Self(value.to_owned()))
     }
 }
 

@@ -9,6 +9,8 @@
 pub mod channel;
 pub mod chat;
 pub mod chat_rules;
+pub mod clip;
+pub mod clip_playlist;
 pub mod emote;
 pub mod error;
 pub mod follow;

@@ -57,6 +57,12 @@ pub const EMOTE_UPLOADS: RateLimit = RateLimit {
     per: Duration::hours(1),
 };
 
+/// Clips one user may make: a keen viewer's evening of highlights, not a way to flood a channel.
+pub const CLIPS: RateLimit = RateLimit {
+    max: 10,
+    per: Duration::minutes(10),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

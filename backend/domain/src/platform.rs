@@ -17,11 +17,11 @@ use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::outbound::OutboundDestinations;
 use crate::ports::{
-    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, Clock, EmailSender,
-    FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner, PresenceRegistry,
-    PublicFiles, PushSender, PushSubscriptionRepository, RateCounter, RecordingAccess,
-    RecordingFiles, RecordingRepository, VideoChannelSpec, VideoService, WebhookRepository,
-    WebhookSender,
+    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, ClipRepository, Clock,
+    EmailSender, FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner,
+    PresenceRegistry, PublicFiles, PushSender, PushSubscriptionRepository, RateCounter,
+    RecordingAccess, RecordingFiles, RecordingRepository, VideoChannelSpec, VideoService,
+    WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 
@@ -31,6 +31,7 @@ pub struct Ports {
     pub channels: Arc<dyn ChannelRepository>,
     pub chat: Arc<dyn ChatRepository>,
     pub recordings: Arc<dyn RecordingRepository>,
+    pub clips: Arc<dyn ClipRepository>,
     pub follows: Arc<dyn FollowRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
     pub webhooks: Arc<dyn WebhookRepository>,

@@ -10,11 +10,12 @@ use crate::channel::ActivityCursor;
 use crate::channel::{Channel, ChannelType, ChatRoom, LatencyMode, VideoChannel};
 use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
 use crate::chat_rules::ChatRules;
+use crate::clip::{Clip, ClipCursor};
 use crate::error::{PortResult, WriteError};
 use crate::follow::{Follow, FollowCursor, FollowOutcome};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
-use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId, WebhookId};
+use crate::ids::{ChannelId, ClipId, MessageId, RecordingId, StreamId, UserId, WebhookId};
 use crate::moderation::Ban;
 use crate::moderation_log::{ModerationCursor, ModerationEntry};
 use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
@@ -144,6 +145,24 @@ pub trait RecordingRepository: Send + Sync {
         after: Option<&RecordingCursor>,
         limit: usize,
     ) -> PortResult<Page<Recording, RecordingCursor>>;
+}
+
+/// Clips.
+#[async_trait]
+pub trait ClipRepository: Send + Sync {
+    /// Stores the clip; `previous` is what the caller read (`None` for a new one). Fails with
+    /// [`WriteError::VersionMismatch`] if the stored clip is no longer `previous`.
+    async fn put_clip(&self, clip: &Clip, previous: Option<&Clip>) -> Result<(), WriteError>;
+    async fn get_clip(&self, id: &ClipId) -> PortResult<Option<Clip>>;
+    /// Removes the clip; nothing happens if it is gone already.
+    async fn delete_clip(&self, clip: &Clip) -> PortResult<()>;
+    /// One channel's clips, newest first.
+    async fn list_channel_clips(
+        &self,
+        channel: &ChannelId,
+        after: Option<&ClipCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Clip, ClipCursor>>;
 }
 
 /// Who follows which channel, and how many follow each.
@@ -410,12 +429,23 @@ pub trait PublicFiles: Send + Sync {
     async fn delete(&self, key: &str) -> PortResult<()>;
 }
 
-/// The files of past broadcasts (the recorder writes them; the owner may delete them): S3 in
-/// the cloud, the local ingest's recordings directory locally.
+/// The files of past broadcasts (the recorder writes them; the owner may delete them; clips add
+/// playlists beside them): S3 in the cloud, the local ingest's recordings directory locally.
+///
+/// A playlist is named by its path relative to the directory of the recording's main playlist
+/// (`master.m3u8`, `720p30/playlist.m3u8`); adapters refuse any path that is not plain names
+/// ([`crate::clip_playlist::plain_relative`]).
 #[async_trait]
 pub trait RecordingFiles: Send + Sync {
     /// Removes every file of `recording`; nothing happens for those already gone.
     async fn delete(&self, recording: &Recording) -> PortResult<()>;
+    /// A playlist of the recording; `None` if there is no such file.
+    async fn read_playlist(&self, recording: &Recording, path: &str) -> PortResult<Option<String>>;
+    /// Writes a playlist beside the recording's own (a clip's), replacing one of that name.
+    async fn write_playlist(&self, recording: &Recording, path: &str, text: &str)
+    -> PortResult<()>;
+    /// Removes a playlist written with [`Self::write_playlist`]; nothing happens if it is gone.
+    async fn delete_playlist(&self, recording: &Recording, path: &str) -> PortResult<()>;
 }
 
 /// Who is in a room: the local chat server's own connections, or (IVS Chat having no member

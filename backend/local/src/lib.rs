@@ -207,6 +207,7 @@ impl Components {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
+            clips: Arc::new(store.clone()),
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),

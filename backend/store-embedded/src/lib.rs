@@ -10,6 +10,7 @@
 //! Records are stored as JSON of the domain types; every secondary index (handle, owner, room,
 //! live set, activity order, per-room time order) is written in the same transaction as the record.
 
+mod clips;
 mod follows;
 mod moderation_log;
 mod notifications;
@@ -120,6 +121,7 @@ impl EmbeddedStore {
                 tx.open_table(RECORDINGS).port("t")?;
                 tx.open_table(RECORDINGS_BY_CHANNEL).port("t")?;
                 tx.open_table(RECORDINGS_BY_TIME).port("t")?;
+                clips::create_tables(tx)?;
                 follows::create_tables(tx)?;
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;
@@ -951,6 +953,12 @@ mod tests {
     async fn behaves_as_a_recording_repository() {
         let (store, _dir) = store();
         testkit::recording_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_clip_repository() {
+        let (store, _dir) = store();
+        testkit::clip_repository(&store).await;
     }
 
     #[tokio::test]

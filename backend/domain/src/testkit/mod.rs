@@ -4,6 +4,7 @@
 
 mod channels;
 mod chats;
+mod clips;
 mod follows;
 mod notifications;
 mod presence;
@@ -29,6 +30,7 @@ use crate::recording::{Recording, RecordingStatus};
 
 pub use channels::channel_repository;
 pub use chats::chat_repository;
+pub use clips::{clip, clip_repository};
 pub use follows::follow_repository;
 pub use notifications::{notification, notification_repository};
 pub use presence::heartbeat_presence;

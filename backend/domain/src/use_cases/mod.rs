@@ -11,6 +11,8 @@ pub mod chat_history;
 pub mod chat_moderation;
 pub mod chat_replay;
 pub mod chat_tokens;
+pub mod clip_making;
+pub mod clips;
 pub mod directory;
 pub mod emotes;
 pub mod follows;

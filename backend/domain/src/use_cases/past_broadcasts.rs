@@ -125,24 +125,35 @@ impl Platform {
         if !recordings.iter().any(|r| r.private) {
             return Ok(());
         }
-        let video = channel
-            .video
-            .as_ref()
-            .ok_or(DomainError::NotFound("video channel"))?;
-        let expires_at = self.now() + self.config.recording_access_ttl;
-        let grant = self
-            .ports
-            .recording_access
-            .grant(&channel.id, video, expires_at)?;
+        let grant = self.private_files_grant(channel)?;
         for recording in recordings.iter_mut().filter(|r| r.private) {
             for url in [&mut recording.playlist_url, &mut recording.thumbnail_url]
                 .into_iter()
                 .flatten()
             {
-                let separator = if url.contains('?') { '&' } else { '?' };
-                *url = format!("{url}{separator}{grant}");
+                add_grant(url, &grant);
             }
         }
         Ok(())
     }
+
+    /// The query that lets a browser fetch the channel's private recorded files (clips' too)
+    /// for a while: only for a caller already found allowed.
+    pub(crate) fn private_files_grant(&self, channel: &Channel) -> DomainResult<String> {
+        let video = channel
+            .video
+            .as_ref()
+            .ok_or(DomainError::NotFound("video channel"))?;
+        let expires_at = self.now() + self.config.recording_access_ttl;
+        Ok(self
+            .ports
+            .recording_access
+            .grant(&channel.id, video, expires_at)?)
+    }
+}
+
+/// `url` with `grant` added to its query.
+pub(crate) fn add_grant(url: &mut String, grant: &str) {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    *url = format!("{url}{separator}{grant}");
 }

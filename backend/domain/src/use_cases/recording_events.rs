@@ -36,6 +36,9 @@ impl Platform {
             {
                 Ok(()) => {
                     changed = true;
+                    if next.status == RecordingStatus::Ended {
+                        self.finish_clips_of(&next).await;
+                    }
                     break;
                 }
                 Err(WriteError::VersionMismatch) => continue,

@@ -6,6 +6,8 @@ mod broadcast_management;
 mod chat_moderation;
 mod chat_replay;
 mod chat_tokens;
+mod clip_making;
+mod clips;
 mod directory;
 mod emotes;
 mod follows;

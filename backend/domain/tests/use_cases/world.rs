@@ -255,8 +255,61 @@ impl PublicFiles for Files {
 }
 
 /// A recording's files are the kept keys under `recordings/<recording id>/`.
+impl Files {
+    fn playlist_key(recording: &Recording, path: &str) -> String {
+        format!("recordings/{}/{path}", recording.id)
+    }
+
+    /// Keeps a playlist of a recording, as its recorder would have written it.
+    pub fn put_playlist(&self, recording: &str, path: &str, text: &str) {
+        self.kept.lock().unwrap().insert(
+            format!("recordings/{recording}/{path}"),
+            (
+                text.as_bytes().to_vec(),
+                "application/vnd.apple.mpegurl".into(),
+            ),
+        );
+    }
+
+    /// A kept playlist's text.
+    pub fn playlist(&self, recording: &str, path: &str) -> Option<String> {
+        let key = format!("recordings/{recording}/{path}");
+        let kept = self.kept.lock().unwrap();
+        kept.get(&key)
+            .map(|(bytes, _)| String::from_utf8(bytes.clone()).unwrap())
+    }
+}
+
 #[async_trait]
 impl RecordingFiles for Files {
+    async fn read_playlist(&self, recording: &Recording, path: &str) -> PortResult<Option<String>> {
+        Ok(self.playlist(recording.id.as_str(), path))
+    }
+
+    async fn write_playlist(
+        &self,
+        recording: &Recording,
+        path: &str,
+        text: &str,
+    ) -> PortResult<()> {
+        if self.fail_puts.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(cloumer_domain::PortError::new("put", "the disk is full"));
+        }
+        self.put_playlist(recording.id.as_str(), path, text);
+        Ok(())
+    }
+
+    async fn delete_playlist(&self, recording: &Recording, path: &str) -> PortResult<()> {
+        if self.fail_deletes.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(cloumer_domain::PortError::new("delete", "unreachable"));
+        }
+        self.kept
+            .lock()
+            .unwrap()
+            .remove(&Self::playlist_key(recording, path));
+        Ok(())
+    }
+
     async fn delete(&self, recording: &Recording) -> PortResult<()> {
         if self.fail_deletes.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(cloumer_domain::PortError::new("delete", "unreachable"));
@@ -463,6 +516,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         channels: Arc::new(store.clone()),
         chat: Arc::new(store.clone()),
         recordings: Arc::new(store.clone()),
+        clips: Arc::new(store.clone()),
         follows: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use async_trait::async_trait;
+use cloumer_domain::clip_playlist::plain_relative;
 use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::ports::RecordingFiles;
 use cloumer_domain::recording::Recording;
@@ -24,17 +25,81 @@ fn plain(name: &str) -> bool {
     !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\'])
 }
 
-#[async_trait]
-impl RecordingFiles for LocalRecordingFiles {
-    async fn delete(&self, recording: &Recording) -> PortResult<()> {
+impl LocalRecordingFiles {
+    /// The recording's directory, if its channel and id are plain names.
+    fn dir(&self, recording: &Recording, what: &'static str) -> PortResult<PathBuf> {
         let (channel, id) = (recording.channel_id.as_str(), recording.id.as_str());
         if !plain(channel) || !plain(id) {
             return Err(PortError::new(
-                "removing a recording's files",
+                what,
                 format!("not a recording directory: {channel}/{id}"),
             ));
         }
-        let dir = self.root.join(channel).join(id);
+        Ok(self.root.join(channel).join(id))
+    }
+
+    /// A playlist in the recording's directory (where its `index.m3u8` is).
+    fn playlist(
+        &self,
+        recording: &Recording,
+        path: &str,
+        what: &'static str,
+    ) -> PortResult<PathBuf> {
+        if !plain_relative(path) {
+            return Err(PortError::new(
+                what,
+                format!("not a playlist name: {path:?}"),
+            ));
+        }
+        Ok(self.dir(recording, what)?.join(path))
+    }
+}
+
+#[async_trait]
+impl RecordingFiles for LocalRecordingFiles {
+    async fn read_playlist(&self, recording: &Recording, path: &str) -> PortResult<Option<String>> {
+        const WHAT: &str = "reading a recording's playlist";
+        match tokio::fs::read_to_string(self.playlist(recording, path, WHAT)?).await {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(PortError::new(WHAT, e)),
+        }
+    }
+
+    async fn write_playlist(
+        &self,
+        recording: &Recording,
+        path: &str,
+        text: &str,
+    ) -> PortResult<()> {
+        const WHAT: &str = "writing a clip's playlist";
+        let target = self.playlist(recording, path, WHAT)?;
+        // Written aside then renamed, so a reader never sees half a playlist; the file server
+        // never serves a name starting with a dot.
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let aside = target.with_file_name(format!(".{name}.part"));
+        tokio::fs::write(&aside, text)
+            .await
+            .map_err(|e| PortError::new(WHAT, e))?;
+        tokio::fs::rename(&aside, &target)
+            .await
+            .map_err(|e| PortError::new(WHAT, e))
+    }
+
+    async fn delete_playlist(&self, recording: &Recording, path: &str) -> PortResult<()> {
+        const WHAT: &str = "removing a clip's playlist";
+        match tokio::fs::remove_file(self.playlist(recording, path, WHAT)?).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(PortError::new(WHAT, e)),
+        }
+    }
+
+    async fn delete(&self, recording: &Recording) -> PortResult<()> {
+        let dir = self.dir(recording, "removing a recording's files")?;
         match tokio::fs::remove_dir_all(&dir).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
