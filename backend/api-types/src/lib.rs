@@ -785,6 +785,87 @@ pub struct RecordingPage {
     pub next: Option<String>,
 }
 
+/// A clip of a past broadcast: `POST /api/v1/recordings/{id}/clips`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClipRecording {
+    /// 1–100 characters, no control or invisible characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\s][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            min_length = 1,
+            max_length = 100
+        )
+    )]
+    pub title: String,
+    /// Where the clip starts, in milliseconds into the broadcast.
+    pub start_ms: u64,
+    /// Where it ends: 5–60 seconds after the start, inside the broadcast. The clip takes the
+    /// whole segments that cover the stretch, so it may start a little earlier and end a little
+    /// later.
+    pub end_ms: u64,
+}
+
+/// A clip of the last 30 seconds of a live broadcast: `POST /api/v1/channels/{handle}/clips`.
+/// The channel must be recording; the clip plays once the broadcast has ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClipLive {
+    /// 1–100 characters, as [`ClipRecording::title`].
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\s][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            min_length = 1,
+            max_length = 100
+        )
+    )]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClipBody {
+    pub id: String,
+    pub channel_handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+    /// The past broadcast it comes from.
+    pub recording_id: String,
+    pub title: String,
+    /// The handle of whoever made it.
+    pub clipped_by: String,
+    /// `PENDING` (a live clip waiting for its broadcast to end) or `READY`.
+    pub status: String,
+    /// Where it starts in its broadcast, and how long it lasts, in milliseconds.
+    pub start_ms: u64,
+    pub duration_ms: u64,
+    pub created_at: String,
+    /// From a broadcast recorded while the channel was private: for its allowed viewers only,
+    /// with URLs that carry a grant that expires.
+    #[serde(default)]
+    pub private: bool,
+    /// The clip's playlist (once ready): play it like a past broadcast's.
+    pub playlist_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    /// Whether the caller may delete it (the channel's owner, or whoever made it); set on
+    /// `GET /api/v1/clips/{id}`, false in lists.
+    #[serde(default)]
+    pub deletable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClipPage {
+    pub items: Vec<ClipBody>,
+    pub next: Option<String>,
+}
+
 /// One of a channel's custom emotes: chat shows the image wherever `:code:` appears.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -54,6 +54,9 @@ pub struct CloudSettings {
     pub private_recording_configuration_arn: Option<String>,
     /// `PRIVATE_RECORDINGS_BUCKET` (optional): the bucket that configuration records into.
     pub private_recordings_bucket: Option<String>,
+    /// `PUBLIC_RECORDINGS_BUCKET` (optional): the bucket public channels record into. With the
+    /// private one, where past broadcasts' files are deleted and clips' playlists written.
+    pub public_recordings_bucket: Option<String>,
     /// `RECORDINGS_KEY_PAIR_ID`: the CloudFront public key private recordings are signed for.
     pub recordings_key_pair_id: String,
     /// `GO_LIVE_TOPIC_ARN` (optional): the SNS topic stream starts are published to.
@@ -124,6 +127,7 @@ impl CloudSettings {
             recordings_base_url: optional("RECORDINGS_BASE_URL").unwrap_or_default(),
             private_recording_configuration_arn: optional("PRIVATE_RECORDING_CONFIGURATION_ARN"),
             private_recordings_bucket: optional("PRIVATE_RECORDINGS_BUCKET"),
+            public_recordings_bucket: optional("PUBLIC_RECORDINGS_BUCKET"),
             recordings_key_pair_id: var("RECORDINGS_KEY_PAIR_ID")?,
             go_live_topic_arn: optional("GO_LIVE_TOPIC_ARN"),
             email_from: optional("EMAIL_FROM"),
@@ -204,8 +208,10 @@ impl Cloud {
                 Some(bucket) => Arc::new(s3::S3PublicFiles::new(s3::client(&sdk), bucket)),
                 None => Arc::new(s3::NoPublicFiles),
             },
-            recording_files: match &settings.public_files_bucket {
-                // The API (the one function given the public bucket) deletes past broadcasts.
+            // The API deletes past broadcasts and writes and deletes clips' playlists; the
+            // stream-events function writes those of clips whose broadcast has just ended. Their
+            // roles allow only that.
+            recording_files: match &settings.public_recordings_bucket {
                 Some(public) => Arc::new(s3::S3RecordingFiles::new(
                     s3::client(&sdk),
                     Some(public.clone()),

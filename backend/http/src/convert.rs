@@ -5,6 +5,7 @@ use cloumer_domain::channel::Channel;
 use cloumer_domain::channel::{ChannelType, LatencyMode};
 use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
+use cloumer_domain::clip::{Clip, ClipStatus};
 use cloumer_domain::follow::FollowStatus;
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
@@ -257,6 +258,30 @@ pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody
         playlist_url: recording.playlist_url.clone(),
         thumbnail_url: recording.thumbnail_url.clone(),
         yours: false,
+    }
+}
+
+pub fn clip(clip: &Clip, channel: &Channel) -> api::ClipBody {
+    api::ClipBody {
+        id: clip.id.to_string(),
+        channel_handle: channel.handle.to_string(),
+        owner_nickname: channel.owner_nickname.as_str().to_owned(),
+        owner_avatar: channel.owner_avatar.as_str().to_owned(),
+        recording_id: clip.recording_id.to_string(),
+        title: clip.title.as_str().to_owned(),
+        clipped_by: clip.clipper_handle.clone(),
+        status: match clip.status {
+            ClipStatus::Pending => "PENDING",
+            ClipStatus::Ready => "READY",
+        }
+        .to_owned(),
+        start_ms: clip.start_ms,
+        duration_ms: clip.duration_ms,
+        created_at: rfc3339(clip.created_at),
+        private: clip.private,
+        playlist_url: clip.playlist_url.clone(),
+        thumbnail_url: clip.thumbnail_url.clone(),
+        deletable: false,
     }
 }
 

@@ -6,8 +6,9 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::chat::MessageCursor;
+use cloumer_domain::clip::ClipCursor;
 use cloumer_domain::follow::FollowCursor;
-use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
+use cloumer_domain::ids::{ChannelId, ClipId, MessageId, RecordingId, UserId};
 use cloumer_domain::moderation_log::ModerationCursor;
 use cloumer_domain::notification::NotificationCursor;
 use cloumer_domain::recording::RecordingCursor;
@@ -75,6 +76,16 @@ pub fn decode_recording(cursor: &str) -> Result<RecordingCursor, DomainError> {
     let (at, id) = time_and_id(cursor)?;
     let id = RecordingId::parse(id).map_err(|_| invalid())?;
     Ok(RecordingCursor { at, id })
+}
+
+pub fn encode_clip(cursor: &ClipCursor) -> String {
+    format!("{}:{}", cursor.at.unix_timestamp_nanos(), cursor.id)
+}
+
+pub fn decode_clip(cursor: &str) -> Result<ClipCursor, DomainError> {
+    let (at, id) = time_and_id(cursor)?;
+    let id = ClipId::parse(id).map_err(|_| invalid())?;
+    Ok(ClipCursor { at, id })
 }
 
 /// The caller's followed channels: the follow's time and the channel (the user is the caller).

@@ -849,7 +849,7 @@ async fn api_deletes_a_past_broadcast_and_its_files_in_s3() {
     env.extend([
         ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
         ("COGNITO_CLIENT_ID", user.client_id.clone()),
-        ("PUBLIC_FILES_BUCKET", "public-recs".to_owned()),
+        ("PUBLIC_RECORDINGS_BUCKET", "public-recs".to_owned()),
         ("PRIVATE_RECORDINGS_BUCKET", "private-recs".to_owned()),
     ]);
     let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &env);
@@ -870,4 +870,152 @@ async fn api_deletes_a_past_broadcast_and_its_files_in_s3() {
     let (kind, answer) = runtime.answer().await;
     assert_eq!(kind, "response", "{answer}");
     assert_eq!(answer["statusCode"], 404, "{answer}");
+}
+
+/// A viewer clips a past broadcast through API Gateway: the clip's playlists are cut from the
+/// recording's in S3 (moto) and written beside them, one per quality, listing the recording's
+/// own segments; the clip is kept in DynamoDB; deleting it removes its playlists only.
+#[tokio::test]
+async fn api_cuts_a_clips_playlists_beside_the_recordings_in_s3_and_deletes_them() {
+    use cloumer_domain::ids::RecordingId;
+    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::recording::{Recording, RecordingStatus};
+
+    let (moto, store) = cloud().await;
+    let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
+    for bucket in ["public-recs", "private-recs"] {
+        s3.create_bucket().bucket(bucket).send().await.unwrap();
+    }
+    let user = moto
+        .cognito_user("fan@example.com", "clip_fan", "Fan")
+        .await;
+    let channel = testkit::channel("clipped-channel", "clipped", 0);
+    store.create_channel(&channel).await.unwrap();
+    // The fan's own account as sign-up left it (moto has no IVS Chat to make its room now).
+    let mut own = testkit::channel("fan-channel", "clip_fan", 0);
+    own.owner = token_subject(&user.id_token);
+    store.create_channel(&own).await.unwrap();
+    let prefix = "ivs/v1/123456789012/clipped/2026/12/1/1/5/recC";
+    let recording = Recording {
+        id: RecordingId::parse("recC").unwrap(),
+        channel_id: channel.id.clone(),
+        stream_id: None,
+        title: Default::default(),
+        category: Default::default(),
+        private: false,
+        status: RecordingStatus::Ended,
+        started_at: None,
+        ended_at: None,
+        duration_ms: Some(24_000),
+        playlist_url: Some(format!(
+            "https://d1.cloudfront.net/{prefix}/media/hls/master.m3u8"
+        )),
+        thumbnail_url: None,
+    };
+    store.put_recording(&recording, None).await.unwrap();
+    let master = "#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=2000000,RESOLUTION=1280x720\n720p30/playlist.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=284x160\n160p30/playlist.m3u8\n";
+    let media: String = std::iter::once("#EXTM3U\n#EXT-X-TARGETDURATION:6\n".to_owned())
+        .chain((0..4).map(|i| format!("#EXTINF:6.0,\n{i}.ts\n")))
+        .chain(std::iter::once("#EXT-X-ENDLIST\n".to_owned()))
+        .collect();
+    let mut objects = vec![(format!("{prefix}/media/hls/master.m3u8"), master.to_owned())];
+    for quality in ["720p30", "160p30"] {
+        objects.push((
+            format!("{prefix}/media/hls/{quality}/playlist.m3u8"),
+            media.clone(),
+        ));
+    }
+    for (key, text) in &objects {
+        s3.put_object()
+            .bucket("public-recs")
+            .key(key)
+            .body(text.as_bytes().to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let keys = async || -> Vec<String> {
+        let listed = s3
+            .list_objects_v2()
+            .bucket("public-recs")
+            .send()
+            .await
+            .unwrap();
+        listed
+            .contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_owned))
+            .collect()
+    };
+
+    let (_api, base) = serve_api(
+        &moto,
+        &[
+            ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
+            ("COGNITO_CLIENT_ID", user.client_id.clone()),
+            ("PUBLIC_RECORDINGS_BUCKET", "public-recs".to_owned()),
+            ("PRIVATE_RECORDINGS_BUCKET", "private-recs".to_owned()),
+        ],
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let created = http
+        .post(format!("{base}/api/v1/recordings/recC/clips"))
+        .bearer_auth(&user.id_token)
+        .json(&json!({"title": "the goal", "startMs": 7000, "endMs": 13000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let clip: Value = created.json().await.unwrap();
+    assert_eq!(clip["status"], "READY");
+    // Whole 6-second segments: 6–18 s covers 7–13 s.
+    assert_eq!(
+        (clip["startMs"].as_u64(), clip["durationMs"].as_u64()),
+        (Some(6_000), Some(12_000))
+    );
+    let id = clip["id"].as_str().unwrap().to_owned();
+    let file = format!("clip-{id}.m3u8");
+    assert_eq!(
+        clip["playlistUrl"],
+        format!("https://d1.cloudfront.net/{prefix}/media/hls/{file}")
+    );
+    let read = async |key: String| -> String {
+        let object = s3
+            .get_object()
+            .bucket("public-recs")
+            .key(key)
+            .send()
+            .await
+            .unwrap();
+        String::from_utf8(object.body.collect().await.unwrap().to_vec()).unwrap()
+    };
+    let own = read(format!("{prefix}/media/hls/{file}")).await;
+    assert!(own.contains(&format!("720p30/{file}")), "{own}");
+    let cut = read(format!("{prefix}/media/hls/720p30/{file}")).await;
+    let segments: Vec<&str> = cut.lines().filter(|l| l.ends_with(".ts")).collect();
+    assert_eq!(segments, ["1.ts", "2.ts"], "{cut}");
+    assert_eq!(keys().await.len(), 6);
+
+    let listed: Value = http
+        .get(format!("{base}/api/v1/channels/clipped/clips"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["id"], id.as_str());
+    let deleted = http
+        .delete(format!("{base}/api/v1/clips/{id}"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let mut left = keys().await;
+    left.sort();
+    let mut expected: Vec<String> = objects.into_iter().map(|(key, _)| key).collect();
+    expected.sort();
+    assert_eq!(left, expected);
 }

@@ -431,3 +431,155 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
     ffmpeg.kill().await.unwrap();
     app.stack.shutdown().await.unwrap();
 }
+
+/// Clips with a real recording: one of the live broadcast (pending until the recording ends),
+/// one of the finished broadcast; each plays from the recording's own segments, and deleting
+/// one removes its playlist only.
+#[tokio::test]
+async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segments() {
+    let app = spawn_app().await;
+    let (streamer, key) = app.streamer("caster").await;
+    let (fan, _) = app.streamer("fan").await;
+    let (stranger, _) = app.streamer("stranger").await;
+    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 12);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || app.channel("caster").await["live"] == true,
+    )
+    .await;
+    let post = async |path: &str, token: Option<&str>, body: Value| {
+        app.json(reqwest::Method::POST, path, token, Some(body))
+            .await
+    };
+    // Too early: the broadcast has only just begun.
+    let mut live_clip = Value::Null;
+    app.wait_for("a live clip", Duration::from_secs(12), async || {
+        let (status, body) = post(
+            "/api/v1/channels/caster/clips",
+            Some(&fan),
+            json!({"title": "방금 그거"}),
+        )
+        .await;
+        assert!(
+            status == 201 || body["code"] == "invalid_clip_range",
+            "{status} {body}"
+        );
+        live_clip = body;
+        status == 201
+    })
+    .await;
+    assert_eq!(live_clip["status"], "PENDING");
+    assert_eq!(live_clip["clippedBy"], "fan");
+    assert_eq!(live_clip["playlistUrl"], Value::Null);
+    let (status, body) = post("/api/v1/channels/caster/clips", None, json!({"title": "x"})).await;
+    assert_eq!(status, 401, "{body}");
+
+    assert!(ffmpeg.wait().await.unwrap().success());
+    let live_id = live_clip["id"].as_str().unwrap().to_owned();
+    let mut ready = Value::Null;
+    app.wait_for(
+        "the live clip to be ready",
+        Duration::from_secs(25),
+        async || {
+            ready = app
+                .json(
+                    reqwest::Method::GET,
+                    &format!("/api/v1/clips/{live_id}"),
+                    None,
+                    None,
+                )
+                .await
+                .1;
+            ready["status"] == "READY"
+        },
+    )
+    .await;
+    let recording_id = ready["recordingId"].as_str().unwrap().to_owned();
+    assert!(ready["durationMs"].as_u64().unwrap() >= 5_000, "{ready}");
+    let clip_playlist = ready["playlistUrl"].as_str().unwrap().to_owned();
+    assert!(
+        clip_playlist.ends_with(&format!("/{recording_id}/clip-{live_id}.m3u8")),
+        "{clip_playlist}"
+    );
+    let text = app.get(&clip_playlist).await.text().await.unwrap();
+    assert!(text.ends_with("#EXT-X-ENDLIST\n"), "{text}");
+    let base = clip_playlist.rsplit_once('/').unwrap().0;
+    let first = segments(&text)[0].clone();
+    assert_eq!(
+        probe_url(&app, &format!("{base}/{first}")).await,
+        ["h264", "aac"]
+    );
+
+    // A clip of the finished broadcast, ready at once, listed on the channel.
+    let (status, bad) = post(
+        &format!("/api/v1/recordings/{recording_id}/clips"),
+        Some(&stranger),
+        json!({"title": "too long", "startMs": 0, "endMs": 61_000}),
+    )
+    .await;
+    assert_eq!(
+        (status, bad["code"].as_str()),
+        (400, Some("invalid_clip_range"))
+    );
+    let (status, past) = post(
+        &format!("/api/v1/recordings/{recording_id}/clips"),
+        Some(&stranger),
+        json!({"title": "the start", "startMs": 0, "endMs": 5_000}),
+    )
+    .await;
+    assert_eq!(status, 201, "{past}");
+    assert_eq!(past["status"], "READY");
+    assert_eq!(past["startMs"], 0);
+    let past_playlist = app
+        .get(past["playlistUrl"].as_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(past_playlist.contains("seg_00000.ts"), "{past_playlist}");
+    let (_, listed) = app
+        .json(
+            reqwest::Method::GET,
+            "/api/v1/channels/caster/clips",
+            None,
+            None,
+        )
+        .await;
+    let ids: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [past["id"].as_str().unwrap(), live_id.as_str()]);
+
+    // The fan may not delete the stranger's clip; the streamer may, and its playlist goes.
+    let past_id = past["id"].as_str().unwrap();
+    let (status, _) = app
+        .json(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/clips/{past_id}"),
+            Some(&fan),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .json(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/clips/{past_id}"),
+            Some(&streamer),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        app.get(past["playlistUrl"].as_str().unwrap())
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(app.get(&clip_playlist).await.status(), 200);
+    app.stack.shutdown().await.unwrap();
+}

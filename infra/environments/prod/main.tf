@@ -45,11 +45,28 @@ locals {
     # Private channels record into their own bucket; the API signs access for allowed viewers.
     PRIVATE_RECORDING_CONFIGURATION_ARN = module.streaming.private_recording_configuration_arn
     PRIVATE_RECORDINGS_BUCKET           = module.streaming.private_recordings_bucket
+    PUBLIC_RECORDINGS_BUCKET            = module.streaming.recordings_buckets.public.id
     RECORDINGS_KEY_PAIR_ID              = module.hosting.recordings_key_pair_id
     CHAT_REVIEW_HANDLER_ARN             = module.chat_review.arn
     CHAT_LOGGING_CONFIGURATION_ARNS     = join(",", module.streaming.chat_logging_configuration_arns)
     GO_LIVE_TOPIC_ARN                   = module.go_live.topic_arn
   }
+
+  # Clips list a recording's own segments: their playlists are cut from the recording's (read)
+  # and written beside them under clip-<id>.m3u8, nothing else (the API, and stream events when
+  # a recording with pending clips ends).
+  clip_playlists = [
+    {
+      sid       = "ReadRecordingPlaylists"
+      actions   = ["s3:GetObject"]
+      resources = [for bucket in module.streaming.recordings_buckets : "${bucket.arn}/ivs/*.m3u8"]
+    },
+    {
+      sid       = "WriteClipPlaylists"
+      actions   = ["s3:PutObject"]
+      resources = [for bucket in module.streaming.recordings_buckets : "${bucket.arn}/ivs/*/clip-*.m3u8"]
+    },
+  ]
 
   store_read_write = {
     sid = "Store"
@@ -159,7 +176,7 @@ module "api_function" {
   timeout_seconds      = 10
   reserved_concurrency = var.api_reserved_concurrency
   log_retention_days   = var.log_retention_days
-  statements = concat([local.store_read_write], local.provision_channels, [
+  statements = concat([local.store_read_write], local.provision_channels, local.clip_playlists, [
     {
       sid       = "ChatModeration"
       actions   = ["ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser", "ivschat:SendEvent"]
@@ -188,6 +205,7 @@ module "api_function" {
       }]
     },
     {
+      # A past broadcast's files, and a deleted clip's playlists.
       sid       = "DeleteRecordingFiles"
       actions   = ["s3:DeleteObject"]
       resources = [for bucket in module.streaming.recordings_buckets : "${bucket.arn}/ivs/*"]
@@ -216,7 +234,7 @@ module "stream_events" {
   environment        = local.function_environment
   timeout_seconds    = 60 # A stream start notifies every follower: 25 items a call, 8 calls at a time.
   log_retention_days = var.log_retention_days
-  statements = [
+  statements = concat(local.clip_playlists, [
     local.store_read_write,
     {
       sid       = "NotifyFollowers"
@@ -250,7 +268,7 @@ module "stream_events" {
       actions   = ["sqs:SendMessage"]
       resources = [module.streaming.stream_events_dead_letter_queue.arn]
     },
-  ]
+  ])
 }
 
 # Rooms are created with the logging configurations of their day. Whenever those (or the review

@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod chat;
+pub mod clips;
 pub mod emotes;
 pub mod follows;
 pub mod me;
@@ -23,6 +24,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(channels::router())
         .merge(chat::router())
+        .merge(clips::router())
         .merge(emotes::router())
         .merge(follows::router())
         .merge(recordings::router())

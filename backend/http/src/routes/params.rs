@@ -38,6 +38,14 @@ pub struct RecordingIdPath {
     pub id: String,
 }
 
+/// `{id}`: a clip's id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ClipIdPath {
+    #[param(pattern = r"^[A-Za-z0-9]{2,64}$")]
+    pub id: String,
+}
+
 /// `{id}`: a webhook's id.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
