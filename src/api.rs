@@ -236,6 +236,59 @@ impl Api {
         .await
     }
 
+    pub async fn clip(&self, id: &str) -> Result<ClipBody, ApiError> {
+        self.get(&format!("/api/v1/clips/{}", encode(id))).await
+    }
+
+    pub async fn channel_clips(&self, handle: &str) -> Result<ClipPage, ApiError> {
+        self.get(&format!(
+            "/api/v1/channels/{}/clips?limit=12",
+            encode(handle)
+        ))
+        .await
+    }
+
+    /// Clips `start_ms..end_ms` of the past broadcast `id`.
+    pub async fn clip_recording(
+        &self,
+        id: &str,
+        title: &str,
+        start_ms: u64,
+        end_ms: u64,
+    ) -> Result<ClipBody, ApiError> {
+        self.with_body(
+            Method::POST,
+            &format!("/api/v1/recordings/{}/clips", encode(id)),
+            &ClipRecording {
+                title: title.to_owned(),
+                start_ms: u32::try_from(start_ms).unwrap_or(u32::MAX),
+                end_ms: u32::try_from(end_ms).unwrap_or(u32::MAX),
+            },
+        )
+        .await
+    }
+
+    /// Clips the last 30 seconds of the channel's live broadcast.
+    pub async fn clip_live(&self, handle: &str, title: &str) -> Result<ClipBody, ApiError> {
+        self.with_body(
+            Method::POST,
+            &format!("/api/v1/channels/{}/clips", encode(handle)),
+            &ClipLive {
+                title: title.to_owned(),
+            },
+        )
+        .await
+    }
+
+    pub async fn delete_clip(&self, id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/clips/{}", encode(id)),
+            None,
+        )
+        .await
+    }
+
     pub async fn handle_availability(&self, handle: &str) -> Result<HandleAvailability, ApiError> {
         self.get(&format!("/api/v1/handles/{}", encode(handle)))
             .await

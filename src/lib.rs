@@ -59,7 +59,10 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
         <main id="main">
             {move || match page.get() {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),
-                page @ (router::Page::Channel(_) | router::Page::Recording(_) | router::Page::Browse) => {
+                page @ (router::Page::Channel(_)
+                | router::Page::Recording(_)
+                | router::Page::Clip(_)
+                | router::Page::Browse) => {
                     lazy_page(move || Box::pin(page_code!(watch_page(page.clone()))))
                 }
                 page @ (router::Page::SignIn
@@ -147,6 +150,7 @@ fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
 fn watch_page(page: router::Page) -> PageResult {
     Ok(match page {
         router::Page::Recording(id) => view! { <pages::recording::Recording id=id /> }.into_any(),
+        router::Page::Clip(id) => view! { <pages::clip::Clip id=id /> }.into_any(),
         router::Page::Browse => view! { <pages::browse::Browse /> }.into_any(),
         router::Page::Channel(handle) => {
             view! { <pages::channel::Channel handle=handle /> }.into_any()

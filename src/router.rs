@@ -21,6 +21,7 @@ pub enum Page {
     Unsubscribe,
     Dashboard,
     Recording(String),
+    Clip(String),
     Channel(String),
     NotFound,
 }
@@ -40,6 +41,7 @@ pub fn route(path: &str) -> Page {
         ["unsubscribe"] => Page::Unsubscribe,
         ["dashboard"] => Page::Dashboard,
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
+        ["clips", id] if !id.is_empty() => Page::Clip(decode(id)),
         [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
         _ => Page::NotFound,
     }
@@ -196,6 +198,7 @@ mod tests {
         assert_eq!(route("/Alice_99"), Page::Channel("alice_99".into()));
         assert_eq!(route("/a/b/c"), Page::NotFound);
         assert_eq!(route("/bad-handle!"), Page::NotFound);
+        assert_eq!(route("/clips/clAbc"), Page::Clip("clAbc".into()));
         assert_eq!(
             route("/videos/rec-a%2Fb"),
             Page::Recording("rec-a/b".into())

@@ -68,6 +68,15 @@ impl I18n {
         self.lang.get().texts()
     }
 
+    /// One of a page's own word sets (kept with the page, so they load with its code rather
+    /// than with the first page), in the language in use.
+    pub fn pick<T>(&self, en: &'static T, ko: &'static T) -> &'static T {
+        match self.lang.get() {
+            Lang::En => en,
+            Lang::Ko => ko,
+        }
+    }
+
     /// "1 viewer", "12 viewers", "1.2K viewers"; "12명 시청 중".
     pub fn viewers(&self, count: u64) -> String {
         let t = self.t();

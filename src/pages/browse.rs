@@ -17,7 +17,7 @@ use cloumer_api_types::ChannelSummary;
 
 use crate::api::{encode, use_api};
 use crate::components::{ChannelCard, PageStatus, Paging};
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::use_i18n;
 use crate::router::{query_value, use_location};
 
 /// How long typing must pause before the search runs.
@@ -60,13 +60,6 @@ const KO: BrowseTexts = BrowseTexts {
     live_in: "방송 중",
 };
 
-fn texts(lang: Lang) -> &'static BrowseTexts {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ko => &KO,
-    }
-}
-
 /// The browse page's address for a search and a category (blank ones left out).
 fn address(search: &str, category: &str) -> String {
     let parts: Vec<String> = [("q", search.trim()), ("category", category)]
@@ -84,7 +77,7 @@ fn address(search: &str, category: &str) -> String {
 #[component]
 pub fn Browse() -> impl IntoView {
     let i18n = use_i18n();
-    let t = move || texts(i18n.lang.get());
+    let t = move || i18n.pick(&EN, &KO);
     let api = use_api();
     let location = use_location();
     // What the address asks for; everything below follows it.

@@ -4,7 +4,7 @@
 //! viewer counts). The player depends only on whether the channel is live and may be watched, so
 //! a refresh never restarts the video.
 
-use cloumer_api_types::{ChannelPage, RecordingBody};
+use cloumer_api_types::{ChannelPage, ClipBody, RecordingBody};
 use leptos::prelude::*;
 
 use crate::api::{ApiError, use_api};
@@ -13,6 +13,7 @@ use crate::chat::panel::ChatPanel;
 use crate::components::{Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, Uptime};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
+use crate::pages::clip::{self, ClipGrid, ClipLive};
 use crate::player::VideoPlayer;
 
 /// How often viewer counts and live state are refreshed, besides the room's announcements.
@@ -90,6 +91,19 @@ pub fn Channel(handle: String) -> impl IntoView {
             }
         }
     });
+    let clips = LocalResource::new(move || {
+        let can_watch = watching.with(|w| w.as_ref().is_some_and(|w| w.can_watch));
+        async move {
+            if can_watch {
+                api.channel_clips(&handle.get_value())
+                    .await
+                    .map(|p| p.items)
+            } else {
+                Ok(Vec::new())
+            }
+        }
+    });
+    let signed_in = Memo::new(move |_| crate::auth::use_session().user().is_some());
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     let live = Memo::new(move |_| watching.with(|w| w.as_ref().is_some_and(|w| w.live)));
     let playback_url = Signal::derive(move || playback.get().and_then(Result::ok).flatten());
@@ -123,7 +137,12 @@ pub fn Channel(handle: String) -> impl IntoView {
                         }.into_any()
                     })}
                     {move || latest.get().map(|channel| view! { <ChannelInfo channel=channel /> })}
+                    {move || {
+                        let clippable = watching.with(|w| w.as_ref().is_some_and(|w| w.live && w.can_watch));
+                        (clippable && signed_in.get()).then(|| view! { <ClipLive handle=handle.get_value() /> })
+                    }}
                     <PastBroadcasts recordings=recordings />
+                    <Clips clips=clips />
                 </section>
                 <ChatPanel chat=chat />
             </div>
@@ -174,6 +193,22 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
             </div>
             {follow}
         </div>
+    }
+}
+
+/// The channel's clips, newest first.
+#[component]
+fn Clips(clips: LocalResource<Result<Vec<ClipBody>, ApiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Loaded retry=move || clips.refetch()>
+            {move || Suspend::new(async move {
+                clips.await.map(|list| (!list.is_empty()).then(|| view! {
+                    <h2>{move || i18n.pick(&clip::EN, &clip::KO).clips}</h2>
+                    <ClipGrid clips=list />
+                }))
+            })}
+        </Loaded>
     }
 }
 

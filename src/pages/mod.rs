@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod browse;
 pub mod channel;
+pub mod clip;
 pub mod dashboard;
 pub mod home;
 pub mod notifications;

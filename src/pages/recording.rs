@@ -8,6 +8,7 @@ use crate::chat::replay::ChatReplay;
 use crate::components::{Avatar, Loaded, ago_text};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
+use crate::pages::clip::ClipRecording;
 use crate::player::VideoPlayer;
 use crate::time;
 
@@ -54,6 +55,8 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
         .unwrap_or_default();
     let url = Signal::stored(r.playlist_url.clone());
     let position = RwSignal::new(0.0);
+    let signed_in = Memo::new(move |_| crate::auth::use_session().user().is_some());
+    let clippable = (r.status == "ENDED").then_some(r.duration_ms).flatten();
     view! {
         <div class="channel-layout">
         <section class="recording channel-main">
@@ -74,6 +77,12 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            {clippable.map(|duration_ms| {
+                let id = r.id.clone();
+                move || signed_in.get().then(|| view! {
+                    <ClipRecording recording_id=id.clone() duration_ms=duration_ms position=position.into() />
+                })
+            })}
             {r.yours.then(|| view! { <OwnerTools id=r.id.clone() handle=r.channel_handle.clone() title=title_signal /> })}
         </section>
         <ChatReplay id=r.id.clone() handle=r.channel_handle.clone() position=position.into() />

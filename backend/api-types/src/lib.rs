@@ -801,11 +801,13 @@ pub struct ClipRecording {
     )]
     pub title: String,
     /// Where the clip starts, in milliseconds into the broadcast.
-    pub start_ms: u64,
+    #[serde(deserialize_with = "whole::u32")]
+    pub start_ms: u32,
     /// Where it ends: 5–60 seconds after the start, inside the broadcast. The clip takes the
     /// whole segments that cover the stretch, so it may start a little earlier and end a little
     /// later.
-    pub end_ms: u64,
+    #[serde(deserialize_with = "whole::u32")]
+    pub end_ms: u32,
 }
 
 /// A clip of the last 30 seconds of a live broadcast: `POST /api/v1/channels/{handle}/clips`.

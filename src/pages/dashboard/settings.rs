@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::SaveStatus;
-use crate::i18n::{Lang, use_i18n};
+use crate::i18n::use_i18n;
 
 struct SettingsTexts {
     qualities: &'static str,
@@ -31,13 +31,6 @@ const KO: SettingsTexts = SettingsTexts {
     qualities_hint: "다음 방송부터 적용돼요.",
 };
 
-fn texts(lang: Lang) -> &'static SettingsTexts {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ko => &KO,
-    }
-}
-
 #[component]
 pub fn SettingsCard(
     channel: Signal<MyChannel>,
@@ -54,7 +47,7 @@ pub fn SettingsCard(
     let curated = LocalResource::new(move || async move { api.categories().await });
     let latency = RwSignal::new(initial.page.latency_mode.clone());
     let channel_type = RwSignal::new(initial.channel_type.clone());
-    let local = move || texts(i18n.lang.get());
+    let local = move || i18n.pick(&EN, &KO);
     let private = RwSignal::new(initial.page.summary.private);
     let recording = RwSignal::new(initial.recording);
     let save = Action::new_local(move |change: &UpdateChannel| {

@@ -8,7 +8,7 @@ use cloumer_domain::DomainError;
 use cloumer_domain::ids::{ClipId, RecordingId};
 use cloumer_domain::platform::check_limit;
 
-use super::params::{ClipIdPath, DEFAULT_LIMIT, HandlePath, RecordingIdPath, RecordingsQuery};
+use super::params::{ClipIdPath, ClipsQuery, DEFAULT_LIMIT, HandlePath, RecordingIdPath};
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -39,7 +39,13 @@ pub async fn clip_recording(
     let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
     let clip = state
         .platform
-        .clip_recording(&who, &id, &body.title, body.start_ms, body.end_ms)
+        .clip_recording(
+            &who,
+            &id,
+            &body.title,
+            u64::from(body.start_ms),
+            u64::from(body.end_ms),
+        )
         .await?;
     created(&state, &clip.id, &who).await
 }
@@ -80,14 +86,14 @@ async fn created(
 
 /// One channel's clips, newest first.
 #[utoipa::path(get, path = "/channels/{handle}/clips", tag = "clips",
-    params(HandlePath, RecordingsQuery),
+    params(HandlePath, ClipsQuery),
     responses((status = 200, body = api::ClipPage), (status = 400, body = api::ErrorBody),
         (status = 403, body = api::ErrorBody, description = "a private channel the caller may not watch"),
         (status = 404, body = api::ErrorBody)))]
 pub async fn of_channel(
     State(state): State<AppState>,
     AppPath(HandlePath { handle }): AppPath<HandlePath>,
-    AppQuery(query): AppQuery<RecordingsQuery>,
+    AppQuery(query): AppQuery<ClipsQuery>,
     caller: Option<Caller>,
 ) -> Result<Json<api::ClipPage>, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;

@@ -92,6 +92,19 @@ pub struct RecordingsQuery {
     pub limit: Option<u32>,
 }
 
+/// `?cursor=&limit=` on a channel's clips.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ClipsQuery {
+    /// The `next` value of the previous page, as the API gave it.
+    #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9]{2,64}$")]
+    pub cursor: Option<String>,
+    /// How many clips at most; default 24.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
 /// `?cursor=&limit=` on the caller's own lists: followed channels, notifications.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,0 +1,372 @@
+//! Clips: a clip's page (`/clips/<id>`), the cards a channel lists its clips with, and the forms
+//! that make one — from a past broadcast (a stretch around where the viewer is) or from a live
+//! one (its last 30 seconds). Their words live here, so they load with the watch pages' code.
+
+use cloumer_api_types::ClipBody;
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::{Avatar, Loaded, ago_text};
+use crate::i18n::use_i18n;
+use crate::pages::NotFound;
+use crate::player::VideoPlayer;
+use crate::time;
+
+pub struct ClipTexts {
+    pub clips: &'static str,
+    clip: &'static str,
+    make_heading: &'static str,
+    title_label: &'static str,
+    from: &'static str,
+    to: &'static str,
+    time_hint: &'static str,
+    bad_time: &'static str,
+    create: &'static str,
+    live_hint: &'static str,
+    clipped_by: &'static str,
+    pending: &'static str,
+    whole_broadcast: &'static str,
+    delete: &'static str,
+    delete_confirm: &'static str,
+}
+
+pub const EN: ClipTexts = ClipTexts {
+    clips: "Clips",
+    clip: "Clip",
+    make_heading: "Make a clip",
+    title_label: "Clip title",
+    from: "From",
+    to: "To",
+    time_hint: "Minutes:seconds; a clip lasts 5 to 60 seconds.",
+    bad_time: "Write each time as minutes:seconds, for example 1:05.",
+    create: "Create clip",
+    live_hint: "Clips the last 30 seconds. It plays once the broadcast has ended.",
+    clipped_by: "Clipped by",
+    pending: "This clip will be ready when the broadcast ends.",
+    whole_broadcast: "Watch the whole broadcast",
+    delete: "Delete clip",
+    delete_confirm: "Delete this clip? The broadcast stays.",
+};
+
+pub const KO: ClipTexts = ClipTexts {
+    clips: "클립",
+    clip: "클립",
+    make_heading: "클립 만들기",
+    title_label: "클립 제목",
+    from: "시작",
+    to: "끝",
+    time_hint: "분:초 형식, 클립은 5초에서 60초까지예요.",
+    bad_time: "시간은 분:초로 적어 주세요. 예: 1:05",
+    create: "클립 만들기",
+    live_hint: "마지막 30초를 클립으로 만들어요. 방송이 끝나면 볼 수 있어요.",
+    clipped_by: "클립 만든 사람",
+    pending: "방송이 끝나면 이 클립을 볼 수 있어요.",
+    whole_broadcast: "전체 방송 보기",
+    delete: "클립 삭제",
+    delete_confirm: "이 클립을 삭제할까요? 방송은 그대로 남아요.",
+};
+
+/// `/clips/<id>`.
+#[component]
+pub fn Clip(id: String) -> impl IntoView {
+    let api = use_api();
+    let id = StoredValue::new(id);
+    let clip = LocalResource::new(move || async move { api.clip(&id.get_value()).await });
+    view! {
+        <Loaded retry=move || clip.refetch()>
+            {move || Suspend::new(async move {
+                match clip.await {
+                    Err(error) if error.status == 404 => Ok(view! { <NotFound /> }.into_any()),
+                    Err(error) => Err(error),
+                    Ok(found) => Ok(view! { <WatchClip clip=found /> }.into_any()),
+                }
+            })}
+        </Loaded>
+    }
+}
+
+#[component]
+fn WatchClip(clip: ClipBody) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let c = clip;
+    let url = Signal::stored(c.playlist_url.clone());
+    let when = ago_text(&c.created_at);
+    let duration = time::clock(c.duration_ms as f64);
+    let broadcast = format!("/videos/{}", crate::api::encode(&c.recording_id));
+    view! {
+        <section class="recording clip-page">
+            {if c.playlist_url.is_some() {
+                view! { <VideoPlayer url=url /> }.into_any()
+            } else {
+                view! { <div class="player offline" role="status"><p>{move || t().pending}</p></div> }.into_any()
+            }}
+            <div class="channel-info">
+                <Avatar src=c.owner_avatar.clone() size=56 />
+                <div class="channel-text">
+                    <h1 class="channel-title">{c.title.clone()}</h1>
+                    <div class="channel-meta">
+                        <a href=format!("/{}", c.channel_handle)>{c.owner_nickname.clone()}</a>
+                        " · "{duration}" · "{when}
+                        {c.private.then(|| view! { " · " <span class="private-badge">{move || i18n.t().private_recording}</span> })}
+                    </div>
+                    <div class="channel-meta">
+                        {move || t().clipped_by}" "<a href=format!("/{}", c.clipped_by)>"@"{c.clipped_by.clone()}</a>
+                        " · "<a href=broadcast>{move || t().whole_broadcast}</a>
+                    </div>
+                </div>
+            </div>
+            {c.deletable.then(|| view! { <DeleteClip id=c.id.clone() handle=c.channel_handle.clone() /> })}
+        </section>
+    }
+}
+
+#[component]
+fn DeleteClip(id: String, handle: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let api = use_api();
+    let location = crate::router::use_location();
+    let (id, handle) = (StoredValue::new(id), StoredValue::new(handle));
+    let delete = Action::new_local(move |_: &()| async move {
+        api.delete_clip(&id.get_value()).await?;
+        location.navigate(&format!("/{}", handle.get_value()));
+        Ok::<_, crate::api::ApiError>(())
+    });
+    view! {
+        <div class="owner-tools row">
+            <button type="button" class="danger delete-clip" disabled=move || delete.pending().get()
+                on:click=move |_| {
+                    if crate::browser::confirm(t().delete_confirm) {
+                        delete.dispatch(());
+                    }
+                }>{move || t().delete}</button>
+            {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+        </div>
+    }
+}
+
+/// A channel's clips as cards.
+#[component]
+pub fn ClipGrid(clips: Vec<ClipBody>) -> impl IntoView {
+    view! {
+        <div class="grid clips">
+            {clips.into_iter().map(|clip| view! { <ClipCard clip=clip /> }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn ClipCard(clip: ClipBody) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let href = format!("/clips/{}", clip.id);
+    let duration = time::clock(clip.duration_ms as f64);
+    let when = ago_text(&clip.created_at);
+    view! {
+        <article class="card clip-card">
+            <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
+                <div class="thumb">
+                    {match clip.thumbnail_url.clone() {
+                        Some(src) => view! { <img src=src alt="" loading="lazy" /> }.into_any(),
+                        None => view! { <div class="thumb-placeholder"><Avatar src=clip.owner_avatar.clone() size=64 /></div> }.into_any(),
+                    }}
+                    <span class="thumb-bottom"><span class="duration">{duration}</span></span>
+                    {clip.private.then(|| view! { <span class="thumb-lock">{move || i18n.t().private_recording}</span> })}
+                </div>
+            </a>
+            <div class="card-body">
+                <div class="card-text">
+                    <a href=href class="card-title">{clip.title.clone()}</a>
+                    <div class="card-meta">{move || t().clipped_by}" @"{clip.clipped_by.clone()}" · "{when}</div>
+                </div>
+            </div>
+        </article>
+    }
+}
+
+/// "Clip": a past broadcast's stretch around `position` (seconds), 30 seconds by default.
+#[component]
+pub fn ClipRecording(
+    recording_id: String,
+    duration_ms: u64,
+    position: Signal<f64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let api = use_api();
+    let location = crate::router::use_location();
+    let recording_id = StoredValue::new(recording_id);
+    let open = RwSignal::new(false);
+    let title = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let bad_time = RwSignal::new(false);
+    let create = Action::new_local(move |range: &(String, u64, u64)| {
+        let (title, start, end) = range.clone();
+        async move {
+            let clip = api
+                .clip_recording(&recording_id.get_value(), &title, start, end)
+                .await?;
+            location.navigate(&format!("/clips/{}", clip.id));
+            Ok::<_, crate::api::ApiError>(())
+        }
+    });
+    let start_editing = move |_| {
+        let (start, end) = default_range(position.get_untracked() * 1000.0, duration_ms);
+        from.set(time::clock(start as f64));
+        to.set(time::clock(end as f64));
+        create.value().set(None);
+        bad_time.set(false);
+        open.set(true);
+    };
+    view! {
+        <div class="clip-maker">
+            {move || if open.get() {
+                view! {
+                    <form class="clip-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        match (parse_clock(&from.get_untracked()), parse_clock(&to.get_untracked())) {
+                            (Some(start), Some(end)) => {
+                                bad_time.set(false);
+                                create.dispatch((title.get_untracked(), start, end));
+                            }
+                            _ => bad_time.set(true),
+                        }
+                    }>
+                        <h2>{move || t().make_heading}</h2>
+                        <label for="clip-title">{move || t().title_label}</label>
+                        <input id="clip-title" name="clip-title" type="text" maxlength="100" required
+                            prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                        <div class="row clip-range">
+                            <label>{move || t().from}
+                                <input name="clip-from" type="text" inputmode="numeric" size="8" required aria-describedby="clip-time-hint"
+                                    prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
+                            </label>
+                            <label>{move || t().to}
+                                <input name="clip-to" type="text" inputmode="numeric" size="8" required aria-describedby="clip-time-hint"
+                                    prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
+                            </label>
+                        </div>
+                        <p id="clip-time-hint" class="muted">{move || t().time_hint}</p>
+                        <div class="row">
+                            <button type="submit" disabled=move || create.pending().get()>{move || t().create}</button>
+                            <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
+                        </div>
+                        {move || bad_time.get().then(|| view! { <p class="error" role="alert">{move || t().bad_time}</p> })}
+                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+                    </form>
+                }.into_any()
+            } else {
+                view! { <button type="button" class="secondary make-clip" on:click=start_editing>{move || t().clip}</button> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// "Clip" on a live channel: its last 30 seconds.
+#[component]
+pub fn ClipLive(handle: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let api = use_api();
+    let location = crate::router::use_location();
+    let handle = StoredValue::new(handle);
+    let open = RwSignal::new(false);
+    let title = RwSignal::new(String::new());
+    let create = Action::new_local(move |title: &String| {
+        let title = title.clone();
+        async move {
+            let clip = api.clip_live(&handle.get_value(), &title).await?;
+            location.navigate(&format!("/clips/{}", clip.id));
+            Ok::<_, crate::api::ApiError>(())
+        }
+    });
+    view! {
+        <div class="clip-maker">
+            {move || if open.get() {
+                view! {
+                    <form class="clip-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        create.dispatch(title.get_untracked());
+                    }>
+                        <h2>{move || t().make_heading}</h2>
+                        <label for="clip-title">{move || t().title_label}</label>
+                        <input id="clip-title" name="clip-title" type="text" maxlength="100" required
+                            prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                        <p class="muted">{move || t().live_hint}</p>
+                        <div class="row">
+                            <button type="submit" disabled=move || create.pending().get()>{move || t().create}</button>
+                            <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
+                        </div>
+                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="secondary make-clip" on:click=move |_| {
+                        create.value().set(None);
+                        open.set(true);
+                    }>{move || t().clip}</button>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The stretch a clip form starts with: the 30 seconds up to where the viewer is (the first 30
+/// when they are nearer the start), inside the broadcast. Milliseconds.
+fn default_range(position_ms: f64, duration_ms: u64) -> (u64, u64) {
+    const LENGTH: u64 = 30_000;
+    // Whole seconds, as the form shows them.
+    let at = if position_ms.is_finite() {
+        (position_ms.max(0.0) / 1000.0).floor() as u64 * 1000
+    } else {
+        0
+    };
+    let end = at.max(LENGTH).min(duration_ms);
+    (end.saturating_sub(LENGTH), end)
+}
+
+/// `m:ss` or `h:mm:ss` (or plain seconds) → milliseconds.
+fn parse_clock(text: &str) -> Option<u64> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.len() > 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
+        return None;
+    }
+    let mut seconds = 0u64;
+    for (index, part) in parts.iter().enumerate() {
+        let value: u64 = part.parse().ok()?;
+        if index > 0 && value >= 60 {
+            return None;
+        }
+        seconds = seconds * 60 + value;
+    }
+    Some(seconds * 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_times_parse_to_milliseconds() {
+        assert_eq!(parse_clock("1:05"), Some(65_000));
+        assert_eq!(parse_clock(" 0:30 "), Some(30_000));
+        assert_eq!(parse_clock("1:00:01"), Some(3_601_000));
+        assert_eq!(parse_clock("42"), Some(42_000));
+        for bad in [
+            "", "1:", ":30", "1:60", "a:bc", "1:2:3:4", "-1:00", "99999:00",
+        ] {
+            assert_eq!(parse_clock(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_new_clip_ends_where_the_viewer_is_and_stays_inside_the_broadcast() {
+        assert_eq!(default_range(95_400.0, 600_000), (65_000, 95_000));
+        assert_eq!(default_range(10_000.0, 600_000), (0, 30_000));
+        assert_eq!(default_range(10_000.0, 12_000), (0, 12_000));
+        assert_eq!(default_range(f64::NAN, 600_000), (0, 30_000));
+    }
+}
