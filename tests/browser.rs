@@ -528,6 +528,23 @@ async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> 
         .wait_for_text(".recording .private-badge", "Private", WAIT)
         .await?;
     friend.screenshot("recording-private").await?;
+    // The friend clips it: the clip is private too.
+    let private_clip = make_clip(&friend, "Just for us", Some(("0:00", "0:05"))).await?;
+    friend
+        .wait(".clip-page .player[data-player-state=Playing]")
+        .await
+        .context("the private clip plays for the allowed viewer")?;
+    friend
+        .wait_for_text(".clip-page .private-badge", "Private", WAIT)
+        .await?;
+    let clip_file = friend
+        .js("const r = await fetch('/api/v1' + location.pathname, { headers: { authorization: 'Bearer ' + JSON.parse(localStorage.getItem('cloumer.session')).id_token } }); \
+             return (await r.json()).playlistUrl.split('?')[0];")
+        .await?;
+    let clip_file = clip_file
+        .as_str()
+        .context("the clip's playlist")?
+        .to_owned();
 
     // The stranger sees the public channel without the private past broadcast, and the
     // recording's page is not found for them.
@@ -547,6 +564,15 @@ async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> 
     guest
         .wait_for_text("main", "This page does not exist.", WAIT)
         .await?;
+    // Nor is the clip, and its playlist is refused without the friend's grant.
+    guest.goto(&stack.url(&private_clip)).await?;
+    guest
+        .wait_for_text("main", "This page does not exist.", WAIT)
+        .await?;
+    let status = guest
+        .js(&format!("return (await fetch('{clip_file}')).status"))
+        .await?;
+    assert_eq!(status, 403, "the private clip's playlist, without a grant");
 
     for browser in [owner, friend, guest] {
         browser.close().await?;
@@ -1835,7 +1861,7 @@ async fn open_the_recording(browser: &Browser, stack: &TestStack, handle: &str) 
         browser.goto(&stack.url(&format!("/{handle}"))).await?;
         let listed = tokio::time::timeout(
             Duration::from_secs(3),
-            browser.wait(".channel-layout .grid .card a.card-link"),
+            browser.wait(".channel-layout .grid:not(.clips) .card a.card-link"),
         )
         .await;
         if matches!(listed, Ok(Ok(_))) {
@@ -1844,9 +1870,192 @@ async fn open_the_recording(browser: &Browser, stack: &TestStack, handle: &str) 
         anyhow::ensure!(Instant::now() < deadline, "the broadcast was not listed");
     }
     browser
-        .click(".channel-layout .grid .card a.card-link")
+        .click(".channel-layout .grid:not(.clips) .card a.card-link")
         .await?;
     browser.wait(".player[data-player-state=Playing]").await?;
+    Ok(())
+}
+
+/// Fills the clip form open on the page and creates the clip; returns the clip page's path.
+async fn make_clip(browser: &Browser, title: &str, range: Option<(&str, &str)>) -> Result<String> {
+    browser.click(".make-clip").await?;
+    browser.fill("#clip-title", title).await?;
+    if let Some((from, to)) = range {
+        browser
+            .js(&format!(
+                "for (const [name, value] of [['clip-from', '{from}'], ['clip-to', '{to}']]) {{ \
+                   const input = document.querySelector(`input[name=${{name}}]`); \
+                   input.value = value; input.dispatchEvent(new Event('input')); }}"
+            ))
+            .await?;
+    }
+    browser.click(".clip-form button[type=submit]").await?;
+    browser
+        .wait_until(
+            "return location.pathname.startsWith('/clips/')",
+            "the new clip's page",
+        )
+        .await?;
+    let path = browser.js("return location.pathname").await?;
+    Ok(path.as_str().context("a path")?.to_owned())
+}
+
+/// Clips: a viewer clips the last 30 s of a live broadcast (its page says it is coming, then
+/// plays once the broadcast has ended), and a stretch of the past broadcast (the form starts
+/// at where the viewer is; a bad time is explained); the channel lists both; the streamer
+/// deletes one from its page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_clip() -> Result<()>
+{
+    let stack = TestStack::start(true).await?;
+    for (email, handle, nickname) in [
+        ("clipped@example.com", "clipped_show", "Clipped Show"),
+        ("clipper@example.com", "clipper", "클리퍼"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "clipped@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&owner).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+    let fan = Browser::launch().await?;
+    fan.sign_in(&stack, "clipper@example.com", PASSWORD).await?;
+    fan.goto(&stack.url("/clipped_show")).await?;
+    fan.wait(".player[data-player-state=Playing]").await?;
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let live_clip = make_clip(&fan, "Live moment 라이브", None).await?;
+    fan.wait_for_text(
+        ".clip-page .player.offline",
+        "ready when the broadcast ends",
+        WAIT,
+    )
+    .await?;
+    fan.wait_for_text(".clip-page", "@clipper", WAIT).await?;
+    fan.screenshot("clip-pending").await?;
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    ffmpeg.kill().await?;
+
+    // Once recorded, the live clip plays.
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        fan.goto(&stack.url(&live_clip)).await?;
+        let ready = tokio::time::timeout(
+            Duration::from_secs(4),
+            fan.wait(".clip-page .player[data-player-state=Playing]"),
+        )
+        .await;
+        if matches!(ready, Ok(Ok(_))) {
+            break;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "the live clip never played");
+    }
+    let first = video_time(&fan).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let second = video_time(&fan).await?;
+    assert!(
+        second > first + 1.0,
+        "the clip plays on: {first} → {second}"
+    );
+    let duration = fan
+        .js("return document.querySelector('video').duration")
+        .await?;
+    let duration = duration.as_f64().context("a duration")?;
+    assert!(
+        (5.0..=34.0).contains(&duration),
+        "the live clip is its broadcast's last 30 s or so: {duration}"
+    );
+    fan.screenshot("clip-page").await?;
+    assert_accessible(&fan, "a clip").await?;
+
+    // A clip of the past broadcast: a time that is not one is explained, then 0:02–0:09.
+    open_the_recording(&fan, &stack, "clipped_show").await?;
+    fan.click(".make-clip").await?;
+    fan.wait("#clip-title").await?;
+    let from = fan
+        .js("return document.querySelector('input[name=clip-from]').value")
+        .await?;
+    assert_eq!(
+        from.as_str(),
+        Some("0:00"),
+        "the form starts near the viewer"
+    );
+    fan.screenshot("clip-form").await?;
+    assert_accessible(&fan, "the clip form").await?;
+    fan.click(".clip-form button.secondary").await?;
+    fan.click(".make-clip").await?;
+    fan.fill("#clip-title", "nope").await?;
+    fan.js("const i = document.querySelector('input[name=clip-to]'); i.value = 'soon'; i.dispatchEvent(new Event('input'));")
+        .await?;
+    fan.click(".clip-form button[type=submit]").await?;
+    fan.wait_for_text(".clip-form .error", "minutes:seconds", WAIT)
+        .await?;
+    fan.click(".clip-form button.secondary").await?;
+    let past_clip = make_clip(&fan, "The opening", Some(("0:02", "0:09"))).await?;
+    fan.wait(".clip-page .player[data-player-state=Playing]")
+        .await?;
+    let duration = fan
+        .js("return document.querySelector('video').duration")
+        .await?;
+    let duration = duration.as_f64().context("a duration")?;
+    assert!(
+        (7.0..=17.0).contains(&duration),
+        "whole segments around 0:02–0:09: {duration}"
+    );
+
+    // The channel lists both; in Korean on a phone too.
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.goto(&stack.url("/")).await?;
+    phone
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    phone.goto(&stack.url("/clipped_show")).await?;
+    phone
+        .wait_for_text(".channel-main h2", "클립", WAIT)
+        .await?;
+    let titles = phone
+        .js("return [...document.querySelectorAll('.clip-card .card-title')].map(a => a.textContent)")
+        .await?;
+    assert_eq!(
+        titles,
+        serde_json::json!(["The opening", "Live moment 라이브"])
+    );
+    phone
+        .js("document.querySelector('.clips').scrollIntoView({ block: 'center' })")
+        .await?;
+    phone.screenshot("channel-clips-ko-phone").await?;
+    phone.goto(&stack.url(&live_clip)).await?;
+    phone
+        .wait(".clip-page .player[data-player-state=Playing]")
+        .await?;
+    phone
+        .wait_for_text(".clip-page", "클립 만든 사람", WAIT)
+        .await?;
+    phone.screenshot("clip-page-ko-phone").await?;
+
+    // The streamer deletes the past clip; it is gone for everyone.
+    owner.goto(&stack.url(&past_clip)).await?;
+    owner.click(".delete-clip").await?;
+    let asked = owner.accept_dialog().await?;
+    assert!(asked.contains("Delete this clip"), "{asked}");
+    owner
+        .wait_until(
+            "return location.pathname === '/clipped_show'",
+            "back on the channel",
+        )
+        .await?;
+    fan.goto(&stack.url(&past_clip)).await?;
+    fan.wait_for_text("main", "This page does not exist.", WAIT)
+        .await?;
+    fan.goto(&stack.url(&live_clip)).await?;
+    fan.wait(".clip-page .player[data-player-state=Playing]")
+        .await?;
+
+    for browser in [owner, fan, phone] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
     Ok(())
 }
 

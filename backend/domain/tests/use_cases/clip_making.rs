@@ -81,7 +81,7 @@ async fn a_viewer_clips_a_past_broadcast_from_its_own_segments() {
         clip.playlist_url.as_deref(),
         Some(format!("/recordings/{channel}/rec1/{file}").as_str())
     );
-    assert_eq!(clip.files, [file.clone()]);
+    assert_eq!(clip.files, std::slice::from_ref(&file));
     let text = world.files.playlist("rec1", &file).unwrap();
     let segments: Vec<&str> = text.lines().filter(|l| l.starts_with("seg_")).collect();
     assert_eq!(
@@ -100,7 +100,7 @@ async fn a_viewer_clips_a_past_broadcast_from_its_own_segments() {
         .channel_clips("owner", None, None, 10)
         .await
         .unwrap();
-    assert_eq!(page.items, [clip.clone()]);
+    assert_eq!(page.items, std::slice::from_ref(&clip));
     let (seen, _) = world.platform.clip(&clip.id, None).await.unwrap();
     assert_eq!(seen, clip);
 }
