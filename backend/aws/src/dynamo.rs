@@ -41,6 +41,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem, Update,
@@ -921,6 +922,32 @@ impl ChatRepository for DynamoStore {
     }
 }
 
+/// Sends `request` (a put of a record in `data`) only if the stored record is still `previous`
+/// (none, for a new one): [`WriteError::VersionMismatch`] otherwise.
+async fn put_if_unchanged<T: Serialize>(
+    request: PutItemFluentBuilder,
+    previous: Option<&T>,
+) -> Result<(), WriteError> {
+    let request = match previous {
+        None => request.condition_expression("attribute_not_exists(pk)"),
+        Some(previous) => request
+            .condition_expression("#data = :previous")
+            .expression_attribute_names("#data", "data")
+            .expression_attribute_values(":previous", s(encode(previous)?)),
+    };
+    match request.send().await {
+        Ok(_) => Ok(()),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Err(WriteError::VersionMismatch)
+        }
+        Err(error) => Err(WriteError::Port(PortError::new("DynamoDB PutItem", error))),
+    }
+}
+
 fn recording_key(recording: &Recording) -> String {
     format!("{}#{}", time_key(recording.listed_at()), recording.id)
 }
@@ -938,7 +965,7 @@ impl RecordingRepository for DynamoStore {
         previous: Option<&Recording>,
     ) -> Result<(), WriteError> {
         let key = recording_key(recording);
-        let mut request = self
+        let request = self
             .client
             .put_item()
             .table_name(&self.table)
@@ -949,24 +976,7 @@ impl RecordingRepository for DynamoStore {
             .item("gsi1sk", s(&key))
             .item("gsi2pk", s("RECORDINGS"))
             .item("gsi2sk", s(&key));
-        request = match previous {
-            None => request.condition_expression("attribute_not_exists(pk)"),
-            Some(previous) => request
-                .condition_expression("#data = :previous")
-                .expression_attribute_names("#data", "data")
-                .expression_attribute_values(":previous", s(encode(previous)?)),
-        };
-        match request.send().await {
-            Ok(_) => Ok(()),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(WriteError::VersionMismatch)
-            }
-            Err(error) => Err(WriteError::Port(PortError::new("DynamoDB PutItem", error))),
-        }
+        put_if_unchanged(request, previous).await
     }
 
     async fn get_recording(&self, id: &RecordingId) -> PortResult<Option<Recording>> {

@@ -8,12 +8,12 @@
 
 use async_trait::async_trait;
 use cloumer_domain::clip::{Clip, ClipCursor};
-use cloumer_domain::error::{PortError, PortResult, WriteError};
+use cloumer_domain::error::{PortResult, WriteError};
 use cloumer_domain::ids::{ChannelId, ClipId};
 use cloumer_domain::page::Page;
 use cloumer_domain::ports::ClipRepository;
 
-use super::{DynamoStore, decode, encode, s, time_key};
+use super::{DynamoStore, decode, encode, put_if_unchanged, s, time_key};
 
 fn clip_pk(id: &ClipId) -> String {
     format!("CLIP#{id}")
@@ -22,7 +22,7 @@ fn clip_pk(id: &ClipId) -> String {
 #[async_trait]
 impl ClipRepository for DynamoStore {
     async fn put_clip(&self, clip: &Clip, previous: Option<&Clip>) -> Result<(), WriteError> {
-        let mut request = self
+        let request = self
             .client
             .put_item()
             .table_name(&self.table)
@@ -34,24 +34,7 @@ impl ClipRepository for DynamoStore {
                 "gsi1sk",
                 s(format!("{}#{}", time_key(clip.created_at), clip.id)),
             );
-        request = match previous {
-            None => request.condition_expression("attribute_not_exists(pk)"),
-            Some(previous) => request
-                .condition_expression("#data = :previous")
-                .expression_attribute_names("#data", "data")
-                .expression_attribute_values(":previous", s(encode(previous)?)),
-        };
-        match request.send().await {
-            Ok(_) => Ok(()),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(WriteError::VersionMismatch)
-            }
-            Err(error) => Err(WriteError::Port(PortError::new("DynamoDB PutItem", error))),
-        }
+        put_if_unchanged(request, previous).await
     }
 
     async fn get_clip(&self, id: &ClipId) -> PortResult<Option<Clip>> {
