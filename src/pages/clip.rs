@@ -28,6 +28,17 @@ pub struct ClipTexts {
     whole_broadcast: &'static str,
     delete: &'static str,
     delete_confirm: &'static str,
+    /// Why a clip was refused, by the API's error code; `None`: the API's own words.
+    refused: Option<Refusals>,
+}
+
+/// The API explains in English; Korean visitors read these instead.
+struct Refusals {
+    range: &'static str,
+    title: &'static str,
+    not_live: &'static str,
+    not_recording: &'static str,
+    too_many: &'static str,
 }
 
 pub const EN: ClipTexts = ClipTexts {
@@ -46,6 +57,7 @@ pub const EN: ClipTexts = ClipTexts {
     whole_broadcast: "Watch the whole broadcast",
     delete: "Delete clip",
     delete_confirm: "Delete this clip? The broadcast stays.",
+    refused: None,
 };
 
 pub const KO: ClipTexts = ClipTexts {
@@ -64,7 +76,32 @@ pub const KO: ClipTexts = ClipTexts {
     whole_broadcast: "전체 방송 보기",
     delete: "클립 삭제",
     delete_confirm: "이 클립을 삭제할까요? 방송은 그대로 남아요.",
+    refused: Some(Refusals {
+        range: "클립은 방송 안에서 5초에서 60초까지예요.",
+        title: "제목을 1~100자로 적어 주세요. 보이지 않는 문자는 쓸 수 없어요.",
+        not_live: "지금은 방송 중이 아니에요.",
+        not_recording: "이 채널은 방송을 녹화하지 않아서 클립을 만들 수 없어요.",
+        too_many: "클립을 너무 많이 만들었어요. 잠시 후에 다시 해 주세요.",
+    }),
 };
+
+impl ClipTexts {
+    /// What to say when the API refused a clip: in this language when the reason is known.
+    fn refusal(&self, error: &crate::api::ApiError) -> String {
+        let known = self
+            .refused
+            .as_ref()
+            .and_then(|r| match error.code.as_str() {
+                "invalid_clip_range" => Some(r.range),
+                "invalid_clip_title" => Some(r.title),
+                "not_live" => Some(r.not_live),
+                "not_recording" => Some(r.not_recording),
+                "rate_limited" => Some(r.too_many),
+                _ => None,
+            });
+        known.map_or_else(|| error.message.clone(), str::to_owned)
+    }
+}
 
 /// `/clips/<id>`.
 #[component]
@@ -254,7 +291,7 @@ pub fn ClipRecording(
                             <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
                         </div>
                         {move || bad_time.get().then(|| view! { <p class="error" role="alert">{move || t().bad_time}</p> })}
-                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().refusal(&e)}</p> })}
                     </form>
                 }.into_any()
             } else {
@@ -299,7 +336,7 @@ pub fn ClipLive(handle: String) -> impl IntoView {
                             <button type="submit" disabled=move || create.pending().get()>{move || t().create}</button>
                             <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
                         </div>
-                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().refusal(&e)}</p> })}
                     </form>
                 }.into_any()
             } else {
@@ -348,6 +385,21 @@ fn parse_clock(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn korean_visitors_read_why_a_clip_was_refused_in_korean() {
+        let error = |code: &str| crate::api::ApiError {
+            status: 400,
+            code: code.into(),
+            message: "in English".into(),
+        };
+        assert_eq!(
+            KO.refusal(&error("invalid_clip_range")),
+            "클립은 방송 안에서 5초에서 60초까지예요."
+        );
+        assert_eq!(KO.refusal(&error("internal")), "in English");
+        assert_eq!(EN.refusal(&error("invalid_clip_range")), "in English");
+    }
 
     #[test]
     fn clock_times_parse_to_milliseconds() {
