@@ -7,7 +7,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use cloumer_domain::clip_playlist::plain_relative;
 use cloumer_domain::error::{PortError, PortResult};
-use cloumer_domain::ports::{PublicFiles, RecordingFiles};
+use cloumer_domain::ports::{ClipPicture, PublicFiles, RecordingFiles};
 use cloumer_domain::recording::Recording;
 
 /// An S3 client for `sdk`. Against an emulator (an endpoint URL is set) buckets are named in the
@@ -154,6 +154,27 @@ pub fn playlist_key(recording: &Recording, path: &str) -> Option<(bool, String)>
     Some((private, format!("{prefix}{dir}{path}")))
 }
 
+/// IVS's sequential thumbnails of a recording are `media/thumbnails/thumb<N>.jpg`, one every
+/// this long: the recording configurations' `target_interval_seconds`
+/// (`infra/modules/streaming/main.tf`).
+pub const THUMBNAIL_INTERVAL_MS: u64 = 10_000;
+
+/// The URL of IVS's thumbnail of the recording at `at_ms` (the last one taken by then).
+pub fn ivs_thumbnail_url(recording: &Recording, at_ms: u64) -> Option<String> {
+    let (_, prefix) = recording_prefix(recording)?;
+    let url = recording
+        .playlist_url
+        .as_deref()?
+        .split(['?', '#'])
+        .next()?;
+    let end = url.find(&prefix)? + prefix.len();
+    Some(format!(
+        "{}media/thumbnails/thumb{}.jpg",
+        &url[..end],
+        at_ms / THUMBNAIL_INTERVAL_MS
+    ))
+}
+
 impl S3RecordingFiles {
     fn bucket(&self, private: bool, what: &'static str) -> PortResult<&str> {
         let bucket = if private {
@@ -245,6 +266,16 @@ impl RecordingFiles for S3RecordingFiles {
         Ok(())
     }
 
+    /// IVS took one every ten seconds while recording: nothing to make.
+    async fn clip_picture(
+        &self,
+        recording: &Recording,
+        at_ms: u64,
+        _name: &str,
+    ) -> PortResult<Option<ClipPicture>> {
+        Ok(ivs_thumbnail_url(recording, at_ms).map(|url| ClipPicture { url, written: None }))
+    }
+
     async fn delete(&self, recording: &Recording) -> PortResult<()> {
         const WHAT: &str = "removing a recording's files";
         let (private, prefix) = recording_prefix(recording).ok_or_else(|| {
@@ -310,6 +341,15 @@ impl RecordingFiles for NoRecordingFiles {
     }
 
     async fn delete_playlist(&self, _: &Recording, _: &str) -> PortResult<()> {
+        Err(no_recordings_buckets())
+    }
+
+    async fn clip_picture(
+        &self,
+        _: &Recording,
+        _: u64,
+        _: &str,
+    ) -> PortResult<Option<ClipPicture>> {
         Err(no_recordings_buckets())
     }
 

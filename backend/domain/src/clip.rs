@@ -97,6 +97,11 @@ impl Clip {
         format!("clip-{}.m3u8", self.id)
     }
 
+    /// The name its other files (its picture) share.
+    pub fn file_stem(&self) -> String {
+        format!("clip-{}", self.id)
+    }
+
     pub fn end_ms(&self) -> u64 {
         self.start_ms + self.duration_ms
     }

@@ -133,6 +133,29 @@ pub fn cut_media(media: &str, start_ms: u64, end_ms: u64) -> Option<Cut> {
     })
 }
 
+/// The segment of `media` that plays at `at_ms`, and how far into it: `None` past the end (or
+/// when the text is not a media playlist).
+pub fn segment_at(media: &str, at_ms: u64) -> Option<(String, u64)> {
+    let mut start = 0u64;
+    let mut duration = None;
+    for line in media.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(info) = line.strip_prefix("#EXTINF:") {
+            let seconds: f64 = info.split(',').next()?.trim().parse().ok()?;
+            if !seconds.is_finite() || seconds < 0.0 {
+                return None;
+            }
+            duration = Some((seconds * 1000.0).round() as u64);
+        } else if !line.starts_with('#') {
+            let length = duration.take()?;
+            if at_ms < start + length {
+                return Some((line.to_owned(), at_ms - start));
+            }
+            start += length;
+        }
+    }
+    None
+}
+
 fn push_line(text: &mut String, line: &str) {
     text.push_str(line);
     text.push('\n');
@@ -193,6 +216,15 @@ pub fn beside(path: &str, file: &str) -> String {
     }
 }
 
+/// The URL of `file` in the same directory as `url` (whose query is left behind).
+pub fn beside_url(url: &str, file: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    match path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{file}"),
+        None => file.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +244,21 @@ mod tests {
         let one = cut_media(RECORDED, 8_100, 8_200).unwrap();
         assert_eq!((one.start_ms, one.duration_ms), (8_000, 4_000));
         assert!(one.text.contains("seg_00002.ts") && !one.text.contains("seg_00001.ts"));
+    }
+
+    #[test]
+    fn the_segment_playing_at_a_moment_is_found() {
+        assert_eq!(segment_at(RECORDED, 0), Some(("seg_00000.ts".into(), 0)));
+        assert_eq!(
+            segment_at(RECORDED, 9_500),
+            Some(("seg_00002.ts".into(), 1_500))
+        );
+        assert_eq!(
+            segment_at(RECORDED, 13_999),
+            Some(("seg_00003.ts".into(), 1_999))
+        );
+        assert_eq!(segment_at(RECORDED, 14_500), None);
+        assert_eq!(segment_at("#EXTM3U\nseg.ts\n", 0), None);
     }
 
     #[test]

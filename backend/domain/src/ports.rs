@@ -444,8 +444,26 @@ pub trait RecordingFiles: Send + Sync {
     /// Writes a playlist beside the recording's own (a clip's), replacing one of that name.
     async fn write_playlist(&self, recording: &Recording, path: &str, text: &str)
     -> PortResult<()>;
-    /// Removes a playlist written with [`Self::write_playlist`]; nothing happens if it is gone.
+    /// Removes a file written for a clip ([`Self::write_playlist`], [`Self::clip_picture`]);
+    /// nothing happens if it is gone.
     async fn delete_playlist(&self, recording: &Recording, path: &str) -> PortResult<()>;
+    /// A picture of the recording at `at_ms`, for a clip whose files are named `name`.* (the
+    /// video service's own thumbnail of that moment, or one taken for it); `None` when there is
+    /// none.
+    async fn clip_picture(
+        &self,
+        recording: &Recording,
+        at_ms: u64,
+        name: &str,
+    ) -> PortResult<Option<ClipPicture>>;
+}
+
+/// A clip's picture: where browsers load it, and the file made for it that goes with the clip
+/// (a path like [`RecordingFiles::write_playlist`]'s), if one was made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClipPicture {
+    pub url: String,
+    pub written: Option<String>,
 }
 
 /// Who is in a room: the local chat server's own connections, or (IVS Chat having no member

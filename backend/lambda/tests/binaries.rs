@@ -980,6 +980,11 @@ async fn api_cuts_a_clips_playlists_beside_the_recordings_in_s3_and_deletes_them
         clip["playlistUrl"],
         format!("https://d1.cloudfront.net/{prefix}/media/hls/{file}")
     );
+    // Its picture: IVS's thumbnail of its moment (one every ten seconds).
+    assert_eq!(
+        clip["thumbnailUrl"],
+        format!("https://d1.cloudfront.net/{prefix}/media/thumbnails/thumb0.jpg")
+    );
     let read = async |key: String| -> String {
         let object = s3
             .get_object()

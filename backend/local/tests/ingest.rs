@@ -510,6 +510,15 @@ async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segmen
         probe_url(&app, &format!("{base}/{first}")).await,
         ["h264", "aac"]
     );
+    // Its picture is a frame of its own moment, beside its playlist.
+    let picture = ready["thumbnailUrl"].as_str().unwrap();
+    assert!(
+        picture.ends_with(&format!("/clip-{live_id}.jpg")),
+        "{picture}"
+    );
+    let image = app.get(picture).await;
+    assert_eq!(image.headers()["content-type"], "image/jpeg");
+    assert!(image.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
 
     // A clip of the finished broadcast, ready at once, listed on the channel.
     let (status, bad) = post(

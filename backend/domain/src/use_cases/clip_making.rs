@@ -6,7 +6,7 @@
 
 use crate::channel::Channel;
 use crate::clip::{self, Clip, ClipStatus, ClipTitle, LIVE_CLIP, MIN_CLIP, millis};
-use crate::clip_playlist::{self, Cut};
+use crate::clip_playlist::{self, Cut, beside_url};
 use crate::error::{DomainError, DomainResult, WriteError};
 use crate::identity::Identity;
 use crate::ids::{ClipId, RecordingId};
@@ -54,7 +54,16 @@ impl Platform {
                 end_ms - start_ms,
             )
             .await?;
-        self.finish_clip(clip, &recording).await
+        match self.finish_clip(clip.clone(), &recording).await {
+            Ok(ready) => Ok(ready),
+            Err(error) => {
+                // A clip that could not be cut is not kept (pending, it would wait for nothing).
+                if let Err(cleanup) = self.ports.clips.delete_clip(&clip).await {
+                    tracing::warn!(error = %cleanup, clip = %clip.id, "unfinished clip kept");
+                }
+                Err(error)
+            }
+        }
     }
 
     /// A clip of the last [`LIVE_CLIP`] of the channel's live broadcast. It is cut from the
@@ -155,7 +164,23 @@ impl Platform {
         {
             return Ok(clip);
         }
-        let (cut, files) = self.cut_playlists(&clip, recording).await?;
+        let (cut, mut files) = self.cut_playlists(&clip, recording).await?;
+        // A second in (or the middle of a shorter clip): past a cut's first, often dark, frame.
+        let moment = cut.start_ms + (cut.duration_ms / 2).min(1_000);
+        let picture = match self
+            .ports
+            .recording_files
+            .clip_picture(recording, moment, &clip.file_stem())
+            .await
+        {
+            Ok(picture) => picture,
+            Err(error) => {
+                // The broadcast's own picture will do.
+                tracing::warn!(%error, clip = %clip.id, "no picture of the clip's moment");
+                None
+            }
+        };
+        files.extend(picture.as_ref().and_then(|p| p.written.clone()));
         let ready = Clip {
             status: ClipStatus::Ready,
             start_ms: cut.start_ms,
@@ -164,7 +189,9 @@ impl Platform {
                 .playlist_url
                 .as_deref()
                 .map(|url| beside_url(url, &clip.playlist_file())),
-            thumbnail_url: recording.thumbnail_url.clone(),
+            thumbnail_url: picture
+                .map(|p| p.url)
+                .or_else(|| recording.thumbnail_url.clone()),
             files,
             ..clip.clone()
         };
@@ -274,15 +301,6 @@ fn within_recording(clip: &Clip, duration_ms: Option<u64>) -> (u64, u64) {
 fn file_name(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next()?;
     Some(path.rsplit_once('/')?.1.to_owned())
-}
-
-/// The URL of `file` in the same directory as `url`.
-fn beside_url(url: &str, file: &str) -> String {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    match path.rsplit_once('/') {
-        Some((dir, _)) => format!("{dir}/{file}"),
-        None => file.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -81,7 +81,13 @@ async fn a_viewer_clips_a_past_broadcast_from_its_own_segments() {
         clip.playlist_url.as_deref(),
         Some(format!("/recordings/{channel}/rec1/{file}").as_str())
     );
-    assert_eq!(clip.files, std::slice::from_ref(&file));
+    // Its picture shows its moment: a second into it.
+    let picture = format!("clip-{}.jpg", clip.id);
+    assert_eq!(
+        clip.thumbnail_url.as_deref(),
+        Some(format!("/pictures/rec1/{picture}?at=9000").as_str())
+    );
+    assert_eq!(clip.files, [file.clone(), picture]);
     let text = world.files.playlist("rec1", &file).unwrap();
     let segments: Vec<&str> = text.lines().filter(|l| l.starts_with("seg_")).collect();
     assert_eq!(
@@ -133,7 +139,7 @@ async fn a_multivariant_recording_gets_a_clip_playlist_per_quality() {
             .unwrap();
         assert_eq!(media.matches("#EXTINF").count(), 3, "{quality}: {media}");
     }
-    assert_eq!(clip.files.len(), 3);
+    assert_eq!(clip.files.len(), 4);
     assert_eq!(clip.duration_ms, 12_000);
 }
 
@@ -175,6 +181,51 @@ async fn a_bad_range_or_title_is_refused_and_nothing_is_kept() {
         .unwrap();
     assert!(page.items.is_empty());
     assert_eq!(world.files.keys(), ["recordings/rec1/index.m3u8"]);
+}
+
+#[tokio::test]
+async fn a_clip_without_a_picture_of_its_own_shows_its_broadcasts() {
+    let world = world();
+    let (_, account) = world.account("u-owner", "owner").await;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    recorded(&world, &account.channel.id, "rec1", 40, &vod(10)).await;
+    world
+        .files
+        .fail_puts
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let refused = world
+        .platform
+        .clip_recording(&viewer, &recording("rec1"), "t", 0, 10_000)
+        .await;
+    assert!(
+        refused.is_err(),
+        "a playlist that cannot be written: {refused:?}"
+    );
+    // Nothing is left of the refused clip.
+    let (page, _) = world
+        .platform
+        .channel_clips("owner", None, None, 10)
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    world
+        .files
+        .fail_puts
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    world
+        .files
+        .no_pictures
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let clip = world
+        .platform
+        .clip_recording(&viewer, &recording("rec1"), "t", 0, 10_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        clip.thumbnail_url.as_deref(),
+        Some(format!("/recordings/{}/rec1/thumb.jpg", account.channel.id).as_str())
+    );
+    assert_eq!(clip.files.len(), 1);
 }
 
 #[tokio::test]

@@ -14,9 +14,9 @@ use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
-    ChatRoomSpec, ChatService, EmailSender, GoLiveAnnouncer, PlaybackSigner, PresenceRegistry,
-    PublicFiles, PushSender, RateCounter, RecordingAccess, RecordingFiles, StreamKey, StreamStatus,
-    VideoChannelSpec, VideoService, WebhookSender,
+    ChatRoomSpec, ChatService, ClipPicture, EmailSender, GoLiveAnnouncer, PlaybackSigner,
+    PresenceRegistry, PublicFiles, PushSender, RateCounter, RecordingAccess, RecordingFiles,
+    StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
 use cloumer_domain::presence::{Presence, Visitor};
 use cloumer_domain::profile::Language;
@@ -224,6 +224,8 @@ pub struct Files {
     pub kept: Mutex<BTreeMap<String, (Vec<u8>, String)>>,
     pub fail_puts: std::sync::atomic::AtomicBool,
     pub fail_deletes: std::sync::atomic::AtomicBool,
+    /// Clips get no picture of their own (the video service has none).
+    pub no_pictures: std::sync::atomic::AtomicBool,
 }
 
 impl Files {
@@ -297,6 +299,27 @@ impl RecordingFiles for Files {
         }
         self.put_playlist(recording.id.as_str(), path, text);
         Ok(())
+    }
+
+    /// A picture file named for the clip, at a URL that says which moment it shows.
+    async fn clip_picture(
+        &self,
+        recording: &Recording,
+        at_ms: u64,
+        name: &str,
+    ) -> PortResult<Option<ClipPicture>> {
+        if self.no_pictures.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(None);
+        }
+        let file = format!("{name}.jpg");
+        self.kept.lock().unwrap().insert(
+            Self::playlist_key(recording, &file),
+            (b"\xFF\xD8".to_vec(), "image/jpeg".into()),
+        );
+        Ok(Some(ClipPicture {
+            url: format!("/pictures/{}/{file}?at={at_ms}", recording.id),
+            written: Some(file),
+        }))
     }
 
     async fn delete_playlist(&self, recording: &Recording, path: &str) -> PortResult<()> {

@@ -109,6 +109,7 @@ fn kind(file: &str) -> Option<Kind> {
         // A clip's playlist, beside its recording's.
         f if f.starts_with("clip-") && f.ends_with(".m3u8") => Some(Kind::Playlist),
         "thumb.jpg" => Some(Kind::Thumbnail),
+        f if f.starts_with("clip-") && f.ends_with(".jpg") => Some(Kind::Thumbnail),
         f if f.ends_with(".ts") => Some(Kind::Segment),
         _ => None,
     }
@@ -457,6 +458,7 @@ mod tests {
     fn only_plain_file_names_are_served() {
         assert!(kind("index.m3u8").is_some());
         assert!(kind("clip-cl0123456789abcdef.m3u8").is_some());
+        assert!(kind("clip-cl0123456789abcdef.jpg").is_some());
         assert!(kind("12.ts").is_some());
         assert!(kind("thumb.jpg").is_some());
         for bad in [

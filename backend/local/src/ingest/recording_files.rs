@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use async_trait::async_trait;
-use cloumer_domain::clip_playlist::plain_relative;
+use cloumer_domain::clip_playlist::{beside_url, plain_relative, segment_at};
 use cloumer_domain::error::{PortError, PortResult};
-use cloumer_domain::ports::RecordingFiles;
+use cloumer_domain::ports::{ClipPicture, RecordingFiles};
 use cloumer_domain::recording::Recording;
 
 pub struct LocalRecordingFiles {
@@ -96,6 +96,42 @@ impl RecordingFiles for LocalRecordingFiles {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(PortError::new(WHAT, e)),
         }
+    }
+
+    /// A frame of the segment playing at `at_ms`, taken with ffmpeg into `<name>.jpg` beside
+    /// the recording's files.
+    async fn clip_picture(
+        &self,
+        recording: &Recording,
+        at_ms: u64,
+        name: &str,
+    ) -> PortResult<Option<ClipPicture>> {
+        const WHAT: &str = "taking a clip's picture";
+        let file = format!("{name}.jpg");
+        let (Some(url), true) = (recording.playlist_url.as_deref(), plain(&file)) else {
+            return Ok(None);
+        };
+        let dir = self.dir(recording, WHAT)?;
+        let Some(media) = self.read_playlist(recording, "index.m3u8").await? else {
+            return Ok(None);
+        };
+        let Some((segment, offset_ms)) = segment_at(&media, at_ms) else {
+            return Ok(None);
+        };
+        if !plain(&segment) {
+            return Ok(None);
+        }
+        super::ffmpeg::snapshot(
+            &dir.join(&segment),
+            &dir.join(&file),
+            offset_ms as f64 / 1000.0,
+        )
+        .await
+        .map_err(|e| PortError::new(WHAT, e))?;
+        Ok(Some(ClipPicture {
+            url: beside_url(url, &file),
+            written: Some(file),
+        }))
     }
 
     async fn delete(&self, recording: &Recording) -> PortResult<()> {
