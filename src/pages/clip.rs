@@ -103,12 +103,27 @@ impl ClipTexts {
     }
 }
 
+/// How often the page of a clip waiting for its broadcast to end looks again.
+const PENDING_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// `/clips/<id>`.
 #[component]
 pub fn Clip(id: String) -> impl IntoView {
     let api = use_api();
     let id = StoredValue::new(id);
     let clip = LocalResource::new(move || async move { api.clip(&id.get_value()).await });
+    // A clip of a broadcast still live is asked about again until it plays.
+    let pending = move || matches!(clip.get(), Some(Ok(c)) if c.status == "PENDING");
+    if let Ok(timer) = set_interval_with_handle(
+        move || {
+            if pending() {
+                clip.refetch();
+            }
+        },
+        PENDING_REFRESH,
+    ) {
+        on_cleanup(move || timer.clear());
+    }
     view! {
         <Loaded retry=move || clip.refetch()>
             {move || Suspend::new(async move {
