@@ -1960,6 +1960,10 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
         (5.0..=34.0).contains(&duration),
         "the live clip is its broadcast's last 30 s or so: {duration}"
     );
+    let link = fan
+        .wait_for_text(".clip-share .clip-link", "/clips/", WAIT)
+        .await?;
+    assert!(link.ends_with(&live_clip), "the address to share: {link}");
     fan.screenshot("clip-page").await?;
     assert_accessible(&fan, "a clip").await?;
 

@@ -6,7 +6,7 @@ use cloumer_api_types::ClipBody;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Avatar, Loaded, ago_text};
+use crate::components::{Avatar, CopyButton, Loaded, ago_text};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
@@ -26,6 +26,7 @@ pub struct ClipTexts {
     clipped_by: &'static str,
     pending: &'static str,
     whole_broadcast: &'static str,
+    link: &'static str,
     delete: &'static str,
     delete_confirm: &'static str,
     /// Why a clip was refused, by the API's error code; `None`: the API's own words.
@@ -55,6 +56,7 @@ pub const EN: ClipTexts = ClipTexts {
     clipped_by: "Clipped by",
     pending: "This clip will be ready when the broadcast ends.",
     whole_broadcast: "Watch the whole broadcast",
+    link: "Clip link",
     delete: "Delete clip",
     delete_confirm: "Delete this clip? The broadcast stays.",
     refused: None,
@@ -74,6 +76,7 @@ pub const KO: ClipTexts = ClipTexts {
     clipped_by: "클립 만든 사람",
     pending: "방송이 끝나면 이 클립을 볼 수 있어요.",
     whole_broadcast: "전체 방송 보기",
+    link: "클립 링크",
     delete: "클립 삭제",
     delete_confirm: "이 클립을 삭제할까요? 방송은 그대로 남아요.",
     refused: Some(Refusals {
@@ -146,6 +149,8 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
     let when = ago_text(&c.created_at);
     let duration = time::clock(c.duration_ms as f64);
     let broadcast = format!("/videos/{}", crate::api::encode(&c.recording_id));
+    // The address to share: this page's, whoever opens it sees what they may.
+    let link = format!("{}/clips/{}", crate::browser::origin(), c.id);
     view! {
         <section class="recording clip-page">
             {if c.playlist_url.is_some() {
@@ -167,6 +172,10 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
                         " · "<a href=broadcast>{move || t().whole_broadcast}</a>
                     </div>
                 </div>
+            </div>
+            <div class="row clip-share">
+                <span class="muted clip-link">{link.clone()}</span>
+                <CopyButton text=link what=Signal::derive(move || t().link) />
             </div>
             {c.deletable.then(|| view! { <DeleteClip id=c.id.clone() handle=c.channel_handle.clone() /> })}
         </section>
