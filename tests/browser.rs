@@ -2532,9 +2532,35 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
         .await?;
     phone.screenshot("chat-replay-ko-phone").await?;
 
+    // A clip around the second line replays the broadcast's chat from where it starts.
+    let recording_url = viewer_url(&viewer).await?;
+    let clock = |seconds: f64| {
+        let whole = seconds.max(0.0) as u64;
+        format!("{}:{:02}", whole / 60, whole % 60)
+    };
+    talker.goto(&recording_url).await?;
+    talker.wait(".player[data-player-state=Playing]").await?;
+    let clip = make_clip(
+        &talker,
+        "The second line",
+        Some((&clock(second - 4.0), &clock(second + 4.0))),
+    )
+    .await?;
+    talker
+        .wait(".clip-page .player[data-player-state=Playing]")
+        .await?;
+    talker
+        .wait_for_text(
+            ".chat-replay .chat-line",
+            "second line",
+            Duration::from_secs(30),
+        )
+        .await
+        .with_context(|| format!("the chat beside the clip {clip}"))?;
+    talker.screenshot("clip-chat-replay").await?;
+
     // The owner renames the broadcast for everyone, then deletes it with its video; viewers
     // have neither tool.
-    let recording_url = viewer_url(&viewer).await?;
     assert_eq!(
         viewer
             .js("return document.querySelectorAll('.owner-tools').length")

@@ -1,4 +1,4 @@
-//! Clips: a clip's page (`/clips/<id>`), the cards a channel lists its clips with, and the forms
+//! Clips: a clip's page (`/clips/<id>`, with its broadcast's chat beside it), the cards a channel lists its clips with, and the forms
 //! that make one — from a past broadcast (a stretch around where the viewer is) or from a live
 //! one (its last 30 seconds). Their words live here, so they load with the watch pages' code.
 
@@ -6,6 +6,7 @@ use cloumer_api_types::ClipBody;
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::chat::replay::ChatReplay;
 use crate::components::{Avatar, CopyButton, Loaded, ago_text};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
@@ -151,10 +152,16 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
     let broadcast = format!("/videos/{}", crate::api::encode(&c.recording_id));
     // The address to share: this page's, whoever opens it sees what they may.
     let link = format!("{}/clips/{}", crate::browser::origin(), c.id);
+    // The broadcast's chat beside it, from where the clip starts.
+    let position = RwSignal::new(0.0);
+    let start = c.start_ms as f64 / 1000.0;
+    let in_broadcast = Signal::derive(move || position.get() + start);
+    let ready = c.playlist_url.is_some();
     view! {
-        <section class="recording clip-page">
-            {if c.playlist_url.is_some() {
-                view! { <VideoPlayer url=url /> }.into_any()
+        <div class="channel-layout">
+        <section class="recording clip-page channel-main">
+            {if ready {
+                view! { <VideoPlayer url=url position=position /> }.into_any()
             } else {
                 view! { <div class="player offline" role="status"><p>{move || t().pending}</p></div> }.into_any()
             }}
@@ -179,6 +186,8 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
             </div>
             {c.deletable.then(|| view! { <DeleteClip id=c.id.clone() handle=c.channel_handle.clone() /> })}
         </section>
+        {ready.then(|| view! { <ChatReplay id=c.recording_id.clone() handle=c.channel_handle.clone() position=in_broadcast /> })}
+        </div>
     }
 }
 
