@@ -94,7 +94,7 @@ pub struct Clip {
 impl Clip {
     /// The file name of each of the clip's playlists, beside the recording's playlist it cuts.
     pub fn playlist_file(&self) -> String {
-        format!("clip-{}.m3u8", self.id)
+        format!("{}.m3u8", self.file_stem())
     }
 
     /// The name its other files (its picture) share.

@@ -218,11 +218,7 @@ pub fn beside(path: &str, file: &str) -> String {
 
 /// The URL of `file` in the same directory as `url` (whose query is left behind).
 pub fn beside_url(url: &str, file: &str) -> String {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    match path.rsplit_once('/') {
-        Some((dir, _)) => format!("{dir}/{file}"),
-        None => file.to_owned(),
-    }
+    beside(url.split(['?', '#']).next().unwrap_or(url), file)
 }
 
 #[cfg(test)]
