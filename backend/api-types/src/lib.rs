@@ -882,3 +882,152 @@ pub struct EmoteBody {
     pub height: u32,
     pub animated: bool,
 }
+
+/// Starting to upload a video: `POST /api/v1/videos`. The file then goes straight to storage in
+/// parts ([`VideoUpload`] says how to cut it), each to a URL from
+/// `POST /api/v1/videos/{id}/upload/parts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewVideo {
+    /// 1–100 characters, no control or invisible characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\s][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            min_length = 1,
+            max_length = 100
+        )
+    )]
+    pub title: String,
+    /// Up to 5,000 characters; line breaks allowed.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 5000
+        )
+    )]
+    pub description: String,
+    /// The file's name on the uploader's machine (1–255 characters), shown to them only.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\s][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            min_length = 1,
+            max_length = 255
+        )
+    )]
+    pub file_name: String,
+    /// The file's length: 1 byte to 4 GiB, within the uploader's 20 GiB.
+    #[serde(deserialize_with = "whole::u64")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4294967296u64))]
+    pub size_bytes: u64,
+    /// For the channel's allowed viewers only.
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// What the uploader changes: `PATCH /api/v1/videos/{id}`; absent members stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateVideo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\s][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            min_length = 1,
+            max_length = 100
+        )
+    )]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 5000
+        )
+    )]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct VideoBody {
+    pub id: String,
+    pub channel_handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+    pub title: String,
+    pub description: String,
+    pub private: bool,
+    /// `UPLOADING`, `UPLOADED`, `PROCESSING`, `READY` or `FAILED`.
+    pub status: String,
+    /// 0–100 while processing.
+    pub progress: u8,
+    /// Why it failed (for the uploader).
+    pub failure: Option<String>,
+    pub duration_ms: Option<u64>,
+    pub created_at: String,
+    /// Once ready: play it like a past broadcast's. The URLs carry a grant that expires.
+    pub playlist_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    /// The uploader's own: the file's name and length (absent for everyone else).
+    pub file_name: Option<String>,
+    pub size_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct VideoPage {
+    pub items: Vec<VideoBody>,
+    pub next: Option<String>,
+}
+
+/// How an upload stands: cut the file into `partCount` parts of `partBytes` (the last one
+/// shorter), and send those not in `uploadedParts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct VideoUpload {
+    pub video: VideoBody,
+    pub part_bytes: u64,
+    pub part_count: u32,
+    pub uploaded_parts: Vec<u32>,
+}
+
+/// Parts to send: `POST /api/v1/videos/{id}/upload/parts`, 1–50 part numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PartsWanted {
+    #[serde(deserialize_with = "whole::vec_u32")]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
+    pub parts: Vec<u32>,
+}
+
+/// Where to `PUT` each part: exactly `sizeBytes` of the file from `(number - 1) × partBytes`.
+/// The URLs work for an hour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PartUrls {
+    pub parts: Vec<PartUrl>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PartUrl {
+    pub number: u32,
+    pub size_bytes: u64,
+    pub url: String,
+}

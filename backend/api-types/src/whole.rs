@@ -23,6 +23,30 @@ pub fn u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> 
     whole(deserializer, u32::MAX)
 }
 
+/// Up to 2^53, the largest whole number a JSON double holds exactly (far past any file size).
+pub fn u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    const MAX: f64 = 9_007_199_254_740_992.0;
+    let value = f64::deserialize(deserializer)?;
+    if value.fract() != 0.0 || !(0.0..=MAX).contains(&value) {
+        return Err(D::Error::custom(format!(
+            "expected a whole number from 0 to 2^53, got {value}"
+        )));
+    }
+    Ok(value as u64)
+}
+
+pub fn vec_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole_u32")] u32);
+    fn whole_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+        whole(deserializer, u32::MAX)
+    }
+    Ok(Vec::<Whole>::deserialize(deserializer)?
+        .into_iter()
+        .map(|Whole(v)| v)
+        .collect())
+}
+
 pub fn option_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
     #[derive(Deserialize)]
     struct Whole(#[serde(deserialize_with = "whole_u32")] u32);

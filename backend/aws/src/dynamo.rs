@@ -26,12 +26,14 @@
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
 
+mod channel_items;
 mod clips;
 mod follows;
 mod moderation_log;
 mod notifications;
 mod presence;
 mod push;
+mod videos;
 mod webhooks;
 
 pub use presence::DynamoPresence;

@@ -19,6 +19,7 @@ pub mod sns;
 pub mod sqs;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod video_pipeline;
 
 use std::sync::Arc;
 
@@ -199,6 +200,9 @@ impl Cloud {
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
             clips: Arc::new(store.clone()),
+            videos: Arc::new(store.clone()),
+            video_uploads: Arc::new(video_pipeline::NoVideoPipeline),
+            video_processing: Arc::new(video_pipeline::NoVideoPipeline),
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),

@@ -65,6 +65,12 @@ async fn dynamodb_behaves_as_a_clip_repository() {
 }
 
 #[tokio::test]
+async fn dynamodb_behaves_as_a_video_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::video_repository(&store).await;
+}
+
+#[tokio::test]
 async fn dynamodb_counts_rates_for_every_instance_at_once() {
     let (store, _moto) = dynamo_store().await;
     testkit::rate_counter(&store).await;

@@ -8,7 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::DomainError;
 use crate::ids::{ChannelId, ClipId, RecordingId, UserId};
-use crate::page::Listed;
+use crate::page::{ChannelListed, Listed};
 use crate::text;
 
 /// The longest clip of a past broadcast.
@@ -112,6 +112,18 @@ impl Clip {
 pub struct ClipCursor {
     pub at: OffsetDateTime,
     pub id: ClipId,
+}
+
+impl ChannelListed for Clip {
+    fn key(&self) -> &str {
+        self.id.as_str()
+    }
+    fn channel(&self) -> &ChannelId {
+        &self.channel_id
+    }
+    fn created_at(&self) -> OffsetDateTime {
+        self.created_at
+    }
 }
 
 impl Listed for Clip {

@@ -97,5 +97,20 @@ pub enum WriteError {
     Port(#[from] PortError),
 }
 
+impl From<WriteError> for DomainError {
+    /// For writes whose caller does not retry: a racing write is a conflict to try again.
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Port(e) => Self::Port(e),
+            WriteError::HandleTaken => Self::conflict("handle_taken", "that handle is taken"),
+            WriteError::ChannelExists => Self::conflict("channel_exists", "you have a channel"),
+            WriteError::VersionMismatch => Self::conflict(
+                "changed_meanwhile",
+                "it changed while you were changing it; try again",
+            ),
+        }
+    }
+}
+
 pub type DomainResult<T> = Result<T, DomainError>;
 pub type PortResult<T> = Result<T, PortError>;

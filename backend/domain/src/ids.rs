@@ -74,6 +74,10 @@ string_id!(
     ClipId
 );
 string_id!(
+    /// An uploaded video: `vd` + 16 letters and digits (also in its files' names).
+    VideoId
+);
+string_id!(
     /// One of a channel's webhooks: `wh` + 16 letters and digits.
     WebhookId
 );
@@ -169,6 +173,25 @@ impl ClipId {
             return Err(DomainError::invalid(
                 "invalid_id",
                 "a clip id must be 2–64 letters or digits",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl VideoId {
+    pub fn generate() -> Self {
+        Self(format!("vd{}", random_alphanumeric(16)))
+    }
+
+    /// Letters and digits only: the id names files and storage keys.
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        let ok =
+            (2..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !ok {
+            return Err(DomainError::invalid(
+                "invalid_id",
+                "a video id must be 2–64 letters or digits",
             ));
         }
         Ok(Self(value.to_owned()))

@@ -19,6 +19,7 @@ pub mod identity;
 pub mod ids;
 pub mod limits;
 pub mod live;
+pub mod media;
 pub mod moderation;
 pub mod moderation_log;
 pub mod notification;
@@ -33,6 +34,7 @@ pub mod push;
 pub mod recording;
 mod text;
 pub mod use_cases;
+pub mod video;
 pub mod webhook;
 
 #[cfg(test)]

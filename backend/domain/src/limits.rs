@@ -63,6 +63,13 @@ pub const CLIPS: RateLimit = RateLimit {
     per: Duration::minutes(10),
 };
 
+/// Videos one user may start uploading: a busy day of uploads, not a way to fill a bucket with
+/// unfinished ones (each also counts against the storage quota as soon as it starts).
+pub const VIDEO_UPLOADS: RateLimit = RateLimit {
+    max: 20,
+    per: Duration::hours(1),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,15 @@ pub trait Listed {
     fn cursor(&self) -> Self::Cursor;
 }
 
+/// Something a channel owns, listed newest first by when it was made (clips, uploaded videos):
+/// what a store needs to keep it and its place in the channel's list.
+pub trait ChannelListed: Listed {
+    fn key(&self) -> &str;
+    fn channel(&self) -> &crate::ids::ChannelId;
+    /// Its place in the list; never changes.
+    fn created_at(&self) -> time::OffsetDateTime;
+}
+
 impl<T: Listed> Page<T, T::Cursor> {
     /// A page of `items`; when the store saw `more` beyond them, the next page starts after the
     /// last item.

@@ -20,8 +20,8 @@ use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, ClipRepository, Clock,
     EmailSender, FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner,
     PresenceRegistry, PublicFiles, PushSender, PushSubscriptionRepository, RateCounter,
-    RecordingAccess, RecordingFiles, RecordingRepository, VideoChannelSpec, VideoService,
-    WebhookRepository, WebhookSender,
+    RecordingAccess, RecordingFiles, RecordingRepository, VideoChannelSpec, VideoProcessing,
+    VideoRepository, VideoService, VideoUploads, WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 
@@ -32,6 +32,9 @@ pub struct Ports {
     pub chat: Arc<dyn ChatRepository>,
     pub recordings: Arc<dyn RecordingRepository>,
     pub clips: Arc<dyn ClipRepository>,
+    pub videos: Arc<dyn VideoRepository>,
+    pub video_uploads: Arc<dyn VideoUploads>,
+    pub video_processing: Arc<dyn VideoProcessing>,
     pub follows: Arc<dyn FollowRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
     pub webhooks: Arc<dyn WebhookRepository>,

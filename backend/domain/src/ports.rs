@@ -15,7 +15,8 @@ use crate::error::{PortResult, WriteError};
 use crate::follow::{Follow, FollowCursor, FollowOutcome};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
-use crate::ids::{ChannelId, ClipId, MessageId, RecordingId, StreamId, UserId, WebhookId};
+use crate::ids::{ChannelId, ClipId, MessageId, RecordingId, StreamId, UserId, VideoId, WebhookId};
+use crate::media::MediaInfo;
 use crate::moderation::Ban;
 use crate::moderation_log::{ModerationCursor, ModerationEntry};
 use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
@@ -25,6 +26,7 @@ use crate::presence::{Presence, Visitor};
 use crate::profile::{Language, Profile};
 use crate::push::{PushEndpoint, PushOutcome, PushSubscription};
 use crate::recording::{Recording, RecordingCursor};
+use crate::video::{UploadedPart, Video, VideoCursor};
 use crate::webhook::{Delivery, DeliveryReport, Webhook};
 
 /// Profiles, channels (with their unique handles) and private-viewing grants.
@@ -163,6 +165,74 @@ pub trait ClipRepository: Send + Sync {
         after: Option<&ClipCursor>,
         limit: usize,
     ) -> PortResult<Page<Clip, ClipCursor>>;
+}
+
+/// Uploaded videos.
+#[async_trait]
+pub trait VideoRepository: Send + Sync {
+    /// Stores the video; `previous` is what the caller read (`None` for a new one). Fails with
+    /// [`WriteError::VersionMismatch`] if the stored video is no longer `previous`.
+    async fn put_video(&self, video: &Video, previous: Option<&Video>) -> Result<(), WriteError>;
+    async fn get_video(&self, id: &VideoId) -> PortResult<Option<Video>>;
+    /// Removes the video; nothing happens if it is gone already.
+    async fn delete_video(&self, video: &Video) -> PortResult<()>;
+    /// One channel's videos in every state, newest first (the caller picks what to show).
+    async fn list_channel_videos(
+        &self,
+        channel: &ChannelId,
+        after: Option<&VideoCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Video, VideoCursor>>;
+}
+
+/// Where uploaded files are sent, in parts, straight from the browser: S3 multipart uploads to
+/// the upload bucket in the cloud, the local stack's stand-in with the same shape locally. One
+/// file per video.
+#[async_trait]
+pub trait VideoUploads: Send + Sync {
+    /// Starts a multipart upload for the video's file; returns its id.
+    async fn begin(&self, video: &VideoId) -> PortResult<String>;
+    /// A URL a browser may `PUT` part `number` (exactly `size_bytes` long) to until `expires_at`.
+    async fn part_url(
+        &self,
+        video: &VideoId,
+        upload_id: &str,
+        number: u32,
+        size_bytes: u64,
+        expires_at: OffsetDateTime,
+    ) -> PortResult<String>;
+    /// The parts the storage holds so far.
+    async fn parts(&self, video: &VideoId, upload_id: &str) -> PortResult<Vec<UploadedPart>>;
+    /// Joins the parts into the file, which then tells the processing side it has arrived (an S3
+    /// event in the cloud, the local worker's queue locally).
+    async fn complete(
+        &self,
+        video: &VideoId,
+        upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> PortResult<()>;
+    /// Drops an unfinished upload and its parts; nothing happens if it is gone.
+    async fn abort(&self, video: &VideoId, upload_id: &str) -> PortResult<()>;
+    /// Removes the uploaded file; nothing happens if there is none.
+    async fn delete(&self, video: &VideoId) -> PortResult<()>;
+}
+
+/// Turns uploaded files into videos that play: ffprobe and a local ffmpeg worker locally, a
+/// probe of the object and AWS Elemental MediaConvert in the cloud. A job reports back through
+/// [`crate::Platform::video_progress`], [`crate::Platform::video_transcoded`] and
+/// [`crate::Platform::video_failed`].
+#[async_trait]
+pub trait VideoProcessing: Send + Sync {
+    /// What the uploaded file is, read from the upload and nothing else; `Err` with a reason for
+    /// the uploader when it is no media file the prober can read.
+    async fn probe(&self, video: &Video) -> PortResult<Result<MediaInfo, String>>;
+    /// Starts transcoding the upload into an HLS ladder and a picture.
+    async fn transcode(&self, video: &Video, media: &MediaInfo) -> PortResult<()>;
+    /// Removes whatever transcoding wrote for the video (a job that is still running stops).
+    async fn delete_outputs(&self, video: &Video) -> PortResult<()>;
+    /// The query that, added to the URL of any of the video's files, lets a browser fetch it
+    /// until `expires_at`. Every video's files need one: privacy is who the API gives it to.
+    fn grant(&self, video: &VideoId, expires_at: OffsetDateTime) -> PortResult<String>;
 }
 
 /// Who follows which channel, and how many follow each.

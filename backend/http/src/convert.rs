@@ -7,6 +7,7 @@ use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::clip::{Clip, ClipStatus};
 use cloumer_domain::follow::FollowStatus;
+use cloumer_domain::ids::UserId;
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
 use cloumer_domain::notification::Notification;
@@ -16,6 +17,7 @@ use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus};
 use cloumer_domain::use_cases::directory::ChannelView;
 use cloumer_domain::use_cases::moderators::Moderator;
+use cloumer_domain::video::{Video, VideoStatus};
 use cloumer_domain::webhook::Webhook;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -282,6 +284,36 @@ pub fn clip(clip: &Clip, channel: &Channel) -> api::ClipBody {
         playlist_url: clip.playlist_url.clone(),
         thumbnail_url: clip.thumbnail_url.clone(),
         deletable: false,
+    }
+}
+
+/// A video as `viewer` sees it: its file's name and length only for its uploader.
+pub fn video(video: &Video, channel: &Channel, viewer: Option<&UserId>) -> api::VideoBody {
+    let own = viewer == Some(&video.uploader);
+    api::VideoBody {
+        id: video.id.to_string(),
+        channel_handle: channel.handle.to_string(),
+        owner_nickname: channel.owner_nickname.as_str().to_owned(),
+        owner_avatar: channel.owner_avatar.as_str().to_owned(),
+        title: video.title.as_str().to_owned(),
+        description: video.description.as_str().to_owned(),
+        private: video.private,
+        status: match video.status {
+            VideoStatus::Uploading => "UPLOADING",
+            VideoStatus::Uploaded => "UPLOADED",
+            VideoStatus::Processing => "PROCESSING",
+            VideoStatus::Ready => "READY",
+            VideoStatus::Failed => "FAILED",
+        }
+        .to_owned(),
+        progress: video.progress,
+        failure: video.failure.clone(),
+        duration_ms: video.duration_ms,
+        created_at: rfc3339(video.created_at),
+        playlist_url: video.playlist_url.clone(),
+        thumbnail_url: video.thumbnail_url.clone(),
+        file_name: own.then(|| video.file_name.clone()),
+        size_bytes: own.then_some(video.size_bytes),
     }
 }
 

@@ -8,11 +8,12 @@ use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::chat::MessageCursor;
 use cloumer_domain::clip::ClipCursor;
 use cloumer_domain::follow::FollowCursor;
-use cloumer_domain::ids::{ChannelId, ClipId, MessageId, RecordingId, UserId};
+use cloumer_domain::ids::{ChannelId, ClipId, MessageId, RecordingId, UserId, VideoId};
 use cloumer_domain::moderation_log::ModerationCursor;
 use cloumer_domain::notification::NotificationCursor;
 use cloumer_domain::recording::RecordingCursor;
 use cloumer_domain::use_cases::directory::DirectoryCursor;
+use cloumer_domain::video::VideoCursor;
 use time::OffsetDateTime;
 
 fn invalid() -> DomainError {
@@ -86,6 +87,16 @@ pub fn decode_clip(cursor: &str) -> Result<ClipCursor, DomainError> {
     let (at, id) = time_and_id(cursor)?;
     let id = ClipId::parse(id).map_err(|_| invalid())?;
     Ok(ClipCursor { at, id })
+}
+
+pub fn encode_video(cursor: &VideoCursor) -> String {
+    format!("{}:{}", cursor.at.unix_timestamp_nanos(), cursor.id)
+}
+
+pub fn decode_video(cursor: &str) -> Result<VideoCursor, DomainError> {
+    let (at, id) = time_and_id(cursor)?;
+    let id = VideoId::parse(id).map_err(|_| invalid())?;
+    Ok(VideoCursor { at, id })
 }
 
 /// The caller's followed channels: the follow's time and the channel (the user is the caller).

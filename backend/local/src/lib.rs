@@ -16,6 +16,7 @@ pub mod public_files;
 mod rates;
 pub mod site;
 pub mod video;
+pub mod videos;
 
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
@@ -43,6 +44,7 @@ use ingest::private_recordings::{LocalRecordingAccess, RecordingGate};
 use ingest::{Ingest, IngestDirs, IngestSettings};
 use public_files::DiskPublicFiles;
 use video::LocalVideo;
+use videos::LocalVideoPipeline;
 
 /// Settings of one local stack.
 #[derive(Clone)]
@@ -101,6 +103,7 @@ pub struct RunningStack {
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
     deliveries: JoinHandle<()>,
+    video_worker: Option<JoinHandle<()>>,
 }
 
 impl RunningStack {
@@ -147,6 +150,10 @@ impl RunningStack {
         }
         let _ = self.shutdown.send(());
         self.deliveries.abort();
+        if let Some(worker) = self.video_worker {
+            // A running ffmpeg dies with it (kill on drop); its job starts again next time.
+            worker.abort();
+        }
         self.server.await.context("server task panicked")??;
         Ok(())
     }
@@ -172,6 +179,10 @@ pub struct Components {
     pub go_live: std::sync::Mutex<Option<go_live::Announced>>,
     /// Emote images and whatever else everyone may fetch.
     pub public_files: DiskPublicFiles,
+    /// Uploaded videos' storage and transcoder, and the work waiting for its worker (taken when
+    /// the stack starts).
+    pub video_pipeline: LocalVideoPipeline,
+    pub video_work: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<videos::Work>>>,
 }
 
 impl Components {
@@ -203,11 +214,16 @@ impl Components {
         let push_public_key = vapid.public_key().to_owned();
         let (go_live_topic, announced) = go_live::topic();
         let public_files = DiskPublicFiles::under(data_dir);
+        let (video_pipeline, video_work) =
+            LocalVideoPipeline::new(data_dir, &recordings_private, base_url)?;
         let ports = Ports {
             channels: Arc::new(store.clone()),
             chat: Arc::new(store.clone()),
             recordings: Arc::new(store.clone()),
             clips: Arc::new(store.clone()),
+            videos: Arc::new(store.clone()),
+            video_uploads: Arc::new(video_pipeline.clone()),
+            video_processing: Arc::new(video_pipeline.clone()),
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
@@ -277,6 +293,8 @@ impl Components {
             recordings_public_pem,
             go_live: std::sync::Mutex::new(Some(announced)),
             public_files,
+            video_pipeline,
+            video_work: std::sync::Mutex::new(Some(video_work)),
         })
     }
 }
@@ -321,6 +339,18 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     )?;
     let platform = &components.platform;
     let announced = components.go_live.lock().expect("not poisoned").take();
+    let video_worker = components
+        .video_work
+        .lock()
+        .expect("not poisoned")
+        .take()
+        .map(|work| {
+            tokio::spawn(videos::worker::run(
+                platform.clone(),
+                components.video_pipeline.clone(),
+                work,
+            ))
+        });
     let deliveries = match announced {
         Some(announced) => go_live::deliver(platform.clone(), announced),
         None => tokio::spawn(async {}),
@@ -380,7 +410,12 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         .merge(runtime_config)
         .merge(chat_endpoint)
         .merge(files)
-        .merge(components.public_files.router());
+        .merge(components.public_files.router())
+        .merge(videos::uploads::router(
+            components.video_pipeline.clone(),
+            RecordingGate::new(&components.recordings_public_pem, &base_url)?,
+            components.clock.clone(),
+        ));
     let prepared = if config.ingest {
         let (prepared, callbacks) = Ingest::prepare(&ingest_settings)?;
         app = app.merge(callbacks);
@@ -432,6 +467,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         shutdown,
         server,
         deliveries,
+        video_worker,
     })
 }
 

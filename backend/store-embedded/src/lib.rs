@@ -10,11 +10,13 @@
 //! Records are stored as JSON of the domain types; every secondary index (handle, owner, room,
 //! live set, activity order, per-room time order) is written in the same transaction as the record.
 
+mod channel_records;
 mod clips;
 mod follows;
 mod moderation_log;
 mod notifications;
 mod push;
+mod videos;
 mod webhooks;
 
 use std::path::Path;
@@ -121,7 +123,8 @@ impl EmbeddedStore {
                 tx.open_table(RECORDINGS).port("t")?;
                 tx.open_table(RECORDINGS_BY_CHANNEL).port("t")?;
                 tx.open_table(RECORDINGS_BY_TIME).port("t")?;
-                clips::create_tables(tx)?;
+                clips::CLIPS.create_tables(tx)?;
+                videos::VIDEOS.create_tables(tx)?;
                 follows::create_tables(tx)?;
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;
@@ -959,6 +962,12 @@ mod tests {
     async fn behaves_as_a_clip_repository() {
         let (store, _dir) = store();
         testkit::clip_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_video_repository() {
+        let (store, _dir) = store();
+        testkit::video_repository(&store).await;
     }
 
     #[tokio::test]

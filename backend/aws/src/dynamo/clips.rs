@@ -1,10 +1,5 @@
-//! Clips on the table. Items:
-//!
-//! | item | pk | sk | other keys |
-//! |---|---|---|---|
-//! | clip | `CLIP#<id>` | `META` | `gsi1` = `CHANCLIP#<channel>`/`<created>#<id>` |
-//!
-//! A write is conditional on the stored record being the one the caller read, as recordings'.
+//! Clips on the table: `CLIP#<id>`, listed per channel under `CHANCLIP#<channel>`
+//! ([`ChannelItems`]).
 
 use async_trait::async_trait;
 use cloumer_domain::clip::{Clip, ClipCursor};
@@ -13,38 +8,26 @@ use cloumer_domain::ids::{ChannelId, ClipId};
 use cloumer_domain::page::Page;
 use cloumer_domain::ports::ClipRepository;
 
-use super::{DynamoStore, decode, encode, put_if_unchanged, s, time_key};
+use super::DynamoStore;
+use super::channel_items::ChannelItems;
 
-fn clip_pk(id: &ClipId) -> String {
-    format!("CLIP#{id}")
-}
+const CLIPS: ChannelItems = ChannelItems {
+    kind: "CLIP",
+    list: "CHANCLIP",
+};
 
 #[async_trait]
 impl ClipRepository for DynamoStore {
     async fn put_clip(&self, clip: &Clip, previous: Option<&Clip>) -> Result<(), WriteError> {
-        let request = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", s(clip_pk(&clip.id)))
-            .item("sk", s("META"))
-            .item("data", s(encode(clip)?))
-            .item("gsi1pk", s(format!("CHANCLIP#{}", clip.channel_id)))
-            .item(
-                "gsi1sk",
-                s(format!("{}#{}", time_key(clip.created_at), clip.id)),
-            );
-        put_if_unchanged(request, previous).await
+        CLIPS.put(self, clip, previous).await
     }
 
     async fn get_clip(&self, id: &ClipId) -> PortResult<Option<Clip>> {
-        let found = self.get(&clip_pk(id), "META").await?;
-        found.as_ref().map(decode).transpose()
+        CLIPS.get(self, id.as_str()).await
     }
 
     async fn delete_clip(&self, clip: &Clip) -> PortResult<()> {
-        self.delete(&clip_pk(&clip.id), "META").await?;
-        Ok(())
+        CLIPS.delete(self, clip.id.as_str()).await
     }
 
     async fn list_channel_clips(
@@ -53,11 +36,7 @@ impl ClipRepository for DynamoStore {
         after: Option<&ClipCursor>,
         limit: usize,
     ) -> PortResult<Page<Clip, ClipCursor>> {
-        let before = after.map(|c| format!("{}#{}", time_key(c.at), c.id));
-        let (found, more) = self
-            .query_index_desc("gsi1", &format!("CHANCLIP#{channel}"), before, limit)
-            .await?;
-        let items: Vec<Clip> = found.iter().map(decode).collect::<PortResult<_>>()?;
-        Ok(Page::continuing(items, more))
+        let after = after.map(|c| (c.at, c.id.as_str().to_owned()));
+        CLIPS.list(self, channel.as_str(), after, limit).await
     }
 }

@@ -11,6 +11,7 @@ mod presence;
 mod push;
 mod rates;
 mod recordings;
+mod videos;
 mod webhooks;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,7 @@ pub use presence::heartbeat_presence;
 pub use push::{AUTH, P256DH, push_subscription, push_subscription_repository};
 pub use rates::rate_counter;
 pub use recordings::recording_repository;
+pub use videos::{video, video_repository};
 pub use webhooks::{webhook, webhook_repository};
 
 pub(crate) fn t(minutes: i64) -> OffsetDateTime {

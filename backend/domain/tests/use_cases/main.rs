@@ -21,5 +21,6 @@ mod private_playback;
 mod push;
 mod stream_events;
 mod stream_setup;
+mod videos;
 mod webhooks;
 mod world;

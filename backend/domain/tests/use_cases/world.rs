@@ -9,7 +9,8 @@ use cloumer_domain::channel::{ChannelChange, ChatRoom, VideoChannel};
 use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
-use cloumer_domain::ids::{ChannelId, MessageId, UserId};
+use cloumer_domain::ids::{ChannelId, MessageId, UserId, VideoId};
+use cloumer_domain::media::MediaInfo;
 use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
@@ -18,11 +19,13 @@ use cloumer_domain::ports::{
     PresenceRegistry, PublicFiles, PushSender, RateCounter, RecordingAccess, RecordingFiles,
     StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
+use cloumer_domain::ports::{VideoProcessing, VideoUploads};
 use cloumer_domain::presence::{Presence, Visitor};
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
 use cloumer_domain::recording::Recording;
 use cloumer_domain::testkit::ManualClock;
+use cloumer_domain::video::UploadedPart;
 use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
@@ -506,6 +509,112 @@ impl WebhookSender for Announcements {
     }
 }
 
+/// The upload storage and the transcoder: parts a test "sends", what the domain completed,
+/// aborted and deleted, what the prober says, and the jobs started.
+#[derive(Default)]
+pub struct Uploads {
+    pub parts: Mutex<HashMap<String, Vec<UploadedPart>>>,
+    pub completed: Mutex<Vec<String>>,
+    pub aborted: Mutex<Vec<String>>,
+    pub deleted: Mutex<Vec<String>>,
+    pub probed_as: Mutex<Option<Result<MediaInfo, String>>>,
+    pub jobs: Mutex<Vec<String>>,
+    pub outputs_deleted: Mutex<Vec<String>>,
+}
+
+impl Uploads {
+    /// The browser sends part `number` of `size_bytes` of the upload.
+    pub fn send_part(&self, upload_id: &str, number: u32, size_bytes: u64) {
+        self.parts
+            .lock()
+            .unwrap()
+            .entry(upload_id.to_owned())
+            .or_default()
+            .push(UploadedPart {
+                number,
+                etag: format!("\"etag-{number}\""),
+                size_bytes,
+            });
+    }
+}
+
+#[async_trait]
+impl VideoUploads for Uploads {
+    async fn begin(&self, video: &VideoId) -> PortResult<String> {
+        Ok(format!("upload-of-{video}"))
+    }
+
+    async fn part_url(
+        &self,
+        video: &VideoId,
+        upload_id: &str,
+        number: u32,
+        size_bytes: u64,
+        expires_at: OffsetDateTime,
+    ) -> PortResult<String> {
+        Ok(format!(
+            "https://uploads.test/{video}?uploadId={upload_id}&partNumber={number}&size={size_bytes}&expires={}",
+            expires_at.unix_timestamp()
+        ))
+    }
+
+    async fn parts(&self, _: &VideoId, upload_id: &str) -> PortResult<Vec<UploadedPart>> {
+        Ok(self
+            .parts
+            .lock()
+            .unwrap()
+            .get(upload_id)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn complete(&self, video: &VideoId, _: &str, _: &[UploadedPart]) -> PortResult<()> {
+        self.completed.lock().unwrap().push(video.to_string());
+        Ok(())
+    }
+
+    async fn abort(&self, _: &VideoId, upload_id: &str) -> PortResult<()> {
+        self.aborted.lock().unwrap().push(upload_id.to_owned());
+        Ok(())
+    }
+
+    async fn delete(&self, video: &VideoId) -> PortResult<()> {
+        self.deleted.lock().unwrap().push(video.to_string());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl VideoProcessing for Uploads {
+    async fn probe(
+        &self,
+        _: &cloumer_domain::video::Video,
+    ) -> PortResult<Result<MediaInfo, String>> {
+        Ok(self.probed_as.lock().unwrap().clone().unwrap())
+    }
+
+    async fn transcode(
+        &self,
+        video: &cloumer_domain::video::Video,
+        _: &MediaInfo,
+    ) -> PortResult<()> {
+        self.jobs.lock().unwrap().push(video.id.to_string());
+        Ok(())
+    }
+
+    async fn delete_outputs(&self, video: &cloumer_domain::video::Video) -> PortResult<()> {
+        self.outputs_deleted
+            .lock()
+            .unwrap()
+            .push(video.id.to_string());
+        Ok(())
+    }
+
+    fn grant(&self, video: &VideoId, expires_at: OffsetDateTime) -> PortResult<String> {
+        Ok(format!("grant={video}-{}", expires_at.unix_timestamp()))
+    }
+}
+
 pub struct World {
     pub platform: Platform,
     pub announcements: Arc<Announcements>,
@@ -513,6 +622,7 @@ pub struct World {
     pub video: Arc<Video>,
     pub chat: Arc<Chat>,
     pub files: Arc<Files>,
+    pub uploads: Arc<Uploads>,
     _dir: tempfile::TempDir,
 }
 
@@ -535,11 +645,15 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
     let chat = Arc::new(Chat::default());
     let announcements = Arc::new(Announcements::default());
     let files = Arc::new(Files::default());
+    let uploads = Arc::new(Uploads::default());
     let ports = Ports {
         channels: Arc::new(store.clone()),
         chat: Arc::new(store.clone()),
         recordings: Arc::new(store.clone()),
         clips: Arc::new(store.clone()),
+        videos: Arc::new(store.clone()),
+        video_uploads: uploads.clone(),
+        video_processing: uploads.clone(),
         follows: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),
@@ -565,6 +679,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         video,
         chat,
         files,
+        uploads,
         _dir: dir,
     }
 }

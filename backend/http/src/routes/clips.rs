@@ -8,7 +8,7 @@ use cloumer_domain::DomainError;
 use cloumer_domain::ids::{ClipId, RecordingId};
 use cloumer_domain::platform::check_limit;
 
-use super::params::{ClipIdPath, ClipsQuery, DEFAULT_LIMIT, HandlePath, RecordingIdPath};
+use super::params::{ChannelListQuery, ClipIdPath, DEFAULT_LIMIT, HandlePath, RecordingIdPath};
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -86,14 +86,14 @@ async fn created(
 
 /// One channel's clips, newest first.
 #[utoipa::path(get, path = "/channels/{handle}/clips", tag = "clips",
-    params(HandlePath, ClipsQuery),
+    params(HandlePath, ChannelListQuery),
     responses((status = 200, body = api::ClipPage), (status = 400, body = api::ErrorBody),
         (status = 403, body = api::ErrorBody, description = "a private channel the caller may not watch"),
         (status = 404, body = api::ErrorBody)))]
 pub async fn of_channel(
     State(state): State<AppState>,
     AppPath(HandlePath { handle }): AppPath<HandlePath>,
-    AppQuery(query): AppQuery<ClipsQuery>,
+    AppQuery(query): AppQuery<ChannelListQuery>,
     caller: Option<Caller>,
 ) -> Result<Json<api::ClipPage>, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;

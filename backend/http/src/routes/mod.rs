@@ -13,6 +13,7 @@ pub mod presence;
 pub mod push;
 pub mod recordings;
 pub mod unsubscribe;
+pub mod videos;
 pub mod webhooks;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +26,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(channels::router())
         .merge(chat::router())
         .merge(clips::router())
+        .merge(videos::router())
         .merge(emotes::router())
         .merge(follows::router())
         .merge(recordings::router())

@@ -46,6 +46,14 @@ pub struct ClipIdPath {
     pub id: String,
 }
 
+/// `{id}`: an uploaded video's id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct VideoIdPath {
+    #[param(pattern = r"^[A-Za-z0-9]{2,64}$")]
+    pub id: String,
+}
+
 /// `{id}`: a webhook's id.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -92,15 +100,15 @@ pub struct RecordingsQuery {
     pub limit: Option<u32>,
 }
 
-/// `?cursor=&limit=` on a channel's clips.
+/// `?cursor=&limit=` on a channel's clips or uploaded videos.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct ClipsQuery {
+pub struct ChannelListQuery {
     /// The `next` value of the previous page, as the API gave it.
     #[param(pattern = r"^[0-9]{1,19}:[A-Za-z0-9]{2,64}$")]
     pub cursor: Option<String>,
-    /// How many clips at most; default 24.
+    /// How many at most; default 24.
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use tokio::process::Command;
 
 /// ffmpeg, quiet and non-interactive; `CLOUMER_FFMPEG` names another binary.
-pub(super) fn command() -> Command {
+pub(crate) fn command() -> Command {
     let mut command =
         Command::new(std::env::var_os("CLOUMER_FFMPEG").unwrap_or_else(|| "ffmpeg".into()));
     command
@@ -18,7 +18,7 @@ pub(super) fn command() -> Command {
 }
 
 /// Runs `command` to completion; its stderr is the error when it fails.
-pub(super) async fn run(mut command: Command, what: &str) -> Result<()> {
+pub(crate) async fn run(mut command: Command, what: &str) -> Result<()> {
     let output = command
         .output()
         .await

@@ -10,7 +10,7 @@
 
 mod broadcasts;
 mod callbacks;
-mod ffmpeg;
+pub(crate) mod ffmpeg;
 pub mod hls;
 pub mod ladder;
 mod monitor;

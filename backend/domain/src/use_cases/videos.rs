@@ -1,0 +1,152 @@
+//! Uploaded videos as viewers and their uploader find them — one by its id, a channel's newest
+//! first — and the uploader editing (title, description, privacy) or deleting one with all its
+//! files. Viewers see only ready videos; a private one only the channel's allowed viewers. Every
+//! video's files open with a grant the API adds to their URLs, so privacy is simply who gets one,
+//! and changing it never moves a file.
+
+use crate::channel::Channel;
+use crate::error::{DomainError, DomainResult};
+use crate::identity::Identity;
+use crate::ids::{UserId, VideoId};
+use crate::page::Page;
+use crate::platform::Platform;
+use crate::use_cases::past_broadcasts::add_grant;
+use crate::video::{Video, VideoCursor, VideoDescription, VideoTitle};
+
+/// What the uploader changes; `None` leaves it.
+#[derive(Clone, Debug, Default)]
+pub struct VideoChange {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub private: Option<bool>,
+}
+
+impl Platform {
+    /// The video, for whoever may see it: its uploader in any state, others once it is ready.
+    pub async fn video(
+        &self,
+        id: &VideoId,
+        who: Option<&UserId>,
+    ) -> DomainResult<(Video, Channel)> {
+        let video = self
+            .ports
+            .videos
+            .get_video(id)
+            .await?
+            .ok_or(DomainError::NotFound("video"))?;
+        let channel = self
+            .ports
+            .channels
+            .get_channel(&video.channel_id)
+            .await?
+            .ok_or(DomainError::NotFound("video"))?;
+        let own = who == Some(&video.uploader);
+        if !own && !self.may_see_video(&video, &channel, who).await? {
+            return Err(DomainError::NotFound("video"));
+        }
+        let mut video = video;
+        self.open_videos(std::slice::from_mut(&mut video))?;
+        Ok((video, channel))
+    }
+
+    /// A channel's videos, newest first: ready ones for viewers (private ones only for allowed
+    /// viewers), every one for the uploader, who follows their uploads there.
+    pub async fn channel_videos(
+        &self,
+        handle: &str,
+        who: Option<&UserId>,
+        after: Option<VideoCursor>,
+        limit: usize,
+    ) -> DomainResult<(Page<Video, VideoCursor>, Channel)> {
+        let channel = self.channel_by_handle(handle).await?;
+        if !self.can_watch(&channel, who).await? {
+            return Err(DomainError::Forbidden("this channel is private"));
+        }
+        let owner = who.is_some_and(|user| channel.is_owned_by(user));
+        let allowed = self.is_allowed_viewer(&channel, who).await?;
+        let mut page = self
+            .ports
+            .videos
+            .list_channel_videos(&channel.id, after.as_ref(), limit)
+            .await?;
+        page.items
+            .retain(|v| owner || (v.published() && (!v.private || allowed)));
+        self.open_videos(&mut page.items)?;
+        Ok((page, channel))
+    }
+
+    /// Changes the uploader's video; its files stay where they are.
+    pub async fn edit_video(
+        &self,
+        who: &Identity,
+        id: &VideoId,
+        change: VideoChange,
+    ) -> DomainResult<Video> {
+        self.own_video(who, id).await?;
+        let title = change.title.as_deref().map(VideoTitle::parse).transpose()?;
+        let description = change
+            .description
+            .as_deref()
+            .map(VideoDescription::parse)
+            .transpose()?;
+        let changed = self
+            .change_video(id, |video| {
+                if let Some(title) = &title {
+                    video.title = title.clone();
+                }
+                if let Some(description) = &description {
+                    video.description = description.clone();
+                }
+                if let Some(private) = change.private {
+                    video.private = private;
+                }
+                Some(())
+            })
+            .await?
+            .ok_or(DomainError::NotFound("video"))?;
+        let mut changed = changed;
+        self.open_videos(std::slice::from_mut(&mut changed))?;
+        Ok(changed)
+    }
+
+    /// Deletes the uploader's video and every file of it (an unfinished upload and a running
+    /// job too). The files go first: if removing one fails the video stays listed, and deleting
+    /// again finishes the job.
+    pub async fn delete_video(&self, who: &Identity, id: &VideoId) -> DomainResult<()> {
+        let video = self.own_video(who, id).await?;
+        self.remove_video_files(&video).await?;
+        self.ports.videos.delete_video(&video).await?;
+        Ok(())
+    }
+
+    async fn may_see_video(
+        &self,
+        video: &Video,
+        channel: &Channel,
+        who: Option<&UserId>,
+    ) -> DomainResult<bool> {
+        if !video.published() {
+            return Ok(false);
+        }
+        if video.private || channel.private {
+            return self.is_allowed_viewer(channel, who).await;
+        }
+        Ok(true)
+    }
+
+    /// Adds to each ready video's URLs the grant that lets the caller's browser fetch its files
+    /// (only called for videos the caller may see).
+    fn open_videos(&self, videos: &mut [Video]) -> DomainResult<()> {
+        let expires_at = self.now() + self.config.recording_access_ttl;
+        for video in videos.iter_mut().filter(|v| v.published()) {
+            let grant = self.ports.video_processing.grant(&video.id, expires_at)?;
+            for url in [&mut video.playlist_url, &mut video.thumbnail_url]
+                .into_iter()
+                .flatten()
+            {
+                add_grant(url, &grant);
+            }
+        }
+        Ok(())
+    }
+}

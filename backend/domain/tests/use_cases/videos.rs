@@ -1,0 +1,470 @@
+use cloumer_domain::DomainError;
+use cloumer_domain::media::{Container, MediaInfo};
+use cloumer_domain::use_cases::video_uploads::NewVideo;
+use cloumer_domain::use_cases::videos::VideoChange;
+use cloumer_domain::video::{PART_BYTES, Transcoded, Video, VideoStatus};
+
+use crate::world::{World, world};
+
+fn new_video(size_bytes: u64) -> NewVideo {
+    NewVideo {
+        title: "Trip to Jeju".into(),
+        description: "Day one\nDay two".into(),
+        file_name: "jeju.mp4".into(),
+        size_bytes,
+        private: false,
+    }
+}
+
+fn h264() -> MediaInfo {
+    MediaInfo {
+        container: Container::Mp4,
+        video_codec: Some("h264".into()),
+        audio_codec: Some("aac".into()),
+        width: 1280,
+        height: 720,
+        duration_ms: 20_000,
+    }
+}
+
+/// Sends every part of the video's upload, as a browser would.
+fn send_all(world: &World, video: &Video) {
+    let upload = video.upload_id.as_deref().unwrap();
+    for number in 1..=video.part_count() {
+        world
+            .uploads
+            .send_part(upload, number, video.part_size(number));
+    }
+}
+
+fn ids(videos: &[Video]) -> Vec<String> {
+    videos.iter().map(|v| v.id.to_string()).collect()
+}
+
+#[tokio::test]
+async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let size = 2 * PART_BYTES + 1000;
+    let video = world
+        .platform
+        .start_video_upload(&owner, new_video(size))
+        .await
+        .unwrap();
+    assert_eq!(video.status, VideoStatus::Uploading);
+    assert_eq!(video.part_count(), 3);
+
+    let urls = world
+        .platform
+        .video_part_urls(&owner, &video.id, &[1, 3])
+        .await
+        .unwrap();
+    assert_eq!(urls.len(), 2);
+    assert_eq!(urls[1].size_bytes, 1000);
+    assert!(urls[0].url.contains("partNumber=1"), "{}", urls[0].url);
+
+    // One part in: the state says so, and completing is refused with what is missing.
+    let upload = video.upload_id.clone().unwrap();
+    world.uploads.send_part(&upload, 1, PART_BYTES);
+    let state = world
+        .platform
+        .video_upload_state(&owner, &video.id)
+        .await
+        .unwrap();
+    assert_eq!(state.uploaded, [1]);
+    assert_eq!(state.part_bytes, PART_BYTES);
+    let early = world
+        .platform
+        .complete_video_upload(&owner, &video.id)
+        .await;
+    assert!(
+        matches!(&early, Err(DomainError::Conflict { code: "upload_incomplete", message }) if message.contains("part 2")),
+        "{early:?}"
+    );
+
+    send_all(&world, &video);
+    let uploaded = world
+        .platform
+        .complete_video_upload(&owner, &video.id)
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status, VideoStatus::Uploaded);
+    assert_eq!(
+        *world.uploads.completed.lock().unwrap(),
+        [video.id.to_string()]
+    );
+    // Not for viewers yet.
+    assert!(matches!(
+        world.platform.video(&video.id, Some(&viewer.user_id)).await,
+        Err(DomainError::NotFound(_))
+    ));
+
+    *world.uploads.probed_as.lock().unwrap() = Some(Ok(h264()));
+    world.platform.process_upload(&video.id).await.unwrap();
+    // The event again (S3 delivers at least once) starts no second job.
+    world.platform.process_upload(&video.id).await.unwrap();
+    assert_eq!(*world.uploads.jobs.lock().unwrap(), [video.id.to_string()]);
+    world.platform.video_progress(&video.id, 40).await.unwrap();
+    world.platform.video_progress(&video.id, 20).await.unwrap();
+    let (processing, _) = world
+        .platform
+        .video(&video.id, Some(&owner.user_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            processing.status,
+            processing.progress,
+            processing.duration_ms
+        ),
+        (VideoStatus::Processing, 40, Some(20_000))
+    );
+
+    world
+        .platform
+        .video_transcoded(
+            &video.id,
+            Transcoded {
+                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
+                thumbnail_url: Some("https://cdn.test/videos/v/thumb.jpg".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let (ready, channel) = world
+        .platform
+        .video(&video.id, Some(&viewer.user_id))
+        .await
+        .unwrap();
+    assert_eq!(ready.status, VideoStatus::Ready);
+    assert_eq!(channel.handle.as_str(), "owner");
+    let url = ready.playlist_url.unwrap();
+    assert!(
+        url.starts_with("https://cdn.test/videos/v/index.m3u8?grant="),
+        "{url}"
+    );
+    // The upload it was made from is removed.
+    assert_eq!(
+        *world.uploads.deleted.lock().unwrap(),
+        [video.id.to_string()]
+    );
+    let (listed, _) = world
+        .platform
+        .channel_videos("owner", None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(&listed.items), [video.id.to_string()]);
+}
+
+#[tokio::test]
+async fn what_is_not_a_video_we_take_fails_with_its_reason_and_leaves_nothing() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let mut refused = Vec::new();
+    for probe in [
+        Err("ffprobe: Invalid data found when processing input".to_owned()),
+        Ok(MediaInfo {
+            video_codec: Some("mjpeg".into()),
+            ..h264()
+        }),
+    ] {
+        let video = world
+            .platform
+            .start_video_upload(&owner, new_video(1000))
+            .await
+            .unwrap();
+        send_all(&world, &video);
+        world
+            .platform
+            .complete_video_upload(&owner, &video.id)
+            .await
+            .unwrap();
+        *world.uploads.probed_as.lock().unwrap() = Some(probe);
+        world.platform.process_upload(&video.id).await.unwrap();
+        let (failed, _) = world
+            .platform
+            .video(&video.id, Some(&owner.user_id))
+            .await
+            .unwrap();
+        assert_eq!(failed.status, VideoStatus::Failed);
+        refused.push(failed.failure.unwrap());
+        assert!(
+            world
+                .uploads
+                .deleted
+                .lock()
+                .unwrap()
+                .contains(&video.id.to_string())
+        );
+    }
+    assert!(refused[0].contains("Invalid data"), "{refused:?}");
+    assert!(refused[1].contains("mjpeg"), "{refused:?}");
+    assert!(world.uploads.jobs.lock().unwrap().is_empty());
+    // The owner sees them with their reasons; viewers see nothing.
+    let (mine, _) = world
+        .platform
+        .channel_videos("owner", Some(&owner.user_id), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(mine.items.len(), 2);
+    let (theirs, _) = world
+        .platform
+        .channel_videos("owner", None, None, 10)
+        .await
+        .unwrap();
+    assert!(theirs.items.is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_job_unpublishes_nothing_and_removes_its_outputs() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let video = world
+        .platform
+        .start_video_upload(&owner, new_video(1000))
+        .await
+        .unwrap();
+    send_all(&world, &video);
+    world
+        .platform
+        .complete_video_upload(&owner, &video.id)
+        .await
+        .unwrap();
+    *world.uploads.probed_as.lock().unwrap() = Some(Ok(h264()));
+    world.platform.process_upload(&video.id).await.unwrap();
+    world
+        .platform
+        .video_failed(&video.id, "ffmpeg exited with status 1")
+        .await
+        .unwrap();
+    // A late "finished" for the failed job publishes nothing.
+    world
+        .platform
+        .video_transcoded(
+            &video.id,
+            Transcoded {
+                playlist_url: "https://cdn.test/x.m3u8".into(),
+                thumbnail_url: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (failed, _) = world
+        .platform
+        .video(&video.id, Some(&owner.user_id))
+        .await
+        .unwrap();
+    assert_eq!(failed.status, VideoStatus::Failed);
+    assert_eq!(failed.playlist_url, None);
+    assert_eq!(
+        *world.uploads.outputs_deleted.lock().unwrap(),
+        [video.id.to_string()]
+    );
+}
+
+#[tokio::test]
+async fn sizes_quotas_parts_and_other_peoples_uploads_are_checked() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let (other, _) = world.account("u-other", "other").await;
+    let too_big = world
+        .platform
+        .start_video_upload(&owner, new_video((4 << 30) + 1))
+        .await;
+    assert!(
+        matches!(
+            too_big,
+            Err(DomainError::Invalid {
+                code: "invalid_video_size",
+                ..
+            })
+        ),
+        "{too_big:?}"
+    );
+    let empty = world
+        .platform
+        .start_video_upload(&owner, new_video(0))
+        .await;
+    assert!(matches!(empty, Err(DomainError::Invalid { .. })));
+    let bad_title = world
+        .platform
+        .start_video_upload(
+            &owner,
+            NewVideo {
+                title: "\u{202e}evil".into(),
+                ..new_video(10)
+            },
+        )
+        .await;
+    assert!(matches!(bad_title, Err(DomainError::Invalid { .. })));
+
+    // 4 GiB files: the fifth goes over the 20 GiB quota, and nothing is kept of it.
+    for _ in 0..5 {
+        world
+            .platform
+            .start_video_upload(&owner, new_video(4 << 30))
+            .await
+            .unwrap();
+    }
+    let over = world
+        .platform
+        .start_video_upload(&owner, new_video(1))
+        .await;
+    assert!(
+        matches!(
+            over,
+            Err(DomainError::Conflict {
+                code: "video_quota_exceeded",
+                ..
+            })
+        ),
+        "{over:?}"
+    );
+    let (mine, _) = world
+        .platform
+        .channel_videos("owner", Some(&owner.user_id), None, 100)
+        .await
+        .unwrap();
+    assert_eq!(mine.items.len(), 5);
+
+    let video = &mine.items[0];
+    let outside = world
+        .platform
+        .video_part_urls(&owner, &video.id, &[0, 1])
+        .await;
+    assert!(matches!(
+        outside,
+        Err(DomainError::Invalid {
+            code: "invalid_parts",
+            ..
+        })
+    ));
+    let too_many = world
+        .platform
+        .video_part_urls(&owner, &video.id, &(1..=51).collect::<Vec<_>>())
+        .await;
+    assert!(matches!(too_many, Err(DomainError::Invalid { .. })));
+    // Someone else's upload does not exist for them.
+    for refused in [
+        world
+            .platform
+            .video_part_urls(&other, &video.id, &[1])
+            .await
+            .map(|_| ()),
+        world
+            .platform
+            .complete_video_upload(&other, &video.id)
+            .await
+            .map(|_| ()),
+        world.platform.delete_video(&other, &video.id).await,
+    ] {
+        assert!(
+            matches!(refused, Err(DomainError::NotFound(_))),
+            "{refused:?}"
+        );
+    }
+
+    // Deleting an unfinished upload aborts it.
+    world
+        .platform
+        .delete_video(&owner, &video.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        *world.uploads.aborted.lock().unwrap(),
+        [video.upload_id.clone().unwrap()]
+    );
+    assert!(matches!(
+        world.platform.video(&video.id, Some(&owner.user_id)).await,
+        Err(DomainError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_private_video_is_for_the_channels_allowed_viewers_and_edits_keep_its_files() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let (friend, _) = world.account("u-friend", "friend").await;
+    let (stranger, _) = world.account("u-stranger", "stranger").await;
+    world.platform.grant_viewer(&owner, "friend").await.unwrap();
+    let video = world
+        .platform
+        .start_video_upload(&owner, new_video(1000))
+        .await
+        .unwrap();
+    send_all(&world, &video);
+    world
+        .platform
+        .complete_video_upload(&owner, &video.id)
+        .await
+        .unwrap();
+    *world.uploads.probed_as.lock().unwrap() = Some(Ok(h264()));
+    world.platform.process_upload(&video.id).await.unwrap();
+    world
+        .platform
+        .video_transcoded(
+            &video.id,
+            Transcoded {
+                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
+                thumbnail_url: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    let edited = world
+        .platform
+        .edit_video(
+            &owner,
+            &video.id,
+            VideoChange {
+                title: Some("  Jeju, edited ".into()),
+                private: Some(true),
+                ..VideoChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.title.as_str(), "Jeju, edited");
+    assert_eq!(edited.description.as_str(), "Day one\nDay two");
+    assert!(edited.private);
+    assert!(
+        world
+            .platform
+            .video(&video.id, Some(&friend.user_id))
+            .await
+            .is_ok()
+    );
+    for who in [Some(&stranger.user_id), None] {
+        assert!(matches!(
+            world.platform.video(&video.id, who).await,
+            Err(DomainError::NotFound(_))
+        ));
+        let (listed, _) = world
+            .platform
+            .channel_videos("owner", who, None, 10)
+            .await
+            .unwrap();
+        assert!(listed.items.is_empty());
+    }
+    let refused = world
+        .platform
+        .edit_video(&stranger, &video.id, VideoChange::default())
+        .await;
+    assert!(matches!(refused, Err(DomainError::NotFound(_))));
+
+    world
+        .platform
+        .delete_video(&owner, &video.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        *world.uploads.outputs_deleted.lock().unwrap(),
+        [video.id.to_string()]
+    );
+    assert!(matches!(
+        world.platform.video(&video.id, Some(&friend.user_id)).await,
+        Err(DomainError::NotFound(_))
+    ));
+}

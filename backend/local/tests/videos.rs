@@ -1,0 +1,293 @@
+//! Uploaded videos on the local stack, end to end with real ffmpeg: a file sent in signed parts
+//! (one refused for a wrong length, one for a URL signed for another part), completed, probed,
+//! transcoded into a two-rung HLS ladder that plays with its grant and not without; a file that
+//! is not a video refused with its reason; a deleted video's files gone.
+
+#[allow(dead_code)]
+#[path = "support/streaming.rs"]
+mod streaming;
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use streaming::{App, probe_url, segments, spawn_app, video_height};
+
+const PART: usize = 16 << 20;
+
+/// A 20-second 1280×720 H.264/AAC MP4 a little over one part long (so it goes in two).
+async fn sample_video(dir: &std::path::Path) -> Vec<u8> {
+    let path = dir.join("sample.mp4");
+    let status = tokio::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-v", "error", "-y"])
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1280x720:rate=30:duration=20",
+        ])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=20"])
+        .args([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-b:v",
+            "10M",
+            "-maxrate",
+            "10M",
+            "-minrate",
+            "10M",
+            "-x264-params",
+            "nal-hrd=cbr",
+        ])
+        .args([
+            "-bufsize",
+            "1M",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+        ])
+        .arg(&path)
+        .status()
+        .await
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > PART, "{} bytes", bytes.len());
+    bytes
+}
+
+async fn start(app: &App, token: &str, title: &str, bytes: &[u8]) -> Value {
+    let (status, upload) = app
+        .json(
+            Method::POST,
+            "/api/v1/videos",
+            Some(token),
+            Some(json!({"title": title, "fileName": "sample.mp4", "sizeBytes": bytes.len()})),
+        )
+        .await;
+    assert_eq!(status, 201, "{upload}");
+    upload
+}
+
+async fn part_urls(app: &App, token: &str, id: &str, parts: &[u32]) -> Vec<String> {
+    let (status, body) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/videos/{id}/upload/parts"),
+            Some(token),
+            Some(json!({"parts": parts})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["url"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn put(app: &App, url: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client.put(url).body(body).send().await.unwrap()
+}
+
+async fn until_settled(app: &App, token: &str, id: &str) -> Value {
+    let mut seen = Value::Null;
+    app.wait_for(
+        "the video to be processed",
+        Duration::from_secs(180),
+        async || {
+            let (_, video) = app
+                .json(
+                    Method::GET,
+                    &format!("/api/v1/videos/{id}"),
+                    Some(token),
+                    None,
+                )
+                .await;
+            seen = video;
+            seen["status"] == "READY" || seen["status"] == "FAILED"
+        },
+    )
+    .await;
+    seen
+}
+
+#[tokio::test]
+async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
+    let app = spawn_app().await;
+    let (token, _) = app.streamer("uploader").await;
+    let bytes = sample_video(app.data.path()).await;
+    let upload = start(&app, &token, "Test pattern", &bytes).await;
+    assert_eq!(upload["partCount"], 2);
+    assert_eq!(upload["partBytes"], PART);
+    assert_eq!(upload["video"]["status"], "UPLOADING");
+    let id = upload["video"]["id"].as_str().unwrap().to_owned();
+    let urls = part_urls(&app, &token, &id, &[1, 2]).await;
+
+    // A part of the wrong length is refused and kept nowhere; so is a URL altered to another part.
+    let short = put(&app, &urls[1], bytes[PART..bytes.len() - 1].to_vec()).await;
+    assert_eq!(short.status(), 400);
+    let forged = urls[1].replacen(&format!("/{id}/"), &format!("/{id}/x/"), 1);
+    assert!(
+        put(&app, &forged, bytes[PART..].to_vec())
+            .await
+            .status()
+            .is_client_error()
+    );
+    let other_part = urls[0].replace("/1/16777216?", "/2/16777216?");
+    assert_eq!(
+        put(&app, &other_part, bytes[..PART].to_vec())
+            .await
+            .status(),
+        403
+    );
+    let (_, state) = app
+        .json(
+            Method::GET,
+            &format!("/api/v1/videos/{id}/upload"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(state["uploadedParts"], json!([]));
+
+    // The second part first, then an early completion says what is missing.
+    let sent = put(&app, &urls[1], bytes[PART..].to_vec()).await;
+    assert_eq!(sent.status(), 200);
+    assert!(sent.headers().contains_key("etag"));
+    let (status, early) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/videos/{id}/upload/complete"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, early["code"].as_str()),
+        (409, Some("upload_incomplete")),
+        "{early}"
+    );
+    assert_eq!(
+        put(&app, &urls[0], bytes[..PART].to_vec()).await.status(),
+        200
+    );
+    let (_, state) = app
+        .json(
+            Method::GET,
+            &format!("/api/v1/videos/{id}/upload"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(state["uploadedParts"], json!([1, 2]));
+    let (status, completed) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/videos/{id}/upload/complete"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{completed}");
+
+    let ready = until_settled(&app, &token, &id).await;
+    assert_eq!(ready["status"], "READY", "{ready}");
+    assert_eq!(ready["durationMs"].as_u64().map(|ms| ms / 1000), Some(20));
+    // Viewers find it on the channel page, signed out too.
+    let (_, listed) = app
+        .json(Method::GET, "/api/v1/channels/uploader/videos", None, None)
+        .await;
+    assert_eq!(listed["items"][0]["id"], id.as_str());
+    assert_eq!(listed["items"][0]["fileName"], Value::Null);
+
+    let playlist_url = ready["playlistUrl"].as_str().unwrap();
+    let (base, grant) = playlist_url.split_once('?').unwrap();
+    let multivariant = app.get(playlist_url).await.text().await.unwrap();
+    let variants = segments(&multivariant);
+    assert_eq!(
+        variants,
+        ["720p/index.m3u8", "360p/index.m3u8"],
+        "{multivariant}"
+    );
+    let folder = base.trim_end_matches("index.m3u8");
+    let mut heights = Vec::new();
+    for variant in &variants {
+        let media = app
+            .get(&format!("{folder}{variant}?{grant}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(media.contains("#EXT-X-ENDLIST"), "{media}");
+        let quality = variant.trim_end_matches("index.m3u8");
+        let first = format!("{folder}{quality}{}?{grant}", segments(&media)[0]);
+        assert_eq!(probe_url(&app, &first).await, ["h264", "aac"]);
+        heights.push(video_height(&app, &first).await);
+    }
+    assert_eq!(heights, [720, 360]);
+    let picture = app.get(ready["thumbnailUrl"].as_str().unwrap()).await;
+    assert_eq!(picture.headers()["content-type"], "image/jpeg");
+    // Without the grant, nothing.
+    assert_eq!(app.get(base).await.status(), 403);
+
+    let (status, _) = app
+        .json(
+            Method::DELETE,
+            &format!("/api/v1/videos/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(app.get(playlist_url).await.status(), 404);
+    let (status, _) = app
+        .json(
+            Method::GET,
+            &format!("/api/v1/videos/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_video_is_refused_with_its_reason() {
+    let app = spawn_app().await;
+    let (token, _) = app.streamer("prankster").await;
+    // A playlist naming a file outside the upload: ffprobe must not read it as a video.
+    let bytes = b"#EXTM3U\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n".to_vec();
+    let upload = start(&app, &token, "Not a video", &bytes).await;
+    let id = upload["video"]["id"].as_str().unwrap().to_owned();
+    let urls = part_urls(&app, &token, &id, &[1]).await;
+    assert_eq!(put(&app, &urls[0], bytes).await.status(), 200);
+    let (status, _) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/videos/{id}/upload/complete"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let failed = until_settled(&app, &token, &id).await;
+    assert_eq!(failed["status"], "FAILED");
+    assert!(
+        failed["failure"].as_str().unwrap().contains("not a video"),
+        "{failed}"
+    );
+    assert_eq!(failed["playlistUrl"], Value::Null);
+    // Nothing of it is kept, and viewers never see it.
+    let upload_dir = app.data.path().join("video-uploads").join(&id);
+    assert!(!upload_dir.exists());
+    let (_, listed) = app
+        .json(Method::GET, "/api/v1/channels/prankster/videos", None, None)
+        .await;
+    assert_eq!(listed["items"], json!([]));
+}

@@ -1,0 +1,133 @@
+//! Records a channel owns and lists newest first (clips, uploaded videos): id → record, and
+//! (channel, created time, id) so a channel's list is one range read. Both are written in one
+//! transaction, and a record is replaced only if it is still what the caller read.
+
+use cloumer_domain::error::{PortContext, PortResult, WriteError};
+use cloumer_domain::page::{ChannelListed, Page};
+use redb::{ReadableTable, TableDefinition};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+
+use super::{EmbeddedStore, TimeKey, decode, encode, first_page, nanos, newest_first, port_only};
+
+/// A record kept in [`ChannelRecords`].
+pub(super) trait ChannelRecord:
+    Serialize + DeserializeOwned + PartialEq + Clone + Send + ChannelListed + 'static
+{
+}
+
+impl<T> ChannelRecord for T where
+    T: Serialize + DeserializeOwned + PartialEq + Clone + Send + ChannelListed + 'static
+{
+}
+
+/// The two tables of one kind of record.
+#[derive(Clone, Copy)]
+pub(super) struct ChannelRecords {
+    pub records: TableDefinition<'static, &'static str, &'static [u8]>,
+    pub index: TableDefinition<'static, TimeKey, ()>,
+}
+
+impl ChannelRecords {
+    pub fn create_tables(&self, tx: &redb::WriteTransaction) -> PortResult<()> {
+        tx.open_table(self.records).port("t")?;
+        tx.open_table(self.index).port("t")?;
+        Ok(())
+    }
+
+    pub async fn put<T: ChannelRecord>(
+        self,
+        store: &EmbeddedStore,
+        record: &T,
+        previous: Option<&T>,
+    ) -> Result<(), WriteError> {
+        let (record, previous) = (record.clone(), previous.cloned());
+        store
+            .write(move |tx| {
+                let id = record.key();
+                let mut table = tx.open_table(self.records).port("opening records")?;
+                let stored: Option<T> = table
+                    .get(id)
+                    .port("reading a record")?
+                    .map(|bytes| decode(bytes.value()))
+                    .transpose()?;
+                if stored != previous {
+                    return Err(WriteError::VersionMismatch);
+                }
+                table
+                    .insert(id, encode(&record)?.as_slice())
+                    .port("writing a record")?;
+                tx.open_table(self.index)
+                    .port("opening index")?
+                    .insert(
+                        (record.channel().as_str(), nanos(record.created_at()), id),
+                        (),
+                    )
+                    .port("indexing")?;
+                Ok(())
+            })
+            .await
+    }
+
+    pub async fn get<T: ChannelRecord>(
+        self,
+        store: &EmbeddedStore,
+        id: &str,
+    ) -> PortResult<Option<T>> {
+        store
+            .read(move |tx| {
+                let table = tx.open_table(self.records).port("opening records")?;
+                let found = table.get(id).port("reading a record")?;
+                found.map(|bytes| decode(bytes.value())).transpose()
+            })
+            .await
+    }
+
+    /// Nothing happens if it is gone already.
+    pub async fn delete<T: ChannelRecord>(
+        self,
+        store: &EmbeddedStore,
+        record: &T,
+    ) -> PortResult<()> {
+        let record = record.clone();
+        store
+            .write(move |tx| {
+                let id = record.key();
+                tx.open_table(self.records)
+                    .port("opening records")?
+                    .remove(id)
+                    .port("removing a record")?;
+                tx.open_table(self.index)
+                    .port("opening index")?
+                    .remove((record.channel().as_str(), nanos(record.created_at()), id))
+                    .port("removing a record")?;
+                Ok(())
+            })
+            .await
+            .map_err(port_only)
+    }
+
+    /// A channel's records, newest first, after `after` (a cursor's time and id).
+    pub async fn list<T: ChannelRecord>(
+        self,
+        store: &EmbeddedStore,
+        channel: &str,
+        after: Option<(OffsetDateTime, String)>,
+        limit: usize,
+    ) -> PortResult<Page<T, T::Cursor>> {
+        let after = after.map(|(at, id)| (nanos(at), id));
+        store
+            .read(move |tx| {
+                let index = tx.open_table(self.index).port("opening index")?;
+                let records = tx.open_table(self.records).port("opening records")?;
+                let found = newest_first(&index, channel, after.as_ref())?.map(|entry| {
+                    let (key, _) = entry.port("listing")?;
+                    let bytes = records.get(key.value().2).port("reading a record")?;
+                    bytes.map(|b| decode(b.value())).transpose()
+                });
+                first_page(found, limit)
+            })
+            .await
+    }
+}
