@@ -289,6 +289,69 @@ impl Api {
         .await
     }
 
+    /// Starts uploading a video of `size_bytes` to the caller's channel.
+    pub async fn start_video_upload(&self, video: &NewVideo) -> Result<VideoUpload, ApiError> {
+        self.with_body(Method::POST, "/api/v1/videos", video).await
+    }
+
+    /// How the caller's upload `id` stands: which parts are in.
+    pub async fn video_upload(&self, id: &str) -> Result<VideoUpload, ApiError> {
+        self.get(&format!("/api/v1/videos/{}/upload", encode(id)))
+            .await
+    }
+
+    /// Where to send parts `numbers` of the caller's upload `id`.
+    pub async fn video_part_urls(&self, id: &str, numbers: &[u32]) -> Result<PartUrls, ApiError> {
+        self.with_body(
+            Method::POST,
+            &format!("/api/v1/videos/{}/upload/parts", encode(id)),
+            &PartsWanted {
+                parts: numbers.to_vec(),
+            },
+        )
+        .await
+    }
+
+    pub async fn complete_video_upload(&self, id: &str) -> Result<VideoBody, ApiError> {
+        self.send(
+            Method::POST,
+            &format!("/api/v1/videos/{}/upload/complete", encode(id)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn video(&self, id: &str) -> Result<VideoBody, ApiError> {
+        self.get(&format!("/api/v1/videos/{}", encode(id))).await
+    }
+
+    pub async fn edit_video(&self, id: &str, change: &UpdateVideo) -> Result<VideoBody, ApiError> {
+        self.with_body(
+            Method::PATCH,
+            &format!("/api/v1/videos/{}", encode(id)),
+            change,
+        )
+        .await
+    }
+
+    pub async fn delete_video(&self, id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/videos/{}", encode(id)),
+            None,
+        )
+        .await
+    }
+
+    /// A channel's videos (its owner sees every one, with its state).
+    pub async fn channel_videos(&self, handle: &str) -> Result<VideoPage, ApiError> {
+        self.get(&format!(
+            "/api/v1/channels/{}/videos?limit=24",
+            encode(handle)
+        ))
+        .await
+    }
+
     pub async fn handle_availability(&self, handle: &str) -> Result<HandleAvailability, ApiError> {
         self.get(&format!("/api/v1/handles/{}", encode(handle)))
             .await

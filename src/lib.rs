@@ -61,6 +61,7 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),
                 page @ (router::Page::Channel(_)
                 | router::Page::Recording(_)
+                | router::Page::Video(_)
                 | router::Page::Clip(_)
                 | router::Page::Browse) => {
                     lazy_page(move || Box::pin(page_code!(watch_page(page.clone()))))
@@ -151,6 +152,7 @@ fn watch_page(page: router::Page) -> PageResult {
     Ok(match page {
         router::Page::Recording(id) => view! { <pages::recording::Recording id=id /> }.into_any(),
         router::Page::Clip(id) => view! { <pages::clip::Clip id=id /> }.into_any(),
+        router::Page::Video(id) => view! { <pages::video::Video id=id /> }.into_any(),
         router::Page::Browse => view! { <pages::browse::Browse /> }.into_any(),
         router::Page::Channel(handle) => {
             view! { <pages::channel::Channel handle=handle /> }.into_any()

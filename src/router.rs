@@ -21,6 +21,8 @@ pub enum Page {
     Unsubscribe,
     Dashboard,
     Recording(String),
+    /// An uploaded video: `/videos/vd…`, beside past broadcasts (whose ids have a `-`).
+    Video(String),
     Clip(String),
     Channel(String),
     NotFound,
@@ -40,11 +42,19 @@ pub fn route(path: &str) -> Page {
         ["notifications"] => Page::Notifications,
         ["unsubscribe"] => Page::Unsubscribe,
         ["dashboard"] => Page::Dashboard,
+        ["videos", id] if is_uploaded_video_id(id) => Page::Video((*id).to_owned()),
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
         ["clips", id] if !id.is_empty() => Page::Clip(decode(id)),
         [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
         _ => Page::NotFound,
     }
+}
+
+/// Uploaded videos' ids: `vd` and letters and digits only (recordings' ids have a `-`).
+fn is_uploaded_video_id(segment: &str) -> bool {
+    segment.starts_with("vd")
+        && (3..=64).contains(&segment.len())
+        && segment.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 fn is_handle_like(segment: &str) -> bool {
@@ -199,6 +209,8 @@ mod tests {
         assert_eq!(route("/a/b/c"), Page::NotFound);
         assert_eq!(route("/bad-handle!"), Page::NotFound);
         assert_eq!(route("/clips/clAbc"), Page::Clip("clAbc".into()));
+        assert_eq!(route("/videos/vdAbc123"), Page::Video("vdAbc123".into()));
+        assert_eq!(route("/videos/st-vd1"), Page::Recording("st-vd1".into()));
         assert_eq!(
             route("/videos/rec-a%2Fb"),
             Page::Recording("rec-a/b".into())

@@ -3105,3 +3105,175 @@ fn signal_guard(pid: u32) -> impl Drop {
     }
     Resume(pid)
 }
+
+/// Makes the first part the page sends fail once (its URL's signature spoiled, so the storage
+/// refuses it), and counts the parts sent; `hold_after` parts, the rest are never sent (a
+/// connection that died), so the page can be reloaded mid-upload.
+async fn watch_part_uploads(
+    browser: &Browser,
+    fail_first: bool,
+    hold_after: Option<u32>,
+) -> Result<()> {
+    let hold = hold_after.map_or("null".to_owned(), |n| n.to_string());
+    browser
+        .js(&format!(
+            "window.__parts = {{ failed: 0, sent: 0, statuses: [] }};
+             const failFirst = {fail_first}, holdAfter = {hold};
+             const open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+             XMLHttpRequest.prototype.open = function (method, url, ...rest) {{
+                 this.__part = method === 'PUT' && url.includes('/video-uploads/');
+                 if (this.__part && failFirst && window.__parts.failed === 0) {{
+                     window.__parts.failed = 1;
+                     url = url.replace('Signature=', 'Signature=spoiled');
+                 }}
+                 return open.call(this, method, url, ...rest);
+             }};
+             XMLHttpRequest.prototype.send = function (body) {{
+                 if (this.__part) {{
+                     if (holdAfter !== null && window.__parts.sent >= holdAfter) return;
+                     this.addEventListener('load', () => {{ if (this.status === 200) window.__parts.sent++; }});
+                 }}
+                 return send.call(this, body);
+             }};
+             new MutationObserver(() => document.querySelectorAll('li.video-row').forEach(row =>
+                 window.__parts.statuses.push(row.dataset.status))).observe(document.body, {{ subtree: true, childList: true, attributes: true }});"
+        ))
+        .await?;
+    Ok(())
+}
+
+async fn upload_video(browser: &Browser, file: &std::path::Path, title: &str) -> Result<()> {
+    choose_file(browser, "#video-file", file).await?;
+    browser
+        .wait_until(
+            "return document.querySelector('#upload-title').value.length > 0",
+            "the title taken from the file's name",
+        )
+        .await?;
+    browser.fill("#upload-title", title).await?;
+    browser
+        .js("document.querySelector('#upload-title').form.requestSubmit()")
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and_plays()
+-> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account("uploads@example.com", PASSWORD, "uploader", "Uploader")
+        .await?;
+    let files = tempfile::tempdir()?;
+    let video = files.path().join("jeju-trip.mp4");
+    cloumer_test_media::write_mp4(&video, 20).await?;
+    let notes = files.path().join("notes.mp4");
+    std::fs::write(
+        &notes,
+        "not a video at all, just words in a file called .mp4\n".repeat(50),
+    )?;
+
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "uploads@example.com", PASSWORD)
+        .await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait_for_text(".panel h2", "Videos", WAIT).await?;
+    assert_accessible(&owner, "/dashboard (videos)").await?;
+
+    // The first part fails once and is sent again; the progress shows; it is processed and ready.
+    watch_part_uploads(&owner, true, None).await?;
+    upload_video(&owner, &video, "Jeju trip").await?;
+    owner.wait(".upload-progress progress").await?;
+    owner.wait_for_text(".upload-figures", "MB/s", WAIT).await?;
+    owner.screenshot("video-uploading").await?;
+    owner
+        .wait_until(
+            "return !!document.querySelector('li.video-row[data-status=READY]')",
+            "the video processed and ready",
+        )
+        .await?;
+    let parts = owner.js("return window.__parts").await?;
+    assert_eq!(parts["failed"], 1, "{parts}");
+    assert_eq!(parts["sent"], 2, "{parts}");
+    let seen = parts["statuses"].as_array().cloned().unwrap_or_default();
+    assert!(
+        seen.iter().any(|s| s == "PROCESSING" || s == "UPLOADED"),
+        "the processing state was shown: {seen:?}"
+    );
+    owner.screenshot("video-ready-dashboard").await?;
+
+    // Its page plays it; the quality can be chosen.
+    reach(&owner, "li.video-row[data-status=READY] a").await?;
+    owner
+        .wait(".video-page .player[data-player-state=Playing]")
+        .await?;
+    owner
+        .wait_for_text(".video-page h1", "Jeju trip", WAIT)
+        .await?;
+    reach(&owner, ".player .quality-button").await?;
+    owner.wait(".quality-menu:not([hidden])").await?;
+    let qualities = owner
+        .js("return [...document.querySelectorAll('.quality-menu [role=menuitemradio]')].map(b => b.textContent)")
+        .await?;
+    assert_eq!(qualities, serde_json::json!(["Auto", "720p", "360p"]));
+    reach(&owner, ".quality-menu li:nth-child(3) button").await?;
+    wait_video(&owner, "v.videoHeight === 360", "the 360p quality playing").await?;
+    owner.screenshot("video-page").await?;
+    assert_accessible(&owner, "/videos (uploaded)").await?;
+
+    // A second upload's connection dies after its first part; after a reload the same file
+    // picks up where it stopped, sending only the part still missing.
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait_for_text(".panel h2", "Videos", WAIT).await?;
+    watch_part_uploads(&owner, false, Some(1)).await?;
+    upload_video(&owner, &video, "Jeju again").await?;
+    owner
+        .wait_until("return window.__parts.sent === 1", "the first part sent")
+        .await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .wait("li.video-row[data-status=UPLOADING] input.resume-file")
+        .await?;
+    owner.screenshot("video-interrupted").await?;
+    watch_part_uploads(&owner, false, None).await?;
+    choose_file(
+        &owner,
+        "li.video-row[data-status=UPLOADING] input.resume-file",
+        &video,
+    )
+    .await?;
+    owner
+        .wait_until(
+            "return document.querySelectorAll('li.video-row[data-status=READY]').length === 2",
+            "the resumed video processed and ready",
+        )
+        .await?;
+    assert_eq!(owner.js("return window.__parts.sent").await?, 1);
+
+    // A file that is not a video is refused with its reason, and never shown to viewers.
+    upload_video(&owner, &notes, "Notes").await?;
+    owner
+        .wait_for_text(
+            "li.video-row[data-status=FAILED] .video-state",
+            "not a video we can read",
+            Duration::from_secs(60),
+        )
+        .await?;
+    owner.screenshot("video-refused").await?;
+
+    // Viewers find the two on the channel page, in Korean on a phone.
+    let viewer = Browser::launch_sized(420, 860).await?;
+    viewer.goto(&stack.url("/")).await?;
+    viewer
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    viewer.goto(&stack.url("/uploader")).await?;
+    viewer.wait_for_text("h2", "동영상", WAIT).await?;
+    let titles = viewer
+        .js("return [...document.querySelectorAll('.video-card .card-title')].map(a => a.textContent)")
+        .await?;
+    assert_eq!(titles, serde_json::json!(["Jeju again", "Jeju trip"]));
+    viewer.screenshot("channel-videos-ko-phone").await?;
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! viewer counts). The player depends only on whether the channel is live and may be watched, so
 //! a refresh never restarts the video.
 
-use cloumer_api_types::{ChannelPage, ClipBody, RecordingBody};
+use cloumer_api_types::{ChannelPage, ClipBody, RecordingBody, VideoBody};
 use leptos::prelude::*;
 
 use crate::api::{ApiError, use_api};
@@ -14,6 +14,7 @@ use crate::components::{Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, 
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::{self, ClipGrid, ClipLive};
+use crate::pages::video::{self, VideoGrid};
 use crate::player::VideoPlayer;
 
 /// How often viewer counts and live state are refreshed, besides the room's announcements.
@@ -103,6 +104,22 @@ pub fn Channel(handle: String) -> impl IntoView {
             }
         }
     });
+    let videos = LocalResource::new(move || {
+        let can_watch = watching.with(|w| w.as_ref().is_some_and(|w| w.can_watch));
+        async move {
+            if can_watch {
+                // Ready ones only: the uploader follows the others on the dashboard.
+                api.channel_videos(&handle.get_value()).await.map(|p| {
+                    p.items
+                        .into_iter()
+                        .filter(|v| v.status == "READY")
+                        .collect()
+                })
+            } else {
+                Ok(Vec::new())
+            }
+        }
+    });
     let signed_in = Memo::new(move |_| crate::auth::use_session().user().is_some());
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     let live = Memo::new(move |_| watching.with(|w| w.as_ref().is_some_and(|w| w.live)));
@@ -142,6 +159,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                         (clippable && signed_in.get()).then(|| view! { <ClipLive handle=handle.get_value() /> })
                     }}
                     <PastBroadcasts recordings=recordings />
+                    <Videos videos=videos />
                     <Clips clips=clips />
                 </section>
                 <ChatPanel chat=chat />
@@ -193,6 +211,22 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
             </div>
             {follow}
         </div>
+    }
+}
+
+/// The channel's uploaded videos, newest first.
+#[component]
+fn Videos(videos: LocalResource<Result<Vec<VideoBody>, ApiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Loaded retry=move || videos.refetch()>
+            {move || Suspend::new(async move {
+                videos.await.map(|list| (!list.is_empty()).then(|| view! {
+                    <h2>{move || i18n.pick(&video::EN, &video::KO).videos}</h2>
+                    <VideoGrid videos=list />
+                }))
+            })}
+        </Loaded>
     }
 }
 

@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod profile;
 pub mod recording;
 pub mod unsubscribe;
+pub mod video;
 
 use leptos::prelude::*;
 

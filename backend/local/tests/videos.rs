@@ -15,46 +15,10 @@ use streaming::{App, probe_url, segments, spawn_app, video_height};
 
 const PART: usize = 16 << 20;
 
-/// A 20-second 1280×720 H.264/AAC MP4 a little over one part long (so it goes in two).
+/// A 20-second 720p MP4 a little over one part long (so it goes in two).
 async fn sample_video(dir: &std::path::Path) -> Vec<u8> {
     let path = dir.join("sample.mp4");
-    let status = tokio::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-v", "error", "-y"])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=1280x720:rate=30:duration=20",
-        ])
-        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=20"])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-b:v",
-            "10M",
-            "-maxrate",
-            "10M",
-            "-minrate",
-            "10M",
-            "-x264-params",
-            "nal-hrd=cbr",
-        ])
-        .args([
-            "-bufsize",
-            "1M",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-        ])
-        .arg(&path)
-        .status()
-        .await
-        .unwrap();
-    assert!(status.success());
+    cloumer_test_media::write_mp4(&path, 20).await.unwrap();
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.len() > PART, "{} bytes", bytes.len());
     bytes
@@ -215,6 +179,9 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
         ["720p/index.m3u8", "360p/index.m3u8"],
         "{multivariant}"
     );
+    // Each quality named as IVS names them, so the same player lists them.
+    assert!(multivariant.contains("NAME=\"720p\""), "{multivariant}");
+    assert!(multivariant.contains("RESOLUTION=640x360"), "{multivariant}");
     let folder = base.trim_end_matches("index.m3u8");
     let mut heights = Vec::new();
     for variant in &variants {

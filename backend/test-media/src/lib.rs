@@ -56,3 +56,38 @@ pub fn publish(url: &str, seconds: u32) -> std::io::Result<Child> {
         .kill_on_drop(true)
         .spawn()
 }
+
+/// Writes `seconds` of a 1280×720 test pattern with a tone, H.264 + AAC in MP4, at a steady
+/// 10 Mbit/s: a video file as a phone or an editor makes one, large enough (about 1.25 MB a
+/// second) that an upload of 20 seconds takes more than one 16 MiB part.
+pub async fn write_mp4(path: &std::path::Path, seconds: u32) -> std::io::Result<()> {
+    let status = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+        .args(["-f", "lavfi", "-i"])
+        .arg(format!("testsrc2=size=1280x720:rate=30:duration={seconds}"))
+        .args(["-f", "lavfi", "-i"])
+        .arg(format!("sine=frequency=440:duration={seconds}"))
+        .args([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+        ])
+        .args([
+            "-b:v", "10M", "-minrate", "10M", "-maxrate", "10M", "-bufsize", "2M",
+        ])
+        .args(["-x264-params", "nal-hrd=cbr", "-c:a", "aac", "-shortest"])
+        .arg(path)
+        .stdin(Stdio::null())
+        .status()
+        .await?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "ffmpeg exited with {status}"
+        )))
+    }
+}

@@ -1,5 +1,5 @@
 //! The streamer dashboard: go live (server, stream key, encoder settings), watch the stream's
-//! state, edit the channel, moderate the chat, give it emotes, tell other places when the stream starts. One
+//! state, edit the channel, moderate the chat, give it emotes, tell other places when the stream starts, upload videos. One
 //! card per module.
 //!
 //! The channel is loaded once for the cards' shells, then refreshed every five seconds: cards
@@ -9,10 +9,12 @@
 mod emotes;
 mod moderation;
 mod moderators;
+mod part_sender;
 mod recordings;
 mod settings;
 mod status;
 mod stream_setup;
+mod videos;
 mod viewers;
 mod webhooks;
 
@@ -66,6 +68,7 @@ fn DashboardView() -> impl IntoView {
                     <emotes::EmotesCard handle=channel.with_untracked(|c| c.page.summary.handle.clone()) />
                     {move || private.get().then(|| view! { <viewers::ViewersCard /> })}
                     <webhooks::WebhooksCard />
+                    <videos::VideosCard channel=channel />
                     <recordings::RecordingsCard channel=channel />
                 </div>
             }

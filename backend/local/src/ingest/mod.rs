@@ -16,7 +16,7 @@ pub mod ladder;
 mod monitor;
 mod nginx;
 mod playback_sessions;
-mod playlists;
+pub(crate) mod playlists;
 pub mod private_recordings;
 pub mod recording_files;
 mod recovery;

@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{LocalVideoPipeline, Work, remove_dir, remove_file};
 use crate::ingest::ffmpeg;
+use crate::ingest::playlists::{Variant, multivariant, peak_bandwidth};
 
 /// The demuxers an upload may be read with.
 const DEMUXERS: &str = "mov,matroska,webm";
@@ -26,6 +27,7 @@ const DEMUXERS: &str = "mov,matroska,webm";
 /// What a queued job needs to know about its upload.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Job {
+    pub width: u32,
     pub height: u32,
     pub has_audio: bool,
     pub duration_ms: u64,
@@ -34,6 +36,7 @@ pub struct Job {
 impl Job {
     pub fn for_media(media: &MediaInfo) -> Self {
         Self {
+            width: media.width,
             height: media.height,
             has_audio: media.audio_codec.is_some(),
             duration_ms: media.duration_ms,
@@ -41,14 +44,36 @@ impl Job {
     }
 
     /// The ladder's rungs (height, video bitrate): 720p only from sources at least that tall.
-    fn rungs(&self) -> Vec<(u32, &'static str)> {
+    fn rungs(&self) -> Vec<Rung> {
         let mut rungs = Vec::new();
         if self.height >= 720 {
-            rungs.push((720, "2800k"));
+            rungs.push(Rung {
+                name: "720p",
+                height: 720,
+                bitrate: "2800k",
+            });
         }
-        rungs.push((360, "800k"));
+        rungs.push(Rung {
+            name: "360p",
+            height: 360,
+            bitrate: "800k",
+        });
         rungs
     }
+
+    /// The picture size of a rung `height` tall (ffmpeg's `scale=-2:<height>`: even width).
+    fn size_at(&self, height: u32) -> (u32, u32) {
+        let width = u64::from(self.width) * u64::from(height) / u64::from(self.height.max(1));
+        ((width as u32 / 2 * 2).max(2), height)
+    }
+}
+
+/// One quality of the ladder.
+struct Rung {
+    /// As players show it, and its directory.
+    name: &'static str,
+    height: u32,
+    bitrate: &'static str,
 }
 
 /// What ffprobe finds in `file`; the reason when it finds no media it may read.
@@ -224,20 +249,20 @@ async fn make_ladder(
         .args(["-i", &input]);
     let split: String = (0..rungs.len()).map(|i| format!("[s{i}]")).collect();
     let mut graph = format!("[0:v]split={}{split}", rungs.len());
-    for (i, (height, _)) in rungs.iter().enumerate() {
-        graph.push_str(&format!(";[s{i}]scale=-2:{height}[v{i}]"));
+    for (i, rung) in rungs.iter().enumerate() {
+        graph.push_str(&format!(";[s{i}]scale=-2:{}[v{i}]", rung.height));
     }
     command.args(["-filter_complex", &graph]);
     let mut streams = Vec::new();
-    for (i, (height, bitrate)) in rungs.iter().enumerate() {
+    for (i, rung) in rungs.iter().enumerate() {
         command.args(["-map", &format!("[v{i}]")]);
-        command.args([format!("-b:v:{i}"), bitrate.to_string()]);
+        command.args([format!("-b:v:{i}"), rung.bitrate.to_owned()]);
         let mut map = format!("v:{i}");
         if job.has_audio {
             command.args(["-map", "0:a:0"]);
             map.push_str(&format!(",a:{i}"));
         }
-        streams.push(format!("{map},name:{height}p"));
+        streams.push(format!("{map},name:{}", rung.name));
     }
     command
         .args([
@@ -261,7 +286,6 @@ async fn make_ladder(
         .args(["-c:a", "aac", "-b:a", "128k", "-ac", "2"])
         .args(["-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod"])
         .args(["-hls_flags", "independent_segments"])
-        .args(["-master_pl_name", "index.m3u8"])
         .args(["-var_stream_map", &streams.join(" ")])
         .arg("-hls_segment_filename")
         .arg(out.join("%v").join("%d.ts"))
@@ -295,6 +319,22 @@ async fn make_ladder(
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
     }
+    // The multivariant playlist as IVS writes its own (each quality named), for the same player.
+    let variants: Vec<Variant> = rungs
+        .iter()
+        .map(|rung| {
+            let dir = out.join(rung.name);
+            let media = std::fs::read_to_string(dir.join("index.m3u8")).unwrap_or_default();
+            let size_of = |uri: &str| std::fs::metadata(dir.join(uri)).ok().map(|m| m.len());
+            Variant {
+                name: rung.name,
+                bandwidth: peak_bandwidth(&media, size_of).unwrap_or(1_000_000),
+                size: Some(job.size_at(rung.height)),
+            }
+        })
+        .collect();
+    std::fs::write(out.join("index.m3u8"), multivariant(&variants, None))
+        .map_err(|e| e.to_string())?;
     let at = (job.duration_ms as f64 / 2000.0).min(1.0);
     let mut picture = ffmpeg::command();
     picture

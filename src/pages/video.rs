@@ -1,0 +1,283 @@
+//! Uploaded videos: a video's page (`/videos/vd…`, played in the same player as past
+//! broadcasts, with its uploader's tools to edit or delete it, and while it is still being
+//! made, how far it is), and the cards a channel lists its videos with. Their words live here.
+
+use cloumer_api_types::{UpdateVideo, VideoBody};
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::{Avatar, Loaded, ago_text};
+use crate::i18n::use_i18n;
+use crate::pages::NotFound;
+use crate::player::VideoPlayer;
+use crate::time;
+
+pub struct VideoTexts {
+    pub videos: &'static str,
+    pub uploading: &'static str,
+    pub uploaded: &'static str,
+    pub processing: &'static str,
+    pub failed: &'static str,
+    pub edit: &'static str,
+    pub title_label: &'static str,
+    pub description_label: &'static str,
+    pub private_label: &'static str,
+    pub delete: &'static str,
+    pub delete_confirm: &'static str,
+}
+
+pub const EN: VideoTexts = VideoTexts {
+    videos: "Videos",
+    uploading: "Uploading",
+    uploaded: "Uploaded, waiting to be processed",
+    processing: "Processing",
+    failed: "Could not be published",
+    edit: "Edit",
+    title_label: "Title",
+    description_label: "Description",
+    private_label: "Private: only viewers you allow can watch it",
+    delete: "Delete video",
+    delete_confirm: "Delete this video and all its files?",
+};
+
+pub const KO: VideoTexts = VideoTexts {
+    videos: "동영상",
+    uploading: "업로드 중",
+    uploaded: "업로드 완료, 처리 대기 중",
+    processing: "처리 중",
+    failed: "게시하지 못했어요",
+    edit: "수정",
+    title_label: "제목",
+    description_label: "설명",
+    private_label: "비공개: 허락한 시청자만 볼 수 있어요",
+    delete: "동영상 삭제",
+    delete_confirm: "이 동영상과 모든 파일을 삭제할까요?",
+};
+
+impl VideoTexts {
+    /// Where a video stands, for its uploader.
+    pub fn state(&self, video: &VideoBody) -> String {
+        match video.status.as_str() {
+            "UPLOADING" => self.uploading.to_owned(),
+            "UPLOADED" => self.uploaded.to_owned(),
+            "PROCESSING" => format!("{} {}%", self.processing, video.progress),
+            "FAILED" => match &video.failure {
+                Some(why) => format!("{}: {why}", self.failed),
+                None => self.failed.to_owned(),
+            },
+            _ => String::new(),
+        }
+    }
+}
+
+/// Whether a video is still being made (its state changes without the uploader doing anything).
+pub fn in_progress(video: &VideoBody) -> bool {
+    matches!(video.status.as_str(), "UPLOADED" | "PROCESSING")
+}
+
+/// How often a page showing a video being made looks again.
+pub const PROGRESS_REFRESH: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `/videos/vd…`.
+#[component]
+pub fn Video(id: String) -> impl IntoView {
+    let api = use_api();
+    let id = StoredValue::new(id);
+    let video = LocalResource::new(move || async move { api.video(&id.get_value()).await });
+    if let Ok(timer) = set_interval_with_handle(
+        move || {
+            if matches!(video.get(), Some(Ok(v)) if in_progress(&v)) {
+                video.refetch();
+            }
+        },
+        PROGRESS_REFRESH,
+    ) {
+        on_cleanup(move || timer.clear());
+    }
+    view! {
+        <Loaded retry=move || video.refetch()>
+            {move || Suspend::new(async move {
+                match video.await {
+                    Err(error) if error.status == 404 => Ok(view! { <NotFound /> }.into_any()),
+                    Err(error) => Err(error),
+                    Ok(found) => Ok(view! { <WatchVideo video=found /> }.into_any()),
+                }
+            })}
+        </Loaded>
+    }
+}
+
+#[component]
+fn WatchVideo(video: VideoBody) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let shown = RwSignal::new(video);
+    let v = shown.get_untracked();
+    let url = Signal::stored(v.playlist_url.clone());
+    let when = ago_text(&v.created_at);
+    let duration = v
+        .duration_ms
+        .map(|ms| time::clock(ms as f64))
+        .unwrap_or_default();
+    let yours = v.file_name.is_some();
+    view! {
+        <section class="recording video-page">
+            {if v.playlist_url.is_some() {
+                view! { <VideoPlayer url=url /> }.into_any()
+            } else {
+                let state = t().state(&v);
+                view! {
+                    <div class="player offline" role="status">
+                        <p>{state}</p>
+                        {(v.status == "PROCESSING").then(|| view! {
+                            <progress max="100" value=v.progress.to_string()></progress>
+                        })}
+                    </div>
+                }.into_any()
+            }}
+            <div class="channel-info">
+                <Avatar src=v.owner_avatar.clone() size=56 />
+                <div class="channel-text">
+                    <h1 class="channel-title">{move || shown.with(|v| v.title.clone())}</h1>
+                    <div class="channel-meta">
+                        <a href=format!("/{}", v.channel_handle)>{v.owner_nickname.clone()}</a>
+                        " · "{when}
+                        {(!duration.is_empty()).then(|| view! { " · "{duration.clone()} })}
+                        {move || shown.with(|v| v.private).then(|| view! { " · " <span class="private-badge">{move || i18n.t().private_recording}</span> })}
+                    </div>
+                </div>
+            </div>
+            <p class="video-description">{move || shown.with(|v| v.description.clone())}</p>
+            {yours.then(|| view! { <UploaderTools video=shown /> })}
+        </section>
+    }
+}
+
+/// The uploader's tools: edit the title, description and privacy; delete (asked first).
+#[component]
+fn UploaderTools(video: RwSignal<VideoBody>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let api = use_api();
+    let location = crate::router::use_location();
+    let editing = RwSignal::new(false);
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let private = RwSignal::new(false);
+    let save = Action::new_local(move |change: &UpdateVideo| {
+        let change = change.clone();
+        async move {
+            let id = video.with_untracked(|v| v.id.clone());
+            let saved = api.edit_video(&id, &change).await?;
+            video.set(saved);
+            editing.set(false);
+            Ok::<_, crate::api::ApiError>(())
+        }
+    });
+    let delete = Action::new_local(move |_: &()| async move {
+        let (id, handle) = video.with_untracked(|v| (v.id.clone(), v.channel_handle.clone()));
+        api.delete_video(&id).await?;
+        location.navigate(&format!("/{handle}"));
+        Ok::<_, crate::api::ApiError>(())
+    });
+    let failure = move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| delete.value().get().and_then(Result::err))
+    };
+    view! {
+        <div class="owner-tools">
+            {move || if editing.get() {
+                view! {
+                    <form class="edit-video" on:submit=move |ev| {
+                        ev.prevent_default();
+                        save.dispatch(UpdateVideo {
+                            title: Some(title.get_untracked()),
+                            description: Some(description.get_untracked()),
+                            private: Some(private.get_untracked()),
+                        });
+                    }>
+                        <label for="video-title">{move || t().title_label}</label>
+                        <input id="video-title" type="text" maxlength="100" required
+                            prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                        <label for="video-description">{move || t().description_label}</label>
+                        <textarea id="video-description" maxlength="5000" rows="4"
+                            prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                        <label class="check">
+                            <input id="video-private" type="checkbox" prop:checked=move || private.get()
+                                on:change=move |ev| private.set(event_target_checked(&ev)) />
+                            {move || t().private_label}
+                        </label>
+                        <div class="row">
+                            <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
+                            <button type="button" class="secondary" on:click=move |_| editing.set(false)>{move || i18n.t().cancel}</button>
+                        </div>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="row">
+                        <button type="button" class="secondary edit-video-open" on:click=move |_| {
+                            save.value().set(None);
+                            video.with_untracked(|v| {
+                                title.set(v.title.clone());
+                                description.set(v.description.clone());
+                                private.set(v.private);
+                            });
+                            editing.set(true);
+                        }>{move || t().edit}</button>
+                        <button type="button" class="danger delete-video" disabled=move || delete.pending().get()
+                            on:click=move |_| {
+                                if crate::browser::confirm(t().delete_confirm) {
+                                    delete.dispatch(());
+                                }
+                            }>{move || t().delete}</button>
+                    </div>
+                }.into_any()
+            }}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+        </div>
+    }
+}
+
+/// A channel's ready videos as cards.
+#[component]
+pub fn VideoGrid(videos: Vec<VideoBody>) -> impl IntoView {
+    view! {
+        <div class="grid videos">
+            {videos.into_iter().map(|video| view! { <VideoCard video=video /> }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn VideoCard(video: VideoBody) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/videos/{}", video.id);
+    let duration = video
+        .duration_ms
+        .map(|ms| time::clock(ms as f64))
+        .unwrap_or_default();
+    let when = ago_text(&video.created_at);
+    view! {
+        <article class="card video-card">
+            <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
+                <div class="thumb">
+                    {match video.thumbnail_url.clone() {
+                        Some(src) => view! { <img src=src alt="" loading="lazy" /> }.into_any(),
+                        None => view! { <div class="thumb-placeholder"><Avatar src=video.owner_avatar.clone() size=64 /></div> }.into_any(),
+                    }}
+                    <span class="thumb-bottom"><span class="duration">{duration}</span></span>
+                    {video.private.then(|| view! { <span class="thumb-lock">{move || i18n.t().private_recording}</span> })}
+                </div>
+            </a>
+            <div class="card-body">
+                <div class="card-text">
+                    <a href=href class="card-title">{video.title.clone()}</a>
+                    <div class="card-meta">{when}</div>
+                </div>
+            </div>
+        </article>
+    }
+}
