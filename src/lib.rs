@@ -1,6 +1,8 @@
 //! Cloumer's browser app: the directory, channel pages with the IVS player and chat, sign-up and
 //! sign-in through Cognito (or the local stand-in), and the streamer dashboard.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_split_helpers::SplitLoaderError;
@@ -64,7 +66,7 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
                 | router::Page::Video(_)
                 | router::Page::Clip(_)
                 | router::Page::Browse) => {
-                    lazy_page(move || Box::pin(page_code!(watch_page(page.clone()))))
+                    lazy_page(Arc::new(move || Box::pin(page_code!(watch_page(page.clone())))))
                 }
                 page @ (router::Page::SignIn
                 | router::Page::SignUp
@@ -72,9 +74,9 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
                 | router::Page::Profile
                 | router::Page::Notifications
                 | router::Page::Unsubscribe) => {
-                    lazy_page(move || Box::pin(page_code!(account_page(page.clone()))))
+                    lazy_page(Arc::new(move || Box::pin(page_code!(account_page(page.clone())))))
                 }
-                router::Page::Dashboard => lazy_page(|| Box::pin(page_code!(dashboard_page()))),
+                router::Page::Dashboard => lazy_page(Arc::new(|| Box::pin(page_code!(dashboard_page())))),
                 router::Page::NotFound => view! { <pages::NotFound /> }.into_any(),
             }}
         </main>
@@ -114,7 +116,9 @@ use page_code;
 
 /// Shows a page once its code has arrived (at once when it is already loaded or not split); if
 /// it cannot be fetched, says so and offers to try again.
-fn lazy_page(load: impl Fn() -> PageFuture + Send + Sync + 'static) -> AnyView {
+/// `load` is a trait object, not generic: one copy of this (and of the reactive machinery under
+/// it) in the main module serves every group of pages.
+fn lazy_page(load: Arc<dyn Fn() -> PageFuture + Send + Sync>) -> AnyView {
     let i18n = i18n::use_i18n();
     let attempt = RwSignal::new(0_u32);
     view! {

@@ -18,6 +18,7 @@ pub struct VideoTexts {
     pub uploaded: &'static str,
     pub processing: &'static str,
     pub failed: &'static str,
+    pub ready: &'static str,
     pub edit: &'static str,
     pub title_label: &'static str,
     pub description_label: &'static str,
@@ -32,6 +33,7 @@ pub const EN: VideoTexts = VideoTexts {
     uploaded: "Uploaded, waiting to be processed",
     processing: "Processing",
     failed: "Could not be published",
+    ready: "Ready",
     edit: "Edit",
     title_label: "Title",
     description_label: "Description",
@@ -46,6 +48,7 @@ pub const KO: VideoTexts = VideoTexts {
     uploaded: "업로드 완료, 처리 대기 중",
     processing: "처리 중",
     failed: "게시하지 못했어요",
+    ready: "게시됨",
     edit: "수정",
     title_label: "제목",
     description_label: "설명",
@@ -65,7 +68,10 @@ impl VideoTexts {
                 Some(why) => format!("{}: {why}", self.failed),
                 None => self.failed.to_owned(),
             },
-            _ => String::new(),
+            _ => match video.duration_ms {
+                Some(ms) => format!("{} · {}", self.ready, time::clock(ms as f64)),
+                None => self.ready.to_owned(),
+            },
         }
     }
 }

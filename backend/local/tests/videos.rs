@@ -181,7 +181,10 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
     );
     // Each quality named as IVS names them, so the same player lists them.
     assert!(multivariant.contains("NAME=\"720p\""), "{multivariant}");
-    assert!(multivariant.contains("RESOLUTION=640x360"), "{multivariant}");
+    assert!(
+        multivariant.contains("RESOLUTION=640x360"),
+        "{multivariant}"
+    );
     let folder = base.trim_end_matches("index.m3u8");
     let mut heights = Vec::new();
     for variant in &variants {

@@ -54,7 +54,11 @@ pub async fn send_file(
     let part_bytes = upload.part_bytes as f64;
     let total = file.size();
     let length = |number: u32| (total - f64::from(number - 1) * part_bytes).min(part_bytes);
-    let mut done: f64 = upload.uploaded_parts.iter().map(|&n| length(n)).sum();
+    // A fold from 0.0: an empty f64 sum is -0.0, which shows as "-0.0 MB".
+    let mut done = upload
+        .uploaded_parts
+        .iter()
+        .fold(0.0, |sum, &n| sum + length(n));
     sent.set(done);
     let missing: Vec<u32> = (1..=upload.part_count)
         .filter(|n| !upload.uploaded_parts.contains(n))

@@ -29,7 +29,7 @@ struct UploadTexts {
 
 const EN: UploadTexts = UploadTexts {
     hint: "MP4, MOV, MKV or WebM, up to 4 GB. It is processed into several qualities, then shown on your channel.",
-    drop: "Drop a video file here, or choose one",
+    drop: "Drop a video file on the box below, or click it to choose one",
     file_label: "Video file",
     upload: "Upload",
     cancel_upload: "Cancel upload",
@@ -44,7 +44,7 @@ const EN: UploadTexts = UploadTexts {
 
 const KO: UploadTexts = UploadTexts {
     hint: "MP4, MOV, MKV, WebM 파일, 최대 4GB. 여러 화질로 처리한 뒤 채널에 보여 줘요.",
-    drop: "동영상 파일을 여기에 끌어 놓거나 선택하세요",
+    drop: "아래 상자에 동영상 파일을 끌어 놓거나, 눌러서 선택하세요",
     file_label: "동영상 파일",
     upload: "업로드",
     cancel_upload: "업로드 취소",
@@ -176,13 +176,8 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
             <h2 id="videos-heading">{move || vt().videos}</h2>
             <p class="muted">{move || t().hint}</p>
             <form class="video-upload" on:submit=submit>
-                <label class="drop-zone"
-                    on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
-                    on:drop=move |ev: leptos::ev::DragEvent| {
-                        ev.prevent_default();
-                        let dropped = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
-                        choose(dropped);
-                    }>
+                // Dropping a file on a file input chooses it: the input is the drop zone.
+                <label class="drop-zone">
                     <span>{move || t().drop}</span>
                     <input id="video-file" type="file" accept="video/*,.mkv" node_ref=input
                         aria-label=move || t().file_label
@@ -192,7 +187,6 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
                                 .and_then(|f| f.get(0));
                             choose(picked);
                         } />
-                    {move || chosen_file.with(|f| f.as_ref().map(|f| view! { <strong class="chosen-file">{f.name()}</strong> }))}
                 </label>
                 <label for="upload-title">{move || vt().title_label}</label>
                 <input id="upload-title" type="text" maxlength="100" required
