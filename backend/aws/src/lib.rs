@@ -20,6 +20,7 @@ pub mod sqs;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod video_pipeline;
+pub mod video_uploads;
 
 use std::sync::Arc;
 
