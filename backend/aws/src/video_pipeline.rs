@@ -63,7 +63,7 @@ impl VideoProcessing for NoVideoPipeline {
         Err(not_deployed())
     }
 
-    async fn delete_outputs(&self, _: &Video) -> PortResult<()> {
+    async fn delete_outputs(&self, _: &VideoId) -> PortResult<()> {
         Err(not_deployed())
     }
 

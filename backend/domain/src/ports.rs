@@ -229,7 +229,7 @@ pub trait VideoProcessing: Send + Sync {
     /// Starts transcoding the upload into an HLS ladder and a picture.
     async fn transcode(&self, video: &Video, media: &MediaInfo) -> PortResult<()>;
     /// Removes whatever transcoding wrote for the video (a job that is still running stops).
-    async fn delete_outputs(&self, video: &Video) -> PortResult<()>;
+    async fn delete_outputs(&self, video: &VideoId) -> PortResult<()>;
     /// The query that, added to the URL of any of the video's files, lets a browser fetch it
     /// until `expires_at`. Every video's files need one: privacy is who the API gives it to.
     fn grant(&self, video: &VideoId, expires_at: OffsetDateTime) -> PortResult<String>;

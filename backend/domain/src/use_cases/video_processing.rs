@@ -81,8 +81,13 @@ impl Platform {
                 })
             })
             .await?;
-        if let Some(video) = ready {
-            self.ports.video_uploads.delete(&video.id).await?;
+        match ready {
+            Some(video) => self.ports.video_uploads.delete(&video.id).await?,
+            // Deleted while its job ran: what the job wrote after the deletion goes too.
+            None if self.ports.videos.get_video(id).await?.is_none() => {
+                self.ports.video_processing.delete_outputs(id).await?;
+            }
+            None => {}
         }
         Ok(())
     }
@@ -111,7 +116,10 @@ impl Platform {
 
     /// Every file of the video: its outputs, its upload, and an unfinished upload's parts.
     pub(crate) async fn remove_video_files(&self, video: &Video) -> DomainResult<()> {
-        self.ports.video_processing.delete_outputs(video).await?;
+        self.ports
+            .video_processing
+            .delete_outputs(&video.id)
+            .await?;
         if let Some(upload_id) = &video.upload_id {
             self.ports.video_uploads.abort(&video.id, upload_id).await?;
         }

@@ -468,3 +468,47 @@ async fn a_private_video_is_for_the_channels_allowed_viewers_and_edits_keep_its_
         Err(DomainError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn a_job_that_ends_after_its_video_was_deleted_leaves_no_files() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let video = world
+        .platform
+        .start_video_upload(&owner, new_video(1000))
+        .await
+        .unwrap();
+    send_all(&world, &video);
+    world
+        .platform
+        .complete_video_upload(&owner, &video.id)
+        .await
+        .unwrap();
+    *world.uploads.probed_as.lock().unwrap() = Some(Ok(h264()));
+    world.platform.process_upload(&video.id).await.unwrap();
+    world
+        .platform
+        .delete_video(&owner, &video.id)
+        .await
+        .unwrap();
+    // The job (a cloud job is not stopped from here) finishes and writes its files anyway.
+    world
+        .platform
+        .video_transcoded(
+            &video.id,
+            Transcoded {
+                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
+                thumbnail_url: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        *world.uploads.outputs_deleted.lock().unwrap(),
+        [video.id.to_string(), video.id.to_string()]
+    );
+    assert!(matches!(
+        world.platform.video(&video.id, Some(&owner.user_id)).await,
+        Err(DomainError::NotFound(_))
+    ));
+}

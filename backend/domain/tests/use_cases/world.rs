@@ -602,11 +602,8 @@ impl VideoProcessing for Uploads {
         Ok(())
     }
 
-    async fn delete_outputs(&self, video: &cloumer_domain::video::Video) -> PortResult<()> {
-        self.outputs_deleted
-            .lock()
-            .unwrap()
-            .push(video.id.to_string());
+    async fn delete_outputs(&self, video: &VideoId) -> PortResult<()> {
+        self.outputs_deleted.lock().unwrap().push(video.to_string());
         Ok(())
     }
 

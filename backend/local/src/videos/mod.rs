@@ -123,16 +123,16 @@ impl VideoProcessing for LocalVideoPipeline {
         Ok(())
     }
 
-    async fn delete_outputs(&self, video: &Video) -> PortResult<()> {
+    async fn delete_outputs(&self, video: &VideoId) -> PortResult<()> {
         let running = self.running.lock().expect("not poisoned").take();
         match running {
-            Some((id, stop)) if id == video.id => {
+            Some((id, stop)) if id == *video => {
                 let _ = stop.send(());
             }
             other => *self.running.lock().expect("not poisoned") = other,
         }
-        remove_file(&self.dirs.jobs.join(video.id.as_str()))?;
-        remove_dir(&self.dirs.outputs.join(video.id.as_str()))
+        remove_file(&self.dirs.jobs.join(video.as_str()))?;
+        remove_dir(&self.dirs.outputs.join(video.as_str()))
     }
 
     fn grant(&self, video: &VideoId, expires_at: OffsetDateTime) -> PortResult<String> {
