@@ -58,7 +58,15 @@ fn main() {
 /// browser story test measuring glass-to-glass latency against the 3 s target.
 fn bench(which: &[&str]) -> Result<()> {
     let all = [
-        "api", "chat", "emotes", "fanout", "hls", "lambda", "latency", "size",
+        "api",
+        "chat",
+        "emotes",
+        "fanout",
+        "hls",
+        "lambda",
+        "latency",
+        "size",
+        "transcode",
     ];
     let chosen: Vec<&str> = if which.is_empty() {
         all.to_vec()
