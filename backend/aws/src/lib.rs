@@ -10,6 +10,7 @@ pub mod dynamo;
 pub mod ivs;
 pub mod ivschat;
 pub mod jwks;
+pub mod mediaconvert;
 pub mod push_keys;
 pub mod s3;
 pub mod secrets;

@@ -285,44 +285,52 @@ impl RecordingFiles for S3RecordingFiles {
             )
         })?;
         let bucket = self.bucket(private, WHAT)?;
-        // Listing again from the start after each batch: what was deleted is gone from it.
-        loop {
-            let listed = self
-                .client
-                .list_objects_v2()
-                .bucket(bucket)
-                .prefix(&prefix)
-                .send()
-                .await
-                .map_err(|error| PortError::new("S3 ListObjectsV2", error))?;
-            let objects: Vec<ObjectIdentifier> = listed
-                .contents()
-                .iter()
-                .filter_map(|o| o.key())
-                .filter_map(|key| ObjectIdentifier::builder().key(key).build().ok())
-                .collect();
-            if objects.is_empty() {
-                return Ok(());
-            }
-            let delete = Delete::builder()
-                .set_objects(Some(objects))
-                .quiet(true)
-                .build()
-                .map_err(|error| PortError::new(WHAT, error))?;
-            let answer = self
-                .client
-                .delete_objects()
-                .bucket(bucket)
-                .delete(delete)
-                .send()
-                .await
-                .map_err(|error| PortError::new("S3 DeleteObjects", error))?;
-            if let Some(failed) = answer.errors().first() {
-                return Err(PortError::new(
-                    "S3 DeleteObjects",
-                    format!("{:?}: {:?}", failed.key(), failed.message()),
-                ));
-            }
+        delete_prefix(&self.client, bucket, &prefix).await
+    }
+}
+
+/// Removes every object of `bucket` under `prefix`, in batches; nothing happens if none is left.
+pub async fn delete_prefix(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+) -> PortResult<()> {
+    const WHAT: &str = "removing files";
+    // Listing again from the start after each batch: what was deleted is gone from it.
+    loop {
+        let listed = client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .send()
+            .await
+            .map_err(|error| PortError::new("S3 ListObjectsV2", error))?;
+        let objects: Vec<ObjectIdentifier> = listed
+            .contents()
+            .iter()
+            .filter_map(|o| o.key())
+            .filter_map(|key| ObjectIdentifier::builder().key(key).build().ok())
+            .collect();
+        if objects.is_empty() {
+            return Ok(());
+        }
+        let delete = Delete::builder()
+            .set_objects(Some(objects))
+            .quiet(true)
+            .build()
+            .map_err(|error| PortError::new(WHAT, error))?;
+        let answer = client
+            .delete_objects()
+            .bucket(bucket)
+            .delete(delete)
+            .send()
+            .await
+            .map_err(|error| PortError::new("S3 DeleteObjects", error))?;
+        if let Some(failed) = answer.errors().first() {
+            return Err(PortError::new(
+                "S3 DeleteObjects",
+                format!("{:?}: {:?}", failed.key(), failed.message()),
+            ));
         }
     }
 }

@@ -1211,3 +1211,129 @@ async fn s3_lists_an_uploads_parts_across_pages() {
         ]
     );
 }
+
+/// MediaConvert (the SDK's mocks: moto does not implement it): the upload probed from its own
+/// object, what the probe says in the domain's terms, and the job made from it — the ladder and
+/// a picture under the video's own prefix, as the video's role, tagged with the video.
+#[tokio::test]
+async fn mediaconvert_probes_the_upload_and_makes_its_ladder() {
+    use aws_sdk_mediaconvert::operation::create_job::CreateJobOutput;
+    use aws_sdk_mediaconvert::operation::probe::ProbeOutput;
+    use aws_sdk_mediaconvert::types::{
+        Codec, Container, Format, ProbeResult, Track, TrackType, VideoProperties,
+    };
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use cloumer_aws::mediaconvert::MediaConvertVideos;
+    use cloumer_domain::ids::VideoId;
+    use cloumer_domain::media::Container as Kind;
+    use cloumer_domain::ports::VideoProcessing;
+
+    let video = testkit::video("vdJeju", &ChannelId::parse("chv").unwrap(), 1);
+    let probe = mock!(aws_sdk_mediaconvert::Client::probe)
+        .match_requests(|r| {
+            r.input_files()
+                .iter()
+                .map(|f| f.file_url())
+                .eq([Some("s3://uploads-bucket/uploads/vdJeju")])
+        })
+        .then_output(|| {
+            ProbeOutput::builder()
+                .probe_results(
+                    ProbeResult::builder()
+                        .container(
+                            Container::builder()
+                                .format(Format::Quicktime)
+                                .duration(20.5)
+                                .tracks(
+                                    Track::builder()
+                                        .track_type(TrackType::Video)
+                                        .codec(Codec::Avc)
+                                        .video_properties(
+                                            VideoProperties::builder()
+                                                .width(1920)
+                                                .height(1080)
+                                                .build(),
+                                        )
+                                        .build(),
+                                )
+                                .tracks(
+                                    Track::builder()
+                                        .track_type(TrackType::Audio)
+                                        .codec(Codec::Aac)
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let job = mock!(aws_sdk_mediaconvert::Client::create_job)
+        .match_requests(|r| {
+            let settings = r.settings().unwrap();
+            let groups = settings.output_groups();
+            let ladder = &groups[0];
+            let hls = ladder
+                .output_group_settings()
+                .and_then(|s| s.hls_group_settings())
+                .unwrap();
+            let heights: Vec<_> = ladder
+                .outputs()
+                .iter()
+                .map(|o| o.video_description().and_then(|v| v.height()))
+                .collect();
+            r.role() == Some("arn:aws:iam::123456789012:role/cloumer-mediaconvert")
+                && r.user_metadata()
+                    .and_then(|m| m.get("videoId"))
+                    .map(String::as_str)
+                    == Some("vdJeju")
+                && settings.inputs()[0].file_input() == Some("s3://uploads-bucket/uploads/vdJeju")
+                && hls.destination() == Some("s3://recordings-private/video-files/vdJeju/index")
+                && heights == [Some(720), Some(360)]
+                && ladder.outputs()[0].audio_descriptions().len() == 1
+                && groups[1]
+                    .output_group_settings()
+                    .and_then(|s| s.file_group_settings())
+                    .and_then(|f| f.destination())
+                    == Some("s3://recordings-private/video-files/vdJeju/thumb")
+        })
+        .then_output(|| CreateJobOutput::builder().build());
+    let client = mock_client!(aws_sdk_mediaconvert, RuleMode::MatchAny, [&probe, &job]);
+    let moto = Moto::start().await;
+    let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
+    let videos = MediaConvertVideos::new(
+        client,
+        s3,
+        "arn:aws:iam::123456789012:role/cloumer-mediaconvert",
+        "uploads-bucket",
+        "recordings-private",
+        None,
+        "https://d.example",
+    );
+    let media = videos.probe(&video).await.unwrap().unwrap();
+    assert_eq!(media.container, Kind::Mp4);
+    assert_eq!(media.video_codec.as_deref(), Some("h264"));
+    assert_eq!(media.audio_codec.as_deref(), Some("aac"));
+    assert_eq!(
+        (media.width, media.height, media.duration_ms),
+        (1920, 1080, 20_500)
+    );
+    assert_eq!(cloumer_domain::media::check(&media), Ok(()));
+    videos.transcode(&video, &media).await.unwrap();
+    assert_eq!(
+        job.num_calls(),
+        1,
+        "the job's settings were not as expected"
+    );
+    // Without a signing key, no grant (the functions that only process videos have none).
+    assert!(
+        videos
+            .grant(
+                &VideoId::parse("vdJeju").unwrap(),
+                time::OffsetDateTime::now_utc()
+            )
+            .is_err()
+    );
+    // A file MediaConvert finds no media in is refused with a reason.
+    assert!(cloumer_aws::mediaconvert::media_info(None).is_err());
+}
