@@ -245,7 +245,8 @@ mod tests {
                 "email-sender",
                 "go-live",
                 "post-confirmation",
-                "stream-events"
+                "stream-events",
+                "video-events"
             ]
         );
     }

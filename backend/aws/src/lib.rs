@@ -30,7 +30,7 @@ use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::{Clock, PlaybackSigner, PushSender, RecordingAccess, SystemClock};
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_outbound::{HttpWebhookSender, Retries, WebPushSender};
-use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier};
+use cloumer_tokens::{CloudFrontSigner, Es384PlaybackSigner, JwtVerifier};
 
 /// The function's environment (set by Terraform; see `infra/modules/api`).
 #[derive(Clone, Debug)]
@@ -86,6 +86,11 @@ pub struct CloudSettings {
     /// `PUBLIC_FILES_BUCKET` (the API): the bucket CloudFront serves `/emotes/*` from (the
     /// public recordings bucket); without it uploads fail and say why.
     pub public_files_bucket: Option<String>,
+    /// `UPLOAD_BUCKET`: where uploaded video files go (S3 multipart uploads); without it the
+    /// API refuses uploads and says why.
+    pub upload_bucket: Option<String>,
+    /// `MEDIACONVERT_ROLE_ARN` (the video-events function): the role transcoding jobs run as.
+    pub mediaconvert_role_arn: Option<String>,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -141,6 +146,8 @@ impl CloudSettings {
             email_sender_concurrency: number("EMAIL_SENDER_CONCURRENCY", 2.0)? as u32,
             vapid_public_key_pem: optional("VAPID_PUBLIC_KEY_PEM"),
             public_files_bucket: optional("PUBLIC_FILES_BUCKET"),
+            upload_bucket: optional("UPLOAD_BUCKET"),
+            mediaconvert_role_arn: optional("MEDIACONVERT_ROLE_ARN"),
         })
     }
 }
@@ -181,7 +188,7 @@ impl Cloud {
             .context("no AWS region configured")?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
-        let (playback, recording_access) = signers(&secrets, &settings).await?;
+        let (playback, recording_access, video_signer) = signers(&secrets, &settings).await?;
         let push = pusher(&secrets, &settings).await?;
         let push_public_key = settings
             .vapid_public_key_pem
@@ -203,8 +210,28 @@ impl Cloud {
             recordings: Arc::new(store.clone()),
             clips: Arc::new(store.clone()),
             videos: Arc::new(store.clone()),
-            video_uploads: Arc::new(video_pipeline::NoVideoPipeline),
-            video_processing: Arc::new(video_pipeline::NoVideoPipeline),
+            video_uploads: match &settings.upload_bucket {
+                Some(bucket) => {
+                    Arc::new(video_uploads::S3VideoUploads::new(s3::client(&sdk), bucket))
+                }
+                None => Arc::new(video_pipeline::NoVideoPipeline),
+            },
+            // Uploads are processed into the private recordings bucket; every function that
+            // touches videos has both buckets, and the video-events one the jobs' role.
+            video_processing: match (&settings.upload_bucket, &settings.private_recordings_bucket) {
+                (Some(uploads), Some(recordings)) => {
+                    Arc::new(mediaconvert::MediaConvertVideos::new(
+                        aws_sdk_mediaconvert::Client::new(&sdk),
+                        s3::client(&sdk),
+                        settings.mediaconvert_role_arn.clone().unwrap_or_default(),
+                        uploads,
+                        recordings,
+                        video_signer,
+                        &settings.recordings_base_url,
+                    ))
+                }
+                _ => Arc::new(video_pipeline::NoVideoPipeline),
+            },
             follows: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
@@ -303,14 +330,20 @@ impl Cloud {
 }
 
 /// The API's signers, from the keys in Secrets Manager; functions that never sign get none.
+/// The third signs grants to uploaded videos' files, with the private recordings' key.
 async fn signers(
     secrets: &aws_sdk_secretsmanager::Client,
     settings: &CloudSettings,
-) -> anyhow::Result<(Arc<dyn PlaybackSigner>, Arc<dyn RecordingAccess>)> {
+) -> anyhow::Result<(
+    Arc<dyn PlaybackSigner>,
+    Arc<dyn RecordingAccess>,
+    Option<CloudFrontSigner>,
+)> {
     let Some(secret) = &settings.signing_keys_secret else {
         return Ok((
             Arc::new(signing_keys::NoSigningKeys),
             Arc::new(signing_keys::NoSigningKeys),
+            None,
         ));
     };
     let keys: signing_keys::SigningKeys = secrets::load(secrets, secret).await?;
@@ -322,6 +355,10 @@ async fn signers(
             &settings.recordings_key_pair_id,
             &keys.recordings_private_key,
             &settings.recordings_base_url,
+        )?),
+        Some(CloudFrontSigner::from_pem(
+            &settings.recordings_key_pair_id,
+            &keys.recordings_private_key,
         )?),
     ))
 }

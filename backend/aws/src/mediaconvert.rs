@@ -48,7 +48,8 @@ pub const VIDEO_METADATA: &str = "videoId";
 pub struct MediaConvertVideos {
     client: aws_sdk_mediaconvert::Client,
     s3: aws_sdk_s3::Client,
-    /// The role jobs run as: it reads the upload bucket and writes under `video-files/`.
+    /// The role jobs run as: it reads the upload bucket and writes under `video-files/`
+    /// (empty in functions that start no jobs).
     role_arn: String,
     upload_bucket: String,
     recordings_bucket: String,
@@ -281,6 +282,12 @@ impl VideoProcessing for MediaConvertVideos {
     }
 
     async fn transcode(&self, video: &Video, media: &MediaInfo) -> PortResult<()> {
+        if self.role_arn.is_empty() {
+            return Err(PortError::new(
+                "MediaConvert CreateJob",
+                "this function does not start transcoding jobs (no MEDIACONVERT_ROLE_ARN)",
+            ));
+        }
         self.client
             .create_job()
             .role(&self.role_arn)

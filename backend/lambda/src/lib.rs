@@ -8,6 +8,7 @@ pub mod go_live;
 pub mod ivs_events;
 pub mod metrics;
 pub mod post_confirmation;
+pub mod video_events;
 
 /// Logs as JSON lines on stderr (CloudWatch keeps one event per line), level from `RUST_LOG`.
 pub fn init_logging() {

@@ -1,5 +1,5 @@
-# One Cloumer environment: data, identity, streaming, the four functions, the HTTP API and the
-# site. Build the function zips first (`cargo xtask package`); see the README's deploy section.
+# One Cloumer environment: data, identity, streaming, uploaded videos, the functions, the HTTP API
+# and the site. Build the function zips first (`cargo xtask package`); see the README's deploy section.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -16,6 +16,7 @@ locals {
     post_confirmation = "${local.prefix}-post-confirmation"
     go_live           = "${local.prefix}-go-live"
     email_sender      = "${local.prefix}-email-sender"
+    video_events      = "${local.prefix}-video-events"
   }
   # Each function's binary (backend/lambda/src/bin/<binary>.rs) and its zip from
   # `cargo xtask package`.
@@ -26,6 +27,7 @@ locals {
     post_confirmation = "post-confirmation"
     go_live           = "go-live"
     email_sender      = "email-sender"
+    video_events      = "video-events"
   }
   email_sender_timeout_seconds = 120
 
@@ -50,7 +52,35 @@ locals {
     CHAT_REVIEW_HANDLER_ARN             = module.chat_review.arn
     CHAT_LOGGING_CONFIGURATION_ARNS     = join(",", module.streaming.chat_logging_configuration_arns)
     GO_LIVE_TOPIC_ARN                   = module.go_live.topic_arn
+    # Uploaded videos: their files, and (the API) where browsers send them.
+    UPLOAD_BUCKET = module.videos.upload_bucket.id
   }
+
+  # Uploaded videos: the API starts, presigns and completes multipart uploads (presigned
+  # UploadPart runs with its role) and removes a deleted video's upload and processed files;
+  # the video-events function removes processed uploads and failed videos' files.
+  video_files = [
+    {
+      sid       = "VideoUploads"
+      actions   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:DeleteObject"]
+      resources = ["${module.videos.upload_bucket.arn}/uploads/*"]
+    },
+    {
+      sid       = "ListVideoFiles"
+      actions   = ["s3:ListBucket"]
+      resources = [module.streaming.recordings_buckets.private.arn]
+      conditions = [{
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = ["video-files/*"]
+      }]
+    },
+    {
+      sid       = "DeleteVideoFiles"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${module.streaming.recordings_buckets.private.arn}/video-files/*"]
+    },
+  ]
 
   # Clips list a recording's own segments: their playlists are cut from the recording's (read)
   # and written beside them under clip-<id>.m3u8, nothing else (the API, and stream events when
@@ -176,7 +206,7 @@ module "api_function" {
   timeout_seconds      = 10
   reserved_concurrency = var.api_reserved_concurrency
   log_retention_days   = var.log_retention_days
-  statements = concat([local.store_read_write], local.provision_channels, local.clip_playlists, [
+  statements = concat([local.store_read_write], local.provision_channels, local.clip_playlists, local.video_files, [
     {
       sid       = "ChatModeration"
       actions   = ["ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser", "ivschat:SendEvent"]
@@ -281,6 +311,58 @@ resource "aws_lambda_invocation" "reconcile_chat_rooms" {
     logging_configurations = module.streaming.chat_logging_configuration_arns
     review_handler         = module.chat_review.arn
   })
+}
+
+module "videos" {
+  source                        = "../../modules/videos"
+  name_prefix                   = local.prefix
+  upload_bucket_name            = "${local.prefix}-uploads-${local.account}"
+  site_origin                   = module.hosting.site_url
+  private_recordings_bucket_arn = module.streaming.recordings_buckets.private.arn
+  video_events_function_name    = module.video_events.name
+  video_events_function_arn     = module.video_events.arn
+}
+
+module "video_events" {
+  source       = "../../modules/function"
+  name         = local.function_names.video_events
+  description  = "Uploaded videos: completed uploads probed and transcoded by MediaConvert, the jobs' progress and ends"
+  zip_path     = local.zip.video_events
+  architecture = var.lambda_architecture
+  environment = merge(local.function_environment, {
+    MEDIACONVERT_ROLE_ARN = module.videos.mediaconvert_role_arn
+  })
+  timeout_seconds    = 30
+  log_retention_days = var.log_retention_days
+  statements = concat([local.store_read_write], local.video_files, [
+    {
+      # Probe reads the upload with the caller's credentials.
+      sid       = "ReadUploads"
+      actions   = ["s3:GetObject"]
+      resources = ["${module.videos.upload_bucket.arn}/uploads/*"]
+    },
+    {
+      sid       = "Transcoding"
+      actions   = ["mediaconvert:CreateJob"]
+      resources = ["arn:aws:mediaconvert:${local.region}:${local.account}:queues/Default"]
+    },
+    {
+      # Probe names no resource.
+      sid       = "Probing"
+      actions   = ["mediaconvert:Probe"]
+      resources = ["*"]
+    },
+    {
+      sid       = "PassTheJobsRole"
+      actions   = ["iam:PassRole"]
+      resources = [module.videos.mediaconvert_role_arn]
+      conditions = [{
+        test     = "StringEquals"
+        variable = "iam:PassedToService"
+        values   = ["mediaconvert.amazonaws.com"]
+      }]
+    },
+  ])
 }
 
 module "go_live" {
@@ -456,6 +538,7 @@ module "observability" {
     post_confirmation = module.post_confirmation.name
     go_live           = module.go_live_function.name
     email_sender      = module.email_sender.name
+    video_events      = module.video_events.name
   }
   chat_review_function_name = module.chat_review.name
   table_name                = module.data.table_name

@@ -1,0 +1,33 @@
+//! `video-events`: uploads completed in the upload bucket and MediaConvert's job state changes,
+//! delivered by EventBridge.
+
+use cloumer_aws::Cloud;
+use cloumer_lambda::video_events::{self, VideoEvent};
+use lambda_runtime::{LambdaEvent, service_fn};
+use serde_json::Value;
+
+fn main() -> anyhow::Result<()> {
+    cloumer_lambda::init_logging();
+    cloumer_lambda::runtime()?.block_on(async {
+        let cloud = Cloud::from_env().await?;
+        let upload_bucket = cloud
+            .settings
+            .upload_bucket
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("UPLOAD_BUCKET is not set"))?;
+        let (cloud, upload_bucket) = (&cloud, upload_bucket.as_str());
+        lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
+            let event: VideoEvent = serde_json::from_value(event.payload)?;
+            video_events::handle(
+                &cloud.platform,
+                upload_bucket,
+                &cloud.settings.recordings_base_url,
+                event,
+            )
+            .await?;
+            Ok::<_, lambda_runtime::Error>(Value::Null)
+        }))
+        .await
+        .map_err(|error| anyhow::anyhow!(error))
+    })
+}
