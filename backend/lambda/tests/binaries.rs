@@ -5,7 +5,7 @@
 mod support;
 
 use axum::http::StatusCode;
-use cloumer_domain::ids::UserId;
+use cloumer_domain::ids::{ChannelId, UserId};
 use cloumer_domain::ports::{ChannelRepository, ChatRepository, FollowRepository};
 use cloumer_domain::testkit;
 use serde_json::{Value, json};
@@ -1023,4 +1023,123 @@ async fn api_cuts_a_clips_playlists_beside_the_recordings_in_s3_and_deletes_them
     let mut expected: Vec<String> = objects.into_iter().map(|(key, _)| key).collect();
     expected.sort();
     assert_eq!(left, expected);
+}
+
+/// An EventBridge event from `source` of `kind` with `detail`.
+fn eventbridge(source: &str, kind: &str, detail: Value) -> Value {
+    json!({"version": "0", "id": "e1", "detail-type": kind, "source": source,
+        "account": "123456789012", "time": "2026-12-01T10:00:00Z", "region": "us-east-1",
+        "resources": [], "detail": detail})
+}
+
+/// The video-events function against DynamoDB and S3 (moto): a job's progress, its end (the
+/// video published with URLs under the private root, its upload removed), another's failure (its
+/// files removed, the video failed with a reason for the uploader); an object that is not an
+/// upload of ours, and an upload whose video is gone, change nothing.
+#[tokio::test]
+async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
+    use cloumer_domain::ports::VideoRepository;
+    use cloumer_domain::video::{Video, VideoStatus};
+
+    let (moto, store) = cloud().await;
+    let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
+    for bucket in ["uploads", "private-recs"] {
+        s3.create_bucket().bucket(bucket).send().await.unwrap();
+    }
+    let channel = ChannelId::parse("chvids").unwrap();
+    let processing = |id: &str| Video {
+        status: VideoStatus::Processing,
+        upload_id: None,
+        ..testkit::video(id, &channel, 1)
+    };
+    let (done, broken) = (processing("vdDone"), processing("vdBroken"));
+    for video in [&done, &broken] {
+        store.put_video(video, None).await.unwrap();
+        let upload = cloumer_aws::video_uploads::upload_key(&video.id);
+        s3.put_object()
+            .bucket("uploads")
+            .key(upload)
+            .body(b"video bytes".to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    s3.put_object()
+        .bucket("private-recs")
+        .key("video-files/vdBroken/index_720p_00001.ts")
+        .body(b"half a job".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+    let job = |id: &str, status: &str| {
+        eventbridge(
+            "aws.mediaconvert",
+            "MediaConvert Job State Change",
+            json!({"status": status, "userMetadata": {"videoId": id},
+                "jobProgress": {"jobPercentComplete": 40}, "errorMessage": "Invalid input"}),
+        )
+    };
+    let created = |bucket: &str, key: &str| {
+        eventbridge(
+            "aws.s3",
+            "Object Created",
+            json!({"bucket": {"name": bucket}, "object": {"key": key, "size": 11}}),
+        )
+    };
+    let events = vec![
+        job("vdDone", "STATUS_UPDATE"),
+        job("vdDone", "COMPLETE"),
+        job("vdBroken", "ERROR"),
+        created("uploads", "elsewhere/thing"),
+        created("uploads", "uploads/vdGone"),
+    ];
+    let count = events.len();
+    let mut runtime = Runtime::start(events).await;
+    let mut env = runtime.env("video-events");
+    env.extend([
+        ("UPLOAD_BUCKET", "uploads".to_owned()),
+        ("PRIVATE_RECORDINGS_BUCKET", "private-recs".to_owned()),
+        ("RECORDINGS_BASE_URL", "https://d.example".to_owned()),
+        (
+            "MEDIACONVERT_ROLE_ARN",
+            "arn:aws:iam::123456789012:role/jobs".to_owned(),
+        ),
+    ]);
+    let _function = function(env!("CARGO_BIN_EXE_video-events"), &moto, &env);
+    for _ in 0..count {
+        let (kind, answer) = runtime.answer().await;
+        assert_eq!(kind, "response", "{answer}");
+    }
+
+    let ready = store.get_video(&done.id).await.unwrap().unwrap();
+    assert_eq!(ready.status, VideoStatus::Ready);
+    assert_eq!(
+        ready.playlist_url.as_deref(),
+        Some("https://d.example/private-recordings/video-files/vdDone/index.m3u8")
+    );
+    let failed = store.get_video(&broken.id).await.unwrap().unwrap();
+    assert_eq!(failed.status, VideoStatus::Failed);
+    assert_eq!(
+        failed.failure.as_deref(),
+        Some("the video could not be transcoded")
+    );
+    let left = |bucket: &'static str| {
+        let s3 = s3.clone();
+        async move {
+            let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
+            listed
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_owned))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        left("uploads").await.is_empty(),
+        "processed and failed uploads removed"
+    );
+    assert!(
+        left("private-recs").await.is_empty(),
+        "the failed job's files removed"
+    );
 }
