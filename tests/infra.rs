@@ -570,6 +570,98 @@ fn a_private_recording_opens_through_cloudfront_with_the_apis_grant() {
     }
 }
 
+/// An uploaded video's files through the same CloudFront behaviour: the grant the video's
+/// adapter signs opens its multivariant playlist, and the response function's cookies open its
+/// renditions and segments (the player's relative requests), for that video only.
+#[test]
+fn an_uploaded_video_opens_through_cloudfront_with_its_grant() {
+    use cloumer_aws::mediaconvert::{outputs, video_grant};
+    use cloumer_domain::ids::VideoId;
+    use cloumer_tokens::{CloudFrontSigner, CloudFrontVerifier, SignedPolicy};
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::{EncodePublicKey, LineEnding};
+    use serde_json::json;
+
+    let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).unwrap();
+    let private = key.to_pkcs1_pem(LineEnding::LF).unwrap();
+    let public = key
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .unwrap();
+    let site = "https://d111111abcdef8.cloudfront.net";
+    let signer = CloudFrontSigner::from_pem("K2JCJMDEHXQW5F", &private).unwrap();
+    let cloudfront = CloudFrontVerifier::from_public_pem("K2JCJMDEHXQW5F", &public).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let video = VideoId::parse("vdJeju").unwrap();
+    let grant = video_grant(&signer, site, &video, now + time::Duration::hours(6)).unwrap();
+    let playlist_url = outputs(&video, site).playlist_url;
+    let playlist = playlist_url.trim_start_matches(site).to_owned();
+    let mut query = serde_json::Map::new();
+    let mut signed = SignedPolicy {
+        policy: String::new(),
+        signature: String::new(),
+        key_pair_id: String::new(),
+    };
+    for pair in grant.split('&') {
+        let (name, value) = pair.split_once('=').unwrap();
+        query.insert(name.to_owned(), json!({ "value": value }));
+        match name {
+            "Policy" => signed.policy = value.to_owned(),
+            "Signature" => signed.signature = value.to_owned(),
+            "Key-Pair-Id" => signed.key_pair_id = value.to_owned(),
+            other => panic!("unexpected parameter {other}"),
+        }
+    }
+    let request = cloudfront_function(
+        "private-recordings-request",
+        json!({ "request": { "uri": playlist, "querystring": query } }),
+    );
+    let bucket_uri = request["uri"].as_str().unwrap();
+    assert_eq!(bucket_uri, "/video-files/vdJeju/index.m3u8");
+    for uri in [playlist.as_str(), bucket_uri] {
+        assert!(
+            cloudfront.allows(&signed, &format!("{site}{uri}"), now),
+            "{uri}"
+        );
+    }
+    assert!(!cloudfront.allows(
+        &signed,
+        &format!("{site}{}", playlist.replace("vdJeju", "vdOther")),
+        now
+    ));
+    let response = cloudfront_function(
+        "private-recordings-response",
+        json!({
+            "request": { "uri": bucket_uri, "querystring": query },
+            "response": { "statusCode": 200, "cookies": {} },
+        }),
+    );
+    let attributes = response["cookies"]["CloudFront-Signature"]["attributes"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        attributes.contains("Path=/private-recordings/video-files/vdJeju/;"),
+        "{response}"
+    );
+    let segment = "/private-recordings/video-files/vdJeju/index_720p_00001.ts";
+    let from_cookies = SignedPolicy {
+        policy: response["cookies"]["CloudFront-Policy"]["value"]
+            .as_str()
+            .unwrap()
+            .into(),
+        signature: response["cookies"]["CloudFront-Signature"]["value"]
+            .as_str()
+            .unwrap()
+            .into(),
+        key_pair_id: response["cookies"]["CloudFront-Key-Pair-Id"]["value"]
+            .as_str()
+            .unwrap()
+            .into(),
+    };
+    assert!(cloudfront.allows(&from_cookies, &format!("{site}{segment}"), now));
+}
+
 /// Emote images: only the API writes them, only under `emotes/` of the public recordings bucket
 /// (never over a recording), and CloudFront serves that prefix from that bucket, as the local
 /// stack serves `/emotes/*` from its data directory.

@@ -307,15 +307,25 @@ impl VideoProcessing for MediaConvertVideos {
         let signer = self.signer.as_ref().ok_or_else(|| {
             PortError::new("CloudFront signing", "this function has no signing key")
         })?;
-        // As private recordings' grants: the `*` before the prefix matches the root as asked
-        // for and as CloudFront's function leaves it.
-        let resource = format!(
-            "{}/*{}*",
-            self.recordings_base_url.trim_end_matches('/'),
-            outputs_prefix(video)
-        );
-        Ok(signer.sign(&resource, expires_at)?.query())
+        video_grant(signer, &self.recordings_base_url, video, expires_at)
     }
+}
+
+/// The query that opens a video's files through CloudFront until `expires_at`. As private
+/// recordings' grants, the `*` before the prefix matches the path with the root as the viewer
+/// asks for it and without it as CloudFront's function leaves it.
+pub fn video_grant(
+    signer: &CloudFrontSigner,
+    recordings_base_url: &str,
+    video: &VideoId,
+    expires_at: OffsetDateTime,
+) -> PortResult<String> {
+    let resource = format!(
+        "{}/*{}*",
+        recordings_base_url.trim_end_matches('/'),
+        outputs_prefix(video)
+    );
+    Ok(signer.sign(&resource, expires_at)?.query())
 }
 
 /// What a MediaConvert "Job State Change" event says about a video.
