@@ -3275,5 +3275,28 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
         .await?;
     assert_eq!(titles, serde_json::json!(["Jeju again", "Jeju trip"]));
     viewer.screenshot("channel-videos-ko-phone").await?;
+    reach(&viewer, ".video-card .card-title").await?;
+    viewer
+        .wait(".video-page .player[data-player-state=Playing]")
+        .await?;
+    viewer.screenshot("video-page-ko-phone").await?;
+    assert_accessible(&viewer, "/videos (Korean, phone)").await?;
+
+    // The uploader's card in Korean, each video's state in words.
+    owner
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .wait_for_text(
+            "li.video-row[data-status=FAILED] .video-state",
+            "게시하지 못했어요",
+            WAIT,
+        )
+        .await?;
+    owner
+        .js("document.querySelector('#videos-heading').scrollIntoView()")
+        .await?;
+    owner.screenshot("dashboard-videos-ko").await?;
     Ok(())
 }
