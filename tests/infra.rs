@@ -444,6 +444,33 @@ fn cloudfront_function(name: &str, event: serde_json::Value) -> serde_json::Valu
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// A grant (`Policy=…&Signature=…&Key-Pair-Id=…`) as CloudFront Functions see its query, and
+/// as the policy it carries.
+fn signed_query(
+    grant: &str,
+) -> (
+    serde_json::Map<String, serde_json::Value>,
+    cloumer_tokens::SignedPolicy,
+) {
+    let mut query = serde_json::Map::new();
+    let mut signed = cloumer_tokens::SignedPolicy {
+        policy: String::new(),
+        signature: String::new(),
+        key_pair_id: String::new(),
+    };
+    for pair in grant.split('&') {
+        let (name, value) = pair.split_once('=').unwrap();
+        query.insert(name.to_owned(), serde_json::json!({ "value": value }));
+        match name {
+            "Policy" => signed.policy = value.to_owned(),
+            "Signature" => signed.signature = value.to_owned(),
+            "Key-Pair-Id" => signed.key_pair_id = value.to_owned(),
+            other => panic!("unexpected parameter {other}"),
+        }
+    }
+    (query, signed)
+}
+
 /// The cloud's chain for a private recording, end to end but for CloudFront itself (played
 /// here by the verifier the local stack uses): the API's grant opens the playlist URL as the
 /// viewer asks for it and as the request function rewrites it for the bucket; the response
@@ -486,22 +513,7 @@ fn a_private_recording_opens_through_cloudfront_with_the_apis_grant() {
     let recording =
         "/private-recordings/ivs/v1/123456789012/AbCdEfGhIjKl/2026/11/22/20/12/j8Z9O91ndcVs";
     let playlist = format!("{recording}/media/hls/master.m3u8");
-    let mut query = serde_json::Map::new();
-    let mut signed = SignedPolicy {
-        policy: String::new(),
-        signature: String::new(),
-        key_pair_id: String::new(),
-    };
-    for pair in grant.split('&') {
-        let (name, value) = pair.split_once('=').unwrap();
-        query.insert(name.to_owned(), json!({ "value": value }));
-        match name {
-            "Policy" => signed.policy = value.to_owned(),
-            "Signature" => signed.signature = value.to_owned(),
-            "Key-Pair-Id" => signed.key_pair_id = value.to_owned(),
-            other => panic!("unexpected parameter {other}"),
-        }
-    }
+    let (query, signed) = signed_query(&grant);
 
     let request = cloudfront_function(
         "private-recordings-request",
@@ -596,22 +608,7 @@ fn an_uploaded_video_opens_through_cloudfront_with_its_grant() {
     let grant = video_grant(&signer, site, &video, now + time::Duration::hours(6)).unwrap();
     let playlist_url = outputs(&video, site).playlist_url;
     let playlist = playlist_url.trim_start_matches(site).to_owned();
-    let mut query = serde_json::Map::new();
-    let mut signed = SignedPolicy {
-        policy: String::new(),
-        signature: String::new(),
-        key_pair_id: String::new(),
-    };
-    for pair in grant.split('&') {
-        let (name, value) = pair.split_once('=').unwrap();
-        query.insert(name.to_owned(), json!({ "value": value }));
-        match name {
-            "Policy" => signed.policy = value.to_owned(),
-            "Signature" => signed.signature = value.to_owned(),
-            "Key-Pair-Id" => signed.key_pair_id = value.to_owned(),
-            other => panic!("unexpected parameter {other}"),
-        }
-    }
+    let (query, signed) = signed_query(&grant);
     let request = cloudfront_function(
         "private-recordings-request",
         json!({ "request": { "uri": playlist, "querystring": query } }),

@@ -37,6 +37,29 @@ fn send_all(world: &World, video: &Video) {
     }
 }
 
+/// A 1000-byte upload sent whole, completed, and probed as `probe` says (which starts its job
+/// when the probe finds a video we take).
+async fn uploaded_and_probed(
+    world: &World,
+    owner: &cloumer_domain::Identity,
+    probe: Result<MediaInfo, String>,
+) -> Video {
+    let video = world
+        .platform
+        .start_video_upload(owner, new_video(1000))
+        .await
+        .unwrap();
+    send_all(world, &video);
+    world
+        .platform
+        .complete_video_upload(owner, &video.id)
+        .await
+        .unwrap();
+    *world.uploads.probed_as.lock().unwrap() = Some(probe);
+    world.platform.process_upload(&video.id).await.unwrap();
+    video
+}
+
 fn ids(videos: &[Video]) -> Vec<String> {
     videos.iter().map(|v| v.id.to_string()).collect()
 }
@@ -169,19 +192,7 @@ async fn what_is_not_a_video_we_take_fails_with_its_reason_and_leaves_nothing() 
             ..h264()
         }),
     ] {
-        let video = world
-            .platform
-            .start_video_upload(&owner, new_video(1000))
-            .await
-            .unwrap();
-        send_all(&world, &video);
-        world
-            .platform
-            .complete_video_upload(&owner, &video.id)
-            .await
-            .unwrap();
-        *world.uploads.probed_as.lock().unwrap() = Some(probe);
-        world.platform.process_upload(&video.id).await.unwrap();
+        let video = uploaded_and_probed(&world, &owner, probe).await;
         let (failed, _) = world
             .platform
             .video(&video.id, Some(&owner.user_id))
@@ -220,19 +231,7 @@ async fn what_is_not_a_video_we_take_fails_with_its_reason_and_leaves_nothing() 
 async fn a_failed_job_unpublishes_nothing_and_removes_its_outputs() {
     let world = world();
     let (owner, _) = world.account("u-owner", "owner").await;
-    let video = world
-        .platform
-        .start_video_upload(&owner, new_video(1000))
-        .await
-        .unwrap();
-    send_all(&world, &video);
-    world
-        .platform
-        .complete_video_upload(&owner, &video.id)
-        .await
-        .unwrap();
-    *world.uploads.probed_as.lock().unwrap() = Some(Ok(h264()));
-    world.platform.process_upload(&video.id).await.unwrap();
+    let video = uploaded_and_probed(&world, &owner, Ok(h264())).await;
     world
         .platform
         .video_failed(&video.id, "ffmpeg exited with status 1")
@@ -388,19 +387,7 @@ async fn a_private_video_is_for_the_channels_allowed_viewers_and_edits_keep_its_
     let (friend, _) = world.account("u-friend", "friend").await;
     let (stranger, _) = world.account("u-stranger", "stranger").await;
     world.platform.grant_viewer(&owner, "friend").await.unwrap();
-    let video = world
-        .platform
-        .start_video_upload(&owner, new_video(1000))
-        .await
-        .unwrap();
-    send_all(&world, &video);
-    world
-        .platform
-        .complete_video_upload(&owner, &video.id)
-        .await
-        .unwrap();
-    *world.uploads.probed_as.lock().unwrap() = Some(Ok(h264()));
-    world.platform.process_upload(&video.id).await.unwrap();
+    let video = uploaded_and_probed(&world, &owner, Ok(h264())).await;
     world
         .platform
         .video_transcoded(
@@ -473,19 +460,7 @@ async fn a_private_video_is_for_the_channels_allowed_viewers_and_edits_keep_its_
 async fn a_job_that_ends_after_its_video_was_deleted_leaves_no_files() {
     let world = world();
     let (owner, _) = world.account("u-owner", "owner").await;
-    let video = world
-        .platform
-        .start_video_upload(&owner, new_video(1000))
-        .await
-        .unwrap();
-    send_all(&world, &video);
-    world
-        .platform
-        .complete_video_upload(&owner, &video.id)
-        .await
-        .unwrap();
-    *world.uploads.probed_as.lock().unwrap() = Some(Ok(h264()));
-    world.platform.process_upload(&video.id).await.unwrap();
+    let video = uploaded_and_probed(&world, &owner, Ok(h264())).await;
     world
         .platform
         .delete_video(&owner, &video.id)
