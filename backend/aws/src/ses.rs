@@ -12,6 +12,7 @@ use aws_sdk_sesv2::types::{EmailContent, RawMessage};
 use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::notification::{EmailReport, GoLiveEmail};
 use cloumer_domain::ports::EmailSender;
+use cloumer_domain::video::VideoReadyEmail;
 use cloumer_email::{Links, go_live_message};
 use futures_util::stream::{self, StreamExt};
 use lettre::message::Mailbox;
@@ -39,6 +40,20 @@ impl SesEmail {
         self.send_classified(email)
             .await
             .map_err(|(error, _)| error)
+    }
+
+    async fn send_message(&self, message: &cloumer_email::Message) -> PortResult<()> {
+        let raw = RawMessage::builder()
+            .data(Blob::new(message.formatted()))
+            .build()
+            .port("building a raw email")?;
+        self.client
+            .send_email()
+            .content(EmailContent::builder().raw(raw).build())
+            .send()
+            .await
+            .map_err(|error| PortError::new("SES SendEmail", error))?;
+        Ok(())
     }
 
     /// One email; a failure says whether SES refused it for the rate or quota (worth sending
@@ -138,6 +153,12 @@ impl EmailSender for SesEmail {
         }
         Ok(report)
     }
+
+    async fn send_video_ready(&self, email: &VideoReadyEmail) -> PortResult<()> {
+        let message = cloumer_email::video_ready_message(email, &self.from, &self.links)
+            .map_err(|error| PortError::new("writing an email", error))?;
+        self.send_message(&message).await
+    }
 }
 
 /// For an environment without a sender address: emails are counted as not sent, and why is
@@ -155,5 +176,12 @@ impl EmailSender for NoEmail {
             failed: emails.len(),
             ..EmailReport::default()
         })
+    }
+
+    async fn send_video_ready(&self, _: &VideoReadyEmail) -> PortResult<()> {
+        Err(PortError::new(
+            "emailing an uploader",
+            "EMAIL_FROM is not set for this function",
+        ))
     }
 }

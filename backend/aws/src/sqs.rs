@@ -11,6 +11,7 @@ use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::notification::{EmailReport, GoLiveEmail};
 use cloumer_domain::ports::EmailSender;
+use cloumer_domain::video::VideoReadyEmail;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 /// Emails in one message: about 12 KB of JSON (SQS takes 256 KB), and a few seconds of sending
@@ -116,5 +117,14 @@ impl EmailSender for SqsEmailQueue {
     /// Queues them: "sent" counts emails queued for the email-sender function.
     async fn send_go_live(&self, emails: &[GoLiveEmail]) -> PortResult<EmailReport> {
         self.enqueue(emails, Duration::ZERO).await
+    }
+
+    /// The queue paces go-live fan-outs; one email to an uploader goes through SES directly, from
+    /// the function that publishes videos.
+    async fn send_video_ready(&self, _: &VideoReadyEmail) -> PortResult<()> {
+        Err(PortError::new(
+            "emailing an uploader",
+            "this function queues go-live emails only",
+        ))
     }
 }

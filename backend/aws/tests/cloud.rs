@@ -903,6 +903,17 @@ async fn go_live_emails_are_sent_through_ses_from_a_verified_sender() {
     // What SES counted (the v1 query API moto shares with v2).
     assert_eq!(moto.ses_sent_last_24_hours().await, 2);
 
+    // An uploader told their video is ready: one email, straight through SES.
+    let ready = cloumer_domain::video::VideoReadyEmail {
+        to: "uploader@example.com".into(),
+        language: cloumer_domain::profile::Language::Ko,
+        user_id: UserId::parse("u-uploader").unwrap(),
+        video_id: cloumer_domain::ids::VideoId::parse("vdJeju").unwrap(),
+        title: "제주 여행".into(),
+    };
+    sender.send_video_ready(&ready).await.unwrap();
+    assert_eq!(moto.ses_sent_last_24_hours().await, 3);
+
     // An unverified sender is refused by SES, and every email counts as failed.
     let unverified = SesEmail::new(
         aws_sdk_sesv2::Client::new(&moto.sdk_config().await),

@@ -26,7 +26,7 @@ use crate::presence::{Presence, Visitor};
 use crate::profile::{Language, Profile};
 use crate::push::{PushEndpoint, PushOutcome, PushSubscription};
 use crate::recording::{Recording, RecordingCursor};
-use crate::video::{UploadedPart, Video, VideoCursor};
+use crate::video::{UploadedPart, Video, VideoCursor, VideoReadyEmail};
 use crate::webhook::{Delivery, DeliveryReport, Webhook};
 
 /// Profiles, channels (with their unique handles) and private-viewing grants.
@@ -322,6 +322,8 @@ pub trait EmailSender: Send + Sync {
     /// Sends each email on its own (each has its own unsubscribe link); one that fails does not
     /// stop the rest. An error means none could be sent.
     async fn send_go_live(&self, emails: &[GoLiveEmail]) -> PortResult<EmailReport>;
+    /// Tells an uploader their video is ready.
+    async fn send_video_ready(&self, email: &VideoReadyEmail) -> PortResult<()>;
 }
 
 /// Users' Web Push subscriptions, one per browser they turned push on in.

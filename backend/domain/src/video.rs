@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use crate::error::DomainError;
 use crate::ids::{ChannelId, UserId, VideoId};
 use crate::page::{ChannelListed, Listed};
+use crate::profile::Language;
 use crate::text;
 
 /// The largest file one upload may be.
@@ -244,6 +245,16 @@ pub struct UploadedPart {
     /// The storage's tag for it (S3's ETag), which completing the upload names.
     pub etag: String,
     pub size_bytes: u64,
+}
+
+/// "Your video is ready", by email to its uploader, in their language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoReadyEmail {
+    pub to: String,
+    pub language: Language,
+    pub user_id: UserId,
+    pub video_id: VideoId,
+    pub title: String,
 }
 
 /// What a finished transcoding job made.

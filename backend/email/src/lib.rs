@@ -1,4 +1,5 @@
-//! Cloumer's emails, the same in both worlds: [`go_live_message`] writes the "a channel you
+//! Cloumer's emails, the same in both worlds: [`video_ready_message`] tells an uploader their
+//! video is ready; [`go_live_message`] writes the "a channel you
 //! follow went live" email (in the follower's language, plain text with an HTML alternative, and
 //! the headers that give mail clients a one-click unsubscribe button, RFC 8058); [`Outbox`]
 //! keeps each as an `.eml` file for the local stack, where the dev command says which folder to
@@ -11,6 +12,7 @@ use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::notification::{EmailReport, GoLiveEmail};
 use cloumer_domain::ports::EmailSender;
 use cloumer_domain::profile::Language;
+use cloumer_domain::video::VideoReadyEmail;
 pub use lettre::Message;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -35,6 +37,15 @@ impl Links {
             "{}/{}",
             self.site_url.trim_end_matches('/'),
             email.event.channel_handle
+        )
+    }
+
+    /// An uploaded video's page.
+    pub fn video(&self, email: &VideoReadyEmail) -> String {
+        format!(
+            "{}/videos/{}",
+            self.site_url.trim_end_matches('/'),
+            email.video_id
         )
     }
 
@@ -202,6 +213,58 @@ pub fn go_live_message(
         .map_err(|error| NotWritten(error.to_string()))
 }
 
+/// "Your video is ready" for its uploader, in their language: about their own upload, so no
+/// unsubscribe link (it comes once per upload they make).
+pub fn video_ready_message(
+    email: &VideoReadyEmail,
+    from: &Mailbox,
+    links: &Links,
+) -> Result<Message, NotWritten> {
+    let to: Mailbox = email
+        .to
+        .parse()
+        .map_err(|_| NotWritten("the address is not valid".to_owned()))?;
+    let (subject, ready, watch) = match email.language {
+        Language::Ko => (
+            format!("동영상이 준비됐어요: {}", email.title),
+            "업로드한 동영상을 이제 채널에서 볼 수 있어요.",
+            "동영상 보기",
+        ),
+        Language::En => (
+            format!("Your video is ready: {}", email.title),
+            "The video you uploaded is ready to watch on your channel.",
+            "Watch it",
+        ),
+    };
+    let link = links.video(email);
+    let text = format!("{ready}\n\n{}\n\n{watch}: {link}\n", email.title);
+    let body = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif\">\
+         <p>{ready}</p><h1 style=\"font-size:1.25em\">{}</h1><p><a href=\"{link}\">{watch}</a></p>\
+         </body></html>",
+        html(&email.title),
+    );
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .message_id(None)
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(text),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(body),
+                ),
+        )
+        .map_err(|error| NotWritten(error.to_string()))
+}
+
 /// The local stack's email: every message written to a folder as an `.eml` file (any mail
 /// program opens it), named so that a listing is in sending order.
 pub struct Outbox {
@@ -218,6 +281,22 @@ impl Outbox {
     pub fn dir(&self) -> &std::path::Path {
         &self.dir
     }
+
+    /// Writes one message as `<time>-<user>.eml`; its path.
+    async fn write(&self, message: &Message, user: &str) -> Result<PathBuf, String> {
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .map_err(|error| error.to_string())?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let path = self.dir.join(format!("{stamp}-{user}.eml"));
+        tokio::fs::write(&path, message.formatted())
+            .await
+            .map(|()| path)
+            .map_err(|error| error.to_string())
+    }
 }
 
 #[async_trait]
@@ -229,17 +308,7 @@ impl EmailSender for Outbox {
         let mut report = EmailReport::default();
         for email in emails {
             let written = match go_live_message(email, &self.from, &self.links) {
-                Ok(message) => {
-                    let stamp = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_nanos())
-                        .unwrap_or_default();
-                    let path = self.dir.join(format!("{stamp}-{}.eml", email.user_id));
-                    tokio::fs::write(&path, message.formatted())
-                        .await
-                        .map(|()| path)
-                        .map_err(|error| error.to_string())
-                }
+                Ok(message) => self.write(&message, email.user_id.as_str()).await,
                 Err(error) => Err(error.to_string()),
             };
             match written {
@@ -254,5 +323,16 @@ impl EmailSender for Outbox {
             }
         }
         Ok(report)
+    }
+
+    async fn send_video_ready(&self, email: &VideoReadyEmail) -> PortResult<()> {
+        let message = video_ready_message(email, &self.from, &self.links)
+            .map_err(|error| PortError::new("writing an email", error))?;
+        let path = self
+            .write(&message, email.user_id.as_str())
+            .await
+            .map_err(|error| PortError::new("writing to the outbox", error))?;
+        tracing::info!(to = %email.to, file = %path.display(), "email written to the outbox");
+        Ok(())
     }
 }

@@ -206,6 +206,18 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
     // Without the grant, nothing.
     assert_eq!(app.get(base).await.status(), 403);
 
+    // The uploader is told by email (the local outbox), with a link to the video's page.
+    let outbox: Vec<String> = std::fs::read_dir(app.data.path().join("outbox"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    let told = outbox
+        .iter()
+        .find(|mail| mail.contains("Subject: Your video is ready: Test pattern"))
+        .unwrap_or_else(|| panic!("{outbox:?}"));
+    assert!(told.contains("To: uploader@example.com"), "{told}");
+    assert!(told.contains(&format!("/videos/{id}")), "{told}");
+
     let (status, _) = app
         .json(
             Method::DELETE,

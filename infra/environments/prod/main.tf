@@ -331,10 +331,17 @@ module "video_events" {
   architecture = var.lambda_architecture
   environment = merge(local.function_environment, {
     MEDIACONVERT_ROLE_ARN = module.videos.mediaconvert_role_arn
+    # "Your video is ready" to its uploader, through SES.
+    EMAIL_FROM = var.email_from
   })
   timeout_seconds    = 30
   log_retention_days = var.log_retention_days
   statements = concat([local.store_read_write], local.video_files, [
+    {
+      sid       = "TellUploaders"
+      actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+      resources = ["arn:aws:ses:${local.region}:${local.account}:identity/*"]
+    },
     {
       # Probe reads the upload with the caller's credentials.
       sid       = "ReadUploads"

@@ -7,7 +7,7 @@ use crate::error::{DomainResult, WriteError};
 use crate::ids::VideoId;
 use crate::media;
 use crate::platform::{MAX_RETRIES, Platform};
-use crate::video::{Transcoded, Video, VideoStatus};
+use crate::video::{Transcoded, Video, VideoReadyEmail, VideoStatus};
 
 impl Platform {
     /// An upload has arrived whole (the storage's event): probes it, and refuses it or starts
@@ -82,7 +82,10 @@ impl Platform {
             })
             .await?;
         match ready {
-            Some(video) => self.ports.video_uploads.delete(&video.id).await?,
+            Some(video) => {
+                self.ports.video_uploads.delete(&video.id).await?;
+                self.tell_uploader(&video).await;
+            }
             // Deleted while its job ran: what the job wrote after the deletion goes too.
             None if self.ports.videos.get_video(id).await?.is_none() => {
                 self.ports.video_processing.delete_outputs(id).await?;
@@ -112,6 +115,30 @@ impl Platform {
             self.remove_video_files(&video).await?;
         }
         Ok(())
+    }
+
+    /// Emails the uploader that their video is ready (when their account has an address). The
+    /// video is published either way: a failed email is logged, not retried.
+    async fn tell_uploader(&self, video: &Video) {
+        let profile = match self.ports.channels.get_profile(&video.uploader).await {
+            Ok(Some(profile)) => profile,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(%error, video = %video.id, "the uploader's profile could not be read");
+                return;
+            }
+        };
+        let Some(to) = profile.email else { return };
+        let email = VideoReadyEmail {
+            to,
+            language: profile.language,
+            user_id: video.uploader.clone(),
+            video_id: video.id.clone(),
+            title: video.title.as_str().to_owned(),
+        };
+        if let Err(error) = self.ports.email.send_video_ready(&email).await {
+            tracing::warn!(%error, video = %video.id, "the uploader was not emailed");
+        }
     }
 
     /// Every file of the video: its outputs, its upload, and an unfinished upload's parts.

@@ -25,7 +25,7 @@ use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
 use cloumer_domain::recording::Recording;
 use cloumer_domain::testkit::ManualClock;
-use cloumer_domain::video::UploadedPart;
+use cloumer_domain::video::{UploadedPart, VideoReadyEmail};
 use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
@@ -443,6 +443,8 @@ pub struct Announcements {
     pub failing: Mutex<Option<DeliveryReport>>,
     /// Every email sent, in the order sent.
     pub emails: Mutex<Vec<GoLiveEmail>>,
+    /// Every "your video is ready" email sent.
+    pub video_emails: Mutex<Vec<VideoReadyEmail>>,
     /// Every push sent: (endpoint, language, channel handle).
     pub pushes: Mutex<Vec<(String, Language, String)>>,
 }
@@ -480,6 +482,11 @@ impl EmailSender for Announcements {
             sent: emails.len(),
             ..EmailReport::default()
         })
+    }
+
+    async fn send_video_ready(&self, email: &VideoReadyEmail) -> PortResult<()> {
+        self.video_emails.lock().unwrap().push(email.clone());
+        Ok(())
     }
 }
 
