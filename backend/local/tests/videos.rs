@@ -273,3 +273,86 @@ async fn a_file_that_is_not_a_video_is_refused_with_its_reason() {
         .await;
     assert_eq!(listed["items"], json!([]));
 }
+
+/// Signs `handle` in again (after a restart the stack has another address, and its tokens another
+/// issuer).
+async fn sign_in(app: &App, handle: &str) -> String {
+    let auth = app
+        .cognito(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": cloumer_local::identity::CLIENT_ID,
+                "AuthParameters": {"USERNAME": format!("{handle}@example.com"), "PASSWORD": "Stream-Key-99"}}),
+        )
+        .await;
+    auth["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_upload_and_its_job_survive_restarts_of_the_stack() {
+    let app = spawn_app().await;
+    let (token, _) = app.streamer("restarter").await;
+    let bytes = sample_video(app.data.path()).await;
+    let upload = start(&app, &token, "Through restarts", &bytes).await;
+    let id = upload["video"]["id"].as_str().unwrap().to_owned();
+    let urls = part_urls(&app, &token, &id, &[1]).await;
+    assert_eq!(
+        put(&app, &urls[0], bytes[..PART].to_vec()).await.status(),
+        200
+    );
+
+    // Stopped mid-upload: the part already sent is still there.
+    let App { stack, data, .. } = app;
+    stack.shutdown().await.unwrap();
+    let app = streaming::spawn_app_in(data, |_| {}).await;
+    let token = sign_in(&app, "restarter").await;
+    let (_, state) = app
+        .json(
+            Method::GET,
+            &format!("/api/v1/videos/{id}/upload"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(state["uploadedParts"], json!([1]), "{state}");
+    let urls = part_urls(&app, &token, &id, &[2]).await;
+    assert_eq!(
+        put(&app, &urls[0], bytes[PART..].to_vec()).await.status(),
+        200
+    );
+    let (status, _) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/videos/{id}/upload/complete"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Stopped mid-transcode: the job starts again with the stack, and finishes.
+    app.wait_for("the job to start", Duration::from_secs(60), async || {
+        let (_, video) = app
+            .json(
+                Method::GET,
+                &format!("/api/v1/videos/{id}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        video["status"] == "PROCESSING"
+    })
+    .await;
+    assert!(app.data.path().join("video-jobs").join(&id).is_file());
+    let App { stack, data, .. } = app;
+    stack.shutdown().await.unwrap();
+    let app = streaming::spawn_app_in(data, |_| {}).await;
+    let token = sign_in(&app, "restarter").await;
+    let ready = until_settled(&app, &token, &id).await;
+    assert_eq!(ready["status"], "READY", "{ready}");
+    let playlist = app.get(ready["playlistUrl"].as_str().unwrap()).await;
+    assert_eq!(playlist.status(), 200);
+    assert!(!app.data.path().join("video-jobs").join(&id).exists());
+}
