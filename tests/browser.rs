@@ -3142,6 +3142,10 @@ async fn watch_part_uploads(
     Ok(())
 }
 
+/// How long a 20-second video may take to be probed and transcoded while the other browser
+/// tests run beside it (about 10 s on an idle 2-core machine).
+const TRANSCODING: Duration = Duration::from_secs(180);
+
 async fn upload_video(browser: &Browser, file: &std::path::Path, title: &str) -> Result<()> {
     choose_file(browser, "#video-file", file).await?;
     browser
@@ -3188,9 +3192,10 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
     owner.wait_for_text(".upload-figures", "MB/s", WAIT).await?;
     owner.screenshot("video-uploading").await?;
     owner
-        .wait_until(
+        .wait_until_within(
             "return !!document.querySelector('li.video-row[data-status=READY]')",
             "the video processed and ready",
+            TRANSCODING,
         )
         .await?;
     let parts = owner.js("return window.__parts").await?;
@@ -3244,9 +3249,10 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
     )
     .await?;
     owner
-        .wait_until(
+        .wait_until_within(
             "return document.querySelectorAll('li.video-row[data-status=READY]').length === 2",
             "the resumed video processed and ready",
+            TRANSCODING,
         )
         .await?;
     assert_eq!(owner.js("return window.__parts.sent").await?, 1);
@@ -3257,7 +3263,7 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
         .wait_for_text(
             "li.video-row[data-status=FAILED] .video-state",
             "not a video we can read",
-            Duration::from_secs(60),
+            TRANSCODING,
         )
         .await?;
     owner.screenshot("video-refused").await?;

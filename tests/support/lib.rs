@@ -373,11 +373,22 @@ impl Browser {
 
     /// Waits until `script` (a function body) returns `true` in the page.
     pub async fn wait_until(&self, script: &str, what: &str) -> Result<()> {
-        let deadline = Instant::now() + WAIT;
+        self.wait_until_within(script, what, WAIT).await
+    }
+
+    /// [`Self::wait_until`] for something slower than a page (a video being transcoded on a
+    /// loaded machine).
+    pub async fn wait_until_within(
+        &self,
+        script: &str,
+        what: &str,
+        timeout: Duration,
+    ) -> Result<()> {
+        let deadline = Instant::now() + timeout;
         while self.js(script).await? != true {
             if Instant::now() >= deadline {
                 let path = self.screenshot("failure").await.ok();
-                bail!("not {what} within {WAIT:?} (screenshot: {path:?})");
+                bail!("not {what} within {timeout:?} (screenshot: {path:?})");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
