@@ -43,13 +43,9 @@ impl SesEmail {
     }
 
     async fn send_message(&self, message: &cloumer_email::Message) -> PortResult<()> {
-        let raw = RawMessage::builder()
-            .data(Blob::new(message.formatted()))
-            .build()
-            .port("building a raw email")?;
         self.client
             .send_email()
-            .content(EmailContent::builder().raw(raw).build())
+            .content(EmailContent::builder().raw(raw(message)?).build())
             .send()
             .await
             .map_err(|error| PortError::new("SES SendEmail", error))?;
@@ -61,11 +57,7 @@ impl SesEmail {
     async fn send_classified(&self, email: &GoLiveEmail) -> Result<(), (PortError, Throttled)> {
         let message = go_live_message(email, &self.from, &self.links)
             .map_err(|error| (PortError::new("writing an email", error), false))?;
-        let raw = RawMessage::builder()
-            .data(Blob::new(message.formatted()))
-            .build()
-            .port("building a raw email")
-            .map_err(|error| (error, false))?;
+        let raw = raw(&message).map_err(|error| (error, false))?;
         match self
             .client
             .send_email()
@@ -114,6 +106,14 @@ impl SesEmail {
         }
         report
     }
+}
+
+/// A written message as SES takes it.
+fn raw(message: &cloumer_email::Message) -> PortResult<RawMessage> {
+    RawMessage::builder()
+        .data(Blob::new(message.formatted()))
+        .build()
+        .port("building a raw email")
 }
 
 /// Whether SES refused for the rate or the day's quota.

@@ -197,19 +197,7 @@ pub fn go_live_message(
             "List-Unsubscribe-Post",
             "List-Unsubscribe=One-Click".to_owned(),
         )?)
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(text),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(body),
-                ),
-        )
+        .multipart(text_and_html(text, body))
         .map_err(|error| NotWritten(error.to_string()))
 }
 
@@ -249,20 +237,23 @@ pub fn video_ready_message(
         .to(to)
         .subject(subject)
         .message_id(None)
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(text),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(body),
-                ),
-        )
+        .multipart(text_and_html(text, body))
         .map_err(|error| NotWritten(error.to_string()))
+}
+
+/// A message's body: plain text, and the same in HTML for mail programs that show it.
+fn text_and_html(text: String, html: String) -> MultiPart {
+    MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(text),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(html),
+        )
 }
 
 /// The local stack's email: every message written to a folder as an `.eml` file (any mail

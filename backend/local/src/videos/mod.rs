@@ -124,12 +124,14 @@ impl VideoProcessing for LocalVideoPipeline {
     }
 
     async fn delete_outputs(&self, video: &VideoId) -> PortResult<()> {
-        let running = self.running.lock().expect("not poisoned").take();
-        match running {
-            Some((id, stop)) if id == *video => {
+        // Stop its job if it is the one running (one lock: the worker cannot swap jobs between).
+        {
+            let mut running = self.running.lock().expect("not poisoned");
+            if running.as_ref().is_some_and(|(id, _)| id == video)
+                && let Some((_, stop)) = running.take()
+            {
                 let _ = stop.send(());
             }
-            other => *self.running.lock().expect("not poisoned") = other,
         }
         remove_file(&self.dirs.jobs.join(video.as_str()))?;
         remove_dir(&self.dirs.outputs.join(video.as_str()))
