@@ -190,10 +190,12 @@ mod api_types {
     });
 
     from_json!(NotificationBody {
+        kind: "kind",
         channel_handle: "channelHandle",
         owner_nickname: "ownerNickname",
         owner_avatar: "ownerAvatar",
         title: "title",
+        video_id: "videoId",
         created_at: "createdAt",
         unread: "unread",
     });
@@ -306,10 +308,12 @@ mod tests {
             next: Some("n".into()),
         });
         let notification = NotificationBody {
+            kind: "VIDEO_READY".into(),
             channel_handle: "h".into(),
             owner_nickname: "n".into(),
             owner_avatar: "a".into(),
             title: "t".into(),
+            video_id: Some("v".into()),
             created_at: "c".into(),
             unread: true,
         };

@@ -3268,6 +3268,46 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
         .await?;
     owner.screenshot("video-refused").await?;
 
+    // The uploader's bell has both ready videos (not the refused file); each leads to its page.
+    owner.goto(&stack.url("/")).await?;
+    owner
+        .wait_for_text("[data-testid=bell-count]", "2", WAIT)
+        .await?;
+    reach(&owner, "[data-testid=bell]").await?;
+    owner
+        .wait_until(
+            "return document.querySelectorAll('.notification').length === 2",
+            "two notifications listed",
+        )
+        .await?;
+    let listed = owner
+        .js("return [...document.querySelectorAll('.notification')].map(a => [a.textContent, a.getAttribute('href')])")
+        .await?;
+    for (note, title) in listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["Jeju again", "Jeju trip"])
+    {
+        let text = note[0].as_str().unwrap_or_default();
+        assert!(
+            text.contains("Your video is ready") && text.contains(title),
+            "{listed}"
+        );
+        assert!(
+            note[1]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("/videos/vd"),
+            "{listed}"
+        );
+    }
+    owner.screenshot("notifications-videos").await?;
+    reach(&owner, ".notification").await?;
+    owner
+        .wait_for_text(".video-page h1", "Jeju again", WAIT)
+        .await?;
+
     // Viewers find the two on the channel page, in Korean on a phone.
     let viewer = Browser::launch_sized(420, 860).await?;
     viewer.goto(&stack.url("/")).await?;
@@ -3304,5 +3344,20 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
         .js("document.querySelector('#videos-heading').scrollIntoView()")
         .await?;
     owner.screenshot("dashboard-videos-ko").await?;
+
+    // Their notifications in Korean on a phone.
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone
+        .sign_in(&stack, "uploads@example.com", PASSWORD)
+        .await?;
+    phone
+        .js("localStorage.setItem('cloumer.lang', 'ko')")
+        .await?;
+    phone.goto(&stack.url("/notifications")).await?;
+    phone
+        .wait_for_text(".notification", "영상이 준비됐어요", WAIT)
+        .await?;
+    phone.screenshot("notifications-videos-ko-phone").await?;
+    assert_accessible(&phone, "/notifications (videos, Korean, phone)").await?;
     Ok(())
 }

@@ -764,3 +764,29 @@ fn only_the_api_deletes_recording_files_and_only_under_their_prefix() {
         "{function}"
     );
 }
+
+/// The functions that put notifications on users' bells write them with `BatchWriteItem` (the
+/// DynamoDB adapter's `put_notifications`); without the action a go-live or a ready video
+/// reaches nobody's bell, and only the logs say so.
+#[test]
+fn the_functions_that_notify_users_may_write_notifications_in_batches() {
+    let root = body("infra/environments/prod/main.tf");
+    let notify_users = locals(&root)
+        .remove("notify_users")
+        .map(|expr| text(&expr).split_whitespace().collect::<String>())
+        .unwrap_or_default();
+    assert!(
+        notify_users.contains(r#"actions=["dynamodb:BatchWriteItem"]"#),
+        "{notify_users}"
+    );
+    let modules = function_modules(&root);
+    for name in ["stream_events", "video_events"] {
+        let statements = attribute(modules[name], "statements")
+            .map(text)
+            .unwrap_or_default();
+        assert!(
+            statements.contains("local.notify_users"),
+            "{name}: {statements}"
+        );
+    }
+}

@@ -1,12 +1,29 @@
 //! The notification bell in the top bar: the unread count, a link to the list
-//! (`pages/notifications.rs`), and a toast when a followed channel goes live while the app is open.
+//! (`pages/notifications.rs`), and a toast when news arrives while the app is open (a followed
+//! channel went live, the user's video is ready).
 
 use cloumer_api_types::{NotificationBody, NotificationPage};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::i18n::use_i18n;
+use crate::i18n::{Texts, use_i18n};
 use crate::time::parse_rfc3339_ms;
+
+/// How a notification reads and where it leads: (link, the bold lead, the words after it).
+/// "**Minji** went live" opens the channel; "**Your video is ready**" opens the video.
+pub fn notification_text(
+    n: &NotificationBody,
+    t: &'static Texts,
+) -> (String, String, &'static str) {
+    match &n.video_id {
+        Some(video) => (format!("/videos/{video}"), t.video_ready.to_owned(), ""),
+        None => (
+            format!("/{}", n.channel_handle),
+            n.owner_nickname.clone(),
+            t.went_live,
+        ),
+    }
+}
 
 /// How often the bell asks for news. Stream starts are rare; a minute-old toast still brings a
 /// viewer in time for the start of a broadcast.
@@ -63,13 +80,16 @@ pub fn Bell() -> impl IntoView {
                 {move || match unread.get() { n if n >= 99 => "99+".to_owned(), n => n.to_string() }}
             </span>
         </a>
-        {move || toast.get().map(|n| view! {
+        {move || toast.get().map(|n| {
+            let (href, lead, rest) = notification_text(&n, i18n.t());
+            view! {
             <div class="toast" role="status" data-testid="toast">
-                <a href=format!("/{}", n.channel_handle) on:click=move |_| toast.set(None)>
-                    <strong>{n.owner_nickname}</strong>" "{i18n.t().went_live}<br />{n.title}
+                <a href=href on:click=move |_| toast.set(None)>
+                    <strong>{lead}</strong>" "{rest}<br />{n.title}
                 </a>
                 <button type="button" class="link" aria-label=i18n.t().close on:click=move |_| toast.set(None)>"×"</button>
             </div>
+            }
         })}
     }
 }

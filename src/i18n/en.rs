@@ -193,6 +193,7 @@ pub static EN: Texts = Texts {
     notify_live: "Notify me when live",
     notifications: "Notifications",
     went_live: "went live",
+    video_ready: "Your video is ready",
     no_notifications: "Nothing yet. Follow channels to hear here when they go live.",
     moderator_badge: "Mod",
     moderate: "Moderate",

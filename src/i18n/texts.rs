@@ -210,6 +210,8 @@ pub struct Texts {
     pub notifications: &'static str,
     /// After a nickname: "… went live".
     pub went_live: &'static str,
+    /// A notification: the user's uploaded video can be watched.
+    pub video_ready: &'static str,
     pub no_notifications: &'static str,
     pub close: &'static str,
     // Chat moderation

@@ -1,10 +1,11 @@
-//! The signed-in user's notifications: followed channels that went live, newest first. Opening
-//! the page marks them seen.
+//! The signed-in user's notifications, newest first: followed channels that went live, their own
+//! videos ready to watch. Opening the page marks them seen.
 
 use cloumer_api_types::NotificationBody;
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::components::bell::notification_text;
 use crate::components::{Avatar, PageStatus, Paging, RequireSignIn, ago_text};
 use crate::i18n::use_i18n;
 
@@ -55,11 +56,12 @@ fn NotificationItem(n: NotificationBody) -> impl IntoView {
     } else {
         n.title.clone()
     };
+    let (href, lead, rest) = notification_text(&n, i18n.t());
     view! {
-        <a class="notification" class:unread=n.unread href=format!("/{}", n.channel_handle)>
+        <a class="notification" class:unread=n.unread href=href>
             <Avatar src=n.owner_avatar.clone() size=40 />
             <span>
-                <strong>{n.owner_nickname.clone()}</strong>" "{i18n.t().went_live}
+                <strong>{lead}</strong>" "{rest}
                 <br /><span class="muted">{title}" · "{ago_text(&n.created_at)}</span>
             </span>
         </a>

@@ -218,16 +218,22 @@ pub struct FollowingPage {
     pub next: Option<String>,
 }
 
-/// A followed channel went live.
+/// A followed channel went live (`LIVE`: `title` is the stream's), or the caller's uploaded video
+/// is ready to watch (`VIDEO_READY`: `title` and `videoId` are the video's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationBody {
+    /// `LIVE` or `VIDEO_READY`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(LIVE|VIDEO_READY)$"))]
+    pub kind: String,
     pub channel_handle: String,
     pub owner_nickname: String,
     pub owner_avatar: String,
     pub title: String,
-    /// When the stream started.
+    /// The ready video (`VIDEO_READY` only): its page is `/videos/<videoId>`.
+    pub video_id: Option<String>,
+    /// When the stream started, or the video became ready.
     pub created_at: String,
     /// Newer than the caller's last `POST /api/v1/me/notifications/seen`.
     pub unread: bool,

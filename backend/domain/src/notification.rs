@@ -1,10 +1,11 @@
-//! Notifications in the app: "a channel you follow went live". One per follower per stream start,
-//! none when a stream flaps, kept for a month; the user's "seen" mark makes the rest unread.
+//! Notifications in the app: "a channel you follow went live" (one per follower per stream start,
+//! none when a stream flaps) and "your video is ready". Kept for a month; the user's "seen" mark
+//! makes the rest unread.
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::ids::{ChannelId, StreamId, UserId};
+use crate::ids::{ChannelId, StreamId, UserId, VideoId};
 use crate::page::Listed;
 use crate::profile::Language;
 
@@ -22,18 +23,31 @@ pub const FAN_OUT_PAGE: usize = 500;
 /// Unread notifications are counted up to this many ("99+").
 pub const MAX_UNREAD: usize = 99;
 
-/// "`channel` went live": what the bell lists, with what it needs to show it.
+/// What the bell lists, with what it needs to show it: news of `channel` (its owner's name and
+/// picture) and a title (the stream's or the video's).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub user_id: UserId,
     pub channel_id: ChannelId,
-    pub stream_id: StreamId,
+    #[serde(flatten)]
+    pub kind: NotificationKind,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub channel_handle: String,
     pub owner_nickname: String,
     pub owner_avatar: String,
     pub title: String,
+}
+
+/// What a notification tells. Stored by its fields alone (no tag), so the go-live records
+/// written before videos existed read as they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NotificationKind {
+    /// The channel, which the user follows, went live with this stream.
+    WentLive { stream_id: StreamId },
+    /// The user's uploaded video, on their channel, is ready to watch.
+    VideoReady { video_id: VideoId },
 }
 
 impl Notification {
@@ -102,6 +116,29 @@ pub fn is_flap(previous_end: Option<OffsetDateTime>, start: OffsetDateTime) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_are_stored_by_their_fields_and_old_go_live_records_still_read() {
+        let old = r#"{"user_id":"u-fan","channel_id":"ch-star","stream_id":"st-1",
+            "created_at":"2026-11-01T10:00:00Z","channel_handle":"star","owner_nickname":"Star",
+            "owner_avatar":"preset:fox","title":"Live"}"#;
+        let read: Notification = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            read.kind,
+            NotificationKind::WentLive {
+                stream_id: StreamId::parse("st-1").unwrap()
+            }
+        );
+        let video = Notification {
+            kind: NotificationKind::VideoReady {
+                video_id: VideoId::parse("vdabc123").unwrap(),
+            },
+            ..read
+        };
+        let json = serde_json::to_string(&video).unwrap();
+        assert!(json.contains(r#""video_id":"vdabc123""#), "{json}");
+        assert_eq!(serde_json::from_str::<Notification>(&json).unwrap(), video);
+    }
 
     #[test]
     fn a_restart_within_ten_minutes_is_a_flap() {

@@ -10,7 +10,7 @@ use cloumer_domain::follow::FollowStatus;
 use cloumer_domain::ids::UserId;
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
-use cloumer_domain::notification::Notification;
+use cloumer_domain::notification::{Notification, NotificationKind};
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
@@ -318,7 +318,13 @@ pub fn video(video: &Video, channel: &Channel, viewer: Option<&UserId>) -> api::
 }
 
 pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::NotificationBody {
+    let (kind, video_id) = match &n.kind {
+        NotificationKind::WentLive { .. } => ("LIVE", None),
+        NotificationKind::VideoReady { video_id } => ("VIDEO_READY", Some(video_id.to_string())),
+    };
     api::NotificationBody {
+        kind: kind.to_owned(),
+        video_id,
         channel_handle: n.channel_handle.clone(),
         owner_nickname: n.owner_nickname.clone(),
         owner_avatar: n.owner_avatar.clone(),

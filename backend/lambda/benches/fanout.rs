@@ -31,7 +31,7 @@ use cloumer_aws::testing::Moto;
 use cloumer_domain::follow::{Follow, MAX_FOLLOWING};
 use cloumer_domain::ids::{ChannelId, StreamId, UserId};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
-use cloumer_domain::notification::{FAN_OUT_PAGE, Notification};
+use cloumer_domain::notification::{FAN_OUT_PAGE, Notification, NotificationKind};
 use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::{
     ChannelRepository, NotificationRepository, PushSubscriptionRepository, SystemClock,
@@ -152,7 +152,9 @@ async fn embedded_time() {
     let template = Notification {
         user_id: follower(0),
         channel_id: channel.clone(),
-        stream_id: StreamId::parse("st-reference").unwrap(),
+        kind: NotificationKind::WentLive {
+            stream_id: StreamId::parse("st-reference").unwrap(),
+        },
         created_at: time::OffsetDateTime::now_utc(),
         channel_handle: "star".into(),
         owner_nickname: "Star".into(),

@@ -5,7 +5,7 @@
 mod support;
 
 use axum::http::StatusCode;
-use cloumer_domain::ids::{ChannelId, UserId};
+use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository, FollowRepository};
 use cloumer_domain::testkit;
 use serde_json::{Value, json};
@@ -1038,7 +1038,8 @@ fn eventbridge(source: &str, kind: &str, detail: Value) -> Value {
 /// upload of ours, and an upload whose video is gone, change nothing.
 #[tokio::test]
 async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
-    use cloumer_domain::ports::VideoRepository;
+    use cloumer_domain::notification::NotificationKind;
+    use cloumer_domain::ports::{NotificationRepository, VideoRepository};
     use cloumer_domain::video::{Video, VideoStatus};
 
     let (moto, store) = cloud().await;
@@ -1046,11 +1047,12 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
     for bucket in ["uploads", "private-recs"] {
         s3.create_bucket().bucket(bucket).send().await.unwrap();
     }
-    let channel = ChannelId::parse("chvids").unwrap();
+    let channel = testkit::channel("u-uploader", "vid_maker", 0);
+    store.create_channel(&channel).await.unwrap();
     let processing = |id: &str| Video {
         status: VideoStatus::Processing,
         upload_id: None,
-        ..testkit::video(id, &channel, 1)
+        ..testkit::video(id, &channel.id, 1)
     };
     let (done, broken) = (processing("vdDone"), processing("vdBroken"));
     for video in [&done, &broken] {
@@ -1116,6 +1118,17 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
     assert_eq!(
         ready.playlist_url.as_deref(),
         Some("https://d.example/private-recordings/video-files/vdDone/index.m3u8")
+    );
+    // The uploader's bell has it (and nothing of the failed one).
+    let bell = store
+        .list_notifications(&done.uploader, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        bell.items.iter().map(|n| &n.kind).collect::<Vec<_>>(),
+        [&NotificationKind::VideoReady {
+            video_id: done.id.clone()
+        }]
     );
     let failed = store.get_video(&broken.id).await.unwrap().unwrap();
     assert_eq!(failed.status, VideoStatus::Failed);

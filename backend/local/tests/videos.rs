@@ -217,6 +217,15 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
         .unwrap_or_else(|| panic!("{outbox:?}"));
     assert!(told.contains("To: uploader@example.com"), "{told}");
     assert!(told.contains(&format!("/videos/{id}")), "{told}");
+    // And on their bell.
+    let (status, bell) = app
+        .json(Method::GET, "/api/v1/me/notifications", Some(&token), None)
+        .await;
+    assert_eq!(status, 200, "{bell}");
+    assert_eq!(bell["unread"], 1, "{bell}");
+    assert_eq!(bell["items"][0]["kind"], "VIDEO_READY", "{bell}");
+    assert_eq!(bell["items"][0]["videoId"], id, "{bell}");
+    assert_eq!(bell["items"][0]["title"], "Test pattern", "{bell}");
 
     let (status, _) = app
         .json(

@@ -106,6 +106,13 @@ locals {
     ]
     resources = concat([module.data.table_arn], module.data.index_arns)
   }
+  # Writing notifications to users' bells: the adapter writes them in batches (a go-live to every
+  # follower, a ready video to its uploader).
+  notify_users = {
+    sid       = "NotifyUsers"
+    actions   = ["dynamodb:BatchWriteItem"]
+    resources = [module.data.table_arn]
+  }
   # Creating a user's channel, stream key and chat room (sign-up, and repairs from the API).
   provision_channels = [
     {
@@ -266,11 +273,7 @@ module "stream_events" {
   log_retention_days = var.log_retention_days
   statements = concat(local.clip_playlists, [
     local.store_read_write,
-    {
-      sid       = "NotifyFollowers"
-      actions   = ["dynamodb:BatchWriteItem"]
-      resources = [module.data.table_arn]
-    },
+    local.notify_users,
     {
       sid       = "ChatAnnouncements"
       actions   = ["ivschat:SendEvent"]
@@ -336,7 +339,7 @@ module "video_events" {
   })
   timeout_seconds    = 30
   log_retention_days = var.log_retention_days
-  statements = concat([local.store_read_write], local.video_files, [
+  statements = concat([local.store_read_write, local.notify_users], local.video_files, [
     {
       sid       = "TellUploaders"
       actions   = ["ses:SendEmail", "ses:SendRawEmail"]

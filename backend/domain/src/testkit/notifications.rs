@@ -1,14 +1,17 @@
 //! Notifications.
 
 use super::*;
-use crate::notification::Notification;
+use crate::ids::VideoId;
+use crate::notification::{Notification, NotificationKind};
 use crate::ports::NotificationRepository;
 
 pub fn notification(user: &str, channel: &str, minute: i64) -> Notification {
     Notification {
         user_id: UserId::parse(user).unwrap(),
         channel_id: ChannelId::parse(channel).unwrap(),
-        stream_id: StreamId::parse(&format!("st-{minute}")).unwrap(),
+        kind: NotificationKind::WentLive {
+            stream_id: StreamId::parse(&format!("st-{minute}")).unwrap(),
+        },
         created_at: t(minute),
         channel_handle: format!("{channel}_handle"),
         owner_nickname: "방송인".into(),
@@ -61,4 +64,18 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
     assert_eq!(repo.seen_at(&user).await.unwrap(), Some(t(2)));
     repo.set_seen_at(&user, t(5)).await.unwrap();
     assert_eq!(repo.seen_at(&user).await.unwrap(), Some(t(5)));
+
+    // Each kind reads back as it was written.
+    let ready = Notification {
+        kind: NotificationKind::VideoReady {
+            video_id: VideoId::parse("vdready1").unwrap(),
+        },
+        created_at: t(6),
+        ..notification("nuser", "nchanb", 6)
+    };
+    repo.put_notifications(std::slice::from_ref(&ready))
+        .await
+        .unwrap();
+    let newest = repo.list_notifications(&user, None, 2).await.unwrap();
+    assert_eq!(newest.items, [ready, notification("nuser", "nchana", 3)]);
 }

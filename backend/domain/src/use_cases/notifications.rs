@@ -9,7 +9,7 @@ use crate::follow::Follow;
 use crate::identity::Identity;
 use crate::ids::{StreamId, UserId};
 use crate::notification::{
-    FAN_OUT_PAGE, GoLive, MAX_UNREAD, Notification, NotificationCursor, is_flap,
+    FAN_OUT_PAGE, GoLive, MAX_UNREAD, Notification, NotificationCursor, NotificationKind, is_flap,
 };
 use crate::page::{Listed, Page};
 use crate::platform::Platform;
@@ -120,7 +120,9 @@ impl Platform {
                 .map(|follow| Notification {
                     user_id: follow.user_id.clone(),
                     channel_id: channel.id.clone(),
-                    stream_id: stream.clone(),
+                    kind: NotificationKind::WentLive {
+                        stream_id: stream.clone(),
+                    },
                     created_at: started,
                     channel_handle: channel.handle.to_string(),
                     owner_nickname: channel.owner_nickname.as_str().to_owned(),

@@ -6,6 +6,7 @@
 use crate::error::{DomainResult, WriteError};
 use crate::ids::VideoId;
 use crate::media;
+use crate::notification::{Notification, NotificationKind};
 use crate::platform::{MAX_RETRIES, Platform};
 use crate::video::{Transcoded, Video, VideoReadyEmail, VideoStatus};
 
@@ -117,18 +118,49 @@ impl Platform {
         Ok(())
     }
 
-    /// Emails the uploader that their video is ready (when their account has an address). The
-    /// video is published either way: a failed email is logged, not retried.
+    /// Tells the uploader their video is ready: on their bell, and by email when their account
+    /// has an address. The video is published either way: a failure is logged, not retried.
     async fn tell_uploader(&self, video: &Video) {
-        let profile = match self.ports.channels.get_profile(&video.uploader).await {
-            Ok(Some(profile)) => profile,
-            Ok(None) => return,
-            Err(error) => {
-                tracing::warn!(%error, video = %video.id, "the uploader's profile could not be read");
-                return;
-            }
+        if let Err(error) = self.notify_uploader(video).await {
+            tracing::warn!(%error, video = %video.id, "the uploader's bell was not told");
+        }
+        if let Err(error) = self.email_uploader(video).await {
+            tracing::warn!(%error, video = %video.id, "the uploader was not emailed");
+        }
+    }
+
+    /// "Your video is ready" on the uploader's bell, at the time it became ready (so a repeated
+    /// report writes the same notification again, not a second one).
+    async fn notify_uploader(&self, video: &Video) -> DomainResult<()> {
+        let Some(channel) = self.ports.channels.get_channel(&video.channel_id).await? else {
+            return Ok(());
         };
-        let Some(to) = profile.email else { return };
+        let notification = Notification {
+            user_id: video.uploader.clone(),
+            channel_id: channel.id.clone(),
+            kind: NotificationKind::VideoReady {
+                video_id: video.id.clone(),
+            },
+            created_at: video.updated_at,
+            channel_handle: channel.handle.to_string(),
+            owner_nickname: channel.owner_nickname.as_str().to_owned(),
+            owner_avatar: channel.owner_avatar.as_str().to_owned(),
+            title: video.title.as_str().to_owned(),
+        };
+        self.ports
+            .notifications
+            .put_notifications(&[notification])
+            .await?;
+        Ok(())
+    }
+
+    async fn email_uploader(&self, video: &Video) -> DomainResult<()> {
+        let Some(profile) = self.ports.channels.get_profile(&video.uploader).await? else {
+            return Ok(());
+        };
+        let Some(to) = profile.email else {
+            return Ok(());
+        };
         let email = VideoReadyEmail {
             to,
             language: profile.language,
@@ -136,9 +168,8 @@ impl Platform {
             video_id: video.id.clone(),
             title: video.title.as_str().to_owned(),
         };
-        if let Err(error) = self.ports.email.send_video_ready(&email).await {
-            tracing::warn!(%error, video = %video.id, "the uploader was not emailed");
-        }
+        self.ports.email.send_video_ready(&email).await?;
+        Ok(())
     }
 
     /// Every file of the video: its outputs, its upload, and an unfinished upload's parts.

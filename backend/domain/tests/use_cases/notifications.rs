@@ -1,6 +1,7 @@
 use cloumer_domain::channel::Channel;
 use cloumer_domain::ids::StreamId;
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use cloumer_domain::notification::{Notification, NotificationKind};
 use cloumer_domain::testkit::{AUTH, P256DH};
 use time::Duration;
 
@@ -21,6 +22,14 @@ pub(crate) async fn stream_event(
     world.platform.handle_stream_event(&event).await.unwrap();
 }
 
+/// The stream a go-live notification is about.
+fn stream_of(n: &Notification) -> &str {
+    match &n.kind {
+        NotificationKind::WentLive { stream_id } => stream_id.as_str(),
+        other => panic!("not a go-live: {other:?}"),
+    }
+}
+
 async fn notified_streams(world: &World, who: &cloumer_domain::Identity) -> Vec<String> {
     world
         .platform
@@ -30,7 +39,7 @@ async fn notified_streams(world: &World, who: &cloumer_domain::Identity) -> Vec<
         .page
         .items
         .iter()
-        .map(|n| n.stream_id.as_str().to_owned())
+        .map(|n| stream_of(n).to_owned())
         .collect()
 }
 
@@ -50,7 +59,7 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
     assert_eq!(notes.page.items.len(), 1);
     let note = &notes.page.items[0];
     assert_eq!(
-        (note.channel_handle.as_str(), note.stream_id.as_str()),
+        (note.channel_handle.as_str(), stream_of(note)),
         ("star", "st-1")
     );
     assert_eq!(notes.unread, 1);
@@ -71,14 +80,14 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
     assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
     // One at a time: the first page is cut to its size and continues after its last item.
     let first = world.platform.notifications(&fan, None, 1).await.unwrap();
-    assert_eq!(first.page.items[0].stream_id.as_str(), "st-3");
+    assert_eq!(stream_of(&first.page.items[0]), "st-3");
     assert_eq!(first.unread, 2, "counted beyond the page");
     let rest = world
         .platform
         .notifications(&fan, first.page.next.clone(), 1)
         .await
         .unwrap();
-    assert_eq!(rest.page.items[0].stream_id.as_str(), "st-1");
+    assert_eq!(stream_of(&rest.page.items[0]), "st-1");
     assert!(rest.page.next.is_none());
     assert_eq!(
         world

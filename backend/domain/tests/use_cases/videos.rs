@@ -1,5 +1,6 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::media::{Container, MediaInfo};
+use cloumer_domain::notification::NotificationKind;
 use cloumer_domain::use_cases::video_uploads::NewVideo;
 use cloumer_domain::use_cases::videos::VideoChange;
 use cloumer_domain::video::{PART_BYTES, Transcoded, Video, VideoStatus};
@@ -172,6 +173,52 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
         *world.uploads.deleted.lock().unwrap(),
         [video.id.to_string()]
     );
+    // The uploader hears of it by email and on their bell, once (the report again changes
+    // nothing); nobody else does.
+    world
+        .platform
+        .video_transcoded(
+            &video.id,
+            Transcoded {
+                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
+                thumbnail_url: None,
+            },
+        )
+        .await
+        .unwrap();
+    let emails = world.announcements.video_emails.lock().unwrap().clone();
+    assert_eq!(
+        emails
+            .iter()
+            .map(|e| (e.user_id.as_str(), e.video_id.as_str()))
+            .collect::<Vec<_>>(),
+        [("u-owner", video.id.as_str())]
+    );
+    let bell = world
+        .platform
+        .notifications(&owner, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(bell.unread, 1);
+    let [note] = bell.page.items.as_slice() else {
+        panic!("{:?}", bell.page.items)
+    };
+    assert_eq!(
+        note.kind,
+        NotificationKind::VideoReady {
+            video_id: video.id.clone()
+        }
+    );
+    assert_eq!(
+        (note.title.as_str(), note.channel_handle.as_str()),
+        ("Trip to Jeju", "owner")
+    );
+    let viewers = world
+        .platform
+        .notifications(&viewer, None, 10)
+        .await
+        .unwrap();
+    assert!(viewers.page.items.is_empty());
     let (listed, _) = world
         .platform
         .channel_videos("owner", None, None, 10)
