@@ -26,8 +26,10 @@ pub mod video_uploads;
 use std::sync::Arc;
 
 use anyhow::Context;
+use cloumer_domain::notification::GoLive;
 use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::{Clock, PlaybackSigner, PushSender, RecordingAccess, SystemClock};
+use cloumer_domain::video::VideoReady;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_outbound::{HttpWebhookSender, Retries, WebPushSender};
 use cloumer_tokens::{CloudFrontSigner, Es384PlaybackSigner, JwtVerifier};
@@ -64,6 +66,8 @@ pub struct CloudSettings {
     pub recordings_key_pair_id: String,
     /// `GO_LIVE_TOPIC_ARN` (optional): the SNS topic stream starts are published to.
     pub go_live_topic_arn: Option<String>,
+    /// `VIDEO_READY_TOPIC_ARN` (optional): the SNS topic ready videos are published to.
+    pub video_ready_topic_arn: Option<String>,
     /// `EMAIL_FROM` (optional): the sender of go-live emails, an SES-verified identity.
     pub email_from: Option<String>,
     /// `API_URL` (optional): the API's public URL, for one-click unsubscribe links.
@@ -138,6 +142,7 @@ impl CloudSettings {
             public_recordings_bucket: optional("PUBLIC_RECORDINGS_BUCKET"),
             recordings_key_pair_id: var("RECORDINGS_KEY_PAIR_ID")?,
             go_live_topic_arn: optional("GO_LIVE_TOPIC_ARN"),
+            video_ready_topic_arn: optional("VIDEO_READY_TOPIC_ARN"),
             email_from: optional("EMAIL_FROM"),
             api_url: optional("API_URL"),
             push_keys_secret: optional("PUSH_KEYS_SECRET_ARN"),
@@ -188,6 +193,7 @@ impl Cloud {
             .context("no AWS region configured")?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+        let sns_client = aws_sdk_sns::Client::new(&sdk);
         let (playback, recording_access, video_signer) = signers(&secrets, &settings).await?;
         let push = pusher(&secrets, &settings).await?;
         let push_public_key = settings
@@ -260,8 +266,16 @@ impl Cloud {
                 Retries::default(),
             )?),
             go_live: match &settings.go_live_topic_arn {
-                Some(topic) => Arc::new(sns::SnsGoLive::new(aws_sdk_sns::Client::new(&sdk), topic)),
-                None => Arc::new(sns::NoGoLiveTopic),
+                Some(topic) => Arc::new(sns::SnsTopic::<GoLive>::new(sns_client.clone(), topic)),
+                None => Arc::new(sns::NoTopic(
+                    "GO_LIVE_TOPIC_ARN is not set for this function",
+                )),
+            },
+            video_ready: match &settings.video_ready_topic_arn {
+                Some(topic) => Arc::new(sns::SnsTopic::<VideoReady>::new(sns_client, topic)),
+                None => Arc::new(sns::NoTopic(
+                    "VIDEO_READY_TOPIC_ARN is not set for this function",
+                )),
             },
             email: match (&settings.email_from, &settings.email_queue_url) {
                 // The go-live function: emails wait in the queue for the email-sender.

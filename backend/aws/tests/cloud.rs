@@ -652,7 +652,7 @@ async fn dynamodb_behaves_as_a_webhook_repository() {
 /// function, which reads the same message).
 #[tokio::test]
 async fn a_stream_start_is_published_to_the_go_live_topic() {
-    use cloumer_aws::sns::{GO_LIVE_SUBJECT, SnsGoLive};
+    use cloumer_aws::sns::{GO_LIVE_SUBJECT, SnsTopic};
     use cloumer_domain::notification::GoLive;
     use cloumer_domain::ports::GoLiveAnnouncer;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -713,7 +713,10 @@ async fn a_stream_start_is_published_to_the_go_live_topic() {
         owner_nickname: "민지".into(),
         title: "밤샘 코딩".into(),
     };
-    SnsGoLive::new(sns, &topic).announce(&event).await.unwrap();
+    SnsTopic::<GoLive>::new(sns, &topic)
+        .announce(&event)
+        .await
+        .unwrap();
     let body = tokio::time::timeout(std::time::Duration::from_secs(20), received)
         .await
         .expect("moto delivered the message")

@@ -20,8 +20,8 @@ use crate::ports::{
     ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, ClipRepository, Clock,
     EmailSender, FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner,
     PresenceRegistry, PublicFiles, PushSender, PushSubscriptionRepository, RateCounter,
-    RecordingAccess, RecordingFiles, RecordingRepository, VideoChannelSpec, VideoProcessing,
-    VideoRepository, VideoService, VideoUploads, WebhookRepository, WebhookSender,
+    RecordingAccess, RecordingFiles, RecordingRepository, VideoAnnouncer, VideoChannelSpec,
+    VideoProcessing, VideoRepository, VideoService, VideoUploads, WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 
@@ -40,6 +40,7 @@ pub struct Ports {
     pub webhooks: Arc<dyn WebhookRepository>,
     pub webhook_sender: Arc<dyn WebhookSender>,
     pub go_live: Arc<dyn GoLiveAnnouncer>,
+    pub video_ready: Arc<dyn VideoAnnouncer>,
     pub email: Arc<dyn EmailSender>,
     pub push_subscriptions: Arc<dyn PushSubscriptionRepository>,
     pub push: Arc<dyn PushSender>,

@@ -26,7 +26,7 @@ use crate::presence::{Presence, Visitor};
 use crate::profile::{Language, Profile};
 use crate::push::{PushEndpoint, PushOutcome, PushSubscription};
 use crate::recording::{Recording, RecordingCursor};
-use crate::video::{UploadedPart, Video, VideoCursor, VideoReadyEmail};
+use crate::video::{UploadedPart, Video, VideoCursor, VideoReady, VideoReadyEmail};
 use crate::webhook::{Delivery, DeliveryReport, Webhook};
 
 /// Profiles, channels (with their unique handles) and private-viewing grants.
@@ -367,6 +367,14 @@ pub trait PushSender: Send + Sync {
 #[async_trait]
 pub trait GoLiveAnnouncer: Send + Sync {
     async fn announce(&self, event: &GoLive) -> PortResult<()>;
+}
+
+/// Tells whoever acts on a video becoming ready (the uploader's bell and email, and whatever
+/// else subscribes): an SNS topic in the cloud, a background task locally. Both end in
+/// [`crate::Platform::deliver_video_ready`].
+#[async_trait]
+pub trait VideoAnnouncer: Send + Sync {
+    async fn announce_ready(&self, event: &VideoReady) -> PortResult<()>;
 }
 
 /// How a channel's video resource is configured.

@@ -257,6 +257,25 @@ pub struct VideoReadyEmail {
     pub title: String,
 }
 
+/// "A video is ready to watch": what the job's end announces (an SNS topic in the cloud, a
+/// background task locally) to whoever acts on it, with what a message about it needs. Its
+/// metadata is the probe's, taken before the job; the video is already published when this is
+/// sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoReady {
+    pub video_id: VideoId,
+    pub channel_id: ChannelId,
+    pub uploader: UserId,
+    pub title: String,
+    pub private: bool,
+    pub duration_ms: Option<u64>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub ready_at: OffsetDateTime,
+    pub channel_handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+}
+
 /// What a finished transcoding job made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transcoded {

@@ -342,7 +342,12 @@ async fn calls_at(size: usize) -> CallCounts {
             )
             .unwrap(),
         ),
-        go_live: Arc::new(cloumer_aws::sns::NoGoLiveTopic),
+        go_live: Arc::new(cloumer_aws::sns::NoTopic(
+            "no go-live topic in the benchmark",
+        )),
+        video_ready: Arc::new(cloumer_aws::sns::NoTopic(
+            "no video-ready topic in the benchmark",
+        )),
         // The go-live function's: emails go to the queue (counted by the same interceptor).
         email: Arc::new(cloumer_aws::sqs::SqsEmailQueue::new(
             aws_sdk_sqs::Client::from_conf(

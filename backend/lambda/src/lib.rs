@@ -9,6 +9,7 @@ pub mod ivs_events;
 pub mod metrics;
 pub mod post_confirmation;
 pub mod video_events;
+pub mod video_ready;
 
 /// Logs as JSON lines on stderr (CloudWatch keeps one event per line), level from `RUST_LOG`.
 pub fn init_logging() {

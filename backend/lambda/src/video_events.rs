@@ -10,6 +10,15 @@ use cloumer_domain::{DomainResult, Platform};
 use serde::Deserialize;
 use serde_json::Value;
 
+/// What invokes the `video-events` function: EventBridge's events, and the video-ready topic's
+/// messages (it is that topic's subscriber too, [`crate::video_ready`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Invocation {
+    ReadyVideos(aws_lambda_events::event::sns::SnsEvent),
+    Bus(VideoEvent),
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct VideoEvent {
     #[serde(rename = "detail-type")]

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 /// The chat-token route as the router declares it: metrics never carry a channel's handle.
 const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
+use cloumer_aws::testing::Moto;
 use support::{Runtime, SITE, cloud, fixture, function, printing_function, put_secret, serve_api};
 
 /// IVS Chat's review request for a message `id` saying `content` in `room`.
@@ -501,35 +502,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     );
     store.add_webhook(&webhook, 5).await.unwrap();
 
-    let sns = aws_sdk_sns::Client::new(&moto.sdk_config().await);
-    let topic = sns
-        .create_topic()
-        .name("cloumer-test-go-live")
-        .send()
-        .await
-        .unwrap()
-        .topic_arn
-        .unwrap();
-    let (published, mut messages) = tokio::sync::mpsc::unbounded_channel::<Value>();
-    let subscriber = axum::Router::new().route(
-        "/sns",
-        axum::routing::post(move |body: String| async move {
-            published
-                .send(serde_json::from_str(&body).unwrap())
-                .unwrap();
-            "ok"
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let endpoint = format!("http://{}/sns", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, subscriber).await });
-    sns.subscribe()
-        .topic_arn(&topic)
-        .protocol("http")
-        .endpoint(endpoint)
-        .send()
-        .await
-        .unwrap();
+    let (topic, mut messages) = topic_with_subscriber(&moto, "cloumer-test-go-live").await;
 
     let start: Value = serde_json::from_str(
         &fixture("stream-start.json").replace("CHANNEL_ID", channel.id.as_str()),
@@ -541,20 +514,13 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     let _events = function(env!("CARGO_BIN_EXE_stream-events"), &moto, &env);
     let (kind, body) = runtime.answer().await;
     assert_eq!(kind, "response", "{body}");
-    let notification = tokio::time::timeout(std::time::Duration::from_secs(20), messages.recv())
-        .await
-        .expect("published to the topic")
-        .unwrap();
-    assert_eq!(notification["Subject"], "stream.started");
-    let message = notification["Message"].as_str().unwrap();
-    let announced: Value = serde_json::from_str(message).unwrap();
+    let (subject, message) = published(&mut messages).await;
+    assert_eq!(subject, "stream.started");
+    let announced: Value = serde_json::from_str(&message).unwrap();
     assert_eq!(announced["channel_handle"], "minji_live");
     assert_eq!(announced["stream_id"], "st-1A2b3c4D5e6F78ab");
 
-    let mut sns_event: Value = serde_json::from_str(&fixture("sns-go-live.json")).unwrap();
-    sns_event["Records"][0]["Sns"]["Message"] = Value::String(message.to_owned());
-    sns_event["Records"][0]["Sns"]["TopicArn"] = Value::String(topic);
-    let mut runtime = Runtime::start(vec![sns_event]).await;
+    let mut runtime = Runtime::start(vec![sns_event(&topic, &message)]).await;
     let email_queue = moto.create_queue("cloumer-test-emails").await;
     let mut env = runtime.env("go-live");
     env.push(("PUSH_KEYS_SECRET_ARN", "cloumer-test-push-keys".into()));
@@ -1025,6 +991,64 @@ async fn api_cuts_a_clips_playlists_beside_the_recordings_in_s3_and_deletes_them
     assert_eq!(left, expected);
 }
 
+/// An SNS topic on moto with an HTTP subscriber, which moto calls on publish as SNS would: the
+/// topic's ARN and the notifications it receives.
+async fn topic_with_subscriber(
+    moto: &Moto,
+    name: &str,
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
+    let sns = aws_sdk_sns::Client::new(&moto.sdk_config().await);
+    let topic = sns
+        .create_topic()
+        .name(name)
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+    let (published, messages) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let subscriber = axum::Router::new().route(
+        "/sns",
+        axum::routing::post(move |body: String| async move {
+            published
+                .send(serde_json::from_str(&body).unwrap())
+                .unwrap();
+            "ok"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}/sns", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, subscriber).await });
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("http")
+        .endpoint(endpoint)
+        .send()
+        .await
+        .unwrap();
+    (topic, messages)
+}
+
+/// The next notification's subject and message.
+async fn published(messages: &mut tokio::sync::mpsc::UnboundedReceiver<Value>) -> (String, String) {
+    let notification = tokio::time::timeout(std::time::Duration::from_secs(20), messages.recv())
+        .await
+        .expect("published to the topic")
+        .unwrap();
+    (
+        notification["Subject"].as_str().unwrap().to_owned(),
+        notification["Message"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// The event Lambda hands a subscriber of `topic` for `message`.
+fn sns_event(topic: &str, message: &str) -> Value {
+    let mut event: Value = serde_json::from_str(&fixture("sns-go-live.json")).unwrap();
+    event["Records"][0]["Sns"]["Message"] = Value::String(message.to_owned());
+    event["Records"][0]["Sns"]["TopicArn"] = Value::String(topic.to_owned());
+    event
+}
+
 /// An EventBridge event from `source` of `kind` with `detail`.
 fn eventbridge(source: &str, kind: &str, detail: Value) -> Value {
     json!({"version": "0", "id": "e1", "detail-type": kind, "source": source,
@@ -1096,9 +1120,8 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
         created("uploads", "uploads/vdGone"),
     ];
     let count = events.len();
-    let mut runtime = Runtime::start(events).await;
-    let mut env = runtime.env("video-events");
-    env.extend([
+    let (topic, mut messages) = topic_with_subscriber(&moto, "cloumer-test-video-ready").await;
+    let settings = [
         ("UPLOAD_BUCKET", "uploads".to_owned()),
         ("PRIVATE_RECORDINGS_BUCKET", "private-recs".to_owned()),
         ("RECORDINGS_BASE_URL", "https://d.example".to_owned()),
@@ -1106,12 +1129,33 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
             "MEDIACONVERT_ROLE_ARN",
             "arn:aws:iam::123456789012:role/jobs".to_owned(),
         ),
-    ]);
+        ("VIDEO_READY_TOPIC_ARN", topic.clone()),
+    ];
+    let mut runtime = Runtime::start(events).await;
+    let mut env = runtime.env("video-events");
+    env.extend(settings.clone());
     let _function = function(env!("CARGO_BIN_EXE_video-events"), &moto, &env);
     for _ in 0..count {
         let (kind, answer) = runtime.answer().await;
         assert_eq!(kind, "response", "{answer}");
     }
+    // The ready video is published to the topic (the failed one is not), and nobody is told
+    // until the topic's subscriber, this function again, delivers it.
+    let (subject, message) = published(&mut messages).await;
+    assert_eq!(subject, "video.ready");
+    let announced: Value = serde_json::from_str(&message).unwrap();
+    assert_eq!(
+        (&announced["video_id"], &announced["channel_handle"]),
+        (&json!("vdDone"), &json!("vid_maker"))
+    );
+    assert!(messages.try_recv().is_err(), "one message only");
+    let bell = || store.list_notifications(&done.uploader, None, 10);
+    assert!(bell().await.unwrap().items.is_empty());
+    let mut runtime = Runtime::start(vec![sns_event(&topic, &message)]).await;
+    let mut env = runtime.env("video-events");
+    env.extend(settings);
+    let _subscriber = function(env!("CARGO_BIN_EXE_video-events"), &moto, &env);
+    assert_eq!(runtime.answer().await, ("response", json!(1)));
 
     let ready = store.get_video(&done.id).await.unwrap().unwrap();
     assert_eq!(ready.status, VideoStatus::Ready);
@@ -1120,10 +1164,7 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
         Some("https://d.example/private-recordings/video-files/vdDone/index.m3u8")
     );
     // The uploader's bell has it (and nothing of the failed one).
-    let bell = store
-        .list_notifications(&done.uploader, None, 10)
-        .await
-        .unwrap();
+    let bell = bell().await.unwrap();
     assert_eq!(
         bell.items.iter().map(|n| &n.kind).collect::<Vec<_>>(),
         [&NotificationKind::VideoReady {

@@ -8,13 +8,13 @@
 
 pub mod chat;
 mod client;
-pub mod go_live;
 pub mod identity;
 pub mod ingest;
 mod keys;
 pub mod public_files;
 mod rates;
 pub mod site;
+pub mod topics;
 pub mod video;
 pub mod videos;
 
@@ -175,8 +175,9 @@ pub struct Components {
     pub playback_public_pem: String,
     /// The public half of the key that signs access to private recordings.
     pub recordings_public_pem: String,
-    /// Stream starts waiting for [`go_live::deliver`] (taken when the stack starts).
-    pub go_live: std::sync::Mutex<Option<go_live::Announced>>,
+    /// Stream starts and ready videos waiting for [`topics::deliver`] (taken when the stack
+    /// starts).
+    pub announced: std::sync::Mutex<Option<topics::Announced>>,
     /// Emote images and whatever else everyone may fetch.
     pub public_files: DiskPublicFiles,
     /// Uploaded videos' storage and transcoder, and the work waiting for its worker (taken when
@@ -212,7 +213,7 @@ impl Components {
         let (recordings_private, recordings_public_pem) = keys::recordings_keys(data_dir)?;
         let vapid = keys::vapid_key(data_dir)?;
         let push_public_key = vapid.public_key().to_owned();
-        let (go_live_topic, announced) = go_live::topic();
+        let (go_live_topic, video_ready_topic, announced) = topics::topics();
         let public_files = DiskPublicFiles::under(data_dir);
         let (video_pipeline, video_work) =
             LocalVideoPipeline::new(data_dir, &recordings_private, base_url)?;
@@ -233,6 +234,7 @@ impl Components {
                 Retries::default(),
             )?),
             go_live: Arc::new(go_live_topic),
+            video_ready: Arc::new(video_ready_topic),
             email: Arc::new(Outbox::new(
                 outbox_dir(data_dir),
                 "Cloumer <notifications@localhost>"
@@ -291,7 +293,7 @@ impl Components {
             clock,
             playback_public_pem,
             recordings_public_pem,
-            go_live: std::sync::Mutex::new(Some(announced)),
+            announced: std::sync::Mutex::new(Some(announced)),
             public_files,
             video_pipeline,
             video_work: std::sync::Mutex::new(Some(video_work)),
@@ -338,7 +340,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         config.outbound_destinations,
     )?;
     let platform = &components.platform;
-    let announced = components.go_live.lock().expect("not poisoned").take();
+    let announced = components.announced.lock().expect("not poisoned").take();
     let video_worker = components
         .video_work
         .lock()
@@ -352,7 +354,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
             ))
         });
     let deliveries = match announced {
-        Some(announced) => go_live::deliver(platform.clone(), announced),
+        Some(announced) => topics::deliver(platform.clone(), announced),
         None => tokio::spawn(async {}),
     };
     let verifier = JwtVerifier::new(

@@ -206,18 +206,27 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
     // Without the grant, nothing.
     assert_eq!(app.get(base).await.status(), 403);
 
-    // The uploader is told by email (the local outbox), with a link to the video's page.
-    let outbox: Vec<String> = std::fs::read_dir(app.data.path().join("outbox"))
-        .unwrap()
-        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
-        .collect();
-    let told = outbox
-        .iter()
-        .find(|mail| mail.contains("Subject: Your video is ready: Test pattern"))
-        .unwrap_or_else(|| panic!("{outbox:?}"));
+    // The uploader is told, once the local topic has delivered the announcement: by email (the
+    // local outbox) with a link to the video's page, and on their bell.
+    let mut told = None;
+    for _ in 0..100 {
+        let outbox: Vec<String> = std::fs::read_dir(app.data.path().join("outbox"))
+            .map(|dir| {
+                dir.map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        told = outbox
+            .into_iter()
+            .find(|mail| mail.contains("Subject: Your video is ready: Test pattern"));
+        if told.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let told = told.expect("the ready email in the outbox");
     assert!(told.contains("To: uploader@example.com"), "{told}");
     assert!(told.contains(&format!("/videos/{id}")), "{told}");
-    // And on their bell.
     let (status, bell) = app
         .json(Method::GET, "/api/v1/me/notifications", Some(&token), None)
         .await;

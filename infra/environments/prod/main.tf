@@ -334,12 +334,25 @@ module "video_events" {
   architecture = var.lambda_architecture
   environment = merge(local.function_environment, {
     MEDIACONVERT_ROLE_ARN = module.videos.mediaconvert_role_arn
-    # "Your video is ready" to its uploader, through SES.
-    EMAIL_FROM = var.email_from
+    # Ready videos are published to the topic, whose subscriber (this function again) tells the
+    # uploader: their bell, and "Your video is ready" through SES.
+    VIDEO_READY_TOPIC_ARN = module.videos.video_ready_topic_arn
+    EMAIL_FROM            = var.email_from
   })
   timeout_seconds    = 30
   log_retention_days = var.log_retention_days
   statements = concat([local.store_read_write, local.notify_users], local.video_files, [
+    {
+      sid       = "VideoReadyTopic"
+      actions   = ["sns:Publish"]
+      resources = [module.videos.video_ready_topic_arn]
+    },
+    {
+      # Lambda's on-failure destination sends with the function's role.
+      sid       = "DeadLetters"
+      actions   = ["sqs:SendMessage"]
+      resources = [module.videos.dead_letter_queue.arn]
+    },
     {
       sid       = "TellUploaders"
       actions   = ["ses:SendEmail", "ses:SendRawEmail"]
@@ -552,5 +565,5 @@ module "observability" {
   }
   chat_review_function_name = module.chat_review.name
   table_name                = module.data.table_name
-  dead_letter_queues        = [module.streaming.stream_events_dead_letter_queue.name, module.go_live.dead_letter_queue.name]
+  dead_letter_queues        = [module.streaming.stream_events_dead_letter_queue.name, module.go_live.dead_letter_queue.name, module.videos.dead_letter_queue.name]
 }

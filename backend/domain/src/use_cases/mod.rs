@@ -29,6 +29,7 @@ pub mod stream_events;
 pub mod stream_setup;
 pub mod unsubscribe;
 pub mod video_processing;
+pub mod video_ready;
 pub mod video_uploads;
 pub mod videos;
 pub mod webhooks;

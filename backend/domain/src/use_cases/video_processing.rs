@@ -6,9 +6,8 @@
 use crate::error::{DomainResult, WriteError};
 use crate::ids::VideoId;
 use crate::media;
-use crate::notification::{Notification, NotificationKind};
 use crate::platform::{MAX_RETRIES, Platform};
-use crate::video::{Transcoded, Video, VideoReadyEmail, VideoStatus};
+use crate::video::{Transcoded, Video, VideoStatus};
 
 impl Platform {
     /// An upload has arrived whole (the storage's event): probes it, and refuses it or starts
@@ -85,7 +84,7 @@ impl Platform {
         match ready {
             Some(video) => {
                 self.ports.video_uploads.delete(&video.id).await?;
-                self.tell_uploader(&video).await;
+                self.announce_ready(&video).await;
             }
             // Deleted while its job ran: what the job wrote after the deletion goes too.
             None if self.ports.videos.get_video(id).await?.is_none() => {
@@ -115,60 +114,6 @@ impl Platform {
         if let Some(video) = failed {
             self.remove_video_files(&video).await?;
         }
-        Ok(())
-    }
-
-    /// Tells the uploader their video is ready: on their bell, and by email when their account
-    /// has an address. The video is published either way: a failure is logged, not retried.
-    async fn tell_uploader(&self, video: &Video) {
-        if let Err(error) = self.notify_uploader(video).await {
-            tracing::warn!(%error, video = %video.id, "the uploader's bell was not told");
-        }
-        if let Err(error) = self.email_uploader(video).await {
-            tracing::warn!(%error, video = %video.id, "the uploader was not emailed");
-        }
-    }
-
-    /// "Your video is ready" on the uploader's bell, at the time it became ready (so a repeated
-    /// report writes the same notification again, not a second one).
-    async fn notify_uploader(&self, video: &Video) -> DomainResult<()> {
-        let Some(channel) = self.ports.channels.get_channel(&video.channel_id).await? else {
-            return Ok(());
-        };
-        let notification = Notification {
-            user_id: video.uploader.clone(),
-            channel_id: channel.id.clone(),
-            kind: NotificationKind::VideoReady {
-                video_id: video.id.clone(),
-            },
-            created_at: video.updated_at,
-            channel_handle: channel.handle.to_string(),
-            owner_nickname: channel.owner_nickname.as_str().to_owned(),
-            owner_avatar: channel.owner_avatar.as_str().to_owned(),
-            title: video.title.as_str().to_owned(),
-        };
-        self.ports
-            .notifications
-            .put_notifications(&[notification])
-            .await?;
-        Ok(())
-    }
-
-    async fn email_uploader(&self, video: &Video) -> DomainResult<()> {
-        let Some(profile) = self.ports.channels.get_profile(&video.uploader).await? else {
-            return Ok(());
-        };
-        let Some(to) = profile.email else {
-            return Ok(());
-        };
-        let email = VideoReadyEmail {
-            to,
-            language: profile.language,
-            user_id: video.uploader.clone(),
-            video_id: video.id.clone(),
-            title: video.title.as_str().to_owned(),
-        };
-        self.ports.email.send_video_ready(&email).await?;
         Ok(())
     }
 

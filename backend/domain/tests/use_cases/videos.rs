@@ -173,8 +173,8 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
         *world.uploads.deleted.lock().unwrap(),
         [video.id.to_string()]
     );
-    // The uploader hears of it by email and on their bell, once (the report again changes
-    // nothing); nobody else does.
+    // Its readiness is announced once (the report again changes nothing); the announcement's
+    // delivery tells the uploader by email and on their bell, once however often it arrives.
     world
         .platform
         .video_transcoded(
@@ -186,6 +186,24 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
         )
         .await
         .unwrap();
+    let announced = world.announcements.videos_ready.lock().unwrap().clone();
+    let [ready_event] = announced.as_slice() else {
+        panic!("{announced:?}")
+    };
+    assert_eq!(
+        (
+            ready_event.video_id.as_str(),
+            ready_event.uploader.as_str(),
+            ready_event.channel_handle.as_str(),
+            ready_event.duration_ms
+        ),
+        (video.id.as_str(), "u-owner", "owner", Some(20_000))
+    );
+    world
+        .platform
+        .deliver_video_ready(ready_event)
+        .await
+        .unwrap();
     let emails = world.announcements.video_emails.lock().unwrap().clone();
     assert_eq!(
         emails
@@ -194,6 +212,11 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
             .collect::<Vec<_>>(),
         [("u-owner", video.id.as_str())]
     );
+    world
+        .platform
+        .deliver_video_ready(ready_event)
+        .await
+        .unwrap();
     let bell = world
         .platform
         .notifications(&owner, None, 10)

@@ -19,13 +19,13 @@ use cloumer_domain::ports::{
     PresenceRegistry, PublicFiles, PushSender, RateCounter, RecordingAccess, RecordingFiles,
     StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
-use cloumer_domain::ports::{VideoProcessing, VideoUploads};
+use cloumer_domain::ports::{VideoAnnouncer, VideoProcessing, VideoUploads};
 use cloumer_domain::presence::{Presence, Visitor};
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
 use cloumer_domain::recording::Recording;
 use cloumer_domain::testkit::ManualClock;
-use cloumer_domain::video::{UploadedPart, VideoReadyEmail};
+use cloumer_domain::video::{UploadedPart, VideoReady, VideoReadyEmail};
 use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
 use cloumer_store_embedded::EmbeddedStore;
@@ -443,6 +443,8 @@ pub struct Announcements {
     pub failing: Mutex<Option<DeliveryReport>>,
     /// Every email sent, in the order sent.
     pub emails: Mutex<Vec<GoLiveEmail>>,
+    /// Every ready video announced.
+    pub videos_ready: Mutex<Vec<VideoReady>>,
     /// Every "your video is ready" email sent.
     pub video_emails: Mutex<Vec<VideoReadyEmail>>,
     /// Every push sent: (endpoint, language, channel handle).
@@ -494,6 +496,14 @@ impl EmailSender for Announcements {
 impl GoLiveAnnouncer for Announcements {
     async fn announce(&self, event: &GoLive) -> PortResult<()> {
         self.announced.lock().unwrap().push(event.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl VideoAnnouncer for Announcements {
+    async fn announce_ready(&self, event: &VideoReady) -> PortResult<()> {
+        self.videos_ready.lock().unwrap().push(event.clone());
         Ok(())
     }
 }
@@ -665,6 +675,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         push: announcements.clone(),
         webhook_sender: announcements.clone(),
         go_live: announcements.clone(),
+        video_ready: announcements.clone(),
         email: announcements.clone(),
         video: video.clone(),
         chat_service: chat.clone(),

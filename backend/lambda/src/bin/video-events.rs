@@ -1,8 +1,10 @@
 //! `video-events`: uploads completed in the upload bucket and MediaConvert's job state changes,
-//! delivered by EventBridge.
+//! delivered by EventBridge; and ready videos from the video-ready SNS topic, told to their
+//! uploaders.
 
 use cloumer_aws::Cloud;
-use cloumer_lambda::video_events::{self, VideoEvent};
+use cloumer_lambda::video_events::{self, Invocation};
+use cloumer_lambda::video_ready;
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
 
@@ -17,15 +19,22 @@ fn main() -> anyhow::Result<()> {
             .ok_or_else(|| anyhow::anyhow!("UPLOAD_BUCKET is not set"))?;
         let (cloud, upload_bucket) = (&cloud, upload_bucket.as_str());
         lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
-            let event: VideoEvent = serde_json::from_value(event.payload)?;
-            video_events::handle(
-                &cloud.platform,
-                upload_bucket,
-                &cloud.settings.recordings_base_url,
-                event,
-            )
-            .await?;
-            Ok::<_, lambda_runtime::Error>(Value::Null)
+            match serde_json::from_value(event.payload)? {
+                Invocation::ReadyVideos(messages) => {
+                    let told = video_ready::handle(&cloud.platform, messages).await?;
+                    Ok::<_, lambda_runtime::Error>(Value::from(told))
+                }
+                Invocation::Bus(event) => {
+                    video_events::handle(
+                        &cloud.platform,
+                        upload_bucket,
+                        &cloud.settings.recordings_base_url,
+                        event,
+                    )
+                    .await?;
+                    Ok(Value::Null)
+                }
+            }
         }))
         .await
         .map_err(|error| anyhow::anyhow!(error))

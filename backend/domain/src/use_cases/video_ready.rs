@@ -1,0 +1,82 @@
+//! Telling of a ready video: the job's end announces it (an SNS topic in the cloud, a background
+//! task locally) and the announcement's delivery tells the uploader, on their bell and by email.
+//! The video is published before anyone hears: nothing here can unpublish it.
+
+use crate::error::DomainResult;
+use crate::notification::{Notification, NotificationKind};
+use crate::platform::Platform;
+use crate::video::{Video, VideoReady, VideoReadyEmail};
+
+impl Platform {
+    /// Announces that `video` has just become ready. A failure is logged, not retried: the video
+    /// stays published, and its uploader finds it on their dashboard.
+    pub(crate) async fn announce_ready(&self, video: &Video) {
+        let announced = async {
+            let Some(channel) = self.ports.channels.get_channel(&video.channel_id).await? else {
+                return Ok(());
+            };
+            let event = VideoReady {
+                video_id: video.id.clone(),
+                channel_id: channel.id.clone(),
+                uploader: video.uploader.clone(),
+                title: video.title.as_str().to_owned(),
+                private: video.private,
+                duration_ms: video.duration_ms,
+                ready_at: video.updated_at,
+                channel_handle: channel.handle.to_string(),
+                owner_nickname: channel.owner_nickname.as_str().to_owned(),
+                owner_avatar: channel.owner_avatar.as_str().to_owned(),
+            };
+            self.ports.video_ready.announce_ready(&event).await?;
+            DomainResult::Ok(())
+        };
+        if let Err(error) = announced.await {
+            tracing::error!(%error, video = %video.id, "could not announce a ready video");
+        }
+    }
+
+    /// Delivers one announcement (the topic's subscriber): "Your video is ready" on the
+    /// uploader's bell, at the time it became ready (a repeated delivery writes the same
+    /// notification again, not a second one), and by email when their account has an address.
+    /// Fails only when the bell could not be written, so the delivery is tried again.
+    pub async fn deliver_video_ready(&self, event: &VideoReady) -> DomainResult<()> {
+        let notification = Notification {
+            user_id: event.uploader.clone(),
+            channel_id: event.channel_id.clone(),
+            kind: NotificationKind::VideoReady {
+                video_id: event.video_id.clone(),
+            },
+            created_at: event.ready_at,
+            channel_handle: event.channel_handle.clone(),
+            owner_nickname: event.owner_nickname.clone(),
+            owner_avatar: event.owner_avatar.clone(),
+            title: event.title.clone(),
+        };
+        self.ports
+            .notifications
+            .put_notifications(&[notification])
+            .await?;
+        if let Err(error) = self.email_uploader(event).await {
+            tracing::warn!(%error, video = %event.video_id, "the uploader was not emailed");
+        }
+        Ok(())
+    }
+
+    async fn email_uploader(&self, event: &VideoReady) -> DomainResult<()> {
+        let Some(profile) = self.ports.channels.get_profile(&event.uploader).await? else {
+            return Ok(());
+        };
+        let Some(to) = profile.email else {
+            return Ok(());
+        };
+        let email = VideoReadyEmail {
+            to,
+            language: profile.language,
+            user_id: event.uploader.clone(),
+            video_id: event.video_id.clone(),
+            title: event.title.clone(),
+        };
+        self.ports.email.send_video_ready(&email).await?;
+        Ok(())
+    }
+}
