@@ -170,12 +170,20 @@ pub trait ClipRepository: Send + Sync {
 /// Uploaded videos.
 #[async_trait]
 pub trait VideoRepository: Send + Sync {
-    /// Stores the video; `previous` is what the caller read (`None` for a new one). Fails with
+    /// Stores a new video unless the bytes its channel's videos take ([`Video::stored_bytes`])
+    /// would then pass `quota`: then `Ok(false)`, nothing written. Atomic with every other write
+    /// of the channel's videos, so uploads started at once cannot pass the quota together.
+    /// Fails with [`WriteError::VersionMismatch`] if the video exists.
+    async fn create_video(&self, video: &Video, quota: u64) -> Result<bool, WriteError>;
+    /// Replaces the video; `previous` is what the caller read. Fails with
     /// [`WriteError::VersionMismatch`] if the stored video is no longer `previous`.
     async fn put_video(&self, video: &Video, previous: Option<&Video>) -> Result<(), WriteError>;
     async fn get_video(&self, id: &VideoId) -> PortResult<Option<Video>>;
     /// Removes the video; nothing happens if it is gone already.
     async fn delete_video(&self, video: &Video) -> PortResult<()>;
+    /// The bytes the channel's videos take together ([`Video::stored_bytes`]), as every write
+    /// above keeps them.
+    async fn stored_video_bytes(&self, channel: &ChannelId) -> PortResult<u64>;
     /// One channel's videos in every state, newest first (the caller picks what to show).
     async fn list_channel_videos(
         &self,

@@ -167,6 +167,16 @@ pub struct Video {
 }
 
 impl Video {
+    /// What it takes of its channel's [`UPLOAD_QUOTA_BYTES`]: its file's size, unless it failed
+    /// (then nothing of it is kept).
+    pub fn stored_bytes(&self) -> u64 {
+        if self.status == VideoStatus::Failed {
+            0
+        } else {
+            self.size_bytes
+        }
+    }
+
     /// How many parts the upload is sent in.
     pub fn part_count(&self) -> u32 {
         part_count(self.size_bytes)

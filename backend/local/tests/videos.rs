@@ -257,6 +257,39 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
     assert_eq!(status, 404);
 }
 
+/// Uploads started all at once over HTTP (a hostile client) stay within the 20 GiB quota
+/// together: of eight 4 GiB files, five start and three are refused with the quota's reason,
+/// and their begun uploads are aborted (no directory left for them).
+#[tokio::test]
+async fn uploads_started_at_once_stay_within_the_quota() {
+    let app = spawn_app().await;
+    let (token, _) = app.streamer("hoarder").await;
+    let body = json!({"title": "Big", "fileName": "big.mp4", "sizeBytes": 4u64 << 30});
+    let answers = futures_util::future::join_all((0..8).map(|_| {
+        app.json(
+            Method::POST,
+            "/api/v1/videos",
+            Some(&token),
+            Some(body.clone()),
+        )
+    }))
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [201, 201, 201, 201, 201, 409, 409, 409],
+        "{answers:?}"
+    );
+    for (_, refused) in answers.iter().filter(|(status, _)| *status == 409) {
+        assert_eq!(refused["code"], "video_quota_exceeded", "{refused}");
+    }
+    let uploads = std::fs::read_dir(app.data.path().join("video-uploads"))
+        .map(|dir| dir.count())
+        .unwrap_or(0);
+    assert_eq!(uploads, 5);
+}
+
 #[tokio::test]
 async fn a_file_that_is_not_a_video_is_refused_with_its_reason() {
     let app = spawn_app().await;

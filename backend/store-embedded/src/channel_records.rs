@@ -44,30 +44,38 @@ impl ChannelRecords {
     ) -> Result<(), WriteError> {
         let (record, previous) = (record.clone(), previous.cloned());
         store
-            .write(move |tx| {
-                let id = record.key();
-                let mut table = tx.open_table(self.records).port("opening records")?;
-                let stored: Option<T> = table
-                    .get(id)
-                    .port("reading a record")?
-                    .map(|bytes| decode(bytes.value()))
-                    .transpose()?;
-                if stored != previous {
-                    return Err(WriteError::VersionMismatch);
-                }
-                table
-                    .insert(id, encode(&record)?.as_slice())
-                    .port("writing a record")?;
-                tx.open_table(self.index)
-                    .port("opening index")?
-                    .insert(
-                        (record.channel().as_str(), nanos(record.created_at()), id),
-                        (),
-                    )
-                    .port("indexing")?;
-                Ok(())
-            })
+            .write(move |tx| self.put_in(tx, &record, previous.as_ref()))
             .await
+    }
+
+    /// [`Self::put`] inside the caller's transaction (which may write more with it).
+    pub fn put_in<T: ChannelRecord>(
+        self,
+        tx: &redb::WriteTransaction,
+        record: &T,
+        previous: Option<&T>,
+    ) -> Result<(), WriteError> {
+        let id = record.key();
+        let mut table = tx.open_table(self.records).port("opening records")?;
+        let stored: Option<T> = table
+            .get(id)
+            .port("reading a record")?
+            .map(|bytes| decode(bytes.value()))
+            .transpose()?;
+        if stored.as_ref() != previous {
+            return Err(WriteError::VersionMismatch);
+        }
+        table
+            .insert(id, encode(record)?.as_slice())
+            .port("writing a record")?;
+        tx.open_table(self.index)
+            .port("opening index")?
+            .insert(
+                (record.channel().as_str(), nanos(record.created_at()), id),
+                (),
+            )
+            .port("indexing")?;
+        Ok(())
     }
 
     pub async fn get<T: ChannelRecord>(
@@ -90,22 +98,34 @@ impl ChannelRecords {
         store: &EmbeddedStore,
         record: &T,
     ) -> PortResult<()> {
-        let record = record.clone();
+        let id = record.key().to_owned();
         store
-            .write(move |tx| {
-                let id = record.key();
-                tx.open_table(self.records)
-                    .port("opening records")?
-                    .remove(id)
-                    .port("removing a record")?;
-                tx.open_table(self.index)
-                    .port("opening index")?
-                    .remove((record.channel().as_str(), nanos(record.created_at()), id))
-                    .port("removing a record")?;
-                Ok(())
-            })
+            .write(move |tx| self.delete_in::<T>(tx, &id).map(drop))
             .await
             .map_err(port_only)
+    }
+
+    /// Removes the record with id `id` inside the caller's transaction, and returns it as it
+    /// was stored (`None` if it is gone already).
+    pub fn delete_in<T: ChannelRecord>(
+        self,
+        tx: &redb::WriteTransaction,
+        id: &str,
+    ) -> Result<Option<T>, WriteError> {
+        let stored: Option<T> = tx
+            .open_table(self.records)
+            .port("opening records")?
+            .remove(id)
+            .port("removing a record")?
+            .map(|bytes| decode(bytes.value()))
+            .transpose()?;
+        if let Some(record) = &stored {
+            tx.open_table(self.index)
+                .port("opening index")?
+                .remove((record.channel().as_str(), nanos(record.created_at()), id))
+                .port("removing a record")?;
+        }
+        Ok(stored)
     }
 
     /// A channel's records, newest first, after `after` (a cursor's time and id).

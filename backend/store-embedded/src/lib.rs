@@ -124,7 +124,7 @@ impl EmbeddedStore {
                 tx.open_table(RECORDINGS_BY_CHANNEL).port("t")?;
                 tx.open_table(RECORDINGS_BY_TIME).port("t")?;
                 clips::CLIPS.create_tables(tx)?;
-                videos::VIDEOS.create_tables(tx)?;
+                videos::create_tables(tx)?;
                 follows::create_tables(tx)?;
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;

@@ -11,7 +11,7 @@ use cloumer_domain::page::{ChannelListed, Page};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{DynamoStore, decode, encode, put_if_unchanged, s, time_key};
+use super::{DynamoStore, Item, decode, encode, item, put_if_unchanged, s, time_key};
 
 /// The key prefixes of one kind of item.
 #[derive(Clone, Copy)]
@@ -27,6 +27,29 @@ impl ChannelItems {
         format!("{}#{id}", self.kind)
     }
 
+    /// The item's key.
+    pub fn key(self, id: &str) -> (String, &'static str) {
+        (self.pk(id), "META")
+    }
+
+    /// The record's item: its key, its data and its place in its channel's list.
+    pub fn item<T: ChannelListed + Serialize>(self, record: &T) -> PortResult<Item> {
+        Ok(item(&[
+            ("pk", s(self.pk(record.key()))),
+            ("sk", s("META")),
+            ("data", s(encode(record)?)),
+            ("gsi1pk", s(format!("{}#{}", self.list, record.channel()))),
+            (
+                "gsi1sk",
+                s(format!(
+                    "{}#{}",
+                    time_key(record.created_at()),
+                    record.key()
+                )),
+            ),
+        ]))
+    }
+
     pub async fn put<T: ChannelListed + Serialize>(
         self,
         store: &DynamoStore,
@@ -37,18 +60,7 @@ impl ChannelItems {
             .client
             .put_item()
             .table_name(&store.table)
-            .item("pk", s(self.pk(record.key())))
-            .item("sk", s("META"))
-            .item("data", s(encode(record)?))
-            .item("gsi1pk", s(format!("{}#{}", self.list, record.channel())))
-            .item(
-                "gsi1sk",
-                s(format!(
-                    "{}#{}",
-                    time_key(record.created_at()),
-                    record.key()
-                )),
-            );
+            .set_item(Some(self.item(record)?));
         put_if_unchanged(request, previous).await
     }
 

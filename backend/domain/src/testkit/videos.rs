@@ -27,7 +27,9 @@ pub fn video(id: &str, channel: &ChannelId, minute: i64) -> Video {
     }
 }
 
-/// Conditional puts, a channel's videos newest first in pages, deletion.
+/// Conditional puts, a channel's videos newest first in pages, deletion; the bytes each
+/// channel's videos take, kept by every write and held to a quota by creation even when
+/// creations race.
 pub async fn video_repository(repo: &dyn VideoRepository) {
     let a = ChannelId::parse("chvida").unwrap();
     let b = ChannelId::parse("chvidb").unwrap();
@@ -85,5 +87,73 @@ pub async fn video_repository(repo: &dyn VideoRepository) {
     assert_eq!(
         ids(&repo.list_channel_videos(&b, None, 10).await.unwrap()),
         ["vd2"]
+    );
+
+    // Bytes: a has vd3 and vd4 left.
+    let size = v1.size_bytes;
+    assert_eq!(repo.stored_video_bytes(&a).await.unwrap(), 2 * size);
+    assert_eq!(repo.stored_video_bytes(&b).await.unwrap(), size);
+    // A failed video takes nothing, and deleting it gives nothing back.
+    let vd3 = video("vd3", &a, 3);
+    let failed = Video {
+        status: VideoStatus::Failed,
+        ..vd3.clone()
+    };
+    repo.put_video(&failed, Some(&vd3)).await.unwrap();
+    assert_eq!(repo.stored_video_bytes(&a).await.unwrap(), size);
+    repo.delete_video(&failed).await.unwrap();
+    assert_eq!(repo.stored_video_bytes(&a).await.unwrap(), size);
+    // Creation within a quota of three videos' bytes.
+    let quota = 3 * size;
+    assert!(
+        repo.create_video(&video("vd5", &a, 5), quota)
+            .await
+            .unwrap()
+    );
+    assert!(
+        repo.create_video(&video("vd6", &a, 6), quota)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !repo
+            .create_video(&video("vd7", &a, 7), quota)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        repo.get_video(&VideoId::parse("vd7").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        repo.create_video(&video("vd5", &a, 5), 100 * quota).await,
+        Err(WriteError::VersionMismatch)
+    ));
+    assert_eq!(repo.stored_video_bytes(&a).await.unwrap(), quota);
+    // Deleting gives its bytes back (once, however often it is deleted).
+    let vd5 = video("vd5", &a, 5);
+    repo.delete_video(&vd5).await.unwrap();
+    repo.delete_video(&vd5).await.unwrap();
+    assert_eq!(repo.stored_video_bytes(&a).await.unwrap(), 2 * size);
+
+    // Eight creations at once, room for five: five are stored.
+    let c = ChannelId::parse("chvidc").unwrap();
+    let racing: Vec<Video> = (0..8)
+        .map(|i| video(&format!("vdrace{i}"), &c, 10 + i))
+        .collect();
+    let created =
+        futures_util::future::join_all(racing.iter().map(|v| repo.create_video(v, 5 * size))).await;
+    let stored = created.iter().filter(|r| matches!(r, Ok(true))).count();
+    assert_eq!(stored, 5, "{created:?}");
+    assert_eq!(repo.stored_video_bytes(&c).await.unwrap(), 5 * size);
+    assert_eq!(
+        repo.list_channel_videos(&c, None, 10)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        5
     );
 }

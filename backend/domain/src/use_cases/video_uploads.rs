@@ -9,7 +9,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::VideoId;
 use crate::limits;
-use crate::platform::{MAX_PAGE, Platform};
+use crate::platform::Platform;
 use crate::video::{
     self, MAX_PART_URLS, MAX_UPLOAD_BYTES, PART_BYTES, UPLOAD_QUOTA_BYTES, Video, VideoDescription,
     VideoStatus, VideoTitle,
@@ -71,16 +71,11 @@ impl Platform {
             return Err(DomainError::RateLimited);
         }
         let channel = self.ensure_account(who).await?.channel;
-        let used = self.stored_video_bytes(&channel.id).await?;
+        // Checked here to begin no upload in vain, and again as the video is written (below):
+        // only that write is atomic with uploads started at the same time.
+        let used = self.ports.videos.stored_video_bytes(&channel.id).await?;
         if used + new.size_bytes > UPLOAD_QUOTA_BYTES {
-            return Err(DomainError::conflict(
-                "video_quota_exceeded",
-                format!(
-                    "your videos may take {} GiB together; {:.1} GiB are used",
-                    UPLOAD_QUOTA_BYTES >> 30,
-                    used as f64 / f64::from(1u32 << 30)
-                ),
-            ));
+            return Err(over_quota(used));
         }
         let id = VideoId::generate();
         let upload_id = self.ports.video_uploads.begin(&id).await?;
@@ -104,8 +99,31 @@ impl Platform {
             playlist_url: None,
             thumbnail_url: None,
         };
-        self.ports.videos.put_video(&video, None).await?;
-        Ok(video)
+        let created = self
+            .ports
+            .videos
+            .create_video(&video, UPLOAD_QUOTA_BYTES)
+            .await;
+        if !matches!(created, Ok(true))
+            && let Some(upload_id) = &video.upload_id
+            && let Err(error) = self.ports.video_uploads.abort(&video.id, upload_id).await
+        {
+            // Refused either way; only its empty upload stays, until the storage's lifecycle
+            // rule removes it.
+            tracing::warn!(%error, video = %video.id, "an upload begun in vain was not aborted");
+        }
+        match created {
+            Ok(true) => Ok(video),
+            Ok(false) => {
+                let used = self
+                    .ports
+                    .videos
+                    .stored_video_bytes(&video.channel_id)
+                    .await?;
+                Err(over_quota(used))
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// How the caller's upload stands: what a browser asks before sending (again).
@@ -231,28 +249,16 @@ impl Platform {
             _ => Err(DomainError::NotFound("video")),
         }
     }
+}
 
-    /// What a channel's videos take in storage: the sizes of every upload not refused or failed
-    /// (whose files are gone).
-    async fn stored_video_bytes(&self, channel: &crate::ids::ChannelId) -> DomainResult<u64> {
-        let mut total = 0;
-        let mut after = None;
-        loop {
-            let page = self
-                .ports
-                .videos
-                .list_channel_videos(channel, after.as_ref(), MAX_PAGE)
-                .await?;
-            total += page
-                .items
-                .iter()
-                .filter(|v| v.status != VideoStatus::Failed)
-                .map(|v| v.size_bytes)
-                .sum::<u64>();
-            match page.next {
-                Some(next) => after = Some(next),
-                None => return Ok(total),
-            }
-        }
-    }
+/// "Your videos may take 20 GiB together", with how much they take.
+fn over_quota(used: u64) -> DomainError {
+    DomainError::conflict(
+        "video_quota_exceeded",
+        format!(
+            "your videos may take {} GiB together; {:.1} GiB are used",
+            UPLOAD_QUOTA_BYTES >> 30,
+            used as f64 / f64::from(1u32 << 30)
+        ),
+    )
 }

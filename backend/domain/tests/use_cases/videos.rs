@@ -332,6 +332,83 @@ async fn a_failed_job_unpublishes_nothing_and_removes_its_outputs() {
     );
 }
 
+/// Starts racing each other (a hostile user sending them all at once) never take more than the
+/// quota together: of eight 4 GiB files started at once, five fit in 20 GiB; the storage uploads
+/// begun for the others are aborted. A video that failed frees its room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn uploads_started_at_once_stay_within_the_quota_together() {
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let starts = (0..8).map(|_| {
+        world
+            .platform
+            .start_video_upload(&owner, new_video(4 << 30))
+    });
+    let results = futures_util::future::join_all(starts).await;
+    let started: Vec<&Video> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(started.len(), 5, "{results:?}");
+    for refused in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert!(
+            matches!(
+                refused,
+                DomainError::Conflict {
+                    code: "video_quota_exceeded",
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
+    }
+    let (mine, _) = world
+        .platform
+        .channel_videos("owner", Some(&owner.user_id), None, 100)
+        .await
+        .unwrap();
+    assert_eq!(mine.items.len(), 5);
+    assert_eq!(world.uploads.aborted.lock().unwrap().len(), 3);
+
+    // One of them fails: its 4 GiB are free again.
+    let failed = started[0];
+    send_all(&world, failed);
+    world
+        .platform
+        .complete_video_upload(&owner, &failed.id)
+        .await
+        .unwrap();
+    *world.uploads.probed_as.lock().unwrap() = Some(Err("Invalid data".into()));
+    world.platform.process_upload(&failed.id).await.unwrap();
+    world
+        .platform
+        .start_video_upload(&owner, new_video(4 << 30))
+        .await
+        .unwrap();
+    // And a deleted one too.
+    world
+        .platform
+        .delete_video(&owner, &started[1].id)
+        .await
+        .unwrap();
+    world
+        .platform
+        .start_video_upload(&owner, new_video(4 << 30))
+        .await
+        .unwrap();
+    let over = world
+        .platform
+        .start_video_upload(&owner, new_video(1))
+        .await;
+    assert!(
+        matches!(
+            over,
+            Err(DomainError::Conflict {
+                code: "video_quota_exceeded",
+                ..
+            })
+        ),
+        "{over:?}"
+    );
+}
+
 #[tokio::test]
 async fn sizes_quotas_parts_and_other_peoples_uploads_are_checked() {
     let world = world();

@@ -105,7 +105,12 @@ impl VideoUploads for LocalVideoPipeline {
     }
 
     async fn abort(&self, video: &VideoId, upload_id: &str) -> PortResult<()> {
-        remove_dir(&self.dirs.uploads.join(video.as_str()).join(upload_id))
+        let video_dir = self.dirs.uploads.join(video.as_str());
+        remove_dir(&video_dir.join(upload_id))?;
+        // The video's directory goes with its last upload, as nothing is left of an aborted
+        // upload in S3; it stays while it holds another (fails as not empty).
+        let _ = std::fs::remove_dir(&video_dir);
+        Ok(())
     }
 
     async fn delete(&self, video: &VideoId) -> PortResult<()> {
