@@ -293,9 +293,9 @@ pub struct Transcoded {
     pub thumbnail_url: Option<String>,
 }
 
-/// The parts of `video`'s upload that are in and whole (the right length), in order, if every
-/// part is: else the numbers still missing.
-pub fn whole_upload(video: &Video, parts: &[UploadedPart]) -> Result<Vec<UploadedPart>, Vec<u32>> {
+/// Each part of `video`'s upload that is in whole (the right length), by number (the first
+/// slot is part 1).
+fn whole_parts<'a>(video: &Video, parts: &'a [UploadedPart]) -> Vec<Option<&'a UploadedPart>> {
     let mut by_number: Vec<Option<&UploadedPart>> = vec![None; video.part_count() as usize];
     for part in parts {
         let slot = part
@@ -308,8 +308,24 @@ pub fn whole_upload(video: &Video, parts: &[UploadedPart]) -> Result<Vec<Uploade
             *slot = Some(part);
         }
     }
-    let missing: Vec<u32> = (1..=video.part_count())
-        .filter(|n| by_number[*n as usize - 1].is_none())
+    by_number
+}
+
+/// The numbers of the parts of `video`'s upload that are in whole, in order.
+pub fn uploaded_parts(video: &Video, parts: &[UploadedPart]) -> Vec<u32> {
+    (1..)
+        .zip(whole_parts(video, parts))
+        .filter_map(|(number, part)| part.map(|_| number))
+        .collect()
+}
+
+/// The parts of `video`'s upload that are in and whole (the right length), in order, if every
+/// part is: else the numbers still missing.
+pub fn whole_upload(video: &Video, parts: &[UploadedPart]) -> Result<Vec<UploadedPart>, Vec<u32>> {
+    let by_number = whole_parts(video, parts);
+    let missing: Vec<u32> = (1..)
+        .zip(&by_number)
+        .filter_map(|(number, part)| part.is_none().then_some(number))
         .collect();
     if missing.is_empty() {
         Ok(by_number.into_iter().flatten().cloned().collect())
@@ -384,6 +400,21 @@ mod tests {
             part(9, 1),
         ];
         assert_eq!(whole_upload(&v, &short), Err(vec![2]));
+    }
+
+    #[test]
+    fn the_parts_in_are_those_whole_at_their_number_once_each() {
+        let v = video(2 * PART_BYTES + 10);
+        let parts = [
+            part(3, 10),
+            part(1, 10),
+            part(2, PART_BYTES),
+            part(2, PART_BYTES),
+            part(9, PART_BYTES),
+            part(0, PART_BYTES),
+        ];
+        assert_eq!(uploaded_parts(&v, &parts), [2, 3]);
+        assert_eq!(whole_upload(&v, &parts), Err(vec![1]));
     }
 
     #[test]

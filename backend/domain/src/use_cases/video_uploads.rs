@@ -5,6 +5,7 @@
 
 use time::Duration;
 
+use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::VideoId;
@@ -32,6 +33,8 @@ pub struct NewVideo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadState {
     pub video: Video,
+    /// The uploader's channel, which the video is on.
+    pub channel: Channel,
     pub part_bytes: u64,
     pub part_count: u32,
     /// Parts the storage holds whole, in order.
@@ -48,7 +51,11 @@ pub struct PartUrl {
 
 impl Platform {
     /// Starts uploading a video to the caller's channel.
-    pub async fn start_video_upload(&self, who: &Identity, new: NewVideo) -> DomainResult<Video> {
+    pub async fn start_video_upload(
+        &self,
+        who: &Identity,
+        new: NewVideo,
+    ) -> DomainResult<UploadState> {
         let title = VideoTitle::parse(&new.title)?;
         let description = VideoDescription::parse(&new.description)?;
         let file_name = video::check_file_name(&new.file_name)?;
@@ -82,7 +89,7 @@ impl Platform {
         let now = self.now();
         let video = Video {
             id,
-            channel_id: channel.id,
+            channel_id: channel.id.clone(),
             uploader: who.user_id.clone(),
             title,
             description,
@@ -113,7 +120,13 @@ impl Platform {
             tracing::warn!(%error, video = %video.id, "an upload begun in vain was not aborted");
         }
         match created {
-            Ok(true) => Ok(video),
+            Ok(true) => Ok(UploadState {
+                part_bytes: PART_BYTES,
+                part_count: video.part_count(),
+                uploaded: Vec::new(),
+                video,
+                channel,
+            }),
             Ok(false) => {
                 let used = self
                     .ports
@@ -133,20 +146,11 @@ impl Platform {
         id: &VideoId,
     ) -> DomainResult<UploadState> {
         let video = self.own_video(who, id).await?;
+        let channel = self.video_channel(&video).await?;
         let uploaded = match (&video.status, &video.upload_id) {
             (VideoStatus::Uploading, Some(upload_id)) => {
                 let parts = self.ports.video_uploads.parts(&video.id, upload_id).await?;
-                let mut whole: Vec<u32> = parts
-                    .iter()
-                    .filter(|p| {
-                        (1..=video.part_count()).contains(&p.number)
-                            && p.size_bytes == video.part_size(p.number)
-                    })
-                    .map(|p| p.number)
-                    .collect();
-                whole.sort_unstable();
-                whole.dedup();
-                whole
+                video::uploaded_parts(&video, &parts)
             }
             // Past uploading, every part is in.
             _ => (1..=video.part_count()).collect(),
@@ -156,6 +160,7 @@ impl Platform {
             part_count: video.part_count(),
             uploaded,
             video,
+            channel,
         })
     }
 
@@ -206,8 +211,18 @@ impl Platform {
 
     /// Completes the caller's upload once every part is in and whole; processing starts from
     /// there (the storage tells it). Asking again after it completed changes nothing.
-    pub async fn complete_video_upload(&self, who: &Identity, id: &VideoId) -> DomainResult<Video> {
+    /// Returns it with its channel.
+    pub async fn complete_video_upload(
+        &self,
+        who: &Identity,
+        id: &VideoId,
+    ) -> DomainResult<(Video, Channel)> {
         let video = self.own_video(who, id).await?;
+        let channel = self.video_channel(&video).await?;
+        Ok((self.complete_upload(video).await?, channel))
+    }
+
+    async fn complete_upload(&self, video: Video) -> DomainResult<Video> {
         let (VideoStatus::Uploading, Some(upload_id)) = (&video.status, &video.upload_id) else {
             return Ok(video);
         };
@@ -240,6 +255,15 @@ impl Platform {
             return Err(error.into());
         }
         Ok(uploaded)
+    }
+
+    /// The channel `video` is on (not found if it is gone).
+    pub(crate) async fn video_channel(&self, video: &Video) -> DomainResult<Channel> {
+        self.ports
+            .channels
+            .get_channel(&video.channel_id)
+            .await?
+            .ok_or(DomainError::NotFound("video"))
     }
 
     /// The caller's own video, whatever its state (not found for anyone else).

@@ -34,12 +34,7 @@ impl Platform {
             .get_video(id)
             .await?
             .ok_or(DomainError::NotFound("video"))?;
-        let channel = self
-            .ports
-            .channels
-            .get_channel(&video.channel_id)
-            .await?
-            .ok_or(DomainError::NotFound("video"))?;
+        let channel = self.video_channel(&video).await?;
         let own = who == Some(&video.uploader);
         if !own && !self.may_see_video(&video, &channel, who).await? {
             return Err(DomainError::NotFound("video"));
@@ -75,14 +70,14 @@ impl Platform {
         Ok((page, channel))
     }
 
-    /// Changes the uploader's video; its files stay where they are.
+    /// Changes the uploader's video; its files stay where they are. Returns it with its channel.
     pub async fn edit_video(
         &self,
         who: &Identity,
         id: &VideoId,
         change: VideoChange,
-    ) -> DomainResult<Video> {
-        self.own_video(who, id).await?;
+    ) -> DomainResult<(Video, Channel)> {
+        let channel = self.video_channel(&self.own_video(who, id).await?).await?;
         let title = change.title.as_deref().map(VideoTitle::parse).transpose()?;
         let description = change
             .description
@@ -106,7 +101,7 @@ impl Platform {
             .ok_or(DomainError::NotFound("video"))?;
         let mut changed = changed;
         self.open_videos(std::slice::from_mut(&mut changed))?;
-        Ok(changed)
+        Ok((changed, channel))
     }
 
     /// Deletes the uploader's video and every file of it (an unfinished upload and a running

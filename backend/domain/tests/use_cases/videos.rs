@@ -49,7 +49,8 @@ async fn uploaded_and_probed(
         .platform
         .start_video_upload(owner, new_video(1000))
         .await
-        .unwrap();
+        .unwrap()
+        .video;
     send_all(world, &video);
     world
         .platform
@@ -75,7 +76,8 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
         .platform
         .start_video_upload(&owner, new_video(size))
         .await
-        .unwrap();
+        .unwrap()
+        .video;
     assert_eq!(video.status, VideoStatus::Uploading);
     assert_eq!(video.part_count(), 3);
 
@@ -108,7 +110,7 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
     );
 
     send_all(&world, &video);
-    let uploaded = world
+    let (uploaded, _) = world
         .platform
         .complete_video_upload(&owner, &video.id)
         .await
@@ -345,7 +347,10 @@ async fn uploads_started_at_once_stay_within_the_quota_together() {
             .start_video_upload(&owner, new_video(4 << 30))
     });
     let results = futures_util::future::join_all(starts).await;
-    let started: Vec<&Video> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let started: Vec<&Video> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|upload| &upload.video))
+        .collect();
     assert_eq!(started.len(), 5, "{results:?}");
     for refused in results.iter().filter_map(|r| r.as_ref().err()) {
         assert!(
@@ -547,7 +552,7 @@ async fn a_private_video_is_for_the_channels_allowed_viewers_and_edits_keep_its_
         .await
         .unwrap();
 
-    let edited = world
+    let (edited, _) = world
         .platform
         .edit_video(
             &owner,

@@ -33,21 +33,13 @@ fn video_id(raw: &str) -> Result<VideoId, DomainError> {
     VideoId::parse(raw).map_err(|_| DomainError::NotFound("video"))
 }
 
-async fn upload_body(
-    state: &AppState,
-    upload: UploadState,
-    who: &cloumer_domain::Identity,
-) -> Result<api::VideoUpload, ApiError> {
-    let (_, channel) = state
-        .platform
-        .video(&upload.video.id, Some(&who.user_id))
-        .await?;
-    Ok(api::VideoUpload {
-        video: convert::video(&upload.video, &channel, Some(&who.user_id)),
+fn upload_body(upload: UploadState, who: &cloumer_domain::Identity) -> api::VideoUpload {
+    api::VideoUpload {
+        video: convert::video(&upload.video, &upload.channel, Some(&who.user_id)),
         part_bytes: upload.part_bytes,
         part_count: upload.part_count,
         uploaded_parts: upload.uploaded,
-    })
+    }
 }
 
 /// A streamer starts uploading a video to their channel (1 byte to 4 GiB, their videos 20 GiB
@@ -63,7 +55,7 @@ pub async fn start_upload(
     Caller(who): Caller,
     AppJson(body): AppJson<api::NewVideo>,
 ) -> Result<(StatusCode, Json<api::VideoUpload>), ApiError> {
-    let video = state
+    let upload = state
         .platform
         .start_video_upload(
             &who,
@@ -76,11 +68,7 @@ pub async fn start_upload(
             },
         )
         .await?;
-    let upload = state.platform.video_upload_state(&who, &video.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(upload_body(&state, upload, &who).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(upload_body(upload, &who))))
 }
 
 /// How the caller's upload stands: which parts are in (to resume after a dropped connection or
@@ -98,7 +86,7 @@ pub async fn upload_state(
         .platform
         .video_upload_state(&who, &video_id(&id)?)
         .await?;
-    Ok(Json(upload_body(&state, upload, &who).await?))
+    Ok(Json(upload_body(upload, &who)))
 }
 
 /// Signed URLs to `PUT` parts of the caller's upload to, for an hour.
@@ -140,11 +128,10 @@ pub async fn complete_upload(
     Caller(who): Caller,
     AppPath(VideoIdPath { id }): AppPath<VideoIdPath>,
 ) -> Result<Json<api::VideoBody>, ApiError> {
-    let video = state
+    let (video, channel) = state
         .platform
         .complete_video_upload(&who, &video_id(&id)?)
         .await?;
-    let (_, channel) = state.platform.video(&video.id, Some(&who.user_id)).await?;
     Ok(Json(convert::video(&video, &channel, Some(&who.user_id))))
 }
 
@@ -173,12 +160,11 @@ pub async fn edit(
     AppPath(VideoIdPath { id }): AppPath<VideoIdPath>,
     AppJson(body): AppJson<api::UpdateVideo>,
 ) -> Result<Json<api::VideoBody>, ApiError> {
-    let id = video_id(&id)?;
-    let video = state
+    let (video, channel) = state
         .platform
         .edit_video(
             &who,
-            &id,
+            &video_id(&id)?,
             VideoChange {
                 title: body.title,
                 description: body.description,
@@ -186,7 +172,6 @@ pub async fn edit(
             },
         )
         .await?;
-    let (_, channel) = state.platform.video(&id, Some(&who.user_id)).await?;
     Ok(Json(convert::video(&video, &channel, Some(&who.user_id))))
 }
 
