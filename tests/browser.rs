@@ -3336,7 +3336,7 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
     owner
         .wait_for_text(
             "li.video-row[data-status=FAILED] .video-state",
-            "게시하지 못했어요",
+            "게시하지 못했어요: 읽을 수 있는 동영상 파일이 아니에요",
             WAIT,
         )
         .await?;

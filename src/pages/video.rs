@@ -25,6 +25,9 @@ pub struct VideoTexts {
     pub private_label: &'static str,
     pub delete: &'static str,
     pub delete_confirm: &'static str,
+    /// Why a video was not published, by the API's `failureCode` (`{}` is what it found). Where
+    /// a code has none, the API's English sentence is shown.
+    pub reasons: &'static [(&'static str, &'static str)],
 }
 
 pub const EN: VideoTexts = VideoTexts {
@@ -40,6 +43,8 @@ pub const EN: VideoTexts = VideoTexts {
     private_label: "Private: only viewers you allow can watch it",
     delete: "Delete video",
     delete_confirm: "Delete this video and all its files?",
+    // The API's sentences are English.
+    reasons: &[],
 };
 
 pub const KO: VideoTexts = VideoTexts {
@@ -55,16 +60,47 @@ pub const KO: VideoTexts = VideoTexts {
     private_label: "비공개: 허락한 시청자만 볼 수 있어요",
     delete: "동영상 삭제",
     delete_confirm: "이 동영상과 모든 파일을 삭제할까요?",
+    reasons: &[
+        (
+            "unreadable",
+            "읽을 수 있는 동영상 파일이 아니에요 (MP4, MOV, MKV, WebM 파일)",
+        ),
+        ("container", "MP4, MOV, MKV, WebM 동영상만 올릴 수 있어요"),
+        ("no_video", "파일에 영상이 없어요"),
+        (
+            "video_codec",
+            "영상 코덱이 {}예요. H.264, H.265, VP8, VP9, AV1만 받아요",
+        ),
+        (
+            "audio_codec",
+            "소리 코덱이 {}예요. AAC, MP3, Opus, Vorbis, AC-3만 받아요",
+        ),
+        (
+            "picture_size",
+            "화면 크기가 {}예요. 가로세로 각각 16~4096픽셀이어야 해요",
+        ),
+        ("over_4k", "화면 크기가 {}예요. 4K(3840×2160)까지만 받아요"),
+        ("too_short", "1초보다 짧아요"),
+        ("too_long", "4시간보다 길어요"),
+        ("not_transcoded", "동영상을 변환하지 못했어요"),
+    ],
 };
 
 impl VideoTexts {
+    /// Why `video` was not published, in these words, if they have the API's reason.
+    fn reason(&self, video: &VideoBody) -> Option<String> {
+        let code = video.failure_code.as_deref()?;
+        let (_, words) = self.reasons.iter().find(|(known, _)| *known == code)?;
+        Some(words.replace("{}", video.failure_found.as_deref().unwrap_or_default()))
+    }
+
     /// Where a video stands, for its uploader.
     pub fn state(&self, video: &VideoBody) -> String {
         match video.status.as_str() {
             "UPLOADING" => self.uploading.to_owned(),
             "UPLOADED" => self.uploaded.to_owned(),
             "PROCESSING" => format!("{} {}%", self.processing, video.progress),
-            "FAILED" => match &video.failure {
+            "FAILED" => match self.reason(video).or_else(|| video.failure.clone()) {
                 Some(why) => format!("{}: {why}", self.failed),
                 None => self.failed.to_owned(),
             },

@@ -978,8 +978,15 @@ pub struct VideoBody {
     pub status: String,
     /// 0–100 while processing.
     pub progress: u8,
-    /// Why it failed (for the uploader).
+    /// Why it failed (for the uploader), in English.
     pub failure: Option<String>,
+    /// The reason's stable code, for saying it in another language: `unreadable`, `container`,
+    /// `no_video`, `video_codec`, `audio_codec`, `picture_size`, `over_4k`, `too_short`,
+    /// `too_long`, `not_transcoded`, or `other` (an older reason, only in English).
+    pub failure_code: Option<String>,
+    /// What the reason names: a codec (`video_codec`, `audio_codec`) or a picture's size `W×H`
+    /// (`picture_size`, `over_4k`).
+    pub failure_found: Option<String>,
     pub duration_ms: Option<u64>,
     pub created_at: String,
     /// Once ready: play it like a past broadcast's. The URLs carry a grant that expires.

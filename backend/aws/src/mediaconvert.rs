@@ -15,7 +15,7 @@ use aws_sdk_mediaconvert::types::{
 };
 use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::ids::VideoId;
-use cloumer_domain::media::{Container, MediaInfo};
+use cloumer_domain::media::{Container, MediaInfo, Refusal};
 use cloumer_domain::ports::VideoProcessing;
 use cloumer_domain::video::{Transcoded, Video};
 use cloumer_tokens::CloudFrontSigner;
@@ -222,11 +222,10 @@ impl MediaConvertVideos {
 
 /// What MediaConvert's probe found, in the domain's terms (ffprobe's codec names); the reason
 /// when it found no media.
-pub fn media_info(result: Option<&ProbeResult>) -> Result<MediaInfo, String> {
-    let unreadable = || "the file is not a video we can read (an MP4, MOV, MKV or WebM file)";
+pub fn media_info(result: Option<&ProbeResult>) -> Result<MediaInfo, Refusal> {
     let container = result
         .and_then(ProbeResult::container)
-        .ok_or_else(|| unreadable().to_owned())?;
+        .ok_or(Refusal::Unreadable)?;
     let tracks = container.tracks();
     let of_type = |kind: TrackType| tracks.iter().find(|t| t.track_type() == Some(&kind));
     let video = of_type(TrackType::Video);
@@ -266,7 +265,7 @@ fn codec_name(codec: &Codec) -> String {
 
 #[async_trait]
 impl VideoProcessing for MediaConvertVideos {
-    async fn probe(&self, video: &Video) -> PortResult<Result<MediaInfo, String>> {
+    async fn probe(&self, video: &Video) -> PortResult<Result<MediaInfo, Refusal>> {
         let probed = self
             .client
             .probe()

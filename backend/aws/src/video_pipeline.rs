@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::ids::VideoId;
-use cloumer_domain::media::MediaInfo;
+use cloumer_domain::media::{MediaInfo, Refusal};
 use cloumer_domain::ports::{VideoProcessing, VideoUploads};
 use cloumer_domain::video::{UploadedPart, Video};
 use time::OffsetDateTime;
@@ -55,7 +55,7 @@ impl VideoUploads for NoVideoPipeline {
 
 #[async_trait]
 impl VideoProcessing for NoVideoPipeline {
-    async fn probe(&self, _: &Video) -> PortResult<Result<MediaInfo, String>> {
+    async fn probe(&self, _: &Video) -> PortResult<Result<MediaInfo, Refusal>> {
         Err(not_deployed())
     }
 

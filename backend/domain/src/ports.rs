@@ -16,7 +16,7 @@ use crate::follow::{Follow, FollowCursor, FollowOutcome};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, ClipId, MessageId, RecordingId, StreamId, UserId, VideoId, WebhookId};
-use crate::media::MediaInfo;
+use crate::media::{MediaInfo, Refusal};
 use crate::moderation::Ban;
 use crate::moderation_log::{ModerationCursor, ModerationEntry};
 use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
@@ -233,7 +233,7 @@ pub trait VideoUploads: Send + Sync {
 pub trait VideoProcessing: Send + Sync {
     /// What the uploaded file is, read from the upload and nothing else; `Err` with a reason for
     /// the uploader when it is no media file the prober can read.
-    async fn probe(&self, video: &Video) -> PortResult<Result<MediaInfo, String>>;
+    async fn probe(&self, video: &Video) -> PortResult<Result<MediaInfo, Refusal>>;
     /// Starts transcoding the upload into an HLS ladder and a picture.
     async fn transcode(&self, video: &Video, media: &MediaInfo) -> PortResult<()>;
     /// Removes whatever transcoding wrote for the video (a job that is still running stops).

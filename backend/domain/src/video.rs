@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use crate::error::DomainError;
 use crate::ids::{ChannelId, UserId, VideoId};
+use crate::media::Refusal;
 use crate::page::{ChannelListed, Listed};
 use crate::profile::Language;
 use crate::text;
@@ -154,7 +155,8 @@ pub struct Video {
     /// 0–100 while processing.
     pub progress: u8,
     /// Why it failed, for the uploader.
-    pub failure: Option<String>,
+    #[serde(default, deserialize_with = "Refusal::stored")]
+    pub failure: Option<Refusal>,
     /// How long it plays, once probed.
     pub duration_ms: Option<u64>,
     #[serde(with = "time::serde::rfc3339")]

@@ -6,6 +6,7 @@
 
 use cloumer_aws::mediaconvert::{JobEvent, job_event, outputs};
 use cloumer_aws::video_uploads::video_of_key;
+use cloumer_domain::media::Refusal;
 use cloumer_domain::{DomainResult, Platform};
 use serde::Deserialize;
 use serde_json::Value;
@@ -60,9 +61,7 @@ pub async fn handle(
             }
             Some(JobEvent::Failed(video, why)) => {
                 tracing::warn!(%video, %why, "a transcoding job failed");
-                platform
-                    .video_failed(&video, "the video could not be transcoded")
-                    .await
+                platform.video_failed(&video, Refusal::NotTranscoded).await
             }
             None => Ok(()),
         },

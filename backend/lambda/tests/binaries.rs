@@ -1174,8 +1174,8 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
     let failed = store.get_video(&broken.id).await.unwrap().unwrap();
     assert_eq!(failed.status, VideoStatus::Failed);
     assert_eq!(
-        failed.failure.as_deref(),
-        Some("the video could not be transcoded")
+        failed.failure,
+        Some(cloumer_domain::media::Refusal::NotTranscoded)
     );
     let left = |bucket: &'static str| {
         let s3 = s3.clone();

@@ -315,6 +315,7 @@ async fn a_file_that_is_not_a_video_is_refused_with_its_reason() {
         failed["failure"].as_str().unwrap().contains("not a video"),
         "{failed}"
     );
+    assert_eq!(failed["failureCode"], "unreadable", "{failed}");
     assert_eq!(failed["playlistUrl"], Value::Null);
     // Nothing of it is kept, and viewers never see it.
     let upload_dir = app.data.path().join("video-uploads").join(&id);

@@ -5,7 +5,7 @@
 
 use crate::error::{DomainResult, WriteError};
 use crate::ids::VideoId;
-use crate::media;
+use crate::media::{self, Refusal};
 use crate::platform::{MAX_RETRIES, Platform};
 use crate::video::{Transcoded, Video, VideoStatus};
 
@@ -21,10 +21,10 @@ impl Platform {
         }
         let media = match self.ports.video_processing.probe(&video).await? {
             Ok(media) => media,
-            Err(reason) => return self.video_failed(id, &reason).await,
+            Err(reason) => return self.video_failed(id, reason).await,
         };
         if let Err(reason) = media::check(&media) {
-            return self.video_failed(id, &reason).await;
+            return self.video_failed(id, reason).await;
         }
         let Some(processing) = self
             .change_video(id, |video| {
@@ -97,8 +97,7 @@ impl Platform {
 
     /// Refused, or a job failed: nothing of the video stays published or stored, and the
     /// uploader sees why. A video that is already ready stays so (a late duplicate report).
-    pub async fn video_failed(&self, id: &VideoId, reason: &str) -> DomainResult<()> {
-        let reason: String = reason.chars().take(300).collect();
+    pub async fn video_failed(&self, id: &VideoId, reason: Refusal) -> DomainResult<()> {
         let failed = self
             .change_video(id, |video| {
                 (video.status != VideoStatus::Ready && video.status != VideoStatus::Failed).then(

@@ -10,7 +10,7 @@ use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, UserId, VideoId};
-use cloumer_domain::media::MediaInfo;
+use cloumer_domain::media::{MediaInfo, Refusal};
 use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
 use cloumer_domain::platform::Account;
 use cloumer_domain::playback::PlaybackClaims;
@@ -534,7 +534,7 @@ pub struct Uploads {
     pub completed: Mutex<Vec<String>>,
     pub aborted: Mutex<Vec<String>>,
     pub deleted: Mutex<Vec<String>>,
-    pub probed_as: Mutex<Option<Result<MediaInfo, String>>>,
+    pub probed_as: Mutex<Option<Result<MediaInfo, Refusal>>>,
     pub jobs: Mutex<Vec<String>>,
     pub outputs_deleted: Mutex<Vec<String>>,
 }
@@ -606,7 +606,7 @@ impl VideoProcessing for Uploads {
     async fn probe(
         &self,
         _: &cloumer_domain::video::Video,
-    ) -> PortResult<Result<MediaInfo, String>> {
+    ) -> PortResult<Result<MediaInfo, Refusal>> {
         Ok(self.probed_as.lock().unwrap().clone().unwrap())
     }
 

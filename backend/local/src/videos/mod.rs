@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use cloumer_domain::error::{PortContext, PortResult};
 use cloumer_domain::ids::VideoId;
-use cloumer_domain::media::MediaInfo;
+use cloumer_domain::media::{MediaInfo, Refusal};
 use cloumer_domain::ports::VideoProcessing;
 use cloumer_domain::video::Video;
 use cloumer_tokens::CloudFrontSigner;
@@ -108,7 +108,7 @@ impl LocalVideoPipeline {
 
 #[async_trait]
 impl VideoProcessing for LocalVideoPipeline {
-    async fn probe(&self, video: &Video) -> PortResult<Result<MediaInfo, String>> {
+    async fn probe(&self, video: &Video) -> PortResult<Result<MediaInfo, Refusal>> {
         Ok(worker::probe(&self.dirs.upload_file(&video.id)).await)
     }
 

@@ -10,7 +10,7 @@ use std::process::Stdio;
 
 use cloumer_domain::Platform;
 use cloumer_domain::ids::VideoId;
-use cloumer_domain::media::{Container, MediaInfo};
+use cloumer_domain::media::{Container, MediaInfo, Refusal};
 use cloumer_domain::video::Transcoded;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -77,7 +77,7 @@ struct Rung {
 }
 
 /// What ffprobe finds in `file`; the reason when it finds no media it may read.
-pub async fn probe(file: &Path) -> Result<MediaInfo, String> {
+pub async fn probe(file: &Path) -> Result<MediaInfo, Refusal> {
     let output =
         Command::new(std::env::var_os("CLOUMER_FFPROBE").unwrap_or_else(|| "ffprobe".into()))
             .args(["-v", "error", "-protocol_whitelist", "file"])
@@ -88,14 +88,14 @@ pub async fn probe(file: &Path) -> Result<MediaInfo, String> {
             .kill_on_drop(true)
             .output()
             .await
-            .map_err(|e| format!("the file could not be probed: {e}"))?;
+            .map_err(|error| {
+                tracing::error!(%error, "ffprobe could not be run");
+                Refusal::Unreadable
+            })?;
     if !output.status.success() {
-        return Err(
-            "the file is not a video we can read (an MP4, MOV, MKV or WebM file)".to_owned(),
-        );
+        return Err(Refusal::Unreadable);
     }
-    let found: Probed = serde_json::from_slice(&output.stdout)
-        .map_err(|_| "the file could not be probed".to_owned())?;
+    let found: Probed = serde_json::from_slice(&output.stdout).map_err(|_| Refusal::Unreadable)?;
     let video = found.streams.iter().find(|s| s.codec_type == "video");
     let audio = found.streams.iter().find(|s| s.codec_type == "audio");
     let seconds: f64 = found
@@ -216,9 +216,7 @@ async fn transcode(platform: &Platform, pipeline: &LocalVideoPipeline, id: &Vide
         Some(Err(why)) => {
             tracing::warn!(video = %id, %why, "transcoding failed");
             let _ = remove_dir(&pipeline.dirs.outputs.join(id.as_str()));
-            platform
-                .video_failed(id, "the video could not be transcoded")
-                .await
+            platform.video_failed(id, Refusal::NotTranscoded).await
         }
     };
     match reported {
