@@ -8,8 +8,11 @@
 //!   Duration, without the download and the sandbox);
 //! - warm invokes, p50/p99: `GET /api/health` (no AWS call: the cost of the runtime, the router
 //!   and our middleware, the reference), `GET /api/v1/directory` (DynamoDB reads), and a
-//!   signed-out `POST …/chat-token` (a DynamoDB rate-counter write, then a lookup); the
-//!   difference to health is time spent calling moto, which is slower than DynamoDB;
+//!   signed-out `POST …/chat-token` (a DynamoDB rate-counter write, then a lookup);
+//! - how much of each invoke is ours: the function reaches moto through a timing proxy, and the
+//!   time its AWS calls took inside an invoke (moto's answer, the proxy's hop) is taken from the
+//!   invoke's; what is left is the runtime, the router, our code, and the SDK's own work
+//!   (signing, building and parsing requests);
 //! - peak resident memory (VmHWM) after the invokes.
 //!
 //! The directory's first page is answered from a copy at most a second old (see
@@ -20,7 +23,12 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 
 use cloumer_domain::ports::ChannelRepository;
 use cloumer_domain::testkit;
@@ -39,6 +47,72 @@ fn event(method: &str, path: &str, caller: usize) -> Value {
     event["requestContext"]["http"]["method"] = method.into();
     event["pathParameters"]["proxy"] = path.trim_start_matches("/api/").into();
     event
+}
+
+/// When each AWS call the function made started and ended.
+type Calls = Arc<Mutex<Vec<(Instant, Instant)>>>;
+
+/// A reverse proxy in front of moto that times every call through it; its address.
+async fn timing_proxy(moto_url: String) -> (String, Calls) {
+    let calls: Calls = Arc::default();
+    let client = reqwest::Client::new();
+    let forward = move |State(calls): State<Calls>,
+                        method: Method,
+                        uri: Uri,
+                        headers: HeaderMap,
+                        body: Bytes| {
+        let (client, moto_url) = (client.clone(), moto_url.clone());
+        async move {
+            let started = Instant::now();
+            let path = uri.path_and_query().map_or("/", |p| p.as_str());
+            let mut request = client
+                .request(method, format!("{moto_url}{path}"))
+                .body(body);
+            for (name, value) in &headers {
+                if name != "host" && name != "content-length" {
+                    request = request.header(name, value);
+                }
+            }
+            let answer = match request.send().await {
+                Ok(answer) => answer,
+                Err(error) => {
+                    return (
+                        StatusCode::BAD_GATEWAY,
+                        HeaderMap::new(),
+                        error.to_string().into(),
+                    );
+                }
+            };
+            let status = answer.status();
+            let mut headers = HeaderMap::new();
+            for (name, value) in answer.headers() {
+                if name != "content-length" && name != "transfer-encoding" {
+                    headers.insert(name, value.clone());
+                }
+            }
+            let body = answer.bytes().await.unwrap_or_default();
+            calls.lock().unwrap().push((started, Instant::now()));
+            (status, headers, body)
+        }
+    };
+    let proxy = axum::Router::new()
+        .fallback(forward)
+        .with_state(calls.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, proxy).await });
+    (address, calls)
+}
+
+/// How long the calls in `calls` took between `from` and `to`.
+fn aws_time(calls: &Calls, from: Instant, to: Instant) -> Duration {
+    calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(start, end)| *start >= from && *end <= to)
+        .map(|(start, end)| *end - *start)
+        .sum()
 }
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
@@ -89,6 +163,8 @@ fn main() {
         // viewer counts, as in an IVS outage); only the cold start's own line is shown.
         let mut env = lambda.env("api");
         env.push(("RUST_LOG", "error,cloumer_aws=info".to_owned()));
+        let (proxy, calls) = timing_proxy(moto.url.clone()).await;
+        env.push(("AWS_ENDPOINT_URL", proxy));
         // Its metric lines (one per invoke) are kept, not printed.
         let (api, _metrics, started) =
             timed_printing_function(env!("CARGO_BIN_EXE_api"), &moto, &env);
@@ -96,8 +172,12 @@ fn main() {
         assert_eq!(kind, "response", "{body}");
         let init = lambda.first_next().expect("the function asked for work") - started;
         let mut timings: Vec<Vec<Duration>> = vec![Vec::new(); routes.len()];
+        let mut ours: Vec<Vec<Duration>> = vec![Vec::new(); routes.len()];
         for i in 0..invokes * routes.len() {
             let (kind, body, took) = lambda.timed_answer().await;
+            let answered = Instant::now();
+            ours[i % routes.len()]
+                .push(took.saturating_sub(aws_time(&calls, answered - took, answered)));
             assert_eq!(kind, "response", "{body}");
             let status = body["statusCode"].as_u64().unwrap_or_default();
             assert!(
@@ -115,13 +195,17 @@ fn main() {
             "init (start → first next)",
             init.as_secs_f64() * 1000.0
         );
-        for ((method, path), mut took) in routes.iter().zip(timings) {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        for (((method, path), mut took), mut ours) in routes.iter().zip(timings).zip(ours) {
             took.sort_unstable();
+            ours.sort_unstable();
             println!(
-                "{:<40} p50 {:>7.2} ms   p99 {:>7.2} ms",
+                "{:<40} p50 {:>7.2} ms   p99 {:>7.2} ms   ours (outside AWS calls) p50 {:>6.2} ms   p99 {:>6.2} ms",
                 format!("{method} {path}"),
-                percentile(&took, 0.5).as_secs_f64() * 1000.0,
-                percentile(&took, 0.99).as_secs_f64() * 1000.0,
+                ms(percentile(&took, 0.5)),
+                ms(percentile(&took, 0.99)),
+                ms(percentile(&ours, 0.5)),
+                ms(percentile(&ours, 0.99)),
             );
         }
         let pid = api.id().expect("the function is running");
