@@ -137,7 +137,7 @@ fn add_count(
     pk: String,
     sk: &str,
     delta: i64,
-    condition: Option<(&str, u32)>,
+    condition: Option<(&str, u64)>,
 ) -> PortResult<TransactWriteItem> {
     let mut update = Update::builder()
         .table_name(table)

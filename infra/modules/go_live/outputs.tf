@@ -1,14 +1,11 @@
 output "topic_arn" {
   description = "The go-live topic stream-events publishes to."
-  value       = aws_sns_topic.go_live.arn
+  value       = module.topic.topic_arn
 }
 
 output "dead_letter_queue" {
   description = "Go-live messages no subscriber could handle (arn, name)."
-  value = {
-    arn  = aws_sqs_queue.dead_letters.arn
-    name = aws_sqs_queue.dead_letters.name
-  }
+  value       = module.topic.dead_letter_queue
 }
 
 output "email_queue" {

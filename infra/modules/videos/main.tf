@@ -180,68 +180,14 @@ resource "aws_lambda_permission" "video_events" {
 # video-events function publishes it once the video is published (its metadata is the probe's,
 # kept on the record before the job), and every subscriber acts on it in parallel. The one wired
 # here is video-events itself, which tells the uploader (their bell, an email); further ones (a
-# search indexer, a webhook) subscribe the same way.
-#
-# Nothing is lost silently: SNS sends a message it could not hand to the function to the
-# dead-letter queue (the subscription's redrive policy), and Lambda, which invokes the function
-# asynchronously (for EventBridge too), retries a failed invocation twice and then sends it there.
-resource "aws_sns_topic" "video_ready" {
-  name = "${var.name_prefix}-video-ready"
-  # The account's AWS-managed key for SNS: publishers in this account need no key permissions.
-  kms_master_key_id = "alias/aws/sns"
-}
-
-resource "aws_sqs_queue" "dead_letters" {
-  name                      = "${var.name_prefix}-video-dead-letters"
-  message_retention_seconds = 1209600 # 14 days, the most SQS keeps.
-  sqs_managed_sse_enabled   = true
-}
-
-data "aws_iam_policy_document" "dead_letters" {
-  statement {
-    sid       = "SnsRedrive"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letters.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["sns.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_sns_topic.video_ready.arn]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "dead_letters" {
-  queue_url = aws_sqs_queue.dead_letters.id
-  policy    = data.aws_iam_policy_document.dead_letters.json
-}
-
-resource "aws_lambda_permission" "video_ready" {
-  statement_id  = "SnsVideoReady"
-  action        = "lambda:InvokeFunction"
-  function_name = var.video_events_function_name
-  principal     = "sns.amazonaws.com"
-  source_arn    = aws_sns_topic.video_ready.arn
-}
-
-resource "aws_sns_topic_subscription" "video_ready" {
-  topic_arn      = aws_sns_topic.video_ready.arn
-  protocol       = "lambda"
-  endpoint       = var.video_events_function_arn
-  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead_letters.arn })
-  depends_on     = [aws_lambda_permission.video_ready, aws_sqs_queue_policy.dead_letters]
-}
-
-resource "aws_lambda_function_event_invoke_config" "video_events" {
-  function_name                = var.video_events_function_name
-  maximum_event_age_in_seconds = 21600 # Six hours; EventBridge's own retries cover a day before that.
-  maximum_retry_attempts       = 2
-  destination_config {
-    on_failure {
-      destination = aws_sqs_queue.dead_letters.arn
-    }
-  }
+# search indexer, a webhook) subscribe the same way. Its dead-letter queue also takes the
+# function's failed EventBridge invocations (every asynchronous invocation retries twice).
+module "video_ready" {
+  source                   = "../fan_out"
+  name                     = "${var.name_prefix}-video-ready"
+  subscriber_function_name = var.video_events_function_name
+  subscriber_function_arn  = var.video_events_function_arn
+  permission_statement_id  = "SnsVideoReady"
+  # Six hours; EventBridge's own retries (above) cover a day before that.
+  maximum_event_age_seconds = 21600
 }

@@ -13,13 +13,10 @@ output "mediaconvert_role_arn" {
 
 output "video_ready_topic_arn" {
   description = "The topic ready videos are published to."
-  value       = aws_sns_topic.video_ready.arn
+  value       = module.video_ready.topic_arn
 }
 
 output "dead_letter_queue" {
   description = "Video events and ready-video messages no invocation could handle (arn, name)."
-  value = {
-    arn  = aws_sqs_queue.dead_letters.arn
-    name = aws_sqs_queue.dead_letters.name
-  }
+  value       = module.video_ready.dead_letter_queue
 }

@@ -75,7 +75,7 @@ impl FollowRepository for DynamoStore {
                         user_pk(user),
                         "FOLLOWING",
                         1,
-                        Some(("attribute_not_exists(n) OR n < :max", max_following)),
+                        Some(("attribute_not_exists(n) OR n < :max", max_following.into())),
                     )?,
                     add_count(
                         &self.table,

@@ -4,7 +4,7 @@
 //! list would be read from an eventually consistent index).
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::ids::{ChannelId, VideoId};
 use cloumer_domain::page::Page;
@@ -12,7 +12,7 @@ use cloumer_domain::ports::VideoRepository;
 use cloumer_domain::video::{Video, VideoCursor};
 
 use super::channel_items::ChannelItems;
-use super::{DynamoStore, encode, s};
+use super::{DynamoStore, add_count, encode, s};
 
 const VIDEOS: ChannelItems = ChannelItems {
     kind: "VIDEO",
@@ -30,24 +30,17 @@ fn bytes_key(channel: &ChannelId) -> (String, &'static str) {
 fn count_bytes(
     table: &str,
     channel: &ChannelId,
-    delta: i128,
+    delta: i64,
     room: Option<u64>,
 ) -> PortResult<TransactWriteItem> {
     let (pk, sk) = bytes_key(channel);
-    let mut update = Update::builder()
-        .table_name(table)
-        .key("pk", s(pk))
-        .key("sk", s(sk))
-        .update_expression("ADD n :delta")
-        .expression_attribute_values(":delta", AttributeValue::N(delta.to_string()));
-    if let Some(room) = room {
-        update = update
-            .condition_expression("attribute_not_exists(n) OR n <= :room")
-            .expression_attribute_values(":room", AttributeValue::N(room.to_string()));
-    }
-    Ok(TransactWriteItem::builder()
-        .update(update.build().port("building an update")?)
-        .build())
+    add_count(
+        table,
+        pk,
+        sk,
+        delta,
+        room.map(|room| ("attribute_not_exists(n) OR n <= :max", room)),
+    )
 }
 
 /// Puts `video` if the stored one is still `previous` (absent when `None`).
@@ -71,8 +64,9 @@ fn put_video_item(
         .build())
 }
 
-fn change(before: u64, after: u64) -> i128 {
-    i128::from(after) - i128::from(before)
+/// From `before` bytes to `after` (each at most 4 GiB).
+fn change(before: u64, after: u64) -> i64 {
+    after as i64 - before as i64
 }
 
 #[async_trait]

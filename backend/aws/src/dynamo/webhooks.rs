@@ -63,7 +63,7 @@ impl WebhookRepository for DynamoStore {
                         channel_pk(channel),
                         "WEBHOOKS",
                         1,
-                        Some(("attribute_not_exists(n) OR n < :max", max)),
+                        Some(("attribute_not_exists(n) OR n < :max", max.into())),
                     )?,
                 ])
             })

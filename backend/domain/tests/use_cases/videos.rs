@@ -62,6 +62,20 @@ async fn uploaded_and_probed(
     video
 }
 
+/// The start was refused for the quota.
+fn assert_over_quota<T: std::fmt::Debug>(started: &Result<T, DomainError>) {
+    assert!(
+        matches!(
+            started,
+            Err(DomainError::Conflict {
+                code: "video_quota_exceeded",
+                ..
+            })
+        ),
+        "{started:?}"
+    );
+}
+
 fn ids(videos: &[Video]) -> Vec<String> {
     videos.iter().map(|v| v.id.to_string()).collect()
 }
@@ -354,17 +368,8 @@ async fn uploads_started_at_once_stay_within_the_quota_together() {
         .filter_map(|r| r.as_ref().ok().map(|upload| &upload.video))
         .collect();
     assert_eq!(started.len(), 5, "{results:?}");
-    for refused in results.iter().filter_map(|r| r.as_ref().err()) {
-        assert!(
-            matches!(
-                refused,
-                DomainError::Conflict {
-                    code: "video_quota_exceeded",
-                    ..
-                }
-            ),
-            "{refused:?}"
-        );
+    for refused in results.iter().filter(|r| r.is_err()) {
+        assert_over_quota(refused);
     }
     let (mine, _) = world
         .platform
@@ -400,19 +405,11 @@ async fn uploads_started_at_once_stay_within_the_quota_together() {
         .start_video_upload(&owner, new_video(4 << 30))
         .await
         .unwrap();
-    let over = world
-        .platform
-        .start_video_upload(&owner, new_video(1))
-        .await;
-    assert!(
-        matches!(
-            over,
-            Err(DomainError::Conflict {
-                code: "video_quota_exceeded",
-                ..
-            })
-        ),
-        "{over:?}"
+    assert_over_quota(
+        &world
+            .platform
+            .start_video_upload(&owner, new_video(1))
+            .await,
     );
 }
 
@@ -460,19 +457,11 @@ async fn sizes_quotas_parts_and_other_peoples_uploads_are_checked() {
             .await
             .unwrap();
     }
-    let over = world
-        .platform
-        .start_video_upload(&owner, new_video(1))
-        .await;
-    assert!(
-        matches!(
-            over,
-            Err(DomainError::Conflict {
-                code: "video_quota_exceeded",
-                ..
-            })
-        ),
-        "{over:?}"
+    assert_over_quota(
+        &world
+            .platform
+            .start_video_upload(&owner, new_video(1))
+            .await,
     );
     let (mine, _) = world
         .platform
