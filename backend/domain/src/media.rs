@@ -107,8 +107,7 @@ impl Refusal {
             Self::VideoCodec(found)
             | Self::AudioCodec(found)
             | Self::PictureSize(found)
-            | Self::Over4k(found)
-            | Self::Other(found) => Some(found),
+            | Self::Over4k(found) => Some(found),
             _ => None,
         }
     }

@@ -8,7 +8,6 @@ use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::clip::{Clip, ClipStatus};
 use cloumer_domain::follow::FollowStatus;
 use cloumer_domain::ids::UserId;
-use cloumer_domain::media::Refusal;
 use cloumer_domain::moderation::Ban;
 use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
 use cloumer_domain::notification::{Notification, NotificationKind};
@@ -314,7 +313,6 @@ pub fn video(video: &Video, channel: &Channel, viewer: Option<&UserId>) -> api::
             .failure
             .as_ref()
             .and_then(|r| r.found())
-            .filter(|_| !matches!(video.failure, Some(Refusal::Other(_))))
             .map(str::to_owned),
         duration_ms: video.duration_ms,
         created_at: rfc3339(video.created_at),

@@ -76,6 +76,21 @@ fn assert_over_quota<T: std::fmt::Debug>(started: &Result<T, DomainError>) {
     );
 }
 
+/// The video's job ends well (as often as called: jobs report more than once).
+async fn transcoded(world: &World, video: &Video) {
+    world
+        .platform
+        .video_transcoded(
+            &video.id,
+            Transcoded {
+                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
+                thumbnail_url: None,
+            },
+        )
+        .await
+        .unwrap();
+}
+
 fn ids(videos: &[Video]) -> Vec<String> {
     videos.iter().map(|v| v.id.to_string()).collect()
 }
@@ -191,17 +206,7 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
     );
     // Its readiness is announced once (the report again changes nothing); the announcement's
     // delivery tells the uploader by email and on their bell, once however often it arrives.
-    world
-        .platform
-        .video_transcoded(
-            &video.id,
-            Transcoded {
-                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
-                thumbnail_url: None,
-            },
-        )
-        .await
-        .unwrap();
+    transcoded(&world, &video).await;
     let announced = world.announcements.videos_ready.lock().unwrap().clone();
     let [ready_event] = announced.as_slice() else {
         panic!("{announced:?}")
@@ -531,17 +536,7 @@ async fn a_private_video_is_for_the_channels_allowed_viewers_and_edits_keep_its_
     let (stranger, _) = world.account("u-stranger", "stranger").await;
     world.platform.grant_viewer(&owner, "friend").await.unwrap();
     let video = uploaded_and_probed(&world, &owner, Ok(h264())).await;
-    world
-        .platform
-        .video_transcoded(
-            &video.id,
-            Transcoded {
-                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
-                thumbnail_url: None,
-            },
-        )
-        .await
-        .unwrap();
+    transcoded(&world, &video).await;
 
     let (edited, _) = world
         .platform
@@ -610,17 +605,7 @@ async fn a_job_that_ends_after_its_video_was_deleted_leaves_no_files() {
         .await
         .unwrap();
     // The job (a cloud job is not stopped from here) finishes and writes its files anyway.
-    world
-        .platform
-        .video_transcoded(
-            &video.id,
-            Transcoded {
-                playlist_url: "https://cdn.test/videos/v/index.m3u8".into(),
-                thumbnail_url: None,
-            },
-        )
-        .await
-        .unwrap();
+    transcoded(&world, &video).await;
     assert_eq!(
         *world.uploads.outputs_deleted.lock().unwrap(),
         [video.id.to_string(), video.id.to_string()]
