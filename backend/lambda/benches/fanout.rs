@@ -113,6 +113,7 @@ async fn embedded_time() {
         1935,
         Arc::new(SystemClock),
         OutboundDestinations::PublicHttpsOnly,
+        cloumer_local::chat::OUTBOX_CAPACITY,
     )
     .unwrap();
     let star = Identity {

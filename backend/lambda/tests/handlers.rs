@@ -31,6 +31,7 @@ fn world_with(destinations: cloumer_domain::outbound::OutboundDestinations) -> W
         1935,
         std::sync::Arc::new(cloumer_domain::ports::SystemClock),
         destinations,
+        cloumer_local::chat::OUTBOX_CAPACITY,
     )
     .unwrap();
     World {

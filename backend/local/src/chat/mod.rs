@@ -21,14 +21,15 @@ pub use rooms::Rooms;
 pub use service::LocalChat;
 pub use tokens::Tokens;
 
-/// Frames a connection may have waiting before it counts as a slow reader and is dropped, so one
-/// stalled client never holds up a room.
+/// Frames a connection may fall behind its room (the length of the room's ring) before it counts
+/// as a slow reader and is dropped, so one stalled client never holds up a room.
 pub const OUTBOX_CAPACITY: usize = 512;
 
 /// Knobs of the local chat server (the defaults are what IVS Chat behaves like).
 #[derive(Clone, Debug)]
 pub struct ChatTuning {
-    /// Frames queued per connection before it counts as a slow reader and is dropped.
+    /// Frames a connection may fall behind before it counts as a slow reader and is dropped
+    /// (rounded up to a power of two).
     pub outbox_capacity: usize,
     /// Ends sessions earlier than their token says (IVS's minimum is a minute; tests and
     /// demos of reconnection want seconds).

@@ -10,19 +10,34 @@ use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::ids::{ChannelId, UserId};
 use cloumer_domain::presence::{Presence, PresentUser};
 use time::OffsetDateTime;
-use tokio::sync::mpsc;
+use tokio::sync::broadcast;
 
 use super::frames::Frame;
 
 const ROOM_ARN_PREFIX: &str = "arn:cloumer:ivschat:local:room/";
 
-/// What a connection's writer task is told to do.
+/// What the room tells every connection's writer.
 #[derive(Debug, Clone)]
 pub enum Outbound {
-    /// A frame for the client.
+    /// A frame for every client.
     Frame(Frame),
-    /// Close the connection with this WebSocket close code and reason.
-    Close(u16, String),
+    /// Close the connections of this user, after what came before (the close reason given).
+    Disconnect(UserId, Arc<str>),
+}
+
+/// A connection's view of its room's frames.
+pub struct Feed {
+    pub ring: broadcast::Receiver<Outbound>,
+    /// Counted up by the connection's writer for every frame it takes, so the room can tell a
+    /// reader that fell behind.
+    pub read: Arc<AtomicU64>,
+}
+
+impl Feed {
+    /// Counts a frame taken from the ring.
+    pub fn took(&self) {
+        self.read.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 struct Member {
@@ -31,7 +46,8 @@ struct Member {
     shown_as: Option<PresentUser>,
     /// The client's address, when known: signed-out readers are told apart by it.
     client: Option<IpAddr>,
-    outbox: mpsc::Sender<Outbound>,
+    /// How many of the room's frames this connection's writer has taken from the ring.
+    read: Arc<AtomicU64>,
 }
 
 /// Who a connection counts as among a room's viewers.
@@ -63,6 +79,16 @@ impl From<&ChatRules> for RoomLimits {
 pub struct Room {
     pub arn: String,
     members: Mutex<HashMap<u64, Member>>,
+    /// The room's frames, written once and read by each connection's writer at its own pace
+    /// (one ring for the room rather than a queue per connection: a delivery costs no lock
+    /// and no copy). A writer more than the ring's length behind is dropped from the room when
+    /// the room sees it (its writer is likely stuck on a full socket and cannot tell), and its
+    /// writer closes the connection when it next reads, finding that it lagged.
+    feed: broadcast::Sender<Outbound>,
+    /// The ring's length: frames a connection may be behind.
+    ring: u64,
+    /// Frames put in the ring so far (changed under the members lock).
+    sent: AtomicU64,
     /// `None` until known: set when the room is created or updated, or read from the channel
     /// by the first connection after a restart.
     limits: Mutex<Option<RoomLimits>>,
@@ -71,10 +97,16 @@ pub struct Room {
 }
 
 impl Room {
-    fn new(arn: String) -> Self {
+    fn new(arn: String, outbox_capacity: usize) -> Self {
+        // The ring is a power of two long: the room's idea of "too far behind" is then exactly
+        // the ring's, and a dropped writer always finds it lagged.
+        let ring = outbox_capacity.max(1).next_power_of_two();
         Self {
             arn,
             members: Mutex::default(),
+            feed: broadcast::Sender::new(ring),
+            ring: ring as u64,
+            sent: AtomicU64::new(0),
             limits: Mutex::new(None),
             window: Mutex::new((0, 0)),
         }
@@ -112,25 +144,32 @@ impl Room {
         true
     }
 
+    /// Adds a connection; it receives every frame broadcast from now on.
     pub fn join(
         &self,
         user_id: UserId,
         shown_as: Option<PresentUser>,
         client: Option<IpAddr>,
-        outbox: mpsc::Sender<Outbound>,
-    ) -> u64 {
+    ) -> (u64, Feed) {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
-        self.members.lock().expect("room lock").insert(
+        let mut members = self.members.lock().expect("room lock");
+        // Under the lock, so no frame is put in the ring between the count and the subscription.
+        let read = Arc::new(AtomicU64::new(self.sent.load(Ordering::Relaxed)));
+        members.insert(
             id,
             Member {
                 user_id,
                 shown_as,
                 client,
-                outbox,
+                read: read.clone(),
             },
         );
-        id
+        let feed = Feed {
+            ring: self.feed.subscribe(),
+            read,
+        };
+        (id, feed)
     }
 
     /// Signed-out connections to this room from `client`.
@@ -188,17 +227,23 @@ impl Room {
         self.members.lock().expect("room lock").len()
     }
 
-    /// Queues a frame for every connection. A connection whose queue is full is dropped from the
-    /// room (its writer sees the channel close and ends the connection).
+    /// Queues a frame for every connection. A connection that falls the ring's length behind
+    /// is dropped by its writer, so one stalled reader never holds up the room.
     pub fn broadcast(&self, frame: Frame) {
+        self.publish(Outbound::Frame(frame));
+    }
+
+    fn publish(&self, outbound: Outbound) {
         let mut members = self.members.lock().expect("room lock");
-        members.retain(|_, member| match member.outbox.try_send(Outbound::Frame(frame.clone())) {
-            Ok(()) => true,
-            Err(mpsc::error::TrySendError::Full(_)) => {
+        // An error only says nobody is connected.
+        let _ = self.feed.send(outbound);
+        let sent = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
+        members.retain(|_, member| {
+            let behind = sent - member.read.load(Ordering::Relaxed);
+            if behind > self.ring {
                 tracing::warn!(room = %self.arn, user = %member.user_id, "dropping a slow chat reader");
-                false
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => false,
+            behind <= self.ring
         });
     }
 
@@ -206,29 +251,30 @@ impl Room {
     /// what was already queued. Returns how many connections it closed.
     pub fn disconnect(&self, user: &UserId, frame: Frame, reason: &str) -> usize {
         self.broadcast(frame);
+        self.publish(Outbound::Disconnect(user.clone(), Arc::from(reason)));
         let mut members = self.members.lock().expect("room lock");
         let before = members.len();
-        members.retain(|_, member| {
-            if &member.user_id != user {
-                return true;
-            }
-            let _ = member
-                .outbox
-                .try_send(Outbound::Close(1000, reason.to_owned()));
-            false
-        });
+        members.retain(|_, member| &member.user_id != user);
         before - members.len()
     }
 }
 
 /// Every room of the local chat, created on first use. Rooms live in memory: after a restart
 /// their limits are read back from the channel by the first connection.
-#[derive(Default)]
 pub struct Rooms {
     rooms: Mutex<HashMap<String, Arc<Room>>>,
+    /// Frames a connection may be behind before it counts as a slow reader.
+    outbox_capacity: usize,
 }
 
 impl Rooms {
+    pub fn new(outbox_capacity: usize) -> Self {
+        Self {
+            rooms: Mutex::default(),
+            outbox_capacity,
+        }
+    }
+
     /// The room ARN of a channel's room (the room is named after the channel, as in the cloud).
     pub fn arn(channel: &ChannelId) -> String {
         format!("{ROOM_ARN_PREFIX}{channel}")
@@ -239,7 +285,7 @@ impl Rooms {
             .lock()
             .expect("rooms lock")
             .entry(arn.to_owned())
-            .or_insert_with(|| Arc::new(Room::new(arn.to_owned())))
+            .or_insert_with(|| Arc::new(Room::new(arn.to_owned(), self.outbox_capacity)))
             .clone()
     }
 
@@ -259,7 +305,7 @@ mod tests {
     use time::Duration;
 
     fn room_with_rate(per_second: u16) -> Room {
-        let room = Room::new("r".into());
+        let room = Room::new("r".into(), 4);
         room.set_limits(&ChatRules {
             max_messages_per_second: per_second,
             ..ChatRules::default()
@@ -282,11 +328,8 @@ mod tests {
         let room = room_with_rate(10);
         let here: IpAddr = "192.0.2.1".parse().unwrap();
         let there: IpAddr = "192.0.2.2".parse().unwrap();
-        let mut outboxes = Vec::new();
-        let mut join = |user: UserId, client| {
-            let (tx, rx) = mpsc::channel(4);
-            outboxes.push(rx);
-            room.join(user, None, client, tx);
+        let join = |user: UserId, client| {
+            room.join(user, None, client);
         };
         let alice = UserId::parse("alice").unwrap();
         join(alice.clone(), Some(here));
@@ -301,21 +344,45 @@ mod tests {
         assert_eq!(room.anonymous_connections_from(here), 5);
     }
 
-    #[tokio::test]
-    async fn a_slow_reader_is_dropped_instead_of_blocking_the_room() {
+    #[test]
+    fn a_slow_reader_is_dropped_instead_of_blocking_the_room() {
         let room = room_with_rate(10);
-        let (fast_tx, mut fast_rx) = mpsc::channel(super::super::OUTBOX_CAPACITY);
-        let (slow_tx, _slow_rx) = mpsc::channel(2);
-        room.join(UserId::parse("fast").unwrap(), None, None, fast_tx);
-        room.join(UserId::parse("slow").unwrap(), None, None, slow_tx);
-        for i in 0..5 {
-            room.broadcast(Frame::from(format!("frame {i}")));
-        }
-        assert_eq!(room.connection_count(), 1);
+        let (_, mut reading) = room.join(UserId::parse("fast").unwrap(), None, None);
+        let (_, mut stalled) = room.join(UserId::parse("slow").unwrap(), None, None);
         let mut received = 0;
-        while let Ok(Outbound::Frame(_)) = fast_rx.try_recv() {
-            received += 1;
+        for i in 0..10 {
+            room.broadcast(Frame::from(format!("frame {i}")));
+            while let Ok(Outbound::Frame(_)) = reading.ring.try_recv() {
+                reading.took();
+                received += 1;
+            }
+            if i == 3 {
+                assert_eq!(room.connection_count(), 2, "four behind is not too slow yet");
+            }
         }
-        assert_eq!(received, 5);
+        assert_eq!(received, 10);
+        assert_eq!(room.connection_count(), 1, "the stalled reader was dropped");
+        assert!(matches!(
+            stalled.ring.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(6))
+        ));
+    }
+
+    #[test]
+    fn a_disconnect_follows_what_was_broadcast_before_it() {
+        let room = room_with_rate(10);
+        let mallory = UserId::parse("mallory").unwrap();
+        let (_, mut theirs) = room.join(mallory.clone(), None, None);
+        room.join(UserId::parse("alice").unwrap(), None, None);
+        room.broadcast(Frame::from("before"));
+        assert_eq!(room.disconnect(&mallory, Frame::from("event"), "banned"), 1);
+        assert_eq!(room.connection_count(), 1);
+        let seen: Vec<String> = std::iter::from_fn(|| theirs.ring.try_recv().ok())
+            .map(|outbound| match outbound {
+                Outbound::Frame(frame) => frame.to_string(),
+                Outbound::Disconnect(user, reason) => format!("close {user} {reason}"),
+            })
+            .collect();
+        assert_eq!(seen, ["before", "event", "close mallory banned"]);
     }
 }

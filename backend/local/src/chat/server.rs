@@ -15,19 +15,21 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::http::HeaderMap;
 use axum::response::Response;
 use cloumer_api_types::chat::code;
+use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::Clock;
 use cloumer_domain::presence::PresentUser;
 use cloumer_domain::{DomainError, Platform};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use time::OffsetDateTime;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::mpsc;
 
 use super::ChatTuning;
 use super::delivery::Lines;
 use super::frames::{self, Frame};
 use super::requests::Connection;
-use super::rooms::{Outbound, Rooms};
+use super::rooms::{Feed, Outbound, Rooms};
 use super::tokens::{PendingToken, RedeemError, Tokens};
 use crate::client::ClientAddress;
 
@@ -174,7 +176,6 @@ async fn serve(
     {
         room.set_limits(&rules);
     }
-    let (room_tx, room_rx) = mpsc::channel::<Outbound>(server.tuning.outbox_capacity.max(1));
     let (own_tx, own_rx) = mpsc::channel::<Frame>(64);
     let shown_as = (!session.user_id.is_anonymous()).then(|| PresentUser {
         user_id: session.user_id.clone(),
@@ -195,7 +196,7 @@ async fn serve(
             .unwrap_or_default(),
         role: session.attributes.get("role").cloned().unwrap_or_default(),
     });
-    let member = room.join(session.user_id.clone(), shown_as, client, room_tx);
+    let (member, feed) = room.join(session.user_id.clone(), shown_as, client);
     let (sink, mut stream) = socket.split();
     let mut session_left: StdDuration = (session.session_expires_at - server.clock.now())
         .try_into()
@@ -203,7 +204,15 @@ async fn serve(
     if let Some(cap) = server.tuning.session_cap {
         session_left = session_left.min(cap);
     }
-    let writer = tokio::spawn(write(sink, own_rx, room_rx, session_left));
+    let writer = tokio::spawn(write(
+        sink,
+        own_rx,
+        RoomFrames {
+            user: session.user_id.clone(),
+            feed,
+        },
+        session_left,
+    ));
 
     let mut pace = Pace::default();
     let connection = Connection {
@@ -253,13 +262,65 @@ async fn serve(
     let _ = writer.await;
 }
 
+/// The room's frames as one connection's writer reads them.
+struct RoomFrames {
+    /// Whose connection this is: a disconnect of this user closes it.
+    user: UserId,
+    feed: Feed,
+}
+
+/// What the writer does next.
+enum Next {
+    Write(Frame),
+    Close(u16, String),
+    Skip,
+}
+
+/// Why a connection's writer closes it when the room drops it.
+const TOO_SLOW: &str = "the connection could not keep up with the room";
+
+impl RoomFrames {
+    fn next(&self, outbound: Outbound) -> Next {
+        self.feed.took();
+        match outbound {
+            Outbound::Frame(frame) => Next::Write(frame),
+            Outbound::Disconnect(user, reason) if user == self.user => {
+                Next::Close(1000, reason.to_string())
+            }
+            Outbound::Disconnect(..) => Next::Skip,
+        }
+    }
+
+    /// The room dropped this connection (it says so when it does).
+    fn lagged(&self) -> Next {
+        Next::Close(1013, TOO_SLOW.to_owned())
+    }
+
+    async fn recv(&mut self) -> Next {
+        match self.feed.ring.recv().await {
+            Ok(outbound) => self.next(outbound),
+            Err(RecvError::Lagged(_)) => self.lagged(),
+            Err(RecvError::Closed) => Next::Close(1001, "the room is gone".to_owned()),
+        }
+    }
+
+    /// The next frame already there, if any.
+    fn try_recv(&mut self) -> Option<Next> {
+        match self.feed.ring.try_recv() {
+            Ok(outbound) => Some(self.next(outbound)),
+            Err(TryRecvError::Lagged(_)) => Some(self.lagged()),
+            Err(TryRecvError::Empty | TryRecvError::Closed) => None,
+        }
+    }
+}
+
 /// The writer: replies to this client first, then the room's frames; ends the connection when
-/// the room drops it (disconnect, slow reader) or the session is over. Frames already queued
+/// the room drops it (disconnect, slow reader) or the session is over. Frames already there
 /// are written together and flushed once, so a busy room costs few system calls.
 async fn write(
     mut sink: SplitSink<WebSocket, Message>,
     mut own_rx: mpsc::Receiver<Frame>,
-    mut room_rx: mpsc::Receiver<Outbound>,
+    mut room: RoomFrames,
     session_left: StdDuration,
 ) {
     let session_end = tokio::time::sleep(session_left);
@@ -268,37 +329,35 @@ async fn write(
         let first = tokio::select! {
             biased;
             reply = own_rx.recv() => match reply {
-                Some(frame) => Outbound::Frame(frame),
+                Some(frame) => Next::Write(frame),
                 None => break None,
             },
-            outbound = room_rx.recv() => match outbound {
-                Some(outbound) => outbound,
-                None => break Some((1013, "the connection could not keep up with the room".to_owned())),
-            },
+            next = room.recv() => next,
             () = &mut session_end => break Some((1000, "the chat session has expired".to_owned())),
         };
         let mut next = Some(first);
         let mut batch = 0;
-        while let Some(outbound) = next.take() {
-            match outbound {
-                Outbound::Frame(frame) => {
+        while let Some(step) = next.take() {
+            match step {
+                Next::Write(frame) => {
                     if sink.feed(Message::Text(frame)).await.is_err() {
                         return;
                     }
                 }
-                Outbound::Close(code, reason) => {
+                Next::Close(code, reason) => {
                     let _ = sink.flush().await;
                     close_with(&mut sink, code, reason).await;
                     return;
                 }
+                Next::Skip => {}
             }
             batch += 1;
             if batch < WRITE_BATCH {
                 next = own_rx
                     .try_recv()
                     .ok()
-                    .map(Outbound::Frame)
-                    .or_else(|| room_rx.try_recv().ok());
+                    .map(Next::Write)
+                    .or_else(|| room.try_recv());
             }
         }
         if sink.flush().await.is_err() {
