@@ -319,9 +319,8 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         .with_context(|| format!("cannot restrict {}", config.data_dir.display()))?;
     config.data_dir = std::path::absolute(&config.data_dir)?;
     config.dist_dir = std::path::absolute(&config.dist_dir)?;
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let listener =
+        listen(config.listen).with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let base_url = config
         .public_url
@@ -478,6 +477,22 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
 
 /// Kernel send buffer per accepted connection.
 const SEND_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Connections the kernel may hold for us before we accept them: a raid opens thousands of chat
+/// and player connections at once, and with tokio's default (1,024) the ones past it have their
+/// SYN dropped and retried seconds later. The kernel caps it at `net.core.somaxconn`.
+const LISTEN_BACKLOG: u32 = 8192;
+
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 /// A free TCP port on `host` (for the RTMP listener when none was given).
 fn free_port(host: std::net::IpAddr) -> anyhow::Result<u16> {

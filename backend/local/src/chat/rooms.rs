@@ -357,7 +357,11 @@ mod tests {
                 received += 1;
             }
             if i == 3 {
-                assert_eq!(room.connection_count(), 2, "four behind is not too slow yet");
+                assert_eq!(
+                    room.connection_count(),
+                    2,
+                    "four behind is not too slow yet"
+                );
             }
         }
         assert_eq!(received, 10);
