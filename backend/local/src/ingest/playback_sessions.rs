@@ -27,9 +27,58 @@ struct Session {
     last_used: OffsetDateTime,
 }
 
+impl Session {
+    fn idle(&self, now: OffsetDateTime) -> bool {
+        now - self.last_used > IDLE_LIMIT
+    }
+}
+
+/// Sessions by id, and the session each (channel, token) started. Both are looked up, never
+/// scanned, on a request: a raid of players starting sessions costs each of them the same.
+#[derive(Default)]
+struct Table {
+    by_id: HashMap<String, Session>,
+    by_token: HashMap<(ChannelId, String), String>,
+    /// When idle sessions were last swept out.
+    swept_at: Option<OffsetDateTime>,
+}
+
+impl Table {
+    fn remove(&mut self, id: &str) {
+        if let Some(session) = self.by_id.remove(id) {
+            self.by_token.remove(&(session.channel, session.token));
+        }
+    }
+
+    /// Forgets idle sessions, every [`SWEEP_EVERY`], or every second while the table is full:
+    /// a sweep walks every session, so it is not done on every request.
+    fn sweep(&mut self, now: OffsetDateTime) {
+        let every = if self.by_id.len() >= MAX_SESSIONS {
+            Duration::seconds(1)
+        } else {
+            SWEEP_EVERY
+        };
+        if self.swept_at.is_some_and(|at| now - at < every) {
+            return;
+        }
+        self.swept_at = Some(now);
+        let by_token = &mut self.by_token;
+        self.by_id.retain(|_, session| {
+            let keep = !session.idle(now);
+            if !keep {
+                by_token.remove(&(session.channel.clone(), std::mem::take(&mut session.token)));
+            }
+            keep
+        });
+    }
+}
+
+/// How often idle sessions are swept out (they are also refused as soon as they are idle).
+const SWEEP_EVERY: Duration = Duration::seconds(10);
+
 pub struct PlaybackSessions {
     clock: Arc<dyn Clock>,
-    sessions: Mutex<HashMap<String, Session>>,
+    table: Mutex<Table>,
 }
 
 /// The session table is full of sessions in use.
@@ -40,7 +89,7 @@ impl PlaybackSessions {
     pub fn new(clock: Arc<dyn Clock>) -> Self {
         Self {
             clock,
-            sessions: Mutex::default(),
+            table: Mutex::default(),
         }
     }
 
@@ -52,21 +101,24 @@ impl PlaybackSessions {
         origin: String,
     ) -> Result<String, TooManySessions> {
         let now = self.clock.now();
-        let mut sessions = self.sessions.lock().expect("sessions lock");
-        sessions.retain(|_, session| now - session.last_used <= IDLE_LIMIT);
-        if let Some((id, session)) = sessions
-            .iter_mut()
-            .find(|(_, s)| s.token == token && &s.channel == channel)
-        {
-            session.last_used = now;
-            return Ok(id.clone());
+        let mut table = self.table.lock().expect("sessions lock");
+        table.sweep(now);
+        let key = (channel.clone(), token.to_owned());
+        if let Some(id) = table.by_token.get(&key).cloned() {
+            match table.by_id.get_mut(&id) {
+                Some(session) if !session.idle(now) => {
+                    session.last_used = now;
+                    return Ok(id);
+                }
+                _ => table.remove(&id),
+            }
         }
-        if sessions.len() >= MAX_SESSIONS {
+        if table.by_id.len() >= MAX_SESSIONS {
             return Err(TooManySessions);
         }
         // 122 random bits from the OS generator: not guessable, not derived from the token.
         let id = uuid::Uuid::new_v4().simple().to_string();
-        sessions.insert(
+        table.by_id.insert(
             id.clone(),
             Session {
                 channel: channel.clone(),
@@ -75,6 +127,7 @@ impl PlaybackSessions {
                 last_used: now,
             },
         );
+        table.by_token.insert(key, id.clone());
         Ok(id)
     }
 
@@ -82,10 +135,10 @@ impl PlaybackSessions {
     /// does not exist, has gone idle, or belongs to another channel.
     pub fn resume(&self, id: &str, channel: &ChannelId) -> Option<String> {
         let now = self.clock.now();
-        let mut sessions = self.sessions.lock().expect("sessions lock");
-        let session = sessions.get_mut(id)?;
-        if now - session.last_used > IDLE_LIMIT {
-            sessions.remove(id);
+        let mut table = self.table.lock().expect("sessions lock");
+        let session = table.by_id.get_mut(id)?;
+        if session.idle(now) {
+            table.remove(id);
             return None;
         }
         if &session.channel != channel {
@@ -125,5 +178,34 @@ mod tests {
         clock.advance(Duration::seconds(61));
         assert_eq!(sessions.resume(&id, &vault), None);
         assert_eq!(sessions.resume("nonsense", &vault), None);
+        let again = sessions.start(&vault, "t", String::new()).unwrap();
+        assert_ne!(again, id, "an idle session is not started again");
+        assert_eq!(sessions.resume(&id, &vault), None);
+    }
+
+    #[test]
+    fn a_full_table_refuses_new_sessions_until_some_go_idle() {
+        let clock = Arc::new(ManualClock::at(OffsetDateTime::UNIX_EPOCH));
+        let sessions = PlaybackSessions::new(clock.clone());
+        let vault = channel("chVault1");
+        let first = sessions.start(&vault, "token 0", String::new()).unwrap();
+        for n in 1..MAX_SESSIONS {
+            sessions
+                .start(&vault, &format!("token {n}"), String::new())
+                .unwrap();
+        }
+        assert!(sessions.start(&vault, "one more", String::new()).is_err());
+        // A token with a session still gets it back.
+        assert_eq!(
+            sessions.start(&vault, "token 0", String::new()).unwrap(),
+            first
+        );
+        clock.advance(Duration::seconds(30));
+        assert_eq!(sessions.resume(&first, &vault).as_deref(), Some(""));
+        clock.advance(Duration::seconds(31));
+        // Every other session is idle now: the full table makes room.
+        let newcomer = sessions.start(&vault, "one more", String::new()).unwrap();
+        assert_eq!(sessions.resume(&newcomer, &vault).as_deref(), Some(""));
+        assert_eq!(sessions.resume(&first, &vault).as_deref(), Some(""));
     }
 }
