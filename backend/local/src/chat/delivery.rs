@@ -21,8 +21,8 @@ use futures_util::future::join_all;
 use time::{Duration, OffsetDateTime};
 use tokio::sync::mpsc;
 
-use super::frames::{self, Frame};
-use super::rooms::Room;
+use super::frames;
+use super::rooms::{Outbound, Room};
 
 /// Messages that may wait in a room's line; more get ERROR 429.
 const LINE_CAPACITY: usize = 4096;
@@ -38,7 +38,7 @@ pub struct Submission {
     pub attributes: BTreeMap<String, String>,
     pub request_id: String,
     /// Where errors for the sender go (their connection's own queue).
-    pub reply: mpsc::Sender<Frame>,
+    pub reply: mpsc::Sender<Outbound>,
 }
 
 /// The delivery lines of every room, started on a room's first message.
@@ -187,9 +187,11 @@ impl Line {
 
 fn reply(submission: &Submission, error_code: u16, message: &str) {
     // A sender whose own queue is full is not reading; the flood limit will end it.
-    let _ = submission
-        .reply
-        .try_send(frames::error(&submission.request_id, error_code, message));
+    let _ = submission.reply.try_send(Outbound::Frame(frames::error(
+        &submission.request_id,
+        error_code,
+        message,
+    )));
 }
 
 /// What a sender is told when the review refuses their message (IVS answers 406).

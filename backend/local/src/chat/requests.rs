@@ -15,8 +15,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::delivery::{Lines, Submission};
-use super::frames::{self, Frame};
-use super::rooms::Room;
+use super::frames;
+use super::rooms::{Outbound, Room};
 use super::tokens::PendingToken;
 
 /// Largest request we process; bigger ones (up to the WebSocket limit) get ERROR 413.
@@ -31,7 +31,7 @@ pub struct Connection<'a> {
     pub clock: &'a dyn Clock,
     pub room: &'a Arc<Room>,
     pub session: &'a PendingToken,
-    pub reply: &'a mpsc::Sender<Frame>,
+    pub reply: &'a mpsc::Sender<Outbound>,
 }
 
 /// A request refused: the error code and what the client is told.
@@ -49,9 +49,9 @@ fn given(value: Option<String>) -> Option<String> {
 impl Connection<'_> {
     pub fn error(&self, request_id: &str, error_code: u16, message: &str) {
         // If even our replies back up, the client is not reading: the flood limit ends it.
-        let _ = self
-            .reply
-            .try_send(frames::error(request_id, error_code, message));
+        let _ = self.reply.try_send(Outbound::Frame(frames::error(
+            request_id, error_code, message,
+        )));
     }
 
     pub async fn handle(&self, text: &str) {

@@ -3,7 +3,7 @@
 //! The chat token is the WebSocket subprotocol (`new WebSocket(url, token)`) and is echoed back;
 //! it is single-use and expires a minute after minting; the session ends when the token's
 //! session duration is over. Each connection has a reader (requests, see [`super::requests`])
-//! and a writer (its own replies first, then the room's frames, flushed in batches). A client
+//! and a writer (the room's frames and its own replies, flushed in batches). A client
 //! that cannot keep up is dropped instead of stalling the room; one that floods is cut off.
 
 use std::net::IpAddr;
@@ -176,7 +176,7 @@ async fn serve(
     {
         room.set_limits(&rules);
     }
-    let (own_tx, own_rx) = mpsc::channel::<Frame>(64);
+    let (own_tx, own_rx) = mpsc::channel::<Outbound>(64);
     let shown_as = (!session.user_id.is_anonymous()).then(|| PresentUser {
         user_id: session.user_id.clone(),
         handle: session
@@ -204,15 +204,18 @@ async fn serve(
     if let Some(cap) = server.tuning.session_cap {
         session_left = session_left.min(cap);
     }
-    let writer = tokio::spawn(write(
+    let mut writer = tokio::spawn(write(
         sink,
         own_rx,
         RoomFrames {
             user: session.user_id.clone(),
             feed,
         },
-        session_left,
     ));
+    // The session's end is watched here rather than by the writer, which wakes for every frame
+    // of the room: a reader of a busy room would otherwise poll this timer thousands of times.
+    let session_end = tokio::time::sleep(session_left);
+    tokio::pin!(session_end);
 
     let mut pace = Pace::default();
     let connection = Connection {
@@ -223,10 +226,23 @@ async fn serve(
         session: &session,
         reply: &own_tx,
     };
+    let mut writer_done = false;
     while let Some(message) = tokio::select! {
         message = stream.next() => message,
-        // The writer ended (session over, disconnected, dropped): stop reading too.
-        _ = own_tx.closed() => None,
+        // The writer ended (disconnected, dropped, the socket failed): stop reading too.
+        _ = &mut writer => {
+            writer_done = true;
+            None
+        }
+        () = &mut session_end => {
+            // Written after what the writer already has; if its queue is full the client is
+            // not reading and only the close code is lost.
+            let _ = own_tx.try_send(Outbound::Disconnect(
+                session.user_id.clone(),
+                Arc::from(SESSION_EXPIRED),
+            ));
+            None
+        }
     } {
         let Ok(message) = message else { break };
         let count = pace.tick(server.clock.now());
@@ -259,8 +275,13 @@ async fn serve(
     }
     room.leave(member);
     drop(own_tx);
-    let _ = writer.await;
+    if !writer_done {
+        let _ = writer.await;
+    }
 }
+
+/// Why a connection is closed when its chat session is over.
+const SESSION_EXPIRED: &str = "the chat session has expired";
 
 /// The room's frames as one connection's writer reads them.
 struct RoomFrames {
@@ -280,8 +301,13 @@ enum Next {
 const TOO_SLOW: &str = "the connection could not keep up with the room";
 
 impl RoomFrames {
-    fn next(&self, outbound: Outbound) -> Next {
+    fn next(&mut self, outbound: Outbound) -> Next {
         self.feed.took();
+        self.told(outbound)
+    }
+
+    /// What the writer does with a room frame or one of the connection's own replies.
+    fn told(&self, outbound: Outbound) -> Next {
         match outbound {
             Outbound::Frame(frame) => Next::Write(frame),
             Outbound::Disconnect(user, reason) if user == self.user => {
@@ -314,26 +340,28 @@ impl RoomFrames {
     }
 }
 
-/// The writer: replies to this client first, then the room's frames; ends the connection when
-/// the room drops it (disconnect, slow reader) or the session is over. Frames already there
-/// are written together and flushed once, so a busy room costs few system calls.
+/// The writer: the room's frames and this client's own replies (errors, the session's end);
+/// ends the connection when the room drops it (disconnect, slow reader) or the reader ends.
+/// Frames already there are written together and flushed once, so a busy room costs few
+/// system calls.
+///
+/// The room comes first: a writer with room frames to write does not look at its own queue
+/// (an empty tokio queue is still read to be found empty, a cache miss per look).
+/// Replies are looked at whenever the room has nothing more, and after every full batch, so
+/// a busy room delays them by one batch at most.
 async fn write(
     mut sink: SplitSink<WebSocket, Message>,
-    mut own_rx: mpsc::Receiver<Frame>,
+    mut own_rx: mpsc::Receiver<Outbound>,
     mut room: RoomFrames,
-    session_left: StdDuration,
 ) {
-    let session_end = tokio::time::sleep(session_left);
-    tokio::pin!(session_end);
-    let close = loop {
+    loop {
         let first = tokio::select! {
             biased;
-            reply = own_rx.recv() => match reply {
-                Some(frame) => Next::Write(frame),
-                None => break None,
-            },
             next = room.recv() => next,
-            () = &mut session_end => break Some((1000, "the chat session has expired".to_owned())),
+            reply = own_rx.recv() => match reply {
+                Some(reply) => room.told(reply),
+                None => break,
+            },
         };
         let mut next = Some(first);
         let mut batch = 0;
@@ -352,24 +380,19 @@ async fn write(
                 Next::Skip => {}
             }
             batch += 1;
-            if batch < WRITE_BATCH {
-                next = own_rx
-                    .try_recv()
-                    .ok()
-                    .map(Next::Write)
-                    .or_else(|| room.try_recv());
-            }
+            next = if batch < WRITE_BATCH {
+                room.try_recv()
+            } else if batch < 2 * WRITE_BATCH {
+                own_rx.try_recv().ok().map(|reply| room.told(reply))
+            } else {
+                None
+            };
         }
         if sink.flush().await.is_err() {
             return;
         }
-    };
-    match close {
-        Some((code, reason)) => close_with(&mut sink, code, reason).await,
-        None => {
-            let _ = sink.close().await;
-        }
     }
+    let _ = sink.close().await;
 }
 
 async fn close_with(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: String) {
