@@ -286,6 +286,10 @@ pub trait NotificationRepository: Send + Sync {
     /// Keeps the notifications (any number, any users). Idempotent: one per user, channel and
     /// time.
     async fn put_notifications(&self, notifications: &[Notification]) -> PortResult<()>;
+    /// Keeps one notification unless one with its user, channel and time is kept already
+    /// (then changes nothing); true when it was new. What follows a notification only once
+    /// (an email) hangs on it, since announcements may be delivered more than once.
+    async fn add_notification(&self, notification: &Notification) -> PortResult<bool>;
     /// A user's notifications, newest first, strictly older than `before`.
     async fn list_notifications(
         &self,

@@ -27,6 +27,26 @@ pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {
     Ok(())
 }
 
+/// Removes `user`'s notifications created before `expired_before` (nanoseconds).
+fn drop_expired(
+    table: &mut redb::Table<(&str, i64, &str), &[u8]>,
+    user: &str,
+    expired_before: i64,
+) -> PortResult<()> {
+    let expired: Vec<(i64, String)> = table
+        .range((user, i64::MIN, "")..(user, expired_before, ""))
+        .port("finding old notifications")?
+        .map(|entry| entry.map(|(key, _)| (key.value().1, key.value().2.to_owned())))
+        .collect::<Result<_, _>>()
+        .port("finding old notifications")?;
+    for (old_at, old_channel) in expired {
+        table
+            .remove((user, old_at, old_channel.as_str()))
+            .port("dropping an old notification")?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl NotificationRepository for EmbeddedStore {
     async fn put_notifications(&self, notifications: &[Notification]) -> PortResult<()> {
@@ -48,19 +68,32 @@ impl NotificationRepository for EmbeddedStore {
                 table
                     .insert((user.as_str(), *at, channel.as_str()), bytes.as_slice())
                     .port("writing a notification")?;
-                let expired: Vec<(i64, String)> = table
-                    .range((user.as_str(), i64::MIN, "")..(user.as_str(), *expired_before, ""))
-                    .port("finding old notifications")?
-                    .map(|entry| entry.map(|(key, _)| (key.value().1, key.value().2.to_owned())))
-                    .collect::<Result<_, _>>()
-                    .port("finding old notifications")?;
-                for (old_at, old_channel) in expired {
-                    table
-                        .remove((user.as_str(), old_at, old_channel.as_str()))
-                        .port("dropping an old notification")?;
-                }
+                drop_expired(&mut table, user, *expired_before)?;
             }
             Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    async fn add_notification(&self, notification: &Notification) -> PortResult<bool> {
+        let user = notification.user_id.as_str().to_owned();
+        let at = nanos(notification.created_at);
+        let channel = notification.channel_id.as_str().to_owned();
+        // Looked for and written in one write transaction: two deliveries racing write it once.
+        let bytes = encode(notification)?;
+        let expired_before = nanos(notification.created_at - NOTIFICATION_LIFETIME);
+        self.write(move |tx| {
+            let mut table = tx.open_table(NOTIFICATIONS).port("opening notifications")?;
+            let key = (user.as_str(), at, channel.as_str());
+            if table.get(key).port("reading a notification")?.is_some() {
+                return Ok(false);
+            }
+            table
+                .insert(key, bytes.as_slice())
+                .port("writing a notification")?;
+            drop_expired(&mut table, &user, expired_before)?;
+            Ok(true)
         })
         .await
         .map_err(port_only)

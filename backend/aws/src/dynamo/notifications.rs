@@ -18,7 +18,7 @@ use cloumer_domain::ports::NotificationRepository;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{DynamoStore, Item, decode, encode, item, s, text, time_key};
+use super::{DynamoStore, Item, decode, encode, item, s, text, time_key, written};
 
 /// DynamoDB's limit of items per `BatchWriteItem`.
 const BATCH: usize = 25;
@@ -103,6 +103,22 @@ impl NotificationRepository for DynamoStore {
             for result in futures_util::future::join_all(running).await {
                 result?;
             }
+        }
+    }
+
+    async fn add_notification(&self, notification: &Notification) -> PortResult<bool> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(notification_item(notification)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        // A failed condition: it is kept already.
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) => written("DynamoDB PutItem", error).map_or(Ok(false), Err),
         }
     }
 

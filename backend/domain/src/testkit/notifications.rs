@@ -21,7 +21,7 @@ pub fn notification(user: &str, channel: &str, minute: i64) -> Notification {
 }
 
 /// Many users' notifications in one write, each user's listed newest first in pages, writes
-/// repeated without doubling, and the seen mark.
+/// repeated without doubling, the seen mark, and a notification added only once.
 pub async fn notification_repository(repo: &dyn NotificationRepository) {
     let user = UserId::parse("nuser").unwrap();
     // More than one DynamoDB batch (25) in one call.
@@ -38,7 +38,6 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
         .await
         .unwrap();
     repo.put_notifications(&[]).await.unwrap();
-
     let first = repo.list_notifications(&user, None, 2).await.unwrap();
     assert_eq!(
         first.items,
@@ -78,4 +77,21 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
         .unwrap();
     let newest = repo.list_notifications(&user, None, 2).await.unwrap();
     assert_eq!(newest.items, [ready, notification("nuser", "nchana", 3)]);
+
+    // Added once: the same user, channel and time again is not new, and changes nothing.
+    let added = notification("nuser", "nchanc", 7);
+    assert!(repo.add_notification(&added).await.unwrap());
+    let mut again = added.clone();
+    again.title = "다른 제목".into();
+    assert!(!repo.add_notification(&again).await.unwrap());
+    assert!(
+        !repo
+            .add_notification(&notification("nuser", "nchana", 3))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        repo.list_notifications(&user, None, 1).await.unwrap().items,
+        [added]
+    );
 }

@@ -36,9 +36,10 @@ impl Platform {
     }
 
     /// Delivers one announcement (the topic's subscriber): "Your video is ready" on the
-    /// uploader's bell, at the time it became ready (a repeated delivery writes the same
-    /// notification again, not a second one), and by email when their account has an address.
-    /// Fails only when the bell could not be written, so the delivery is tried again.
+    /// uploader's bell, at the time it became ready, and by email when their account has an
+    /// address. A repeated delivery (SNS delivers at least once) finds the notification there
+    /// and does nothing: no second bell item, no second email. Fails only when the bell could
+    /// not be written, so the delivery is tried again; an email that failed is not.
     pub async fn deliver_video_ready(&self, event: &VideoReady) -> DomainResult<()> {
         let notification = Notification {
             user_id: event.uploader.clone(),
@@ -52,10 +53,14 @@ impl Platform {
             owner_avatar: event.owner_avatar.clone(),
             title: event.title.clone(),
         };
-        self.ports
+        let first_delivery = self
+            .ports
             .notifications
-            .put_notifications(&[notification])
+            .add_notification(&notification)
             .await?;
+        if !first_delivery {
+            return Ok(());
+        }
         if let Err(error) = self.email_uploader(event).await {
             tracing::warn!(%error, video = %event.video_id, "the uploader was not emailed");
         }

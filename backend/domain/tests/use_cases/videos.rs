@@ -233,11 +233,13 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
             .collect::<Vec<_>>(),
         [("u-owner", video.id.as_str())]
     );
+    // SNS delivers at least once: a repeated delivery emails nobody again.
     world
         .platform
         .deliver_video_ready(ready_event)
         .await
         .unwrap();
+    assert_eq!(world.announcements.video_emails.lock().unwrap().len(), 1);
     let bell = world
         .platform
         .notifications(&owner, None, 10)
