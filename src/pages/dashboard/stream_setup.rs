@@ -54,9 +54,11 @@ pub fn StreamSetup() -> impl IntoView {
             reset.dispatch(());
         }
     };
+    // A keyframe every second whatever the file's frame rate (`-g 60` was two seconds at 30
+    // fps): the segments, and so the latency, follow the keyframes, as the OBS line says.
     let ffmpeg = move || {
         format!(
-            "ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -tune zerolatency -g 60 -c:a aac -f flv \"{}{}\"",
+            "ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -tune zerolatency -force_key_frames \"expr:gte(t,n_forced*1)\" -c:a aac -f flv \"{}{}\"",
             server.get(),
             if revealed.get() {
                 key.get()
