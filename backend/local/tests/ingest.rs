@@ -592,3 +592,80 @@ async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segmen
     assert_eq!(app.get(&clip_playlist).await.status(), 200);
     app.stack.shutdown().await.unwrap();
 }
+
+/// The ffmpeg processes whose command line contains `needle`.
+fn processes_with(needle: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            (cmdline.contains("ffmpeg") && cmdline.contains(needle)).then_some(pid)
+        })
+        .collect()
+}
+
+/// The highest segment number in a media playlist.
+fn last_segment(playlist: &str) -> u64 {
+    segments(playlist)
+        .iter()
+        .filter_map(|s| s.strip_suffix(".ts")?.parse().ok())
+        .max()
+        .unwrap_or(0)
+}
+
+/// A rung's encoder that dies mid-broadcast is started again: its quality goes on (numbered on
+/// from where it stopped, so a player's next playlist load finds newer segments), instead of
+/// freezing for the rest of the broadcast while the multivariant playlist still offers it.
+#[tokio::test]
+async fn a_rung_whose_encoder_dies_comes_back() {
+    let app = spawn_app().await;
+    let (_, key) = app.streamer("sturdy").await;
+    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 60);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || app.channel("sturdy").await["live"] == true,
+    )
+    .await;
+    let playback = app.channel("sturdy").await["playbackUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let channel = base.rsplit_once('/').unwrap().1.to_owned();
+    let rung = format!("{base}/160p/index.m3u8");
+    let mut before = 0;
+    app.wait_for("the rung's segments", Duration::from_secs(15), async || {
+        let response = app.get(&rung).await;
+        if response.status() != 200 {
+            return false;
+        }
+        before = last_segment(&response.text().await.unwrap());
+        before >= 2
+    })
+    .await;
+    let encoders = processes_with(&format!("/{channel}/160p/"));
+    let [encoder] = encoders.as_slice() else {
+        panic!("one encoder for the rung: {encoders:?}")
+    };
+    std::process::Command::new("kill")
+        .args(["-9", &encoder.to_string()])
+        .status()
+        .unwrap();
+    app.wait_for(
+        "newer segments from a new encoder",
+        Duration::from_secs(20),
+        async || {
+            let response = app.get(&rung).await;
+            response.status() == 200 && last_segment(&response.text().await.unwrap()) > before + 2
+        },
+    )
+    .await;
+    let now = processes_with(&format!("/{channel}/160p/"));
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_ne!(now[0], *encoder);
+    ffmpeg.kill().await.unwrap();
+    app.stack.shutdown().await.unwrap();
+}

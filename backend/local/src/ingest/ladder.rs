@@ -3,14 +3,15 @@
 //! Locally, while a STANDARD channel is live, ffmpeg plays its stream back from nginx's `live`
 //! application (loopback only, with the per-run secret: see `nginx.rs`) and encodes each rung
 //! of [`RUNGS`] as low-latency HLS beside the source, with a keyframe every second so the
-//! player can switch at any segment. Sized for a small machine: one small rung.
+//! player can switch at any segment; an encoder that dies is started again, numbering on. Sized
+//! for a small machine: one small rung.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use cloumer_domain::ids::ChannelId;
-use tokio::process::Child;
 
 use super::{IngestState, ffmpeg};
 
@@ -55,23 +56,80 @@ pub fn channel_dir(renditions: &Path, channel: &ChannelId) -> PathBuf {
     renditions.join(channel.as_str())
 }
 
-/// A running transcode; dropping it stops ffmpeg.
+/// A running transcode; dropping it stops ffmpeg (and stops starting it again).
 pub(super) struct Transcode {
-    _encoder: Child,
+    supervisor: tokio::task::JoinHandle<()>,
 }
 
-/// Starts transcoding `channel`'s broadcast into every rung.
+impl Drop for Transcode {
+    fn drop(&mut self) {
+        // The task owns the child, which is killed when dropped.
+        self.supervisor.abort();
+    }
+}
+
+/// How long the encoder waits before it is started again after dying, at first ...
+const RESTART_AFTER: Duration = Duration::from_millis(500);
+/// ... doubling each time it dies soon after starting, up to this.
+const RESTART_AFTER_AT_MOST: Duration = Duration::from_secs(8);
+/// An encoder that ran this long was healthy: its next restart waits [`RESTART_AFTER`] again.
+const HEALTHY_RUN: Duration = Duration::from_secs(30);
+
+/// Starts transcoding `channel`'s broadcast into every rung, and starts the encoder again
+/// whenever it dies while the broadcast goes on: the multivariant playlist still offers the
+/// rungs, and a player on a frozen rung would stall.
 pub(super) fn start(state: &IngestState, channel: &ChannelId) -> Result<Transcode> {
     let dir = channel_dir(&state.dirs.renditions, channel);
     let _ = std::fs::remove_dir_all(&dir);
     let source = format!("{}/{channel}?secret={}", state.relay_target, state.secret);
-    let mut command = ffmpeg::command();
-    // The stream arrives as it is sent: no probing delay beyond the first keyframe.
-    command.args(["-fflags", "nobuffer", "-i", &source]);
     for rung in RUNGS {
         let out = dir.join(rung.name);
         std::fs::create_dir_all(&out)
             .with_context(|| format!("cannot create {}", out.display()))?;
+    }
+    let mut encoder = encoder_command(&source, &dir, false)
+        .spawn()
+        .context("cannot start ffmpeg to transcode a broadcast")?;
+    let channel = channel.clone();
+    let supervisor = tokio::spawn(async move {
+        let mut wait = RESTART_AFTER;
+        loop {
+            let started = Instant::now();
+            let status = encoder.wait().await;
+            tracing::warn!(?status, %channel, "a transcoding ladder's ffmpeg ended; starting it again");
+            wait = if started.elapsed() >= HEALTHY_RUN {
+                RESTART_AFTER
+            } else {
+                (wait * 2).min(RESTART_AFTER_AT_MOST)
+            };
+            tokio::time::sleep(wait).await;
+            encoder = match encoder_command(&source, &dir, true).spawn() {
+                Ok(child) => child,
+                Err(error) => {
+                    tracing::error!(%error, %channel, "cannot start ffmpeg again; the rungs stop");
+                    return;
+                }
+            };
+        }
+    });
+    Ok(Transcode { supervisor })
+}
+
+/// ffmpeg encoding `source` into every rung under `dir`; `again` when an earlier encoder wrote
+/// there already.
+fn encoder_command(source: &str, dir: &Path, again: bool) -> tokio::process::Command {
+    // Started again, it numbers its segments on from the playlist it finds (a player must never
+    // see the media sequence go back) and marks the break in timestamps as a discontinuity.
+    let flags = if again {
+        "delete_segments+independent_segments+temp_file+append_list+discont_start"
+    } else {
+        "delete_segments+independent_segments+temp_file"
+    };
+    let mut command = ffmpeg::command();
+    // The stream arrives as it is sent: no probing delay beyond the first keyframe.
+    command.args(["-fflags", "nobuffer", "-i", source]);
+    for rung in RUNGS {
+        let out = dir.join(rung.name);
         command
             .args(["-map", "0:v:0", "-map", "0:a:0?"])
             .args([
@@ -96,19 +154,13 @@ pub(super) fn start(state: &IngestState, channel: &ChannelId) -> Result<Transcod
             .args(["-c:a", "aac", "-ac", "2"])
             .args(["-b:a", &format!("{}k", rung.audio_kbps)])
             .args(["-f", "hls", "-hls_time", "1", "-hls_list_size", "3"])
-            .args([
-                "-hls_flags",
-                "delete_segments+independent_segments+temp_file",
-            ])
+            .args(["-hls_flags", flags])
             .arg("-hls_segment_filename")
             .arg(out.join("%d.ts"))
             .arg(out.join("index.m3u8"));
     }
     command.stderr(Stdio::null()).stdout(Stdio::null());
-    let encoder = command
-        .spawn()
-        .context("cannot start ffmpeg to transcode a broadcast")?;
-    Ok(Transcode { _encoder: encoder })
+    command
 }
 
 /// The broadcast ended: its rungs go with it, as the source's live files do.
