@@ -253,6 +253,62 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     Ok(())
 }
 
+/// A call that cannot reach the server is explained in the interface's language, in words a
+/// viewer understands (not the browser's "TypeError: Failed to fetch"): English at desktop width,
+/// Korean on a phone.
+#[tokio::test]
+async fn a_call_that_cannot_reach_the_server_is_explained_in_the_viewers_language() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account("calm@example.com", PASSWORD, "calm_star", "조용한 별")
+        .await?;
+    stack
+        .account("reader@example.com", PASSWORD, "reader", "독자")
+        .await?;
+    for (browser, lang, expected, shot) in [
+        (
+            Browser::launch().await?,
+            "en",
+            "Could not reach the server. Check your connection and try again.",
+            "follow-offline",
+        ),
+        (
+            Browser::launch_sized(420, 860).await?,
+            "ko",
+            "서버에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 해 주세요.",
+            "follow-offline-ko-phone",
+        ),
+    ] {
+        browser
+            .sign_in(&stack, "reader@example.com", PASSWORD)
+            .await?;
+        browser
+            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
+            .await?;
+        browser.goto(&stack.url("/calm_star")).await?;
+        browser.wait(".follow-box button.follow").await?;
+        let mut devtools = browser.devtools().await?;
+        let page = devtools.attach_to_page(&stack.url("/calm_star")).await?;
+        devtools
+            .call(Some(&page), "Network.enable", serde_json::json!({}))
+            .await?;
+        devtools
+            .call(
+                Some(&page),
+                "Network.emulateNetworkConditions",
+                serde_json::json!({"offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+            )
+            .await?;
+        browser.click(".follow-box button.follow").await?;
+        browser
+            .wait_for_text(".follow-box [role=alert]", expected, WAIT)
+            .await?;
+        browser.screenshot(shot).await?;
+        browser.close().await?;
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_directory()
 -> Result<()> {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::{ApiError, use_api};
 use crate::auth::use_session;
 use crate::i18n::use_i18n;
 
@@ -22,7 +22,7 @@ pub fn FollowButton(
     let state = RwSignal::new((following, followers));
     let notifying = RwSignal::new(notify);
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
     let handle = StoredValue::new(handle);
     // A task and two signals rather than a Leptos `Action`: the same behaviour for a fraction of
     // the wasm each `Action` type brings (measured with `cargo xtask build-web`).
@@ -42,7 +42,7 @@ pub fn FollowButton(
                     notifying.set(body.notify);
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
@@ -78,7 +78,7 @@ pub fn FollowButton(
         <div class="follow-box">
             <span class="followers" data-testid="followers">{move || i18n.followers(state.get().1)}</span>
             {button}
-            {move || error.get().map(|message| view! { <span class="error" role="alert">{message}</span> })}
+            {move || error.get().map(|e| view! { <span class="error" role="alert">{i18n.api_error(&e)}</span> })}
         </div>
     }
 }

@@ -14,7 +14,7 @@ pub struct Paging {
     next: RwSignal<Option<String>>,
     loaded: RwSignal<bool>,
     busy: RwSignal<bool>,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<ApiError>>,
     /// Moves on each reset: an answer for the list as it was before is dropped.
     generation: StoredValue<u32>,
 }
@@ -66,7 +66,7 @@ impl Paging {
                     self.loaded.set(true);
                     self.error.set(None);
                 }
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e)),
             }
             self.busy.set(false);
         });
@@ -92,8 +92,8 @@ pub fn PageStatus(
         ..
     } = paging;
     view! {
-        {move || error.get().map(|message| view! {
-            <p class="error" role="alert">{message}" "
+        {move || error.get().map(|e| view! {
+            <p class="error" role="alert">{i18n.api_error(&e)}" "
                 <button type="button" class="link" on:click=move |_| more.run(next.get_untracked())>{i18n.t().retry}</button>
             </p>
         })}

@@ -81,7 +81,9 @@ where
     let i18n = use_i18n();
     move || match outcome.get() {
         Some(Ok(_)) => view! { <p class="info" role="status">{i18n.t().saved}</p> }.into_any(),
-        Some(Err(error)) => view! { <p class="error" role="alert">{error.message}</p> }.into_any(),
+        Some(Err(error)) => {
+            view! { <p class="error" role="alert">{i18n.api_error(&error)}</p> }.into_any()
+        }
         None => ().into_any(),
     }
 }

@@ -226,6 +226,36 @@ impl I18n {
         }
     }
 
+    /// What to tell the user about a failed API call. The failures any call can meet are said
+    /// in the interface's language; for the rest the server's own sentence is shown (English),
+    /// because it names what was wrong with the input.
+    pub fn api_error(&self, error: &crate::api::ApiError) -> String {
+        let said = match (self.lang.get(), error.code.as_str()) {
+            // The browser's own words for a failed fetch ("TypeError: Failed to fetch") help no one.
+            (Lang::En, "network") => {
+                "Could not reach the server. Check your connection and try again."
+            }
+            (Lang::En, _) => return error.message.clone(),
+            (Lang::Ko, "network") => {
+                "서버에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 해 주세요."
+            }
+            (Lang::Ko, "unauthenticated" | "invalid_token") => {
+                "로그인이 필요해요. 다시 로그인해 주세요."
+            }
+            (Lang::Ko, "forbidden") => "이 작업을 할 권한이 없어요.",
+            (Lang::Ko, "banned") => "이 채널에서 차단되어 있어요.",
+            (Lang::Ko, "rate_limited") => "요청이 너무 많아요. 잠시 후에 다시 해 주세요.",
+            (Lang::Ko, "not_found") => "찾을 수 없어요. 지워졌거나 주소가 잘못되었을 수 있어요.",
+            (Lang::Ko, "internal") => "서버에 문제가 생겼어요. 잠시 후에 다시 해 주세요.",
+            (Lang::Ko, "auth_unavailable") => {
+                "지금은 로그인을 확인할 수 없어요. 잠시 후에 다시 해 주세요."
+            }
+            (Lang::Ko, "payload_too_large") => "보낸 내용이 너무 커요.",
+            (Lang::Ko, _) => return error.message.clone(),
+        };
+        said.to_owned()
+    }
+
     pub fn set(&self, lang: Lang) {
         self.lang.set(lang);
         if let Some(storage) = crate::browser::local_storage() {
@@ -284,6 +314,40 @@ mod tests {
             );
             i18n.lang.set(Lang::En);
             assert_eq!(i18n.category("Music"), "Music");
+        });
+    }
+
+    #[test]
+    fn common_api_failures_are_said_in_the_interfaces_language() {
+        let failure = |code: &str, message: &str| crate::api::ApiError {
+            status: 429,
+            code: code.to_owned(),
+            message: message.to_owned(),
+        };
+        let owner = Owner::new();
+        owner.with(|| {
+            let i18n = I18n {
+                lang: RwSignal::new(Lang::Ko),
+            };
+            let busy = failure("rate_limited", "too many requests; slow down");
+            assert_eq!(
+                i18n.api_error(&busy),
+                "요청이 너무 많아요. 잠시 후에 다시 해 주세요."
+            );
+            // What names a problem with the input stays the server's.
+            let title = failure("invalid_title", "a title is at most 140 characters");
+            assert_eq!(i18n.api_error(&title), "a title is at most 140 characters");
+            let offline = failure("network", "TypeError: Failed to fetch");
+            assert!(
+                i18n.api_error(&offline)
+                    .starts_with("서버에 연결할 수 없어요")
+            );
+            i18n.lang.set(Lang::En);
+            assert_eq!(i18n.api_error(&busy), "too many requests; slow down");
+            assert_eq!(
+                i18n.api_error(&offline),
+                "Could not reach the server. Check your connection and try again."
+            );
         });
     }
 }

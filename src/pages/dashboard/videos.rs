@@ -115,7 +115,7 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
             let upload = match upload {
                 Ok(upload) => upload,
                 Err(error) => {
-                    notice.set(Some(error.message));
+                    notice.set(Some(i18n.api_error(&error)));
                     return;
                 }
             };
