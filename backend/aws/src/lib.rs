@@ -72,8 +72,8 @@ pub struct CloudSettings {
     pub email_from: Option<String>,
     /// `API_URL` (optional): the API's public URL, for one-click unsubscribe links.
     pub api_url: Option<String>,
-    /// `PUSH_KEYS_SECRET_ARN` (the go-live function only): the secret holding the VAPID private
-    /// key pushes are signed with ([`push_keys`]).
+    /// `PUSH_KEYS_SECRET_ARN` (the functions that push: go-live, video-events): the secret
+    /// holding the VAPID private key pushes are signed with ([`push_keys`]).
     pub push_keys_secret: Option<String>,
     /// `EMAIL_QUEUE_URL` (the go-live and email-sender functions): the queue go-live emails wait
     /// in for their turn at SES's sending rate ([`sqs`]).
@@ -377,8 +377,8 @@ async fn signers(
     ))
 }
 
-/// The go-live function's push sender, with the VAPID key from Secrets Manager; functions that
-/// never push get none. Push services may write to the site's address about our messages.
+/// The push sender of the functions that push (go-live, video-events), with the VAPID key from
+/// Secrets Manager; functions that never push get none. Push services may write to the site's address about our messages.
 async fn pusher(
     secrets: &aws_sdk_secretsmanager::Client,
     settings: &CloudSettings,

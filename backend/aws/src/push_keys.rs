@@ -1,12 +1,14 @@
-//! The VAPID key Web Push messages are signed with, for the go-live function only: a Secrets
-//! Manager secret of its own ([`crate::secrets::load`]), so neither the API nor any other function
-//! can sign pushes, and the go-live function cannot sign playback tokens.
+//! The VAPID key Web Push messages are signed with, for the functions that push (go-live and
+//! video-events) only: a Secrets Manager secret of its own ([`crate::secrets::load`]), so neither
+//! the API nor any other function can sign pushes, and those functions cannot sign playback
+//! tokens.
 
 use async_trait::async_trait;
 use cloumer_domain::notification::GoLive;
 use cloumer_domain::ports::PushSender;
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
+use cloumer_domain::video::VideoReady;
 use serde::Deserialize;
 
 /// The secret's value.
@@ -26,6 +28,11 @@ impl std::fmt::Debug for PushKeys {
 /// them fails and says why, and the subscription stays.
 pub struct NoPushKeys;
 
+/// What a push asked of a function without the key comes to.
+fn no_key() -> PushOutcome {
+    PushOutcome::Failed("this function has no VAPID key (PUSH_KEYS_SECRET_ARN is not set)".into())
+}
+
 #[async_trait]
 impl PushSender for NoPushKeys {
     async fn push_go_live(
@@ -34,8 +41,15 @@ impl PushSender for NoPushKeys {
         _language: Language,
         _event: &GoLive,
     ) -> PushOutcome {
-        PushOutcome::Failed(
-            "this function has no VAPID key (PUSH_KEYS_SECRET_ARN is not set)".into(),
-        )
+        no_key()
+    }
+
+    async fn push_video_ready(
+        &self,
+        _subscription: &PushSubscription,
+        _language: Language,
+        _event: &VideoReady,
+    ) -> PushOutcome {
+        no_key()
     }
 }

@@ -371,6 +371,13 @@ pub trait PushSender: Send + Sync {
         language: Language,
         event: &GoLive,
     ) -> PushOutcome;
+    /// "Your video is ready", in the uploader's language; the same contract.
+    async fn push_video_ready(
+        &self,
+        subscription: &PushSubscription,
+        language: Language,
+        event: &VideoReady,
+    ) -> PushOutcome;
 }
 
 /// Tells whoever acts on a channel going live, apart from the in-app notifications: an SNS

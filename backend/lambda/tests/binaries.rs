@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
 use cloumer_aws::testing::Moto;
-use support::{Runtime, SITE, cloud, fixture, function, printing_function, put_secret, serve_api};
+use support::{
+    Runtime, SITE, cloud, fixture, function, printing_function, serve_api, unreachable_push_browser,
+};
 
 /// IVS Chat's review request for a message `id` saying `content` in `room`.
 fn review_event(room: &str, content: &str, id: &str) -> Value {
@@ -435,9 +437,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     use cloumer_domain::follow::Follow;
     use cloumer_domain::outbound::OutboundDestinations;
     use cloumer_domain::ports::{FollowRepository, PushSubscriptionRepository, WebhookRepository};
-    use cloumer_domain::push::{PushEndpoint, PushKeys, PushSubscription};
     use cloumer_domain::webhook::{Webhook, WebhookUrl};
-    use cloumer_outbound::testing::TestPushService;
 
     let (moto, store) = cloud().await;
     let channel = testkit::channel("owner-9", "minji_live", 0);
@@ -457,32 +457,8 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
         )
         .await
         .unwrap();
-    let push_service = TestPushService::start().await;
-    let browser = push_service.subscribe();
-    // Stored directly, as if the rules had been looser when the browser subscribed.
-    store
-        .save_push_subscription(
-            &PushSubscription {
-                user_id: fan.user_id.clone(),
-                endpoint: PushEndpoint::parse(
-                    &browser.endpoint,
-                    OutboundDestinations::AlsoLoopback,
-                )
-                .unwrap(),
-                keys: PushKeys::parse(&browser.p256dh, &browser.auth).unwrap(),
-                created_at: time::OffsetDateTime::now_utc(),
-            },
-            10,
-        )
-        .await
-        .unwrap();
-    let vapid = cloumer_outbound::VapidKey::generate();
-    put_secret(
-        &moto,
-        "cloumer-test-push-keys",
-        &json!({"vapid_private_key": vapid.pkcs8_pem()}).to_string(),
-    )
-    .await;
+    let push_service =
+        unreachable_push_browser(&moto, &store, &fan.user_id, "cloumer-test-push-keys").await;
     // Stored directly, as if the rules had been looser when it was added.
     let (hits, hit) = tokio::sync::mpsc::unbounded_channel::<()>();
     let receiver = axum::Router::new().route(
@@ -1063,7 +1039,9 @@ fn eventbridge(source: &str, kind: &str, detail: Value) -> Value {
 #[tokio::test]
 async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
     use cloumer_domain::notification::NotificationKind;
-    use cloumer_domain::ports::{NotificationRepository, VideoRepository};
+    use cloumer_domain::ports::{
+        NotificationRepository, PushSubscriptionRepository, VideoRepository,
+    };
     use cloumer_domain::video::{Video, VideoStatus};
 
     let (moto, store) = cloud().await;
@@ -1151,11 +1129,34 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
     assert!(messages.try_recv().is_err(), "one message only");
     let bell = || store.list_notifications(&done.uploader, None, 10);
     assert!(bell().await.unwrap().items.is_empty());
+    // The uploader turned push on in a browser whose endpoint the cloud may not reach (stored
+    // directly, as if the rules had been looser): the subscriber, holding the push key, tries
+    // it and forgets it.
+    let push_service = unreachable_push_browser(
+        &moto,
+        &store,
+        &done.uploader,
+        "cloumer-test-video-push-keys",
+    )
+    .await;
     let mut runtime = Runtime::start(vec![sns_event(&topic, &message)]).await;
     let mut env = runtime.env("video-events");
     env.extend(settings);
+    env.push((
+        "PUSH_KEYS_SECRET_ARN",
+        "cloumer-test-video-push-keys".into(),
+    ));
     let _subscriber = function(env!("CARGO_BIN_EXE_video-events"), &moto, &env);
     assert_eq!(runtime.answer().await, ("response", json!(1)));
+    assert!(
+        store
+            .push_subscriptions_of(std::slice::from_ref(&done.uploader))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a subscription no push may reach is forgotten"
+    );
+    assert!(push_service.received().is_empty() && push_service.refused().is_empty());
 
     let ready = store.get_video(&done.id).await.unwrap().unwrap();
     assert_eq!(ready.status, VideoStatus::Ready);

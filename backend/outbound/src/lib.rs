@@ -16,6 +16,6 @@ mod webhooks;
 
 pub use destinations::PublicOnly;
 pub use payload::go_live_payload;
-pub use push::{PushMessage, VapidKey, WebPushSender, go_live_message};
+pub use push::{PushMessage, VapidKey, WebPushSender, go_live_message, video_ready_message};
 pub use signature::{SIGNATURE_HEADER, sign, verify};
 pub use webhooks::{HttpWebhookSender, Retries};

@@ -16,6 +16,7 @@ use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::PushSender;
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushEndpoint, PushOutcome, PushSubscription};
+use cloumer_domain::video::VideoReady;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
@@ -112,13 +113,13 @@ impl VapidKey {
     }
 }
 
-/// What a go-live push says; the app's service worker shows it and opens `url` when clicked.
+/// What a push says; the app's service worker shows it and opens `url` when clicked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PushMessage {
     pub title: String,
     pub body: String,
     pub url: String,
-    /// One notification per channel: a newer one replaces it instead of piling up.
+    /// One notification per channel (or video): a newer one replaces it instead of piling up.
     pub tag: String,
 }
 
@@ -149,7 +150,34 @@ pub fn go_live_message(event: &GoLive, language: Language, site_url: &str) -> Pu
     }
 }
 
-/// Sends go-live pushes over HTTPS.
+/// "Your video `event.title` is ready", in `language`, linking to `<site_url>/videos/<id>`.
+pub fn video_ready_message(event: &VideoReady, language: Language, site_url: &str) -> PushMessage {
+    let title = match language {
+        Language::En => "Your video is ready".to_owned(),
+        Language::Ko => "동영상이 준비되었어요".to_owned(),
+    };
+    PushMessage {
+        title,
+        body: event.title.clone(),
+        url: format!(
+            "{}/videos/{}",
+            site_url.trim_end_matches('/'),
+            event.video_id
+        ),
+        tag: format!("video-{}", event.video_id),
+    }
+}
+
+/// How soon a push service should deliver (RFC 8030 section 5.3).
+#[derive(Clone, Copy)]
+enum Urgency {
+    /// A go-live: worth waking a device for.
+    High,
+    /// Everything else.
+    Normal,
+}
+
+/// Sends pushes over HTTPS.
 #[derive(Clone)]
 pub struct WebPushSender {
     http: reqwest::Client,
@@ -184,7 +212,16 @@ impl WebPushSender {
         })
     }
 
-    async fn send(&self, subscription: &PushSubscription, body: Vec<u8>) -> PushOutcome {
+    async fn send(
+        &self,
+        subscription: &PushSubscription,
+        message: &PushMessage,
+        urgency: Urgency,
+    ) -> PushOutcome {
+        let body = match serde_json::to_vec(message) {
+            Ok(body) => body,
+            Err(error) => return PushOutcome::Failed(format!("encoding the message: {error}")),
+        };
         // Checked again now: the rules may be stricter than when the browser subscribed.
         let Ok(endpoint) = PushEndpoint::parse(subscription.endpoint.as_str(), self.destinations)
         else {
@@ -212,8 +249,13 @@ impl WebPushSender {
             .post(url)
             .headers(parts.headers)
             .header(reqwest::header::AUTHORIZATION, authorization)
-            // A go-live is worth waking a device for (RFC 8030 section 5.3).
-            .header("Urgency", "high")
+            .header(
+                "Urgency",
+                match urgency {
+                    Urgency::High => "high",
+                    Urgency::Normal => "normal",
+                },
+            )
             .body(body)
             .send()
             .await;
@@ -257,9 +299,16 @@ impl PushSender for WebPushSender {
         event: &GoLive,
     ) -> PushOutcome {
         let message = go_live_message(event, language, &self.site_url);
-        match serde_json::to_vec(&message) {
-            Ok(body) => self.send(subscription, body).await,
-            Err(error) => PushOutcome::Failed(format!("encoding the message: {error}")),
-        }
+        self.send(subscription, &message, Urgency::High).await
+    }
+
+    async fn push_video_ready(
+        &self,
+        subscription: &PushSubscription,
+        language: Language,
+        event: &VideoReady,
+    ) -> PushOutcome {
+        let message = video_ready_message(event, language, &self.site_url);
+        self.send(subscription, &message, Urgency::Normal).await
     }
 }

@@ -2,12 +2,13 @@
 //! setting), which decrypts each message with keys it made itself and checks its VAPID
 //! signature; and what is refused without any request.
 
-use cloumer_domain::ids::{ChannelId, StreamId, UserId};
+use cloumer_domain::ids::{ChannelId, StreamId, UserId, VideoId};
 use cloumer_domain::notification::GoLive;
 use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::PushSender;
 use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushEndpoint, PushKeys, PushOutcome, PushSubscription};
+use cloumer_domain::video::VideoReady;
 use cloumer_outbound::testing::{TestPushService, TestSubscription};
 use cloumer_outbound::{PushMessage, VapidKey, WebPushSender};
 
@@ -67,6 +68,45 @@ async fn a_push_is_encrypted_for_the_browser_and_signed_with_our_vapid_key() {
     assert_eq!(push.contact, "mailto:ops@cloumer.example");
     assert_eq!(push.ttl, Some(3600));
     assert_eq!(push.urgency.as_deref(), Some("high"));
+}
+
+/// "Your video is ready": to the uploader's browser, in their language, opening the video, and
+/// not urgent enough to wake a device.
+#[tokio::test]
+async fn a_ready_video_is_pushed_to_its_uploader() {
+    let service = TestPushService::start().await;
+    let browser = service.subscribe();
+    let key = VapidKey::generate();
+    let ready = VideoReady {
+        video_id: VideoId::parse("vdReady1").unwrap(),
+        channel_id: ChannelId::parse("chpush").unwrap(),
+        uploader: UserId::parse("pushfan").unwrap(),
+        title: "제주 여행".into(),
+        private: false,
+        duration_ms: Some(20_000),
+        ready_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+        channel_handle: "minji".into(),
+        owner_nickname: "민지".into(),
+        owner_avatar: String::new(),
+    };
+    let outcome = sender(OutboundDestinations::AlsoLoopback, &key)
+        .push_video_ready(&subscription(&browser), Language::Ko, &ready)
+        .await;
+    assert_eq!(outcome, PushOutcome::Accepted, "{:?}", service.refused());
+    let received = service.received();
+    let [push] = received.as_slice() else {
+        panic!("{received:?}")
+    };
+    assert_eq!(
+        push.message,
+        PushMessage {
+            title: "동영상이 준비되었어요".into(),
+            body: "제주 여행".into(),
+            url: "https://cloumer.example/videos/vdReady1".into(),
+            tag: "video-vdReady1".into(),
+        }
+    );
+    assert_eq!(push.urgency.as_deref(), Some("normal"));
 }
 
 #[tokio::test]

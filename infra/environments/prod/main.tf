@@ -335,9 +335,10 @@ module "video_events" {
   environment = merge(local.function_environment, {
     MEDIACONVERT_ROLE_ARN = module.videos.mediaconvert_role_arn
     # Ready videos are published to the topic, whose subscriber (this function again) tells the
-    # uploader: their bell, and "Your video is ready" through SES.
+    # uploader: their bell, "Your video is ready" through SES, and a push to their browsers.
     VIDEO_READY_TOPIC_ARN = module.videos.video_ready_topic_arn
     EMAIL_FROM            = var.email_from
+    PUSH_KEYS_SECRET_ARN  = aws_secretsmanager_secret.push_keys.arn
   })
   timeout_seconds    = 30
   log_retention_days = var.log_retention_days
@@ -357,6 +358,11 @@ module "video_events" {
       sid       = "TellUploaders"
       actions   = ["ses:SendEmail", "ses:SendRawEmail"]
       resources = ["arn:aws:ses:${local.region}:${local.account}:identity/*"]
+    },
+    {
+      sid       = "PushKeys"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [aws_secretsmanager_secret.push_keys.arn]
     },
     {
       # Probe reads the upload with the caller's credentials.
@@ -406,8 +412,8 @@ resource "aws_sesv2_email_identity" "go_live" {
   email_identity = var.email_identity
 }
 
-# Web Push's VAPID key (RFC 8292): the go-live function signs pushes with the private half, read
-# from its own secret at cold start; browsers subscribe with the public half, which the API serves
+# Web Push's VAPID key (RFC 8292): the go-live and video-events functions sign pushes with the
+# private half, read from its own secret at cold start; browsers subscribe with the public half, which the API serves
 # (GET /api/v1/push/key) from its environment. Replacing the key ends every subscription: browsers
 # must subscribe again, which the app does when push is turned on anew.
 resource "tls_private_key" "vapid" {
@@ -419,7 +425,7 @@ resource "aws_secretsmanager_secret" "push_keys" {
   #checkov:skip=CKV2_AWS_57:rotating the VAPID key ends every push subscription, so it is replaced deliberately (the tls_private_key resource), not by a rotation function
   #checkov:skip=CKV_AWS_149:the account's aws/secretsmanager key; a customer key would add a key policy and cost for a secret one role reads
   name_prefix             = "${local.prefix}-push-keys-"
-  description             = "Cloumer Web Push VAPID private key (ES256), read by the go-live function"
+  description             = "Cloumer Web Push VAPID private key (ES256), read by the functions that push"
   recovery_window_in_days = 7
 }
 

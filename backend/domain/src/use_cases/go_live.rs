@@ -12,7 +12,7 @@ use crate::error::DomainResult;
 use crate::notification::{EmailReport, FAN_OUT_PAGE, GoLive, GoLiveEmail};
 use crate::platform::Platform;
 use crate::profile::Profile;
-use crate::push::{PushOutcome, PushReport, PushSubscription};
+use crate::push::{PushReport, PushSubscription};
 use crate::webhook::Delivery;
 
 /// What delivering one go-live did.
@@ -206,20 +206,8 @@ impl Platform {
             .await;
         let mut report = PushReport::default();
         for (subscription, outcome) in outcomes {
-            match outcome {
-                PushOutcome::Accepted => report.sent += 1,
-                PushOutcome::Gone => {
-                    report.gone += 1;
-                    self.ports
-                        .push_subscriptions
-                        .remove_push_subscription(&subscription.user_id, &subscription.endpoint)
-                        .await?;
-                }
-                PushOutcome::Failed(why) => {
-                    report.failed += 1;
-                    tracing::warn!(user = %subscription.user_id, why, "push failed");
-                }
-            }
+            self.settle_push(&subscription, outcome, &mut report)
+                .await?;
         }
         Ok(report)
     }

@@ -1,10 +1,14 @@
 //! Web Push subscriptions: a signed-in user's browser subscribes (after the user turned push on
-//! there) or unsubscribes; the pushes themselves go out in `go_live`.
+//! there) or unsubscribes; the pushes themselves go out in `go_live` and `video_ready`, and
+//! what a push service answered is settled here.
 
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::platform::Platform;
-use crate::push::{MAX_PUSH_SUBSCRIPTIONS, PUSH_CHANGES, PushEndpoint, PushKeys, PushSubscription};
+use crate::push::{
+    MAX_PUSH_SUBSCRIPTIONS, PUSH_CHANGES, PushEndpoint, PushKeys, PushOutcome, PushReport,
+    PushSubscription,
+};
 
 impl Platform {
     /// The public key browsers subscribe with (RFC 8292's `applicationServerKey`).
@@ -58,6 +62,31 @@ impl Platform {
         } else {
             Err(DomainError::NotFound("push subscription"))
         }
+    }
+
+    /// Counts what the push service answered for `subscription`, and forgets the subscription
+    /// when the service says it is gone (the browser unsubscribed or was reset).
+    pub(crate) async fn settle_push(
+        &self,
+        subscription: &PushSubscription,
+        outcome: PushOutcome,
+        report: &mut PushReport,
+    ) -> DomainResult<()> {
+        match outcome {
+            PushOutcome::Accepted => report.sent += 1,
+            PushOutcome::Gone => {
+                report.gone += 1;
+                self.ports
+                    .push_subscriptions
+                    .remove_push_subscription(&subscription.user_id, &subscription.endpoint)
+                    .await?;
+            }
+            PushOutcome::Failed(why) => {
+                report.failed += 1;
+                tracing::warn!(user = %subscription.user_id, why, "push failed");
+            }
+        }
+        Ok(())
     }
 
     async fn count_push_change(&self, who: &Identity) -> DomainResult<()> {

@@ -1,10 +1,13 @@
 //! Telling of a ready video: the job's end announces it (an SNS topic in the cloud, a background
-//! task locally) and the announcement's delivery tells the uploader, on their bell and by email.
+//! task locally) and the announcement's delivery tells the uploader, on their bell, by email and
+//! by Web Push.
 //! The video is published before anyone hears: nothing here can unpublish it.
 
 use crate::error::DomainResult;
 use crate::notification::{Notification, NotificationKind};
 use crate::platform::Platform;
+use crate::profile::{Language, Profile};
+use crate::push::PushReport;
 use crate::video::{Video, VideoReady, VideoReadyEmail};
 
 impl Platform {
@@ -36,9 +39,9 @@ impl Platform {
     }
 
     /// Delivers one announcement (the topic's subscriber): "Your video is ready" on the
-    /// uploader's bell, at the time it became ready, and by email when their account has an
-    /// address. A repeated delivery (SNS delivers at least once) finds the notification there
-    /// and does nothing: no second bell item, no second email. Fails only when the bell could
+    /// uploader's bell, at the time it became ready, by email when their account has an address,
+    /// and by push to the browsers where they turned push on. A repeated delivery (SNS delivers at least once) finds the notification there
+    /// and does nothing: no second bell item, email or push. Fails only when the bell could
     /// not be written, so the delivery is tried again; an email that failed is not.
     pub async fn deliver_video_ready(&self, event: &VideoReady) -> DomainResult<()> {
         let notification = Notification {
@@ -61,17 +64,55 @@ impl Platform {
         if !first_delivery {
             return Ok(());
         }
-        if let Err(error) = self.email_uploader(event).await {
+        let profile = match self.ports.channels.get_profile(&event.uploader).await {
+            Ok(profile) => profile,
+            Err(error) => {
+                tracing::warn!(%error, video = %event.video_id, "the uploader's profile could not be read");
+                None
+            }
+        };
+        let language = profile.as_ref().map(|p| p.language).unwrap_or_default();
+        let (emailed, pushed) = futures_util::future::join(
+            self.email_uploader(event, profile.as_ref()),
+            self.push_uploader(event, language),
+        )
+        .await;
+        if let Err(error) = emailed {
             tracing::warn!(%error, video = %event.video_id, "the uploader was not emailed");
+        }
+        if let Err(error) = pushed {
+            tracing::warn!(%error, video = %event.video_id, "the uploader was not pushed to");
         }
         Ok(())
     }
 
-    async fn email_uploader(&self, event: &VideoReady) -> DomainResult<()> {
-        let Some(profile) = self.ports.channels.get_profile(&event.uploader).await? else {
-            return Ok(());
-        };
-        let Some(to) = profile.email else {
+    /// To every browser where the uploader turned push on.
+    async fn push_uploader(&self, event: &VideoReady, language: Language) -> DomainResult<()> {
+        let subscriptions = self
+            .ports
+            .push_subscriptions
+            .push_subscriptions_of(std::slice::from_ref(&event.uploader))
+            .await?;
+        let mut report = PushReport::default();
+        for subscription in subscriptions {
+            let outcome = self
+                .ports
+                .push
+                .push_video_ready(&subscription, language, event)
+                .await;
+            self.settle_push(&subscription, outcome, &mut report)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// When their account has an address.
+    async fn email_uploader(
+        &self,
+        event: &VideoReady,
+        profile: Option<&Profile>,
+    ) -> DomainResult<()> {
+        let Some((profile, to)) = profile.and_then(|p| Some((p, p.email.clone()?))) else {
             return Ok(());
         };
         let email = VideoReadyEmail {

@@ -1,6 +1,8 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::media::{Container, MediaInfo, Refusal};
 use cloumer_domain::notification::NotificationKind;
+use cloumer_domain::profile::Language;
+use cloumer_domain::testkit::{AUTH, P256DH};
 use cloumer_domain::use_cases::video_uploads::NewVideo;
 use cloumer_domain::use_cases::videos::VideoChange;
 use cloumer_domain::video::{PART_BYTES, Transcoded, Video, VideoStatus};
@@ -100,6 +102,16 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
     let world = world();
     let (owner, _) = world.account("u-owner", "owner").await;
     let (viewer, _) = world.account("u-viewer", "viewer").await;
+    world
+        .platform
+        .subscribe_push(
+            &owner,
+            "https://push.example.com/owner-laptop",
+            P256DH,
+            AUTH,
+        )
+        .await
+        .unwrap();
     let size = 2 * PART_BYTES + 1000;
     let video = world
         .platform
@@ -233,13 +245,24 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
             .collect::<Vec<_>>(),
         [("u-owner", video.id.as_str())]
     );
-    // SNS delivers at least once: a repeated delivery emails nobody again.
+    // And to the browser where they turned push on.
+    let pushed = world.announcements.pushes.lock().unwrap().clone();
+    assert_eq!(
+        pushed,
+        [(
+            "https://push.example.com/owner-laptop".to_owned(),
+            Language::default(),
+            video.id.to_string()
+        )]
+    );
+    // SNS delivers at least once: a repeated delivery emails and pushes to nobody again.
     world
         .platform
         .deliver_video_ready(ready_event)
         .await
         .unwrap();
     assert_eq!(world.announcements.video_emails.lock().unwrap().len(), 1);
+    assert_eq!(world.announcements.pushes.lock().unwrap().len(), 1);
     let bell = world
         .platform
         .notifications(&owner, None, 10)

@@ -447,25 +447,23 @@ pub struct Announcements {
     pub videos_ready: Mutex<Vec<VideoReady>>,
     /// Every "your video is ready" email sent.
     pub video_emails: Mutex<Vec<VideoReadyEmail>>,
-    /// Every push sent: (endpoint, language, channel handle).
+    /// Every push sent: (endpoint, language, channel handle or, for a ready video, its id).
     pub pushes: Mutex<Vec<(String, Language, String)>>,
 }
 
-#[async_trait]
-impl PushSender for Announcements {
+impl Announcements {
     /// Endpoints containing "gone" are gone, those containing "fails" fail; the rest are taken.
-    async fn push_go_live(
+    fn pushed(
         &self,
         subscription: &PushSubscription,
         language: Language,
-        event: &GoLive,
+        what: &str,
     ) -> PushOutcome {
         let endpoint = subscription.endpoint.as_str().to_owned();
-        self.pushes.lock().unwrap().push((
-            endpoint.clone(),
-            language,
-            event.channel_handle.clone(),
-        ));
+        self.pushes
+            .lock()
+            .unwrap()
+            .push((endpoint.clone(), language, what.to_owned()));
         if endpoint.contains("gone") {
             PushOutcome::Gone
         } else if endpoint.contains("fails") {
@@ -473,6 +471,27 @@ impl PushSender for Announcements {
         } else {
             PushOutcome::Accepted
         }
+    }
+}
+
+#[async_trait]
+impl PushSender for Announcements {
+    async fn push_go_live(
+        &self,
+        subscription: &PushSubscription,
+        language: Language,
+        event: &GoLive,
+    ) -> PushOutcome {
+        self.pushed(subscription, language, &event.channel_handle)
+    }
+
+    async fn push_video_ready(
+        &self,
+        subscription: &PushSubscription,
+        language: Language,
+        event: &VideoReady,
+    ) -> PushOutcome {
+        self.pushed(subscription, language, event.video_id.as_str())
     }
 }
 

@@ -51,6 +51,47 @@ pub async fn put_secret(moto: &Moto, name: &str, value: &str) {
         .unwrap();
 }
 
+/// A browser of `user` with push turned on at an endpoint the cloud may not reach (a loopback
+/// one, stored directly as if the rules had been looser when it subscribed), and a VAPID key
+/// in the secret `secret`. The returned push service sees whatever reaches it (nothing should).
+pub async fn unreachable_push_browser(
+    moto: &Moto,
+    store: &DynamoStore,
+    user: &cloumer_domain::ids::UserId,
+    secret: &str,
+) -> cloumer_outbound::testing::TestPushService {
+    use cloumer_domain::outbound::OutboundDestinations;
+    use cloumer_domain::ports::PushSubscriptionRepository;
+    use cloumer_domain::push::{PushEndpoint, PushKeys, PushSubscription};
+
+    let service = cloumer_outbound::testing::TestPushService::start().await;
+    let browser = service.subscribe();
+    store
+        .save_push_subscription(
+            &PushSubscription {
+                user_id: user.clone(),
+                endpoint: PushEndpoint::parse(
+                    &browser.endpoint,
+                    OutboundDestinations::AlsoLoopback,
+                )
+                .unwrap(),
+                keys: PushKeys::parse(&browser.p256dh, &browser.auth).unwrap(),
+                created_at: time::OffsetDateTime::now_utc(),
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    let vapid = cloumer_outbound::VapidKey::generate();
+    put_secret(
+        moto,
+        secret,
+        &serde_json::json!({"vapid_private_key": vapid.pkcs8_pem()}).to_string(),
+    )
+    .await;
+    service
+}
+
 /// Fresh keys in the secret's shape: `{"playback_private_key": …, "recordings_private_key": …}`.
 pub fn signing_keys() -> Value {
     let playback_key = p384::SecretKey::random(&mut rand::rngs::OsRng)
