@@ -9,9 +9,11 @@ mod streaming;
 
 use std::time::Duration;
 
+use cloumer_domain::outbound::OutboundDestinations;
+use cloumer_outbound::testing::TestPushService;
 use reqwest::Method;
 use serde_json::{Value, json};
-use streaming::{App, probe_url, segments, spawn_app, video_height};
+use streaming::{App, probe_url, segments, spawn_app, spawn_app_with, video_height};
 
 const PART: usize = 16 << 20;
 
@@ -83,8 +85,25 @@ async fn until_settled(app: &App, token: &str, id: &str) -> Value {
 
 #[tokio::test]
 async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
-    let app = spawn_app().await;
+    // The test's own push service is on a loopback port: allowed only through the setting.
+    let app = spawn_app_with(|config| {
+        config.outbound_destinations = OutboundDestinations::AlsoLoopback;
+    })
+    .await;
     let (token, _) = app.streamer("uploader").await;
+    // The uploader turned push on in a browser.
+    let push_service = TestPushService::start().await;
+    let browser = push_service.subscribe();
+    let (status, _) = app
+        .json(
+            Method::PUT,
+            "/api/v1/me/push-subscription",
+            Some(&token),
+            Some(json!({"endpoint": browser.endpoint, "expirationTime": null,
+                "keys": {"p256dh": browser.p256dh, "auth": browser.auth}})),
+        )
+        .await;
+    assert_eq!(status, 204);
     let bytes = sample_video(app.data.path()).await;
     let upload = start(&app, &token, "Test pattern", &bytes).await;
     assert_eq!(upload["partCount"], 2);
@@ -163,6 +182,23 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
     let ready = until_settled(&app, &token, &id).await;
     assert_eq!(ready["status"], "READY", "{ready}");
     assert_eq!(ready["durationMs"].as_u64().map(|ms| ms / 1000), Some(20));
+    // The uploader's browser is told, opening the video.
+    app.wait_for(
+        "a push to the uploader",
+        Duration::from_secs(10),
+        async || !push_service.received().is_empty(),
+    )
+    .await;
+    let pushed = push_service.received();
+    assert_eq!(
+        (pushed.len(), pushed[0].message.title.as_str()),
+        (1, "Your video is ready")
+    );
+    assert!(
+        pushed[0].message.url.ends_with(&format!("/videos/{id}")),
+        "{:?}",
+        pushed[0].message
+    );
     // Viewers find it on the channel page, signed out too.
     let (_, listed) = app
         .json(Method::GET, "/api/v1/channels/uploader/videos", None, None)
