@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use leptos::prelude::GetValue;
 
 use crate::auth::Session;
+use crate::i18n::I18n;
 use crate::json::FromJson;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +21,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// What to tell the user about it, in the interface's language ([`I18n::failure`]).
+    pub fn explained(&self, i18n: I18n) -> String {
+        i18n.failure(&self.code, &self.message)
+    }
+
     fn network(error: impl std::fmt::Display) -> Self {
         Self {
             status: 0,

@@ -215,7 +215,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 </For>
             </ol>
             {move || notice_text().map(|text| view! { <p class="chat-notice" role="alert">{text}</p> })}
-            {move || moderation_failed().map(|e| view! { <p class="chat-notice" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || moderation_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.explained(i18n)}</p> })}
             <ChatRules chat=chat />
             {move || if chat.can_send.get() && chat.state.get() != ChatState::Banned {
                 let waiting = move || chat.wait_seconds();

@@ -78,7 +78,7 @@ pub fn FollowButton(
         <div class="follow-box">
             <span class="followers" data-testid="followers">{move || i18n.followers(state.get().1)}</span>
             {button}
-            {move || error.get().map(|e| view! { <span class="error" role="alert">{i18n.api_error(&e)}</span> })}
+            {move || error.get().map(|e| view! { <span class="error" role="alert">{e.explained(i18n)}</span> })}
         </div>
     }
 }

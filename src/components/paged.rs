@@ -93,7 +93,7 @@ pub fn PageStatus(
     } = paging;
     view! {
         {move || error.get().map(|e| view! {
-            <p class="error" role="alert">{i18n.api_error(&e)}" "
+            <p class="error" role="alert">{e.explained(i18n)}" "
                 <button type="button" class="link" on:click=move |_| more.run(next.get_untracked())>{i18n.t().retry}</button>
             </p>
         })}

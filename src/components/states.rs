@@ -82,7 +82,7 @@ where
     move || match outcome.get() {
         Some(Ok(_)) => view! { <p class="info" role="status">{i18n.t().saved}</p> }.into_any(),
         Some(Err(error)) => {
-            view! { <p class="error" role="alert">{i18n.api_error(&error)}</p> }.into_any()
+            view! { <p class="error" role="alert">{error.explained(i18n)}</p> }.into_any()
         }
         None => ().into_any(),
     }

@@ -226,16 +226,16 @@ impl I18n {
         }
     }
 
-    /// What to tell the user about a failed API call. The failures any call can meet are said
-    /// in the interface's language; for the rest the server's own sentence is shown (English),
+    /// What to tell the user about a failed API call, from its error code and the server's
+    /// sentence. The failures any call can meet are said in the interface's language; for the rest the server's own sentence is shown (English),
     /// because it names what was wrong with the input.
-    pub fn api_error(&self, error: &crate::api::ApiError) -> String {
-        let said = match (self.lang.get(), error.code.as_str()) {
+    pub fn failure(&self, code: &str, server_message: &str) -> String {
+        let said = match (self.lang.get(), code) {
             // The browser's own words for a failed fetch ("TypeError: Failed to fetch") help no one.
             (Lang::En, "network") => {
                 "Could not reach the server. Check your connection and try again."
             }
-            (Lang::En, _) => return error.message.clone(),
+            (Lang::En, _) => return server_message.to_owned(),
             (Lang::Ko, "network") => {
                 "서버에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 해 주세요."
             }
@@ -251,7 +251,7 @@ impl I18n {
                 "지금은 로그인을 확인할 수 없어요. 잠시 후에 다시 해 주세요."
             }
             (Lang::Ko, "payload_too_large") => "보낸 내용이 너무 커요.",
-            (Lang::Ko, _) => return error.message.clone(),
+            (Lang::Ko, _) => return server_message.to_owned(),
         };
         said.to_owned()
     }
@@ -319,33 +319,30 @@ mod tests {
 
     #[test]
     fn common_api_failures_are_said_in_the_interfaces_language() {
-        let failure = |code: &str, message: &str| crate::api::ApiError {
-            status: 429,
-            code: code.to_owned(),
-            message: message.to_owned(),
-        };
         let owner = Owner::new();
         owner.with(|| {
             let i18n = I18n {
                 lang: RwSignal::new(Lang::Ko),
             };
-            let busy = failure("rate_limited", "too many requests; slow down");
+            let busy = ("rate_limited", "too many requests; slow down");
+            let offline = ("network", "TypeError: Failed to fetch");
             assert_eq!(
-                i18n.api_error(&busy),
+                i18n.failure(busy.0, busy.1),
                 "요청이 너무 많아요. 잠시 후에 다시 해 주세요."
             );
-            // What names a problem with the input stays the server's.
-            let title = failure("invalid_title", "a title is at most 140 characters");
-            assert_eq!(i18n.api_error(&title), "a title is at most 140 characters");
-            let offline = failure("network", "TypeError: Failed to fetch");
             assert!(
-                i18n.api_error(&offline)
+                i18n.failure(offline.0, offline.1)
                     .starts_with("서버에 연결할 수 없어요")
             );
-            i18n.lang.set(Lang::En);
-            assert_eq!(i18n.api_error(&busy), "too many requests; slow down");
+            // What names a problem with the input stays the server's.
             assert_eq!(
-                i18n.api_error(&offline),
+                i18n.failure("invalid_title", "a title is at most 140 characters"),
+                "a title is at most 140 characters"
+            );
+            i18n.lang.set(Lang::En);
+            assert_eq!(i18n.failure(busy.0, busy.1), "too many requests; slow down");
+            assert_eq!(
+                i18n.failure(offline.0, offline.1),
                 "Could not reach the server. Check your connection and try again."
             );
         });

@@ -142,7 +142,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                         view! { <div class="player offline" role="status">{i18n.t().private_locked}</div> }.into_any()
                     } else if w.live {
                         view! {
-                            {move || playback.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+                            {move || playback.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
                             <VideoPlayer url=playback_url live=true />
                         }.into_any()
                     } else {

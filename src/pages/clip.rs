@@ -211,7 +211,7 @@ fn DeleteClip(id: String, handle: String) -> impl IntoView {
                         delete.dispatch(());
                     }
                 }>{move || t().delete}</button>
-            {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         </div>
     }
 }

@@ -153,7 +153,7 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
                     </div>
                 }.into_any()
             }}
-            {move || failure().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         </div>
     }
 }

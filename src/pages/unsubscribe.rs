@@ -36,7 +36,7 @@ pub fn Unsubscribe() -> impl IntoView {
                 }
                 failed => view! {
                     <p>{move || i18n.t().unsubscribe_ask}</p>
-                    {failed.and_then(Result::err).map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+                    {failed.and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
                     <button type="button" on:click=confirm.clone() disabled=move || busy.get()>
                         {move || i18n.t().unsubscribe_button}
                     </button>

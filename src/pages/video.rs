@@ -278,7 +278,7 @@ fn UploaderTools(video: RwSignal<VideoBody>) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            {move || failure().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         </div>
     }
 }

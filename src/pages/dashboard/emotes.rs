@@ -94,7 +94,7 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
                 <button type="submit" disabled=move || upload.pending().get()>{move || i18n.t().upload_emote}</button>
             </form>
             {move || unsent.get().map(|why| view! { <p class="error" role="alert">{why}</p> })}
-            {move || failure().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             <Loaded retry=move || emotes.refetch()>
                 {move || Suspend::new(async move {
                     emotes.await.map(|list| if list.is_empty() {

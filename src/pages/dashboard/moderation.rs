@@ -112,7 +112,7 @@ fn Bans(handle: String) -> impl IntoView {
         }
     });
     view! {
-        {move || unban.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+        {move || unban.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         <Loaded retry=move || bans.refetch()>
             {move || Suspend::new(async move {
                 bans.await.map(|list| if list.is_empty() {

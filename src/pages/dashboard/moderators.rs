@@ -81,7 +81,7 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
                     on:input=move |ev| adding.set(event_target_value(&ev)) />
                 <button type="submit" disabled=move || appoint.pending().get()>{move || i18n.t().add_moderator}</button>
             </form>
-            {move || failure().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             <Loaded retry=move || moderators.refetch()>
                 {move || Suspend::new(async move {
                     moderators.await.map(|list| if list.is_empty() {

@@ -51,7 +51,7 @@ pub fn StatusCard(channel: Signal<MyChannel>) -> impl IntoView {
                     <a href=format!("/{}", summary.handle)>{i18n.t().view_channel}" →"</a>
                 }
             }}
-            {move || preview_error().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || preview_error().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             {move || live.get().then(|| view! { <VideoPlayer url=preview_url live=true /> })}
         </section>
     }

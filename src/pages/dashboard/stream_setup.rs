@@ -70,7 +70,7 @@ pub fn StreamSetup() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="setup-heading">
             <h2 id="setup-heading">{move || i18n.t().stream_setup}</h2>
-            {move || failure().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             <label for="ingest-server">{move || i18n.t().ingest_server}</label>
             <div class="row">
                 <input id="ingest-server" type="text" readonly prop:value=move || server.get() />

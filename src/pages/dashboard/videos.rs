@@ -115,7 +115,7 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
             let upload = match upload {
                 Ok(upload) => upload,
                 Err(error) => {
-                    notice.set(Some(i18n.api_error(&error)));
+                    notice.set(Some(error.explained(i18n)));
                     return;
                 }
             };

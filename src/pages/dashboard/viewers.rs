@@ -56,7 +56,7 @@ pub fn ViewersCard() -> impl IntoView {
                     on:input=move |ev| adding.set(event_target_value(&ev)) />
                 <button type="submit" disabled=move || grant.pending().get()>"+"</button>
             </form>
-            {move || failure().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             <Loaded retry=move || viewers.refetch()>
                 {move || Suspend::new(async move {
                     viewers.await.map(|list| view! {

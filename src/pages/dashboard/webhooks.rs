@@ -66,7 +66,7 @@ pub fn WebhooksCard() -> impl IntoView {
                     on:input=move |ev| url.set(event_target_value(&ev)) />
                 <button type="submit" disabled=move || busy.get()>{move || i18n.t().add_webhook}</button>
             </form>
-            {move || failure.get().map(|e| view! { <p class="error" role="alert">{i18n.api_error(&e)}</p> })}
+            {move || failure.get().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             {move || secret.get().is_some().then(|| view! {
                 <div class="notice" role="status">
                     <p>{move || i18n.t().webhook_secret}</p>
