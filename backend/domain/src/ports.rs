@@ -290,6 +290,8 @@ pub trait NotificationRepository: Send + Sync {
     /// (then changes nothing); true when it was new. What follows a notification only once
     /// (an email) hangs on it, since announcements may be delivered more than once.
     async fn add_notification(&self, notification: &Notification) -> PortResult<bool>;
+    /// Forgets one notification (nothing when it is not kept).
+    async fn remove_notification(&self, notification: &Notification) -> PortResult<()>;
     /// A user's notifications, newest first, strictly older than `before`.
     async fn list_notifications(
         &self,

@@ -99,6 +99,21 @@ impl NotificationRepository for EmbeddedStore {
         .map_err(port_only)
     }
 
+    async fn remove_notification(&self, notification: &Notification) -> PortResult<()> {
+        let user = notification.user_id.as_str().to_owned();
+        let at = nanos(notification.created_at);
+        let channel = notification.channel_id.as_str().to_owned();
+        self.write(move |tx| {
+            let mut table = tx.open_table(NOTIFICATIONS).port("opening notifications")?;
+            table
+                .remove((user.as_str(), at, channel.as_str()))
+                .port("removing a notification")?;
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
     async fn list_notifications(
         &self,
         user: &UserId,

@@ -122,6 +122,19 @@ impl NotificationRepository for DynamoStore {
         }
     }
 
+    async fn remove_notification(&self, notification: &Notification) -> PortResult<()> {
+        self.delete(
+            &format!("NOTIFY#{}", notification.user_id),
+            &format!(
+                "{}#{}",
+                time_key(notification.created_at),
+                notification.channel_id
+            ),
+        )
+        .await
+        .map(drop)
+    }
+
     async fn list_notifications(
         &self,
         user: &UserId,

@@ -90,8 +90,11 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
             .await
             .unwrap()
     );
-    assert_eq!(
-        repo.list_notifications(&user, None, 1).await.unwrap().items,
-        [added]
-    );
+    let newest = repo.list_notifications(&user, None, 1).await.unwrap();
+    assert_eq!(newest.items, std::slice::from_ref(&added));
+    // Removed: gone from the list; removing it again is no error.
+    repo.remove_notification(&added).await.unwrap();
+    repo.remove_notification(&added).await.unwrap();
+    let newest = repo.list_notifications(&user, None, 1).await.unwrap();
+    assert_eq!(newest.items[0].created_at, t(6));
 }

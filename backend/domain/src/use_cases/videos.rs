@@ -8,10 +8,14 @@ use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::{UserId, VideoId};
+use crate::notification::NotificationKind;
 use crate::page::Page;
 use crate::platform::Platform;
 use crate::use_cases::past_broadcasts::add_grant;
 use crate::video::{Video, VideoCursor, VideoDescription, VideoTitle};
+
+/// Notifications read at a time while looking for a deleted video's bell item.
+const FORGET_PAGE: usize = 100;
 
 /// What the uploader changes; `None` leaves it.
 #[derive(Clone, Debug, Default)]
@@ -111,7 +115,44 @@ impl Platform {
         let video = self.own_video(who, id).await?;
         self.remove_video_files(&video).await?;
         self.ports.videos.delete_video(&video).await?;
+        if let Err(error) = self.forget_ready_notification(&video).await {
+            tracing::warn!(%error, video = %video.id, "a deleted video's bell item stays");
+        }
         Ok(())
+    }
+
+    /// Takes a deleted video's "Your video is ready" off its uploader's bell, where it would lead
+    /// to a page that no longer exists. It is newer than the video, so only what came after the
+    /// video was made is read.
+    async fn forget_ready_notification(&self, video: &Video) -> DomainResult<()> {
+        let mut before = None;
+        loop {
+            let page = self
+                .ports
+                .notifications
+                .list_notifications(&video.uploader, before.as_ref(), FORGET_PAGE)
+                .await?;
+            for notification in &page.items {
+                if notification.created_at < video.created_at {
+                    return Ok(());
+                }
+                if notification.kind
+                    == (NotificationKind::VideoReady {
+                        video_id: video.id.clone(),
+                    })
+                {
+                    self.ports
+                        .notifications
+                        .remove_notification(notification)
+                        .await?;
+                    return Ok(());
+                }
+            }
+            match page.next {
+                Some(next) => before = Some(next),
+                None => return Ok(()),
+            }
+        }
     }
 
     async fn may_see_video(

@@ -294,6 +294,19 @@ async fn an_upload_is_sent_in_parts_completed_processed_and_published() {
         .await
         .unwrap();
     assert_eq!(ids(&listed.items), [video.id.to_string()]);
+
+    // Deleted, it leaves the uploader's bell too (its item would lead nowhere).
+    world
+        .platform
+        .delete_video(&owner, &video.id)
+        .await
+        .unwrap();
+    let bell = world
+        .platform
+        .notifications(&owner, None, 10)
+        .await
+        .unwrap();
+    assert!(bell.page.items.is_empty(), "{:?}", bell.page.items);
 }
 
 #[tokio::test]
