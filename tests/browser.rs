@@ -117,36 +117,72 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         "the video time advances: {first} → {second}"
     );
     // Glass to glass: the stream time of the frame on screen, against the time since ffmpeg
-    // started sending (its start-up counts against us: the figure is an upper bound).
+    // started sending (its start-up counts against us: the figure is an upper bound), sampled
+    // over a window (8 s here; `cargo xtask bench latency` asks for the minute the target is
+    // about), counting the times the player stopped to buffer meanwhile.
     tokio::time::sleep(Duration::from_secs(10)).await;
+    let window: u64 = std::env::var("CLOUMER_LATENCY_WINDOW_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    alice
+        .js("window.cloumerStalls = 0;
+             const player = document.querySelector('.player');
+             new MutationObserver(() => {
+               if (player.dataset.playerState === 'Buffering') window.cloumerStalls += 1;
+             }).observe(player, { attributes: true, attributeFilter: ['data-player-state'] });")
+        .await?;
+    // How fast the browser plays against the wall clock: on a machine short of CPU (the
+    // publisher, nginx, the ladder's encoder and two browsers on two cores) it has measured
+    // 0.95×, and the latency grows by what it falls behind.
+    let media_clock = async || -> Result<(f64, f64)> {
+        let clocks = alice
+            .js("return [document.querySelector('video').currentTime, performance.now() / 1000];")
+            .await?;
+        Ok((
+            clocks[0].as_f64().unwrap_or_default(),
+            clocks[1].as_f64().unwrap_or_default(),
+        ))
+    };
+    let (played_from, wall_from) = media_clock().await?;
     let mut latencies = Vec::new();
-    let until = Instant::now() + Duration::from_secs(8);
+    let until = Instant::now() + Duration::from_secs(window);
     while Instant::now() < until {
         if let Some(shown) = alice.displayed_stream_time().await? {
             latencies.push(publish_started.elapsed().as_secs_f64() - shown);
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    assert!(latencies.len() >= 8, "frames were read: {latencies:?}");
+    let stalls = alice.js("return window.cloumerStalls;").await?.as_u64();
+    let (played_to, wall_to) = media_clock().await?;
+    let pace = (played_to - played_from) / (wall_to - wall_from);
+    assert!(
+        latencies.len() as u64 >= window,
+        "frames were read: {latencies:?}"
+    );
     latencies.sort_by(f64::total_cmp);
     let median = latencies[latencies.len() / 2];
     println!(
-        "glass-to-glass latency in the IVS player: median {median:.2} s, range {:.2}–{:.2} s",
+        "glass-to-glass latency in the IVS player over {window} s: median {median:.2} s, \
+         range {:.2}–{:.2} s, {stalls:?} stops to buffer, played at {pace:.3}× the wall clock",
         latencies[0],
         latencies[latencies.len() - 1]
     );
-    // The ≤ 3 s target is a speed target, checked by `cargo xtask bench latency` (which sets
-    // CLOUMER_LATENCY_BUDGET_SECS=3) on a quiet machine; under a loaded CI run the same path has
-    // measured 3.4 s. The test's own bound says the player sits at the live edge rather than
-    // replaying the stream from its start.
-    let budget: f64 = std::env::var("CLOUMER_LATENCY_BUDGET_SECS")
+    // The ≤ 2 s target, with no stop to buffer, is a speed target, checked by `cargo xtask bench
+    // latency` (which sets CLOUMER_LATENCY_BUDGET_SECS=2) on a quiet machine; under a loaded CI
+    // run the same path has measured 3.4 s. The test's own bound says the player sits at the
+    // live edge rather than replaying the stream from its start.
+    let budget: Option<f64> = std::env::var("CLOUMER_LATENCY_BUDGET_SECS")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(8.0);
+        .and_then(|v| v.parse().ok());
+    let bound = budget.unwrap_or(8.0);
     assert!(
-        median > 0.0 && median <= budget,
-        "live latency {median:.2} s should be at most {budget} s: {latencies:?}"
+        median > 0.0 && median <= bound,
+        "live latency {median:.2} s should be at most {bound} s: {latencies:?}"
     );
+    if budget.is_some() {
+        assert_eq!(stalls, Some(0), "the player stopped to buffer");
+    }
     alice.screenshot("channel-live").await?;
 
     // A second viewer; they chat with each other.

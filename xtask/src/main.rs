@@ -39,8 +39,9 @@ cargo xtask <command>
                           from the same run where it has one (api: a bare axum handler; chat: a
                           bare WebSocket relay; hls: 1,000 players, none may fall behind;
                           lambda: the api binary's init, warm invokes and memory against moto;
-                          latency: glass to glass in the browser, against the 3 s target; size:
-                          gzipped wasm per page, against the 150 KB budget for the first page)
+                          latency: glass to glass in the browser over a minute, against the
+                          2 s target with no stop to buffer; size: gzipped wasm per page,
+                          against the 150 KB budget for the first page)
 ";
 
 /// The browser app's budget: gzipped wasm a visitor downloads before the first page shows.
@@ -55,7 +56,7 @@ fn main() {
 }
 
 /// Benchmarks are `harness = false` bench targets that print their own reports; `latency` is the
-/// browser story test measuring glass-to-glass latency against the 3 s target.
+/// browser story test measuring glass-to-glass latency over a minute against the 2 s target.
 fn bench(which: &[&str]) -> Result<()> {
     let all = [
         "api",
@@ -97,7 +98,8 @@ fn bench(which: &[&str]) -> Result<()> {
                     .args(["test", "--package", "cloumer-e2e", "--test", "browser"])
                     .args(["a_streamer_goes_live", "--", "--nocapture"])
                     .env("CLOUMER_DIST", root.join("dist"))
-                    .env("CLOUMER_LATENCY_BUDGET_SECS", "3"),
+                    .env("CLOUMER_LATENCY_BUDGET_SECS", "2")
+                    .env("CLOUMER_LATENCY_WINDOW_SECS", "60"),
             )?;
             continue;
         }

@@ -5,7 +5,9 @@
 //! `BENCH_SECONDS` (default 30) as an HLS player does, through the path the browser uses: the
 //! playback URL from the API (`POST …/playback`, one per player), its playlist (following a
 //! multivariant playlist to its media playlist), reloaded once per target duration (half of it when nothing was new), and every
-//! new segment downloaded whole. A probe reloads the playlist every 100 ms to know the live
+//! new segment downloaded whole; then, as the IVS player does, the segment the playlist names as
+//! being written (`#EXT-X-PREFETCH`), read as it is written, and the playlist again at once
+//! (`BENCH_HLS_COMING=0`: listed segments only, as a plain HLS player). A probe reloads the playlist every 100 ms to know the live
 //! edge. Reports requests/s, bytes/s, p50/p99 per kind of request, and how far behind the edge
 //! players were after each reload: a player is *behind* when its newest segment is more than
 //! one segment older than the edge. Target: no player falls behind. Runs twice, a broadcast
@@ -29,6 +31,8 @@ use support::{env_number, percentile, print_memory, start_server};
 struct Playlist {
     target_duration: Duration,
     segments: Vec<(u64, String)>,
+    /// The segment being written, after the last listed one.
+    coming: Option<String>,
 }
 
 impl Playlist {
@@ -36,8 +40,11 @@ impl Playlist {
         let mut sequence = None;
         let mut target = 1.0;
         let mut uris = Vec::new();
+        let mut coming = None;
         for line in text.lines() {
-            if let Some(v) = line.strip_prefix("#EXT-X-MEDIA-SEQUENCE:") {
+            if let Some(uri) = line.strip_prefix("#EXT-X-PREFETCH:") {
+                coming = coming.or_else(|| Some(uri.trim().to_owned()));
+            } else if let Some(v) = line.strip_prefix("#EXT-X-MEDIA-SEQUENCE:") {
                 sequence = v.trim().parse::<u64>().ok();
             } else if let Some(v) = line.strip_prefix("#EXT-X-TARGETDURATION:") {
                 target = v.trim().parse().unwrap_or(1.0);
@@ -49,6 +56,7 @@ impl Playlist {
         Some(Playlist {
             target_duration: Duration::from_secs_f64(target),
             segments: (first..).zip(uris).collect(),
+            coming,
         })
     }
 
@@ -66,6 +74,8 @@ fn resolve(base: &reqwest::Url, uri: &str) -> reqwest::Url {
 struct Tally {
     playlists: Vec<Duration>,
     segments: Vec<Duration>,
+    /// Time to the first byte of each segment taken while it was written.
+    coming: Vec<Duration>,
     bytes: u64,
     errors: u64,
     /// Segments behind the edge after each reload.
@@ -80,6 +90,7 @@ async fn play(
 ) -> Tally {
     let mut tally = Tally::default();
     let mut newest = None;
+    let take_coming = env_number("BENCH_HLS_COMING", 1) == 1;
     while Instant::now() < deadline {
         let started = Instant::now();
         let text = match client.get(url.clone()).send().await {
@@ -117,6 +128,26 @@ async fn play(
             tally
                 .lags
                 .push(edge.load(Ordering::Relaxed).saturating_sub(newest));
+        }
+        // Caught up with the playlist: the segment being written, then the playlist at once.
+        if let Some(uri) = playlist.coming.as_deref().filter(|_| take_coming)
+            && newest == Some(playlist.edge())
+        {
+            let started = Instant::now();
+            match client.get(resolve(&url, uri)).send().await {
+                Ok(mut r) if r.status().is_success() => {
+                    let mut first = true;
+                    while let Ok(Some(piece)) = r.chunk().await {
+                        if std::mem::take(&mut first) {
+                            tally.coming.push(started.elapsed());
+                        }
+                        tally.bytes += piece.len() as u64;
+                    }
+                    newest = Some(playlist.edge() + 1);
+                }
+                _ => tally.errors += 1,
+            }
+            continue;
         }
         let wait = if fresh.is_empty() {
             playlist.target_duration / 2
@@ -218,7 +249,13 @@ fn main() {
             let media = until_playable(&client, &base, bearer).await;
             // Let the playlist fill to its usual length before the players arrive.
             tokio::time::sleep(Duration::from_secs(4)).await;
-            let mut tally = watch(&client, &base, bearer, &media, players, seconds, &server).await;
+            // A new client each run: its players start with no pooled connections, as new
+            // viewers do.
+            let viewers = reqwest::Client::builder()
+                .pool_max_idle_per_host(players)
+                .build()
+                .unwrap();
+            let mut tally = watch(&viewers, &base, bearer, &media, players, seconds, &server).await;
             println!("{}", if private { "private channel" } else { "public channel" });
             tally.print(players);
             drop(publisher);
@@ -346,6 +383,7 @@ impl Summary {
         self.worst = self.worst.max(player_worst);
         self.all.playlists.extend(tally.playlists);
         self.all.segments.extend(tally.segments);
+        self.all.coming.extend(tally.coming);
         self.all.bytes += tally.bytes;
         self.all.errors += tally.errors;
     }
@@ -354,6 +392,7 @@ impl Summary {
         let rate = |n: usize| n as f64 / self.seconds;
         self.all.playlists.sort_unstable();
         self.all.segments.sort_unstable();
+        self.all.coming.sort_unstable();
         let all = &self.all;
         println!(
             "  {:<22} {:>8.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
@@ -370,6 +409,15 @@ impl Summary {
             percentile(&all.segments, 0.99).as_secs_f64() * 1000.0,
             all.bytes as f64 / self.seconds / 1e6,
         );
+        if !all.coming.is_empty() {
+            println!(
+                "  {:<22} {:>8.0} req/s   first byte p50 {:>7.2} ms   p99 {:>7.2} ms",
+                "segments being written",
+                rate(all.coming.len()),
+                percentile(&all.coming, 0.5).as_secs_f64() * 1000.0,
+                percentile(&all.coming, 0.99).as_secs_f64() * 1000.0,
+            );
+        }
         println!(
             "  {:<22} {} of {players} fell more than one segment behind (worst {}); {} failed requests",
             "behind the live edge", self.behind_players, self.worst, all.errors,

@@ -422,6 +422,24 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
         .status(),
         403
     );
+    // The segments being written are named with the session too, and need it.
+    let coming = playlist
+        .lines()
+        .filter_map(|line| line.strip_prefix("#EXT-X-PREFETCH:"))
+        .collect::<Vec<_>>();
+    assert_eq!(coming.len(), 2, "{playlist}");
+    assert!(
+        coming.iter().all(|uri| uri.ends_with(session)),
+        "{playlist}"
+    );
+    let bare = coming[0].split('?').next().unwrap();
+    assert_eq!(
+        app.get(&format!("{base}/source/{bare}")).await.status(),
+        403
+    );
+    let growing = app.get(&format!("{base}/source/{}", coming[0])).await;
+    assert_eq!(growing.status(), 200);
+    assert!(!growing.bytes().await.unwrap().is_empty());
     // The thumbnail of a private channel is not listed publicly.
     let directory = app
         .json(reqwest::Method::GET, "/api/v1/directory", None, None)
@@ -666,6 +684,98 @@ async fn a_rung_whose_encoder_dies_comes_back() {
     let now = processes_with(&format!("/{channel}/160p/"));
     assert_eq!(now.len(), 1, "{now:?}");
     assert_ne!(now[0], *encoder);
+    ffmpeg.kill().await.unwrap();
+    app.stack.shutdown().await.unwrap();
+}
+
+/// Low latency as IVS does it (LHLS): a live playlist names the segment being written and the
+/// next, and each is served while it is written, over one chunked response whose first bytes
+/// come before the playlist lists the segment, and whose whole is the segment as listed later:
+/// the source (which nginx writes in place) and a rung (which ffmpeg writes to a temporary file
+/// and renames).
+#[tokio::test]
+async fn live_segments_are_served_while_they_are_written() {
+    let app = spawn_app().await;
+    let (_, key) = app.streamer("prompt").await;
+    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 60);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || app.channel("prompt").await["live"] == true,
+    )
+    .await;
+    let playback = app.channel("prompt").await["playbackUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    for quality in ["source", "160p"] {
+        let media = format!("{base}/{quality}/index.m3u8");
+        let mut playlist = String::new();
+        app.wait_for(
+            &format!("two {quality} segments"),
+            Duration::from_secs(20),
+            async || {
+                let response = app.get(&media).await;
+                if response.status() != 200 {
+                    return false;
+                }
+                playlist = response.text().await.unwrap();
+                segments(&playlist).len() >= 2
+            },
+        )
+        .await;
+        let last = last_segment(&playlist);
+        assert!(
+            playlist.ends_with(&format!(
+                "\n{last}.ts\n#EXT-X-PREFETCH:{}.ts\n#EXT-X-PREFETCH:{}.ts\n",
+                last + 1,
+                last + 2
+            )),
+            "{playlist}"
+        );
+        // The one after the segment being written: asked for before it starts.
+        let ahead = format!("{}.ts", last + 2);
+        let mut response = app.get(&format!("{base}/{quality}/{ahead}")).await;
+        assert_eq!(response.status(), 200, "{quality} {ahead}");
+        assert_eq!(response.content_length(), None, "streamed, not read whole");
+        let first = response.chunk().await.unwrap().expect("a first piece");
+        let listed = app.get(&media).await.text().await.unwrap();
+        // nginx writes the source's segments as the frames come; ffmpeg's HLS muxer writes a
+        // rung's whole when it is cut (it keeps the segment in memory), so a rung's coming
+        // segment comes when it is cut, without the player's wait for its next playlist.
+        assert!(
+            quality != "source" || !segments(&listed).contains(&ahead),
+            "{quality}: the first bytes of {ahead} came before it was listed: {listed}"
+        );
+        let mut streamed = first.to_vec();
+        while let Some(piece) = response.chunk().await.unwrap() {
+            streamed.extend_from_slice(&piece);
+        }
+        let listed = app.get(&media).await.text().await.unwrap();
+        assert!(segments(&listed).contains(&ahead), "{listed}");
+        let whole = app.get(&format!("{base}/{quality}/{ahead}")).await;
+        assert!(whole.content_length().is_some());
+        let whole = whole.bytes().await.unwrap();
+        assert!(whole.len() > 188 && whole.len() % 188 == 0 && whole[0] == 0x47);
+        assert!(
+            streamed == whole,
+            "{quality}: streamed {} bytes, the file has {}",
+            streamed.len(),
+            whole.len()
+        );
+        // Only the two coming segments are waited for; nothing else that is not there.
+        let newest = last_segment(&listed);
+        for never in [format!("{}.ts", newest + 3), format!("0{}.ts", newest + 1)] {
+            let started = std::time::Instant::now();
+            let status = app.get(&format!("{base}/{quality}/{never}")).await.status();
+            assert_eq!(status, 404, "{quality} {never}");
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{never} was waited for"
+            );
+        }
+    }
     ffmpeg.kill().await.unwrap();
     app.stack.shutdown().await.unwrap();
 }

@@ -5,7 +5,8 @@
 //! variant per quality, `<quality>/index.m3u8` (`source`, and the ladder's rungs while a
 //! STANDARD channel is live). With a token, each variant carries `?session=…`: a playback
 //! session bound to the token's channel (see [`PlaybackSessions`]), whose playlists and
-//! segments go on loading after the token expires, as IVS's do.
+//! segments go on loading after the token expires, as IVS's do. A live playlist names the
+//! segments being written, which are served as they grow ([`GrowingSegments`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -24,9 +26,10 @@ use cloumer_domain::use_cases::private_playback::PlaybackRule;
 use cloumer_tokens::PlaybackTokenVerifier;
 use serde::Deserialize;
 
+use super::growing_segments::GrowingSegments;
 use super::ladder::{self, RUNGS, SOURCE};
 use super::playback_sessions::PlaybackSessions;
-use super::playlists::{Variant, multivariant, peak_bandwidth, rewrite_playlist};
+use super::playlists::{self, Variant, multivariant, peak_bandwidth, rewrite_playlist};
 use super::private_recordings::{RecordingGate, SigningQuery};
 use super::{IngestDirs, ffmpeg};
 use crate::video::LocalVideo;
@@ -44,6 +47,7 @@ struct Files {
     clock: Arc<dyn Clock>,
     sessions: PlaybackSessions,
     gate: RecordingGate,
+    growing: GrowingSegments,
 }
 
 /// What a request for a private channel's files may carry.
@@ -72,6 +76,7 @@ pub fn router(
         verifier,
         gate,
         sessions: PlaybackSessions::new(clock.clone()),
+        growing: GrowingSegments::default(),
         clock,
     });
     Router::new()
@@ -178,7 +183,7 @@ impl Files {
 /// A file's response: its type, how long it may be kept, who may read it across origins.
 fn file_response(
     kind: &Kind,
-    body: Vec<u8>,
+    body: impl Into<Body>,
     cache: &'static str,
     allow_origin: &str,
     set_cookies: Vec<String>,
@@ -200,7 +205,7 @@ fn file_response(
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
         ],
         AppendHeaders(cookies),
-        body,
+        body.into(),
     )
         .into_response()
 }
@@ -368,6 +373,21 @@ async fn live_quality(
         Ok(access) => access,
         Err(status) => return status.into_response(),
     };
+    let cache = match (&kind, &access) {
+        (Kind::Playlist, _) => "no-cache",
+        (_, Access::Open) => "max-age=30",
+        // A private channel's segments are not for shared caches.
+        (_, _) => "private, max-age=30",
+    };
+    if matches!(kind, Kind::Segment) && !files.growing.surely_listed(&directory, &file) {
+        let media = tokio::fs::read_to_string(directory.join("index.m3u8")).await;
+        if media.is_ok_and(|media| playlists::is_coming(&media, &file)) {
+            return match files.growing.body(&directory, &file).await {
+                Some(body) => file_response(&kind, body, cache, access.origin(), Vec::new()),
+                None => not_found(),
+            };
+        }
+    }
     let Ok(bytes) = tokio::fs::read(directory.join(&file)).await else {
         return not_found();
     };
@@ -383,15 +403,11 @@ async fn live_quality(
                     .modified()
                     .ok()
             };
-            rewrite_playlist(&String::from_utf8_lossy(&bytes), modified, session).into_bytes()
+            let media = String::from_utf8_lossy(&bytes);
+            files.growing.saw_playlist(&directory, &media);
+            rewrite_playlist(&media, modified, session).into_bytes()
         }
         _ => bytes,
-    };
-    let cache = match (&kind, &access) {
-        (Kind::Playlist, _) => "no-cache",
-        (_, Access::Open) => "max-age=30",
-        // A private channel's segments are not for shared caches.
-        (_, _) => "private, max-age=30",
     };
     file_response(&kind, body, cache, access.origin(), Vec::new())
 }

@@ -11,6 +11,7 @@
 mod broadcasts;
 mod callbacks;
 pub(crate) mod ffmpeg;
+mod growing_segments;
 pub mod hls;
 pub mod ladder;
 mod monitor;

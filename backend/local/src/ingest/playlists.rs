@@ -1,6 +1,7 @@
 //! Playlists as the player gets them: the multivariant playlist viewers load (one variant per
-//! quality, as IVS's), a live playlist with the time each segment began, and a private channel's
-//! URIs carrying its playback session. Text in, text out: the serving is in `hls.rs`.
+//! quality, as IVS's), a live playlist with the time each segment began and the segments still
+//! being written, and a private channel's URIs carrying its playback session. Text in, text out:
+//! the serving is in `hls.rs`.
 
 use std::time::SystemTime;
 
@@ -69,10 +70,55 @@ fn segment_entries(media: &str) -> impl Iterator<Item = (f64, &str)> {
     })
 }
 
+/// How many segments past the last one listed a live playlist names as coming: the one being
+/// written and the next, as Twitch's low-latency playlists (and IVS's) do.
+pub const COMING: u64 = 2;
+
+/// The number of a live segment: nginx-rtmp and the ladder's ffmpeg both name them `N.ts`.
+pub fn segment_number(uri: &str) -> Option<u64> {
+    let digits = uri.strip_suffix(".ts")?;
+    let number: u64 = digits.parse().ok()?;
+    // Written as they write it: no sign, no leading zeros.
+    (number.to_string() == digits).then_some(number)
+}
+
+/// The numbers of the segments a live media playlist names as coming (see [`COMING`]): after
+/// its last one, unless the playlist has ended or its segments are not numbered.
+fn coming_numbers(media: &str) -> Option<std::ops::RangeInclusive<u64>> {
+    if media.lines().any(|line| line.starts_with("#EXT-X-ENDLIST")) {
+        return None;
+    }
+    let last = newest_number(media)?;
+    Some(last + 1..=last + COMING)
+}
+
+/// The number of the newest segment a live media playlist lists.
+pub fn newest_number(media: &str) -> Option<u64> {
+    let (_, last) = segment_entries(media).last()?;
+    segment_number(last)
+}
+
+/// Whether `file` is a segment the live playlist `media` names as coming: not listed yet, being
+/// written or about to be. Those are served as they are written (`growing_segments.rs`).
+pub fn is_coming(media: &str, file: &str) -> bool {
+    match (coming_numbers(media), segment_number(file)) {
+        (Some(coming), Some(number)) => coming.contains(&number),
+        _ => false,
+    }
+}
+
+/// Whether the media playlist `media` lists `file` (so it is complete).
+pub fn lists(media: &str, file: &str) -> bool {
+    segment_entries(media).any(|(_, uri)| uri == file)
+}
+
 /// Prepares a playlist for the player:
 /// - live playlists get `#EXT-X-PROGRAM-DATE-TIME` per segment (when its first frame arrived:
 ///   the file's time minus its duration), so players can tell how far behind live they are, as
 ///   with IVS's own playlists;
+/// - live playlists name the segments being written and the next (LHLS's `#EXT-X-PREFETCH`,
+///   which the IVS player reads): the player asks for them before they are listed and plays
+///   their frames as they are written, rather than a segment's duration later;
 /// - a private channel's segment URIs carry the playback session, since segments need it too.
 pub fn rewrite_playlist(
     text: &str,
@@ -110,14 +156,23 @@ pub fn rewrite_playlist(
             out.push_str(info);
             out.push('\n');
         }
-        out.push_str(line);
-        if let Some(session) = session {
-            out.push_str("?session=");
-            out.push_str(session);
-        }
-        out.push('\n');
+        push_uri(&mut out, line, session);
+    }
+    for number in coming_numbers(text).into_iter().flatten() {
+        out.push_str("#EXT-X-PREFETCH:");
+        push_uri(&mut out, &format!("{number}.ts"), session);
     }
     out
+}
+
+/// A segment's URI on its own line, with the playback session of a private channel.
+fn push_uri(out: &mut String, uri: &str, session: Option<&str>) {
+    out.push_str(uri);
+    if let Some(session) = session {
+        out.push_str("?session=");
+        out.push_str(session);
+    }
+    out.push('\n');
 }
 
 #[cfg(test)]
@@ -139,10 +194,43 @@ mod tests {
             out,
             "#EXTM3U\n#EXT-X-TARGETDURATION:1\n\
              #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:01:39.000Z\n#EXTINF:1.000,\n7.ts?session=s3ss\n\
-             #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:01:40.500Z\n#EXTINF:0.500,\n8.ts?session=s3ss\n"
+             #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:01:40.500Z\n#EXTINF:0.500,\n8.ts?session=s3ss\n\
+             #EXT-X-PREFETCH:9.ts?session=s3ss\n#EXT-X-PREFETCH:10.ts?session=s3ss\n"
         );
-        // Recordings: no times, no session.
-        assert_eq!(rewrite_playlist(playlist, |_| None, None), playlist);
+        // Public: no session; no times where the files are gone.
+        assert_eq!(
+            rewrite_playlist(playlist, |_| None, None),
+            format!("{playlist}#EXT-X-PREFETCH:9.ts\n#EXT-X-PREFETCH:10.ts\n")
+        );
+        // An ended playlist, or one whose segments are not numbered, names nothing as coming.
+        let ended = format!("{playlist}#EXT-X-ENDLIST\n");
+        assert_eq!(rewrite_playlist(&ended, |_| None, None), ended);
+        let named = "#EXTM3U\n#EXTINF:1.000,\nintro.ts\n";
+        assert_eq!(rewrite_playlist(named, |_| None, None), named);
+    }
+
+    #[test]
+    fn only_the_next_two_segments_of_a_live_playlist_are_coming() {
+        let live = "#EXTM3U\n#EXTINF:1.000,\n7.ts\n#EXTINF:1.000,\n8.ts\n";
+        assert!(lists(live, "8.ts") && !lists(live, "9.ts"));
+        assert!(is_coming(live, "9.ts") && is_coming(live, "10.ts"));
+        for not_coming in [
+            "8.ts",
+            "7.ts",
+            "11.ts",
+            "09.ts",
+            "+9.ts",
+            "9.ts.tmp",
+            "9",
+            "index.m3u8",
+        ] {
+            assert!(!is_coming(live, not_coming), "{not_coming}");
+        }
+        assert!(!is_coming(&format!("{live}#EXT-X-ENDLIST\n"), "9.ts"));
+        assert!(
+            !is_coming("#EXTM3U\n", "0.ts"),
+            "nothing listed yet: nothing to count from"
+        );
     }
 
     #[test]
