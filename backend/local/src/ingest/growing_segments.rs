@@ -36,9 +36,10 @@ const STALL: Duration = Duration::from_secs(5);
 #[derive(Clone, Default)]
 pub struct GrowingSegments {
     reading: Arc<Mutex<HashMap<PathBuf, watch::Receiver<Written>>>>,
-    /// The newest segment each live quality's playlist (by directory) was seen to list: one at
-    /// or below it is complete and served from its file, without reading the playlist again
-    /// (players ask for every segment, and a thousand of them for the same few).
+    /// The newest segment each live quality's playlist (by directory) was last seen to list: one
+    /// at or below it is complete and served from its file, without reading the playlist again
+    /// (players ask for every segment, and a thousand of them for the same few). The last seen,
+    /// not the highest: the ladder's encoder numbers each broadcast from 0 in the same place.
     newest_listed: Arc<Mutex<HashMap<PathBuf, u64>>>,
 }
 
@@ -65,7 +66,7 @@ impl GrowingSegments {
         };
         let mut listed = self.newest_listed.lock().expect("listed segments lock");
         match listed.get_mut(dir) {
-            Some(known) => *known = (*known).max(newest),
+            Some(known) => *known = newest,
             None => {
                 listed.insert(dir.to_path_buf(), newest);
             }
@@ -213,4 +214,27 @@ fn chunks(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_playlist_listed_is_known_until_a_new_broadcast_numbers_from_the_start() {
+        let segments = GrowingSegments::default();
+        let dir = Path::new("/hls/channel/160p");
+        assert!(!segments.surely_listed(dir, "1.ts"), "nothing seen yet");
+        segments.saw_playlist(dir, "#EXTM3U\n#EXTINF:1.0,\n119.ts\n#EXTINF:1.0,\n120.ts\n");
+        assert!(segments.surely_listed(dir, "120.ts") && segments.surely_listed(dir, "7.ts"));
+        assert!(!segments.surely_listed(dir, "121.ts"));
+        assert!(!segments.surely_listed(Path::new("/hls/other/160p"), "7.ts"));
+        // The ladder's encoder numbers a new broadcast from 0 in the same directory.
+        segments.saw_playlist(dir, "#EXTM3U\n#EXTINF:1.0,\n0.ts\n#EXTINF:1.0,\n1.ts\n");
+        assert!(segments.surely_listed(dir, "1.ts"));
+        assert!(
+            !segments.surely_listed(dir, "2.ts"),
+            "being written in the new broadcast"
+        );
+    }
 }
