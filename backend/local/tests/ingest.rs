@@ -779,3 +779,56 @@ async fn live_segments_are_served_while_they_are_written() {
     ffmpeg.kill().await.unwrap();
     app.stack.shutdown().await.unwrap();
 }
+
+/// nginx's own clean-up of old segments never runs in our one-process nginx: the monitor
+/// removes the source's segments some seconds after they leave the playlist, so a long
+/// broadcast keeps a bounded directory rather than every segment since it began.
+#[tokio::test]
+async fn a_long_broadcast_keeps_only_its_recent_segments() {
+    let app = spawn_app().await;
+    let (_, key) = app.streamer("lasting").await;
+    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 60);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || app.channel("lasting").await["live"] == true,
+    )
+    .await;
+    let playback = app.channel("lasting").await["playbackUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let channel = base.rsplit_once('/').unwrap().1.to_owned();
+    let media = format!("{base}/source/index.m3u8");
+    let mut newest = 0;
+    app.wait_for("thirty segments", Duration::from_secs(45), async || {
+        let response = app.get(&media).await;
+        if response.status() != 200 {
+            return false;
+        }
+        newest = last_segment(&response.text().await.unwrap());
+        newest >= 30
+    })
+    .await;
+    let on_disk: Vec<u64> = std::fs::read_dir(app.data.path().join("ingest/hls").join(&channel))
+        .unwrap()
+        .filter_map(|entry| {
+            entry
+                .unwrap()
+                .file_name()
+                .to_str()?
+                .strip_suffix(".ts")?
+                .parse()
+                .ok()
+        })
+        .collect();
+    let oldest = *on_disk.iter().min().unwrap();
+    // The playlist's three, ten after them, the one being written, and a monitor tick (2 s).
+    assert!(
+        newest - oldest <= 16 && on_disk.len() <= 17,
+        "segment {newest} is listed; on disk: {on_disk:?}"
+    );
+    ffmpeg.kill().await.unwrap();
+    app.stack.shutdown().await.unwrap();
+}

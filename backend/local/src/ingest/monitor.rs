@@ -9,12 +9,14 @@ use cloumer_domain::ids::ChannelId;
 use cloumer_domain::ports::StreamHealth;
 
 use super::broadcasts::{self, Broadcast};
-use super::{IngestState, ffmpeg};
+use super::{IngestState, ffmpeg, playlists};
 
 /// A segment newer than this means the encoder is sending: HEALTHY; older: STARVING.
 const STARVING_AFTER: Duration = Duration::from_secs(3);
 /// How often the live thumbnail is refreshed.
 const THUMBNAIL_EVERY: Duration = Duration::from_secs(10);
+/// Segments kept after they leave the playlist, for players that loaded it just before.
+const KEPT_AFTER_THE_PLAYLIST: u64 = 10;
 
 /// Every two seconds, for every live channel.
 pub(super) async fn run(state: Arc<IngestState>) {
@@ -35,7 +37,9 @@ pub(super) async fn run(state: Arc<IngestState>) {
 }
 
 async fn check(state: &IngestState, channel: ChannelId, broadcast: Broadcast) {
-    let newest = newest_segment(&state.dirs.hls.join(channel.as_str()));
+    let source = state.dirs.hls.join(channel.as_str());
+    remove_old_segments(&source);
+    let newest = newest_segment(&source);
     let age = newest
         .as_ref()
         .and_then(|(_, modified)| modified.elapsed().ok());
@@ -77,6 +81,34 @@ async fn check(state: &IngestState, channel: ChannelId, broadcast: Broadcast) {
                 thumbnail,
             )),
         );
+    }
+}
+
+/// Removes the source's segments that left its playlist a while ago. nginx-rtmp's own
+/// `hls_cleanup` is a path manager, which nginx runs in its cache-manager process, and our
+/// one-process nginx (`master_process off`) starts none: a broadcast kept every segment.
+fn remove_old_segments(dir: &Path) {
+    let Some(oldest_listed) = std::fs::read_to_string(dir.join("index.m3u8"))
+        .ok()
+        .and_then(|media| playlists::oldest_number(&media))
+    else {
+        return;
+    };
+    let Some(keep_from) = oldest_listed.checked_sub(KEPT_AFTER_THE_PLAYLIST) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let old = entry
+            .file_name()
+            .to_str()
+            .and_then(playlists::segment_number)
+            .is_some_and(|number| number < keep_from);
+        if old && let Err(error) = std::fs::remove_file(entry.path()) {
+            tracing::warn!(%error, "cannot remove an old live segment");
+        }
     }
 }
 

@@ -92,6 +92,12 @@ fn coming_numbers(media: &str) -> Option<std::ops::RangeInclusive<u64>> {
     Some(last + 1..=last + COMING)
 }
 
+/// The number of the oldest segment a live media playlist lists.
+pub fn oldest_number(media: &str) -> Option<u64> {
+    let (_, first) = segment_entries(media).next()?;
+    segment_number(first)
+}
+
 /// The number of the newest segment a live media playlist lists.
 pub fn newest_number(media: &str) -> Option<u64> {
     let (_, last) = segment_entries(media).last()?;
@@ -213,6 +219,10 @@ mod tests {
     fn only_the_next_two_segments_of_a_live_playlist_are_coming() {
         let live = "#EXTM3U\n#EXTINF:1.000,\n7.ts\n#EXTINF:1.000,\n8.ts\n";
         assert!(lists(live, "8.ts") && !lists(live, "9.ts"));
+        assert_eq!(
+            (oldest_number(live), newest_number(live)),
+            (Some(7), Some(8))
+        );
         assert!(is_coming(live, "9.ts") && is_coming(live, "10.ts"));
         for not_coming in [
             "8.ts",
