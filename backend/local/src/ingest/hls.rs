@@ -25,6 +25,7 @@ use cloumer_domain::ports::Clock;
 use cloumer_domain::use_cases::private_playback::PlaybackRule;
 use cloumer_tokens::PlaybackTokenVerifier;
 use serde::Deserialize;
+use tokio::sync::OnceCell;
 
 use super::growing_segments::GrowingSegments;
 use super::ladder::{self, RUNGS, SOURCE};
@@ -35,8 +36,9 @@ use super::{IngestDirs, ffmpeg};
 use crate::video::LocalVideo;
 
 /// The source's picture size (width, height) in each live channel's current broadcast, probed
-/// once per broadcast.
-type SourceSizes = HashMap<ChannelId, (StreamId, (u32, u32))>;
+/// once per broadcast: the players that ask while it is probed wait for that one probe (a
+/// channel's followers arrive together as it goes live).
+type SourceSizes = HashMap<ChannelId, (StreamId, Arc<OnceCell<(u32, u32)>>)>;
 
 struct Files {
     platform: Platform,
@@ -330,24 +332,30 @@ impl Files {
         (dir, media): &(PathBuf, String),
     ) -> Option<(u32, u32)> {
         let stream = self.video.status(channel)?.stream_id;
-        if let Some((seen, size)) = self.source_sizes.lock().expect("sizes lock").get(channel)
-            && *seen == stream
-        {
-            return Some(*size);
-        }
-        let newest = media
-            .lines()
-            .rev()
-            .find(|line| !line.is_empty() && !line.starts_with('#'))?;
-        if !safe_name(newest) {
-            return None;
-        }
-        let size = ffmpeg::picture_size(&dir.join(newest)).await?;
-        let mut sizes = self.source_sizes.lock().expect("sizes lock");
-        // Channels that went offline are forgotten as others' broadcasts start.
-        sizes.retain(|c, _| self.video.status(c).is_some());
-        sizes.insert(channel.clone(), (stream, size));
-        Some(size)
+        let probed = {
+            let mut sizes = self.source_sizes.lock().expect("sizes lock");
+            match sizes.get(channel) {
+                Some((seen, probed)) if *seen == stream => probed.clone(),
+                _ => {
+                    // Channels that went offline are forgotten as others' broadcasts start.
+                    sizes.retain(|c, _| self.video.status(c).is_some());
+                    let probed = Arc::default();
+                    sizes.insert(channel.clone(), (stream, Arc::clone(&probed)));
+                    probed
+                }
+            }
+        };
+        // A probe that fails (no segment yet, say) is not remembered: the next asker probes.
+        let size = probed.get_or_try_init(|| async {
+            let newest = media
+                .lines()
+                .rev()
+                .find(|line| !line.is_empty() && !line.starts_with('#'))
+                .filter(|newest| safe_name(newest))
+                .ok_or(())?;
+            ffmpeg::picture_size(&dir.join(newest)).await.ok_or(())
+        });
+        size.await.ok().copied()
     }
 }
 
