@@ -9,7 +9,7 @@ mod streaming;
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use streaming::{publish, segments, spawn_app};
+use streaming::{segments, spawn_app};
 
 const CROWD: usize = 40;
 
@@ -34,26 +34,20 @@ async fn a_crowd_at_a_broadcasts_start_shares_one_probe_of_its_picture() {
 
     let app = spawn_app().await;
     let (_, key) = app.streamer("awaited").await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 40);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("awaited").await["live"] == true,
-    )
-    .await;
-    let playback = app.channel("awaited").await["playbackUrl"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let mut ffmpeg = app.go_live("awaited", &key, 40).await;
+    let (playback, base) = app.playback("awaited").await;
     // Every quality has its first segment, so the multivariant playlist is complete (media
     // playlists do not probe).
     for quality in ["source", "160p"] {
         let media = format!("{base}/{quality}/index.m3u8");
-        app.wait_for(&format!("{quality}'s first segment"), Duration::from_secs(20), async || {
-            let response = app.get(&media).await;
-            response.status() == 200 && !segments(&response.text().await.unwrap()).is_empty()
-        })
+        app.wait_for(
+            &format!("{quality}'s first segment"),
+            Duration::from_secs(20),
+            async || {
+                let response = app.get(&media).await;
+                response.status() == 200 && !segments(&response.text().await.unwrap()).is_empty()
+            },
+        )
         .await;
     }
     assert!(!log.exists(), "nothing probed before the crowd came");
@@ -64,7 +58,11 @@ async fn a_crowd_at_a_broadcasts_start_shares_one_probe_of_its_picture() {
     });
     let answers = futures_util::future::join_all(crowd).await;
     let calls = std::fs::read_to_string(&log).unwrap();
-    assert_eq!(calls.lines().count(), 1, "one probe for {CROWD} players:\n{calls}");
+    assert_eq!(
+        calls.lines().count(),
+        1,
+        "one probe for {CROWD} players:\n{calls}"
+    );
     for (status, multivariant) in &answers {
         assert_eq!(*status, 200, "{multivariant}");
         assert!(

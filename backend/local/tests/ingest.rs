@@ -24,18 +24,8 @@ async fn a_basic_channel_passes_the_source_through_as_its_only_quality() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(mine["channelType"], "BASIC");
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("frugal").await["live"] == true,
-    )
-    .await;
-    let playback = app.channel("frugal").await["playbackUrl"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let mut ffmpeg = app.go_live("frugal", &key, 30).await;
+    let (playback, base) = app.playback("frugal").await;
     let source = format!("{base}/source/index.m3u8");
     app.wait_for(
         "three source segments",
@@ -269,13 +259,7 @@ async fn an_unknown_or_reset_key_and_a_second_publisher_are_refused() {
     );
     assert_eq!(app.channel("guarded").await["live"], false);
 
-    let mut first = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("guarded").await["live"] == true,
-    )
-    .await;
+    let mut first = app.go_live("guarded", &key, 30).await;
     let stream_id_before = app
         .stack
         .platform()
@@ -349,13 +333,7 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
         Some(json!({"private": true, "recording": false})),
     )
     .await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("hidden").await["live"] == true,
-    )
-    .await;
+    let mut ffmpeg = app.go_live("hidden", &key, 30).await;
     let (_, playback) = app
         .json(
             reqwest::Method::POST,
@@ -459,13 +437,7 @@ async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segmen
     let (streamer, key) = app.streamer("caster").await;
     let (fan, _) = app.streamer("fan").await;
     let (stranger, _) = app.streamer("stranger").await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 12);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("caster").await["live"] == true,
-    )
-    .await;
+    let mut ffmpeg = app.go_live("caster", &key, 12).await;
     let post = async |path: &str, token: Option<&str>, body: Value| {
         app.json(reqwest::Method::POST, path, token, Some(body))
             .await
@@ -640,18 +612,8 @@ fn last_segment(playlist: &str) -> u64 {
 async fn a_rung_whose_encoder_dies_comes_back() {
     let app = spawn_app().await;
     let (_, key) = app.streamer("sturdy").await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 60);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("sturdy").await["live"] == true,
-    )
-    .await;
-    let playback = app.channel("sturdy").await["playbackUrl"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let mut ffmpeg = app.go_live("sturdy", &key, 60).await;
+    let (_, base) = app.playback("sturdy").await;
     let channel = base.rsplit_once('/').unwrap().1.to_owned();
     let rung = format!("{base}/160p/index.m3u8");
     let mut before = 0;
@@ -697,18 +659,8 @@ async fn a_rung_whose_encoder_dies_comes_back() {
 async fn live_segments_are_served_while_they_are_written() {
     let app = spawn_app().await;
     let (_, key) = app.streamer("prompt").await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 60);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("prompt").await["live"] == true,
-    )
-    .await;
-    let playback = app.channel("prompt").await["playbackUrl"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let mut ffmpeg = app.go_live("prompt", &key, 60).await;
+    let (_, base) = app.playback("prompt").await;
     for quality in ["source", "160p"] {
         let media = format!("{base}/{quality}/index.m3u8");
         let mut playlist = String::new();
@@ -787,18 +739,8 @@ async fn live_segments_are_served_while_they_are_written() {
 async fn a_long_broadcast_keeps_only_its_recent_segments() {
     let app = spawn_app().await;
     let (_, key) = app.streamer("lasting").await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 60);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("lasting").await["live"] == true,
-    )
-    .await;
-    let playback = app.channel("lasting").await["playbackUrl"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let base = playback.rsplit_once('/').unwrap().0.to_owned();
+    let mut ffmpeg = app.go_live("lasting", &key, 60).await;
+    let (_, base) = app.playback("lasting").await;
     let channel = base.rsplit_once('/').unwrap().1.to_owned();
     let media = format!("{base}/source/index.m3u8");
     let mut newest = 0;

@@ -166,13 +166,7 @@ async fn anonymous_chat_tokens_are_rate_limited_per_client() {
 async fn one_client_cannot_inflate_the_viewer_count() {
     let app = streaming::spawn_app().await;
     let (_, key) = app.streamer("counted").await;
-    let _ffmpeg = streaming::publish(&format!("{}{key}", app.stack.rtmp_url()), 40);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || app.channel("counted").await["live"] == true,
-    )
-    .await;
+    let _ffmpeg = app.go_live("counted", &key, 40).await;
     let mut connections = Vec::new();
     for _ in 0..12 {
         let (status, minted) = app

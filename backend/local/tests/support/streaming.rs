@@ -159,6 +159,29 @@ impl App {
         .1
     }
 
+    /// The test pattern published with `key` for `seconds`, once `handle`'s channel is live.
+    pub async fn go_live(&self, handle: &str, key: &str, seconds: u32) -> Child {
+        let ffmpeg = publish(&format!("{}{key}", self.stack.rtmp_url()), seconds);
+        self.wait_for(
+            "the channel to go live",
+            Duration::from_secs(10),
+            async || self.channel(handle).await["live"] == true,
+        )
+        .await;
+        ffmpeg
+    }
+
+    /// A live public channel's playback URL (its multivariant playlist) and the URL its
+    /// qualities' directories are under.
+    pub async fn playback(&self, handle: &str) -> (String, String) {
+        let playback = self.channel(handle).await["playbackUrl"]
+            .as_str()
+            .expect("a live channel's playback URL")
+            .to_owned();
+        let base = playback.rsplit_once('/').unwrap().0.to_owned();
+        (playback, base)
+    }
+
     pub async fn wait_for(
         &self,
         what: &str,
