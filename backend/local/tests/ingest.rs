@@ -650,6 +650,63 @@ async fn a_rung_whose_encoder_dies_comes_back() {
     app.stack.shutdown().await.unwrap();
 }
 
+/// A streamer who reconnects starts a new broadcast under the same URLs. Its players must get
+/// only the new broadcast (nginx lists the last one's final segments before its first, and the
+/// last one's playlist is there until then), and under names the last broadcast's segments did
+/// not have, which browsers (and any cache) may still hold for 30 s and would play instead.
+/// nginx numbers the source on; the ladder's encoder would start again at 0.
+#[tokio::test]
+async fn a_new_broadcast_plays_only_itself_under_new_segment_names() {
+    let app = spawn_app().await;
+    let (_, key) = app.streamer("hasty").await;
+    let mut names = Vec::new();
+    for broadcast in 0..2 {
+        let mut ffmpeg = app.go_live("hasty", &key, 30).await;
+        let (playback, base) = app.playback("hasty").await;
+        for quality in ["source", "160p"] {
+            let media = format!("{base}/{quality}/index.m3u8");
+            let mut listed = Vec::new();
+            app.wait_for(
+                &format!("{quality}'s segments"),
+                Duration::from_secs(20),
+                async || {
+                    let response = app.get(&media).await;
+                    if response.status() != 200 {
+                        return false;
+                    }
+                    listed = segments(&response.text().await.unwrap());
+                    listed.len() >= 2
+                },
+            )
+            .await;
+            names.push((broadcast, quality, listed));
+        }
+        ffmpeg.kill().await.unwrap();
+        app.wait_for(
+            "the channel to go offline",
+            Duration::from_secs(10),
+            async || app.channel("hasty").await["live"] == false,
+        )
+        .await;
+        // A player still loading the playlist is told the broadcast ended; none starts anew.
+        let source = app.get(&format!("{base}/source/index.m3u8")).await;
+        let source = source.text().await.unwrap();
+        assert!(source.ends_with("#EXT-X-ENDLIST\n"), "{source}");
+        assert_eq!(app.get(&playback).await.status(), 404);
+    }
+    for (_, quality, first) in names.iter().filter(|(b, ..)| *b == 0) {
+        let (.., again) = names
+            .iter()
+            .find(|(b, q, _)| *b == 1 && q == quality)
+            .unwrap();
+        assert!(
+            again.iter().all(|name| !first.contains(name)),
+            "{quality}: the first broadcast had {first:?}, the second {again:?}"
+        );
+    }
+    app.stack.shutdown().await.unwrap();
+}
+
 /// Low latency as IVS does it (LHLS): a live playlist names the segment being written and the
 /// next, and each is served while it is written, over one chunked response whose first bytes
 /// come before the playlist lists the segment, and whose whole is the segment as listed later:

@@ -11,7 +11,7 @@ use cloumer_domain::ports::{StreamHealth, StreamStatus};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use time::OffsetDateTime;
 
-use super::{IngestState, Recorder, ladder};
+use super::{IngestState, Recorder, ladder, playlists};
 use crate::chat::Rooms;
 
 /// A broadcast in progress.
@@ -52,6 +52,8 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId, client: St
             },
         );
     }
+    // In case the last broadcast's end was not seen to the end: nginx reads the playlist next.
+    end_source_playlist(state, &channel_id);
     state.video.set_status(
         &channel_id,
         Some(status(
@@ -142,6 +144,7 @@ pub(super) async fn end(state: &IngestState, channel: &ChannelId) {
         return;
     };
     state.video.set_status(channel, None);
+    end_source_playlist(state, channel);
     // Dropping the transcode stops its ffmpeg.
     state
         .transcodes
@@ -181,5 +184,26 @@ pub(super) fn status(
         // signed-out client once, however many connections it opens.
         viewer_count: state.rooms.viewer_count(&Rooms::arn(channel)) as u64,
         thumbnail_url,
+    }
+}
+
+/// Ends the source's live playlist, as IVS ends a broadcast's: a player still loading it plays
+/// to its end and stops, and while the channel's next broadcast has no playlist of its own yet
+/// this one is known for the last broadcast's. nginx numbers the next broadcast's segments on
+/// from it all the same.
+fn end_source_playlist(state: &IngestState, channel: &ChannelId) {
+    let path = state.dirs.hls.join(channel.as_str()).join("index.m3u8");
+    let Ok(media) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    if playlists::has_ended(&media) {
+        return;
+    }
+    // Replaced whole, so that no player reads it half written.
+    let written = path.with_extension("m3u8.ended");
+    let result = std::fs::write(&written, playlists::ended(&media))
+        .and_then(|()| std::fs::rename(&written, &path));
+    if let Err(error) = result {
+        tracing::warn!(%error, %channel, "cannot end the source's live playlist");
     }
 }

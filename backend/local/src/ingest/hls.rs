@@ -282,7 +282,10 @@ impl Files {
         let media_of = |quality: &str| -> Option<(PathBuf, String)> {
             let dir = self.quality_dir(channel, quality)?;
             let media = std::fs::read_to_string(dir.join("index.m3u8")).ok()?;
-            Some((dir, media))
+            // An ended playlist is a finished broadcast's: offline, or live again with no
+            // playlist of its own yet.
+            let media = (!playlists::has_ended(&media)).then_some(media)?;
+            Some((dir, playlists::since_last_break(&media).into_owned()))
         };
         let peak = |(dir, media): &(PathBuf, String)| {
             peak_bandwidth(media, |segment| {
@@ -412,7 +415,14 @@ async fn live_quality(
                     .ok()
             };
             let media = String::from_utf8_lossy(&bytes);
+            // The last broadcast's ended playlist while the next has none of its own yet (nginx
+            // writes it with the first segment): the player asks again, rather than plays the
+            // last broadcast's end.
+            if playlists::has_ended(&media) && files.video.status(&channel.id).is_some() {
+                return not_found();
+            }
             files.growing.saw_playlist(&directory, &media);
+            let media = playlists::since_last_break(&media);
             rewrite_playlist(&media, modified, session).into_bytes()
         }
         _ => bytes,

@@ -125,6 +125,10 @@ fn encoder_command(source: &str, dir: &Path, again: bool) -> tokio::process::Com
     } else {
         "delete_segments+independent_segments+temp_file"
     };
+    // A new broadcast numbers its first segment by the second it started (its segments are a
+    // second long, so the numbers run with the clock): not from 0, which the last broadcast's
+    // segments had under the same URLs, where browsers may still hold them for 30 s.
+    let first_number = if again { "generic" } else { "epoch" };
     let mut command = ffmpeg::command();
     // The stream arrives as it is sent: no probing delay beyond the first keyframe.
     command.args(["-fflags", "nobuffer", "-i", source]);
@@ -155,6 +159,7 @@ fn encoder_command(source: &str, dir: &Path, again: bool) -> tokio::process::Com
             .args(["-b:a", &format!("{}k", rung.audio_kbps)])
             .args(["-f", "hls", "-hls_time", "1", "-hls_list_size", "3"])
             .args(["-hls_flags", flags])
+            .args(["-hls_start_number_source", first_number])
             .arg("-hls_segment_filename")
             .arg(out.join("%d.ts"))
             .arg(out.join("index.m3u8"));

@@ -3,6 +3,7 @@
 //! being written, and a private channel's URIs carrying its playback session. Text in, text out:
 //! the serving is in `hls.rs`.
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use time::OffsetDateTime;
@@ -85,11 +86,77 @@ pub fn segment_number(uri: &str) -> Option<u64> {
 /// The numbers of the segments a live media playlist names as coming (see [`COMING`]): after
 /// its last one, unless the playlist has ended or its segments are not numbered.
 fn coming_numbers(media: &str) -> Option<std::ops::RangeInclusive<u64>> {
-    if media.lines().any(|line| line.starts_with("#EXT-X-ENDLIST")) {
+    if has_ended(media) {
         return None;
     }
     let last = newest_number(media)?;
     Some(last + 1..=last + COMING)
+}
+
+/// Whether a media playlist says its broadcast ended (`#EXT-X-ENDLIST`): no segment comes after
+/// its last.
+pub fn has_ended(media: &str) -> bool {
+    media
+        .lines()
+        .any(|line| line.trim_end() == "#EXT-X-ENDLIST")
+}
+
+/// `media` ended: what a live media playlist says once its broadcast is over.
+pub fn ended(media: &str) -> String {
+    if has_ended(media) {
+        return media.to_owned();
+    }
+    let separator = if media.ends_with('\n') { "" } else { "\n" };
+    format!("{media}{separator}#EXT-X-ENDLIST\n")
+}
+
+/// A live media playlist from its last discontinuity on: the segments of the stream being
+/// written now. nginx-rtmp numbers a channel's next broadcast on from the last one's playlist,
+/// and lists the last one's final segments before the first new one (behind a discontinuity)
+/// until they slide out; the ladder marks an encoder started again the same way. A player
+/// arriving then would play the end of the last broadcast first. The media sequence counts
+/// what is left out, so a player that loaded it before sees the numbers go on.
+pub fn since_last_break(media: &str) -> Cow<'_, str> {
+    let is_uri = |line: &str| !line.is_empty() && !line.starts_with('#');
+    let lines: Vec<&str> = media.lines().collect();
+    let mut segments_before = 0;
+    let mut cut = None;
+    for (index, line) in lines.iter().enumerate() {
+        if line.trim_end() == "#EXT-X-DISCONTINUITY" && segments_before > 0 {
+            cut = Some((index, segments_before));
+        } else if is_uri(line) {
+            segments_before += 1;
+        }
+    }
+    let Some((cut, dropped)) = cut else {
+        return Cow::Borrowed(media);
+    };
+    // The playlist's own tags come before its first segment's.
+    let header_end = lines
+        .iter()
+        .position(|line| {
+            is_uri(line)
+                || [
+                    "#EXTINF:",
+                    "#EXT-X-DISCONTINUITY",
+                    "#EXT-X-PROGRAM-DATE-TIME:",
+                ]
+                .iter()
+                .any(|tag| line.starts_with(tag))
+        })
+        .unwrap_or(0);
+    let mut out = String::with_capacity(media.len());
+    for line in lines[..header_end].iter().chain(&lines[cut..]) {
+        match line.strip_prefix("#EXT-X-MEDIA-SEQUENCE:") {
+            Some(first) => match first.trim().parse::<u64>() {
+                Ok(first) => out.push_str(&format!("#EXT-X-MEDIA-SEQUENCE:{}", first + dropped)),
+                Err(_) => out.push_str(line),
+            },
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    Cow::Owned(out)
 }
 
 /// The number of the oldest segment a live media playlist lists.
@@ -186,6 +253,24 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+
+    #[test]
+    fn a_live_playlist_is_served_from_its_last_discontinuity() {
+        // nginx-rtmp at a new broadcast's start: the last broadcast's end, then the new one.
+        let restored = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:1\n\
+            #EXT-X-TARGETDURATION:2\n#EXT-X-DISCONTINUITY\n#EXTINF:1.000,\n1.ts\n\
+            #EXTINF:0.133,\n2.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:1.930,\n3.ts\n";
+        assert_eq!(
+            since_last_break(restored),
+            "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:3\n#EXT-X-TARGETDURATION:2\n\
+            #EXT-X-DISCONTINUITY\n#EXTINF:1.930,\n3.ts\n"
+        );
+        // A discontinuity before the first segment leaves nothing out.
+        let fresh = "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:3\n#EXT-X-DISCONTINUITY\n\
+            #EXTINF:1.930,\n3.ts\n#EXTINF:1.000,\n4.ts\n";
+        assert!(matches!(since_last_break(fresh), Cow::Borrowed(text) if text == fresh));
+        assert!(matches!(since_last_break("#EXTM3U\n"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn live_playlists_get_program_date_times_and_private_ones_the_session() {
