@@ -957,6 +957,27 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
         WAIT,
     )
     .await?;
+    // The same refusal said in Korean to a streamer whose interface is in Korean.
+    for (lang, heading) in [("ko", "웹훅"), ("en", "Webhooks")] {
+        star.js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
+            .await?;
+        star.goto(&stack.url("/dashboard")).await?;
+        star.wait_for_text("#webhooks-heading", heading, WAIT)
+            .await?;
+        if lang == "ko" {
+            star.fill("#add-webhook", "http://discord.example/api/webhooks/1")
+                .await?;
+            star.click("[aria-labelledby=webhooks-heading] button[type=submit]")
+                .await?;
+            star.wait_for_text(
+                "[aria-labelledby=webhooks-heading] .error",
+                "웹훅 주소를 쓸 수 없어요. 공개된 https:// 주소여야 하고",
+                WAIT,
+            )
+            .await?;
+            star.screenshot("webhook-refused-ko").await?;
+        }
+    }
     star.fill("#add-webhook", &hook_url).await?;
     star.click("[aria-labelledby=webhooks-heading] button[type=submit]")
         .await?;

@@ -4,6 +4,7 @@
 
 mod en;
 mod ko;
+mod refusals;
 mod texts;
 
 use leptos::prelude::*;
@@ -227,8 +228,8 @@ impl I18n {
     }
 
     /// What to tell the user about a failed API call, from its error code and the server's
-    /// sentence. The failures any call can meet are said in the interface's language; for the rest the server's own sentence is shown (English),
-    /// because it names what was wrong with the input.
+    /// sentence (English): said in the interface's language by its code ([`refusals`]); for a
+    /// code the app does not know, the server's sentence follows a Korean lead-in.
     pub fn failure(&self, code: &str, server_message: &str) -> String {
         let said = match (self.lang.get(), code) {
             // The browser's own words for a failed fetch ("TypeError: Failed to fetch") help no one.
@@ -239,19 +240,10 @@ impl I18n {
             (Lang::Ko, "network") => {
                 "서버에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 해 주세요."
             }
-            (Lang::Ko, "unauthenticated" | "invalid_token") => {
-                "로그인이 필요해요. 다시 로그인해 주세요."
-            }
-            (Lang::Ko, "forbidden") => "이 작업을 할 권한이 없어요.",
-            (Lang::Ko, "banned") => "이 채널에서 차단되어 있어요.",
-            (Lang::Ko, "rate_limited") => "요청이 너무 많아요. 잠시 후에 다시 해 주세요.",
-            (Lang::Ko, "not_found") => "찾을 수 없어요. 지워졌거나 주소가 잘못되었을 수 있어요.",
-            (Lang::Ko, "internal") => "서버에 문제가 생겼어요. 잠시 후에 다시 해 주세요.",
-            (Lang::Ko, "auth_unavailable") => {
-                "지금은 로그인을 확인할 수 없어요. 잠시 후에 다시 해 주세요."
-            }
-            (Lang::Ko, "payload_too_large") => "보낸 내용이 너무 커요.",
-            (Lang::Ko, _) => return server_message.to_owned(),
+            (Lang::Ko, code) => match refusals::korean(code) {
+                Some(said) => said,
+                None => return format!("요청을 처리할 수 없어요. ({server_message})"),
+            },
         };
         said.to_owned()
     }
@@ -334,10 +326,19 @@ mod tests {
                 i18n.failure(offline.0, offline.1)
                     .starts_with("서버에 연결할 수 없어요")
             );
-            // What names a problem with the input stays the server's.
+            // A rule the user broke, said with what to do next.
             assert_eq!(
-                i18n.failure("invalid_title", "a title is at most 140 characters"),
-                "a title is at most 140 characters"
+                i18n.failure(
+                    "channel_live",
+                    "End your broadcast to change latency, video qualities, privacy or recording."
+                ),
+                "방송 중에는 지연 시간, 화질, 공개 범위, 녹화 설정을 바꿀 수 없어요. 방송을 끝낸 뒤 바꿔 주세요."
+            );
+            assert!(i18n.failure("webhook_limit", "a channel can have at most 5 webhooks").starts_with("웹훅을 더 둘 수 없어요"));
+            // A code the app does not know: refused, in the server's words.
+            assert_eq!(
+                i18n.failure("invalid_json", "missing field `title`"),
+                "요청을 처리할 수 없어요. (missing field `title`)"
             );
             i18n.lang.set(Lang::En);
             assert_eq!(i18n.failure(busy.0, busy.1), "too many requests; slow down");
