@@ -626,7 +626,7 @@ async fn a_rung_whose_encoder_dies_comes_back() {
         before >= 2
     })
     .await;
-    let encoders = processes_with(&format!("/{channel}/160p/"));
+    let encoders = processes_with(&format!("/ladder/{channel}_160p?"));
     let [encoder] = encoders.as_slice() else {
         panic!("one encoder for the rung: {encoders:?}")
     };
@@ -643,7 +643,7 @@ async fn a_rung_whose_encoder_dies_comes_back() {
         },
     )
     .await;
-    let now = processes_with(&format!("/{channel}/160p/"));
+    let now = processes_with(&format!("/ladder/{channel}_160p?"));
     assert_eq!(now.len(), 1, "{now:?}");
     assert_ne!(now[0], *encoder);
     ffmpeg.kill().await.unwrap();
@@ -710,8 +710,7 @@ async fn a_new_broadcast_plays_only_itself_under_new_segment_names() {
 /// Low latency as IVS does it (LHLS): a live playlist names the segment being written and the
 /// next, and each is served while it is written, over one chunked response whose first bytes
 /// come before the playlist lists the segment, and whose whole is the segment as listed later:
-/// the source (which nginx writes in place) and a rung (which ffmpeg writes to a temporary file
-/// and renames).
+/// the source and a rung (both written in place by nginx as the frames come).
 #[tokio::test]
 async fn live_segments_are_served_while_they_are_written() {
     let app = spawn_app().await;
@@ -750,11 +749,9 @@ async fn live_segments_are_served_while_they_are_written() {
         assert_eq!(response.content_length(), None, "streamed, not read whole");
         let first = response.chunk().await.unwrap().expect("a first piece");
         let listed = app.get(&media).await.text().await.unwrap();
-        // nginx writes the source's segments as the frames come; ffmpeg's HLS muxer writes a
-        // rung's whole when it is cut (it keeps the segment in memory), so a rung's coming
-        // segment comes when it is cut, without the player's wait for its next playlist.
+        // nginx writes the source's segments and the rungs' as the frames come.
         assert!(
-            quality != "source" || !segments(&listed).contains(&ahead),
+            !segments(&listed).contains(&ahead),
             "{quality}: the first bytes of {ahead} came before it was listed: {listed}"
         );
         let mut streamed = first.to_vec();
@@ -790,8 +787,8 @@ async fn live_segments_are_served_while_they_are_written() {
 }
 
 /// nginx's own clean-up of old segments never runs in our one-process nginx: the monitor
-/// removes the source's segments some seconds after they leave the playlist, so a long
-/// broadcast keeps a bounded directory rather than every segment since it began.
+/// removes the source's and the rungs' segments some seconds after they leave the playlist, so
+/// a long broadcast keeps a bounded directory rather than every segment since it began.
 #[tokio::test]
 async fn a_long_broadcast_keeps_only_its_recent_segments() {
     let app = spawn_app().await;
@@ -799,35 +796,51 @@ async fn a_long_broadcast_keeps_only_its_recent_segments() {
     let mut ffmpeg = app.go_live("lasting", &key, 60).await;
     let (_, base) = app.playback("lasting").await;
     let channel = base.rsplit_once('/').unwrap().1.to_owned();
-    let media = format!("{base}/source/index.m3u8");
-    let mut newest = 0;
-    app.wait_for("thirty segments", Duration::from_secs(45), async || {
-        let response = app.get(&media).await;
-        if response.status() != 200 {
-            return false;
-        }
-        newest = last_segment(&response.text().await.unwrap());
-        newest >= 30
-    })
-    .await;
-    let on_disk: Vec<u64> = std::fs::read_dir(app.data.path().join("ingest/hls").join(&channel))
-        .unwrap()
-        .filter_map(|entry| {
-            entry
-                .unwrap()
-                .file_name()
-                .to_str()?
-                .strip_suffix(".ts")?
-                .parse()
-                .ok()
-        })
-        .collect();
-    let oldest = *on_disk.iter().min().unwrap();
-    // The playlist's three, ten after them, the one being written, and a monitor tick (2 s).
-    assert!(
-        newest - oldest <= 16 && on_disk.len() <= 17,
-        "segment {newest} is listed; on disk: {on_disk:?}"
-    );
+    let qualities = [
+        ("source", app.data.path().join("ingest/hls").join(&channel)),
+        (
+            "160p",
+            app.data
+                .path()
+                .join("ingest/renditions")
+                .join(format!("{channel}_160p")),
+        ),
+    ];
+    for (quality, dir) in qualities {
+        let media = format!("{base}/{quality}/index.m3u8");
+        let mut newest = 0;
+        app.wait_for(
+            &format!("thirty {quality} segments"),
+            Duration::from_secs(45),
+            async || {
+                let response = app.get(&media).await;
+                if response.status() != 200 {
+                    return false;
+                }
+                newest = last_segment(&response.text().await.unwrap());
+                newest >= 30
+            },
+        )
+        .await;
+        let on_disk: Vec<u64> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|entry| {
+                entry
+                    .unwrap()
+                    .file_name()
+                    .to_str()?
+                    .strip_suffix(".ts")?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        let oldest = *on_disk.iter().min().unwrap();
+        // The playlist's three, ten after them, the one being written, and a monitor tick (2 s).
+        assert!(
+            newest - oldest <= 16 && on_disk.len() <= 17,
+            "{quality}: segment {newest} is listed; on disk: {on_disk:?}"
+        );
+    }
     ffmpeg.kill().await.unwrap();
     app.stack.shutdown().await.unwrap();
 }

@@ -11,7 +11,8 @@ use cloumer_domain::ports::{StreamHealth, StreamStatus};
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use time::OffsetDateTime;
 
-use super::{IngestState, Recorder, ladder, playlists};
+use super::ladder::{self, RUNGS};
+use super::{IngestState, Recorder, playlists};
 use crate::chat::Rooms;
 
 /// A broadcast in progress.
@@ -52,8 +53,9 @@ pub(super) async fn begin(state: &IngestState, channel_id: ChannelId, client: St
             },
         );
     }
-    // In case the last broadcast's end was not seen to the end: nginx reads the playlist next.
-    end_source_playlist(state, &channel_id);
+    // nginx may have written a rung after the last broadcast's end (its encoder stops as the
+    // broadcast does), and reads these playlists next, to number on.
+    end_live_playlists(state, &channel_id);
     state.video.set_status(
         &channel_id,
         Some(status(
@@ -144,14 +146,13 @@ pub(super) async fn end(state: &IngestState, channel: &ChannelId) {
         return;
     };
     state.video.set_status(channel, None);
-    end_source_playlist(state, channel);
+    end_live_playlists(state, channel);
     // Dropping the transcode stops its ffmpeg.
     state
         .transcodes
         .lock()
         .expect("ingest lock")
         .remove(channel);
-    ladder::remove(state, channel);
     let _ = std::fs::remove_file(state.dirs.thumbnails.join(format!("{channel}.jpg")));
     let event = StreamEvent {
         channel_id: channel.clone(),
@@ -187,13 +188,22 @@ pub(super) fn status(
     }
 }
 
-/// Ends the source's live playlist, as IVS ends a broadcast's: a player still loading it plays
-/// to its end and stops, and while the channel's next broadcast has no playlist of its own yet
-/// this one is known for the last broadcast's. nginx numbers the next broadcast's segments on
-/// from it all the same.
-fn end_source_playlist(state: &IngestState, channel: &ChannelId) {
-    let path = state.dirs.hls.join(channel.as_str()).join("index.m3u8");
-    let Ok(media) = std::fs::read_to_string(&path) else {
+/// Ends the live playlists of the channel's source and rungs, as IVS ends a broadcast's: a
+/// player still loading one plays to its end and stops, and while the channel's next broadcast
+/// has no playlist of its own yet, this one is known for the last broadcast's. nginx numbers the
+/// next broadcast's segments on from it all the same.
+fn end_live_playlists(state: &IngestState, channel: &ChannelId) {
+    let source = state.dirs.hls.join(channel.as_str());
+    let rungs = RUNGS
+        .iter()
+        .map(|rung| ladder::rung_dir(&state.dirs.renditions, channel, rung));
+    for dir in std::iter::once(source).chain(rungs) {
+        end_playlist(&dir.join("index.m3u8"), channel);
+    }
+}
+
+fn end_playlist(path: &std::path::Path, channel: &ChannelId) {
+    let Ok(media) = std::fs::read_to_string(path) else {
         return;
     };
     if playlists::has_ended(&media) {
@@ -202,8 +212,8 @@ fn end_source_playlist(state: &IngestState, channel: &ChannelId) {
     // Replaced whole, so that no player reads it half written.
     let written = path.with_extension("m3u8.ended");
     let result = std::fs::write(&written, playlists::ended(&media))
-        .and_then(|()| std::fs::rename(&written, &path));
+        .and_then(|()| std::fs::rename(&written, path));
     if let Err(error) = result {
-        tracing::warn!(%error, %channel, "cannot end the source's live playlist");
+        tracing::warn!(%error, %channel, "cannot end a live playlist");
     }
 }

@@ -1,6 +1,7 @@
 //! nginx's HTTP callbacks: `on_publish` (may this key publish?), `on_publish_done`,
-//! `on_record_done` and `on_play` (only our transcoder may play). Every callback carries the per-run secret; an encoder only ever publishes
-//! to `app/<stream key>`, which we relay to `live/<channel id>` when the key is good.
+//! `on_record_done` and `on_play` (only our transcoder may play, and publish its rungs). Every
+//! callback carries the per-run secret; an encoder only ever publishes to `app/<stream key>`,
+//! which we relay to `live/<channel id>` when the key is good.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use cloumer_domain::ids::ChannelId;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use super::{IngestState, broadcasts, vod};
+use super::{IngestState, broadcasts, ladder, vod};
 
 /// What nginx-rtmp posts with every notification.
 #[derive(Debug, Deserialize)]
@@ -81,6 +82,21 @@ async fn callback(
                 }
                 _ => refused(),
             }
+        }
+        // Our transcoder's rungs, of a channel being broadcast.
+        ("publish", "ladder") => {
+            let ours = notify
+                .secret
+                .as_deref()
+                .is_some_and(|s| is_secret(&state, s));
+            let live = ladder::parse_stream_name(&notify.name).is_some_and(|(channel, _)| {
+                state
+                    .live
+                    .lock()
+                    .expect("ingest lock")
+                    .contains_key(&channel)
+            });
+            allowed(ours && live)
         }
         ("play", "live") => allowed(
             notify

@@ -5,9 +5,9 @@
 //! frames as they arrive over one chunked response, instead of waiting for each segment to be
 //! cut and listed, which costs a segment's duration of latency.
 //!
-//! One task per coming segment reads its file as it grows (nginx-rtmp writes the source's in
-//! place; ffmpeg writes a rung's to `N.ts.tmp` and renames it when done) and shares what it read
-//! with every request for that segment, so a thousand players cost one reader. It ends when the
+//! One task per coming segment reads its file as it grows (nginx-rtmp writes the source's and the
+//! rungs' in place) and shares what it read with every request for that segment, so a thousand
+//! players cost one reader. It ends when the
 //! playlist lists the segment (after the file's last bytes), or gives up when the segment does
 //! not start or stops growing (the broadcast ended, or its writer died).
 
@@ -134,17 +134,14 @@ async fn read_as_written(dir: &Path, file: &str, sender: &watch::Sender<Written>
         ticks.tick().await;
         let open = match &mut segment {
             Some(open) => open,
-            None => {
-                // ffmpeg renames `N.ts.tmp` to `N.ts` when done: either name is the same file.
-                match open_either(&dir.join(file), &dir.join(format!("{file}.tmp"))).await {
-                    Some(opened) => {
-                        grew = Instant::now();
-                        segment.insert(opened)
-                    }
-                    None if asked.elapsed() > START_WAIT => return End::Abandoned,
-                    None => continue,
+            None => match File::open(dir.join(file)).await.ok() {
+                Some(opened) => {
+                    grew = Instant::now();
+                    segment.insert(opened)
                 }
-            }
+                None if asked.elapsed() > START_WAIT => return End::Abandoned,
+                None => continue,
+            },
         };
         let Ok(piece) = read_more(open).await else {
             return End::Abandoned;
@@ -170,13 +167,6 @@ async fn read_as_written(dir: &Path, file: &str, sender: &watch::Sender<Written>
         if grew.elapsed() > STALL {
             return End::Abandoned;
         }
-    }
-}
-
-async fn open_either(path: &Path, temporary: &Path) -> Option<File> {
-    match File::open(path).await {
-        Ok(file) => Some(file),
-        Err(_) => File::open(temporary).await.ok(),
     }
 }
 

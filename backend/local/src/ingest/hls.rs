@@ -261,10 +261,11 @@ impl Files {
             return Some(self.dirs.hls.join(channel.as_str()));
         }
         let rung = ladder::rung(quality)?;
-        Some(ladder::channel_dir(&self.dirs.renditions, channel).join(rung.name))
+        Some(ladder::rung_dir(&self.dirs.renditions, channel, rung))
     }
 
-    /// Whether a rung's transcoder started lately and has not written a playlist yet.
+    /// Whether a rung's transcoder started (or nginx wrote its rung) lately: a rung whose
+    /// playlist is not this broadcast's yet is waited for.
     fn rung_starting(&self, channel: &ChannelId, rung: &str) -> bool {
         /// Long enough for ffmpeg to start and cut a first one-second segment on a busy machine.
         const RUNG_GRACE: std::time::Duration = std::time::Duration::from_secs(8);

@@ -1,10 +1,13 @@
 //! The local transcoding ladder. IVS STANDARD channels are transcoded into several qualities
 //! that viewers (or their player's Auto) choose from; BASIC channels pass the source through.
 //! Locally, while a STANDARD channel is live, ffmpeg plays its stream back from nginx's `live`
-//! application (loopback only, with the per-run secret: see `nginx.rs`) and encodes each rung
-//! of [`RUNGS`] as low-latency HLS beside the source, with a keyframe every second so the
-//! player can switch at any segment; an encoder that dies is started again, numbering on. Sized
-//! for a small machine: one small rung.
+//! application (loopback only, with the per-run secret: see `nginx.rs`), encodes each rung of
+//! [`RUNGS`] with a keyframe every second (so the player can switch at any segment), and
+//! publishes it into nginx's `ladder` application, which cuts it into HLS as it does the
+//! source: segments written in place as the frames come (served while written, see
+//! `growing_segments.rs`), numbered on across broadcasts and encoder restarts, with a
+//! discontinuity at each. An encoder that dies is started again. Sized for a small machine: one
+//! small rung.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -51,9 +54,21 @@ pub fn rung(name: &str) -> Option<&'static Rung> {
     RUNGS.iter().find(|r| r.name == name)
 }
 
-/// Where a channel's rungs are written: `<renditions>/<channel>/<rung>/`.
-pub fn channel_dir(renditions: &Path, channel: &ChannelId) -> PathBuf {
-    renditions.join(channel.as_str())
+/// Where nginx writes a channel's rung: `<renditions>/<channel>_<rung>/` (the stream it is
+/// published as, [`stream_name`]).
+pub fn rung_dir(renditions: &Path, channel: &ChannelId, rung: &Rung) -> PathBuf {
+    renditions.join(stream_name(channel, rung))
+}
+
+/// The name a channel's rung is published under in nginx's `ladder` application.
+fn stream_name(channel: &ChannelId, rung: &Rung) -> String {
+    format!("{channel}_{}", rung.name)
+}
+
+/// The channel and rung a stream published into the `ladder` application is, if it is one.
+pub(super) fn parse_stream_name(name: &str) -> Option<(ChannelId, &'static Rung)> {
+    let (channel, rung_name) = name.rsplit_once('_')?;
+    Some((ChannelId::parse(channel).ok()?, rung(rung_name)?))
 }
 
 /// A running transcode; dropping it stops ffmpeg (and stops starting it again).
@@ -79,15 +94,26 @@ const HEALTHY_RUN: Duration = Duration::from_secs(30);
 /// whenever it dies while the broadcast goes on: the multivariant playlist still offers the
 /// rungs, and a player on a frozen rung would stall.
 pub(super) fn start(state: &IngestState, channel: &ChannelId) -> Result<Transcode> {
-    let dir = channel_dir(&state.dirs.renditions, channel);
-    let _ = std::fs::remove_dir_all(&dir);
-    let source = format!("{}/{channel}?secret={}", state.relay_target, state.secret);
     for rung in RUNGS {
-        let out = dir.join(rung.name);
-        std::fs::create_dir_all(&out)
-            .with_context(|| format!("cannot create {}", out.display()))?;
+        let dir = rung_dir(&state.dirs.renditions, channel, rung);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        // The directory's time says when its rung was last written, or started: the
+        // multivariant playlist waits a while for a rung that is starting (`hls.rs`). nginx keeps
+        // the last broadcast's playlist there, to number on from it.
+        std::fs::File::open(&dir)
+            .and_then(|d| d.set_modified(std::time::SystemTime::now()))
+            .with_context(|| format!("cannot mark {} as starting", dir.display()))?;
     }
-    let mut encoder = encoder_command(&source, &dir, false)
+    let source = format!("{}/{channel}?secret={}", state.relay_target, state.secret);
+    let targets: Vec<String> = RUNGS
+        .iter()
+        .map(|rung| {
+            let name = stream_name(channel, rung);
+            format!("{}/{name}?secret={}", state.ladder_target, state.secret)
+        })
+        .collect();
+    let mut encoder = encoder_command(&source, &targets)
         .spawn()
         .context("cannot start ffmpeg to transcode a broadcast")?;
     let channel = channel.clone();
@@ -103,7 +129,7 @@ pub(super) fn start(state: &IngestState, channel: &ChannelId) -> Result<Transcod
                 (wait * 2).min(RESTART_AFTER_AT_MOST)
             };
             tokio::time::sleep(wait).await;
-            encoder = match encoder_command(&source, &dir, true).spawn() {
+            encoder = match encoder_command(&source, &targets).spawn() {
                 Ok(child) => child,
                 Err(error) => {
                     tracing::error!(%error, %channel, "cannot start ffmpeg again; the rungs stop");
@@ -115,25 +141,13 @@ pub(super) fn start(state: &IngestState, channel: &ChannelId) -> Result<Transcod
     Ok(Transcode { supervisor })
 }
 
-/// ffmpeg encoding `source` into every rung under `dir`; `again` when an earlier encoder wrote
-/// there already.
-fn encoder_command(source: &str, dir: &Path, again: bool) -> tokio::process::Command {
-    // Started again, it numbers its segments on from the playlist it finds (a player must never
-    // see the media sequence go back) and marks the break in timestamps as a discontinuity.
-    let flags = if again {
-        "delete_segments+independent_segments+temp_file+append_list+discont_start"
-    } else {
-        "delete_segments+independent_segments+temp_file"
-    };
-    // A new broadcast numbers its first segment by the second it started (its segments are a
-    // second long, so the numbers run with the clock): not from 0, which the last broadcast's
-    // segments had under the same URLs, where browsers may still hold them for 30 s.
-    let first_number = if again { "generic" } else { "epoch" };
+/// ffmpeg encoding `source` into every rung, each published to its target in nginx's `ladder`
+/// application (in [`RUNGS`]'s order).
+fn encoder_command(source: &str, targets: &[String]) -> tokio::process::Command {
     let mut command = ffmpeg::command();
     // The stream arrives as it is sent: no probing delay beyond the first keyframe.
     command.args(["-fflags", "nobuffer", "-i", source]);
-    for rung in RUNGS {
-        let out = dir.join(rung.name);
+    for (rung, target) in RUNGS.iter().zip(targets) {
         command
             .args(["-map", "0:v:0", "-map", "0:a:0?"])
             .args([
@@ -157,20 +171,19 @@ fn encoder_command(source: &str, dir: &Path, again: bool) -> tokio::process::Com
             ])
             .args(["-c:a", "aac", "-ac", "2"])
             .args(["-b:a", &format!("{}k", rung.audio_kbps)])
-            .args(["-f", "hls", "-hls_time", "1", "-hls_list_size", "3"])
-            .args(["-hls_flags", flags])
-            .args(["-hls_start_number_source", first_number])
-            .arg("-hls_segment_filename")
-            .arg(out.join("%d.ts"))
-            .arg(out.join("index.m3u8"));
+            // Each packet goes out as it is encoded: nginx writes the segment as it comes.
+            .args([
+                "-f",
+                "flv",
+                "-flvflags",
+                "no_duration_filesize",
+                "-flush_packets",
+                "1",
+            ])
+            .arg(target);
     }
     command.stderr(Stdio::null()).stdout(Stdio::null());
     command
-}
-
-/// The broadcast ended: its rungs go with it, as the source's live files do.
-pub(super) fn remove(state: &IngestState, channel: &ChannelId) {
-    let _ = std::fs::remove_dir_all(channel_dir(&state.dirs.renditions, channel));
 }
 
 #[cfg(test)]

@@ -94,6 +94,8 @@ struct IngestState {
     /// Authenticates nginx's callbacks and the relay into the `live` application.
     secret: String,
     relay_target: String,
+    /// Where the ladder publishes its rungs: nginx's `ladder` application.
+    ladder_target: String,
     /// Channels being broadcast now.
     live: Mutex<HashMap<ChannelId, Broadcast>>,
     /// Recordings whose FLV is still being written or converted, by channel.
@@ -161,6 +163,7 @@ impl Ingest {
             clock: settings.clock.clone(),
             dirs: settings.dirs.clone(),
             relay_target: format!("rtmp://{loopback}:{}/live", settings.rtmp_port),
+            ladder_target: format!("rtmp://{loopback}:{}/ladder", settings.rtmp_port),
             secret: random_alphanumeric(32),
             live: Mutex::default(),
             recording: Mutex::default(),
@@ -196,6 +199,7 @@ impl Prepared {
         let nginx = nginx::start(&nginx::NginxSettings {
             runtime_dir: &state.dirs.runtime,
             hls_dir: &state.dirs.hls,
+            renditions_dir: &state.dirs.renditions,
             flv_dir: &state.dirs.flv,
             rtmp_host: settings.rtmp_host,
             rtmp_port: settings.rtmp_port,

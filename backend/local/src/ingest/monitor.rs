@@ -9,6 +9,7 @@ use cloumer_domain::ids::ChannelId;
 use cloumer_domain::ports::StreamHealth;
 
 use super::broadcasts::{self, Broadcast};
+use super::ladder::{self, RUNGS};
 use super::{IngestState, ffmpeg, playlists};
 
 /// A segment newer than this means the encoder is sending: HEALTHY; older: STARVING.
@@ -39,6 +40,9 @@ pub(super) async fn run(state: Arc<IngestState>) {
 async fn check(state: &IngestState, channel: ChannelId, broadcast: Broadcast) {
     let source = state.dirs.hls.join(channel.as_str());
     remove_old_segments(&source);
+    for rung in RUNGS {
+        remove_old_segments(&ladder::rung_dir(&state.dirs.renditions, &channel, rung));
+    }
     let newest = newest_segment(&source);
     let age = newest
         .as_ref()
@@ -84,7 +88,7 @@ async fn check(state: &IngestState, channel: ChannelId, broadcast: Broadcast) {
     }
 }
 
-/// Removes the source's segments that left its playlist a while ago. nginx-rtmp's own
+/// Removes the segments of a live quality that left its playlist a while ago. nginx-rtmp's own
 /// `hls_cleanup` is a path manager, which nginx runs in its cache-manager process, and our
 /// one-process nginx (`master_process off`) starts none: a broadcast kept every segment.
 fn remove_old_segments(dir: &Path) {

@@ -1,10 +1,12 @@
 //! nginx with Debian's RTMP module, driven by a generated configuration.
 //!
-//! Two RTMP applications: `app` is where encoders publish with their stream key (as with IVS,
+//! Three RTMP applications: `app` is where encoders publish with their stream key (as with IVS,
 //! `rtmp://<host>:<port>/app/<key>`); it asks us to authorize each publish and, when we do, relays
 //! the stream to `live/<channel id>`, so neither HLS paths nor recordings ever contain the key.
 //! `live` accepts only that relay (it carries a per-run secret), cuts low-latency HLS and records;
 //! the only player it serves is our own transcoder (`ladder.rs`), from loopback with the secret.
+//! `ladder` accepts only that transcoder's rungs (loopback, the secret) and cuts them into HLS
+//! as `live` does the source.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,7 @@ const DEBIAN_MODULE: &str = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
 pub struct NginxSettings<'a> {
     pub runtime_dir: &'a Path,
     pub hls_dir: &'a Path,
+    pub renditions_dir: &'a Path,
     pub flv_dir: &'a Path,
     pub rtmp_host: IpAddr,
     pub rtmp_port: u16,
@@ -59,6 +62,7 @@ pub fn config(settings: &NginxSettings<'_>, module: &Path) -> String {
     let NginxSettings {
         runtime_dir,
         hls_dir,
+        renditions_dir,
         flv_dir,
         rtmp_host,
         rtmp_port,
@@ -122,6 +126,19 @@ rtmp {{
       hls_playlist_length 3s;
       hls_cleanup on;
     }}
+    application ladder {{
+      live on;
+      allow publish 127.0.0.1;
+      allow publish ::1;
+      deny publish all;
+      deny play all;
+      on_publish {publish};
+      hls on;
+      hls_path {renditions};
+      hls_nested on;
+      hls_fragment 1s;
+      hls_playlist_length 3s;
+    }}
   }}
 }}
 "#,
@@ -134,6 +151,7 @@ rtmp {{
         record_done = hook("record-done"),
         flv = flv_dir.display(),
         hls = hls_dir.display(),
+        renditions = renditions_dir.display(),
     )
 }
 
@@ -157,7 +175,12 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 pub async fn start(settings: &NginxSettings<'_>) -> Result<Child> {
     let binary = nginx_binary()?;
     let module = module_path()?;
-    for dir in [settings.runtime_dir, settings.hls_dir, settings.flv_dir] {
+    for dir in [
+        settings.runtime_dir,
+        settings.hls_dir,
+        settings.renditions_dir,
+        settings.flv_dir,
+    ] {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let conf = settings.runtime_dir.join("nginx.conf");

@@ -75,7 +75,7 @@ fn segment_entries(media: &str) -> impl Iterator<Item = (f64, &str)> {
 /// written and the next, as Twitch's low-latency playlists (and IVS's) do.
 pub const COMING: u64 = 2;
 
-/// The number of a live segment: nginx-rtmp and the ladder's ffmpeg both name them `N.ts`.
+/// The number of a live segment: nginx-rtmp names the source's and the rungs' `N.ts`.
 pub fn segment_number(uri: &str) -> Option<u64> {
     let digits = uri.strip_suffix(".ts")?;
     let number: u64 = digits.parse().ok()?;

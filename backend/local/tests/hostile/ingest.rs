@@ -82,6 +82,7 @@ async fn nobody_reads_the_live_video_over_rtmp() {
         format!("{base}/live/{channel}"),
         format!("{base}/live/{channel}?secret=guess"),
         format!("{base}/app/{key}"),
+        format!("{base}/ladder/{channel}_160p"),
     ] {
         let probe = Command::new("ffprobe")
             .args(["-v", "error", "-rw_timeout", "4000000", "-i", &url])
@@ -91,6 +92,47 @@ async fn nobody_reads_the_live_video_over_rtmp() {
         let read = matches!(&outcome, Ok(Ok(output)) if output.status.success());
         assert!(!read, "{url} must not play");
     }
+}
+
+/// Only our transcoder publishes a live channel's rungs (into nginx's `ladder` application, with
+/// the per-run secret): anyone else's picture there would be played to its viewers.
+#[tokio::test]
+async fn nobody_else_publishes_a_channels_rung() {
+    let app = spawn_app().await;
+    let (token, key) = app.streamer("laddered").await;
+    // A BASIC channel has no ladder: its rungs' names are free to take, were they not guarded.
+    let (status, _) = app
+        .json(
+            reqwest::Method::PATCH,
+            "/api/v1/me/channel",
+            Some(&token),
+            Some(json!({"channelType": "BASIC"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let _ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 40);
+    app.wait_for(
+        "the channel to go live",
+        Duration::from_secs(10),
+        async || live(&app, "laddered").await,
+    )
+    .await;
+    let channel = channel_id(&app, "laddered").await;
+    let port = app.stack.rtmp_url();
+    let base = port.trim_end_matches("/app/");
+    for url in [
+        format!("{base}/ladder/{channel}_160p"),
+        format!("{base}/ladder/{channel}_160p?secret=guess"),
+        format!("{base}/ladder/{channel}_720p"),
+    ] {
+        let mut intruder = publish(&url, 20);
+        let ended = tokio::time::timeout(Duration::from_secs(15), intruder.wait()).await;
+        let refused = matches!(&ended, Ok(Ok(status)) if !status.success());
+        assert!(refused, "{url} must refuse the publisher: {ended:?}");
+    }
+    let (playback, _) = app.playback("laddered").await;
+    let multivariant = app.get(&playback).await.text().await.unwrap();
+    assert!(!multivariant.contains("160p"), "{multivariant}");
 }
 
 /// Item 4: a reset key left the running broadcast on air.
