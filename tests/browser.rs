@@ -120,6 +120,25 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     // started sending (its start-up counts against us: the figure is an upper bound), sampled
     // over a window (8 s here; `cargo xtask bench latency` asks for the minute the target is
     // about), counting the times the player stopped to buffer meanwhile.
+    // `CLOUMER_LATENCY_QUALITY` (a menu label: `160p`) measures that quality instead of Auto.
+    let quality = std::env::var("CLOUMER_LATENCY_QUALITY").ok();
+    if let Some(label) = &quality {
+        let height: u32 = label.trim_end_matches('p').parse()?;
+        reach(&alice, ".player .quality-button").await?;
+        alice.wait(".quality-menu:not([hidden])").await?;
+        alice
+            .js(&format!(
+                "[...document.querySelectorAll('.quality-menu [role=menuitemradio]')]
+                   .find(b => b.textContent === '{label}').click();"
+            ))
+            .await?;
+        wait_video(
+            &alice,
+            &format!("v.videoHeight === {height}"),
+            &format!("{label} playing"),
+        )
+        .await?;
+    }
     tokio::time::sleep(Duration::from_secs(10)).await;
     let window: u64 = std::env::var("CLOUMER_LATENCY_WINDOW_SECS")
         .ok()
@@ -163,8 +182,9 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     latencies.sort_by(f64::total_cmp);
     let median = latencies[latencies.len() / 2];
     println!(
-        "glass-to-glass latency in the IVS player over {window} s: median {median:.2} s, \
+        "glass-to-glass latency in the IVS player ({}) over {window} s: median {median:.2} s, \
          range {:.2}–{:.2} s, {stalls:?} stops to buffer, played at {pace:.3}× the wall clock",
+        quality.as_deref().unwrap_or("Auto"),
         latencies[0],
         latencies[latencies.len() - 1]
     );
