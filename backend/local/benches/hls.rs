@@ -4,11 +4,11 @@
 //! segments). `BENCH_HLS_PLAYERS` players (default 1,000) then watch the channel for
 //! `BENCH_SECONDS` (default 30) as an HLS player does, through the path the browser uses: the
 //! playback URL from the API (`POST …/playback`, one per player), its playlist (following a
-//! multivariant playlist to its media playlist), reloaded once per target duration (half of it when nothing was new), and every
-//! new segment downloaded whole; then, as the IVS player does, the segment the playlist names as
-//! being written (`#EXT-X-PREFETCH`), read as it is written, and the playlist again at once
-//! (`BENCH_HLS_COMING=0`: listed segments only, as a plain HLS player). A probe reloads the playlist every 100 ms to know the live
-//! edge. Reports requests/s, bytes/s, p50/p99 per kind of request, and how far behind the edge
+//! multivariant playlist to its media playlist), reloaded once per target duration (half of it
+//! when nothing was new), and every new segment downloaded whole; then, as the IVS player does,
+//! the segment the playlist names as being written (`#EXT-X-PREFETCH`), read as it is written,
+//! and the playlist again at once (`BENCH_HLS_COMING=0`: listed segments only, as a plain HLS
+//! player). A probe reloads the playlist every 100 ms to know the live edge. Reports requests/s, bytes/s, p50/p99 per kind of request, and how far behind the edge
 //! players were after each reload: a player is *behind* when its newest segment is more than
 //! one segment older than the edge. Target: no player falls behind. Runs twice, a broadcast
 //! each: the channel public, then private (each player with its own playback token and

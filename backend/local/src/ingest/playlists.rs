@@ -73,7 +73,7 @@ fn segment_entries(media: &str) -> impl Iterator<Item = (f64, &str)> {
 
 /// How many segments past the last one listed a live playlist names as coming: the one being
 /// written and the next, as Twitch's low-latency playlists (and IVS's) do.
-pub const COMING: u64 = 2;
+const COMING: u64 = 2;
 
 /// The number of a live segment: nginx-rtmp names the source's and the rungs' `N.ts`.
 pub fn segment_number(uri: &str) -> Option<u64> {
