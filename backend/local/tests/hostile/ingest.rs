@@ -67,13 +67,7 @@ async fn nobody_reads_the_live_video_over_rtmp() {
         )
         .await;
     assert_eq!(status, 200);
-    let _ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || live(&app, "secretive").await,
-    )
-    .await;
+    let _ffmpeg = app.go_live("secretive", &key, 30).await;
     let channel = channel_id(&app, "secretive").await;
     let port = app.stack.rtmp_url();
     let base = port.trim_end_matches("/app/");
@@ -110,13 +104,7 @@ async fn nobody_else_publishes_a_channels_rung() {
         )
         .await;
     assert_eq!(status, 200);
-    let _ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 40);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || live(&app, "laddered").await,
-    )
-    .await;
+    let _ffmpeg = app.go_live("laddered", &key, 40).await;
     let channel = channel_id(&app, "laddered").await;
     let port = app.stack.rtmp_url();
     let base = port.trim_end_matches("/app/");
@@ -140,13 +128,7 @@ async fn nobody_else_publishes_a_channels_rung() {
 async fn resetting_the_stream_key_ends_the_broadcast() {
     let app = spawn_app().await;
     let (token, key) = app.streamer("leaky").await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 60);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || live(&app, "leaky").await,
-    )
-    .await;
+    let mut ffmpeg = app.go_live("leaky", &key, 60).await;
     let (status, reset) = app
         .json(
             reqwest::Method::POST,
@@ -222,13 +204,7 @@ async fn a_callback_cannot_touch_files_outside_the_recordings() {
 async fn a_callback_cannot_end_a_broadcast_it_did_not_start() {
     let app = spawn_app().await;
     let (_, key) = app.streamer("onair").await;
-    let _ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || live(&app, "onair").await,
-    )
-    .await;
+    let _ffmpeg = app.go_live("onair", &key, 30).await;
     let channel = channel_id(&app, "onair").await;
     for clientid in ["", "999999"] {
         callback(
@@ -416,13 +392,7 @@ async fn a_recording_keeps_the_privacy_it_was_made_with() {
         assert_eq!(status, 200);
     };
     set_private(true).await;
-    let mut ffmpeg = publish(&format!("{}{key}", app.stack.rtmp_url()), 30);
-    app.wait_for(
-        "the channel to go live",
-        Duration::from_secs(10),
-        async || live(&app, "diarist").await,
-    )
-    .await;
+    let mut ffmpeg = app.go_live("diarist", &key, 30).await;
     tokio::time::sleep(Duration::from_secs(4)).await;
     ffmpeg.kill().await.unwrap();
     let owners_list = async || {
