@@ -654,7 +654,7 @@ async fn a_rung_whose_encoder_dies_comes_back() {
 /// only the new broadcast (nginx lists the last one's final segments before its first, and the
 /// last one's playlist is there until then), and under names the last broadcast's segments did
 /// not have, which browsers (and any cache) may still hold for 30 s and would play instead.
-/// nginx numbers the source on; the ladder's encoder would start again at 0.
+/// nginx numbers the source and the rungs on from the last broadcast's playlists.
 #[tokio::test]
 async fn a_new_broadcast_plays_only_itself_under_new_segment_names() {
     let app = spawn_app().await;
