@@ -198,11 +198,36 @@ fn end_live_playlists(state: &IngestState, channel: &ChannelId) {
         .iter()
         .map(|rung| ladder::rung_dir(&state.dirs.renditions, channel, rung));
     for dir in std::iter::once(source).chain(rungs) {
-        end_playlist(&dir.join("index.m3u8"), channel);
+        end_playlist(&dir.join("index.m3u8"));
     }
 }
 
-fn end_playlist(path: &std::path::Path, channel: &ChannelId) {
+/// What a previous run left in `root` (the live source's or the rungs' directory, one
+/// directory per quality): its segments go; each quality's playlist stays, ended, for nginx to
+/// number that quality's next broadcast on from (a browser may still hold the last run's
+/// segments under their names).
+pub(super) fn clear_last_run(root: &std::path::Path) {
+    let Ok(qualities) = std::fs::read_dir(root) else {
+        return;
+    };
+    for quality in qualities.flatten().map(|entry| entry.path()) {
+        let Ok(files) = std::fs::read_dir(&quality) else {
+            let _ = std::fs::remove_file(&quality);
+            continue;
+        };
+        for file in files.flatten().map(|entry| entry.path()) {
+            if file.file_name().is_some_and(|name| name == "index.m3u8") {
+                end_playlist(&file);
+            } else if file.is_dir() {
+                let _ = std::fs::remove_dir_all(&file);
+            } else {
+                let _ = std::fs::remove_file(&file);
+            }
+        }
+    }
+}
+
+fn end_playlist(path: &std::path::Path) {
     let Ok(media) = std::fs::read_to_string(path) else {
         return;
     };
@@ -214,6 +239,6 @@ fn end_playlist(path: &std::path::Path, channel: &ChannelId) {
     let result = std::fs::write(&written, playlists::ended(&media))
         .and_then(|()| std::fs::rename(&written, path));
     if let Err(error) = result {
-        tracing::warn!(%error, %channel, "cannot end a live playlist");
+        tracing::warn!(%error, path = %path.display(), "cannot end a live playlist");
     }
 }

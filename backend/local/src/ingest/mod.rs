@@ -141,16 +141,17 @@ impl Ingest {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        // Live HLS and thumbnails of a previous run are stale.
-        for dir in [
-            &settings.dirs.hls,
-            &settings.dirs.renditions,
-            &settings.dirs.thumbnails,
-        ] {
-            let _ = std::fs::remove_dir_all(dir);
+        // Live HLS and thumbnails of a previous run are stale; the live playlists stay, ended,
+        // so that segment names are never used twice.
+        for dir in [&settings.dirs.hls, &settings.dirs.renditions] {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
+            broadcasts::clear_last_run(dir);
         }
+        let thumbnails = &settings.dirs.thumbnails;
+        let _ = std::fs::remove_dir_all(thumbnails);
+        std::fs::create_dir_all(thumbnails)
+            .with_context(|| format!("cannot create {}", thumbnails.display()))?;
         let loopback = if settings.rtmp_host.is_ipv6() {
             "[::1]"
         } else {
