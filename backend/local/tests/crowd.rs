@@ -1,6 +1,7 @@
 //! A crowd arriving as a channel goes live (its followers told at once): the first requests for
-//! the multivariant playlist share one probe of the source's picture size. Its own test binary,
-//! since it points `CLOUMER_FFPROBE` at a counting ffprobe for the whole process.
+//! the multivariant playlist share one probe of the source's picture size, and a probe that hangs
+//! holds none of them. Its own test binary, since it points `CLOUMER_FFPROBE` at a counting
+//! ffprobe for the whole process.
 
 #[allow(dead_code)]
 #[path = "support/streaming.rs"]
@@ -17,13 +18,17 @@ const CROWD: usize = 40;
 async fn a_crowd_at_a_broadcasts_start_shares_one_probe_of_its_picture() {
     let probes = tempfile::tempdir().unwrap();
     let log = probes.path().join("calls");
+    let hang = probes.path().join("hang");
     let counting = probes.path().join("ffprobe");
-    // A slow ffprobe (as on a busy machine) that notes each call, then does the real work.
+    // A slow ffprobe (as on a busy machine) that notes each call, then does the real work, or
+    // hangs while the `hang` file exists.
     std::fs::write(
         &counting,
         format!(
-            "#!/bin/sh\necho \"$@\" >> '{}'\nsleep 0.5\nexec ffprobe \"$@\"\n",
-            log.display()
+            "#!/bin/sh\necho \"$@\" >> '{log}'\n[ -e '{hang}' ] && exec sleep 120\n\
+             sleep 0.5\nexec ffprobe \"$@\"\n",
+            log = log.display(),
+            hang = hang.display(),
         ),
     )
     .unwrap();
@@ -52,6 +57,27 @@ async fn a_crowd_at_a_broadcasts_start_shares_one_probe_of_its_picture() {
     }
     assert!(!log.exists(), "nothing probed before the crowd came");
 
+    // While ffprobe hangs, players are served without sizes after a few seconds' wait.
+    std::fs::write(&hang, "").unwrap();
+    let held = (0..5).map(|_| async {
+        let response = app.get(&playback).await;
+        (response.status(), response.text().await.unwrap())
+    });
+    let answers = tokio::time::timeout(
+        Duration::from_secs(30),
+        futures_util::future::join_all(held),
+    )
+    .await
+    .expect("players are not held by a hung probe");
+    for (status, multivariant) in &answers {
+        assert_eq!(*status, 200, "{multivariant}");
+        assert!(!multivariant.contains("RESOLUTION="), "{multivariant}");
+        assert!(multivariant.contains("\n160p/index.m3u8"), "{multivariant}");
+    }
+    std::fs::remove_file(&hang).unwrap();
+    let hung = std::fs::read_to_string(&log).unwrap().lines().count();
+    assert!(hung >= 1, "the held players asked ffprobe");
+
     let crowd = (0..CROWD).map(|_| async {
         let response = app.get(&playback).await;
         (response.status(), response.text().await.unwrap())
@@ -60,8 +86,8 @@ async fn a_crowd_at_a_broadcasts_start_shares_one_probe_of_its_picture() {
     let calls = std::fs::read_to_string(&log).unwrap();
     assert_eq!(
         calls.lines().count(),
-        1,
-        "one probe for {CROWD} players:\n{calls}"
+        hung + 1,
+        "one probe for {CROWD} players after {hung} hung:\n{calls}"
     );
     for (status, multivariant) in &answers {
         assert_eq!(*status, 200, "{multivariant}");

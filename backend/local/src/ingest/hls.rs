@@ -329,7 +329,8 @@ impl Files {
 
     /// The source's picture size in the channel's current broadcast: probed from the newest
     /// segment of its media playlist (`source`: its directory and text) the first time a player
-    /// asks, then remembered until the next broadcast.
+    /// asks, then remembered until the next broadcast. A player waits for the probe at most
+    /// [`PROBE_WAIT`] and is served without sizes after it.
     async fn source_size(
         &self,
         channel: &ChannelId,
@@ -349,7 +350,8 @@ impl Files {
                 }
             }
         };
-        // A probe that fails (no segment yet, say) is not remembered: the next asker probes.
+        // A probe that fails (no segment yet, say) or outlasts its asker's wait (dropped, and
+        // ffprobe killed with it) is not remembered: the next asker probes.
         let size = probed.get_or_try_init(|| async {
             let newest = media
                 .lines()
@@ -359,9 +361,18 @@ impl Files {
                 .ok_or(())?;
             ffmpeg::picture_size(&dir.join(newest)).await.ok_or(())
         });
-        size.await.ok().copied()
+        tokio::time::timeout(PROBE_WAIT, size)
+            .await
+            .ok()?
+            .ok()
+            .copied()
     }
 }
+
+/// How long a player waits for the source's picture size: ffprobe reads one segment in well
+/// under a second even on a busy machine, and a probe that hangs must not hold every player
+/// of the channel (they all wait on the one probe).
+const PROBE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// One quality's media playlist and segments.
 async fn live_quality(
