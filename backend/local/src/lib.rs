@@ -149,10 +149,14 @@ impl RunningStack {
             ingest.stop().await;
         }
         let _ = self.shutdown.send(());
+        // Aborted tasks are awaited: until they have dropped what they hold (the store among
+        // it), a start on the same data cannot open it.
         self.deliveries.abort();
+        let _ = self.deliveries.await;
         if let Some(worker) = self.video_worker {
             // A running ffmpeg dies with it (kill on drop); its job starts again next time.
             worker.abort();
+            let _ = worker.await;
         }
         self.server.await.context("server task panicked")??;
         Ok(())

@@ -116,8 +116,13 @@ async fn callback(
                 tracing::warn!(%channel, "record-done for a file that is not this channel's recording");
                 return refused();
             };
-            let state = state.clone();
-            tokio::spawn(async move { vod::finish(&state, channel, notify.clientid, flv).await });
+            let keeper = state.clone();
+            let keep = async move { vod::finish(&keeper, channel, notify.clientid, flv).await };
+            let mut keeping = state.keeping.lock().expect("ingest lock");
+            // Finished keeps leave their (empty) results until they are collected.
+            while keeping.try_join_next().is_some() {}
+            keeping.spawn(keep);
+            drop(keeping);
             StatusCode::OK.into_response()
         }
         _ => StatusCode::OK.into_response(),

@@ -35,6 +35,7 @@ use cloumer_domain::ids::{ChannelId, RecordingId, StreamId, random_alphanumeric}
 use cloumer_domain::ports::Clock;
 use time::OffsetDateTime;
 use tokio::process::Child;
+use tokio::task::JoinSet;
 
 use crate::chat::Rooms;
 use crate::video::LocalVideo;
@@ -100,6 +101,9 @@ struct IngestState {
     live: Mutex<HashMap<ChannelId, Broadcast>>,
     /// Recordings whose FLV is still being written or converted, by channel.
     recording: Mutex<HashMap<ChannelId, Recorder>>,
+    /// Past broadcasts being kept (converted to their VOD): a stop stops them, and the next
+    /// start keeps them again from their FLV.
+    keeping: Mutex<JoinSet<()>>,
     /// The ladders of live STANDARD channels.
     transcodes: Mutex<HashMap<ChannelId, ladder::Transcode>>,
 }
@@ -168,6 +172,7 @@ impl Ingest {
             secret: random_alphanumeric(32),
             live: Mutex::default(),
             recording: Mutex::default(),
+            keeping: Mutex::default(),
             transcodes: Mutex::default(),
         });
         let router = callbacks::router(state.clone());
@@ -177,7 +182,19 @@ impl Ingest {
     /// Stops nginx (ending every broadcast as an encoder disconnect would).
     pub async fn stop(mut self) {
         self.monitor.abort();
+        let _ = (&mut self.monitor).await;
         let _ = self.nginx.kill().await;
+        // Whatever holds the store must be gone when the stack's stop returns, or a start on the
+        // same data right after cannot open it. A recording is not waited for (converting a
+        // long broadcast takes minutes): its FLV stays, and the next start keeps it.
+        let mut keeping = std::mem::take(&mut *self.state.keeping.lock().expect("ingest lock"));
+        if !keeping.is_empty() {
+            tracing::info!(
+                recordings = keeping.len(),
+                "stopping with past broadcasts still being kept; the next start keeps them"
+            );
+        }
+        keeping.shutdown().await;
         let channels: Vec<ChannelId> = self
             .state
             .live

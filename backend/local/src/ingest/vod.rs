@@ -84,7 +84,6 @@ pub(super) async fn keep(
         .join(channel.as_str())
         .join(recording_id.as_str());
     let outcome = convert(flv, &dir).await;
-    let _ = std::fs::remove_file(flv);
     let ended_at = state.clock.now();
     let base = format!("{}/{channel}/{recording_id}", url_root(recorded.private));
     let event = match outcome {
@@ -109,9 +108,13 @@ pub(super) async fn keep(
             failed(channel, recorded, ended_at)
         }
     };
+    // The FLV goes only once the end is recorded: stopped before (or failing), the recording
+    // is still unfinished, and the next start keeps it again from its FLV.
     if let Err(error) = state.platform.handle_recording_event(&event).await {
         tracing::error!(%error, "could not record the recording end");
+        return;
     }
+    let _ = std::fs::remove_file(flv);
     tracing::info!(%channel, recording = %recording_id, "recording finished");
 }
 
