@@ -7,10 +7,9 @@
 #[path = "support/streaming.rs"]
 mod streaming;
 
-use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use streaming::{segments, spawn_app};
+use streaming::{executable, segments, spawn_app};
 
 const CROWD: usize = 40;
 
@@ -22,17 +21,15 @@ async fn a_crowd_at_a_broadcasts_start_shares_one_probe_of_its_picture() {
     let counting = probes.path().join("ffprobe");
     // A slow ffprobe (as on a busy machine) that notes each call, then does the real work, or
     // hangs while the `hang` file exists.
-    std::fs::write(
+    executable(
         &counting,
-        format!(
+        &format!(
             "#!/bin/sh\necho \"$@\" >> '{log}'\n[ -e '{hang}' ] && exec sleep 120\n\
              sleep 0.5\nexec ffprobe \"$@\"\n",
             log = log.display(),
             hang = hang.display(),
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&counting, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     // SAFETY: the only test in this binary sets it before it starts anything that reads the
     // environment from another thread.
     unsafe { std::env::set_var("CLOUMER_FFPROBE", &counting) };

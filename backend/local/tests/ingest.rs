@@ -213,14 +213,7 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
 
     let mut recording = Value::Null;
     app.wait_for("the recording", Duration::from_secs(20), async || {
-        let (_, page) = app
-            .json(
-                reqwest::Method::GET,
-                "/api/v1/channels/caster/recordings",
-                None,
-                None,
-            )
-            .await;
+        let page = app.recordings("caster", None).await;
         recording = page["items"][0].clone();
         recording["status"] == "ENDED"
     })

@@ -6,10 +6,9 @@
 #[path = "support/streaming.rs"]
 mod streaming;
 
-use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use streaming::{App, spawn_app, spawn_app_in};
+use streaming::{App, executable, spawn_app, spawn_app_in};
 
 #[tokio::test]
 async fn a_recording_being_kept_as_the_stack_stops_is_kept_at_its_next_start() {
@@ -18,16 +17,14 @@ async fn a_recording_being_kept_as_the_stack_stops_is_kept_at_its_next_start() {
     let slow = tools.path().join("ffmpeg");
     // Converting a recording takes a few seconds (a long broadcast, a busy disk); it notes that
     // it started. Every other use of ffmpeg (the ladder, thumbnails) runs at once.
-    std::fs::write(
+    executable(
         &slow,
-        format!(
+        &format!(
             "#!/bin/sh\ncase \"$*\" in *'-hls_playlist_type vod'*) echo >> '{}'; sleep 4;; esac\n\
              exec ffmpeg \"$@\"\n",
             keeping.display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     // SAFETY: the only test in this binary sets it before it starts anything that reads the
     // environment from another thread.
     unsafe { std::env::set_var("CLOUMER_FFMPEG", &slow) };
@@ -47,14 +44,7 @@ async fn a_recording_being_kept_as_the_stack_stops_is_kept_at_its_next_start() {
     let App { stack, data, .. } = app;
     stack.shutdown().await.unwrap();
     let app = spawn_app_in(data, |_| {}).await;
-    let (_, page) = app
-        .json(
-            reqwest::Method::GET,
-            "/api/v1/channels/recorder/recordings",
-            None,
-            None,
-        )
-        .await;
+    let page = app.recordings("recorder", None).await;
     let recording = &page["items"][0];
     assert_eq!(recording["status"], "ENDED", "{page}");
     let vod = recording["playlistUrl"].as_str().unwrap();

@@ -395,16 +395,7 @@ async fn a_recording_keeps_the_privacy_it_was_made_with() {
     let mut ffmpeg = app.go_live("diarist", &key, 30).await;
     tokio::time::sleep(Duration::from_secs(4)).await;
     ffmpeg.kill().await.unwrap();
-    let owners_list = async || {
-        app.json(
-            reqwest::Method::GET,
-            "/api/v1/channels/diarist/recordings",
-            Some(&token),
-            None,
-        )
-        .await
-        .1
-    };
+    let owners_list = async || app.recordings("diarist", Some(&token)).await;
     app.wait_for("the recording", Duration::from_secs(30), async || {
         owners_list().await["items"][0]["status"] == "ENDED"
     })
@@ -417,14 +408,7 @@ async fn a_recording_keeps_the_privacy_it_was_made_with() {
     let (path, grant) = signed.split_once('?').unwrap();
     let directory = path.rsplit_once('/').unwrap().0.to_owned();
     // The public sees nothing of it, under either root, however the URL is put.
-    let (_, public_list) = app
-        .json(
-            reqwest::Method::GET,
-            "/api/v1/channels/diarist/recordings",
-            None,
-            None,
-        )
-        .await;
+    let public_list = app.recordings("diarist", None).await;
     assert_eq!(public_list["items"], json!([]));
     let public_root = path.replacen("/private-recordings/", "/recordings/", 1);
     assert_eq!(status_of(&app, &public_root).await, 403, "{public_root}");
@@ -579,14 +563,7 @@ async fn a_crash_during_a_broadcast_keeps_what_was_recorded() {
     // The next start: the broadcasts are over, and what was recorded plays.
     let app = spawn_app_in(data, |_| {}).await;
     assert!(!live(&app, "survivor").await && !live(&app, "unlucky").await);
-    let (_, list) = app
-        .json(
-            reqwest::Method::GET,
-            "/api/v1/channels/survivor/recordings",
-            None,
-            None,
-        )
-        .await;
+    let list = app.recordings("survivor", None).await;
     let recording = &list["items"][0];
     assert_eq!(recording["status"], "ENDED", "{list}");
     assert!(

@@ -148,6 +148,18 @@ impl App {
         (token, key["streamKey"].as_str().unwrap().to_owned())
     }
 
+    /// A channel's recordings page, as `token`'s holder (or the public) sees it.
+    pub async fn recordings(&self, handle: &str, token: Option<&str>) -> Value {
+        self.json(
+            reqwest::Method::GET,
+            &format!("/api/v1/channels/{handle}/recordings"),
+            token,
+            None,
+        )
+        .await
+        .1
+    }
+
     pub async fn channel(&self, handle: &str) -> Value {
         self.json(
             reqwest::Method::GET,
@@ -280,4 +292,12 @@ pub fn segments(playlist: &str) -> Vec<String> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_owned)
         .collect()
+}
+
+/// Writes `script` to `path` as an executable: a stand-in for a tool the stack runs (named by
+/// `CLOUMER_FFMPEG`, `CLOUMER_FFPROBE`).
+pub fn executable(path: &std::path::Path, script: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, script).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
