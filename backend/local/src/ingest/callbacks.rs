@@ -116,13 +116,11 @@ async fn callback(
                 tracing::warn!(%channel, "record-done for a file that is not this channel's recording");
                 return refused();
             };
-            let keeper = state.clone();
-            let keep = async move { vod::finish(&keeper, channel, notify.clientid, flv).await };
-            let mut keeping = state.keeping.lock().expect("ingest lock");
-            // Finished keeps leave their (empty) results until they are collected.
-            while keeping.try_join_next().is_some() {}
-            keeping.spawn(keep);
-            drop(keeping);
+            let (keeper, kept) = (state.clone(), channel.clone());
+            let keep = async move { vod::finish(&keeper, kept, notify.clientid, flv).await };
+            if !state.keeps.start(keep) {
+                tracing::info!(%channel, "stopping: the next start keeps this recording");
+            }
             StatusCode::OK.into_response()
         }
         _ => StatusCode::OK.into_response(),

@@ -13,6 +13,7 @@ mod callbacks;
 pub(crate) mod ffmpeg;
 mod growing_segments;
 pub mod hls;
+mod keeps;
 pub mod ladder;
 mod monitor;
 mod nginx;
@@ -35,7 +36,6 @@ use cloumer_domain::ids::{ChannelId, RecordingId, StreamId, random_alphanumeric}
 use cloumer_domain::ports::Clock;
 use time::OffsetDateTime;
 use tokio::process::Child;
-use tokio::task::JoinSet;
 
 use crate::chat::Rooms;
 use crate::video::LocalVideo;
@@ -103,7 +103,7 @@ struct IngestState {
     recording: Mutex<HashMap<ChannelId, Recorder>>,
     /// Past broadcasts being kept (converted to their VOD): a stop stops them, and the next
     /// start keeps them again from their FLV.
-    keeping: Mutex<JoinSet<()>>,
+    keeps: keeps::Keeps,
     /// The ladders of live STANDARD channels.
     transcodes: Mutex<HashMap<ChannelId, ladder::Transcode>>,
 }
@@ -172,7 +172,7 @@ impl Ingest {
             secret: random_alphanumeric(32),
             live: Mutex::default(),
             recording: Mutex::default(),
-            keeping: Mutex::default(),
+            keeps: keeps::Keeps::default(),
             transcodes: Mutex::default(),
         });
         let router = callbacks::router(state.clone());
@@ -184,17 +184,9 @@ impl Ingest {
         self.monitor.abort();
         let _ = (&mut self.monitor).await;
         let _ = self.nginx.kill().await;
-        // Whatever holds the store must be gone when the stack's stop returns, or a start on the
-        // same data right after cannot open it. A recording is not waited for (converting a
-        // long broadcast takes minutes): its FLV stays, and the next start keeps it.
-        let mut keeping = std::mem::take(&mut *self.state.keeping.lock().expect("ingest lock"));
-        if !keeping.is_empty() {
-            tracing::info!(
-                recordings = keeping.len(),
-                "stopping with past broadcasts still being kept; the next start keeps them"
-            );
-        }
-        keeping.shutdown().await;
+        // A recording is not waited for (converting a long broadcast takes minutes): its FLV
+        // stays, and the next start keeps it.
+        self.state.keeps.close().await;
         let channels: Vec<ChannelId> = self
             .state
             .live
