@@ -145,10 +145,7 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
     }
 
     // The directory shows it live; the live thumbnail appears within the monitor's period.
-    let directory = app
-        .json(reqwest::Method::GET, "/api/v1/directory", None, None)
-        .await
-        .1;
+    let directory = app.get_json("/api/v1/directory", None).await;
     assert_eq!(directory["items"][0]["handle"], "caster");
     assert_eq!(directory["items"][0]["live"], true);
     app.wait_for("a live thumbnail", Duration::from_secs(15), async || {
@@ -162,14 +159,7 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
     let image = app.get(&thumbnail).await;
     assert_eq!(image.headers()["content-type"], "image/jpeg");
     assert!(image.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
-    let (_, mine) = app
-        .json(
-            reqwest::Method::GET,
-            "/api/v1/me/channel",
-            Some(&token),
-            None,
-        )
-        .await;
+    let mine = app.get_json("/api/v1/me/channel", Some(&token)).await;
     assert_eq!(mine["health"], "HEALTHY");
 
     // Viewers are counted from open chat connections (every channel page holds one).
@@ -412,10 +402,7 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
     assert_eq!(growing.status(), 200);
     assert!(!growing.bytes().await.unwrap().is_empty());
     // The thumbnail of a private channel is not listed publicly.
-    let directory = app
-        .json(reqwest::Method::GET, "/api/v1/directory", None, None)
-        .await
-        .1;
+    let directory = app.get_json("/api/v1/directory", None).await;
     assert!(directory["items"][0]["thumbnailUrl"].is_null());
     ffmpeg.kill().await.unwrap();
     app.stack.shutdown().await.unwrap();
@@ -466,14 +453,8 @@ async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segmen
         Duration::from_secs(25),
         async || {
             ready = app
-                .json(
-                    reqwest::Method::GET,
-                    &format!("/api/v1/clips/{live_id}"),
-                    None,
-                    None,
-                )
-                .await
-                .1;
+                .get_json(&format!("/api/v1/clips/{live_id}"), None)
+                .await;
             ready["status"] == "READY"
         },
     )
@@ -530,14 +511,7 @@ async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segmen
         .await
         .unwrap();
     assert!(past_playlist.contains("seg_00000.ts"), "{past_playlist}");
-    let (_, listed) = app
-        .json(
-            reqwest::Method::GET,
-            "/api/v1/channels/caster/clips",
-            None,
-            None,
-        )
-        .await;
+    let listed = app.get_json("/api/v1/channels/caster/clips", None).await;
     let ids: Vec<&str> = listed["items"]
         .as_array()
         .unwrap()

@@ -67,13 +67,8 @@ async fn until_settled(app: &App, token: &str, id: &str) -> Value {
         "the video to be processed",
         Duration::from_secs(180),
         async || {
-            let (_, video) = app
-                .json(
-                    Method::GET,
-                    &format!("/api/v1/videos/{id}"),
-                    Some(token),
-                    None,
-                )
+            let video = app
+                .get_json(&format!("/api/v1/videos/{id}"), Some(token))
                 .await;
             seen = video;
             seen["status"] == "READY" || seen["status"] == "FAILED"
@@ -129,13 +124,8 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
             .status(),
         403
     );
-    let (_, state) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/videos/{id}/upload"),
-            Some(&token),
-            None,
-        )
+    let state = app
+        .get_json(&format!("/api/v1/videos/{id}/upload"), Some(&token))
         .await;
     assert_eq!(state["uploadedParts"], json!([]));
 
@@ -160,13 +150,8 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
         put(&app, &urls[0], bytes[..PART].to_vec()).await.status(),
         200
     );
-    let (_, state) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/videos/{id}/upload"),
-            Some(&token),
-            None,
-        )
+    let state = app
+        .get_json(&format!("/api/v1/videos/{id}/upload"), Some(&token))
         .await;
     assert_eq!(state["uploadedParts"], json!([1, 2]));
     let (status, completed) = app
@@ -200,9 +185,7 @@ async fn a_video_is_uploaded_in_parts_transcoded_and_played_with_its_grant() {
         pushed[0].message
     );
     // Viewers find it on the channel page, signed out too.
-    let (_, listed) = app
-        .json(Method::GET, "/api/v1/channels/uploader/videos", None, None)
-        .await;
+    let listed = app.get_json("/api/v1/channels/uploader/videos", None).await;
     assert_eq!(listed["items"][0]["id"], id.as_str());
     assert_eq!(listed["items"][0]["fileName"], Value::Null);
 
@@ -356,8 +339,8 @@ async fn a_file_that_is_not_a_video_is_refused_with_its_reason() {
     // Nothing of it is kept, and viewers never see it.
     let upload_dir = app.data.path().join("video-uploads").join(&id);
     assert!(!upload_dir.exists());
-    let (_, listed) = app
-        .json(Method::GET, "/api/v1/channels/prankster/videos", None, None)
+    let listed = app
+        .get_json("/api/v1/channels/prankster/videos", None)
         .await;
     assert_eq!(listed["items"], json!([]));
 }
@@ -396,13 +379,8 @@ async fn an_upload_and_its_job_survive_restarts_of_the_stack() {
     stack.shutdown().await.unwrap();
     let app = streaming::spawn_app_in(data, |_| {}).await;
     let token = sign_in(&app, "restarter").await;
-    let (_, state) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/videos/{id}/upload"),
-            Some(&token),
-            None,
-        )
+    let state = app
+        .get_json(&format!("/api/v1/videos/{id}/upload"), Some(&token))
         .await;
     assert_eq!(state["uploadedParts"], json!([1]), "{state}");
     let urls = part_urls(&app, &token, &id, &[2]).await;
@@ -422,13 +400,8 @@ async fn an_upload_and_its_job_survive_restarts_of_the_stack() {
 
     // Stopped mid-transcode: the job starts again with the stack, and finishes.
     app.wait_for("the job to start", Duration::from_secs(60), async || {
-        let (_, video) = app
-            .json(
-                Method::GET,
-                &format!("/api/v1/videos/{id}"),
-                Some(&token),
-                None,
-            )
+        let video = app
+            .get_json(&format!("/api/v1/videos/{id}"), Some(&token))
             .await;
         video["status"] == "PROCESSING"
     })

@@ -577,20 +577,12 @@ async fn a_crash_during_a_broadcast_keeps_what_was_recorded() {
     let first = &segments(&playlist)[0];
     let directory = playlist_url.rsplit_once('/').unwrap().0;
     assert_eq!(status_of(&app, &format!("{directory}/{first}")).await, 200);
-    let recent = app
-        .json(reqwest::Method::GET, "/api/v1/recordings", None, None)
-        .await
-        .1;
+    let recent = app.get_json("/api/v1/recordings", None).await;
     assert_eq!(recent["items"].as_array().unwrap().len(), 1, "{recent}");
 
     // The broadcast with nothing to play: failed, shown to its owner only.
-    let (_, theirs) = app
-        .json(
-            reqwest::Method::GET,
-            "/api/v1/channels/unlucky/recordings",
-            None,
-            None,
-        )
+    let theirs = app
+        .get_json("/api/v1/channels/unlucky/recordings", None)
         .await;
     assert_eq!(theirs["items"], json!([]));
     // Tokens name the stack that issued them (its address changed): sign in again.
@@ -602,13 +594,8 @@ async fn a_crash_during_a_broadcast_keeps_what_was_recorded() {
         )
         .await;
     let token = auth["AuthenticationResult"]["IdToken"].as_str().unwrap();
-    let (_, own) = app
-        .json(
-            reqwest::Method::GET,
-            "/api/v1/channels/unlucky/recordings",
-            Some(token),
-            None,
-        )
+    let own = app
+        .get_json("/api/v1/channels/unlucky/recordings", Some(token))
         .await;
     assert_eq!(own["items"][0]["status"], "FAILED", "{own}");
     assert!(

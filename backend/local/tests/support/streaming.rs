@@ -136,39 +136,27 @@ impl App {
             .as_str()
             .unwrap()
             .to_owned();
-        let (_, key) = self
-            .json(
-                reqwest::Method::GET,
-                "/api/v1/me/channel/stream-key",
-                Some(&token),
-                None,
-            )
+        let key = self
+            .get_json("/api/v1/me/channel/stream-key", Some(&token))
             .await;
         assert_eq!(key["ingestServer"], self.stack.rtmp_url());
         (token, key["streamKey"].as_str().unwrap().to_owned())
     }
 
     /// A channel's recordings page, as `token`'s holder (or the public) sees it.
+    /// The body of a GET on the API, signed in with `token` if given.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        self.json(reqwest::Method::GET, path, token, None).await.1
+    }
+
     pub async fn recordings(&self, handle: &str, token: Option<&str>) -> Value {
-        self.json(
-            reqwest::Method::GET,
-            &format!("/api/v1/channels/{handle}/recordings"),
-            token,
-            None,
-        )
-        .await
-        .1
+        self.get_json(&format!("/api/v1/channels/{handle}/recordings"), token)
+            .await
     }
 
     pub async fn channel(&self, handle: &str) -> Value {
-        self.json(
-            reqwest::Method::GET,
-            &format!("/api/v1/channels/{handle}"),
-            None,
-            None,
-        )
-        .await
-        .1
+        self.get_json(&format!("/api/v1/channels/{handle}"), None)
+            .await
     }
 
     /// The test pattern published with `key` for `seconds`, once `handle`'s channel is live.
