@@ -201,6 +201,22 @@ pub fn publish(url: &str, seconds: u32) -> Child {
     cloumer_test_media::publish(url, seconds).expect("ffmpeg is installed by cargo xtask setup")
 }
 
+/// Ends a broadcast as an encoder's Stop button does: ffmpeg, interrupted, closes its stream and
+/// its connection. Waits for it to exit.
+pub async fn stop_publishing(ffmpeg: &mut Child) {
+    let pid = ffmpeg.id().expect("the publisher is running").to_string();
+    let interrupted = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(interrupted.success());
+    tokio::time::timeout(Duration::from_secs(10), ffmpeg.wait())
+        .await
+        .expect("ffmpeg ends within 10 s of an interrupt")
+        .unwrap();
+}
+
 /// The codecs ffprobe finds in a file.
 pub async fn probe(path: &Path) -> Vec<String> {
     let output = Command::new("ffprobe")
