@@ -54,7 +54,7 @@ pub(super) fn korean(code: &str) -> Option<&'static str> {
         }
         // Clips and past broadcasts.
         "not_live" => "지금은 방송 중이 아니에요.",
-        "not_recording" => "이 채널은 방송을 녹화하지 않아서 클립을 만들 수 없어요.",
+        "not_recording" => "이 방송은 녹화되고 있지 않아서 클립을 만들 수 없어요.",
         "not_clippable" => "끝난 방송만 이렇게 클립으로 만들 수 있어요.",
         "invalid_clip_range" => {
             "클립 구간을 만들 수 없어요. 방송이 막 시작했다면 몇 초 뒤에 다시 해 주세요."

@@ -17,6 +17,9 @@ pub const MAX_CLIP: Duration = Duration::seconds(60);
 pub const MIN_CLIP: Duration = Duration::seconds(5);
 /// What a clip of a live broadcast takes: the last this-long of it.
 pub const LIVE_CLIP: Duration = Duration::seconds(30);
+/// How long after a broadcast's start its recording may still be about to begin: IVS announces
+/// a recording's start a few seconds after the stream's, and the local stack a moment after.
+pub const RECORDING_START: Duration = Duration::seconds(30);
 pub const MAX_TITLE_CHARS: usize = 100;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

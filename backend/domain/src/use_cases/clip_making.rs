@@ -5,7 +5,9 @@
 //! cuts them. Clips count against a per-user rate limit.
 
 use crate::channel::Channel;
-use crate::clip::{self, Clip, ClipStatus, ClipTitle, LIVE_CLIP, MIN_CLIP, millis};
+use crate::clip::{
+    self, Clip, ClipStatus, ClipTitle, LIVE_CLIP, MIN_CLIP, RECORDING_START, millis,
+};
 use crate::clip_playlist::{self, Cut, beside_url};
 use crate::error::{DomainError, DomainResult, WriteError};
 use crate::identity::Identity;
@@ -82,23 +84,29 @@ impl Platform {
             .unfinished_recordings(&channel.id)
             .await?
             .into_iter()
-            .find(|r| r.stream_id.is_none() || r.stream_id == channel.live.stream_id)
-            .ok_or_else(|| {
+            .find(|r| r.stream_id.is_none() || r.stream_id == channel.live.stream_id);
+        let Some(recording) = recording else {
+            let recording_soon = channel.recording
+                && channel
+                    .live
+                    .started_at
+                    .is_some_and(|at| self.now() - at < RECORDING_START);
+            return Err(if recording_soon {
+                just_started()
+            } else {
                 DomainError::conflict(
                     "not_recording",
-                    "this channel does not record its broadcasts, so they cannot be clipped",
+                    "this broadcast is not being recorded, so it cannot be clipped",
                 )
-            })?;
+            });
+        };
         let started = recording
             .started_at
             .or(channel.live.started_at)
             .unwrap_or_else(|| self.now());
         let end_ms = u64::try_from((self.now() - started).whole_milliseconds()).unwrap_or(0);
         if end_ms < millis(MIN_CLIP) {
-            return Err(DomainError::invalid(
-                "invalid_clip_range",
-                "the broadcast has only just started; clip it in a few seconds",
-            ));
+            return Err(just_started());
         }
         let start_ms = end_ms.saturating_sub(millis(LIVE_CLIP));
         self.new_clip(
@@ -301,6 +309,14 @@ fn within_recording(clip: &Clip, duration_ms: Option<u64>) -> (u64, u64) {
 fn file_name(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next()?;
     Some(path.rsplit_once('/')?.1.to_owned())
+}
+
+/// A live clip asked for before there is enough broadcast to take it from.
+fn just_started() -> DomainError {
+    DomainError::invalid(
+        "invalid_clip_range",
+        "the broadcast has only just started; clip it in a few seconds",
+    )
 }
 
 #[cfg(test)]

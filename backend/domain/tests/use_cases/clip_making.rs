@@ -252,16 +252,18 @@ async fn a_live_clip_takes_the_last_half_minute_and_plays_once_the_recording_end
         at: world.platform.now(),
     };
     world.platform.handle_stream_event(&start).await.unwrap();
-    let unrecorded = world.platform.clip_live(&viewer, "owner", "now").await;
+    // The channel records, but its recording's start is announced after the stream's: a clip
+    // asked for in between is early, not refused for good.
+    let early = world.platform.clip_live(&viewer, "owner", "now").await;
     assert!(
         matches!(
-            &unrecorded,
-            Err(DomainError::Conflict {
-                code: "not_recording",
+            &early,
+            Err(DomainError::Invalid {
+                code: "invalid_clip_range",
                 ..
             })
         ),
-        "{unrecorded:?}"
+        "{early:?}"
     );
     world
         .platform
@@ -324,4 +326,31 @@ async fn clips_are_rate_limited_per_user() {
     clip(&other).await.unwrap();
     world.advance(Duration::minutes(10));
     clip(&keen).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_live_broadcast_that_is_not_being_recorded_cannot_be_clipped() {
+    let world = world();
+    let (_, account) = world.account("u-owner", "owner").await;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let start = StreamEvent {
+        channel_id: account.channel.id.clone(),
+        stream_id: StreamId::parse("st-rec1").unwrap(),
+        kind: StreamEventKind::Start,
+        at: world.platform.now(),
+    };
+    world.platform.handle_stream_event(&start).await.unwrap();
+    // Long past when its recording would have begun.
+    world.advance(Duration::minutes(2));
+    let unrecorded = world.platform.clip_live(&viewer, "owner", "now").await;
+    assert!(
+        matches!(
+            &unrecorded,
+            Err(DomainError::Conflict {
+                code: "not_recording",
+                ..
+            })
+        ),
+        "{unrecorded:?}"
+    );
 }
