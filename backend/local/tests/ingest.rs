@@ -429,7 +429,9 @@ async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segmen
     let (streamer, key) = app.streamer("caster").await;
     let (fan, _) = app.streamer("fan").await;
     let (stranger, _) = app.streamer("stranger").await;
-    let mut ffmpeg = app.go_live("caster", &key, 12).await;
+    // Broadcast until the test ends it, at least 12 s (the clips below need that much).
+    let mut ffmpeg = app.go_live("caster", &key, 600).await;
+    let live = Instant::now();
     let post = async |path: &str, token: Option<&str>, body: Value| {
         app.json(reqwest::Method::POST, path, token, Some(body))
             .await
@@ -457,7 +459,8 @@ async fn clips_of_a_live_and_of_a_past_broadcast_play_from_the_recordings_segmen
     let (status, body) = post("/api/v1/channels/caster/clips", None, json!({"title": "x"})).await;
     assert_eq!(status, 401, "{body}");
 
-    assert!(ffmpeg.wait().await.unwrap().success());
+    tokio::time::sleep(Duration::from_secs(12).saturating_sub(live.elapsed())).await;
+    stop_publishing(&mut ffmpeg).await;
     let live_id = live_clip["id"].as_str().unwrap().to_owned();
     let mut ready = Value::Null;
     app.wait_for(
