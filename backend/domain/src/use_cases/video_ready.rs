@@ -103,6 +103,13 @@ impl Platform {
             self.settle_push(&subscription, outcome, &mut report)
                 .await?;
         }
+        tracing::info!(
+            video = %event.video_id,
+            sent = report.sent,
+            gone = report.gone,
+            failed = report.failed,
+            "pushed to the uploader's browsers"
+        );
         Ok(())
     }
 
