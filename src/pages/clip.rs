@@ -37,6 +37,8 @@ pub struct ClipTexts {
 /// The API explains in English; Korean visitors read these instead.
 struct Refusals {
     range: &'static str,
+    /// A live clip's range is refused only while the broadcast has just begun.
+    just_started: &'static str,
     title: &'static str,
     not_live: &'static str,
     not_recording: &'static str,
@@ -82,6 +84,7 @@ pub const KO: ClipTexts = ClipTexts {
     delete_confirm: "이 클립을 삭제할까요? 방송은 그대로 남아요.",
     refused: Some(Refusals {
         range: "클립은 방송 안에서 5초에서 60초까지예요.",
+        just_started: "방송이 막 시작했어요. 몇 초 뒤에 다시 해 주세요.",
         title: "제목을 1~100자로 적어 주세요. 보이지 않는 문자는 쓸 수 없어요.",
         not_live: "지금은 방송 중이 아니에요.",
         not_recording: "이 방송은 녹화되고 있지 않아서 클립을 만들 수 없어요.",
@@ -104,6 +107,14 @@ impl ClipTexts {
                 _ => None,
             });
         known.map_or_else(|| error.message.clone(), str::to_owned)
+    }
+
+    /// The same for a clip of a live broadcast.
+    fn live_refusal(&self, error: &crate::api::ApiError) -> String {
+        match &self.refused {
+            Some(r) if error.code == "invalid_clip_range" => r.just_started.to_owned(),
+            _ => self.refusal(error),
+        }
     }
 }
 
@@ -369,7 +380,7 @@ pub fn ClipLive(handle: String) -> impl IntoView {
                             <button type="submit" disabled=move || create.pending().get()>{move || t().create}</button>
                             <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
                         </div>
-                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().refusal(&e)}</p> })}
+                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().live_refusal(&e)}</p> })}
                     </form>
                 }.into_any()
             } else {
@@ -432,6 +443,16 @@ mod tests {
         );
         assert_eq!(KO.refusal(&error("internal")), "in English");
         assert_eq!(EN.refusal(&error("invalid_clip_range")), "in English");
+        // Live, the range is refused only while the broadcast has just begun.
+        assert_eq!(
+            KO.live_refusal(&error("invalid_clip_range")),
+            "방송이 막 시작했어요. 몇 초 뒤에 다시 해 주세요."
+        );
+        assert_eq!(
+            KO.live_refusal(&error("not_recording")),
+            "이 방송은 녹화되고 있지 않아서 클립을 만들 수 없어요."
+        );
+        assert_eq!(EN.live_refusal(&error("invalid_clip_range")), "in English");
     }
 
     #[test]
