@@ -3228,6 +3228,63 @@ async fn a_stalled_stream_and_a_lost_connection_each_say_so_and_recover() -> Res
     Ok(())
 }
 
+/// A viewer who arrives as a broadcast starts (from its go-live push, say) sees it loading
+/// until its first segment is written, then playing; never that it cannot be played.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_arriving_as_the_broadcast_starts_sees_it_load_not_fail() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    stack
+        .account("prompt@example.com", PASSWORD, "prompt_show", "Prompt Show")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "prompt@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&owner).await?;
+    owner.close().await?;
+    let viewer = Browser::launch().await?;
+    viewer.goto(&stack.url("/")).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+    tokio::time::timeout(WAIT, async {
+        while !stack
+            .stack
+            .platform()
+            .channel_page("prompt_show", None)
+            .await?
+            .channel
+            .live
+            .is_live()
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::Ok(())
+    })
+    .await
+    .context("the channel goes live")??;
+    // The page is opened the moment the channel is live; whatever the player overlay says
+    // until it plays is noted.
+    viewer
+        .js(
+            "window.overlays = []; \
+             new MutationObserver(() => { \
+               for (const o of document.querySelectorAll('.player-overlay')) \
+                 if (!window.overlays.includes(o.innerText)) window.overlays.push(o.innerText); \
+             }).observe(document.body, {subtree: true, childList: true, characterData: true}); \
+             history.pushState(null, '', '/prompt_show'); dispatchEvent(new PopStateEvent('popstate'));",
+        )
+        .await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    let overlays = viewer.js("return window.overlays").await?;
+    assert!(
+        !overlays.to_string().contains("could not be played"),
+        "the player said it failed on its way to playing: {overlays}"
+    );
+    ffmpeg.kill().await?;
+    viewer.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// Lets a stopped process go on when dropped, so a failing test leaves no frozen encoder.
 fn signal_guard(pid: u32) -> impl Drop {
     struct Resume(u32);

@@ -38,6 +38,9 @@ const CONTROLS_LINGER_MS: f64 = 3000.0;
 const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long after the last seek key the player is asked to seek (see `Playback::seek_to`).
 const SEEK_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
+/// Failed loads of a live stream retried before the viewer is told (after 1 s, then 2 s): a
+/// broadcast's first segment is written a second or two after it goes live.
+const QUIET_LIVE_RETRIES: u32 = 2;
 
 /// What the viewer sees over the video.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +85,8 @@ struct Playback {
     picture_in_picture: RwSignal<bool>,
     last_activity: RwSignal<f64>,
     failures: RwSignal<u32>,
+    /// A retry of a failed load is on its way.
+    retry_pending: StoredValue<bool>,
 }
 
 impl Playback {
@@ -99,6 +104,8 @@ impl Playback {
             return;
         };
         self.status.set(PlayerStatus::Loading);
+        // A retry the viewer (or the connection coming back) asked for replaces the one waiting.
+        self.retry_pending.set_value(false);
         self.with_player(|p| {
             p.load(&crate::browser::absolute(&url));
             p.play();
@@ -308,6 +315,7 @@ pub fn VideoPlayer(
         picture_in_picture: RwSignal::new(false),
         last_activity: RwSignal::new(crate::browser::now_ms()),
         failures: RwSignal::new(0),
+        retry_pending: StoredValue::new(false),
     };
     let status = playback.status;
     let player = playback.player;
@@ -531,19 +539,36 @@ fn listen(
     });
     add(constant("PlayerEventType", "QUALITY_CHANGED"), on_quality);
     // A live playlist may not exist yet (the stream has just started) or a segment may fail:
-    // try again, backing off, for as long as the page shows the video.
+    // try again, backing off, for as long as the page shows the video. A live stream's first
+    // failures show as loading: a viewer arriving with the broadcast's start (from its go-live
+    // push, say) would otherwise be told it cannot be played for the second before its first
+    // segment is written.
     let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        if playback.status.get_untracked() == PlayerStatus::Error {
+        if playback.retry_pending.get_value() {
             // Another error of the same failed load: its retry is already on its way.
             return;
         }
-        playback.status.set(PlayerStatus::Error);
         let attempt = playback.failures.get_untracked().min(4);
         playback.failures.set(attempt + 1);
+        let starting = playback.live && attempt < QUIET_LIVE_RETRIES;
+        playback.status.set(if starting {
+            PlayerStatus::Loading
+        } else {
+            PlayerStatus::Error
+        });
+        playback.retry_pending.set_value(true);
         let delay = std::time::Duration::from_millis(1000 << attempt);
         set_timeout(
             move || {
-                if playback.status.get_untracked() == PlayerStatus::Error {
+                if playback.retry_pending.try_get_value() != Some(true) {
+                    return;
+                }
+                playback.retry_pending.set_value(false);
+                // Unless the player got going again by itself.
+                if matches!(
+                    playback.status.get_untracked(),
+                    PlayerStatus::Error | PlayerStatus::Loading
+                ) {
                     playback.reload();
                 }
             },
