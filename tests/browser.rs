@@ -520,6 +520,16 @@ async fn stream_key(browser: &Browser) -> Result<String> {
 }
 
 /// Ticks or unticks the dashboard's "private" box and saves.
+/// A new streamer's stream key, read from their dashboard as they would.
+async fn streamer(stack: &TestStack, email: &str, handle: &str, nickname: &str) -> Result<String> {
+    stack.account(email, PASSWORD, handle, nickname).await?;
+    let owner = Browser::launch().await?;
+    owner.sign_in(stack, email, PASSWORD).await?;
+    let key = stream_key(&owner).await?;
+    owner.close().await?;
+    Ok(key)
+}
+
 async fn set_private(owner: &Browser, private: bool) -> Result<()> {
     owner
         .js(&format!(
@@ -2196,15 +2206,7 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<()> {
     let stack = TestStack::start(true).await?;
-    stack
-        .account("player@example.com", PASSWORD, "player_show", "Player Show")
-        .await?;
-    let owner = Browser::launch().await?;
-    owner
-        .sign_in(&stack, "player@example.com", PASSWORD)
-        .await?;
-    let key = stream_key(&owner).await?;
-    owner.close().await?;
+    let key = streamer(&stack, "player@example.com", "player_show", "Player Show").await?;
     let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
 
     // Live: no timeline; pausing leaves the live edge, "live" goes back to it; k pauses too.
@@ -3155,13 +3157,7 @@ fn signal(pid: u32, signal: &str) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_stream_and_a_lost_connection_each_say_so_and_recover() -> Result<()> {
     let stack = TestStack::start(true).await?;
-    stack
-        .account("stall@example.com", PASSWORD, "stall_show", "Stall Show")
-        .await?;
-    let owner = Browser::launch().await?;
-    owner.sign_in(&stack, "stall@example.com", PASSWORD).await?;
-    let key = stream_key(&owner).await?;
-    owner.close().await?;
+    let key = streamer(&stack, "stall@example.com", "stall_show", "Stall Show").await?;
     let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
     let viewer = Browser::launch().await?;
     viewer.goto(&stack.url("/stall_show")).await?;
@@ -3233,15 +3229,7 @@ async fn a_stalled_stream_and_a_lost_connection_each_say_so_and_recover() -> Res
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_viewer_arriving_as_the_broadcast_starts_sees_it_load_not_fail() -> Result<()> {
     let stack = TestStack::start(true).await?;
-    stack
-        .account("prompt@example.com", PASSWORD, "prompt_show", "Prompt Show")
-        .await?;
-    let owner = Browser::launch().await?;
-    owner
-        .sign_in(&stack, "prompt@example.com", PASSWORD)
-        .await?;
-    let key = stream_key(&owner).await?;
-    owner.close().await?;
+    let key = streamer(&stack, "prompt@example.com", "prompt_show", "Prompt Show").await?;
     let viewer = Browser::launch().await?;
     viewer.goto(&stack.url("/")).await?;
     let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
