@@ -28,6 +28,14 @@ fn review_event(room: &str, content: &str, id: &str) -> Value {
     .unwrap()
 }
 
+/// The review function's environment, with its deadline: moto on a busy machine answers slower
+/// than DynamoDB answers a Lambda, and these tests check what a review does, not how fast.
+fn review_env(runtime: &Runtime, deadline_ms: u64) -> Vec<(&'static str, String)> {
+    let mut env = runtime.env("chat-review");
+    env.push(("REVIEW_DEADLINE_MS", deadline_ms.to_string()));
+    env
+}
+
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     let (moto, store) = cloud().await;
@@ -43,7 +51,7 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     let (_review, printed) = printing_function(
         env!("CARGO_BIN_EXE_chat-review"),
         &moto,
-        &runtime.env("chat-review"),
+        &review_env(&runtime, 10_000),
     );
 
     let (kind, allowed) = runtime.answer().await;
@@ -75,6 +83,28 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
         json!([["Outcome"]])
     );
     assert!(reviews[0]["ChatReviewLatency"].as_f64().unwrap() >= 0.0);
+}
+
+/// A review that runs past its deadline is denied (IVS Chat would apply the room's fallback
+/// anyway), and counted as late.
+#[tokio::test]
+async fn a_review_past_its_deadline_is_denied_and_counted_late() {
+    let (moto, store) = cloud().await;
+    let channel = testkit::channel("owner-1", "minji_live", 0);
+    store.create_channel(&channel).await.unwrap();
+    let room = channel.chat_room.as_ref().unwrap().arn.clone();
+    let mut runtime = Runtime::start(vec![review_event(&room, "hello", "MSG000000001")]).await;
+    // No review reads its channel from the store in a millisecond.
+    let (_review, printed) = printing_function(
+        env!("CARGO_BIN_EXE_chat-review"),
+        &moto,
+        &review_env(&runtime, 1),
+    );
+    let (kind, late) = runtime.answer().await;
+    assert_eq!(kind, "response", "{late}");
+    assert_eq!(late["ReviewResult"], "DENY", "{late}");
+    let reviews = printed.wait_for_metrics("ChatReviews", 1).await;
+    assert_eq!(reviews[0]["Outcome"], "late", "{reviews:?}");
 }
 
 /// The actions Terraform grants a function's role on DynamoDB, read from the function's module
@@ -120,7 +150,7 @@ async fn chat_review_is_allowed_every_dynamodb_call_it_makes() {
     let _review = function(
         env!("CARGO_BIN_EXE_chat-review"),
         &moto,
-        &runtime.env("chat-review"),
+        &review_env(&runtime, 10_000),
     );
     let (_, first) = runtime.answer().await;
     assert_eq!(first["ReviewResult"], "ALLOW", "{first}");
