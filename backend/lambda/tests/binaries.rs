@@ -5,6 +5,8 @@
 mod support;
 
 use axum::http::StatusCode;
+use cloumer_aws::dynamo::DynamoStore;
+use cloumer_domain::channel::Channel;
 use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository, FollowRepository};
 use cloumer_domain::testkit;
@@ -36,12 +38,18 @@ fn review_env(runtime: &Runtime, deadline_ms: u64) -> Vec<(&'static str, String)
     env
 }
 
+/// moto with `channel` in its table, and the ARN of the channel's chat room.
+async fn room_of(channel: &Channel) -> (Moto, DynamoStore, String) {
+    let (moto, store) = cloud().await;
+    store.create_channel(channel).await.unwrap();
+    let room = channel.chat_room.as_ref().unwrap().arn.clone();
+    (moto, store, room)
+}
+
 #[tokio::test]
 async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
-    let (moto, store) = cloud().await;
     let channel = testkit::channel("owner-1", "minji_live", 0);
-    store.create_channel(&channel).await.unwrap();
-    let room = channel.chat_room.as_ref().unwrap().arn.clone();
+    let (moto, store, room) = room_of(&channel).await;
     let event = |content: &str, id: &str| review_event(&room, content, id);
     let mut runtime = Runtime::start(vec![
         event("안녕하세요 everyone", "MSG000000001"),
@@ -89,10 +97,8 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
 /// anyway), and counted as late.
 #[tokio::test]
 async fn a_review_past_its_deadline_is_denied_and_counted_late() {
-    let (moto, store) = cloud().await;
     let channel = testkit::channel("owner-1", "minji_live", 0);
-    store.create_channel(&channel).await.unwrap();
-    let room = channel.chat_room.as_ref().unwrap().arn.clone();
+    let (moto, _store, room) = room_of(&channel).await;
     let mut runtime = Runtime::start(vec![review_event(&room, "hello", "MSG000000001")]).await;
     // No review reads its channel from the store in a millisecond.
     let (_review, printed) = printing_function(
@@ -132,15 +138,13 @@ fn granted_dynamodb_actions(module: &str) -> Vec<String> {
 /// against what Terraform grants.
 #[tokio::test]
 async fn chat_review_is_allowed_every_dynamodb_call_it_makes() {
-    let (moto, store) = cloud().await;
     let mut channel = testkit::channel("owner-1", "minji_live", 0);
     channel.chat_rules.slow_mode_seconds = 30;
     channel.chat_rules.min_account_age_minutes = 10;
-    store.create_channel(&channel).await.unwrap();
+    let (moto, store, room) = room_of(&channel).await;
     let mut sender = testkit::channel("viewer", "viewer_one", -60);
     sender.owner = UserId::parse("7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a").unwrap();
     store.create_channel(&sender).await.unwrap();
-    let room = channel.chat_room.as_ref().unwrap().arn.clone();
     let event = |content: &str, id: &str| review_event(&room, content, id);
     let mut runtime = Runtime::start(vec![
         event("first", "MSG000000001"),
