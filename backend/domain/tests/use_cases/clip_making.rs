@@ -1,7 +1,7 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::clip::{Clip, ClipStatus};
 use cloumer_domain::ids::{ChannelId, RecordingId, StreamId};
-use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::recording::{RecordingEvent, RecordingEventKind};
 use time::Duration;
 
@@ -245,13 +245,9 @@ async fn a_live_clip_takes_the_last_half_minute_and_plays_once_the_recording_end
         ),
         "{not_live:?}"
     );
-    let start = StreamEvent {
-        channel_id: channel.clone(),
-        stream_id: StreamId::parse("st-rec1").unwrap(),
-        kind: StreamEventKind::Start,
-        at: world.platform.now(),
-    };
-    world.platform.handle_stream_event(&start).await.unwrap();
+    world
+        .stream_event(&channel, "st-rec1", StreamEventKind::Start)
+        .await;
     // The channel records, but its recording's start is announced after the stream's: a clip
     // asked for in between is early, not refused for good.
     let early = world.platform.clip_live(&viewer, "owner", "now").await;
@@ -333,13 +329,9 @@ async fn a_live_broadcast_that_is_not_being_recorded_cannot_be_clipped() {
     let world = world();
     let (_, account) = world.account("u-owner", "owner").await;
     let (viewer, _) = world.account("u-viewer", "viewer").await;
-    let start = StreamEvent {
-        channel_id: account.channel.id.clone(),
-        stream_id: StreamId::parse("st-rec1").unwrap(),
-        kind: StreamEventKind::Start,
-        at: world.platform.now(),
-    };
-    world.platform.handle_stream_event(&start).await.unwrap();
+    world
+        .stream_event(&account.channel.id, "st-rec1", StreamEventKind::Start)
+        .await;
     // Long past when its recording would have begun.
     world.advance(Duration::minutes(2));
     let unrecorded = world.platform.clip_live(&viewer, "owner", "now").await;

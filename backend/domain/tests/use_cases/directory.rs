@@ -1,10 +1,7 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::channel::{Category, ChannelChange, StreamTitle};
 use cloumer_domain::identity::Identity;
-use cloumer_domain::ids::StreamId;
-use cloumer_domain::live::{StreamEvent, StreamEventKind};
-use cloumer_domain::platform::Account;
-use cloumer_domain::ports::{StreamHealth, StreamStatus};
+use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::use_cases::directory::{
     DirectoryCursor, DirectoryFilter, FILTER_SCAN, MAX_SEARCH_CHARS,
 };
@@ -51,25 +48,6 @@ async fn set_stream(world: &World, owner: &Identity, title: &str, category: &str
     world.platform.update_channel(owner, change).await.unwrap();
 }
 
-async fn go_live(world: &World, account: &Account, viewers: u64) {
-    let stream = StreamId::parse(&format!("st-{}", account.channel.handle)).unwrap();
-    let start = StreamEvent {
-        channel_id: account.channel.id.clone(),
-        stream_id: stream.clone(),
-        kind: StreamEventKind::Start,
-        at: world.platform.now(),
-    };
-    world.platform.handle_stream_event(&start).await.unwrap();
-    world.video.live.lock().unwrap().push(StreamStatus {
-        channel_arn: account.channel.video.clone().unwrap().arn,
-        stream_id: stream,
-        started_at: world.platform.now(),
-        health: StreamHealth::Healthy,
-        viewer_count: viewers,
-        thumbnail_url: None,
-    });
-}
-
 /// Four channels: two live (`piano` 5 viewers, `guitar` 50), two offline (`painter`, then the
 /// more recent `violin`), with titles, categories and one chosen nickname.
 async fn four_channels(world: &World) {
@@ -88,8 +66,8 @@ async fn four_channels(world: &World) {
         let account = world.platform.ensure_account(&who).await.unwrap();
         set_stream(world, &who, title, category).await;
         match handle {
-            "piano" => go_live(world, &account, 5).await,
-            "guitar" => go_live(world, &account, 50).await,
+            "piano" => world.go_live(&account.channel, 5).await,
+            "guitar" => world.go_live(&account.channel, 50).await,
             _ => {}
         }
     }
@@ -235,7 +213,7 @@ async fn live_channels_come_first_by_viewers_then_the_rest_by_activity_across_pa
         accounts.push(world.account(user, handle).await.1);
     }
     for (account, viewers) in [(&accounts[0], 5), (&accounts[1], 50)] {
-        go_live(&world, account, viewers).await;
+        world.go_live(&account.channel, viewers).await;
     }
     let (seen, _) = all_pages(&world, &everything(), 1).await;
     assert_eq!(seen, ["bbb", "aaa", "ddd", "ccc"]);
@@ -245,13 +223,9 @@ async fn live_channels_come_first_by_viewers_then_the_rest_by_activity_across_pa
 async fn a_page_filled_by_live_channels_ends_the_directory_when_nobody_else_is_there() {
     let world = world();
     let (_, account) = world.account("u-a", "aaa").await;
-    let start = StreamEvent {
-        channel_id: account.channel.id.clone(),
-        stream_id: StreamId::parse("st-a").unwrap(),
-        kind: StreamEventKind::Start,
-        at: world.platform.now(),
-    };
-    world.platform.handle_stream_event(&start).await.unwrap();
+    world
+        .stream_event(&account.channel.id, "st-a", StreamEventKind::Start)
+        .await;
     let page = world
         .platform
         .directory(&everything(), None, 1)
@@ -279,12 +253,8 @@ async fn every_channel_write_moves_the_generation_and_reads_do_not() {
     world.set_private(&owner, true).await;
     let changed = world.platform.channels_generation();
     assert!(changed > created, "a settings change");
-    let start = StreamEvent {
-        channel_id: account.channel.id.clone(),
-        stream_id: StreamId::parse("st-g").unwrap(),
-        kind: StreamEventKind::Start,
-        at: world.platform.now(),
-    };
-    world.platform.handle_stream_event(&start).await.unwrap();
+    world
+        .stream_event(&account.channel.id, "st-g", StreamEventKind::Start)
+        .await;
     assert!(world.platform.channels_generation() > changed, "going live");
 }

@@ -1,29 +1,7 @@
 use cloumer_domain::DomainError;
-use cloumer_domain::ids::StreamId;
-use cloumer_domain::live::{StreamEvent, StreamEventKind};
-use cloumer_domain::ports::{StreamHealth, StreamStatus};
 use time::Duration;
 
-use crate::world::{World, world};
-
-async fn go_live(world: &World, channel: &cloumer_domain::channel::Channel, viewers: u64) {
-    let stream = StreamId::parse(&format!("st-{}", channel.handle)).unwrap();
-    let start = StreamEvent {
-        channel_id: channel.id.clone(),
-        stream_id: stream.clone(),
-        kind: StreamEventKind::Start,
-        at: world.platform.now(),
-    };
-    world.platform.handle_stream_event(&start).await.unwrap();
-    world.video.live.lock().unwrap().push(StreamStatus {
-        channel_arn: channel.video.clone().unwrap().arn,
-        stream_id: stream,
-        started_at: world.platform.now(),
-        health: StreamHealth::Healthy,
-        viewer_count: viewers,
-        thumbnail_url: None,
-    });
-}
+use crate::world::world;
 
 #[tokio::test]
 async fn following_shows_on_the_channel_page_and_counts_once() {
@@ -152,10 +130,10 @@ async fn the_following_list_puts_live_channels_first_however_old_the_follow() {
     }
     // Not followed, live: never listed.
     let (_, stranger) = world.account("u-e", "eee").await;
-    go_live(&world, &stranger.channel, 500).await;
+    world.go_live(&stranger.channel, 500).await;
     // The oldest follow and one other go live.
-    go_live(&world, &channels[0], 5).await;
-    go_live(&world, &channels[2], 50).await;
+    world.go_live(&channels[0], 5).await;
+    world.go_live(&channels[2], 50).await;
 
     let first = world.platform.following(&viewer, None, 2).await.unwrap();
     let handles = |views: &[cloumer_domain::use_cases::directory::ChannelView]| -> Vec<String> {

@@ -3,7 +3,6 @@ use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::profile::{Language, ProfileChange};
 use time::Duration;
 
-use crate::notifications::stream_event;
 use crate::world::{person, world, world_with};
 
 #[tokio::test]
@@ -51,7 +50,9 @@ async fn followers_who_want_email_get_one_in_their_language_and_one_click_stops_
         .unwrap();
 
     world.advance(Duration::minutes(1));
-    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-1", StreamEventKind::Start)
+        .await;
     let event = world.announcements.announced.lock().unwrap()[0].clone();
     let done = world.platform.deliver_go_live(&event).await.unwrap();
     assert_eq!((done.emails.sent, done.emails.failed), (2, 0));
@@ -143,7 +144,9 @@ async fn emailing_stops_at_the_time_budget_instead_of_running_past_it() {
     let (fan, _) = world.account("u-fan", "fan").await;
     world.platform.follow(&fan, "star").await.unwrap();
     world.advance(Duration::minutes(1));
-    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-1", StreamEventKind::Start)
+        .await;
     let event = world.announcements.announced.lock().unwrap()[0].clone();
     let done = world.platform.deliver_go_live(&event).await.unwrap();
     assert!(done.emails.stopped);

@@ -1,26 +1,9 @@
-use cloumer_domain::channel::Channel;
-use cloumer_domain::ids::StreamId;
-use cloumer_domain::live::{StreamEvent, StreamEventKind};
+use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::notification::{Notification, NotificationKind};
 use cloumer_domain::testkit::{AUTH, P256DH};
 use time::Duration;
 
 use crate::world::{World, world};
-
-pub(crate) async fn stream_event(
-    world: &World,
-    channel: &Channel,
-    stream: &str,
-    kind: StreamEventKind,
-) {
-    let event = StreamEvent {
-        channel_id: channel.id.clone(),
-        stream_id: StreamId::parse(stream).unwrap(),
-        kind,
-        at: world.platform.now(),
-    };
-    world.platform.handle_stream_event(&event).await.unwrap();
-}
 
 /// The stream a go-live notification is about.
 fn stream_of(n: &Notification) -> &str {
@@ -52,9 +35,13 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
     world.platform.follow(&fan, "star").await.unwrap();
 
     world.advance(Duration::minutes(1));
-    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-1", StreamEventKind::Start)
+        .await;
     // Delivered twice, as EventBridge may.
-    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-1", StreamEventKind::Start)
+        .await;
     let notes = world.platform.notifications(&fan, None, 10).await.unwrap();
     assert_eq!(notes.page.items.len(), 1);
     let note = &notes.page.items[0];
@@ -67,16 +54,24 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
 
     // The encoder drops and reconnects within ten minutes: the same broadcast to the fan.
     world.advance(Duration::minutes(30));
-    stream_event(&world, &star.channel, "st-1", StreamEventKind::End).await;
+    world
+        .stream_event(&star.channel.id, "st-1", StreamEventKind::End)
+        .await;
     world.advance(Duration::minutes(4));
-    stream_event(&world, &star.channel, "st-2", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-2", StreamEventKind::Start)
+        .await;
     assert_eq!(notified_streams(&world, &fan).await, ["st-1"]);
 
     // A new broadcast after a real break is news again.
     world.advance(Duration::minutes(20));
-    stream_event(&world, &star.channel, "st-2", StreamEventKind::End).await;
+    world
+        .stream_event(&star.channel.id, "st-2", StreamEventKind::End)
+        .await;
     world.advance(Duration::minutes(11));
-    stream_event(&world, &star.channel, "st-3", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-3", StreamEventKind::Start)
+        .await;
     assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
     // One at a time: the first page is cut to its size and continues after its last item.
     let first = world.platform.notifications(&fan, None, 1).await.unwrap();
@@ -118,9 +113,13 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
         .unwrap();
     assert_eq!((status.following, status.notify), (true, false));
     world.advance(Duration::minutes(60));
-    stream_event(&world, &star.channel, "st-3", StreamEventKind::End).await;
+    world
+        .stream_event(&star.channel.id, "st-3", StreamEventKind::End)
+        .await;
     world.advance(Duration::minutes(60));
-    stream_event(&world, &star.channel, "st-muted", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-muted", StreamEventKind::Start)
+        .await;
     assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
     world
         .platform
@@ -138,9 +137,13 @@ async fn followers_hear_once_per_stream_start_and_not_when_it_flaps() {
     // An unfollowed channel no longer notifies.
     world.platform.unfollow(&fan, "star").await.unwrap();
     world.advance(Duration::minutes(60));
-    stream_event(&world, &star.channel, "st-muted", StreamEventKind::End).await;
+    world
+        .stream_event(&star.channel.id, "st-muted", StreamEventKind::End)
+        .await;
     world.advance(Duration::minutes(60));
-    stream_event(&world, &star.channel, "st-4", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-4", StreamEventKind::Start)
+        .await;
     assert_eq!(notified_streams(&world, &fan).await, ["st-3", "st-1"]);
 }
 
@@ -154,7 +157,9 @@ async fn every_follower_is_notified_across_many_pages() {
         world.platform.follow(&who, "star").await.unwrap();
     }
     world.advance(Duration::minutes(1));
-    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-1", StreamEventKind::Start)
+        .await;
     for i in [0, 499, 500, 1_233] {
         let who = crate::world::person(&format!("u-f{i}"), &format!("fan{i}"));
         assert_eq!(
@@ -192,7 +197,9 @@ async fn a_private_channel_tells_only_the_followers_who_may_still_watch_it() {
         .unwrap();
 
     world.advance(Duration::minutes(1));
-    stream_event(&world, &star.channel, "st-private", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-private", StreamEventKind::Start)
+        .await;
     assert_eq!(notified_streams(&world, &kept).await, ["st-private"]);
     assert!(notified_streams(&world, &revoked).await.is_empty());
     let event = world.announcements.announced.lock().unwrap()[0].clone();

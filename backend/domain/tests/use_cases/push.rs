@@ -7,7 +7,6 @@ use cloumer_domain::push::MAX_PUSH_SUBSCRIPTIONS;
 use cloumer_domain::testkit::{AUTH, P256DH};
 use time::Duration;
 
-use crate::notifications::stream_event;
 use crate::world::{world, world_with};
 
 #[tokio::test]
@@ -55,7 +54,9 @@ async fn each_subscribed_browser_of_each_listening_follower_gets_one_push_in_the
     }
 
     world.advance(Duration::minutes(1));
-    stream_event(&world, &star.channel, "st-1", StreamEventKind::Start).await;
+    world
+        .stream_event(&star.channel.id, "st-1", StreamEventKind::Start)
+        .await;
     let event = world.announcements.announced.lock().unwrap()[0].clone();
     let done = world.platform.deliver_go_live(&event).await.unwrap();
     assert_eq!(

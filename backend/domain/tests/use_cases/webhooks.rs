@@ -3,7 +3,6 @@ use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::webhook::DeliveryReport;
 use time::Duration;
 
-use crate::notifications::stream_event;
 use crate::world::world;
 
 #[tokio::test]
@@ -138,8 +137,12 @@ async fn a_stream_start_is_announced_once_delivered_to_every_webhook_and_its_out
     });
 
     world.advance(Duration::minutes(1));
-    stream_event(&world, &account.channel, "st-1", StreamEventKind::Start).await;
-    stream_event(&world, &account.channel, "st-1", StreamEventKind::Start).await;
+    world
+        .stream_event(&account.channel.id, "st-1", StreamEventKind::Start)
+        .await;
+    world
+        .stream_event(&account.channel.id, "st-1", StreamEventKind::Start)
+        .await;
     let announced = world.announcements.announced.lock().unwrap().clone();
     assert_eq!(
         announced.len(),
@@ -184,14 +187,22 @@ async fn a_stream_start_is_announced_once_delivered_to_every_webhook_and_its_out
 
     // The encoder reconnects within ten minutes: nobody is told again.
     world.advance(Duration::minutes(30));
-    stream_event(&world, &account.channel, "st-1", StreamEventKind::End).await;
+    world
+        .stream_event(&account.channel.id, "st-1", StreamEventKind::End)
+        .await;
     world.advance(Duration::minutes(3));
-    stream_event(&world, &account.channel, "st-2", StreamEventKind::Start).await;
+    world
+        .stream_event(&account.channel.id, "st-2", StreamEventKind::Start)
+        .await;
     assert_eq!(world.announcements.announced.lock().unwrap().len(), 1);
     // After a real break it is news again.
     world.advance(Duration::minutes(30));
-    stream_event(&world, &account.channel, "st-2", StreamEventKind::End).await;
+    world
+        .stream_event(&account.channel.id, "st-2", StreamEventKind::End)
+        .await;
     world.advance(Duration::minutes(15));
-    stream_event(&world, &account.channel, "st-3", StreamEventKind::Start).await;
+    world
+        .stream_event(&account.channel.id, "st-3", StreamEventKind::Start)
+        .await;
     assert_eq!(world.announcements.announced.lock().unwrap().len(), 2);
 }

@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use cloumer_domain::channel::{ChannelChange, ChatRoom, VideoChannel};
+use cloumer_domain::channel::{Channel, ChannelChange, ChatRoom, VideoChannel};
 use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
-use cloumer_domain::ids::{ChannelId, MessageId, UserId, VideoId};
+use cloumer_domain::ids::{ChannelId, MessageId, StreamId, UserId, VideoId};
+use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::media::{MediaInfo, Refusal};
 use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
 use cloumer_domain::platform::Account;
@@ -17,7 +18,7 @@ use cloumer_domain::playback::PlaybackClaims;
 use cloumer_domain::ports::{
     ChatRoomSpec, ChatService, ClipPicture, EmailSender, GoLiveAnnouncer, PlaybackSigner,
     PresenceRegistry, PublicFiles, PushSender, RateCounter, RecordingAccess, RecordingFiles,
-    StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
+    StreamHealth, StreamKey, StreamStatus, VideoChannelSpec, VideoService, WebhookSender,
 };
 use cloumer_domain::ports::{VideoAnnouncer, VideoProcessing, VideoUploads};
 use cloumer_domain::presence::{Presence, Visitor};
@@ -748,5 +749,31 @@ impl World {
 
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
+    }
+
+    /// The video service reports `stream` of `channel` starting or ending, now.
+    pub async fn stream_event(&self, channel: &ChannelId, stream: &str, kind: StreamEventKind) {
+        let event = StreamEvent {
+            channel_id: channel.clone(),
+            stream_id: StreamId::parse(stream).unwrap(),
+            kind,
+            at: self.platform.now(),
+        };
+        self.platform.handle_stream_event(&event).await.unwrap();
+    }
+
+    /// `channel` goes live (stream `st-HANDLE`) and the video service counts `viewers` on it.
+    pub async fn go_live(&self, channel: &Channel, viewers: u64) {
+        let stream = format!("st-{}", channel.handle);
+        self.stream_event(&channel.id, &stream, StreamEventKind::Start)
+            .await;
+        self.video.live.lock().unwrap().push(StreamStatus {
+            channel_arn: channel.video.clone().unwrap().arn,
+            stream_id: StreamId::parse(&stream).unwrap(),
+            started_at: self.platform.now(),
+            health: StreamHealth::Healthy,
+            viewer_count: viewers,
+            thumbnail_url: None,
+        });
     }
 }
