@@ -5,10 +5,10 @@
 use cloumer_api_types::ClipBody;
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::{ApiError, use_api};
 use crate::chat::replay::ChatReplay;
 use crate::components::{Avatar, CopyButton, Loaded, ago_text};
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
 use crate::time;
@@ -30,18 +30,19 @@ pub struct ClipTexts {
     link: &'static str,
     delete: &'static str,
     delete_confirm: &'static str,
-    /// Why a clip was refused, by the API's error code; `None`: the API's own words.
+    /// Refusals the form says more precisely than the shared table ([`I18n::failure`]) can;
+    /// `None`: the API's own words.
     refused: Option<Refusals>,
 }
 
-/// The API explains in English; Korean visitors read these instead.
+/// The API explains in English; Korean visitors read these, where the form knows more than the
+/// error code says. Every other refusal is the shared table's.
 struct Refusals {
+    /// The past-broadcast form's range: the viewer picked it.
     range: &'static str,
     /// A live clip's range is refused only while the broadcast has just begun.
     just_started: &'static str,
-    title: &'static str,
-    not_live: &'static str,
-    not_recording: &'static str,
+    /// Only clip-making is limited here, not every request.
     too_many: &'static str,
 }
 
@@ -85,35 +86,29 @@ pub const KO: ClipTexts = ClipTexts {
     refused: Some(Refusals {
         range: "클립은 방송 안에서 5초에서 60초까지예요.",
         just_started: "방송이 막 시작했어요. 몇 초 뒤에 다시 해 주세요.",
-        title: "제목을 1~100자로 적어 주세요. 보이지 않는 문자는 쓸 수 없어요.",
-        not_live: "지금은 방송 중이 아니에요.",
-        not_recording: "이 방송은 녹화되고 있지 않아서 클립을 만들 수 없어요.",
         too_many: "클립을 너무 많이 만들었어요. 잠시 후에 다시 해 주세요.",
     }),
 };
 
 impl ClipTexts {
-    /// What to say when the API refused a clip: in this language when the reason is known.
-    fn refusal(&self, error: &crate::api::ApiError) -> String {
-        let known = self
+    /// What to say when the API refused a clip of a past broadcast.
+    fn refusal(&self, error: &ApiError, i18n: I18n) -> String {
+        let said = self
             .refused
             .as_ref()
             .and_then(|r| match error.code.as_str() {
                 "invalid_clip_range" => Some(r.range),
-                "invalid_clip_title" => Some(r.title),
-                "not_live" => Some(r.not_live),
-                "not_recording" => Some(r.not_recording),
                 "rate_limited" => Some(r.too_many),
                 _ => None,
             });
-        known.map_or_else(|| error.message.clone(), str::to_owned)
+        said.map_or_else(|| error.explained(i18n), str::to_owned)
     }
 
     /// The same for a clip of a live broadcast.
-    fn live_refusal(&self, error: &crate::api::ApiError) -> String {
+    fn live_refusal(&self, error: &ApiError, i18n: I18n) -> String {
         match &self.refused {
             Some(r) if error.code == "invalid_clip_range" => r.just_started.to_owned(),
-            _ => self.refusal(error),
+            _ => self.refusal(error, i18n),
         }
     }
 }
@@ -335,7 +330,7 @@ pub fn ClipRecording(
                             <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
                         </div>
                         {move || bad_time.get().then(|| view! { <p class="error" role="alert">{move || t().bad_time}</p> })}
-                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().refusal(&e)}</p> })}
+                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().refusal(&e, i18n)}</p> })}
                     </form>
                 }.into_any()
             } else {
@@ -380,7 +375,7 @@ pub fn ClipLive(handle: String) -> impl IntoView {
                             <button type="submit" disabled=move || create.pending().get()>{move || t().create}</button>
                             <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
                         </div>
-                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().live_refusal(&e)}</p> })}
+                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().live_refusal(&e, i18n)}</p> })}
                     </form>
                 }.into_any()
             } else {
@@ -432,27 +427,60 @@ mod tests {
 
     #[test]
     fn korean_visitors_read_why_a_clip_was_refused_in_korean() {
-        let error = |code: &str| crate::api::ApiError {
+        let error = |code: &str| ApiError {
             status: 400,
             code: code.into(),
             message: "in English".into(),
         };
-        assert_eq!(
-            KO.refusal(&error("invalid_clip_range")),
-            "클립은 방송 안에서 5초에서 60초까지예요."
-        );
-        assert_eq!(KO.refusal(&error("internal")), "in English");
-        assert_eq!(EN.refusal(&error("invalid_clip_range")), "in English");
-        // Live, the range is refused only while the broadcast has just begun.
-        assert_eq!(
-            KO.live_refusal(&error("invalid_clip_range")),
-            "방송이 막 시작했어요. 몇 초 뒤에 다시 해 주세요."
-        );
-        assert_eq!(
-            KO.live_refusal(&error("not_recording")),
-            "이 방송은 녹화되고 있지 않아서 클립을 만들 수 없어요."
-        );
-        assert_eq!(EN.live_refusal(&error("invalid_clip_range")), "in English");
+        Owner::new().with(|| {
+            let ko = I18n {
+                lang: RwSignal::new(crate::i18n::Lang::Ko),
+            };
+            let en = I18n {
+                lang: RwSignal::new(crate::i18n::Lang::En),
+            };
+            assert_eq!(
+                KO.refusal(&error("invalid_clip_range"), ko),
+                "클립은 방송 안에서 5초에서 60초까지예요."
+            );
+            assert_eq!(
+                KO.refusal(&error("rate_limited"), ko),
+                "클립을 너무 많이 만들었어요. 잠시 후에 다시 해 주세요."
+            );
+            // The rest are the shared table's, and an unknown code keeps the server's words.
+            assert_eq!(
+                KO.refusal(&error("not_recording"), ko),
+                "이 방송은 녹화되고 있지 않아서 클립을 만들 수 없어요."
+            );
+            assert_eq!(
+                KO.refusal(&error("invalid_json"), ko),
+                "요청을 처리할 수 없어요. (in English)"
+            );
+            assert_eq!(EN.refusal(&error("invalid_clip_range"), en), "in English");
+            // A failed fetch is not shown as the browser's "TypeError: Failed to fetch".
+            let offline = ApiError {
+                status: 0,
+                code: "network".into(),
+                message: "TypeError: Failed to fetch".into(),
+            };
+            assert!(
+                EN.refusal(&offline, en)
+                    .starts_with("Could not reach the server")
+            );
+            // Live, the range is refused only while the broadcast has just begun.
+            assert_eq!(
+                KO.live_refusal(&error("invalid_clip_range"), ko),
+                "방송이 막 시작했어요. 몇 초 뒤에 다시 해 주세요."
+            );
+            assert_eq!(
+                KO.live_refusal(&error("not_live"), ko),
+                "지금은 방송 중이 아니에요."
+            );
+            assert_eq!(
+                EN.live_refusal(&error("invalid_clip_range"), en),
+                "in English"
+            );
+        });
     }
 
     #[test]
