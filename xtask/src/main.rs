@@ -38,7 +38,8 @@ cargo xtask <command>
                           run the benchmarks and print their numbers, each with its reference
                           from the same run where it has one (api: a bare axum handler; chat: a
                           bare WebSocket relay; hls: 1,000 players, none may fall behind;
-                          lambda: the api binary's init, warm invokes and memory against moto;
+                          lambda: the api and chat-review binaries' init, warm invokes, AWS calls
+                          and memory against moto;
                           latency: glass to glass in the browser over a minute (Auto, then
                           160p), against the 2 s target with no stop to buffer; size: gzipped wasm per page,
                           against the 150 KB budget for the first page)

@@ -15,6 +15,13 @@
 //!   (signing, building and parsing requests);
 //! - peak resident memory (VmHWM) after the invokes.
 //!
+//! Then the release `chat-review` binary, fed IVS Chat's review requests for one room from
+//! different viewers (no rate limit meets them): the first review after init and warm reviews'
+//! p50/p99 (IVS Chat waits at most 200 ms for an answer, and the function denies at 150 ms), and
+//! how many AWS calls a review makes and how many of them in sequence. The calls in sequence are
+//! what a review costs in the cloud: each is a round trip to DynamoDB, which moto on loopback
+//! hides.
+//!
 //! The directory's first page is answered from a copy at most a second old (see
 //! `backend/http/src/snapshot.rs`), so its p50 is a warm instance's and its p99 a rebuild's.
 //!
@@ -30,10 +37,21 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 
+use cloumer_aws::dynamo::DynamoStore;
+use cloumer_aws::testing::Moto;
 use cloumer_domain::ports::ChannelRepository;
 use cloumer_domain::testkit;
 use serde_json::Value;
 use support::{Runtime, cloud, fixture, timed_printing_function};
+
+/// IVS Chat's review request for message `n` in `room`, from viewer `n`.
+fn review_event(room: &str, n: usize) -> Value {
+    let mut event: Value =
+        serde_json::from_str(&fixture("chat-review.json").replace("ROOM_ARN", room)).unwrap();
+    event["MessageId"] = format!("MSG{n:09}").into();
+    event["Sender"]["UserId"] = format!("viewer-{n}").into();
+    event
+}
 
 /// An API Gateway HTTP API event for `method path` from one caller.
 fn event(method: &str, path: &str, caller: usize) -> Value {
@@ -114,6 +132,31 @@ fn aws_time(calls: &Calls, from: Instant, to: Instant) -> Duration {
         .filter(|(start, end)| *start < to && *end > from)
         .map(|(start, end)| (*end).min(to) - (*start).max(from))
         .sum()
+}
+
+/// How many calls in `calls` ran between `from` and `to`, and how many one after another (calls
+/// that overlap count once: they were made together).
+fn calls_between(calls: &Calls, from: Instant, to: Instant) -> (usize, usize) {
+    let mut during: Vec<(Instant, Instant)> = calls
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(start, end)| *start >= from && *end <= to)
+        .copied()
+        .collect();
+    during.sort_unstable();
+    let mut in_sequence = 0;
+    let mut reach: Option<Instant> = None;
+    for (start, end) in &during {
+        match reach {
+            Some(until) if *start < until => reach = Some(until.max(*end)),
+            _ => {
+                in_sequence += 1;
+                reach = Some(*end);
+            }
+        }
+    }
+    (during.len(), in_sequence)
 }
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
@@ -215,5 +258,75 @@ fn main() {
             "peak resident memory",
             peak_memory_mib(pid)
         );
+        drop(api);
+        review_bench(&moto, &store, invokes).await;
     });
+}
+
+/// The chat-review function's figures (see the top of this file).
+async fn review_bench(moto: &Moto, store: &DynamoStore, invokes: usize) {
+    let channel = testkit::channel("owner-review", "bench_room", 0);
+    store.create_channel(&channel).await.unwrap();
+    let room = channel.chat_room.as_ref().unwrap().arn.clone();
+    let events = (0..=invokes).map(|n| review_event(&room, n)).collect();
+    let mut lambda = Runtime::start(events).await;
+    let mut env = lambda.env("chat-review");
+    // Measured here, not cut off: moto is slower than DynamoDB.
+    env.push(("REVIEW_DEADLINE_MS", "10000".to_owned()));
+    let (proxy, calls) = timing_proxy(moto.url.clone()).await;
+    env.push(("AWS_ENDPOINT_URL", proxy));
+    let (review, _metrics, started) =
+        timed_printing_function(env!("CARGO_BIN_EXE_chat-review"), moto, &env);
+    let mut took = Vec::new();
+    let mut ours = Vec::new();
+    let mut made = Vec::new();
+    let mut in_sequence = Vec::new();
+    for _ in 0..=invokes {
+        let (kind, body, spent) = lambda.timed_answer().await;
+        let answered = Instant::now();
+        assert_eq!(kind, "response", "{body}");
+        assert_eq!(body["ReviewResult"], "ALLOW", "{body}");
+        took.push(spent);
+        ours.push(spent.saturating_sub(aws_time(&calls, answered - spent, answered)));
+        let (count, sequence) = calls_between(&calls, answered - spent, answered);
+        made.push(count);
+        in_sequence.push(sequence);
+    }
+    let init = lambda.first_next().expect("the function asked for work") - started;
+    let first = took.remove(0);
+    ours.remove(0);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    took.sort_unstable();
+    ours.sort_unstable();
+    made.sort_unstable();
+    in_sequence.sort_unstable();
+    println!(
+        "chat-review: the release binary, {invokes} warm reviews of one room by different viewers"
+    );
+    println!("{:<40} {:>8.1} ms", "init (start → first next)", ms(init));
+    println!(
+        "{:<40} {:>8.1} ms (IVS Chat waits 200 ms; the function denies at 150 ms)",
+        "first review",
+        ms(first)
+    );
+    println!(
+        "{:<40} p50 {:>7.2} ms   p99 {:>7.2} ms   ours (outside AWS calls) p50 {:>6.2} ms   p99 {:>6.2} ms",
+        "warm review",
+        ms(percentile(&took, 0.5)),
+        ms(percentile(&took, 0.99)),
+        ms(percentile(&ours, 0.5)),
+        ms(percentile(&ours, 0.99)),
+    );
+    println!(
+        "{:<40} {:>4} calls, {} in sequence (each a DynamoDB round trip in the cloud)",
+        "AWS calls per warm review (median)",
+        made[made.len() / 2],
+        in_sequence[in_sequence.len() / 2],
+    );
+    let pid = review.id().expect("the function is running");
+    println!(
+        "{:<40} {:>8.1} MiB",
+        "peak resident memory",
+        peak_memory_mib(pid)
+    );
 }
