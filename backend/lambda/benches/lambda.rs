@@ -122,41 +122,40 @@ async fn timing_proxy(moto_url: String) -> (String, Calls) {
     (address, calls)
 }
 
-/// How much of the time between `from` and `to` calls in `calls` took (each clipped to it: the
-/// invoke's ends are known to the bench a little late).
-fn aws_time(calls: &Calls, from: Instant, to: Instant) -> Duration {
-    calls
+/// The calls in `calls` that ran between `from` and `to` (each clipped to it: the invoke's ends
+/// are known to the bench a little late), calls that overlapped merged into one span, and how
+/// many calls there were.
+fn spans_between(calls: &Calls, from: Instant, to: Instant) -> (Vec<(Instant, Instant)>, usize) {
+    let mut during: Vec<(Instant, Instant)> = calls
         .lock()
         .unwrap()
         .iter()
         .filter(|(start, end)| *start < to && *end > from)
-        .map(|(start, end)| (*end).min(to) - (*start).max(from))
-        .sum()
+        .map(|(start, end)| ((*start).max(from), (*end).min(to)))
+        .collect();
+    during.sort_unstable();
+    let mut spans: Vec<(Instant, Instant)> = Vec::new();
+    for (start, end) in &during {
+        match spans.last_mut() {
+            Some((_, until)) if *start < *until => *until = (*until).max(*end),
+            _ => spans.push((*start, *end)),
+        }
+    }
+    (spans, during.len())
+}
+
+/// How much of the time between `from` and `to` the function spent waiting for AWS (calls made
+/// together count once).
+fn aws_time(calls: &Calls, from: Instant, to: Instant) -> Duration {
+    let (spans, _) = spans_between(calls, from, to);
+    spans.iter().map(|(start, end)| *end - *start).sum()
 }
 
 /// How many calls in `calls` ran between `from` and `to`, and how many one after another (calls
 /// that overlap count once: they were made together).
 fn calls_between(calls: &Calls, from: Instant, to: Instant) -> (usize, usize) {
-    let mut during: Vec<(Instant, Instant)> = calls
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(start, end)| *start >= from && *end <= to)
-        .copied()
-        .collect();
-    during.sort_unstable();
-    let mut in_sequence = 0;
-    let mut reach: Option<Instant> = None;
-    for (start, end) in &during {
-        match reach {
-            Some(until) if *start < until => reach = Some(until.max(*end)),
-            _ => {
-                in_sequence += 1;
-                reach = Some(*end);
-            }
-        }
-    }
-    (during.len(), in_sequence)
+    let (spans, made) = spans_between(calls, from, to);
+    (made, spans.len())
 }
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
