@@ -33,12 +33,14 @@ mod moderation_log;
 mod notifications;
 mod presence;
 mod push;
+mod room_links;
 mod videos;
 mod webhooks;
 
 pub use presence::DynamoPresence;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -171,6 +173,7 @@ fn conflicted(error: &SdkError<TransactWriteItemsError>) -> bool {
 pub struct DynamoStore {
     client: Client,
     table: String,
+    rooms: Arc<room_links::RoomLinks>,
 }
 
 impl DynamoStore {
@@ -178,6 +181,7 @@ impl DynamoStore {
         Self {
             client,
             table: table.into(),
+            rooms: Arc::default(),
         }
     }
 
@@ -651,8 +655,20 @@ impl ChannelRepository for DynamoStore {
     }
 
     async fn find_channel_by_room(&self, room_arn: &str) -> PortResult<Option<Channel>> {
-        self.channel_by_link(&format!("ROOM#{room_arn}"), "META")
-            .await
+        if let Some(id) = self.rooms.channel_of(room_arn) {
+            let found = self.get_channel(&id).await?;
+            if found.is_none() {
+                self.rooms.forget(room_arn);
+            }
+            return Ok(found);
+        }
+        let found = self
+            .channel_by_link(&format!("ROOM#{room_arn}"), "META")
+            .await?;
+        if let Some(channel) = &found {
+            self.rooms.remember(room_arn, channel.id.clone());
+        }
+        Ok(found)
     }
 
     async fn list_live_channels(&self) -> PortResult<Vec<Channel>> {

@@ -92,6 +92,12 @@ pub async fn channel_repository(repo: &dyn ChannelRepository) {
             .as_str(),
         "첫 방송"
     );
+    // Found by its room again (as every chat message's review does), it is the channel as it is
+    // now: a store may remember which channel a room is, not what the channel was.
+    assert_eq!(
+        repo.find_channel_by_room(&room).await.unwrap(),
+        Some(a.clone())
+    );
 
     // Renaming moves the handle atomically; renaming onto a taken handle changes nothing.
     let b = channel("bob", "bob", 2);
