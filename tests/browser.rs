@@ -519,7 +519,6 @@ async fn stream_key(browser: &Browser) -> Result<String> {
         .context("the stream key answer")
 }
 
-/// Ticks or unticks the dashboard's "private" box and saves.
 /// A new streamer's stream key, read from their dashboard as they would.
 async fn streamer(stack: &TestStack, email: &str, handle: &str, nickname: &str) -> Result<String> {
     stack.account(email, PASSWORD, handle, nickname).await?;
@@ -530,6 +529,7 @@ async fn streamer(stack: &TestStack, email: &str, handle: &str, nickname: &str) 
     Ok(key)
 }
 
+/// Ticks or unticks the dashboard's "private" box and saves.
 async fn set_private(owner: &Browser, private: bool) -> Result<()> {
     owner
         .js(&format!(

@@ -60,7 +60,9 @@ pub(super) fn korean(code: &str) -> Option<&'static str> {
             "클립 구간을 만들 수 없어요. 방송이 막 시작했다면 몇 초 뒤에 다시 해 주세요."
         }
         "clip_unavailable" => "녹화를 읽을 수 없어요. 잠시 후에 다시 해 주세요.",
-        "invalid_clip_title" => "클립 제목이 비었거나 너무 길거나, 쓸 수 없는 문자가 들어 있어요.",
+        "invalid_clip_title" => {
+            "클립 제목을 1~100자로 적어 주세요. 보이지 않는 문자는 쓸 수 없어요."
+        }
         "still_recording" => "아직 녹화 중인 방송이에요. 방송이 끝난 뒤 지워 주세요.",
         // Videos.
         "video_quota_exceeded" => {

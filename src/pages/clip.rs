@@ -453,6 +453,10 @@ mod tests {
                 "이 방송은 녹화되고 있지 않아서 클립을 만들 수 없어요."
             );
             assert_eq!(
+                KO.refusal(&error("invalid_clip_title"), ko),
+                "클립 제목을 1~100자로 적어 주세요. 보이지 않는 문자는 쓸 수 없어요."
+            );
+            assert_eq!(
                 KO.refusal(&error("invalid_json"), ko),
                 "요청을 처리할 수 없어요. (in English)"
             );
