@@ -156,7 +156,14 @@ impl Platform {
     /// missing. Called by the sign-up confirmation trigger and, as a safety net, by every
     /// signed-in request that needs the account. Idempotent and safe to race.
     pub async fn ensure_account(&self, who: &Identity) -> DomainResult<Account> {
-        let profile = match self.ports.channels.get_profile(&who.user_id).await? {
+        // Both are read on every signed-in request that needs the account: together, one round
+        // trip to the store.
+        let (profile, channel) = futures_util::future::join(
+            self.ports.channels.get_profile(&who.user_id),
+            self.ports.channels.find_channel_by_owner(&who.user_id),
+        )
+        .await;
+        let profile = match profile? {
             Some(mut profile) => {
                 // Written only when something changed: the address (changed at the identity
                 // provider), or an account from before unsubscribe links.
@@ -180,12 +187,7 @@ impl Platform {
                 profile
             }
         };
-        let channel = match self
-            .ports
-            .channels
-            .find_channel_by_owner(&who.user_id)
-            .await?
-        {
+        let channel = match channel? {
             Some(channel) => channel,
             None => self.create_channel(who, &profile).await?,
         };

@@ -46,46 +46,65 @@ impl Platform {
         client: Option<&str>,
     ) -> DomainResult<IssuedChatToken> {
         // A runtime that cannot tell clients apart passes none: one shared limit for every
-        // signed-out viewer would lock them all out.
-        if who.is_none()
-            && let Some(client) = client
-            && !self
-                .within(
-                    &format!("chat-token:client:{client}"),
-                    limits::ANONYMOUS_CHAT_TOKENS,
-                )
-                .await?
-        {
+        // signed-out viewer would lock them all out. The count and the channel are asked for
+        // together (one round trip, not two); the limit guards the room's seats, which a
+        // refused caller never reaches.
+        let counted = async {
+            match (who, client) {
+                (None, Some(client)) => {
+                    self.within(
+                        &format!("chat-token:client:{client}"),
+                        limits::ANONYMOUS_CHAT_TOKENS,
+                    )
+                    .await
+                }
+                _ => Ok(true),
+            }
+        };
+        let (within, channel) =
+            futures_util::future::join(counted, self.channel_by_handle(handle)).await;
+        if !within? {
             return Err(DomainError::RateLimited);
         }
-        let channel = self.channel_by_handle(handle).await?;
-        let channel = self.provision(channel).await?;
+        let channel = self.provision(channel?).await?;
         let user = who.map(|w| &w.user_id);
-        let restriction = match user {
-            Some(user) => self.active_ban(&channel.id, user).await?,
-            None => None,
-        };
+        // What the caller may do there and who they are do not depend on each other: read
+        // together, then judged in order (a ban, then a private channel).
+        let (restriction, may_watch, account) = futures_util::future::join3(
+            async {
+                match user {
+                    Some(user) => self.active_ban(&channel.id, user).await,
+                    None => Ok(None),
+                }
+            },
+            self.can_watch(&channel, user),
+            async {
+                match who {
+                    Some(who) => self.ensure_account(who).await.map(Some),
+                    None => Ok(None),
+                }
+            },
+        )
+        .await;
+        let restriction = restriction?;
         if let Some(ban) = restriction.as_ref().filter(|ban| !ban.timeout) {
             return Err(DomainError::Banned {
                 until: ban.expires_at,
             });
         }
-        if !self.can_watch(&channel, user).await? {
+        if !may_watch? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
         let role = ChatRole::of(&channel, user);
-        let (user_id, nickname, avatar, own_handle, joined) = match who {
-            Some(who) => {
-                let account = self.ensure_account(who).await?;
-                (
-                    who.user_id.clone(),
-                    account.profile.nickname.as_str().to_owned(),
-                    account.profile.avatar.as_str().to_owned(),
-                    account.channel.handle.as_str().to_owned(),
-                    Some(account.channel.created_at),
-                )
-            }
-            None => (
+        let (user_id, nickname, avatar, own_handle, joined) = match (who, account?) {
+            (Some(who), Some(account)) => (
+                who.user_id.clone(),
+                account.profile.nickname.as_str().to_owned(),
+                account.profile.avatar.as_str().to_owned(),
+                account.channel.handle.as_str().to_owned(),
+                Some(account.channel.created_at),
+            ),
+            _ => (
                 UserId::anonymous(),
                 String::new(),
                 String::new(),
