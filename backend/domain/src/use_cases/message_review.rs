@@ -38,10 +38,10 @@ pub enum Verdict {
 
 impl Platform {
     /// Reviews one message, judged in this order: the sender's own rate limit (so one sender
-    /// cannot use up the room's), their ban or timeout and the channel's rules, the room's account
-    /// age, and last slow mode. The owner and moderators have no sender limit, slow mode or age: they run
-    /// the room. Stores nothing: a caller keeps allowed messages with [`Platform::keep_messages`], one
-    /// or many at a time.
+    /// cannot use up the room's), their ban or timeout and the channel's rules, the room's
+    /// account age, and last slow mode. The owner and moderators have no sender limit, slow mode
+    /// or age: they run the room. Stores nothing: a caller keeps allowed messages with
+    /// [`Platform::keep_messages`], one or many at a time.
     pub async fn review_message(&self, input: ReviewInput) -> DomainResult<Verdict> {
         let channel = self.channel_of_room(&input.room_arn).await?;
         let role = ChatRole::of(&channel, Some(&input.sender));
@@ -51,7 +51,13 @@ impl Platform {
         // together, a review waits for one round trip to the store instead of three (every
         // message waits for its review, and IVS Chat gives one 200 ms).
         let (within, ban, joined) = futures_util::future::join3(
-            self.sender_within(&channel, &input.sender, limited),
+            async {
+                if limited {
+                    self.sender_within(&channel, &input.sender).await
+                } else {
+                    Ok(true)
+                }
+            },
             self.ports.chat.get_ban(&channel.id, &input.sender),
             async {
                 if limited && rules.min_account_age_minutes > 0 {
@@ -100,17 +106,8 @@ impl Platform {
     }
 
     /// Whether `sender` is within their own rate in `channel`'s room (counting this message):
-    /// a burst per second, at most half the room's, and [`limits::CHAT_SENDER`]. Always, when
-    /// they are not `limited` (they run the room).
-    async fn sender_within(
-        &self,
-        channel: &Channel,
-        sender: &UserId,
-        limited: bool,
-    ) -> DomainResult<bool> {
-        if !limited {
-            return Ok(true);
-        }
+    /// a burst per second, at most half the room's, and [`limits::CHAT_SENDER`].
+    async fn sender_within(&self, channel: &Channel, sender: &UserId) -> DomainResult<bool> {
         let key = format!("chat-sender:{}:{}", channel.id, sender);
         let burst = limits::chat_sender_burst(channel.chat_rules.max_messages_per_second);
         Ok(self.within(&format!("{key}:second"), burst).await?
