@@ -38,9 +38,14 @@ const CONTROLS_LINGER_MS: f64 = 3000.0;
 const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long after the last seek key the player is asked to seek (see `Playback::seek_to`).
 const SEEK_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
-/// Failed loads of a live stream retried before the viewer is told (after 1 s, then 2 s): a
-/// broadcast's first segment is written a second or two after it goes live.
-const QUIET_LIVE_RETRIES: u32 = 2;
+/// How long a live stream's failed loads are retried every second, shown as loading, before the
+/// viewer is told: a broadcast becomes playable some seconds after it goes live (the local
+/// stack waits up to 8 s for its qualities' first segments; IVS takes a few seconds too), and a
+/// viewer arriving with its go-live push must not be told it cannot be played meanwhile.
+const QUIET_LIVE_MS: f64 = 15_000.0;
+/// How often a live stream's load is retried within [`QUIET_LIVE_MS`]: it plays within a
+/// second of becoming playable.
+const QUIET_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What the viewer sees over the video.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,7 +89,10 @@ struct Playback {
     fullscreen: RwSignal<bool>,
     picture_in_picture: RwSignal<bool>,
     last_activity: RwSignal<f64>,
+    /// Failed loads shown to the viewer since it last played: the back-off's step.
     failures: RwSignal<u32>,
+    /// When (ms) the loads began failing, since it last played.
+    failing_since: StoredValue<Option<f64>>,
     /// A retry of a failed load is on its way.
     retry_pending: StoredValue<bool>,
 }
@@ -315,6 +323,7 @@ pub fn VideoPlayer(
         picture_in_picture: RwSignal::new(false),
         last_activity: RwSignal::new(crate::browser::now_ms()),
         failures: RwSignal::new(0),
+        failing_since: StoredValue::new(None),
         retry_pending: StoredValue::new(false),
     };
     let status = playback.status;
@@ -511,6 +520,7 @@ fn listen(
             Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
                 if label == "Playing" {
                     playback.failures.set(0);
+                    playback.failing_since.set_value(None);
                 }
                 // Set only on a change: the overlay is redrawn on every set, and a "Watch
                 // again" drawn anew under the viewer's pointer loses their click (the IVS
@@ -539,25 +549,29 @@ fn listen(
     });
     add(constant("PlayerEventType", "QUALITY_CHANGED"), on_quality);
     // A live playlist may not exist yet (the stream has just started) or a segment may fail:
-    // try again, backing off, for as long as the page shows the video. A live stream's first
-    // failures show as loading: a viewer arriving with the broadcast's start (from its go-live
-    // push, say) would otherwise be told it cannot be played for the second before its first
-    // segment is written.
+    // try again, backing off, for as long as the page shows the video. A live stream's failures
+    // show as loading, retried every second, for their first seconds (see `QUIET_LIVE_MS`);
+    // unless the browser knows it is offline, which the viewer is told at once.
     let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
         if playback.retry_pending.get_value() {
             // Another error of the same failed load: its retry is already on its way.
             return;
         }
-        let attempt = playback.failures.get_untracked().min(4);
-        playback.failures.set(attempt + 1);
-        let starting = playback.live && attempt < QUIET_LIVE_RETRIES;
-        playback.status.set(if starting {
-            PlayerStatus::Loading
+        let now = crate::browser::now_ms();
+        let since = playback.failing_since.get_value().unwrap_or(now);
+        playback.failing_since.set_value(Some(since));
+        let online = crate::browser::window().navigator().on_line();
+        let quiet = playback.live && online && now - since < QUIET_LIVE_MS;
+        let delay = if quiet {
+            playback.status.set(PlayerStatus::Loading);
+            QUIET_RETRY
         } else {
-            PlayerStatus::Error
-        });
+            playback.status.set(PlayerStatus::Error);
+            let attempt = playback.failures.get_untracked().min(4);
+            playback.failures.set(attempt + 1);
+            std::time::Duration::from_millis(1000 << attempt)
+        };
         playback.retry_pending.set_value(true);
-        let delay = std::time::Duration::from_millis(1000 << attempt);
         set_timeout(
             move || {
                 if playback.retry_pending.try_get_value() != Some(true) {
