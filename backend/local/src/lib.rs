@@ -143,7 +143,7 @@ impl RunningStack {
     }
 
     /// Stops the ingest (ending live broadcasts), then stops accepting connections, lets
-    /// in-flight requests finish, and waits for the server.
+    /// in-flight requests finish, waits for the server, and closes the store.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         if let Some(ingest) = self.ingest {
             ingest.stop().await;
@@ -159,6 +159,15 @@ impl RunningStack {
             let _ = worker.await;
         }
         self.server.await.context("server task panicked")??;
+        // Everything that used the store has stopped; the file is closed before the stop
+        // returns, so that a start on the same data right after can open it.
+        let store = self.components.store.clone();
+        drop(self.components);
+        if !store.close().await {
+            tracing::warn!(
+                "the store was still in use after the stop; it closes with its last use"
+            );
+        }
         Ok(())
     }
 }

@@ -83,6 +83,10 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> PortResult<T> {
     serde_json::from_slice(bytes).port("decoding a record")
 }
 
+/// How long [`EmbeddedStore::close`] waits for other handles: writes in flight take milliseconds.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const CLOSE_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// The embedded store. Cheap to clone; all clones share one open database.
 #[derive(Clone)]
 pub struct EmbeddedStore {
@@ -142,6 +146,31 @@ impl EmbeddedStore {
     /// The database, for other local adapters that keep their own tables in the same file.
     pub fn database(&self) -> Arc<Database> {
         self.db.clone()
+    }
+
+    /// Closes the database here once every other handle to it is gone, and returns when its file
+    /// is let go, so that it can be opened again at once (a stack started right after a stop).
+    /// Otherwise the last handle dropped closes it, on whichever thread that is: a blocking
+    /// write outlives the task that asked for it, and closing syncs the file, so the lock may
+    /// still be held for a few milliseconds after everything has stopped. False if some handle
+    /// was still held after [`CLOSE_WAIT`]; the file is then closed with the last of them.
+    pub async fn close(self) -> bool {
+        let started = tokio::time::Instant::now();
+        let mut shared = self.db;
+        loop {
+            match Arc::try_unwrap(shared) {
+                Ok(database) => {
+                    // Closing writes and syncs the file: off the async runtime.
+                    let _ = tokio::task::spawn_blocking(move || drop(database)).await;
+                    return true;
+                }
+                Err(_) if started.elapsed() >= CLOSE_WAIT => return false,
+                Err(still_shared) => {
+                    shared = still_shared;
+                    tokio::time::sleep(CLOSE_POLL).await;
+                }
+            }
+        }
     }
 
     /// Runs `work` in one write transaction and commits it durably if it returns `Ok`; otherwise
@@ -866,6 +895,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = EmbeddedStore::open(&dir.path().join("cloumer.redb")).unwrap();
         (store, dir)
+    }
+
+    /// A stack stopped and started again on the same data opens the file the moment the stop
+    /// returns, while a handle elsewhere (a write that outlived the task that asked for it) is
+    /// still being let go.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn closing_returns_once_the_file_can_be_opened_again() {
+        let (store, dir) = store();
+        let path = dir.path().join("cloumer.redb");
+        let elsewhere = store.database();
+        let released = tokio::task::spawn_blocking(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(elsewhere);
+        });
+        assert!(store.close().await, "every handle was let go");
+        EmbeddedStore::open(&path).expect("the file is free once the close returns");
+        released.await.unwrap();
     }
 
     #[tokio::test]
