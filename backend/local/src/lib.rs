@@ -159,6 +159,9 @@ impl RunningStack {
             let _ = worker.await;
         }
         self.server.await.context("server task panicked")??;
+        // Chat connections outlive the server's graceful shutdown (they were upgraded out of
+        // it) and hold the store while open.
+        self.components.rooms.close_every_connection();
         // Everything that used the store has stopped; the file is closed before the stop
         // returns, so that a start on the same data right after can open it.
         let store = self.components.store.clone();

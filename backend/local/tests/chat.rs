@@ -768,3 +768,24 @@ async fn room_limits_come_back_from_the_channel_after_a_restart() {
     );
     app.stack.shutdown().await.unwrap();
 }
+
+/// A stop (Ctrl-C on `cargo xtask dev`) tells every chat connection the server is going away
+/// (1001, on which clients reconnect), rather than leaving them open holding the stack's data:
+/// a start on the same data right after opens it.
+#[tokio::test]
+async fn a_stop_closes_chat_connections_as_going_away_and_a_restart_opens_the_data() {
+    let data = tempfile::tempdir().unwrap();
+    let app = TestApp {
+        stack: helpers::start_on(data.path()).await,
+        client: reqwest::Client::new(),
+        _data: None,
+    };
+    let (owner, alice, _bob) = room(&app).await;
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    let mut reader = join(&app, "room", Some(&alice)).await;
+    app.stack.shutdown().await.unwrap();
+    assert_eq!(reader.closed().await, Some(1001));
+    assert_eq!(boss.closed().await, Some(1001));
+    let restarted = helpers::start_on(data.path()).await;
+    restarted.shutdown().await.unwrap();
+}

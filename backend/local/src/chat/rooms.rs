@@ -24,6 +24,8 @@ pub enum Outbound {
     Frame(Frame),
     /// Close the connection if it is this user's, after what came before (the reason given).
     Disconnect(UserId, Arc<str>),
+    /// Close every connection: the server is stopping.
+    GoingAway,
 }
 
 /// A connection's view of its room's frames.
@@ -308,6 +310,22 @@ impl Rooms {
             .clone()
     }
 
+    /// Closes every connection of every room, after what was already queued: the server is
+    /// stopping. Connections hold the stack's data while open, and clients reconnect to the
+    /// next start.
+    pub fn close_every_connection(&self) {
+        let rooms: Vec<Arc<Room>> = self
+            .rooms
+            .lock()
+            .expect("rooms lock")
+            .values()
+            .cloned()
+            .collect();
+        for room in rooms {
+            room.publish(Outbound::GoingAway);
+        }
+    }
+
     /// People in a room (see [`Room::viewer_count`]), for the live viewer count.
     pub fn viewer_count(&self, arn: &str) -> usize {
         self.rooms
@@ -435,6 +453,7 @@ mod tests {
             .map(|outbound| match outbound {
                 Outbound::Frame(frame) => frame.to_string(),
                 Outbound::Disconnect(user, reason) => format!("close {user} {reason}"),
+                Outbound::GoingAway => "going away".to_owned(),
             })
             .collect();
         assert_eq!(seen, ["before", "event", "close mallory banned"]);

@@ -297,6 +297,9 @@ enum Next {
     Skip,
 }
 
+/// Why every connection is closed when the server stops (1001, going away: clients reconnect).
+const SERVER_STOPPING: &str = "the chat server is stopping";
+
 /// Why a connection's writer closes it when the room drops it.
 const TOO_SLOW: &str = "the connection could not keep up with the room";
 
@@ -314,6 +317,7 @@ impl RoomFrames {
                 Next::Close(1000, reason.to_string())
             }
             Outbound::Disconnect(..) => Next::Skip,
+            Outbound::GoingAway => Next::Close(1001, SERVER_STOPPING.to_owned()),
         }
     }
 
