@@ -9,7 +9,7 @@ use cloumer_domain::ports::{GoLiveAnnouncer, VideoAnnouncer};
 use cloumer_domain::video::VideoReady;
 use cloumer_domain::{Platform, PortError, PortResult};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 
 /// Where events of one kind are announced.
 pub struct LocalTopic<E>(UnboundedSender<E>);
@@ -56,24 +56,34 @@ impl VideoAnnouncer for LocalTopic<VideoReady> {
     }
 }
 
-/// Delivers every announcement, each in its own task, until the stack stops.
+/// Delivers every announcement, each in its own task, until the stack stops. The deliveries
+/// belong to this task: a stop (which aborts it) ends those still running, rather than leaving
+/// them holding the store while a webhook is retried for most of a minute.
 pub fn deliver(platform: Platform, mut announced: Announced) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let mut running = JoinSet::new();
         loop {
             let platform = platform.clone();
             tokio::select! {
-                Some(event) = announced.go_live.recv() => tokio::spawn(async move {
-                    if let Err(error) = platform.deliver_go_live(&event).await {
-                        tracing::error!(%error, channel = %event.channel_id, "go-live delivery failed");
-                    }
-                }),
-                Some(event) = announced.video_ready.recv() => tokio::spawn(async move {
-                    if let Err(error) = platform.deliver_video_ready(&event).await {
-                        tracing::error!(%error, video = %event.video_id, "ready-video delivery failed");
-                    }
-                }),
+                Some(event) = announced.go_live.recv() => {
+                    running.spawn(async move {
+                        if let Err(error) = platform.deliver_go_live(&event).await {
+                            tracing::error!(%error, channel = %event.channel_id, "go-live delivery failed");
+                        }
+                    });
+                }
+                Some(event) = announced.video_ready.recv() => {
+                    running.spawn(async move {
+                        if let Err(error) = platform.deliver_video_ready(&event).await {
+                            tracing::error!(%error, video = %event.video_id, "ready-video delivery failed");
+                        }
+                    });
+                }
+                // Finished deliveries are let go of as they finish.
+                Some(_) = running.join_next(), if !running.is_empty() => {}
                 else => break,
-            };
+            }
         }
+        while running.join_next().await.is_some() {}
     })
 }

@@ -36,7 +36,8 @@ pub async fn start_on(dir: &Path) -> RunningStack {
     start_configured(dir, |_| {}).await
 }
 
-async fn start_configured(dir: &Path, adjust: impl FnOnce(&mut LocalConfig)) -> RunningStack {
+/// A stack on the data in `dir` whose settings `adjust` changes first.
+pub async fn start_configured(dir: &Path, adjust: impl FnOnce(&mut LocalConfig)) -> RunningStack {
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(

@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use cloumer_domain::outbound::OutboundDestinations;
 use serde_json::json;
 
-use crate::helpers::{go_live, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, go_live, spawn_app, spawn_app_with, start_configured, start_on};
 
 #[tokio::test]
 async fn a_streamer_adds_lists_and_removes_webhooks_and_bad_input_is_refused() {
@@ -196,4 +196,48 @@ async fn the_local_stack_delivers_a_stream_start_to_the_channels_webhook() {
     assert_eq!(delivery["delivered"], true, "{delivery}");
     assert_eq!(delivery["status"], 200);
     assert_eq!(delivery["attempts"], 1);
+}
+
+/// A delivery may retry for most of a minute (four requests, each waited for up to 10 s): a stop
+/// ends it rather than waits for it, and a start on the same data right after opens it (a
+/// delivery still running held the store).
+#[tokio::test]
+async fn a_stop_ends_a_delivery_to_a_webhook_that_never_answers() {
+    let data = tempfile::tempdir().unwrap();
+    let app = TestApp {
+        stack: start_configured(data.path(), |config| {
+            config.outbound_destinations = OutboundDestinations::AlsoLoopback;
+        })
+        .await,
+        client: reqwest::Client::new(),
+        _data: None,
+    };
+    let streamer = app.user("erin@example.com", "erin", "Erin").await;
+    let (asked, mut requests) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let silent = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || async move {
+            let _ = asked.send(());
+            std::future::pending::<&str>().await
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, silent).await });
+    let added = app
+        .post(
+            "/api/v1/me/channel/webhooks",
+            Some(streamer.token.as_str()),
+            Some(json!({"url": url})),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    go_live(&app, &streamer, "st-silent").await;
+    tokio::time::timeout(std::time::Duration::from_secs(10), requests.recv())
+        .await
+        .expect("the delivery is under way");
+
+    app.stack.shutdown().await.unwrap();
+    let restarted = start_on(data.path()).await;
+    restarted.shutdown().await.unwrap();
 }
