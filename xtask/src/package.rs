@@ -54,8 +54,8 @@ pub fn binaries(root: &Path) -> Result<Vec<String>> {
 /// arm64 (Graviton, about 20% cheaper per GB-second) when its Rust standard library is installed
 /// or rustup can add it (`rustup target add aarch64-unknown-linux-gnu`, with a short timeout
 /// because rustup blocks for minutes when its server is unreachable); x86_64 otherwise, or when
-/// asked for. One architecture only: a cold release build of the functions takes about 9 minutes
-/// on 2 cores, and `deploy` tells Terraform which one it got.
+/// asked for. One architecture only: a cold release build of the functions takes 17–20 minutes
+/// on 2 cores (arm64, from a clean clone), and `deploy` tells Terraform which one it got.
 pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Vec<PathBuf>> {
     let root = paths::repo_root();
     let architecture = match wanted {
