@@ -250,6 +250,33 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         .js("return document.querySelectorAll('#chat-input').length")
         .await?;
     assert_eq!(inputs.as_u64(), Some(0), "a banned viewer has no send box");
+
+    // In Korean, at every width from a small phone's to a laptop's, the channel's title keeps
+    // room for words (12rem); the stats and the follow button go to the next line when they do
+    // not fit. They used to take the row whenever they fitted beside the avatar, squeezing the
+    // title to a letter per line (17 px wide).
+    bob.js("localStorage.setItem('cloumer.lang', 'ko')").await?;
+    bob.goto(&stack.url("/e2e_streamer")).await?;
+    bob.wait_for_text(".channel-stats", "시청 중", WAIT).await?;
+    bob.screenshot("channel-phone-ko").await?;
+    let mut devtools = bob.devtools().await?;
+    let page = devtools.attach_to_page(&stack.url("/e2e_streamer")).await?;
+    for width in (320..=1280).step_by(20) {
+        devtools
+            .call(
+                Some(&page),
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({"width": width, "height": 860, "deviceScaleFactor": 1, "mobile": false}),
+            )
+            .await?;
+        let title_width = bob
+            .js("return document.querySelector('.channel-title').getBoundingClientRect().width")
+            .await?;
+        assert!(
+            title_width.as_f64().is_some_and(|title| title >= 150.0),
+            "the channel title is {title_width} px wide in a {width} px window"
+        );
+    }
     owner.screenshot("channel-owner").await?;
 
     // A signed-out viewer reads the chat but cannot send.
