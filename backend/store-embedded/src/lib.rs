@@ -150,10 +150,11 @@ impl EmbeddedStore {
 
     /// Closes the database here once every other handle to it is gone, and returns when its file
     /// is let go, so that it can be opened again at once (a stack started right after a stop).
-    /// Otherwise the last handle dropped closes it, on whichever thread that is: a blocking
-    /// write outlives the task that asked for it, and closing syncs the file, so the lock may
-    /// still be held for a few milliseconds after everything has stopped. False if some handle
-    /// was still held after [`CLOSE_WAIT`]; the file is then closed with the last of them.
+    /// Otherwise the last handle dropped closes it, on whichever thread that is (an HTTP
+    /// connection's task drops its copy of the router after the server has returned; a blocking
+    /// write outlives the task that asked for it), and closing syncs the file, so its lock may
+    /// still be held just after everything has stopped. False if some handle was still held
+    /// after [`CLOSE_WAIT`]; the file is then closed with the last of them.
     pub async fn close(self) -> bool {
         let started = tokio::time::Instant::now();
         let mut shared = self.db;
