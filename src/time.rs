@@ -24,13 +24,21 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
         return None;
     }
     let mut rest = &text[19..];
-    let mut fraction = 0.0;
+    // Whole nanoseconds, read as an integer: parsing a decimal fraction as a float would bring
+    // the float parser (~3 KB) into the first page's wasm for this alone.
+    let mut nanoseconds: u64 = 0;
     if let Some(after_dot) = rest.strip_prefix('.') {
         let digits = after_dot.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return None;
         }
-        fraction = format!("0.{}", &after_dot[..digits]).parse().ok()?;
+        for position in 0..9 {
+            let digit = after_dot
+                .as_bytes()
+                .get(position)
+                .filter(|_| position < digits);
+            nanoseconds = nanoseconds * 10 + digit.map_or(0, |d| u64::from(d - b'0'));
+        }
         rest = &after_dot[digits..];
     }
     let offset_minutes = match rest {
@@ -43,7 +51,7 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
     };
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some((seconds as f64 + fraction) * 1000.0)
+    Some(seconds as f64 * 1000.0 + nanoseconds as f64 / 1_000_000.0)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -87,13 +95,19 @@ pub fn ago(then_ms: f64, now_ms: f64) -> Ago {
     }
 }
 
-/// A compact viewer count: 999, 1.2K, 12K, 1.5M.
+/// A compact viewer count: 999, 1.2K, 12K, 1.5M. Rounded down, as the big platforms do, so a
+/// count never claims viewers not yet there (1,999 is 1.9K). Integer arithmetic: float
+/// formatting would cost the first page's wasm ~2 KB.
 pub fn compact_count(n: u64) -> String {
+    let with_tenths = |unit: u64, suffix: char| match (n / unit, n / (unit / 10) % 10) {
+        (whole, 0) => format!("{whole}{suffix}"),
+        (whole, tenths) => format!("{whole}.{tenths}{suffix}"),
+    };
     match n {
         0..=999 => n.to_string(),
-        1_000..=9_999 => format!("{:.1}K", n as f64 / 1000.0).replace(".0K", "K"),
+        1_000..=9_999 => with_tenths(1_000, 'K'),
         10_000..=999_999 => format!("{}K", n / 1000),
-        _ => format!("{:.1}M", n as f64 / 1_000_000.0).replace(".0M", "M"),
+        _ => with_tenths(1_000_000, 'M'),
     }
 }
 
@@ -110,6 +124,16 @@ mod tests {
         );
         let precise = parse_rfc3339_ms("2026-11-22T12:34:56.123456789Z").unwrap();
         assert!((precise - 1_795_350_896_123.456_8).abs() < 0.01);
+        // Short fractions are tenths and hundredths; digits past the nanosecond are dropped.
+        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:01.5Z"), Some(1_500.0));
+        assert_eq!(
+            parse_rfc3339_ms("1970-01-01T00:00:00.25+00:00"),
+            Some(250.0)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("1970-01-01T00:00:00.0000010009Z"),
+            Some(0.001)
+        );
         assert_eq!(
             parse_rfc3339_ms("2026-11-22T21:34:56+09:00"),
             Some(1_795_350_896_000.0)
@@ -120,6 +144,7 @@ mod tests {
             "2026-13-01T00:00:00Z",
             "2026-11-22T12:34:56",
             "2026-11-22T12:34:56.Z",
+            "2026-11-22T12:34:56.5x",
         ] {
             assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
         }
@@ -148,5 +173,10 @@ mod tests {
         assert_eq!(compact_count(1_250), "1.2K");
         assert_eq!(compact_count(12_345), "12K");
         assert_eq!(compact_count(1_500_000), "1.5M");
+        // Rounded down, never up to a count not reached.
+        assert_eq!(compact_count(1_999), "1.9K");
+        assert_eq!(compact_count(999_999), "999K");
+        assert_eq!(compact_count(1_000_000), "1M");
+        assert_eq!(compact_count(12_987_654), "12.9M");
     }
 }

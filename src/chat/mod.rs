@@ -36,6 +36,21 @@ pub enum ChatState {
     Forbidden,
 }
 
+impl ChatState {
+    /// The state's name, as the chat panel's `data-state` shows it to styles and tests. Written
+    /// out rather than taken from `Debug`: the release build has no `Debug` output
+    /// (`-Zfmt-debug=none`, see xtask/src/web.rs).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Connecting => "Connecting",
+            Self::Connected => "Connected",
+            Self::Reconnecting => "Reconnecting",
+            Self::Banned => "Banned",
+            Self::Forbidden => "Forbidden",
+        }
+    }
+}
+
 /// Why the user cannot send right now, or what just happened to their message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Notice {

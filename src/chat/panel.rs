@@ -151,7 +151,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm7.5 0a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM9 13c-3.3 0-7 1.6-7 4v3h14v-3c0-2.4-3.7-4-7-4zm7.5 0c-.6 0-1.2.1-1.8.2 1.4.9 2.3 2.2 2.3 3.8v3h5v-3c0-2.2-3-4-5.5-4z"/></svg>
                     <span class="chat-people-count">{people_count}</span>
                 </button>
-                <span class="chat-state" data-state=move || format!("{:?}", chat.state.get()) role="status">{state_text}</span>
+                <span class="chat-state" data-state=move || chat.state.get().name() role="status">{state_text}</span>
             </header>
             {move || show_people.get().then(|| view! { <WhoIsHere chat=chat /> })}
             <ol class="chat-lines" node_ref=list aria-live="polite">

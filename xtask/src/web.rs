@@ -72,7 +72,9 @@ fn trunk_build(tools: &Tools) -> Result<()> {
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                format!("{WASM_RUSTFLAGS} -Zunstable-options -Cpanic=immediate-abort"),
+                format!(
+                    "{WASM_RUSTFLAGS} -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
+                ),
             );
     }
     cmd.env("PATH", path_with(&path)?);
