@@ -1,7 +1,7 @@
 //! A client for the Amazon Cognito Identity Provider JSON API (the operations the app needs).
 //! The local stack serves the same API, so this one client works in both worlds.
 
-use crate::i18n::Texts;
+use crate::i18n::{PageTexts, Texts};
 use crate::json::Json;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,14 +13,14 @@ pub struct CognitoError {
 
 impl CognitoError {
     /// What to show, in the interface's language when we know the case.
-    pub fn describe(&self, t: &Texts) -> String {
+    pub fn describe(&self, t: &Texts, pages: &PageTexts) -> String {
         match self.kind.as_str() {
             "NotAuthorizedException" if self.message.contains("Incorrect") => {
-                t.err_incorrect_login.to_owned()
+                pages.err_incorrect_login.to_owned()
             }
-            "UsernameExistsException" => t.err_user_exists.to_owned(),
-            "CodeMismatchException" | "ExpiredCodeException" => t.err_code_mismatch.to_owned(),
-            "UserNotConfirmedException" => t.err_not_confirmed.to_owned(),
+            "UsernameExistsException" => pages.err_user_exists.to_owned(),
+            "CodeMismatchException" | "ExpiredCodeException" => pages.err_code_mismatch.to_owned(),
+            "UserNotConfirmedException" => pages.err_not_confirmed.to_owned(),
             _ if self.message.is_empty() => t.error_generic.to_owned(),
             _ => self.message.clone(),
         }

@@ -104,7 +104,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     };
 
     let state_text = move || {
-        let t = i18n.t();
+        let t = i18n.page_texts();
         match chat.state.get() {
             ChatState::Connecting => t.chat_connecting,
             ChatState::Connected => t.chat_connected,
@@ -115,7 +115,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     };
 
     let notice_text = move || {
-        let t = i18n.t();
+        let t = i18n.page_texts();
         chat.notice.get().map(|notice| match notice {
             Notice::RateLimited => t.chat_rate_limited,
             Notice::Filtered => t.chat_filtered,
@@ -140,13 +140,13 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     };
 
     view! {
-        <aside class="chat" aria-label=move || i18n.t().chat>
+        <aside class="chat" aria-label=move || i18n.page_texts().chat>
             <header class="chat-header">
-                <h2>{move || i18n.t().chat}</h2>
+                <h2>{move || i18n.page_texts().chat}</h2>
                 <button class="link chat-people-toggle" aria-controls="chat-people"
                     aria-expanded=move || show_people.get().to_string()
                     // The name holds the count the button shows (a spoken name matches the visible one).
-                    aria-label=move || format!("{} {}", i18n.t().who_is_here, people_count()).trim_end().to_owned()
+                    aria-label=move || format!("{} {}", i18n.page_texts().who_is_here, people_count()).trim_end().to_owned()
                     on:click=move |_| show_people.update(|s| *s = !*s)>
                     <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm7.5 0a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM9 13c-3.3 0-7 1.6-7 4v3h14v-3c0-2.4-3.7-4-7-4zm7.5 0c-.6 0-1.2.1-1.8.2 1.4.9 2.3 2.2 2.3 3.8v3h5v-3c0-2.2-3-4-5.5-4z"/></svg>
                     <span class="chat-people-count">{people_count}</span>
@@ -158,18 +158,18 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 {move || chat.older.with(Option::is_some).then(|| view! {
                     <li class="chat-older">
                         <button class="link" disabled=move || chat.loading_older.get() on:click=move |_| chat.load_older()>
-                            {i18n.t().load_older}
+                            {i18n.page_texts().load_older}
                         </button>
                     </li>
                 })}
-                {move || chat.lines.with(Vec::is_empty).then(|| view! { <li class="chat-empty">{i18n.t().chat_empty}</li> })}
+                {move || chat.lines.with(Vec::is_empty).then(|| view! { <li class="chat-empty">{i18n.page_texts().chat_empty}</li> })}
                 <For each=move || chat.lines.get() key=|line| line.id.clone() let:line>
                     {
                         let mine = line.sender_id == chat.user_id.get_untracked();
                         let sender_role = line.role.clone();
                         let badge = match line.role.as_str() {
-                            "owner" => Some(i18n.t().owner_badge),
-                            "moderator" => Some(i18n.t().moderator_badge),
+                            "owner" => Some(i18n.page_texts().owner_badge),
+                            "moderator" => Some(i18n.page_texts().moderator_badge),
                             _ => None,
                         };
                         let id = line.id.clone();
@@ -226,7 +226,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     {move || {
                         let found = suggestions();
                         (!found.is_empty()).then(|| view! {
-                            <ul class="mention-suggestions" aria-label=i18n.t().mention_suggestions>
+                            <ul class="mention-suggestions" aria-label=i18n.page_texts().mention_suggestions>
                                 {found.into_iter().map(|handle| {
                                     let chosen = handle.clone();
                                     view! {
@@ -242,7 +242,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                         })
                     }}
                     <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
-                        <label class="visually-hidden" for="chat-input">{i18n.t().chat_placeholder}</label>
+                        <label class="visually-hidden" for="chat-input">{i18n.page_texts().chat_placeholder}</label>
                         <EmotePicker chat=chat draft=draft input=input />
                         <input
                             id="chat-input"
@@ -250,7 +250,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                             type="text"
                             autocomplete="off"
                             maxlength=MAX_CHARS.to_string()
-                            placeholder=i18n.t().chat_placeholder
+                            placeholder=i18n.page_texts().chat_placeholder
                             prop:value=move || draft.get()
                             on:input=move |ev| draft.set(event_target_value(&ev))
                             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
@@ -266,17 +266,17 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                         <button type="submit" disabled=move || draft.with(|d| d.trim().is_empty()) || waiting().is_some()>
                             {move || match waiting() {
                                 Some(seconds) => i18n.duration(seconds),
-                                None => i18n.t().send.to_owned(),
+                                None => i18n.page_texts().send.to_owned(),
                             }}
                         </button>
                     </form>
                 }.into_any()
             } else if chat.state.get() == ChatState::Banned {
-                view! { <p class="chat-locked">{i18n.t().chat_banned}</p> }.into_any()
+                view! { <p class="chat-locked">{i18n.page_texts().chat_banned}</p> }.into_any()
             } else {
                 view! {
                     <p class="chat-locked">
-                        <a href="/signin">{i18n.t().sign_in}</a>" — "{i18n.t().chat_sign_in}
+                        <a href="/signin">{i18n.t().sign_in}</a>" — "{i18n.page_texts().chat_sign_in}
                     </p>
                 }.into_any()
             }}
@@ -352,18 +352,18 @@ fn MessageMenu(
     let (delete_sender, timeout_sender, ban_sender) = (sender.clone(), sender.clone(), sender);
     view! {
         <details class="chat-menu" node_ref=menu>
-            <summary aria-label=format!("{} {}", i18n.t().moderate, nickname)>"⋯"</summary>
+            <summary aria-label=format!("{} {}", i18n.page_texts().moderate, nickname)>"⋯"</summary>
             <div class="chat-menu-body">
                 <label>
-                    <span class="visually-hidden">{i18n.t().reason_optional}</span>
-                    <input type="text" class="chat-reason" maxlength="256" placeholder=i18n.t().reason_optional
+                    <span class="visually-hidden">{i18n.page_texts().reason_optional}</span>
+                    <input type="text" class="chat-reason" maxlength="256" placeholder=i18n.page_texts().reason_optional
                         prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                 </label>
                 <button class="link delete-message" on:click=move |_| act(delete_sender.clone(), Moderation::Delete(id.clone()))>
-                    {i18n.t().delete}
+                    {i18n.page_texts().delete}
                 </button>
                 <span class="chat-menu-timeouts">
-                    {i18n.t().time_out}
+                    {i18n.page_texts().time_out}
                     {TIMEOUT_MINUTES.into_iter().map(|minutes| {
                         let sender = timeout_sender.clone();
                         view! {
@@ -375,7 +375,7 @@ fn MessageMenu(
                     }).collect_view()}
                 </span>
                 <button class="link ban-user" on:click=move |_| act(ban_sender.clone(), Moderation::Ban { reason: reason_given() })>
-                    {i18n.t().ban}
+                    {i18n.page_texts().ban}
                 </button>
             </div>
         </details>
@@ -405,15 +405,15 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
 fn WhoIsHere(chat: ChatClient) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section id="chat-people" class="chat-people" aria-label=move || i18n.t().who_is_here>
+        <section id="chat-people" class="chat-people" aria-label=move || i18n.page_texts().who_is_here>
             {move || chat.presence.get().map(|presence| {
                 let more = presence.user_count.saturating_sub(presence.users.len() as u64);
                 view! {
                     <ul>
                         {presence.users.into_iter().map(|user| {
                             let badge = match user.role.as_str() {
-                                "owner" => Some(i18n.t().owner_badge),
-                                "moderator" => Some(i18n.t().moderator_badge),
+                                "owner" => Some(i18n.page_texts().owner_badge),
+                                "moderator" => Some(i18n.page_texts().moderator_badge),
                                 _ => None,
                             };
                             view! {

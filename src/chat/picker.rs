@@ -38,12 +38,12 @@ pub fn EmotePicker(
     };
     view! {
         <details class="emote-picker" node_ref=menu>
-            <summary aria-label=move || i18n.t().emote_picker title=move || i18n.t().emote_picker>
+            <summary aria-label=move || i18n.page_texts().emote_picker title=move || i18n.page_texts().emote_picker>
                 <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5c2.3 0 4.3-1.4 5.1-3.5H6.9c.8 2.1 2.8 3.5 5.1 3.5z"/></svg>
             </summary>
             <div class="emote-picker-body">
                 {move || (!chat.emotes.with(Vec::is_empty)).then(|| view! {
-                    <h3>{i18n.t().channel_emotes}</h3>
+                    <h3>{i18n.page_texts().channel_emotes}</h3>
                     <ul class="emote-grid">
                         {chat.emotes.get().into_iter().map(|emote| {
                             let code = format!(":{}:", emote.code);
@@ -58,7 +58,7 @@ pub fn EmotePicker(
                         }).collect_view()}
                     </ul>
                 })}
-                <h3>{move || i18n.t().emoji}</h3>
+                <h3>{move || i18n.page_texts().emoji}</h3>
                 <ul class="emote-grid emoji-grid">
                     {EMOJI.into_iter().map(|emoji| view! {
                         <li><button type="button" class="emoji-choice" on:click=move |_| choose(emoji.to_owned())>{emoji}</button></li>

@@ -133,18 +133,18 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
     });
 
     view! {
-        <aside class="chat chat-replay" aria-label=move || i18n.t().chat_replay>
-            <header class="chat-header"><h2>{move || i18n.t().chat_replay}</h2></header>
+        <aside class="chat chat-replay" aria-label=move || i18n.page_texts().chat_replay>
+            <header class="chat-header"><h2>{move || i18n.page_texts().chat_replay}</h2></header>
             <ol class="chat-lines" node_ref=list aria-live="polite">
                 {move || lines.with(Vec::is_empty).then(|| view! {
-                    <li class="chat-empty">{move || i18n.t().chat_replay_empty}</li>
+                    <li class="chat-empty">{move || i18n.page_texts().chat_replay_empty}</li>
                 })}
                 <For each=move || lines.get() key=|m| m.message.id.clone() let:replayed>
                     {
                         let m = replayed.message;
                         let badge = match m.sender.role.as_str() {
-                            "owner" => Some(i18n.t().owner_badge),
-                            "moderator" => Some(i18n.t().moderator_badge),
+                            "owner" => Some(i18n.page_texts().owner_badge),
+                            "moderator" => Some(i18n.page_texts().moderator_badge),
                             _ => None,
                         };
                         view! {
@@ -168,7 +168,7 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
             </ol>
             {move || failed.get().then(|| view! {
                 <p class="chat-notice" role="alert">
-                    {i18n.t().chat_replay_failed}" "
+                    {i18n.page_texts().chat_replay_failed}" "
                     <button type="button" class="link" on:click=move |_| {
                         reload(now_ms().saturating_sub(CONTEXT_MS))
                     }>{i18n.t().retry}</button>

@@ -6,14 +6,14 @@ use cloumer_api_types::{NotificationBody, NotificationPage};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{PageTexts, use_i18n};
 use crate::time::parse_rfc3339_ms;
 
 /// How a notification reads and where it leads: (link, the bold lead, the words after it).
 /// "**Minji** went live" opens the channel; "**Your video is ready**" opens the video.
 pub fn notification_text(
     n: &NotificationBody,
-    t: &'static Texts,
+    t: &'static PageTexts,
 ) -> (String, String, &'static str) {
     match &n.video_id {
         Some(video) => (format!("/videos/{video}"), t.video_ready.to_owned(), ""),
@@ -74,20 +74,20 @@ pub fn Bell() -> impl IntoView {
         // Read out as "Notifications 3". The list page marks them seen.
         <a href="/notifications" class="button bell secondary" data-testid="bell"
             on:click=move |_| unread.set(0)>
-            <span class="visually-hidden">{move || i18n.t().notifications}</span>
+            <span class="visually-hidden">{move || i18n.page_texts().notifications}</span>
             <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>
             <span class="badge" data-testid="bell-count" hidden=move || unread.get() == 0>
                 {move || match unread.get() { n if n >= 99 => "99+".to_owned(), n => n.to_string() }}
             </span>
         </a>
         {move || toast.get().map(|n| {
-            let (href, lead, rest) = notification_text(&n, i18n.t());
+            let (href, lead, rest) = notification_text(&n, i18n.page_texts());
             view! {
             <div class="toast" role="status" data-testid="toast">
                 <a href=href on:click=move |_| toast.set(None)>
                     <strong>{lead}</strong>" "{rest}<br />{n.title}
                 </a>
-                <button type="button" class="link" aria-label=i18n.t().close on:click=move |_| toast.set(None)>"×"</button>
+                <button type="button" class="link" aria-label=i18n.page_texts().close on:click=move |_| toast.set(None)>"×"</button>
             </div>
             }
         })}

@@ -202,9 +202,9 @@ pub fn CopyButton(
     let copied = RwSignal::new(false);
     let shown = move || {
         if copied.get() {
-            i18n.t().copied
+            i18n.page_texts().copied
         } else {
-            i18n.t().copy
+            i18n.page_texts().copy
         }
     };
     view! {

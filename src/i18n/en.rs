@@ -1,6 +1,6 @@
 //! English.
 
-use super::Texts;
+use super::{PageTexts, Texts};
 
 pub static EN: Texts = Texts {
     brand_tagline: "Live streams with low latency and chat",
@@ -38,6 +38,19 @@ pub static EN: Texts = Texts {
     minutes_ago: "min ago",
     hours_ago: "h ago",
     days_ago: "d ago",
+    follow: "Follow",
+    following_state: "Following",
+    unfollow: "Unfollow",
+    followers: "followers",
+    follower_one: "follower",
+    followers_title: "Followers",
+    following_heading: "Following",
+    no_following: "You follow no channels yet. Follow one from its page to find it here when it goes live.",
+    load_more: "Load more",
+    notify_live: "Notify me when live",
+};
+
+pub static EN_PAGES: PageTexts = PageTexts {
     player_loading: "Loading the stream…",
     player_buffering: "Buffering…",
     player_offline: "This channel is offline.",
@@ -181,16 +194,6 @@ pub static EN: Texts = Texts {
     add_viewer: "Add by channel name",
     remove: "Remove",
     view_channel: "View channel",
-    follow: "Follow",
-    following_state: "Following",
-    unfollow: "Unfollow",
-    followers: "followers",
-    follower_one: "follower",
-    followers_title: "Followers",
-    following_heading: "Following",
-    no_following: "You follow no channels yet. Follow one from its page to find it here when it goes live.",
-    load_more: "Load more",
-    notify_live: "Notify me when live",
     notifications: "Notifications",
     went_live: "went live",
     video_ready: "Your video is ready",

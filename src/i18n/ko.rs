@@ -1,6 +1,6 @@
 //! 한국어.
 
-use super::Texts;
+use super::{PageTexts, Texts};
 
 pub static KO: Texts = Texts {
     brand_tagline: "지연 없는 라이브 방송과 채팅",
@@ -38,6 +38,19 @@ pub static KO: Texts = Texts {
     minutes_ago: "분 전",
     hours_ago: "시간 전",
     days_ago: "일 전",
+    follow: "팔로우",
+    following_state: "팔로잉",
+    unfollow: "언팔로우",
+    followers: "팔로워",
+    follower_one: "팔로워",
+    followers_title: "팔로워",
+    following_heading: "팔로잉",
+    no_following: "아직 팔로우한 채널이 없습니다. 채널 페이지에서 팔로우하면 방송을 시작할 때 여기에 보입니다.",
+    load_more: "더 보기",
+    notify_live: "방송 시작 알림 받기",
+};
+
+pub static KO_PAGES: PageTexts = PageTexts {
     player_loading: "방송을 불러오는 중…",
     player_buffering: "버퍼링 중…",
     player_offline: "지금은 방송 중이 아닙니다.",
@@ -181,16 +194,6 @@ pub static KO: Texts = Texts {
     add_viewer: "채널 이름으로 추가",
     remove: "삭제",
     view_channel: "채널 보기",
-    follow: "팔로우",
-    following_state: "팔로잉",
-    unfollow: "언팔로우",
-    followers: "팔로워",
-    follower_one: "팔로워",
-    followers_title: "팔로워",
-    following_heading: "팔로잉",
-    no_following: "아직 팔로우한 채널이 없습니다. 채널 페이지에서 팔로우하면 방송을 시작할 때 여기에 보입니다.",
-    load_more: "더 보기",
-    notify_live: "방송 시작 알림 받기",
     notifications: "알림",
     went_live: "님이 방송을 시작했어요",
     video_ready: "영상이 준비됐어요",

@@ -1,5 +1,7 @@
-//! English and Korean. Every string the interface shows is a field of [`Texts`], so a missing
-//! translation is a compile error, not a blank label. The language comes from the browser at
+//! English and Korean. Every string the interface shows is a field of [`Texts`] (the shell and
+//! the home page), of [`PageTexts`] (the lazily loaded pages) or of a page's own word set, so a
+//! missing translation is a compile error, not a blank label. Which set a word is in decides
+//! which wasm module carries it: the first page's code must not read [`PageTexts`]. The language comes from the browser at
 //! first visit and can be switched; the choice is remembered.
 
 mod en;
@@ -9,7 +11,7 @@ mod texts;
 
 use leptos::prelude::*;
 
-pub use texts::Texts;
+pub use texts::{PageTexts, Texts};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -54,6 +56,15 @@ impl Lang {
             Self::Ko => &ko::KO,
         }
     }
+
+    /// The lazily loaded pages' words. Called only from those pages' code, so the words are
+    /// split off with it (a call from the first page's code would bring them all back there).
+    pub fn page_texts(self) -> &'static PageTexts {
+        match self {
+            Self::En => &en::EN_PAGES,
+            Self::Ko => &ko::KO_PAGES,
+        }
+    }
 }
 
 /// The language in use, shared by the whole app.
@@ -67,6 +78,11 @@ const STORAGE_KEY: &str = "cloumer.lang";
 impl I18n {
     pub fn t(&self) -> &'static Texts {
         self.lang.get().texts()
+    }
+
+    /// The lazily loaded pages' words ([`Lang::page_texts`]).
+    pub fn page_texts(&self) -> &'static PageTexts {
+        self.lang.get().page_texts()
     }
 
     /// One of a page's own word sets (kept with the page, so they load with its code rather

@@ -1,4 +1,4 @@
-//! Every string the interface shows, one field each: a language that misses one does not compile.
+//! The interface's strings, one field each: a language that misses one does not compile.
 
 pub struct Texts {
     pub brand_tagline: &'static str,
@@ -41,6 +41,28 @@ pub struct Texts {
     pub minutes_ago: &'static str,
     pub hours_ago: &'static str,
     pub days_ago: &'static str,
+    // Follows
+    pub follow: &'static str,
+    /// On the button of a channel the viewer follows.
+    pub following_state: &'static str,
+    pub unfollow: &'static str,
+    pub followers: &'static str,
+    /// One follower (English needs the singular).
+    pub follower_one: &'static str,
+    /// The heading over a follower count (dashboard).
+    pub followers_title: &'static str,
+    /// The heading over followed channels (home, profile).
+    pub following_heading: &'static str,
+    pub no_following: &'static str,
+    pub load_more: &'static str,
+    /// The bell toggle beside "Following".
+    pub notify_live: &'static str,
+}
+
+/// The words of the lazily loaded pages (watching, account, dashboard): kept out of [`Texts`],
+/// which the first page carries, so that only the code of those pages refers to them and
+/// they load with it.
+pub struct PageTexts {
     // Player
     pub player_loading: &'static str,
     pub player_buffering: &'static str,
@@ -190,22 +212,6 @@ pub struct Texts {
     pub add_viewer: &'static str,
     pub remove: &'static str,
     pub view_channel: &'static str,
-    // Follows
-    pub follow: &'static str,
-    /// On the button of a channel the viewer follows.
-    pub following_state: &'static str,
-    pub unfollow: &'static str,
-    pub followers: &'static str,
-    /// One follower (English needs the singular).
-    pub follower_one: &'static str,
-    /// The heading over a follower count (dashboard).
-    pub followers_title: &'static str,
-    /// The heading over followed channels (home, profile).
-    pub following_heading: &'static str,
-    pub no_following: &'static str,
-    pub load_more: &'static str,
-    /// The bell toggle beside "Following".
-    pub notify_live: &'static str,
     // Notifications
     pub notifications: &'static str,
     /// After a nickname: "… went live".

@@ -27,7 +27,7 @@ pub fn SignIn() -> impl IntoView {
                     location.navigate(&format!("/confirm?email={}", encode(&email)));
                     Ok(())
                 }
-                Err(failure) => Err(failure.describe(i18n.t())),
+                Err(failure) => Err(failure.describe(i18n.t(), i18n.page_texts())),
             }
         }
     });
@@ -44,18 +44,18 @@ pub fn SignIn() -> impl IntoView {
         <section class="narrow">
             <h1>{move || i18n.t().sign_in}</h1>
             <form class="stack" on:submit=submit>
-                <label>{move || i18n.t().email}
+                <label>{move || i18n.page_texts().email}
                     <input type="email" name="email" autocomplete="username" required
                         prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                 </label>
-                <label>{move || i18n.t().password}
+                <label>{move || i18n.page_texts().password}
                     <input type="password" name="password" autocomplete="current-password" required
                         on:input=move |ev| password.set(event_target_value(&ev)) />
                 </label>
                 {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get()>{move || i18n.t().sign_in}</button>
             </form>
-            <p class="muted">{move || i18n.t().no_account}" "<a href="/signup">{move || i18n.t().sign_up}</a></p>
+            <p class="muted">{move || i18n.page_texts().no_account}" "<a href="/signup">{move || i18n.t().sign_up}</a></p>
         </section>
     }
 }
@@ -110,7 +110,7 @@ pub fn SignUp() -> impl IntoView {
                 location.navigate(&format!("/confirm?email={}", encode(&email_value)));
                 Ok(())
             }
-            Err(failure) => Err(failure.describe(i18n.t())),
+            Err(failure) => Err(failure.describe(i18n.t(), i18n.page_texts())),
         }
     });
     let error = move || sign_up.value().get().and_then(Result::err);
@@ -123,36 +123,36 @@ pub fn SignUp() -> impl IntoView {
         <section class="narrow">
             <h1>{move || i18n.t().sign_up}</h1>
             <form class="stack" on:submit=submit>
-                <label>{move || i18n.t().email}
+                <label>{move || i18n.page_texts().email}
                     <input type="email" name="email" autocomplete="email" required on:input=move |ev| email.set(event_target_value(&ev)) />
                 </label>
-                <label>{move || i18n.t().password}
+                <label>{move || i18n.page_texts().password}
                     <input type="password" name="password" autocomplete="new-password" required minlength="8"
                         aria-describedby="password-hint" on:input=move |ev| password.set(event_target_value(&ev)) />
-                    <small id="password-hint" class="muted">{move || i18n.t().password_hint}</small>
+                    <small id="password-hint" class="muted">{move || i18n.page_texts().password_hint}</small>
                 </label>
-                <label>{move || i18n.t().handle}
+                <label>{move || i18n.page_texts().handle}
                     <input type="text" name="handle" required minlength="3" maxlength="25" pattern="[A-Za-z0-9][A-Za-z0-9_]{2,24}"
                         aria-describedby="handle-hint handle-status" on:input=move |ev| handle.set(event_target_value(&ev)) />
-                    <small id="handle-hint" class="muted">{move || i18n.t().handle_hint}</small>
+                    <small id="handle-hint" class="muted">{move || i18n.page_texts().handle_hint}</small>
                     <small id="handle-status" role="status" class="handle-status">
                         {move || match availability() {
-                            Some(Ok(true)) => view! { <span class="ok">"✓ "{i18n.t().handle_available}</span> }.into_any(),
-                            Some(Ok(false)) => view! { <span class="bad">"✗ "{i18n.t().handle_taken}</span> }.into_any(),
+                            Some(Ok(true)) => view! { <span class="ok">"✓ "{i18n.page_texts().handle_available}</span> }.into_any(),
+                            Some(Ok(false)) => view! { <span class="bad">"✗ "{i18n.page_texts().handle_taken}</span> }.into_any(),
                             Some(Err(message)) => view! { <span class="bad">{message}</span> }.into_any(),
                             None => ().into_any(),
                         }}
                     </small>
                 </label>
-                <label>{move || i18n.t().nickname}
+                <label>{move || i18n.page_texts().nickname}
                     <input type="text" name="nickname" required maxlength="25" on:input=move |ev| nickname.set(event_target_value(&ev)) />
                 </label>
                 {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <button type="submit" disabled=move || busy.get() || matches!(availability(), Some(Ok(false)) | Some(Err(_)))>
-                    {move || i18n.t().create_account}
+                    {move || i18n.page_texts().create_account}
                 </button>
             </form>
-            <p class="muted">{move || i18n.t().have_account}" "<a href="/signin">{move || i18n.t().sign_in}</a></p>
+            <p class="muted">{move || i18n.page_texts().have_account}" "<a href="/signin">{move || i18n.t().sign_in}</a></p>
         </section>
     }
 }
@@ -177,7 +177,7 @@ pub fn Confirm() -> impl IntoView {
                 location.navigate(&format!("/signin?email={}", encode(&email_value)));
                 Ok(())
             }
-            Err(failure) => Err(failure.describe(i18n.t())),
+            Err(failure) => Err(failure.describe(i18n.t(), i18n.page_texts())),
         }
     });
     let resend = Action::new_local(move |_: &()| async move {
@@ -185,7 +185,7 @@ pub fn Confirm() -> impl IntoView {
             .cognito()
             .resend_code(email.get_untracked().trim())
             .await
-            .map_err(|failure| failure.describe(i18n.t()))
+            .map_err(|failure| failure.describe(i18n.t(), i18n.page_texts()))
     });
     // The latest thing that happened: a failure of either, or the resent code.
     let error = move || {
@@ -195,7 +195,8 @@ pub fn Confirm() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| resend.value().get().and_then(Result::err))
     };
-    let info = move || matches!(resend.value().get(), Some(Ok(()))).then(|| i18n.t().code_sent);
+    let info =
+        move || matches!(resend.value().get(), Some(Ok(()))).then(|| i18n.page_texts().code_sent);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         confirm.dispatch(());
@@ -205,21 +206,21 @@ pub fn Confirm() -> impl IntoView {
     };
     view! {
         <section class="narrow">
-            <h1>{move || i18n.t().confirm_title}</h1>
-            <p>{move || i18n.t().confirm_hint}</p>
-            {local.then(|| view! { <p class="muted">{move || i18n.t().confirm_local_hint}</p> })}
+            <h1>{move || i18n.page_texts().confirm_title}</h1>
+            <p>{move || i18n.page_texts().confirm_hint}</p>
+            {local.then(|| view! { <p class="muted">{move || i18n.page_texts().confirm_local_hint}</p> })}
             <form class="stack" on:submit=submit>
-                <label>{move || i18n.t().email}
+                <label>{move || i18n.page_texts().email}
                     <input type="email" name="email" required prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                 </label>
-                <label>{move || i18n.t().code}
+                <label>{move || i18n.page_texts().code}
                     <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required
                         on:input=move |ev| code.set(event_target_value(&ev)) />
                 </label>
                 {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 {move || info().map(|m| view! { <p class="info" role="status">{m}</p> })}
-                <button type="submit" disabled=move || confirm.pending().get()>{move || i18n.t().confirm}</button>
-                <button type="button" class="link" on:click=resend_code disabled=move || resend.pending().get()>{move || i18n.t().resend_code}</button>
+                <button type="submit" disabled=move || confirm.pending().get()>{move || i18n.page_texts().confirm}</button>
+                <button type="button" class="link" on:click=resend_code disabled=move || resend.pending().get()>{move || i18n.page_texts().resend_code}</button>
             </form>
         </section>
     }

@@ -139,7 +139,7 @@ pub fn Channel(handle: String) -> impl IntoView {
             <div class="channel-layout" data-live=move || live.get().to_string()>
                 <section class="channel-main">
                     {move || watching.get().map(|w| if !w.can_watch {
-                        view! { <div class="player offline" role="status">{i18n.t().private_locked}</div> }.into_any()
+                        view! { <div class="player offline" role="status">{i18n.page_texts().private_locked}</div> }.into_any()
                     } else if w.live {
                         view! {
                             {move || playback.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
@@ -149,7 +149,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                         view! {
                             <div class="player offline" role="status">
                                 <Avatar src=w.avatar size=96 />
-                                <p>{i18n.t().player_offline}</p>
+                                <p>{i18n.page_texts().player_offline}</p>
                             </div>
                         }.into_any()
                     })}
@@ -256,7 +256,7 @@ fn PastBroadcasts(
         <Loaded retry=move || recordings.refetch()>
             {move || Suspend::new(async move {
                 recordings.await.map(|list| (!list.is_empty()).then(|| view! {
-                    <h2>{i18n.t().past_broadcasts}</h2>
+                    <h2>{i18n.page_texts().past_broadcasts}</h2>
                     <RecordingGrid recordings=list empty="" />
                 }))
             })}

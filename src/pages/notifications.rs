@@ -38,12 +38,12 @@ fn NotificationList() -> impl IntoView {
     more.run(None);
     view! {
         <section class="narrow" aria-labelledby="notifications-heading" data-testid="notifications">
-            <h1 id="notifications-heading">{move || i18n.t().notifications}</h1>
+            <h1 id="notifications-heading">{move || i18n.page_texts().notifications}</h1>
             <div class="notification-list">
                 {move || items.get().into_iter().map(|n| view! { <NotificationItem n=n /> }).collect_view()}
             </div>
             <PageStatus paging=paging is_empty=Signal::derive(move || items.with(Vec::is_empty))
-                empty=i18n.t().no_notifications more=more />
+                empty=i18n.page_texts().no_notifications more=more />
         </section>
     }
 }
@@ -56,7 +56,7 @@ fn NotificationItem(n: NotificationBody) -> impl IntoView {
     } else {
         n.title.clone()
     };
-    let (href, lead, rest) = notification_text(&n, i18n.t());
+    let (href, lead, rest) = notification_text(&n, i18n.page_texts());
     view! {
         <a class="notification" class:unread=n.unread href=href>
             <Avatar src=n.owner_avatar.clone() size=40 />

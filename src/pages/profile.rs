@@ -23,7 +23,7 @@ pub fn Profile() -> impl IntoView {
     view! {
         <RequireSignIn>
             <section class="narrow">
-                <h1>{move || i18n.t().profile_title}</h1>
+                <h1>{move || i18n.page_texts().profile_title}</h1>
                 <Loaded retry=move || me.refetch()>
                     {move || Suspend::new(async move { me.await.map(|me| view! { <ProfileForm me=me /> }) })}
                 </Loaded>
@@ -57,12 +57,12 @@ fn ProfileForm(me: Me) -> impl IntoView {
     view! {
         <p class="muted">"@"{me.handle}</p>
         <form class="stack" on:submit=submit>
-            <label>{move || i18n.t().nickname}
+            <label>{move || i18n.page_texts().nickname}
                 <input type="text" name="nickname" maxlength="25" required prop:value=move || nickname.get()
                     on:input=move |ev| nickname.set(event_target_value(&ev)) />
             </label>
             <fieldset>
-                <legend>{move || i18n.t().avatar}</legend>
+                <legend>{move || i18n.page_texts().avatar}</legend>
                 <div class="avatar-grid" role="radiogroup">
                     {PRESETS.iter().map(|name| {
                         let value = format!("preset:{name}");
@@ -88,16 +88,16 @@ fn ProfileForm(me: Me) -> impl IntoView {
                 </select>
             </label>
             <fieldset>
-                <legend>{move || i18n.t().notification_settings}</legend>
+                <legend>{move || i18n.page_texts().notification_settings}</legend>
                 <label class="check">
                     <input type="checkbox" name="email-notifications" disabled=email.is_none()
                         prop:checked=move || email_notifications.get()
                         on:change=move |ev| email_notifications.set(event_target_checked(&ev)) />
-                    {move || i18n.t().email_when_live}
+                    {move || i18n.page_texts().email_when_live}
                 </label>
                 <p class="muted" data-testid="notification-email">{move || match &email {
-                    Some(address) => format!("{} {address}", i18n.t().email_goes_to),
-                    None => i18n.t().no_email.to_owned(),
+                    Some(address) => format!("{} {address}", i18n.page_texts().email_goes_to),
+                    None => i18n.page_texts().no_email.to_owned(),
                 }}</p>
                 <PushToggle />
             </fieldset>
@@ -141,10 +141,10 @@ fn PushToggle() -> impl IntoView {
                 disabled=move || busy.get() || !usable()
                 prop:checked=move || state.get() == Some(PushState::On)
                 on:change=toggle />
-            {move || i18n.t().push_in_browser}
+            {move || i18n.page_texts().push_in_browser}
         </label>
         <p class="muted" data-testid="push-status" role="status">{move || {
-            let t = i18n.t();
+            let t = i18n.page_texts();
             match (failure.get(), state.get()) {
                 (Some(PushError::Blocked), _) | (_, Some(PushState::Blocked)) => t.push_blocked.to_owned(),
                 (Some(PushError::Unavailable), _) => t.push_unavailable.to_owned(),

@@ -129,7 +129,7 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
                         ev.prevent_default();
                         rename.dispatch(draft.get_untracked());
                     }>
-                        <label class="visually-hidden" for="recording-title">{i18n.t().recording_title}</label>
+                        <label class="visually-hidden" for="recording-title">{i18n.page_texts().recording_title}</label>
                         <input id="recording-title" type="text" maxlength="140" required
                             prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev)) />
                         <button type="submit" disabled=move || rename.pending().get()>{i18n.t().save}</button>
@@ -143,13 +143,13 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
                             rename.value().set(None);
                             draft.set(title.get_untracked());
                             editing.set(true);
-                        }>{i18n.t().rename}</button>
+                        }>{i18n.page_texts().rename}</button>
                         <button type="button" class="danger delete-recording" disabled=move || delete.pending().get()
                             on:click=move |_| {
-                                if crate::browser::confirm(i18n.t().delete_recording_confirm) {
+                                if crate::browser::confirm(i18n.page_texts().delete_recording_confirm) {
                                     delete.dispatch(());
                                 }
-                            }>{i18n.t().delete_recording}</button>
+                            }>{i18n.page_texts().delete_recording}</button>
                     </div>
                 }.into_any()
             }}

@@ -28,17 +28,17 @@ pub fn Unsubscribe() -> impl IntoView {
     };
     view! {
         <section class="narrow" data-testid="unsubscribe">
-            <h1>{move || i18n.t().unsubscribe_title}</h1>
+            <h1>{move || i18n.page_texts().unsubscribe_title}</h1>
             {move || match outcome.get() {
-                Some(Ok(())) => view! { <p class="info" role="status">{i18n.t().unsubscribed}</p> }.into_any(),
+                Some(Ok(())) => view! { <p class="info" role="status">{i18n.page_texts().unsubscribed}</p> }.into_any(),
                 Some(Err(error)) if error.status == 404 || error.status == 400 => {
-                    view! { <p class="error" role="alert">{i18n.t().unsubscribe_failed}</p> }.into_any()
+                    view! { <p class="error" role="alert">{i18n.page_texts().unsubscribe_failed}</p> }.into_any()
                 }
                 failed => view! {
-                    <p>{move || i18n.t().unsubscribe_ask}</p>
+                    <p>{move || i18n.page_texts().unsubscribe_ask}</p>
                     {failed.and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
                     <button type="button" on:click=confirm.clone() disabled=move || busy.get()>
-                        {move || i18n.t().unsubscribe_button}
+                        {move || i18n.page_texts().unsubscribe_button}
                     </button>
                 }.into_any(),
             }}

@@ -37,7 +37,7 @@ const QUALITY: &str = "M19.4 13a7.5 7.5 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.4 7.4 0 
 pub(super) fn StateOverlay(playback: Playback) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        let t = i18n.t();
+        let t = i18n.page_texts();
         match playback.status.get() {
             PlayerStatus::Playing | PlayerStatus::Ready => None,
             PlayerStatus::Loading => Some(view! {
@@ -63,7 +63,7 @@ pub(super) fn StateOverlay(playback: Playback) -> impl IntoView {
                 Some(view! {
                     <div class="player-overlay actionable" role="alert">
                         <p>{text}</p>
-                        <button type="button" class="retry" on:click=move |_| playback.reload()>{t.retry}</button>
+                        <button type="button" class="retry" on:click=move |_| playback.reload()>{i18n.t().retry}</button>
                     </div>
                 }.into_any())
             }
@@ -90,19 +90,19 @@ pub(super) fn ControlBar(
             {(!live).then(|| view! { <SeekBar playback=playback /> })}
             <div class="player-buttons">
                 <button type="button" class="play"
-                    aria-label=move || if playing.get() { i18n.t().pause } else { i18n.t().play }
-                    title=move || if playing.get() { i18n.t().pause } else { i18n.t().play }
+                    aria-label=move || if playing.get() { i18n.page_texts().pause } else { i18n.page_texts().play }
+                    title=move || if playing.get() { i18n.page_texts().pause } else { i18n.page_texts().play }
                     on:click=move |_| playback.toggle_play()>
                     {move || icon(if playing.get() { PAUSE } else { PLAY })}
                 </button>
                 <button type="button" class="mute"
-                    aria-label=move || if muted.get() { i18n.t().unmute } else { i18n.t().mute }
-                    title=move || if muted.get() { i18n.t().unmute } else { i18n.t().mute }
+                    aria-label=move || if muted.get() { i18n.page_texts().unmute } else { i18n.page_texts().mute }
+                    title=move || if muted.get() { i18n.page_texts().unmute } else { i18n.page_texts().mute }
                     on:click=move |_| playback.set_sound(playback.sound.get_untracked().toggled())>
                     {move || icon(if muted.get() { MUTED } else { VOLUME })}
                 </button>
                 <input type="range" class="volume" min="0" max="1" step="0.05"
-                    aria-label=move || i18n.t().volume
+                    aria-label=move || i18n.page_texts().volume
                     prop:value=move || playback.sound.get().audible_volume().to_string()
                     aria-valuetext=move || format!("{:.0}%", playback.sound.get().audible_volume() * 100.0)
                     on:input=move |event| {
@@ -125,15 +125,15 @@ pub(super) fn ControlBar(
                 {picture_in_picture_available().then(|| view! {
                     <button type="button" class="pip"
                         aria-pressed=move || playback.picture_in_picture.get().to_string()
-                        aria-label=move || i18n.t().picture_in_picture
-                        title=move || i18n.t().picture_in_picture
+                        aria-label=move || i18n.page_texts().picture_in_picture
+                        title=move || i18n.page_texts().picture_in_picture
                         on:click=move |_| super::toggle_picture_in_picture(video)>
                         {icon(PICTURE_IN_PICTURE)}
                     </button>
                 })}
                 <button type="button" class="fullscreen"
-                    aria-label=move || if playback.fullscreen.get() { i18n.t().exit_fullscreen } else { i18n.t().fullscreen }
-                    title=move || if playback.fullscreen.get() { i18n.t().exit_fullscreen } else { i18n.t().fullscreen }
+                    aria-label=move || if playback.fullscreen.get() { i18n.page_texts().exit_fullscreen } else { i18n.page_texts().fullscreen }
+                    title=move || if playback.fullscreen.get() { i18n.page_texts().exit_fullscreen } else { i18n.page_texts().fullscreen }
                     on:click=move |_| toggle_fullscreen(container, video)>
                     {move || icon(if playback.fullscreen.get() { EXIT_FULLSCREEN } else { FULLSCREEN })}
                 </button>
@@ -162,7 +162,7 @@ fn SeekBar(playback: Playback) -> impl IntoView {
         <input type="range" class="seek" min="0" step="any"
             max=move || finite_or_zero(playback.duration.get()).to_string()
             prop:value=move || playback.position.get().to_string()
-            aria-label=move || i18n.t().seek
+            aria-label=move || i18n.page_texts().seek
             aria-valuetext=move || format!(
                 "{} / {}",
                 seconds_clock(playback.position.get()),
@@ -188,14 +188,14 @@ fn LiveEdge(playback: Playback) -> impl IntoView {
     let behind = move || playback.behind_live();
     view! {
         <button type="button" class="live-edge" class:behind=behind
-            aria-label=move || if behind() { i18n.t().jump_to_live } else { i18n.t().at_live_edge }
-            title=move || if behind() { i18n.t().jump_to_live } else { i18n.t().at_live_edge }
+            aria-label=move || if behind() { i18n.page_texts().jump_to_live } else { i18n.page_texts().at_live_edge }
+            title=move || if behind() { i18n.page_texts().jump_to_live } else { i18n.page_texts().at_live_edge }
             on:click=move |_| playback.reload()>
             <span class="live-dot" aria-hidden="true"></span>
             {move || i18n.t().live}
         </button>
         {move || playback.latency.get().map(|l| view! {
-            <span class="latency">{format!("{} {l:.1} s", i18n.t().latency)}</span>
+            <span class="latency">{format!("{} {l:.1} s", i18n.page_texts().latency)}</span>
         })}
     }
 }
@@ -208,8 +208,8 @@ fn QualityMenu(playback: Playback) -> impl IntoView {
     let label = move || {
         let playing = playback.playing_quality.get();
         match playback.chosen_quality.get() {
-            None if playing.is_empty() => i18n.t().quality_auto.to_owned(),
-            None => format!("{} ({playing})", i18n.t().quality_auto),
+            None if playing.is_empty() => i18n.page_texts().quality_auto.to_owned(),
+            None => format!("{} ({playing})", i18n.page_texts().quality_auto),
             Some(_) => playing,
         }
     };
@@ -228,13 +228,13 @@ fn QualityMenu(playback: Playback) -> impl IntoView {
             <div class="quality">
                 <button type="button" class="quality-button" aria-haspopup="menu"
                     aria-expanded=move || open.get().to_string()
-                    aria-label=move || format!("{}: {}", i18n.t().quality, label())
-                    title=move || i18n.t().quality
+                    aria-label=move || format!("{}: {}", i18n.page_texts().quality, label())
+                    title=move || i18n.page_texts().quality
                     on:click=move |_| open.update(|o| *o = !*o)>
                     {icon(QUALITY)}<span class="quality-label">{label}</span>
                 </button>
-                <ul class="quality-menu" role="menu" aria-label=move || i18n.t().quality hidden=move || !open.get()>
-                    {item(None, i18n.t().quality_auto.to_owned())}
+                <ul class="quality-menu" role="menu" aria-label=move || i18n.page_texts().quality hidden=move || !open.get()>
+                    {item(None, i18n.page_texts().quality_auto.to_owned())}
                     {move || playback.quality_labels.get().into_iter().enumerate()
                         .map(|(i, text)| item(Some(i), text)).collect_view()}
                 </ul>

@@ -466,7 +466,7 @@ pub fn VideoPlayer(
             node_ref=container
             tabindex="0"
             role="region"
-            aria-label=move || crate::i18n::use_i18n().t().player_label
+            aria-label=move || crate::i18n::use_i18n().page_texts().player_label
             data-player-state=move || state_name.get()
             data-latency=move || playback.latency.get().map(|l| format!("{l:.2}")).unwrap_or_default()
             on:keydown=on_key

@@ -58,7 +58,7 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
         // Only this attempt's outcome is shown.
         upload.value().set(None);
         remove.value().set(None);
-        let t = i18n.t();
+        let t = i18n.page_texts();
         match file {
             None => unsent.set(Some(t.choose_image)),
             Some(file) if file.size() > MAX_BYTES => unsent.set(Some(t.emote_too_large)),
@@ -78,27 +78,27 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="emotes-heading">
-            <h2 id="emotes-heading">{move || i18n.t().emotes}</h2>
-            <p class="muted">{move || i18n.t().emotes_hint}</p>
+            <h2 id="emotes-heading">{move || i18n.page_texts().emotes}</h2>
+            <p class="muted">{move || i18n.page_texts().emotes_hint}</p>
             <form class="emote-upload" on:submit=submit>
                 <label>
-                    <span>{move || i18n.t().emote_code}</span>
+                    <span>{move || i18n.page_texts().emote_code}</span>
                     <input id="emote-code" type="text" required minlength="2" maxlength="24"
                         pattern="[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*" autocomplete="off" placeholder="Hype"
                         prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
                 </label>
                 <label>
-                    <span>{move || i18n.t().emote_file}</span>
+                    <span>{move || i18n.page_texts().emote_file}</span>
                     <input id="emote-file" type="file" accept=ACCEPT node_ref=file_input />
                 </label>
-                <button type="submit" disabled=move || upload.pending().get()>{move || i18n.t().upload_emote}</button>
+                <button type="submit" disabled=move || upload.pending().get()>{move || i18n.page_texts().upload_emote}</button>
             </form>
             {move || unsent.get().map(|why| view! { <p class="error" role="alert">{why}</p> })}
             {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             <Loaded retry=move || emotes.refetch()>
                 {move || Suspend::new(async move {
                     emotes.await.map(|list| if list.is_empty() {
-                        view! { <p class="muted">{i18n.t().no_emotes}</p> }.into_any()
+                        view! { <p class="muted">{i18n.page_texts().no_emotes}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="emote-list">
@@ -111,7 +111,7 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
                                                 width=emote.width.to_string() height=emote.height.to_string() />
                                             <code>{label}</code>
                                             <button class="secondary" on:click=move |_| { remove.dispatch(target.clone()); }>
-                                                {i18n.t().remove}
+                                                {i18n.page_texts().remove}
                                             </button>
                                         </li>
                                     }

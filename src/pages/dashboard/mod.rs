@@ -50,7 +50,7 @@ fn DashboardView() -> impl IntoView {
     );
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     view! {
-        <h1>{move || i18n.t().dashboard_title}</h1>
+        <h1>{move || i18n.page_texts().dashboard_title}</h1>
         <Loaded retry=move || mine.refetch()>
             {move || Suspend::new(async move { mine.await.map(drop) })}
         </Loaded>

@@ -52,45 +52,45 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="moderation-heading">
-            <h2 id="moderation-heading">{move || i18n.t().moderation}</h2>
+            <h2 id="moderation-heading">{move || i18n.page_texts().moderation}</h2>
             <form class="stack" on:submit=submit>
-                <label>{move || i18n.t().word_filter}
+                <label>{move || i18n.page_texts().word_filter}
                     <textarea name="words" rows="4" prop:value=move || words.get() on:input=move |ev| words.set(event_target_value(&ev))></textarea>
-                    <small class="muted">{move || i18n.t().word_filter_hint}</small>
+                    <small class="muted">{move || i18n.page_texts().word_filter_hint}</small>
                 </label>
-                <label>{move || i18n.t().filter_mode}
+                <label>{move || i18n.page_texts().filter_mode}
                     <select name="filter-mode" prop:value=move || mode.get() on:change=move |ev| mode.set(event_target_value(&ev))>
-                        <option value="BLOCK">{move || i18n.t().filter_block}</option>
-                        <option value="MASK">{move || i18n.t().filter_mask}</option>
+                        <option value="BLOCK">{move || i18n.page_texts().filter_block}</option>
+                        <option value="MASK">{move || i18n.page_texts().filter_mask}</option>
                     </select>
                 </label>
                 <div class="row">
-                    <label>{move || i18n.t().max_length}
+                    <label>{move || i18n.page_texts().max_length}
                         <input type="number" name="max-length" min="1" max="500" prop:value=move || max_length.get()
                             on:input=move |ev| max_length.set(event_target_value(&ev)) />
                     </label>
-                    <label>{move || i18n.t().max_rate}
+                    <label>{move || i18n.page_texts().max_rate}
                         <input type="number" name="max-rate" min="1" max="100" prop:value=move || max_rate.get()
                             on:input=move |ev| max_rate.set(event_target_value(&ev)) />
                     </label>
                 </div>
-                <label>{move || i18n.t().slow_mode}
+                <label>{move || i18n.page_texts().slow_mode}
                         <select name="slow-mode" prop:value=move || slow_mode.get() on:change=move |ev| slow_mode.set(event_target_value(&ev))>
-                            <option value="0">{move || i18n.t().off}</option>
+                            <option value="0">{move || i18n.page_texts().off}</option>
                             {SLOW_MODE_CHOICES.into_iter().map(|seconds| view! {
                                 <option value=seconds.to_string()>{move || i18n.duration(u64::from(seconds))}</option>
                             }).collect_view()}
                     </select>
                 </label>
-                <label>{move || i18n.t().min_account_age}
+                <label>{move || i18n.page_texts().min_account_age}
                     <input type="number" name="min-account-age" min="0" max="43200" prop:value=move || account_age.get()
                         on:input=move |ev| account_age.set(event_target_value(&ev)) />
-                    <small class="muted">{move || i18n.t().min_account_age_hint}</small>
+                    <small class="muted">{move || i18n.page_texts().min_account_age_hint}</small>
                 </label>
                 <SaveStatus outcome=save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>
-            <h3>{move || i18n.t().bans}</h3>
+            <h3>{move || i18n.page_texts().bans}</h3>
             <Bans handle=handle />
         </section>
     }
@@ -116,7 +116,7 @@ fn Bans(handle: String) -> impl IntoView {
         <Loaded retry=move || bans.refetch()>
             {move || Suspend::new(async move {
                 bans.await.map(|list| if list.is_empty() {
-                    view! { <p class="muted">{i18n.t().no_bans}</p> }.into_any()
+                    view! { <p class="muted">{i18n.page_texts().no_bans}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="list">
@@ -127,16 +127,16 @@ fn Bans(handle: String) -> impl IntoView {
                                         ms,
                                         i18n.lang.get_untracked().code(),
                                     )),
-                                    None => format!(" {}", i18n.t().banned_forever),
+                                    None => format!(" {}", i18n.page_texts().banned_forever),
                                 };
-                                let kind = ban.timeout.then(|| view! { <span class="tag">{i18n.t().timeout_label}</span> });
+                                let kind = ban.timeout.then(|| view! { <span class="tag">{i18n.page_texts().timeout_label}</span> });
                                 view! {
                                     <li>
                                         <span>{ban.nickname.clone()}</span>
                                         {kind}
                                         <span class="muted">{until}</span>
                                         <button class="secondary" on:click=move |_| { unban.dispatch(user.clone()); }>
-                                            {i18n.t().unban}
+                                            {i18n.page_texts().unban}
                                         </button>
                                     </li>
                                 }

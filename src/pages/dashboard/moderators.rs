@@ -73,19 +73,19 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="moderators-heading">
-            <h2 id="moderators-heading">{move || i18n.t().moderators}</h2>
-            <p class="muted">{move || i18n.t().moderators_hint}</p>
+            <h2 id="moderators-heading">{move || i18n.page_texts().moderators}</h2>
+            <p class="muted">{move || i18n.page_texts().moderators_hint}</p>
             <form class="row" on:submit=add>
-                <label class="visually-hidden" for="add-moderator">{move || i18n.t().add_moderator}</label>
-                <input id="add-moderator" type="text" placeholder=move || i18n.t().add_moderator prop:value=move || adding.get()
+                <label class="visually-hidden" for="add-moderator">{move || i18n.page_texts().add_moderator}</label>
+                <input id="add-moderator" type="text" placeholder=move || i18n.page_texts().add_moderator prop:value=move || adding.get()
                     on:input=move |ev| adding.set(event_target_value(&ev)) />
-                <button type="submit" disabled=move || appoint.pending().get()>{move || i18n.t().add_moderator}</button>
+                <button type="submit" disabled=move || appoint.pending().get()>{move || i18n.page_texts().add_moderator}</button>
             </form>
             {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             <Loaded retry=move || moderators.refetch()>
                 {move || Suspend::new(async move {
                     moderators.await.map(|list| if list.is_empty() {
-                        view! { <p class="muted">{i18n.t().no_moderators}</p> }.into_any()
+                        view! { <p class="muted">{i18n.page_texts().no_moderators}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="list moderators">
@@ -97,7 +97,7 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
                                             <span>{moderator.nickname.clone()}</span>
                                             <span class="muted">{moderator.handle.clone().map(|h| format!("@{h}"))}</span>
                                             <button class="secondary" on:click=move |_| { remove.dispatch(target.clone()); }>
-                                                {i18n.t().remove}
+                                                {i18n.page_texts().remove}
                                             </button>
                                         </li>
                                     }
@@ -107,9 +107,9 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
                     })
                 })}
             </Loaded>
-            <h3>{move || i18n.t().moderation_log}</h3>
+            <h3>{move || i18n.page_texts().moderation_log}</h3>
             {move || (log.with(Vec::is_empty) && !load_log.pending().get()).then(|| view! {
-                <p class="muted">{i18n.t().no_moderation_log}</p>
+                <p class="muted">{i18n.page_texts().no_moderation_log}</p>
             })}
             <ol class="list moderation-log">
                 <For each=move || log.get() key=|entry| entry.id.clone() let:entry>

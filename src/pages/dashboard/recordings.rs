@@ -18,7 +18,7 @@ pub fn RecordingsCard(channel: Signal<MyChannel>) -> impl IntoView {
     });
     view! {
         <section class="panel wide" aria-labelledby="recordings-heading">
-            <h2 id="recordings-heading">{move || i18n.t().past_broadcasts}</h2>
+            <h2 id="recordings-heading">{move || i18n.page_texts().past_broadcasts}</h2>
             <Loaded retry=move || recordings.refetch()>
                 {move || Suspend::new(async move {
                     recordings.await.map(|page| view! {

@@ -74,12 +74,12 @@ pub fn SettingsCard(
     };
     view! {
         <section class="panel" aria-labelledby="settings-heading">
-            <h2 id="settings-heading">{move || i18n.t().settings}</h2>
+            <h2 id="settings-heading">{move || i18n.page_texts().settings}</h2>
             <form class="stack" on:submit=submit>
-                <label>{move || i18n.t().title}
+                <label>{move || i18n.page_texts().title}
                     <input type="text" name="title" maxlength="140" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
                 </label>
-                <label>{move || i18n.t().category}
+                <label>{move || i18n.page_texts().category}
                     <input type="text" name="category" maxlength="40" list="categories" prop:value=move || category.get()
                         on:input=move |ev| category.set(event_target_value(&ev)) />
                     // The curated categories as suggestions; anything else may still be typed.
@@ -90,10 +90,10 @@ pub fn SettingsCard(
                         }).collect_view())}
                     </datalist>
                 </label>
-                <label>{move || i18n.t().latency_mode}
+                <label>{move || i18n.page_texts().latency_mode}
                     <select prop:value=move || latency.get() on:change=move |ev| latency.set(event_target_value(&ev))>
-                        <option value="LOW">{move || i18n.t().latency_low}</option>
-                        <option value="NORMAL">{move || i18n.t().latency_normal}</option>
+                        <option value="LOW">{move || i18n.page_texts().latency_low}</option>
+                        <option value="NORMAL">{move || i18n.page_texts().latency_normal}</option>
                     </select>
                 </label>
                 <label>{move || local().qualities}
@@ -106,12 +106,12 @@ pub fn SettingsCard(
                 <small id="qualities-hint" class="muted">{move || local().qualities_hint}</small>
                 <label class="check">
                     <input type="checkbox" name="private" prop:checked=move || private.get() on:change=move |ev| private.set(event_target_checked(&ev)) />
-                    {move || i18n.t().private_label}
+                    {move || i18n.page_texts().private_label}
                 </label>
-                <small class="muted">{move || i18n.t().private_hint}</small>
+                <small class="muted">{move || i18n.page_texts().private_hint}</small>
                 <label class="check">
                     <input type="checkbox" name="recording" prop:checked=move || recording.get() on:change=move |ev| recording.set(event_target_checked(&ev)) />
-                    {move || i18n.t().recording_label}
+                    {move || i18n.page_texts().recording_label}
                 </label>
                 <SaveStatus outcome=save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>

@@ -31,24 +31,24 @@ pub fn StatusCard(channel: Signal<MyChannel>) -> impl IntoView {
     let preview_error = move || preview.get().and_then(Result::err);
     view! {
         <section class="panel status-card" aria-labelledby="status-heading">
-            <h2 id="status-heading">{move || i18n.t().status}</h2>
+            <h2 id="status-heading">{move || i18n.page_texts().status}</h2>
             {move || {
                 let c = channel.get();
                 let summary = c.page.summary;
                 view! {
                     <dl class="stats">
                         <div>
-                            <dt>{i18n.t().status}</dt>
+                            <dt>{i18n.page_texts().status}</dt>
                             <dd data-testid="live-state">
                                 {if summary.live { view! { <LiveBadge /> }.into_any() } else { view! { <span class="offline-badge">{i18n.t().offline}</span> }.into_any() }}
                             </dd>
                         </div>
-                        <div><dt>{i18n.t().health}</dt><dd data-testid="health">{c.page.health.unwrap_or_else(|| "—".into())}</dd></div>
+                        <div><dt>{i18n.page_texts().health}</dt><dd data-testid="health">{c.page.health.unwrap_or_else(|| "—".into())}</dd></div>
                         <div><dt>{i18n.t().viewers_title}</dt><dd data-testid="viewers">{time::compact_count(summary.viewer_count)}</dd></div>
                         <div><dt>{i18n.t().followers_title}</dt><dd data-testid="followers">{time::compact_count(c.page.followers)}</dd></div>
-                        <div><dt>{i18n.t().uptime}</dt><dd>{summary.live.then(|| summary.started_at.map(|s| view! { <Uptime since=s /> }))}</dd></div>
+                        <div><dt>{i18n.page_texts().uptime}</dt><dd>{summary.live.then(|| summary.started_at.map(|s| view! { <Uptime since=s /> }))}</dd></div>
                     </dl>
-                    <a href=format!("/{}", summary.handle)>{i18n.t().view_channel}" →"</a>
+                    <a href=format!("/{}", summary.handle)>{i18n.page_texts().view_channel}" →"</a>
                 }
             }}
             {move || preview_error().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}

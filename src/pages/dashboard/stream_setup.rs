@@ -50,7 +50,7 @@ pub fn StreamSetup() -> impl IntoView {
         }
     });
     let on_reset = move |_| {
-        if crate::browser::confirm(i18n.t().reset_key_confirm) {
+        if crate::browser::confirm(i18n.page_texts().reset_key_confirm) {
             reset.dispatch(());
         }
     };
@@ -69,28 +69,28 @@ pub fn StreamSetup() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="setup-heading">
-            <h2 id="setup-heading">{move || i18n.t().stream_setup}</h2>
+            <h2 id="setup-heading">{move || i18n.page_texts().stream_setup}</h2>
             {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
-            <label for="ingest-server">{move || i18n.t().ingest_server}</label>
+            <label for="ingest-server">{move || i18n.page_texts().ingest_server}</label>
             <div class="row">
                 <input id="ingest-server" type="text" readonly prop:value=move || server.get() />
-                <CopyButton text=server what=move || i18n.t().ingest_server />
+                <CopyButton text=server what=move || i18n.page_texts().ingest_server />
             </div>
-            <label for="stream-key">{move || i18n.t().stream_key}</label>
+            <label for="stream-key">{move || i18n.page_texts().stream_key}</label>
             <div class="row">
                 <input id="stream-key" type=move || if revealed.get() { "text" } else { "password" } readonly
                     data-testid="stream-key" prop:value=move || key.get() autocomplete="off" />
                 <button type="button" class="secondary" on:click=move |_| revealed.update(|r| *r = !*r)>
-                    {move || if revealed.get() { i18n.t().hide } else { i18n.t().reveal }}
+                    {move || if revealed.get() { i18n.page_texts().hide } else { i18n.page_texts().reveal }}
                 </button>
-                <CopyButton text=key what=move || i18n.t().stream_key />
+                <CopyButton text=key what=move || i18n.page_texts().stream_key />
                 <button type="button" class="danger" on:click=on_reset disabled=move || reset.pending().get()>
-                    {move || i18n.t().reset_key}
+                    {move || i18n.page_texts().reset_key}
                 </button>
             </div>
-            <p class="muted">{move || i18n.t().key_warning}</p>
-            <p>{move || i18n.t().obs_steps}</p>
-            <p>{move || i18n.t().ffmpeg_steps}</p>
+            <p class="muted">{move || i18n.page_texts().key_warning}</p>
+            <p>{move || i18n.page_texts().obs_steps}</p>
+            <p>{move || i18n.page_texts().ffmpeg_steps}</p>
             <pre class="command">{ffmpeg}</pre>
         </section>
     }

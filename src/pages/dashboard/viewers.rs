@@ -49,10 +49,10 @@ pub fn ViewersCard() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="viewers-heading">
-            <h2 id="viewers-heading">{move || i18n.t().allowed_viewers}</h2>
+            <h2 id="viewers-heading">{move || i18n.page_texts().allowed_viewers}</h2>
             <form class="row" on:submit=add>
-                <label class="visually-hidden" for="add-viewer">{move || i18n.t().add_viewer}</label>
-                <input id="add-viewer" type="text" placeholder=move || i18n.t().add_viewer prop:value=move || adding.get()
+                <label class="visually-hidden" for="add-viewer">{move || i18n.page_texts().add_viewer}</label>
+                <input id="add-viewer" type="text" placeholder=move || i18n.page_texts().add_viewer prop:value=move || adding.get()
                     on:input=move |ev| adding.set(event_target_value(&ev)) />
                 <button type="submit" disabled=move || grant.pending().get()>"+"</button>
             </form>
@@ -67,7 +67,7 @@ pub fn ViewersCard() -> impl IntoView {
                                     <li>
                                         <span>"@"{viewer.handle.clone()}</span>
                                         <button class="secondary" on:click=move |_| { revoke.dispatch(handle.clone()); }>
-                                            {i18n.t().remove}
+                                            {i18n.page_texts().remove}
                                         </button>
                                     </li>
                                 }

@@ -57,27 +57,27 @@ pub fn WebhooksCard() -> impl IntoView {
     let shown_secret = Signal::derive(move || secret.get().unwrap_or_default());
     view! {
         <section class="panel" aria-labelledby="webhooks-heading">
-            <h2 id="webhooks-heading">{move || i18n.t().webhooks}</h2>
-            <p class="muted">{move || i18n.t().webhooks_hint}</p>
+            <h2 id="webhooks-heading">{move || i18n.page_texts().webhooks}</h2>
+            <p class="muted">{move || i18n.page_texts().webhooks_hint}</p>
             <form class="row" on:submit=add>
-                <label class="visually-hidden" for="add-webhook">{move || i18n.t().webhook_url}</label>
+                <label class="visually-hidden" for="add-webhook">{move || i18n.page_texts().webhook_url}</label>
                 <input id="add-webhook" type="url" inputmode="url" autocomplete="off" required
-                    placeholder=move || i18n.t().webhook_url prop:value=move || url.get()
+                    placeholder=move || i18n.page_texts().webhook_url prop:value=move || url.get()
                     on:input=move |ev| url.set(event_target_value(&ev)) />
-                <button type="submit" disabled=move || busy.get()>{move || i18n.t().add_webhook}</button>
+                <button type="submit" disabled=move || busy.get()>{move || i18n.page_texts().add_webhook}</button>
             </form>
             {move || failure.get().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             {move || secret.get().is_some().then(|| view! {
                 <div class="notice" role="status">
-                    <p>{move || i18n.t().webhook_secret}</p>
+                    <p>{move || i18n.page_texts().webhook_secret}</p>
                     <div class="row">
                         <input type="text" readonly data-testid="webhook-secret" prop:value=move || shown_secret.get() />
-                        <CopyButton text=shown_secret what=move || i18n.t().signing_secret />
+                        <CopyButton text=shown_secret what=move || i18n.page_texts().signing_secret />
                     </div>
                 </div>
             })}
             {move || list.get().map(|hooks| if hooks.is_empty() {
-                view! { <p class="muted">{i18n.t().no_webhooks}</p> }.into_any()
+                view! { <p class="muted">{i18n.page_texts().no_webhooks}</p> }.into_any()
             } else {
                 view! {
                     <ul class="list webhooks">
@@ -90,7 +90,7 @@ pub fn WebhooksCard() -> impl IntoView {
                                         <DeliveryStatus hook=hook />
                                     </div>
                                     <button class="secondary" on:click=move |_| remove(id.clone())>
-                                        {i18n.t().remove}
+                                        {i18n.page_texts().remove}
                                     </button>
                                 </li>
                             }
@@ -106,7 +106,7 @@ pub fn WebhooksCard() -> impl IntoView {
 /// or "Not called yet".
 #[component]
 fn DeliveryStatus(hook: WebhookBody) -> impl IntoView {
-    let t = use_i18n().t();
+    let t = use_i18n().page_texts();
     let Some(delivery) = hook.last_delivery else {
         return view! { <span class="muted delivery" data-testid="webhook-delivery">{t.never_delivered}</span> }.into_any();
     };
