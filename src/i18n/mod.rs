@@ -1,8 +1,8 @@
 //! English and Korean. Every string the interface shows is a field of [`Texts`] (the shell and
 //! the home page), of [`PageTexts`] (the lazily loaded pages) or of a page's own word set, so a
 //! missing translation is a compile error, not a blank label. Which set a word is in decides
-//! which wasm module carries it: the first page's code must not read [`PageTexts`]. The language comes from the browser at
-//! first visit and can be switched; the choice is remembered.
+//! which wasm module carries it: the first page's code must not read [`PageTexts`]. The
+//! language comes from the browser at first visit and can be switched; the choice is remembered.
 
 mod en;
 mod ko;
