@@ -12,7 +12,7 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
     {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| -> Option<i64> { text.get(range)?.parse().ok() };
+    let number = |range: std::ops::Range<usize>| digits(text.get(range)?);
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
     if !(1..=12).contains(&month)
@@ -25,33 +25,35 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
     }
     let mut rest = &text[19..];
     // Whole nanoseconds, read as an integer: parsing a decimal fraction as a float would bring
-    // the float parser (~3 KB) into the first page's wasm for this alone.
-    let mut nanoseconds: u64 = 0;
+    // the float parser (~3 KB) into the first page's wasm for this alone. Digits past the ninth
+    // are finer than a nanosecond and dropped.
+    let mut nanoseconds = 0;
     if let Some(after_dot) = rest.strip_prefix('.') {
-        let digits = after_dot.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        for position in 0..9 {
-            let digit = after_dot
-                .as_bytes()
-                .get(position)
-                .filter(|_| position < digits);
-            nanoseconds = nanoseconds * 10 + digit.map_or(0, |d| u64::from(d - b'0'));
-        }
-        rest = &after_dot[digits..];
+        let count = after_dot.bytes().take_while(u8::is_ascii_digit).count();
+        let kept = count.min(9);
+        nanoseconds = digits(&after_dot[..kept])? * 10_i64.pow(9 - kept as u32);
+        rest = &after_dot[count..];
     }
-    let offset_minutes = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && matches!(&rest[0..1], "+" | "-") && &rest[3..4] == ":" => {
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            sign * (rest[1..3].parse::<i64>().ok()? * 60 + rest[4..6].parse::<i64>().ok()?)
+    let offset_minutes = match rest.as_bytes() {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let minutes = digits(&rest[1..3])? * 60 + digits(&rest[4..6])?;
+            if *sign == b'-' { -minutes } else { minutes }
         }
         _ => return None,
     };
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     Some(seconds as f64 * 1000.0 + nanoseconds as f64 / 1_000_000.0)
+}
+
+/// The value of a run of ASCII digits; `None` for anything else, an empty run or a sign (which
+/// `str::parse` would accept).
+fn digits(text: &str) -> Option<i64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -145,6 +147,13 @@ mod tests {
             "2026-11-22T12:34:56",
             "2026-11-22T12:34:56.Z",
             "2026-11-22T12:34:56.5x",
+            // Not a panic (which would end the whole app) on bytes that are not ASCII.
+            "2026-11-22T12:34:56é1234",
+            "2026-11-22T12:34:56.5é234",
+            "2026-11-22T12:34:56+é:00",
+            // Signs are not digits.
+            "2026-+1-22T12:34:56Z",
+            "2026-11-22T12:34:56++1:00",
         ] {
             assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
         }
