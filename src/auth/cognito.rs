@@ -1,7 +1,7 @@
 //! A client for the Amazon Cognito Identity Provider JSON API (the operations the app needs).
 //! The local stack serves the same API, so this one client works in both worlds.
 
-use crate::i18n::{PageTexts, Texts};
+use crate::i18n::Lang;
 use crate::json::Json;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,7 +13,8 @@ pub struct CognitoError {
 
 impl CognitoError {
     /// What to show, in the interface's language when we know the case.
-    pub fn describe(&self, t: &Texts, pages: &PageTexts) -> String {
+    pub fn describe(&self, lang: Lang) -> String {
+        let pages = lang.page_texts();
         match self.kind.as_str() {
             "NotAuthorizedException" if self.message.contains("Incorrect") => {
                 pages.err_incorrect_login.to_owned()
@@ -21,7 +22,7 @@ impl CognitoError {
             "UsernameExistsException" => pages.err_user_exists.to_owned(),
             "CodeMismatchException" | "ExpiredCodeException" => pages.err_code_mismatch.to_owned(),
             "UserNotConfirmedException" => pages.err_not_confirmed.to_owned(),
-            _ if self.message.is_empty() => t.error_generic.to_owned(),
+            _ if self.message.is_empty() => lang.texts().error_generic.to_owned(),
             _ => self.message.clone(),
         }
     }
@@ -225,4 +226,34 @@ impl Cognito {
 /// A Cognito `AttributeType`.
 fn attribute(name: &str, value: &str) -> Json {
     Json::object().with("Name", name).with("Value", value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(kind: &str, message: &str) -> CognitoError {
+        CognitoError {
+            kind: kind.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn known_failures_are_told_in_the_interface_language_and_others_as_cognito_says() {
+        let wrong = failure("NotAuthorizedException", "Incorrect username or password.");
+        assert_eq!(
+            wrong.describe(Lang::En),
+            Lang::En.page_texts().err_incorrect_login
+        );
+        assert_eq!(
+            wrong.describe(Lang::Ko),
+            Lang::Ko.page_texts().err_incorrect_login
+        );
+        assert_ne!(wrong.describe(Lang::En), wrong.describe(Lang::Ko));
+        let silent = failure("InternalErrorException", "");
+        assert_eq!(silent.describe(Lang::Ko), Lang::Ko.texts().error_generic);
+        let other = failure("InvalidPasswordException", "Password not long enough");
+        assert_eq!(other.describe(Lang::Ko), "Password not long enough");
+    }
 }

@@ -27,7 +27,7 @@ pub fn SignIn() -> impl IntoView {
                     location.navigate(&format!("/confirm?email={}", encode(&email)));
                     Ok(())
                 }
-                Err(failure) => Err(failure.describe(i18n.t(), i18n.page_texts())),
+                Err(failure) => Err(failure.describe(i18n.lang.get())),
             }
         }
     });
@@ -110,7 +110,7 @@ pub fn SignUp() -> impl IntoView {
                 location.navigate(&format!("/confirm?email={}", encode(&email_value)));
                 Ok(())
             }
-            Err(failure) => Err(failure.describe(i18n.t(), i18n.page_texts())),
+            Err(failure) => Err(failure.describe(i18n.lang.get())),
         }
     });
     let error = move || sign_up.value().get().and_then(Result::err);
@@ -177,7 +177,7 @@ pub fn Confirm() -> impl IntoView {
                 location.navigate(&format!("/signin?email={}", encode(&email_value)));
                 Ok(())
             }
-            Err(failure) => Err(failure.describe(i18n.t(), i18n.page_texts())),
+            Err(failure) => Err(failure.describe(i18n.lang.get())),
         }
     });
     let resend = Action::new_local(move |_: &()| async move {
@@ -185,7 +185,7 @@ pub fn Confirm() -> impl IntoView {
             .cognito()
             .resend_code(email.get_untracked().trim())
             .await
-            .map_err(|failure| failure.describe(i18n.t(), i18n.page_texts()))
+            .map_err(|failure| failure.describe(i18n.lang.get()))
     });
     // The latest thing that happened: a failure of either, or the resent code.
     let error = move || {
