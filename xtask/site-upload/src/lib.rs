@@ -5,7 +5,8 @@
 //! they are cached for a year as immutable and never need invalidating. `index.html` names those
 //! files and must be fetched fresh (`no-cache`: revalidated on every load). Files with fixed names
 //! (the IVS player's worker, the avatars) are cached briefly and invalidated when they change.
-//! `config.json` belongs to Terraform, which writes it with the deployment's endpoints.
+//! `config.json` belongs to Terraform, which writes it with the deployment's endpoints, and the
+//! `.gz` copies beside the files are the local stack's (CloudFront compresses by itself).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,7 +74,7 @@ fn walk(dist: &Path, dir: &Path, out: &mut Vec<SiteFile>) -> Result<()> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if OWNED_BY_TERRAFORM.contains(&key.as_str()) {
+        if OWNED_BY_TERRAFORM.contains(&key.as_str()) || is_gzipped_copy(&path) {
             continue;
         }
         let bytes = std::fs::read(&path)?;
@@ -86,6 +87,12 @@ fn walk(dist: &Path, dir: &Path, out: &mut Vec<SiteFile>) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// A `.gz` copy `cargo xtask build-web` wrote beside a file for the local stack; CloudFront
+/// compresses the file itself.
+fn is_gzipped_copy(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "gz") && path.with_extension("").is_file()
 }
 
 pub fn cache_policy(key: &str) -> &'static str {

@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::helpers::{go_live, spawn_app};
+use std::io::{Read, Write};
+
+use crate::helpers::{go_live, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn health_openapi_and_unknown_routes() {
@@ -46,6 +48,79 @@ async fn health_openapi_and_unknown_routes() {
             .unwrap()
             .ends_with("/cognito/")
     );
+}
+
+/// The browser app's files go to browsers gzipped, from the copies `cargo xtask build-web` writes
+/// beside them (CloudFront compresses the same files in the cloud): the wasm a visitor downloads
+/// is the size the build reports, not 2-3 times it. A client that does not accept gzip, or a file
+/// without a copy, gets the file as it is.
+#[tokio::test]
+async fn the_apps_files_go_out_gzipped_from_the_builds_compressed_copies() {
+    let mut dist = None;
+    let app = spawn_app_with(|config| dist = Some(config.dist_dir.clone())).await;
+    let dist = dist.unwrap();
+    let wasm: Vec<u8> = (0..20_000u32)
+        .flat_map(|i| (i % 251).to_le_bytes())
+        .collect();
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let name = "split_watch-0123456789abcdef.wasm";
+    std::fs::write(dist.join(name), &wasm).unwrap();
+    std::fs::write(dist.join(format!("{name}.gz")), gzip(&wasm)).unwrap();
+    let index = std::fs::read(dist.join("index.html")).unwrap();
+    std::fs::write(dist.join("index.html.gz"), gzip(&index)).unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('push', () => {});",
+    )
+    .unwrap();
+
+    let get = |path: &str, accept: Option<&str>| {
+        let mut request = app.client.get(app.url(path));
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        request.send()
+    };
+    let gunzip = |bytes: &[u8]| {
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut plain)
+            .unwrap();
+        plain
+    };
+    for accept in ["gzip", "gzip, deflate, br, zstd"] {
+        let response = get(&format!("/{name}"), Some(accept)).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let headers = response.headers().clone();
+        assert_eq!(headers["content-encoding"], "gzip", "{accept}");
+        assert_eq!(headers["content-type"], "application/wasm");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(
+            headers["vary"]
+                .to_str()
+                .unwrap()
+                .contains("accept-encoding"),
+            "a cache must keep both forms apart: {headers:?}"
+        );
+        let body = response.bytes().await.unwrap();
+        assert!(body.len() < wasm.len() / 4, "{} bytes", body.len());
+        assert_eq!(gunzip(&body), wasm);
+    }
+    let plain = get(&format!("/{name}"), None).await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap(), wasm);
+    // The app's own routes get index.html, gzipped too.
+    let page = get("/some_channel", Some("gzip")).await.unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    assert_eq!(gunzip(&page.bytes().await.unwrap()), index);
+    // No copy (too small to gain): as it is.
+    let worker = get("/sw.js", Some("gzip")).await.unwrap();
+    assert!(worker.headers().get("content-encoding").is_none());
+    assert!(worker.text().await.unwrap().starts_with("self."));
 }
 
 #[tokio::test]
