@@ -406,6 +406,28 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     wait_until_fetched(&browser, "/split_watch-").await?;
     assert!(!fetched(&browser, "/split_dashboard-").await?);
     assert!(!fetched(&browser, "/split_account-").await?);
+    // The app's code crossed the network gzipped: wasm and scripts arrive at well under half
+    // their size (the local stack sends build-web's gzipped copies).
+    let sizes = browser
+        .js("return performance.getEntriesByType('resource') \
+               .filter(e => /\\/(cloumer-web|split_watch)-.*\\.(wasm|js)$/.test(e.name)) \
+               .map(e => [e.name, e.encodedBodySize, e.decodedBodySize])")
+        .await?;
+    let sizes = sizes.as_array().context("resource sizes")?;
+    assert!(
+        sizes.len() >= 3,
+        "main wasm, main JS, watch chunk: {sizes:?}"
+    );
+    for entry in sizes {
+        let (sent, size) = (
+            entry[1].as_f64().unwrap_or(0.0),
+            entry[2].as_f64().unwrap_or(0.0),
+        );
+        assert!(
+            sent > 0.0 && sent < size / 2.0,
+            "not compressed on the way: {entry}"
+        );
+    }
     // The Content-Security-Policy lets the app's own scripts run, not injected ones.
     let injected = browser
         .js("const s = document.createElement('script'); \
@@ -443,9 +465,18 @@ async fn a_page_whose_code_cannot_be_fetched_offers_to_try_again() -> Result<()>
         .find(|path| {
             path.file_name()
                 .and_then(|name| name.to_str())
-                .is_some_and(|name| name.starts_with("split_account-"))
+                .is_some_and(|name| name.starts_with("split_account-") && name.ends_with(".wasm"))
         })
         .context("the app has no account chunk: was it built by cargo xtask build-web?")?;
+    // Its gzipped copy too, which the stack would send in its place.
+    let mut copy = chunk.clone().into_os_string();
+    copy.push(".gz");
+    let copy = std::path::PathBuf::from(copy);
+    anyhow::ensure!(
+        copy.is_file(),
+        "build-web wrote no gzipped copy of {chunk:?}"
+    );
+    std::fs::remove_file(&copy)?;
     let hidden = chunk.with_extension("hidden");
     std::fs::rename(&chunk, &hidden)?;
 
@@ -2873,6 +2904,8 @@ async fn a_browser_that_cannot_play_video_is_told_so() -> Result<()> {
         dist.path().join("ivs-player.js"),
         "window.IVSPlayer = { isPlayerSupported: false };",
     )?;
+    // Without build-web's gzipped copy of the real player, which the stack would send instead.
+    std::fs::remove_file(dist.path().join("ivs-player.js.gz"))?;
     let stack = TestStack::start_serving(false, dist.path().to_path_buf()).await?;
     let channel = stack
         .stack
