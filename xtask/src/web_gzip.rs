@@ -1,9 +1,9 @@
 //! Gzipped copies of the browser app's files, written beside them in `dist/` (`app.wasm.gz`), for
 //! the local stack to send to browsers that accept gzip (`backend/local/src/site.rs`). In the
 //! cloud CloudFront compresses the same files itself, so the site upload leaves the copies out.
-//! Compressing once here, at the highest level, beats compressing per request. `gzip -9`, the
-//! tool the size report measures with, so the local stack sends the very bytes it reports
-//! (flate2's best level came out 1.4% larger on the first page's wasm).
+//! Compressing once here, at the highest level, beats compressing per request. `gzip -9` (flate2's
+//! best level came out 1.4% larger on the first page's wasm); the size report then reads these
+//! copies, so it reports the very bytes the local stack sends.
 
 use std::path::Path;
 use std::process::Command;
@@ -47,6 +47,19 @@ pub fn write_copies(dist: &Path) -> Result<usize> {
     Ok(written)
 }
 
+/// What a browser that accepts gzip downloads for `path`: its copy's size, or the file's own
+/// when it has no copy (sent as it is). The size report reads these rather than compressing
+/// every file again (a chunk several pages share once per page).
+pub fn sent_size(path: &Path) -> Result<u64> {
+    let mut copy = path.as_os_str().to_owned();
+    copy.push(".gz");
+    let copy = Path::new(&copy);
+    let measured = if copy.is_file() { copy } else { path };
+    Ok(std::fs::metadata(measured)
+        .with_context(|| format!("reading {}", measured.display()))?
+        .len())
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Read;
@@ -79,6 +92,14 @@ mod tests {
         assert!(dir.join("avatars/cat.svg.gz").is_file());
         assert!(!dir.join("sw.js.gz").exists());
         assert!(!dir.join("photo.png.gz").exists());
+        let copy_len = std::fs::metadata(dir.join("app-0123456789abcdef_bg.wasm.gz"))
+            .unwrap()
+            .len();
+        assert_eq!(
+            sent_size(&dir.join("app-0123456789abcdef_bg.wasm")).unwrap(),
+            copy_len
+        );
+        assert_eq!(sent_size(&dir.join("sw.js")).unwrap(), 4);
         // A second build replaces the copies, and never compresses a copy.
         assert_eq!(write_copies(dir).unwrap(), 2);
         assert!(!dir.join("app-0123456789abcdef_bg.wasm.gz.gz").exists());

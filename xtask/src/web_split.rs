@@ -23,6 +23,7 @@ use sha2::{Digest, Sha384};
 
 use crate::setup::Tools;
 use crate::util::run;
+use crate::web_gzip::sent_size;
 
 /// The JS module that loads split chunks, before it is named by its content.
 const LINK_MODULE: &str = "__wasm_split.js";
@@ -195,19 +196,9 @@ pub fn split_into_dist(
     })
 }
 
-/// Gzipped size (`gzip -9`, as a CDN would serve it) of a file, in bytes.
-pub fn gzipped_size(path: &Path) -> Result<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .output()
-        .context("running gzip")?;
-    ensure!(out.status.success(), "gzip failed on {}", path.display());
-    Ok(out.stdout.len() as u64)
-}
-
 /// Download sizes of the browser app, gzipped: what the first page needs and what each lazily
-/// loaded page adds.
+/// loaded page adds. Measured after `web_gzip::write_copies`, as the bytes sent
+/// ([`web_gzip::sent_size`]).
 pub struct SizeReport {
     /// Main wasm, its JS glue and the chunk loader: every page needs these.
     pub initial_wasm: u64,
@@ -220,11 +211,11 @@ pub struct SizeReport {
 
 impl SizeReport {
     pub fn measure(output: &SplitOutput) -> Result<Self> {
-        let initial_wasm = gzipped_size(&output.main_wasm)?;
-        let initial_js = gzipped_size(&output.main_js)? + gzipped_size(&output.link_js)?;
+        let initial_wasm = sent_size(&output.main_wasm)?;
+        let initial_js = sent_size(&output.main_js)? + sent_size(&output.link_js)?;
         let mut total_wasm = initial_wasm;
         for chunk in &output.chunks {
-            total_wasm += gzipped_size(chunk)?;
+            total_wasm += sent_size(chunk)?;
         }
         let pages = output
             .pages
@@ -232,7 +223,7 @@ impl SizeReport {
             .map(|(page, files)| {
                 let extra = files
                     .iter()
-                    .map(|file| gzipped_size(file))
+                    .map(|file| sent_size(file))
                     .sum::<Result<u64>>()?;
                 // Split point names end in a hash of their source location.
                 let name = page
