@@ -38,6 +38,10 @@ extern "C" {
     /// Seconds buffered ahead of the position.
     #[wasm_bindgen(method, js_name = getBufferDuration)]
     pub fn get_buffer_duration(this: &IvsPlayer) -> f64;
+    /// Low latency on both sides (the channel's and the player's): the player then sets the
+    /// playback rate itself.
+    #[wasm_bindgen(method, js_name = isLiveLowLatency)]
+    pub fn is_live_low_latency(this: &IvsPlayer) -> bool;
     #[wasm_bindgen(method, js_name = setPlaybackRate)]
     pub fn set_playback_rate(this: &IvsPlayer, rate: f64);
     /// `Quality[]`: `{ name, bitrate, width, height, framerate, codecs, … }`.

@@ -4,6 +4,7 @@
 //! The player script (~440 KB) is loaded only on pages that play video; its wasm worker files are
 //! served untouched from the site root.
 
+mod catch_up;
 mod controls;
 mod ending;
 mod ivs;
@@ -25,12 +26,6 @@ const PLAYER_SCRIPT: &str = "/ivs-player.js";
 
 /// A listener handed to the player, kept alive as long as the player.
 type Callback = Closure<dyn FnMut(JsValue)>;
-/// Buffered seconds above which a live stream plays a little faster until it is back near live
-/// (10% faster; 25% when far behind), and below which it plays at normal speed again. With
-/// one-second segments the buffer swings by a second as each segment arrives.
-const CATCH_UP_ABOVE: f64 = 1.6;
-const FAR_BEHIND: f64 = 3.0;
-const SETTLE_BELOW: f64 = 1.1;
 /// Live latency past which the viewer is told they are behind and offered the live edge.
 const BEHIND_LIVE_AFTER: f64 = 6.0;
 /// How long the controls stay up after the pointer or keyboard was last used, while playing.
@@ -348,8 +343,8 @@ pub fn VideoPlayer(
     });
 
     // Four times a second: position, buffer and latency for the controls, whether the
-    // controls should hide, and catching up with the live edge when the buffer grows (a little
-    // faster playback instead of drifting behind, the way low-latency players hold their delay).
+    // controls should hide, and catching up with the live edge when the buffer grows and the
+    // player does not do it itself (see `catch_up`).
     let ticker = set_interval_with_handle(
         move || {
             playback.refresh();
@@ -364,13 +359,10 @@ pub fn VideoPlayer(
             if live {
                 player.with_value(|p| {
                     let Some(p) = p else { return };
-                    let buffered = p.get_buffer_duration();
-                    if buffered > FAR_BEHIND {
-                        p.set_playback_rate(1.25);
-                    } else if buffered > CATCH_UP_ABOVE {
-                        p.set_playback_rate(1.1);
-                    } else if buffered < SETTLE_BELOW {
-                        p.set_playback_rate(1.0);
+                    let rate =
+                        catch_up::catch_up_rate(p.get_buffer_duration(), p.is_live_low_latency());
+                    if let Some(rate) = rate {
+                        p.set_playback_rate(rate);
                     }
                 });
             }
