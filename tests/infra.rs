@@ -93,12 +93,14 @@ fn object_strings(expr: &Expression) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The Lambda binaries: `backend/lambda/src/bin/*.rs`.
-fn lambda_binaries() -> BTreeSet<String> {
-    std::fs::read_dir(repo().join("backend/lambda/src/bin"))
+/// The functions the Lambda binary runs, by handler: the modules in
+/// `backend/lambda/src/bin/functions/` (the binary's own test checks it runs each by that name).
+fn lambda_handlers() -> BTreeSet<String> {
+    std::fs::read_dir(repo().join("backend/lambda/src/bin/functions"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+        .filter_map(|name| name.strip_suffix(".rs").map(|stem| stem.replace('_', "-")))
+        .filter(|name| name != "main")
         .collect()
 }
 
@@ -142,30 +144,32 @@ fn every_terraform_file_parses() {
 }
 
 #[test]
-fn every_lambda_binary_has_a_function_with_its_zip() {
+fn every_lambda_function_is_deployed_once_from_the_one_zip() {
     let root = body("infra/environments/prod/main.tf");
     let locals = locals(&root);
-    let binaries = object_strings(&locals["binaries"]);
+    // The zip `cargo xtask package` writes for the functions binary.
+    let zip = text(&locals["lambda_zip"]);
     assert_eq!(
-        binaries.values().cloned().collect::<BTreeSet<_>>(),
-        lambda_binaries(),
-        "local.binaries names exactly the binaries in backend/lambda/src/bin"
-    );
-    // The zip layout `cargo xtask package` writes.
-    let zip = text(&locals["zip"]);
-    assert!(
-        zip.contains("${var.lambda_zip_dir}/${var.lambda_architecture}/${binary}/bootstrap.zip"),
-        "{zip}"
+        zip,
+        "\"${var.lambda_zip_dir}/${var.lambda_architecture}/functions/bootstrap.zip\""
     );
     let functions = function_modules(&root);
     let mut deployed = BTreeSet::new();
     for (name, module) in &functions {
-        let zip_path = text(attribute(module, "zip_path").expect("zip_path"));
-        let key = zip_path
-            .strip_prefix("local.zip.")
-            .unwrap_or_else(|| panic!("module {name} takes its zip from local.zip: {zip_path}"));
-        assert!(binaries.contains_key(key), "{name}: unknown binary {key}");
-        assert!(deployed.insert(key.to_owned()), "{key} deployed twice");
+        assert_eq!(
+            text(attribute(module, "zip_path").expect("zip_path")),
+            "local.lambda_zip",
+            "{name}"
+        );
+        let handler = match attribute(module, "handler").expect("handler") {
+            Expression::String(handler) => handler.clone(),
+            other => panic!("{name}: the handler is a literal name, not {other}"),
+        };
+        assert!(
+            lambda_handlers().contains(&handler),
+            "{name}: the binary has no function {handler}"
+        );
+        assert!(deployed.insert(handler.clone()), "{handler} deployed twice");
         assert_eq!(
             text(attribute(module, "architecture").expect("architecture")),
             "var.lambda_architecture"
@@ -175,11 +179,7 @@ fn every_lambda_binary_has_a_function_with_its_zip() {
             "{name} sets its log retention"
         );
     }
-    assert_eq!(
-        deployed,
-        binaries.keys().cloned().collect(),
-        "every binary is deployed"
-    );
+    assert_eq!(deployed, lambda_handlers(), "every function is deployed");
 }
 
 #[test]
@@ -193,6 +193,11 @@ fn every_function_has_its_own_role_and_log_group_with_retention() {
     assert_eq!(
         text(attribute(&function.body, "runtime").unwrap()),
         "\"provided.al2023\""
+    );
+    // Lambda hands the handler to the binary as _HANDLER: it picks the function to run.
+    assert_eq!(
+        text(attribute(&function.body, "handler").unwrap()),
+        "var.handler"
     );
     let logging = blocks(&function.body, "logging_config").next().unwrap();
     assert_eq!(

@@ -80,15 +80,7 @@ pub fn deploy(args: &[&str]) -> Result<()> {
     infra::check_infra(&root.join("infra"), &python_bin)?;
     // arm64 (Graviton) costs about 20% less per GB-second than x86_64 and runs these binaries at
     // least as fast; x86_64 is the fallback where the aarch64 standard library is unavailable.
-    let zips = package::package(&python_bin, None)?;
-    let architecture = if zips.iter().any(|zip| {
-        zip.components()
-            .any(|c| c.as_os_str() == package::ARM64.lambda)
-    }) {
-        package::ARM64.lambda
-    } else {
-        package::X86_64.lambda
-    };
+    let architecture = package::package(&python_bin, None)?.lambda;
     web::build(&tools)?;
     let dist = root.join("dist");
     {

@@ -32,7 +32,7 @@ cargo xtask <command>
                           terraform destroy (buckets still holding recordings are kept)
   check-infra             hold infra/ against the Terraform providers' schemas (offline: the
                           schemas come from npm and PyPI packages, see xtask/src/infra/)
-  package [--arch A]      build the Lambda zips (target/lambda/<arch>/<function>/bootstrap.zip)
+  package [--arch A]      build the Lambda zip (target/lambda/<arch>/functions/bootstrap.zip)
                           for provided.al2023 and check their glibc needs: arm64 where its
                           standard library can be had, else x86_64 (--arch arm64|x86_64 to choose)
   bench [api|chat|emotes|hls|lambda|latency|size]

@@ -1,10 +1,10 @@
-//! `cargo xtask package`: deployable zips of every Lambda binary for `provided.al2023`, built by
-//! cargo-lambda (zig as the linker, so the binaries link against an old glibc), then checked:
-//! each zip holds a `bootstrap` for the right machine that needs no newer glibc than Amazon
-//! Linux 2023 ships.
+//! `cargo xtask package`: the deployable zip of the Lambda functions binary for `provided.al2023`,
+//! built by cargo-lambda (zig as the linker, so the binary links against an old glibc), then
+//! checked: the zip holds a `bootstrap` for the right machine that needs no newer glibc than
+//! Amazon Linux 2023 ships. Every function deploys this one zip; its handler picks the function.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -36,27 +36,19 @@ pub const ARM64: Architecture = Architecture {
     elf_machine: goblin::elf::header::EM_AARCH64,
 };
 
-/// The Lambda binaries: every file in `backend/lambda/src/bin/`.
-pub fn binaries(root: &Path) -> Result<Vec<String>> {
-    let mut names: Vec<String> = fs::read_dir(root.join("backend/lambda/src/bin"))?
-        .filter_map(|entry| entry.ok())
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".rs").map(str::to_owned)
-        })
-        .collect();
-    names.sort();
-    Ok(names)
-}
+/// The one Lambda binary (`backend/lambda/src/bin/functions/`): its zip is
+/// `target/lambda/<architecture>/functions/bootstrap.zip`, which Terraform deploys.
+pub const BINARY: &str = "functions";
 
-/// Builds and checks the zips for the architecture the functions run on; returns them.
+/// Builds and checks the zip for the architecture the functions run on; returns that
+/// architecture.
 ///
 /// arm64 (Graviton, about 20% cheaper per GB-second) when its Rust standard library is installed
 /// or rustup can add it (`rustup target add aarch64-unknown-linux-gnu`, with a short timeout
 /// because rustup blocks for minutes when its server is unreachable); x86_64 otherwise, or when
-/// asked for. One architecture only: a cold release build of the functions takes 17–20 minutes
-/// on 2 cores (arm64, from a clean clone), and `deploy` tells Terraform which one it got.
-pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Vec<PathBuf>> {
+/// asked for. One architecture only: a cold release build of the functions takes minutes on 2
+/// cores, and `deploy` tells Terraform which one it got.
+pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Architecture> {
     let root = paths::repo_root();
     let architecture = match wanted {
         Some(architecture) => architecture,
@@ -70,8 +62,7 @@ pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Vec<Pa
             X86_64
         }
     };
-    let mut zips = Vec::new();
-    let _step = step(format!("Lambda packages ({})", architecture.lambda));
+    let _step = step(format!("Lambda package ({})", architecture.lambda));
     let lambda_dir = root.join("target/lambda").join(architecture.lambda);
     run(Command::new("cargo")
         .current_dir(&root)
@@ -86,23 +77,20 @@ pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Vec<Pa
             "--lambda-dir",
         ])
         .arg(&lambda_dir))?;
-    for binary in binaries(&root)? {
-        let zip = lambda_dir.join(&binary).join("bootstrap.zip");
-        let glibc =
-            check_zip(&zip, architecture).with_context(|| format!("checking {}", zip.display()))?;
-        let size = fs::metadata(&zip)?.len();
-        note(format!(
-            "{}: {:.1} MB, needs glibc {}.{} (≤ {}.{})",
-            zip.strip_prefix(&root).unwrap_or(&zip).display(),
-            size as f64 / 1e6,
-            glibc.0,
-            glibc.1,
-            MAX_GLIBC.0,
-            MAX_GLIBC.1
-        ));
-        zips.push(zip);
-    }
-    Ok(zips)
+    let zip = lambda_dir.join(BINARY).join("bootstrap.zip");
+    let glibc =
+        check_zip(&zip, architecture).with_context(|| format!("checking {}", zip.display()))?;
+    let size = fs::metadata(&zip)?.len();
+    note(format!(
+        "{}: {:.1} MB, needs glibc {}.{} (≤ {}.{})",
+        zip.strip_prefix(&root).unwrap_or(&zip).display(),
+        size as f64 / 1e6,
+        glibc.0,
+        glibc.1,
+        MAX_GLIBC.0,
+        MAX_GLIBC.1
+    ));
+    Ok(architecture)
 }
 
 /// Unpacks the zip and checks its `bootstrap`: machine, and the newest glibc symbol version it
@@ -232,22 +220,5 @@ mod tests {
         assert!(newest_glibc(symbols).unwrap() <= MAX_GLIBC);
         assert!(newest_glibc("(GLIBC_2.38) __isoc23_strtol").unwrap() > MAX_GLIBC);
         assert_eq!(newest_glibc("no versions here"), None);
-    }
-
-    #[test]
-    fn every_lambda_binary_is_listed() {
-        let names = binaries(&paths::repo_root()).unwrap();
-        assert_eq!(
-            names,
-            [
-                "api",
-                "chat-review",
-                "email-sender",
-                "go-live",
-                "post-confirmation",
-                "stream-events",
-                "video-events"
-            ]
-        );
     }
 }

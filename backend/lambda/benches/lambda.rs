@@ -210,7 +210,7 @@ fn main() {
         env.push(("AWS_ENDPOINT_URL", proxy));
         // Its metric lines (one per invoke) are kept, not printed.
         let (api, _metrics, started) =
-            timed_printing_function(env!("CARGO_BIN_EXE_api"), &moto, &env);
+            timed_printing_function("api", &moto, &env);
         let (kind, body, _) = lambda.timed_answer().await;
         assert_eq!(kind, "response", "{body}");
         let init = lambda.first_next().expect("the function asked for work") - started;
@@ -281,8 +281,7 @@ async fn review_bench(moto: &Moto, store: &DynamoStore, invokes: usize) {
     env.push(("REVIEW_DEADLINE_MS", "10000".to_owned()));
     let (proxy, calls) = timing_proxy(moto.url.clone()).await;
     env.push(("AWS_ENDPOINT_URL", proxy));
-    let (review, _metrics, started) =
-        timed_printing_function(env!("CARGO_BIN_EXE_chat-review"), moto, &env);
+    let (review, _metrics, started) = timed_printing_function("chat-review", moto, &env);
     let mut took = Vec::new();
     let mut ours = Vec::new();
     let mut made = Vec::new();

@@ -1,6 +1,6 @@
-//! Cloumer on AWS Lambda: the event handlers behind each function. Each turns the AWS event into
-//! a domain call and the answer back into what AWS expects; the thin `main`s in `src/bin/` only
-//! build the cloud adapters and hand events to these.
+//! Cloumer on AWS Lambda: the event handlers behind each function. Each turns the AWS event into a
+//! domain call and the answer back into what AWS expects; the per-function entry points in
+//! `src/bin/functions/` only build the cloud adapters and hand events to these.
 
 pub mod chat_review;
 pub mod email_sender;

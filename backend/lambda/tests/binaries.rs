@@ -56,11 +56,7 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
         json!({"not": "a review request"}),
     ])
     .await;
-    let (_review, printed) = printing_function(
-        env!("CARGO_BIN_EXE_chat-review"),
-        &moto,
-        &review_env(&runtime, 10_000),
-    );
+    let (_review, printed) = printing_function("chat-review", &moto, &review_env(&runtime, 10_000));
 
     let (kind, allowed) = runtime.answer().await;
     assert_eq!(kind, "response", "{allowed}");
@@ -101,11 +97,7 @@ async fn a_review_past_its_deadline_is_denied_and_counted_late() {
     let (moto, _store, room) = room_of(&channel).await;
     let mut runtime = Runtime::start(vec![review_event(&room, "hello", "MSG000000001")]).await;
     // No review reads its channel from the store in a millisecond.
-    let (_review, printed) = printing_function(
-        env!("CARGO_BIN_EXE_chat-review"),
-        &moto,
-        &review_env(&runtime, 1),
-    );
+    let (_review, printed) = printing_function("chat-review", &moto, &review_env(&runtime, 1));
     let (kind, late) = runtime.answer().await;
     assert_eq!(kind, "response", "{late}");
     assert_eq!(late["ReviewResult"], "DENY", "{late}");
@@ -151,11 +143,7 @@ async fn chat_review_is_allowed_every_dynamodb_call_it_makes() {
         event("too soon", "MSG000000002"),
     ])
     .await;
-    let _review = function(
-        env!("CARGO_BIN_EXE_chat-review"),
-        &moto,
-        &review_env(&runtime, 10_000),
-    );
+    let _review = function("chat-review", &moto, &review_env(&runtime, 10_000));
     let (_, first) = runtime.answer().await;
     assert_eq!(first["ReviewResult"], "ALLOW", "{first}");
     let (_, second) = runtime.answer().await;
@@ -195,11 +183,8 @@ async fn stream_events_put_a_channel_live_in_dynamodb() {
     )
     .unwrap();
     let mut runtime = Runtime::start(vec![start]).await;
-    let (_events, printed) = printing_function(
-        env!("CARGO_BIN_EXE_stream-events"),
-        &moto,
-        &runtime.env("stream-events"),
-    );
+    let (_events, printed) =
+        printing_function("stream-events", &moto, &runtime.env("stream-events"));
     let (kind, body) = runtime.answer().await;
     assert_eq!(kind, "response", "{body}");
     let live = store.get_channel(&channel.id).await.unwrap().unwrap();
@@ -347,7 +332,7 @@ async fn api_behind_api_gateway_limits_anonymous_chat_tokens_per_caller() {
     let mut events: Vec<Value> = (0..11).map(|_| from("198.51.100.7")).collect();
     events.push(from("203.0.113.9"));
     let mut runtime = Runtime::start(events).await;
-    let (_api, printed) = printing_function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
+    let (_api, printed) = printing_function("api", &moto, &runtime.env("api"));
     let mut statuses = Vec::new();
     for _ in 0..12 {
         let (kind, answer) = runtime.answer().await;
@@ -435,7 +420,7 @@ async fn api_takes_its_signing_keys_from_secrets_manager_and_stops_without_them(
         let runtime = Runtime::start(vec![]).await;
         let mut env = runtime.env("api");
         env.push(("SIGNING_KEYS_SECRET_ARN", secret.to_string()));
-        let output = support::failed_function(env!("CARGO_BIN_EXE_api"), &moto, &env).await;
+        let output = support::failed_function("api", &moto, &env).await;
         assert!(!output.status.success());
         let printed = format!(
             "{}{}",
@@ -454,9 +439,33 @@ async fn api_takes_its_signing_keys_from_secrets_manager_and_stops_without_them(
         .unwrap(),
     ])
     .await;
-    let _api = support::function(env!("CARGO_BIN_EXE_api"), &moto, &runtime.env("api"));
+    let _api = support::function("api", &moto, &runtime.env("api"));
     let (kind, answer) = runtime.answer().await;
     assert_eq!(kind, "response", "{answer}");
+}
+
+/// One binary holds every function and Lambda says which to run in `_HANDLER` (the function's
+/// `handler` in Terraform). A handler it does not know (a typo in Terraform, or none) stops the
+/// init with the names it knows, before it takes an invocation; it never falls back to one.
+#[tokio::test]
+async fn a_handler_naming_no_function_stops_the_init_with_the_names() {
+    let (moto, _store) = cloud().await;
+    for handler in ["", "bootstrap", "API", "api "] {
+        let runtime = Runtime::start(vec![]).await;
+        let env = runtime.env("misconfigured");
+        let output = support::failed_function(handler, &moto, &env).await;
+        assert!(!output.status.success(), "{handler:?}");
+        let printed = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            printed.contains(&format!("_HANDLER is {handler:?}"))
+                && printed.contains("api, chat-review, email-sender, go-live, post-confirmation, stream-events, video-events"),
+            "{printed}"
+        );
+        assert!(
+            runtime.first_next().is_none(),
+            "{handler:?} asked for an invocation"
+        );
+    }
 }
 
 /// The cloud's go-live chain with the real binaries: stream-events publishes the stream start to
@@ -521,7 +530,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
     let mut runtime = Runtime::start(vec![start]).await;
     let mut env = runtime.env("stream-events");
     env.push(("GO_LIVE_TOPIC_ARN", topic.clone()));
-    let _events = function(env!("CARGO_BIN_EXE_stream-events"), &moto, &env);
+    let _events = function("stream-events", &moto, &env);
     let (kind, body) = runtime.answer().await;
     assert_eq!(kind, "response", "{body}");
     let (subject, message) = published(&mut messages).await;
@@ -539,7 +548,7 @@ async fn stream_events_publish_to_the_go_live_topic_and_go_live_refuses_private_
         "Cloumer <notifications@cloumer.example>".into(),
     ));
     env.push(("EMAIL_QUEUE_URL", email_queue.clone()));
-    let _go_live = function(env!("CARGO_BIN_EXE_go-live"), &moto, &env);
+    let _go_live = function("go-live", &moto, &env);
     let (kind, body) = runtime.answer().await;
     assert_eq!(
         (kind, body),
@@ -620,7 +629,7 @@ async fn email_sender_sends_queued_emails_through_ses_and_reports_a_bad_message(
     ));
     env.push(("EMAIL_QUEUE_URL", queue));
     env.push(("EMAIL_SEND_RATE", "40".into()));
-    let _sender = function(env!("CARGO_BIN_EXE_email-sender"), &moto, &env);
+    let _sender = function("email-sender", &moto, &env);
     let (kind, body) = runtime.answer().await;
     assert_eq!(
         (kind, body),
@@ -711,7 +720,7 @@ async fn api_keeps_an_uploaded_emote_in_the_public_bucket() {
         ("COGNITO_CLIENT_ID", user.client_id.clone()),
         ("PUBLIC_FILES_BUCKET", "recordings".to_owned()),
     ]);
-    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &env);
+    let _api = function("api", &moto, &env);
 
     let (kind, answer) = runtime.answer().await;
     assert_eq!(kind, "response", "{answer}");
@@ -828,7 +837,7 @@ async fn api_deletes_a_past_broadcast_and_its_files_in_s3() {
         ("PUBLIC_RECORDINGS_BUCKET", "public-recs".to_owned()),
         ("PRIVATE_RECORDINGS_BUCKET", "private-recs".to_owned()),
     ]);
-    let _api = function(env!("CARGO_BIN_EXE_api"), &moto, &env);
+    let _api = function("api", &moto, &env);
 
     let (kind, answer) = runtime.answer().await;
     assert_eq!(kind, "response", "{answer}");
@@ -1146,7 +1155,7 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
     let mut runtime = Runtime::start(events).await;
     let mut env = runtime.env("video-events");
     env.extend(settings.clone());
-    let _function = function(env!("CARGO_BIN_EXE_video-events"), &moto, &env);
+    let _function = function("video-events", &moto, &env);
     for _ in 0..count {
         let (kind, answer) = runtime.answer().await;
         assert_eq!(kind, "response", "{answer}");
@@ -1180,7 +1189,7 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
         "PUSH_KEYS_SECRET_ARN",
         "cloumer-test-video-push-keys".into(),
     ));
-    let _subscriber = function(env!("CARGO_BIN_EXE_video-events"), &moto, &env);
+    let _subscriber = function("video-events", &moto, &env);
     assert_eq!(runtime.answer().await, ("response", json!(1)));
     assert!(
         store

@@ -18,20 +18,11 @@ locals {
     email_sender      = "${local.prefix}-email-sender"
     video_events      = "${local.prefix}-video-events"
   }
-  # Each function's binary (backend/lambda/src/bin/<binary>.rs) and its zip from
-  # `cargo xtask package`.
-  binaries = {
-    api               = "api"
-    stream_events     = "stream-events"
-    chat_review       = "chat-review"
-    post_confirmation = "post-confirmation"
-    go_live           = "go-live"
-    email_sender      = "email-sender"
-    video_events      = "video-events"
-  }
-  email_sender_timeout_seconds = 120
+  # Every function runs the one binary `cargo xtask package` zips; its handler names which
+  # function that is (backend/lambda/src/bin/functions/<handler>.rs, `-` for `_`).
+  lambda_zip = "${var.lambda_zip_dir}/${var.lambda_architecture}/functions/bootstrap.zip"
 
-  zip = { for key, binary in local.binaries : key => "${var.lambda_zip_dir}/${var.lambda_architecture}/${binary}/bootstrap.zip" }
+  email_sender_timeout_seconds = 120
 
   channel_arns    = "arn:aws:ivs:${local.region}:${local.account}:channel/*"
   stream_key_arns = "arn:aws:ivs:${local.region}:${local.account}:stream-key/*"
@@ -200,7 +191,8 @@ module "api_function" {
   source       = "../../modules/function"
   name         = local.function_names.api
   description  = "Cloumer HTTP API"
-  zip_path     = local.zip.api
+  zip_path     = local.lambda_zip
+  handler      = "api"
   architecture = var.lambda_architecture
   environment = merge(local.function_environment, {
     SIGNING_KEYS_SECRET_ARN = aws_secretsmanager_secret.signing_keys.arn
@@ -254,7 +246,8 @@ module "post_confirmation" {
   source             = "../../modules/function"
   name               = local.function_names.post_confirmation
   description        = "Cognito post-confirmation: a confirmed user's profile, channel, stream key and chat room"
-  zip_path           = local.zip.post_confirmation
+  zip_path           = local.lambda_zip
+  handler            = "post-confirmation"
   architecture       = var.lambda_architecture
   environment        = local.function_environment
   timeout_seconds    = 5 # Cognito waits at most 5 s for a trigger.
@@ -266,7 +259,8 @@ module "stream_events" {
   source             = "../../modules/function"
   name               = local.function_names.stream_events
   description        = "IVS stream and recording state changes into channel live state and past broadcasts"
-  zip_path           = local.zip.stream_events
+  zip_path           = local.lambda_zip
+  handler            = "stream-events"
   architecture       = var.lambda_architecture
   environment        = local.function_environment
   timeout_seconds    = 60 # A stream start notifies every follower: 25 items a call, 8 calls at a time.
@@ -330,7 +324,8 @@ module "video_events" {
   source       = "../../modules/function"
   name         = local.function_names.video_events
   description  = "Uploaded videos: completed uploads probed and transcoded by MediaConvert, the jobs' progress and ends"
-  zip_path     = local.zip.video_events
+  zip_path     = local.lambda_zip
+  handler      = "video-events"
   architecture = var.lambda_architecture
   environment = merge(local.function_environment, {
     MEDIACONVERT_ROLE_ARN = module.videos.mediaconvert_role_arn
@@ -438,7 +433,8 @@ module "go_live_function" {
   source       = "../../modules/function"
   name         = local.function_names.go_live
   description  = "Stream starts from the go-live topic: the channel's webhooks, followers' emails and pushes"
-  zip_path     = local.zip.go_live
+  zip_path     = local.lambda_zip
+  handler      = "go-live"
   architecture = var.lambda_architecture
   # Emails go to the queue the email-sender reads (when there is a sender address).
   environment = merge(local.function_environment, {
@@ -484,7 +480,8 @@ module "email_sender" {
   source       = "../../modules/function"
   name         = local.function_names.email_sender
   description  = "Go-live emails from their queue, sent through SES at the account's sending rate"
-  zip_path     = local.zip.email_sender
+  zip_path     = local.lambda_zip
+  handler      = "email-sender"
   architecture = var.lambda_architecture
   environment = merge(local.function_environment, {
     EMAIL_FROM               = var.email_from
@@ -515,7 +512,8 @@ module "chat_review" {
   source             = "../../modules/function"
   name               = local.function_names.chat_review
   description        = "IVS Chat message review: bans, word filter, limits; keeps allowed messages for history"
-  zip_path           = local.zip.chat_review
+  zip_path           = local.lambda_zip
+  handler            = "chat-review"
   architecture       = var.lambda_architecture
   environment        = { for k, v in local.function_environment : k => v if k != "CHAT_REVIEW_HANDLER_ARN" }
   memory_mb          = 512 # More memory is more CPU: the review has a 200 ms budget.

@@ -1,6 +1,6 @@
-# One Lambda function running a Cloumer binary (provided.al2023), with its own role that may
-# write only its own log group plus the statements the caller grants, and a log group with a
-# retention period.
+# One Lambda function (provided.al2023) running one handler of Cloumer's functions binary, with
+# its own role that may write only its own log group plus the statements the caller grants, and
+# a log group with a retention period.
 
 data "aws_partition" "current" {}
 
@@ -74,7 +74,7 @@ resource "aws_lambda_function" "function" {
   description      = var.description
   role             = aws_iam_role.function.arn
   runtime          = "provided.al2023"
-  handler          = "bootstrap"
+  handler          = var.handler
   architectures    = [var.architecture]
   filename         = var.zip_path
   source_code_hash = filebase64sha256(var.zip_path)

@@ -9,8 +9,18 @@ variable "description" {
 }
 
 variable "zip_path" {
-  description = "The deployment zip from `cargo xtask package` (target/lambda/<arch>/<binary>/bootstrap.zip)."
+  description = "The deployment zip from `cargo xtask package` (target/lambda/<arch>/functions/bootstrap.zip): one binary holding every function."
   type        = string
+}
+
+variable "handler" {
+  description = "Which function of the binary this is (Lambda passes it to the binary as _HANDLER): a file name in backend/lambda/src/bin/functions/, with - for _."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]+(-[a-z]+)*$", var.handler))
+    error_message = "handler is a function's name: lower-case words joined by hyphens, such as chat-review."
+  }
 }
 
 variable "architecture" {

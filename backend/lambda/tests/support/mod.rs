@@ -1,6 +1,6 @@
 //! The Lambda service as a function sees it, for the tests and the benchmark: moto with the
-//! table, a function binary started with the environment Terraform gives it, and the Lambda
-//! Runtime API handing it invocations and timing its answers.
+//! table, a function started from the functions binary with the environment Terraform gives it,
+//! and the Lambda Runtime API handing it invocations and timing its answers.
 
 #![allow(dead_code)] // the tests and the benchmark each use their part
 
@@ -109,13 +109,14 @@ pub fn signing_keys() -> Value {
     })
 }
 
-/// A Lambda binary started with the environment Terraform gives it (only the API gets the
-/// signing keys' secret, as in Terraform).
-pub fn function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
-    command(binary, moto, extra).spawn().unwrap()
+/// The function `handler` (its `handler` in Terraform) started from the functions binary with
+/// the environment Terraform gives it (only the API gets the signing keys' secret, as in
+/// Terraform).
+pub fn function(handler: &str, moto: &Moto, extra: &[(&str, String)]) -> Child {
+    command(handler, moto, extra).spawn().unwrap()
 }
 
-/// The API binary serving HTTP on a free loopback port (as the local stack would), once it answers.
+/// The API function serving HTTP on a free loopback port (as the local stack would), once it answers.
 pub async fn serve_api(moto: &Moto, extra: &[(&str, String)]) -> (Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -124,7 +125,7 @@ pub async fn serve_api(moto: &Moto, extra: &[(&str, String)]) -> (Child, String)
         .port();
     let mut env = vec![("PORT", port.to_string())];
     env.extend(extra.iter().cloned());
-    let api = function(env!("CARGO_BIN_EXE_api"), moto, &env);
+    let api = function("api", moto, &env);
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
         if reqwest::get(format!("{base}/api/health")).await.is_ok() {
@@ -132,7 +133,7 @@ pub async fn serve_api(moto: &Moto, extra: &[(&str, String)]) -> (Child, String)
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the api binary does not listen");
+    panic!("the api function does not listen");
 }
 
 /// What a function printed to stdout (its JSON logs and metric lines), line by line.
@@ -166,19 +167,19 @@ impl Printed {
 
 /// [`function`] with its stdout captured; its log lines are still shown, its metric lines
 /// (one per request) only kept.
-pub fn printing_function(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Printed) {
-    let (child, printed, _) = timed_printing_function(binary, moto, extra);
+pub fn printing_function(handler: &str, moto: &Moto, extra: &[(&str, String)]) -> (Child, Printed) {
+    let (child, printed, _) = timed_printing_function(handler, moto, extra);
     (child, printed)
 }
 
 /// [`printing_function`], and when its process was started.
 pub fn timed_printing_function(
-    binary: &str,
+    handler: &str,
     moto: &Moto,
     extra: &[(&str, String)],
 ) -> (Child, Printed, Instant) {
     use tokio::io::AsyncBufReadExt;
-    let mut command = command(binary, moto, extra);
+    let mut command = command(handler, moto, extra);
     command.stdout(Stdio::piped());
     let started = Instant::now();
     let mut child = command.spawn().unwrap();
@@ -198,11 +199,11 @@ pub fn timed_printing_function(
 
 /// Runs a function that is expected to stop on its own (a failed init); its exit and output.
 pub async fn failed_function(
-    binary: &str,
+    handler: &str,
     moto: &Moto,
     extra: &[(&str, String)],
 ) -> std::process::Output {
-    let mut command = command(binary, moto, extra);
+    let mut command = command(handler, moto, extra);
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     tokio::time::timeout(Duration::from_secs(30), command.output())
         .await
@@ -210,10 +211,11 @@ pub async fn failed_function(
         .unwrap()
 }
 
-fn command(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Command {
-    let mut command = Command::new(binary);
+fn command(handler: &str, moto: &Moto, extra: &[(&str, String)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_functions"));
     command
         .env_clear()
+        .env("_HANDLER", handler)
         .envs(moto.env())
         .env("TABLE_NAME", TABLE)
         .env("COGNITO_USER_POOL_ID", "us-east-1_test")
@@ -225,7 +227,7 @@ fn command(binary: &str, moto: &Moto, extra: &[(&str, String)]) -> Command {
         .stdout(Stdio::inherit())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
-    if binary.ends_with("/api") && !extra.iter().any(|(k, _)| *k == "SIGNING_KEYS_SECRET_ARN") {
+    if handler == "api" && !extra.iter().any(|(k, _)| *k == "SIGNING_KEYS_SECRET_ARN") {
         command.env("SIGNING_KEYS_SECRET_ARN", SIGNING_KEYS_SECRET);
     }
     command

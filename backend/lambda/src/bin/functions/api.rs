@@ -1,0 +1,27 @@
+//! The `api` function: the HTTP API behind API Gateway. Outside Lambda (no
+//! `AWS_LAMBDA_RUNTIME_API`) it serves the same router on `127.0.0.1:$PORT`, for trying the cloud
+//! adapters from a laptop.
+
+use axum::http::HeaderValue;
+use cloumer_aws::Cloud;
+
+pub async fn run() -> anyhow::Result<()> {
+    let cloud = Cloud::from_env().await?;
+    let app = cloumer_http::app(cloumer_http::AppState {
+        platform: cloud.platform,
+        verifier: cloud.verifier,
+        environment: "aws",
+        cors_origins: vec![HeaderValue::from_str(&cloud.settings.site_origin)?],
+    });
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        lambda_http::run(cloumer_lambda::behind_api_gateway(app))
+            .await
+            .map_err(|error| anyhow::anyhow!(error))
+    } else {
+        let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+        let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+        println!("Cloumer API on http://{}", listener.local_addr()?);
+        axum::serve(listener, app).await?;
+        Ok(())
+    }
+}
