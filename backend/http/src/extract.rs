@@ -6,7 +6,7 @@ use axum::extract::{
     ConnectInfo, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,
 };
 use axum::http::StatusCode;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{ACCEPT_ENCODING, AUTHORIZATION};
 use axum::http::request::Parts;
 use cloumer_domain::{DomainError, Identity};
 use serde::de::DeserializeOwned;
@@ -80,6 +80,48 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
+/// Whether the client accepts gzip (`Accept-Encoding`, RFC 9110 §12.5.3), for the answers the
+/// router keeps compressed (the compression layer decides the same for every other answer).
+/// `gzip` (or `x-gzip`) with a weight above 0, or `*` when gzip is not named; an unreadable
+/// weight counts as a refusal.
+pub struct AcceptsGzip(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for AcceptsGzip {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(accepts_gzip(
+            parts
+                .headers
+                .get_all(ACCEPT_ENCODING)
+                .iter()
+                .filter_map(|value| value.to_str().ok()),
+        )))
+    }
+}
+
+fn accepts_gzip<'a>(values: impl Iterator<Item = &'a str>) -> bool {
+    let (mut gzip, mut any) = (None, None);
+    for coding in values.flat_map(|value| value.split(',')) {
+        let mut parameters = coding.split(';');
+        let name = parameters.next().unwrap_or_default().trim();
+        let weight = parameters
+            .filter_map(|p| {
+                let (key, value) = p.split_once('=')?;
+                key.trim().eq_ignore_ascii_case("q").then_some(value.trim())
+            })
+            .next()
+            .map_or(Some(1.0), |q| q.parse::<f32>().ok());
+        let accepted = weight.is_some_and(|q| q > 0.0);
+        if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(accepted);
+        } else if name == "*" {
+            any = Some(accepted);
+        }
+    }
+    gzip.or(any).unwrap_or(false)
+}
+
 /// A signed-in caller: `Authorization: Bearer <Cognito ID or access token>`.
 pub struct Caller(pub Identity);
 
@@ -126,5 +168,28 @@ impl OptionalFromRequestParts<AppState> for Caller {
             None => Ok(None),
             Some(token) => Ok(Some(Self(state.verifier.verify(token).await?))),
         }
+    }
+}
+
+#[cfg(test)]
+mod accept_encoding_tests {
+    use super::accepts_gzip;
+
+    #[test]
+    fn gzip_is_accepted_as_rfc_9110_weighs_it() {
+        let accepts = |values: &[&str]| accepts_gzip(values.iter().copied());
+        assert!(accepts(&["gzip, deflate, br, zstd"]));
+        assert!(accepts(&["br", "GZIP;q=0.5"]));
+        assert!(accepts(&["x-gzip"]));
+        assert!(accepts(&["*"]));
+        assert!(accepts(&["br;q=1, *;q=0.1"]));
+        assert!(!accepts(&[]));
+        assert!(!accepts(&["identity"]));
+        assert!(!accepts(&["br, zstd"]));
+        assert!(!accepts(&["gzip;q=0, identity"]));
+        assert!(!accepts(&["gzip ; Q=0.000"]));
+        assert!(!accepts(&["*, gzip;q=0"]), "named gzip outweighs *");
+        assert!(!accepts(&["gzip;q=high"]), "an unreadable weight refuses");
+        assert!(!accepts(&["gzipped, xgzip"]));
     }
 }

@@ -25,10 +25,12 @@ pub fn init_logging() {
 }
 
 /// The API router as API Gateway serves it: each request carries the caller's address (API
-/// Gateway's `sourceIp`) where the router's per-client limits look for it.
+/// Gateway's `sourceIp`) where the router's per-client limits look for it, and a header the
+/// router sends more than once goes as one.
 pub fn behind_api_gateway(router: axum::Router) -> axum::Router {
     router
         .layer(axum::middleware::from_fn(count_request))
+        .layer(axum::middleware::map_response(one_line_per_header))
         .layer(axum::middleware::map_request(
             |mut request: axum::extract::Request| async move {
                 use lambda_http::RequestExt;
@@ -88,5 +90,33 @@ async fn count_request(
             ),
         ],
     );
+    response
+}
+
+/// Joins the values of a header sent more than once (`Vary` from CORS and from compression)
+/// into one, comma-separated, as HTTP allows for list headers. API Gateway's HTTP API takes one
+/// value per header name, and lambda_http hands it only the first, so the rest would be lost.
+/// `Set-Cookie` cannot be joined; lambda_http sends it in the payload's `cookies`.
+async fn one_line_per_header(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let repeated: Vec<header::HeaderName> = response
+        .headers()
+        .keys()
+        .filter(|name| **name != header::SET_COOKIE)
+        .filter(|name| response.headers().get_all(*name).iter().nth(1).is_some())
+        .cloned()
+        .collect();
+    for name in repeated {
+        let joined = response
+            .headers()
+            .get_all(&name)
+            .iter()
+            .map(HeaderValue::as_bytes)
+            .collect::<Vec<_>>()
+            .join(&b", "[..]);
+        if let Ok(value) = HeaderValue::from_bytes(&joined) {
+            response.headers_mut().insert(name, value);
+        }
+    }
     response
 }

@@ -255,6 +255,69 @@ async fn api_serves_the_directory_from_dynamodb_with_cors_for_the_site() {
     assert_eq!(mine.status(), StatusCode::UNAUTHORIZED.as_u16());
 }
 
+/// Behind API Gateway the API's long answers go gzipped to callers that accept gzip: the
+/// function answers with the encoded bytes in base64 (`isBase64Encoded`), which API Gateway
+/// decodes and sends on as they are. A caller that does not ask for gzip gets plain JSON.
+#[tokio::test]
+async fn api_behind_api_gateway_gzips_long_answers_for_callers_that_accept_gzip() {
+    let (moto, _store) = cloud().await;
+    let get = |accept_encoding: Option<&str>| -> Value {
+        let mut event: Value = serde_json::from_str(
+            &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.7"),
+        )
+        .unwrap();
+        event["rawPath"] = "/api/openapi.json".into();
+        event["requestContext"]["http"]["path"] = "/api/openapi.json".into();
+        event["requestContext"]["http"]["method"] = "GET".into();
+        event["pathParameters"]["proxy"] = "openapi.json".into();
+        if let Some(encodings) = accept_encoding {
+            event["headers"]["accept-encoding"] = encodings.into();
+        }
+        event
+    };
+    let mut runtime = Runtime::start(vec![get(None), get(Some("gzip, deflate, br, zstd"))]).await;
+    let _api = function("api", &moto, &runtime.env("api"));
+
+    let (kind, plain) = runtime.answer().await;
+    assert_eq!(kind, "response", "{plain}");
+    assert_eq!(plain["statusCode"], 200);
+    assert_eq!(plain["isBase64Encoded"], false);
+    assert_eq!(
+        plain["headers"].get("content-encoding"),
+        None,
+        "{}",
+        plain["headers"]
+    );
+    let document = plain["body"].as_str().unwrap().as_bytes().to_vec();
+    let parsed: Value = serde_json::from_slice(&document).unwrap();
+    assert!(parsed["paths"]["/api/v1/directory"].is_object());
+
+    let (kind, gzipped) = runtime.answer().await;
+    assert_eq!(kind, "response", "{gzipped}");
+    assert_eq!(gzipped["statusCode"], 200);
+    assert_eq!(gzipped["isBase64Encoded"], true);
+    assert_eq!(gzipped["headers"]["content-encoding"], "gzip");
+    assert_eq!(gzipped["headers"]["content-type"], "application/json");
+    // Both the CORS layer's Vary and the compression's reach API Gateway, as one header.
+    let vary = gzipped["headers"]["vary"].as_str().unwrap();
+    assert!(
+        vary.contains("origin") && vary.contains("accept-encoding"),
+        "{}",
+        gzipped["headers"]
+    );
+    let sent = aws_smithy_types::base64::decode(gzipped["body"].as_str().unwrap()).unwrap();
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&sent[..]), &mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, document);
+    assert!(
+        sent.len() * 4 < document.len(),
+        "{} of {}",
+        sent.len(),
+        document.len()
+    );
+}
+
 /// A Cognito user (moto's user pool, its key set) follows a channel through the API binary; the
 /// follow and its count are in DynamoDB.
 #[tokio::test]

@@ -3,6 +3,8 @@
 //! Starts the real `cloumer-local` binary on a seeded store and reports:
 //! - process start → first `200` from `/api/health`;
 //! - requests/s, p50 and p99 of `GET /api/v1/directory` (50 channels, 10 live);
+//! - the same gzipped, as browsers ask for it, with the bytes sent and its rate as a share of the
+//!   plain directory's;
 //! - the same for a search (`?q=bench_4`: 11 of the 50 match), which is built on every request
 //!   (only the unfiltered first page is kept as bytes), and its rate as a share of the directory's;
 //! - requests/s, p50 and p99 of `POST /api/v1/channels/{handle}/chat-token`, signed in;
@@ -262,7 +264,28 @@ fn main() {
             get(reference_url.clone()),
         )
         .await;
-        let report = measure("GET /api/v1/directory", get(directory)).await;
+        let report = measure("GET /api/v1/directory", get(directory.clone())).await;
+        // What browsers ask for: the same page gzipped (answers of 1 KB or more are).
+        let gzipped_size = client
+            .get(&directory)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .len();
+        assert!(
+            gzipped_size < body.len() / 2,
+            "{gzipped_size} of {}",
+            body.len()
+        );
+        let gzipped = measure(
+            "GET /api/v1/directory, gzip",
+            Arc::new(move |c| c.get(&directory).header("accept-encoding", "gzip")),
+        )
+        .await;
         let search = format!("{}/api/v1/directory?limit=24&q=bench_4", server.base);
         let found = get_json(&search).await;
         assert_eq!(found["items"].as_array().unwrap().len(), 11, "{found}");
@@ -274,6 +297,14 @@ fn main() {
             "directory / reference",
             rate(&report) / ((rate(&before) + rate(&after)) / 2.0),
             report.p99.as_secs_f64() / ((before.p99 + after.p99).as_secs_f64() / 2.0)
+        );
+        println!(
+            "{:<34} {:>9.2} x the directory's rate (p99 {:.2} x), {} of {} bytes sent",
+            "gzip / directory",
+            rate(&gzipped) / rate(&report),
+            gzipped.p99.as_secs_f64() / report.p99.as_secs_f64(),
+            gzipped_size,
+            body.len()
         );
         println!(
             "{:<34} {:>9.2} x the directory's rate (p99 {:.2} x)",

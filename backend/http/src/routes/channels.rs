@@ -15,8 +15,8 @@ use cloumer_domain::use_cases::directory::DirectoryFilter;
 
 use super::params::{DEFAULT_LIMIT, DirectoryQuery, HandlePath};
 use crate::error::ApiError;
-use crate::extract::{AppPath, AppQuery, Caller};
-use crate::snapshot::DirectorySnapshots;
+use crate::extract::{AcceptsGzip, AppPath, AppQuery, Caller};
+use crate::snapshot::{DirectorySnapshots, PageBytes};
 use crate::{AppState, convert, cursor};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn directory(
     State(state): State<AppState>,
     Extension(snapshots): Extension<Arc<DirectorySnapshots>>,
+    AcceptsGzip(accepts_gzip): AcceptsGzip,
     AppQuery(query): AppQuery<DirectoryQuery>,
 ) -> Result<Response, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
@@ -50,8 +51,8 @@ pub async fn directory(
     // a copy while it is fresh (see snapshot.rs). Searches and later pages are built each time.
     let first_page = cursor.is_none() && filter.is_empty();
     let generation = state.platform.channels_generation();
-    if first_page && let Some(body) = snapshots.fresh(limit, generation) {
-        return Ok(json_bytes(body));
+    if first_page && let Some(page) = snapshots.fresh(limit, generation) {
+        return Ok(page.answer(accepts_gzip));
     }
     let built = Instant::now();
     let page = state.platform.directory(&filter, cursor, limit).await?;
@@ -63,7 +64,9 @@ pub async fn directory(
         .map_err(|e| ApiError::Domain(PortError::new("encoding the directory", e).into()))?,
     );
     if first_page {
-        snapshots.keep(limit, generation, built, body.clone());
+        let page = PageBytes::new(body);
+        snapshots.keep(limit, generation, built, page.clone());
+        return Ok(page.answer(accepts_gzip));
     }
     Ok(json_bytes(body))
 }

@@ -50,6 +50,127 @@ async fn health_openapi_and_unknown_routes() {
     );
 }
 
+/// `url` asked for with `Accept-Encoding: accepted`.
+async fn get_accepting(
+    app: &crate::helpers::TestApp,
+    url: impl AsRef<str>,
+    accepted: &str,
+) -> reqwest::Response {
+    app.client
+        .get(url.as_ref())
+        .header("accept-encoding", accepted)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn gunzip(sent: &[u8]) -> Vec<u8> {
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(sent)
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    unpacked
+}
+
+/// API answers of 1 KB or more go gzipped to clients that accept gzip (every browser does), with
+/// the headers the uncompressed answer has; smaller answers, and clients that do not ask for
+/// gzip, get the bytes as they are. The Lambda serves the same router (backend/lambda tests).
+#[tokio::test]
+async fn api_answers_go_gzipped_to_clients_that_accept_gzip() {
+    let app = spawn_app().await;
+    let url = app.url("/api/openapi.json");
+    let plain = app.client.get(&url).send().await.unwrap();
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.unwrap();
+    assert!(plain.len() > 10_000, "{} bytes", plain.len());
+
+    let gzipped = get_accepting(&app, &url, "gzip, deflate, br, zstd").await;
+    assert_eq!(gzipped.status(), 200);
+    let headers = gzipped.headers().clone();
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert!(
+        headers
+            .get_all("vary")
+            .iter()
+            .any(|vary| vary.to_str().unwrap().contains("accept-encoding")),
+        "{headers:?}"
+    );
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let sent = gzipped.bytes().await.unwrap();
+    assert_eq!(gunzip(&sent), plain);
+    assert!(
+        sent.len() * 4 < plain.len(),
+        "{} bytes gzipped of {}",
+        sent.len(),
+        plain.len()
+    );
+
+    // A small answer is not worth the gzip header and the work: it goes as it is.
+    let health = app
+        .client
+        .get(app.url("/api/health"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.headers().get("content-encoding"), None);
+    // A client that refuses gzip gets the bytes as they are.
+    let refused = get_accepting(&app, &url, "gzip;q=0, identity").await;
+    assert_eq!(refused.headers().get("content-encoding"), None);
+    assert_eq!(refused.bytes().await.unwrap(), plain);
+}
+
+/// The directory's first page (what every home page asks for) is kept gzipped beside its JSON:
+/// a browser gets the kept bytes, the same page as a client that does not take gzip.
+#[tokio::test]
+async fn the_directory_goes_gzipped_from_its_kept_copy() {
+    let app = spawn_app().await;
+    for i in 0..8 {
+        app.user(
+            &format!("streamer{i}@example.com"),
+            &format!("streamer_{i}"),
+            &format!("Streamer {i}"),
+        )
+        .await;
+    }
+    let url = app.url("/api/v1/directory");
+    let plain = app.client.get(&url).send().await.unwrap();
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.unwrap();
+    let page: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 8, "{page}");
+    assert!(plain.len() >= 1024, "{} bytes", plain.len());
+    // Built and kept, then answered from the copy.
+    for _ in 0..2 {
+        let gzipped = get_accepting(&app, &url, "br, gzip").await;
+        let headers = gzipped.headers().clone();
+        assert_eq!(headers["content-encoding"], "gzip", "{headers:?}");
+        assert_eq!(headers["content-type"], "application/json");
+        let varies: Vec<_> = headers.get_all("vary").iter().collect();
+        assert_eq!(
+            varies
+                .iter()
+                .filter(|vary| vary.to_str().unwrap().contains("accept-encoding"))
+                .count(),
+            1,
+            "{varies:?}"
+        );
+        let sent = gzipped.bytes().await.unwrap();
+        assert_eq!(gunzip(&sent), plain);
+        assert!(
+            sent.len() * 3 < plain.len(),
+            "{} of {}",
+            sent.len(),
+            plain.len()
+        );
+    }
+    let refused = get_accepting(&app, &url, "gzip;q=0").await;
+    assert_eq!(refused.headers().get("content-encoding"), None);
+    assert_eq!(refused.bytes().await.unwrap(), plain);
+}
+
 /// The browser app's files go to browsers gzipped, from the copies `cargo xtask build-web` writes
 /// beside them (CloudFront compresses the same files in the cloud): the wasm a visitor downloads
 /// is the size the build reports, not 2-3 times it. A client that does not accept gzip, or a file
