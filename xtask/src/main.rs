@@ -115,12 +115,17 @@ fn bench(which: &[&str]) -> Result<()> {
             // moto, from the Python tools the set-up installs.
             let tools = setup::setup(setup::Purpose::Test)?;
             let python_bin = tools.python_bin.expect("the test set-up has Python tools");
-            util::run(
-                std::process::Command::new("cargo")
-                    .current_dir(&root)
-                    .args(["bench", "--package", "cloumer-lambda", "--bench", name])
-                    .env("PATH", util::path_with(&[python_bin])?),
-            )?;
+            let mut bench = std::process::Command::new("cargo");
+            bench
+                .current_dir(&root)
+                .args(["bench", "--package", "cloumer-lambda", "--bench", name])
+                .env("PATH", util::path_with(std::slice::from_ref(&python_bin))?);
+            if name == "lambda" {
+                // The build that ships (LTO, panic=abort, stripped), for this machine.
+                let bootstrap = package::host_bootstrap(&python_bin)?;
+                bench.env("CLOUMER_LAMBDA_BOOTSTRAP", bootstrap);
+            }
+            util::run(&mut bench)?;
             continue;
         }
         util::run(

@@ -4,7 +4,7 @@
 //! Amazon Linux 2023 ships. Every function deploys this one zip; its handler picks the function.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -39,6 +39,14 @@ pub const ARM64: Architecture = Architecture {
 /// The one Lambda binary (`backend/lambda/src/bin/functions/`): its zip is
 /// `target/lambda/<architecture>/functions/bootstrap.zip`, which Terraform deploys.
 pub const BINARY: &str = "functions";
+
+/// Where `package` leaves the zip for `architecture` (Terraform's `local.lambda_zip`).
+fn zip_path(root: &Path, architecture: Architecture) -> PathBuf {
+    root.join("target/lambda")
+        .join(architecture.lambda)
+        .join(BINARY)
+        .join("bootstrap.zip")
+}
 
 /// Builds and checks the zip for the architecture the functions run on; returns that
 /// architecture.
@@ -77,7 +85,7 @@ pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Archit
             "--lambda-dir",
         ])
         .arg(&lambda_dir))?;
-    let zip = lambda_dir.join(BINARY).join("bootstrap.zip");
+    let zip = zip_path(&root, architecture);
     let glibc =
         check_zip(&zip, architecture).with_context(|| format!("checking {}", zip.display()))?;
     let size = fs::metadata(&zip)?.len();
@@ -91,6 +99,30 @@ pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Archit
         MAX_GLIBC.1
     ));
     Ok(architecture)
+}
+
+/// Packages the functions for this machine's architecture, as `package` does for Lambda's, and
+/// unpacks the zip's `bootstrap` beside it; its path. The Lambda benchmark runs it: the build
+/// that ships, which `cargo bench` alone does not make.
+pub fn host_bootstrap(python_bin: &Path) -> Result<PathBuf> {
+    let host = if cfg!(target_arch = "aarch64") {
+        ARM64
+    } else {
+        X86_64
+    };
+    package(python_bin, Some(host))?;
+    let zip = zip_path(&paths::repo_root(), host);
+    let unpacked = zip.with_file_name("bench");
+    let _ = fs::remove_dir_all(&unpacked);
+    run(Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(&zip)
+        .arg(&unpacked))?;
+    let bootstrap = unpacked.join("bootstrap");
+    // zipfile does not restore the executable bit.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&bootstrap, fs::Permissions::from_mode(0o755))?;
+    Ok(bootstrap)
 }
 
 /// Unpacks the zip and checks its `bootstrap`: machine, and the newest glibc symbol version it

@@ -9,10 +9,9 @@
 //! compressed once per copy rather than once per request.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
-
-use std::io::Write;
 
 use axum::body::Bytes;
 use axum::http::{HeaderValue, header};

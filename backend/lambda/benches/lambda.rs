@@ -1,7 +1,7 @@
 //! Lambda benchmark (`cargo xtask bench lambda`, or `cargo bench -p cloumer-lambda --bench lambda`
 //! with moto on PATH).
 //!
-//! The release `api` binary as Lambda runs it: started with the environment Terraform gives it,
+//! The `api` function as Lambda runs it: started with the environment Terraform gives it,
 //! fed API Gateway (HTTP API) events through the Lambda Runtime API the tests serve, against
 //! moto on loopback instead of AWS. Reports:
 //! - init: process start → its first request for an invocation (what Lambda bills as Init
@@ -15,7 +15,7 @@
 //!   (signing, building and parsing requests);
 //! - peak resident memory (VmHWM) after the invokes.
 //!
-//! Then the release `chat-review` binary, fed IVS Chat's review requests for one room from
+//! Then the `chat-review` function, fed IVS Chat's review requests for one room from
 //! different viewers (no rate limit meets them): the first review after init and warm reviews'
 //! p50/p99 (IVS Chat waits at most 200 ms for an answer, and the function denies at 150 ms), and
 //! how many AWS calls a review makes and how many of them in sequence. The calls in sequence are
@@ -26,6 +26,11 @@
 //! `backend/http/src/snapshot.rs`), so its p50 is a warm instance's and its p99 a rebuild's.
 //!
 //! Targets from the performance issue: init ≤ 30 ms, RSS ≤ 40 MB.
+//!
+//! Which build runs: `cargo xtask bench lambda` packages the zip for this machine's architecture
+//! (`cargo lambda build --release`: thin LTO, one codegen unit, `panic=abort`, stripped, as
+//! deployed) and passes its `bootstrap` in `CLOUMER_LAMBDA_BOOTSTRAP`; `cargo bench` alone runs
+//! cargo's release build of the binary, which ships without those.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -233,7 +238,8 @@ fn main() {
             timings[i % routes.len()].push(took);
         }
         println!(
-            "Lambda benchmark: the release `api` binary, {invokes} warm invokes per route, moto on loopback"
+            "Lambda benchmark: the `api` function of {}, {invokes} warm invokes per route, moto on loopback",
+            support::functions_binary().to_string_lossy()
         );
         println!(
             "{:<40} {:>8.1} ms (target 30 ms)",
@@ -306,7 +312,7 @@ async fn review_bench(moto: &Moto, store: &DynamoStore, invokes: usize) {
     made.sort_unstable();
     in_sequence.sort_unstable();
     println!(
-        "chat-review: the release binary, {invokes} warm reviews of one room by different viewers"
+        "chat-review: the same binary, {invokes} warm reviews of one room by different viewers"
     );
     println!("{:<40} {:>8.1} ms", "init (start → first next)", ms(init));
     println!(

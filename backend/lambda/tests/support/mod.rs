@@ -211,8 +211,15 @@ pub async fn failed_function(
         .unwrap()
 }
 
+/// The functions binary: the `bootstrap` of a built zip when `CLOUMER_LAMBDA_BOOTSTRAP` names
+/// one (`cargo xtask bench lambda` measures what ships that way), else cargo's build of it.
+pub fn functions_binary() -> std::ffi::OsString {
+    std::env::var_os("CLOUMER_LAMBDA_BOOTSTRAP")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_functions").into())
+}
+
 fn command(handler: &str, moto: &Moto, extra: &[(&str, String)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_functions"));
+    let mut command = Command::new(functions_binary());
     command
         .env_clear()
         .env("_HANDLER", handler)
