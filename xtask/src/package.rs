@@ -101,9 +101,9 @@ pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Archit
     Ok(architecture)
 }
 
-/// Packages the functions for this machine's architecture, as `package` does for Lambda's, and
-/// unpacks the zip's `bootstrap` beside it; its path. The Lambda benchmark runs it: the build
-/// that ships, which `cargo bench` alone does not make.
+/// Packages the functions for this machine's architecture, as `package` does for Lambda's; the
+/// path of the zip's `bootstrap`, which `check_zip` left unpacked. The Lambda benchmark runs it:
+/// the build that ships, which `cargo bench` alone does not make.
 pub fn host_bootstrap(python_bin: &Path) -> Result<PathBuf> {
     let host = if cfg!(target_arch = "aarch64") {
         ARM64
@@ -111,33 +111,33 @@ pub fn host_bootstrap(python_bin: &Path) -> Result<PathBuf> {
         X86_64
     };
     package(python_bin, Some(host))?;
-    let zip = zip_path(&paths::repo_root(), host);
-    let unpacked = zip.with_file_name("bench");
-    let _ = fs::remove_dir_all(&unpacked);
-    run(Command::new("python3")
-        .args(["-m", "zipfile", "-e"])
-        .arg(&zip)
-        .arg(&unpacked))?;
-    let bootstrap = unpacked.join("bootstrap");
-    // zipfile does not restore the executable bit.
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&bootstrap, fs::Permissions::from_mode(0o755))?;
-    Ok(bootstrap)
+    Ok(unpacked_bootstrap(&zip_path(&paths::repo_root(), host)))
+}
+
+/// Where `check_zip` leaves the zip's `bootstrap`, executable: beside the zip, in `unpacked/`.
+fn unpacked_bootstrap(zip: &Path) -> PathBuf {
+    zip.with_file_name("unpacked").join("bootstrap")
 }
 
 /// Unpacks the zip and checks its `bootstrap`: machine, and the newest glibc symbol version it
-/// needs. Read from the ELF itself (the host's objdump does not know foreign machines).
+/// needs. Read from the ELF itself (the host's objdump does not know foreign machines). The
+/// `bootstrap` stays unpacked (`unpacked_bootstrap`) and executable, as Lambda runs it.
 fn check_zip(zip: &Path, architecture: Architecture) -> Result<(u32, u32)> {
-    let unpacked = zip.with_extension("unpacked");
-    let _ = fs::remove_dir_all(&unpacked);
+    let bootstrap = unpacked_bootstrap(zip);
+    let unpacked = bootstrap
+        .parent()
+        .context("unpacked bootstrap has a directory")?;
+    let _ = fs::remove_dir_all(unpacked);
     run(Command::new("python3")
         .args(["-m", "zipfile", "-e"])
         .arg(zip)
-        .arg(&unpacked))?;
-    let bootstrap = unpacked.join("bootstrap");
+        .arg(unpacked))?;
     if !bootstrap.is_file() {
         bail!("the zip has no bootstrap at its root");
     }
+    // zipfile does not restore the executable bit.
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&bootstrap, fs::Permissions::from_mode(0o755))?;
     let bytes = fs::read(&bootstrap)?;
     let elf = goblin::elf::Elf::parse(&bytes).context("bootstrap is not an ELF executable")?;
     if elf.header.e_machine != architecture.elf_machine {
@@ -165,7 +165,6 @@ fn check_zip(zip: &Path, architecture: Architecture) -> Result<(u32, u32)> {
             MAX_GLIBC.1
         );
     }
-    fs::remove_dir_all(&unpacked)?;
     Ok(newest)
 }
 
@@ -237,6 +236,11 @@ mod tests {
             Ok((major, _)) => assert_eq!(major, 2),
             Err(error) => assert!(error.to_string().contains("needs glibc 2."), "{error}"),
         }
+        // The bootstrap stays unpacked and runs (the bench starts it): this test binary lists
+        // its tests.
+        let listed = output(Command::new(unpacked_bootstrap(&zip)).args(["--list", "--exact"]))
+            .expect("the unpacked bootstrap runs");
+        assert!(listed.contains("package::tests::"), "{listed}");
         fs::remove_dir_all(dir).unwrap();
     }
 
