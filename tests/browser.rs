@@ -421,8 +421,10 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     wait_until_fetched(&browser, "/split_watch-").await?;
     assert!(!fetched(&browser, "/split_dashboard-").await?);
     assert!(!fetched(&browser, "/split_account-").await?);
-    // The app's code crossed the network gzipped: wasm and scripts arrive at well under half
-    // their size (the local stack sends build-web's gzipped copies).
+    // The app's code crossed the network compressed: wasm and scripts arrive at well under half
+    // their size, as build-web's brotli copies (Chromium asks for brotli on localhost, as every
+    // browser does over HTTPS; gzip only on plain HTTP elsewhere).
+    let dist = dist_dir()?;
     let sizes = browser
         .js("return performance.getEntriesByType('resource') \
                .filter(e => /\\/(cloumer-web|split_watch)-.*\\.(wasm|js)$/.test(e.name)) \
@@ -441,6 +443,16 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
         assert!(
             sent > 0.0 && sent < size / 2.0,
             "not compressed on the way: {entry}"
+        );
+        let name = entry[0].as_str().unwrap_or_default().rsplit('/').next();
+        let brotli_copy = dist.join(format!("{}.br", name.unwrap_or_default()));
+        assert_eq!(
+            sent,
+            std::fs::metadata(&brotli_copy)
+                .with_context(|| format!("build-web's copy {}", brotli_copy.display()))?
+                .len() as f64,
+            "sent as {}: {entry}",
+            brotli_copy.display()
         );
     }
     // The Content-Security-Policy lets the app's own scripts run, not injected ones.

@@ -11,7 +11,7 @@ mod test;
 mod util;
 mod web;
 mod web_csp;
-mod web_gzip;
+mod web_precompressed;
 mod web_split;
 
 use anyhow::{Result, bail};

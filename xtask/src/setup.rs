@@ -94,7 +94,8 @@ struct SystemPackages {
 /// only check that the commands exist and say what is missing.
 fn system_packages(purpose: Purpose) -> Result<SystemPackages> {
     let _step = step("System packages");
-    let mut wanted = vec!["nginx", "libnginx-mod-rtmp", "ffmpeg"];
+    // gzip and brotli compress the app's files once at build time (`web_precompressed.rs`).
+    let mut wanted = vec!["nginx", "libnginx-mod-rtmp", "ffmpeg", "gzip", "brotli"];
     if which("npm").is_none() {
         wanted.extend(["nodejs", "npm"]);
     }
@@ -108,7 +109,7 @@ fn system_packages(purpose: Purpose) -> Result<SystemPackages> {
         ]);
     }
     if which("dpkg-query").is_none() {
-        let mut commands = vec!["nginx", "ffmpeg", "ffprobe", "npm"];
+        let mut commands = vec!["nginx", "ffmpeg", "ffprobe", "npm", "gzip", "brotli"];
         if purpose == Purpose::Test {
             commands.extend(["chromium", "chromedriver"]);
         }

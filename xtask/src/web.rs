@@ -8,7 +8,7 @@ use anyhow::Result;
 use crate::paths;
 use crate::setup::{Tools, WasmToolchain, debian_wasm_linker};
 use crate::util::{note, path_with, run, step};
-use crate::{web_csp, web_gzip, web_split};
+use crate::{web_csp, web_precompressed, web_split};
 
 /// Rust flags of the browser build, whichever toolchain builds it: Leptos' erased view types
 /// (also in .cargo/config.toml, for `trunk serve`), the split points and the relocations the
@@ -36,9 +36,9 @@ pub fn build(tools: &Tools) -> Result<web_split::SizeReport> {
         web_csp::restrict_scripts(&std::fs::read_to_string(&index)?)?,
     )?;
     // Last: the copies must be of the files as served (index.html has its policy now).
-    let copies = web_gzip::write_copies(&root.join("dist"))?;
+    let copies = web_precompressed::write_copies(&root.join("dist"))?;
     note(format!(
-        "{} lazily loaded wasm files; {copies} files gzipped beside them for the local stack",
+        "{} lazily loaded wasm files; {copies} files compressed beside them (gzip, brotli) for the local stack",
         output.chunks.len()
     ));
     let report = web_split::SizeReport::measure(&output)?;

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha384};
 
 use crate::setup::Tools;
 use crate::util::run;
-use crate::web_gzip::sent_size;
+use crate::web_precompressed::sent_size;
 
 /// The JS module that loads split chunks, before it is named by its content.
 const LINK_MODULE: &str = "__wasm_split.js";
@@ -197,8 +197,8 @@ pub fn split_into_dist(
 }
 
 /// Download sizes of the browser app, gzipped: what the first page needs and what each lazily
-/// loaded page adds. Measured after `web_gzip::write_copies`, as the bytes sent
-/// ([`web_gzip::sent_size`]).
+/// loaded page adds. Measured after `web_precompressed::write_copies`, as the bytes sent
+/// ([`web_precompressed::sent_size`]).
 pub struct SizeReport {
     /// Main wasm, its JS glue and the chunk loader: every page needs these.
     pub initial_wasm: u64,

@@ -61,11 +61,14 @@ pub fn config(runtime: &RuntimeConfig) -> anyhow::Result<Router> {
 /// segment has no dot), 404 for missing files, as the CloudFront function does in the cloud. A
 /// missing lazily loaded chunk must fail as an error, not arrive as a page of HTML.
 ///
-/// Browsers that accept gzip get the `.gz` copy `cargo xtask build-web` writes beside each file
-/// worth compressing (as CloudFront compresses in the cloud): the app's wasm and the IVS player
-/// are a third of their size that way, and compressed once at build time rather than per request.
+/// Browsers get the `.br` or `.gz` copy `cargo xtask build-web` writes beside each file worth
+/// compressing, whichever they accept (brotli when they take both, as CloudFront chooses in the
+/// cloud): the app's wasm and the IVS player are a third of their size or less that way, and
+/// compressed once at build time rather than per request.
 pub fn app(dist_dir: &Path) -> Router {
-    let index = ServeFile::new(dist_dir.join("index.html")).precompressed_gzip();
+    let index = ServeFile::new(dist_dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let routes = move |request: axum::extract::Request| {
         let index = index.clone();
         async move {
@@ -80,6 +83,7 @@ pub fn app(dist_dir: &Path) -> Router {
         }
     };
     let files = ServeDir::new(dist_dir)
+        .precompressed_br()
         .precompressed_gzip()
         .fallback(routes.into_service());
     // Which of the two forms a response is depends on the request's Accept-Encoding: a cache in

@@ -6,7 +6,7 @@
 //! files and must be fetched fresh (`no-cache`: revalidated on every load). Files with fixed names
 //! (the IVS player's worker, the avatars) are cached briefly and invalidated when they change.
 //! `config.json` belongs to Terraform, which writes it with the deployment's endpoints, and the
-//! `.gz` copies beside the files are the local stack's (CloudFront compresses by itself).
+//! `.gz` and `.br` copies beside the files are the local stack's (CloudFront compresses by itself).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -74,7 +74,7 @@ fn walk(dist: &Path, dir: &Path, out: &mut Vec<SiteFile>) -> Result<()> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if OWNED_BY_TERRAFORM.contains(&key.as_str()) || is_gzipped_copy(&path) {
+        if OWNED_BY_TERRAFORM.contains(&key.as_str()) || is_compressed_copy(&path) {
             continue;
         }
         let bytes = std::fs::read(&path)?;
@@ -89,10 +89,10 @@ fn walk(dist: &Path, dir: &Path, out: &mut Vec<SiteFile>) -> Result<()> {
     Ok(())
 }
 
-/// A `.gz` copy `cargo xtask build-web` wrote beside a file for the local stack; CloudFront
-/// compresses the file itself.
-fn is_gzipped_copy(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "gz") && path.with_extension("").is_file()
+/// A `.gz` or `.br` copy `cargo xtask build-web` wrote beside a file for the local stack;
+/// CloudFront compresses the file itself.
+fn is_compressed_copy(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "gz" || e == "br") && path.with_extension("").is_file()
 }
 
 pub fn cache_policy(key: &str) -> &'static str {

@@ -57,10 +57,12 @@ async fn head(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> (String, Stri
 #[test]
 fn every_file_gets_the_cache_policy_its_name_allows_and_terraforms_config_is_left_alone() {
     let dist = dist();
-    // The gzipped copies build-web writes for the local stack stay out of the bucket:
+    // The gzip and brotli copies build-web writes for the local stack stay out of the bucket:
     // CloudFront compresses for itself.
     fs::write(dist.join(format!("{HASHED_WASM}.gz")), b"\x1f\x8b").unwrap();
+    fs::write(dist.join(format!("{HASHED_WASM}.br")), b"\x8b\x00").unwrap();
     fs::write(dist.join("index.html.gz"), b"\x1f\x8b").unwrap();
+    fs::write(dist.join("index.html.br"), b"\x8b\x00").unwrap();
     let files = manifest(&dist).unwrap();
     let policies: Vec<(&str, &str)> = files
         .iter()

@@ -171,12 +171,14 @@ async fn the_directory_goes_gzipped_from_its_kept_copy() {
     assert_eq!(refused.bytes().await.unwrap(), plain);
 }
 
-/// The browser app's files go to browsers gzipped, from the copies `cargo xtask build-web` writes
-/// beside them (CloudFront compresses the same files in the cloud): the wasm a visitor downloads
-/// is the size the build reports, not 2-3 times it. A client that does not accept gzip, or a file
-/// without a copy, gets the file as it is.
+/// The browser app's files go to browsers compressed, from the gzip and brotli copies `cargo
+/// xtask build-web` writes beside them (CloudFront sends the same files compressed both ways in
+/// the cloud): the wasm a visitor downloads is the size the build reports, not 2-3 times it.
+/// Brotli goes to clients that accept it (browsers do on localhost and over HTTPS, behind a
+/// self-hoster's TLS proxy) unless they prefer gzip; a client that accepts neither, or a file without copies, gets
+/// the file as it is.
 #[tokio::test]
-async fn the_apps_files_go_out_gzipped_from_the_builds_compressed_copies() {
+async fn the_apps_files_go_out_compressed_from_the_builds_copies() {
     let mut dist = None;
     let app = spawn_app_with(|config| dist = Some(config.dist_dir.clone())).await;
     let dist = dist.unwrap();
@@ -188,11 +190,26 @@ async fn the_apps_files_go_out_gzipped_from_the_builds_compressed_copies() {
         encoder.write_all(bytes).unwrap();
         encoder.finish().unwrap()
     };
+    // The brotli tool build-web compresses with (the set-up installs it), both ways.
+    let brotli = |args: &[&str], bytes: &[u8]| {
+        let mut tool = std::process::Command::new("brotli")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("brotli is installed (cargo xtask setup)");
+        tool.stdin.take().unwrap().write_all(bytes).unwrap();
+        let out = tool.wait_with_output().unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
     let name = "split_watch-0123456789abcdef.wasm";
     std::fs::write(dist.join(name), &wasm).unwrap();
     std::fs::write(dist.join(format!("{name}.gz")), gzip(&wasm)).unwrap();
+    std::fs::write(dist.join(format!("{name}.br")), brotli(&["-c"], &wasm)).unwrap();
     let index = std::fs::read(dist.join("index.html")).unwrap();
     std::fs::write(dist.join("index.html.gz"), gzip(&index)).unwrap();
+    std::fs::write(dist.join("index.html.br"), brotli(&["-c"], &index)).unwrap();
     std::fs::write(
         dist.join("sw.js"),
         "self.addEventListener('push', () => {});",
@@ -213,11 +230,17 @@ async fn the_apps_files_go_out_gzipped_from_the_builds_compressed_copies() {
             .unwrap();
         plain
     };
-    for accept in ["gzip", "gzip, deflate, br, zstd"] {
+    for (accept, encoding) in [
+        ("gzip", "gzip"),
+        ("gzip, deflate, br, zstd", "br"),
+        ("br", "br"),
+        ("br;q=0.5, gzip", "gzip"),
+        ("gzip;q=0, br", "br"),
+    ] {
         let response = get(&format!("/{name}"), Some(accept)).await.unwrap();
         assert_eq!(response.status(), 200);
         let headers = response.headers().clone();
-        assert_eq!(headers["content-encoding"], "gzip", "{accept}");
+        assert_eq!(headers["content-encoding"], encoding, "{accept}");
         assert_eq!(headers["content-type"], "application/wasm");
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert!(
@@ -229,7 +252,11 @@ async fn the_apps_files_go_out_gzipped_from_the_builds_compressed_copies() {
         );
         let body = response.bytes().await.unwrap();
         assert!(body.len() < wasm.len() / 4, "{} bytes", body.len());
-        assert_eq!(gunzip(&body), wasm);
+        let decoded = match encoding {
+            "br" => brotli(&["-d", "-c"], &body),
+            _ => gunzip(&body),
+        };
+        assert_eq!(decoded, wasm, "{accept}");
     }
     let plain = get(&format!("/{name}"), None).await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
@@ -238,8 +265,11 @@ async fn the_apps_files_go_out_gzipped_from_the_builds_compressed_copies() {
     let page = get("/some_channel", Some("gzip")).await.unwrap();
     assert_eq!(page.headers()["content-encoding"], "gzip");
     assert_eq!(gunzip(&page.bytes().await.unwrap()), index);
+    let page = get("/some_channel", Some("gzip, br")).await.unwrap();
+    assert_eq!(page.headers()["content-encoding"], "br");
+    assert_eq!(brotli(&["-d", "-c"], &page.bytes().await.unwrap()), index);
     // No copy (too small to gain): as it is.
-    let worker = get("/sw.js", Some("gzip")).await.unwrap();
+    let worker = get("/sw.js", Some("gzip, br")).await.unwrap();
     assert!(worker.headers().get("content-encoding").is_none());
     assert!(worker.text().await.unwrap().starts_with("self."));
 }

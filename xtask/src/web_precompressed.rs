@@ -1,9 +1,11 @@
-//! Gzipped copies of the browser app's files, written beside them in `dist/` (`app.wasm.gz`), for
-//! the local stack to send to browsers that accept gzip (`backend/local/src/site.rs`). In the
-//! cloud CloudFront compresses the same files itself, so the site upload leaves the copies out.
-//! Compressing once here, at the highest level, beats compressing per request. `gzip -9` (flate2's
-//! best level came out 1.4% larger on the first page's wasm); the size report then reads these
-//! copies, so it reports the very bytes the local stack sends.
+//! Compressed copies of the browser app's files, written beside them in `dist/`: gzip
+//! (`app.wasm.gz`) and brotli (`app.wasm.br`), for the local stack to send to browsers that
+//! accept either (`backend/local/src/site.rs`), as CloudFront sends the same files in the cloud
+//! (it compresses them itself, so the site upload leaves the copies out). Compressing once here,
+//! at the highest level, beats compressing per request. `gzip -9` (flate2's best level came out
+//! 1.4% larger on the first page's wasm) and `brotli -q 11`, the Debian tools the set-up installs;
+//! the size report then reads the gzip copies, so it reports the very bytes the local stack sends
+//! a browser that takes gzip (every browser does; brotli only on localhost and over HTTPS).
 
 use std::path::Path;
 use std::process::Command;
@@ -16,8 +18,17 @@ const COMPRESSIBLE: &[&str] = &["css", "html", "js", "json", "svg", "txt", "wasm
 /// Smaller files gain too little to be worth a second copy (CloudFront's own lower bound).
 const MIN_BYTES: u64 = 1_000;
 
-/// Writes `<file>.gz` for every compressible file under `dist` (replacing older copies).
-/// Returns how many it wrote.
+/// The compressed copies, each a command that writes `<file><suffix>` beside `<file>`, keeping
+/// it and replacing an older copy. gzip leaves the file's name and time out of its header;
+/// brotli's header has neither, and its copy takes the file's mode (with `-n` it would be
+/// readable by its owner only).
+const COPIES: &[(&str, &str, &[&str])] = &[
+    (".gz", "gzip", &["-9", "-k", "-f", "-n", "--"]),
+    (".br", "brotli", &["-q", "11", "-k", "-f", "--"]),
+];
+
+/// Writes `<file>.gz` and `<file>.br` for every compressible file under `dist` (replacing older
+/// copies). Returns how many files it compressed.
 pub fn write_copies(dist: &Path) -> Result<usize> {
     let mut written = 0;
     for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
@@ -35,13 +46,14 @@ pub fn write_copies(dist: &Path) -> Result<usize> {
         if !kind.is_file() || !compressible || entry.metadata()?.len() < MIN_BYTES {
             continue;
         }
-        // -k keeps the file, -f replaces an older copy, -n leaves the name and time out of it.
-        let status = Command::new("gzip")
-            .args(["-9", "-k", "-f", "-n", "--"])
-            .arg(&path)
-            .status()
-            .context("running gzip")?;
-        ensure!(status.success(), "gzip failed on {}", path.display());
+        for (_, tool, args) in COPIES {
+            let status = Command::new(tool)
+                .args(*args)
+                .arg(&path)
+                .status()
+                .with_context(|| format!("running {tool}"))?;
+            ensure!(status.success(), "{tool} failed on {}", path.display());
+        }
         written += 1;
     }
     Ok(written)
@@ -67,7 +79,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_and_wasm_get_a_gzipped_copy_and_small_or_compressed_files_do_not() {
+    fn text_and_wasm_get_gzip_and_brotli_copies_and_small_or_compressed_files_do_not() {
         let dist = tempfile::tempdir().unwrap();
         let dir = dist.path();
         std::fs::create_dir(dir.join("avatars")).unwrap();
@@ -89,9 +101,33 @@ mod tests {
         .read_to_end(&mut plain)
         .unwrap();
         assert_eq!(plain, wasm);
-        assert!(dir.join("avatars/cat.svg.gz").is_file());
-        assert!(!dir.join("sw.js.gz").exists());
-        assert!(!dir.join("photo.png.gz").exists());
+        let brotli = Command::new("brotli")
+            .args(["-d", "-c", "--"])
+            .arg(dir.join("app-0123456789abcdef_bg.wasm.br"))
+            .output()
+            .unwrap();
+        assert!(brotli.status.success());
+        assert_eq!(brotli.stdout, wasm);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |name: &str| {
+            std::fs::metadata(dir.join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        for copy in ["wasm.gz", "wasm.br"] {
+            assert_eq!(
+                mode(&format!("app-0123456789abcdef_bg.{copy}")),
+                mode("app-0123456789abcdef_bg.wasm"),
+                "{copy}"
+            );
+        }
+        for (suffix, _, _) in COPIES {
+            assert!(dir.join(format!("avatars/cat.svg{suffix}")).is_file());
+            assert!(!dir.join(format!("sw.js{suffix}")).exists());
+            assert!(!dir.join(format!("photo.png{suffix}")).exists());
+        }
         let copy_len = std::fs::metadata(dir.join("app-0123456789abcdef_bg.wasm.gz"))
             .unwrap()
             .len();
@@ -102,6 +138,8 @@ mod tests {
         assert_eq!(sent_size(&dir.join("sw.js")).unwrap(), 4);
         // A second build replaces the copies, and never compresses a copy.
         assert_eq!(write_copies(dir).unwrap(), 2);
-        assert!(!dir.join("app-0123456789abcdef_bg.wasm.gz.gz").exists());
+        for name in ["wasm.gz.gz", "wasm.gz.br", "wasm.br.gz", "wasm.br.br"] {
+            assert!(!dir.join(format!("app-0123456789abcdef_bg.{name}")).exists());
+        }
     }
 }
