@@ -18,13 +18,29 @@ const COMPRESSIBLE: &[&str] = &["css", "html", "js", "json", "svg", "txt", "wasm
 /// Smaller files gain too little to be worth a second copy (CloudFront's own lower bound).
 const MIN_BYTES: u64 = 1_000;
 
+/// How a browser takes the app's files: the copy it is sent, by its suffix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    fn suffix(self) -> &'static str {
+        match self {
+            Encoding::Gzip => ".gz",
+            Encoding::Brotli => ".br",
+        }
+    }
+}
+
 /// The compressed copies, each a command that writes `<file><suffix>` beside `<file>`, keeping
 /// it and replacing an older copy. gzip leaves the file's name and time out of its header;
 /// brotli's header has neither, and its copy takes the file's mode (with `-n` it would be
 /// readable by its owner only).
-const COPIES: &[(&str, &str, &[&str])] = &[
-    (".gz", "gzip", &["-9", "-k", "-f", "-n", "--"]),
-    (".br", "brotli", &["-q", "11", "-k", "-f", "--"]),
+const COPIES: &[(Encoding, &str, &[&str])] = &[
+    (Encoding::Gzip, "gzip", &["-9", "-k", "-f", "-n", "--"]),
+    (Encoding::Brotli, "brotli", &["-q", "11", "-k", "-f", "--"]),
 ];
 
 /// Writes `<file>.gz` and `<file>.br` for every compressible file under `dist` (replacing older
@@ -59,12 +75,12 @@ pub fn write_copies(dist: &Path) -> Result<usize> {
     Ok(written)
 }
 
-/// What a browser that accepts gzip downloads for `path`: its copy's size, or the file's own
-/// when it has no copy (sent as it is). The size report reads these rather than compressing
+/// What a browser that takes `encoding` downloads for `path`: that copy's size, or the file's
+/// own when it has no copy (sent as it is). The size report reads these rather than compressing
 /// every file again (a chunk several pages share once per page).
-pub fn sent_size(path: &Path) -> Result<u64> {
+pub fn sent_size(path: &Path, encoding: Encoding) -> Result<u64> {
     let mut copy = path.as_os_str().to_owned();
-    copy.push(".gz");
+    copy.push(encoding.suffix());
     let copy = Path::new(&copy);
     let measured = if copy.is_file() { copy } else { path };
     Ok(std::fs::metadata(measured)
@@ -123,7 +139,8 @@ mod tests {
                 "{copy}"
             );
         }
-        for (suffix, _, _) in COPIES {
+        for (encoding, _, _) in COPIES {
+            let suffix = encoding.suffix();
             assert!(dir.join(format!("avatars/cat.svg{suffix}")).is_file());
             assert!(!dir.join(format!("sw.js{suffix}")).exists());
             assert!(!dir.join(format!("photo.png{suffix}")).exists());
@@ -132,10 +149,19 @@ mod tests {
             .unwrap()
             .len();
         assert_eq!(
-            sent_size(&dir.join("app-0123456789abcdef_bg.wasm")).unwrap(),
+            sent_size(&dir.join("app-0123456789abcdef_bg.wasm"), Encoding::Gzip).unwrap(),
             copy_len
         );
-        assert_eq!(sent_size(&dir.join("sw.js")).unwrap(), 4);
+        let brotli_len = std::fs::metadata(dir.join("app-0123456789abcdef_bg.wasm.br"))
+            .unwrap()
+            .len();
+        assert_eq!(
+            sent_size(&dir.join("app-0123456789abcdef_bg.wasm"), Encoding::Brotli).unwrap(),
+            brotli_len
+        );
+        for encoding in [Encoding::Gzip, Encoding::Brotli] {
+            assert_eq!(sent_size(&dir.join("sw.js"), encoding).unwrap(), 4);
+        }
         // A second build replaces the copies, and never compresses a copy.
         assert_eq!(write_copies(dir).unwrap(), 2);
         for name in ["wasm.gz.gz", "wasm.gz.br", "wasm.br.gz", "wasm.br.br"] {

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha384};
 
 use crate::setup::Tools;
 use crate::util::run;
-use crate::web_precompressed::sent_size;
+use crate::web_precompressed::{Encoding, sent_size};
 
 /// The JS module that loads split chunks, before it is named by its content.
 const LINK_MODULE: &str = "__wasm_split.js";
@@ -198,7 +198,8 @@ pub fn split_into_dist(
 
 /// Download sizes of the browser app, gzipped: what the first page needs and what each lazily
 /// loaded page adds. Measured after `web_precompressed::write_copies`, as the bytes sent
-/// ([`web_precompressed::sent_size`]).
+/// ([`web_precompressed::sent_size`]). The budgets are gzip's (every browser takes it); the
+/// brotli figures are what browsers get on localhost and over HTTPS.
 pub struct SizeReport {
     /// Main wasm, its JS glue and the chunk loader: every page needs these.
     pub initial_wasm: u64,
@@ -207,24 +208,27 @@ pub struct SizeReport {
     pub total_wasm: u64,
     /// Per lazily loaded page: its name and the extra wasm it loads.
     pub pages: Vec<(String, u64)>,
+    /// The main wasm and all wasm again, as brotli sends them.
+    pub brotli: (u64, u64),
 }
 
 impl SizeReport {
     pub fn measure(output: &SplitOutput) -> Result<Self> {
-        let initial_wasm = sent_size(&output.main_wasm)?;
-        let initial_js = sent_size(&output.main_js)? + sent_size(&output.link_js)?;
-        let mut total_wasm = initial_wasm;
-        for chunk in &output.chunks {
-            total_wasm += sent_size(chunk)?;
-        }
+        let all_wasm = |encoding| -> Result<u64> {
+            let mut total = sent_size(&output.main_wasm, encoding)?;
+            for chunk in &output.chunks {
+                total += sent_size(chunk, encoding)?;
+            }
+            Ok(total)
+        };
+        let gzip = |file: &Path| sent_size(file, Encoding::Gzip);
+        let initial_wasm = gzip(&output.main_wasm)?;
+        let initial_js = gzip(&output.main_js)? + gzip(&output.link_js)?;
         let pages = output
             .pages
             .iter()
             .map(|(page, files)| {
-                let extra = files
-                    .iter()
-                    .map(|file| sent_size(file))
-                    .sum::<Result<u64>>()?;
+                let extra = files.iter().map(|file| gzip(file)).sum::<Result<u64>>()?;
                 // Split point names end in a hash of their source location.
                 let name = page
                     .rsplit_once('_')
@@ -235,8 +239,12 @@ impl SizeReport {
         Ok(Self {
             initial_wasm,
             initial_js,
-            total_wasm,
+            total_wasm: all_wasm(Encoding::Gzip)?,
             pages,
+            brotli: (
+                sent_size(&output.main_wasm, Encoding::Brotli)?,
+                all_wasm(Encoding::Brotli)?,
+            ),
         })
     }
 
@@ -244,13 +252,15 @@ impl SizeReport {
         let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
         let mut lines = vec![
             format!(
-                "first page (home): wasm {} + JS {} gzipped",
+                "first page (home): wasm {} + JS {} gzipped (brotli: wasm {})",
                 kb(self.initial_wasm),
-                kb(self.initial_js)
+                kb(self.initial_js),
+                kb(self.brotli.0)
             ),
             format!(
-                "all wasm, every page loaded: {} gzipped",
-                kb(self.total_wasm)
+                "all wasm, every page loaded: {} gzipped (brotli: {})",
+                kb(self.total_wasm),
+                kb(self.brotli.1)
             ),
         ];
         for (page, extra) in &self.pages {
