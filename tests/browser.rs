@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use cloumer_e2e::{Browser, TestStack, copy_dir, dist_dir, publish};
+use cloumer_e2e::{Browser, TestStack, copy_dir, dist_dir, publish, remove_compressed_copies};
 
 const PASSWORD: &str = "Browser-Test-1";
 const WAIT: Duration = Duration::from_secs(20);
@@ -495,15 +495,7 @@ async fn a_page_whose_code_cannot_be_fetched_offers_to_try_again() -> Result<()>
                 .is_some_and(|name| name.starts_with("split_account-") && name.ends_with(".wasm"))
         })
         .context("the app has no account chunk: was it built by cargo xtask build-web?")?;
-    // Its gzipped copy too, which the stack would send in its place.
-    let mut copy = chunk.clone().into_os_string();
-    copy.push(".gz");
-    let copy = std::path::PathBuf::from(copy);
-    anyhow::ensure!(
-        copy.is_file(),
-        "build-web wrote no gzipped copy of {chunk:?}"
-    );
-    std::fs::remove_file(&copy)?;
+    remove_compressed_copies(&chunk)?;
     let hidden = chunk.with_extension("hidden");
     std::fs::rename(&chunk, &hidden)?;
 
@@ -2931,8 +2923,7 @@ async fn a_browser_that_cannot_play_video_is_told_so() -> Result<()> {
         dist.path().join("ivs-player.js"),
         "window.IVSPlayer = { isPlayerSupported: false };",
     )?;
-    // Without build-web's gzipped copy of the real player, which the stack would send instead.
-    std::fs::remove_file(dist.path().join("ivs-player.js.gz"))?;
+    remove_compressed_copies(&dist.path().join("ivs-player.js"))?;
     let stack = TestStack::start_serving(false, dist.path().to_path_buf()).await?;
     let channel = stack
         .stack

@@ -41,6 +41,23 @@ pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Removes the compressed copies `cargo xtask build-web` writes beside `file` (gzip and brotli),
+/// which the stack would send in its place: a test that changes or hides the file itself.
+pub fn remove_compressed_copies(file: &Path) -> Result<()> {
+    for suffix in [".gz", ".br"] {
+        let mut copy = file.as_os_str().to_owned();
+        copy.push(suffix);
+        let copy = Path::new(&copy);
+        anyhow::ensure!(
+            copy.is_file(),
+            "build-web wrote no {suffix} copy of {}",
+            file.display()
+        );
+        std::fs::remove_file(copy)?;
+    }
+    Ok(())
+}
+
 /// A local stack serving the built browser app on a random loopback port.
 pub struct TestStack {
     pub stack: cloumer_local::RunningStack,
