@@ -4,8 +4,8 @@
 //! (it compresses them itself, so the site upload leaves the copies out). Compressing once here,
 //! at the highest level, beats compressing per request. `gzip -9` (flate2's best level came out
 //! 1.4% larger on the first page's wasm) and `brotli -q 11`, the Debian tools the set-up installs;
-//! the size report then reads the gzip copies, so it reports the very bytes the local stack sends
-//! a browser that takes gzip (every browser does; brotli only on localhost and over HTTPS).
+//! the size report then reads these copies ([`sent_size`]), so it reports the very bytes the local
+//! stack sends (gzip to every browser; brotli to those on localhost and over HTTPS).
 
 use std::path::Path;
 use std::process::Command;
@@ -145,22 +145,13 @@ mod tests {
             assert!(!dir.join(format!("sw.js{suffix}")).exists());
             assert!(!dir.join(format!("photo.png{suffix}")).exists());
         }
-        let copy_len = std::fs::metadata(dir.join("app-0123456789abcdef_bg.wasm.gz"))
-            .unwrap()
-            .len();
-        assert_eq!(
-            sent_size(&dir.join("app-0123456789abcdef_bg.wasm"), Encoding::Gzip).unwrap(),
-            copy_len
-        );
-        let brotli_len = std::fs::metadata(dir.join("app-0123456789abcdef_bg.wasm.br"))
-            .unwrap()
-            .len();
-        assert_eq!(
-            sent_size(&dir.join("app-0123456789abcdef_bg.wasm"), Encoding::Brotli).unwrap(),
-            brotli_len
-        );
-        for encoding in [Encoding::Gzip, Encoding::Brotli] {
-            assert_eq!(sent_size(&dir.join("sw.js"), encoding).unwrap(), 4);
+        for (encoding, _, _) in COPIES {
+            let copy = dir.join(format!("app-0123456789abcdef_bg.wasm{}", encoding.suffix()));
+            assert_eq!(
+                sent_size(&dir.join("app-0123456789abcdef_bg.wasm"), *encoding).unwrap(),
+                std::fs::metadata(copy).unwrap().len()
+            );
+            assert_eq!(sent_size(&dir.join("sw.js"), *encoding).unwrap(), 4);
         }
         // A second build replaces the copies, and never compresses a copy.
         assert_eq!(write_copies(dir).unwrap(), 2);
