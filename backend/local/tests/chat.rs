@@ -630,7 +630,10 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
     let mut config =
         cloumer_local::LocalConfig::new(([127, 0, 0, 1], 0).into(), dist, data.path().into(), 0);
     config.ingest = false;
-    config.chat.outbox_capacity = 8;
+    // Small enough that the stalled client overflows it (300 frames against 64 plus its socket
+    // buffers), large enough that the reading client keeps up on a loaded machine: with 8, a
+    // clean-clone CI run saw the reader itself fall 8 frames behind and be dropped.
+    config.chat.outbox_capacity = 64;
     let stack = cloumer_local::start(config).await.unwrap();
     let app = TestApp {
         stack,
