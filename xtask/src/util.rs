@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-/// A named stage of work. Prints its name when it starts and its duration when it is dropped,
-/// so a long set-up shows where the time goes.
+/// A named stage of work. Prints its name when it starts and, when it is dropped, its duration
+/// and the disk space left beside the build, so a long set-up shows where the time goes and a
+/// build that fills the disk says so (a CI run once died of it in the linker).
 pub struct Step {
     name: String,
     started: Instant,
@@ -27,9 +28,29 @@ impl Drop for Step {
     fn drop(&mut self) {
         let secs = self.started.elapsed().as_secs_f64();
         if secs >= 1.0 {
-            println!("    {} took {secs:.1}s", self.name);
+            let free = free_disk_bytes(&crate::paths::repo_root())
+                .map(|bytes| format!("; {:.1} GB free on the build's disk", bytes as f64 / 1e9))
+                .unwrap_or_default();
+            println!("    {} took {secs:.1}s{free}", self.name);
         }
     }
+}
+
+/// The space left for an unprivileged writer on the file system holding `path`, as POSIX `df`
+/// reports it (in 1,024-byte blocks). None when `df` is missing or prints something unexpected:
+/// the figure is only a report.
+fn free_disk_bytes(path: &Path) -> Option<u64> {
+    let output = Command::new("df").arg("-Pk").arg(path).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    parse_df_available(&String::from_utf8_lossy(&output.stdout))
+}
+
+fn parse_df_available(df_output: &str) -> Option<u64> {
+    let row = df_output.lines().nth(1)?;
+    let available_kib: u64 = row.split_whitespace().nth(3)?.parse().ok()?;
+    Some(available_kib * 1024)
 }
 
 pub fn note(message: impl AsRef<str>) {
@@ -123,4 +144,28 @@ pub fn fingerprint(bytes: &[u8]) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_free_space_is_read_from_dfs_available_column() {
+        let printed = "Filesystem     1024-blocks      Used Available Capacity Mounted on\n\
+                       /dev/vda         263174212  86974000 176200212      34% /\n";
+        assert_eq!(parse_df_available(printed), Some(176_200_212 * 1024));
+        assert_eq!(parse_df_available("Filesystem 1024-blocks\n"), None);
+        assert_eq!(parse_df_available(""), None);
+    }
+
+    #[test]
+    fn the_builds_disk_reports_some_free_space() {
+        let free =
+            free_disk_bytes(&crate::paths::repo_root()).expect("df answers for the repository");
+        assert!(
+            free > 0,
+            "a disk with the repository on it and no space left: {free}"
+        );
+    }
 }
