@@ -10,6 +10,13 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where cargo builds the workspace: `$CARGO_TARGET_DIR`, else `target/` in the repository.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
 /// `$CLOUMER_CACHE_DIR`, else `$XDG_CACHE_HOME/cloumer`, else `~/.cache/cloumer`.
 pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CLOUMER_CACHE_DIR") {

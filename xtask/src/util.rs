@@ -28,7 +28,7 @@ impl Drop for Step {
     fn drop(&mut self) {
         let secs = self.started.elapsed().as_secs_f64();
         if secs >= 1.0 {
-            let free = free_disk_bytes(&crate::paths::repo_root())
+            let free = free_disk_bytes(&crate::paths::target_dir())
                 .map(|bytes| format!("; {:.1} GB free on the build's disk", bytes as f64 / 1e9))
                 .unwrap_or_default();
             println!("    {} took {secs:.1}s{free}", self.name);
@@ -36,11 +36,13 @@ impl Drop for Step {
     }
 }
 
-/// The space left for an unprivileged writer on the file system holding `path`, as POSIX `df`
-/// reports it (in 1,024-byte blocks). None when `df` is missing or prints something unexpected:
-/// the figure is only a report.
+/// The space left for an unprivileged writer on the file system that holds `path` (or would:
+/// its nearest existing ancestor, as the build directory is made by the first build), as POSIX
+/// `df` reports it (in 1,024-byte blocks). None when `df` is missing or prints something
+/// unexpected: the figure is only a report.
 fn free_disk_bytes(path: &Path) -> Option<u64> {
-    let output = Command::new("df").arg("-Pk").arg(path).output().ok()?;
+    let existing = path.ancestors().find(|ancestor| ancestor.exists())?;
+    let output = Command::new("df").arg("-Pk").arg(existing).output().ok()?;
     if !output.status.success() {
         return None;
     }
@@ -162,7 +164,7 @@ mod tests {
     #[test]
     fn the_builds_disk_reports_some_free_space() {
         let free =
-            free_disk_bytes(&crate::paths::repo_root()).expect("df answers for the repository");
+            free_disk_bytes(&crate::paths::target_dir()).expect("df answers for the build's disk");
         assert!(
             free > 0,
             "a disk with the repository on it and no space left: {free}"

@@ -21,9 +21,7 @@ pub fn build(tools: &Tools) -> Result<web_split::SizeReport> {
     trunk_build(tools)?;
     let _step = step("Splitting the browser app's wasm (lazily loaded pages)");
     let root = paths::repo_root();
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target_dir = paths::target_dir();
     let output = web_split::split_into_dist(
         &root.join("dist"),
         &target_dir.join("wasm32-unknown-unknown/wasm-release/cloumer-web.wasm"),
