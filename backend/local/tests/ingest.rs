@@ -4,11 +4,12 @@
 #[path = "support/streaming.rs"]
 mod streaming;
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 use streaming::{
-    App, probe_url, publish, segments, spawn_app, spawn_app_in, stop_publishing, video_height,
+    App, probe_url, publish, segment_metadata, segments, spawn_app, spawn_app_in, stop_publishing,
+    video_height,
 };
 
 /// IVS BASIC channels are not transcoded: the source is the only quality, and no ffmpeg runs.
@@ -39,7 +40,14 @@ async fn a_basic_channel_passes_the_source_through_as_its_only_quality() {
     )
     .await;
     // Only the source, however long the channel has been live.
-    let multivariant = app.get(&playback).await.text().await.unwrap();
+    let mut multivariant = String::new();
+    app.wait_for("the playback URL", Duration::from_secs(20), async || {
+        let response = app.get(&playback).await;
+        let found = response.status() == 200;
+        multivariant = response.text().await.unwrap();
+        found
+    })
+    .await;
     assert_eq!(
         segments(&multivariant),
         ["source/index.m3u8"],
@@ -703,14 +711,35 @@ async fn live_segments_are_served_while_they_are_written() {
     let app = spawn_app().await;
     let (_, key) = app.streamer("prompt").await;
     let mut ffmpeg = app.go_live("prompt", &key, 60).await;
-    let (_, base) = app.playback("prompt").await;
+    let (playback, base) = app.playback("prompt").await;
+    // The server's clock, as IVS gives it, for the player to tell how far behind live it is.
+    let mut multivariant = String::new();
+    app.wait_for("the playback URL", Duration::from_secs(20), async || {
+        let response = app.get(&playback).await;
+        let found = response.status() == 200;
+        multivariant = response.text().await.unwrap();
+        found
+    })
+    .await;
+    let server_time: f64 = multivariant
+        .lines()
+        .find_map(|line| line.strip_prefix("#EXT-X-TWITCH-INFO:SERVER-TIME=\""))
+        .and_then(|time| time.strip_suffix('"')?.parse().ok())
+        .unwrap_or_else(|| panic!("the server's time in {multivariant}"));
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    assert!(
+        (now.as_secs_f64() - server_time).abs() < 5.0,
+        "{server_time} is now"
+    );
     for quality in ["source", "160p"] {
         let media = format!("{base}/{quality}/index.m3u8");
         let mut playlist = String::new();
+        let mut listed_at = SystemTime::now();
         app.wait_for(
             &format!("two {quality} segments"),
             Duration::from_secs(20),
             async || {
+                listed_at = SystemTime::now();
                 let response = app.get(&media).await;
                 if response.status() != 200 {
                     return false;
@@ -735,6 +764,7 @@ async fn live_segments_are_served_while_they_are_written() {
         assert_eq!(response.status(), 200, "{quality} {ahead}");
         assert_eq!(response.content_length(), None, "streamed, not read whole");
         let first = response.chunk().await.unwrap().expect("a first piece");
+        let first_piece_at = SystemTime::now();
         let listed = app.get(&media).await.text().await.unwrap();
         // nginx writes the source's segments and the rungs' as the frames come.
         assert!(
@@ -768,6 +798,21 @@ async fn live_segments_are_served_while_they_are_written() {
                 "{never} was waited for"
             );
         }
+        // Stamped as IVS stamps its segments: an ID3 tag at the first frame saying when that
+        // frame arrived, which was after the playlist that did not name the segment yet, and
+        // before its first bytes reached us.
+        let saved = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(saved.path(), &whole).unwrap();
+        let metadata = segment_metadata(saved.path()).await;
+        assert_eq!(metadata.tag_pts, metadata.first_frame_pts, "{metadata:?}");
+        let millis = |at: SystemTime| at.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+        assert!(
+            (millis(listed_at)..=millis(first_piece_at)).contains(&metadata.first_frame_arrived_ms),
+            "{quality} {ahead}: its first frame arrived at {} ms, between {} and {} ms",
+            metadata.first_frame_arrived_ms,
+            millis(listed_at),
+            millis(first_piece_at)
+        );
     }
     ffmpeg.kill().await.unwrap();
     app.stack.shutdown().await.unwrap();

@@ -5,6 +5,8 @@
 //! frames as they arrive over one chunked response, instead of waiting for each segment to be
 //! cut and listed, which costs a segment's duration of latency.
 //!
+//! Each is given the timed metadata IVS's segments carry as it is read (`timed_metadata.rs`).
+//!
 //! One task per coming segment reads its file as it grows (nginx-rtmp writes the source's and the
 //! rungs' in place) and shares what it read with every request for that segment, so a thousand
 //! players cost one reader. It ends when the
@@ -14,7 +16,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::body::{Body, Bytes};
 use tokio::fs::File;
@@ -23,6 +25,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::playlists;
+use super::timed_metadata::Stamping;
 
 /// How often a coming segment's file is looked at: the latency it adds, at worst.
 const POLL: Duration = Duration::from_millis(20);
@@ -129,7 +132,14 @@ async fn read_as_written(dir: &Path, file: &str, sender: &watch::Sender<Written>
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let asked = Instant::now();
     let mut segment = None;
+    let mut stamping = Stamping::new(None);
+    let mut looked_before_it_was_there = false;
     let mut grew = Instant::now();
+    let send = |piece: Option<Bytes>| {
+        if let Some(piece) = piece.filter(|piece| !piece.is_empty()) {
+            sender.send_modify(|w| w.chunks.push(piece));
+        }
+    };
     loop {
         ticks.tick().await;
         let open = match &mut segment {
@@ -137,10 +147,15 @@ async fn read_as_written(dir: &Path, file: &str, sender: &watch::Sender<Written>
             None => match File::open(dir.join(file)).await.ok() {
                 Some(opened) => {
                     grew = Instant::now();
+                    let first_frame = first_frame_at(&opened, looked_before_it_was_there);
+                    stamping = Stamping::new(first_frame.await);
                     segment.insert(opened)
                 }
                 None if asked.elapsed() > START_WAIT => return End::Abandoned,
-                None => continue,
+                None => {
+                    looked_before_it_was_there = true;
+                    continue;
+                }
             },
         };
         let Ok(piece) = read_more(open).await else {
@@ -148,7 +163,7 @@ async fn read_as_written(dir: &Path, file: &str, sender: &watch::Sender<Written>
         };
         if !piece.is_empty() {
             grew = Instant::now();
-            sender.send_modify(|w| w.chunks.push(piece));
+            send(stamping.pass(piece));
             continue;
         }
         let listed = tokio::fs::read_to_string(&playlist)
@@ -160,14 +175,23 @@ async fn read_as_written(dir: &Path, file: &str, sender: &watch::Sender<Written>
                 return End::Abandoned;
             };
             if !rest.is_empty() {
-                sender.send_modify(|w| w.chunks.push(rest));
+                send(stamping.pass(rest));
             }
+            send(stamping.rest());
             return End::Complete;
         }
         if grew.elapsed() > STALL {
             return End::Abandoned;
         }
     }
+}
+
+/// When a segment's first frame arrived: when its file was created (nginx-rtmp creates it as
+/// that frame comes), or, on a file system that does not keep that, when it was seen to appear
+/// (`saw_it_appear`: it was looked for before it was there, one poll apart).
+async fn first_frame_at(file: &File, saw_it_appear: bool) -> Option<SystemTime> {
+    let created = file.metadata().await.ok().and_then(|m| m.created().ok());
+    created.or_else(|| saw_it_appear.then(SystemTime::now))
 }
 
 /// What was written to `file` since the last read.

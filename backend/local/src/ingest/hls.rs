@@ -32,6 +32,7 @@ use super::ladder::{self, RUNGS, SOURCE};
 use super::playback_sessions::PlaybackSessions;
 use super::playlists::{self, Variant, multivariant, peak_bandwidth, rewrite_playlist};
 use super::private_recordings::{RecordingGate, SigningQuery};
+use super::timed_metadata;
 use super::{IngestDirs, ffmpeg};
 use crate::video::LocalVideo;
 
@@ -250,7 +251,8 @@ async fn live(
         }
         Access::Session { id, .. } => Some(id.clone()),
     };
-    let body = multivariant(&variants, session.as_deref()).into_bytes();
+    let playlist = multivariant(&variants, session.as_deref());
+    let body = playlists::with_server_time(&playlist, SystemTime::now()).into_bytes();
     file_response(&kind, body, "no-cache", access.origin(), Vec::new())
 }
 
@@ -411,7 +413,8 @@ async fn live_quality(
             };
         }
     }
-    let Ok(bytes) = tokio::fs::read(directory.join(&file)).await else {
+    let path = directory.join(&file);
+    let Ok(bytes) = tokio::fs::read(&path).await else {
         return not_found();
     };
     let body = match kind {
@@ -437,7 +440,11 @@ async fn live_quality(
             let media = playlists::since_last_break(&media);
             rewrite_playlist(&media, modified, session).into_bytes()
         }
-        _ => bytes,
+        // nginx-rtmp creates a segment's file as its first frame arrives.
+        _ => match tokio::fs::metadata(&path).await.and_then(|m| m.created()) {
+            Ok(first_frame) => timed_metadata::stamp_whole(bytes, first_frame),
+            Err(_) => bytes,
+        },
     };
     file_response(&kind, body, cache, access.origin(), Vec::new())
 }

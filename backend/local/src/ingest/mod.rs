@@ -22,6 +22,7 @@ pub(crate) mod playlists;
 pub mod private_recordings;
 pub mod recording_files;
 mod recovery;
+mod timed_metadata;
 mod vod;
 
 use std::collections::HashMap;

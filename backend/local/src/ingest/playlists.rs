@@ -45,6 +45,20 @@ pub fn multivariant(variants: &[Variant], session: Option<&str>) -> String {
     out
 }
 
+/// A live multivariant playlist with the server's clock, as IVS gives it (`SERVER-TIME` in
+/// `#EXT-X-TWITCH-INFO`, seconds since the epoch): the IVS player sets its clock against it
+/// to tell, from the time each segment's first frame arrived (`timed_metadata.rs`), how far
+/// behind live it plays.
+pub fn with_server_time(multivariant: &str, now: SystemTime) -> String {
+    let seconds = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64());
+    let rest = multivariant
+        .strip_prefix("#EXTM3U\n")
+        .unwrap_or(multivariant);
+    format!("#EXTM3U\n#EXT-X-TWITCH-INFO:SERVER-TIME=\"{seconds:.2}\"\n{rest}")
+}
+
 /// The peak rate of the segments a media playlist lists (bits per second), from their sizes
 /// (`size_of`) and durations; `None` before there are any.
 pub fn peak_bandwidth(media: &str, size_of: impl Fn(&str) -> Option<u64>) -> Option<u64> {
@@ -351,6 +365,25 @@ mod tests {
              #EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=284x160,VIDEO=\"160p\"\n160p/index.m3u8?session=abc\n"
         );
         assert!(multivariant(&variants[..1], None).ends_with("\nsource/index.m3u8\n"));
+    }
+
+    #[test]
+    fn a_live_multivariant_playlist_says_the_servers_time_first() {
+        let variants = [Variant {
+            name: "source",
+            bandwidth: 800_000,
+            size: None,
+        }];
+        let now = SystemTime::UNIX_EPOCH + Duration::from_millis(1_796_333_153_456);
+        let playlist = with_server_time(&multivariant(&variants, None), now);
+        assert!(
+            playlist.starts_with(
+                "#EXTM3U\n#EXT-X-TWITCH-INFO:SERVER-TIME=\"1796333153.46\"\n\
+                 #EXT-X-INDEPENDENT-SEGMENTS\n"
+            ),
+            "{playlist}"
+        );
+        assert!(playlist.ends_with("\nsource/index.m3u8\n"));
     }
 
     #[test]

@@ -305,3 +305,62 @@ pub fn executable(path: &std::path::Path, script: &str) {
     std::fs::write(path, script).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// The timed metadata of a live segment as ffprobe reads it: the presentation time of its
+/// first video frame and of its ID3 packet (90 kHz ticks), and when the tag says the first
+/// frame arrived (`transc_r`: milliseconds since the epoch, as IVS's segments say it).
+#[derive(Debug)]
+pub struct SegmentMetadata {
+    pub first_frame_pts: i64,
+    pub tag_pts: i64,
+    pub first_frame_arrived_ms: u64,
+}
+
+pub async fn segment_metadata(path: &Path) -> SegmentMetadata {
+    let codecs = probe(path).await;
+    assert!(
+        codecs.iter().any(|codec| codec == "timed_id3"),
+        "an ID3 stream in {codecs:?}"
+    );
+    let output = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "packet=codec_type,pts",
+            "-of",
+            "json",
+        ])
+        .arg(path)
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success());
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first_pts = |kind: &str| {
+        report["packets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["codec_type"] == kind)
+            .and_then(|p| p["pts"].as_i64())
+            .unwrap_or_else(|| panic!("a {kind} packet with a time: {report}"))
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let marker = b"segmentmetadata\0{\"cmd\":\"ld_lat_data\",\"ingest_r\":";
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("the segment's metadata frame")
+        + marker.len();
+    let digits: String = bytes[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| char::from(b))
+        .collect();
+    SegmentMetadata {
+        first_frame_pts: first_pts("video"),
+        tag_pts: first_pts("data"),
+        first_frame_arrived_ms: digits.parse().unwrap(),
+    }
+}
