@@ -40,14 +40,7 @@ async fn a_basic_channel_passes_the_source_through_as_its_only_quality() {
     )
     .await;
     // Only the source, however long the channel has been live.
-    let mut multivariant = String::new();
-    app.wait_for("the playback URL", Duration::from_secs(20), async || {
-        let response = app.get(&playback).await;
-        let found = response.status() == 200;
-        multivariant = response.text().await.unwrap();
-        found
-    })
-    .await;
+    let multivariant = app.multivariant(&playback).await;
     assert_eq!(
         segments(&multivariant),
         ["source/index.m3u8"],
@@ -713,14 +706,7 @@ async fn live_segments_are_served_while_they_are_written() {
     let mut ffmpeg = app.go_live("prompt", &key, 60).await;
     let (playback, base) = app.playback("prompt").await;
     // The server's clock, as IVS gives it, for the player to tell how far behind live it is.
-    let mut multivariant = String::new();
-    app.wait_for("the playback URL", Duration::from_secs(20), async || {
-        let response = app.get(&playback).await;
-        let found = response.status() == 200;
-        multivariant = response.text().await.unwrap();
-        found
-    })
-    .await;
+    let multivariant = app.multivariant(&playback).await;
     let server_time: f64 = multivariant
         .lines()
         .find_map(|line| line.strip_prefix("#EXT-X-TWITCH-INFO:SERVER-TIME=\""))

@@ -182,6 +182,19 @@ impl App {
         (playback, base)
     }
 
+    /// The multivariant playlist at `playback`, once there is one (the first segment is cut).
+    pub async fn multivariant(&self, playback: &str) -> String {
+        let mut multivariant = String::new();
+        self.wait_for("the playback URL", Duration::from_secs(20), async || {
+            let response = self.get(playback).await;
+            let found = response.status() == 200;
+            multivariant = response.text().await.unwrap();
+            found
+        })
+        .await;
+        multivariant
+    }
+
     pub async fn wait_for(
         &self,
         what: &str,
@@ -219,24 +232,7 @@ pub async fn stop_publishing(ffmpeg: &mut Child) {
 
 /// The codecs ffprobe finds in a file.
 pub async fn probe(path: &Path) -> Vec<String> {
-    let output = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "stream=codec_name",
-            "-of",
-            "json",
-        ])
-        .arg(path)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "ffprobe: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let report = ffprobe(path, "stream=codec_name").await;
     // Every frame must decode, not just the headers parse.
     let decoded = Command::new("ffmpeg")
         .args(["-hide_banner", "-v", "error", "-xerror", "-i"])
@@ -250,7 +246,6 @@ pub async fn probe(path: &Path) -> Vec<String> {
         "decoding failed: {}",
         String::from_utf8_lossy(&decoded.stderr)
     );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     report["streams"]
         .as_array()
         .unwrap()
@@ -322,21 +317,7 @@ pub async fn segment_metadata(path: &Path) -> SegmentMetadata {
         codecs.iter().any(|codec| codec == "timed_id3"),
         "an ID3 stream in {codecs:?}"
     );
-    let output = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "packet=codec_type,pts",
-            "-of",
-            "json",
-        ])
-        .arg(path)
-        .output()
-        .await
-        .unwrap();
-    assert!(output.status.success());
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = ffprobe(path, "packet=codec_type,pts").await;
     let first_pts = |kind: &str| {
         report["packets"]
             .as_array()
@@ -363,4 +344,20 @@ pub async fn segment_metadata(path: &Path) -> SegmentMetadata {
         tag_pts: first_pts("data"),
         first_frame_arrived_ms: digits.parse().unwrap(),
     }
+}
+
+/// What ffprobe reports of `entries` in a file, as JSON.
+async fn ffprobe(path: &Path, entries: &str) -> Value {
+    let output = Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", entries, "-of", "json"])
+        .arg(path)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "ffprobe: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }
