@@ -141,7 +141,11 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
             "{quality}: 1-second segments:\n{playlist}"
         );
         let segment = format!("{base}/{quality}/{}", segments(&playlist)[1]);
-        assert_eq!(probe_url(&app, &segment).await, ["h264", "aac"]);
+        // Picture, sound, and the timed metadata IVS's live segments carry.
+        assert_eq!(
+            probe_url(&app, &segment).await,
+            ["h264", "aac", "timed_id3"]
+        );
         let expected_height = if quality == "source" { 360 } else { 160 };
         assert_eq!(
             video_height(&app, &segment).await,
