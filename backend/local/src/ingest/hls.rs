@@ -9,12 +9,13 @@
 //! segments being written, which are served as they grow ([`GrowingSegments`]).
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
@@ -251,8 +252,7 @@ async fn live(
         }
         Access::Session { id, .. } => Some(id.clone()),
     };
-    let playlist = multivariant(&variants, session.as_deref());
-    let body = playlists::with_server_time(&playlist, SystemTime::now()).into_bytes();
+    let body = multivariant(&variants, session.as_deref(), Some(SystemTime::now()));
     file_response(&kind, body, "no-cache", access.origin(), Vec::new())
 }
 
@@ -414,11 +414,11 @@ async fn live_quality(
         }
     }
     let path = directory.join(&file);
-    let Ok(bytes) = tokio::fs::read(&path).await else {
-        return not_found();
-    };
     let body = match kind {
         Kind::Playlist => {
+            let Ok(bytes) = tokio::fs::read(&path).await else {
+                return not_found();
+            };
             let session = match &access {
                 Access::Session { id, .. } => Some(id.as_str()),
                 _ => None,
@@ -438,15 +438,30 @@ async fn live_quality(
             }
             files.growing.saw_playlist(&directory, &media);
             let media = playlists::since_last_break(&media);
-            rewrite_playlist(&media, modified, session).into_bytes()
+            Body::from(rewrite_playlist(&media, modified, session))
         }
-        // nginx-rtmp creates a segment's file as its first frame arrives.
-        _ => match tokio::fs::metadata(&path).await.and_then(|m| m.created()) {
-            Ok(first_frame) => timed_metadata::stamp_whole(bytes, first_frame),
-            Err(_) => bytes,
+        // (Only segments are left: thumbnails are not asked for here.)
+        Kind::Segment | Kind::Thumbnail => match complete_segment(path).await {
+            Some(segment) => Body::from(segment),
+            None => return not_found(),
         },
     };
     file_response(&kind, body, cache, access.origin(), Vec::new())
+}
+
+/// A live segment nginx-rtmp has finished, with the timed metadata: read whole through one open
+/// file, which also tells when its first frame arrived (nginx-rtmp creates the file as that
+/// frame comes, so its birth time).
+async fn complete_segment(path: PathBuf) -> Option<Bytes> {
+    let read = move || -> std::io::Result<Bytes> {
+        let mut file = std::fs::File::open(path)?;
+        let about = file.metadata()?;
+        let mut segment = vec![0; timed_metadata::ROOM];
+        segment.reserve_exact(usize::try_from(about.len()).unwrap_or(0));
+        file.read_to_end(&mut segment)?;
+        Ok(timed_metadata::stamp_whole(segment, about.created().ok()))
+    };
+    tokio::task::spawn_blocking(read).await.ok()?.ok()
 }
 
 /// A past broadcast's files, under `/recordings/` or `/private-recordings/`. The recording's own

@@ -22,8 +22,26 @@ pub struct Variant {
 /// The multivariant playlist: each variant as IVS lists them (best first, each in its own
 /// `VIDEO` group whose `NAME` the player shows), its media playlist `<name>/index.m3u8`, with
 /// the playback session of a private channel.
-pub fn multivariant(variants: &[Variant], session: Option<&str>) -> String {
-    let mut out = String::from("#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+///
+/// A live one gives the server's clock (`server_time`), as IVS does (`SERVER-TIME` in
+/// `#EXT-X-TWITCH-INFO`, seconds since the epoch): the IVS player sets its clock against it to
+/// tell, from the time each segment's first frame arrived (`timed_metadata.rs`), how far behind
+/// live it plays.
+pub fn multivariant(
+    variants: &[Variant],
+    session: Option<&str>,
+    server_time: Option<SystemTime>,
+) -> String {
+    let mut out = String::from("#EXTM3U\n");
+    if let Some(now) = server_time {
+        let seconds = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0.0, |since| since.as_secs_f64());
+        out.push_str(&format!(
+            "#EXT-X-TWITCH-INFO:SERVER-TIME=\"{seconds:.2}\"\n"
+        ));
+    }
+    out.push_str("#EXT-X-INDEPENDENT-SEGMENTS\n");
     for variant in variants {
         let name = variant.name;
         out.push_str(&format!(
@@ -43,20 +61,6 @@ pub fn multivariant(variants: &[Variant], session: Option<&str>) -> String {
         out.push('\n');
     }
     out
-}
-
-/// A live multivariant playlist with the server's clock, as IVS gives it (`SERVER-TIME` in
-/// `#EXT-X-TWITCH-INFO`, seconds since the epoch): the IVS player sets its clock against it
-/// to tell, from the time each segment's first frame arrived (`timed_metadata.rs`), how far
-/// behind live it plays.
-pub fn with_server_time(multivariant: &str, now: SystemTime) -> String {
-    let seconds = now
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |since| since.as_secs_f64());
-    let rest = multivariant
-        .strip_prefix("#EXTM3U\n")
-        .unwrap_or(multivariant);
-    format!("#EXTM3U\n#EXT-X-TWITCH-INFO:SERVER-TIME=\"{seconds:.2}\"\n{rest}")
 }
 
 /// The peak rate of the segments a media playlist lists (bits per second), from their sizes
@@ -357,14 +361,14 @@ mod tests {
             },
         ];
         assert_eq!(
-            multivariant(&variants, Some("abc")),
+            multivariant(&variants, Some("abc"), None),
             "#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n\
              #EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"source\",NAME=\"source\",AUTOSELECT=YES,DEFAULT=YES\n\
              #EXT-X-STREAM-INF:BANDWIDTH=3200000,VIDEO=\"source\"\nsource/index.m3u8?session=abc\n\
              #EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID=\"160p\",NAME=\"160p\",AUTOSELECT=YES,DEFAULT=YES\n\
              #EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=284x160,VIDEO=\"160p\"\n160p/index.m3u8?session=abc\n"
         );
-        assert!(multivariant(&variants[..1], None).ends_with("\nsource/index.m3u8\n"));
+        assert!(multivariant(&variants[..1], None, None).ends_with("\nsource/index.m3u8\n"));
     }
 
     #[test]
@@ -375,7 +379,7 @@ mod tests {
             size: None,
         }];
         let now = SystemTime::UNIX_EPOCH + Duration::from_millis(1_796_333_153_456);
-        let playlist = with_server_time(&multivariant(&variants, None), now);
+        let playlist = multivariant(&variants, None, Some(now));
         assert!(
             playlist.starts_with(
                 "#EXTM3U\n#EXT-X-TWITCH-INFO:SERVER-TIME=\"1796333153.46\"\n\

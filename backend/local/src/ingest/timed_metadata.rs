@@ -22,12 +22,31 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 
-/// A whole segment, with the metadata when it is laid out as expected.
-pub fn stamp_whole(mut segment: Vec<u8>, received: SystemTime) -> Vec<u8> {
-    if let Head::Stamped { head, replaces } = stamp(&segment, received) {
-        segment.splice(..replaces, head);
-    }
-    segment
+/// Bytes to read a whole segment after for [`stamp_whole`]: the metadata adds one packet.
+pub const ROOM: usize = PACKET;
+
+/// A whole segment, read after [`ROOM`] bytes kept free, with the metadata when its first frame's
+/// arrival is known and it is laid out as expected. The one packet the metadata adds goes into
+/// the room, so the segment (hundreds of kilobytes) is never moved to make space for it.
+pub fn stamp_whole(mut room_and_segment: Vec<u8>, received: Option<SystemTime>) -> Bytes {
+    let stamped =
+        received.and_then(
+            |received| match stamp(room_and_segment.get(ROOM..)?, received) {
+                Head::Stamped { head, replaces } => {
+                    let from = (ROOM + replaces).checked_sub(head.len())?;
+                    Some((from, head, replaces))
+                }
+                Head::Incomplete | Head::Unchanged => None,
+            },
+        );
+    let from = match stamped {
+        Some((from, head, replaces)) => {
+            room_and_segment[from..ROOM + replaces].copy_from_slice(&head);
+            from
+        }
+        None => ROOM.min(room_and_segment.len()),
+    };
+    Bytes::from(room_and_segment).slice(from..)
 }
 
 /// A segment being written, stamped as it is read: its first pieces are held until its start
@@ -504,6 +523,11 @@ mod tests {
         UNIX_EPOCH + Duration::from_millis(millis)
     }
 
+    /// `segment` read whole, as `hls.rs` reads it (after the room), and stamped.
+    fn whole(segment: &[u8], received: SystemTime) -> Bytes {
+        stamp_whole([&[0; ROOM], segment].concat(), Some(received))
+    }
+
     #[test]
     fn a_segment_gains_an_id3_stream_with_its_first_frames_time_and_arrival() {
         let segment = nginx_segment(900_000);
@@ -558,7 +582,7 @@ mod tests {
                \"transc_r\":1796333153123,\"transc_s\":1796333153123}"
         );
 
-        let whole = stamp_whole(segment.clone(), at(1_796_333_153_123));
+        let whole = whole(&segment, at(1_796_333_153_123));
         assert_eq!(whole[..3 * PACKET], head);
         assert_eq!(
             whole[3 * PACKET..],
@@ -584,7 +608,7 @@ mod tests {
     #[test]
     fn a_segment_read_as_it_is_written_is_stamped_as_the_whole_file_is() {
         let segment = nginx_segment(123_456);
-        let whole = stamp_whole(segment.clone(), at(1_000));
+        let whole = whole(&segment, at(1_000));
         for piece_size in [1, 100, PACKET, 3 * PACKET, segment.len()] {
             let mut stamping = Stamping::new(Some(at(1_000)));
             let mut streamed = Vec::new();
@@ -601,6 +625,8 @@ mod tests {
     #[test]
     fn a_segment_whose_arrival_is_unknown_or_which_is_too_short_passes_as_it_is() {
         let segment = nginx_segment(0);
+        let read = [&[0; ROOM], &segment[..]].concat();
+        assert_eq!(stamp_whole(read, None), segment, "read whole");
         let mut unknown = Stamping::new(None);
         let first = unknown
             .pass(Bytes::copy_from_slice(&segment[..10]))
@@ -622,7 +648,7 @@ mod tests {
         let segment = nginx_segment(90_000);
         let unchanged = |bytes: &[u8]| stamp(bytes, at(1)) == Head::Unchanged;
         assert!(unchanged(&[0u8; 2 * PACKET]), "no sync bytes");
-        let stamped = stamp_whole(segment.clone(), at(1));
+        let stamped = whole(&segment, at(1));
         assert!(unchanged(&stamped), "metadata already: stamped once only");
         let mut corrupt = segment.clone();
         corrupt[PACKET + 12] ^= 0x01; // the map's CRC no longer matches
@@ -633,6 +659,7 @@ mod tests {
         // Tables over and over, and never a frame.
         let tables_only = segment[..2 * PACKET].repeat(LOOK_AT_MOST / (2 * PACKET));
         assert!(unchanged(&tables_only));
-        assert_eq!(stamp_whole(corrupt.clone(), at(1)), corrupt);
+        assert_eq!(whole(&corrupt, at(1)), corrupt);
+        assert_eq!(whole(&[], at(1)), Bytes::new(), "an empty file");
     }
 }

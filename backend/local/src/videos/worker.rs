@@ -331,7 +331,7 @@ async fn make_ladder(
             }
         })
         .collect();
-    std::fs::write(out.join("index.m3u8"), multivariant(&variants, None))
+    std::fs::write(out.join("index.m3u8"), multivariant(&variants, None, None))
         .map_err(|e| e.to_string())?;
     let at = (job.duration_ms as f64 / 2000.0).min(1.0);
     let mut picture = ffmpeg::command();
