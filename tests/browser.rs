@@ -2857,13 +2857,8 @@ async fn assert_accessible(browser: &Browser, page: &str) -> Result<()> {
     Ok(())
 }
 
-/// Opens `path`, waits for `ready` and for loading to finish, and returns axe's findings.
-async fn check_page(
-    browser: &Browser,
-    stack: &TestStack,
-    path: &str,
-    ready: &str,
-) -> Result<Vec<String>> {
+/// Opens `path` and waits for `ready` and for loading to finish.
+async fn open_page(browser: &Browser, stack: &TestStack, path: &str, ready: &str) -> Result<()> {
     browser.goto(&stack.url(path)).await?;
     browser.wait(ready).await?;
     browser
@@ -2871,8 +2866,94 @@ async fn check_page(
             "return document.querySelectorAll('.loading, [aria-busy=true]').length === 0",
             "loaded",
         )
-        .await?;
+        .await
+}
+
+/// Opens `path`, waits for `ready` and for loading to finish, and returns axe's findings.
+async fn check_page(
+    browser: &Browser,
+    stack: &TestStack,
+    path: &str,
+    ready: &str,
+) -> Result<Vec<String>> {
+    open_page(browser, stack, path, ready).await?;
     accessibility_findings(browser, &format!("{path} ({ready})")).await
+}
+
+/// Everything the page says once it has settled (the same over half a second: parts of a page
+/// load after its loading markers are gone): its text, and the labels, hints and titles a
+/// screen reader or a pointer reads.
+async fn page_words(browser: &Browser) -> Result<String> {
+    let mut last = String::new();
+    for _ in 0..40 {
+        let words = browser
+            .js("const said = [...document.querySelectorAll('[aria-label], [placeholder], [title]')]
+                   .map(e => ['aria-label', 'placeholder', 'title']
+                     .map(a => e.getAttribute(a)).filter(Boolean).join(' | '));
+                 return document.body.innerText + '\\n' + said.join('\\n');")
+            .await?;
+        let words = words.as_str().unwrap_or_default().to_owned();
+        if words == last {
+            return Ok(words);
+        }
+        last = words;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    anyhow::bail!("the page kept changing: {last}")
+}
+
+/// Switching the language with the header's menu redraws the page as it reads when loaded in
+/// that language: every word the interface says, not only what is drawn after the switch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_the_language_redraws_each_page_as_if_it_had_loaded_in_it() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account("lang@example.com", PASSWORD, "lang_show", "Lingo")
+        .await?;
+    let guest = Browser::launch().await?;
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "lang@example.com", PASSWORD).await?;
+    let mut differences = Vec::new();
+    for (browser, path, ready) in [
+        (&guest, "/", "h1"),
+        (&guest, "/signin", "form"),
+        (&guest, "/signup", "form"),
+        (&guest, "/browse", "[data-testid=browse-results]"),
+        (&guest, "/lang_show", ".chat-state"),
+        (&owner, "/", "h1"),
+        (&owner, "/dashboard", "[data-testid=live-state]"),
+        (&owner, "/profile", "select#lang"),
+        (&owner, "/notifications", "h1"),
+        (&owner, "/lang_show", ".chat-form"),
+    ] {
+        browser
+            .js("localStorage.setItem('cloumer.lang', 'en')")
+            .await?;
+        open_page(browser, &stack, path, ready).await?;
+        browser
+            .js("const s = document.querySelector('select#lang');
+                 s.value = 'ko'; s.dispatchEvent(new Event('change'));")
+            .await?;
+        browser
+            .wait_until("return document.documentElement.lang === 'ko'", "Korean")
+            .await?;
+        let switched = page_words(browser).await?;
+        // Loaded again: the choice is kept, so the page now starts in Korean.
+        open_page(browser, &stack, path, ready).await?;
+        let loaded = page_words(browser).await?;
+        if switched != loaded {
+            let name: String = path.chars().filter(char::is_ascii_alphanumeric).collect();
+            browser.screenshot(&format!("switched-{name}")).await?;
+            differences.push(format!(
+                "{path}: switched to Korean:\n{switched}\n--- loaded in Korean:\n{loaded}"
+            ));
+        }
+    }
+    guest.close().await?;
+    owner.close().await?;
+    stack.stack.shutdown().await?;
+    anyhow::ensure!(differences.is_empty(), "{}", differences.join("\n\n"));
+    Ok(())
 }
 
 /// axe-core on every page without video (the player's pages are checked by the player and

@@ -176,11 +176,15 @@ pub fn RecordingCard(recording: RecordingBody) -> impl IntoView {
     }
 }
 
-/// Past broadcasts as a grid of cards, or `empty` when there are none.
+/// Past broadcasts as a grid of cards, or `empty` when there are none (a closure, so it
+/// follows the language).
 #[component]
-pub fn RecordingGrid(recordings: Vec<RecordingBody>, empty: &'static str) -> impl IntoView {
+pub fn RecordingGrid(
+    recordings: Vec<RecordingBody>,
+    #[prop(into)] empty: Signal<&'static str>,
+) -> impl IntoView {
     if recordings.is_empty() {
-        return view! { <p class="empty">{empty}</p> }.into_any();
+        return view! { <p class="empty">{move || empty.get()}</p> }.into_any();
     }
     view! {
         <div class="grid">

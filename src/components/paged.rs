@@ -80,7 +80,9 @@ impl Paging {
 pub fn PageStatus(
     paging: Paging,
     #[prop(into)] is_empty: Signal<bool>,
-    empty: &'static str,
+    /// What to say when nothing came (a closure, so it follows the language).
+    #[prop(into)]
+    empty: Signal<&'static str>,
     more: Callback<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -97,7 +99,7 @@ pub fn PageStatus(
                 <button type="button" class="link" on:click=move |_| more.run(next.get_untracked())>{i18n.t().retry}</button>
             </p>
         })}
-        {move || (loaded.get() && is_empty.get()).then(|| view! { <p class="empty">{empty}</p> })}
+        {move || (loaded.get() && is_empty.get()).then(|| view! { <p class="empty">{move || empty.get()}</p> })}
         {move || next.get().map(|cursor| view! {
             <button type="button" class="secondary" disabled=move || busy.get()
                 on:click=move |_| more.run(Some(cursor.clone()))>{i18n.t().load_more}</button>

@@ -200,7 +200,7 @@ pub fn Browse() -> impl IntoView {
                 {move || items.get().into_iter().map(|channel| view! { <ChannelCard channel=channel /> }).collect_view()}
             </div>
             <PageStatus paging=paging is_empty=Signal::derive(move || items.with(Vec::is_empty))
-                empty=t().no_match more=more />
+                empty=move || t().no_match more=more />
             {move || {
                 let (search, category) = wanted.get();
                 (!search.is_empty() || !category.is_empty()).then(|| view! {

@@ -139,7 +139,7 @@ pub fn Channel(handle: String) -> impl IntoView {
             <div class="channel-layout" data-live=move || live.get().to_string()>
                 <section class="channel-main">
                     {move || watching.get().map(|w| if !w.can_watch {
-                        view! { <div class="player offline" role="status">{i18n.page_texts().private_locked}</div> }.into_any()
+                        view! { <div class="player offline" role="status">{move || i18n.page_texts().private_locked}</div> }.into_any()
                     } else if w.live {
                         view! {
                             {move || playback.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
@@ -149,7 +149,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                         view! {
                             <div class="player offline" role="status">
                                 <Avatar src=w.avatar size=96 />
-                                <p>{i18n.page_texts().player_offline}</p>
+                                <p>{move || i18n.page_texts().player_offline}</p>
                             </div>
                         }.into_any()
                     })}
@@ -177,10 +177,13 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
         <FollowButton handle=summary.handle.clone() following=channel.following
             followers=channel.followers notify=channel.notify own={channel.role == "owner"} />
     };
-    let title = if summary.title.is_empty() {
-        i18n.t().untitled.to_owned()
-    } else {
-        summary.title.clone()
+    let typed_title = summary.title.clone();
+    let title = move || {
+        if typed_title.is_empty() {
+            i18n.t().untitled.to_owned()
+        } else {
+            typed_title.clone()
+        }
     };
     view! {
         <div class="channel-info">
@@ -195,18 +198,18 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
                         let href = format!("/browse?category={}", crate::api::encode(&category));
                         view! { " · " <a class="category" href=href>{move || i18n.category(&category).to_owned()}</a> }
                     })}
-                    {summary.private.then(|| view! { " · " <span class="private-badge">{i18n.t().private_channel}</span> })}
+                    {summary.private.then(|| view! { " · " <span class="private-badge">{move || i18n.t().private_channel}</span> })}
                 </div>
             </div>
             <div class="channel-stats">
                 {if summary.live {
                     view! {
                         <LiveBadge />
-                        <span class="viewer-count">{i18n.viewers(summary.viewer_count)}</span>
+                        <span class="viewer-count">{move || i18n.viewers(summary.viewer_count)}</span>
                         {summary.started_at.clone().map(|s| view! { <span class="uptime"><Uptime since=s /></span> })}
                     }.into_any()
                 } else {
-                    view! { <span class="offline-badge">{i18n.t().offline}</span> }.into_any()
+                    view! { <span class="offline-badge">{move || i18n.t().offline}</span> }.into_any()
                 }}
             </div>
             {follow}
@@ -256,7 +259,7 @@ fn PastBroadcasts(
         <Loaded retry=move || recordings.refetch()>
             {move || Suspend::new(async move {
                 recordings.await.map(|list| (!list.is_empty()).then(|| view! {
-                    <h2>{i18n.page_texts().past_broadcasts}</h2>
+                    <h2>{move || i18n.page_texts().past_broadcasts}</h2>
                     <RecordingGrid recordings=list empty="" />
                 }))
             })}

@@ -56,7 +56,7 @@ pub fn Home() -> impl IntoView {
             <Loaded retry=move || recordings.refetch()>
                 {move || Suspend::new(async move {
                     recordings.await.map(|page| view! {
-                        <RecordingGrid recordings=page.items empty=i18n.t().no_broadcasts />
+                        <RecordingGrid recordings=page.items empty=move || i18n.t().no_broadcasts />
                     })
                 })}
             </Loaded>

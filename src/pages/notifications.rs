@@ -43,7 +43,7 @@ fn NotificationList() -> impl IntoView {
                 {move || items.get().into_iter().map(|n| view! { <NotificationItem n=n /> }).collect_view()}
             </div>
             <PageStatus paging=paging is_empty=Signal::derive(move || items.with(Vec::is_empty))
-                empty=i18n.page_texts().no_notifications more=more />
+                empty=move || i18n.page_texts().no_notifications more=more />
         </section>
     }
 }

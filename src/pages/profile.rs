@@ -177,7 +177,7 @@ fn FollowedChannels() -> impl IntoView {
                 {move || channels.get().into_iter().map(|channel| view! { <ChannelCard channel=channel /> }).collect_view()}
             </div>
             <PageStatus paging=paging is_empty=Signal::derive(move || channels.with(Vec::is_empty))
-                empty=i18n.t().no_following more=more />
+                empty=move || i18n.t().no_following more=more />
         </section>
     }
 }
