@@ -43,8 +43,10 @@ pub(super) fn StateOverlay(playback: Playback) -> impl IntoView {
             PlayerStatus::Loading => Some(view! {
                 <div class="player-overlay" role="status"><span class="spinner" aria-hidden="true"></span>{t.player_loading}</div>
             }.into_any()),
+            // Shown only once it lasts (see `.waiting` in the style): a seek within what is
+            // buffered, such as a skip ahead to near live, buffers for a fifth of a second.
             PlayerStatus::Buffering => Some(view! {
-                <div class="player-overlay" role="status"><span class="spinner" aria-hidden="true"></span>{t.player_buffering}</div>
+                <div class="player-overlay waiting" role="status"><span class="spinner" aria-hidden="true"></span>{t.player_buffering}</div>
             }.into_any()),
             PlayerStatus::Unsupported => Some(view! {
                 <div class="player-overlay" role="alert">{t.player_unsupported}</div>

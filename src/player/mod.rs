@@ -73,6 +73,8 @@ struct Playback {
     duration: RwSignal<f64>,
     buffered_to: RwSignal<f64>,
     latency: RwSignal<Option<f64>>,
+    /// How often a live player skipped ahead to near the live edge (see `catch_up`).
+    skips_ahead: RwSignal<u32>,
     sound: RwSignal<Sound>,
     qualities: StoredValue<Vec<Quality>, LocalStorage>,
     /// The labels of `qualities`, in the same order, for the menu.
@@ -277,8 +279,9 @@ fn apply_sound(player: &IvsPlayer, sound: Sound) {
 
 /// Plays `url` (an HLS playlist; relative URLs are made absolute) with the app's controls.
 /// Starts playing at once: muted unless the viewer unmuted before and has used this page (the
-/// browser's autoplay rule). `data-player-state` and `data-latency` on the container expose the
-/// player's state and live latency (seconds) for monitoring and tests.
+/// browser's autoplay rule). `data-player-state`, `data-latency` and `data-skips-ahead` on the
+/// container expose the player's state, live latency (seconds) and how often it skipped ahead
+/// to near the live edge, for monitoring and tests.
 #[component]
 pub fn VideoPlayer(
     #[prop(into)] url: Signal<Option<String>>,
@@ -305,6 +308,7 @@ pub fn VideoPlayer(
         duration: RwSignal::new(if live { f64::INFINITY } else { 0.0 }),
         buffered_to: RwSignal::new(0.0),
         latency: RwSignal::new(None),
+        skips_ahead: RwSignal::new(0),
         sound: RwSignal::new(Sound {
             muted: remembered.muted || !crate::browser::user_has_interacted(),
             ..remembered
@@ -343,8 +347,8 @@ pub fn VideoPlayer(
     });
 
     // Four times a second: position, buffer and latency for the controls, whether the
-    // controls should hide, and catching up with the live edge when the buffer grows and the
-    // player does not do it itself (see `catch_up`).
+    // controls should hide, and catching up with the live edge (see `catch_up`).
+    let skip_ahead = StoredValue::new(catch_up::SkipAhead::default());
     let ticker = set_interval_with_handle(
         move || {
             playback.refresh();
@@ -359,10 +363,25 @@ pub fn VideoPlayer(
             if live {
                 player.with_value(|p| {
                     let Some(p) = p else { return };
-                    let rate =
-                        catch_up::catch_up_rate(p.get_buffer_duration(), p.is_live_low_latency());
-                    if let Some(rate) = rate {
+                    let buffered = p.get_buffer_duration();
+                    let low_latency = p.is_live_low_latency();
+                    if let Some(rate) = catch_up::catch_up_rate(buffered, low_latency) {
                         p.set_playback_rate(rate);
+                    }
+                    let playing = status.get_untracked() == PlayerStatus::Playing;
+                    let skip = skip_ahead.try_update_value(|skip_ahead| {
+                        skip_ahead.skip(
+                            crate::browser::now_ms(),
+                            playback.latency.get_untracked(),
+                            buffered,
+                            low_latency && playing && !p.is_paused(),
+                        )
+                    });
+                    if let Some(seconds) = skip.flatten()
+                        && let Some(element) = video.get_untracked()
+                    {
+                        element.set_current_time(element.current_time() + seconds);
+                        playback.skips_ahead.update(|skips| *skips += 1);
                     }
                 });
             }
@@ -461,6 +480,7 @@ pub fn VideoPlayer(
             aria-label=move || crate::i18n::use_i18n().page_texts().player_label
             data-player-state=move || state_name.get()
             data-latency=move || playback.latency.get().map(|l| format!("{l:.2}")).unwrap_or_default()
+            data-skips-ahead=move || playback.skips_ahead.get()
             on:keydown=on_key
             on:pointermove=move |_| playback.touched()
             on:focusin=move |_| playback.touched()
