@@ -2919,14 +2919,15 @@ async fn page_words(browser: &Browser) -> Result<String> {
 }
 
 /// Switching the language with the header's menu redraws the page as it reads when loaded in
-/// that language: every word the interface says, not only what is drawn after the switch.
+/// that language: every word the interface says, not only what is drawn after the switch. The
+/// guest is on a phone, the streamer on a laptop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_the_language_redraws_each_page_as_if_it_had_loaded_in_it() -> Result<()> {
     let stack = TestStack::start(false).await?;
     stack
         .account("lang@example.com", PASSWORD, "lang_show", "Lingo")
         .await?;
-    let guest = Browser::launch().await?;
+    let guest = Browser::launch_sized(420, 860).await?;
     let owner = Browser::launch().await?;
     owner.sign_in(&stack, "lang@example.com", PASSWORD).await?;
     let mut differences = Vec::new();
@@ -2954,12 +2955,26 @@ async fn switching_the_language_redraws_each_page_as_if_it_had_loaded_in_it() ->
             .wait_until("return document.documentElement.lang === 'ko'", "Korean")
             .await?;
         let switched = page_words(browser).await?;
+        let name = match path
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+        {
+            name if name.is_empty() => "home".to_owned(),
+            name => name,
+        };
+        let width = if std::ptr::eq(browser, &guest) {
+            "phone"
+        } else {
+            "desktop"
+        };
+        browser
+            .screenshot(&format!("switched-ko-{name}-{width}"))
+            .await?;
         // Loaded again: the choice is kept, so the page now starts in Korean.
         open_page(browser, &stack, path, ready).await?;
         let loaded = page_words(browser).await?;
         if switched != loaded {
-            let name: String = path.chars().filter(char::is_ascii_alphanumeric).collect();
-            browser.screenshot(&format!("switched-{name}")).await?;
             differences.push(format!(
                 "{path}: switched to Korean:\n{switched}\n--- loaded in Korean:\n{loaded}"
             ));
