@@ -150,7 +150,7 @@ mod tests {
     fn near_live_short_of_buffer_paused_or_not_low_latency_it_plays_on() {
         let mut skip_ahead = SkipAhead::default();
         assert!(
-            ask(&mut skip_ahead, 0.0, 10.0, 1.4, 2.2).is_empty(),
+            ask(&mut skip_ahead, 0.0, 10.0, 1.55, 2.2).is_empty(),
             "near live"
         );
         assert!(

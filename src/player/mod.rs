@@ -209,10 +209,11 @@ impl Playback {
         });
     }
 
-    /// Position, buffer, pause and latency, read from the player.
-    fn refresh(&self) {
+    /// Position, buffer, pause and latency, read from the player; the seconds buffered ahead of
+    /// the position (for catching up with live), or `None` without a player.
+    fn refresh(&self) -> Option<f64> {
         self.player.with_value(|p| {
-            let Some(p) = p else { return };
+            let p = p.as_ref()?;
             let position = p.get_position();
             let duration = p.get_duration();
             let position = if position.is_finite() { position } else { 0.0 };
@@ -226,10 +227,8 @@ impl Playback {
             }
             set_if_changed(self.position, shown);
             set_if_changed(self.duration, duration);
-            set_if_changed(
-                self.buffered_to,
-                position + p.get_buffer_duration().max(0.0),
-            );
+            let buffered = p.get_buffer_duration();
+            set_if_changed(self.buffered_to, position + buffered.max(0.0));
             set_if_changed(self.paused, p.is_paused());
             // The picture ran out: the IVS player does not always say Ended for a recording
             // played to its last frame (seen under load); the video element sometimes does,
@@ -251,7 +250,8 @@ impl Playback {
                     (value.is_finite() && value > 0.0).then_some(value),
                 );
             }
-        });
+            Some(buffered)
+        })
     }
 
     fn behind_live(&self) -> bool {
@@ -351,7 +351,7 @@ pub fn VideoPlayer(
     let skip_ahead = StoredValue::new(catch_up::SkipAhead::default());
     let ticker = set_interval_with_handle(
         move || {
-            playback.refresh();
+            let buffered = playback.refresh();
             set_if_changed(
                 playback.fullscreen,
                 crate::browser::document_property("fullscreenElement").is_truthy(),
@@ -360,10 +360,9 @@ pub fn VideoPlayer(
                 playback.picture_in_picture,
                 crate::browser::document_property("pictureInPictureElement").is_truthy(),
             );
-            if live {
+            if live && let Some(buffered) = buffered {
                 player.with_value(|p| {
                     let Some(p) = p else { return };
-                    let buffered = p.get_buffer_duration();
                     let low_latency = p.is_live_low_latency();
                     if let Some(rate) = catch_up::catch_up_rate(buffered, low_latency) {
                         p.set_playback_rate(rate);
@@ -374,7 +373,7 @@ pub fn VideoPlayer(
                             crate::browser::now_ms(),
                             playback.latency.get_untracked(),
                             buffered,
-                            low_latency && playing && !p.is_paused(),
+                            low_latency && playing && !playback.paused.get_untracked(),
                         )
                     });
                     if let Some(seconds) = skip.flatten()

@@ -440,11 +440,12 @@ async fn live_quality(
             let media = playlists::since_last_break(&media);
             Body::from(rewrite_playlist(&media, modified, session))
         }
-        // (Only segments are left: thumbnails are not asked for here.)
-        Kind::Segment | Kind::Thumbnail => match complete_segment(path).await {
+        Kind::Segment => match complete_segment(path).await {
             Some(segment) => Body::from(segment),
             None => return not_found(),
         },
+        // Refused at the top: a quality has no thumbnail of its own.
+        Kind::Thumbnail => return not_found(),
     };
     file_response(&kind, body, cache, access.origin(), Vec::new())
 }
