@@ -4,8 +4,10 @@
 //! Amazon Linux 2023 ships. Every function deploys this one zip; its handler picks the function.
 
 use std::fs;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
@@ -58,22 +60,43 @@ fn zip_path(root: &Path, architecture: Architecture) -> PathBuf {
 /// cores, and `deploy` tells Terraform which one it got.
 pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Architecture> {
     let root = paths::repo_root();
-    let architecture = match wanted {
-        Some(architecture) => architecture,
-        None if arm64_std_available() => ARM64,
-        None => {
-            note(format!(
-                "building x86_64: the {} standard library is not installed and rustup could not \
-                 add it (rustup target add {0})",
-                ARM64.rust_target
-            ));
-            X86_64
-        }
-    };
+    let architecture = wanted.unwrap_or_else(lambda_architecture);
     let _step = step(format!("Lambda package ({})", architecture.lambda));
-    let lambda_dir = root.join("target/lambda").join(architecture.lambda);
-    run(Command::new("cargo")
-        .current_dir(&root)
+    run(&mut build_command(&root, python_bin, architecture, false)?)?;
+    check_built(&root, architecture)?;
+    Ok(architecture)
+}
+
+/// arm64 where its standard library can be had, else x86_64 (see `package`).
+fn lambda_architecture() -> Architecture {
+    if arm64_std_available() {
+        return ARM64;
+    }
+    note(format!(
+        "building x86_64: the {} standard library is not installed and rustup could not add it \
+         (rustup target add {0})",
+        ARM64.rust_target
+    ));
+    X86_64
+}
+
+/// The release build that leaves the zip in `target/lambda/<architecture>/`; at the lowest CPU
+/// priority when `in_background`.
+fn build_command(
+    root: &Path,
+    python_bin: &Path,
+    architecture: Architecture,
+    in_background: bool,
+) -> Result<Command> {
+    let mut command = if in_background {
+        let mut nice = Command::new("nice");
+        nice.args(["-n", "19", "cargo"]);
+        nice
+    } else {
+        Command::new("cargo")
+    };
+    command
+        .current_dir(root)
         .env("PATH", path_with(&[python_bin.to_path_buf()])?)
         .args(["lambda", "build", "--release", "--locked", "--target"])
         .arg(architecture.rust_target)
@@ -84,21 +107,126 @@ pub fn package(python_bin: &Path, wanted: Option<Architecture>) -> Result<Archit
             "cloumer-lambda",
             "--lambda-dir",
         ])
-        .arg(&lambda_dir))?;
-    let zip = zip_path(&root, architecture);
+        .arg(root.join("target/lambda").join(architecture.lambda));
+    Ok(command)
+}
+
+/// Checks the zip a build left (see `check_zip`) and reports its size and glibc needs.
+fn check_built(root: &Path, architecture: Architecture) -> Result<()> {
+    let zip = zip_path(root, architecture);
     let glibc =
         check_zip(&zip, architecture).with_context(|| format!("checking {}", zip.display()))?;
     let size = fs::metadata(&zip)?.len();
     note(format!(
         "{}: {:.1} MB, needs glibc {}.{} (≤ {}.{})",
-        zip.strip_prefix(&root).unwrap_or(&zip).display(),
+        zip.strip_prefix(root).unwrap_or(&zip).display(),
         size as f64 / 1e6,
         glibc.0,
         glibc.1,
         MAX_GLIBC.0,
         MAX_GLIBC.1
     ));
-    Ok(architecture)
+    Ok(())
+}
+
+/// The package build `cargo xtask test` starts before its lints and collects after its tests.
+///
+/// A cold release build of the functions is 13 minutes of two cores' work, and the steps before
+/// it leave a core idle for long stretches (the browser app's single-threaded link-time
+/// optimisation and splitting, tests waiting on streams and browsers). At the lowest CPU priority
+/// the build takes only that idle time, so the foreground steps run as fast as without it. It
+/// builds in its own profile directories (`target/release`, `target/<target>/release`), so it
+/// never waits on the foreground's cargo lock, and in its own process group, which is stopped
+/// whole if `xtask` stops first. Its output goes to a log, printed when the build fails.
+pub struct BackgroundPackage {
+    child: Option<Child>,
+    architecture: Architecture,
+    log: PathBuf,
+    started: Instant,
+}
+
+pub fn start_in_background(python_bin: &Path) -> Result<BackgroundPackage> {
+    let root = paths::repo_root();
+    let architecture = lambda_architecture();
+    let log = root
+        .join("target/lambda")
+        .join(format!("{}-build.log", architecture.lambda));
+    fs::create_dir_all(log.parent().context("the log has a directory")?)?;
+    let output = fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+    let mut command = build_command(&root, python_bin, architecture, true)?;
+    println!(
+        "==> Lambda package ({}) building in the background: {}",
+        architecture.lambda,
+        log.strip_prefix(&root).unwrap_or(&log).display()
+    );
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(output.try_clone()?)
+        .stderr(output)
+        .process_group(0)
+        .spawn()
+        .context("cannot start the Lambda package build")?;
+    let group = child.id();
+    // Ctrl-C (or SIGTERM) reaches xtask's process group, not the build's own.
+    ctrlc::set_handler(move || {
+        stop_group(group);
+        std::process::exit(130);
+    })?;
+    Ok(BackgroundPackage {
+        child: Some(child),
+        architecture,
+        log,
+        started: Instant::now(),
+    })
+}
+
+impl BackgroundPackage {
+    /// Waits for the build, then checks the zip as `package` does.
+    pub fn finish(mut self) -> Result<Architecture> {
+        let mut child = self.child.take().context("the build is waited for once")?;
+        let waited = step(format!(
+            "Lambda package ({}): the rest of its background build",
+            self.architecture.lambda
+        ));
+        let status = child.wait()?;
+        drop(waited);
+        note(format!(
+            "the build took {:.1}s from its start, beside the other steps",
+            self.started.elapsed().as_secs_f64()
+        ));
+        if !status.success() {
+            let log = fs::read_to_string(&self.log).unwrap_or_default();
+            let lines: Vec<&str> = log.lines().collect();
+            for line in &lines[lines.len().saturating_sub(80)..] {
+                println!("    | {line}");
+            }
+            bail!(
+                "the Lambda package build failed with {status} (whole output: {})",
+                self.log.display()
+            );
+        }
+        check_built(&paths::repo_root(), self.architecture)?;
+        Ok(self.architecture)
+    }
+}
+
+impl Drop for BackgroundPackage {
+    /// A step before `finish` failed: the build's work is no longer wanted.
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take()
+            && matches!(child.try_wait(), Ok(None))
+        {
+            stop_group(child.id());
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Stops every process of a process group (cargo-lambda, cargo and its compilers).
+fn stop_group(group: u32) {
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &format!("-{group}")])
+        .status();
 }
 
 /// Packages the functions for this machine's architecture, as `package` does for Lambda's; the

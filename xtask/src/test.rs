@@ -12,6 +12,12 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
     let started = std::time::Instant::now();
     let tools = setup(Purpose::Test)?;
     let root = paths::repo_root();
+    let package = crate::package::start_in_background(
+        tools
+            .python_bin
+            .as_deref()
+            .expect("test set-up has Python tools"),
+    )?;
     {
         let _step = step("Formatting (cargo fmt --check)");
         run(Command::new("cargo")
@@ -77,13 +83,7 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
             .env("CLOUMER_DIST", root.join("dist"))
             .env("PATH", path_with(&path)?))?;
     }
-    crate::package::package(
-        tools
-            .python_bin
-            .as_deref()
-            .expect("test set-up has Python tools"),
-        None,
-    )?;
+    package.finish()?;
     println!(
         "All checks passed in {:.1} min.",
         started.elapsed().as_secs_f64() / 60.0
