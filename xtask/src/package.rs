@@ -132,9 +132,9 @@ fn check_built(root: &Path, architecture: Architecture) -> Result<()> {
 /// The package build `cargo xtask test` starts before its lints and collects after its tests.
 ///
 /// A cold release build of the functions is 13 minutes of two cores' work, and the steps before
-/// it leave a core idle for long stretches (the browser app's single-threaded link-time
-/// optimisation and splitting, tests waiting on streams and browsers). At the lowest CPU priority
-/// the build takes only that idle time, so the foreground steps run as fast as without it. It
+/// it leave a core idle for stretches (the browser app's single-threaded link-time optimisation
+/// and splitting, the tails of the lints' and tests' builds). At the lowest CPU priority the build
+/// takes mostly that idle time; it is paused while the tests run (see `pause`). It
 /// builds in its own profile directories (`target/release`, `target/<target>/release`), so it
 /// never waits on the foreground's cargo lock, and in its own process group, which is stopped
 /// whole if `xtask` stops first. Its output goes to a log, printed when the build fails.
@@ -181,6 +181,19 @@ pub fn start_in_background(python_bin: &Path) -> Result<BackgroundPackage> {
 }
 
 impl BackgroundPackage {
+    /// Stops the build where it is (every process of its group), until `resume`.
+    pub fn pause(&self) {
+        if let Some(child) = &self.child {
+            signal_group("-STOP", child.id());
+        }
+    }
+
+    pub fn resume(&self) {
+        if let Some(child) = &self.child {
+            signal_group("-CONT", child.id());
+        }
+    }
+
     /// Waits for the build, then checks the zip as `package` does.
     pub fn finish(mut self) -> Result<Architecture> {
         let mut child = self.child.take().context("the build is waited for once")?;
@@ -222,10 +235,16 @@ impl Drop for BackgroundPackage {
     }
 }
 
-/// Stops every process of a process group (cargo-lambda, cargo and its compilers).
+/// Stops every process of a process group (cargo-lambda, cargo and its compilers), paused or
+/// not: a paused process acts on SIGTERM only once continued.
 fn stop_group(group: u32) {
+    signal_group("-TERM", group);
+    signal_group("-CONT", group);
+}
+
+fn signal_group(signal: &str, group: u32) {
     let _ = Command::new("kill")
-        .args(["-TERM", "--", &format!("-{group}")])
+        .args([signal, "--", &format!("-{group}")])
         .status();
 }
 

@@ -72,16 +72,31 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
             .expect("test set-up has Python tools"),
     )?;
     web::build(&tools)?;
-    {
-        let _step = step("Tests (cargo test)");
-        let mut path = Vec::new();
-        path.extend(tools.python_bin.clone());
-        run(Command::new("cargo")
+    let mut path = Vec::new();
+    path.extend(tools.python_bin.clone());
+    let path = path_with(&path)?;
+    let cargo_test = || {
+        let mut command = Command::new("cargo");
+        command
             .current_dir(&root)
             .args(["test", "--workspace", "--locked"])
-            .args(extra_args)
             .env("CLOUMER_DIST", root.join("dist"))
-            .env("PATH", path_with(&path)?))?;
+            .env("PATH", &path);
+        command
+    };
+    {
+        let _step = step("Building the tests (cargo test --no-run)");
+        let cargo_options = extra_args.iter().take_while(|arg| **arg != "--");
+        run(cargo_test().arg("--no-run").args(cargo_options))?;
+    }
+    {
+        // The tests publish streams with ffmpeg and play them in browsers, against the clock:
+        // the package build waits while they run, so they have the machine to themselves.
+        let _step = step("Tests (cargo test)");
+        package.pause();
+        let tests = run(cargo_test().args(extra_args));
+        package.resume();
+        tests?;
     }
     package.finish()?;
     println!(
