@@ -2079,6 +2079,7 @@ async fn player_state(browser: &Browser) -> Result<serde_json::Value> {
              return {time: v.currentTime, duration: v.duration, paused: v.paused, ended: v.ended, \
              seeking: v.seeking, ready: v.readyState, network: v.networkState, \
              state: p.dataset.playerState, latency: p.dataset.latency, skips: p.dataset.skipsAhead, \
+             mark: v.dataset.mark ?? null, \
              shown: document.querySelector('.player-time')?.textContent, \
              buffered: [...Array(v.buffered.length).keys()].map(i => [v.buffered.start(i), v.buffered.end(i)])}")
         .await
@@ -2341,6 +2342,16 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
         "a live stream has no timeline"
     );
     let before = player_state(&viewer).await?;
+    // The failure below also tells whether the player was made anew (its video element loses
+    // the mark) and the states it went through after the click.
+    viewer
+        .js("const p = document.querySelector('.player'); p.querySelector('video').dataset.mark = 'before the pause'; \
+             window.playerStates = []; \
+             new MutationObserver(() => window.playerStates.push([Math.round(performance.now()), \
+                 document.querySelector('.player')?.dataset.playerState])) \
+                 .observe(p.parentNode, {attributes: true, subtree: true, childList: true, attributeFilter: ['data-player-state']}); \
+             return 0")
+        .await?;
     reach(&viewer, ".player .play").await?;
     wait_video(&viewer, "v.paused", "paused by the button").await?;
     // Once (CI, with the Lambda package building beside the suite) the stream played again
@@ -2350,7 +2361,10 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
         .await
     {
         let after = player_state(&viewer).await?;
-        anyhow::bail!("{error}; the player before the pause: {before}; now: {after}");
+        let states = viewer.js("return window.playerStates").await?;
+        anyhow::bail!(
+            "{error}; the player before the pause: {before}; now: {after}; its states since: {states}"
+        );
     }
     reach(&viewer, ".player .live-edge").await?;
     wait_video(&viewer, "!v.paused", "back at the live edge").await?;

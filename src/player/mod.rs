@@ -9,6 +9,7 @@ mod controls;
 mod ending;
 mod ivs;
 mod keys;
+mod retries;
 mod sound;
 
 use leptos::html;
@@ -33,14 +34,6 @@ const CONTROLS_LINGER_MS: f64 = 3000.0;
 const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long after the last seek key the player is asked to seek (see `Playback::seek_to`).
 const SEEK_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
-/// How long a live stream's failed loads are retried every second, shown as loading, before the
-/// viewer is told: a broadcast becomes playable some seconds after it goes live (the local
-/// stack waits up to 8 s for its qualities' first segments; IVS takes a few seconds too), and a
-/// viewer arriving with its go-live push must not be told it cannot be played meanwhile.
-const QUIET_LIVE_MS: f64 = 15_000.0;
-/// How often a live stream's load is retried within [`QUIET_LIVE_MS`]: it plays within a
-/// second of becoming playable.
-const QUIET_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What the viewer sees over the video.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,12 +79,8 @@ struct Playback {
     fullscreen: RwSignal<bool>,
     picture_in_picture: RwSignal<bool>,
     last_activity: RwSignal<f64>,
-    /// Failed loads shown to the viewer since it last played: the back-off's step.
-    failures: RwSignal<u32>,
-    /// When (ms) the loads began failing, since it last played.
-    failing_since: StoredValue<Option<f64>>,
-    /// A retry of a failed load is on its way.
-    retry_pending: StoredValue<bool>,
+    /// Loading again after failures (see `retries`).
+    retries: StoredValue<retries::Retries>,
 }
 
 impl Playback {
@@ -110,7 +99,7 @@ impl Playback {
         };
         self.status.set(PlayerStatus::Loading);
         // A retry the viewer (or the connection coming back) asked for replaces the one waiting.
-        self.retry_pending.set_value(false);
+        self.retries.update_value(retries::Retries::overtaken);
         self.with_player(|p| {
             p.load(&crate::browser::absolute(&url));
             p.play();
@@ -124,6 +113,8 @@ impl Playback {
         }
         self.with_player(|p| {
             if !p.is_paused() && status != PlayerStatus::Ended {
+                // A retry of an earlier failure must not play it again.
+                self.retries.update_value(retries::Retries::overtaken);
                 p.pause();
             } else if self.live {
                 // A paused live stream resumes where the stream is now, as on other sites;
@@ -321,9 +312,7 @@ pub fn VideoPlayer(
         fullscreen: RwSignal::new(false),
         picture_in_picture: RwSignal::new(false),
         last_activity: RwSignal::new(crate::browser::now_ms()),
-        failures: RwSignal::new(0),
-        failing_since: StoredValue::new(None),
-        retry_pending: StoredValue::new(false),
+        retries: StoredValue::new(retries::Retries::default()),
     };
     let status = playback.status;
     let player = playback.player;
@@ -530,8 +519,7 @@ fn listen(
             let label = label.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
                 if label == "Playing" {
-                    playback.failures.set(0);
-                    playback.failing_since.set_value(None);
+                    playback.retries.update_value(retries::Retries::playing);
                 }
                 // Set only on a change: the overlay is redrawn on every set, and a "Watch
                 // again" drawn anew under the viewer's pointer loses their click (the IVS
@@ -559,45 +547,40 @@ fn listen(
         playback.refresh_qualities();
     });
     add(constant("PlayerEventType", "QUALITY_CHANGED"), on_quality);
-    // A live playlist may not exist yet (the stream has just started) or a segment may fail:
-    // try again, backing off, for as long as the page shows the video. A live stream's failures
-    // show as loading, retried every second, for their first seconds (see `QUIET_LIVE_MS`);
-    // unless the browser knows it is offline, which the viewer is told at once.
+    // Load again after a failure, backing off (see `retries`).
     let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-        if playback.retry_pending.get_value() {
+        let online = crate::browser::window().navigator().on_line();
+        let now = crate::browser::now_ms();
+        let Some(retry) = playback
+            .retries
+            .try_update_value(|retries| retries.failed(now, playback.live, online))
+            .flatten()
+        else {
             // Another error of the same failed load: its retry is already on its way.
             return;
-        }
-        let now = crate::browser::now_ms();
-        let since = playback.failing_since.get_value().unwrap_or(now);
-        playback.failing_since.set_value(Some(since));
-        let online = crate::browser::window().navigator().on_line();
-        let quiet = playback.live && online && now - since < QUIET_LIVE_MS;
-        let delay = if quiet {
-            playback.status.set(PlayerStatus::Loading);
-            QUIET_RETRY
-        } else {
-            playback.status.set(PlayerStatus::Error);
-            let attempt = playback.failures.get_untracked().min(4);
-            playback.failures.set(attempt + 1);
-            std::time::Duration::from_millis(1000 << attempt)
         };
-        playback.retry_pending.set_value(true);
+        playback.status.set(if retry.shown_as_error {
+            PlayerStatus::Error
+        } else {
+            PlayerStatus::Loading
+        });
         set_timeout(
             move || {
-                if playback.retry_pending.try_get_value() != Some(true) {
-                    return;
-                }
-                playback.retry_pending.set_value(false);
+                let due = playback
+                    .retries
+                    .try_update_value(|retries| retries.due(retry.id))
+                    == Some(true);
                 // Unless the player got going again by itself.
-                if matches!(
-                    playback.status.get_untracked(),
-                    PlayerStatus::Error | PlayerStatus::Loading
-                ) {
+                if due
+                    && matches!(
+                        playback.status.get_untracked(),
+                        PlayerStatus::Error | PlayerStatus::Loading
+                    )
+                {
                     playback.reload();
                 }
             },
-            delay,
+            std::time::Duration::from_millis(u64::from(retry.after_ms)),
         );
     });
     add(constant("PlayerEventType", "ERROR"), on_error);
