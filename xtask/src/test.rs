@@ -12,12 +12,11 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
     let started = std::time::Instant::now();
     let tools = setup(Purpose::Test)?;
     let root = paths::repo_root();
-    let package = crate::package::start_in_background(
-        tools
-            .python_bin
-            .as_deref()
-            .expect("test set-up has Python tools"),
-    )?;
+    let python_bin = tools
+        .python_bin
+        .as_deref()
+        .expect("test set-up has Python tools");
+    let package = crate::package::start_in_background(python_bin)?;
     {
         let _step = step("Formatting (cargo fmt --check)");
         run(Command::new("cargo")
@@ -48,10 +47,6 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
     {
         // Skips are written next to the resources (`#checkov:skip=<id>:<reason>`).
         let _step = step("Terraform security checks (checkov)");
-        let python_bin = tools
-            .python_bin
-            .clone()
-            .expect("test set-up has Python tools");
         run(Command::new(python_bin.join("checkov"))
             .current_dir(&root)
             .args([
@@ -64,17 +59,9 @@ pub fn test(extra_args: &[&str]) -> Result<()> {
                 "--compact",
             ]))?;
     }
-    crate::infra::check_infra(
-        &root.join("infra"),
-        tools
-            .python_bin
-            .as_deref()
-            .expect("test set-up has Python tools"),
-    )?;
+    crate::infra::check_infra(&root.join("infra"), python_bin)?;
     web::build(&tools)?;
-    let mut path = Vec::new();
-    path.extend(tools.python_bin.clone());
-    let path = path_with(&path)?;
+    let path = path_with(&[python_bin.to_path_buf()])?;
     let cargo_test = || {
         let mut command = Command::new("cargo");
         command
