@@ -18,6 +18,7 @@ mod json;
 mod pages;
 mod player;
 mod push;
+mod reactive;
 pub mod router;
 pub mod time;
 
@@ -25,7 +26,7 @@ pub mod time;
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = i18n::provide_i18n();
-    let config = LocalResource::new(config::fetch);
+    let config = Fetch::new(config::fetch);
     view! {
         // A Transition, not a Suspense: pages read resources that refresh while shown, and a
         // refresh must not put the whole app back to "Loading…".
@@ -112,6 +113,7 @@ macro_rules! page_code {
         std::future::ready($call)
     };
 }
+use crate::reactive::Fetch;
 use page_code;
 
 /// Shows a page once its code has arrived (at once when it is already loaded or not split); if

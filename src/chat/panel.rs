@@ -11,6 +11,7 @@ use crate::chat::picker::EmotePicker;
 use crate::chat::{ChatClient, ChatState, Notice, mentions};
 use crate::components::{Avatar, ago_text};
 use crate::i18n::use_i18n;
+use crate::reactive::Submit;
 
 /// The room's limit; the server enforces the owner's real setting.
 const MAX_CHARS: usize = 500;
@@ -23,7 +24,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let list = NodeRef::<html::Ol>::new();
     let input = NodeRef::<html::Input>::new();
     let handle = chat.handle;
-    let moderate = Action::new_local(move |(user, act): &(String, Moderation)| {
+    let moderate = Submit::new(move |(user, act): &(String, Moderation)| {
         let (user, act) = (user.clone(), act.clone());
         async move {
             let handle = handle.get_value();
@@ -46,7 +47,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             }
         }
     });
-    let moderation_failed = move || moderate.value().get().and_then(Result::err);
+    let moderation_failed = move || moderate.value().and_then(Result::err);
 
     let show_people = RwSignal::new(false);
     // Handles of people here that complete the `@` being typed (not the user's own).
@@ -332,7 +333,7 @@ fn MessageMenu(
     id: String,
     sender: String,
     nickname: String,
-    moderate: Action<(String, Moderation), Result<(), crate::api::ApiError>>,
+    moderate: Submit<(String, Moderation), Result<(), crate::api::ApiError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());

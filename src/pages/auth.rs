@@ -6,6 +6,7 @@ use crate::api::{encode, use_api};
 use crate::auth::use_session;
 use crate::config::use_config;
 use crate::i18n::use_i18n;
+use crate::reactive::{Fetch, Submit};
 
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -14,7 +15,7 @@ pub fn SignIn() -> impl IntoView {
     let location = crate::router::use_location();
     let email = RwSignal::new(location.query("email").unwrap_or_default());
     let password = RwSignal::new(String::new());
-    let sign_in = Action::new_local(move |(email, password): &(String, String)| {
+    let sign_in = Submit::new(move |(email, password): &(String, String)| {
         let (email, password) = (email.clone(), password.clone());
         async move {
             match session.cognito().sign_in(&email, &password).await {
@@ -31,7 +32,7 @@ pub fn SignIn() -> impl IntoView {
             }
         }
     });
-    let error = move || sign_in.value().get().and_then(Result::err);
+    let error = move || sign_in.value().and_then(Result::err);
     let busy = sign_in.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -73,7 +74,7 @@ pub fn SignUp() -> impl IntoView {
     // Checked as it is typed. Answers can arrive out of order: only the one for what the field
     // holds now is shown.
     let wanted = move || handle.get().trim().to_ascii_lowercase();
-    let checked = LocalResource::new(move || {
+    let checked = Fetch::new(move || {
         let asked = wanted();
         async move {
             if asked.is_empty() {
@@ -94,7 +95,7 @@ pub fn SignUp() -> impl IntoView {
             .filter(|(asked, _)| *asked == wanted())
             .map(|(_, answer)| answer)
     };
-    let sign_up = Action::new_local(move |_: &()| async move {
+    let sign_up = Submit::new(move |_: &()| async move {
         let email_value = email.get_untracked().trim().to_owned();
         let result = session
             .cognito()
@@ -113,7 +114,7 @@ pub fn SignUp() -> impl IntoView {
             Err(failure) => Err(failure.describe(i18n.lang.get())),
         }
     });
-    let error = move || sign_up.value().get().and_then(Result::err);
+    let error = move || sign_up.value().and_then(Result::err);
     let busy = sign_up.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -166,7 +167,7 @@ pub fn Confirm() -> impl IntoView {
     let email = RwSignal::new(location.query("email").unwrap_or_default());
     let code = RwSignal::new(String::new());
     let local = config.0.environment == "local";
-    let confirm = Action::new_local(move |_: &()| async move {
+    let confirm = Submit::new(move |_: &()| async move {
         let email_value = email.get_untracked().trim().to_owned();
         match session
             .cognito()
@@ -180,7 +181,7 @@ pub fn Confirm() -> impl IntoView {
             Err(failure) => Err(failure.describe(i18n.lang.get())),
         }
     });
-    let resend = Action::new_local(move |_: &()| async move {
+    let resend = Submit::new(move |_: &()| async move {
         session
             .cognito()
             .resend_code(email.get_untracked().trim())
@@ -191,12 +192,10 @@ pub fn Confirm() -> impl IntoView {
     let error = move || {
         confirm
             .value()
-            .get()
             .and_then(Result::err)
-            .or_else(|| resend.value().get().and_then(Result::err))
+            .or_else(|| resend.value().and_then(Result::err))
     };
-    let info =
-        move || matches!(resend.value().get(), Some(Ok(()))).then(|| i18n.page_texts().code_sent);
+    let info = move || matches!(resend.value(), Some(Ok(()))).then(|| i18n.page_texts().code_sent);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         confirm.dispatch(());

@@ -18,6 +18,7 @@ use cloumer_api_types::ChannelSummary;
 use crate::api::{encode, use_api};
 use crate::components::{ChannelCard, PageStatus, Paging};
 use crate::i18n::use_i18n;
+use crate::reactive::Fetch;
 use crate::router::{query_value, use_location};
 
 /// How long typing must pause before the search runs.
@@ -91,7 +92,7 @@ pub fn Browse() -> impl IntoView {
     let typed = RwSignal::new(wanted.get_untracked().0);
     // Whether the current history entry is one typing made (and typing may replace it).
     let typing_entry = StoredValue::new(false);
-    let categories = LocalResource::new(move || async move { api.categories().await });
+    let categories = Fetch::new(move || async move { api.categories().await });
 
     let items = RwSignal::new(Vec::<ChannelSummary>::new());
     let paging = Paging::new();

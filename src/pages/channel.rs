@@ -16,6 +16,7 @@ use crate::pages::NotFound;
 use crate::pages::clip::{self, ClipGrid, ClipLive};
 use crate::pages::video::{self, VideoGrid};
 use crate::player::VideoPlayer;
+use crate::reactive::Fetch;
 
 /// How often viewer counts and live state are refreshed, besides the room's announcements.
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(20);
@@ -38,7 +39,7 @@ pub fn Channel(handle: String) -> impl IntoView {
     let api = use_api();
     let chat = ChatClient::start(api, handle.clone());
     let handle = StoredValue::new(handle);
-    let page = LocalResource::new(move || async move { api.channel(&handle.get_value()).await });
+    let page = Fetch::new(move || async move { api.channel(&handle.get_value()).await });
     // The room announces starts and ends; a timer keeps viewer counts fresh.
     Effect::new(move |previous: Option<u32>| {
         let changes = chat.stream_changes.get();
@@ -68,7 +69,7 @@ pub fn Channel(handle: String) -> impl IntoView {
             })
         })
     });
-    let playback = LocalResource::new(move || {
+    let playback = Fetch::new(move || {
         let watching = watching.get();
         async move {
             match watching {
@@ -80,7 +81,7 @@ pub fn Channel(handle: String) -> impl IntoView {
             }
         }
     });
-    let recordings = LocalResource::new(move || {
+    let recordings = Fetch::new(move || {
         let offline = watching.with(|w| w.as_ref().is_some_and(|w| !w.live && w.can_watch));
         async move {
             if offline {
@@ -92,7 +93,7 @@ pub fn Channel(handle: String) -> impl IntoView {
             }
         }
     });
-    let clips = LocalResource::new(move || {
+    let clips = Fetch::new(move || {
         let can_watch = watching.with(|w| w.as_ref().is_some_and(|w| w.can_watch));
         async move {
             if can_watch {
@@ -104,7 +105,7 @@ pub fn Channel(handle: String) -> impl IntoView {
             }
         }
     });
-    let videos = LocalResource::new(move || {
+    let videos = Fetch::new(move || {
         let can_watch = watching.with(|w| w.as_ref().is_some_and(|w| w.can_watch));
         async move {
             if can_watch {
@@ -219,7 +220,7 @@ fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
 
 /// The channel's uploaded videos, newest first.
 #[component]
-fn Videos(videos: LocalResource<Result<Vec<VideoBody>, ApiError>>) -> impl IntoView {
+fn Videos(videos: Fetch<Result<Vec<VideoBody>, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Loaded retry=move || videos.refetch()>
@@ -235,7 +236,7 @@ fn Videos(videos: LocalResource<Result<Vec<VideoBody>, ApiError>>) -> impl IntoV
 
 /// The channel's clips, newest first.
 #[component]
-fn Clips(clips: LocalResource<Result<Vec<ClipBody>, ApiError>>) -> impl IntoView {
+fn Clips(clips: Fetch<Result<Vec<ClipBody>, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Loaded retry=move || clips.refetch()>
@@ -251,9 +252,7 @@ fn Clips(clips: LocalResource<Result<Vec<ClipBody>, ApiError>>) -> impl IntoView
 
 /// The channel's past broadcasts, while it is offline.
 #[component]
-fn PastBroadcasts(
-    recordings: LocalResource<Result<Vec<RecordingBody>, ApiError>>,
-) -> impl IntoView {
+fn PastBroadcasts(recordings: Fetch<Result<Vec<RecordingBody>, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Loaded retry=move || recordings.refetch()>

@@ -11,6 +11,7 @@ use crate::components::{Avatar, CopyButton, Loaded, ago_text};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
+use crate::reactive::{Fetch, Submit};
 use crate::time;
 
 pub struct ClipTexts {
@@ -121,7 +122,7 @@ const PENDING_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
 pub fn Clip(id: String) -> impl IntoView {
     let api = use_api();
     let id = StoredValue::new(id);
-    let clip = LocalResource::new(move || async move { api.clip(&id.get_value()).await });
+    let clip = Fetch::new(move || async move { api.clip(&id.get_value()).await });
     // A clip of a broadcast still live is asked about again until it plays.
     let pending = move || matches!(clip.get(), Some(Ok(c)) if c.status == "PENDING");
     if let Ok(timer) = set_interval_with_handle(
@@ -204,7 +205,7 @@ fn DeleteClip(id: String, handle: String) -> impl IntoView {
     let api = use_api();
     let location = crate::router::use_location();
     let (id, handle) = (StoredValue::new(id), StoredValue::new(handle));
-    let delete = Action::new_local(move |_: &()| async move {
+    let delete = Submit::new(move |_: &()| async move {
         api.delete_clip(&id.get_value()).await?;
         location.navigate(&format!("/{}", handle.get_value()));
         Ok::<_, crate::api::ApiError>(())
@@ -217,7 +218,7 @@ fn DeleteClip(id: String, handle: String) -> impl IntoView {
                         delete.dispatch(());
                     }
                 }>{move || t().delete}</button>
-            {move || delete.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
+            {move || delete.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         </div>
     }
 }
@@ -278,7 +279,7 @@ pub fn ClipRecording(
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let bad_time = RwSignal::new(false);
-    let create = Action::new_local(move |range: &(String, u64, u64)| {
+    let create = Submit::new(move |range: &(String, u64, u64)| {
         let (title, start, end) = range.clone();
         async move {
             let clip = api
@@ -292,7 +293,7 @@ pub fn ClipRecording(
         let (start, end) = default_range(position.get_untracked() * 1000.0, duration_ms);
         from.set(time::clock(start as f64));
         to.set(time::clock(end as f64));
-        create.value().set(None);
+        create.clear();
         bad_time.set(false);
         open.set(true);
     };
@@ -330,7 +331,7 @@ pub fn ClipRecording(
                             <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
                         </div>
                         {move || bad_time.get().then(|| view! { <p class="error" role="alert">{move || t().bad_time}</p> })}
-                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().refusal(&e, i18n)}</p> })}
+                        {move || create.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().refusal(&e, i18n)}</p> })}
                     </form>
                 }.into_any()
             } else {
@@ -350,7 +351,7 @@ pub fn ClipLive(handle: String) -> impl IntoView {
     let handle = StoredValue::new(handle);
     let open = RwSignal::new(false);
     let title = RwSignal::new(String::new());
-    let create = Action::new_local(move |title: &String| {
+    let create = Submit::new(move |title: &String| {
         let title = title.clone();
         async move {
             let clip = api.clip_live(&handle.get_value(), &title).await?;
@@ -375,13 +376,13 @@ pub fn ClipLive(handle: String) -> impl IntoView {
                             <button type="submit" disabled=move || create.pending().get()>{move || t().create}</button>
                             <button type="button" class="secondary" on:click=move |_| open.set(false)>{move || i18n.t().cancel}</button>
                         </div>
-                        {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().live_refusal(&e, i18n)}</p> })}
+                        {move || create.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{t().live_refusal(&e, i18n)}</p> })}
                     </form>
                 }.into_any()
             } else {
                 view! {
                     <button type="button" class="secondary make-clip" on:click=move |_| {
-                        create.value().set(None);
+                        create.clear();
                         open.set(true);
                     }>{move || t().clip}</button>
                 }.into_any()

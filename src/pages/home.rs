@@ -9,6 +9,7 @@ use crate::api::use_api;
 use crate::auth::use_session;
 use crate::components::{ChannelCard, Loaded, RecordingGrid};
 use crate::i18n::use_i18n;
+use crate::reactive::Fetch;
 
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -16,8 +17,8 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let directory = LocalResource::new(move || async move { api.directory(None).await });
-    let recordings = LocalResource::new(move || async move { api.recent_recordings().await });
+    let directory = Fetch::new(move || async move { api.directory(None).await });
+    let recordings = Fetch::new(move || async move { api.recent_recordings().await });
     let session = use_session();
     crate::preload_watch_pages();
     if let Ok(handle) = set_interval_with_handle(

@@ -10,6 +10,7 @@ use crate::components::{
 };
 use crate::i18n::{Lang, use_i18n};
 use crate::push::{self, PushError, PushState};
+use crate::reactive::{Fetch, Submit};
 
 const PRESETS: [&str; 8] = [
     "cat", "dog", "fox", "panda", "penguin", "rabbit", "tiger", "whale",
@@ -19,7 +20,7 @@ const PRESETS: [&str; 8] = [
 pub fn Profile() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let me = LocalResource::new(move || async move { api.me().await });
+    let me = Fetch::new(move || async move { api.me().await });
     view! {
         <RequireSignIn>
             <section class="narrow">
@@ -41,7 +42,7 @@ fn ProfileForm(me: Me) -> impl IntoView {
     let avatar = RwSignal::new(me.avatar);
     let email_notifications = RwSignal::new(me.email_notifications);
     let email = me.email.clone();
-    let save = Action::new_local(move |change: &UpdateProfile| {
+    let save = Submit::new(move |change: &UpdateProfile| {
         let change = change.clone();
         async move { api.update_me(&change).await }
     });
@@ -101,7 +102,7 @@ fn ProfileForm(me: Me) -> impl IntoView {
                 }}</p>
                 <PushToggle />
             </fieldset>
-            <SaveStatus outcome=save.value() />
+            <SaveStatus outcome=move || save.value() />
             <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
         </form>
     }

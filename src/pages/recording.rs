@@ -10,13 +10,14 @@ use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::ClipRecording;
 use crate::player::VideoPlayer;
+use crate::reactive::{Fetch, Submit};
 use crate::time;
 
 #[component]
 pub fn Recording(id: String) -> impl IntoView {
     let api = use_api();
     let id = StoredValue::new(id);
-    let recording = LocalResource::new(move || async move { api.recording(&id.get_value()).await });
+    let recording = Fetch::new(move || async move { api.recording(&id.get_value()).await });
     view! {
         <Loaded retry=move || recording.refetch()>
             {move || Suspend::new(async move {
@@ -100,7 +101,7 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
     let handle = StoredValue::new(handle);
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
-    let rename = Action::new_local(move |wanted: &String| {
+    let rename = Submit::new(move |wanted: &String| {
         let wanted = wanted.clone();
         async move {
             let renamed = api.rename_recording(&id.get_value(), &wanted).await?;
@@ -109,7 +110,7 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
             Ok::<_, crate::api::ApiError>(())
         }
     });
-    let delete = Action::new_local(move |_: &()| async move {
+    let delete = Submit::new(move |_: &()| async move {
         api.delete_recording(&id.get_value()).await?;
         location.navigate(&format!("/{}", handle.get_value()));
         Ok::<_, crate::api::ApiError>(())
@@ -117,9 +118,8 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
     let failure = move || {
         rename
             .value()
-            .get()
             .and_then(Result::err)
-            .or_else(|| delete.value().get().and_then(Result::err))
+            .or_else(|| delete.value().and_then(Result::err))
     };
     view! {
         <div class="owner-tools">
@@ -140,7 +140,7 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
                 view! {
                     <div class="row">
                         <button type="button" class="secondary rename" on:click=move |_| {
-                            rename.value().set(None);
+                            rename.clear();
                             draft.set(title.get_untracked());
                             editing.set(true);
                         }>{i18n.page_texts().rename}</button>

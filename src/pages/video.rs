@@ -10,6 +10,7 @@ use crate::components::{Avatar, Loaded, ago_text};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
+use crate::reactive::{Fetch, Submit};
 use crate::time;
 
 pub struct VideoTexts {
@@ -125,7 +126,7 @@ pub const PROGRESS_REFRESH: std::time::Duration = std::time::Duration::from_secs
 pub fn Video(id: String) -> impl IntoView {
     let api = use_api();
     let id = StoredValue::new(id);
-    let video = LocalResource::new(move || async move { api.video(&id.get_value()).await });
+    let video = Fetch::new(move || async move { api.video(&id.get_value()).await });
     if let Ok(timer) = set_interval_with_handle(
         move || {
             if matches!(video.get(), Some(Ok(v)) if in_progress(&v)) {
@@ -206,7 +207,7 @@ fn UploaderTools(video: RwSignal<VideoBody>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let private = RwSignal::new(false);
-    let save = Action::new_local(move |change: &UpdateVideo| {
+    let save = Submit::new(move |change: &UpdateVideo| {
         let change = change.clone();
         async move {
             let id = video.with_untracked(|v| v.id.clone());
@@ -216,7 +217,7 @@ fn UploaderTools(video: RwSignal<VideoBody>) -> impl IntoView {
             Ok::<_, crate::api::ApiError>(())
         }
     });
-    let delete = Action::new_local(move |_: &()| async move {
+    let delete = Submit::new(move |_: &()| async move {
         let (id, handle) = video.with_untracked(|v| (v.id.clone(), v.channel_handle.clone()));
         api.delete_video(&id).await?;
         location.navigate(&format!("/{handle}"));
@@ -224,9 +225,8 @@ fn UploaderTools(video: RwSignal<VideoBody>) -> impl IntoView {
     });
     let failure = move || {
         save.value()
-            .get()
             .and_then(Result::err)
-            .or_else(|| delete.value().get().and_then(Result::err))
+            .or_else(|| delete.value().and_then(Result::err))
     };
     view! {
         <div class="owner-tools">
@@ -261,7 +261,7 @@ fn UploaderTools(video: RwSignal<VideoBody>) -> impl IntoView {
                 view! {
                     <div class="row">
                         <button type="button" class="secondary edit-video-open" on:click=move |_| {
-                            save.value().set(None);
+                            save.clear();
                             video.with_untracked(|v| {
                                 title.set(v.title.clone());
                                 description.set(v.description.clone());

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::{ApiError, use_api};
 use crate::components::Loaded;
 use crate::i18n::use_i18n;
+use crate::reactive::{Fetch, Submit};
 
 /// What the server accepts, for the file picker (it checks the bytes, not this).
 const ACCEPT: &str = "image/png,image/gif,image/webp";
@@ -18,11 +19,10 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let handle = StoredValue::new(handle);
-    let emotes =
-        LocalResource::new(move || async move { api.channel_emotes(&handle.get_value()).await });
+    let emotes = Fetch::new(move || async move { api.channel_emotes(&handle.get_value()).await });
     let code = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
-    let upload = Action::new_local(move |(code, file): &(String, web_sys::File)| {
+    let upload = Submit::new(move |(code, file): &(String, web_sys::File)| {
         let (code, file) = (code.clone(), file.clone());
         async move {
             let uploaded = api.put_emote(&code, file).await;
@@ -30,7 +30,7 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
             uploaded.map(drop)
         }
     });
-    let remove = Action::new_local(move |code: &String| {
+    let remove = Submit::new(move |code: &String| {
         let code = code.clone();
         async move {
             let removed = api.remove_emote(&code).await;
@@ -42,7 +42,7 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
     let unsent = RwSignal::new(None::<&'static str>);
     // A successful upload clears the form for the next one.
     Effect::new(move |_| {
-        if let Some(Ok(())) = upload.value().get() {
+        if let Some(Ok(())) = upload.value() {
             code.set(String::new());
             if let Some(input) = file_input.get_untracked() {
                 input.set_value("");
@@ -56,8 +56,8 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
             .and_then(|input| input.files())
             .and_then(|files| files.get(0));
         // Only this attempt's outcome is shown.
-        upload.value().set(None);
-        remove.value().set(None);
+        upload.clear();
+        remove.clear();
         let t = i18n.page_texts();
         match file {
             None => unsent.set(Some(t.choose_image)),
@@ -72,9 +72,8 @@ pub fn EmotesCard(handle: String) -> impl IntoView {
     let failure = move || -> Option<ApiError> {
         upload
             .value()
-            .get()
             .and_then(Result::err)
-            .or_else(|| remove.value().get().and_then(Result::err))
+            .or_else(|| remove.value().and_then(Result::err))
     };
     view! {
         <section class="panel" aria-labelledby="emotes-heading">

@@ -24,6 +24,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::{Loaded, RequireSignIn};
 use crate::i18n::use_i18n;
+use crate::reactive::Fetch;
 
 /// How often live state, health and viewers are refreshed.
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
@@ -37,7 +38,7 @@ pub fn Dashboard() -> impl IntoView {
 fn DashboardView() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let mine = LocalResource::new(move || async move { api.my_channel().await });
+    let mine = Fetch::new(move || async move { api.my_channel().await });
     if let Ok(timer) = set_interval_with_handle(move || mine.refetch(), REFRESH) {
         on_cleanup(move || timer.clear());
     }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::{Loaded, SaveStatus};
 use crate::i18n::use_i18n;
+use crate::reactive::{Fetch, Submit};
 
 /// Slow-mode intervals the dashboard offers, in seconds (the API takes any 0–600).
 const SLOW_MODE_CHOICES: [u16; 8] = [3, 5, 10, 30, 60, 120, 300, 600];
@@ -23,7 +24,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
     let slow_mode = RwSignal::new(rules.slow_mode_seconds.to_string());
     let account_age = RwSignal::new(rules.min_account_age_minutes.to_string());
     let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
-    let save = Action::new_local(move |rules: &ChatRules| {
+    let save = Submit::new(move |rules: &ChatRules| {
         let rules = rules.clone();
         async move { api.update_chat_rules(&rules).await }
     });
@@ -87,7 +88,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                         on:input=move |ev| account_age.set(event_target_value(&ev)) />
                     <small class="muted">{move || i18n.page_texts().min_account_age_hint}</small>
                 </label>
-                <SaveStatus outcome=save.value() />
+                <SaveStatus outcome=move || save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>
             <h3>{move || i18n.page_texts().bans}</h3>
@@ -102,8 +103,8 @@ fn Bans(handle: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let handle = StoredValue::new(handle);
-    let bans = LocalResource::new(move || async move { api.bans(&handle.get_value()).await });
-    let unban = Action::new_local(move |user: &String| {
+    let bans = Fetch::new(move || async move { api.bans(&handle.get_value()).await });
+    let unban = Submit::new(move |user: &String| {
         let user = user.clone();
         async move {
             let lifted = api.unban(&handle.get_value(), &user).await;
@@ -112,7 +113,7 @@ fn Bans(handle: String) -> impl IntoView {
         }
     });
     view! {
-        {move || unban.value().get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
+        {move || unban.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         <Loaded retry=move || bans.refetch()>
             {move || Suspend::new(async move {
                 bans.await.map(|list| if list.is_empty() {

@@ -7,16 +7,17 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::{Avatar, Loaded};
 use crate::i18n::use_i18n;
+use crate::reactive::{Fetch, Submit};
 
 #[component]
 pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let handle = StoredValue::new(channel.with_untracked(|c| c.page.summary.handle.clone()));
-    let moderators = LocalResource::new(move || async move { api.moderators().await });
+    let moderators = Fetch::new(move || async move { api.moderators().await });
     let log = RwSignal::new(Vec::<ModerationEntryBody>::new());
     let next = RwSignal::new(None::<String>);
-    let load_log = Action::new_local(move |cursor: &Option<String>| {
+    let load_log = Submit::new(move |cursor: &Option<String>| {
         let cursor = cursor.clone();
         async move {
             let page = api
@@ -33,7 +34,7 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
     });
     load_log.dispatch(None);
     let adding = RwSignal::new(String::new());
-    let appoint = Action::new_local(move |target: &String| {
+    let appoint = Submit::new(move |target: &String| {
         let target = target.clone();
         async move {
             let appointed = api.appoint_moderator(&target).await;
@@ -45,7 +46,7 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
             appointed.map(drop)
         }
     });
-    let remove = Action::new_local(move |target: &String| {
+    let remove = Submit::new(move |target: &String| {
         let target = target.clone();
         async move {
             let removed = api.remove_moderator(&target).await;
@@ -66,10 +67,9 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
     let failure = move || {
         appoint
             .value()
-            .get()
             .and_then(Result::err)
-            .or_else(|| remove.value().get().and_then(Result::err))
-            .or_else(|| load_log.value().get().and_then(Result::err))
+            .or_else(|| remove.value().and_then(Result::err))
+            .or_else(|| load_log.value().and_then(Result::err))
     };
     view! {
         <section class="panel" aria-labelledby="moderators-heading">

@@ -6,13 +6,14 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::{Loaded, RecordingGrid};
 use crate::i18n::use_i18n;
+use crate::reactive::Fetch;
 
 #[component]
 pub fn RecordingsCard(channel: Signal<MyChannel>) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
-    let recordings = LocalResource::new(move || {
+    let recordings = Fetch::new(move || {
         let handle = handle.clone();
         async move { api.channel_recordings(&handle).await }
     });

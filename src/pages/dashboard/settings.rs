@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::SaveStatus;
 use crate::i18n::use_i18n;
+use crate::reactive::{Fetch, Submit};
 
 struct SettingsTexts {
     qualities: &'static str,
@@ -44,13 +45,13 @@ pub fn SettingsCard(
     let initial = channel.get_untracked();
     let title = RwSignal::new(initial.page.summary.title.clone());
     let category = RwSignal::new(initial.page.summary.category.clone());
-    let curated = LocalResource::new(move || async move { api.categories().await });
+    let curated = Fetch::new(move || async move { api.categories().await });
     let latency = RwSignal::new(initial.page.latency_mode.clone());
     let channel_type = RwSignal::new(initial.channel_type.clone());
     let local = move || i18n.pick(&EN, &KO);
     let private = RwSignal::new(initial.page.summary.private);
     let recording = RwSignal::new(initial.recording);
-    let save = Action::new_local(move |change: &UpdateChannel| {
+    let save = Submit::new(move |change: &UpdateChannel| {
         let change = change.clone();
         async move {
             let saved = api.update_channel(&change).await;
@@ -113,7 +114,7 @@ pub fn SettingsCard(
                     <input type="checkbox" name="recording" prop:checked=move || recording.get() on:change=move |ev| recording.set(event_target_checked(&ev)) />
                     {move || i18n.page_texts().recording_label}
                 </label>
-                <SaveStatus outcome=save.value() />
+                <SaveStatus outcome=move || save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>
         </section>

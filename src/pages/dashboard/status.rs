@@ -7,6 +7,7 @@ use crate::api::use_api;
 use crate::components::{LiveBadge, Uptime};
 use crate::i18n::use_i18n;
 use crate::player::VideoPlayer;
+use crate::reactive::Fetch;
 use crate::time;
 
 #[component]
@@ -16,7 +17,7 @@ pub fn StatusCard(channel: Signal<MyChannel>) -> impl IntoView {
     let live = Memo::new(move |_| channel.with(|c| c.page.summary.live));
     let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
     // Loaded when the stream goes live, not on every refresh: a new URL would restart the player.
-    let preview = LocalResource::new(move || {
+    let preview = Fetch::new(move || {
         let handle = handle.clone();
         let live = live.get();
         async move {

@@ -6,16 +6,17 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::CopyButton;
 use crate::i18n::use_i18n;
+use crate::reactive::{Fetch, Submit};
 
 #[component]
 pub fn StreamSetup() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let ingest = LocalResource::new(move || async move { api.stream_key().await });
-    let reset = Action::new_local(move |_: &()| async move { api.reset_stream_key().await });
+    let ingest = Fetch::new(move || async move { api.stream_key().await });
+    let reset = Submit::new(move |_: &()| async move { api.reset_stream_key().await });
     let revealed = RwSignal::new(false);
     // A reset's answer replaces the loaded key.
-    let current = Memo::new(move |_| match reset.value().get() {
+    let current = Memo::new(move |_| match reset.value() {
         Some(Ok(ingest)) => Some(Ok(ingest)),
         _ => ingest.get(),
     });
@@ -39,13 +40,11 @@ pub fn StreamSetup() -> impl IntoView {
     });
     let failure = move || {
         let loading = current.with(|c| c.as_ref().and_then(|r| r.as_ref().err().cloned()));
-        let resetting = reset
-            .value()
-            .with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned()));
+        let resetting = reset.value().and_then(Result::err);
         resetting.or(loading)
     };
     Effect::new(move |_| {
-        if matches!(reset.value().get(), Some(Ok(_))) {
+        if matches!(reset.value(), Some(Ok(_))) {
             revealed.set(true);
         }
     });

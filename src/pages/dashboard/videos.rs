@@ -11,6 +11,7 @@ use crate::api::use_api;
 use crate::components::Loaded;
 use crate::i18n::use_i18n;
 use crate::pages::video::{self, PROGRESS_REFRESH, in_progress};
+use crate::reactive::{Fetch, Submit};
 
 struct UploadTexts {
     hint: &'static str,
@@ -74,8 +75,7 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
     let vt = move || i18n.pick(&video::EN, &video::KO);
     let api = use_api();
     let handle = StoredValue::new(channel.with_untracked(|c| c.page.summary.handle.clone()));
-    let videos =
-        LocalResource::new(move || async move { api.channel_videos(&handle.get_value()).await });
+    let videos = Fetch::new(move || async move { api.channel_videos(&handle.get_value()).await });
     if let Ok(timer) = set_interval_with_handle(
         move || {
             if matches!(videos.get(), Some(Ok(page)) if page.items.iter().any(in_progress)) {
@@ -96,7 +96,7 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
 
     // Sends `file`: a new upload, or the rest of the upload `resume` names.
-    let send = Action::new_local(move |(file, resume): &(web_sys::File, Option<String>)| {
+    let send = Submit::new(move |(file, resume): &(web_sys::File, Option<String>)| {
         let (file, resume) = (file.clone(), resume.clone());
         async move {
             let upload = match resume {
@@ -165,7 +165,7 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
         notice.set(None);
         match chosen_file.get_untracked() {
             Some(chosen) => {
-                send.dispatch_local((chosen, None));
+                send.dispatch((chosen, None));
             }
             None => notice.set(Some(t().choose_file.to_owned())),
         }
@@ -233,7 +233,7 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
                                     <VideoRow video=v sending=sending notice=notice
                                         on_resume=move |resume: (web_sys::File, String)| {
                                             notice.set(None);
-                                            send.dispatch_local((resume.0, Some(resume.1)));
+                                            send.dispatch((resume.0, Some(resume.1)));
                                         }
                                         on_deleted=move || videos.refetch() />
                                 }).collect_view()}
@@ -268,7 +268,7 @@ fn VideoRow(
         move || sending.with(|s| s.as_ref().is_some_and(|s| s.video_id == id.get_value()));
     let interrupted = video.status == "UPLOADING";
     let expected = (video.file_name.clone(), video.size_bytes);
-    let delete = Action::new_local(move |_: &()| {
+    let delete = Submit::new(move |_: &()| {
         let on_deleted = on_deleted.clone();
         async move {
             let deleted = api.delete_video(&id.get_value()).await;

@@ -5,14 +5,15 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::Loaded;
 use crate::i18n::use_i18n;
+use crate::reactive::{Fetch, Submit};
 
 #[component]
 pub fn ViewersCard() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let viewers = LocalResource::new(move || async move { api.viewers().await });
+    let viewers = Fetch::new(move || async move { api.viewers().await });
     let adding = RwSignal::new(String::new());
-    let grant = Action::new_local(move |handle: &String| {
+    let grant = Submit::new(move |handle: &String| {
         let handle = handle.clone();
         async move {
             let granted = api.grant_viewer(&handle).await;
@@ -23,7 +24,7 @@ pub fn ViewersCard() -> impl IntoView {
             granted
         }
     });
-    let revoke = Action::new_local(move |handle: &String| {
+    let revoke = Submit::new(move |handle: &String| {
         let handle = handle.clone();
         async move {
             let revoked = api.revoke_viewer(&handle).await;
@@ -43,9 +44,8 @@ pub fn ViewersCard() -> impl IntoView {
     let failure = move || {
         grant
             .value()
-            .get()
             .and_then(|r| r.err())
-            .or_else(|| revoke.value().get().and_then(Result::err))
+            .or_else(|| revoke.value().and_then(Result::err))
     };
     view! {
         <section class="panel" aria-labelledby="viewers-heading">
