@@ -2366,6 +2366,16 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
             "{error}; the player before the pause: {before}; now: {after}; its states since: {states}"
         );
     }
+    // Paused is not loading: nothing covers the picture the viewer stopped on.
+    let overlay = viewer
+        .js("return document.querySelector('.player-overlay')?.textContent ?? null")
+        .await?;
+    let state = player_state(&viewer).await?;
+    assert!(
+        overlay.is_null(),
+        "a paused live stream shows {overlay} over it; the player: {state}"
+    );
+    viewer.screenshot("player-live-paused").await?;
     reach(&viewer, ".player .live-edge").await?;
     wait_video(&viewer, "!v.paused", "back at the live edge").await?;
     viewer

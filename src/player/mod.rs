@@ -48,6 +48,19 @@ pub enum PlayerStatus {
     Unsupported,
 }
 
+/// What the viewer sees for the IVS player's state `label` (its `PlayerState` names).
+fn status_of(label: &str, held: bool) -> PlayerStatus {
+    match label {
+        "Playing" => PlayerStatus::Playing,
+        "Buffering" => PlayerStatus::Buffering,
+        "Ended" => PlayerStatus::Ended,
+        "Ready" => PlayerStatus::Ready,
+        // Paused by the viewer: able to play again, nothing to wait for.
+        "Idle" if held => PlayerStatus::Ready,
+        _ => PlayerStatus::Loading,
+    }
+}
+
 /// The player's state as the controls show it, and what they can ask of the player.
 #[derive(Clone, Copy)]
 struct Playback {
@@ -81,6 +94,9 @@ struct Playback {
     last_activity: RwSignal<f64>,
     /// Loading again after failures (see `retries`).
     retries: StoredValue<retries::Retries>,
+    /// The viewer paused it. A paused live IVS player drops what it loaded and says Idle, which
+    /// then means paused, not loading.
+    held: StoredValue<bool>,
 }
 
 impl Playback {
@@ -98,6 +114,7 @@ impl Playback {
             return;
         };
         self.status.set(PlayerStatus::Loading);
+        self.held.set_value(false);
         // A retry the viewer (or the connection coming back) asked for replaces the one waiting.
         self.retries.update_value(retries::Retries::overtaken);
         self.with_player(|p| {
@@ -115,6 +132,7 @@ impl Playback {
             if !p.is_paused() && status != PlayerStatus::Ended {
                 // A retry of an earlier failure must not play it again.
                 self.retries.update_value(retries::Retries::overtaken);
+                self.held.set_value(true);
                 p.pause();
             } else if self.live {
                 // A paused live stream resumes where the stream is now, as on other sites;
@@ -124,6 +142,7 @@ impl Playback {
                 if status == PlayerStatus::Ended {
                     p.seek_to(0.0);
                 }
+                self.held.set_value(false);
                 p.play();
             }
         });
@@ -312,6 +331,7 @@ pub fn VideoPlayer(
         fullscreen: RwSignal::new(false),
         picture_in_picture: RwSignal::new(false),
         last_activity: RwSignal::new(crate::browser::now_ms()),
+        held: StoredValue::new(false),
         retries: StoredValue::new(retries::Retries::default()),
     };
     let status = playback.status;
@@ -526,13 +546,7 @@ fn listen(
                 // player may say Ended after the app saw the end itself).
                 set_if_changed(
                     playback.status,
-                    match label.as_str() {
-                        "Playing" => PlayerStatus::Playing,
-                        "Buffering" => PlayerStatus::Buffering,
-                        "Ended" => PlayerStatus::Ended,
-                        "Ready" => PlayerStatus::Ready,
-                        _ => PlayerStatus::Loading,
-                    },
+                    status_of(&label, playback.held.get_value()),
                 );
                 if matches!(label.as_str(), "Ready" | "Playing") {
                     playback.refresh_qualities();
@@ -616,4 +630,22 @@ fn toggle_picture_in_picture(video: NodeRef<html::Video>) {
 
 fn picture_in_picture_available() -> bool {
     crate::browser::document_property("pictureInPictureEnabled").is_truthy()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_player_the_viewer_paused_is_ready_not_loading_when_it_says_idle() {
+        assert_eq!(status_of("Idle", true), PlayerStatus::Ready);
+        // Idle the viewer did not ask for: still on its way (a first load, a reload).
+        assert_eq!(status_of("Idle", false), PlayerStatus::Loading);
+        for held in [false, true] {
+            assert_eq!(status_of("Playing", held), PlayerStatus::Playing);
+            assert_eq!(status_of("Buffering", held), PlayerStatus::Buffering);
+            assert_eq!(status_of("Ended", held), PlayerStatus::Ended);
+            assert_eq!(status_of("Ready", held), PlayerStatus::Ready);
+        }
+    }
 }
