@@ -2388,6 +2388,41 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
     viewer
         .wait(".player[data-player-state=Playing]:not(.idle)")
         .await?;
+
+    // The browser's own pause and play (media keys, a picture-in-picture window's buttons, the
+    // system's media controls) go through the player's controls: the handlers the app gives the
+    // Media Session API, called as the browser calls them (kept by a wrapper put in before the
+    // app goes to the channel). Paused, nothing covers the picture and the button offers to play; played, the live
+    // stream is back at the live edge.
+    viewer.goto(&stack.url("/")).await?;
+    viewer.wait("[data-testid=live-grid]").await?;
+    viewer
+        .js("window.mediaHandlers = {}; \
+             const set = MediaSession.prototype.setActionHandler; \
+             MediaSession.prototype.setActionHandler = function (action, handler) { \
+                 window.mediaHandlers[action] = handler; return set.call(this, action, handler); }; \
+             history.pushState(null, '', '/player_show'); \
+             dispatchEvent(new PopStateEvent('popstate')); return 0")
+        .await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    viewer.js("window.mediaHandlers.pause(); return 0").await?;
+    wait_video(&viewer, "v.paused", "paused by the browser's pause").await?;
+    viewer
+        .wait(".player .live-edge.behind[aria-label='Behind live: jump to live']")
+        .await?;
+    viewer.wait(".player .play[aria-label='Play (k)']").await?;
+    let overlay = viewer
+        .js("return document.querySelector('.player-overlay')?.textContent ?? null")
+        .await?;
+    assert!(
+        overlay.is_null(),
+        "paused by the browser, the player shows {overlay}"
+    );
+    viewer.js("window.mediaHandlers.play(); return 0").await?;
+    wait_video(&viewer, "!v.paused", "playing by the browser's play").await?;
+    viewer
+        .wait(".player[data-player-state=Playing] .live-edge:not(.behind)")
+        .await?;
     viewer.screenshot("player-live").await?;
     assert_accessible(&viewer, "a live channel").await?;
 

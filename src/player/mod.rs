@@ -9,6 +9,7 @@ mod controls;
 mod ending;
 mod ivs;
 mod keys;
+mod media_session;
 mod retries;
 mod sound;
 
@@ -147,6 +148,34 @@ impl Playback {
             }
         });
         self.refresh();
+    }
+
+    /// The browser's play (media keys, a picture-in-picture window): the play button's, unless
+    /// it is playing already.
+    fn browser_play(&self) {
+        let mut paused = true;
+        self.with_player(|p| paused = p.is_paused());
+        if paused
+            || matches!(
+                self.status.get_untracked(),
+                PlayerStatus::Ended | PlayerStatus::Error
+            )
+        {
+            self.toggle_play();
+        }
+    }
+
+    /// The browser's pause: the pause button's, if it is playing or about to.
+    fn browser_pause(&self) {
+        let mut paused = true;
+        self.with_player(|p| paused = p.is_paused());
+        let playing = matches!(
+            self.status.get_untracked(),
+            PlayerStatus::Playing | PlayerStatus::Buffering | PlayerStatus::Ready
+        );
+        if playing && !paused {
+            self.toggle_play();
+        }
     }
 
     fn seek_to(&self, seconds: f64) {
@@ -336,6 +365,10 @@ pub fn VideoPlayer(
     };
     let status = playback.status;
     let player = playback.player;
+    media_session::route(
+        move || playback.browser_play(),
+        move || playback.browser_pause(),
+    );
 
     Effect::new(move |_| {
         let Some(_) = url.get() else { return };
