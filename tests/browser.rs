@@ -2375,9 +2375,10 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
             "{error}; the player before the pause: {before}; now: {after}; its states since: {states}"
         );
     }
-    // Paused is not loading: nothing covers the picture the viewer stopped on.
+    // Paused is not loading: nothing covers the picture the viewer stopped on; and no latency
+    // figure, which stopped being true when the picture did.
     let overlay = viewer
-        .js("return document.querySelector('.player-overlay')?.textContent ?? null")
+        .js("return document.querySelector('.player-overlay, .player .latency')?.textContent ?? null")
         .await?;
     let state = player_state(&viewer).await?;
     assert!(
@@ -2421,7 +2422,7 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
         .await?;
     viewer.wait(".player .play[aria-label='Play (k)']").await?;
     let overlay = viewer
-        .js("return document.querySelector('.player-overlay')?.textContent ?? null")
+        .js("return document.querySelector('.player-overlay, .player .latency')?.textContent ?? null")
         .await?;
     assert!(
         overlay.is_null(),

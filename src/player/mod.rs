@@ -283,10 +283,12 @@ impl Playback {
                 }
             }
             if self.live {
+                // Paused, the player keeps its last reading while the viewer falls further
+                // behind; "Jump to live" says so instead of a figure that is no longer true.
                 let value = p.get_live_latency();
                 set_if_changed(
                     self.latency,
-                    (value.is_finite() && value > 0.0).then_some(value),
+                    (!p.is_paused() && value.is_finite() && value > 0.0).then_some(value),
                 );
             }
             Some(buffered)
