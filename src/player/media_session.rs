@@ -16,10 +16,9 @@ use wasm_bindgen::prelude::*;
 const ACTIONS: [&str; 2] = ["play", "pause"];
 
 thread_local! {
-    /// Which player's handlers the browser holds (0: none), so a player going away after the
-    /// next one arrived leaves the next one's in place.
-    static CURRENT: Cell<u64> = const { Cell::new(0) };
-    static LAST: Cell<u64> = const { Cell::new(0) };
+    /// The latest player to hand over its handlers, so a player going away after the next one
+    /// arrived leaves the next one's in place.
+    static LATEST: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Hands the browser's play and pause to `play` and `pause` until the current reactive owner
@@ -35,16 +34,14 @@ pub(super) fn route(play: impl Fn() + 'static, pause: impl Fn() + 'static) {
     for (action, handler) in ACTIONS.iter().zip(&handlers) {
         set_handler(&session, action, handler.as_ref());
     }
-    let id = LAST.with(|last| {
-        last.set(last.get() + 1);
-        last.get()
+    let id = LATEST.with(|latest| {
+        latest.set(latest.get() + 1);
+        latest.get()
     });
-    CURRENT.with(|current| current.set(id));
     let kept = SendWrapper::new((session, handlers));
     on_cleanup(move || {
         let (session, handlers) = kept.take();
-        if CURRENT.with(|current| current.get()) == id {
-            CURRENT.with(|current| current.set(0));
+        if LATEST.with(Cell::get) == id {
             for action in ACTIONS {
                 set_handler(&session, action, &JsValue::NULL);
             }

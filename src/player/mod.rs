@@ -153,9 +153,7 @@ impl Playback {
     /// The browser's play (media keys, a picture-in-picture window): the play button's, unless
     /// it is playing already.
     fn browser_play(&self) {
-        let mut paused = true;
-        self.with_player(|p| paused = p.is_paused());
-        if paused
+        if self.player_paused()
             || matches!(
                 self.status.get_untracked(),
                 PlayerStatus::Ended | PlayerStatus::Error
@@ -167,15 +165,19 @@ impl Playback {
 
     /// The browser's pause: the pause button's, if it is playing or about to.
     fn browser_pause(&self) {
-        let mut paused = true;
-        self.with_player(|p| paused = p.is_paused());
         let playing = matches!(
             self.status.get_untracked(),
             PlayerStatus::Playing | PlayerStatus::Buffering | PlayerStatus::Ready
         );
-        if playing && !paused {
+        if playing && !self.player_paused() {
             self.toggle_play();
         }
+    }
+
+    /// The IVS player's own paused flag; no player yet counts as paused.
+    fn player_paused(&self) -> bool {
+        self.player
+            .with_value(|p| p.as_ref().is_none_or(IvsPlayer::is_paused))
     }
 
     fn seek_to(&self, seconds: f64) {
