@@ -104,6 +104,9 @@ pub fn query_value(query: &str, name: &str) -> Option<String> {
 pub struct Location {
     pub path: RwSignal<String>,
     pub query: RwSignal<String>,
+    /// How often the app moved within itself (links, Back and Forward, redirects) since the
+    /// document loaded.
+    moves: StoredValue<u32>,
 }
 
 impl Location {
@@ -115,6 +118,12 @@ impl Location {
         query_value(&self.query.get_untracked(), name)
     }
 
+    /// Whether the app has moved within itself since the document loaded: the page now shown
+    /// was not the one the browser loaded (and announced) itself.
+    pub fn moved_in_app(&self) -> bool {
+        self.moves.get_value() > 0
+    }
+
     fn sync(&self) {
         let location = crate::browser::window().location();
         self.path
@@ -122,12 +131,19 @@ impl Location {
         self.query.set(location.search().unwrap_or_default());
     }
 
+    /// The browser's location changed under the app: follow it.
+    fn moved(&self) {
+        self.moves
+            .update_value(|moves| *moves = moves.saturating_add(1));
+        self.sync();
+    }
+
     /// Goes to `url` (path and query) within the app.
     pub fn navigate(&self, url: &str) {
         if let Ok(history) = crate::browser::window().history() {
             let _ = history.push_state_with_url(&JsValue::NULL, "", Some(url));
         }
-        self.sync();
+        self.moved();
         crate::browser::window().scroll_to_with_x_and_y(0.0, 0.0);
     }
 
@@ -136,7 +152,7 @@ impl Location {
         if let Ok(history) = crate::browser::window().history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
         }
-        self.sync();
+        self.moved();
     }
 }
 
@@ -144,10 +160,11 @@ pub fn provide_location() -> Location {
     let location = Location {
         path: RwSignal::new(String::new()),
         query: RwSignal::new(String::new()),
+        moves: StoredValue::new(0),
     };
     location.sync();
     let window = crate::browser::window();
-    let on_pop = Closure::<dyn FnMut()>::new(move || location.sync());
+    let on_pop = Closure::<dyn FnMut()>::new(move || location.moved());
     let _ = window.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
     on_pop.forget();
     // Same-origin link clicks without modifier keys navigate within the app.

@@ -8,6 +8,17 @@ use cloumer_e2e::{Browser, TestStack, copy_dir, dist_dir, publish, remove_compre
 const PASSWORD: &str = "Browser-Test-1";
 const WAIT: Duration = Duration::from_secs(20);
 
+/// What the app last read out to a screen reader about the page: its live region's text,
+/// checked to be a live region that interrupts (a new page is news).
+async fn announced(browser: &Browser) -> Result<String> {
+    let region = browser
+        .js("const r = document.getElementById('page-announcer');
+             return [r.getAttribute('aria-live'), r.textContent];")
+        .await?;
+    anyhow::ensure!(region[0] == "assertive", "the announcer: {region}");
+    Ok(region[1].as_str().unwrap_or_default().to_owned())
+}
+
 async fn video_time(browser: &Browser) -> Result<f64> {
     Ok(browser
         .js("return document.querySelector('video').currentTime")
@@ -39,6 +50,7 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     owner
         .wait_for_text("h1", "Confirm your email", WAIT)
         .await?;
+    owner.wait_title("Confirm your email · Cloumer").await?;
     let code = stack
         .stack
         .identity()
@@ -47,6 +59,7 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     owner.fill("input[name=code]", &code).await?;
     owner.click("form button[type=submit]").await?;
     owner.wait_for_text("h1", "Sign in", WAIT).await?;
+    owner.wait_title("Sign in · Cloumer").await?;
     owner.fill("input[name=password]", PASSWORD).await?;
     owner.screenshot("signin").await?;
     owner.click("form button[type=submit]").await?;
@@ -105,9 +118,21 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         )
         .await?;
     alice.screenshot("home-live").await?;
+    alice.wait_title("Cloumer").await?;
+    // A loaded document's title is read out by the screen reader itself: nothing to announce.
+    assert_eq!(announced(&alice).await?, "");
     alice
         .click("[data-testid=live-grid] .card a.card-link")
         .await?;
+    // The tab names what is on and who streams it (no title was given), and a screen reader
+    // hears it, as it would on a page load.
+    alice
+        .wait_title("Untitled stream - 방송인 · Cloumer")
+        .await?;
+    assert_eq!(
+        announced(&alice).await?,
+        "Untitled stream - 방송인 · Cloumer"
+    );
     alice.wait(".player[data-player-state=Playing]").await?;
     let first = video_time(&alice).await?;
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -348,6 +373,7 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         )
         .await?;
     alice.screenshot("channel-offline").await?;
+    alice.wait_title("방송인 · Cloumer").await?;
 
     // The broadcast was recorded: it plays as a past broadcast.
     alice.goto(&stack.url("/")).await?;
@@ -361,6 +387,13 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     alice
         .click("#recent-heading + .grid .card a.card-link")
         .await?;
+    alice
+        .wait_title("Untitled stream - 방송인 · Cloumer")
+        .await?;
+    assert_eq!(
+        announced(&alice).await?,
+        "Untitled stream - 방송인 · Cloumer"
+    );
     alice.wait(".player[data-player-state=Playing]").await?;
     alice.screenshot("recording").await?;
 
@@ -501,6 +534,8 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     browser
         .wait_for_text("main", "This page does not exist.", WAIT)
         .await?;
+    // A channel nobody has is a page that does not exist, in the tab as on the page.
+    browser.wait_title("Page not found · Cloumer").await?;
     // Pages outside the main module arrive on demand (the story test walks through each).
     browser.goto(&stack.url("/signin")).await?;
     browser.wait_for_text("h1", "Sign in", WAIT).await?;
@@ -2899,6 +2934,9 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
     owner
         .wait_for_text("h1.channel-title", "Best bits 하이라이트", WAIT)
         .await?;
+    owner
+        .wait_title("Best bits 하이라이트 - Replay Show · Cloumer")
+        .await?;
     owner.screenshot("recording-owner-tools").await?;
     assert_accessible(&owner, "a recording, its owner's view").await?;
     viewer.goto(&recording_url).await?;
@@ -2978,8 +3016,8 @@ async fn check_page(
 }
 
 /// Everything the page says once it has settled (the same over half a second: parts of a page
-/// load after its loading markers are gone): its text, and the labels, hints and titles a
-/// screen reader or a pointer reads.
+/// load after its loading markers are gone): its title (the tab's name), its text, and the
+/// labels, hints and titles a screen reader or a pointer reads.
 async fn page_words(browser: &Browser) -> Result<String> {
     let mut last = String::new();
     for _ in 0..40 {
@@ -2987,7 +3025,7 @@ async fn page_words(browser: &Browser) -> Result<String> {
             .js("const said = [...document.querySelectorAll('[aria-label], [placeholder], [title]')]
                    .map(e => ['aria-label', 'placeholder', 'title']
                      .map(a => e.getAttribute(a)).filter(Boolean).join(' | '));
-                 return document.body.innerText + '\\n' + said.join('\\n');")
+                 return document.title + '\\n' + document.body.innerText + '\\n' + said.join('\\n');")
             .await?;
         let words = words.as_str().unwrap_or_default().to_owned();
         if words == last {
@@ -3000,8 +3038,9 @@ async fn page_words(browser: &Browser) -> Result<String> {
 }
 
 /// Switching the language with the header's menu redraws the page as it reads when loaded in
-/// that language: every word the interface says, not only what is drawn after the switch. The
-/// guest is on a phone, the streamer on a laptop.
+/// that language: every word the interface says, not only what is drawn after the switch, and
+/// the tab's title (which names the page in each language). The guest is on a phone, the
+/// streamer on a laptop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_the_language_redraws_each_page_as_if_it_had_loaded_in_it() -> Result<()> {
     let stack = TestStack::start(false).await?;
@@ -3012,22 +3051,45 @@ async fn switching_the_language_redraws_each_page_as_if_it_had_loaded_in_it() ->
     let owner = Browser::launch().await?;
     owner.sign_in(&stack, "lang@example.com", PASSWORD).await?;
     let mut differences = Vec::new();
-    for (browser, path, ready) in [
-        (&guest, "/", "h1"),
-        (&guest, "/signin", "form"),
-        (&guest, "/signup", "form"),
-        (&guest, "/browse", "[data-testid=browse-results]"),
-        (&guest, "/lang_show", ".chat-state"),
-        (&owner, "/", "h1"),
-        (&owner, "/dashboard", "[data-testid=live-state]"),
-        (&owner, "/profile", "select#lang"),
-        (&owner, "/notifications", "h1"),
-        (&owner, "/lang_show", ".chat-form"),
+    for (browser, path, ready, english, korean) in [
+        (&guest, "/", "h1", "Cloumer", "Cloumer"),
+        (&guest, "/signin", "form", "Sign in", "로그인"),
+        (&guest, "/signup", "form", "Sign up", "회원가입"),
+        (
+            &guest,
+            "/browse",
+            "[data-testid=browse-results]",
+            "Browse",
+            "탐색",
+        ),
+        (&guest, "/lang_show", ".chat-state", "Lingo", "Lingo"),
+        (&owner, "/", "h1", "Cloumer", "Cloumer"),
+        (
+            &owner,
+            "/dashboard",
+            "[data-testid=live-state]",
+            "Creator dashboard",
+            "크리에이터 대시보드",
+        ),
+        (
+            &owner,
+            "/profile",
+            "select#lang",
+            "Your profile",
+            "내 프로필",
+        ),
+        (&owner, "/notifications", "h1", "Notifications", "알림"),
+        (&owner, "/lang_show", ".chat-form", "Lingo", "Lingo"),
     ] {
+        let titled = |name: &str| match name {
+            "Cloumer" => name.to_owned(),
+            name => format!("{name} · Cloumer"),
+        };
         browser
             .js("localStorage.setItem('cloumer.lang', 'en')")
             .await?;
         open_page(browser, &stack, path, ready).await?;
+        browser.wait_title(&titled(english)).await?;
         browser
             .js("const s = document.querySelector('select#lang');
                  s.value = 'ko'; s.dispatchEvent(new Event('change'));")
@@ -3035,6 +3097,7 @@ async fn switching_the_language_redraws_each_page_as_if_it_had_loaded_in_it() ->
         browser
             .wait_until("return document.documentElement.lang === 'ko'", "Korean")
             .await?;
+        browser.wait_title(&titled(korean)).await?;
         let switched = page_words(browser).await?;
         let name = match path
             .chars()

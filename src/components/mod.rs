@@ -5,6 +5,7 @@ mod follow;
 mod paged;
 pub mod session;
 mod states;
+mod title;
 
 use cloumer_api_types::{ChannelSummary, RecordingBody};
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 pub use follow::FollowButton;
 pub use paged::{PageStatus, Paging};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
+pub use title::{name_page, video_name};
 
 use crate::auth::use_session;
 use crate::i18n::{Lang, use_i18n};

@@ -20,6 +20,7 @@ pub static EN: Texts = Texts {
     error_generic: "Something went wrong.",
     network_offline: "You are offline.",
     not_found: "This page does not exist.",
+    page_not_found: "Page not found",
     back_home: "Back to the home page",
     live_now: "Live now",
     nobody_live: "Nobody is live right now. Start streaming from your dashboard!",

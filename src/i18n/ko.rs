@@ -20,6 +20,7 @@ pub static KO: Texts = Texts {
     error_generic: "문제가 발생했습니다.",
     network_offline: "오프라인 상태예요.",
     not_found: "없는 페이지입니다.",
+    page_not_found: "페이지를 찾을 수 없음",
     back_home: "홈으로 돌아가기",
     live_now: "지금 방송 중",
     nobody_live: "지금은 방송 중인 채널이 없어요. 대시보드에서 방송을 시작해 보세요!",

@@ -19,6 +19,8 @@ pub struct Texts {
     /// A page whose data could not load because the device is offline.
     pub network_offline: &'static str,
     pub not_found: &'static str,
+    /// The title of a page that does not exist.
+    pub page_not_found: &'static str,
     pub back_home: &'static str,
     // Home
     pub live_now: &'static str,

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::{encode, use_api};
 use crate::auth::use_session;
+use crate::components::name_page;
 use crate::config::use_config;
 use crate::i18n::use_i18n;
 use crate::reactive::{Fetch, Submit};
@@ -11,6 +12,7 @@ use crate::reactive::{Fetch, Submit};
 #[component]
 pub fn SignIn() -> impl IntoView {
     let i18n = use_i18n();
+    name_page(move || Some(i18n.t().sign_in.to_owned()));
     let session = use_session();
     let location = crate::router::use_location();
     let email = RwSignal::new(location.query("email").unwrap_or_default());
@@ -64,6 +66,7 @@ pub fn SignIn() -> impl IntoView {
 #[component]
 pub fn SignUp() -> impl IntoView {
     let i18n = use_i18n();
+    name_page(move || Some(i18n.t().sign_up.to_owned()));
     let session = use_session();
     let api = use_api();
     let location = crate::router::use_location();
@@ -161,6 +164,7 @@ pub fn SignUp() -> impl IntoView {
 #[component]
 pub fn Confirm() -> impl IntoView {
     let i18n = use_i18n();
+    name_page(move || Some(i18n.page_texts().confirm_title.to_owned()));
     let session = use_session();
     let config = use_config();
     let location = crate::router::use_location();

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use cloumer_api_types::ChannelSummary;
 
 use crate::api::{encode, use_api};
-use crate::components::{ChannelCard, PageStatus, Paging};
+use crate::components::{ChannelCard, PageStatus, Paging, name_page};
 use crate::i18n::use_i18n;
 use crate::reactive::Fetch;
 use crate::router::{query_value, use_location};
@@ -79,6 +79,7 @@ fn address(search: &str, category: &str) -> String {
 pub fn Browse() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.pick(&EN, &KO);
+    name_page(move || Some(t().heading.to_owned()));
     let api = use_api();
     let location = use_location();
     // What the address asks for; everything below follows it.

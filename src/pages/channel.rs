@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use crate::api::{ApiError, use_api};
 use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
-use crate::components::{Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, Uptime};
+use crate::components::{
+    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, Uptime, name_page, video_name,
+};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::{self, ClipGrid, ClipLive};
@@ -58,6 +60,19 @@ pub fn Channel(handle: String) -> impl IntoView {
             _ => previous.cloned().flatten(),
         },
     );
+    // Live: what is on, then who; offline: who.
+    name_page(move || {
+        latest.with(|c| {
+            c.as_ref().map(|c| {
+                let s = &c.summary;
+                if s.live {
+                    video_name(&s.title, i18n.t().untitled, &s.owner_nickname)
+                } else {
+                    s.owner_nickname.clone()
+                }
+            })
+        })
+    });
     let watching = Memo::new(move |_| {
         latest.with(|c| {
             c.as_ref().map(|c| Watching {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::chat::replay::ChatReplay;
-use crate::components::{Avatar, CopyButton, Loaded, ago_text};
+use crate::components::{Avatar, CopyButton, Loaded, ago_text, name_page, video_name};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
@@ -164,6 +164,8 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
     let start = c.start_ms as f64 / 1000.0;
     let in_broadcast = Signal::derive(move || position.get() + start);
     let ready = c.playlist_url.is_some();
+    let (title, by) = (c.title.clone(), c.owner_nickname.clone());
+    name_page(move || Some(video_name(&title, i18n.t().untitled, &by)));
     view! {
         <div class="channel-layout">
         <section class="recording clip-page channel-main">

@@ -7,7 +7,7 @@ use cloumer_api_types::FollowingPage;
 
 use crate::api::use_api;
 use crate::auth::use_session;
-use crate::components::{ChannelCard, Loaded, RecordingGrid};
+use crate::components::{ChannelCard, Loaded, RecordingGrid, name_page};
 use crate::i18n::use_i18n;
 use crate::reactive::Fetch;
 
@@ -16,6 +16,7 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
+    name_page(|| Some(String::new()));
     let api = use_api();
     let directory = Fetch::new(move || async move { api.directory(None).await });
     let recordings = Fetch::new(move || async move { api.recent_recordings().await });

@@ -19,6 +19,7 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
+    crate::components::name_page(move || Some(i18n.t().page_not_found.to_owned()));
     view! {
         <section class="narrow">
             <h1>"404"</h1>

@@ -6,11 +6,13 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::bell::notification_text;
-use crate::components::{Avatar, PageStatus, Paging, RequireSignIn, ago_text};
+use crate::components::{Avatar, PageStatus, Paging, RequireSignIn, ago_text, name_page};
 use crate::i18n::use_i18n;
 
 #[component]
 pub fn Notifications() -> impl IntoView {
+    let i18n = use_i18n();
+    name_page(move || Some(i18n.page_texts().notifications.to_owned()));
     view! {
         <RequireSignIn>
             <NotificationList />

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::components::{
     Avatar, ChannelCard, Loaded, PageStatus, Paging, RequireSignIn, SaveStatus, avatar_src,
+    name_page,
 };
 use crate::i18n::{Lang, use_i18n};
 use crate::push::{self, PushError, PushState};
@@ -19,6 +20,7 @@ const PRESETS: [&str; 8] = [
 #[component]
 pub fn Profile() -> impl IntoView {
     let i18n = use_i18n();
+    name_page(move || Some(i18n.page_texts().profile_title.to_owned()));
     let api = use_api();
     let me = Fetch::new(move || async move { api.me().await });
     view! {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::chat::replay::ChatReplay;
-use crate::components::{Avatar, Loaded, ago_text};
+use crate::components::{Avatar, Loaded, ago_text, name_page, video_name};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::ClipRecording;
@@ -45,6 +45,14 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
             title
         }
     };
+    let nickname = r.owner_nickname.clone();
+    name_page(move || {
+        Some(video_name(
+            &title_signal.get(),
+            i18n.t().untitled,
+            &nickname,
+        ))
+    });
     let when = r
         .started_at
         .clone()

@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, use_api};
+use crate::components::name_page;
 use crate::i18n::use_i18n;
 
 #[component]
 pub fn Unsubscribe() -> impl IntoView {
     let i18n = use_i18n();
+    name_page(move || Some(i18n.page_texts().unsubscribe_title.to_owned()));
     let api = use_api();
     let location = crate::router::use_location();
     let user = location.query("user").unwrap_or_default();

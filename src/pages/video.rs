@@ -6,7 +6,7 @@ use cloumer_api_types::{UpdateVideo, VideoBody};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Avatar, Loaded, ago_text};
+use crate::components::{Avatar, Loaded, ago_text, name_page, video_name};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::player::VideoPlayer;
@@ -156,6 +156,10 @@ fn WatchVideo(video: VideoBody) -> impl IntoView {
     let t = move || i18n.pick(&EN, &KO);
     let shown = RwSignal::new(video);
     let v = shown.get_untracked();
+    // The uploader may edit the title here: the tab follows.
+    name_page(move || {
+        Some(shown.with(|v| video_name(&v.title, i18n.t().untitled, &v.owner_nickname)))
+    });
     let url = Signal::stored(v.playlist_url.clone());
     let when = ago_text(&v.created_at);
     let duration = v

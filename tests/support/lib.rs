@@ -408,6 +408,23 @@ impl Browser {
         self.wait_until_within(script, what, WAIT).await
     }
 
+    /// Waits until the document's title (what the tab, history and a screen reader call the
+    /// page) is `expected`; a failure says what it was instead.
+    pub async fn wait_title(&self, expected: &str) -> Result<()> {
+        let check = format!(
+            "return document.title === {}",
+            serde_json::to_string(expected)?
+        );
+        if let Err(error) = self
+            .wait_until(&check, &format!("titled {expected:?}"))
+            .await
+        {
+            let title = self.js("return document.title").await?;
+            bail!("{error}; the title is {title}");
+        }
+        Ok(())
+    }
+
     /// [`Self::wait_until`] for something slower than a page (a video being transcoded on a
     /// loaded machine).
     pub async fn wait_until_within(

@@ -22,7 +22,7 @@ use cloumer_api_types::MyChannel;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Loaded, RequireSignIn};
+use crate::components::{Loaded, RequireSignIn, name_page};
 use crate::i18n::use_i18n;
 use crate::reactive::Fetch;
 
@@ -31,6 +31,8 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
+    let i18n = use_i18n();
+    name_page(move || Some(i18n.page_texts().dashboard_title.to_owned()));
     view! { <RequireSignIn><DashboardView /></RequireSignIn> }
 }
 

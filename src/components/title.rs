@@ -1,0 +1,120 @@
+//! The document's title names the page: the browser's tab, history, bookmarks and the system's
+//! window list show it. The app changes pages without loading a document, so without this every
+//! page was "Cloumer", and a screen reader said nothing when a link led to another page: after
+//! a move within the app, the new page's title is also read out through a live region (what a
+//! screen reader does by itself when a document loads).
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+
+const BRAND: &str = "Cloumer";
+/// The live region that reads a page's title out after a move within the app.
+const ANNOUNCER_ID: &str = "page-announcer";
+
+thread_local! {
+    /// The latest component to name the page. Only it sets the title, so a part drawn inside a
+    /// page (a channel's "page not found") outranks the page around it, and a page going away
+    /// after the next one arrived leaves the next one's title.
+    static LATEST: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Titles the document "<name> · Cloumer" while the calling component lives, following `name`
+/// as it changes (the language, the page's data). `None` means not known yet (a page whose data
+/// is still loading: the title is "Cloumer" meanwhile); an empty name titles it "Cloumer" (the
+/// home page). A page reached within the app is announced once, when its name is known.
+pub fn name_page(name: impl Fn() -> Option<String> + 'static) {
+    let id = LATEST.with(|latest| {
+        latest.set(latest.get() + 1);
+        latest.get()
+    });
+    // Present before anything is announced: a screen reader ignores a region that arrives with
+    // its text.
+    let announcer = announcer();
+    let arrived_in_app = crate::router::use_location().moved_in_app();
+    Effect::new(move |announced: Option<bool>| {
+        let name = name();
+        let announced = announced.unwrap_or(!arrived_in_app);
+        if LATEST.with(Cell::get) != id {
+            return announced;
+        }
+        let known = name.is_some();
+        let title = titled(name);
+        set_title(&title);
+        if known && !announced {
+            if let Some(announcer) = &announcer {
+                announcer.set_text_content(Some(&title));
+            }
+            return true;
+        }
+        announced
+    });
+    on_cleanup(move || {
+        if LATEST.with(Cell::get) == id {
+            set_title(BRAND);
+        }
+    });
+}
+
+/// A video's name in the title: what it is, then who made it.
+pub fn video_name(title: &str, untitled: &str, by: &str) -> String {
+    let title = if title.trim().is_empty() {
+        untitled
+    } else {
+        title
+    };
+    format!("{title} - {by}")
+}
+
+fn titled(name: Option<String>) -> String {
+    match name {
+        Some(name) if !name.trim().is_empty() => format!("{} · {BRAND}", name.trim()),
+        _ => BRAND.to_owned(),
+    }
+}
+
+fn set_title(title: &str) {
+    if let Some(document) = crate::browser::window().document()
+        && document.title() != title
+    {
+        document.set_title(title);
+    }
+}
+
+/// The page's announcer, added to the document the first time a page is named.
+fn announcer() -> Option<web_sys::Element> {
+    let document = crate::browser::window().document()?;
+    if let Some(found) = document.get_element_by_id(ANNOUNCER_ID) {
+        return Some(found);
+    }
+    let region = document.create_element("p").ok()?;
+    region.set_id(ANNOUNCER_ID);
+    region.set_class_name("visually-hidden");
+    let _ = region.set_attribute("aria-live", "assertive");
+    let _ = region.set_attribute("aria-atomic", "true");
+    document.body()?.append_child(&region).ok()?;
+    Some(region)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_page_is_titled_with_the_brand_after_it_and_an_unnamed_one_with_the_brand_alone() {
+        assert_eq!(titled(Some("Browse".into())), "Browse · Cloumer");
+        assert_eq!(
+            titled(Some("  방송 - 닉네임 ".into())),
+            "방송 - 닉네임 · Cloumer"
+        );
+        assert_eq!(titled(Some("   ".into())), "Cloumer");
+        assert_eq!(titled(Some(String::new())), "Cloumer");
+        assert_eq!(titled(None), "Cloumer");
+    }
+
+    #[test]
+    fn a_video_is_named_by_its_title_then_its_maker_and_an_untitled_one_says_so() {
+        assert_eq!(video_name("Piano", "Untitled", "Mina"), "Piano - Mina");
+        assert_eq!(video_name(" ", "Untitled", "Mina"), "Untitled - Mina");
+    }
+}
