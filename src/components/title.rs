@@ -24,6 +24,12 @@ thread_local! {
 /// is still loading: the title is "Cloumer" meanwhile); an empty name titles it "Cloumer" (the
 /// home page). A page reached within the app is announced once, when its name is known.
 pub fn name_page(name: impl Fn() -> Option<String> + 'static) {
+    // One copy of what follows for every page, not one per page's closure (the first page's
+    // size is budgeted).
+    name_page_with(Box::new(name));
+}
+
+fn name_page_with(name: Box<dyn Fn() -> Option<String>>) {
     let id = LATEST.with(|latest| {
         latest.set(latest.get() + 1);
         latest.get()
