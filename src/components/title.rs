@@ -38,11 +38,11 @@ fn name_page_with(name: Box<dyn Fn() -> Option<String>>) {
     // its text.
     let announcer = announcer();
     let arrived_in_app = crate::router::use_location().moved_in_app();
-    Effect::new(move |announced: Option<bool>| {
+    let mut announced = !arrived_in_app;
+    Effect::new(move |_| {
         let name = name();
-        let announced = announced.unwrap_or(!arrived_in_app);
         if LATEST.with(Cell::get) != id {
-            return announced;
+            return;
         }
         let known = name.is_some();
         let title = titled(name);
@@ -51,9 +51,8 @@ fn name_page_with(name: Box<dyn Fn() -> Option<String>>) {
             if let Some(announcer) = &announcer {
                 announcer.set_text_content(Some(&title));
             }
-            return true;
+            announced = true;
         }
-        announced
     });
     on_cleanup(move || {
         if LATEST.with(Cell::get) == id {
