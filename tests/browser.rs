@@ -958,6 +958,8 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
     .await?;
     fan.wait_for_text("[data-testid=bell-count]", "1", WAIT)
         .await?;
+    // So does the tab's title, for a tab in the background.
+    fan.wait_title("(1) Cloumer").await?;
     // The home page (refreshing itself) puts the live channel first in its row, above "Live now".
     fan.wait_for_text(
         "[data-testid=following] .card.live",
@@ -990,6 +992,7 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
     fan.screenshot("notifications").await?;
     fan.wait_gone("[data-testid=bell-count]:not([hidden])", "1")
         .await?;
+    fan.wait_title("Notifications · Cloumer").await?;
     fan.goto(&stack.url("/notifications")).await?;
     fan.wait_for_text(
         "[data-testid=notifications] .notification",

@@ -70,6 +70,9 @@ pub fn Bell() -> impl IntoView {
     if let Ok(timer) = set_interval_with_handle(poll, POLL) {
         on_cleanup(move || timer.clear());
     }
+    // The tab's title counts them too; signing out takes the bell, and the count, away.
+    Effect::new(move |_| super::show_unread(unread.get()));
+    on_cleanup(|| super::show_unread(0));
     view! {
         // Read out as "Notifications 3". The list page marks them seen.
         <a href="/notifications" class="button bell secondary" data-testid="bell"

@@ -2,9 +2,10 @@
 //! window list show it. The app changes pages without loading a document, so without this every
 //! page was "Cloumer", and a screen reader said nothing when a link led to another page: after
 //! a move within the app, the new page's title is also read out through a live region (what a
-//! screen reader does by itself when a document loads).
+//! screen reader does by itself when a document loads). A signed-in visitor's unread
+//! notifications come first ("(2) …"), so a tab in the background says that news arrived.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 
@@ -17,6 +18,15 @@ thread_local! {
     /// page (a channel's "page not found") outranks the page around it, and a page going away
     /// after the next one arrived leaves the next one's title.
     static LATEST: Cell<u64> = const { Cell::new(0) };
+    /// The page's title, without the count of unread notifications.
+    static NAMED: RefCell<String> = const { RefCell::new(String::new()) };
+    static UNREAD: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Puts the count of unread notifications (the bell's) before the page's title; 0 takes it away.
+pub fn show_unread(count: u64) {
+    UNREAD.with(|unread| unread.set(count));
+    show();
 }
 
 /// Titles the document "<name> · Cloumer" while the calling component lives, following `name`
@@ -79,10 +89,25 @@ fn titled(name: Option<String>) -> String {
 }
 
 fn set_title(title: &str) {
+    NAMED.with(|named| named.replace(title.to_owned()));
+    show();
+}
+
+fn show() {
+    let title = NAMED.with(|named| with_unread(&named.borrow(), UNREAD.with(Cell::get)));
     if let Some(document) = crate::browser::window().document()
         && document.title() != title
     {
-        document.set_title(title);
+        document.set_title(&title);
+    }
+}
+
+/// The count as the bell shows it: "99+" past 98.
+fn with_unread(title: &str, unread: u64) -> String {
+    match unread {
+        0 => title.to_owned(),
+        n if n >= 99 => format!("(99+) {title}"),
+        n => format!("({n}) {title}"),
     }
 }
 
@@ -114,6 +139,15 @@ mod tests {
         );
         assert_eq!(titled(Some(String::new())), "Cloumer");
         assert_eq!(titled(None), "Cloumer");
+    }
+
+    #[test]
+    fn unread_notifications_are_counted_before_the_title_as_the_bell_counts_them() {
+        assert_eq!(with_unread("Cloumer", 0), "Cloumer");
+        assert_eq!(with_unread("Browse · Cloumer", 3), "(3) Browse · Cloumer");
+        assert_eq!(with_unread("Cloumer", 98), "(98) Cloumer");
+        assert_eq!(with_unread("Cloumer", 99), "(99+) Cloumer");
+        assert_eq!(with_unread("Cloumer", 12_345), "(99+) Cloumer");
     }
 
     #[test]
