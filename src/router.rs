@@ -107,9 +107,10 @@ pub struct Location {
 }
 
 thread_local! {
-    /// How often the app moved within itself (links, Back and Forward, redirects) since the
-    /// document loaded. A plain cell rather than a `StoredValue`: the first page carries the
-    /// code of each stored type, for a number that one page's app keeps.
+    /// How often the app moved to another path within itself (links, Back and Forward,
+    /// redirects) since the document loaded; a new query on the same path (a search typed on
+    /// the browse page) is not a move. A plain cell rather than a `StoredValue`: the first page
+    /// carries the code of each stored type, for a number that one page's app keeps.
     static MOVES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
@@ -122,10 +123,10 @@ impl Location {
         query_value(&self.query.get_untracked(), name)
     }
 
-    /// Whether the app has moved within itself since the document loaded: the page now shown
-    /// was not the one the browser loaded (and announced) itself.
-    pub fn moved_in_app(&self) -> bool {
-        MOVES.with(std::cell::Cell::get) > 0
+    /// How often the app has moved to another path within itself since the document loaded:
+    /// 0 on the page the browser loaded (and announced) itself.
+    pub fn moves(&self) -> u32 {
+        MOVES.with(std::cell::Cell::get)
     }
 
     fn sync(&self) {
@@ -137,8 +138,11 @@ impl Location {
 
     /// The browser's location changed under the app: follow it.
     fn moved(&self) {
-        MOVES.with(|moves| moves.set(moves.get().saturating_add(1)));
+        let from = self.path.get_untracked();
         self.sync();
+        if self.path.with_untracked(|to| *to != from) {
+            MOVES.with(|moves| moves.set(moves.get().saturating_add(1)));
+        }
     }
 
     /// Goes to `url` (path and query) within the app.

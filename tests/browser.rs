@@ -2244,7 +2244,28 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
     .await?;
     fan.wait_for_text(".clip-page", "@clipper", WAIT).await?;
     fan.screenshot("clip-pending").await?;
+    // The page reached with a click was read out to a screen reader once; asking about the
+    // clip again (every 10 s while it is pending) must not read it out again each time.
+    let title = fan.js("return document.title").await?;
+    assert_eq!(announced(&fan).await?, title.as_str().unwrap_or_default());
+    let clip_fetches = "return performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/api/v1/clips/')).length";
+    // Room for every request from here on (the browser keeps 250 by default).
+    fan.js("performance.setResourceTimingBufferSize(100000)")
+        .await?;
+    let fetched_before = fan.js(clip_fetches).await?;
+    fan.js("window.announcements = 0;
+            new MutationObserver(() => window.announcements++).observe(
+              document.getElementById('page-announcer'),
+              { childList: true, characterData: true, subtree: true });")
+        .await?;
     tokio::time::sleep(Duration::from_secs(12)).await;
+    let fetched_after = fan.js(clip_fetches).await?;
+    assert!(
+        fetched_after.as_u64() > fetched_before.as_u64(),
+        "the pending clip was asked about again: {fetched_before} → {fetched_after}"
+    );
+    assert_eq!(fan.js("return window.announcements").await?, 0);
     ffmpeg.kill().await?;
 
     // Once recorded, the live clip plays, on the page left open.

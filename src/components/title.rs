@@ -21,6 +21,9 @@ thread_local! {
     /// The page's title, without the count of unread notifications.
     static NAMED: RefCell<String> = const { RefCell::new(String::new()) };
     static UNREAD: Cell<u64> = const { Cell::new(0) };
+    /// The router's move whose page was last read out: each move is announced once, however
+    /// often its page is drawn again (a pending clip's page, asked about every few seconds).
+    static ANNOUNCED_MOVE: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Puts the count of unread notifications (the bell's) before the page's title; 0 takes it away.
@@ -32,7 +35,8 @@ pub fn show_unread(count: u64) {
 /// Titles the document "<name> · Cloumer" while the calling component lives, following `name`
 /// as it changes (the language, the page's data). `None` means not known yet (a page whose data
 /// is still loading: the title is "Cloumer" meanwhile); an empty name titles it "Cloumer" (the
-/// home page). A page reached within the app is announced once, when its name is known.
+/// home page). A page reached within the app is announced once, when its name is known; not
+/// again when it is drawn anew without a move (a refreshed page), nor on a language switch.
 pub fn name_page(name: impl Fn() -> Option<String> + 'static) {
     // One copy of what follows for every page, not one per page's closure (the first page's
     // size is budgeted).
@@ -47,8 +51,7 @@ fn name_page_with(name: Box<dyn Fn() -> Option<String>>) {
     // Present before anything is announced: a screen reader ignores a region that arrives with
     // its text.
     let announcer = announcer();
-    let arrived_in_app = crate::router::use_location().moved_in_app();
-    let mut announced = !arrived_in_app;
+    let location = crate::router::use_location();
     Effect::new(move |_| {
         let name = name();
         if LATEST.with(Cell::get) != id {
@@ -57,11 +60,12 @@ fn name_page_with(name: Box<dyn Fn() -> Option<String>>) {
         let known = name.is_some();
         let title = titled(name);
         set_title(&title);
-        if known && !announced {
+        let arrived_by = location.moves();
+        if known && ANNOUNCED_MOVE.with(Cell::get) < arrived_by {
+            ANNOUNCED_MOVE.with(|announced| announced.set(arrived_by));
             if let Some(announcer) = &announcer {
                 announcer.set_text_content(Some(&title));
             }
-            announced = true;
         }
     });
     on_cleanup(move || {
