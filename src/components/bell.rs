@@ -80,7 +80,7 @@ pub fn Bell() -> impl IntoView {
             <span class="visually-hidden">{move || i18n.page_texts().notifications}</span>
             <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>
             <span class="badge" data-testid="bell-count" hidden=move || unread.get() == 0>
-                {move || match unread.get() { n if n >= 99 => "99+".to_owned(), n => n.to_string() }}
+                {move || super::unread_count(unread.get())}
             </span>
         </a>
         {move || toast.get().map(|n| {

@@ -106,12 +106,19 @@ fn show() {
     }
 }
 
-/// The count as the bell shows it: "99+" past 98.
 fn with_unread(title: &str, unread: u64) -> String {
     match unread {
         0 => title.to_owned(),
-        n if n >= 99 => format!("(99+) {title}"),
-        n => format!("({n}) {title}"),
+        n => format!("({}) {title}", unread_count(n)),
+    }
+}
+
+/// An unread count as the bell's badge and the title show it: "99+" past 98.
+pub fn unread_count(unread: u64) -> String {
+    if unread >= 99 {
+        "99+".to_owned()
+    } else {
+        unread.to_string()
     }
 }
 
