@@ -19,6 +19,20 @@ async fn announced(browser: &Browser) -> Result<String> {
     Ok(region[1].as_str().unwrap_or_default().to_owned())
 }
 
+/// What the system's media controls are told is playing: `"title / artist / artwork"` (the
+/// artwork's address against the page's own avatar: `avatar` when they are the same), or
+/// `"nothing"` when the app leaves it to the browser.
+async fn now_playing(browser: &Browser) -> Result<String> {
+    let said = browser
+        .js("const m = navigator.mediaSession.metadata;
+             if (!m) return 'nothing';
+             const avatar = document.querySelector('.channel-info img.avatar');
+             const art = m.artwork.map(a => avatar && a.src === avatar.src ? 'avatar' : a.src);
+             return `${m.title} / ${m.artist} / ${art.join(' ')}`;")
+        .await?;
+    Ok(said.as_str().unwrap_or_default().to_owned())
+}
+
 async fn video_time(browser: &Browser) -> Result<f64> {
     Ok(browser
         .js("return document.querySelector('video').currentTime")
@@ -134,6 +148,12 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         "Untitled stream - 방송인 · Cloumer"
     );
     alice.wait(".player[data-player-state=Playing]").await?;
+    // The phone's lock screen and the browser's media controls say what is on and who streams
+    // it, with their avatar (not the tab's title and the site's address).
+    assert_eq!(
+        now_playing(&alice).await?,
+        "Untitled stream / 방송인 / avatar"
+    );
     let first = video_time(&alice).await?;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let second = video_time(&alice).await?;
@@ -374,6 +394,8 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         .await?;
     alice.screenshot("channel-offline").await?;
     alice.wait_title("방송인 · Cloumer").await?;
+    // The player is gone: the media controls no longer describe it.
+    assert_eq!(now_playing(&alice).await?, "nothing");
 
     // The broadcast was recorded: it plays as a past broadcast.
     alice.goto(&stack.url("/")).await?;
@@ -2973,6 +2995,10 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
     owner
         .wait_title("Best bits 하이라이트 - Replay Show · Cloumer")
         .await?;
+    assert_eq!(
+        now_playing(&owner).await?,
+        "Best bits 하이라이트 / Replay Show / avatar"
+    );
     owner.screenshot("recording-owner-tools").await?;
     assert_accessible(&owner, "a recording, its owner's view").await?;
     viewer.goto(&recording_url).await?;

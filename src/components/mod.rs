@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub use follow::FollowButton;
 pub use paged::{PageStatus, Paging};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
-pub use title::{name_page, show_unread, unread_count, video_name};
+pub use title::{name_page, or_untitled, show_unread, unread_count, video_name};
 
 use crate::auth::use_session;
 use crate::i18n::{Lang, use_i18n};

@@ -77,12 +77,16 @@ fn name_page_with(name: Box<dyn Fn() -> Option<String>>) {
 
 /// A video's name in the title: what it is, then who made it.
 pub fn video_name(title: &str, untitled: &str, by: &str) -> String {
-    let title = if title.trim().is_empty() {
+    format!("{} - {by}", or_untitled(title, untitled))
+}
+
+/// A video's title as pages show it: `untitled` ("Untitled stream") when it has none.
+pub fn or_untitled<'a>(title: &'a str, untitled: &'a str) -> &'a str {
+    if title.trim().is_empty() {
         untitled
     } else {
         title
-    };
-    format!("{title} - {by}")
+    }
 }
 
 fn titled(name: Option<String>) -> String {
@@ -165,5 +169,7 @@ mod tests {
     fn a_video_is_named_by_its_title_then_its_maker_and_an_untitled_one_says_so() {
         assert_eq!(video_name("Piano", "Untitled", "Mina"), "Piano - Mina");
         assert_eq!(video_name(" ", "Untitled", "Mina"), "Untitled - Mina");
+        assert_eq!(or_untitled("", "Untitled"), "Untitled");
+        assert_eq!(or_untitled("Piano", "Untitled"), "Piano");
     }
 }

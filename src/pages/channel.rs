@@ -11,13 +11,14 @@ use crate::api::{ApiError, use_api};
 use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
 use crate::components::{
-    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, Uptime, name_page, video_name,
+    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, Uptime, avatar_src, name_page,
+    or_untitled, video_name,
 };
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::{self, ClipGrid, ClipLive};
 use crate::pages::video::{self, VideoGrid};
-use crate::player::VideoPlayer;
+use crate::player::{NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::Fetch;
 
 /// How often viewer counts and live state are refreshed, besides the room's announcements.
@@ -140,6 +141,18 @@ pub fn Channel(handle: String) -> impl IntoView {
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     let live = Memo::new(move |_| watching.with(|w| w.as_ref().is_some_and(|w| w.live)));
     let playback_url = Signal::derive(move || playback.get().and_then(Result::ok).flatten());
+    // What the player plays, while there is one.
+    describe_playing(move || {
+        latest.with(|c| {
+            let c = c.as_ref().filter(|c| c.summary.live && c.can_watch)?;
+            let s = &c.summary;
+            Some(NowPlaying {
+                title: or_untitled(&s.title, i18n.t().untitled).to_owned(),
+                streamer: s.owner_nickname.clone(),
+                artwork: avatar_src(&s.owner_avatar),
+            })
+        })
+    });
 
     view! {
         <Loaded retry=move || page.refetch()>

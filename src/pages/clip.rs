@@ -7,10 +7,12 @@ use leptos::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::chat::replay::ChatReplay;
-use crate::components::{Avatar, CopyButton, Loaded, ago_text, name_page, video_name};
+use crate::components::{
+    Avatar, CopyButton, Loaded, ago_text, avatar_src, name_page, or_untitled, video_name,
+};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::NotFound;
-use crate::player::VideoPlayer;
+use crate::player::{NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::{Fetch, Submit};
 use crate::time;
 
@@ -165,6 +167,17 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
     let in_broadcast = Signal::derive(move || position.get() + start);
     let ready = c.playlist_url.is_some();
     let (title, by) = (c.title.clone(), c.owner_nickname.clone());
+    let artwork = avatar_src(&c.owner_avatar);
+    describe_playing({
+        let (title, by) = (title.clone(), by.clone());
+        move || {
+            ready.then(|| NowPlaying {
+                title: or_untitled(&title, i18n.t().untitled).to_owned(),
+                streamer: by.clone(),
+                artwork: artwork.clone(),
+            })
+        }
+    });
     name_page(move || Some(video_name(&title, i18n.t().untitled, &by)));
     view! {
         <div class="channel-layout">

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::chat::replay::ChatReplay;
-use crate::components::{Avatar, Loaded, ago_text, name_page, video_name};
+use crate::components::{Avatar, Loaded, ago_text, avatar_src, name_page, or_untitled, video_name};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::ClipRecording;
-use crate::player::VideoPlayer;
+use crate::player::{NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::{Fetch, Submit};
 use crate::time;
 
@@ -37,15 +37,19 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
     let r = recording;
     // The owner may rename it here: the heading follows.
     let title_signal = RwSignal::new(r.title.clone());
-    let title = move || {
-        let title = title_signal.get();
-        if title.is_empty() {
-            i18n.t().untitled.to_owned()
-        } else {
-            title
-        }
-    };
+    let title = move || title_signal.with(|t| or_untitled(t, i18n.t().untitled).to_owned());
     let nickname = r.owner_nickname.clone();
+    let artwork = avatar_src(&r.owner_avatar);
+    describe_playing({
+        let nickname = nickname.clone();
+        move || {
+            Some(NowPlaying {
+                title: title(),
+                streamer: nickname.clone(),
+                artwork: artwork.clone(),
+            })
+        }
+    });
     name_page(move || {
         Some(video_name(
             &title_signal.get(),

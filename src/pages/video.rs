@@ -6,10 +6,10 @@ use cloumer_api_types::{UpdateVideo, VideoBody};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Avatar, Loaded, ago_text, name_page, video_name};
+use crate::components::{Avatar, Loaded, ago_text, avatar_src, name_page, or_untitled, video_name};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
-use crate::player::VideoPlayer;
+use crate::player::{NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::{Fetch, Submit};
 use crate::time;
 
@@ -159,6 +159,15 @@ fn WatchVideo(video: VideoBody) -> impl IntoView {
     // The uploader may edit the title here: the tab follows.
     name_page(move || {
         Some(shown.with(|v| video_name(&v.title, i18n.t().untitled, &v.owner_nickname)))
+    });
+    describe_playing(move || {
+        shown.with(|v| {
+            v.playlist_url.is_some().then(|| NowPlaying {
+                title: or_untitled(&v.title, i18n.t().untitled).to_owned(),
+                streamer: v.owner_nickname.clone(),
+                artwork: avatar_src(&v.owner_avatar),
+            })
+        })
     });
     let url = Signal::stored(v.playlist_url.clone());
     let when = ago_text(&v.created_at);

@@ -24,6 +24,8 @@ use self::ivs::{IvsPlayer, Quality, constant};
 use self::keys::{KeyAction, KeyTarget, key_action, seek_target, shown_position};
 use self::sound::Sound;
 
+pub use self::media_session::{NowPlaying, describe_playing};
+
 const PLAYER_SCRIPT: &str = "/ivs-player.js";
 
 /// A listener handed to the player, kept alive as long as the player.
