@@ -154,6 +154,9 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         now_playing(&alice).await?,
         "Untitled stream / 방송인 / avatar"
     );
+    alice
+        .js("window.describedFirst = navigator.mediaSession.metadata")
+        .await?;
     let first = video_time(&alice).await?;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let second = video_time(&alice).await?;
@@ -316,6 +319,19 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
         .wait_for_text(".chat-line", "hi Alice, Bob here", WAIT)
         .await?;
     bob.screenshot("channel-phone").await?;
+    // Alice's page learns of Bob when it next fetches the channel (every 20 s). What plays did
+    // not change, so the media controls are not told again (which may redraw them and fetch the
+    // artwork anew).
+    alice
+        .wait_for_text(".channel-stats", "2 viewers", Duration::from_secs(45))
+        .await?;
+    assert_eq!(
+        alice
+            .js("return navigator.mediaSession.metadata === window.describedFirst")
+            .await?,
+        true,
+        "the media controls were told again what they already knew"
+    );
 
     // The owner deletes Alice's message: it disappears for Bob.
     owner.goto(&stack.url("/e2e_streamer")).await?;
@@ -2288,6 +2304,8 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
         "the pending clip was asked about again: {fetched_before} → {fetched_after}"
     );
     assert_eq!(fan.js("return window.announcements").await?, 0);
+    // Nothing plays yet, so the media controls are told nothing.
+    assert_eq!(now_playing(&fan).await?, "nothing");
     ffmpeg.kill().await?;
 
     // Once recorded, the live clip plays, on the page left open.
@@ -2298,6 +2316,10 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
     )
     .await
     .context("the live clip plays once its broadcast is recorded")?;
+    assert_eq!(
+        now_playing(&fan).await?,
+        "Live moment 라이브 / Clipped Show / avatar"
+    );
     let first = video_time(&fan).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let second = video_time(&fan).await?;

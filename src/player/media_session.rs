@@ -28,6 +28,7 @@ thread_local! {
 }
 
 /// What is playing, as the system's media controls show it.
+#[derive(PartialEq)]
 pub struct NowPlaying {
     /// What the page calls it (an untitled stream as the page names it).
     pub title: String,
@@ -102,11 +103,14 @@ fn describe_playing_with(about: Box<dyn Fn() -> Option<NowPlaying>>) {
     });
     let session = SendWrapper::new(session);
     let kept = session.clone();
-    Effect::new(move |_| {
+    // Told again only when it changed: the channel page fetches itself anew every 20 s, and each
+    // new description may redraw the system's controls and fetch the artwork again.
+    Effect::new(move |told: Option<Option<NowPlaying>>| {
         let about = about();
-        if LATEST_DESCRIBED.with(Cell::get) == id {
+        if LATEST_DESCRIBED.with(Cell::get) == id && told.as_ref() != Some(&about) {
             describe(&session, about.as_ref());
         }
+        about
     });
     on_cleanup(move || {
         if LATEST_DESCRIBED.with(Cell::get) == id {
