@@ -8,7 +8,10 @@
 //! (user + system, during the load only), its resident memory per connection (growth while the
 //! readers connect) and its peak memory (VmHWM). The same load then runs against a minimal bare
 //! WebSocket broadcast relay (no tokens, review, storage or ordering), written only for this
-//! comparison, so the cost of being IVS Chat is visible in one run.
+//! comparison, so the cost of being IVS Chat is visible in one run; and against the same relay
+//! served the way our server is (axum's WebSocket upgrade over hyper, our socket options), which
+//! splits that cost in two: what the HTTP stack our one port runs on costs, and what our own
+//! work (review, history, replies, slow readers) costs on top.
 //!
 //! Clients and server share the machine (2 cores here): the numbers are a floor, not a ceiling.
 //! One file past 400 lines on purpose: the load, the reference relay and the report are read
@@ -233,6 +236,71 @@ fn run_relay(port: u16) {
     });
 }
 
+/// The same relay served as our server serves chat: a route of an axum router, upgraded by
+/// hyper, on sockets with our server's options (`--axum-relay <port>`).
+fn run_axum_relay(port: u16) {
+    use axum::extract::ws::{Message as AxumMessage, WebSocket, WebSocketUpgrade};
+    use axum::serve::ListenerExt;
+
+    async fn relay(socket: WebSocket, tx: tokio::sync::broadcast::Sender<Arc<str>>) {
+        let (mut sink, mut source) = socket.split();
+        let mut rx = tx.subscribe();
+        let writer = tokio::spawn(async move {
+            while let Ok(frame) = rx.recv().await {
+                if sink
+                    .send(AxumMessage::text(frame.to_string()))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        while let Some(Ok(message)) = source.next().await {
+            if let AxumMessage::Text(text) = message {
+                let _ = tx.send(Arc::from(text.as_str()));
+            }
+        }
+        writer.abort();
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let (tx, _) = tokio::sync::broadcast::channel::<Arc<str>>(4096);
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::get(move |ws: WebSocketUpgrade| {
+                let tx = tx.clone();
+                async move { ws.on_upgrade(move |socket| relay(socket, tx)) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .await
+            .unwrap()
+            .tap_io(|tcp| {
+                let _ = socket2::SockRef::from(&*tcp).set_send_buffer_size(256 * 1024);
+                let _ = tcp.set_nodelay(true);
+            });
+        axum::serve(listener, app).await.unwrap();
+    });
+}
+
+fn start_relay(flag: &str) -> (Process, u16) {
+    let port = free_port();
+    let relay = Process(
+        Command::new(std::env::current_exe().unwrap())
+            .args([flag, &port.to_string()])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port);
+    (relay, port)
+}
+
 // ------------------------------------------------------------------ the load
 
 struct Outcome {
@@ -448,12 +516,15 @@ fn scenarios() -> Vec<(usize, u64)> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let Some(port) = args
-        .iter()
-        .position(|a| a == "--relay")
-        .and_then(|i| args.get(i + 1))
-    {
-        return run_relay(port.parse().unwrap());
+    let port_after = |flag: &str| {
+        let at = args.iter().position(|a| a == flag)?;
+        args.get(at + 1)?.parse::<u16>().ok()
+    };
+    if let Some(port) = port_after("--relay") {
+        return run_relay(port);
+    }
+    if let Some(port) = port_after("--axum-relay") {
+        return run_axum_relay(port);
     }
     let seconds = env_number("BENCH_SECONDS", 20);
     println!(
@@ -470,28 +541,29 @@ fn main() {
         report("cloumer (IVS Chat)", &ours, server.child.id());
         drop(server);
 
-        let port = free_port();
-        let relay = Process(
-            Command::new(std::env::current_exe().unwrap())
-                .args(["--relay", &port.to_string()])
-                .stdout(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
-        wait_for_port(port);
-        let bare = Bare {
-            port,
-            frame_len: ours.frame_len,
+        let relay_load = |flag: &str, name: &str| {
+            let (relay, port) = start_relay(flag);
+            let target = Bare {
+                port,
+                frame_len: ours.frame_len,
+            };
+            let outcome = run_load(Arc::new(target), relay.0.id(), readers, rate, seconds);
+            report(name, &outcome, relay.0.id());
+            outcome
         };
-        let bare = run_load(Arc::new(bare), relay.0.id(), readers, rate, seconds);
-        report("bare broadcast relay", &bare, relay.0.id());
+        let bare = relay_load("--relay", "bare broadcast relay");
+        let axum_relay = relay_load("--axum-relay", "relay served by axum");
         let per_million = |o: &Outcome| o.server_cpu_seconds / o.delivered as f64;
-        println!(
-            "  {:<20} p99 {:.2} x the relay's, CPU per delivery {:.2} x, memory per connection {:.2} x",
-            "cloumer / relay",
-            ours.p99.as_secs_f64() / bare.p99.as_secs_f64(),
-            per_million(&ours) / per_million(&bare),
-            ours.kib_per_connection / bare.kib_per_connection,
-        );
+        let ratio = |name: &str, a: &Outcome, b: &Outcome| {
+            println!(
+                "  {name:<20} p99 {:.2} x, CPU per delivery {:.2} x, memory per connection {:.2} x",
+                a.p99.as_secs_f64() / b.p99.as_secs_f64(),
+                per_million(a) / per_million(b),
+                a.kib_per_connection / b.kib_per_connection,
+            );
+        };
+        ratio("cloumer / relay", &ours, &bare);
+        ratio("axum relay / relay", &axum_relay, &bare);
+        ratio("cloumer / axum relay", &ours, &axum_relay);
     }
 }
