@@ -22,6 +22,7 @@ use time::{Duration, OffsetDateTime};
 use tokio::sync::mpsc;
 
 use super::frames;
+use super::replies::Replies;
 use super::rooms::{Outbound, Room};
 
 /// Messages that may wait in a room's line; more get ERROR 429.
@@ -38,7 +39,7 @@ pub struct Submission {
     pub attributes: BTreeMap<String, String>,
     pub request_id: String,
     /// Where errors for the sender go (their connection's own queue).
-    pub reply: mpsc::Sender<Outbound>,
+    pub reply: Replies,
 }
 
 /// The delivery lines of every room, started on a room's first message.
@@ -187,7 +188,7 @@ impl Line {
 
 fn reply(submission: &Submission, error_code: u16, message: &str) {
     // A sender whose own queue is full is not reading; the flood limit will end it.
-    let _ = submission.reply.try_send(Outbound::Frame(frames::error(
+    let _ = submission.reply.send(Outbound::Frame(frames::error(
         &submission.request_id,
         error_code,
         message,

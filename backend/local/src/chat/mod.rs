@@ -11,6 +11,7 @@
 pub mod delivery;
 pub mod frames;
 pub mod presence;
+pub mod replies;
 pub mod requests;
 pub mod rooms;
 pub mod server;

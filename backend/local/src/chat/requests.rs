@@ -12,10 +12,10 @@ use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::moderation::MAX_REASON_CHARS;
 use cloumer_domain::ports::Clock;
 use serde_json::Value;
-use tokio::sync::mpsc;
 
 use super::delivery::{Lines, Submission};
 use super::frames;
+use super::replies::Replies;
 use super::rooms::{Outbound, Room};
 use super::tokens::PendingToken;
 
@@ -31,7 +31,7 @@ pub struct Connection<'a> {
     pub clock: &'a dyn Clock,
     pub room: &'a Arc<Room>,
     pub session: &'a PendingToken,
-    pub reply: &'a mpsc::Sender<Outbound>,
+    pub reply: &'a Replies,
 }
 
 /// A request refused: the error code and what the client is told.
@@ -49,7 +49,7 @@ fn given(value: Option<String>) -> Option<String> {
 impl Connection<'_> {
     pub fn error(&self, request_id: &str, error_code: u16, message: &str) {
         // If even our replies back up, the client is not reading: the flood limit ends it.
-        let _ = self.reply.try_send(Outbound::Frame(frames::error(
+        let _ = self.reply.send(Outbound::Frame(frames::error(
             request_id, error_code, message,
         )));
     }

@@ -23,11 +23,11 @@ use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use time::OffsetDateTime;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tokio::sync::mpsc;
 
 use super::ChatTuning;
 use super::delivery::Lines;
 use super::frames::{self, Frame};
+use super::replies::{self, OwnReplies};
 use super::requests::Connection;
 use super::rooms::{Feed, Outbound, Rooms};
 use super::tokens::{PendingToken, RedeemError, Tokens};
@@ -176,7 +176,7 @@ async fn serve(
     {
         room.set_limits(&rules);
     }
-    let (own_tx, own_rx) = mpsc::channel::<Outbound>(64);
+    let (own_tx, own_rx) = replies::queue(64);
     let shown_as = (!session.user_id.is_anonymous()).then(|| PresentUser {
         user_id: session.user_id.clone(),
         handle: session
@@ -237,7 +237,7 @@ async fn serve(
         () = &mut session_end => {
             // Written after what the writer already has; if its queue is full the client is
             // not reading and only the close code is lost.
-            let _ = own_tx.try_send(Outbound::Disconnect(
+            let _ = own_tx.send(Outbound::Disconnect(
                 session.user_id.clone(),
                 Arc::from(SESSION_EXPIRED),
             ));
@@ -349,20 +349,20 @@ impl RoomFrames {
 /// Frames already there are written together and flushed once, so a busy room costs few
 /// system calls.
 ///
-/// The room comes first: a writer with room frames to write does not look at its own queue
-/// (an empty tokio queue is still read to be found empty, a cache miss per look).
-/// Replies are looked at whenever the room has nothing more, and after every full batch, so
-/// a busy room delays them by one batch at most.
+/// The room comes first: a writer with room frames to write does not look at its own replies
+/// (and looks at their queue only when one was put: see [`super::replies`]). Replies are
+/// looked at whenever the room has nothing more, and after every full batch, so a busy room
+/// delays them by one batch at most.
 async fn write(
     mut sink: SplitSink<WebSocket, Message>,
-    mut own_rx: mpsc::Receiver<Outbound>,
+    mut own_rx: OwnReplies,
     mut room: RoomFrames,
 ) {
     loop {
         let first = tokio::select! {
             biased;
             next = room.recv() => next,
-            reply = own_rx.recv() => match reply {
+            reply = std::future::poll_fn(|cx| own_rx.poll_recv(cx)) => match reply {
                 Some(reply) => room.told(reply),
                 None => break,
             },
@@ -387,7 +387,7 @@ async fn write(
             next = if batch < WRITE_BATCH {
                 room.try_recv()
             } else if batch < 2 * WRITE_BATCH {
-                own_rx.try_recv().ok().map(|reply| room.told(reply))
+                own_rx.try_recv().map(|reply| room.told(reply))
             } else {
                 None
             };
