@@ -103,25 +103,15 @@ impl OwnReplies {
     /// The next reply; `Ready(None)` once every sender is gone and the queue is empty.
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Outbound>> {
         loop {
-            if !self.look {
-                if !self.signal.raised.load(Ordering::Acquire) {
-                    // Registered on every wait: a wake for a reply already taken may have used
-                    // up the last registration.
-                    self.signal.writer.register(cx.waker());
-                    // A reply put before the registration raised the flag without waking us.
-                    if !self.signal.raised.load(Ordering::Acquire) {
-                        return Poll::Pending;
-                    }
-                }
-                // Lowered before looking: a reply put from here on raises it again.
-                self.signal.raised.swap(false, Ordering::AcqRel);
-                self.look = true;
+            if let Poll::Ready(taken) = self.take() {
+                return Poll::Ready(taken);
             }
-            match self.queue.try_recv() {
-                Ok(reply) => return Poll::Ready(Some(reply)),
-                Err(TryRecvError::Disconnected) => return Poll::Ready(None),
-                // Around again: the flag says whether something came since it was lowered.
-                Err(TryRecvError::Empty) => self.look = false,
+            // Registered on every wait: a wake for a reply already taken may have used up the
+            // last registration.
+            self.signal.writer.register(cx.waker());
+            // A reply put before the registration raised the flag without waking us.
+            if !self.signal.raised.load(Ordering::Acquire) {
+                return Poll::Pending;
             }
         }
     }
@@ -129,19 +119,31 @@ impl OwnReplies {
     /// The next reply already there, if any (`None` also once every sender is gone, which the
     /// next [`Self::poll_recv`] then reports).
     pub fn try_recv(&mut self) -> Option<Outbound> {
+        match self.take() {
+            Poll::Ready(taken) => taken,
+            Poll::Pending => None,
+        }
+    }
+
+    /// A reply if the flag says one may be there (`Ready(None)`: every sender is gone);
+    /// `Pending` when there is none to take now.
+    fn take(&mut self) -> Poll<Option<Outbound>> {
         if !self.look {
             if !self.signal.raised.load(Ordering::Acquire) {
-                return None;
+                return Poll::Pending;
             }
+            // Lowered before looking (a read-modify-write, so the look cannot come before it): a
+            // reply put from here on raises it again.
             self.signal.raised.swap(false, Ordering::AcqRel);
             self.look = true;
         }
         match self.queue.try_recv() {
-            Ok(reply) => Some(reply),
-            Err(TryRecvError::Disconnected) => None,
+            Ok(reply) => Poll::Ready(Some(reply)),
+            Err(TryRecvError::Disconnected) => Poll::Ready(None),
+            // The flag says whether something came since it was lowered.
             Err(TryRecvError::Empty) => {
                 self.look = false;
-                None
+                Poll::Pending
             }
         }
     }
