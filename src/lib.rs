@@ -13,6 +13,7 @@ mod browser;
 pub mod chat;
 mod components;
 mod config;
+mod decimal;
 pub mod i18n;
 mod json;
 mod pages;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::sound::Sound;
 use super::{Playback, PlayerStatus, picture_in_picture_available, toggle_fullscreen};
+use crate::decimal::fixed;
 use crate::i18n::use_i18n;
 use crate::time::clock;
 
@@ -105,10 +106,10 @@ pub(super) fn ControlBar(
                 </button>
                 <input type="range" class="volume" min="0" max="1" step="0.05"
                     aria-label=move || i18n.page_texts().volume
-                    prop:value=move || playback.sound.get().audible_volume().to_string()
-                    aria-valuetext=move || format!("{:.0}%", playback.sound.get().audible_volume() * 100.0)
+                    prop:value=move || fixed(playback.sound.get().audible_volume(), 2)
+                    aria-valuetext=move || format!("{}%", fixed(playback.sound.get().audible_volume() * 100.0, 0))
                     on:input=move |event| {
-                        if let Ok(volume) = event_target_value(&event).parse::<f64>() {
+                        if let Some(volume) = slider_value(&event) {
                             playback.set_sound(Sound::at(volume));
                         }
                     } />
@@ -144,6 +145,12 @@ pub(super) fn ControlBar(
     }
 }
 
+/// Where a slider stands, as the browser reads it (a number, not text to parse).
+fn slider_value(event: &leptos::ev::Event) -> Option<f64> {
+    Some(event_target::<web_sys::HtmlInputElement>(event).value_as_number())
+        .filter(|v| v.is_finite())
+}
+
 fn finite_or_zero(value: f64) -> f64 {
     if value.is_finite() { value } else { 0.0 }
 }
@@ -162,8 +169,8 @@ fn SeekBar(playback: Playback) -> impl IntoView {
     };
     view! {
         <input type="range" class="seek" min="0" step="any"
-            max=move || finite_or_zero(playback.duration.get()).to_string()
-            prop:value=move || playback.position.get().to_string()
+            max=move || fixed(finite_or_zero(playback.duration.get()), 3)
+            prop:value=move || fixed(playback.position.get(), 3)
             aria-label=move || i18n.page_texts().seek
             aria-valuetext=move || format!(
                 "{} / {}",
@@ -171,12 +178,12 @@ fn SeekBar(playback: Playback) -> impl IntoView {
                 seconds_clock(finite_or_zero(playback.duration.get()))
             )
             style=move || format!(
-                "--played: {:.2}%; --buffered: {:.2}%",
-                percent(playback.position.get()),
-                percent(playback.buffered_to.get())
+                "--played: {}%; --buffered: {}%",
+                fixed(percent(playback.position.get()), 2),
+                fixed(percent(playback.buffered_to.get()), 2)
             )
             on:input=move |event| {
-                if let Ok(seconds) = event_target_value(&event).parse::<f64>() {
+                if let Some(seconds) = slider_value(&event) {
                     playback.seek_to(seconds);
                 }
             } />
@@ -197,7 +204,7 @@ fn LiveEdge(playback: Playback) -> impl IntoView {
             {move || i18n.t().live}
         </button>
         {move || playback.latency.get().map(|l| view! {
-            <span class="latency">{format!("{} {l:.1} s", i18n.page_texts().latency)}</span>
+            <span class="latency">{format!("{} {} s", i18n.page_texts().latency, fixed(l, 1))}</span>
         })}
     }
 }

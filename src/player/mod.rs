@@ -526,7 +526,7 @@ pub fn VideoPlayer(
             role="region"
             aria-label=move || crate::i18n::use_i18n().page_texts().player_label
             data-player-state=move || state_name.get()
-            data-latency=move || playback.latency.get().map(|l| format!("{l:.2}")).unwrap_or_default()
+            data-latency=move || playback.latency.get().map(|l| crate::decimal::fixed(l, 2)).unwrap_or_default()
             data-skips-ahead=move || playback.skips_ahead.get()
             on:keydown=on_key
             on:pointermove=move |_| playback.touched()

@@ -1,5 +1,7 @@
 //! The viewer's volume and mute, remembered in this browser for every video.
 
+use crate::decimal::{fixed, parse_fixed};
+
 const STORAGE_KEY: &str = "cloumer.sound";
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,8 +26,8 @@ impl Sound {
         let Some((volume, muted)) = text.split_once(';') else {
             return Self::default();
         };
-        match (volume.parse::<f64>(), muted) {
-            (Ok(volume), "muted" | "unmuted") if (0.0..=1.0).contains(&volume) => Self {
+        match (parse_fixed(volume), muted) {
+            (Some(volume), "muted" | "unmuted") if (0.0..=1.0).contains(&volume) => Self {
                 volume,
                 muted: muted == "muted",
             },
@@ -35,7 +37,7 @@ impl Sound {
 
     pub fn encode(self) -> String {
         let muted = if self.muted { "muted" } else { "unmuted" };
-        format!("{:.2};{muted}", self.volume)
+        format!("{};{muted}", fixed(self.volume, 2))
     }
 
     /// The volume moved by `delta`; reaching 0 mutes and moving up from silence unmutes.

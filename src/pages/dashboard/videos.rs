@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::part_sender::{self, SendError};
 use crate::api::use_api;
 use crate::components::Loaded;
+use crate::decimal::fixed;
 use crate::i18n::use_i18n;
 use crate::pages::video::{self, PROGRESS_REFRESH, in_progress};
 use crate::reactive::{Fetch, Submit};
@@ -205,14 +206,14 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
                 let total = s.total;
                 view! {
                     <div class="upload-progress" role="status">
-                        <progress max=total.to_string() value=move || sent.get().to_string()></progress>
+                        <progress max=fixed(total, 0) value=move || fixed(sent.get(), 0)></progress>
                         <span class="upload-figures">
                             {move || {
                                 let now = sent.get();
                                 let seconds = (crate::browser::now_ms() - s.started_ms) / 1000.0;
                                 let speed = if seconds > 0.5 { (now - s.started_bytes).max(0.0) / seconds } else { 0.0 };
                                 format!("{} {} {} · {}/s · {}%", megabytes(now), t().of, megabytes(total),
-                                    megabytes(speed), (now / total.max(1.0) * 100.0).floor())
+                                    megabytes(speed), fixed((now / total.max(1.0) * 100.0).floor(), 0))
                             }}
                         </span>
                         <button type="button" class="secondary cancel-upload" on:click=move |_| part_sender::cancel()>
@@ -247,7 +248,7 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
 }
 
 fn megabytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_000_000.0)
+    format!("{} MB", fixed(bytes / 1_000_000.0, 1))
 }
 
 /// One of the channel's videos, as its uploader follows it.
