@@ -44,6 +44,9 @@ impl std::fmt::Display for ApiError {
 /// So a failed load can be shown by an `<ErrorBoundary>`.
 impl std::error::Error for ApiError {}
 
+/// An answer that is not what the API sends (a proxy's error page, a cut-off body).
+const UNEXPECTED: &str = "unexpected response";
+
 /// The API as the current user: the base URL and the session for the bearer token.
 #[derive(Clone, Copy)]
 pub struct Api {
@@ -161,7 +164,9 @@ impl Api {
     ) -> Result<T, ApiError> {
         // Boxed so its state machine is not copied into every typed caller.
         let text = Box::pin(self.send_text(method, path, body)).await?;
-        serde_json::from_str(&text).map_err(ApiError::network)
+        // Not the parser's own words: a "network" failure is explained as not reaching the
+        // server, whatever its message.
+        serde_json::from_str(&text).map_err(|_| ApiError::network(UNEXPECTED))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
@@ -172,7 +177,7 @@ impl Api {
     /// main module needs.
     async fn get_json<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
         let text = Box::pin(self.send_text(Method::GET, path, None)).await?;
-        T::from_text(&text).ok_or_else(|| ApiError::network("unexpected response"))
+        T::from_text(&text).ok_or_else(|| ApiError::network(UNEXPECTED))
     }
 
     async fn with_body<T: DeserializeOwned>(
@@ -181,7 +186,7 @@ impl Api {
         path: &str,
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
-        let json = serde_json::to_string(body).map_err(ApiError::network)?;
+        let json = serde_json::to_string(body).map_err(|_| ApiError::network(UNEXPECTED))?;
         self.send(method, path, Some(Body::Json(json))).await
     }
 
