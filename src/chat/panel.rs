@@ -50,9 +50,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let moderation_failed = move || moderate.value().and_then(Result::err);
 
     let show_people = RwSignal::new(false);
-    // Handles of people here that complete the `@` being typed (not the user's own).
+    // Handles of people here that complete the `@` being typed (not the user's own). Handles
+    // are ASCII, so ASCII case folding is enough (and brings no Unicode case tables along).
     let suggestions = move || -> Vec<String> {
-        let typed = draft.with(|d| mentions::typing(d).map(str::to_lowercase));
+        let typed = draft.with(|d| mentions::typing(d).map(str::to_ascii_lowercase));
         let Some(typed) = typed else {
             return Vec::new();
         };
@@ -61,7 +62,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             p.iter()
                 .flat_map(|p| p.users.iter())
                 .filter(|u| u.user_id != me && !u.handle.is_empty())
-                .filter(|u| u.handle.to_lowercase().starts_with(&typed))
+                .filter(|u| u.handle.to_ascii_lowercase().starts_with(&typed))
                 .map(|u| u.handle.clone())
                 .take(5)
                 .collect()
