@@ -44,6 +44,9 @@ impl std::fmt::Display for ApiError {
 /// So a failed load can be shown by an `<ErrorBoundary>`.
 impl std::error::Error for ApiError {}
 
+/// A typed request on its way.
+type Call<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, ApiError>>>>;
+
 /// An answer that is not what the API sends (a proxy's error page, a cut-off body).
 const UNEXPECTED: &str = "unexpected response";
 
@@ -156,21 +159,28 @@ impl Api {
         }
     }
 
-    async fn send<T: DeserializeOwned>(
+    /// One typed request. Boxed, and parsed in here: each endpoint's function then only names
+    /// its path and awaits this, instead of carrying its own copy of this state machine (in
+    /// the wasm: one per response type rather than one per endpoint).
+    fn send<T: DeserializeOwned + 'static>(
         &self,
         method: Method,
         path: &str,
         body: Option<Body>,
-    ) -> Result<T, ApiError> {
-        // Boxed so its state machine is not copied into every typed caller.
-        let text = Box::pin(self.send_text(method, path, body)).await?;
-        // Not the parser's own words: a "network" failure is explained as not reaching the
-        // server, whatever its message.
-        serde_json::from_str(&text).map_err(|_| ApiError::network(UNEXPECTED))
+    ) -> Call<T> {
+        let api = *self;
+        let path = path.to_owned();
+        Box::pin(async move {
+            // Boxed so its state machine is not copied into every response type's.
+            let text = Box::pin(api.send_text(method, &path, body)).await?;
+            // Not the parser's own words: a "network" failure is explained as not reaching the
+            // server, whatever its message.
+            serde_json::from_str(&text).map_err(|_| ApiError::network(UNEXPECTED))
+        })
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.send(Method::GET, path, None).await
+    fn get<T: DeserializeOwned + 'static>(&self, path: &str) -> Call<T> {
+        self.send(Method::GET, path, None)
     }
 
     /// A GET whose answer is read with the browser's JSON parser (see json.rs): for what the
@@ -180,14 +190,16 @@ impl Api {
         T::from_text(&text).ok_or_else(|| ApiError::network(UNEXPECTED))
     }
 
-    async fn with_body<T: DeserializeOwned>(
+    fn with_body<T: DeserializeOwned + 'static>(
         &self,
         method: Method,
         path: &str,
         body: &impl Serialize,
-    ) -> Result<T, ApiError> {
-        let json = serde_json::to_string(body).map_err(|_| ApiError::network(UNEXPECTED))?;
-        self.send(method, path, Some(Body::Json(json))).await
+    ) -> Call<T> {
+        match serde_json::to_string(body) {
+            Ok(json) => self.send(method, path, Some(Body::Json(json))),
+            Err(_) => Box::pin(std::future::ready(Err(ApiError::network(UNEXPECTED)))),
+        }
     }
 
     pub async fn directory(&self, cursor: Option<&str>) -> Result<DirectoryPage, ApiError> {
