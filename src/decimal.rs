@@ -12,7 +12,7 @@ pub fn fixed(value: f64, places: u32) -> String {
     if !scaled.is_finite() {
         return "0".to_owned();
     }
-    // Saturates far beyond what a page shows (u64::MAX hundredths).
+    // Saturates far beyond anything a page shows (u64::MAX in the last place).
     let scaled = scaled as u64;
     let sign = if value < 0.0 && scaled != 0 { "-" } else { "" };
     let whole = scaled / scale;
@@ -25,27 +25,32 @@ pub fn fixed(value: f64, places: u32) -> String {
 
 /// A number as [`fixed`] writes it ("0.75", "1", "-2.5"); `None` for anything else.
 pub fn parse_fixed(text: &str) -> Option<f64> {
-    let (negative, digits) = match text.strip_prefix('-') {
+    let (negative, unsigned) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let is_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 15 || fraction.len() > 6 {
-        return None;
-    }
-    if !is_digits(whole) || !is_digits(fraction) || (digits.contains('.') && fraction.is_empty()) {
-        return None;
-    }
-    let whole: u64 = whole.parse().ok()?;
-    let scale = 10_u64.pow(fraction.len() as u32);
-    let fraction: u64 = if fraction.is_empty() {
-        0
-    } else {
-        fraction.parse().ok()?
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) if fraction.len() <= 6 => (whole, Some(fraction)),
+        Some(_) => return None,
+        None => (unsigned, None),
     };
-    let value = whole as f64 + fraction as f64 / scale as f64;
+    if whole.len() > 15 {
+        return None;
+    }
+    let mut value = digits(whole)? as f64;
+    if let Some(fraction) = fraction {
+        value += digits(fraction)? as f64 / 10_f64.powi(fraction.len() as i32);
+    }
     Some(if negative { -value } else { value })
+}
+
+/// The value of a run of ASCII digits; `None` for anything else, an empty run or a sign (which
+/// `str::parse` would accept).
+pub fn digits(text: &str) -> Option<i64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Times as the API sends them (RFC 3339, UTC) and as people read them. Pure functions, so they
 //! are unit-tested on the host; the browser's clock comes in as a number of milliseconds.
 
+use crate::decimal::digits;
+
 /// Milliseconds since the Unix epoch of an RFC 3339 UTC time such as
 /// `2026-11-22T12:34:56.123456789Z` (offsets other than `Z`/`+00:00` are applied too).
 pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
@@ -45,15 +47,6 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<f64> {
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     Some(seconds as f64 * 1000.0 + nanoseconds as f64 / 1_000_000.0)
-}
-
-/// The value of a run of ASCII digits; `None` for anything else, an empty run or a sign (which
-/// `str::parse` would accept).
-fn digits(text: &str) -> Option<i64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
