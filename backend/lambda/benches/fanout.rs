@@ -113,7 +113,6 @@ async fn embedded_time() {
         1935,
         Arc::new(SystemClock),
         OutboundDestinations::PublicHttpsOnly,
-        cloumer_local::chat::OUTBOX_CAPACITY,
     )
     .unwrap();
     let star = Identity {

@@ -31,7 +31,6 @@ fn world_with(destinations: cloumer_domain::outbound::OutboundDestinations) -> W
         1935,
         std::sync::Arc::new(cloumer_domain::ports::SystemClock),
         destinations,
-        cloumer_local::chat::OUTBOX_CAPACITY,
     )
     .unwrap();
     World {

@@ -39,7 +39,6 @@ async fn seed(dir: &std::path::Path) {
         1935,
         std::sync::Arc::new(cloumer_domain::ports::SystemClock),
         cloumer_domain::outbound::OutboundDestinations::PublicHttpsOnly,
-        cloumer_local::chat::OUTBOX_CAPACITY,
     )
     .unwrap();
     for i in 0..50 {

@@ -204,8 +204,7 @@ pub struct Components {
 
 impl Components {
     /// Opens the store in `data_dir` (creating it and the signing keys on first use).
-    /// `base_url` is where the stack is reached; `ingest_host:rtmp_port` where encoders push;
-    /// `outbox_capacity` how far a chat reader may fall behind ([`ChatTuning::outbox_capacity`]).
+    /// `base_url` is where the stack is reached; `ingest_host:rtmp_port` where encoders push.
     pub fn open(
         data_dir: &std::path::Path,
         base_url: &str,
@@ -213,13 +212,12 @@ impl Components {
         rtmp_port: u16,
         clock: Arc<dyn Clock>,
         outbound_destinations: OutboundDestinations,
-        outbox_capacity: usize,
     ) -> anyhow::Result<Self> {
         let store = EmbeddedStore::open(&data_dir.join("cloumer.redb"))
             .context("cannot open the embedded store")?;
         let db = store.database();
         let video = LocalVideo::new(db.clone(), format!("rtmp://{ingest_host}:{rtmp_port}/app/"))?;
-        let rooms = Arc::new(Rooms::new(outbox_capacity));
+        let rooms = Arc::new(Rooms::default());
         let tokens = Arc::new(Tokens::default());
         let chat = LocalChat::new(
             format!("{}/chat", base_url.replacen("http", "ws", 1)),
@@ -355,7 +353,6 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         rtmp_port,
         config.clock.clone(),
         config.outbound_destinations,
-        config.chat.outbox_capacity,
     )?;
     let platform = &components.platform;
     let announced = components.announced.lock().expect("not poisoned").take();

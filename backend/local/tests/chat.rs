@@ -246,6 +246,34 @@ async fn disconnect_user_closes_all_of_their_connections() {
     assert_eq!(b.next_of("MESSAGE").await["Content"], "still here?");
 }
 
+/// A close frame carries at most 123 bytes of reason, and a moderator may give 256 characters
+/// (768 bytes in Korean): the room's event has all of it, the close a shortened one, still
+/// valid UTF-8, rather than a frame the client must fail the connection on.
+#[tokio::test]
+async fn a_long_disconnect_reason_is_shortened_in_the_close_frame_only() {
+    let app = spawn_app().await;
+    let (owner, alice, _bob) = room(&app).await;
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let reason = "진정".repeat(128);
+    boss.send(json!({"Action": "DISCONNECT_USER", "RequestId": "k", "UserId": alice.user_id, "Reason": reason})).await;
+    let event = a.next_of("EVENT").await;
+    assert_eq!(event["Attributes"]["Reason"], reason.as_str());
+    let frame = loop {
+        match tokio::time::timeout(Duration::from_secs(5), a.ws.next())
+            .await
+            .expect("closed within 5 s")
+        {
+            Some(Ok(Message::Close(frame))) => break frame.expect("a close code"),
+            Some(Ok(_)) => {}
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(u16::from(frame.code), 1000);
+    assert!(frame.reason.len() <= 123, "{} bytes", frame.reason.len());
+    assert!(reason.starts_with(frame.reason.as_str()) && !frame.reason.is_empty());
+}
+
 #[tokio::test]
 async fn a_ban_through_the_api_disconnects_and_locks_the_user_out() {
     let app = spawn_app().await;
@@ -565,6 +593,49 @@ async fn bad_requests_get_the_protocol_error_codes_and_the_connection_survives()
     assert_eq!(a.next_of("MESSAGE").await["Content"], "still fine");
 }
 
+/// The endpoint speaks WebSocket only: anything else is told so in JSON, and a WebSocket client's
+/// pings are answered in line with the room's frames.
+#[tokio::test]
+async fn the_chat_endpoint_refuses_plain_requests_in_json_and_answers_pings() {
+    let app = spawn_app().await;
+    let (_owner, alice, _bob) = room(&app).await;
+    let plain = app.get("/chat", None).await;
+    assert_eq!(plain.status, 426, "{}", plain.text);
+    assert_eq!(plain.headers["upgrade"], "websocket");
+    assert_eq!(plain.body["code"], "not_a_websocket_request");
+    let old = app
+        .client
+        .get(format!("http://{}/chat", app.stack.addr))
+        .header("Connection", "keep-alive, Upgrade")
+        .header("Upgrade", "websocket")
+        .header("Sec-WebSocket-Version", "8")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 400);
+    let body: serde_json::Value = old.json().await.unwrap();
+    assert_eq!(body["message"], "Sec-WebSocket-Version must be 13");
+
+    let mut a = join(&app, "room", Some(&alice)).await;
+    a.ws.send(Message::Ping(b"are you there".to_vec().into()))
+        .await
+        .unwrap();
+    let pong = loop {
+        match tokio::time::timeout(Duration::from_secs(5), a.ws.next())
+            .await
+            .expect("answered within 5 s")
+        {
+            Some(Ok(Message::Pong(payload))) => break payload,
+            Some(Ok(_)) => {}
+            other => panic!("expected a pong, got {other:?}"),
+        }
+    };
+    assert_eq!(&pong[..], b"are you there");
+    a.say("p", "still talking").await;
+    assert_eq!(a.next_of("MESSAGE").await["Content"], "still talking");
+}
+
 #[tokio::test]
 async fn a_room_that_does_not_exist_answers_404() {
     let app = spawn_app().await;
@@ -630,10 +701,10 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
     let mut config =
         cloumer_local::LocalConfig::new(([127, 0, 0, 1], 0).into(), dist, data.path().into(), 0);
     config.ingest = false;
-    // Small enough that the stalled client overflows it (300 frames against 64 plus its socket
-    // buffers), large enough that the reading client keeps up on a loaded machine: with 8, a
-    // clean-clone CI run saw the reader itself fall 8 frames behind and be dropped.
-    config.chat.outbox_capacity = 64;
+    // Small enough that the stalled client overflows it (300 frames of ~2.5 KB against 64 KiB
+    // plus its socket buffers), large enough that the reading client keeps up on a loaded
+    // machine.
+    config.chat.backlog_bytes = 64 * 1024;
     let stack = cloumer_local::start(config).await.unwrap();
     let app = TestApp {
         stack,

@@ -21,9 +21,9 @@ use futures_util::future::join_all;
 use time::{Duration, OffsetDateTime};
 use tokio::sync::mpsc;
 
-use super::frames;
-use super::replies::Replies;
-use super::rooms::{Outbound, Room};
+use super::frames::{self, Frame};
+use super::outlet::Outlet;
+use super::rooms::Room;
 
 /// Messages that may wait in a room's line; more get ERROR 429.
 const LINE_CAPACITY: usize = 4096;
@@ -38,8 +38,8 @@ pub struct Submission {
     pub content: String,
     pub attributes: BTreeMap<String, String>,
     pub request_id: String,
-    /// Where errors for the sender go (their connection's own queue).
-    pub reply: Replies,
+    /// Where errors for the sender go (their connection).
+    pub reply: Arc<Outlet>,
 }
 
 /// The delivery lines of every room, started on a room's first message.
@@ -72,7 +72,10 @@ impl Lines {
                         clock: self.clock.clone(),
                         last_send_time: None,
                     };
-                    tokio::spawn(line.run(work));
+                    // Outside tokio's cooperative budget: a task may do 128 I/O operations per
+                    // turn, and a fan-out past the 128th socket would find every write "would
+                    // block" and leave the rest to each connection's task to write.
+                    tokio::spawn(tokio::task::unconstrained(line.run(work)));
                     queue
                 })
                 .clone()
@@ -167,10 +170,11 @@ impl Line {
         let messages: Vec<StoredMessage> = allowed.iter().map(|(m, _)| m.clone()).collect();
         match self.platform.keep_messages(&messages).await {
             Ok(()) => {
-                for (message, submission) in &allowed {
-                    self.room
-                        .broadcast(frames::message(message, &submission.request_id));
-                }
+                let frames: Vec<Frame> = allowed
+                    .iter()
+                    .map(|(message, submission)| frames::message(message, &submission.request_id))
+                    .collect();
+                self.room.broadcast_all(&frames);
             }
             Err(error) => {
                 tracing::error!(%error, count = allowed.len(), "storing chat messages failed");
@@ -187,12 +191,11 @@ impl Line {
 }
 
 fn reply(submission: &Submission, error_code: u16, message: &str) {
-    // A sender whose own queue is full is not reading; the flood limit will end it.
-    let _ = submission.reply.send(Outbound::Frame(frames::error(
-        &submission.request_id,
-        error_code,
-        message,
-    )));
+    // A sender whose connection is closed or too slow is gone: nobody to tell.
+    let _ =
+        submission
+            .reply
+            .send_frame(&frames::error(&submission.request_id, error_code, message));
 }
 
 /// What a sender is told when the review refuses their message (IVS answers 406).

@@ -10,8 +10,8 @@
 
 pub mod delivery;
 pub mod frames;
+pub mod outlet;
 pub mod presence;
-pub mod replies;
 pub mod requests;
 pub mod rooms;
 pub mod server;
@@ -22,16 +22,17 @@ pub use rooms::Rooms;
 pub use service::LocalChat;
 pub use tokens::Tokens;
 
-/// Frames a connection may fall behind its room (the length of the room's ring) before it counts
-/// as a slow reader and is dropped, so one stalled client never holds up a room.
-pub const OUTBOX_CAPACITY: usize = 512;
+/// Bytes that may wait for a connection's socket (beyond what its kernel buffers hold) before it
+/// counts as a slow reader and is dropped, so one stalled client never holds up a room: about
+/// 500 chat messages.
+pub const BACKLOG_BYTES: usize = 256 * 1024;
 
 /// Knobs of the local chat server (the defaults are what IVS Chat behaves like).
 #[derive(Clone, Debug)]
 pub struct ChatTuning {
-    /// Frames a connection may fall behind before it counts as a slow reader and is dropped
-    /// (rounded up to a power of two).
-    pub outbox_capacity: usize,
+    /// Bytes that may wait for a connection's socket before it counts as a slow reader and is
+    /// dropped.
+    pub backlog_bytes: usize,
     /// Ends sessions earlier than their token says (IVS's minimum is a minute; tests and
     /// demos of reconnection want seconds).
     pub session_cap: Option<std::time::Duration>,
@@ -40,7 +41,7 @@ pub struct ChatTuning {
 impl Default for ChatTuning {
     fn default() -> Self {
         Self {
-            outbox_capacity: OUTBOX_CAPACITY,
+            backlog_bytes: BACKLOG_BYTES,
             session_cap: None,
         }
     }

@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use super::delivery::{Lines, Submission};
 use super::frames;
-use super::replies::Replies;
-use super::rooms::{Outbound, Room};
+use super::outlet::Outlet;
+use super::rooms::Room;
 use super::tokens::PendingToken;
 
 /// Largest request we process; bigger ones (up to the WebSocket limit) get ERROR 413.
@@ -31,7 +31,8 @@ pub struct Connection<'a> {
     pub clock: &'a dyn Clock,
     pub room: &'a Arc<Room>,
     pub session: &'a PendingToken,
-    pub reply: &'a Replies,
+    /// Where this connection's replies go.
+    pub reply: &'a Arc<Outlet>,
 }
 
 /// A request refused: the error code and what the client is told.
@@ -48,10 +49,10 @@ fn given(value: Option<String>) -> Option<String> {
 
 impl Connection<'_> {
     pub fn error(&self, request_id: &str, error_code: u16, message: &str) {
-        // If even our replies back up, the client is not reading: the flood limit ends it.
-        let _ = self.reply.send(Outbound::Frame(frames::error(
-            request_id, error_code, message,
-        )));
+        // A connection closed or too slow to take its replies is ending anyway.
+        let _ = self
+            .reply
+            .send_frame(&frames::error(request_id, error_code, message));
     }
 
     pub async fn handle(&self, text: &str) {
@@ -194,7 +195,7 @@ impl Connection<'_> {
         }
         let at = self.clock.now();
         self.room
-            .broadcast(frames::deletion(&id, &reason, request_id, at));
+            .broadcast(&frames::deletion(&id, &reason, request_id, at));
         Ok(())
     }
 
@@ -211,7 +212,7 @@ impl Connection<'_> {
             reason,
         )?;
         let frame = frames::disconnection(&user, &reason, request_id, self.clock.now());
-        self.room.disconnect(&user, frame, &reason);
+        self.room.disconnect(&user, &frame, &reason);
         Ok(())
     }
 }

@@ -1,5 +1,9 @@
 //! Rooms: who is connected, the room's limits, and fan-out of frames to every connection. A room
 //! knows nothing of reviews or history: it delivers what it is handed, in the order handed.
+//!
+//! A frame is written into every member's socket by whoever hands it to the room, under the
+//! room's lock (see [`super::outlet`]): every connection gets the room's frames in one order,
+//! and a delivery wakes no task.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -10,46 +14,14 @@ use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::ids::{ChannelId, UserId};
 use cloumer_domain::presence::{Presence, PresentUser};
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
 
 use super::frames::Frame;
+use super::outlet::{Outlet, Sent};
 
 const ROOM_ARN_PREFIX: &str = "arn:cloumer:ivschat:local:room/";
 
-/// What a connection's writer is told: by the room (every writer reads the same ring), or by
-/// the connection itself (its own replies and its session's end).
-#[derive(Debug, Clone)]
-pub enum Outbound {
-    /// A frame to write.
-    Frame(Frame),
-    /// Close the connection if it is this user's, after what came before (the reason given).
-    Disconnect(UserId, Arc<str>),
-    /// Close every connection: the server is stopping.
-    GoingAway,
-}
-
-/// A connection's view of its room's frames.
-pub struct Feed {
-    pub ring: broadcast::Receiver<Outbound>,
-    /// How many of the room's frames the writer has taken, as last told to the room.
-    told: Arc<AtomicU64>,
-    /// How many it has taken.
-    taken: u64,
-    /// The room is told every this many frames, not on every one: a counter the room reads
-    /// and every writer writes on every delivery moved a cache line between cores per
-    /// delivery (2% of the server's CPU with 2,000 readers).
-    tell_every: u64,
-}
-
-impl Feed {
-    /// Counts a frame taken from the ring.
-    pub fn took(&mut self) {
-        self.taken += 1;
-        if self.taken.is_multiple_of(self.tell_every) {
-            self.told.store(self.taken, Ordering::Relaxed);
-        }
-    }
-}
+/// Why every connection is closed when the server stops (1001, going away: clients reconnect).
+const SERVER_STOPPING: &str = "the chat server is stopping";
 
 struct Member {
     user_id: UserId,
@@ -57,9 +29,22 @@ struct Member {
     shown_as: Option<PresentUser>,
     /// The client's address, when known: signed-out readers are told apart by it.
     client: Option<IpAddr>,
-    /// How many of the room's frames this connection's writer has taken from the ring, as it
-    /// last told the room (at most [`Room::tell_every`] less than what it has taken).
-    told: Arc<AtomicU64>,
+    outlet: Arc<Outlet>,
+}
+
+impl Member {
+    /// Sends `bytes` to this member; false when the connection no longer takes frames (it
+    /// leaves the room then).
+    fn send(&self, bytes: &[u8], room: &str) -> bool {
+        match self.outlet.send(bytes) {
+            Sent::Taken => true,
+            Sent::TooSlow => {
+                tracing::warn!(room, user = %self.user_id, "dropping a slow chat reader");
+                false
+            }
+            Sent::Closed => false,
+        }
+    }
 }
 
 /// Who a connection counts as among a room's viewers.
@@ -90,19 +75,8 @@ impl From<&ChatRules> for RoomLimits {
 /// One chat room: its connections, its limits and its message-rate window.
 pub struct Room {
     pub arn: String,
+    /// Held while a frame is written to every member: one order for all of them.
     members: Mutex<HashMap<u64, Member>>,
-    /// The room's frames, written once and read by each connection's writer at its own pace
-    /// (one ring for the room rather than a queue per connection: a delivery costs no lock
-    /// and no copy). A writer more than the ring's length behind is dropped from the room when
-    /// the room sees it (its writer is likely stuck on a full socket and cannot tell), and its
-    /// writer closes the connection when it next reads, finding that it lagged.
-    feed: broadcast::Sender<Outbound>,
-    /// The ring's length: frames a connection may be behind.
-    ring: u64,
-    /// How often a writer tells the room how far it has read ([`Feed::took`]).
-    tell_every: u64,
-    /// Frames put in the ring so far (changed under the members lock).
-    sent: AtomicU64,
     /// `None` until known: set when the room is created or updated, or read from the channel
     /// by the first connection after a restart.
     limits: Mutex<Option<RoomLimits>>,
@@ -111,17 +85,10 @@ pub struct Room {
 }
 
 impl Room {
-    fn new(arn: String, outbox_capacity: usize) -> Self {
-        // The ring is a power of two long: the room's idea of "too far behind" is then exactly
-        // the ring's, and a dropped writer always finds it lagged.
-        let ring = outbox_capacity.max(1).next_power_of_two();
+    fn new(arn: String) -> Self {
         Self {
             arn,
             members: Mutex::default(),
-            feed: broadcast::Sender::new(ring),
-            ring: ring as u64,
-            tell_every: (ring as u64 / 8).max(1),
-            sent: AtomicU64::new(0),
             limits: Mutex::new(None),
             window: Mutex::new((0, 0)),
         }
@@ -159,35 +126,26 @@ impl Room {
         true
     }
 
-    /// Adds a connection; it receives every frame broadcast from now on.
+    /// Adds a connection; every frame broadcast from now on goes to `outlet`.
     pub fn join(
         &self,
         user_id: UserId,
         shown_as: Option<PresentUser>,
         client: Option<IpAddr>,
-    ) -> (u64, Feed) {
+        outlet: Arc<Outlet>,
+    ) -> u64 {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
-        let mut members = self.members.lock().expect("room lock");
-        // Under the lock, so no frame is put in the ring between the count and the subscription.
-        let sent = self.sent.load(Ordering::Relaxed);
-        let told = Arc::new(AtomicU64::new(sent));
-        members.insert(
+        self.members.lock().expect("room lock").insert(
             id,
             Member {
                 user_id,
                 shown_as,
                 client,
-                told: told.clone(),
+                outlet,
             },
         );
-        let feed = Feed {
-            ring: self.feed.subscribe(),
-            told,
-            taken: sent,
-            tell_every: self.tell_every,
-        };
-        (id, feed)
+        id
     }
 
     /// Signed-out connections to this room from `client`.
@@ -245,57 +203,62 @@ impl Room {
         self.members.lock().expect("room lock").len()
     }
 
-    /// Queues a frame for every connection. A connection that falls the ring's length behind
-    /// is dropped by its writer, so one stalled reader never holds up the room.
-    pub fn broadcast(&self, frame: Frame) {
-        self.publish(Outbound::Frame(frame));
+    /// Sends `frame` to every connection. A connection too far behind is closed and leaves,
+    /// so one stalled reader never holds up the room.
+    pub fn broadcast(&self, frame: &Frame) {
+        self.broadcast_all(std::slice::from_ref(frame));
     }
 
-    fn publish(&self, outbound: Outbound) {
-        let mut members = self.members.lock().expect("room lock");
-        // An error only says nobody is connected.
-        let _ = self.feed.send(outbound);
-        let sent = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
-        // What a writer told may be up to `tell_every - 1` short of what it took: a member is
-        // dropped only when it is surely past the ring, so its writer surely finds it lagged.
-        let too_far = self.ring + self.tell_every - 1;
-        members.retain(|_, member| {
-            let behind = sent - member.told.load(Ordering::Relaxed);
-            if behind > too_far {
-                tracing::warn!(room = %self.arn, user = %member.user_id, "dropping a slow chat reader");
+    /// Sends `frames`, in order, to every connection: together, so a busy room costs each
+    /// connection one system call per batch rather than one per frame.
+    pub fn broadcast_all(&self, frames: &[Frame]) {
+        let joined: Vec<u8>;
+        let bytes = match frames {
+            [] => return,
+            [one] => one.bytes(),
+            many => {
+                joined = many.iter().map(Frame::bytes).collect::<Vec<_>>().concat();
+                &joined
             }
-            behind <= too_far
-        });
+        };
+        self.members
+            .lock()
+            .expect("room lock")
+            .retain(|_, member| member.send(bytes, &self.arn));
     }
 
-    /// Announces `frame` to the room, then closes every connection of `user` once it received
-    /// what was already queued. Returns how many connections it closed.
-    pub fn disconnect(&self, user: &UserId, frame: Frame, reason: &str) -> usize {
-        self.broadcast(frame);
-        self.publish(Outbound::Disconnect(user.clone(), Arc::from(reason)));
-        let mut members = self.members.lock().expect("room lock");
-        let before = members.len();
-        members.retain(|_, member| &member.user_id != user);
-        before - members.len()
+    /// Announces `frame` to the room, then closes every connection of `user` after it.
+    /// Returns how many connections it closed.
+    pub fn disconnect(&self, user: &UserId, frame: &Frame, reason: &str) -> usize {
+        let mut closed = 0;
+        self.members.lock().expect("room lock").retain(|_, member| {
+            let taking = member.send(frame.bytes(), &self.arn);
+            if &member.user_id != user {
+                return taking;
+            }
+            member.outlet.close(1000, reason);
+            closed += 1;
+            false
+        });
+        closed
+    }
+
+    /// Closes every connection after what it was already sent.
+    fn close_every_connection(&self, code: u16, reason: &str) {
+        for member in self.members.lock().expect("room lock").values() {
+            member.outlet.close(code, reason);
+        }
     }
 }
 
 /// Every room of the local chat, created on first use. Rooms live in memory: after a restart
 /// their limits are read back from the channel by the first connection.
+#[derive(Default)]
 pub struct Rooms {
     rooms: Mutex<HashMap<String, Arc<Room>>>,
-    /// Frames a connection may be behind before it counts as a slow reader.
-    outbox_capacity: usize,
 }
 
 impl Rooms {
-    pub fn new(outbox_capacity: usize) -> Self {
-        Self {
-            rooms: Mutex::default(),
-            outbox_capacity,
-        }
-    }
-
     /// The room ARN of a channel's room (the room is named after the channel, as in the cloud).
     pub fn arn(channel: &ChannelId) -> String {
         format!("{ROOM_ARN_PREFIX}{channel}")
@@ -306,7 +269,7 @@ impl Rooms {
             .lock()
             .expect("rooms lock")
             .entry(arn.to_owned())
-            .or_insert_with(|| Arc::new(Room::new(arn.to_owned(), self.outbox_capacity)))
+            .or_insert_with(|| Arc::new(Room::new(arn.to_owned())))
             .clone()
     }
 
@@ -322,7 +285,7 @@ impl Rooms {
             .cloned()
             .collect();
         for room in rooms {
-            room.publish(Outbound::GoingAway);
+            room.close_every_connection(1001, SERVER_STOPPING);
         }
     }
 
@@ -339,10 +302,12 @@ impl Rooms {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::Duration;
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, DuplexStream};
 
     fn room_with_rate(per_second: u16) -> Room {
-        let room = Room::new("r".into(), 4);
+        let room = Room::new("r".into());
         room.set_limits(&ChatRules {
             max_messages_per_second: per_second,
             ..ChatRules::default()
@@ -350,23 +315,61 @@ mod tests {
         room
     }
 
+    /// A member whose socket holds `socket_bytes`, with `backlog` more allowed to wait.
+    fn member(room: &Room, user: &str, socket_bytes: usize, backlog: usize) -> DuplexStream {
+        let (socket, client) = tokio::io::duplex(socket_bytes);
+        room.join(
+            UserId::parse(user).unwrap(),
+            None,
+            None,
+            Arc::new(Outlet::new(socket, backlog)),
+        );
+        client
+    }
+
+    /// What a client received, frame by frame, until the server's side closed.
+    async fn frames(mut client: DuplexStream) -> Vec<String> {
+        let mut bytes = Vec::new();
+        tokio::time::timeout(Duration::from_secs(5), client.read_to_end(&mut bytes))
+            .await
+            .expect("the server's side closed")
+            .unwrap();
+        let mut seen = Vec::new();
+        let mut rest = &bytes[..];
+        while let [head, length, tail @ ..] = rest {
+            let (payload, next) = tail.split_at(usize::from(*length));
+            seen.push(match head {
+                0x81 => String::from_utf8(payload.to_vec()).unwrap(),
+                0x88 => format!(
+                    "close {} {}",
+                    u16::from_be_bytes([payload[0], payload[1]]),
+                    std::str::from_utf8(&payload[2..]).unwrap()
+                ),
+                other => panic!("unexpected frame {other:#x}"),
+            });
+            rest = next;
+        }
+        seen
+    }
+
     #[test]
     fn the_room_rate_limit_counts_per_second() {
         let room = room_with_rate(2);
         let t = OffsetDateTime::from_unix_timestamp(1_000).unwrap();
         assert!(room.admit_message(t));
-        assert!(room.admit_message(t + Duration::milliseconds(500)));
-        assert!(!room.admit_message(t + Duration::milliseconds(900)));
-        assert!(room.admit_message(t + Duration::seconds(1)));
+        assert!(room.admit_message(t + time::Duration::milliseconds(500)));
+        assert!(!room.admit_message(t + time::Duration::milliseconds(900)));
+        assert!(room.admit_message(t + time::Duration::seconds(1)));
     }
 
-    #[test]
-    fn viewers_are_people_not_connections() {
+    #[tokio::test]
+    async fn viewers_are_people_not_connections() {
         let room = room_with_rate(10);
         let here: IpAddr = "192.0.2.1".parse().unwrap();
         let there: IpAddr = "192.0.2.2".parse().unwrap();
         let join = |user: UserId, client| {
-            room.join(user, None, client);
+            let (socket, _) = tokio::io::duplex(64);
+            room.join(user, None, client, Arc::new(Outlet::new(socket, 64)));
         };
         let alice = UserId::parse("alice").unwrap();
         join(alice.clone(), Some(here));
@@ -381,81 +384,62 @@ mod tests {
         assert_eq!(room.anonymous_connections_from(here), 5);
     }
 
-    #[test]
-    fn a_slow_reader_is_dropped_instead_of_blocking_the_room() {
+    #[tokio::test]
+    async fn a_slow_reader_is_dropped_instead_of_blocking_the_room() {
         let room = room_with_rate(10);
-        let (_, mut reading) = room.join(UserId::parse("fast").unwrap(), None, None);
-        let (_, mut stalled) = room.join(UserId::parse("slow").unwrap(), None, None);
+        let mut reading = member(&room, "fast", 4096, 256);
+        let _stalled = member(&room, "slow", 64, 256);
         let mut received = 0;
         for i in 0..10 {
-            room.broadcast(Frame::from(format!("frame {i}")));
-            while let Ok(Outbound::Frame(_)) = reading.ring.try_recv() {
-                reading.took();
-                received += 1;
-            }
+            let frame = Frame::text(format!("frame {i} {}", "x".repeat(40)));
+            room.broadcast(&frame);
+            let mut bytes = vec![0; frame.bytes().len()];
+            reading.read_exact(&mut bytes).await.unwrap();
+            assert_eq!(bytes, frame.bytes());
+            received += 1;
             if i == 3 {
                 assert_eq!(
                     room.connection_count(),
                     2,
-                    "four behind is not too slow yet"
+                    "four frames (200 bytes) are not too slow yet"
                 );
             }
         }
         assert_eq!(received, 10);
         assert_eq!(room.connection_count(), 1, "the stalled reader was dropped");
-        assert!(matches!(
-            stalled.ring.try_recv(),
-            Err(broadcast::error::TryRecvError::Lagged(6))
-        ));
     }
 
-    #[test]
-    fn a_reader_is_dropped_only_once_it_surely_lagged() {
-        // A ring of 64: writers tell the room every 8 frames.
-        let room = Room::new("r".into(), 64);
-        let (_, mut stalled) = room.join(UserId::parse("slow").unwrap(), None, None);
-        let publish = |count: usize| {
-            for i in 0..count {
-                room.broadcast(Frame::from(format!("frame {i}")));
-            }
-        };
-        publish(7);
-        for _ in 0..7 {
-            assert!(matches!(stalled.ring.try_recv(), Ok(Outbound::Frame(_))));
-            stalled.took();
-        }
-        // The room was told nothing yet (7 < 8); the reader is now exactly the ring behind,
-        // which the ring still holds.
-        publish(64);
-        assert_eq!(
-            room.connection_count(),
-            1,
-            "the ring still holds all it missed"
-        );
-        publish(1);
-        assert_eq!(room.connection_count(), 0, "past the ring: dropped");
-        assert!(matches!(
-            stalled.ring.try_recv(),
-            Err(broadcast::error::TryRecvError::Lagged(1))
-        ));
-    }
-
-    #[test]
-    fn a_disconnect_follows_what_was_broadcast_before_it() {
+    #[tokio::test]
+    async fn a_disconnect_follows_what_was_broadcast_before_it() {
         let room = room_with_rate(10);
         let mallory = UserId::parse("mallory").unwrap();
-        let (_, mut theirs) = room.join(mallory.clone(), None, None);
-        room.join(UserId::parse("alice").unwrap(), None, None);
-        room.broadcast(Frame::from("before"));
-        assert_eq!(room.disconnect(&mallory, Frame::from("event"), "banned"), 1);
+        let theirs = member(&room, "mallory", 4096, 4096);
+        let _alice = member(&room, "alice", 4096, 4096);
+        room.broadcast(&Frame::text("before".into()));
+        let event = Frame::text("event".into());
+        assert_eq!(room.disconnect(&mallory, &event, "banned"), 1);
         assert_eq!(room.connection_count(), 1);
-        let seen: Vec<String> = std::iter::from_fn(|| theirs.ring.try_recv().ok())
-            .map(|outbound| match outbound {
-                Outbound::Frame(frame) => frame.to_string(),
-                Outbound::Disconnect(user, reason) => format!("close {user} {reason}"),
-                Outbound::GoingAway => "going away".to_owned(),
-            })
+        room.broadcast(&Frame::text("after".into()));
+        // The outlet's sending side ends once its connection's task finishes with it; with no
+        // task here, the room's members are dropped instead.
+        drop(room);
+        assert_eq!(
+            frames(theirs).await,
+            ["before", "event", "close 1000 banned"]
+        );
+    }
+
+    #[tokio::test]
+    async fn frames_broadcast_together_arrive_in_order() {
+        let room = room_with_rate(10);
+        let client = member(&room, "alice", 4096, 4096);
+        let batch: Vec<Frame> = ["one", "two", "three"]
+            .into_iter()
+            .map(|text| Frame::text(text.into()))
             .collect();
-        assert_eq!(seen, ["before", "event", "close mallory banned"]);
+        room.broadcast_all(&batch);
+        room.broadcast(&Frame::text("four".into()));
+        drop(room);
+        assert_eq!(frames(client).await, ["one", "two", "three", "four"]);
     }
 }

@@ -2,45 +2,54 @@
 //!
 //! The chat token is the WebSocket subprotocol (`new WebSocket(url, token)`) and is echoed back;
 //! it is single-use and expires a minute after minting; the session ends when the token's
-//! session duration is over. Each connection has a reader (requests, see [`super::requests`])
-//! and a writer (the room's frames and its own replies, flushed in batches). A client
-//! that cannot keep up is dropped instead of stalling the room; one that floods is cut off.
+//! session duration is over. Each connection has one task, which reads its requests (see
+//! [`super::requests`]) and writes whatever its socket could not take at once; the room writes
+//! its frames straight into the socket (see [`super::outlet`]). A client that cannot keep up
+//! is dropped instead of stalling the room; one that floods is cut off.
 
+use std::future::poll_fn;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration as StdDuration;
 
-use axum::extract::State;
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cloumer_api_types::ErrorBody;
 use cloumer_api_types::chat::code;
-use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::Clock;
 use cloumer_domain::presence::PresentUser;
 use cloumer_domain::{DomainError, Platform};
-use futures_util::stream::SplitSink;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
+use hyper::upgrade::{OnUpgrade, Upgraded};
+use hyper_util::rt::TokioIo;
 use time::OffsetDateTime;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf, ReadHalf};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::ChatTuning;
 use super::delivery::Lines;
-use super::frames::{self, Frame};
-use super::replies::{self, OwnReplies};
+use super::frames;
+use super::outlet::Outlet;
 use super::requests::Connection;
-use super::rooms::{Feed, Outbound, Rooms};
+use super::rooms::Rooms;
 use super::tokens::{PendingToken, RedeemError, Tokens};
 use crate::client::ClientAddress;
 
-/// Frames written before one flush.
-const WRITE_BATCH: usize = 64;
 /// Largest frame the WebSocket layer accepts at all; anything bigger ends the connection.
 const MAX_WEBSOCKET_MESSAGE: usize = 64 * 1024;
 /// Requests per second one connection may make before getting ERROR 429 ...
 const CONNECTION_REQUESTS_PER_SECOND: u32 = 20;
 /// ... and beyond which it is disconnected as a flood.
 const CONNECTION_FLOOD_PER_SECOND: u32 = 200;
+/// How long a closing connection may take to write what it still has and to hear the client
+/// close its side: a client that stops reading does not keep it open.
+const LINGER: StdDuration = StdDuration::from_secs(2);
 
 /// What the endpoint needs, handed over when the stack is wired.
 #[derive(Clone)]
@@ -57,11 +66,22 @@ pub struct ChatServer {
 pub async fn upgrade(
     State(server): State<ChatServer>,
     ClientAddress(client): ClientAddress,
-    headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    mut request: Request,
 ) -> Response {
-    let token = headers
-        .get(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+    let headers = request.headers();
+    let accept = match websocket_key(headers) {
+        Ok(key) => derive_accept_key(key.as_bytes()),
+        Err((status, message)) => return refuse(status, message),
+    };
+    let Some(on_upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
+        return refuse(
+            StatusCode::UPGRADE_REQUIRED,
+            "this connection cannot be upgraded to a WebSocket",
+        );
+    };
+    let token = request
+        .headers()
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
         .map(|v| v.trim().to_owned())
@@ -76,28 +96,162 @@ pub async fn upgrade(
                 RedeemError::Expired => "the chat token has expired",
             }),
     };
-    // Small per-connection buffers: a room holds thousands of connections, and chat frames are
-    // small. (The defaults, 128 KiB each way, cost ~250 KiB per connection.)
-    let ws = ws
-        .max_message_size(MAX_WEBSOCKET_MESSAGE)
-        .max_frame_size(MAX_WEBSOCKET_MESSAGE)
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(16 * 1024);
+    let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
+    let answer = response.headers_mut();
+    answer.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    answer.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    if let Ok(accept) = HeaderValue::from_str(&accept) {
+        answer.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    }
     // Browsers fail the handshake unless the server selects the protocol they offered.
-    let ws = match token {
-        Some(token) => ws.protocols([token]),
-        None => ws,
-    };
-    ws.on_upgrade(move |socket| async move {
+    if let Some(token) = token.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        answer.insert(header::SEC_WEBSOCKET_PROTOCOL, token);
+    }
+    tokio::spawn(async move {
+        let Ok(upgraded) = on_upgrade.await else {
+            return;
+        };
+        let (requests, socket) = tokio::io::split(TokioIo::new(upgraded));
+        let outlet = Arc::new(Outlet::new(socket, server.tuning.backlog_bytes));
+        let requests = WebSocketStream::from_raw_socket(
+            Inbound {
+                requests,
+                outlet: outlet.clone(),
+            },
+            Role::Server,
+            Some(reading_config()),
+        )
+        .await;
         let admitted = match session {
             Ok(session) => admit(&server, session, client).await,
             Err(message) => Err((code::UNAUTHORIZED, message)),
         };
-        match admitted {
-            Ok(session) => serve(socket, session, client, server).await,
-            Err((error_code, message)) => reject(socket, error_code, message).await,
-        }
+        let requests = match admitted {
+            Ok(session) => serve(requests, &outlet, session, client, server).await,
+            Err((error_code, message)) => {
+                drop(server);
+                let _ = outlet.send_frame(&frames::error("", error_code, message));
+                outlet.close(4000 + error_code, message);
+                requests
+            }
+        };
+        end(requests, &outlet).await;
+    });
+    response
+}
+
+/// The handshake's key, once the request is checked to be a WebSocket upgrade (RFC 6455 §4.2.1).
+fn websocket_key(headers: &HeaderMap) -> Result<&str, (StatusCode, &'static str)> {
+    let has = |name: header::HeaderName, token: &str| {
+        headers.get_all(name).iter().any(|value| {
+            value.to_str().is_ok_and(|value| {
+                value
+                    .split(',')
+                    .any(|item| item.trim().eq_ignore_ascii_case(token))
+            })
+        })
+    };
+    if !has(header::CONNECTION, "upgrade") || !has(header::UPGRADE, "websocket") {
+        return Err((
+            StatusCode::UPGRADE_REQUIRED,
+            "the chat endpoint speaks WebSocket: send Connection: upgrade and Upgrade: websocket",
+        ));
+    }
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .map(HeaderValue::as_bytes)
+        != Some(b"13")
+    {
+        return Err((StatusCode::BAD_REQUEST, "Sec-WebSocket-Version must be 13"));
+    }
+    headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .and_then(|key| key.to_str().ok())
+        .filter(|key| !key.is_empty())
+        .ok_or((StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is required"))
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    let mut response = (
+        status,
+        axum::Json(ErrorBody {
+            code: "not_a_websocket_request".to_owned(),
+            message: message.to_owned(),
+        }),
+    )
+        .into_response();
+    if status == StatusCode::UPGRADE_REQUIRED {
+        response
+            .headers_mut()
+            .insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    }
+    response
+}
+
+/// What the reading side accepts: small buffers (a room holds thousands of connections, and
+/// chat frames are small; tungstenite's defaults cost ~250 KiB per connection), and nothing
+/// bigger than the chat's largest frame.
+fn reading_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(MAX_WEBSOCKET_MESSAGE))
+        .max_frame_size(Some(MAX_WEBSOCKET_MESSAGE))
+        .read_buffer_size(4 * 1024)
+        // What the protocol answers by itself goes to the outlet at once.
+        .write_buffer_size(0)
+}
+
+/// The socket as the connection's reading WebSocket sees it: requests come from the socket;
+/// what the protocol answers by itself (pongs, the reply to a close) goes out through the
+/// outlet, in line with the room's frames.
+struct Inbound {
+    requests: ReadHalf<TokioIo<Upgraded>>,
+    outlet: Arc<Outlet>,
+}
+
+impl AsyncRead for Inbound {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.requests).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Inbound {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        bytes: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        // Taken whole (tungstenite then hands over whole frames); once the outlet is closed
+        // the answer is moot.
+        let _ = self.outlet.send(bytes);
+        Poll::Ready(Ok(bytes.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+type Requests = WebSocketStream<Inbound>;
+
+/// A connection's last steps, whichever way it ended: nothing more is accepted, what waits is
+/// written, the sending side ends, and the client is given a moment to close its own side
+/// (closing a socket the client still writes to would reset the connection and could cost it
+/// the close frame). All of it within [`LINGER`].
+async fn end(mut requests: Requests, outlet: &Outlet) {
+    outlet.finish();
+    let _ = tokio::time::timeout(LINGER, async {
+        poll_fn(|cx| outlet.poll_flushed(cx)).await;
+        while let Some(Ok(_)) = requests.next().await {}
     })
+    .await;
 }
 
 /// Signed-out connections one client may hold to one room: a few tabs, not a flood.
@@ -133,18 +287,6 @@ async fn admit(
     }
 }
 
-/// An ERROR, then close: what a client that may not join sees.
-async fn reject(mut socket: WebSocket, error_code: u16, message: &str) {
-    let frame = frames::error("", error_code, message);
-    let _ = socket.send(Message::Text(frame)).await;
-    let _ = socket
-        .send(Message::Close(Some(CloseFrame {
-            code: 4000 + error_code,
-            reason: Utf8Bytes::from(message),
-        })))
-        .await;
-}
-
 /// Per-connection request rate, in one-second windows.
 #[derive(Default)]
 struct Pace {
@@ -164,19 +306,20 @@ impl Pace {
     }
 }
 
+/// Serves an admitted connection until it ends; hands back its requests' stream for [`end`].
 async fn serve(
-    socket: WebSocket,
+    mut requests: Requests,
+    outlet: &Arc<Outlet>,
     session: PendingToken,
     client: Option<IpAddr>,
     server: ChatServer,
-) {
+) -> Requests {
     let room = server.rooms.room(&session.room_arn);
     if !room.knows_limits()
         && let Ok(rules) = server.platform.room_rules(&room.arn).await
     {
         room.set_limits(&rules);
     }
-    let (own_tx, own_rx) = replies::queue(64);
     let shown_as = (!session.user_id.is_anonymous()).then(|| PresentUser {
         user_id: session.user_id.clone(),
         handle: session
@@ -196,24 +339,13 @@ async fn serve(
             .unwrap_or_default(),
         role: session.attributes.get("role").cloned().unwrap_or_default(),
     });
-    let (member, feed) = room.join(session.user_id.clone(), shown_as, client);
-    let (sink, mut stream) = socket.split();
+    let member = room.join(session.user_id.clone(), shown_as, client, outlet.clone());
     let mut session_left: StdDuration = (session.session_expires_at - server.clock.now())
         .try_into()
         .unwrap_or(StdDuration::ZERO);
     if let Some(cap) = server.tuning.session_cap {
         session_left = session_left.min(cap);
     }
-    let mut writer = tokio::spawn(write(
-        sink,
-        own_rx,
-        RoomFrames {
-            user: session.user_id.clone(),
-            feed,
-        },
-    ));
-    // The session's end is watched here rather than by the writer, which wakes for every frame
-    // of the room: a reader of a busy room would otherwise poll this timer thousands of times.
     let session_end = tokio::time::sleep(session_left);
     tokio::pin!(session_end);
 
@@ -224,30 +356,26 @@ async fn serve(
         clock: server.clock.as_ref(),
         room: &room,
         session: &session,
-        reply: &own_tx,
+        reply: outlet,
     };
-    let mut writer_done = false;
-    while let Some(message) = tokio::select! {
-        message = stream.next() => message,
-        // The writer ended (disconnected, dropped, the socket failed): stop reading too.
-        _ = &mut writer => {
-            writer_done = true;
-            None
-        }
-        () = &mut session_end => {
-            // Written after what the writer already has; if its queue is full the client is
-            // not reading and only the close code is lost.
-            let _ = own_tx.send(Outbound::Disconnect(
-                session.user_id.clone(),
-                Arc::from(SESSION_EXPIRED),
-            ));
-            None
-        }
-    } {
-        let Ok(message) = message else { break };
+    loop {
+        let message = tokio::select! {
+            biased;
+            // Closed by the room (a disconnect, too slow, the server stopping), by the
+            // session's end, or the socket failed.
+            () = poll_fn(|cx| outlet.poll_open(cx)) => break,
+            message = requests.next() => message,
+            () = &mut session_end, if !session_end.is_elapsed() => {
+                outlet.close(1000, SESSION_EXPIRED);
+                continue;
+            }
+        };
+        // The client closed (the protocol answered it), or the connection failed.
+        let Some(Ok(message)) = message else { break };
         let count = pace.tick(server.clock.now());
         if count > CONNECTION_FLOOD_PER_SECOND {
             tracing::warn!(user = %session.user_id, "disconnecting a flooding chat client");
+            outlet.close(1008, "too many requests on this connection");
             break;
         }
         match message {
@@ -270,141 +398,12 @@ async fn serve(
                 );
             }
             Message::Close(_) => break,
-            Message::Ping(_) | Message::Pong(_) => {}
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
         }
     }
     room.leave(member);
-    drop(own_tx);
-    if !writer_done {
-        let _ = writer.await;
-    }
+    requests
 }
 
 /// Why a connection is closed when its chat session is over.
 const SESSION_EXPIRED: &str = "the chat session has expired";
-
-/// The room's frames as one connection's writer reads them.
-struct RoomFrames {
-    /// Whose connection this is: a disconnect of this user closes it.
-    user: UserId,
-    feed: Feed,
-}
-
-/// What the writer does next.
-enum Next {
-    Write(Frame),
-    Close(u16, String),
-    Skip,
-}
-
-/// Why every connection is closed when the server stops (1001, going away: clients reconnect).
-const SERVER_STOPPING: &str = "the chat server is stopping";
-
-/// Why a connection's writer closes it when the room drops it.
-const TOO_SLOW: &str = "the connection could not keep up with the room";
-
-impl RoomFrames {
-    fn next(&mut self, outbound: Outbound) -> Next {
-        self.feed.took();
-        self.told(outbound)
-    }
-
-    /// What the writer does with a room frame or one of the connection's own replies.
-    fn told(&self, outbound: Outbound) -> Next {
-        match outbound {
-            Outbound::Frame(frame) => Next::Write(frame),
-            Outbound::Disconnect(user, reason) if user == self.user => {
-                Next::Close(1000, reason.to_string())
-            }
-            Outbound::Disconnect(..) => Next::Skip,
-            Outbound::GoingAway => Next::Close(1001, SERVER_STOPPING.to_owned()),
-        }
-    }
-
-    /// The room dropped this connection (it says so when it does).
-    fn lagged(&self) -> Next {
-        Next::Close(1013, TOO_SLOW.to_owned())
-    }
-
-    async fn recv(&mut self) -> Next {
-        match self.feed.ring.recv().await {
-            Ok(outbound) => self.next(outbound),
-            Err(RecvError::Lagged(_)) => self.lagged(),
-            Err(RecvError::Closed) => Next::Close(1001, "the room is gone".to_owned()),
-        }
-    }
-
-    /// The next frame already there, if any.
-    fn try_recv(&mut self) -> Option<Next> {
-        match self.feed.ring.try_recv() {
-            Ok(outbound) => Some(self.next(outbound)),
-            Err(TryRecvError::Lagged(_)) => Some(self.lagged()),
-            Err(TryRecvError::Empty | TryRecvError::Closed) => None,
-        }
-    }
-}
-
-/// The writer: the room's frames and this client's own replies (errors, the session's end);
-/// ends the connection when the room drops it (disconnect, slow reader) or the reader ends.
-/// Frames already there are written together and flushed once, so a busy room costs few
-/// system calls.
-///
-/// The room comes first: a writer with room frames to write does not look at its own replies
-/// (and looks at their queue only when one was put: see [`super::replies`]). Replies are
-/// looked at whenever the room has nothing more, and after every full batch, so a busy room
-/// delays them by one batch at most.
-async fn write(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut own_rx: OwnReplies,
-    mut room: RoomFrames,
-) {
-    loop {
-        let first = tokio::select! {
-            biased;
-            next = room.recv() => next,
-            reply = std::future::poll_fn(|cx| own_rx.poll_recv(cx)) => match reply {
-                Some(reply) => room.told(reply),
-                None => break,
-            },
-        };
-        let mut next = Some(first);
-        let mut batch = 0;
-        while let Some(step) = next.take() {
-            match step {
-                Next::Write(frame) => {
-                    if sink.feed(Message::Text(frame)).await.is_err() {
-                        return;
-                    }
-                }
-                Next::Close(code, reason) => {
-                    let _ = sink.flush().await;
-                    close_with(&mut sink, code, reason).await;
-                    return;
-                }
-                Next::Skip => {}
-            }
-            batch += 1;
-            next = if batch < WRITE_BATCH {
-                room.try_recv()
-            } else if batch < 2 * WRITE_BATCH {
-                own_rx.try_recv().map(|reply| room.told(reply))
-            } else {
-                None
-            };
-        }
-        if sink.flush().await.is_err() {
-            return;
-        }
-    }
-    let _ = sink.close().await;
-}
-
-async fn close_with(sink: &mut SplitSink<WebSocket, Message>, code: u16, reason: String) {
-    let _ = sink
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: Utf8Bytes::from(reason),
-        })))
-        .await;
-    let _ = sink.close().await;
-}

@@ -73,7 +73,7 @@ impl ChatService for LocalChat {
     ) -> PortResult<()> {
         // A moderator deletes what they saw, so the message went out before this event does.
         let frame = frames::deletion(id, reason, "", self.clock.now());
-        self.rooms.room(&room.arn).broadcast(frame);
+        self.rooms.room(&room.arn).broadcast(&frame);
         Ok(())
     }
 
@@ -84,7 +84,7 @@ impl ChatService for LocalChat {
         reason: &str,
     ) -> PortResult<()> {
         let frame = frames::disconnection(user, reason, "", self.clock.now());
-        self.rooms.room(&room.arn).disconnect(user, frame, reason);
+        self.rooms.room(&room.arn).disconnect(user, &frame, reason);
         Ok(())
     }
 
@@ -95,7 +95,7 @@ impl ChatService for LocalChat {
         attributes: &BTreeMap<String, String>,
     ) -> PortResult<()> {
         let frame = frames::event(name, attributes.clone(), "", self.clock.now());
-        self.rooms.room(&room.arn).broadcast(frame);
+        self.rooms.room(&room.arn).broadcast(&frame);
         Ok(())
     }
 }
