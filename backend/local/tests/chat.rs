@@ -701,10 +701,8 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
     let mut config =
         cloumer_local::LocalConfig::new(([127, 0, 0, 1], 0).into(), dist, data.path().into(), 0);
     config.ingest = false;
-    // Small enough that the stalled client overflows it (300 frames of ~2.5 KB against 64 KiB
-    // plus its socket buffers), large enough that the reading client keeps up on a loaded
-    // machine.
-    config.chat.backlog_bytes = 64 * 1024;
+    // With the default backlog (64 KiB): the stalled client overflows it and its socket
+    // buffers (300 frames of ~2.5 KB), and the reading client keeps up on a loaded machine.
     let stack = cloumer_local::start(config).await.unwrap();
     let app = TestApp {
         stack,

@@ -22,27 +22,16 @@ pub use rooms::Rooms;
 pub use service::LocalChat;
 pub use tokens::Tokens;
 
-/// Bytes that may wait for a connection's socket (beyond what its kernel buffers hold) before it
-/// counts as a slow reader and is dropped, so one stalled client never holds up a room: about
-/// 500 chat messages.
-pub const BACKLOG_BYTES: usize = 256 * 1024;
+/// Bytes that may wait for a connection's socket before it counts as a slow reader and is
+/// dropped, so one stalled client never holds up a room. The kernel already holds up to twice
+/// the stack's send buffer for it (`SEND_BUFFER_BYTES`, about 1,500 chat messages); this is
+/// the slack beyond, kept small because each connection's backlog is its own copy.
+const BACKLOG_BYTES: usize = 64 * 1024;
 
 /// Knobs of the local chat server (the defaults are what IVS Chat behaves like).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ChatTuning {
-    /// Bytes that may wait for a connection's socket before it counts as a slow reader and is
-    /// dropped.
-    pub backlog_bytes: usize,
     /// Ends sessions earlier than their token says (IVS's minimum is a minute; tests and
     /// demos of reconnection want seconds).
     pub session_cap: Option<std::time::Duration>,
-}
-
-impl Default for ChatTuning {
-    fn default() -> Self {
-        Self {
-            backlog_bytes: BACKLOG_BYTES,
-            session_cap: None,
-        }
-    }
 }

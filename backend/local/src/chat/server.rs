@@ -32,13 +32,13 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::ChatTuning;
 use super::delivery::Lines;
 use super::frames;
 use super::outlet::Outlet;
 use super::requests::Connection;
 use super::rooms::Rooms;
 use super::tokens::{PendingToken, RedeemError, Tokens};
+use super::{BACKLOG_BYTES, ChatTuning};
 use crate::client::ClientAddress;
 
 /// Largest frame the WebSocket layer accepts at all; anything bigger ends the connection.
@@ -112,7 +112,7 @@ pub async fn upgrade(
             return;
         };
         let (requests, socket) = tokio::io::split(TokioIo::new(upgraded));
-        let outlet = Arc::new(Outlet::new(socket, server.tuning.backlog_bytes));
+        let outlet = Arc::new(Outlet::new(socket, BACKLOG_BYTES));
         let requests = WebSocketStream::from_raw_socket(
             Inbound {
                 requests,
