@@ -14,6 +14,7 @@ mod keys;
 pub mod public_files;
 mod rates;
 pub mod site;
+mod sockets;
 pub mod topics;
 pub mod video;
 pub mod videos;
@@ -24,7 +25,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use cloumer_api_types::RuntimeConfig;
 use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::{Clock, SystemClock};
@@ -443,32 +443,18 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     let app = site::with_security_headers(app.fallback_service(site::app(&config.dist_dir)));
 
     let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
-    // Bounded kernel send buffers: thousands of chat connections must not each grow megabytes
-    // of socket memory, and a reader that stops reading must fill its queue (and be dropped)
-    // instead of parking unbounded data in the kernel. 256 KiB still streams HLS segments fast.
-    let listener = listener.tap_io(|tcp| {
-        let socket = socket2::SockRef::from(&*tcp);
-        let _ = socket.set_send_buffer_size(SEND_BUFFER_BYTES);
-        let _ = tcp.set_nodelay(true);
-    });
-    let per_client_limits = config.per_client_limits;
-    let server = tokio::spawn(async move {
-        let stopped = async {
-            let _ = on_shutdown.await;
-        };
+    let connections = sockets::Connections {
+        app,
         // Connection info is where every per-client limit reads the client's address.
-        if per_client_limits {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(stopped)
+        client_addresses: config.per_client_limits,
+    };
+    let listener = sockets::SharingListener(listener);
+    let server = tokio::spawn(async move {
+        axum::serve(listener, connections)
+            .with_graceful_shutdown(async {
+                let _ = on_shutdown.await;
+            })
             .await
-        } else {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stopped)
-                .await
-        }
     });
     // nginx calls back into the server as soon as an encoder connects: start it last.
     let ingest = match prepared {
@@ -487,9 +473,6 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         video_worker,
     })
 }
-
-/// Kernel send buffer per accepted connection.
-const SEND_BUFFER_BYTES: usize = 256 * 1024;
 
 /// Connections the kernel may hold for us before we accept them: a raid opens thousands of chat
 /// and player connections at once, and with tokio's default (1,024) the ones past it have their

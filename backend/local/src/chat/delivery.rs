@@ -72,10 +72,7 @@ impl Lines {
                         clock: self.clock.clone(),
                         last_send_time: None,
                     };
-                    // Outside tokio's cooperative budget: a task may do 128 I/O operations per
-                    // turn, and a fan-out past the 128th socket would find every write "would
-                    // block" and leave the rest to each connection's task to write.
-                    tokio::spawn(tokio::task::unconstrained(line.run(work)));
+                    tokio::spawn(line.run(work));
                     queue
                 })
                 .clone()

@@ -26,7 +26,7 @@ use futures_util::StreamExt;
 use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper_util::rt::TokioIo;
 use time::OffsetDateTime;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf, ReadHalf};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -40,6 +40,7 @@ use super::rooms::Rooms;
 use super::tokens::{PendingToken, RedeemError, Tokens};
 use super::{BACKLOG_BYTES, ChatTuning};
 use crate::client::ClientAddress;
+use crate::sockets::SharedSocket;
 
 /// Largest frame the WebSocket layer accepts at all; anything bigger ends the connection.
 const MAX_WEBSOCKET_MESSAGE: usize = 64 * 1024;
@@ -73,7 +74,10 @@ pub async fn upgrade(
         Ok(key) => derive_accept_key(key.as_bytes()),
         Err((status, message)) => return refuse(status, message),
     };
-    let Some(on_upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
+    let (Some(on_upgrade), Some(SharedSocket(socket))) = (
+        request.extensions_mut().remove::<OnUpgrade>(),
+        request.extensions_mut().remove::<SharedSocket>(),
+    ) else {
         return refuse(
             StatusCode::UPGRADE_REQUIRED,
             "this connection cannot be upgraded to a WebSocket",
@@ -111,7 +115,9 @@ pub async fn upgrade(
         let Ok(upgraded) = on_upgrade.await else {
             return;
         };
-        let (requests, socket) = tokio::io::split(TokioIo::new(upgraded));
+        // Read through what the HTTP server hands over (it may have read ahead), written into
+        // the socket directly.
+        let requests = TokioIo::new(upgraded);
         let outlet = Arc::new(Outlet::new(socket, BACKLOG_BYTES));
         let requests = WebSocketStream::from_raw_socket(
             Inbound {
@@ -204,7 +210,7 @@ fn reading_config() -> WebSocketConfig {
 /// what the protocol answers by itself (pongs, the reply to a close) goes out through the
 /// outlet, in line with the room's frames.
 struct Inbound {
-    requests: ReadHalf<TokioIo<Upgraded>>,
+    requests: TokioIo<Upgraded>,
     outlet: Arc<Outlet>,
 }
 
