@@ -93,13 +93,7 @@ impl AsyncWrite for SharedSocket {
         cx: &mut Context<'_>,
         bytes: &[u8],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.0.poll_write_ready(cx))?;
-            match self.0.try_write(bytes) {
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                written => return Poll::Ready(written),
-            }
-        }
+        poll_write_when_ready(&self.0, cx, |socket| socket.try_write(bytes))
     }
 
     fn poll_write_vectored(
@@ -107,13 +101,7 @@ impl AsyncWrite for SharedSocket {
         cx: &mut Context<'_>,
         slices: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.0.poll_write_ready(cx))?;
-            match self.0.try_write_vectored(slices) {
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                written => return Poll::Ready(written),
-            }
-        }
+        poll_write_when_ready(&self.0, cx, |socket| socket.try_write_vectored(slices))
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -126,6 +114,22 @@ impl AsyncWrite for SharedSocket {
 
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(shut_down_sending(&self.0))
+    }
+}
+
+/// Writes with `write` once `socket` is ready for it, asking again while the readiness was stale
+/// (`Pending` registers `cx` to be woken when the socket drains).
+pub fn poll_write_when_ready(
+    socket: &TcpStream,
+    cx: &mut Context<'_>,
+    mut write: impl FnMut(&TcpStream) -> io::Result<usize>,
+) -> Poll<io::Result<usize>> {
+    loop {
+        ready!(socket.poll_write_ready(cx))?;
+        match write(socket) {
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+            written => return Poll::Ready(written),
+        }
     }
 }
 

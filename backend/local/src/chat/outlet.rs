@@ -19,7 +19,7 @@ use std::task::{Context, Poll, Waker};
 use tokio::net::TcpStream;
 
 use super::frames::Frame;
-use crate::sockets::shut_down_sending;
+use crate::sockets::{poll_write_when_ready, shut_down_sending};
 
 /// What became of bytes handed to an outlet.
 #[derive(Debug, PartialEq, Eq)]
@@ -172,18 +172,13 @@ impl State {
     /// drains) or nothing is left (`Ready`, also when the socket failed).
     fn write_waiting(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         while !self.waiting.is_empty() && !self.failed {
-            match self.socket.poll_write_ready(cx) {
+            let waiting = &self.waiting;
+            match poll_write_when_ready(&self.socket, cx, |socket| socket.try_write(waiting)) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(_)) => self.fail(),
-                Poll::Ready(Ok(())) => match self.socket.try_write(&self.waiting) {
-                    Ok(0) => self.fail(),
-                    Ok(n) => {
-                        self.waiting.drain(..n);
-                    }
-                    // The readiness was stale: asking again registers for the next.
-                    Err(error) if error.kind() == WouldBlock => {}
-                    Err(_) => self.fail(),
-                },
+                Poll::Ready(Ok(0) | Err(_)) => self.fail(),
+                Poll::Ready(Ok(n)) => {
+                    self.waiting.drain(..n);
+                }
             }
         }
         if self.waiting.capacity() > KEPT_BUFFER_BYTES {
