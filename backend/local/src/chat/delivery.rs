@@ -4,8 +4,10 @@
 //! allowed, keeps it as history, and only then fans it out to the room. One line
 //! per room, so time order, delivery order and history order are one and the same.
 //!
-//! Messages that queue up while one batch is being stored are reviewed together and stored in
-//! one transaction (one fsync for all of them), which keeps a busy room cheap.
+//! Messages that queue up while one batch is being stored, or while a crowded room waits for
+//! its next fan-out ([`super::rooms::CROWDED_FAN_OUT_INTERVAL`]), are reviewed together, stored
+//! in one transaction (one fsync for all of them) and written to each connection at once, which
+//! keeps a busy room cheap.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -91,6 +93,10 @@ struct Line {
 impl Line {
     async fn run(mut self, mut work: mpsc::Receiver<Submission>) {
         while let Some(first) = work.recv().await {
+            // A crowded room's turn: what arrives while it waits goes out with `first`.
+            if let Some(turn) = self.room.next_fan_out(std::time::Instant::now()) {
+                tokio::time::sleep_until(turn.into()).await;
+            }
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
                 match work.try_recv() {
