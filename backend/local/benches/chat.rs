@@ -304,6 +304,9 @@ fn start_relay(flag: &str) -> (Process, u16) {
 // ------------------------------------------------------------------ the load
 
 struct Outcome {
+    /// Minting the readers' tokens (ours only: the relay takes none), then opening their
+    /// connections, timed apart so the joins compare like for like.
+    token_seconds: f64,
     connect_seconds: f64,
     /// The server's CPU time during the load, and its resident growth per reader connected.
     server_cpu_seconds: f64,
@@ -346,7 +349,7 @@ fn run_load(
         .unwrap();
     runtime.block_on(async move {
         let resident_before = memory_kib(server, "VmRSS:");
-        let started = Instant::now();
+        let minting = Instant::now();
         // Tokens are minted one by one (blocking HTTP), connections opened concurrently.
         let mut tokens = Vec::with_capacity(readers);
         for _ in 0..readers {
@@ -357,6 +360,8 @@ fn run_load(
                     .unwrap(),
             );
         }
+        let token_seconds = minting.elapsed().as_secs_f64();
+        let started = Instant::now();
         let delivered = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::with_capacity(readers);
         let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(readers);
@@ -459,6 +464,7 @@ fn run_load(
         let refused = refused.load(Ordering::Relaxed);
         let expected = (total - refused) * readers as u64;
         Outcome {
+            token_seconds,
             connect_seconds,
             server_cpu_seconds,
             kib_per_connection,
@@ -487,12 +493,13 @@ fn report(name: &str, outcome: &Outcome, server: u32) {
         memory_kib(server, "VmHWM:") / 1024.0,
     );
     println!(
-        "  {:<20} (frames of {} bytes; sent {}, refused by rate limit {}, delivered {}, readers connected in {:.1} s)",
+        "  {:<20} (frames of {} bytes; sent {}, refused by rate limit {}, delivered {}, readers' tokens minted in {:.1} s, readers connected in {:.1} s)",
         "",
         outcome.frame_len,
         outcome.sent,
         outcome.refused,
         outcome.delivered,
+        outcome.token_seconds,
         outcome.connect_seconds,
     );
 }
