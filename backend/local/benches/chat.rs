@@ -6,7 +6,9 @@
 //! `2000x20,10000x20`). Each reports delivered messages/s, p50/p99 delivery latency (sender's
 //! send → each reader's receive), lost messages, the server's CPU time per million deliveries
 //! (user + system, during the load only), its resident memory per connection (growth while the
-//! readers connect) and its peak memory (VmHWM). The same load then runs against a minimal bare
+//! readers connect) and its peak memory (VmHWM); for our server also how fast its HTTP API
+//! answers (`GET /api/v1/directory` every 10 ms) while the room chats, against the same before
+//! the readers came. The same load then runs against a minimal bare
 //! WebSocket broadcast relay (no tokens, review, storage or ordering), written only for this
 //! comparison, so the cost of being IVS Chat is visible in one run; and against the same relay
 //! served the way our server is (axum's WebSocket upgrade over hyper, our socket options), which
@@ -31,7 +33,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use support::{cpu_seconds, env_number, free_port, memory_kib};
+use support::{cpu_seconds, env_number, free_port, memory_kib, percentile};
 
 /// Senders share the inbound rate; each stays under the server's 20 requests/s per connection.
 fn senders_for(rate: u64) -> usize {
@@ -74,6 +76,45 @@ trait Target: Send + Sync {
     fn frame(&self, seq: u64, sender: usize) -> String;
     /// (sequence, send time in µs) of a received text frame, if it is a benchmark message.
     fn parse(&self, text: &str) -> Option<(u64, u64)>;
+    /// A page of the server's HTTP API, to time while it chats (the relays have none).
+    fn api_page(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Requests `url` every 10 ms on its own thread, one at a time, timing each, until stopped:
+/// what an API client of a server busy with a room's fan-out sees.
+struct ApiProbe {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<Duration>>,
+}
+
+impl ApiProbe {
+    fn start(url: String) -> Self {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let client = reqwest::blocking::Client::new();
+            let mut latencies = Vec::new();
+            while !stopped.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                let response = client.get(&url).send().unwrap();
+                assert!(response.status().is_success());
+                response.bytes().unwrap();
+                latencies.push(started.elapsed());
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            latencies.sort_unstable();
+            latencies
+        });
+        Self { stop, thread }
+    }
+
+    /// The latencies, sorted.
+    fn stop(self) -> Vec<Duration> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
 }
 
 // ------------------------------------------------------------------ Cloumer's chat server
@@ -101,6 +142,10 @@ impl Cloumer {
 impl Target for Cloumer {
     fn url(&self) -> String {
         self.endpoint.clone()
+    }
+
+    fn api_page(&self) -> Option<String> {
+        Some(format!("{}/api/v1/directory", self.base))
     }
 
     fn token(&self, sender: bool) -> Option<String> {
@@ -320,6 +365,8 @@ struct Outcome {
     seconds: f64,
     p50: Duration,
     p99: Duration,
+    /// The API's latencies (sorted) before the readers came, and during the load.
+    api: Option<(Vec<Duration>, Vec<Duration>)>,
 }
 
 async fn connect(
@@ -348,6 +395,14 @@ fn run_load(
         .build()
         .unwrap();
     runtime.block_on(async move {
+        let api_idle = match target.api_page() {
+            Some(url) => {
+                let probe = ApiProbe::start(url);
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                Some(probe.stop())
+            }
+            None => None,
+        };
         let resident_before = memory_kib(server, "VmRSS:");
         let minting = Instant::now();
         // Tokens are minted one by one (blocking HTTP), connections opened concurrently.
@@ -431,6 +486,7 @@ fn run_load(
         let interval = Duration::from_secs_f64(1.0 / rate as f64);
         let load_started = Instant::now();
         let cpu_before = cpu_seconds(server);
+        let api_probe = target.api_page().map(ApiProbe::start);
         let mut tick = tokio::time::interval(interval);
         for seq in 0..total {
             tick.tick().await;
@@ -440,6 +496,7 @@ fn run_load(
                 .await
                 .unwrap();
         }
+        let api_busy = api_probe.map(ApiProbe::stop);
         // Let the last messages arrive.
         tokio::time::sleep(Duration::from_secs(3)).await;
         let load_seconds = load_started.elapsed().as_secs_f64() - 3.0;
@@ -476,6 +533,7 @@ fn run_load(
             seconds: load_seconds,
             p50: at(0.5),
             p99: at(0.99),
+            api: api_idle.zip(api_busy),
         }
     })
 }
@@ -502,6 +560,20 @@ fn report(name: &str, outcome: &Outcome, server: u32) {
         outcome.token_seconds,
         outcome.connect_seconds,
     );
+    if let Some((idle, busy)) = &outcome.api {
+        let ms = |sorted: &[Duration], q: f64| percentile(sorted, q).as_secs_f64() * 1000.0;
+        println!(
+            "  {:<20} GET /api/v1/directory while it chats: p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms ({} requests); before the readers came: p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms",
+            "",
+            ms(busy, 0.5),
+            ms(busy, 0.99),
+            ms(busy, 1.0),
+            busy.len(),
+            ms(idle, 0.5),
+            ms(idle, 0.99),
+            ms(idle, 1.0),
+        );
+    }
 }
 
 /// `READERSxRATE` pairs, comma-separated.
