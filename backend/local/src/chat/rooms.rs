@@ -42,6 +42,20 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
+/// Runs `work`, which holds this thread for milliseconds (a crowded room's fan-out), after
+/// handing the other tasks waiting for this worker of a multi-threaded runtime to another, so
+/// they are not held up with it (an API request arriving during a fan-out to 10,000 readers).
+fn holding_this_thread<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    if Handle::try_current()
+        .is_ok_and(|runtime| runtime.runtime_flavor() == RuntimeFlavor::MultiThread)
+    {
+        tokio::task::block_in_place(work)
+    } else {
+        work()
+    }
+}
+
 /// Why every connection is closed when the server stops (1001, going away: clients reconnect).
 const SERVER_STOPPING: &str = "the chat server is stopping";
 
@@ -279,26 +293,30 @@ impl Room {
                 .map(|(id, _)| **id)
                 .collect()
         };
-        let gone: Vec<u64> = std::thread::scope(|scope| {
-            let mut shares = everyone.chunks(share);
-            let mine = shares.next().unwrap_or_default();
-            let others: Vec<_> = shares
-                .map(|other| {
-                    std::thread::Builder::new()
-                        .name("chat-fan-out".to_owned())
-                        .spawn_scoped(scope, || send(other))
-                        // No thread to be had: written here, after this thread's own share.
-                        .map_err(|_| send(other))
-                })
-                .collect();
-            let mut gone = send(mine);
-            for other in others {
-                match other {
-                    Ok(thread) => gone.extend(thread.join().expect("a fan-out thread panicked")),
-                    Err(written_here) => gone.extend(written_here),
+        let gone: Vec<u64> = holding_this_thread(|| {
+            std::thread::scope(|scope| {
+                let mut shares = everyone.chunks(share);
+                let mine = shares.next().unwrap_or_default();
+                let others: Vec<_> = shares
+                    .map(|other| {
+                        std::thread::Builder::new()
+                            .name("chat-fan-out".to_owned())
+                            .spawn_scoped(scope, || send(other))
+                            // No thread to be had: written here, after this thread's own share.
+                            .map_err(|_| send(other))
+                    })
+                    .collect();
+                let mut gone = send(mine);
+                for other in others {
+                    match other {
+                        Ok(thread) => {
+                            gone.extend(thread.join().expect("a fan-out thread panicked"))
+                        }
+                        Err(written_here) => gone.extend(written_here),
+                    }
                 }
-            }
-            gone
+                gone
+            })
         });
         drop(everyone);
         for id in gone {
@@ -543,6 +561,17 @@ mod tests {
     /// order, and the stalled ones, wherever they fall among the shares, are dropped.
     #[tokio::test]
     async fn a_crowded_room_is_written_by_every_core_and_still_drops_the_stalled() {
+        crowded_room_fan_out().await;
+    }
+
+    /// The same on the server's multi-threaded runtime, where a fan-out first hands this
+    /// worker's other tasks to another.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_crowded_room_is_written_the_same_on_a_multi_threaded_runtime() {
+        crowded_room_fan_out().await;
+    }
+
+    async fn crowded_room_fan_out() {
         let mut room = room_with_rate(10);
         room.crowded_from = 8;
         let mut readers = Vec::new();
