@@ -60,7 +60,8 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
     let page = Memo::new(move |_| location.page());
     view! {
         <components::TopBar />
-        <main id="main">
+        // Focused from script after a move within the app (router::start_at_the_content).
+        <main id="main" tabindex="-1">
             {move || match page.get() {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),
                 page @ (router::Page::Channel(_)

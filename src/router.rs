@@ -142,6 +142,7 @@ impl Location {
         self.sync();
         if self.path.with_untracked(|to| *to != from) {
             MOVES.with(|moves| moves.set(moves.get().saturating_add(1)));
+            start_at_the_content();
         }
     }
 
@@ -160,6 +161,23 @@ impl Location {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
         }
         self.moved();
+    }
+}
+
+/// Puts the keyboard's focus at the start of the page's content (`<main>`, focusable from
+/// script only), as a page load starts there: otherwise it stayed on the link that was followed
+/// (the top bar's) or, when the old page took that link away, fell back to the document, and the
+/// next Tab started over at the top bar. The scroll position is left alone (set to the top for
+/// a link, restored by the browser for Back and Forward).
+fn start_at_the_content() {
+    let main = crate::browser::window()
+        .document()
+        .and_then(|document| document.get_element_by_id("main"))
+        .and_then(|main| main.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = main.focus_with_options(&options);
     }
 }
 

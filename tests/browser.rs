@@ -575,9 +575,24 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     // A channel nobody has is a page that does not exist, in the tab as on the page.
     browser.wait_title("Page not found · Cloumer").await?;
     // Pages outside the main module arrive on demand (the story test walks through each).
-    browser.goto(&stack.url("/signin")).await?;
+    // A keyboard user following a link in the top bar (which stays) starts on the new page's
+    // content, as after a page load, not at the link: the next Tab reaches the sign-in form.
+    browser.goto(&stack.url("/")).await?;
+    let enter = "\u{e007}";
+    browser.press("header a[href='/signin']", enter).await?;
     browser.wait_for_text("h1", "Sign in", WAIT).await?;
     assert!(fetched(&browser, "/split_account-").await?);
+    let focused =
+        "const e = document.activeElement; return e.id || e.getAttribute('name') || e.tagName";
+    assert_eq!(browser.js(focused).await?, "main");
+    // No focus ring around the whole page (the keyboard's focus is visible from the next Tab).
+    browser.screenshot("signin-reached-by-keyboard").await?;
+    browser.tab().await?;
+    assert_eq!(browser.js(focused).await?, "email");
+    // Back to the home page: focus starts at its content again.
+    browser.js("history.back()").await?;
+    browser.wait_title("Cloumer").await?;
+    assert_eq!(browser.js(focused).await?, "main");
     browser.close().await?;
     stack.stack.shutdown().await?;
     Ok(())

@@ -403,6 +403,18 @@ impl Browser {
         Ok(())
     }
 
+    /// Presses Tab wherever the focus is (no element is focused first), as a keyboard user
+    /// moving on from there.
+    pub async fn tab(&self) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        const TAB: char = '\u{e004}';
+        let press = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: TAB })
+            .then(KeyAction::Up { value: TAB });
+        self.client.perform_actions(press).await?;
+        Ok(())
+    }
+
     /// Waits until `script` (a function body) returns `true` in the page.
     pub async fn wait_until(&self, script: &str, what: &str) -> Result<()> {
         self.wait_until_within(script, what, WAIT).await
