@@ -142,7 +142,7 @@ impl Location {
         self.sync();
         if self.path.with_untracked(|to| *to != from) {
             MOVES.with(|moves| moves.set(moves.get().saturating_add(1)));
-            start_at_the_content();
+            focus_the_content();
         }
     }
 
@@ -165,11 +165,12 @@ impl Location {
 }
 
 /// Puts the keyboard's focus at the start of the page's content (`<main>`, focusable from
-/// script only), as a page load starts there: otherwise it stayed on the link that was followed
-/// (the top bar's) or, when the old page took that link away, fell back to the document, and the
-/// next Tab started over at the top bar. The scroll position is left alone (set to the top for
-/// a link, restored by the browser for Back and Forward).
-fn start_at_the_content() {
+/// script only): after a move within the app, as a page load starts there (otherwise it stayed
+/// on the link that was followed, the top bar's, or, when the old page took that link away, fell
+/// back to the document, and the next Tab started over at the top bar), and from the top bar's
+/// "skip to content" link. The scroll position is left alone (set to the top for a link,
+/// restored by the browser for Back and Forward).
+pub fn focus_the_content() {
     let main = crate::browser::window()
         .document()
         .and_then(|document| document.get_element_by_id("main"))

@@ -598,6 +598,65 @@ async fn an_unknown_channel_shows_not_found_and_the_home_page_explains_an_empty_
     Ok(())
 }
 
+/// The first Tab on a page reaches a "skip to content" link, shown only then, which takes the
+/// keyboard past the top bar to the page: English at desktop width, Korean on a phone.
+#[tokio::test]
+async fn a_keyboard_user_skips_the_top_bar_to_the_page() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (browser, lang, label, shot) in [
+        (
+            Browser::launch().await?,
+            "en",
+            "Skip to content",
+            "skip-link",
+        ),
+        (
+            Browser::launch_sized(420, 860).await?,
+            "ko",
+            "본문 바로가기",
+            "skip-link-phone-ko",
+        ),
+    ] {
+        browser.goto(&stack.url("/signin")).await?;
+        browser
+            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
+            .await?;
+        browser.goto(&stack.url("/signin")).await?;
+        browser.wait("input[name=email]").await?;
+        let skip_link = "const a = document.querySelector('.skip-link'); \
+                         const r = a.getBoundingClientRect(); \
+                         return [a.textContent, document.activeElement === a, \
+                                 r.bottom > 0 && r.top >= 0];";
+        assert_eq!(
+            browser.js(skip_link).await?,
+            serde_json::json!([label, false, false]),
+            "out of sight until reached"
+        );
+        browser.tab().await?;
+        assert_eq!(
+            browser.js(skip_link).await?,
+            serde_json::json!([label, true, true]),
+            "the first Tab reaches it, in sight"
+        );
+        browser.screenshot(shot).await?;
+        browser.press(".skip-link", "\u{e007}").await?; // Enter
+        let focused = "const e = document.activeElement; \
+                       return [e.id || e.getAttribute('name'), location.pathname + location.hash];";
+        assert_eq!(
+            browser.js(focused).await?,
+            serde_json::json!(["main", "/signin"])
+        );
+        browser.tab().await?;
+        assert_eq!(
+            browser.js(focused).await?,
+            serde_json::json!(["email", "/signin"])
+        );
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A lazily loaded page whose code cannot be fetched says so and loads when asked to try again,
 /// instead of taking the app down.
 #[tokio::test]

@@ -239,6 +239,18 @@ pub fn TopBar() -> impl IntoView {
     let user = Memo::new(move |_| session.user());
     view! {
         <header class="topbar">
+            // Hidden until a keyboard reaches it (first, before the top bar's own links).
+            // Handled here rather than by the browser, which would add "#main" to the address.
+            <a
+                href="#main"
+                class="skip-link button"
+                on:click=|event| {
+                    event.prevent_default();
+                    crate::router::focus_the_content();
+                }
+            >
+                {move || i18n.t().skip_to_content}
+            </a>
             <a href="/" class="brand">"Cloumer"</a>
             <nav aria-label="main">
                 <a href="/" aria-current=move || (location.path.get() == "/").then_some("page")>{move || i18n.t().nav_home}</a>

@@ -4,6 +4,7 @@ use super::{PageTexts, Texts};
 
 pub static EN: Texts = Texts {
     brand_tagline: "Live streams with low latency and chat",
+    skip_to_content: "Skip to content",
     nav_home: "Home",
     nav_browse: "Browse",
     nav_dashboard: "Dashboard",

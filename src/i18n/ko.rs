@@ -4,6 +4,7 @@ use super::{PageTexts, Texts};
 
 pub static KO: Texts = Texts {
     brand_tagline: "지연 없는 라이브 방송과 채팅",
+    skip_to_content: "본문 바로가기",
     nav_home: "홈",
     nav_browse: "탐색",
     nav_dashboard: "대시보드",

@@ -2,6 +2,8 @@
 
 pub struct Texts {
     pub brand_tagline: &'static str,
+    /// The first thing a keyboard reaches: past the top bar, to the page's content.
+    pub skip_to_content: &'static str,
     pub nav_home: &'static str,
     pub nav_browse: &'static str,
     pub nav_dashboard: &'static str,
