@@ -657,6 +657,63 @@ async fn a_keyboard_user_skips_the_top_bar_to_the_page() -> Result<()> {
     Ok(())
 }
 
+/// On a phone, from the narrowest (320 px) up, a signed-in viewer's top bar still links to their
+/// profile (their name, shortened if it must be), its buttons each on one line, without the
+/// page scrolling sideways.
+#[tokio::test]
+async fn a_signed_in_viewer_reaches_their_profile_from_the_top_bar_on_a_phone() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account(
+            "calm@example.com",
+            PASSWORD,
+            "calm_star",
+            "조용한 별빛 아래의 시청자",
+        )
+        .await?;
+    for (width, lang, profile, shot) in [
+        (320, "ko", "내 프로필", "topbar-signed-in-320-ko"),
+        (420, "en", "Your profile", "topbar-signed-in-phone"),
+    ] {
+        let browser = Browser::launch_sized(width, 700).await?;
+        browser
+            .sign_in(&stack, "calm@example.com", PASSWORD)
+            .await?;
+        browser
+            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
+            .await?;
+        browser.goto(&stack.url("/")).await?;
+        browser.wait(".topbar a.account").await?;
+        let shown = browser
+            .js("const a = document.querySelector('.topbar a.account'); \
+                 const r = a.getBoundingClientRect(); \
+                 const oneLine = [...document.querySelectorAll( \
+                     '.topbar-end button, .topbar-end .button, .topbar-end select')] \
+                     .every(e => e.getBoundingClientRect().height < 50); \
+                 return [a.textContent, r.width >= 30 && r.height > 0 && r.left >= 0 \
+                         && r.right <= innerWidth, \
+                         document.documentElement.scrollWidth <= innerWidth, oneLine];")
+            .await?;
+        assert_eq!(
+            shown,
+            serde_json::json!(["조용한 별빛 아래의 시청자", true, true, true]),
+            "at {width} px"
+        );
+        browser.screenshot(shot).await?;
+        browser.click(".topbar a.account").await?;
+        browser
+            .wait_until(
+                "return location.pathname === '/profile'",
+                "on the profile page",
+            )
+            .await?;
+        browser.wait_for_text("main h1", profile, WAIT).await?;
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A lazily loaded page whose code cannot be fetched says so and loads when asked to try again,
 /// instead of taking the app down.
 #[tokio::test]

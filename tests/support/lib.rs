@@ -200,6 +200,8 @@ fn free_port() -> Result<u16> {
 }
 
 const WAIT: Duration = Duration::from_secs(20);
+/// The narrowest window headless Chromium draws.
+const MIN_WINDOW_WIDTH: u32 = 500;
 
 impl Browser {
     /// A browser with its own profile (own local storage: own sign-in), window `width`×`height`.
@@ -228,6 +230,14 @@ impl Browser {
                 ]
             }
         });
+        let mut capabilities = capabilities;
+        if width < MIN_WINDOW_WIDTH {
+            // A headless window is never narrower than 500 px (a "420 px" phone was drawn at
+            // 500): a phone's width is given to the page as a phone's screen instead.
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}
+            });
+        }
         let Value::Object(capabilities) = capabilities else {
             unreachable!("a JSON object literal")
         };
