@@ -60,7 +60,8 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
     let page = Memo::new(move |_| location.page());
     view! {
         <components::TopBar />
-        // Focused from script after a move within the app (router::focus_the_content).
+        // Focused from script after a move within the app and by the skip link
+        // (router::focus_the_content).
         <main id="main" tabindex="-1">
             {move || match page.get() {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),

@@ -361,7 +361,7 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     // room for words (12rem); the stats and the follow button go to the next line when they do
     // not fit. They used to take the row whenever they fitted beside the avatar, squeezing the
     // title to a letter per line (17 px wide).
-    bob.js("localStorage.setItem('cloumer.lang', 'ko')").await?;
+    bob.prefer_language("ko").await?;
     bob.goto(&stack.url("/e2e_streamer")).await?;
     bob.wait_for_text(".channel-stats", "시청 중", WAIT).await?;
     bob.screenshot("channel-phone-ko").await?;
@@ -481,9 +481,7 @@ async fn a_call_that_cannot_reach_the_server_is_explained_in_the_viewers_languag
         browser
             .sign_in(&stack, "reader@example.com", PASSWORD)
             .await?;
-        browser
-            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
-            .await?;
+        browser.prefer_language(lang).await?;
         browser.goto(&stack.url("/calm_star")).await?;
         browser.wait(".follow-box button.follow").await?;
         let mut devtools = browser.devtools().await?;
@@ -618,9 +616,7 @@ async fn a_keyboard_user_skips_the_top_bar_to_the_page() -> Result<()> {
         ),
     ] {
         browser.goto(&stack.url("/signin")).await?;
-        browser
-            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
-            .await?;
+        browser.prefer_language(lang).await?;
         browser.goto(&stack.url("/signin")).await?;
         browser.wait("input[name=email]").await?;
         let skip_link = "const a = document.querySelector('.skip-link'); \
@@ -679,9 +675,7 @@ async fn a_signed_in_viewer_reaches_their_profile_from_the_top_bar_on_a_phone() 
         browser
             .sign_in(&stack, "calm@example.com", PASSWORD)
             .await?;
-        browser
-            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
-            .await?;
+        browser.prefer_language(lang).await?;
         browser.goto(&stack.url("/")).await?;
         browser.wait(".topbar a.account").await?;
         let shown = browser
@@ -1189,9 +1183,7 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
     // Korean, phone width.
     let phone = Browser::launch_sized(420, 860).await?;
     phone.sign_in(&stack, "fan@example.com", PASSWORD).await?;
-    phone
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    phone.prefer_language("ko").await?;
     phone.goto(&stack.url("/")).await?;
     phone
         .wait_for_text("#following-heading", "팔로잉", WAIT)
@@ -1312,8 +1304,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
     .await?;
     // The same refusal said in Korean to a streamer whose interface is in Korean.
     for (lang, heading) in [("ko", "웹훅"), ("en", "Webhooks")] {
-        star.js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
-            .await?;
+        star.prefer_language(lang).await?;
         star.goto(&stack.url("/dashboard")).await?;
         star.wait_for_text("#webhooks-heading", heading, WAIT)
             .await?;
@@ -1458,9 +1449,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
     // Korean, phone width.
     let phone = Browser::launch_sized(420, 860).await?;
     phone.sign_in(&stack, "hook@example.com", PASSWORD).await?;
-    phone
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    phone.prefer_language("ko").await?;
     phone.goto(&stack.url("/dashboard")).await?;
     phone
         .wait_for_text("[data-testid=webhook-delivery]", "전달됨", WAIT)
@@ -1473,9 +1462,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
     fan_phone
         .sign_in(&stack, "fan2@example.com", PASSWORD)
         .await?;
-    fan_phone
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    fan_phone.prefer_language("ko").await?;
     fan_phone.goto(&stack.url("/profile")).await?;
     fan_phone
         .wait_for_text("[data-testid=notification-email]", "받는 주소", WAIT)
@@ -1695,7 +1682,7 @@ async fn a_follower_turns_push_on_and_the_service_worker_shows_the_go_live() -> 
 
     // Korean at desktop width and English at phone width, push on.
     // (Reached through the app's own link: a page load would drop the stand-in subscription.)
-    fan.js("localStorage.setItem('cloumer.lang', 'ko')").await?;
+    fan.prefer_language("ko").await?;
     fan.goto(&stack.url("/")).await?;
     fan.wait_for_text("header.topbar", "로그아웃", WAIT).await?;
     fan.js(&fake_push_subscription(&browser_keys, true)).await?;
@@ -1711,7 +1698,7 @@ async fn a_follower_turns_push_on_and_the_service_worker_shows_the_go_live() -> 
     fan.js("document.querySelector('[data-testid=push-toggle]').scrollIntoView({block: 'center'})")
         .await?;
     fan.screenshot("profile-push-on-ko").await?;
-    fan.js("localStorage.setItem('cloumer.lang', 'en')").await?;
+    fan.prefer_language("en").await?;
     let phone = Browser::launch_sized(420, 860).await?;
     phone
         .sign_in(&stack, "pushfan@example.com", PASSWORD)
@@ -2511,9 +2498,7 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
     // The channel lists both; in Korean on a phone too.
     let phone = Browser::launch_sized(420, 860).await?;
     phone.goto(&stack.url("/")).await?;
-    phone
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    phone.prefer_language("ko").await?;
     phone.goto(&stack.url("/clipped_show")).await?;
     phone
         .wait_for_text(".channel-main h2", "클립", WAIT)
@@ -2918,9 +2903,7 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
     phone.press(".player", "\u{e004}").await?;
     phone.screenshot("player-recording-phone").await?;
     for browser in [&viewer, &phone] {
-        browser
-            .js("localStorage.setItem('cloumer.lang', 'ko')")
-            .await?;
+        browser.prefer_language("ko").await?;
         browser.goto(&viewer_url(browser).await?).await?;
         browser.wait(".player[data-player-state=Playing]").await?;
         browser
@@ -3073,9 +3056,7 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
     // In Korean at phone width.
     let phone = Browser::launch_sized(420, 860).await?;
     phone.goto(&stack.url("/")).await?;
-    phone
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    phone.prefer_language("ko").await?;
     phone.goto(&viewer_url(&viewer).await?).await?;
     phone
         .wait_for_text(".chat-replay h2", "채팅 다시 보기", WAIT)
@@ -3300,9 +3281,7 @@ async fn switching_the_language_redraws_each_page_as_if_it_had_loaded_in_it() ->
             "Cloumer" => name.to_owned(),
             name => format!("{name} · Cloumer"),
         };
-        browser
-            .js("localStorage.setItem('cloumer.lang', 'en')")
-            .await?;
+        browser.prefer_language("en").await?;
         open_page(browser, &stack, path, ready).await?;
         browser.wait_title(&titled(english)).await?;
         browser
@@ -3381,9 +3360,7 @@ async fn every_page_meets_wcag_a_and_aa() -> Result<()> {
     ] {
         found.extend(check_page(&owner, &stack, path, ready).await?);
     }
-    owner
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    owner.prefer_language("ko").await?;
     for (path, ready) in [("/", "h1"), ("/dashboard", "[data-testid=live-state]")] {
         found.extend(check_page(&owner, &stack, path, ready).await?);
     }
@@ -3462,9 +3439,7 @@ async fn a_browser_that_cannot_play_video_is_told_so() -> Result<()> {
     ] {
         let browser = Browser::launch_sized(width, 860).await?;
         browser.goto(&stack.url("/")).await?;
-        browser
-            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
-            .await?;
+        browser.prefer_language(lang).await?;
         browser.goto(&stack.url("/videos/rec-old")).await?;
         browser
             .wait_for_text(".player-overlay[role=alert]", text, WAIT)
@@ -3671,9 +3646,7 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
     wait_for_results(&viewer, &["keys_cy", "brush_bo", "jazz_ana"]).await?;
 
     // Korean: the curated categories in Korean, the stored names unchanged.
-    viewer
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    viewer.prefer_language("ko").await?;
     viewer.goto(&stack.url("/browse?category=Art")).await?;
     viewer.wait_for_text("h1", "탐색", WAIT).await?;
     wait_for_results(&viewer, &["brush_bo"]).await?;
@@ -3688,9 +3661,7 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
     let phone = Browser::launch_sized(390, 844).await?;
     for (lang, name) in [("en", "browse-phone"), ("ko", "browse-ko-phone")] {
         phone.goto(&stack.url("/browse?q=piano")).await?;
-        phone
-            .js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
-            .await?;
+        phone.prefer_language(lang).await?;
         phone.goto(&stack.url("/browse?q=piano")).await?;
         wait_for_results(&phone, &["keys_cy", "jazz_ana"]).await?;
         phone.screenshot(name).await?;
@@ -4059,9 +4030,7 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
     // Viewers find the two on the channel page, in Korean on a phone.
     let viewer = Browser::launch_sized(420, 860).await?;
     viewer.goto(&stack.url("/")).await?;
-    viewer
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    viewer.prefer_language("ko").await?;
     viewer.goto(&stack.url("/uploader")).await?;
     viewer.wait_for_text("h2", "동영상", WAIT).await?;
     let titles = viewer
@@ -4077,9 +4046,7 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
     assert_accessible(&viewer, "/videos (Korean, phone)").await?;
 
     // The uploader's card in Korean, each video's state in words.
-    owner
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    owner.prefer_language("ko").await?;
     owner.goto(&stack.url("/dashboard")).await?;
     owner
         .wait_for_text(
@@ -4098,9 +4065,7 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
     phone
         .sign_in(&stack, "uploads@example.com", PASSWORD)
         .await?;
-    phone
-        .js("localStorage.setItem('cloumer.lang', 'ko')")
-        .await?;
+    phone.prefer_language("ko").await?;
     phone.goto(&stack.url("/notifications")).await?;
     phone
         .wait_for_text(".notification", "영상이 준비됐어요", WAIT)

@@ -216,7 +216,7 @@ impl Browser {
             .spawn()
             .context("cannot start chromedriver (installed by `cargo xtask setup`)")?;
         let profile = tempfile::tempdir()?;
-        let capabilities = json!({
+        let mut capabilities = json!({
             "goog:chromeOptions": {
                 "binary": chromium_binary(),
                 "args": [
@@ -230,7 +230,6 @@ impl Browser {
                 ]
             }
         });
-        let mut capabilities = capabilities;
         if width < MIN_WINDOW_WIDTH {
             // A headless window is never narrower than 500 px (a "420 px" phone was drawn at
             // 500): a phone's width is given to the page as a phone's screen instead.
@@ -422,6 +421,14 @@ impl Browser {
             .then(KeyAction::Down { value: TAB })
             .then(KeyAction::Up { value: TAB });
         self.client.perform_actions(press).await?;
+        Ok(())
+    }
+
+    /// Chooses the interface's language (`en`, `ko`) as the profile page does, for the pages
+    /// loaded from now on.
+    pub async fn prefer_language(&self, lang: &str) -> Result<()> {
+        self.js(&format!("localStorage.setItem('cloumer.lang', '{lang}')"))
+            .await?;
         Ok(())
     }
 
