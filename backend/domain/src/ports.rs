@@ -628,3 +628,11 @@ impl Clock for SystemClock {
         OffsetDateTime::now_utc()
     }
 }
+
+/// The browser app's entry page (`index.html`, as its build wrote it: it names that build's
+/// files). The page a shared link opens is this one with the link's preview in its head; the
+/// local stack reads it from `dist/`, the cloud from the site bucket.
+#[async_trait]
+pub trait AppEntryPage: Send + Sync {
+    async fn entry_page(&self) -> PortResult<std::sync::Arc<str>>;
+}

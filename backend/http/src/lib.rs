@@ -8,6 +8,7 @@ mod convert;
 mod cursor;
 mod error;
 mod extract;
+pub mod link_previews;
 mod routes;
 mod snapshot;
 

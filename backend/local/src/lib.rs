@@ -30,6 +30,7 @@ use cloumer_domain::outbound::OutboundDestinations;
 use cloumer_domain::ports::{Clock, SystemClock};
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_email::{Links, Outbox};
+use cloumer_http::link_previews::LinkPreviews;
 use cloumer_outbound::{HttpWebhookSender, Retries, WebPushSender};
 use cloumer_store_embedded::EmbeddedStore;
 use cloumer_tokens::{Es384PlaybackSigner, JwtVerifier, PlaybackTokenVerifier, StaticJwks};
@@ -440,7 +441,13 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     } else {
         None
     };
-    let app = site::with_security_headers(app.fallback_service(site::app(&config.dist_dir)));
+    let previews = LinkPreviews::new(
+        platform.clone(),
+        Arc::new(site::DistEntryPage(config.dist_dir.clone())),
+        &base_url,
+    );
+    let app =
+        site::with_security_headers(app.fallback_service(site::app(&config.dist_dir, previews)));
 
     let (shutdown, on_shutdown) = tokio::sync::oneshot::channel::<()>();
     let connections = sockets::Connections {

@@ -7,7 +7,12 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use cloumer_api_types::RuntimeConfig;
+use cloumer_domain::error::{PortContext, PortResult};
+use cloumer_domain::ports::AppEntryPage;
+use cloumer_http::link_previews::LinkPreviews;
 use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
 use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -57,24 +62,31 @@ pub fn config(runtime: &RuntimeConfig) -> anyhow::Result<Router> {
     ))
 }
 
-/// The browser app: files from `dist/`; `index.html` for client-side routes (paths whose last
-/// segment has no dot), 404 for missing files, as the CloudFront function does in the cloud. A
-/// missing lazily loaded chunk must fail as an error, not arrive as a page of HTML.
+/// The browser app: files from `dist/`; for the app's own routes (paths whose last segment has
+/// no dot), `index.html`, with the preview of what the path names for link cards when it has
+/// one ([`LinkPreviews`], which the cloud serves too); 404 for missing files, as the CloudFront
+/// function does in the cloud. A missing lazily loaded chunk must fail as an error, not arrive
+/// as a page of HTML.
 ///
 /// Browsers get the `.br` or `.gz` copy `cargo xtask build-web` writes beside each file worth
 /// compressing, whichever they accept (brotli when they take both, as CloudFront chooses in the
 /// cloud): the app's wasm and the IVS player are a third of their size or less that way, and
 /// compressed once at build time rather than per request.
-pub fn app(dist_dir: &Path) -> Router {
+pub fn app(dist_dir: &Path, previews: LinkPreviews) -> Router {
     let index = ServeFile::new(dist_dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
     let routes = move |request: axum::extract::Request| {
         let index = index.clone();
+        let previews = previews.clone();
         async move {
-            let last = request.uri().path().rsplit('/').next().unwrap_or_default();
+            let path = request.uri().path();
+            let last = path.rsplit('/').next().unwrap_or_default();
             if last.contains('.') {
                 return StatusCode::NOT_FOUND.into_response();
+            }
+            if let Some(page) = previews.previewed_page(path).await {
+                return page;
             }
             match index.oneshot(request).await {
                 Ok(response) => response.into_response(),
@@ -94,4 +106,18 @@ pub fn app(dist_dir: &Path) -> Router {
             header::VARY,
             HeaderValue::from_static("accept-encoding"),
         ))
+}
+
+/// The app's entry page as `cargo xtask build-web` (or `trunk serve`) last wrote it: read on
+/// every request, so a rebuild shows at the next load.
+pub struct DistEntryPage(pub PathBuf);
+
+#[async_trait::async_trait]
+impl AppEntryPage for DistEntryPage {
+    async fn entry_page(&self) -> PortResult<Arc<str>> {
+        let page = tokio::fs::read_to_string(self.0.join("index.html"))
+            .await
+            .port("read the app's index.html")?;
+        Ok(page.into())
+    }
 }

@@ -17,6 +17,7 @@ pub mod directory;
 pub mod emotes;
 pub mod follows;
 pub mod go_live;
+pub mod link_previews;
 pub mod message_review;
 pub mod moderators;
 pub mod notifications;

@@ -12,6 +12,7 @@ mod directory;
 mod emotes;
 mod follows;
 mod go_live;
+mod link_previews;
 mod message_review;
 mod moderators;
 mod notifications;

@@ -19,7 +19,7 @@ fn new_video(size_bytes: u64) -> NewVideo {
     }
 }
 
-fn h264() -> MediaInfo {
+pub fn h264() -> MediaInfo {
     MediaInfo {
         container: Container::Mp4,
         video_codec: Some("h264".into()),
@@ -42,7 +42,7 @@ fn send_all(world: &World, video: &Video) {
 
 /// A 1000-byte upload sent whole, completed, and probed as `probe` says (which starts its job
 /// when the probe finds a video we take).
-async fn uploaded_and_probed(
+pub async fn uploaded_and_probed(
     world: &World,
     owner: &cloumer_domain::Identity,
     probe: Result<MediaInfo, Refusal>,
@@ -79,7 +79,7 @@ fn assert_over_quota<T: std::fmt::Debug>(started: &Result<T, DomainError>) {
 }
 
 /// The video's job ends well (as often as called: jobs report more than once).
-async fn transcoded(world: &World, video: &Video) {
+pub async fn transcoded(world: &World, video: &Video) {
     world
         .platform
         .video_transcoded(

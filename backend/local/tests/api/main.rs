@@ -9,6 +9,7 @@ mod events;
 mod follows;
 mod helpers;
 mod identity;
+mod link_previews;
 mod moderation;
 mod persistence;
 mod push;

@@ -1,0 +1,116 @@
+//! What a shared link to one of the app's pages says before anyone opens it: the card a chat
+//! app, a social site or a messenger draws from the page's Open Graph tags. Their crawlers run
+//! no JavaScript, so the page's HTML must carry it. It is told as to a visitor who is not signed
+//! in: a private channel's page, or a private clip's, tells nothing.
+
+use crate::channel::Channel;
+use crate::error::{DomainError, DomainResult};
+use crate::ids::{ClipId, RecordingId, VideoId};
+use crate::platform::Platform;
+
+/// A page of the app a link can name, as its path says (`/<handle>`, `/clips/<id>`,
+/// `/videos/<id>`); the ids are as the path gives them, checked here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SharedPage<'a> {
+    Channel(&'a str),
+    Clip(&'a str),
+    /// An uploaded video or a past broadcast: the app shows both at `/videos/<id>`.
+    Video(&'a str),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkPreview {
+    /// What the page shows: the streamer, or the clip's or video's title (the streamer's name
+    /// when it has none).
+    pub title: String,
+    /// A line about it: a channel's stream title, a video's description, or whose a clip is.
+    /// Empty when there is nothing to say.
+    pub description: String,
+    /// A picture of it: the live stream's latest frame, or the clip's or video's.
+    pub image_url: Option<String>,
+    /// Video to watch (a live channel, a clip, a video): cards show a large picture for it.
+    pub video: bool,
+}
+
+impl Platform {
+    /// The preview of `page`, or `None` when a visitor who is not signed in may not see it or
+    /// it does not exist (its link then shows the site's own card).
+    pub async fn link_preview(&self, page: SharedPage<'_>) -> DomainResult<Option<LinkPreview>> {
+        let preview = match page {
+            SharedPage::Channel(handle) => self.channel_preview(handle).await,
+            SharedPage::Clip(id) => self.clip_preview(id).await,
+            SharedPage::Video(id) => self.video_preview(id).await,
+        };
+        match preview {
+            Err(DomainError::NotFound(_)) => Ok(None),
+            other => other,
+        }
+    }
+
+    async fn channel_preview(&self, handle: &str) -> DomainResult<Option<LinkPreview>> {
+        let view = self.channel_page(handle, None).await?;
+        if view.channel.private {
+            return Ok(None);
+        }
+        let live = view.is_live();
+        Ok(Some(LinkPreview {
+            title: view.channel.owner_nickname.as_str().to_owned(),
+            description: view.channel.title.as_str().to_owned(),
+            image_url: live
+                .then(|| view.thumbnail_url().map(str::to_owned))
+                .flatten(),
+            video: live,
+        }))
+    }
+
+    async fn clip_preview(&self, id: &str) -> DomainResult<Option<LinkPreview>> {
+        let id = ClipId::parse(id).map_err(|_| DomainError::NotFound("clip"))?;
+        let (clip, channel) = self.clip(&id, None).await?;
+        Ok(Some(LinkPreview {
+            title: clip.title.as_str().to_owned(),
+            description: streamer(&channel),
+            image_url: clip.thumbnail_url,
+            video: true,
+        }))
+    }
+
+    async fn video_preview(&self, id: &str) -> DomainResult<Option<LinkPreview>> {
+        // Uploads' ids start "vd" (see `VideoId::generate`); the app tells them apart the same way.
+        if id.starts_with("vd") {
+            let id = VideoId::parse(id).map_err(|_| DomainError::NotFound("video"))?;
+            let (video, channel) = self.video(&id, None).await?;
+            let description = match video.description.as_str() {
+                "" => streamer(&channel),
+                said => said.to_owned(),
+            };
+            return Ok(Some(LinkPreview {
+                title: titled(video.title.as_str(), &channel),
+                description,
+                image_url: video.thumbnail_url,
+                video: true,
+            }));
+        }
+        let id = RecordingId::parse(id).map_err(|_| DomainError::NotFound("recording"))?;
+        let (recording, channel) = self.recording(&id, None).await?;
+        Ok(Some(LinkPreview {
+            title: titled(recording.title.as_str(), &channel),
+            description: streamer(&channel),
+            image_url: recording.thumbnail_url,
+            video: true,
+        }))
+    }
+}
+
+fn streamer(channel: &Channel) -> String {
+    channel.owner_nickname.as_str().to_owned()
+}
+
+/// A title, or the streamer's name for an untitled one (the app's "Untitled stream" is in the
+/// reader's language, which a card cannot know).
+fn titled(title: &str, channel: &Channel) -> String {
+    if title.trim().is_empty() {
+        streamer(channel)
+    } else {
+        title.to_owned()
+    }
+}

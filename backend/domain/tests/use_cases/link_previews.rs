@@ -1,0 +1,93 @@
+use cloumer_domain::ids::RecordingId;
+use cloumer_domain::use_cases::link_previews::{LinkPreview, SharedPage};
+use cloumer_domain::use_cases::videos::VideoChange;
+
+use crate::clip_making::{recorded, vod};
+use crate::videos::{h264, transcoded, uploaded_and_probed};
+use crate::world::world;
+
+#[tokio::test]
+async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_them() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (clipper, _) = world.account("u-clipper", "clipper").await;
+    recorded(&world, &account.channel.id, "rec1", 40, &vod(10)).await;
+    let clip = world
+        .platform
+        .clip_recording(
+            &clipper,
+            &RecordingId::parse("rec1").unwrap(),
+            "the goal",
+            0,
+            10_000,
+        )
+        .await
+        .unwrap();
+    let video = uploaded_and_probed(&world, &owner, Ok(h264())).await;
+    // Not ready yet: nobody else may see it, so it previews as nothing.
+    let id = video.id.to_string();
+    assert_eq!(
+        world
+            .platform
+            .link_preview(SharedPage::Video(&id))
+            .await
+            .unwrap(),
+        None
+    );
+    transcoded(&world, &video).await;
+
+    let preview = |page| world.platform.link_preview(page);
+    let nickname = account.channel.owner_nickname.as_str().to_owned();
+    let clip_id = clip.id.to_string();
+    let shown = preview(SharedPage::Clip(&clip_id)).await.unwrap().unwrap();
+    assert_eq!(shown.title, "the goal");
+    assert_eq!(shown.description, nickname);
+    assert!(shown.video);
+    assert!(
+        shown
+            .image_url
+            .as_deref()
+            .unwrap()
+            .contains(&format!("clip-{clip_id}.jpg")),
+        "{shown:?}"
+    );
+    assert_eq!(
+        preview(SharedPage::Video(&id)).await.unwrap(),
+        Some(LinkPreview {
+            title: "Trip to Jeju".into(),
+            description: "Day one\nDay two".into(),
+            image_url: None,
+            video: true,
+        })
+    );
+    // A past broadcast without a title is called by its streamer.
+    let past = preview(SharedPage::Video("rec1")).await.unwrap().unwrap();
+    assert_eq!((past.title.as_str(), past.video), (nickname.as_str(), true));
+
+    // Private, or gone, or never there: nothing to show.
+    world
+        .platform
+        .edit_video(
+            &owner,
+            &video.id,
+            VideoChange {
+                private: Some(true),
+                ..VideoChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    world.set_private(&owner, true).await;
+    for page in [
+        SharedPage::Video(&id),
+        SharedPage::Channel("owner"),
+        SharedPage::Channel("nobody"),
+        SharedPage::Channel("no!"),
+        SharedPage::Clip("clNothing"),
+        SharedPage::Clip("../x"),
+        SharedPage::Video("vd../x"),
+        SharedPage::Video("rec-missing"),
+    ] {
+        assert_eq!(preview(page).await.unwrap(), None, "{page:?}");
+    }
+}
