@@ -433,10 +433,32 @@ fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
 /// Runs a CloudFront Function's code from `infra/modules/hosting/functions/` on `event` with
 /// Node (the functions are plain ES5; CloudFront's runtime only adds what they do not use).
 fn cloudfront_function(name: &str, event: serde_json::Value) -> serde_json::Value {
+    cloudfront_function_routing(name, event).0
+}
+
+/// As [`cloudfront_function`], with the origin the function chose for the request through
+/// CloudFront's `cloudfront` module (`cf.selectRequestOriginById`), if it chose one. Node has
+/// no such module: the import is replaced by a stand-in with that one method, which records
+/// the choice; any other use of the module fails the run.
+fn cloudfront_function_routing(
+    name: &str,
+    event: serde_json::Value,
+) -> (serde_json::Value, Option<String>) {
+    const IMPORT: &str = "import cf from 'cloudfront';";
     let code =
         std::fs::read_to_string(repo().join(format!("infra/modules/hosting/functions/{name}.js")))
             .unwrap();
-    let script = format!("{code}\nconsole.log(JSON.stringify(handler({event})));");
+    assert!(
+        !code.contains("cloudfront'") || code.contains(IMPORT),
+        "{name}: import the module as CloudFront documents"
+    );
+    let code = code.replace(
+        IMPORT,
+        "var cf = { selectRequestOriginById: function (id) { origin = id; } };",
+    );
+    let script = format!(
+        "var origin = null;\n{code}\nvar out = handler({event});\nconsole.log(JSON.stringify({{ out: out, origin: origin }}));"
+    );
     let output = std::process::Command::new("node")
         .args(["-e", &script])
         .output()
@@ -446,7 +468,89 @@ fn cloudfront_function(name: &str, event: serde_json::Value) -> serde_json::Valu
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).unwrap()
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let origin = result["origin"].as_str().map(str::to_owned);
+    (result["out"].clone(), origin)
+}
+
+/// The site's default behaviour: files go to the bucket as asked; a route a shared link may
+/// name goes to the API's origin unchanged (it answers with the link's card); the app's other
+/// routes get index.html from the bucket. The origin the function picks is one the
+/// distribution has, pointed at the API.
+#[test]
+fn shared_links_pages_come_from_the_api_and_other_routes_from_index_html() {
+    use serde_json::json;
+
+    let route = |uri: &str| {
+        let (request, origin) =
+            cloudfront_function_routing("spa-routes", json!({ "request": { "uri": uri } }));
+        (request["uri"].as_str().unwrap().to_owned(), origin)
+    };
+    for shared in [
+        "/hana_music",
+        "/hana_music/",
+        "/clips/clAbc123",
+        "/videos/vdAbc123",
+        "/videos/rec-a%2Fb",
+        // One segment is a handle to the function, which finds no such channel here.
+        "/dashboard",
+        "/clips",
+    ] {
+        assert_eq!(route(shared), (shared.to_owned(), Some("api".to_owned())));
+    }
+    for app_route in ["/", "/dashboard/stream", "/a/b/c", "/clips/a/b"] {
+        assert_eq!(
+            route(app_route),
+            ("/index.html".to_owned(), None),
+            "{app_route}"
+        );
+    }
+    for file in [
+        "/cloumer-web-0123.wasm",
+        "/ivs/v1/123/abc/media/hls/720p30/1.ts",
+        "/hana.music",
+    ] {
+        assert_eq!(route(file), (file.to_owned(), None), "{file}");
+    }
+
+    let hosting = body("infra/modules/hosting/main.tf");
+    let distribution = labelled(
+        &hosting,
+        "resource",
+        &["aws_cloudfront_distribution", "site"],
+    );
+    let api = blocks(&distribution.body, "origin")
+        .find(|origin| attribute(&origin.body, "origin_id").map(text).as_deref() == Some("\"api\""))
+        .expect("the distribution has the API's origin");
+    assert_eq!(
+        attribute(&api.body, "domain_name").map(text).as_deref(),
+        Some("var.api_domain")
+    );
+    let prod = body("infra/environments/prod/main.tf");
+    let hosting_module = labelled(&prod, "module", &["hosting"]);
+    assert!(
+        attribute(&hosting_module.body, "api_domain")
+            .map(text)
+            .is_some_and(|domain| domain.contains("module.api.url")),
+        "the hosting module is given the API's host name"
+    );
+    // API Gateway routes those paths to the function, which may be invoked for them.
+    let api_module = body("infra/modules/api/main.tf");
+    let pages = labelled(
+        &api_module,
+        "resource",
+        &["aws_apigatewayv2_route", "pages"],
+    );
+    assert_eq!(
+        attribute(&pages.body, "route_key").map(text).as_deref(),
+        Some("\"GET /{proxy+}\"")
+    );
+    let permission = labelled(&api_module, "resource", &["aws_lambda_permission", "pages"]);
+    assert!(
+        attribute(&permission.body, "source_arn")
+            .map(text)
+            .is_some_and(|arn| arn.contains("/*/GET/{proxy+}"))
+    );
 }
 
 /// A grant (`Policy=…&Signature=…&Key-Pair-Id=…`) as CloudFront Functions see its query, and

@@ -16,6 +16,7 @@ pub mod s3;
 pub mod secrets;
 pub mod ses;
 pub mod signing_keys;
+pub mod site;
 pub mod sns;
 pub mod sqs;
 #[cfg(feature = "testing")]
@@ -28,7 +29,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use cloumer_domain::notification::GoLive;
 use cloumer_domain::outbound::OutboundDestinations;
-use cloumer_domain::ports::{Clock, PlaybackSigner, PushSender, RecordingAccess, SystemClock};
+use cloumer_domain::ports::{
+    AppEntryPage, Clock, PlaybackSigner, PushSender, RecordingAccess, SystemClock,
+};
 use cloumer_domain::video::VideoReady;
 use cloumer_domain::{Platform, PlatformConfig, Ports};
 use cloumer_outbound::{HttpWebhookSender, Retries, WebPushSender};
@@ -95,6 +98,9 @@ pub struct CloudSettings {
     pub upload_bucket: Option<String>,
     /// `MEDIACONVERT_ROLE_ARN` (the video-events function): the role transcoding jobs run as.
     pub mediaconvert_role_arn: Option<String>,
+    /// `SITE_BUCKET` (the API): the bucket holding the browser app, whose `index.html` the
+    /// pages shared links open are made from; without it those pages are unavailable.
+    pub site_bucket: Option<String>,
 }
 
 fn var(name: &str) -> anyhow::Result<String> {
@@ -153,6 +159,7 @@ impl CloudSettings {
             public_files_bucket: optional("PUBLIC_FILES_BUCKET"),
             upload_bucket: optional("UPLOAD_BUCKET"),
             mediaconvert_role_arn: optional("MEDIACONVERT_ROLE_ARN"),
+            site_bucket: optional("SITE_BUCKET"),
         })
     }
 }
@@ -164,6 +171,8 @@ pub struct Cloud {
     /// ([`ivschat::IvsChat::reconcile_rooms`]).
     pub chat: ivschat::IvsChat,
     pub verifier: Arc<JwtVerifier>,
+    /// The app's entry page, for the pages shared links open (the API).
+    pub entry_page: Arc<dyn AppEntryPage>,
     pub settings: CloudSettings,
 }
 
@@ -334,10 +343,15 @@ impl Cloud {
             total_ms = started.elapsed().as_secs_f64() * 1000.0,
             "cold start: clients and keys ready"
         );
+        let entry_page: Arc<dyn AppEntryPage> = match &settings.site_bucket {
+            Some(bucket) => Arc::new(site::S3EntryPage::new(s3::client(&sdk), bucket)),
+            None => Arc::new(site::NoEntryPage),
+        };
         Ok(Self {
             platform,
             chat,
             verifier,
+            entry_page,
             settings,
         })
     }

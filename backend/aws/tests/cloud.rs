@@ -982,6 +982,63 @@ async fn s3_keeps_public_files_with_their_type_and_cache_lifetime() {
     assert!(missing.put(key, b"x", "image/png").await.is_err());
 }
 
+/// The app's entry page from the site bucket (moto): read once and kept a while, read again
+/// once old, and when a read fails the page read before still serves; with nothing read yet the
+/// failure is the caller's to see.
+#[tokio::test]
+async fn the_apps_entry_page_comes_from_the_site_bucket_and_outlives_a_failed_read() {
+    use cloumer_aws::site::S3EntryPage;
+    use cloumer_domain::ports::AppEntryPage;
+    use std::time::Duration;
+
+    let moto = Moto::start().await;
+    let client = cloumer_aws::s3::client(&moto.sdk_config().await);
+    client.create_bucket().bucket("site").send().await.unwrap();
+    let upload = |text: &'static str| {
+        client
+            .put_object()
+            .bucket("site")
+            .key("index.html")
+            .body(text.as_bytes().to_vec().into())
+            .send()
+    };
+    upload("<title>build one</title>").await.unwrap();
+    let kept = S3EntryPage::new(client.clone(), "site");
+    let fresh = S3EntryPage::new(client.clone(), "site").reread_after(Duration::ZERO);
+    assert_eq!(
+        &*kept.entry_page().await.unwrap(),
+        "<title>build one</title>"
+    );
+    assert_eq!(
+        &*fresh.entry_page().await.unwrap(),
+        "<title>build one</title>"
+    );
+
+    upload("<title>build two</title>").await.unwrap();
+    assert_eq!(
+        &*kept.entry_page().await.unwrap(),
+        "<title>build one</title>"
+    );
+    assert_eq!(
+        &*fresh.entry_page().await.unwrap(),
+        "<title>build two</title>"
+    );
+
+    client
+        .delete_object()
+        .bucket("site")
+        .key("index.html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        &*fresh.entry_page().await.unwrap(),
+        "<title>build two</title>"
+    );
+    let never_read = S3EntryPage::new(client, "site");
+    assert!(never_read.entry_page().await.is_err());
+}
+
 /// A deleted past broadcast's files in S3 (moto): every object under its own prefix goes, in
 /// the bucket its playlist is served from; its neighbours (another recording whose id starts the
 /// same, another channel, emotes) stay, and asking again is not an error.

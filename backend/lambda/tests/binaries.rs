@@ -1314,3 +1314,144 @@ async fn video_events_follow_transcoding_jobs_in_dynamodb_and_s3() {
         "the failed job's files removed"
     );
 }
+
+/// The browser app's entry page as the site bucket holds it (site-upload writes it there).
+const ENTRY_PAGE: &str = "<!doctype html>\n<html lang=\"en\">\n  <head>\n    <meta name=\"description\" content=\"Cloumer: live streams\" />\n    <title>Cloumer</title>\n    <script type=\"module\">import init from '/cloumer-web-0123.js'; await init();</script>\n  </head>\n  <body></body>\n</html>\n";
+
+/// A link-card crawler's `GET path` as API Gateway hands it on (CloudFront sends the app's
+/// routes there).
+fn page_event(path: &str) -> Value {
+    let mut event: Value = serde_json::from_str(
+        &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.9"),
+    )
+    .unwrap();
+    event["routeKey"] = json!("GET /{proxy+}");
+    event["requestContext"]["routeKey"] = json!("GET /{proxy+}");
+    event["rawPath"] = json!(path);
+    event["requestContext"]["http"]["path"] = json!(path);
+    event["requestContext"]["http"]["method"] = json!("GET");
+    event["pathParameters"]["proxy"] = json!(path.trim_start_matches('/'));
+    event["headers"]["accept"] = json!("text/html");
+    event["headers"]["user-agent"] = json!("Slackbot-LinkExpanding 1.0");
+    event["headers"].as_object_mut().unwrap().remove("origin");
+    event
+}
+
+/// A shared channel link through API Gateway: the site bucket's `index.html` with the
+/// channel's card from DynamoDB, HTML as it is (not base64); another app page gets the entry
+/// page untouched. A function without the bucket says the page is unavailable, and nothing else.
+#[tokio::test]
+async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
+    let (moto, store) = cloud().await;
+    let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
+    s3.create_bucket().bucket("site").send().await.unwrap();
+    s3.put_object()
+        .bucket("site")
+        .key("index.html")
+        .body(ENTRY_PAGE.as_bytes().to_vec().into())
+        .content_type("text/html")
+        .send()
+        .await
+        .unwrap();
+    let mut channel = testkit::channel("owner-3", "hana_music", 0);
+    channel.title = "Gayageum & covers".to_owned().into();
+    store.create_channel(&channel).await.unwrap();
+
+    let mut runtime =
+        Runtime::start(vec![page_event("/hana_music"), page_event("/dashboard")]).await;
+    let mut env = runtime.env("api");
+    env.push(("SITE_BUCKET", "site".to_owned()));
+    let _api = function("api", &moto, &env);
+    let (kind, card) = runtime.answer().await;
+    assert_eq!(kind, "response", "{card}");
+    assert_eq!(card["statusCode"], 200, "{card}");
+    assert_eq!(card["isBase64Encoded"], false, "{card}");
+    assert_eq!(card["headers"]["content-type"], "text/html; charset=utf-8");
+    assert_eq!(
+        card["headers"]["cache-control"],
+        "public, max-age=0, s-maxage=60"
+    );
+    let html = card["body"].as_str().unwrap();
+    for tag in [
+        "<title>owner-3 님 · Cloumer</title>",
+        "<meta property=\"og:title\" content=\"owner-3 님\" />",
+        "<meta property=\"og:description\" content=\"Gayageum &amp; covers\" />",
+        "<meta property=\"og:url\" content=\"https://cloumer.example/hana_music\" />",
+    ] {
+        assert!(html.contains(tag), "{tag} in {html}");
+    }
+    assert!(html.contains("import init from '/cloumer-web-0123.js'"));
+    let (kind, plain) = runtime.answer().await;
+    assert_eq!(kind, "response", "{plain}");
+    assert_eq!(plain["body"], ENTRY_PAGE, "{plain}");
+
+    let mut runtime = Runtime::start(vec![page_event("/hana_music")]).await;
+    let _api = function("api", &moto, &runtime.env("api"));
+    let (kind, unavailable) = runtime.answer().await;
+    assert_eq!(kind, "response", "{unavailable}");
+    assert_eq!(unavailable["statusCode"], 503, "{unavailable}");
+    assert!(
+        !unavailable["body"]
+            .as_str()
+            .unwrap()
+            .contains("SITE_BUCKET")
+    );
+}
+
+/// CORS is the function's, not API Gateway's (CloudFront needs the API's address, so the API
+/// cannot need CloudFront's): a browser's preflight from the site, through API Gateway, gets
+/// the methods and headers the app sends, for ten minutes; one from another site gets no
+/// permission.
+#[tokio::test]
+async fn api_answers_the_sites_cors_preflight_itself() {
+    let (moto, _store) = cloud().await;
+    let preflight = |origin: &str| {
+        let mut event: Value = serde_json::from_str(
+            &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.7"),
+        )
+        .unwrap();
+        let path = "/api/v1/me/channel";
+        event["rawPath"] = json!(path);
+        event["requestContext"]["http"]["path"] = json!(path);
+        event["requestContext"]["http"]["method"] = json!("OPTIONS");
+        event["pathParameters"]["proxy"] = json!("v1/me/channel");
+        event["headers"]["origin"] = json!(origin);
+        event["headers"]["access-control-request-method"] = json!("PATCH");
+        event["headers"]["access-control-request-headers"] = json!("authorization,content-type");
+        event
+    };
+    let mut runtime = Runtime::start(vec![
+        preflight(SITE),
+        preflight("https://elsewhere.example"),
+    ])
+    .await;
+    let _api = function("api", &moto, &runtime.env("api"));
+
+    let (kind, allowed) = runtime.answer().await;
+    assert_eq!(kind, "response", "{allowed}");
+    assert_eq!(allowed["statusCode"], 200, "{allowed}");
+    let headers = &allowed["headers"];
+    assert_eq!(headers["access-control-allow-origin"], SITE, "{headers}");
+    assert!(
+        headers["access-control-allow-methods"]
+            .as_str()
+            .unwrap()
+            .contains("PATCH"),
+        "{headers}"
+    );
+    let allowed_headers = headers["access-control-allow-headers"].as_str().unwrap();
+    assert!(
+        allowed_headers.contains("authorization") && allowed_headers.contains("content-type"),
+        "{headers}"
+    );
+    assert_eq!(headers["access-control-max-age"], "600", "{headers}");
+
+    let (kind, refused) = runtime.answer().await;
+    assert_eq!(kind, "response", "{refused}");
+    assert!(
+        refused["headers"]
+            .get("access-control-allow-origin")
+            .is_none(),
+        "{refused}"
+    );
+}

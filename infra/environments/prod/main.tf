@@ -166,6 +166,7 @@ module "hosting" {
   recordings_buckets = module.streaming.recordings_buckets
   price_class        = var.price_class
   web_acl_arn        = var.web_acl_arn
+  api_domain         = trimprefix(module.api.url, "https://")
 }
 
 # The private keys the API signs with (private channels' playback tokens, private recordings'
@@ -200,6 +201,8 @@ module "api_function" {
     VAPID_PUBLIC_KEY_PEM = tls_private_key.vapid.public_key_pem
     # Emote images, which CloudFront serves at /emotes/* from this bucket.
     PUBLIC_FILES_BUCKET = module.streaming.recordings_buckets.public.id
+    # The browser app's index.html, which the pages shared links open are made from.
+    SITE_BUCKET = module.hosting.site_bucket
   })
   memory_mb            = 512
   timeout_seconds      = 10
@@ -210,6 +213,11 @@ module "api_function" {
       sid       = "ChatModeration"
       actions   = ["ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser", "ivschat:SendEvent"]
       resources = [module.streaming.room_arns]
+    },
+    {
+      sid       = "AppEntryPage"
+      actions   = ["s3:GetObject"]
+      resources = ["${module.hosting.site_bucket_arn}/index.html"]
     },
     {
       sid       = "SigningKeys"
@@ -532,7 +540,6 @@ module "api" {
   name                   = local.prefix
   function_name          = module.api_function.name
   function_invoke_arn    = module.api_function.invoke_arn
-  allowed_origins        = [module.hosting.site_url]
   throttling_rate_limit  = var.api_rate_limit
   throttling_burst_limit = var.api_burst_limit
   log_retention_days     = var.log_retention_days

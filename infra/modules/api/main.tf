@@ -1,17 +1,12 @@
-# The HTTP API: API Gateway (HTTP API, payload 2.0) in front of the api function, with CORS for
-# the site's origin, throttling and JSON access logs.
+# The HTTP API: API Gateway (HTTP API, payload 2.0) in front of the api function, with
+# throttling and JSON access logs. CORS is the function's (axum's CORS layer, for the site's
+# origin, SITE_ORIGIN): CloudFront needs this API's address for the pages shared links open, so
+# the API cannot also need CloudFront's, as API Gateway's own CORS settings would.
 
 resource "aws_apigatewayv2_api" "http" {
   name          = var.name
   description   = "Cloumer HTTP API"
   protocol_type = "HTTP"
-
-  cors_configuration {
-    allow_origins = var.allowed_origins
-    allow_methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    allow_headers = ["authorization", "content-type"]
-    max_age       = 600
-  }
 }
 
 resource "aws_apigatewayv2_integration" "api" {
@@ -27,6 +22,15 @@ resource "aws_apigatewayv2_route" "api" {
   #checkov:skip=CKV_AWS_309:the API is public by design; the function verifies Cognito tokens per route (anonymous viewers may read)
   api_id    = aws_apigatewayv2_api.http.id
   route_key = "ANY /api/{proxy+}"
+  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
+# The app's routes that CloudFront sends here (see the hosting module's spa-routes function):
+# index.html with a shared link's card.
+resource "aws_apigatewayv2_route" "pages" {
+  #checkov:skip=CKV_AWS_309:public pages, the same for everyone
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "GET /{proxy+}"
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
 }
 
@@ -68,4 +72,12 @@ resource "aws_lambda_permission" "api" {
   function_name = var.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/*/api/{proxy+}"
+}
+
+resource "aws_lambda_permission" "pages" {
+  statement_id  = "ApiGatewayInvokePages"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/GET/{proxy+}"
 }

@@ -13,11 +13,6 @@ variable "function_invoke_arn" {
   type        = string
 }
 
-variable "allowed_origins" {
-  description = "Browser origins allowed to call the API (the site's)."
-  type        = list(string)
-}
-
 variable "throttling_rate_limit" {
   description = "Steady requests per second across the API."
   type        = number

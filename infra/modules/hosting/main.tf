@@ -1,5 +1,5 @@
 # The browser app on a private S3 bucket behind CloudFront (origin access control, HTTPS only,
-# security headers, SPA routing), and the recordings buckets behind the same distribution, so
+# security headers, SPA routing, shared links' pages from the API), and the recordings buckets behind the same distribution, so
 # past broadcasts and thumbnails come from the site's own origin: public channels' under /ivs/*,
 # private channels' under /private-recordings/*, only to requests signed with the key below
 # (the API signs for the channel's allowed viewers).
@@ -78,24 +78,14 @@ resource "aws_cloudfront_origin_access_control" "s3" {
   signing_protocol                  = "sigv4"
 }
 
-# Client-side routes (/c/<handle>, /dashboard, ...) have no file: serve index.html for any path
-# without a file extension. Unlike a 403/404 error page, this leaves real misses (a missing
-# recording segment) as errors the player can see.
+# The browser app's routes: index.html from the bucket, or from the API with a shared link's
+# card in it (see the function's code).
 resource "aws_cloudfront_function" "spa_routes" {
   name    = "${var.name_prefix}-spa-routes"
   runtime = "cloudfront-js-2.0"
-  comment = "Serve index.html for the browser app's routes"
+  comment = "The app's routes: index.html, with a shared link's card from the API"
   publish = true
-  code    = <<-JS
-    function handler(event) {
-      var request = event.request;
-      var last = request.uri.split('/').pop();
-      if (last.indexOf('.') === -1) {
-        request.uri = '/index.html';
-      }
-      return request;
-    }
-  JS
+  code    = file("${path.module}/functions/spa-routes.js")
 }
 
 # Private recordings: CloudFront trusts this key; the API signs with its private half
@@ -207,6 +197,19 @@ resource "aws_cloudfront_distribution" "site" {
     origin_id                = "site"
     domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.s3.id
+  }
+
+  # The HTTP API, for the pages shared links open (index.html with their card). Only the
+  # spa-routes function sends requests here; it is nobody's target otherwise.
+  origin {
+    origin_id   = "api"
+    domain_name = var.api_domain
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
   }
 
   origin {

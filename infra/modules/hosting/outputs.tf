@@ -3,6 +3,11 @@ output "site_bucket" {
   value       = aws_s3_bucket.site.id
 }
 
+output "site_bucket_arn" {
+  description = "ARN of that bucket (the API reads its index.html)."
+  value       = aws_s3_bucket.site.arn
+}
+
 output "distribution_id" {
   description = "CloudFront distribution id (for invalidations)."
   value       = aws_cloudfront_distribution.site.id

@@ -35,3 +35,8 @@ variable "web_acl_arn" {
   type        = string
   default     = null
 }
+
+variable "api_domain" {
+  description = "Host name of the HTTP API (API Gateway's): the app's pages that shared links name come from there, with their link card."
+  type        = string
+}

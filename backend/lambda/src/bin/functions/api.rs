@@ -4,15 +4,23 @@
 
 use axum::http::HeaderValue;
 use cloumer_aws::Cloud;
+use cloumer_http::link_previews::{self, LinkPreviews};
 
 pub async fn run() -> anyhow::Result<()> {
     let cloud = Cloud::from_env().await?;
+    // The app's routes come here from CloudFront for their link cards; the API answers the rest.
+    let pages = link_previews::router(LinkPreviews::new(
+        cloud.platform.clone(),
+        cloud.entry_page,
+        &cloud.settings.site_origin,
+    ));
     let app = cloumer_http::app(cloumer_http::AppState {
         platform: cloud.platform,
         verifier: cloud.verifier,
         environment: "aws",
         cors_origins: vec![HeaderValue::from_str(&cloud.settings.site_origin)?],
-    });
+    })
+    .merge(pages);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         lambda_http::run(cloumer_lambda::behind_api_gateway(app))
             .await
