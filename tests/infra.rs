@@ -543,13 +543,13 @@ fn shared_links_pages_come_from_the_api_and_other_routes_from_index_html() {
     );
     assert_eq!(
         attribute(&pages.body, "route_key").map(text).as_deref(),
-        Some("\"GET /{proxy+}\"")
+        Some("\"ANY /{proxy+}\"")
     );
     let permission = labelled(&api_module, "resource", &["aws_lambda_permission", "pages"]);
     assert!(
         attribute(&permission.body, "source_arn")
             .map(text)
-            .is_some_and(|arn| arn.contains("/*/GET/{proxy+}"))
+            .is_some_and(|arn| arn.ends_with("/*/*/{proxy+}\""))
     );
 }
 

@@ -1325,8 +1325,8 @@ fn page_event(path: &str) -> Value {
         &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.9"),
     )
     .unwrap();
-    event["routeKey"] = json!("GET /{proxy+}");
-    event["requestContext"]["routeKey"] = json!("GET /{proxy+}");
+    event["routeKey"] = json!("ANY /{proxy+}");
+    event["requestContext"]["routeKey"] = json!("ANY /{proxy+}");
     event["rawPath"] = json!(path);
     event["requestContext"]["http"]["path"] = json!(path);
     event["requestContext"]["http"]["method"] = json!("GET");
@@ -1357,8 +1357,17 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
     channel.title = "Gayageum & covers".to_owned().into();
     store.create_channel(&channel).await.unwrap();
 
-    let mut runtime =
-        Runtime::start(vec![page_event("/hana_music"), page_event("/dashboard")]).await;
+    let mut head = page_event("/hana_music");
+    head["requestContext"]["http"]["method"] = json!("HEAD");
+    let mut post = page_event("/hana_music");
+    post["requestContext"]["http"]["method"] = json!("POST");
+    let mut runtime = Runtime::start(vec![
+        page_event("/hana_music"),
+        page_event("/dashboard"),
+        head,
+        post,
+    ])
+    .await;
     let mut env = runtime.env("api");
     env.push(("SITE_BUCKET", "site".to_owned()));
     let _api = function("api", &moto, &env);
@@ -1384,6 +1393,16 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
     let (kind, plain) = runtime.answer().await;
     assert_eq!(kind, "response", "{plain}");
     assert_eq!(plain["body"], ENTRY_PAGE, "{plain}");
+    // Some crawlers ask with HEAD first; nothing but reading is answered.
+    let (_, head) = runtime.answer().await;
+    assert_eq!(head["statusCode"], 200, "{head}");
+    assert_eq!(head["headers"]["content-type"], "text/html; charset=utf-8");
+    assert!(
+        head["body"].as_str().unwrap_or_default().is_empty(),
+        "{head}"
+    );
+    let (_, post) = runtime.answer().await;
+    assert_eq!(post["statusCode"], 405, "{post}");
 
     let mut runtime = Runtime::start(vec![page_event("/hana_music")]).await;
     let _api = function("api", &moto, &runtime.env("api"));

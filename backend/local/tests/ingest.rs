@@ -8,8 +8,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 use streaming::{
-    App, probe_url, publish, segment_metadata, segments, spawn_app, spawn_app_in, stop_publishing,
-    video_height,
+    App, probe_url, publish, relative_path, segment_metadata, segments, spawn_app, spawn_app_in,
+    stop_publishing, video_height,
 };
 
 /// IVS BASIC channels are not transcoded: the source is the only quality, and no ffmpeg runs.
@@ -169,6 +169,26 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
     let image = app.get(&thumbnail).await;
     assert_eq!(image.headers()["content-type"], "image/jpeg");
     assert!(image.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
+    // A link to the channel shows a live card with that picture, by a whole URL that opens it.
+    std::fs::write(
+        relative_path(&app.data).join("dist/index.html"),
+        "<!doctype html><html><head><title>Cloumer</title></head><body></body></html>",
+    )
+    .unwrap();
+    let page = app.get("/caster").await.text().await.unwrap();
+    assert!(
+        page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\" />"),
+        "{page}"
+    );
+    let card_image = page
+        .split("<meta property=\"og:image\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no og:image in {page}"))
+        .replace("&amp;", "&");
+    assert!(card_image.starts_with("http://127.0.0.1:"), "{card_image}");
+    let card_picture = app.get(&card_image).await;
+    assert_eq!(card_picture.headers()["content-type"], "image/jpeg");
     let mine = app.get_json("/api/v1/me/channel", Some(&token)).await;
     assert_eq!(mine["health"], "HEALTHY");
 

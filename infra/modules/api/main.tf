@@ -26,11 +26,12 @@ resource "aws_apigatewayv2_route" "api" {
 }
 
 # The app's routes that CloudFront sends here (see the hosting module's spa-routes function):
-# index.html with a shared link's card.
+# index.html with a shared link's card. Any method, as CloudFront passes on GET and HEAD (some
+# crawlers ask with HEAD first); the function answers others with 405.
 resource "aws_apigatewayv2_route" "pages" {
   #checkov:skip=CKV_AWS_309:public pages, the same for everyone
   api_id    = aws_apigatewayv2_api.http.id
-  route_key = "GET /{proxy+}"
+  route_key = "ANY /{proxy+}"
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
 }
 
@@ -79,5 +80,5 @@ resource "aws_lambda_permission" "pages" {
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/GET/{proxy+}"
+  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/*/{proxy+}"
 }
