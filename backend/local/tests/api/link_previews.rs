@@ -99,6 +99,7 @@ async fn a_private_channels_link_and_other_pages_show_the_sites_own_card() {
         .await;
     assert_eq!(changed.status, 200, "{}", changed.text);
 
+    let long = format!("/{}", "a".repeat(4000));
     for path in [
         "/hidden",
         "/nobody_here",
@@ -107,6 +108,10 @@ async fn a_private_channels_link_and_other_pages_show_the_sites_own_card() {
         "/videos/vdNope",
         "/videos/rec-a%2Fb",
         "/videos/%FF%FE",
+        "/videos/..%2F..%2Fetc%2Fpasswd",
+        "/%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/clips/%00",
+        long.as_str(),
         "/a/b/c",
         "/",
     ] {
