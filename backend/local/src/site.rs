@@ -97,15 +97,39 @@ pub fn app(dist_dir: &Path, previews: LinkPreviews) -> Router {
     let files = ServeDir::new(dist_dir)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(routes.into_service());
+        .fallback(routes.clone().into_service());
+    // A path no file can have goes straight to the routes: asked for it, the file system says
+    // the name is too long, which ServeDir answers with a 500.
+    let files_or_routes = move |request: axum::extract::Request| {
+        let files = files.clone();
+        let routes = routes.clone();
+        async move {
+            if names_no_file(request.uri().path()) {
+                return routes(request).await;
+            }
+            match files.oneshot(request).await {
+                Ok(response) => response.into_response(),
+                Err(never) => match never {},
+            }
+        }
+    };
     // Which of the two forms a response is depends on the request's Accept-Encoding: a cache in
     // front (a self-hoster's proxy) must keep them apart.
     Router::new()
-        .fallback_service(files)
+        .fallback(files_or_routes)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::VARY,
             HeaderValue::from_static("accept-encoding"),
         ))
+}
+
+/// Longer than a file name may be (Linux's `NAME_MAX`), or than a path to one of the app's
+/// files may be: S3's limit on a key, which the cloud serves them under. Still percent-encoded,
+/// which only makes a path longer.
+fn names_no_file(path: &str) -> bool {
+    const MAX_NAME: usize = 255;
+    const MAX_PATH: usize = 1024;
+    path.len() > MAX_PATH || path.split('/').any(|segment| segment.len() > MAX_NAME)
 }
 
 /// The app's entry page as `cargo xtask build-web` (or `trunk serve`) last wrote it: read on

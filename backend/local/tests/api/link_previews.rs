@@ -99,7 +99,9 @@ async fn a_private_channels_link_and_other_pages_show_the_sites_own_card() {
         .await;
     assert_eq!(changed.status, 200, "{}", changed.text);
 
+    // Longer than any file name, or any path to a file, may be.
     let long = format!("/{}", "a".repeat(4000));
+    let deep = "/a".repeat(2000);
     for path in [
         "/hidden",
         "/nobody_here",
@@ -108,10 +110,11 @@ async fn a_private_channels_link_and_other_pages_show_the_sites_own_card() {
         "/videos/vdNope",
         "/videos/rec-a%2Fb",
         "/videos/%FF%FE",
-        "/videos/..%2F..%2Fetc%2Fpasswd",
+        "/videos/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
         "/%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
         "/clips/%00",
         long.as_str(),
+        deep.as_str(),
         "/a/b/c",
         "/",
     ] {
@@ -119,11 +122,8 @@ async fn a_private_channels_link_and_other_pages_show_the_sites_own_card() {
         assert_eq!(html, ENTRY, "{path}");
     }
     // Files are still files: a missing one is a 404, not a page.
-    let missing = app
-        .client
-        .get(app.url("/hidden.wasm"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
+    for file in ["/hidden.wasm", "/videos/..%2F..%2Fetc%2Fpasswd"] {
+        let missing = app.client.get(app.url(file)).send().await.unwrap();
+        assert_eq!(missing.status(), 404, "{file}");
+    }
 }
