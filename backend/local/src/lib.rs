@@ -8,6 +8,7 @@
 
 pub mod chat;
 mod client;
+mod file_names;
 pub mod identity;
 pub mod ingest;
 mod keys;

@@ -12,6 +12,8 @@ use cloumer_domain::ports::PublicFiles;
 use cloumer_domain::{PortError, PortResult};
 use tower_http::services::ServeDir;
 
+use crate::file_names;
+
 /// What CloudFront's cache policy and the S3 object say in the cloud.
 pub const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 
@@ -64,6 +66,7 @@ impl DiskPublicFiles {
                 router.nest_service(&format!("/{folder}"), ServeDir::new(self.root.join(folder)))
             })
             .layer(axum::middleware::map_response(cache_found))
+            .layer(axum::middleware::from_fn(file_names::missing_if_no_file))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The browser app as the local stack serves it: files from `dist/`, `index.html` for the app's
 //! own routes, and `/config.json`, the runtime configuration that tells the app where things are.
 
+use crate::file_names;
 use axum::Router;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -98,13 +99,12 @@ pub fn app(dist_dir: &Path, previews: LinkPreviews) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(routes.clone().into_service());
-    // A path no file can have goes straight to the routes: asked for it, the file system says
-    // the name is too long, which ServeDir answers with a 500.
+    // A path no file can have goes straight to the routes (see `file_names`).
     let files_or_routes = move |request: axum::extract::Request| {
         let files = files.clone();
         let routes = routes.clone();
         async move {
-            if names_no_file(request.uri().path()) {
+            if file_names::names_no_file(request.uri().path()) {
                 return routes(request).await;
             }
             match files.oneshot(request).await {
@@ -121,15 +121,6 @@ pub fn app(dist_dir: &Path, previews: LinkPreviews) -> Router {
             header::VARY,
             HeaderValue::from_static("accept-encoding"),
         ))
-}
-
-/// Longer than a file name may be (Linux's `NAME_MAX`), or than a path to one of the app's
-/// files may be: S3's limit on a key, which the cloud serves them under. Still percent-encoded,
-/// which only makes a path longer.
-fn names_no_file(path: &str) -> bool {
-    const MAX_NAME: usize = 255;
-    const MAX_PATH: usize = 1024;
-    path.len() > MAX_PATH || path.split('/').any(|segment| segment.len() > MAX_NAME)
 }
 
 /// The app's entry page as `cargo xtask build-web` (or `trunk serve`) last wrote it: read on

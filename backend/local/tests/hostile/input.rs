@@ -152,3 +152,46 @@ async fn titles_and_categories_cannot_hide_or_reverse_text_either() {
         assert_eq!(reply.status, 400, "{field}: {}", reply.text);
     }
 }
+
+/// A path longer than any file name may be, under every prefix the stack serves files from: a
+/// file that is not there (or a page of the app), never a server error (the file servers of
+/// the app's files and of emotes passed such names to the file system, which refused them, and
+/// answered 500).
+#[tokio::test]
+async fn a_path_too_long_for_a_file_is_missing_not_a_server_error() {
+    let app = spawn_app().await;
+    let name = "a".repeat(4000);
+    let deep = "/a".repeat(2500);
+    for prefix in [
+        "",
+        "/emotes",
+        "/emotes/chAbc",
+        "/avatars",
+        "/hls/chAbc",
+        "/recordings/chAbc/rec1",
+        "/private-recordings/chAbc/rec1",
+        "/video-files/vdAbc",
+    ] {
+        for path in [
+            format!("{prefix}/{name}"),
+            format!("{prefix}/{name}.png"),
+            format!("{prefix}{deep}"),
+            format!("{prefix}{deep}.png"),
+        ] {
+            let response = app.client.get(app.url(&path)).send().await.unwrap();
+            let status = response.status().as_u16();
+            // A file that is not there; without a dot, a path that names no file may be a page
+            // of the app instead.
+            let file = path.ends_with(".png");
+            assert!(
+                if file {
+                    (400..500).contains(&status)
+                } else {
+                    status < 500
+                },
+                "{prefix}/…: {status} {}",
+                response.text().await.unwrap()
+            );
+        }
+    }
+}
