@@ -8,8 +8,10 @@
 //!   Duration, without the download and the sandbox), and how much of it is ours: the init
 //!   reads the function's secrets, and moto's answers vary run to run;
 //! - warm invokes, p50/p99: `GET /api/health` (no AWS call: the cost of the runtime, the router
-//!   and our middleware, the reference), `GET /api/v1/directory` (DynamoDB reads), and a
-//!   signed-out `POST …/chat-token` (a DynamoDB rate-counter write, then a lookup);
+//!   and our middleware, the reference), `GET /api/v1/directory` (DynamoDB reads), a
+//!   signed-out `POST …/chat-token` (a DynamoDB rate-counter write, then a lookup), and a
+//!   channel's page with its link card (`GET /<handle>`, as CloudFront sends it: a channel
+//!   lookup, and the app's `index.html` from the site bucket every 30 s);
 //! - how much of each invoke is ours: the function reaches moto through a timing proxy, and the
 //!   time its AWS calls took inside an invoke (moto's answer, the proxy's hop) is taken from the
 //!   invoke's; what is left is the runtime, the router, our code, and the SDK's own work
@@ -225,10 +227,20 @@ fn main() {
             let channel = testkit::channel(&format!("owner-{i}"), &format!("bench_{i}"), i);
             store.create_channel(&channel).await.unwrap();
         }
+        let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
+        s3.create_bucket().bucket("site").send().await.unwrap();
+        s3.put_object()
+            .bucket("site")
+            .key("index.html")
+            .body(fixture("index.html").into_bytes().into())
+            .send()
+            .await
+            .unwrap();
         let routes = [
             ("GET", "/api/health"),
             ("GET", "/api/v1/directory"),
             ("POST", "/api/v1/channels/bench_nobody/chat-token"),
+            ("GET", "/bench_3"),
         ];
         // One warm-up invocation, then `invokes` of each route in turn.
         let mut events = vec![event("GET", "/api/health", 0)];
@@ -242,6 +254,7 @@ fn main() {
         // viewer counts, as in an IVS outage); only the cold start's own line is shown.
         let mut env = lambda.env("api");
         env.push(("RUST_LOG", "error,cloumer_aws=info".to_owned()));
+        env.push(("SITE_BUCKET", "site".to_owned()));
         let (proxy, calls) = timing_proxy(moto.url.clone()).await;
         env.push(("AWS_ENDPOINT_URL", proxy));
         // Its metric lines (one per invoke) are kept, not printed.

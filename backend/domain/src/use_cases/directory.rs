@@ -279,7 +279,7 @@ impl Platform {
         Ok(!first.is_empty() || next.is_some())
     }
 
-    async fn live_status(&self, channel: &Channel) -> Option<StreamStatus> {
+    pub(crate) async fn live_status(&self, channel: &Channel) -> Option<StreamStatus> {
         if !channel.is_live() {
             return None;
         }

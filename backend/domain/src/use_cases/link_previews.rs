@@ -7,6 +7,7 @@ use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
 use crate::ids::{ClipId, RecordingId, VideoId};
 use crate::platform::Platform;
+use crate::use_cases::directory::view;
 
 /// A page of the app a link can name, as its path says (`/<handle>`, `/clips/<id>`,
 /// `/videos/<id>`); the ids are as the path gives them, checked here.
@@ -47,11 +48,15 @@ impl Platform {
         }
     }
 
+    /// One read of the channel (and the video service's live list while it is live): not the
+    /// channel page's follower count, which a card does not show.
     async fn channel_preview(&self, handle: &str) -> DomainResult<Option<LinkPreview>> {
-        let view = self.channel_page(handle, None).await?;
-        if view.channel.private {
+        let channel = self.channel_by_handle(handle).await?;
+        if channel.private {
             return Ok(None);
         }
+        let status = self.live_status(&channel).await;
+        let view = view(channel, status, None, true);
         let live = view.is_live();
         Ok(Some(LinkPreview {
             title: view.channel.owner_nickname.as_str().to_owned(),
