@@ -18,6 +18,7 @@ use cloumer_domain::Platform;
 use cloumer_domain::ports::AppEntryPage;
 use cloumer_domain::use_cases::link_previews::{LinkPreview, SharedPage};
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 const SITE_NAME: &str = "Cloumer";
 /// Cards show two or three lines: a long video description is cut to about this many characters.
@@ -61,7 +62,7 @@ impl LinkPreviews {
             }
         };
         match self.preview(path).await {
-            Some(preview) => html(self.with_preview(&entry, &preview, path)),
+            Some((preview, address)) => html(self.with_preview(&entry, &preview, &address)),
             None => html(entry.to_string()),
         }
     }
@@ -69,9 +70,9 @@ impl LinkPreviews {
     /// The entry page with `path`'s preview, or `None` when there is none to give: the caller
     /// serves the entry page as it is (the local stack, from its compressed copies).
     pub async fn previewed_page(&self, path: &str) -> Option<Response> {
-        let preview = self.preview(path).await?;
+        let (preview, address) = self.preview(path).await?;
         match self.entry.entry_page().await {
-            Ok(entry) => Some(html(self.with_preview(&entry, &preview, path))),
+            Ok(entry) => Some(html(self.with_preview(&entry, &preview, &address))),
             Err(error) => {
                 tracing::error!(error = %error, "the app's entry page could not be read");
                 None
@@ -79,10 +80,11 @@ impl LinkPreviews {
         }
     }
 
-    async fn preview(&self, path: &str) -> Option<LinkPreview> {
+    /// The preview of what `path` names, and that page's own address.
+    async fn preview(&self, path: &str) -> Option<(LinkPreview, String)> {
         let (kind, segment) = shared_page(path)?;
         match self.platform.link_preview(kind.of(&segment)).await {
-            Ok(preview) => preview,
+            Ok(preview) => preview.map(|preview| (preview, kind.address(&segment))),
             Err(error) => {
                 tracing::warn!(error = %error, path, "no preview for a shared link");
                 None
@@ -90,8 +92,8 @@ impl LinkPreviews {
         }
     }
 
-    fn with_preview(&self, entry: &str, preview: &LinkPreview, path: &str) -> String {
-        let url = format!("{}{path}", self.site_origin);
+    fn with_preview(&self, entry: &str, preview: &LinkPreview, address: &str) -> String {
+        let url = format!("{}{address}", self.site_origin);
         with_preview(entry, preview, &url, &self.site_origin)
     }
 }
@@ -128,7 +130,24 @@ enum Kind {
     Video,
 }
 
+/// What an id keeps unencoded in a page's address: letters, digits and `-_.~`.
+const ID_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 impl Kind {
+    /// The page's own address, however the link spelled it: handles are matched in any case
+    /// and kept in lower case, so `/Mina` and `/mina` are one page to a search engine.
+    fn address(self, segment: &str) -> String {
+        match self {
+            Kind::Channel => format!("/{}", segment.to_lowercase()),
+            Kind::Clip => format!("/clips/{}", utf8_percent_encode(segment, ID_IN_PATH)),
+            Kind::Video => format!("/videos/{}", utf8_percent_encode(segment, ID_IN_PATH)),
+        }
+    }
+
     fn of(self, segment: &str) -> SharedPage<'_> {
         match self {
             Kind::Channel => SharedPage::Channel(segment),
@@ -197,6 +216,10 @@ fn with_preview(entry: &str, preview: &LinkPreview, url: &str, site_origin: &str
         "summary"
     };
     meta("name", "twitter:card", card);
+    head.push_str(&format!(
+        "\n    <link rel=\"canonical\" href=\"{}\" />",
+        attribute(url)
+    ));
     let before = if description.is_empty() {
         before.to_owned()
     } else {
@@ -335,5 +358,12 @@ mod tests {
         assert_eq!(kind("/a/b/c"), None);
         assert_eq!(kind("/dashboard/stream"), None);
         assert_eq!(kind("/videos/%FF"), None);
+        let address = |path: &str| shared_page(path).map(|(kind, id)| kind.address(&id));
+        assert_eq!(address("/Mina_99/").as_deref(), Some("/mina_99"));
+        assert_eq!(address("/clips/clAb").as_deref(), Some("/clips/clAb"));
+        assert_eq!(
+            address("/videos/rec-a%2Fb%20c").as_deref(),
+            Some("/videos/rec-a%2Fb%20c")
+        );
     }
 }

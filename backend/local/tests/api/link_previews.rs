@@ -68,6 +68,19 @@ async fn a_channels_link_shows_its_streamer_and_stream_title_escaped() {
         !html.contains("Cloumer: live streams"),
         "one description: {html}"
     );
+    // However the link spells the handle, the card names the channel's own address.
+    let html = page(&app, "/MINA").await;
+    assert_eq!(
+        meta(&html, "og:url").map(str::to_owned),
+        Some(app.url("/mina"))
+    );
+    assert!(
+        html.contains(&format!(
+            "<link rel=\"canonical\" href=\"{}\" />",
+            app.url("/mina")
+        )),
+        "{html}"
+    );
     // The site's headers, as for every page of the app.
     let headers = app
         .client
