@@ -71,10 +71,10 @@ fn a_missing_required_argument_is_reported() {
     assert_eq!(
         problems_after(
             "modules/api/main.tf",
-            "  function_name = var.function_name\n",
+            "  route_key = \"ANY /{proxy+}\"\n",
             "",
         ),
-        ["aws_lambda_permission.api: missing required argument `function_name`"]
+        ["aws_apigatewayv2_route.pages: missing required argument `route_key`"]
     );
 }
 
