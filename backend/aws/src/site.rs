@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use cloumer_domain::error::{PortError, PortResult};
+use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::ports::AppEntryPage;
 use tokio::sync::Mutex;
 
 const KEY: &str = "index.html";
+const READ: &str = "S3 GetObject index.html";
 /// How long a warm function serves the page it read before reading it again: a new build shows
 /// within this (and CloudFront's minute) without a read per request.
 pub const REREAD_AFTER: Duration = Duration::from_secs(30);
@@ -50,21 +51,15 @@ impl S3EntryPage {
             .key(KEY)
             .send()
             .await
-            .map_err(|error| PortError::new("S3 GetObject index.html", error))?;
-        let bytes = object
-            .body
-            .collect()
-            .await
-            .map_err(|error| PortError::new("S3 GetObject index.html", error))?
-            .into_bytes();
+            .port(READ)?;
+        let bytes = object.body.collect().await.port(READ)?.into_bytes();
         if bytes.len() > MAX_BYTES {
             return Err(PortError::new(
-                "S3 GetObject index.html",
+                READ,
                 format!("{} bytes: not the app's entry page", bytes.len()),
             ));
         }
-        let text = String::from_utf8(bytes.to_vec())
-            .map_err(|error| PortError::new("S3 GetObject index.html", error))?;
+        let text = String::from_utf8(bytes.to_vec()).port(READ)?;
         Ok(text.into())
     }
 }

@@ -49,21 +49,17 @@ impl LinkPreviews {
     /// preview of what it names when a signed-out visitor may see that. Any other path, or a
     /// preview that fails, gets the entry page as it is: the app must load whatever a card says.
     pub async fn page(&self, path: &str) -> Response {
-        let entry = match self.entry.entry_page().await {
-            Ok(entry) => entry,
-            Err(error) => {
-                tracing::error!(error = %error, "the app's entry page could not be read");
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    [(header::CACHE_CONTROL, "no-store")],
-                    "The site is unavailable for a moment; try again shortly.",
-                )
-                    .into_response();
-            }
-        };
-        match self.preview(path).await {
-            Some((preview, address)) => html(self.with_preview(&entry, &preview, &address)),
-            None => html(entry.to_string()),
+        if let Some(page) = self.previewed_page(path).await {
+            return page;
+        }
+        match self.entry_page().await {
+            Some(entry) => html(entry.to_string()),
+            None => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CACHE_CONTROL, "no-store")],
+                "The site is unavailable for a moment; try again shortly.",
+            )
+                .into_response(),
         }
     }
 
@@ -71,20 +67,26 @@ impl LinkPreviews {
     /// serves the entry page as it is (the local stack, from its compressed copies).
     pub async fn previewed_page(&self, path: &str) -> Option<Response> {
         let (preview, address) = self.preview(path).await?;
-        match self.entry.entry_page().await {
-            Ok(entry) => Some(html(self.with_preview(&entry, &preview, &address))),
-            Err(error) => {
+        let entry = self.entry_page().await?;
+        Some(html(self.with_preview(&entry, &preview, &address)))
+    }
+
+    async fn entry_page(&self) -> Option<Arc<str>> {
+        self.entry
+            .entry_page()
+            .await
+            .inspect_err(|error| {
                 tracing::error!(error = %error, "the app's entry page could not be read");
-                None
-            }
-        }
+            })
+            .ok()
     }
 
     /// The preview of what `path` names, and that page's own address.
     async fn preview(&self, path: &str) -> Option<(LinkPreview, String)> {
-        let (kind, segment) = shared_page(path)?;
-        match self.platform.link_preview(kind.of(&segment)).await {
-            Ok(preview) => preview.map(|preview| (preview, kind.address(&segment))),
+        let (page_of, segment) = shared_page(path)?;
+        let page = page_of(&segment);
+        match self.platform.link_preview(page).await {
+            Ok(preview) => preview.map(|preview| (preview, address(page))),
             Err(error) => {
                 tracing::warn!(error = %error, path, "no preview for a shared link");
                 None
@@ -121,15 +123,6 @@ async fn page(State(previews): State<LinkPreviews>, request: Request) -> Respons
     previews.page(request.uri().path()).await
 }
 
-/// Which kind of page a path names, and its one variable segment decoded; the app's router
-/// (`src/router.rs`) reads paths the same way.
-#[derive(Clone, Copy)]
-enum Kind {
-    Channel,
-    Clip,
-    Video,
-}
-
 /// What an id keeps unencoded in a page's address: letters, digits and `-_.~`.
 const ID_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -137,38 +130,33 @@ const ID_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-impl Kind {
-    /// The page's own address, however the link spelled it: handles are matched in any case
-    /// and kept in lower case, so `/Mina` and `/mina` are one page to a search engine.
-    fn address(self, segment: &str) -> String {
-        match self {
-            Kind::Channel => format!("/{}", segment.to_lowercase()),
-            Kind::Clip => format!("/clips/{}", utf8_percent_encode(segment, ID_IN_PATH)),
-            Kind::Video => format!("/videos/{}", utf8_percent_encode(segment, ID_IN_PATH)),
-        }
-    }
-
-    fn of(self, segment: &str) -> SharedPage<'_> {
-        match self {
-            Kind::Channel => SharedPage::Channel(segment),
-            Kind::Clip => SharedPage::Clip(segment),
-            Kind::Video => SharedPage::Video(segment),
-        }
+/// The page's own address, however the link spelled it: handles are matched in any case and
+/// kept in lower case, so `/Mina` and `/mina` are one page to a search engine.
+fn address(page: SharedPage<'_>) -> String {
+    match page {
+        SharedPage::Channel(handle) => format!("/{}", handle.to_lowercase()),
+        SharedPage::Clip(id) => format!("/clips/{}", utf8_percent_encode(id, ID_IN_PATH)),
+        SharedPage::Video(id) => format!("/videos/{}", utf8_percent_encode(id, ID_IN_PATH)),
     }
 }
 
-fn shared_page(path: &str) -> Option<(Kind, String)> {
+/// Makes the page a path names from its one variable segment.
+type PageOf = fn(&str) -> SharedPage<'_>;
+
+/// Which kind of page a path names, and its one variable segment decoded; the app's router
+/// (`src/router.rs`) reads paths the same way.
+fn shared_page(path: &str) -> Option<(PageOf, String)> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let (kind, segment) = match segments.as_slice() {
-        [handle] => (Kind::Channel, *handle),
-        ["clips", id] => (Kind::Clip, *id),
-        ["videos", id] => (Kind::Video, *id),
+    let (page_of, segment): (PageOf, &str) = match segments.as_slice() {
+        [handle] => (|s| SharedPage::Channel(s), handle),
+        ["clips", id] => (|s| SharedPage::Clip(s), id),
+        ["videos", id] => (|s| SharedPage::Video(s), id),
         _ => return None,
     };
     let decoded = percent_encoding::percent_decode_str(segment)
         .decode_utf8()
         .ok()?;
-    Some((kind, decoded.into_owned()))
+    Some((page_of, decoded.into_owned()))
 }
 
 /// `entry` with `preview` in its head: its `<title>` and description replaced, the card's tags
@@ -349,7 +337,7 @@ mod tests {
 
     #[test]
     fn paths_name_the_apps_pages_as_its_router_reads_them() {
-        let kind = |path: &str| shared_page(path).map(|(kind, id)| format!("{:?}", kind.of(&id)));
+        let kind = |path: &str| shared_page(path).map(|(page, id)| format!("{:?}", page(&id)));
         assert_eq!(kind("/alice"), Some("Channel(\"alice\")".into()));
         assert_eq!(kind("/alice/"), Some("Channel(\"alice\")".into()));
         assert_eq!(kind("/clips/clAb"), Some("Clip(\"clAb\")".into()));
@@ -358,7 +346,7 @@ mod tests {
         assert_eq!(kind("/a/b/c"), None);
         assert_eq!(kind("/dashboard/stream"), None);
         assert_eq!(kind("/videos/%FF"), None);
-        let address = |path: &str| shared_page(path).map(|(kind, id)| kind.address(&id));
+        let address = |path: &str| shared_page(path).map(|(page, id)| address(page(&id)));
         assert_eq!(address("/Mina_99/").as_deref(), Some("/mina_99"));
         assert_eq!(address("/clips/clAb").as_deref(), Some("/clips/clAb"));
         assert_eq!(

@@ -714,16 +714,31 @@ async fn email_sender_sends_queued_emails_through_ses_and_reports_a_bad_message(
     assert_eq!(moto.ses_sent_last_24_hours().await, 3);
 }
 
-/// An API Gateway request to `path` by the bearer of `token`, without a body.
-fn signed_in_event(method: &str, path: &str, token: &str) -> Value {
+/// An API Gateway request for `method path` from `source_ip`, without a body, on the API's
+/// route (`/api/…`) or else the app's pages' route.
+fn gateway_event(method: &str, path: &str, source_ip: &str) -> Value {
     let mut event: Value = serde_json::from_str(
-        &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.7"),
+        &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", source_ip),
     )
     .unwrap();
     event["rawPath"] = json!(path);
     event["requestContext"]["http"]["path"] = json!(path);
     event["requestContext"]["http"]["method"] = json!(method);
-    event["pathParameters"]["proxy"] = json!(path.trim_start_matches("/api/"));
+    let proxy = match path.strip_prefix("/api/") {
+        Some(proxy) => proxy,
+        None => {
+            event["routeKey"] = json!("ANY /{proxy+}");
+            event["requestContext"]["routeKey"] = json!("ANY /{proxy+}");
+            path.trim_start_matches('/')
+        }
+    };
+    event["pathParameters"]["proxy"] = json!(proxy);
+    event
+}
+
+/// An API Gateway request to `path` by the bearer of `token`, without a body.
+fn signed_in_event(method: &str, path: &str, token: &str) -> Value {
+    let mut event = gateway_event(method, path, "198.51.100.7");
     event["headers"]["authorization"] = json!(format!("Bearer {token}"));
     event
 }
@@ -1321,16 +1336,7 @@ const ENTRY_PAGE: &str = "<!doctype html>\n<html lang=\"en\">\n  <head>\n    <me
 /// A link-card crawler's `GET path` as API Gateway hands it on (CloudFront sends the app's
 /// routes there).
 fn page_event(path: &str) -> Value {
-    let mut event: Value = serde_json::from_str(
-        &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.9"),
-    )
-    .unwrap();
-    event["routeKey"] = json!("ANY /{proxy+}");
-    event["requestContext"]["routeKey"] = json!("ANY /{proxy+}");
-    event["rawPath"] = json!(path);
-    event["requestContext"]["http"]["path"] = json!(path);
-    event["requestContext"]["http"]["method"] = json!("GET");
-    event["pathParameters"]["proxy"] = json!(path.trim_start_matches('/'));
+    let mut event = gateway_event("GET", path, "198.51.100.9");
     event["headers"]["accept"] = json!("text/html");
     event["headers"]["user-agent"] = json!("Slackbot-LinkExpanding 1.0");
     event["headers"].as_object_mut().unwrap().remove("origin");
@@ -1425,15 +1431,7 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
 async fn api_answers_the_sites_cors_preflight_itself() {
     let (moto, _store) = cloud().await;
     let preflight = |origin: &str| {
-        let mut event: Value = serde_json::from_str(
-            &fixture("apigw-http-chat-token.json").replace("SOURCE_IP", "198.51.100.7"),
-        )
-        .unwrap();
-        let path = "/api/v1/me/channel";
-        event["rawPath"] = json!(path);
-        event["requestContext"]["http"]["path"] = json!(path);
-        event["requestContext"]["http"]["method"] = json!("OPTIONS");
-        event["pathParameters"]["proxy"] = json!("v1/me/channel");
+        let mut event = gateway_event("OPTIONS", "/api/v1/me/channel", "198.51.100.7");
         event["headers"]["origin"] = json!(origin);
         event["headers"]["access-control-request-method"] = json!("PATCH");
         event["headers"]["access-control-request-headers"] = json!("authorization,content-type");
