@@ -20,14 +20,17 @@ async fn announced(browser: &Browser) -> Result<String> {
 }
 
 /// What the system's media controls are told is playing: `"title / artist / artwork"` (the
-/// artwork's address against the page's own avatar: `avatar` when they are the same), or
+/// artwork's addresses against the page's own avatar: `avatar` when one is the same,
+/// `avatar.png` for its PNG copy), or
 /// `"nothing"` when the app leaves it to the browser.
 async fn now_playing(browser: &Browser) -> Result<String> {
     let said = browser
         .js("const m = navigator.mediaSession.metadata;
              if (!m) return 'nothing';
              const avatar = document.querySelector('.channel-info img.avatar');
-             const art = m.artwork.map(a => avatar && a.src === avatar.src ? 'avatar' : a.src);
+             const png = avatar && avatar.src.replace(/[.]svg$/, '.png');
+             const art = m.artwork.map(a =>
+                 !avatar ? a.src : a.src === avatar.src ? 'avatar' : a.src === png ? 'avatar.png' : a.src);
              return `${m.title} / ${m.artist} / ${art.join(' ')}`;")
         .await?;
     Ok(said.as_str().unwrap_or_default().to_owned())
@@ -152,7 +155,7 @@ async fn a_streamer_goes_live_and_viewers_watch_and_chat() -> Result<()> {
     // it, with their avatar (not the tab's title and the site's address).
     assert_eq!(
         now_playing(&alice).await?,
-        "Untitled stream / 방송인 / avatar"
+        "Untitled stream / 방송인 / avatar avatar.png"
     );
     alice
         .js("window.describedFirst = navigator.mediaSession.metadata")
@@ -503,6 +506,67 @@ async fn a_call_that_cannot_reach_the_server_is_explained_in_the_viewers_languag
         browser.screenshot(shot).await?;
         browser.close().await?;
     }
+    Ok(())
+}
+
+/// The width and height a PNG's header gives (its first chunk must be IHDR).
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let signature = b"\x89PNG\r\n\x1a\n";
+    if bytes.len() < 24 || &bytes[..8] != signature || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let number = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    Some((number(16), number(20)))
+}
+
+/// Crawlers that draw link cards draw no SVG: the build draws every built-in avatar as a PNG,
+/// and an offline channel's card shows its streamer's.
+#[tokio::test]
+async fn a_shared_link_to_an_offline_channel_shows_its_streamers_avatar_as_a_png() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    let client = reqwest::Client::new();
+    for name in cloumer_domain::profile::PRESET_AVATARS {
+        let response = client
+            .get(stack.url(&format!("/avatars/{name}.png")))
+            .send()
+            .await?;
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(response.headers()["content-type"], "image/png", "{name}");
+        let bytes = response.bytes().await?;
+        assert_eq!(png_size(&bytes), Some((256, 256)), "{name}");
+    }
+
+    stack
+        .account(
+            "offline@example.com",
+            PASSWORD,
+            "offline_one",
+            "Offline One",
+        )
+        .await?;
+    let page = client
+        .get(stack.url("/offline_one"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let key = "<meta property=\"og:image\" content=\"";
+    let start = page.find(key).context("no og:image")? + key.len();
+    let image = &page[start..start + page[start..].find('"').context("unclosed")?];
+    let avatar = image
+        .strip_prefix(&stack.url("/avatars/"))
+        .and_then(|name| name.strip_suffix(".png"))
+        .with_context(|| format!("not an avatar: {image}"))?;
+    assert!(
+        cloumer_domain::profile::PRESET_AVATARS.contains(&avatar),
+        "{image}"
+    );
+    assert!(
+        page.contains("<meta name=\"twitter:card\" content=\"summary\" />"),
+        "{page}"
+    );
+    // The app still starts from this page.
+    assert!(page.contains("<script type=\"module\""), "{page}");
     Ok(())
 }
 
@@ -2436,7 +2500,7 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
     .context("the live clip plays once its broadcast is recorded")?;
     assert_eq!(
         now_playing(&fan).await?,
-        "Live moment 라이브 / Clipped Show / avatar"
+        "Live moment 라이브 / Clipped Show / avatar avatar.png"
     );
     let first = video_time(&fan).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -3131,7 +3195,7 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
         .await?;
     assert_eq!(
         now_playing(&owner).await?,
-        "Best bits 하이라이트 / Replay Show / avatar"
+        "Best bits 하이라이트 / Replay Show / avatar avatar.png"
     );
     owner.screenshot("recording-owner-tools").await?;
     assert_accessible(&owner, "a recording, its owner's view").await?;

@@ -127,14 +127,20 @@ fn describe(session: &JsValue, about: Option<&NowPlaying>) {
             let make = Reflect::get(&js_sys::global(), &"MediaMetadata".into()).ok()?;
             let make = make.dyn_ref::<Function>()?;
             let init = Object::new();
-            let artwork = Object::new();
-            let fields: [(&Object, &str, JsValue); 5] = [
+            let (drawing, picture) = (Object::new(), Object::new());
+            // The avatars are drawings (SVG), good at any size; the build draws each as a PNG
+            // too, for systems whose media controls decode no SVG.
+            let png = about.artwork.replace(".svg", ".png");
+            let fields: [(&Object, &str, JsValue); 9] = [
                 (&init, "title", about.title.as_str().into()),
                 (&init, "artist", about.streamer.as_str().into()),
-                (&artwork, "src", about.artwork.as_str().into()),
-                // The avatars are drawings (SVG): good at any size.
-                (&artwork, "sizes", "any".into()),
-                (&init, "artwork", Array::of1(&artwork).into()),
+                (&drawing, "src", about.artwork.as_str().into()),
+                (&drawing, "sizes", "any".into()),
+                (&drawing, "type", "image/svg+xml".into()),
+                (&picture, "src", png.into()),
+                (&picture, "sizes", "256x256".into()),
+                (&picture, "type", "image/png".into()),
+                (&init, "artwork", Array::of2(&drawing, &picture).into()),
             ];
             for (object, key, value) in fields {
                 Reflect::set(object, &key.into(), &value).ok()?;

@@ -10,6 +10,7 @@ mod setup;
 mod test;
 mod util;
 mod web;
+mod web_avatars;
 mod web_csp;
 mod web_precompressed;
 mod web_split;

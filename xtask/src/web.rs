@@ -8,7 +8,7 @@ use anyhow::Result;
 use crate::paths;
 use crate::setup::{Tools, WasmToolchain, debian_wasm_linker};
 use crate::util::{note, path_with, run, step};
-use crate::{web_csp, web_precompressed, web_split};
+use crate::{web_avatars, web_csp, web_precompressed, web_split};
 
 /// Rust flags of the browser build, whichever toolchain builds it: Leptos' erased view types
 /// (also in .cargo/config.toml, for `trunk serve`), the split points and the relocations the
@@ -33,8 +33,12 @@ pub fn build(tools: &Tools) -> Result<web_split::SizeReport> {
         &index,
         web_csp::restrict_scripts(&std::fs::read_to_string(&index)?)?,
     )?;
+    let avatars = web_avatars::write_png_copies(&root.join("dist/avatars"))?;
     // Last: the copies must be of the files as served (index.html has its policy now).
     let copies = web_precompressed::write_copies(&root.join("dist"))?;
+    note(format!(
+        "{avatars} avatars drawn as PNG too (for link cards)"
+    ));
     note(format!(
         "{} lazily loaded wasm files; {copies} files compressed beside them (gzip, brotli) for the local stack",
         output.chunks.len()

@@ -52,7 +52,8 @@ impl From<Nickname> for String {
     }
 }
 
-/// The built-in avatars the browser app ships (`/avatars/<name>.svg`).
+/// The built-in avatars the browser app ships (`/avatars/<name>.svg`, and a PNG copy of each
+/// drawn at build time: `/avatars/<name>.png`).
 pub const PRESET_AVATARS: &[&str] = &[
     "cat", "dog", "fox", "panda", "penguin", "rabbit", "tiger", "whale",
 ];
@@ -90,6 +91,12 @@ impl Avatar {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The site path of its PNG copy, for what draws no SVG (the crawlers behind link cards).
+    pub fn png_path(&self) -> String {
+        let name = self.0.strip_prefix("preset:").unwrap_or(PRESET_AVATARS[0]);
+        format!("/avatars/{name}.png")
     }
 }
 
@@ -218,6 +225,10 @@ mod tests {
         assert!(Avatar::parse("preset:dragon").is_err());
         assert!(Avatar::parse("https://example.com/me.png").is_err());
         assert!(Avatar::parse("javascript:alert(1)").is_err());
+        assert_eq!(
+            Avatar::parse("preset:fox").unwrap().png_path(),
+            "/avatars/fox.png"
+        );
     }
 
     #[test]
@@ -227,6 +238,7 @@ mod tests {
         let profile: Profile = serde_json::from_str(stored).unwrap();
         assert_eq!(profile.nickname.as_str(), "admin");
         assert_eq!(profile.avatar.as_str(), "preset:cat");
+        assert_eq!(profile.avatar.png_path(), "/avatars/cat.png");
     }
 
     #[test]

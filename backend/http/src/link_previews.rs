@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use cloumer_domain::Platform;
 use cloumer_domain::ports::AppEntryPage;
-use cloumer_domain::use_cases::link_previews::{LinkPreview, SharedPage};
+use cloumer_domain::use_cases::link_previews::{CardPicture, LinkPreview, SharedPage};
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -191,14 +191,15 @@ fn with_preview(entry: &str, preview: &LinkPreview, url: &str, site_origin: &str
         meta("property", "og:description", &description);
     }
     meta("property", "og:url", url);
-    let image = preview
-        .image_url
-        .as_deref()
-        .and_then(|image| whole_url(image, site_origin));
+    let (picture, large) = match &preview.picture {
+        CardPicture::Frame(url) => (url, true),
+        CardPicture::Avatar(url) => (url, false),
+    };
+    let image = whole_url(picture, site_origin);
     if let Some(image) = &image {
         meta("property", "og:image", image);
     }
-    let card = if image.is_some() && preview.video {
+    let card = if image.is_some() && large {
         "summary_large_image"
     } else {
         "summary"
@@ -263,11 +264,11 @@ mod tests {
 
     const ENTRY: &str = "<html><head>\n    <meta name=\"description\" content=\"Cloumer: live\" />\n    <title>Cloumer</title>\n    <link rel=\"icon\" href=\"/f.svg\"/>\n</head><body></body></html>";
 
-    fn preview(title: &str, description: &str, image: Option<&str>) -> LinkPreview {
+    fn preview(title: &str, description: &str, frame: &str) -> LinkPreview {
         LinkPreview {
             title: title.to_owned(),
             description: description.to_owned(),
-            image_url: image.map(str::to_owned),
+            picture: CardPicture::Frame(frame.to_owned()),
             video: true,
         }
     }
@@ -279,7 +280,7 @@ mod tests {
             &preview(
                 "</title><script>alert(1)</script>",
                 "\"><script>x</script> & more",
-                Some("/hls/a/thumb.jpg"),
+                "/hls/a/thumb.jpg",
             ),
             "https://cloumer.example/alice",
             "https://cloumer.example",
@@ -311,7 +312,7 @@ mod tests {
     fn a_preview_without_a_description_or_picture_keeps_the_sites_description() {
         let html = with_preview(
             ENTRY,
-            &preview("alice", "", Some("javascript:alert(1)")),
+            &preview("alice", "", "javascript:alert(1)"),
             "https://cloumer.example/alice",
             "https://cloumer.example",
         );
@@ -321,9 +322,35 @@ mod tests {
         assert!(!html.contains("javascript"), "{html}");
         assert!(html.contains("content=\"summary\""), "{html}");
         assert_eq!(
-            with_preview("<html></html>", &preview("a", "", None), "u", "o"),
+            with_preview("<html></html>", &preview("a", "", "/a.jpg"), "u", "o"),
             "<html></html>"
         );
+    }
+
+    #[test]
+    fn an_avatar_is_shown_as_a_small_square_card() {
+        let offline = LinkPreview {
+            picture: CardPicture::Avatar("/avatars/fox.png".into()),
+            video: false,
+            ..preview("alice", "", "")
+        };
+        let html = with_preview(
+            ENTRY,
+            &offline,
+            "https://cloumer.example/alice",
+            "https://cloumer.example",
+        );
+        assert!(
+            html.contains(
+                "<meta property=\"og:image\" content=\"https://cloumer.example/avatars/fox.png\" />"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<meta name=\"twitter:card\" content=\"summary\" />"),
+            "{html}"
+        );
+        assert!(html.contains("content=\"website\""), "{html}");
     }
 
     #[test]

@@ -1361,6 +1361,7 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
         .unwrap();
     let mut channel = testkit::channel("owner-3", "hana_music", 0);
     channel.title = "Gayageum & covers".to_owned().into();
+    channel.owner_avatar = "preset:whale".to_owned().into();
     store.create_channel(&channel).await.unwrap();
 
     let mut head = page_event("/hana_music");
@@ -1392,6 +1393,9 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
         "<meta property=\"og:title\" content=\"owner-3 님\" />",
         "<meta property=\"og:description\" content=\"Gayageum &amp; covers\" />",
         "<meta property=\"og:url\" content=\"https://cloumer.example/hana_music\" />",
+        // Offline: the streamer's avatar as the site bucket holds its PNG copy.
+        "<meta property=\"og:image\" content=\"https://cloumer.example/avatars/whale.png\" />",
+        "<meta name=\"twitter:card\" content=\"summary\" />",
     ] {
         assert!(html.contains(tag), "{tag} in {html}");
     }

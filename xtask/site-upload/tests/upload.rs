@@ -23,6 +23,8 @@ fn dist() -> PathBuf {
     fs::write(dir.join(HASHED_WASM), b"\0asm").unwrap();
     fs::write(dir.join(HASHED_JS), "export{}").unwrap();
     fs::write(dir.join("avatars/cat.svg"), "<svg/>").unwrap();
+    // Its PNG copy, which build-web draws for link cards.
+    fs::write(dir.join("avatars/cat.png"), b"\x89PNG\r\n\x1a\n").unwrap();
     fs::write(dir.join("config.json"), r#"{"environment":"local"}"#).unwrap();
     dir
 }
@@ -71,6 +73,7 @@ fn every_file_gets_the_cache_policy_its_name_allows_and_terraforms_config_is_lef
     assert_eq!(
         policies,
         [
+            ("avatars/cat.png", SHORT),
             ("avatars/cat.svg", SHORT),
             (HASHED_JS, IMMUTABLE),
             (HASHED_WASM, IMMUTABLE),
@@ -109,8 +112,15 @@ async fn only_changed_files_are_uploaded_and_only_reusable_names_are_invalidated
     let first = upload(&s3, bucket, &manifest(&dist).unwrap())
         .await
         .unwrap();
-    assert_eq!(first.uploaded.len(), 4, "{first:?}");
-    assert_eq!(first.invalidate, ["/", "/avatars/cat.svg", "/index.html"]);
+    assert_eq!(first.uploaded.len(), 5, "{first:?}");
+    assert_eq!(
+        first.invalidate,
+        ["/", "/avatars/cat.png", "/avatars/cat.svg", "/index.html"]
+    );
+    assert_eq!(
+        head(&s3, bucket, "avatars/cat.png").await,
+        (SHORT.to_string(), "image/png".to_string())
+    );
     assert_eq!(
         head(&s3, bucket, "index.html").await,
         (
@@ -188,7 +198,7 @@ async fn emptying_removes_every_version_so_terraform_can_delete_the_bucket() {
         .await
         .unwrap();
 
-    assert_eq!(empty(&s3, bucket).await.unwrap(), 5);
+    assert_eq!(empty(&s3, bucket).await.unwrap(), 6);
     let left = s3
         .list_object_versions()
         .bucket(bucket)

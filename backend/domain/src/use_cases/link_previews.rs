@@ -27,10 +27,31 @@ pub struct LinkPreview {
     /// A line about it: a channel's stream title, a video's description, or whose a clip is.
     /// Empty when there is nothing to say.
     pub description: String,
-    /// A picture of it: the live stream's latest frame, or the clip's or video's.
-    pub image_url: Option<String>,
+    /// A picture of it.
+    pub picture: CardPicture,
     /// Video to watch (a live channel, a clip, a video): cards show a large picture for it.
     pub video: bool,
+}
+
+/// A card's picture, as a site path or a whole URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CardPicture {
+    /// A frame of the video: the live stream's latest, or the clip's or video's. Cards show it
+    /// large.
+    Frame(String),
+    /// The streamer's avatar (its PNG copy: crawlers draw no SVG), for what has no frame: an
+    /// offline channel, or a video whose picture is not made yet. Cards show it as a small square.
+    Avatar(String),
+}
+
+impl CardPicture {
+    /// `frame`, or else the channel's streamer.
+    fn frame_or_avatar(frame: Option<String>, channel: &Channel) -> Self {
+        frame.map_or_else(
+            || Self::Avatar(channel.owner_avatar.png_path()),
+            Self::Frame,
+        )
+    }
 }
 
 impl Platform {
@@ -58,12 +79,13 @@ impl Platform {
         let status = self.live_status(&channel).await;
         let view = view(channel, status, None, true);
         let live = view.is_live();
+        let frame = live
+            .then(|| view.thumbnail_url().map(str::to_owned))
+            .flatten();
         Ok(Some(LinkPreview {
             title: view.channel.owner_nickname.as_str().to_owned(),
             description: view.channel.title.as_str().to_owned(),
-            image_url: live
-                .then(|| view.thumbnail_url().map(str::to_owned))
-                .flatten(),
+            picture: CardPicture::frame_or_avatar(frame, &view.channel),
             video: live,
         }))
     }
@@ -74,7 +96,7 @@ impl Platform {
         Ok(Some(LinkPreview {
             title: clip.title.as_str().to_owned(),
             description: streamer(&channel),
-            image_url: clip.thumbnail_url,
+            picture: CardPicture::frame_or_avatar(clip.thumbnail_url, &channel),
             video: true,
         }))
     }
@@ -91,7 +113,7 @@ impl Platform {
             return Ok(Some(LinkPreview {
                 title: titled(video.title.as_str(), &channel),
                 description,
-                image_url: video.thumbnail_url,
+                picture: CardPicture::frame_or_avatar(video.thumbnail_url, &channel),
                 video: true,
             }));
         }
@@ -100,7 +122,7 @@ impl Platform {
         Ok(Some(LinkPreview {
             title: titled(recording.title.as_str(), &channel),
             description: streamer(&channel),
-            image_url: recording.thumbnail_url,
+            picture: CardPicture::frame_or_avatar(recording.thumbnail_url, &channel),
             video: true,
         }))
     }

@@ -1,5 +1,5 @@
 use cloumer_domain::ids::RecordingId;
-use cloumer_domain::use_cases::link_previews::{LinkPreview, SharedPage};
+use cloumer_domain::use_cases::link_previews::{CardPicture, LinkPreview, SharedPage};
 use cloumer_domain::use_cases::videos::VideoChange;
 
 use crate::clip_making::{recorded, vod};
@@ -44,20 +44,28 @@ async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_t
     assert_eq!(shown.description, nickname);
     assert!(shown.video);
     assert!(
-        shown
-            .image_url
-            .as_deref()
-            .unwrap()
-            .contains(&format!("clip-{clip_id}.jpg")),
+        matches!(&shown.picture, CardPicture::Frame(url) if url.contains(&format!("clip-{clip_id}.jpg"))),
         "{shown:?}"
     );
+    // No picture made of the video (none here): its streamer's avatar, as crawlers draw it.
+    let avatar = CardPicture::Avatar(account.channel.owner_avatar.png_path());
     assert_eq!(
         preview(SharedPage::Video(&id)).await.unwrap(),
         Some(LinkPreview {
             title: "Trip to Jeju".into(),
             description: "Day one\nDay two".into(),
-            image_url: None,
+            picture: avatar.clone(),
             video: true,
+        })
+    );
+    // An offline channel: its streamer, their stream's title, their avatar.
+    assert_eq!(
+        preview(SharedPage::Channel("owner")).await.unwrap(),
+        Some(LinkPreview {
+            title: nickname.clone(),
+            description: account.channel.title.as_str().to_owned(),
+            picture: avatar,
+            video: false,
         })
     );
     // A past broadcast without a title is called by its streamer.

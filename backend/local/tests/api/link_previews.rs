@@ -39,6 +39,10 @@ async fn a_channels_link_shows_its_streamer_and_stream_title_escaped() {
         .patch("/api/v1/me/channel", user.auth(), json!({"title": hostile}))
         .await;
     assert_eq!(changed.status, 200, "{}", changed.text);
+    let changed = app
+        .patch("/api/v1/me", user.auth(), json!({"avatar": "preset:fox"}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
 
     let html = page(&app, "/mina").await;
     assert_eq!(meta(&html, "og:title"), Some("Mina &lt;3"), "{html}");
@@ -53,8 +57,11 @@ async fn a_channels_link_shows_its_streamer_and_stream_title_escaped() {
         meta(&html, "og:url").map(str::to_owned),
         Some(app.url("/mina"))
     );
-    // Offline: no picture to show, so the small card.
-    assert!(!html.contains("og:image"), "{html}");
+    // Offline: the streamer's avatar (its PNG: crawlers draw no SVG), on the small card.
+    assert_eq!(
+        meta(&html, "og:image").map(str::to_owned),
+        Some(app.url("/avatars/fox.png"))
+    );
     assert!(html.contains("name=\"twitter:card\" content=\"summary\""));
     assert!(
         html.contains("<title>Mina &lt;3 · Cloumer</title>"),
@@ -97,6 +104,12 @@ async fn a_channels_link_shows_its_streamer_and_stream_title_escaped() {
     go_live(&app, &user, "st-mina").await;
     let html = page(&app, "/mina").await;
     assert_eq!(meta(&html, "og:type"), Some("video.other"), "{html}");
+    // No frame of the stream yet (nothing is encoding here): still the avatar, small.
+    assert_eq!(
+        meta(&html, "og:image").map(str::to_owned),
+        Some(app.url("/avatars/fox.png"))
+    );
+    assert!(html.contains("name=\"twitter:card\" content=\"summary\""));
 }
 
 #[tokio::test]
