@@ -57,18 +57,30 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
     provide_context(api::Api::new(config.api_base.clone(), session));
     provide_context(config::Config(config));
     let location = router::provide_location();
-    let page = Memo::new(move |_| location.page());
+    // Embedded in another site's page: the player alone, no top bar, nothing to sign in to
+    // (every link out opens a new tab, so the page never moves). Decided by the path as the
+    // servers decide which documents may be framed: whatever else is under it shows no page.
+    let embedded = location
+        .path
+        .get_untracked()
+        .starts_with(router::EMBEDDED_PAGES);
+    let page = Memo::new(move |_| match location.page() {
+        page @ router::Page::Embed(_) => page,
+        _ if embedded => router::Page::Embed(String::new()),
+        page => page,
+    });
     view! {
-        <components::TopBar />
+        {(!embedded).then(|| view! { <components::TopBar /> })}
         // Focused from script after a move within the app and by the skip link
         // (router::focus_the_content).
-        <main id="main" tabindex="-1">
+        <main id="main" tabindex="-1" class:embedded=embedded>
             {move || match page.get() {
                 router::Page::Home => view! { <pages::home::Home /> }.into_any(),
                 page @ (router::Page::Channel(_)
                 | router::Page::Recording(_)
                 | router::Page::Video(_)
                 | router::Page::Clip(_)
+                | router::Page::Embed(_)
                 | router::Page::Browse) => {
                     lazy_page(Arc::new(move || Box::pin(page_code!(watch_page(page.clone())))))
                 }
@@ -166,6 +178,7 @@ fn watch_page(page: router::Page) -> PageResult {
         router::Page::Channel(handle) => {
             view! { <pages::channel::Channel handle=handle /> }.into_any()
         }
+        router::Page::Embed(handle) => view! { <pages::embed::Embed handle=handle /> }.into_any(),
         _ => view! { <pages::NotFound /> }.into_any(),
     })
 }

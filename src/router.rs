@@ -25,8 +25,12 @@ pub enum Page {
     Video(String),
     Clip(String),
     Channel(String),
+    /// `/embed/<handle>`: the channel's player alone, for other sites to put in an iframe.
+    Embed(String),
     NotFound,
 }
+
+pub use cloumer_api_types::EMBEDDED_PAGES;
 
 /// Which page a path shows. Handles are matched case-insensitively (as stored: lower case).
 pub fn route(path: &str) -> Page {
@@ -46,6 +50,7 @@ pub fn route(path: &str) -> Page {
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
         ["clips", id] if !id.is_empty() => Page::Clip(decode(id)),
         [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
+        ["embed", handle] if is_handle_like(handle) => Page::Embed(handle.to_ascii_lowercase()),
         _ => Page::NotFound,
     }
 }
@@ -249,6 +254,9 @@ mod tests {
         assert_eq!(route("/unsubscribe"), Page::Unsubscribe);
         assert_eq!(route("/Alice_99"), Page::Channel("alice_99".into()));
         assert_eq!(route("/a/b/c"), Page::NotFound);
+        assert_eq!(route("/embed/Alice_99"), Page::Embed("alice_99".into()));
+        assert_eq!(route("/embed/bad-handle!"), Page::NotFound);
+        assert_eq!(route("/embed"), Page::Channel("embed".into()));
         assert_eq!(route("/bad-handle!"), Page::NotFound);
         assert_eq!(route("/clips/clAbc"), Page::Clip("clAbc".into()));
         assert_eq!(route("/videos/vdAbc123"), Page::Video("vdAbc123".into()));

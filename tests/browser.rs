@@ -519,6 +519,123 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((number(16), number(20)))
 }
 
+/// Another site's page (its own origin: another port): `body` as HTML for every request.
+async fn other_site(body: String) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/", listener.local_addr()?);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    Ok(url)
+}
+
+/// A streamer copies their player's embed code from the dashboard, a fan site pastes it, and
+/// its visitors watch the stream there: offline first, live as soon as the stream starts. The
+/// player comes alone (nothing in it acts for a signed-in viewer) with a link to the channel in
+/// a new tab. The site's other pages still refuse to be framed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    stack
+        .account("embedded@example.com", PASSWORD, "on_air", "On Air")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "embedded@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&owner).await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait("[data-testid=embed-code]").await?;
+    let code = owner
+        .js("return document.querySelector('[data-testid=embed-code]').value")
+        .await?;
+    let code = code.as_str().context("no embed code")?.to_owned();
+    assert!(
+        code.starts_with(&format!(
+            "<iframe src=\"{}\" width=\"640\" height=\"360\"",
+            stack.url("/embed/on_air")
+        )),
+        "{code}"
+    );
+    owner
+        .js("document.querySelector('#share-heading').scrollIntoView()")
+        .await?;
+    owner.screenshot("dashboard-share").await?;
+    owner.close().await?;
+
+    let fan_site = other_site(format!(
+        "<!doctype html><html><head><title>Fan site</title></head><body><h1>On Air, live here</h1>{code}<iframe id=\"app\" src=\"{}\" width=\"320\" height=\"200\"></iframe></body></html>",
+        stack.url("/dashboard")
+    ))
+    .await?;
+    let fan = Browser::launch().await?;
+    fan.goto(&fan_site).await?;
+    fan.enter_frame("iframe[src$='/embed/on_air']").await?;
+    fan.wait_for_text(".embed .player.offline", "offline", WAIT)
+        .await?;
+    // The player alone: no top bar, nothing to sign in to; the channel opens in a new tab.
+    assert_eq!(
+        fan.js("return document.querySelectorAll('.topbar, form, button').length")
+            .await?,
+        0
+    );
+    let link = fan
+        .js("const a = document.querySelector('a.embed-link'); return [a.href, a.target, a.rel, a.textContent].join(' | ')")
+        .await?;
+    assert_eq!(
+        link.as_str().unwrap_or_default(),
+        format!(
+            "{} | _blank | noopener | On Air · Watch on Cloumer",
+            stack.url("/on_air")
+        )
+    );
+    fan.leave_frame().await?;
+    // The dashboard may not be framed: the browser shows its own error there, not the app.
+    fan.enter_frame("iframe#app").await?;
+    fan.wait_until(
+        "return document.readyState === 'complete' && !document.querySelector('#main')",
+        "the framed dashboard refused",
+    )
+    .await?;
+    fan.leave_frame().await?;
+
+    // The stream starts: the embedded player finds it on its next look (every 20 s) and plays.
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 90)?;
+    fan.enter_frame("iframe[src$='/embed/on_air']").await?;
+    fan.wait_until_within(
+        "return !!document.querySelector('.embed .player[data-player-state=Playing]')",
+        "the embedded player playing the live stream",
+        Duration::from_secs(60),
+    )
+    .await?;
+    let first = video_time(&fan).await?;
+    fan.wait_until_within(
+        &format!("return document.querySelector('video').currentTime > {first} + 2"),
+        "the embedded video playing on",
+        WAIT,
+    )
+    .await?;
+    // Muted, as browsers allow a page to start playing by itself; the viewer may unmute.
+    assert_eq!(video_property(&fan, "muted").await?, true);
+    fan.leave_frame().await?;
+    fan.screenshot("embed-live-on-another-site").await?;
+    ffmpeg.kill().await?;
+    fan.close().await?;
+    Ok(())
+}
+
 /// Crawlers that draw link cards draw no SVG: the build draws every built-in avatar as a PNG,
 /// and an offline channel's card shows its streamer's.
 #[tokio::test]
@@ -987,6 +1104,24 @@ async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> 
         0
     );
     guest.screenshot("channel-private-locked-phone").await?;
+    // Nor does its embedded player play, even for an allowed viewer: it says so instead.
+    for viewer in [&guest, &friend] {
+        viewer.goto(&stack.url("/embed/hidden_show")).await?;
+        viewer
+            .wait_for_text(".embed .player.offline", "plays on Cloumer only", WAIT)
+            .await?;
+        assert_eq!(
+            viewer
+                .js("return document.querySelectorAll('video').length")
+                .await?,
+            0
+        );
+    }
+    friend.goto(&stack.url("/hidden_show")).await?;
+    friend
+        .wait(".player[data-player-state=Playing]")
+        .await
+        .context("the allowed viewer's player plays again")?;
 
     // The broadcast ends and the channel goes public; the recording stays private.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -3405,6 +3540,8 @@ async fn every_page_meets_wcag_a_and_aa() -> Result<()> {
         ("/signup", "form"),
         ("/a11y_show", ".chat-state"),
         ("/nobody_here", "h1"),
+        ("/embed/a11y_show", ".embed .player.offline"),
+        ("/embed/nobody_here", ".embed .player.offline"),
         ("/confirm?email=a11y%40example.com", "form"),
         (
             "/unsubscribe?token=not-a-token",

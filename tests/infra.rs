@@ -383,23 +383,25 @@ fn nested<'a>(body: &'a Body, kind: &'a str) -> &'a Body {
         .body
 }
 
-/// Both worlds send the app with the same security headers: what CloudFront's response-headers
-/// policy adds in the cloud, the local stack adds itself (but for what needs HTTPS).
-#[test]
-fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
-    let hosting = body("infra/modules/hosting/main.tf");
+/// The headers a response-headers policy of the hosting module adds, as the local stack names
+/// them (but for what needs HTTPS), with its CSP whole.
+fn cloudfront_headers(hosting: &Body, policy: &str) -> (BTreeMap<String, String>, String) {
     let policy = labelled(
-        &hosting,
+        hosting,
         "resource",
-        &["aws_cloudfront_response_headers_policy", "security"],
+        &["aws_cloudfront_response_headers_policy", policy],
     );
     let config = nested(&policy.body, "security_headers_config");
     let field = |block: &str, name: &str| {
         literal(attribute(nested(config, block), name).unwrap_or_else(|| panic!("{block}.{name}")))
     };
-    let cloud_csp = field("content_security_policy", "content_security_policy");
-    let cloud: BTreeMap<&str, String> = [
-        ("x-frame-options", field("frame_options", "frame_option")),
+    assert!(
+        nested(config, "strict_transport_security")
+            .attributes()
+            .any(|a| a.key.as_str() == "access_control_max_age_sec")
+    );
+    let csp = field("content_security_policy", "content_security_policy");
+    let mut headers: BTreeMap<String, String> = [
         (
             "referrer-policy",
             field("referrer_policy", "referrer_policy"),
@@ -408,25 +410,106 @@ fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
         ("x-xss-protection", "1; mode=block".to_owned()),
         (
             "content-security-policy",
-            cloud_csp
-                .split("; ")
+            csp.split("; ")
                 .filter(|directive| *directive != "upgrade-insecure-requests")
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
     ]
     .into_iter()
+    .map(|(name, value)| (name.to_owned(), value))
     .collect();
-    let local: BTreeMap<&str, String> = cloumer_local::site::SECURITY_HEADERS
+    if blocks(config, "frame_options").next().is_some() {
+        headers.insert(
+            "x-frame-options".to_owned(),
+            field("frame_options", "frame_option"),
+        );
+    }
+    (headers, csp)
+}
+
+fn local_headers<N: AsRef<str>>(headers: &[(N, &str)]) -> BTreeMap<String, String> {
+    headers
         .iter()
-        .map(|(name, value)| (name.as_str(), (*value).to_owned()))
-        .collect();
-    assert_eq!(local, cloud);
+        .map(|(name, value)| (name.as_ref().to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+/// Both worlds send the app with the same security headers: what CloudFront's response-headers
+/// policies add in the cloud, the local stack adds itself (but for what needs HTTPS). The app's
+/// pages may not be framed; the embeddable player's may, by any site.
+#[test]
+fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
+    let hosting = body("infra/modules/hosting/main.tf");
+    let (cloud, cloud_csp) = cloudfront_headers(&hosting, "security");
+    assert_eq!(local_headers(&cloumer_local::site::SECURITY_HEADERS), cloud);
     assert!(cloud_csp.contains("upgrade-insecure-requests"));
+    assert_eq!(cloud["x-frame-options"], "DENY");
+
+    let (embed, embed_csp) = cloudfront_headers(&hosting, "embed");
+    assert_eq!(local_headers(&cloumer_local::site::EMBED_HEADERS), embed);
+    assert!(embed_csp.contains("upgrade-insecure-requests"));
+    assert!(!embed.contains_key("x-frame-options"), "{embed:?}");
+    assert!(embed_csp.starts_with("frame-ancestors *;"), "{embed_csp}");
+    // The embed policy differs from the site's only in what framing needs.
+    let mut without_framing = cloud.clone();
+    without_framing.remove("x-frame-options");
+    without_framing.insert(
+        "content-security-policy".to_owned(),
+        cloud["content-security-policy"].replace("frame-ancestors 'none'", "frame-ancestors *"),
+    );
+    assert_eq!(without_framing, embed);
+}
+
+/// The embeddable player's pages are the app's routes under the local stack's
+/// `EMBEDDED_PAGES`: CloudFront's behaviour for them routes as the default one does (the same
+/// function and origin) and sends the embed policy's headers; every other behaviour the site's.
+#[test]
+fn only_the_embedded_player_pages_may_be_framed_in_the_cloud() {
+    let hosting = body("infra/modules/hosting/main.tf");
+    let distribution = &labelled(
+        &hosting,
+        "resource",
+        &["aws_cloudfront_distribution", "site"],
+    )
+    .body;
+    let pattern = format!("{}*", cloumer_local::site::EMBEDDED_PAGES);
+    let value = |body: &Body, name: &str| attribute(body, name).map(text).unwrap_or_default();
+    let default = nested(distribution, "default_cache_behavior");
+    let mut embeds = 0;
+    for behaviour in blocks(distribution, "ordered_cache_behavior") {
+        let policy = value(&behaviour.body, "response_headers_policy_id");
+        if attribute(&behaviour.body, "path_pattern").map(literal) == Some(pattern.clone()) {
+            embeds += 1;
+            assert!(
+                policy.contains("response_headers_policy.embed.id"),
+                "{policy}"
+            );
+            for name in [
+                "target_origin_id",
+                "viewer_protocol_policy",
+                "cache_policy_id",
+            ] {
+                assert_eq!(value(&behaviour.body, name), value(default, name), "{name}");
+            }
+            assert_eq!(
+                value(
+                    nested(&behaviour.body, "function_association"),
+                    "function_arn"
+                ),
+                value(nested(default, "function_association"), "function_arn"),
+            );
+        } else {
+            assert!(
+                policy.contains("response_headers_policy.security.id"),
+                "{policy}"
+            );
+        }
+    }
+    assert_eq!(embeds, 1);
     assert!(
-        nested(config, "strict_transport_security")
-            .attributes()
-            .any(|a| a.key.as_str() == "access_control_max_age_sec")
+        value(default, "response_headers_policy_id")
+            .contains("response_headers_policy.security.id")
     );
 }
 
@@ -498,7 +581,14 @@ fn shared_links_pages_come_from_the_api_and_other_routes_from_index_html() {
     ] {
         assert_eq!(route(shared), (shared.to_owned(), Some("api".to_owned())));
     }
-    for app_route in ["/", "/dashboard/stream", "/a/b/c", "/clips/a/b"] {
+    // The embedded player's pages too (through their own behaviour, with the same function).
+    for app_route in [
+        "/",
+        "/dashboard/stream",
+        "/a/b/c",
+        "/clips/a/b",
+        "/embed/hana_music",
+    ] {
         assert_eq!(
             route(app_route),
             ("/index.html".to_owned(), None),

@@ -98,6 +98,11 @@ pub struct PageTexts {
     pub unmute: &'static str,
     pub mute: &'static str,
     pub private_locked: &'static str,
+    /// An embedded player's link to the channel's own page (opens in a new tab).
+    pub watch_on_cloumer: &'static str,
+    /// An embedded player's own private-channel notice: it has nowhere to ask from.
+    pub embed_private: &'static str,
+    pub embed_missing: &'static str,
     pub latency: &'static str,
     pub past_broadcasts: &'static str,
     // Chat
@@ -151,6 +156,12 @@ pub struct PageTexts {
     // Dashboard
     pub dashboard_title: &'static str,
     pub stream_setup: &'static str,
+    /// The dashboard card with the channel's address and the code that embeds its player.
+    pub share_title: &'static str,
+    pub channel_link: &'static str,
+    pub embed_code: &'static str,
+    pub embed_explained: &'static str,
+    pub embed_private_note: &'static str,
     pub ingest_server: &'static str,
     pub stream_key: &'static str,
     pub reveal: &'static str,

@@ -55,25 +55,9 @@ pub fn Channel(handle: String) -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
     // The latest good answer; a failed refresh keeps it on screen (and says so).
-    let latest = Memo::new(
-        move |previous: Option<&Option<ChannelPage>>| match page.get() {
-            Some(Ok(channel)) => Some(channel),
-            _ => previous.cloned().flatten(),
-        },
-    );
+    let latest = page.latest_ok();
     // Live: what is on, then who; offline: who.
-    name_page(move || {
-        latest.with(|c| {
-            c.as_ref().map(|c| {
-                let s = &c.summary;
-                if s.live {
-                    video_name(&s.title, i18n.t().untitled, &s.owner_nickname)
-                } else {
-                    s.owner_nickname.clone()
-                }
-            })
-        })
-    });
+    name_page(move || latest.with(|c| c.as_ref().map(|c| page_name(c, i18n.t().untitled))));
     let watching = Memo::new(move |_| {
         latest.with(|c| {
             c.as_ref().map(|c| Watching {
@@ -145,12 +129,7 @@ pub fn Channel(handle: String) -> impl IntoView {
     describe_playing(move || {
         latest.with(|c| {
             let c = c.as_ref().filter(|c| c.summary.live && c.can_watch)?;
-            let s = &c.summary;
-            Some(NowPlaying {
-                title: or_untitled(&s.title, i18n.t().untitled).to_owned(),
-                streamer: s.owner_nickname.clone(),
-                artwork: avatar_src(&s.owner_avatar),
-            })
+            Some(now_playing(c, i18n.t().untitled))
         })
     });
 
@@ -194,6 +173,26 @@ pub fn Channel(handle: String) -> impl IntoView {
                 <ChatPanel chat=chat />
             </div>
         })}
+    }
+}
+
+/// What a channel's page is called: what is on, then who, while live; who otherwise.
+pub(crate) fn page_name(channel: &ChannelPage, untitled: &str) -> String {
+    let s = &channel.summary;
+    if s.live {
+        video_name(&s.title, untitled, &s.owner_nickname)
+    } else {
+        s.owner_nickname.clone()
+    }
+}
+
+/// What the system's media controls are told plays: the channel's live stream.
+pub(crate) fn now_playing(channel: &ChannelPage, untitled: &str) -> NowPlaying {
+    let s = &channel.summary;
+    NowPlaying {
+        title: or_untitled(&s.title, untitled).to_owned(),
+        streamer: s.owner_nickname.clone(),
+        artwork: avatar_src(&s.owner_avatar),
     }
 }
 

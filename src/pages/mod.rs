@@ -5,6 +5,7 @@ pub mod browse;
 pub mod channel;
 pub mod clip;
 pub mod dashboard;
+pub mod embed;
 pub mod home;
 pub mod notifications;
 pub mod profile;

@@ -54,6 +54,21 @@ impl<T: Clone + 'static> Fetch<T> {
     }
 }
 
+impl<T, E> Fetch<Result<T, E>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    E: Clone + 'static,
+{
+    /// The latest value that loaded, `None` until one did: a failed reload keeps the one before
+    /// on screen (the page says the failure beside it).
+    pub fn latest_ok(self) -> Memo<Option<T>> {
+        Memo::new(move |previous: Option<&Option<T>>| match self.get() {
+            Some(Ok(value)) => Some(value),
+            _ => previous.cloned().flatten(),
+        })
+    }
+}
+
 /// The one `LocalResource` instance: not generic, so Leptos's code for it is compiled once.
 fn erased_resource(fetcher: ErasedFetcher) -> LocalResource<Erased> {
     LocalResource::new(move || fetcher())

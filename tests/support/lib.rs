@@ -493,6 +493,18 @@ impl Browser {
         Ok(self.client.execute(script, vec![]).await?)
     }
 
+    /// Goes into the frame `css` finds: what follows acts on the framed page.
+    pub async fn enter_frame(&self, css: &str) -> Result<()> {
+        self.wait(css).await?.enter_frame().await?;
+        Ok(())
+    }
+
+    /// Back from a frame to the page around it.
+    pub async fn leave_frame(&self) -> Result<()> {
+        self.client.enter_parent_frame().await?;
+        Ok(())
+    }
+
     /// Saves a PNG of the current page under `screenshots/` (git-ignored) for people to look at.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let png = self.client.screenshot().await?;

@@ -12,6 +12,12 @@ mod whole;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
+/// Where the site's pages that other sites may frame live (`/embed/<handle>`, a channel's player
+/// alone): the servers send the documents under it framable, and only those, and the browser app
+/// shows nothing there that acts for a signed-in viewer. Shared here so the app and the local
+/// stack cannot disagree; CloudFront's `/embed/*` behaviour is held to it by a test.
+pub const EMBEDDED_PAGES: &str = "/embed/";
+
 /// Body of every non-2xx response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -3,9 +3,11 @@
 
 use crate::file_names;
 use axum::Router;
+use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use cloumer_api_types::RuntimeConfig;
 use cloumer_domain::error::{PortContext, PortResult};
@@ -33,17 +35,41 @@ pub const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
     ),
 ];
 
-/// Every response of the stack gets [`SECURITY_HEADERS`], unless it set its own (the API sets a
-/// stricter policy for its JSON).
+/// The same for the pages other sites may frame ([`EMBEDDED_PAGES`]): any page may frame them,
+/// so no `X-Frame-Options`. CloudFront's `embed` policy sends these; a test holds them against
+/// it.
+pub const EMBED_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    (header::X_XSS_PROTECTION, "1; mode=block"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "frame-ancestors *; object-src 'none'; base-uri 'self'; form-action 'self'; img-src 'self'",
+    ),
+];
+
+pub use cloumer_api_types::EMBEDDED_PAGES;
+
+/// Every response of the stack gets [`SECURITY_HEADERS`] ([`EMBED_HEADERS`] under
+/// [`EMBEDDED_PAGES`]), unless it set its own (the API sets a stricter policy for its JSON).
 pub fn with_security_headers(router: Router) -> Router {
-    SECURITY_HEADERS
-        .into_iter()
-        .fold(router, |router, (name, value)| {
-            router.layer(SetResponseHeaderLayer::if_not_present(
-                name,
-                HeaderValue::from_static(value),
-            ))
-        })
+    router.layer(axum::middleware::from_fn(add_security_headers))
+}
+
+async fn add_security_headers(request: Request, next: Next) -> Response {
+    let headers: &[(HeaderName, &str)] = if request.uri().path().starts_with(EMBEDDED_PAGES) {
+        &EMBED_HEADERS
+    } else {
+        &SECURITY_HEADERS
+    };
+    let mut response = next.run(request).await;
+    for (name, value) in headers {
+        response
+            .headers_mut()
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// `GET /config.json`.

@@ -177,6 +177,38 @@ resource "aws_cloudfront_response_headers_policy" "security" {
   }
 }
 
+# The same for the pages other sites may frame: a channel's player alone (/embed/<handle>), which
+# does nothing for a signed-in viewer, so any page may frame it (no X-Frame-Options).
+resource "aws_cloudfront_response_headers_policy" "embed" {
+  name    = "${var.name_prefix}-embed"
+  comment = "Security headers for the embeddable player pages"
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = 63072000
+      include_subdomains         = true
+      preload                    = true
+      override                   = true
+    }
+    content_type_options {
+      override = true
+    }
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+    xss_protection {
+      protection = true
+      mode_block = true
+      override   = true
+    }
+    content_security_policy {
+      content_security_policy = "frame-ancestors *; object-src 'none'; base-uri 'self'; form-action 'self'; img-src 'self'; upgrade-insecure-requests"
+      override                = true
+    }
+  }
+}
+
 resource "aws_cloudfront_distribution" "site" {
   #checkov:skip=CKV_AWS_68:WAF costs money per month; attach a web ACL (variable web_acl_arn) when traffic warrants it
   #checkov:skip=CKV2_AWS_47:no WAF by default (see CKV_AWS_68)
@@ -259,6 +291,24 @@ resource "aws_cloudfront_distribution" "site" {
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
+  # The embeddable player pages: index.html as for every app route (the same function), with
+  # the headers that let other sites frame them.
+  ordered_cache_behavior {
+    path_pattern               = "/embed/*"
+    target_origin_id           = "site"
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.optimized.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.embed.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.spa_routes.arn
+    }
   }
 
   # Emote images: each key names one upload's bytes for good (the objects say so in their

@@ -1,5 +1,5 @@
 //! The streamer dashboard: go live (server, stream key, encoder settings), watch the stream's
-//! state, edit the channel, moderate the chat, give it emotes, tell other places when the stream starts, upload videos. One
+//! state, edit the channel, moderate the chat, give it emotes, share it (its link, and its player for other sites), tell other places when the stream starts, upload videos. One
 //! card per module.
 //!
 //! The channel is loaded once for the cards' shells, then refreshed every five seconds: cards
@@ -12,6 +12,7 @@ mod moderators;
 mod part_sender;
 mod recordings;
 mod settings;
+mod share;
 mod status;
 mod stream_setup;
 mod videos;
@@ -45,12 +46,7 @@ fn DashboardView() -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
     // The latest good answer; a failed refresh keeps the last one on screen (and says so).
-    let latest = Memo::new(
-        move |previous: Option<&Option<MyChannel>>| match mine.get() {
-            Some(Ok(channel)) => Some(channel),
-            _ => previous.cloned().flatten(),
-        },
-    );
+    let latest = mine.latest_ok();
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     view! {
         <h1>{move || i18n.page_texts().dashboard_title}</h1>
@@ -65,6 +61,7 @@ fn DashboardView() -> impl IntoView {
                 <div class="dashboard">
                     <status::StatusCard channel=channel />
                     <stream_setup::StreamSetup />
+                    <share::ShareCard channel=channel />
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
                     <moderation::ModerationCard channel=channel />
                     <moderators::ModeratorsCard channel=channel />

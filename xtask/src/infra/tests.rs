@@ -56,12 +56,12 @@ fn a_misspelled_argument_inside_a_nested_block_is_reported() {
     assert_eq!(
         problems_after(
             "modules/hosting/main.tf",
-            "viewer_protocol_policy     = \"redirect-to-https\"",
-            "viewer_protocol_polcy      = \"redirect-to-https\"",
+            "path_pattern               = \"/embed/*\"",
+            "path_patern                = \"/embed/*\"",
         ),
         [
-            "aws_cloudfront_distribution.site › default_cache_behavior: unknown argument `viewer_protocol_polcy` (did you mean `viewer_protocol_policy`?)",
-            "aws_cloudfront_distribution.site › default_cache_behavior: missing required argument `viewer_protocol_policy`",
+            "aws_cloudfront_distribution.site › ordered_cache_behavior: unknown argument `path_patern` (did you mean `path_pattern`?)",
+            "aws_cloudfront_distribution.site › ordered_cache_behavior: missing required argument `path_pattern`",
         ]
     );
 }

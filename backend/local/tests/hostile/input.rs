@@ -56,16 +56,35 @@ async fn token_answers_are_never_cached() {
     );
 }
 
-/// Item 16: the app may not be framed (clickjacking), locally as behind CloudFront.
+/// Item 16: the app may not be framed (clickjacking), locally as behind CloudFront; only the
+/// embeddable player, which acts for nobody, may.
 #[tokio::test]
 async fn the_app_refuses_to_be_framed() {
     let app = spawn_app().await;
-    for path in ["/", "/dashboard", "/config.json"] {
+    for path in [
+        "/",
+        "/dashboard",
+        "/config.json",
+        "/embed",
+        "/embedded/x",
+        "/x/embed/y",
+    ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         let headers = response.headers();
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    // The embeddable player alone may be framed, by any site (the app shows nothing else there).
+    for path in ["/embed/mina", "/embed/x/y"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers();
+        assert!(headers.get("x-frame-options").is_none(), "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("frame-ancestors *;"), "{path}: {csp}");
+        assert!(csp.contains("object-src 'none'"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
     }
 }
 

@@ -1,0 +1,116 @@
+//! `/embed/<handle>`: a channel's live player alone, for other sites to put in an iframe (the
+//! only pages the site lets others frame). Nothing here acts for a signed-in viewer: a framing
+//! page could trick a click onto it (clickjacking), so following, chat and clips stay on the
+//! channel's own page, one link away in a new tab. Private channels do not play here: their
+//! viewers are checked on the site itself.
+
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::{Avatar, Loaded, name_page};
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::channel::{now_playing, page_name};
+use crate::player::{VideoPlayer, describe_playing};
+use crate::reactive::Fetch;
+
+/// How often the live state is checked: an embed has no chat room to announce starts and ends.
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// What the player area shows; it changes only when the channel goes live or offline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Showing {
+    Live(Option<String>),
+    Offline { avatar: String },
+    Private,
+}
+
+/// `handle` is empty when the path names no channel.
+#[component]
+pub fn Embed(handle: String) -> AnyView {
+    let i18n = use_i18n();
+    if handle.is_empty() {
+        return view! { <div class="embed">{missing(i18n)}</div> }.into_any();
+    }
+    let api = use_api();
+    let channel_url = format!("/{handle}");
+    let handle = StoredValue::new(handle);
+    let page = Fetch::new(move || async move { api.channel(&handle.get_value()).await });
+    if let Ok(timer) = set_interval_with_handle(move || page.refetch(), REFRESH) {
+        on_cleanup(move || timer.clear());
+    }
+    // The latest good answer; a failed refresh keeps the player going.
+    let latest = page.latest_ok();
+    let showing = Memo::new(move |_| {
+        latest.with(|c| {
+            c.as_ref().map(|c| {
+                let s = &c.summary;
+                if s.private {
+                    Showing::Private
+                } else if s.live {
+                    Showing::Live(c.playback_url.clone())
+                } else {
+                    Showing::Offline {
+                        avatar: s.owner_avatar.clone(),
+                    }
+                }
+            })
+        })
+    });
+    name_page(move || latest.with(|c| c.as_ref().map(|c| page_name(c, i18n.t().untitled))));
+    describe_playing(move || {
+        latest.with(|c| {
+            let c = c
+                .as_ref()
+                .filter(|c| c.summary.live && !c.summary.private)?;
+            Some(now_playing(c, i18n.t().untitled))
+        })
+    });
+    let streamer = move || latest.with(|c| c.as_ref().map(|c| c.summary.owner_nickname.clone()));
+
+    view! {
+        <div class="embed">
+            <Loaded retry=move || page.refetch()>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(error) if error.status == 404 => Ok(missing(i18n).into_any()),
+                        Err(error) => Err(error),
+                        Ok(_) => Ok(().into_any()),
+                    }
+                })}
+            </Loaded>
+            {move || showing.get().map(|showing| match showing {
+                Showing::Live(url) => {
+                    view! { <VideoPlayer url=Signal::stored(url) live=true /> }.into_any()
+                }
+                Showing::Offline { avatar } => view! {
+                    <div class="player offline" role="status">
+                        <Avatar src=avatar size=96 />
+                        <p>{move || i18n.page_texts().player_offline}</p>
+                    </div>
+                }.into_any(),
+                Showing::Private => view! {
+                    <div class="player offline" role="status">
+                        <p>{move || i18n.page_texts().embed_private}</p>
+                    </div>
+                }.into_any(),
+            })}
+            // Once the channel is known: no link to a channel that is not there.
+            {move || streamer().map(|name| view! {
+                <a class="embed-link" href=channel_url.clone() target="_blank" rel="noopener">
+                    <strong>{name}</strong>
+                    " · "
+                    {move || i18n.page_texts().watch_on_cloumer}
+                </a>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+fn missing(i18n: I18n) -> impl IntoView {
+    view! {
+        <div class="player offline" role="status">
+            <p>{move || i18n.page_texts().embed_missing}</p>
+        </div>
+    }
+}
