@@ -576,8 +576,9 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     owner.close().await?;
 
     let fan_site = other_site(format!(
-        "<!doctype html><html><head><title>Fan site</title></head><body><h1>On Air, live here</h1>{code}<iframe id=\"app\" src=\"{}\" width=\"320\" height=\"200\"></iframe></body></html>",
-        stack.url("/dashboard")
+        "<!doctype html><html><head><title>Fan site</title></head><body><h1>On Air, live here</h1>{code}<iframe id=\"app\" src=\"{}\" width=\"320\" height=\"200\"></iframe><iframe id=\"under\" src=\"{}\" width=\"320\" height=\"200\"></iframe></body></html>",
+        stack.url("/dashboard"),
+        stack.url("/embed/on_air/dashboard"),
     ))
     .await?;
     let fan = Browser::launch().await?;
@@ -609,6 +610,16 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
         "the framed dashboard refused",
     )
     .await?;
+    fan.leave_frame().await?;
+    // Under /embed/ (framable), a path that names no player shows none of the app's pages.
+    fan.enter_frame("iframe#under").await?;
+    fan.wait_for_text(".embed .player.offline", "There is no such channel", WAIT)
+        .await?;
+    assert_eq!(
+        fan.js("return document.querySelectorAll('.topbar, form, button, a').length")
+            .await?,
+        0
+    );
     fan.leave_frame().await?;
 
     // The stream starts: the embedded player finds it on its next look (every 20 s) and plays.
