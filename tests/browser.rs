@@ -521,23 +521,10 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
 
 /// Another site's page (its own origin: another port): `body` as HTML for every request.
 async fn other_site(body: String) -> Result<String> {
+    let site = axum::Router::new().fallback(move || async move { axum::response::Html(body) });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/", listener.local_addr()?);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut request = [0u8; 4096];
-                let _ = socket.read(&mut request).await;
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-            });
-        }
-    });
+    tokio::spawn(async move { axum::serve(listener, site).await });
     Ok(url)
 }
 

@@ -435,6 +435,16 @@ fn local_headers<N: AsRef<str>>(headers: &[(N, &str)]) -> BTreeMap<String, Strin
         .collect()
 }
 
+/// The body of the hosting module's CloudFront distribution.
+fn site_distribution(hosting: &Body) -> &Body {
+    &labelled(
+        hosting,
+        "resource",
+        &["aws_cloudfront_distribution", "site"],
+    )
+    .body
+}
+
 /// Both worlds send the app with the same security headers: what CloudFront's response-headers
 /// policies add in the cloud, the local stack adds itself (but for what needs HTTPS). The app's
 /// pages may not be framed; the embeddable player's may, by any site.
@@ -467,12 +477,7 @@ fn the_local_stack_sends_the_security_headers_cloudfront_sends() {
 #[test]
 fn only_the_embedded_player_pages_may_be_framed_in_the_cloud() {
     let hosting = body("infra/modules/hosting/main.tf");
-    let distribution = &labelled(
-        &hosting,
-        "resource",
-        &["aws_cloudfront_distribution", "site"],
-    )
-    .body;
+    let distribution = site_distribution(&hosting);
     let pattern = format!("{}*", cloumer_local::site::EMBEDDED_PAGES);
     let value = |body: &Body, name: &str| attribute(body, name).map(text).unwrap_or_default();
     let default = nested(distribution, "default_cache_behavior");
@@ -604,12 +609,8 @@ fn shared_links_pages_come_from_the_api_and_other_routes_from_index_html() {
     }
 
     let hosting = body("infra/modules/hosting/main.tf");
-    let distribution = labelled(
-        &hosting,
-        "resource",
-        &["aws_cloudfront_distribution", "site"],
-    );
-    let api = blocks(&distribution.body, "origin")
+    let distribution = site_distribution(&hosting);
+    let api = blocks(distribution, "origin")
         .find(|origin| attribute(&origin.body, "origin_id").map(text).as_deref() == Some("\"api\""))
         .expect("the distribution has the API's origin");
     assert_eq!(
@@ -895,12 +896,7 @@ fn emotes_are_written_by_the_api_under_their_prefix_and_served_from_the_public_b
         }
     }
     let hosting = body("infra/modules/hosting/main.tf");
-    let distribution = &labelled(
-        &hosting,
-        "resource",
-        &["aws_cloudfront_distribution", "site"],
-    )
-    .body;
+    let distribution = site_distribution(&hosting);
     let emotes = blocks(distribution, "ordered_cache_behavior")
         .find(|b| attribute(&b.body, "path_pattern").map(literal).as_deref() == Some("/emotes/*"))
         .expect("a /emotes/* behaviour");
