@@ -66,7 +66,7 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
         .starts_with(router::EMBEDDED_PAGES);
     let page = Memo::new(move |_| match location.page() {
         page @ router::Page::Embed(_) => page,
-        _ if embedded => router::Page::Embed(String::new()),
+        _ if embedded => router::Page::Embed(Box::new(router::Page::NotFound)),
         page => page,
     });
     view! {
@@ -178,7 +178,7 @@ fn watch_page(page: router::Page) -> PageResult {
         router::Page::Channel(handle) => {
             view! { <pages::channel::Channel handle=handle /> }.into_any()
         }
-        router::Page::Embed(handle) => view! { <pages::embed::Embed handle=handle /> }.into_any(),
+        router::Page::Embed(page) => pages::embed::embedded(*page),
         _ => view! { <pages::NotFound /> }.into_any(),
     })
 }

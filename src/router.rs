@@ -25,8 +25,9 @@ pub enum Page {
     Video(String),
     Clip(String),
     Channel(String),
-    /// `/embed/<handle>`: the channel's player alone, for other sites to put in an iframe.
-    Embed(String),
+    /// `/embed/<page>`: the player of the page the rest of the path names (a channel, clip or
+    /// video) alone, for other sites to put in an iframe.
+    Embed(Box<Page>),
     NotFound,
 }
 
@@ -36,7 +37,11 @@ pub use cloumer_api_types::EMBEDDED_PAGES;
 pub fn route(path: &str) -> Page {
     let path = path.trim_end_matches('/');
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    match segments.as_slice() {
+    route_segments(&segments)
+}
+
+fn route_segments(segments: &[&str]) -> Page {
+    match segments {
         [] => Page::Home,
         ["browse"] => Page::Browse,
         ["signin"] => Page::SignIn,
@@ -50,7 +55,7 @@ pub fn route(path: &str) -> Page {
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
         ["clips", id] if !id.is_empty() => Page::Clip(decode(id)),
         [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
-        ["embed", handle] if is_handle_like(handle) => Page::Embed(handle.to_ascii_lowercase()),
+        ["embed", page @ ..] if !page.is_empty() => Page::Embed(Box::new(route_segments(page))),
         _ => Page::NotFound,
     }
 }
@@ -254,8 +259,26 @@ mod tests {
         assert_eq!(route("/unsubscribe"), Page::Unsubscribe);
         assert_eq!(route("/Alice_99"), Page::Channel("alice_99".into()));
         assert_eq!(route("/a/b/c"), Page::NotFound);
-        assert_eq!(route("/embed/Alice_99"), Page::Embed("alice_99".into()));
-        assert_eq!(route("/embed/bad-handle!"), Page::NotFound);
+        let embed = |page| Page::Embed(Box::new(page));
+        assert_eq!(
+            route("/embed/Alice_99"),
+            embed(Page::Channel("alice_99".into()))
+        );
+        assert_eq!(
+            route("/embed/clips/cl%2D1"),
+            embed(Page::Clip("cl-1".into()))
+        );
+        assert_eq!(
+            route("/embed/videos/vdAb1/"),
+            embed(Page::Video("vdAb1".into()))
+        );
+        assert_eq!(
+            route("/embed/videos/rec-1"),
+            embed(Page::Recording("rec-1".into()))
+        );
+        // The embed page shows no player for these.
+        assert_eq!(route("/embed/bad-handle!"), embed(Page::NotFound));
+        assert_eq!(route("/embed/dashboard"), embed(Page::Dashboard));
         assert_eq!(route("/embed"), Page::Channel("embed".into()));
         assert_eq!(route("/bad-handle!"), Page::NotFound);
         assert_eq!(route("/clips/clAbc"), Page::Clip("clAbc".into()));

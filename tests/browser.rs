@@ -579,11 +579,8 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
             .await?,
         0
     );
-    let link = fan
-        .js("const a = document.querySelector('a.embed-link'); return [a.href, a.target, a.rel, a.textContent].join(' | ')")
-        .await?;
     assert_eq!(
-        link.as_str().unwrap_or_default(),
+        embed_link(&fan).await?,
         format!(
             "{} | _blank | noopener | On Air · Watch on Cloumer",
             stack.url("/on_air")
@@ -1161,6 +1158,31 @@ async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> 
         .wait_for_text(".recording .private-badge", "Private", WAIT)
         .await?;
     friend.screenshot("recording-private").await?;
+    // A private video offers no embed code, and embedded it does not play even for the friend.
+    assert_eq!(
+        friend
+            .js("return document.querySelectorAll('[data-testid=embed-code]').length")
+            .await?,
+        0
+    );
+    friend
+        .goto(&stack.url(&format!("/embed{recording_page}")))
+        .await?;
+    friend
+        .wait_for_text(
+            ".embed .player.offline",
+            "This video is private: it plays on Cloumer only.",
+            WAIT,
+        )
+        .await?;
+    assert_eq!(
+        friend
+            .js("return document.querySelectorAll('video').length")
+            .await?,
+        0
+    );
+    friend.goto(&stack.url(recording_page)).await?;
+    friend.wait(".player[data-player-state=Playing]").await?;
     // The friend clips it: the clip is private too.
     let private_clip = make_clip(&friend, "Just for us", Some(("0:00", "0:05"))).await?;
     friend
@@ -1206,6 +1228,23 @@ async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> 
         .js(&format!("return (await fetch('{clip_file}')).status"))
         .await?;
     assert_eq!(status, 403, "the private clip's playlist, without a grant");
+    // Embedded, the stranger is told it is not available (not whether it exists).
+    guest
+        .goto(&stack.url(&format!("/embed{private_clip}")))
+        .await?;
+    guest
+        .wait_for_text(
+            ".embed .player.offline",
+            "This video is not available",
+            WAIT,
+        )
+        .await?;
+    assert_eq!(
+        guest
+            .js("return document.querySelectorAll('video, a').length")
+            .await?,
+        0
+    );
 
     for browser in [owner, friend, guest] {
         browser.close().await?;
@@ -2563,6 +2602,32 @@ async fn make_clip(browser: &Browser, title: &str, range: Option<(&str, &str)>) 
     Ok(path.as_str().context("a path")?.to_owned())
 }
 
+/// The embed code a clip's or video's page offers.
+async fn embed_code(browser: &Browser) -> Result<String> {
+    browser.wait("[data-testid=embed-code]").await?;
+    let code = browser
+        .js("return document.querySelector('[data-testid=embed-code]').value")
+        .await?;
+    Ok(code.as_str().context("no embed code")?.to_owned())
+}
+
+/// Opens the page's embed code, in view.
+async fn show_embed_code(browser: &Browser) -> Result<()> {
+    browser.click(".share-embed summary").await?;
+    browser
+        .js("document.querySelector('.video-share').scrollIntoView({ block: 'center' })")
+        .await?;
+    Ok(())
+}
+
+/// An embedded player's link out: where, how it opens, and what it says.
+async fn embed_link(browser: &Browser) -> Result<String> {
+    let link = browser
+        .js("const a = document.querySelector('a.embed-link'); return [a.href, a.target, a.rel, a.textContent].join(' | ')")
+        .await?;
+    Ok(link.as_str().context("no link")?.to_owned())
+}
+
 /// Clips: a viewer clips the last 30 s of a live broadcast (its page says it is coming, then
 /// plays once the broadcast has ended), and a stretch of the past broadcast (the form starts
 /// at where the viewer is; a bad time is explained); the channel lists both; the streamer
@@ -2621,6 +2686,35 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
     assert_eq!(fan.js("return window.announcements").await?, 0);
     // Nothing plays yet, so the media controls are told nothing.
     assert_eq!(now_playing(&fan).await?, "nothing");
+    // Its embed code, pasted into a fan site: the framed clip waits for the broadcast too.
+    let code = embed_code(&fan).await?;
+    assert!(
+        code.starts_with(&format!(
+            "<iframe src=\"{}\" width=\"640\" height=\"360\"",
+            stack.url(&format!("/embed{live_clip}"))
+        )) && code.contains("title=\"Live moment 라이브 · Cloumer\""),
+        "{code}"
+    );
+    // The same code a blog engine gets from the API's oEmbed answer for the clip's address.
+    let oembed = fan
+        .js(
+            "const r = await fetch('/api/v1/oembed?url=' + encodeURIComponent(location.href)); \
+             return (await r.json()).html;",
+        )
+        .await?;
+    assert_eq!(oembed.as_str(), Some(code.as_str()));
+    let fan_site = other_site(format!(
+        "<!doctype html><html><head><title>Fans</title></head><body>{code}</body></html>"
+    ))
+    .await?;
+    let site_visitor = Browser::launch().await?;
+    site_visitor.goto(&fan_site).await?;
+    site_visitor.enter_frame("iframe").await?;
+    site_visitor
+        .wait_for_text(".embed .player.offline", "not ready yet", WAIT)
+        .await?;
+    site_visitor.leave_frame().await?;
+    site_visitor.screenshot("embed-clip-waiting").await?;
     ffmpeg.kill().await?;
 
     // Once recorded, the live clip plays, on the page left open.
@@ -2651,14 +2745,46 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
         "the live clip is its broadcast's last 30 s or so: {duration}"
     );
     let link = fan
-        .wait_for_text(".clip-share .clip-link", "/clips/", WAIT)
+        .wait_for_text(".video-share .share-link", "/clips/", WAIT)
         .await?;
     assert!(link.ends_with(&live_clip), "the address to share: {link}");
     fan.screenshot("clip-page").await?;
     assert_accessible(&fan, "a clip").await?;
+    // On the fan site too, by itself: muted, with a link to the clip's page in a new tab.
+    site_visitor.enter_frame("iframe").await?;
+    site_visitor
+        .wait_until_within(
+            "return !!document.querySelector('.embed .player[data-player-state=Playing]')",
+            "the embedded clip playing once it is ready",
+            Duration::from_secs(30),
+        )
+        .await?;
+    assert_eq!(video_property(&site_visitor, "muted").await?, true);
+    assert_eq!(
+        embed_link(&site_visitor).await?,
+        format!(
+            "{} | _blank | noopener | Live moment 라이브 · Clipped Show · Watch on Cloumer",
+            stack.url(&live_clip)
+        )
+    );
+    site_visitor.leave_frame().await?;
+    site_visitor
+        .screenshot("embed-clip-on-another-site")
+        .await?;
+    show_embed_code(&fan).await?;
+    fan.screenshot("clip-share-embed").await?;
 
     // A clip of the past broadcast: a time that is not one is explained, then 0:02–0:09.
     open_the_recording(&fan, &stack, "clipped_show").await?;
+    let broadcast = fan.js("return location.pathname").await?;
+    let broadcast = broadcast.as_str().context("a path")?.to_owned();
+    assert!(
+        embed_code(&fan).await?.contains(&format!(
+            "src=\"{}\"",
+            stack.url(&format!("/embed{broadcast}"))
+        )),
+        "the past broadcast's embed code"
+    );
     fan.click(".make-clip").await?;
     fan.wait("#clip-title").await?;
     let from = fan
@@ -2691,6 +2817,57 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
         (7.0..=17.0).contains(&duration),
         "whole segments around 0:02–0:09: {duration}"
     );
+
+    // A moment of the broadcast: its address with `?t=` starts the player there, and the page
+    // shares it from where its player is, link and embed code alike.
+    fan.goto(&stack.url(&format!("{broadcast}?t=6"))).await?;
+    wait_video(
+        &fan,
+        "v.currentTime >= 6",
+        "the broadcast playing from 0:06",
+    )
+    .await?;
+    assert!(
+        video_time(&fan).await? < 12.0,
+        "not from much later than asked"
+    );
+    // Its oEmbed answer embeds it from that moment too.
+    let oembed = fan
+        .js(
+            "const r = await fetch('/api/v1/oembed?url=' + encodeURIComponent(location.href)); \
+             return (await r.json()).html;",
+        )
+        .await?;
+    let from_six = stack.url(&format!("/embed{broadcast}?t=6"));
+    assert!(
+        oembed
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("src=\"{from_six}\"")),
+        "{oembed}"
+    );
+    fan.click("input[name=share-start]").await?;
+    let shared = fan
+        .js(
+            "return [document.querySelector('.video-share .share-link').textContent, \
+             document.querySelector('[data-testid=embed-code]').value]",
+        )
+        .await?;
+    let link = shared[0].as_str().unwrap_or_default();
+    let seconds: u32 = link
+        .strip_prefix(&stack.url(&format!("{broadcast}?t=")))
+        .and_then(|t| t.parse().ok())
+        .with_context(|| format!("a link to a moment: {link}"))?;
+    assert!((6..12).contains(&seconds), "{link}");
+    let from_there = stack.url(&format!("/embed{broadcast}?t={seconds}"));
+    assert!(
+        shared[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("src=\"{from_there}\"")),
+        "{shared}"
+    );
+    fan.screenshot("recording-share-at-a-moment").await?;
 
     // The channel lists both; in Korean on a phone too.
     let phone = Browser::launch_sized(420, 860).await?;
@@ -2737,8 +2914,34 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
     fan.goto(&stack.url(&live_clip)).await?;
     fan.wait(".clip-page .player[data-player-state=Playing]")
         .await?;
+    // Embedded, the past broadcast plays and the deleted clip is not there, in Korean.
+    phone
+        .goto(&stack.url(&format!("/embed{broadcast}?t=5")))
+        .await?;
+    phone
+        .wait(".embed .player[data-player-state=Playing]")
+        .await?;
+    wait_video(
+        &phone,
+        "v.currentTime >= 5",
+        "the embedded broadcast from 0:05",
+    )
+    .await?;
+    assert!(
+        embed_link(&phone)
+            .await?
+            .ends_with("Clipped Show · Cloumer에서 보기"),
+        "the past broadcast's link"
+    );
+    phone
+        .goto(&stack.url(&format!("/embed{past_clip}")))
+        .await?;
+    phone
+        .wait_for_text(".embed .player.offline", "볼 수 없는 영상입니다", WAIT)
+        .await?;
+    phone.screenshot("embed-deleted-clip-ko-phone").await?;
 
-    for browser in [owner, fan, phone] {
+    for browser in [owner, fan, phone, site_visitor] {
         browser.close().await?;
     }
     stack.stack.shutdown().await?;
@@ -4243,6 +4446,28 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
         .await?;
     viewer.screenshot("video-page-ko-phone").await?;
     assert_accessible(&viewer, "/videos (Korean, phone)").await?;
+    // Its embed code frames its player, which plays there alone.
+    let page = viewer.js("return location.pathname").await?;
+    let page = page.as_str().context("a path")?.to_owned();
+    let embed = stack.url(&format!("/embed{page}"));
+    let code = embed_code(&viewer).await?;
+    assert!(code.contains(&format!("src=\"{embed}\"")), "{code}");
+    show_embed_code(&viewer).await?;
+    viewer.screenshot("video-share-ko-phone").await?;
+    assert!(code.contains("title=\"Jeju again · Cloumer\""), "{code}");
+    viewer.goto(&embed).await?;
+    viewer
+        .wait(".embed .player[data-player-state=Playing]")
+        .await?;
+    assert_eq!(
+        embed_link(&viewer).await?,
+        format!(
+            "{} | _blank | noopener | Jeju again · Uploader · Cloumer에서 보기",
+            stack.url(&page)
+        )
+    );
+    viewer.screenshot("embed-video-ko-phone").await?;
+    assert_accessible(&viewer, "/embed/videos (Korean, phone)").await?;
 
     // The uploader's card in Korean, each video's state in words.
     owner.prefer_language("ko").await?;

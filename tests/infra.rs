@@ -593,6 +593,8 @@ fn shared_links_pages_come_from_the_api_and_other_routes_from_index_html() {
         "/a/b/c",
         "/clips/a/b",
         "/embed/hana_music",
+        "/embed/clips/clAbc123",
+        "/embed/videos/rec-a%2Fb",
     ] {
         assert_eq!(
             route(app_route),

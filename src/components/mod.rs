@@ -4,6 +4,7 @@ pub mod bell;
 mod follow;
 mod paged;
 pub mod session;
+mod share;
 mod states;
 mod title;
 
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 
 pub use follow::FollowButton;
 pub use paged::{PageStatus, Paging};
+pub use share::{ShareVideo, linked_start};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
 pub use title::{name_page, or_untitled, show_unread, unread_count, video_name};
 

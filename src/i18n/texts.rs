@@ -103,6 +103,12 @@ pub struct PageTexts {
     /// An embedded player's own private-channel notice: it has nowhere to ask from.
     pub embed_private: &'static str,
     pub embed_missing: &'static str,
+    /// An embedded clip or video that is not there for this viewer: deleted, or private (the
+    /// API does not tell strangers which).
+    pub embed_gone: &'static str,
+    /// An embedded clip of a broadcast still live, or a video still being processed.
+    pub embed_not_ready: &'static str,
+    pub embed_private_video: &'static str,
     pub latency: &'static str,
     pub past_broadcasts: &'static str,
     // Chat
@@ -160,6 +166,12 @@ pub struct PageTexts {
     pub share_title: &'static str,
     pub channel_link: &'static str,
     pub embed_code: &'static str,
+    /// Opens a clip's or video's embed code on its page.
+    pub embed: &'static str,
+    /// What a past broadcast's or video's address is, for its copy button.
+    pub video_link: &'static str,
+    /// Shares a past broadcast or video from where its player is ("Start at 1:23").
+    pub start_at: &'static str,
     pub embed_explained: &'static str,
     pub embed_private_note: &'static str,
     pub ingest_server: &'static str,

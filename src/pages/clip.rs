@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api::{ApiError, use_api};
 use crate::chat::replay::ChatReplay;
 use crate::components::{
-    Avatar, CopyButton, Loaded, ago_text, avatar_src, name_page, or_untitled, video_name,
+    Avatar, Loaded, ShareVideo, ago_text, avatar_src, name_page, or_untitled, video_name,
 };
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::NotFound;
@@ -159,8 +159,6 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
     let when = ago_text(&c.created_at);
     let duration = time::clock(c.duration_ms as f64);
     let broadcast = format!("/videos/{}", crate::api::encode(&c.recording_id));
-    // The address to share: this page's, whoever opens it sees what they may.
-    let link = format!("{}/clips/{}", crate::browser::origin(), c.id);
     // The broadcast's chat beside it, from where the clip starts.
     let position = RwSignal::new(0.0);
     let start = c.start_ms as f64 / 1000.0;
@@ -202,10 +200,8 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
                     </div>
                 </div>
             </div>
-            <div class="row clip-share">
-                <span class="muted clip-link">{link.clone()}</span>
-                <CopyButton text=link what=Signal::derive(move || t().link) />
-            </div>
+            <ShareVideo page=format!("/clips/{}", c.id) title=c.title.clone()
+                link_name=Signal::derive(move || t().link) private=c.private />
             {c.deletable.then(|| view! { <DeleteClip id=c.id.clone() handle=c.channel_handle.clone() /> })}
         </section>
         {ready.then(|| view! { <ChatReplay id=c.recording_id.clone() handle=c.channel_handle.clone() position=in_broadcast /> })}

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::chat::replay::ChatReplay;
-use crate::components::{Avatar, Loaded, ago_text, avatar_src, name_page, or_untitled, video_name};
+use crate::components::{
+    Avatar, Loaded, ShareVideo, ago_text, avatar_src, linked_start, name_page, or_untitled,
+    video_name,
+};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::ClipRecording;
@@ -73,7 +76,7 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
     view! {
         <div class="channel-layout">
         <section class="recording channel-main">
-            <VideoPlayer url=url position=position />
+            <VideoPlayer url=url position=position start_at=linked_start() />
             <div class="channel-info">
                 <Avatar src=r.owner_avatar.clone() size=56 />
                 <div class="channel-text">
@@ -90,6 +93,9 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            <ShareVideo page=format!("/videos/{}", crate::api::encode(&r.id))
+                title=title_signal.with_untracked(|t| or_untitled(t, i18n.t().untitled).to_owned())
+                link_name=move || i18n.page_texts().video_link private=r.private position=position />
             {clippable.map(|duration_ms| {
                 let id = r.id.clone();
                 move || signed_in.get().then(|| view! {

@@ -6,7 +6,10 @@ use cloumer_api_types::{UpdateVideo, VideoBody};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{Avatar, Loaded, ago_text, avatar_src, name_page, or_untitled, video_name};
+use crate::components::{
+    Avatar, Loaded, ShareVideo, ago_text, avatar_src, linked_start, name_page, or_untitled,
+    video_name,
+};
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::player::{NowPlaying, VideoPlayer, describe_playing};
@@ -170,6 +173,8 @@ fn WatchVideo(video: VideoBody) -> impl IntoView {
         })
     });
     let url = Signal::stored(v.playlist_url.clone());
+    // Where the player is, for sharing the video from there.
+    let position = RwSignal::new(0.0);
     let when = ago_text(&v.created_at);
     let duration = v
         .duration_ms
@@ -179,7 +184,7 @@ fn WatchVideo(video: VideoBody) -> impl IntoView {
     view! {
         <section class="recording video-page">
             {if v.playlist_url.is_some() {
-                view! { <VideoPlayer url=url /> }.into_any()
+                view! { <VideoPlayer url=url position=position start_at=linked_start() /> }.into_any()
             } else {
                 let state = t().state(&v);
                 view! {
@@ -203,6 +208,11 @@ fn WatchVideo(video: VideoBody) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            // Its uploader may make it private or rename it here: the embed code follows.
+            {move || shown.with(|v| (v.status == "READY").then(|| view! {
+                <ShareVideo page=format!("/videos/{}", v.id) title=or_untitled(&v.title, i18n.t().untitled).to_owned()
+                    link_name=move || i18n.page_texts().video_link private=v.private position=position />
+            }))}
             <p class="video-description">{move || shown.with(|v| v.description.clone())}</p>
             {yours.then(|| view! { <UploaderTools video=shown /> })}
         </section>

@@ -77,6 +77,8 @@ struct Playback {
     position: RwSignal<f64>,
     /// A seek asked for and perhaps not made yet: its target, and when (see `shown_position`).
     pending_seek: StoredValue<Option<(f64, f64)>>,
+    /// Where a recording starts (seconds; a shared link's `t`), until it is ready to seek.
+    start_at: StoredValue<Option<f64>>,
     /// Whether a recording stopped at its end without the player saying so.
     end_watch: StoredValue<EndWatch>,
     duration: RwSignal<f64>,
@@ -334,6 +336,9 @@ pub fn VideoPlayer(
     /// Where playback is (seconds), for what follows the video (the chat replay).
     #[prop(optional)]
     position: Option<RwSignal<f64>>,
+    /// Where a recording starts playing (seconds), for a link to a moment of it.
+    #[prop(default = None)]
+    start_at: Option<f64>,
 ) -> impl IntoView {
     let container = NodeRef::<html::Div>::new();
     let video = NodeRef::<html::Video>::new();
@@ -349,6 +354,7 @@ pub fn VideoPlayer(
         paused: RwSignal::new(false),
         position: position.unwrap_or_else(|| RwSignal::new(0.0)),
         pending_seek: StoredValue::new(None),
+        start_at: StoredValue::new(start_at.filter(|_| !live)),
         end_watch: StoredValue::new(EndWatch::default()),
         duration: RwSignal::new(if live { f64::INFINITY } else { 0.0 }),
         buffered_to: RwSignal::new(0.0),
@@ -591,6 +597,17 @@ fn listen(
                     playback.refresh_qualities();
                 }
                 playback.refresh();
+                // Once the recording's length is known, start where the link asked (once); a
+                // moment past its end plays it from the start.
+                let duration = playback.duration.get_untracked();
+                if matches!(label.as_str(), "Ready" | "Playing")
+                    && duration.is_finite()
+                    && duration > 0.0
+                    && let Some(Some(start)) = playback.start_at.try_update_value(Option::take)
+                    && start < duration
+                {
+                    playback.seek_to(start);
+                }
                 state_name.set(label.clone());
             })
         };

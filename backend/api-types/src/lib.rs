@@ -1,19 +1,21 @@
 //! Types of the Cloumer HTTP API (`/api/v1/...`), shared by the browser app and the backend.
 //!
-//! Only data and serde here: no behaviour, no framework types. Field names are camelCase on the
+//! Only data and serde here (and the embed code, which the app and the API must write alike): no
+//! behaviour, no framework types. Field names are camelCase on the
 //! wire, times are RFC 3339 strings, and request bodies refuse unknown fields so that a typo is a
 //! clear 400 instead of a silently ignored setting.
 
 use serde::{Deserialize, Serialize};
 
 pub mod chat;
+pub mod embed;
 mod whole;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-/// Where the site's pages that other sites may frame live (`/embed/<handle>`, a channel's player
-/// alone): the servers send the documents under it framable, and only those, and the browser app
+/// Where the site's pages that other sites may frame live (`/embed/<page>`, a channel's, clip's
+/// or video's player alone): the servers send the documents under it framable, and only those, and the browser app
 /// shows nothing there that acts for a signed-in viewer. Shared here so the app and the local
 /// stack cannot disagree; CloudFront's `/embed/*` behaviour is held to it by a test.
 pub const EMBEDDED_PAGES: &str = "/embed/";
@@ -1049,4 +1051,37 @@ pub struct PartUrl {
     pub number: u32,
     pub size_bytes: u64,
     pub url: String,
+}
+
+/// `GET /api/v1/oembed`: what embeds the player of a page a link names, as the oEmbed format
+/// (<https://oembed.com>) has it, for the blog engines, note apps and link-preview services that
+/// ask. Its field names are oEmbed's (snake_case), not this API's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OEmbedBody {
+    /// Always `video`: every page a link may name has a player.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `1.0`
+    pub version: String,
+    pub title: String,
+    /// The streamer, and their channel's page.
+    pub author_name: String,
+    pub author_url: String,
+    pub provider_name: String,
+    pub provider_url: String,
+    /// Seconds the answer may be kept.
+    pub cache_age: u32,
+    /// The `<iframe>` of the page's player, within the consumer's `maxwidth` and `maxheight`.
+    pub html: String,
+    pub width: u32,
+    pub height: u32,
+    /// The streamer's avatar (256 × 256) for a page without a frame of its own (an offline
+    /// channel); absent for frames, whose size the API does not know (oEmbed requires one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_height: Option<u32>,
 }

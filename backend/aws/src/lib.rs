@@ -73,7 +73,8 @@ pub struct CloudSettings {
     pub video_ready_topic_arn: Option<String>,
     /// `EMAIL_FROM` (optional): the sender of go-live emails, an SES-verified identity.
     pub email_from: Option<String>,
-    /// `API_URL` (optional): the API's public URL, for one-click unsubscribe links.
+    /// `API_URL` (optional): the API's public URL, for one-click unsubscribe links and the oEmbed
+    /// answers the pages shared links open name.
     pub api_url: Option<String>,
     /// `PUSH_KEYS_SECRET_ARN` (the functions that push: go-live, video-events): the secret
     /// holding the VAPID private key pushes are signed with ([`push_keys`]).

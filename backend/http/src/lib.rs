@@ -43,6 +43,9 @@ pub struct AppState {
     /// Origins allowed to call the API from a browser (the SPA's, in the cloud). Empty: same
     /// origin only.
     pub cors_origins: Vec<HeaderValue>,
+    /// The site's origin (`https://…`, no trailing slash): the pages whose players oEmbed
+    /// answers give.
+    pub site_origin: Arc<str>,
 }
 
 /// Largest request body accepted: every request we take is a small JSON document.

@@ -20,7 +20,7 @@ use cloumer_domain::use_cases::link_previews::{CardPicture, LinkPreview, SharedP
 use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-const SITE_NAME: &str = "Cloumer";
+pub(crate) const SITE_NAME: &str = "Cloumer";
 /// Cards show two or three lines: a long video description is cut to about this many characters.
 const MAX_DESCRIPTION_CHARS: usize = 200;
 /// Browsers check again on every load (the page names the build's files), CloudFront keeps a
@@ -34,14 +34,23 @@ pub struct LinkPreviews {
     entry: Arc<dyn AppEntryPage>,
     /// `https://…`, with no trailing slash: cards need whole URLs.
     site_origin: Arc<str>,
+    /// The API's public origin, where the page's oEmbed answer is (`routes::oembed`), when
+    /// known; the page then names it for the services that discover it.
+    api_origin: Option<Arc<str>>,
 }
 
 impl LinkPreviews {
-    pub fn new(platform: Platform, entry: Arc<dyn AppEntryPage>, site_origin: &str) -> Self {
+    pub fn new(
+        platform: Platform,
+        entry: Arc<dyn AppEntryPage>,
+        site_origin: &str,
+        api_origin: Option<&str>,
+    ) -> Self {
         Self {
             platform,
             entry,
             site_origin: site_origin.trim_end_matches('/').into(),
+            api_origin: api_origin.map(|origin| origin.trim_end_matches('/').into()),
         }
     }
 
@@ -96,7 +105,13 @@ impl LinkPreviews {
 
     fn with_preview(&self, entry: &str, preview: &LinkPreview, address: &str) -> String {
         let url = format!("{}{address}", self.site_origin);
-        with_preview(entry, preview, &url, &self.site_origin)
+        let oembed = self.api_origin.as_deref().map(|api| {
+            format!(
+                "{api}/api/v1/oembed?format=json&url={}",
+                utf8_percent_encode(&url, UNRESERVED)
+            )
+        });
+        with_preview(entry, preview, &url, &self.site_origin, oembed.as_deref())
     }
 }
 
@@ -123,8 +138,9 @@ async fn page(State(previews): State<LinkPreviews>, request: Request) -> Respons
     previews.page(request.uri().path()).await
 }
 
-/// What an id keeps unencoded in a page's address: letters, digits and `-_.~`.
-const ID_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
+/// What a URL component keeps unencoded (an id in a page's address, the page's address in the
+/// oEmbed link's query): letters, digits and `-_.~`, RFC 3986's unreserved characters.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')
@@ -132,20 +148,20 @@ const ID_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
 
 /// The page's own address, however the link spelled it: handles are matched in any case and
 /// kept in lower case, so `/Mina` and `/mina` are one page to a search engine.
-fn address(page: SharedPage<'_>) -> String {
+pub(crate) fn address(page: SharedPage<'_>) -> String {
     match page {
         SharedPage::Channel(handle) => format!("/{}", handle.to_lowercase()),
-        SharedPage::Clip(id) => format!("/clips/{}", utf8_percent_encode(id, ID_IN_PATH)),
-        SharedPage::Video(id) => format!("/videos/{}", utf8_percent_encode(id, ID_IN_PATH)),
+        SharedPage::Clip(id) => format!("/clips/{}", utf8_percent_encode(id, UNRESERVED)),
+        SharedPage::Video(id) => format!("/videos/{}", utf8_percent_encode(id, UNRESERVED)),
     }
 }
 
 /// Makes the page a path names from its one variable segment.
-type PageOf = fn(&str) -> SharedPage<'_>;
+pub(crate) type PageOf = fn(&str) -> SharedPage<'_>;
 
 /// Which kind of page a path names, and its one variable segment decoded; the app's router
 /// (`src/router.rs`) reads paths the same way.
-fn shared_page(path: &str) -> Option<(PageOf, String)> {
+pub(crate) fn shared_page(path: &str) -> Option<(PageOf, String)> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let (page_of, segment): (PageOf, &str) = match segments.as_slice() {
         [handle] => (|s| SharedPage::Channel(s), handle),
@@ -161,7 +177,14 @@ fn shared_page(path: &str) -> Option<(PageOf, String)> {
 
 /// `entry` with `preview` in its head: its `<title>` and description replaced, the card's tags
 /// after them. An entry page without a `<title>` (not the build's) is returned as it is.
-fn with_preview(entry: &str, preview: &LinkPreview, url: &str, site_origin: &str) -> String {
+/// `oembed`: the page's oEmbed answer's address, which its head names for discovery.
+fn with_preview(
+    entry: &str,
+    preview: &LinkPreview,
+    url: &str,
+    site_origin: &str,
+    oembed: Option<&str>,
+) -> String {
     let Some((before, after)) = split_around(entry, "<title>", "</title>") else {
         return entry.to_owned();
     };
@@ -209,6 +232,13 @@ fn with_preview(entry: &str, preview: &LinkPreview, url: &str, site_origin: &str
         "\n    <link rel=\"canonical\" href=\"{}\" />",
         attribute(url)
     ));
+    if let Some(oembed) = oembed {
+        head.push_str(&format!(
+            "\n    <link rel=\"alternate\" type=\"application/json+oembed\" href=\"{}\" title=\"{}\" />",
+            attribute(oembed),
+            attribute(&preview.title)
+        ));
+    }
     let before = if description.is_empty() {
         before.to_owned()
     } else {
@@ -248,7 +278,7 @@ fn shortened(description: &str) -> String {
 
 /// A picture's whole URL: as it is when it has a scheme, on the site when it is a path (the
 /// local stack's files), none otherwise.
-fn whole_url(url: &str, site_origin: &str) -> Option<String> {
+pub(crate) fn whole_url(url: &str, site_origin: &str) -> Option<String> {
     if url.starts_with("https://") || url.starts_with("http://") {
         Some(url.to_owned())
     } else if url.starts_with('/') && !url.starts_with("//") {
@@ -261,6 +291,7 @@ fn whole_url(url: &str, site_origin: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloumer_domain::use_cases::link_previews::Streamer;
 
     const ENTRY: &str = "<html><head>\n    <meta name=\"description\" content=\"Cloumer: live\" />\n    <title>Cloumer</title>\n    <link rel=\"icon\" href=\"/f.svg\"/>\n</head><body></body></html>";
 
@@ -270,6 +301,10 @@ mod tests {
             description: description.to_owned(),
             picture: CardPicture::Frame(frame.to_owned()),
             video: true,
+            streamer: Streamer {
+                nickname: "Alice".into(),
+                handle: "alice".into(),
+            },
         }
     }
 
@@ -284,8 +319,16 @@ mod tests {
             ),
             "https://cloumer.example/alice",
             "https://cloumer.example",
+            Some(
+                "https://api.example/api/v1/oembed?format=json&url=https%3A%2F%2Fcloumer.example%2Falice",
+            ),
         );
         assert!(!html.contains("<script>"), "{html}");
+        // Where services that discover oEmbed find the player's code.
+        assert!(
+            html.contains("<link rel=\"alternate\" type=\"application/json+oembed\" href=\"https://api.example/api/v1/oembed?format=json&amp;url=https%3A%2F%2Fcloumer.example%2Falice\" title=\"&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;\" />"),
+            "{html}"
+        );
         assert!(!html.contains("Cloumer: live"), "{html}");
         assert_eq!(html.matches("<title>").count(), 1, "{html}");
         assert!(
@@ -315,14 +358,16 @@ mod tests {
             &preview("alice", "", "javascript:alert(1)"),
             "https://cloumer.example/alice",
             "https://cloumer.example",
+            None,
         );
+        assert!(!html.contains("oembed"), "{html}");
         assert!(html.contains("Cloumer: live"), "{html}");
         assert!(!html.contains("og:description"), "{html}");
         assert!(!html.contains("og:image"), "{html}");
         assert!(!html.contains("javascript"), "{html}");
         assert!(html.contains("content=\"summary\""), "{html}");
         assert_eq!(
-            with_preview("<html></html>", &preview("a", "", "/a.jpg"), "u", "o"),
+            with_preview("<html></html>", &preview("a", "", "/a.jpg"), "u", "o", None),
             "<html></html>"
         );
     }
@@ -339,6 +384,7 @@ mod tests {
             &offline,
             "https://cloumer.example/alice",
             "https://cloumer.example",
+            None,
         );
         assert!(
             html.contains(

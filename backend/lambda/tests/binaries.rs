@@ -1344,8 +1344,9 @@ fn page_event(path: &str) -> Value {
 }
 
 /// A shared channel link through API Gateway: the site bucket's `index.html` with the
-/// channel's card from DynamoDB, HTML as it is (not base64); another app page gets the entry
-/// page untouched. A function without the bucket says the page is unavailable, and nothing else.
+/// channel's card from DynamoDB and the address of its oEmbed answer, HTML as it is (not
+/// base64); another app page gets the entry page untouched; the oEmbed answer embeds the
+/// channel's player. A function without the bucket says the page is unavailable, and nothing else.
 #[tokio::test]
 async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
     let (moto, store) = cloud().await;
@@ -1368,15 +1369,27 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
     head["requestContext"]["http"]["method"] = json!("HEAD");
     let mut post = page_event("/hana_music");
     post["requestContext"]["http"]["method"] = json!("POST");
+    // What a blog engine asks when it finds the card's oEmbed link.
+    let mut oembed = gateway_event("GET", "/api/v1/oembed", "198.51.100.7");
+    oembed["rawQueryString"] =
+        json!("format=json&url=https%3A%2F%2Fcloumer.example%2Fhana_music&maxwidth=480");
+    oembed["queryStringParameters"] = json!({
+        "format": "json",
+        "url": "https://cloumer.example/hana_music",
+        "maxwidth": "480",
+    });
+    oembed["headers"].as_object_mut().unwrap().remove("origin");
     let mut runtime = Runtime::start(vec![
         page_event("/hana_music"),
         page_event("/dashboard"),
         head,
         post,
+        oembed,
     ])
     .await;
     let mut env = runtime.env("api");
     env.push(("SITE_BUCKET", "site".to_owned()));
+    env.push(("API_URL", "https://api.cloumer.example".to_owned()));
     let _api = function("api", &moto, &env);
     let (kind, card) = runtime.answer().await;
     assert_eq!(kind, "response", "{card}");
@@ -1396,6 +1409,8 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
         // Offline: the streamer's avatar as the site bucket holds its PNG copy.
         "<meta property=\"og:image\" content=\"https://cloumer.example/avatars/whale.png\" />",
         "<meta name=\"twitter:card\" content=\"summary\" />",
+        // The oEmbed answer, on the API's own address (CloudFront sends /api nowhere).
+        "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"https://api.cloumer.example/api/v1/oembed?format=json&amp;url=https%3A%2F%2Fcloumer.example%2Fhana_music\" title=\"owner-3 님\" />",
     ] {
         assert!(html.contains(tag), "{tag} in {html}");
     }
@@ -1413,6 +1428,30 @@ async fn api_opens_a_shared_link_with_its_card_from_the_site_bucket() {
     );
     let (_, post) = runtime.answer().await;
     assert_eq!(post["statusCode"], 405, "{post}");
+    let (kind, oembed) = runtime.answer().await;
+    assert_eq!(kind, "response", "{oembed}");
+    assert_eq!(oembed["statusCode"], 200, "{oembed}");
+    assert_eq!(oembed["headers"]["cache-control"], "public, max-age=60");
+    let body: Value = serde_json::from_str(oembed["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "type": "video",
+            "version": "1.0",
+            "title": "owner-3 님",
+            "author_name": "owner-3 님",
+            "author_url": "https://cloumer.example/hana_music",
+            "provider_name": "Cloumer",
+            "provider_url": "https://cloumer.example/",
+            "cache_age": 60,
+            "html": "<iframe src=\"https://cloumer.example/embed/hana_music\" width=\"480\" height=\"270\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen title=\"owner-3 님 · Cloumer\"></iframe>",
+            "width": 480,
+            "height": 270,
+            "thumbnail_url": "https://cloumer.example/avatars/whale.png",
+            "thumbnail_width": 256,
+            "thumbnail_height": 256,
+        })
+    );
 
     let mut runtime = Runtime::start(vec![page_event("/hana_music")]).await;
     let _api = function("api", &moto, &runtime.env("api"));

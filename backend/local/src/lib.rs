@@ -385,6 +385,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         verifier: Arc::new(verifier),
         environment: "local",
         cors_origins: Vec::new(),
+        site_origin: base_url.as_str().into(),
     });
     let chat_server = ChatServer {
         platform: platform.clone(),
@@ -442,10 +443,12 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
     } else {
         None
     };
+    // One origin serves the site and the API here.
     let previews = LinkPreviews::new(
         platform.clone(),
         Arc::new(site::DistEntryPage(config.dist_dir.clone())),
         &base_url,
+        Some(&base_url),
     );
     let app =
         site::with_security_headers(app.fallback_service(site::app(&config.dist_dir, previews)));

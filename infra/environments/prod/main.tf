@@ -203,6 +203,9 @@ module "api_function" {
     PUBLIC_FILES_BUCKET = module.streaming.recordings_buckets.public.id
     # The browser app's index.html, which the pages shared links open are made from.
     SITE_BUCKET = module.hosting.site_bucket
+    # Those pages name their oEmbed answer on the API's own address (CloudFront sends no
+    # /api path to it). Only the API's endpoint: the function does not depend on its routes.
+    API_URL = module.api.url
   })
   memory_mb            = 512
   timeout_seconds      = 10

@@ -2,19 +2,12 @@
 //! another site (`/embed/<handle>` in an iframe), each ready to copy.
 
 use cloumer_api_types::MyChannel;
+use cloumer_api_types::embed::{self, embed_code};
 use leptos::prelude::*;
 
 use crate::browser;
 use crate::components::CopyButton;
 use crate::i18n::use_i18n;
-
-/// The iframe another site pastes: 16:9, allowed to play with sound once the viewer unmutes, to
-/// go full screen and picture-in-picture. Handles are letters, digits and `_`: nothing to escape.
-fn embed_code(origin: &str, handle: &str) -> String {
-    format!(
-        "<iframe src=\"{origin}/embed/{handle}\" width=\"640\" height=\"360\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen title=\"{handle} · Cloumer\"></iframe>"
-    )
-}
 
 #[component]
 pub fn ShareCard(channel: Signal<MyChannel>) -> impl IntoView {
@@ -23,7 +16,14 @@ pub fn ShareCard(channel: Signal<MyChannel>) -> impl IntoView {
     let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
     let private = Memo::new(move |_| channel.with(|c| c.page.summary.private));
     let link = Signal::stored(format!("{origin}/{handle}"));
-    let code = Signal::stored(embed_code(&origin, &handle));
+    // Handles are letters, digits and `_`: the page and title need no escaping.
+    let code = Signal::stored(embed_code(
+        &origin,
+        &format!("/{handle}"),
+        &handle,
+        embed::WIDTH,
+        embed::HEIGHT,
+    ));
     view! {
         <section class="panel" aria-labelledby="share-heading">
             <h2 id="share-heading">{move || i18n.page_texts().share_title}</h2>
@@ -43,18 +43,5 @@ pub fn ShareCard(channel: Signal<MyChannel>) -> impl IntoView {
                 <p class="muted">{move || i18n.page_texts().embed_private_note}</p>
             })}
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_embed_code_frames_the_channels_player_page() {
-        assert_eq!(
-            embed_code("https://cloumer.example", "mina_99"),
-            "<iframe src=\"https://cloumer.example/embed/mina_99\" width=\"640\" height=\"360\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen title=\"mina_99 · Cloumer\"></iframe>"
-        );
     }
 }

@@ -31,6 +31,25 @@ pub struct LinkPreview {
     pub picture: CardPicture,
     /// Video to watch (a live channel, a clip, a video): cards show a large picture for it.
     pub video: bool,
+    /// Whose it is (an oEmbed answer's author).
+    pub streamer: Streamer,
+}
+
+/// A streamer as a link's preview names them: their name, and their channel's handle (its page
+/// is `/<handle>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Streamer {
+    pub nickname: String,
+    pub handle: String,
+}
+
+impl Streamer {
+    fn of(channel: &Channel) -> Self {
+        Self {
+            nickname: channel.owner_nickname.as_str().to_owned(),
+            handle: channel.handle.as_str().to_owned(),
+        }
+    }
 }
 
 /// A card's picture, as a site path or a whole URL.
@@ -87,6 +106,7 @@ impl Platform {
             description: view.channel.title.as_str().to_owned(),
             picture: CardPicture::frame_or_avatar(frame, &view.channel),
             video: live,
+            streamer: Streamer::of(&view.channel),
         }))
     }
 
@@ -98,6 +118,7 @@ impl Platform {
             description: streamer(&channel),
             picture: CardPicture::frame_or_avatar(clip.thumbnail_url, &channel),
             video: true,
+            streamer: Streamer::of(&channel),
         }))
     }
 
@@ -115,6 +136,7 @@ impl Platform {
                 description,
                 picture: CardPicture::frame_or_avatar(video.thumbnail_url, &channel),
                 video: true,
+                streamer: Streamer::of(&channel),
             }));
         }
         let id = RecordingId::parse(id).map_err(|_| DomainError::NotFound("recording"))?;
@@ -124,6 +146,7 @@ impl Platform {
             description: streamer(&channel),
             picture: CardPicture::frame_or_avatar(recording.thumbnail_url, &channel),
             video: true,
+            streamer: Streamer::of(&channel),
         }))
     }
 }

@@ -1,5 +1,5 @@
 use cloumer_domain::ids::RecordingId;
-use cloumer_domain::use_cases::link_previews::{CardPicture, LinkPreview, SharedPage};
+use cloumer_domain::use_cases::link_previews::{CardPicture, LinkPreview, SharedPage, Streamer};
 use cloumer_domain::use_cases::videos::VideoChange;
 
 use crate::clip_making::{recorded, vod};
@@ -43,6 +43,12 @@ async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_t
     assert_eq!(shown.title, "the goal");
     assert_eq!(shown.description, nickname);
     assert!(shown.video);
+    // Whose it is: the channel's streamer, not the viewer who clipped it.
+    let streamer = Streamer {
+        nickname: nickname.clone(),
+        handle: "owner".into(),
+    };
+    assert_eq!(shown.streamer, streamer);
     assert!(
         matches!(&shown.picture, CardPicture::Frame(url) if url.contains(&format!("clip-{clip_id}.jpg"))),
         "{shown:?}"
@@ -56,6 +62,7 @@ async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_t
             description: "Day one\nDay two".into(),
             picture: avatar.clone(),
             video: true,
+            streamer: streamer.clone(),
         })
     );
     // An offline channel: its streamer, their stream's title, their avatar.
@@ -66,11 +73,13 @@ async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_t
             description: account.channel.title.as_str().to_owned(),
             picture: avatar,
             video: false,
+            streamer: streamer.clone(),
         })
     );
     // A past broadcast without a title is called by its streamer.
     let past = preview(SharedPage::Video("rec1")).await.unwrap().unwrap();
     assert_eq!((past.title.as_str(), past.video), (nickname.as_str(), true));
+    assert_eq!(past.streamer, streamer);
 
     // Private, or gone, or never there: nothing to show.
     world

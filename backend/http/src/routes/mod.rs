@@ -8,6 +8,7 @@ pub mod follows;
 pub mod me;
 pub mod moderation;
 pub mod notifications;
+pub mod oembed;
 pub mod params;
 pub mod presence;
 pub mod push;
@@ -37,4 +38,5 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(push::router())
         .merge(webhooks::router())
         .merge(unsubscribe::router())
+        .merge(oembed::router())
 }

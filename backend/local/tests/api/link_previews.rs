@@ -153,3 +153,167 @@ async fn a_private_channels_link_and_other_pages_show_the_sites_own_card() {
         assert_eq!(missing.status(), 404, "{file}");
     }
 }
+
+/// The query that asks for `page`'s oEmbed answer, `extra` after it.
+fn oembed_query(app: &TestApp, page: &str, extra: &str) -> String {
+    format!("{}{extra}", oembed_for(&app.url(page)))
+}
+
+/// The oEmbed query for any `url`, percent-encoded as a consumer sends it.
+fn oembed_for(url: &str) -> String {
+    let mut query = reqwest::Url::parse("http://x/").unwrap();
+    query.query_pairs_mut().append_pair("url", url);
+    format!("/api/v1/oembed?{}", query.query().unwrap())
+}
+
+/// A channel's page names its oEmbed answer, for the blog engines and link-preview services
+/// that discover it; the answer embeds the channel's player, as the dashboard's code does,
+/// within the room the consumer has.
+#[tokio::test]
+async fn a_channels_link_names_its_oembed_answer_which_embeds_its_player() {
+    let app = app_with_entry().await;
+    let user = app.user("mina@example.com", "mina", "Mina \"<3\"").await;
+    let changed = app
+        .patch("/api/v1/me", user.auth(), json!({"avatar": "preset:fox"}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+
+    let html = page(&app, "/Mina").await;
+    let start = html
+        .find("<link rel=\"alternate\" type=\"application/json+oembed\" href=\"")
+        .unwrap_or_else(|| panic!("no oEmbed link in {html}"));
+    let rest = &html[start..];
+    let href = &rest[rest.find("href=\"").unwrap() + 6..];
+    let href = href[..href.find('"').unwrap()].replace("&amp;", "&");
+    assert!(
+        rest.starts_with(&format!(
+            "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{}\" title=\"Mina &quot;&lt;3&quot;\" />",
+            app.url(&oembed_query(&app, "/mina", "")).replace("/api/v1/oembed?url=", "/api/v1/oembed?format=json&amp;url=")
+        )),
+        "{rest}"
+    );
+
+    let answer = app.client.get(&href).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "application/json");
+    assert_eq!(answer.headers()["cache-control"], "public, max-age=60");
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "type": "video",
+            "version": "1.0",
+            "title": "Mina \"<3\"",
+            "author_name": "Mina \"<3\"",
+            "author_url": app.url("/mina"),
+            "provider_name": "Cloumer",
+            "provider_url": app.url("/"),
+            "cache_age": 60,
+            "html": format!(
+                "<iframe src=\"{}\" width=\"640\" height=\"360\" allow=\"autoplay; fullscreen; picture-in-picture\" allowfullscreen title=\"Mina &quot;&lt;3&quot; · Cloumer\"></iframe>",
+                app.url("/embed/mina")
+            ),
+            "width": 640,
+            "height": 360,
+            "thumbnail_url": app.url("/avatars/fox.png"),
+            "thumbnail_width": 256,
+            "thumbnail_height": 256,
+        })
+    );
+
+    // Less room: the largest 16:9 player inside it. The embedded player's own address, with a
+    // query and fragment, names the same channel.
+    for (page, extra, size) in [
+        ("/mina", "&maxwidth=320", (320, 180)),
+        ("/mina", "&maxwidth=1000&maxheight=180", (320, 180)),
+        (
+            "/embed/mina?autoplay=1#x",
+            "&format=json&maxheight=90",
+            (160, 90),
+        ),
+        // A live channel plays from now, whatever moment the link names.
+        ("/mina?t=90", "", (640, 360)),
+    ] {
+        let reply = app.get(&oembed_query(&app, page, extra), None).await;
+        assert_eq!(reply.status, 200, "{page}{extra}: {}", reply.text);
+        assert_eq!(
+            (reply.body["width"].as_u64(), reply.body["height"].as_u64()),
+            (Some(size.0), Some(size.1)),
+            "{page}{extra}"
+        );
+        let html = reply.body["html"].as_str().unwrap();
+        assert!(
+            html.contains(&format!(
+                "<iframe src=\"{}\" width=\"{}\" height=\"{}\"",
+                app.url("/embed/mina"),
+                size.0,
+                size.1
+            )),
+            "{html}"
+        );
+    }
+}
+
+/// Only a public page of this site with a player has an answer: a private channel's, a missing
+/// one's and another site's are 404 (as a stranger's link card tells nothing of them); XML is
+/// not offered (501, as oEmbed says); a size too small for a player or not a number, or no
+/// `url`, is a 400 saying why.
+#[tokio::test]
+async fn oembed_answers_only_for_public_pages_of_this_site() {
+    let app = app_with_entry().await;
+    let user = app.user("hidden@example.com", "hidden", "Hidden One").await;
+    app.user("shown@example.com", "shown", "Shown").await;
+    let changed = app
+        .patch("/api/v1/me/channel", user.auth(), json!({"private": true}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    let html = page(&app, "/hidden").await;
+    assert!(!html.contains("oembed"), "{html}");
+
+    let foreign = oembed_for;
+    for query in [
+        oembed_query(&app, "/hidden", ""),
+        oembed_query(&app, "/nobody_here", ""),
+        oembed_query(&app, "/clips/clNope", ""),
+        oembed_query(&app, "/videos/rec-a%2Fb", ""),
+        oembed_query(&app, "/dashboard/stream", ""),
+        oembed_query(&app, "/", ""),
+        foreign("https://evil.example/shown"),
+        foreign(&format!("{}.evil.example/shown", app.url(""))),
+        foreign(&format!("https://evil.example/{}", app.url("/shown"))),
+        foreign("/shown"),
+        foreign("javascript:alert(1)"),
+    ] {
+        let reply = app.get(&query, None).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (404, "not_found"),
+            "{query}: {}",
+            reply.text
+        );
+    }
+    let xml = app
+        .get(&oembed_query(&app, "/shown", "&format=xml"), None)
+        .await;
+    assert_eq!(
+        (xml.status.as_u16(), xml.code()),
+        (501, "format_not_implemented"),
+        "{}",
+        xml.text
+    );
+    for extra in [
+        "&maxwidth=10",
+        "&maxheight=8",
+        "&maxwidth=0",
+        "&maxwidth=wide",
+        "&maxwidth=-5",
+        "&maxheight=99999999999",
+    ] {
+        let reply = app.get(&oembed_query(&app, "/shown", extra), None).await;
+        assert_eq!(reply.status, 400, "{extra}: {}", reply.text);
+        assert!(!reply.code().is_empty(), "{extra}: {}", reply.text);
+    }
+    let reply = app.get("/api/v1/oembed", None).await;
+    assert_eq!(reply.status, 400, "{}", reply.text);
+    assert!(reply.text.contains("url"), "{}", reply.text);
+}

@@ -66,6 +66,7 @@ async fn the_app_refuses_to_be_framed() {
         "/dashboard",
         "/config.json",
         "/embed",
+        "/clips/clAb1",
         "/embedded/x",
         "/x/embed/y",
     ] {
@@ -75,8 +76,13 @@ async fn the_app_refuses_to_be_framed() {
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
     }
-    // The embeddable player alone may be framed, by any site (the app shows nothing else there).
-    for path in ["/embed/mina", "/embed/x/y"] {
+    // The embeddable players alone may be framed, by any site (the app shows nothing else there).
+    for path in [
+        "/embed/mina",
+        "/embed/clips/clAb1",
+        "/embed/videos/vdAb1",
+        "/embed/x/y",
+    ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let headers = response.headers();

@@ -13,12 +13,14 @@ pub async fn run() -> anyhow::Result<()> {
         cloud.platform.clone(),
         cloud.entry_page,
         &cloud.settings.site_origin,
+        cloud.settings.api_url.as_deref(),
     ));
     let app = cloumer_http::app(cloumer_http::AppState {
         platform: cloud.platform,
         verifier: cloud.verifier,
         environment: "aws",
         cors_origins: vec![HeaderValue::from_str(&cloud.settings.site_origin)?],
+        site_origin: cloud.settings.site_origin.trim_end_matches('/').into(),
     })
     .merge(pages);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {

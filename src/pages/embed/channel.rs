@@ -1,14 +1,11 @@
-//! `/embed/<handle>`: a channel's live player alone, for other sites to put in an iframe (the
-//! only pages the site lets others frame). Nothing here acts for a signed-in viewer: a framing
-//! page could trick a click onto it (clickjacking), so following, chat and clips stay on the
-//! channel's own page, one link away in a new tab. Private channels do not play here: their
-//! viewers are checked on the site itself.
+//! A channel's embedded live player: it finds the stream by itself when it starts.
 
 use leptos::prelude::*;
 
+use super::{EmbedLink, notice};
 use crate::api::use_api;
 use crate::components::{Avatar, Loaded, name_page};
-use crate::i18n::{I18n, use_i18n};
+use crate::i18n::use_i18n;
 use crate::pages::channel::{now_playing, page_name};
 use crate::player::{VideoPlayer, describe_playing};
 use crate::reactive::Fetch;
@@ -24,13 +21,9 @@ enum Showing {
     Private,
 }
 
-/// `handle` is empty when the path names no channel.
 #[component]
-pub fn Embed(handle: String) -> AnyView {
+pub fn EmbedChannel(handle: String) -> impl IntoView {
     let i18n = use_i18n();
-    if handle.is_empty() {
-        return view! { <div class="embed">{missing(i18n)}</div> }.into_any();
-    }
     let api = use_api();
     let channel_url = format!("/{handle}");
     let handle = StoredValue::new(handle);
@@ -72,7 +65,7 @@ pub fn Embed(handle: String) -> AnyView {
             <Loaded retry=move || page.refetch()>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(error) if error.status == 404 => Ok(missing(i18n).into_any()),
+                        Err(error) if error.status == 404 => Ok(notice(|t| t.embed_missing).into_any()),
                         Err(error) => Err(error),
                         Ok(_) => Ok(().into_any()),
                     }
@@ -88,29 +81,10 @@ pub fn Embed(handle: String) -> AnyView {
                         <p>{move || i18n.page_texts().player_offline}</p>
                     </div>
                 }.into_any(),
-                Showing::Private => view! {
-                    <div class="player offline" role="status">
-                        <p>{move || i18n.page_texts().embed_private}</p>
-                    </div>
-                }.into_any(),
+                Showing::Private => notice(|t| t.embed_private).into_any(),
             })}
             // Once the channel is known: no link to a channel that is not there.
-            {move || streamer().map(|name| view! {
-                <a class="embed-link" href=channel_url.clone() target="_blank" rel="noopener">
-                    <strong>{name}</strong>
-                    " · "
-                    {move || i18n.page_texts().watch_on_cloumer}
-                </a>
-            })}
-        </div>
-    }
-    .into_any()
-}
-
-fn missing(i18n: I18n) -> impl IntoView {
-    view! {
-        <div class="player offline" role="status">
-            <p>{move || i18n.page_texts().embed_missing}</p>
+            {move || streamer().map(|name| view! { <EmbedLink href=channel_url.clone() name=name /> })}
         </div>
     }
 }

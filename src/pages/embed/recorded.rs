@@ -1,0 +1,191 @@
+//! A clip, past broadcast or uploaded video, embedded: it plays at once (muted until the viewer
+//! unmutes, as browsers allow), and one still being made (a live clip waiting for its broadcast
+//! to end, a video being processed) plays as soon as it is ready.
+
+use cloumer_api_types::{ClipBody, RecordingBody, VideoBody};
+use leptos::prelude::*;
+
+use super::{EmbedLink, notice};
+use crate::api::use_api;
+use crate::components::{Loaded, avatar_src, linked_start, name_page, or_untitled, video_name};
+use crate::i18n::use_i18n;
+use crate::player::{NowPlaying, VideoPlayer, describe_playing};
+use crate::reactive::Fetch;
+
+/// Which of the site's recorded pages the path named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Clip,
+    Recording,
+    Video,
+}
+
+/// How often one still being made is asked about again.
+const WAITING_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What an embed shows of one, whichever kind it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Recorded {
+    title: String,
+    by: String,
+    avatar: String,
+    /// Its page on the site, which the embed links to.
+    page: String,
+    showing: Showing,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Showing {
+    /// Its playlist.
+    Playing(String),
+    Waiting,
+    /// Its viewers are checked on the site itself, where a session is (a third-party frame's
+    /// storage is usually partitioned away from it).
+    Private,
+    /// It could not be made (a failed upload or recording).
+    Unplayable,
+}
+
+impl Showing {
+    fn of(private: bool, playlist: Option<String>, waiting: bool) -> Self {
+        match playlist {
+            _ if private => Self::Private,
+            Some(playlist) => Self::Playing(playlist),
+            None if waiting => Self::Waiting,
+            None => Self::Unplayable,
+        }
+    }
+}
+
+impl From<ClipBody> for Recorded {
+    fn from(c: ClipBody) -> Self {
+        Self {
+            page: format!("/clips/{}", crate::api::encode(&c.id)),
+            showing: Showing::of(c.private, c.playlist_url, c.status == "PENDING"),
+            title: c.title,
+            by: c.owner_nickname,
+            avatar: c.owner_avatar,
+        }
+    }
+}
+
+impl From<RecordingBody> for Recorded {
+    fn from(r: RecordingBody) -> Self {
+        Self {
+            page: format!("/videos/{}", crate::api::encode(&r.id)),
+            showing: Showing::of(r.private, r.playlist_url, false),
+            title: r.title,
+            by: r.owner_nickname,
+            avatar: r.owner_avatar,
+        }
+    }
+}
+
+impl From<VideoBody> for Recorded {
+    fn from(v: VideoBody) -> Self {
+        let waiting = crate::pages::video::in_progress(&v);
+        Self {
+            page: format!("/videos/{}", crate::api::encode(&v.id)),
+            showing: Showing::of(v.private, v.playlist_url, waiting),
+            title: v.title,
+            by: v.owner_nickname,
+            avatar: v.owner_avatar,
+        }
+    }
+}
+
+#[component]
+pub fn EmbedRecorded(kind: Kind, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let id = StoredValue::new(id);
+    let item = Fetch::new(move || async move {
+        let id = id.get_value();
+        match kind {
+            Kind::Clip => api.clip(&id).await.map(Recorded::from),
+            Kind::Recording => api.recording(&id).await.map(Recorded::from),
+            Kind::Video => api.video(&id).await.map(Recorded::from),
+        }
+    });
+    // The latest good answer: a failed look while waiting keeps the notice.
+    let latest = item.latest_ok();
+    let showing = Memo::new(move |_| latest.with(|r| r.as_ref().map(|r| r.showing.clone())));
+    if let Ok(timer) = set_interval_with_handle(
+        move || {
+            if showing.get_untracked() == Some(Showing::Waiting) {
+                item.refetch();
+            }
+        },
+        WAITING_REFRESH,
+    ) {
+        on_cleanup(move || timer.clear());
+    }
+    name_page(move || {
+        latest.with(|r| {
+            r.as_ref()
+                .map(|r| video_name(&r.title, i18n.t().untitled, &r.by))
+        })
+    });
+    describe_playing(move || {
+        latest.with(|r| {
+            let r = r
+                .as_ref()
+                .filter(|r| matches!(r.showing, Showing::Playing(_)))?;
+            Some(NowPlaying {
+                title: or_untitled(&r.title, i18n.t().untitled).to_owned(),
+                streamer: r.by.clone(),
+                artwork: avatar_src(&r.avatar),
+            })
+        })
+    });
+    // Once it is known: no link to a page that is not there.
+    let link = move || {
+        latest.with(|r| {
+            r.as_ref().map(|r| {
+                let name = or_untitled(&r.title, i18n.t().untitled).to_owned();
+                view! { <EmbedLink href=r.page.clone() name=name by=r.by.clone() /> }
+            })
+        })
+    };
+
+    view! {
+        <div class="embed">
+            <Loaded retry=move || item.refetch()>
+                {move || Suspend::new(async move {
+                    match item.await {
+                        Err(error) if error.status == 404 => Ok(notice(|t| t.embed_gone).into_any()),
+                        Err(error) => Err(error),
+                        Ok(_) => Ok(().into_any()),
+                    }
+                })}
+            </Loaded>
+            {move || showing.get().map(|showing| match showing {
+                Showing::Playing(url) => {
+                    view! { <VideoPlayer url=Signal::stored(Some(url)) start_at=linked_start() /> }.into_any()
+                }
+                Showing::Waiting => notice(|t| t.embed_not_ready).into_any(),
+                Showing::Private => notice(|t| t.embed_private_video).into_any(),
+                Showing::Unplayable => notice(|t| t.embed_gone).into_any(),
+            })}
+            {link}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_private_one_never_plays_and_one_being_made_waits() {
+        let playlist = || Some("https://media.example/index.m3u8".to_owned());
+        assert_eq!(Showing::of(true, playlist(), false), Showing::Private);
+        assert_eq!(Showing::of(true, None, true), Showing::Private);
+        assert_eq!(
+            Showing::of(false, playlist(), false),
+            Showing::Playing("https://media.example/index.m3u8".into())
+        );
+        assert_eq!(Showing::of(false, None, true), Showing::Waiting);
+        assert_eq!(Showing::of(false, None, false), Showing::Unplayable);
+    }
+}
