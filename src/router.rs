@@ -37,10 +37,16 @@ pub use cloumer_api_types::EMBEDDED_PAGES;
 pub fn route(path: &str) -> Page {
     let path = path.trim_end_matches('/');
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    route_segments(&segments)
+    match segments.as_slice() {
+        // One level: `/embed/embed/…` names no player (and a path of a thousand of them is
+        // not read a thousand levels deep).
+        ["embed", page @ ..] if !page.is_empty() => Page::Embed(Box::new(page_at(page))),
+        page => page_at(page),
+    }
 }
 
-fn route_segments(segments: &[&str]) -> Page {
+/// The page the segments name, outside `/embed/`.
+fn page_at(segments: &[&str]) -> Page {
     match segments {
         [] => Page::Home,
         ["browse"] => Page::Browse,
@@ -55,7 +61,6 @@ fn route_segments(segments: &[&str]) -> Page {
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
         ["clips", id] if !id.is_empty() => Page::Clip(decode(id)),
         [handle] if is_handle_like(handle) => Page::Channel(handle.to_ascii_lowercase()),
-        ["embed", page @ ..] if !page.is_empty() => Page::Embed(Box::new(route_segments(page))),
         _ => Page::NotFound,
     }
 }
@@ -279,6 +284,9 @@ mod tests {
         // The embed page shows no player for these.
         assert_eq!(route("/embed/bad-handle!"), embed(Page::NotFound));
         assert_eq!(route("/embed/dashboard"), embed(Page::Dashboard));
+        assert_eq!(route("/embed/embed/mina"), embed(Page::NotFound));
+        let deep = "/embed".repeat(100_000);
+        assert_eq!(route(&deep), embed(Page::NotFound));
         assert_eq!(route("/embed"), Page::Channel("embed".into()));
         assert_eq!(route("/bad-handle!"), Page::NotFound);
         assert_eq!(route("/clips/clAbc"), Page::Clip("clAbc".into()));
