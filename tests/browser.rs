@@ -569,6 +569,11 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     ))
     .await?;
     let fan = Browser::launch().await?;
+    // A viewer finds the same code on the channel's page.
+    fan.goto(&stack.url("/on_air")).await?;
+    assert_eq!(embed_code(&fan).await?, code);
+    show_embed_code(&fan).await?;
+    fan.screenshot("channel-share").await?;
     fan.goto(&fan_site).await?;
     fan.enter_frame("iframe[src$='/embed/on_air']").await?;
     fan.wait_for_text(".embed .player.offline", "offline", WAIT)
@@ -1099,6 +1104,16 @@ async fn a_private_channel_and_its_recordings_are_for_allowed_viewers_only() -> 
         0
     );
     guest.screenshot("channel-private-locked-phone").await?;
+    // Its link may be shared, but no embed code is offered.
+    guest
+        .wait_for_text(".video-share .share-link", "/hidden_show", WAIT)
+        .await?;
+    assert_eq!(
+        guest
+            .js("return document.querySelectorAll('[data-testid=embed-code]').length")
+            .await?,
+        0
+    );
     // Nor does its embedded player play, even for an allowed viewer: it says so instead.
     for viewer in [&guest, &friend] {
         viewer.goto(&stack.url("/embed/hidden_show")).await?;
@@ -2620,6 +2635,17 @@ async fn show_embed_code(browser: &Browser) -> Result<()> {
     Ok(())
 }
 
+/// The player code the API's oEmbed answer gives for the page `browser` is on.
+async fn oembed_html(browser: &Browser) -> Result<String> {
+    let html = browser
+        .js(
+            "const r = await fetch('/api/v1/oembed?url=' + encodeURIComponent(location.href)); \
+             return (await r.json()).html;",
+        )
+        .await?;
+    Ok(html.as_str().context("no oEmbed html")?.to_owned())
+}
+
 /// An embedded player's link out: where, how it opens, and what it says.
 async fn embed_link(browser: &Browser) -> Result<String> {
     let link = browser
@@ -2696,13 +2722,8 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
         "{code}"
     );
     // The same code a blog engine gets from the API's oEmbed answer for the clip's address.
-    let oembed = fan
-        .js(
-            "const r = await fetch('/api/v1/oembed?url=' + encodeURIComponent(location.href)); \
-             return (await r.json()).html;",
-        )
-        .await?;
-    assert_eq!(oembed.as_str(), Some(code.as_str()));
+    let oembed = oembed_html(&fan).await?;
+    assert_eq!(oembed, code);
     let fan_site = other_site(format!(
         "<!doctype html><html><head><title>Fans</title></head><body>{code}</body></html>"
     ))
@@ -2832,20 +2853,9 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
         "not from much later than asked"
     );
     // Its oEmbed answer embeds it from that moment too.
-    let oembed = fan
-        .js(
-            "const r = await fetch('/api/v1/oembed?url=' + encodeURIComponent(location.href)); \
-             return (await r.json()).html;",
-        )
-        .await?;
+    let oembed = oembed_html(&fan).await?;
     let from_six = stack.url(&format!("/embed{broadcast}?t=6"));
-    assert!(
-        oembed
-            .as_str()
-            .unwrap_or_default()
-            .contains(&format!("src=\"{from_six}\"")),
-        "{oembed}"
-    );
+    assert!(oembed.contains(&format!("src=\"{from_six}\"")), "{oembed}");
     fan.click("input[name=share-start]").await?;
     let shared = fan
         .js(

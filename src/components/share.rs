@@ -1,5 +1,5 @@
-//! Sharing a clip or video from its page: its address to copy, and for a public one the code
-//! that plays it on another site (its `/embed/…` page in an iframe). A past broadcast or video
+//! Sharing a channel, clip or video from its page: its address to copy, and for a public one
+//! the code that plays it on another site (its `/embed/…` page in an iframe). A past broadcast or video
 //! can be shared from a moment of it (`?t=<seconds>`, as other video sites write it), which its
 //! page and its embedded player start at.
 

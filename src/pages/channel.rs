@@ -11,8 +11,8 @@ use crate::api::{ApiError, use_api};
 use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
 use crate::components::{
-    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, Uptime, avatar_src, name_page,
-    or_untitled, video_name,
+    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ShareVideo, Uptime, avatar_src,
+    name_page, or_untitled, video_name,
 };
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
@@ -56,6 +56,15 @@ pub fn Channel(handle: String) -> impl IntoView {
     }
     // The latest good answer; a failed refresh keeps it on screen (and says so).
     let latest = page.latest_ok();
+    // What a viewer shares: the channel's link and, while it is public, its player's embed code.
+    let sharing = Memo::new(move |_| {
+        latest.with(|c| {
+            c.as_ref().map(|c| {
+                let s = &c.summary;
+                (s.handle.clone(), s.owner_nickname.clone(), s.private)
+            })
+        })
+    });
     // Live: what is on, then who; offline: who.
     name_page(move || latest.with(|c| c.as_ref().map(|c| page_name(c, i18n.t().untitled))));
     let watching = Memo::new(move |_| {
@@ -162,6 +171,11 @@ pub fn Channel(handle: String) -> impl IntoView {
                         }.into_any()
                     })}
                     {move || latest.get().map(|channel| view! { <ChannelInfo channel=channel /> })}
+                    // Apart from the info redrawn with each look: an open embed code stays open.
+                    {move || sharing.get().map(|(handle, nickname, private)| view! {
+                        <ShareVideo page=format!("/{handle}") title=nickname private=private
+                            link_name=move || i18n.page_texts().channel_link />
+                    })}
                     {move || {
                         let clippable = watching.with(|w| w.as_ref().is_some_and(|w| w.live && w.can_watch));
                         (clippable && signed_in.get()).then(|| view! { <ClipLive handle=handle.get_value() /> })

@@ -13,14 +13,17 @@ use crate::i18n::use_i18n;
 pub fn ShareCard(channel: Signal<MyChannel>) -> impl IntoView {
     let i18n = use_i18n();
     let origin = browser::origin();
-    let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
+    let (handle, nickname) = channel.with_untracked(|c| {
+        let s = &c.page.summary;
+        (s.handle.clone(), s.owner_nickname.clone())
+    });
     let private = Memo::new(move |_| channel.with(|c| c.page.summary.private));
     let link = Signal::stored(format!("{origin}/{handle}"));
-    // Handles are letters, digits and `_`: the page and title need no escaping.
+    // Named as the channel's oEmbed answer names it.
     let code = Signal::stored(embed_code(
         &origin,
         &format!("/{handle}"),
-        &handle,
+        &nickname,
         embed::WIDTH,
         embed::HEIGHT,
     ));
