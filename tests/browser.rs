@@ -563,9 +563,10 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     owner.close().await?;
 
     let fan_site = other_site(format!(
-        "<!doctype html><html><head><title>Fan site</title></head><body><h1>On Air, live here</h1>{code}<iframe id=\"app\" src=\"{}\" width=\"320\" height=\"200\"></iframe><iframe id=\"under\" src=\"{}\" width=\"320\" height=\"200\"></iframe></body></html>",
+        "<!doctype html><html><head><title>Fan site</title></head><body><h1>On Air, live here</h1>{code}<iframe id=\"app\" src=\"{}\" width=\"320\" height=\"200\"></iframe><iframe id=\"under\" src=\"{}\" width=\"320\" height=\"200\"></iframe><iframe id=\"typo\" src=\"{}\" width=\"320\" height=\"200\"></iframe></body></html>",
         stack.url("/dashboard"),
         stack.url("/embed/on_air/dashboard"),
+        stack.url("/embed/on_ayr"),
     ))
     .await?;
     let fan = Browser::launch().await?;
@@ -575,6 +576,7 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     show_embed_code(&fan).await?;
     fan.screenshot("channel-share").await?;
     fan.goto(&fan_site).await?;
+    let loaded = Instant::now();
     fan.enter_frame("iframe[src$='/embed/on_air']").await?;
     fan.wait_for_text(".embed .player.offline", "offline", WAIT)
         .await?;
@@ -632,6 +634,18 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     fan.leave_frame().await?;
     fan.screenshot("embed-live-on-another-site").await?;
     ffmpeg.kill().await?;
+    // A mistyped handle's embed says there is no such channel, and asks no more after that
+    // (the others look every 20 s).
+    tokio::time::sleep(Duration::from_secs(25).saturating_sub(loaded.elapsed())).await;
+    fan.enter_frame("iframe#typo").await?;
+    fan.wait_for_text(".embed .player.offline", "There is no such channel", WAIT)
+        .await?;
+    let asked = fan
+        .js("return performance.getEntriesByType('resource') \
+             .filter(e => e.name.includes('/api/v1/channels/on_ayr')).length")
+        .await?;
+    assert_eq!(asked, 1, "the missing channel was asked about once");
+    fan.leave_frame().await?;
     fan.close().await?;
     Ok(())
 }
