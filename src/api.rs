@@ -21,6 +21,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The thing asked about is not there (or not for this user): asking again will not change
+    /// that.
+    pub fn is_not_found(&self) -> bool {
+        self.status == 404
+    }
+
     /// What to tell the user about it, in the interface's language ([`I18n::failure`]).
     pub fn explained(&self, i18n: I18n) -> String {
         i18n.failure(&self.code, &self.message)

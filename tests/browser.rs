@@ -575,6 +575,11 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     assert_eq!(embed_code(&fan).await?, code);
     show_embed_code(&fan).await?;
     fan.screenshot("channel-share").await?;
+    // Someone follows a mistyped link to the channel page itself, in another window.
+    let lost = Browser::launch().await?;
+    lost.goto(&stack.url("/on_ayr")).await?;
+    lost.wait_for_text("main", "This page does not exist.", WAIT)
+        .await?;
     fan.goto(&fan_site).await?;
     let loaded = Instant::now();
     fan.enter_frame("iframe[src$='/embed/on_air']").await?;
@@ -647,6 +652,26 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     assert_eq!(asked, 1, "the missing channel was asked about once");
     fan.leave_frame().await?;
     fan.close().await?;
+    // Its page, like its embed, asked once: the channel, its chat room, history, emotes and
+    // who is in it, each once (the room's token had been asked for again and again, with
+    // backoff, and the channel every 20 s).
+    let asked = lost
+        .js("return performance.getEntriesByType('resource') \
+             .map(e => new URL(e.name).pathname) \
+             .filter(p => p.startsWith('/api/v1/channels/on_ayr'))")
+        .await?;
+    let asked: Vec<&str> = asked
+        .as_array()
+        .context("resources")?
+        .iter()
+        .filter_map(|path| path.as_str())
+        .collect();
+    let once: std::collections::BTreeSet<&str> = asked.iter().copied().collect();
+    assert!(
+        once.contains("/api/v1/channels/on_ayr") && once.len() == asked.len(),
+        "the missing channel's page asked about each thing once: {asked:?}"
+    );
+    lost.close().await?;
     Ok(())
 }
 

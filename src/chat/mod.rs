@@ -408,6 +408,9 @@ impl ChatClient {
                     client.can_send.set(false);
                 }
                 Err(ApiError { status: 403, .. }) => client.state.set(ChatState::Forbidden),
+                // No such room (the page says the channel is not there): trying again with
+                // backoff would ask for as long as the page stays open.
+                Err(error) if error.is_not_found() => client.stop(),
                 Err(_) => client.retry_later(),
             }
         });

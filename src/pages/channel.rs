@@ -51,9 +51,11 @@ pub fn Channel(handle: String) -> impl IntoView {
         }
         changes
     });
-    if let Ok(timer) = set_interval_with_handle(move || page.refetch(), REFRESH) {
-        on_cleanup(move || timer.clear());
-    }
+    // A handle that is not there is not asked about again.
+    page.refresh_every(
+        REFRESH,
+        move || !matches!(page.get_untracked(), Some(Err(error)) if error.is_not_found()),
+    );
     // The latest good answer; a failed refresh keeps it on screen (and says so).
     let latest = page.latest_ok();
     // What a viewer shares: the channel's link and, while it is public, its player's embed code.

@@ -126,17 +126,10 @@ pub fn Clip(id: String) -> impl IntoView {
     let id = StoredValue::new(id);
     let clip = Fetch::new(move || async move { api.clip(&id.get_value()).await });
     // A clip of a broadcast still live is asked about again until it plays.
-    let pending = move || matches!(clip.get(), Some(Ok(c)) if c.status == "PENDING");
-    if let Ok(timer) = set_interval_with_handle(
-        move || {
-            if pending() {
-                clip.refetch();
-            }
-        },
+    clip.refresh_every(
         PENDING_REFRESH,
-    ) {
-        on_cleanup(move || timer.clear());
-    }
+        move || matches!(clip.get_untracked(), Some(Ok(c)) if c.status == "PENDING"),
+    );
     view! {
         <Loaded retry=move || clip.refetch()>
             {move || Suspend::new(async move {

@@ -130,16 +130,10 @@ pub fn Video(id: String) -> impl IntoView {
     let api = use_api();
     let id = StoredValue::new(id);
     let video = Fetch::new(move || async move { api.video(&id.get_value()).await });
-    if let Ok(timer) = set_interval_with_handle(
-        move || {
-            if matches!(video.get(), Some(Ok(v)) if in_progress(&v)) {
-                video.refetch();
-            }
-        },
+    video.refresh_every(
         PROGRESS_REFRESH,
-    ) {
-        on_cleanup(move || timer.clear());
-    }
+        move || matches!(video.get_untracked(), Some(Ok(v)) if in_progress(&v)),
+    );
     view! {
         <Loaded retry=move || video.refetch()>
             {move || Suspend::new(async move {

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use leptos::prelude::*;
 
@@ -48,9 +49,33 @@ impl<T: Clone + 'static> Fetch<T> {
         self.resource.get().map(|value| typed(&value))
     }
 
+    /// The latest value, as [`get`](Fetch::get), without subscribing to it.
+    pub fn get_untracked(&self) -> Option<T> {
+        self.resource.get_untracked().map(|value| typed(&value))
+    }
+
     /// Loads again; readers keep the last value meanwhile.
     pub fn refetch(&self) {
         self.resource.refetch();
+    }
+
+    /// Loads again every `period` while `wanted()` says the value may still change (a clip
+    /// being made, a channel that may go live), until the owner is cleaned up. A page whose
+    /// answer cannot change (a channel that is not there) stops asking.
+    pub fn refresh_every(self, period: Duration, wanted: impl Fn() -> bool + 'static) {
+        refetch_every(self.resource, period, Box::new(wanted));
+    }
+}
+
+/// [`Fetch::refresh_every`]'s timer, compiled once rather than for each page's `T`.
+fn refetch_every(resource: LocalResource<Erased>, period: Duration, wanted: Box<dyn Fn() -> bool>) {
+    let tick = move || {
+        if wanted() {
+            resource.refetch();
+        }
+    };
+    if let Ok(timer) = set_interval_with_handle(tick, period) {
+        on_cleanup(move || timer.clear());
     }
 }
 
@@ -110,7 +135,7 @@ mod tests {
     use crate::reactive::testing::{reactive, run_until};
 
     fn current<T: Clone + 'static>(fetch: Fetch<T>) -> Option<T> {
-        fetch.resource.get_untracked().map(|value| typed(&value))
+        fetch.get_untracked()
     }
 
     #[test]

@@ -42,9 +42,7 @@ fn DashboardView() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let mine = Fetch::new(move || async move { api.my_channel().await });
-    if let Ok(timer) = set_interval_with_handle(move || mine.refetch(), REFRESH) {
-        on_cleanup(move || timer.clear());
-    }
+    mine.refresh_every(REFRESH, || true);
     // The latest good answer; a failed refresh keeps the last one on screen (and says so).
     let latest = mine.latest_ok();
     let loaded = Memo::new(move |_| latest.with(Option::is_some));

@@ -77,16 +77,9 @@ pub fn VideosCard(channel: Signal<MyChannel>) -> impl IntoView {
     let api = use_api();
     let handle = StoredValue::new(channel.with_untracked(|c| c.page.summary.handle.clone()));
     let videos = Fetch::new(move || async move { api.channel_videos(&handle.get_value()).await });
-    if let Ok(timer) = set_interval_with_handle(
-        move || {
-            if matches!(videos.get(), Some(Ok(page)) if page.items.iter().any(in_progress)) {
-                videos.refetch();
-            }
-        },
-        PROGRESS_REFRESH,
-    ) {
-        on_cleanup(move || timer.clear());
-    }
+    videos.refresh_every(PROGRESS_REFRESH, move || {
+        matches!(videos.get_untracked(), Some(Ok(page)) if page.items.iter().any(in_progress))
+    });
     let chosen_file = RwSignal::new_local(None::<web_sys::File>);
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());

@@ -30,15 +30,10 @@ pub fn EmbedChannel(handle: String) -> impl IntoView {
     let page = Fetch::new(move || async move { api.channel(&handle.get_value()).await });
     // A channel that is not there is not asked about again: an embed pasted with a mistyped
     // handle would otherwise cost a request every 20 s for as long as the page is open.
-    let missing = move || matches!(page.get(), Some(Err(error)) if error.status == 404);
-    let refresh = move || {
-        if !missing() {
-            page.refetch();
-        }
-    };
-    if let Ok(timer) = set_interval_with_handle(refresh, REFRESH) {
-        on_cleanup(move || timer.clear());
-    }
+    page.refresh_every(
+        REFRESH,
+        move || !matches!(page.get_untracked(), Some(Err(error)) if error.is_not_found()),
+    );
     // The latest good answer; a failed refresh keeps the player going.
     let latest = page.latest_ok();
     let showing = Memo::new(move |_| {

@@ -110,16 +110,9 @@ pub fn EmbedRecorded(kind: Kind, id: String) -> impl IntoView {
     // The latest good answer: a failed look while waiting keeps the notice.
     let latest = item.latest_ok();
     let showing = Memo::new(move |_| latest.with(|r| r.as_ref().map(|r| r.showing.clone())));
-    if let Ok(timer) = set_interval_with_handle(
-        move || {
-            if showing.get_untracked() == Some(Showing::Waiting) {
-                item.refetch();
-            }
-        },
-        WAITING_REFRESH,
-    ) {
-        on_cleanup(move || timer.clear());
-    }
+    item.refresh_every(WAITING_REFRESH, move || {
+        showing.get_untracked() == Some(Showing::Waiting)
+    });
     name_page(move || {
         latest.with(|r| {
             r.as_ref()

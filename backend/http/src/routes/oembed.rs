@@ -12,6 +12,7 @@ use cloumer_api_types::{ErrorBody, OEmbedBody, embed};
 use cloumer_domain::DomainError;
 use cloumer_domain::use_cases::link_previews::{CardPicture, SharedPage};
 use serde::Deserialize;
+use url::Url;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -69,7 +70,7 @@ pub async fn oembed(
     let (width, height) = player_size(query.maxwidth, query.maxheight)?;
     let not_found = || DomainError::NotFound("page");
     let (path, start) = site_page(&state.site_origin, &query.url).ok_or_else(not_found)?;
-    let (page_of, id) = shared_page(path).ok_or_else(not_found)?;
+    let (page_of, id) = shared_page(&path).ok_or_else(not_found)?;
     let page = page_of(&id);
     let preview = state
         .platform
@@ -124,27 +125,24 @@ fn player_size(max_width: Option<u32>, max_height: Option<u32>) -> Result<(u32, 
 /// The path of `url` when it is a page of the site at `origin`, and the moment it starts at
 /// (`?t=`, kept for the player; the rest of its query and its fragment dropped). An embedded
 /// player's address names its page.
-fn site_page<'a>(origin: &str, url: &'a str) -> Option<(&'a str, Option<u32>)> {
-    let scheme_and_host = url.get(..origin.len())?;
-    if !scheme_and_host.eq_ignore_ascii_case(origin) {
+fn site_page(origin: &str, url: &str) -> Option<(String, Option<u32>)> {
+    // Read as a browser would (case, default ports, user info, IDNA hosts), so that only an
+    // address a browser would open on our site names one of its pages.
+    let url = Url::parse(url).ok()?;
+    if url.origin() != Url::parse(origin).ok()?.origin() {
         return None;
     }
-    let rest = &url[origin.len()..];
-    if !rest.starts_with('/') {
-        return None;
-    }
-    let rest = rest.split('#').next().unwrap_or_default();
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let start = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("t="))
-        .and_then(embed::start_offset);
+    let start = url
+        .query_pairs()
+        .find(|(name, _)| name == "t")
+        .and_then(|(_, t)| embed::start_offset(&t));
+    let path = url.path();
     let embedded = cloumer_api_types::EMBEDDED_PAGES.trim_end_matches('/');
     let path = match path.strip_prefix(embedded) {
         Some(page) if page.starts_with('/') => page,
         _ => path,
     };
-    Some((path, start))
+    Some((path.to_owned(), start))
 }
 
 #[cfg(test)]
@@ -174,17 +172,20 @@ mod tests {
     fn only_the_sites_own_pages_are_read() {
         let origin = "https://cloumer.example";
         let path = |url| site_page(origin, url).map(|(path, _)| path);
-        assert_eq!(path("https://cloumer.example/mina"), Some("/mina"));
-        assert_eq!(path("HTTPS://Cloumer.Example/mina"), Some("/mina"));
+        let page = |path: &str| Some(path.to_owned());
+        assert_eq!(path("https://cloumer.example/mina"), page("/mina"));
+        assert_eq!(path("HTTPS://Cloumer.Example/mina"), page("/mina"));
+        assert_eq!(path("https://cloumer.example:443/mina"), page("/mina"));
+        assert_eq!(path("https://cloumer.example"), page("/"));
         assert_eq!(
             path("https://cloumer.example/clips/clAb?t=3#top"),
-            Some("/clips/clAb")
+            page("/clips/clAb")
         );
         assert_eq!(
             path("https://cloumer.example/embed/videos/vd1"),
-            Some("/videos/vd1")
+            page("/videos/vd1")
         );
-        assert_eq!(path("https://cloumer.example/embed"), Some("/embed"));
+        assert_eq!(path("https://cloumer.example/embed"), page("/embed"));
         // The moment a link starts at is kept; a `t` that is not one is not.
         let start = |url| site_page(origin, url).and_then(|(_, start)| start);
         assert_eq!(
@@ -195,6 +196,11 @@ mod tests {
             start("https://cloumer.example/embed/videos/vd1?a=1&t=90#t=5"),
             Some(90)
         );
+        assert_eq!(
+            start("https://cloumer.example/videos/vd1?t=1m%330s"),
+            Some(90),
+            "percent-encoded, as a query may be"
+        );
         assert_eq!(start("https://cloumer.example/videos/vd1?t=soon"), None);
         assert_eq!(start("https://cloumer.example/videos/vd1#t=5"), None);
         for foreign in [
@@ -203,9 +209,9 @@ mod tests {
             "http://cloumer.example/mina",
             "https://evil.test/https://cloumer.example/mina",
             "https://cloumer.exampl",
+            "https://cloumer.example:8443/mina",
             "/mina",
             "",
-            "https://cloumer.example",
             "https://cloumer.exampleé/mina",
         ] {
             assert_eq!(path(foreign), None, "{foreign}");
