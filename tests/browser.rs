@@ -638,6 +638,23 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     assert_eq!(video_property(&fan, "muted").await?, true);
     fan.leave_frame().await?;
     fan.screenshot("embed-live-on-another-site").await?;
+    // The embedded player holds no chat connection, and counts as a viewer all the same, as
+    // IVS counts playback (it counted nobody while viewers were chat connections).
+    let counted = Instant::now();
+    loop {
+        let channel: serde_json::Value = reqwest::get(stack.url("/api/v1/channels/on_air"))
+            .await?
+            .json()
+            .await?;
+        if channel["viewerCount"] == 1 {
+            break;
+        }
+        anyhow::ensure!(
+            counted.elapsed() < WAIT,
+            "the embedded player is not counted: {channel}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     ffmpeg.kill().await?;
     // A mistyped handle's embed says there is no such channel, and asks no more after that
     // (the others look every 20 s).

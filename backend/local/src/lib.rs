@@ -406,6 +406,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         environment: "local".to_owned(),
     })?;
     let dirs = IngestDirs::under(&config.data_dir);
+    let views = Arc::new(ingest::PlaybackViews::new(components.clock.clone()));
     let files = ingest::hls::router(
         platform.clone(),
         components.video.clone(),
@@ -413,12 +414,14 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         PlaybackTokenVerifier::from_public_pem(components.playback_public_pem.as_bytes())?,
         RecordingGate::new(&components.recordings_public_pem, &base_url)?,
         components.clock.clone(),
+        views.clone(),
     );
     let loopback = if addr.is_ipv6() { "[::1]" } else { "127.0.0.1" };
     let ingest_settings = IngestSettings {
         platform: platform.clone(),
         video: components.video.clone(),
         rooms: components.rooms.clone(),
+        views,
         clock: components.clock.clone(),
         dirs,
         rtmp_host: addr.ip(),

@@ -204,12 +204,30 @@ impl Room {
             .count()
     }
 
-    /// People in the room: each signed-in user once, however many tabs they have open, and
-    /// signed-out readers once per client address, so one client cannot inflate the count.
-    pub fn viewer_count(&self) -> usize {
-        self.people().len()
+    /// The live viewer count from the clients playing the channel (see
+    /// [`crate::ingest::PlaybackViews`]): each client once, or once per signed-in person in
+    /// the room from its address (a household on one connection, each signed in). People in
+    /// the room who are not playing do not count: IVS counts playback, not chat.
+    pub fn viewers_among(&self, playing: &[IpAddr]) -> usize {
+        let mut signed_in: HashMap<IpAddr, HashSet<&UserId>> = HashMap::new();
+        let members = self.members.lock().expect("room lock");
+        for member in members.values() {
+            if let (false, Some(client)) = (member.user_id.is_anonymous(), member.client) {
+                signed_in.entry(client).or_default().insert(&member.user_id);
+            }
+        }
+        playing
+            .iter()
+            .map(|client| {
+                signed_in
+                    .get(client)
+                    .map_or(1, |people| people.len().max(1))
+            })
+            .sum()
     }
 
+    /// People in the room: each signed-in user once, however many tabs they have open, and
+    /// signed-out readers once per client address, so one client cannot inflate the count.
     fn people(&self) -> HashSet<Viewer> {
         let members = self.members.lock().expect("room lock");
         let mut people: HashSet<Viewer> = HashSet::new();
@@ -224,7 +242,7 @@ impl Room {
     }
 
     /// Who is connected: signed-in members as they are shown, and signed-out readers counted as
-    /// [`Room::viewer_count`] counts them.
+    /// [`Room::people`] counts them.
     pub fn presence(&self) -> Presence {
         let users: Vec<PresentUser> = self
             .members
@@ -387,13 +405,11 @@ impl Rooms {
         }
     }
 
-    /// People in a room (see [`Room::viewer_count`]), for the live viewer count.
-    pub fn viewer_count(&self, arn: &str) -> usize {
-        self.rooms
-            .lock()
-            .expect("rooms lock")
-            .get(arn)
-            .map_or(0, |r| r.viewer_count())
+    /// The live viewer count of a room's channel, from the clients playing it (see
+    /// [`Room::viewers_among`]).
+    pub fn viewer_count(&self, arn: &str, playing: &[IpAddr]) -> usize {
+        let room = self.rooms.lock().expect("rooms lock").get(arn).cloned();
+        room.map_or(playing.len(), |room| room.viewers_among(playing))
     }
 }
 
@@ -494,7 +510,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn viewers_are_people_not_connections() {
+    async fn readers_and_viewers_are_people_not_connections() {
         let room = room_with_rate(10);
         let here: IpAddr = "192.0.2.1".parse().unwrap();
         let there: IpAddr = "192.0.2.2".parse().unwrap();
@@ -516,8 +532,18 @@ mod tests {
         join(UserId::anonymous(), Some(there));
         join(UserId::anonymous(), None);
         assert_eq!(room.connection_count(), 9);
-        assert_eq!(room.viewer_count(), 4, "alice, two clients, one unknown");
+        assert_eq!(room.presence().readers, 3, "two clients, one unknown");
         assert_eq!(room.anonymous_connections_from(here), 5);
+        // Viewers are the clients playing: one each, or each signed-in person there.
+        let elsewhere: IpAddr = "192.0.2.3".parse().unwrap();
+        assert_eq!(room.viewers_among(&[]), 0, "in the room is not watching");
+        assert_eq!(room.viewers_among(&[elsewhere]), 1);
+        join(UserId::parse("bob").unwrap(), Some(here));
+        assert_eq!(
+            room.viewers_among(&[here, there, elsewhere]),
+            4,
+            "alice and bob here, alice there, a reader elsewhere"
+        );
     }
 
     #[tokio::test]

@@ -180,10 +180,12 @@ pub(super) fn status(
         stream_id: stream_id.clone(),
         started_at,
         health,
-        // Local viewer count: people in the channel's chat room. Every channel page holds a chat
-        // connection (signed in or not), so it counts people with the page open; each person or
-        // signed-out client once, however many connections it opens.
-        viewer_count: state.rooms.viewer_count(&Rooms::arn(channel)) as u64,
+        // Counted from playback, as IVS counts it (embedded players too), each client or
+        // signed-in person once: see `PlaybackViews` and `Room::viewers_among`.
+        viewer_count: state
+            .rooms
+            .viewer_count(&Rooms::arn(channel), &state.views.watching(channel))
+            as u64,
         thumbnail_url,
     }
 }

@@ -28,6 +28,7 @@ use cloumer_tokens::PlaybackTokenVerifier;
 use serde::Deserialize;
 use tokio::sync::OnceCell;
 
+use super::PlaybackViews;
 use super::growing_segments::GrowingSegments;
 use super::ladder::{self, RUNGS, SOURCE};
 use super::playback_sessions::PlaybackSessions;
@@ -35,6 +36,7 @@ use super::playlists::{self, Variant, multivariant, peak_bandwidth, rewrite_play
 use super::private_recordings::{RecordingGate, SigningQuery};
 use super::timed_metadata;
 use super::{IngestDirs, ffmpeg};
+use crate::client::ClientAddress;
 use crate::video::LocalVideo;
 
 /// The source's picture size (width, height) in each live channel's current broadcast, probed
@@ -50,6 +52,8 @@ struct Files {
     verifier: PlaybackTokenVerifier,
     clock: Arc<dyn Clock>,
     sessions: PlaybackSessions,
+    /// Who is playing each channel (each live playlist load), for its viewer count.
+    views: Arc<PlaybackViews>,
     gate: RecordingGate,
     growing: GrowingSegments,
 }
@@ -71,6 +75,7 @@ pub fn router(
     verifier: PlaybackTokenVerifier,
     gate: RecordingGate,
     clock: Arc<dyn Clock>,
+    views: Arc<PlaybackViews>,
 ) -> Router {
     let files = Arc::new(Files {
         platform,
@@ -80,6 +85,7 @@ pub fn router(
         verifier,
         gate,
         sessions: PlaybackSessions::new(clock.clone()),
+        views,
         growing: GrowingSegments::default(),
         clock,
     });
@@ -217,6 +223,7 @@ fn file_response(
 /// The multivariant playlist (the playback URL) and the live thumbnail.
 async fn live(
     State(files): State<Arc<Files>>,
+    ClientAddress(client): ClientAddress,
     UrlPath((channel, file)): UrlPath<(String, String)>,
     Query(credentials): Query<Credentials>,
 ) -> Response {
@@ -252,11 +259,20 @@ async fn live(
         }
         Access::Session { id, .. } => Some(id.clone()),
     };
+    files.saw_playing(&channel.id, client);
     let body = multivariant(&variants, session.as_deref(), Some(SystemTime::now()));
     file_response(&kind, body, "no-cache", access.origin(), Vec::new())
 }
 
 impl Files {
+    /// A client loaded one of a live channel's playlists: it is watching (players reload them
+    /// every segment or so). A client of unknown address is not counted.
+    fn saw_playing(&self, channel: &ChannelId, client: Option<std::net::IpAddr>) {
+        if let Some(client) = client {
+            self.views.saw(channel, client);
+        }
+    }
+
     /// Where one quality of a live channel is written: the source by nginx, rungs by ffmpeg.
     fn quality_dir(&self, channel: &ChannelId, quality: &str) -> Option<PathBuf> {
         if quality == SOURCE {
@@ -379,6 +395,7 @@ const PROBE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 /// One quality's media playlist and segments.
 async fn live_quality(
     State(files): State<Arc<Files>>,
+    ClientAddress(client): ClientAddress,
     UrlPath((channel, quality, file)): UrlPath<(String, String, String)>,
     Query(credentials): Query<Credentials>,
 ) -> Response {
@@ -437,6 +454,7 @@ async fn live_quality(
                 return not_found();
             }
             files.growing.saw_playlist(&directory, &media);
+            files.saw_playing(&channel.id, client);
             let media = playlists::since_last_break(&media);
             Body::from(rewrite_playlist(&media, modified, session))
         }

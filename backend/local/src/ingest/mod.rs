@@ -3,9 +3,9 @@
 //! nginx (with the RTMP module, driven by a generated configuration: [`nginx`]) receives and
 //! segments the video. Its callbacks ([`callbacks`]) decide who may publish; a publish that
 //! starts or stops becomes the same domain events the cloud gets from EventBridge
-//! ([`broadcasts`]); while live, [`monitor`] keeps health, viewer counts and a thumbnail per
-//! channel; each recorded broadcast becomes a VOD (HLS playlist + thumbnail) with ffmpeg
-//! ([`vod`]), as IVS auto-record does. STANDARD channels are transcoded into a ladder of
+//! ([`broadcasts`]); while live, [`monitor`] keeps health, viewer counts (of the clients
+//! [`hls`] sees playing: [`PlaybackViews`]) and a thumbnail per channel; each recorded broadcast
+//! becomes a VOD (HLS playlist + thumbnail) with ffmpeg ([`vod`]), as IVS auto-record does. STANDARD channels are transcoded into a ladder of
 //! qualities while live ([`ladder`]). [`hls`] serves the files with IVS's private-channel rule.
 
 mod broadcasts;
@@ -18,6 +18,7 @@ pub mod ladder;
 mod monitor;
 mod nginx;
 mod playback_sessions;
+mod playback_views;
 pub(crate) mod playlists;
 pub mod private_recordings;
 pub mod recording_files;
@@ -41,6 +42,7 @@ use tokio::process::Child;
 use crate::chat::Rooms;
 use crate::video::LocalVideo;
 use broadcasts::Broadcast;
+pub use playback_views::PlaybackViews;
 
 /// Directories of the ingest, all under the data directory.
 #[derive(Clone, Debug)]
@@ -78,6 +80,8 @@ pub struct IngestSettings {
     pub platform: Platform,
     pub video: LocalVideo,
     pub rooms: Arc<Rooms>,
+    /// The same [`PlaybackViews`] the HLS files' router counts players in.
+    pub views: Arc<PlaybackViews>,
     pub clock: Arc<dyn Clock>,
     pub dirs: IngestDirs,
     pub rtmp_host: IpAddr,
@@ -91,6 +95,8 @@ struct IngestState {
     platform: Platform,
     video: LocalVideo,
     rooms: Arc<Rooms>,
+    /// Who is playing each channel, for its viewer count.
+    views: Arc<PlaybackViews>,
     clock: Arc<dyn Clock>,
     dirs: IngestDirs,
     /// Authenticates nginx's callbacks and the relay into the `live` application.
@@ -166,6 +172,7 @@ impl Ingest {
             platform: settings.platform.clone(),
             video: settings.video.clone(),
             rooms: settings.rooms.clone(),
+            views: settings.views.clone(),
             clock: settings.clock.clone(),
             dirs: settings.dirs.clone(),
             relay_target: format!("rtmp://{loopback}:{}/live", settings.rtmp_port),

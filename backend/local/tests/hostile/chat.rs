@@ -162,6 +162,7 @@ async fn anonymous_chat_tokens_are_rate_limited_per_client() {
 }
 
 /// Item 12: viewer counts came from chat connections: one client opening many inflated them.
+/// They come from playback now; one client's chat connections and playlist loads count once.
 #[tokio::test]
 async fn one_client_cannot_inflate_the_viewer_count() {
     let app = streaming::spawn_app().await;
@@ -190,6 +191,18 @@ async fn one_client_cannot_inflate_the_viewer_count() {
         }
     }
     assert!(connections.len() >= 2, "{} connections", connections.len());
+    let (playback, _) = app.playback("counted").await;
+    let mut loads = 0;
+    for _ in 0..100 {
+        if app.get(&playback).await.status() == 200 {
+            loads += 1;
+            if loads == 20 {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(loads, 20, "the channel's playlist loaded again and again");
     // Counts refresh every two seconds.
     tokio::time::sleep(Duration::from_secs(5)).await;
     let viewers = app.channel("counted").await["viewerCount"]
