@@ -46,18 +46,16 @@ pub fn ShareVideo(
         })
     });
     let start_at = position.map(|position| {
-        // The player moves its position 4 times a second; the label is redrawn when the whole
-        // second it shows changes, not on each move.
-        let whole = Memo::new(move |_| position.get().max(0.0) as u32);
-        let shown = move || {
-            crate::time::clock(f64::from(start.get().unwrap_or_else(|| whole.get())) * 1000.0)
-        };
+        // Read on each of the player's 4 moves a second; the label's text node is written only
+        // when the clock it shows changes (Leptos compares the text), and a `Memo` to skip the
+        // formatting cost 1.0 KB of wasm.
+        let whole = move || position.get().max(0.0) as u32;
+        let shown =
+            move || crate::time::clock(f64::from(start.get().unwrap_or_else(whole)) * 1000.0);
         view! {
             <label class="check share-start">
                 <input type="checkbox" name="share-start" prop:checked=move || start.get().is_some()
-                    on:change=move |ev| {
-                        start.set(event_target_checked(&ev).then(|| whole.get_untracked()))
-                    }
+                    on:change=move |ev| start.set(event_target_checked(&ev).then(whole))
                 />
                 {move || i18n.page_texts().start_at}" "{shown}
             </label>
