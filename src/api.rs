@@ -555,6 +555,15 @@ impl Api {
             .await
     }
 
+    /// Sends the people watching the caller to the live channel `handle`.
+    pub async fn raid(&self, handle: &str) -> Result<RaidBody, ApiError> {
+        let body = StartRaid {
+            handle: handle.to_owned(),
+        };
+        self.with_body(Method::POST, "/api/v1/me/channel/raid", &body)
+            .await
+    }
+
     /// Removes a message from `handle`'s chat (its owner or a moderator).
     pub async fn delete_message(&self, handle: &str, id: &str) -> Result<(), ApiError> {
         self.send(

@@ -692,6 +692,119 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
     Ok(())
 }
 
+/// A streamer ends by raiding another live channel from the dashboard: the people on their page
+/// are told where they are going and moved there after a countdown (one stays, the first time),
+/// and the other channel's chat welcomes them, in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_raids_another_channel_and_the_viewers_move_there() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    let raider_key = streamer(&stack, "raider@example.com", "mina", "Mina").await?;
+    let host_key = streamer(&stack, "host@example.com", "jun", "준").await?;
+    let mut raiding = publish(&format!("{}{raider_key}", stack.stack.rtmp_url()), 120)?;
+    let mut hosting = publish(&format!("{}{host_key}", stack.stack.rtmp_url()), 120)?;
+    let mina = Browser::launch().await?;
+    mina.sign_in(&stack, "raider@example.com", PASSWORD).await?;
+    mina.goto(&stack.url("/dashboard")).await?;
+    mina.wait_for_text("[data-testid=live-state]", "LIVE", Duration::from_secs(30))
+        .await?;
+
+    let viewer = Browser::launch().await?;
+    viewer.goto(&stack.url("/mina")).await?;
+    viewer.wait(".chat-state[data-state=Connected]").await?;
+    let host_fan = Browser::launch_sized(420, 860).await?;
+    host_fan.goto(&stack.url("/")).await?;
+    host_fan.prefer_language("ko").await?;
+    host_fan.goto(&stack.url("/jun")).await?;
+    host_fan.wait(".chat-state[data-state=Connected]").await?;
+
+    // Refused with the reason: one's own channel.
+    mina.fill("#raid-target", "mina").await?;
+    mina.click("[aria-labelledby=raid-heading] button[type=submit]")
+        .await?;
+    mina.wait_for_text(
+        "[aria-labelledby=raid-heading] .error",
+        "choose another channel",
+        WAIT,
+    )
+    .await?;
+    // The first raid: the viewer reads where to, and stays.
+    mina.fill("#raid-target", "@jun").await?;
+    mina.click("[aria-labelledby=raid-heading] button[type=submit]")
+        .await?;
+    mina.wait_for_text("[aria-labelledby=raid-heading] .info", "to 준.", WAIT)
+        .await?;
+    mina.js("document.querySelector('#raid-heading').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("dashboard-raid").await?;
+    viewer
+        .wait_for_text(
+            ".raid-notice [role=alert]",
+            "Raid! The stream is sending everyone to 준's channel.",
+            WAIT,
+        )
+        .await?;
+    viewer.screenshot("channel-raid-notice").await?;
+    viewer.click(".raid-notice button.secondary").await?;
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(
+        viewer.js("return location.pathname").await?,
+        "/mina",
+        "the viewer stayed"
+    );
+    // The other channel's chat heard who is coming, and links to them.
+    let welcome = host_fan
+        .wait_for_text(".raided-notice a", "Mina 님이 시청자", WAIT)
+        .await?;
+    assert!(welcome.ends_with("명과 함께 습격했어요!"), "{welcome}");
+    assert_eq!(
+        host_fan
+            .js("return document.querySelector('.raided-notice a').getAttribute('href')")
+            .await?,
+        "/mina"
+    );
+    host_fan.screenshot("channel-raided-ko-phone").await?;
+
+    // The second: the countdown runs out and the page moves to the other channel, playing.
+    mina.click("[aria-labelledby=raid-heading] button[type=submit]")
+        .await?;
+    viewer
+        .wait_for_text(".raid-notice [role=alert]", "준's channel", WAIT)
+        .await?;
+    viewer
+        .wait_until_within(
+            "return location.pathname === '/jun' \
+             && !!document.querySelector('.player[data-player-state=Playing]')",
+            "the viewer moved to the raided channel, playing",
+            Duration::from_secs(30),
+        )
+        .await?;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.raid-notice').length")
+            .await?,
+        0
+    );
+    // The dashboard says what was sent in the language switched to.
+    mina.js("const s = document.querySelector('select#lang'); \
+             s.value = 'ko'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    mina.wait_for_text(
+        "[aria-labelledby=raid-heading] .info",
+        "준 님에게 보냈어요.",
+        WAIT,
+    )
+    .await?;
+    mina.js("document.querySelector('#raid-heading').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("dashboard-raid-ko").await?;
+    raiding.kill().await?;
+    hosting.kill().await?;
+    for browser in [mina, viewer, host_fan] {
+        browser.close().await?;
+    }
+    Ok(())
+}
+
 /// Crawlers that draw link cards draw no SVG: the build draws every built-in avatar as a PNG,
 /// and an offline channel's card shows its streamer's.
 #[tokio::test]

@@ -7,6 +7,7 @@ pub mod mentions;
 pub mod panel;
 pub mod picker;
 pub mod protocol;
+pub mod raid;
 pub mod replay;
 
 use std::cell::RefCell;
@@ -20,7 +21,7 @@ use web_sys::{MessageEvent, WebSocket};
 use crate::api::{Api, ApiError};
 use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
-use protocol::{ChatLine, Incoming};
+use protocol::{ChatLine, Incoming, RaidFrom, RaidTo};
 
 /// Lines kept in memory; older ones scroll away.
 const MAX_LINES: usize = 300;
@@ -126,6 +127,10 @@ pub struct ChatClient {
     pub loading_older: RwSignal<bool>,
     /// The channel's custom emotes (re-read when the room says they changed).
     pub emotes: RwSignal<Vec<EmoteBody>>,
+    /// Where the streamer is sending everyone (a raid), until the page moves or the viewer stays.
+    pub raid: RwSignal<Option<RaidTo>>,
+    /// The latest streamer who sent their viewers here.
+    pub raided: RwSignal<Option<RaidFrom>>,
     /// The text of this user's message the room just refused, for the send box to offer again
     /// (the box was cleared when it went).
     pub refused_text: RwSignal<Option<String>>,
@@ -159,6 +164,8 @@ impl ChatClient {
             loading_older: RwSignal::new(false),
             emotes: RwSignal::new(Vec::new()),
             refused_text: RwSignal::new(None),
+            raid: RwSignal::new(None),
+            raided: RwSignal::new(None),
             session: StoredValue::new(reader_session()),
             api,
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
@@ -542,6 +549,8 @@ impl ChatClient {
                 }
             }
             Incoming::EmotesChanged => self.load_emotes(),
+            Incoming::Raid(to) => self.raid.set(Some(to)),
+            Incoming::Raided(from) => self.raided.set(Some(from)),
             Incoming::OtherEvent(_) => {}
             Incoming::Error {
                 code,

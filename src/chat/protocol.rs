@@ -19,6 +19,21 @@ pub struct ChatLine {
     pub send_time: String,
 }
 
+/// The channel a raid sends the room's viewers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaidTo {
+    pub handle: String,
+    pub nickname: String,
+}
+
+/// Whose viewers a raid brings, and how many were watching them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaidFrom {
+    pub handle: String,
+    pub nickname: String,
+    pub viewers: u64,
+}
+
 /// What the server sent, as the panel understands it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Incoming {
@@ -44,12 +59,26 @@ pub enum Incoming {
     },
     /// The channel's custom emotes changed.
     EmotesChanged,
+    /// The streamer sends everyone to another live channel.
+    Raid(RaidTo),
+    /// A streamer is sending their viewers to this channel.
+    Raided(RaidFrom),
     OtherEvent(String),
     Error {
         request_id: String,
         code: u16,
         message: String,
     },
+}
+
+/// Whether `text` could be a channel handle (what a page may be moved to): 3–25 lowercase
+/// letters, digits and underscores, as the domain's handles are. Only our backend sends room
+/// events (a chat token cannot), but a page is not moved to anything else all the same.
+fn is_handle(text: &str) -> bool {
+    (3..=25).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Reads a frame; `None` for anything that is not one.
@@ -88,6 +117,17 @@ pub fn parse(text: &str) -> Option<Incoming> {
                     .unwrap_or(0),
             },
             event::EMOTES => Incoming::EmotesChanged,
+            // A raid names a channel to move to: only a handle's characters, so that an event
+            // cannot send the page anywhere but a channel of this site.
+            event::RAID if is_handle(frame.attribute("Handle")) => Incoming::Raid(RaidTo {
+                handle: frame.attribute("Handle").to_owned(),
+                nickname: frame.attribute("Nickname").to_owned(),
+            }),
+            event::RAIDED if is_handle(frame.attribute("Handle")) => Incoming::Raided(RaidFrom {
+                handle: frame.attribute("Handle").to_owned(),
+                nickname: frame.attribute("Nickname").to_owned(),
+                viewers: frame.attribute("Viewers").parse().unwrap_or(0),
+            }),
             _ => Incoming::OtherEvent(frame.event_name),
         },
         ServerFrame::Error(frame) => Incoming::Error {
@@ -134,6 +174,57 @@ mod tests {
         );
         let emotes = r#"{"Type":"EVENT","EventName":"app:EMOTES","Attributes":null}"#;
         assert_eq!(parse(emotes), Some(Incoming::EmotesChanged));
+    }
+
+    #[test]
+    fn a_raid_names_a_channel_of_this_site_and_nothing_else() {
+        let event = |name: &str, attributes: &str| {
+            parse(&format!(
+                r#"{{"Type":"EVENT","EventName":"{name}","Attributes":{attributes}}}"#
+            ))
+        };
+        assert_eq!(
+            event("app:RAID", r#"{"Handle":"jun_2","Nickname":"준"}"#),
+            Some(Incoming::Raid(RaidTo {
+                handle: "jun_2".into(),
+                nickname: "준".into()
+            }))
+        );
+        for handle in [
+            "",
+            "//evil.example",
+            "../dashboard",
+            "Jun",
+            "x",
+            &"a".repeat(26),
+        ] {
+            let attributes = format!(r#"{{"Handle":"{handle}","Nickname":"n","Viewers":"1"}}"#);
+            for name in ["app:RAID", "app:RAIDED"] {
+                assert_eq!(
+                    event(name, &attributes),
+                    Some(Incoming::OtherEvent(name.into())),
+                    "{handle}"
+                );
+            }
+        }
+        assert_eq!(
+            event(
+                "app:RAIDED",
+                r#"{"Handle":"mina","Nickname":"Mina","Viewers":"12"}"#
+            ),
+            Some(Incoming::Raided(RaidFrom {
+                handle: "mina".into(),
+                nickname: "Mina".into(),
+                viewers: 12
+            }))
+        );
+        assert!(matches!(
+            event(
+                "app:RAIDED",
+                r#"{"Handle":"mina","Nickname":"Mina","Viewers":"many"}"#
+            ),
+            Some(Incoming::Raided(RaidFrom { viewers: 0, .. }))
+        ));
     }
 
     #[test]

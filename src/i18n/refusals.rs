@@ -76,6 +76,11 @@ pub(super) fn korean(code: &str) -> Option<&'static str> {
         "invalid_file_name" => "파일 이름이 너무 길거나 쓸 수 없는 문자가 들어 있어요.",
         "not_uploading" => "이 동영상의 파일은 이미 올라갔어요.",
         "upload_incomplete" => "업로드가 끝나지 않았어요. 다시 올려 주세요.",
+        // Raids.
+        "raid_self" => "다른 채널을 골라 주세요.",
+        "raider_offline" => "방송 중일 때만 습격할 수 있어요.",
+        "raid_target_offline" => "그 채널은 지금 방송 중이 아니에요.",
+        "raid_target_private" => "비공개 채널이라 시청자들이 볼 수 없어요.",
         // Webhooks.
         "webhook_limit" => "웹훅을 더 둘 수 없어요. 하나를 지운 뒤 다시 해 주세요.",
         "invalid_webhook_url" => {

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::api::{ApiError, use_api};
 use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
+use crate::chat::raid::{RaidNotice, RaidedNotice};
 use crate::components::{
     Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ShareVideo, Uptime, avatar_src,
     name_page, or_untitled, video_name,
@@ -157,6 +158,8 @@ pub fn Channel(handle: String) -> impl IntoView {
         {move || loaded.get().then(|| view! {
             <div class="channel-layout" data-live=move || live.get().to_string()>
                 <section class="channel-main">
+                    <RaidNotice chat=chat />
+                    <RaidedNotice chat=chat />
                     {move || watching.get().map(|w| if !w.can_watch {
                         view! { <div class="player offline" role="status">{move || i18n.page_texts().private_locked}</div> }.into_any()
                     } else if w.live {

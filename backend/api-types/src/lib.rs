@@ -331,6 +331,25 @@ pub struct StreamKeyBody {
     pub stream_key: String,
 }
 
+/// `POST /api/v1/me/channel/raid`: where to send the people watching.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StartRaid {
+    /// The channel to send them to: live, public and not the caller's.
+    pub handle: String,
+}
+
+/// A raid that was sent: the channel the viewers were sent to, and how many were watching.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RaidBody {
+    pub handle: String,
+    pub nickname: String,
+    pub viewer_count: u64,
+}
+
 /// `POST /api/v1/channels/{handle}/playback`: what to load in the player.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

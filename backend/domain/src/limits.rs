@@ -70,6 +70,13 @@ pub const VIDEO_UPLOADS: RateLimit = RateLimit {
     per: Duration::hours(1),
 };
 
+/// Raids one streamer may send: one at the end of each broadcast, and a few more for a wrong
+/// first choice, not a way to flood other channels' chats with announcements.
+pub const RAIDS: RateLimit = RateLimit {
+    max: 5,
+    per: Duration::minutes(10),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

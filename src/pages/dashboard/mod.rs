@@ -10,6 +10,7 @@ mod emotes;
 mod moderation;
 mod moderators;
 mod part_sender;
+mod raid;
 mod recordings;
 mod settings;
 mod share;
@@ -58,6 +59,7 @@ fn DashboardView() -> impl IntoView {
             view! {
                 <div class="dashboard">
                     <status::StatusCard channel=channel />
+                    <raid::RaidCard channel=channel />
                     <stream_setup::StreamSetup />
                     <share::ShareCard channel=channel />
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />

@@ -25,6 +25,10 @@ pub mod events {
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: clients read them again.
     pub const EMOTES: &str = "app:EMOTES";
+    /// The streamer sends everyone to another live channel: its `Handle` and `Nickname`.
+    pub const RAID: &str = "app:RAID";
+    /// A streamer is sending their viewers here: their `Handle`, `Nickname` and `Viewers`.
+    pub const RAIDED: &str = "app:RAIDED";
 }
 
 /// Whose chat a moderation request is about.

@@ -25,6 +25,7 @@ pub mod past_broadcasts;
 pub mod presence;
 pub mod private_playback;
 pub mod push;
+pub mod raids;
 pub mod recording_events;
 pub mod stream_events;
 pub mod stream_setup;

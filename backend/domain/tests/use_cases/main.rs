@@ -20,6 +20,7 @@ mod past_broadcasts;
 mod presence;
 mod private_playback;
 mod push;
+mod raids;
 mod stream_events;
 mod stream_setup;
 mod videos;

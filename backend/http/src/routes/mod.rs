@@ -12,6 +12,7 @@ pub mod oembed;
 pub mod params;
 pub mod presence;
 pub mod push;
+pub mod raids;
 pub mod recordings;
 pub mod unsubscribe;
 pub mod videos;
@@ -35,6 +36,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(moderation::router())
         .merge(notifications::router())
         .merge(presence::router())
+        .merge(raids::router())
         .merge(push::router())
         .merge(webhooks::router())
         .merge(unsubscribe::router())
