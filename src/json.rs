@@ -196,6 +196,7 @@ mod api_types {
         owner_avatar: "ownerAvatar",
         title: "title",
         video_id: "videoId",
+        raid_viewers: "raidViewers",
         created_at: "createdAt",
         unread: "unread",
     });
@@ -314,6 +315,7 @@ mod tests {
             owner_avatar: "a".into(),
             title: "t".into(),
             video_id: Some("v".into()),
+            raid_viewers: Some(3),
             created_at: "c".into(),
             unread: true,
         };

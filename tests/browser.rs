@@ -693,8 +693,9 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
 }
 
 /// A streamer ends by raiding another live channel from the dashboard: the people on their page
-/// are told where they are going and moved there after a countdown (one stays, the first time),
-/// and the other channel's chat welcomes them, in Korean on a phone.
+/// are told where they are going and moved there after a countdown (one stays, the first time);
+/// the other channel's chat welcomes them and its streamer's notifications say who came, in
+/// Korean on a phone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streamer_raids_another_channel_and_the_viewers_move_there() -> Result<()> {
     let stack = TestStack::start(true).await?;
@@ -711,8 +712,11 @@ async fn a_streamer_raids_another_channel_and_the_viewers_move_there() -> Result
     let viewer = Browser::launch().await?;
     viewer.goto(&stack.url("/mina")).await?;
     viewer.wait(".chat-state[data-state=Connected]").await?;
+    // Jun watches their own channel on a phone, in Korean.
     let host_fan = Browser::launch_sized(420, 860).await?;
-    host_fan.goto(&stack.url("/")).await?;
+    host_fan
+        .sign_in(&stack, "host@example.com", PASSWORD)
+        .await?;
     host_fan.prefer_language("ko").await?;
     host_fan.goto(&stack.url("/jun")).await?;
     host_fan.wait(".chat-state[data-state=Connected]").await?;
@@ -763,6 +767,22 @@ async fn a_streamer_raids_another_channel_and_the_viewers_move_there() -> Result
         "/mina"
     );
     host_fan.screenshot("channel-raided-ko-phone").await?;
+    // Jun's notifications say it too, with how many came, and lead to Mina's channel.
+    host_fan.goto(&stack.url("/notifications")).await?;
+    let told = host_fan
+        .wait_for_text("a.notification", "님이 내 채널을 습격했어요 (", WAIT)
+        .await?;
+    assert!(
+        told.starts_with("Mina 님이 내 채널을 습격했어요 ("),
+        "{told}"
+    );
+    assert_eq!(
+        host_fan
+            .js("return document.querySelector('a.notification').getAttribute('href')")
+            .await?,
+        "/mina"
+    );
+    host_fan.screenshot("notifications-raid-ko-phone").await?;
 
     // The second: the countdown runs out and the page moves to the other channel, playing.
     mina.click("[aria-labelledby=raid-heading] button[type=submit]")

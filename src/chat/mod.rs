@@ -21,7 +21,7 @@ use web_sys::{MessageEvent, WebSocket};
 use crate::api::{Api, ApiError};
 use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
-use protocol::{ChatLine, Incoming, RaidFrom, RaidTo};
+use protocol::{ChatLine, Incoming, Raid};
 
 /// Lines kept in memory; older ones scroll away.
 const MAX_LINES: usize = 300;
@@ -128,9 +128,9 @@ pub struct ChatClient {
     /// The channel's custom emotes (re-read when the room says they changed).
     pub emotes: RwSignal<Vec<EmoteBody>>,
     /// Where the streamer is sending everyone (a raid), until the page moves or the viewer stays.
-    pub raid: RwSignal<Option<RaidTo>>,
+    pub raid: RwSignal<Option<Raid>>,
     /// The latest streamer who sent their viewers here.
-    pub raided: RwSignal<Option<RaidFrom>>,
+    pub raided: RwSignal<Option<Raid>>,
     /// The text of this user's message the room just refused, for the send box to offer again
     /// (the box was cleared when it went).
     pub refused_text: RwSignal<Option<String>>,

@@ -19,18 +19,13 @@ pub struct ChatLine {
     pub send_time: String,
 }
 
-/// The channel a raid sends the room's viewers to.
+/// A raid's other channel: the one it sends the room's viewers to, or the one whose viewers it
+/// brings (with how many were watching). One type for both, so the app carries one signal type.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RaidTo {
+pub struct Raid {
     pub handle: String,
     pub nickname: String,
-}
-
-/// Whose viewers a raid brings, and how many were watching them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RaidFrom {
-    pub handle: String,
-    pub nickname: String,
+    /// 0 for a raid leaving this room (it does not say).
     pub viewers: u64,
 }
 
@@ -60,9 +55,9 @@ pub enum Incoming {
     /// The channel's custom emotes changed.
     EmotesChanged,
     /// The streamer sends everyone to another live channel.
-    Raid(RaidTo),
+    Raid(Raid),
     /// A streamer is sending their viewers to this channel.
-    Raided(RaidFrom),
+    Raided(Raid),
     OtherEvent(String),
     Error {
         request_id: String,
@@ -119,15 +114,18 @@ pub fn parse(text: &str) -> Option<Incoming> {
             event::EMOTES => Incoming::EmotesChanged,
             // A raid names a channel to move to: only a handle's characters, so that an event
             // cannot send the page anywhere but a channel of this site.
-            event::RAID if is_handle(frame.attribute("Handle")) => Incoming::Raid(RaidTo {
-                handle: frame.attribute("Handle").to_owned(),
-                nickname: frame.attribute("Nickname").to_owned(),
-            }),
-            event::RAIDED if is_handle(frame.attribute("Handle")) => Incoming::Raided(RaidFrom {
-                handle: frame.attribute("Handle").to_owned(),
-                nickname: frame.attribute("Nickname").to_owned(),
-                viewers: frame.attribute("Viewers").parse().unwrap_or(0),
-            }),
+            name @ (event::RAID | event::RAIDED) if is_handle(frame.attribute("Handle")) => {
+                let raid = Raid {
+                    handle: frame.attribute("Handle").to_owned(),
+                    nickname: frame.attribute("Nickname").to_owned(),
+                    viewers: frame.attribute("Viewers").parse().unwrap_or(0),
+                };
+                if name == event::RAID {
+                    Incoming::Raid(raid)
+                } else {
+                    Incoming::Raided(raid)
+                }
+            }
             _ => Incoming::OtherEvent(frame.event_name),
         },
         ServerFrame::Error(frame) => Incoming::Error {
@@ -185,9 +183,10 @@ mod tests {
         };
         assert_eq!(
             event("app:RAID", r#"{"Handle":"jun_2","Nickname":"준"}"#),
-            Some(Incoming::Raid(RaidTo {
+            Some(Incoming::Raid(Raid {
                 handle: "jun_2".into(),
-                nickname: "준".into()
+                nickname: "준".into(),
+                viewers: 0
             }))
         );
         for handle in [
@@ -212,7 +211,7 @@ mod tests {
                 "app:RAIDED",
                 r#"{"Handle":"mina","Nickname":"Mina","Viewers":"12"}"#
             ),
-            Some(Incoming::Raided(RaidFrom {
+            Some(Incoming::Raided(Raid {
                 handle: "mina".into(),
                 nickname: "Mina".into(),
                 viewers: 12
@@ -223,7 +222,7 @@ mod tests {
                 "app:RAIDED",
                 r#"{"Handle":"mina","Nickname":"Mina","Viewers":"many"}"#
             ),
-            Some(Incoming::Raided(RaidFrom { viewers: 0, .. }))
+            Some(Incoming::Raided(Raid { viewers: 0, .. }))
         ));
     }
 

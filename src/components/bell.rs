@@ -1,6 +1,6 @@
 //! The notification bell in the top bar: the unread count, a link to the list
 //! (`pages/notifications.rs`), and a toast when news arrives while the app is open (a followed
-//! channel went live, the user's video is ready).
+//! channel went live, the user's video is ready, a channel raided the user's).
 
 use cloumer_api_types::{NotificationBody, NotificationPage};
 use leptos::prelude::*;
@@ -10,18 +10,22 @@ use crate::i18n::{PageTexts, use_i18n};
 use crate::time::parse_rfc3339_ms;
 
 /// How a notification reads and where it leads: (link, the bold lead, the words after it).
-/// "**Minji** went live" opens the channel; "**Your video is ready**" opens the video.
-pub fn notification_text(
-    n: &NotificationBody,
-    t: &'static PageTexts,
-) -> (String, String, &'static str) {
-    match &n.video_id {
-        Some(video) => (format!("/videos/{video}"), t.video_ready.to_owned(), ""),
-        None => (
-            format!("/{}", n.channel_handle),
-            n.owner_nickname.clone(),
-            t.went_live,
+/// "**Minji** went live" and "**Minji** raided your channel" open the channel; "**Your video
+/// is ready**" opens the video.
+pub fn notification_text(n: &NotificationBody, t: &'static PageTexts) -> (String, String, String) {
+    let channel = format!("/{}", n.channel_handle);
+    match (&n.video_id, n.raid_viewers) {
+        (Some(video), _) => (
+            format!("/videos/{video}"),
+            t.video_ready.to_owned(),
+            String::new(),
         ),
+        (None, Some(viewers)) => (
+            channel,
+            n.owner_nickname.clone(),
+            t.raided_you.replace("{}", &viewers.to_string()),
+        ),
+        (None, None) => (channel, n.owner_nickname.clone(), t.went_live.to_owned()),
     }
 }
 

@@ -213,6 +213,7 @@ pub static EN_PAGES: PageTexts = PageTexts {
     notifications: "Notifications",
     went_live: "went live",
     video_ready: "Your video is ready",
+    raided_you: "raided your channel ({} watching)",
     no_notifications: "Nothing yet. Follow channels to hear here when they go live.",
     moderator_badge: "Mod",
     moderate: "Moderate",

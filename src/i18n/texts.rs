@@ -245,6 +245,8 @@ pub struct PageTexts {
     pub went_live: &'static str,
     /// A notification: the user's uploaded video can be watched.
     pub video_ready: &'static str,
+    /// After a nickname: "… raided your channel"; `{}` is how many were watching them.
+    pub raided_you: &'static str,
     pub no_notifications: &'static str,
     pub close: &'static str,
     // Chat moderation

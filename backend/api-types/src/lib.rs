@@ -232,8 +232,8 @@ pub struct FollowingPage {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationBody {
-    /// `LIVE` or `VIDEO_READY`.
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^(LIVE|VIDEO_READY)$"))]
+    /// `LIVE`, `VIDEO_READY` or `RAID` (the channel raided the caller's).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(LIVE|VIDEO_READY|RAID)$"))]
     pub kind: String,
     pub channel_handle: String,
     pub owner_nickname: String,
@@ -241,6 +241,9 @@ pub struct NotificationBody {
     pub title: String,
     /// The ready video (`VIDEO_READY` only): its page is `/videos/<videoId>`.
     pub video_id: Option<String>,
+    /// How many were watching the raiding channel (`RAID` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raid_viewers: Option<u64>,
     /// When the stream started, or the video became ready.
     pub created_at: String,
     /// Newer than the caller's last `POST /api/v1/me/notifications/seen`.

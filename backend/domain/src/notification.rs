@@ -1,5 +1,5 @@
 //! Notifications in the app: "a channel you follow went live" (one per follower per stream start,
-//! none when a stream flaps) and "your video is ready". Kept for a month; the user's "seen" mark
+//! none when a stream flaps), "your video is ready" and "a channel raided yours". Kept for a month; the user's "seen" mark
 //! makes the rest unread.
 
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,8 @@ pub enum NotificationKind {
     WentLive { stream_id: StreamId },
     /// The user's uploaded video, on their channel, is ready to watch.
     VideoReady { video_id: VideoId },
+    /// The channel raided the user's channel, bringing the viewers it had.
+    Raided { raid_viewers: u64 },
 }
 
 impl Notification {
@@ -138,6 +140,13 @@ mod tests {
         let json = serde_json::to_string(&video).unwrap();
         assert!(json.contains(r#""video_id":"vdabc123""#), "{json}");
         assert_eq!(serde_json::from_str::<Notification>(&json).unwrap(), video);
+        let raid = Notification {
+            kind: NotificationKind::Raided { raid_viewers: 12 },
+            ..video
+        };
+        let json = serde_json::to_string(&raid).unwrap();
+        assert!(json.contains(r#""raid_viewers":12"#), "{json}");
+        assert_eq!(serde_json::from_str::<Notification>(&json).unwrap(), raid);
     }
 
     #[test]

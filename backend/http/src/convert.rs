@@ -324,13 +324,17 @@ pub fn video(video: &Video, channel: &Channel, viewer: Option<&UserId>) -> api::
 }
 
 pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::NotificationBody {
-    let (kind, video_id) = match &n.kind {
-        NotificationKind::WentLive { .. } => ("LIVE", None),
-        NotificationKind::VideoReady { video_id } => ("VIDEO_READY", Some(video_id.to_string())),
+    let (kind, video_id, raid_viewers) = match &n.kind {
+        NotificationKind::WentLive { .. } => ("LIVE", None, None),
+        NotificationKind::VideoReady { video_id } => {
+            ("VIDEO_READY", Some(video_id.to_string()), None)
+        }
+        NotificationKind::Raided { raid_viewers } => ("RAID", None, Some(*raid_viewers)),
     };
     api::NotificationBody {
         kind: kind.to_owned(),
         video_id,
+        raid_viewers,
         channel_handle: n.channel_handle.clone(),
         owner_nickname: n.owner_nickname.clone(),
         owner_avatar: n.owner_avatar.clone(),

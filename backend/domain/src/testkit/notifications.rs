@@ -72,11 +72,19 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
         created_at: t(6),
         ..notification("nuser", "nchanb", 6)
     };
-    repo.put_notifications(std::slice::from_ref(&ready))
+    let raided = Notification {
+        kind: NotificationKind::Raided { raid_viewers: 12 },
+        created_at: t(5),
+        ..notification("nuser", "nchanb", 5)
+    };
+    repo.put_notifications(&[ready.clone(), raided.clone()])
         .await
         .unwrap();
-    let newest = repo.list_notifications(&user, None, 2).await.unwrap();
-    assert_eq!(newest.items, [ready, notification("nuser", "nchana", 3)]);
+    let newest = repo.list_notifications(&user, None, 3).await.unwrap();
+    assert_eq!(
+        newest.items,
+        [ready, raided, notification("nuser", "nchana", 3)]
+    );
 
     // Added once: the same user, channel and time again is not new, and changes nothing.
     let added = notification("nuser", "nchanc", 7);

@@ -2,7 +2,7 @@
 //! channel. Everyone in the streamer's chat hears where to go (their pages move there after a
 //! moment they may cancel), and the other channel's chat hears who is coming and with how many.
 //! Both are room events, as the stream's start and end are, so they work the same with IVS Chat
-//! and the local chat server.
+//! and the local chat server; the raided streamer also finds it in their notifications.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,7 @@ use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::limits;
+use crate::notification::{Notification, NotificationKind};
 use crate::platform::Platform;
 use crate::use_cases::chat_moderation::events;
 
@@ -88,6 +89,22 @@ impl Platform {
             .await
         {
             tracing::warn!(error = %error, "could not announce a raid in the raided chat");
+        }
+        // And the raided streamer's bell says so, wherever they are in the app.
+        let told = Notification {
+            user_id: target.owner.clone(),
+            channel_id: channel.id.clone(),
+            kind: NotificationKind::Raided {
+                raid_viewers: viewers,
+            },
+            created_at: self.now(),
+            channel_handle: channel.handle.as_str().to_owned(),
+            owner_nickname: channel.owner_nickname.as_str().to_owned(),
+            owner_avatar: channel.owner_avatar.as_str().to_owned(),
+            title: channel.title.as_str().to_owned(),
+        };
+        if let Err(error) = self.ports.notifications.add_notification(&told).await {
+            tracing::warn!(error = %error, "could not notify the raided streamer");
         }
         Ok(Raid { target, viewers })
     }

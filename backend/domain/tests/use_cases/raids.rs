@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use cloumer_domain::DomainError;
+use cloumer_domain::notification::NotificationKind;
 
 use crate::world::{ChatCall, World, world};
 
@@ -63,6 +64,18 @@ async fn a_live_streamer_sends_their_viewers_to_another_live_channel_and_both_ro
             ("Viewers", "12")
         ])]
     );
+    // Jun's notifications say who raided, with how many; Mina's say nothing.
+    let (jun, _) = world.account("jun", "jun").await;
+    let told = world.platform.notifications(&jun, None, 10).await.unwrap();
+    let raid = &told.page.items[0];
+    assert_eq!(raid.kind, NotificationKind::Raided { raid_viewers: 12 });
+    assert_eq!(
+        (raid.channel_handle.as_str(), raid.channel_id.clone()),
+        ("mina", from.channel.id.clone())
+    );
+    assert_eq!(told.unread, 1);
+    let mine = world.platform.notifications(&mina, None, 10).await.unwrap();
+    assert!(mine.page.items.is_empty());
 }
 
 #[tokio::test]
