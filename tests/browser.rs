@@ -3045,6 +3045,13 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
     let oembed = oembed_html(&fan).await?;
     let from_six = stack.url(&format!("/embed{broadcast}?t=6"));
     assert!(oembed.contains(&format!("src=\"{from_six}\"")), "{oembed}");
+    // Start at offers where the player is (read from it, so a player that reloaded meanwhile
+    // under a loaded machine is waited for).
+    fan.wait_until(
+        "return /Start at 0:(0[6-9]|1[01])$/.test(document.querySelector('.share-start').textContent.trim())",
+        "Start at offering the moment the player is at",
+    )
+    .await?;
     fan.click("input[name=share-start]").await?;
     let shared = fan
         .js(
