@@ -695,7 +695,7 @@ async fn another_site_embeds_a_channels_player_and_only_that() -> Result<()> {
 /// A streamer ends by raiding another live channel from the dashboard: the people on their page
 /// are told where they are going and moved there after a countdown (one stays, the first time);
 /// the other channel's chat welcomes them and its streamer's notifications say who came, in
-/// Korean on a phone.
+/// Korean on a phone; once that streamer takes no raids, the next is refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streamer_raids_another_channel_and_the_viewers_move_there() -> Result<()> {
     let stack = TestStack::start(true).await?;
@@ -804,13 +804,38 @@ async fn a_streamer_raids_another_channel_and_the_viewers_move_there() -> Result
             .await?,
         0
     );
+    // Jun takes no more raids (a phone, in Korean): the next is refused with the reason.
+    host_fan.goto(&stack.url("/dashboard")).await?;
+    host_fan.wait("select[name=raids]").await?;
+    host_fan
+        .js("const s = document.querySelector('select[name=raids]'); \
+             s.value = 'NOBODY'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    host_fan
+        .click("[aria-labelledby=settings-heading] button[type=submit]")
+        .await?;
+    host_fan
+        .wait("[aria-labelledby=settings-heading] .info")
+        .await?;
+    host_fan
+        .js("document.querySelector('select[name=raids]').scrollIntoView({block: 'center'})")
+        .await?;
+    host_fan.screenshot("dashboard-raids-off-ko-phone").await?;
+    mina.click("[aria-labelledby=raid-heading] button[type=submit]")
+        .await?;
+    mina.wait_for_text(
+        "[aria-labelledby=raid-heading] .error",
+        "that channel does not take raids",
+        WAIT,
+    )
+    .await?;
     // The dashboard says what was sent in the language switched to.
     mina.js("const s = document.querySelector('select#lang'); \
              s.value = 'ko'; s.dispatchEvent(new Event('change'));")
         .await?;
     mina.wait_for_text(
-        "[aria-labelledby=raid-heading] .info",
-        "준 님에게 보냈어요.",
+        "[aria-labelledby=raid-heading] .error",
+        "그 채널은 습격을 받지 않아요.",
         WAIT,
     )
     .await?;

@@ -275,6 +275,8 @@ pub struct MyChannel {
     /// Where OBS sends video (`Server` in OBS). The stream key is fetched separately.
     pub ingest_server: String,
     pub chat_rules: ChatRules,
+    /// Whose raids the channel takes: `EVERYONE`, `FOLLOWED` or `NOBODY`.
+    pub raids: String,
 }
 
 /// `PATCH /api/v1/me/channel`: omitted fields stay as they are.
@@ -323,6 +325,11 @@ pub struct UpdateChannel {
     pub private: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording: Option<bool>,
+    /// Whose raids the channel takes: `EVERYONE`, `FOLLOWED` (channels its streamer follows)
+    /// or `NOBODY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(EVERYONE|FOLLOWED|NOBODY)$"))]
+    pub raids: Option<String>,
 }
 
 /// `GET /api/v1/me/channel/stream-key` and `POST .../stream-key/reset`. Secret: owner only.

@@ -132,6 +132,18 @@ pub enum ChannelType {
     Basic,
 }
 
+/// Whose raids a channel takes (see [`crate::use_cases::raids`]): a streamer who has been
+/// raided to be harassed turns them off, or keeps them to the channels they follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RaidPolicy {
+    #[default]
+    Everyone,
+    /// Only from channels the streamer follows.
+    Followed,
+    Nobody,
+}
+
 /// The channel's video resource (an IVS channel in the cloud, the local ingest locally).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VideoChannel {
@@ -195,6 +207,9 @@ pub struct Channel {
     /// [`MAX_EMOTES`]: crate::emote::MAX_EMOTES
     #[serde(default)]
     pub emotes: Vec<Emote>,
+    /// Whose raids it takes; channels stored before raids existed take everyone's.
+    #[serde(default)]
+    pub raids: RaidPolicy,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -223,6 +238,7 @@ impl Channel {
             chat_rules: ChatRules::default(),
             moderators: Vec::new(),
             emotes: Vec::new(),
+            raids: RaidPolicy::Everyone,
             video: None,
             chat_room: None,
             live: LiveState::default(),
@@ -280,6 +296,7 @@ pub struct ChannelChange {
     pub channel_type: Option<ChannelType>,
     pub private: Option<bool>,
     pub recording: Option<bool>,
+    pub raids: Option<RaidPolicy>,
 }
 
 impl ChannelChange {
@@ -312,6 +329,9 @@ impl ChannelChange {
         }
         if let Some(recording) = self.recording {
             channel.recording = recording;
+        }
+        if let Some(raids) = self.raids {
+            channel.raids = raids;
         }
     }
 }

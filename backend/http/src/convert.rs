@@ -2,7 +2,7 @@
 
 use cloumer_api_types as api;
 use cloumer_domain::channel::Channel;
-use cloumer_domain::channel::{ChannelType, LatencyMode};
+use cloumer_domain::channel::{ChannelType, LatencyMode, RaidPolicy};
 use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::clip::{Clip, ClipStatus};
@@ -67,6 +67,14 @@ pub fn latency(mode: LatencyMode) -> &'static str {
     }
 }
 
+pub fn raid_policy(policy: RaidPolicy) -> &'static str {
+    match policy {
+        RaidPolicy::Everyone => "EVERYONE",
+        RaidPolicy::Followed => "FOLLOWED",
+        RaidPolicy::Nobody => "NOBODY",
+    }
+}
+
 pub fn channel_type(kind: ChannelType) -> &'static str {
     match kind {
         ChannelType::Standard => "STANDARD",
@@ -116,6 +124,7 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
         page: page(view),
         recording: view.channel.recording,
         channel_type: channel_type(view.channel.channel_type).to_owned(),
+        raids: raid_policy(view.channel.raids).to_owned(),
         ingest_server: view
             .channel
             .video

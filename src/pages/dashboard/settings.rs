@@ -1,4 +1,5 @@
-//! The channel's settings: title, category, latency, video qualities, privacy, recording.
+//! The channel's settings: title, category, latency, video qualities, privacy, recording, and
+//! whose raids it takes.
 //!
 //! The words only this card uses are here rather than in the shared texts, which ship with the
 //! first page; this card's code does not.
@@ -16,6 +17,10 @@ struct SettingsTexts {
     standard: &'static str,
     basic: &'static str,
     qualities_hint: &'static str,
+    raids: &'static str,
+    raids_everyone: &'static str,
+    raids_followed: &'static str,
+    raids_nobody: &'static str,
 }
 
 const EN: SettingsTexts = SettingsTexts {
@@ -23,6 +28,10 @@ const EN: SettingsTexts = SettingsTexts {
     standard: "Several (viewers choose)",
     basic: "Source only",
     qualities_hint: "From your next broadcast on.",
+    raids: "Take raids from",
+    raids_everyone: "Everyone",
+    raids_followed: "Channels I follow",
+    raids_nobody: "No one",
 };
 
 const KO: SettingsTexts = SettingsTexts {
@@ -30,6 +39,10 @@ const KO: SettingsTexts = SettingsTexts {
     standard: "여러 화질 (시청자 선택)",
     basic: "원본만",
     qualities_hint: "다음 방송부터 적용돼요.",
+    raids: "습격 받기",
+    raids_everyone: "모든 채널",
+    raids_followed: "내가 팔로우하는 채널",
+    raids_nobody: "받지 않기",
 };
 
 #[component]
@@ -51,6 +64,7 @@ pub fn SettingsCard(
     let local = move || i18n.pick(&EN, &KO);
     let private = RwSignal::new(initial.page.summary.private);
     let recording = RwSignal::new(initial.recording);
+    let raids = RwSignal::new(initial.raids.clone());
     let save = Submit::new(move |change: &UpdateChannel| {
         let change = change.clone();
         async move {
@@ -70,6 +84,7 @@ pub fn SettingsCard(
             channel_type: Some(channel_type.get_untracked()),
             private: Some(private.get_untracked()),
             recording: Some(recording.get_untracked()),
+            raids: Some(raids.get_untracked()),
             handle: None,
         });
     };
@@ -113,6 +128,13 @@ pub fn SettingsCard(
                 <label class="check">
                     <input type="checkbox" name="recording" prop:checked=move || recording.get() on:change=move |ev| recording.set(event_target_checked(&ev)) />
                     {move || i18n.page_texts().recording_label}
+                </label>
+                <label>{move || local().raids}
+                    <select name="raids" prop:value=move || raids.get() on:change=move |ev| raids.set(event_target_value(&ev))>
+                        <option value="EVERYONE">{move || local().raids_everyone}</option>
+                        <option value="FOLLOWED">{move || local().raids_followed}</option>
+                        <option value="NOBODY">{move || local().raids_nobody}</option>
+                    </select>
                 </label>
                 <SaveStatus outcome=move || save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>

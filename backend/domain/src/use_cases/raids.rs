@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::channel::Channel;
+use crate::channel::{Channel, RaidPolicy};
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::limits;
@@ -50,6 +50,28 @@ impl Platform {
                 "raid_target_private",
                 "that channel is private: your viewers could not watch it",
             ));
+        }
+        match target.raids {
+            RaidPolicy::Everyone => {}
+            RaidPolicy::Nobody => {
+                return Err(DomainError::conflict(
+                    "raids_off",
+                    "that channel does not take raids",
+                ));
+            }
+            RaidPolicy::Followed => {
+                let followed = self
+                    .ports
+                    .follows
+                    .get_follow(&target.owner, &channel.id)
+                    .await?;
+                if followed.is_none() {
+                    return Err(DomainError::conflict(
+                        "raids_followed_only",
+                        "that channel takes raids only from channels its streamer follows",
+                    ));
+                }
+            }
         }
         if !self
             .within(&format!("raids:{}", who.user_id), limits::RAIDS)

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use cloumer_domain::DomainError;
+use cloumer_domain::channel::{ChannelChange, RaidPolicy};
 use cloumer_domain::notification::NotificationKind;
 
 use crate::world::{ChatCall, World, world};
@@ -108,4 +109,37 @@ async fn a_raid_needs_both_channels_live_another_public_channel_and_a_pause_betw
     assert_eq!(heard(&world, "jun", "app:RAIDED").await.len(), 5);
     world.advance(time::Duration::minutes(10));
     raid("jun").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_streamer_takes_raids_from_everyone_from_channels_they_follow_or_from_nobody() {
+    let world = world();
+    let (mina, from) = world.account("mina", "mina").await;
+    let (jun, to) = world.account("jun", "jun").await;
+    world.go_live(&from.channel, 4).await;
+    world.go_live(&to.channel, 0).await;
+    // While live, too: it is no video setting.
+    let takes = async |raids| {
+        let change = ChannelChange {
+            raids: Some(raids),
+            ..ChannelChange::default()
+        };
+        world.platform.update_channel(&jun, change).await.unwrap();
+    };
+    takes(RaidPolicy::Nobody).await;
+    assert_eq!(
+        refused_with(world.platform.raid(&mina, "jun").await),
+        "raids_off"
+    );
+    takes(RaidPolicy::Followed).await;
+    assert_eq!(
+        refused_with(world.platform.raid(&mina, "jun").await),
+        "raids_followed_only"
+    );
+    assert!(heard(&world, "jun", "app:RAIDED").await.is_empty());
+    world.platform.follow(&jun, "mina").await.unwrap();
+    world.platform.raid(&mina, "jun").await.unwrap();
+    takes(RaidPolicy::Everyone).await;
+    world.platform.raid(&mina, "jun").await.unwrap();
+    assert_eq!(heard(&world, "jun", "app:RAIDED").await.len(), 2);
 }

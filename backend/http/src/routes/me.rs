@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::DomainError;
-use cloumer_domain::channel::{Category, ChannelChange, ChannelType, LatencyMode, StreamTitle};
+use cloumer_domain::channel::{
+    Category, ChannelChange, ChannelType, LatencyMode, RaidPolicy, StreamTitle,
+};
 use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
@@ -92,8 +94,20 @@ fn parse_channel_type(value: &str) -> Result<ChannelType, DomainError> {
     }
 }
 
-/// Changes the handle, title, category, latency mode, channel type, privacy or recording of the
-/// caller's channel.
+fn parse_raid_policy(value: &str) -> Result<RaidPolicy, DomainError> {
+    match value {
+        "EVERYONE" => Ok(RaidPolicy::Everyone),
+        "FOLLOWED" => Ok(RaidPolicy::Followed),
+        "NOBODY" => Ok(RaidPolicy::Nobody),
+        _ => Err(DomainError::invalid(
+            "invalid_raid_policy",
+            "raids must be EVERYONE, FOLLOWED or NOBODY",
+        )),
+    }
+}
+
+/// Changes the handle, title, category, latency mode, channel type, privacy, recording or
+/// whose raids it takes, of the caller's channel.
 #[utoipa::path(patch, path = "/me/channel", tag = "me", security(("cognito" = [])),
     request_body = api::UpdateChannel,
     responses((status = 200, body = api::MyChannel), (status = 400, body = api::ErrorBody),
@@ -123,6 +137,7 @@ pub async fn update_channel(
             .transpose()?,
         private: body.private,
         recording: body.recording,
+        raids: body.raids.as_deref().map(parse_raid_policy).transpose()?,
     };
     state.platform.update_channel(&who, change).await?;
     let view = state.platform.my_channel(&who).await?;
