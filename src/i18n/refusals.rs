@@ -82,6 +82,7 @@ pub(super) fn korean(code: &str) -> Option<&'static str> {
         "raid_target_offline" => "그 채널은 지금 방송 중이 아니에요.",
         "raid_target_private" => "비공개 채널이라 시청자들이 볼 수 없어요.",
         "raids_off" => "그 채널은 습격을 받지 않아요.",
+        "raid_banned" => "그 채널 채팅에서 차단되어 있어 습격할 수 없어요.",
         "raids_followed_only" => "그 채널은 스트리머가 팔로우하는 채널의 습격만 받아요.",
         // Webhooks.
         "webhook_limit" => "웹훅을 더 둘 수 없어요. 하나를 지운 뒤 다시 해 주세요.",

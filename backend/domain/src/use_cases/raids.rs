@@ -73,6 +73,17 @@ impl Platform {
                 }
             }
         }
+        // Banned from that chat (not timed out): its streamer said no to this streamer already.
+        if self
+            .active_ban(&target.id, &who.user_id)
+            .await?
+            .is_some_and(|ban| !ban.timeout)
+        {
+            return Err(DomainError::conflict(
+                "raid_banned",
+                "you are banned from that channel's chat",
+            ));
+        }
         if !self
             .within(&format!("raids:{}", who.user_id), limits::RAIDS)
             .await?

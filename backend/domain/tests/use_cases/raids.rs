@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use cloumer_domain::DomainError;
 use cloumer_domain::channel::{ChannelChange, RaidPolicy};
 use cloumer_domain::notification::NotificationKind;
+use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
 
 use crate::world::{ChatCall, World, world};
 
@@ -139,6 +140,27 @@ async fn a_streamer_takes_raids_from_everyone_from_channels_they_follow_or_from_
     assert!(heard(&world, "jun", "app:RAIDED").await.is_empty());
     world.platform.follow(&jun, "mina").await.unwrap();
     world.platform.raid(&mina, "jun").await.unwrap();
+    // A streamer Jun banned from their chat may not raid it, whatever the policy.
+    world
+        .platform
+        .restrict(
+            &jun,
+            ChatOf::Mine,
+            &mina.user_id,
+            Restriction::Ban(None),
+            Some("hate raid"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        refused_with(world.platform.raid(&mina, "jun").await),
+        "raid_banned"
+    );
+    world
+        .platform
+        .unban(&jun, ChatOf::Mine, &mina.user_id)
+        .await
+        .unwrap();
     takes(RaidPolicy::Everyone).await;
     world.platform.raid(&mina, "jun").await.unwrap();
     assert_eq!(heard(&world, "jun", "app:RAIDED").await.len(), 2);
