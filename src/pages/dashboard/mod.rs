@@ -75,3 +75,9 @@ fn DashboardView() -> impl IntoView {
         })}
     }
 }
+
+/// A channel's handle as a streamer types it into a card: spaces around it and a leading `@`
+/// (as handles are shown) dropped.
+fn typed_handle(typed: &str) -> String {
+    typed.trim().trim_start_matches('@').to_owned()
+}

@@ -4,6 +4,8 @@
 use cloumer_api_types::{ModerationEntryBody, MyChannel};
 use leptos::prelude::*;
 
+use super::typed_handle;
+
 use crate::api::use_api;
 use crate::components::{Avatar, Loaded};
 use crate::i18n::use_i18n;
@@ -57,11 +59,7 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let target = adding
-            .get_untracked()
-            .trim()
-            .trim_start_matches('@')
-            .to_owned();
+        let target = typed_handle(&adding.get_untracked());
         appoint.dispatch(target);
     };
     let failure = move || {

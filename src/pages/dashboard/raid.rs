@@ -4,6 +4,8 @@
 use cloumer_api_types::{MyChannel, RaidBody};
 use leptos::prelude::*;
 
+use super::typed_handle;
+
 use crate::api::use_api;
 use crate::i18n::use_i18n;
 use crate::reactive::Submit;
@@ -52,11 +54,7 @@ pub fn RaidCard(channel: Signal<MyChannel>) -> impl IntoView {
     });
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let handle = target
-            .get_untracked()
-            .trim()
-            .trim_start_matches('@')
-            .to_owned();
+        let handle = typed_handle(&target.get_untracked());
         raid.dispatch(handle);
     };
     let sent = move |done: RaidBody| {

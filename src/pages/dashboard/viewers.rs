@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::typed_handle;
+
 use crate::api::use_api;
 use crate::components::Loaded;
 use crate::i18n::use_i18n;
@@ -34,11 +36,7 @@ pub fn ViewersCard() -> impl IntoView {
     });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let handle = adding
-            .get_untracked()
-            .trim()
-            .trim_start_matches('@')
-            .to_owned();
+        let handle = typed_handle(&adding.get_untracked());
         grant.dispatch(handle);
     };
     let failure = move || {
