@@ -2533,6 +2533,126 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
     Ok(())
 }
 
+/// A streamer makes their chat followers-only (a follow of 10 minutes, then any follow) from the
+/// dashboard: a viewer who does not follow is told so before typing, following starts the wait,
+/// the room's change of rule opens the box live, and a page that does not know the viewer
+/// unfollowed meanwhile is refused with the reason. In Korean on a phone, in English on a desktop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_followers_only_chat_asks_a_viewer_to_follow_first() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "fo_host", "호스트"),
+        ("fan@example.com", "newfan", "New Fan"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let choose = |value: &str| {
+        format!(
+            "const s = document.querySelector('select[name=followers-only]'); s.value = '{value}';
+             s.dispatchEvent(new Event('change')); s.form.requestSubmit()"
+        )
+    };
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait("select[name=followers-only]").await?;
+    owner.js(&choose("10")).await?;
+    owner.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    owner
+        .js("document.querySelector('select[name=followers-only]').scrollIntoView({block: 'center'})")
+        .await?;
+    owner.screenshot("dashboard-followers-only").await?;
+    owner
+        .js("const s = document.querySelector('select#lang'); s.value = 'ko'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    owner
+        .wait_for_text("label", "팔로워 전용 채팅", WAIT)
+        .await?;
+    owner.screenshot("dashboard-followers-only-ko").await?;
+
+    let fan = Browser::launch_sized(420, 860).await?;
+    fan.sign_in(&stack, "fan@example.com", PASSWORD).await?;
+    fan.prefer_language("ko").await?;
+    fan.goto(&stack.url("/fo_host")).await?;
+    fan.wait(".chat-state[data-state=Connected]").await?;
+    fan.wait_for_text(
+        ".chat-rules",
+        "팔로워 전용 채팅: 팔로우하고 10분이 지나면 채팅할 수 있어요",
+        WAIT,
+    )
+    .await?;
+    fan.wait_for_text(".chat-locked", "채널을 팔로우하면 채팅할 수 있어요", WAIT)
+        .await?;
+    assert_eq!(
+        fan.js("return document.querySelector('#chat-input') === null")
+            .await?,
+        true,
+        "no box to type into before following"
+    );
+    fan.js("document.querySelector('.chat-rules').scrollIntoView({block: 'center'})")
+        .await?;
+    fan.screenshot("chat-followers-only-ko-phone").await?;
+
+    // Following opens the box, held for the ten minutes the room asks of a follow.
+    fan.click(".follow-box button.follow").await?;
+    fan.wait(".follow-box button.follow[aria-pressed=true]")
+        .await?;
+    fan.wait_for_text(".chat-wait", "10분 후에 채팅할 수 있어요", WAIT)
+        .await?;
+    assert_eq!(
+        fan.js("return document.querySelector('.chat-form button[type=submit]').disabled")
+            .await?,
+        true
+    );
+    fan.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
+        .await?;
+    fan.screenshot("chat-followers-wait-ko-phone").await?;
+
+    // Any follower may now talk: the room hears of the change and the wait ends at once.
+    owner.js(&choose("0")).await?;
+    fan.wait_until(
+        "return document.querySelector('.chat-wait') === null",
+        "the wait to end",
+    )
+    .await?;
+    fan.wait_for_text(".chat-rules", "팔로워 전용 채팅", WAIT)
+        .await?;
+    fan.fill("#chat-input", "안녕하세요, 팔로우했어요").await?;
+    fan.click(".chat-form button[type=submit]").await?;
+    fan.wait_for_text(".chat-line", "안녕하세요, 팔로우했어요", WAIT)
+        .await?;
+
+    // A second page of the viewer, in English, does not hear of an unfollow on the phone: it
+    // still offers the box, and the room refuses with the reason.
+    let desk = Browser::launch().await?;
+    desk.sign_in(&stack, "fan@example.com", PASSWORD).await?;
+    desk.goto(&stack.url("/fo_host")).await?;
+    desk.wait(".chat-state[data-state=Connected]").await?;
+    desk.wait_for_text(".chat-rules", "Followers-only chat", WAIT)
+        .await?;
+    fan.click(".follow-box button.follow").await?;
+    fan.wait(".follow-box button.follow[aria-pressed=false]")
+        .await?;
+    fan.wait_for_text(".chat-locked", "채널을 팔로우하면 채팅할 수 있어요", WAIT)
+        .await?;
+    desk.fill("#chat-input", "still here?").await?;
+    desk.click(".chat-form button[type=submit]").await?;
+    desk.wait_for_text(
+        ".chat-notice",
+        "This chat is for the channel's followers.",
+        WAIT,
+    )
+    .await?;
+    assert_eq!(
+        desk.js("return document.querySelector('#chat-input').value")
+            .await?,
+        "still here?",
+        "the refused text is back in the box"
+    );
+    desk.screenshot("chat-followers-only-refused").await?;
+    Ok(())
+}
+
 /// Chooses `path` in the file input `css` (WebDriver types a path into a file input).
 async fn choose_file(browser: &Browser, css: &str, path: &std::path::Path) -> Result<()> {
     browser

@@ -69,6 +69,8 @@ pub enum Notice {
     SlowMode,
     /// Refused: the account is younger than the room asks.
     AccountTooNew,
+    /// Refused: a followers-only room, and the sender does not follow (long enough).
+    FollowersOnly,
     /// Refused by the room's rules, for a reason the service did not say.
     Refused,
 }
@@ -106,6 +108,11 @@ pub struct ChatClient {
     /// The room's slow mode and account age for this user (0: off).
     pub slow_mode_seconds: RwSignal<u16>,
     pub min_account_age_minutes: RwSignal<u32>,
+    /// Followers-only chat for this user: how long a follow must be (`None`: off, or this user
+    /// runs the room).
+    pub followers_only_minutes: RwSignal<Option<u32>>,
+    /// When this user followed the channel (ms since the epoch), as far as this page knows.
+    pub followed_at: RwSignal<Option<f64>>,
     /// Until when (ms since the epoch) this user cannot send at all: a timeout, or an account
     /// too young for the room.
     pub blocked_until: RwSignal<Option<f64>>,
@@ -152,6 +159,8 @@ impl ChatClient {
             user_id: RwSignal::new(String::new()),
             slow_mode_seconds: RwSignal::new(0),
             min_account_age_minutes: RwSignal::new(0),
+            followers_only_minutes: RwSignal::new(None),
+            followed_at: RwSignal::new(None),
             blocked_until: RwSignal::new(None),
             timed_out: RwSignal::new(false),
             next_turn_at: RwSignal::new(None),
@@ -195,6 +204,7 @@ impl ChatClient {
                 let waiting = |until: Option<f64>| until.is_some_and(|at| at > now - 1000.0);
                 if waiting(client.blocked_until.get_untracked())
                     || waiting(client.next_turn_at.get_untracked())
+                    || waiting(untrack(|| client.followed_long_enough_at()))
                 {
                     client.now_ms.set(now);
                 }
@@ -211,15 +221,49 @@ impl ChatClient {
         client
     }
 
-    /// Seconds the user must still wait before sending (a timeout, account age or slow mode).
+    /// Seconds the user must still wait before sending (a timeout, account age, a follow too
+    /// new for a followers-only room, or slow mode).
     pub fn wait_seconds(&self) -> Option<u64> {
         let now = self.now_ms.get();
-        [self.blocked_until.get(), self.next_turn_at.get()]
+        [
+            self.blocked_until.get(),
+            self.next_turn_at.get(),
+            self.followed_long_enough_at(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|at| *at > now)
+        .map(|at| ((at - now) / 1000.0).ceil() as u64)
+        .max()
+    }
+
+    /// When this user's follow is old enough for a followers-only room (ms since the epoch).
+    fn followed_long_enough_at(&self) -> Option<f64> {
+        let minutes = self.followers_only_minutes.get()?;
+        Some(self.followed_at.get()? + f64::from(minutes) * 60_000.0)
+    }
+
+    /// Whether this user may not send for a while yet, slow mode aside: a timeout, an account
+    /// too young, or a follow too new for the room.
+    pub fn held_back(&self) -> bool {
+        let now = self.now_ms.get();
+        [self.blocked_until.get(), self.followed_long_enough_at()]
             .into_iter()
             .flatten()
-            .filter(|at| *at > now)
-            .map(|at| ((at - now) / 1000.0).ceil() as u64)
-            .max()
+            .any(|at| at > now)
+    }
+
+    /// Whether the room is followers-only and this user does not follow the channel.
+    pub fn must_follow(&self) -> bool {
+        self.followers_only_minutes.get().is_some() && self.followed_at.get().is_none()
+    }
+
+    /// The page's follow button changed whether this user follows the channel: the room's
+    /// followers-only wait starts now, or the user must follow again to send.
+    pub fn follow_changed(&self, following: bool) {
+        let now = crate::browser::now_ms();
+        self.followed_at.set(following.then_some(now));
+        self.now_ms.set(now);
     }
 
     /// This user's own handle, as the room's presence lists it (for mentions of them).
@@ -435,6 +479,14 @@ impl ChatClient {
         self.slow_mode_seconds.set(minted.slow_mode_seconds);
         self.min_account_age_minutes
             .set(minted.min_account_age_minutes);
+        self.followers_only_minutes
+            .set(minted.followers_only_minutes);
+        self.followed_at.set(
+            minted
+                .followed_at
+                .as_deref()
+                .and_then(crate::time::parse_rfc3339_ms),
+        );
         let blocked = minted
             .send_after
             .as_deref()
@@ -541,11 +593,14 @@ impl ChatClient {
             Incoming::RulesChanged {
                 slow_mode_seconds,
                 min_account_age_minutes,
+                followers_only_minutes,
             } => {
                 // The owner and moderators are not slowed: their token said 0, and stays so.
                 if !self.moderates() {
                     self.slow_mode_seconds.set(slow_mode_seconds);
                     self.min_account_age_minutes.set(min_account_age_minutes);
+                    self.followers_only_minutes.set(followers_only_minutes);
+                    self.now_ms.set(crate::browser::now_ms());
                 }
             }
             Incoming::EmotesChanged => self.load_emotes(),
@@ -566,9 +621,11 @@ impl ChatClient {
                     406 if message.contains("timed out") => Notice::TimedOut,
                     406 if message.contains("slow mode") => Notice::SlowMode,
                     406 if message.contains("older account") => Notice::AccountTooNew,
+                    406 if message.contains("followers") => Notice::FollowersOnly,
                     406 if message.contains("filtered") => Notice::Filtered,
                     // IVS's review handler cannot say why it denied (the local server can): the
-                    // client knows slow mode, timeouts and account age before sending.
+                    // client knows slow mode, timeouts, account age and followers-only before
+                    // sending.
                     406 => Notice::Refused,
                     400 | 413 if message.contains("at most") || message.contains("too large") => {
                         Notice::TooLong

@@ -129,6 +129,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::TimedOut => t.chat_timed_out,
             Notice::SlowMode => t.chat_slow_mode_refused,
             Notice::AccountTooNew => t.chat_account_too_new,
+            Notice::FollowersOnly => t.chat_followers_only,
             Notice::Refused => t.chat_refused,
         })
     };
@@ -219,10 +220,13 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             {move || notice_text().map(|text| view! { <p class="chat-notice" role="alert">{text}</p> })}
             {move || moderation_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.explained(i18n)}</p> })}
             <ChatRules chat=chat />
-            {move || if chat.can_send.get() && chat.state.get() != ChatState::Banned {
+            {move || if chat.can_send.get() && chat.state.get() != ChatState::Banned && chat.must_follow() {
+                // The page's follow button is above the player: following opens the box.
+                view! { <p class="chat-locked" role="status">{i18n.page_texts().chat_follow_to_chat}</p> }.into_any()
+            } else if chat.can_send.get() && chat.state.get() != ChatState::Banned {
                 let waiting = move || chat.wait_seconds();
                 view! {
-                    {move || waiting().filter(|_| chat.blocked_until.get().is_some_and(|at| at > chat.now_ms.get())).map(|seconds| view! {
+                    {move || waiting().filter(|_| chat.held_back()).map(|seconds| view! {
                         <p class="chat-wait" role="status">{i18n.wait_to_send(chat.timed_out.get(), seconds)}</p>
                     })}
                     {move || {
@@ -392,8 +396,10 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
         {move || {
             let slow = chat.slow_mode_seconds.get();
             let age = chat.min_account_age_minutes.get();
-            (chat.can_send.get() && (slow > 0 || age > 0)).then(|| view! {
+            let followers = chat.followers_only_minutes.get();
+            (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some())).then(|| view! {
                 <ul class="chat-rules">
+                    {followers.map(|minutes| view! { <li>{i18n.followers_only_rule(minutes)}</li> })}
                     {(slow > 0).then(|| view! { <li>{i18n.slow_mode_rule(slow)}</li> })}
                     {(age > 0).then(|| view! { <li>{i18n.account_age_rule(age)}</li> })}
                 </ul>

@@ -51,6 +51,8 @@ pub enum Incoming {
     RulesChanged {
         slow_mode_seconds: u16,
         min_account_age_minutes: u32,
+        /// Followers-only chat (`None`: off; the attribute is absent then).
+        followers_only_minutes: Option<u32>,
     },
     /// The channel's custom emotes changed.
     EmotesChanged,
@@ -110,6 +112,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
                     .attribute("MinAccountAgeMinutes")
                     .parse()
                     .unwrap_or(0),
+                followers_only_minutes: frame.attribute("FollowersOnlyMinutes").parse().ok(),
             },
             event::EMOTES => Incoming::EmotesChanged,
             // A raid names a channel to move to: only a handle's characters, so that an event
@@ -167,7 +170,17 @@ mod tests {
             parse(rules),
             Some(Incoming::RulesChanged {
                 slow_mode_seconds: 30,
-                min_account_age_minutes: 0
+                min_account_age_minutes: 0,
+                followers_only_minutes: None
+            })
+        );
+        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10"}}"#;
+        assert_eq!(
+            parse(followers_only),
+            Some(Incoming::RulesChanged {
+                slow_mode_seconds: 0,
+                min_account_age_minutes: 0,
+                followers_only_minutes: Some(10)
             })
         );
         let emotes = r#"{"Type":"EVENT","EventName":"app:EMOTES","Attributes":null}"#;

@@ -7,7 +7,8 @@ use crate::auth::use_session;
 use crate::i18n::use_i18n;
 
 /// Follow or unfollow `handle`. Signed out, it leads to sign-in; on one's own channel only the
-/// count shows. The count and state come from the server's answer, never guessed.
+/// count shows. The count and state come from the server's answer, never guessed;
+/// `on_change` hears when that answer says the user now follows, or no longer does.
 #[component]
 pub fn FollowButton(
     handle: String,
@@ -15,6 +16,7 @@ pub fn FollowButton(
     followers: u64,
     notify: bool,
     own: bool,
+    #[prop(optional)] on_change: Option<Callback<bool>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
@@ -38,7 +40,11 @@ pub fn FollowButton(
             };
             match answer {
                 Ok(body) => {
+                    let changed = state.get_untracked().0 != body.following;
                     state.set((body.following, body.followers));
+                    if let Some(on_change) = on_change.filter(|_| changed) {
+                        on_change.run(body.following);
+                    }
                     notifying.set(body.notify);
                     error.set(None);
                 }

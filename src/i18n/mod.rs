@@ -193,6 +193,18 @@ impl I18n {
         }
     }
 
+    /// The followers-only rule shown above the chat box (`0`: any follower).
+    pub fn followers_only_rule(&self, minutes: u32) -> String {
+        if minutes == 0 {
+            return self.page_texts().followers_only.to_owned();
+        }
+        let d = self.duration(u64::from(minutes) * 60);
+        match self.lang.get() {
+            Lang::En => format!("Followers-only chat: follow for {d} to chat"),
+            Lang::Ko => format!("팔로워 전용 채팅: 팔로우하고 {d}이 지나면 채팅할 수 있어요"),
+        }
+    }
+
     /// Why the chat box is closed for now, and for how long.
     pub fn wait_to_send(&self, timed_out: bool, seconds: u64) -> String {
         let d = self.duration(seconds);

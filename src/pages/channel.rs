@@ -175,7 +175,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                             </div>
                         }.into_any()
                     })}
-                    {move || latest.get().map(|channel| view! { <ChannelInfo channel=channel /> })}
+                    {move || latest.get().map(|channel| view! { <ChannelInfo channel=channel chat=chat /> })}
                     // Apart from the info redrawn with each look: an open embed code stays open.
                     {move || sharing.get().map(|(handle, nickname, private)| view! {
                         <ShareVideo page=format!("/{handle}") title=nickname private=private
@@ -217,12 +217,14 @@ pub(crate) fn now_playing(channel: &ChannelPage, untitled: &str) -> NowPlaying {
 
 /// Who streams, what, and how it is going.
 #[component]
-fn ChannelInfo(channel: ChannelPage) -> impl IntoView {
+fn ChannelInfo(channel: ChannelPage, chat: ChatClient) -> impl IntoView {
     let i18n = use_i18n();
     let summary = channel.summary;
+    // A followers-only chat opens (or closes) as the viewer follows (or stops).
     let follow = view! {
         <FollowButton handle=summary.handle.clone() following=channel.following
-            followers=channel.followers notify=channel.notify own={channel.role == "owner"} />
+            followers=channel.followers notify=channel.notify own={channel.role == "owner"}
+            on_change=Callback::new(move |following| chat.follow_changed(following)) />
     };
     let typed_title = summary.title.clone();
     let title = move || {

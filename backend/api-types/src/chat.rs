@@ -122,7 +122,8 @@ pub mod event {
     pub const STREAM_END: &str = "app:STREAM_END";
     /// A viewer was timed out: attributes `UserId` and `Until` (RFC 3339).
     pub const TIMEOUT: &str = "app:TIMEOUT";
-    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`.
+    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`, and
+    /// `FollowersOnlyMinutes` while the room is followers-only.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: read them again (no attributes).
     pub const EMOTES: &str = "app:EMOTES";

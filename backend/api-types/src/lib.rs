@@ -397,8 +397,9 @@ pub struct ChatTokenBody {
     pub role: String,
     /// IVS Chat capabilities: a subset of `SEND_MESSAGE`, `DELETE_MESSAGE`, `DISCONNECT_USER`.
     pub capabilities: Vec<String>,
-    /// When a viewer who may not send yet may (a timeout's end, or when their account is old
-    /// enough for the room); absent when they may now.
+    /// When a viewer who may not send yet may (a timeout's end, when their account is old
+    /// enough for the room, or when they have followed a followers-only room long enough);
+    /// absent when they may now.
     pub send_after: Option<String>,
     /// When the caller's timeout ends, if they are timed out.
     pub timed_out_until: Option<String>,
@@ -406,6 +407,14 @@ pub struct ChatTokenBody {
     pub slow_mode_seconds: u16,
     /// The account age the room asks of this caller (0: none).
     pub min_account_age_minutes: u32,
+    /// Followers-only chat for this caller: how many minutes they must have followed the
+    /// channel to send (0: any follow); absent when the room is open to all, and always for the
+    /// owner and moderators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers_only_minutes: Option<u32>,
+    /// When the caller followed the channel, if they do and the room is followers-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followed_at: Option<String>,
 }
 
 /// A signed-in user in a chat room.
@@ -559,6 +568,11 @@ pub struct ChatRules {
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 43_200))]
     #[serde(default, deserialize_with = "whole::u32")]
     pub min_account_age_minutes: u32,
+    /// Followers-only chat: only viewers who have followed the channel for at least this many
+    /// minutes may send (0: any follower; at most 90 days); absent or `null` is off.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 129_600))]
+    #[serde(default, deserialize_with = "whole::option_u32")]
+    pub followers_only_minutes: Option<u32>,
 }
 
 /// A filtered word: 1–50 characters (surrounding spaces are trimmed); no control, direction or

@@ -22,12 +22,19 @@ pub struct ChatRules {
     /// [`MAX_ACCOUNT_AGE_MINUTES`]): a fresh account made to get around a ban waits.
     #[serde(default)]
     pub min_account_age_minutes: u32,
+    /// Followers-only chat: a viewer must have followed the channel for at least this many
+    /// minutes to send (`Some(0)`: any follower; `None`: off; at most
+    /// [`MAX_FOLLOWER_MINUTES`]). A raid's strangers, or accounts made to flood the room, wait.
+    #[serde(default)]
+    pub followers_only_minutes: Option<u32>,
 }
 
 /// The longest slow mode: ten minutes between one viewer's messages.
 pub const MAX_SLOW_MODE_SECONDS: u16 = 600;
 /// The longest account age a room may ask for: thirty days.
 pub const MAX_ACCOUNT_AGE_MINUTES: u32 = 43_200;
+/// The longest follow a followers-only room may ask for: ninety days.
+pub const MAX_FOLLOWER_MINUTES: u32 = 129_600;
 
 impl Default for ChatRules {
     fn default() -> Self {
@@ -37,6 +44,7 @@ impl Default for ChatRules {
             word_filter: WordFilter::default(),
             slow_mode_seconds: 0,
             min_account_age_minutes: 0,
+            followers_only_minutes: None,
         }
     }
 }
@@ -65,6 +73,17 @@ impl ChatRules {
             return Err(DomainError::invalid(
                 "invalid_chat_rules",
                 format!("the account age asked for is 0–{MAX_ACCOUNT_AGE_MINUTES} minutes"),
+            ));
+        }
+        if self
+            .followers_only_minutes
+            .is_some_and(|minutes| minutes > MAX_FOLLOWER_MINUTES)
+        {
+            return Err(DomainError::invalid(
+                "invalid_chat_rules",
+                format!(
+                    "a followers-only chat asks for a follow of 0–{MAX_FOLLOWER_MINUTES} minutes"
+                ),
             ));
         }
         Ok(())
@@ -196,6 +215,24 @@ mod tests {
         rules.slow_mode_seconds = 0;
         rules.min_account_age_minutes = MAX_ACCOUNT_AGE_MINUTES + 1;
         assert!(rules.validate().is_err());
+        rules.min_account_age_minutes = 0;
+        for allowed in [0, MAX_FOLLOWER_MINUTES] {
+            rules.followers_only_minutes = Some(allowed);
+            assert!(rules.validate().is_ok());
+        }
+        rules.followers_only_minutes = Some(MAX_FOLLOWER_MINUTES + 1);
+        assert!(rules.validate().is_err());
+    }
+
+    #[test]
+    fn rules_stored_before_followers_only_read_as_off() {
+        let mut stored = serde_json::to_value(ChatRules::default()).unwrap();
+        stored
+            .as_object_mut()
+            .unwrap()
+            .remove("followers_only_minutes");
+        let read: ChatRules = serde_json::from_value(stored).unwrap();
+        assert_eq!(read.followers_only_minutes, None);
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum DenyReason {
     SlowMode,
     /// The sender's account is younger than the room asks for.
     AccountTooNew,
+    /// Followers-only chat: the sender does not follow the channel, or not for long enough.
+    FollowersOnly,
     Empty,
     TooLong,
     Filtered,
@@ -71,6 +73,7 @@ impl DenyReason {
             Self::TimedOut => "you are timed out in this chat",
             Self::SlowMode => "slow mode is on: wait before sending another message",
             Self::AccountTooNew => "this chat asks for an older account before you can send",
+            Self::FollowersOnly => "this chat is for the channel's followers",
             Self::Empty => "the message is empty",
             Self::TooLong => "the message is too long",
             Self::Filtered => "the message contains a word this channel filters",

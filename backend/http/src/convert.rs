@@ -147,6 +147,7 @@ pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
         .to_owned(),
         slow_mode_seconds: rules.slow_mode_seconds,
         min_account_age_minutes: rules.min_account_age_minutes,
+        followers_only_minutes: rules.followers_only_minutes,
     }
 }
 

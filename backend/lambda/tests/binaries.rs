@@ -126,28 +126,49 @@ fn granted_dynamodb_actions(module: &str) -> Vec<String> {
 }
 
 /// Every DynamoDB call the review makes (rate counts, slow mode's turn, the sender's account age,
-/// bans, history) is one its role may make: moto checks no permissions, so this holds the calls
-/// against what Terraform grants.
+/// their follow in a followers-only room, bans, history) is one its role may make: moto checks
+/// no permissions, so this holds the calls against what Terraform grants.
 #[tokio::test]
 async fn chat_review_is_allowed_every_dynamodb_call_it_makes() {
     let mut channel = testkit::channel("owner-1", "minji_live", 0);
     channel.chat_rules.slow_mode_seconds = 30;
     channel.chat_rules.min_account_age_minutes = 10;
+    channel.chat_rules.followers_only_minutes = Some(30);
     let (moto, store, room) = room_of(&channel).await;
-    let mut sender = testkit::channel("viewer", "viewer_one", -60);
-    sender.owner = UserId::parse("7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a").unwrap();
-    store.create_channel(&sender).await.unwrap();
+    // Two viewers with hour-old accounts: one has followed the channel for an hour, one not.
+    const FOLLOWER: &str = "7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a";
+    const STRANGER: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    for (user, handle) in [(FOLLOWER, "viewer_one"), (STRANGER, "viewer_two")] {
+        let mut account = testkit::channel(handle, handle, -60);
+        account.owner = UserId::parse(user).unwrap();
+        store.create_channel(&account).await.unwrap();
+    }
+    let follow = cloumer_domain::follow::Follow {
+        user_id: UserId::parse(FOLLOWER).unwrap(),
+        channel_id: channel.id.clone(),
+        followed_at: time::OffsetDateTime::now_utc() - time::Duration::hours(1),
+        notify: true,
+    };
+    store.follow(&follow, 100).await.unwrap();
     let event = |content: &str, id: &str| review_event(&room, content, id);
+    let mut from_stranger = event("let me in", "MSG000000003");
+    from_stranger["Sender"]["UserId"] = json!(STRANGER);
     let mut runtime = Runtime::start(vec![
         event("first", "MSG000000001"),
         event("too soon", "MSG000000002"),
+        from_stranger,
     ])
     .await;
     let _review = function("chat-review", &moto, &review_env(&runtime, 10_000));
     let (_, first) = runtime.answer().await;
-    assert_eq!(first["ReviewResult"], "ALLOW", "{first}");
+    assert_eq!(
+        first["ReviewResult"], "ALLOW",
+        "a follower of an hour: {first}"
+    );
     let (_, second) = runtime.answer().await;
     assert_eq!(second["ReviewResult"], "DENY", "slow mode: {second}");
+    let (_, third) = runtime.answer().await;
+    assert_eq!(third["ReviewResult"], "DENY", "followers only: {third}");
 
     let granted = granted_dynamodb_actions("chat_review");
     let called: std::collections::BTreeSet<String> = moto

@@ -19,7 +19,7 @@ use cloumer_domain::ids::UserId;
 use cloumer_domain::ports::ChatService;
 use futures_util::{SinkExt, StreamExt};
 use helpers::{TestApp, User, spawn_app};
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -369,6 +369,78 @@ async fn slow_mode_refuses_a_second_message_within_the_interval_with_a_406() {
     }
     seen.sort();
     assert_eq!(seen, ["mine", "one", "two"]);
+}
+
+#[tokio::test]
+async fn a_followers_only_room_refuses_a_stranger_with_a_406_and_hears_them_once_they_follow() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let rules = |followers_only: Value| {
+        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
+            "filterMode": "BLOCK", "followersOnlyMinutes": followers_only})
+    };
+    for bad in [json!(-1), json!(1.5), json!(129_601), json!("10")] {
+        let refused = app
+            .put(
+                "/api/v1/me/channel/chat-rules",
+                owner.auth(),
+                rules(bad.clone()),
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
+    }
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let saved = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            rules(json!(0)),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["followersOnlyMinutes"], 0);
+    // The room hears of it, as of every change to what viewers wait for.
+    let event = b.next_of("EVENT").await;
+    assert_eq!(event["EventName"], "app:CHAT_RULES");
+    assert_eq!(event["Attributes"]["FollowersOnlyMinutes"], "0");
+
+    let token = app
+        .post("/api/v1/channels/room/chat-token", alice.auth(), None)
+        .await;
+    assert_eq!(token.body["followersOnlyMinutes"], 0, "{}", token.text);
+    assert!(token.body.get("followedAt").is_none(), "{}", token.text);
+    let mut a = join(&app, "room", Some(&alice)).await;
+    a.say("f1", "let me in").await;
+    let (code, request, message) = a.error().await;
+    assert_eq!((code, request.as_str()), (406, "f1"));
+    assert!(message.contains("followers"), "{message}");
+
+    let followed = app
+        .put("/api/v1/channels/room/follow", alice.auth(), json!(null))
+        .await;
+    assert_eq!(followed.status, 200, "{}", followed.text);
+    let token = app
+        .post("/api/v1/channels/room/chat-token", alice.auth(), None)
+        .await;
+    assert!(token.body["followedAt"].is_string(), "{}", token.text);
+    assert!(
+        token.body["sendAfter"].is_null(),
+        "any follower may send at once"
+    );
+    a.say("f2", "following now").await;
+    assert_eq!(b.next_of("MESSAGE").await["Content"], "following now");
+    // The owner follows nobody and is never held back; nor is the owner told of the rule.
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    boss.say("o1", "welcome").await;
+    assert_eq!(b.next_of("MESSAGE").await["Content"], "welcome");
+    let token = app
+        .post("/api/v1/channels/room/chat-token", owner.auth(), None)
+        .await;
+    assert!(
+        token.body.get("followersOnlyMinutes").is_none(),
+        "{}",
+        token.text
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! The chat's rules (word filter, limits, slow mode, account age) and the users banned or timed
-//! out.
+//! The chat's rules (word filter, limits, slow mode, account age, followers-only) and the users
+//! banned or timed out.
 
 use cloumer_api_types::{ChatRules, MyChannel};
 use leptos::prelude::*;
@@ -12,6 +12,13 @@ use crate::reactive::{Fetch, Submit};
 /// Slow-mode intervals the dashboard offers, in seconds (the API takes any 0–600).
 const SLOW_MODE_CHOICES: [u16; 8] = [3, 5, 10, 30, 60, 120, 300, 600];
 
+/// How long a follow a followers-only chat may ask for, in minutes, beside "any follower" (the
+/// API takes any 0–129,600): ten minutes to ninety days.
+const FOLLOWER_MINUTES_CHOICES: [u32; 7] = [10, 30, 60, 1440, 10_080, 43_200, 129_600];
+
+/// The followers-only choice as the select holds it: `off`, or minutes.
+const FOLLOWERS_ONLY_OFF: &str = "off";
+
 #[component]
 pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
     let i18n = use_i18n();
@@ -23,6 +30,15 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
     let max_rate = RwSignal::new(rules.max_messages_per_second.to_string());
     let slow_mode = RwSignal::new(rules.slow_mode_seconds.to_string());
     let account_age = RwSignal::new(rules.min_account_age_minutes.to_string());
+    let followers_only = RwSignal::new(
+        rules
+            .followers_only_minutes
+            .map_or_else(|| FOLLOWERS_ONLY_OFF.to_owned(), |m| m.to_string()),
+    );
+    // A length set through the API that the list does not offer is kept as a choice of its own.
+    let set_elsewhere = rules
+        .followers_only_minutes
+        .filter(|m| *m != 0 && !FOLLOWER_MINUTES_CHOICES.contains(m));
     let handle = channel.with_untracked(|c| c.page.summary.handle.clone());
     let save = Submit::new(move |rules: &ChatRules| {
         let rules = rules.clone();
@@ -49,6 +65,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                 .trim()
                 .parse()
                 .unwrap_or(u32::MAX),
+            followers_only_minutes: followers_only.get_untracked().parse().ok(),
         });
     };
     view! {
@@ -87,6 +104,17 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                     <input type="number" name="min-account-age" min="0" max="43200" prop:value=move || account_age.get()
                         on:input=move |ev| account_age.set(event_target_value(&ev)) />
                     <small class="muted">{move || i18n.page_texts().min_account_age_hint}</small>
+                </label>
+                <label>{move || i18n.page_texts().followers_only}
+                    <select name="followers-only" prop:value=move || followers_only.get()
+                        on:change=move |ev| followers_only.set(event_target_value(&ev))>
+                        <option value=FOLLOWERS_ONLY_OFF>{move || i18n.page_texts().off}</option>
+                        <option value="0">{move || i18n.page_texts().followers_only_any}</option>
+                        {FOLLOWER_MINUTES_CHOICES.into_iter().chain(set_elsewhere).map(|minutes| view! {
+                            <option value=minutes.to_string()>{move || i18n.duration(u64::from(minutes) * 60)}</option>
+                        }).collect_view()}
+                    </select>
+                    <small class="muted">{move || i18n.page_texts().followers_only_hint}</small>
                 </label>
                 <SaveStatus outcome=move || save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>

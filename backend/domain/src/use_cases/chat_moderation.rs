@@ -21,7 +21,8 @@ use crate::platform::{Platform, check_limit};
 pub mod events {
     /// A viewer was timed out: `UserId` and `Until` (RFC 3339).
     pub const TIMEOUT: &str = "app:TIMEOUT";
-    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`.
+    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`, and
+    /// `FollowersOnlyMinutes` while the room is followers-only.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: clients read them again.
     pub const EMOTES: &str = "app:EMOTES";
@@ -337,9 +338,10 @@ impl Platform {
             })
             .await?;
         let waits_changed = before.slow_mode_seconds != rules.slow_mode_seconds
-            || before.min_account_age_minutes != rules.min_account_age_minutes;
+            || before.min_account_age_minutes != rules.min_account_age_minutes
+            || before.followers_only_minutes != rules.followers_only_minutes;
         if waits_changed && let Some(room) = &channel.chat_room {
-            let attributes = BTreeMap::from([
+            let mut attributes = BTreeMap::from([
                 (
                     "SlowModeSeconds".to_owned(),
                     rules.slow_mode_seconds.to_string(),
@@ -349,6 +351,10 @@ impl Platform {
                     rules.min_account_age_minutes.to_string(),
                 ),
             ]);
+            // Absent when off: event attributes are strings, and no string means "none".
+            if let Some(minutes) = rules.followers_only_minutes {
+                attributes.insert("FollowersOnlyMinutes".to_owned(), minutes.to_string());
+            }
             // The rules are saved; a room that misses the news learns them on the next token.
             if let Err(error) = self
                 .ports

@@ -22,8 +22,9 @@ pub struct IssuedChatToken {
     pub user_id: UserId,
     pub role: ChatRole,
     pub capabilities: Vec<ChatCapability>,
-    /// For a viewer who may not send yet: when they may (a timeout's end, or when their account
-    /// is old enough for the room). Clients show it before the user types.
+    /// For a viewer who may not send yet: when they may (a timeout's end, when their account is
+    /// old enough for the room, or when they have followed a followers-only room for long
+    /// enough). Clients show it before the user types.
     pub send_after: Option<OffsetDateTime>,
     /// When the caller's timeout ends, if they are timed out.
     pub timed_out_until: Option<OffsetDateTime>,
@@ -31,6 +32,12 @@ pub struct IssuedChatToken {
     /// and moderators).
     pub slow_mode_seconds: u16,
     pub min_account_age_minutes: u32,
+    /// Followers-only chat as it applies to this caller: how long a follow must be (`None`: off,
+    /// and always for the owner and moderators).
+    pub followers_only_minutes: Option<u32>,
+    /// When the caller followed the channel, if they do (for a followers-only room: a client
+    /// that knows it can tell a viewer to follow before they type).
+    pub followed_at: Option<OffsetDateTime>,
 }
 
 impl Platform {
@@ -68,9 +75,10 @@ impl Platform {
         }
         let channel = self.provision(channel?).await?;
         let user = who.map(|w| &w.user_id);
-        // What the caller may do there and who they are do not depend on each other: read
-        // together, then judged in order (a ban, then a private channel).
-        let (restriction, may_watch, account) = futures_util::future::join3(
+        // What the caller may do there, who they are and whether they follow the channel do not
+        // depend on each other: read together, then judged in order (a ban, then a private
+        // channel).
+        let (restriction, may_watch, account, follow) = futures_util::future::join4(
             async {
                 match user {
                     Some(user) => self.active_ban(&channel.id, user).await,
@@ -82,6 +90,14 @@ impl Platform {
                 match who {
                     Some(who) => self.ensure_account(who).await.map(Some),
                     None => Ok(None),
+                }
+            },
+            async {
+                match user {
+                    Some(user) if channel.chat_rules.followers_only_minutes.is_some() => {
+                        self.ports.follows.get_follow(user, &channel.id).await
+                    }
+                    _ => Ok(None),
                 }
             },
         )
@@ -113,17 +129,28 @@ impl Platform {
             ),
         };
         let rules = &channel.chat_rules;
-        let (slow_mode_seconds, min_account_age_minutes) = if role.runs_the_room() {
-            (0, 0)
-        } else {
-            (rules.slow_mode_seconds, rules.min_account_age_minutes)
-        };
+        let (slow_mode_seconds, min_account_age_minutes, followers_only_minutes) =
+            if role.runs_the_room() {
+                (0, 0, None)
+            } else {
+                (
+                    rules.slow_mode_seconds,
+                    rules.min_account_age_minutes,
+                    rules.followers_only_minutes,
+                )
+            };
         let old_enough_at = joined
             .filter(|_| min_account_age_minutes > 0)
             .map(|at| at + Duration::minutes(i64::from(min_account_age_minutes)));
+        let followed_at = follow?
+            .map(|follow| follow.followed_at)
+            .filter(|_| followers_only_minutes.is_some());
+        let followed_long_enough_at = followers_only_minutes
+            .zip(followed_at)
+            .map(|(minutes, at)| at + Duration::minutes(i64::from(minutes)));
         let now = self.now();
         let timed_out_until = restriction.and_then(|ban| ban.expires_at);
-        let send_after = [timed_out_until, old_enough_at]
+        let send_after = [timed_out_until, old_enough_at, followed_long_enough_at]
             .into_iter()
             .flatten()
             .filter(|at| *at > now)
@@ -156,6 +183,8 @@ impl Platform {
             timed_out_until,
             slow_mode_seconds,
             min_account_age_minutes,
+            followers_only_minutes,
+            followed_at,
         })
     }
 }

@@ -39,18 +39,18 @@ pub enum Verdict {
 impl Platform {
     /// Reviews one message, judged in this order: the sender's own rate limit (so one sender
     /// cannot use up the room's), their ban or timeout and the channel's rules, the room's
-    /// account age, and last slow mode. The owner and moderators have no sender limit, slow mode
-    /// or age: they run the room. Stores nothing: a caller keeps allowed messages with
+    /// account age, followers-only, and last slow mode. The owner and moderators have no sender
+    /// limit, slow mode, age or follow to show: they run the room. Stores nothing: a caller keeps allowed messages with
     /// [`Platform::keep_messages`], one or many at a time.
     pub async fn review_message(&self, input: ReviewInput) -> DomainResult<Verdict> {
         let channel = self.channel_of_room(&input.room_arn).await?;
         let role = ChatRole::of(&channel, Some(&input.sender));
         let rules = &channel.chat_rules;
         let limited = !role.runs_the_room();
-        // The sender's rate, their ban and their account's age do not depend on each other: asked
-        // together, a review waits for one round trip to the store instead of three (every
-        // message waits for its review, and IVS Chat gives one 200 ms).
-        let (within, ban, joined) = futures_util::future::join3(
+        // The sender's rate, their ban, their account's age and their follow do not depend on
+        // each other: asked together, a review waits for one round trip to the store instead of
+        // four (every message waits for its review, and IVS Chat gives one 200 ms).
+        let (within, ban, joined, follow) = futures_util::future::join4(
             async {
                 if limited {
                     self.sender_within(&channel, &input.sender).await
@@ -64,6 +64,17 @@ impl Platform {
                     self.account_created_at(&input.sender).await.map(Some)
                 } else {
                     Ok(None)
+                }
+            },
+            async {
+                match rules.followers_only_minutes {
+                    Some(minutes) if limited => self
+                        .ports
+                        .follows
+                        .get_follow(&input.sender, &channel.id)
+                        .await
+                        .map(|follow| Some((minutes, follow))),
+                    _ => Ok(None),
                 }
             },
         )
@@ -83,6 +94,16 @@ impl Platform {
                 });
                 if !old_enough {
                     return Ok(Verdict::Deny(DenyReason::AccountTooNew));
+                }
+            }
+            if let Some((minutes, follow)) = follow? {
+                // A follow counts from when it was made: unfollowing and following again starts
+                // the wait over, so a raid's strangers cannot follow their way in at once.
+                let long_enough = follow.is_some_and(|follow| {
+                    follow.followed_at + Duration::minutes(i64::from(minutes)) <= now
+                });
+                if !long_enough {
+                    return Ok(Verdict::Deny(DenyReason::FollowersOnly));
                 }
             }
             // Last: only a message that is otherwise delivered uses up the sender's turn.

@@ -505,6 +505,128 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
 }
 
 #[tokio::test]
+async fn a_followers_only_room_hears_only_those_who_have_followed_long_enough() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let (moderator, _) = world.account("u-mod", "mod").await;
+    let (fan, _) = world.account("u-fan", "fan").await;
+    let (raider, _) = world.account("u-raider", "raider").await;
+    world
+        .platform
+        .appoint_moderator(&owner, "mod")
+        .await
+        .unwrap();
+    world.platform.follow(&fan, "owner").await.unwrap();
+    world.advance(Duration::minutes(30));
+    world
+        .platform
+        .update_chat_rules(
+            &owner,
+            ChatRules {
+                followers_only_minutes: Some(10),
+                ..ChatRules::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(world.chat.calls().iter().any(|call| matches!(call,
+        ChatCall::Event(r, name, attributes) if r == &room && name == "app:CHAT_RULES"
+            && attributes.get("FollowersOnlyMinutes").map(String::as_str) == Some("10"))));
+
+    // A follower of 30 minutes speaks; a stranger does not, nor one who follows just now.
+    assert_eq!(
+        denied(verdict(&world, &room, &fan.user_id, "hi").await),
+        None
+    );
+    assert_eq!(
+        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        Some(DenyReason::FollowersOnly)
+    );
+    let token = world
+        .platform
+        .chat_token("owner", Some(&raider), None)
+        .await
+        .unwrap();
+    assert_eq!(token.followers_only_minutes, Some(10));
+    assert_eq!(token.followed_at, None, "not a follower yet");
+    world.platform.follow(&raider, "owner").await.unwrap();
+    let followed_at = world.platform.now();
+    assert_eq!(
+        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        Some(DenyReason::FollowersOnly)
+    );
+    let token = world
+        .platform
+        .chat_token("owner", Some(&raider), None)
+        .await
+        .unwrap();
+    assert_eq!(token.followed_at, Some(followed_at));
+    assert_eq!(token.send_after, Some(followed_at + Duration::minutes(10)));
+    world.advance(Duration::minutes(10));
+    assert_eq!(
+        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        None
+    );
+
+    // Unfollowing and following again starts the wait over.
+    world.platform.unfollow(&raider, "owner").await.unwrap();
+    world.platform.follow(&raider, "owner").await.unwrap();
+    assert_eq!(
+        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        Some(DenyReason::FollowersOnly)
+    );
+
+    // Those who run the room follow nobody and are never held back, nor told to follow.
+    for runner in [&owner, &moderator] {
+        assert_eq!(
+            denied(verdict(&world, &room, &runner.user_id, "hi").await),
+            None
+        );
+        let token = world
+            .platform
+            .chat_token("owner", Some(runner), None)
+            .await
+            .unwrap();
+        assert_eq!(token.followers_only_minutes, None);
+    }
+
+    // "Any follower" lets a follow of a moment through; off lets everyone through.
+    for (rule, raider_denied) in [(Some(0), false), (None, false)] {
+        world
+            .platform
+            .update_chat_rules(
+                &owner,
+                ChatRules {
+                    followers_only_minutes: rule,
+                    ..ChatRules::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            denied(verdict(&world, &room, &raider.user_id, "hi").await).is_some(),
+            raider_denied
+        );
+    }
+    let (stranger, _) = world.account("u-stranger", "stranger").await;
+    assert_eq!(
+        denied(verdict(&world, &room, &stranger.user_id, "hi").await),
+        None,
+        "the room is open again"
+    );
+    let token = world
+        .platform
+        .chat_token("owner", Some(&stranger), None)
+        .await
+        .unwrap();
+    assert_eq!(token.followers_only_minutes, None);
+    assert!(world.chat.calls().iter().any(|call| matches!(call,
+        ChatCall::Event(r, name, attributes) if r == &room && name == "app:CHAT_RULES"
+            && !attributes.contains_key("FollowersOnlyMinutes"))));
+}
+
+#[tokio::test]
 async fn a_ban_replaces_a_timeout_and_keeps_the_user_out() {
     let world = world();
     let (owner, account) = world.account("u-owner", "owner").await;

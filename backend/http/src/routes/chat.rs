@@ -56,6 +56,8 @@ pub async fn chat_token(
         timed_out_until: issued.timed_out_until.map(convert::rfc3339),
         slow_mode_seconds: issued.slow_mode_seconds,
         min_account_age_minutes: issued.min_account_age_minutes,
+        followers_only_minutes: issued.followers_only_minutes,
+        followed_at: issued.followed_at.map(convert::rfc3339),
     }))
 }
 

@@ -209,6 +209,7 @@ pub async fn update_chat_rules(
         word_filter: WordFilter::new(&body.filtered_words, mode)?,
         slow_mode_seconds: body.slow_mode_seconds,
         min_account_age_minutes: body.min_account_age_minutes,
+        followers_only_minutes: body.followers_only_minutes,
     };
     let channel = state.platform.update_chat_rules(&who, rules).await?;
     Ok(Json(convert::chat_rules(&channel.chat_rules)))

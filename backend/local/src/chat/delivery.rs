@@ -213,6 +213,9 @@ fn denied(reason: DenyReason) -> &'static str {
         DenyReason::AccountTooNew => {
             "the message was denied: this chat asks for an older account before you can send"
         }
+        DenyReason::FollowersOnly => {
+            "the message was denied: this chat is for the channel's followers"
+        }
         DenyReason::TooLong | DenyReason::Empty | DenyReason::RateLimited => {
             "the message was denied"
         }
