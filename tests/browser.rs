@@ -2533,6 +2533,100 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
     Ok(())
 }
 
+/// A viewer answers another's message from its line: the writer sees whom the answer is to, with
+/// the start of their own words, and the line marked for them; Escape lets go of a reply; once
+/// the streamer deletes the question, its words leave the answer, which still names its writer.
+/// In Korean on a phone, in English on a desktop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_answers_a_message_and_the_answer_says_whom_it_answers() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "qa_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+        ("jun@example.com", "jun", "Jun"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    const QUESTION: &str = "Who is playing tonight?";
+    const ANSWER: &str = "저요! 9시에 시작해요";
+    let mina = Browser::launch().await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.goto(&stack.url("/qa_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    mina.fill("#chat-input", QUESTION).await?;
+    mina.click(".chat-form button[type=submit]").await?;
+    mina.wait_for_text(".chat-line", QUESTION, WAIT).await?;
+
+    let jun = Browser::launch_sized(420, 860).await?;
+    jun.sign_in(&stack, "jun@example.com", PASSWORD).await?;
+    jun.prefer_language("ko").await?;
+    jun.goto(&stack.url("/qa_host")).await?;
+    jun.wait(".chat-state[data-state=Connected]").await?;
+    jun.wait_for_text(".chat-line", QUESTION, WAIT).await?;
+    let reply_to_question = format!(
+        "[...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('{QUESTION}')).querySelector('.chat-reply').click()"
+    );
+    jun.js(&reply_to_question).await?;
+    jun.wait_for_text(".chat-replying", "미나 님에게 답장하는 중", WAIT)
+        .await?;
+    assert_eq!(
+        jun.js("return document.activeElement.id").await?,
+        "chat-input",
+        "the box is ready for the answer"
+    );
+    jun.fill("#chat-input", ANSWER).await?;
+    jun.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
+        .await?;
+    jun.screenshot("chat-reply-compose-ko-phone").await?;
+    jun.click(".chat-form button[type=submit]").await?;
+    jun.wait_until(
+        "return document.querySelector('.chat-replying') === null",
+        "the reply to go",
+    )
+    .await?;
+
+    // The writer of the question sees the answer marked for them, quoting them.
+    mina.wait_for_text(".chat-line.mention-me", ANSWER, WAIT)
+        .await?;
+    mina.wait_for_text(".chat-line.mention-me .chat-reply-to", "미나", WAIT)
+        .await?;
+    mina.wait_for_text(".chat-reply-to .chat-reply-text", QUESTION, WAIT)
+        .await?;
+    mina.screenshot("chat-reply").await?;
+    jun.wait_for_text(".chat-reply-to .chat-reply-text", QUESTION, WAIT)
+        .await?;
+    jun.screenshot("chat-reply-ko-phone").await?;
+
+    // Escape lets go of a reply begun.
+    jun.js(&reply_to_question).await?;
+    jun.wait(".chat-replying").await?;
+    jun.press("#chat-input", "\u{E00C}").await?;
+    jun.wait_until(
+        "return document.querySelector('.chat-replying') === null",
+        "Escape to let go of the reply",
+    )
+    .await?;
+
+    // The streamer deletes the question: its words leave the answer on every page.
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/qa_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    host.wait_for_text(".chat-line", QUESTION, WAIT).await?;
+    host.js(&format!(
+        "const line = [...document.querySelectorAll('.chat-line')].find(l => l.querySelector('.chat-text').textContent.includes('{QUESTION}'));
+         line.querySelector('details.chat-menu').open = true; line.querySelector('.delete-message').click()"
+    ))
+    .await?;
+    for page in [&mina, &jun] {
+        page.wait_gone(".chat-line", QUESTION).await?;
+        page.wait_for_text(".chat-line .chat-reply-to", "미나", WAIT)
+            .await?;
+        page.wait_for_text(".chat-line", ANSWER, WAIT).await?;
+    }
+    Ok(())
+}
+
 /// A streamer makes their chat followers-only (a follow of 10 minutes, then any follow) from the
 /// dashboard: a viewer who does not follow is told so before typing, following starts the wait,
 /// the room's change of rule opens the box live, and a page that does not know the viewer

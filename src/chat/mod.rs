@@ -21,7 +21,7 @@ use web_sys::{MessageEvent, WebSocket};
 use crate::api::{Api, ApiError};
 use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
-use protocol::{ChatLine, Incoming, Raid};
+use protocol::{ChatLine, Incoming, Raid, Reply};
 
 /// Lines kept in memory; older ones scroll away.
 const MAX_LINES: usize = 300;
@@ -251,6 +251,11 @@ impl ChatClient {
             .into_iter()
             .flatten()
             .any(|at| at > now)
+    }
+
+    /// Whether this user may send here now or after a wait (and so reply to a message).
+    pub fn may_send(&self) -> bool {
+        self.can_send.get() && self.state.get() != ChatState::Banned && !self.must_follow()
     }
 
     /// Whether the room is followers-only and this user does not follow the channel.
@@ -644,8 +649,9 @@ impl ChatClient {
         inner.awaiting.remove(at).map(|(_, text)| text)
     }
 
-    /// Sends a message; the server echoes it to everyone (including us) once it is allowed.
-    pub fn send(&self, content: &str) -> bool {
+    /// Sends a message (answering the message `reply_to`, if given); the server echoes it to
+    /// everyone (including us) once it is allowed.
+    pub fn send(&self, content: &str, reply_to: Option<&str>) -> bool {
         let inner = self.inner();
         let mut inner = inner.borrow_mut();
         inner.request_counter += 1;
@@ -656,7 +662,7 @@ impl ChatClient {
         );
         let sent = match &inner.socket {
             Some(socket) if socket.ready_state() == WebSocket::OPEN => socket
-                .send_with_str(&protocol::send_message(&request_id, content))
+                .send_with_str(&protocol::send_message(&request_id, content, reply_to))
                 .is_ok(),
             _ => false,
         };
@@ -707,6 +713,7 @@ fn history_lines(page: cloumer_api_types::ChatHistoryPage) -> Vec<ChatLine> {
             nickname: m.sender.nickname,
             avatar: m.sender.avatar,
             role: m.sender.role,
+            reply: Reply::of(Some(&m.attributes)),
             content: m.content,
             send_time: m.sent_at,
         })

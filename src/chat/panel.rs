@@ -21,6 +21,8 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let draft = RwSignal::new(String::new());
+    // The message being answered (its id and sender's nickname), until sent or cancelled.
+    let replying = RwSignal::new(None::<(String, String)>);
     let list = NodeRef::<html::Ol>::new();
     let input = NodeRef::<html::Input>::new();
     let handle = chat.handle;
@@ -100,8 +102,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         {
             return;
         }
-        if chat.send(content.trim()) {
+        let reply_to = replying.get_untracked().map(|(id, _)| id);
+        if chat.send(content.trim(), reply_to.as_deref()) {
             draft.set(String::new());
+            replying.set(None);
         }
     };
 
@@ -179,13 +183,26 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                         let sender = line.sender_id.clone();
                         let nickname = line.nickname.clone();
                         let content = line.content.clone();
-                        let for_me = move || chat.own_handle().is_some_and(|h| mentions::mentions(&content, &h));
+                        let answers_me = line.reply.as_ref().map(|r| r.sender_id.clone());
+                        // Named in it, or answered by it (by someone else).
+                        let for_me = move || {
+                            !mine && answers_me.as_ref().is_some_and(|to| *to == chat.user_id.get())
+                                || chat.own_handle().is_some_and(|h| mentions::mentions(&content, &h))
+                        };
+                        let (reply_id, reply_nickname) = (id.clone(), nickname.clone());
                         let sent = line.send_time.clone();
                         let exact = crate::time::parse_rfc3339_ms(&sent)
                             .map(|ms| crate::browser::local_date_time(ms, i18n.lang.get_untracked().code()))
                             .unwrap_or_default();
                         view! {
                             <li class="chat-line" data-id=line.id.clone() class:mine=mine class:mention-me=for_me>
+                                {line.reply.clone().map(|reply| {
+                                    let answered = reply.id;
+                                    let said = Signal::derive(move || chat.lines.with(|lines| {
+                                        lines.iter().find(|l| l.id == answered).map(|l| l.content.clone())
+                                    }));
+                                    view! { <ReplyQuote nickname=reply.nickname said=said /> }
+                                })}
                                 <Avatar src=line.avatar.clone() size=24 />
                                 <span class="chat-nick" class:owner=line.role == "owner" class:moderator=line.role == "moderator">
                                     {line.nickname.clone()}
@@ -200,6 +217,19 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                 <time class="chat-time" datetime=line.send_time.clone() title=exact>
                                     {move || { chat.minute_tick.track(); ago_text(&sent) }}
                                 </time>
+                                {move || chat.may_send().then(|| {
+                                    let (id, nickname) = (reply_id.clone(), reply_nickname.clone());
+                                    view! {
+                                        <button type="button" class="link chat-reply" title=i18n.page_texts().reply
+                                            aria-label=i18n.reply_to(&nickname)
+                                            on:click=move |_| {
+                                                replying.set(Some((id.clone(), nickname.clone())));
+                                                if let Some(input) = input.get_untracked() {
+                                                    let _ = input.focus();
+                                                }
+                                            }>"↩"</button>
+                                    }
+                                })}
                                 // The owner moderates everyone; a moderator everyone but the owner
                                 // and other moderators (the API enforces the same).
                                 {move || {
@@ -247,6 +277,13 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                             </ul>
                         })
                     }}
+                    {move || replying.get().map(|(_, nickname)| view! {
+                        <div class="chat-replying">
+                            <span>{i18n.replying_to(&nickname)}</span>
+                            <button type="button" class="link" aria-label=i18n.page_texts().cancel_reply
+                                on:click=move |_| replying.set(None)>"×"</button>
+                        </div>
+                    })}
                     <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                         <label class="visually-hidden" for="chat-input">{i18n.page_texts().chat_placeholder}</label>
                         <EmotePicker chat=chat draft=draft input=input />
@@ -260,6 +297,9 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                             prop:value=move || draft.get()
                             on:input=move |ev| draft.set(event_target_value(&ev))
                             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                if ev.key() == "Escape" && replying.get_untracked().is_some() {
+                                    replying.set(None);
+                                }
                                 if ev.key() == "Tab" && let Some(first) = suggestions().into_iter().next() {
                                     ev.prevent_default();
                                     draft.update(|d| *d = mentions::complete(d, &first));
@@ -385,6 +425,34 @@ fn MessageMenu(
                 </button>
             </div>
         </details>
+    }
+}
+
+/// The most of an answered message a reply shows above itself.
+const QUOTED_CHARS: usize = 60;
+
+/// Whom a reply answers (`nickname`), with the start of what they `said` while the page still
+/// holds that message (a deleted one is gone from the page, and so from its replies).
+#[component]
+pub(crate) fn ReplyQuote(nickname: String, said: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let quoted = move || {
+        said.with(|said| {
+            let said = said.as_deref()?;
+            let mut quote: String = said.chars().take(QUOTED_CHARS).collect();
+            if said.chars().nth(QUOTED_CHARS).is_some() {
+                quote.push('…');
+            }
+            Some(quote)
+        })
+    };
+    view! {
+        <p class="chat-reply-to">
+            <span aria-hidden="true">"↪ "</span>
+            <span class="visually-hidden">{i18n.page_texts().in_reply_to}" "</span>
+            <span class="chat-reply-nick">{nickname}</span>
+            {move || quoted().map(|quote| view! { <span class="chat-reply-text">{quote}</span> })}
+        </p>
     }
 }
 

@@ -2,7 +2,7 @@
 //! [`cloumer_api_types::chat`] (the local chat server writes the same types); this module turns
 //! them into what the panel shows. Pure data, tested on the host.
 
-use cloumer_api_types::chat::{Request, ServerFrame, event};
+use cloumer_api_types::chat::{Attributes, Request, ServerFrame, event, reply};
 
 /// A chat line as the panel shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +17,33 @@ pub struct ChatLine {
     pub role: String,
     pub content: String,
     pub send_time: String,
+    /// The message this one answers, as the room's review wrote it (boxed: most lines answer
+    /// nothing, and every line is moved around in the panel's list).
+    pub reply: Option<Box<Reply>>,
+}
+
+/// Whose message a reply answers (the text is found among the page's lines, if still there).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub id: String,
+    pub sender_id: String,
+    pub nickname: String,
+    pub handle: String,
+}
+
+impl Reply {
+    /// The reply a message's attributes describe: only one the review wrote (it names the
+    /// answered message's sender; a client sends just the id).
+    pub fn of(attributes: Option<&Attributes>) -> Option<Box<Reply>> {
+        let attributes = attributes?;
+        let get = |key: &str| attributes.get(key).cloned();
+        Some(Box::new(Reply {
+            id: get(reply::TO)?,
+            sender_id: get(reply::SENDER)?,
+            nickname: get(reply::NICKNAME).unwrap_or_default(),
+            handle: get(reply::HANDLE).unwrap_or_default(),
+        }))
+    }
 }
 
 /// A raid's other channel: the one it sends the room's viewers to, or the one whose viewers it
@@ -89,6 +116,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
             sender_id: frame.sender.user_id,
             id: frame.id,
             request_id: frame.request_id,
+            reply: Reply::of(frame.attributes.as_ref()),
             content: frame.content,
             send_time: frame.send_time,
         }),
@@ -140,8 +168,8 @@ pub fn parse(text: &str) -> Option<Incoming> {
 }
 
 /// A `SEND_MESSAGE` request.
-pub fn send_message(request_id: &str, content: &str) -> String {
-    serde_json::to_string(&Request::send_message(request_id, content)).unwrap_or_default()
+pub fn send_message(request_id: &str, content: &str, reply_to: Option<&str>) -> String {
+    serde_json::to_string(&Request::send_message(request_id, content, reply_to)).unwrap_or_default()
 }
 
 /// Reconnection delay after `attempt` failures: 1 s, 2 s, 4 s … up to 30 s, with ±20% jitter
@@ -288,10 +316,40 @@ mod tests {
     #[test]
     fn send_requests_are_ivs_actions() {
         let frame: serde_json::Value =
-            serde_json::from_str(&send_message("r1", "hi \"there\"")).unwrap();
+            serde_json::from_str(&send_message("r1", "hi \"there\"", None)).unwrap();
         assert_eq!(frame["Action"], "SEND_MESSAGE");
         assert_eq!(frame["RequestId"], "r1");
         assert_eq!(frame["Content"], "hi \"there\"");
+        let reply: serde_json::Value =
+            serde_json::from_str(&send_message("r2", "yes", Some("M1"))).unwrap();
+        assert_eq!(reply["Attributes"], serde_json::json!({"replyTo": "M1"}));
+    }
+
+    #[test]
+    fn a_reply_is_read_only_as_the_review_wrote_it() {
+        let frame = |attributes: &str| {
+            format!(
+                r#"{{"Type":"MESSAGE","Id":"M2","RequestId":"","Attributes":{attributes},"Content":"yes","SendTime":"2026-12-05T12:00:00.000000000Z","Sender":{{"UserId":"u2","Attributes":{{}}}}}}"#
+            )
+        };
+        let reply_of = |attributes: &str| match parse(&frame(attributes)) {
+            Some(Incoming::Message(line)) => line.reply,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            reply_of(
+                r#"{"replyTo":"M1","replyToSender":"u1","replyToNickname":"미나","replyToHandle":"mina"}"#
+            ),
+            Some(Box::new(Reply {
+                id: "M1".into(),
+                sender_id: "u1".into(),
+                nickname: "미나".into(),
+                handle: "mina".into(),
+            }))
+        );
+        // Only the id: what a client sends, not what a review delivers.
+        assert_eq!(reply_of(r#"{"replyTo":"M1"}"#), None);
+        assert_eq!(reply_of("null"), None);
     }
 
     #[test]

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::chat::mentions;
-use crate::chat::panel::with_emotes;
+use crate::chat::panel::{ReplyQuote, with_emotes};
+use crate::chat::protocol::Reply;
 use crate::components::Avatar;
 use crate::i18n::use_i18n;
 use crate::time::clock;
@@ -147,8 +148,17 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
                             "moderator" => Some(i18n.page_texts().moderator_badge),
                             _ => None,
                         };
+                        // A reply quotes what it answers as far as the replay has loaded it.
+                        let quote = Reply::of(Some(&m.attributes)).map(|reply| {
+                            let answered = reply.id;
+                            let said = Signal::derive(move || loaded.with(|l| {
+                                l.iter().find(|r| r.message.id == answered).map(|r| r.message.content.clone())
+                            }));
+                            view! { <ReplyQuote nickname=reply.nickname said=said /> }
+                        });
                         view! {
                             <li class="chat-line" data-offset-ms=replayed.offset_ms.to_string()>
+                                {quote}
                                 <Avatar src=m.sender.avatar.clone() size=24 />
                                 <span class="chat-nick" class:owner=m.sender.role == "owner" class:moderator=m.sender.role == "moderator">
                                     {m.sender.nickname.clone()}

@@ -193,6 +193,22 @@ impl I18n {
         }
     }
 
+    /// A message's reply button, as a screen reader names it.
+    pub fn reply_to(&self, nickname: &str) -> String {
+        match self.lang.get() {
+            Lang::En => format!("Reply to {nickname}"),
+            Lang::Ko => format!("{nickname} 님에게 답장"),
+        }
+    }
+
+    /// Above the chat box while a reply is being written.
+    pub fn replying_to(&self, nickname: &str) -> String {
+        match self.lang.get() {
+            Lang::En => format!("Replying to {nickname}"),
+            Lang::Ko => format!("{nickname} 님에게 답장하는 중"),
+        }
+    }
+
     /// The followers-only rule shown above the chat box (`0`: any follower).
     pub fn followers_only_rule(&self, minutes: u32) -> String {
         if minutes == 0 {

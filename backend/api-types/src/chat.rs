@@ -37,14 +37,26 @@ pub enum Request {
 }
 
 impl Request {
-    /// `SEND_MESSAGE` with the given content and no attributes.
-    pub fn send_message(request_id: &str, content: &str) -> Self {
+    /// `SEND_MESSAGE` with the given content; a reply names the message it answers
+    /// ([`reply::TO`], its only attribute).
+    pub fn send_message(request_id: &str, content: &str, reply_to: Option<&str>) -> Self {
         Self::SendMessage {
             request_id: Some(request_id.to_owned()),
             content: Some(content.to_owned()),
-            attributes: None,
+            attributes: reply_to
+                .map(|id| Attributes::from([(reply::TO.to_owned(), id.to_owned())])),
         }
     }
+}
+
+/// A reply's message attributes. A client sends only [`TO`], the id of the message it answers;
+/// the chat review writes the others from that message as the room's history holds it (and drops
+/// [`TO`] when history does not hold it), so a page trusts them.
+pub mod reply {
+    pub const TO: &str = "replyTo";
+    pub const SENDER: &str = "replyToSender";
+    pub const NICKNAME: &str = "replyToNickname";
+    pub const HANDLE: &str = "replyToHandle";
 }
 
 /// What the server sends: a message, an event, or an error answering a request.
@@ -218,10 +230,15 @@ mod tests {
             serde_json::to_string(&frame).unwrap(),
             r#"{"Type":"ERROR","Id":"e1","RequestId":"r1","ErrorCode":406,"ErrorMessage":"no"}"#
         );
-        let request = serde_json::to_string(&Request::send_message("r1", "hi")).unwrap();
+        let request = serde_json::to_string(&Request::send_message("r1", "hi", None)).unwrap();
         assert_eq!(
             request,
             r#"{"Action":"SEND_MESSAGE","RequestId":"r1","Content":"hi"}"#
+        );
+        let reply = serde_json::to_string(&Request::send_message("r2", "yes", Some("M1"))).unwrap();
+        assert_eq!(
+            reply,
+            r#"{"Action":"SEND_MESSAGE","RequestId":"r2","Content":"yes","Attributes":{"replyTo":"M1"}}"#
         );
     }
 }

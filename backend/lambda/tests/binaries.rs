@@ -51,8 +51,12 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     let channel = testkit::channel("owner-1", "minji_live", 0);
     let (moto, store, room) = room_of(&channel).await;
     let event = |content: &str, id: &str| review_event(&room, content, id);
+    // The fixture answers a message the room never had; the second answers the first.
+    let mut reply = event("반가워요", "MSG000000002");
+    reply["Attributes"]["replyTo"] = json!("MSG000000001");
     let mut runtime = Runtime::start(vec![
         event("안녕하세요 everyone", "MSG000000001"),
+        reply,
         json!({"not": "a review request"}),
     ])
     .await;
@@ -62,11 +66,24 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     assert_eq!(kind, "response", "{allowed}");
     assert_eq!(allowed["ReviewResult"], "ALLOW");
     assert_eq!(allowed["Content"], "안녕하세요 everyone");
-    let history = store.list_messages(&channel.id, None, 10).await.unwrap();
-    assert_eq!(history.items.len(), 1);
-    assert_eq!(history.items[0].content, "안녕하세요 everyone");
     assert_eq!(
-        history.items[0].sender,
+        allowed["Attributes"],
+        json!({}),
+        "no such message to answer"
+    );
+    let (kind, reply) = runtime.answer().await;
+    assert_eq!(kind, "response", "{reply}");
+    assert_eq!(
+        reply["Attributes"],
+        json!({"replyTo": "MSG000000001", "replyToSender": "7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a",
+            "replyToNickname": "시청자", "replyToHandle": ""}),
+        "the answered message's sender, as DynamoDB holds it"
+    );
+    let history = store.list_messages(&channel.id, None, 10).await.unwrap();
+    assert_eq!(history.items.len(), 2);
+    assert_eq!(history.items[1].content, "안녕하세요 everyone");
+    assert_eq!(
+        history.items[1].sender,
         UserId::parse("7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a").unwrap()
     );
 
@@ -75,8 +92,8 @@ async fn chat_review_allows_stores_in_dynamodb_and_outlives_bad_events() {
     assert_eq!(kind, "error", "{body}");
 
     // Every review is counted by outcome, with its latency, for the dashboard and the alarm.
-    let reviews = printed.wait_for_metrics("ChatReviews", 1).await;
-    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    let reviews = printed.wait_for_metrics("ChatReviews", 2).await;
+    assert_eq!(reviews.len(), 2, "{reviews:?}");
     assert_eq!(reviews[0]["Outcome"], "allowed");
     assert_eq!(
         reviews[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],

@@ -270,7 +270,8 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
     let json = serde_json::to_value(&allowed).unwrap();
     assert_eq!(json["ReviewResult"], "ALLOW");
     assert_eq!(json["Content"], "hello 바보 world");
-    assert_eq!(json["Attributes"]["replyTo"], "XYZ987");
+    // The fixture answers a message this room never had: it goes as a plain message.
+    assert_eq!(json["Attributes"], serde_json::json!({}), "{json}");
     let history = world
         .platform
         .chat_history("minji_live", None, None, 10)
@@ -278,6 +279,24 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
         .unwrap();
     assert_eq!(history.items[0].content, "hello 바보 world");
     assert_eq!(history.items[0].sender_attributes["nickname"], "시청자");
+    // A reply to it is delivered naming whom it answers, from history.
+    let answered = history.items[0].id.to_string();
+    let reply: ReviewRequest = serde_json::from_str(
+        &fixture("chat-review.json")
+            .replace("ROOM_ARN", &room)
+            .replace("ABC123DEF456", "REPLY0000001")
+            .replace("XYZ987", &answered),
+    )
+    .unwrap();
+    let reply = chat_review::handle(&world.platform, reply).await.unwrap();
+    let json = serde_json::to_value(&reply).unwrap();
+    assert_eq!(json["ReviewResult"], "ALLOW");
+    assert_eq!(json["Attributes"]["replyTo"], answered.as_str());
+    assert_eq!(json["Attributes"]["replyToNickname"], "시청자");
+    assert_eq!(
+        json["Attributes"]["replyToSender"],
+        "7f0c1e2a-3b4c-4d5e-8f9a-0b1c2d3e4f5a"
+    );
 
     let owner = cloumer_domain::Identity {
         user_id: channel.owner.clone(),

@@ -46,14 +46,16 @@ async fn messages_reach_everyone_with_the_ivs_fields() {
     let mut a = join(&app, "room", Some(&alice)).await;
     let mut b = join(&app, "room", Some(&bob)).await;
     let mut reader = join(&app, "room", None).await;
-    a.send(json!({"Action": "SEND_MESSAGE", "RequestId": "req-1", "Content": "안녕하세요 👋", "Attributes": {"replyTo": "x"}}))
+    // An application's own attributes pass through; a reply to a message the room never had goes
+    // as a plain message.
+    a.send(json!({"Action": "SEND_MESSAGE", "RequestId": "req-1", "Content": "안녕하세요 👋", "Attributes": {"replyTo": "x", "colour": "teal"}}))
         .await;
     for client in [&mut a, &mut b, &mut reader] {
         let frame = client.next().await;
         assert_eq!(frame["Type"], "MESSAGE");
         assert_eq!(frame["RequestId"], "req-1");
         assert_eq!(frame["Content"], "안녕하세요 👋");
-        assert_eq!(frame["Attributes"]["replyTo"], "x");
+        assert_eq!(frame["Attributes"], json!({"colour": "teal"}));
         let id = frame["Id"].as_str().unwrap();
         assert!(
             id.len() == 12 && id.bytes().all(|c| c.is_ascii_alphanumeric()),
@@ -441,6 +443,54 @@ async fn a_followers_only_room_refuses_a_stranger_with_a_406_and_hears_them_once
         "{}",
         token.text
     );
+}
+
+#[tokio::test]
+async fn a_reply_reaches_everyone_naming_whom_it_answers_as_history_has_it() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    a.say("q1", "who is playing tonight?").await;
+    let asked = b.next_of("MESSAGE").await;
+    let asked_id = asked["Id"].as_str().unwrap().to_owned();
+    a.next_of("MESSAGE").await;
+    // Bob answers, and claims the question was the owner's: the room says whose it was.
+    b.send(json!({"Action": "SEND_MESSAGE", "RequestId": "r1", "Content": "준 is!",
+        "Attributes": {"replyTo": asked_id, "replyToNickname": "방장", "replyToSender": owner.user_id}}))
+        .await;
+    let expected = json!({"replyTo": asked_id, "replyToSender": alice.user_id,
+        "replyToNickname": "Alice", "replyToHandle": "alice"});
+    for client in [&mut a, &mut b] {
+        let reply = client.next_of("MESSAGE").await;
+        assert_eq!(reply["Content"], "준 is!");
+        assert_eq!(reply["Attributes"], expected);
+    }
+    // History keeps it as delivered.
+    let history = app.get("/api/v1/channels/room/chat/messages", None).await;
+    assert_eq!(
+        history.body["items"][0]["attributes"], expected,
+        "{}",
+        history.text
+    );
+
+    // Once the owner deletes the question, a reply to it is a plain message.
+    let deleted = app
+        .delete(
+            &format!("/api/v1/channels/room/chat/messages/{asked_id}"),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    b.next_of("EVENT").await;
+    b.send(
+        json!({"Action": "SEND_MESSAGE", "RequestId": "r2", "Content": "anyway",
+        "Attributes": {"replyTo": asked_id}}),
+    )
+    .await;
+    let late = a.next_of("MESSAGE").await;
+    assert_eq!(late["Content"], "anyway");
+    assert!(late["Attributes"].get("replyTo").is_none(), "{late}");
 }
 
 #[tokio::test]

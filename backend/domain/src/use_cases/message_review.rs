@@ -9,6 +9,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::channel::Channel;
 use crate::chat::{ChatRole, StoredMessage};
+use crate::chat_replies;
 use crate::error::DomainResult;
 use crate::ids::{MessageId, UserId};
 use crate::limits;
@@ -40,17 +41,21 @@ impl Platform {
     /// Reviews one message, judged in this order: the sender's own rate limit (so one sender
     /// cannot use up the room's), their ban or timeout and the channel's rules, the room's
     /// account age, followers-only, and last slow mode. The owner and moderators have no sender
-    /// limit, slow mode, age or follow to show: they run the room. Stores nothing: a caller keeps allowed messages with
-    /// [`Platform::keep_messages`], one or many at a time.
+    /// limit, slow mode, age or follow to show: they run the room. A reply is delivered naming
+    /// whose message it answers, as history holds that message ([`chat_replies`]). Stores
+    /// nothing: a caller keeps allowed messages with [`Platform::keep_messages`], one or many at
+    /// a time.
     pub async fn review_message(&self, input: ReviewInput) -> DomainResult<Verdict> {
         let channel = self.channel_of_room(&input.room_arn).await?;
         let role = ChatRole::of(&channel, Some(&input.sender));
         let rules = &channel.chat_rules;
         let limited = !role.runs_the_room();
-        // The sender's rate, their ban, their account's age and their follow do not depend on
-        // each other: asked together, a review waits for one round trip to the store instead of
-        // four (every message waits for its review, and IVS Chat gives one 200 ms).
-        let (within, ban, joined, follow) = futures_util::future::join4(
+        // The sender's rate, their ban, their account's age, their follow and the message a reply
+        // answers do not depend on each other: asked together, a review waits for one round trip
+        // to the store instead of five (every message waits for its review, and IVS Chat gives
+        // one 200 ms).
+        let answered = chat_replies::answered(&input.attributes);
+        let (within, ban, joined, follow, parent) = futures_util::future::join5(
             async {
                 if limited {
                     self.sender_within(&channel, &input.sender).await
@@ -75,6 +80,12 @@ impl Platform {
                         .await
                         .map(|follow| Some((minutes, follow))),
                     _ => Ok(None),
+                }
+            },
+            async {
+                match &answered {
+                    Some(id) => self.ports.chat.get_message(&channel.id, id).await,
+                    None => Ok(None),
                 }
             },
         )
@@ -122,7 +133,18 @@ impl Platform {
             sender: input.sender,
             sender_attributes: input.sender_attributes,
             content,
-            attributes: input.attributes,
+            // Whom a reply answers is decoration: a store that cannot say sends it as a plain
+            // message rather than refusing it.
+            attributes: chat_replies::with_reply(
+                input.attributes,
+                parent
+                    .inspect_err(
+                        |error| tracing::warn!(%error, "reading the message a reply answers"),
+                    )
+                    .ok()
+                    .flatten()
+                    .as_ref(),
+            ),
         }))
     }
 

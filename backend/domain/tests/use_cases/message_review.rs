@@ -184,3 +184,102 @@ fn owner_id(owner: &cloumer_domain::Identity) -> &'static str {
     assert_eq!(owner.user_id.as_str(), "u-owner");
     "u-owner"
 }
+
+/// Reviews and keeps one message from `sender` with `attributes`, as the review hook does.
+async fn said_with(
+    world: &World,
+    room: &str,
+    sender: &str,
+    content: &str,
+    attributes: &[(&str, &str)],
+) -> cloumer_domain::chat::StoredMessage {
+    let mut said = input(world, room, sender, content);
+    said.sender_attributes
+        .insert("handle".into(), format!("{sender}_handle"));
+    said.attributes = attributes
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let Verdict::Allow(message) = world.platform.review_message(said).await.unwrap() else {
+        panic!("{content} was denied");
+    };
+    world
+        .platform
+        .keep_messages(std::slice::from_ref(&message))
+        .await
+        .unwrap();
+    message
+}
+
+#[tokio::test]
+async fn a_reply_names_whom_it_answers_from_history_and_never_what_a_client_claims() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.clone().unwrap().arn;
+    let asked = said_with(&world, &room, "u1", "who is playing?", &[]).await;
+    let id = asked.id.to_string();
+
+    let reply = said_with(
+        &world,
+        &room,
+        "u2",
+        "준 is",
+        &[
+            ("replyTo", &id),
+            ("replyToNickname", "the owner"),
+            ("replyToSender", "u-owner"),
+        ],
+    )
+    .await;
+    let expected: BTreeMap<String, String> = [
+        ("replyTo", id.as_str()),
+        ("replyToSender", "u1"),
+        ("replyToNickname", "u1"),
+        ("replyToHandle", "u1_handle"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    assert_eq!(reply.attributes, expected);
+    // History keeps the reply as delivered.
+    let history = world
+        .platform
+        .chat_history("owner", Some(&owner.user_id), None, 10)
+        .await
+        .unwrap();
+    assert!(
+        history
+            .items
+            .iter()
+            .any(|m| m.id == reply.id && m.attributes == expected),
+        "{history:?}"
+    );
+
+    // Once a moderator deletes the question, a reply to it goes as a plain message; so does one
+    // to a message of another room, or to no message at all.
+    world
+        .platform
+        .delete_message(&owner, ChatOf::Mine, &asked.id, "off topic")
+        .await
+        .unwrap();
+    let (_, other) = world.account("u-other", "other").await;
+    let elsewhere = said_with(
+        &world,
+        &other.channel.chat_room.unwrap().arn,
+        "u3",
+        "hi",
+        &[],
+    )
+    .await;
+    for answered in [id.as_str(), elsewhere.id.as_str(), "nothing-here", "../x"] {
+        let late = said_with(
+            &world,
+            &room,
+            "u2",
+            "too late",
+            &[("replyTo", answered), ("replyToHandle", "jun")],
+        )
+        .await;
+        assert_eq!(late.attributes, BTreeMap::new(), "{answered}");
+    }
+}
