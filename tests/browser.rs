@@ -2624,6 +2624,32 @@ async fn a_viewer_answers_a_message_and_the_answer_says_whom_it_answers() -> Res
             .await?;
         page.wait_for_text(".chat-line", ANSWER, WAIT).await?;
     }
+
+    // A reader scrolled up to read is not pulled down by what comes: the list holds still and
+    // offers the way down, counting the messages since. (The list is made short so that two
+    // lines overflow it.)
+    mina.js("const l = document.querySelector('.chat-lines'); l.style.flex = 'none'; l.style.height = '40px';
+             l.scrollTop = 0; l.dispatchEvent(new Event('scroll'))")
+        .await?;
+    jun.fill("#chat-input", "Anyone still here?").await?;
+    jun.click(".chat-form button[type=submit]").await?;
+    mina.wait_for_text(".chat-more", "1 new message", WAIT)
+        .await?;
+    assert_eq!(
+        mina.js("return document.querySelector('.chat-lines').scrollTop")
+            .await?,
+        0,
+        "the reader stays where they were reading"
+    );
+    mina.screenshot("chat-new-messages").await?;
+    mina.click(".chat-more").await?;
+    mina.wait_until(
+        "const l = document.querySelector('.chat-lines');
+         return document.querySelector('.chat-more') === null && l.scrollTop > 0
+             && l.scrollTop + l.clientHeight >= l.scrollHeight - 24",
+        "the list at its newest message",
+    )
+    .await?;
     Ok(())
 }
 

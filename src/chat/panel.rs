@@ -81,18 +81,43 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         }
     });
 
-    // Keep the newest message in view when one arrives (not when older ones load above).
+    // Keep the newest message in view when one arrives (not when older ones load above), unless
+    // the reader has scrolled up to read: then the list holds still and counts what came.
     let newest = StoredValue::new(None::<String>);
-    Effect::new(move |_| {
-        let last = chat.lines.with(|lines| lines.last().map(|l| l.id.clone()));
-        if last == newest.get_value() {
-            return;
-        }
-        newest.set_value(last);
-        if let Some(list) = list.get() {
+    let reading_back = StoredValue::new(false);
+    let unseen = RwSignal::new(0u32);
+    let to_newest = move || {
+        unseen.set(0);
+        if let Some(list) = list.get_untracked() {
             request_animation_frame(move || list.set_scroll_top(list.scroll_height()));
         }
+    };
+    Effect::new(move |_| {
+        let last = chat
+            .lines
+            .with(|lines| lines.last().map(|l| (l.id.clone(), l.sender_id.clone())));
+        let last_id = last.as_ref().map(|(id, _)| id.clone());
+        if last_id == newest.get_value() {
+            return;
+        }
+        newest.set_value(last_id);
+        let own = last.is_some_and(|(_, sender)| sender == chat.user_id.get_untracked());
+        if reading_back.get_value() && !own {
+            unseen.update(|n| *n += 1);
+        } else {
+            to_newest();
+        }
     });
+    let on_scroll = move |_| {
+        if let Some(list) = list.get_untracked() {
+            // A few pixels short of the end still counts as following it.
+            let at_end = list.scroll_top() + list.client_height() >= list.scroll_height() - 24;
+            reading_back.set_value(!at_end);
+            if at_end && unseen.get_untracked() > 0 {
+                unseen.set(0);
+            }
+        }
+    };
 
     let send = move || {
         let content = draft.get_untracked();
@@ -161,7 +186,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 <span class="chat-state" data-state=move || chat.state.get().name() role="status">{state_text}</span>
             </header>
             {move || show_people.get().then(|| view! { <WhoIsHere chat=chat /> })}
-            <ol class="chat-lines" node_ref=list aria-live="polite">
+            <ol class="chat-lines" node_ref=list aria-live="polite" on:scroll=on_scroll>
                 {move || chat.older.with(Option::is_some).then(|| view! {
                     <li class="chat-older">
                         <button class="link" disabled=move || chat.loading_older.get() on:click=move |_| chat.load_older()>
@@ -247,6 +272,11 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     }
                 </For>
             </ol>
+            {move || (unseen.get() > 0).then(|| view! {
+                <button type="button" class="chat-more secondary" on:click=move |_| to_newest()>
+                    {i18n.new_messages(unseen.get())}
+                </button>
+            })}
             {move || notice_text().map(|text| view! { <p class="chat-notice" role="alert">{text}</p> })}
             {move || moderation_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.explained(i18n)}</p> })}
             <ChatRules chat=chat />

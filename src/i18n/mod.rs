@@ -193,6 +193,15 @@ impl I18n {
         }
     }
 
+    /// Below a chat scrolled up to read: how many messages came since, and a way down to them.
+    pub fn new_messages(&self, count: u32) -> String {
+        match (self.lang.get(), count) {
+            (Lang::En, 1) => "↓ 1 new message".to_owned(),
+            (Lang::En, n) => format!("↓ {n} new messages"),
+            (Lang::Ko, n) => format!("↓ 새 메시지 {n}개"),
+        }
+    }
+
     /// A message's reply button, as a screen reader names it.
     pub fn reply_to(&self, nickname: &str) -> String {
         match self.lang.get() {
