@@ -2513,6 +2513,28 @@ async fn a_moderator_times_out_a_viewer_and_slow_mode_refuses_with_a_reason() ->
     moderator
         .wait_for_text(".chat-line", "sorry, I am back", WAIT)
         .await?;
+    // Later the room turns followers-only for ten minutes; the viewer follows and waits, and the
+    // words say so, not the timeout that is over.
+    owner
+        .js(
+            "const s = document.querySelector('select[name=followers-only]'); s.value = '10';
+             s.dispatchEvent(new Event('change')); s.form.requestSubmit()",
+        )
+        .await?;
+    viewer
+        .wait_for_text(".chat-locked", "채널을 팔로우하면 채팅할 수 있어요", WAIT)
+        .await?;
+    viewer.click(".follow-box button.follow").await?;
+    viewer
+        .wait_for_text(".chat-wait", "10분 후에 채팅할 수 있어요", WAIT)
+        .await?;
+    let words = viewer
+        .js("return document.querySelector('.chat-wait').textContent")
+        .await?;
+    assert!(
+        !words.as_str().unwrap_or_default().contains("타임아웃"),
+        "{words}"
+    );
 
     // The moderator leaves the page: the viewer's list drops them.
     viewer.click(".chat-people-toggle").await?;

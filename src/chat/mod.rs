@@ -116,8 +116,9 @@ pub struct ChatClient {
     /// Until when (ms since the epoch) this user cannot send at all: a timeout, or an account
     /// too young for the room.
     pub blocked_until: RwSignal<Option<f64>>,
-    /// Whether that block is a timeout (else the account's age).
-    pub timed_out: RwSignal<bool>,
+    /// When this user's timeout ends (ms since the epoch), if they were timed out: the words
+    /// above the box speak of a timeout only while it runs.
+    pub timed_out_until: RwSignal<Option<f64>>,
     /// Slow mode: when this user's next message may go (ms since the epoch).
     pub next_turn_at: RwSignal<Option<f64>>,
     /// The time, moved once a second while the user waits for one of the above.
@@ -162,7 +163,7 @@ impl ChatClient {
             followers_only_minutes: RwSignal::new(None),
             followed_at: RwSignal::new(None),
             blocked_until: RwSignal::new(None),
-            timed_out: RwSignal::new(false),
+            timed_out_until: RwSignal::new(None),
             next_turn_at: RwSignal::new(None),
             now_ms: RwSignal::new(crate::browser::now_ms()),
             stream_changes: RwSignal::new(0),
@@ -256,6 +257,13 @@ impl ChatClient {
     /// Whether this user may send here now or after a wait (and so reply to a message).
     pub fn may_send(&self) -> bool {
         self.can_send.get() && self.state.get() != ChatState::Banned && !self.must_follow()
+    }
+
+    /// Whether a timeout holds this user back now (one that ended does not, whatever else
+    /// still does).
+    pub fn timed_out_now(&self) -> bool {
+        let now = self.now_ms.get();
+        self.timed_out_until.get().is_some_and(|until| until > now)
     }
 
     /// Whether the room is followers-only and this user does not follow the channel.
@@ -497,7 +505,12 @@ impl ChatClient {
             .as_deref()
             .and_then(crate::time::parse_rfc3339_ms);
         self.blocked_until.set(blocked);
-        self.timed_out.set(minted.timed_out_until.is_some());
+        self.timed_out_until.set(
+            minted
+                .timed_out_until
+                .as_deref()
+                .and_then(crate::time::parse_rfc3339_ms),
+        );
         self.now_ms.set(crate::browser::now_ms());
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             client.inner().borrow_mut().attempt = 0;
@@ -589,9 +602,9 @@ impl ChatClient {
             }
             Incoming::TimedOut { user_id, until } => {
                 if user_id == self.user_id.get_untracked() {
-                    self.timed_out.set(true);
-                    self.blocked_until
-                        .set(crate::time::parse_rfc3339_ms(&until));
+                    let until = crate::time::parse_rfc3339_ms(&until);
+                    self.timed_out_until.set(until);
+                    self.blocked_until.set(until);
                     self.now_ms.set(crate::browser::now_ms());
                 }
             }

@@ -287,7 +287,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 let waiting = move || chat.wait_seconds();
                 view! {
                     {move || waiting().filter(|_| chat.held_back()).map(|seconds| view! {
-                        <p class="chat-wait" role="status">{i18n.wait_to_send(chat.timed_out.get(), seconds)}</p>
+                        <p class="chat-wait" role="status">{i18n.wait_to_send(chat.timed_out_now(), seconds)}</p>
                     })}
                     {move || {
                         let found = suggestions();
