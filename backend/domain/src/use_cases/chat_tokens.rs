@@ -75,6 +75,18 @@ impl Platform {
         }
         let channel = self.provision(channel?).await?;
         let user = who.map(|w| &w.user_id);
+        let role = ChatRole::of(&channel, user);
+        let rules = &channel.chat_rules;
+        let (slow_mode_seconds, min_account_age_minutes, followers_only_minutes) =
+            if role.runs_the_room() {
+                (0, 0, None)
+            } else {
+                (
+                    rules.slow_mode_seconds,
+                    rules.min_account_age_minutes,
+                    rules.followers_only_minutes,
+                )
+            };
         // What the caller may do there, who they are and whether they follow the channel do not
         // depend on each other: read together, then judged in order (a ban, then a private
         // channel).
@@ -93,8 +105,9 @@ impl Platform {
                 }
             },
             async {
+                // Only a caller the rule applies to is asked to follow.
                 match user {
-                    Some(user) if channel.chat_rules.followers_only_minutes.is_some() => {
+                    Some(user) if followers_only_minutes.is_some() => {
                         self.ports.follows.get_follow(user, &channel.id).await
                     }
                     _ => Ok(None),
@@ -111,7 +124,6 @@ impl Platform {
         if !may_watch? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
-        let role = ChatRole::of(&channel, user);
         let (user_id, nickname, avatar, own_handle, joined) = match (who, account?) {
             (Some(who), Some(account)) => (
                 who.user_id.clone(),
@@ -128,23 +140,10 @@ impl Platform {
                 None,
             ),
         };
-        let rules = &channel.chat_rules;
-        let (slow_mode_seconds, min_account_age_minutes, followers_only_minutes) =
-            if role.runs_the_room() {
-                (0, 0, None)
-            } else {
-                (
-                    rules.slow_mode_seconds,
-                    rules.min_account_age_minutes,
-                    rules.followers_only_minutes,
-                )
-            };
         let old_enough_at = joined
             .filter(|_| min_account_age_minutes > 0)
             .map(|at| at + Duration::minutes(i64::from(min_account_age_minutes)));
-        let followed_at = follow?
-            .map(|follow| follow.followed_at)
-            .filter(|_| followers_only_minutes.is_some());
+        let followed_at = follow?.map(|follow| follow.followed_at);
         let followed_long_enough_at = followers_only_minutes
             .zip(followed_at)
             .map(|(minutes, at)| at + Duration::minutes(i64::from(minutes)));
