@@ -578,6 +578,35 @@ impl Api {
         .await
     }
 
+    /// The message pinned above `handle`'s chat, if any.
+    pub async fn chat_pin(&self, handle: &str) -> Result<ChatPinBody, ApiError> {
+        self.get(&format!("/api/v1/channels/{}/chat/pin", encode(handle)))
+            .await
+    }
+
+    /// Pins the message `id` above `handle`'s chat (the owner and moderators).
+    pub async fn pin_message(&self, handle: &str, id: &str) -> Result<PinnedMessageBody, ApiError> {
+        let request = PinMessageRequest {
+            message_id: id.to_owned(),
+        };
+        self.with_body(
+            Method::PUT,
+            &format!("/api/v1/channels/{}/chat/pin", encode(handle)),
+            &request,
+        )
+        .await
+    }
+
+    /// Takes down the message pinned above `handle`'s chat.
+    pub async fn unpin_message(&self, handle: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/channels/{}/chat/pin", encode(handle)),
+            None,
+        )
+        .await
+    }
+
     /// The bans and timeouts in force in `handle`'s chat.
     pub async fn bans(&self, handle: &str) -> Result<Vec<BanBody>, ApiError> {
         self.get(&format!("/api/v1/channels/{}/bans", encode(handle)))

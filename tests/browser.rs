@@ -2675,6 +2675,280 @@ async fn a_viewer_answers_a_message_and_the_answer_says_whom_it_answers() -> Res
     Ok(())
 }
 
+/// A viewer whose account is too new for the room and who is then timed out for a minute still
+/// waits for their account's age: the page once took the timeout's end for the only wait, offered
+/// the box after a minute and had the message refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_does_not_shorten_the_wait_for_an_account_too_new_for_the_room() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "age_host", "Host"),
+        ("new@example.com", "newbie", "Newbie"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("input[name=min-account-age]").await?;
+    host.fill("input[name=min-account-age]", "60").await?;
+    host.js("document.querySelector('input[name=min-account-age]').form.requestSubmit()")
+        .await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+
+    let newbie = Browser::launch().await?;
+    newbie.sign_in(&stack, "new@example.com", PASSWORD).await?;
+    newbie.goto(&stack.url("/age_host")).await?;
+    newbie.wait(".chat-state[data-state=Connected]").await?;
+    let an_hour = "/in (59|60) min/.test(document.querySelector('.chat-wait')?.textContent ?? '')";
+    newbie
+        .wait_until(&format!("return {an_hour}"), "the account's wait")
+        .await?;
+    let newbie_id = newbie
+        .js(
+            "const s = JSON.parse(localStorage.getItem('cloumer.session')); \
+             const claims = s.id_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'); \
+             return JSON.parse(atob(claims)).sub;",
+        )
+        .await?;
+    let newbie_id = newbie_id.as_str().context("the viewer's id")?;
+    let status = host
+        .js(&format!(
+            "const s = JSON.parse(localStorage.getItem('cloumer.session')); \
+             const r = await fetch('/api/v1/channels/age_host/timeouts/{newbie_id}', {{ method: 'PUT', \
+               headers: {{ authorization: 'Bearer ' + s.id_token, 'content-type': 'application/json' }}, \
+               body: JSON.stringify({{ durationMinutes: 1 }}) }}); \
+             return r.status;"
+        ))
+        .await?;
+    assert_eq!(status, 200, "the timeout");
+    newbie
+        .wait_for_text(".chat-wait", "You are timed out", WAIT)
+        .await?;
+    let words = newbie
+        .js(&format!(
+            "return [{an_hour}, document.querySelector('.chat-wait').textContent, \
+               document.querySelector('.chat-form button[type=submit]').textContent]"
+        ))
+        .await?;
+    assert_eq!(
+        words[0], true,
+        "still an hour's wait, not the timeout's minute: {words}"
+    );
+    newbie.screenshot("chat-timed-out-account-age").await?;
+    for browser in [host, newbie] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// A streamer makes the chat emote-only from the dashboard while a viewer is in the room: the
+/// viewer's page says so at once, words are refused with the reason (and given back), emoji go
+/// through, the streamer's own words too; turned off, the rule leaves the page. The streamer in
+/// English on a desktop, the viewer in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emote_only_chat_takes_emoji_and_refuses_words_with_the_reason() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "hype_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/hype_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("input[name=emote-only]").await?;
+    let toggle = "const c = document.querySelector('input[name=emote-only]'); c.click(); c.form.requestSubmit()";
+    host.js(toggle).await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    host.js("document.querySelector('input[name=emote-only]').scrollIntoView({block: 'center'})")
+        .await?;
+    host.screenshot("dashboard-emote-only").await?;
+
+    // The viewer's page hears of it at once.
+    mina.wait_for_text(".chat-rules .emote-only-rule", "이모티콘 전용 채팅", WAIT)
+        .await?;
+    let type_in = |text: &str| {
+        format!(
+            "const i = document.querySelector('#chat-input'); i.value = {text:?}; \
+             i.dispatchEvent(new Event('input', {{ bubbles: true }})); \
+             document.querySelector('.chat-form').requestSubmit()"
+        )
+    };
+    mina.js(&type_in("안녕하세요 여러분")).await?;
+    mina.wait_for_text(".chat-notice", "이모티콘 전용 채팅이에요", WAIT)
+        .await?;
+    let kept = mina
+        .js("return document.querySelector('#chat-input').value")
+        .await?;
+    assert_eq!(
+        kept.as_str(),
+        Some("안녕하세요 여러분"),
+        "the words are given back"
+    );
+    mina.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("chat-emote-only-ko-phone").await?;
+    mina.js(&type_in("🎉🔥 👏🏽")).await?;
+    mina.wait_for_text(".chat-line .chat-text", "🎉🔥 👏🏽", WAIT)
+        .await?;
+
+    // The streamer writes words; then turns the rule off, and it leaves the viewer's page.
+    host.goto(&stack.url("/hype_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    says(&host, "Welcome, raiders!").await?;
+    mina.wait_for_text(".chat-line .chat-text", "Welcome, raiders!", WAIT)
+        .await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("input[name=emote-only]").await?;
+    host.js(toggle).await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    mina.wait_until(
+        "return document.querySelector('.emote-only-rule') === null",
+        "the rule gone",
+    )
+    .await?;
+    mina.js(&type_in("다시 말할 수 있네요")).await?;
+    mina.wait_for_text(".chat-line .chat-text", "다시 말할 수 있네요", WAIT)
+        .await?;
+    for browser in [host, mina] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// The streamer pins a viewer's message above the chat: everyone in the room sees it at once,
+/// with who pinned it; a viewer may hide it for themselves; someone who opens the page later gets
+/// it with the chat; unpinning, or deleting the message, takes it down everywhere; the log says
+/// so. The streamer in English on a desktop, the viewer in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pinned_message_sits_above_the_chat_for_everyone_until_it_is_taken_down() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "pin_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    const RULES: &str = "오늘 추첨은 9시! 채팅에 !참여 라고 쓰면 돼요";
+    const LATER: &str = "Second pin: the schedule is on the about page";
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/pin_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    says(&mina, RULES).await?;
+    assert_eq!(
+        mina.js("return document.querySelectorAll('.pin-message').length")
+            .await?,
+        0,
+        "a viewer has nothing to pin with"
+    );
+
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/pin_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    host.wait_for_text(".chat-line", RULES, WAIT).await?;
+    let pin = |text: &str| {
+        format!(
+            "const line = [...document.querySelectorAll('.chat-line')].find(l => l.querySelector('.chat-text').textContent.includes('{text}'));
+             line.querySelector('details.chat-menu').open = true; line.querySelector('.pin-message').click()"
+        )
+    };
+    host.js(&pin(RULES)).await?;
+    host.wait_for_text(".chat-pinned", "Pinned by Host", WAIT)
+        .await?;
+    host.wait_for_text(".chat-pinned .chat-text", RULES, WAIT)
+        .await?;
+    host.screenshot("chat-pinned").await?;
+    // The viewer's page hears of it at once, in Korean, and the viewer may put it away.
+    mina.wait_for_text(".chat-pinned", "Host 님이 고정함", WAIT)
+        .await?;
+    mina.wait_for_text(".chat-pinned .chat-nick", "미나", WAIT)
+        .await?;
+    mina.wait_for_text(".chat-pinned .chat-text", RULES, WAIT)
+        .await?;
+    assert_eq!(
+        mina.js("return document.querySelectorAll('.chat-unpin').length")
+            .await?,
+        0,
+        "only those who run the room unpin"
+    );
+    mina.screenshot("chat-pinned-ko-phone").await?;
+    mina.click(".chat-pinned-hide").await?;
+    mina.wait_gone(".chat-pinned", RULES).await?;
+
+    // Someone who comes later, signed out, gets it with the chat.
+    let late = Browser::launch().await?;
+    late.goto(&stack.url("/pin_host")).await?;
+    late.wait(".chat-state[data-state=Connected]").await?;
+    late.wait_for_text(".chat-pinned .chat-text", RULES, WAIT)
+        .await?;
+
+    // Unpinned: gone from every page.
+    host.click(".chat-unpin").await?;
+    for page in [&host, &late] {
+        page.wait_gone(".chat-pinned", RULES).await?;
+    }
+
+    // A new pin shows again for the viewer who hid the first; deleting its message takes it down.
+    says(&mina, LATER).await?;
+    host.wait_for_text(".chat-line", LATER, WAIT).await?;
+    host.js(&pin(LATER)).await?;
+    for page in [&mina, &late] {
+        page.wait_for_text(".chat-pinned .chat-text", LATER, WAIT)
+            .await?;
+    }
+    host.js(&format!(
+        "const line = [...document.querySelectorAll('.chat-line')].find(l => l.querySelector('.chat-text').textContent.includes('{LATER}'));
+         line.querySelector('details.chat-menu').open = true; line.querySelector('.delete-message').click()"
+    ))
+    .await?;
+    for page in [&mina, &late, &host] {
+        page.wait_gone(".chat-pinned", LATER).await?;
+    }
+    late.goto(&stack.url("/pin_host")).await?;
+    late.wait(".chat-state[data-state=Connected]").await?;
+    assert_eq!(
+        late.js("return document.querySelectorAll('.chat-pinned').length")
+            .await?,
+        0,
+        "nothing pinned after the deletion"
+    );
+
+    // The streamer may pin their own words too (and nothing else is offered on them).
+    says(&host, "Stream starts at 9").await?;
+    let own_menu = host
+        .js("const line = [...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('Stream starts at 9'));
+             return [line.querySelectorAll('.pin-message').length, line.querySelectorAll('.delete-message, .ban-user').length]")
+        .await?;
+    assert_eq!(own_menu, serde_json::json!([1, 0]));
+
+    // The streamer's log says who pinned whose message.
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait_for_text(".moderation-log", "Host pinned a message from 미나", WAIT)
+        .await?;
+    host.wait_for_text(".moderation-log", "Host unpinned a message from 미나", WAIT)
+        .await?;
+    host.wait_for_text(".moderation-log", "Host deleted a message from 미나", WAIT)
+        .await?;
+    for browser in [host, mina, late] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A streamer makes their chat followers-only (a follow of 10 minutes, then any follow) from the
 /// dashboard: a viewer who does not follow is told so before typing, following starts the wait,
 /// the room's change of rule opens the box live, and a page that does not know the viewer
@@ -3041,12 +3315,43 @@ fn recording_playlist(stack: &TestStack) -> Result<std::path::PathBuf> {
     Ok(found.remove(0))
 }
 
+/// What the recorder left on disk, for a failure's message: nginx's FLVs (written until the
+/// broadcast ends, removed once kept), the recordings' files, and nginx's own complaints. A
+/// recording that does not come has failed once in many runs; this says at which step.
+fn recorder_state(stack: &TestStack) -> String {
+    let data = stack.recordings_dir();
+    let data = data.parent().expect("the data directory");
+    let mut files = Vec::new();
+    let mut dirs = vec![data.join("ingest/flv"), data.join("recordings")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.metadata() {
+                Ok(meta) if meta.is_dir() => dirs.push(path),
+                Ok(meta) => files.push(format!(
+                    "{} ({} bytes)",
+                    path.strip_prefix(data).unwrap_or(&path).display(),
+                    meta.len()
+                )),
+                Err(_) => {}
+            }
+        }
+    }
+    let nginx = std::fs::read_to_string(data.join("ingest/nginx-error.log")).unwrap_or_default();
+    let nginx: Vec<&str> = nginx.lines().rev().take(20).collect();
+    format!("files: {files:?}; nginx's last words: {nginx:?}")
+}
+
 /// Waits for the stack's one broadcast to be recorded and listed on `handle`'s page, then opens
 /// it in `browser` and waits for it to play.
 async fn open_the_recording(browser: &Browser, stack: &TestStack, handle: &str) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while recording_playlist(stack).is_err() {
-        anyhow::ensure!(Instant::now() < deadline, "the broadcast was not recorded");
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the broadcast was not recorded; {}",
+            recorder_state(stack)
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // The recorder names the broadcast just after writing its files: look again until listed.

@@ -21,7 +21,7 @@ use web_sys::{MessageEvent, WebSocket};
 use crate::api::{Api, ApiError};
 use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
-use protocol::{ChatLine, Incoming, Raid, Reply};
+use protocol::{ChatLine, Incoming, Pinned, Raid, Reply};
 
 /// Lines kept in memory; older ones scroll away.
 const MAX_LINES: usize = 300;
@@ -71,6 +71,8 @@ pub enum Notice {
     AccountTooNew,
     /// Refused: a followers-only room, and the sender does not follow (long enough).
     FollowersOnly,
+    /// Refused: an emote-only room, and the message had words.
+    EmoteOnly,
     /// Refused by the room's rules, for a reason the service did not say.
     Refused,
 }
@@ -111,11 +113,12 @@ pub struct ChatClient {
     /// Followers-only chat for this user: how long a follow must be (`None`: off, or this user
     /// runs the room).
     pub followers_only_minutes: RwSignal<Option<u32>>,
+    /// Emote-only chat, for this user (never for those who run the room).
+    pub emote_only: RwSignal<bool>,
     /// When this user followed the channel (ms since the epoch), as far as this page knows.
     pub followed_at: RwSignal<Option<f64>>,
-    /// Until when (ms since the epoch) this user cannot send at all: a timeout, or an account
-    /// too young for the room.
-    pub blocked_until: RwSignal<Option<f64>>,
+    /// When this user's account is old enough for the room (ms since the epoch), if it is not.
+    pub old_enough_at: RwSignal<Option<f64>>,
     /// When this user's timeout ends (ms since the epoch), if they were timed out: the words
     /// above the box speak of a timeout only while it runs.
     pub timed_out_until: RwSignal<Option<f64>>,
@@ -139,6 +142,8 @@ pub struct ChatClient {
     pub raid: RwSignal<Option<Raid>>,
     /// The latest streamer who sent their viewers here.
     pub raided: RwSignal<Option<Raid>>,
+    /// The message pinned above the chat (boxed: a line is large, and most rooms pin nothing).
+    pub pinned: RwSignal<Option<Box<Pinned>>>,
     /// The text of this user's message the room just refused, for the send box to offer again
     /// (the box was cleared when it went).
     pub refused_text: RwSignal<Option<String>>,
@@ -161,8 +166,9 @@ impl ChatClient {
             slow_mode_seconds: RwSignal::new(0),
             min_account_age_minutes: RwSignal::new(0),
             followers_only_minutes: RwSignal::new(None),
+            emote_only: RwSignal::new(false),
             followed_at: RwSignal::new(None),
-            blocked_until: RwSignal::new(None),
+            old_enough_at: RwSignal::new(None),
             timed_out_until: RwSignal::new(None),
             next_turn_at: RwSignal::new(None),
             now_ms: RwSignal::new(crate::browser::now_ms()),
@@ -176,6 +182,7 @@ impl ChatClient {
             refused_text: RwSignal::new(None),
             raid: RwSignal::new(None),
             raided: RwSignal::new(None),
+            pinned: RwSignal::new(None),
             session: StoredValue::new(reader_session()),
             api,
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
@@ -203,10 +210,7 @@ impl ChatClient {
                 }
                 let now = crate::browser::now_ms();
                 let waiting = |until: Option<f64>| until.is_some_and(|at| at > now - 1000.0);
-                if waiting(client.blocked_until.get_untracked())
-                    || waiting(client.next_turn_at.get_untracked())
-                    || waiting(untrack(|| client.followed_long_enough_at()))
-                {
+                if untrack(|| client.waits(true)).into_iter().any(waiting) {
                     client.now_ms.set(now);
                 }
             },
@@ -222,20 +226,27 @@ impl ChatClient {
         client
     }
 
-    /// Seconds the user must still wait before sending (a timeout, account age, a follow too
-    /// new for a followers-only room, or slow mode).
+    /// When each thing that holds this user back ends (ms since the epoch): a timeout, an
+    /// account too young for the room, a follow too new for a followers-only room, and, with
+    /// `slow_mode`, slow mode's turn. Each is kept apart, so news of one changes only it.
+    fn waits(&self, slow_mode: bool) -> [Option<f64>; 4] {
+        [
+            self.timed_out_until.get(),
+            self.old_enough_at.get(),
+            self.followed_long_enough_at(),
+            self.next_turn_at.get().filter(|_| slow_mode),
+        ]
+    }
+
+    /// Seconds the user must still wait before sending (the longest of the waits).
     pub fn wait_seconds(&self) -> Option<u64> {
         let now = self.now_ms.get();
-        [
-            self.blocked_until.get(),
-            self.next_turn_at.get(),
-            self.followed_long_enough_at(),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|at| *at > now)
-        .map(|at| ((at - now) / 1000.0).ceil() as u64)
-        .max()
+        self.waits(true)
+            .into_iter()
+            .flatten()
+            .filter(|at| *at > now)
+            .map(|at| ((at - now) / 1000.0).ceil() as u64)
+            .max()
     }
 
     /// When this user's follow is old enough for a followers-only room (ms since the epoch).
@@ -244,14 +255,10 @@ impl ChatClient {
         Some(self.followed_at.get()? + f64::from(minutes) * 60_000.0)
     }
 
-    /// Whether this user may not send for a while yet, slow mode aside: a timeout, an account
-    /// too young, or a follow too new for the room.
+    /// Whether this user may not send for a while yet, slow mode aside.
     pub fn held_back(&self) -> bool {
         let now = self.now_ms.get();
-        [self.blocked_until.get(), self.followed_long_enough_at()]
-            .into_iter()
-            .flatten()
-            .any(|at| at > now)
+        self.waits(false).into_iter().flatten().any(|at| at > now)
     }
 
     /// Whether this user may send here now or after a wait (and so reply to a message).
@@ -494,17 +501,19 @@ impl ChatClient {
             .set(minted.min_account_age_minutes);
         self.followers_only_minutes
             .set(minted.followers_only_minutes);
+        self.emote_only.set(minted.emote_only);
         self.followed_at.set(
             minted
                 .followed_at
                 .as_deref()
                 .and_then(crate::time::parse_rfc3339_ms),
         );
-        let blocked = minted
-            .send_after
-            .as_deref()
-            .and_then(crate::time::parse_rfc3339_ms);
-        self.blocked_until.set(blocked);
+        self.old_enough_at.set(
+            minted
+                .account_old_enough_at
+                .as_deref()
+                .and_then(crate::time::parse_rfc3339_ms),
+        );
         self.timed_out_until.set(
             minted
                 .timed_out_until
@@ -512,6 +521,7 @@ impl ChatClient {
                 .and_then(crate::time::parse_rfc3339_ms),
         );
         self.now_ms.set(crate::browser::now_ms());
+        self.pinned.set(minted.pinned.map(pinned_of));
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             client.inner().borrow_mut().attempt = 0;
             client.state.set(ChatState::Connected);
@@ -591,6 +601,7 @@ impl ChatClient {
             Incoming::Deleted { message_id } => {
                 self.lines
                     .update(|lines| lines.retain(|l| l.id != message_id));
+                self.unpinned(&message_id);
             }
             Incoming::Disconnected { user_id, .. } => {
                 if user_id == self.user_id.get_untracked() {
@@ -604,7 +615,6 @@ impl ChatClient {
                 if user_id == self.user_id.get_untracked() {
                     let until = crate::time::parse_rfc3339_ms(&until);
                     self.timed_out_until.set(until);
-                    self.blocked_until.set(until);
                     self.now_ms.set(crate::browser::now_ms());
                 }
             }
@@ -612,16 +622,28 @@ impl ChatClient {
                 slow_mode_seconds,
                 min_account_age_minutes,
                 followers_only_minutes,
+                emote_only,
             } => {
                 // The owner and moderators are not slowed: their token said 0, and stays so.
                 if !self.moderates() {
                     self.slow_mode_seconds.set(slow_mode_seconds);
                     self.min_account_age_minutes.set(min_account_age_minutes);
                     self.followers_only_minutes.set(followers_only_minutes);
+                    self.emote_only.set(emote_only);
                     self.now_ms.set(crate::browser::now_ms());
                 }
             }
             Incoming::EmotesChanged => self.load_emotes(),
+            Incoming::Pinned { message_id, by } => {
+                let held = self
+                    .lines
+                    .with_untracked(|lines| lines.iter().find(|l| l.id == message_id).cloned());
+                match held {
+                    Some(line) => self.pinned.set(Some(Box::new(Pinned { line, by }))),
+                    None => self.load_pin(),
+                }
+            }
+            Incoming::Unpinned { message_id } => self.unpinned(&message_id),
             Incoming::Raid(to) => self.raid.set(Some(to)),
             Incoming::Raided(from) => self.raided.set(Some(from)),
             Incoming::OtherEvent(_) => {}
@@ -640,6 +662,7 @@ impl ChatClient {
                     406 if message.contains("slow mode") => Notice::SlowMode,
                     406 if message.contains("older account") => Notice::AccountTooNew,
                     406 if message.contains("followers") => Notice::FollowersOnly,
+                    406 if message.contains("emote-only") => Notice::EmoteOnly,
                     406 if message.contains("filtered") => Notice::Filtered,
                     // IVS's review handler cannot say why it denied (the local server can): the
                     // client knows slow mode, timeouts, account age and followers-only before
@@ -651,6 +674,57 @@ impl ChatClient {
                     _ => Notice::Failed,
                 }));
             }
+        }
+    }
+
+    /// Drops the pinned message if it is `message_id` (taken down, or deleted).
+    fn unpinned(&self, message_id: &str) {
+        if self
+            .pinned
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.line.id == message_id))
+        {
+            self.pinned.set(None);
+        }
+    }
+
+    /// Reads the pinned message the room named and this page does not hold (it is older than
+    /// the lines loaded), within a couple of seconds: a crowded room's pages do not all ask at
+    /// once.
+    fn load_pin(&self) {
+        let client = *self;
+        let delay = js_sys::Math::random() * 2000.0;
+        set_timeout(
+            move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(pin) = client.api.chat_pin(&client.handle.get_value()).await {
+                        client.pinned.set(pin.pinned.map(pinned_of));
+                    }
+                });
+            },
+            std::time::Duration::from_millis(delay as u64),
+        );
+    }
+
+    /// Pins `id` (a moderator's action); the page shows it at once, and the room hears of it.
+    pub fn pin(&self, id: &str) -> impl std::future::Future<Output = Result<(), ApiError>> + use<> {
+        let (client, id) = (*self, id.to_owned());
+        async move {
+            let pinned = client
+                .api
+                .pin_message(&client.handle.get_value(), &id)
+                .await?;
+            client.pinned.set(Some(pinned_of(pinned)));
+            Ok(())
+        }
+    }
+
+    /// Takes the pinned message down (a moderator's action).
+    pub fn unpin(&self) -> impl std::future::Future<Output = Result<(), ApiError>> + use<> {
+        let client = *self;
+        async move {
+            client.api.unpin_message(&client.handle.get_value()).await?;
+            client.pinned.set(None);
+            Ok(())
         }
     }
 
@@ -715,22 +789,30 @@ impl ChatClient {
 
 /// Lines of a history page, oldest first.
 fn history_lines(page: cloumer_api_types::ChatHistoryPage) -> Vec<ChatLine> {
-    page.items
-        .into_iter()
-        .rev()
-        .map(|m| ChatLine {
-            id: m.id,
-            request_id: String::new(),
-            sender_id: m.sender.user_id,
-            handle: m.sender.handle,
-            nickname: m.sender.nickname,
-            avatar: m.sender.avatar,
-            role: m.sender.role,
-            reply: Reply::of(Some(&m.attributes)),
-            content: m.content,
-            send_time: m.sent_at,
-        })
-        .collect()
+    page.items.into_iter().rev().map(line_of).collect()
+}
+
+/// A stored message as the panel shows it.
+fn line_of(m: cloumer_api_types::ChatMessageBody) -> ChatLine {
+    ChatLine {
+        id: m.id,
+        request_id: String::new(),
+        sender_id: m.sender.user_id,
+        handle: m.sender.handle,
+        nickname: m.sender.nickname,
+        avatar: m.sender.avatar,
+        role: m.sender.role,
+        reply: Reply::of(Some(&m.attributes)),
+        content: m.content,
+        send_time: m.sent_at,
+    }
+}
+
+fn pinned_of(pinned: cloumer_api_types::PinnedMessageBody) -> Box<Pinned> {
+    Box::new(Pinned {
+        line: line_of(pinned.message),
+        by: pinned.pinned_by,
+    })
 }
 
 /// A random session id for this page: 24 letters and digits.

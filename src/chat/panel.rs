@@ -46,6 +46,8 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     };
                     api.ban(&handle, &user, &request).await.map(drop)
                 }
+                Moderation::Pin(id) => chat.pin(&id).await,
+                Moderation::Unpin => chat.unpin().await,
             }
         }
     });
@@ -159,6 +161,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::SlowMode => t.chat_slow_mode_refused,
             Notice::AccountTooNew => t.chat_account_too_new,
             Notice::FollowersOnly => t.chat_followers_only,
+            Notice::EmoteOnly => t.chat_emote_only_refused,
             Notice::Refused => t.chat_refused,
         })
     };
@@ -186,6 +189,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 <span class="chat-state" data-state=move || chat.state.get().name() role="status">{state_text}</span>
             </header>
             {move || show_people.get().then(|| view! { <WhoIsHere chat=chat /> })}
+            <PinnedBar chat=chat moderate=moderate />
             <ol class="chat-lines" node_ref=list aria-live="polite" on:scroll=on_scroll>
                 {move || chat.older.with(Option::is_some).then(|| view! {
                     <li class="chat-older">
@@ -233,12 +237,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                     {line.nickname.clone()}
                                     {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
                                 </span>
-                                <span class="chat-text">
-                                    {mentions::pieces(&line.content).into_iter().map(|piece| match piece {
-                                        mentions::Piece::Text(text) => with_emotes(chat.emotes, text).into_any(),
-                                        mentions::Piece::Mention(handle) => view! { <span class="mention">"@"{handle}</span> }.into_any(),
-                                    }).collect_view()}
-                                </span>
+                                <span class="chat-text">{message_text(chat, &line.content)}</span>
                                 <time class="chat-time" datetime=line.send_time.clone() title=exact>
                                     {move || { chat.minute_tick.track(); ago_text(&sent) }}
                                 </time>
@@ -263,8 +262,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                         "moderator" => chat.role.get() == "owner",
                                         _ => chat.moderates(),
                                     };
-                                    (may && !mine).then(|| {
-                                        view! { <MessageMenu id=id.clone() sender=sender.clone() nickname=nickname.clone() moderate=moderate /> }
+                                    // Any message may be pinned, the runner's own too.
+                                    chat.moderates().then(|| {
+                                        view! { <MessageMenu id=id.clone() sender=sender.clone() nickname=nickname.clone()
+                                            on_sender=may && !mine moderate=moderate /> }
                                     })
                                 }}
                             </li>
@@ -360,6 +361,66 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     }
 }
 
+/// A message's words: mentions marked, the channel's emotes as images.
+fn message_text(chat: ChatClient, content: &str) -> impl IntoView + use<> {
+    mentions::pieces(content)
+        .into_iter()
+        .map(|piece| match piece {
+            mentions::Piece::Text(text) => with_emotes(chat.emotes, text).into_any(),
+            mentions::Piece::Mention(handle) => {
+                view! { <span class="mention">"@"{handle}</span> }.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// A pushpin, drawn so that it looks the same on every system (emoji differ).
+#[component]
+fn PinIcon() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+            <path fill="currentColor" d="M16 3v2h-1v5l3 3v2h-5v6l-1 1-1-1v-6H6v-2l3-3V5H8V3h8z"/>
+        </svg>
+    }
+}
+
+/// The message pinned above the chat: who said it and what, who pinned it; the owner and the
+/// moderators take it down, and anyone may hide it for themselves (until another is pinned).
+#[component]
+fn PinnedBar(
+    chat: ChatClient,
+    moderate: Submit<(String, Moderation), Result<(), crate::api::ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hidden = RwSignal::new(None::<String>);
+    move || {
+        let pinned = chat.pinned.get()?;
+        if hidden.with(|h| h.as_deref() == Some(pinned.line.id.as_str())) {
+            return None;
+        }
+        let id = pinned.line.id.clone();
+        Some(view! {
+            <section class="chat-pinned" data-id=pinned.line.id.clone() aria-label=i18n.page_texts().pinned_message>
+                <p class="chat-pinned-by"><PinIcon />" "{i18n.pinned_by(&pinned.by)}</p>
+                <p class="chat-pinned-text">
+                    <span class="chat-nick">{pinned.line.nickname.clone()}</span>" "
+                    <span class="chat-text">{message_text(chat, &pinned.line.content)}</span>
+                </p>
+                <div class="chat-pinned-actions">
+                    {move || chat.moderates().then(|| view! {
+                        <button type="button" class="link chat-unpin"
+                            on:click=move |_| moderate.dispatch((String::new(), Moderation::Unpin))>
+                            {i18n.page_texts().unpin_message}
+                        </button>
+                    })}
+                    <button type="button" class="link chat-pinned-hide" title=i18n.page_texts().hide_pinned
+                        aria-label=i18n.page_texts().hide_pinned on:click=move |_| hidden.set(Some(id.clone()))>"×"</button>
+                </div>
+            </section>
+        })
+    }
+}
+
 /// Message text with the channel's emotes shown as images (again when the emotes change).
 pub(crate) fn with_emotes(emotes: RwSignal<Vec<EmoteBody>>, text: String) -> impl IntoView {
     move || {
@@ -397,17 +458,22 @@ enum Moderation {
     Ban {
         reason: Option<String>,
     },
+    /// Pin the message with this id above the chat.
+    Pin(String),
+    Unpin,
 }
 
 /// Timeouts the menu offers: a minute, ten, an hour, a day.
 const TIMEOUT_MINUTES: [u32; 4] = [1, 10, 60, 1440];
 
-/// A message's moderation menu: delete it, or time out or ban its sender, with a reason.
+/// A message's moderation menu: pin it above the chat; and when the user may act on its sender
+/// (`on_sender`), delete it, or time out or ban its sender, with a reason.
 #[component]
 fn MessageMenu(
     id: String,
     sender: String,
     nickname: String,
+    on_sender: bool,
     moderate: Submit<(String, Moderation), Result<(), crate::api::ApiError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -426,33 +492,39 @@ fn MessageMenu(
         }
     };
     let (delete_sender, timeout_sender, ban_sender) = (sender.clone(), sender.clone(), sender);
+    let pin_id = id.clone();
     view! {
         <details class="chat-menu" node_ref=menu>
             <summary aria-label=format!("{} {}", i18n.page_texts().moderate, nickname)>"⋯"</summary>
             <div class="chat-menu-body">
-                <label>
-                    <span class="visually-hidden">{i18n.page_texts().reason_optional}</span>
-                    <input type="text" class="chat-reason" maxlength="256" placeholder=i18n.page_texts().reason_optional
-                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-                </label>
-                <button class="link delete-message" on:click=move |_| act(delete_sender.clone(), Moderation::Delete(id.clone()))>
-                    {i18n.page_texts().delete}
+                <button class="link pin-message" on:click=move |_| act(String::new(), Moderation::Pin(pin_id.clone()))>
+                    <PinIcon />" "{i18n.page_texts().pin_message}
                 </button>
-                <span class="chat-menu-timeouts">
-                    {i18n.page_texts().time_out}
-                    {TIMEOUT_MINUTES.into_iter().map(|minutes| {
-                        let sender = timeout_sender.clone();
-                        view! {
-                            <button class="link time-out" data-minutes=minutes.to_string()
-                                on:click=move |_| act(sender.clone(), Moderation::TimeOut { minutes, reason: reason_given() })>
-                                {i18n.duration(u64::from(minutes) * 60)}
-                            </button>
-                        }
-                    }).collect_view()}
-                </span>
-                <button class="link ban-user" on:click=move |_| act(ban_sender.clone(), Moderation::Ban { reason: reason_given() })>
-                    {i18n.page_texts().ban}
-                </button>
+                {on_sender.then(|| view! {
+                    <label>
+                        <span class="visually-hidden">{i18n.page_texts().reason_optional}</span>
+                        <input type="text" class="chat-reason" maxlength="256" placeholder=i18n.page_texts().reason_optional
+                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    </label>
+                    <button class="link delete-message" on:click=move |_| act(delete_sender.clone(), Moderation::Delete(id.clone()))>
+                        {i18n.page_texts().delete}
+                    </button>
+                    <span class="chat-menu-timeouts">
+                        {i18n.page_texts().time_out}
+                        {TIMEOUT_MINUTES.into_iter().map(|minutes| {
+                            let sender = timeout_sender.clone();
+                            view! {
+                                <button class="link time-out" data-minutes=minutes.to_string()
+                                    on:click=move |_| act(sender.clone(), Moderation::TimeOut { minutes, reason: reason_given() })>
+                                    {i18n.duration(u64::from(minutes) * 60)}
+                                </button>
+                            }
+                        }).collect_view()}
+                    </span>
+                    <button class="link ban-user" on:click=move |_| act(ban_sender.clone(), Moderation::Ban { reason: reason_given() })>
+                        {i18n.page_texts().ban}
+                    </button>
+                })}
             </div>
         </details>
     }
@@ -495,8 +567,10 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
             let slow = chat.slow_mode_seconds.get();
             let age = chat.min_account_age_minutes.get();
             let followers = chat.followers_only_minutes.get();
-            (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some())).then(|| view! {
+            let emote_only = chat.emote_only.get();
+            (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some() || emote_only)).then(|| view! {
                 <ul class="chat-rules">
+                    {emote_only.then(|| view! { <li class="emote-only-rule">{i18n.page_texts().emote_only_rule}</li> })}
                     {followers.map(|minutes| view! { <li>{i18n.followers_only_rule(minutes)}</li> })}
                     {(slow > 0).then(|| view! { <li>{i18n.slow_mode_rule(slow)}</li> })}
                     {(age > 0).then(|| view! { <li>{i18n.account_age_rule(age)}</li> })}

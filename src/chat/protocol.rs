@@ -46,6 +46,13 @@ impl Reply {
     }
 }
 
+/// The message pinned above the chat, and the nickname of whoever pinned it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pinned {
+    pub line: ChatLine,
+    pub by: String,
+}
+
 /// A raid's other channel: the one it sends the room's viewers to, or the one whose viewers it
 /// brings (with how many were watching). One type for both, so the app carries one signal type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,9 +87,20 @@ pub enum Incoming {
         min_account_age_minutes: u32,
         /// Followers-only chat (`None`: off; the attribute is absent then).
         followers_only_minutes: Option<u32>,
+        /// Emote-only chat (the attribute is `true`, and absent when off).
+        emote_only: bool,
     },
     /// The channel's custom emotes changed.
     EmotesChanged,
+    /// The message `message_id` was pinned above the chat, by `by`.
+    Pinned {
+        message_id: String,
+        by: String,
+    },
+    /// The pinned message `message_id` was taken down.
+    Unpinned {
+        message_id: String,
+    },
     /// The streamer sends everyone to another live channel.
     Raid(Raid),
     /// A streamer is sending their viewers to this channel.
@@ -141,8 +159,16 @@ pub fn parse(text: &str) -> Option<Incoming> {
                     .parse()
                     .unwrap_or(0),
                 followers_only_minutes: frame.attribute("FollowersOnlyMinutes").parse().ok(),
+                emote_only: frame.attribute("EmoteOnly") == "true",
             },
             event::EMOTES => Incoming::EmotesChanged,
+            event::PIN => Incoming::Pinned {
+                message_id: frame.attribute("MessageId").to_owned(),
+                by: frame.attribute("By").to_owned(),
+            },
+            event::UNPIN => Incoming::Unpinned {
+                message_id: frame.attribute("MessageId").to_owned(),
+            },
             // A raid names a channel to move to: only a handle's characters, so that an event
             // cannot send the page anywhere but a channel of this site.
             name @ (event::RAID | event::RAIDED) if is_handle(frame.attribute("Handle")) => {
@@ -199,20 +225,38 @@ mod tests {
             Some(Incoming::RulesChanged {
                 slow_mode_seconds: 30,
                 min_account_age_minutes: 0,
-                followers_only_minutes: None
+                followers_only_minutes: None,
+                emote_only: false
             })
         );
-        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10"}}"#;
+        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10","EmoteOnly":"true"}}"#;
         assert_eq!(
             parse(followers_only),
             Some(Incoming::RulesChanged {
                 slow_mode_seconds: 0,
                 min_account_age_minutes: 0,
-                followers_only_minutes: Some(10)
+                followers_only_minutes: Some(10),
+                emote_only: true
             })
         );
         let emotes = r#"{"Type":"EVENT","EventName":"app:EMOTES","Attributes":null}"#;
         assert_eq!(parse(emotes), Some(Incoming::EmotesChanged));
+        let pin =
+            r#"{"Type":"EVENT","EventName":"app:PIN","Attributes":{"MessageId":"m1","By":"방장"}}"#;
+        assert_eq!(
+            parse(pin),
+            Some(Incoming::Pinned {
+                message_id: "m1".into(),
+                by: "방장".into()
+            })
+        );
+        let unpin = r#"{"Type":"EVENT","EventName":"app:UNPIN","Attributes":{"MessageId":"m1","By":"방장"}}"#;
+        assert_eq!(
+            parse(unpin),
+            Some(Incoming::Unpinned {
+                message_id: "m1".into()
+            })
+        );
     }
 
     #[test]

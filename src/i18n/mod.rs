@@ -210,6 +210,14 @@ impl I18n {
         }
     }
 
+    /// Over the message pinned above the chat.
+    pub fn pinned_by(&self, nickname: &str) -> String {
+        match self.lang.get() {
+            Lang::En => format!("Pinned by {nickname}"),
+            Lang::Ko => format!("{nickname} 님이 고정함"),
+        }
+    }
+
     /// Above the chat box while a reply is being written.
     pub fn replying_to(&self, nickname: &str) -> String {
         match self.lang.get() {
@@ -276,6 +284,10 @@ impl I18n {
             ("add_moderator", false) => format!("{actor}님이 {target}님을 매니저로 지정"),
             ("remove_moderator", true) => format!("{actor} removed {target} as a moderator"),
             ("remove_moderator", false) => format!("{actor}님이 {target}님을 매니저에서 해제"),
+            ("pin_message", true) => format!("{actor} pinned a message from {target}"),
+            ("pin_message", false) => format!("{actor}님이 {target}님의 메시지를 고정"),
+            ("unpin_message", true) => format!("{actor} unpinned a message from {target}"),
+            ("unpin_message", false) => format!("{actor}님이 {target}님의 메시지 고정을 해제"),
             (other, _) => format!("{actor}: {other} {target}"),
         }
     }

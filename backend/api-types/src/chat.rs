@@ -134,8 +134,9 @@ pub mod event {
     pub const STREAM_END: &str = "app:STREAM_END";
     /// A viewer was timed out: attributes `UserId` and `Until` (RFC 3339).
     pub const TIMEOUT: &str = "app:TIMEOUT";
-    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`, and
-    /// `FollowersOnlyMinutes` while the room is followers-only.
+    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,
+    /// `FollowersOnlyMinutes` while the room is followers-only, and `EmoteOnly` (`true`) while
+    /// it is emote-only.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: read them again (no attributes).
     pub const EMOTES: &str = "app:EMOTES";
@@ -143,6 +144,10 @@ pub mod event {
     pub const RAID: &str = "app:RAID";
     /// A streamer is sending their viewers here: their `Handle`, `Nickname` and `Viewers`.
     pub const RAIDED: &str = "app:RAIDED";
+    /// A message was pinned above the chat: its `MessageId`, and who pinned it (`By`).
+    pub const PIN: &str = "app:PIN";
+    /// The pinned message (`MessageId`) was taken down, by `By`.
+    pub const UNPIN: &str = "app:UNPIN";
 }
 
 /// IVS Chat's error codes.

@@ -403,6 +403,10 @@ pub struct ChatTokenBody {
     pub send_after: Option<String>,
     /// When the caller's timeout ends, if they are timed out.
     pub timed_out_until: Option<String>,
+    /// When the caller's account is old enough for the room, if it is not yet (one of the
+    /// waits `sendAfter` sums up, apart so that a later timeout does not hide it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_old_enough_at: Option<String>,
     /// The room's slow mode for this caller (0: off, and always 0 for the owner and moderators).
     pub slow_mode_seconds: u16,
     /// The account age the room asks of this caller (0: none).
@@ -415,6 +419,12 @@ pub struct ChatTokenBody {
     /// When the caller followed the channel, if they do and the room is followers-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followed_at: Option<String>,
+    /// Whether the room is emote-only for the caller (never for the owner and moderators).
+    #[serde(default)]
+    pub emote_only: bool,
+    /// The message pinned above the chat; absent when none is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<PinnedMessageBody>,
 }
 
 /// A signed-in user in a chat room.
@@ -471,6 +481,39 @@ pub struct ChatMessageBody {
     pub sender: ChatSender,
     pub content: String,
     pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+/// The message the owner or a moderator pinned above a channel's chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PinnedMessageBody {
+    pub message: ChatMessageBody,
+    /// The nickname of whoever pinned it.
+    pub pinned_by: String,
+    pub pinned_at: String,
+}
+
+/// `GET /api/v1/channels/{handle}/chat/pin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatPinBody {
+    /// `null` when nothing is pinned.
+    pub pinned: Option<PinnedMessageBody>,
+}
+
+/// `PUT /api/v1/channels/{handle}/chat/pin`: pins a message of the room's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PinMessageRequest {
+    /// The message's id, as the room delivered it.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[A-Za-z0-9._:-]{1,64}$", max_length = 64)
+    )]
+    pub message_id: String,
 }
 
 /// `GET /api/v1/channels/{handle}/chat/messages`: newest first; page backwards with `before`.
@@ -573,6 +616,10 @@ pub struct ChatRules {
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 129_600))]
     #[serde(default, deserialize_with = "whole::option_u32")]
     pub followers_only_minutes: Option<u32>,
+    /// Emote-only chat: viewers send only the channel's emotes and emoji (the owner and
+    /// moderators anything); absent is off.
+    #[serde(default)]
+    pub emote_only: bool,
 }
 
 /// A filtered word: 1–50 characters (surrounding spaces are trimmed); no control, direction or
@@ -676,14 +723,15 @@ pub struct ModerationEntryBody {
     pub at: String,
     pub actor_user_id: String,
     pub actor_nickname: String,
-    /// `delete_message`, `timeout`, `ban`, `unban`, `add_moderator` or `remove_moderator`.
+    /// `delete_message`, `timeout`, `ban`, `unban`, `add_moderator`, `remove_moderator`,
+    /// `pin_message` or `unpin_message`.
     pub action: String,
     pub target_user_id: Option<String>,
     pub target_nickname: Option<String>,
     pub reason: Option<String>,
     /// When a timeout or a ban ends (absent for a permanent ban).
     pub until: Option<String>,
-    /// A deleted message's id and start.
+    /// A deleted, pinned or unpinned message's id and start.
     pub message_id: Option<String>,
     pub excerpt: Option<String>,
 }

@@ -171,6 +171,8 @@ impl Moto {
 
 /// A confirmed, signed-in user of a user pool in moto.
 pub struct CognitoUser {
+    /// The user's id (`sub`), which the platform knows them by.
+    pub sub: String,
     pub pool_id: String,
     pub client_id: String,
     pub id_token: String,
@@ -220,7 +222,7 @@ impl Moto {
             .as_str()
             .unwrap()
             .to_owned();
-        self.cognito("SignUp", json!({"ClientId": client_id, "Username": email, "Password": password,
+        let signed_up = self.cognito("SignUp", json!({"ClientId": client_id, "Username": email, "Password": password,
             "UserAttributes": [{"Name": "preferred_username", "Value": handle}, {"Name": "nickname", "Value": nickname}]}))
             .await;
         self.cognito(
@@ -242,6 +244,7 @@ impl Moto {
                 .to_owned()
         };
         CognitoUser {
+            sub: signed_up["UserSub"].as_str().unwrap().to_owned(),
             id_token: token("IdToken"),
             access_token: token("AccessToken"),
             pool_id,

@@ -598,6 +598,7 @@ async fn cognito_tokens_verify_against_the_user_pool_jwks() {
         client_id,
         id_token,
         access_token,
+        ..
     } = moto
         .cognito_user("minji@example.com", "minji_live", "민지")
         .await;

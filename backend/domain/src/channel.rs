@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::chat_message::PinnedMessage;
 use crate::chat_rules::ChatRules;
 use crate::emote::Emote;
 use crate::error::DomainError;
@@ -210,6 +211,9 @@ pub struct Channel {
     /// Whose raids it takes; channels stored before raids existed take everyone's.
     #[serde(default)]
     pub raids: RaidPolicy,
+    /// The message pinned above the chat, if any; channels stored before pins existed have none.
+    #[serde(default)]
+    pub pinned_message: Option<PinnedMessage>,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -239,6 +243,7 @@ impl Channel {
             moderators: Vec::new(),
             emotes: Vec::new(),
             raids: RaidPolicy::Everyone,
+            pinned_message: None,
             video: None,
             chat_room: None,
             live: LiveState::default(),

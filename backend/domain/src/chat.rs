@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::channel::{Channel, ChatRoom};
-use crate::ids::{ChannelId, MessageId, UserId};
-use crate::page::Listed;
+// History's values have their own module, which channels can name without naming chat rooms.
+pub use crate::chat_message::{MessageCursor, PinnedMessage, StoredMessage, message_order_key};
+use crate::ids::UserId;
 
 /// An IVS Chat capability carried by a chat token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -109,43 +110,6 @@ pub struct ChatToken {
     pub endpoint: String,
     pub token_expiration_time: OffsetDateTime,
     pub session_expiration_time: OffsetDateTime,
-}
-
-/// One delivered chat message as kept for history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredMessage {
-    pub channel_id: ChannelId,
-    pub id: MessageId,
-    #[serde(with = "time::serde::rfc3339")]
-    pub sent_at: OffsetDateTime,
-    pub sender: UserId,
-    /// The sender's token attributes when they sent it (nickname, avatar, role).
-    pub sender_attributes: BTreeMap<String, String>,
-    pub content: String,
-    /// The message's own attributes (IVS `Attributes`), e.g. a reply-to id.
-    pub attributes: BTreeMap<String, String>,
-}
-
-impl Listed for StoredMessage {
-    type Cursor = MessageCursor;
-    fn cursor(&self) -> MessageCursor {
-        MessageCursor {
-            sent_at: self.sent_at,
-            id: self.id.clone(),
-        }
-    }
-}
-
-/// A position in a room's history: messages strictly older than this come next.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MessageCursor {
-    pub sent_at: OffsetDateTime,
-    pub id: MessageId,
-}
-
-/// Ordering key of a message in a room: time, then id for ties.
-pub fn message_order_key(sent_at: OffsetDateTime, id: &MessageId) -> (i128, String) {
-    (sent_at.unix_timestamp_nanos(), id.as_str().to_owned())
 }
 
 #[cfg(test)]

@@ -27,6 +27,10 @@ pub struct ChatRules {
     /// [`MAX_FOLLOWER_MINUTES`]). A raid's strangers, or accounts made to flood the room, wait.
     #[serde(default)]
     pub followers_only_minutes: Option<u32>,
+    /// Emote-only chat: viewers send only the channel's emotes and emoji (a hype moment, or a
+    /// room flooded with words). The owner and moderators write as they like.
+    #[serde(default)]
+    pub emote_only: bool,
 }
 
 /// The longest slow mode: ten minutes between one viewer's messages.
@@ -45,6 +49,7 @@ impl Default for ChatRules {
             slow_mode_seconds: 0,
             min_account_age_minutes: 0,
             followers_only_minutes: None,
+            emote_only: false,
         }
     }
 }
@@ -88,6 +93,38 @@ impl ChatRules {
         }
         Ok(())
     }
+}
+
+/// Whether `content` is only emotes and emoji, and spaces between them: each `:code:` must name
+/// one of the channel's emotes (`is_emote`), and every other character, as a reader sees it (a
+/// family or a flag is one of several code points), must be an emoji by Unicode's list.
+pub fn only_emotes(content: &str, is_emote: impl Fn(&str) -> bool) -> bool {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut rest = content;
+    let mut any = false;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(':')
+            && let Some(end) = after.find(':')
+            && is_emote(&after[..end])
+        {
+            rest = &after[end + 1..];
+            any = true;
+            continue;
+        }
+        let Some(character) = rest.graphemes(true).next() else {
+            break;
+        };
+        if !character.trim().is_empty() {
+            // Unicode's list, which also takes "❤" typed without the selector that asks for
+            // its picture.
+            if emojis::get(character).is_none() {
+                return false;
+            }
+            any = true;
+        }
+        rest = &rest[character.len()..];
+    }
+    any
 }
 
 /// What happens to a message containing a filtered word.
@@ -196,6 +233,36 @@ impl WordFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emote_only_means_the_channels_emotes_and_emoji_and_nothing_else() {
+        let ours = |code: &str| code == "Hype" || code == "wave_hi";
+        for only in [
+            "🎉",
+            ":Hype:",
+            ":Hype::Hype: 🔥🔥",
+            "  👋🏽 :wave_hi:  ",
+            // A family, a flag, a keycap, a heart with and without its picture selector.
+            "👨‍👩‍👧 🇰🇷 1️⃣ ❤️ ❤",
+        ] {
+            assert!(only_emotes(only, ours), "{only}");
+        }
+        for not in [
+            "",
+            "   ",
+            "gg",
+            "🎉 gg",
+            ":Kappa:",
+            ":Hype",
+            "::",
+            "1",
+            "ㅋㅋㅋ",
+            "🎉\u{200B}",
+            ":Hype:x",
+        ] {
+            assert!(!only_emotes(not, ours), "{not:?}");
+        }
+    }
 
     #[test]
     fn chat_rules_outside_the_ivs_ranges_are_rejected() {

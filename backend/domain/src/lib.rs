@@ -8,6 +8,7 @@
 
 pub mod channel;
 pub mod chat;
+pub mod chat_message;
 pub mod chat_replies;
 pub mod chat_rules;
 pub mod clip;

@@ -60,6 +60,8 @@ pub enum DenyReason {
     AccountTooNew,
     /// Followers-only chat: the sender does not follow the channel, or not for long enough.
     FollowersOnly,
+    /// Emote-only chat: the message has words, not just emotes and emoji.
+    EmoteOnly,
     Empty,
     TooLong,
     Filtered,
@@ -74,6 +76,7 @@ impl DenyReason {
             Self::SlowMode => "slow mode is on: wait before sending another message",
             Self::AccountTooNew => "this chat asks for an older account before you can send",
             Self::FollowersOnly => "this chat is for the channel's followers",
+            Self::EmoteOnly => "this chat is emote-only",
             Self::Empty => "the message is empty",
             Self::TooLong => "the message is too long",
             Self::Filtered => "the message contains a word this channel filters",

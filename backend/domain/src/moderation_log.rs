@@ -29,6 +29,16 @@ pub enum ModerationAction {
     },
     /// A ban or a timeout lifted.
     Unban,
+    /// A message pinned above the chat; `excerpt` is its start.
+    PinMessage {
+        message_id: MessageId,
+        excerpt: Option<String>,
+    },
+    /// The pinned message taken down (not by deleting it, which says so itself).
+    UnpinMessage {
+        message_id: MessageId,
+        excerpt: Option<String>,
+    },
     AddModerator,
     RemoveModerator,
 }

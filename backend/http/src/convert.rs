@@ -3,7 +3,7 @@
 use cloumer_api_types as api;
 use cloumer_domain::channel::Channel;
 use cloumer_domain::channel::{ChannelType, LatencyMode, RaidPolicy};
-use cloumer_domain::chat::StoredMessage;
+use cloumer_domain::chat::{PinnedMessage, StoredMessage};
 use cloumer_domain::chat_rules::{ChatRules, FilterMode};
 use cloumer_domain::clip::{Clip, ClipStatus};
 use cloumer_domain::follow::FollowStatus;
@@ -148,6 +148,7 @@ pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
         slow_mode_seconds: rules.slow_mode_seconds,
         min_account_age_minutes: rules.min_account_age_minutes,
         followers_only_minutes: rules.followers_only_minutes,
+        emote_only: rules.emote_only,
     }
 }
 
@@ -171,6 +172,14 @@ pub fn message(message: &StoredMessage) -> api::ChatMessageBody {
         },
         content: message.content.clone(),
         attributes: message.attributes.clone(),
+    }
+}
+
+pub fn pinned(pinned: &PinnedMessage) -> api::PinnedMessageBody {
+    api::PinnedMessageBody {
+        message: message(&pinned.message),
+        pinned_by: pinned.pinned_by_nickname.clone(),
+        pinned_at: rfc3339(pinned.pinned_at),
     }
 }
 
@@ -208,6 +217,24 @@ pub fn moderation_entry(entry: &ModerationEntry) -> api::ModerationEntryBody {
         ModerationAction::Timeout { until } => ("timeout", Some(rfc3339(*until)), None, None),
         ModerationAction::Ban { until } => ("ban", until.map(rfc3339), None, None),
         ModerationAction::Unban => ("unban", None, None, None),
+        ModerationAction::PinMessage {
+            message_id,
+            excerpt,
+        } => (
+            "pin_message",
+            None,
+            Some(message_id.to_string()),
+            excerpt.clone(),
+        ),
+        ModerationAction::UnpinMessage {
+            message_id,
+            excerpt,
+        } => (
+            "unpin_message",
+            None,
+            Some(message_id.to_string()),
+            excerpt.clone(),
+        ),
         ModerationAction::AddModerator => ("add_moderator", None, None, None),
         ModerationAction::RemoveModerator => ("remove_moderator", None, None, None),
     };

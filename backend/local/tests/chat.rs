@@ -446,6 +446,55 @@ async fn a_followers_only_room_refuses_a_stranger_with_a_406_and_hears_them_once
 }
 
 #[tokio::test]
+async fn an_emote_only_room_refuses_words_with_a_406_and_delivers_emoji() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let rules = |emote_only: Value| {
+        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
+            "filterMode": "BLOCK", "emoteOnly": emote_only})
+    };
+    for bad in [json!("true"), json!(1), json!(null)] {
+        let refused = app
+            .put(
+                "/api/v1/me/channel/chat-rules",
+                owner.auth(),
+                rules(bad.clone()),
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
+    }
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let saved = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            rules(json!(true)),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["emoteOnly"], true);
+    let told = b.next_of("EVENT").await;
+    assert_eq!(told["EventName"], "app:CHAT_RULES");
+    assert_eq!(told["Attributes"]["EmoteOnly"], "true", "{told}");
+
+    b.say("w1", "gg everyone").await;
+    let (code, request, message) = b.error().await;
+    assert_eq!((code, request.as_str()), (406, "w1"));
+    assert!(message.contains("emote-only"), "{message}");
+    b.say("e1", "🎉🔥 👏🏽").await;
+    assert_eq!(a.next_of("MESSAGE").await["Content"], "🎉🔥 👏🏽");
+    // The owner's words still go out.
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    boss.say("o1", "Welcome, raiders!").await;
+    assert_eq!(a.next_of("MESSAGE").await["Content"], "Welcome, raiders!");
+    let token = app
+        .post("/api/v1/channels/room/chat-token", bob.auth(), None)
+        .await;
+    assert_eq!(token.body["emoteOnly"], true, "{}", token.text);
+}
+
+#[tokio::test]
 async fn a_reply_reaches_everyone_naming_whom_it_answers_as_history_has_it() {
     let app = spawn_app().await;
     let (owner, alice, bob) = room(&app).await;
@@ -491,6 +540,104 @@ async fn a_reply_reaches_everyone_naming_whom_it_answers_as_history_has_it() {
     let late = a.next_of("MESSAGE").await;
     assert_eq!(late["Content"], "anyway");
     assert!(late["Attributes"].get("replyTo").is_none(), "{late}");
+}
+
+#[tokio::test]
+async fn a_pinned_message_reaches_the_room_and_whoever_joins_until_it_is_deleted() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    a.say("p1", "giveaway at 9: type !enter").await;
+    let id = b.next_of("MESSAGE").await["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    a.next_of("MESSAGE").await;
+    let pin = "/api/v1/channels/room/chat/pin";
+
+    // Viewers do not pin, signed out nobody does, and what is not a message id is refused.
+    let refused = app.put(pin, bob.auth(), json!({"messageId": id})).await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let refused = app.put(pin, None, json!({"messageId": id})).await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    for body in [
+        json!({"messageId": "../../x"}),
+        json!({"messageId": ""}),
+        json!({"messageId": 7}),
+        json!({"messageId": id, "pinnedBy": "방장"}),
+        json!({}),
+    ] {
+        let bad = app.put(pin, owner.auth(), body.clone()).await;
+        assert_eq!(bad.status, 400, "{body}: {}", bad.text);
+        assert!(bad.body["message"].is_string(), "{}", bad.text);
+    }
+    let missing = app
+        .put(pin, owner.auth(), json!({"messageId": "never-sent"}))
+        .await;
+    assert_eq!(missing.status, 404, "{}", missing.text);
+    assert_eq!(app.get(pin, None).await.body, json!({"pinned": null}));
+
+    let pinned = app.put(pin, owner.auth(), json!({"messageId": id})).await;
+    assert_eq!(pinned.status, 200, "{}", pinned.text);
+    assert_eq!(
+        pinned.body["message"]["content"],
+        "giveaway at 9: type !enter"
+    );
+    assert_eq!(pinned.body["message"]["sender"]["nickname"], "Alice");
+    assert_eq!(pinned.body["pinnedBy"], "방장");
+    for client in [&mut a, &mut b] {
+        let event = client.next_of("EVENT").await;
+        assert_eq!(event["EventName"], "app:PIN");
+        assert_eq!(
+            event["Attributes"],
+            json!({"MessageId": id, "By": "방장"}),
+            "{event}"
+        );
+    }
+    // Whoever joins now gets it with their token, signed out too; anyone may read it.
+    let token = app
+        .post("/api/v1/channels/room/chat-token", None, None)
+        .await;
+    assert_eq!(token.body["pinned"], pinned.body, "{}", token.text);
+    assert_eq!(app.get(pin, None).await.body["pinned"], pinned.body);
+
+    // Deleting the message takes it down with it.
+    let deleted = app
+        .delete(
+            &format!("/api/v1/channels/room/chat/messages/{id}"),
+            owner.auth(),
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert_eq!(app.get(pin, None).await.body, json!({"pinned": null}));
+    let token = app
+        .post("/api/v1/channels/room/chat-token", None, None)
+        .await;
+    assert!(token.body.get("pinned").is_none(), "{}", token.text);
+
+    // Unpinning tells the room which message went.
+    b.say("p2", "second pin").await;
+    let second = a.next_of("MESSAGE").await["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pinned = app
+        .put(pin, owner.auth(), json!({"messageId": second}))
+        .await;
+    assert_eq!(pinned.status, 200, "{}", pinned.text);
+    let unpinned = app.delete(pin, owner.auth()).await;
+    assert_eq!(unpinned.status, 204, "{}", unpinned.text);
+    let mut names = Vec::new();
+    while names.len() < 2 {
+        let event = a.next_of("EVENT").await;
+        if event["EventName"] != "aws:DELETE_MESSAGE" {
+            assert_eq!(event["Attributes"]["MessageId"], second.as_str());
+            names.push(event["EventName"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(names, ["app:PIN", "app:UNPIN"]);
+    assert_eq!(app.get(pin, None).await.body, json!({"pinned": null}));
 }
 
 #[tokio::test]

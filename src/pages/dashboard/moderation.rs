@@ -35,6 +35,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
             .followers_only_minutes
             .map_or_else(|| FOLLOWERS_ONLY_OFF.to_owned(), |m| m.to_string()),
     );
+    let emote_only = RwSignal::new(rules.emote_only);
     // A length set through the API that the list does not offer is kept as a choice of its own.
     let set_elsewhere = rules
         .followers_only_minutes
@@ -66,6 +67,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                 .parse()
                 .unwrap_or(u32::MAX),
             followers_only_minutes: followers_only.get_untracked().parse().ok(),
+            emote_only: emote_only.get_untracked(),
         });
     };
     view! {
@@ -116,6 +118,12 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                     </select>
                     <small class="muted">{move || i18n.page_texts().followers_only_hint}</small>
                 </label>
+                <label class="check">
+                    <input type="checkbox" name="emote-only" prop:checked=move || emote_only.get()
+                        on:change=move |ev| emote_only.set(event_target_checked(&ev)) />
+                    {move || i18n.page_texts().emote_only}
+                </label>
+                <small class="muted">{move || i18n.page_texts().emote_only_hint}</small>
                 <SaveStatus outcome=move || save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>

@@ -21,8 +21,9 @@ use crate::platform::{Platform, check_limit};
 pub mod events {
     /// A viewer was timed out: `UserId` and `Until` (RFC 3339).
     pub const TIMEOUT: &str = "app:TIMEOUT";
-    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`, and
-    /// `FollowersOnlyMinutes` while the room is followers-only.
+    /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,
+    /// `FollowersOnlyMinutes` while the room is followers-only, and `EmoteOnly` (`true`) while
+    /// it is emote-only.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: clients read them again.
     pub const EMOTES: &str = "app:EMOTES";
@@ -30,6 +31,10 @@ pub mod events {
     pub const RAID: &str = "app:RAID";
     /// A streamer is sending their viewers here: their `Handle`, `Nickname` and `Viewers`.
     pub const RAIDED: &str = "app:RAIDED";
+    /// A message was pinned above the chat: its `MessageId`, and who pinned it (`By`).
+    pub const PIN: &str = "app:PIN";
+    /// The pinned message (`MessageId`) was taken down, by `By`.
+    pub const UNPIN: &str = "app:UNPIN";
 }
 
 /// Whose chat a moderation request is about.
@@ -162,6 +167,7 @@ impl Platform {
             .chat
             .delete_message(&channel.id, id, self.now())
             .await?;
+        self.forget_pin(&channel.id, id).await?;
         if let Some(room) = &channel.chat_room {
             self.ports
                 .chat_service
@@ -187,7 +193,7 @@ impl Platform {
             .chat
             .delete_message(&channel.id, id, self.now())
             .await?;
-        Ok(())
+        self.forget_pin(&channel.id, id).await
     }
 
     /// Times out or bans a viewer. A ban also disconnects them; a timeout lets them read on and
@@ -337,10 +343,11 @@ impl Platform {
                 Ok(changed)
             })
             .await?;
-        let waits_changed = before.slow_mode_seconds != rules.slow_mode_seconds
+        let viewers_rules_changed = before.slow_mode_seconds != rules.slow_mode_seconds
             || before.min_account_age_minutes != rules.min_account_age_minutes
-            || before.followers_only_minutes != rules.followers_only_minutes;
-        if waits_changed && let Some(room) = &channel.chat_room {
+            || before.followers_only_minutes != rules.followers_only_minutes
+            || before.emote_only != rules.emote_only;
+        if viewers_rules_changed && let Some(room) = &channel.chat_room {
             let mut attributes = BTreeMap::from([
                 (
                     "SlowModeSeconds".to_owned(),
@@ -354,6 +361,9 @@ impl Platform {
             // Absent when off: event attributes are strings, and no string means "none".
             if let Some(minutes) = rules.followers_only_minutes {
                 attributes.insert("FollowersOnlyMinutes".to_owned(), minutes.to_string());
+            }
+            if rules.emote_only {
+                attributes.insert("EmoteOnly".to_owned(), "true".to_owned());
             }
             // The rules are saved; a room that misses the news learns them on the next token.
             if let Err(error) = self

@@ -9,6 +9,7 @@ use time::{Duration, OffsetDateTime};
 use crate::chat::{
     ChatCapability, ChatRole, ChatToken, ChatTokenRequest, MAX_TOKEN_ATTRIBUTES_BYTES,
 };
+use crate::chat_message::PinnedMessage;
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::UserId;
@@ -28,6 +29,9 @@ pub struct IssuedChatToken {
     pub send_after: Option<OffsetDateTime>,
     /// When the caller's timeout ends, if they are timed out.
     pub timed_out_until: Option<OffsetDateTime>,
+    /// When the caller's account is old enough for the room, if it is not yet. Apart from the
+    /// timeout: a timeout the room announces later replaces the timeout, not this wait.
+    pub account_old_enough_at: Option<OffsetDateTime>,
     /// The room's slow mode and account age, which apply to this caller (zero for the owner
     /// and moderators).
     pub slow_mode_seconds: u16,
@@ -38,6 +42,10 @@ pub struct IssuedChatToken {
     /// When the caller followed the channel, if they do (for a followers-only room: a client
     /// that knows it can tell a viewer to follow before they type).
     pub followed_at: Option<OffsetDateTime>,
+    /// Whether the room is emote-only for this caller (never for the owner and moderators).
+    pub emote_only: bool,
+    /// The message pinned above the chat, for the client to show from the start.
+    pub pinned_message: Option<PinnedMessage>,
 }
 
 impl Platform {
@@ -77,14 +85,15 @@ impl Platform {
         let user = who.map(|w| &w.user_id);
         let role = ChatRole::of(&channel, user);
         let rules = &channel.chat_rules;
-        let (slow_mode_seconds, min_account_age_minutes, followers_only_minutes) =
+        let (slow_mode_seconds, min_account_age_minutes, followers_only_minutes, emote_only) =
             if role.runs_the_room() {
-                (0, 0, None)
+                (0, 0, None, false)
             } else {
                 (
                     rules.slow_mode_seconds,
                     rules.min_account_age_minutes,
                     rules.followers_only_minutes,
+                    rules.emote_only,
                 )
             };
         // What the caller may do there, who they are and whether they follow the channel do not
@@ -149,6 +158,7 @@ impl Platform {
             .map(|(minutes, at)| at + Duration::minutes(i64::from(minutes)));
         let now = self.now();
         let timed_out_until = restriction.and_then(|ban| ban.expires_at);
+        let account_old_enough_at = old_enough_at.filter(|at| *at > now);
         let send_after = [timed_out_until, old_enough_at, followed_long_enough_at]
             .into_iter()
             .flatten()
@@ -180,10 +190,13 @@ impl Platform {
             capabilities,
             send_after,
             timed_out_until,
+            account_old_enough_at,
             slow_mode_seconds,
             min_account_age_minutes,
             followers_only_minutes,
             followed_at,
+            emote_only,
+            pinned_message: channel.pinned_message,
         })
     }
 }

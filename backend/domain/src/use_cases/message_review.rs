@@ -10,6 +10,7 @@ use time::{Duration, OffsetDateTime};
 use crate::channel::Channel;
 use crate::chat::{ChatRole, StoredMessage};
 use crate::chat_replies;
+use crate::chat_rules;
 use crate::error::DomainResult;
 use crate::ids::{MessageId, UserId};
 use crate::limits;
@@ -116,6 +117,15 @@ impl Platform {
                 if !long_enough {
                     return Ok(Verdict::Deny(DenyReason::FollowersOnly));
                 }
+            }
+            // Who may send comes before what they send: a stranger to a followers-only room
+            // hears that first, whatever they wrote.
+            if rules.emote_only
+                && !chat_rules::only_emotes(&input.content, |code| {
+                    channel.emotes.iter().any(|e| e.code.as_str() == code)
+                })
+            {
+                return Ok(Verdict::Deny(DenyReason::EmoteOnly));
             }
             // Last: only a message that is otherwise delivered uses up the sender's turn.
             if rules.slow_mode_seconds > 0 {

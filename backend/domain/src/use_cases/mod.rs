@@ -9,6 +9,7 @@ pub mod categories;
 pub mod channel_settings;
 pub mod chat_history;
 pub mod chat_moderation;
+pub mod chat_pins;
 pub mod chat_replay;
 pub mod chat_tokens;
 pub mod clip_making;

@@ -4,6 +4,7 @@
 mod accounts;
 mod broadcast_management;
 mod chat_moderation;
+mod chat_pins;
 mod chat_replay;
 mod chat_tokens;
 mod clip_making;

@@ -485,7 +485,37 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
         Some(world.platform.now() + Duration::minutes(10))
     );
     assert_eq!(token.timed_out_until, None);
+    assert_eq!(token.account_old_enough_at, token.send_after);
     assert_eq!(token.min_account_age_minutes, 10);
+    // Timed out for a minute meanwhile: the token keeps the two waits apart.
+    world
+        .platform
+        .restrict(
+            &owner,
+            ChatOf::Mine,
+            &newcomer.user_id,
+            Restriction::Timeout(Duration::minutes(1)),
+            None,
+        )
+        .await
+        .unwrap();
+    let token = world
+        .platform
+        .chat_token("owner", Some(&newcomer), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            token.timed_out_until,
+            token.account_old_enough_at,
+            token.send_after
+        ),
+        (
+            Some(world.platform.now() + Duration::minutes(1)),
+            Some(world.platform.now() + Duration::minutes(10)),
+            Some(world.platform.now() + Duration::minutes(10))
+        )
+    );
     world.advance(Duration::minutes(10));
     assert_eq!(
         denied(verdict(&world, &room, &newcomer.user_id, "hi").await),
@@ -496,7 +526,10 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
         .chat_token("owner", Some(&newcomer), None)
         .await
         .unwrap();
-    assert_eq!(token.send_after, None);
+    assert_eq!(
+        (token.send_after, token.account_old_enough_at),
+        (None, None)
+    );
     // The owner's own account is as old as the channel, and the owner is never held back.
     assert_eq!(
         denied(verdict(&world, &room, &owner.user_id, "hi").await),
@@ -685,4 +718,94 @@ async fn a_ban_replaces_a_timeout_and_keeps_the_user_out() {
         .unwrap();
     assert_eq!(log.items[0].action, ModerationAction::Unban);
     assert_eq!(log.items[1].action, ModerationAction::Ban { until: None });
+}
+
+#[tokio::test]
+async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_the_room() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (moderator, _) = world.account("u-mod", "mod").await;
+    world
+        .platform
+        .appoint_moderator(&owner, "mod")
+        .await
+        .unwrap();
+    world
+        .platform
+        .put_emote(&owner, "Hype", &cloumer_test_media::images::png(56, 56))
+        .await
+        .unwrap();
+    let room = account.channel.chat_room.unwrap().arn;
+    let viewer = UserId::parse("u-viewer").unwrap();
+    let rules = ChatRules {
+        emote_only: true,
+        ..ChatRules::default()
+    };
+    world
+        .platform
+        .update_chat_rules(&owner, rules.clone())
+        .await
+        .unwrap();
+    let told = world.chat.calls().into_iter().any(|call| {
+        matches!(&call, ChatCall::Event(r, name, attributes)
+            if *r == room && name == "app:CHAT_RULES"
+                && attributes.get("EmoteOnly").map(String::as_str) == Some("true"))
+    });
+    assert!(told, "the room hears the room went emote-only");
+
+    // A second apart: the sender's own rate is not what this is about.
+    for words in ["gg", "🎉 gg", ":Kappa:", "ㅋㅋㅋ"] {
+        world.advance(Duration::seconds(2));
+        assert_eq!(
+            denied(verdict(&world, &room, &viewer, words).await),
+            Some(DenyReason::EmoteOnly),
+            "{words}"
+        );
+    }
+    for emotes in ["🎉🔥", ":Hype: :Hype:", "👏🏽 :Hype:"] {
+        world.advance(Duration::seconds(2));
+        assert_eq!(
+            denied(verdict(&world, &room, &viewer, emotes).await),
+            None,
+            "{emotes}"
+        );
+    }
+    // The owner and the moderators write as they like; a viewer's token says the rule.
+    for runner in [&owner.user_id, &moderator.user_id] {
+        assert_eq!(
+            denied(verdict(&world, &room, runner, "Welcome, raiders!").await),
+            None
+        );
+    }
+    let token = world
+        .platform
+        .chat_token("owner", None, Some("203.0.113.9"))
+        .await
+        .unwrap();
+    assert!(token.emote_only);
+    let token = world
+        .platform
+        .chat_token("owner", Some(&moderator), None)
+        .await
+        .unwrap();
+    assert!(!token.emote_only);
+
+    // Off again: words are welcome, and the room hears the rule's absence.
+    world
+        .platform
+        .update_chat_rules(&owner, ChatRules::default())
+        .await
+        .unwrap();
+    assert_eq!(denied(verdict(&world, &room, &viewer, "gg").await), None);
+    let last_rules = world
+        .chat
+        .calls()
+        .into_iter()
+        .rev()
+        .find_map(|call| match call {
+            ChatCall::Event(_, name, attributes) if name == "app:CHAT_RULES" => Some(attributes),
+            _ => None,
+        })
+        .unwrap();
+    assert!(!last_rules.contains_key("EmoteOnly"), "{last_rules:?}");
 }

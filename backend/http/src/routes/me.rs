@@ -210,6 +210,7 @@ pub async fn update_chat_rules(
         slow_mode_seconds: body.slow_mode_seconds,
         min_account_age_minutes: body.min_account_age_minutes,
         followers_only_minutes: body.followers_only_minutes,
+        emote_only: body.emote_only,
     };
     let channel = state.platform.update_chat_rules(&who, rules).await?;
     Ok(Json(convert::chat_rules(&channel.chat_rules)))

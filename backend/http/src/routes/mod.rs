@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod chat;
+pub mod chat_pins;
 pub mod clips;
 pub mod emotes;
 pub mod follows;
@@ -27,6 +28,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(channels::router())
         .merge(chat::router())
+        .merge(chat_pins::router())
         .merge(clips::router())
         .merge(videos::router())
         .merge(emotes::router())

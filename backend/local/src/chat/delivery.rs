@@ -216,6 +216,9 @@ fn denied(reason: DenyReason) -> &'static str {
         DenyReason::FollowersOnly => {
             "the message was denied: this chat is for the channel's followers"
         }
+        DenyReason::EmoteOnly => {
+            "the message was denied: this chat is emote-only, send emotes and emoji only"
+        }
         DenyReason::TooLong | DenyReason::Empty | DenyReason::RateLimited => {
             "the message was denied"
         }

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use cloumer_domain::channel::ChatRoom;
 use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
 use cloumer_domain::chat_rules::ChatRules;
-use cloumer_domain::error::PortResult;
+use cloumer_domain::error::{PortError, PortResult};
 use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::ports::{ChatRoomSpec, ChatService, Clock};
 
@@ -94,8 +94,42 @@ impl ChatService for LocalChat {
         name: &str,
         attributes: &BTreeMap<String, String>,
     ) -> PortResult<()> {
+        check_event(name, attributes)
+            .map_err(|problem| PortError::new("IVS Chat SendEvent", problem))?;
         let frame = frames::event(name, attributes.clone(), "", self.clock.now());
         self.rooms.room(&room.arn).broadcast(&frame);
         Ok(())
+    }
+}
+
+/// What IVS Chat's `SendEvent` refuses (a `ValidationException`): a name of more than 100
+/// characters, or attributes of more than 1 KB, keys and values together. Refused here too, so
+/// an event that would fail in the cloud fails locally first.
+fn check_event(name: &str, attributes: &BTreeMap<String, String>) -> Result<(), &'static str> {
+    const MAX_NAME_CHARS: usize = 100;
+    const MAX_ATTRIBUTES_BYTES: usize = 1024;
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err("an event's name is 1–100 characters");
+    }
+    let size: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if size > MAX_ATTRIBUTES_BYTES {
+        return Err("an event's attributes total at most 1 KB");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_held_to_ivs_chat_limits() {
+        let attributes = |value: &str| BTreeMap::from([("K".to_owned(), value.to_owned())]);
+        assert!(check_event("app:PIN", &attributes("x")).is_ok());
+        assert!(check_event(&"e".repeat(100), &BTreeMap::new()).is_ok());
+        assert!(check_event(&"e".repeat(101), &BTreeMap::new()).is_err());
+        assert!(check_event("", &BTreeMap::new()).is_err());
+        assert!(check_event("app:X", &attributes(&"가".repeat(341))).is_ok());
+        assert!(check_event("app:X", &attributes(&"가".repeat(342))).is_err());
     }
 }
