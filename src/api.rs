@@ -781,6 +781,32 @@ impl Api {
         .await
     }
 
+    /// Everyone the caller blocked, most recently first (the profile page's list).
+    /// Read with the browser's JSON parser: the profile and a past broadcast's chat replay both
+    /// read it, and a serde parser would be built into each of their modules.
+    pub async fn blocked_users(&self) -> Result<BlockedUsersBody, ApiError> {
+        self.get_json("/api/v1/me/blocks").await
+    }
+
+    /// Blocks the user `user_id` (a chat line's sender): the caller's chat hides them.
+    pub async fn block_user(&self, user_id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::PUT,
+            &format!("/api/v1/me/blocks/{}", encode(user_id)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn unblock_user(&self, user_id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("/api/v1/me/blocks/{}", encode(user_id)),
+            None,
+        )
+        .await
+    }
+
     pub async fn viewers(&self) -> Result<Vec<ViewerGrantBody>, ApiError> {
         self.get("/api/v1/me/channel/viewers").await
     }

@@ -1,6 +1,6 @@
 //! JSON through the browser's own `JSON.parse` and `JSON.stringify`, for what the main wasm
 //! module reads and writes: the runtime configuration, the directory, followed channels,
-//! notifications and recording listings, error bodies, the session and the identity provider's answers.
+//! notifications, recording listings and block lists, error bodies, the session and the identity provider's answers.
 //!
 //! Why not serde_json here: serde generates a parser per type, and those parsers were a sixth
 //! of the main module (about 18 KB gzipped, measured with twiggy), paid by every visitor before
@@ -228,6 +228,16 @@ mod api_types {
         items: "items",
         next: "next",
     });
+
+    from_json!(BlockedUserBody {
+        user_id: "userId",
+        nickname: "nickname",
+        avatar: "avatar",
+        handle: "handle",
+        blocked_at: "blockedAt",
+    });
+
+    from_json!(BlockedUsersBody { items: "items" });
 }
 
 #[cfg(test)]
@@ -329,6 +339,17 @@ mod tests {
         keys_match(RecordingPage {
             items: vec![recording()],
             next: Some("n".into()),
+        });
+        let blocked = BlockedUserBody {
+            user_id: "u".into(),
+            nickname: "n".into(),
+            avatar: "a".into(),
+            handle: Some("h".into()),
+            blocked_at: "t".into(),
+        };
+        keys_match(blocked.clone());
+        keys_match(BlockedUsersBody {
+            items: vec![blocked],
         });
     }
 }

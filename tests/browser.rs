@@ -2949,6 +2949,128 @@ async fn a_pinned_message_sits_above_the_chat_for_everyone_until_it_is_taken_dow
     Ok(())
 }
 
+/// A viewer blocks someone from their chat line: that person's lines leave the viewer's page at
+/// once and stay hidden (new ones, and the history after a reload), while everyone else still
+/// sees them and the blocked person is not told; the profile lists whom the viewer blocked, and
+/// unblocking there brings their lines back. The viewer in Korean on a phone, the blocked person
+/// in English on a desktop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_blocks_someone_and_stops_seeing_their_chat_until_they_unblock() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "block_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+        ("troll@example.com", "troll", "Troll"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    const SPAM: &str = "first spam line";
+    const MORE_SPAM: &str = "second spam line";
+    const HOST_SAYS: &str = "welcome everyone";
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/block_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    let troll = Browser::launch().await?;
+    troll.sign_in(&stack, "troll@example.com", PASSWORD).await?;
+    troll.goto(&stack.url("/block_host")).await?;
+    troll.wait(".chat-state[data-state=Connected]").await?;
+    says(&troll, SPAM).await?;
+    mina.wait_for_text(".chat-line", SPAM, WAIT).await?;
+    assert_eq!(
+        troll
+            .js("return [...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('first spam')).querySelectorAll('.block-user, .pin-message').length")
+            .await?,
+        0,
+        "nobody blocks themselves, and a viewer pins nothing"
+    );
+
+    // A viewer's menu on someone else's line offers only the block.
+    let offered = mina
+        .js(&format!(
+            "const line = [...document.querySelectorAll('.chat-line')].find(l => l.querySelector('.chat-text').textContent.includes('{SPAM}'));
+             line.querySelector('details.chat-menu').open = true; line.scrollIntoView({{block: 'center'}});
+             return [...line.querySelectorAll('.chat-menu-body button')].map(b => b.className)"
+        ))
+        .await?;
+    assert_eq!(offered, serde_json::json!(["link block-user"]));
+    mina.wait_for_text("details.chat-menu[open] .block-user", "차단", WAIT)
+        .await?;
+    mina.screenshot("chat-block-menu-ko-phone").await?;
+    mina.click("details.chat-menu[open] .block-user").await?;
+    mina.wait_gone(".chat-line", SPAM).await?;
+    mina.wait_for_text(".chat-notice", "차단했어요", WAIT)
+        .await?;
+    mina.js("document.querySelector('.chat-notice').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("chat-blocked-ko-phone").await?;
+
+    // New lines from them stay off the page; others' still come; they see their own as ever.
+    says(&troll, MORE_SPAM).await?;
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/block_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    host.wait_for_text(".chat-line", MORE_SPAM, WAIT).await?;
+    says(&host, HOST_SAYS).await?;
+    mina.wait_for_text(".chat-line", HOST_SAYS, WAIT).await?;
+    let spam_on_page = "return [...document.querySelectorAll('.chat-line')].filter(l => l.textContent.includes('spam line')).length";
+    assert_eq!(mina.js(spam_on_page).await?, 0);
+    troll.wait_for_text(".chat-line", HOST_SAYS, WAIT).await?;
+    assert_eq!(
+        troll.js(spam_on_page).await?,
+        2,
+        "the blocked person is not told"
+    );
+
+    // After a reload the history comes without them.
+    mina.goto(&stack.url("/block_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    mina.wait_for_text(".chat-line", HOST_SAYS, WAIT).await?;
+    assert_eq!(mina.js(spam_on_page).await?, 0);
+
+    // The profile lists them; unblocking there brings their lines back.
+    mina.goto(&stack.url("/profile")).await?;
+    mina.wait_for_text(".blocked-people li", "Troll", WAIT)
+        .await?;
+    mina.wait_for_text(".blocked-people li a", "@troll", WAIT)
+        .await?;
+    mina.wait_for_text(".blocked-people h2", "차단한 사람", WAIT)
+        .await?;
+    mina.js("document.querySelector('.blocked-people').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("profile-blocked-ko-phone").await?;
+    mina.click(".blocked-people .unblock").await?;
+    mina.wait_for_text(".blocked-people", "차단한 사람이 없어요", WAIT)
+        .await?;
+    mina.goto(&stack.url("/block_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    mina.wait_for_text(".chat-line", MORE_SPAM, WAIT).await?;
+
+    // The blocked person may block too: their profile lists it, in English on a desktop.
+    troll
+        .js(&format!(
+            "const line = [...document.querySelectorAll('.chat-line')].find(l => l.querySelector('.chat-text').textContent.includes('{HOST_SAYS}'));
+             line.querySelector('details.chat-menu').open = true; line.querySelector('.block-user').click()"
+        ))
+        .await?;
+    troll.wait_gone(".chat-line", HOST_SAYS).await?;
+    troll.goto(&stack.url("/profile")).await?;
+    troll
+        .wait_for_text(".blocked-people li", "Host", WAIT)
+        .await?;
+    troll
+        .js("document.querySelector('.blocked-people').scrollIntoView({block: 'center'})")
+        .await?;
+    troll.screenshot("profile-blocked").await?;
+    for browser in [host, mina, troll] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A streamer makes their chat followers-only (a follow of 10 minutes, then any follow) from the
 /// dashboard: a viewer who does not follow is told so before typing, following starts the wait,
 /// the room's change of rule opens the box live, and a page that does not know the viewer

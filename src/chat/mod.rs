@@ -75,6 +75,8 @@ pub enum Notice {
     EmoteOnly,
     /// Refused by the room's rules, for a reason the service did not say.
     Refused,
+    /// This user just blocked someone (not an error: says where to undo it).
+    Blocked,
 }
 
 /// A JavaScript event listener kept alive from Rust.
@@ -144,6 +146,8 @@ pub struct ChatClient {
     pub raided: RwSignal<Option<Raid>>,
     /// The message pinned above the chat (boxed: a line is large, and most rooms pin nothing).
     pub pinned: RwSignal<Option<Box<Pinned>>>,
+    /// The user ids this user blocked: their lines are dropped as they come, never shown here.
+    pub blocked: RwSignal<Vec<String>>,
     /// The text of this user's message the room just refused, for the send box to offer again
     /// (the box was cleared when it went).
     pub refused_text: RwSignal<Option<String>>,
@@ -183,6 +187,7 @@ impl ChatClient {
             raid: RwSignal::new(None),
             raided: RwSignal::new(None),
             pinned: RwSignal::new(None),
+            blocked: RwSignal::new(Vec::new()),
             session: StoredValue::new(reader_session()),
             api,
             inner: StoredValue::new_local(Rc::new(RefCell::new(Inner {
@@ -338,6 +343,7 @@ impl ChatClient {
                     let mut merged: Vec<ChatLine> = history
                         .into_iter()
                         .filter(|h| !lines.iter().any(|l| l.id == h.id))
+                        .filter(|h| !client.is_blocked(&h.sender_id))
                         .collect();
                     merged.append(lines);
                     *lines = merged;
@@ -366,6 +372,7 @@ impl ChatClient {
                         let mut merged: Vec<ChatLine> = older
                             .into_iter()
                             .filter(|o| !lines.iter().any(|l| l.id == o.id))
+                            .filter(|o| !client.is_blocked(&o.sender_id))
                             .collect();
                         merged.append(lines);
                         *lines = merged;
@@ -522,6 +529,8 @@ impl ChatClient {
         );
         self.now_ms.set(crate::browser::now_ms());
         self.pinned.set(minted.pinned.map(pinned_of));
+        self.blocked.set(minted.blocked);
+        self.drop_blocked();
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             client.inner().borrow_mut().attempt = 0;
             client.state.set(ChatState::Connected);
@@ -588,6 +597,9 @@ impl ChatClient {
                         self.next_turn_at.set(Some(now + f64::from(slow) * 1000.0));
                         self.now_ms.set(now);
                     }
+                }
+                if self.is_blocked(&line.sender_id) {
+                    return;
                 }
                 self.lines.update(|lines| {
                     if !lines.iter().any(|l| l.id == line.id) {
@@ -714,6 +726,45 @@ impl ChatClient {
                 .pin_message(&client.handle.get_value(), &id)
                 .await?;
             client.pinned.set(Some(pinned_of(pinned)));
+            Ok(())
+        }
+    }
+
+    /// Whether this user blocked `sender` (their lines never join [`Self::lines`]).
+    fn is_blocked(&self, sender: &str) -> bool {
+        self.blocked
+            .with_untracked(|b| b.iter().any(|id| id == sender))
+    }
+
+    /// Takes the lines of those this user blocked off the page: history that came before the
+    /// token said whom, or the lines of someone just blocked.
+    fn drop_blocked(&self) {
+        let blocked = self.blocked.get_untracked();
+        if !blocked.is_empty()
+            && self
+                .lines
+                .with_untracked(|lines| lines.iter().any(|l| blocked.contains(&l.sender_id)))
+        {
+            self.lines
+                .update(|lines| lines.retain(|l| !blocked.contains(&l.sender_id)));
+        }
+    }
+
+    /// Blocks the sender `user_id` for this user: their lines leave the page at once.
+    pub fn block(
+        &self,
+        user_id: &str,
+    ) -> impl std::future::Future<Output = Result<(), ApiError>> + use<> {
+        let (client, user_id) = (*self, user_id.to_owned());
+        async move {
+            client.api.block_user(&user_id).await?;
+            client.blocked.update(|b| {
+                if !b.contains(&user_id) {
+                    b.push(user_id);
+                }
+            });
+            client.drop_blocked();
+            client.notice.set(Some(Notice::Blocked));
             Ok(())
         }
     }

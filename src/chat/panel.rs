@@ -26,32 +26,33 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let list = NodeRef::<html::Ol>::new();
     let input = NodeRef::<html::Input>::new();
     let handle = chat.handle;
-    let moderate = Submit::new(move |(user, act): &(String, Moderation)| {
+    let act_on_line = Submit::new(move |(user, act): &(String, LineAction)| {
         let (user, act) = (user.clone(), act.clone());
         async move {
             let handle = handle.get_value();
             match act {
-                Moderation::Delete(id) => api.delete_message(&handle, &id).await,
-                Moderation::TimeOut { minutes, reason } => {
+                LineAction::Delete(id) => api.delete_message(&handle, &id).await,
+                LineAction::TimeOut { minutes, reason } => {
                     let request = TimeoutRequest {
                         duration_minutes: minutes,
                         reason,
                     };
                     api.time_out(&handle, &user, &request).await.map(drop)
                 }
-                Moderation::Ban { reason } => {
+                LineAction::Ban { reason } => {
                     let request = BanRequest {
                         reason,
                         duration_minutes: None,
                     };
                     api.ban(&handle, &user, &request).await.map(drop)
                 }
-                Moderation::Pin(id) => chat.pin(&id).await,
-                Moderation::Unpin => chat.unpin().await,
+                LineAction::Pin(id) => chat.pin(&id).await,
+                LineAction::Unpin => chat.unpin().await,
+                LineAction::Block => chat.block(&user).await,
             }
         }
     });
-    let moderation_failed = move || moderate.value().and_then(Result::err);
+    let line_action_failed = move || act_on_line.value().and_then(Result::err);
 
     let show_people = RwSignal::new(false);
     // Handles of people here that complete the `@` being typed (not the user's own). Handles
@@ -163,6 +164,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::FollowersOnly => t.chat_followers_only,
             Notice::EmoteOnly => t.chat_emote_only_refused,
             Notice::Refused => t.chat_refused,
+            Notice::Blocked => t.chat_blocked,
         })
     };
 
@@ -189,7 +191,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 <span class="chat-state" data-state=move || chat.state.get().name() role="status">{state_text}</span>
             </header>
             {move || show_people.get().then(|| view! { <WhoIsHere chat=chat /> })}
-            <PinnedBar chat=chat moderate=moderate />
+            <PinnedBar chat=chat act_on_line=act_on_line />
             <ol class="chat-lines" node_ref=list aria-live="polite" on:scroll=on_scroll>
                 {move || chat.older.with(Option::is_some).then(|| view! {
                     <li class="chat-older">
@@ -262,10 +264,13 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                         "moderator" => chat.role.get() == "owner",
                                         _ => chat.moderates(),
                                     };
-                                    // Any message may be pinned, the runner's own too.
-                                    chat.moderates().then(|| {
+                                    // Any message may be pinned, the runner's own too; anyone signed in
+                                    // may block someone else.
+                                    let may_block = !mine && chat.role.get() != "anonymous";
+                                    (chat.moderates() || may_block).then(|| {
                                         view! { <MessageMenu id=id.clone() sender=sender.clone() nickname=nickname.clone()
-                                            on_sender=may && !mine moderate=moderate /> }
+                                            may_pin=chat.moderates() on_sender=may && !mine && chat.moderates()
+                                            may_block=may_block act_on_line=act_on_line /> }
                                     })
                                 }}
                             </li>
@@ -279,7 +284,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 </button>
             })}
             {move || notice_text().map(|text| view! { <p class="chat-notice" role="alert">{text}</p> })}
-            {move || moderation_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.explained(i18n)}</p> })}
+            {move || line_action_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.explained(i18n)}</p> })}
             <ChatRules chat=chat />
             {move || if chat.can_send.get() && chat.state.get() != ChatState::Banned && chat.must_follow() {
                 // The page's follow button is above the player: following opens the box.
@@ -389,7 +394,7 @@ fn PinIcon() -> impl IntoView {
 #[component]
 fn PinnedBar(
     chat: ChatClient,
-    moderate: Submit<(String, Moderation), Result<(), crate::api::ApiError>>,
+    act_on_line: Submit<(String, LineAction), Result<(), crate::api::ApiError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let hidden = RwSignal::new(None::<String>);
@@ -409,7 +414,7 @@ fn PinnedBar(
                 <div class="chat-pinned-actions">
                     {move || chat.moderates().then(|| view! {
                         <button type="button" class="link chat-unpin"
-                            on:click=move |_| moderate.dispatch((String::new(), Moderation::Unpin))>
+                            on:click=move |_| act_on_line.dispatch((String::new(), LineAction::Unpin))>
                             {i18n.page_texts().unpin_message}
                         </button>
                     })}
@@ -447,9 +452,9 @@ pub(crate) fn with_emotes(emotes: RwSignal<Vec<EmoteBody>>, text: String) -> imp
     }
 }
 
-/// What a moderator does from a message's menu.
+/// What one does from a message's menu: a moderator's actions, and anyone's block.
 #[derive(Clone, Debug)]
-enum Moderation {
+enum LineAction {
     Delete(String),
     TimeOut {
         minutes: u32,
@@ -461,20 +466,25 @@ enum Moderation {
     /// Pin the message with this id above the chat.
     Pin(String),
     Unpin,
+    /// Stop seeing the sender's messages (this user alone).
+    Block,
 }
 
 /// Timeouts the menu offers: a minute, ten, an hour, a day.
 const TIMEOUT_MINUTES: [u32; 4] = [1, 10, 60, 1440];
 
-/// A message's moderation menu: pin it above the chat; and when the user may act on its sender
-/// (`on_sender`), delete it, or time out or ban its sender, with a reason.
+/// A message's menu: for the owner and moderators, pin it above the chat (`may_pin`), and when
+/// they may act on its sender (`on_sender`), delete it, or time out or ban its sender, with a
+/// reason; for anyone signed in but its sender, block the sender (`may_block`).
 #[component]
 fn MessageMenu(
     id: String,
     sender: String,
     nickname: String,
+    may_pin: bool,
     on_sender: bool,
-    moderate: Submit<(String, Moderation), Result<(), crate::api::ApiError>>,
+    may_block: bool,
+    act_on_line: Submit<(String, LineAction), Result<(), crate::api::ApiError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());
@@ -484,29 +494,32 @@ fn MessageMenu(
         let text = text.trim();
         (!text.is_empty()).then(|| text.to_owned())
     };
-    let act = move |sender: String, what: Moderation| {
-        moderate.dispatch((sender, what));
+    let act = move |sender: String, what: LineAction| {
+        act_on_line.dispatch((sender, what));
         reason.set(String::new());
         if let Some(menu) = menu.get_untracked() {
             menu.set_open(false);
         }
     };
-    let (delete_sender, timeout_sender, ban_sender) = (sender.clone(), sender.clone(), sender);
+    let (delete_sender, timeout_sender, ban_sender) =
+        (sender.clone(), sender.clone(), sender.clone());
     let pin_id = id.clone();
     view! {
         <details class="chat-menu" node_ref=menu>
-            <summary aria-label=format!("{} {}", i18n.page_texts().moderate, nickname)>"⋯"</summary>
+            <summary aria-label=format!("{} {}", if may_pin { i18n.page_texts().moderate } else { i18n.page_texts().message_menu }, nickname)>"⋯"</summary>
             <div class="chat-menu-body">
-                <button class="link pin-message" on:click=move |_| act(String::new(), Moderation::Pin(pin_id.clone()))>
-                    <PinIcon />" "{i18n.page_texts().pin_message}
-                </button>
+                {may_pin.then(|| view! {
+                    <button class="link pin-message" on:click=move |_| act(String::new(), LineAction::Pin(pin_id.clone()))>
+                        <PinIcon />" "{i18n.page_texts().pin_message}
+                    </button>
+                })}
                 {on_sender.then(|| view! {
                     <label>
                         <span class="visually-hidden">{i18n.page_texts().reason_optional}</span>
                         <input type="text" class="chat-reason" maxlength="256" placeholder=i18n.page_texts().reason_optional
                             prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                     </label>
-                    <button class="link delete-message" on:click=move |_| act(delete_sender.clone(), Moderation::Delete(id.clone()))>
+                    <button class="link delete-message" on:click=move |_| act(delete_sender.clone(), LineAction::Delete(id.clone()))>
                         {i18n.page_texts().delete}
                     </button>
                     <span class="chat-menu-timeouts">
@@ -515,14 +528,19 @@ fn MessageMenu(
                             let sender = timeout_sender.clone();
                             view! {
                                 <button class="link time-out" data-minutes=minutes.to_string()
-                                    on:click=move |_| act(sender.clone(), Moderation::TimeOut { minutes, reason: reason_given() })>
+                                    on:click=move |_| act(sender.clone(), LineAction::TimeOut { minutes, reason: reason_given() })>
                                     {i18n.duration(u64::from(minutes) * 60)}
                                 </button>
                             }
                         }).collect_view()}
                     </span>
-                    <button class="link ban-user" on:click=move |_| act(ban_sender.clone(), Moderation::Ban { reason: reason_given() })>
+                    <button class="link ban-user" on:click=move |_| act(ban_sender.clone(), LineAction::Ban { reason: reason_given() })>
                         {i18n.page_texts().ban}
+                    </button>
+                })}
+                {may_block.then(|| view! {
+                    <button class="link block-user" on:click=move |_| act(sender.clone(), LineAction::Block)>
+                        {i18n.page_texts().block_user}
                     </button>
                 })}
             </div>

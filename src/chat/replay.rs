@@ -7,6 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::auth::use_session;
 use crate::chat::mentions;
 use crate::chat::panel::{ReplyQuote, with_emotes};
 use crate::chat::protocol::Reply;
@@ -76,6 +77,15 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
             emotes.set(found);
         }
     });
+    // Whom a signed-in viewer blocked is hidden here as in the live chat.
+    let blocked = RwSignal::new(Vec::<String>::new());
+    if use_session().signed_in() {
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = api.blocked_users().await {
+                blocked.set(found.items.into_iter().map(|b| b.user_id).collect());
+            }
+        });
+    }
 
     let fetch = move |from_ms: u64, after: Option<String>| {
         busy.set(true);
@@ -123,7 +133,14 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
     let now_ms = move || (position.get().max(0.0) * 1000.0) as u64;
     let lines = Memo::new(move |_| {
         let now = now_ms();
-        loaded.with(|l| shown(l, now).to_vec())
+        let blocked = blocked.get();
+        loaded.with(|l| {
+            shown(l, now)
+                .iter()
+                .filter(|m| !blocked.contains(&m.message.sender.user_id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let list = NodeRef::<html::Ol>::new();
     Effect::new(move |_| {

@@ -271,6 +271,17 @@ pub struct PageTexts {
     pub cancel_reply: &'static str,
     pub pin_message: &'static str,
     pub unpin_message: &'static str,
+    /// The label of a message's menu, before the sender's name, for those who do not moderate.
+    pub message_menu: &'static str,
+    pub block_user: &'static str,
+    /// Said in the chat after blocking someone: where to undo it.
+    pub chat_blocked: &'static str,
+    pub blocked_heading: &'static str,
+    pub blocked_hint: &'static str,
+    pub blocked_none: &'static str,
+    pub unblock: &'static str,
+    /// In place of the name of someone whose account is gone.
+    pub deleted_account: &'static str,
     pub pinned_message: &'static str,
     pub hide_pinned: &'static str,
     pub chat_follow_to_chat: &'static str,

@@ -1,5 +1,5 @@
-//! The signed-in user's profile: nickname, avatar, language and how they hear of streams, and
-//! the channels they follow.
+//! The signed-in user's profile: nickname, avatar, language and how they hear of streams, the
+//! channels they follow, and the people they blocked.
 
 use cloumer_api_types::{ChannelSummary, Me, UpdateProfile};
 use leptos::prelude::*;
@@ -32,6 +32,7 @@ pub fn Profile() -> impl IntoView {
                 </Loaded>
             </section>
             <FollowedChannels />
+            <BlockedPeople />
         </RequireSignIn>
     }
 }
@@ -181,6 +182,66 @@ fn FollowedChannels() -> impl IntoView {
             </div>
             <PageStatus paging=paging is_empty=Signal::derive(move || channels.with(Vec::is_empty))
                 empty=move || i18n.t().no_following more=more />
+        </section>
+    }
+}
+
+/// The people the user blocked, most recently first, each with a button to unblock them: their
+/// chat messages show again from the next chat the user opens.
+#[component]
+fn BlockedPeople() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let blocked = Fetch::new(move || async move { api.blocked_users().await });
+    let unblock = Submit::new(move |user_id: &String| {
+        let user_id = user_id.clone();
+        async move {
+            let done = api.unblock_user(&user_id).await;
+            blocked.refetch();
+            done
+        }
+    });
+    view! {
+        <section class="narrow blocked-people" aria-labelledby="blocked-heading">
+            <h2 id="blocked-heading">{move || i18n.page_texts().blocked_heading}</h2>
+            <p class="hint">{move || i18n.page_texts().blocked_hint}</p>
+            {move || unblock.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
+            <Loaded retry=move || blocked.refetch()>
+                {move || Suspend::new(async move {
+                    blocked.await.map(|list| if list.items.is_empty() {
+                        view! { <p class="empty">{i18n.page_texts().blocked_none}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="list">
+                                {list.items.into_iter().map(|person| {
+                                    let user_id = person.user_id.clone();
+                                    // An account that is gone keeps its place, unnamed, until unblocked.
+                                    let name = if person.nickname.is_empty() {
+                                        i18n.page_texts().deleted_account.to_owned()
+                                    } else {
+                                        person.nickname.clone()
+                                    };
+                                    let label = format!("{} {name}", i18n.page_texts().unblock);
+                                    view! {
+                                        <li data-user=person.user_id.clone()>
+                                            <Avatar src=person.avatar.clone() size=24 />
+                                            <span class="blocked-name">{name}</span>
+                                            {person.handle.map(|handle| view! {
+                                                <a class="muted" href=format!("/{handle}")>"@"{handle.clone()}</a>
+                                            })}
+                                            <button class="secondary unblock" aria-label=label
+                                                disabled=move || unblock.pending().get()
+                                                on:click=move |_| unblock.dispatch(user_id.clone())>
+                                                {i18n.page_texts().unblock}
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                })}
+            </Loaded>
         </section>
     }
 }

@@ -380,6 +380,29 @@ pub struct ViewerGrantBody {
     pub granted_at: String,
 }
 
+/// Someone the caller blocked, as they go by now (`GET /api/v1/me/blocks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BlockedUserBody {
+    pub user_id: String,
+    /// Empty once the account is gone.
+    pub nickname: String,
+    pub avatar: String,
+    /// Their channel's handle; absent once the account is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    pub blocked_at: String,
+}
+
+/// `GET /api/v1/me/blocks`: everyone the caller blocked, most recent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BlockedUsersBody {
+    pub items: Vec<BlockedUserBody>,
+}
+
 // ------------------------------------------------------------------ chat
 
 /// `POST /api/v1/channels/{handle}/chat-token`: connect with `new WebSocket(endpoint, token)`.
@@ -425,6 +448,9 @@ pub struct ChatTokenBody {
     /// The message pinned above the chat; absent when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<PinnedMessageBody>,
+    /// The user ids the caller blocked: a client hides their messages (the room is not told).
+    #[serde(default)]
+    pub blocked: Vec<String>,
 }
 
 /// A signed-in user in a chat room.

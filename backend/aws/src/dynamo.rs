@@ -6,6 +6,7 @@
 //! |---|---|---|---|
 //! | profile | `USER#<user>` | `PROFILE` | |
 //! | a user's channel | `USER#<user>` | `OWNS` | `channel` |
+//! | a user's block list | `USER#<user>` | `BLOCKS` | see [`blocks`] |
 //! | channel | `CHANNEL#<id>` | `META` | `version`; `gsi1` = `LIVE`/`<id>` while live; `gsi2` = `CHANNELS`/`<activity>#<id>` |
 //! | handle | `HANDLE#<handle>` | `META` | `channel` |
 //! | chat room | `ROOM#<arn>` | `META` | `channel` |
@@ -26,6 +27,7 @@
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
 
+mod blocks;
 mod channel_items;
 mod clips;
 mod follows;

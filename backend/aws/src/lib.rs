@@ -249,6 +249,7 @@ impl Cloud {
                 _ => Arc::new(video_pipeline::NoVideoPipeline),
             },
             follows: Arc::new(store.clone()),
+            blocks: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
             push_subscriptions: Arc::new(store.clone()),

@@ -47,6 +47,12 @@ async fn dynamodb_behaves_as_a_follow_repository() {
 }
 
 #[tokio::test]
+async fn dynamodb_behaves_as_a_block_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::block_repository(&store).await;
+}
+
+#[tokio::test]
 async fn dynamodb_behaves_as_a_notification_repository() {
     let (store, _moto) = dynamo_store().await;
     testkit::notification_repository(&store).await;

@@ -17,8 +17,8 @@ use crate::limits::RateLimit;
 use crate::moderation::Ban;
 use crate::outbound::OutboundDestinations;
 use crate::ports::{
-    ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, ClipRepository, Clock,
-    EmailSender, FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner,
+    BlockRepository, ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, ClipRepository,
+    Clock, EmailSender, FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner,
     PresenceRegistry, PublicFiles, PushSender, PushSubscriptionRepository, RateCounter,
     RecordingAccess, RecordingFiles, RecordingRepository, VideoAnnouncer, VideoChannelSpec,
     VideoProcessing, VideoRepository, VideoService, VideoUploads, WebhookRepository, WebhookSender,
@@ -36,6 +36,7 @@ pub struct Ports {
     pub video_uploads: Arc<dyn VideoUploads>,
     pub video_processing: Arc<dyn VideoProcessing>,
     pub follows: Arc<dyn FollowRepository>,
+    pub blocks: Arc<dyn BlockRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
     pub webhooks: Arc<dyn WebhookRepository>,
     pub webhook_sender: Arc<dyn WebhookSender>,

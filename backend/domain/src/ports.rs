@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::block_list::BlockList;
 use crate::channel::ActivityCursor;
 use crate::channel::{Channel, ChannelType, ChatRoom, LatencyMode, VideoChannel};
 use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
@@ -278,6 +279,20 @@ pub trait FollowRepository: Send + Sync {
         after: Option<&FollowCursor>,
         limit: usize,
     ) -> PortResult<Page<Follow, FollowCursor>>;
+}
+
+/// Each user's block list.
+#[async_trait]
+pub trait BlockRepository: Send + Sync {
+    async fn get_block_list(&self, user: &UserId) -> PortResult<Option<BlockList>>;
+    /// Writes the user's list only if the stored one is still `previous` (none, for their first):
+    /// [`WriteError::VersionMismatch`] otherwise.
+    async fn put_block_list(
+        &self,
+        user: &UserId,
+        list: &BlockList,
+        previous: Option<&BlockList>,
+    ) -> Result<(), WriteError>;
 }
 
 /// Users' notifications and how far each has seen them.

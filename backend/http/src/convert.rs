@@ -15,6 +15,7 @@ use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus};
+use cloumer_domain::use_cases::blocks::BlockedUser;
 use cloumer_domain::use_cases::directory::ChannelView;
 use cloumer_domain::use_cases::moderators::Moderator;
 use cloumer_domain::video::{Video, VideoStatus};
@@ -272,6 +273,17 @@ pub fn grant(grant: &ViewerGrant) -> api::ViewerGrantBody {
     api::ViewerGrantBody {
         handle: grant.handle.clone(),
         granted_at: rfc3339(grant.granted_at),
+    }
+}
+
+pub fn blocked_user(blocked: &BlockedUser) -> api::BlockedUserBody {
+    let profile = blocked.profile.as_ref();
+    api::BlockedUserBody {
+        user_id: blocked.user_id.to_string(),
+        nickname: profile.map_or_else(String::new, |p| p.nickname.as_str().to_owned()),
+        avatar: profile.map_or_else(String::new, |p| p.avatar.as_str().to_owned()),
+        handle: blocked.handle.as_ref().map(ToString::to_string),
+        blocked_at: rfc3339(blocked.blocked_at),
     }
 }
 

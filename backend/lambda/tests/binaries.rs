@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use cloumer_aws::dynamo::DynamoStore;
 use cloumer_domain::channel::Channel;
 use cloumer_domain::ids::UserId;
-use cloumer_domain::ports::{ChannelRepository, ChatRepository, FollowRepository};
+use cloumer_domain::ports::{BlockRepository, ChannelRepository, ChatRepository, FollowRepository};
 use cloumer_domain::testkit;
 use serde_json::{Value, json};
 /// The chat-token route as the router declares it: metrics never carry a channel's handle.
@@ -143,24 +143,30 @@ async fn a_review_past_its_deadline_is_denied_and_counted_late() {
     assert_eq!(reviews[0]["Outcome"], "late", "{reviews:?}");
 }
 
-/// The actions Terraform grants a function's role on DynamoDB, read from the function's module
-/// block in the production environment.
-fn granted_dynamodb_actions(module: &str) -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../infra/environments/prod/main.tf"
-    );
-    let terraform = std::fs::read_to_string(path).unwrap();
-    let start = terraform
-        .find(&format!("module \"{module}\" {{"))
-        .unwrap_or_else(|| panic!("no module {module} in {path}"));
-    let block = &terraform[start..];
-    let block = &block[..block.find("\n}\n").expect("the module block ends")];
-    block
+/// The production environment, whose grants the tests hold the functions' calls against.
+const PROD: &str = include_str!("../../../infra/environments/prod/main.tf");
+
+/// The production environment's text from `start` to the first `end` after it.
+fn prod_block(start: &str, end: &str) -> &'static str {
+    let from = &PROD[PROD
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in the production environment"))..];
+    &from[..from.find(end).expect("the block ends")]
+}
+
+/// The DynamoDB actions named in a piece of Terraform.
+fn dynamodb_actions(terraform: &str) -> Vec<String> {
+    terraform
         .split('"')
         .filter(|word| word.starts_with("dynamodb:"))
         .map(str::to_owned)
         .collect()
+}
+
+/// The actions Terraform grants a function's role on DynamoDB, read from the function's module
+/// block in the production environment.
+fn granted_dynamodb_actions(module: &str) -> Vec<String> {
+    dynamodb_actions(prod_block(&format!("module \"{module}\" {{"), "\n}\n"))
 }
 
 /// Every DynamoDB call the review makes (rate counts, slow mode's turn, the sender's account age,
@@ -440,6 +446,93 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
         .unwrap();
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED.as_u16());
     assert_eq!(store.follower_count(&channel.id).await.unwrap(), 1);
+}
+
+/// A Cognito user blocks someone through the API binary: the list is one item in DynamoDB, the
+/// chat token and the profile's list carry it (names read from DynamoDB), and unblocking empties
+/// it. Every call it makes is one the function's role may make (moto checks no IAM: the role's
+/// grants are read from the Terraform).
+#[tokio::test]
+async fn api_keeps_a_users_block_list_in_dynamodb() {
+    let (moto, store) = cloud().await;
+    let user = moto
+        .cognito_user("viewer@example.com", "blocker", "Blocker")
+        .await;
+    let (_api, base) = serve_api(
+        &moto,
+        &[
+            ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
+            ("COGNITO_CLIENT_ID", user.client_id.clone()),
+        ],
+    )
+    .await;
+    let troll = testkit::channel("troll-1", "troll_one", 0);
+    store.create_channel(&troll).await.unwrap();
+    store
+        .put_profile(&testkit::profile("troll-1"))
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+
+    let blocked = http
+        .put(format!("{base}/api/v1/me/blocks/troll-1"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blocked.status(), StatusCode::NO_CONTENT.as_u16());
+    let me = UserId::parse(&user.sub).unwrap();
+    let list = store.get_block_list(&me).await.unwrap().unwrap();
+    assert_eq!(
+        list.user_ids().map(UserId::as_str).collect::<Vec<_>>(),
+        ["troll-1"]
+    );
+    let listed: Value = http
+        .get(format!("{base}/api/v1/me/blocks"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["userId"], "troll-1", "{listed}");
+    assert_eq!(listed["items"][0]["handle"], "troll_one", "{listed}");
+
+    let unknown = http
+        .put(format!("{base}/api/v1/me/blocks/nobody-here"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND.as_u16());
+
+    let unblocked = http
+        .delete(format!("{base}/api/v1/me/blocks/troll-1"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unblocked.status(), StatusCode::NO_CONTENT.as_u16());
+    let list = store.get_block_list(&me).await.unwrap().unwrap();
+    assert_eq!(list.blocked, []);
+    // The function's own statements, and the store's reads and writes it shares with others.
+    let function = prod_block("module \"api_function\" {", "\n}\n");
+    assert!(
+        function.contains("[local.store_read_write]"),
+        "the api function shares the store's grants"
+    );
+    let mut granted = dynamodb_actions(function);
+    granted.extend(dynamodb_actions(prod_block(
+        "  store_read_write = {",
+        "\n  }\n",
+    )));
+    for action in ["GetItem", "PutItem", "BatchGetItem", "Query"] {
+        assert!(
+            granted.iter().any(|g| g == &format!("dynamodb:{action}")),
+            "the api role lacks dynamodb:{action}: {granted:?}"
+        );
+    }
 }
 
 /// A streamer pins a message of their chat through the API binary: the pin is on the channel in

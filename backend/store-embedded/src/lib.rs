@@ -10,6 +10,7 @@
 //! Records are stored as JSON of the domain types; every secondary index (handle, owner, room,
 //! live set, activity order, per-room time order) is written in the same transaction as the record.
 
+mod blocks;
 mod channel_records;
 mod clips;
 mod follows;
@@ -130,6 +131,7 @@ impl EmbeddedStore {
                 clips::CLIPS.create_tables(tx)?;
                 videos::create_tables(tx)?;
                 follows::create_tables(tx)?;
+                blocks::create_tables(tx)?;
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;
                 push::create_tables(tx)?;
@@ -925,6 +927,12 @@ mod tests {
     async fn behaves_as_a_chat_repository() {
         let (store, _dir) = store();
         testkit::chat_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_block_repository() {
+        let (store, _dir) = store();
+        cloumer_domain::testkit::block_repository(&store).await;
     }
 
     #[tokio::test]

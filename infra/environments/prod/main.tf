@@ -213,6 +213,12 @@ module "api_function" {
   log_retention_days   = var.log_retention_days
   statements = concat([local.store_read_write], local.provision_channels, local.clip_playlists, local.video_files, [
     {
+      # A block list names everyone on it: their profiles, read 100 to a call.
+      sid       = "ReadProfiles"
+      actions   = ["dynamodb:BatchGetItem"]
+      resources = [module.data.table_arn]
+    },
+    {
       sid       = "ChatModeration"
       actions   = ["ivschat:CreateChatToken", "ivschat:DeleteMessage", "ivschat:DisconnectUser", "ivschat:SendEvent"]
       resources = [module.streaming.room_arns]

@@ -2,6 +2,7 @@
 //! these against themselves, so the local stack and the cloud agree on what a write means. Also
 //! the builders those suites share, and a clock tests can move.
 
+mod blocks;
 mod channels;
 mod chats;
 mod clips;
@@ -29,6 +30,7 @@ use crate::ports::{ChannelRepository, ChatRepository, RecordingRepository};
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 use crate::recording::{Recording, RecordingStatus};
 
+pub use blocks::block_repository;
 pub use channels::channel_repository;
 pub use chats::chat_repository;
 pub use clips::{clip, clip_repository};

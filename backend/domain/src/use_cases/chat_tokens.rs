@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use time::{Duration, OffsetDateTime};
 
+use crate::block_list::BlockList;
 use crate::chat::{
     ChatCapability, ChatRole, ChatToken, ChatTokenRequest, MAX_TOKEN_ATTRIBUTES_BYTES,
 };
@@ -46,6 +47,9 @@ pub struct IssuedChatToken {
     pub emote_only: bool,
     /// The message pinned above the chat, for the client to show from the start.
     pub pinned_message: Option<PinnedMessage>,
+    /// Whom the caller blocked: the client hides what they say (a personal choice the room is
+    /// not told of, so it cannot be done in the room).
+    pub blocked: Vec<UserId>,
 }
 
 impl Platform {
@@ -96,10 +100,10 @@ impl Platform {
                     rules.emote_only,
                 )
             };
-        // What the caller may do there, who they are and whether they follow the channel do not
-        // depend on each other: read together, then judged in order (a ban, then a private
+        // What the caller may do there, who they are, whether they follow the channel and whom
+        // they blocked do not depend on each other: read together, then judged in order (a ban, then a private
         // channel).
-        let (restriction, may_watch, account, follow) = futures_util::future::join4(
+        let (restriction, may_watch, account, follow, blocks) = futures_util::future::join5(
             async {
                 match user {
                     Some(user) => self.active_ban(&channel.id, user).await,
@@ -120,6 +124,12 @@ impl Platform {
                         self.ports.follows.get_follow(user, &channel.id).await
                     }
                     _ => Ok(None),
+                }
+            },
+            async {
+                match user {
+                    Some(user) => self.block_list(user).await,
+                    None => Ok(BlockList::default()),
                 }
             },
         )
@@ -197,6 +207,7 @@ impl Platform {
             followed_at,
             emote_only,
             pinned_message: channel.pinned_message,
+            blocked: blocks?.user_ids().cloned().collect(),
         })
     }
 }

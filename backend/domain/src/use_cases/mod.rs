@@ -4,6 +4,7 @@
 //! resets their key (`stream_setup`), and so on.
 
 pub mod accounts;
+pub mod blocks;
 pub mod broadcast_management;
 pub mod categories;
 pub mod channel_settings;

@@ -2,6 +2,7 @@
 //! test moves. One module per use-case module of the domain.
 
 mod accounts;
+mod blocks;
 mod broadcast_management;
 mod chat_moderation;
 mod chat_pins;

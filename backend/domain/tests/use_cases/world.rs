@@ -651,6 +651,8 @@ impl VideoProcessing for Uploads {
 
 pub struct World {
     pub platform: Platform,
+    /// The store under the platform, for a test to set up what use cases would take long to.
+    pub store: EmbeddedStore,
     pub announcements: Arc<Announcements>,
     pub clock: Arc<ManualClock>,
     pub video: Arc<Video>,
@@ -689,9 +691,10 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         video_uploads: uploads.clone(),
         video_processing: uploads.clone(),
         follows: Arc::new(store.clone()),
+        blocks: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),
-        push_subscriptions: Arc::new(store),
+        push_subscriptions: Arc::new(store.clone()),
         push: announcements.clone(),
         webhook_sender: announcements.clone(),
         go_live: announcements.clone(),
@@ -715,6 +718,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         chat,
         files,
         uploads,
+        store,
         _dir: dir,
     }
 }

@@ -61,6 +61,7 @@ pub async fn chat_token(
         followed_at: issued.followed_at.map(convert::rfc3339),
         emote_only: issued.emote_only,
         pinned: issued.pinned_message.as_ref().map(convert::pinned),
+        blocked: issued.blocked.iter().map(ToString::to_string).collect(),
     }))
 }
 

@@ -1,5 +1,6 @@
 //! Handlers, one module per area of the API.
 
+pub mod blocks;
 pub mod channels;
 pub mod chat;
 pub mod chat_pins;
@@ -35,6 +36,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(follows::router())
         .merge(recordings::router())
         .merge(me::router())
+        .merge(blocks::router())
         .merge(moderation::router())
         .merge(notifications::router())
         .merge(presence::router())
