@@ -597,11 +597,16 @@ impl Api {
         .await
     }
 
-    /// Takes down the message pinned above `handle`'s chat.
-    pub async fn unpin_message(&self, handle: &str) -> Result<(), ApiError> {
+    /// Takes down the message pinned above `handle`'s chat: `shown`, the one this page shows
+    /// (another moderator's newer pin stays).
+    pub async fn unpin_message(&self, handle: &str, shown: &str) -> Result<(), ApiError> {
         self.send(
             Method::DELETE,
-            &format!("/api/v1/channels/{}/chat/pin", encode(handle)),
+            &format!(
+                "/api/v1/channels/{}/chat/pin?messageId={}",
+                encode(handle),
+                encode(shown)
+            ),
             None,
         )
         .await

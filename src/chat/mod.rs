@@ -772,9 +772,18 @@ impl ChatClient {
     /// Takes the pinned message down (a moderator's action).
     pub fn unpin(&self) -> impl std::future::Future<Output = Result<(), ApiError>> + use<> {
         let client = *self;
+        let shown = self
+            .pinned
+            .with_untracked(|p| p.as_ref().map(|p| p.line.id.clone()));
         async move {
-            client.api.unpin_message(&client.handle.get_value()).await?;
-            client.pinned.set(None);
+            let Some(shown) = shown else {
+                return Ok(());
+            };
+            client
+                .api
+                .unpin_message(&client.handle.get_value(), &shown)
+                .await?;
+            client.unpinned(&shown);
             Ok(())
         }
     }

@@ -33,6 +33,7 @@ pub(super) fn korean(code: &str) -> Option<&'static str> {
         }
         // Following.
         "own_channel" => "내 채널은 팔로우할 수 없어요.",
+        "pin_changed" => "그사이에 다른 메시지가 고정되어 그대로 두었어요.",
         "own_account" => "나 자신은 차단할 수 없어요.",
         "block_limit" => "더 차단할 수 없어요. 차단한 사람을 몇 명 해제한 뒤 다시 해 주세요.",
         "following_limit" => {

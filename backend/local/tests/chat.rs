@@ -626,7 +626,26 @@ async fn a_pinned_message_reaches_the_room_and_whoever_joins_until_it_is_deleted
         .put(pin, owner.auth(), json!({"messageId": second}))
         .await;
     assert_eq!(pinned.status, 200, "{}", pinned.text);
-    let unpinned = app.delete(pin, owner.auth()).await;
+    // An unpin meant for the message pinned before (a page that missed the new pin) leaves
+    // this one, and a made-up id is refused; naming the pin takes it down.
+    let stale = app
+        .delete(&format!("{pin}?messageId={id}"), owner.auth())
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.text);
+    assert_eq!(stale.body["code"], "pin_changed", "{}", stale.text);
+    assert_eq!(
+        app.get(pin, None).await.body["pinned"]["message"]["id"],
+        second.as_str()
+    );
+    for bad in ["..%2Fx", "", "a%20b"] {
+        let refused = app
+            .delete(&format!("{pin}?messageId={bad}"), owner.auth())
+            .await;
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
+    }
+    let unpinned = app
+        .delete(&format!("{pin}?messageId={second}"), owner.auth())
+        .await;
     assert_eq!(unpinned.status, 204, "{}", unpinned.text);
     let mut names = Vec::new();
     while names.len() < 2 {

@@ -69,12 +69,30 @@ impl Platform {
         Ok(pinned)
     }
 
-    /// Takes the pinned message down, if there is one.
-    pub async fn unpin_message(&self, who: &Identity, of: ChatOf<'_>) -> DomainResult<()> {
+    /// Takes the pinned message down, if there is one. With `meant` (the pin the caller's page
+    /// shows), only that one: another moderator may have pinned a newer message meanwhile, which
+    /// this caller never saw and does not mean to take down (a conflict, and it stays).
+    pub async fn unpin_message(
+        &self,
+        who: &Identity,
+        of: ChatOf<'_>,
+        meant: Option<&MessageId>,
+    ) -> DomainResult<()> {
         let moderating = self.moderating(who, of).await?;
         let mut unpinned = None;
         let (channel, _) = self
             .modify_channel(&moderating.channel.id, |c| {
+                let other = meant.is_some_and(|meant| {
+                    c.pinned_message
+                        .as_ref()
+                        .is_some_and(|p| &p.message.id != meant)
+                });
+                if other {
+                    return Err(DomainError::conflict(
+                        "pin_changed",
+                        "another message was pinned meanwhile; it stays pinned",
+                    ));
+                }
                 unpinned = c.pinned_message.take();
                 Ok(unpinned.is_some())
             })

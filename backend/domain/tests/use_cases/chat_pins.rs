@@ -136,7 +136,7 @@ async fn a_moderator_pins_a_message_for_everyone_who_joins_and_the_room_hears_of
     world.advance(Duration::seconds(1));
     world
         .platform
-        .unpin_message(&moderator, ChatOf::Channel("owner"))
+        .unpin_message(&moderator, ChatOf::Channel("owner"), None)
         .await
         .unwrap();
     assert!(
@@ -154,7 +154,7 @@ async fn a_moderator_pins_a_message_for_everyone_who_joins_and_the_room_hears_of
     let calls = world.chat.calls().len();
     world
         .platform
-        .unpin_message(&owner, ChatOf::Mine)
+        .unpin_message(&owner, ChatOf::Mine, None)
         .await
         .unwrap();
     assert_eq!(world.chat.calls().len(), calls, "nothing to take down");
@@ -207,7 +207,7 @@ async fn only_those_who_run_the_room_pin_and_only_a_message_its_history_holds() 
     assert!(matches!(
         world
             .platform
-            .unpin_message(&viewer, ChatOf::Channel("owner"))
+            .unpin_message(&viewer, ChatOf::Channel("owner"), None)
             .await,
         Err(DomainError::Forbidden(_))
     ));
@@ -285,4 +285,70 @@ async fn deleting_the_pinned_message_unpins_it_and_deleting_another_does_not() {
             .await,
         Err(DomainError::NotFound("message"))
     ));
+}
+
+/// Two moderators at once: one takes down the pin they see while the other pins a new message.
+/// The unpin names the message it meant, so it cannot take down the newer pin it never saw.
+#[tokio::test]
+async fn an_unpin_meant_for_an_older_pin_leaves_the_newer_one() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (moderator, _) = world.account("u-mod", "mod").await;
+    world
+        .platform
+        .appoint_moderator(&owner, "mod")
+        .await
+        .unwrap();
+    let room = account.channel.chat_room.unwrap().arn;
+    let first = said(&world, &room, "u-viewer", "first pin").await;
+    let second = said(&world, &room, "u-viewer", "second pin").await;
+    world
+        .platform
+        .pin_message(&owner, ChatOf::Mine, &first)
+        .await
+        .unwrap();
+    // The moderator's page still shows the first when the owner pins the second.
+    world
+        .platform
+        .pin_message(&owner, ChatOf::Mine, &second)
+        .await
+        .unwrap();
+    let calls = world.chat.calls().len();
+    match world
+        .platform
+        .unpin_message(&moderator, ChatOf::Channel("owner"), Some(&first))
+        .await
+    {
+        Err(DomainError::Conflict { code, .. }) => assert_eq!(code, "pin_changed"),
+        other => panic!("expected the pin to have changed, got {other:?}"),
+    }
+    assert_eq!(world.chat.calls().len(), calls, "the room hears nothing");
+    let token = world
+        .platform
+        .chat_token("owner", Some(&owner), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        token.pinned_message.map(|p| p.message.id),
+        Some(second.clone()),
+        "the newer pin stays"
+    );
+
+    // Naming the pin that is there takes it down; naming one when nothing is pinned is no error.
+    world
+        .platform
+        .unpin_message(&moderator, ChatOf::Channel("owner"), Some(&second))
+        .await
+        .unwrap();
+    world
+        .platform
+        .unpin_message(&moderator, ChatOf::Channel("owner"), Some(&second))
+        .await
+        .unwrap();
+    let token = world
+        .platform
+        .chat_token("owner", Some(&owner), None)
+        .await
+        .unwrap();
+    assert_eq!(token.pinned_message, None);
 }

@@ -7,12 +7,14 @@ use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::ids::MessageId;
 use cloumer_domain::use_cases::chat_moderation::ChatOf;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::params::HandlePath;
 use crate::error::ApiError;
-use crate::extract::{AppJson, AppPath, Caller};
+use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -61,20 +63,38 @@ pub async fn pin(
     Ok(Json(convert::pinned(&pinned)))
 }
 
+/// `?messageId=` on taking the pin down.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UnpinQuery {
+    /// The pinned message the caller means (the one their page shows): if another was pinned
+    /// meanwhile, that one stays and the answer is 409. Without it, whatever is pinned goes.
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,64}$")]
+    #[serde(rename = "messageId")]
+    pub message_id: Option<String>,
+}
+
 /// Takes the pinned message down (the owner and moderators); the room hears `app:UNPIN`.
 /// Nothing pinned is a success too.
 #[utoipa::path(delete, path = "/channels/{handle}/chat/pin", tag = "moderation", security(("cognito" = [])),
-    params(HandlePath),
-    responses((status = 204), (status = 401, body = api::ErrorBody), (status = 403, body = api::ErrorBody),
-        (status = 404, body = api::ErrorBody)))]
+    params(HandlePath, UnpinQuery),
+    responses((status = 204), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody),
+        (status = 403, body = api::ErrorBody), (status = 404, body = api::ErrorBody), (status = 409, body = api::ErrorBody)))]
 pub async fn unpin(
     State(state): State<AppState>,
     Caller(who): Caller,
     AppPath(HandlePath { handle }): AppPath<HandlePath>,
+    AppQuery(query): AppQuery<UnpinQuery>,
 ) -> Result<StatusCode, ApiError> {
+    let meant = query
+        .message_id
+        .as_deref()
+        .map(MessageId::parse)
+        .transpose()?;
     state
         .platform
-        .unpin_message(&who, ChatOf::Channel(&handle))
+        .unpin_message(&who, ChatOf::Channel(&handle), meant.as_ref())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
