@@ -2743,6 +2743,65 @@ async fn a_timeout_does_not_shorten_the_wait_for_an_account_too_new_for_the_room
     Ok(())
 }
 
+/// A streamer changes the account age their chat asks for while a new viewer's page is open:
+/// lowered to none, the box opens at once; raised again, the page counts the new wait. The page
+/// once kept the wait its token gave, so a viewer the room had let in still faced an hour's wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_changing_its_account_age_moves_an_open_pages_wait() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "age_host", "Host"),
+        ("new@example.com", "newbie", "Newbie"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("input[name=min-account-age]").await?;
+    let set_age = |minutes: &str| {
+        format!(
+            "const i = document.querySelector('input[name=min-account-age]'); i.value = '{minutes}';
+             i.dispatchEvent(new Event('input')); i.form.requestSubmit()"
+        )
+    };
+    host.js(&set_age("60")).await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+
+    let newbie = Browser::launch().await?;
+    newbie.sign_in(&stack, "new@example.com", PASSWORD).await?;
+    newbie.goto(&stack.url("/age_host")).await?;
+    newbie.wait(".chat-state[data-state=Connected]").await?;
+    let wait_words = |pattern: &str| {
+        format!("return /{pattern}/.test(document.querySelector('.chat-wait')?.textContent ?? '')")
+    };
+    newbie
+        .wait_until(&wait_words("in (59|60) min"), "the hour's wait")
+        .await?;
+
+    // Lowered to none: the page lets the viewer type and send at once.
+    host.js(&set_age("0")).await?;
+    newbie
+        .wait_until(
+            "return document.querySelector('.chat-wait') === null",
+            "no wait once the room asks no age",
+        )
+        .await?;
+    says(&newbie, "let in at last").await?;
+
+    // Raised to half an hour: the page counts that wait, from when the account was made.
+    host.js(&set_age("30")).await?;
+    newbie
+        .wait_until(&wait_words("in (29|30) min"), "the half hour's wait")
+        .await?;
+    newbie.screenshot("chat-account-age-raised").await?;
+    for browser in [host, newbie] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A streamer makes the chat emote-only from the dashboard while a viewer is in the room: the
 /// viewer's page says so at once, words are refused with the reason (and given back), emoji go
 /// through, the streamer's own words too; turned off, the rule leaves the page. The streamer in

@@ -79,6 +79,12 @@ pub enum Notice {
     Blocked,
 }
 
+/// When an account made at `joined_ms` is `minutes` old (ms since the epoch); `None` when the
+/// room asks no age, or for someone not signed in.
+pub fn old_enough_at(joined_ms: Option<f64>, minutes: u32) -> Option<f64> {
+    (minutes > 0).then_some(joined_ms? + f64::from(minutes) * 60_000.0)
+}
+
 /// A JavaScript event listener kept alive from Rust.
 type Listener = Closure<dyn FnMut(JsValue)>;
 
@@ -119,8 +125,9 @@ pub struct ChatClient {
     pub emote_only: RwSignal<bool>,
     /// When this user followed the channel (ms since the epoch), as far as this page knows.
     pub followed_at: RwSignal<Option<f64>>,
-    /// When this user's account is old enough for the room (ms since the epoch), if it is not.
-    pub old_enough_at: RwSignal<Option<f64>>,
+    /// When this user's account was made (ms since the epoch): with the room's minimum account
+    /// age, which may change while the page is open, it says when they may chat.
+    pub joined_at: RwSignal<Option<f64>>,
     /// When this user's timeout ends (ms since the epoch), if they were timed out: the words
     /// above the box speak of a timeout only while it runs.
     pub timed_out_until: RwSignal<Option<f64>>,
@@ -172,7 +179,7 @@ impl ChatClient {
             followers_only_minutes: RwSignal::new(None),
             emote_only: RwSignal::new(false),
             followed_at: RwSignal::new(None),
-            old_enough_at: RwSignal::new(None),
+            joined_at: RwSignal::new(None),
             timed_out_until: RwSignal::new(None),
             next_turn_at: RwSignal::new(None),
             now_ms: RwSignal::new(crate::browser::now_ms()),
@@ -237,7 +244,7 @@ impl ChatClient {
     fn waits(&self, slow_mode: bool) -> [Option<f64>; 4] {
         [
             self.timed_out_until.get(),
-            self.old_enough_at.get(),
+            self.old_enough_at(),
             self.followed_long_enough_at(),
             self.next_turn_at.get().filter(|_| slow_mode),
         ]
@@ -252,6 +259,13 @@ impl ChatClient {
             .filter(|at| *at > now)
             .map(|at| ((at - now) / 1000.0).ceil() as u64)
             .max()
+    }
+
+    /// When this user's account is old enough for the room's minimum account age as it is now
+    /// (ms since the epoch): worked out here rather than taken from the token, so a room that
+    /// lowers or raises the age while the page is open moves the wait at once.
+    fn old_enough_at(&self) -> Option<f64> {
+        old_enough_at(self.joined_at.get(), self.min_account_age_minutes.get())
     }
 
     /// When this user's follow is old enough for a followers-only room (ms since the epoch).
@@ -515,9 +529,9 @@ impl ChatClient {
                 .as_deref()
                 .and_then(crate::time::parse_rfc3339_ms),
         );
-        self.old_enough_at.set(
+        self.joined_at.set(
             minted
-                .account_old_enough_at
+                .joined_at
                 .as_deref()
                 .and_then(crate::time::parse_rfc3339_ms),
         );
@@ -884,4 +898,18 @@ fn reader_session() -> String {
             char::from(ALPHABET[i.min(ALPHABET.len() - 1)])
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::old_enough_at;
+
+    #[test]
+    fn the_account_age_wait_follows_the_rule_as_it_is_now() {
+        let joined = Some(1_000_000.0);
+        assert_eq!(old_enough_at(joined, 60), Some(1_000_000.0 + 3_600_000.0));
+        assert_eq!(old_enough_at(joined, 30), Some(1_000_000.0 + 1_800_000.0));
+        assert_eq!(old_enough_at(joined, 0), None, "the room asks no age");
+        assert_eq!(old_enough_at(None, 60), None, "not signed in");
+    }
 }

@@ -430,6 +430,10 @@ pub struct ChatTokenBody {
     /// waits `sendAfter` sums up, apart so that a later timeout does not hide it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_old_enough_at: Option<String>,
+    /// When the caller's account was made (signed in only): with `minAccountAgeMinutes`, and
+    /// the room's later changes of it (`app:CHAT_RULES`), a client works out when they may chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined_at: Option<String>,
     /// The room's slow mode for this caller (0: off, and always 0 for the owner and moderators).
     pub slow_mode_seconds: u16,
     /// The account age the room asks of this caller (0: none).

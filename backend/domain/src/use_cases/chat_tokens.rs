@@ -33,6 +33,9 @@ pub struct IssuedChatToken {
     /// When the caller's account is old enough for the room, if it is not yet. Apart from the
     /// timeout: a timeout the room announces later replaces the timeout, not this wait.
     pub account_old_enough_at: Option<OffsetDateTime>,
+    /// When the caller's account was made (signed in only): the room may change its minimum
+    /// account age while the caller's page is open, and the page works the wait out again.
+    pub joined_at: Option<OffsetDateTime>,
     /// The room's slow mode and account age, which apply to this caller (zero for the owner
     /// and moderators).
     pub slow_mode_seconds: u16,
@@ -201,6 +204,7 @@ impl Platform {
             send_after,
             timed_out_until,
             account_old_enough_at,
+            joined_at: joined,
             slow_mode_seconds,
             min_account_age_minutes,
             followers_only_minutes,

@@ -487,6 +487,17 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
     assert_eq!(token.timed_out_until, None);
     assert_eq!(token.account_old_enough_at, token.send_after);
     assert_eq!(token.min_account_age_minutes, 10);
+    assert_eq!(
+        token.joined_at,
+        Some(world.platform.now()),
+        "the page works the wait out again when the room changes the age"
+    );
+    let anonymous = world
+        .platform
+        .chat_token("owner", None, Some("192.0.2.9"))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.joined_at, None);
     // Timed out for a minute meanwhile: the token keeps the two waits apart.
     world
         .platform

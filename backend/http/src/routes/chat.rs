@@ -55,6 +55,7 @@ pub async fn chat_token(
         send_after: issued.send_after.map(convert::rfc3339),
         timed_out_until: issued.timed_out_until.map(convert::rfc3339),
         account_old_enough_at: issued.account_old_enough_at.map(convert::rfc3339),
+        joined_at: issued.joined_at.map(convert::rfc3339),
         slow_mode_seconds: issued.slow_mode_seconds,
         min_account_age_minutes: issued.min_account_age_minutes,
         followers_only_minutes: issued.followers_only_minutes,
