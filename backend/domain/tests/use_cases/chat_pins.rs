@@ -4,33 +4,9 @@ use cloumer_domain::DomainError;
 use cloumer_domain::ids::{MessageId, UserId};
 use cloumer_domain::moderation_log::ModerationAction;
 use cloumer_domain::use_cases::chat_moderation::ChatOf;
-use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use time::Duration;
 
-use crate::world::{ChatCall, World, world};
-
-/// `sender` says `content` in `room`, and history keeps it.
-async fn said(world: &World, room: &str, sender: &str, content: &str) -> MessageId {
-    let id = MessageId::generate();
-    let Verdict::Allow(message) = world
-        .platform
-        .review_message(ReviewInput {
-            room_arn: room.to_owned(),
-            message_id: id.clone(),
-            sender: UserId::parse(sender).unwrap(),
-            sender_attributes: BTreeMap::from([("nickname".into(), format!("{sender} 님"))]),
-            content: content.into(),
-            attributes: BTreeMap::new(),
-            sent_at: world.platform.now(),
-        })
-        .await
-        .unwrap()
-    else {
-        panic!("{content} allowed");
-    };
-    world.platform.keep_messages(&[message]).await.unwrap();
-    id
-}
+use crate::world::{ChatCall, world};
 
 fn pin_event(room: &str, name: &str, id: &MessageId, by: &str) -> ChatCall {
     ChatCall::Event(
@@ -46,16 +22,13 @@ fn pin_event(room: &str, name: &str, id: &MessageId, by: &str) -> ChatCall {
 #[tokio::test]
 async fn a_moderator_pins_a_message_for_everyone_who_joins_and_the_room_hears_of_it() {
     let world = world();
-    let (owner, account) = world.account("u-owner", "owner").await;
-    let (moderator, _) = world.account("u-mod", "mod").await;
-    world
-        .platform
-        .appoint_moderator(&owner, "mod")
-        .await
-        .unwrap();
+    let (owner, account, moderator) = world.owner_and_moderator().await;
     let room = account.channel.chat_room.unwrap().arn;
-    let rules = said(&world, &room, "u-viewer", "오늘 추첨 규칙: 채팅에 !참여").await;
-    let later = said(&world, &room, "u-viewer", "link of the day").await;
+    let rules = world
+        .said(&room, "u-viewer", "오늘 추첨 규칙: 채팅에 !참여")
+        .await
+        .id;
+    let later = world.said(&room, "u-viewer", "link of the day").await.id;
 
     let pinned = world
         .platform
@@ -176,8 +149,11 @@ async fn only_those_who_run_the_room_pin_and_only_a_message_its_history_holds() 
     let (viewer, other) = world.account("u-viewer", "viewer").await;
     let room = account.channel.chat_room.unwrap().arn;
     let other_room = other.channel.chat_room.unwrap().arn;
-    let id = said(&world, &room, "u-viewer", "pin me please").await;
-    let elsewhere = said(&world, &other_room, "u-owner", "in another room").await;
+    let id = world.said(&room, "u-viewer", "pin me please").await.id;
+    let elsewhere = world
+        .said(&other_room, "u-owner", "in another room")
+        .await
+        .id;
 
     assert!(matches!(
         world
@@ -235,8 +211,11 @@ async fn deleting_the_pinned_message_unpins_it_and_deleting_another_does_not() {
     let world = world();
     let (owner, account) = world.account("u-owner", "owner").await;
     let room = account.channel.chat_room.unwrap().arn;
-    let pinned = said(&world, &room, "u-viewer", "pinned, then deleted").await;
-    let other = said(&world, &room, "u-viewer", "just a message").await;
+    let pinned = world
+        .said(&room, "u-viewer", "pinned, then deleted")
+        .await
+        .id;
+    let other = world.said(&room, "u-viewer", "just a message").await.id;
     world
         .platform
         .pin_message(&owner, ChatOf::Mine, &pinned)
@@ -266,7 +245,10 @@ async fn deleting_the_pinned_message_unpins_it_and_deleting_another_does_not() {
         None
     );
     // …and over the chat protocol, which the chat service reports.
-    let again = said(&world, &room, "u-viewer", "pinned, deleted in the room").await;
+    let again = world
+        .said(&room, "u-viewer", "pinned, deleted in the room")
+        .await
+        .id;
     world
         .platform
         .pin_message(&owner, ChatOf::Mine, &again)
@@ -292,16 +274,10 @@ async fn deleting_the_pinned_message_unpins_it_and_deleting_another_does_not() {
 #[tokio::test]
 async fn an_unpin_meant_for_an_older_pin_leaves_the_newer_one() {
     let world = world();
-    let (owner, account) = world.account("u-owner", "owner").await;
-    let (moderator, _) = world.account("u-mod", "mod").await;
-    world
-        .platform
-        .appoint_moderator(&owner, "mod")
-        .await
-        .unwrap();
+    let (owner, account, moderator) = world.owner_and_moderator().await;
     let room = account.channel.chat_room.unwrap().arn;
-    let first = said(&world, &room, "u-viewer", "first pin").await;
-    let second = said(&world, &room, "u-viewer", "second pin").await;
+    let first = world.said(&room, "u-viewer", "first pin").await.id;
+    let second = world.said(&room, "u-viewer", "second pin").await.id;
     world
         .platform
         .pin_message(&owner, ChatOf::Mine, &first)

@@ -2,25 +2,13 @@ use std::collections::BTreeMap;
 
 use cloumer_domain::DomainError;
 use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
-use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::ids::UserId;
 use cloumer_domain::moderation::DenyReason;
 use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
-use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
+use cloumer_domain::use_cases::message_review::Verdict;
 use time::Duration;
 
 use crate::world::{World, world};
-
-fn input(world: &World, room: &str, sender: &str, content: &str) -> ReviewInput {
-    ReviewInput {
-        room_arn: room.to_owned(),
-        message_id: MessageId::generate(),
-        sender: UserId::parse(sender).unwrap(),
-        sender_attributes: BTreeMap::from([("nickname".into(), sender.into())]),
-        content: content.to_owned(),
-        attributes: BTreeMap::new(),
-        sent_at: world.platform.now(),
-    }
-}
 
 #[tokio::test]
 async fn a_banned_sender_is_denied_until_the_ban_runs_out() {
@@ -41,14 +29,14 @@ async fn a_banned_sender_is_denied_until_the_ban_runs_out() {
         .unwrap();
     let verdict = world
         .platform
-        .review_message(input(&world, &room, "u-troll", "hello"))
+        .review_message(world.message(&room, "u-troll", "hello"))
         .await
         .unwrap();
     assert_eq!(verdict, Verdict::Deny(DenyReason::Banned));
     world.advance(Duration::minutes(11));
     let verdict = world
         .platform
-        .review_message(input(&world, &room, "u-troll", "sorry"))
+        .review_message(world.message(&room, "u-troll", "sorry"))
         .await
         .unwrap();
     assert!(matches!(verdict, Verdict::Allow(_)), "{verdict:?}");
@@ -72,7 +60,7 @@ async fn the_channels_rules_decide_and_an_allowed_message_keeps_its_send_time() 
     let review = |content: &str| {
         world
             .platform
-            .review_message(input(&world, &room, "u1", content))
+            .review_message(world.message(&room, "u1", content))
     };
     assert_eq!(
         review("너 바보야").await.unwrap(),
@@ -86,14 +74,14 @@ async fn the_channels_rules_decide_and_an_allowed_message_keeps_its_send_time() 
         review("   ").await.unwrap(),
         Verdict::Deny(DenyReason::Empty)
     );
-    let sent = input(&world, &room, "u1", "안녕하세요");
+    let sent = world.message(&room, "u1", "안녕하세요");
     let Verdict::Allow(message) = world.platform.review_message(sent.clone()).await.unwrap() else {
         panic!("allowed");
     };
     assert_eq!(message.sent_at, sent.sent_at);
     assert_eq!(message.id, sent.message_id);
     assert_eq!(message.channel_id, account.channel.id);
-    assert_eq!(message.sender_attributes["nickname"], "u1");
+    assert_eq!(message.sender_attributes["nickname"], "u1 님");
 }
 
 #[tokio::test]
@@ -112,7 +100,7 @@ async fn masking_rewrites_the_message_that_history_keeps() {
         .unwrap();
     let Verdict::Allow(message) = world
         .platform
-        .review_message(input(&world, &room, "u1", "buy SPAM now"))
+        .review_message(world.message(&room, "u1", "buy SPAM now"))
         .await
         .unwrap()
     else {
@@ -134,7 +122,7 @@ async fn a_message_for_a_room_nobody_owns_is_not_found() {
     assert!(matches!(
         world
             .platform
-            .review_message(input(&world, "arn:test:ivschat:room/none", "u1", "hi"))
+            .review_message(world.message("arn:test:ivschat:room/none", "u1", "hi"))
             .await,
         Err(DomainError::NotFound(_))
     ));
@@ -146,7 +134,7 @@ async fn a_sender_gets_half_the_rooms_rate_and_ten_a_ten_seconds_and_the_owner_n
     let (owner, account) = world.account("u-owner", "owner").await;
     let room = account.channel.chat_room.unwrap().arn;
     let verdict = |sender: &'static str| {
-        let sent = input(&world, &room, sender, "hi");
+        let sent = world.message(&room, sender, "hi");
         let platform = world.platform.clone();
         async move { platform.review_message(sent).await.unwrap() }
     };
@@ -185,7 +173,7 @@ fn owner_id(owner: &cloumer_domain::Identity) -> &'static str {
     "u-owner"
 }
 
-/// Reviews and keeps one message from `sender` with `attributes`, as the review hook does.
+/// Keeps one message from `sender` with `attributes`, as the review hook does.
 async fn said_with(
     world: &World,
     room: &str,
@@ -193,22 +181,14 @@ async fn said_with(
     content: &str,
     attributes: &[(&str, &str)],
 ) -> cloumer_domain::chat::StoredMessage {
-    let mut said = input(world, room, sender, content);
+    let mut said = world.message(room, sender, content);
     said.sender_attributes
         .insert("handle".into(), format!("{sender}_handle"));
     said.attributes = attributes
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    let Verdict::Allow(message) = world.platform.review_message(said).await.unwrap() else {
-        panic!("{content} was denied");
-    };
-    world
-        .platform
-        .keep_messages(std::slice::from_ref(&message))
-        .await
-        .unwrap();
-    message
+    world.keep(said).await
 }
 
 #[tokio::test]
@@ -234,7 +214,7 @@ async fn a_reply_names_whom_it_answers_from_history_and_never_what_a_client_clai
     let expected: BTreeMap<String, String> = [
         ("replyTo", id.as_str()),
         ("replyToSender", "u1"),
-        ("replyToNickname", "u1"),
+        ("replyToNickname", "u1 님"),
         ("replyToHandle", "u1_handle"),
     ]
     .into_iter()

@@ -1,38 +1,16 @@
 //! Moderators, timeouts, slow mode, account age and the moderation log: every role boundary.
 
-use std::collections::BTreeMap;
-
 use cloumer_domain::DomainError;
 use cloumer_domain::chat::{ChatCapability, ChatRole};
 use cloumer_domain::chat_rules::ChatRules;
-use cloumer_domain::ids::{MessageId, UserId};
+use cloumer_domain::ids::UserId;
 use cloumer_domain::moderation::DenyReason;
 use cloumer_domain::moderation_log::ModerationAction;
 use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
-use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
+use cloumer_domain::use_cases::message_review::Verdict;
 use time::Duration;
 
-use crate::world::{ChatCall, World, world};
-
-fn said(world: &World, room: &str, sender: &UserId, content: &str) -> ReviewInput {
-    ReviewInput {
-        room_arn: room.to_owned(),
-        message_id: MessageId::generate(),
-        sender: sender.clone(),
-        sender_attributes: BTreeMap::new(),
-        content: content.to_owned(),
-        attributes: BTreeMap::new(),
-        sent_at: world.platform.now(),
-    }
-}
-
-async fn verdict(world: &World, room: &str, sender: &UserId, content: &str) -> Verdict {
-    world
-        .platform
-        .review_message(said(world, room, sender, content))
-        .await
-        .unwrap()
-}
+use crate::world::{ChatCall, world};
 
 fn denied(verdict: Verdict) -> Option<DenyReason> {
     match verdict {
@@ -121,12 +99,12 @@ async fn a_moderator_gets_the_moderation_capabilities_and_runs_the_chat_without_
     assert_eq!(viewer_token.timed_out_until, Some(until));
     assert_eq!(viewer_token.send_after, Some(until));
     assert_eq!(
-        denied(verdict(&world, &room, &viewer.user_id, "hi").await),
+        denied(world.verdict(&room, viewer.user_id.as_str(), "hi").await),
         Some(DenyReason::TimedOut)
     );
     world.advance(Duration::minutes(10));
     assert_eq!(
-        denied(verdict(&world, &room, &viewer.user_id, "back").await),
+        denied(world.verdict(&room, viewer.user_id.as_str(), "back").await),
         None
     );
 
@@ -158,16 +136,10 @@ async fn a_moderator_gets_the_moderation_capabilities_and_runs_the_chat_without_
 #[tokio::test]
 async fn moderators_never_act_on_the_owner_or_each_other_and_viewers_not_at_all() {
     let world = world();
-    let (owner, account) = world.account("u-owner", "owner").await;
+    let (owner, account, moderator) = world.owner_and_moderator().await;
     let room = account.channel.chat_room.unwrap().arn;
-    let (moderator, _) = world.account("u-mod", "mod").await;
     let (other_moderator, _) = world.account("u-mod2", "mod2").await;
     let (viewer, _) = world.account("u-viewer", "viewer").await;
-    world
-        .platform
-        .appoint_moderator(&owner, "mod")
-        .await
-        .unwrap();
     world
         .platform
         .appoint_moderator(&owner, "mod2")
@@ -204,15 +176,7 @@ async fn moderators_never_act_on_the_owner_or_each_other_and_viewers_not_at_all(
     // The owner's and another moderator's messages stay; a viewer's goes.
     let mut kept = Vec::new();
     for sender in [&owner.user_id, &other_moderator.user_id, &viewer.user_id] {
-        let Verdict::Allow(message) = verdict(&world, &room, sender, "message").await else {
-            panic!("allowed");
-        };
-        world
-            .platform
-            .keep_messages(std::slice::from_ref(&message))
-            .await
-            .unwrap();
-        kept.push(message.id);
+        kept.push(world.said(&room, sender.as_str(), "message").await.id);
     }
     for id in &kept[..2] {
         assert!(forbidden(
@@ -383,15 +347,9 @@ async fn timeouts_last_a_minute_to_a_day() {
 #[tokio::test]
 async fn slow_mode_allows_one_message_per_interval_and_not_to_those_who_run_the_room() {
     let world = world();
-    let (owner, account) = world.account("u-owner", "owner").await;
+    let (owner, account, moderator) = world.owner_and_moderator().await;
     let room = account.channel.chat_room.unwrap().arn;
-    let (moderator, _) = world.account("u-mod", "mod").await;
     let (viewer, _) = world.account("u-viewer", "viewer").await;
-    world
-        .platform
-        .appoint_moderator(&owner, "mod")
-        .await
-        .unwrap();
     let mut rules = ChatRules {
         slow_mode_seconds: 30,
         ..ChatRules::default()
@@ -412,27 +370,34 @@ async fn slow_mode_allows_one_message_per_interval_and_not_to_those_who_run_the_
 
     // A refused message does not use up the turn.
     assert_eq!(
-        denied(verdict(&world, &room, &viewer.user_id, "spam").await),
+        denied(world.verdict(&room, viewer.user_id.as_str(), "spam").await),
         Some(DenyReason::Filtered)
     );
     assert_eq!(
-        denied(verdict(&world, &room, &viewer.user_id, "first").await),
+        denied(world.verdict(&room, viewer.user_id.as_str(), "first").await),
         None
     );
     world.advance(Duration::seconds(29));
     assert_eq!(
-        denied(verdict(&world, &room, &viewer.user_id, "second").await),
+        denied(
+            world
+                .verdict(&room, viewer.user_id.as_str(), "second")
+                .await
+        ),
         Some(DenyReason::SlowMode)
     );
     world.advance(Duration::seconds(1));
     assert_eq!(
-        denied(verdict(&world, &room, &viewer.user_id, "third").await),
+        denied(world.verdict(&room, viewer.user_id.as_str(), "third").await),
         None
     );
 
     for runner in [&owner.user_id, &moderator.user_id] {
         for _ in 0..3 {
-            assert_eq!(denied(verdict(&world, &room, runner, "fast").await), None);
+            assert_eq!(
+                denied(world.verdict(&room, runner.as_str(), "fast").await),
+                None
+            );
         }
     }
     let token = world
@@ -467,11 +432,11 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
     let (newcomer, _) = world.account("u-new", "newcomer").await;
     let stranger = UserId::parse("u-no-account").unwrap();
     assert_eq!(
-        denied(verdict(&world, &room, &newcomer.user_id, "hi").await),
+        denied(world.verdict(&room, newcomer.user_id.as_str(), "hi").await),
         Some(DenyReason::AccountTooNew)
     );
     assert_eq!(
-        denied(verdict(&world, &room, &stranger, "hi").await),
+        denied(world.verdict(&room, stranger.as_str(), "hi").await),
         Some(DenyReason::AccountTooNew),
         "a sender without an account is no older"
     );
@@ -529,7 +494,7 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
     );
     world.advance(Duration::minutes(10));
     assert_eq!(
-        denied(verdict(&world, &room, &newcomer.user_id, "hi").await),
+        denied(world.verdict(&room, newcomer.user_id.as_str(), "hi").await),
         None
     );
     let token = world
@@ -543,7 +508,7 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
     );
     // The owner's own account is as old as the channel, and the owner is never held back.
     assert_eq!(
-        denied(verdict(&world, &room, &owner.user_id, "hi").await),
+        denied(world.verdict(&room, owner.user_id.as_str(), "hi").await),
         None
     );
 }
@@ -551,16 +516,10 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
 #[tokio::test]
 async fn a_followers_only_room_hears_only_those_who_have_followed_long_enough() {
     let world = world();
-    let (owner, account) = world.account("u-owner", "owner").await;
+    let (owner, account, moderator) = world.owner_and_moderator().await;
     let room = account.channel.chat_room.unwrap().arn;
-    let (moderator, _) = world.account("u-mod", "mod").await;
     let (fan, _) = world.account("u-fan", "fan").await;
     let (raider, _) = world.account("u-raider", "raider").await;
-    world
-        .platform
-        .appoint_moderator(&owner, "mod")
-        .await
-        .unwrap();
     world.platform.follow(&fan, "owner").await.unwrap();
     world.advance(Duration::minutes(30));
     world
@@ -580,11 +539,11 @@ async fn a_followers_only_room_hears_only_those_who_have_followed_long_enough() 
 
     // A follower of 30 minutes speaks; a stranger does not, nor one who follows just now.
     assert_eq!(
-        denied(verdict(&world, &room, &fan.user_id, "hi").await),
+        denied(world.verdict(&room, fan.user_id.as_str(), "hi").await),
         None
     );
     assert_eq!(
-        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        denied(world.verdict(&room, raider.user_id.as_str(), "hi").await),
         Some(DenyReason::FollowersOnly)
     );
     let token = world
@@ -597,7 +556,7 @@ async fn a_followers_only_room_hears_only_those_who_have_followed_long_enough() 
     world.platform.follow(&raider, "owner").await.unwrap();
     let followed_at = world.platform.now();
     assert_eq!(
-        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        denied(world.verdict(&room, raider.user_id.as_str(), "hi").await),
         Some(DenyReason::FollowersOnly)
     );
     let token = world
@@ -609,7 +568,7 @@ async fn a_followers_only_room_hears_only_those_who_have_followed_long_enough() 
     assert_eq!(token.send_after, Some(followed_at + Duration::minutes(10)));
     world.advance(Duration::minutes(10));
     assert_eq!(
-        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        denied(world.verdict(&room, raider.user_id.as_str(), "hi").await),
         None
     );
 
@@ -617,14 +576,14 @@ async fn a_followers_only_room_hears_only_those_who_have_followed_long_enough() 
     world.platform.unfollow(&raider, "owner").await.unwrap();
     world.platform.follow(&raider, "owner").await.unwrap();
     assert_eq!(
-        denied(verdict(&world, &room, &raider.user_id, "hi").await),
+        denied(world.verdict(&room, raider.user_id.as_str(), "hi").await),
         Some(DenyReason::FollowersOnly)
     );
 
     // Those who run the room follow nobody and are never held back, nor told to follow.
     for runner in [&owner, &moderator] {
         assert_eq!(
-            denied(verdict(&world, &room, &runner.user_id, "hi").await),
+            denied(world.verdict(&room, runner.user_id.as_str(), "hi").await),
             None
         );
         let token = world
@@ -649,13 +608,13 @@ async fn a_followers_only_room_hears_only_those_who_have_followed_long_enough() 
             .await
             .unwrap();
         assert_eq!(
-            denied(verdict(&world, &room, &raider.user_id, "hi").await).is_some(),
+            denied(world.verdict(&room, raider.user_id.as_str(), "hi").await).is_some(),
             raider_denied
         );
     }
     let (stranger, _) = world.account("u-stranger", "stranger").await;
     assert_eq!(
-        denied(verdict(&world, &room, &stranger.user_id, "hi").await),
+        denied(world.verdict(&room, stranger.user_id.as_str(), "hi").await),
         None,
         "the room is open again"
     );
@@ -734,13 +693,7 @@ async fn a_ban_replaces_a_timeout_and_keeps_the_user_out() {
 #[tokio::test]
 async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_the_room() {
     let world = world();
-    let (owner, account) = world.account("u-owner", "owner").await;
-    let (moderator, _) = world.account("u-mod", "mod").await;
-    world
-        .platform
-        .appoint_moderator(&owner, "mod")
-        .await
-        .unwrap();
+    let (owner, account, moderator) = world.owner_and_moderator().await;
     world
         .platform
         .put_emote(&owner, "Hype", &cloumer_test_media::images::png(56, 56))
@@ -768,7 +721,7 @@ async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_t
     for words in ["gg", "🎉 gg", ":Kappa:", "ㅋㅋㅋ"] {
         world.advance(Duration::seconds(2));
         assert_eq!(
-            denied(verdict(&world, &room, &viewer, words).await),
+            denied(world.verdict(&room, viewer.as_str(), words).await),
             Some(DenyReason::EmoteOnly),
             "{words}"
         );
@@ -776,7 +729,7 @@ async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_t
     for emotes in ["🎉🔥", ":Hype: :Hype:", "👏🏽 :Hype:"] {
         world.advance(Duration::seconds(2));
         assert_eq!(
-            denied(verdict(&world, &room, &viewer, emotes).await),
+            denied(world.verdict(&room, viewer.as_str(), emotes).await),
             None,
             "{emotes}"
         );
@@ -784,7 +737,11 @@ async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_t
     // The owner and the moderators write as they like; a viewer's token says the rule.
     for runner in [&owner.user_id, &moderator.user_id] {
         assert_eq!(
-            denied(verdict(&world, &room, runner, "Welcome, raiders!").await),
+            denied(
+                world
+                    .verdict(&room, runner.as_str(), "Welcome, raiders!")
+                    .await
+            ),
             None
         );
     }
@@ -807,7 +764,10 @@ async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_t
         .update_chat_rules(&owner, ChatRules::default())
         .await
         .unwrap();
-    assert_eq!(denied(verdict(&world, &room, &viewer, "gg").await), None);
+    assert_eq!(
+        denied(world.verdict(&room, viewer.as_str(), "gg").await),
+        None
+    );
     let last_rules = world
         .chat
         .calls()

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use cloumer_domain::channel::{Channel, ChannelChange, ChatRoom, VideoChannel};
-use cloumer_domain::chat::{ChatToken, ChatTokenRequest};
+use cloumer_domain::chat::{ChatToken, ChatTokenRequest, StoredMessage};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, StreamId, UserId, VideoId};
@@ -26,6 +26,7 @@ use cloumer_domain::profile::Language;
 use cloumer_domain::push::{PushOutcome, PushSubscription};
 use cloumer_domain::recording::Recording;
 use cloumer_domain::testkit::ManualClock;
+use cloumer_domain::use_cases::message_review::{ReviewInput, Verdict};
 use cloumer_domain::video::{UploadedPart, VideoReady, VideoReadyEmail};
 use cloumer_domain::webhook::{DeliveryReport, Webhook};
 use cloumer_domain::{Identity, Platform, PlatformConfig, Ports};
@@ -740,6 +741,55 @@ impl World {
         let who = person(user, handle);
         let account = self.platform.ensure_account(&who).await.unwrap();
         (who, account)
+    }
+
+    /// `u-owner` (channel `owner`) and `u-mod`, whom the owner has made a moderator of it.
+    pub async fn owner_and_moderator(&self) -> (Identity, Account, Identity) {
+        let (owner, account) = self.account("u-owner", "owner").await;
+        let (moderator, _) = self.account("u-mod", "mod").await;
+        self.platform
+            .appoint_moderator(&owner, "mod")
+            .await
+            .unwrap();
+        (owner, account, moderator)
+    }
+
+    /// What `sender` sends to `room` now, as the chat service hands it to the review hook. The
+    /// nickname is Korean-flavoured (`u1 님`) so what passes it along must keep it whole.
+    pub fn message(&self, room: &str, sender: &str, content: &str) -> ReviewInput {
+        ReviewInput {
+            room_arn: room.to_owned(),
+            message_id: MessageId::generate(),
+            sender: UserId::parse(sender).unwrap(),
+            sender_attributes: BTreeMap::from([("nickname".into(), format!("{sender} 님"))]),
+            content: content.to_owned(),
+            attributes: BTreeMap::new(),
+            sent_at: self.platform.now(),
+        }
+    }
+
+    /// The review hook's verdict on `sender` saying `content` in `room` now; nothing is kept.
+    pub async fn verdict(&self, room: &str, sender: &str, content: &str) -> Verdict {
+        let message = self.message(room, sender, content);
+        self.platform.review_message(message).await.unwrap()
+    }
+
+    /// Reviews `message`, which must be allowed, and keeps it in history as the chat log does.
+    pub async fn keep(&self, message: ReviewInput) -> StoredMessage {
+        let content = message.content.clone();
+        let Verdict::Allow(kept) = self.platform.review_message(message).await.unwrap() else {
+            panic!("{content:?} was denied");
+        };
+        self.platform
+            .keep_messages(std::slice::from_ref(&kept))
+            .await
+            .unwrap();
+        kept
+    }
+
+    /// `sender` says `content` in `room`: allowed, and history keeps it.
+    pub async fn said(&self, room: &str, sender: &str, content: &str) -> StoredMessage {
+        self.keep(self.message(room, sender, content)).await
     }
 
     /// The owner makes their channel private (or public again).
