@@ -16,7 +16,8 @@ const CHAT_TOKEN_ROUTE: &str = "POST /api/v1/channels/{handle}/chat-token";
 
 use cloumer_aws::testing::Moto;
 use support::{
-    Runtime, SITE, cloud, fixture, function, printing_function, serve_api, unreachable_push_browser,
+    Runtime, SITE, cloud, fixture, function, printing_function, serve_api, serve_api_for,
+    unreachable_push_browser,
 };
 
 /// IVS Chat's review request for a message `id` saying `content` in `room`.
@@ -391,14 +392,7 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
     let channel = testkit::channel("owner-4", "hana_music", 0);
     store.create_channel(&channel).await.unwrap();
     let user = moto.cognito_user("fan@example.com", "fan_one", "Fan").await;
-    let (_api, base) = serve_api(
-        &moto,
-        &[
-            ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
-            ("COGNITO_CLIENT_ID", user.client_id.clone()),
-        ],
-    )
-    .await;
+    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let http = reqwest::Client::new();
     let followed: Value = http
         .put(format!("{base}/api/v1/channels/hana_music/follow"))
@@ -458,14 +452,7 @@ async fn api_keeps_a_users_block_list_in_dynamodb() {
     let user = moto
         .cognito_user("viewer@example.com", "blocker", "Blocker")
         .await;
-    let (_api, base) = serve_api(
-        &moto,
-        &[
-            ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
-            ("COGNITO_CLIENT_ID", user.client_id.clone()),
-        ],
-    )
-    .await;
+    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let troll = testkit::channel("troll-1", "troll_one", 0);
     store.create_channel(&troll).await.unwrap();
     store
@@ -544,14 +531,7 @@ async fn api_pins_a_chat_message_on_the_channel_in_dynamodb() {
     let user = moto
         .cognito_user("streamer@example.com", "pin_show", "Pin Show")
         .await;
-    let (_api, base) = serve_api(
-        &moto,
-        &[
-            ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
-            ("COGNITO_CLIENT_ID", user.client_id.clone()),
-        ],
-    )
-    .await;
+    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let http = reqwest::Client::new();
     // The streamer's channel. moto has no IVS Chat: telling the room fails, which a pin
     // outlives (the event itself is the IVS Chat adapter's, tested on the SDK's mocks).
@@ -1260,11 +1240,10 @@ async fn api_cuts_a_clips_playlists_beside_the_recordings_in_s3_and_deletes_them
             .collect()
     };
 
-    let (_api, base) = serve_api(
+    let (_api, base) = serve_api_for(
         &moto,
+        &user,
         &[
-            ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
-            ("COGNITO_CLIENT_ID", user.client_id.clone()),
             ("PUBLIC_RECORDINGS_BUCKET", "public-recs".to_owned()),
             ("PRIVATE_RECORDINGS_BUCKET", "private-recs".to_owned()),
         ],

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use cloumer_aws::dynamo::{DynamoStore, create_table};
-use cloumer_aws::testing::Moto;
+use cloumer_aws::testing::{CognitoUser, Moto};
 use p384::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use serde_json::Value;
@@ -134,6 +134,20 @@ pub async fn serve_api(moto: &Moto, extra: &[(&str, String)]) -> (Child, String)
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the api function does not listen");
+}
+
+/// The API function, as `serve_api`, verifying the ID tokens of `user`'s Cognito pool.
+pub async fn serve_api_for(
+    moto: &Moto,
+    user: &CognitoUser,
+    extra: &[(&str, String)],
+) -> (Child, String) {
+    let mut env = vec![
+        ("COGNITO_USER_POOL_ID", user.pool_id.clone()),
+        ("COGNITO_CLIENT_ID", user.client_id.clone()),
+    ];
+    env.extend(extra.iter().cloned());
+    serve_api(moto, &env).await
 }
 
 /// What a function printed to stdout (its JSON logs and metric lines), line by line.
