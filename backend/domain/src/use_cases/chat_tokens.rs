@@ -30,9 +30,6 @@ pub struct IssuedChatToken {
     pub send_after: Option<OffsetDateTime>,
     /// When the caller's timeout ends, if they are timed out.
     pub timed_out_until: Option<OffsetDateTime>,
-    /// When the caller's account is old enough for the room, if it is not yet. Apart from the
-    /// timeout: a timeout the room announces later replaces the timeout, not this wait.
-    pub account_old_enough_at: Option<OffsetDateTime>,
     /// When the caller's account was made (signed in only): the room may change its minimum
     /// account age while the caller's page is open, and the page works the wait out again.
     pub joined_at: Option<OffsetDateTime>,
@@ -53,6 +50,18 @@ pub struct IssuedChatToken {
     /// Whom the caller blocked: the client hides what they say (a personal choice the room is
     /// not told of, so it cannot be done in the room).
     pub blocked: Vec<UserId>,
+}
+
+impl IssuedChatToken {
+    /// When the caller's account is old enough for the room, if it is not yet at `now`. Apart
+    /// from the timeout: a timeout the room announces later replaces the timeout, not this wait.
+    pub fn account_old_enough_at(&self, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        let joined = self
+            .joined_at
+            .filter(|_| self.min_account_age_minutes > 0)?;
+        Some(joined + Duration::minutes(i64::from(self.min_account_age_minutes)))
+            .filter(|at| *at > now)
+    }
 }
 
 impl Platform {
@@ -104,8 +113,8 @@ impl Platform {
                 )
             };
         // What the caller may do there, who they are, whether they follow the channel and whom
-        // they blocked do not depend on each other: read together, then judged in order (a ban, then a private
-        // channel).
+        // they blocked do not depend on each other: read together, then judged in order (a ban,
+        // then a private channel).
         let (restriction, may_watch, account, follow, blocks) = futures_util::future::join5(
             async {
                 match user {
@@ -171,7 +180,6 @@ impl Platform {
             .map(|(minutes, at)| at + Duration::minutes(i64::from(minutes)));
         let now = self.now();
         let timed_out_until = restriction.and_then(|ban| ban.expires_at);
-        let account_old_enough_at = old_enough_at.filter(|at| *at > now);
         let send_after = [timed_out_until, old_enough_at, followed_long_enough_at]
             .into_iter()
             .flatten()
@@ -203,7 +211,6 @@ impl Platform {
             capabilities,
             send_after,
             timed_out_until,
-            account_old_enough_at,
             joined_at: joined,
             slow_mode_seconds,
             min_account_age_minutes,

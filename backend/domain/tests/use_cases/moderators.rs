@@ -450,7 +450,10 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
         Some(world.platform.now() + Duration::minutes(10))
     );
     assert_eq!(token.timed_out_until, None);
-    assert_eq!(token.account_old_enough_at, token.send_after);
+    assert_eq!(
+        token.account_old_enough_at(world.platform.now()),
+        token.send_after
+    );
     assert_eq!(token.min_account_age_minutes, 10);
     assert_eq!(
         token.joined_at,
@@ -483,7 +486,7 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
     assert_eq!(
         (
             token.timed_out_until,
-            token.account_old_enough_at,
+            token.account_old_enough_at(world.platform.now()),
             token.send_after
         ),
         (
@@ -503,7 +506,10 @@ async fn accounts_younger_than_the_room_asks_wait_and_are_told_until_when() {
         .await
         .unwrap();
     assert_eq!(
-        (token.send_after, token.account_old_enough_at),
+        (
+            token.send_after,
+            token.account_old_enough_at(world.platform.now())
+        ),
         (None, None)
     );
     // The owner's own account is as old as the channel, and the owner is never held back.

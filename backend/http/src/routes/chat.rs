@@ -40,6 +40,7 @@ pub async fn chat_token(
         .platform
         .chat_token(&handle, who, client.as_deref())
         .await?;
+    let account_old_enough_at = issued.account_old_enough_at(state.platform.now());
     Ok(Json(api::ChatTokenBody {
         token: issued.token.token,
         endpoint: issued.token.endpoint,
@@ -54,7 +55,7 @@ pub async fn chat_token(
             .collect(),
         send_after: issued.send_after.map(convert::rfc3339),
         timed_out_until: issued.timed_out_until.map(convert::rfc3339),
-        account_old_enough_at: issued.account_old_enough_at.map(convert::rfc3339),
+        account_old_enough_at: account_old_enough_at.map(convert::rfc3339),
         joined_at: issued.joined_at.map(convert::rfc3339),
         slow_mode_seconds: issued.slow_mode_seconds,
         min_account_age_minutes: issued.min_account_age_minutes,
