@@ -754,14 +754,15 @@ impl ChatClient {
     /// token said whom, or the lines of someone just blocked.
     fn drop_blocked(&self) {
         let blocked = self.blocked.get_untracked();
-        if !blocked.is_empty()
-            && self
-                .lines
-                .with_untracked(|lines| lines.iter().any(|l| blocked.contains(&l.sender_id)))
-        {
-            self.lines
-                .update(|lines| lines.retain(|l| !blocked.contains(&l.sender_id)));
+        if blocked.is_empty() {
+            return;
         }
+        // The page redraws only when a line actually went.
+        self.lines.maybe_update(|lines| {
+            let before = lines.len();
+            lines.retain(|l| !blocked.contains(&l.sender_id));
+            lines.len() != before
+        });
     }
 
     /// Blocks the sender `user_id` for this user: their lines leave the page at once.
