@@ -3010,7 +3010,8 @@ async fn a_pinned_message_sits_above_the_chat_for_everyone_until_it_is_taken_dow
 
 /// A viewer blocks someone from their chat line: that person's lines leave the viewer's page at
 /// once and stay hidden (new ones, and the history after a reload), while everyone else still
-/// sees them and the blocked person is not told; the profile lists whom the viewer blocked, and
+/// sees them and the blocked person is not told; the viewer's other tab on the same chat hears of
+/// the block and of the unblock at once; the profile lists whom the viewer blocked, and
 /// unblocking there brings their lines back. The viewer in Korean on a phone, the blocked person
 /// in English on a desktop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -3026,6 +3027,7 @@ async fn a_viewer_blocks_someone_and_stops_seeing_their_chat_until_they_unblock(
     const SPAM: &str = "first spam line";
     const MORE_SPAM: &str = "second spam line";
     const HOST_SAYS: &str = "welcome everyone";
+    const BACK_AGAIN: &str = "unblocked and back";
     let mina = Browser::launch_sized(420, 860).await?;
     mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
     mina.prefer_language("ko").await?;
@@ -3044,6 +3046,18 @@ async fn a_viewer_blocks_someone_and_stops_seeing_their_chat_until_they_unblock(
         0,
         "nobody blocks themselves, and a viewer pins nothing"
     );
+    // A second tab of Mina's browser on the same chat lists Troll among who is here and
+    // completes their handle.
+    let first_tab = mina.open_tab(&stack.url("/block_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    mina.wait_for_text(".chat-line", SPAM, WAIT).await?;
+    mina.click(".chat-people-toggle").await?;
+    mina.wait_for_text(".chat-people .chat-person", "Troll", WAIT)
+        .await?;
+    mina.fill("#chat-input", "@tro").await?;
+    mina.wait_for_text(".mention-suggestions button", "@troll", WAIT)
+        .await?;
+    let second_tab = mina.switch_tab(first_tab).await?;
 
     // A viewer's menu on someone else's line offers only the block.
     let offered = mina
@@ -3064,6 +3078,20 @@ async fn a_viewer_blocks_someone_and_stops_seeing_their_chat_until_they_unblock(
     mina.js("document.querySelector('.chat-notice').scrollIntoView({block: 'center'})")
         .await?;
     mina.screenshot("chat-blocked-ko-phone").await?;
+    // The other tab hears of it at once: the lines, the name among who is here and the
+    // completion go there too, with no reload.
+    let first_tab = mina.switch_tab(second_tab).await?;
+    mina.wait_gone(".chat-line", SPAM).await?;
+    mina.wait_gone(".chat-people .chat-person", "Troll").await?;
+    mina.fill("#chat-input", "@tro").await?;
+    assert_eq!(
+        mina.js("return document.querySelectorAll('.mention-suggestions button').length")
+            .await?,
+        0,
+        "a blocked person's handle is not offered"
+    );
+    mina.screenshot("chat-blocked-other-tab-ko-phone").await?;
+    let second_tab = mina.switch_tab(first_tab).await?;
 
     // New lines from them stay off the page; others' still come; they see their own as ever.
     says(&troll, MORE_SPAM).await?;
@@ -3103,6 +3131,11 @@ async fn a_viewer_blocks_someone_and_stops_seeing_their_chat_until_they_unblock(
     mina.click(".blocked-people .unblock").await?;
     mina.wait_for_text(".blocked-people", "차단한 사람이 없어요", WAIT)
         .await?;
+    // The chat still open in the other tab hears of the unblock: their next line shows there.
+    let first_tab = mina.switch_tab(second_tab).await?;
+    says(&troll, BACK_AGAIN).await?;
+    mina.wait_for_text(".chat-line", BACK_AGAIN, WAIT).await?;
+    mina.switch_tab(first_tab).await?;
     mina.goto(&stack.url("/block_host")).await?;
     mina.wait(".chat-state[data-state=Connected]").await?;
     mina.wait_for_text(".chat-line", MORE_SPAM, WAIT).await?;

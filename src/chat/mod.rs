@@ -2,6 +2,7 @@
 //! API for each connection, history on join, and reconnection with backoff (a fresh token each
 //! time: tokens are single-use).
 
+pub mod block_news;
 pub mod emotes;
 pub mod mentions;
 pub mod panel;
@@ -19,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, WebSocket};
 
 use crate::api::{Api, ApiError};
+use block_news::BlockNews;
 use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
 use protocol::{ChatLine, Incoming, Pinned, Raid, Reply};
@@ -102,6 +104,8 @@ struct Inner {
     heartbeat: Option<IntervalHandle>,
     /// `pagehide`/`pageshow` listeners on the window, removed when the chat stops.
     page_listeners: Vec<(&'static str, Listener)>,
+    /// Blocks and unblocks made in this browser's other tabs, heard until the chat stops.
+    block_news: Option<block_news::Listening>,
 }
 
 /// One room's chat for one page. Cheap to copy into closures.
@@ -206,6 +210,7 @@ impl ChatClient {
                 awaiting: std::collections::VecDeque::new(),
                 heartbeat: None,
                 page_listeners: Vec::new(),
+                block_news: None,
             }))),
         };
         client.load_history();
@@ -213,6 +218,7 @@ impl ChatClient {
         client.connect();
         client.start_heartbeat();
         client.follow_page_lifecycle();
+        client.hear_block_news();
         let seconds = std::cell::Cell::new(0u32);
         let ticking = set_interval_with_handle(
             move || {
@@ -765,7 +771,34 @@ impl ChatClient {
         });
     }
 
-    /// Blocks the sender `user_id` for this user: their lines leave the page at once.
+    /// A block or an unblock made in another tab of this browser applies here at once, not with
+    /// the next token (an unblocked person's lines show again from their next one).
+    fn hear_block_news(&self) {
+        let client = *self;
+        let listening = block_news::listen(move |news| match news {
+            BlockNews::Blocked(user) => client.now_blocked(user),
+            BlockNews::Unblocked(user) => client.blocked.update(|b| b.retain(|id| *id != user)),
+        });
+        self.inner().borrow_mut().block_news = listening;
+    }
+
+    /// `user_id` is blocked from now on: their lines leave the page.
+    fn now_blocked(&self, user_id: String) {
+        self.blocked.update(|b| {
+            if !b.contains(&user_id) {
+                b.push(user_id);
+            }
+        });
+        self.drop_blocked();
+    }
+
+    /// Whether this user blocked `user_id` (tracked: a view that asks redraws on a block).
+    pub fn blocks(&self, user_id: &str) -> bool {
+        self.blocked.with(|b| b.iter().any(|id| id == user_id))
+    }
+
+    /// Blocks the sender `user_id` for this user: their lines leave the page at once, and the
+    /// browser's other tabs hear of it.
     pub fn block(
         &self,
         user_id: &str,
@@ -773,12 +806,8 @@ impl ChatClient {
         let (client, user_id) = (*self, user_id.to_owned());
         async move {
             client.api.block_user(&user_id).await?;
-            client.blocked.update(|b| {
-                if !b.contains(&user_id) {
-                    b.push(user_id);
-                }
-            });
-            client.drop_blocked();
+            block_news::tell(&BlockNews::Blocked(user_id.clone()));
+            client.now_blocked(user_id);
             client.notice.set(Some(Notice::Blocked));
             Ok(())
         }
@@ -854,6 +883,7 @@ impl ChatClient {
             let _ =
                 window.remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
         }
+        inner.block_news = None;
         if let Some(socket) = inner.socket.take() {
             socket.set_onclose(None);
             let _ = socket.close();

@@ -55,7 +55,8 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let line_action_failed = move || act_on_line.value().and_then(Result::err);
 
     let show_people = RwSignal::new(false);
-    // Handles of people here that complete the `@` being typed (not the user's own). Handles
+    // Handles of people here that complete the `@` being typed (not the user's own, nor those
+    // they blocked). Handles
     // are ASCII, so ASCII case folding is enough (and brings no Unicode case tables along).
     let suggestions = move || -> Vec<String> {
         let typed = draft.with(|d| mentions::typing(d).map(str::to_ascii_lowercase));
@@ -66,7 +67,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         chat.presence.with(|p| {
             p.iter()
                 .flat_map(|p| p.users.iter())
-                .filter(|u| u.user_id != me && !u.handle.is_empty())
+                .filter(|u| u.user_id != me && !u.handle.is_empty() && !chat.blocks(&u.user_id))
                 .filter(|u| u.handle.to_ascii_lowercase().starts_with(&typed))
                 .map(|u| u.handle.clone())
                 .take(5)
@@ -598,7 +599,8 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
     }
 }
 
-/// Who is in the room: signed-in users with their role, and how many read signed out.
+/// Who is in the room: signed-in users with their role (not those this user blocked, whom the
+/// counts still include), and how many read signed out.
 #[component]
 fn WhoIsHere(chat: ChatClient) -> impl IntoView {
     let i18n = use_i18n();
@@ -608,7 +610,7 @@ fn WhoIsHere(chat: ChatClient) -> impl IntoView {
                 let more = presence.user_count.saturating_sub(presence.users.len() as u64);
                 view! {
                     <ul>
-                        {presence.users.into_iter().map(|user| {
+                        {presence.users.into_iter().filter(|user| !chat.blocks(&user.user_id)).map(|user| {
                             let badge = match user.role.as_str() {
                                 "owner" => Some(i18n.page_texts().owner_badge),
                                 "moderator" => Some(i18n.page_texts().moderator_badge),

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::auth::use_session;
+use crate::chat::block_news::{self, BlockNews};
 use crate::chat::mentions;
 use crate::chat::panel::{ReplyQuote, with_emotes};
 use crate::chat::protocol::Reply;
@@ -77,7 +78,8 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
             emotes.set(found);
         }
     });
-    // Whom a signed-in viewer blocked is hidden here as in the live chat.
+    // Whom a signed-in viewer blocked is hidden here as in the live chat, and follows their
+    // blocks in other tabs.
     let blocked = RwSignal::new(Vec::<String>::new());
     if use_session().signed_in() {
         leptos::task::spawn_local(async move {
@@ -85,6 +87,14 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
                 blocked.set(found.items.into_iter().map(|b| b.user_id).collect());
             }
         });
+        let listening = send_wrapper::SendWrapper::new(block_news::listen(move |news| {
+            blocked.update(|b| match news {
+                BlockNews::Blocked(user) if !b.contains(&user) => b.push(user),
+                BlockNews::Unblocked(user) => b.retain(|id| *id != user),
+                BlockNews::Blocked(_) => {}
+            });
+        }));
+        on_cleanup(move || drop(listening));
     }
 
     let fetch = move |from_ms: u64, after: Option<String>| {

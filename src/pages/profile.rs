@@ -5,6 +5,7 @@ use cloumer_api_types::{ChannelSummary, Me, UpdateProfile};
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::chat::block_news::{self, BlockNews};
 use crate::components::{
     Avatar, ChannelCard, Loaded, PageStatus, Paging, RequireSignIn, SaveStatus, avatar_src,
     name_page,
@@ -197,6 +198,9 @@ fn BlockedPeople() -> impl IntoView {
         let user_id = user_id.clone();
         async move {
             let done = api.unblock_user(&user_id).await;
+            if done.is_ok() {
+                block_news::tell(&BlockNews::Unblocked(user_id));
+            }
             blocked.refetch();
             done
         }

@@ -488,6 +488,26 @@ impl Browser {
         }
     }
 
+    /// Opens a new tab of this browser (same profile: same sign-in, and it hears the others'
+    /// `BroadcastChannel`s) at `url`, and acts on it from now on; returns the tab it left.
+    pub async fn open_tab(&self, url: &str) -> Result<fantoccini::wd::WindowHandle> {
+        let left = self.client.window().await?;
+        let opened = self.client.new_window(true).await?;
+        self.client.switch_to_window(opened.handle).await?;
+        self.goto(url).await?;
+        Ok(left)
+    }
+
+    /// Acts on the tab `tab` from now on; returns the tab it left.
+    pub async fn switch_tab(
+        &self,
+        tab: fantoccini::wd::WindowHandle,
+    ) -> Result<fantoccini::wd::WindowHandle> {
+        let left = self.client.window().await?;
+        self.client.switch_to_window(tab).await?;
+        Ok(left)
+    }
+
     /// Runs JavaScript in the page and returns its result.
     pub async fn js(&self, script: &str) -> Result<Value> {
         Ok(self.client.execute(script, vec![]).await?)
