@@ -2885,6 +2885,109 @@ async fn an_emote_only_chat_takes_emoji_and_refuses_words_with_the_reason() -> R
     Ok(())
 }
 
+/// Web addresses in chat are links (a new tab, nothing told to the other site, only http and
+/// https), and a streamer turns links off for viewers from the dashboard: the viewer's page says
+/// so at once and keeps a message with a link from going, with the reason and the text given
+/// back, while words go out and the streamer still posts links. The streamer in English on a
+/// desktop, the viewer in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_links_open_in_a_new_tab_and_a_streamer_can_turn_viewers_links_off() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "link_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/link_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/link_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+
+    // A viewer's address is a link for everyone; only web addresses are followed.
+    says(&mina, "방송 일정은 example.com/schedule 에 있어요").await?;
+    host.wait_for_text(".chat-line .chat-link", "example.com/schedule", WAIT)
+        .await?;
+    let link = host
+        .js("const a = [...document.querySelectorAll('.chat-link')].pop(); return [a.href, a.target, a.rel]")
+        .await?;
+    assert_eq!(
+        link,
+        serde_json::json!([
+            "https://example.com/schedule",
+            "_blank",
+            "noopener noreferrer nofollow ugc"
+        ])
+    );
+    says(&mina, "javascript://example.com/%0Aalert(1)").await?;
+    host.wait_for_text(".chat-line .chat-text", "javascript://", WAIT)
+        .await?;
+    assert_eq!(
+        host.js("return [...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('javascript://')).querySelectorAll('a.chat-link').length")
+            .await?,
+        0,
+        "only http and https are links"
+    );
+    host.screenshot("chat-links").await?;
+
+    // Links off, from the dashboard.
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("input[name=links-off]").await?;
+    let toggle = "const c = document.querySelector('input[name=links-off]'); c.click(); c.form.requestSubmit()";
+    host.js(toggle).await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    host.js("document.querySelector('input[name=links-off]').scrollIntoView({block: 'center'})")
+        .await?;
+    host.screenshot("dashboard-links-off").await?;
+    mina.wait_for_text(".chat-rules .links-off-rule", "링크를 보낼 수 없어요", WAIT)
+        .await?;
+    let type_in = |text: &str| {
+        format!(
+            "const i = document.querySelector('#chat-input'); i.value = {text:?}; \
+             i.dispatchEvent(new Event('input', {{ bubbles: true }})); \
+             document.querySelector('.chat-form').requestSubmit()"
+        )
+    };
+    mina.js(&type_in("팔로워 무료 bit.ly/abc")).await?;
+    mina.wait_for_text(".chat-notice", "웹 주소를 빼고", WAIT)
+        .await?;
+    let kept = mina
+        .js("return document.querySelector('#chat-input').value")
+        .await?;
+    assert_eq!(
+        kept.as_str(),
+        Some("팔로워 무료 bit.ly/abc"),
+        "the text stays"
+    );
+    mina.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("chat-links-off-ko-phone").await?;
+    mina.js(&type_in("링크 없이 인사해요")).await?;
+    mina.wait_for_text(".chat-line .chat-text", "링크 없이 인사해요", WAIT)
+        .await?;
+    host.goto(&stack.url("/link_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    says(&host, "Merch: example.com/shop").await?;
+    mina.wait_for_text(".chat-line .chat-link", "example.com/shop", WAIT)
+        .await?;
+    assert_eq!(
+        host.js("return [...document.querySelectorAll('.chat-line')].filter(l => l.textContent.includes('bit.ly')).length")
+            .await?,
+        0,
+        "the refused link never went"
+    );
+    for browser in [host, mina] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// The streamer pins a viewer's message above the chat: everyone in the room sees it at once,
 /// with who pinned it; a viewer may hide it for themselves; someone who opens the page later gets
 /// it with the chat; unpinning, or deleting the message, takes it down everywhere; the log says

@@ -4,6 +4,7 @@
 
 pub mod block_news;
 pub mod emotes;
+pub mod links;
 pub mod mentions;
 pub mod panel;
 pub mod picker;
@@ -75,6 +76,8 @@ pub enum Notice {
     FollowersOnly,
     /// Refused: an emote-only room, and the message had words.
     EmoteOnly,
+    /// Refused: links are off, and the message had one (told before it goes, too).
+    LinksOff,
     /// Refused by the room's rules, for a reason the service did not say.
     Refused,
     /// This user just blocked someone (not an error: says where to undo it).
@@ -127,6 +130,8 @@ pub struct ChatClient {
     pub followers_only_minutes: RwSignal<Option<u32>>,
     /// Emote-only chat, for this user (never for those who run the room).
     pub emote_only: RwSignal<bool>,
+    /// Links off, for this user (never for those who run the room).
+    pub links_off: RwSignal<bool>,
     /// When this user followed the channel (ms since the epoch), as far as this page knows.
     pub followed_at: RwSignal<Option<f64>>,
     /// When this user's account was made (ms since the epoch): with the room's minimum account
@@ -182,6 +187,7 @@ impl ChatClient {
             min_account_age_minutes: RwSignal::new(0),
             followers_only_minutes: RwSignal::new(None),
             emote_only: RwSignal::new(false),
+            links_off: RwSignal::new(false),
             followed_at: RwSignal::new(None),
             joined_at: RwSignal::new(None),
             timed_out_until: RwSignal::new(None),
@@ -529,6 +535,7 @@ impl ChatClient {
         self.followers_only_minutes
             .set(minted.followers_only_minutes);
         self.emote_only.set(minted.emote_only);
+        self.links_off.set(minted.links_off);
         self.followed_at.set(
             minted
                 .followed_at
@@ -655,6 +662,7 @@ impl ChatClient {
                 min_account_age_minutes,
                 followers_only_minutes,
                 emote_only,
+                links_off,
             } => {
                 // The owner and moderators are not slowed: their token said 0, and stays so.
                 if !self.moderates() {
@@ -662,6 +670,7 @@ impl ChatClient {
                     self.min_account_age_minutes.set(min_account_age_minutes);
                     self.followers_only_minutes.set(followers_only_minutes);
                     self.emote_only.set(emote_only);
+                    self.links_off.set(links_off);
                     self.now_ms.set(crate::browser::now_ms());
                 }
             }
@@ -695,6 +704,7 @@ impl ChatClient {
                     406 if message.contains("older account") => Notice::AccountTooNew,
                     406 if message.contains("followers") => Notice::FollowersOnly,
                     406 if message.contains("emote-only") => Notice::EmoteOnly,
+                    406 if message.contains("links are off") => Notice::LinksOff,
                     406 if message.contains("filtered") => Notice::Filtered,
                     // IVS's review handler cannot say why it denied (the local server can): the
                     // client knows slow mode, timeouts, account age and followers-only before

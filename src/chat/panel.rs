@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::chat::emotes::{self, EMOTE_HEIGHT, Part, emote_width};
 use crate::chat::picker::EmotePicker;
-use crate::chat::{ChatClient, ChatState, Notice, mentions};
+use crate::chat::{ChatClient, ChatState, Notice, links, mentions};
 use crate::components::{Avatar, ago_text};
 use crate::i18n::use_i18n;
 use crate::reactive::Submit;
@@ -131,6 +131,11 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         {
             return;
         }
+        // IVS's review cannot say why it refused: the page says it first, the text kept.
+        if chat.links_off.get_untracked() && links::has_link(&content) {
+            chat.notice.set(Some(Notice::LinksOff));
+            return;
+        }
         let reply_to = replying.get_untracked().map(|(id, _)| id);
         if chat.send(content.trim(), reply_to.as_deref()) {
             draft.set(String::new());
@@ -164,6 +169,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::AccountTooNew => t.chat_account_too_new,
             Notice::FollowersOnly => t.chat_followers_only,
             Notice::EmoteOnly => t.chat_emote_only_refused,
+            Notice::LinksOff => t.chat_links_off_refused,
             Notice::Refused => t.chat_refused,
             Notice::Blocked => t.chat_blocked,
         })
@@ -367,17 +373,9 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     }
 }
 
-/// A message's words: mentions marked, the channel's emotes as images.
+/// A message's words, with the channel's emotes.
 fn message_text(chat: ChatClient, content: &str) -> impl IntoView + use<> {
-    mentions::pieces(content)
-        .into_iter()
-        .map(|piece| match piece {
-            mentions::Piece::Text(text) => with_emotes(chat.emotes, text).into_any(),
-            mentions::Piece::Mention(handle) => {
-                view! { <span class="mention">"@"{handle}</span> }.into_any()
-            }
-        })
-        .collect_view()
+    message_words(chat.emotes, content)
 }
 
 /// A pushpin, drawn so that it looks the same on every system (emoji differ).
@@ -427,8 +425,37 @@ fn PinnedBar(
     }
 }
 
-/// Message text with the channel's emotes shown as images (again when the emotes change).
-pub(crate) fn with_emotes(emotes: RwSignal<Vec<EmoteBody>>, text: String) -> impl IntoView {
+/// A message's words as a reader sees them: its web addresses as links (opening in a new tab,
+/// credited to nobody by search engines, telling the other site nothing of the page), mentions
+/// marked, and the channel's emotes as images (again when the emotes change). Links come
+/// first: `medium.com/@someone` is an address, not a mention.
+pub(crate) fn message_words(
+    emotes: RwSignal<Vec<EmoteBody>>,
+    content: &str,
+) -> impl IntoView + use<> {
+    links::split(content)
+        .into_iter()
+        .map(|piece| match piece {
+            links::Piece::Link { text, href } => view! {
+                <a class="chat-link" href=href target="_blank" rel="noopener noreferrer nofollow ugc">{text.to_owned()}</a>
+            }
+            .into_any(),
+            links::Piece::Text(text) => mentions::pieces(text)
+                .into_iter()
+                .map(|piece| match piece {
+                    mentions::Piece::Text(text) => with_emotes(emotes, text).into_any(),
+                    mentions::Piece::Mention(handle) => {
+                        view! { <span class="mention">"@"{handle}</span> }.into_any()
+                    }
+                })
+                .collect_view()
+                .into_any(),
+        })
+        .collect_view()
+}
+
+/// Text with the channel's emotes shown as images (again when the emotes change).
+fn with_emotes(emotes: RwSignal<Vec<EmoteBody>>, text: String) -> impl IntoView {
     move || {
         emotes.with(|known| {
             emotes::split(&text, |code| known.iter().any(|e| e.code == code))
@@ -587,9 +614,11 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
             let age = chat.min_account_age_minutes.get();
             let followers = chat.followers_only_minutes.get();
             let emote_only = chat.emote_only.get();
-            (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some() || emote_only)).then(|| view! {
+            let links_off = chat.links_off.get();
+            (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some() || emote_only || links_off)).then(|| view! {
                 <ul class="chat-rules">
                     {emote_only.then(|| view! { <li class="emote-only-rule">{i18n.page_texts().emote_only_rule}</li> })}
+                    {links_off.then(|| view! { <li class="links-off-rule">{i18n.page_texts().links_off_rule}</li> })}
                     {followers.map(|minutes| view! { <li>{i18n.followers_only_rule(minutes)}</li> })}
                     {(slow > 0).then(|| view! { <li>{i18n.slow_mode_rule(slow)}</li> })}
                     {(age > 0).then(|| view! { <li>{i18n.account_age_rule(age)}</li> })}

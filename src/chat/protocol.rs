@@ -89,6 +89,8 @@ pub enum Incoming {
         followers_only_minutes: Option<u32>,
         /// Emote-only chat (the attribute is `true`, and absent when off).
         emote_only: bool,
+        /// Links off for viewers (the attribute is `true`, and absent when off).
+        links_off: bool,
     },
     /// The channel's custom emotes changed.
     EmotesChanged,
@@ -160,6 +162,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
                     .unwrap_or(0),
                 followers_only_minutes: frame.attribute("FollowersOnlyMinutes").parse().ok(),
                 emote_only: frame.attribute("EmoteOnly") == "true",
+                links_off: frame.attribute("LinksOff") == "true",
             },
             event::EMOTES => Incoming::EmotesChanged,
             event::PIN => Incoming::Pinned {
@@ -226,17 +229,19 @@ mod tests {
                 slow_mode_seconds: 30,
                 min_account_age_minutes: 0,
                 followers_only_minutes: None,
-                emote_only: false
+                emote_only: false,
+                links_off: false
             })
         );
-        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10","EmoteOnly":"true"}}"#;
+        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10","EmoteOnly":"true","LinksOff":"true"}}"#;
         assert_eq!(
             parse(followers_only),
             Some(Incoming::RulesChanged {
                 slow_mode_seconds: 0,
                 min_account_age_minutes: 0,
                 followers_only_minutes: Some(10),
-                emote_only: true
+                emote_only: true,
+                links_off: true
             })
         );
         let emotes = r#"{"Type":"EVENT","EventName":"app:EMOTES","Attributes":null}"#;

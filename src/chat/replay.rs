@@ -9,8 +9,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::auth::use_session;
 use crate::chat::block_news::{self, BlockNews};
-use crate::chat::mentions;
-use crate::chat::panel::{ReplyQuote, with_emotes};
+use crate::chat::panel::{ReplyQuote, message_words};
 use crate::chat::protocol::Reply;
 use crate::components::Avatar;
 use crate::i18n::use_i18n;
@@ -192,10 +191,7 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
                                     {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
                                 </span>
                                 <span class="chat-text">
-                                    {mentions::pieces(&m.content).into_iter().map(|piece| match piece {
-                                        mentions::Piece::Text(text) => with_emotes(emotes, text).into_any(),
-                                        mentions::Piece::Mention(handle) => view! { <span class="mention">"@"{handle}</span> }.into_any(),
-                                    }).collect_view()}
+                                    {message_words(emotes, &m.content)}
                                 </span>
                                 <span class="chat-time">{clock(replayed.offset_ms as f64)}</span>
                             </li>

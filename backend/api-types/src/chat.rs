@@ -135,8 +135,8 @@ pub mod event {
     /// A viewer was timed out: attributes `UserId` and `Until` (RFC 3339).
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,
-    /// `FollowersOnlyMinutes` while the room is followers-only, and `EmoteOnly` (`true`) while
-    /// it is emote-only.
+    /// `FollowersOnlyMinutes` while the room is followers-only, `EmoteOnly` (`true`) while it
+    /// is emote-only and `LinksOff` (`true`) while viewers may post no links.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: read them again (no attributes).
     pub const EMOTES: &str = "app:EMOTES";

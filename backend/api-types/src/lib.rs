@@ -449,6 +449,9 @@ pub struct ChatTokenBody {
     /// Whether the room is emote-only for the caller (never for the owner and moderators).
     #[serde(default)]
     pub emote_only: bool,
+    /// Whether the room refuses the caller's links (never the owner's and moderators').
+    #[serde(default)]
+    pub links_off: bool,
     /// The message pinned above the chat; absent when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<PinnedMessageBody>,
@@ -650,6 +653,10 @@ pub struct ChatRules {
     /// moderators anything); absent is off.
     #[serde(default)]
     pub emote_only: bool,
+    /// Links off: a viewer's message with a web address in it (`example.com` as much as
+    /// `https://example.com/x`) is refused (the owner and moderators post links); absent is off.
+    #[serde(default)]
+    pub links_off: bool,
 }
 
 /// A filtered word: 1–50 characters (surrounding spaces are trimmed); no control, direction or

@@ -31,6 +31,11 @@ pub struct ChatRules {
     /// room flooded with words). The owner and moderators write as they like.
     #[serde(default)]
     pub emote_only: bool,
+    /// Links off: a viewer's message with a link in it is refused, `bit.ly/x` as much as
+    /// `https://example.com` (a raid of spam bots, or a room that wants no self-promotion). The
+    /// owner and moderators post links as they like.
+    #[serde(default)]
+    pub links_off: bool,
 }
 
 /// The longest slow mode: ten minutes between one viewer's messages.
@@ -50,6 +55,7 @@ impl Default for ChatRules {
             min_account_age_minutes: 0,
             followers_only_minutes: None,
             emote_only: false,
+            links_off: false,
         }
     }
 }
@@ -125,6 +131,19 @@ pub fn only_emotes(content: &str, is_emote: impl Fn(&str) -> bool) -> bool {
         rest = &rest[character.len()..];
     }
     any
+}
+
+/// Whether `content` holds a link as chat sees it: a web address with a scheme, or a bare domain
+/// with or without a path (`bit.ly/x`, `example.com`; a version number such as `v1.2.3` is
+/// not, and two words with no space after a full stop, `so.What`, are, as on other sites: no
+/// list of top-level domains keeps up with them). The browser app finds links the same way (the same crate, set the same way), so what
+/// it shows as a link is what a room with links off refuses.
+pub fn has_link(content: &str) -> bool {
+    let mut finder = linkify::LinkFinder::new();
+    finder
+        .url_must_have_scheme(false)
+        .kinds(&[linkify::LinkKind::Url]);
+    finder.links(content).next().is_some()
 }
 
 /// What happens to a message containing a filtered word.
@@ -233,6 +252,35 @@ impl WordFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_is_a_web_address_with_or_without_its_scheme() {
+        for link in [
+            "see https://example.com",
+            "http://127.0.0.1:8080/x",
+            "free followers at bit.ly/abc",
+            "example.com",
+            "www.example.co.kr/경로",
+            "(twitch.tv/someone)",
+            "HTTPS://EXAMPLE.COM",
+            "ftp://files.example.org/a",
+            "1.0.0.0/login",
+        ] {
+            assert!(has_link(link), "{link}");
+        }
+        for not in [
+            "",
+            "gg",
+            "v1.2.3 is out",
+            "e.g. this",
+            "score 3.5",
+            "mail me: someone@example.com",
+            ":Hype: 🎉",
+            "오늘 방송 재밌다.ㅋㅋ",
+        ] {
+            assert!(!has_link(not), "{not}");
+        }
+    }
 
     #[test]
     fn emote_only_means_the_channels_emotes_and_emoji_and_nothing_else() {

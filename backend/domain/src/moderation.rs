@@ -62,6 +62,8 @@ pub enum DenyReason {
     FollowersOnly,
     /// Emote-only chat: the message has words, not just emotes and emoji.
     EmoteOnly,
+    /// Links off: the message has a link.
+    LinksOff,
     Empty,
     TooLong,
     Filtered,
@@ -77,6 +79,7 @@ impl DenyReason {
             Self::AccountTooNew => "this chat asks for an older account before you can send",
             Self::FollowersOnly => "this chat is for the channel's followers",
             Self::EmoteOnly => "this chat is emote-only",
+            Self::LinksOff => "links are off in this chat",
             Self::Empty => "the message is empty",
             Self::TooLong => "the message is too long",
             Self::Filtered => "the message contains a word this channel filters",

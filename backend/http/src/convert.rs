@@ -150,6 +150,7 @@ pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
         min_account_age_minutes: rules.min_account_age_minutes,
         followers_only_minutes: rules.followers_only_minutes,
         emote_only: rules.emote_only,
+        links_off: rules.links_off,
     }
 }
 

@@ -128,6 +128,26 @@ async fn chat_review_keeps_an_emote_only_room_to_emotes_and_emoji() {
     }
 }
 
+/// A room with links off, as DynamoDB holds it: the review in the cloud refuses a viewer's link,
+/// as the local chat server does, and lets their words through.
+#[tokio::test]
+async fn chat_review_refuses_a_viewers_link_when_links_are_off() {
+    let mut channel = testkit::channel("owner-1", "minji_live", 0);
+    channel.chat_rules.links_off = true;
+    let (moto, _store, room) = room_of(&channel).await;
+    let mut runtime = Runtime::start(vec![
+        review_event(&room, "free followers at bit.ly/abc", "MSG000000001"),
+        review_event(&room, "v1.2.3 is out, gg", "MSG000000002"),
+    ])
+    .await;
+    let _review = function("chat-review", &moto, &review_env(&runtime, 10_000));
+    for expected in ["DENY", "ALLOW"] {
+        let (kind, answer) = runtime.answer().await;
+        assert_eq!(kind, "response", "{answer}");
+        assert_eq!(answer["ReviewResult"], expected, "{answer}");
+    }
+}
+
 /// A review that runs past its deadline is denied (IVS Chat would apply the room's fallback
 /// anyway), and counted as late.
 #[tokio::test]

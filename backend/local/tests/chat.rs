@@ -494,6 +494,63 @@ async fn an_emote_only_room_refuses_words_with_a_406_and_delivers_emoji() {
     assert_eq!(token.body["emoteOnly"], true, "{}", token.text);
 }
 
+/// Links off: a viewer's message with a web address is refused with the reason (a 406, as IVS
+/// answers a review's refusal), words go out, and the owner still posts links.
+#[tokio::test]
+async fn a_room_with_links_off_refuses_a_viewers_link_with_a_406() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let rules = |links_off: Value| {
+        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
+            "filterMode": "BLOCK", "linksOff": links_off})
+    };
+    for bad in [json!("true"), json!(1), json!(null)] {
+        let refused = app
+            .put(
+                "/api/v1/me/channel/chat-rules",
+                owner.auth(),
+                rules(bad.clone()),
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
+    }
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let saved = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            rules(json!(true)),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["linksOff"], true);
+    let told = b.next_of("EVENT").await;
+    assert_eq!(told["EventName"], "app:CHAT_RULES");
+    assert_eq!(told["Attributes"]["LinksOff"], "true", "{told}");
+
+    b.say("l1", "free followers at bit.ly/abc").await;
+    let (code, request, message) = b.error().await;
+    assert_eq!((code, request.as_str()), (406, "l1"));
+    assert!(message.contains("links are off"), "{message}");
+    b.say("w1", "v1.2.3 is out, gg").await;
+    assert_eq!(a.next_of("MESSAGE").await["Content"], "v1.2.3 is out, gg");
+    let mut boss = join(&app, "room", Some(&owner)).await;
+    boss.say("o1", "Merch: example.com/shop").await;
+    assert_eq!(
+        a.next_of("MESSAGE").await["Content"],
+        "Merch: example.com/shop"
+    );
+    let token = app
+        .post("/api/v1/channels/room/chat-token", bob.auth(), None)
+        .await;
+    assert_eq!(token.body["linksOff"], true, "{}", token.text);
+    let own = app
+        .post("/api/v1/channels/room/chat-token", owner.auth(), None)
+        .await;
+    assert_eq!(own.body["linksOff"], false, "{}", own.text);
+}
+
 #[tokio::test]
 async fn a_reply_reaches_everyone_naming_whom_it_answers_as_history_has_it() {
     let app = spawn_app().await;

@@ -36,6 +36,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
             .map_or_else(|| FOLLOWERS_ONLY_OFF.to_owned(), |m| m.to_string()),
     );
     let emote_only = RwSignal::new(rules.emote_only);
+    let links_off = RwSignal::new(rules.links_off);
     // A length set through the API that the list does not offer is kept as a choice of its own.
     let set_elsewhere = rules
         .followers_only_minutes
@@ -68,6 +69,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                 .unwrap_or(u32::MAX),
             followers_only_minutes: followers_only.get_untracked().parse().ok(),
             emote_only: emote_only.get_untracked(),
+            links_off: links_off.get_untracked(),
         });
     };
     view! {
@@ -124,6 +126,12 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                     {move || i18n.page_texts().emote_only}
                 </label>
                 <small class="muted">{move || i18n.page_texts().emote_only_hint}</small>
+                <label class="check">
+                    <input type="checkbox" name="links-off" prop:checked=move || links_off.get()
+                        on:change=move |ev| links_off.set(event_target_checked(&ev)) />
+                    {move || i18n.page_texts().links_off}
+                </label>
+                <small class="muted">{move || i18n.page_texts().links_off_hint}</small>
                 <SaveStatus outcome=move || save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>

@@ -22,8 +22,8 @@ pub mod events {
     /// A viewer was timed out: `UserId` and `Until` (RFC 3339).
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,
-    /// `FollowersOnlyMinutes` while the room is followers-only, and `EmoteOnly` (`true`) while
-    /// it is emote-only.
+    /// `FollowersOnlyMinutes` while the room is followers-only, `EmoteOnly` (`true`) while it
+    /// is emote-only and `LinksOff` (`true`) while viewers may post no links.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: clients read them again.
     pub const EMOTES: &str = "app:EMOTES";
@@ -346,7 +346,8 @@ impl Platform {
         let viewers_rules_changed = before.slow_mode_seconds != rules.slow_mode_seconds
             || before.min_account_age_minutes != rules.min_account_age_minutes
             || before.followers_only_minutes != rules.followers_only_minutes
-            || before.emote_only != rules.emote_only;
+            || before.emote_only != rules.emote_only
+            || before.links_off != rules.links_off;
         if viewers_rules_changed && let Some(room) = &channel.chat_room {
             let mut attributes = BTreeMap::from([
                 (
@@ -364,6 +365,9 @@ impl Platform {
             }
             if rules.emote_only {
                 attributes.insert("EmoteOnly".to_owned(), "true".to_owned());
+            }
+            if rules.links_off {
+                attributes.insert("LinksOff".to_owned(), "true".to_owned());
             }
             // The rules are saved; a room that misses the news learns them on the next token.
             if let Err(error) = self

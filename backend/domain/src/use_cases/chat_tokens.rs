@@ -45,6 +45,8 @@ pub struct IssuedChatToken {
     pub followed_at: Option<OffsetDateTime>,
     /// Whether the room is emote-only for this caller (never for the owner and moderators).
     pub emote_only: bool,
+    /// Whether the room refuses this caller's links (never the owner's and moderators').
+    pub links_off: bool,
     /// The message pinned above the chat, for the client to show from the start.
     pub pinned_message: Option<PinnedMessage>,
     /// Whom the caller blocked: the client hides what they say (a personal choice the room is
@@ -101,17 +103,19 @@ impl Platform {
         let user = who.map(|w| &w.user_id);
         let role = ChatRole::of(&channel, user);
         let rules = &channel.chat_rules;
-        let (slow_mode_seconds, min_account_age_minutes, followers_only_minutes, emote_only) =
+        // The rules as they apply to the caller: none to those who run the room.
+        let (slow_mode_seconds, min_account_age_minutes, followers_only_minutes) =
             if role.runs_the_room() {
-                (0, 0, None, false)
+                (0, 0, None)
             } else {
                 (
                     rules.slow_mode_seconds,
                     rules.min_account_age_minutes,
                     rules.followers_only_minutes,
-                    rules.emote_only,
                 )
             };
+        let emote_only = rules.emote_only && !role.runs_the_room();
+        let links_off = rules.links_off && !role.runs_the_room();
         // What the caller may do there, who they are, whether they follow the channel and whom
         // they blocked do not depend on each other: read together, then judged in order (a ban,
         // then a private channel).
@@ -217,6 +221,7 @@ impl Platform {
             followers_only_minutes,
             followed_at,
             emote_only,
+            links_off,
             pinned_message: channel.pinned_message,
             blocked: blocks?.user_ids().cloned().collect(),
         })

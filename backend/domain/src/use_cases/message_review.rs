@@ -127,6 +127,9 @@ impl Platform {
             {
                 return Ok(Verdict::Deny(DenyReason::EmoteOnly));
             }
+            if rules.links_off && chat_rules::has_link(&input.content) {
+                return Ok(Verdict::Deny(DenyReason::LinksOff));
+            }
             // Last: only a message that is otherwise delivered uses up the sender's turn.
             if rules.slow_mode_seconds > 0 {
                 let key = format!("chat-slow:{}:{}", channel.id, input.sender);

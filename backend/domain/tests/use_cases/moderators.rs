@@ -786,3 +786,104 @@ async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_t
         .unwrap();
     assert!(!last_rules.contains_key("EmoteOnly"), "{last_rules:?}");
 }
+
+/// Links off: a viewer's message with a link is refused (a spam raid's `bit.ly/...` as much as a
+/// full address), the room hears the rule, and those who run the room still post links.
+#[tokio::test]
+async fn a_room_with_links_off_refuses_viewers_links_and_tells_the_room() {
+    let world = world();
+    let (owner, account, moderator) = world.owner_and_moderator().await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let viewer = UserId::parse("u-viewer").unwrap();
+    let rules = ChatRules {
+        links_off: true,
+        ..ChatRules::default()
+    };
+    world
+        .platform
+        .update_chat_rules(&owner, rules)
+        .await
+        .unwrap();
+    let told = world.chat.calls().into_iter().any(|call| {
+        matches!(&call, ChatCall::Event(r, name, attributes)
+            if *r == room && name == "app:CHAT_RULES"
+                && attributes.get("LinksOff").map(String::as_str) == Some("true"))
+    });
+    assert!(told, "the room hears links went off");
+
+    // A second apart: the sender's own rate is not what this is about.
+    for spam in [
+        "free followers at bit.ly/abc",
+        "https://example.com/win",
+        "visit WWW.EXAMPLE.COM now",
+    ] {
+        world.advance(Duration::seconds(2));
+        assert_eq!(
+            denied(world.verdict(&room, viewer.as_str(), spam).await),
+            Some(DenyReason::LinksOff),
+            "{spam}"
+        );
+    }
+    for words in [
+        "gg",
+        "v1.2.3 is out",
+        "e.g. this one",
+        "mail me@example.com",
+    ] {
+        world.advance(Duration::seconds(2));
+        assert_eq!(
+            denied(world.verdict(&room, viewer.as_str(), words).await),
+            None,
+            "{words}"
+        );
+    }
+    for runner in [&owner.user_id, &moderator.user_id] {
+        assert_eq!(
+            denied(
+                world
+                    .verdict(&room, runner.as_str(), "My schedule: example.com/schedule")
+                    .await
+            ),
+            None
+        );
+    }
+    let token = world
+        .platform
+        .chat_token("owner", None, Some("203.0.113.9"))
+        .await
+        .unwrap();
+    assert!(token.links_off);
+    let token = world
+        .platform
+        .chat_token("owner", Some(&moderator), None)
+        .await
+        .unwrap();
+    assert!(!token.links_off);
+
+    // On again for everyone: links are welcome, and the room hears the rule's absence.
+    world
+        .platform
+        .update_chat_rules(&owner, ChatRules::default())
+        .await
+        .unwrap();
+    world.advance(Duration::seconds(2));
+    assert_eq!(
+        denied(
+            world
+                .verdict(&room, viewer.as_str(), "https://example.com")
+                .await
+        ),
+        None
+    );
+    let last_rules = world
+        .chat
+        .calls()
+        .into_iter()
+        .rev()
+        .find_map(|call| match call {
+            ChatCall::Event(_, name, attributes) if name == "app:CHAT_RULES" => Some(attributes),
+            _ => None,
+        })
+        .unwrap();
+    assert!(!last_rules.contains_key("LinksOff"), "{last_rules:?}");
+}

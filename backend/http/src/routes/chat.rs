@@ -62,6 +62,7 @@ pub async fn chat_token(
         followers_only_minutes: issued.followers_only_minutes,
         followed_at: issued.followed_at.map(convert::rfc3339),
         emote_only: issued.emote_only,
+        links_off: issued.links_off,
         pinned: issued.pinned_message.as_ref().map(convert::pinned),
         blocked: issued.blocked.iter().map(ToString::to_string).collect(),
     }))

@@ -211,6 +211,7 @@ pub async fn update_chat_rules(
         min_account_age_minutes: body.min_account_age_minutes,
         followers_only_minutes: body.followers_only_minutes,
         emote_only: body.emote_only,
+        links_off: body.links_off,
     };
     let channel = state.platform.update_chat_rules(&who, rules).await?;
     Ok(Json(convert::chat_rules(&channel.chat_rules)))

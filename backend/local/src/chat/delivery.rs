@@ -219,6 +219,7 @@ fn denied(reason: DenyReason) -> &'static str {
         DenyReason::EmoteOnly => {
             "the message was denied: this chat is emote-only, send emotes and emoji only"
         }
+        DenyReason::LinksOff => "the message was denied: links are off in this chat",
         DenyReason::TooLong | DenyReason::Empty | DenyReason::RateLimited => {
             "the message was denied"
         }
