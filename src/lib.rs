@@ -21,6 +21,7 @@ mod player;
 mod push;
 mod reactive;
 pub mod router;
+mod tab_news;
 pub mod time;
 
 /// Loads the runtime configuration, then the app.

@@ -3269,7 +3269,8 @@ async fn a_viewer_blocks_someone_and_stops_seeing_their_chat_until_they_unblock(
 /// A streamer makes their chat followers-only (a follow of 10 minutes, then any follow) from the
 /// dashboard: a viewer who does not follow is told so before typing, following starts the wait,
 /// the room's change of rule opens the box live, and a page that does not know the viewer
-/// unfollowed meanwhile is refused with the reason. In Korean on a phone, in English on a desktop.
+/// unfollowed meanwhile is refused with the reason; the viewer's other tab of the same page hears
+/// of the follow at once. In Korean on a phone, in English on a desktop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_followers_only_chat_asks_a_viewer_to_follow_first() -> Result<()> {
     let stack = TestStack::start(false).await?;
@@ -3325,11 +3326,23 @@ async fn a_followers_only_chat_asks_a_viewer_to_follow_first() -> Result<()> {
     fan.js("document.querySelector('.chat-rules').scrollIntoView({block: 'center'})")
         .await?;
     fan.screenshot("chat-followers-only-ko-phone").await?;
+    let first_tab = fan.open_tab(&stack.url("/fo_host")).await?;
+    fan.wait(".chat-locked").await?;
+    let second_tab = fan.switch_tab(first_tab).await?;
 
     // Following opens the box, held for the ten minutes the room asks of a follow.
     fan.click(".follow-box button.follow").await?;
     fan.wait(".follow-box button.follow[aria-pressed=true]")
         .await?;
+    // The same page in the browser's other tab hears of the follow at once.
+    let first_tab = fan.switch_tab(second_tab).await?;
+    fan.wait(".follow-box button.follow[aria-pressed=true]")
+        .await?;
+    fan.wait_for_text("[data-testid=followers]", "1", WAIT)
+        .await?;
+    fan.wait_for_text(".chat-wait", "10분 후에 채팅할 수 있어요", WAIT)
+        .await?;
+    fan.switch_tab(first_tab).await?;
     fan.wait_for_text(".chat-wait", "10분 후에 채팅할 수 있어요", WAIT)
         .await?;
     assert_eq!(

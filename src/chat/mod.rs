@@ -2,7 +2,6 @@
 //! API for each connection, history on join, and reconnection with backoff (a fresh token each
 //! time: tokens are single-use).
 
-pub mod block_news;
 pub mod emotes;
 pub mod links;
 pub mod mentions;
@@ -21,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, WebSocket};
 
 use crate::api::{Api, ApiError};
-use block_news::BlockNews;
+use crate::tab_news::{self, TabNews};
 use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
 use protocol::{ChatLine, Incoming, Pinned, Raid, Reply};
@@ -108,7 +107,7 @@ struct Inner {
     /// `pagehide`/`pageshow` listeners on the window, removed when the chat stops.
     page_listeners: Vec<(&'static str, Listener)>,
     /// Blocks and unblocks made in this browser's other tabs, heard until the chat stops.
-    block_news: Option<block_news::Listening>,
+    tab_news: Option<tab_news::Listening>,
 }
 
 /// One room's chat for one page. Cheap to copy into closures.
@@ -216,7 +215,7 @@ impl ChatClient {
                 awaiting: std::collections::VecDeque::new(),
                 heartbeat: None,
                 page_listeners: Vec::new(),
-                block_news: None,
+                tab_news: None,
             }))),
         };
         client.load_history();
@@ -785,11 +784,13 @@ impl ChatClient {
     /// the next token (an unblocked person's lines show again from their next one).
     fn hear_block_news(&self) {
         let client = *self;
-        let listening = block_news::listen(move |news| match news {
-            BlockNews::Blocked(user) => client.now_blocked(user),
-            BlockNews::Unblocked(user) => client.blocked.update(|b| b.retain(|id| *id != user)),
+        let listening = tab_news::listen(move |news| match news {
+            TabNews::Blocked(user) => client.now_blocked(user),
+            TabNews::Unblocked(user) => client.blocked.update(|b| b.retain(|id| *id != user)),
+            // The page's follow button hears it, and tells the chat.
+            TabNews::Follow { .. } => {}
         });
-        self.inner().borrow_mut().block_news = listening;
+        self.inner().borrow_mut().tab_news = listening;
     }
 
     /// `user_id` is blocked from now on: their lines leave the page.
@@ -816,7 +817,7 @@ impl ChatClient {
         let (client, user_id) = (*self, user_id.to_owned());
         async move {
             client.api.block_user(&user_id).await?;
-            block_news::tell(&BlockNews::Blocked(user_id.clone()));
+            tab_news::tell(&TabNews::Blocked(user_id.clone()));
             client.now_blocked(user_id);
             client.notice.set(Some(Notice::Blocked));
             Ok(())
@@ -893,7 +894,7 @@ impl ChatClient {
             let _ =
                 window.remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
         }
-        inner.block_news = None;
+        inner.tab_news = None;
         if let Some(socket) = inner.socket.take() {
             socket.set_onclose(None);
             let _ = socket.close();

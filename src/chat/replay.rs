@@ -8,11 +8,11 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::auth::use_session;
-use crate::chat::block_news::{self, BlockNews};
 use crate::chat::panel::{ReplyQuote, message_words};
 use crate::chat::protocol::Reply;
 use crate::components::Avatar;
 use crate::i18n::use_i18n;
+use crate::tab_news::{self, TabNews};
 use crate::time::clock;
 
 /// Lines kept on screen: the latest ones up to the playback position.
@@ -86,14 +86,15 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
                 blocked.set(found.items.into_iter().map(|b| b.user_id).collect());
             }
         });
-        let listening = send_wrapper::SendWrapper::new(block_news::listen(move |news| {
-            blocked.update(|b| match news {
-                BlockNews::Blocked(user) if !b.contains(&user) => b.push(user),
-                BlockNews::Unblocked(user) => b.retain(|id| *id != user),
-                BlockNews::Blocked(_) => {}
-            });
-        }));
-        on_cleanup(move || drop(listening));
+        tab_news::listen_while_mounted(move |news| match news {
+            TabNews::Blocked(user) => blocked.update(|b| {
+                if !b.contains(&user) {
+                    b.push(user);
+                }
+            }),
+            TabNews::Unblocked(user) => blocked.update(|b| b.retain(|id| *id != user)),
+            TabNews::Follow { .. } => {}
+        });
     }
 
     let fetch = move |from_ms: u64, after: Option<String>| {

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use crate::api::{ApiError, use_api};
 use crate::auth::use_session;
 use crate::i18n::use_i18n;
+use crate::tab_news::{self, TabNews};
 
 /// Follow or unfollow `handle`. Signed out, it leads to sign-in; on one's own channel only the
-/// count shows. The count and state come from the server's answer, never guessed;
-/// `on_change` hears when that answer says the user now follows, or no longer does.
+/// count shows. The count and state come from the server's answer, never guessed (here or in
+/// another tab of the browser, which tells this one); `on_change` hears when the user now
+/// follows, or no longer does.
 #[component]
 pub fn FollowButton(
     handle: String,
@@ -26,6 +28,24 @@ pub fn FollowButton(
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let handle = StoredValue::new(handle);
+    let now = move |following: bool, followers: u64| {
+        let changed = state.get_untracked().0 != following;
+        state.set((following, followers));
+        if let Some(on_change) = on_change.filter(|_| changed) {
+            on_change.run(following);
+        }
+    };
+    tab_news::listen_while_mounted(move |news| {
+        if let TabNews::Follow {
+            handle: followed,
+            following,
+            followers,
+        } = news
+            && followed == handle.get_value()
+        {
+            now(following, followers);
+        }
+    });
     // A task and two signals rather than a Leptos `Action`: the same behaviour for a fraction of
     // the wasm each `Action` type brings (measured with `cargo xtask build-web`).
     // `Some(on)` turns notifications on or off; `None` follows or unfollows.
@@ -40,11 +60,14 @@ pub fn FollowButton(
             };
             match answer {
                 Ok(body) => {
-                    let changed = state.get_untracked().0 != body.following;
-                    state.set((body.following, body.followers));
-                    if let Some(on_change) = on_change.filter(|_| changed) {
-                        on_change.run(body.following);
+                    if notify.is_none() {
+                        tab_news::tell(&TabNews::Follow {
+                            handle: handle.clone(),
+                            following: body.following,
+                            followers: body.followers,
+                        });
                     }
+                    now(body.following, body.followers);
                     notifying.set(body.notify);
                     error.set(None);
                 }

@@ -5,7 +5,6 @@ use cloumer_api_types::{ChannelSummary, Me, UpdateProfile};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::chat::block_news::{self, BlockNews};
 use crate::components::{
     Avatar, ChannelCard, Loaded, PageStatus, Paging, RequireSignIn, SaveStatus, avatar_src,
     name_page,
@@ -13,6 +12,7 @@ use crate::components::{
 use crate::i18n::{Lang, use_i18n};
 use crate::push::{self, PushError, PushState};
 use crate::reactive::{Fetch, Submit};
+use crate::tab_news::{self, TabNews};
 
 const PRESETS: [&str; 8] = [
     "cat", "dog", "fox", "panda", "penguin", "rabbit", "tiger", "whale",
@@ -199,7 +199,7 @@ fn BlockedPeople() -> impl IntoView {
         async move {
             let done = api.unblock_user(&user_id).await;
             if done.is_ok() {
-                block_news::tell(&BlockNews::Unblocked(user_id));
+                tab_news::tell(&TabNews::Unblocked(user_id));
             }
             blocked.refetch();
             done
