@@ -550,6 +550,12 @@ impl Api {
             .await
     }
 
+    /// Replaces the caller's weekly schedule (no streams: none).
+    pub async fn set_schedule(&self, schedule: &ScheduleBody) -> Result<ScheduleBody, ApiError> {
+        self.with_body(Method::PUT, "/api/v1/me/channel/schedule", schedule)
+            .await
+    }
+
     pub async fn update_chat_rules(&self, rules: &ChatRules) -> Result<ChatRules, ApiError> {
         self.with_body(Method::PUT, "/api/v1/me/channel/chat-rules", rules)
             .await

@@ -98,6 +98,33 @@ pub fn local_date_time(milliseconds: f64, lang: &str) -> String {
         .into()
 }
 
+/// A moment as a week's plan reads it, in the viewer's time zone: "Tue, Dec 8, 8:00 PM",
+/// "12월 8일 (화) 오후 8:00"; with `with_day` false, only its time ("9:30 PM").
+pub fn local_plan_time(milliseconds: f64, lang: &str, with_day: bool) -> String {
+    let options = js_sys::Object::new();
+    let set = |key: &str, value: &str| {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    };
+    if with_day {
+        set("weekday", "short");
+        set("month", "short");
+        set("day", "numeric");
+    }
+    set("hour", "numeric");
+    set("minute", "2-digit");
+    js_sys::Date::new(&JsValue::from_f64(milliseconds))
+        .to_locale_string(lang, &options)
+        .into()
+}
+
+/// The viewer's time zone as the browser knows it (`Asia/Seoul`), if it says.
+pub fn time_zone() -> Option<String> {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()?
+        .as_string()
+}
+
 /// Calls `object.name()` if the browser has it; its promise (if any) is left to settle.
 pub fn call_if_present(object: &JsValue, name: &str) -> bool {
     let Ok(function) = js_sys::Reflect::get(object, &name.into()) else {

@@ -2988,6 +2988,143 @@ async fn chat_links_open_in_a_new_tab_and_a_streamer_can_turn_viewers_links_off(
     Ok(())
 }
 
+/// A streamer plans their week on the dashboard (in their time zone; overlapping streams are
+/// refused with the reason) and their channel page shows viewers the next streams in the
+/// viewer's own time; an empty week takes the schedule off the page. The streamer in English on
+/// a desktop, the viewer in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_plans_their_week_and_viewers_see_the_next_streams() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "plan_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("input[name=time-zone]").await?;
+    host.wait_for_text(".schedule .empty", "No streams planned", WAIT)
+        .await?;
+    let set = |css: &str, value: &str| {
+        format!(
+            "const e = document.querySelector({css:?}); e.value = {value:?}; \
+             e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', {{ bubbles: true }})); \
+             e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        )
+    };
+    host.js(&set("input[name=time-zone]", "Asia/Seoul")).await?;
+    // Two streams on the same evening that overlap: refused with the reason.
+    host.click(".schedule .add-stream").await?;
+    host.js(&set(
+        ".schedule-row:nth-child(1) input[name=title]",
+        "Speedruns",
+    ))
+    .await?;
+    host.click(".schedule .add-stream").await?;
+    host.js(&set(".schedule-row:nth-child(2) select[name=day]", "MON"))
+        .await?;
+    host.js(&set(
+        ".schedule-row:nth-child(2) input[name=start]",
+        "21:00",
+    ))
+    .await?;
+    host.js("document.querySelector('.schedule form').requestSubmit()")
+        .await?;
+    host.wait_for_text(".schedule [role=alert]", "overlap", WAIT)
+        .await?;
+    // Moved to Thursday, the week is kept.
+    host.js(&set(".schedule-row:nth-child(2) select[name=day]", "THU"))
+        .await?;
+    host.js("document.querySelector('.schedule form').requestSubmit()")
+        .await?;
+    host.wait_for_text(".schedule [role=status]", "Saved", WAIT)
+        .await?;
+    host.js("document.querySelector('.schedule').scrollIntoView({block: 'start'})")
+        .await?;
+    host.screenshot("dashboard-schedule").await?;
+    host.js("const s = document.querySelector('select#lang'); s.value = 'ko'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    host.wait_for_text(".schedule h2", "방송 일정", WAIT)
+        .await?;
+    host.js("document.querySelector('.schedule').scrollIntoView({block: 'start'})")
+        .await?;
+    host.screenshot("dashboard-schedule-ko").await?;
+    host.js("const s = document.querySelector('select#lang'); s.value = 'en'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    host.wait_for_text(".schedule h2", "Schedule", WAIT).await?;
+
+    // The viewer's page lists the next streams, where the API says they are.
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/plan_host")).await?;
+    mina.wait_for_text(".upcoming h2", "방송 일정", WAIT)
+        .await?;
+    mina.wait_for_text(".upcoming-stream", "Speedruns", WAIT)
+        .await?;
+    let page: serde_json::Value = reqwest::get(stack.url("/api/v1/channels/plan_host"))
+        .await?
+        .json()
+        .await?;
+    let shown = mina
+        .js("return [...document.querySelectorAll('.upcoming-stream time')].map(t => [t.getAttribute('datetime'), t.textContent])")
+        .await?;
+    let shown = shown.as_array().context("a list")?;
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    for (planned, shown) in page["upcoming"]
+        .as_array()
+        .context("upcoming")?
+        .iter()
+        .zip(shown)
+    {
+        assert_eq!(shown[0], planned["startsAt"], "{shown}");
+        assert!(
+            shown[1].as_str().is_some_and(|t| t.contains('–')),
+            "{shown}"
+        );
+    }
+    mina.js("document.querySelector('.upcoming').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("channel-schedule-ko-phone").await?;
+    host.goto(&stack.url("/plan_host")).await?;
+    host.wait(".upcoming-stream").await?;
+    host.js("document.querySelector('.upcoming').scrollIntoView({block: 'center'})")
+        .await?;
+    host.screenshot("channel-schedule").await?;
+
+    // An empty week takes the schedule off the page.
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait(".schedule-row").await?;
+    for left in [1, 0] {
+        host.click(".schedule .remove-stream").await?;
+        host.wait_until(
+            &format!("return document.querySelectorAll('.schedule-row').length === {left}"),
+            "a stream removed",
+        )
+        .await?;
+    }
+    host.wait_for_text(".schedule .empty", "No streams planned", WAIT)
+        .await?;
+    host.js("document.querySelector('.schedule form').requestSubmit()")
+        .await?;
+    host.wait_for_text(".schedule [role=status]", "Saved", WAIT)
+        .await?;
+    mina.goto(&stack.url("/plan_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    assert_eq!(
+        mina.js("return document.querySelector('.upcoming') === null")
+            .await?,
+        true
+    );
+    for browser in [host, mina] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// The streamer pins a viewer's message above the chat: everyone in the room sees it at once,
 /// with who pinned it; a viewer may hide it for themselves; someone who opens the page later gets
 /// it with the chat; unpinning, or deleting the message, takes it down everywhere; the log says

@@ -7,6 +7,7 @@ pub mod session;
 mod share;
 mod states;
 mod title;
+mod upcoming;
 
 use cloumer_api_types::{ChannelSummary, RecordingBody};
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ pub use paged::{PageStatus, Paging};
 pub use share::{ShareVideo, linked_start};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
 pub use title::{name_page, or_untitled, show_unread, unread_count, video_name};
+pub use upcoming::Upcoming;
 
 use crate::auth::use_session;
 use crate::i18n::{Lang, use_i18n};

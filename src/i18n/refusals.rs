@@ -46,6 +46,11 @@ pub(super) fn korean(code: &str) -> Option<&'static str> {
         "invalid_chat_rules" => {
             "채팅 규칙 값이 허용 범위를 벗어났어요: 메시지 길이는 1~500자, 속도는 초당 1~100개예요."
         }
+        "invalid_schedule" => {
+            "방송 일정이 올바르지 않아요: 방송은 15분~12시간, 일주일에 14개까지, 제목은 80자까지예요."
+        }
+        "unknown_time_zone" => "알 수 없는 시간대예요. 예: Asia/Seoul",
+        "schedule_overlap" => "겹치는 방송이 있어요. 시간을 옮기거나 줄여 주세요.",
         "invalid_word_filter" => "금지어가 너무 많거나 너무 길어요.",
         "invalid_reason" => "사유가 비었거나 너무 길거나, 쓸 수 없는 문자가 들어 있어요.",
         "too_many_emotes" => "이모트를 더 올릴 수 없어요. 하나를 지운 뒤 다시 해 주세요.",

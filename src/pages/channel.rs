@@ -12,8 +12,8 @@ use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
 use crate::chat::raid::{RaidNotice, RaidedNotice};
 use crate::components::{
-    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ShareVideo, Uptime, avatar_src,
-    name_page, or_untitled, video_name,
+    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ShareVideo, Upcoming, Uptime,
+    avatar_src, name_page, or_untitled, video_name,
 };
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
@@ -181,6 +181,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                         <ShareVideo page=format!("/{handle}") title=nickname private=private
                             link_name=move || i18n.page_texts().channel_link />
                     })}
+                    {move || latest.get().map(|channel| view! { <Upcoming planned=channel.upcoming /> })}
                     {move || {
                         let clippable = watching.with(|w| w.as_ref().is_some_and(|w| w.live && w.can_watch));
                         (clippable && signed_in.get()).then(|| view! { <ClipLive handle=handle.get_value() /> })

@@ -192,6 +192,75 @@ pub struct ChannelPage {
     pub following: bool,
     /// Whether the caller hears when it goes live (false unless following).
     pub notify: bool,
+    /// The next streams (at most 3) the streamer's weekly schedule promises, soonest first; one
+    /// under way counts. Empty without a schedule.
+    #[serde(default)]
+    pub upcoming: Vec<PlannedStreamBody>,
+}
+
+/// A stream a channel's schedule promises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedStreamBody {
+    /// RFC 3339, UTC.
+    pub starts_at: String,
+    pub ends_at: String,
+    /// What the streamer means to do then (may be empty).
+    pub title: String,
+}
+
+/// `PUT /api/v1/me/channel/schedule`: the channel's weekly streams, in the streamer's time zone
+/// (no streams: no schedule). Answered with the schedule as kept: sorted by day and time, the
+/// zone's own name, titles trimmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScheduleBody {
+    /// An IANA time zone name (`Asia/Seoul`, `America/New_York`, `UTC`); one the database does
+    /// not know is refused with 409 `unknown_time_zone`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[A-Za-z0-9_+\-/]{1,64}$", max_length = 64)
+    )]
+    pub time_zone: String,
+    /// At most 14; two that overlap (one running past midnight meets the next day's) are
+    /// refused with 409 `schedule_overlap`.
+    #[cfg_attr(feature = "openapi", schema(max_items = 14))]
+    pub slots: Vec<ScheduleSlotBody>,
+}
+
+/// One weekly stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScheduleSlotBody {
+    /// `MON`, `TUE`, `WED`, `THU`, `FRI`, `SAT` or `SUN`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^(MON|TUE|WED|THU|FRI|SAT|SUN)$")
+    )]
+    pub day: String,
+    /// When it starts, `HH:MM` (24-hour, the streamer's time).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    )]
+    pub start: String,
+    /// 15 minutes to 12 hours.
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 720))]
+    #[serde(deserialize_with = "whole::u16")]
+    pub duration_minutes: u16,
+    /// Up to 80 characters (surrounding spaces are trimmed), as a stream title; may be empty.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 80
+        )
+    )]
+    pub title: String,
 }
 
 /// `PUT`/`DELETE /api/v1/channels/{handle}/follow`: the channel's followers after the change.
@@ -277,6 +346,9 @@ pub struct MyChannel {
     pub chat_rules: ChatRules,
     /// Whose raids the channel takes: `EVERYONE`, `FOLLOWED` or `NOBODY`.
     pub raids: String,
+    /// The weekly schedule; absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleBody>,
 }
 
 /// `PATCH /api/v1/me/channel`: omitted fields stay as they are.

@@ -11,6 +11,7 @@ use crate::handle::ChannelHandle;
 use crate::ids::{ChannelId, StreamId, UserId};
 use crate::page::Listed;
 use crate::profile::{Avatar, Nickname, Profile};
+use crate::schedule::Schedule;
 use crate::text;
 
 /// What a stream is called in the directory: at most 140 characters (may be empty).
@@ -214,6 +215,9 @@ pub struct Channel {
     /// The message pinned above the chat, if any; channels stored before pins existed have none.
     #[serde(default)]
     pub pinned_message: Option<PinnedMessage>,
+    /// When the streamer means to go live each week; channels stored before schedules have none.
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -244,6 +248,7 @@ impl Channel {
             emotes: Vec::new(),
             raids: RaidPolicy::Everyone,
             pinned_message: None,
+            schedule: None,
             video: None,
             chat_room: None,
             live: LiveState::default(),

@@ -35,6 +35,7 @@ pub mod presence;
 pub mod profile;
 pub mod push;
 pub mod recording;
+pub mod schedule;
 mod text;
 pub mod use_cases;
 pub mod video;

@@ -15,6 +15,7 @@ use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus};
+use cloumer_domain::schedule::{Day, PlannedStream, Schedule};
 use cloumer_domain::use_cases::blocks::BlockedUser;
 use cloumer_domain::use_cases::directory::ChannelView;
 use cloumer_domain::use_cases::moderators::Moderator;
@@ -109,6 +110,47 @@ pub fn page(view: &ChannelView) -> api::ChannelPage {
         followers: view.follow.map_or(0, |f| f.followers),
         following: view.follow.is_some_and(|f| f.following),
         notify: view.follow.is_some_and(|f| f.notify),
+        upcoming: view.upcoming.iter().map(planned_stream).collect(),
+    }
+}
+
+pub fn planned_stream(planned: &PlannedStream) -> api::PlannedStreamBody {
+    api::PlannedStreamBody {
+        starts_at: rfc3339(planned.starts_at),
+        ends_at: rfc3339(planned.ends_at),
+        title: planned.title.clone(),
+    }
+}
+
+pub fn day(day: Day) -> &'static str {
+    match day {
+        Day::Mon => "MON",
+        Day::Tue => "TUE",
+        Day::Wed => "WED",
+        Day::Thu => "THU",
+        Day::Fri => "FRI",
+        Day::Sat => "SAT",
+        Day::Sun => "SUN",
+    }
+}
+
+pub fn schedule(schedule: &Schedule) -> api::ScheduleBody {
+    api::ScheduleBody {
+        time_zone: schedule.time_zone.clone(),
+        slots: schedule
+            .slots
+            .iter()
+            .map(|slot| api::ScheduleSlotBody {
+                day: day(slot.day).to_owned(),
+                start: format!(
+                    "{:02}:{:02}",
+                    slot.start_minute / 60,
+                    slot.start_minute % 60
+                ),
+                duration_minutes: slot.duration_minutes,
+                title: slot.title.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -133,6 +175,7 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
             .map(|v| v.ingest_server.clone())
             .unwrap_or_default(),
         chat_rules: chat_rules(&view.channel.chat_rules),
+        schedule: view.channel.schedule.as_ref().map(schedule),
     }
 }
 

@@ -148,6 +148,55 @@ async fn chat_review_refuses_a_viewers_link_when_links_are_off() {
     }
 }
 
+/// A streamer's weekly schedule through the API function: kept in the channel's DynamoDB item,
+/// and its next streams on the channel page (the time zone rules are built into the binary, as
+/// Lambda's image has none to read).
+#[tokio::test]
+async fn api_keeps_a_streamers_schedule_and_shows_the_next_streams() {
+    let (moto, store) = cloud().await;
+    let user = moto
+        .cognito_user("streamer@example.com", "plan_show", "Plan Show")
+        .await;
+    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
+    let mut channel = testkit::channel("streamer", "plan_show", 0);
+    channel.owner = UserId::parse(&user.sub).unwrap();
+    store.create_channel(&channel).await.unwrap();
+    let http = reqwest::Client::new();
+    let saved = http
+        .put(format!("{base}/api/v1/me/channel/schedule"))
+        .bearer_auth(&user.id_token)
+        .json(&json!({"timeZone": "America/New_York", "slots": [
+            {"day": "SAT", "start": "19:30", "durationMinutes": 180, "title": "Saturday night"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let kept = store
+        .get_channel(&channel.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .schedule
+        .unwrap();
+    assert_eq!(kept.time_zone, "America/New_York");
+    assert_eq!(kept.slots[0].start_minute, 19 * 60 + 30);
+
+    let page = get_json(&http, &format!("{base}/api/v1/channels/plan_show")).await;
+    let upcoming = page["upcoming"].as_array().unwrap();
+    assert_eq!(upcoming.len(), 3, "{page}");
+    for planned in upcoming {
+        let starts = time::OffsetDateTime::parse(
+            planned["startsAt"].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap();
+        // 19:30 in New York is 23:30 or 00:30 UTC, by the season.
+        assert_eq!(starts.minute(), 30, "{planned}");
+        assert!([23, 0].contains(&starts.hour()), "{planned}");
+        assert_eq!(planned["title"], "Saturday night");
+    }
+}
+
 /// A review that runs past its deadline is denied (IVS Chat would apply the room's fallback
 /// anyway), and counted as late.
 #[tokio::test]

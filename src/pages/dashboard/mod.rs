@@ -12,6 +12,7 @@ mod moderators;
 mod part_sender;
 mod raid;
 mod recordings;
+mod schedule;
 mod settings;
 mod share;
 mod status;
@@ -62,6 +63,7 @@ fn DashboardView() -> impl IntoView {
                     <raid::RaidCard channel=channel />
                     <stream_setup::StreamSetup />
                     <share::ShareCard channel=channel />
+                    <schedule::ScheduleCard channel=channel on_saved=move || mine.refetch() />
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
                     <moderation::ModerationCard channel=channel />
                     <moderators::ModeratorsCard channel=channel />

@@ -12,6 +12,7 @@ use crate::ids::UserId;
 use crate::page::{Listed, Page};
 use crate::platform::Platform;
 use crate::ports::StreamStatus;
+use crate::schedule::{self, PlannedStream};
 
 /// A channel as one caller sees it.
 #[derive(Clone, Debug)]
@@ -24,6 +25,8 @@ pub struct ChannelView {
     pub can_watch: bool,
     /// Followers, and whether the caller follows: on a channel's own page, not in listings.
     pub follow: Option<FollowStatus>,
+    /// The next streams its schedule promises: on a channel's own page, not in listings.
+    pub upcoming: Vec<PlannedStream>,
 }
 
 impl ChannelView {
@@ -255,6 +258,7 @@ impl Platform {
         let follow = self.follow_status(&channel, who).await?;
         Ok(ChannelView {
             follow: Some(follow),
+            upcoming: self.upcoming(&channel),
             ..view(channel, status, who, can_watch)
         })
     }
@@ -266,8 +270,18 @@ impl Platform {
         let follow = self.follow_status(&account.channel, None).await?;
         Ok(ChannelView {
             follow: Some(follow),
+            upcoming: self.upcoming(&account.channel),
             ..view(account.channel, status, Some(&who.user_id), true)
         })
+    }
+
+    /// The next streams `channel`'s schedule promises, as of now.
+    fn upcoming(&self, channel: &Channel) -> Vec<PlannedStream> {
+        channel
+            .schedule
+            .as_ref()
+            .map(|s| s.upcoming(self.now(), schedule::UPCOMING))
+            .unwrap_or_default()
     }
 
     /// Whether the directory goes on past its live channels: there is an offline channel that
@@ -324,5 +338,6 @@ pub(crate) fn view(
         status,
         can_watch,
         follow: None,
+        upcoming: Vec::new(),
     }
 }

@@ -24,6 +24,7 @@ mod private_playback;
 mod push;
 mod raids;
 mod stream_events;
+mod stream_schedule;
 mod stream_setup;
 mod videos;
 mod webhooks;

@@ -16,6 +16,7 @@ pub mod presence;
 pub mod push;
 pub mod raids;
 pub mod recordings;
+pub mod schedule;
 pub mod unsubscribe;
 pub mod videos;
 pub mod webhooks;
@@ -36,6 +37,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(follows::router())
         .merge(recordings::router())
         .merge(me::router())
+        .merge(schedule::router())
         .merge(blocks::router())
         .merge(moderation::router())
         .merge(notifications::router())

@@ -14,4 +14,5 @@ mod link_previews;
 mod moderation;
 mod persistence;
 mod push;
+mod schedule;
 mod webhooks;

@@ -1,0 +1,65 @@
+//! A channel's next planned streams, from its streamer's weekly schedule, in the viewer's own
+//! time zone and language. Its words live here.
+
+use cloumer_api_types::PlannedStreamBody;
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+pub struct UpcomingTexts {
+    pub heading: &'static str,
+    /// `{0}` the viewer's time zone.
+    pub in_your_time: &'static str,
+    pub under_way: &'static str,
+}
+
+pub const EN: UpcomingTexts = UpcomingTexts {
+    heading: "Schedule",
+    in_your_time: "In your time ({0})",
+    under_way: "Planned now",
+};
+
+pub const KO: UpcomingTexts = UpcomingTexts {
+    heading: "방송 일정",
+    in_your_time: "내 시간 기준 ({0})",
+    under_way: "지금 예정",
+};
+
+/// The streams `planned` (soonest first), or nothing when there are none.
+#[component]
+pub fn Upcoming(planned: Vec<PlannedStreamBody>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let zone = crate::browser::time_zone().unwrap_or_default();
+    let now = crate::browser::now_ms();
+    (!planned.is_empty()).then(|| {
+        view! {
+            <section class="upcoming" aria-labelledby="upcoming-heading">
+                <h2 id="upcoming-heading">{move || t().heading}</h2>
+                <p class="muted">{move || t().in_your_time.replacen("{0}", &zone, 1)}</p>
+                <ul class="upcoming-list">
+                    {planned.into_iter().filter_map(|stream| {
+                        let starts = crate::time::parse_rfc3339_ms(&stream.starts_at)?;
+                        let ends = crate::time::parse_rfc3339_ms(&stream.ends_at)?;
+                        let when = move || {
+                            let lang = i18n.lang.get().code();
+                            format!(
+                                "{} – {}",
+                                crate::browser::local_plan_time(starts, lang, true),
+                                crate::browser::local_plan_time(ends, lang, false)
+                            )
+                        };
+                        let title = stream.title;
+                        Some(view! {
+                            <li class="upcoming-stream">
+                                <time datetime=stream.starts_at>{when}</time>
+                                {(starts <= now).then(|| view! { <span class="planned-now">{move || t().under_way}</span> })}
+                                {(!title.is_empty()).then(|| view! { <span class="upcoming-title">{title}</span> })}
+                            </li>
+                        })
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
