@@ -256,9 +256,15 @@ impl Platform {
         let status = self.live_status(&channel).await;
         let can_watch = self.can_watch(&channel, who).await?;
         let follow = self.follow_status(&channel, who).await?;
+        // A private channel's plans are for those who may watch it.
+        let upcoming = if can_watch {
+            self.upcoming(&channel)
+        } else {
+            Vec::new()
+        };
         Ok(ChannelView {
             follow: Some(follow),
-            upcoming: self.upcoming(&channel),
+            upcoming,
             ..view(channel, status, who, can_watch)
         })
     }

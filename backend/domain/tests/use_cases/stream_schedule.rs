@@ -53,6 +53,18 @@ async fn the_channel_page_shows_the_next_planned_streams_as_time_goes_by() {
     let mine = world.platform.my_channel(&owner).await.unwrap();
     assert_eq!(mine.upcoming, page.upcoming);
 
+    // A private channel's plans show only to those who may watch it.
+    world.set_private(&owner, true).await;
+    let stranger = world.platform.channel_page("owner", None).await.unwrap();
+    assert!(stranger.upcoming.is_empty());
+    let own = world
+        .platform
+        .channel_page("owner", Some(&owner.user_id))
+        .await
+        .unwrap();
+    assert_eq!(own.upcoming, page.upcoming);
+    world.set_private(&owner, false).await;
+
     // An empty week is no schedule.
     world
         .platform
