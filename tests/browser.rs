@@ -3088,6 +3088,13 @@ async fn a_streamer_plans_their_week_and_viewers_see_the_next_streams() -> Resul
     mina.js("document.querySelector('.upcoming').scrollIntoView({block: 'center'})")
         .await?;
     mina.screenshot("channel-schedule-ko-phone").await?;
+    // The embedded player, offline, says when the next stream is.
+    mina.goto(&stack.url("/embed/plan_host")).await?;
+    let next = mina
+        .wait_for_text(".player.offline .next-stream", "다음 방송", WAIT)
+        .await?;
+    assert!(next.contains("(월)") || next.contains("(목)"), "{next}");
+    mina.screenshot("embed-next-stream-ko-phone").await?;
     host.goto(&stack.url("/plan_host")).await?;
     host.wait(".upcoming-stream").await?;
     host.js("document.querySelector('.upcoming').scrollIntoView({block: 'center'})")

@@ -11,19 +11,41 @@ pub struct UpcomingTexts {
     /// `{0}` the viewer's time zone.
     pub in_your_time: &'static str,
     pub under_way: &'static str,
+    /// `{0}` when: under an offline embedded player.
+    pub next: &'static str,
 }
 
 pub const EN: UpcomingTexts = UpcomingTexts {
     heading: "Schedule",
     in_your_time: "In your time ({0})",
     under_way: "Planned now",
+    next: "Next stream: {0}",
 };
 
 pub const KO: UpcomingTexts = UpcomingTexts {
     heading: "방송 일정",
     in_your_time: "내 시간 기준 ({0})",
     under_way: "지금 예정",
+    next: "다음 방송: {0}",
 };
+
+/// "Next stream: Tue, Dec 8, 8:00 PM" for a planned stream starting at `starts_at` (RFC 3339),
+/// in the viewer's time and language.
+#[component]
+pub fn NextStream(starts_at: String) -> impl IntoView {
+    let i18n = use_i18n();
+    crate::time::parse_rfc3339_ms(&starts_at).map(|starts| {
+        let when = move || {
+            let lang = i18n.lang.get().code();
+            i18n.pick(&EN, &KO).next.replacen(
+                "{0}",
+                &crate::browser::local_plan_time(starts, lang, true),
+                1,
+            )
+        };
+        view! { <p class="next-stream"><time datetime=starts_at>{when}</time></p> }
+    })
+}
 
 /// The streams `planned` (soonest first), or nothing when there are none.
 #[component]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{EmbedLink, notice};
 use crate::api::use_api;
-use crate::components::{Avatar, Loaded, name_page};
+use crate::components::{Avatar, Loaded, NextStream, name_page};
 use crate::i18n::use_i18n;
 use crate::pages::channel::{now_playing, page_name};
 use crate::player::{VideoPlayer, describe_playing};
@@ -17,7 +17,11 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(20);
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Showing {
     Live(Option<String>),
-    Offline { avatar: String },
+    /// With when the next planned stream starts, if the streamer planned one.
+    Offline {
+        avatar: String,
+        next: Option<String>,
+    },
     Private,
 }
 
@@ -47,6 +51,15 @@ pub fn EmbedChannel(handle: String) -> impl IntoView {
                 } else {
                     Showing::Offline {
                         avatar: s.owner_avatar.clone(),
+                        // Not one under way: the streamer is late, not due.
+                        next: c
+                            .upcoming
+                            .iter()
+                            .find(|p| {
+                                crate::time::parse_rfc3339_ms(&p.starts_at)
+                                    .is_some_and(|at| at > crate::browser::now_ms())
+                            })
+                            .map(|p| p.starts_at.clone()),
                     }
                 }
             })
@@ -78,10 +91,11 @@ pub fn EmbedChannel(handle: String) -> impl IntoView {
                 Showing::Live(url) => {
                     view! { <VideoPlayer url=Signal::stored(url) live=true /> }.into_any()
                 }
-                Showing::Offline { avatar } => view! {
+                Showing::Offline { avatar, next } => view! {
                     <div class="player offline" role="status">
                         <Avatar src=avatar size=96 />
                         <p>{move || i18n.page_texts().player_offline}</p>
+                        {next.map(|starts_at| view! { <NextStream starts_at=starts_at /> })}
                     </div>
                 }.into_any(),
                 Showing::Private => notice(|t| t.embed_private).into_any(),
