@@ -2988,6 +2988,65 @@ async fn chat_links_open_in_a_new_tab_and_a_streamer_can_turn_viewers_links_off(
     Ok(())
 }
 
+/// Unique chat, turned on from the dashboard: a viewer's page says the rule, and a copy of what
+/// the room just heard (the streamer's line here) is held back before it goes with the reason
+/// and the text given back, while new words go out. The viewer in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unique_chat_holds_back_a_copy_of_what_was_just_said() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "uniq_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/uniq_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("input[name=unique-chat]").await?;
+    host.js("const c = document.querySelector('input[name=unique-chat]'); c.click(); c.form.requestSubmit()")
+        .await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    host.js("document.querySelector('input[name=unique-chat]').scrollIntoView({block: 'center'})")
+        .await?;
+    host.screenshot("dashboard-unique-chat").await?;
+    mina.wait_for_text(".chat-rules .unique-chat-rule", "도배 방지", WAIT)
+        .await?;
+
+    const GIVEAWAY: &str = "Giveaway at 9 PM, stay tuned!";
+    host.goto(&stack.url("/uniq_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    says(&host, GIVEAWAY).await?;
+    mina.wait_for_text(".chat-line .chat-text", GIVEAWAY, WAIT)
+        .await?;
+    let copy = "giveaway at 9 pm,   STAY TUNED!";
+    mina.fill("#chat-input", copy).await?;
+    mina.click(".chat-form button[type=submit]").await?;
+    mina.wait_for_text(".chat-notice", "방금 나온 말이에요", WAIT)
+        .await?;
+    let kept = mina
+        .js("return document.querySelector('#chat-input').value")
+        .await?;
+    assert_eq!(kept.as_str(), Some(copy), "the text stays");
+    mina.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("chat-unique-ko-phone").await?;
+    mina.fill("#chat-input", "9시에 꼭 올게요!").await?;
+    mina.click(".chat-form button[type=submit]").await?;
+    host.wait_for_text(".chat-line .chat-text", "9시에 꼭 올게요!", WAIT)
+        .await?;
+    for browser in [host, mina] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A streamer plans their week on the dashboard (in their time zone; overlapping streams are
 /// refused with the reason) and their channel page shows viewers the next streams in the
 /// viewer's own time; an empty week takes the schedule off the page. The streamer in English on

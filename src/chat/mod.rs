@@ -77,6 +77,9 @@ pub enum Notice {
     EmoteOnly,
     /// Refused: links are off, and the message had one (told before it goes, too).
     LinksOff,
+    /// Refused: unique chat, and the room just saw the message (told before it goes when this
+    /// page saw it too).
+    NotUnique,
     /// Refused by the room's rules, for a reason the service did not say.
     Refused,
     /// This user just blocked someone (not an error: says where to undo it).
@@ -87,6 +90,20 @@ pub enum Notice {
 /// room asks no age, or for someone not signed in.
 pub fn old_enough_at(joined_ms: Option<f64>, minutes: u32) -> Option<f64> {
     (minutes > 0).then_some(joined_ms? + f64::from(minutes) * 60_000.0)
+}
+
+/// How long unique chat remembers what was said, and the shortest message it holds to it (as
+/// the domain's `chat_rules`).
+const UNIQUE_MS: f64 = 30_000.0;
+const UNIQUE_MIN_CHARS: usize = 10;
+
+/// The words unique chat compares: ASCII case folded (the browser app carries no Unicode case
+/// tables; the review folds the rest), spaces made one.
+fn unique_words(text: &str) -> String {
+    text.split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A JavaScript event listener kept alive from Rust.
@@ -131,6 +148,8 @@ pub struct ChatClient {
     pub emote_only: RwSignal<bool>,
     /// Links off, for this user (never for those who run the room).
     pub links_off: RwSignal<bool>,
+    /// Unique chat, for this user (never for those who run the room).
+    pub unique_chat: RwSignal<bool>,
     /// When this user followed the channel (ms since the epoch), as far as this page knows.
     pub followed_at: RwSignal<Option<f64>>,
     /// When this user's account was made (ms since the epoch): with the room's minimum account
@@ -187,6 +206,7 @@ impl ChatClient {
             followers_only_minutes: RwSignal::new(None),
             emote_only: RwSignal::new(false),
             links_off: RwSignal::new(false),
+            unique_chat: RwSignal::new(false),
             followed_at: RwSignal::new(None),
             joined_at: RwSignal::new(None),
             timed_out_until: RwSignal::new(None),
@@ -535,6 +555,7 @@ impl ChatClient {
             .set(minted.followers_only_minutes);
         self.emote_only.set(minted.emote_only);
         self.links_off.set(minted.links_off);
+        self.unique_chat.set(minted.unique_chat);
         self.followed_at.set(
             minted
                 .followed_at
@@ -662,6 +683,7 @@ impl ChatClient {
                 followers_only_minutes,
                 emote_only,
                 links_off,
+                unique_chat,
             } => {
                 // The owner and moderators are not slowed: their token said 0, and stays so.
                 if !self.moderates() {
@@ -670,6 +692,7 @@ impl ChatClient {
                     self.followers_only_minutes.set(followers_only_minutes);
                     self.emote_only.set(emote_only);
                     self.links_off.set(links_off);
+                    self.unique_chat.set(unique_chat);
                     self.now_ms.set(crate::browser::now_ms());
                 }
             }
@@ -704,6 +727,7 @@ impl ChatClient {
                     406 if message.contains("followers") => Notice::FollowersOnly,
                     406 if message.contains("emote-only") => Notice::EmoteOnly,
                     406 if message.contains("links are off") => Notice::LinksOff,
+                    406 if message.contains("unique chat") => Notice::NotUnique,
                     406 if message.contains("filtered") => Notice::Filtered,
                     // IVS's review handler cannot say why it denied (the local server can): the
                     // client knows slow mode, timeouts, account age and followers-only before
@@ -757,6 +781,23 @@ impl ChatClient {
             client.pinned.set(Some(pinned_of(pinned)));
             Ok(())
         }
+    }
+
+    /// Whether the room said `text` in the last [`UNIQUE_MS`] as far as this page saw (unique
+    /// chat compares the words, in any case and spacing; the review decides, this only warns
+    /// before the message goes, as IVS's review cannot say why it refused).
+    pub fn said_lately(&self, text: &str) -> bool {
+        let words = unique_words(text);
+        if words.chars().count() < UNIQUE_MIN_CHARS {
+            return false;
+        }
+        let since = crate::browser::now_ms() - UNIQUE_MS;
+        self.lines.with_untracked(|lines| {
+            lines.iter().rev().any(|line| {
+                crate::time::parse_rfc3339_ms(&line.send_time).is_some_and(|at| at > since)
+                    && unique_words(&line.content) == words
+            })
+        })
     }
 
     /// Whether this user blocked `sender` (their lines never join [`Self::lines`]).
@@ -944,7 +985,17 @@ fn reader_session() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::old_enough_at;
+    use super::{old_enough_at, unique_words};
+
+    #[test]
+    fn unique_chat_compares_words_whatever_their_case_and_spacing() {
+        assert_eq!(
+            unique_words("  Follow MY\tchannel   for FREE "),
+            "follow my channel for free"
+        );
+        assert_eq!(unique_words("ㅋㅋ  ㅋㅋ"), "ㅋㅋ ㅋㅋ");
+        assert_eq!(unique_words(""), "");
+    }
 
     #[test]
     fn the_account_age_wait_follows_the_rule_as_it_is_now() {

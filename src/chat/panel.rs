@@ -136,6 +136,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             chat.notice.set(Some(Notice::LinksOff));
             return;
         }
+        if chat.unique_chat.get_untracked() && chat.said_lately(&content) {
+            chat.notice.set(Some(Notice::NotUnique));
+            return;
+        }
         let reply_to = replying.get_untracked().map(|(id, _)| id);
         if chat.send(content.trim(), reply_to.as_deref()) {
             draft.set(String::new());
@@ -170,6 +174,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             Notice::FollowersOnly => t.chat_followers_only,
             Notice::EmoteOnly => t.chat_emote_only_refused,
             Notice::LinksOff => t.chat_links_off_refused,
+            Notice::NotUnique => t.chat_not_unique_refused,
             Notice::Refused => t.chat_refused,
             Notice::Blocked => t.chat_blocked,
         })
@@ -615,10 +620,12 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
             let followers = chat.followers_only_minutes.get();
             let emote_only = chat.emote_only.get();
             let links_off = chat.links_off.get();
-            (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some() || emote_only || links_off)).then(|| view! {
+            let unique = chat.unique_chat.get();
+            (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some() || emote_only || links_off || unique)).then(|| view! {
                 <ul class="chat-rules">
                     {emote_only.then(|| view! { <li class="emote-only-rule">{i18n.page_texts().emote_only_rule}</li> })}
                     {links_off.then(|| view! { <li class="links-off-rule">{i18n.page_texts().links_off_rule}</li> })}
+                    {unique.then(|| view! { <li class="unique-chat-rule">{i18n.page_texts().unique_chat_rule}</li> })}
                     {followers.map(|minutes| view! { <li>{i18n.followers_only_rule(minutes)}</li> })}
                     {(slow > 0).then(|| view! { <li>{i18n.slow_mode_rule(slow)}</li> })}
                     {(age > 0).then(|| view! { <li>{i18n.account_age_rule(age)}</li> })}

@@ -91,6 +91,8 @@ pub enum Incoming {
         emote_only: bool,
         /// Links off for viewers (the attribute is `true`, and absent when off).
         links_off: bool,
+        /// Unique chat for viewers (the attribute is `true`, and absent when off).
+        unique_chat: bool,
     },
     /// The channel's custom emotes changed.
     EmotesChanged,
@@ -163,6 +165,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
                 followers_only_minutes: frame.attribute("FollowersOnlyMinutes").parse().ok(),
                 emote_only: frame.attribute("EmoteOnly") == "true",
                 links_off: frame.attribute("LinksOff") == "true",
+                unique_chat: frame.attribute("UniqueChat") == "true",
             },
             event::EMOTES => Incoming::EmotesChanged,
             event::PIN => Incoming::Pinned {
@@ -230,10 +233,11 @@ mod tests {
                 min_account_age_minutes: 0,
                 followers_only_minutes: None,
                 emote_only: false,
-                links_off: false
+                links_off: false,
+                unique_chat: false
             })
         );
-        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10","EmoteOnly":"true","LinksOff":"true"}}"#;
+        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10","EmoteOnly":"true","LinksOff":"true","UniqueChat":"true"}}"#;
         assert_eq!(
             parse(followers_only),
             Some(Incoming::RulesChanged {
@@ -241,7 +245,8 @@ mod tests {
                 min_account_age_minutes: 0,
                 followers_only_minutes: Some(10),
                 emote_only: true,
-                links_off: true
+                links_off: true,
+                unique_chat: true
             })
         );
         let emotes = r#"{"Type":"EVENT","EventName":"app:EMOTES","Attributes":null}"#;

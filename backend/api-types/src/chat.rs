@@ -136,7 +136,8 @@ pub mod event {
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,
     /// `FollowersOnlyMinutes` while the room is followers-only, `EmoteOnly` (`true`) while it
-    /// is emote-only and `LinksOff` (`true`) while viewers may post no links.
+    /// is emote-only, `LinksOff` (`true`) while viewers may post no links and `UniqueChat`
+    /// (`true`) while a message the room just saw is refused.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: read them again (no attributes).
     pub const EMOTES: &str = "app:EMOTES";

@@ -524,6 +524,9 @@ pub struct ChatTokenBody {
     /// Whether the room refuses the caller's links (never the owner's and moderators').
     #[serde(default)]
     pub links_off: bool,
+    /// Whether the room holds the caller to unique chat (never the owner and moderators).
+    #[serde(default)]
+    pub unique_chat: bool,
     /// The message pinned above the chat; absent when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<PinnedMessageBody>,
@@ -729,6 +732,10 @@ pub struct ChatRules {
     /// `https://example.com/x`) is refused (the owner and moderators post links); absent is off.
     #[serde(default)]
     pub links_off: bool,
+    /// Unique chat: a viewer's message of 10 characters or more that the room saw in the last
+    /// 30 seconds (the same words, any case and spacing) is refused; absent is off.
+    #[serde(default)]
+    pub unique_chat: bool,
 }
 
 /// A filtered word: 1–50 characters (surrounding spaces are trimmed); no control, direction or

@@ -36,6 +36,29 @@ pub struct ChatRules {
     /// owner and moderators post links as they like.
     #[serde(default)]
     pub links_off: bool,
+    /// Unique chat: a viewer's message of at least [`UNIQUE_MIN_CHARS`] characters that the room
+    /// saw in the last [`UNIQUE_SECONDS`] seconds (the same words, in any case and spacing) is
+    /// refused: a copy-paste flood says its piece once. Short reactions ("gg") still pile up.
+    #[serde(default)]
+    pub unique_chat: bool,
+}
+
+/// How long unique chat remembers what was said.
+pub const UNIQUE_SECONDS: i64 = 30;
+/// Shorter messages are not held to unique chat.
+pub const UNIQUE_MIN_CHARS: usize = 10;
+
+/// What unique chat compares: the words in lower case with the spaces between them made one,
+/// as a fixed-size key (hex SHA-256), or `None` for a message too short to be held to it.
+pub fn unique_key(content: &str) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let words: Vec<String> = content.split_whitespace().map(str::to_lowercase).collect();
+    let said = words.join(" ");
+    if said.chars().count() < UNIQUE_MIN_CHARS {
+        return None;
+    }
+    let digest = Sha256::digest(said.as_bytes());
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The longest slow mode: ten minutes between one viewer's messages.
@@ -56,6 +79,7 @@ impl Default for ChatRules {
             followers_only_minutes: None,
             emote_only: false,
             links_off: false,
+            unique_chat: false,
         }
     }
 }
@@ -252,6 +276,21 @@ impl WordFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unique_chat_compares_the_words_not_their_case_or_spacing() {
+        let key = unique_key("Raid spam, join now!").unwrap();
+        for same in ["raid spam, join now!", "  RAID   spam,\tjoin now!  "] {
+            assert_eq!(unique_key(same).as_deref(), Some(key.as_str()), "{same}");
+        }
+        assert_ne!(unique_key("Raid spam, join now?").unwrap(), key);
+        assert_eq!(key.len(), 64);
+        // Short reactions are not held to it, even spaced out.
+        for short in ["gg", "ㅋㅋㅋㅋㅋㅋㅋㅋㅋ", "g   g   g", ""] {
+            assert_eq!(unique_key(short), None, "{short}");
+        }
+        assert!(unique_key("ㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋ").is_some());
+    }
 
     #[test]
     fn a_link_is_a_web_address_with_or_without_its_scheme() {

@@ -64,6 +64,8 @@ pub enum DenyReason {
     EmoteOnly,
     /// Links off: the message has a link.
     LinksOff,
+    /// Unique chat: the room saw the same message moments ago.
+    NotUnique,
     Empty,
     TooLong,
     Filtered,
@@ -80,6 +82,7 @@ impl DenyReason {
             Self::FollowersOnly => "this chat is for the channel's followers",
             Self::EmoteOnly => "this chat is emote-only",
             Self::LinksOff => "links are off in this chat",
+            Self::NotUnique => "unique chat is on: this was said in the last 30 seconds",
             Self::Empty => "the message is empty",
             Self::TooLong => "the message is too long",
             Self::Filtered => "the message contains a word this channel filters",

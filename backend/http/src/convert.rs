@@ -194,6 +194,7 @@ pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
         followers_only_minutes: rules.followers_only_minutes,
         emote_only: rules.emote_only,
         links_off: rules.links_off,
+        unique_chat: rules.unique_chat,
     }
 }
 

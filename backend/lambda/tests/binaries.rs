@@ -148,6 +148,27 @@ async fn chat_review_refuses_a_viewers_link_when_links_are_off() {
     }
 }
 
+/// Unique chat in the cloud: the review Lambda remembers what the room said in DynamoDB, so a
+/// copy is refused whichever instance reviews it, and other words go out.
+#[tokio::test]
+async fn chat_review_refuses_a_copy_under_unique_chat() {
+    let mut channel = testkit::channel("owner-1", "minji_live", 0);
+    channel.chat_rules.unique_chat = true;
+    let (moto, _store, room) = room_of(&channel).await;
+    let mut runtime = Runtime::start(vec![
+        review_event(&room, "Follow my channel for free stuff", "MSG000000001"),
+        review_event(&room, "follow MY channel for free   stuff", "MSG000000002"),
+        review_event(&room, "something else entirely", "MSG000000003"),
+    ])
+    .await;
+    let _review = function("chat-review", &moto, &review_env(&runtime, 10_000));
+    for expected in ["ALLOW", "DENY", "ALLOW"] {
+        let (kind, answer) = runtime.answer().await;
+        assert_eq!(kind, "response", "{answer}");
+        assert_eq!(answer["ReviewResult"], expected, "{answer}");
+    }
+}
+
 /// A streamer's weekly schedule through the API function: kept in the channel's DynamoDB item,
 /// and its next streams on the channel page (the time zone rules are built into the binary, as
 /// Lambda's image has none to read).

@@ -551,6 +551,49 @@ async fn a_room_with_links_off_refuses_a_viewers_link_with_a_406() {
     assert_eq!(own.body["linksOff"], false, "{}", own.text);
 }
 
+/// Unique chat: a copy of what someone just said is refused with the reason (a 406), whoever
+/// sends it; other words go out.
+#[tokio::test]
+async fn unique_chat_refuses_a_copy_of_what_the_room_just_heard() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let saved = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
+                "filterMode": "BLOCK", "uniqueChat": true}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["uniqueChat"], true);
+    let told = b.next_of("EVENT").await;
+    assert_eq!(told["Attributes"]["UniqueChat"], "true", "{told}");
+
+    a.say("s1", "Follow my channel for free stuff").await;
+    for client in [&mut a, &mut b] {
+        assert_eq!(
+            client.next_of("MESSAGE").await["Content"],
+            "Follow my channel for free stuff"
+        );
+    }
+    b.say("s2", "follow my   channel for FREE stuff").await;
+    let (code, request, message) = b.error().await;
+    assert_eq!((code, request.as_str()), (406, "s2"));
+    assert!(message.contains("unique chat"), "{message}");
+    b.say("s3", "something else entirely").await;
+    assert_eq!(
+        a.next_of("MESSAGE").await["Content"],
+        "something else entirely"
+    );
+    let token = app
+        .post("/api/v1/channels/room/chat-token", bob.auth(), None)
+        .await;
+    assert_eq!(token.body["uniqueChat"], true, "{}", token.text);
+}
+
 #[tokio::test]
 async fn a_reply_reaches_everyone_naming_whom_it_answers_as_history_has_it() {
     let app = spawn_app().await;

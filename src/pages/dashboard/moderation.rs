@@ -37,6 +37,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
     );
     let emote_only = RwSignal::new(rules.emote_only);
     let links_off = RwSignal::new(rules.links_off);
+    let unique_chat = RwSignal::new(rules.unique_chat);
     // A length set through the API that the list does not offer is kept as a choice of its own.
     let set_elsewhere = rules
         .followers_only_minutes
@@ -70,6 +71,7 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
             followers_only_minutes: followers_only.get_untracked().parse().ok(),
             emote_only: emote_only.get_untracked(),
             links_off: links_off.get_untracked(),
+            unique_chat: unique_chat.get_untracked(),
         });
     };
     view! {
@@ -132,6 +134,12 @@ pub fn ModerationCard(channel: Signal<MyChannel>) -> impl IntoView {
                     {move || i18n.page_texts().links_off}
                 </label>
                 <small class="muted">{move || i18n.page_texts().links_off_hint}</small>
+                <label class="check">
+                    <input type="checkbox" name="unique-chat" prop:checked=move || unique_chat.get()
+                        on:change=move |ev| unique_chat.set(event_target_checked(&ev)) />
+                    {move || i18n.page_texts().unique_chat}
+                </label>
+                <small class="muted">{move || i18n.page_texts().unique_chat_hint}</small>
                 <SaveStatus outcome=move || save.value() />
                 <button type="submit" disabled=move || save.pending().get()>{move || i18n.t().save}</button>
             </form>

@@ -23,7 +23,8 @@ pub mod events {
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,
     /// `FollowersOnlyMinutes` while the room is followers-only, `EmoteOnly` (`true`) while it
-    /// is emote-only and `LinksOff` (`true`) while viewers may post no links.
+    /// is emote-only, `LinksOff` (`true`) while viewers may post no links and `UniqueChat`
+    /// (`true`) while a message the room just saw is refused.
     pub const CHAT_RULES: &str = "app:CHAT_RULES";
     /// The channel's custom emotes changed: clients read them again.
     pub const EMOTES: &str = "app:EMOTES";
@@ -347,7 +348,8 @@ impl Platform {
             || before.min_account_age_minutes != rules.min_account_age_minutes
             || before.followers_only_minutes != rules.followers_only_minutes
             || before.emote_only != rules.emote_only
-            || before.links_off != rules.links_off;
+            || before.links_off != rules.links_off
+            || before.unique_chat != rules.unique_chat;
         if viewers_rules_changed && let Some(room) = &channel.chat_room {
             let mut attributes = BTreeMap::from([
                 (
@@ -368,6 +370,9 @@ impl Platform {
             }
             if rules.links_off {
                 attributes.insert("LinksOff".to_owned(), "true".to_owned());
+            }
+            if rules.unique_chat {
+                attributes.insert("UniqueChat".to_owned(), "true".to_owned());
             }
             // The rules are saved; a room that misses the news learns them on the next token.
             if let Err(error) = self

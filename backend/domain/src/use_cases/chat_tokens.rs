@@ -47,6 +47,8 @@ pub struct IssuedChatToken {
     pub emote_only: bool,
     /// Whether the room refuses this caller's links (never the owner's and moderators').
     pub links_off: bool,
+    /// Whether the room holds this caller to unique chat (never the owner and moderators).
+    pub unique_chat: bool,
     /// The message pinned above the chat, for the client to show from the start.
     pub pinned_message: Option<PinnedMessage>,
     /// Whom the caller blocked: the client hides what they say (a personal choice the room is
@@ -116,6 +118,7 @@ impl Platform {
             };
         let emote_only = rules.emote_only && !role.runs_the_room();
         let links_off = rules.links_off && !role.runs_the_room();
+        let unique_chat = rules.unique_chat && !role.runs_the_room();
         // What the caller may do there, who they are, whether they follow the channel and whom
         // they blocked do not depend on each other: read together, then judged in order (a ban,
         // then a private channel).
@@ -222,6 +225,7 @@ impl Platform {
             followed_at,
             emote_only,
             links_off,
+            unique_chat,
             pinned_message: channel.pinned_message,
             blocked: blocks?.user_ids().cloned().collect(),
         })

@@ -130,13 +130,26 @@ impl Platform {
             if rules.links_off && chat_rules::has_link(&input.content) {
                 return Ok(Verdict::Deny(DenyReason::LinksOff));
             }
-            // Last: only a message that is otherwise delivered uses up the sender's turn.
+            // Near the end: only a message that is otherwise delivered uses up the sender's turn.
             if rules.slow_mode_seconds > 0 {
                 let key = format!("chat-slow:{}:{}", channel.id, input.sender);
                 let interval = Duration::seconds(i64::from(rules.slow_mode_seconds));
                 if !self.ports.rates.claim_interval(&key, now, interval).await? {
                     return Ok(Verdict::Deny(DenyReason::SlowMode));
                 }
+            }
+        }
+        // Unique chat remembers what everyone says, those who run the room too (a viewer may not
+        // echo the streamer's line either), and holds only viewers to it. After the sender's
+        // turn: a repeat costs its sender their turn, and words the room never got are never
+        // remembered as said.
+        if rules.unique_chat
+            && let Some(said) = chat_rules::unique_key(&input.content)
+        {
+            let key = format!("chat-said:{}:{said}", channel.id);
+            let interval = Duration::seconds(chat_rules::UNIQUE_SECONDS);
+            if !self.ports.rates.claim_interval(&key, now, interval).await? && limited {
+                return Ok(Verdict::Deny(DenyReason::NotUnique));
             }
         }
         Ok(Verdict::Allow(StoredMessage {

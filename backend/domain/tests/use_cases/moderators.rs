@@ -887,3 +887,78 @@ async fn a_room_with_links_off_refuses_viewers_links_and_tells_the_room() {
         .unwrap();
     assert!(!last_rules.contains_key("LinksOff"), "{last_rules:?}");
 }
+
+/// Unique chat: a viewer's message the room saw in the last 30 seconds (the same words, any
+/// case or spacing) is refused, whoever said it first; it may be said again once that time has
+/// passed; short reactions and those who run the room are not held to it (what they say is
+/// remembered, though).
+#[tokio::test]
+async fn unique_chat_refuses_what_the_room_just_saw() {
+    let world = world();
+    let (owner, account, moderator) = world.owner_and_moderator().await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let rules = ChatRules {
+        unique_chat: true,
+        ..ChatRules::default()
+    };
+    world
+        .platform
+        .update_chat_rules(&owner, rules)
+        .await
+        .unwrap();
+    let told = world.chat.calls().into_iter().any(|call| {
+        matches!(&call, ChatCall::Event(r, name, attributes)
+            if *r == room && name == "app:CHAT_RULES"
+                && attributes.get("UniqueChat").map(String::as_str) == Some("true"))
+    });
+    assert!(told, "the room hears unique chat went on");
+
+    const SPAM: &str = "FREE followers at my channel!!";
+    assert_eq!(denied(world.verdict(&room, "u-bot1", SPAM).await), None);
+    world.advance(Duration::seconds(2));
+    for (sender, copy) in [
+        ("u-bot2", SPAM),
+        ("u-bot3", "free   followers at MY channel!!"),
+        ("u-bot1", SPAM),
+    ] {
+        assert_eq!(
+            denied(world.verdict(&room, sender, copy).await),
+            Some(DenyReason::NotUnique),
+            "{sender}: {copy}"
+        );
+    }
+    for short in ["gg", "gg", "lol"] {
+        assert_eq!(denied(world.verdict(&room, "u-fan", short).await), None);
+    }
+    assert_eq!(
+        denied(world.verdict(&room, moderator.user_id.as_str(), SPAM).await),
+        None,
+        "a moderator may quote it"
+    );
+    // What those who run the room say is remembered too.
+    const GIVEAWAY: &str = "Giveaway at 9 PM, stay tuned!";
+    assert_eq!(
+        denied(world.verdict(&room, "u-owner", GIVEAWAY).await),
+        None
+    );
+    assert_eq!(
+        denied(world.verdict(&room, "u-fan", GIVEAWAY).await),
+        Some(DenyReason::NotUnique)
+    );
+    // Thirty seconds after it was first said, it may be said again.
+    world.advance(Duration::seconds(28));
+    assert_eq!(denied(world.verdict(&room, "u-bot2", SPAM).await), None);
+
+    let token = world
+        .platform
+        .chat_token("owner", None, Some("203.0.113.9"))
+        .await
+        .unwrap();
+    assert!(token.unique_chat);
+    let token = world
+        .platform
+        .chat_token("owner", Some(&owner), None)
+        .await
+        .unwrap();
+    assert!(!token.unique_chat);
+}

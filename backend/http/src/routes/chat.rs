@@ -63,6 +63,7 @@ pub async fn chat_token(
         followed_at: issued.followed_at.map(convert::rfc3339),
         emote_only: issued.emote_only,
         links_off: issued.links_off,
+        unique_chat: issued.unique_chat,
         pinned: issued.pinned_message.as_ref().map(convert::pinned),
         blocked: issued.blocked.iter().map(ToString::to_string).collect(),
     }))

@@ -212,6 +212,7 @@ pub async fn update_chat_rules(
         followers_only_minutes: body.followers_only_minutes,
         emote_only: body.emote_only,
         links_off: body.links_off,
+        unique_chat: body.unique_chat,
     };
     let channel = state.platform.update_chat_rules(&who, rules).await?;
     Ok(Json(convert::chat_rules(&channel.chat_rules)))

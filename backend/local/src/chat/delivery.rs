@@ -220,6 +220,9 @@ fn denied(reason: DenyReason) -> &'static str {
             "the message was denied: this chat is emote-only, send emotes and emoji only"
         }
         DenyReason::LinksOff => "the message was denied: links are off in this chat",
+        DenyReason::NotUnique => {
+            "the message was denied: unique chat is on, and this was said in the last 30 seconds"
+        }
         DenyReason::TooLong | DenyReason::Empty | DenyReason::RateLimited => {
             "the message was denied"
         }
