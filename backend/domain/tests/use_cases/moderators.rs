@@ -716,11 +716,10 @@ async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_t
         .update_chat_rules(&owner, rules.clone())
         .await
         .unwrap();
-    let told = world.chat.calls().into_iter().any(|call| {
-        matches!(&call, ChatCall::Event(r, name, attributes)
-            if *r == room && name == "app:CHAT_RULES"
-                && attributes.get("EmoteOnly").map(String::as_str) == Some("true"))
-    });
+    let told = world
+        .rules_told(&room)
+        .iter()
+        .any(|attributes| attributes.get("EmoteOnly").map(String::as_str) == Some("true"));
     assert!(told, "the room hears the room went emote-only");
 
     // A second apart: the sender's own rate is not what this is about.
@@ -774,16 +773,7 @@ async fn an_emote_only_room_takes_only_emotes_and_emoji_from_viewers_and_tells_t
         denied(world.verdict(&room, viewer.as_str(), "gg").await),
         None
     );
-    let last_rules = world
-        .chat
-        .calls()
-        .into_iter()
-        .rev()
-        .find_map(|call| match call {
-            ChatCall::Event(_, name, attributes) if name == "app:CHAT_RULES" => Some(attributes),
-            _ => None,
-        })
-        .unwrap();
+    let last_rules = world.rules_told(&room).pop().unwrap();
     assert!(!last_rules.contains_key("EmoteOnly"), "{last_rules:?}");
 }
 
@@ -804,11 +794,10 @@ async fn a_room_with_links_off_refuses_viewers_links_and_tells_the_room() {
         .update_chat_rules(&owner, rules)
         .await
         .unwrap();
-    let told = world.chat.calls().into_iter().any(|call| {
-        matches!(&call, ChatCall::Event(r, name, attributes)
-            if *r == room && name == "app:CHAT_RULES"
-                && attributes.get("LinksOff").map(String::as_str) == Some("true"))
-    });
+    let told = world
+        .rules_told(&room)
+        .iter()
+        .any(|attributes| attributes.get("LinksOff").map(String::as_str) == Some("true"));
     assert!(told, "the room hears links went off");
 
     // A second apart: the sender's own rate is not what this is about.
@@ -875,16 +864,7 @@ async fn a_room_with_links_off_refuses_viewers_links_and_tells_the_room() {
         ),
         None
     );
-    let last_rules = world
-        .chat
-        .calls()
-        .into_iter()
-        .rev()
-        .find_map(|call| match call {
-            ChatCall::Event(_, name, attributes) if name == "app:CHAT_RULES" => Some(attributes),
-            _ => None,
-        })
-        .unwrap();
+    let last_rules = world.rules_told(&room).pop().unwrap();
     assert!(!last_rules.contains_key("LinksOff"), "{last_rules:?}");
 }
 
@@ -906,11 +886,10 @@ async fn unique_chat_refuses_what_the_room_just_saw() {
         .update_chat_rules(&owner, rules)
         .await
         .unwrap();
-    let told = world.chat.calls().into_iter().any(|call| {
-        matches!(&call, ChatCall::Event(r, name, attributes)
-            if *r == room && name == "app:CHAT_RULES"
-                && attributes.get("UniqueChat").map(String::as_str) == Some("true"))
-    });
+    let told = world
+        .rules_told(&room)
+        .iter()
+        .any(|attributes| attributes.get("UniqueChat").map(String::as_str) == Some("true"));
     assert!(told, "the room hears unique chat went on");
 
     const SPAM: &str = "FREE followers at my channel!!";

@@ -754,6 +754,20 @@ impl World {
         (owner, account, moderator)
     }
 
+    /// The attributes of each `app:CHAT_RULES` event `room` heard, oldest first.
+    pub fn rules_told(&self, room: &str) -> Vec<BTreeMap<String, String>> {
+        self.chat
+            .calls()
+            .into_iter()
+            .filter_map(|call| match call {
+                ChatCall::Event(r, name, attributes) if r == room && name == "app:CHAT_RULES" => {
+                    Some(attributes)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What `sender` sends to `room` now, as the chat service hands it to the review hook. The
     /// nickname is Korean-flavoured (`u1 님`) so what passes it along must keep it whole.
     pub fn message(&self, room: &str, sender: &str, content: &str) -> ReviewInput {
