@@ -31,6 +31,17 @@ async fn room(app: &TestApp) -> (User, User, User) {
     (owner, alice, bob)
 }
 
+/// Sets the room's chat rules: the fields a streamer starts with, `changes` over them.
+async fn set_rules(app: &TestApp, owner: &User, changes: Value) -> helpers::Reply {
+    let mut body = json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10,
+        "filteredWords": [], "filterMode": "BLOCK"});
+    for (field, value) in changes.as_object().expect("an object of rule fields") {
+        body[field] = value.clone();
+    }
+    app.put("/api/v1/me/channel/chat-rules", owner.auth(), body)
+        .await
+}
+
 /// Messages one sender may send in a burst (`cloumer_domain::limits::CHAT_SENDER`).
 const SENDER_LIMIT: u32 = cloumer_domain::limits::CHAT_SENDER.max;
 
@@ -87,12 +98,7 @@ async fn messages_reach_everyone_with_the_ivs_fields() {
 async fn messages_keep_one_order_for_everyone_and_history_matches_delivery() {
     let app = spawn_app().await;
     let (owner, alice, bob) = room(&app).await;
-    app.put(
-        "/api/v1/me/channel/chat-rules",
-        owner.auth(),
-        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 100, "filteredWords": [], "filterMode": "BLOCK"}),
-    )
-    .await;
+    set_rules(&app, &owner, json!({"maxMessagesPerSecond": 100})).await;
     let mut a = join(&app, "room", Some(&alice)).await;
     let mut b = join(&app, "room", Some(&bob)).await;
     let mut watcher = join(&app, "room", None).await;
@@ -338,14 +344,7 @@ async fn a_timeout_keeps_the_user_reading_and_refuses_what_they_send_with_a_406(
 async fn slow_mode_refuses_a_second_message_within_the_interval_with_a_406() {
     let app = spawn_app().await;
     let (owner, alice, bob) = room(&app).await;
-    let rules = app
-        .put(
-            "/api/v1/me/channel/chat-rules",
-            owner.auth(),
-            json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
-                "filterMode": "BLOCK", "slowModeSeconds": 60}),
-        )
-        .await;
+    let rules = set_rules(&app, &owner, json!({"slowModeSeconds": 60})).await;
     assert_eq!(rules.status, 200, "{}", rules.text);
     let mut a = join(&app, "room", Some(&alice)).await;
     let mut b = join(&app, "room", Some(&bob)).await;
@@ -377,28 +376,12 @@ async fn slow_mode_refuses_a_second_message_within_the_interval_with_a_406() {
 async fn a_followers_only_room_refuses_a_stranger_with_a_406_and_hears_them_once_they_follow() {
     let app = spawn_app().await;
     let (owner, alice, bob) = room(&app).await;
-    let rules = |followers_only: Value| {
-        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
-            "filterMode": "BLOCK", "followersOnlyMinutes": followers_only})
-    };
     for bad in [json!(-1), json!(1.5), json!(129_601), json!("10")] {
-        let refused = app
-            .put(
-                "/api/v1/me/channel/chat-rules",
-                owner.auth(),
-                rules(bad.clone()),
-            )
-            .await;
+        let refused = set_rules(&app, &owner, json!({"followersOnlyMinutes": bad})).await;
         assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
     }
     let mut b = join(&app, "room", Some(&bob)).await;
-    let saved = app
-        .put(
-            "/api/v1/me/channel/chat-rules",
-            owner.auth(),
-            rules(json!(0)),
-        )
-        .await;
+    let saved = set_rules(&app, &owner, json!({"followersOnlyMinutes": 0})).await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     assert_eq!(saved.body["followersOnlyMinutes"], 0);
     // The room hears of it, as of every change to what viewers wait for.
@@ -449,29 +432,13 @@ async fn a_followers_only_room_refuses_a_stranger_with_a_406_and_hears_them_once
 async fn an_emote_only_room_refuses_words_with_a_406_and_delivers_emoji() {
     let app = spawn_app().await;
     let (owner, alice, bob) = room(&app).await;
-    let rules = |emote_only: Value| {
-        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
-            "filterMode": "BLOCK", "emoteOnly": emote_only})
-    };
     for bad in [json!("true"), json!(1), json!(null)] {
-        let refused = app
-            .put(
-                "/api/v1/me/channel/chat-rules",
-                owner.auth(),
-                rules(bad.clone()),
-            )
-            .await;
+        let refused = set_rules(&app, &owner, json!({"emoteOnly": bad})).await;
         assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
     }
     let mut a = join(&app, "room", Some(&alice)).await;
     let mut b = join(&app, "room", Some(&bob)).await;
-    let saved = app
-        .put(
-            "/api/v1/me/channel/chat-rules",
-            owner.auth(),
-            rules(json!(true)),
-        )
-        .await;
+    let saved = set_rules(&app, &owner, json!({"emoteOnly": true})).await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     assert_eq!(saved.body["emoteOnly"], true);
     let told = b.next_of("EVENT").await;
@@ -500,29 +467,13 @@ async fn an_emote_only_room_refuses_words_with_a_406_and_delivers_emoji() {
 async fn a_room_with_links_off_refuses_a_viewers_link_with_a_406() {
     let app = spawn_app().await;
     let (owner, alice, bob) = room(&app).await;
-    let rules = |links_off: Value| {
-        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
-            "filterMode": "BLOCK", "linksOff": links_off})
-    };
     for bad in [json!("true"), json!(1), json!(null)] {
-        let refused = app
-            .put(
-                "/api/v1/me/channel/chat-rules",
-                owner.auth(),
-                rules(bad.clone()),
-            )
-            .await;
+        let refused = set_rules(&app, &owner, json!({"linksOff": bad})).await;
         assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
     }
     let mut a = join(&app, "room", Some(&alice)).await;
     let mut b = join(&app, "room", Some(&bob)).await;
-    let saved = app
-        .put(
-            "/api/v1/me/channel/chat-rules",
-            owner.auth(),
-            rules(json!(true)),
-        )
-        .await;
+    let saved = set_rules(&app, &owner, json!({"linksOff": true})).await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     assert_eq!(saved.body["linksOff"], true);
     let told = b.next_of("EVENT").await;
@@ -559,14 +510,7 @@ async fn unique_chat_refuses_a_copy_of_what_the_room_just_heard() {
     let (owner, alice, bob) = room(&app).await;
     let mut a = join(&app, "room", Some(&alice)).await;
     let mut b = join(&app, "room", Some(&bob)).await;
-    let saved = app
-        .put(
-            "/api/v1/me/channel/chat-rules",
-            owner.auth(),
-            json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
-                "filterMode": "BLOCK", "uniqueChat": true}),
-        )
-        .await;
+    let saved = set_rules(&app, &owner, json!({"uniqueChat": true})).await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     assert_eq!(saved.body["uniqueChat"], true);
     let told = b.next_of("EVENT").await;
@@ -904,10 +848,10 @@ async fn sessions_end_when_their_time_is_up() {
 async fn bad_requests_get_the_protocol_error_codes_and_the_connection_survives() {
     let app = spawn_app().await;
     let (owner, alice, _bob) = room(&app).await;
-    app.put(
-        "/api/v1/me/channel/chat-rules",
-        owner.auth(),
-        json!({"maxMessageLength": 20, "maxMessagesPerSecond": 3, "filteredWords": ["바보"], "filterMode": "BLOCK"}),
+    set_rules(
+        &app,
+        &owner,
+        json!({"maxMessageLength": 20, "maxMessagesPerSecond": 3, "filteredWords": ["바보"]}),
     )
     .await;
     let mut a = join(&app, "room", Some(&alice)).await;
@@ -1098,12 +1042,7 @@ async fn a_reader_that_stops_reading_is_dropped_without_stalling_the_room() {
         _data: None,
     };
     let (owner, _alice, bob) = room(&app).await;
-    app.put(
-        "/api/v1/me/channel/chat-rules",
-        owner.auth(),
-        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 100, "filteredWords": [], "filterMode": "BLOCK"}),
-    )
-    .await;
+    set_rules(&app, &owner, json!({"maxMessagesPerSecond": 100})).await;
     // A client with a tiny receive buffer that never reads.
     let minted = token(&app, "room", Some(&bob)).await;
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -1193,12 +1132,7 @@ async fn room_limits_come_back_from_the_channel_after_a_restart() {
         _data: None,
     };
     let (owner, _alice, _bob) = room(&app).await;
-    app.put(
-        "/api/v1/me/channel/chat-rules",
-        owner.auth(),
-        json!({"maxMessageLength": 10, "maxMessagesPerSecond": 10, "filteredWords": [], "filterMode": "BLOCK"}),
-    )
-    .await;
+    set_rules(&app, &owner, json!({"maxMessageLength": 10})).await;
     app.stack.shutdown().await.unwrap();
     let app = TestApp {
         stack: helpers::start_on(data.path()).await,
