@@ -29,12 +29,10 @@ pub async fn set_schedule(
 ) -> Result<Json<api::ScheduleBody>, ApiError> {
     let slots = body.slots.iter().map(slot).collect::<Result<Vec<_>, _>>()?;
     let schedule = Schedule::new(&body.time_zone, slots)?;
+    // An empty week keeps no schedule; its answer still names the zone as the database does.
+    let asked = convert::schedule(&schedule);
     let channel = state.platform.set_schedule(&who, Some(schedule)).await?;
-    let kept = channel.schedule.as_ref().map(convert::schedule);
-    Ok(Json(kept.unwrap_or(api::ScheduleBody {
-        time_zone: body.time_zone,
-        slots: Vec::new(),
-    })))
+    Ok(Json(channel.schedule.as_ref().map_or(asked, convert::schedule)))
 }
 
 fn slot(body: &api::ScheduleSlotBody) -> Result<Slot, DomainError> {

@@ -63,10 +63,15 @@ async fn a_streamer_plans_their_week_and_the_channel_page_shows_the_next_streams
         .put(
             "/api/v1/me/channel/schedule",
             star.auth(),
-            json!({"timeZone": "Asia/Seoul", "slots": []}),
+            json!({"timeZone": "asia/SEOUL", "slots": []}),
         )
         .await;
     assert_eq!(cleared.status, 200, "{}", cleared.text);
+    assert_eq!(
+        cleared.body,
+        json!({"timeZone": "Asia/Seoul", "slots": []}),
+        "an empty week is answered in the zone's own name too"
+    );
     let page = app.get("/api/v1/channels/star", None).await;
     assert_eq!(page.body["upcoming"], json!([]));
     let mine = app.get("/api/v1/me/channel", star.auth()).await;
