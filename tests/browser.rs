@@ -2824,25 +2824,13 @@ async fn an_emote_only_chat_takes_emoji_and_refuses_words_with_the_reason() -> R
     let host = Browser::launch().await?;
     host.sign_in(&stack, "host@example.com", PASSWORD).await?;
     host.goto(&stack.url("/dashboard")).await?;
-    host.wait("input[name=emote-only]").await?;
-    let toggle = "const c = document.querySelector('input[name=emote-only]'); c.click(); c.form.requestSubmit()";
-    host.js(toggle).await?;
-    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
-    host.js("document.querySelector('input[name=emote-only]').scrollIntoView({block: 'center'})")
-        .await?;
+    toggle_rule(&host, "emote-only").await?;
     host.screenshot("dashboard-emote-only").await?;
 
     // The viewer's page hears of it at once.
     mina.wait_for_text(".chat-rules .emote-only-rule", "이모티콘 전용 채팅", WAIT)
         .await?;
-    let type_in = |text: &str| {
-        format!(
-            "const i = document.querySelector('#chat-input'); i.value = {text:?}; \
-             i.dispatchEvent(new Event('input', {{ bubbles: true }})); \
-             document.querySelector('.chat-form').requestSubmit()"
-        )
-    };
-    mina.js(&type_in("안녕하세요 여러분")).await?;
+    type_and_send(&mina, "안녕하세요 여러분").await?;
     mina.wait_for_text(".chat-notice", "이모티콘 전용 채팅이에요", WAIT)
         .await?;
     let kept = mina
@@ -2856,7 +2844,7 @@ async fn an_emote_only_chat_takes_emoji_and_refuses_words_with_the_reason() -> R
     mina.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
         .await?;
     mina.screenshot("chat-emote-only-ko-phone").await?;
-    mina.js(&type_in("🎉🔥 👏🏽")).await?;
+    type_and_send(&mina, "🎉🔥 👏🏽").await?;
     mina.wait_for_text(".chat-line .chat-text", "🎉🔥 👏🏽", WAIT)
         .await?;
 
@@ -2867,15 +2855,13 @@ async fn an_emote_only_chat_takes_emoji_and_refuses_words_with_the_reason() -> R
     mina.wait_for_text(".chat-line .chat-text", "Welcome, raiders!", WAIT)
         .await?;
     host.goto(&stack.url("/dashboard")).await?;
-    host.wait("input[name=emote-only]").await?;
-    host.js(toggle).await?;
-    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    toggle_rule(&host, "emote-only").await?;
     mina.wait_until(
         "return document.querySelector('.emote-only-rule') === null",
         "the rule gone",
     )
     .await?;
-    mina.js(&type_in("다시 말할 수 있네요")).await?;
+    type_and_send(&mina, "다시 말할 수 있네요").await?;
     mina.wait_for_text(".chat-line .chat-text", "다시 말할 수 있네요", WAIT)
         .await?;
     for browser in [host, mina] {
@@ -2937,23 +2923,11 @@ async fn chat_links_open_in_a_new_tab_and_a_streamer_can_turn_viewers_links_off(
 
     // Links off, from the dashboard.
     host.goto(&stack.url("/dashboard")).await?;
-    host.wait("input[name=links-off]").await?;
-    let toggle = "const c = document.querySelector('input[name=links-off]'); c.click(); c.form.requestSubmit()";
-    host.js(toggle).await?;
-    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
-    host.js("document.querySelector('input[name=links-off]').scrollIntoView({block: 'center'})")
-        .await?;
+    toggle_rule(&host, "links-off").await?;
     host.screenshot("dashboard-links-off").await?;
     mina.wait_for_text(".chat-rules .links-off-rule", "링크를 보낼 수 없어요", WAIT)
         .await?;
-    let type_in = |text: &str| {
-        format!(
-            "const i = document.querySelector('#chat-input'); i.value = {text:?}; \
-             i.dispatchEvent(new Event('input', {{ bubbles: true }})); \
-             document.querySelector('.chat-form').requestSubmit()"
-        )
-    };
-    mina.js(&type_in("팔로워 무료 bit.ly/abc")).await?;
+    type_and_send(&mina, "팔로워 무료 bit.ly/abc").await?;
     mina.wait_for_text(".chat-notice", "웹 주소를 빼고", WAIT)
         .await?;
     let kept = mina
@@ -2967,7 +2941,7 @@ async fn chat_links_open_in_a_new_tab_and_a_streamer_can_turn_viewers_links_off(
     mina.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
         .await?;
     mina.screenshot("chat-links-off-ko-phone").await?;
-    mina.js(&type_in("링크 없이 인사해요")).await?;
+    type_and_send(&mina, "링크 없이 인사해요").await?;
     mina.wait_for_text(".chat-line .chat-text", "링크 없이 인사해요", WAIT)
         .await?;
     host.goto(&stack.url("/link_host")).await?;
@@ -3008,12 +2982,7 @@ async fn unique_chat_holds_back_a_copy_of_what_was_just_said() -> Result<()> {
     let host = Browser::launch().await?;
     host.sign_in(&stack, "host@example.com", PASSWORD).await?;
     host.goto(&stack.url("/dashboard")).await?;
-    host.wait("input[name=unique-chat]").await?;
-    host.js("const c = document.querySelector('input[name=unique-chat]'); c.click(); c.form.requestSubmit()")
-        .await?;
-    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
-    host.js("document.querySelector('input[name=unique-chat]').scrollIntoView({block: 'center'})")
-        .await?;
+    toggle_rule(&host, "unique-chat").await?;
     host.screenshot("dashboard-unique-chat").await?;
     mina.wait_for_text(".chat-rules .unique-chat-rule", "도배 방지", WAIT)
         .await?;
@@ -4666,6 +4635,35 @@ async fn replayed_lines(browser: &Browser) -> Result<Vec<String>> {
         .js("return [...document.querySelectorAll('.chat-replay .chat-line .chat-text')].map(l => l.textContent)")
         .await?;
     Ok(serde_json::from_value(lines)?)
+}
+
+/// Turns a chat rule's checkbox on the dashboard over, saves the rules and brings the box into
+/// view (for a screenshot).
+async fn toggle_rule(host: &Browser, name: &str) -> Result<()> {
+    let checkbox = format!("document.querySelector('input[name={name}]')");
+    host.wait(&format!("input[name={name}]")).await?;
+    host.js(&format!(
+        "const c = {checkbox}; c.click(); c.form.requestSubmit()"
+    ))
+    .await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    host.js(&format!("{checkbox}.scrollIntoView({{block: 'center'}})"))
+        .await?;
+    Ok(())
+}
+
+/// Types `text` into the chat box and sends it, without waiting for the line (the page may
+/// hold it back). Set through the DOM: ChromeDriver types no characters beyond Unicode's
+/// basic plane, such as most emoji.
+async fn type_and_send(browser: &Browser, text: &str) -> Result<()> {
+    browser
+        .js(&format!(
+            "const i = document.querySelector('#chat-input'); i.value = {text:?}; \
+             i.dispatchEvent(new Event('input', {{ bubbles: true }})); \
+             document.querySelector('.chat-form').requestSubmit()"
+        ))
+        .await?;
+    Ok(())
 }
 
 async fn says(browser: &Browser, text: &str) -> Result<()> {
