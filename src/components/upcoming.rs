@@ -47,6 +47,12 @@ pub fn NextStream(starts_at: String) -> impl IntoView {
     })
 }
 
+/// Whether a planned stream's start has come (a start that cannot be read counts as come): it
+/// is then under way, and a streamer not live yet is late, not due.
+pub fn planned_stream_started(stream: &PlannedStreamBody, now_ms: f64) -> bool {
+    crate::time::parse_rfc3339_ms(&stream.starts_at).is_none_or(|at| at <= now_ms)
+}
+
 /// The streams `planned` (soonest first), or nothing when there are none.
 #[component]
 pub fn Upcoming(planned: Vec<PlannedStreamBody>) -> impl IntoView {
@@ -62,6 +68,7 @@ pub fn Upcoming(planned: Vec<PlannedStreamBody>) -> impl IntoView {
                 <ul class="upcoming-list">
                     {planned.into_iter().filter_map(|stream| {
                         let starts = crate::time::parse_rfc3339_ms(&stream.starts_at)?;
+                        let under_way = planned_stream_started(&stream, now);
                         let ends = crate::time::parse_rfc3339_ms(&stream.ends_at)?;
                         let when = move || {
                             let lang = i18n.lang.get().code();
@@ -75,7 +82,7 @@ pub fn Upcoming(planned: Vec<PlannedStreamBody>) -> impl IntoView {
                         Some(view! {
                             <li class="upcoming-stream">
                                 <time datetime=stream.starts_at>{when}</time>
-                                {(starts <= now).then(|| view! { <span class="planned-now">{move || t().under_way}</span> })}
+                                {under_way.then(|| view! { <span class="planned-now">{move || t().under_way}</span> })}
                                 {(!title.is_empty()).then(|| view! { <span class="upcoming-title">{title}</span> })}
                             </li>
                         })

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{EmbedLink, notice};
 use crate::api::use_api;
-use crate::components::{Avatar, Loaded, NextStream, name_page};
+use crate::components::{Avatar, Loaded, NextStream, name_page, planned_stream_started};
 use crate::i18n::use_i18n;
 use crate::pages::channel::{now_playing, page_name};
 use crate::player::{VideoPlayer, describe_playing};
@@ -55,10 +55,7 @@ pub fn EmbedChannel(handle: String) -> impl IntoView {
                         next: c
                             .upcoming
                             .iter()
-                            .find(|p| {
-                                crate::time::parse_rfc3339_ms(&p.starts_at)
-                                    .is_some_and(|at| at > crate::browser::now_ms())
-                            })
+                            .find(|p| !planned_stream_started(p, crate::browser::now_ms()))
                             .map(|p| p.starts_at.clone()),
                     }
                 }
