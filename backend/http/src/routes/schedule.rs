@@ -32,7 +32,9 @@ pub async fn set_schedule(
     // An empty week keeps no schedule; its answer still names the zone as the database does.
     let asked = convert::schedule(&schedule);
     let channel = state.platform.set_schedule(&who, Some(schedule)).await?;
-    Ok(Json(channel.schedule.as_ref().map_or(asked, convert::schedule)))
+    Ok(Json(
+        channel.schedule.as_ref().map_or(asked, convert::schedule),
+    ))
 }
 
 fn slot(body: &api::ScheduleSlotBody) -> Result<Slot, DomainError> {
