@@ -550,6 +550,12 @@ impl Api {
             .await
     }
 
+    /// Replaces the caller's channel's bio and links (both empty: none).
+    pub async fn set_about(&self, about: &AboutBody) -> Result<AboutBody, ApiError> {
+        self.with_body(Method::PUT, "/api/v1/me/channel/about", about)
+            .await
+    }
+
     /// Replaces the caller's weekly schedule (no streams: none).
     pub async fn set_schedule(&self, schedule: &ScheduleBody) -> Result<ScheduleBody, ApiError> {
         self.with_body(Method::PUT, "/api/v1/me/channel/schedule", schedule)

@@ -3035,36 +3035,29 @@ async fn a_streamer_plans_their_week_and_viewers_see_the_next_streams() -> Resul
     host.wait("input[name=time-zone]").await?;
     host.wait_for_text(".schedule .empty", "No streams planned", WAIT)
         .await?;
-    let set = |css: &str, value: &str| {
-        format!(
-            "const e = document.querySelector({css:?}); e.value = {value:?}; \
-             e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', {{ bubbles: true }})); \
-             e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
-        )
-    };
-    host.js(&set("input[name=time-zone]", "Asia/Seoul")).await?;
+    set_field(&host, "input[name=time-zone]", "Asia/Seoul").await?;
     // Two streams on the same evening that overlap: refused with the reason.
     host.click(".schedule .add-stream").await?;
-    host.js(&set(
+    set_field(
+        &host,
         ".schedule-row:nth-child(1) input[name=title]",
         "Speedruns",
-    ))
+    )
     .await?;
     host.click(".schedule .add-stream").await?;
-    host.js(&set(".schedule-row:nth-child(2) select[name=day]", "MON"))
-        .await?;
-    host.js(&set(
+    set_field(&host, ".schedule-row:nth-child(2) select[name=day]", "MON").await?;
+    set_field(
+        &host,
         ".schedule-row:nth-child(2) input[name=start]",
         "21:00",
-    ))
+    )
     .await?;
     host.js("document.querySelector('.schedule form').requestSubmit()")
         .await?;
     host.wait_for_text(".schedule [role=alert]", "overlap", WAIT)
         .await?;
     // Moved to Thursday, the week is kept.
-    host.js(&set(".schedule-row:nth-child(2) select[name=day]", "THU"))
-        .await?;
+    set_field(&host, ".schedule-row:nth-child(2) select[name=day]", "THU").await?;
     host.js("document.querySelector('.schedule form').requestSubmit()")
         .await?;
     host.wait_for_text(".schedule [role=status]", "Saved", WAIT)
@@ -3153,6 +3146,160 @@ async fn a_streamer_plans_their_week_and_viewers_see_the_next_streams() -> Resul
             .await?,
         true
     );
+    for browser in [host, mina] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// A streamer writes their bio and links on the dashboard (an address typed without https://
+/// is taken as one; a `javascript:` link is refused with the reason) and their channel page
+/// shows them under the player, the bio's addresses as links too; emptied, the page shows none.
+/// The streamer in English and Korean on a desktop, the viewer in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_writes_their_bio_and_links_and_viewers_read_them() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "about_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("textarea[name=bio]").await?;
+    const BIO: &str = "Speedruns every night at 9.\n\nSchedule and rules: example.com/rules";
+    set_field(&host, "textarea[name=bio]", BIO).await?;
+    host.wait_for_text(".about-card .counter", "234 characters left", WAIT)
+        .await?;
+    host.click(".about-card .add-link").await?;
+    set_field(
+        &host,
+        ".about-row:nth-child(1) input[name=link-label]",
+        "YouTube",
+    )
+    .await?;
+    set_field(
+        &host,
+        ".about-row:nth-child(1) input[name=link-url]",
+        "youtube.com/@about_host",
+    )
+    .await?;
+    host.click(".about-card .add-link").await?;
+    set_field(
+        &host,
+        ".about-row:nth-child(2) input[name=link-url]",
+        "javascript:alert(1)",
+    )
+    .await?;
+    host.js("document.querySelector('.about-card form').requestSubmit()")
+        .await?;
+    host.wait_for_text(".about-card [role=alert]", "link 2", WAIT)
+        .await?;
+    set_field(
+        &host,
+        ".about-row:nth-child(2) input[name=link-url]",
+        "https://discord.gg/abc",
+    )
+    .await?;
+    // A third row left empty is not a link.
+    host.click(".about-card .add-link").await?;
+    host.js("document.querySelector('.about-card form').requestSubmit()")
+        .await?;
+    host.wait_for_text(".about-card [role=status]", "Saved", WAIT)
+        .await?;
+    let kept: serde_json::Value = reqwest::get(stack.url("/api/v1/channels/about_host"))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        kept["about"],
+        serde_json::json!({"bio": BIO, "links": [
+            {"label": "YouTube", "url": "https://youtube.com/@about_host"},
+            {"label": "", "url": "https://discord.gg/abc"},
+        ]})
+    );
+    host.js("document.querySelector('.about-card').scrollIntoView({block: 'start'})")
+        .await?;
+    host.screenshot("dashboard-about").await?;
+    host.js("const s = document.querySelector('select#lang'); s.value = 'ko'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    host.wait_for_text(".about-card h2", "채널 소개", WAIT)
+        .await?;
+    host.js("document.querySelector('.about-card').scrollIntoView({block: 'start'})")
+        .await?;
+    host.screenshot("dashboard-about-ko").await?;
+    host.js("const s = document.querySelector('select#lang'); s.value = 'en'; s.dispatchEvent(new Event('change'));")
+        .await?;
+
+    // The viewer reads it under the player.
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/about_host")).await?;
+    mina.wait_for_text(".about h2", "Host 소개", WAIT).await?;
+    let bio = mina
+        .js("return document.querySelector('.about-bio').innerText")
+        .await?;
+    assert_eq!(bio.as_str(), Some(BIO), "paragraphs kept");
+    let links = mina
+        .js("return [...document.querySelectorAll('.about a')].map(a => [a.textContent, a.href, a.target, a.rel])")
+        .await?;
+    let rel = "noopener noreferrer nofollow ugc";
+    assert_eq!(
+        links,
+        serde_json::json!([
+            [
+                "example.com/rules",
+                "https://example.com/rules",
+                "_blank",
+                rel
+            ],
+            ["YouTube", "https://youtube.com/@about_host", "_blank", rel],
+            ["discord.gg", "https://discord.gg/abc", "_blank", rel],
+        ])
+    );
+    mina.js("document.querySelector('.about').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("channel-about-ko-phone").await?;
+    host.goto(&stack.url("/about_host")).await?;
+    host.wait(".about-links").await?;
+    host.js("document.querySelector('.about').scrollIntoView({block: 'center'})")
+        .await?;
+    host.screenshot("channel-about").await?;
+
+    // Emptied, the page has no "about".
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait(".about-row").await?;
+    set_field(&host, "textarea[name=bio]", "").await?;
+    for left in [1, 0] {
+        host.click(".about-card .remove-link").await?;
+        host.wait_until(
+            &format!("return document.querySelectorAll('.about-row').length === {left}"),
+            "a link removed",
+        )
+        .await?;
+    }
+    host.js("document.querySelector('.about-card form').requestSubmit()")
+        .await?;
+    host.wait_for_text(".about-card [role=status]", "Saved", WAIT)
+        .await?;
+    mina.goto(&stack.url("/about_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    assert_eq!(
+        mina.js("return document.querySelector('.about') === null")
+            .await?,
+        true
+    );
+    // The card on a phone, as a streamer first finds it.
+    mina.goto(&stack.url("/dashboard")).await?;
+    mina.wait("textarea[name=bio]").await?;
+    mina.click(".about-card .add-link").await?;
+    mina.js("document.querySelector('.about-card').scrollIntoView({block: 'start'})")
+        .await?;
+    mina.screenshot("dashboard-about-ko-phone").await?;
     for browser in [host, mina] {
         browser.close().await?;
     }
@@ -4635,6 +4782,19 @@ async fn replayed_lines(browser: &Browser) -> Result<Vec<String>> {
         .js("return [...document.querySelectorAll('.chat-replay .chat-line .chat-text')].map(l => l.textContent)")
         .await?;
     Ok(serde_json::from_value(lines)?)
+}
+
+/// Sets a form field's value as typing or choosing would (its `input` and `change` events), for
+/// characters ChromeDriver cannot type and fields it cannot choose in.
+async fn set_field(browser: &Browser, css: &str, value: &str) -> Result<()> {
+    browser
+        .js(&format!(
+            "const e = document.querySelector({css:?}); e.value = {value:?}; \
+             e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', {{ bubbles: true }})); \
+             e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await?;
+    Ok(())
 }
 
 /// Turns a chat rule's checkbox on the dashboard over, saves the rules and brings the box into

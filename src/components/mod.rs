@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+mod about;
 pub mod bell;
 mod follow;
 mod paged;
@@ -12,6 +13,7 @@ mod upcoming;
 use cloumer_api_types::{ChannelSummary, RecordingBody};
 use leptos::prelude::*;
 
+pub use about::About;
 pub use follow::FollowButton;
 pub use paged::{PageStatus, Paging};
 pub use share::{ShareVideo, linked_start};

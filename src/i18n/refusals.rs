@@ -51,6 +51,12 @@ pub(super) fn korean(code: &str) -> Option<&'static str> {
         }
         "unknown_time_zone" => "알 수 없는 시간대예요. 예: Asia/Seoul",
         "schedule_overlap" => "겹치는 방송이 있어요. 시간을 옮기거나 줄여 주세요.",
+        "invalid_about" => {
+            "소개가 올바르지 않아요: 소개는 300자, 링크는 5개, 링크 이름은 25자까지이고 쓸 수 없는 문자가 들어 있으면 안 돼요."
+        }
+        "invalid_link" => {
+            "링크 주소를 쓸 수 없어요. https:// 나 http:// 로 시작하는 사이트 주소여야 하고, 사용자 이름이나 비밀번호를 담을 수 없어요."
+        }
         "invalid_word_filter" => "금지어가 너무 많거나 너무 길어요.",
         "invalid_reason" => "사유가 비었거나 너무 길거나, 쓸 수 없는 문자가 들어 있어요.",
         "too_many_emotes" => "이모트를 더 올릴 수 없어요. 하나를 지운 뒤 다시 해 주세요.",

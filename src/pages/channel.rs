@@ -12,7 +12,7 @@ use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
 use crate::chat::raid::{RaidNotice, RaidedNotice};
 use crate::components::{
-    Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ShareVideo, Upcoming, Uptime,
+    About, Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ShareVideo, Upcoming, Uptime,
     avatar_src, name_page, or_untitled, video_name,
 };
 use crate::i18n::use_i18n;
@@ -59,6 +59,13 @@ pub fn Channel(handle: String) -> impl IntoView {
     );
     // The latest good answer; a failed refresh keeps it on screen (and says so).
     let latest = page.latest_ok();
+    // Redrawn only when the bio or links change, not with each look at the channel.
+    let about = Memo::new(move |_| {
+        latest.with(|c| {
+            c.as_ref()
+                .and_then(|c| Some((c.summary.owner_nickname.clone(), c.about.clone()?)))
+        })
+    });
     // What a viewer shares: the channel's link and, while it is public, its player's embed code.
     let sharing = Memo::new(move |_| {
         latest.with(|c| {
@@ -182,6 +189,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                             link_name=move || i18n.page_texts().channel_link />
                     })}
                     {move || latest.get().map(|channel| view! { <Upcoming planned=channel.upcoming /> })}
+                    {move || about.get().map(|(nickname, about)| view! { <About nickname=nickname about=about /> })}
                     {move || {
                         let clippable = watching.with(|w| w.as_ref().is_some_and(|w| w.live && w.can_watch));
                         (clippable && signed_in.get()).then(|| view! { <ClipLive handle=handle.get_value() /> })

@@ -196,6 +196,64 @@ pub struct ChannelPage {
     /// under way counts. Empty without a schedule.
     #[serde(default)]
     pub upcoming: Vec<PlannedStreamBody>,
+    /// The streamer's bio and links; absent when they wrote none (or the caller may not watch
+    /// this private channel).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<AboutBody>,
+}
+
+/// `PUT /api/v1/me/channel/about`: the channel's bio and the streamer's links elsewhere (both
+/// empty: none). Answered as kept: the bio's lines trimmed with at most one empty line between
+/// paragraphs, labels trimmed, addresses in their standard form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AboutBody {
+    /// Up to 300 characters; line breaks (`\n`) make paragraphs. No other control, direction or
+    /// invisible characters.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 300
+        )
+    )]
+    pub bio: String,
+    /// At most 5, in the order the page shows them.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
+    pub links: Vec<AboutLinkBody>,
+}
+
+/// One of the streamer's links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AboutLinkBody {
+    /// Up to 25 characters (surrounding spaces are trimmed); may be empty, and the page then
+    /// shows the address's host.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 25
+        )
+    )]
+    pub label: String,
+    /// `https://` or `http://` and a site's name (not an address); no user name or password.
+    /// Kept in its standard form (the URL standard's, as browsers write it), which must also be
+    /// at most 300 characters: the pattern names the addresses whose standard form is never
+    /// longer than they are (a path, and no character the standard escapes).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,63}(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?/[!#-&(-;=?-\[\]_a-z|~]*$",
+            max_length = 300
+        )
+    )]
+    pub url: String,
 }
 
 /// A stream a channel's schedule promises.

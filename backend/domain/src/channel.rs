@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::about::ChannelAbout;
 use crate::chat_message::PinnedMessage;
 use crate::chat_rules::ChatRules;
 use crate::emote::Emote;
@@ -218,6 +219,9 @@ pub struct Channel {
     /// When the streamer means to go live each week; channels stored before schedules have none.
     #[serde(default)]
     pub schedule: Option<Schedule>,
+    /// Its bio and links; channels stored before they existed have none.
+    #[serde(default)]
+    pub about: Option<ChannelAbout>,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -249,6 +253,7 @@ impl Channel {
             raids: RaidPolicy::Everyone,
             pinned_message: None,
             schedule: None,
+            about: None,
             video: None,
             chat_room: None,
             live: LiveState::default(),

@@ -6,6 +6,7 @@
 //! [`Platform`] in [`platform`] holds the ports and the look-ups every use case shares; the use
 //! cases are in [`use_cases`], one area per module.
 
+pub mod about;
 pub mod block_list;
 pub mod channel;
 pub mod chat;

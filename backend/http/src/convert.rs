@@ -1,6 +1,7 @@
 //! Domain values to wire types.
 
 use cloumer_api_types as api;
+use cloumer_domain::about::ChannelAbout;
 use cloumer_domain::channel::Channel;
 use cloumer_domain::channel::{ChannelType, LatencyMode, RaidPolicy};
 use cloumer_domain::chat::{PinnedMessage, StoredMessage};
@@ -111,6 +112,21 @@ pub fn page(view: &ChannelView) -> api::ChannelPage {
         following: view.follow.is_some_and(|f| f.following),
         notify: view.follow.is_some_and(|f| f.notify),
         upcoming: view.upcoming.iter().map(planned_stream).collect(),
+        about: view.about.as_ref().map(about),
+    }
+}
+
+pub fn about(about: &ChannelAbout) -> api::AboutBody {
+    api::AboutBody {
+        bio: about.bio.clone(),
+        links: about
+            .links
+            .iter()
+            .map(|link| api::AboutLinkBody {
+                label: link.label.clone(),
+                url: link.url.clone(),
+            })
+            .collect(),
     }
 }
 

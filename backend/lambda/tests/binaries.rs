@@ -20,6 +20,36 @@ use support::{
     unreachable_push_browser,
 };
 
+/// A streamer signed in through moto's Cognito, their channel in DynamoDB, and the API function
+/// verifying their tokens (both run while their fields live: bind them, not `..`).
+struct StreamerOnApi {
+    _moto: Moto,
+    store: DynamoStore,
+    user: cloumer_aws::testing::CognitoUser,
+    _api: tokio::process::Child,
+    base: String,
+    channel: Channel,
+}
+
+async fn streamer_on_api(handle: &str, nickname: &str) -> StreamerOnApi {
+    let (moto, store) = cloud().await;
+    let user = moto
+        .cognito_user("streamer@example.com", handle, nickname)
+        .await;
+    let (api, base) = serve_api_for(&moto, &user, &[]).await;
+    let mut channel = testkit::channel("streamer", handle, 0);
+    channel.owner = UserId::parse(&user.sub).unwrap();
+    store.create_channel(&channel).await.unwrap();
+    StreamerOnApi {
+        _moto: moto,
+        store,
+        user,
+        _api: api,
+        base,
+        channel,
+    }
+}
+
 /// IVS Chat's review request for a message `id` saying `content` in `room`.
 fn review_event(room: &str, content: &str, id: &str) -> Value {
     serde_json::from_str(
@@ -174,14 +204,14 @@ async fn chat_review_refuses_a_copy_under_unique_chat() {
 /// Lambda's image has none to read).
 #[tokio::test]
 async fn api_keeps_a_streamers_schedule_and_shows_the_next_streams() {
-    let (moto, store) = cloud().await;
-    let user = moto
-        .cognito_user("streamer@example.com", "plan_show", "Plan Show")
-        .await;
-    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
-    let mut channel = testkit::channel("streamer", "plan_show", 0);
-    channel.owner = UserId::parse(&user.sub).unwrap();
-    store.create_channel(&channel).await.unwrap();
+    let StreamerOnApi {
+        _moto,
+        store,
+        user,
+        _api,
+        base,
+        channel,
+    } = streamer_on_api("plan_show", "Plan Show").await;
     let http = reqwest::Client::new();
     let saved = http
         .put(format!("{base}/api/v1/me/channel/schedule"))
@@ -216,6 +246,61 @@ async fn api_keeps_a_streamers_schedule_and_shows_the_next_streams() {
         assert!([23, 0].contains(&starts.hour()), "{planned}");
         assert_eq!(planned["title"], "Saturday night");
     }
+}
+
+/// A channel's bio and links through the API function: kept in the channel's DynamoDB item as
+/// tidied, and shown on the channel page.
+#[tokio::test]
+async fn api_keeps_a_channels_bio_and_links_and_the_page_shows_them() {
+    let StreamerOnApi {
+        _moto,
+        store,
+        user,
+        _api,
+        base,
+        channel,
+    } = streamer_on_api("about_show", "About Show").await;
+    let http = reqwest::Client::new();
+    let saved = http
+        .put(format!("{base}/api/v1/me/channel/about"))
+        .bearer_auth(&user.id_token)
+        .json(
+            &json!({"bio": "Speedruns nightly.\r\n\r\n\r\n질문 환영", "links": [
+            {"label": " Shop ", "url": "https://Shop.Example.com"}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let kept = store
+        .get_channel(&channel.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .about
+        .unwrap();
+    assert_eq!(kept.bio, "Speedruns nightly.\n\n질문 환영");
+    assert_eq!(
+        (kept.links[0].label.as_str(), kept.links[0].url.as_str()),
+        ("Shop", "https://shop.example.com/")
+    );
+    let page = get_json(&http, &format!("{base}/api/v1/channels/about_show")).await;
+    assert_eq!(
+        page["about"],
+        json!({"bio": "Speedruns nightly.\n\n질문 환영",
+            "links": [{"label": "Shop", "url": "https://shop.example.com/"}]}),
+        "{page}"
+    );
+    let refused = http
+        .put(format!("{base}/api/v1/me/channel/about"))
+        .bearer_auth(&user.id_token)
+        .json(&json!({"bio": "", "links": [{"label": "x", "url": "javascript:alert(1)"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let still = store.get_channel(&channel.id).await.unwrap().unwrap();
+    assert_eq!(still.about, Some(kept), "nothing changed");
 }
 
 /// A review that runs past its deadline is denied (IVS Chat would apply the room's fallback
@@ -617,17 +702,17 @@ async fn api_keeps_a_users_block_list_in_dynamodb() {
 /// unpinning takes it down.
 #[tokio::test]
 async fn api_pins_a_chat_message_on_the_channel_in_dynamodb() {
-    let (moto, store) = cloud().await;
-    let user = moto
-        .cognito_user("streamer@example.com", "pin_show", "Pin Show")
-        .await;
-    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
+    let StreamerOnApi {
+        _moto,
+        store,
+        user,
+        _api,
+        base,
+        channel,
+    } = streamer_on_api("pin_show", "Pin Show").await;
     let http = reqwest::Client::new();
     // The streamer's channel. moto has no IVS Chat: telling the room fails, which a pin
     // outlives (the event itself is the IVS Chat adapter's, tested on the SDK's mocks).
-    let mut channel = testkit::channel("streamer", "pin_show", 0);
-    channel.owner = UserId::parse(&user.sub).unwrap();
-    store.create_channel(&channel).await.unwrap();
     let message = cloumer_domain::chat::StoredMessage {
         channel_id: channel.id.clone(),
         id: cloumer_domain::ids::MessageId::parse("PinMe0000001").unwrap(),

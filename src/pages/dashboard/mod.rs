@@ -6,6 +6,7 @@
 //! read what changes (live state, health, viewers) from the latest answer, while forms keep what
 //! the streamer is typing.
 
+mod about;
 mod emotes;
 mod moderation;
 mod moderators;
@@ -63,6 +64,7 @@ fn DashboardView() -> impl IntoView {
                     <raid::RaidCard channel=channel />
                     <stream_setup::StreamSetup />
                     <share::ShareCard channel=channel />
+                    <about::AboutCard channel=channel on_saved=move || mine.refetch() />
                     <schedule::ScheduleCard channel=channel on_saved=move || mine.refetch() />
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
                     <moderation::ModerationCard channel=channel />

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::about::ChannelAbout;
 use crate::channel::{ActivityCursor, Category, Channel};
 use crate::chat::ChatRole;
 use crate::error::{DomainError, DomainResult};
@@ -27,6 +28,8 @@ pub struct ChannelView {
     pub follow: Option<FollowStatus>,
     /// The next streams its schedule promises: on a channel's own page, not in listings.
     pub upcoming: Vec<PlannedStream>,
+    /// Its bio and links: on a channel's own page, not in listings.
+    pub about: Option<ChannelAbout>,
 }
 
 impl ChannelView {
@@ -256,15 +259,16 @@ impl Platform {
         let status = self.live_status(&channel).await;
         let can_watch = self.can_watch(&channel, who).await?;
         let follow = self.follow_status(&channel, who).await?;
-        // A private channel's plans are for those who may watch it.
-        let upcoming = if can_watch {
-            self.upcoming(&channel)
+        // A private channel's plans, bio and links are for those who may watch it.
+        let (upcoming, about) = if can_watch {
+            (self.upcoming(&channel), channel.about.clone())
         } else {
-            Vec::new()
+            (Vec::new(), None)
         };
         Ok(ChannelView {
             follow: Some(follow),
             upcoming,
+            about,
             ..view(channel, status, who, can_watch)
         })
     }
@@ -277,6 +281,7 @@ impl Platform {
         Ok(ChannelView {
             follow: Some(follow),
             upcoming: self.upcoming(&account.channel),
+            about: account.channel.about.clone(),
             ..view(account.channel, status, Some(&who.user_id), true)
         })
     }
@@ -345,5 +350,6 @@ pub(crate) fn view(
         can_watch,
         follow: None,
         upcoming: Vec::new(),
+        about: None,
     }
 }

@@ -101,9 +101,15 @@ impl Platform {
         let frame = live
             .then(|| view.thumbnail_url().map(str::to_owned))
             .flatten();
+        // What is on while live; otherwise what the channel says of itself, when it does.
+        let bio = view.channel.about.as_ref().map(|a| a.bio.as_str());
+        let description = match bio {
+            Some(bio) if !live && !bio.is_empty() => bio,
+            _ => view.channel.title.as_str(),
+        };
         Ok(Some(LinkPreview {
             title: view.channel.owner_nickname.as_str().to_owned(),
-            description: view.channel.title.as_str().to_owned(),
+            description: description.to_owned(),
             picture: CardPicture::frame_or_avatar(frame, &view.channel),
             video: live,
             streamer: Streamer::of(&view.channel),

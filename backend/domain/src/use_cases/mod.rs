@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod blocks;
 pub mod broadcast_management;
 pub mod categories;
+pub mod channel_about;
 pub mod channel_settings;
 pub mod chat_history;
 pub mod chat_moderation;

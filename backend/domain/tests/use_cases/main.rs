@@ -4,6 +4,7 @@
 mod accounts;
 mod blocks;
 mod broadcast_management;
+mod channel_about;
 mod chat_moderation;
 mod chat_pins;
 mod chat_replay;

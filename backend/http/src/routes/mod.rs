@@ -1,5 +1,6 @@
 //! Handlers, one module per area of the API.
 
+pub mod about;
 pub mod blocks;
 pub mod channels;
 pub mod chat;
@@ -38,6 +39,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(recordings::router())
         .merge(me::router())
         .merge(schedule::router())
+        .merge(about::router())
         .merge(blocks::router())
         .merge(moderation::router())
         .merge(notifications::router())

@@ -100,10 +100,31 @@ async fn a_channels_link_shows_its_streamer_and_stream_title_escaped() {
     assert_eq!(headers["x-frame-options"], "DENY");
     assert_eq!(headers["cache-control"], "public, max-age=0, s-maxage=60");
 
-    // Live: the card is a video's.
+    // Offline, a channel with a bio is described by it (on one line, escaped).
+    let about = app
+        .put(
+            "/api/v1/me/channel/about",
+            user.auth(),
+            json!({"bio": "Speedruns <nightly>\n\nKorean & English", "links": []}),
+        )
+        .await;
+    assert_eq!(about.status, 200, "{}", about.text);
+    let html = page(&app, "/mina").await;
+    assert_eq!(
+        meta(&html, "og:description"),
+        Some("Speedruns &lt;nightly&gt; Korean &amp; English"),
+        "{html}"
+    );
+
+    // Live: the card is a video's, described by what is on.
     go_live(&app, &user, "st-mina").await;
     let html = page(&app, "/mina").await;
     assert_eq!(meta(&html, "og:type"), Some("video.other"), "{html}");
+    assert_eq!(
+        meta(&html, "og:description"),
+        Some("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends"),
+        "{html}"
+    );
     // No frame of the stream yet (nothing is encoding here): still the avatar, small.
     assert_eq!(
         meta(&html, "og:image").map(str::to_owned),

@@ -1,6 +1,7 @@
 //! API integration tests: the real local stack (embedded store, identity stand-in, chat service)
 //! on a random loopback port, driven over real HTTP.
 
+mod about;
 mod blocks;
 mod channels;
 mod chat;
