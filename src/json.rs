@@ -1,5 +1,6 @@
 //! JSON through the browser's own `JSON.parse` and `JSON.stringify`, for what the main wasm
-//! module reads and writes: the runtime configuration, the directory, followed channels,
+//! module reads and writes: the runtime configuration, the directory, followed channels (and
+//! what is coming up from them),
 //! notifications, recording listings and block lists, error bodies, the session and the identity provider's answers.
 //!
 //! Why not serde_json here: serde generates a parser per type, and those parsers were a sixth
@@ -187,6 +188,16 @@ mod api_types {
         live: "live",
         items: "items",
         next: "next",
+        coming_up: "comingUp",
+    });
+
+    from_json!(FollowedPlanBody {
+        handle: "handle",
+        owner_nickname: "ownerNickname",
+        owner_avatar: "ownerAvatar",
+        starts_at: "startsAt",
+        ends_at: "endsAt",
+        title: "title",
     });
 
     from_json!(NotificationBody {
@@ -313,10 +324,20 @@ mod tests {
             items: vec![channel()],
             next: Some("n".into()),
         });
+        let plan = FollowedPlanBody {
+            handle: "h".into(),
+            owner_nickname: "n".into(),
+            owner_avatar: "preset:cat".into(),
+            starts_at: "2026-12-07T11:00:00Z".into(),
+            ends_at: "2026-12-07T13:00:00Z".into(),
+            title: "t".into(),
+        };
+        keys_match(plan.clone());
         keys_match(FollowingPage {
             live: vec![channel()],
             items: vec![channel()],
             next: Some("n".into()),
+            coming_up: vec![plan],
         });
         let notification = NotificationBody {
             kind: "VIDEO_READY".into(),

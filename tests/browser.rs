@@ -3109,6 +3109,48 @@ async fn a_streamer_plans_their_week_and_viewers_see_the_next_streams() -> Resul
     mina.js("document.querySelector('.upcoming').scrollIntoView({block: 'center'})")
         .await?;
     mina.screenshot("channel-schedule-ko-phone").await?;
+    // Followed, the channel's next streams lead the viewer's home page, soonest first.
+    mina.click(".follow-box button.follow").await?;
+    mina.wait(".follow-box button.follow[aria-pressed=true]")
+        .await?;
+    mina.goto(&stack.url("/")).await?;
+    mina.wait_for_text(
+        "[data-testid=following] .coming-up h3",
+        "곧 시작하는 방송",
+        WAIT,
+    )
+    .await?;
+    let coming = mina
+        .js("return [...document.querySelectorAll('.coming-up .upcoming-stream')].map(s => [s.querySelector('a').getAttribute('href'), s.querySelector('a').textContent, s.querySelector('time').getAttribute('datetime'), s.textContent])")
+        .await?;
+    let coming = coming.as_array().context("a list")?;
+    assert!(coming.len() >= 3, "two a week for three weeks: {coming:?}");
+    let mut previous = String::new();
+    for stream in coming {
+        assert_eq!(stream[0], "/plan_host", "{stream}");
+        assert_eq!(stream[1], "Host", "{stream}");
+        let starts = stream[2].as_str().context("datetime")?.to_owned();
+        assert!(starts > previous, "soonest first: {coming:?}");
+        previous = starts;
+    }
+    assert!(
+        coming
+            .iter()
+            .any(|s| s[3].as_str().is_some_and(|t| t.contains("Speedruns"))),
+        "{coming:?}"
+    );
+    mina.js("document.querySelector('.coming-up').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("home-coming-up-ko-phone").await?;
+    let wide = Browser::launch().await?;
+    wide.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    wide.goto(&stack.url("/")).await?;
+    wide.wait_for_text(".coming-up h3", "Coming up", WAIT)
+        .await?;
+    wide.js("document.querySelector('.coming-up').scrollIntoView({block: 'center'})")
+        .await?;
+    wide.screenshot("home-coming-up").await?;
+    wide.close().await?;
     // The embedded player, offline, says when the next stream is.
     mina.goto(&stack.url("/embed/plan_host")).await?;
     let next = mina

@@ -19,7 +19,7 @@ pub use paged::{PageStatus, Paging};
 pub use share::{ShareVideo, linked_start};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
 pub use title::{name_page, or_untitled, show_unread, unread_count, video_name};
-pub use upcoming::{NextStream, Upcoming, planned_stream_started};
+pub use upcoming::{ComingUp, NextStream, Upcoming, planned_stream_started};
 
 use crate::auth::use_session;
 use crate::i18n::{Lang, use_i18n};

@@ -7,7 +7,7 @@ use cloumer_api_types::FollowingPage;
 
 use crate::api::use_api;
 use crate::auth::use_session;
-use crate::components::{ChannelCard, Loaded, RecordingGrid, name_page};
+use crate::components::{ChannelCard, ComingUp, Loaded, RecordingGrid, name_page};
 use crate::i18n::use_i18n;
 use crate::reactive::Fetch;
 
@@ -100,6 +100,7 @@ pub fn FollowingRow() -> impl IntoView {
     }
     move || {
         let page = following.get()?;
+        let coming_up = page.coming_up;
         let mut channels = page.live;
         for channel in page.items {
             if !channels.iter().any(|c| c.handle == channel.handle) {
@@ -109,6 +110,7 @@ pub fn FollowingRow() -> impl IntoView {
         (!channels.is_empty()).then(|| view! {
             <section aria-labelledby="following-heading" data-testid="following">
                 <h2 id="following-heading">{i18n.t().following_heading}</h2>
+                <ComingUp plans=coming_up />
                 <div class="grid small">
                     {channels.into_iter().map(|channel| view! { <ChannelCard channel=channel /> }).collect_view()}
                 </div>

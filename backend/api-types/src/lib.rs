@@ -351,6 +351,25 @@ pub struct FollowingPage {
     pub items: Vec<ChannelSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next: Option<String>,
+    /// On the first page only: the next streams (at most 5) that the schedules of its offline
+    /// channels promise, soonest first; none already under way.
+    #[serde(default)]
+    pub coming_up: Vec<FollowedPlanBody>,
+}
+
+/// A stream a followed channel's schedule promises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FollowedPlanBody {
+    pub handle: String,
+    pub owner_nickname: String,
+    pub owner_avatar: String,
+    /// RFC 3339, UTC.
+    pub starts_at: String,
+    pub ends_at: String,
+    /// What the streamer means to do then (may be empty).
+    pub title: String,
 }
 
 /// A followed channel went live (`LIVE`: `title` is the stream's), or the caller's uploaded video

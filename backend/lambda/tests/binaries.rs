@@ -564,7 +564,18 @@ async fn api_behind_api_gateway_gzips_long_answers_for_callers_that_accept_gzip(
 #[tokio::test]
 async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
     let (moto, store) = cloud().await;
-    let channel = testkit::channel("owner-4", "hana_music", 0);
+    let mut channel = testkit::channel("owner-4", "hana_music", 0);
+    // Every day at 21:00 in Seoul: the list says what is coming up from it.
+    let daily = cloumer_domain::schedule::Day::ALL
+        .into_iter()
+        .map(|day| cloumer_domain::schedule::Slot {
+            day,
+            start_minute: 21 * 60,
+            duration_minutes: 60,
+            title: "Night songs".into(),
+        })
+        .collect();
+    channel.schedule = Some(cloumer_domain::schedule::Schedule::new("Asia/Seoul", daily).unwrap());
     store.create_channel(&channel).await.unwrap();
     let user = moto.cognito_user("fan@example.com", "fan_one", "Fan").await;
     let (_api, base) = serve_api_for(&moto, &user, &[]).await;
@@ -593,6 +604,19 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
         .await
         .unwrap();
     assert_eq!(following["items"][0]["handle"], "hana_music", "{following}");
+    let coming = following["comingUp"].as_array().unwrap();
+    assert_eq!(coming.len(), 5, "{following}");
+    for plan in coming {
+        assert_eq!(
+            (&plan["handle"], &plan["title"]),
+            (&json!("hana_music"), &json!("Night songs"))
+        );
+        // 21:00 in Seoul is 12:00 UTC.
+        assert!(
+            plan["startsAt"].as_str().unwrap().ends_with("T12:00:00Z"),
+            "{plan}"
+        );
+    }
     let page: Value = http
         .get(format!("{base}/api/v1/channels/hana_music"))
         .bearer_auth(&user.id_token)

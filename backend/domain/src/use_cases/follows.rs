@@ -13,15 +13,29 @@ use crate::identity::Identity;
 use crate::ids::UserId;
 use crate::page::Page;
 use crate::platform::Platform;
+use crate::schedule::PlannedStream;
 use crate::use_cases::directory::ChannelView;
 
 /// The caller's followed channels: on the first page also every followed channel that is live
-/// now (most viewers first), however long ago it was followed.
+/// now (most viewers first), however long ago it was followed, and what is coming up.
 #[derive(Clone, Debug)]
 pub struct Following {
     pub live: Vec<ChannelView>,
     pub page: Page<ChannelView, FollowCursor>,
+    /// On the first page: the next streams the schedules of its offline channels promise,
+    /// soonest first (at most [`COMING_UP`]), none already under way.
+    pub coming_up: Vec<FollowedPlan>,
 }
+
+/// A stream a followed channel's schedule promises.
+#[derive(Clone, Debug)]
+pub struct FollowedPlan {
+    pub channel: Channel,
+    pub stream: PlannedStream,
+}
+
+/// How many coming streams the first page of the caller's followed channels lists.
+pub const COMING_UP: usize = 5;
 
 impl Platform {
     /// The caller follows the channel `handle` (again: nothing changes). Not their own, and not a
@@ -141,13 +155,46 @@ impl Platform {
             channels.extend(channel?);
         }
         let items = self.views_for(channels, user, &statuses).await?;
+        let coming_up = if after.is_none() {
+            self.coming_up(&items)
+        } else {
+            Vec::new()
+        };
         Ok(Following {
             live,
             page: Page {
                 items,
                 next: follows.next,
             },
+            coming_up,
         })
+    }
+
+    /// The next streams the schedules of `views` promise, from the records already read (no
+    /// more reads): not of a channel live now, nor of one the caller may not watch.
+    fn coming_up(&self, views: &[ChannelView]) -> Vec<FollowedPlan> {
+        let now = self.now();
+        let mut plans: Vec<FollowedPlan> = views
+            .iter()
+            .filter(|v| v.can_watch && !v.is_live())
+            .flat_map(|v| {
+                let streams = v
+                    .channel
+                    .schedule
+                    .as_ref()
+                    .map_or_else(Vec::new, |s| s.upcoming(now, COMING_UP));
+                streams
+                    .into_iter()
+                    .filter(|stream| stream.starts_at > now)
+                    .map(|stream| FollowedPlan {
+                        channel: v.channel.clone(),
+                        stream,
+                    })
+            })
+            .collect();
+        plans.sort_by_key(|plan| plan.stream.starts_at);
+        plans.truncate(COMING_UP);
+        plans
     }
 
     /// The channel's follower count and whether `who` follows it.

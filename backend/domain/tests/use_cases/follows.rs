@@ -158,3 +158,100 @@ async fn the_following_list_puts_live_channels_first_however_old_the_follow() {
     assert_eq!(handles(&rest.page.items), ["bbb", "aaa"]);
     assert!(rest.page.next.is_none());
 }
+
+/// The first page of followed channels says what is coming up: the next planned streams of its
+/// offline channels the caller may watch, soonest first, none under way; later pages do not.
+#[tokio::test]
+async fn the_following_list_says_which_planned_streams_come_next() {
+    use cloumer_domain::schedule::{Day, Schedule, Slot};
+    use time::macros::datetime;
+
+    let world = world();
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let slot = |day: Day, hour: u16, title: &str| Slot {
+        day,
+        start_minute: hour * 60,
+        duration_minutes: 120,
+        title: title.to_owned(),
+    };
+    // The world starts on Monday 2026-09-21, 14:13 UTC.
+    let weeks = [
+        (
+            "u-a",
+            "aaa",
+            vec![slot(Day::Mon, 15, "a-mon"), slot(Day::Tue, 10, "a-tue")],
+        ),
+        // Monday's is under way: not "coming".
+        (
+            "u-b",
+            "bbb",
+            vec![slot(Day::Mon, 13, "b-mon"), slot(Day::Wed, 9, "b-wed")],
+        ),
+        ("u-c", "ccc", vec![slot(Day::Mon, 16, "c-live")]),
+        ("u-d", "ddd", vec![slot(Day::Mon, 17, "d-private")]),
+    ];
+    let mut owners = Vec::new();
+    for (user, handle, week) in weeks {
+        let (owner, account) = world.account(user, handle).await;
+        world
+            .platform
+            .set_schedule(&owner, Some(Schedule::new("UTC", week).unwrap()))
+            .await
+            .unwrap();
+        world.platform.follow(&viewer, handle).await.unwrap();
+        owners.push((owner, account.channel));
+    }
+    // Live now: its plans wait; made private without the viewer: not theirs to see.
+    world.go_live(&owners[2].1, 3).await;
+    world.set_private(&owners[3].0, true).await;
+
+    let first = world.platform.following(&viewer, None, 24).await.unwrap();
+    let coming: Vec<(String, String, time::OffsetDateTime)> = first
+        .coming_up
+        .iter()
+        .map(|p| {
+            (
+                p.channel.handle.to_string(),
+                p.stream.title.clone(),
+                p.stream.starts_at,
+            )
+        })
+        .collect();
+    assert_eq!(
+        coming,
+        [
+            (
+                "aaa".into(),
+                "a-mon".into(),
+                datetime!(2026-09-21 15:00 UTC)
+            ),
+            (
+                "aaa".into(),
+                "a-tue".into(),
+                datetime!(2026-09-22 10:00 UTC)
+            ),
+            (
+                "bbb".into(),
+                "b-wed".into(),
+                datetime!(2026-09-23 09:00 UTC)
+            ),
+            (
+                "bbb".into(),
+                "b-mon".into(),
+                datetime!(2026-09-28 13:00 UTC)
+            ),
+            (
+                "aaa".into(),
+                "a-mon".into(),
+                datetime!(2026-09-28 15:00 UTC)
+            ),
+        ]
+    );
+    let first_page = world.platform.following(&viewer, None, 2).await.unwrap();
+    let rest = world
+        .platform
+        .following(&viewer, first_page.page.next, 2)
+        .await
+        .unwrap();
+    assert!(rest.coming_up.is_empty(), "the first page's only");
+}

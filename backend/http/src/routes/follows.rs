@@ -92,5 +92,20 @@ pub async fn following(
         live: following.live.iter().map(convert::summary).collect(),
         items: following.page.items.iter().map(convert::summary).collect(),
         next: following.page.next.as_ref().map(cursor::encode_following),
+        coming_up: following
+            .coming_up
+            .iter()
+            .map(|plan| {
+                let stream = convert::planned_stream(&plan.stream);
+                api::FollowedPlanBody {
+                    handle: plan.channel.handle.to_string(),
+                    owner_nickname: plan.channel.owner_nickname.as_str().to_owned(),
+                    owner_avatar: plan.channel.owner_avatar.as_str().to_owned(),
+                    starts_at: stream.starts_at,
+                    ends_at: stream.ends_at,
+                    title: stream.title,
+                }
+            })
+            .collect(),
     }))
 }

@@ -174,3 +174,53 @@ async fn a_schedule_that_cannot_be_kept_is_refused_and_changes_nothing() {
     let mine = app.get("/api/v1/me/channel", star.auth()).await;
     assert_eq!(mine.body["schedule"], saved.body, "nothing changed");
 }
+
+/// A follower's list of followed channels says what is coming up from them, soonest first.
+#[tokio::test]
+async fn a_followers_list_says_which_planned_streams_come_next() {
+    let app = spawn_app().await;
+    let star = app.user("star@example.com", "star", "Star").await;
+    let fan = app.user("fan@example.com", "fan", "Fan").await;
+    // Every day at the same time: the next five are on five days in a row.
+    let slots: Vec<Value> = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
+        .iter()
+        .map(
+            |day| json!({"day": day, "start": "03:00", "durationMinutes": 60, "title": "Dawn run"}),
+        )
+        .collect();
+    let saved = app
+        .put(
+            "/api/v1/me/channel/schedule",
+            star.auth(),
+            json!({"timeZone": "UTC", "slots": slots}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let followed = app
+        .put("/api/v1/channels/star/follow", fan.auth(), json!(null))
+        .await;
+    assert_eq!(followed.status, 200, "{}", followed.text);
+
+    let list = app.get("/api/v1/me/following", fan.auth()).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let coming = list.body["comingUp"].as_array().unwrap().clone();
+    assert_eq!(coming.len(), 5, "{}", list.text);
+    let now = OffsetDateTime::now_utc();
+    let mut previous = now;
+    for plan in &coming {
+        assert_eq!(plan["handle"], "star");
+        assert_eq!(plan["ownerNickname"], "Star");
+        assert_eq!(plan["title"], "Dawn run");
+        let starts = at(&plan["startsAt"]);
+        assert!(
+            starts > previous,
+            "soonest first, none under way: {coming:?}"
+        );
+        assert_eq!((starts.hour(), starts.minute()), (3, 0));
+        assert_eq!(at(&plan["endsAt"]) - starts, time::Duration::hours(1));
+        previous = starts;
+    }
+    // The star's own list follows nobody: nothing is coming up there.
+    let own = app.get("/api/v1/me/following", star.auth()).await;
+    assert_eq!(own.body["comingUp"], json!([]), "{}", own.text);
+}
