@@ -550,6 +550,21 @@ impl Api {
             .await
     }
 
+    /// Marks the present moment of the caller's live broadcast.
+    pub async fn add_marker(&self, note: &str) -> Result<MarkerBody, ApiError> {
+        let body = NewMarker {
+            note: note.to_owned(),
+        };
+        self.with_body(Method::POST, "/api/v1/me/channel/markers", &body)
+            .await
+    }
+
+    /// The moments of past broadcast `id` its streamer marked, in order.
+    pub async fn recording_markers(&self, id: &str) -> Result<MarkerList, ApiError> {
+        self.get(&format!("/api/v1/recordings/{}/markers", encode(id)))
+            .await
+    }
+
     /// Replaces the caller's channel's bio and links (both empty: none).
     pub async fn set_about(&self, about: &AboutBody) -> Result<AboutBody, ApiError> {
         self.with_body(Method::PUT, "/api/v1/me/channel/about", about)

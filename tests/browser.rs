@@ -4065,6 +4065,133 @@ async fn open_the_recording(browser: &Browser, stack: &TestStack, handle: &str) 
     Ok(())
 }
 
+/// A streamer marks moments of their live broadcast from the dashboard (once its recording has
+/// started); its past broadcast lists them as chapters in order, and a chapter plays the video
+/// from its moment. The streamer in English on a desktop; the viewer in English on a desktop,
+/// then in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_marks_moments_live_and_the_past_broadcast_plays_from_them() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    stack
+        .account("marker@example.com", PASSWORD, "marker_show", "Marker Show")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "marker@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&owner).await?;
+    let started = Instant::now();
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .wait_for_text("[data-testid=live-state]", "LIVE", Duration::from_secs(30))
+        .await?;
+    // The recording starts a moment after the stream: until then the dashboard says why not.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let first_status = loop {
+        set_field(&owner, "input[name=marker-note]", "opening").await?;
+        owner
+            .js("document.querySelector('.mark-moment').requestSubmit()")
+            .await?;
+        owner
+            .wait_until(
+                "return !!document.querySelector('.mark-moment [role=status], .mark-moment [role=alert]')",
+                "an answer",
+            )
+            .await?;
+        let marked = owner
+            .js("return document.querySelector('.mark-moment [role=status]')?.textContent ?? ''")
+            .await?;
+        if marked.as_str().is_some_and(|t| t.starts_with("Marked at")) {
+            break marked;
+        }
+        anyhow::ensure!(Instant::now() < deadline, "never marked: {marked}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(
+        owner
+            .js("return document.querySelector('input[name=marker-note]').value")
+            .await?,
+        "",
+        "the note is cleared for the next one"
+    );
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    set_field(&owner, "input[name=marker-note]", "boss fight").await?;
+    owner
+        .js("document.querySelector('.mark-moment').requestSubmit()")
+        .await?;
+    owner
+        .wait_until(
+            &format!(
+                "const t = document.querySelector('.mark-moment [role=status]')?.textContent ?? ''; \
+                 return t.startsWith('Marked at') && t !== {first_status};"
+            ),
+            "the second marker",
+        )
+        .await?;
+    owner
+        .js("document.querySelector('.mark-moment').scrollIntoView({block: 'center'})")
+        .await?;
+    owner.screenshot("dashboard-marker").await?;
+    // A few seconds past the second marker, the broadcast ends.
+    tokio::time::sleep(Duration::from_secs(20).saturating_sub(started.elapsed())).await;
+    ffmpeg.kill().await?;
+
+    let viewer = Browser::launch().await?;
+    open_the_recording(&viewer, &stack, "marker_show").await?;
+    viewer
+        .wait_for_text(".markers h2", "Chapters", WAIT)
+        .await?;
+    let chapters = viewer
+        .js("return [...document.querySelectorAll('.markers .marker')].map(m => m.textContent)")
+        .await?;
+    let chapters: Vec<String> = serde_json::from_value(chapters)?;
+    assert_eq!(chapters.len(), 2, "{chapters:?}");
+    assert!(chapters[0].ends_with("opening"), "{chapters:?}");
+    assert!(chapters[1].ends_with("boss fight"), "{chapters:?}");
+    let at = |chapter: &str| -> f64 {
+        let clock = chapter
+            .split(|c: char| !c.is_ascii_digit() && c != ':')
+            .next()
+            .unwrap_or("");
+        let mut seconds = 0.0;
+        for part in clock.split(':') {
+            seconds = seconds * 60.0 + part.parse::<f64>().unwrap_or(0.0);
+        }
+        seconds
+    };
+    let (first, second) = (at(&chapters[0]), at(&chapters[1]));
+    assert!(second >= first + 5.0, "{chapters:?}");
+    // Paused at the start, a chapter plays from its moment.
+    viewer.press(".player", "k").await?;
+    wait_video(&viewer, "v.paused", "paused").await?;
+    viewer.click(".markers li:nth-child(2) .marker").await?;
+    viewer
+        .wait_until(
+            &format!("const t = document.querySelector('.player video').currentTime; return t >= {} && t < {};", second - 0.5, second + 3.0),
+            "the video at the second chapter",
+        )
+        .await?;
+    viewer
+        .js("document.querySelector('.markers').scrollIntoView({block: 'center'})")
+        .await?;
+    viewer.screenshot("recording-chapters").await?;
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.goto(&stack.url("/")).await?;
+    phone.prefer_language("ko").await?;
+    phone.goto(&viewer_url(&viewer).await?).await?;
+    phone.wait_for_text(".markers h2", "챕터", WAIT).await?;
+    phone
+        .js("document.querySelector('.markers').scrollIntoView({block: 'center'})")
+        .await?;
+    phone.screenshot("recording-chapters-ko-phone").await?;
+    for browser in [owner, viewer, phone] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// Fills the clip form open on the page and creates the clip; returns the clip page's path.
 async fn make_clip(browser: &Browser, title: &str, range: Option<(&str, &str)>) -> Result<String> {
     browser.click(".make-clip").await?;

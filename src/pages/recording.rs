@@ -71,12 +71,13 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
         .unwrap_or_default();
     let url = Signal::stored(r.playlist_url.clone());
     let position = RwSignal::new(0.0);
+    let seek = RwSignal::new(None);
     let signed_in = Memo::new(move |_| crate::auth::use_session().user().is_some());
     let clippable = (r.status == "ENDED").then_some(r.duration_ms).flatten();
     view! {
         <div class="channel-layout">
         <section class="recording channel-main">
-            <VideoPlayer url=url position=position start_at=linked_start() />
+            <VideoPlayer url=url position=position start_at=linked_start() seek=seek />
             <div class="channel-info">
                 <Avatar src=r.owner_avatar.clone() size=56 />
                 <div class="channel-text">
@@ -93,6 +94,7 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                     </div>
                 </div>
             </div>
+            <Markers id=r.id.clone() seek=seek />
             <ShareVideo page=format!("/videos/{}", crate::api::encode(&r.id))
                 title=title_signal.with_untracked(|t| or_untitled(t, i18n.t().untitled).to_owned())
                 link_name=move || i18n.page_texts().video_link private=r.private position=position />
@@ -173,5 +175,44 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
             }}
             {move || failure().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         </div>
+    }
+}
+
+/// What the list of marked moments is called.
+const CHAPTERS_EN: &str = "Chapters";
+const CHAPTERS_KO: &str = "챕터";
+
+/// The moments the streamer marked while live, in order: each plays the broadcast from there.
+/// Nothing when there are none (or they cannot be read: the video plays all the same).
+#[component]
+fn Markers(id: String, seek: RwSignal<Option<f64>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let markers = RwSignal::new(Vec::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = api.recording_markers(&id).await {
+            markers.set(list.items);
+        }
+    });
+    move || {
+        let list = markers.get();
+        (!list.is_empty()).then(|| view! {
+            <section class="markers" aria-labelledby="markers-heading">
+                <h2 id="markers-heading">{move || *i18n.pick(&CHAPTERS_EN, &CHAPTERS_KO)}</h2>
+                <ol class="marker-list">
+                    {list.into_iter().map(|marker| {
+                        let at = marker.at_ms as f64;
+                        view! {
+                            <li>
+                                <button type="button" class="link marker" on:click=move |_| seek.set(Some(at / 1000.0))>
+                                    <time class="marker-time">{time::clock(at)}</time>
+                                    {(!marker.note.is_empty()).then(|| view! { <span class="marker-note">{marker.note}</span> })}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+        })
     }
 }

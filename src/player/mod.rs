@@ -339,6 +339,10 @@ pub fn VideoPlayer(
     /// Where a recording starts playing (seconds), for a link to a moment of it.
     #[prop(default = None)]
     start_at: Option<f64>,
+    /// Set to a moment (seconds) to play a recording from there, as the page's own controls
+    /// ask (a marker's chapter); the player takes it and clears it.
+    #[prop(optional)]
+    seek: Option<RwSignal<Option<f64>>>,
 ) -> impl IntoView {
     let container = NodeRef::<html::Div>::new();
     let video = NodeRef::<html::Video>::new();
@@ -382,6 +386,15 @@ pub fn VideoPlayer(
         move || playback.browser_pause(),
     );
 
+    if let Some(seek) = seek {
+        Effect::new(move |_| {
+            if let Some(seconds) = seek.get() {
+                // Cleared without telling anyone: asking for the same moment again is a change.
+                seek.update_untracked(|asked| *asked = None);
+                playback.seek_to(seconds);
+            }
+        });
+    }
     Effect::new(move |_| {
         let Some(_) = url.get() else { return };
         let Some(element) = video.get() else { return };

@@ -1083,6 +1083,41 @@ pub struct RecordingPage {
     pub next: Option<String>,
 }
 
+/// `POST /api/v1/me/channel/markers`: marks the present moment of the caller's live broadcast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewMarker {
+    /// Up to 60 characters (surrounding spaces are trimmed); may be empty.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            max_length = 60
+        )
+    )]
+    pub note: String,
+}
+
+/// A moment of a broadcast its streamer marked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MarkerBody {
+    /// Where it is in the past broadcast, from its start.
+    pub at_ms: u64,
+    pub note: String,
+}
+
+/// `GET /api/v1/recordings/{id}/markers`: the moments its streamer marked, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MarkerList {
+    pub items: Vec<MarkerBody>,
+}
+
 /// A clip of a past broadcast: `POST /api/v1/recordings/{id}/clips`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

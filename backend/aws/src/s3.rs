@@ -394,6 +394,7 @@ mod tests {
             duration_ms: None,
             playlist_url: Some(url.to_owned()),
             thumbnail_url: None,
+            markers: Vec::new(),
         }
     }
 

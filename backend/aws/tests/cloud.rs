@@ -1101,6 +1101,7 @@ async fn s3_removes_a_recordings_files_and_nothing_beside_them() {
         duration_ms: None,
         playlist_url: Some(url),
         thumbnail_url: None,
+        markers: Vec::new(),
     };
     let left = |bucket: &'static str| {
         let client = client.clone();

@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::channel::{Category, Channel, StreamTitle};
+use crate::error::DomainError;
 use crate::ids::{ChannelId, RecordingId, StreamId};
 use crate::page::Listed;
+use crate::text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -42,6 +44,38 @@ pub struct Recording {
     /// The VOD playlist (`.../media/hls/master.m3u8` in S3 behind CloudFront).
     pub playlist_url: Option<String>,
     pub thumbnail_url: Option<String>,
+    /// Moments its streamer marked while live, in order; recordings kept before markers have
+    /// none.
+    #[serde(default)]
+    pub markers: Vec<StreamMarker>,
+}
+
+/// Markers one broadcast may have: a chapter every few minutes of a long stream.
+pub const MAX_MARKERS: usize = 50;
+/// A marker's note, in characters (optional).
+pub const MAX_MARKER_NOTE_CHARS: usize = 60;
+
+/// A moment of a broadcast its streamer marked ("boss fight", "giveaway"), which its past
+/// broadcast lists as a chapter to jump to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamMarker {
+    /// Where it is, from the recording's start.
+    pub at_ms: u64,
+    pub note: String,
+}
+
+impl StreamMarker {
+    /// A marker at `at_ms` saying `note` (checked as shown text; may be empty).
+    pub fn new(at_ms: u64, note: &str) -> Result<Self, DomainError> {
+        let note = text::clean(
+            note,
+            "invalid_marker",
+            "a marker's note",
+            0,
+            MAX_MARKER_NOTE_CHARS,
+        )?;
+        Ok(Self { at_ms, note })
+    }
 }
 
 impl Recording {
@@ -130,6 +164,7 @@ pub fn merge(
         duration_ms: None,
         playlist_url: None,
         thumbnail_url: None,
+        markers: Vec::new(),
     });
     let status = match event.kind {
         RecordingEventKind::Started => RecordingStatus::Recording,

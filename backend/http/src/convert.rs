@@ -15,7 +15,7 @@ use cloumer_domain::notification::{Notification, NotificationKind};
 use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
-use cloumer_domain::recording::{Recording, RecordingStatus};
+use cloumer_domain::recording::{Recording, RecordingStatus, StreamMarker};
 use cloumer_domain::schedule::{Day, PlannedStream, Schedule};
 use cloumer_domain::use_cases::blocks::BlockedUser;
 use cloumer_domain::use_cases::directory::ChannelView;
@@ -370,6 +370,13 @@ pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody
         playlist_url: recording.playlist_url.clone(),
         thumbnail_url: recording.thumbnail_url.clone(),
         yours: false,
+    }
+}
+
+pub fn marker(marker: &StreamMarker) -> api::MarkerBody {
+    api::MarkerBody {
+        at_ms: marker.at_ms,
+        note: marker.note.clone(),
     }
 }
 

@@ -303,6 +303,75 @@ async fn api_keeps_a_channels_bio_and_links_and_the_page_shows_them() {
     assert_eq!(still.about, Some(kept), "nothing changed");
 }
 
+/// A streamer marks a moment of their live broadcast through the API function: the marker is on
+/// the recording's DynamoDB item, at its offset from the recording's start, and the past
+/// broadcast's markers list it for a signed-out viewer.
+#[tokio::test]
+async fn api_keeps_a_live_broadcasts_markers_on_its_recording_in_dynamodb() {
+    use cloumer_domain::ids::{RecordingId, StreamId};
+    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::recording::{Recording, RecordingStatus};
+
+    let (moto, store) = cloud().await;
+    let user = moto
+        .cognito_user("streamer@example.com", "marker_show", "Marker Show")
+        .await;
+    let started = time::OffsetDateTime::now_utc() - time::Duration::seconds(90);
+    let mut channel = testkit::channel("streamer", "marker_show", 0);
+    channel.owner = UserId::parse(&user.sub).unwrap();
+    channel.live.stream_id = Some(StreamId::parse("st-marked").unwrap());
+    channel.live.started_at = Some(started);
+    store.create_channel(&channel).await.unwrap();
+    let recording = Recording {
+        id: RecordingId::parse("recM").unwrap(),
+        channel_id: channel.id.clone(),
+        stream_id: Some(StreamId::parse("st-marked").unwrap()),
+        title: Default::default(),
+        category: Default::default(),
+        private: false,
+        status: RecordingStatus::Recording,
+        started_at: Some(started),
+        ended_at: None,
+        duration_ms: None,
+        playlist_url: None,
+        thumbnail_url: None,
+        markers: Vec::new(),
+    };
+    store.put_recording(&recording, None).await.unwrap();
+    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
+    let http = reqwest::Client::new();
+    let marked = http
+        .post(format!("{base}/api/v1/me/channel/markers"))
+        .bearer_auth(&user.id_token)
+        .json(&json!({"note": "first boss"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marked.status(), 201);
+    let marked: Value = marked.json().await.unwrap();
+    let at_ms = marked["atMs"].as_u64().unwrap();
+    assert!((90_000..100_000).contains(&at_ms), "{marked}");
+    let stored = store.get_recording(&recording.id).await.unwrap().unwrap();
+    let kept = &stored.markers;
+    assert_eq!(
+        (kept[0].at_ms, kept[0].note.as_str()),
+        (at_ms, "first boss")
+    );
+    // Viewers find it once the broadcast is a past broadcast they can play.
+    let ended = Recording {
+        status: RecordingStatus::Ended,
+        duration_ms: Some(120_000),
+        playlist_url: Some("https://d1.cloudfront.net/recM/media/hls/master.m3u8".into()),
+        ..stored.clone()
+    };
+    store.put_recording(&ended, Some(&stored)).await.unwrap();
+    let listed = get_json(&http, &format!("{base}/api/v1/recordings/recM/markers")).await;
+    assert_eq!(
+        listed,
+        json!({"items": [{"atMs": at_ms, "note": "first boss"}]})
+    );
+}
+
 /// A review that runs past its deadline is denied (IVS Chat would apply the room's fallback
 /// anyway), and counted as late.
 #[tokio::test]
@@ -1307,6 +1376,7 @@ async fn api_deletes_a_past_broadcast_and_its_files_in_s3() {
             "https://d1.cloudfront.net/{prefix}/recA/media/hls/master.m3u8"
         )),
         thumbnail_url: None,
+        markers: Vec::new(),
     };
     store.put_recording(&recording, None).await.unwrap();
     for key in [
@@ -1402,6 +1472,7 @@ async fn api_cuts_a_clips_playlists_beside_the_recordings_in_s3_and_deletes_them
             "https://d1.cloudfront.net/{prefix}/media/hls/master.m3u8"
         )),
         thumbnail_url: None,
+        markers: Vec::new(),
     };
     store.put_recording(&recording, None).await.unwrap();
     let master = "#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=2000000,RESOLUTION=1280x720\n720p30/playlist.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=284x160\n160p30/playlist.m3u8\n";

@@ -456,6 +456,84 @@ async fn a_private_channel_plays_only_with_a_playback_token() {
     app.stack.shutdown().await.unwrap();
 }
 
+/// Markers on a real recording: the streamer marks moments while live (once the recording has
+/// started), and the past broadcast lists them in order, inside its length, for anyone who may
+/// watch it; a signed-out caller and a streamer who is not live are refused.
+#[tokio::test]
+async fn a_streamer_marks_moments_of_a_live_broadcast_and_its_recording_lists_them() {
+    let app = spawn_app().await;
+    let (streamer, key) = app.streamer("caster").await;
+    let (idle, _) = app.streamer("idle").await;
+    let mut ffmpeg = app.go_live("caster", &key, 600).await;
+    let mark = async |token: Option<&str>, note: &str| {
+        app.json(
+            reqwest::Method::POST,
+            "/api/v1/me/channel/markers",
+            token,
+            Some(json!({"note": note})),
+        )
+        .await
+    };
+    let mut first = Value::Null;
+    app.wait_for("a first marker", Duration::from_secs(15), async || {
+        let (status, body) = mark(Some(&streamer), "opening").await;
+        assert!(
+            status == 201
+                || ["not_live", "not_recording"].contains(&body["code"].as_str().unwrap_or("")),
+            "{status} {body}"
+        );
+        first = body;
+        status == 201
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (status, second) = mark(Some(&streamer), "  boss fight ").await;
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(second["note"], "boss fight");
+    assert!(second["atMs"].as_u64() >= Some(first["atMs"].as_u64().unwrap() + 2_500));
+    let (status, body) = mark(None, "x").await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = mark(Some(&idle), "x").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("not_live")),
+        "{body}"
+    );
+    let (status, body) = mark(Some(&streamer), "\u{202E}evil").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_marker")),
+        "{body}"
+    );
+
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop_publishing(&mut ffmpeg).await;
+    let mut recording = Value::Null;
+    app.wait_for("the recording", Duration::from_secs(25), async || {
+        recording = app.recordings("caster", None).await["items"][0].clone();
+        recording["status"] == "ENDED"
+    })
+    .await;
+    let id = recording["id"].as_str().unwrap();
+    let markers = app
+        .get_json(&format!("/api/v1/recordings/{id}/markers"), None)
+        .await;
+    assert_eq!(
+        markers["items"].as_array().map(Vec::len),
+        Some(2),
+        "{markers}"
+    );
+    assert_eq!(markers["items"][0], first, "{markers}");
+    assert_eq!(markers["items"][1], second, "{markers}");
+    assert!(
+        second["atMs"].as_u64() < recording["durationMs"].as_u64(),
+        "{markers} within {recording}"
+    );
+    let missing = app.get(&app.url("/api/v1/recordings/nope/markers")).await;
+    assert_eq!(missing.status(), 404);
+    app.stack.shutdown().await.unwrap();
+}
+
 /// Clips with a real recording: one of the live broadcast (pending until the recording ends),
 /// one of the finished broadcast; each plays from the recording's own segments, and deleting
 /// one removes its playlist only.

@@ -8,6 +8,7 @@
 
 mod about;
 mod emotes;
+mod markers;
 mod moderation;
 mod moderators;
 mod part_sender;

@@ -53,7 +53,10 @@ pub fn StatusCard(channel: Signal<MyChannel>) -> impl IntoView {
                 }
             }}
             {move || preview_error().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
-            {move || live.get().then(|| view! { <VideoPlayer url=preview_url live=true /> })}
+            {move || live.get().then(|| view! {
+                <VideoPlayer url=preview_url live=true />
+                <super::markers::MarkMoment />
+            })}
         </section>
     }
 }

@@ -16,6 +16,7 @@ fn recording(id: &str, channel: &ChannelId, minute: i64, private: bool) -> Recor
         duration_ms: None,
         playlist_url: Some(format!("https://cdn.example/{id}/master.m3u8")),
         thumbnail_url: None,
+        markers: Vec::new(),
     }
 }
 

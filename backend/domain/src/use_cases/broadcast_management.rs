@@ -71,7 +71,11 @@ impl Platform {
     }
 
     /// Writes `next` over `read`; false if the record changed in between (read it again).
-    async fn store_recording(&self, next: &Recording, read: &Recording) -> DomainResult<bool> {
+    pub(crate) async fn store_recording(
+        &self,
+        next: &Recording,
+        read: &Recording,
+    ) -> DomainResult<bool> {
         match self.ports.recordings.put_recording(next, Some(read)).await {
             Ok(()) => Ok(true),
             Err(WriteError::VersionMismatch) => Ok(false),
@@ -81,6 +85,6 @@ impl Platform {
     }
 }
 
-fn busy() -> DomainError {
+pub(crate) fn busy() -> DomainError {
     DomainError::conflict("recording_busy", "the broadcast kept changing; try again")
 }

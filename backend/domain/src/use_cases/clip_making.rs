@@ -80,12 +80,7 @@ impl Platform {
         if !channel.live.is_live() {
             return Err(DomainError::conflict("not_live", "the channel is not live"));
         }
-        let recording = self
-            .unfinished_recordings(&channel.id)
-            .await?
-            .into_iter()
-            .find(|r| r.stream_id.is_none() || r.stream_id == channel.live.stream_id);
-        let Some(recording) = recording else {
+        let Some((recording, started)) = self.live_recording(&channel).await? else {
             let recording_soon = channel.recording
                 && channel
                     .live
@@ -100,10 +95,6 @@ impl Platform {
                 )
             });
         };
-        let started = recording
-            .started_at
-            .or(channel.live.started_at)
-            .unwrap_or_else(|| self.now());
         let end_ms = u64::try_from((self.now() - started).whole_milliseconds()).unwrap_or(0);
         if end_ms < millis(MIN_CLIP) {
             return Err(just_started());

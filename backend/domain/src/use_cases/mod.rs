@@ -31,6 +31,7 @@ pub mod push;
 pub mod raids;
 pub mod recording_events;
 pub mod stream_events;
+pub mod stream_markers;
 pub mod stream_schedule;
 pub mod stream_setup;
 pub mod unsubscribe;

@@ -2,6 +2,9 @@
 //! (IVS "Recording State Change" in the cloud, the local recorder locally) build the past
 //! broadcast's record, and keep the live thumbnail fresh. Order-tolerant like stream events.
 
+use time::OffsetDateTime;
+
+use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult, WriteError};
 use crate::ids::ChannelId;
 use crate::platform::{MAX_RETRIES, Platform};
@@ -58,6 +61,29 @@ impl Platform {
             .await?;
         }
         Ok(changed)
+    }
+
+    /// The recording of `channel`'s live broadcast, if it is live and recorded, with when that
+    /// recording started (a moment of the broadcast is an offset from it).
+    pub(crate) async fn live_recording(
+        &self,
+        channel: &Channel,
+    ) -> DomainResult<Option<(Recording, OffsetDateTime)>> {
+        if !channel.live.is_live() {
+            return Ok(None);
+        }
+        let recording = self
+            .unfinished_recordings(&channel.id)
+            .await?
+            .into_iter()
+            .find(|r| r.stream_id.is_none() || r.stream_id == channel.live.stream_id);
+        Ok(recording.map(|recording| {
+            let started = recording
+                .started_at
+                .or(channel.live.started_at)
+                .unwrap_or_else(|| self.now());
+            (recording, started)
+        }))
     }
 
     /// The channel's recordings that never heard their end (the recorder stopped abruptly).

@@ -32,7 +32,7 @@ pub async fn recorded(world: &World, channel: &ChannelId, id: &str, seconds: u64
     }
 }
 
-fn recording_event(
+pub fn recording_event(
     world: &World,
     channel: &ChannelId,
     id: &str,

@@ -25,6 +25,7 @@ mod private_playback;
 mod push;
 mod raids;
 mod stream_events;
+mod stream_markers;
 mod stream_schedule;
 mod stream_setup;
 mod videos;

@@ -24,6 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(of_channel))
         .routes(routes!(one))
         .routes(routes!(chat_replay))
+        .routes(routes!(markers))
+        .routes(routes!(add_marker))
         .routes(routes!(rename, delete))
 }
 
@@ -99,6 +101,41 @@ pub async fn one(
         yours: who.is_some_and(|u| channel.is_owned_by(u)),
         ..convert::recording(&recording, &channel)
     }))
+}
+
+/// The moments of a past broadcast its streamer marked while live, in order: chapters to jump
+/// to. For whoever may watch the recording.
+#[utoipa::path(get, path = "/recordings/{id}/markers", tag = "recordings",
+    params(RecordingIdPath),
+    responses((status = 200, body = api::MarkerList), (status = 404, body = api::ErrorBody)))]
+pub async fn markers(
+    State(state): State<AppState>,
+    AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
+    caller: Option<Caller>,
+) -> Result<Json<api::MarkerList>, ApiError> {
+    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let who = caller.as_ref().map(|Caller(who)| &who.user_id);
+    let (recording, _) = state.platform.recording(&id, who).await?;
+    Ok(Json(api::MarkerList {
+        items: recording.markers.iter().map(convert::marker).collect(),
+    }))
+}
+
+/// Marks the present moment of the caller's live broadcast (it must be being recorded); its
+/// past broadcast lists the marker as a chapter.
+#[utoipa::path(post, path = "/me/channel/markers", tag = "recordings", security(("cognito" = [])),
+    request_body = api::NewMarker,
+    responses((status = 201, body = api::MarkerBody), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody, description = "not live, not recorded, or 50 markers already"),
+        (status = 429, body = api::ErrorBody)))]
+pub async fn add_marker(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppJson(body): AppJson<api::NewMarker>,
+) -> Result<(StatusCode, Json<api::MarkerBody>), ApiError> {
+    let marker = state.platform.add_marker(&who, &body.note).await?;
+    Ok((StatusCode::CREATED, Json(convert::marker(&marker))))
 }
 
 /// `?from=&after=&limit=` on a past broadcast's chat.

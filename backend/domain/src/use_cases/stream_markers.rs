@@ -1,0 +1,56 @@
+//! The streamer marks moments of their live broadcast from the dashboard ("boss fight",
+//! "giveaway"); its past broadcast lists them as chapters a viewer jumps to.
+
+use crate::error::{DomainError, DomainResult};
+use crate::identity::Identity;
+use crate::limits;
+use crate::platform::{MAX_RETRIES, Platform};
+use crate::recording::{MAX_MARKERS, Recording, StreamMarker};
+use crate::use_cases::broadcast_management::busy;
+
+impl Platform {
+    /// Marks the present moment of the caller's live broadcast, saying `note` (may be empty).
+    /// The broadcast must be being recorded: the marker lives on its recording.
+    pub async fn add_marker(&self, who: &Identity, note: &str) -> DomainResult<StreamMarker> {
+        // Checked before anything is counted or read: a bad note costs nothing.
+        StreamMarker::new(0, note)?;
+        if !self
+            .within(&format!("markers:{}", who.user_id), limits::MARKERS)
+            .await?
+        {
+            return Err(DomainError::RateLimited);
+        }
+        let channel = self.ensure_account(who).await?.channel;
+        if !channel.live.is_live() {
+            return Err(DomainError::conflict("not_live", "the channel is not live"));
+        }
+        for _ in 0..MAX_RETRIES {
+            let Some((recording, started)) = self.live_recording(&channel).await? else {
+                return Err(DomainError::conflict(
+                    "not_recording",
+                    "this broadcast is not being recorded (or its recording has not started \
+                     yet), so it cannot be marked",
+                ));
+            };
+            if recording.markers.len() >= MAX_MARKERS {
+                return Err(DomainError::conflict(
+                    "too_many_markers",
+                    format!("a broadcast has at most {MAX_MARKERS} markers"),
+                ));
+            }
+            let at_ms = u64::try_from((self.now() - started).whole_milliseconds()).unwrap_or(0);
+            let marker = StreamMarker::new(at_ms, note)?;
+            let mut markers = recording.markers.clone();
+            markers.push(marker.clone());
+            markers.sort_by_key(|m| m.at_ms);
+            let marked = Recording {
+                markers,
+                ..recording.clone()
+            };
+            if self.store_recording(&marked, &recording).await? {
+                return Ok(marker);
+            }
+        }
+        Err(busy())
+    }
+}

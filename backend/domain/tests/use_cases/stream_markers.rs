@@ -1,0 +1,139 @@
+//! A streamer marks moments of their live, recorded broadcast; its past broadcast keeps them in
+//! order. Not live, not recorded, a bad note, too many: refused, nothing kept.
+
+use cloumer_domain::DomainError;
+use cloumer_domain::ids::RecordingId;
+use cloumer_domain::live::StreamEventKind;
+use cloumer_domain::recording::{MAX_MARKERS, RecordingEventKind, StreamMarker};
+use time::Duration;
+
+use crate::clip_making::{recording_event, vod};
+use crate::world::world;
+
+fn refused(result: Result<StreamMarker, DomainError>) -> &'static str {
+    match result {
+        Err(DomainError::Conflict { code, .. } | DomainError::Invalid { code, .. }) => code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_streamer_marks_moments_of_their_recorded_broadcast() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let channel = account.channel.id;
+    assert_eq!(
+        refused(world.platform.add_marker(&owner, "x").await),
+        "not_live"
+    );
+    world
+        .stream_event(&channel, "st-rec1", StreamEventKind::Start)
+        .await;
+    // Live, but its recording has not started yet.
+    assert_eq!(
+        refused(world.platform.add_marker(&owner, "x").await),
+        "not_recording"
+    );
+    world
+        .platform
+        .handle_recording_event(&recording_event(
+            &world,
+            &channel,
+            "rec1",
+            RecordingEventKind::Started,
+            0,
+        ))
+        .await
+        .unwrap();
+    world.advance(Duration::seconds(90));
+    let boss = world
+        .platform
+        .add_marker(&owner, "  boss fight ")
+        .await
+        .unwrap();
+    assert_eq!((boss.at_ms, boss.note.as_str()), (90_000, "boss fight"));
+    world.advance(Duration::seconds(30));
+    world.platform.add_marker(&owner, "").await.unwrap();
+    assert_eq!(
+        refused(world.platform.add_marker(&owner, "\u{202E}evil").await),
+        "invalid_marker"
+    );
+    // A viewer marks only their own broadcast, which is not live.
+    assert_eq!(
+        refused(world.platform.add_marker(&viewer, "x").await),
+        "not_live"
+    );
+
+    world.advance(Duration::seconds(10));
+    world.files.put_playlist("rec1", "index.m3u8", &vod(33));
+    world
+        .platform
+        .handle_recording_event(&recording_event(
+            &world,
+            &channel,
+            "rec1",
+            RecordingEventKind::Ended,
+            132,
+        ))
+        .await
+        .unwrap();
+    let (recording, _) = world
+        .platform
+        .recording(&RecordingId::parse("rec1").unwrap(), None)
+        .await
+        .unwrap();
+    let kept: Vec<(u64, &str)> = recording
+        .markers
+        .iter()
+        .map(|m| (m.at_ms, m.note.as_str()))
+        .collect();
+    assert_eq!(kept, [(90_000, "boss fight"), (120_000, "")]);
+    // Its recording over (the stream not told ended yet), there is nothing to mark it on.
+    assert_eq!(
+        refused(world.platform.add_marker(&owner, "x").await),
+        "not_recording"
+    );
+}
+
+#[tokio::test]
+async fn a_broadcast_takes_at_most_fifty_markers_ten_a_minute() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let channel = account.channel.id;
+    world
+        .stream_event(&channel, "st-rec1", StreamEventKind::Start)
+        .await;
+    world
+        .platform
+        .handle_recording_event(&recording_event(
+            &world,
+            &channel,
+            "rec1",
+            RecordingEventKind::Started,
+            0,
+        ))
+        .await
+        .unwrap();
+    for minute in 0..MAX_MARKERS / 10 {
+        world.advance(Duration::minutes(1));
+        for i in 0..10 {
+            world
+                .platform
+                .add_marker(&owner, &format!("{minute}-{i}"))
+                .await
+                .unwrap();
+        }
+    }
+    // An eleventh in a minute waits for the next minute; then the broadcast is full.
+    let hurried = world.platform.add_marker(&owner, "one more").await;
+    assert!(
+        matches!(hurried, Err(DomainError::RateLimited)),
+        "{hurried:?}"
+    );
+    world.advance(Duration::minutes(1));
+    assert_eq!(
+        refused(world.platform.add_marker(&owner, "one more").await),
+        "too_many_markers"
+    );
+}
