@@ -54,6 +54,21 @@ pub fn recording_event(
     }
 }
 
+/// The recorder starts recording `id` of `channel`'s broadcast, now.
+pub async fn recording_started(world: &World, channel: &ChannelId, id: &str) {
+    world
+        .platform
+        .handle_recording_event(&recording_event(
+            world,
+            channel,
+            id,
+            RecordingEventKind::Started,
+            0,
+        ))
+        .await
+        .unwrap();
+}
+
 fn recording(id: &str) -> RecordingId {
     RecordingId::parse(id).unwrap()
 }
@@ -261,17 +276,7 @@ async fn a_live_clip_takes_the_last_half_minute_and_plays_once_the_recording_end
         ),
         "{early:?}"
     );
-    world
-        .platform
-        .handle_recording_event(&recording_event(
-            &world,
-            &channel,
-            "rec1",
-            RecordingEventKind::Started,
-            0,
-        ))
-        .await
-        .unwrap();
+    recording_started(&world, &channel, "rec1").await;
     world.advance(Duration::seconds(50));
 
     let clip = world

@@ -7,7 +7,7 @@ use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::recording::{MAX_MARKERS, RecordingEventKind, StreamMarker};
 use time::Duration;
 
-use crate::clip_making::{recording_event, vod};
+use crate::clip_making::{recording_event, recording_started, vod};
 use crate::world::world;
 
 fn refused(result: Result<StreamMarker, DomainError>) -> &'static str {
@@ -35,17 +35,7 @@ async fn a_streamer_marks_moments_of_their_recorded_broadcast() {
         refused(world.platform.add_marker(&owner, "x").await),
         "not_recording"
     );
-    world
-        .platform
-        .handle_recording_event(&recording_event(
-            &world,
-            &channel,
-            "rec1",
-            RecordingEventKind::Started,
-            0,
-        ))
-        .await
-        .unwrap();
+    recording_started(&world, &channel, "rec1").await;
     world.advance(Duration::seconds(90));
     let boss = world
         .platform
@@ -104,17 +94,7 @@ async fn a_broadcast_takes_at_most_fifty_markers_ten_a_minute() {
     world
         .stream_event(&channel, "st-rec1", StreamEventKind::Start)
         .await;
-    world
-        .platform
-        .handle_recording_event(&recording_event(
-            &world,
-            &channel,
-            "rec1",
-            RecordingEventKind::Started,
-            0,
-        ))
-        .await
-        .unwrap();
+    recording_started(&world, &channel, "rec1").await;
     for minute in 0..MAX_MARKERS / 10 {
         world.advance(Duration::minutes(1));
         for i in 0..10 {
