@@ -559,6 +559,19 @@ impl Api {
             .await
     }
 
+    /// Takes the marker at `at_ms` off the caller's broadcast `id`.
+    pub async fn remove_marker(&self, id: &str, at_ms: u64) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!(
+                "/api/v1/me/channel/recordings/{}/markers/{at_ms}",
+                encode(id)
+            ),
+            None,
+        )
+        .await
+    }
+
     /// The moments of past broadcast `id` its streamer marked, in order.
     pub async fn recording_markers(&self, id: &str) -> Result<MarkerList, ApiError> {
         self.get(&format!("/api/v1/recordings/{}/markers", encode(id)))

@@ -4185,6 +4185,50 @@ async fn a_streamer_marks_moments_live_and_the_past_broadcast_plays_from_them() 
         .js("document.querySelector('.markers').scrollIntoView({block: 'center'})")
         .await?;
     phone.screenshot("recording-chapters-ko-phone").await?;
+    // A marker made by mistake: its streamer takes it off on the page; viewers see one chapter.
+    owner.goto(&viewer_url(&viewer).await?).await?;
+    owner.wait(".markers .remove-marker").await?;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.markers .remove-marker').length")
+            .await?,
+        0,
+        "only its streamer may"
+    );
+    let label = owner
+        .js("return document.querySelector('.markers .remove-marker').getAttribute('aria-label')")
+        .await?;
+    assert_eq!(
+        label,
+        format!(
+            "Remove the marker at {}",
+            chapters[0].trim_end_matches("opening")
+        )
+        .as_str()
+    );
+    owner
+        .click(".markers li:first-child .remove-marker")
+        .await?;
+    owner
+        .wait_until(
+            "return document.querySelectorAll('.markers .marker').length === 1",
+            "one chapter left",
+        )
+        .await?;
+    owner
+        .js("document.querySelector('.markers').scrollIntoView({block: 'center'})")
+        .await?;
+    owner.screenshot("recording-chapters-owner").await?;
+    phone.goto(&viewer_url(&viewer).await?).await?;
+    phone
+        .wait_for_text(".markers .marker", "boss fight", WAIT)
+        .await?;
+    assert_eq!(
+        phone
+            .js("return document.querySelectorAll('.markers .marker').length")
+            .await?,
+        1
+    );
     for browser in [owner, viewer, phone] {
         browser.close().await?;
     }

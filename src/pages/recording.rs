@@ -94,7 +94,7 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                     </div>
                 </div>
             </div>
-            <Markers id=r.id.clone() seek=seek />
+            <Markers id=r.id.clone() yours=r.yours seek=seek />
             <ShareVideo page=format!("/videos/{}", crate::api::encode(&r.id))
                 title=title_signal.with_untracked(|t| or_untitled(t, i18n.t().untitled).to_owned())
                 link_name=move || i18n.page_texts().video_link private=r.private position=position />
@@ -178,40 +178,61 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
     }
 }
 
-/// What the list of marked moments is called.
-const CHAPTERS_EN: &str = "Chapters";
-const CHAPTERS_KO: &str = "챕터";
+/// What the list of marked moments is called, and its owner's button to take one off (`{0}`
+/// the moment).
+const CHAPTERS_EN: [&str; 2] = ["Chapters", "Remove the marker at {0}"];
+const CHAPTERS_KO: [&str; 2] = ["챕터", "{0} 마커 삭제"];
 
-/// The moments the streamer marked while live, in order: each plays the broadcast from there.
-/// Nothing when there are none (or they cannot be read: the video plays all the same).
+/// The moments the streamer marked while live, in order: each plays the broadcast from there,
+/// and its owner may take one off. Nothing when there are none (or they cannot be read: the
+/// video plays all the same).
 #[component]
-fn Markers(id: String, seek: RwSignal<Option<f64>>) -> impl IntoView {
+fn Markers(id: String, yours: bool, seek: RwSignal<Option<f64>>) -> impl IntoView {
     let i18n = use_i18n();
+    let t = move || i18n.pick(&CHAPTERS_EN, &CHAPTERS_KO);
     let api = use_api();
+    let id = StoredValue::new(id);
     let markers = RwSignal::new(Vec::new());
+    let failed = RwSignal::new(None);
     leptos::task::spawn_local(async move {
-        if let Ok(list) = api.recording_markers(&id).await {
+        if let Ok(list) = api.recording_markers(&id.get_value()).await {
             markers.set(list.items);
         }
     });
+    let remove = move |at_ms: u64| {
+        leptos::task::spawn_local(async move {
+            match api.remove_marker(&id.get_value(), at_ms).await {
+                Ok(()) => markers.update(|list| list.retain(|m| m.at_ms != at_ms)),
+                Err(error) => failed.set(Some(error)),
+            }
+        });
+    };
     move || {
         let list = markers.get();
         (!list.is_empty()).then(|| view! {
             <section class="markers" aria-labelledby="markers-heading">
-                <h2 id="markers-heading">{move || *i18n.pick(&CHAPTERS_EN, &CHAPTERS_KO)}</h2>
+                <h2 id="markers-heading">{move || t()[0]}</h2>
                 <ol class="marker-list">
                     {list.into_iter().map(|marker| {
                         let at = marker.at_ms as f64;
+                        let clock = time::clock(at);
+                        let label = clock.clone();
                         view! {
                             <li>
                                 <button type="button" class="link marker" on:click=move |_| seek.set(Some(at / 1000.0))>
-                                    <time class="marker-time">{time::clock(at)}</time>
+                                    <time class="marker-time">{clock}</time>
                                     {(!marker.note.is_empty()).then(|| view! { <span class="marker-note">{marker.note}</span> })}
                                 </button>
+                                {yours.then(|| view! {
+                                    <button type="button" class="link remove-marker"
+                                        aria-label=move || t()[1].replacen("{0}", &label, 1)
+                                        on:click=move |_| remove(marker.at_ms)>"×"</button>
+                                })}
                             </li>
                         }
                     }).collect_view()}
                 </ol>
+                {move || failed.get().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             </section>
         })
     }

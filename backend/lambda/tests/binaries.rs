@@ -370,6 +370,18 @@ async fn api_keeps_a_live_broadcasts_markers_on_its_recording_in_dynamodb() {
         listed,
         json!({"items": [{"atMs": at_ms, "note": "first boss"}]})
     );
+    // Marked by mistake: its streamer takes it off the item.
+    let removed = http
+        .delete(format!(
+            "{base}/api/v1/me/channel/recordings/recM/markers/{at_ms}"
+        ))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
+    let stored = store.get_recording(&recording.id).await.unwrap().unwrap();
+    assert!(stored.markers.is_empty(), "{:?}", stored.markers);
 }
 
 /// A review that runs past its deadline is denied (IVS Chat would apply the room's fallback

@@ -529,8 +529,27 @@ async fn a_streamer_marks_moments_of_a_live_broadcast_and_its_recording_lists_th
         second["atMs"].as_u64() < recording["durationMs"].as_u64(),
         "{markers} within {recording}"
     );
-    let missing = app.get(&app.url("/api/v1/recordings/nope/markers")).await;
+    let missing = app.get("/api/v1/recordings/nope/markers").await;
     assert_eq!(missing.status(), 404);
+    // The first one was a mistake: its streamer takes it off; no one else can.
+    let first_at = first["atMs"].as_u64().unwrap();
+    let path = format!("/api/v1/me/channel/recordings/{id}/markers/{first_at}");
+    let remove =
+        async |token: Option<&str>| app.json(reqwest::Method::DELETE, &path, token, None).await;
+    assert_eq!(remove(None).await.0, 401);
+    let (status, body) = remove(Some(&idle)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("not_found")),
+        "{body}"
+    );
+    assert_eq!(remove(Some(&streamer)).await.0, 204);
+    let (status, body) = remove(Some(&streamer)).await;
+    assert_eq!(status, 404, "gone already: {body}");
+    let markers = app
+        .get_json(&format!("/api/v1/recordings/{id}/markers"), None)
+        .await;
+    assert_eq!(markers["items"], json!([second]), "{markers}");
     app.stack.shutdown().await.unwrap();
 }
 

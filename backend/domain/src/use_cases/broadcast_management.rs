@@ -62,7 +62,11 @@ impl Platform {
 
     /// The recording, if `who` owns its channel (deleted ones too); anyone else is told there
     /// is no such recording.
-    async fn owned_recording(&self, who: &Identity, id: &RecordingId) -> DomainResult<Recording> {
+    pub(crate) async fn owned_recording(
+        &self,
+        who: &Identity,
+        id: &RecordingId,
+    ) -> DomainResult<Recording> {
         let (recording, channel) = self.recording_and_channel(id).await?;
         if !channel.is_owned_by(&who.user_id) {
             return Err(DomainError::NotFound("recording"));

@@ -1,8 +1,10 @@
 //! The streamer marks moments of their live broadcast from the dashboard ("boss fight",
-//! "giveaway"); its past broadcast lists them as chapters a viewer jumps to.
+//! "giveaway"), and takes off one marked by mistake; its past broadcast lists them as chapters
+//! a viewer jumps to.
 
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
+use crate::ids::RecordingId;
 use crate::limits;
 use crate::platform::{MAX_RETRIES, Platform};
 use crate::recording::{MAX_MARKERS, Recording, StreamMarker};
@@ -39,6 +41,10 @@ impl Platform {
                 ));
             }
             let at_ms = u64::try_from((self.now() - started).whole_milliseconds()).unwrap_or(0);
+            // A marker is named by its moment: a second one there is the first.
+            if let Some(same) = recording.markers.iter().find(|m| m.at_ms == at_ms) {
+                return Ok(same.clone());
+            }
             let marker = StreamMarker::new(at_ms, note)?;
             let mut markers = recording.markers.clone();
             markers.push(marker.clone());
@@ -49,6 +55,36 @@ impl Platform {
             };
             if self.store_recording(&marked, &recording).await? {
                 return Ok(marker);
+            }
+        }
+        Err(busy())
+    }
+
+    /// Takes the marker at `at_ms` off the caller's broadcast `id` (live or past): a moment
+    /// marked by mistake. Only the channel's owner may; to anyone else there is no such
+    /// broadcast.
+    pub async fn remove_marker(
+        &self,
+        who: &Identity,
+        id: &RecordingId,
+        at_ms: u64,
+    ) -> DomainResult<()> {
+        for _ in 0..MAX_RETRIES {
+            let recording = self.owned_recording(who, id).await?;
+            if recording.deleted() {
+                return Err(DomainError::NotFound("recording"));
+            }
+            let Some(at) = recording.markers.iter().position(|m| m.at_ms == at_ms) else {
+                return Err(DomainError::NotFound("marker"));
+            };
+            let mut markers = recording.markers.clone();
+            markers.remove(at);
+            let unmarked = Recording {
+                markers,
+                ..recording.clone()
+            };
+            if self.store_recording(&unmarked, &recording).await? {
+                return Ok(());
             }
         }
         Err(busy())

@@ -43,6 +43,9 @@ async fn a_streamer_marks_moments_of_their_recorded_broadcast() {
         .await
         .unwrap();
     assert_eq!((boss.at_ms, boss.note.as_str()), (90_000, "boss fight"));
+    // Asked twice at one moment (a double click), it is one marker.
+    let again = world.platform.add_marker(&owner, "again").await.unwrap();
+    assert_eq!(again, boss);
     world.advance(Duration::seconds(30));
     world.platform.add_marker(&owner, "").await.unwrap();
     assert_eq!(
@@ -79,6 +82,26 @@ async fn a_streamer_marks_moments_of_their_recorded_broadcast() {
         .map(|m| (m.at_ms, m.note.as_str()))
         .collect();
     assert_eq!(kept, [(90_000, "boss fight"), (120_000, "")]);
+    // A marker made by mistake comes off; only its owner may take it, and only one there.
+    let rec1 = RecordingId::parse("rec1").unwrap();
+    let not_theirs = world.platform.remove_marker(&viewer, &rec1, 120_000).await;
+    assert!(
+        matches!(not_theirs, Err(DomainError::NotFound("recording"))),
+        "{not_theirs:?}"
+    );
+    let nothing_there = world.platform.remove_marker(&owner, &rec1, 119_999).await;
+    assert!(
+        matches!(nothing_there, Err(DomainError::NotFound("marker"))),
+        "{nothing_there:?}"
+    );
+    world
+        .platform
+        .remove_marker(&owner, &rec1, 120_000)
+        .await
+        .unwrap();
+    let (recording, _) = world.platform.recording(&rec1, None).await.unwrap();
+    assert_eq!(recording.markers.len(), 1);
+    assert_eq!(recording.markers[0].note, "boss fight");
     // Its recording over (the stream not told ended yet), there is nothing to mark it on.
     assert_eq!(
         refused(world.platform.add_marker(&owner, "x").await),
@@ -98,6 +121,7 @@ async fn a_broadcast_takes_at_most_fifty_markers_ten_a_minute() {
     for minute in 0..MAX_MARKERS / 10 {
         world.advance(Duration::minutes(1));
         for i in 0..10 {
+            world.advance(Duration::seconds(1));
             world
                 .platform
                 .add_marker(&owner, &format!("{minute}-{i}"))

@@ -38,6 +38,18 @@ pub struct RecordingIdPath {
     pub id: String,
 }
 
+/// `{id}` and `{atMs}`: a recording's id and one of its markers, named by its moment.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkerPath {
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
+    pub id: String,
+    /// Milliseconds from the recording's start (a broadcast lasts at most 48 hours).
+    #[param(minimum = 0, maximum = 172_800_000)]
+    pub at_ms: u64,
+}
+
 /// `{id}`: a clip's id.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]

@@ -8,7 +8,7 @@ use cloumer_domain::DomainError;
 use cloumer_domain::ids::RecordingId;
 use cloumer_domain::platform::check_limit;
 
-use super::params::{DEFAULT_LIMIT, HandlePath, RecordingIdPath, RecordingsQuery};
+use super::params::{DEFAULT_LIMIT, HandlePath, MarkerPath, RecordingIdPath, RecordingsQuery};
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(chat_replay))
         .routes(routes!(markers))
         .routes(routes!(add_marker))
+        .routes(routes!(remove_marker))
         .routes(routes!(rename, delete))
 }
 
@@ -136,6 +137,22 @@ pub async fn add_marker(
 ) -> Result<(StatusCode, Json<api::MarkerBody>), ApiError> {
     let marker = state.platform.add_marker(&who, &body.note).await?;
     Ok((StatusCode::CREATED, Json(convert::marker(&marker))))
+}
+
+/// Takes a marker made by mistake off the caller's broadcast (live or past).
+#[utoipa::path(delete, path = "/me/channel/recordings/{id}/markers/{atMs}", tag = "recordings",
+    security(("cognito" = [])), params(MarkerPath),
+    responses((status = 204), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody)))]
+pub async fn remove_marker(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(MarkerPath { id, at_ms }): AppPath<MarkerPath>,
+) -> Result<StatusCode, ApiError> {
+    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    state.platform.remove_marker(&who, &id, at_ms).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `?from=&after=&limit=` on a past broadcast's chat.
