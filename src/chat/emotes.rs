@@ -45,6 +45,37 @@ pub fn split<'a>(text: &'a str, known: impl Fn(&str) -> bool) -> Vec<Part<'a>> {
     parts
 }
 
+/// Whether `text` plainly holds words, which an emote-only room refuses from a viewer: once the
+/// channel's `:code:` emotes are set aside, a letter, a digit or ASCII punctuation that is not
+/// part of an emoji (a keycap such as 1️⃣ is a digit, U+FE0F and U+20E3), or a letter of the
+/// scripts most chat is written in (Latin, Greek, Cyrillic, Hangul, kana, CJK). The page holds
+/// such a message back with the reason, as IVS's review cannot say why it refused; anything
+/// else goes to the review, which checks every character against Unicode's list of emoji (the
+/// browser app carries no such table).
+pub fn plainly_words(text: &str, known: impl Fn(&str) -> bool) -> bool {
+    split(text, known).into_iter().any(|part| match part {
+        Part::Emote(_) => false,
+        Part::Text(text) => {
+            let chars: Vec<char> = text.chars().collect();
+            chars.iter().enumerate().any(|(i, &c)| {
+                let keycap = matches!(c, '0'..='9' | '#' | '*')
+                    && matches!(chars.get(i + 1), Some('\u{FE0F}' | '\u{20E3}'));
+                (c.is_ascii_graphic() && !keycap)
+                    || matches!(
+                        c,
+                        '\u{00C0}'..='\u{024F}'
+                            | '\u{0370}'..='\u{04FF}'
+                            | '\u{1100}'..='\u{11FF}'
+                            | '\u{3040}'..='\u{30FF}'
+                            | '\u{3130}'..='\u{318F}'
+                            | '\u{4E00}'..='\u{9FFF}'
+                            | '\u{AC00}'..='\u{D7A3}'
+                    )
+            })
+        }
+    })
+}
+
 /// How high an emote is shown in chat (CSS says the same); its width keeps its proportions.
 pub const EMOTE_HEIGHT: u32 = 28;
 
@@ -91,6 +122,39 @@ pub const EMOJI: [&str; 40] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_told_apart_from_emotes_and_emoji_as_the_review_does() {
+        let ours = |code: &str| code == "Hype" || code == "wave_hi";
+        // What the review lets through (cloumer_domain::chat_rules' own cases) goes.
+        for only in [
+            "🎉",
+            ":Hype:",
+            ":Hype::Hype: 🔥🔥",
+            "  👋🏽 :wave_hi:  ",
+            "👨‍👩‍👧 🇰🇷 1️⃣ ❤️ ❤",
+        ] {
+            assert!(!plainly_words(only, ours), "{only}");
+        }
+        // Plain words are held back; what only the review can tell is left to it.
+        for words in [
+            "gg",
+            "🎉 gg",
+            ":Kappa:",
+            ":Hype",
+            "::",
+            "1",
+            "ㅋㅋㅋ",
+            "안녕하세요",
+            "ありがとう",
+            "привет",
+            "ça va",
+            ":Hype:x",
+        ] {
+            assert!(plainly_words(words, ours), "{words:?}");
+        }
+        assert!(!plainly_words("🎉\u{200B}", ours), "the review's to refuse");
+    }
 
     fn known(code: &str) -> bool {
         ["Hype", "cat_2", "30"].contains(&code)

@@ -783,6 +783,14 @@ impl ChatClient {
         }
     }
 
+    /// Whether `text` plainly holds words, by this channel's emotes (see
+    /// [`emotes::plainly_words`]).
+    pub fn plainly_words(&self, text: &str) -> bool {
+        self.emotes.with_untracked(|emotes| {
+            emotes::plainly_words(text, |code| emotes.iter().any(|e| e.code == code))
+        })
+    }
+
     /// Whether the room said `text` in the last [`UNIQUE_MS`] as far as this page saw (unique
     /// chat compares the words, in any case and spacing; the review decides, this only warns
     /// before the message goes, as IVS's review cannot say why it refused).

@@ -132,6 +132,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             return;
         }
         // IVS's review cannot say why it refused: the page says it first, the text kept.
+        if chat.emote_only.get_untracked() && chat.plainly_words(&content) {
+            chat.notice.set(Some(Notice::EmoteOnly));
+            return;
+        }
         if chat.links_off.get_untracked() && links::has_link(&content) {
             chat.notice.set(Some(Notice::LinksOff));
             return;
