@@ -69,6 +69,25 @@ pub async fn recording_started(world: &World, channel: &ChannelId, id: &str) {
         .unwrap();
 }
 
+/// The recorder ends recording `id` of `channel` after `seconds`, its playlist written (4-second
+/// segments), now.
+pub async fn recording_ended(world: &World, channel: &ChannelId, id: &str, seconds: u64) {
+    world
+        .files
+        .put_playlist(id, "index.m3u8", &vod((seconds / 4) as usize));
+    world
+        .platform
+        .handle_recording_event(&recording_event(
+            world,
+            channel,
+            id,
+            RecordingEventKind::Ended,
+            seconds,
+        ))
+        .await
+        .unwrap();
+}
+
 fn recording(id: &str) -> RecordingId {
     RecordingId::parse(id).unwrap()
 }
@@ -293,18 +312,7 @@ async fn a_live_clip_takes_the_last_half_minute_and_plays_once_the_recording_end
 
     // The recording ends (it came out two seconds shorter than the clock said).
     world.advance(Duration::seconds(10));
-    world.files.put_playlist("rec1", "index.m3u8", &vod(12));
-    world
-        .platform
-        .handle_recording_event(&recording_event(
-            &world,
-            &channel,
-            "rec1",
-            RecordingEventKind::Ended,
-            48,
-        ))
-        .await
-        .unwrap();
+    recording_ended(&world, &channel, "rec1", 48).await;
     let stored: Clip = world.platform.clip(&clip.id, None).await.unwrap().0;
     assert_eq!(stored.status, ClipStatus::Ready);
     assert_eq!((stored.start_ms, stored.duration_ms), (16_000, 32_000));

@@ -4,10 +4,10 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::ids::RecordingId;
 use cloumer_domain::live::StreamEventKind;
-use cloumer_domain::recording::{MAX_MARKERS, RecordingEventKind, StreamMarker};
+use cloumer_domain::recording::{MAX_MARKERS, StreamMarker};
 use time::Duration;
 
-use crate::clip_making::{recording_event, recording_started, vod};
+use crate::clip_making::{recording_ended, recording_started};
 use crate::world::world;
 
 fn refused(result: Result<StreamMarker, DomainError>) -> &'static str {
@@ -59,18 +59,7 @@ async fn a_streamer_marks_moments_of_their_recorded_broadcast() {
     );
 
     world.advance(Duration::seconds(10));
-    world.files.put_playlist("rec1", "index.m3u8", &vod(33));
-    world
-        .platform
-        .handle_recording_event(&recording_event(
-            &world,
-            &channel,
-            "rec1",
-            RecordingEventKind::Ended,
-            132,
-        ))
-        .await
-        .unwrap();
+    recording_ended(&world, &channel, "rec1", 132).await;
     let (recording, _) = world
         .platform
         .recording(&RecordingId::parse("rec1").unwrap(), None)
