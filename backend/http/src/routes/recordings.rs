@@ -95,7 +95,7 @@ pub async fn one(
     AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
     caller: Option<Caller>,
 ) -> Result<Json<api::RecordingBody>, ApiError> {
-    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let id = recording_id(&id)?;
     let who = caller.as_ref().map(|Caller(who)| &who.user_id);
     let (recording, channel) = state.platform.recording(&id, who).await?;
     Ok(Json(api::RecordingBody {
@@ -114,7 +114,7 @@ pub async fn markers(
     AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
     caller: Option<Caller>,
 ) -> Result<Json<api::MarkerList>, ApiError> {
-    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let id = recording_id(&id)?;
     let who = caller.as_ref().map(|Caller(who)| &who.user_id);
     let (recording, _) = state.platform.recording(&id, who).await?;
     Ok(Json(api::MarkerList {
@@ -150,7 +150,7 @@ pub async fn remove_marker(
     Caller(who): Caller,
     AppPath(MarkerPath { id, at_ms }): AppPath<MarkerPath>,
 ) -> Result<StatusCode, ApiError> {
-    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let id = recording_id(&id)?;
     state.platform.remove_marker(&who, &id, at_ms).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -182,7 +182,7 @@ pub async fn chat_replay(
     AppQuery(query): AppQuery<ReplayQuery>,
     caller: Option<Caller>,
 ) -> Result<Json<api::ChatReplayPage>, ApiError> {
-    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let id = recording_id(&id)?;
     let limit = check_limit(query.limit.map(|l| l as usize), 100)?;
     let after = query
         .after
@@ -219,7 +219,7 @@ pub async fn rename(
     AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
     AppJson(body): AppJson<api::RenameRecording>,
 ) -> Result<Json<api::RecordingBody>, ApiError> {
-    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let id = recording_id(&id)?;
     state
         .platform
         .rename_recording(&who, &id, &body.title)
@@ -243,7 +243,13 @@ pub async fn delete(
     Caller(who): Caller,
     AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
 ) -> Result<StatusCode, ApiError> {
-    let id = RecordingId::parse(&id).map_err(|_| DomainError::NotFound("recording"))?;
+    let id = recording_id(&id)?;
     state.platform.delete_recording(&who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A past broadcast's id from the path: one that cannot be an id names no recording (404, as a
+/// missing one).
+fn recording_id(raw: &str) -> Result<RecordingId, DomainError> {
+    RecordingId::parse(raw).map_err(|_| DomainError::NotFound("recording"))
 }
