@@ -4185,6 +4185,44 @@ async fn a_streamer_marks_moments_live_and_the_past_broadcast_plays_from_them() 
         .js("document.querySelector('.markers').scrollIntoView({block: 'center'})")
         .await?;
     phone.screenshot("recording-chapters-ko-phone").await?;
+    // A chapter clicked the moment it shows, before the video knows its length, still plays
+    // the video from its moment (held until the recording is ready, as a shared link's `t`
+    // is): the video gets there without having played what lies between (its `played` ranges;
+    // autoplaying from the start would pass the moment too, only later).
+    phone.goto(&viewer_url(&viewer).await?).await?;
+    phone
+        .js("window.clickedWhile = null; \
+             const poll = setInterval(() => { \
+               const chapter = document.querySelector('.markers li:nth-child(2) .marker'); \
+               if (!chapter) return; \
+               clearInterval(poll); \
+               window.clickedWhile = document.querySelector('.player')?.dataset.playerState ?? 'no player'; \
+               chapter.click(); \
+             }, 5);")
+        .await?;
+    phone
+        .wait_until(
+            &format!("const t = document.querySelector('.player video')?.currentTime ?? 0; return t >= {} && t < {};", second - 0.5, second + 3.0),
+            "the video at the chapter clicked early",
+        )
+        .await?;
+    let clicked_while = phone.js("return window.clickedWhile").await?;
+    assert!(
+        !matches!(clicked_while.as_str(), Some("Ready" | "Playing")),
+        "the chapter was to be clicked before the video was ready: {clicked_while}"
+    );
+    let played = phone
+        .js("const r = document.querySelector('.player video').played; \
+             return [...Array(r.length).keys()].map(i => [r.start(i), r.end(i)]);")
+        .await?;
+    let played: Vec<(f64, f64)> = serde_json::from_value(played)?;
+    let between = second / 2.0;
+    assert!(
+        !played
+            .iter()
+            .any(|&(from, to)| from <= between && between <= to),
+        "played up to the chapter at {second} s instead of seeking there: {played:?}"
+    );
     // A marker made by mistake: its streamer takes it off on the page; viewers see one chapter.
     owner.goto(&viewer_url(&viewer).await?).await?;
     owner.wait(".markers .remove-marker").await?;

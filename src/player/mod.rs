@@ -77,7 +77,8 @@ struct Playback {
     position: RwSignal<f64>,
     /// A seek asked for and perhaps not made yet: its target, and when (see `shown_position`).
     pending_seek: StoredValue<Option<(f64, f64)>>,
-    /// Where a recording starts (seconds; a shared link's `t`), until it is ready to seek.
+    /// Where a recording starts (seconds; a shared link's `t`, or a chapter clicked early),
+    /// until it is ready to seek.
     start_at: StoredValue<Option<f64>>,
     /// Whether a recording stopped at its end without the player saying so.
     end_watch: StoredValue<EndWatch>,
@@ -391,7 +392,14 @@ pub fn VideoPlayer(
             if let Some(seconds) = seek.get() {
                 // Cleared without telling anyone: asking for the same moment again is a change.
                 seek.update_untracked(|asked| *asked = None);
-                playback.seek_to(seconds);
+                // Before the recording's length is known a seek would be clamped to 0: held
+                // until it is ready, as a shared link's start is.
+                let duration = playback.duration.get_untracked();
+                if duration.is_finite() && duration > 0.0 {
+                    playback.seek_to(seconds);
+                } else {
+                    playback.start_at.set_value(Some(seconds));
+                }
             }
         });
     }
