@@ -385,6 +385,16 @@ impl Platform {
         Ok(count <= limit.max)
     }
 
+    /// Counts one event for `key`; refused (`RateLimited`) when that makes more than `limit`
+    /// allows in this window.
+    pub(crate) async fn rate_limit(&self, key: &str, limit: RateLimit) -> DomainResult<()> {
+        if self.within(key, limit).await? {
+            Ok(())
+        } else {
+            Err(DomainError::RateLimited)
+        }
+    }
+
     /// The user's ban from the channel's chat, if one is in force now.
     pub(crate) async fn active_ban(
         &self,

@@ -141,10 +141,7 @@ impl Platform {
     }
 
     async fn count_block_change(&self, user: &UserId) -> DomainResult<()> {
-        if self.within(&format!("block:{user}"), BLOCK_CHANGES).await? {
-            Ok(())
-        } else {
-            Err(DomainError::RateLimited)
-        }
+        self.rate_limit(&format!("block:{user}"), BLOCK_CHANGES)
+            .await
     }
 }

@@ -120,12 +120,8 @@ impl Platform {
         start_ms: u64,
         duration_ms: u64,
     ) -> DomainResult<Clip> {
-        if !self
-            .within(&format!("clips:{}", who.user_id), limits::CLIPS)
-            .await?
-        {
-            return Err(DomainError::RateLimited);
-        }
+        self.rate_limit(&format!("clips:{}", who.user_id), limits::CLIPS)
+            .await?;
         let clipper = self.ensure_account(who).await?.channel;
         let clip = Clip {
             id: ClipId::generate(),

@@ -29,12 +29,8 @@ impl Platform {
         if is_new && channel.emotes.len() >= MAX_EMOTES {
             return Err(too_many());
         }
-        if !self
-            .within(&format!("emotes:{}", who.user_id), limits::EMOTE_UPLOADS)
-            .await?
-        {
-            return Err(DomainError::RateLimited);
-        }
+        self.rate_limit(&format!("emotes:{}", who.user_id), limits::EMOTE_UPLOADS)
+            .await?;
         let emote = Emote::new(code, image, self.now());
         let key = emote.file_key(&channel.id);
         self.ports

@@ -236,13 +236,7 @@ impl Platform {
     }
 
     async fn count_follow_change(&self, user: &UserId) -> DomainResult<()> {
-        if self
-            .within(&format!("follow:{user}"), FOLLOW_CHANGES)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(DomainError::RateLimited)
-        }
+        self.rate_limit(&format!("follow:{user}"), FOLLOW_CHANGES)
+            .await
     }
 }

@@ -90,13 +90,7 @@ impl Platform {
     }
 
     async fn count_push_change(&self, who: &Identity) -> DomainResult<()> {
-        if self
-            .within(&format!("push:{}", who.user_id), PUSH_CHANGES)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(DomainError::RateLimited)
-        }
+        self.rate_limit(&format!("push:{}", who.user_id), PUSH_CHANGES)
+            .await
     }
 }

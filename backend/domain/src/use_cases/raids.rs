@@ -84,12 +84,8 @@ impl Platform {
                 "you are banned from that channel's chat",
             ));
         }
-        if !self
-            .within(&format!("raids:{}", who.user_id), limits::RAIDS)
-            .await?
-        {
-            return Err(DomainError::RateLimited);
-        }
+        self.rate_limit(&format!("raids:{}", who.user_id), limits::RAIDS)
+            .await?;
         let viewers = self
             .live_status(&channel)
             .await

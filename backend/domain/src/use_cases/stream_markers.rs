@@ -16,12 +16,8 @@ impl Platform {
     pub async fn add_marker(&self, who: &Identity, note: &str) -> DomainResult<StreamMarker> {
         // Checked before anything is counted or read: a bad note costs nothing.
         StreamMarker::new(0, note)?;
-        if !self
-            .within(&format!("markers:{}", who.user_id), limits::MARKERS)
-            .await?
-        {
-            return Err(DomainError::RateLimited);
-        }
+        self.rate_limit(&format!("markers:{}", who.user_id), limits::MARKERS)
+            .await?;
         let channel = self.ensure_account(who).await?.channel;
         if !channel.live.is_live() {
             return Err(DomainError::conflict("not_live", "the channel is not live"));

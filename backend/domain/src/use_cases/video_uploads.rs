@@ -68,15 +68,11 @@ impl Platform {
                 ),
             ));
         }
-        if !self
-            .within(
-                &format!("video-uploads:{}", who.user_id),
-                limits::VIDEO_UPLOADS,
-            )
-            .await?
-        {
-            return Err(DomainError::RateLimited);
-        }
+        self.rate_limit(
+            &format!("video-uploads:{}", who.user_id),
+            limits::VIDEO_UPLOADS,
+        )
+        .await?;
         let channel = self.ensure_account(who).await?.channel;
         // Checked here to begin no upload in vain, and again as the video is written (below):
         // only that write is atomic with uploads started at the same time.

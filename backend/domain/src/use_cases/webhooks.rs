@@ -58,13 +58,7 @@ impl Platform {
     }
 
     async fn count_webhook_change(&self, who: &Identity) -> DomainResult<()> {
-        if self
-            .within(&format!("webhook:{}", who.user_id), WEBHOOK_CHANGES)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(DomainError::RateLimited)
-        }
+        self.rate_limit(&format!("webhook:{}", who.user_id), WEBHOOK_CHANGES)
+            .await
     }
 }
