@@ -182,7 +182,9 @@ impl Platform {
                     .channel
                     .schedule
                     .as_ref()
-                    .map_or_else(Vec::new, |s| s.upcoming(now, COMING_UP));
+                    // One more than shown: a stream under way (at most one: a schedule's
+                    // streams never overlap) counts among them and is left out below.
+                    .map_or_else(Vec::new, |s| s.upcoming(now, COMING_UP + 1));
                 streams
                     .into_iter()
                     .filter(|stream| stream.starts_at > now)

@@ -255,3 +255,43 @@ async fn the_following_list_says_which_planned_streams_come_next() {
         .unwrap();
     assert!(rest.coming_up.is_empty(), "the first page's only");
 }
+
+/// A channel that streams daily, its stream of today under way: coming up are still its next
+/// five, not four (found by the Lambda test run while 21:00 in Seoul was under way).
+#[tokio::test]
+async fn a_stream_under_way_leaves_the_next_five_coming_up() {
+    use cloumer_domain::schedule::{Day, Schedule, Slot};
+    use time::macros::datetime;
+
+    let world = world();
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let (owner, _) = world.account("u-daily", "daily").await;
+    // The world starts on Monday 2026-09-21, 14:13 UTC: today's 13:00 is under way.
+    let daily = Day::ALL
+        .into_iter()
+        .map(|day| Slot {
+            day,
+            start_minute: 13 * 60,
+            duration_minutes: 120,
+            title: "daily".into(),
+        })
+        .collect();
+    world
+        .platform
+        .set_schedule(&owner, Some(Schedule::new("UTC", daily).unwrap()))
+        .await
+        .unwrap();
+    world.platform.follow(&viewer, "daily").await.unwrap();
+    let first = world.platform.following(&viewer, None, 24).await.unwrap();
+    let starts: Vec<_> = first.coming_up.iter().map(|p| p.stream.starts_at).collect();
+    assert_eq!(
+        starts,
+        [
+            datetime!(2026-09-22 13:00 UTC),
+            datetime!(2026-09-23 13:00 UTC),
+            datetime!(2026-09-24 13:00 UTC),
+            datetime!(2026-09-25 13:00 UTC),
+            datetime!(2026-09-26 13:00 UTC),
+        ]
+    );
+}
