@@ -84,6 +84,16 @@ pub const MARKERS: RateLimit = RateLimit {
     per: Duration::minutes(1),
 };
 
+/// Changes one streamer may make to their channel's settings (its details, About, schedule,
+/// chat rules, stream key), all together: an afternoon of setting up or a broadcast's worth of
+/// tweaks, not a loop. Several pass to IVS (UpdateChannel, UpdateRoom, new stream keys), whose
+/// quotas are per AWS account, and new chat rules are told to everyone in the room: one
+/// streamer's script must not use them up for everyone.
+pub const CHANNEL_CHANGES: RateLimit = RateLimit {
+    max: 60,
+    per: Duration::minutes(10),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -395,6 +395,16 @@ impl Platform {
         }
     }
 
+    /// Counts one change of the caller's channel settings against
+    /// [`CHANNEL_CHANGES`](crate::limits::CHANNEL_CHANGES), which they all share.
+    pub(crate) async fn count_channel_change(&self, who: &Identity) -> DomainResult<()> {
+        self.rate_limit(
+            &format!("channel-changes:{}", who.user_id),
+            crate::limits::CHANNEL_CHANGES,
+        )
+        .await
+    }
+
     /// The user's ban from the channel's chat, if one is in force now.
     pub(crate) async fn active_ban(
         &self,

@@ -11,6 +11,7 @@ impl Platform {
     /// Replaces the caller's channel's bio and links (both empty: none).
     pub async fn set_about(&self, who: &Identity, about: ChannelAbout) -> DomainResult<Channel> {
         let about = Some(about).filter(|a| !a.is_empty());
+        self.count_channel_change(who).await?;
         let account = self.ensure_account(who).await?;
         let (channel, _) = self
             .modify_channel(&account.channel.id, |c| {

@@ -13,6 +13,7 @@ impl Platform {
         who: &Identity,
         change: ChannelChange,
     ) -> DomainResult<Channel> {
+        self.count_channel_change(who).await?;
         let account = self.ensure_account(who).await?;
         let touches_video = change.touches_video(&account.channel);
         let (channel, _) = self

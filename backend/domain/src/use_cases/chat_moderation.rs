@@ -332,6 +332,7 @@ impl Platform {
         rules: ChatRules,
     ) -> DomainResult<Channel> {
         rules.validate()?;
+        self.count_channel_change(who).await?;
         let account = self.ensure_account(who).await?;
         if let Some(room) = &account.channel.chat_room {
             self.ports.chat_service.update_room(room, &rules).await?;

@@ -15,6 +15,7 @@ impl Platform {
         schedule: Option<Schedule>,
     ) -> DomainResult<Channel> {
         let schedule = schedule.filter(|s| !s.slots.is_empty());
+        self.count_channel_change(who).await?;
         let account = self.ensure_account(who).await?;
         let (channel, _) = self
             .modify_channel(&account.channel.id, |c| {

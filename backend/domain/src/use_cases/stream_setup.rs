@@ -29,6 +29,7 @@ impl Platform {
     /// Replaces the stream key; the old one stops working, and a broadcast running with it ends
     /// (a leaked key's broadcast must not stay on air).
     pub async fn reset_stream_key(&self, who: &Identity) -> DomainResult<IngestSettings> {
+        self.count_channel_change(who).await?;
         let channel = self.ensure_account(who).await?.channel;
         let video = channel
             .video

@@ -116,3 +116,85 @@ async fn video_settings_wait_for_the_broadcast_to_end_as_ivs_requires() {
     assert!(changed.private);
     assert!(world.video.specs.lock().unwrap()[&arn].private);
 }
+
+/// Several channel settings pass to IVS, whose quotas are per AWS account (UpdateChannel,
+/// UpdateRoom, stream keys), or tell everyone in the room (chat rules): one streamer's script
+/// must not use them up for everyone. Changes share one budget, 60 in ten minutes; a refused
+/// one changes nothing, a bad one costs nothing, and others are not held back.
+#[tokio::test]
+async fn channel_changes_share_one_limit_and_a_refused_change_changes_nothing() {
+    use cloumer_domain::DomainError;
+    use cloumer_domain::about::ChannelAbout;
+    use cloumer_domain::channel::{ChannelChange, StreamTitle};
+    use cloumer_domain::chat_rules::ChatRules;
+    use time::Duration;
+
+    let world = world();
+    let (owner, _) = world.account("u-owner", "owner").await;
+    let (other, _) = world.account("u-other", "other").await;
+    let titled = |title: &str| ChannelChange {
+        title: Some(StreamTitle::parse(title).unwrap()),
+        ..ChannelChange::default()
+    };
+    let slow = |seconds| ChatRules {
+        slow_mode_seconds: seconds,
+        ..ChatRules::default()
+    };
+    let bio = |text: &str| ChannelAbout::new(text, &[]).unwrap();
+    let platform = &world.platform;
+    for i in 0..12 {
+        platform
+            .update_channel(&owner, titled(&format!("title {i}")))
+            .await
+            .unwrap();
+        platform
+            .set_about(&owner, bio(&format!("bio {i}")))
+            .await
+            .unwrap();
+        platform.set_schedule(&owner, None).await.unwrap();
+        platform.update_chat_rules(&owner, slow(i)).await.unwrap();
+        platform.reset_stream_key(&owner).await.unwrap();
+    }
+    let key = platform.ingest_settings(&owner).await.unwrap().stream_key;
+    fn limited<T>(result: Result<T, DomainError>) -> bool {
+        matches!(result, Err(DomainError::RateLimited))
+    }
+    assert!(limited(
+        platform
+            .update_channel(&owner, titled("one too many"))
+            .await
+    ));
+    assert!(limited(
+        platform.set_about(&owner, bio("one too many")).await
+    ));
+    assert!(limited(platform.set_schedule(&owner, None).await));
+    assert!(limited(platform.update_chat_rules(&owner, slow(30)).await));
+    assert!(limited(platform.reset_stream_key(&owner).await));
+    let view = platform.my_channel(&owner).await.unwrap();
+    let channel = &view.channel;
+    assert_eq!(channel.title.as_str(), "title 11");
+    assert_eq!(channel.about, Some(bio("bio 11")));
+    assert_eq!(channel.chat_rules.slow_mode_seconds, 11);
+    assert_eq!(
+        platform.ingest_settings(&owner).await.unwrap().stream_key,
+        key
+    );
+    // Bad rules are refused for what they are, before anything is counted.
+    let bad = ChatRules {
+        max_message_length: 0,
+        ..ChatRules::default()
+    };
+    assert!(matches!(
+        platform.update_chat_rules(&owner, bad).await,
+        Err(DomainError::Invalid { .. })
+    ));
+    platform
+        .update_channel(&other, titled("someone else's"))
+        .await
+        .unwrap();
+    world.advance(Duration::minutes(10));
+    platform
+        .update_channel(&owner, titled("later"))
+        .await
+        .unwrap();
+}

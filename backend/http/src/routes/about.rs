@@ -16,6 +16,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Replaces the caller's channel's bio and links (both empty: none), answered as kept.
+/// With the other changes of channel settings, at most 60 in ten minutes (429).
 #[utoipa::path(put, path = "/me/channel/about", tag = "me", security(("cognito" = [])),
     request_body = api::AboutBody,
     responses((status = 200, body = api::AboutBody), (status = 400, body = api::ErrorBody),

@@ -108,6 +108,7 @@ fn parse_raid_policy(value: &str) -> Result<RaidPolicy, DomainError> {
 
 /// Changes the handle, title, category, latency mode, channel type, privacy, recording or
 /// whose raids it takes, of the caller's channel.
+/// With the other changes of channel settings, at most 60 in ten minutes (429).
 #[utoipa::path(patch, path = "/me/channel", tag = "me", security(("cognito" = [])),
     request_body = api::UpdateChannel,
     responses((status = 200, body = api::MyChannel), (status = 400, body = api::ErrorBody),
@@ -159,6 +160,7 @@ pub async fn stream_key(
 }
 
 /// Replaces the stream key; the old one stops working.
+/// With the other changes of channel settings, at most 60 in ten minutes (429).
 #[utoipa::path(post, path = "/me/channel/stream-key/reset", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = api::StreamKeyBody), (status = 401, body = api::ErrorBody)))]
 pub async fn reset_stream_key(
@@ -184,6 +186,7 @@ pub async fn chat_rules(
 }
 
 /// Replaces the caller's chat limits, word filter, slow mode and account age.
+/// With the other changes of channel settings, at most 60 in ten minutes (429).
 #[utoipa::path(put, path = "/me/channel/chat-rules", tag = "me", security(("cognito" = [])),
     request_body = api::ChatRules,
     responses((status = 200, body = api::ChatRules), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Replaces the caller's weekly schedule (no streams: none). Their channel page then shows the
 /// next streams it promises.
+/// With the other changes of channel settings, at most 60 in ten minutes (429).
 #[utoipa::path(put, path = "/me/channel/schedule", tag = "me", security(("cognito" = [])),
     request_body = api::ScheduleBody,
     responses((status = 200, body = api::ScheduleBody), (status = 400, body = api::ErrorBody),

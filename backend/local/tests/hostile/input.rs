@@ -220,3 +220,63 @@ async fn a_path_too_long_for_a_file_is_missing_not_a_server_error() {
         }
     }
 }
+
+/// A streamer's script saving settings in a loop: each new chat rule set is an UpdateRoom on
+/// IVS (a per-account quota) and an event to everyone in the room, each key reset a new key.
+/// Channel changes share one budget (60 in ten minutes); past it each is refused with 429 and
+/// changes nothing, while other streamers carry on.
+#[tokio::test]
+async fn a_script_cannot_change_channel_settings_in_a_loop() {
+    let app = spawn_app().await;
+    let looper = app.user("loop@example.com", "looper", "Looper").await;
+    let other = app.user("other@example.com", "other_one", "Other").await;
+    let rules = |slow: u32| {
+        json!({"maxMessageLength": 500, "maxMessagesPerSecond": 10, "filteredWords": [],
+               "filterMode": "BLOCK", "slowModeSeconds": slow})
+    };
+    let mut refused = None;
+    for i in 0..100 {
+        let reply = app
+            .put("/api/v1/me/channel/chat-rules", looper.auth(), rules(i % 2))
+            .await;
+        if reply.status == 429 {
+            refused = Some((i, reply));
+            break;
+        }
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let (after, reply) = refused.expect("settings changes are limited");
+    assert_eq!(after, 60, "a busy afternoon of settings is fine");
+    assert_eq!(reply.code(), "rate_limited", "{}", reply.text);
+    assert!(reply.body["message"].is_string(), "{}", reply.text);
+    let kept = app
+        .get("/api/v1/me/channel/chat-rules", looper.auth())
+        .await;
+    assert_eq!(kept.body["slowModeSeconds"], 1, "the last one let through");
+    let key = app
+        .get("/api/v1/me/channel/stream-key", looper.auth())
+        .await;
+    let reset = app
+        .post("/api/v1/me/channel/stream-key/reset", looper.auth(), None)
+        .await;
+    assert_eq!(reset.status, 429, "{}", reset.text);
+    let title = app
+        .patch(
+            "/api/v1/me/channel",
+            looper.auth(),
+            json!({"title": "again"}),
+        )
+        .await;
+    assert_eq!(title.status, 429, "{}", title.text);
+    assert_eq!(
+        app.get("/api/v1/me/channel/stream-key", looper.auth())
+            .await
+            .body,
+        key.body,
+        "the key still works"
+    );
+    let theirs = app
+        .patch("/api/v1/me/channel", other.auth(), json!({"title": "mine"}))
+        .await;
+    assert_eq!(theirs.status, 200, "{}", theirs.text);
+}
