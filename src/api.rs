@@ -652,6 +652,17 @@ impl Api {
         .await
     }
 
+    /// Someone in `handle`'s chat: who they are, since when they have an account and follow the
+    /// channel (and, for its owner and moderators, a ban or timeout in force).
+    pub async fn chatter_card(&self, handle: &str, user_id: &str) -> Result<ChatterCard, ApiError> {
+        self.get(&format!(
+            "/api/v1/channels/{}/chatters/{}",
+            encode(handle),
+            encode(user_id)
+        ))
+        .await
+    }
+
     /// The bans and timeouts in force in `handle`'s chat.
     pub async fn bans(&self, handle: &str) -> Result<Vec<BanBody>, ApiError> {
         self.get(&format!("/api/v1/channels/{}/bans", encode(handle)))

@@ -5084,6 +5084,132 @@ async fn says(browser: &Browser, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// A name on a chat message opens who that is: their picture, name and channel, since when
+/// they have an account and follow the channel; the room's owner also sees a timeout in force.
+/// The streamer in English on a desktop, the viewer in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account("host@example.com", PASSWORD, "card_host", "Card Host")
+        .await?;
+    stack
+        .account("fan@example.com", PASSWORD, "fan_card", "팬")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    owner.goto(&stack.url("/card_host")).await?;
+    owner
+        .wait_for_text(".chat-state", "Connected", WAIT)
+        .await?;
+    let fan = Browser::launch_sized(420, 860).await?;
+    fan.sign_in(&stack, "fan@example.com", PASSWORD).await?;
+    fan.goto(&stack.url("/card_host")).await?;
+    click_follow(&fan, true, "1").await?;
+    fan.prefer_language("ko").await?;
+    fan.goto(&stack.url("/card_host")).await?;
+    fan.wait_for_text(".chat-state", "연결", WAIT).await?;
+    says(&fan, "안녕하세요").await?;
+    owner
+        .wait_for_text(".chat-line", "안녕하세요", WAIT)
+        .await?;
+    let open_card_of = |text: &str| {
+        format!(
+            "const line = [...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('{text}'));
+             line.querySelector('.chat-nick').click();"
+        )
+    };
+    owner.js(&open_card_of("안녕하세요")).await?;
+    owner
+        .wait_for_text(".chatter-card .chatter-card-name", "팬", WAIT)
+        .await?;
+    owner
+        .wait_for_text(".chatter-card .chatter-card-channel", "@fan_card", WAIT)
+        .await?;
+    owner
+        .wait_for_text(".chatter-card .chatter-card-joined", "Joined ", WAIT)
+        .await?;
+    owner
+        .wait_for_text(
+            ".chatter-card .chatter-card-following",
+            "Following since ",
+            WAIT,
+        )
+        .await?;
+    assert_eq!(
+        owner
+            .js("return document.querySelectorAll('.chatter-card-restriction').length")
+            .await?,
+        0
+    );
+    // Timed out from the message's menu: the card opened again says until when, and why.
+    owner
+        .js("const line = [...document.querySelectorAll('.chat-line')].find(l => l.textContent.includes('안녕하세요'));
+             line.querySelector('details.chat-menu').open = true;")
+        .await?;
+    owner
+        .fill("details.chat-menu[open] .chat-reason", "도배")
+        .await?;
+    owner
+        .js("document.querySelector('details.chat-menu[open] .time-out[data-minutes=\"10\"]').click()")
+        .await?;
+    fan.wait(".chat-wait").await?;
+    owner.click(".chatter-card-close").await?;
+    owner.wait_gone(".chatter-card", "팬").await?;
+    owner.js(&open_card_of("안녕하세요")).await?;
+    owner
+        .wait_for_text(
+            ".chatter-card .chatter-card-restriction",
+            "Timed out until ",
+            WAIT,
+        )
+        .await?;
+    owner
+        .wait_for_text(".chatter-card .chatter-card-reason", "Reason: 도배", WAIT)
+        .await?;
+    owner.screenshot("chat-card-moderator").await?;
+
+    // The fan opens the streamer's card: the badge, no follow of their own channel, and no
+    // word of anyone's timeout (theirs included).
+    says(&owner, "welcome").await?;
+    fan.wait_for_text(".chat-line", "welcome", WAIT).await?;
+    fan.js(&open_card_of("welcome")).await?;
+    fan.wait_for_text(".chatter-card .chatter-card-name", "Card Host", WAIT)
+        .await?;
+    fan.wait_for_text(".chatter-card .owner-badge", "스트리머", WAIT)
+        .await?;
+    fan.wait_for_text(".chatter-card .chatter-card-joined", "가입", WAIT)
+        .await?;
+    fan.wait_for_text(
+        ".chatter-card .chatter-card-following",
+        "팔로우하지 않음",
+        WAIT,
+    )
+    .await?;
+    fan.screenshot("chat-card-ko-phone").await?;
+    fan.js(&open_card_of("안녕하세요")).await?;
+    fan.wait_for_text(".chatter-card .chatter-card-following", "부터 팔로우", WAIT)
+        .await?;
+    assert_eq!(
+        fan.js("return document.querySelectorAll('.chatter-card-restriction').length")
+            .await?,
+        0,
+        "a timeout is for the room's owner and moderators to see"
+    );
+    // The card's channel link goes there.
+    fan.click(".chatter-card .chatter-card-channel").await?;
+    fan.wait_until(
+        "return location.pathname === '/fan_card'",
+        "the fan's own channel",
+    )
+    .await?;
+    for browser in [owner, fan] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A past broadcast's chat next to its video: each message appears when playback reaches it,
 /// seeking either way re-places the chat, and a message deleted live never appears.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,7 @@
 //! API for each connection, history on join, and reconnection with backoff (a fresh token each
 //! time: tokens are single-use).
 
+pub mod card;
 pub mod emotes;
 pub mod links;
 pub mod mentions;

@@ -6,6 +6,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::chat::card::ChatterCard;
 use crate::chat::emotes::{self, EMOTE_HEIGHT, Part, emote_width};
 use crate::chat::picker::EmotePicker;
 use crate::chat::{ChatClient, ChatState, Notice, links, mentions};
@@ -55,6 +56,8 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let line_action_failed = move || act_on_line.value().and_then(Result::err);
 
     let show_people = RwSignal::new(false);
+    // Whose card is open (their id, and their name on the message it was opened from).
+    let card = RwSignal::new(None::<(String, String)>);
     // Handles of people here that complete the `@` being typed (not the user's own, nor those
     // they blocked). Handles
     // are ASCII, so ASCII case folding is enough (and brings no Unicode case tables along).
@@ -207,6 +210,9 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 <span class="chat-state" data-state=move || chat.state.get().name() role="status">{state_text}</span>
             </header>
             {move || show_people.get().then(|| view! { <WhoIsHere chat=chat /> })}
+            {move || card.get().map(|(user, nickname)| view! {
+                <ChatterCard handle=handle.get_value() user=user nickname=nickname close=move |()| card.set(None) />
+            })}
             <PinnedBar chat=chat act_on_line=act_on_line />
             <ol class="chat-lines" node_ref=list aria-live="polite" on:scroll=on_scroll>
                 {move || chat.older.with(Option::is_some).then(|| view! {
@@ -251,10 +257,15 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                     view! { <ReplyQuote nickname=reply.nickname said=said /> }
                                 })}
                                 <Avatar src=line.avatar.clone() size=24 />
-                                <span class="chat-nick" class:owner=line.role == "owner" class:moderator=line.role == "moderator">
+                                <button type="button" class="link chat-nick" class:owner=line.role == "owner" class:moderator=line.role == "moderator"
+                                    aria-haspopup="dialog"
+                                    on:click={
+                                        let (sender, nickname) = (sender.clone(), nickname.clone());
+                                        move |_| card.set(Some((sender.clone(), nickname.clone())))
+                                    }>
                                     {line.nickname.clone()}
                                     {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
-                                </span>
+                                </button>
                                 <span class="chat-text">{message_text(chat, &line.content)}</span>
                                 <time class="chat-time" datetime=line.send_time.clone() title=exact>
                                     {move || { chat.minute_tick.track(); ago_text(&sent) }}

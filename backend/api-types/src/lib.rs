@@ -874,6 +874,27 @@ pub struct BanBody {
     pub timeout: bool,
 }
 
+/// `GET /api/v1/channels/{handle}/chatters/{userId}`: someone in a channel's chat, as the caller
+/// may see them (opened from their name on a message).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatterCard {
+    pub user_id: String,
+    pub nickname: String,
+    pub avatar: String,
+    /// Their own channel's handle.
+    pub handle: String,
+    /// When their account was made.
+    pub joined_at: String,
+    /// What they are in this channel's chat: `owner`, `moderator` or `viewer`.
+    pub role: String,
+    /// Since when they follow this channel, if they do.
+    pub followed_at: Option<String>,
+    /// A ban or timeout in force: only for the channel's owner and moderators.
+    pub restriction: Option<BanBody>,
+}
+
 /// `PUT /api/v1/channels/{handle}/timeouts/{userId}`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

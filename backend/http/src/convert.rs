@@ -18,6 +18,7 @@ use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus, StreamMarker};
 use cloumer_domain::schedule::{Day, PlannedStream, Schedule};
 use cloumer_domain::use_cases::blocks::BlockedUser;
+use cloumer_domain::use_cases::chatter_cards::ChatterCard;
 use cloumer_domain::use_cases::directory::ChannelView;
 use cloumer_domain::use_cases::moderators::Moderator;
 use cloumer_domain::video::{Video, VideoStatus};
@@ -253,6 +254,19 @@ pub fn ban(ban: &Ban) -> api::BanBody {
         created_at: rfc3339(ban.created_at),
         expires_at: ban.expires_at.map(rfc3339),
         timeout: ban.timeout,
+    }
+}
+
+pub fn chatter_card(card: &ChatterCard) -> api::ChatterCard {
+    api::ChatterCard {
+        user_id: card.user_id.to_string(),
+        nickname: card.nickname.as_str().to_owned(),
+        avatar: card.avatar.as_str().to_owned(),
+        handle: card.handle.to_string(),
+        joined_at: rfc3339(card.joined_at),
+        role: card.role.as_str().to_owned(),
+        followed_at: card.followed_at.map(rfc3339),
+        restriction: card.restriction.as_ref().map(ban),
     }
 }
 

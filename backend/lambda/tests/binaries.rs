@@ -641,7 +641,7 @@ async fn api_behind_api_gateway_gzips_long_answers_for_callers_that_accept_gzip(
 }
 
 /// A Cognito user (moto's user pool, its key set) follows a channel through the API binary; the
-/// follow and its count are in DynamoDB.
+/// follow and its count are in DynamoDB, and their card in the channel's chat says since when.
 #[tokio::test]
 async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
     let (moto, store) = cloud().await;
@@ -711,6 +711,28 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
         (&page["followers"], &page["following"]),
         (&json!(1), &json!(true))
     );
+    // Their card in the channel's chat, read from DynamoDB by someone signed out: who they
+    // are, and since when they follow. (Their account, made as they first come in, is put in
+    // DynamoDB here: moto has no IVS Chat room to give their channel.)
+    let fan = UserId::parse(&user.sub).unwrap();
+    let mut profile = testkit::profile("fan");
+    profile.user_id = fan.clone();
+    store.put_profile(&profile).await.unwrap();
+    let mut their_channel = testkit::channel("fan", "fan_one", 0);
+    their_channel.owner = fan;
+    store.create_channel(&their_channel).await.unwrap();
+    let card = get_json(
+        &http,
+        &format!("{base}/api/v1/channels/hana_music/chatters/{}", user.sub),
+    )
+    .await;
+    assert_eq!(
+        (&card["handle"], &card["nickname"], &card["role"]),
+        (&json!("fan_one"), &json!("fan 님"), &json!("viewer")),
+        "{card}"
+    );
+    assert!(card["followedAt"].is_string(), "{card}");
+    assert_eq!(card["restriction"], json!(null), "{card}");
     // Another app's token is not this pool's client: refused, nothing followed.
     let forged = http
         .delete(format!("{base}/api/v1/channels/hana_music/follow"))

@@ -14,6 +14,7 @@ pub mod chat_moderation;
 pub mod chat_pins;
 pub mod chat_replay;
 pub mod chat_tokens;
+pub mod chatter_cards;
 pub mod clip_making;
 pub mod clips;
 pub mod directory;

@@ -9,6 +9,7 @@ mod chat_moderation;
 mod chat_pins;
 mod chat_replay;
 mod chat_tokens;
+mod chatter_cards;
 mod clip_making;
 mod clips;
 mod directory;

@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod channels;
 pub mod chat;
 pub mod chat_pins;
+pub mod chatters;
 pub mod clips;
 pub mod emotes;
 pub mod follows;
@@ -32,6 +33,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(channels::router())
         .merge(chat::router())
         .merge(chat_pins::router())
+        .merge(chatters::router())
         .merge(clips::router())
         .merge(videos::router())
         .merge(emotes::router())

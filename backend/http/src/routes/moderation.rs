@@ -13,7 +13,7 @@ use serde::Deserialize;
 use time::Duration;
 use utoipa::IntoParams;
 
-use super::params::{HandlePath, MessageIdPath, MyListQuery, UserIdPath};
+use super::params::{ChannelUserPath, HandlePath, MessageIdPath, MyListQuery, UserIdPath};
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -55,17 +55,6 @@ pub struct ChannelMessagePath {
     pub handle: String,
     #[param(pattern = r"^[A-Za-z0-9._:-]{1,64}$")]
     pub id: String,
-}
-
-/// `{handle}` and `{userId}`: a user in a channel's chat.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct ChannelUserPath {
-    #[param(pattern = r"^[A-Za-z0-9][A-Za-z0-9_]{2,24}$")]
-    pub handle: String,
-    #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
-    #[serde(rename = "userId")]
-    pub user_id: String,
 }
 
 async fn delete_in(

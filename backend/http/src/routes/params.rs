@@ -30,6 +30,17 @@ pub struct MessageIdPath {
     pub id: String,
 }
 
+/// `{handle}` and `{userId}`: a user in a channel's chat.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ChannelUserPath {
+    #[param(pattern = r"^[A-Za-z0-9][A-Za-z0-9_]{2,24}$")]
+    pub handle: String,
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
+    #[serde(rename = "userId")]
+    pub user_id: String,
+}
+
 /// `{id}`: a recording's id.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]

@@ -5,6 +5,7 @@ mod about;
 mod blocks;
 mod channels;
 mod chat;
+mod chatters;
 mod emails;
 mod emotes;
 mod events;

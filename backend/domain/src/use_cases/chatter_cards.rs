@@ -1,0 +1,75 @@
+//! Who is talking: a card for someone in a channel's chat, opened from their name on a
+//! message. Anyone who may watch the channel sees their name, picture and channel, how long
+//! they have had an account and how long they have followed this channel (what a viewer or a
+//! moderator weighs before answering a stranger); the channel's owner and moderators also see
+//! a ban or timeout in force.
+
+use time::OffsetDateTime;
+
+use crate::chat::ChatRole;
+use crate::error::{DomainError, DomainResult};
+use crate::handle::ChannelHandle;
+use crate::ids::UserId;
+use crate::moderation::Ban;
+use crate::platform::Platform;
+use crate::profile::{Avatar, Nickname};
+
+/// Someone in a channel's chat, as the caller may see them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChatterCard {
+    pub user_id: UserId,
+    pub nickname: Nickname,
+    pub avatar: Avatar,
+    /// Their own channel (every account has one).
+    pub handle: ChannelHandle,
+    /// When their account was made.
+    pub joined_at: OffsetDateTime,
+    /// What they are in this channel's chat: its owner, a moderator or a viewer.
+    pub role: ChatRole,
+    /// Since when they follow this channel, if they do.
+    pub followed_at: Option<OffsetDateTime>,
+    /// A ban or timeout in force: only for the channel's owner and moderators to see.
+    pub restriction: Option<Ban>,
+}
+
+impl Platform {
+    /// `user`'s card in the chat of the channel `handle`, for `who` (signed out: `None`). A
+    /// private channel's chatters are for those who may watch it; an unknown user is not found.
+    pub async fn chatter_card(
+        &self,
+        who: Option<&UserId>,
+        handle: &str,
+        user: &UserId,
+    ) -> DomainResult<ChatterCard> {
+        let channel = self.channel_by_handle(handle).await?;
+        if !self.can_watch(&channel, who).await? {
+            return Err(DomainError::Forbidden("this channel is private"));
+        }
+        let ports = &self.ports;
+        // Three independent reads: asked together, one round trip.
+        let (profile, theirs, follow) = futures_util::future::join3(
+            ports.channels.get_profile(user),
+            ports.channels.find_channel_by_owner(user),
+            ports.follows.get_follow(user, &channel.id),
+        )
+        .await;
+        let (Some(profile), Some(theirs)) = (profile?, theirs?) else {
+            return Err(DomainError::NotFound("user"));
+        };
+        let restriction = if ChatRole::of(&channel, who).runs_the_room() {
+            self.active_ban(&channel.id, user).await?
+        } else {
+            None
+        };
+        Ok(ChatterCard {
+            user_id: user.clone(),
+            nickname: profile.nickname,
+            avatar: profile.avatar,
+            handle: theirs.handle,
+            joined_at: theirs.created_at,
+            role: ChatRole::of(&channel, Some(user)),
+            followed_at: follow?.map(|follow| follow.followed_at),
+            restriction,
+        })
+    }
+}

@@ -1,0 +1,143 @@
+//! A chatter's card, opened from their name on a message: who they are (their picture, name and
+//! channel), since when they have an account and follow this channel (what a viewer or a
+//! moderator weighs before answering a stranger); the room's owner and moderators also see a
+//! timeout or ban in force. Its words live here.
+
+use cloumer_api_types::ChatterCard as Card;
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::Avatar;
+use crate::i18n::{I18n, use_i18n};
+
+pub struct CardTexts {
+    /// `{}`: a date.
+    pub joined: &'static str,
+    /// `{}`: a date.
+    pub following_since: &'static str,
+    pub not_following: &'static str,
+    /// `{}`: a date and time.
+    pub timed_out_until: &'static str,
+    /// `{}`: a date and time.
+    pub banned_until: &'static str,
+    pub banned: &'static str,
+    /// `{}`: what the moderator wrote.
+    pub reason: &'static str,
+    pub loading: &'static str,
+    pub close: &'static str,
+}
+
+pub const EN: CardTexts = CardTexts {
+    joined: "Joined {}",
+    following_since: "Following since {}",
+    not_following: "Not following",
+    timed_out_until: "Timed out until {}",
+    banned_until: "Banned until {}",
+    banned: "Banned",
+    reason: "Reason: {}",
+    loading: "Loading…",
+    close: "Close",
+};
+
+pub const KO: CardTexts = CardTexts {
+    joined: "{} 가입",
+    following_since: "{}부터 팔로우",
+    not_following: "팔로우하지 않음",
+    timed_out_until: "{}까지 타임아웃",
+    banned_until: "{}까지 차단됨",
+    banned: "차단됨",
+    reason: "사유: {}",
+    loading: "불러오는 중…",
+    close: "닫기",
+};
+
+/// The card of `user` (called `nickname` on the message it was opened from) in the chat of the
+/// channel `handle`; `close` takes it away.
+#[component]
+pub fn ChatterCard(
+    handle: String,
+    user: String,
+    nickname: String,
+    #[prop(into)] close: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let api = use_api();
+    let answer = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        let card = api.chatter_card(&handle, &user).await;
+        // The card may have been closed (or another opened) meanwhile.
+        let _ = answer.try_set(Some(card));
+    });
+    let label = nickname.clone();
+    view! {
+        <section class="chatter-card" role="dialog" aria-label=label>
+            <button type="button" class="link chatter-card-close" aria-label=move || t().close
+                on:click=move |_| close.run(())>"×"</button>
+            {move || match answer.get() {
+                None => view! {
+                    <p class="chatter-card-name">{nickname.clone()}</p>
+                    <p role="status">{t().loading}</p>
+                }.into_any(),
+                Some(Err(error)) => view! {
+                    <p class="chatter-card-name">{nickname.clone()}</p>
+                    <p class="error" role="alert">{error.explained(i18n)}</p>
+                }.into_any(),
+                Some(Ok(card)) => card_view(card, i18n).into_any(),
+            }}
+        </section>
+    }
+}
+
+fn card_view(card: Card, i18n: I18n) -> impl IntoView {
+    let t = i18n.pick(&EN, &KO);
+    let lang = i18n.lang.get_untracked().code();
+    let day =
+        |at: &str| crate::time::parse_rfc3339_ms(at).map(|ms| crate::browser::local_date(ms, lang));
+    let moment = |at: &str| {
+        crate::time::parse_rfc3339_ms(at).map(|ms| crate::browser::local_date_time(ms, lang))
+    };
+    let badge = match card.role.as_str() {
+        "owner" => Some(i18n.page_texts().owner_badge),
+        "moderator" => Some(i18n.page_texts().moderator_badge),
+        _ => None,
+    };
+    let joined = day(&card.joined_at).map(|d| t.joined.replacen("{}", &d, 1));
+    let following = match card.followed_at.as_deref().and_then(day) {
+        Some(since) => t.following_since.replacen("{}", &since, 1),
+        None => t.not_following.to_owned(),
+    };
+    let restriction = card.restriction.map(|r| {
+        let until = r.expires_at.as_deref().and_then(moment);
+        let what = match (r.timeout, until) {
+            (true, Some(until)) => t.timed_out_until.replacen("{}", &until, 1),
+            (false, Some(until)) => t.banned_until.replacen("{}", &until, 1),
+            (_, None) => t.banned.to_owned(),
+        };
+        let reason = r.reason.map(|reason| t.reason.replacen("{}", &reason, 1));
+        view! {
+            <p class="chatter-card-restriction">
+                {what}
+                {reason.map(|reason| view! { <br /><span class="chatter-card-reason">{reason}</span> })}
+            </p>
+        }
+    });
+    let channel = format!("/{}", card.handle);
+    view! {
+        <div class="chatter-card-who">
+            <Avatar src=card.avatar size=48 />
+            <div>
+                <p class="chatter-card-name">
+                    {card.nickname}
+                    {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
+                </p>
+                <a class="chatter-card-channel" href=channel>"@"{card.handle}</a>
+            </div>
+        </div>
+        <ul class="chatter-card-facts">
+            {joined.map(|joined| view! { <li class="chatter-card-joined">{joined}</li> })}
+            <li class="chatter-card-following">{following}</li>
+        </ul>
+        {restriction}
+    }
+}
