@@ -5085,8 +5085,8 @@ async fn says(browser: &Browser, text: &str) -> Result<()> {
 }
 
 /// A name on a chat message opens who that is: their picture, name and channel, since when
-/// they have an account and follow the channel; the room's owner also sees a timeout in force.
-/// The streamer in English on a desktop, the viewer in Korean on a phone.
+/// they have an account and follow the channel; the room's owner also sees a timeout in force,
+/// and lifts it there. The streamer in English on a desktop, the viewer in Korean on a phone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
     let stack = TestStack::start(false).await?;
@@ -5196,6 +5196,23 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
         0,
         "a timeout is for the room's owner and moderators to see"
     );
+    // The streamer lifts the timeout from the card: it says so, and the fan's page lets them
+    // speak at once (the room hears the timeout is over), not in ten minutes.
+    owner.click(".chatter-card .chatter-card-lift").await?;
+    owner
+        .wait_until(
+            "return !document.querySelector('.chatter-card-restriction') \
+             && !!document.querySelector('.chatter-card-following')",
+            "the card without the timeout",
+        )
+        .await?;
+    fan.wait_until(
+        "return !document.querySelector('.chat-wait')",
+        "the fan's wait is over",
+    )
+    .await?;
+    says(&fan, "고마워요").await?;
+    owner.wait_for_text(".chat-line", "고마워요", WAIT).await?;
     // The card's channel link goes there.
     fan.click(".chatter-card .chatter-card-channel").await?;
     fan.wait_until(

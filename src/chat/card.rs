@@ -1,7 +1,7 @@
 //! A chatter's card, opened from their name on a message: who they are (their picture, name and
 //! channel), since when they have an account and follow this channel (what a viewer or a
 //! moderator weighs before answering a stranger); the room's owner and moderators also see a
-//! timeout or ban in force. Its words live here.
+//! timeout or ban in force, and may lift it there. Its words live here.
 
 use cloumer_api_types::ChatterCard as Card;
 use leptos::prelude::*;
@@ -25,6 +25,7 @@ pub struct CardTexts {
     pub reason: &'static str,
     pub loading: &'static str,
     pub close: &'static str,
+    pub lift_timeout: &'static str,
 }
 
 pub const EN: CardTexts = CardTexts {
@@ -37,6 +38,7 @@ pub const EN: CardTexts = CardTexts {
     reason: "Reason: {}",
     loading: "Loading…",
     close: "Close",
+    lift_timeout: "Lift timeout",
 };
 
 pub const KO: CardTexts = CardTexts {
@@ -49,6 +51,7 @@ pub const KO: CardTexts = CardTexts {
     reason: "사유: {}",
     loading: "불러오는 중…",
     close: "닫기",
+    lift_timeout: "타임아웃 해제",
 };
 
 /// The card of `user` (called `nickname` on the message it was opened from) in the chat of the
@@ -64,11 +67,29 @@ pub fn ChatterCard(
     let t = move || i18n.pick(&EN, &KO);
     let api = use_api();
     let answer = RwSignal::new(None);
-    leptos::task::spawn_local(async move {
-        let card = api.chatter_card(&handle, &user).await;
-        // The card may have been closed (or another opened) meanwhile.
-        let _ = answer.try_set(Some(card));
-    });
+    let (handle, user) = (StoredValue::new(handle), StoredValue::new(user));
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let card = api
+                .chatter_card(&handle.get_value(), &user.get_value())
+                .await;
+            // The card may have been closed (or another opened) meanwhile.
+            let _ = answer.try_set(Some(card));
+        });
+    };
+    load();
+    // Lifting a timeout or ban, then the card as it now is (or why it could not be lifted).
+    let failed = RwSignal::new(None);
+    let lift = move || {
+        leptos::task::spawn_local(async move {
+            match api.unban(&handle.get_value(), &user.get_value()).await {
+                Ok(()) => load(),
+                Err(error) => {
+                    let _ = failed.try_set(Some(error));
+                }
+            }
+        });
+    };
     let label = nickname.clone();
     view! {
         <section class="chatter-card" role="dialog" aria-label=label>
@@ -83,13 +104,14 @@ pub fn ChatterCard(
                     <p class="chatter-card-name">{nickname.clone()}</p>
                     <p class="error" role="alert">{error.explained(i18n)}</p>
                 }.into_any(),
-                Some(Ok(card)) => card_view(card, i18n).into_any(),
+                Some(Ok(card)) => card_view(card, i18n, lift).into_any(),
             }}
+            {move || failed.get().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         </section>
     }
 }
 
-fn card_view(card: Card, i18n: I18n) -> impl IntoView {
+fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl IntoView {
     let t = i18n.pick(&EN, &KO);
     let lang = i18n.lang.get_untracked().code();
     let day =
@@ -115,11 +137,17 @@ fn card_view(card: Card, i18n: I18n) -> impl IntoView {
             (_, None) => t.banned.to_owned(),
         };
         let reason = r.reason.map(|reason| t.reason.replacen("{}", &reason, 1));
+        let lift_label = if r.timeout {
+            t.lift_timeout
+        } else {
+            i18n.page_texts().unban
+        };
         view! {
             <p class="chatter-card-restriction">
                 {what}
                 {reason.map(|reason| view! { <br /><span class="chatter-card-reason">{reason}</span> })}
             </p>
+            <button type="button" class="secondary chatter-card-lift" on:click=move |_| lift()>{lift_label}</button>
         }
     });
     let channel = format!("/{}", card.handle);

@@ -19,7 +19,7 @@ use crate::platform::{Platform, check_limit};
 
 /// Room events the app's clients understand (IVS Chat custom events, `SendEvent`).
 pub mod events {
-    /// A viewer was timed out: `UserId` and `Until` (RFC 3339).
+    /// A viewer was timed out: `UserId` and `Until` (RFC 3339; now, when a timeout is lifted).
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,
     /// `FollowersOnlyMinutes` while the room is followers-only, `EmoteOnly` (`true`) while it
@@ -276,16 +276,33 @@ impl Platform {
         Ok(ban)
     }
 
-    /// Lifts a ban or a timeout.
+    /// Lifts a ban or a timeout. A timeout lifted early is told to the room (`app:TIMEOUT`
+    /// until now), so the viewer's page lets them speak at once; the banned were disconnected,
+    /// and learn it from their next token.
     pub async fn unban(&self, who: &Identity, of: ChatOf<'_>, target: &UserId) -> DomainResult<()> {
         let moderating = self.moderating(who, of).await?;
-        if !self
-            .ports
-            .chat
-            .remove_ban(&moderating.channel.id, target)
+        let channel = &moderating.channel;
+        let timed_out = self
+            .active_ban(&channel.id, target)
             .await?
-        {
+            .is_some_and(|ban| ban.timeout);
+        if !self.ports.chat.remove_ban(&channel.id, target).await? {
             return Err(DomainError::NotFound("ban"));
+        }
+        if timed_out && let Some(room) = &channel.chat_room {
+            let attributes = BTreeMap::from([
+                ("UserId".to_owned(), target.as_str().to_owned()),
+                ("Until".to_owned(), rfc3339(self.now())),
+            ]);
+            // Lifted all the same: a page that misses the news learns it from its next token.
+            if let Err(error) = self
+                .ports
+                .chat_service
+                .send_event(room, events::TIMEOUT, &attributes)
+                .await
+            {
+                tracing::warn!(%error, "telling the room about a lifted timeout failed");
+            }
         }
         self.log_moderation(&moderating, ModerationAction::Unban, Some(target), None)
             .await

@@ -216,3 +216,57 @@ async fn a_banned_user_is_kept_out_of_the_room_until_the_ban_ends() {
             .unwrap()
     );
 }
+
+/// A timeout lifted early is told to the room (`app:TIMEOUT` until now), so the viewer's page
+/// lets them speak at once rather than at the timeout's end; a lifted ban needs no word (the
+/// banned were disconnected, and come back with a new token).
+#[tokio::test]
+async fn a_timeout_lifted_early_is_told_to_the_room() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let room = account.channel.chat_room.unwrap().arn;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let (troll, _) = world.account("u-troll", "troll").await;
+    let timeouts = || {
+        world
+            .chat
+            .calls()
+            .into_iter()
+            .filter_map(|call| match call {
+                ChatCall::Event(r, name, attributes) if r == room && name == "app:TIMEOUT" => {
+                    Some((attributes["UserId"].clone(), attributes["Until"].clone()))
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    for (who, restriction) in [
+        (&viewer, Restriction::Timeout(Duration::minutes(10))),
+        (&troll, Restriction::Ban(None)),
+    ] {
+        world
+            .platform
+            .restrict(&owner, ChatOf::Mine, &who.user_id, restriction, None)
+            .await
+            .unwrap();
+    }
+    assert_eq!(timeouts().len(), 1);
+    world.advance(Duration::minutes(2));
+    world
+        .platform
+        .unban(&owner, ChatOf::Mine, &viewer.user_id)
+        .await
+        .unwrap();
+    let now = world
+        .platform
+        .now()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    assert_eq!(timeouts()[1], (viewer.user_id.to_string(), now));
+    world
+        .platform
+        .unban(&owner, ChatOf::Mine, &troll.user_id)
+        .await
+        .unwrap();
+    assert_eq!(timeouts().len(), 2, "a lifted ban sends no timeout");
+}
