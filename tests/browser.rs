@@ -5119,6 +5119,20 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
              line.querySelector('.chat-nick').click();"
         )
     };
+    // From who is here, too.
+    owner.click(".chat-people-toggle").await?;
+    owner
+        .wait_for_text(".chat-people .chat-person", "팬", WAIT)
+        .await?;
+    owner
+        .js("[...document.querySelectorAll('.chat-people .chat-person-name')].find(b => b.textContent === '팬').click()")
+        .await?;
+    owner
+        .wait_for_text(".chatter-card .chatter-card-name", "팬", WAIT)
+        .await?;
+    owner.click(".chat-people-toggle").await?;
+    owner.click(".chatter-card-close").await?;
+    owner.wait_gone(".chatter-card", "팬").await?;
     owner.js(&open_card_of("안녕하세요")).await?;
     owner
         .wait_for_text(".chatter-card .chatter-card-name", "팬", WAIT)

@@ -209,7 +209,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 </button>
                 <span class="chat-state" data-state=move || chat.state.get().name() role="status">{state_text}</span>
             </header>
-            {move || show_people.get().then(|| view! { <WhoIsHere chat=chat /> })}
+            {move || show_people.get().then(|| view! { <WhoIsHere chat=chat card=card /> })}
             {move || card.get().map(|(user, nickname)| view! {
                 <ChatterCard handle=handle.get_value() user=user nickname=nickname close=move |()| card.set(None) />
             })}
@@ -651,9 +651,9 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
 }
 
 /// Who is in the room: signed-in users with their role (not those this user blocked, whom the
-/// counts still include), and how many read signed out.
+/// counts still include), and how many read signed out. A name opens that person's card.
 #[component]
-fn WhoIsHere(chat: ChatClient) -> impl IntoView {
+fn WhoIsHere(chat: ChatClient, card: RwSignal<Option<(String, String)>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section id="chat-people" class="chat-people" aria-label=move || i18n.page_texts().who_is_here>
@@ -667,10 +667,14 @@ fn WhoIsHere(chat: ChatClient) -> impl IntoView {
                                 "moderator" => Some(i18n.page_texts().moderator_badge),
                                 _ => None,
                             };
+                            let whose = (user.user_id.clone(), user.nickname.clone());
                             view! {
                                 <li class="chat-person" data-user=user.user_id.clone()>
                                     <Avatar src=user.avatar.clone() size=20 />
-                                    <span>{user.nickname.clone()}</span>
+                                    <button type="button" class="link chat-person-name" aria-haspopup="dialog"
+                                        on:click=move |_| card.set(Some(whose.clone()))>
+                                        {user.nickname.clone()}
+                                    </button>
                                     {badge.map(|b| view! { <span class="owner-badge">{b}</span> })}
                                 </li>
                             }
