@@ -572,6 +572,26 @@ impl Api {
         .await
     }
 
+    /// Renames the marker at `at_ms` of the caller's broadcast `id`.
+    pub async fn rename_marker(
+        &self,
+        id: &str,
+        at_ms: u64,
+        note: &str,
+    ) -> Result<MarkerBody, ApiError> {
+        self.with_body(
+            Method::PATCH,
+            &format!(
+                "/api/v1/me/channel/recordings/{}/markers/{at_ms}",
+                encode(id)
+            ),
+            &NewMarker {
+                note: note.to_owned(),
+            },
+        )
+        .await
+    }
+
     /// The moments of past broadcast `id` its streamer marked, in order.
     pub async fn recording_markers(&self, id: &str) -> Result<MarkerList, ApiError> {
         self.get(&format!("/api/v1/recordings/{}/markers", encode(id)))

@@ -4257,10 +4257,44 @@ async fn a_streamer_marks_moments_live_and_the_past_broadcast_plays_from_them() 
         .js("document.querySelector('.markers').scrollIntoView({block: 'center'})")
         .await?;
     owner.screenshot("recording-chapters-owner").await?;
-    phone.goto(&viewer_url(&viewer).await?).await?;
-    phone
+    // The other one's name put right from its chapter: Escape leaves it as it was, Save keeps
+    // the new one (at the same moment); viewers then see that.
+    owner.click(".markers .rename-marker-start").await?;
+    owner.wait(".markers input[name=marker-name]").await?;
+    owner
+        .js("document.querySelector('.markers input[name=marker-name]').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))")
+        .await?;
+    owner
         .wait_for_text(".markers .marker", "boss fight", WAIT)
         .await?;
+    owner.click(".markers .rename-marker-start").await?;
+    assert_eq!(
+        owner
+            .js("return document.querySelector('.markers input[name=marker-name]').value")
+            .await?,
+        "boss fight",
+        "the name to put right"
+    );
+    set_field(&owner, ".markers input[name=marker-name]", "final boss").await?;
+    owner.screenshot("recording-chapter-rename").await?;
+    owner
+        .click(".markers .rename-marker button[type=submit]")
+        .await?;
+    owner
+        .wait_for_text(".markers .marker", "final boss", WAIT)
+        .await?;
+    phone.goto(&viewer_url(&viewer).await?).await?;
+    phone
+        .wait_for_text(".markers .marker", "final boss", WAIT)
+        .await?;
+    let kept = phone
+        .js("return document.querySelector('.markers .marker').textContent")
+        .await?;
+    assert_eq!(
+        kept.as_str(),
+        Some(format!("{}final boss", chapters[1].trim_end_matches("boss fight")).as_str()),
+        "at the same moment"
+    );
     assert_eq!(
         phone
             .js("return document.querySelectorAll('.markers .marker').length")

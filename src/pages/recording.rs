@@ -180,11 +180,16 @@ fn OwnerTools(id: String, handle: String, title: RwSignal<String>) -> impl IntoV
 
 /// What the list of marked moments is called, and its owner's button to take one off (`{0}`
 /// the moment).
-const CHAPTERS_EN: [&str; 2] = ["Chapters", "Remove the marker at {0}"];
-const CHAPTERS_KO: [&str; 2] = ["챕터", "{0} 마커 삭제"];
+const CHAPTERS_EN: [&str; 4] = [
+    "Chapters",
+    "Remove the marker at {0}",
+    "Rename the marker at {0}",
+    "Save",
+];
+const CHAPTERS_KO: [&str; 4] = ["챕터", "{0} 마커 삭제", "{0} 마커 이름 바꾸기", "저장"];
 
 /// The moments the streamer marked while live, in order: each plays the broadcast from there,
-/// and its owner may take one off. Nothing when there are none (or they cannot be read: the
+/// and its owner may rename one or take it off. Nothing when there are none (or they cannot be read: the
 /// video plays all the same).
 #[component]
 fn Markers(id: String, yours: bool, seek: RwSignal<Option<f64>>) -> impl IntoView {
@@ -199,6 +204,28 @@ fn Markers(id: String, yours: bool, seek: RwSignal<Option<f64>>) -> impl IntoVie
             markers.set(list.items);
         }
     });
+    // The marker being renamed (its moment), and the name typed for it.
+    let editing = RwSignal::new(None::<u64>);
+    let typed = RwSignal::new(String::new());
+    let rename = move |at_ms: u64| {
+        leptos::task::spawn_local(async move {
+            match api
+                .rename_marker(&id.get_value(), at_ms, &typed.get_untracked())
+                .await
+            {
+                Ok(renamed) => {
+                    markers.update(|list| {
+                        if let Some(m) = list.iter_mut().find(|m| m.at_ms == at_ms) {
+                            *m = renamed;
+                        }
+                    });
+                    editing.set(None);
+                    failed.set(None);
+                }
+                Err(error) => failed.set(Some(error)),
+            }
+        });
+    };
     let remove = move |at_ms: u64| {
         leptos::task::spawn_local(async move {
             match api.remove_marker(&id.get_value(), at_ms).await {
@@ -209,6 +236,7 @@ fn Markers(id: String, yours: bool, seek: RwSignal<Option<f64>>) -> impl IntoVie
     };
     move || {
         let list = markers.get();
+        let renaming = editing.get();
         (!list.is_empty()).then(|| view! {
             <section class="markers" aria-labelledby="markers-heading">
                 <h2 id="markers-heading">{move || t()[0]}</h2>
@@ -216,7 +244,24 @@ fn Markers(id: String, yours: bool, seek: RwSignal<Option<f64>>) -> impl IntoVie
                     {list.into_iter().map(|marker| {
                         let at = marker.at_ms as f64;
                         let clock = time::clock(at);
-                        let label = clock.clone();
+                        let (label, rename_label) = (clock.clone(), clock.clone());
+                        let at_ms = marker.at_ms;
+                        if yours && renaming == Some(at_ms) {
+                            return view! {
+                                <li>
+                                    <form class="rename-marker" on:submit=move |ev| { ev.prevent_default(); rename(at_ms); }>
+                                        <time class="marker-time">{clock}</time>
+                                        <input type="text" name="marker-name" maxlength="60" autofocus=true
+                                            aria-label=move || t()[2].replacen("{0}", &label, 1)
+                                            prop:value=move || typed.get()
+                                            on:input=move |ev| typed.set(event_target_value(&ev))
+                                            on:keydown=move |ev| if ev.key() == "Escape" { editing.set(None); } />
+                                        <button type="submit" class="secondary">{move || t()[3]}</button>
+                                    </form>
+                                </li>
+                            }.into_any();
+                        }
+                        let note = marker.note.clone();
                         view! {
                             <li>
                                 <button type="button" class="link marker" on:click=move |_| seek.set(Some(at / 1000.0))>
@@ -224,12 +269,15 @@ fn Markers(id: String, yours: bool, seek: RwSignal<Option<f64>>) -> impl IntoVie
                                     {(!marker.note.is_empty()).then(|| view! { <span class="marker-note">{marker.note}</span> })}
                                 </button>
                                 {yours.then(|| view! {
+                                    <button type="button" class="link rename-marker-start"
+                                        aria-label=move || t()[2].replacen("{0}", &rename_label, 1)
+                                        on:click=move |_| { typed.set(note.clone()); editing.set(Some(at_ms)); }>"✎"</button>
                                     <button type="button" class="link remove-marker"
                                         aria-label=move || t()[1].replacen("{0}", &label, 1)
-                                        on:click=move |_| remove(marker.at_ms)>"×"</button>
+                                        on:click=move |_| remove(at_ms)>"×"</button>
                                 })}
                             </li>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </ol>
                 {move || failed.get().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}

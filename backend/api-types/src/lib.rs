@@ -1104,7 +1104,8 @@ pub struct RecordingPage {
     pub next: Option<String>,
 }
 
-/// `POST /api/v1/me/channel/markers`: marks the present moment of the caller's live broadcast.
+/// `POST /api/v1/me/channel/markers`: marks the present moment of the caller's live broadcast
+/// (and `PATCH /api/v1/me/channel/recordings/{id}/markers/{atMs}` renames a marker).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -370,6 +370,22 @@ async fn api_keeps_a_live_broadcasts_markers_on_its_recording_in_dynamodb() {
         listed,
         json!({"items": [{"atMs": at_ms, "note": "first boss"}]})
     );
+    // Its name put right: the item keeps it at its moment.
+    let renamed = http
+        .patch(format!(
+            "{base}/api/v1/me/channel/recordings/recM/markers/{at_ms}"
+        ))
+        .bearer_auth(&user.id_token)
+        .json(&json!({"note": "the first boss"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    let stored = store.get_recording(&recording.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.markers[0].at_ms, stored.markers[0].note.as_str()),
+        (at_ms, "the first boss")
+    );
     // Marked by mistake: its streamer takes it off the item.
     let removed = http
         .delete(format!(

@@ -550,6 +550,33 @@ async fn a_streamer_marks_moments_of_a_live_broadcast_and_its_recording_lists_th
         .get_json(&format!("/api/v1/recordings/{id}/markers"), None)
         .await;
     assert_eq!(markers["items"], json!([second]), "{markers}");
+    // The other one's name put right: it stays at its moment; a bad name changes nothing.
+    let second_at = second["atMs"].as_u64().unwrap();
+    let path = format!("/api/v1/me/channel/recordings/{id}/markers/{second_at}");
+    let rename = async |token: Option<&str>, note: &str| {
+        app.json(
+            reqwest::Method::PATCH,
+            &path,
+            token,
+            Some(json!({"note": note})),
+        )
+        .await
+    };
+    assert_eq!(rename(None, "x").await.0, 401);
+    assert_eq!(rename(Some(&idle), "x").await.0, 404);
+    let (status, body) = rename(Some(&streamer), "a\u{202E}b").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_marker")),
+        "{body}"
+    );
+    let (status, renamed) = rename(Some(&streamer), " the boss ").await;
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(renamed, json!({"atMs": second_at, "note": "the boss"}));
+    let markers = app
+        .get_json(&format!("/api/v1/recordings/{id}/markers"), None)
+        .await;
+    assert_eq!(markers["items"], json!([renamed]), "{markers}");
     app.stack.shutdown().await.unwrap();
 }
 

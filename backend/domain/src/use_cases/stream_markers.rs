@@ -1,6 +1,6 @@
 //! The streamer marks moments of their live broadcast from the dashboard ("boss fight",
-//! "giveaway"), and takes off one marked by mistake; its past broadcast lists them as chapters
-//! a viewer jumps to.
+//! "giveaway"), renames one or takes off one marked by mistake; its past broadcast lists them
+//! as chapters a viewer jumps to.
 
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
@@ -65,6 +65,39 @@ impl Platform {
         id: &RecordingId,
         at_ms: u64,
     ) -> DomainResult<()> {
+        self.change_marker(who, id, at_ms, |markers, at| {
+            markers.remove(at);
+        })
+        .await
+    }
+
+    /// Renames the marker at `at_ms` of the caller's broadcast `id` (live or past): a chapter's
+    /// name typed wrong. It stays at its moment; only the channel's owner may.
+    pub async fn rename_marker(
+        &self,
+        who: &Identity,
+        id: &RecordingId,
+        at_ms: u64,
+        note: &str,
+    ) -> DomainResult<StreamMarker> {
+        let renamed = StreamMarker::new(at_ms, note)?;
+        self.change_marker(who, id, at_ms, |markers, at| {
+            markers[at] = renamed.clone();
+        })
+        .await?;
+        Ok(renamed)
+    }
+
+    /// Changes the markers of the caller's broadcast `id` where the one at `at_ms` is (`change`
+    /// gets them and its place), written on the version read (retried when another write came
+    /// first).
+    async fn change_marker(
+        &self,
+        who: &Identity,
+        id: &RecordingId,
+        at_ms: u64,
+        change: impl Fn(&mut Vec<StreamMarker>, usize),
+    ) -> DomainResult<()> {
         for _ in 0..MAX_RETRIES {
             let recording = self.owned_recording(who, id).await?;
             if recording.deleted() {
@@ -74,12 +107,12 @@ impl Platform {
                 return Err(DomainError::NotFound("marker"));
             };
             let mut markers = recording.markers.clone();
-            markers.remove(at);
-            let unmarked = Recording {
+            change(&mut markers, at);
+            let changed = Recording {
                 markers,
                 ..recording.clone()
             };
-            if self.store_recording(&unmarked, &recording).await? {
+            if self.store_recording(&changed, &recording).await? {
                 return Ok(());
             }
         }

@@ -130,3 +130,63 @@ async fn a_broadcast_takes_at_most_fifty_markers_ten_a_minute() {
         "too_many_markers"
     );
 }
+
+/// A chapter's name typed wrong while live is put right on the past broadcast: its streamer
+/// renames the marker, which stays at its moment. A bad name, someone else's broadcast or no
+/// marker there: refused, nothing changed.
+#[tokio::test]
+async fn a_streamer_renames_a_marker_of_their_past_broadcast() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let channel = account.channel.id;
+    world
+        .stream_event(&channel, "st-rec1", StreamEventKind::Start)
+        .await;
+    recording_started(&world, &channel, "rec1").await;
+    world.advance(Duration::seconds(30));
+    world
+        .platform
+        .add_marker(&owner, "bos fihgt")
+        .await
+        .unwrap();
+    world.advance(Duration::seconds(10));
+    recording_ended(&world, &channel, "rec1", 40).await;
+    let rec1 = RecordingId::parse("rec1").unwrap();
+    let renamed = world
+        .platform
+        .rename_marker(&owner, &rec1, 30_000, " boss fight ")
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.at_ms, renamed.note.as_str()),
+        (30_000, "boss fight")
+    );
+    assert_eq!(
+        refused(
+            world
+                .platform
+                .rename_marker(&owner, &rec1, 30_000, "\u{202E}evil")
+                .await
+        ),
+        "invalid_marker"
+    );
+    let not_theirs = world
+        .platform
+        .rename_marker(&viewer, &rec1, 30_000, "mine")
+        .await;
+    assert!(
+        matches!(not_theirs, Err(DomainError::NotFound("recording"))),
+        "{not_theirs:?}"
+    );
+    let nothing_there = world
+        .platform
+        .rename_marker(&owner, &rec1, 29_999, "x")
+        .await;
+    assert!(
+        matches!(nothing_there, Err(DomainError::NotFound("marker"))),
+        "{nothing_there:?}"
+    );
+    let (recording, _) = world.platform.recording(&rec1, None).await.unwrap();
+    assert_eq!(recording.markers, [renamed]);
+}

@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(chat_replay))
         .routes(routes!(markers))
         .routes(routes!(add_marker))
-        .routes(routes!(remove_marker))
+        .routes(routes!(remove_marker, rename_marker))
         .routes(routes!(rename, delete))
 }
 
@@ -153,6 +153,27 @@ pub async fn remove_marker(
     let id = recording_id(&id)?;
     state.platform.remove_marker(&who, &id, at_ms).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Renames a marker of the caller's broadcast (live or past), which stays at its moment.
+#[utoipa::path(patch, path = "/me/channel/recordings/{id}/markers/{atMs}", tag = "recordings",
+    security(("cognito" = [])), params(MarkerPath),
+    request_body = api::NewMarker,
+    responses((status = 200, body = api::MarkerBody), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody), (status = 404, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody)))]
+pub async fn rename_marker(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(MarkerPath { id, at_ms }): AppPath<MarkerPath>,
+    AppJson(body): AppJson<api::NewMarker>,
+) -> Result<Json<api::MarkerBody>, ApiError> {
+    let id = recording_id(&id)?;
+    let marker = state
+        .platform
+        .rename_marker(&who, &id, at_ms, &body.note)
+        .await?;
+    Ok(Json(convert::marker(&marker)))
 }
 
 /// `?from=&after=&limit=` on a past broadcast's chat.
