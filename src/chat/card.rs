@@ -83,7 +83,10 @@ pub fn ChatterCard(
     let lift = move || {
         leptos::task::spawn_local(async move {
             match api.unban(&handle.get_value(), &user.get_value()).await {
-                Ok(()) => load(),
+                Ok(()) => {
+                    let _ = failed.try_set(None);
+                    load();
+                }
                 Err(error) => {
                     let _ = failed.try_set(Some(error));
                 }
@@ -119,11 +122,7 @@ fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl I
     let moment = |at: &str| {
         crate::time::parse_rfc3339_ms(at).map(|ms| crate::browser::local_date_time(ms, lang))
     };
-    let badge = match card.role.as_str() {
-        "owner" => Some(i18n.page_texts().owner_badge),
-        "moderator" => Some(i18n.page_texts().moderator_badge),
-        _ => None,
-    };
+    let badge = i18n.role_badge(&card.role);
     let joined = day(&card.joined_at).map(|d| t.joined.replacen("{}", &d, 1));
     let following = match card.followed_at.as_deref().and_then(day) {
         Some(since) => t.following_since.replacen("{}", &since, 1),

@@ -227,11 +227,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     {
                         let mine = line.sender_id == chat.user_id.get_untracked();
                         let sender_role = line.role.clone();
-                        let badge = match line.role.as_str() {
-                            "owner" => Some(i18n.page_texts().owner_badge),
-                            "moderator" => Some(i18n.page_texts().moderator_badge),
-                            _ => None,
-                        };
+                        let badge = i18n.role_badge(&line.role);
                         let id = line.id.clone();
                         let sender = line.sender_id.clone();
                         let nickname = line.nickname.clone();
@@ -662,11 +658,7 @@ fn WhoIsHere(chat: ChatClient, card: RwSignal<Option<(String, String)>>) -> impl
                 view! {
                     <ul>
                         {presence.users.into_iter().filter(|user| !chat.blocks(&user.user_id)).map(|user| {
-                            let badge = match user.role.as_str() {
-                                "owner" => Some(i18n.page_texts().owner_badge),
-                                "moderator" => Some(i18n.page_texts().moderator_badge),
-                                _ => None,
-                            };
+                            let badge = i18n.role_badge(&user.role);
                             let whose = (user.user_id.clone(), user.nickname.clone());
                             view! {
                                 <li class="chat-person" data-user=user.user_id.clone()>

@@ -170,11 +170,7 @@ pub fn ChatReplay(id: String, handle: String, position: Signal<f64>) -> impl Int
                 <For each=move || lines.get() key=|m| m.message.id.clone() let:replayed>
                     {
                         let m = replayed.message;
-                        let badge = match m.sender.role.as_str() {
-                            "owner" => Some(i18n.page_texts().owner_badge),
-                            "moderator" => Some(i18n.page_texts().moderator_badge),
-                            _ => None,
-                        };
+                        let badge = i18n.role_badge(&m.sender.role);
                         // A reply quotes what it answers as far as the replay has loaded it.
                         let quote = Reply::of(Some(&m.attributes)).map(|reply| {
                             let answered = reply.id;

@@ -85,6 +85,16 @@ impl I18n {
         self.lang.get().page_texts()
     }
 
+    /// The badge beside a name in a channel's chat for its chat `role` (the streamer, a
+    /// moderator; nothing for viewers).
+    pub fn role_badge(&self, role: &str) -> Option<&'static str> {
+        match role {
+            "owner" => Some(self.page_texts().owner_badge),
+            "moderator" => Some(self.page_texts().moderator_badge),
+            _ => None,
+        }
+    }
+
     /// One of a page's own word sets (kept with the page, so they load with its code rather
     /// than with the first page), in the language in use.
     pub fn pick<T>(&self, en: &'static T, ko: &'static T) -> &'static T {
