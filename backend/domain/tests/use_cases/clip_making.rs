@@ -24,12 +24,23 @@ pub async fn recorded(world: &World, channel: &ChannelId, id: &str, seconds: u64
     world.files.put_playlist(id, "index.m3u8", main);
     for kind in [RecordingEventKind::Started, RecordingEventKind::Ended] {
         world.advance(Duration::seconds(1));
-        world
-            .platform
-            .handle_recording_event(&recording_event(world, channel, id, kind, seconds))
-            .await
-            .unwrap();
+        recorder_says(world, channel, id, kind, seconds).await;
     }
+}
+
+/// The recorder tells the platform `kind` of recording `id` (of `seconds`, once ended), now.
+async fn recorder_says(
+    world: &World,
+    channel: &ChannelId,
+    id: &str,
+    kind: RecordingEventKind,
+    seconds: u64,
+) {
+    world
+        .platform
+        .handle_recording_event(&recording_event(world, channel, id, kind, seconds))
+        .await
+        .unwrap();
 }
 
 pub fn recording_event(
@@ -56,17 +67,7 @@ pub fn recording_event(
 
 /// The recorder starts recording `id` of `channel`'s broadcast, now.
 pub async fn recording_started(world: &World, channel: &ChannelId, id: &str) {
-    world
-        .platform
-        .handle_recording_event(&recording_event(
-            world,
-            channel,
-            id,
-            RecordingEventKind::Started,
-            0,
-        ))
-        .await
-        .unwrap();
+    recorder_says(world, channel, id, RecordingEventKind::Started, 0).await;
 }
 
 /// The recorder ends recording `id` of `channel` after `seconds`, its playlist written (4-second
@@ -75,17 +76,7 @@ pub async fn recording_ended(world: &World, channel: &ChannelId, id: &str, secon
     world
         .files
         .put_playlist(id, "index.m3u8", &vod((seconds / 4) as usize));
-    world
-        .platform
-        .handle_recording_event(&recording_event(
-            world,
-            channel,
-            id,
-            RecordingEventKind::Ended,
-            seconds,
-        ))
-        .await
-        .unwrap();
+    recorder_says(world, channel, id, RecordingEventKind::Ended, seconds).await;
 }
 
 fn recording(id: &str) -> RecordingId {
