@@ -5729,6 +5729,7 @@ async fn a_browser_that_cannot_play_video_is_told_so() -> Result<()> {
             preferred_handle: Some("old_browser".into()),
             nickname: Some("Old".into()),
             email: Some("old@example.com".into()),
+            signed_in_at: None,
         })
         .await?
         .channel

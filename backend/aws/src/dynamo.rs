@@ -7,6 +7,7 @@
 //! | profile | `USER#<user>` | `PROFILE` | |
 //! | a user's channel | `USER#<user>` | `OWNS` | `channel` |
 //! | a user's block list | `USER#<user>` | `BLOCKS` | see [`blocks`] |
+//! | a deleted account's mark | `USER#<user>` | `ERASED` | (all else under the user is gone) |
 //! | channel | `CHANNEL#<id>` | `META` | `version`; `gsi1` = `LIVE`/`<id>` while live; `gsi2` = `CHANNELS`/`<activity>#<id>` |
 //! | handle | `HANDLE#<handle>` | `META` | `channel` |
 //! | chat room | `ROOM#<arn>` | `META` | `channel` |
@@ -30,6 +31,7 @@
 mod blocks;
 mod channel_items;
 mod clips;
+mod erasure;
 mod follows;
 mod moderation_log;
 mod notifications;
@@ -731,6 +733,18 @@ impl ChannelRepository for DynamoStore {
     async fn list_grants(&self, channel: &ChannelId) -> PortResult<Vec<ViewerGrant>> {
         self.list_members("GRANT", channel).await
     }
+
+    async fn erase_channel(&self, channel: &Channel) -> PortResult<()> {
+        self.erase_channel_items(channel).await
+    }
+
+    async fn erase_profile(&self, user: &UserId) -> PortResult<()> {
+        self.erase_profile_items(user).await
+    }
+
+    async fn was_erased(&self, user: &UserId) -> PortResult<bool> {
+        self.was_erased_user(user).await
+    }
 }
 
 fn message_sort_key(at: OffsetDateTime, id: &MessageId) -> String {
@@ -940,6 +954,10 @@ impl ChatRepository for DynamoStore {
     ) -> PortResult<Page<ModerationEntry, ModerationCursor>> {
         self.log_page(channel, before, limit).await
     }
+
+    async fn erase_chat(&self, channel: &ChannelId) -> PortResult<()> {
+        self.erase_chat_items(channel).await
+    }
 }
 
 /// Sends `request` (a put of a record in `data`) only if the stored record is still `previous`
@@ -1027,6 +1045,10 @@ impl RecordingRepository for DynamoStore {
             .query_index_desc("gsi2", "RECORDINGS", before, limit)
             .await?;
         recording_page(found, more)
+    }
+
+    async fn erase_recording(&self, recording: &Recording) -> PortResult<()> {
+        self.erase_recording_item(recording).await
     }
 }
 

@@ -18,6 +18,10 @@ use tokio::sync::Mutex;
 
 /// ListStreams is limited to 5 calls a second per account: every Lambda shares this cache.
 const STREAMS_CACHE: Duration = Duration::from_secs(5);
+/// Tries at deleting a channel IVS still holds on air (it refuses with a conflict meanwhile),
+/// and the wait between them: within an API request's time.
+const DELETE_ATTEMPTS: u32 = 5;
+const DELETE_RETRY_WAIT: Duration = Duration::from_secs(2);
 
 /// The live streams as last listed, and when.
 type StreamsSnapshot = Option<(Instant, Vec<StreamStatus>)>;
@@ -237,6 +241,32 @@ impl VideoService for IvsVideo {
             }
             Err(error) => Err(PortError::new("IVS StopStream", error)),
         }
+    }
+
+    async fn delete_channel(&self, video: &VideoChannel) -> PortResult<()> {
+        for attempt in 1..=DELETE_ATTEMPTS {
+            let error = match self.client.delete_channel().arn(&video.arn).send().await {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            let service = error.as_service_error();
+            // Deleted already (with its stream keys, which go with it).
+            if service.is_some_and(|e| e.is_resource_not_found_exception()) {
+                return Ok(());
+            }
+            // IVS refuses to delete a channel on air: end the stream, and give IVS a moment to
+            // let go of it.
+            if service.is_some_and(|e| e.is_conflict_exception()) && attempt < DELETE_ATTEMPTS {
+                self.stop_stream(video).await?;
+                tokio::time::sleep(DELETE_RETRY_WAIT).await;
+                continue;
+            }
+            return Err(PortError::new("IVS DeleteChannel", error));
+        }
+        Err(PortError::new(
+            "IVS DeleteChannel",
+            "the channel stayed on air",
+        ))
     }
 
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>> {

@@ -248,6 +248,21 @@ impl ChatService for IvsChat {
         Ok(())
     }
 
+    async fn delete_room(&self, room: &ChatRoom) -> PortResult<()> {
+        match self.client.delete_room().identifier(&room.arn).send().await {
+            Ok(_) => Ok(()),
+            // Deleted already.
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_resource_not_found_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(PortError::new("IVS Chat DeleteRoom", error)),
+        }
+    }
+
     async fn send_event(
         &self,
         room: &ChatRoom,

@@ -337,6 +337,118 @@ mod recorded {
     }
 
     #[tokio::test]
+    async fn deleting_a_channel_ends_its_stream_first_and_is_fine_when_it_is_gone() {
+        use aws_sdk_ivs::operation::delete_channel::{DeleteChannelError, DeleteChannelOutput};
+        let arn = "arn:aws:ivs:ap-northeast-2:123456789012:channel/abc";
+        // On air: IVS refuses; the stream is stopped and the delete tried again.
+        let on_air = mock!(aws_sdk_ivs::Client::delete_channel)
+            .match_requests(move |r| r.arn() == Some(arn))
+            .then_error(|| {
+                DeleteChannelError::ConflictException(
+                    aws_sdk_ivs::types::error::ConflictException::builder().build(),
+                )
+            });
+        let stop = mock!(aws_sdk_ivs::Client::stop_stream)
+            .match_requests(move |r| r.channel_arn() == Some(arn))
+            .then_output(|| StopStreamOutput::builder().build());
+        let deleted = mock!(aws_sdk_ivs::Client::delete_channel)
+            .match_requests(move |r| r.arn() == Some(arn))
+            .then_output(|| DeleteChannelOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_ivs,
+            RuleMode::Sequential,
+            [&on_air, &stop, &deleted]
+        );
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
+        video.delete_channel(&video_channel()).await.unwrap();
+        assert_eq!(
+            (on_air.num_calls(), stop.num_calls(), deleted.num_calls()),
+            (1, 1, 1)
+        );
+
+        let gone = mock!(aws_sdk_ivs::Client::delete_channel).then_error(|| {
+            DeleteChannelError::ResourceNotFoundException(
+                aws_sdk_ivs::types::error::ResourceNotFoundException::builder().build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&gone]);
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
+        video.delete_channel(&video_channel()).await.unwrap();
+
+        let denied = mock!(aws_sdk_ivs::Client::delete_channel).then_error(|| {
+            DeleteChannelError::AccessDeniedException(
+                aws_sdk_ivs::types::error::AccessDeniedException::builder().build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&denied]);
+        let video = IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        );
+        assert!(video.delete_channel(&video_channel()).await.is_err());
+        assert_eq!(denied.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn deleting_a_room_is_fine_when_it_is_gone() {
+        use aws_sdk_ivschat::operation::delete_room::{DeleteRoomError, DeleteRoomOutput};
+        let room = ChatRoom {
+            arn: "arn:aws:ivschat:ap-northeast-2:123456789012:room/abc".into(),
+        };
+        let deleted = mock!(aws_sdk_ivschat::Client::delete_room)
+            .match_requests(|r| {
+                r.identifier() == Some("arn:aws:ivschat:ap-northeast-2:123456789012:room/abc")
+            })
+            .then_output(|| DeleteRoomOutput::builder().build());
+        let gone = mock!(aws_sdk_ivschat::Client::delete_room).then_error(|| {
+            DeleteRoomError::ResourceNotFoundException(
+                aws_sdk_ivschat::types::error::ResourceNotFoundException::builder()
+                    .message("no such room")
+                    .resource_id("abc")
+                    .resource_type(aws_sdk_ivschat::types::ResourceType::Room)
+                    .build()
+                    .unwrap(),
+            )
+        });
+        let denied = mock!(aws_sdk_ivschat::Client::delete_room).then_error(|| {
+            DeleteRoomError::AccessDeniedException(
+                aws_sdk_ivschat::types::error::AccessDeniedException::builder()
+                    .message("not allowed")
+                    .build()
+                    .unwrap(),
+            )
+        });
+        let client = mock_client!(
+            aws_sdk_ivschat,
+            RuleMode::Sequential,
+            [&deleted, &gone, &denied]
+        );
+        let chat = IvsChat::new(
+            client,
+            "ap-northeast-2",
+            None,
+            Vec::new(),
+            Arc::new(SystemClock),
+        );
+        chat.delete_room(&room).await.unwrap();
+        chat.delete_room(&room).await.unwrap();
+        assert!(chat.delete_room(&room).await.is_err());
+        assert_eq!(
+            (deleted.num_calls(), gone.num_calls(), denied.num_calls()),
+            (1, 1, 1)
+        );
+    }
+
+    #[tokio::test]
     async fn live_streams_come_from_list_streams_and_are_cached() {
         let streams = mock!(aws_sdk_ivs::Client::list_streams).then_output(|| {
             ListStreamsOutput::builder()

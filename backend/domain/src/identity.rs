@@ -1,6 +1,8 @@
 //! Who is calling: a signed-in user as the identity provider (Cognito, or the local stand-in)
 //! vouches for them. Adapters build it from verified token claims; use cases only read it.
 
+use time::OffsetDateTime;
+
 use crate::ids::UserId;
 
 /// A signed-in user, from verified token claims.
@@ -15,4 +17,7 @@ pub struct Identity {
     pub nickname: Option<String>,
     /// The verified email address (Cognito `email` with `email_verified`), if the token has one.
     pub email: Option<String>,
+    /// When the user last proved who they are with their password (the token's `auth_time`,
+    /// which refreshing keeps), if the token says.
+    pub signed_in_at: Option<OffsetDateTime>,
 }

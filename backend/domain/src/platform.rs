@@ -183,6 +183,10 @@ impl Platform {
                 profile
             }
             None => {
+                // A deleted account's tokens work until they expire: they get nothing back.
+                if self.ports.channels.was_erased(&who.user_id).await? {
+                    return Err(DomainError::Unauthenticated);
+                }
                 let profile = new_profile(who);
                 self.ports.channels.put_profile(&profile).await?;
                 profile

@@ -67,6 +67,18 @@ pub trait ChannelRepository: Send + Sync {
         user: &UserId,
     ) -> PortResult<Option<ViewerGrant>>;
     async fn list_grants(&self, channel: &ChannelId) -> PortResult<Vec<ViewerGrant>>;
+
+    /// Erases the channel and what is kept under it alone (its handle, owner and room links,
+    /// its place in the live and activity lists, its grants and counters): the handle is free
+    /// again. Nothing happens if it is gone already.
+    async fn erase_channel(&self, channel: &Channel) -> PortResult<()>;
+    /// Erases the user's profile and what is kept under the user alone (block list, following
+    /// count), and from then on [`Self::was_erased`] says so. Nothing else happens if there is
+    /// no profile.
+    async fn erase_profile(&self, user: &UserId) -> PortResult<()>;
+    /// Whether the user's account was erased. Identity providers never give an id out twice,
+    /// so a token still valid after its account was deleted must not bring the account back.
+    async fn was_erased(&self, user: &UserId) -> PortResult<bool>;
 }
 
 /// Chat history and bans.
@@ -122,6 +134,9 @@ pub trait ChatRepository: Send + Sync {
         before: Option<&ModerationCursor>,
         limit: usize,
     ) -> PortResult<Page<ModerationEntry, ModerationCursor>>;
+
+    /// Erases the channel's chat: its history (deletion marks too), bans and moderation log.
+    async fn erase_chat(&self, channel: &ChannelId) -> PortResult<()>;
 }
 
 /// Past broadcasts.
@@ -148,6 +163,9 @@ pub trait RecordingRepository: Send + Sync {
         after: Option<&RecordingCursor>,
         limit: usize,
     ) -> PortResult<Page<Recording, RecordingCursor>>;
+    /// Erases the record for good (deleting a past broadcast only marks it deleted). Nothing
+    /// happens if it is gone already.
+    async fn erase_recording(&self, recording: &Recording) -> PortResult<()>;
 }
 
 /// Clips.
@@ -317,6 +335,8 @@ pub trait NotificationRepository: Send + Sync {
     /// Until when the user has seen their notifications.
     async fn seen_at(&self, user: &UserId) -> PortResult<Option<OffsetDateTime>>;
     async fn set_seen_at(&self, user: &UserId, at: OffsetDateTime) -> PortResult<()>;
+    /// Erases all of a user's notifications and their seen mark.
+    async fn erase_notifications(&self, user: &UserId) -> PortResult<()>;
 }
 
 /// Channels' webhooks and how their latest deliveries went.
@@ -469,6 +489,9 @@ pub trait VideoService: Send + Sync {
     async fn stop_stream(&self, video: &VideoChannel) -> PortResult<()>;
     /// Every live stream with its health and viewers (adapters cache this: IVS allows 5 calls/s).
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>>;
+    /// Deletes the channel's video resource with its stream key, ending a stream under way.
+    /// Nothing happens if it is gone already.
+    async fn delete_channel(&self, video: &VideoChannel) -> PortResult<()>;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -498,6 +521,8 @@ pub trait ChatService: Send + Sync {
         name: &str,
         attributes: &BTreeMap<String, String>,
     ) -> PortResult<()>;
+    /// Deletes the room, closing every connection to it. Nothing happens if it is gone already.
+    async fn delete_room(&self, room: &ChatRoom) -> PortResult<()>;
 }
 
 /// Why a bearer token was not accepted.

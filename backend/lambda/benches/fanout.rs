@@ -121,6 +121,7 @@ async fn embedded_time() {
         preferred_handle: Some("star".into()),
         nickname: Some("Star".into()),
         email: None,
+        signed_in_at: None,
     };
     let account = components.platform.ensure_account(&star).await.unwrap();
     let channel = account.channel.id.clone();

@@ -54,6 +54,7 @@ async fn confirmed_user(platform: &Platform) -> cloumer_domain::platform::Accoun
             preferred_handle: None,
             nickname: None,
             email: None,
+            signed_in_at: None,
         })
         .await
         .unwrap()
@@ -303,6 +304,7 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
         username: "x".into(),
         preferred_handle: None,
         nickname: None,
+        signed_in_at: None,
         email: None,
     };
     let mut rules = channel.chat_rules.clone();
@@ -361,6 +363,7 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
         user_id: account.profile.user_id.clone(),
         username: "x".into(),
         preferred_handle: None,
+        signed_in_at: None,
         nickname: None,
         email: None,
     };

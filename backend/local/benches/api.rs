@@ -48,6 +48,7 @@ async fn seed(dir: &std::path::Path) {
             preferred_handle: Some(format!("bench_{i}")),
             nickname: Some(format!("Bench {i}")),
             email: None,
+            signed_in_at: None,
         };
         let account = components.platform.ensure_account(&identity).await.unwrap();
         if i % 5 == 0 {

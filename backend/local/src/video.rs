@@ -171,6 +171,27 @@ impl VideoService for LocalVideo {
         Ok(())
     }
 
+    async fn delete_channel(&self, video: &VideoChannel) -> PortResult<()> {
+        let channel = channel_of_arn(&video.arn).ok_or_else(|| {
+            cloumer_domain::PortError::new("deleting a channel", "not a local channel")
+        })?;
+        // Without its key the ingest refuses the encoder at its next update, as after a reset.
+        let tx = self.db.begin_write().port("deleting stream keys")?;
+        {
+            let mut keys = tx.open_table(STREAM_KEYS).port("deleting stream keys")?;
+            let mut owners = tx.open_table(KEY_OWNERS).port("deleting stream keys")?;
+            if let Some(key) = keys
+                .remove(channel.as_str())
+                .port("deleting stream keys")?
+                .map(|k| k.value().to_owned())
+            {
+                owners.remove(key.as_str()).port("deleting stream keys")?;
+            }
+        }
+        tx.commit().port("deleting stream keys")?;
+        Ok(())
+    }
+
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>> {
         Ok(self
             .live

@@ -10,7 +10,7 @@ use redb::{ReadableTable, TableDefinition};
 use super::{EmbeddedStore, decode, encode};
 
 /// user → block list
-const BLOCK_LISTS: TableDefinition<&str, &[u8]> = TableDefinition::new("block_lists");
+pub(crate) const BLOCK_LISTS: TableDefinition<&str, &[u8]> = TableDefinition::new("block_lists");
 
 pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {
     tx.open_table(BLOCK_LISTS).port("t")?;

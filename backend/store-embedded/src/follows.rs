@@ -20,9 +20,11 @@ const FOLLOWING_BY_TIME: TableDefinition<(&str, i64, &str), ()> =
 const FOLLOWERS_BY_TIME: TableDefinition<(&str, i64, &str), ()> =
     TableDefinition::new("followers_by_time");
 /// channel → followers
-const FOLLOWER_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("follower_counts");
+pub(crate) const FOLLOWER_COUNTS: TableDefinition<&str, u64> =
+    TableDefinition::new("follower_counts");
 /// user → channels followed
-const FOLLOWING_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("following_counts");
+pub(crate) const FOLLOWING_COUNTS: TableDefinition<&str, u64> =
+    TableDefinition::new("following_counts");
 
 pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {
     tx.open_table(FOLLOWS).port("t")?;

@@ -13,6 +13,7 @@
 mod blocks;
 mod channel_records;
 mod clips;
+mod erasure;
 mod follows;
 mod moderation_log;
 mod notifications;
@@ -136,6 +137,7 @@ impl EmbeddedStore {
                 webhooks::create_tables(tx)?;
                 push::create_tables(tx)?;
                 moderation_log::create_tables(tx)?;
+                tx.open_table(erasure::ERASED_USERS).port("t")?;
                 Ok(())
             })
             .map_err(|e| match e {
@@ -505,6 +507,17 @@ impl ChannelRepository for EmbeddedStore {
         })
         .await
     }
+    async fn erase_channel(&self, channel: &Channel) -> PortResult<()> {
+        self.erase_channel_records(channel).await
+    }
+
+    async fn erase_profile(&self, user: &UserId) -> PortResult<()> {
+        self.erase_profile_records(user).await
+    }
+
+    async fn was_erased(&self, user: &UserId) -> PortResult<bool> {
+        self.was_erased_user(user).await
+    }
 }
 
 /// Every value whose `(channel, _)` key starts with `channel`.
@@ -739,6 +752,9 @@ impl ChatRepository for EmbeddedStore {
     ) -> PortResult<Page<ModerationEntry, ModerationCursor>> {
         moderation_log::list(self, channel, before, limit).await
     }
+    async fn erase_chat(&self, channel: &ChannelId) -> PortResult<()> {
+        self.erase_chat_records(channel).await
+    }
 }
 
 #[async_trait]
@@ -830,6 +846,10 @@ impl RecordingRepository for EmbeddedStore {
             recordings_page(&records, ids, limit)
         })
         .await
+    }
+
+    async fn erase_recording(&self, recording: &Recording) -> PortResult<()> {
+        self.erase_recording_record(recording).await
     }
 }
 

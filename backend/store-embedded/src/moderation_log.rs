@@ -10,7 +10,7 @@ use redb::{ReadableTable, TableDefinition};
 use super::{EmbeddedStore, decode, encode, first_page, nanos, newest_first, port_only};
 
 /// (channel, time, id) → entry
-const MODERATION_LOG: TableDefinition<(&str, i64, &str), &[u8]> =
+pub(crate) const MODERATION_LOG: TableDefinition<(&str, i64, &str), &[u8]> =
     TableDefinition::new("moderation_log");
 
 pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {

@@ -16,10 +16,10 @@ use super::{
 };
 
 /// (user, created time, channel) → notification
-const NOTIFICATIONS: TableDefinition<(&str, i64, &str), &[u8]> =
+pub(crate) const NOTIFICATIONS: TableDefinition<(&str, i64, &str), &[u8]> =
     TableDefinition::new("notifications");
 /// user → until when they have seen their notifications
-const SEEN: TableDefinition<&str, i64> = TableDefinition::new("notifications_seen");
+pub(crate) const SEEN: TableDefinition<&str, i64> = TableDefinition::new("notifications_seen");
 
 pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {
     tx.open_table(NOTIFICATIONS).port("t")?;
@@ -152,5 +152,8 @@ impl NotificationRepository for EmbeddedStore {
         })
         .await
         .map_err(port_only)
+    }
+    async fn erase_notifications(&self, user: &UserId) -> PortResult<()> {
+        self.erase_notification_records(user).await
     }
 }

@@ -17,7 +17,8 @@ pub(super) const VIDEOS: ChannelRecords = ChannelRecords {
     index: TableDefinition::new("videos_by_channel"),
 };
 /// channel → the bytes its videos take ([`Video::stored_bytes`])
-const STORED_BYTES: TableDefinition<&str, u64> = TableDefinition::new("video_bytes_by_channel");
+pub(crate) const STORED_BYTES: TableDefinition<&str, u64> =
+    TableDefinition::new("video_bytes_by_channel");
 
 pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {
     VIDEOS.create_tables(tx)?;

@@ -59,6 +59,9 @@ struct Claims {
     /// Only a verified address is ever written to.
     #[serde(default)]
     email_verified: Option<bool>,
+    /// When the user typed their password (Unix seconds); refreshing keeps it.
+    #[serde(default)]
+    auth_time: Option<i64>,
 }
 
 /// Verifies RS256 tokens from one user pool (issuer) for one app client.
@@ -150,6 +153,9 @@ impl JwtVerifier {
                 preferred_handle: claims.preferred_username,
                 nickname: claims.nickname,
                 email: claims.email.filter(|_| claims.email_verified == Some(true)),
+                signed_in_at: claims
+                    .auth_time
+                    .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok()),
             },
             expires: claims.exp,
             not_before: claims.nbf,

@@ -49,7 +49,7 @@ fn notification_item(notification: &Notification) -> PortResult<Item> {
 impl DynamoStore {
     /// Writes up to 25 items, resending whatever DynamoDB leaves unprocessed.
     async fn write_batch(&self, items: Vec<Item>) -> PortResult<()> {
-        let mut requests = items
+        let requests = items
             .into_iter()
             .map(|item| {
                 let put = PutRequest::builder()
@@ -59,6 +59,12 @@ impl DynamoStore {
                 Ok(WriteRequest::builder().put_request(put).build())
             })
             .collect::<PortResult<Vec<_>>>()?;
+        self.write_requests(requests).await
+    }
+
+    /// Sends up to 25 writes in one `BatchWriteItem`, resending whatever DynamoDB leaves
+    /// unprocessed (throttling).
+    pub(super) async fn write_requests(&self, mut requests: Vec<WriteRequest>) -> PortResult<()> {
         for round in 0..UNPROCESSED_ROUNDS {
             let output = self
                 .client
@@ -170,5 +176,11 @@ impl NotificationRepository for DynamoStore {
             ("at", s(at.format(&Rfc3339).port("writing a seen mark")?)),
         ]))
         .await
+    }
+
+    async fn erase_notifications(&self, user: &UserId) -> PortResult<()> {
+        self.erase_partition(&format!("NOTIFY#{user}")).await?;
+        self.delete(&format!("USER#{user}"), "NOTIFY_SEEN").await?;
+        Ok(())
     }
 }

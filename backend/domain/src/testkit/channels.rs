@@ -196,4 +196,53 @@ pub async fn channel_repository(repo: &dyn ChannelRepository) {
     assert!(repo.remove_grant(&a.id, &b.owner).await.unwrap());
     assert!(!repo.remove_grant(&a.id, &b.owner).await.unwrap());
     assert_eq!(repo.get_grant(&a.id, &b.owner).await.unwrap(), None);
+
+    // Erasing a channel frees its handle and every link to it, from what is stored (the
+    // caller's copy may be older); other channels keep theirs. Erasing again changes nothing.
+    let stored_b = repo.get_channel(&b.id).await.unwrap().unwrap();
+    let granted = ViewerGrant {
+        channel_id: b.id.clone(),
+        user_id: a.owner.clone(),
+        handle: "alice".into(),
+        granted_at: t(31),
+    };
+    repo.put_grant(&granted).await.unwrap();
+    repo.erase_channel(&b).await.unwrap();
+    repo.erase_channel(&b).await.unwrap();
+    assert_eq!(repo.get_channel(&b.id).await.unwrap(), None);
+    assert_eq!(
+        repo.find_channel_by_handle(&stored_b.handle).await.unwrap(),
+        None
+    );
+    assert_eq!(repo.find_channel_by_owner(&b.owner).await.unwrap(), None);
+    let b_room = &stored_b.chat_room.as_ref().unwrap().arn;
+    assert_eq!(repo.find_channel_by_room(b_room).await.unwrap(), None);
+    assert_eq!(repo.get_grant(&b.id, &a.owner).await.unwrap(), None);
+    assert!(
+        repo.list_live_channels()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.id != b.id)
+    );
+    let listed = repo.list_channels(None, 10).await.unwrap();
+    let ids: Vec<_> = listed.items.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec![c.id.clone(), a.id.clone()]);
+    assert!(repo.get_channel(&a.id).await.unwrap().is_some());
+    // The handle is free for a new channel.
+    let mut reuse = channel("dave", "dave", 40);
+    reuse.handle = stored_b.handle.clone();
+    repo.create_channel(&reuse).await.unwrap();
+
+    // Erasing a profile: gone, marked erased, others kept, again harmless.
+    assert!(!repo.was_erased(&alice.user_id).await.unwrap());
+    repo.erase_profile(&alice.user_id).await.unwrap();
+    repo.erase_profile(&alice.user_id).await.unwrap();
+    assert_eq!(repo.get_profile(&alice.user_id).await.unwrap(), None);
+    assert!(repo.was_erased(&alice.user_id).await.unwrap());
+    assert!(!repo.was_erased(&many[0].user_id).await.unwrap());
+    assert_eq!(
+        repo.get_profile(&many[0].user_id).await.unwrap(),
+        Some(many[0].clone())
+    );
 }

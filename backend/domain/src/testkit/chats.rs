@@ -166,6 +166,41 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
     assert!(repo.list_bans(&room).await.unwrap().is_empty());
 
     moderation_log(repo, &room, &other).await;
+
+    // Erasing a channel's chat takes its messages, deletion marks, bans and log, and nothing of
+    // another channel's.
+    let elsewhere_messages = repo.list_messages(&other, None, 10).await.unwrap().items;
+    assert!(!elsewhere_messages.is_empty());
+    repo.put_ban(&ban).await.unwrap();
+    repo.erase_chat(&room).await.unwrap();
+    repo.erase_chat(&room).await.unwrap();
+    assert!(
+        repo.list_messages(&room, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(repo.list_bans(&room).await.unwrap().is_empty());
+    assert!(
+        repo.list_moderation(&room, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        repo.list_messages(&other, None, 10).await.unwrap().items,
+        elsewhere_messages
+    );
+    assert_eq!(
+        repo.list_moderation(&other, None, 10)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
 }
 
 fn log_entry(

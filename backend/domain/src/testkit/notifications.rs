@@ -105,4 +105,22 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
     repo.remove_notification(&added).await.unwrap();
     let newest = repo.list_notifications(&user, None, 1).await.unwrap();
     assert_eq!(newest.items[0].created_at, t(6));
+
+    // Erasing a user's notifications takes their seen mark too, and nobody else's.
+    repo.set_seen_at(&user, t(9)).await.unwrap();
+    repo.erase_notifications(&user).await.unwrap();
+    repo.erase_notifications(&user).await.unwrap();
+    assert!(
+        repo.list_notifications(&user, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(repo.seen_at(&user).await.unwrap(), None);
+    let other = repo
+        .list_notifications(&UserId::parse("nother29").unwrap(), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(other.items.len(), 1);
 }

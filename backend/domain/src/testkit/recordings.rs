@@ -86,4 +86,13 @@ pub async fn recording_repository(repo: &dyn RecordingRepository) {
             .unwrap(),
         None
     );
+
+    // Erased for good: gone from both lists; again harmless. The caller's copy may be older.
+    repo.erase_recording(&r1).await.unwrap();
+    repo.erase_recording(&r1).await.unwrap();
+    assert_eq!(repo.get_recording(&r1.id).await.unwrap(), None);
+    let left = repo.list_channel_recordings(&a, None, 10).await.unwrap();
+    assert_eq!(ids(&left), ["r4", "r3"]);
+    let recent = repo.list_recent_recordings(None, 10).await.unwrap();
+    assert_eq!(ids(&recent), ["r4", "r3", "r2"]);
 }

@@ -96,8 +96,12 @@ impl Platform {
                 "only the channel's owner and whoever made the clip can delete it",
             ));
         }
-        // The playlists first: if removing one fails the clip is still listed, and asking again
-        // finishes the job.
+        self.remove_clip(&clip).await
+    }
+
+    /// Removes the clip's playlists, then the clip. The playlists first: if removing one fails
+    /// the clip is still listed, and asking again finishes the job.
+    pub(crate) async fn remove_clip(&self, clip: &Clip) -> DomainResult<()> {
         if let Some(recording) = self
             .ports
             .recordings
@@ -111,7 +115,7 @@ impl Platform {
                     .await?;
             }
         }
-        self.ports.clips.delete_clip(&clip).await?;
+        self.ports.clips.delete_clip(clip).await?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 //! starts or ends (`stream_events`), a recording finishes (`recording_events`), a streamer
 //! resets their key (`stream_setup`), and so on.
 
+pub mod account_deletion;
 pub mod accounts;
 pub mod blocks;
 pub mod broadcast_management;

@@ -1,6 +1,7 @@
 //! The use cases, each against the real embedded store in a temporary directory, with a clock the
 //! test moves. One module per use-case module of the domain.
 
+mod account_deletion;
 mod accounts;
 mod blocks;
 mod broadcast_management;

@@ -45,6 +45,8 @@ pub struct Video {
     pub live: Mutex<Vec<StreamStatus>>,
     /// Channels whose stream the domain stopped.
     pub stopped: Mutex<Vec<String>>,
+    /// Channels the domain deleted.
+    pub deleted: Mutex<Vec<String>>,
 }
 
 #[async_trait]
@@ -95,6 +97,16 @@ impl VideoService for Video {
     async fn live_streams(&self) -> PortResult<Vec<StreamStatus>> {
         Ok(self.live.lock().unwrap().clone())
     }
+
+    async fn delete_channel(&self, video: &VideoChannel) -> PortResult<()> {
+        self.keys.lock().unwrap().remove(&video.arn);
+        self.live
+            .lock()
+            .unwrap()
+            .retain(|stream| stream.channel_arn != video.arn);
+        self.deleted.lock().unwrap().push(video.arn.clone());
+        Ok(())
+    }
 }
 
 /// What the domain asked of the chat service, in order.
@@ -106,6 +118,7 @@ pub enum ChatCall {
     Delete(String, MessageId, String),
     Disconnect(String, UserId, String),
     Event(String, String, BTreeMap<String, String>),
+    DeleteRoom(String),
 }
 
 #[derive(Default)]
@@ -185,6 +198,11 @@ impl ChatService for Chat {
             name.into(),
             attributes.clone(),
         ));
+        Ok(())
+    }
+
+    async fn delete_room(&self, room: &ChatRoom) -> PortResult<()> {
+        self.record(ChatCall::DeleteRoom(room.arn.clone()));
         Ok(())
     }
 }
@@ -732,6 +750,7 @@ pub fn person(user: &str, handle: &str) -> Identity {
         preferred_handle: Some(handle.to_owned()),
         nickname: Some(format!("{user} 님")),
         email: Some(format!("{user}@example.com")),
+        signed_in_at: None,
     }
 }
 

@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 /// The caller's profile and channel.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(me, update_me))
+        .routes(routes!(me, update_me, delete_me))
         .routes(routes!(my_channel, update_channel))
         .routes(routes!(stream_key))
         .routes(routes!(reset_stream_key))
@@ -59,6 +59,21 @@ pub async fn update_me(
     };
     let account = state.platform.update_profile(&who, change).await?;
     Ok(Json(convert::me(&account.profile, &account.channel)))
+}
+
+/// Deletes the caller's account for good: their channel with its past broadcasts, clips,
+/// videos, emotes, chat and stream, whom they follow and who follows them, their notifications
+/// and profile. Only with a token from a sign-in in the last ten minutes (403 otherwise: sign in
+/// again). The sign-in itself is then deleted by the app (Cognito `DeleteUser`). Asking again
+/// after a failure finishes the job.
+#[utoipa::path(delete, path = "/me", tag = "me", security(("cognito" = [])),
+    responses((status = 204), (status = 401, body = api::ErrorBody), (status = 403, body = api::ErrorBody)))]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<StatusCode, ApiError> {
+    state.platform.delete_account(&who).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's channel with its live state, ingest server and chat rules.

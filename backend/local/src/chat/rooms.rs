@@ -59,6 +59,8 @@ fn holding_this_thread<T>(work: impl FnOnce() -> T) -> T {
 
 /// Why every connection is closed when the server stops (1001, going away: clients reconnect).
 const SERVER_STOPPING: &str = "the chat server is stopping";
+/// The close reason when a room is deleted (its channel with it).
+const ROOM_DELETED: &str = "the room was deleted";
 
 struct Member {
     user_id: UserId,
@@ -387,6 +389,15 @@ impl Rooms {
             .entry(arn.to_owned())
             .or_insert_with(|| Arc::new(Room::new(arn.to_owned())))
             .clone()
+    }
+
+    /// Forgets the room and closes every connection to it, after what was already queued (IVS
+    /// Chat `DeleteRoom`).
+    pub fn delete(&self, arn: &str) {
+        let removed = self.rooms.lock().expect("rooms lock").remove(arn);
+        if let Some(room) = removed {
+            room.close_every_connection(1000, ROOM_DELETED);
+        }
     }
 
     /// Closes every connection of every room, after what was already queued: the server is

@@ -88,6 +88,11 @@ impl ChatService for LocalChat {
         Ok(())
     }
 
+    async fn delete_room(&self, room: &ChatRoom) -> PortResult<()> {
+        self.rooms.delete(&room.arn);
+        Ok(())
+    }
+
     async fn send_event(
         &self,
         room: &ChatRoom,

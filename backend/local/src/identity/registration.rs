@@ -181,6 +181,7 @@ impl LocalIdentity {
             nickname: user.attributes.get("nickname").cloned(),
             // Confirmed with a code sent there: verified.
             email: Some(user.email.clone()),
+            signed_in_at: None,
         };
         if let Err(error) = self.inner.platform.ensure_account(&identity).await {
             tracing::warn!(%error, "post-confirmation could not create the channel yet");

@@ -140,6 +140,13 @@ impl LocalIdentity {
         self.inner.users.by_sub(&sub)?.ok_or_else(invalid)
     }
 
+    /// Deletes the user an access token belongs to, and all their sign-ins (`DeleteUser`).
+    pub(super) fn delete_user(&self, access_token: &str) -> Outcome<()> {
+        let user = self.user_of_access_token(access_token)?;
+        self.inner.users.delete(&user.email)?;
+        Ok(())
+    }
+
     /// Ends the sign-in a refresh token stands for.
     pub(super) fn revoke_token(&self, token: &str) -> Outcome<()> {
         Ok(self.inner.users.remove_session(token)?)

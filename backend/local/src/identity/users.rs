@@ -171,6 +171,34 @@ impl Users {
             .transpose()
     }
 
+    /// Deletes the user with every refresh session of theirs (a new user given the address
+    /// later must not inherit them). False if there was no such user.
+    pub fn delete(&self, email: &str) -> StoreResult<bool> {
+        let tx = self.db.begin_write().map_err(fail)?;
+        let found = {
+            let mut table = tx.open_table(USERS).map_err(fail)?;
+            let removed: Option<UserRecord> = table
+                .remove(email)
+                .map_err(fail)?
+                .map(|v| serde_json::from_slice(v.value()).map_err(fail))
+                .transpose()?;
+            if let Some(user) = &removed {
+                let mut subs = tx.open_table(SUBS).map_err(fail)?;
+                subs.remove(user.sub.as_str()).map_err(fail)?;
+                let mut sessions = tx.open_table(REFRESH_TOKENS).map_err(fail)?;
+                sessions
+                    .retain(|_, bytes| {
+                        serde_json::from_slice::<RefreshSession>(bytes)
+                            .map_or(true, |session| session.email != email)
+                    })
+                    .map_err(fail)?;
+            }
+            removed.is_some()
+        };
+        tx.commit().map_err(fail)?;
+        Ok(found)
+    }
+
     pub fn remove_session(&self, token: &str) -> StoreResult<()> {
         let tx = self.db.begin_write().map_err(fail)?;
         {

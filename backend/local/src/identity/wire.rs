@@ -188,6 +188,11 @@ async fn dispatch(
             }
             Ok(json!({ "Username": user.sub, "UserAttributes": attributes }))
         }
+        "DeleteUser" => {
+            let request: GetUser = read(body)?;
+            identity.delete_user(&required(request.access_token, "AccessToken")?)?;
+            Ok(json!({}))
+        }
         "RevokeToken" => {
             let request: RevokeToken = read(body)?;
             check_client(request.client_id)?;

@@ -380,6 +380,7 @@ fn identity(user: &crate::helpers::User) -> cloumer_domain::Identity {
         preferred_handle: None,
         nickname: None,
         email: None,
+        signed_in_at: None,
     }
 }
 

@@ -278,6 +278,7 @@ pub async fn channel_of(app: &TestApp, user: &User) -> cloumer_domain::channel::
             preferred_handle: None,
             nickname: None,
             email: None,
+            signed_in_at: None,
         })
         .await
         .unwrap()

@@ -2,6 +2,7 @@
 //! on a random loopback port, driven over real HTTP.
 
 mod about;
+mod account_deletion;
 mod blocks;
 mod channels;
 mod chat;

@@ -23,6 +23,7 @@ async fn review(app: &TestApp, owner: &User, sender: &str, text: &str) -> Verdic
             preferred_handle: None,
             nickname: None,
             email: None,
+            signed_in_at: None,
         })
         .await
         .unwrap()

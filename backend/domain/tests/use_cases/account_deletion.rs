@@ -1,0 +1,314 @@
+//! Deleting an account: everything of the user's goes, in every store and service, and nothing
+//! of anyone else's; only with a recent password; asking again is harmless.
+
+use cloumer_domain::DomainError;
+use cloumer_domain::Identity;
+use cloumer_domain::ids::RecordingId;
+use cloumer_domain::live::StreamEventKind;
+use cloumer_domain::ports::{
+    BlockRepository, ChannelRepository, ChatRepository, ClipRepository, FollowRepository,
+    NotificationRepository, PushSubscriptionRepository, RecordingRepository, VideoRepository,
+    WebhookRepository,
+};
+use cloumer_domain::testkit::{AUTH, P256DH};
+use cloumer_domain::use_cases::account_deletion::RECENT_SIGN_IN;
+use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
+use cloumer_test_media::images;
+use time::Duration;
+
+use crate::clip_making::{recorded, vod};
+use crate::videos::{h264, transcoded, uploaded_and_probed};
+use crate::world::{ChatCall, World, world};
+
+/// `who` as they are just after typing their password.
+fn just_signed_in(world: &World, who: &Identity) -> Identity {
+    Identity {
+        signed_in_at: Some(world.platform.now()),
+        ..who.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone_elses() {
+    let world = world();
+    let (star, account) = world.account("u-star", "star").await;
+    let (fan, _) = world.account("u-fan", "fan").await;
+    let (other, other_account) = world.account("u-other", "other").await;
+    let (troll, _) = world.account("u-troll", "troll").await;
+    let channel = account.channel.id.clone();
+    let store = &world.store;
+    let room = account.channel.chat_room.as_ref().unwrap().arn.clone();
+
+    // A channel with a bit of everything on it.
+    recorded(&world, &channel, "rec1", 40, &vod(10)).await;
+    let clip = world
+        .platform
+        .clip_recording(&fan, &RecordingId::parse("rec1").unwrap(), "best", 0, 8_000)
+        .await
+        .unwrap();
+    let video = uploaded_and_probed(&world, &star, Ok(h264())).await;
+    transcoded(&world, &video).await;
+    let (_, emote) = world
+        .platform
+        .put_emote(&star, "Hype", &images::png(56, 56))
+        .await
+        .unwrap();
+    let emote_file = emote.file_key(&channel);
+    world
+        .platform
+        .add_webhook(&star, "https://discord.com/api/webhooks/1/abc")
+        .await
+        .unwrap();
+    world.said(&room, "u-fan", "hello star").await;
+    world
+        .platform
+        .restrict(
+            &star,
+            ChatOf::Channel("star"),
+            &troll.user_id,
+            Restriction::Ban(None),
+            Some("spam"),
+        )
+        .await
+        .unwrap();
+    world.platform.follow(&fan, "star").await.unwrap();
+    // And a user with follows, a block, a browser for pushes and notifications.
+    world.platform.follow(&star, "other").await.unwrap();
+    world
+        .platform
+        .block_user(&star, troll.user_id.as_str())
+        .await
+        .unwrap();
+    world
+        .platform
+        .subscribe_push(&star, "https://push.example.com/star", P256DH, AUTH)
+        .await
+        .unwrap();
+    world.advance(Duration::minutes(1));
+    world
+        .stream_event(&other_account.channel.id, "st-1", StreamEventKind::Start)
+        .await;
+    assert_eq!(
+        world
+            .platform
+            .notifications(&star, None, 10)
+            .await
+            .unwrap()
+            .page
+            .items
+            .len(),
+        1
+    );
+    // What the star said in someone else's chat stays with that chat.
+    let said_elsewhere = world
+        .said(
+            &other_account.channel.chat_room.as_ref().unwrap().arn,
+            "u-star",
+            "hi other",
+        )
+        .await;
+
+    // All of it is there before.
+    assert_eq!(
+        store
+            .list_messages(&channel, None, 10)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    assert_eq!(store.list_bans(&channel).await.unwrap().len(), 1);
+    assert!(
+        !store
+            .list_moderation(&channel, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(store.list_webhooks(&channel).await.unwrap().len(), 1);
+    assert_eq!(store.follower_count(&channel).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .follower_count(&other_account.channel.id)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.get_block_list(&star.user_id).await.unwrap().is_some());
+    assert_eq!(
+        store
+            .push_subscriptions_of(std::slice::from_ref(&star.user_id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(world.files.keys().contains(&emote_file));
+    assert!(
+        world
+            .files
+            .keys()
+            .iter()
+            .any(|k| k.starts_with("recordings/rec1/clip-"))
+    );
+
+    // A token without a recent password cannot delete anything, however valid.
+    let stale = Identity {
+        signed_in_at: Some(world.platform.now() - RECENT_SIGN_IN - Duration::seconds(1)),
+        ..star.clone()
+    };
+    for who in [&star, &stale] {
+        assert!(matches!(
+            world.platform.delete_account(who).await,
+            Err(DomainError::Forbidden(_))
+        ));
+    }
+    assert!(store.get_channel(&channel).await.unwrap().is_some());
+    assert!(world.video.deleted.lock().unwrap().is_empty());
+
+    let star_now = just_signed_in(&world, &star);
+    world.platform.delete_account(&star_now).await.unwrap();
+
+    // The channel: its record, handle, video channel, chat room, files and every record on it.
+    assert_eq!(store.get_channel(&channel).await.unwrap(), None);
+    assert_eq!(
+        store.find_channel_by_owner(&star.user_id).await.unwrap(),
+        None
+    );
+    assert!(world.platform.handle_available("star").await.unwrap().1);
+    let video_arn = account.channel.video.as_ref().unwrap().arn.clone();
+    assert_eq!(*world.video.deleted.lock().unwrap(), [video_arn]);
+    assert!(world.chat.calls().contains(&ChatCall::DeleteRoom(room)));
+    let files = world.files.keys();
+    assert!(
+        !files
+            .iter()
+            .any(|k| k.starts_with("recordings/rec1/") || *k == emote_file),
+        "files left: {files:?}"
+    );
+    assert!(
+        world
+            .uploads
+            .outputs_deleted
+            .lock()
+            .unwrap()
+            .contains(&video.id.to_string())
+    );
+    assert_eq!(
+        store
+            .get_recording(&RecordingId::parse("rec1").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.get_clip(&clip.id).await.unwrap(), None);
+    assert_eq!(store.get_video(&video.id).await.unwrap(), None);
+    assert!(
+        store
+            .list_channel_recordings(&channel, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(store.list_webhooks(&channel).await.unwrap().is_empty());
+    assert!(store.list_bans(&channel).await.unwrap().is_empty());
+    assert!(
+        store
+            .list_messages(&channel, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(
+        store
+            .list_moderation(&channel, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    // Its follower follows it no more, and counts one follow fewer.
+    assert!(
+        store
+            .followed_channel_ids(&fan.user_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        world
+            .platform
+            .following(&fan, None, 10)
+            .await
+            .unwrap()
+            .page
+            .items
+            .is_empty()
+    );
+
+    // The user: follows (the followed channel counts one follower fewer), push, notifications,
+    // block list, profile.
+    assert!(
+        store
+            .followed_channel_ids(&star.user_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .follower_count(&other_account.channel.id)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(
+        store
+            .push_subscriptions_of(std::slice::from_ref(&star.user_id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .list_notifications(&star.user_id, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(store.seen_at(&star.user_id).await.unwrap(), None);
+    assert_eq!(store.get_block_list(&star.user_id).await.unwrap(), None);
+    assert_eq!(store.get_profile(&star.user_id).await.unwrap(), None);
+
+    // Nobody else lost anything.
+    assert!(store.get_profile(&fan.user_id).await.unwrap().is_some());
+    assert!(store.get_profile(&other.user_id).await.unwrap().is_some());
+    assert!(
+        store
+            .get_channel(&other_account.channel.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let other_chat = store
+        .list_messages(&other_account.channel.id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(other_chat.items, [said_elsewhere]);
+
+    // Asking again (a retry after a failure half way) finds nothing left and succeeds.
+    world.platform.delete_account(&star_now).await.unwrap();
+    // Its tokens, valid for a while yet, bring nothing back: they are told to sign in, and the
+    // handle stays free.
+    assert!(matches!(
+        world.platform.ensure_account(&star).await,
+        Err(DomainError::Unauthenticated)
+    ));
+    assert_eq!(store.get_profile(&star.user_id).await.unwrap(), None);
+    assert!(world.platform.handle_available("star").await.unwrap().1);
+}
