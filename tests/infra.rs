@@ -987,3 +987,33 @@ fn the_functions_that_notify_users_may_write_notifications_in_batches() {
         );
     }
 }
+
+/// Deleting an account (`DELETE /api/v1/me`, in the api function) deletes the channel's IVS
+/// channel and chat room and erases its records a partition at a time with `BatchWriteItem`:
+/// without these the request fails half way in the cloud alone (the local stack has no IAM).
+#[test]
+fn the_api_may_delete_an_accounts_channel_room_and_records() {
+    let root = body("infra/environments/prod/main.tf");
+    let modules = function_modules(&root);
+    let statements: String = attribute(modules["api_function"], "statements")
+        .map(text)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    for expected in [
+        r#"sid="DeleteAccountChannels",actions=["ivs:DeleteChannel","ivschat:DeleteRoom"],resources=[local.channel_arns,module.streaming.room_arns]"#,
+        r#"sid="EraseAccountRecords",actions=["dynamodb:BatchWriteItem"],resources=[module.data.table_arn]"#,
+    ] {
+        assert!(statements.contains(expected), "{statements}");
+    }
+    for (name, module) in &modules {
+        let statements = attribute(module, "statements")
+            .map(text)
+            .unwrap_or_default();
+        if *name != "api_function" {
+            for action in ["ivs:DeleteChannel", "ivschat:DeleteRoom"] {
+                assert!(!statements.contains(action), "{name} has {action}");
+            }
+        }
+    }
+}

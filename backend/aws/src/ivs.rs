@@ -19,9 +19,9 @@ use tokio::sync::Mutex;
 /// ListStreams is limited to 5 calls a second per account: every Lambda shares this cache.
 const STREAMS_CACHE: Duration = Duration::from_secs(5);
 /// Tries at deleting a channel IVS still holds on air (it refuses with a conflict meanwhile),
-/// and the wait between them: within an API request's time.
-const DELETE_ATTEMPTS: u32 = 5;
-const DELETE_RETRY_WAIT: Duration = Duration::from_secs(2);
+/// and the wait between them: a few seconds, well within an API request's ten.
+const DELETE_ATTEMPTS: u32 = 4;
+const DELETE_RETRY_WAIT: Duration = Duration::from_secs(1);
 
 /// The live streams as last listed, and when.
 type StreamsSnapshot = Option<(Instant, Vec<StreamStatus>)>;

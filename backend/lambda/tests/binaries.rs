@@ -2053,3 +2053,89 @@ async fn api_answers_the_sites_cors_preflight_itself() {
         "{refused}"
     );
 }
+
+/// Deleting an account through the api function on moto: DELETE /me with the Cognito user's
+/// fresh token leaves no item of theirs in DynamoDB (nothing under their channel's partition),
+/// takes their follows off both sides' counts, and their token gets 401 after. (Their channel is
+/// put in the table without an IVS channel or chat room: moto has neither service.)
+#[tokio::test]
+async fn api_deletes_a_cognito_users_account_from_dynamodb() {
+    use cloumer_domain::ports::{NotificationRepository, WebhookRepository};
+    let (moto, store) = cloud().await;
+    let user = moto
+        .cognito_user("star@example.com", "star_one", "Star")
+        .await;
+    let star = UserId::parse(&user.sub).unwrap();
+    let mut profile = testkit::profile("star");
+    profile.user_id = star.clone();
+    store.put_profile(&profile).await.unwrap();
+    let mut channel = testkit::channel("star", "star_one", 0);
+    channel.owner = star.clone();
+    channel.video = None;
+    channel.chat_room = None;
+    store.create_channel(&channel).await.unwrap();
+    let other = testkit::channel("owner-9", "hana_music", 0);
+    store.create_channel(&other).await.unwrap();
+    let fan = UserId::parse("fan-9").unwrap();
+    for (who, of) in [(&fan, &channel.id), (&star, &other.id)] {
+        let follow = cloumer_domain::follow::Follow {
+            user_id: who.clone(),
+            channel_id: of.clone(),
+            followed_at: time::OffsetDateTime::now_utc(),
+            notify: true,
+        };
+        store.follow(&follow, 100).await.unwrap();
+    }
+    let mut note = testkit::notification("someone", other.id.as_str(), 1);
+    note.user_id = star.clone();
+    store.put_notifications(&[note]).await.unwrap();
+    let mut hook = testkit::webhook("star", 1);
+    hook.channel_id = channel.id.clone();
+    assert!(store.add_webhook(&hook, 5).await.unwrap());
+    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
+    let http = reqwest::Client::new();
+
+    let deleted = http
+        .delete(format!("{base}/api/v1/me"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+    for pk in [format!("CHANNEL#{}", channel.id), format!("NOTIFY#{star}")] {
+        let left = client
+            .query()
+            .table_name(support::TABLE)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(
+                ":pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(pk.clone()),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(left.count(), 0, "{pk}: {:?}", left.items());
+    }
+    assert_eq!(store.get_channel(&channel.id).await.unwrap(), None);
+    assert_eq!(
+        store.find_channel_by_handle(&channel.handle).await.unwrap(),
+        None
+    );
+    assert_eq!(store.get_profile(&star).await.unwrap(), None);
+    assert!(store.was_erased(&star).await.unwrap());
+    assert_eq!(store.follower_count(&other.id).await.unwrap(), 0);
+    assert!(store.followed_channel_ids(&fan).await.unwrap().is_empty());
+    assert!(store.list_webhooks(&channel.id).await.unwrap().is_empty());
+    assert!(store.get_channel(&other.id).await.unwrap().is_some());
+    // The token, valid for an hour yet, brings nothing back.
+    let me = http
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(store.get_profile(&star).await.unwrap(), None);
+}

@@ -256,6 +256,19 @@ module "api_function" {
       actions   = ["s3:DeleteObject"]
       resources = [for bucket in module.streaming.recordings_buckets : "${bucket.arn}/ivs/*"]
     },
+    {
+      # A user deleting their account: their channel's video channel (its stream keys go with
+      # it) and chat room.
+      sid       = "DeleteAccountChannels"
+      actions   = ["ivs:DeleteChannel", "ivschat:DeleteRoom"]
+      resources = [local.channel_arns, module.streaming.room_arns]
+    },
+    {
+      # ...and their records, whole partitions at a time (chat history, notifications).
+      sid       = "EraseAccountRecords"
+      actions   = ["dynamodb:BatchWriteItem"]
+      resources = [module.data.table_arn]
+    },
   ])
 }
 
