@@ -255,6 +255,12 @@ impl Api {
         .await
     }
 
+    /// Deletes the caller's account with everything of theirs (needs a sign-in of the last ten
+    /// minutes). Asking again after a failure finishes the job.
+    pub async fn delete_account(&self) -> Result<(), ApiError> {
+        self.send(Method::DELETE, "/api/v1/me", None).await
+    }
+
     /// Deletes the caller's past broadcast `id` and its files.
     pub async fn delete_recording(&self, id: &str) -> Result<(), ApiError> {
         self.send(

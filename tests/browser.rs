@@ -5497,6 +5497,117 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
 
 /// axe-core's findings on the page as it is now (WCAG 2.x A and AA), each headed by `page`;
 /// a screenshot is kept of a page with any.
+/// A streamer deletes their account from their profile (English, desktop): the password and
+/// their handle typed out, a wrong password told; then they are signed out at home, their
+/// channel is gone for their follower, who counts it no more, and the address cannot sign in.
+/// A follower looks at the same form in Korean on a phone and cancels.
+#[tokio::test]
+async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    stack
+        .account("leaving@example.com", PASSWORD, "leaving_star", "Leaving")
+        .await?;
+    stack
+        .account("stays@example.com", PASSWORD, "stays", "머무는 팬")
+        .await?;
+    let fan = Browser::launch_sized(420, 860).await?;
+    fan.sign_in(&stack, "stays@example.com", PASSWORD).await?;
+    fan.prefer_language("ko").await?;
+    fan.goto(&stack.url("/leaving_star")).await?;
+    fan.wait(".follow-box button.follow[aria-pressed=false]")
+        .await?;
+    fan.click(".follow-box button.follow").await?;
+    fan.wait(".follow-box button.follow[aria-pressed=true]")
+        .await?;
+
+    let star = Browser::launch().await?;
+    star.sign_in(&stack, "leaving@example.com", PASSWORD)
+        .await?;
+    star.goto(&stack.url("/profile")).await?;
+    star.wait_for_text(".delete-account h2", "Delete account", WAIT)
+        .await?;
+    star.click(".delete-account button.danger").await?;
+    star.wait(".delete-account input[name=password]").await?;
+    // The handle must match before the button works.
+    star.fill(".delete-account input[name=confirm-handle]", "someone_else")
+        .await?;
+    star.wait_for_text(".delete-account .hint", "That is not your handle.", WAIT)
+        .await?;
+    star.wait(".delete-account button[type=submit][disabled]")
+        .await?;
+    star.fill(
+        ".delete-account input[name=confirm-handle]",
+        "@Leaving_Star",
+    )
+    .await?;
+    star.wait(".delete-account button[type=submit]:not([disabled])")
+        .await?;
+    // A wrong password is told, and nothing is deleted.
+    star.fill(".delete-account input[name=password]", "not-the-password")
+        .await?;
+    star.screenshot("profile-delete-account").await?;
+    star.click(".delete-account button[type=submit]").await?;
+    star.wait_for_text(
+        ".delete-account .error",
+        "Incorrect email or password.",
+        WAIT,
+    )
+    .await?;
+    fan.goto(&stack.url("/leaving_star")).await?;
+    fan.wait(".follow-box button.follow[aria-pressed=true]")
+        .await?;
+
+    star.fill(".delete-account input[name=password]", PASSWORD)
+        .await?;
+    star.click(".delete-account button[type=submit]").await?;
+    // Signed out, at home.
+    star.wait_until(
+        "return location.pathname === '/' && document.querySelector('header.topbar').textContent.includes('Sign in')",
+        "signed out at home",
+    )
+    .await?;
+    star.screenshot("account-deleted-home").await?;
+    star.goto(&stack.url("/leaving_star")).await?;
+    star.wait_for_text("main", "This page does not exist.", WAIT)
+        .await?;
+    star.goto(&stack.url("/signin")).await?;
+    star.fill("input[name=email]", "leaving@example.com")
+        .await?;
+    star.fill("input[name=password]", PASSWORD).await?;
+    star.click("form button[type=submit]").await?;
+    star.wait_for_text("form .error", "Incorrect email or password.", WAIT)
+        .await?;
+
+    // The follower: the channel is gone, and not among those they follow.
+    fan.goto(&stack.url("/leaving_star")).await?;
+    fan.wait_for_text("main", "없는 페이지입니다.", WAIT)
+        .await?;
+    fan.wait_gone(".follow-box", "").await?;
+    fan.goto(&stack.url("/profile")).await?;
+    fan.wait_for_text(".delete-account h2", "계정 삭제", WAIT)
+        .await?;
+    let following = fan
+        .js("return document.querySelector('[data-testid=profile-following]').textContent")
+        .await?;
+    assert!(
+        !following.as_str().unwrap_or_default().contains("Leaving"),
+        "{following}"
+    );
+    fan.click(".delete-account button.danger").await?;
+    fan.wait(".delete-account input[name=password]").await?;
+    fan.js("document.querySelector('.delete-account').scrollIntoView()")
+        .await?;
+    fan.screenshot("profile-delete-account-ko-phone").await?;
+    fan.click(".delete-account button.secondary").await?;
+    fan.wait_gone(".delete-account input[name=password]", "")
+        .await?;
+    fan.goto(&stack.url("/")).await?;
+    fan.wait_for_text("header.topbar", "로그아웃", WAIT).await?;
+    star.close().await?;
+    fan.close().await?;
+    Ok(())
+}
+
 async fn accessibility_findings(browser: &Browser, page: &str) -> Result<Vec<String>> {
     let violations = browser.accessibility_violations().await?;
     if !violations.is_empty() {

@@ -211,6 +211,17 @@ impl Cognito {
         Self::tokens(&value, Some(refresh_token), crate::browser::now_ms())
     }
 
+    /// Deletes the signed-in user at the identity provider: every token of theirs stops
+    /// working (`DeleteUser`).
+    pub async fn delete_user(&self, access_token: &str) -> Result<(), CognitoError> {
+        self.call(
+            "DeleteUser",
+            Json::object().with("AccessToken", access_token),
+        )
+        .await
+        .map(drop)
+    }
+
     pub async fn revoke(&self, refresh_token: &str) -> Result<(), CognitoError> {
         self.call(
             "RevokeToken",

@@ -5,6 +5,7 @@ use cloumer_api_types::{ChannelSummary, Me, UpdateProfile};
 use leptos::prelude::*;
 
 use crate::api::use_api;
+use crate::auth::use_session;
 use crate::components::{
     Avatar, ChannelCard, Loaded, PageStatus, Paging, RequireSignIn, SaveStatus, avatar_src,
     name_page,
@@ -34,6 +35,9 @@ pub fn Profile() -> impl IntoView {
             </section>
             <FollowedChannels />
             <BlockedPeople />
+            <Loaded retry=move || me.refetch()>
+                {move || Suspend::new(async move { me.await.map(|me| view! { <DeleteAccount handle=me.handle /> }) })}
+            </Loaded>
         </RequireSignIn>
     }
 }
@@ -246,6 +250,136 @@ fn BlockedPeople() -> impl IntoView {
                     })
                 })}
             </Loaded>
+        </section>
+    }
+}
+
+/// The words of deleting an account (only this page has them).
+struct DeletionWords {
+    heading: &'static str,
+    what_goes: &'static str,
+    start: &'static str,
+    password: &'static str,
+    type_handle: &'static str,
+    confirm: &'static str,
+    cancel: &'static str,
+    working: &'static str,
+    handle_mismatch: &'static str,
+}
+
+const DELETION_EN: DeletionWords = DeletionWords {
+    heading: "Delete account",
+    what_goes: "Your channel goes with its past broadcasts, clips, videos, emotes, chat history and followers, and so do the channels you follow, your notifications and your profile. Your handle becomes free for anyone. This cannot be undone.",
+    start: "Delete my account…",
+    password: "Your password",
+    type_handle: "Type your handle to confirm",
+    confirm: "Delete my account for good",
+    cancel: "Cancel",
+    working: "Deleting…",
+    handle_mismatch: "That is not your handle.",
+};
+
+const DELETION_KO: DeletionWords = DeletionWords {
+    heading: "계정 삭제",
+    what_goes: "채널과 함께 지난 방송, 클립, 동영상, 이모티콘, 채팅 기록, 팔로워가 모두 삭제되고, 팔로우한 채널, 알림, 프로필도 삭제됩니다. 핸들은 누구나 쓸 수 있게 됩니다. 되돌릴 수 없습니다.",
+    start: "계정 삭제…",
+    password: "비밀번호",
+    type_handle: "확인을 위해 핸들을 입력하세요",
+    confirm: "계정 영구 삭제",
+    cancel: "취소",
+    working: "삭제 중…",
+    handle_mismatch: "내 핸들과 다릅니다.",
+};
+
+/// Tries at the API's deletion when it fails on its side (a big account may take more than one
+/// request's time; asking again goes on where it stopped).
+const DELETE_TRIES: u32 = 3;
+
+/// Deleting the account for good: the password again (the API takes only a fresh sign-in) and
+/// the handle typed out; then the platform erases everything, and the sign-in itself goes.
+#[component]
+fn DeleteAccount(handle: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&DELETION_EN, &DELETION_KO);
+    let api = use_api();
+    let session = use_session();
+    let location = crate::router::use_location();
+    let open = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let typed = RwSignal::new(String::new());
+    let handle = StoredValue::new(handle);
+    let delete = Submit::new(move |password: &String| {
+        let password = password.clone();
+        async move {
+            let lang = i18n.lang.get_untracked();
+            let Some(user) = session.user() else {
+                return Err(i18n.t().error_generic.to_owned());
+            };
+            // A fresh sign-in: proves the password, and is what the API asks for.
+            let tokens = session
+                .cognito()
+                .sign_in(&user.email, &password)
+                .await
+                .map_err(|e| e.describe(lang))?;
+            let access_token = tokens.access_token.clone();
+            session.store(tokens);
+            let mut tries = 0;
+            loop {
+                tries += 1;
+                match api.delete_account().await {
+                    Ok(()) => break,
+                    Err(e) if (e.status == 0 || e.status >= 500) && tries < DELETE_TRIES => {}
+                    Err(e) => return Err(e.explained(i18n)),
+                }
+            }
+            session
+                .cognito()
+                .delete_user(&access_token)
+                .await
+                .map_err(|e| e.describe(lang))?;
+            // Home first: signing out under this page would send it to sign in instead. The
+            // sign-out waits until home has replaced it.
+            location.navigate("/");
+            set_timeout(move || session.sign_out(), std::time::Duration::ZERO);
+            Ok(())
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        delete.dispatch(password.get_untracked());
+    };
+    let matches = move || {
+        typed.with(|t| {
+            handle.with_value(|h| t.trim().trim_start_matches('@').eq_ignore_ascii_case(h))
+        })
+    };
+    view! {
+        <section class="narrow delete-account" aria-labelledby="delete-account-heading">
+            <h2 id="delete-account-heading">{move || t().heading}</h2>
+            <p class="hint">{move || t().what_goes}</p>
+            <Show when=move || open.get() fallback=move || view! {
+                <button type="button" class="danger" on:click=move |_| open.set(true)>{move || t().start}</button>
+            }>
+                <form class="stack" on:submit=submit>
+                    <label>{move || t().password}
+                        <input type="password" name="password" autocomplete="current-password" required
+                            on:input=move |ev| password.set(event_target_value(&ev)) />
+                    </label>
+                    <label>{move || t().type_handle}  " (@"{handle.get_value()}")"
+                        <input type="text" name="confirm-handle" autocomplete="off" required
+                            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+                    </label>
+                    {move || (!typed.with(String::is_empty) && !matches()).then(|| view! { <p class="hint">{t().handle_mismatch}</p> })}
+                    {move || delete.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    <div class="row">
+                        <button type="submit" class="danger" disabled=move || delete.pending().get() || !matches()>
+                            {move || if delete.pending().get() { t().working } else { t().confirm }}
+                        </button>
+                        <button type="button" class="secondary" disabled=move || delete.pending().get()
+                            on:click=move |_| open.set(false)>{move || t().cancel}</button>
+                    </div>
+                </form>
+            </Show>
         </section>
     }
 }

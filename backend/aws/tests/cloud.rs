@@ -164,6 +164,15 @@ mod recorded {
     };
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
+    /// The IVS adapter on a mocked client, with no recording configurations.
+    fn ivs_video(client: aws_sdk_ivs::Client) -> IvsVideo {
+        IvsVideo::new(
+            client,
+            RecordingConfigurations::default(),
+            Arc::new(SystemClock),
+        )
+    }
+
     fn video_channel() -> VideoChannel {
         VideoChannel {
             arn: "arn:aws:ivs:ap-northeast-2:123456789012:channel/abc".into(),
@@ -212,11 +221,7 @@ mod recorded {
             RuleMode::MatchAny,
             [&list, &get, &delete, &create]
         );
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         assert_eq!(
             video.get_stream_key(&video_channel()).await.unwrap().0,
             "sk_ap-northeast-2_old"
@@ -301,11 +306,7 @@ mod recorded {
             })
             .then_output(|| StopStreamOutput::builder().build());
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&on_air]);
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         video.stop_stream(&video_channel()).await.unwrap();
         assert_eq!(on_air.num_calls(), 1);
 
@@ -315,11 +316,7 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&off_air]);
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         video.stop_stream(&video_channel()).await.unwrap();
 
         let denied = mock!(aws_sdk_ivs::Client::stop_stream).then_error(|| {
@@ -328,11 +325,7 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&denied]);
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         assert!(video.stop_stream(&video_channel()).await.is_err());
     }
 
@@ -359,11 +352,7 @@ mod recorded {
             RuleMode::Sequential,
             [&on_air, &stop, &deleted]
         );
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         video.delete_channel(&video_channel()).await.unwrap();
         assert_eq!(
             (on_air.num_calls(), stop.num_calls(), deleted.num_calls()),
@@ -376,11 +365,7 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&gone]);
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         video.delete_channel(&video_channel()).await.unwrap();
 
         let denied = mock!(aws_sdk_ivs::Client::delete_channel).then_error(|| {
@@ -389,11 +374,7 @@ mod recorded {
             )
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&denied]);
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         assert!(video.delete_channel(&video_channel()).await.is_err());
         assert_eq!(denied.num_calls(), 1);
     }
@@ -465,11 +446,7 @@ mod recorded {
                 .unwrap()
         });
         let client = mock_client!(aws_sdk_ivs, RuleMode::MatchAny, [&streams]);
-        let video = IvsVideo::new(
-            client,
-            RecordingConfigurations::default(),
-            Arc::new(SystemClock),
-        );
+        let video = ivs_video(client);
         let live = video.live_streams().await.unwrap();
         assert_eq!(live.len(), 1);
         assert_eq!(live[0].viewer_count, 42);
