@@ -55,7 +55,9 @@ impl Platform {
             )
             .await?;
         }
-        self.moderator(&target).await
+        self.moderator(&target)
+            .await?
+            .ok_or(DomainError::NotFound("channel"))
     }
 
     /// Takes the moderator role back from the user whose channel is `handle`.
@@ -81,19 +83,37 @@ impl Platform {
         .await
     }
 
-    /// The caller's moderators, in the order they were appointed.
+    /// The caller's moderators, in the order they were appointed. A moderator whose account
+    /// was deleted is taken off the list here (nothing else knows whose moderator they were),
+    /// as the owner could not remove them: they have no handle any more.
     pub async fn moderators(&self, who: &Identity) -> DomainResult<Vec<Moderator>> {
         let channel = self.ensure_account(who).await?.channel;
         let mut list = Vec::with_capacity(channel.moderators.len());
+        let mut erased = Vec::new();
         for user in &channel.moderators {
-            list.push(self.moderator(user).await?);
+            match self.moderator(user).await? {
+                Some(moderator) => list.push(moderator),
+                None => erased.push(user.clone()),
+            }
+        }
+        if !erased.is_empty() {
+            self.modify_channel(&channel.id, |c| {
+                let before = c.moderators.len();
+                c.moderators.retain(|m| !erased.contains(m));
+                Ok(c.moderators.len() != before)
+            })
+            .await?;
         }
         Ok(list)
     }
 
-    async fn moderator(&self, user: &UserId) -> DomainResult<Moderator> {
+    /// The moderator as listed; `None` if their account was deleted.
+    async fn moderator(&self, user: &UserId) -> DomainResult<Option<Moderator>> {
         let channel = self.ports.channels.find_channel_by_owner(user).await?;
-        Ok(Moderator {
+        if channel.is_none() && self.ports.channels.was_erased(user).await? {
+            return Ok(None);
+        }
+        Ok(Some(Moderator {
             user_id: user.clone(),
             handle: channel.as_ref().map(|c| c.handle.as_str().to_owned()),
             nickname: channel
@@ -103,6 +123,6 @@ impl Platform {
             avatar: channel
                 .map(|c| c.owner_avatar.as_str().to_owned())
                 .unwrap_or_default(),
-        })
+        }))
     }
 }

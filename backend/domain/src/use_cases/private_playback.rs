@@ -1,6 +1,7 @@
 //! Private channels: who the owner lets watch, the signed playback URL an allowed viewer loads,
 //! and the rule the video service's playback applies to a channel's files.
 
+use futures_util::future::join_all;
 use time::OffsetDateTime;
 
 use crate::error::{DomainError, DomainResult};
@@ -142,6 +143,26 @@ impl Platform {
 
     pub async fn viewers(&self, who: &Identity) -> DomainResult<Vec<ViewerGrant>> {
         let channel = self.ensure_account(who).await?.channel;
-        Ok(self.ports.channels.list_grants(&channel.id).await?)
+        let grants = self.ports.channels.list_grants(&channel.id).await?;
+        let erased = join_all(
+            grants
+                .iter()
+                .map(|g| self.ports.channels.was_erased(&g.user_id)),
+        )
+        .await;
+        let mut kept = Vec::with_capacity(grants.len());
+        for (grant, erased) in grants.into_iter().zip(erased) {
+            if erased? {
+                // A deleted account's grant: nobody can use it, its handle may be someone
+                // else's now, and nothing else knows whose viewer they were.
+                self.ports
+                    .channels
+                    .remove_grant(&channel.id, &grant.user_id)
+                    .await?;
+            } else {
+                kept.push(grant);
+            }
+        }
+        Ok(kept)
     }
 }

@@ -99,6 +99,15 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
             .len(),
         1
     );
+    // The star moderates another channel and may watch it privately.
+    world
+        .platform
+        .appoint_moderator(&other, "star")
+        .await
+        .unwrap();
+    world.platform.grant_viewer(&other, "star").await.unwrap();
+    assert_eq!(world.platform.moderators(&other).await.unwrap().len(), 1);
+    assert_eq!(world.platform.viewers(&other).await.unwrap().len(), 1);
     // What the star said in someone else's chat stays with that chat.
     let said_elsewhere = world
         .said(
@@ -284,6 +293,24 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
     assert_eq!(store.seen_at(&star.user_id).await.unwrap(), None);
     assert_eq!(store.get_block_list(&star.user_id).await.unwrap(), None);
     assert_eq!(store.get_profile(&star.user_id).await.unwrap(), None);
+
+    // The channel they moderated, and the one they could watch, list them no more (its owner
+    // could not take them off: they have no handle now, or someone else's).
+    assert!(world.platform.moderators(&other).await.unwrap().is_empty());
+    let theirs = store
+        .get_channel(&other_account.channel.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(theirs.moderators.is_empty());
+    assert!(world.platform.viewers(&other).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .get_grant(&other_account.channel.id, &star.user_id)
+            .await
+            .unwrap(),
+        None
+    );
 
     // Nobody else lost anything.
     assert!(store.get_profile(&fan.user_id).await.unwrap().is_some());
