@@ -141,6 +141,26 @@ pub struct RecordingEvent {
 /// The record after `event`, or `None` if it adds nothing. Order-independent: the status only moves
 /// forward (RECORDING → ENDED → FAILED wins), times keep the earliest start and latest end, and
 /// locations are filled in once known. A deleted recording stays deleted.
+/// What an event says of a recording whose channel is gone (its account was deleted while the
+/// recorder was still writing): enough to find its files, and nothing to show anyone.
+pub fn orphaned(event: &RecordingEvent) -> Recording {
+    Recording {
+        id: event.recording_id.clone(),
+        channel_id: event.channel_id.clone(),
+        stream_id: event.stream_id.clone(),
+        title: StreamTitle::default(),
+        category: Category::default(),
+        private: event.private == Some(true),
+        status: RecordingStatus::Deleted,
+        started_at: None,
+        ended_at: None,
+        duration_ms: event.duration_ms,
+        playlist_url: event.playlist_url.clone(),
+        thumbnail_url: event.thumbnail_url.clone(),
+        markers: Vec::new(),
+    }
+}
+
 pub fn merge(
     existing: Option<&Recording>,
     event: &RecordingEvent,

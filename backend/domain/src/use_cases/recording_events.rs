@@ -8,7 +8,7 @@ use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult, WriteError};
 use crate::ids::ChannelId;
 use crate::platform::{MAX_RETRIES, Platform};
-use crate::recording::{self, Recording, RecordingEvent, RecordingStatus};
+use crate::recording::{self, Recording, RecordingEvent, RecordingEventKind, RecordingStatus};
 
 /// How far back [`Platform::unfinished_recordings`] looks: a channel records one broadcast at a
 /// time, so an unfinished one is among its latest.
@@ -18,7 +18,15 @@ impl Platform {
     /// Applies a recording-state event: keeps the past broadcast record, and the live thumbnail.
     pub async fn handle_recording_event(&self, event: &RecordingEvent) -> DomainResult<bool> {
         let Some(channel) = self.ports.channels.get_channel(&event.channel_id).await? else {
-            tracing::warn!(channel = %event.channel_id, "recording event for an unknown channel");
+            // Its channel was deleted while the recorder was still writing: once it has
+            // finished, what it wrote goes too.
+            if event.kind != RecordingEventKind::Started {
+                let orphan = recording::orphaned(event);
+                if let Err(error) = self.ports.recording_files.delete(&orphan).await {
+                    tracing::warn!(%error, recording = %orphan.id, "a gone channel's recording keeps its files");
+                }
+            }
+            tracing::info!(channel = %event.channel_id, "recording event for a channel that is gone");
             return Ok(false);
         };
         let mut changed = false;

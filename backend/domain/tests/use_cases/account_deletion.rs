@@ -16,7 +16,7 @@ use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
 use cloumer_test_media::images;
 use time::Duration;
 
-use crate::clip_making::{recorded, vod};
+use crate::clip_making::{recorded, recording_ended, recording_started, vod};
 use crate::videos::{h264, transcoded, uploaded_and_probed};
 use crate::world::{ChatCall, World, world};
 
@@ -338,4 +338,34 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
     ));
     assert_eq!(store.get_profile(&star.user_id).await.unwrap(), None);
     assert!(world.platform.handle_available("star").await.unwrap().1);
+}
+
+#[tokio::test]
+async fn a_broadcast_recorded_while_its_account_is_deleted_leaves_no_files() {
+    let world = world();
+    let (star, account) = world.account("u-star", "star").await;
+    let channel = account.channel.id.clone();
+    recording_started(&world, &channel, "rec-live").await;
+    world.files.put_playlist("rec-live", "index.m3u8", &vod(3));
+    world
+        .platform
+        .delete_account(&just_signed_in(&world, &star))
+        .await
+        .unwrap();
+    // The recorder writes on a moment, then says it has finished.
+    world.files.put_playlist("rec-live", "seg_00003.ts", "more");
+    recording_ended(&world, &channel, "rec-live", 20).await;
+    let files = world.files.keys();
+    assert!(
+        !files.iter().any(|k| k.starts_with("recordings/rec-live/")),
+        "{files:?}"
+    );
+    assert_eq!(
+        world
+            .store
+            .get_recording(&RecordingId::parse("rec-live").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
 }
