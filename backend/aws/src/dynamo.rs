@@ -742,6 +742,10 @@ impl ChannelRepository for DynamoStore {
         self.erase_profile_items(user).await
     }
 
+    async fn mark_erased(&self, user: &UserId) -> PortResult<()> {
+        self.mark_erased_user(user).await
+    }
+
     async fn was_erased(&self, user: &UserId) -> PortResult<bool> {
         self.was_erased_user(user).await
     }

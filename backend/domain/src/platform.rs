@@ -183,10 +183,7 @@ impl Platform {
                 profile
             }
             None => {
-                // A deleted account's tokens work until they expire: they get nothing back.
-                if self.ports.channels.was_erased(&who.user_id).await? {
-                    return Err(DomainError::Unauthenticated);
-                }
+                self.refuse_erased(who).await?;
                 let profile = new_profile(who);
                 self.ports.channels.put_profile(&profile).await?;
                 profile
@@ -194,10 +191,23 @@ impl Platform {
         };
         let channel = match channel? {
             Some(channel) => channel,
-            None => self.create_channel(who, &profile).await?,
+            None => {
+                self.refuse_erased(who).await?;
+                self.create_channel(who, &profile).await?
+            }
         };
         let channel = self.provision(channel).await?;
         Ok(Account { profile, channel })
+    }
+
+    /// A deleted account's tokens work until they expire: they make nothing anew, also while
+    /// the account is being erased. Asked only before creating something (rare), never on the
+    /// way of an account that exists.
+    async fn refuse_erased(&self, who: &Identity) -> DomainResult<()> {
+        if self.ports.channels.was_erased(&who.user_id).await? {
+            return Err(DomainError::Unauthenticated);
+        }
+        Ok(())
     }
 
     async fn create_channel(&self, who: &Identity, profile: &Profile) -> DomainResult<Channel> {

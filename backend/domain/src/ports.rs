@@ -72,13 +72,15 @@ pub trait ChannelRepository: Send + Sync {
     /// its place in the live and activity lists, its grants and counters): the handle is free
     /// again. Nothing happens if it is gone already.
     async fn erase_channel(&self, channel: &Channel) -> PortResult<()>;
-    /// Erases the user's profile and what is kept under the user alone (block list, following
-    /// count), and from then on [`Self::was_erased`] says so. Nothing else happens if there is
-    /// no profile.
-    async fn erase_profile(&self, user: &UserId) -> PortResult<()>;
-    /// Whether the user's account was erased. Identity providers never give an id out twice,
-    /// so a token still valid after its account was deleted must not bring the account back.
+    /// Remembers for good that the user's account is being erased (its id alone), so that
+    /// [`Self::was_erased`] says so from now on.
+    async fn mark_erased(&self, user: &UserId) -> PortResult<()>;
+    /// Whether the user's account was (or is being) erased. Identity providers never give an id
+    /// out twice, so a token still valid after its account was deleted must not bring it back.
     async fn was_erased(&self, user: &UserId) -> PortResult<bool>;
+    /// Erases the user's profile and what is kept under the user alone (block list, following
+    /// count); the mark of [`Self::mark_erased`] stays. Nothing happens if there is none.
+    async fn erase_profile(&self, user: &UserId) -> PortResult<()>;
 }
 
 /// Chat history and bans.

@@ -116,6 +116,15 @@ impl EmbeddedStore {
             remove_key(tx, blocks::BLOCK_LISTS, &user)?;
             remove_key(tx, follows::FOLLOWING_COUNTS, &user)?;
             remove_key(tx, PROFILES, &user)?;
+            Ok(())
+        })
+        .await
+        .map_err(port_only)
+    }
+
+    pub(crate) async fn mark_erased_user(&self, user: &UserId) -> PortResult<()> {
+        let user = user.as_str().to_owned();
+        self.write(move |tx| {
             tx.open_table(ERASED_USERS)
                 .port("opening erased users")?
                 .insert(user.as_str(), nanos(time::OffsetDateTime::now_utc()))

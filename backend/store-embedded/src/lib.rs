@@ -515,6 +515,10 @@ impl ChannelRepository for EmbeddedStore {
         self.erase_profile_records(user).await
     }
 
+    async fn mark_erased(&self, user: &UserId) -> PortResult<()> {
+        self.mark_erased_user(user).await
+    }
+
     async fn was_erased(&self, user: &UserId) -> PortResult<bool> {
         self.was_erased_user(user).await
     }

@@ -135,11 +135,18 @@ impl DynamoStore {
 
     /// Everything under the user: profile, block list, counts, marks (their follows and push
     /// subscriptions were let go of through their own ports first).
+    /// Everything under the user but the mark that they were erased.
     pub(super) async fn erase_profile_items(&self, user: &UserId) -> PortResult<()> {
-        let partition = format!("USER#{user}");
-        self.erase_partition(&partition).await?;
-        self.put_plain(super::item(&[("pk", s(partition)), ("sk", s(ERASED))]))
+        self.erase_where(&format!("USER#{user}"), None, Some(ERASED))
             .await
+    }
+
+    pub(super) async fn mark_erased_user(&self, user: &UserId) -> PortResult<()> {
+        self.put_plain(super::item(&[
+            ("pk", s(format!("USER#{user}"))),
+            ("sk", s(ERASED)),
+        ]))
+        .await
     }
 
     pub(super) async fn was_erased_user(&self, user: &UserId) -> PortResult<bool> {

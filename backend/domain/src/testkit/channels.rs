@@ -234,8 +234,11 @@ pub async fn channel_repository(repo: &dyn ChannelRepository) {
     reuse.handle = stored_b.handle.clone();
     repo.create_channel(&reuse).await.unwrap();
 
-    // Erasing a profile: gone, marked erased, others kept, again harmless.
+    // Erasing a profile: marked first, then gone, the mark kept, others kept, again harmless.
     assert!(!repo.was_erased(&alice.user_id).await.unwrap());
+    repo.mark_erased(&alice.user_id).await.unwrap();
+    assert!(repo.was_erased(&alice.user_id).await.unwrap());
+    assert!(repo.get_profile(&alice.user_id).await.unwrap().is_some());
     repo.erase_profile(&alice.user_id).await.unwrap();
     repo.erase_profile(&alice.user_id).await.unwrap();
     assert_eq!(repo.get_profile(&alice.user_id).await.unwrap(), None);

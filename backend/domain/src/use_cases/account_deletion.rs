@@ -40,6 +40,9 @@ impl Platform {
             ));
         }
         let user = &who.user_id;
+        // First: from now on nothing of theirs is made anew (a request racing this one, their
+        // tokens after it).
+        self.ports.channels.mark_erased(user).await?;
         if let Some(channel) = self.ports.channels.find_channel_by_owner(user).await? {
             self.erase_channel(&channel).await?;
         }

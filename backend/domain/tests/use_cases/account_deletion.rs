@@ -369,3 +369,25 @@ async fn a_broadcast_recorded_while_its_account_is_deleted_leaves_no_files() {
         None
     );
 }
+
+#[tokio::test]
+async fn a_request_racing_the_deletion_makes_nothing_anew() {
+    let world = world();
+    let (star, account) = world.account("u-star", "star").await;
+    // Half way: marked, the channel erased, the profile not yet.
+    world.store.mark_erased(&star.user_id).await.unwrap();
+    world.store.erase_channel(&account.channel).await.unwrap();
+    assert!(matches!(
+        world.platform.ensure_account(&star).await,
+        Err(DomainError::Unauthenticated)
+    ));
+    assert_eq!(
+        world
+            .store
+            .find_channel_by_owner(&star.user_id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(world.platform.handle_available("star").await.unwrap().1);
+}
