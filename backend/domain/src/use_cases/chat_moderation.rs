@@ -351,10 +351,15 @@ impl Platform {
         rules.validate()?;
         self.count_channel_change(who).await?;
         let account = self.ensure_account(who).await?;
-        if let Some(room) = &account.channel.chat_room {
+        let before = account.channel.chat_rules.clone();
+        // The room holds only its rate and length (the rest is ours): an UpdateRoom, on a quota
+        // per AWS account, only when they change. What is stored is what the room has, as the
+        // rules are stored only after the room took them.
+        let room_changed = before.max_messages_per_second != rules.max_messages_per_second
+            || before.max_message_length != rules.max_message_length;
+        if room_changed && let Some(room) = &account.channel.chat_room {
             self.ports.chat_service.update_room(room, &rules).await?;
         }
-        let before = account.channel.chat_rules.clone();
         let (channel, _) = self
             .modify_channel(&account.channel.id, |c| {
                 let changed = c.chat_rules != rules;

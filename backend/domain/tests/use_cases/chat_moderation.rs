@@ -174,6 +174,45 @@ async fn new_chat_rules_reach_the_room_and_bad_ones_change_nothing() {
     };
     assert!(world.platform.update_chat_rules(&owner, bad).await.is_err());
     assert_eq!(world.platform.room_rules(&room).await.unwrap(), rules);
+
+    // Rules the room itself does not hold (slow mode is ours) leave the room as it is: no
+    // UpdateRoom, which IVS counts against the account's quota.
+    let room_updates = |world: &crate::world::World| {
+        world
+            .chat
+            .calls()
+            .iter()
+            .filter(|call| matches!(call, ChatCall::UpdateRoom(..)))
+            .count()
+    };
+    let before = room_updates(&world);
+    let slower = ChatRules {
+        slow_mode_seconds: 30,
+        ..rules.clone()
+    };
+    world
+        .platform
+        .update_chat_rules(&owner, slower.clone())
+        .await
+        .unwrap();
+    assert_eq!(room_updates(&world), before);
+    assert_eq!(world.platform.room_rules(&room).await.unwrap(), slower);
+    let longer = ChatRules {
+        max_message_length: 200,
+        ..slower
+    };
+    world
+        .platform
+        .update_chat_rules(&owner, longer.clone())
+        .await
+        .unwrap();
+    assert_eq!(room_updates(&world), before + 1);
+    assert!(
+        world
+            .chat
+            .calls()
+            .contains(&ChatCall::UpdateRoom(room.clone(), longer))
+    );
 }
 
 #[tokio::test]
