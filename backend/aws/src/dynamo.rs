@@ -296,6 +296,11 @@ impl DynamoStore {
 
     /// Deletes an item; returns whether it existed.
     async fn delete(&self, pk: &str, sk: &str) -> PortResult<bool> {
+        Ok(self.delete_returning(pk, sk).await?.is_some())
+    }
+
+    /// Deletes an item; returns it as it was, if it existed.
+    async fn delete_returning(&self, pk: &str, sk: &str) -> PortResult<Option<Item>> {
         let output = self
             .client
             .delete_item()
@@ -306,7 +311,7 @@ impl DynamoStore {
             .send()
             .await
             .port("DynamoDB DeleteItem")?;
-        Ok(output.attributes.is_some_and(|a| !a.is_empty()))
+        Ok(output.attributes.filter(|a| !a.is_empty()))
     }
 
     /// The items at `keys` (at most 100), retrying what DynamoDB leaves unprocessed.
@@ -934,8 +939,11 @@ impl ChatRepository for DynamoStore {
             .await
     }
 
-    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
-        self.remove_member("BAN", channel, user).await
+    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>> {
+        let removed = self
+            .delete_returning(&format!("CHANNEL#{channel}"), &format!("BAN#{user}"))
+            .await?;
+        removed.as_ref().map(decode).transpose()
     }
 
     async fn get_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>> {

@@ -120,8 +120,8 @@ pub trait ChatRepository: Send + Sync {
     ) -> PortResult<Option<StoredMessage>>;
 
     async fn put_ban(&self, ban: &Ban) -> PortResult<()>;
-    /// Returns whether there was one.
-    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool>;
+    /// Returns the ban it removed, if there was one (read and removed in one step).
+    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>>;
     async fn get_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>>;
     async fn list_bans(&self, channel: &ChannelId) -> PortResult<Vec<Ban>>;
 

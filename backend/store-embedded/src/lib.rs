@@ -709,14 +709,15 @@ impl ChatRepository for EmbeddedStore {
         .map_err(port_only)
     }
 
-    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<bool> {
+    async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>> {
         let key = (channel.as_str().to_owned(), user.as_str().to_owned());
         self.write(move |tx| {
             let mut table = tx.open_table(BANS).port("opening bans")?;
             let removed = table
                 .remove((key.0.as_str(), key.1.as_str()))
                 .port("removing a ban")?
-                .is_some();
+                .map(|bytes| decode(bytes.value()))
+                .transpose()?;
             Ok(removed)
         })
         .await

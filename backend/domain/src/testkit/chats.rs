@@ -159,10 +159,14 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
     repo.put_ban(&forever).await.unwrap();
     assert_eq!(
         repo.get_ban(&room, &ban.user_id).await.unwrap(),
+        Some(forever.clone())
+    );
+    // Removing says what it removed, once.
+    assert_eq!(
+        repo.remove_ban(&room, &ban.user_id).await.unwrap(),
         Some(forever)
     );
-    assert!(repo.remove_ban(&room, &ban.user_id).await.unwrap());
-    assert!(!repo.remove_ban(&room, &ban.user_id).await.unwrap());
+    assert_eq!(repo.remove_ban(&room, &ban.user_id).await.unwrap(), None);
     assert!(repo.list_bans(&room).await.unwrap().is_empty());
 
     moderation_log(repo, &room, &other).await;

@@ -282,13 +282,10 @@ impl Platform {
     pub async fn unban(&self, who: &Identity, of: ChatOf<'_>, target: &UserId) -> DomainResult<()> {
         let moderating = self.moderating(who, of).await?;
         let channel = &moderating.channel;
-        let timed_out = self
-            .active_ban(&channel.id, target)
-            .await?
-            .is_some_and(|ban| ban.timeout);
-        if !self.ports.chat.remove_ban(&channel.id, target).await? {
+        let Some(removed) = self.ports.chat.remove_ban(&channel.id, target).await? else {
             return Err(DomainError::NotFound("ban"));
-        }
+        };
+        let timed_out = removed.timeout && removed.is_active(self.now());
         if timed_out && let Some(room) = &channel.chat_room {
             let attributes = BTreeMap::from([
                 ("UserId".to_owned(), target.as_str().to_owned()),
