@@ -255,6 +255,11 @@ impl Api {
         .await
     }
 
+    /// Everything the platform keeps of the caller's own, as the JSON text to save.
+    pub async fn export_account(&self) -> Result<String, ApiError> {
+        Box::pin(self.send_text(Method::GET, "/api/v1/me/export", None)).await
+    }
+
     /// Deletes the caller's account with everything of theirs (needs a sign-in of the last ten
     /// minutes). Asking again after a failure finishes the job.
     pub async fn delete_account(&self) -> Result<(), ApiError> {

@@ -5526,6 +5526,26 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
     star.goto(&stack.url("/profile")).await?;
     star.wait_for_text(".delete-account h2", "Delete account", WAIT)
         .await?;
+    // First they take their data away: a file named for their handle, holding their profile
+    // and whom they follow... (the file is caught as the page hands it to the browser).
+    star.js(
+        "window.saved = []; const made = URL.createObjectURL; \
+         URL.createObjectURL = b => { window.saved.push(b); return made(b); }; \
+         const click = HTMLAnchorElement.prototype.click; \
+         HTMLAnchorElement.prototype.click = function () { window.savedAs = this.download; return click.call(this); };",
+    )
+    .await?;
+    star.click(".your-data button.download-data").await?;
+    star.wait_until("return window.saved.length === 1", "the data handed over")
+        .await?;
+    assert_eq!(
+        star.js("return window.savedAs").await?,
+        "cloumer-leaving_star.json"
+    );
+    let saved = star.js("return window.saved[0].text()").await?;
+    let saved: serde_json::Value = serde_json::from_str(saved.as_str().context("the file")?)?;
+    assert_eq!(saved["profile"]["handle"], "leaving_star", "{saved}");
+    assert_eq!(saved["channel"]["followers"], 1, "{saved}");
     star.click(".delete-account button.danger").await?;
     star.wait(".delete-account input[name=password]").await?;
     // The handle must match before the button works.
@@ -5593,6 +5613,9 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
         !following.as_str().unwrap_or_default().contains("Leaving"),
         "{following}"
     );
+    fan.js("document.querySelector('.your-data').scrollIntoView()")
+        .await?;
+    fan.screenshot("profile-your-data-ko-phone").await?;
     fan.click(".delete-account button.danger").await?;
     fan.wait(".delete-account input[name=password]").await?;
     fan.js("document.querySelector('.delete-account').scrollIntoView()")

@@ -36,7 +36,10 @@ pub fn Profile() -> impl IntoView {
             <FollowedChannels />
             <BlockedPeople />
             <Loaded retry=move || me.refetch()>
-                {move || Suspend::new(async move { me.await.map(|me| view! { <DeleteAccount handle=me.handle /> }) })}
+                {move || Suspend::new(async move { me.await.map(|me| view! {
+                    <ExportData handle=me.handle.clone() />
+                    <DeleteAccount handle=me.handle />
+                }) })}
             </Loaded>
         </RequireSignIn>
     }
@@ -252,6 +255,79 @@ fn BlockedPeople() -> impl IntoView {
             </Loaded>
         </section>
     }
+}
+
+/// The words of taking one's data away.
+struct ExportWords {
+    heading: &'static str,
+    what: &'static str,
+    download: &'static str,
+}
+
+const EXPORT_EN: ExportWords = ExportWords {
+    heading: "Your data",
+    what: "Download a file of everything Cloumer keeps of yours: your profile and channel settings, whom you follow and blocked, your past broadcasts, clips, videos, webhooks and notifications.",
+    download: "Download my data",
+};
+
+const EXPORT_KO: ExportWords = ExportWords {
+    heading: "내 데이터",
+    what: "Cloumer가 보관하는 내 데이터를 파일로 내려받습니다: 프로필과 채널 설정, 팔로우하거나 차단한 사람, 지난 방송, 클립, 동영상, 웹훅, 알림.",
+    download: "내 데이터 내려받기",
+};
+
+/// Downloading everything of one's own as `cloumer-<handle>.json`.
+#[component]
+fn ExportData(handle: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EXPORT_EN, &EXPORT_KO);
+    let api = use_api();
+    let file_name = format!("cloumer-{handle}.json");
+    let download = Submit::new(move |_: &()| {
+        let file_name = file_name.clone();
+        async move {
+            let text = api.export_account().await?;
+            save_file(&file_name, &text);
+            Ok::<(), crate::api::ApiError>(())
+        }
+    });
+    view! {
+        <section class="narrow your-data" aria-labelledby="your-data-heading">
+            <h2 id="your-data-heading">{move || t().heading}</h2>
+            <p class="hint">{move || t().what}</p>
+            {move || download.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
+            <button type="button" class="secondary download-data" disabled=move || download.pending().get()
+                on:click=move |_| download.dispatch(())>{move || t().download}</button>
+        </section>
+    }
+}
+
+/// Hands `text` to the browser as a file named `name` to save.
+fn save_file(name: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let document = crate::browser::window().document();
+    if let Some(link) = document
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = link.set_attribute("href", &url);
+        let _ = link.set_attribute("download", name);
+        link.click();
+    }
+    // Later: the browser reads the file after the click has returned.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
 }
 
 /// The words of deleting an account (only this page has them).

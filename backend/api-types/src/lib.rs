@@ -552,6 +552,30 @@ pub struct BlockedUsersBody {
     pub items: Vec<BlockedUserBody>,
 }
 
+/// `GET /api/v1/me/export`: everything the platform keeps of the caller's own, to take away
+/// (sent as a file to save). What they said in other channels' chats is not in it: history is
+/// kept per channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountExport {
+    pub exported_at: String,
+    pub profile: Me,
+    pub channel: MyChannel,
+    /// The channels they follow, most recently followed first.
+    pub following: Vec<ChannelSummary>,
+    pub blocked: Vec<BlockedUserBody>,
+    pub moderators: Vec<ModeratorBody>,
+    pub allowed_viewers: Vec<ViewerGrantBody>,
+    /// Their channel's past broadcasts, newest first.
+    pub recordings: Vec<RecordingBody>,
+    /// Clips of their channel, whoever made them.
+    pub clips: Vec<ClipBody>,
+    pub videos: Vec<VideoBody>,
+    pub webhooks: Vec<WebhookBody>,
+    pub notifications: Vec<NotificationBody>,
+}
+
 // ------------------------------------------------------------------ chat
 
 /// `POST /api/v1/channels/{handle}/chat-token`: connect with `new WebSocket(endpoint, token)`.

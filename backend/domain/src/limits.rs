@@ -94,6 +94,13 @@ pub const CHANNEL_CHANGES: RateLimit = RateLimit {
     per: Duration::minutes(10),
 };
 
+/// Exports one user may take: each reads everything of theirs, every page of it, so a few
+/// an hour (a retry, a second copy), not a loop.
+pub const ACCOUNT_EXPORTS: RateLimit = RateLimit {
+    max: 5,
+    per: Duration::hours(1),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2054,10 +2054,11 @@ async fn api_answers_the_sites_cors_preflight_itself() {
     );
 }
 
-/// Deleting an account through the api function on moto: DELETE /me with the Cognito user's
+/// Taking one's data away, then deleting the account, through the api function on moto:
+/// GET /me/export reads it all from DynamoDB; DELETE /me with the Cognito user's
 /// fresh token leaves no item of theirs in DynamoDB (nothing under their channel's partition),
 /// takes their follows off both sides' counts, and their token gets 401 after. (Their channel is
-/// put in the table without an IVS channel or chat room: moto has neither service.)
+/// left without its IVS channel and chat room before: moto has neither service.)
 #[tokio::test]
 async fn api_deletes_a_cognito_users_account_from_dynamodb() {
     use cloumer_domain::ports::{NotificationRepository, WebhookRepository};
@@ -2071,8 +2072,6 @@ async fn api_deletes_a_cognito_users_account_from_dynamodb() {
     store.put_profile(&profile).await.unwrap();
     let mut channel = testkit::channel("star", "star_one", 0);
     channel.owner = star.clone();
-    channel.video = None;
-    channel.chat_room = None;
     store.create_channel(&channel).await.unwrap();
     let other = testkit::channel("owner-9", "hana_music", 0);
     store.create_channel(&other).await.unwrap();
@@ -2094,6 +2093,37 @@ async fn api_deletes_a_cognito_users_account_from_dynamodb() {
     assert!(store.add_webhook(&hook, 5).await.unwrap());
     let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let http = reqwest::Client::new();
+
+    // First they take their data away, read from DynamoDB.
+    let export: Value = http
+        .get(format!("{base}/api/v1/me/export"))
+        .bearer_auth(&user.id_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["profile"]["handle"], "star_one", "{export}");
+    assert_eq!(export["channel"]["followers"], 1, "{export}");
+    assert_eq!(export["following"][0]["handle"], "hana_music", "{export}");
+    assert_eq!(
+        export["webhooks"].as_array().map(Vec::len),
+        Some(1),
+        "{export}"
+    );
+    assert_eq!(
+        export["notifications"].as_array().map(Vec::len),
+        Some(1),
+        "{export}"
+    );
+    // moto has neither IVS nor IVS Chat: the channel goes on without its video channel and
+    // room, which deleting would otherwise delete there.
+    let mut bare = store.get_channel(&channel.id).await.unwrap().unwrap();
+    bare.video = None;
+    bare.chat_room = None;
+    bare.version += 1;
+    store.update_channel(&bare).await.unwrap();
 
     let deleted = http
         .delete(format!("{base}/api/v1/me"))

@@ -4,6 +4,7 @@
 //! resets their key (`stream_setup`), and so on.
 
 pub mod account_deletion;
+pub mod account_export;
 pub mod accounts;
 pub mod blocks;
 pub mod broadcast_management;

@@ -2,6 +2,7 @@
 //! test moves. One module per use-case module of the domain.
 
 mod account_deletion;
+mod account_export;
 mod accounts;
 mod blocks;
 mod broadcast_management;

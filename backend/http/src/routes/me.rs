@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use cloumer_api_types as api;
 use cloumer_domain::DomainError;
 use cloumer_domain::channel::{
@@ -23,6 +24,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me, update_me, delete_me))
+        .routes(routes!(export_me))
         .routes(routes!(my_channel, update_channel))
         .routes(routes!(stream_key))
         .routes(routes!(reset_stream_key))
@@ -74,6 +76,53 @@ pub async fn delete_me(
 ) -> Result<StatusCode, ApiError> {
     state.platform.delete_account(&who).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everything the platform keeps of the caller's own, as a file to save
+/// (`cloumer-<handle>.json`): profile, channel settings, whom they follow and blocked, their
+/// moderators and allowed viewers, their channel's past broadcasts, clips and videos, their
+/// webhooks (without secrets) and notifications.
+#[utoipa::path(get, path = "/me/export", tag = "me", security(("cognito" = [])),
+    responses((status = 200, body = api::AccountExport), (status = 401, body = api::ErrorBody)))]
+pub async fn export_me(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+) -> Result<impl IntoResponse, ApiError> {
+    let export = state.platform.export_account(&who).await?;
+    let channel = &export.account.channel;
+    let body = api::AccountExport {
+        exported_at: convert::rfc3339(export.exported_at),
+        profile: convert::me(&export.account.profile, channel),
+        channel: convert::my_channel(&export.channel),
+        following: export.following.iter().map(convert::summary).collect(),
+        blocked: export.blocked.iter().map(convert::blocked_user).collect(),
+        moderators: export.moderators.iter().map(convert::moderator).collect(),
+        allowed_viewers: export.allowed_viewers.iter().map(convert::grant).collect(),
+        recordings: export
+            .recordings
+            .iter()
+            .map(|r| convert::recording(r, channel))
+            .collect(),
+        clips: export
+            .clips
+            .iter()
+            .map(|c| convert::clip(c, channel))
+            .collect(),
+        videos: export
+            .videos
+            .iter()
+            .map(|v| convert::video(v, channel, Some(&who.user_id)))
+            .collect(),
+        webhooks: export.webhooks.iter().map(convert::webhook).collect(),
+        notifications: export
+            .notifications
+            .iter()
+            .map(|n| convert::notification(n, export.notifications_seen_at))
+            .collect(),
+    };
+    // A handle is letters, digits and `_`: nothing to escape in the file name.
+    let disposition = format!("attachment; filename=\"cloumer-{}.json\"", channel.handle);
+    Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(body)))
 }
 
 /// The caller's channel with its live state, ingest server and chat rules.

@@ -3,6 +3,7 @@
 
 mod about;
 mod account_deletion;
+mod account_export;
 mod blocks;
 mod channels;
 mod chat;

@@ -1,0 +1,66 @@
+//! Taking one's data away over HTTP: GET /api/v1/me/export, a file to save.
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn a_user_downloads_everything_of_their_own_as_a_file() {
+    let app = spawn_app().await;
+    let star = app.user("star@example.com", "star", "Star").await;
+    let fan = app.user("fan@example.com", "fan", "Fan").await;
+    let other = app.user("other@example.com", "other", "Other").await;
+    for (who, handle) in [(&star, "other"), (&fan, "star")] {
+        let followed = app
+            .put(
+                &format!("/api/v1/channels/{handle}/follow"),
+                who.auth(),
+                json!(null),
+            )
+            .await;
+        assert_eq!(followed.status, 200, "{}", followed.text);
+    }
+    let blocked = app
+        .put(
+            &format!("/api/v1/me/blocks/{}", other.user_id),
+            star.auth(),
+            json!(null),
+        )
+        .await;
+    assert!(blocked.status.is_success(), "{}", blocked.text);
+
+    let anonymous = app.get("/api/v1/me/export", None).await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.text);
+
+    let response = app
+        .client
+        .get(app.url("/api/v1/me/export"))
+        .bearer_auth(&star.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"cloumer-star.json\""
+    );
+    let export: cloumer_api_types::AccountExport = response.json().await.unwrap();
+    assert_eq!(export.profile.handle, "star");
+    assert_eq!(export.profile.user_id, star.user_id);
+    assert_eq!(export.channel.page.summary.handle, "star");
+    assert_eq!(export.channel.page.followers, 1);
+    let following: Vec<_> = export.following.iter().map(|c| c.handle.as_str()).collect();
+    assert_eq!(following, ["other"]);
+    let blocked: Vec<_> = export.blocked.iter().map(|b| b.user_id.as_str()).collect();
+    assert_eq!(blocked, [other.user_id.as_str()]);
+    assert!(export.recordings.is_empty() && export.clips.is_empty());
+    // Someone else's export is theirs alone.
+    let theirs = app.get("/api/v1/me/export", fan.auth()).await;
+    assert_eq!(theirs.body["profile"]["handle"], "fan", "{}", theirs.text);
+    assert_eq!(
+        theirs.body["following"][0]["handle"], "star",
+        "{}",
+        theirs.text
+    );
+    assert_eq!(theirs.body["blocked"], json!([]));
+}
