@@ -541,6 +541,17 @@ async fn get_json(http: &reqwest::Client, url: &str) -> Value {
     http.get(url).send().await.unwrap().json().await.unwrap()
 }
 
+async fn signed_in_json(http: &reqwest::Client, url: &str, id_token: &str) -> Value {
+    http.get(url)
+        .bearer_auth(id_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn api_serves_the_directory_from_dynamodb_with_cors_for_the_site() {
     let (moto, store) = cloud().await;
@@ -691,15 +702,12 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
         json!({"followers": 1, "following": true, "notify": true})
     );
     assert_eq!(store.follower_count(&channel.id).await.unwrap(), 1);
-    let following: Value = http
-        .get(format!("{base}/api/v1/me/following"))
-        .bearer_auth(&user.id_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let following: Value = signed_in_json(
+        &http,
+        &format!("{base}/api/v1/me/following"),
+        &user.id_token,
+    )
+    .await;
     assert_eq!(following["items"][0]["handle"], "hana_music", "{following}");
     let coming = following["comingUp"].as_array().unwrap();
     assert_eq!(coming.len(), 5, "{following}");
@@ -714,15 +722,12 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
             "{plan}"
         );
     }
-    let page: Value = http
-        .get(format!("{base}/api/v1/channels/hana_music"))
-        .bearer_auth(&user.id_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = signed_in_json(
+        &http,
+        &format!("{base}/api/v1/channels/hana_music"),
+        &user.id_token,
+    )
+    .await;
     assert_eq!(
         (&page["followers"], &page["following"]),
         (&json!(1), &json!(true))
@@ -792,15 +797,8 @@ async fn api_keeps_a_users_block_list_in_dynamodb() {
         list.user_ids().map(UserId::as_str).collect::<Vec<_>>(),
         ["troll-1"]
     );
-    let listed: Value = http
-        .get(format!("{base}/api/v1/me/blocks"))
-        .bearer_auth(&user.id_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value =
+        signed_in_json(&http, &format!("{base}/api/v1/me/blocks"), &user.id_token).await;
     assert_eq!(listed["items"][0]["userId"], "troll-1", "{listed}");
     assert_eq!(listed["items"][0]["handle"], "troll_one", "{listed}");
 
@@ -2095,15 +2093,8 @@ async fn api_deletes_a_cognito_users_account_from_dynamodb() {
     let http = reqwest::Client::new();
 
     // First they take their data away, read from DynamoDB.
-    let export: Value = http
-        .get(format!("{base}/api/v1/me/export"))
-        .bearer_auth(&user.id_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let export: Value =
+        signed_in_json(&http, &format!("{base}/api/v1/me/export"), &user.id_token).await;
     assert_eq!(export["profile"]["handle"], "star_one", "{export}");
     assert_eq!(export["channel"]["followers"], 1, "{export}");
     assert_eq!(export["following"][0]["handle"], "hana_music", "{export}");
