@@ -52,8 +52,11 @@ impl Platform {
     pub async fn export_account(&self, who: &Identity) -> DomainResult<AccountExport> {
         self.rate_limit(&format!("exports:{}", who.user_id), ACCOUNT_EXPORTS)
             .await?;
+        // The account once: the views below are made from it, not read again.
         let account = self.ensure_account(who).await?;
-        let channel = self.my_channel(who).await?;
+        let channel = self
+            .own_channel_view(account.channel.clone(), &who.user_id)
+            .await?;
         let id = &account.channel.id;
         let user = &who.user_id;
 
@@ -101,8 +104,8 @@ impl Platform {
         Ok(AccountExport {
             exported_at: self.now(),
             blocked: self.blocked_users(who).await?,
-            moderators: self.moderators(who).await?,
-            allowed_viewers: self.viewers(who).await?,
+            moderators: self.moderators_of(&account.channel).await?,
+            allowed_viewers: self.viewers_of(&account.channel).await?,
             webhooks: self.ports.webhooks.list_webhooks(id).await?,
             notifications_seen_at: self.ports.notifications.seen_at(user).await?,
             account,

@@ -276,13 +276,22 @@ impl Platform {
     /// The caller's own channel, for the dashboard.
     pub async fn my_channel(&self, who: &Identity) -> DomainResult<ChannelView> {
         let account = self.ensure_account(who).await?;
-        let status = self.live_status(&account.channel).await;
-        let follow = self.follow_status(&account.channel, None).await?;
+        self.own_channel_view(account.channel, &who.user_id).await
+    }
+
+    /// `owner`'s own channel as the dashboard shows it, from the record already read.
+    pub(crate) async fn own_channel_view(
+        &self,
+        channel: Channel,
+        owner: &UserId,
+    ) -> DomainResult<ChannelView> {
+        let status = self.live_status(&channel).await;
+        let follow = self.follow_status(&channel, None).await?;
         Ok(ChannelView {
             follow: Some(follow),
-            upcoming: self.upcoming(&account.channel),
-            about: account.channel.about.clone(),
-            ..view(account.channel, status, Some(&who.user_id), true)
+            upcoming: self.upcoming(&channel),
+            about: channel.about.clone(),
+            ..view(channel, status, Some(owner), true)
         })
     }
 

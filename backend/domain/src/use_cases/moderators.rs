@@ -2,7 +2,7 @@
 //! and removes them. Moderators' chat tokens carry the moderation capabilities from their next
 //! connection on.
 
-use crate::channel::MAX_MODERATORS;
+use crate::channel::{Channel, MAX_MODERATORS};
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::UserId;
@@ -88,6 +88,11 @@ impl Platform {
     /// as the owner could not remove them: they have no handle any more.
     pub async fn moderators(&self, who: &Identity) -> DomainResult<Vec<Moderator>> {
         let channel = self.ensure_account(who).await?.channel;
+        self.moderators_of(&channel).await
+    }
+
+    /// [`Self::moderators`] of a channel already read.
+    pub(crate) async fn moderators_of(&self, channel: &Channel) -> DomainResult<Vec<Moderator>> {
         let mut list = Vec::with_capacity(channel.moderators.len());
         let mut erased = Vec::new();
         for user in &channel.moderators {

@@ -4,6 +4,7 @@
 use futures_util::future::join_all;
 use time::OffsetDateTime;
 
+use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::{ChannelId, RecordingId, UserId};
@@ -143,6 +144,11 @@ impl Platform {
 
     pub async fn viewers(&self, who: &Identity) -> DomainResult<Vec<ViewerGrant>> {
         let channel = self.ensure_account(who).await?.channel;
+        self.viewers_of(&channel).await
+    }
+
+    /// [`Self::viewers`] of a channel already read.
+    pub(crate) async fn viewers_of(&self, channel: &Channel) -> DomainResult<Vec<ViewerGrant>> {
         let grants = self.ports.channels.list_grants(&channel.id).await?;
         let erased = join_all(
             grants
