@@ -683,6 +683,46 @@ impl Api {
         .await
     }
 
+    /// The latest poll of `handle`'s chat, with (signed in) this user's vote.
+    pub async fn chat_poll(&self, handle: &str) -> Result<ChatPollBody, ApiError> {
+        self.get(&format!("/api/v1/channels/{}/chat/poll", encode(handle)))
+            .await
+    }
+
+    /// Opens a poll in `handle`'s chat (the owner and moderators).
+    pub async fn open_poll(
+        &self,
+        handle: &str,
+        request: &OpenPollRequest,
+    ) -> Result<PollBody, ApiError> {
+        let path = format!("/api/v1/channels/{}/chat/poll", encode(handle));
+        self.with_body(Method::POST, &path, request).await
+    }
+
+    /// Ends the poll `poll_id` of `handle`'s chat now (the owner and moderators).
+    pub async fn end_poll(&self, handle: &str, poll_id: &str) -> Result<PollBody, ApiError> {
+        let request = EndPollRequest {
+            poll_id: poll_id.to_owned(),
+        };
+        let path = format!("/api/v1/channels/{}/chat/poll/end", encode(handle));
+        self.with_body(Method::POST, &path, &request).await
+    }
+
+    /// This user's vote: answer `choice` of the poll `poll_id` in `handle`'s chat.
+    pub async fn vote(
+        &self,
+        handle: &str,
+        poll_id: &str,
+        choice: u8,
+    ) -> Result<PollBody, ApiError> {
+        let request = VoteRequest {
+            poll_id: poll_id.to_owned(),
+            choice,
+        };
+        let path = format!("/api/v1/channels/{}/chat/poll/vote", encode(handle));
+        self.with_body(Method::PUT, &path, &request).await
+    }
+
     /// Someone in `handle`'s chat: who they are, since when they have an account and follow the
     /// channel (and, for its owner and moderators, a ban or timeout in force).
     pub async fn chatter_card(&self, handle: &str, user_id: &str) -> Result<ChatterCard, ApiError> {

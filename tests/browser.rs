@@ -3472,6 +3472,126 @@ async fn a_pinned_message_sits_above_the_chat_for_everyone_until_it_is_taken_dow
     Ok(())
 }
 
+/// The streamer opens a poll from the chat: the viewer (Korean, phone) sees it at once, votes
+/// and sees the share of each answer; a viewer signed out is asked to sign in and sees the
+/// count grow; the streamer ends it and every page says it ended, with the final count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_asks_the_chat_a_question_and_viewers_vote_once() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "poll_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/poll_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    let mina = Browser::launch_sized(420, 860).await?;
+    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
+    mina.prefer_language("ko").await?;
+    mina.goto(&stack.url("/poll_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    assert_eq!(
+        mina.js("return document.querySelectorAll('.chat-poll-toggle').length")
+            .await?,
+        0,
+        "a viewer has no poll to open"
+    );
+    let reader = Browser::launch().await?;
+    reader.goto(&stack.url("/poll_host")).await?;
+    reader.wait(".chat-state[data-state=Connected]").await?;
+
+    // The streamer writes the question, adds a third answer, and opens it for two minutes.
+    host.click(".chat-poll-toggle").await?;
+    host.wait(".chat-poll-form").await?;
+    set_field(&host, "#poll-question", "Which game next?").await?;
+    host.click(".chat-poll-add").await?;
+    for (i, answer) in ["Tetris", "테트리스 99", "Chess"].iter().enumerate() {
+        host.js(&format!(
+            "const input = document.querySelectorAll('.poll-answer')[{i}];
+             input.value = {answer:?}; input.dispatchEvent(new Event('input', {{bubbles: true}}))"
+        ))
+        .await?;
+    }
+    set_field(&host, "#poll-duration", "120").await?;
+    host.screenshot("chat-poll-form").await?;
+    host.click(".chat-poll-form button[type=submit]").await?;
+    host.wait_gone(".chat-poll-form", "").await?;
+    host.wait_for_text(".chat-poll-question", "Which game next?", WAIT)
+        .await?;
+    host.wait_for_text(".chat-poll-status", "left", WAIT)
+        .await?;
+
+    // The viewer's page hears of it at once, in Korean, and offers each answer.
+    mina.wait_for_text(".chat-poll-question", "Which game next?", WAIT)
+        .await?;
+    mina.wait_for_text(".chat-poll-head", "Host님의 투표", WAIT)
+        .await?;
+    mina.wait_for_text(".chat-poll-status", "남음", WAIT)
+        .await?;
+    assert_eq!(
+        mina.js(
+            "return [...document.querySelectorAll('.chat-poll-choice')].map(b => b.textContent)"
+        )
+        .await?,
+        serde_json::json!(["Tetris", "테트리스 99", "Chess"])
+    );
+    reader
+        .wait_for_text(".chat-poll-foot", "Sign in to vote", WAIT)
+        .await?;
+    assert_eq!(
+        reader
+            .js("return document.querySelectorAll('.chat-poll-choice').length")
+            .await?,
+        0,
+        "signed out, nobody votes"
+    );
+
+    // She votes: her answer is marked, the shares show, and the others' pages count it.
+    mina.js("document.querySelectorAll('.chat-poll-choice')[1].click()")
+        .await?;
+    mina.wait(".chat-poll-result.mine").await?;
+    mina.wait_for_text(".chat-poll-result.mine", "100%", WAIT)
+        .await?;
+    mina.wait_for_text(".chat-poll-total", "1표", WAIT).await?;
+    mina.screenshot("chat-poll-voted-ko-phone").await?;
+    for page in [&host, &reader] {
+        page.wait_for_text(".chat-poll-total", "1 vote", WAIT)
+            .await?;
+    }
+    // A reload brings back her vote with the chat.
+    mina.goto(&stack.url("/poll_host")).await?;
+    mina.wait_for_text(".chat-poll-result.mine", "테트리스 99", WAIT)
+        .await?;
+    host.screenshot("chat-poll-open").await?;
+
+    // The streamer ends it: every page says so, with the count.
+    host.click(".chat-poll-end").await?;
+    for page in [&host, &reader] {
+        page.wait_for_text(".chat-poll-status", "Poll ended", WAIT)
+            .await?;
+    }
+    mina.wait_for_text(".chat-poll-status", "투표 종료", WAIT)
+        .await?;
+    mina.screenshot("chat-poll-ended-ko-phone").await?;
+    assert_eq!(
+        host.js("return document.querySelectorAll('.chat-poll-end').length")
+            .await?,
+        0,
+        "an ended poll has nothing to end"
+    );
+    // Anyone may put it away.
+    reader.click(".chat-poll-hide").await?;
+    reader.wait_gone(".chat-poll", "Which game next?").await?;
+    for browser in [host, mina, reader] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A viewer blocks someone from their chat line: that person's lines leave the viewer's page at
 /// once and stay hidden (new ones, and the history after a reload), while everyone else still
 /// sees them and the blocked person is not told; the viewer's other tab on the same chat hears of

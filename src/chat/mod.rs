@@ -8,6 +8,7 @@ pub mod links;
 pub mod mentions;
 pub mod panel;
 pub mod picker;
+pub mod poll;
 pub mod protocol;
 pub mod raid;
 pub mod replay;
@@ -24,7 +25,7 @@ use crate::api::{Api, ApiError};
 use crate::tab_news::{self, TabNews};
 use cloumer_api_types::{EmoteBody, PresenceBody};
 use leptos::prelude::IntervalHandle;
-use protocol::{ChatLine, Incoming, Pinned, Raid, Reply};
+use protocol::{ChatLine, Incoming, Pinned, Poll, Raid, Reply};
 
 /// Lines kept in memory; older ones scroll away.
 const MAX_LINES: usize = 300;
@@ -181,6 +182,8 @@ pub struct ChatClient {
     pub raided: RwSignal<Option<Raid>>,
     /// The message pinned above the chat (boxed: a line is large, and most rooms pin nothing).
     pub pinned: RwSignal<Option<Box<Pinned>>>,
+    /// The chat's poll, open or lately ended (boxed: most rooms have none).
+    pub poll: RwSignal<Option<Box<Poll>>>,
     /// The user ids this user blocked: their lines are dropped as they come, never shown here.
     pub blocked: RwSignal<Vec<String>>,
     /// The text of this user's message the room just refused, for the send box to offer again
@@ -224,6 +227,7 @@ impl ChatClient {
             raid: RwSignal::new(None),
             raided: RwSignal::new(None),
             pinned: RwSignal::new(None),
+            poll: RwSignal::new(None),
             blocked: RwSignal::new(Vec::new()),
             session: StoredValue::new(reader_session()),
             api,
@@ -577,6 +581,7 @@ impl ChatClient {
         );
         self.now_ms.set(crate::browser::now_ms());
         self.pinned.set(minted.pinned.map(pinned_of));
+        self.show_poll(minted.poll.map(Poll::of));
         self.blocked.set(minted.blocked);
         self.drop_blocked();
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
@@ -708,6 +713,9 @@ impl ChatClient {
                 }
             }
             Incoming::Unpinned { message_id } => self.unpinned(&message_id),
+            Incoming::PollOpened(poll) => self.show_poll(Some(*poll)),
+            Incoming::PollVotes { poll_id, votes } => self.poll_counted(&poll_id, &votes, false),
+            Incoming::PollEnded { poll_id, votes } => self.poll_counted(&poll_id, &votes, true),
             Incoming::Raid(to) => self.raid.set(Some(to)),
             Incoming::Raided(from) => self.raided.set(Some(from)),
             Incoming::OtherEvent(_) => {}

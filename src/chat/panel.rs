@@ -9,6 +9,7 @@ use crate::api::use_api;
 use crate::chat::card::ChatterCard;
 use crate::chat::emotes::{self, EMOTE_HEIGHT, Part, emote_width};
 use crate::chat::picker::EmotePicker;
+use crate::chat::poll::{PollCard, PollForm};
 use crate::chat::{ChatClient, ChatState, Notice, links, mentions};
 use crate::components::{Avatar, ago_text};
 use crate::i18n::use_i18n;
@@ -56,6 +57,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
     let line_action_failed = move || act_on_line.value().and_then(Result::err);
 
     let show_people = RwSignal::new(false);
+    let making_poll = RwSignal::new(false);
     // Whose card is open (their id, and their name on the message it was opened from).
     let card = RwSignal::new(None::<(String, String)>);
     // Handles of people here that complete the `@` being typed (not the user's own, nor those
@@ -207,13 +209,23 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm7.5 0a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM9 13c-3.3 0-7 1.6-7 4v3h14v-3c0-2.4-3.7-4-7-4zm7.5 0c-.6 0-1.2.1-1.8.2 1.4.9 2.3 2.2 2.3 3.8v3h5v-3c0-2.2-3-4-5.5-4z"/></svg>
                     <span class="chat-people-count">{people_count}</span>
                 </button>
+                {move || chat.moderates().then(|| view! {
+                    <button type="button" class="link chat-poll-toggle" aria-expanded=move || making_poll.get().to_string()
+                        title=move || i18n.pick(&crate::chat::poll::EN, &crate::chat::poll::KO).start_a_poll
+                        aria-label=move || i18n.pick(&crate::chat::poll::EN, &crate::chat::poll::KO).start_a_poll
+                        on:click=move |_| making_poll.update(|m| *m = !*m)>
+                        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M4 20V10h4v10H4zm6 0V4h4v16h-4zm6 0v-7h4v7h-4z"/></svg>
+                    </button>
+                })}
                 <span class="chat-state" data-state=move || chat.state.get().name() role="status">{state_text}</span>
             </header>
+            {move || making_poll.get().then(|| view! { <PollForm chat=chat close=move |()| making_poll.set(false) /> })}
             {move || show_people.get().then(|| view! { <WhoIsHere chat=chat card=card /> })}
             {move || card.get().map(|(user, nickname)| view! {
                 <ChatterCard handle=handle.get_value() user=user nickname=nickname close=move |()| card.set(None) />
             })}
             <PinnedBar chat=chat act_on_line=act_on_line />
+            <PollCard chat=chat />
             <ol class="chat-lines" node_ref=list aria-live="polite" on:scroll=on_scroll>
                 {move || chat.older.with(Option::is_some).then(|| view! {
                     <li class="chat-older">

@@ -53,6 +53,54 @@ pub struct Pinned {
     pub by: String,
 }
 
+/// A poll in the chat, as the panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Poll {
+    pub id: String,
+    pub question: String,
+    pub choices: Vec<String>,
+    /// Each answer's votes, in order.
+    pub votes: Vec<u64>,
+    /// This user's answer, if they voted.
+    pub my_vote: Option<u8>,
+    /// When it closes by itself (RFC 3339).
+    pub ends_at: String,
+    /// Who opened it (a nickname).
+    pub by: String,
+    /// Ended (early, or this page learnt it is past its end).
+    pub closed: bool,
+}
+
+impl Poll {
+    pub fn of(body: cloumer_api_types::PollBody) -> Self {
+        Self {
+            id: body.id,
+            question: body.question,
+            choices: body.choices,
+            votes: body.votes,
+            my_vote: body.my_vote,
+            ends_at: body.ends_at,
+            by: body.opened_by,
+            closed: !body.open,
+        }
+    }
+
+    /// Takes a newer count of the same poll. Votes only ever grow, so a count that left the
+    /// server before this page's own vote was counted lowers nothing.
+    pub fn counted(&mut self, votes: &[u64]) {
+        if votes.len() == self.votes.len() {
+            for (mine, theirs) in self.votes.iter_mut().zip(votes) {
+                *mine = (*mine).max(*theirs);
+            }
+        }
+    }
+}
+
+/// `3,0,12` → `[3, 0, 12]`; `None` for anything else.
+fn votes_of(text: &str) -> Option<Vec<u64>> {
+    text.split(',').map(|n| n.parse().ok()).collect()
+}
+
 /// A raid's other channel: the one it sends the room's viewers to, or the one whose viewers it
 /// brings (with how many were watching). One type for both, so the app carries one signal type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +152,18 @@ pub enum Incoming {
     /// The pinned message `message_id` was taken down.
     Unpinned {
         message_id: String,
+    },
+    /// A poll opened (boxed: most frames are messages).
+    PollOpened(Box<Poll>),
+    /// The count of the poll `poll_id` so far.
+    PollVotes {
+        poll_id: String,
+        votes: Vec<u64>,
+    },
+    /// The poll `poll_id` was ended early with these votes.
+    PollEnded {
+        poll_id: String,
+        votes: Vec<u64>,
     },
     /// The streamer sends everyone to another live channel.
     Raid(Raid),
@@ -175,6 +235,34 @@ pub fn parse(text: &str) -> Option<Incoming> {
             event::UNPIN => Incoming::Unpinned {
                 message_id: frame.attribute("MessageId").to_owned(),
             },
+            event::POLL => {
+                let choices: Vec<String> = (1..=5)
+                    .map(|i| frame.attribute(&format!("Choice{i}")))
+                    .take_while(|choice| !choice.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                Incoming::PollOpened(Box::new(Poll {
+                    id: frame.attribute("PollId").to_owned(),
+                    question: frame.attribute("Question").to_owned(),
+                    votes: vec![0; choices.len()],
+                    choices,
+                    my_vote: None,
+                    ends_at: frame.attribute("EndsAt").to_owned(),
+                    by: frame.attribute("By").to_owned(),
+                    closed: false,
+                }))
+            }
+            name @ (event::POLL_VOTES | event::POLL_END) => {
+                let Some(votes) = votes_of(frame.attribute("Votes")) else {
+                    return Some(Incoming::OtherEvent(frame.event_name));
+                };
+                let poll_id = frame.attribute("PollId").to_owned();
+                if name == event::POLL_END {
+                    Incoming::PollEnded { poll_id, votes }
+                } else {
+                    Incoming::PollVotes { poll_id, votes }
+                }
+            }
             // A raid names a channel to move to: only a handle's characters, so that an event
             // cannot send the page anywhere but a channel of this site.
             name @ (event::RAID | event::RAIDED) if is_handle(frame.attribute("Handle")) => {
@@ -214,6 +302,40 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_poll_and_its_counts_parse_from_their_events() {
+        let opened = r#"{"Type":"EVENT","EventName":"app:POLL","Attributes":{"PollId":"po1","Question":"다음 맵?","Choice1":"Dust","Choice2":"Mirage","EndsAt":"2026-12-06T20:00:00Z","By":"방장"}}"#;
+        let Some(Incoming::PollOpened(poll)) = parse(opened) else {
+            panic!("not a poll");
+        };
+        assert_eq!(poll.choices, ["Dust", "Mirage"]);
+        assert_eq!((poll.votes.as_slice(), poll.closed), (&[0, 0][..], false));
+        assert_eq!(
+            (poll.question.as_str(), poll.by.as_str()),
+            ("다음 맵?", "방장")
+        );
+        let votes = r#"{"Type":"EVENT","EventName":"app:POLL_VOTES","Attributes":{"PollId":"po1","Votes":"3,12"}}"#;
+        assert_eq!(
+            parse(votes),
+            Some(Incoming::PollVotes {
+                poll_id: "po1".into(),
+                votes: vec![3, 12]
+            })
+        );
+        let end = r#"{"Type":"EVENT","EventName":"app:POLL_END","Attributes":{"PollId":"po1","Votes":"4,12"}}"#;
+        assert!(matches!(parse(end), Some(Incoming::PollEnded { .. })));
+        let garbled = r#"{"Type":"EVENT","EventName":"app:POLL_VOTES","Attributes":{"PollId":"po1","Votes":"3,x"}}"#;
+        assert!(matches!(parse(garbled), Some(Incoming::OtherEvent(_))));
+
+        // A count that left before this page's own vote lowers nothing.
+        let mut poll = *poll;
+        poll.votes = vec![1, 5];
+        poll.counted(&[0, 7]);
+        assert_eq!(poll.votes, [1, 7]);
+        poll.counted(&[9]);
+        assert_eq!(poll.votes, [1, 7], "another poll's shape is ignored");
+    }
 
     #[test]
     fn timeouts_and_rule_changes_parse_from_their_events() {

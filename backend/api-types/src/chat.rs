@@ -149,6 +149,12 @@ pub mod event {
     pub const PIN: &str = "app:PIN";
     /// The pinned message (`MessageId`) was taken down, by `By`.
     pub const UNPIN: &str = "app:UNPIN";
+    /// A poll opened: `PollId`, `Question`, `Choice1`…`Choice5`, `EndsAt` and `By`.
+    pub const POLL: &str = "app:POLL";
+    /// The open poll's count: `PollId` and `Votes` (each answer's, in order: `3,0,12`).
+    pub const POLL_VOTES: &str = "app:POLL_VOTES";
+    /// The poll `PollId` was ended early, with its final `Votes`.
+    pub const POLL_END: &str = "app:POLL_END";
 }
 
 /// IVS Chat's error codes.

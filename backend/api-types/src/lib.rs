@@ -631,6 +631,9 @@ pub struct ChatTokenBody {
     /// The message pinned above the chat; absent when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<PinnedMessageBody>,
+    /// The chat's poll while it is open or lately ended, with the caller's vote; absent else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollBody>,
     /// The user ids the caller blocked: a client hides their messages (the room is not told).
     #[serde(default)]
     pub blocked: Vec<String>,
@@ -723,6 +726,88 @@ pub struct PinMessageRequest {
         schema(pattern = r"^[A-Za-z0-9._:-]{1,64}$", max_length = 64)
     )]
     pub message_id: String,
+}
+
+/// A poll in a channel's chat: a question, its answers and the votes of each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PollBody {
+    pub id: String,
+    pub question: String,
+    pub choices: Vec<String>,
+    /// Each answer's votes, in the order of `choices`.
+    pub votes: Vec<u64>,
+    /// The caller's answer (its place in `choices`, from 0), if they voted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_vote: Option<u8>,
+    /// Whether it takes votes now.
+    pub open: bool,
+    /// The nickname of whoever opened it.
+    pub opened_by: String,
+    pub opened_at: String,
+    /// When it closes by itself.
+    pub ends_at: String,
+    /// When the owner or a moderator ended it, if they did before `endsAt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_early_at: Option<String>,
+}
+
+/// `GET /api/v1/channels/{handle}/chat/poll`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatPollBody {
+    /// The latest poll, open or ended; `null` when the chat never had one.
+    pub poll: Option<PollBody>,
+}
+
+/// `POST /api/v1/channels/{handle}/chat/poll`: opens a poll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenPollRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = PollQuestionText))]
+    pub question: String,
+    /// 2–5 answers, no two the same in any letter case.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Vec<PollAnswerText>, min_items = 2, max_items = 5)
+    )]
+    pub choices: Vec<String>,
+    /// How long it is open: 15 seconds to 30 minutes.
+    #[serde(deserialize_with = "whole::u32")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 1800))]
+    pub duration_seconds: u32,
+}
+
+/// `POST /api/v1/channels/{handle}/chat/poll/end`: ends a poll early.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EndPollRequest {
+    /// The poll the caller means (another open since is not ended).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[A-Za-z0-9._:-]{1,64}$", max_length = 64)
+    )]
+    pub poll_id: String,
+}
+
+/// `PUT /api/v1/channels/{handle}/chat/poll/vote`: the caller's one vote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VoteRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[A-Za-z0-9._:-]{1,64}$", max_length = 64)
+    )]
+    pub poll_id: String,
+    /// The answer's place in the poll's `choices`, from 0 (a poll has at most five).
+    #[serde(deserialize_with = "whole::u8")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 4))]
+    pub choice: u8,
 }
 
 /// `GET /api/v1/channels/{handle}/chat/messages`: newest first; page backwards with `before`.
@@ -844,19 +929,59 @@ pub struct ChatRules {
 #[cfg(feature = "openapi")]
 pub struct FilteredWord;
 
+/// Text someone types and others read: at least one visible character, and no control,
+/// direction or invisible characters anywhere (the domain's `text::clean`).
+#[cfg(feature = "openapi")]
+const VISIBLE_TEXT: &str = r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$";
+
+/// A string of [`VISIBLE_TEXT`] of at most `max_length` characters.
+#[cfg(feature = "openapi")]
+fn visible_text(max_length: usize) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(VISIBLE_TEXT))
+        .max_length(Some(max_length))
+        .into()
+}
+
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for FilteredWord {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^[ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^ \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$"))
-            .max_length(Some(50))
-            .into()
+        visible_text(50)
     }
 }
 
 #[cfg(feature = "openapi")]
 impl ToSchema for FilteredWord {}
+
+/// A poll's question: 1–60 characters (surrounding spaces are trimmed); no control, direction
+/// or invisible characters. Only in the OpenAPI document: on the wire it is a string.
+#[cfg(feature = "openapi")]
+pub struct PollQuestionText;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for PollQuestionText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        visible_text(60)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl ToSchema for PollQuestionText {}
+
+/// One of a poll's answers: 1–25 characters, as a question's.
+#[cfg(feature = "openapi")]
+pub struct PollAnswerText;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for PollAnswerText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        visible_text(25)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl ToSchema for PollAnswerText {}
 
 // ------------------------------------------------------------------ moderation
 

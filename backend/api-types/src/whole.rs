@@ -17,6 +17,10 @@ fn whole<'de, D: Deserializer<'de>>(deserializer: D, max: u32) -> Result<u32, D:
     Ok(value as u32)
 }
 
+pub fn u8<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+    whole(deserializer, u32::from(u8::MAX)).map(|v| v as u8)
+}
+
 pub fn u16<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u16, D::Error> {
     whole(deserializer, u32::from(u16::MAX)).map(|v| v as u16)
 }

@@ -24,6 +24,7 @@
 //! | who is in a room | see [`presence`] | | |
 //! | slow-mode turns | `TURN#<key>` | `LAST` | `at` (Unix seconds), `expires_at` |
 //! | push subscriptions | see [`push`] | | |
+//! | poll ballots and counts | see [`polls`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
@@ -35,6 +36,7 @@ mod erasure;
 mod follows;
 mod moderation_log;
 mod notifications;
+mod polls;
 mod presence;
 mod push;
 mod room_links;

@@ -250,6 +250,7 @@ impl Cloud {
             },
             follows: Arc::new(store.clone()),
             blocks: Arc::new(store.clone()),
+            polls: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
             push_subscriptions: Arc::new(store.clone()),

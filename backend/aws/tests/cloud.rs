@@ -41,6 +41,12 @@ async fn dynamodb_behaves_as_a_chat_repository() {
 }
 
 #[tokio::test]
+async fn dynamodb_behaves_as_a_poll_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::poll_repository(&store).await;
+}
+
+#[tokio::test]
 async fn dynamodb_behaves_as_a_follow_repository() {
     let (store, _moto) = dynamo_store().await;
     testkit::follow_repository(&store).await;

@@ -11,6 +11,7 @@ use crate::error::DomainError;
 use crate::handle::ChannelHandle;
 use crate::ids::{ChannelId, StreamId, UserId};
 use crate::page::Listed;
+use crate::poll::Poll;
 use crate::profile::{Avatar, Nickname, Profile};
 use crate::schedule::Schedule;
 use crate::text;
@@ -216,6 +217,9 @@ pub struct Channel {
     /// The message pinned above the chat, if any; channels stored before pins existed have none.
     #[serde(default)]
     pub pinned_message: Option<PinnedMessage>,
+    /// The chat's latest poll, open or ended; channels stored before polls existed have none.
+    #[serde(default)]
+    pub poll: Option<Poll>,
     /// When the streamer means to go live each week; channels stored before schedules have none.
     #[serde(default)]
     pub schedule: Option<Schedule>,
@@ -252,6 +256,7 @@ impl Channel {
             emotes: Vec::new(),
             raids: RaidPolicy::Everyone,
             pinned_message: None,
+            poll: None,
             schedule: None,
             about: None,
             video: None,

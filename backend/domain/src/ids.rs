@@ -81,6 +81,10 @@ string_id!(
     /// One of a channel's webhooks: `wh` + 16 letters and digits.
     WebhookId
 );
+string_id!(
+    /// A chat poll: `po` + 16 letters and digits.
+    PollId
+);
 
 fn check_id(value: &str, what: &'static str, max: usize) -> Result<(), DomainError> {
     let ok = !value.is_empty()
@@ -194,6 +198,17 @@ impl VideoId {
                 "a video id must be 2–64 letters or digits",
             ));
         }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl PollId {
+    pub fn generate() -> Self {
+        Self(format!("po{}", random_alphanumeric(16)))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a poll id", 64)?;
         Ok(Self(value.to_owned()))
     }
 }

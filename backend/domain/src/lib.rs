@@ -31,6 +31,7 @@ pub mod outbound;
 pub mod page;
 pub mod platform;
 pub mod playback;
+pub mod poll;
 pub mod ports;
 pub mod presence;
 pub mod profile;

@@ -77,6 +77,13 @@ pub const RAIDS: RateLimit = RateLimit {
     per: Duration::minutes(10),
 };
 
+/// Polls one channel's owner and moderators may open together: a game night's worth of
+/// questions, not a way to flood the room with announcements.
+pub const POLLS: RateLimit = RateLimit {
+    max: 10,
+    per: Duration::minutes(10),
+};
+
 /// Markers one streamer may add: a keen streamer's busiest minute, not a way to hammer the
 /// broadcast's record (which holds at most 50 anyway).
 pub const MARKERS: RateLimit = RateLimit {

@@ -19,9 +19,10 @@ use crate::outbound::OutboundDestinations;
 use crate::ports::{
     BlockRepository, ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, ClipRepository,
     Clock, EmailSender, FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner,
-    PresenceRegistry, PublicFiles, PushSender, PushSubscriptionRepository, RateCounter,
-    RecordingAccess, RecordingFiles, RecordingRepository, VideoAnnouncer, VideoChannelSpec,
-    VideoProcessing, VideoRepository, VideoService, VideoUploads, WebhookRepository, WebhookSender,
+    PollRepository, PresenceRegistry, PublicFiles, PushSender, PushSubscriptionRepository,
+    RateCounter, RecordingAccess, RecordingFiles, RecordingRepository, VideoAnnouncer,
+    VideoChannelSpec, VideoProcessing, VideoRepository, VideoService, VideoUploads,
+    WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
 
@@ -37,6 +38,7 @@ pub struct Ports {
     pub video_processing: Arc<dyn VideoProcessing>,
     pub follows: Arc<dyn FollowRepository>,
     pub blocks: Arc<dyn BlockRepository>,
+    pub polls: Arc<dyn PollRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
     pub webhooks: Arc<dyn WebhookRepository>,
     pub webhook_sender: Arc<dyn WebhookSender>,

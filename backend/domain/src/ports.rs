@@ -16,13 +16,16 @@ use crate::error::{PortResult, WriteError};
 use crate::follow::{Follow, FollowCursor, FollowOutcome};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
-use crate::ids::{ChannelId, ClipId, MessageId, RecordingId, StreamId, UserId, VideoId, WebhookId};
+use crate::ids::{
+    ChannelId, ClipId, MessageId, PollId, RecordingId, StreamId, UserId, VideoId, WebhookId,
+};
 use crate::media::{MediaInfo, Refusal};
 use crate::moderation::Ban;
 use crate::moderation_log::{ModerationCursor, ModerationEntry};
 use crate::notification::{EmailReport, GoLive, GoLiveEmail, Notification, NotificationCursor};
 use crate::page::Page;
 use crate::playback::{PlaybackClaims, ViewerGrant};
+use crate::poll::{Ballot, VoteOutcome};
 use crate::presence::{Presence, Visitor};
 use crate::profile::{Language, Profile};
 use crate::push::{PushEndpoint, PushOutcome, PushSubscription};
@@ -313,6 +316,29 @@ pub trait BlockRepository: Send + Sync {
         list: &BlockList,
         previous: Option<&BlockList>,
     ) -> Result<(), WriteError>;
+}
+
+/// The votes of channels' chat polls (the polls themselves are kept on their channels).
+#[async_trait]
+pub trait PollRepository: Send + Sync {
+    /// Keeps the ballot and counts it, both or neither, unless its voter already voted in that
+    /// poll: then nothing changes, and the answer is the choice they made.
+    async fn cast_vote(&self, ballot: &Ballot) -> PortResult<VoteOutcome>;
+    /// The votes of each of the poll's `choices` answers, in order.
+    async fn tally(
+        &self,
+        channel: &ChannelId,
+        poll: &PollId,
+        choices: usize,
+    ) -> PortResult<Vec<u64>>;
+    async fn vote_of(
+        &self,
+        channel: &ChannelId,
+        poll: &PollId,
+        voter: &UserId,
+    ) -> PortResult<Option<u8>>;
+    /// Forgets the poll's ballots and count (nothing happens if they are gone).
+    async fn erase_votes(&self, channel: &ChannelId, poll: &PollId) -> PortResult<()>;
 }
 
 /// Users' notifications and how far each has seen them.

@@ -12,7 +12,7 @@ use crate::text;
 #[serde(from = "String", into = "String")]
 pub struct Nickname(String);
 
-const MAX_NICKNAME_CHARS: usize = 25;
+pub const MAX_NICKNAME_CHARS: usize = 25;
 
 impl Nickname {
     pub fn parse(input: &str) -> Result<Self, DomainError> {

@@ -13,6 +13,7 @@ use cloumer_domain::moderation::Ban;
 use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
 use cloumer_domain::notification::{Notification, NotificationKind};
 use cloumer_domain::playback::ViewerGrant;
+use cloumer_domain::poll::PollView;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus, StreamMarker};
@@ -243,6 +244,22 @@ pub fn pinned(pinned: &PinnedMessage) -> api::PinnedMessageBody {
         message: message(&pinned.message),
         pinned_by: pinned.pinned_by_nickname.clone(),
         pinned_at: rfc3339(pinned.pinned_at),
+    }
+}
+
+pub fn poll(view: &PollView) -> api::PollBody {
+    let poll = &view.poll;
+    api::PollBody {
+        id: poll.id.to_string(),
+        question: poll.question.clone(),
+        choices: poll.choices.clone(),
+        votes: view.votes.clone(),
+        my_vote: view.my_vote,
+        open: view.open,
+        opened_by: poll.opened_by_nickname.clone(),
+        opened_at: rfc3339(poll.opened_at),
+        ends_at: rfc3339(poll.ends_at),
+        ended_early_at: poll.ended_early_at.map(rfc3339),
     }
 }
 

@@ -328,6 +328,7 @@ async fn calls_at(size: usize) -> CallCounts {
         video_processing: Arc::new(cloumer_aws::video_pipeline::NoVideoPipeline),
         follows: Arc::new(store.clone()),
         blocks: Arc::new(store.clone()),
+        polls: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),
         push_subscriptions: Arc::new(store.clone()),

@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use cloumer_aws::dynamo::DynamoStore;
 use cloumer_domain::channel::Channel;
 use cloumer_domain::ids::UserId;
-use cloumer_domain::ports::{BlockRepository, ChannelRepository, ChatRepository, FollowRepository};
+use cloumer_domain::ports::{
+    BlockRepository, ChannelRepository, ChatRepository, FollowRepository, PollRepository,
+};
 use cloumer_domain::testkit;
 use serde_json::{Value, json};
 /// The chat-token route as the router declares it: metrics never carry a channel's handle.
@@ -910,6 +912,66 @@ async fn api_pins_a_chat_message_on_the_channel_in_dynamodb() {
     assert_eq!(stored.pinned_message, None);
     let read: Value = get_json(&http, &format!("{base}/api/v1/channels/pin_show/chat/pin")).await;
     assert_eq!(read, json!({"pinned": null}));
+}
+
+#[tokio::test]
+async fn api_runs_a_chat_poll_with_its_votes_in_dynamodb() {
+    let StreamerOnApi {
+        _moto,
+        store,
+        user,
+        _api,
+        base,
+        channel,
+    } = streamer_on_api("poll_show", "Poll Show").await;
+    let http = reqwest::Client::new();
+    let poll = format!("{base}/api/v1/channels/poll_show/chat/poll");
+    let token = user.id_token.as_str();
+    let send = |request: reqwest::RequestBuilder, body: Value| async move {
+        let reply = request.bearer_auth(token).json(&body).send().await.unwrap();
+        (
+            reply.status().as_u16(),
+            reply.json::<Value>().await.unwrap(),
+        )
+    };
+    let (status, opened) = send(
+        http.post(&poll),
+        json!({"question": "어느 맵?", "choices": ["Dust", "Mirage"], "durationSeconds": 60}),
+    )
+    .await;
+    assert_eq!(status, 201, "{opened}");
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let stored = store.get_channel(&channel.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.poll.as_ref().map(|p| p.id.as_str()),
+        Some(id.as_str())
+    );
+
+    let vote = format!("{poll}/vote");
+    let (status, voted) = send(http.put(&vote), json!({"pollId": id, "choice": 1})).await;
+    assert_eq!(status, 200, "{voted}");
+    assert_eq!(voted["votes"], json!([0, 1]));
+    let (status, again) = send(http.put(&vote), json!({"pollId": id, "choice": 0})).await;
+    assert_eq!(status, 409, "{again}");
+    assert_eq!(again["code"], "already_voted");
+    // Kept in DynamoDB: the ballot and the count, read back through the store.
+    let poll_id = cloumer_domain::ids::PollId::parse(&id).unwrap();
+    assert_eq!(store.tally(&channel.id, &poll_id, 2).await.unwrap(), [0, 1]);
+    assert_eq!(
+        store
+            .vote_of(&channel.id, &poll_id, &channel.owner)
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    let read = get_json(&http, &poll).await;
+    assert_eq!(read["poll"]["votes"], json!([0, 1]), "{read}");
+
+    let (status, ended) = send(http.post(format!("{poll}/end")), json!({"pollId": id})).await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["open"], false);
+    let stored = store.get_channel(&channel.id).await.unwrap().unwrap();
+    assert!(stored.poll.unwrap().ended_early_at.is_some());
 }
 
 /// Behind API Gateway the caller's address comes from the request context, and per-client limits

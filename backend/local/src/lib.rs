@@ -245,6 +245,7 @@ impl Components {
             video_processing: Arc::new(video_pipeline.clone()),
             follows: Arc::new(store.clone()),
             blocks: Arc::new(store.clone()),
+            polls: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
             webhook_sender: Arc::new(HttpWebhookSender::new(

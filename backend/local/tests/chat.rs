@@ -704,6 +704,142 @@ async fn a_pinned_message_reaches_the_room_and_whoever_joins_until_it_is_deleted
 }
 
 #[tokio::test]
+async fn a_poll_reaches_the_room_counts_one_vote_each_and_ends_for_everyone() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let mut a = join(&app, "room", Some(&alice)).await;
+    let mut b = join(&app, "room", Some(&bob)).await;
+    let poll = "/api/v1/channels/room/chat/poll";
+    let opening = json!({"question": "다음 게임?", "choices": ["Tetris", "테트리스 99"],
+        "durationSeconds": 120});
+
+    // Viewers do not open polls, signed out nobody does, and a bad poll is a clear 400.
+    let refused = app.post(poll, bob.auth(), Some(opening.clone())).await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let refused = app.post(poll, None, Some(opening.clone())).await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    for body in [
+        json!({"question": "", "choices": ["a", "b"], "durationSeconds": 60}),
+        json!({"question": "q", "choices": ["a"], "durationSeconds": 60}),
+        json!({"question": "q", "choices": ["a", "A"], "durationSeconds": 60}),
+        json!({"question": "q", "choices": ["a", "b"], "durationSeconds": 5}),
+        json!({"question": "q", "choices": ["a", "b"], "durationSeconds": -1}),
+        json!({"question": "q", "choices": ["a", "b"]}),
+        json!({"question": "q", "choices": "a,b", "durationSeconds": 60}),
+        json!({"question": "q", "choices": ["a", "b"], "durationSeconds": 60, "open": true}),
+    ] {
+        let bad = app.post(poll, owner.auth(), Some(body.clone())).await;
+        assert_eq!(bad.status, 400, "{body}: {}", bad.text);
+        assert!(bad.body["message"].is_string(), "{}", bad.text);
+    }
+    assert_eq!(app.get(poll, None).await.body, json!({"poll": null}));
+
+    let opened = app.post(poll, owner.auth(), Some(opening.clone())).await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    assert_eq!(opened.body["votes"], json!([0, 0]));
+    assert_eq!(opened.body["open"], true);
+    let id = opened.body["id"].as_str().unwrap().to_owned();
+    for client in [&mut a, &mut b] {
+        let event = client.next_of("EVENT").await;
+        assert_eq!(event["EventName"], "app:POLL");
+        let attributes = &event["Attributes"];
+        assert_eq!(attributes["PollId"], id.as_str());
+        assert_eq!(attributes["Question"], "다음 게임?");
+        assert_eq!(attributes["Choice2"], "테트리스 99");
+        assert_eq!(attributes["By"], "방장");
+        assert_eq!(attributes["EndsAt"], opened.body["endsAt"]);
+    }
+    let busy = app.post(poll, owner.auth(), Some(opening.clone())).await;
+    assert_eq!(busy.status, 409, "{}", busy.text);
+    assert_eq!(busy.body["code"], "poll_open");
+
+    // Votes: signed in only, one each, an answer the poll has.
+    let vote = format!("{poll}/vote");
+    let refused = app
+        .put(&vote, None, json!({"pollId": id, "choice": 0}))
+        .await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    for body in [
+        json!({"pollId": id, "choice": 2}),
+        json!({"pollId": id, "choice": -1}),
+        json!({"pollId": id, "choice": 256}),
+        json!({"pollId": "../x", "choice": 0}),
+        json!({"pollId": id}),
+    ] {
+        let bad = app.put(&vote, alice.auth(), body.clone()).await;
+        assert_eq!(bad.status, 400, "{body}: {}", bad.text);
+    }
+    let other = app
+        .put(
+            &vote,
+            alice.auth(),
+            json!({"pollId": "po0000", "choice": 0}),
+        )
+        .await;
+    assert_eq!(other.status, 404, "{}", other.text);
+    let voted = app
+        .put(&vote, alice.auth(), json!({"pollId": id, "choice": 1}))
+        .await;
+    assert_eq!(voted.status, 200, "{}", voted.text);
+    assert_eq!(voted.body["votes"], json!([0, 1]));
+    assert_eq!(voted.body["myVote"], 1);
+    let count = b.next_of("EVENT").await;
+    assert_eq!(count["EventName"], "app:POLL_VOTES");
+    assert_eq!(count["Attributes"], json!({"PollId": id, "Votes": "0,1"}));
+    let changed = app
+        .put(&vote, alice.auth(), json!({"pollId": id, "choice": 0}))
+        .await;
+    assert_eq!(changed.status, 409, "{}", changed.text);
+    assert_eq!(changed.body["code"], "already_voted");
+    // Many votes at once from one viewer count once.
+    let racing = (0..8).map(|_| app.put(&vote, bob.auth(), json!({"pollId": id, "choice": 0})));
+    for reply in futures_util::future::join_all(racing).await {
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let seen = app.get(poll, bob.auth()).await;
+    assert_eq!(seen.body["poll"]["votes"], json!([1, 1]), "{}", seen.text);
+    assert_eq!(seen.body["poll"]["myVote"], 0);
+    assert!(
+        app.get(poll, None).await.body["poll"]
+            .get("myVote")
+            .is_none()
+    );
+    let token = app
+        .post("/api/v1/channels/room/chat-token", alice.auth(), None)
+        .await;
+    assert_eq!(token.body["poll"]["myVote"], 1, "{}", token.text);
+
+    // Ending it: the owner's or a moderator's, naming the poll; the room hears the result.
+    let end = format!("{poll}/end");
+    let refused = app
+        .post(&end, alice.auth(), Some(json!({"pollId": id})))
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let ended = app
+        .post(&end, owner.auth(), Some(json!({"pollId": id})))
+        .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    assert_eq!(ended.body["open"], false);
+    assert_eq!(ended.body["votes"], json!([1, 1]));
+    loop {
+        let event = a.next_of("EVENT").await;
+        if event["EventName"] == "app:POLL_END" {
+            assert_eq!(event["Attributes"], json!({"PollId": id, "Votes": "1,1"}));
+            break;
+        }
+    }
+    let late = app
+        .put(&vote, owner.auth(), json!({"pollId": id, "choice": 0}))
+        .await;
+    assert_eq!(late.status, 409, "{}", late.text);
+    assert_eq!(late.body["code"], "poll_closed");
+    // The next poll may open now.
+    let next = app.post(poll, owner.auth(), Some(opening)).await;
+    assert_eq!(next.status, 201, "{}", next.text);
+    assert_ne!(next.body["id"], id.as_str());
+}
+
+#[tokio::test]
 async fn who_is_here_follows_the_rooms_connections_as_they_come_and_go() {
     let app = spawn_app().await;
     let (owner, alice, bob) = room(&app).await;

@@ -17,6 +17,7 @@ mod erasure;
 mod follows;
 mod moderation_log;
 mod notifications;
+mod polls;
 mod push;
 mod videos;
 mod webhooks;
@@ -133,6 +134,7 @@ impl EmbeddedStore {
                 videos::create_tables(tx)?;
                 follows::create_tables(tx)?;
                 blocks::create_tables(tx)?;
+                polls::create_tables(tx)?;
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;
                 push::create_tables(tx)?;
@@ -952,6 +954,12 @@ mod tests {
     async fn behaves_as_a_chat_repository() {
         let (store, _dir) = store();
         testkit::chat_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_poll_repository() {
+        let (store, _dir) = store();
+        testkit::poll_repository(&store).await;
     }
 
     #[tokio::test]

@@ -16,6 +16,7 @@ use crate::identity::Identity;
 use crate::ids::UserId;
 use crate::limits;
 use crate::platform::Platform;
+use crate::poll::PollView;
 
 /// A chat token for one caller in one room, with what it allows.
 #[derive(Clone, Debug)]
@@ -51,6 +52,8 @@ pub struct IssuedChatToken {
     pub unique_chat: bool,
     /// The message pinned above the chat, for the client to show from the start.
     pub pinned_message: Option<PinnedMessage>,
+    /// The chat's poll while it is open, or lately ended, as the caller sees it.
+    pub poll: Option<PollView>,
     /// Whom the caller blocked: the client hides what they say (a personal choice the room is
     /// not told of, so it cannot be done in the room).
     pub blocked: Vec<UserId>,
@@ -210,7 +213,16 @@ impl Platform {
             attributes,
         };
         debug_assert!(request.attributes_size() <= MAX_TOKEN_ATTRIBUTES_BYTES);
-        let token = self.ports.chat_service.create_token(&request).await?;
+        // Only while a poll is news does the token carry it (and its count is read).
+        let (token, poll) =
+            futures_util::future::join(self.ports.chat_service.create_token(&request), async {
+                match &channel.poll {
+                    Some(poll) if poll.is_current(now) => self.poll_view(&channel, user).await,
+                    _ => Ok(None),
+                }
+            })
+            .await;
+        let (token, poll) = (token?, poll?);
         Ok(IssuedChatToken {
             token,
             user_id,
@@ -226,7 +238,8 @@ impl Platform {
             emote_only,
             links_off,
             unique_chat,
-            pinned_message: channel.pinned_message,
+            pinned_message: channel.pinned_message.clone(),
+            poll,
             blocked: blocks?.user_ids().cloned().collect(),
         })
     }

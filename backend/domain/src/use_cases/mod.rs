@@ -14,6 +14,7 @@ pub mod channel_settings;
 pub mod chat_history;
 pub mod chat_moderation;
 pub mod chat_pins;
+pub mod chat_polls;
 pub mod chat_replay;
 pub mod chat_tokens;
 pub mod chatter_cards;

@@ -7,8 +7,8 @@ use cloumer_domain::ids::RecordingId;
 use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::ports::{
     BlockRepository, ChannelRepository, ChatRepository, ClipRepository, FollowRepository,
-    NotificationRepository, PushSubscriptionRepository, RecordingRepository, VideoRepository,
-    WebhookRepository,
+    NotificationRepository, PollRepository, PushSubscriptionRepository, RecordingRepository,
+    VideoRepository, WebhookRepository,
 };
 use cloumer_domain::testkit::{AUTH, P256DH};
 use cloumer_domain::use_cases::account_deletion::RECENT_SIGN_IN;
@@ -72,6 +72,23 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
         .await
         .unwrap();
     world.platform.follow(&fan, "star").await.unwrap();
+    let asked = cloumer_domain::use_cases::chat_polls::PollQuestion {
+        question: "Next game?".to_owned(),
+        choices: vec!["Tetris".to_owned(), "Chess".to_owned()],
+        duration_seconds: 60,
+    };
+    let poll = world
+        .platform
+        .open_poll(&star, ChatOf::Mine, &asked)
+        .await
+        .unwrap()
+        .poll;
+    let voted = world
+        .platform
+        .vote(&fan, "star", &poll.id, 1)
+        .await
+        .unwrap();
+    assert_eq!(voted.votes, [0, 1]);
     // And a user with follows, a block, a browser for pushes and notifications.
     world.platform.follow(&star, "other").await.unwrap();
     world
@@ -224,6 +241,14 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
     );
     assert!(store.list_webhooks(&channel).await.unwrap().is_empty());
     assert!(store.list_bans(&channel).await.unwrap().is_empty());
+    assert_eq!(store.tally(&channel, &poll.id, 2).await.unwrap(), [0, 0]);
+    assert_eq!(
+        store
+            .vote_of(&channel, &poll.id, &fan.user_id)
+            .await
+            .unwrap(),
+        None
+    );
     assert!(
         store
             .list_messages(&channel, None, 10)

@@ -9,6 +9,7 @@ mod broadcast_management;
 mod channel_about;
 mod chat_moderation;
 mod chat_pins;
+mod chat_polls;
 mod chat_replay;
 mod chat_tokens;
 mod chatter_cards;

@@ -711,6 +711,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         video_processing: uploads.clone(),
         follows: Arc::new(store.clone()),
         blocks: Arc::new(store.clone()),
+        polls: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),
         push_subscriptions: Arc::new(store.clone()),

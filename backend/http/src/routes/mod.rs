@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod channels;
 pub mod chat;
 pub mod chat_pins;
+pub mod chat_polls;
 pub mod chatters;
 pub mod clips;
 pub mod emotes;
@@ -33,6 +34,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(channels::router())
         .merge(chat::router())
         .merge(chat_pins::router())
+        .merge(chat_polls::router())
         .merge(chatters::router())
         .merge(clips::router())
         .merge(videos::router())
