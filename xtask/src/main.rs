@@ -12,6 +12,7 @@ mod util;
 mod web;
 mod web_avatars;
 mod web_csp;
+mod web_imports;
 mod web_precompressed;
 mod web_split;
 

@@ -10,8 +10,9 @@
 //! 2. every chunk is run through `wasm-opt -Oz --converge` and named by a hash of its content, so a browser
 //!    or CDN cache never pairs an old chunk with a new main module;
 //! 3. wasm-bindgen (keeping the linker exports the chunks import) and `wasm-opt -Oz --converge` produce the
-//!    main module under Trunk's file names, and the `integrity` hashes Trunk wrote into
-//!    `index.html` are recomputed for it.
+//!    main module under Trunk's file names, its imports from the JS glue get short names (see
+//!    `web_imports`), and the `integrity` hashes Trunk wrote into `index.html` are recomputed
+//!    for it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use sha2::{Digest, Sha384};
 
 use crate::setup::Tools;
 use crate::util::run;
+use crate::web_imports;
 use crate::web_precompressed::{Encoding, sent_size};
 
 /// The JS module that loads split chunks, before it is named by its content.
@@ -156,7 +158,11 @@ pub fn split_into_dist(
         &bindgen_dir.join(&main_wasm_name),
         &main_wasm_path,
     )?;
+    let glue_module = format!("./{main_stem}_bg.js");
+    let (short, renamed) = web_imports::shorten(&fs::read(&main_wasm_path)?, &glue_module)?;
+    fs::write(&main_wasm_path, short)?;
     let glue = fs::read_to_string(bindgen_dir.join(&main_js_name))?;
+    let glue = web_imports::rename_in_glue(&glue, &glue_module, &renamed)?;
     let glue = replace_module_specifier(&glue, &link_name, &format!("./{link_js_name}"))?;
     let main_js_path = dist.join(&main_js_name);
     fs::write(&main_js_path, &glue)?;
