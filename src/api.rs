@@ -161,6 +161,9 @@ impl Api {
                 refreshed = true;
                 continue;
             }
+            if status == 401 && error.code == "account_deleted" {
+                self.session.account_deleted().await;
+            }
             return Err(error);
         }
     }

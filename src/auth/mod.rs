@@ -114,6 +114,20 @@ impl Session {
         }
     }
 
+    /// The platform says this user's account was deleted, yet this sign-in outlived it (the
+    /// deletion was cut short before the sign-in's own part: a closed tab, a lost connection).
+    /// Finishes it: deletes the sign-in at the identity provider (the refresh token goes with
+    /// it), and signs out here. The address may then sign up afresh.
+    pub async fn account_deleted(&self) {
+        let access = self
+            .tokens
+            .with_untracked(|t| t.as_ref().map(|t| t.access_token.clone()));
+        if let Some(access) = access {
+            let _ = self.cognito().delete_user(&access).await;
+        }
+        self.clear();
+    }
+
     /// Swaps the tokens for fresh ones; signs out if the refresh token is no longer accepted.
     pub async fn refresh(&self) -> bool {
         let Some(current) = self.tokens.get_untracked() else {

@@ -408,11 +408,13 @@ fn DeleteAccount(handle: String) -> impl IntoView {
                     Err(e) => return Err(e.explained(i18n)),
                 }
             }
-            session
-                .cognito()
-                .delete_user(&access_token)
-                .await
-                .map_err(|e| e.describe(lang))?;
+            if let Err(e) = session.cognito().delete_user(&access_token).await {
+                // Another request of this page may have finished it meanwhile: told that the
+                // account was deleted, the session deletes the sign-in itself and signs out.
+                if session.signed_in() {
+                    return Err(e.describe(lang));
+                }
+            }
             // Home first: signing out under this page would send it to sign in instead. The
             // sign-out waits until home has replaced it.
             location.navigate("/");

@@ -121,7 +121,8 @@ impl TestStack {
         files.iter().filter_map(|f| std::fs::read(f).ok()).collect()
     }
 
-    async fn cognito(&self, target: &str, body: Value) -> Result<Value> {
+    /// One call of the local Cognito-compatible API; its JSON answer, an error's too.
+    pub async fn cognito(&self, target: &str, body: Value) -> Result<Value> {
         let response = reqwest::Client::new()
             .post(self.url("/cognito/"))
             .header(

@@ -16,6 +16,10 @@ pub enum DomainError {
     /// The caller must sign in.
     #[error("sign in to do this")]
     Unauthenticated,
+    /// The caller's token is of an account that was deleted: its sign-in may outlive it (a
+    /// deletion cut short before the identity provider's part), and the client should finish it.
+    #[error("this account was deleted")]
+    AccountDeleted,
     /// The caller is signed in but may not do this.
     #[error("{0}")]
     Forbidden(&'static str),

@@ -207,7 +207,7 @@ impl Platform {
     /// way of an account that exists.
     async fn refuse_erased(&self, who: &Identity) -> DomainResult<()> {
         if self.ports.channels.was_erased(&who.user_id).await? {
-            return Err(DomainError::Unauthenticated);
+            return Err(DomainError::AccountDeleted);
         }
         Ok(())
     }

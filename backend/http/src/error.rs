@@ -99,6 +99,11 @@ impl IntoResponse for ApiError {
                     "unauthenticated",
                     error.to_string(),
                 ),
+                DomainError::AccountDeleted => body(
+                    StatusCode::UNAUTHORIZED,
+                    "account_deleted",
+                    error.to_string(),
+                ),
                 DomainError::Forbidden(message) => {
                     body(StatusCode::FORBIDDEN, "forbidden", message)
                 }

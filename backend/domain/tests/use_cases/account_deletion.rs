@@ -355,11 +355,11 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
 
     // Asking again (a retry after a failure half way) finds nothing left and succeeds.
     world.platform.delete_account(&star_now).await.unwrap();
-    // Its tokens, valid for a while yet, bring nothing back: they are told to sign in, and the
-    // handle stays free.
+    // Its tokens, valid for a while yet, bring nothing back: they are told the account was
+    // deleted (so the client can finish the sign-in's part), and the handle stays free.
     assert!(matches!(
         world.platform.ensure_account(&star).await,
-        Err(DomainError::Unauthenticated)
+        Err(DomainError::AccountDeleted)
     ));
     assert_eq!(store.get_profile(&star.user_id).await.unwrap(), None);
     assert!(world.platform.handle_available("star").await.unwrap().1);
@@ -404,7 +404,7 @@ async fn a_request_racing_the_deletion_makes_nothing_anew() {
     world.store.erase_channel(&account.channel).await.unwrap();
     assert!(matches!(
         world.platform.ensure_account(&star).await,
-        Err(DomainError::Unauthenticated)
+        Err(DomainError::AccountDeleted)
     ));
     assert_eq!(
         world

@@ -43,10 +43,12 @@ async fn a_user_deletes_their_account_and_its_tokens_bring_nothing_back() {
     let fan_page = app.get("/api/v1/me", fan.auth()).await;
     assert_eq!(fan_page.status, 200, "{}", fan_page.text);
 
-    // The old ID token, still valid for a while, brings nothing back.
+    // The old ID token, still valid for a while, brings nothing back; it is told the account
+    // was deleted, so that a client can finish deleting the sign-in.
     for _ in 0..2 {
         let me = app.get("/api/v1/me", star.auth()).await;
         assert_eq!(me.status, 401, "{}", me.text);
+        assert_eq!(me.body["code"], "account_deleted", "{}", me.text);
     }
     assert_eq!(app.get("/api/v1/channels/star", None).await.status, 404);
     // Asking again is harmless.
