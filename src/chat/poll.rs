@@ -129,33 +129,24 @@ impl ChatClient {
         });
     }
 
-    /// Votes for answer `choice` of the poll shown.
-    fn vote(&self, choice: u8) -> impl std::future::Future<Output = Result<(), ApiError>> + use<> {
+    /// Votes in the poll shown, or ends it (the owner and moderators); the page shows the
+    /// count the answer brings.
+    fn act_on_poll(
+        &self,
+        action: PollAction,
+    ) -> impl std::future::Future<Output = Result<(), ApiError>> + use<> {
         let client = *self;
         let id = self
             .poll
             .with_untracked(|p| p.as_ref().map(|p| p.id.clone()));
         async move {
             let Some(id) = id else { return Ok(()) };
-            let voted = client
-                .api
-                .vote(&client.handle.get_value(), &id, choice)
-                .await?;
-            client.show_poll(Some(Poll::of(voted)));
-            Ok(())
-        }
-    }
-
-    /// Ends the poll shown now (the owner and moderators).
-    fn end_poll(&self) -> impl std::future::Future<Output = Result<(), ApiError>> + use<> {
-        let client = *self;
-        let id = self
-            .poll
-            .with_untracked(|p| p.as_ref().map(|p| p.id.clone()));
-        async move {
-            let Some(id) = id else { return Ok(()) };
-            let ended = client.api.end_poll(&client.handle.get_value(), &id).await?;
-            client.show_poll(Some(Poll::of(ended)));
+            let handle = client.handle.get_value();
+            let poll = match action {
+                PollAction::Vote(choice) => client.api.vote(&handle, &id, choice).await?,
+                PollAction::End => client.api.end_poll(&handle, &id).await?,
+            };
+            client.show_poll(Some(Poll::of(poll)));
             Ok(())
         }
     }
@@ -211,15 +202,7 @@ pub fn PollCard(chat: ChatClient) -> impl IntoView {
     {
         on_cleanup(move || timer.clear());
     }
-    let act = Submit::new(move |action: &PollAction| {
-        let action = *action;
-        async move {
-            match action {
-                PollAction::Vote(choice) => chat.vote(choice).await,
-                PollAction::End => chat.end_poll().await,
-            }
-        }
-    });
+    let act = Submit::new(move |action: &PollAction| chat.act_on_poll(*action));
     move || {
         let poll = chat.poll.get()?;
         if hidden.with(|h| h.as_deref() == Some(poll.id.as_str())) {
@@ -303,6 +286,7 @@ pub fn PollCard(chat: ChatClient) -> impl IntoView {
 #[component]
 pub fn PollForm(chat: ChatClient, #[prop(into)] close: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    // The form is made afresh each time it opens, in the language of the moment.
     let t = move || i18n.pick(&EN, &KO);
     let question = RwSignal::new(String::new());
     let answers = RwSignal::new(vec![String::new(), String::new()]);
@@ -327,50 +311,52 @@ pub fn PollForm(chat: ChatClient, #[prop(into)] close: Callback<()>) -> impl Int
             duration_seconds: duration.get_untracked(),
         });
     };
+    // Only adding or removing an answer redraws the list: typing must not (the field would
+    // lose the caret).
+    let count = Memo::new(move |_| answers.with(Vec::len));
     view! {
-        <form class="chat-poll-form" on:submit=submit aria-label=move || t().start_a_poll>
-            <label>
-                <span>{move || t().question}</span>
-                <input id="poll-question" type="text" maxlength=MAX_QUESTION_CHARS.to_string() required
-                    prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev)) />
-            </label>
-            {move || (0..answers.with(Vec::len)).map(|i| view! {
-                <div class="chat-poll-form-answer">
-                    <label>
-                        <span>{t().answer.replace("{}", &(i + 1).to_string())}</span>
-                        <input class="poll-answer" type="text" maxlength=MAX_ANSWER_CHARS.to_string() required
+        <form class="chat-poll-form" on:submit=submit aria-label=t().start_a_poll>
+            <input id="poll-question" type="text" maxlength=MAX_QUESTION_CHARS.to_string() required
+                placeholder=t().question aria-label=t().question
+                prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev)) />
+            {move || (0..count.get()).map(|i| {
+                let name = t().answer.replace("{}", &(i + 1).to_string());
+                view! {
+                    <div class="chat-poll-form-answer">
+                        <input id=format!("poll-answer-{i}") type="text" maxlength=MAX_ANSWER_CHARS.to_string()
+                            required placeholder=name.clone() aria-label=name
                             prop:value=move || answers.with(|a| a.get(i).cloned().unwrap_or_default())
                             on:input=move |ev| answers.update(|a| if let Some(answer) = a.get_mut(i) { *answer = event_target_value(&ev) }) />
-                    </label>
-                    {(i >= 2).then(|| view! {
-                        <button type="button" class="link" aria-label=t().remove_answer title=t().remove_answer
-                            on:click=move |_| answers.update(|a| { if i < a.len() { a.remove(i); } })>"×"</button>
-                    })}
-                </div>
+                        {(i >= 2).then(|| view! {
+                            <button type="button" class="link" aria-label=t().remove_answer title=t().remove_answer
+                                on:click=move |_| answers.update(|a| { if i < a.len() { a.remove(i); } })>"×"</button>
+                        })}
+                    </div>
+                }
             }).collect_view()}
-            {move || (answers.with(Vec::len) < MAX_ANSWERS).then(|| view! {
+            {move || (count.get() < MAX_ANSWERS).then(|| view! {
                 <button type="button" class="link chat-poll-add" on:click=move |_| answers.update(|a| a.push(String::new()))>
                     "+ "{t().add_answer}
                 </button>
             })}
-            <label>
-                <span>{move || t().open_for}</span>
+            {move || open.value().and_then(Result::err).map(|e| view! {
+                <p class="chat-notice" role="alert">{e.explained(i18n)}</p>
+            })}
+            <label class="chat-poll-form-duration">
+                <span>{t().open_for}</span>
                 <select id="poll-duration" on:change=move |ev| {
                     if let Ok(seconds) = event_target_value(&ev).parse() { duration.set(seconds) }
                 }>
                     {DURATIONS.iter().map(|&seconds| view! {
                         <option value=seconds.to_string() selected=seconds == duration.get_untracked()>
-                            {move || i18n.duration(u64::from(seconds))}
+                            {i18n.duration(u64::from(seconds))}
                         </option>
                     }).collect_view()}
                 </select>
             </label>
-            {move || open.value().and_then(Result::err).map(|e| view! {
-                <p class="chat-notice" role="alert">{e.explained(i18n)}</p>
-            })}
             <div class="chat-poll-form-actions">
-                <button type="button" class="secondary" on:click=move |_| close.run(())>{move || t().cancel}</button>
-                <button type="submit" disabled=move || !ready() || open.pending().get()>{move || t().start}</button>
+                <button type="button" class="secondary" on:click=move |_| close.run(())>{t().cancel}</button>
+                <button type="submit" disabled=move || !ready() || open.pending().get()>{t().start}</button>
             </div>
         </form>
     }

@@ -133,9 +133,9 @@ impl DynamoStore {
         Ok(())
     }
 
-    /// Everything under the user: profile, block list, counts, marks (their follows and push
-    /// subscriptions were let go of through their own ports first).
-    /// Everything under the user but the mark that they were erased.
+    /// Everything under the user but the mark that they were erased: profile, block list,
+    /// counts, marks (their follows and push subscriptions were let go of through their own
+    /// ports first).
     pub(super) async fn erase_profile_items(&self, user: &UserId) -> PortResult<()> {
         self.erase_where(&format!("USER#{user}"), None, Some(ERASED))
             .await
