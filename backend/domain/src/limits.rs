@@ -92,7 +92,7 @@ pub const MARKERS: RateLimit = RateLimit {
 };
 
 /// Changes one streamer may make to their channel's settings (its details, About, schedule,
-/// chat rules, stream key), all together: an afternoon of setting up or a broadcast's worth of
+/// chat rules, stream key) and to their profile, all together: an afternoon of setting up or a broadcast's worth of
 /// tweaks, not a loop. Several pass to IVS (UpdateChannel, UpdateRoom, new stream keys), whose
 /// quotas are per AWS account, and new chat rules are told to everyone in the room: one
 /// streamer's script must not use them up for everyone.

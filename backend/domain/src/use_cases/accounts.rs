@@ -15,6 +15,9 @@ impl Platform {
         who: &Identity,
         change: ProfileChange,
     ) -> DomainResult<Account> {
+        // Each change writes the profile and the channel's copy of its name and picture: counted
+        // with the channel's settings, so that a loop cannot hammer either.
+        self.count_channel_change(who).await?;
         let account = self.ensure_account(who).await?;
         let mut profile = account.profile;
         profile.apply(change);

@@ -141,8 +141,19 @@ async fn channel_changes_share_one_limit_and_a_refused_change_changes_nothing() 
         ..ChatRules::default()
     };
     let bio = |text: &str| ChannelAbout::new(text, &[]).unwrap();
+    let named = |nickname: &str| cloumer_domain::profile::ProfileChange {
+        nickname: Some(cloumer_domain::profile::Nickname::parse(nickname).unwrap()),
+        ..Default::default()
+    };
     let platform = &world.platform;
-    for i in 0..12 {
+    // The profile too: each change of it writes the channel's copy of the name.
+    for i in 0..10 {
+        platform
+            .update_profile(&owner, named(&format!("name {i}")))
+            .await
+            .unwrap();
+    }
+    for i in 0..10 {
         platform
             .update_channel(&owner, titled(&format!("title {i}")))
             .await
@@ -170,11 +181,15 @@ async fn channel_changes_share_one_limit_and_a_refused_change_changes_nothing() 
     assert!(limited(platform.set_schedule(&owner, None).await));
     assert!(limited(platform.update_chat_rules(&owner, slow(30)).await));
     assert!(limited(platform.reset_stream_key(&owner).await));
+    assert!(limited(
+        platform.update_profile(&owner, named("one too many")).await
+    ));
     let view = platform.my_channel(&owner).await.unwrap();
     let channel = &view.channel;
-    assert_eq!(channel.title.as_str(), "title 11");
-    assert_eq!(channel.about, Some(bio("bio 11")));
-    assert_eq!(channel.chat_rules.slow_mode_seconds, 11);
+    assert_eq!(channel.title.as_str(), "title 9");
+    assert_eq!(channel.about, Some(bio("bio 9")));
+    assert_eq!(channel.chat_rules.slow_mode_seconds, 9);
+    assert_eq!(channel.owner_nickname.as_str(), "name 9");
     assert_eq!(
         platform.ingest_settings(&owner).await.unwrap().stream_key,
         key

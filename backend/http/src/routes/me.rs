@@ -47,7 +47,8 @@ pub async fn me(
 /// Changes the caller's nickname, avatar or language.
 #[utoipa::path(patch, path = "/me", tag = "me", security(("cognito" = [])),
     request_body = api::UpdateProfile,
-    responses((status = 200, body = api::Me), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody)))]
+    responses((status = 200, body = api::Me), (status = 400, body = api::ErrorBody), (status = 401, body = api::ErrorBody),
+        (status = 429, body = api::ErrorBody)))]
 pub async fn update_me(
     State(state): State<AppState>,
     Caller(who): Caller,
