@@ -238,7 +238,7 @@ impl Platform {
             emote_only,
             links_off,
             unique_chat,
-            pinned_message: channel.pinned_message.clone(),
+            pinned_message: channel.pinned_message,
             poll,
             blocked: blocks?.user_ids().cloned().collect(),
         })
