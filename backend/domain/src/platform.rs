@@ -421,6 +421,28 @@ impl Platform {
         .await
     }
 
+    /// Sends the channel's chat room the event `event`, if it has a room, as news that may be
+    /// missed: a failure is logged, not returned (what it tells of is saved already, and clients
+    /// learn it with their next token).
+    pub(crate) async fn tell_room_event(
+        &self,
+        channel: &Channel,
+        event: &str,
+        attributes: &std::collections::BTreeMap<String, String>,
+    ) {
+        let Some(room) = &channel.chat_room else {
+            return;
+        };
+        if let Err(error) = self
+            .ports
+            .chat_service
+            .send_event(room, event, attributes)
+            .await
+        {
+            tracing::warn!(%error, event, "telling the chat room failed");
+        }
+    }
+
     /// The user's ban from the channel's chat, if one is in force now.
     pub(crate) async fn active_ban(
         &self,

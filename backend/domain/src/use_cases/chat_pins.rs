@@ -148,21 +148,11 @@ impl Platform {
     /// attributes total at most 1 KB, which a message's text could outgrow, so the text is not
     /// sent: the clients hold the message, or read the pin.
     async fn tell_room(&self, channel: &Channel, event: &str, id: &MessageId, by: &str) {
-        let Some(room) = &channel.chat_room else {
-            return;
-        };
         let attributes = BTreeMap::from([
             ("MessageId".to_owned(), id.as_str().to_owned()),
             ("By".to_owned(), by.to_owned()),
         ]);
         // The pin is saved; a room that misses the news learns it with the next token.
-        if let Err(error) = self
-            .ports
-            .chat_service
-            .send_event(room, event, &attributes)
-            .await
-        {
-            tracing::warn!(%error, event, "telling the room about its pinned message failed");
-        }
+        self.tell_room_event(channel, event, &attributes).await;
     }
 }

@@ -273,17 +273,7 @@ impl Platform {
         event: &str,
         attributes: std::collections::BTreeMap<String, String>,
     ) {
-        let Some(room) = &channel.chat_room else {
-            return;
-        };
         // The poll is saved; a room that misses the news learns it with the next token.
-        if let Err(error) = self
-            .ports
-            .chat_service
-            .send_event(room, event, &attributes)
-            .await
-        {
-            tracing::warn!(%error, event, "telling the room about its poll failed");
-        }
+        self.tell_room_event(channel, event, &attributes).await;
     }
 }
