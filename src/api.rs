@@ -612,6 +612,15 @@ impl Api {
             .await
     }
 
+    /// Who watched the caller's broadcast `id` (404 when it was never sampled).
+    pub async fn stream_summary(&self, id: &str) -> Result<StreamSummaryBody, ApiError> {
+        self.get(&format!(
+            "/api/v1/me/channel/recordings/{}/summary",
+            encode(id)
+        ))
+        .await
+    }
+
     /// Replaces the caller's channel's bio and links (both empty: none).
     pub async fn set_about(&self, about: &AboutBody) -> Result<AboutBody, ApiError> {
         self.with_body(Method::PUT, "/api/v1/me/channel/about", about)

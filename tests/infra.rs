@@ -1017,3 +1017,55 @@ fn the_api_may_delete_an_accounts_channel_room_and_records() {
         }
     }
 }
+
+/// Stream summaries need the minute's tick in the cloud as the local stack's timer gives it:
+/// an EventBridge schedule invoking stream-events (allowed to by that rule alone), which may
+/// list IVS's live streams for their viewer counts. Without any of it the summaries stay empty
+/// in the cloud, and only their absence says so.
+#[test]
+fn stream_events_samples_audiences_every_minute_and_may_list_live_streams() {
+    let streaming = body("infra/modules/streaming/main.tf");
+    let rule = labelled(
+        &streaming,
+        "resource",
+        &["aws_cloudwatch_event_rule", "audience_samples"],
+    );
+    assert_eq!(
+        attribute(&rule.body, "schedule_expression").map(literal),
+        Some("rate(1 minute)".to_owned())
+    );
+    let target = labelled(
+        &streaming,
+        "resource",
+        &["aws_cloudwatch_event_target", "audience_samples"],
+    );
+    assert_eq!(
+        attribute(&target.body, "arn").map(text),
+        Some("var.stream_events_function_arn".to_owned())
+    );
+    let permission = labelled(
+        &streaming,
+        "resource",
+        &["aws_lambda_permission", "audience_samples"],
+    );
+    assert_eq!(
+        attribute(&permission.body, "source_arn").map(text),
+        Some("aws_cloudwatch_event_rule.audience_samples.arn".to_owned())
+    );
+    assert_eq!(
+        attribute(&permission.body, "function_name").map(text),
+        Some("var.stream_events_function_name".to_owned())
+    );
+
+    let root = body("infra/environments/prod/main.tf");
+    let modules = function_modules(&root);
+    let statements: String = attribute(modules["stream_events"], "statements")
+        .map(text)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert!(
+        statements.contains(r#"actions=["ivs:ListStreams"]"#),
+        "{statements}"
+    );
+}

@@ -12,6 +12,7 @@ use crate::components::{
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::ClipRecording;
+use crate::pages::stream_summary::StreamSummary;
 use crate::player::{NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::{Fetch, Submit};
 use crate::time;
@@ -105,6 +106,7 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
                 })
             })}
             {r.yours.then(|| view! { <OwnerTools id=r.id.clone() handle=r.channel_handle.clone() title=title_signal /> })}
+            {r.yours.then(|| view! { <StreamSummary id=r.id.clone() /> })}
         </section>
         <ChatReplay id=r.id.clone() handle=r.channel_handle.clone() position=position.into() />
         </div>

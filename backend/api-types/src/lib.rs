@@ -1253,6 +1253,25 @@ pub struct RecordingPage {
     pub next: Option<String>,
 }
 
+/// `GET /api/v1/me/channel/recordings/{id}/summary`: who watched one of the caller's
+/// broadcasts (while live, so far), from a sample of its viewers each minute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StreamSummaryBody {
+    pub peak_viewers: u64,
+    /// The sampled viewer counts' mean, to the nearest viewer.
+    pub average_viewers: u64,
+    /// Followers at the last sample less those at the first; negative if more left than came.
+    pub followers_gained: i64,
+    /// How many samples (one a minute) it is made of.
+    pub samples: u32,
+    /// Viewers over time from the first sample: each point the most seen in its
+    /// `secondsPerPoint` (a minute each, longer for long broadcasts; at most 240 points).
+    pub viewers: Vec<u64>,
+    pub seconds_per_point: u64,
+}
+
 /// `POST /api/v1/me/channel/markers`: marks the present moment of the caller's live broadcast
 /// (and `PATCH /api/v1/me/channel/recordings/{id}/markers/{atMs}` renames a marker).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -395,6 +395,7 @@ mod tests {
             playlist_url: Some(url.to_owned()),
             thumbnail_url: None,
             markers: Vec::new(),
+            audience: Default::default(),
         }
     }
 

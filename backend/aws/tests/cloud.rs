@@ -1197,6 +1197,7 @@ async fn s3_removes_a_recordings_files_and_nothing_beside_them() {
         playlist_url: Some(url),
         thumbnail_url: None,
         markers: Vec::new(),
+        audience: Default::default(),
     };
     let left = |bucket: &'static str| {
         let client = client.clone();

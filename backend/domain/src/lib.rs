@@ -7,6 +7,7 @@
 //! cases are in [`use_cases`], one area per module.
 
 pub mod about;
+pub mod audience;
 pub mod block_list;
 pub mod channel;
 pub mod chat;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::audience::Audience;
 use crate::channel::{Category, Channel, StreamTitle};
 use crate::error::DomainError;
 use crate::ids::{ChannelId, RecordingId, StreamId};
@@ -48,6 +49,9 @@ pub struct Recording {
     /// none.
     #[serde(default)]
     pub markers: Vec<StreamMarker>,
+    /// Who watched it, sampled while live; recordings kept before summaries have none.
+    #[serde(default, skip_serializing_if = "Audience::is_unsampled")]
+    pub audience: Audience,
 }
 
 /// Markers one broadcast may have: a chapter every few minutes of a long stream.
@@ -158,6 +162,7 @@ pub fn orphaned(event: &RecordingEvent) -> Recording {
         playlist_url: event.playlist_url.clone(),
         thumbnail_url: event.thumbnail_url.clone(),
         markers: Vec::new(),
+        audience: Audience::default(),
     }
 }
 
@@ -185,6 +190,7 @@ pub fn merge(
         playlist_url: None,
         thumbnail_url: None,
         markers: Vec::new(),
+        audience: Audience::default(),
     });
     let status = match event.kind {
         RecordingEventKind::Started => RecordingStatus::Recording,

@@ -1,4 +1,6 @@
-//! EventBridge events from Amazon IVS: "IVS Stream State Change" and "IVS Recording State Change".
+//! EventBridge events from Amazon IVS: "IVS Stream State Change" and "IVS Recording State Change";
+//! and the minute's "Scheduled Event" (an EventBridge schedule), which samples live broadcasts'
+//! audiences for their stream summaries.
 //!
 //! Our IVS channels are named with our channel id, so `detail.channel_name` names the channel.
 //! Events may arrive late, twice or out of order; the domain handles that.
@@ -85,6 +87,8 @@ impl RecordingUrls {
 pub enum Translated {
     Stream(StreamEvent),
     Recording(RecordingEvent),
+    /// The schedule's tick: sample every live broadcast's audience.
+    SampleAudiences,
     /// An event we do not act on (e.g. "Session Created"), with why.
     Ignored(String),
 }
@@ -100,6 +104,11 @@ pub enum EventError {
 }
 
 pub fn translate(event: &IvsEvent, urls: &RecordingUrls) -> Result<Translated, EventError> {
+    // A tick comes from EventBridge itself; however often (a retry, someone else's schedule
+    // pointed here), the domain keeps samples a minute apart.
+    if event.source == "aws.events" && event.detail_type == "Scheduled Event" {
+        return Ok(Translated::SampleAudiences);
+    }
     if event.source != "aws.ivs" {
         return Ok(Translated::Ignored(format!("source {}", event.source)));
     }
@@ -199,6 +208,13 @@ pub async fn handle(
                 Err(error) => ("failed", Err(error.into())),
             }
         }
+        Ok(Translated::SampleAudiences) => match platform.sample_audiences().await {
+            Ok(sampled) => {
+                tracing::info!(sampled, "audiences sampled");
+                ("audiences", Ok(()))
+            }
+            Err(error) => ("failed", Err(error.into())),
+        },
         Ok(Translated::Ignored(why)) => {
             tracing::debug!(%why, "event ignored");
             ("ignored", Ok(()))

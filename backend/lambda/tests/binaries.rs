@@ -338,6 +338,7 @@ async fn api_keeps_a_live_broadcasts_markers_on_its_recording_in_dynamodb() {
         playlist_url: None,
         thumbnail_url: None,
         markers: Vec::new(),
+        audience: Default::default(),
     };
     store.put_recording(&recording, None).await.unwrap();
     let (_api, base) = serve_api_for(&moto, &user, &[]).await;
@@ -536,6 +537,101 @@ async fn stream_events_put_a_channel_live_in_dynamodb() {
     let handled = printed.wait_for_metrics("StreamEvents", 1).await;
     assert_eq!(handled.len(), 1, "{handled:?}");
     assert_eq!(handled[0]["Event"], "stream");
+}
+
+/// IVS's `ListStreams` for one live stream of `channel_arn` with `viewers` (moto has no
+/// `ListStreams`): the address to give the functions as `AWS_ENDPOINT_URL_IVS`.
+async fn ivs_listing(channel_arn: &str, stream_id: &str, viewers: u64) -> String {
+    let listing = json!({"streams": [{"channelArn": channel_arn, "streamId": stream_id,
+        "state": "LIVE", "health": "HEALTHY", "viewerCount": viewers,
+        "startTime": "2026-12-06T21:30:00Z"}]});
+    let ivs = axum::Router::new().route(
+        "/ListStreams",
+        axum::routing::post(move || async move { axum::Json(listing) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, ivs).await });
+    address
+}
+
+/// The stream-events function on the minute's schedule: IVS's count of a live channel's viewers
+/// lands on its recording in DynamoDB, once however often the tick comes in a minute, and its
+/// streamer reads the summary from the api function.
+#[tokio::test]
+async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
+    use cloumer_domain::ids::{RecordingId, StreamId};
+    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::recording::{Recording, RecordingStatus};
+
+    let (moto, store) = cloud().await;
+    let user = moto
+        .cognito_user("streamer@example.com", "summary_show", "Summary Show")
+        .await;
+    let started = time::OffsetDateTime::now_utc() - time::Duration::minutes(3);
+    let mut channel = testkit::channel("streamer", "summary_show", 0);
+    channel.owner = UserId::parse(&user.sub).unwrap();
+    channel.live.stream_id = Some(StreamId::parse("st-sampled").unwrap());
+    channel.live.started_at = Some(started);
+    store.create_channel(&channel).await.unwrap();
+    let recording = Recording {
+        id: RecordingId::parse("recS").unwrap(),
+        channel_id: channel.id.clone(),
+        stream_id: Some(StreamId::parse("st-sampled").unwrap()),
+        title: Default::default(),
+        category: Default::default(),
+        private: false,
+        status: RecordingStatus::Recording,
+        started_at: Some(started),
+        ended_at: None,
+        duration_ms: None,
+        playlist_url: None,
+        thumbnail_url: None,
+        markers: Vec::new(),
+        audience: Default::default(),
+    };
+    store.put_recording(&recording, None).await.unwrap();
+    let ivs = ivs_listing(&channel.video.clone().unwrap().arn, "st-sampled", 42).await;
+
+    let tick: Value = serde_json::from_str(&fixture("scheduled-event.json")).unwrap();
+    let mut runtime = Runtime::start(vec![tick.clone(), tick]).await;
+    let mut env = runtime.env("stream-events");
+    env.push(("AWS_ENDPOINT_URL_IVS", ivs));
+    let (_events, printed) = printing_function("stream-events", &moto, &env);
+    for _ in 0..2 {
+        let (kind, body) = runtime.answer().await;
+        assert_eq!(kind, "response", "{body}");
+    }
+    let handled = printed.wait_for_metrics("StreamEvents", 2).await;
+    assert!(
+        handled.iter().all(|m| m["Event"] == "audiences"),
+        "{handled:?}"
+    );
+    let sampled = store.get_recording(&recording.id).await.unwrap().unwrap();
+    let audience = &sampled.audience;
+    assert_eq!(
+        (
+            audience.samples,
+            audience.peak_viewers,
+            audience.graph.as_slice()
+        ),
+        (1, 42, &[42][..]),
+        "{audience:?}"
+    );
+
+    let (_api, base) = serve_api_for(&moto, &user, &[]).await;
+    let http = reqwest::Client::new();
+    let summary = signed_in_json(
+        &http,
+        &format!("{base}/api/v1/me/channel/recordings/recS/summary"),
+        &user.id_token,
+    )
+    .await;
+    assert_eq!(
+        summary,
+        json!({"peakViewers": 42, "averageViewers": 42, "followersGained": 0, "samples": 1,
+            "viewers": [42], "secondsPerPoint": 60})
+    );
 }
 
 /// The JSON body of an unauthenticated `GET url`.
@@ -1487,6 +1583,7 @@ async fn api_deletes_a_past_broadcast_and_its_files_in_s3() {
         )),
         thumbnail_url: None,
         markers: Vec::new(),
+        audience: Default::default(),
     };
     store.put_recording(&recording, None).await.unwrap();
     for key in [
@@ -1583,6 +1680,7 @@ async fn api_cuts_a_clips_playlists_beside_the_recordings_in_s3_and_deletes_them
         )),
         thumbnail_url: None,
         markers: Vec::new(),
+        audience: Default::default(),
     };
     store.put_recording(&recording, None).await.unwrap();
     let master = "#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=2000000,RESOLUTION=1280x720\n720p30/playlist.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=284x160\n160p30/playlist.m3u8\n";

@@ -6,6 +6,7 @@
 //! directory. This file only wires the pieces together: [`Components`] builds the adapters and
 //! the platform on them, [`start`] serves them.
 
+mod audience;
 pub mod chat;
 mod client;
 mod file_names;
@@ -73,6 +74,9 @@ pub struct LocalConfig {
     /// Where streamers' webhooks may point: public `https` only, unless a test's own receiver
     /// on this machine must be reachable.
     pub outbound_destinations: OutboundDestinations,
+    /// How often live broadcasts' audiences are sampled for their summaries (a minute; tests
+    /// may take less, though the domain keeps samples at least 45 s apart).
+    pub audience_sample_every: std::time::Duration,
 }
 
 impl LocalConfig {
@@ -90,6 +94,7 @@ impl LocalConfig {
             per_client_limits: true,
             clock: Arc::new(SystemClock),
             outbound_destinations: OutboundDestinations::PublicHttpsOnly,
+            audience_sample_every: cloumer_domain::audience::SAMPLE_EVERY.unsigned_abs(),
         }
     }
 }
@@ -106,6 +111,7 @@ pub struct RunningStack {
     server: JoinHandle<std::io::Result<()>>,
     deliveries: JoinHandle<()>,
     video_worker: Option<JoinHandle<()>>,
+    audience_sampler: JoinHandle<()>,
 }
 
 impl RunningStack {
@@ -155,6 +161,8 @@ impl RunningStack {
         // it), a start on the same data cannot open it.
         self.deliveries.abort();
         let _ = self.deliveries.await;
+        self.audience_sampler.abort();
+        let _ = self.audience_sampler.await;
         if let Some(worker) = self.video_worker {
             // A running ffmpeg dies with it (kill on drop); its job starts again next time.
             worker.abort();
@@ -376,6 +384,8 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         Some(announced) => topics::deliver(platform.clone(), announced),
         None => tokio::spawn(async {}),
     };
+    let audience_sampler =
+        audience::sample_audiences(platform.clone(), config.audience_sample_every);
     let verifier = JwtVerifier::new(
         components.identity.issuer(),
         identity::CLIENT_ID,
@@ -487,6 +497,7 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         server,
         deliveries,
         video_worker,
+        audience_sampler,
     })
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use streaming::{
     App, probe_url, publish, relative_path, segment_metadata, segments, spawn_app, spawn_app_in,
-    stop_publishing, video_height,
+    spawn_app_with, stop_publishing, video_height,
 };
 
 /// IVS BASIC channels are not transcoded: the source is the only quality, and no ffmpeg runs.
@@ -61,7 +61,9 @@ async fn a_basic_channel_passes_the_source_through_as_its_only_quality() {
 
 #[tokio::test]
 async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
-    let app = spawn_app().await;
+    // The summaries' timer ticks often here; the domain still keeps samples 45 s apart.
+    let app =
+        spawn_app_with(|config| config.audience_sample_every = Duration::from_millis(300)).await;
     let (token, key) = app.streamer("caster").await;
     assert_eq!(app.channel("caster").await["live"], false);
     // Broadcast until the test ends it: how long the checks below take depends on the machine.
@@ -232,6 +234,45 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert_eq!(app.channel("caster").await["viewerCount"], 2);
     drop(reader);
+
+    // The stack's timer has sampled the broadcast's audience onto its recording, once however
+    // often it ticked, with what the video service counted then (none to both viewers).
+    let live_recording = app.recordings("caster", Some(&token)).await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let summary_path = format!("/api/v1/me/channel/recordings/{live_recording}/summary");
+    let mut summary = Value::Null;
+    app.wait_for("a stream summary", Duration::from_secs(10), async || {
+        let (status, body) = app
+            .json(reqwest::Method::GET, &summary_path, Some(&token), None)
+            .await;
+        summary = body;
+        status == 200
+    })
+    .await;
+    assert_eq!(summary["samples"], 1, "{summary}");
+    let peak = summary["peakViewers"].as_u64().unwrap();
+    assert!(peak <= 2, "{summary}");
+    assert_eq!(summary["viewers"], json!([peak]), "{summary}");
+    assert_eq!(
+        (
+            summary["followersGained"].as_i64(),
+            summary["secondsPerPoint"].as_u64()
+        ),
+        (Some(0), Some(60)),
+        "{summary}"
+    );
+    // Its streamer's only: to anyone else it is no broadcast at all.
+    let (other, _) = app.streamer("nosy").await;
+    let (status, body) = app
+        .json(reqwest::Method::GET, &summary_path, Some(&other), None)
+        .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (404, &json!("not_found")),
+        "{body}"
+    );
 
     // At least 4 s of broadcast, so that the recording has several segments.
     tokio::time::sleep(Duration::from_secs(4).saturating_sub(seen_live.elapsed())).await;

@@ -288,7 +288,7 @@ module "post_confirmation" {
 module "stream_events" {
   source             = "../../modules/function"
   name               = local.function_names.stream_events
-  description        = "IVS stream and recording state changes into channel live state and past broadcasts"
+  description        = "IVS stream and recording state changes into channel live state and past broadcasts; the audience samples of stream summaries"
   zip_path           = local.lambda_zip
   handler            = "stream-events"
   architecture       = var.lambda_architecture
@@ -317,6 +317,13 @@ module "stream_events" {
     {
       sid       = "ChatRoomList"
       actions   = ["ivschat:ListRooms"]
+      resources = ["*"]
+    },
+    {
+      # The minute's audience samples read IVS's viewer counts (a list: no resource-level
+      # permissions in IVS).
+      sid       = "IvsLiveStreams"
+      actions   = ["ivs:ListStreams"]
       resources = ["*"]
     },
     {

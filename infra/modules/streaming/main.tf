@@ -2,8 +2,9 @@
 # buckets, one recording configuration each: public channels' recordings, which the hosting
 # module's CloudFront serves to anyone, and private channels', which it serves only to requests
 # the API signed for an allowed viewer), the playback key pair for
-# private channels, chat logging, the EventBridge rule that feeds stream and recording state
-# changes to the stream-events function, and IVS Chat's permission to call the review handler.
+# private channels, chat logging, the EventBridge rules that feed stream and recording state
+# changes and the minute's audience samples to the stream-events function, and IVS Chat's
+# permission to call the review handler.
 # Channels, stream keys and chat rooms themselves are created by the backend, one per user.
 
 terraform {
@@ -211,6 +212,34 @@ resource "aws_lambda_permission" "stream_events" {
   function_name = var.stream_events_function_name
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.ivs_state.arn
+}
+
+# Every minute stream-events samples each live broadcast's audience (IVS ListStreams' viewer
+# counts) onto its recording, for the streamer's stream summary. A missed tick is a missing
+# point, not worth a retry that would land in the next minute (the handler refuses a second
+# sample within 45 s anyway), nor a dead letter that pages someone.
+resource "aws_cloudwatch_event_rule" "audience_samples" {
+  name                = "${var.name_prefix}-audience-samples"
+  description         = "Each minute: live broadcasts' viewer counts, for their stream summaries"
+  schedule_expression = "rate(1 minute)"
+}
+
+resource "aws_cloudwatch_event_target" "audience_samples" {
+  rule = aws_cloudwatch_event_rule.audience_samples.name
+  arn  = var.stream_events_function_arn
+
+  retry_policy {
+    maximum_event_age_in_seconds = 60
+    maximum_retry_attempts       = 0
+  }
+}
+
+resource "aws_lambda_permission" "audience_samples" {
+  statement_id  = "EventBridgeAudienceSamples"
+  action        = "lambda:InvokeFunction"
+  function_name = var.stream_events_function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.audience_samples.arn
 }
 
 resource "aws_lambda_permission" "chat_review" {

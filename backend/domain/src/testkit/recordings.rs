@@ -17,6 +17,7 @@ fn recording(id: &str, channel: &ChannelId, minute: i64, private: bool) -> Recor
         playlist_url: Some(format!("https://cdn.example/{id}/master.m3u8")),
         thumbnail_url: None,
         markers: Vec::new(),
+        audience: Default::default(),
     }
 }
 

@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_marker))
         .routes(routes!(remove_marker, rename_marker))
         .routes(routes!(rename, delete))
+        .routes(routes!(summary))
 }
 
 /// Recent past broadcasts of every public channel, newest first.
@@ -267,6 +268,31 @@ pub async fn delete(
     let id = recording_id(&id)?;
     state.platform.delete_recording(&who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who watched one of the caller's broadcasts (live: so far): peak and average viewers,
+/// followers gained, viewers over time. Its owner's only (404 to anyone else, as a missing
+/// broadcast); 404 `not_found` too for a broadcast never sampled (under a minute, or from before
+/// summaries).
+#[utoipa::path(get, path = "/me/channel/recordings/{id}/summary", tag = "recordings", security(("cognito" = [])),
+    params(RecordingIdPath),
+    responses((status = 200, body = api::StreamSummaryBody), (status = 401, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(RecordingIdPath { id }): AppPath<RecordingIdPath>,
+) -> Result<Json<api::StreamSummaryBody>, ApiError> {
+    let id = recording_id(&id)?;
+    let summary = state.platform.stream_summary(&who, &id).await?;
+    Ok(Json(api::StreamSummaryBody {
+        peak_viewers: summary.peak_viewers,
+        average_viewers: summary.average_viewers,
+        followers_gained: summary.followers_gained,
+        samples: summary.samples,
+        viewers: summary.graph,
+        seconds_per_point: summary.seconds_per_point,
+    }))
 }
 
 /// A past broadcast's id from the path: one that cannot be an id names no recording (404, as a

@@ -1,5 +1,5 @@
-//! The `stream-events` function: IVS stream and recording state changes, delivered by EventBridge;
-//! and, when Terraform changes chat logging, `{"cloumer": "reconcile-chat-rooms"}` from its
+//! The `stream-events` function: IVS stream and recording state changes, delivered by EventBridge,
+//! with the minute's schedule that samples live audiences; and, when Terraform changes chat logging, `{"cloumer": "reconcile-chat-rooms"}` from its
 //! `aws_lambda_invocation`, which brings existing rooms up to the new configuration.
 
 use cloumer_aws::Cloud;

@@ -1,0 +1,145 @@
+//! A streamer's summary of their own broadcast, under its player: peak and average viewers,
+//! followers gained, and viewers over time (sampled each minute while live).
+
+use cloumer_api_types::StreamSummaryBody;
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::i18n::use_i18n;
+use crate::time;
+
+/// Heading, the three figures, the chart's name (`{0}` the peak, `{1}` when), and how it is
+/// counted.
+const SUMMARY_EN: [&str; 6] = [
+    "Stream summary",
+    "Peak viewers",
+    "Average viewers",
+    "Followers gained",
+    "Viewers over time: at most {0}, at {1}",
+    "Counted once a minute while live.",
+];
+const SUMMARY_KO: [&str; 6] = [
+    "방송 요약",
+    "최고 시청자",
+    "평균 시청자",
+    "늘어난 팔로워",
+    "시간별 시청자: {1}에 최고 {0}명",
+    "방송 중 1분마다 집계했습니다.",
+];
+
+/// The chart's drawing box; the SVG stretches it to the width it is given.
+const WIDTH: f64 = 600.0;
+const HEIGHT: f64 = 100.0;
+
+/// Shown to the broadcast's owner only (the page asks only then, and the API answers only
+/// them); nothing when there is no summary (under a minute, from before summaries) or it
+/// cannot be read.
+#[component]
+pub fn StreamSummary(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&SUMMARY_EN, &SUMMARY_KO);
+    let api = use_api();
+    let summary = RwSignal::new(None::<StreamSummaryBody>);
+    leptos::task::spawn_local(async move {
+        if let Ok(found) = api.stream_summary(&id).await {
+            summary.set(Some(found));
+        }
+    });
+    move || {
+        summary.get().map(|s| {
+            let (line, area) = chart(&s.viewers);
+            let peak_at = peak_offset_ms(&s.viewers, s.seconds_per_point);
+            let span = time::clock((s.viewers.len() as u64 * s.seconds_per_point * 1000) as f64);
+            let peak = s.peak_viewers;
+            let gained = match s.followers_gained {
+                n if n > 0 => format!("+{n}"),
+                n => n.to_string(),
+            };
+            view! {
+                <section class="stream-summary" aria-labelledby="summary-heading">
+                    <h2 id="summary-heading">{move || t()[0]}</h2>
+                    <dl class="summary-figures">
+                        <div><dt>{move || t()[1]}</dt><dd class="peak-viewers">{s.peak_viewers}</dd></div>
+                        <div><dt>{move || t()[2]}</dt><dd class="average-viewers">{s.average_viewers}</dd></div>
+                        <div><dt>{move || t()[3]}</dt><dd class="followers-gained">{gained}</dd></div>
+                    </dl>
+                    <figure class="summary-chart">
+                        <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" role="img"
+                            aria-label=move || t()[4].replacen("{0}", &peak.to_string(), 1).replacen("{1}", &time::clock(peak_at), 1)>
+                            <path class="chart-area" d=area />
+                            <path class="chart-line" d=line vector-effect="non-scaling-stroke" />
+                        </svg>
+                        <figcaption>
+                            <span>"0:00"</span>
+                            <span class="summary-note">{move || t()[5]}</span>
+                            <span>{span}</span>
+                        </figcaption>
+                    </figure>
+                </section>
+            }
+        })
+    }
+}
+
+/// The chart's line and the area under it, as SVG path data in the [`WIDTH`]×[`HEIGHT`] box:
+/// the points spread evenly across, the highest a tenth below the top (a single point is a
+/// level line; all zero lie on the bottom).
+fn chart(points: &[u64]) -> (String, String) {
+    let highest = points.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let y = |v: u64| HEIGHT - (v as f64 / highest) * HEIGHT * 0.9;
+    let xy: Vec<(f64, f64)> = match points {
+        [] => Vec::new(),
+        [only] => vec![(0.0, y(*only)), (WIDTH, y(*only))],
+        _ => {
+            let step = WIDTH / (points.len() - 1) as f64;
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (i as f64 * step, y(v)))
+                .collect()
+        }
+    };
+    let line: String = xy
+        .iter()
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }))
+        .collect();
+    let area = if line.is_empty() {
+        String::new()
+    } else {
+        format!("{line}L{WIDTH:.1},{HEIGHT:.1}L0.0,{HEIGHT:.1}Z")
+    };
+    (line, area)
+}
+
+/// Where the first highest point starts, in milliseconds from the first sample.
+fn peak_offset_ms(points: &[u64], seconds_per_point: u64) -> f64 {
+    let highest = points.iter().copied().max().unwrap_or(0);
+    let at = points.iter().position(|&v| v == highest).unwrap_or(0);
+    (at as u64 * seconds_per_point * 1000) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_spreads_points_across_with_the_highest_near_the_top() {
+        let (line, area) = chart(&[0, 10, 5]);
+        assert_eq!(line, "M0.0,100.0L300.0,10.0L600.0,55.0");
+        assert_eq!(area, format!("{line}L600.0,100.0L0.0,100.0Z"));
+    }
+
+    #[test]
+    fn one_point_is_a_level_line_and_none_draws_nothing() {
+        assert_eq!(chart(&[7]).0, "M0.0,10.0L600.0,10.0");
+        assert_eq!(chart(&[0]).0, "M0.0,100.0L600.0,100.0");
+        assert_eq!(chart(&[]), (String::new(), String::new()));
+    }
+
+    #[test]
+    fn the_peak_is_placed_at_its_first_point() {
+        assert_eq!(peak_offset_ms(&[1, 9, 9, 2], 120), 240_000.0);
+        assert_eq!(peak_offset_ms(&[], 60), 0.0);
+    }
+}
