@@ -5169,6 +5169,164 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
     Ok(())
 }
 
+/// A streamer's past broadcast tells them who watched: the figures the stack sampled while it
+/// was live, then a long evening's chart; a viewer of the same page sees none of it. The
+/// streamer in English on a desktop, then in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_reads_who_watched_their_past_broadcast() -> Result<()> {
+    use cloumer_domain::audience::Audience;
+    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::recording::Recording;
+
+    let stack = TestStack::start_sampling_often().await?;
+    stack
+        .account(
+            "summary@example.com",
+            PASSWORD,
+            "summary_show",
+            "Summary Show",
+        )
+        .await?;
+    let owner = Browser::launch().await?;
+    owner
+        .sign_in(&stack, "summary@example.com", PASSWORD)
+        .await?;
+    let key = stream_key(&owner).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+    let viewer = Browser::launch().await?;
+    viewer.goto(&stack.url("/summary_show")).await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    // The stack's timer samples the broadcast once its recording exists.
+    let channel = stack
+        .stack
+        .platform()
+        .channel_page("summary_show", None)
+        .await?
+        .channel
+        .id;
+    let store = stack.stack.store();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let id = loop {
+        let page = store.list_channel_recordings(&channel, None, 1).await?;
+        if let Some(recording) = page.items.first()
+            && recording.audience.samples == 1
+        {
+            break recording.id.clone();
+        }
+        anyhow::ensure!(Instant::now() < deadline, "never sampled: {page:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    ffmpeg.kill().await?;
+
+    open_the_recording(&owner, &stack, "summary_show").await?;
+    owner
+        .wait_for_text(".stream-summary h2", "Stream summary", WAIT)
+        .await?;
+    let sampled = store
+        .get_recording(&id)
+        .await?
+        .context("the recording")?
+        .audience
+        .summary()
+        .context("a summary")?;
+    assert_eq!(
+        owner
+            .js("return [...document.querySelectorAll('.summary-figures dd')].map(d => d.textContent)")
+            .await?,
+        serde_json::json!([
+            sampled.peak_viewers.to_string(),
+            sampled.average_viewers.to_string(),
+            "0"
+        ]),
+        "the figures sampled while it was live"
+    );
+    // The viewer's page of the same broadcast has everything else, and no summary.
+    open_the_recording(&viewer, &stack, "summary_show").await?;
+    viewer.wait(".video-share").await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.stream-summary').length")
+            .await?,
+        0,
+        "the streamer's alone"
+    );
+
+    // A long evening: an hour and a half, the room filling to 140 then thinning, two
+    // followers gained (the domain's own sampling, a minute apart, onto this recording).
+    let current = store.get_recording(&id).await?.context("the recording")?;
+    let mut audience = Audience::default();
+    let start = time::OffsetDateTime::now_utc();
+    for minute in 0..90_i64 {
+        let viewers = 20 + (120.0 * (minute as f64 * std::f64::consts::PI / 90.0).sin()) as u64;
+        audience.sample(
+            start + time::Duration::minutes(minute),
+            viewers,
+            100 + minute as u64 / 30,
+        );
+    }
+    let evening = Recording {
+        audience,
+        ..current.clone()
+    };
+    store
+        .put_recording(&evening, Some(&current))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let page = viewer_url(&owner).await?;
+    owner.goto(&page).await?;
+    owner
+        .wait_for_text(".summary-figures .peak-viewers", "140", WAIT)
+        .await?;
+    assert_eq!(
+        owner
+            .js("return document.querySelector('.summary-figures .followers-gained').textContent")
+            .await?,
+        "+2"
+    );
+    assert_eq!(
+        owner
+            .js("return document.querySelector('.chart-line').getAttribute('d').split('L').length")
+            .await?,
+        90,
+        "a point a minute"
+    );
+    assert_eq!(
+        owner
+            .js("return document.querySelector('.summary-chart figcaption').lastElementChild.textContent")
+            .await?,
+        "1:30:00"
+    );
+    owner
+        .js("document.querySelector('.stream-summary').scrollIntoView({block: 'center'})")
+        .await?;
+    owner.screenshot("recording-summary").await?;
+
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone
+        .sign_in(&stack, "summary@example.com", PASSWORD)
+        .await?;
+    phone.prefer_language("ko").await?;
+    phone.goto(&page).await?;
+    phone
+        .wait_for_text(".stream-summary h2", "방송 요약", WAIT)
+        .await?;
+    let label = phone
+        .js("return document.querySelector('.summary-chart svg').getAttribute('aria-label')")
+        .await?;
+    assert_eq!(label, "시간별 시청자: 45:00에 최고 140명");
+    phone
+        .js("document.querySelector('.stream-summary').scrollIntoView({block: 'center'})")
+        .await?;
+    phone.screenshot("recording-summary-ko-phone").await?;
+
+    owner.close().await?;
+    viewer.close().await?;
+    phone.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 async fn viewer_url(browser: &Browser) -> Result<String> {
     Ok(browser
         .js("return location.href")

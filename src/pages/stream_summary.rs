@@ -27,9 +27,11 @@ const SUMMARY_KO: [&str; 6] = [
     "방송 중 1분마다 집계했습니다.",
 ];
 
-/// The chart's drawing box; the SVG stretches it to the width it is given.
-const WIDTH: f64 = 600.0;
-const HEIGHT: f64 = 100.0;
+/// The chart's drawing box (the SVG's `viewBox`), in whole units: integer arithmetic keeps the
+/// standard library's float formatting out of the page (see `decimal.rs`). The SVG stretches
+/// it to its width.
+const WIDTH: u64 = 1000;
+const HEIGHT: u64 = 100;
 
 /// Shown to the broadcast's owner only (the page asks only then, and the API answers only
 /// them); nothing when there is no summary (under a minute, from before summaries) or it
@@ -45,33 +47,47 @@ pub fn StreamSummary(id: String) -> impl IntoView {
             summary.set(Some(found));
         }
     });
+    // One closure for the whole card, which a change of language redraws too: each text its
+    // own reactive closure would cost the page more code than the card itself.
     move || {
+        let t = t();
         summary.get().map(|s| {
             let (line, area) = chart(&s.viewers);
-            let peak_at = peak_offset_ms(&s.viewers, s.seconds_per_point);
-            let span = time::clock((s.viewers.len() as u64 * s.seconds_per_point * 1000) as f64);
-            let peak = s.peak_viewers;
+            let span = time::clock(
+                (s.viewers.len() as u64)
+                    .saturating_mul(s.seconds_per_point)
+                    .saturating_mul(1000) as f64,
+            );
+            let chart_name = t[4].replacen("{0}", &s.peak_viewers.to_string(), 1).replacen(
+                "{1}",
+                &time::clock(peak_offset_ms(&s.viewers, s.seconds_per_point)),
+                1,
+            );
             let gained = match s.followers_gained {
                 n if n > 0 => format!("+{n}"),
                 n => n.to_string(),
             };
+            let figures = [
+                (t[1], "peak-viewers", s.peak_viewers.to_string()),
+                (t[2], "average-viewers", s.average_viewers.to_string()),
+                (t[3], "followers-gained", gained),
+            ];
             view! {
                 <section class="stream-summary" aria-labelledby="summary-heading">
-                    <h2 id="summary-heading">{move || t()[0]}</h2>
+                    <h2 id="summary-heading">{t[0]}</h2>
                     <dl class="summary-figures">
-                        <div><dt>{move || t()[1]}</dt><dd class="peak-viewers">{s.peak_viewers}</dd></div>
-                        <div><dt>{move || t()[2]}</dt><dd class="average-viewers">{s.average_viewers}</dd></div>
-                        <div><dt>{move || t()[3]}</dt><dd class="followers-gained">{gained}</dd></div>
+                        {figures.into_iter().map(|(name, class, value)| view! {
+                            <div><dt>{name}</dt><dd class=class>{value}</dd></div>
+                        }).collect_view()}
                     </dl>
                     <figure class="summary-chart">
-                        <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" role="img"
-                            aria-label=move || t()[4].replacen("{0}", &peak.to_string(), 1).replacen("{1}", &time::clock(peak_at), 1)>
+                        <svg viewBox="0 0 1000 100" preserveAspectRatio="none" role="img" aria-label=chart_name>
                             <path class="chart-area" d=area />
                             <path class="chart-line" d=line vector-effect="non-scaling-stroke" />
                         </svg>
                         <figcaption>
                             <span>"0:00"</span>
-                            <span class="summary-note">{move || t()[5]}</span>
+                            <span class="summary-note">{t[5]}</span>
                             <span>{span}</span>
                         </figcaption>
                     </figure>
@@ -85,29 +101,29 @@ pub fn StreamSummary(id: String) -> impl IntoView {
 /// the points spread evenly across, the highest a tenth below the top (a single point is a
 /// level line; all zero lie on the bottom).
 fn chart(points: &[u64]) -> (String, String) {
-    let highest = points.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let y = |v: u64| HEIGHT - (v as f64 / highest) * HEIGHT * 0.9;
-    let xy: Vec<(f64, f64)> = match points {
+    let highest = u128::from(points.iter().copied().max().unwrap_or(0).max(1));
+    let y = |v: u64| HEIGHT - (u128::from(v) * u128::from(HEIGHT) * 9 / 10 / highest) as u64;
+    let xy: Vec<(u64, u64)> = match points {
         [] => Vec::new(),
-        [only] => vec![(0.0, y(*only)), (WIDTH, y(*only))],
+        [only] => vec![(0, y(*only)), (WIDTH, y(*only))],
         _ => {
-            let step = WIDTH / (points.len() - 1) as f64;
+            let last = points.len() as u64 - 1;
             points
                 .iter()
                 .enumerate()
-                .map(|(i, &v)| (i as f64 * step, y(v)))
+                .map(|(i, &v)| (i as u64 * WIDTH / last, y(v)))
                 .collect()
         }
     };
     let line: String = xy
         .iter()
         .enumerate()
-        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }))
+        .map(|(i, (x, y))| format!("{}{x},{y}", if i == 0 { "M" } else { "L" }))
         .collect();
     let area = if line.is_empty() {
         String::new()
     } else {
-        format!("{line}L{WIDTH:.1},{HEIGHT:.1}L0.0,{HEIGHT:.1}Z")
+        format!("{line}L{WIDTH},{HEIGHT}L0,{HEIGHT}Z")
     };
     (line, area)
 }
@@ -116,7 +132,9 @@ fn chart(points: &[u64]) -> (String, String) {
 fn peak_offset_ms(points: &[u64], seconds_per_point: u64) -> f64 {
     let highest = points.iter().copied().max().unwrap_or(0);
     let at = points.iter().position(|&v| v == highest).unwrap_or(0);
-    (at as u64 * seconds_per_point * 1000) as f64
+    (at as u64)
+        .saturating_mul(seconds_per_point)
+        .saturating_mul(1000) as f64
 }
 
 #[cfg(test)]
@@ -126,20 +144,22 @@ mod tests {
     #[test]
     fn the_chart_spreads_points_across_with_the_highest_near_the_top() {
         let (line, area) = chart(&[0, 10, 5]);
-        assert_eq!(line, "M0.0,100.0L300.0,10.0L600.0,55.0");
-        assert_eq!(area, format!("{line}L600.0,100.0L0.0,100.0Z"));
+        assert_eq!(line, "M0,100L500,10L1000,55");
+        assert_eq!(area, format!("{line}L1000,100L0,100Z"));
     }
 
     #[test]
     fn one_point_is_a_level_line_and_none_draws_nothing() {
-        assert_eq!(chart(&[7]).0, "M0.0,10.0L600.0,10.0");
-        assert_eq!(chart(&[0]).0, "M0.0,100.0L600.0,100.0");
+        assert_eq!(chart(&[7]).0, "M0,10L1000,10");
+        assert_eq!(chart(&[0]).0, "M0,100L1000,100");
+        // Counts far past any room do not overflow.
+        assert_eq!(chart(&[u64::MAX, 0]).0, "M0,10L1000,100");
         assert_eq!(chart(&[]), (String::new(), String::new()));
     }
 
     #[test]
     fn the_peak_is_placed_at_its_first_point() {
-        assert_eq!(peak_offset_ms(&[1, 9, 9, 2], 120), 240_000.0);
+        assert_eq!(peak_offset_ms(&[1, 9, 9, 2], 120), 120_000.0);
         assert_eq!(peak_offset_ms(&[], 60), 0.0);
     }
 }

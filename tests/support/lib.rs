@@ -79,6 +79,15 @@ impl TestStack {
         .await
     }
 
+    /// A stack with ingest whose stream summaries' timer ticks every half second (the domain
+    /// still keeps samples 45 s apart: one sample a short broadcast).
+    pub async fn start_sampling_often() -> Result<Self> {
+        Self::start_configured(true, dist_dir()?, |config| {
+            config.audience_sample_every = Duration::from_millis(500);
+        })
+        .await
+    }
+
     /// A stack serving the browser app from `dist_dir` (for tests that tamper with a copy).
     pub async fn start_serving(ingest: bool, dist_dir: PathBuf) -> Result<Self> {
         Self::start_configured(ingest, dist_dir, |_| {}).await
