@@ -298,6 +298,10 @@ impl I18n {
             ("pin_message", false) => format!("{actor}님이 {target}님의 메시지를 고정"),
             ("unpin_message", true) => format!("{actor} unpinned a message from {target}"),
             ("unpin_message", false) => format!("{actor}님이 {target}님의 메시지 고정을 해제"),
+            ("open_poll", true) => format!("{actor} opened a poll"),
+            ("open_poll", false) => format!("{actor}님이 투표를 시작"),
+            ("end_poll", true) => format!("{actor} ended a poll early"),
+            ("end_poll", false) => format!("{actor}님이 투표를 일찍 마감"),
             (other, _) => format!("{actor}: {other} {target}"),
         }
     }

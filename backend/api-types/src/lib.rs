@@ -1087,14 +1087,14 @@ pub struct ModerationEntryBody {
     pub actor_user_id: String,
     pub actor_nickname: String,
     /// `delete_message`, `timeout`, `ban`, `unban`, `add_moderator`, `remove_moderator`,
-    /// `pin_message` or `unpin_message`.
+    /// `pin_message`, `unpin_message`, `open_poll` or `end_poll` (ended early).
     pub action: String,
     pub target_user_id: Option<String>,
     pub target_nickname: Option<String>,
     pub reason: Option<String>,
     /// When a timeout or a ban ends (absent for a permanent ban).
     pub until: Option<String>,
-    /// A deleted, pinned or unpinned message's id and start.
+    /// A deleted, pinned or unpinned message's id and start; a poll's question.
     pub message_id: Option<String>,
     pub excerpt: Option<String>,
 }

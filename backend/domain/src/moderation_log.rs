@@ -1,10 +1,10 @@
-//! The moderation log: who deleted, timed out, banned or appointed whom in a channel, when and
-//! why, for the owner and the moderators to read.
+//! The moderation log: who deleted, timed out, banned or appointed whom in a channel (and who
+//! pinned messages or ran polls), when and why, for the owner and the moderators to read.
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::ids::{ChannelId, MessageId, UserId};
+use crate::ids::{ChannelId, MessageId, PollId, UserId};
 use crate::page::Listed;
 
 /// How long the log keeps an entry (the cloud's table forgets older ones by TTL).
@@ -41,6 +41,16 @@ pub enum ModerationAction {
     },
     AddModerator,
     RemoveModerator,
+    /// A poll opened in the chat, with its question.
+    OpenPoll {
+        poll_id: PollId,
+        question: String,
+    },
+    /// A poll ended before its time (one that closes by itself is not logged).
+    EndPoll {
+        poll_id: PollId,
+        question: String,
+    },
 }
 
 /// One line of a channel's moderation log.

@@ -330,6 +330,12 @@ pub fn moderation_entry(entry: &ModerationEntry) -> api::ModerationEntryBody {
         ),
         ModerationAction::AddModerator => ("add_moderator", None, None, None),
         ModerationAction::RemoveModerator => ("remove_moderator", None, None, None),
+        ModerationAction::OpenPoll { question, .. } => {
+            ("open_poll", None, None, Some(question.clone()))
+        }
+        ModerationAction::EndPoll { question, .. } => {
+            ("end_poll", None, None, Some(question.clone()))
+        }
     };
     api::ModerationEntryBody {
         id: entry.id.clone(),

@@ -837,6 +837,30 @@ async fn a_poll_reaches_the_room_counts_one_vote_each_and_ends_for_everyone() {
     let next = app.post(poll, owner.auth(), Some(opening)).await;
     assert_eq!(next.status, 201, "{}", next.text);
     assert_ne!(next.body["id"], id.as_str());
+    // The moderation log says who opened and ended them, with the question.
+    let log = app
+        .get("/api/v1/channels/room/moderation-log", owner.auth())
+        .await;
+    assert_eq!(log.status, 200, "{}", log.text);
+    let polls: Vec<(&str, &str)> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["excerpt"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        polls,
+        [
+            ("open_poll", "다음 게임?"),
+            ("end_poll", "다음 게임?"),
+            ("open_poll", "다음 게임?")
+        ]
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::{PollId, UserId};
 use crate::limits;
+use crate::moderation_log::ModerationAction;
 use crate::platform::Platform;
 use crate::poll::{Ballot, Poll, PollView, VOTES_KEPT, VoteOutcome};
 
@@ -89,6 +90,11 @@ impl Platform {
         }
         self.tell_room_of_poll(&channel, events::POLL, poll.announcement())
             .await;
+        let action = ModerationAction::OpenPoll {
+            poll_id: poll.id.clone(),
+            question: poll.question.clone(),
+        };
+        self.log_moderation(&moderating, action, None, None).await?;
         Ok(PollView {
             votes: vec![0; poll.choices.len()],
             poll,
@@ -131,6 +137,11 @@ impl Platform {
                 view.poll.count_attributes(&view.votes),
             )
             .await;
+            let action = ModerationAction::EndPoll {
+                poll_id: view.poll.id.clone(),
+                question: view.poll.question.clone(),
+            };
+            self.log_moderation(&moderating, action, None, None).await?;
         }
         Ok(view)
     }

@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use cloumer_domain::DomainError;
 use cloumer_domain::ids::PollId;
+use cloumer_domain::moderation_log::ModerationAction;
 use cloumer_domain::poll::RESULT_SHOWN;
 use cloumer_domain::ports::PollRepository;
 use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
@@ -197,6 +198,45 @@ async fn a_poll_ended_early_keeps_its_count_refuses_votes_and_is_replaced_by_the
         .await
         .unwrap();
     assert_ne!(next.poll.id, id);
+    // The moderation log says who opened each and who ended the first early; the second,
+    // closing by itself, adds nothing.
+    world.advance(Duration::seconds(20));
+    let log = world
+        .platform
+        .moderation_log(&owner, ChatOf::Mine, None, None)
+        .await
+        .unwrap();
+    let polls: Vec<(&str, &str, &PollId, &str)> = log
+        .items
+        .iter()
+        .filter_map(|entry| match &entry.action {
+            ModerationAction::OpenPoll { poll_id, question } => {
+                Some((entry.actor.as_str(), "open", poll_id, question.as_str()))
+            }
+            ModerationAction::EndPoll { poll_id, question } => {
+                Some((entry.actor.as_str(), "end", poll_id, question.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        polls,
+        [
+            ("u-owner", "open", &next.poll.id, "다음 맵은?"),
+            (moderator.user_id.as_str(), "end", &id, "다음 맵은?"),
+            ("u-owner", "open", &id, "다음 맵은?"),
+        ]
+    );
+    // A poll is done to no one.
+    assert!(
+        log.items
+            .iter()
+            .filter(|entry| matches!(
+                entry.action,
+                ModerationAction::OpenPoll { .. } | ModerationAction::EndPoll { .. }
+            ))
+            .all(|entry| entry.target.is_none() && entry.target_nickname.is_none())
+    );
     let account = world.account("u-owner", "owner").await.1;
     assert_eq!(
         world
