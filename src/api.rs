@@ -614,7 +614,7 @@ impl Api {
 
     /// Who watched the caller's broadcast `id` (404 when it was never sampled).
     pub async fn stream_summary(&self, id: &str) -> Result<StreamSummaryBody, ApiError> {
-        self.get(&format!(
+        self.get_json(&format!(
             "/api/v1/me/channel/recordings/{}/summary",
             encode(id)
         ))

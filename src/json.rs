@@ -1,7 +1,8 @@
 //! JSON through the browser's own `JSON.parse` and `JSON.stringify`, for what the main wasm
 //! module reads and writes: the runtime configuration, the directory, followed channels (and
 //! what is coming up from them),
-//! notifications, recording listings and block lists, error bodies, the session and the identity provider's answers.
+//! notifications, recording listings and block lists, error bodies, the session and the identity provider's answers;
+//! and a stream summary (a lazily loaded page's, where a serde parser cost more than the card).
 //!
 //! Why not serde_json here: serde generates a parser per type, and those parsers were a sixth
 //! of the main module (about 18 KB gzipped, measured with twiggy), paid by every visitor before
@@ -118,6 +119,27 @@ impl Member for u64 {
         json.number()
             .filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)
             .map(|n| n as u64)
+    }
+}
+
+impl Member for u32 {
+    fn read(json: &Json) -> Option<Self> {
+        u64::read(json).and_then(|n| u32::try_from(n).ok())
+    }
+}
+
+impl Member for i64 {
+    fn read(json: &Json) -> Option<Self> {
+        json.number()
+            .filter(|n| n.is_finite() && n.fract() == 0.0)
+            .map(|n| n as i64)
+    }
+}
+
+/// A list of whole numbers (a chart's points).
+impl Member for Vec<u64> {
+    fn read(json: &Json) -> Option<Self> {
+        json.items()?.iter().map(u64::read).collect()
     }
 }
 
@@ -249,6 +271,15 @@ mod api_types {
     });
 
     from_json!(BlockedUsersBody { items: "items" });
+
+    from_json!(StreamSummaryBody {
+        peak_viewers: "peakViewers",
+        average_viewers: "averageViewers",
+        followers_gained: "followersGained",
+        samples: "samples",
+        viewers: "viewers",
+        seconds_per_point: "secondsPerPoint",
+    });
 }
 
 #[cfg(test)]
@@ -368,6 +399,14 @@ mod tests {
             handle: Some("h".into()),
             blocked_at: "t".into(),
         };
+        keys_match(StreamSummaryBody {
+            peak_viewers: 3,
+            average_viewers: 2,
+            followers_gained: -1,
+            samples: 2,
+            viewers: vec![1, 3],
+            seconds_per_point: 60,
+        });
         keys_match(blocked.clone());
         keys_match(BlockedUsersBody {
             items: vec![blocked],
