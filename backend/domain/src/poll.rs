@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::DomainError;
-use crate::ids::{ChannelId, PollId, UserId};
+use crate::ids::{PollId, UserId};
 use crate::text;
 
 pub const MIN_CHOICES: usize = 2;
@@ -156,7 +156,6 @@ fn rfc3339(at: OffsetDateTime) -> String {
 /// `keep_until`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ballot {
-    pub channel_id: ChannelId,
     pub poll_id: PollId,
     pub voter: UserId,
     /// The answer's place in the poll's list, from 0.

@@ -325,20 +325,10 @@ pub trait PollRepository: Send + Sync {
     /// poll: then nothing changes, and the answer is the choice they made.
     async fn cast_vote(&self, ballot: &Ballot) -> PortResult<VoteOutcome>;
     /// The votes of each of the poll's `choices` answers, in order.
-    async fn tally(
-        &self,
-        channel: &ChannelId,
-        poll: &PollId,
-        choices: usize,
-    ) -> PortResult<Vec<u64>>;
-    async fn vote_of(
-        &self,
-        channel: &ChannelId,
-        poll: &PollId,
-        voter: &UserId,
-    ) -> PortResult<Option<u8>>;
+    async fn tally(&self, poll: &PollId, choices: usize) -> PortResult<Vec<u64>>;
+    async fn vote_of(&self, poll: &PollId, voter: &UserId) -> PortResult<Option<u8>>;
     /// Forgets the poll's ballots and count (nothing happens if they are gone).
-    async fn erase_votes(&self, channel: &ChannelId, poll: &PollId) -> PortResult<()>;
+    async fn erase_votes(&self, poll: &PollId) -> PortResult<()>;
 }
 
 /// Users' notifications and how far each has seen them.

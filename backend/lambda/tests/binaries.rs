@@ -305,29 +305,30 @@ async fn api_keeps_a_channels_bio_and_links_and_the_page_shows_them() {
     assert_eq!(still.about, Some(kept), "nothing changed");
 }
 
-/// A streamer marks a moment of their live broadcast through the API function: the marker is on
-/// the recording's DynamoDB item, at its offset from the recording's start, and the past
-/// broadcast's markers list it for a signed-out viewer.
-#[tokio::test]
-async fn api_keeps_a_live_broadcasts_markers_on_its_recording_in_dynamodb() {
+/// `user`'s channel `handle` in DynamoDB, live since `ago` (stream `st-<recording>`), and that
+/// broadcast's recording `recording` under way.
+async fn live_and_recording(
+    store: &DynamoStore,
+    user: &cloumer_aws::testing::CognitoUser,
+    handle: &str,
+    recording: &str,
+    ago: time::Duration,
+) -> (Channel, cloumer_domain::recording::Recording) {
     use cloumer_domain::ids::{RecordingId, StreamId};
     use cloumer_domain::ports::RecordingRepository;
     use cloumer_domain::recording::{Recording, RecordingStatus};
 
-    let (moto, store) = cloud().await;
-    let user = moto
-        .cognito_user("streamer@example.com", "marker_show", "Marker Show")
-        .await;
-    let started = time::OffsetDateTime::now_utc() - time::Duration::seconds(90);
-    let mut channel = testkit::channel("streamer", "marker_show", 0);
+    let started = time::OffsetDateTime::now_utc() - ago;
+    let stream = StreamId::parse(&format!("st-{recording}")).unwrap();
+    let mut channel = testkit::channel("streamer", handle, 0);
     channel.owner = UserId::parse(&user.sub).unwrap();
-    channel.live.stream_id = Some(StreamId::parse("st-marked").unwrap());
+    channel.live.stream_id = Some(stream.clone());
     channel.live.started_at = Some(started);
     store.create_channel(&channel).await.unwrap();
     let recording = Recording {
-        id: RecordingId::parse("recM").unwrap(),
+        id: RecordingId::parse(recording).unwrap(),
         channel_id: channel.id.clone(),
-        stream_id: Some(StreamId::parse("st-marked").unwrap()),
+        stream_id: Some(stream),
         title: Default::default(),
         category: Default::default(),
         private: false,
@@ -341,6 +342,29 @@ async fn api_keeps_a_live_broadcasts_markers_on_its_recording_in_dynamodb() {
         audience: Default::default(),
     };
     store.put_recording(&recording, None).await.unwrap();
+    (channel, recording)
+}
+
+/// A streamer marks a moment of their live broadcast through the API function: the marker is on
+/// the recording's DynamoDB item, at its offset from the recording's start, and the past
+/// broadcast's markers list it for a signed-out viewer.
+#[tokio::test]
+async fn api_keeps_a_live_broadcasts_markers_on_its_recording_in_dynamodb() {
+    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::recording::{Recording, RecordingStatus};
+
+    let (moto, store) = cloud().await;
+    let user = moto
+        .cognito_user("streamer@example.com", "marker_show", "Marker Show")
+        .await;
+    let (_, recording) = live_and_recording(
+        &store,
+        &user,
+        "marker_show",
+        "recM",
+        time::Duration::seconds(90),
+    )
+    .await;
     let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let http = reqwest::Client::new();
     let marked = http
@@ -560,38 +584,22 @@ async fn ivs_listing(channel_arn: &str, stream_id: &str, viewers: u64) -> String
 /// streamer reads the summary from the api function.
 #[tokio::test]
 async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
-    use cloumer_domain::ids::{RecordingId, StreamId};
     use cloumer_domain::ports::RecordingRepository;
-    use cloumer_domain::recording::{Recording, RecordingStatus};
 
     let (moto, store) = cloud().await;
     let user = moto
         .cognito_user("streamer@example.com", "summary_show", "Summary Show")
         .await;
-    let started = time::OffsetDateTime::now_utc() - time::Duration::minutes(3);
-    let mut channel = testkit::channel("streamer", "summary_show", 0);
-    channel.owner = UserId::parse(&user.sub).unwrap();
-    channel.live.stream_id = Some(StreamId::parse("st-sampled").unwrap());
-    channel.live.started_at = Some(started);
-    store.create_channel(&channel).await.unwrap();
-    let recording = Recording {
-        id: RecordingId::parse("recS").unwrap(),
-        channel_id: channel.id.clone(),
-        stream_id: Some(StreamId::parse("st-sampled").unwrap()),
-        title: Default::default(),
-        category: Default::default(),
-        private: false,
-        status: RecordingStatus::Recording,
-        started_at: Some(started),
-        ended_at: None,
-        duration_ms: None,
-        playlist_url: None,
-        thumbnail_url: None,
-        markers: Vec::new(),
-        audience: Default::default(),
-    };
-    store.put_recording(&recording, None).await.unwrap();
-    let ivs = ivs_listing(&channel.video.clone().unwrap().arn, "st-sampled", 42).await;
+    let (channel, recording) = live_and_recording(
+        &store,
+        &user,
+        "summary_show",
+        "recS",
+        time::Duration::minutes(3),
+    )
+    .await;
+    let stream = channel.live.stream_id.clone().unwrap();
+    let ivs = ivs_listing(&channel.video.clone().unwrap().arn, stream.as_str(), 42).await;
 
     let tick: Value = serde_json::from_str(&fixture("scheduled-event.json")).unwrap();
     let mut runtime = Runtime::start(vec![tick.clone(), tick]).await;
@@ -1052,12 +1060,9 @@ async fn api_runs_a_chat_poll_with_its_votes_in_dynamodb() {
     assert_eq!(again["code"], "already_voted");
     // Kept in DynamoDB: the ballot and the count, read back through the store.
     let poll_id = cloumer_domain::ids::PollId::parse(&id).unwrap();
-    assert_eq!(store.tally(&channel.id, &poll_id, 2).await.unwrap(), [0, 1]);
+    assert_eq!(store.tally(&poll_id, 2).await.unwrap(), [0, 1]);
     assert_eq!(
-        store
-            .vote_of(&channel.id, &poll_id, &channel.owner)
-            .await
-            .unwrap(),
+        store.vote_of(&poll_id, &channel.owner).await.unwrap(),
         Some(1)
     );
     let read = get_json(&http, &poll).await;

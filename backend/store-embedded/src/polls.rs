@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use cloumer_domain::error::{PortContext, PortResult};
-use cloumer_domain::ids::{ChannelId, PollId, UserId};
+use cloumer_domain::ids::{PollId, UserId};
 use cloumer_domain::poll::{Ballot, VoteOutcome};
 use cloumer_domain::ports::PollRepository;
 use redb::{ReadableTable, TableDefinition};
@@ -54,12 +54,7 @@ impl PollRepository for EmbeddedStore {
         .map_err(port_only)
     }
 
-    async fn tally(
-        &self,
-        _channel: &ChannelId,
-        poll: &PollId,
-        choices: usize,
-    ) -> PortResult<Vec<u64>> {
+    async fn tally(&self, poll: &PollId, choices: usize) -> PortResult<Vec<u64>> {
         let poll = poll.as_str().to_owned();
         self.read(move |tx| {
             let counts = tx.open_table(COUNTS).port("opening counts")?;
@@ -76,12 +71,7 @@ impl PollRepository for EmbeddedStore {
         .await
     }
 
-    async fn vote_of(
-        &self,
-        _channel: &ChannelId,
-        poll: &PollId,
-        voter: &UserId,
-    ) -> PortResult<Option<u8>> {
+    async fn vote_of(&self, poll: &PollId, voter: &UserId) -> PortResult<Option<u8>> {
         let key = (poll.as_str().to_owned(), voter.as_str().to_owned());
         self.read(move |tx| {
             let ballots = tx.open_table(BALLOTS).port("opening ballots")?;
@@ -93,7 +83,7 @@ impl PollRepository for EmbeddedStore {
         .await
     }
 
-    async fn erase_votes(&self, _channel: &ChannelId, poll: &PollId) -> PortResult<()> {
+    async fn erase_votes(&self, poll: &PollId) -> PortResult<()> {
         let poll = poll.as_str().to_owned();
         self.write(move |tx| {
             let poll = poll.as_str();

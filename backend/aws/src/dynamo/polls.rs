@@ -18,7 +18,7 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use cloumer_domain::error::{PortContext, PortResult};
-use cloumer_domain::ids::{ChannelId, PollId, UserId};
+use cloumer_domain::ids::{PollId, UserId};
 use cloumer_domain::poll::{Ballot, VoteOutcome};
 use cloumer_domain::ports::PollRepository;
 
@@ -92,12 +92,7 @@ impl PollRepository for DynamoStore {
         Ok(VoteOutcome::Counted)
     }
 
-    async fn tally(
-        &self,
-        _channel: &ChannelId,
-        poll: &PollId,
-        choices: usize,
-    ) -> PortResult<Vec<u64>> {
+    async fn tally(&self, poll: &PollId, choices: usize) -> PortResult<Vec<u64>> {
         let found = self.get(&pk(poll), COUNT).await?;
         Ok((0..choices)
             .map(|choice| {
@@ -109,12 +104,7 @@ impl PollRepository for DynamoStore {
             .collect())
     }
 
-    async fn vote_of(
-        &self,
-        _channel: &ChannelId,
-        poll: &PollId,
-        voter: &UserId,
-    ) -> PortResult<Option<u8>> {
+    async fn vote_of(&self, poll: &PollId, voter: &UserId) -> PortResult<Option<u8>> {
         let found = self.get(&pk(poll), &ballot_sk(voter)).await?;
         Ok(found
             .as_ref()
@@ -122,7 +112,7 @@ impl PollRepository for DynamoStore {
             .and_then(|choice| u8::try_from(choice).ok()))
     }
 
-    async fn erase_votes(&self, _channel: &ChannelId, poll: &PollId) -> PortResult<()> {
+    async fn erase_votes(&self, poll: &PollId) -> PortResult<()> {
         self.erase_partition(&pk(poll)).await
     }
 }

@@ -7,7 +7,6 @@ use crate::ports::PollRepository;
 
 fn ballot(poll: &PollId, voter: &str, choice: u8) -> Ballot {
     Ballot {
-        channel_id: ChannelId::parse("chpolls").unwrap(),
         poll_id: poll.clone(),
         voter: UserId::parse(voter).unwrap(),
         choice,
@@ -17,13 +16,12 @@ fn ballot(poll: &PollId, voter: &str, choice: u8) -> Ballot {
 
 /// One ballot each, counted once however it races itself; counts per answer; forgetting.
 pub async fn poll_repository(repo: &dyn PollRepository) {
-    let channel = ChannelId::parse("chpolls").unwrap();
     let poll = PollId::generate();
     let other = PollId::generate();
     let voter = UserId::parse("voter1").unwrap();
 
-    assert_eq!(repo.tally(&channel, &poll, 3).await.unwrap(), [0, 0, 0]);
-    assert_eq!(repo.vote_of(&channel, &poll, &voter).await.unwrap(), None);
+    assert_eq!(repo.tally(&poll, 3).await.unwrap(), [0, 0, 0]);
+    assert_eq!(repo.vote_of(&poll, &voter).await.unwrap(), None);
     assert_eq!(
         repo.cast_vote(&ballot(&poll, "voter1", 2)).await.unwrap(),
         VoteOutcome::Counted
@@ -37,10 +35,7 @@ pub async fn poll_repository(repo: &dyn PollRepository) {
             VoteOutcome::AlreadyVoted(2)
         );
     }
-    assert_eq!(
-        repo.vote_of(&channel, &poll, &voter).await.unwrap(),
-        Some(2)
-    );
+    assert_eq!(repo.vote_of(&poll, &voter).await.unwrap(), Some(2));
 
     // Ten voters, each sending their ballot three times at once (a double click, a retry).
     let casts = (0..30).map(|i| {
@@ -53,15 +48,15 @@ pub async fn poll_repository(repo: &dyn PollRepository) {
         .filter(|o| **o == VoteOutcome::Counted)
         .count();
     assert_eq!(counted, 10);
-    assert_eq!(repo.tally(&channel, &poll, 3).await.unwrap(), [5, 5, 1]);
+    assert_eq!(repo.tally(&poll, 3).await.unwrap(), [5, 5, 1]);
 
     // Another poll counts apart.
     repo.cast_vote(&ballot(&other, "voter1", 0)).await.unwrap();
-    assert_eq!(repo.tally(&channel, &other, 2).await.unwrap(), [1, 0]);
+    assert_eq!(repo.tally(&other, 2).await.unwrap(), [1, 0]);
 
-    repo.erase_votes(&channel, &poll).await.unwrap();
-    repo.erase_votes(&channel, &poll).await.unwrap();
-    assert_eq!(repo.tally(&channel, &poll, 3).await.unwrap(), [0, 0, 0]);
-    assert_eq!(repo.vote_of(&channel, &poll, &voter).await.unwrap(), None);
-    assert_eq!(repo.tally(&channel, &other, 2).await.unwrap(), [1, 0]);
+    repo.erase_votes(&poll).await.unwrap();
+    repo.erase_votes(&poll).await.unwrap();
+    assert_eq!(repo.tally(&poll, 3).await.unwrap(), [0, 0, 0]);
+    assert_eq!(repo.vote_of(&poll, &voter).await.unwrap(), None);
+    assert_eq!(repo.tally(&other, 2).await.unwrap(), [1, 0]);
 }

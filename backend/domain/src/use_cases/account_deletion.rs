@@ -112,7 +112,7 @@ impl Platform {
             self.remove_follows(&followers.items).await?;
         }
         if let Some(poll) = &channel.poll {
-            self.ports.polls.erase_votes(id, &poll.id).await?;
+            self.ports.polls.erase_votes(&poll.id).await?;
         }
         self.ports.chat.erase_chat(id).await?;
         self.ports.channels.erase_channel(channel).await?;

@@ -79,12 +79,7 @@ impl Platform {
         if let Some(replaced) = replaced {
             // Its votes are of no more use; a store that fails to forget them now forgets them
             // later (the cloud's after `VOTES_KEPT`), so the new poll is not held up.
-            if let Err(error) = self
-                .ports
-                .polls
-                .erase_votes(&channel_id, &replaced.id)
-                .await
-            {
+            if let Err(error) = self.ports.polls.erase_votes(&replaced.id).await {
                 tracing::warn!(%error, "forgetting a replaced poll's votes failed");
             }
         }
@@ -195,7 +190,6 @@ impl Platform {
             ));
         }
         let ballot = Ballot {
-            channel_id: channel.id.clone(),
             poll_id: poll.id.clone(),
             voter: voter.clone(),
             choice,
@@ -212,11 +206,7 @@ impl Platform {
                 ));
             }
         }
-        let votes = self
-            .ports
-            .polls
-            .tally(&channel.id, &poll.id, poll.choices.len())
-            .await?;
+        let votes = self.ports.polls.tally(&poll.id, poll.choices.len()).await?;
         // A vote sent again (a retry, a double click) is not news.
         let counting = outcome == VoteOutcome::Counted
             && self
@@ -260,16 +250,14 @@ impl Platform {
             return Ok(None);
         };
         let polls = &self.ports.polls;
-        let (votes, my_vote) = futures_util::future::join(
-            polls.tally(&channel.id, &poll.id, poll.choices.len()),
-            async {
+        let (votes, my_vote) =
+            futures_util::future::join(polls.tally(&poll.id, poll.choices.len()), async {
                 match who {
-                    Some(who) => polls.vote_of(&channel.id, &poll.id, who).await,
+                    Some(who) => polls.vote_of(&poll.id, who).await,
                     None => Ok(None),
                 }
-            },
-        )
-        .await;
+            })
+            .await;
         Ok(Some(PollView {
             poll: poll.clone(),
             open: poll.is_open(self.now()),

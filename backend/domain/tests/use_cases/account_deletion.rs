@@ -241,14 +241,8 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
     );
     assert!(store.list_webhooks(&channel).await.unwrap().is_empty());
     assert!(store.list_bans(&channel).await.unwrap().is_empty());
-    assert_eq!(store.tally(&channel, &poll.id, 2).await.unwrap(), [0, 0]);
-    assert_eq!(
-        store
-            .vote_of(&channel, &poll.id, &fan.user_id)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(store.tally(&poll.id, 2).await.unwrap(), [0, 0]);
+    assert_eq!(store.vote_of(&poll.id, &fan.user_id).await.unwrap(), None);
     assert!(
         store
             .list_messages(&channel, None, 10)

@@ -237,15 +237,7 @@ async fn a_poll_ended_early_keeps_its_count_refuses_votes_and_is_replaced_by_the
             ))
             .all(|entry| entry.target.is_none() && entry.target_nickname.is_none())
     );
-    let account = world.account("u-owner", "owner").await.1;
-    assert_eq!(
-        world
-            .store
-            .vote_of(&account.channel.id, &id, &ana.user_id)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(world.store.vote_of(&id, &ana.user_id).await.unwrap(), None);
 }
 
 #[tokio::test]
