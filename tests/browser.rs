@@ -1246,6 +1246,108 @@ async fn set_private(owner: &Browser, private: bool) -> Result<()> {
     Ok(())
 }
 
+/// A streamer marks their channel for adults on the dashboard: its card says 18+, and its page
+/// and embedded player ask a viewer before playing, once per channel in that browser. The
+/// viewer in English on a desktop, then in Korean on a phone; the embed in a browser of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_marked_for_adults_asks_before_it_plays() -> Result<()> {
+    let stack = TestStack::start(true).await?;
+    stack
+        .account("late@example.com", PASSWORD, "late_night", "Late Night")
+        .await?;
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "late@example.com", PASSWORD).await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner.wait("input[name=mature]").await?;
+    owner
+        .js("document.querySelector('input[name=mature]').click()")
+        .await?;
+    owner
+        .click("[aria-labelledby=settings-heading] button[type=submit]")
+        .await?;
+    owner
+        .wait_for_text("[aria-labelledby=settings-heading] .info", "Saved", WAIT)
+        .await?;
+    owner
+        .js("document.querySelector('input[name=mature]').scrollIntoView({block: 'center'})")
+        .await?;
+    owner.screenshot("dashboard-mature").await?;
+    let key = stream_key(&owner).await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 120)?;
+
+    let viewer = Browser::launch().await?;
+    viewer.goto(&stack.url("/")).await?;
+    viewer
+        .wait_for_text(".card .thumb-mature", "18+", Duration::from_secs(30))
+        .await?;
+    // Its live picture waits for the thumbnail, then shows blurred.
+    viewer
+        .wait_until(
+            "const img = document.querySelector('.card.mature .thumb img'); \
+             return !!img && getComputedStyle(img).filter.startsWith('blur');",
+            "a blurred live picture",
+        )
+        .await?;
+    viewer.screenshot("home-mature-card").await?;
+    viewer.goto(&stack.url("/late_night")).await?;
+    viewer
+        .wait_for_text(".mature-gate h2", "Mature content", WAIT)
+        .await?;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.player video').length")
+            .await?,
+        0,
+        "nothing plays before the viewer chooses"
+    );
+    viewer.screenshot("channel-mature-gate").await?;
+    viewer.click(".mature-gate button").await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    // Asked once for this channel in this browser.
+    viewer.goto(&stack.url("/late_night")).await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.mature-gate').length")
+            .await?,
+        0
+    );
+
+    // Another browser's embedded player asks too.
+    let embedded = Browser::launch().await?;
+    embedded.goto(&stack.url("/embed/late_night")).await?;
+    embedded
+        .wait_for_text(".mature-gate button", "Start watching", WAIT)
+        .await?;
+    embedded.click(".mature-gate button").await?;
+    embedded.wait(".player[data-player-state=Playing]").await?;
+
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.goto(&stack.url("/")).await?;
+    phone.prefer_language("ko").await?;
+    phone.goto(&stack.url("/late_night")).await?;
+    phone
+        .wait_for_text(".mature-gate h2", "성인용 콘텐츠", WAIT)
+        .await?;
+    let fits = phone
+        .js(
+            "const g = document.querySelector('.mature-gate'), b = g.querySelector('button'); \
+             return b.getBoundingClientRect().bottom <= g.getBoundingClientRect().bottom;",
+        )
+        .await?;
+    assert_eq!(fits, true, "the button stays inside the warning on a phone");
+    phone.screenshot("channel-mature-gate-ko-phone").await?;
+    phone.click(".mature-gate button").await?;
+    phone.wait(".player[data-player-state=Playing]").await?;
+
+    ffmpeg.kill().await?;
+    for browser in [owner, viewer, embedded, phone] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// Private channels in the real player: an allowed viewer watches live (the playback token
 /// starts a session the player follows); the broadcast's recording stays private after the
 /// channel goes public, and plays for the allowed viewer through the signed grant and the

@@ -104,7 +104,7 @@ pub fn ChannelCard(channel: ChannelSummary) -> impl IntoView {
     let started = channel.started_at.clone();
     let avatar = channel.owner_avatar.clone();
     view! {
-        <article class="card" class:live=live>
+        <article class="card" class:live=live class:mature=channel.mature>
             // The picture repeats the title's link for the pointer; keyboards and screen readers
             // get one link per card (the title), not two to the same page.
             <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
@@ -121,6 +121,7 @@ pub fn ChannelCard(channel: ChannelSummary) -> impl IntoView {
                         </span>
                     })}
                     {channel.private.then(|| view! { <span class="thumb-lock">{move || i18n.t().private_channel}</span> })}
+                    {channel.mature.then(mature_badge)}
                 </div>
             </a>
             <div class="card-body">
@@ -145,6 +146,11 @@ pub fn ChannelCard(channel: ChannelSummary) -> impl IntoView {
     }
 }
 
+/// A card's mark of a channel for adults (its pages ask before playing).
+pub fn mature_badge() -> impl IntoView {
+    view! { <span class="thumb-mature">"18+"</span> }
+}
+
 /// A past broadcast.
 #[component]
 pub fn RecordingCard(recording: RecordingBody) -> impl IntoView {
@@ -159,7 +165,7 @@ pub fn RecordingCard(recording: RecordingBody) -> impl IntoView {
     let title = recording.title.clone();
     let avatar = recording.owner_avatar.clone();
     view! {
-        <article class="card">
+        <article class="card" class:mature=recording.mature>
             // As on channel cards: one link per card for keyboards and screen readers.
             <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
                 <div class="thumb">
@@ -169,6 +175,7 @@ pub fn RecordingCard(recording: RecordingBody) -> impl IntoView {
                     }}
                     {duration.map(|d| view! { <span class="thumb-bottom"><span class="duration">{d}</span></span> })}
                     {recording.private.then(|| view! { <span class="thumb-lock">{move || i18n.t().private_recording}</span> })}
+                    {recording.mature.then(mature_badge)}
                 </div>
             </a>
             <div class="card-body">

@@ -19,7 +19,7 @@ use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::{self, ClipGrid, ClipLive};
 use crate::pages::video::{self, VideoGrid};
-use crate::player::{NowPlaying, VideoPlayer, describe_playing};
+use crate::player::{MatureGate, NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::Fetch;
 
 /// How often viewer counts and live state are refreshed, besides the room's announcements.
@@ -31,6 +31,8 @@ struct Watching {
     live: bool,
     can_watch: bool,
     private: bool,
+    /// Marked for adults: the player waits for the viewer's choice.
+    mature: bool,
     /// The public playback URL (private channels get a signed one from the API).
     url: Option<String>,
     avatar: String,
@@ -83,6 +85,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                 live: c.summary.live,
                 can_watch: c.can_watch,
                 private: c.summary.private,
+                mature: c.summary.mature,
                 url: c.playback_url.clone(),
                 avatar: c.summary.owner_avatar.clone(),
             })
@@ -172,7 +175,9 @@ pub fn Channel(handle: String) -> impl IntoView {
                     } else if w.live {
                         view! {
                             {move || playback.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
-                            <VideoPlayer url=playback_url live=true />
+                            <MatureGate mature=w.mature handle=handle.get_value()>
+                                <VideoPlayer url=playback_url live=true />
+                            </MatureGate>
                         }.into_any()
                     } else {
                         view! {

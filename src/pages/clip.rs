@@ -12,7 +12,7 @@ use crate::components::{
 };
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::NotFound;
-use crate::player::{NowPlaying, VideoPlayer, describe_playing};
+use crate::player::{MatureGate, NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::{Fetch, Submit};
 use crate::time;
 
@@ -174,7 +174,12 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
         <div class="channel-layout">
         <section class="recording clip-page channel-main">
             {if ready {
-                view! { <VideoPlayer url=url position=position /> }.into_any()
+                view! {
+                    <MatureGate mature=c.mature handle=c.channel_handle.clone()>
+                        <VideoPlayer url=url position=position />
+                    </MatureGate>
+                }
+                .into_any()
             } else {
                 view! { <div class="player offline" role="status"><p>{move || t().pending}</p></div> }.into_any()
             }}
@@ -245,7 +250,7 @@ fn ClipCard(clip: ClipBody) -> impl IntoView {
     let duration = time::clock(clip.duration_ms as f64);
     let when = ago_text(&clip.created_at);
     view! {
-        <article class="card clip-card">
+        <article class="card clip-card" class:mature=clip.mature>
             <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
                 <div class="thumb">
                     {match clip.thumbnail_url.clone() {
@@ -254,6 +259,7 @@ fn ClipCard(clip: ClipBody) -> impl IntoView {
                     }}
                     <span class="thumb-bottom"><span class="duration">{duration}</span></span>
                     {clip.private.then(|| view! { <span class="thumb-lock">{move || i18n.t().private_recording}</span> })}
+                    {clip.mature.then(crate::components::mature_badge)}
                 </div>
             </a>
             <div class="card-body">

@@ -13,7 +13,7 @@ use crate::i18n::use_i18n;
 use crate::pages::NotFound;
 use crate::pages::clip::ClipRecording;
 use crate::pages::stream_summary::StreamSummary;
-use crate::player::{NowPlaying, VideoPlayer, describe_playing};
+use crate::player::{MatureGate, NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::{Fetch, Submit};
 use crate::time;
 
@@ -78,7 +78,9 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
     view! {
         <div class="channel-layout">
         <section class="recording channel-main">
-            <VideoPlayer url=url position=position start_at=linked_start() seek=seek />
+            <MatureGate mature=r.mature handle=r.channel_handle.clone()>
+                <VideoPlayer url=url position=position start_at=linked_start() seek=seek />
+            </MatureGate>
             <div class="channel-info">
                 <Avatar src=r.owner_avatar.clone() size=56 />
                 <div class="channel-text">

@@ -12,7 +12,7 @@ use crate::components::{
 };
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
-use crate::player::{NowPlaying, VideoPlayer, describe_playing};
+use crate::player::{MatureGate, NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::{Fetch, Submit};
 use crate::time;
 
@@ -178,7 +178,12 @@ fn WatchVideo(video: VideoBody) -> impl IntoView {
     view! {
         <section class="recording video-page">
             {if v.playlist_url.is_some() {
-                view! { <VideoPlayer url=url position=position start_at=linked_start() /> }.into_any()
+                view! {
+                    <MatureGate mature=v.mature handle=v.channel_handle.clone()>
+                        <VideoPlayer url=url position=position start_at=linked_start() />
+                    </MatureGate>
+                }
+                .into_any()
             } else {
                 let state = t().state(&v);
                 view! {
@@ -320,7 +325,7 @@ fn VideoCard(video: VideoBody) -> impl IntoView {
         .unwrap_or_default();
     let when = ago_text(&video.created_at);
     view! {
-        <article class="card video-card">
+        <article class="card video-card" class:mature=video.mature>
             <a href=href.clone() class="card-link" tabindex="-1" aria-hidden="true">
                 <div class="thumb">
                     {match video.thumbnail_url.clone() {
@@ -329,6 +334,7 @@ fn VideoCard(video: VideoBody) -> impl IntoView {
                     }}
                     <span class="thumb-bottom"><span class="duration">{duration}</span></span>
                     {video.private.then(|| view! { <span class="thumb-lock">{move || i18n.t().private_recording}</span> })}
+                    {video.mature.then(crate::components::mature_badge)}
                 </div>
             </a>
             <div class="card-body">

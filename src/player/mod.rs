@@ -9,6 +9,7 @@ mod controls;
 mod ending;
 mod ivs;
 mod keys;
+mod mature_gate;
 mod media_session;
 mod retries;
 mod sound;
@@ -24,6 +25,7 @@ use self::ivs::{IvsPlayer, Quality, constant};
 use self::keys::{KeyAction, KeyTarget, key_action, seek_target, shown_position};
 use self::sound::Sound;
 
+pub use self::mature_gate::MatureGate;
 pub use self::media_session::{NowPlaying, describe_playing};
 
 const PLAYER_SCRIPT: &str = "/ivs-player.js";

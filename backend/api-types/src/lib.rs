@@ -134,6 +134,9 @@ pub struct ChannelSummary {
     pub category: String,
     pub live: bool,
     pub private: bool,
+    /// Its streamer marked the channel for adult audiences: viewers are warned before it plays.
+    #[serde(default)]
+    pub mature: bool,
     pub viewer_count: u64,
     /// When the current (or latest) broadcast started.
     pub started_at: Option<String>,
@@ -474,6 +477,10 @@ pub struct UpdateChannel {
     pub private: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording: Option<bool>,
+    /// For adult audiences: viewers are warned before anything of the channel plays. May change
+    /// while live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mature: Option<bool>,
     /// Whose raids the channel takes: `EVERYONE`, `FOLLOWED` (channels its streamer follows)
     /// or `NOBODY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1237,6 +1244,9 @@ pub struct RecordingBody {
     /// carry a grant that expires (fetch the recording again for fresh ones).
     #[serde(default)]
     pub private: bool,
+    /// Its streamer marked its channel for adult audiences (now): viewers are warned before it plays.
+    #[serde(default)]
+    pub mature: bool,
     pub playlist_url: Option<String>,
     pub thumbnail_url: Option<String>,
     /// Whether the caller owns the channel (and may rename or delete it); set on
@@ -1374,6 +1384,9 @@ pub struct ClipBody {
     /// with URLs that carry a grant that expires.
     #[serde(default)]
     pub private: bool,
+    /// Its streamer marked its channel for adult audiences (now): viewers are warned before it plays.
+    #[serde(default)]
+    pub mature: bool,
     /// The clip's playlist (once ready): play it like a past broadcast's.
     pub playlist_url: Option<String>,
     pub thumbnail_url: Option<String>,
@@ -1491,6 +1504,9 @@ pub struct VideoBody {
     pub title: String,
     pub description: String,
     pub private: bool,
+    /// Its streamer marked its channel for adult audiences (now): viewers are warned before it plays.
+    #[serde(default)]
+    pub mature: bool,
     /// `UPLOADING`, `UPLOADED`, `PROCESSING`, `READY` or `FAILED`.
     pub status: String,
     /// 0–100 while processing.

@@ -202,6 +202,10 @@ pub struct Channel {
     pub private: bool,
     /// Every broadcast is recorded as a past broadcast.
     pub recording: bool,
+    /// Its streams are for adults: viewers are warned before anything plays. Channels stored
+    /// before the setting existed are not.
+    #[serde(default)]
+    pub mature: bool,
     pub chat_rules: ChatRules,
     /// Users the owner appointed to run the chat with them (at most [`MAX_MODERATORS`]).
     #[serde(default)]
@@ -251,6 +255,7 @@ impl Channel {
             channel_type: ChannelType::Standard,
             private: false,
             recording: true,
+            mature: false,
             chat_rules: ChatRules::default(),
             moderators: Vec::new(),
             emotes: Vec::new(),
@@ -316,6 +321,7 @@ pub struct ChannelChange {
     pub channel_type: Option<ChannelType>,
     pub private: Option<bool>,
     pub recording: Option<bool>,
+    pub mature: Option<bool>,
     pub raids: Option<RaidPolicy>,
 }
 
@@ -349,6 +355,9 @@ impl ChannelChange {
         }
         if let Some(recording) = self.recording {
             channel.recording = recording;
+        }
+        if let Some(mature) = self.mature {
+            channel.mature = mature;
         }
         if let Some(raids) = self.raids {
             channel.raids = raids;

@@ -54,6 +54,7 @@ pub fn summary(view: &ChannelView) -> api::ChannelSummary {
         category: channel.category.as_str().to_owned(),
         live: view.is_live(),
         private: channel.private,
+        mature: channel.mature,
         viewer_count: view.viewer_count(),
         started_at: channel.live.started_at.map(rfc3339),
         // A private channel's frames are not for the public listing.
@@ -404,6 +405,7 @@ pub fn recording(recording: &Recording, channel: &Channel) -> api::RecordingBody
         ended_at: recording.ended_at.map(rfc3339),
         duration_ms: recording.duration_ms,
         private: recording.private,
+        mature: channel.mature,
         playlist_url: recording.playlist_url.clone(),
         thumbnail_url: recording.thumbnail_url.clone(),
         yours: false,
@@ -435,6 +437,7 @@ pub fn clip(clip: &Clip, channel: &Channel) -> api::ClipBody {
         duration_ms: clip.duration_ms,
         created_at: rfc3339(clip.created_at),
         private: clip.private,
+        mature: channel.mature,
         playlist_url: clip.playlist_url.clone(),
         thumbnail_url: clip.thumbnail_url.clone(),
         deletable: false,
@@ -452,6 +455,7 @@ pub fn video(video: &Video, channel: &Channel, viewer: Option<&UserId>) -> api::
         title: video.title.as_str().to_owned(),
         description: video.description.as_str().to_owned(),
         private: video.private,
+        mature: channel.mature,
         status: match video.status {
             VideoStatus::Uploading => "UPLOADING",
             VideoStatus::Uploaded => "UPLOADED",

@@ -305,6 +305,38 @@ async fn api_keeps_a_channels_bio_and_links_and_the_page_shows_them() {
     assert_eq!(still.about, Some(kept), "nothing changed");
 }
 
+/// A streamer marks their channel for adults through the api function: the channel in DynamoDB
+/// keeps it, and its page and the directory say it.
+#[tokio::test]
+async fn api_marks_a_channel_for_adults_in_dynamodb() {
+    let StreamerOnApi {
+        _moto,
+        store,
+        user,
+        _api,
+        base,
+        channel,
+    } = streamer_on_api("late_show", "Late Show").await;
+    let http = reqwest::Client::new();
+    let changed: Value = http
+        .patch(format!("{base}/api/v1/me/channel"))
+        .bearer_auth(&user.id_token)
+        .json(&json!({"mature": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(changed["mature"], true, "{changed}");
+    let stored = store.get_channel(&channel.id).await.unwrap().unwrap();
+    assert!(stored.mature);
+    let page = get_json(&http, &format!("{base}/api/v1/channels/late_show")).await;
+    assert_eq!(page["mature"], true, "{page}");
+    let directory = get_json(&http, &format!("{base}/api/v1/directory")).await;
+    assert_eq!(directory["items"][0]["mature"], true, "{directory}");
+}
+
 /// `user`'s channel `handle` in DynamoDB, live since `ago` (stream `st-<recording>`), and that
 /// broadcast's recording `recording` under way.
 async fn live_and_recording(

@@ -1,5 +1,5 @@
-//! The channel's settings: title, category, latency, video qualities, privacy, recording, and
-//! whose raids it takes.
+//! The channel's settings: title, category, latency, video qualities, privacy, recording,
+//! whether it is for adults, and whose raids it takes.
 //!
 //! The words only this card uses are here rather than in the shared texts, which ship with the
 //! first page; this card's code does not.
@@ -21,6 +21,8 @@ struct SettingsTexts {
     raids_everyone: &'static str,
     raids_followed: &'static str,
     raids_nobody: &'static str,
+    mature: &'static str,
+    mature_hint: &'static str,
 }
 
 const EN: SettingsTexts = SettingsTexts {
@@ -32,6 +34,8 @@ const EN: SettingsTexts = SettingsTexts {
     raids_everyone: "Everyone",
     raids_followed: "Channels I follow",
     raids_nobody: "No one",
+    mature: "Mature content (18+)",
+    mature_hint: "Viewers are warned before your streams, past broadcasts, clips and videos play.",
 };
 
 const KO: SettingsTexts = SettingsTexts {
@@ -43,6 +47,8 @@ const KO: SettingsTexts = SettingsTexts {
     raids_everyone: "모든 채널",
     raids_followed: "내가 팔로우하는 채널",
     raids_nobody: "받지 않기",
+    mature: "성인용 콘텐츠 (18+)",
+    mature_hint: "방송, 지난 방송, 클립, 동영상을 재생하기 전에 시청자에게 알려요.",
 };
 
 #[component]
@@ -64,6 +70,7 @@ pub fn SettingsCard(
     let local = move || i18n.pick(&EN, &KO);
     let private = RwSignal::new(initial.page.summary.private);
     let recording = RwSignal::new(initial.recording);
+    let mature = RwSignal::new(initial.page.summary.mature);
     let raids = RwSignal::new(initial.raids.clone());
     let save = Submit::new(move |change: &UpdateChannel| {
         let change = change.clone();
@@ -84,6 +91,7 @@ pub fn SettingsCard(
             channel_type: Some(channel_type.get_untracked()),
             private: Some(private.get_untracked()),
             recording: Some(recording.get_untracked()),
+            mature: Some(mature.get_untracked()),
             raids: Some(raids.get_untracked()),
             handle: None,
         });
@@ -129,6 +137,12 @@ pub fn SettingsCard(
                     <input type="checkbox" name="recording" prop:checked=move || recording.get() on:change=move |ev| recording.set(event_target_checked(&ev)) />
                     {move || i18n.page_texts().recording_label}
                 </label>
+                <label class="check">
+                    <input type="checkbox" name="mature" aria-describedby="mature-hint" prop:checked=move || mature.get()
+                        on:change=move |ev| mature.set(event_target_checked(&ev)) />
+                    {move || local().mature}
+                </label>
+                <small id="mature-hint" class="muted">{move || local().mature_hint}</small>
                 <label>{move || local().raids}
                     <select name="raids" prop:value=move || raids.get() on:change=move |ev| raids.set(event_target_value(&ev))>
                         <option value="EVERYONE">{move || local().raids_everyone}</option>

@@ -7,7 +7,7 @@ use crate::api::use_api;
 use crate::components::{Avatar, Loaded, NextStream, name_page, planned_stream_started};
 use crate::i18n::use_i18n;
 use crate::pages::channel::{now_playing, page_name};
-use crate::player::{VideoPlayer, describe_playing};
+use crate::player::{MatureGate, VideoPlayer, describe_playing};
 use crate::reactive::Fetch;
 
 /// How often the live state is checked: an embed has no chat room to announce starts and ends.
@@ -16,7 +16,12 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(20);
 /// What the player area shows; it changes only when the channel goes live or offline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Showing {
-    Live(Option<String>),
+    /// The playback URL, and whether the channel is marked for adults (the viewer is asked
+    /// first).
+    Live {
+        url: Option<String>,
+        mature: bool,
+    },
     /// With when the next planned stream starts, if the streamer planned one.
     Offline {
         avatar: String,
@@ -47,7 +52,10 @@ pub fn EmbedChannel(handle: String) -> impl IntoView {
                 if s.private {
                     Showing::Private
                 } else if s.live {
-                    Showing::Live(c.playback_url.clone())
+                    Showing::Live {
+                        url: c.playback_url.clone(),
+                        mature: s.mature,
+                    }
                 } else {
                     Showing::Offline {
                         avatar: s.owner_avatar.clone(),
@@ -85,9 +93,12 @@ pub fn EmbedChannel(handle: String) -> impl IntoView {
                 })}
             </Loaded>
             {move || showing.get().map(|showing| match showing {
-                Showing::Live(url) => {
-                    view! { <VideoPlayer url=Signal::stored(url) live=true /> }.into_any()
+                Showing::Live { url, mature } => view! {
+                    <MatureGate mature=mature handle=handle.get_value()>
+                        <VideoPlayer url=Signal::stored(url.clone()) live=true />
+                    </MatureGate>
                 }
+                .into_any(),
                 Showing::Offline { avatar, next } => view! {
                     <div class="player offline" role="status">
                         <Avatar src=avatar size=96 />

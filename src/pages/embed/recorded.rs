@@ -9,7 +9,7 @@ use super::{EmbedLink, notice};
 use crate::api::use_api;
 use crate::components::{Loaded, avatar_src, linked_start, name_page, or_untitled, video_name};
 use crate::i18n::use_i18n;
-use crate::player::{NowPlaying, VideoPlayer, describe_playing};
+use crate::player::{MatureGate, NowPlaying, VideoPlayer, describe_playing};
 use crate::reactive::Fetch;
 
 /// Which of the site's recorded pages the path named.
@@ -36,8 +36,12 @@ struct Recorded {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Showing {
-    /// Its playlist.
-    Playing(String),
+    /// Its playlist, and its channel's handle when marked for adults (the viewer is asked
+    /// first).
+    Playing {
+        playlist: String,
+        mature_channel: Option<String>,
+    },
     Waiting,
     /// Its viewers are checked on the site itself, where a session is (a third-party frame's
     /// storage is usually partitioned away from it).
@@ -47,10 +51,18 @@ enum Showing {
 }
 
 impl Showing {
-    fn of(private: bool, playlist: Option<String>, waiting: bool) -> Self {
+    fn of(
+        private: bool,
+        playlist: Option<String>,
+        waiting: bool,
+        mature_channel: Option<String>,
+    ) -> Self {
         match playlist {
             _ if private => Self::Private,
-            Some(playlist) => Self::Playing(playlist),
+            Some(playlist) => Self::Playing {
+                playlist,
+                mature_channel,
+            },
             None if waiting => Self::Waiting,
             None => Self::Unplayable,
         }
@@ -61,7 +73,12 @@ impl From<ClipBody> for Recorded {
     fn from(c: ClipBody) -> Self {
         Self {
             page: format!("/clips/{}", crate::api::encode(&c.id)),
-            showing: Showing::of(c.private, c.playlist_url, c.status == "PENDING"),
+            showing: Showing::of(
+                c.private,
+                c.playlist_url,
+                c.status == "PENDING",
+                c.mature.then_some(c.channel_handle),
+            ),
             title: c.title,
             by: c.owner_nickname,
             avatar: c.owner_avatar,
@@ -73,7 +90,12 @@ impl From<RecordingBody> for Recorded {
     fn from(r: RecordingBody) -> Self {
         Self {
             page: format!("/videos/{}", crate::api::encode(&r.id)),
-            showing: Showing::of(r.private, r.playlist_url, false),
+            showing: Showing::of(
+                r.private,
+                r.playlist_url,
+                false,
+                r.mature.then_some(r.channel_handle),
+            ),
             title: r.title,
             by: r.owner_nickname,
             avatar: r.owner_avatar,
@@ -86,7 +108,12 @@ impl From<VideoBody> for Recorded {
         let waiting = crate::pages::video::in_progress(&v);
         Self {
             page: format!("/videos/{}", crate::api::encode(&v.id)),
-            showing: Showing::of(v.private, v.playlist_url, waiting),
+            showing: Showing::of(
+                v.private,
+                v.playlist_url,
+                waiting,
+                v.mature.then_some(v.channel_handle),
+            ),
             title: v.title,
             by: v.owner_nickname,
             avatar: v.owner_avatar,
@@ -123,7 +150,7 @@ pub fn EmbedRecorded(kind: Kind, id: String) -> impl IntoView {
         latest.with(|r| {
             let r = r
                 .as_ref()
-                .filter(|r| matches!(r.showing, Showing::Playing(_)))?;
+                .filter(|r| matches!(r.showing, Showing::Playing { .. }))?;
             Some(NowPlaying {
                 title: or_untitled(&r.title, i18n.t().untitled).to_owned(),
                 streamer: r.by.clone(),
@@ -153,9 +180,12 @@ pub fn EmbedRecorded(kind: Kind, id: String) -> impl IntoView {
                 })}
             </Loaded>
             {move || showing.get().map(|showing| match showing {
-                Showing::Playing(url) => {
-                    view! { <VideoPlayer url=Signal::stored(Some(url)) start_at=linked_start() /> }.into_any()
+                Showing::Playing { playlist, mature_channel } => view! {
+                    <MatureGate mature=mature_channel.is_some() handle=mature_channel.unwrap_or_default()>
+                        <VideoPlayer url=Signal::stored(Some(playlist.clone())) start_at=linked_start() />
+                    </MatureGate>
                 }
+                .into_any(),
                 Showing::Waiting => notice(|t| t.embed_not_ready).into_any(),
                 Showing::Private => notice(|t| t.embed_private_video).into_any(),
                 Showing::Unplayable => notice(|t| t.embed_gone).into_any(),
@@ -172,13 +202,24 @@ mod tests {
     #[test]
     fn a_private_one_never_plays_and_one_being_made_waits() {
         let playlist = || Some("https://media.example/index.m3u8".to_owned());
-        assert_eq!(Showing::of(true, playlist(), false), Showing::Private);
-        assert_eq!(Showing::of(true, None, true), Showing::Private);
+        assert_eq!(Showing::of(true, playlist(), false, None), Showing::Private);
+        assert_eq!(Showing::of(true, None, true, None), Showing::Private);
         assert_eq!(
-            Showing::of(false, playlist(), false),
-            Showing::Playing("https://media.example/index.m3u8".into())
+            Showing::of(false, playlist(), false, None),
+            Showing::Playing {
+                playlist: "https://media.example/index.m3u8".into(),
+                mature_channel: None
+            }
         );
-        assert_eq!(Showing::of(false, None, true), Showing::Waiting);
-        assert_eq!(Showing::of(false, None, false), Showing::Unplayable);
+        // Marked for adults: it plays once asked, with the channel the answer is kept for.
+        assert_eq!(
+            Showing::of(false, playlist(), false, Some("late_night".into())),
+            Showing::Playing {
+                playlist: "https://media.example/index.m3u8".into(),
+                mature_channel: Some("late_night".into())
+            }
+        );
+        assert_eq!(Showing::of(false, None, true, None), Showing::Waiting);
+        assert_eq!(Showing::of(false, None, false, None), Showing::Unplayable);
     }
 }

@@ -64,9 +64,10 @@ pub enum CardPicture {
 }
 
 impl CardPicture {
-    /// `frame`, or else the channel's streamer.
+    /// `frame`, or else the channel's streamer. A channel marked for adults shows no frame:
+    /// a card pasted in a chat app or a feed cannot ask first, as its pages do.
     fn frame_or_avatar(frame: Option<String>, channel: &Channel) -> Self {
-        frame.map_or_else(
+        frame.filter(|_| !channel.mature).map_or_else(
             || Self::Avatar(channel.owner_avatar.png_path()),
             Self::Frame,
         )

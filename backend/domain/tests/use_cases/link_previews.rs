@@ -80,6 +80,26 @@ async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_t
     let past = preview(SharedPage::Video("rec1")).await.unwrap().unwrap();
     assert_eq!((past.title.as_str(), past.video), (nickname.as_str(), true));
     assert_eq!(past.streamer, streamer);
+    // Marked for adults: no frame of it in a card, which cannot ask first as its pages do.
+    let marked = cloumer_domain::channel::ChannelChange {
+        mature: Some(true),
+        ..Default::default()
+    };
+    world.platform.update_channel(&owner, marked).await.unwrap();
+    let shown = preview(SharedPage::Clip(&clip_id)).await.unwrap().unwrap();
+    assert_eq!(
+        shown.picture,
+        CardPicture::Avatar(account.channel.owner_avatar.png_path())
+    );
+    let unmarked = cloumer_domain::channel::ChannelChange {
+        mature: Some(false),
+        ..Default::default()
+    };
+    world
+        .platform
+        .update_channel(&owner, unmarked)
+        .await
+        .unwrap();
 
     // Private, or gone, or never there: nothing to show.
     world

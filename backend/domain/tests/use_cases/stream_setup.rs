@@ -96,12 +96,21 @@ async fn video_settings_wait_for_the_broadcast_to_end_as_ivs_requires() {
     let mine = world.platform.my_channel(&owner).await.unwrap();
     assert!(!mine.channel.private);
     assert!(!world.video.specs.lock().unwrap()[&arn].private);
-    // What IVS does not hold may change while live.
+    // What IVS does not hold may change while live: the title, and marking the channel for
+    // adults (a streamer who sees where the stream is going), which its listing then says.
     let title = ChannelChange {
         title: Some(StreamTitle::parse("Still live").unwrap()),
+        mature: Some(true),
         ..ChannelChange::default()
     };
-    world.platform.update_channel(&owner, title).await.unwrap();
+    let changed = world.platform.update_channel(&owner, title).await.unwrap();
+    assert!(changed.mature && !changed.private);
+    assert!(
+        !world.video.specs.lock().unwrap()[&arn].private,
+        "the video service is not told"
+    );
+    let listed = world.platform.channel_page("owner", None).await.unwrap();
+    assert!(listed.channel.mature);
 
     world
         .platform
@@ -114,6 +123,7 @@ async fn video_settings_wait_for_the_broadcast_to_end_as_ivs_requires() {
         .await
         .unwrap();
     assert!(changed.private);
+    assert!(changed.mature, "a later change keeps it");
     assert!(world.video.specs.lock().unwrap()[&arn].private);
 }
 

@@ -203,6 +203,7 @@ pub async fn update_channel(
             .transpose()?,
         private: body.private,
         recording: body.recording,
+        mature: body.mature,
         raids: body.raids.as_deref().map(parse_raid_policy).transpose()?,
     };
     state.platform.update_channel(&who, change).await?;

@@ -377,6 +377,39 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
         app.get("/api/v1/channels/ivan", None).await.body["category"],
         "Games"
     );
+    // Marked for adults: every listing and page of it says so (viewers are asked before it
+    // plays), and a later change of something else keeps it.
+    assert_eq!(changed.body["mature"], false);
+    let marked = app
+        .patch("/api/v1/me/channel", user.auth(), json!({"mature": true}))
+        .await;
+    assert_eq!(marked.body["mature"], true, "{}", marked.text);
+    let retitled = app
+        .patch(
+            "/api/v1/me/channel",
+            user.auth(),
+            json!({"title": "첫 방송! Speedrun"}),
+        )
+        .await;
+    assert_eq!(retitled.body["mature"], true, "{}", retitled.text);
+    assert_eq!(
+        app.get("/api/v1/channels/ivan", None).await.body["mature"],
+        true
+    );
+    let directory = app.get("/api/v1/directory", None).await;
+    let listed: Vec<(&str, bool)> = directory.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["handle"].as_str().unwrap(),
+                c["mature"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(listed.contains(&("ivan", true)), "{listed:?}");
+    assert!(listed.contains(&("judy", false)), "{listed:?}");
 
     for (body, status, code) in [
         (json!({"title": "t".repeat(141)}), 400, "invalid_title"),
@@ -397,6 +430,7 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
         (json!({"handle": "api"}), 409, "handle_reserved"),
         (json!({"titel": "typo"}), 400, "invalid_json"),
         (json!({"private": "yes"}), 400, "invalid_json"),
+        (json!({"mature": 1}), 400, "invalid_json"),
     ] {
         let reply = app
             .patch("/api/v1/me/channel", user.auth(), body.clone())
