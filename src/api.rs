@@ -814,6 +814,15 @@ impl Api {
         self.get(&path).await
     }
 
+    /// Who follows the caller's channel, newest first; `cursor` continues a previous page.
+    pub async fn followers(&self, cursor: Option<&str>) -> Result<FollowerPage, ApiError> {
+        let mut path = "/api/v1/me/channel/followers".to_owned();
+        if let Some(cursor) = cursor {
+            path.push_str(&format!("?cursor={}", encode(cursor)));
+        }
+        self.get(&path).await
+    }
+
     pub async fn moderators(&self) -> Result<Vec<ModeratorBody>, ApiError> {
         self.get("/api/v1/me/channel/moderators").await
     }

@@ -1605,6 +1605,64 @@ async fn click_follow(browser: &Browser, following: bool, expect_count: &str) ->
     Ok(())
 }
 
+/// A streamer sees who follows them on the dashboard, newest first, each name linking to the
+/// follower's channel. In English on a desktop, then in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamer_sees_who_follows_them_on_the_dashboard() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("star@example.com", "star_show", "Star Show"),
+        ("mina@example.com", "mina", "미나"),
+        ("joe@example.com", "joe", "Joe"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    for (email, count) in [("mina@example.com", "1"), ("joe@example.com", "2")] {
+        let fan = Browser::launch().await?;
+        fan.sign_in(&stack, email, PASSWORD).await?;
+        fan.goto(&stack.url("/star_show")).await?;
+        fan.wait(".follow-box button.follow").await?;
+        click_follow(&fan, true, count).await?;
+        fan.close().await?;
+    }
+    let owner = Browser::launch().await?;
+    owner.sign_in(&stack, "star@example.com", PASSWORD).await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .wait_for_text("#followers-heading", "Followers (2)", WAIT)
+        .await?;
+    owner.wait(".follower-list li:nth-child(2)").await?;
+    assert_eq!(
+        owner
+            .js("return [...document.querySelectorAll('.follower-list li a')].map(a => [a.textContent, a.getAttribute('href')])")
+            .await?,
+        serde_json::json!([["Joe", "/joe"], ["미나", "/mina"]]),
+        "newest first, each linking to their channel"
+    );
+    owner
+        .js("document.querySelector('#followers-heading').scrollIntoView({block: 'center'})")
+        .await?;
+    owner.screenshot("dashboard-followers").await?;
+
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.sign_in(&stack, "star@example.com", PASSWORD).await?;
+    phone.prefer_language("ko").await?;
+    phone.goto(&stack.url("/dashboard")).await?;
+    phone
+        .wait_for_text("#followers-heading", "팔로워 (2명)", WAIT)
+        .await?;
+    phone.wait(".follower-list li:nth-child(2)").await?;
+    phone
+        .js("document.querySelector('#followers-heading').scrollIntoView({block: 'start'})")
+        .await?;
+    phone.screenshot("dashboard-followers-ko-phone").await?;
+
+    owner.close().await?;
+    phone.close().await?;
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// A viewer follows a channel from its page; when it goes live (ffmpeg), their open app shows a
 /// toast and the bell counts it, the channel leads their home page's "Following" row and is on
 /// their profile; the bell's list marks it seen; the streamer's dashboard counts the follower; a

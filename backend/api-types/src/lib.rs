@@ -551,6 +551,30 @@ pub struct BlockedUserBody {
     pub blocked_at: String,
 }
 
+/// Someone who follows the caller's channel (`GET /api/v1/me/channel/followers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FollowerBody {
+    pub user_id: String,
+    pub nickname: String,
+    pub avatar: String,
+    /// Their own channel's handle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    pub followed_at: String,
+}
+
+/// `GET /api/v1/me/channel/followers`: who follows the caller's channel, most recent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FollowerPage {
+    pub items: Vec<FollowerBody>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
 /// `GET /api/v1/me/blocks`: everyone the caller blocked, most recent first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -13,6 +13,7 @@ use cloumer_domain::moderation_log::ModerationCursor;
 use cloumer_domain::notification::NotificationCursor;
 use cloumer_domain::recording::RecordingCursor;
 use cloumer_domain::use_cases::directory::DirectoryCursor;
+use cloumer_domain::use_cases::follows::FollowerCursor;
 use cloumer_domain::video::VideoCursor;
 use time::OffsetDateTime;
 
@@ -114,6 +115,18 @@ pub fn decode_following(cursor: &str, user: &UserId) -> Result<FollowCursor, Dom
     })
 }
 
+/// The caller's channel's followers: the follow's time and the follower (the channel is the
+/// caller's).
+pub fn encode_follower(cursor: &FollowerCursor) -> String {
+    format!("{}:{}", cursor.at.unix_timestamp_nanos(), cursor.user_id)
+}
+
+pub fn decode_follower(cursor: &str) -> Result<FollowerCursor, DomainError> {
+    let (at, id) = time_and_id(cursor)?;
+    let user_id = UserId::parse(id).map_err(|_| invalid())?;
+    Ok(FollowerCursor { at, user_id })
+}
+
 /// The caller's notifications: the time and the channel.
 pub fn encode_notification(cursor: &NotificationCursor) -> String {
     format!("{}:{}", cursor.at.unix_timestamp_nanos(), cursor.channel_id)
@@ -176,6 +189,14 @@ mod tests {
         assert_eq!(
             decode_following(&encode_following(&follow), &user).unwrap(),
             follow
+        );
+        let follower = FollowerCursor {
+            at,
+            user_id: user.clone(),
+        };
+        assert_eq!(
+            decode_follower(&encode_follower(&follower)).unwrap(),
+            follower
         );
         let notification = NotificationCursor {
             at,

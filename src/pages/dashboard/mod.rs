@@ -1,5 +1,5 @@
 //! The streamer dashboard: go live (server, stream key, encoder settings), watch the stream's
-//! state, edit the channel, moderate the chat, give it emotes, share it (its link, and its player for other sites), tell other places when the stream starts, upload videos. One
+//! state, edit the channel, see who follows it, moderate the chat, give it emotes, share it (its link, and its player for other sites), tell other places when the stream starts, upload videos. One
 //! card per module.
 //!
 //! The channel is loaded once for the cards' shells, then refreshed every five seconds: cards
@@ -8,6 +8,7 @@
 
 mod about;
 mod emotes;
+mod followers;
 mod markers;
 mod moderation;
 mod moderators;
@@ -70,6 +71,7 @@ fn DashboardView() -> impl IntoView {
                     <settings::SettingsCard channel=channel on_saved=move || mine.refetch() />
                     <moderation::ModerationCard channel=channel />
                     <moderators::ModeratorsCard channel=channel />
+                    <followers::FollowersCard channel=channel />
                     <emotes::EmotesCard handle=channel.with_untracked(|c| c.page.summary.handle.clone()) />
                     {move || private.get().then(|| view! { <viewers::ViewersCard /> })}
                     <webhooks::WebhooksCard />

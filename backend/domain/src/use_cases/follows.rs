@@ -1,18 +1,22 @@
 //! Following channels: a signed-in viewer follows and unfollows, a channel page shows its
-//! follower count and whether the caller follows it, and the caller's "Following" list puts the
-//! live channels first.
+//! follower count and whether the caller follows it, the caller's "Following" list puts the
+//! live channels first, and a streamer reads who follows them, newest first.
 
+use futures_util::StreamExt;
 use futures_util::future::join_all;
+use time::OffsetDateTime;
 
 use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
 use crate::follow::{
     FOLLOW_CHANGES, Follow, FollowCursor, FollowOutcome, FollowStatus, MAX_FOLLOWING,
 };
+use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::UserId;
 use crate::page::Page;
 use crate::platform::Platform;
+use crate::profile::Profile;
 use crate::schedule::PlannedStream;
 use crate::use_cases::directory::ChannelView;
 
@@ -36,6 +40,29 @@ pub struct FollowedPlan {
 
 /// How many coming streams the first page of the caller's followed channels lists.
 pub const COMING_UP: usize = 5;
+
+/// The most followers one page lists (the API's largest page).
+pub const FOLLOWERS_PAGE: usize = crate::platform::MAX_PAGE;
+/// How many channel look-ups (for followers' handles) one page runs at once.
+const LOOKUPS_AT_ONCE: usize = 16;
+
+/// One of the caller's channel's followers, as its streamer's list shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Follower {
+    pub user_id: UserId,
+    pub followed_at: OffsetDateTime,
+    pub profile: Profile,
+    /// Their own channel's handle, for a link to it.
+    pub handle: Option<ChannelHandle>,
+}
+
+/// Where the list of the caller's followers continues: the follow's time and its follower (the
+/// channel is the caller's own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowerCursor {
+    pub at: OffsetDateTime,
+    pub user_id: UserId,
+}
 
 impl Platform {
     /// The caller follows the channel `handle` (again: nothing changes). Not their own, and not a
@@ -72,6 +99,58 @@ impl Platform {
             }
         }
         self.follow_status(&channel, Some(user)).await
+    }
+
+    /// Who follows the caller's channel, most recent first: a page of at most
+    /// [`FOLLOWERS_PAGE`], after `after`. Someone whose account is being deleted is left out.
+    pub async fn my_followers(
+        &self,
+        who: &Identity,
+        after: Option<&FollowerCursor>,
+        limit: usize,
+    ) -> DomainResult<Page<Follower, FollowerCursor>> {
+        let channel = self.ensure_account(who).await?.channel;
+        let after = after.map(|c| FollowCursor {
+            at: c.at,
+            user_id: c.user_id.clone(),
+            channel_id: channel.id.clone(),
+        });
+        let page = self
+            .ports
+            .follows
+            .list_followers(&channel.id, after.as_ref(), limit.clamp(1, FOLLOWERS_PAGE))
+            .await?;
+        let ids: Vec<UserId> = page.items.iter().map(|f| f.user_id.clone()).collect();
+        let profiles = self.ports.channels.get_profiles(&ids).await?;
+        // Owned ids and ports in each look-up, as the block list's: the HTTP handler's future
+        // must be `Send`.
+        let handles: Vec<_> = futures_util::stream::iter(ids)
+            .map(|id| {
+                let port = self.ports.channels.clone();
+                async move { port.find_channel_by_owner(&id).await }
+            })
+            .buffered(LOOKUPS_AT_ONCE)
+            .collect()
+            .await;
+        let mut items = Vec::with_capacity(page.items.len());
+        for (follow, channel) in page.items.into_iter().zip(handles) {
+            let Some(profile) = profiles.iter().find(|p| p.user_id == follow.user_id) else {
+                continue;
+            };
+            items.push(Follower {
+                profile: profile.clone(),
+                handle: channel?.map(|c| c.handle),
+                user_id: follow.user_id,
+                followed_at: follow.followed_at,
+            });
+        }
+        Ok(Page {
+            items,
+            next: page.next.map(|c| FollowerCursor {
+                at: c.at,
+                user_id: c.user_id,
+            }),
+        })
     }
 
     /// The caller stops following the channel `handle` (if they did).

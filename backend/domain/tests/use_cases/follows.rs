@@ -295,3 +295,69 @@ async fn a_stream_under_way_leaves_the_next_five_coming_up() {
         ]
     );
 }
+
+/// A streamer reads who follows them, newest first, a page at a time, with each follower's
+/// name and channel; someone who unfollows leaves the list, and nobody reads another's.
+#[tokio::test]
+async fn a_streamer_reads_who_follows_them_newest_first() {
+    use cloumer_domain::use_cases::follows::FollowerCursor;
+
+    let world = world();
+    let (streamer, _) = world.account("u-streamer", "streamer").await;
+    let mut fans = Vec::new();
+    let mut handles = std::collections::HashMap::new();
+    for name in ["ana", "bo", "cy"] {
+        let (fan, account) = world.account(&format!("u-{name}"), name).await;
+        world.platform.follow(&fan, "streamer").await.unwrap();
+        world.advance(Duration::minutes(1));
+        handles.insert(account.channel.handle.to_string(), name);
+        fans.push(fan);
+    }
+    let first = world
+        .platform
+        .my_followers(&streamer, None, 2)
+        .await
+        .unwrap();
+    // Named by their channels' handles.
+    let names = |page: &[cloumer_domain::use_cases::follows::Follower]| {
+        page.iter()
+            .map(|f| handles[&f.handle.as_ref().unwrap().to_string()])
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&first.items), ["cy", "bo"]);
+    assert_eq!(first.items[0].profile.user_id, fans[2].user_id);
+    assert_eq!(
+        first.items[1].followed_at,
+        first.items[0].followed_at - Duration::minutes(1)
+    );
+    let next: FollowerCursor = first.next.clone().unwrap();
+    let rest = world
+        .platform
+        .my_followers(&streamer, Some(&next), 2)
+        .await
+        .unwrap();
+    assert_eq!(names(&rest.items), ["ana"]);
+    assert_eq!(rest.next, None);
+
+    // Unfollowed: gone from the list. Each streamer reads their own channel's, never another's.
+    world.platform.unfollow(&fans[1], "streamer").await.unwrap();
+    let now = world
+        .platform
+        .my_followers(&streamer, None, 50)
+        .await
+        .unwrap();
+    assert_eq!(names(&now.items), ["cy", "ana"]);
+    let theirs = world
+        .platform
+        .my_followers(&fans[0], None, 50)
+        .await
+        .unwrap();
+    assert!(theirs.items.is_empty());
+    // Asked for none or too many: one at least, at most a page.
+    let one = world
+        .platform
+        .my_followers(&streamer, None, 0)
+        .await
+        .unwrap();
+    assert_eq!(one.items.len(), 1);
+}

@@ -1,4 +1,5 @@
-//! Following channels: follow and unfollow a channel, and the caller's followed channels.
+//! Following channels: follow and unfollow a channel, the caller's followed channels, and who
+//! follows the caller's channel.
 
 use axum::Json;
 use axum::extract::State;
@@ -17,6 +18,43 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(follow, unfollow, update_follow))
         .routes(routes!(following))
+        .routes(routes!(followers))
+}
+
+/// Who follows the caller's channel, most recent first, with their names and channels.
+#[utoipa::path(get, path = "/me/channel/followers", tag = "follows", security(("cognito" = [])),
+    params(MyListQuery),
+    responses((status = 200, body = api::FollowerPage), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody)))]
+pub async fn followers(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppQuery(query): AppQuery<MyListQuery>,
+) -> Result<Json<api::FollowerPage>, ApiError> {
+    let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(cursor::decode_follower)
+        .transpose()?;
+    let page = state
+        .platform
+        .my_followers(&who, after.as_ref(), limit)
+        .await?;
+    Ok(Json(api::FollowerPage {
+        items: page
+            .items
+            .iter()
+            .map(|f| api::FollowerBody {
+                user_id: f.user_id.to_string(),
+                nickname: f.profile.nickname.as_str().to_owned(),
+                avatar: f.profile.avatar.as_str().to_owned(),
+                handle: f.handle.as_ref().map(ToString::to_string),
+                followed_at: convert::rfc3339(f.followed_at),
+            })
+            .collect(),
+        next: page.next.as_ref().map(cursor::encode_follower),
+    }))
 }
 
 /// Follows a channel (following it again changes nothing).

@@ -288,3 +288,67 @@ async fn a_go_live_reaches_followers_bell_until_they_have_seen_it() {
     let unsigned = app.post("/api/v1/me/notifications/seen", None, None).await;
     assert_eq!(unsigned.status, 401);
 }
+
+/// A streamer reads who follows them over HTTP, newest first and a page at a time, with each
+/// follower's name and channel; signed out nobody does, and a bad page is a clear 400.
+#[tokio::test]
+async fn a_streamer_lists_their_followers_a_page_at_a_time() {
+    let app = spawn_app().await;
+    let streamer = app.user("sol@example.com", "sol", "Sol").await;
+    let mut fans = Vec::new();
+    for (email, handle, nickname) in [
+        ("ana@example.com", "ana", "아나"),
+        ("bo@example.com", "bo", "Bo"),
+        ("cy@example.com", "cy", "Cy"),
+    ] {
+        let fan = app.user(email, handle, nickname).await;
+        let followed = app
+            .put(
+                "/api/v1/channels/sol/follow",
+                fan.auth(),
+                serde_json::json!(null),
+            )
+            .await;
+        assert_eq!(followed.status, 200, "{}", followed.text);
+        fans.push(fan);
+    }
+    let nicknames = |items: &serde_json::Value| -> Vec<String> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["nickname"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let path = "/api/v1/me/channel/followers";
+    let first = app.get(&format!("{path}?limit=2"), streamer.auth()).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(nicknames(&first.body["items"]), ["Cy", "Bo"]);
+    assert!(first.body["items"][0]["followedAt"].is_string());
+    // Each with their own channel, to link to.
+    let cys_channel = app.get("/api/v1/me/channel", fans[2].auth()).await;
+    assert_eq!(first.body["items"][0]["handle"], cys_channel.body["handle"]);
+    let next = first.body["next"].as_str().unwrap();
+    let rest = app
+        .get(&format!("{path}?limit=2&cursor={next}"), streamer.auth())
+        .await;
+    assert_eq!(nicknames(&rest.body["items"]), ["아나"]);
+    assert!(rest.body["next"].is_null());
+
+    let signed_out = app.get(path, None).await;
+    assert_eq!(signed_out.status, 401, "{}", signed_out.text);
+    for query in [
+        "?limit=0",
+        "?limit=101",
+        "?cursor=nonsense",
+        "?cursor=1:bad%20id",
+    ] {
+        let refused = app.get(&format!("{path}{query}"), streamer.auth()).await;
+        assert_eq!(refused.status, 400, "{query}: {}", refused.text);
+        assert!(
+            refused.body["code"].is_string(),
+            "{query}: {}",
+            refused.text
+        );
+    }
+}
