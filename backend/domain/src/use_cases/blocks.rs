@@ -2,7 +2,6 @@
 //! lists whom they blocked (with the names they go by now, to unblock them), and unblocks. The
 //! list reaches the chat with the viewer's chat token ([`Platform::chat_token`]).
 
-use futures_util::StreamExt;
 use time::OffsetDateTime;
 
 use crate::block_list::{BLOCK_CHANGES, BlockList, MAX_BLOCKED};
@@ -23,9 +22,6 @@ pub struct BlockedUser {
     pub profile: Option<Profile>,
     pub handle: Option<ChannelHandle>,
 }
-
-/// How many channel look-ups listing a long block list runs at once.
-const LOOKUPS_AT_ONCE: usize = 16;
 
 impl Platform {
     /// The caller blocks the user `target` (again: nothing changes). Not themselves, and only
@@ -75,16 +71,7 @@ impl Platform {
         let list = self.block_list(&who.user_id).await?;
         let ids: Vec<UserId> = list.user_ids().cloned().collect();
         let profiles = self.ports.channels.get_profiles(&ids).await?;
-        // Owned ids and ports in each look-up: a future borrowing the list is not `Send` for
-        // every lifetime, which the HTTP handler needs.
-        let channels: Vec<_> = futures_util::stream::iter(ids.clone())
-            .map(|id| {
-                let port = self.ports.channels.clone();
-                async move { port.find_channel_by_owner(&id).await }
-            })
-            .buffered(LOOKUPS_AT_ONCE)
-            .collect()
-            .await;
+        let channels = self.channels_of_owners(ids.clone()).await;
         let mut users = Vec::with_capacity(ids.len());
         for (blocked, channel) in list.blocked.into_iter().zip(channels) {
             let profile = profiles

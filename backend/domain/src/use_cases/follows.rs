@@ -2,7 +2,6 @@
 //! follower count and whether the caller follows it, the caller's "Following" list puts the
 //! live channels first, and a streamer reads who follows them, newest first.
 
-use futures_util::StreamExt;
 use futures_util::future::join_all;
 use time::OffsetDateTime;
 
@@ -43,8 +42,6 @@ pub const COMING_UP: usize = 5;
 
 /// The most followers one page lists (the API's largest page).
 pub const FOLLOWERS_PAGE: usize = crate::platform::MAX_PAGE;
-/// How many channel look-ups (for followers' handles) one page runs at once.
-const LOOKUPS_AT_ONCE: usize = 16;
 
 /// One of the caller's channel's followers, as its streamer's list shows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,16 +119,7 @@ impl Platform {
             .await?;
         let ids: Vec<UserId> = page.items.iter().map(|f| f.user_id.clone()).collect();
         let profiles = self.ports.channels.get_profiles(&ids).await?;
-        // Owned ids and ports in each look-up, as the block list's: the HTTP handler's future
-        // must be `Send`.
-        let handles: Vec<_> = futures_util::stream::iter(ids)
-            .map(|id| {
-                let port = self.ports.channels.clone();
-                async move { port.find_channel_by_owner(&id).await }
-            })
-            .buffered(LOOKUPS_AT_ONCE)
-            .collect()
-            .await;
+        let handles = self.channels_of_owners(ids).await;
         let mut items = Vec::with_capacity(page.items.len());
         for (follow, channel) in page.items.into_iter().zip(handles) {
             let Some(profile) = profiles.iter().find(|p| p.user_id == follow.user_id) else {
