@@ -33,6 +33,11 @@ pub struct Audience {
     pub samples_per_point: u32,
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_sample_at: Option<OffsetDateTime>,
+    /// When the first sample was taken: points are placed by their time from it, so a tick
+    /// that never came leaves the time axis true. Summaries kept before it place points in
+    /// order.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub first_sample_at: Option<OffsetDateTime>,
 }
 
 impl Audience {
@@ -54,26 +59,53 @@ impl Audience {
             self.followers_at_start = followers;
             self.samples_per_point = 1;
             self.graph.clear();
+            self.first_sample_at = Some(at);
         }
         self.samples = self.samples.saturating_add(1);
         self.peak_viewers = self.peak_viewers.max(viewers);
         self.viewer_sum = self.viewer_sum.saturating_add(viewers);
         self.followers_latest = followers;
         self.last_sample_at = Some(at);
-        let point = ((self.samples - 1) / self.samples_per_point.max(1)) as usize;
+        // The sample's minute from the first (to the nearest), or its place in order for a
+        // summary kept before first samples were.
+        let minute = match self.first_sample_at {
+            Some(first) => {
+                let seconds = (at - first).whole_seconds().max(0) as u64;
+                (seconds + SAMPLE_EVERY.whole_seconds() as u64 / 2)
+                    / SAMPLE_EVERY.whole_seconds() as u64
+            }
+            None => u64::from(self.samples - 1),
+        };
+        // A long gap first coarsens the graph until the sample's point is near its end, so
+        // filling the gap never takes more than a few hundred points.
+        while minute / u64::from(self.samples_per_point.max(1)) > 2 * GRAPH_POINTS as u64 {
+            self.coarsen();
+        }
+        let point = (minute / u64::from(self.samples_per_point.max(1))) as usize;
+        // Minutes no tick came for carry the last count on: drawn level, not as nobody.
+        if let Some(&last) = self.graph.last() {
+            while self.graph.len() < point {
+                self.graph.push(last);
+            }
+        }
         match self.graph.get_mut(point) {
             Some(highest) => *highest = (*highest).max(viewers),
             None => self.graph.push(viewers),
         }
-        if self.graph.len() > GRAPH_POINTS {
-            self.graph = self
-                .graph
-                .chunks(2)
-                .map(|pair| pair.iter().copied().max().unwrap_or(0))
-                .collect();
-            self.samples_per_point = self.samples_per_point.saturating_mul(2);
+        while self.graph.len() > GRAPH_POINTS {
+            self.coarsen();
         }
         true
+    }
+
+    /// Merges neighbouring points (keeping the higher): each then covers twice as many samples.
+    fn coarsen(&mut self) {
+        self.graph = self
+            .graph
+            .chunks(2)
+            .map(|pair| pair.iter().copied().max().unwrap_or(0))
+            .collect();
+        self.samples_per_point = self.samples_per_point.saturating_mul(2);
     }
 
     /// The summary its streamer reads; `None` if never sampled.
@@ -185,6 +217,34 @@ mod tests {
         assert_eq!(summary.graph.iter().filter(|&&v| v == 1_000).count(), 1);
         assert_eq!(summary.peak_viewers, 1_000);
         assert_eq!(summary.average_viewers, 10);
+    }
+
+    #[test]
+    fn a_tick_that_never_came_leaves_the_time_axis_true() {
+        let mut audience = Audience::default();
+        // Minutes 0, 1 and 4 (2 and 3 lost), a second late each time.
+        for (minute, viewers) in [(0, 5), (1, 8), (4, 3)] {
+            assert!(audience.sample(at(minute) + Duration::seconds(1), viewers, 0));
+        }
+        let summary = audience.summary().unwrap();
+        assert_eq!(summary.graph, [5, 8, 8, 8, 3]);
+        assert_eq!(summary.samples, 3);
+        assert_eq!(summary.average_viewers, 5);
+    }
+
+    #[test]
+    fn a_clock_that_jumps_years_keeps_the_graph_bounded() {
+        let mut audience = Audience::default();
+        assert!(audience.sample(at(0), 5, 0));
+        assert!(audience.sample(at(10 * 365 * 24 * 60), 7, 0));
+        let summary = audience.summary().unwrap();
+        assert!(
+            summary.graph.len() <= GRAPH_POINTS,
+            "{}",
+            summary.graph.len()
+        );
+        assert_eq!(summary.graph.last(), Some(&7));
+        assert_eq!(summary.peak_viewers, 7);
     }
 
     #[test]
