@@ -2,6 +2,7 @@
 
 use cloumer_api_types as api;
 use cloumer_domain::about::ChannelAbout;
+use cloumer_domain::audience::StreamSummary;
 use cloumer_domain::channel::Channel;
 use cloumer_domain::channel::{ChannelType, LatencyMode, RaidPolicy};
 use cloumer_domain::chat::{PinnedMessage, StoredMessage};
@@ -21,6 +22,7 @@ use cloumer_domain::schedule::{Day, PlannedStream, Schedule};
 use cloumer_domain::use_cases::blocks::BlockedUser;
 use cloumer_domain::use_cases::chatter_cards::ChatterCard;
 use cloumer_domain::use_cases::directory::ChannelView;
+use cloumer_domain::use_cases::follows::Follower;
 use cloumer_domain::use_cases::moderators::Moderator;
 use cloumer_domain::video::{Video, VideoStatus};
 use cloumer_domain::webhook::Webhook;
@@ -383,6 +385,27 @@ pub fn blocked_user(blocked: &BlockedUser) -> api::BlockedUserBody {
         avatar: profile.map_or_else(String::new, |p| p.avatar.as_str().to_owned()),
         handle: blocked.handle.as_ref().map(ToString::to_string),
         blocked_at: rfc3339(blocked.blocked_at),
+    }
+}
+
+pub fn follower(follower: &Follower) -> api::FollowerBody {
+    api::FollowerBody {
+        user_id: follower.user_id.to_string(),
+        nickname: follower.profile.nickname.as_str().to_owned(),
+        avatar: follower.profile.avatar.as_str().to_owned(),
+        handle: follower.handle.as_ref().map(ToString::to_string),
+        followed_at: rfc3339(follower.followed_at),
+    }
+}
+
+pub fn stream_summary(summary: StreamSummary) -> api::StreamSummaryBody {
+    api::StreamSummaryBody {
+        peak_viewers: summary.peak_viewers,
+        average_viewers: summary.average_viewers,
+        followers_gained: summary.followers_gained,
+        samples: summary.samples,
+        viewers: summary.graph,
+        seconds_per_point: summary.seconds_per_point,
     }
 }
 

@@ -42,17 +42,7 @@ pub async fn followers(
         .my_followers(&who, after.as_ref(), limit)
         .await?;
     Ok(Json(api::FollowerPage {
-        items: page
-            .items
-            .iter()
-            .map(|f| api::FollowerBody {
-                user_id: f.user_id.to_string(),
-                nickname: f.profile.nickname.as_str().to_owned(),
-                avatar: f.profile.avatar.as_str().to_owned(),
-                handle: f.handle.as_ref().map(ToString::to_string),
-                followed_at: convert::rfc3339(f.followed_at),
-            })
-            .collect(),
+        items: page.items.iter().map(convert::follower).collect(),
         next: page.next.as_ref().map(cursor::encode_follower),
     }))
 }

@@ -285,14 +285,7 @@ pub async fn summary(
 ) -> Result<Json<api::StreamSummaryBody>, ApiError> {
     let id = recording_id(&id)?;
     let summary = state.platform.stream_summary(&who, &id).await?;
-    Ok(Json(api::StreamSummaryBody {
-        peak_viewers: summary.peak_viewers,
-        average_viewers: summary.average_viewers,
-        followers_gained: summary.followers_gained,
-        samples: summary.samples,
-        viewers: summary.graph,
-        seconds_per_point: summary.seconds_per_point,
-    }))
+    Ok(Json(convert::stream_summary(summary)))
 }
 
 /// A past broadcast's id from the path: one that cannot be an id names no recording (404, as a
