@@ -263,6 +263,17 @@ impl Api {
         Box::pin(self.send_text(Method::GET, "/api/v1/me/export", None)).await
     }
 
+    /// A page of what the caller said in every chat, newest first (older than `before`, the
+    /// previous page's `next`), as the JSON text.
+    pub async fn sent_messages(&self, before: Option<&str>) -> Result<String, ApiError> {
+        let mut path = "/api/v1/me/messages?limit=100".to_owned();
+        if let Some(before) = before {
+            path.push_str("&before=");
+            path.push_str(&encode(before));
+        }
+        Box::pin(self.send_text(Method::GET, &path, None)).await
+    }
+
     /// Deletes the caller's account with everything of theirs (needs a sign-in of the last ten
     /// minutes). Asking again after a failure finishes the job.
     pub async fn delete_account(&self) -> Result<(), ApiError> {

@@ -5936,6 +5936,10 @@ async fn a_past_broadcast_replays_its_chat_in_step_with_the_video() -> Result<()
 /// A follower looks at the same form in Korean on a phone and cancels.
 #[tokio::test]
 async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
+    use cloumer_domain::chat::StoredMessage;
+    use cloumer_domain::handle::ChannelHandle;
+    use cloumer_domain::ids::MessageId;
+    use cloumer_domain::ports::{ChannelRepository, ChatRepository};
     let stack = TestStack::start(false).await?;
     stack
         .account("leaving@example.com", PASSWORD, "leaving_star", "Leaving")
@@ -5953,14 +5957,44 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
     fan.wait(".follow-box button.follow[aria-pressed=true]")
         .await?;
 
+    // The star said 150 things in the follower's chat: more than one page of the API's.
+    let store = stack.stack.store();
+    let channel_of = |handle: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .find_channel_by_handle(&ChannelHandle::parse(handle)?)
+                .await?
+                .context("a channel")
+        }
+    };
+    let (star_channel, fans_channel) = (
+        channel_of("leaving_star").await?,
+        channel_of("stays").await?,
+    );
+    let now = time::OffsetDateTime::now_utc();
+    let said: Vec<StoredMessage> = (0..150)
+        .map(|i| StoredMessage {
+            channel_id: fans_channel.id.clone(),
+            id: MessageId::generate(),
+            sent_at: now + time::Duration::milliseconds(i),
+            sender: star_channel.owner.clone(),
+            sender_attributes: Default::default(),
+            content: format!("said {i}"),
+            attributes: Default::default(),
+        })
+        .collect();
+    stack.stack.platform().keep_messages(&said).await?;
+
     let star = Browser::launch().await?;
     star.sign_in(&stack, "leaving@example.com", PASSWORD)
         .await?;
     star.goto(&stack.url("/profile")).await?;
     star.wait_for_text(".delete-account h2", "Delete account", WAIT)
         .await?;
-    // First they take their data away: a file named for their handle, holding their profile
-    // and whom they follow... (the file is caught as the page hands it to the browser).
+    // First they take their data away: a file named for their handle, holding their profile,
+    // whom they follow and what they said in chats, gathered page by page (the file is caught
+    // as the page hands it to the browser).
     star.js(
         "window.saved = []; const made = URL.createObjectURL; \
          URL.createObjectURL = b => { window.saved.push(b); return made(b); }; \
@@ -5968,9 +6002,22 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
          HTMLAnchorElement.prototype.click = function () { window.savedAs = this.download; return click.call(this); };",
     )
     .await?;
+    // The second page of messages is held back a moment, to see the count gathered so far.
+    star.js("const fetched = window.fetch; \
+         window.fetch = (...a) => String(a[0].url || a[0]).includes('before=') \
+           ? new Promise(r => setTimeout(() => r(fetched(...a)), 1500)) : fetched(...a);")
+        .await?;
     star.click(".your-data button.download-data").await?;
+    star.wait_for_text(
+        ".your-data .gathering",
+        "Gathering your chat messages: 100",
+        WAIT,
+    )
+    .await?;
+    star.screenshot("profile-your-data-gathering").await?;
     star.wait_until("return window.saved.length === 1", "the data handed over")
         .await?;
+    star.wait_gone(".your-data .gathering", "").await?;
     assert_eq!(
         star.js("return window.savedAs").await?,
         "cloumer-leaving_star.json"
@@ -5979,6 +6026,13 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
     let saved: serde_json::Value = serde_json::from_str(saved.as_str().context("the file")?)?;
     assert_eq!(saved["profile"]["handle"], "leaving_star", "{saved}");
     assert_eq!(saved["channel"]["followers"], 1, "{saved}");
+    let messages = saved["messages"]
+        .as_array()
+        .context("messages in the file")?;
+    assert_eq!(messages.len(), 150);
+    assert_eq!(messages[0]["channel"], "stays");
+    assert_eq!(messages[0]["message"]["content"], "said 149");
+    assert_eq!(messages[149]["message"]["content"], "said 0");
     star.click(".delete-account button.danger").await?;
     star.wait(".delete-account input[name=password]").await?;
     // The handle must match before the button works.
@@ -6030,6 +6084,10 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
     star.click("form button[type=submit]").await?;
     star.wait_for_text("form .error", "Incorrect email or password.", WAIT)
         .await?;
+
+    // What they said in the follower's chat went with them.
+    let left = store.list_messages(&fans_channel.id, None, 10).await?;
+    assert!(left.items.is_empty(), "{:?}", left.items);
 
     // The follower: the channel is gone, and not among those they follow.
     fan.goto(&stack.url("/leaving_star")).await?;

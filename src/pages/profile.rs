@@ -262,18 +262,25 @@ struct ExportWords {
     heading: &'static str,
     what: &'static str,
     download: &'static str,
+    /// Before the count of chat messages gathered so far.
+    gathering: &'static str,
+    messages: &'static str,
 }
 
 const EXPORT_EN: ExportWords = ExportWords {
     heading: "Your data",
-    what: "Download a file of everything Cloumer keeps of yours: your profile and channel settings, whom you follow and blocked, your past broadcasts, clips, videos, webhooks and notifications.",
+    what: "Download a file of everything Cloumer keeps of yours: your profile and channel settings, whom you follow and blocked, your past broadcasts, clips, videos, webhooks, notifications and what you said in chats.",
     download: "Download my data",
+    gathering: "Gathering your chat messages: ",
+    messages: "",
 };
 
 const EXPORT_KO: ExportWords = ExportWords {
     heading: "내 데이터",
-    what: "Cloumer가 보관하는 내 데이터를 파일로 내려받습니다: 프로필과 채널 설정, 팔로우하거나 차단한 사람, 지난 방송, 클립, 동영상, 웹훅, 알림.",
+    what: "Cloumer가 보관하는 내 데이터를 파일로 내려받습니다: 프로필과 채널 설정, 팔로우하거나 차단한 사람, 지난 방송, 클립, 동영상, 웹훅, 알림, 채팅에서 보낸 메시지.",
     download: "내 데이터 내려받기",
+    gathering: "채팅 메시지를 모으는 중: ",
+    messages: "개",
 };
 
 /// Downloading everything of one's own as `cloumer-<handle>.json`.
@@ -283,10 +290,13 @@ fn ExportData(handle: String) -> impl IntoView {
     let t = move || i18n.pick(&EXPORT_EN, &EXPORT_KO);
     let api = use_api();
     let file_name = format!("cloumer-{handle}.json");
+    let gathered = RwSignal::new(None::<usize>);
     let download = Submit::new(move |_: &()| {
         let file_name = file_name.clone();
         async move {
-            let text = api.export_account().await?;
+            let export = api.export_account().await?;
+            let text = with_sent_messages(api, &export, gathered).await?;
+            gathered.set(None);
             save_file(&file_name, &text);
             Ok::<(), crate::api::ApiError>(())
         }
@@ -295,11 +305,41 @@ fn ExportData(handle: String) -> impl IntoView {
         <section class="narrow your-data" aria-labelledby="your-data-heading">
             <h2 id="your-data-heading">{move || t().heading}</h2>
             <p class="hint">{move || t().what}</p>
+            {move || gathered.get().filter(|_| download.pending().get()).map(|n| view! {
+                <p class="hint gathering" role="status">{t().gathering}{n}{t().messages}</p>
+            })}
             {move || download.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
             <button type="button" class="secondary download-data" disabled=move || download.pending().get()
                 on:click=move |_| download.dispatch(())>{move || t().download}</button>
         </section>
     }
+}
+
+/// The export's text with `messages` added: everything the caller said in chats, read a page at
+/// a time (there can be far more than one answer should carry), counted in `gathered` as it
+/// goes. The browser's own JSON does the work: no parser of these types in the app.
+async fn with_sent_messages(
+    api: crate::api::Api,
+    export: &str,
+    gathered: RwSignal<Option<usize>>,
+) -> Result<String, crate::api::ApiError> {
+    use crate::json::Json;
+    let mut messages = Vec::new();
+    let mut before: Option<String> = None;
+    loop {
+        gathered.set(Some(messages.len()));
+        let page =
+            Json::parse(&api.sent_messages(before.as_deref()).await?).unwrap_or_else(Json::object);
+        messages.extend(page.get("items").items().unwrap_or_default());
+        before = page.get("next").string();
+        if before.is_none() {
+            break;
+        }
+    }
+    let Some(export) = Json::parse(export) else {
+        return Ok(export.to_owned());
+    };
+    Ok(export.with("messages", Json::array(messages)).stringify())
 }
 
 /// Hands `text` to the browser as a file named `name` to save.
@@ -345,7 +385,7 @@ struct DeletionWords {
 
 const DELETION_EN: DeletionWords = DeletionWords {
     heading: "Delete account",
-    what_goes: "Your channel goes with its past broadcasts, clips, videos, emotes, chat history and followers, and so do the channels you follow, your notifications and your profile. Your handle becomes free for anyone. This cannot be undone.",
+    what_goes: "Your channel goes with its past broadcasts, clips, videos, emotes, chat history and followers, and so do the channels you follow, what you said in other channels' chats, your notifications and your profile. Your handle becomes free for anyone. This cannot be undone.",
     start: "Delete my account…",
     password: "Your password",
     type_handle: "Type your handle to confirm",
@@ -357,7 +397,7 @@ const DELETION_EN: DeletionWords = DeletionWords {
 
 const DELETION_KO: DeletionWords = DeletionWords {
     heading: "계정 삭제",
-    what_goes: "채널과 함께 지난 방송, 클립, 동영상, 이모티콘, 채팅 기록, 팔로워가 모두 삭제되고, 팔로우한 채널, 알림, 프로필도 삭제됩니다. 핸들은 누구나 쓸 수 있게 됩니다. 되돌릴 수 없습니다.",
+    what_goes: "채널과 함께 지난 방송, 클립, 동영상, 이모티콘, 채팅 기록, 팔로워가 모두 삭제되고, 팔로우한 채널, 다른 채널 채팅에서 보낸 메시지, 알림, 프로필도 삭제됩니다. 핸들은 누구나 쓸 수 있게 됩니다. 되돌릴 수 없습니다.",
     start: "계정 삭제…",
     password: "비밀번호",
     type_handle: "확인을 위해 핸들을 입력하세요",

@@ -851,6 +851,26 @@ pub struct ChatHistoryPage {
     pub next: Option<String>,
 }
 
+/// A message the caller sent, and the channel whose chat they sent it in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SentMessageBody {
+    /// The channel's handle (absent if it could not be read).
+    pub channel: Option<String>,
+    pub message: ChatMessageBody,
+}
+
+/// `GET /api/v1/me/messages`: what the caller said in every channel's chat, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SentMessagePage {
+    pub items: Vec<SentMessageBody>,
+    /// Pass as `before` for older messages; absent when there are none.
+    pub next: Option<String>,
+}
+
 /// `PATCH /api/v1/me/channel/recordings/{id}`: the owner renames a past broadcast.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

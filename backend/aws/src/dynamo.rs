@@ -12,7 +12,7 @@
 //! | handle | `HANDLE#<handle>` | `META` | `channel` |
 //! | chat room | `ROOM#<arn>` | `META` | `channel` |
 //! | grant, ban | `CHANNEL#<id>` | `GRANT#<user>`, `BAN#<user>` | |
-//! | message | `CHAT#<channel>` | `MSG#<time>#<id>` | |
+//! | message | `CHAT#<channel>` | `MSG#<time>#<id>` | `gsi1` = `SAID#<sender>`/`MSG#<time>#<id>` |
 //! | message id | `CHAT#<channel>` | `ID#<id>` | `at` (the message's sort key) |
 //! | deletion | `CHAT#<channel>` | `DEL#<id>` | |
 //! | recording | `RECORDING#<id>` | `META` | `gsi1` = `CHANREC#<channel>`/`<time>#<id>`; `gsi2` = `RECORDINGS`/`<time>#<id>` |
@@ -849,6 +849,8 @@ impl ChatRepository for DynamoStore {
                         ("pk", s(&pk)),
                         ("sk", s(&sort)),
                         ("data", s(encode(message)?)),
+                        ("gsi1pk", s(format!("SAID#{}", message.sender))),
+                        ("gsi1sk", s(&sort)),
                     ]),
                     None,
                 )?,
@@ -934,6 +936,20 @@ impl ChatRepository for DynamoStore {
         };
         let found = self.get(&pk, &sort).await?;
         found.as_ref().map(decode).transpose()
+    }
+
+    async fn list_sent_messages(
+        &self,
+        sender: &UserId,
+        before: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>> {
+        let before = before.map(|c| message_sort_key(c.sent_at, &c.id));
+        let (items, more) = self
+            .query_index_desc("gsi1", &format!("SAID#{sender}"), before, limit)
+            .await?;
+        let messages = items.iter().map(decode).collect::<PortResult<Vec<_>>>()?;
+        Ok(Page::continuing(messages, more))
     }
 
     async fn put_ban(&self, ban: &Ban) -> PortResult<()> {

@@ -121,6 +121,15 @@ pub trait ChatRepository: Send + Sync {
         channel: &ChannelId,
         id: &MessageId,
     ) -> PortResult<Option<StoredMessage>>;
+    /// The messages `sender` sent, in every channel, strictly older than `before`, newest
+    /// first, never deleted ones: what one person said, for their data download and for erasing
+    /// it with their account.
+    async fn list_sent_messages(
+        &self,
+        sender: &UserId,
+        before: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>>;
 
     async fn put_ban(&self, ban: &Ban) -> PortResult<()>;
     /// Returns the ban it removed, if there was one (read and removed in one step).

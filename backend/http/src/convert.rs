@@ -24,6 +24,7 @@ use cloumer_domain::use_cases::chatter_cards::ChatterCard;
 use cloumer_domain::use_cases::directory::ChannelView;
 use cloumer_domain::use_cases::follows::Follower;
 use cloumer_domain::use_cases::moderators::Moderator;
+use cloumer_domain::use_cases::sent_messages::SentMessage;
 use cloumer_domain::video::{Video, VideoStatus};
 use cloumer_domain::webhook::Webhook;
 use time::OffsetDateTime;
@@ -216,6 +217,13 @@ pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
         emote_only: rules.emote_only,
         links_off: rules.links_off,
         unique_chat: rules.unique_chat,
+    }
+}
+
+pub fn sent_message(sent: &SentMessage) -> api::SentMessageBody {
+    api::SentMessageBody {
+        channel: sent.handle.as_ref().map(ToString::to_string),
+        message: message(&sent.message),
     }
 }
 

@@ -2250,9 +2250,10 @@ async fn api_answers_the_sites_cors_preflight_itself() {
 }
 
 /// Taking one's data away, then deleting the account, through the api function on moto:
-/// GET /me/export reads it all from DynamoDB; DELETE /me with the Cognito user's
+/// GET /me/export and /me/messages read it all from DynamoDB; DELETE /me with the Cognito user's
 /// fresh token leaves no item of theirs in DynamoDB (nothing under their channel's partition),
-/// takes their follows off both sides' counts, and their token gets 401 after. (Their channel is
+/// takes their follows off both sides' counts and what they said out of another channel's chat,
+/// and their token gets 401 after. (Their channel is
 /// left without its IVS channel and chat room before: moto has neither service.)
 #[tokio::test]
 async fn api_deletes_a_cognito_users_account_from_dynamodb() {
@@ -2286,10 +2287,37 @@ async fn api_deletes_a_cognito_users_account_from_dynamodb() {
     let mut hook = testkit::webhook("star", 1);
     hook.channel_id = channel.id.clone();
     assert!(store.add_webhook(&hook, 5).await.unwrap());
+    // What they and someone else said in the other channel's chat.
+    let said = |id: &str, sender: &UserId, content: &str| cloumer_domain::chat::StoredMessage {
+        channel_id: other.id.clone(),
+        id: cloumer_domain::ids::MessageId::parse(id).unwrap(),
+        sent_at: time::OffsetDateTime::now_utc(),
+        sender: sender.clone(),
+        sender_attributes: Default::default(),
+        content: content.to_owned(),
+        attributes: Default::default(),
+    };
+    let owner = other.owner.clone();
+    store
+        .append_messages(&[
+            said("MSGSTAR00001", &star, "hi hana 안녕"),
+            said("MSGHANA00001", &owner, "hi star"),
+        ])
+        .await
+        .unwrap();
     let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let http = reqwest::Client::new();
 
-    // First they take their data away, read from DynamoDB.
+    // First they take their data away, read from DynamoDB: what they said is found by its
+    // sender in the table's index.
+    let sent: Value =
+        signed_in_json(&http, &format!("{base}/api/v1/me/messages"), &user.id_token).await;
+    assert_eq!(sent["items"].as_array().map(Vec::len), Some(1), "{sent}");
+    assert_eq!(sent["items"][0]["channel"], "hana_music", "{sent}");
+    assert_eq!(
+        sent["items"][0]["message"]["content"], "hi hana 안녕",
+        "{sent}"
+    );
     let export: Value =
         signed_in_json(&http, &format!("{base}/api/v1/me/export"), &user.id_token).await;
     assert_eq!(export["profile"]["handle"], "star_one", "{export}");
@@ -2347,6 +2375,10 @@ async fn api_deletes_a_cognito_users_account_from_dynamodb() {
     assert!(store.followed_channel_ids(&fan).await.unwrap().is_empty());
     assert!(store.list_webhooks(&channel.id).await.unwrap().is_empty());
     assert!(store.get_channel(&other.id).await.unwrap().is_some());
+    // What they said in the other channel's chat went; what its owner said stays.
+    let history = store.list_messages(&other.id, None, 10).await.unwrap();
+    let contents: Vec<&str> = history.items.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(contents, ["hi star"]);
     // The token, valid for an hour yet, brings nothing back.
     let me = http
         .get(format!("{base}/api/v1/me"))

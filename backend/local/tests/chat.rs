@@ -1343,3 +1343,101 @@ async fn a_stop_closes_chat_connections_as_going_away_and_a_restart_opens_the_da
     let restarted = helpers::start_on(data.path()).await;
     restarted.shutdown().await.unwrap();
 }
+
+/// What a viewer said in every room is theirs to read back (GET /api/v1/me/messages, the data
+/// download's source), newest first, a page at a time; deleting their account takes it out of
+/// every room's history.
+#[tokio::test]
+async fn what_a_viewer_said_everywhere_is_theirs_to_download_and_goes_with_their_account() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let mut in_room = join(&app, "room", Some(&alice)).await;
+    let mut in_bobs = join(&app, "bob", Some(&alice)).await;
+    let mut bob_in_bobs = join(&app, "bob", Some(&bob)).await;
+    in_room.say("r1", "hello room 안녕").await;
+    in_room.next_of("MESSAGE").await;
+    in_bobs.say("b1", "hello bob").await;
+    in_bobs.next_of("MESSAGE").await;
+    bob_in_bobs.say("b2", "hi alice").await;
+    bob_in_bobs.next_of("MESSAGE").await;
+    in_room.say("r2", "bye").await;
+    in_room.next_of("MESSAGE").await;
+
+    let first = app.get("/api/v1/me/messages?limit=2", alice.auth()).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let said = |page: &helpers::Reply| -> Vec<(String, String)> {
+        page.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["channel"].as_str().unwrap_or("?").to_owned(),
+                    m["message"]["content"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        said(&first),
+        [
+            ("room".into(), "bye".into()),
+            ("bob".into(), "hello bob".into())
+        ]
+    );
+    assert_eq!(
+        first.body["items"][0]["message"]["sender"]["userId"],
+        in_room.user_id.as_str()
+    );
+    let next = first.body["next"].as_str().unwrap();
+    let rest = app
+        .get(
+            &format!("/api/v1/me/messages?limit=2&before={next}"),
+            alice.auth(),
+        )
+        .await;
+    assert_eq!(said(&rest), [("room".into(), "hello room 안녕".into())]);
+    assert!(
+        rest.body.get("next").is_none_or(Value::is_null),
+        "{}",
+        rest.text
+    );
+    // Each reads their own; the owner said nothing.
+    let bobs = app.get("/api/v1/me/messages", bob.auth()).await;
+    assert_eq!(said(&bobs), [("bob".into(), "hi alice".into())]);
+    let owners = app.get("/api/v1/me/messages", owner.auth()).await;
+    assert_eq!(said(&owners), []);
+
+    // Refused: no token, a cursor or a page size that is not one.
+    assert_eq!(app.get("/api/v1/me/messages", None).await.status, 401);
+    for bad in [
+        "before=yesterday",
+        "before=1:..%2F",
+        "limit=0",
+        "limit=101",
+        "limit=x",
+        "page=2",
+    ] {
+        let refused = app
+            .get(&format!("/api/v1/me/messages?{bad}"), alice.auth())
+            .await;
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
+        assert!(refused.body["code"].is_string(), "{bad}: {}", refused.text);
+    }
+
+    // Her account deleted, nothing she said is left in either room; Bob's words stay.
+    let deleted = app.delete("/api/v1/me", alice.auth()).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    for (handle, left) in [("room", vec![]), ("bob", vec!["hi alice"])] {
+        let history = app
+            .get(&format!("/api/v1/channels/{handle}/chat/messages"), None)
+            .await;
+        let contents: Vec<&str> = history.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["content"].as_str().unwrap())
+            .collect();
+        assert_eq!(contents, left, "{handle}");
+    }
+}

@@ -2,6 +2,7 @@
 //! transaction, with the indexes that point at it, and does nothing when it is gone already.
 
 use cloumer_domain::channel::Channel;
+use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::error::{PortContext, PortResult};
 use cloumer_domain::ids::{ChannelId, UserId};
 use cloumer_domain::recording::Recording;
@@ -9,9 +10,9 @@ use redb::{ReadableTable, TableDefinition};
 
 use super::{
     ACTIVITY, BANS, CHANNELS, EmbeddedStore, GRANTS, HANDLES, LIVE, MESSAGE_TIMES, MESSAGES,
-    OWNERS, PROFILES, RECORDINGS, RECORDINGS_BY_CHANNEL, RECORDINGS_BY_TIME, ROOMS, TOMBSTONES,
-    TimeKey, TxResult, blocks, decode, follows, moderation_log, nanos, notifications, port_only,
-    read_channel_tx, videos,
+    OWNERS, PROFILES, RECORDINGS, RECORDINGS_BY_CHANNEL, RECORDINGS_BY_TIME, ROOMS, SENT_MESSAGES,
+    TOMBSTONES, TimeKey, TxResult, blocks, decode, follows, moderation_log, nanos, notifications,
+    port_only, read_channel_tx, videos,
 };
 
 /// user id → when the account was erased.
@@ -150,6 +151,25 @@ impl EmbeddedStore {
     pub(crate) async fn erase_chat_records(&self, channel: &ChannelId) -> PortResult<()> {
         let channel = channel.as_str().to_owned();
         self.write(move |tx| {
+            // The senders' index first, found through the messages it points at.
+            let said: Vec<(String, i64, String)> = {
+                let messages = tx.open_table(MESSAGES).port("opening messages")?;
+                let range =
+                    (channel.as_str(), i64::MIN, "")..=(channel.as_str(), i64::MAX, PAST_IDS);
+                let mut said = Vec::new();
+                for entry in messages.range(range).port("reading messages")? {
+                    let (key, bytes) = entry.port("reading messages")?;
+                    let (_, at, id) = key.value();
+                    let message: StoredMessage = decode(bytes.value())?;
+                    said.push((message.sender.as_str().to_owned(), at, id.to_owned()));
+                }
+                said
+            };
+            let mut sent = tx.open_table(SENT_MESSAGES).port("opening senders")?;
+            for (sender, at, id) in &said {
+                sent.remove((sender.as_str(), *at, id.as_str()))
+                    .port("erasing a message's sender")?;
+            }
             remove_timed(tx, MESSAGES, &channel)?;
             remove_pairs(tx, MESSAGE_TIMES, &channel)?;
             remove_pairs(tx, TOMBSTONES, &channel)?;

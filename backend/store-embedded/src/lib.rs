@@ -38,7 +38,7 @@ use cloumer_domain::playback::ViewerGrant;
 use cloumer_domain::ports::{ChannelRepository, ChatRepository, RecordingRepository};
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingCursor};
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
@@ -59,6 +59,8 @@ const MESSAGES: TableDefinition<(&str, i64, &str), &[u8]> = TableDefinition::new
 const MESSAGE_TIMES: TableDefinition<(&str, &str), i64> = TableDefinition::new("message_times");
 /// (channel, message id) → deletion time. Kept so a deleted message can never come back.
 const TOMBSTONES: TableDefinition<(&str, &str), i64> = TableDefinition::new("deleted_messages");
+/// (sender, sent time, message id) → channel: what one person said, in every room, in time order.
+const SENT_MESSAGES: TableDefinition<TimeKey, &str> = TableDefinition::new("messages_by_sender");
 /// (channel, user) → ban
 const BANS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("bans");
 const RECORDINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("recordings");
@@ -68,6 +70,28 @@ const RECORDINGS_BY_CHANNEL: TableDefinition<(&str, i64, &str), ()> =
 /// (listed time, recording id)
 const RECORDINGS_BY_TIME: TableDefinition<(i64, &str), ()> =
     TableDefinition::new("recordings_by_time");
+
+/// Indexes every stored message by its sender when the index is new (a store from before it
+/// was kept): one pass, at the first open after the upgrade.
+fn index_senders_once(tx: &redb::WriteTransaction) -> TxResult<()> {
+    let known = tx
+        .list_tables()
+        .port("listing tables")?
+        .any(|table| table.name() == SENT_MESSAGES.name());
+    if known {
+        return Ok(());
+    }
+    let messages = tx.open_table(MESSAGES).port("opening messages")?;
+    let mut sent = tx.open_table(SENT_MESSAGES).port("opening senders")?;
+    for entry in messages.iter().port("reading messages")? {
+        let (key, bytes) = entry.port("reading messages")?;
+        let (channel, at, id) = key.value();
+        let message: StoredMessage = decode(bytes.value())?;
+        sent.insert((message.sender.as_str(), at, id), channel)
+            .port("indexing a message's sender")?;
+    }
+    Ok(())
+}
 
 /// Nanoseconds since the epoch: exact for every time we store (until 2262).
 fn nanos(t: OffsetDateTime) -> i64 {
@@ -115,6 +139,7 @@ impl EmbeddedStore {
         let store = Self { db: Arc::new(db) };
         store
             .write_sync(|tx| {
+                index_senders_once(tx)?;
                 tx.open_table(PROFILES).port("t")?;
                 tx.open_table(CHANNELS).port("t")?;
                 tx.open_table(HANDLES).port("t")?;
@@ -560,6 +585,7 @@ impl ChatRepository for EmbeddedStore {
                 Ok((
                     m.channel_id.as_str().to_owned(),
                     m.id.as_str().to_owned(),
+                    m.sender.as_str().to_owned(),
                     nanos(m.sent_at),
                     encode(m)?,
                 ))
@@ -569,7 +595,8 @@ impl ChatRepository for EmbeddedStore {
             let tombstones = tx.open_table(TOMBSTONES).port("opening deletions")?;
             let mut times = tx.open_table(MESSAGE_TIMES).port("opening message times")?;
             let mut table = tx.open_table(MESSAGES).port("opening messages")?;
-            for (channel, id, at, bytes) in &rows {
+            let mut sent = tx.open_table(SENT_MESSAGES).port("opening senders")?;
+            for (channel, id, sender, at, bytes) in &rows {
                 let key = (channel.as_str(), id.as_str());
                 if tombstones.get(key).port("reading deletions")?.is_some()
                     || times.get(key).port("reading message times")?.is_some()
@@ -580,6 +607,8 @@ impl ChatRepository for EmbeddedStore {
                 table
                     .insert((channel.as_str(), *at, id.as_str()), bytes.as_slice())
                     .port("writing a message")?;
+                sent.insert((sender.as_str(), *at, id.as_str()), channel.as_str())
+                    .port("indexing a message's sender")?;
             }
             Ok(())
         })
@@ -611,10 +640,19 @@ impl ChatRepository for EmbeddedStore {
                 .port("reading message times")?
                 .map(|t| t.value());
             if let Some(sent_at) = sent_at {
-                tx.open_table(MESSAGES)
+                let removed = tx
+                    .open_table(MESSAGES)
                     .port("opening messages")?
                     .remove((channel.as_str(), sent_at, id.as_str()))
-                    .port("removing a message")?;
+                    .port("removing a message")?
+                    .map(|bytes| decode::<StoredMessage>(bytes.value()))
+                    .transpose()?;
+                if let Some(message) = removed {
+                    tx.open_table(SENT_MESSAGES)
+                        .port("opening senders")?
+                        .remove((message.sender.as_str(), sent_at, id.as_str()))
+                        .port("removing a message's sender")?;
+                }
             }
             Ok(())
         })
@@ -690,6 +728,30 @@ impl ChatRepository for EmbeddedStore {
                 .get((channel.as_str(), at.value(), id.as_str()))
                 .port("reading a message")?;
             found.map(|bytes| decode(bytes.value())).transpose()
+        })
+        .await
+    }
+
+    async fn list_sent_messages(
+        &self,
+        sender: &UserId,
+        before: Option<&MessageCursor>,
+        limit: usize,
+    ) -> PortResult<Page<StoredMessage, MessageCursor>> {
+        let sender = sender.as_str().to_owned();
+        let before = before.map(|c| (nanos(c.sent_at), c.id.as_str().to_owned()));
+        self.read(move |tx| {
+            let sent = tx.open_table(SENT_MESSAGES).port("opening senders")?;
+            let messages = tx.open_table(MESSAGES).port("opening messages")?;
+            let found = newest_first(&sent, sender.as_str(), before.as_ref())?.map(|entry| {
+                let (key, channel) = entry.port("listing a sender's messages")?;
+                let (_, at, id) = key.value();
+                let stored = messages
+                    .get((channel.value(), at, id))
+                    .port("reading a message")?;
+                stored.map(|bytes| decode(bytes.value())).transpose()
+            });
+            first_page(found, limit)
         })
         .await
     }
@@ -954,6 +1016,57 @@ mod tests {
     async fn behaves_as_a_chat_repository() {
         let (store, _dir) = store();
         testkit::chat_repository(&store).await;
+    }
+
+    /// A store written before messages were indexed by sender gets the index at its next open,
+    /// once: what people said before the upgrade is theirs to download and erase too.
+    #[tokio::test]
+    async fn a_store_from_before_the_senders_index_is_indexed_on_opening() {
+        let (store, dir) = store();
+        let path = dir.path().join("cloumer.redb");
+        let channel = ChannelId::parse("chold").unwrap();
+        let said = |id: &str, second: i64| StoredMessage {
+            channel_id: channel.clone(),
+            id: MessageId::parse(id).unwrap(),
+            sent_at: OffsetDateTime::from_unix_timestamp(1_790_000_000 + second).unwrap(),
+            sender: UserId::parse(if id.starts_with('a') { "alice" } else { "bob" }).unwrap(),
+            sender_attributes: Default::default(),
+            content: format!("said {id}"),
+            attributes: Default::default(),
+        };
+        store
+            .append_messages(&[said("a1", 1), said("b1", 2), said("a2", 3)])
+            .await
+            .unwrap();
+        // As the older version left it: no such table.
+        store
+            .write(|tx| {
+                tx.delete_table(SENT_MESSAGES).port("dropping the index")?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert!(store.close().await);
+
+        let store = EmbeddedStore::open(&path).unwrap();
+        let alice = UserId::parse("alice").unwrap();
+        let listed = store.list_sent_messages(&alice, None, 10).await.unwrap();
+        let ids: Vec<&str> = listed.items.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["a2", "a1"]);
+        // Opening again does not index twice, nor bring back a message deleted since.
+        store
+            .delete_message(
+                &channel,
+                &MessageId::parse("a2").unwrap(),
+                said("x", 9).sent_at,
+            )
+            .await
+            .unwrap();
+        assert!(store.close().await);
+        let store = EmbeddedStore::open(&path).unwrap();
+        let listed = store.list_sent_messages(&alice, None, 10).await.unwrap();
+        let ids: Vec<&str> = listed.items.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["a1"]);
     }
 
     #[tokio::test]

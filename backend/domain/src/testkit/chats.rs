@@ -205,6 +205,68 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
             .len(),
         1
     );
+
+    sent_messages(repo).await;
+}
+
+/// What one person said, across rooms: newest first, paged, without deleted messages or those
+/// of an erased channel.
+async fn sent_messages(repo: &dyn ChatRepository) {
+    let (here, there) = (
+        ChannelId::parse("chroom3").unwrap(),
+        ChannelId::parse("chroom4").unwrap(),
+    );
+    let talker = UserId::parse("talker").unwrap();
+    let said = |channel: &ChannelId, id: &str, second: i64| StoredMessage {
+        sender: talker.clone(),
+        ..message(channel, id, second)
+    };
+    repo.append_messages(&[
+        said(&here, "t1", 1),
+        said(&there, "t2", 2),
+        said(&here, "t3", 2),
+        message(&here, "v1", 3),
+        said(&there, "t4", 4),
+    ])
+    .await
+    .unwrap();
+    // Deleted before it arrived: never theirs to list.
+    repo.delete_message(&here, &MessageId::parse("t5").unwrap(), t(1))
+        .await
+        .unwrap();
+    repo.append_messages(&[said(&here, "t5", 5)]).await.unwrap();
+    let ids = |page: &crate::page::Page<StoredMessage, MessageCursor>| -> Vec<String> {
+        page.items
+            .iter()
+            .map(|m| format!("{}/{}", m.channel_id, m.id))
+            .collect()
+    };
+    let first = repo.list_sent_messages(&talker, None, 2).await.unwrap();
+    assert_eq!(ids(&first), ["chroom4/t4", "chroom3/t3"]);
+    assert_eq!(first.items[0].content, "message t4 안녕");
+    let rest = repo
+        .list_sent_messages(&talker, first.next.as_ref(), 2)
+        .await
+        .unwrap();
+    assert_eq!(ids(&rest), ["chroom4/t2", "chroom3/t1"]);
+    assert_eq!(rest.next, None);
+    // Another person's list is theirs alone (the viewer wrote in every room above).
+    let viewer = repo
+        .list_sent_messages(&UserId::parse("viewer").unwrap(), None, 100)
+        .await
+        .unwrap();
+    assert!(viewer.items.iter().all(|m| m.sender.as_str() == "viewer"));
+    assert!(ids(&viewer).contains(&"chroom3/v1".to_owned()));
+
+    // A deleted message leaves the list; an erased channel takes its messages out of it.
+    repo.delete_message(&there, &MessageId::parse("t2").unwrap(), t(9))
+        .await
+        .unwrap();
+    let left = repo.list_sent_messages(&talker, None, 10).await.unwrap();
+    assert_eq!(ids(&left), ["chroom4/t4", "chroom3/t3", "chroom3/t1"]);
+    repo.erase_chat(&here).await.unwrap();
+    let left = repo.list_sent_messages(&talker, None, 10).await.unwrap();
+    assert_eq!(ids(&left), ["chroom4/t4"]);
 }
 
 fn log_entry(

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 use crate::channel::{Channel, ChatRoom, VideoChannel};
-use crate::chat::StoredMessage;
+use crate::chat::{MessageCursor, StoredMessage};
 use crate::error::WriteError;
 use crate::handle::ChannelHandle;
 use crate::ids::{ChannelId, MessageId, RecordingId, StreamId, UserId};

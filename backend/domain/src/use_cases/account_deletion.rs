@@ -1,7 +1,8 @@
 //! Deleting an account for good: the user's channel with everything on it (past broadcasts,
 //! clips, uploaded videos and their files, emotes, webhooks, chat history, bans, moderation log,
-//! its video channel and chat room, who follows it), then what is the user's alone (whom they
-//! follow, push subscriptions, notifications, block list, profile). The sign-in itself is the
+//! its video channel and chat room, who follows it), then what is the user's alone (what they
+//! said in other channels' chats, whom they follow, push subscriptions, notifications, block
+//! list, profile). The sign-in itself is the
 //! identity provider's: the app deletes it once this has succeeded (Cognito `DeleteUser`).
 //!
 //! Every step can be repeated: a deletion that fails half way (a store or a service down) is
@@ -29,7 +30,8 @@ const IN_FLIGHT: usize = 16;
 impl Platform {
     /// Deletes the caller's account and everything that is theirs. Only for a caller who typed
     /// their password in the last [`RECENT_SIGN_IN`]. What they wrote in other channels' chats
-    /// and the clips they made of other channels stay with those channels.
+    /// goes too; the clips they made of other channels, and those channels' moderation logs
+    /// naming them, stay with those channels.
     pub async fn delete_account(&self, who: &Identity) -> DomainResult<()> {
         let recent = who
             .signed_in_at
@@ -121,6 +123,7 @@ impl Platform {
 
     /// What is the user's alone, once their channel is gone.
     async fn erase_user(&self, user: &UserId) -> DomainResult<()> {
+        self.erase_sent_messages(user).await?;
         // Each followed channel's follower count goes down with the follow.
         loop {
             let following = self.ports.follows.list_following(user, None, BATCH).await?;

@@ -1,8 +1,8 @@
 //! Taking one's data away: everything the platform keeps of the caller's own, in one read —
 //! their profile and channel settings, whom they follow, whom they blocked, their moderators
 //! and allowed viewers, the past broadcasts, clips and videos of their channel, their webhooks
-//! and notifications. What they said in other channels' chats is not in it: history is kept
-//! per channel, and nothing indexes one person's messages across them.
+//! and notifications. What they said in chats is read apart, a page at a time
+//! ([`Platform::sent_messages`]): a talkative account has more of it than one answer should hold.
 
 use time::OffsetDateTime;
 

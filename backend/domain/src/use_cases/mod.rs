@@ -35,6 +35,7 @@ pub mod private_playback;
 pub mod push;
 pub mod raids;
 pub mod recording_events;
+pub mod sent_messages;
 pub mod stream_events;
 pub mod stream_markers;
 pub mod stream_schedule;

@@ -21,7 +21,7 @@ use crate::videos::{h264, transcoded, uploaded_and_probed};
 use crate::world::{ChatCall, World, world};
 
 /// `who` as they are just after typing their password.
-fn just_signed_in(world: &World, who: &Identity) -> Identity {
+pub(crate) fn just_signed_in(world: &World, who: &Identity) -> Identity {
     Identity {
         signed_in_at: Some(world.platform.now()),
         ..who.clone()
@@ -125,14 +125,32 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
     world.platform.grant_viewer(&other, "star").await.unwrap();
     assert_eq!(world.platform.moderators(&other).await.unwrap().len(), 1);
     assert_eq!(world.platform.viewers(&other).await.unwrap().len(), 1);
-    // What the star said in someone else's chat stays with that chat.
-    let said_elsewhere = world
-        .said(
-            &other_account.channel.chat_room.as_ref().unwrap().arn,
-            "u-star",
-            "hi other",
-        )
-        .await;
+    // What the star said in someone else's chat (pinned there, too) goes with them; what the
+    // others said there stays.
+    let other_room = other_account
+        .channel
+        .chat_room
+        .as_ref()
+        .unwrap()
+        .arn
+        .clone();
+    let star_said = world.said(&other_room, "u-star", "hi other").await;
+    let other_said = world.said(&other_room, "u-other", "hi star").await;
+    world
+        .platform
+        .pin_message(&other, ChatOf::Mine, &star_said.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        world
+            .platform
+            .sent_messages(&star, None, 10)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
 
     // All of it is there before.
     assert_eq!(
@@ -345,7 +363,23 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
         .list_messages(&other_account.channel.id, None, 10)
         .await
         .unwrap();
-    assert_eq!(other_chat.items, [said_elsewhere]);
+    assert_eq!(other_chat.items, [other_said]);
+    assert_eq!(theirs.pinned_message, None);
+    assert_eq!(
+        store
+            .get_message(&other_account.channel.id, &star_said.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .list_sent_messages(&star.user_id, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 
     // Asking again (a retry after a failure half way) finds nothing left and succeeds.
     world.platform.delete_account(&star_now).await.unwrap();

@@ -29,6 +29,7 @@ mod presence;
 mod private_playback;
 mod push;
 mod raids;
+mod sent_messages;
 mod stream_events;
 mod stream_markers;
 mod stream_schedule;

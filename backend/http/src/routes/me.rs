@@ -13,10 +13,13 @@ use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
 
+use cloumer_domain::platform::check_limit;
+
+use super::chat::HistoryQuery;
 use super::params::HandlePath;
 use crate::error::ApiError;
-use crate::extract::{AppJson, AppPath, Caller};
-use crate::{AppState, convert};
+use crate::extract::{AppJson, AppPath, AppQuery, Caller};
+use crate::{AppState, convert, cursor};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me, update_me, delete_me))
         .routes(routes!(export_me))
+        .routes(routes!(sent_messages))
         .routes(routes!(my_channel, update_channel))
         .routes(routes!(stream_key))
         .routes(routes!(reset_stream_key))
@@ -124,6 +128,33 @@ pub async fn export_me(
     // A handle is letters, digits and `_`: nothing to escape in the file name.
     let disposition = format!("attachment; filename=\"cloumer-{}.json\"", channel.handle);
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(body)))
+}
+
+/// What the caller said in every channel's chat, newest first, with each channel's handle; not
+/// what was deleted. The data download collects it page by page.
+#[utoipa::path(get, path = "/me/messages", tag = "me", security(("cognito" = [])),
+    params(HistoryQuery),
+    responses((status = 200, body = api::SentMessagePage), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody)))]
+pub async fn sent_messages(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppQuery(query): AppQuery<HistoryQuery>,
+) -> Result<Json<api::SentMessagePage>, ApiError> {
+    let limit = check_limit(query.limit.map(|l| l as usize), 50)?;
+    let before = query
+        .before
+        .as_deref()
+        .map(cursor::decode_message)
+        .transpose()?;
+    let page = state
+        .platform
+        .sent_messages(&who, before.as_ref(), limit)
+        .await?;
+    Ok(Json(api::SentMessagePage {
+        items: page.items.iter().map(convert::sent_message).collect(),
+        next: page.next.as_ref().map(cursor::encode_message),
+    }))
 }
 
 /// The caller's channel with its live state, ingest server and chat rules.
