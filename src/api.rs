@@ -221,10 +221,15 @@ impl Api {
         &self,
         search: &str,
         category: &str,
+        language: &str,
         cursor: Option<&str>,
     ) -> Result<DirectoryPage, ApiError> {
         let mut path = "/api/v1/directory?limit=24".to_owned();
-        for (name, value) in [("q", search), ("category", category)] {
+        for (name, value) in [
+            ("q", search),
+            ("category", category),
+            ("language", language),
+        ] {
             if !value.trim().is_empty() {
                 path.push_str(&format!("&{name}={}", encode(value)));
             }

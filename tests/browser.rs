@@ -6549,11 +6549,21 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
         .await?;
     streamer.fill("input[name=title]", "Piano scales").await?;
     streamer.fill("input[name=category]", "music").await?;
-    // Source only: no ladder to transcode (IVS BASIC), kept when the dashboard is opened again.
+    // A new channel has no language yet: the choice asks for one.
+    let unchosen = streamer
+        .js("const s = document.querySelector('select[name=language]'); return [s.value, s.selectedOptions[0].textContent]")
+        .await?;
+    assert_eq!(
+        unchosen,
+        serde_json::json!(["", "Choose the language you stream in"])
+    );
+    // Source only: no ladder to transcode (IVS BASIC), and streamed in Korean; both kept when
+    // the dashboard is opened again.
     streamer
         .js(
-            "const s = document.querySelector('select[name=channel-type]'); s.value = 'BASIC'; \
-             s.dispatchEvent(new Event('change'));",
+            "for (const [name, value] of [['channel-type', 'BASIC'], ['language', 'ko']]) { \
+               const s = document.querySelector(`select[name=${name}]`); s.value = value; \
+               s.dispatchEvent(new Event('change')); }",
         )
         .await?;
     streamer
@@ -6565,9 +6575,9 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
     streamer.goto(&stack.url("/dashboard")).await?;
     streamer.wait("select[name=channel-type]").await?;
     let chosen = streamer
-        .js("return document.querySelector('select[name=channel-type]').value")
+        .js("return ['channel-type', 'language'].map(n => document.querySelector(`select[name=${n}]`).value)")
         .await?;
-    assert_eq!(chosen, "BASIC");
+    assert_eq!(chosen, serde_json::json!(["BASIC", "ko"]));
     let show_settings =
         "document.querySelector('[aria-labelledby=settings-heading]').scrollIntoView()";
     streamer.js(show_settings).await?;
@@ -6644,6 +6654,25 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
     );
     assert_accessible(&viewer, "/browse?category=Music").await?;
     viewer.screenshot("browse").await?;
+    // The language streamed in narrows it too, each language by its own name.
+    viewer
+        .js("const s = document.querySelector('select[name=language]'); s.value = 'ko'; s.dispatchEvent(new Event('change'));")
+        .await?;
+    wait_for_results(&viewer, &["keys_cy"]).await?;
+    assert_eq!(
+        viewer.js("return location.search").await?,
+        "?category=Music&language=ko"
+    );
+    viewer.screenshot("browse-language").await?;
+    // The channel's page names its language, which opens the streams in it.
+    viewer.goto(&stack.url("/keys_cy")).await?;
+    viewer
+        .wait_for_text(".channel-meta a.stream-language[lang=ko]", "한국어", WAIT)
+        .await?;
+    viewer.screenshot("channel-language").await?;
+    viewer.click(".channel-meta a.stream-language").await?;
+    wait_for_results(&viewer, &["keys_cy"]).await?;
+    assert_eq!(viewer.js("return location.search").await?, "?language=ko");
 
     // A card's category opens that category's listing.
     viewer.goto(&stack.url("/")).await?;
@@ -6680,6 +6709,11 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
         wait_for_results(&phone, &["keys_cy", "jazz_ana"]).await?;
         phone.screenshot(name).await?;
     }
+    phone.goto(&stack.url("/keys_cy")).await?;
+    phone
+        .wait_for_text(".channel-meta a.stream-language", "한국어", WAIT)
+        .await?;
+    phone.screenshot("channel-language-ko-phone").await?;
     ffmpeg.kill().await?;
     for browser in [streamer, viewer, phone] {
         browser.close().await?;

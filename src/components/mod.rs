@@ -7,6 +7,7 @@ mod paged;
 pub mod session;
 mod share;
 mod states;
+mod stream_language;
 mod title;
 mod upcoming;
 
@@ -18,6 +19,7 @@ pub use follow::FollowButton;
 pub use paged::{PageStatus, Paging};
 pub use share::{ShareVideo, linked_start};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
+pub use stream_language::{language_name, language_options};
 pub use title::{name_page, or_untitled, show_unread, unread_count, video_name};
 pub use upcoming::{ComingUp, NextStream, Upcoming, planned_stream_started};
 

@@ -1,9 +1,11 @@
 //! Browsing the directory: search by words (a stream's title, a handle, a nickname) and filter by
-//! category; live channels come first, most viewers first, then the others, a page at a time.
+//! category and by the language streamed in; live channels come first, most viewers first, then
+//! the others, a page at a time.
 //!
-//! The search and the category live in the address (`/browse?q=piano&category=Music`): a search
-//! can be shared and bookmarked, Back returns to the previous category, and a category link on a
-//! channel card simply opens this page. A search typed after arriving or choosing a category is
+//! The search, the category and the language live in the address
+//! (`/browse?q=piano&category=Music&language=ko`): a search can be shared and bookmarked, Back
+//! returns to the previous category, and a category link on a channel card (or a language link on
+//! a channel page) simply opens this page. A search typed after arriving or choosing a category is
 //! one new history entry, which further typing keeps replacing (not one entry per pause).
 //!
 //! This page's words are here rather than in the shared texts: the shared texts ship with the
@@ -16,7 +18,7 @@ use leptos::prelude::*;
 use cloumer_api_types::ChannelSummary;
 
 use crate::api::{encode, use_api};
-use crate::components::{ChannelCard, PageStatus, Paging, name_page};
+use crate::components::{ChannelCard, PageStatus, Paging, language_options, name_page};
 use crate::i18n::use_i18n;
 use crate::reactive::Fetch;
 use crate::router::{query_value, use_location};
@@ -34,6 +36,8 @@ struct BrowseTexts {
     search_placeholder: &'static str,
     categories: &'static str,
     all: &'static str,
+    language_label: &'static str,
+    any_language: &'static str,
     no_match: &'static str,
     clear: &'static str,
     live_in: &'static str,
@@ -45,6 +49,8 @@ const EN: BrowseTexts = BrowseTexts {
     search_placeholder: "Search titles, channels and streamers",
     categories: "Categories",
     all: "All",
+    language_label: "Language",
+    any_language: "All languages",
     no_match: "No channel matches. Try other words or another category.",
     clear: "Show every channel",
     live_in: "live",
@@ -56,18 +62,43 @@ const KO: BrowseTexts = BrowseTexts {
     search_placeholder: "방송 제목, 채널, 스트리머 검색",
     categories: "카테고리",
     all: "전체",
+    language_label: "언어",
+    any_language: "모든 언어",
     no_match: "일치하는 채널이 없어요. 다른 단어나 카테고리로 찾아 보세요.",
     clear: "모든 채널 보기",
     live_in: "방송 중",
 };
 
-/// The browse page's address for a search and a category (blank ones left out).
-fn address(search: &str, category: &str) -> String {
-    let parts: Vec<String> = [("q", search.trim()), ("category", category)]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{name}={}", encode(value)))
-        .collect();
+/// What the address asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Wanted {
+    search: String,
+    category: String,
+    language: String,
+}
+
+impl Wanted {
+    fn is_everything(&self) -> bool {
+        self.search.is_empty() && self.category.is_empty() && self.language.is_empty()
+    }
+
+    /// The browse page's address for it (blank parts left out).
+    fn address(&self) -> String {
+        address(&self.search, &self.category, &self.language)
+    }
+}
+
+/// The browse page's address for a search, a category and a language (blank ones left out).
+fn address(search: &str, category: &str, language: &str) -> String {
+    let parts: Vec<String> = [
+        ("q", search.trim()),
+        ("category", category),
+        ("language", language),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.is_empty())
+    .map(|(name, value)| format!("{name}={}", encode(value)))
+    .collect();
     if parts.is_empty() {
         "/browse".to_owned()
     } else {
@@ -85,12 +116,13 @@ pub fn Browse() -> impl IntoView {
     // What the address asks for; everything below follows it.
     let wanted = Memo::new(move |_| {
         let query = location.query.get();
-        (
-            query_value(&query, "q").unwrap_or_default(),
-            query_value(&query, "category").unwrap_or_default(),
-        )
+        Wanted {
+            search: query_value(&query, "q").unwrap_or_default(),
+            category: query_value(&query, "category").unwrap_or_default(),
+            language: query_value(&query, "language").unwrap_or_default(),
+        }
     });
-    let typed = RwSignal::new(wanted.get_untracked().0);
+    let typed = RwSignal::new(wanted.get_untracked().search);
     // Whether the current history entry is one typing made (and typing may replace it).
     let typing_entry = StoredValue::new(false);
     let categories = Fetch::new(move || async move { api.categories().await });
@@ -98,10 +130,15 @@ pub fn Browse() -> impl IntoView {
     let items = RwSignal::new(Vec::<ChannelSummary>::new());
     let paging = Paging::new();
     let more = Callback::new(move |cursor: Option<String>| {
-        let (search, category) = wanted.get_untracked();
+        let wanted = wanted.get_untracked();
         paging.load(items, cursor, move |mut cursor| async move {
             let mut page = api
-                .search_directory(&search, &category, cursor.as_deref())
+                .search_directory(
+                    &wanted.search,
+                    &wanted.category,
+                    &wanted.language,
+                    cursor.as_deref(),
+                )
                 .await?;
             for _ in 0..EMPTY_PAGES_FOLLOWED {
                 if !page.items.is_empty() || page.next.is_none() {
@@ -109,14 +146,19 @@ pub fn Browse() -> impl IntoView {
                 }
                 cursor = page.next.take();
                 page = api
-                    .search_directory(&search, &category, cursor.as_deref())
+                    .search_directory(
+                        &wanted.search,
+                        &wanted.category,
+                        &wanted.language,
+                        cursor.as_deref(),
+                    )
                     .await?;
             }
             Ok((page.items, page.next))
         });
     });
     Effect::new(move |_| {
-        let (search, _) = wanted.get();
+        let search = wanted.get().search;
         // Back/Forward and category links change the address: the box shows what is searched.
         if typed.get_untracked().trim() != search.trim() {
             typed.set(search);
@@ -132,8 +174,9 @@ pub fn Browse() -> impl IntoView {
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
-        let url = address(&typed.get_untracked(), &wanted.get_untracked().1);
-        if url == address(&wanted.get_untracked().0, &wanted.get_untracked().1) {
+        let now = wanted.get_untracked();
+        let url = address(&typed.get_untracked(), &now.category, &now.language);
+        if url == now.address() {
             return;
         }
         if typing_entry.get_value() {
@@ -150,11 +193,14 @@ pub fn Browse() -> impl IntoView {
         }
         pending.set_value(set_timeout_with_handle(search_now, TYPING_PAUSE).ok());
     };
-    let choose = move |category: String| {
-        let (search, current) = wanted.get_untracked();
-        if category != current {
+    // A category or a language chosen: a history entry of its own.
+    let choose = move |change: &dyn Fn(&mut Wanted)| {
+        let now = wanted.get_untracked();
+        let mut next = now.clone();
+        change(&mut next);
+        if next != now {
             typing_entry.set_value(false);
-            location.navigate(&address(&search, &category));
+            location.navigate(&next.address());
         }
     };
     on_cleanup(move || {
@@ -174,21 +220,33 @@ pub fn Browse() -> impl IntoView {
                 <input id="browse-q" type="search" name="q" maxlength="100" autocomplete="off"
                     placeholder=move || t().search_placeholder
                     prop:value=move || typed.get() on:input=on_input />
+                <label class="visually-hidden" for="browse-language">{move || t().language_label}</label>
+                <select id="browse-language" name="language" prop:value=move || wanted.get().language
+                    on:change=move |ev| {
+                        let language = event_target_value(&ev);
+                        choose(&move |w: &mut Wanted| w.language = language.clone());
+                    }>
+                    <option value="">{move || t().any_language}</option>
+                    {language_options()}
+                </select>
             </form>
             <div class="chips" role="group" aria-label=move || t().categories>
-                <button type="button" class="chip" aria-pressed=move || wanted.get().1.is_empty().to_string()
-                    on:click=move |_| choose(String::new())>{move || t().all}</button>
+                <button type="button" class="chip" aria-pressed=move || wanted.get().category.is_empty().to_string()
+                    on:click=move |_| choose(&|w: &mut Wanted| w.category.clear())>{move || t().all}</button>
                 {move || categories.get().and_then(Result::ok).map(|list| {
                     list.items.into_iter().map(|category| {
                         let name = category.name.clone();
                         let pressed = {
                             let name = name.clone();
-                            move || wanted.get().1.eq_ignore_ascii_case(&name).to_string()
+                            move || wanted.get().category.eq_ignore_ascii_case(&name).to_string()
                         };
                         let label = name.clone();
                         view! {
                             <button type="button" class="chip" aria-pressed=pressed
-                                on:click=move |_| choose(name.clone())>
+                                on:click=move |_| {
+                                    let name = name.clone();
+                                    choose(&move |w: &mut Wanted| w.category = name.clone());
+                                }>
                                 {move || i18n.category(&label).to_owned()}
                                 {(category.live_channels > 0).then(|| view! {
                                     <span class="chip-live">{category.live_channels}" "{move || t().live_in}</span>
@@ -203,12 +261,9 @@ pub fn Browse() -> impl IntoView {
             </div>
             <PageStatus paging=paging is_empty=Signal::derive(move || items.with(Vec::is_empty))
                 empty=move || t().no_match more=more />
-            {move || {
-                let (search, category) = wanted.get();
-                (!search.is_empty() || !category.is_empty()).then(|| view! {
-                    <p><a href="/browse">{move || t().clear}</a></p>
-                })
-            }}
+            {move || (!wanted.get().is_everything()).then(|| view! {
+                <p><a href="/browse">{move || t().clear}</a></p>
+            })}
         </section>
     }
 }

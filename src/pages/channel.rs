@@ -261,6 +261,11 @@ fn ChannelInfo(channel: ChannelPage, chat: ChatClient) -> impl IntoView {
                         let href = format!("/browse?category={}", crate::api::encode(&category));
                         view! { " · " <a class="category" href=href>{move || i18n.category(&category).to_owned()}</a> }
                     })}
+                    {summary.language.as_deref().and_then(|code| {
+                        let name = crate::components::language_name(code)?;
+                        let href = format!("/browse?language={code}");
+                        Some(view! { " · " <a class="stream-language" href=href lang=code.to_owned()>{name}</a> })
+                    })}
                     {summary.private.then(|| view! { " · " <span class="private-badge">{move || i18n.t().private_channel}</span> })}
                 </div>
             </div>

@@ -20,6 +20,33 @@ use utoipa::ToSchema;
 /// stack cannot disagree; CloudFront's `/embed/*` behaviour is held to it by a test.
 pub const EMBEDDED_PAGES: &str = "/embed/";
 
+/// The languages a channel may say it streams in (ISO 639-1 codes), each with its own name for
+/// it, which its speakers read whatever the site's language: what the apps offer.
+pub const STREAM_LANGUAGES: &[(&str, &str)] = &[
+    ("ar", "العربية"),
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("hi", "हिन्दी"),
+    ("id", "Bahasa Indonesia"),
+    ("it", "Italiano"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("ms", "Bahasa Melayu"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("sv", "Svenska"),
+    ("th", "ไทย"),
+    ("tl", "Tagalog"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+    ("vi", "Tiếng Việt"),
+    ("zh", "中文"),
+];
+
 /// Body of every non-2xx response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -137,6 +164,10 @@ pub struct ChannelSummary {
     /// Its streamer marked the channel for adult audiences: viewers are warned before it plays.
     #[serde(default)]
     pub mature: bool,
+    /// The language it streams in (one of [`STREAM_LANGUAGES`]' codes), once its streamer
+    /// chose one.
+    #[serde(default)]
+    pub language: Option<String>,
     pub viewer_count: u64,
     /// When the current (or latest) broadcast started.
     pub started_at: Option<String>,
@@ -481,6 +512,13 @@ pub struct UpdateChannel {
     /// while live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mature: Option<bool>,
+    /// The language it streams in: one of [`STREAM_LANGUAGES`]' codes. May change while live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^(ar|de|en|es|fr|hi|id|it|ja|ko|ms|nl|pl|pt|ru|sv|th|tl|tr|uk|vi|zh)$")
+    )]
+    pub language: Option<String>,
     /// Whose raids the channel takes: `EVERYONE`, `FOLLOWED` (channels its streamer follows)
     /// or `NOBODY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

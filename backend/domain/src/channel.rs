@@ -14,6 +14,7 @@ use crate::page::Listed;
 use crate::poll::Poll;
 use crate::profile::{Avatar, Nickname, Profile};
 use crate::schedule::Schedule;
+use crate::stream_language::StreamLanguage;
 use crate::text;
 
 /// What a stream is called in the directory: at most 140 characters (may be empty).
@@ -206,6 +207,9 @@ pub struct Channel {
     /// before the setting existed are not.
     #[serde(default)]
     pub mature: bool,
+    /// The language it streams in, once its streamer chose one.
+    #[serde(default)]
+    pub language: Option<StreamLanguage>,
     pub chat_rules: ChatRules,
     /// Users the owner appointed to run the chat with them (at most [`MAX_MODERATORS`]).
     #[serde(default)]
@@ -256,6 +260,7 @@ impl Channel {
             private: false,
             recording: true,
             mature: false,
+            language: None,
             chat_rules: ChatRules::default(),
             moderators: Vec::new(),
             emotes: Vec::new(),
@@ -322,6 +327,7 @@ pub struct ChannelChange {
     pub private: Option<bool>,
     pub recording: Option<bool>,
     pub mature: Option<bool>,
+    pub language: Option<StreamLanguage>,
     pub raids: Option<RaidPolicy>,
 }
 
@@ -358,6 +364,9 @@ impl ChannelChange {
         }
         if let Some(mature) = self.mature {
             channel.mature = mature;
+        }
+        if let Some(language) = self.language {
+            channel.language = Some(language);
         }
         if let Some(raids) = self.raids {
             channel.raids = raids;

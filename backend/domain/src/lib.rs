@@ -39,6 +39,7 @@ pub mod profile;
 pub mod push;
 pub mod recording;
 pub mod schedule;
+pub mod stream_language;
 mod text;
 pub mod use_cases;
 pub mod video;

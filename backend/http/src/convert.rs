@@ -58,6 +58,7 @@ pub fn summary(view: &ChannelView) -> api::ChannelSummary {
         live: view.is_live(),
         private: channel.private,
         mature: channel.mature,
+        language: channel.language.as_ref().map(|l| l.as_str().to_owned()),
         viewer_count: view.viewer_count(),
         started_at: channel.live.started_at.map(rfc3339),
         // A private channel's frames are not for the public listing.

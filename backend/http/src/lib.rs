@@ -254,4 +254,24 @@ mod tests {
             "backend/http/openapi.json is stale: run `CLOUMER_UPDATE_OPENAPI=1 cargo test -p cloumer-http` and commit it"
         );
     }
+
+    /// The apps offer the languages the API types name; the domain accepts its own list: one
+    /// list, or a choice offered would be refused.
+    #[test]
+    fn the_apps_offer_exactly_the_stream_languages_the_domain_accepts() {
+        let offered: Vec<&str> = cloumer_api_types::STREAM_LANGUAGES
+            .iter()
+            .map(|(code, _)| *code)
+            .collect();
+        assert_eq!(offered, cloumer_domain::stream_language::STREAM_LANGUAGES);
+        // The document states the same list, for the setting and (blank too) the directory's
+        // filter.
+        let document = super::openapi_json();
+        for pattern in [
+            format!("\"pattern\": \"^({})$\"", offered.join("|")),
+            format!("\"pattern\": \"^({})?$\"", offered.join("|")),
+        ] {
+            assert_eq!(document.matches(&pattern).count(), 1, "{pattern}");
+        }
+    }
 }

@@ -305,10 +305,11 @@ async fn api_keeps_a_channels_bio_and_links_and_the_page_shows_them() {
     assert_eq!(still.about, Some(kept), "nothing changed");
 }
 
-/// A streamer marks their channel for adults through the api function: the channel in DynamoDB
-/// keeps it, and its page and the directory say it.
+/// A streamer marks their channel for adults, and says it streams in Korean, through the api
+/// function: the channel in DynamoDB keeps both, its page and the directory say them, and the
+/// directory filters by the language.
 #[tokio::test]
-async fn api_marks_a_channel_for_adults_in_dynamodb() {
+async fn api_marks_a_channel_for_adults_and_its_language_in_dynamodb() {
     let StreamerOnApi {
         _moto,
         store,
@@ -321,7 +322,7 @@ async fn api_marks_a_channel_for_adults_in_dynamodb() {
     let changed: Value = http
         .patch(format!("{base}/api/v1/me/channel"))
         .bearer_auth(&user.id_token)
-        .json(&json!({"mature": true}))
+        .json(&json!({"mature": true, "language": "ko"}))
         .send()
         .await
         .unwrap()
@@ -329,12 +330,19 @@ async fn api_marks_a_channel_for_adults_in_dynamodb() {
         .await
         .unwrap();
     assert_eq!(changed["mature"], true, "{changed}");
+    assert_eq!(changed["language"], "ko", "{changed}");
     let stored = store.get_channel(&channel.id).await.unwrap().unwrap();
     assert!(stored.mature);
+    assert_eq!(stored.language.unwrap().as_str(), "ko");
     let page = get_json(&http, &format!("{base}/api/v1/channels/late_show")).await;
     assert_eq!(page["mature"], true, "{page}");
+    assert_eq!(page["language"], "ko", "{page}");
     let directory = get_json(&http, &format!("{base}/api/v1/directory")).await;
     assert_eq!(directory["items"][0]["mature"], true, "{directory}");
+    let korean = get_json(&http, &format!("{base}/api/v1/directory?language=ko")).await;
+    assert_eq!(korean["items"][0]["handle"], "late_show", "{korean}");
+    let english = get_json(&http, &format!("{base}/api/v1/directory?language=en")).await;
+    assert_eq!(english["items"], json!([]), "{english}");
 }
 
 /// `user`'s channel `handle` in DynamoDB, live since `ago` (stream `st-<recording>`), and that

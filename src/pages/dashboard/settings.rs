@@ -1,5 +1,5 @@
-//! The channel's settings: title, category, latency, video qualities, privacy, recording,
-//! whether it is for adults, and whose raids it takes.
+//! The channel's settings: title, category, the language it streams in, latency, video
+//! qualities, privacy, recording, whether it is for adults, and whose raids it takes.
 //!
 //! The words only this card uses are here rather than in the shared texts, which ship with the
 //! first page; this card's code does not.
@@ -8,7 +8,7 @@ use cloumer_api_types::{MyChannel, UpdateChannel};
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::SaveStatus;
+use crate::components::{SaveStatus, language_options};
 use crate::i18n::use_i18n;
 use crate::reactive::{Fetch, Submit};
 
@@ -23,6 +23,8 @@ struct SettingsTexts {
     raids_nobody: &'static str,
     mature: &'static str,
     mature_hint: &'static str,
+    language: &'static str,
+    choose_language: &'static str,
 }
 
 const EN: SettingsTexts = SettingsTexts {
@@ -36,6 +38,8 @@ const EN: SettingsTexts = SettingsTexts {
     raids_nobody: "No one",
     mature: "Mature content (18+)",
     mature_hint: "Viewers are warned before your streams, past broadcasts, clips and videos play.",
+    language: "Stream language",
+    choose_language: "Choose the language you stream in",
 };
 
 const KO: SettingsTexts = SettingsTexts {
@@ -49,6 +53,8 @@ const KO: SettingsTexts = SettingsTexts {
     raids_nobody: "받지 않기",
     mature: "성인용 콘텐츠 (18+)",
     mature_hint: "방송, 지난 방송, 클립, 동영상을 재생하기 전에 시청자에게 알려요.",
+    language: "방송 언어",
+    choose_language: "방송하는 언어를 고르세요",
 };
 
 #[component]
@@ -72,6 +78,7 @@ pub fn SettingsCard(
     let recording = RwSignal::new(initial.recording);
     let mature = RwSignal::new(initial.page.summary.mature);
     let raids = RwSignal::new(initial.raids.clone());
+    let language = RwSignal::new(initial.page.summary.language.clone().unwrap_or_default());
     let save = Submit::new(move |change: &UpdateChannel| {
         let change = change.clone();
         async move {
@@ -92,6 +99,7 @@ pub fn SettingsCard(
             private: Some(private.get_untracked()),
             recording: Some(recording.get_untracked()),
             mature: Some(mature.get_untracked()),
+            language: Some(language.get_untracked()).filter(|l| !l.is_empty()),
             raids: Some(raids.get_untracked()),
             handle: None,
         });
@@ -113,6 +121,12 @@ pub fn SettingsCard(
                             view! { <option value=c.name label=label /> }
                         }).collect_view())}
                     </datalist>
+                </label>
+                <label>{move || local().language}
+                    <select name="language" prop:value=move || language.get() on:change=move |ev| language.set(event_target_value(&ev))>
+                        <option value="" disabled>{move || local().choose_language}</option>
+                        {language_options()}
+                    </select>
                 </label>
                 <label>{move || i18n.page_texts().latency_mode}
                     <select prop:value=move || latency.get() on:change=move |ev| latency.set(event_target_value(&ev))>

@@ -14,6 +14,7 @@ use crate::page::{Listed, Page};
 use crate::platform::Platform;
 use crate::ports::StreamStatus;
 use crate::schedule::{self, PlannedStream};
+use crate::stream_language::StreamLanguage;
 
 /// A channel as one caller sees it.
 #[derive(Clone, Debug)]
@@ -69,16 +70,22 @@ pub const FILTER_SCAN: usize = 500;
 pub const MAX_SEARCH_CHARS: usize = 100;
 
 /// What a directory visitor looks for: every word somewhere in a channel's title, handle or
-/// owner's nickname (any letter case; `@alice` is the handle `alice`), and one category.
+/// owner's nickname (any letter case; `@alice` is the handle `alice`), one category and one
+/// stream language.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DirectoryFilter {
     words: Vec<String>,
     category: Option<Category>,
+    language: Option<StreamLanguage>,
 }
 
 impl DirectoryFilter {
-    /// Blank text or category filters nothing.
-    pub fn parse(search: Option<&str>, category: Option<&str>) -> DomainResult<Self> {
+    /// Blank text, category or language filters nothing.
+    pub fn parse(
+        search: Option<&str>,
+        category: Option<&str>,
+        language: Option<&str>,
+    ) -> DomainResult<Self> {
         let search = crate::text::clean(
             search.unwrap_or_default(),
             "invalid_search",
@@ -97,17 +104,29 @@ impl DirectoryFilter {
             }
             other => other,
         })?;
+        let language = language
+            .filter(|code| !code.is_empty())
+            .map(StreamLanguage::parse)
+            .transpose()?;
         Ok(Self {
             words,
             category: (!category.is_empty()).then_some(category),
+            language,
         })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty() && self.category.is_none()
+        self.words.is_empty() && self.category.is_none() && self.language.is_none()
     }
 
     pub fn matches(&self, channel: &Channel) -> bool {
+        if self
+            .language
+            .as_ref()
+            .is_some_and(|language| channel.language.as_ref() != Some(language))
+        {
+            return false;
+        }
         if self
             .category
             .as_ref()

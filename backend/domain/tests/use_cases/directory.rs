@@ -14,7 +14,7 @@ fn everything() -> DirectoryFilter {
 }
 
 fn filter(search: &str, category: &str) -> DirectoryFilter {
-    DirectoryFilter::parse(Some(search), Some(category)).unwrap()
+    DirectoryFilter::parse(Some(search), Some(category), None).unwrap()
 }
 
 /// Every page of the directory `filter` gives, `limit` at a time: the handles in order, and
@@ -107,6 +107,58 @@ async fn a_search_finds_every_word_in_the_title_handle_or_nickname_in_any_case()
     assert_eq!(search("i").await, ["guitar", "piano", "violin", "painter"]);
 }
 
+/// The directory lists the channels streaming in one language (live first), alone or with a
+/// category; a channel whose streamer chose none is listed only unfiltered.
+#[tokio::test]
+async fn a_language_filter_lists_the_channels_streaming_in_it() {
+    use cloumer_domain::stream_language::StreamLanguage;
+    let world = world();
+    four_channels(&world).await;
+    let speaks = |user: &'static str, handle: &'static str, language: &'static str| {
+        let world = &world;
+        async move {
+            let change = ChannelChange {
+                language: Some(StreamLanguage::parse(language).unwrap()),
+                ..ChannelChange::default()
+            };
+            let who = person(user, handle);
+            let view = world.platform.update_channel(&who, change).await.unwrap();
+            assert_eq!(view.language.unwrap().as_str(), language);
+        }
+    };
+    speaks("u-piano", "piano", "ko").await;
+    speaks("u-painter", "painter", "ko").await;
+    speaks("u-guitar", "guitar", "en").await;
+    world.advance(Duration::minutes(1));
+    let fresh = world
+        .platform
+        .ensure_account(&person("u-new", "newcomer"))
+        .await
+        .unwrap();
+    assert_eq!(fresh.channel.language, None, "a new channel has none");
+
+    let by = |language: &str, category: &str| {
+        let world = &world;
+        let filter = DirectoryFilter::parse(None, Some(category), Some(language)).unwrap();
+        async move { all_pages(world, &filter, 1).await.0 }
+    };
+    assert_eq!(by("ko", "").await, ["piano", "painter"], "live first");
+    assert_eq!(by("ko", "art").await, ["painter"]);
+    assert_eq!(by("en", "").await, ["guitar"]);
+    assert_eq!(by("ja", "").await, Vec::<String>::new());
+    assert_eq!(
+        all_pages(&world, &everything(), 10).await.0,
+        ["guitar", "piano", "newcomer", "violin", "painter"]
+    );
+    for bad in ["xx", "KO", "en-US", "k\u{0}"] {
+        let error = DirectoryFilter::parse(None, None, Some(bad)).unwrap_err();
+        assert!(
+            matches!(&error, DomainError::Invalid { code, .. } if *code == "invalid_language"),
+            "{bad:?}: {error:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_category_filter_lists_live_channels_first_then_the_others_across_pages() {
     let world = world();
@@ -167,13 +219,13 @@ async fn searches_and_categories_that_cannot_be_stored_are_refused() {
         ("", &"c".repeat(41), "invalid_category"),
         ("", "a\u{202E}b", "invalid_category"),
     ] {
-        let error = DirectoryFilter::parse(Some(search), Some(category)).unwrap_err();
+        let error = DirectoryFilter::parse(Some(search), Some(category), None).unwrap_err();
         assert!(
             matches!(&error, DomainError::Invalid { code: c, .. } if *c == code),
             "{search:?} {category:?}: {error:?}"
         );
     }
-    assert!(DirectoryFilter::parse(Some(&"가".repeat(MAX_SEARCH_CHARS)), None).is_ok());
+    assert!(DirectoryFilter::parse(Some(&"가".repeat(MAX_SEARCH_CHARS)), None, None).is_ok());
 }
 
 #[tokio::test]

@@ -41,7 +41,11 @@ pub async fn directory(
     AppQuery(query): AppQuery<DirectoryQuery>,
 ) -> Result<Response, ApiError> {
     let limit = check_limit(query.limit.map(|l| l as usize), DEFAULT_LIMIT)?;
-    let filter = DirectoryFilter::parse(query.q.as_deref(), query.category.as_deref())?;
+    let filter = DirectoryFilter::parse(
+        query.q.as_deref(),
+        query.category.as_deref(),
+        query.language.as_deref(),
+    )?;
     let cursor = query
         .cursor
         .as_deref()

@@ -12,6 +12,7 @@ use cloumer_domain::channel::{
 use cloumer_domain::chat_rules::{ChatRules, FilterMode, WordFilter};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
+use cloumer_domain::stream_language::StreamLanguage;
 
 use cloumer_domain::platform::check_limit;
 
@@ -235,6 +236,11 @@ pub async fn update_channel(
         private: body.private,
         recording: body.recording,
         mature: body.mature,
+        language: body
+            .language
+            .as_deref()
+            .map(StreamLanguage::parse)
+            .transpose()?,
         raids: body.raids.as_deref().map(parse_raid_policy).transpose()?,
     };
     state.platform.update_channel(&who, change).await?;

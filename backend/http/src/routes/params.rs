@@ -102,6 +102,9 @@ pub struct DirectoryQuery {
         pattern = r"^[^\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$"
     )]
     pub category: Option<String>,
+    /// Only channels streaming in this language (ISO 639-1), e.g. `ko`; blank filters nothing.
+    #[param(pattern = r"^(ar|de|en|es|fr|hi|id|it|ja|ko|ms|nl|pl|pt|ru|sv|th|tl|tr|uk|vi|zh)?$")]
+    pub language: Option<String>,
     /// The `next` value of the previous page, as the API gave it.
     #[param(pattern = r"^(L[0-9]{1,9}|O|O[0-9]{1,19}:[A-Za-z0-9._:-]{1,64})$")]
     pub cursor: Option<String>,

@@ -1,6 +1,6 @@
 //! Channels, profiles, the dashboard, the directory and every bad-input case of those endpoints.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use std::io::{Read, Write};
 
@@ -392,6 +392,16 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
         )
         .await;
     assert_eq!(retitled.body["mature"], true, "{}", retitled.text);
+    // The language it streams in: none until chosen, then kept like the rest.
+    assert_eq!(retitled.body["language"], Value::Null, "{}", retitled.text);
+    let korean = app
+        .patch("/api/v1/me/channel", user.auth(), json!({"language": "ko"}))
+        .await;
+    assert_eq!(korean.body["language"], "ko", "{}", korean.text);
+    assert_eq!(
+        app.get("/api/v1/channels/ivan", None).await.body["language"],
+        "ko"
+    );
     assert_eq!(
         app.get("/api/v1/channels/ivan", None).await.body["mature"],
         true
@@ -431,6 +441,9 @@ async fn the_dashboard_changes_settings_and_refuses_bad_input() {
         (json!({"titel": "typo"}), 400, "invalid_json"),
         (json!({"private": "yes"}), 400, "invalid_json"),
         (json!({"mature": 1}), 400, "invalid_json"),
+        (json!({"language": "klingon"}), 400, "invalid_language"),
+        (json!({"language": "KO"}), 400, "invalid_language"),
+        (json!({"language": 82}), 400, "invalid_json"),
     ] {
         let reply = app
             .patch("/api/v1/me/channel", user.auth(), body.clone())
@@ -600,13 +613,14 @@ async fn the_directory_searches_and_filters_by_category_live_channels_first() {
         ("di@example.com", "dione", "Di", "Speedrun", "Retro games"),
     ] {
         let user = app.user(email, handle, nickname).await;
-        let set = app
-            .patch(
-                "/api/v1/me/channel",
-                user.auth(),
-                json!({"title": title, "category": category}),
-            )
-            .await;
+        // Boyoung streams in Korean, Dione chose no language, the others English.
+        let mut change = json!({"title": title, "category": category});
+        match handle {
+            "boyoung" => change["language"] = json!("ko"),
+            "dione" => {}
+            _ => change["language"] = json!("en"),
+        }
+        let set = app.patch("/api/v1/me/channel", user.auth(), change).await;
         assert_eq!(set.status, 200, "{}", set.text);
         users.push(user);
     }
@@ -673,8 +687,55 @@ async fn the_directory_searches_and_filters_by_category_live_channels_first() {
         .await;
     assert_eq!(handles(&second), ["ana"]);
     assert!(second.body["next"].is_null(), "{}", second.text);
+    // By the language they stream in, alone or with a category; each listing says it.
+    assert_eq!(
+        handles(&app.get("/api/v1/directory?language=ko", None).await),
+        ["boyoung"]
+    );
+    assert_eq!(
+        handles(&app.get("/api/v1/directory?language=en", None).await),
+        ["cyril", "ana"]
+    );
+    assert_eq!(
+        handles(
+            &app.get("/api/v1/directory?language=en&category=Art", None)
+                .await
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        handles(&app.get("/api/v1/directory?language=ja", None).await),
+        Vec::<String>::new()
+    );
+    for bad in ["xx", "KO", "en-US", "e", "%00"] {
+        let refused = app
+            .get(&format!("/api/v1/directory?language={bad}"), None)
+            .await;
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.text);
+        assert_eq!(
+            refused.code(),
+            "invalid_language",
+            "{bad}: {}",
+            refused.text
+        );
+    }
     // An unfiltered first page is still everyone, after a filtered one.
-    assert_eq!(handles(&app.get("/api/v1/directory", None).await).len(), 4);
+    let everyone = app.get("/api/v1/directory", None).await;
+    assert_eq!(handles(&everyone).len(), 4);
+    let languages: Vec<(&str, &Value)> = everyone.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["handle"].as_str().unwrap(), &c["language"]))
+        .collect();
+    assert!(
+        languages.contains(&("boyoung", &json!("ko"))),
+        "{languages:?}"
+    );
+    assert!(
+        languages.contains(&("dione", &Value::Null)),
+        "{languages:?}"
+    );
 
     let categories = app.get("/api/v1/categories", None).await;
     assert_eq!(categories.status, 200, "{}", categories.text);
