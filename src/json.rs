@@ -282,6 +282,7 @@ mod api_types {
         samples: "samples",
         viewers: "viewers",
         seconds_per_point: "secondsPerPoint",
+        chat_messages: "chatMessages",
     });
 }
 
@@ -412,6 +413,7 @@ mod tests {
             samples: 2,
             viewers: vec![1, 3],
             seconds_per_point: 60,
+            chat_messages: 12,
         });
         keys_match(blocked.clone());
         keys_match(BlockedUsersBody {

@@ -5335,7 +5335,7 @@ async fn a_viewer_uses_every_player_control_with_mouse_and_keyboard() -> Result<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streamer_reads_who_watched_their_past_broadcast() -> Result<()> {
     use cloumer_domain::audience::Audience;
-    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::ports::{ChannelRepository, RecordingRepository};
     use cloumer_domain::recording::Recording;
 
     let stack = TestStack::start_sampling_often().await?;
@@ -5376,6 +5376,25 @@ async fn a_streamer_reads_who_watched_their_past_broadcast() -> Result<()> {
         anyhow::ensure!(Instant::now() < deadline, "never sampled: {page:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    // Three messages in its chat while it is live (as the chat keeps what it delivers).
+    let owner_id = store
+        .get_channel(&channel)
+        .await?
+        .context("the channel")?
+        .owner;
+    let said: Vec<cloumer_domain::chat::StoredMessage> = ["hi", "hello", "gg"]
+        .into_iter()
+        .map(|text| cloumer_domain::chat::StoredMessage {
+            channel_id: channel.clone(),
+            id: cloumer_domain::ids::MessageId::generate(),
+            sent_at: time::OffsetDateTime::now_utc(),
+            sender: owner_id.clone(),
+            sender_attributes: Default::default(),
+            content: text.to_owned(),
+            attributes: Default::default(),
+        })
+        .collect();
+    stack.stack.platform().keep_messages(&said).await?;
     ffmpeg.kill().await?;
 
     open_the_recording(&owner, &stack, "summary_show").await?;
@@ -5396,7 +5415,8 @@ async fn a_streamer_reads_who_watched_their_past_broadcast() -> Result<()> {
         serde_json::json!([
             sampled.peak_viewers.to_string(),
             sampled.average_viewers.to_string(),
-            "0"
+            "0",
+            "3"
         ]),
         "the figures sampled while it was live"
     );

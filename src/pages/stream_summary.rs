@@ -1,5 +1,5 @@
 //! A streamer's summary of their own broadcast, under its player: peak and average viewers,
-//! followers gained, and viewers over time (sampled each minute while live).
+//! followers gained, chat messages, and viewers over time (sampled each minute while live).
 
 use leptos::prelude::*;
 
@@ -8,23 +8,25 @@ use crate::i18n::use_i18n;
 use crate::reactive::Fetch;
 use crate::time;
 
-/// Heading, the three figures, the chart's name (`{0}` the peak, `{1}` when), and how it is
-/// counted.
-const SUMMARY_EN: [&str; 6] = [
+/// Heading, three figures, the chart's name (`{0}` the peak, `{1}` when), how it is counted,
+/// and the fourth figure.
+const SUMMARY_EN: [&str; 7] = [
     "Stream summary",
     "Peak viewers",
     "Average viewers",
     "Followers gained",
     "Viewers over time: at most {0}, at {1}",
     "Counted once a minute while live.",
+    "Chat messages",
 ];
-const SUMMARY_KO: [&str; 6] = [
+const SUMMARY_KO: [&str; 7] = [
     "방송 요약",
     "최고 시청자",
     "평균 시청자",
     "늘어난 팔로워",
     "시간별 시청자: {1}에 최고 {0}명",
     "방송 중 1분마다 집계했습니다.",
+    "채팅 메시지",
 ];
 
 /// The chart's drawing box (the SVG's `viewBox`), in whole units: integer arithmetic keeps the
@@ -69,6 +71,7 @@ pub fn StreamSummary(id: String) -> impl IntoView {
                 (t[1], "peak-viewers", s.peak_viewers.to_string()),
                 (t[2], "average-viewers", s.average_viewers.to_string()),
                 (t[3], "followers-gained", gained),
+                (t[6], "chat-messages", s.chat_messages.to_string()),
             ];
             view! {
                 <section class="stream-summary" aria-labelledby="summary-heading">

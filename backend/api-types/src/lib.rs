@@ -1362,6 +1362,8 @@ pub struct StreamSummaryBody {
     /// `secondsPerPoint` (a minute each, longer for long broadcasts; at most 240 points).
     pub viewers: Vec<u64>,
     pub seconds_per_point: u64,
+    /// Chat messages sent while it was live (so far, while it is), not those deleted since.
+    pub chat_messages: u64,
 }
 
 /// `POST /api/v1/me/channel/markers`: marks the present moment of the caller's live broadcast

@@ -54,7 +54,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem, Update,
+    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, Select, TransactWriteItem, Update,
 };
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use cloumer_domain::channel::{ActivityCursor, Channel};
@@ -920,6 +920,38 @@ impl ChatRepository for DynamoStore {
             oldest_first: true,
         };
         self.messages_in(channel, range, limit).await
+    }
+
+    async fn count_messages_between(
+        &self,
+        channel: &ChannelId,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> PortResult<u64> {
+        let mut count = 0u64;
+        let mut start: Option<Item> = None;
+        loop {
+            // Only the count comes back (a page is still read up to 1 MB at a time).
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .select(Select::Count)
+                .key_condition_expression("pk = :pk AND sk BETWEEN :low AND :high")
+                .expression_attribute_values(":pk", s(format!("CHAT#{channel}")))
+                .expression_attribute_values(":low", s(format!("MSG#{}#", time_key(from))))
+                // Message ids are letters and digits, which sort before `~`.
+                .expression_attribute_values(":high", s(format!("MSG#{}#~", time_key(until))))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .port("DynamoDB Query")?;
+            count += u64::try_from(output.count).unwrap_or(0);
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(count);
+            }
+        }
     }
 
     async fn get_message(

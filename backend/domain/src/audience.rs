@@ -1,5 +1,5 @@
-//! Who watched a broadcast: its peak and average viewers, the followers it brought and its
-//! viewers over time — a stream summary for its streamer, built from one sample of the video
+//! Who watched a broadcast: its peak and average viewers, the followers it brought, its chat
+//! and its viewers over time — a stream summary for its streamer, built from one sample of the video
 //! service's viewer count a minute while it is live (IVS counts viewers itself; the local ingest
 //! counts the players fetching its playlists).
 
@@ -125,6 +125,7 @@ impl Audience {
             graph: self.graph.clone(),
             seconds_per_point: SAMPLE_EVERY.whole_seconds() as u64
                 * u64::from(self.samples_per_point.max(1)),
+            chat_messages: 0,
         })
     }
 }
@@ -141,6 +142,9 @@ pub struct StreamSummary {
     /// `seconds_per_point`.
     pub graph: Vec<u64>,
     pub seconds_per_point: u64,
+    /// Chat messages sent while it was live (not those deleted since): counted from the room's
+    /// history when the summary is read, not sampled.
+    pub chat_messages: u64,
 }
 
 #[cfg(test)]

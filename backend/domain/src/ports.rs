@@ -116,6 +116,14 @@ pub trait ChatRepository: Send + Sync {
         after: Option<&MessageCursor>,
         limit: usize,
     ) -> PortResult<Page<StoredMessage, MessageCursor>>;
+    /// How many messages were sent from `from` to `until` (both included), not counting deleted
+    /// ones: a broadcast's chat, counted without reading it out.
+    async fn count_messages_between(
+        &self,
+        channel: &ChannelId,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> PortResult<u64>;
     async fn get_message(
         &self,
         channel: &ChannelId,

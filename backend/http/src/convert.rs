@@ -415,6 +415,7 @@ pub fn stream_summary(summary: StreamSummary) -> api::StreamSummaryBody {
         samples: summary.samples,
         viewers: summary.graph,
         seconds_per_point: summary.seconds_per_point,
+        chat_messages: summary.chat_messages,
     }
 }
 

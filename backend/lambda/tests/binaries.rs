@@ -621,10 +621,10 @@ async fn ivs_listing(channel_arn: &str, stream_id: &str, viewers: u64) -> String
 
 /// The stream-events function on the minute's schedule: IVS's count of a live channel's viewers
 /// lands on its recording in DynamoDB, once however often the tick comes in a minute, and its
-/// streamer reads the summary from the api function.
+/// streamer reads the summary from the api function, with the chat counted in DynamoDB.
 #[tokio::test]
 async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
-    use cloumer_domain::ports::RecordingRepository;
+    use cloumer_domain::ports::{ChatRepository, RecordingRepository};
 
     let (moto, store) = cloud().await;
     let user = moto
@@ -667,6 +667,25 @@ async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
         "{audience:?}"
     );
 
+    // Its chat while live: two messages in the table, and one from before the broadcast.
+    let said = |id: &str, ago: i64| cloumer_domain::chat::StoredMessage {
+        channel_id: channel.id.clone(),
+        id: cloumer_domain::ids::MessageId::parse(id).unwrap(),
+        sent_at: time::OffsetDateTime::now_utc() - time::Duration::minutes(ago),
+        sender: UserId::parse("viewer-1").unwrap(),
+        sender_attributes: Default::default(),
+        content: "안녕".to_owned(),
+        attributes: Default::default(),
+    };
+    store
+        .append_messages(&[
+            said("MSGBEFORE001", 10),
+            said("MSGLIVE00001", 2),
+            said("MSGLIVE00002", 1),
+        ])
+        .await
+        .unwrap();
+
     let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let http = reqwest::Client::new();
     let summary = signed_in_json(
@@ -678,7 +697,7 @@ async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
     assert_eq!(
         summary,
         json!({"peakViewers": 42, "averageViewers": 42, "followersGained": 0, "samples": 1,
-            "viewers": [42], "secondsPerPoint": 60})
+            "viewers": [42], "secondsPerPoint": 60, "chatMessages": 2})
     );
 }
 

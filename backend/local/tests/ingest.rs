@@ -12,6 +12,34 @@ use streaming::{
     spawn_app_with, stop_publishing, video_height,
 };
 
+/// A WebSocket on `handle`'s chat room, with a token minted through the API (signed in with
+/// `token`, or not).
+async fn chat_socket(
+    app: &App,
+    handle: &str,
+    token: Option<&str>,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let (_, chat) = app
+        .json(
+            reqwest::Method::POST,
+            &format!("/api/v1/channels/{handle}/chat-token"),
+            token,
+            None,
+        )
+        .await;
+    let mut request = chat["endpoint"]
+        .as_str()
+        .unwrap()
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        chat["token"].as_str().unwrap().parse().unwrap(),
+    );
+    tokio_tungstenite::connect_async(request).await.unwrap().0
+}
+
 /// IVS BASIC channels are not transcoded: the source is the only quality, and no ffmpeg runs.
 #[tokio::test]
 async fn a_basic_channel_passes_the_source_through_as_its_only_quality() {
@@ -211,29 +239,32 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
         app.channel("caster").await["viewerCount"] == 2
     })
     .await;
-    let (_, chat) = app
-        .json(
-            reqwest::Method::POST,
-            "/api/v1/channels/caster/chat-token",
-            None,
-            None,
-        )
-        .await;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = chat["endpoint"]
-        .as_str()
-        .unwrap()
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        chat["token"].as_str().unwrap().parse().unwrap(),
-    );
-    let (reader, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let reader = chat_socket(&app, "caster", None).await;
     // Counts refresh every two seconds.
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert_eq!(app.channel("caster").await["viewerCount"], 2);
     drop(reader);
+    // The streamer thanks the room while live: its summary counts the chat.
+    let mut own = chat_socket(&app, "caster", Some(&token)).await;
+    {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let said =
+            json!({"Action": "SEND_MESSAGE", "RequestId": "r1", "Content": "thanks for watching"});
+        own.send(Message::text(said.to_string())).await.unwrap();
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), own.next())
+                .await
+                .expect("the message back within 5 s")
+                .unwrap()
+                .unwrap();
+            if let Message::Text(text) = frame
+                && serde_json::from_str::<Value>(&text).unwrap()["Type"] == "MESSAGE"
+            {
+                break;
+            }
+        }
+    }
 
     // The stack's timer has sampled the broadcast's audience onto its recording, once however
     // often it ticked, with what the video service counted then (none to both viewers).
@@ -258,9 +289,10 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
     assert_eq!(
         (
             summary["followersGained"].as_i64(),
-            summary["secondsPerPoint"].as_u64()
+            summary["secondsPerPoint"].as_u64(),
+            summary["chatMessages"].as_u64()
         ),
-        (Some(0), Some(60)),
+        (Some(0), Some(60), Some(1)),
         "{summary}"
     );
     // Its streamer's only: to anyone else it is no broadcast at all.

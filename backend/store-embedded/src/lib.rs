@@ -711,6 +711,31 @@ impl ChatRepository for EmbeddedStore {
         .await
     }
 
+    async fn count_messages_between(
+        &self,
+        channel: &ChannelId,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> PortResult<u64> {
+        let channel = channel.as_str().to_owned();
+        let (from, until) = (nanos(from), nanos(until));
+        self.read(move |tx| {
+            let table = tx.open_table(MESSAGES).port("opening messages")?;
+            let channel = channel.as_str();
+            let range = (channel, from, "")..(channel, until.saturating_add(1), "");
+            let mut count = 0u64;
+            for entry in table
+                .range::<(&str, i64, &str)>(range)
+                .port("counting messages")?
+            {
+                entry.port("counting messages")?;
+                count += 1;
+            }
+            Ok(count)
+        })
+        .await
+    }
+
     async fn get_message(
         &self,
         channel: &ChannelId,

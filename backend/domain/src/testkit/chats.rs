@@ -108,6 +108,25 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
         .await
         .unwrap();
     assert_eq!(ids(&short), ["m2"]);
+    // Counted without reading: the same window, both ends included, the deleted one not.
+    assert_eq!(
+        repo.count_messages_between(&room, from, until)
+            .await
+            .unwrap(),
+        5
+    );
+    assert_eq!(
+        repo.count_messages_between(&room, from, from)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        repo.count_messages_between(&room, until + Duration::seconds(1), t(60))
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(
         ids(&repo
             .list_messages_between(&other, from, until, None, 10)

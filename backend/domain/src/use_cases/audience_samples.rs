@@ -1,6 +1,6 @@
 //! Every minute, each live broadcast's audience is sampled onto its recording; its streamer
-//! reads the summary (peak and average viewers, followers gained, viewers over time) on the past
-//! broadcast's page.
+//! reads the summary (peak and average viewers, followers gained, chat messages, viewers over
+//! time) on the past broadcast's page.
 
 use futures_util::{StreamExt, stream};
 
@@ -92,9 +92,20 @@ impl Platform {
         if recording.deleted() {
             return Err(DomainError::NotFound("recording"));
         }
-        recording
+        let mut summary = recording
             .audience
             .summary()
-            .ok_or(DomainError::NotFound("summary"))
+            .ok_or(DomainError::NotFound("summary"))?;
+        // The chat while it was live (so far, if it still is), counted from the room's history:
+        // the review stores each message as it passes, so the count is whole when read.
+        if let Some(started) = recording.started_at {
+            let until = recording.ended_at.unwrap_or_else(|| self.now());
+            summary.chat_messages = self
+                .ports
+                .chat
+                .count_messages_between(&recording.channel_id, started, until)
+                .await?;
+        }
+        Ok(summary)
     }
 }

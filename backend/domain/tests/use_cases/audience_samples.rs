@@ -20,7 +20,10 @@ async fn a_streamer_reads_who_watched_their_broadcast() {
     // Named as `go_live` names the stream, which the recorder says it records.
     let rec1 = RecordingId::parse("owner").unwrap();
 
-    // Nothing live: nothing sampled.
+    let room = channel.chat_room.clone().unwrap().arn;
+    // Nothing live: nothing sampled (and the chat before the broadcast is not its chat).
+    world.said(&room, "u-fan", "see you tonight").await;
+    world.advance(Duration::seconds(1));
     assert_eq!(world.platform.sample_audiences().await.unwrap(), 0);
     world.go_live(&channel, 5).await;
     // Live, but its recording has not started: there is no record to keep a sample on.
@@ -35,6 +38,20 @@ async fn a_streamer_reads_who_watched_their_broadcast() {
     world.advance(Duration::seconds(30));
     world.video.live.lock().unwrap()[0].viewer_count = 12;
     world.platform.follow(&viewer, "owner").await.unwrap();
+    // Its chat: three messages, one deleted by the streamer since.
+    world.said(&room, "u-viewer", "hello!").await;
+    world.said(&room, "u-fan", "first time here").await;
+    let rude = world.said(&room, "u-viewer", "something rude").await;
+    world
+        .platform
+        .delete_message(
+            &owner,
+            cloumer_domain::use_cases::chat_moderation::ChatOf::Mine,
+            &rude.id,
+            "rude",
+        )
+        .await
+        .unwrap();
     assert_eq!(world.platform.sample_audiences().await.unwrap(), 1);
     world.advance(Duration::minutes(1));
     world.video.live.lock().unwrap()[0].viewer_count = 7;
@@ -51,6 +68,7 @@ async fn a_streamer_reads_who_watched_their_broadcast() {
     assert_eq!(summary.followers_gained, 1);
     assert_eq!(summary.graph, [5, 12, 7]);
     assert_eq!((summary.samples, summary.seconds_per_point), (3, 60));
+    assert_eq!(summary.chat_messages, 2);
 
     // Only its streamer reads it: to anyone else, signed in, there is no such broadcast.
     let theirs = world.platform.stream_summary(&viewer, &rec1).await;
@@ -58,8 +76,10 @@ async fn a_streamer_reads_who_watched_their_broadcast() {
         matches!(theirs, Err(DomainError::NotFound("recording"))),
         "{theirs:?}"
     );
-    // The recording over, nothing more is added to it however long the stream runs.
+    // The recording over, nothing more is added to it however long the stream (or its chat)
+    // runs.
     world.advance(Duration::minutes(1));
+    world.said(&room, "u-fan", "gg").await;
     assert_eq!(world.platform.sample_audiences().await.unwrap(), 0);
     assert_eq!(
         world.platform.stream_summary(&owner, &rec1).await.unwrap(),
