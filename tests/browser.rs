@@ -713,11 +713,7 @@ async fn a_streamer_raids_another_channel_and_the_viewers_move_there() -> Result
     viewer.goto(&stack.url("/mina")).await?;
     viewer.wait(".chat-state[data-state=Connected]").await?;
     // Jun watches their own channel on a phone, in Korean.
-    let host_fan = Browser::launch_sized(420, 860).await?;
-    host_fan
-        .sign_in(&stack, "host@example.com", PASSWORD)
-        .await?;
-    host_fan.prefer_language("ko").await?;
+    let host_fan = korean_phone(&stack, "host@example.com").await?;
     host_fan.goto(&stack.url("/jun")).await?;
     host_fan.wait(".chat-state[data-state=Connected]").await?;
 
@@ -1644,9 +1640,7 @@ async fn a_streamer_sees_who_follows_them_on_the_dashboard() -> Result<()> {
         .await?;
     owner.screenshot("dashboard-followers").await?;
 
-    let phone = Browser::launch_sized(420, 860).await?;
-    phone.sign_in(&stack, "star@example.com", PASSWORD).await?;
-    phone.prefer_language("ko").await?;
+    let phone = korean_phone(&stack, "star@example.com").await?;
     phone.goto(&stack.url("/dashboard")).await?;
     phone
         .wait_for_text("#followers-heading", "팔로워 (2명)", WAIT)
@@ -1806,9 +1800,7 @@ async fn a_viewer_follows_a_channel_and_finds_it_first_when_it_goes_live() -> Re
     fan.screenshot("profile-following").await?;
 
     // Korean, phone width.
-    let phone = Browser::launch_sized(420, 860).await?;
-    phone.sign_in(&stack, "fan@example.com", PASSWORD).await?;
-    phone.prefer_language("ko").await?;
+    let phone = korean_phone(&stack, "fan@example.com").await?;
     phone.goto(&stack.url("/")).await?;
     phone
         .wait_for_text("#following-heading", "팔로잉", WAIT)
@@ -2072,9 +2064,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
     );
 
     // Korean, phone width.
-    let phone = Browser::launch_sized(420, 860).await?;
-    phone.sign_in(&stack, "hook@example.com", PASSWORD).await?;
-    phone.prefer_language("ko").await?;
+    let phone = korean_phone(&stack, "hook@example.com").await?;
     phone.goto(&stack.url("/dashboard")).await?;
     phone
         .wait_for_text("[data-testid=webhook-delivery]", "전달됨", WAIT)
@@ -2083,11 +2073,7 @@ async fn a_streamers_webhook_hears_each_stream_start_once_signed_even_when_it_fl
         .js("document.querySelector('[aria-labelledby=webhooks-heading]').scrollIntoView({block: 'center'})")
         .await?;
     phone.screenshot("dashboard-webhooks-ko-phone").await?;
-    let fan_phone = Browser::launch_sized(420, 860).await?;
-    fan_phone
-        .sign_in(&stack, "fan2@example.com", PASSWORD)
-        .await?;
-    fan_phone.prefer_language("ko").await?;
+    let fan_phone = korean_phone(&stack, "fan2@example.com").await?;
     fan_phone.goto(&stack.url("/profile")).await?;
     fan_phone
         .wait_for_text("[data-testid=notification-email]", "받는 주소", WAIT)
@@ -2739,9 +2725,7 @@ async fn a_viewer_answers_a_message_and_the_answer_says_whom_it_answers() -> Res
     mina.click(".chat-form button[type=submit]").await?;
     mina.wait_for_text(".chat-line", QUESTION, WAIT).await?;
 
-    let jun = Browser::launch_sized(420, 860).await?;
-    jun.sign_in(&stack, "jun@example.com", PASSWORD).await?;
-    jun.prefer_language("ko").await?;
+    let jun = korean_phone(&stack, "jun@example.com").await?;
     jun.goto(&stack.url("/qa_host")).await?;
     jun.wait(".chat-state[data-state=Connected]").await?;
     jun.wait_for_text(".chat-line", QUESTION, WAIT).await?;
@@ -2975,9 +2959,7 @@ async fn an_emote_only_chat_takes_emoji_and_refuses_words_with_the_reason() -> R
     ] {
         stack.account(email, PASSWORD, handle, nickname).await?;
     }
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/hype_host")).await?;
     mina.wait(".chat-state[data-state=Connected]").await?;
 
@@ -3045,9 +3027,7 @@ async fn chat_links_open_in_a_new_tab_and_a_streamer_can_turn_viewers_links_off(
     ] {
         stack.account(email, PASSWORD, handle, nickname).await?;
     }
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/link_host")).await?;
     mina.wait(".chat-state[data-state=Connected]").await?;
     let host = Browser::launch().await?;
@@ -3134,9 +3114,7 @@ async fn unique_chat_holds_back_a_copy_of_what_was_just_said() -> Result<()> {
     ] {
         stack.account(email, PASSWORD, handle, nickname).await?;
     }
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/uniq_host")).await?;
     mina.wait(".chat-state[data-state=Connected]").await?;
     let host = Browser::launch().await?;
@@ -3237,9 +3215,7 @@ async fn a_streamer_plans_their_week_and_viewers_see_the_next_streams() -> Resul
     host.wait_for_text(".schedule h2", "Schedule", WAIT).await?;
 
     // The viewer's page lists the next streams, where the API says they are.
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/plan_host")).await?;
     mina.wait_for_text(".upcoming h2", "방송 일정", WAIT)
         .await?;
@@ -3437,9 +3413,7 @@ async fn a_streamer_writes_their_bio_and_links_and_viewers_read_them() -> Result
         .await?;
 
     // The viewer reads it under the player.
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/about_host")).await?;
     mina.wait_for_text(".about h2", "Host 소개", WAIT).await?;
     let bio = mina
@@ -3524,9 +3498,7 @@ async fn a_pinned_message_sits_above_the_chat_for_everyone_until_it_is_taken_dow
     }
     const RULES: &str = "오늘 추첨은 9시! 채팅에 !참여 라고 쓰면 돼요";
     const LATER: &str = "Second pin: the schedule is on the about page";
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/pin_host")).await?;
     mina.wait(".chat-state[data-state=Connected]").await?;
     says(&mina, RULES).await?;
@@ -3648,9 +3620,7 @@ async fn a_streamer_asks_the_chat_a_question_and_viewers_vote_once() -> Result<(
     host.sign_in(&stack, "host@example.com", PASSWORD).await?;
     host.goto(&stack.url("/poll_host")).await?;
     host.wait(".chat-state[data-state=Connected]").await?;
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/poll_host")).await?;
     mina.wait(".chat-state[data-state=Connected]").await?;
     assert_eq!(
@@ -3769,9 +3739,7 @@ async fn a_viewer_blocks_someone_and_stops_seeing_their_chat_until_they_unblock(
     const MORE_SPAM: &str = "second spam line";
     const HOST_SAYS: &str = "welcome everyone";
     const BACK_AGAIN: &str = "unblocked and back";
-    let mina = Browser::launch_sized(420, 860).await?;
-    mina.sign_in(&stack, "mina@example.com", PASSWORD).await?;
-    mina.prefer_language("ko").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
     mina.goto(&stack.url("/block_host")).await?;
     mina.wait(".chat-state[data-state=Connected]").await?;
     let troll = Browser::launch().await?;
@@ -3942,9 +3910,7 @@ async fn a_followers_only_chat_asks_a_viewer_to_follow_first() -> Result<()> {
         .await?;
     owner.screenshot("dashboard-followers-only-ko").await?;
 
-    let fan = Browser::launch_sized(420, 860).await?;
-    fan.sign_in(&stack, "fan@example.com", PASSWORD).await?;
-    fan.prefer_language("ko").await?;
+    let fan = korean_phone(&stack, "fan@example.com").await?;
     fan.goto(&stack.url("/fo_host")).await?;
     fan.wait(".chat-state[data-state=Connected]").await?;
     fan.wait_for_text(
@@ -5482,11 +5448,7 @@ async fn a_streamer_reads_who_watched_their_past_broadcast() -> Result<()> {
         .await?;
     owner.screenshot("recording-summary").await?;
 
-    let phone = Browser::launch_sized(420, 860).await?;
-    phone
-        .sign_in(&stack, "summary@example.com", PASSWORD)
-        .await?;
-    phone.prefer_language("ko").await?;
+    let phone = korean_phone(&stack, "summary@example.com").await?;
     phone.goto(&page).await?;
     phone
         .wait_for_text(".stream-summary h2", "방송 요약", WAIT)
@@ -5967,9 +5929,7 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
     stack
         .account("stays@example.com", PASSWORD, "stays", "머무는 팬")
         .await?;
-    let fan = Browser::launch_sized(420, 860).await?;
-    fan.sign_in(&stack, "stays@example.com", PASSWORD).await?;
-    fan.prefer_language("ko").await?;
+    let fan = korean_phone(&stack, "stays@example.com").await?;
     fan.goto(&stack.url("/leaving_star")).await?;
     fan.wait(".follow-box button.follow[aria-pressed=false]")
         .await?;
@@ -6742,6 +6702,15 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
     Ok(())
 }
 
+/// A phone (420 × 860) whose browser prefers Korean, signed in as `email`: how the tests look
+/// at a page at the other width in the other language.
+async fn korean_phone(stack: &TestStack, email: &str) -> Result<Browser> {
+    let phone = Browser::launch_sized(420, 860).await?;
+    phone.sign_in(stack, email, PASSWORD).await?;
+    phone.prefer_language("ko").await?;
+    Ok(phone)
+}
+
 /// Sends `signal` (e.g. `STOP`, `CONT`) to process `pid`.
 fn signal(pid: u32, signal: &str) -> Result<()> {
     let status = std::process::Command::new("kill")
@@ -7151,11 +7120,7 @@ async fn a_streamer_uploads_a_video_that_survives_a_failed_part_and_a_reload_and
     owner.screenshot("dashboard-videos-ko").await?;
 
     // Their notifications in Korean on a phone.
-    let phone = Browser::launch_sized(420, 860).await?;
-    phone
-        .sign_in(&stack, "uploads@example.com", PASSWORD)
-        .await?;
-    phone.prefer_language("ko").await?;
+    let phone = korean_phone(&stack, "uploads@example.com").await?;
     phone.goto(&stack.url("/notifications")).await?;
     phone
         .wait_for_text(".notification", "영상이 준비됐어요", WAIT)
