@@ -1,8 +1,9 @@
 //! `cargo xtask bootstrap | deploy [--plan] | destroy`: the cloud side in a few commands.
 //!
 //! `deploy` checks `infra/` against the provider schemas, builds the Lambda zips and the browser
-//! app, applies Terraform in `infra/environments/prod`, then uploads the app with a cache policy
-//! per file and invalidates what changed (`xtask/site-upload`). `--plan` stops at
+//! app, applies Terraform in `infra/environments/prod`, upgrades what an older version left in
+//! the table, then uploads the app with a cache policy per file and invalidates what changed
+//! (both `xtask/site-upload`). `--plan` stops at
 //! `terraform plan` and prints what the upload would send. Terraform ≥ 1.6 and AWS credentials
 //! (any standard source: profile, SSO, environment) are the deployer's.
 
@@ -109,6 +110,13 @@ pub fn deploy(args: &[&str]) -> Result<()> {
     }
     run(&mut apply)?;
     let outputs = outputs(&environment)?;
+    {
+        // After the apply: the new functions write what this reads from now on.
+        let _step = step("Upgrade what an older version left in the table (once)");
+        run(site_upload()
+            .arg("upgrade-data")
+            .arg(output(&outputs, "table_name")?))?;
+    }
     {
         let _step = step("Upload the browser app and invalidate what changed");
         run(site_upload()

@@ -25,6 +25,7 @@
 //! | slow-mode turns | `TURN#<key>` | `LAST` | `at` (Unix seconds), `expires_at` |
 //! | push subscriptions | see [`push`] | | |
 //! | poll ballots and counts | see [`polls`] | | |
+//! | upgrades done | see [`upgrades`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
 //! versions are enforced with transactions and condition expressions.
@@ -40,6 +41,7 @@ mod polls;
 mod presence;
 mod push;
 mod room_links;
+mod upgrades;
 mod videos;
 mod webhooks;
 

@@ -40,6 +40,96 @@ async fn dynamodb_behaves_as_a_chat_repository() {
     testkit::chat_repository(&store).await;
 }
 
+/// A table from before messages were indexed by sender: the deploy's upgrade indexes its older
+/// messages once (not one deleted meanwhile, not twice), and a person's messages are then found.
+#[tokio::test]
+async fn dynamodb_indexes_older_messages_by_sender_once() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use cloumer_domain::chat::StoredMessage;
+    use cloumer_domain::ports::ChatRepository;
+    let moto = Moto::start().await;
+    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
+    create_table(&client, "cloumer").await.unwrap();
+    let store = DynamoStore::new(client.clone(), "cloumer");
+    let channel = ChannelId::parse("chold").unwrap();
+    let said = |id: &str, sender: &str, second: i64| StoredMessage {
+        channel_id: channel.clone(),
+        id: MessageId::parse(id).unwrap(),
+        sent_at: time::OffsetDateTime::from_unix_timestamp(1_790_000_000 + second).unwrap(),
+        sender: UserId::parse(sender).unwrap(),
+        sender_attributes: Default::default(),
+        content: format!("said {id}"),
+        attributes: Default::default(),
+    };
+    // Written as the older version wrote them: the message item without its index keys.
+    for message in [
+        said("a1", "alice", 1),
+        said("b1", "bob", 2),
+        said("a2", "alice", 3),
+    ] {
+        store.append_messages(&[message]).await.unwrap();
+    }
+    let messages = client
+        .scan()
+        .table_name("cloumer")
+        .filter_expression("begins_with(sk, :message)")
+        .expression_attribute_values(":message", AttributeValue::S("MSG#".into()))
+        .send()
+        .await
+        .unwrap();
+    for found in messages.items() {
+        client
+            .update_item()
+            .table_name("cloumer")
+            .key("pk", found["pk"].clone())
+            .key("sk", found["sk"].clone())
+            .update_expression("REMOVE gsi1pk, gsi1sk")
+            .send()
+            .await
+            .unwrap();
+    }
+    let alice = UserId::parse("alice").unwrap();
+    let listed = |store: &DynamoStore| {
+        let (store, alice) = (store.clone(), alice.clone());
+        async move {
+            let page = store.list_sent_messages(&alice, None, 10).await.unwrap();
+            page.items
+                .iter()
+                .map(|m| m.id.as_str().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        listed(&store).await.is_empty(),
+        "older messages are not found by sender"
+    );
+    // One written since the new functions went in, and one deleted before the upgrade runs.
+    store
+        .append_messages(&[said("a3", "alice", 4)])
+        .await
+        .unwrap();
+    store
+        .delete_message(
+            &channel,
+            &MessageId::parse("b1").unwrap(),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(store.index_older_messages().await.unwrap(), Some(2));
+    assert_eq!(listed(&store).await, ["a3", "a2", "a1"]);
+    assert_eq!(
+        store
+            .get_message(&channel, &MessageId::parse("b1").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    // Done once: the next deploy skips it.
+    assert_eq!(store.index_older_messages().await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn dynamodb_behaves_as_a_poll_repository() {
     let (store, _moto) = dynamo_store().await;

@@ -46,3 +46,8 @@ output "email_dkim_records" {
     value = "${token}.dkim.amazonses.com"
   }]
 }
+
+output "table_name" {
+  description = "The DynamoDB table, for the deploy's data upgrades."
+  value       = module.data.table_name
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 
 const USAGE: &str = "\
+cloumer-site-upload upgrade-data <table>
 cloumer-site-upload plan   <dist>
 cloumer-site-upload upload <dist> <bucket> <distribution id>
 cloumer-site-upload empty  <bucket>";
@@ -48,6 +49,17 @@ async fn main() -> Result<()> {
                     outcome.invalidate
                 ),
                 None => println!("    nothing cached to invalidate"),
+            }
+        }
+        ["upgrade-data", table] => {
+            let config = cloumer_site_upload::sdk_config().await;
+            let store = cloumer_aws::dynamo::DynamoStore::new(
+                aws_sdk_dynamodb::Client::new(&config),
+                *table,
+            );
+            match store.index_older_messages().await? {
+                Some(indexed) => println!("    indexed {indexed} older chat messages by sender"),
+                None => println!("    chat messages are indexed by sender (done before)"),
             }
         }
         ["empty", bucket] => {
