@@ -84,25 +84,20 @@ impl Wanted {
 
     /// The browse page's address for it (blank parts left out).
     fn address(&self) -> String {
-        address(&self.search, &self.category, &self.language)
-    }
-}
-
-/// The browse page's address for a search, a category and a language (blank ones left out).
-fn address(search: &str, category: &str, language: &str) -> String {
-    let parts: Vec<String> = [
-        ("q", search.trim()),
-        ("category", category),
-        ("language", language),
-    ]
-    .into_iter()
-    .filter(|(_, value)| !value.is_empty())
-    .map(|(name, value)| format!("{name}={}", encode(value)))
-    .collect();
-    if parts.is_empty() {
-        "/browse".to_owned()
-    } else {
-        format!("/browse?{}", parts.join("&"))
+        let parts: Vec<String> = [
+            ("q", self.search.trim()),
+            ("category", &self.category),
+            ("language", &self.language),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect();
+        if parts.is_empty() {
+            "/browse".to_owned()
+        } else {
+            format!("/browse?{}", parts.join("&"))
+        }
     }
 }
 
@@ -175,7 +170,11 @@ pub fn Browse() -> impl IntoView {
             handle.clear();
         }
         let now = wanted.get_untracked();
-        let url = address(&typed.get_untracked(), &now.category, &now.language);
+        let url = Wanted {
+            search: typed.get_untracked(),
+            ..now.clone()
+        }
+        .address();
         if url == now.address() {
             return;
         }

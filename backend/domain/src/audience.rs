@@ -1,7 +1,7 @@
-//! Who watched a broadcast: its peak and average viewers, the followers it brought, its chat
-//! and its viewers over time — a stream summary for its streamer, built from one sample of the video
+//! Who watched a broadcast: its peak and average viewers, the followers it brought and its
+//! viewers over time — a stream summary for its streamer, built from one sample of the video
 //! service's viewer count a minute while it is live (IVS counts viewers itself; the local ingest
-//! counts the players fetching its playlists).
+//! counts the players fetching its playlists) — and its chat, counted from the room's history.
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
