@@ -69,6 +69,9 @@ pub enum DenyReason {
     Empty,
     TooLong,
     Filtered,
+    /// The sender deleted their account: a chat connection it left open says nothing more
+    /// (what they said is erased with it, and their handle may be someone else's now).
+    AccountDeleted,
 }
 
 impl DenyReason {
@@ -86,6 +89,7 @@ impl DenyReason {
             Self::Empty => "the message is empty",
             Self::TooLong => "the message is too long",
             Self::Filtered => "the message contains a word this channel filters",
+            Self::AccountDeleted => "your account was deleted",
         }
     }
 }

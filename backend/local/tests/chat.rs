@@ -1425,9 +1425,14 @@ async fn what_a_viewer_said_everywhere_is_theirs_to_download_and_goes_with_their
         assert!(refused.body["code"].is_string(), "{bad}: {}", refused.text);
     }
 
-    // Her account deleted, nothing she said is left in either room; Bob's words stay.
+    // Her account deleted, nothing she said is left in either room; Bob's words stay. The
+    // connection she left open (its token still valid) says nothing more.
     let deleted = app.delete("/api/v1/me", alice.auth()).await;
     assert_eq!(deleted.status, 204, "{}", deleted.text);
+    in_bobs.say("b3", "still here").await;
+    let (code, request, message) = in_bobs.error().await;
+    assert_eq!((code, request.as_str()), (406, "b3"), "{message}");
+    assert!(message.contains("account was deleted"), "{message}");
     for (handle, left) in [("room", vec![]), ("bob", vec!["hi alice"])] {
         let history = app
             .get(&format!("/api/v1/channels/{handle}/chat/messages"), None)

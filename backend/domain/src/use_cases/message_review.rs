@@ -39,7 +39,8 @@ pub enum Verdict {
 }
 
 impl Platform {
-    /// Reviews one message, judged in this order: the sender's own rate limit (so one sender
+    /// Reviews one message, judged in this order: whether the sender's account still exists
+    /// (a connection a deleted account left open is refused), the sender's own rate limit (so one sender
     /// cannot use up the room's), their ban or timeout and the channel's rules, the room's
     /// account age, followers-only, and last slow mode. The owner and moderators have no sender
     /// limit, slow mode, age or follow to show: they run the room. A reply is delivered naming
@@ -53,10 +54,13 @@ impl Platform {
         let limited = !role.runs_the_room();
         // The sender's rate, their ban, their account's age, their follow and the message a reply
         // answers do not depend on each other: asked together, a review waits for one round trip
-        // to the store instead of five (every message waits for its review, and IVS Chat gives
+        // to the store instead of six (every message waits for its review, and IVS Chat gives
         // one 200 ms).
         let answered = chat_replies::answered(&input.attributes);
-        let (within, ban, joined, follow, parent) = futures_util::future::join5(
+        // And whether the sender deleted their account: a connection it left open must not
+        // speak for it, or for whoever takes its handle next.
+        let erased = self.ports.channels.was_erased(&input.sender);
+        let reads = futures_util::future::join5(
             async {
                 if limited {
                     self.sender_within(&channel, &input.sender).await
@@ -89,8 +93,12 @@ impl Platform {
                     None => Ok(None),
                 }
             },
-        )
-        .await;
+        );
+        let ((within, ban, joined, follow, parent), erased) =
+            futures_util::future::join(reads, erased).await;
+        if erased? {
+            return Ok(Verdict::Deny(DenyReason::AccountDeleted));
+        }
         if !within? {
             return Ok(Verdict::Deny(DenyReason::RateLimited));
         }

@@ -42,6 +42,36 @@ async fn a_banned_sender_is_denied_until_the_ban_runs_out() {
     assert!(matches!(verdict, Verdict::Allow(_)), "{verdict:?}");
 }
 
+/// A chat connection a deleted account left open (its token still valid) says nothing more,
+/// in another's room or as a moderator there; whoever else speaks goes on.
+#[tokio::test]
+async fn a_deleted_accounts_open_connection_is_refused() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (leaving, _) = world.account("u-leaving", "leaving").await;
+    world
+        .platform
+        .appoint_moderator(&owner, "leaving")
+        .await
+        .unwrap();
+    let room = account.channel.chat_room.unwrap().arn;
+    world.said(&room, "u-leaving", "bye all").await;
+    let now = cloumer_domain::Identity {
+        signed_in_at: Some(world.platform.now()),
+        ..leaving.clone()
+    };
+    world.platform.delete_account(&now).await.unwrap();
+
+    assert_eq!(
+        world.verdict(&room, "u-leaving", "still here").await,
+        Verdict::Deny(DenyReason::AccountDeleted)
+    );
+    assert!(matches!(
+        world.verdict(&room, "u-owner", "still here").await,
+        Verdict::Allow(_)
+    ));
+}
+
 #[tokio::test]
 async fn the_channels_rules_decide_and_an_allowed_message_keeps_its_send_time() {
     let world = world();
