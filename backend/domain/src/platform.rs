@@ -225,9 +225,10 @@ impl Platform {
     }
 
     /// A deleted account's tokens work until they expire: they make nothing anew, also while
-    /// the account is being erased. Asked only before creating something (rare), never on the
-    /// way of an account that exists.
-    async fn refuse_erased(&self, who: &Identity) -> DomainResult<()> {
+    /// the account is being erased. Asked before creating an account's records (rare), and by
+    /// the few signed-in use cases that write something of the caller's without reading their
+    /// account (a follow, a block, a vote); never on the way of the hot paths.
+    pub(crate) async fn refuse_erased(&self, who: &Identity) -> DomainResult<()> {
         if self.ports.channels.was_erased(&who.user_id).await? {
             return Err(DomainError::AccountDeleted);
         }

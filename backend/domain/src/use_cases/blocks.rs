@@ -38,6 +38,7 @@ impl Platform {
         if self.ports.channels.get_profile(&target).await?.is_none() {
             return Err(DomainError::NotFound("user"));
         }
+        self.refuse_erased(who).await?;
         self.count_block_change(&who.user_id).await?;
         let now = self.now();
         self.change_block_list(&who.user_id, |list| {

@@ -153,11 +153,13 @@ impl Platform {
     ) -> DomainResult<PollView> {
         let channel = self.channel_by_handle(handle).await?;
         let voter = &who.user_id;
-        let (may_watch, restriction) = futures_util::future::join(
+        let (may_watch, restriction, erased) = futures_util::future::join3(
             self.can_watch(&channel, Some(voter)),
             self.active_ban(&channel.id, voter),
+            self.refuse_erased(who),
         )
         .await;
+        erased?;
         if !may_watch? {
             return Err(DomainError::Forbidden("this channel is private"));
         }

@@ -76,6 +76,7 @@ impl Platform {
         if !self.can_watch(&channel, Some(user)).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
+        self.refuse_erased(who).await?;
         self.count_follow_change(user).await?;
         let follow = Follow {
             user_id: user.clone(),

@@ -423,6 +423,59 @@ async fn a_broadcast_recorded_while_its_account_is_deleted_leaves_no_files() {
     );
 }
 
+/// The deleted account's tokens, valid for a while yet, follow, block and vote no more: nothing
+/// of theirs is made anew after the erasure (a follow would count for a channel forever).
+#[tokio::test]
+async fn a_deleted_accounts_tokens_follow_block_and_vote_no_more() {
+    let world = world();
+    let (star, _) = world.account("u-star", "star").await;
+    let (other, other_account) = world.account("u-other", "other").await;
+    let asked = cloumer_domain::use_cases::chat_polls::PollQuestion {
+        question: "Next game?".to_owned(),
+        choices: vec!["Tetris".to_owned(), "Chess".to_owned()],
+        duration_seconds: 60,
+    };
+    let poll = world
+        .platform
+        .open_poll(&other, ChatOf::Mine, &asked)
+        .await
+        .unwrap()
+        .poll;
+    world
+        .platform
+        .delete_account(&just_signed_in(&world, &star))
+        .await
+        .unwrap();
+
+    for refused in [
+        world.platform.follow(&star, "other").await.map(|_| ()),
+        world
+            .platform
+            .block_user(&star, other.user_id.as_str())
+            .await,
+        world
+            .platform
+            .vote(&star, "other", &poll.id, 0)
+            .await
+            .map(|_| ()),
+    ] {
+        assert!(
+            matches!(refused, Err(DomainError::AccountDeleted)),
+            "{refused:?}"
+        );
+    }
+    let store = &world.store;
+    assert_eq!(
+        store
+            .follower_count(&other_account.channel.id)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(store.get_block_list(&star.user_id).await.unwrap(), None);
+    assert_eq!(store.tally(&poll.id, 2).await.unwrap(), [0, 0]);
+}
+
 #[tokio::test]
 async fn a_request_racing_the_deletion_makes_nothing_anew() {
     let world = world();
