@@ -283,6 +283,7 @@ mod api_types {
         viewers: "viewers",
         seconds_per_point: "secondsPerPoint",
         chat_messages: "chatMessages",
+        chatters: "chatters",
     });
 }
 
@@ -414,6 +415,7 @@ mod tests {
             viewers: vec![1, 3],
             seconds_per_point: 60,
             chat_messages: 12,
+            chatters: 5,
         });
         keys_match(blocked.clone());
         keys_match(BlockedUsersBody {

@@ -5342,24 +5342,27 @@ async fn a_streamer_reads_who_watched_their_past_broadcast() -> Result<()> {
         anyhow::ensure!(Instant::now() < deadline, "never sampled: {page:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    // Three messages in its chat while it is live (as the chat keeps what it delivers).
+    // Three messages from two people in its chat while it is live (as the chat keeps what it
+    // delivers).
     let owner_id = store
         .get_channel(&channel)
         .await?
         .context("the channel")?
         .owner;
-    let said: Vec<cloumer_domain::chat::StoredMessage> = ["hi", "hello", "gg"]
-        .into_iter()
-        .map(|text| cloumer_domain::chat::StoredMessage {
-            channel_id: channel.clone(),
-            id: cloumer_domain::ids::MessageId::generate(),
-            sent_at: time::OffsetDateTime::now_utc(),
-            sender: owner_id.clone(),
-            sender_attributes: Default::default(),
-            content: text.to_owned(),
-            attributes: Default::default(),
-        })
-        .collect();
+    let fan = cloumer_domain::ids::UserId::parse("a-fan")?;
+    let said: Vec<cloumer_domain::chat::StoredMessage> =
+        [("hi", &owner_id), ("hello", &fan), ("gg", &owner_id)]
+            .into_iter()
+            .map(|(text, sender)| cloumer_domain::chat::StoredMessage {
+                channel_id: channel.clone(),
+                id: cloumer_domain::ids::MessageId::generate(),
+                sent_at: time::OffsetDateTime::now_utc(),
+                sender: sender.clone(),
+                sender_attributes: Default::default(),
+                content: text.to_owned(),
+                attributes: Default::default(),
+            })
+            .collect();
     stack.stack.platform().keep_messages(&said).await?;
     ffmpeg.kill().await?;
 
@@ -5382,7 +5385,8 @@ async fn a_streamer_reads_who_watched_their_past_broadcast() -> Result<()> {
             sampled.peak_viewers.to_string(),
             sampled.average_viewers.to_string(),
             "0",
-            "3"
+            "3",
+            "2"
         ]),
         "the figures sampled while it was live"
     );

@@ -1,5 +1,5 @@
 //! A streamer's summary of their own broadcast, under its player: peak and average viewers,
-//! followers gained, chat messages, and viewers over time (sampled each minute while live).
+//! followers gained, chat messages and chatters, and viewers over time (sampled each minute while live).
 
 use leptos::prelude::*;
 
@@ -9,8 +9,8 @@ use crate::reactive::Fetch;
 use crate::time;
 
 /// Heading, three figures, the chart's name (`{0}` the peak, `{1}` when), how it is counted,
-/// and the fourth figure.
-const SUMMARY_EN: [&str; 7] = [
+/// and the fourth and fifth figures.
+const SUMMARY_EN: [&str; 8] = [
     "Stream summary",
     "Peak viewers",
     "Average viewers",
@@ -18,8 +18,9 @@ const SUMMARY_EN: [&str; 7] = [
     "Viewers over time: at most {0}, at {1}",
     "Counted once a minute while live.",
     "Chat messages",
+    "Chatters",
 ];
-const SUMMARY_KO: [&str; 7] = [
+const SUMMARY_KO: [&str; 8] = [
     "방송 요약",
     "최고 시청자",
     "평균 시청자",
@@ -27,6 +28,7 @@ const SUMMARY_KO: [&str; 7] = [
     "시간별 시청자: {1}에 최고 {0}명",
     "방송 중 1분마다 집계했습니다.",
     "채팅 메시지",
+    "채팅 참여자",
 ];
 
 /// The chart's drawing box (the SVG's `viewBox`), in whole units: integer arithmetic keeps the
@@ -72,6 +74,7 @@ pub fn StreamSummary(id: String) -> impl IntoView {
                 (t[2], "average-viewers", s.average_viewers.to_string()),
                 (t[3], "followers-gained", gained),
                 (t[6], "chat-messages", s.chat_messages.to_string()),
+                (t[7], "chatters", s.chatters.to_string()),
             ];
             view! {
                 <section class="stream-summary" aria-labelledby="summary-heading">

@@ -1364,6 +1364,8 @@ pub struct StreamSummaryBody {
     pub seconds_per_point: u64,
     /// Chat messages sent while it was live (so far, while it is), not those deleted since.
     pub chat_messages: u64,
+    /// How many different people sent them.
+    pub chatters: u64,
 }
 
 /// `POST /api/v1/me/channel/markers`: marks the present moment of the caller's live broadcast

@@ -47,7 +47,7 @@ mod webhooks;
 
 pub use presence::DynamoPresence;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -56,11 +56,11 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, Select, TransactWriteItem, Update,
+    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem, Update,
 };
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use cloumer_domain::channel::{ActivityCursor, Channel};
-use cloumer_domain::chat::{MessageCursor, StoredMessage};
+use cloumer_domain::chat::{ChatActivity, MessageCursor, StoredMessage};
 use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
@@ -924,21 +924,24 @@ impl ChatRepository for DynamoStore {
         self.messages_in(channel, range, limit).await
     }
 
-    async fn count_messages_between(
+    async fn chat_activity_between(
         &self,
         channel: &ChannelId,
         from: OffsetDateTime,
         until: OffsetDateTime,
-    ) -> PortResult<u64> {
-        let mut count = 0u64;
+    ) -> PortResult<ChatActivity> {
+        let mut messages = 0u64;
+        let mut chatters = HashSet::new();
         let mut start: Option<Item> = None;
         loop {
-            // Only the count comes back (a page is still read up to 1 MB at a time).
+            // Only each message's sender comes back, as its sender index names it (every message
+            // has it: the deploy's upgrade gave it to those stored before); a page is still read
+            // up to 1 MB at a time.
             let output = self
                 .client
                 .query()
                 .table_name(&self.table)
-                .select(Select::Count)
+                .projection_expression("gsi1pk")
                 .key_condition_expression("pk = :pk AND sk BETWEEN :low AND :high")
                 .expression_attribute_values(":pk", s(format!("CHAT#{channel}")))
                 .expression_attribute_values(":low", s(format!("MSG#{}#", time_key(from))))
@@ -948,10 +951,18 @@ impl ChatRepository for DynamoStore {
                 .send()
                 .await
                 .port("DynamoDB Query")?;
-            count += u64::try_from(output.count).unwrap_or(0);
+            for item in output.items.unwrap_or_default() {
+                messages += 1;
+                if let Some(AttributeValue::S(sender)) = item.get("gsi1pk") {
+                    chatters.insert(sender.clone());
+                }
+            }
             start = output.last_evaluated_key;
             if start.is_none() {
-                return Ok(count);
+                return Ok(ChatActivity {
+                    messages,
+                    chatters: chatters.len() as u64,
+                });
             }
         }
     }

@@ -126,6 +126,7 @@ impl Audience {
             seconds_per_point: SAMPLE_EVERY.whole_seconds() as u64
                 * u64::from(self.samples_per_point.max(1)),
             chat_messages: 0,
+            chatters: 0,
         })
     }
 }
@@ -145,6 +146,8 @@ pub struct StreamSummary {
     /// Chat messages sent while it was live (not those deleted since): counted from the room's
     /// history when the summary is read, not sampled.
     pub chat_messages: u64,
+    /// How many different people sent them.
+    pub chatters: u64,
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 
 use crate::channel::{Channel, ChatRoom};
 // History's values have their own module, which channels can name without naming chat rooms.
-pub use crate::chat_message::{MessageCursor, PinnedMessage, StoredMessage, message_order_key};
+pub use crate::chat_message::{
+    ChatActivity, MessageCursor, PinnedMessage, StoredMessage, message_order_key,
+};
 use crate::ids::UserId;
 
 /// An IVS Chat capability carried by a chat token.

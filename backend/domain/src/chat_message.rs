@@ -41,6 +41,14 @@ pub struct MessageCursor {
     pub id: MessageId,
 }
 
+/// How much a room chatted over a stretch of time (a broadcast's): the messages kept (not those
+/// deleted since) and how many different people sent them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChatActivity {
+    pub messages: u64,
+    pub chatters: u64,
+}
+
 /// A message the owner or a moderator pinned above the room's chat: a copy, so that everyone
 /// who joins reads it without paging back through history. One per channel; deleting the
 /// message unpins it.

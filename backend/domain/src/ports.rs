@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::block_list::BlockList;
 use crate::channel::ActivityCursor;
 use crate::channel::{Channel, ChannelType, ChatRoom, LatencyMode, VideoChannel};
-use crate::chat::{ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
+use crate::chat::{ChatActivity, ChatToken, ChatTokenRequest, MessageCursor, StoredMessage};
 use crate::chat_rules::ChatRules;
 use crate::clip::{Clip, ClipCursor};
 use crate::error::{PortResult, WriteError};
@@ -117,13 +117,13 @@ pub trait ChatRepository: Send + Sync {
         limit: usize,
     ) -> PortResult<Page<StoredMessage, MessageCursor>>;
     /// How many messages were sent from `from` to `until` (both included), not counting deleted
-    /// ones: a broadcast's chat, counted without reading it out.
-    async fn count_messages_between(
+    /// ones, and by how many people: a broadcast's chat, counted without reading it out.
+    async fn chat_activity_between(
         &self,
         channel: &ChannelId,
         from: OffsetDateTime,
         until: OffsetDateTime,
-    ) -> PortResult<u64>;
+    ) -> PortResult<ChatActivity>;
     async fn get_message(
         &self,
         channel: &ChannelId,

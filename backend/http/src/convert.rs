@@ -416,6 +416,7 @@ pub fn stream_summary(summary: StreamSummary) -> api::StreamSummaryBody {
         viewers: summary.graph,
         seconds_per_point: summary.seconds_per_point,
         chat_messages: summary.chat_messages,
+        chatters: summary.chatters,
     }
 }
 

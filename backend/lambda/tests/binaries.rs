@@ -667,21 +667,23 @@ async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
         "{audience:?}"
     );
 
-    // Its chat while live: two messages in the table, and one from before the broadcast.
-    let said = |id: &str, ago: i64| cloumer_domain::chat::StoredMessage {
+    // Its chat while live: three messages from two people in the table, and one from before
+    // the broadcast by a third.
+    let said = |id: &str, ago: i64, sender: &str| cloumer_domain::chat::StoredMessage {
         channel_id: channel.id.clone(),
         id: cloumer_domain::ids::MessageId::parse(id).unwrap(),
         sent_at: time::OffsetDateTime::now_utc() - time::Duration::minutes(ago),
-        sender: UserId::parse("viewer-1").unwrap(),
+        sender: UserId::parse(sender).unwrap(),
         sender_attributes: Default::default(),
         content: "안녕".to_owned(),
         attributes: Default::default(),
     };
     store
         .append_messages(&[
-            said("MSGBEFORE001", 10),
-            said("MSGLIVE00001", 2),
-            said("MSGLIVE00002", 1),
+            said("MSGBEFORE001", 10, "viewer-3"),
+            said("MSGLIVE00001", 2, "viewer-1"),
+            said("MSGLIVE00002", 1, "viewer-2"),
+            said("MSGLIVE00003", 1, "viewer-1"),
         ])
         .await
         .unwrap();
@@ -697,7 +699,7 @@ async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
     assert_eq!(
         summary,
         json!({"peakViewers": 42, "averageViewers": 42, "followersGained": 0, "samples": 1,
-            "viewers": [42], "secondsPerPoint": 60, "chatMessages": 2})
+            "viewers": [42], "secondsPerPoint": 60, "chatMessages": 3, "chatters": 2})
     );
 }
 

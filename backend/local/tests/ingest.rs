@@ -290,9 +290,10 @@ async fn a_broadcast_goes_live_plays_as_hls_and_is_kept_as_a_recording() {
         (
             summary["followersGained"].as_i64(),
             summary["secondsPerPoint"].as_u64(),
-            summary["chatMessages"].as_u64()
+            summary["chatMessages"].as_u64(),
+            summary["chatters"].as_u64()
         ),
-        (Some(0), Some(60), Some(1)),
+        (Some(0), Some(60), Some(1), Some(1)),
         "{summary}"
     );
     // Its streamer's only: to anyone else it is no broadcast at all.

@@ -22,12 +22,13 @@ mod push;
 mod videos;
 mod webhooks;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use cloumer_domain::channel::{ActivityCursor, Channel};
-use cloumer_domain::chat::{MessageCursor, StoredMessage};
+use cloumer_domain::chat::{ChatActivity, MessageCursor, StoredMessage};
 use cloumer_domain::error::{PortContext, PortError, PortResult, WriteError};
 use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::{ChannelId, MessageId, RecordingId, UserId};
@@ -711,27 +712,33 @@ impl ChatRepository for EmbeddedStore {
         .await
     }
 
-    async fn count_messages_between(
+    async fn chat_activity_between(
         &self,
         channel: &ChannelId,
         from: OffsetDateTime,
         until: OffsetDateTime,
-    ) -> PortResult<u64> {
+    ) -> PortResult<ChatActivity> {
         let channel = channel.as_str().to_owned();
         let (from, until) = (nanos(from), nanos(until));
         self.read(move |tx| {
             let table = tx.open_table(MESSAGES).port("opening messages")?;
             let channel = channel.as_str();
             let range = (channel, from, "")..(channel, until.saturating_add(1), "");
-            let mut count = 0u64;
+            let mut messages = 0u64;
+            let mut chatters = HashSet::new();
             for entry in table
                 .range::<(&str, i64, &str)>(range)
                 .port("counting messages")?
             {
-                entry.port("counting messages")?;
-                count += 1;
+                let (_, value) = entry.port("counting messages")?;
+                let message: StoredMessage = decode(value.value())?;
+                messages += 1;
+                chatters.insert(message.sender);
             }
-            Ok(count)
+            Ok(ChatActivity {
+                messages,
+                chatters: chatters.len() as u64,
+            })
         })
         .await
     }

@@ -109,23 +109,45 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
         .unwrap();
     assert_eq!(ids(&short), ["m2"]);
     // Counted without reading: the same window, both ends included, the deleted one not.
+    let activity = |messages, chatters| crate::chat::ChatActivity { messages, chatters };
     assert_eq!(
-        repo.count_messages_between(&room, from, until)
+        repo.chat_activity_between(&room, from, until)
             .await
             .unwrap(),
-        5
+        activity(5, 1)
     );
     assert_eq!(
-        repo.count_messages_between(&room, from, from)
-            .await
-            .unwrap(),
-        1
+        repo.chat_activity_between(&room, from, from).await.unwrap(),
+        activity(1, 1)
     );
     assert_eq!(
-        repo.count_messages_between(&room, until + Duration::seconds(1), t(60))
+        repo.chat_activity_between(&room, until + Duration::seconds(1), t(60))
             .await
             .unwrap(),
-        0
+        activity(0, 0)
+    );
+    // Chatters are people, each once however much they said; one whose only message was
+    // deleted said nothing, and one outside the window is not counted.
+    let lively = ChannelId::parse("chroom9").unwrap();
+    for (id, sender, second) in [
+        ("l1", "ann", 1),
+        ("l2", "bob", 2),
+        ("l3", "ann", 3),
+        ("l4", "cat", 4),
+        ("l5", "dan", 40),
+    ] {
+        let mut said = message(&lively, id, second);
+        said.sender = UserId::parse(sender).unwrap();
+        repo.append_messages(&[said]).await.unwrap();
+    }
+    repo.delete_message(&lively, &MessageId::parse("l4").unwrap(), t(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        repo.chat_activity_between(&lively, t(0), t(0) + Duration::seconds(30))
+            .await
+            .unwrap(),
+        activity(3, 2)
     );
     assert_eq!(
         ids(&repo

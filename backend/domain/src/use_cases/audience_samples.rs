@@ -100,11 +100,13 @@ impl Platform {
         // the review stores each message as it passes, so the count is whole when read.
         if let Some(started) = recording.started_at {
             let until = recording.ended_at.unwrap_or_else(|| self.now());
-            summary.chat_messages = self
+            let chat = self
                 .ports
                 .chat
-                .count_messages_between(&recording.channel_id, started, until)
+                .chat_activity_between(&recording.channel_id, started, until)
                 .await?;
+            summary.chat_messages = chat.messages;
+            summary.chatters = chat.chatters;
         }
         Ok(summary)
     }

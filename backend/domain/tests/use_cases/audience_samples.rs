@@ -38,10 +38,12 @@ async fn a_streamer_reads_who_watched_their_broadcast() {
     world.advance(Duration::seconds(30));
     world.video.live.lock().unwrap()[0].viewer_count = 12;
     world.platform.follow(&viewer, "owner").await.unwrap();
-    // Its chat: three messages, one deleted by the streamer since.
+    // Its chat: four messages from three people, one deleted by the streamer since (its
+    // sender said nothing else, so counts as no chatter).
     world.said(&room, "u-viewer", "hello!").await;
     world.said(&room, "u-fan", "first time here").await;
-    let rude = world.said(&room, "u-viewer", "something rude").await;
+    world.said(&room, "u-viewer", "love this song").await;
+    let rude = world.said(&room, "u-troll", "something rude").await;
     world
         .platform
         .delete_message(
@@ -68,7 +70,7 @@ async fn a_streamer_reads_who_watched_their_broadcast() {
     assert_eq!(summary.followers_gained, 1);
     assert_eq!(summary.graph, [5, 12, 7]);
     assert_eq!((summary.samples, summary.seconds_per_point), (3, 60));
-    assert_eq!(summary.chat_messages, 2);
+    assert_eq!((summary.chat_messages, summary.chatters), (3, 2));
 
     // Only its streamer reads it: to anyone else, signed in, there is no such broadcast.
     let theirs = world.platform.stream_summary(&viewer, &rec1).await;
