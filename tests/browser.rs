@@ -6671,6 +6671,28 @@ async fn a_viewer_searches_the_directory_and_filters_by_category() -> Result<()>
         .click("[data-testid=browse] a[href='/browse']")
         .await?;
     wait_for_results(&viewer, &["keys_cy", "brush_bo", "jazz_ana"]).await?;
+    // And its language, by its own name, the streams in that language (a channel that chose
+    // none names none).
+    viewer.goto(&stack.url("/")).await?;
+    viewer
+        .wait_for_text(
+            "[data-testid=live-grid] a.card-language[lang=ko]",
+            "한국어",
+            WAIT,
+        )
+        .await?;
+    assert_eq!(
+        viewer
+            .js("return document.querySelectorAll('.card-language').length")
+            .await?,
+        1
+    );
+    viewer.screenshot("home-card-language").await?;
+    viewer
+        .click("[data-testid=live-grid] a.card-language")
+        .await?;
+    wait_for_results(&viewer, &["keys_cy"]).await?;
+    assert_eq!(viewer.js("return location.search").await?, "?language=ko");
 
     // Korean: the curated categories in Korean, the stored names unchanged.
     viewer.prefer_language("ko").await?;

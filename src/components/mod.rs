@@ -105,6 +105,10 @@ pub fn ChannelCard(channel: ChannelSummary) -> impl IntoView {
     let live = channel.live;
     let started = channel.started_at.clone();
     let avatar = channel.owner_avatar.clone();
+    let language = channel
+        .language
+        .clone()
+        .and_then(|code| language_name(&code).map(|name| (code, name)));
     view! {
         <article class="card" class:live=live class:mature=channel.mature>
             // The picture repeats the title's link for the pointer; keyboards and screen readers
@@ -133,14 +137,23 @@ pub fn ChannelCard(channel: ChannelSummary) -> impl IntoView {
                         {move || title.clone().unwrap_or_else(|| i18n.t().untitled.to_owned())}
                     </a>
                     <div class="card-meta">{channel.owner_nickname.clone()}" · @"{channel.handle.clone()}</div>
-                    {(!channel.category.is_empty()).then(|| {
-                        let category = channel.category.clone();
-                        let href = format!("/browse?category={}", crate::api::encode(&category));
-                        view! {
-                            <a class="card-category" href=href>
-                                {move || i18n.category(&category).to_owned()}
-                            </a>
-                        }
+                    {(!channel.category.is_empty() || language.is_some()).then(|| view! {
+                        // What it is about and the language it is in, each leading to Browse's
+                        // streams of the same.
+                        <div class="card-tags">
+                            {(!channel.category.is_empty()).then(|| {
+                                let category = channel.category.clone();
+                                let href = format!("/browse?category={}", crate::api::encode(&category));
+                                view! {
+                                    <a class="card-category" href=href>
+                                        {move || i18n.category(&category).to_owned()}
+                                    </a>
+                                }
+                            })}
+                            {language.map(|(code, name)| view! {
+                                <a class="card-language" href=format!("/browse?language={code}") lang=code>{name}</a>
+                            })}
+                        </div>
                     })}
                 </div>
             </div>
