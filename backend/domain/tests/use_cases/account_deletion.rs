@@ -72,17 +72,7 @@ async fn a_deleted_account_leaves_nothing_of_its_own_and_takes_nothing_of_anyone
         .await
         .unwrap();
     world.platform.follow(&fan, "star").await.unwrap();
-    let asked = cloumer_domain::use_cases::chat_polls::PollQuestion {
-        question: "Next game?".to_owned(),
-        choices: vec!["Tetris".to_owned(), "Chess".to_owned()],
-        duration_seconds: 60,
-    };
-    let poll = world
-        .platform
-        .open_poll(&star, ChatOf::Mine, &asked)
-        .await
-        .unwrap()
-        .poll;
+    let poll = poll_in_own_room(&world, &star).await;
     let voted = world
         .platform
         .vote(&fan, "star", &poll.id, 1)
@@ -430,17 +420,7 @@ async fn a_deleted_accounts_tokens_follow_block_and_vote_no_more() {
     let world = world();
     let (star, _) = world.account("u-star", "star").await;
     let (other, other_account) = world.account("u-other", "other").await;
-    let asked = cloumer_domain::use_cases::chat_polls::PollQuestion {
-        question: "Next game?".to_owned(),
-        choices: vec!["Tetris".to_owned(), "Chess".to_owned()],
-        duration_seconds: 60,
-    };
-    let poll = world
-        .platform
-        .open_poll(&other, ChatOf::Mine, &asked)
-        .await
-        .unwrap()
-        .poll;
+    let poll = poll_in_own_room(&world, &other).await;
     world
         .platform
         .delete_account(&just_signed_in(&world, &star))
@@ -496,4 +476,19 @@ async fn a_request_racing_the_deletion_makes_nothing_anew() {
         None
     );
     assert!(world.platform.handle_available("star").await.unwrap().1);
+}
+
+/// A poll `who` opens in their own channel's chat.
+async fn poll_in_own_room(world: &World, who: &Identity) -> cloumer_domain::poll::Poll {
+    let asked = cloumer_domain::use_cases::chat_polls::PollQuestion {
+        question: "Next game?".to_owned(),
+        choices: vec!["Tetris".to_owned(), "Chess".to_owned()],
+        duration_seconds: 60,
+    };
+    world
+        .platform
+        .open_poll(who, ChatOf::Mine, &asked)
+        .await
+        .unwrap()
+        .poll
 }

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use cloumer_api_types as api;
+use cloumer_domain::chat::MessageCursor;
 use cloumer_domain::platform::check_limit;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -83,6 +84,20 @@ pub struct HistoryQuery {
     pub limit: Option<u32>,
 }
 
+impl HistoryQuery {
+    /// How many messages to answer and where to start: the room's history and the caller's own
+    /// messages page alike.
+    pub fn read(&self) -> Result<(usize, Option<MessageCursor>), ApiError> {
+        let limit = check_limit(self.limit.map(|l| l as usize), 50)?;
+        let before = self
+            .before
+            .as_deref()
+            .map(cursor::decode_message)
+            .transpose()?;
+        Ok((limit, before))
+    }
+}
+
 /// The room's history, newest first, without deleted messages.
 #[utoipa::path(get, path = "/channels/{handle}/chat/messages", tag = "chat",
     params(HandlePath, HistoryQuery),
@@ -94,12 +109,7 @@ pub async fn history(
     AppQuery(query): AppQuery<HistoryQuery>,
     caller: Option<Caller>,
 ) -> Result<Json<api::ChatHistoryPage>, ApiError> {
-    let limit = check_limit(query.limit.map(|l| l as usize), 50)?;
-    let before = query
-        .before
-        .as_deref()
-        .map(cursor::decode_message)
-        .transpose()?;
+    let (limit, before) = query.read()?;
     let who = caller.as_ref().map(|Caller(who)| &who.user_id);
     let page = state
         .platform

@@ -14,8 +14,6 @@ use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::profile::{Avatar, Language, Nickname, ProfileChange};
 use cloumer_domain::stream_language::StreamLanguage;
 
-use cloumer_domain::platform::check_limit;
-
 use super::chat::HistoryQuery;
 use super::params::HandlePath;
 use crate::error::ApiError;
@@ -142,12 +140,7 @@ pub async fn sent_messages(
     Caller(who): Caller,
     AppQuery(query): AppQuery<HistoryQuery>,
 ) -> Result<Json<api::SentMessagePage>, ApiError> {
-    let limit = check_limit(query.limit.map(|l| l as usize), 50)?;
-    let before = query
-        .before
-        .as_deref()
-        .map(cursor::decode_message)
-        .transpose()?;
+    let (limit, before) = query.read()?;
     let page = state
         .platform
         .sent_messages(&who, before.as_ref(), limit)
