@@ -3102,6 +3102,76 @@ async fn chat_links_open_in_a_new_tab_and_a_streamer_can_turn_viewers_links_off(
     Ok(())
 }
 
+/// Filtered words, written on the dashboard, are found in disguise: a viewer who writes one in
+/// look-alike Cyrillic letters, or spaced out, is refused with the reason and keeps their text;
+/// the same words plainly put are delivered. The streamer in English on a desktop, the viewer
+/// in Korean on a phone (whose own dashboard shows the filter's hint in Korean).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filtered_words_are_refused_in_disguise() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "filter_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/dashboard")).await?;
+    host.wait("textarea[name=words]").await?;
+    host.js(
+        "const t = document.querySelector('textarea[name=words]'); t.value = 'spam\\n바보'; \
+             t.dispatchEvent(new Event('input', { bubbles: true })); t.form.requestSubmit()",
+    )
+    .await?;
+    host.wait_for_text("[role=status]", "Saved", WAIT).await?;
+    host.js("document.querySelector('textarea[name=words]').scrollIntoView({block: 'center'})")
+        .await?;
+    host.wait_for_text("textarea[name=words] + small", "look-alike letters", WAIT)
+        .await?;
+    host.screenshot("dashboard-filtered-words").await?;
+
+    let mina = korean_phone(&stack, "mina@example.com").await?;
+    mina.goto(&stack.url("/dashboard")).await?;
+    mina.wait_for_text("textarea[name=words] + small", "비슷하게 생긴 글자", WAIT)
+        .await?;
+    mina.js("document.querySelector('textarea[name=words]').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("dashboard-filtered-words-ko-phone").await?;
+
+    mina.goto(&stack.url("/filter_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    host.goto(&stack.url("/filter_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    for disguised in ["buy ѕраm now", "너 바 보"] {
+        type_and_send(&mina, disguised).await?;
+        mina.wait_for_text(".chat-notice", "허용하지 않는 단어", WAIT)
+            .await?;
+        let kept = mina
+            .js("return document.querySelector('#chat-input').value")
+            .await?;
+        assert_eq!(kept.as_str(), Some(disguised), "the text stays");
+    }
+    mina.js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("chat-filtered-disguise-ko-phone").await?;
+    says(&mina, "바로 보고 있어요").await?;
+    host.wait_for_text(".chat-line .chat-text", "바로 보고 있어요", WAIT)
+        .await?;
+    assert_eq!(
+        host.js("return [...document.querySelectorAll('.chat-line')].filter(l => /ѕраm|바 보/.test(l.textContent)).length")
+            .await?,
+        0,
+        "the refused messages never went"
+    );
+    host.screenshot("chat-filtered-host").await?;
+    for browser in [host, mina] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// Unique chat, turned on from the dashboard: a viewer's page says the rule, and a copy of what
 /// the room just heard (the streamer's line here) is held back before it goes with the reason
 /// and the text given back, while new words go out. The viewer in Korean on a phone.

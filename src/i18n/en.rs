@@ -176,7 +176,7 @@ pub static EN_PAGES: PageTexts = PageTexts {
     word_filter: "Filtered words",
     filter_mode: "A message with a filtered word",
     signing_secret: "Signing secret",
-    word_filter_hint: "One per line. Matches anywhere in a message, any letter case.",
+    word_filter_hint: "One per line. Found anywhere in a message, in any letter case, and in disguise too: look-alike letters (ѕ, ｓ), accents, digits for letters (5p4m) or letters spaced out (s p a m).",
     filter_block: "Block the message",
     filter_mask: "Mask the words (****)",
     max_length: "Maximum message length",

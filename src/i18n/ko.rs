@@ -176,7 +176,7 @@ pub static KO_PAGES: PageTexts = PageTexts {
     word_filter: "금지어",
     filter_mode: "필터 단어가 들어간 메시지",
     signing_secret: "서명 비밀값",
-    word_filter_hint: "한 줄에 하나씩. 대소문자 구분 없이 메시지 어디에서나 찾습니다.",
+    word_filter_hint: "한 줄에 하나씩. 메시지 어디에서나 대소문자 구분 없이 찾고, 비슷하게 생긴 글자(ѕ, ｓ), 악센트, 글자 대신 쓴 숫자(5p4m), 띄어 쓴 글자(바 보)로 바꿔 써도 찾습니다.",
     filter_block: "메시지 차단",
     filter_mask: "단어 가리기 (****)",
     max_length: "메시지 최대 길이",

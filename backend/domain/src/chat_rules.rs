@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
-use crate::text;
+pub use crate::word_filter::{FilterMode, WordFilter};
 
 /// Limits of the channel's chat room, with IVS Chat's ranges and defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,109 +170,6 @@ pub fn has_link(content: &str) -> bool {
     finder.links(content).next().is_some()
 }
 
-/// What happens to a message containing a filtered word.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum FilterMode {
-    /// The message is refused (the sender gets IVS Chat error 406).
-    #[default]
-    Block,
-    /// The message goes out with each filtered word replaced by asterisks.
-    Mask,
-}
-
-pub const MAX_FILTER_WORDS: usize = 200;
-pub const MAX_FILTER_WORD_CHARS: usize = 50;
-
-/// A channel's filtered words, matched case-insensitively anywhere in a message (so it works for
-/// Korean, which has no spaces between a word and its particles), ignoring zero-width characters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WordFilter {
-    words: Vec<String>,
-    pub mode: FilterMode,
-}
-
-impl WordFilter {
-    pub fn new(words: &[String], mode: FilterMode) -> Result<Self, DomainError> {
-        // Counted as given, duplicates included: the limit is on what a client may send.
-        if words.len() > MAX_FILTER_WORDS {
-            return Err(DomainError::invalid(
-                "invalid_word_filter",
-                format!("at most {MAX_FILTER_WORDS} filtered words"),
-            ));
-        }
-        let mut cleaned: Vec<String> = Vec::with_capacity(words.len());
-        for word in words {
-            let word = text::clean(
-                word,
-                "invalid_word_filter",
-                "a filtered word",
-                1,
-                MAX_FILTER_WORD_CHARS,
-            )?
-            .to_lowercase();
-            if !cleaned.contains(&word) {
-                cleaned.push(word);
-            }
-        }
-        Ok(Self {
-            words: cleaned,
-            mode,
-        })
-    }
-
-    pub fn words(&self) -> &[String] {
-        &self.words
-    }
-
-    /// Indices (in chars of `content`) covered by a filtered word.
-    fn matched_chars(&self, content: &str) -> Vec<bool> {
-        let original: Vec<char> = content.chars().collect();
-        let mut hits = vec![false; original.len()];
-        if self.words.is_empty() {
-            return hits;
-        }
-        // The searchable text: lower-cased, zero-width characters dropped, each char remembering
-        // which original char it came from.
-        let mut folded: Vec<(char, usize)> = Vec::with_capacity(original.len());
-        for (index, c) in original.iter().enumerate() {
-            if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
-                continue;
-            }
-            folded.extend(c.to_lowercase().map(|lower| (lower, index)));
-        }
-        for word in &self.words {
-            let needle: Vec<char> = word.chars().collect();
-            if needle.len() > folded.len() {
-                continue;
-            }
-            for start in 0..=folded.len() - needle.len() {
-                let window = &folded[start..start + needle.len()];
-                if window.iter().map(|(c, _)| *c).eq(needle.iter().copied()) {
-                    let first = window[0].1;
-                    let last = window[window.len() - 1].1;
-                    hits[first..=last].iter_mut().for_each(|h| *h = true);
-                }
-            }
-        }
-        hits
-    }
-
-    pub fn matches(&self, content: &str) -> bool {
-        self.matched_chars(content).contains(&true)
-    }
-
-    /// `content` with every filtered character replaced by `*`.
-    pub fn mask(&self, content: &str) -> String {
-        let hits = self.matched_chars(content);
-        content
-            .chars()
-            .zip(hits)
-            .map(|(c, hit)| if hit { '*' } else { c })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,15 +284,5 @@ mod tests {
             .remove("followers_only_minutes");
         let read: ChatRules = serde_json::from_value(stored).unwrap();
         assert_eq!(read.followers_only_minutes, None);
-    }
-
-    #[test]
-    fn filter_words_are_trimmed_lowercased_deduplicated_and_limited() {
-        let words = vec![" Spam ".to_owned(), "spam".to_owned(), "EGGS".to_owned()];
-        let filter = WordFilter::new(&words, FilterMode::Block).unwrap();
-        assert_eq!(filter.words(), ["spam", "eggs"]);
-        let too_many: Vec<String> = (0..=MAX_FILTER_WORDS).map(|i| format!("w{i}")).collect();
-        assert!(WordFilter::new(&too_many, FilterMode::Block).is_err());
-        assert!(WordFilter::new(&["".to_owned()], FilterMode::Block).is_err());
     }
 }

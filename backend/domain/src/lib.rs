@@ -44,6 +44,7 @@ mod text;
 pub mod use_cases;
 pub mod video;
 pub mod webhook;
+pub mod word_filter;
 
 #[cfg(test)]
 mod test_support;

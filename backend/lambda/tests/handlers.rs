@@ -318,13 +318,17 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
         .update_chat_rules(&owner, rules)
         .await
         .unwrap();
-    let denied = chat_review::handle(&world.platform, request("넌 바보야"))
-        .await
-        .unwrap();
-    assert_eq!(
-        serde_json::to_value(&denied).unwrap(),
-        serde_json::json!({"ReviewResult": "DENY"})
-    );
+    // The word as written, and spaced out with a Hangul filler (an invisible letter) between.
+    for said in ["넌 바보야", "넌 바 보 같아", "넌 바\u{3164}보야"] {
+        let denied = chat_review::handle(&world.platform, request(said))
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&denied).unwrap(),
+            serde_json::json!({"ReviewResult": "DENY"}),
+            "{said}"
+        );
+    }
 
     let mut null_attributes: serde_json::Value =
         serde_json::from_str(&fixture("chat-review.json").replace("ROOM_ARN", &room)).unwrap();

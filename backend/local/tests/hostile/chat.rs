@@ -99,6 +99,77 @@ async fn refused_messages_do_not_spend_the_rooms_budget() {
     assert_eq!(seen, ["hello everyone"]);
 }
 
+/// A filtered word got through in disguise: look-alike letters from other alphabets, full-width
+/// letters, an accent, an invisible character, digits for letters or the letters spaced out. Each
+/// is refused with the protocol's error, and a room that masks gets the word masked.
+#[tokio::test]
+async fn a_filtered_word_in_disguise_does_not_reach_the_room() {
+    let app = spawn_app().await;
+    let (owner, alice, troll) = room(&app).await;
+    let rules = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            json!({"maxMessageLength": 500, "maxMessagesPerSecond": 20, "filteredWords": ["spam", "바보"], "filterMode": "BLOCK"}),
+        )
+        .await;
+    assert_eq!(rules.status, 200, "{}", rules.text);
+    let mut spammer = join(&app, "room", Some(&troll)).await;
+    let mut viewer = join(&app, "room", Some(&alice)).await;
+    let mut watcher = join(&app, "room", None).await;
+    let disguises = [
+        "buy ѕраm now",
+        "buy ＳＰＡＭ now",
+        "buy spåm now",
+        "buy sp\u{200B}am now",
+        "buy 5p4m now",
+        "buy s p a m now",
+        "너 바 보",
+        "너 바\u{3164}보",
+    ];
+    for (i, disguised) in disguises.iter().enumerate() {
+        let request = format!("d{i}");
+        spammer.say(&request, disguised).await;
+        let refused = loop {
+            let frame = spammer.next().await;
+            if frame["Type"] == "ERROR" {
+                break frame;
+            }
+            assert_ne!(
+                frame["Type"], "MESSAGE",
+                "{disguised:?} was delivered: {frame}"
+            );
+        };
+        assert_eq!(refused["RequestId"], request, "{refused}");
+        assert_eq!(refused["ErrorCode"], 406, "{disguised:?}: {refused}");
+    }
+    viewer.say("a1", "is pam here?").await;
+    assert_eq!(
+        contents(&mut watcher, Duration::from_secs(2)).await,
+        ["is pam here?"]
+    );
+
+    let masking = app
+        .put(
+            "/api/v1/me/channel/chat-rules",
+            owner.auth(),
+            json!({"maxMessageLength": 500, "maxMessagesPerSecond": 20, "filteredWords": ["spam"], "filterMode": "MASK"}),
+        )
+        .await;
+    assert_eq!(masking.status, 200, "{}", masking.text);
+    viewer.say("a2", "buy ѕраm and ＳＰＡＭ").await;
+    assert_eq!(
+        contents(&mut watcher, Duration::from_secs(2)).await,
+        ["buy **** and ****"]
+    );
+    let history = app.get("/api/v1/channels/room/chat/messages", None).await;
+    assert_eq!(
+        history.body["items"][0]["content"], "buy **** and ****",
+        "{}",
+        history.text
+    );
+}
+
 /// Item 11: a token minted before a ban still connected for up to a minute.
 #[tokio::test]
 async fn a_token_minted_before_a_ban_cannot_connect() {
