@@ -5611,7 +5611,9 @@ async fn says(browser: &Browser, text: &str) -> Result<()> {
 
 /// A name on a chat message opens who that is: their picture, name and channel, since when
 /// they have an account and follow the channel; the room's owner also sees a timeout in force,
-/// and lifts it there. The streamer in English on a desktop, the viewer in Korean on a phone.
+/// and lifts it there, and what was done to them before (the log's entries about them). The
+/// streamer in English on a desktop (and then in Korean on a phone), the viewer in Korean on a
+/// phone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
     let stack = TestStack::start(false).await?;
@@ -5706,6 +5708,13 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
     owner
         .wait_for_text(".chatter-card .chatter-card-reason", "Reason: 도배", WAIT)
         .await?;
+    owner
+        .wait_for_text(
+            ".chatter-card .chatter-card-history .log-entry[data-action=timeout]",
+            "Card Host timed out 팬 until",
+            WAIT,
+        )
+        .await?;
     owner.screenshot("chat-card-moderator").await?;
 
     // The fan opens the streamer's card: the badge, no follow of their own channel, and no
@@ -5735,6 +5744,12 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
         0,
         "a timeout is for the room's owner and moderators to see"
     );
+    assert_eq!(
+        fan.js("return document.querySelectorAll('.chatter-card-history').length")
+            .await?,
+        0,
+        "and so is what was done to them before"
+    );
     // The streamer lifts the timeout from the card: it says so, and the fan's page lets them
     // speak at once (the room hears the timeout is over), not in ten minutes.
     owner.click(".chatter-card .chatter-card-lift").await?;
@@ -5752,6 +5767,35 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
     .await?;
     says(&fan, "고마워요").await?;
     owner.wait_for_text(".chat-line", "고마워요", WAIT).await?;
+    // The lift is in their history now, newest first; the streamer on a phone in Korean sees
+    // the same.
+    let history = owner
+        .js("return [...document.querySelectorAll('.chatter-card-history .log-entry')].map(e => e.dataset.action)")
+        .await?;
+    assert_eq!(history, serde_json::json!(["unban", "timeout"]));
+    let phone = korean_phone(&stack, "host@example.com").await?;
+    phone.goto(&stack.url("/card_host")).await?;
+    phone.wait(".chat-state[data-state=Connected]").await?;
+    phone
+        .wait_for_text(".chat-line", "안녕하세요", WAIT)
+        .await?;
+    phone.js(&open_card_of("안녕하세요")).await?;
+    phone
+        .wait_for_text(
+            ".chatter-card .chatter-card-history-heading",
+            "이 채팅에서 받은 조치",
+            WAIT,
+        )
+        .await?;
+    phone
+        .wait_for_text(
+            ".chatter-card .chatter-card-history .log-entry[data-action=unban]",
+            "Card Host님이 팬님의 제재를 해제",
+            WAIT,
+        )
+        .await?;
+    phone.screenshot("chat-card-history-ko-phone").await?;
+    phone.close().await?;
     // The card's channel link goes there.
     fan.click(".chatter-card .chatter-card-channel").await?;
     fan.wait_until(

@@ -1,13 +1,15 @@
 //! A chatter's card, opened from their name on a message: who they are (their picture, name and
 //! channel), since when they have an account and follow this channel (what a viewer or a
 //! moderator weighs before answering a stranger); the room's owner and moderators also see a
-//! timeout or ban in force, and may lift it there. Its words live here.
+//! timeout or ban in force, and may lift it there, and what the room's runners did to them before
+//! (the moderation log's entries about them), so a third offence is not judged as a first. Its
+//! words live here.
 
 use cloumer_api_types::ChatterCard as Card;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::Avatar;
+use crate::components::{Avatar, LogEntry};
 use crate::i18n::{I18n, use_i18n};
 
 pub struct CardTexts {
@@ -26,6 +28,7 @@ pub struct CardTexts {
     pub loading: &'static str,
     pub close: &'static str,
     pub lift_timeout: &'static str,
+    pub history: &'static str,
 }
 
 pub const EN: CardTexts = CardTexts {
@@ -39,6 +42,7 @@ pub const EN: CardTexts = CardTexts {
     loading: "Loading…",
     close: "Close",
     lift_timeout: "Lift timeout",
+    history: "Earlier in this chat",
 };
 
 pub const KO: CardTexts = CardTexts {
@@ -52,6 +56,7 @@ pub const KO: CardTexts = CardTexts {
     loading: "불러오는 중…",
     close: "닫기",
     lift_timeout: "타임아웃 해제",
+    history: "이 채팅에서 받은 조치",
 };
 
 /// The card of `user` (called `nickname` on the message it was opened from) in the chat of the
@@ -149,6 +154,14 @@ fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl I
             <button type="button" class="secondary chatter-card-lift" on:click=move |_| lift()>{lift_label}</button>
         }
     });
+    let history = (!card.history.is_empty()).then(|| {
+        view! {
+            <h3 class="chatter-card-history-heading">{t.history}</h3>
+            <ol class="list moderation-log chatter-card-history">
+                {card.history.into_iter().map(|entry| view! { <LogEntry entry /> }).collect_view()}
+            </ol>
+        }
+    });
     let channel = format!("/{}", card.handle);
     view! {
         <div class="chatter-card-who">
@@ -166,5 +179,6 @@ fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl I
             <li class="chatter-card-following">{following}</li>
         </ul>
         {restriction}
+        {history}
     }
 }

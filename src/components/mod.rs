@@ -3,6 +3,7 @@
 mod about;
 pub mod bell;
 mod follow;
+mod log_entry;
 mod paged;
 pub mod session;
 mod share;
@@ -16,6 +17,7 @@ use leptos::prelude::*;
 
 pub use about::About;
 pub use follow::FollowButton;
+pub use log_entry::LogEntry;
 pub use paged::{PageStatus, Paging};
 pub use share::{ShareVideo, linked_start};
 pub use states::{Loaded, RequireSignIn, SaveStatus};

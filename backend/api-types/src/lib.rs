@@ -1131,6 +1131,11 @@ pub struct ChatterCard {
     pub followed_at: Option<String>,
     /// A ban or timeout in force: only for the channel's owner and moderators.
     pub restriction: Option<BanBody>,
+    /// What the room's runners did to them in this channel — their deleted messages, timeouts,
+    /// bans and lifts — newest first, at most 10 of the log's last 90 days: only for the
+    /// channel's owner and moderators (empty for anyone else).
+    #[serde(default)]
+    pub history: Vec<ModerationEntryBody>,
 }
 
 /// `PUT /api/v1/channels/{handle}/timeouts/{userId}`

@@ -1030,6 +1030,15 @@ impl ChatRepository for DynamoStore {
         self.log_page(channel, before, limit).await
     }
 
+    async fn list_moderation_of(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+        limit: usize,
+    ) -> PortResult<Vec<ModerationEntry>> {
+        self.log_of(channel, user, limit).await
+    }
+
     async fn erase_chat(&self, channel: &ChannelId) -> PortResult<()> {
         self.erase_chat_items(channel).await
     }

@@ -22,10 +22,16 @@ use cloumer_tokens::JwtVerifier;
 use serde_json::json;
 
 async fn dynamo_store() -> (DynamoStore, Moto) {
+    let (store, _, moto) = dynamo_store_and_client().await;
+    (store, moto)
+}
+
+/// The store, and a client to its table to write items as an older version did.
+async fn dynamo_store_and_client() -> (DynamoStore, aws_sdk_dynamodb::Client, Moto) {
     let moto = Moto::start().await;
     let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
     create_table(&client, "cloumer").await.unwrap();
-    (DynamoStore::new(client, "cloumer"), moto)
+    (DynamoStore::new(client.clone(), "cloumer"), client, moto)
 }
 
 #[tokio::test]
@@ -47,10 +53,7 @@ async fn dynamodb_indexes_older_messages_by_sender_once() {
     use aws_sdk_dynamodb::types::AttributeValue;
     use cloumer_domain::chat::StoredMessage;
     use cloumer_domain::ports::ChatRepository;
-    let moto = Moto::start().await;
-    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config().await);
-    create_table(&client, "cloumer").await.unwrap();
-    let store = DynamoStore::new(client.clone(), "cloumer");
+    let (store, client, _moto) = dynamo_store_and_client().await;
     let channel = ChannelId::parse("chold").unwrap();
     let said = |id: &str, sender: &str, second: i64| StoredMessage {
         channel_id: channel.clone(),
@@ -128,6 +131,88 @@ async fn dynamodb_indexes_older_messages_by_sender_once() {
     );
     // Done once: the next deploy skips it.
     assert_eq!(store.index_older_messages().await.unwrap(), None);
+}
+
+/// A table from before the moderation log was indexed by person: the deploy's upgrade indexes
+/// the entries that hold someone to account (not a pin), once, and a chatter's entries are then
+/// found.
+#[tokio::test]
+async fn dynamodb_indexes_older_log_entries_by_person_once() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
+    use cloumer_domain::ports::ChatRepository;
+    let (store, client, _moto) = dynamo_store_and_client().await;
+    let channel = ChannelId::parse("chold").unwrap();
+    let entry = |id: &str, target: &str, action: ModerationAction| ModerationEntry {
+        channel_id: channel.clone(),
+        id: id.to_owned(),
+        at: time::OffsetDateTime::now_utc(),
+        actor: UserId::parse("moderator").unwrap(),
+        actor_nickname: "Mod".into(),
+        action,
+        target: Some(UserId::parse(target).unwrap()),
+        target_nickname: Some(target.to_owned()),
+        reason: Some("spam".into()),
+    };
+    let ban = entry("e1", "troll", ModerationAction::Ban { until: None });
+    let pin = entry(
+        "e2",
+        "troll",
+        ModerationAction::PinMessage {
+            message_id: MessageId::parse("m1").unwrap(),
+            excerpt: None,
+        },
+    );
+    let unban = entry("e3", "bob", ModerationAction::Unban);
+    for written in [&ban, &pin, &unban] {
+        store.append_moderation(written).await.unwrap();
+    }
+    // As the older version wrote them: the entries without their index keys.
+    let entries = client
+        .scan()
+        .table_name("cloumer")
+        .filter_expression("begins_with(pk, :log)")
+        .expression_attribute_values(":log", AttributeValue::S("MODLOG#".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(entries.items().len(), 3);
+    for found in entries.items() {
+        client
+            .update_item()
+            .table_name("cloumer")
+            .key("pk", found["pk"].clone())
+            .key("sk", found["sk"].clone())
+            .update_expression("REMOVE gsi1pk, gsi1sk")
+            .send()
+            .await
+            .unwrap();
+    }
+    let troll = UserId::parse("troll").unwrap();
+    assert!(
+        store
+            .list_moderation_of(&channel, &troll, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert_eq!(store.index_older_log_entries().await.unwrap(), Some(2));
+    assert_eq!(
+        store
+            .list_moderation_of(&channel, &troll, 10)
+            .await
+            .unwrap(),
+        [ban]
+    );
+    assert_eq!(
+        store
+            .list_moderation_of(&channel, &UserId::parse("bob").unwrap(), 10)
+            .await
+            .unwrap(),
+        [unban]
+    );
+    assert_eq!(store.index_older_log_entries().await.unwrap(), None);
 }
 
 #[tokio::test]

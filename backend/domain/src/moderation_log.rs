@@ -70,6 +70,26 @@ pub struct ModerationEntry {
     pub reason: Option<String>,
 }
 
+impl ModerationEntry {
+    /// Whom this entry holds to account, if anyone: the viewer whose message was deleted, who
+    /// was timed out or banned, or whose ban was lifted. What a chatter's card shows the room's
+    /// runners, and what the stores index by person. Pins, polls and appointments judge no one.
+    pub fn holds_to_account(&self) -> Option<&UserId> {
+        match self.action {
+            ModerationAction::DeleteMessage { .. }
+            | ModerationAction::Timeout { .. }
+            | ModerationAction::Ban { .. }
+            | ModerationAction::Unban => self.target.as_ref(),
+            ModerationAction::PinMessage { .. }
+            | ModerationAction::UnpinMessage { .. }
+            | ModerationAction::AddModerator
+            | ModerationAction::RemoveModerator
+            | ModerationAction::OpenPoll { .. }
+            | ModerationAction::EndPoll { .. } => None,
+        }
+    }
+}
+
 /// The characters of a deleted message the log keeps.
 pub const EXCERPT_CHARS: usize = 80;
 

@@ -157,6 +157,15 @@ pub trait ChatRepository: Send + Sync {
         limit: usize,
     ) -> PortResult<Page<ModerationEntry, ModerationCursor>>;
 
+    /// The log's entries that hold `user` to account in `channel`
+    /// ([`ModerationEntry::holds_to_account`]), newest first, at most `limit`.
+    async fn list_moderation_of(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+        limit: usize,
+    ) -> PortResult<Vec<ModerationEntry>>;
+
     /// Erases the channel's chat: its history (deletion marks too), bans and moderation log.
     async fn erase_chat(&self, channel: &ChannelId) -> PortResult<()>;
 }

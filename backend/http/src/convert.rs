@@ -296,6 +296,7 @@ pub fn chatter_card(card: &ChatterCard) -> api::ChatterCard {
         role: card.role.as_str().to_owned(),
         followed_at: card.followed_at.map(rfc3339),
         restriction: card.restriction.as_ref().map(ban),
+        history: card.history.iter().map(moderation_entry).collect(),
     }
 }
 

@@ -10,17 +10,13 @@ use redb::{ReadableTable, TableDefinition};
 
 use super::{
     ACTIVITY, BANS, CHANNELS, EmbeddedStore, GRANTS, HANDLES, LIVE, MESSAGE_TIMES, MESSAGES,
-    OWNERS, PROFILES, RECORDINGS, RECORDINGS_BY_CHANNEL, RECORDINGS_BY_TIME, ROOMS, SENT_MESSAGES,
-    TOMBSTONES, TimeKey, TxResult, blocks, decode, follows, moderation_log, nanos, notifications,
-    port_only, read_channel_tx, videos,
+    OWNERS, PAST_IDS, PROFILES, RECORDINGS, RECORDINGS_BY_CHANNEL, RECORDINGS_BY_TIME, ROOMS,
+    SENT_MESSAGES, TOMBSTONES, TimeKey, TxResult, blocks, decode, follows, moderation_log, nanos,
+    notifications, port_only, read_channel_tx, videos,
 };
 
 /// user id → when the account was erased.
 pub(crate) const ERASED_USERS: TableDefinition<&str, i64> = TableDefinition::new("erased_users");
-
-/// Sorts after every id (ids are ASCII), so `(owner, "")..(owner, PAST_IDS)` holds all of an
-/// owner's entries.
-const PAST_IDS: &str = "\u{10FFFF}";
 
 /// Removes every `(owner, _)` entry.
 fn remove_pairs<V: redb::Value + 'static>(
@@ -174,7 +170,7 @@ impl EmbeddedStore {
             remove_pairs(tx, MESSAGE_TIMES, &channel)?;
             remove_pairs(tx, TOMBSTONES, &channel)?;
             remove_pairs(tx, BANS, &channel)?;
-            remove_timed(tx, moderation_log::MODERATION_LOG, &channel)?;
+            moderation_log::erase(tx, &channel)?;
             Ok(())
         })
         .await

@@ -75,11 +75,7 @@ const RECORDINGS_BY_TIME: TableDefinition<(i64, &str), ()> =
 /// Indexes every stored message by its sender when the index is new (a store from before it
 /// was kept): one pass, at the first open after the upgrade.
 fn index_senders_once(tx: &redb::WriteTransaction) -> TxResult<()> {
-    let known = tx
-        .list_tables()
-        .port("listing tables")?
-        .any(|table| table.name() == SENT_MESSAGES.name());
-    if known {
+    if !is_new(tx, SENT_MESSAGES.name())? {
         return Ok(());
     }
     let messages = tx.open_table(MESSAGES).port("opening messages")?;
@@ -92,6 +88,15 @@ fn index_senders_once(tx: &redb::WriteTransaction) -> TxResult<()> {
             .port("indexing a message's sender")?;
     }
     Ok(())
+}
+
+/// Whether the table `name` is not in the store yet: an index added by a later version, to be
+/// built from what is stored before it is first opened.
+fn is_new(tx: &redb::WriteTransaction, name: &str) -> TxResult<bool> {
+    Ok(!tx
+        .list_tables()
+        .port("listing tables")?
+        .any(|table| table.name() == name))
 }
 
 /// Nanoseconds since the epoch: exact for every time we store (until 2262).
@@ -122,6 +127,10 @@ pub struct EmbeddedStore {
 }
 
 type TxResult<T> = Result<T, WriteError>;
+
+/// Sorts after every id (ids are ASCII), so `(owner, "")..(owner, PAST_IDS)` holds all of an
+/// owner's entries.
+const PAST_IDS: &str = "\u{10FFFF}";
 
 impl EmbeddedStore {
     /// Opens (or creates) the store at `path`, creating every table so reads never miss one.
@@ -853,6 +862,15 @@ impl ChatRepository for EmbeddedStore {
     ) -> PortResult<Page<ModerationEntry, ModerationCursor>> {
         moderation_log::list(self, channel, before, limit).await
     }
+    async fn list_moderation_of(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+        limit: usize,
+    ) -> PortResult<Vec<ModerationEntry>> {
+        moderation_log::list_of(self, channel, user, limit).await
+    }
+
     async fn erase_chat(&self, channel: &ChannelId) -> PortResult<()> {
         self.erase_chat_records(channel).await
     }
@@ -1013,6 +1031,7 @@ pub fn timestamp(n: i64) -> OffsetDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloumer_domain::moderation_log::ModerationAction;
     use cloumer_domain::testkit;
 
     fn store() -> (EmbeddedStore, tempfile::TempDir) {
@@ -1099,6 +1118,88 @@ mod tests {
         let listed = store.list_sent_messages(&alice, None, 10).await.unwrap();
         let ids: Vec<&str> = listed.items.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["a1"]);
+    }
+
+    fn log_entry(id: &str, day: i64, action: ModerationAction) -> ModerationEntry {
+        ModerationEntry {
+            channel_id: ChannelId::parse("chlog").unwrap(),
+            id: id.to_owned(),
+            at: OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap()
+                + time::Duration::days(day),
+            actor: UserId::parse("moderator").unwrap(),
+            actor_nickname: "모더".into(),
+            action,
+            target: Some(UserId::parse("troll").unwrap()),
+            target_nickname: Some("트롤".into()),
+            reason: None,
+        }
+    }
+
+    /// A store from before the log was indexed by person indexes its entries at its first
+    /// opening after the upgrade, once.
+    #[tokio::test]
+    async fn a_store_from_before_the_log_was_indexed_by_person_is_indexed_on_opening() {
+        let (store, dir) = store();
+        let path = dir.path().join("cloumer.redb");
+        let channel = ChannelId::parse("chlog").unwrap();
+        let troll = UserId::parse("troll").unwrap();
+        store
+            .append_moderation(&log_entry("e1", 0, ModerationAction::Ban { until: None }))
+            .await
+            .unwrap();
+        store
+            .append_moderation(&log_entry("e2", 1, ModerationAction::AddModerator))
+            .await
+            .unwrap();
+        store
+            .write(|tx| {
+                tx.delete_table(TableDefinition::<TimeKey, ()>::new("moderation_of"))
+                    .port("dropping the index")?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert!(store.close().await);
+        let store = EmbeddedStore::open(&path).unwrap();
+        let theirs = store
+            .list_moderation_of(&channel, &troll, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            theirs,
+            [log_entry("e1", 0, ModerationAction::Ban { until: None })]
+        );
+    }
+
+    /// An entry past the log's lifetime leaves the person's entries with the log.
+    #[tokio::test]
+    async fn an_expired_entry_leaves_the_persons_entries_too() {
+        let (store, _dir) = store();
+        let channel = ChannelId::parse("chlog").unwrap();
+        let troll = UserId::parse("troll").unwrap();
+        store
+            .append_moderation(&log_entry("old", 0, ModerationAction::Unban))
+            .await
+            .unwrap();
+        store
+            .append_moderation(&log_entry("new", 91, ModerationAction::Unban))
+            .await
+            .unwrap();
+        let theirs = store
+            .list_moderation_of(&channel, &troll, 10)
+            .await
+            .unwrap();
+        let ids: Vec<&str> = theirs.iter().map(|entry| entry.id.as_str()).collect();
+        assert_eq!(ids, ["new"]);
+        assert_eq!(
+            store
+                .list_moderation(&channel, None, 10)
+                .await
+                .unwrap()
+                .items
+                .len(),
+            1
+        );
     }
 
     #[tokio::test]

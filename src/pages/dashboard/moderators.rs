@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::typed_handle;
 
 use crate::api::use_api;
-use crate::components::{Avatar, Loaded};
+use crate::components::{Avatar, Loaded, LogEntry};
 use crate::i18n::use_i18n;
 use crate::reactive::{Fetch, Submit};
 
@@ -111,22 +111,7 @@ pub fn ModeratorsCard(channel: Signal<MyChannel>) -> impl IntoView {
             })}
             <ol class="list moderation-log">
                 <For each=move || log.get() key=|entry| entry.id.clone() let:entry>
-                    {
-                        let at = crate::time::parse_rfc3339_ms(&entry.at)
-                            .map(|ms| crate::browser::local_date_time(ms, i18n.lang.get_untracked().code()))
-                            .unwrap_or_default();
-                        let detail = entry.excerpt.clone();
-                        let (action, datetime, reason) =
-                            (entry.action.clone(), entry.at.clone(), entry.reason.clone());
-                        view! {
-                            <li class="log-entry" data-action=action>
-                                <time class="muted" datetime=datetime>{at}</time>
-                                <span>{move || i18n.log_line(&entry)}</span>
-                                {detail.map(|d| view! { <q class="muted">{d}</q> })}
-                                {reason.map(|r| view! { <span class="muted">" — "{r}</span> })}
-                            </li>
-                        }
-                    }
+                    <LogEntry entry />
                 </For>
             </ol>
             {move || next.get().map(|cursor| view! {

@@ -61,6 +61,12 @@ async fn main() -> Result<()> {
                 Some(indexed) => println!("    indexed {indexed} older chat messages by sender"),
                 None => println!("    chat messages are indexed by sender (done before)"),
             }
+            match store.index_older_log_entries().await? {
+                Some(indexed) => {
+                    println!("    indexed {indexed} older moderation log entries by person")
+                }
+                None => println!("    moderation logs are indexed by person (done before)"),
+            }
         }
         ["empty", bucket] => {
             let config = cloumer_site_upload::sdk_config().await;

@@ -9,12 +9,15 @@
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::error::{PortContext, PortError, PortResult};
+use cloumer_domain::moderation_log::ModerationEntry;
 use time::OffsetDateTime;
 
-use super::{DynamoStore, Item, decode, item, s, text, time_key};
+use super::{DynamoStore, Item, decode, item, moderation_log, s, text, time_key};
 
 /// Chat messages stored before messages were indexed by their sender.
 const SENDERS: &str = "UPGRADE#senders";
+/// Moderation log entries stored before the log was indexed by whom an entry holds to account.
+const LOG_PEOPLE: &str = "UPGRADE#moderation-people";
 
 impl DynamoStore {
     /// Gives every chat message stored without it its sender's index keys (`gsi1` =
@@ -23,28 +26,65 @@ impl DynamoStore {
     /// indexed, or `None` if a run finished before (the table remembers it); a run cut short is
     /// finished by running again. A message deleted meanwhile is not brought back.
     pub async fn index_older_messages(&self) -> PortResult<Option<u64>> {
-        if self.get(SENDERS, "DONE").await?.is_some() {
+        self.index_once(SENDERS, ("CHAT#", Some("MSG#")), |found| {
+            let message: StoredMessage = decode(found)?;
+            Ok(text(found, "sk").map(|sk| (format!("SAID#{}", message.sender), sk)))
+        })
+        .await
+    }
+
+    /// Gives every moderation log entry stored without it the index keys of the person it holds
+    /// to account (`gsi1` = `MODOF#<channel>#<user>`, as entries are written now), so a chatter's
+    /// card shows what was done to them before the upgrade too. Returns and repeats as
+    /// [`Self::index_older_messages`] does.
+    pub async fn index_older_log_entries(&self) -> PortResult<Option<u64>> {
+        self.index_once(LOG_PEOPLE, ("MODLOG#", None), |found| {
+            let entry: ModerationEntry = decode(found)?;
+            Ok(entry
+                .holds_to_account()
+                .zip(text(found, "sk"))
+                .map(|(user, sk)| (moderation_log::person(&entry.channel_id, user), sk)))
+        })
+        .await
+    }
+
+    /// Sets `gsi1` to what `keys` gives on every item whose `pk` (and `sk`, if given) start
+    /// with `prefixes` and that has none (`keys` may give nothing: the item stays out of the index), once per
+    /// table: `mark` remembers a finished run.
+    async fn index_once(
+        &self,
+        mark: &str,
+        prefixes: (&str, Option<&str>),
+        keys: impl Fn(&Item) -> PortResult<Option<(String, String)>>,
+    ) -> PortResult<Option<u64>> {
+        if self.get(mark, "DONE").await?.is_some() {
             return Ok(None);
         }
         let mut indexed = 0u64;
         let mut start: Option<Item> = None;
         loop {
-            let page = self
+            let scan = self
                 .client
                 .scan()
                 .table_name(&self.table)
-                .filter_expression(
-                    "begins_with(pk, :chat) AND begins_with(sk, :message) \
-                     AND attribute_not_exists(gsi1pk)",
-                )
-                .expression_attribute_values(":chat", s("CHAT#"))
-                .expression_attribute_values(":message", s("MSG#"))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .port("DynamoDB Scan")?;
+                .expression_attribute_values(":pk", s(prefixes.0))
+                .set_exclusive_start_key(start);
+            let scan = match prefixes.1 {
+                Some(sk) => scan
+                    .filter_expression(
+                        "begins_with(pk, :pk) AND begins_with(sk, :sk) \
+                         AND attribute_not_exists(gsi1pk)",
+                    )
+                    .expression_attribute_values(":sk", s(sk)),
+                None => {
+                    scan.filter_expression("begins_with(pk, :pk) AND attribute_not_exists(gsi1pk)")
+                }
+            };
+            let page = scan.send().await.port("DynamoDB Scan")?;
             for found in page.items.unwrap_or_default() {
-                if self.index_sender(&found).await? {
+                if let Some((gsi1pk, gsi1sk)) = keys(&found)?
+                    && self.set_gsi1(&found, gsi1pk, gsi1sk).await?
+                {
                     indexed += 1;
                 }
             }
@@ -54,7 +94,7 @@ impl DynamoStore {
             }
         }
         self.put_plain(item(&[
-            ("pk", s(SENDERS)),
+            ("pk", s(mark)),
             ("sk", s("DONE")),
             ("at", s(time_key(OffsetDateTime::now_utc()))),
         ]))
@@ -62,9 +102,8 @@ impl DynamoStore {
         Ok(Some(indexed))
     }
 
-    /// False if the message was deleted since the scan saw it.
-    async fn index_sender(&self, found: &Item) -> PortResult<bool> {
-        let message: StoredMessage = decode(found)?;
+    /// False if the item was deleted since the scan saw it (it is not brought back).
+    async fn set_gsi1(&self, found: &Item, gsi1pk: String, gsi1sk: String) -> PortResult<bool> {
         let (Some(pk), Some(sk)) = (text(found, "pk"), text(found, "sk")) else {
             return Ok(false);
         };
@@ -73,11 +112,11 @@ impl DynamoStore {
             .update_item()
             .table_name(&self.table)
             .key("pk", s(pk))
-            .key("sk", s(&sk))
-            .update_expression("SET gsi1pk = :said, gsi1sk = :sk")
+            .key("sk", s(sk))
+            .update_expression("SET gsi1pk = :pk, gsi1sk = :sk")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":said", s(format!("SAID#{}", message.sender)))
-            .expression_attribute_values(":sk", s(sk))
+            .expression_attribute_values(":pk", s(gsi1pk))
+            .expression_attribute_values(":sk", s(gsi1sk))
             .send()
             .await;
         match updated {

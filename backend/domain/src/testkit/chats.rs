@@ -211,6 +211,7 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
     assert!(repo.list_bans(&room).await.unwrap().is_empty());
 
     moderation_log(repo, &room, &other).await;
+    moderation_of_a_person(repo, &room, &other).await;
 
     // Erasing a channel's chat takes its messages, deletion marks, bans and log, and nothing of
     // another channel's.
@@ -243,6 +244,21 @@ pub async fn chat_repository(repo: &dyn ChatRepository) {
             .await
             .unwrap()
             .items
+            .len(),
+        1
+    );
+    let troll = UserId::parse("troll").unwrap();
+    assert!(
+        repo.list_moderation_of(&room, &troll, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a person's entries go with the channel's log"
+    );
+    assert_eq!(
+        repo.list_moderation_of(&other, &troll, 10)
+            .await
+            .unwrap()
             .len(),
         1
     );
@@ -327,6 +343,55 @@ fn log_entry(
         target_nickname: Some("트롤".into()),
         reason: Some("spam 스팸".into()),
     }
+}
+
+/// One person's entries in a channel's log (after [`moderation_log`] wrote its own, all about
+/// `troll`): those that hold them to account, newest first, in that channel only.
+async fn moderation_of_a_person(repo: &dyn ChatRepository, room: &ChannelId, other: &ChannelId) {
+    let troll = UserId::parse("troll").unwrap();
+    let pinned = log_entry(
+        room,
+        "p",
+        15,
+        ModerationAction::PinMessage {
+            message_id: MessageId::parse("m2").unwrap(),
+            excerpt: None,
+        },
+    );
+    let mut someone_else = log_entry(room, "v", 16, ModerationAction::Timeout { until: t(30) });
+    someone_else.target = Some(UserId::parse("viewer2").unwrap());
+    for entry in [&pinned, &someone_else] {
+        repo.append_moderation(entry).await.unwrap();
+    }
+    let ids = |entries: Vec<ModerationEntry>| -> Vec<String> {
+        entries.into_iter().map(|entry| entry.id).collect()
+    };
+    // Deleted message, timeout, ban and lift; not the pin of their message nor their appointment.
+    let theirs = repo.list_moderation_of(room, &troll, 10).await.unwrap();
+    assert_eq!(theirs[0].action, ModerationAction::Unban, "as written");
+    assert_eq!(theirs[0].reason.as_deref(), Some("spam 스팸"));
+    assert_eq!(ids(theirs), ["e3", "e2", "e1", "e0"]);
+    assert_eq!(
+        ids(repo.list_moderation_of(room, &troll, 2).await.unwrap()),
+        ["e3", "e2"]
+    );
+    assert_eq!(
+        ids(repo
+            .list_moderation_of(room, &UserId::parse("viewer2").unwrap(), 10)
+            .await
+            .unwrap()),
+        ["v"]
+    );
+    assert_eq!(
+        ids(repo.list_moderation_of(other, &troll, 10).await.unwrap()),
+        ["x"]
+    );
+    assert!(
+        repo.list_moderation_of(room, &UserId::parse("nobody").unwrap(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// The moderation log: newest first, paged, per channel, entries kept as written.

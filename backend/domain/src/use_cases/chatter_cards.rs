@@ -2,7 +2,8 @@
 //! message. Anyone who may watch the channel sees their name, picture and channel, how long
 //! they have had an account and how long they have followed this channel (what a viewer or a
 //! moderator weighs before answering a stranger); the channel's owner and moderators also see
-//! a ban or timeout in force.
+//! a ban or timeout in force and what the room's runners did to them before (their deleted
+//! messages, timeouts, bans and lifts), so a third offence is not judged as a first.
 
 use time::OffsetDateTime;
 
@@ -11,6 +12,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::handle::ChannelHandle;
 use crate::ids::UserId;
 use crate::moderation::Ban;
+use crate::moderation_log::ModerationEntry;
 use crate::platform::Platform;
 use crate::profile::{Avatar, Nickname};
 
@@ -30,7 +32,16 @@ pub struct ChatterCard {
     pub followed_at: Option<OffsetDateTime>,
     /// A ban or timeout in force: only for the channel's owner and moderators to see.
     pub restriction: Option<Ban>,
+    /// The moderation log's latest entries holding them to account in this channel, newest
+    /// first (at most [`CARD_HISTORY`], kept [`LOG_LIFETIME`]): only for the channel's owner
+    /// and moderators to see.
+    ///
+    /// [`LOG_LIFETIME`]: crate::moderation_log::LOG_LIFETIME
+    pub history: Vec<ModerationEntry>,
 }
+
+/// How many of the log's entries a card shows.
+pub const CARD_HISTORY: usize = 10;
 
 impl Platform {
     /// `user`'s card in the chat of the channel `handle`, for `who` (signed out: `None`). A
@@ -56,10 +67,17 @@ impl Platform {
         let (Some(profile), Some(theirs)) = (profile?, theirs?) else {
             return Err(DomainError::NotFound("user"));
         };
-        let restriction = if ChatRole::of(&channel, who).runs_the_room() {
-            self.active_ban(&channel.id, user).await?
+        let (restriction, history) = if ChatRole::of(&channel, who).runs_the_room() {
+            let (restriction, history) = futures_util::future::join(
+                self.active_ban(&channel.id, user),
+                ports
+                    .chat
+                    .list_moderation_of(&channel.id, user, CARD_HISTORY),
+            )
+            .await;
+            (restriction?, history?)
         } else {
-            None
+            (None, Vec::new())
         };
         Ok(ChatterCard {
             user_id: user.clone(),
@@ -70,6 +88,7 @@ impl Platform {
             role: ChatRole::of(&channel, Some(user)),
             followed_at: follow?.map(|follow| follow.followed_at),
             restriction,
+            history,
         })
     }
 }

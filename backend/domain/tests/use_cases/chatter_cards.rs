@@ -1,6 +1,7 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::chat::ChatRole;
 use cloumer_domain::ids::UserId;
+use cloumer_domain::moderation_log::ModerationAction;
 use cloumer_domain::use_cases::chat_moderation::{ChatOf, Restriction};
 use time::Duration;
 
@@ -56,11 +57,41 @@ async fn a_chatters_card_says_who_they_are_and_how_long_they_have_been_around() 
 }
 
 #[tokio::test]
-async fn only_the_room_s_owner_and_moderators_see_a_timeout_on_a_card() {
+async fn only_the_room_s_owner_and_moderators_see_a_timeout_and_what_came_before_on_a_card() {
     let world = world();
     let (owner, _, moderator) = world.owner_and_moderator().await;
     let (troll, _) = world.account("u-troll", "troll").await;
     let (viewer, _) = world.account("u-viewer", "viewer").await;
+    // An earlier ban, lifted; and a timeout of someone else, which is not theirs.
+    world
+        .platform
+        .restrict(
+            &owner,
+            ChatOf::Mine,
+            &troll.user_id,
+            Restriction::Ban(None),
+            Some("slurs"),
+        )
+        .await
+        .unwrap();
+    world.advance(Duration::minutes(1));
+    world
+        .platform
+        .unban(&owner, ChatOf::Mine, &troll.user_id)
+        .await
+        .unwrap();
+    world
+        .platform
+        .restrict(
+            &owner,
+            ChatOf::Mine,
+            &viewer.user_id,
+            Restriction::Timeout(Duration::minutes(1)),
+            None,
+        )
+        .await
+        .unwrap();
+    world.advance(Duration::minutes(1));
     world
         .platform
         .restrict(
@@ -85,6 +116,28 @@ async fn only_the_room_s_owner_and_moderators_see_a_timeout_on_a_card() {
             restriction.expires_at,
             Some(world.platform.now() + Duration::minutes(10))
         );
+        // What was done to them before, newest first, with who did it and why.
+        let history: Vec<(&str, &str, Option<&str>)> = card
+            .history
+            .iter()
+            .map(|entry| {
+                let kind = match entry.action {
+                    ModerationAction::Timeout { .. } => "timeout",
+                    ModerationAction::Unban => "unban",
+                    ModerationAction::Ban { .. } => "ban",
+                    _ => "other",
+                };
+                (kind, entry.actor.as_str(), entry.reason.as_deref())
+            })
+            .collect();
+        assert_eq!(
+            history,
+            [
+                ("timeout", moderator.user_id.as_str(), Some("spam")),
+                ("unban", owner.user_id.as_str(), None),
+                ("ban", owner.user_id.as_str(), Some("slurs")),
+            ]
+        );
     }
     for who in [Some(&viewer.user_id), Some(&troll.user_id), None] {
         let card = world
@@ -93,6 +146,7 @@ async fn only_the_room_s_owner_and_moderators_see_a_timeout_on_a_card() {
             .await
             .unwrap();
         assert_eq!(card.restriction, None, "not for viewers to see");
+        assert_eq!(card.history, [], "not for viewers to see");
     }
     // Once over, it is not shown.
     world.advance(Duration::minutes(11));

@@ -69,10 +69,22 @@ async fn a_chatters_card_over_http() {
             "{}",
             reply.text
         );
+        // And the log's entry for it, as the moderation log words it.
+        let history = reply.body["history"].as_array().unwrap();
+        assert_eq!(history.len(), 1, "{}", reply.text);
+        assert_eq!(history[0]["action"], "timeout", "{}", reply.text);
+        assert_eq!(history[0]["reason"], "도배", "{}", reply.text);
+        assert_eq!(
+            history[0]["targetUserId"],
+            fan.user_id.as_str(),
+            "{}",
+            reply.text
+        );
     }
     for token in [fan.auth(), None] {
         let reply = app.get(&path(&fan.user_id), token).await;
         assert_eq!(reply.body["restriction"], json!(null), "{}", reply.text);
+        assert_eq!(reply.body["history"], json!([]), "{}", reply.text);
     }
 
     // Nobody by that id, no such channel, a bad token.
