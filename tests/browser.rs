@@ -5611,7 +5611,8 @@ async fn says(browser: &Browser, text: &str) -> Result<()> {
 
 /// A name on a chat message opens who that is: their picture, name and channel, since when
 /// they have an account and follow the channel; the room's owner also sees a timeout in force,
-/// and lifts it there, and what was done to them before (the log's entries about them). The
+/// and lifts it there, what they said in the room lately and what was done to them before (the
+/// log's entries about them). The
 /// streamer in English on a desktop (and then in Korean on a phone), the viewer in Korean on a
 /// phone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -5715,6 +5716,9 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
             WAIT,
         )
         .await?;
+    owner
+        .wait_for_text(".chatter-card .chatter-card-messages", "안녕하세요", WAIT)
+        .await?;
     owner.screenshot("chat-card-moderator").await?;
 
     // The fan opens the streamer's card: the badge, no follow of their own channel, and no
@@ -5786,6 +5790,9 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
             "이 채팅에서 받은 조치",
             WAIT,
         )
+        .await?;
+    phone
+        .wait_for_text(".chatter-card .chatter-card-messages", "고마워요", WAIT)
         .await?;
     phone
         .wait_for_text(

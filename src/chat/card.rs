@@ -1,9 +1,9 @@
 //! A chatter's card, opened from their name on a message: who they are (their picture, name and
 //! channel), since when they have an account and follow this channel (what a viewer or a
 //! moderator weighs before answering a stranger); the room's owner and moderators also see a
-//! timeout or ban in force, and may lift it there, and what the room's runners did to them before
-//! (the moderation log's entries about them), so a third offence is not judged as a first. Its
-//! words live here.
+//! timeout or ban in force, and may lift it there, what they said in the room lately (a message
+//! judged in its context) and what the room's runners did to them before (the moderation log's
+//! entries about them), so a third offence is not judged as a first. Its words live here.
 
 use cloumer_api_types::ChatterCard as Card;
 use leptos::prelude::*;
@@ -29,6 +29,7 @@ pub struct CardTexts {
     pub close: &'static str,
     pub lift_timeout: &'static str,
     pub history: &'static str,
+    pub recent_messages: &'static str,
 }
 
 pub const EN: CardTexts = CardTexts {
@@ -43,6 +44,7 @@ pub const EN: CardTexts = CardTexts {
     close: "Close",
     lift_timeout: "Lift timeout",
     history: "Earlier in this chat",
+    recent_messages: "Lately in this chat",
 };
 
 pub const KO: CardTexts = CardTexts {
@@ -57,6 +59,7 @@ pub const KO: CardTexts = CardTexts {
     close: "닫기",
     lift_timeout: "타임아웃 해제",
     history: "이 채팅에서 받은 조치",
+    recent_messages: "이 채팅에서 최근에 한 말",
 };
 
 /// The card of `user` (called `nickname` on the message it was opened from) in the chat of the
@@ -154,6 +157,21 @@ fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl I
             <button type="button" class="secondary chatter-card-lift" on:click=move |_| lift()>{lift_label}</button>
         }
     });
+    let said = (!card.recent_messages.is_empty()).then(|| {
+        let lines = card.recent_messages.into_iter().map(|message| {
+            let at = moment(&message.sent_at).unwrap_or_default();
+            view! {
+                <li>
+                    <time class="muted" datetime=message.sent_at>{at}</time>
+                    " "<span class="chatter-card-said">{message.content}</span>
+                </li>
+            }
+        });
+        view! {
+            <h3 class="chatter-card-history-heading">{t.recent_messages}</h3>
+            <ol class="chatter-card-history chatter-card-messages">{lines.collect_view()}</ol>
+        }
+    });
     let history = (!card.history.is_empty()).then(|| {
         view! {
             <h3 class="chatter-card-history-heading">{t.history}</h3>
@@ -179,6 +197,7 @@ fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl I
             <li class="chatter-card-following">{following}</li>
         </ul>
         {restriction}
+        {said}
         {history}
     }
 }

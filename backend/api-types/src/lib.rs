@@ -1136,6 +1136,11 @@ pub struct ChatterCard {
     /// channel's owner and moderators (empty for anyone else).
     #[serde(default)]
     pub history: Vec<ModerationEntryBody>,
+    /// What they said in this channel's chat lately, newest first, at most 10 (found among
+    /// their 200 latest messages anywhere; deleted ones never): only for the channel's owner and
+    /// moderators (empty for anyone else).
+    #[serde(default)]
+    pub recent_messages: Vec<ChatMessageBody>,
 }
 
 /// `PUT /api/v1/channels/{handle}/timeouts/{userId}`

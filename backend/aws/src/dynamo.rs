@@ -997,6 +997,38 @@ impl ChatRepository for DynamoStore {
         Ok(Page::continuing(messages, more))
     }
 
+    async fn list_sent_messages_in(
+        &self,
+        channel: &ChannelId,
+        sender: &UserId,
+        limit: usize,
+        within: usize,
+    ) -> PortResult<Vec<StoredMessage>> {
+        // One page of their latest messages anywhere (the query's limit counts what it reads,
+        // before the filter), kept if they are this channel's.
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .scan_index_forward(false)
+            .limit(i32::try_from(within).unwrap_or(i32::MAX))
+            .key_condition_expression("gsi1pk = :said")
+            .filter_expression("pk = :chat")
+            .expression_attribute_values(":said", s(format!("SAID#{sender}")))
+            .expression_attribute_values(":chat", s(format!("CHAT#{channel}")))
+            .send()
+            .await
+            .port("DynamoDB Query")?;
+        output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .take(limit)
+            .map(decode)
+            .collect()
+    }
+
     async fn put_ban(&self, ban: &Ban) -> PortResult<()> {
         self.put_member("BAN", &ban.channel_id, &ban.user_id, ban)
             .await

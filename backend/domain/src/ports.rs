@@ -139,6 +139,17 @@ pub trait ChatRepository: Send + Sync {
         limit: usize,
     ) -> PortResult<Page<StoredMessage, MessageCursor>>;
 
+    /// What `sender` said in `channel`'s chat lately: their messages there, newest first, never
+    /// deleted ones, at most `limit`, found among their `within` latest messages in every
+    /// channel (a bound on what one look reads, whoever is asked about).
+    async fn list_sent_messages_in(
+        &self,
+        channel: &ChannelId,
+        sender: &UserId,
+        limit: usize,
+        within: usize,
+    ) -> PortResult<Vec<StoredMessage>>;
+
     async fn put_ban(&self, ban: &Ban) -> PortResult<()>;
     /// Returns the ban it removed, if there was one (read and removed in one step).
     async fn remove_ban(&self, channel: &ChannelId, user: &UserId) -> PortResult<Option<Ban>>;

@@ -297,6 +297,7 @@ pub fn chatter_card(card: &ChatterCard) -> api::ChatterCard {
         followed_at: card.followed_at.map(rfc3339),
         restriction: card.restriction.as_ref().map(ban),
         history: card.history.iter().map(moderation_entry).collect(),
+        recent_messages: card.recent_messages.iter().map(message).collect(),
     }
 }
 

@@ -797,6 +797,39 @@ impl ChatRepository for EmbeddedStore {
         .await
     }
 
+    async fn list_sent_messages_in(
+        &self,
+        channel: &ChannelId,
+        sender: &UserId,
+        limit: usize,
+        within: usize,
+    ) -> PortResult<Vec<StoredMessage>> {
+        let (channel, sender) = (channel.as_str().to_owned(), sender.as_str().to_owned());
+        self.read(move |tx| {
+            let sent = tx.open_table(SENT_MESSAGES).port("opening senders")?;
+            let messages = tx.open_table(MESSAGES).port("opening messages")?;
+            let mut found = Vec::new();
+            for entry in newest_first(&sent, sender.as_str(), None)?.take(within) {
+                let (key, said_in) = entry.port("listing a sender's messages")?;
+                if said_in.value() != channel {
+                    continue;
+                }
+                let (_, at, id) = key.value();
+                if let Some(bytes) = messages
+                    .get((channel.as_str(), at, id))
+                    .port("reading a message")?
+                {
+                    found.push(decode(bytes.value())?);
+                    if found.len() == limit {
+                        break;
+                    }
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
     async fn put_ban(&self, ban: &Ban) -> PortResult<()> {
         let key = (
             ban.channel_id.as_str().to_owned(),

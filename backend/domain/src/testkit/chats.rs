@@ -315,12 +315,33 @@ async fn sent_messages(repo: &dyn ChatRepository) {
     assert!(viewer.items.iter().all(|m| m.sender.as_str() == "viewer"));
     assert!(ids(&viewer).contains(&"chroom3/v1".to_owned()));
 
+    // What they said in one room lately: theirs, that room's, newest first, at most `limit`,
+    // among their `within` latest anywhere.
+    let in_room = |channel: &ChannelId, limit: usize, within: usize| {
+        let (channel, talker) = (channel.clone(), talker.clone());
+        async move {
+            repo.list_sent_messages_in(&channel, &talker, limit, within)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.id.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(in_room(&here, 10, 100).await, ["t3", "t1"]);
+    assert_eq!(in_room(&here, 1, 100).await, ["t3"]);
+    assert_eq!(in_room(&there, 10, 100).await, ["t4", "t2"]);
+    // Their two latest are t4 (there) and t3 (here).
+    assert_eq!(in_room(&here, 10, 2).await, ["t3"]);
+    assert_eq!(in_room(&there, 10, 1).await, ["t4"]);
+
     // A deleted message leaves the list; an erased channel takes its messages out of it.
     repo.delete_message(&there, &MessageId::parse("t2").unwrap(), t(9))
         .await
         .unwrap();
     let left = repo.list_sent_messages(&talker, None, 10).await.unwrap();
     assert_eq!(ids(&left), ["chroom4/t4", "chroom3/t3", "chroom3/t1"]);
+    assert_eq!(in_room(&there, 10, 100).await, ["t4"]);
     repo.erase_chat(&here).await.unwrap();
     let left = repo.list_sent_messages(&talker, None, 10).await.unwrap();
     assert_eq!(ids(&left), ["chroom4/t4"]);

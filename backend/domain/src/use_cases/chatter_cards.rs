@@ -2,12 +2,13 @@
 //! message. Anyone who may watch the channel sees their name, picture and channel, how long
 //! they have had an account and how long they have followed this channel (what a viewer or a
 //! moderator weighs before answering a stranger); the channel's owner and moderators also see
-//! a ban or timeout in force and what the room's runners did to them before (their deleted
-//! messages, timeouts, bans and lifts), so a third offence is not judged as a first.
+//! a ban or timeout in force, what the room's runners did to them before (their deleted
+//! messages, timeouts, bans and lifts), so a third offence is not judged as a first, and what
+//! they said in the room lately, so a message is judged in its context.
 
 use time::OffsetDateTime;
 
-use crate::chat::ChatRole;
+use crate::chat::{ChatRole, StoredMessage};
 use crate::error::{DomainError, DomainResult};
 use crate::handle::ChannelHandle;
 use crate::ids::UserId;
@@ -38,10 +39,18 @@ pub struct ChatterCard {
     ///
     /// [`LOG_LIFETIME`]: crate::moderation_log::LOG_LIFETIME
     pub history: Vec<ModerationEntry>,
+    /// What they said in this channel's chat lately, newest first (at most [`CARD_MESSAGES`],
+    /// found among their [`CARD_MESSAGES_WITHIN`] latest messages anywhere): only for the
+    /// channel's owner and moderators to see.
+    pub recent_messages: Vec<StoredMessage>,
 }
 
 /// How many of the log's entries a card shows.
 pub const CARD_HISTORY: usize = 10;
+/// How many of their messages in the room a card shows.
+pub const CARD_MESSAGES: usize = 10;
+/// How many of their latest messages, in every room, a card looks through for those.
+pub const CARD_MESSAGES_WITHIN: usize = 200;
 
 impl Platform {
     /// `user`'s card in the chat of the channel `handle`, for `who` (signed out: `None`). A
@@ -57,28 +66,41 @@ impl Platform {
             return Err(DomainError::Forbidden("this channel is private"));
         }
         let ports = &self.ports;
-        // Three independent reads: asked together, one round trip.
-        let (profile, theirs, follow) = futures_util::future::join3(
-            ports.channels.get_profile(user),
-            ports.channels.find_channel_by_owner(user),
-            ports.follows.get_follow(user, &channel.id),
+        // What the room's runners also see does not depend on who the user is: asked with the
+        // rest, a card waits for one round trip to the store.
+        let runs_the_room = ChatRole::of(&channel, who).runs_the_room();
+        let for_runners = async {
+            if !runs_the_room {
+                return Ok((None, Vec::new(), Vec::new()));
+            }
+            let (restriction, history, said) = futures_util::future::join3(
+                self.active_ban(&channel.id, user),
+                ports
+                    .chat
+                    .list_moderation_of(&channel.id, user, CARD_HISTORY),
+                ports.chat.list_sent_messages_in(
+                    &channel.id,
+                    user,
+                    CARD_MESSAGES,
+                    CARD_MESSAGES_WITHIN,
+                ),
+            )
+            .await;
+            DomainResult::Ok((restriction?, history?, said?))
+        };
+        let ((profile, theirs, follow), for_runners) = futures_util::future::join(
+            futures_util::future::join3(
+                ports.channels.get_profile(user),
+                ports.channels.find_channel_by_owner(user),
+                ports.follows.get_follow(user, &channel.id),
+            ),
+            for_runners,
         )
         .await;
         let (Some(profile), Some(theirs)) = (profile?, theirs?) else {
             return Err(DomainError::NotFound("user"));
         };
-        let (restriction, history) = if ChatRole::of(&channel, who).runs_the_room() {
-            let (restriction, history) = futures_util::future::join(
-                self.active_ban(&channel.id, user),
-                ports
-                    .chat
-                    .list_moderation_of(&channel.id, user, CARD_HISTORY),
-            )
-            .await;
-            (restriction?, history?)
-        } else {
-            (None, Vec::new())
-        };
+        let (restriction, history, recent_messages) = for_runners?;
         Ok(ChatterCard {
             user_id: user.clone(),
             nickname: profile.nickname,
@@ -89,6 +111,7 @@ impl Platform {
             followed_at: follow?.map(|follow| follow.followed_at),
             restriction,
             history,
+            recent_messages,
         })
     }
 }

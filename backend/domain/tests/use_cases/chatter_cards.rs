@@ -59,9 +59,19 @@ async fn a_chatters_card_says_who_they_are_and_how_long_they_have_been_around() 
 #[tokio::test]
 async fn only_the_room_s_owner_and_moderators_see_a_timeout_and_what_came_before_on_a_card() {
     let world = world();
-    let (owner, _, moderator) = world.owner_and_moderator().await;
+    let (owner, account, moderator) = world.owner_and_moderator().await;
     let (troll, _) = world.account("u-troll", "troll").await;
-    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let (viewer, elsewhere) = world.account("u-viewer", "viewer").await;
+    // What the troll said here, and in another room.
+    let rooms = [account, elsewhere].map(|a| a.channel.chat_room.unwrap().arn);
+    for (room, said) in [
+        (&rooms[0], "first here"),
+        (&rooms[1], "over there"),
+        (&rooms[0], "second here"),
+    ] {
+        world.said(room, "u-troll", said).await;
+        world.advance(Duration::seconds(1));
+    }
     // An earlier ban, lifted; and a timeout of someone else, which is not theirs.
     world
         .platform
@@ -138,6 +148,13 @@ async fn only_the_room_s_owner_and_moderators_see_a_timeout_and_what_came_before
                 ("ban", owner.user_id.as_str(), Some("slurs")),
             ]
         );
+        // And what they said here lately, newest first.
+        let said: Vec<&str> = card
+            .recent_messages
+            .iter()
+            .map(|m| m.content.as_str())
+            .collect();
+        assert_eq!(said, ["second here", "first here"]);
     }
     for who in [Some(&viewer.user_id), Some(&troll.user_id), None] {
         let card = world
@@ -147,6 +164,7 @@ async fn only_the_room_s_owner_and_moderators_see_a_timeout_and_what_came_before
             .unwrap();
         assert_eq!(card.restriction, None, "not for viewers to see");
         assert_eq!(card.history, [], "not for viewers to see");
+        assert_eq!(card.recent_messages, [], "not for viewers to see");
     }
     // Once over, it is not shown.
     world.advance(Duration::minutes(11));
