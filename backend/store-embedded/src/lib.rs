@@ -1233,6 +1233,24 @@ mod tests {
                 .len(),
             1
         );
+        // Nothing of the expired entry is left in the index, nor of any once the chat is erased.
+        let indexed = |store: &EmbeddedStore| {
+            let store = store.clone();
+            async move {
+                store
+                    .read(|tx| {
+                        let index = tx
+                            .open_table(TableDefinition::<TimeKey, ()>::new("moderation_of"))
+                            .port("opening the index")?;
+                        Ok(index.iter().port("counting")?.count())
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(indexed(&store).await, 1);
+        store.erase_chat(&channel).await.unwrap();
+        assert_eq!(indexed(&store).await, 0);
     }
 
     #[tokio::test]

@@ -53,10 +53,17 @@ fn index_people_once(tx: &redb::WriteTransaction) -> TxResult<()> {
 
 /// Removes the channel's log and its index entries (erasing the channel's chat).
 pub(super) fn erase(tx: &redb::WriteTransaction, channel: &str) -> TxResult<()> {
+    remove_older(tx, channel, None)
+}
+
+/// Removes the channel's entries older than `before` (every one: `None`), and their index
+/// entries.
+fn remove_older(tx: &redb::WriteTransaction, channel: &str, before: Option<i64>) -> TxResult<()> {
     let mut log = tx.open_table(MODERATION_LOG).port("opening the log")?;
     let mut index = tx.open_table(MODERATION_OF).port("opening the index")?;
-    let entries: Vec<(i64, String, Option<String>)> = log
-        .range((channel, i64::MIN, "")..=(channel, i64::MAX, PAST_IDS))
+    let (end_at, end_id) = before.map_or((i64::MAX, PAST_IDS), |at| (at, ""));
+    let older: Vec<(i64, String, Option<String>)> = log
+        .range((channel, i64::MIN, "")..(channel, end_at, end_id))
         .port("reading the log")?
         .map(|found| {
             let (key, bytes) = found.port("reading the log")?;
@@ -68,14 +75,14 @@ pub(super) fn erase(tx: &redb::WriteTransaction, channel: &str) -> TxResult<()> 
             ))
         })
         .collect::<PortResult<_>>()?;
-    for (at, id, person) in entries {
+    for (at, id, person) in older {
         if let Some(person) = person {
             index
                 .remove((person.as_str(), at, id.as_str()))
-                .port("erasing a log entry's index")?;
+                .port("removing a log entry's index")?;
         }
         log.remove((channel, at, id.as_str()))
-            .port("erasing a log entry")?;
+            .port("removing a log entry")?;
     }
     Ok(())
 }
@@ -89,40 +96,17 @@ pub(super) async fn append(store: &EmbeddedStore, entry: &ModerationEntry) -> Po
     let accountable = entry.holds_to_account().map(|user| person(&channel, user));
     store
         .write(move |tx| {
-            let mut table = tx.open_table(MODERATION_LOG).port("opening the log")?;
-            let mut index = tx.open_table(MODERATION_OF).port("opening the index")?;
-            table
+            tx.open_table(MODERATION_LOG)
+                .port("opening the log")?
                 .insert((channel.as_str(), at, id.as_str()), bytes.as_slice())
                 .port("writing a log entry")?;
             if let Some(person) = &accountable {
-                index
+                tx.open_table(MODERATION_OF)
+                    .port("opening the index")?
                     .insert((person.as_str(), at, id.as_str()), ())
                     .port("indexing a log entry")?;
             }
-            let expired: Vec<(i64, String, Option<String>)> = table
-                .range((channel.as_str(), i64::MIN, "")..(channel.as_str(), expired_before, ""))
-                .port("finding old log entries")?
-                .map(|found| {
-                    let (key, bytes) = found.port("finding old log entries")?;
-                    let old: ModerationEntry = decode(bytes.value())?;
-                    Ok((
-                        key.value().1,
-                        key.value().2.to_owned(),
-                        old.holds_to_account().map(|user| person(&channel, user)),
-                    ))
-                })
-                .collect::<PortResult<_>>()?;
-            for (old_at, old_id, old_person) in expired {
-                table
-                    .remove((channel.as_str(), old_at, old_id.as_str()))
-                    .port("dropping an old log entry")?;
-                if let Some(old_person) = old_person {
-                    index
-                        .remove((old_person.as_str(), old_at, old_id.as_str()))
-                        .port("dropping an old log entry's index")?;
-                }
-            }
-            Ok(())
+            remove_older(tx, &channel, Some(expired_before))
         })
         .await
         .map_err(port_only)
