@@ -804,6 +804,16 @@ impl Api {
         .await
     }
 
+    /// Raises or lowers shield mode on the channel's chat.
+    pub async fn set_shield(&self, handle: &str, raised: bool) -> Result<ShieldBody, ApiError> {
+        self.with_body(
+            Method::PUT,
+            &format!("/api/v1/channels/{}/chat/shield", encode(handle)),
+            &ShieldRequest { raised },
+        )
+        .await
+    }
+
     /// Lifts a ban or a timeout.
     pub async fn unban(&self, handle: &str, user_id: &str) -> Result<(), ApiError> {
         self.send(

@@ -3172,6 +3172,61 @@ async fn filtered_words_are_refused_in_disguise() -> Result<()> {
     Ok(())
 }
 
+/// Shield mode from the chat's header: the streamer raises it on a raided room and every viewer's
+/// page says so at once, with the strict rules it brings (a fresh account must wait, a stranger
+/// must follow); lowering it takes them away. The streamer in English on a desktop, the viewer
+/// in Korean on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shield_mode_holds_the_chat_to_strict_rules_until_it_is_lowered() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "shield_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/shield_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
+    mina.goto(&stack.url("/shield_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    says(&mina, "안녕하세요").await?;
+    assert_eq!(
+        mina.js("return document.querySelectorAll('.chat-shield-toggle').length")
+            .await?,
+        0,
+        "the button is the room's runners'"
+    );
+
+    host.click(".chat-shield-toggle").await?;
+    host.wait(".chat-shield-toggle[aria-pressed=true]").await?;
+    mina.wait_for_text(".chat-rules .shield-rule", "보호 모드 중이에요", WAIT)
+        .await?;
+    mina.wait_for_text(".chat-rules", "팔로우", WAIT).await?;
+    mina.js("document.querySelector('.chat-rules').scrollIntoView({block: 'center'})")
+        .await?;
+    mina.screenshot("chat-shield-ko-phone").await?;
+    host.screenshot("chat-shield-raised").await?;
+
+    host.click(".chat-shield-toggle").await?;
+    host.wait(".chat-shield-toggle[aria-pressed=false]").await?;
+    mina.wait_until(
+        "return !document.querySelector('.chat-rules')",
+        "the rules gone with the shield",
+    )
+    .await?;
+    says(&mina, "다시 조용해졌네요").await?;
+    host.wait_for_text(".chat-line", "다시 조용해졌네요", WAIT)
+        .await?;
+    for browser in [host, mina] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// Unique chat, turned on from the dashboard: a viewer's page says the rule, and a copy of what
 /// the room just heard (the streamer's line here) is held back before it goes with the reason
 /// and the text given back, while new words go out. The viewer in Korean on a phone.
@@ -5749,10 +5804,10 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
         "a timeout is for the room's owner and moderators to see"
     );
     assert_eq!(
-        fan.js("return document.querySelectorAll('.chatter-card-history').length")
+        fan.js("return document.querySelectorAll('.chatter-card-history, .chatter-card-actions').length")
             .await?,
         0,
-        "and so is what was done to them before"
+        "and so is what was done to them before, or doing it"
     );
     // The streamer lifts the timeout from the card: it says so, and the fan's page lets them
     // speak at once (the room hears the timeout is over), not in ten minutes.
@@ -5801,8 +5856,37 @@ async fn a_name_in_the_chat_opens_who_that_is() -> Result<()> {
             WAIT,
         )
         .await?;
+    phone
+        .wait(".chatter-card .chatter-card-actions .ban-user")
+        .await?;
     phone.screenshot("chat-card-history-ko-phone").await?;
     phone.close().await?;
+    // The streamer times the fan out again from the card itself, with a reason: in force at
+    // once, and first in their history.
+    owner
+        .fill(".chatter-card-actions .chat-reason", "또 도배")
+        .await?;
+    owner
+        .click(".chatter-card-actions .time-out[data-minutes='1']")
+        .await?;
+    owner
+        .wait_for_text(
+            ".chatter-card .chatter-card-reason",
+            "Reason: 또 도배",
+            WAIT,
+        )
+        .await?;
+    let history = owner
+        .js("return [...document.querySelectorAll('.chatter-card-history .log-entry')].map(e => e.dataset.action)")
+        .await?;
+    assert_eq!(history, serde_json::json!(["timeout", "unban", "timeout"]));
+    assert_eq!(
+        owner
+            .js("return document.querySelectorAll('.chatter-card-actions').length")
+            .await?,
+        0,
+        "nothing more to do while the timeout is in force but lift it"
+    );
     // The card's channel link goes there.
     fan.click(".chatter-card .chatter-card-channel").await?;
     fan.wait_until(

@@ -3,12 +3,14 @@
 //! moderator weighs before answering a stranger); the room's owner and moderators also see a
 //! timeout or ban in force, and may lift it there, what they said in the room lately (a message
 //! judged in its context) and what the room's runners did to them before (the moderation log's
-//! entries about them), so a third offence is not judged as a first. Its words live here.
+//! entries about them), so a third offence is not judged as a first; and whoever may act on them
+//! times them out or bans them there, with a reason. Its words live here.
 
-use cloumer_api_types::ChatterCard as Card;
+use cloumer_api_types::{BanRequest, ChatterCard as Card, TimeoutRequest};
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::{ApiError, use_api};
+use crate::chat::{ChatClient, TIMEOUT_MINUTES};
 use crate::components::{Avatar, LogEntry};
 use crate::i18n::{I18n, use_i18n};
 
@@ -66,6 +68,7 @@ pub const KO: CardTexts = CardTexts {
 /// channel `handle`; `close` takes it away.
 #[component]
 pub fn ChatterCard(
+    chat: ChatClient,
     handle: String,
     user: String,
     nickname: String,
@@ -86,21 +89,45 @@ pub fn ChatterCard(
         });
     };
     load();
-    // Lifting a timeout or ban, then the card as it now is (or why it could not be lifted).
+    // After lifting, timing out or banning: the card as it now is, or why it could not be done.
     let failed = RwSignal::new(None);
+    let settle = move |done: Result<(), ApiError>| match done {
+        Ok(()) => {
+            let _ = failed.try_set(None);
+            load();
+        }
+        Err(error) => {
+            let _ = failed.try_set(Some(error));
+        }
+    };
     let lift = move || {
         leptos::task::spawn_local(async move {
-            match api.unban(&handle.get_value(), &user.get_value()).await {
-                Ok(()) => {
-                    let _ = failed.try_set(None);
-                    load();
-                }
-                Err(error) => {
-                    let _ = failed.try_set(Some(error));
-                }
-            }
+            settle(api.unban(&handle.get_value(), &user.get_value()).await);
         });
     };
+    // A timeout of `minutes`, or (`None`) a ban for good.
+    let restrict = Callback::new(move |(minutes, reason): (Option<u32>, Option<String>)| {
+        leptos::task::spawn_local(async move {
+            let (handle, user) = (handle.get_value(), user.get_value());
+            let done = match minutes {
+                Some(duration_minutes) => {
+                    let request = TimeoutRequest {
+                        duration_minutes,
+                        reason,
+                    };
+                    api.time_out(&handle, &user, &request).await.map(drop)
+                }
+                None => {
+                    let request = BanRequest {
+                        reason,
+                        duration_minutes: None,
+                    };
+                    api.ban(&handle, &user, &request).await.map(drop)
+                }
+            };
+            settle(done);
+        });
+    });
     let label = nickname.clone();
     view! {
         <section class="chatter-card" role="dialog" aria-label=label>
@@ -115,14 +142,23 @@ pub fn ChatterCard(
                     <p class="chatter-card-name">{nickname.clone()}</p>
                     <p class="error" role="alert">{error.explained(i18n)}</p>
                 }.into_any(),
-                Some(Ok(card)) => card_view(card, i18n, lift).into_any(),
+                Some(Ok(card)) => {
+                    let may_act = chat.may_act_on(&card.user_id, &card.role);
+                    card_view(card, i18n, lift, may_act.then_some(restrict)).into_any()
+                }
             }}
             {move || failed.get().map(|e| view! { <p class="error" role="alert">{e.explained(i18n)}</p> })}
         </section>
     }
 }
 
-fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl IntoView {
+/// `restrict`: for whoever may act on the card's person, a timeout or ban while none is in force.
+fn card_view(
+    card: Card,
+    i18n: I18n,
+    lift: impl Fn() + Copy + 'static,
+    restrict: Option<Callback<(Option<u32>, Option<String>)>>,
+) -> impl IntoView {
     let t = i18n.pick(&EN, &KO);
     let lang = i18n.lang.get_untracked().code();
     let day =
@@ -136,6 +172,9 @@ fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl I
         Some(since) => t.following_since.replacen("{}", &since, 1),
         None => t.not_following.to_owned(),
     };
+    let actions = restrict
+        .filter(|_| card.restriction.is_none())
+        .map(|restrict| view! { <CardActions restrict /> });
     let restriction = card.restriction.map(|r| {
         let until = r.expires_at.as_deref().and_then(moment);
         let what = match (r.timeout, until) {
@@ -197,7 +236,39 @@ fn card_view(card: Card, i18n: I18n, lift: impl Fn() + Copy + 'static) -> impl I
             <li class="chatter-card-following">{following}</li>
         </ul>
         {restriction}
+        {actions}
         {said}
         {history}
+    }
+}
+
+/// Times the card's person out or bans them for good, with an optional reason.
+#[component]
+fn CardActions(restrict: Callback<(Option<u32>, Option<String>)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = RwSignal::new(String::new());
+    let given = move || {
+        let text = reason.get_untracked();
+        let text = text.trim();
+        (!text.is_empty()).then(|| text.to_owned())
+    };
+    view! {
+        <div class="chatter-card-actions">
+            <input type="text" class="chat-reason" maxlength="256"
+                aria-label=i18n.page_texts().reason_optional placeholder=i18n.page_texts().reason_optional
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+            <span class="chat-menu-timeouts">
+                {i18n.page_texts().time_out}
+                {TIMEOUT_MINUTES.into_iter().map(|minutes| view! {
+                    <button type="button" class="link time-out" data-minutes=minutes.to_string()
+                        on:click=move |_| restrict.run((Some(minutes), given()))>
+                        {i18n.duration(u64::from(minutes) * 60)}
+                    </button>
+                }).collect_view()}
+            </span>
+            <button type="button" class="link ban-user" on:click=move |_| restrict.run((None, given()))>
+                {i18n.page_texts().ban}
+            </button>
+        </div>
     }
 }

@@ -129,6 +129,9 @@ struct Inner {
     tab_news: Option<tab_news::Listening>,
 }
 
+/// Timeouts a message's menu and a chatter's card offer: a minute, ten, an hour, a day.
+pub const TIMEOUT_MINUTES: [u32; 4] = [1, 10, 60, 1440];
+
 /// One room's chat for one page. Cheap to copy into closures.
 #[derive(Clone, Copy)]
 pub struct ChatClient {
@@ -152,6 +155,8 @@ pub struct ChatClient {
     pub links_off: RwSignal<bool>,
     /// Unique chat, for this user (never for those who run the room).
     pub unique_chat: RwSignal<bool>,
+    /// Whether shield mode is raised on the room (for everyone).
+    pub shield: RwSignal<bool>,
     /// When this user followed the channel (ms since the epoch), as far as this page knows.
     pub followed_at: RwSignal<Option<f64>>,
     /// When this user's account was made (ms since the epoch): with the room's minimum account
@@ -211,6 +216,7 @@ impl ChatClient {
             emote_only: RwSignal::new(false),
             links_off: RwSignal::new(false),
             unique_chat: RwSignal::new(false),
+            shield: RwSignal::new(false),
             followed_at: RwSignal::new(None),
             joined_at: RwSignal::new(None),
             timed_out_until: RwSignal::new(None),
@@ -356,6 +362,18 @@ impl ChatClient {
     /// Whether this user runs the room (deletes, times out and bans).
     pub fn moderates(&self) -> bool {
         self.role.with(|r| r == "owner" || r == "moderator")
+    }
+
+    /// Whether this user may delete the messages of, time out or ban `user`, whose role in the
+    /// room is `role`: the owner acts on everyone, a moderator on viewers only (the API enforces
+    /// the same), and nobody on themselves.
+    pub fn may_act_on(&self, user: &str, role: &str) -> bool {
+        self.user_id.with(|me| me != user)
+            && match role {
+                "owner" => false,
+                "moderator" => self.role.with(|r| r == "owner"),
+                _ => self.moderates(),
+            }
     }
 
     fn inner(&self) -> Rc<RefCell<Inner>> {
@@ -561,6 +579,7 @@ impl ChatClient {
         self.emote_only.set(minted.emote_only);
         self.links_off.set(minted.links_off);
         self.unique_chat.set(minted.unique_chat);
+        self.shield.set(minted.shield);
         self.followed_at.set(
             minted
                 .followed_at
@@ -690,7 +709,9 @@ impl ChatClient {
                 emote_only,
                 links_off,
                 unique_chat,
+                shield,
             } => {
+                self.shield.set(shield);
                 // The owner and moderators are not slowed: their token said 0, and stays so.
                 if !self.moderates() {
                     self.slow_mode_seconds.set(slow_mode_seconds);

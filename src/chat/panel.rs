@@ -10,7 +10,7 @@ use crate::chat::card::ChatterCard;
 use crate::chat::emotes::{self, EMOTE_HEIGHT, Part, emote_width};
 use crate::chat::picker::EmotePicker;
 use crate::chat::poll::{PollCard, PollForm};
-use crate::chat::{ChatClient, ChatState, Notice, links, mentions};
+use crate::chat::{ChatClient, ChatState, Notice, TIMEOUT_MINUTES, links, mentions};
 use crate::components::{Avatar, ago_text};
 use crate::i18n::use_i18n;
 use crate::reactive::Submit;
@@ -209,6 +209,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                     <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm7.5 0a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM9 13c-3.3 0-7 1.6-7 4v3h14v-3c0-2.4-3.7-4-7-4zm7.5 0c-.6 0-1.2.1-1.8.2 1.4.9 2.3 2.2 2.3 3.8v3h5v-3c0-2.2-3-4-5.5-4z"/></svg>
                     <span class="chat-people-count">{people_count}</span>
                 </button>
+                {move || chat.moderates().then(|| view! { <ShieldToggle chat=chat /> })}
                 {move || chat.moderates().then(|| view! {
                     <button type="button" class="link chat-poll-toggle" aria-expanded=move || making_poll.get().to_string()
                         title=move || i18n.pick(&crate::chat::poll::EN, &crate::chat::poll::KO).start_a_poll
@@ -222,7 +223,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
             {move || making_poll.get().then(|| view! { <PollForm chat=chat close=move |()| making_poll.set(false) /> })}
             {move || show_people.get().then(|| view! { <WhoIsHere chat=chat card=card /> })}
             {move || card.get().map(|(user, nickname)| view! {
-                <ChatterCard handle=handle.get_value() user=user nickname=nickname close=move |()| card.set(None) />
+                <ChatterCard chat=chat handle=handle.get_value() user=user nickname=nickname close=move |()| card.set(None) />
             })}
             <PinnedBar chat=chat act_on_line=act_on_line />
             <PollCard chat=chat />
@@ -291,20 +292,14 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                                             }>"↩"</button>
                                     }
                                 })}
-                                // The owner moderates everyone; a moderator everyone but the owner
-                                // and other moderators (the API enforces the same).
                                 {move || {
-                                    let may = match sender_role.as_str() {
-                                        "owner" => false,
-                                        "moderator" => chat.role.get() == "owner",
-                                        _ => chat.moderates(),
-                                    };
+                                    let may = chat.may_act_on(&sender, &sender_role);
                                     // Any message may be pinned, the runner's own too; anyone signed in
                                     // may block someone else.
                                     let may_block = !mine && chat.role.get() != "anonymous";
                                     (chat.moderates() || may_block).then(|| {
                                         view! { <MessageMenu id=id.clone() sender=sender.clone() nickname=nickname.clone()
-                                            may_pin=chat.moderates() on_sender=may && !mine && chat.moderates()
+                                            may_pin=chat.moderates() on_sender=may
                                             may_block=may_block act_on_line=act_on_line /> }
                                     })
                                 }}
@@ -526,9 +521,6 @@ enum LineAction {
     Block,
 }
 
-/// Timeouts the menu offers: a minute, ten, an hour, a day.
-const TIMEOUT_MINUTES: [u32; 4] = [1, 10, 60, 1440];
-
 /// A message's menu: for the owner and moderators, pin it above the chat (`may_pin`), and when
 /// they may act on its sender (`on_sender`), delete it, or time out or ban its sender, with a
 /// reason; for anyone signed in but its sender, block the sender (`may_block`).
@@ -632,6 +624,41 @@ pub(crate) fn ReplyQuote(nickname: String, said: Signal<Option<String>>) -> impl
     }
 }
 
+/// The shield button of the room's owner and moderators: raises shield mode on a room under
+/// attack, or lowers it; pressed while it is raised (the room's news keeps it so for every runner).
+#[component]
+fn ShieldToggle(chat: ChatClient) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let failed = RwSignal::new(None::<crate::api::ApiError>);
+    let toggle = move |_| {
+        let raise = !chat.shield.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api.set_shield(&chat.handle.get_value(), raise).await {
+                Ok(shield) => {
+                    chat.shield.set(shield.raised);
+                    failed.set(None);
+                }
+                Err(error) => failed.set(Some(error)),
+            }
+        });
+    };
+    let label = move || {
+        if chat.shield.get() {
+            i18n.page_texts().lower_shield
+        } else {
+            i18n.page_texts().raise_shield
+        }
+    };
+    view! {
+        <button type="button" class="link chat-shield-toggle" class:raised=move || chat.shield.get()
+            aria-pressed=move || chat.shield.get().to_string() title=label aria-label=label on:click=toggle>
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5l-8-3z"/></svg>
+        </button>
+        {move || failed.get().map(|e| view! { <span class="error chat-shield-error" role="alert">{e.explained(i18n)}</span> })}
+    }
+}
+
 /// The room's rules for viewers, shown before they type.
 #[component]
 fn ChatRules(chat: ChatClient) -> impl IntoView {
@@ -644,8 +671,10 @@ fn ChatRules(chat: ChatClient) -> impl IntoView {
             let emote_only = chat.emote_only.get();
             let links_off = chat.links_off.get();
             let unique = chat.unique_chat.get();
+            let shield = chat.shield.get();
             (chat.can_send.get() && (slow > 0 || age > 0 || followers.is_some() || emote_only || links_off || unique)).then(|| view! {
                 <ul class="chat-rules">
+                    {shield.then(|| view! { <li class="shield-rule">"🛡 "{i18n.page_texts().shield_rule}</li> })}
                     {emote_only.then(|| view! { <li class="emote-only-rule">{i18n.page_texts().emote_only_rule}</li> })}
                     {links_off.then(|| view! { <li class="links-off-rule">{i18n.page_texts().links_off_rule}</li> })}
                     {unique.then(|| view! { <li class="unique-chat-rule">{i18n.page_texts().unique_chat_rule}</li> })}

@@ -141,6 +141,8 @@ pub enum Incoming {
         links_off: bool,
         /// Unique chat for viewers (the attribute is `true`, and absent when off).
         unique_chat: bool,
+        /// Shield mode raised (the attribute is `true`, and absent when lowered).
+        shield: bool,
     },
     /// The channel's custom emotes changed.
     EmotesChanged,
@@ -226,6 +228,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
                 emote_only: frame.attribute("EmoteOnly") == "true",
                 links_off: frame.attribute("LinksOff") == "true",
                 unique_chat: frame.attribute("UniqueChat") == "true",
+                shield: frame.attribute("Shield") == "true",
             },
             event::EMOTES => Incoming::EmotesChanged,
             event::PIN => Incoming::Pinned {
@@ -356,10 +359,11 @@ mod tests {
                 followers_only_minutes: None,
                 emote_only: false,
                 links_off: false,
-                unique_chat: false
+                unique_chat: false,
+                shield: false
             })
         );
-        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10","EmoteOnly":"true","LinksOff":"true","UniqueChat":"true"}}"#;
+        let followers_only = r#"{"Type":"EVENT","EventName":"app:CHAT_RULES","Attributes":{"SlowModeSeconds":"0","MinAccountAgeMinutes":"0","FollowersOnlyMinutes":"10","EmoteOnly":"true","LinksOff":"true","UniqueChat":"true","Shield":"true"}}"#;
         assert_eq!(
             parse(followers_only),
             Some(Incoming::RulesChanged {
@@ -368,7 +372,8 @@ mod tests {
                 followers_only_minutes: Some(10),
                 emote_only: true,
                 links_off: true,
-                unique_chat: true
+                unique_chat: true,
+                shield: true
             })
         );
         let emotes = r#"{"Type":"EVENT","EventName":"app:EMOTES","Attributes":null}"#;

@@ -302,6 +302,10 @@ impl I18n {
             ("open_poll", false) => format!("{actor}님이 투표를 시작"),
             ("end_poll", true) => format!("{actor} ended a poll early"),
             ("end_poll", false) => format!("{actor}님이 투표를 일찍 마감"),
+            ("raise_shield", true) => format!("{actor} raised shield mode"),
+            ("raise_shield", false) => format!("{actor}님이 보호 모드를 켬"),
+            ("lower_shield", true) => format!("{actor} lowered shield mode"),
+            ("lower_shield", false) => format!("{actor}님이 보호 모드를 끔"),
             (other, _) => format!("{actor}: {other} {target}"),
         }
     }

@@ -697,6 +697,10 @@ pub struct ChatTokenBody {
     /// Whether the room holds the caller to unique chat (never the owner and moderators).
     #[serde(default)]
     pub unique_chat: bool,
+    /// Whether shield mode is raised on the room (for everyone; the room hears a change as
+    /// `Shield` in `app:CHAT_RULES`).
+    #[serde(default)]
+    pub shield: bool,
     /// The message pinned above the chat; absent when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<PinnedMessageBody>,
@@ -1143,6 +1147,27 @@ pub struct ChatterCard {
     pub recent_messages: Vec<ChatMessageBody>,
 }
 
+/// `PUT /api/v1/channels/{handle}/chat/shield`: raises or lowers shield mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShieldRequest {
+    /// `true` raises it, `false` lowers it.
+    pub raised: bool,
+}
+
+/// Shield mode on a channel's chat, and the rules the room now has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ShieldBody {
+    pub raised: bool,
+    /// Who raised it (their nickname) and when, while it is raised.
+    pub raised_by: Option<String>,
+    pub raised_at: Option<String>,
+    pub rules: ChatRules,
+}
+
 /// `PUT /api/v1/channels/{handle}/timeouts/{userId}`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -1186,7 +1211,8 @@ pub struct ModerationEntryBody {
     pub actor_user_id: String,
     pub actor_nickname: String,
     /// `delete_message`, `timeout`, `ban`, `unban`, `add_moderator`, `remove_moderator`,
-    /// `pin_message`, `unpin_message`, `open_poll` or `end_poll` (ended early).
+    /// `pin_message`, `unpin_message`, `open_poll`, `end_poll` (ended early), `raise_shield` or
+    /// `lower_shield`.
     pub action: String,
     pub target_user_id: Option<String>,
     pub target_nickname: Option<String>,

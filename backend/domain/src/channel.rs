@@ -234,6 +234,9 @@ pub struct Channel {
     /// Its bio and links; channels stored before they existed have none.
     #[serde(default)]
     pub about: Option<ChannelAbout>,
+    /// Shield mode, while it is raised on the chat; channels stored before it existed have none.
+    #[serde(default)]
+    pub shield: Option<Shield>,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -269,6 +272,7 @@ impl Channel {
             poll: None,
             schedule: None,
             about: None,
+            shield: None,
             video: None,
             chat_room: None,
             live: LiveState::default(),
@@ -294,6 +298,16 @@ impl Channel {
     pub fn is_moderated_by(&self, user: &UserId) -> bool {
         self.moderators.contains(user)
     }
+}
+
+/// Shield mode raised on a channel's chat ([`ChatRules::shielded`]): the rules to return to when
+/// it is lowered, and who raised it when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shield {
+    pub rules_before: ChatRules,
+    pub raised_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub raised_at: OffsetDateTime,
 }
 
 /// Moderators one channel may have: enough for a busy room around the clock.

@@ -61,6 +61,13 @@ pub fn unique_key(content: &str) -> Option<String> {
     Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Shield mode's rules, which a room under attack (a hate raid, a flood of fresh accounts) is held
+/// to at once: a follow of ten minutes, a day-old account, a message every 30 seconds, no links
+/// and no repeats.
+pub const SHIELD_FOLLOW_MINUTES: u32 = 10;
+pub const SHIELD_ACCOUNT_AGE_MINUTES: u32 = 1_440;
+pub const SHIELD_SLOW_MODE_SECONDS: u16 = 30;
+
 /// The longest slow mode: ten minutes between one viewer's messages.
 pub const MAX_SLOW_MODE_SECONDS: u16 = 600;
 /// The longest account age a room may ask for: thirty days.
@@ -85,6 +92,37 @@ impl Default for ChatRules {
 }
 
 impl ChatRules {
+    /// These rules raised to shield mode's, each kept where it is already stricter; the word
+    /// filter, emote-only and the room's own limits stay as they are.
+    pub fn shielded(&self) -> ChatRules {
+        ChatRules {
+            slow_mode_seconds: self.slow_mode_seconds.max(SHIELD_SLOW_MODE_SECONDS),
+            min_account_age_minutes: self.min_account_age_minutes.max(SHIELD_ACCOUNT_AGE_MINUTES),
+            followers_only_minutes: Some(
+                self.followers_only_minutes
+                    .unwrap_or(0)
+                    .max(SHIELD_FOLLOW_MINUTES),
+            ),
+            links_off: true,
+            unique_chat: true,
+            ..self.clone()
+        }
+    }
+
+    /// These rules with the viewers' rules shield mode raises (slow mode, account age,
+    /// followers-only, links, unique chat) as they were in `before`: what lowering the shield
+    /// returns to, keeping a word filter or room limits changed meanwhile.
+    pub fn unshielded(&self, before: &ChatRules) -> ChatRules {
+        ChatRules {
+            slow_mode_seconds: before.slow_mode_seconds,
+            min_account_age_minutes: before.min_account_age_minutes,
+            followers_only_minutes: before.followers_only_minutes,
+            links_off: before.links_off,
+            unique_chat: before.unique_chat,
+            ..self.clone()
+        }
+    }
+
     pub fn validate(&self) -> Result<(), DomainError> {
         if !(1..=500).contains(&self.max_message_length) {
             return Err(DomainError::invalid(
@@ -273,6 +311,37 @@ mod tests {
         }
         rules.followers_only_minutes = Some(MAX_FOLLOWER_MINUTES + 1);
         assert!(rules.validate().is_err());
+    }
+
+    #[test]
+    fn shield_mode_raises_each_viewer_rule_and_lowering_it_returns_them() {
+        let mut rules = ChatRules {
+            slow_mode_seconds: 120,
+            word_filter: WordFilter::new(&["spam".to_owned()], FilterMode::Mask).unwrap(),
+            ..ChatRules::default()
+        };
+        let shielded = rules.shielded();
+        assert_eq!(shielded.slow_mode_seconds, 120, "already stricter");
+        assert_eq!(shielded.min_account_age_minutes, SHIELD_ACCOUNT_AGE_MINUTES);
+        assert_eq!(shielded.followers_only_minutes, Some(SHIELD_FOLLOW_MINUTES));
+        assert!(shielded.links_off && shielded.unique_chat);
+        assert_eq!(shielded.word_filter, rules.word_filter);
+        assert!(!shielded.emote_only);
+        assert!(shielded.validate().is_ok());
+        // A longer follow asked already stays; lowering returns the viewers' rules and keeps a
+        // room limit changed meanwhile.
+        rules.followers_only_minutes = Some(60);
+        let mut shielded = rules.shielded();
+        assert_eq!(shielded.followers_only_minutes, Some(60));
+        shielded.max_messages_per_second = 3;
+        let lowered = shielded.unshielded(&rules);
+        assert_eq!(
+            lowered,
+            ChatRules {
+                max_messages_per_second: 3,
+                ..rules
+            }
+        );
     }
 
     #[test]

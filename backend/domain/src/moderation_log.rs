@@ -51,6 +51,10 @@ pub enum ModerationAction {
         poll_id: PollId,
         question: String,
     },
+    /// Shield mode raised on the chat.
+    RaiseShield,
+    /// Shield mode lowered, the rules from before it back.
+    LowerShield,
 }
 
 /// One line of a channel's moderation log.
@@ -85,7 +89,9 @@ impl ModerationEntry {
             | ModerationAction::AddModerator
             | ModerationAction::RemoveModerator
             | ModerationAction::OpenPoll { .. }
-            | ModerationAction::EndPoll { .. } => None,
+            | ModerationAction::EndPoll { .. }
+            | ModerationAction::RaiseShield
+            | ModerationAction::LowerShield => None,
         }
     }
 }

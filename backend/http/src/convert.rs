@@ -221,6 +221,16 @@ pub fn chat_rules(rules: &ChatRules) -> api::ChatRules {
     }
 }
 
+pub fn shield(channel: &Channel) -> api::ShieldBody {
+    let shield = channel.shield.as_ref();
+    api::ShieldBody {
+        raised: shield.is_some(),
+        raised_by: shield.map(|s| s.raised_by.clone()),
+        raised_at: shield.map(|s| rfc3339(s.raised_at)),
+        rules: chat_rules(&channel.chat_rules),
+    }
+}
+
 pub fn sent_message(sent: &SentMessage) -> api::SentMessageBody {
     api::SentMessageBody {
         channel: sent.handle.as_ref().map(ToString::to_string),
@@ -350,6 +360,8 @@ pub fn moderation_entry(entry: &ModerationEntry) -> api::ModerationEntryBody {
         ModerationAction::EndPoll { question, .. } => {
             ("end_poll", None, None, Some(question.clone()))
         }
+        ModerationAction::RaiseShield => ("raise_shield", None, None, None),
+        ModerationAction::LowerShield => ("lower_shield", None, None, None),
     };
     api::ModerationEntryBody {
         id: entry.id.clone(),

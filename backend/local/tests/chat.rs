@@ -428,6 +428,88 @@ async fn a_followers_only_room_refuses_a_stranger_with_a_406_and_hears_them_once
     );
 }
 
+/// Raises or lowers shield mode on `room`'s chat as `user`.
+async fn shield(app: &TestApp, user: &User, body: Value) -> helpers::Reply {
+    app.put("/api/v1/channels/room/chat/shield", user.auth(), body)
+        .await
+}
+
+/// Shield mode over HTTP and real sockets: a moderator raises it, the room hears the strict rules
+/// with `Shield`, a stranger's message is refused and their token says why; a viewer may not
+/// touch it; lowering it brings back the rules from before.
+#[tokio::test]
+async fn shield_mode_raised_by_a_moderator_holds_the_room_until_it_is_lowered() {
+    let app = spawn_app().await;
+    let (owner, alice, bob) = room(&app).await;
+    let appointed = app
+        .put(
+            "/api/v1/me/channel/moderators/alice",
+            owner.auth(),
+            json!(null),
+        )
+        .await;
+    assert_eq!(appointed.status, 200, "{}", appointed.text);
+    let saved = set_rules(&app, &owner, json!({"slowModeSeconds": 5})).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let mut b = join(&app, "room", Some(&bob)).await;
+    for (who, body, status) in [
+        (&bob, json!({"raised": true}), 403),
+        (&alice, json!({"raised": "yes"}), 400),
+        (&alice, json!({"raised": true, "more": 1}), 400),
+    ] {
+        let refused = shield(&app, who, body.clone()).await;
+        assert_eq!(refused.status, status, "{body}: {}", refused.text);
+        assert!(refused.body["code"].is_string(), "{}", refused.text);
+    }
+    let raised = shield(&app, &alice, json!({"raised": true})).await;
+    assert_eq!(raised.status, 200, "{}", raised.text);
+    assert_eq!(raised.body["raised"], true);
+    assert_eq!(raised.body["raisedBy"], "Alice");
+    assert_eq!(raised.body["rules"]["followersOnlyMinutes"], 10);
+    assert_eq!(raised.body["rules"]["slowModeSeconds"], 30);
+    let told = b.next_of("EVENT").await;
+    assert_eq!(told["EventName"], "app:CHAT_RULES");
+    assert_eq!(told["Attributes"]["Shield"], "true", "{told}");
+    assert_eq!(told["Attributes"]["LinksOff"], "true", "{told}");
+
+    b.say("s1", "hi from a raid").await;
+    let (code, request, _) = b.error().await;
+    assert_eq!((code, request.as_str()), (406, "s1"));
+    let token = app
+        .post("/api/v1/channels/room/chat-token", bob.auth(), None)
+        .await;
+    assert_eq!(token.body["shield"], true, "{}", token.text);
+    assert_eq!(token.body["minAccountAgeMinutes"], 1_440, "{}", token.text);
+
+    let lowered = shield(&app, &owner, json!({"raised": false})).await;
+    assert_eq!(lowered.status, 200, "{}", lowered.text);
+    assert_eq!(lowered.body["raised"], false);
+    assert_eq!(lowered.body["raisedBy"], Value::Null);
+    assert_eq!(lowered.body["rules"]["slowModeSeconds"], 5);
+    assert_eq!(lowered.body["rules"]["followersOnlyMinutes"], Value::Null);
+    let told = b.next_of("EVENT").await;
+    assert_eq!(told["EventName"], "app:CHAT_RULES");
+    assert!(told["Attributes"].get("Shield").is_none(), "{told}");
+    let mut a = join(&app, "room", Some(&alice)).await;
+    b.say("s3", "now heard").await;
+    assert_eq!(a.next_of("MESSAGE").await["Content"], "now heard");
+    let log = app
+        .get("/api/v1/channels/room/moderation-log", owner.auth())
+        .await;
+    let actions: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions[..2],
+        ["lower_shield", "raise_shield"],
+        "{}",
+        log.text
+    );
+}
+
 #[tokio::test]
 async fn an_emote_only_room_refuses_words_with_a_406_and_delivers_emoji() {
     let app = spawn_app().await;

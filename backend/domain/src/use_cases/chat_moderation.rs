@@ -364,47 +364,64 @@ impl Platform {
                 Ok(changed)
             })
             .await?;
-        let viewers_rules_changed = before.slow_mode_seconds != rules.slow_mode_seconds
+        let shielded = channel.shield.is_some();
+        self.tell_room_rules(&channel, &before, shielded).await;
+        Ok(channel)
+    }
+
+    /// Tells the clients in the channel's room what viewers must now wait for, if that is not
+    /// what it was (`before`, and whether shield mode was raised: `shielded_before`). A room
+    /// that misses the news learns the rules with its next token.
+    pub(crate) async fn tell_room_rules(
+        &self,
+        channel: &Channel,
+        before: &ChatRules,
+        shielded_before: bool,
+    ) {
+        let rules = &channel.chat_rules;
+        let shielded = channel.shield.is_some();
+        let changed = before.slow_mode_seconds != rules.slow_mode_seconds
             || before.min_account_age_minutes != rules.min_account_age_minutes
             || before.followers_only_minutes != rules.followers_only_minutes
             || before.emote_only != rules.emote_only
             || before.links_off != rules.links_off
-            || before.unique_chat != rules.unique_chat;
-        if viewers_rules_changed && let Some(room) = &channel.chat_room {
-            let mut attributes = BTreeMap::from([
-                (
-                    "SlowModeSeconds".to_owned(),
-                    rules.slow_mode_seconds.to_string(),
-                ),
-                (
-                    "MinAccountAgeMinutes".to_owned(),
-                    rules.min_account_age_minutes.to_string(),
-                ),
-            ]);
-            // Absent when off: event attributes are strings, and no string means "none".
-            if let Some(minutes) = rules.followers_only_minutes {
-                attributes.insert("FollowersOnlyMinutes".to_owned(), minutes.to_string());
-            }
-            if rules.emote_only {
-                attributes.insert("EmoteOnly".to_owned(), "true".to_owned());
-            }
-            if rules.links_off {
-                attributes.insert("LinksOff".to_owned(), "true".to_owned());
-            }
-            if rules.unique_chat {
-                attributes.insert("UniqueChat".to_owned(), "true".to_owned());
-            }
-            // The rules are saved; a room that misses the news learns them on the next token.
-            if let Err(error) = self
-                .ports
-                .chat_service
-                .send_event(room, events::CHAT_RULES, &attributes)
-                .await
-            {
-                tracing::warn!(%error, "telling the room about new chat rules failed");
+            || before.unique_chat != rules.unique_chat
+            || shielded_before != shielded;
+        let Some(room) = channel.chat_room.as_ref().filter(|_| changed) else {
+            return;
+        };
+        let mut attributes = BTreeMap::from([
+            (
+                "SlowModeSeconds".to_owned(),
+                rules.slow_mode_seconds.to_string(),
+            ),
+            (
+                "MinAccountAgeMinutes".to_owned(),
+                rules.min_account_age_minutes.to_string(),
+            ),
+        ]);
+        // Absent when off: event attributes are strings, and no string means "none".
+        if let Some(minutes) = rules.followers_only_minutes {
+            attributes.insert("FollowersOnlyMinutes".to_owned(), minutes.to_string());
+        }
+        for (name, on) in [
+            ("EmoteOnly", rules.emote_only),
+            ("LinksOff", rules.links_off),
+            ("UniqueChat", rules.unique_chat),
+            ("Shield", shielded),
+        ] {
+            if on {
+                attributes.insert(name.to_owned(), "true".to_owned());
             }
         }
-        Ok(channel)
+        if let Err(error) = self
+            .ports
+            .chat_service
+            .send_event(room, events::CHAT_RULES, &attributes)
+            .await
+        {
+            tracing::warn!(%error, "telling the room about new chat rules failed");
+        }
     }
 
     /// Whether `user` is banned from the room `room_arn` now: a token minted before a ban must not

@@ -50,6 +50,9 @@ pub struct IssuedChatToken {
     pub links_off: bool,
     /// Whether the room holds this caller to unique chat (never the owner and moderators).
     pub unique_chat: bool,
+    /// Whether shield mode is raised on the room (for everyone: viewers read why the rules are
+    /// strict, the owner and moderators whether to lower it).
+    pub shield: bool,
     /// The message pinned above the chat, for the client to show from the start.
     pub pinned_message: Option<PinnedMessage>,
     /// The chat's poll while it is open, or lately ended, as the caller sees it.
@@ -238,6 +241,7 @@ impl Platform {
             emote_only,
             links_off,
             unique_chat,
+            shield: channel.shield.is_some(),
             pinned_message: channel.pinned_message,
             poll,
             blocked: blocks?.user_ids().cloned().collect(),

@@ -17,6 +17,7 @@ pub mod chat_moderation;
 pub mod chat_pins;
 pub mod chat_polls;
 pub mod chat_replay;
+pub mod chat_shield;
 pub mod chat_tokens;
 pub mod chatter_cards;
 pub mod clip_making;

@@ -12,6 +12,7 @@ mod chat_moderation;
 mod chat_pins;
 mod chat_polls;
 mod chat_replay;
+mod chat_shield;
 mod chat_tokens;
 mod chatter_cards;
 mod clip_making;

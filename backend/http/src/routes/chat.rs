@@ -65,6 +65,7 @@ pub async fn chat_token(
         emote_only: issued.emote_only,
         links_off: issued.links_off,
         unique_chat: issued.unique_chat,
+        shield: issued.shield,
         pinned: issued.pinned_message.as_ref().map(convert::pinned),
         poll: issued.poll.as_ref().map(convert::poll),
         blocked: issued.blocked.iter().map(ToString::to_string).collect(),

@@ -6,6 +6,7 @@ pub mod channels;
 pub mod chat;
 pub mod chat_pins;
 pub mod chat_polls;
+pub mod chat_shield;
 pub mod chatters;
 pub mod clips;
 pub mod emotes;
@@ -35,6 +36,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(chat::router())
         .merge(chat_pins::router())
         .merge(chat_polls::router())
+        .merge(chat_shield::router())
         .merge(chatters::router())
         .merge(clips::router())
         .merge(videos::router())
