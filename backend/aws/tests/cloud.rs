@@ -46,11 +46,36 @@ async fn dynamodb_behaves_as_a_chat_repository() {
     testkit::chat_repository(&store).await;
 }
 
+/// Takes `gsi1` off the items `filter` (on `:prefix`) finds, as an older version wrote them;
+/// how many it found.
+async fn without_gsi1(client: &aws_sdk_dynamodb::Client, filter: &str, prefix: &str) -> usize {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let found = client
+        .scan()
+        .table_name("cloumer")
+        .filter_expression(filter)
+        .expression_attribute_values(":prefix", AttributeValue::S(prefix.into()))
+        .send()
+        .await
+        .unwrap();
+    for item in found.items() {
+        client
+            .update_item()
+            .table_name("cloumer")
+            .key("pk", item["pk"].clone())
+            .key("sk", item["sk"].clone())
+            .update_expression("REMOVE gsi1pk, gsi1sk")
+            .send()
+            .await
+            .unwrap();
+    }
+    found.items().len()
+}
+
 /// A table from before messages were indexed by sender: the deploy's upgrade indexes its older
 /// messages once (not one deleted meanwhile, not twice), and a person's messages are then found.
 #[tokio::test]
 async fn dynamodb_indexes_older_messages_by_sender_once() {
-    use aws_sdk_dynamodb::types::AttributeValue;
     use cloumer_domain::chat::StoredMessage;
     use cloumer_domain::ports::ChatRepository;
     let (store, client, _moto) = dynamo_store_and_client().await;
@@ -72,25 +97,7 @@ async fn dynamodb_indexes_older_messages_by_sender_once() {
     ] {
         store.append_messages(&[message]).await.unwrap();
     }
-    let messages = client
-        .scan()
-        .table_name("cloumer")
-        .filter_expression("begins_with(sk, :message)")
-        .expression_attribute_values(":message", AttributeValue::S("MSG#".into()))
-        .send()
-        .await
-        .unwrap();
-    for found in messages.items() {
-        client
-            .update_item()
-            .table_name("cloumer")
-            .key("pk", found["pk"].clone())
-            .key("sk", found["sk"].clone())
-            .update_expression("REMOVE gsi1pk, gsi1sk")
-            .send()
-            .await
-            .unwrap();
-    }
+    without_gsi1(&client, "begins_with(sk, :prefix)", "MSG#").await;
     let alice = UserId::parse("alice").unwrap();
     let listed = |store: &DynamoStore| {
         let (store, alice) = (store.clone(), alice.clone());
@@ -138,7 +145,6 @@ async fn dynamodb_indexes_older_messages_by_sender_once() {
 /// found.
 #[tokio::test]
 async fn dynamodb_indexes_older_log_entries_by_person_once() {
-    use aws_sdk_dynamodb::types::AttributeValue;
     use cloumer_domain::moderation_log::{ModerationAction, ModerationEntry};
     use cloumer_domain::ports::ChatRepository;
     let (store, client, _moto) = dynamo_store_and_client().await;
@@ -168,26 +174,10 @@ async fn dynamodb_indexes_older_log_entries_by_person_once() {
         store.append_moderation(written).await.unwrap();
     }
     // As the older version wrote them: the entries without their index keys.
-    let entries = client
-        .scan()
-        .table_name("cloumer")
-        .filter_expression("begins_with(pk, :log)")
-        .expression_attribute_values(":log", AttributeValue::S("MODLOG#".into()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(entries.items().len(), 3);
-    for found in entries.items() {
-        client
-            .update_item()
-            .table_name("cloumer")
-            .key("pk", found["pk"].clone())
-            .key("sk", found["sk"].clone())
-            .update_expression("REMOVE gsi1pk, gsi1sk")
-            .send()
-            .await
-            .unwrap();
-    }
+    assert_eq!(
+        without_gsi1(&client, "begins_with(pk, :prefix)", "MODLOG#").await,
+        3
+    );
     let troll = UserId::parse("troll").unwrap();
     assert!(
         store

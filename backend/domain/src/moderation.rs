@@ -116,10 +116,10 @@ pub fn review(
     if content.chars().count() > usize::from(rules.max_message_length) {
         return Err(DenyReason::TooLong);
     }
-    if rules.word_filter.matches(content) {
+    if let Some(masked) = rules.word_filter.masked(content) {
         return match rules.word_filter.mode {
             FilterMode::Block => Err(DenyReason::Filtered),
-            FilterMode::Mask => Ok(rules.word_filter.mask(content)),
+            FilterMode::Mask => Ok(masked),
         };
     }
     Ok(content.to_owned())

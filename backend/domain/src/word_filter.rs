@@ -107,12 +107,20 @@ impl WordFilter {
 
     /// `content` with every filtered character replaced by `*`.
     pub fn mask(&self, content: &str) -> String {
+        self.masked(content).unwrap_or_else(|| content.to_owned())
+    }
+
+    /// `content` masked, if it holds a filtered word (`None`: it holds none): whether and what
+    /// to mask from one search, as the review needs both.
+    pub fn masked(&self, content: &str) -> Option<String> {
         let hits = self.matched_chars(content);
-        content
-            .chars()
-            .zip(hits)
-            .map(|(c, hit)| if hit { '*' } else { c })
-            .collect()
+        hits.contains(&true).then(|| {
+            content
+                .chars()
+                .zip(hits)
+                .map(|(c, hit)| if hit { '*' } else { c })
+                .collect()
+        })
     }
 }
 
