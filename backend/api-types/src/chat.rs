@@ -51,7 +51,8 @@ impl Request {
 
 /// A reply's message attributes. A client sends only [`TO`], the id of the message it answers;
 /// the chat review writes the others from that message as the room's history holds it (and drops
-/// [`TO`] when history does not hold it), so a page trusts them.
+/// [`TO`] when history does not hold it), so a page trusts them. Read back once the answered
+/// sender's account was deleted, a reply has none of them: it is a plain message.
 pub mod reply {
     pub const TO: &str = "replyTo";
     pub const SENDER: &str = "replyToSender";

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::chat::StoredMessage;
-use crate::ids::MessageId;
+use crate::ids::{MessageId, UserId};
 
 // The same names as `cloumer_api_types::chat::reply`, which the browser app reads.
 
@@ -23,6 +23,13 @@ pub fn answered(attributes: &BTreeMap<String, String>) -> Option<MessageId> {
     attributes
         .get(REPLY_TO)
         .and_then(|id| MessageId::parse(id).ok())
+}
+
+/// Whose message `attributes` say this one answers, as the review wrote it.
+pub fn answered_sender(attributes: &BTreeMap<String, String>) -> Option<UserId> {
+    attributes
+        .get(REPLY_TO_SENDER)
+        .and_then(|id| UserId::parse(id).ok())
 }
 
 /// `attributes` as the room delivers them: the reply written from `parent`, the answered message

@@ -666,6 +666,19 @@ async fn a_reply_reaches_everyone_naming_whom_it_answers_as_history_has_it() {
     let late = a.next_of("MESSAGE").await;
     assert_eq!(late["Content"], "anyway");
     assert!(late["Attributes"].get("replyTo").is_none(), "{late}");
+
+    // Once Alice deletes her account, Bob's reply stays but names her no more, nor her message:
+    // her nickname and handle were hers.
+    let deleted = app.delete("/api/v1/me", alice.auth()).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    let history = app.get("/api/v1/channels/room/chat/messages", None).await;
+    let reply = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["content"] == "준 is!")
+        .expect("Bob's reply stays");
+    assert_eq!(reply["attributes"], json!({}), "{}", history.text);
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! A room's history as viewers page through it: newest first, never a deleted message.
+//! A room's history as viewers page through it: newest first, never a deleted message (nor the
+//! name of a deleted account in a reply).
 
 use crate::chat::{MessageCursor, StoredMessage};
 use crate::error::{DomainError, DomainResult};
@@ -19,10 +20,12 @@ impl Platform {
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
-        Ok(self
+        let mut page = self
             .ports
             .chat
             .list_messages(&channel.id, before.as_ref(), limit)
-            .await?)
+            .await?;
+        self.forget_erased_in_replies(&mut page.items).await?;
+        Ok(page)
     }
 }

@@ -121,7 +121,10 @@ impl Platform {
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
-        Ok(channel.pinned_message)
+        let mut pinned = channel.pinned_message;
+        self.forget_erased_in_replies(pinned.as_mut().map(|p| &mut p.message))
+            .await?;
+        Ok(pinned)
     }
 
     /// Unpins the deleted message `id` if it is the pinned one. The room needs no event: the

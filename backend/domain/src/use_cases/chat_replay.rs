@@ -47,11 +47,12 @@ impl Platform {
         let Some(from) = later(from_ms).filter(|from| *from <= end) else {
             return Ok(Page::empty());
         };
-        let page = self
+        let mut page = self
             .ports
             .chat
             .list_messages_between(&channel.id, from, end, after.as_ref(), limit)
             .await?;
+        self.forget_erased_in_replies(&mut page.items).await?;
         let items = page
             .items
             .into_iter()

@@ -226,6 +226,9 @@ impl Platform {
             })
             .await;
         let (token, poll) = (token?, poll?);
+        let mut pinned_message = channel.pinned_message;
+        self.forget_erased_in_replies(pinned_message.as_mut().map(|p| &mut p.message))
+            .await?;
         Ok(IssuedChatToken {
             token,
             user_id,
@@ -242,7 +245,7 @@ impl Platform {
             links_off,
             unique_chat,
             shield: channel.shield.is_some(),
-            pinned_message: channel.pinned_message,
+            pinned_message,
             poll,
             blocked: blocks?.user_ids().cloned().collect(),
         })

@@ -100,7 +100,8 @@ impl Platform {
         let (Some(profile), Some(theirs)) = (profile?, theirs?) else {
             return Err(DomainError::NotFound("user"));
         };
-        let (restriction, history, recent_messages) = for_runners?;
+        let (restriction, history, mut recent_messages) = for_runners?;
+        self.forget_erased_in_replies(&mut recent_messages).await?;
         Ok(ChatterCard {
             user_id: user.clone(),
             nickname: profile.nickname,

@@ -24,6 +24,7 @@ pub mod clip_making;
 pub mod clips;
 pub mod directory;
 pub mod emotes;
+pub mod erased_replies;
 pub mod follows;
 pub mod go_live;
 pub mod link_previews;

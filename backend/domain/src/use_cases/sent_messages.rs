@@ -34,7 +34,7 @@ impl Platform {
         before: Option<&MessageCursor>,
         limit: usize,
     ) -> DomainResult<Page<SentMessage, MessageCursor>> {
-        let page = self
+        let mut page = self
             .ports
             .chat
             .list_sent_messages(
@@ -43,6 +43,7 @@ impl Platform {
                 limit.clamp(1, crate::platform::MAX_PAGE),
             )
             .await?;
+        self.forget_erased_in_replies(&mut page.items).await?;
         let channels = distinct(page.items.iter().map(|m| &m.channel_id));
         let found = join_all(
             channels

@@ -2,7 +2,10 @@
 //! of anyone else's; only with a recent password; asking again is harmless.
 
 use cloumer_domain::DomainError;
+use std::collections::BTreeMap;
+
 use cloumer_domain::Identity;
+use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::ids::RecordingId;
 use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::ports::{
@@ -476,6 +479,92 @@ async fn a_request_racing_the_deletion_makes_nothing_anew() {
         None
     );
     assert!(world.platform.handle_available("star").await.unwrap().1);
+}
+
+#[tokio::test]
+async fn replies_to_a_deleted_account_name_it_no_more_wherever_they_are_read() {
+    let world = world();
+    let (star, _) = world.account("u-star", "star").await;
+    let (other, other_account) = world.account("u-other", "other").await;
+    let (fan, _) = world.account("u-fan", "fan").await;
+    let channel = other_account.channel.id.clone();
+    let room = other_account.channel.chat_room.clone().unwrap().arn;
+    recording_started(&world, &channel, "rec-live").await;
+    let reply_to = |to: &StoredMessage, content: &str| {
+        let mut reply = world.message(&room, "u-fan", content);
+        reply.attributes = BTreeMap::from([("replyTo".to_owned(), to.id.to_string())]);
+        reply
+    };
+    let asked = world.said(&room, "u-star", "who plays tonight?").await;
+    let answer = world.keep(reply_to(&asked, "@star me!")).await;
+    assert_eq!(answer.attributes["replyToNickname"], "u-star 님");
+    let welcomed = world.said(&room, "u-other", "welcome all").await;
+    let thanks = world.keep(reply_to(&welcomed, "thanks!")).await;
+    assert_eq!(thanks.attributes["replyToSender"], "u-other");
+    world
+        .platform
+        .pin_message(&other, ChatOf::Mine, &answer.id)
+        .await
+        .unwrap();
+
+    world
+        .platform
+        .delete_account(&just_signed_in(&world, &star))
+        .await
+        .unwrap();
+
+    // The fan's reply stays, as a plain message: it no longer says whom it answered (their
+    // nickname and handle were theirs) nor which message (it is gone). A reply to someone
+    // still here is untouched.
+    let as_read = |messages: Vec<&StoredMessage>| {
+        let find = |id| messages.iter().find(|m| m.id == id).copied().cloned();
+        let answer = find(answer.id.clone()).expect("the reply stays");
+        assert_eq!(answer.content, "@star me!");
+        assert_eq!(answer.attributes, BTreeMap::new(), "{answer:?}");
+        assert_eq!(
+            find(thanks.id.clone()).unwrap().attributes,
+            thanks.attributes
+        );
+        assert!(find(asked.id.clone()).is_none());
+    };
+    let history = world
+        .platform
+        .chat_history("other", None, None, 10)
+        .await
+        .unwrap();
+    as_read(history.items.iter().collect());
+    let replay = world
+        .platform
+        .chat_replay(
+            &RecordingId::parse("rec-live").unwrap(),
+            Some(&other.user_id),
+            0,
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    as_read(replay.items.iter().map(|r| &r.message).collect());
+    let card = world
+        .platform
+        .chatter_card(Some(&other.user_id), "other", &fan.user_id)
+        .await
+        .unwrap();
+    as_read(card.recent_messages.iter().collect());
+    let theirs = world.platform.sent_messages(&fan, None, 10).await.unwrap();
+    as_read(theirs.items.iter().map(|s| &s.message).collect());
+    // The pinned reply, as the page reads it and as a chat token hands it to whoever joins.
+    let pinned = world.platform.pinned_message("other", None).await.unwrap();
+    let joined = world
+        .platform
+        .chat_token("other", None, None)
+        .await
+        .unwrap();
+    for pin in [pinned, joined.pinned_message] {
+        let pin = pin.expect("the reply stays pinned");
+        assert_eq!(pin.message.id, answer.id);
+        assert_eq!(pin.message.attributes, BTreeMap::new(), "{pin:?}");
+    }
 }
 
 /// A poll `who` opens in their own channel's chat.
