@@ -40,6 +40,7 @@ mod notifications;
 mod polls;
 mod presence;
 mod push;
+mod rates;
 mod room_links;
 mod upgrades;
 mod videos;
@@ -68,7 +69,7 @@ use cloumer_domain::moderation::Ban;
 use cloumer_domain::moderation_log::{ModerationCursor, ModerationEntry};
 use cloumer_domain::page::Page;
 use cloumer_domain::playback::ViewerGrant;
-use cloumer_domain::ports::{ChannelRepository, ChatRepository, RateCounter, RecordingRepository};
+use cloumer_domain::ports::{ChannelRepository, ChatRepository, RecordingRepository};
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingCursor};
 use serde::Serialize;
@@ -1168,69 +1169,6 @@ impl RecordingRepository for DynamoStore {
     }
 }
 
-/// Rate counts: one item per key and window (`RATE#<key>` / the window's start), incremented
-/// atomically by every Lambda instance, removed by the table's TTL once the window is over.
-#[async_trait]
-impl RateCounter for DynamoStore {
-    async fn hit(
-        &self,
-        key: &str,
-        window_start: OffsetDateTime,
-        window: time::Duration,
-    ) -> PortResult<u32> {
-        let expires_at = (window_start + window).unix_timestamp() + RATE_ITEM_SLACK_SECONDS;
-        let output = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("RATE#{key}")))
-            .key("sk", s(window_start.unix_timestamp().to_string()))
-            .update_expression("ADD hits :one SET expires_at = :expires")
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":expires", AttributeValue::N(expires_at.to_string()))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .port("DynamoDB UpdateItem")?;
-        output
-            .attributes()
-            .and_then(|a| a.get("hits"))
-            .and_then(|v| v.as_n().ok())
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| PortError::new("DynamoDB UpdateItem", "no count returned"))
-    }
-
-    async fn claim_interval(
-        &self,
-        key: &str,
-        now: OffsetDateTime,
-        interval: time::Duration,
-    ) -> PortResult<bool> {
-        // Milliseconds: two messages a few hundred milliseconds apart are two turns.
-        let at = (now.unix_timestamp_nanos() / 1_000_000).to_string();
-        let cutoff = ((now - interval).unix_timestamp_nanos() / 1_000_000).to_string();
-        let expires_at = (now + interval).unix_timestamp() + RATE_ITEM_SLACK_SECONDS;
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", s(format!("TURN#{key}")))
-            .item("sk", s("LAST"))
-            .item("at", AttributeValue::N(at))
-            .item("expires_at", AttributeValue::N(expires_at.to_string()))
-            .condition_expression("attribute_not_exists(pk) OR #at <= :cutoff")
-            .expression_attribute_names("#at", "at")
-            .expression_attribute_values(":cutoff", AttributeValue::N(cutoff))
-            .send()
-            .await;
-        // A failed condition: the last turn is too recent.
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) => written("DynamoDB PutItem", error).map_or(Ok(false), Err),
-        }
-    }
-}
-
 /// A conditional write's failure: `None` when only its condition failed (another write came
 /// first), else the error.
 pub(super) fn written<E>(
@@ -1246,10 +1184,6 @@ where
         == Some("ConditionalCheckFailedException");
     (!raced).then(|| PortError::new(operation, error))
 }
-
-/// Rate items outlive their window by this much before the TTL may remove them (TTL deletion is
-/// lazy anyway; the slack keeps a count from vanishing while its window is still read).
-const RATE_ITEM_SLACK_SECONDS: i64 = 60;
 
 /// Creates the table with its two indexes (for tests against an emulator and for tools; in the
 /// cloud, Terraform creates it).

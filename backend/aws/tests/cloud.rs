@@ -248,7 +248,7 @@ async fn dynamodb_behaves_as_a_video_repository() {
 }
 
 #[tokio::test]
-async fn dynamodb_counts_rates_for_every_instance_at_once() {
+async fn dynamodb_keeps_rate_limits_for_every_instance_at_once() {
     let (store, _moto) = dynamo_store().await;
     testkit::rate_counter(&store).await;
 }

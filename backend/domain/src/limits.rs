@@ -1,9 +1,15 @@
-//! Rate limits: at most `max` events per fixed window of time, counted through the
-//! [`RateCounter`](crate::ports::RateCounter) port so every instance of the service shares them.
+//! Rate limits, kept through the [`RateCounter`](crate::ports::RateCounter) port so every
+//! instance of the service shares them.
+//!
+//! A limit of `max` per `per` lets `max` events through at once and then one every `per / max`
+//! (the generic cell rate algorithm: a token bucket kept as one instant per key). Fixed windows
+//! let twice `max` through in a moment, `max` at the end of one window and `max` at the start of
+//! the next; here a burst is followed by the steady rate, whenever it comes. A refused event
+//! uses up nothing, so a client that keeps knocking gets in at the steady rate.
 
 use time::{Duration, OffsetDateTime};
 
-/// At most `max` events per `per`, in fixed windows aligned to the Unix epoch.
+/// At most `max` events at once, and `max` per `per` over time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
     pub max: u32,
@@ -11,12 +17,36 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// The start of the window `now` falls in.
-    pub fn window_start(&self, now: OffsetDateTime) -> OffsetDateTime {
-        let length = self.per.whole_seconds().max(1);
-        let seconds = now.unix_timestamp();
-        OffsetDateTime::from_unix_timestamp(seconds - seconds.rem_euclid(length))
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    /// One event per `interval`, measured from the last one let through (slow mode).
+    pub const fn once_per(interval: Duration) -> Self {
+        Self {
+            max: 1,
+            per: interval,
+        }
+    }
+
+    /// The time each event uses up: `per / max`.
+    pub fn interval(&self) -> Duration {
+        self.per / self.max.max(1)
+    }
+
+    /// How far ahead of now the events let through may have used up time: `max - 1` intervals,
+    /// so that `max` go at once.
+    pub fn tolerance(&self) -> Duration {
+        self.per - self.interval()
+    }
+
+    /// Takes one event's turn given `used_until`, the instant up to which the events let through
+    /// so far have used up time (`None`, or a past instant, for none): the new instant when the
+    /// event is let through, `None` when it is refused. The one rule every store applies
+    /// atomically.
+    pub fn take(
+        &self,
+        used_until: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Option<OffsetDateTime> {
+        let from = used_until.map_or(now, |until| until.max(now));
+        (from - now <= self.tolerance()).then(|| from + self.interval())
     }
 }
 
@@ -112,14 +142,60 @@ pub const ACCOUNT_EXPORTS: RateLimit = RateLimit {
 mod tests {
     use super::*;
 
+    fn at(ms: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_000_000).unwrap() + Duration::milliseconds(ms)
+    }
+
+    /// What `limit` lets through of events at `times` (milliseconds), in order.
+    fn let_through(limit: RateLimit, times: &[i64]) -> Vec<bool> {
+        let mut used_until = None;
+        times
+            .iter()
+            .map(|t| match limit.take(used_until, at(*t)) {
+                Some(until) => {
+                    used_until = Some(until);
+                    true
+                }
+                None => false,
+            })
+            .collect()
+    }
+
     #[test]
-    fn windows_are_aligned_and_as_long_as_the_limit_says() {
-        let limit = RateLimit {
-            max: 1,
+    fn a_burst_of_max_then_the_steady_rate_wherever_windows_would_have_ended() {
+        let ten_in_ten = RateLimit {
+            max: 10,
             per: Duration::seconds(10),
         };
-        let at = |s| OffsetDateTime::from_unix_timestamp(s).unwrap();
-        assert_eq!(limit.window_start(at(1_000_009)), at(1_000_000));
-        assert_eq!(limit.window_start(at(1_000_010)), at(1_000_010));
+        assert_eq!(ten_in_ten.interval(), Duration::seconds(1));
+        assert_eq!(ten_in_ten.tolerance(), Duration::seconds(9));
+        // Ten at 9.9 s go; fixed windows would let ten more through at 10.0 s.
+        let mut times = vec![9_900; 10];
+        times.extend([10_000, 10_500, 10_900, 10_950]);
+        let mut expected = vec![true; 10];
+        expected.extend([false, false, true, false]);
+        assert_eq!(let_through(ten_in_ten, &times), expected);
+        // Knocking meanwhile costs nothing: one a second goes through however often it asks.
+        let knocking: Vec<i64> = (4..40).map(|i| i * 250).collect();
+        let through = let_through(ten_in_ten, &[&[0; 10][..], &knocking[..]].concat());
+        assert_eq!(through.iter().filter(|t| **t).count(), 10 + 9);
+        // After a quiet spell as long as the limit's period, a whole burst again.
+        assert_eq!(
+            let_through(ten_in_ten, &[&[0; 10][..], &[10_000; 11][..]].concat())
+                .iter()
+                .filter(|t| **t)
+                .count(),
+            20
+        );
+    }
+
+    #[test]
+    fn once_per_an_interval_counts_from_the_last_one_let_through() {
+        let slow = RateLimit::once_per(Duration::seconds(30));
+        assert_eq!(slow.tolerance(), Duration::ZERO);
+        assert_eq!(
+            let_through(slow, &[0, 29_000, 30_000, 45_000, 60_000, 60_000]),
+            [true, false, true, false, true, false]
+        );
     }
 }

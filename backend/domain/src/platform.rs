@@ -413,19 +413,12 @@ impl Platform {
             .is_some())
     }
 
-    /// Counts one event for `key`; false when that makes more than `limit` allows in this window.
+    /// Takes one of `key`'s turns under `limit`; false when `limit` allows none now.
     pub(crate) async fn within(&self, key: &str, limit: RateLimit) -> DomainResult<bool> {
-        let now = self.now();
-        let count = self
-            .ports
-            .rates
-            .hit(key, limit.window_start(now), limit.per)
-            .await?;
-        Ok(count <= limit.max)
+        Ok(self.ports.rates.take_turn(key, self.now(), limit).await?)
     }
 
-    /// Counts one event for `key`; refused (`RateLimited`) when that makes more than `limit`
-    /// allows in this window.
+    /// Takes one of `key`'s turns under `limit`; refused (`RateLimited`) when it allows none now.
     pub(crate) async fn rate_limit(&self, key: &str, limit: RateLimit) -> DomainResult<()> {
         if self.within(key, limit).await? {
             Ok(())

@@ -19,6 +19,7 @@ use crate::identity::Identity;
 use crate::ids::{
     ChannelId, ClipId, MessageId, PollId, RecordingId, StreamId, UserId, VideoId, WebhookId,
 };
+use crate::limits::RateLimit;
 use crate::media::{MediaInfo, Refusal};
 use crate::moderation::Ban;
 use crate::moderation_log::{ModerationCursor, ModerationEntry};
@@ -685,29 +686,16 @@ pub trait PresenceRegistry: Send + Sync {
     ) -> PortResult<Presence>;
 }
 
-/// Counts events in fixed windows of time, shared by every instance of the service (DynamoDB in
-/// the cloud, memory locally), so a rate limit holds however many instances serve requests.
+/// Rate limits' state, shared by every instance of the service (DynamoDB in the cloud, memory
+/// locally), so a limit holds however many instances serve requests.
 #[async_trait]
 pub trait RateCounter: Send + Sync {
-    /// Adds one to `key`'s count in the window that starts at `window_start` and lasts `window`,
-    /// and returns the count including this one. Counts of past windows may be forgotten.
-    async fn hit(
-        &self,
-        key: &str,
-        window_start: OffsetDateTime,
-        window: time::Duration,
-    ) -> PortResult<u32>;
-
-    /// Marks `key` used at `now` if its last use is at least `interval` ago (or it has none),
-    /// atomically across instances, and says whether it did: one use per interval, measured
-    /// from the last use rather than in fixed windows (slow mode). Uses older than `interval`
-    /// may be forgotten.
-    async fn claim_interval(
-        &self,
-        key: &str,
-        now: OffsetDateTime,
-        interval: time::Duration,
-    ) -> PortResult<bool>;
+    /// Takes one turn of `key` at `now` under `limit`, atomically across instances, and says
+    /// whether it was taken: [`RateLimit::take`] applied to the instant kept for `key`, which a
+    /// taken turn replaces and a refused one leaves alone. Instants in the past may be forgotten
+    /// (they let as much through as none).
+    async fn take_turn(&self, key: &str, now: OffsetDateTime, limit: RateLimit)
+    -> PortResult<bool>;
 }
 
 /// The time. A port so tests can fix it.

@@ -6,57 +6,35 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use cloumer_domain::error::PortResult;
+use cloumer_domain::limits::RateLimit;
 use cloumer_domain::ports::RateCounter;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-/// key → (window start, hits in it, when the window ends)
+/// Keys above which instants in the past are forgotten (they let as much through as none).
+const FORGET_ABOVE: usize = 10_000;
+
+/// key → the instant up to which its turns have used up time
 #[derive(Default)]
 pub struct MemoryRates {
-    counts: Mutex<HashMap<String, (OffsetDateTime, u32, OffsetDateTime)>>,
-    /// key → its last use and when it stops mattering (the last use plus its interval)
-    turns: Mutex<HashMap<String, (OffsetDateTime, OffsetDateTime)>>,
+    used_until: Mutex<HashMap<String, OffsetDateTime>>,
 }
 
 #[async_trait]
 impl RateCounter for MemoryRates {
-    async fn hit(
-        &self,
-        key: &str,
-        window_start: OffsetDateTime,
-        window: Duration,
-    ) -> PortResult<u32> {
-        let mut counts = self.counts.lock().expect("rates lock");
-        // Forget finished windows now and then, so the map holds only current ones.
-        if counts.len() > 10_000 {
-            counts.retain(|_, (_, _, ends)| *ends > window_start);
-        }
-        let entry =
-            counts
-                .entry(key.to_owned())
-                .or_insert((window_start, 0, window_start + window));
-        if entry.0 != window_start {
-            *entry = (window_start, 0, window_start + window);
-        }
-        entry.1 += 1;
-        Ok(entry.1)
-    }
-
-    async fn claim_interval(
+    async fn take_turn(
         &self,
         key: &str,
         now: OffsetDateTime,
-        interval: Duration,
+        limit: RateLimit,
     ) -> PortResult<bool> {
-        let mut turns = self.turns.lock().expect("turns lock");
-        if turns.len() > 10_000 {
-            turns.retain(|_, (_, matters_until)| *matters_until > now);
+        let mut used_until = self.used_until.lock().expect("rates lock");
+        if used_until.len() > FORGET_ABOVE {
+            used_until.retain(|_, until| *until > now);
         }
-        if let Some((last, _)) = turns.get(key)
-            && *last + interval > now
-        {
+        let Some(until) = limit.take(used_until.get(key).copied(), now) else {
             return Ok(false);
-        }
-        turns.insert(key.to_owned(), (now, now + interval));
+        };
+        used_until.insert(key.to_owned(), until);
         Ok(true)
     }
 }
@@ -66,7 +44,7 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn memory_counts_rates_as_dynamodb_does() {
+    async fn memory_keeps_rates_as_dynamodb_does() {
         cloumer_domain::testkit::rate_counter(&MemoryRates::default()).await;
     }
 }

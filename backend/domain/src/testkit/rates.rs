@@ -1,77 +1,82 @@
-//! Rate counters.
+//! Rate limits' state.
 
 use time::{Duration, OffsetDateTime};
 
+use crate::limits::RateLimit;
 use crate::ports::RateCounter;
 
-/// Counts go up by one per hit, per key and per window, and hits racing each other are each
-/// counted once.
+/// Turns are taken as [`RateLimit::take`] says, per key; a refused turn uses nothing up; turns
+/// racing each other are each taken or refused once.
 pub async fn rate_counter(rates: &dyn RateCounter) {
-    let window = Duration::seconds(10);
-    let start = OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap();
-    assert_eq!(rates.hit("sender:a", start, window).await.unwrap(), 1);
-    assert_eq!(rates.hit("sender:a", start, window).await.unwrap(), 2);
-    assert_eq!(rates.hit("sender:b", start, window).await.unwrap(), 1);
-    assert_eq!(
-        rates.hit("sender:a", start + window, window).await.unwrap(),
-        1,
-        "a new window starts from one"
+    let start = OffsetDateTime::from_unix_timestamp(1_790_000_009).unwrap();
+    let four_a_second = RateLimit {
+        max: 4,
+        per: Duration::seconds(1),
+    };
+    let take = |key: &'static str, at: Duration, limit: RateLimit| async move {
+        rates.take_turn(key, start + at, limit).await.unwrap()
+    };
+    let ms = Duration::milliseconds;
+    for _ in 0..4 {
+        assert!(take("sender:a", ms(0), four_a_second).await);
+    }
+    assert!(
+        !take("sender:a", ms(0), four_a_second).await,
+        "a burst of four"
     );
-    let (one, two, three, four) = tokio::join!(
-        rates.hit("race", start, window),
-        rates.hit("race", start, window),
-        rates.hit("race", start, window),
-        rates.hit("race", start, window),
-    );
-    let mut counts = [one.unwrap(), two.unwrap(), three.unwrap(), four.unwrap()];
-    counts.sort_unstable();
-    assert_eq!(counts, [1, 2, 3, 4], "every racing hit counted once");
+    assert!(take("sender:b", ms(0), four_a_second).await, "keys apart");
+    // Then one a quarter of a second, whatever was refused meanwhile.
+    assert!(!take("sender:a", ms(200), four_a_second).await);
+    assert!(take("sender:a", ms(260), four_a_second).await);
+    assert!(!take("sender:a", ms(400), four_a_second).await);
+    // Where a fixed window would let four more through, the time the others used up counts.
+    for _ in 0..3 {
+        assert!(take("sender:a", ms(1_010), four_a_second).await);
+    }
+    assert!(!take("sender:a", ms(1_010), four_a_second).await);
+    // After a quiet second, a whole burst.
+    for _ in 0..4 {
+        assert!(take("sender:a", ms(3_000), four_a_second).await);
+    }
+    assert!(!take("sender:a", ms(3_000), four_a_second).await);
 
-    // Turns (slow mode): one per interval, measured from the last turn taken.
-    let interval = Duration::seconds(30);
-    assert!(
-        rates
-            .claim_interval("slow:a", start, interval)
-            .await
-            .unwrap()
+    let racing = tokio::join!(
+        take("race", ms(0), four_a_second),
+        take("race", ms(0), four_a_second),
+        take("race", ms(0), four_a_second),
+        take("race", ms(0), four_a_second),
+        take("race", ms(0), four_a_second),
+        take("race", ms(0), four_a_second),
     );
+    let taken = [racing.0, racing.1, racing.2, racing.3, racing.4, racing.5];
+    assert_eq!(
+        taken.iter().filter(|t| **t).count(),
+        4,
+        "racing: four turns"
+    );
+
+    // Once per interval (slow mode), measured from the last turn taken.
+    let slow = RateLimit::once_per(Duration::seconds(30));
+    assert!(take("slow:a", ms(0), slow).await);
     assert!(
-        !rates
-            .claim_interval("slow:a", start + Duration::seconds(29), interval)
-            .await
-            .unwrap(),
+        !take("slow:a", Duration::seconds(29), slow).await,
         "too soon, even across a fixed window's edge"
     );
+    assert!(take("slow:b", ms(0), slow).await);
     assert!(
-        rates
-            .claim_interval("slow:b", start, interval)
-            .await
-            .unwrap()
-    );
-    assert!(
-        rates
-            .claim_interval("slow:a", start + Duration::seconds(30), interval)
-            .await
-            .unwrap(),
+        take("slow:a", Duration::seconds(30), slow).await,
         "a full interval later"
     );
     assert!(
-        !rates
-            .claim_interval("slow:a", start + Duration::seconds(45), interval)
-            .await
-            .unwrap(),
+        !take("slow:a", Duration::seconds(45), slow).await,
         "the interval runs from the last turn taken, not the first"
     );
-    let later = start + Duration::seconds(120);
+    let later = Duration::seconds(120);
     let racing = tokio::join!(
-        rates.claim_interval("slow:race", later, interval),
-        rates.claim_interval("slow:race", later, interval),
-        rates.claim_interval("slow:race", later, interval),
+        take("slow:race", later, slow),
+        take("slow:race", later, slow),
+        take("slow:race", later, slow),
     );
-    let taken = [racing.0.unwrap(), racing.1.unwrap(), racing.2.unwrap()];
-    assert_eq!(
-        taken.iter().filter(|t| **t).count(),
-        1,
-        "racing claims: one turn"
-    );
+    let taken = [racing.0, racing.1, racing.2];
+    assert_eq!(taken.iter().filter(|t| **t).count(), 1, "racing: one turn");
 }

@@ -10,7 +10,7 @@ use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::{PollId, UserId};
-use crate::limits;
+use crate::limits::{self, RateLimit};
 use crate::moderation_log::ModerationAction;
 use crate::platform::Platform;
 use crate::poll::{Ballot, Poll, PollView, VOTES_KEPT, VoteOutcome};
@@ -212,9 +212,10 @@ impl Platform {
         // A vote sent again (a retry, a double click) is not news.
         let counting = outcome == VoteOutcome::Counted
             && self
-                .ports
-                .rates
-                .claim_interval(&format!("poll-count:{}", poll.id), now, COUNT_EVERY)
+                .within(
+                    &format!("poll-count:{}", poll.id),
+                    RateLimit::once_per(COUNT_EVERY),
+                )
                 .await?;
         if counting {
             self.tell_room_of_poll(&channel, events::POLL_VOTES, poll.count_attributes(&votes))

@@ -13,7 +13,7 @@ use crate::chat_replies;
 use crate::chat_rules;
 use crate::error::DomainResult;
 use crate::ids::{MessageId, UserId};
-use crate::limits;
+use crate::limits::{self, RateLimit};
 use crate::moderation::{self, DenyReason};
 use crate::platform::Platform;
 
@@ -142,7 +142,7 @@ impl Platform {
             if rules.slow_mode_seconds > 0 {
                 let key = format!("chat-slow:{}:{}", channel.id, input.sender);
                 let interval = Duration::seconds(i64::from(rules.slow_mode_seconds));
-                if !self.ports.rates.claim_interval(&key, now, interval).await? {
+                if !self.within(&key, RateLimit::once_per(interval)).await? {
                     return Ok(Verdict::Deny(DenyReason::SlowMode));
                 }
             }
@@ -156,7 +156,7 @@ impl Platform {
         {
             let key = format!("chat-said:{}:{said}", channel.id);
             let interval = Duration::seconds(chat_rules::UNIQUE_SECONDS);
-            if !self.ports.rates.claim_interval(&key, now, interval).await? && limited {
+            if !self.within(&key, RateLimit::once_per(interval)).await? && limited {
                 return Ok(Verdict::Deny(DenyReason::NotUnique));
             }
         }

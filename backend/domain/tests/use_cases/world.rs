@@ -10,6 +10,7 @@ use cloumer_domain::chat::{ChatToken, ChatTokenRequest, StoredMessage};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, StreamId, UserId, VideoId};
+use cloumer_domain::limits::RateLimit;
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::media::{MediaInfo, Refusal};
 use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
@@ -209,33 +210,21 @@ impl ChatService for Chat {
 
 /// Rate counters in memory (the local stack's are the same; DynamoDB's are tested against moto).
 #[derive(Default)]
-pub struct Rates(
-    Mutex<HashMap<(String, i64), u32>>,
-    Mutex<HashMap<String, OffsetDateTime>>,
-);
+pub struct Rates(Mutex<HashMap<String, OffsetDateTime>>);
 
 #[async_trait]
 impl RateCounter for Rates {
-    async fn hit(&self, key: &str, window_start: OffsetDateTime, _: Duration) -> PortResult<u32> {
-        let mut counts = self.0.lock().unwrap();
-        let count = counts
-            .entry((key.to_owned(), window_start.unix_timestamp()))
-            .or_default();
-        *count += 1;
-        Ok(*count)
-    }
-
-    async fn claim_interval(
+    async fn take_turn(
         &self,
         key: &str,
         now: OffsetDateTime,
-        interval: Duration,
+        limit: RateLimit,
     ) -> PortResult<bool> {
-        let mut turns = self.1.lock().unwrap();
-        if turns.get(key).is_some_and(|last| *last + interval > now) {
+        let mut used_until = self.0.lock().unwrap();
+        let Some(until) = limit.take(used_until.get(key).copied(), now) else {
             return Ok(false);
-        }
-        turns.insert(key.to_owned(), now);
+        };
+        used_until.insert(key.to_owned(), until);
         Ok(true)
     }
 }
