@@ -80,10 +80,13 @@ pub fn ChatterCard(
     let answer = RwSignal::new(None);
     let (handle, user) = (StoredValue::new(handle), StoredValue::new(user));
     let load = move || {
+        // Closed while a lift, timeout or ban was answered: nothing to show it on (a disposed
+        // value read with `get_value` would panic, and a panic stops the whole app).
+        let (Some(handle), Some(user)) = (handle.try_get_value(), user.try_get_value()) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
-            let card = api
-                .chatter_card(&handle.get_value(), &user.get_value())
-                .await;
+            let card = api.chatter_card(&handle, &user).await;
             // The card may have been closed (or another opened) meanwhile.
             let _ = answer.try_set(Some(card));
         });
