@@ -18,6 +18,8 @@ pub struct ApiError {
     pub status: u16,
     pub code: String,
     pub message: String,
+    /// When a rate limit refused the request: how long until it would take it (`Retry-After`).
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
@@ -27,9 +29,13 @@ impl ApiError {
         self.status == 404
     }
 
-    /// What to tell the user about it, in the interface's language ([`I18n::failure`]).
+    /// What to tell the user about it, in the interface's language ([`I18n::failure`]; a rate
+    /// limit's refusal with when to try again).
     pub fn explained(&self, i18n: I18n) -> String {
-        i18n.failure(&self.code, &self.message)
+        match self.retry_after_seconds {
+            Some(seconds) if self.code == "rate_limited" => i18n.too_many_requests(seconds),
+            _ => i18n.failure(&self.code, &self.message),
+        }
     }
 
     fn network(error: impl std::fmt::Display) -> Self {
@@ -37,6 +43,7 @@ impl ApiError {
             status: 0,
             code: "network".into(),
             message: error.to_string(),
+            retry_after_seconds: None,
         }
     }
 }
@@ -131,6 +138,10 @@ impl Api {
             }
             .map_err(ApiError::network)?;
             let status = response.status();
+            let retry_after_seconds = response
+                .headers()
+                .get("retry-after")
+                .and_then(|seconds| seconds.trim().parse().ok());
             let text = response.text().await.map_err(ApiError::network)?;
             if (200..300).contains(&status) {
                 // 204 No Content reads as `null` (for `()`).
@@ -145,11 +156,13 @@ impl Api {
                     status,
                     code: body.code,
                     message: body.message,
+                    retry_after_seconds,
                 },
                 None => ApiError {
                     status,
                     code: "http".into(),
                     message: format!("HTTP {status}"),
+                    retry_after_seconds,
                 },
             };
             // An expired or revoked token: refresh once and try again.

@@ -6222,6 +6222,26 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
     assert_eq!(messages[0]["channel"], "stays");
     assert_eq!(messages[0]["message"]["content"], "said 149");
     assert_eq!(messages[149]["message"]["content"], "said 0");
+    // Five copies an hour: four more go at once, and the sixth is refused with when to try
+    // again (the API's Retry-After, which the page reads).
+    for copies in 2..=5 {
+        star.click(".your-data button.download-data:not([disabled])")
+            .await?;
+        star.wait_until(
+            &format!("return window.saved.length === {copies}"),
+            "another copy",
+        )
+        .await?;
+    }
+    star.click(".your-data button.download-data:not([disabled])")
+        .await?;
+    star.wait_for_text(
+        ".your-data .error",
+        "Too many requests. Try again in 12 minutes.",
+        WAIT,
+    )
+    .await?;
+    star.screenshot("profile-your-data-too-many").await?;
     star.click(".delete-account button.danger").await?;
     star.wait(".delete-account input[name=password]").await?;
     // The handle must match before the button works.
@@ -6293,6 +6313,28 @@ async fn a_user_deletes_their_account_from_their_profile() -> Result<()> {
         !following.as_str().unwrap_or_default().contains("Leaving"),
         "{following}"
     );
+    // The follower takes five copies too; the sixth is refused, in Korean, with when.
+    fan.js("window.saved = 0; const made = URL.createObjectURL; \
+         URL.createObjectURL = b => { window.saved += 1; return made(b); }; \
+         HTMLAnchorElement.prototype.click = function () {};")
+        .await?;
+    for copies in 1..=5 {
+        fan.click(".your-data button.download-data:not([disabled])")
+            .await?;
+        fan.wait_until(
+            &format!("return window.saved === {copies}"),
+            "a copy of the follower's data",
+        )
+        .await?;
+    }
+    fan.click(".your-data button.download-data:not([disabled])")
+        .await?;
+    fan.wait_for_text(
+        ".your-data .error",
+        "요청이 너무 많아요. 12분 후에 다시 해 주세요.",
+        WAIT,
+    )
+    .await?;
     fan.js("document.querySelector('.your-data').scrollIntoView()")
         .await?;
     fan.screenshot("profile-your-data-ko-phone").await?;

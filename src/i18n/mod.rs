@@ -310,6 +310,33 @@ impl I18n {
         }
     }
 
+    /// A rate limit's refusal, with when to try again: in `seconds`, said as a person says a
+    /// wait (rounded up to minutes or hours).
+    pub fn too_many_requests(&self, seconds: u64) -> String {
+        let lead = match self.lang.get() {
+            Lang::En => "Too many requests.",
+            Lang::Ko => "요청이 너무 많아요.",
+        };
+        format!("{lead} {}", self.try_again_in(seconds))
+    }
+
+    /// "Try again in …", for a wait of `seconds`.
+    pub fn try_again_in(&self, seconds: u64) -> String {
+        let (count, unit) = match seconds {
+            0..=59 => (seconds, 0),
+            60..=3599 => (seconds.div_ceil(60), 1),
+            _ => (seconds.div_ceil(3600), 2),
+        };
+        match self.lang.get() {
+            Lang::En => {
+                let unit = ["second", "minute", "hour"][unit];
+                let plural = if count == 1 { "" } else { "s" };
+                format!("Try again in {count} {unit}{plural}.")
+            }
+            Lang::Ko => format!("{count}{} 후에 다시 해 주세요.", ["초", "분", "시간"][unit]),
+        }
+    }
+
     /// What to tell the user about a failed API call, from its error code and the server's
     /// sentence (English): said in the interface's language by its code ([`refusals`]); for a
     /// code the app does not know, the server's sentence follows a Korean lead-in.
@@ -405,6 +432,19 @@ mod tests {
                 i18n.failure(busy.0, busy.1),
                 "요청이 너무 많아요. 잠시 후에 다시 해 주세요."
             );
+            // With when (a limit's Retry-After), rounded up as a person says a wait.
+            assert_eq!(
+                i18n.too_many_requests(720),
+                "요청이 너무 많아요. 12분 후에 다시 해 주세요."
+            );
+            assert_eq!(i18n.try_again_in(3_601), "2시간 후에 다시 해 주세요.");
+            i18n.lang.set(Lang::En);
+            assert_eq!(
+                i18n.too_many_requests(61),
+                "Too many requests. Try again in 2 minutes."
+            );
+            assert_eq!(i18n.try_again_in(1), "Try again in 1 second.");
+            i18n.lang.set(Lang::Ko);
             assert!(
                 i18n.failure(offline.0, offline.1)
                     .starts_with("서버에 연결할 수 없어요")

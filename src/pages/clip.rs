@@ -89,7 +89,7 @@ pub const KO: ClipTexts = ClipTexts {
     refused: Some(Refusals {
         range: "클립은 방송 안에서 5초에서 60초까지예요.",
         just_started: "방송이 막 시작했어요. 몇 초 뒤에 다시 해 주세요.",
-        too_many: "클립을 너무 많이 만들었어요. 잠시 후에 다시 해 주세요.",
+        too_many: "클립을 너무 많이 만들었어요.",
     }),
 };
 
@@ -100,11 +100,17 @@ impl ClipTexts {
             .refused
             .as_ref()
             .and_then(|r| match error.code.as_str() {
-                "invalid_clip_range" => Some(r.range),
-                "rate_limited" => Some(r.too_many),
+                "invalid_clip_range" => Some(r.range.to_owned()),
+                "rate_limited" => {
+                    let when = error.retry_after_seconds.map_or_else(
+                        || "잠시 후에 다시 해 주세요.".to_owned(),
+                        |seconds| i18n.try_again_in(seconds),
+                    );
+                    Some(format!("{} {when}", r.too_many))
+                }
                 _ => None,
             });
-        said.map_or_else(|| error.explained(i18n), str::to_owned)
+        said.unwrap_or_else(|| error.explained(i18n))
     }
 
     /// The same for a clip of a live broadcast.
@@ -442,6 +448,7 @@ mod tests {
             status: 400,
             code: code.into(),
             message: "in English".into(),
+            retry_after_seconds: None,
         };
         Owner::new().with(|| {
             let ko = I18n {
@@ -457,6 +464,18 @@ mod tests {
             assert_eq!(
                 KO.refusal(&error("rate_limited"), ko),
                 "클립을 너무 많이 만들었어요. 잠시 후에 다시 해 주세요."
+            );
+            let limited = ApiError {
+                retry_after_seconds: Some(55),
+                ..error("rate_limited")
+            };
+            assert_eq!(
+                KO.refusal(&limited, ko),
+                "클립을 너무 많이 만들었어요. 55초 후에 다시 해 주세요."
+            );
+            assert_eq!(
+                EN.refusal(&limited, en),
+                "Too many requests. Try again in 55 seconds."
             );
             // The rest are the shared table's, and an unknown code keeps the server's words.
             assert_eq!(
@@ -477,6 +496,7 @@ mod tests {
                 status: 0,
                 code: "network".into(),
                 message: "TypeError: Failed to fetch".into(),
+                retry_after_seconds: None,
             };
             assert!(
                 EN.refusal(&offline, en)

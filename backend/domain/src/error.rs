@@ -26,9 +26,9 @@ pub enum DomainError {
     /// The caller is banned from the channel.
     #[error("you are banned from this channel")]
     Banned { until: Option<OffsetDateTime> },
-    /// The caller did this too often; they may again once the current window is over.
-    #[error("too many requests; try again in a moment")]
-    RateLimited,
+    /// The caller did this too often; they may again in `retry_after_seconds` (at least one).
+    #[error("too many requests; try again in {}", in_words(*.retry_after_seconds))]
+    RateLimited { retry_after_seconds: u64 },
     /// What the caller asked about does not exist (or is not theirs to see).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -54,6 +54,27 @@ impl DomainError {
             message: message.into(),
         }
     }
+
+    /// Refused by a rate limit whose next turn comes after `wait`, in whole seconds rounded up
+    /// (never zero: a client told to retry at once would).
+    pub fn rate_limited(wait: time::Duration) -> Self {
+        let nanos = u128::try_from(wait.whole_nanoseconds()).unwrap_or(0).max(1);
+        let seconds = nanos.div_ceil(1_000_000_000);
+        Self::RateLimited {
+            retry_after_seconds: u64::try_from(seconds).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// `seconds` as a person says a wait: "40 seconds", "12 minutes", "2 hours" (rounded up).
+fn in_words(seconds: u64) -> String {
+    let (count, unit) = match seconds {
+        0..=59 => (seconds, "second"),
+        60..=3599 => (seconds.div_ceil(60), "minute"),
+        _ => (seconds.div_ceil(3600), "hour"),
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{count} {unit}{plural}")
 }
 
 /// A failure inside an adapter: the operation that failed and its cause.
@@ -118,3 +139,39 @@ impl From<WriteError> for DomainError {
 
 pub type DomainResult<T> = Result<T, DomainError>;
 pub type PortResult<T> = Result<T, PortError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_limit_says_when_in_words_a_person_uses() {
+        let said = |wait| DomainError::rate_limited(wait).to_string();
+        assert_eq!(
+            said(time::Duration::milliseconds(1)),
+            "too many requests; try again in 1 second"
+        );
+        assert_eq!(
+            said(time::Duration::seconds(40)),
+            "too many requests; try again in 40 seconds"
+        );
+        assert_eq!(
+            said(time::Duration::seconds(61)),
+            "too many requests; try again in 2 minutes"
+        );
+        assert_eq!(
+            said(time::Duration::minutes(12)),
+            "too many requests; try again in 12 minutes"
+        );
+        assert_eq!(
+            said(time::Duration::minutes(90)),
+            "too many requests; try again in 2 hours"
+        );
+        assert!(matches!(
+            DomainError::rate_limited(time::Duration::ZERO),
+            DomainError::RateLimited {
+                retry_after_seconds: 1
+            }
+        ));
+    }
+}

@@ -9,6 +9,16 @@
 
 use time::{Duration, OffsetDateTime};
 
+/// What came of asking for a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    Taken,
+    /// Refused: the next turn comes this long from now.
+    Refused {
+        retry_after: Duration,
+    },
+}
+
 /// At most `max` events at once, and `max` per `per` over time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
@@ -38,15 +48,20 @@ impl RateLimit {
 
     /// Takes one event's turn given `used_until`, the instant up to which the events let through
     /// so far have used up time (`None`, or a past instant, for none): the new instant when the
-    /// event is let through, `None` when it is refused. The one rule every store applies
+    /// event is let through, or how long until it would be. The one rule every store applies
     /// atomically.
     pub fn take(
         &self,
         used_until: Option<OffsetDateTime>,
         now: OffsetDateTime,
-    ) -> Option<OffsetDateTime> {
+    ) -> Result<OffsetDateTime, Duration> {
         let from = used_until.map_or(now, |until| until.max(now));
-        (from - now <= self.tolerance()).then(|| from + self.interval())
+        let ahead = from - now;
+        if ahead <= self.tolerance() {
+            Ok(from + self.interval())
+        } else {
+            Err(ahead - self.tolerance())
+        }
     }
 }
 
@@ -152,11 +167,11 @@ mod tests {
         times
             .iter()
             .map(|t| match limit.take(used_until, at(*t)) {
-                Some(until) => {
+                Ok(until) => {
                     used_until = Some(until);
                     true
                 }
-                None => false,
+                Err(_) => false,
             })
             .collect()
     }
@@ -187,6 +202,20 @@ mod tests {
                 .count(),
             20
         );
+    }
+
+    #[test]
+    fn a_refusal_says_when_the_next_turn_comes() {
+        let ten_in_ten = RateLimit {
+            max: 10,
+            per: Duration::seconds(10),
+        };
+        let used_until = Some(at(10_000));
+        assert_eq!(
+            ten_in_ten.take(used_until, at(400)),
+            Err(Duration::milliseconds(600))
+        );
+        assert_eq!(ten_in_ten.take(used_until, at(1_000)), Ok(at(11_000)));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::random_alphanumeric;
 use crate::ids::{ChannelId, UserId};
-use crate::limits::RateLimit;
+use crate::limits::{RateLimit, Turn};
 use crate::moderation::Ban;
 use crate::outbound::OutboundDestinations;
 use crate::ports::{
@@ -415,15 +415,15 @@ impl Platform {
 
     /// Takes one of `key`'s turns under `limit`; false when `limit` allows none now.
     pub(crate) async fn within(&self, key: &str, limit: RateLimit) -> DomainResult<bool> {
-        Ok(self.ports.rates.take_turn(key, self.now(), limit).await?)
+        Ok(self.ports.rates.take_turn(key, self.now(), limit).await? == Turn::Taken)
     }
 
-    /// Takes one of `key`'s turns under `limit`; refused (`RateLimited`) when it allows none now.
+    /// Takes one of `key`'s turns under `limit`; refused (`RateLimited`, with when to try
+    /// again) when it allows none now.
     pub(crate) async fn rate_limit(&self, key: &str, limit: RateLimit) -> DomainResult<()> {
-        if self.within(key, limit).await? {
-            Ok(())
-        } else {
-            Err(DomainError::RateLimited)
+        match self.ports.rates.take_turn(key, self.now(), limit).await? {
+            Turn::Taken => Ok(()),
+            Turn::Refused { retry_after } => Err(DomainError::rate_limited(retry_after)),
         }
     }
 

@@ -19,7 +19,7 @@ use crate::identity::Identity;
 use crate::ids::{
     ChannelId, ClipId, MessageId, PollId, RecordingId, StreamId, UserId, VideoId, WebhookId,
 };
-use crate::limits::RateLimit;
+use crate::limits::{RateLimit, Turn};
 use crate::media::{MediaInfo, Refusal};
 use crate::moderation::Ban;
 use crate::moderation_log::{ModerationCursor, ModerationEntry};
@@ -690,12 +690,12 @@ pub trait PresenceRegistry: Send + Sync {
 /// locally), so a limit holds however many instances serve requests.
 #[async_trait]
 pub trait RateCounter: Send + Sync {
-    /// Takes one turn of `key` at `now` under `limit`, atomically across instances, and says
-    /// whether it was taken: [`RateLimit::take`] applied to the instant kept for `key`, which a
-    /// taken turn replaces and a refused one leaves alone. Instants in the past may be forgotten
-    /// (they let as much through as none).
+    /// Takes one turn of `key` at `now` under `limit`, atomically across instances:
+    /// [`RateLimit::take`] applied to the instant kept for `key`, which a taken turn replaces
+    /// and a refused one leaves alone (its `retry_after` may be an estimate when turns race).
+    /// Instants in the past may be forgotten (they let as much through as none).
     async fn take_turn(&self, key: &str, now: OffsetDateTime, limit: RateLimit)
-    -> PortResult<bool>;
+    -> PortResult<Turn>;
 }
 
 /// The time. A port so tests can fix it.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cloumer_api_types::ErrorBody;
 use cloumer_domain::DomainError;
@@ -117,11 +117,19 @@ impl IntoResponse for ApiError {
                     };
                     body(StatusCode::FORBIDDEN, "banned", message)
                 }
-                DomainError::RateLimited => body(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    error.to_string(),
-                ),
+                DomainError::RateLimited {
+                    retry_after_seconds,
+                } => {
+                    let mut response = body(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "rate_limited",
+                        error.to_string(),
+                    );
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+                    response
+                }
                 DomainError::NotFound(what) => body(
                     StatusCode::NOT_FOUND,
                     "not_found",

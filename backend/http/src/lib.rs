@@ -123,6 +123,8 @@ fn cors(origins: &[HeaderValue]) -> CorsLayer {
             Method::DELETE,
         ])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        // So the app, on another origin than the API in the cloud, can say when to try again.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(std::time::Duration::from_secs(600))
 }
 
@@ -188,18 +190,39 @@ pub fn openapi_json() -> String {
 /// The answers every route of a kind gives, documented once instead of on each route: the
 /// extractors and the layers in [`app`] give them the same way everywhere.
 fn common_answers(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    /// The one answer to too many requests, which every route may give.
+    const TOO_MANY_REQUESTS: &str = "TooManyRequests";
     let error = |description: &str| {
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("ErrorBody")))
-                    .build(),
-            )
-            .build()
+        ResponseBuilder::new().description(description).content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
     };
+    // A limit on the caller says when its next turn comes; the throttle in front of the API
+    // does not.
+    let retry_after = HeaderBuilder::new()
+        .schema(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1)),
+        )
+        .description(Some(
+            "Seconds until the caller's limit takes the request (the throttle sends none).",
+        ))
+        .build();
+    let too_many = error("Too many requests: the API's throttle, or a limit on the caller.")
+        .header("Retry-After", retry_after)
+        .build();
+    document
+        .components
+        .get_or_insert_with(Default::default)
+        .responses
+        .insert(TOO_MANY_REQUESTS.to_owned(), too_many.into());
     for item in document.paths.paths.values_mut() {
         for operation in [
             &mut item.get,
@@ -215,7 +238,7 @@ fn common_answers(document: &mut utoipa::openapi::OpenApi) {
             let mut add = |status: &str, description: &str| {
                 answers
                     .entry(status.to_owned())
-                    .or_insert_with(|| error(description).into());
+                    .or_insert_with(|| error(description).build().into());
             };
             let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
             if operation.request_body.is_some() {
@@ -231,9 +254,9 @@ fn common_answers(document: &mut utoipa::openapi::OpenApi) {
             if operation.security.is_some() {
                 add("401", "No valid bearer token.");
             }
-            add(
-                "429",
-                "Too many requests: the API's throttle, or a limit on the caller.",
+            answers.insert(
+                "429".to_owned(),
+                Ref::new(format!("#/components/responses/{TOO_MANY_REQUESTS}")).into(),
             );
         }
     }

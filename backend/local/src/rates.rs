@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use cloumer_domain::error::PortResult;
-use cloumer_domain::limits::RateLimit;
+use cloumer_domain::limits::{RateLimit, Turn};
 use cloumer_domain::ports::RateCounter;
 use time::OffsetDateTime;
 
@@ -26,16 +26,18 @@ impl RateCounter for MemoryRates {
         key: &str,
         now: OffsetDateTime,
         limit: RateLimit,
-    ) -> PortResult<bool> {
+    ) -> PortResult<Turn> {
         let mut used_until = self.used_until.lock().expect("rates lock");
         if used_until.len() > FORGET_ABOVE {
             used_until.retain(|_, until| *until > now);
         }
-        let Some(until) = limit.take(used_until.get(key).copied(), now) else {
-            return Ok(false);
-        };
-        used_until.insert(key.to_owned(), until);
-        Ok(true)
+        Ok(match limit.take(used_until.get(key).copied(), now) {
+            Ok(until) => {
+                used_until.insert(key.to_owned(), until);
+                Turn::Taken
+            }
+            Err(retry_after) => Turn::Refused { retry_after },
+        })
     }
 }
 

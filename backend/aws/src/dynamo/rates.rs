@@ -17,7 +17,7 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use cloumer_domain::error::{PortError, PortResult};
-use cloumer_domain::limits::RateLimit;
+use cloumer_domain::limits::{RateLimit, Turn};
 use cloumer_domain::ports::RateCounter;
 use time::OffsetDateTime;
 
@@ -34,7 +34,7 @@ impl RateCounter for DynamoStore {
         key: &str,
         now: OffsetDateTime,
         limit: RateLimit,
-    ) -> PortResult<bool> {
+    ) -> PortResult<Turn> {
         let now = millis(now);
         let interval = whole_millis(limit.interval());
         let tolerance = whole_millis(limit.tolerance());
@@ -49,7 +49,7 @@ impl RateCounter for DynamoStore {
             .send()
             .await;
         let used_until = match fresh {
-            Ok(_) => return Ok(true),
+            Ok(_) => return Ok(Turn::Taken),
             Err(error) => match error.as_service_error() {
                 Some(UpdateItemError::ConditionalCheckFailedException(failed)) => failed
                     .item()
@@ -61,8 +61,11 @@ impl RateCounter for DynamoStore {
         };
         // Time is used up ahead of now: one more turn only within the tolerance. A turn taken
         // by someone else meanwhile only moves the instant further on, so the condition decides.
-        if used_until.is_none_or(|until| until - now > tolerance) {
-            return Ok(false);
+        let Some(used_until) = used_until else {
+            return Ok(refused(interval));
+        };
+        if used_until - now > tolerance {
+            return Ok(refused(used_until - now - tolerance));
         }
         let ahead = self
             .turn(key, now + tolerance + interval)
@@ -73,8 +76,9 @@ impl RateCounter for DynamoStore {
             .send()
             .await;
         match ahead {
-            Ok(_) => Ok(true),
-            Err(error) => written("DynamoDB UpdateItem", error).map_or(Ok(false), Err),
+            Ok(_) => Ok(Turn::Taken),
+            // Others took the turns left meanwhile: the next one frees at most one interval on.
+            Err(error) => written("DynamoDB UpdateItem", error).map_or(Ok(refused(interval)), Err),
         }
     }
 }
@@ -89,6 +93,12 @@ impl DynamoStore {
             .key("sk", s("TURNS"))
             .expression_attribute_names("#until", "until")
             .expression_attribute_values(":expires", number(latest_until / 1000 + SLACK_SECONDS))
+    }
+}
+
+fn refused(retry_after_ms: i64) -> Turn {
+    Turn::Refused {
+        retry_after: time::Duration::milliseconds(retry_after_ms),
     }
 }
 

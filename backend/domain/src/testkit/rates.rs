@@ -2,10 +2,11 @@
 
 use time::{Duration, OffsetDateTime};
 
-use crate::limits::RateLimit;
+use crate::limits::{RateLimit, Turn};
 use crate::ports::RateCounter;
 
-/// Turns are taken as [`RateLimit::take`] says, per key; a refused turn uses nothing up; turns
+/// Turns are taken as [`RateLimit::take`] says, per key; a refused turn uses nothing up and says
+/// when the next comes; turns
 /// racing each other are each taken or refused once.
 pub async fn rate_counter(rates: &dyn RateCounter) {
     let start = OffsetDateTime::from_unix_timestamp(1_790_000_009).unwrap();
@@ -14,7 +15,7 @@ pub async fn rate_counter(rates: &dyn RateCounter) {
         per: Duration::seconds(1),
     };
     let take = |key: &'static str, at: Duration, limit: RateLimit| async move {
-        rates.take_turn(key, start + at, limit).await.unwrap()
+        rates.take_turn(key, start + at, limit).await.unwrap() == Turn::Taken
     };
     let ms = Duration::milliseconds;
     for _ in 0..4 {
@@ -25,8 +26,16 @@ pub async fn rate_counter(rates: &dyn RateCounter) {
         "a burst of four"
     );
     assert!(take("sender:b", ms(0), four_a_second).await, "keys apart");
-    // Then one a quarter of a second, whatever was refused meanwhile.
-    assert!(!take("sender:a", ms(200), four_a_second).await);
+    // Then one a quarter of a second, whatever was refused meanwhile; a refusal says when.
+    assert_eq!(
+        rates
+            .take_turn("sender:a", start + ms(200), four_a_second)
+            .await
+            .unwrap(),
+        Turn::Refused {
+            retry_after: ms(50)
+        }
+    );
     assert!(take("sender:a", ms(260), four_a_second).await);
     assert!(!take("sender:a", ms(400), four_a_second).await);
     // Where a fixed window would let four more through, the time the others used up counts.

@@ -93,20 +93,18 @@ impl Platform {
         let counted = async {
             match (who, client) {
                 (None, Some(client)) => {
-                    self.within(
+                    self.rate_limit(
                         &format!("chat-token:client:{client}"),
                         limits::ANONYMOUS_CHAT_TOKENS,
                     )
                     .await
                 }
-                _ => Ok(true),
+                _ => Ok(()),
             }
         };
-        let (within, channel) =
+        let (counted, channel) =
             futures_util::future::join(counted, self.channel_by_handle(handle)).await;
-        if !within? {
-            return Err(DomainError::RateLimited);
-        }
+        counted?;
         let channel = self.provision(channel?).await?;
         let user = who.map(|w| &w.user_id);
         let role = ChatRole::of(&channel, user);

@@ -41,15 +41,12 @@ impl Platform {
             None => {
                 // Neither signed in nor a reader's session: nobody to count.
                 let session = session.ok_or(DomainError::Unauthenticated)?;
-                if let Some(client) = client
-                    && !self
-                        .within(
-                            &format!("presence:client:{client}"),
-                            limits::ANONYMOUS_HEARTBEATS,
-                        )
-                        .await?
-                {
-                    return Err(DomainError::RateLimited);
+                if let Some(client) = client {
+                    self.rate_limit(
+                        &format!("presence:client:{client}"),
+                        limits::ANONYMOUS_HEARTBEATS,
+                    )
+                    .await?;
                 }
                 Visitor::Reader(session)
             }

@@ -107,7 +107,7 @@ async fn exports_are_a_few_an_hour() {
     }
     assert!(matches!(
         world.platform.export_account(&star).await,
-        Err(DomainError::RateLimited)
+        Err(DomainError::RateLimited { .. })
     ));
     // Someone else's are theirs to count.
     world.platform.export_account(&fan).await.unwrap();

@@ -209,7 +209,7 @@ async fn block_changes_are_rate_limited_per_user() {
     }
     assert!(matches!(
         world.platform.block_user(&mina, "u-troll").await,
-        Err(DomainError::RateLimited)
+        Err(DomainError::RateLimited { .. })
     ));
     world.advance(Duration::minutes(1));
     world.platform.block_user(&mina, "u-troll").await.unwrap();

@@ -323,5 +323,5 @@ async fn polls_are_limited_per_channel() {
             &question(&["a", "b"], 15),
         )
         .await;
-    assert!(matches!(eleventh, Err(DomainError::RateLimited)));
+    assert!(matches!(eleventh, Err(DomainError::RateLimited { .. })));
 }

@@ -107,7 +107,7 @@ async fn signed_out_minting_is_limited_per_client() {
             .platform
             .chat_token("viewer", None, Some("192.0.2.1"))
             .await,
-        Err(DomainError::RateLimited)
+        Err(DomainError::RateLimited { .. })
     ));
     assert!(
         world

@@ -322,7 +322,10 @@ async fn clips_are_rate_limited_per_user() {
     for _ in 0..10 {
         clip(&keen).await.unwrap();
     }
-    assert!(matches!(clip(&keen).await, Err(DomainError::RateLimited)));
+    assert!(matches!(
+        clip(&keen).await,
+        Err(DomainError::RateLimited { .. })
+    ));
     clip(&other).await.unwrap();
     world.advance(Duration::minutes(10));
     clip(&keen).await.unwrap();

@@ -106,7 +106,7 @@ async fn toggling_follows_is_rate_limited_per_user() {
         }
     }
     assert!(
-        matches!(refused, Some((30, DomainError::RateLimited))),
+        matches!(refused, Some((30, DomainError::RateLimited { .. }))),
         "the 31st change within a minute is refused: {refused:?}"
     );
     world.advance(Duration::minutes(1));

@@ -125,7 +125,7 @@ async fn readers_need_a_session_are_rate_limited_and_private_rooms_are_for_allow
             .platform
             .here("owner", None, Some(READER), Some("192.0.2.7"))
             .await,
-        Err(DomainError::RateLimited)
+        Err(DomainError::RateLimited { .. })
     ));
 
     let private = cloumer_domain::channel::ChannelChange {

@@ -28,7 +28,7 @@ fn refused_with<T: std::fmt::Debug>(result: Result<T, DomainError>) -> String {
     match result {
         Err(DomainError::Invalid { code, .. } | DomainError::Conflict { code, .. }) => code.into(),
         Err(DomainError::NotFound(what)) => format!("not found: {what}"),
-        Err(DomainError::RateLimited) => "rate limited".into(),
+        Err(DomainError::RateLimited { .. }) => "rate limited".into(),
         other => panic!("not refused: {other:?}"),
     }
 }

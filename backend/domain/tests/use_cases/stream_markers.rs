@@ -122,7 +122,7 @@ async fn a_broadcast_takes_at_most_fifty_markers_ten_a_minute() {
     // broadcast is full.
     let hurried = world.platform.add_marker(&owner, "one more").await;
     assert!(
-        matches!(hurried, Err(DomainError::RateLimited)),
+        matches!(hurried, Err(DomainError::RateLimited { .. })),
         "{hurried:?}"
     );
     world.advance(Duration::minutes(1));

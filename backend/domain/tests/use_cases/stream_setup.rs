@@ -178,7 +178,7 @@ async fn channel_changes_share_one_limit_and_a_refused_change_changes_nothing() 
     }
     let key = platform.ingest_settings(&owner).await.unwrap().stream_key;
     fn limited<T>(result: Result<T, DomainError>) -> bool {
-        matches!(result, Err(DomainError::RateLimited))
+        matches!(result, Err(DomainError::RateLimited { .. }))
     }
     assert!(limited(
         platform

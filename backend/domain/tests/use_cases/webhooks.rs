@@ -96,14 +96,14 @@ async fn adding_and_removing_webhooks_is_rate_limited() {
                 .await
                 .map(|_| ())
                 .or_else(|e| match e {
-                    DomainError::RateLimited => {
+                    DomainError::RateLimited { .. } => {
                         limited = true;
                         Ok(())
                     }
                     other => Err(other),
                 })
                 .unwrap(),
-            Err(DomainError::RateLimited) => limited = true,
+            Err(DomainError::RateLimited { .. }) => limited = true,
             Err(other) => panic!("{other:?}"),
         }
     }

@@ -10,7 +10,7 @@ use cloumer_domain::chat::{ChatToken, ChatTokenRequest, StoredMessage};
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::error::PortResult;
 use cloumer_domain::ids::{ChannelId, MessageId, StreamId, UserId, VideoId};
-use cloumer_domain::limits::RateLimit;
+use cloumer_domain::limits::{RateLimit, Turn};
 use cloumer_domain::live::{StreamEvent, StreamEventKind};
 use cloumer_domain::media::{MediaInfo, Refusal};
 use cloumer_domain::notification::{EmailReport, GoLive, GoLiveEmail};
@@ -219,13 +219,15 @@ impl RateCounter for Rates {
         key: &str,
         now: OffsetDateTime,
         limit: RateLimit,
-    ) -> PortResult<bool> {
+    ) -> PortResult<Turn> {
         let mut used_until = self.0.lock().unwrap();
-        let Some(until) = limit.take(used_until.get(key).copied(), now) else {
-            return Ok(false);
-        };
-        used_until.insert(key.to_owned(), until);
-        Ok(true)
+        Ok(match limit.take(used_until.get(key).copied(), now) {
+            Ok(until) => {
+                used_until.insert(key.to_owned(), until);
+                Turn::Taken
+            }
+            Err(retry_after) => Turn::Refused { retry_after },
+        })
     }
 }
 

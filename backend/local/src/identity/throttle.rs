@@ -1,37 +1,44 @@
-//! How often one client may make the pool send codes (to anyone's address): a fixed window per
-//! client address, kept in memory. Cognito limits this per client too; without it one client
-//! could make the pool mail every address it knows.
+//! How often one client may make the pool send codes (to anyone's address): ten, then one a
+//! minute, per client address, kept in memory (the platform's own rule for rate limits,
+//! [`RateLimit::take`]). Cognito limits this per client too; without it one client could make
+//! the pool mail every address it knows.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-/// Codes one client may have sent per window.
-const SENDS_PER_WINDOW: u32 = 10;
-const WINDOW_SECONDS: i64 = 600;
+use cloumer_domain::limits::RateLimit;
+use time::{Duration, OffsetDateTime};
+
+/// Codes one client may have sent: ten at once, ten in ten minutes.
+const SENDS: RateLimit = RateLimit {
+    max: 10,
+    per: Duration::minutes(10),
+};
 
 #[derive(Default)]
 pub struct SendThrottle {
-    /// client → (window start, sends in it)
-    windows: Mutex<HashMap<IpAddr, (i64, u32)>>,
+    /// client → the instant up to which its sends have used up time
+    used_until: Mutex<HashMap<IpAddr, OffsetDateTime>>,
 }
 
 impl SendThrottle {
-    /// Counts one send for `client` at `now`; false when over the limit.
+    /// Takes one send's turn for `client` at `now` (seconds since the epoch); false when it has
+    /// none.
     pub fn admit(&self, client: Option<IpAddr>, now: i64) -> bool {
         let Some(client) = client else { return true };
-        let mut windows = self.windows.lock().expect("throttle lock");
-        windows.retain(|_, (start, _)| now - *start < WINDOW_SECONDS);
-        let (start, count) = windows.entry(client).or_insert((now, 0));
-        if now - *start >= WINDOW_SECONDS {
-            *start = now;
-            *count = 0;
-        }
-        if *count >= SENDS_PER_WINDOW {
+        let Ok(now) = OffsetDateTime::from_unix_timestamp(now) else {
             return false;
+        };
+        let mut used_until = self.used_until.lock().expect("throttle lock");
+        used_until.retain(|_, until| *until > now);
+        match SENDS.take(used_until.get(&client).copied(), now) {
+            Ok(until) => {
+                used_until.insert(client, until);
+                true
+            }
+            Err(_) => false,
         }
-        *count += 1;
-        true
     }
 }
 
@@ -40,7 +47,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_client_gets_ten_sends_per_ten_minutes_and_others_their_own() {
+    fn a_client_gets_ten_sends_then_one_a_minute_and_others_their_own() {
         let throttle = SendThrottle::default();
         let one: IpAddr = "192.0.2.1".parse().unwrap();
         let two: IpAddr = "192.0.2.2".parse().unwrap();
@@ -49,6 +56,12 @@ mod tests {
         }
         assert!(!throttle.admit(Some(one), 1));
         assert!(throttle.admit(Some(two), 1));
-        assert!(throttle.admit(Some(one), 600));
+        // Then one a minute: none at 59 s, one at 60 s, none at 61 s; ten minutes on, ten
+        // minutes' worth less the one taken at 60 s.
+        assert!(!throttle.admit(Some(one), 59));
+        assert!(throttle.admit(Some(one), 60));
+        assert!(!throttle.admit(Some(one), 61));
+        let later = (0..20).filter(|_| throttle.admit(Some(one), 600)).count();
+        assert_eq!(later, 9);
     }
 }

@@ -63,4 +63,24 @@ async fn a_user_downloads_everything_of_their_own_as_a_file() {
         theirs.text
     );
     assert_eq!(theirs.body["blocked"], json!([]));
+
+    // Five an hour: four more at once, then one every twelve minutes, and a refusal says when.
+    for _ in 0..4 {
+        let again = app.get("/api/v1/me/export", star.auth()).await;
+        assert_eq!(again.status, 200, "{}", again.text);
+    }
+    let refused = app.get("/api/v1/me/export", star.auth()).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    assert_eq!(refused.body["code"], "rate_limited");
+    let retry_after: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((715..=720).contains(&retry_after), "{retry_after}");
+    assert_eq!(
+        refused.body["message"], "too many requests; try again in 12 minutes",
+        "{}",
+        refused.text
+    );
 }
