@@ -119,8 +119,13 @@ impl Platform {
             .list_followers(&channel.id, after.as_ref(), limit.clamp(1, FOLLOWERS_PAGE))
             .await?;
         let ids: Vec<UserId> = page.items.iter().map(|f| f.user_id.clone()).collect();
-        let profiles = self.ports.channels.get_profiles(&ids).await?;
-        let handles = self.channels_of_owners(ids).await;
+        // Their names and pictures, and their channels' handles: asked together, one round trip.
+        let (profiles, handles) = futures_util::future::join(
+            self.ports.channels.get_profiles(&ids),
+            self.channels_of_owners(ids.clone()),
+        )
+        .await;
+        let profiles = profiles?;
         let mut items = Vec::with_capacity(page.items.len());
         for (follow, channel) in page.items.into_iter().zip(handles) {
             let Some(profile) = profiles.iter().find(|p| p.user_id == follow.user_id) else {
