@@ -2,10 +2,12 @@
 //! word through disguises it, so the message and the words are both folded to one plain form
 //! before they are compared: letters that only look different (full-width `ｓ`, Cyrillic `ѕ`,
 //! mathematical `𝐬`, circled `ⓢ`), accents and marks stacked on a letter, invisible characters,
-//! digits and symbols standing for letters inside a word (`5p4m`, `$p@m`), and single letters
-//! spaced out (`s p a m`, `s.p.a.m`). What it does not do is just as deliberate: words stay
-//! apart (`is pam` is not `spam`), Hangul syllables stay whole (`바봄` does not hold `바보`), and
-//! a mark that makes another letter in its own script stays (`が` is not `か`).
+//! digits and symbols standing for letters inside a word (`5p4m`, `$p@m`), single letters
+//! spaced out (`s p a m`, `s.p.a.m`), and letters stretched (three or more in a row are read as
+//! one or two: `spaaam`, `gooood`). What it does not do is just as deliberate: words stay apart
+//! (`is pam` is not `spam`), a doubled letter is the word's own (`good` is not `god`), Hangul
+//! syllables stay whole (`바봄` does not hold `바보`), and a mark that makes another letter in
+//! its own script stays (`が` is not `か`).
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -78,18 +80,30 @@ impl WordFilter {
         if self.words.is_empty() {
             return hits;
         }
-        let folded = fold(&original);
+        let folded: Vec<Letter> = fold(&original)
+            .into_iter()
+            .map(|(c, index)| (c, index, index))
+            .collect();
+        // As written, and with each letter stretched three times or more taken once and twice.
+        let mut forms = vec![folded];
+        for kept in [1, 2] {
+            if let Some(squeezed) = unstretched(&forms[0], kept) {
+                forms.push(squeezed);
+            }
+        }
         for word in &self.words {
             let needle: Vec<char> = fold(&word.chars().collect::<Vec<_>>())
                 .into_iter()
                 .map(|(c, _)| c)
                 .collect();
-            if needle.is_empty() || needle.len() > folded.len() {
-                continue;
-            }
-            for window in folded.windows(needle.len()) {
-                if window.iter().map(|(c, _)| *c).eq(needle.iter().copied()) {
-                    hits[window[0].1..=window[window.len() - 1].1].fill(true);
+            for form in &forms {
+                if needle.is_empty() || needle.len() > form.len() {
+                    continue;
+                }
+                for window in form.windows(needle.len()) {
+                    if window.iter().map(|(c, ..)| *c).eq(needle.iter().copied()) {
+                        hits[window[0].1..=window[window.len() - 1].2].fill(true);
+                    }
                 }
             }
         }
@@ -122,6 +136,36 @@ impl WordFilter {
                 .collect()
         })
     }
+}
+
+/// A letter of a message's plain form and the first and last index of the characters it came
+/// from.
+type Letter = (char, usize, usize);
+
+/// `letters` with every letter written three times or more in a row taken `kept` times (one or
+/// two: `spaaam` is `spam`, `gooood` is `good`; a doubled letter is the word's own, so `good`
+/// stays), or `None` when no letter is stretched so. Spaces and separators are left as they are.
+fn unstretched(letters: &[Letter], kept: usize) -> Option<Vec<Letter>> {
+    let runs: Vec<&[Letter]> = letters.chunk_by(|a, b| a.0 == b.0).collect();
+    let stretched = |run: &[Letter]| run.len() >= 3 && run[0].0.is_alphabetic();
+    if !runs.iter().any(|run| stretched(run)) {
+        return None;
+    }
+    let mut squeezed = Vec::with_capacity(letters.len());
+    for run in runs {
+        if !stretched(run) {
+            squeezed.extend_from_slice(run);
+            continue;
+        }
+        let (first, last) = (run[0].1, run[run.len() - 1].2);
+        if kept == 1 {
+            squeezed.push((run[0].0, first, last));
+        } else {
+            squeezed.push((run[0].0, first, run[0].2));
+            squeezed.push((run[0].0, run[1].1, last));
+        }
+    }
+    Some(squeezed)
 }
 
 /// `text` in the plain form filtered words are compared in, each character naming the index in
@@ -281,6 +325,9 @@ mod tests {
             "buy s - p - a - m",
             "buy S_P_A_M",
             "ⓢⓟⓐⓜ",
+            "buy spaaaam",     // a letter stretched
+            "buy SSSPAMMMM!!", // two
+            "buy s p a a a m", // stretched and spaced out
             "너 바 보",        // syllables spaced out
             "너 바\u{3164}보", // a Hangul filler between them
         ] {
@@ -306,6 +353,12 @@ mod tests {
         }
         // A Japanese word keeps its voicing mark: か is not が.
         assert!(filter.matches("がす"));
+        // A doubled letter is a word's own (`good` is not `god`, `boob` not `bob`); three or
+        // more in a row are one stretched (or two: `gooood` is `good`).
+        let short = block(&["god", "bob"]);
+        assert!(!short.matches("good morning, boob tube"));
+        assert!(short.matches("goood"));
+        assert!(block(&["good"]).matches("gooooood"));
     }
 
     #[test]
@@ -320,6 +373,8 @@ mod tests {
             "buy ******** now"
         );
         assert_eq!(filter.mask("is pam here"), "is pam here");
+        assert_eq!(filter.mask("buy spaaaam now"), "buy ******* now");
+        assert_eq!(filter.mask("buy sssspammm!"), "buy *********!");
     }
 
     #[test]

@@ -124,6 +124,7 @@ async fn a_filtered_word_in_disguise_does_not_reach_the_room() {
         "buy sp\u{200B}am now",
         "buy 5p4m now",
         "buy s p a m now",
+        "buy spaaaam now",
         "너 바 보",
         "너 바\u{3164}보",
     ];
