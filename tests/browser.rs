@@ -3227,6 +3227,99 @@ async fn shield_mode_holds_the_chat_to_strict_rules_until_it_is_lowered() -> Res
     Ok(())
 }
 
+/// The room's runners type commands in the chat box, as on other sites: a timeout, its lift, a
+/// ban and shield mode by name, each said back; a name nobody has, someone they may not act on
+/// and a mistyped command are each told. A viewer's `/…` is a message like any other. The
+/// streamer in English on a desktop (and then in Korean on a phone), the viewer in Korean on a
+/// phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rooms_runners_type_commands_in_the_chat_box() -> Result<()> {
+    let stack = TestStack::start(false).await?;
+    for (email, handle, nickname) in [
+        ("host@example.com", "cmd_host", "Host"),
+        ("mina@example.com", "mina", "미나"),
+        ("quiet@example.com", "quiet_one", "Quiet"),
+    ] {
+        stack.account(email, PASSWORD, handle, nickname).await?;
+    }
+    let host = Browser::launch().await?;
+    host.sign_in(&stack, "host@example.com", PASSWORD).await?;
+    host.goto(&stack.url("/cmd_host")).await?;
+    host.wait(".chat-state[data-state=Connected]").await?;
+    let mina = korean_phone(&stack, "mina@example.com").await?;
+    mina.goto(&stack.url("/cmd_host")).await?;
+    mina.wait(".chat-state[data-state=Connected]").await?;
+    says(&mina, "/ban cmd_host 하하").await?;
+    host.wait_for_text(".chat-line", "/ban cmd_host 하하", WAIT)
+        .await?;
+
+    command(
+        &host,
+        "/timeout @Mina 5 calm down",
+        "mina is timed out for 5 minutes.",
+    )
+    .await?;
+    mina.wait_for_text(".chat-wait", "타임아웃 중이에요", WAIT)
+        .await?;
+    host.screenshot("chat-command-timeout").await?;
+    command(&host, "/unban mina", "mina may chat again.").await?;
+    mina.wait_until(
+        "return !document.querySelector('.chat-wait')",
+        "the timeout lifted",
+    )
+    .await?;
+    // Someone who never spoke here is found by their channel's handle.
+    command(
+        &host,
+        "/timeout quiet_one",
+        "quiet_one is timed out for 10 minutes.",
+    )
+    .await?;
+    command(
+        &host,
+        "/ban nobody_here",
+        "No one here or on Cloumer is called nobody_here.",
+    )
+    .await?;
+    command(&host, "/timeout cmd_host", "You can't do that to cmd_host.").await?;
+    command(
+        &host,
+        "/bam mina",
+        "Commands: /timeout name [minutes] [reason]",
+    )
+    .await?;
+    command(&host, "/shield", "Shield mode is on.").await?;
+    host.wait(".chat-shield-toggle[aria-pressed=true]").await?;
+    mina.wait_for_text(".chat-rules .shield-rule", "보호 모드 중이에요", WAIT)
+        .await?;
+    command(&host, "/shieldoff", "Shield mode is off.").await?;
+    host.wait(".chat-shield-toggle[aria-pressed=false]").await?;
+    command(&host, "/ban mina 도배", "mina is banned from the chat.").await?;
+    mina.wait_for_text("aside.chat", "이 채팅에서 차단되었습니다.", WAIT)
+        .await?;
+
+    // The same in Korean, on a phone.
+    let phone = korean_phone(&stack, "host@example.com").await?;
+    phone.goto(&stack.url("/cmd_host")).await?;
+    phone.wait(".chat-state[data-state=Connected]").await?;
+    command(&phone, "/unban mina", "mina 님이 다시 채팅할 수 있어요.").await?;
+    command(
+        &phone,
+        "/ban 아무개",
+        "아무개(이)라는 사람은 여기에도 Cloumer에도 없어요.",
+    )
+    .await?;
+    phone
+        .js("document.querySelector('.chat-form').scrollIntoView({block: 'center'})")
+        .await?;
+    phone.screenshot("chat-command-ko-phone").await?;
+    for browser in [host, mina, phone] {
+        browser.close().await?;
+    }
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// Unique chat, turned on from the dashboard: a viewer's page says the rule, and a copy of what
 /// the room just heard (the streamer's line here) is held back before it goes with the reason
 /// and the text given back, while new words go out. The viewer in Korean on a phone.
@@ -5654,6 +5747,19 @@ async fn type_and_send(browser: &Browser, text: &str) -> Result<()> {
              document.querySelector('.chat-form').requestSubmit()"
         ))
         .await?;
+    Ok(())
+}
+
+/// `browser`'s user types the command `typed` in the chat box: it leaves the box, and the page
+/// says `said` of it.
+async fn command(browser: &Browser, typed: &str, said: &str) -> Result<()> {
+    browser.fill("#chat-input", typed).await?;
+    browser.click(".chat-form button[type=submit]").await?;
+    browser.wait_for_text(".chat-command", said, WAIT).await?;
+    let left = browser
+        .js("return document.querySelector('#chat-input').value")
+        .await?;
+    anyhow::ensure!(left == "", "{typed:?} left {left} in the box");
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! time: tokens are single-use).
 
 pub mod card;
+pub mod commands;
 pub mod emotes;
 pub mod links;
 pub mod mentions;

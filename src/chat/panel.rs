@@ -10,7 +10,7 @@ use crate::chat::card::ChatterCard;
 use crate::chat::emotes::{self, EMOTE_HEIGHT, Part, emote_width};
 use crate::chat::picker::EmotePicker;
 use crate::chat::poll::{PollCard, PollForm};
-use crate::chat::{ChatClient, ChatState, Notice, TIMEOUT_MINUTES, links, mentions};
+use crate::chat::{ChatClient, ChatState, Notice, TIMEOUT_MINUTES, commands, links, mentions};
 use crate::components::{Avatar, ago_text};
 use crate::i18n::use_i18n;
 use crate::reactive::Submit;
@@ -128,8 +128,26 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
         }
     };
 
+    // What the last command typed in the box came to (only the room's runners type them).
+    let command_said = RwSignal::new(None::<String>);
     let send = move || {
         let content = draft.get_untracked();
+        command_said.set(None);
+        if chat.moderates()
+            && let Some(command) = commands::parse(&content)
+        {
+            draft.set(String::new());
+            match command {
+                Ok(command) => leptos::task::spawn_local(async move {
+                    let said = commands::run(command, chat, api, i18n).await;
+                    let _ = command_said.try_set(Some(said));
+                }),
+                Err(()) => command_said.set(Some(
+                    i18n.pick(&commands::EN, &commands::KO).help.to_owned(),
+                )),
+            }
+            return;
+        }
         if content.trim().is_empty()
             || content.chars().count() > MAX_CHARS
             || chat.wait_seconds().is_some()
@@ -314,6 +332,7 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                 </button>
             })}
             {move || notice_text().map(|text| view! { <p class="chat-notice" role="alert">{text}</p> })}
+            {move || command_said.get().map(|text| view! { <p class="chat-notice chat-command" role="status">{text}</p> })}
             {move || line_action_failed().map(|e| view! { <p class="chat-notice" role="alert">{e.explained(i18n)}</p> })}
             <ChatRules chat=chat />
             {move || if chat.can_send.get() && chat.state.get() != ChatState::Banned && chat.must_follow() {

@@ -210,6 +210,9 @@ pub struct CategoryBody {
 pub struct ChannelPage {
     #[serde(flatten)]
     pub summary: ChannelSummary,
+    /// The streamer's user id, as chat messages name their senders (a moderator's `/ban name`
+    /// finds whom it means through it).
+    pub owner_id: String,
     /// `LOW` or `NORMAL`.
     pub latency_mode: String,
     /// `HEALTHY`, `STARVING` or `UNKNOWN` while live.

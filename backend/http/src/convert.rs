@@ -106,6 +106,7 @@ pub fn page(view: &ChannelView) -> api::ChannelPage {
         .flatten();
     api::ChannelPage {
         summary: summary(view),
+        owner_id: view.channel.owner.to_string(),
         latency_mode: latency(view.channel.latency).to_owned(),
         health: view
             .status
