@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use cloumer_domain::chat_rules::ChatRules;
 use cloumer_domain::ids::{ChannelId, UserId};
+use cloumer_domain::limits::RateLimit;
 use cloumer_domain::presence::{Presence, PresentUser};
 use time::{Duration, OffsetDateTime};
 
@@ -160,18 +161,21 @@ impl Room {
 
     /// Counts a message against the room's rate; false when over it. A burst of up to the
     /// per-second limit passes at once, then one message per interval (a second divided by the
-    /// limit): messages paced at the rate always pass, however they fall across clock seconds.
+    /// limit): messages paced at the rate always pass, however they fall across clock seconds
+    /// (the platform's rule for every rate, [`RateLimit::take`]).
     pub fn admit_message(&self, now: OffsetDateTime) -> bool {
-        let limit = self.limits().max_messages_per_second.max(1);
-        let interval = Duration::SECOND / limit;
-        let early_allowance = interval * (limit - 1);
+        let room = RateLimit {
+            max: self.limits().max_messages_per_second.max(1),
+            per: Duration::SECOND,
+        };
         let mut on_schedule = self.on_schedule.lock().expect("room lock");
-        let due = on_schedule.map_or(now, |due| due.max(now));
-        if due - now > early_allowance {
-            return false;
+        match room.take(*on_schedule, now) {
+            Ok(until) => {
+                *on_schedule = Some(until);
+                true
+            }
+            Err(_) => false,
         }
-        *on_schedule = Some(due + interval);
-        true
     }
 
     /// Adds a connection; every frame broadcast from now on goes to `outlet`.
