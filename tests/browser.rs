@@ -3252,6 +3252,18 @@ async fn the_rooms_runners_type_commands_in_the_chat_box() -> Result<()> {
     says(&mina, "/ban cmd_host 하하").await?;
     host.wait_for_text(".chat-line", "/ban cmd_host 하하", WAIT)
         .await?;
+    // A slash in the streamer's box lists the commands; in the viewer's, nothing.
+    host.fill("#chat-input", "/ti").await?;
+    host.wait_for_text(".chat-command-hint", "Commands: /timeout", WAIT)
+        .await?;
+    host.screenshot("chat-command-hint").await?;
+    mina.fill("#chat-input", "/ti").await?;
+    assert_eq!(
+        mina.js("return document.querySelectorAll('.chat-command-hint').length")
+            .await?,
+        0
+    );
+    mina.fill("#chat-input", "").await?;
 
     command(
         &host,

@@ -362,6 +362,10 @@ pub fn ChatPanel(chat: ChatClient) -> impl IntoView {
                             </ul>
                         })
                     }}
+                    // The room's runners start a command: the box says which there are.
+                    {move || (chat.moderates() && draft.with(|d| d.trim_start().starts_with('/'))).then(|| view! {
+                        <p class="chat-command-hint" role="status">{i18n.pick(&commands::EN, &commands::KO).help}</p>
+                    })}
                     {move || replying.get().map(|(_, nickname)| view! {
                         <div class="chat-replying">
                             <span>{i18n.replying_to(&nickname)}</span>
