@@ -15,19 +15,24 @@ use crate::i18n::I18n;
 /// A command as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
+    /// `act` on the user called `name`.
+    On { name: String, act: Act },
+    /// Shield mode raised (`true`) or lowered.
+    Shield(bool),
+}
+
+/// What a command does to someone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
     TimeOut {
-        name: String,
         minutes: u32,
         reason: Option<String>,
     },
     Ban {
-        name: String,
         reason: Option<String>,
     },
-    Unban {
-        name: String,
-    },
-    Shield(bool),
+    /// Lifts a timeout or a ban.
+    Unban,
 }
 
 /// A timeout's length when none is typed, and the longest one (a day).
@@ -57,17 +62,24 @@ pub fn parse(text: &str) -> Option<Result<Command, ()>> {
             if !(1..=MAX_MINUTES).contains(&minutes) {
                 return Some(Err(()));
             }
-            Ok(Command::TimeOut {
+            Ok(Command::On {
                 name,
-                minutes,
-                reason: reason(&rest),
+                act: Act::TimeOut {
+                    minutes,
+                    reason: reason(&rest),
+                },
             })
         }
-        ("ban", Some(name)) if !name.is_empty() => Ok(Command::Ban {
+        ("ban", Some(name)) if !name.is_empty() => Ok(Command::On {
             name,
-            reason: reason(&rest),
+            act: Act::Ban {
+                reason: reason(&rest),
+            },
         }),
-        ("unban" | "untimeout", Some(name)) if !name.is_empty() => Ok(Command::Unban { name }),
+        ("unban" | "untimeout", Some(name)) if !name.is_empty() => Ok(Command::On {
+            name,
+            act: Act::Unban,
+        }),
         ("shield", None) => Ok(Command::Shield(true)),
         ("shieldoff", None) => Ok(Command::Shield(false)),
         _ => Err(()),
@@ -152,9 +164,9 @@ pub async fn run(command: Command, chat: ChatClient, api: Api, i18n: I18n) -> St
     let t = i18n.pick(&EN, &KO);
     let room = chat.handle.get_value();
     let said = |text: &str, name: &str| text.replace("{name}", name);
-    let name = match &command {
+    let (name, act) = match command {
         Command::Shield(raised) => {
-            return match api.set_shield(&room, *raised).await {
+            return match api.set_shield(&room, raised).await {
                 Ok(shield) => {
                     chat.shield.set(shield.raised);
                     if shield.raised {
@@ -167,9 +179,7 @@ pub async fn run(command: Command, chat: ChatClient, api: Api, i18n: I18n) -> St
                 Err(error) => error.explained(i18n),
             };
         }
-        Command::TimeOut { name, .. } | Command::Ban { name, .. } | Command::Unban { name } => {
-            name.clone()
-        }
+        Command::On { name, act } => (name, act),
     };
     let (user, role) = match whom(chat, api, &name).await {
         Ok(found) => found,
@@ -177,13 +187,11 @@ pub async fn run(command: Command, chat: ChatClient, api: Api, i18n: I18n) -> St
         Err(error) if matches!(error.status, 400 | 404) => return said(t.nobody, &name),
         Err(error) => return error.explained(i18n),
     };
-    if !matches!(command, Command::Unban { .. }) && !chat.may_act_on(&user, &role) {
+    if act != Act::Unban && !chat.may_act_on(&user, &role) {
         return said(t.not_theirs, &name);
     }
-    let outcome = match command {
-        Command::TimeOut {
-            minutes, reason, ..
-        } => {
+    let outcome = match act {
+        Act::TimeOut { minutes, reason } => {
             let request = TimeoutRequest {
                 duration_minutes: minutes,
                 reason,
@@ -192,7 +200,7 @@ pub async fn run(command: Command, chat: ChatClient, api: Api, i18n: I18n) -> St
                 .await
                 .map(|_| said(t.timed_out, &name).replace("{n}", &minutes.to_string()))
         }
-        Command::Ban { reason, .. } => {
+        Act::Ban { reason } => {
             let request = BanRequest {
                 reason,
                 duration_minutes: None,
@@ -201,11 +209,10 @@ pub async fn run(command: Command, chat: ChatClient, api: Api, i18n: I18n) -> St
                 .await
                 .map(|_| said(t.banned, &name))
         }
-        Command::Unban { .. } => api
+        Act::Unban => api
             .unban(&room, &user)
             .await
             .map(|()| said(t.unbanned, &name)),
-        Command::Shield(_) => unreachable!("answered above"),
     };
     outcome.unwrap_or_else(|error| error.explained(i18n))
 }
@@ -215,10 +222,12 @@ mod tests {
     use super::*;
 
     fn timeout(name: &str, minutes: u32, reason: Option<&str>) -> Command {
-        Command::TimeOut {
+        Command::On {
             name: name.into(),
-            minutes,
-            reason: reason.map(Into::into),
+            act: Act::TimeOut {
+                minutes,
+                reason: reason.map(Into::into),
+            },
         }
     }
 
@@ -239,15 +248,18 @@ mod tests {
         );
         assert_eq!(
             parse("/ban 바보 욕설"),
-            Some(Ok(Command::Ban {
+            Some(Ok(Command::On {
                 name: "바보".into(),
-                reason: Some("욕설".into())
+                act: Act::Ban {
+                    reason: Some("욕설".into())
+                }
             }))
         );
         assert_eq!(
             parse("/untimeout @troll"),
-            Some(Ok(Command::Unban {
-                name: "troll".into()
+            Some(Ok(Command::On {
+                name: "troll".into(),
+                act: Act::Unban
             }))
         );
         assert_eq!(parse("/shield"), Some(Ok(Command::Shield(true))));
