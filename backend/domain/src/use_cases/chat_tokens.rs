@@ -105,7 +105,7 @@ impl Platform {
         let (counted, channel) =
             futures_util::future::join(counted, self.channel_by_handle(handle)).await;
         counted?;
-        let channel = self.provision(channel?).await?;
+        let mut channel = self.provision(channel?).await?;
         let user = who.map(|w| &w.user_id);
         let role = ChatRole::of(&channel, user);
         let rules = &channel.chat_rules;
@@ -214,19 +214,22 @@ impl Platform {
             attributes,
         };
         debug_assert!(request.attributes_size() <= MAX_TOKEN_ATTRIBUTES_BYTES);
-        // Only while a poll is news does the token carry it (and its count is read).
-        let (token, poll) =
-            futures_util::future::join(self.ports.chat_service.create_token(&request), async {
+        // Only while a poll is news does the token carry it (and its count is read). A pinned
+        // reply is read as anyone reads it (`erased_replies`), beside the rest.
+        let mut pinned_message = channel.pinned_message.take();
+        let (token, poll, pinned) = futures_util::future::join3(
+            self.ports.chat_service.create_token(&request),
+            async {
                 match &channel.poll {
                     Some(poll) if poll.is_current(now) => self.poll_view(&channel, user).await,
                     _ => Ok(None),
                 }
-            })
-            .await;
+            },
+            self.forget_erased_in_replies(pinned_message.as_mut().map(|p| &mut p.message)),
+        )
+        .await;
         let (token, poll) = (token?, poll?);
-        let mut pinned_message = channel.pinned_message;
-        self.forget_erased_in_replies(pinned_message.as_mut().map(|p| &mut p.message))
-            .await?;
+        pinned?;
         Ok(IssuedChatToken {
             token,
             user_id,
