@@ -55,7 +55,14 @@ pub fn checked_url(
         return Err("the URL must point to a public address");
     }
     if let url::Host::Domain(name) = host {
-        let name = name.trim_end_matches('.');
+        // A name as the API's schema states it: letters, digits and hyphens in dot-separated
+        // labels ending in a top-level domain of letters, written so (not `*`, `_`, a trailing
+        // dot, percent-escapes or letters the parser turned into punycode).
+        if !loopback_allowed
+            && (!is_host_name(name) || !raw.to_ascii_lowercase().contains(&format!("://{name}")))
+        {
+            return Err("the URL's host must be a domain name such as example.com");
+        }
         let local = ["localhost", "local", "internal", "home.arpa", "localdomain"]
             .iter()
             .any(|suffix| name == *suffix || name.ends_with(&format!(".{suffix}")));
@@ -64,6 +71,23 @@ pub fn checked_url(
         }
     }
     Ok(url)
+}
+
+/// Whether `name` is a host name of two labels or more, each of letters, digits and inner
+/// hyphens (at most 63), the last of letters alone (2 to 63).
+fn is_host_name(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    let label = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    labels.len() >= 2
+        && labels.iter().all(|l| label(l))
+        && labels.last().is_some_and(|tld| {
+            (2..=63).contains(&tld.len()) && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        })
 }
 
 /// Whether `address` is on the public internet: not loopback, private, link-local, shared
@@ -124,6 +148,30 @@ fn is_public_v6(v6: Ipv6Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_names_its_host_as_the_schema_says() {
+        let public = OutboundDestinations::PublicHttpsOnly;
+        for good in [
+            "https://discord.com/api/webhooks/1/abc",
+            "https://Hooks.Example.co.kr:8443/x?y=1",
+            "https://3.m0.m.aak/",
+        ] {
+            assert!(checked_url(good, 500, public).is_ok(), "{good}");
+        }
+        for bad in [
+            "https://3.m0.m.AAK*",
+            "https://exa_mple.com/",
+            "https://example.com./",
+            "https://-example.com/",
+            "https://example.c0m/",
+            "https://example/",
+            "https://%65xample.com/",
+            "https://例え.jp/",
+        ] {
+            assert!(checked_url(bad, 500, public).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn private_addresses_hidden_in_ipv6_are_not_public() {
