@@ -46,6 +46,23 @@ impl RateLimit {
         self.per - self.interval()
     }
 
+    /// Takes one turn of `key` in `used_until`, the instants a store keeps in memory (a taken
+    /// turn replaces `key`'s; a refused one leaves it): [`Self::take`] for in-process stores.
+    pub fn take_in(
+        &self,
+        used_until: &mut std::collections::HashMap<String, OffsetDateTime>,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Turn {
+        match self.take(used_until.get(key).copied(), now) {
+            Ok(until) => {
+                used_until.insert(key.to_owned(), until);
+                Turn::Taken
+            }
+            Err(retry_after) => Turn::Refused { retry_after },
+        }
+    }
+
     /// Takes one event's turn given `used_until`, the instant up to which the events let through
     /// so far have used up time (`None`, or a past instant, for none): the new instant when the
     /// event is let through, or how long until it would be. The one rule every store applies

@@ -31,13 +31,7 @@ impl RateCounter for MemoryRates {
         if used_until.len() > FORGET_ABOVE {
             used_until.retain(|_, until| *until > now);
         }
-        Ok(match limit.take(used_until.get(key).copied(), now) {
-            Ok(until) => {
-                used_until.insert(key.to_owned(), until);
-                Turn::Taken
-            }
-            Err(retry_after) => Turn::Refused { retry_after },
-        })
+        Ok(limit.take_in(&mut used_until, key, now))
     }
 }
 

@@ -221,13 +221,7 @@ impl RateCounter for Rates {
         limit: RateLimit,
     ) -> PortResult<Turn> {
         let mut used_until = self.0.lock().unwrap();
-        Ok(match limit.take(used_until.get(key).copied(), now) {
-            Ok(until) => {
-                used_until.insert(key.to_owned(), until);
-                Turn::Taken
-            }
-            Err(retry_after) => Turn::Refused { retry_after },
-        })
+        Ok(limit.take_in(&mut used_until, key, now))
     }
 }
 
