@@ -359,20 +359,18 @@ impl DynamoStore {
         ))
     }
 
-    /// The items `USER#<user>`/`sk` of these users that exist: BatchGetItem, 100 keys a call
+    /// The items of these keys (partition, sort) that exist: BatchGetItem, 100 keys a call
     /// (DynamoDB's most), four calls at a time; keys DynamoDB leaves unprocessed (throttling)
     /// are asked for again after a short wait.
-    async fn users_items(&self, users: &[UserId], sk: &str) -> PortResult<Vec<Item>> {
+    async fn items_by_keys(
+        &self,
+        keys: impl Iterator<Item = (String, &str)>,
+    ) -> PortResult<Vec<Item>> {
         use futures_util::stream::{self, StreamExt, TryStreamExt};
-        let batches: Vec<Vec<Item>> = users
-            .chunks(100)
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|user| item(&[("pk", s(format!("USER#{user}"))), ("sk", s(sk))]))
-                    .collect()
-            })
+        let keys: Vec<Item> = keys
+            .map(|(pk, sk)| item(&[("pk", s(pk)), ("sk", s(sk))]))
             .collect();
+        let batches: Vec<Vec<Item>> = keys.chunks(100).map(<[Item]>::to_vec).collect();
         let found: Vec<Vec<Item>> = stream::iter(batches)
             .map(|keys| self.batch_get(keys))
             .buffer_unordered(4)
@@ -531,7 +529,8 @@ impl ChannelRepository for DynamoStore {
     }
 
     async fn get_profiles(&self, users: &[UserId]) -> PortResult<Vec<Profile>> {
-        let found = self.users_items(users, "PROFILE").await?;
+        let keys = users.iter().map(|user| (format!("USER#{user}"), "PROFILE"));
+        let found = self.items_by_keys(keys).await?;
         found.iter().map(decode).collect()
     }
 
@@ -657,6 +656,12 @@ impl ChannelRepository for DynamoStore {
     async fn get_channel(&self, id: &ChannelId) -> PortResult<Option<Channel>> {
         let found = self.get(&format!("CHANNEL#{id}"), "META").await?;
         found.as_ref().map(decode).transpose()
+    }
+
+    async fn get_channels(&self, ids: &[ChannelId]) -> PortResult<Vec<Channel>> {
+        let keys = ids.iter().map(|id| (format!("CHANNEL#{id}"), "META"));
+        let found = self.items_by_keys(keys).await?;
+        found.iter().map(decode).collect()
     }
 
     async fn find_channel_by_handle(&self, handle: &ChannelHandle) -> PortResult<Option<Channel>> {

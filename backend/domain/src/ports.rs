@@ -49,6 +49,8 @@ pub trait ChannelRepository: Send + Sync {
     /// changed. Atomic; fails with [`WriteError::VersionMismatch`] or [`WriteError::HandleTaken`].
     async fn update_channel(&self, channel: &Channel) -> Result<(), WriteError>;
     async fn get_channel(&self, id: &ChannelId) -> PortResult<Option<Channel>>;
+    /// Those of the channels that exist, in no particular order (one round trip for many).
+    async fn get_channels(&self, ids: &[ChannelId]) -> PortResult<Vec<Channel>>;
     async fn find_channel_by_handle(&self, handle: &ChannelHandle) -> PortResult<Option<Channel>>;
     async fn find_channel_by_owner(&self, owner: &UserId) -> PortResult<Option<Channel>>;
     /// The channel whose chat room is `room_arn` (the review hook only knows the room).

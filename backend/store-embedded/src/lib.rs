@@ -426,6 +426,20 @@ impl ChannelRepository for EmbeddedStore {
         .await
     }
 
+    async fn get_channels(&self, ids: &[ChannelId]) -> PortResult<Vec<Channel>> {
+        self.read(|tx| {
+            let channels = tx.open_table(CHANNELS).port("opening channels")?;
+            let mut found = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(bytes) = channels.get(id.as_str()).port("reading a channel")? {
+                    found.push(decode(bytes.value())?);
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
     async fn find_channel_by_handle(&self, handle: &ChannelHandle) -> PortResult<Option<Channel>> {
         let key = handle.as_str().to_owned();
         self.read(move |tx| channel_by_key(tx, HANDLES, &key)).await

@@ -224,7 +224,8 @@ impl PushSubscriptionRepository for DynamoStore {
 
     async fn push_subscriptions_of(&self, users: &[UserId]) -> PortResult<Vec<PushSubscription>> {
         let mut subscriptions = Vec::new();
-        for found in self.users_items(users, SK).await? {
+        let keys = users.iter().map(|user| (format!("USER#{user}"), SK));
+        for found in self.items_by_keys(keys).await? {
             subscriptions.extend(subscriptions_of(&found)?);
         }
         Ok(subscriptions)

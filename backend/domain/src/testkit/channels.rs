@@ -214,6 +214,19 @@ pub async fn channel_repository(repo: &dyn ChannelRepository) {
         repo.find_channel_by_handle(&stored_b.handle).await.unwrap(),
         None
     );
+    // Read together, an erased channel is left out and the others come as stored.
+    let mut together = repo
+        .get_channels(&[b.id.clone(), a.id.clone(), c.id.clone()])
+        .await
+        .unwrap();
+    together.sort_by(|x, y| x.id.cmp(&y.id));
+    let mut expected = vec![
+        repo.get_channel(&a.id).await.unwrap().unwrap(),
+        repo.get_channel(&c.id).await.unwrap().unwrap(),
+    ];
+    expected.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(together, expected);
+    assert!(repo.get_channels(&[]).await.unwrap().is_empty());
     assert_eq!(repo.find_channel_by_owner(&b.owner).await.unwrap(), None);
     let b_room = &stored_b.chat_room.as_ref().unwrap().arn;
     assert_eq!(repo.find_channel_by_room(b_room).await.unwrap(), None);

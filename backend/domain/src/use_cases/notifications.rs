@@ -1,13 +1,15 @@
 //! Bringing followers back: when a channel goes live, each follower gets a notification (once per
 //! stream start, none when the stream flaps); the bell lists them and counts the unseen ones.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use futures_util::future::join_all;
 
 use crate::channel::Channel;
 use crate::error::DomainResult;
 use crate::follow::Follow;
 use crate::identity::Identity;
-use crate::ids::{StreamId, UserId};
+use crate::ids::{ChannelId, StreamId, UserId};
 use crate::notification::{
     FAN_OUT_PAGE, GoLive, MAX_UNREAD, Notification, NotificationCursor, NotificationKind, is_flap,
 };
@@ -144,7 +146,9 @@ impl Platform {
         Ok(notified)
     }
 
-    /// The caller's notifications, newest first, with the number not seen yet.
+    /// The caller's notifications, newest first, with the number not seen yet. Each names its
+    /// channel as it is now; one whose channel is gone (its account deleted) is not shown or
+    /// counted, and is forgotten.
     pub async fn notifications(
         &self,
         who: &Identity,
@@ -165,20 +169,23 @@ impl Platform {
                 if first { limit.max(MAX_UNREAD) } else { limit },
             )
             .await?;
-        let unread = if first {
-            page.items
-                .iter()
-                .take(MAX_UNREAD)
-                .filter(|n| is_unread(n))
-                .count()
+        let mut newest = if first {
+            Vec::new()
         } else {
-            let newest = self
-                .ports
+            self.ports
                 .notifications
                 .list_notifications(user, None, MAX_UNREAD)
-                .await?;
-            newest.items.iter().filter(|n| is_unread(n)).count()
+                .await?
+                .items
         };
+        self.as_channels_are_now([&mut page.items, &mut newest])
+            .await?;
+        let counted = if first { &page.items } else { &newest };
+        let unread = counted
+            .iter()
+            .take(MAX_UNREAD)
+            .filter(|n| is_unread(n))
+            .count();
         if page.items.len() > limit {
             page.items.truncate(limit);
             page.next = page.items.last().map(Listed::cursor);
@@ -188,6 +195,59 @@ impl Platform {
             unread,
             seen_at: seen,
         })
+    }
+
+    /// Names each notification's channel as it is now (its handle, streamer's nickname and
+    /// avatar: they were copied when it was written, up to thirty days ago), and takes out and
+    /// forgets those whose channel is gone. The channels are read in one round trip.
+    async fn as_channels_are_now<const N: usize>(
+        &self,
+        lists: [&mut Vec<Notification>; N],
+    ) -> DomainResult<()> {
+        let mut ids: Vec<ChannelId> = lists
+            .iter()
+            .flat_map(|list| list.iter().map(|n| n.channel_id.clone()))
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let channels: HashMap<ChannelId, Channel> = self
+            .ports
+            .channels
+            .get_channels(&ids)
+            .await?
+            .into_iter()
+            .map(|channel| (channel.id.clone(), channel))
+            .collect();
+        let mut gone = Vec::new();
+        for list in lists {
+            list.retain_mut(|n| match channels.get(&n.channel_id) {
+                Some(channel) => {
+                    n.channel_handle = channel.handle.to_string();
+                    n.owner_nickname = channel.owner_nickname.as_str().to_owned();
+                    n.owner_avatar = channel.owner_avatar.as_str().to_owned();
+                    true
+                }
+                None => {
+                    gone.push(n.clone());
+                    false
+                }
+            });
+        }
+        let forgotten = join_all(
+            gone.iter()
+                .map(|n| self.ports.notifications.remove_notification(n)),
+        )
+        .await;
+        for outcome in forgotten {
+            if let Err(error) = outcome {
+                // Shown to nobody either way; the next read tries again.
+                tracing::warn!(error = %error, "could not forget a deleted channel's notification");
+            }
+        }
+        Ok(())
     }
 
     /// The caller has seen every notification until now.

@@ -1,8 +1,13 @@
+use cloumer_domain::channel::ChannelChange;
+use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::live::StreamEventKind;
 use cloumer_domain::notification::{Notification, NotificationKind};
+use cloumer_domain::ports::NotificationRepository;
+use cloumer_domain::profile::{Nickname, ProfileChange};
 use cloumer_domain::testkit::{AUTH, P256DH};
 use time::Duration;
 
+use crate::account_deletion::just_signed_in;
 use crate::world::{World, world};
 
 /// The stream a go-live notification is about.
@@ -222,4 +227,101 @@ async fn a_private_channel_tells_only_the_followers_who_may_still_watch_it() {
         .map(|(endpoint, _, _)| endpoint.clone())
         .collect();
     assert_eq!(pushed, ["https://push.example.com/kept"]);
+}
+
+/// A notification is written once, when its channel goes live; the channel may be renamed or its
+/// streamer may delete their account in the thirty days it is kept. The bell says who it is now
+/// (a link to the old handle would lead nowhere) and forgets an erased account at once.
+#[tokio::test]
+async fn the_bell_names_each_channel_as_it_is_now_and_forgets_a_deleted_one() {
+    let world = world();
+    let (star, account) = world.account("u-star", "star").await;
+    let (_, other_account) = world.account("u-other", "other").await;
+    let (fan, _) = world.account("u-fan", "fan").await;
+    world.platform.follow(&fan, "star").await.unwrap();
+    world.platform.follow(&fan, "other").await.unwrap();
+    world.advance(Duration::minutes(1));
+    world
+        .stream_event(&account.channel.id, "st-1", StreamEventKind::Start)
+        .await;
+    world.advance(Duration::minutes(1));
+    world
+        .stream_event(&other_account.channel.id, "st-2", StreamEventKind::Start)
+        .await;
+    world.advance(Duration::minutes(1));
+
+    world
+        .platform
+        .update_channel(
+            &star,
+            ChannelChange {
+                handle: Some(ChannelHandle::parse("star_renamed").unwrap()),
+                ..ChannelChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    world
+        .platform
+        .update_profile(
+            &star,
+            ProfileChange {
+                nickname: Some(Nickname::parse("New Star").unwrap()),
+                ..ProfileChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    let notes = world.platform.notifications(&fan, None, 10).await.unwrap();
+    let named: Vec<_> = notes
+        .page
+        .items
+        .iter()
+        .map(|n| {
+            (
+                n.channel_handle.as_str(),
+                n.owner_nickname.as_str(),
+                stream_of(n),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("other", "u-other 님", "st-2"),
+            ("star_renamed", "New Star", "st-1")
+        ]
+    );
+    assert_eq!(notes.unread, 2);
+
+    // A page of one, continued below after the deletion.
+    let first = world.platform.notifications(&fan, None, 1).await.unwrap();
+    assert_eq!(stream_of(&first.page.items[0]), "st-2");
+
+    world
+        .platform
+        .delete_account(&just_signed_in(&world, &star))
+        .await
+        .unwrap();
+    let notes = world.platform.notifications(&fan, None, 10).await.unwrap();
+    assert_eq!(notified_streams(&world, &fan).await, ["st-2"]);
+    assert_eq!(notes.unread, 1, "the deleted one is not counted either");
+    // Nor on a later page, nor counted there.
+    let rest = world
+        .platform
+        .notifications(&fan, first.page.next.clone(), 1)
+        .await
+        .unwrap();
+    assert!(rest.page.items.is_empty(), "{:?}", rest.page.items);
+    assert_eq!(rest.unread, 1);
+    let kept = world
+        .store
+        .list_notifications(&fan.user_id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.items.len(),
+        1,
+        "the deleted channel's is gone from the store"
+    );
 }

@@ -289,6 +289,47 @@ async fn a_go_live_reaches_followers_bell_until_they_have_seen_it() {
     assert_eq!(unsigned.status, 401);
 }
 
+/// A go-live stays in the bell for thirty days: it leads to the channel as it is now (a link to
+/// its old handle would be a 404) and is gone at once when the streamer deletes their account.
+#[tokio::test]
+async fn the_bell_follows_a_renamed_channel_and_forgets_a_deleted_one() {
+    let app = spawn_app().await;
+    let streamer = app.user("sol@example.com", "sol", "Sol").await;
+    let fan = app.user("vic@example.com", "vic", "Vic").await;
+    let token = Some(fan.token.as_str());
+    app.put(
+        "/api/v1/channels/sol/follow",
+        token,
+        serde_json::json!(null),
+    )
+    .await;
+    go_live(&app, &streamer, "st-renamed").await;
+    let renamed = app
+        .patch(
+            "/api/v1/me/channel",
+            streamer.auth(),
+            serde_json::json!({"handle": "sol_live"}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+
+    let bell = app.get("/api/v1/me/notifications", token).await;
+    assert_eq!(bell.status, 200, "{}", bell.text);
+    assert_eq!(
+        bell.body["items"][0]["channelHandle"], "sol_live",
+        "{}",
+        bell.text
+    );
+    assert_eq!(bell.body["unread"], 1);
+
+    let deleted = app.delete("/api/v1/me", streamer.auth()).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    let bell = app.get("/api/v1/me/notifications", token).await;
+    assert_eq!(bell.status, 200, "{}", bell.text);
+    assert_eq!(bell.body["items"], serde_json::json!([]), "{}", bell.text);
+    assert_eq!(bell.body["unread"], 0);
+}
+
 /// A streamer reads who follows them over HTTP, newest first and a page at a time, with each
 /// follower's name and channel; signed out nobody does, and a bad page is a clear 400.
 #[tokio::test]
