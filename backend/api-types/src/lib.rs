@@ -845,11 +845,8 @@ pub struct ChatPollBody {
 pub struct OpenPollRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = PollQuestionText))]
     pub question: String,
-    /// 2–5 answers, no two the same in any letter case.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(value_type = Vec<PollAnswerText>, min_items = 2, max_items = 5)
-    )]
+    /// 2–5 answers, no two the same in any letter case or spacing around them.
+    #[cfg_attr(feature = "openapi", schema(value_type = PollAnswers))]
     pub choices: Vec<String>,
     /// How long it is open: 15 seconds to 30 minutes.
     #[serde(deserialize_with = "whole::u32")]
@@ -1078,6 +1075,38 @@ impl utoipa::PartialSchema for PollAnswerText {
 
 #[cfg(feature = "openapi")]
 impl ToSchema for PollAnswerText {}
+
+/// A poll's answers: 2–5, each different. Only in the OpenAPI document: on the wire an array
+/// of strings.
+#[cfg(feature = "openapi")]
+pub struct PollAnswers;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for PollAnswers {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("PollAnswerText"))
+            .min_items(Some(2))
+            .max_items(Some(5))
+            .unique_items(true)
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl ToSchema for PollAnswers {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            PollAnswerText::name().into_owned(),
+            <PollAnswerText as utoipa::PartialSchema>::schema(),
+        ));
+    }
+}
 
 // ------------------------------------------------------------------ moderation
 
