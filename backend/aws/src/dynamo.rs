@@ -48,7 +48,7 @@ mod webhooks;
 
 pub use presence::DynamoPresence;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -361,13 +361,16 @@ impl DynamoStore {
 
     /// The items of these keys (partition, sort) that exist: BatchGetItem, 100 keys a call
     /// (DynamoDB's most), four calls at a time; keys DynamoDB leaves unprocessed (throttling)
-    /// are asked for again after a short wait.
+    /// are asked for again after a short wait. A key asked for twice is read once (DynamoDB
+    /// refuses a batch naming a key twice).
     async fn items_by_keys(
         &self,
         keys: impl Iterator<Item = (String, &str)>,
     ) -> PortResult<Vec<Item>> {
         use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let keys: BTreeSet<(String, &str)> = keys.collect();
         let keys: Vec<Item> = keys
+            .into_iter()
             .map(|(pk, sk)| item(&[("pk", s(pk)), ("sk", s(sk))]))
             .collect();
         let batches: Vec<Vec<Item>> = keys.chunks(100).map(<[Item]>::to_vec).collect();
@@ -671,6 +674,20 @@ impl ChannelRepository for DynamoStore {
 
     async fn find_channel_by_owner(&self, owner: &UserId) -> PortResult<Option<Channel>> {
         self.channel_by_link(&format!("USER#{owner}"), "OWNS").await
+    }
+
+    async fn find_channels_by_owners(&self, owners: &[UserId]) -> PortResult<Vec<Channel>> {
+        // Two batched reads: the owners' links to their channels, then the channels.
+        let links = owners.iter().map(|owner| (format!("USER#{owner}"), "OWNS"));
+        let ids: Vec<String> = self
+            .items_by_keys(links)
+            .await?
+            .iter()
+            .filter_map(|link| text(link, "channel"))
+            .collect();
+        let channels = ids.iter().map(|id| (format!("CHANNEL#{id}"), "META"));
+        let found = self.items_by_keys(channels).await?;
+        found.iter().map(decode).collect()
     }
 
     async fn find_channel_by_room(&self, room_arn: &str) -> PortResult<Option<Channel>> {

@@ -2,13 +2,14 @@
 //! caller's account, a channel by its handle, who may watch, who is banned). The use cases
 //! themselves live in [`crate::use_cases`], one area per module.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use time::{Duration, OffsetDateTime};
 
 use crate::channel::Channel;
-use crate::error::{DomainError, DomainResult, PortResult, WriteError};
+use crate::error::{DomainError, DomainResult, WriteError};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::random_alphanumeric;
@@ -117,9 +118,6 @@ pub(crate) const MAX_RETRIES: usize = 8;
 /// Listing pages are 1–100 items.
 pub const MAX_PAGE: usize = 100;
 
-/// How many channel look-ups a list of people runs at once ([`Platform::channels_of_owners`]).
-const OWNER_LOOKUPS_AT_ONCE: usize = 16;
-
 /// A listing's page size: `default` when the caller gave none, else 1–[`MAX_PAGE`].
 pub fn check_limit(limit: Option<usize>, default: usize) -> DomainResult<usize> {
     match limit {
@@ -158,23 +156,17 @@ impl Platform {
         self.ports.clock.now()
     }
 
-    /// The channels of `owners`, in their order (each `None` if they have none), a few
-    /// look-ups at a time: for lists of people that show each one's channel (blocks,
-    /// followers). Owned ids and ports in each look-up: a future borrowing them is not `Send`
-    /// for every lifetime, which the HTTP handlers need.
+    /// The channels of `owners` who have one, by owner: for lists of people that show each
+    /// one's channel (blocks, followers).
     pub(crate) async fn channels_of_owners(
         &self,
-        owners: Vec<UserId>,
-    ) -> Vec<PortResult<Option<Channel>>> {
-        use futures_util::StreamExt;
-        futures_util::stream::iter(owners)
-            .map(|id| {
-                let port = self.ports.channels.clone();
-                async move { port.find_channel_by_owner(&id).await }
-            })
-            .buffered(OWNER_LOOKUPS_AT_ONCE)
-            .collect()
-            .await
+        owners: &[UserId],
+    ) -> DomainResult<HashMap<UserId, Channel>> {
+        let channels = self.ports.channels.find_channels_by_owners(owners).await?;
+        Ok(channels
+            .into_iter()
+            .map(|channel| (channel.owner.clone(), channel))
+            .collect())
     }
 
     /// Makes sure a signed-in user has a profile and a provisioned channel, creating what is

@@ -53,6 +53,9 @@ pub trait ChannelRepository: Send + Sync {
     async fn get_channels(&self, ids: &[ChannelId]) -> PortResult<Vec<Channel>>;
     async fn find_channel_by_handle(&self, handle: &ChannelHandle) -> PortResult<Option<Channel>>;
     async fn find_channel_by_owner(&self, owner: &UserId) -> PortResult<Option<Channel>>;
+    /// The channels of those of `owners` who have one, in no particular order (a few round trips
+    /// for many: lists of people that show each one's channel).
+    async fn find_channels_by_owners(&self, owners: &[UserId]) -> PortResult<Vec<Channel>>;
     /// The channel whose chat room is `room_arn` (the review hook only knows the room).
     async fn find_channel_by_room(&self, room_arn: &str) -> PortResult<Option<Channel>>;
     /// Every channel that is live now.

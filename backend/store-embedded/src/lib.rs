@@ -22,7 +22,7 @@ mod push;
 mod videos;
 mod webhooks;
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -429,9 +429,10 @@ impl ChannelRepository for EmbeddedStore {
     async fn get_channels(&self, ids: &[ChannelId]) -> PortResult<Vec<Channel>> {
         self.read(|tx| {
             let channels = tx.open_table(CHANNELS).port("opening channels")?;
+            let ids: BTreeSet<&str> = ids.iter().map(ChannelId::as_str).collect();
             let mut found = Vec::with_capacity(ids.len());
             for id in ids {
-                if let Some(bytes) = channels.get(id.as_str()).port("reading a channel")? {
+                if let Some(bytes) = channels.get(id).port("reading a channel")? {
                     found.push(decode(bytes.value())?);
                 }
             }
@@ -448,6 +449,18 @@ impl ChannelRepository for EmbeddedStore {
     async fn find_channel_by_owner(&self, owner: &UserId) -> PortResult<Option<Channel>> {
         let key = owner.as_str().to_owned();
         self.read(move |tx| channel_by_key(tx, OWNERS, &key)).await
+    }
+
+    async fn find_channels_by_owners(&self, owners: &[UserId]) -> PortResult<Vec<Channel>> {
+        self.read(|tx| {
+            let owners: BTreeSet<&str> = owners.iter().map(UserId::as_str).collect();
+            let mut found = Vec::with_capacity(owners.len());
+            for owner in owners {
+                found.extend(channel_by_key(tx, OWNERS, owner)?);
+            }
+            Ok(found)
+        })
+        .await
     }
 
     async fn find_channel_by_room(&self, room_arn: &str) -> PortResult<Option<Channel>> {

@@ -227,6 +227,26 @@ pub async fn channel_repository(repo: &dyn ChannelRepository) {
     expected.sort_by(|x, y| x.id.cmp(&y.id));
     assert_eq!(together, expected);
     assert!(repo.get_channels(&[]).await.unwrap().is_empty());
+    // A key asked for twice comes once (DynamoDB refuses a batch that names one twice).
+    let twice = repo
+        .get_channels(&[a.id.clone(), a.id.clone()])
+        .await
+        .unwrap();
+    assert_eq!(twice.len(), 1);
+    // By owners: those with a channel; one without (b's, erased) or unknown is left out.
+    let mut owned = repo
+        .find_channels_by_owners(&[
+            c.owner.clone(),
+            b.owner.clone(),
+            UserId::parse("nobody-here").unwrap(),
+            a.owner.clone(),
+            a.owner.clone(),
+        ])
+        .await
+        .unwrap();
+    owned.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(owned, expected);
+    assert!(repo.find_channels_by_owners(&[]).await.unwrap().is_empty());
     assert_eq!(repo.find_channel_by_owner(&b.owner).await.unwrap(), None);
     let b_room = &stored_b.chat_room.as_ref().unwrap().arn;
     assert_eq!(repo.find_channel_by_room(b_room).await.unwrap(), None);

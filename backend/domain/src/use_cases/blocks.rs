@@ -71,19 +71,24 @@ impl Platform {
     pub async fn blocked_users(&self, who: &Identity) -> DomainResult<Vec<BlockedUser>> {
         let list = self.block_list(&who.user_id).await?;
         let ids: Vec<UserId> = list.user_ids().cloned().collect();
-        let profiles = self.ports.channels.get_profiles(&ids).await?;
-        let channels = self.channels_of_owners(ids.clone()).await;
+        // Their names and pictures, and their channels' handles: asked together.
+        let (profiles, channels) = futures_util::future::join(
+            self.ports.channels.get_profiles(&ids),
+            self.channels_of_owners(&ids),
+        )
+        .await;
+        let (profiles, channels) = (profiles?, channels?);
         let mut users = Vec::with_capacity(ids.len());
-        for (blocked, channel) in list.blocked.into_iter().zip(channels) {
+        for blocked in list.blocked {
             let profile = profiles
                 .iter()
                 .find(|p| p.user_id == blocked.user_id)
                 .cloned();
             users.push(BlockedUser {
+                handle: channels.get(&blocked.user_id).map(|c| c.handle.clone()),
                 user_id: blocked.user_id,
                 blocked_at: blocked.blocked_at,
                 profile,
-                handle: channel?.map(|c| c.handle),
             });
         }
         users.reverse();

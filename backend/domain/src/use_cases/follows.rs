@@ -120,20 +120,20 @@ impl Platform {
             .await?;
         let ids: Vec<UserId> = page.items.iter().map(|f| f.user_id.clone()).collect();
         // Their names and pictures, and their channels' handles: asked together, one round trip.
-        let (profiles, handles) = futures_util::future::join(
+        let (profiles, channels) = futures_util::future::join(
             self.ports.channels.get_profiles(&ids),
-            self.channels_of_owners(ids.clone()),
+            self.channels_of_owners(&ids),
         )
         .await;
-        let profiles = profiles?;
+        let (profiles, channels) = (profiles?, channels?);
         let mut items = Vec::with_capacity(page.items.len());
-        for (follow, channel) in page.items.into_iter().zip(handles) {
+        for follow in page.items {
             let Some(profile) = profiles.iter().find(|p| p.user_id == follow.user_id) else {
                 continue;
             };
             items.push(Follower {
                 profile: profile.clone(),
-                handle: channel?.map(|c| c.handle),
+                handle: channels.get(&follow.user_id).map(|c| c.handle.clone()),
                 user_id: follow.user_id,
                 followed_at: follow.followed_at,
             });
