@@ -94,13 +94,15 @@ impl Platform {
                 .await
         })
         .await?;
-        let notifications = every_page(|before| async move {
+        let mut notifications = every_page(|before| async move {
             self.ports
                 .notifications
                 .list_notifications(user, before.as_ref(), PAGE)
                 .await
         })
         .await?;
+        // As the bell shows them: no deleted account's, each channel named as it is now.
+        self.as_channels_are_now([&mut notifications]).await?;
         Ok(AccountExport {
             exported_at: self.now(),
             blocked: self.blocked_users(who).await?,

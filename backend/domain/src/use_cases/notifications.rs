@@ -200,7 +200,7 @@ impl Platform {
     /// Names each notification's channel as it is now (its handle, streamer's nickname and
     /// avatar: they were copied when it was written, up to thirty days ago), and takes out and
     /// forgets those whose channel is gone. The channels are read in one round trip.
-    async fn as_channels_are_now<const N: usize>(
+    pub(crate) async fn as_channels_are_now<const N: usize>(
         &self,
         lists: [&mut Vec<Notification>; N],
     ) -> DomainResult<()> {

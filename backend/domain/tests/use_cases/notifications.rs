@@ -325,3 +325,47 @@ async fn the_bell_names_each_channel_as_it_is_now_and_forgets_a_deleted_one() {
         "the deleted channel's is gone from the store"
     );
 }
+
+/// The data download holds the caller's notifications as the bell shows them: a deleted
+/// account's go-live leaves it too, even when the bell was not opened since.
+#[tokio::test]
+async fn the_data_download_holds_notifications_as_the_bell_shows_them() {
+    let world = world();
+    let (star, account) = world.account("u-star", "star").await;
+    let (fan, _) = world.account("u-fan", "fan").await;
+    world.platform.follow(&fan, "star").await.unwrap();
+    world.advance(Duration::minutes(1));
+    world
+        .stream_event(&account.channel.id, "st-1", StreamEventKind::Start)
+        .await;
+    world
+        .platform
+        .update_channel(
+            &star,
+            ChannelChange {
+                handle: Some(ChannelHandle::parse("star_renamed").unwrap()),
+                ..ChannelChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    let export = world.platform.export_account(&fan).await.unwrap();
+    let handles: Vec<_> = export
+        .notifications
+        .iter()
+        .map(|n| n.channel_handle.as_str())
+        .collect();
+    assert_eq!(handles, ["star_renamed"]);
+
+    world
+        .platform
+        .delete_account(&just_signed_in(&world, &star))
+        .await
+        .unwrap();
+    let export = world.platform.export_account(&fan).await.unwrap();
+    assert!(
+        export.notifications.is_empty(),
+        "{:?}",
+        export.notifications
+    );
+}
