@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
+use crate::chat_message::ChatActivity;
+
 /// How often a live broadcast's audience is sampled (the local stack's timer, an EventBridge
 /// schedule in the cloud).
 pub const SAMPLE_EVERY: Duration = Duration::minutes(1);
@@ -38,6 +40,11 @@ pub struct Audience {
     /// order.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub first_sample_at: Option<OffsetDateTime>,
+    /// The chat while it was live, counted the first time its summary was read after it
+    /// ended: counting reads every message's sender, which a busy broadcast's hundreds of
+    /// thousands of messages make slow and costly to do on every read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ChatActivity>,
 }
 
 impl Audience {

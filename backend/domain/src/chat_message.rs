@@ -43,7 +43,7 @@ pub struct MessageCursor {
 
 /// How much a room chatted over a stretch of time (a broadcast's): the messages kept (not those
 /// deleted since) and how many different people sent them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatActivity {
     pub messages: u64,
     pub chatters: u64,

@@ -701,6 +701,38 @@ async fn stream_events_sample_a_live_broadcasts_audience_on_the_schedule() {
         json!({"peakViewers": 42, "averageViewers": 42, "followersGained": 0, "samples": 1,
             "viewers": [42], "secondsPerPoint": 60, "chatMessages": 3, "chatters": 2})
     );
+    assert_eq!(
+        store
+            .get_recording(&recording.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .audience
+            .chat,
+        None,
+        "counted anew while live"
+    );
+
+    // Over: the first reading keeps the count on the recording in DynamoDB.
+    let live = store.get_recording(&recording.id).await.unwrap().unwrap();
+    let mut ended = live.clone();
+    ended.ended_at = Some(time::OffsetDateTime::now_utc());
+    store.put_recording(&ended, Some(&live)).await.unwrap();
+    let again = signed_in_json(
+        &http,
+        &format!("{base}/api/v1/me/channel/recordings/recS/summary"),
+        &user.id_token,
+    )
+    .await;
+    assert_eq!(again, summary);
+    let kept = store.get_recording(&recording.id).await.unwrap().unwrap();
+    assert_eq!(
+        kept.audience.chat,
+        Some(cloumer_domain::chat_message::ChatActivity {
+            messages: 3,
+            chatters: 2
+        })
+    );
 }
 
 /// The JSON body of an unauthenticated `GET url`.

@@ -6,6 +6,7 @@ use futures_util::{StreamExt, stream};
 
 use crate::audience::StreamSummary;
 use crate::channel::Channel;
+use crate::chat_message::ChatActivity;
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::RecordingId;
@@ -97,17 +98,37 @@ impl Platform {
             .summary()
             .ok_or(DomainError::NotFound("summary"))?;
         // The chat while it was live (so far, if it still is), counted from the room's history:
-        // the review stores each message as it passes, so the count is whole when read.
+        // the review stores each message as it passes, so the count is whole when read. Once
+        // the broadcast is over it is counted once and kept.
         if let Some(started) = recording.started_at {
-            let until = recording.ended_at.unwrap_or_else(|| self.now());
-            let chat = self
-                .ports
-                .chat
-                .chat_activity_between(&recording.channel_id, started, until)
-                .await?;
+            let chat = match (recording.ended_at, recording.audience.chat) {
+                (Some(_), Some(kept)) => kept,
+                (ended, _) => {
+                    let until = ended.unwrap_or_else(|| self.now());
+                    let chat = self
+                        .ports
+                        .chat
+                        .chat_activity_between(&recording.channel_id, started, until)
+                        .await?;
+                    if ended.is_some() {
+                        self.keep_chat_count(&recording, chat).await;
+                    }
+                    chat
+                }
+            };
             summary.chat_messages = chat.messages;
             summary.chatters = chat.chatters;
         }
         Ok(summary)
+    }
+
+    /// Keeps an ended broadcast's chat count on its recording. Best effort: a recording changed
+    /// meanwhile (renamed, say) or a failed write leaves it to be counted at the next read.
+    async fn keep_chat_count(&self, recording: &Recording, chat: ChatActivity) {
+        let mut counted = recording.clone();
+        counted.audience.chat = Some(chat);
+        if let Err(error) = self.store_recording(&counted, recording).await {
+            tracing::warn!(error = %error, recording = %recording.id, "could not keep a chat count");
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use cloumer_domain::DomainError;
 use cloumer_domain::ids::RecordingId;
+use cloumer_domain::ports::ChatRepository;
 use time::Duration;
 
 use crate::clip_making::{recording_ended, recording_started};
@@ -83,6 +84,13 @@ async fn a_streamer_reads_who_watched_their_broadcast() {
     world.advance(Duration::minutes(1));
     world.said(&room, "u-fan", "gg").await;
     assert_eq!(world.platform.sample_audiences().await.unwrap(), 0);
+    assert_eq!(
+        world.platform.stream_summary(&owner, &rec1).await.unwrap(),
+        summary
+    );
+    // Counted once it was over, the chat is kept with the summary: the room's history (however
+    // long) is not read again.
+    world.store.erase_chat(&channel.id).await.unwrap();
     assert_eq!(
         world.platform.stream_summary(&owner, &rec1).await.unwrap(),
         summary
