@@ -2,7 +2,8 @@
 //! follower count and whether the caller follows it, the caller's "Following" list puts the
 //! live channels first, and a streamer reads who follows them, newest first.
 
-use futures_util::future::join_all;
+use std::collections::HashMap;
+
 use time::OffsetDateTime;
 
 use crate::channel::Channel;
@@ -12,7 +13,7 @@ use crate::follow::{
 };
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
-use crate::ids::UserId;
+use crate::ids::{ChannelId, UserId};
 use crate::page::Page;
 use crate::platform::Platform;
 use crate::profile::Profile;
@@ -215,18 +216,18 @@ impl Platform {
             .follows
             .list_following(user, after.as_ref(), limit)
             .await?;
-        let found = join_all(
-            follows
-                .items
-                .iter()
-                .map(|f| self.ports.channels.get_channel(&f.channel_id)),
-        )
-        .await;
-        let mut channels = Vec::with_capacity(found.len());
-        for channel in found {
-            // A follow outlives nothing: a channel that is gone is simply not listed.
-            channels.extend(channel?);
-        }
+        let ids: Vec<ChannelId> = follows.items.iter().map(|f| f.channel_id.clone()).collect();
+        let mut found: HashMap<ChannelId, Channel> = self
+            .ports
+            .channels
+            .get_channels(&ids)
+            .await?
+            .into_iter()
+            .map(|channel| (channel.id.clone(), channel))
+            .collect();
+        // In the follows' order; a follow outlives nothing: a channel that is gone is simply
+        // not listed.
+        let channels: Vec<Channel> = ids.iter().filter_map(|id| found.remove(id)).collect();
         let items = self.views_for(channels, user, &statuses).await?;
         let coming_up = if after.is_none() {
             self.coming_up(&items)

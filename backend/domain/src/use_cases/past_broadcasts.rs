@@ -5,7 +5,7 @@
 //! ([`RecordingAccess`](crate::ports::RecordingAccess)). A recording with nothing to play yet
 //! (or ever: it failed) is shown to its owner only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
@@ -54,19 +54,27 @@ impl Platform {
                 .recordings
                 .list_recent_recordings(after.as_ref(), limit - items.len())
                 .await?;
-            for recording in page
+            let listed: Vec<Recording> = page
                 .items
                 .into_iter()
                 .filter(|r| !r.private && r.playable())
-            {
-                if !channels.contains_key(&recording.channel_id) {
-                    let channel = self
-                        .ports
-                        .channels
-                        .get_channel(&recording.channel_id)
-                        .await?;
-                    channels.insert(recording.channel_id.clone(), channel);
-                }
+                .collect();
+            // The page's channels not read yet, together.
+            let unread: Vec<ChannelId> = listed
+                .iter()
+                .map(|r| r.channel_id.clone())
+                .filter(|id| !channels.contains_key(id))
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            let found = self.ports.channels.get_channels(&unread).await?;
+            for id in unread {
+                channels.insert(id, None);
+            }
+            for channel in found {
+                channels.insert(channel.id.clone(), Some(channel));
+            }
+            for recording in listed {
                 // Recordings of deleted channels are not listed.
                 if let Some(Some(channel)) = channels.get(&recording.channel_id) {
                     items.push((recording, channel.clone()));

@@ -45,24 +45,15 @@ impl Platform {
             .await?;
         self.forget_erased_in_replies(&mut page.items).await?;
         let channels = distinct(page.items.iter().map(|m| &m.channel_id));
-        let found = join_all(
-            channels
-                .iter()
-                .map(|id| self.ports.channels.get_channel(id)),
-        )
-        .await;
-        let mut handles = Vec::with_capacity(channels.len());
-        for (id, channel) in channels.iter().zip(found) {
-            handles.push((id.clone(), channel?.map(|c| c.handle)));
-        }
+        let found = self.ports.channels.get_channels(&channels).await?;
         let items = page
             .items
             .into_iter()
             .map(|message| SentMessage {
-                handle: handles
+                handle: found
                     .iter()
-                    .find(|(id, _)| id == &message.channel_id)
-                    .and_then(|(_, handle)| handle.clone()),
+                    .find(|channel| channel.id == message.channel_id)
+                    .map(|channel| channel.handle.clone()),
                 message,
             })
             .collect();
