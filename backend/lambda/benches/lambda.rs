@@ -11,7 +11,9 @@
 //!   and our middleware, the reference), `GET /api/v1/directory` (DynamoDB reads), a
 //!   signed-out `POST …/chat-token` (a DynamoDB rate-counter write, then a lookup), and a
 //!   channel's page with its link card (`GET /<handle>`, as CloudFront sends it: a channel
-//!   lookup, and the app's `index.html` from the site bucket every 30 s);
+//!   lookup, and the app's `index.html` from the site bucket every 30 s), and a signed-in
+//!   viewer's bell (`GET /api/v1/me/notifications`, what every signed-in page asks every 30 s:
+//!   the caller's account, their notifications, and the channels they name, read together);
 //! - how much of each invoke is ours: the function reaches moto through a timing proxy, and the
 //!   time its AWS calls took inside an invoke (moto's answer, the proxy's hop) is taken from the
 //!   invoke's; what is left is the runtime, the router, our code, and the SDK's own work
@@ -47,7 +49,10 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 
 use cloumer_aws::dynamo::DynamoStore;
 use cloumer_aws::testing::Moto;
-use cloumer_domain::ports::ChannelRepository;
+use cloumer_domain::channel::Channel;
+use cloumer_domain::ids::{StreamId, UserId};
+use cloumer_domain::notification::{Notification, NotificationKind};
+use cloumer_domain::ports::{ChannelRepository, NotificationRepository};
 use cloumer_domain::testkit;
 use serde_json::Value;
 use support::{Runtime, cloud, fixture, timed_printing_function};
@@ -73,6 +78,28 @@ fn event(method: &str, path: &str, caller: usize) -> Value {
     event["requestContext"]["http"]["method"] = method.into();
     event["pathParameters"]["proxy"] = path.trim_start_matches("/api/").into();
     event
+}
+
+/// A viewer's bell as `followed` going live twice each over the last day would leave it.
+fn bell_of(user: &UserId, followed: &[Channel]) -> Vec<Notification> {
+    let now = time::OffsetDateTime::now_utc();
+    (0..followed.len() * 2)
+        .map(|i| {
+            let channel = &followed[i % followed.len()];
+            Notification {
+                user_id: user.clone(),
+                channel_id: channel.id.clone(),
+                kind: NotificationKind::WentLive {
+                    stream_id: StreamId::parse(&format!("st-{i}")).unwrap(),
+                },
+                created_at: now - time::Duration::minutes(30 * i as i64),
+                channel_handle: channel.handle.to_string(),
+                owner_nickname: channel.owner_nickname.as_str().to_owned(),
+                owner_avatar: channel.owner_avatar.as_str().to_owned(),
+                title: "a benchmark".to_owned(),
+            }
+        })
+        .collect()
 }
 
 /// A function's init (process start → its first request for an invocation) and the AWS calls
@@ -223,9 +250,11 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let (moto, store) = cloud().await;
+        let mut channels = Vec::new();
         for i in 0..50 {
             let channel = testkit::channel(&format!("owner-{i}"), &format!("bench_{i}"), i);
             store.create_channel(&channel).await.unwrap();
+            channels.push(channel);
         }
         let s3 = cloumer_aws::s3::client(&moto.sdk_config().await);
         s3.create_bucket().bucket("site").send().await.unwrap();
@@ -236,23 +265,43 @@ fn main() {
             .send()
             .await
             .unwrap();
+        // A signed-in viewer whose bell holds the go-lives of the 20 channels they follow.
+        let fan = moto
+            .cognito_user("fan@example.com", "bench_fan", "Fan")
+            .await;
+        let fan_id = UserId::parse(&fan.sub).unwrap();
+        let mut fan_channel = testkit::channel("fan", "bench_fan", 60);
+        fan_channel.owner = fan_id.clone();
+        store.create_channel(&fan_channel).await.unwrap();
+        store
+            .put_notifications(&bell_of(&fan_id, &channels[..20]))
+            .await
+            .unwrap();
+        let bell = format!("Bearer {}", fan.id_token);
         let routes = [
-            ("GET", "/api/health"),
-            ("GET", "/api/v1/directory"),
-            ("POST", "/api/v1/channels/bench_nobody/chat-token"),
-            ("GET", "/bench_3"),
+            ("GET", "/api/health", None),
+            ("GET", "/api/v1/directory", None),
+            ("POST", "/api/v1/channels/bench_nobody/chat-token", None),
+            ("GET", "/bench_3", None),
+            ("GET", "/api/v1/me/notifications", Some(bell.as_str())),
         ];
         // One warm-up invocation, then `invokes` of each route in turn.
         let mut events = vec![event("GET", "/api/health", 0)];
         for i in 0..invokes {
-            for (method, path) in routes {
-                events.push(event(method, path, i));
+            for (method, path, authorization) in routes {
+                let mut event = event(method, path, i);
+                if let Some(authorization) = authorization {
+                    event["headers"]["authorization"] = authorization.into();
+                }
+                events.push(event);
             }
         }
         let mut lambda = Runtime::start(events).await;
         // moto has no IVS ListStreams: the directory logs a warning on every rebuild (without
         // viewer counts, as in an IVS outage); only the cold start's own line is shown.
         let mut env = lambda.env("api");
+        env.push(("COGNITO_USER_POOL_ID", fan.pool_id.clone()));
+        env.push(("COGNITO_CLIENT_ID", fan.client_id.clone()));
         env.push(("RUST_LOG", "error,cloumer_aws=info".to_owned()));
         env.push(("SITE_BUCKET", "site".to_owned()));
         let (proxy, calls) = timing_proxy(moto.url.clone()).await;
@@ -288,7 +337,7 @@ fn main() {
         );
         println!("{}", init.line(" (target 30 ms)"));
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        for ((((method, path), mut took), mut ours), mut made) in
+        for ((((method, path, _), mut took), mut ours), mut made) in
             routes.iter().zip(timings).zip(ours).zip(made)
         {
             took.sort_unstable();

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::future::join_all;
 
 use crate::channel::Channel;
-use crate::error::DomainResult;
+use crate::error::{DomainResult, PortResult};
 use crate::follow::Follow;
 use crate::identity::Identity;
 use crate::ids::{ChannelId, StreamId, UserId};
@@ -156,28 +156,27 @@ impl Platform {
         limit: usize,
     ) -> DomainResult<Notifications> {
         let user = &who.user_id;
-        let seen = self.ports.notifications.seen_at(user).await?;
-        let is_unread = |n: &Notification| seen.is_none_or(|seen| n.created_at > seen);
-        // The first page (what the bell polls) is read once, deep enough to count the unread.
+        let store = &self.ports.notifications;
+        // The first page (what the bell polls) is read deep enough to count the unread; a later
+        // one counts them among the newest. All read at once, with the caller's seen mark.
         let first = before.is_none();
-        let mut page = self
-            .ports
-            .notifications
-            .list_notifications(
-                user,
-                before.as_ref(),
-                if first { limit.max(MAX_UNREAD) } else { limit },
-            )
-            .await?;
-        let mut newest = if first {
-            Vec::new()
-        } else {
-            self.ports
-                .notifications
-                .list_notifications(user, None, MAX_UNREAD)
-                .await?
-                .items
-        };
+        let depth = if first { limit.max(MAX_UNREAD) } else { limit };
+        let (seen, page, newest) = futures_util::future::join3(
+            store.seen_at(user),
+            store.list_notifications(user, before.as_ref(), depth),
+            async {
+                if first {
+                    return PortResult::Ok(Vec::new());
+                }
+                Ok(store
+                    .list_notifications(user, None, MAX_UNREAD)
+                    .await?
+                    .items)
+            },
+        )
+        .await;
+        let (seen, mut page, mut newest) = (seen?, page?, newest?);
+        let is_unread = |n: &Notification| seen.is_none_or(|seen| n.created_at > seen);
         self.as_channels_are_now([&mut page.items, &mut newest])
             .await?;
         let counted = if first { &page.items } else { &newest };
