@@ -156,6 +156,18 @@ impl Platform {
         self.ports.clock.now()
     }
 
+    /// Those of the channels `ids` that exist, by id, read together.
+    pub(crate) async fn channels_by_id(
+        &self,
+        ids: &[ChannelId],
+    ) -> DomainResult<HashMap<ChannelId, Channel>> {
+        let channels = self.ports.channels.get_channels(ids).await?;
+        Ok(channels
+            .into_iter()
+            .map(|channel| (channel.id.clone(), channel))
+            .collect())
+    }
+
     /// The channels of `owners` who have one, by owner: for lists of people that show each
     /// one's channel (blocks, followers).
     pub(crate) async fn channels_of_owners(

@@ -2,8 +2,6 @@
 //! follower count and whether the caller follows it, the caller's "Following" list puts the
 //! live channels first, and a streamer reads who follows them, newest first.
 
-use std::collections::HashMap;
-
 use time::OffsetDateTime;
 
 use crate::channel::Channel;
@@ -217,14 +215,7 @@ impl Platform {
             .list_following(user, after.as_ref(), limit)
             .await?;
         let ids: Vec<ChannelId> = follows.items.iter().map(|f| f.channel_id.clone()).collect();
-        let mut found: HashMap<ChannelId, Channel> = self
-            .ports
-            .channels
-            .get_channels(&ids)
-            .await?
-            .into_iter()
-            .map(|channel| (channel.id.clone(), channel))
-            .collect();
+        let mut found = self.channels_by_id(&ids).await?;
         // In the follows' order; a follow outlives nothing: a channel that is gone is simply
         // not listed.
         let channels: Vec<Channel> = ids.iter().filter_map(|id| found.remove(id)).collect();

@@ -1,7 +1,7 @@
 //! Bringing followers back: when a channel goes live, each follower gets a notification (once per
 //! stream start, none when the stream flaps); the bell lists them and counts the unseen ones.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use futures_util::future::join_all;
 
@@ -212,14 +212,7 @@ impl Platform {
         }
         ids.sort_unstable();
         ids.dedup();
-        let channels: HashMap<ChannelId, Channel> = self
-            .ports
-            .channels
-            .get_channels(&ids)
-            .await?
-            .into_iter()
-            .map(|channel| (channel.id.clone(), channel))
-            .collect();
+        let channels = self.channels_by_id(&ids).await?;
         let mut gone = Vec::new();
         for list in lists {
             list.retain_mut(|n| match channels.get(&n.channel_id) {

@@ -229,6 +229,15 @@ async fn a_private_channel_tells_only_the_followers_who_may_still_watch_it() {
     assert_eq!(pushed, ["https://push.example.com/kept"]);
 }
 
+/// `who`'s channel takes the handle `handle`.
+async fn rename(world: &World, who: &cloumer_domain::Identity, handle: &str) {
+    let change = ChannelChange {
+        handle: Some(ChannelHandle::parse(handle).unwrap()),
+        ..ChannelChange::default()
+    };
+    world.platform.update_channel(who, change).await.unwrap();
+}
+
 /// A notification is written once, when its channel goes live; the channel may be renamed or its
 /// streamer may delete their account in the thirty days it is kept. The bell says who it is now
 /// (a link to the old handle would lead nowhere) and forgets an erased account at once.
@@ -250,17 +259,7 @@ async fn the_bell_names_each_channel_as_it_is_now_and_forgets_a_deleted_one() {
         .await;
     world.advance(Duration::minutes(1));
 
-    world
-        .platform
-        .update_channel(
-            &star,
-            ChannelChange {
-                handle: Some(ChannelHandle::parse("star_renamed").unwrap()),
-                ..ChannelChange::default()
-            },
-        )
-        .await
-        .unwrap();
+    rename(&world, &star, "star_renamed").await;
     world
         .platform
         .update_profile(
@@ -338,17 +337,7 @@ async fn the_data_download_holds_notifications_as_the_bell_shows_them() {
     world
         .stream_event(&account.channel.id, "st-1", StreamEventKind::Start)
         .await;
-    world
-        .platform
-        .update_channel(
-            &star,
-            ChannelChange {
-                handle: Some(ChannelHandle::parse("star_renamed").unwrap()),
-                ..ChannelChange::default()
-            },
-        )
-        .await
-        .unwrap();
+    rename(&world, &star, "star_renamed").await;
     let export = world.platform.export_account(&fan).await.unwrap();
     let handles: Vec<_> = export
         .notifications
