@@ -175,23 +175,26 @@ impl Platform {
             },
         )
         .await;
-        let (seen, mut page, mut newest) = (seen?, page?, newest?);
+        let (seen, mut page, newest) = (seen?, page?, newest?);
         let is_unread = |n: &Notification| seen.is_none_or(|seen| n.created_at > seen);
-        self.as_channels_are_now([&mut page.items, &mut newest])
-            .await?;
-        let counted = if first { &page.items } else { &newest };
-        let unread = counted
+        // The unread among the newest are counted; their channels are read with the shown
+        // ones' (few, as the bell marks what it showed as seen), not those of every notification
+        // read to count them.
+        let mut unread: Vec<Notification> = if first { &page.items } else { &newest }
             .iter()
             .take(MAX_UNREAD)
             .filter(|n| is_unread(n))
-            .count();
+            .cloned()
+            .collect();
         if page.items.len() > limit {
             page.items.truncate(limit);
             page.next = page.items.last().map(Listed::cursor);
         }
+        self.as_channels_are_now([&mut page.items, &mut unread])
+            .await?;
         Ok(Notifications {
             page,
-            unread,
+            unread: unread.len(),
             seen_at: seen,
         })
     }
@@ -223,7 +226,9 @@ impl Platform {
                     true
                 }
                 None => {
-                    gone.push(n.clone());
+                    if !gone.contains(n) {
+                        gone.push(n.clone());
+                    }
                     false
                 }
             });

@@ -302,6 +302,10 @@ async fn the_bell_names_each_channel_as_it_is_now_and_forgets_a_deleted_one() {
         .delete_account(&just_signed_in(&world, &star))
         .await
         .unwrap();
+    // Unread beyond the page shown, it is not counted either.
+    let top = world.platform.notifications(&fan, None, 1).await.unwrap();
+    assert_eq!(stream_of(&top.page.items[0]), "st-2");
+    assert_eq!(top.unread, 1);
     let notes = world.platform.notifications(&fan, None, 10).await.unwrap();
     assert_eq!(notified_streams(&world, &fan).await, ["st-2"]);
     assert_eq!(notes.unread, 1, "the deleted one is not counted either");
