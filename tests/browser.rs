@@ -5146,6 +5146,54 @@ async fn a_viewer_clips_a_live_and_a_past_broadcast_and_the_streamer_deletes_a_c
         .await?;
     phone.screenshot("embed-deleted-clip-ko-phone").await?;
 
+    // The clipper deletes their account: the clip stays the channel's, naming nobody (their
+    // handle is free for someone else to take), on its page and on the channel's list.
+    fan.goto(&stack.url("/profile")).await?;
+    fan.click(".delete-account button.danger").await?;
+    fan.fill(".delete-account input[name=confirm-handle]", "clipper")
+        .await?;
+    fan.fill(".delete-account input[name=password]", PASSWORD)
+        .await?;
+    fan.click(".delete-account button[type=submit]").await?;
+    fan.wait_until(
+        "return location.pathname === '/' && document.querySelector('header.topbar').textContent.includes('Sign in')",
+        "signed out at home",
+    )
+    .await?;
+    fan.goto(&stack.url(&live_clip)).await?;
+    fan.wait_for_text(".clip-page", "Watch the whole broadcast", WAIT)
+        .await?;
+    let page = fan
+        .js("return document.querySelector('.clip-page').textContent")
+        .await?;
+    let page = page.as_str().unwrap_or_default();
+    assert!(
+        !page.contains("Clipped by") && !page.contains("@clipper"),
+        "{page}"
+    );
+    fan.screenshot("clip-page-clipper-deleted").await?;
+    phone.goto(&stack.url(&live_clip)).await?;
+    phone
+        .wait_for_text(".clip-page", "전체 방송 보기", WAIT)
+        .await?;
+    phone
+        .screenshot("clip-page-clipper-deleted-ko-phone")
+        .await?;
+    phone.goto(&stack.url("/clipped_show")).await?;
+    phone
+        .wait_for_text(".clip-card .card-title", "Live moment 라이브", WAIT)
+        .await?;
+    let cards = phone
+        .js("return [...document.querySelectorAll('.clip-card .card-meta')].map(m => m.textContent)")
+        .await?;
+    assert!(!cards.to_string().contains("클립 만든 사람"), "{cards}");
+    phone
+        .js("document.querySelector('.clips').scrollIntoView({ block: 'center' })")
+        .await?;
+    phone
+        .screenshot("channel-clips-clipper-deleted-ko-phone")
+        .await?;
+
     for browser in [owner, fan, phone, site_visitor] {
         browser.close().await?;
     }

@@ -199,8 +199,10 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
                         {c.private.then(|| view! { " · " <span class="private-badge">{move || i18n.t().private_recording}</span> })}
                     </div>
                     <div class="channel-meta">
-                        {move || t().clipped_by}" "<a href=format!("/{}", c.clipped_by)>"@"{c.clipped_by.clone()}</a>
-                        " · "<a href=broadcast>{move || t().whole_broadcast}</a>
+                        {c.clipped_by.clone().map(|by| view! {
+                            {move || t().clipped_by}" "<a href=format!("/{by}")>"@"{by.clone()}</a>" · "
+                        })}
+                        <a href=broadcast>{move || t().whole_broadcast}</a>
                     </div>
                 </div>
             </div>
@@ -271,7 +273,10 @@ fn ClipCard(clip: ClipBody) -> impl IntoView {
             <div class="card-body">
                 <div class="card-text">
                     <a href=href class="card-title">{clip.title.clone()}</a>
-                    <div class="card-meta">{move || t().clipped_by}" @"{clip.clipped_by.clone()}" · "{when}</div>
+                    <div class="card-meta">
+                        {clip.clipped_by.clone().map(|by| view! { {move || t().clipped_by}" @"{by}" · " })}
+                        {when}
+                    </div>
                 </div>
             </div>
         </article>

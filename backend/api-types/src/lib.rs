@@ -1526,8 +1526,8 @@ pub struct ClipBody {
     /// The past broadcast it comes from.
     pub recording_id: String,
     pub title: String,
-    /// The handle of whoever made it.
-    pub clipped_by: String,
+    /// The handle of whoever made it, as it is now; `null` once their account is deleted.
+    pub clipped_by: Option<String>,
     /// `PENDING` (a live clip waiting for its broadcast to end) or `READY`.
     pub status: String,
     /// Where it starts in its broadcast, and how long it lasts, in milliseconds.

@@ -73,8 +73,10 @@ pub struct Clip {
     pub recording_id: RecordingId,
     pub title: ClipTitle,
     pub clipper: UserId,
-    /// The clipper's handle when they clipped (shown as "clipped by").
-    pub clipper_handle: String,
+    /// The clipper's handle ("clipped by"): as it was when they clipped, as stored; as it is
+    /// now when read through the platform, and `None` once their account is deleted (the
+    /// handle may be someone else's by then).
+    pub clipper_handle: Option<String>,
     /// As its recording: private clips are for the channel's allowed viewers only.
     pub private: bool,
     pub status: ClipStatus,

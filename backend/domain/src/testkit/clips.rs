@@ -12,7 +12,7 @@ pub fn clip(id: &str, channel: &ChannelId, minute: i64) -> Clip {
         recording_id: RecordingId::parse("rec1").unwrap(),
         title: ClipTitle::parse("그 장면").unwrap(),
         clipper: UserId::parse("u-clipper").unwrap(),
-        clipper_handle: "clipper".into(),
+        clipper_handle: Some("clipper".into()),
         private: false,
         status: ClipStatus::Pending,
         start_ms: 10_000,

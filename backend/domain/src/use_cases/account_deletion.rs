@@ -31,8 +31,8 @@ impl Platform {
     /// Deletes the caller's account and everything that is theirs. Only for a caller who typed
     /// their password in the last [`RECENT_SIGN_IN`]. What they wrote in other channels' chats
     /// goes too, and replies to it name them no more (`erased_replies`, as they are read); the
-    /// clips they made of other channels, and those channels' moderation logs naming them, stay
-    /// with those channels.
+    /// clips they made of other channels (naming no clipper from then on, `clips.rs`), and those
+    /// channels' moderation logs naming them, stay with those channels.
     pub async fn delete_account(&self, who: &Identity) -> DomainResult<()> {
         let recent = who
             .signed_in_at

@@ -129,7 +129,7 @@ impl Platform {
             recording_id: recording.id.clone(),
             title,
             clipper: who.user_id.clone(),
-            clipper_handle: clipper.handle.as_str().to_owned(),
+            clipper_handle: Some(clipper.handle.as_str().to_owned()),
             private: recording.private,
             status: ClipStatus::Pending,
             start_ms,

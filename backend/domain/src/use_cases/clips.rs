@@ -26,6 +26,8 @@ impl Platform {
         }
         let mut clip = self.finish_clip(clip, &recording).await?;
         self.open_private_clips(&channel, std::slice::from_mut(&mut clip))?;
+        self.clippers_as_now(std::slice::from_mut(&mut clip))
+            .await?;
         Ok((clip, channel))
     }
 
@@ -70,7 +72,24 @@ impl Platform {
         }
         page.items = kept;
         self.open_private_clips(&channel, &mut page.items)?;
+        self.clippers_as_now(&mut page.items).await?;
         Ok((page, channel))
+    }
+
+    /// Names each clip's clipper by their handle as it is now (read together), or by none once
+    /// their account is deleted: a handle kept from when they clipped may lead nowhere, or to
+    /// whoever took it since.
+    async fn clippers_as_now(&self, clips: &mut [Clip]) -> DomainResult<()> {
+        let mut clippers: Vec<UserId> = clips.iter().map(|c| c.clipper.clone()).collect();
+        clippers.sort_unstable();
+        clippers.dedup();
+        let channels = self.channels_of_owners(&clippers).await?;
+        for clip in clips {
+            clip.clipper_handle = channels
+                .get(&clip.clipper)
+                .map(|channel| channel.handle.to_string());
+        }
+        Ok(())
     }
 
     /// Deletes the clip and its playlists (never the recording's files it lists).

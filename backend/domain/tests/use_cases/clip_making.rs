@@ -98,7 +98,7 @@ async fn a_viewer_clips_a_past_broadcast_from_its_own_segments() {
         .unwrap();
     assert_eq!(clip.status, ClipStatus::Ready);
     assert_eq!(clip.title.as_str(), "그 장면");
-    assert_eq!(clip.clipper_handle, "viewer");
+    assert_eq!(clip.clipper_handle.as_deref(), Some("viewer"));
     // Whole segments: 8–24 s covers 9–21 s.
     assert_eq!((clip.start_ms, clip.duration_ms), (8_000, 16_000));
     let file = format!("clip-{}.m3u8", clip.id);

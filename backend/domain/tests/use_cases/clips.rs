@@ -1,6 +1,9 @@
 use cloumer_domain::DomainError;
+use cloumer_domain::channel::ChannelChange;
+use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::RecordingId;
 
+use crate::account_deletion::just_signed_in;
 use crate::clip_making::{recorded, vod};
 use crate::world::world;
 
@@ -149,4 +152,55 @@ async fn a_deleted_recording_takes_its_clips_with_it() {
         .await
         .unwrap();
     assert_eq!(page.items, [kept]);
+}
+
+/// "Clipped by" names the clipper as they are now: a handle kept from when they clipped would
+/// lead nowhere after a rename, or to whoever took it since; once their account is deleted the
+/// clip (the channel's) stays, naming nobody.
+#[tokio::test]
+async fn a_clip_names_its_clipper_as_they_are_now_and_nobody_once_deleted() {
+    let world = world();
+    let (_, account) = world.account("u-owner", "owner").await;
+    let (clipper, _) = world.account("u-clipper", "clipper").await;
+    recorded(&world, &account.channel.id, "rec1", 40, &vod(10)).await;
+    let rec = RecordingId::parse("rec1").unwrap();
+    let clip = world
+        .platform
+        .clip_recording(&clipper, &rec, "one", 0, 10_000)
+        .await
+        .unwrap();
+    let change = ChannelChange {
+        handle: Some(ChannelHandle::parse("clipper_renamed").unwrap()),
+        ..ChannelChange::default()
+    };
+    world
+        .platform
+        .update_channel(&clipper, change)
+        .await
+        .unwrap();
+    let (shown, _) = world.platform.clip(&clip.id, None).await.unwrap();
+    assert_eq!(shown.clipper_handle.as_deref(), Some("clipper_renamed"));
+    let (listed, _) = world
+        .platform
+        .channel_clips("owner", None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.items[0].clipper_handle.as_deref(),
+        Some("clipper_renamed")
+    );
+
+    world
+        .platform
+        .delete_account(&just_signed_in(&world, &clipper))
+        .await
+        .unwrap();
+    let (shown, _) = world.platform.clip(&clip.id, None).await.unwrap();
+    assert_eq!(shown.clipper_handle, None);
+    let (listed, _) = world
+        .platform
+        .channel_clips("owner", None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].clipper_handle, None);
 }
