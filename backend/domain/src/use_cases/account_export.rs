@@ -80,13 +80,15 @@ impl Platform {
         .into_iter()
         .filter(|r| !r.deleted())
         .collect();
-        let clips = every_page(|after| async move {
+        let mut clips = every_page(|after| async move {
             self.ports
                 .clips
                 .list_channel_clips(id, after.as_ref(), PAGE)
                 .await
         })
         .await?;
+        // As the channel's page names their clippers.
+        self.clippers_as_now(&mut clips).await?;
         let videos = every_page(|after| async move {
             self.ports
                 .videos

@@ -79,7 +79,7 @@ impl Platform {
     /// Names each clip's clipper by their handle as it is now (read together), or by none once
     /// their account is deleted: a handle kept from when they clipped may lead nowhere, or to
     /// whoever took it since.
-    async fn clippers_as_now(&self, clips: &mut [Clip]) -> DomainResult<()> {
+    pub(crate) async fn clippers_as_now(&self, clips: &mut [Clip]) -> DomainResult<()> {
         let mut clippers: Vec<UserId> = clips.iter().map(|c| c.clipper.clone()).collect();
         clippers.sort_unstable();
         clippers.dedup();

@@ -160,7 +160,7 @@ async fn a_deleted_recording_takes_its_clips_with_it() {
 #[tokio::test]
 async fn a_clip_names_its_clipper_as_they_are_now_and_nobody_once_deleted() {
     let world = world();
-    let (_, account) = world.account("u-owner", "owner").await;
+    let (owner, account) = world.account("u-owner", "owner").await;
     let (clipper, _) = world.account("u-clipper", "clipper").await;
     recorded(&world, &account.channel.id, "rec1", 40, &vod(10)).await;
     let rec = RecordingId::parse("rec1").unwrap();
@@ -203,4 +203,7 @@ async fn a_clip_names_its_clipper_as_they_are_now_and_nobody_once_deleted() {
         .await
         .unwrap();
     assert_eq!(listed.items[0].clipper_handle, None);
+    // The channel's data download names them as its page does.
+    let export = world.platform.export_account(&owner).await.unwrap();
+    assert_eq!(export.clips[0].clipper_handle, None);
 }
