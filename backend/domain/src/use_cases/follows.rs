@@ -118,7 +118,7 @@ impl Platform {
             .list_followers(&channel.id, after.as_ref(), limit.clamp(1, FOLLOWERS_PAGE))
             .await?;
         let ids: Vec<UserId> = page.items.iter().map(|f| f.user_id.clone()).collect();
-        // Their names and pictures, and their channels' handles: asked together, one round trip.
+        // Their names and pictures, and their channels' handles: asked together.
         let (profiles, channels) = futures_util::future::join(
             self.ports.channels.get_profiles(&ids),
             self.channels_of_owners(&ids),

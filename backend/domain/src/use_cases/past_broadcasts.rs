@@ -60,15 +60,15 @@ impl Platform {
                 .filter(|r| !r.private && r.playable())
                 .collect();
             // The page's channels not read yet, together.
-            let unread: Vec<ChannelId> = listed
+            let new_ids: Vec<ChannelId> = listed
                 .iter()
                 .map(|r| r.channel_id.clone())
                 .filter(|id| !channels.contains_key(id))
                 .collect::<HashSet<_>>()
                 .into_iter()
                 .collect();
-            let found = self.ports.channels.get_channels(&unread).await?;
-            for id in unread {
+            let found = self.ports.channels.get_channels(&new_ids).await?;
+            for id in new_ids {
                 channels.insert(id, None);
             }
             for channel in found {
