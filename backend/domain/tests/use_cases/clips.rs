@@ -1,10 +1,9 @@
 use cloumer_domain::DomainError;
-use cloumer_domain::channel::ChannelChange;
-use cloumer_domain::handle::ChannelHandle;
 use cloumer_domain::ids::RecordingId;
 
 use crate::account_deletion::just_signed_in;
 use crate::clip_making::{recorded, vod};
+use crate::notifications::rename;
 use crate::world::world;
 
 #[tokio::test]
@@ -169,15 +168,7 @@ async fn a_clip_names_its_clipper_as_they_are_now_and_nobody_once_deleted() {
         .clip_recording(&clipper, &rec, "one", 0, 10_000)
         .await
         .unwrap();
-    let change = ChannelChange {
-        handle: Some(ChannelHandle::parse("clipper_renamed").unwrap()),
-        ..ChannelChange::default()
-    };
-    world
-        .platform
-        .update_channel(&clipper, change)
-        .await
-        .unwrap();
+    rename(&world, &clipper, "clipper_renamed").await;
     let (shown, _) = world.platform.clip(&clip.id, None).await.unwrap();
     assert_eq!(shown.clipper_handle.as_deref(), Some("clipper_renamed"));
     let (listed, _) = world

@@ -230,7 +230,7 @@ async fn a_private_channel_tells_only_the_followers_who_may_still_watch_it() {
 }
 
 /// `who`'s channel takes the handle `handle`.
-async fn rename(world: &World, who: &cloumer_domain::Identity, handle: &str) {
+pub(crate) async fn rename(world: &World, who: &cloumer_domain::Identity, handle: &str) {
     let change = ChannelChange {
         handle: Some(ChannelHandle::parse(handle).unwrap()),
         ..ChannelChange::default()
