@@ -6807,6 +6807,7 @@ async fn a_browser_that_cannot_play_video_is_told_so() -> Result<()> {
             nickname: Some("Old".into()),
             email: Some("old@example.com".into()),
             signed_in_at: None,
+            staff: false,
         })
         .await?
         .channel

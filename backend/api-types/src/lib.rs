@@ -9,7 +9,13 @@ use serde::{Deserialize, Serialize};
 
 pub mod chat;
 pub mod embed;
+mod reports;
 mod whole;
+
+pub use reports::{
+    FiledReport, NewReport, ReportBody, ReportDecision, ReportKind, ReportPage, ReportReason,
+    SettleReport, SettledReports,
+};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -104,6 +110,9 @@ pub struct Me {
     pub email: Option<String>,
     /// Whether a channel the user follows going live sends them an email.
     pub email_notifications: bool,
+    /// One of the platform's staff, who settle reports.
+    #[serde(default)]
+    pub staff: bool,
 }
 
 /// `PATCH /api/v1/me`: omitted fields stay as they are.

@@ -25,6 +25,7 @@
 //! | slow-mode turns | `TURN#<key>` | `LAST` | `at` (Unix seconds), `expires_at` |
 //! | push subscriptions | see [`push`] | | |
 //! | poll ballots and counts | see [`polls`] | | |
+//! | reports to staff | see [`reports`] | | |
 //! | upgrades done | see [`upgrades`] | | |
 //!
 //! Times in sort keys are 20-digit nanoseconds, so text order is time order. Uniqueness and
@@ -41,6 +42,7 @@ mod polls;
 mod presence;
 mod push;
 mod rates;
+mod reports;
 mod room_links;
 mod upgrades;
 mod videos;
@@ -80,6 +82,13 @@ type Item = HashMap<String, AttributeValue>;
 
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
+}
+
+/// Which way a query reads its sort keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Ascending,
+    Descending,
 }
 
 /// 20-digit nanoseconds: sorts as text like the time.
@@ -415,7 +424,25 @@ impl DynamoStore {
         before: Option<String>,
         limit: usize,
     ) -> PortResult<(Vec<Item>, bool)> {
+        self.query_index(index, partition, before, limit, Order::Descending)
+            .await
+    }
+
+    /// Items of a global index partition in `order` of their sort keys, strictly past `from`
+    /// (a sort key) in that order, at most `limit`; and whether more follow.
+    async fn query_index(
+        &self,
+        index: &str,
+        partition: &str,
+        from: Option<String>,
+        limit: usize,
+        order: Order,
+    ) -> PortResult<(Vec<Item>, bool)> {
         let (pk, sk) = (format!("{index}pk"), format!("{index}sk"));
+        let past = match order {
+            Order::Ascending => "#pk = :pk AND #sk > :from",
+            Order::Descending => "#pk = :pk AND #sk < :from",
+        };
         let mut items: Vec<Item> = Vec::new();
         let mut start: Option<Item> = None;
         // One more than asked tells whether there is a next page.
@@ -425,16 +452,16 @@ impl DynamoStore {
                 .query()
                 .table_name(&self.table)
                 .index_name(index)
-                .scan_index_forward(false)
+                .scan_index_forward(order == Order::Ascending)
                 .limit(i32::try_from(limit + 1 - items.len()).unwrap_or(i32::MAX))
                 .expression_attribute_names("#pk", &pk)
                 .expression_attribute_values(":pk", s(partition))
                 .set_exclusive_start_key(start);
-            query = match &before {
-                Some(before) => query
-                    .key_condition_expression("#pk = :pk AND #sk < :before")
+            query = match &from {
+                Some(from) => query
+                    .key_condition_expression(past)
                     .expression_attribute_names("#sk", &sk)
-                    .expression_attribute_values(":before", s(before)),
+                    .expression_attribute_values(":from", s(from)),
                 None => query.key_condition_expression("#pk = :pk"),
             };
             let output = query.send().await.port("DynamoDB Query")?;

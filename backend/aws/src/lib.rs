@@ -253,6 +253,7 @@ impl Cloud {
             polls: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
+            reports: Arc::new(store.clone()),
             push_subscriptions: Arc::new(store.clone()),
             presence: Arc::new(dynamo::DynamoPresence::new(store.clone())),
             files: match &settings.public_files_bucket {

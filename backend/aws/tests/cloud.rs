@@ -909,6 +909,12 @@ async fn dynamodb_behaves_as_a_push_subscription_repository() {
 }
 
 #[tokio::test]
+async fn dynamodb_behaves_as_a_report_repository() {
+    let (store, _moto) = dynamo_store().await;
+    testkit::report_repository(&store).await;
+}
+
+#[tokio::test]
 async fn dynamodb_behaves_as_a_webhook_repository() {
     let (store, _moto) = dynamo_store().await;
     testkit::webhook_repository(&store).await;

@@ -20,4 +20,7 @@ pub struct Identity {
     /// When the user last proved who they are with their password (the token's `auth_time`,
     /// which refreshing keeps), if the token says.
     pub signed_in_at: Option<OffsetDateTime>,
+    /// One of the platform's staff (the identity provider's `staff` group): may read and settle
+    /// reports. Nothing else is theirs to do.
+    pub staff: bool,
 }

@@ -85,6 +85,10 @@ string_id!(
     /// A chat poll: `po` + 16 letters and digits.
     PollId
 );
+string_id!(
+    /// A report to the platform's staff: `rp` + 16 letters and digits.
+    ReportId
+);
 
 fn check_id(value: &str, what: &'static str, max: usize) -> Result<(), DomainError> {
     let ok = !value.is_empty()
@@ -179,6 +183,17 @@ impl ClipId {
                 "a clip id must be 2–64 letters or digits",
             ));
         }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl ReportId {
+    pub fn generate() -> Self {
+        Self(format!("rp{}", random_alphanumeric(16)))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, DomainError> {
+        check_id(value, "a report id", 64)?;
         Ok(Self(value.to_owned()))
     }
 }

@@ -38,6 +38,7 @@ pub mod presence;
 pub mod profile;
 pub mod push;
 pub mod recording;
+pub mod report;
 pub mod schedule;
 pub mod stream_language;
 mod text;

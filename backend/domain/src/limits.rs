@@ -170,6 +170,13 @@ pub const ACCOUNT_EXPORTS: RateLimit = RateLimit {
     per: Duration::hours(1),
 };
 
+/// Reports one user may file: a bad evening's worth of hate raids reported one by one, not a way
+/// to bury the staff's queue.
+pub const REPORTS: RateLimit = RateLimit {
+    max: 20,
+    per: Duration::hours(1),
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,8 +21,8 @@ use crate::ports::{
     BlockRepository, ChannelRepository, ChatRepository, ChatRoomSpec, ChatService, ClipRepository,
     Clock, EmailSender, FollowRepository, GoLiveAnnouncer, NotificationRepository, PlaybackSigner,
     PollRepository, PresenceRegistry, PublicFiles, PushSender, PushSubscriptionRepository,
-    RateCounter, RecordingAccess, RecordingFiles, RecordingRepository, VideoAnnouncer,
-    VideoChannelSpec, VideoProcessing, VideoRepository, VideoService, VideoUploads,
+    RateCounter, RecordingAccess, RecordingFiles, RecordingRepository, ReportRepository,
+    VideoAnnouncer, VideoChannelSpec, VideoProcessing, VideoRepository, VideoService, VideoUploads,
     WebhookRepository, WebhookSender,
 };
 use crate::profile::{Avatar, Language, Nickname, NotificationPreferences, Profile};
@@ -42,6 +42,7 @@ pub struct Ports {
     pub polls: Arc<dyn PollRepository>,
     pub notifications: Arc<dyn NotificationRepository>,
     pub webhooks: Arc<dyn WebhookRepository>,
+    pub reports: Arc<dyn ReportRepository>,
     pub webhook_sender: Arc<dyn WebhookSender>,
     pub go_live: Arc<dyn GoLiveAnnouncer>,
     pub video_ready: Arc<dyn VideoAnnouncer>,

@@ -17,7 +17,8 @@ use crate::follow::{Follow, FollowCursor, FollowOutcome};
 use crate::handle::ChannelHandle;
 use crate::identity::Identity;
 use crate::ids::{
-    ChannelId, ClipId, MessageId, PollId, RecordingId, StreamId, UserId, VideoId, WebhookId,
+    ChannelId, ClipId, MessageId, PollId, RecordingId, ReportId, StreamId, UserId, VideoId,
+    WebhookId,
 };
 use crate::limits::{RateLimit, Turn};
 use crate::media::{MediaInfo, Refusal};
@@ -31,6 +32,7 @@ use crate::presence::{Presence, Visitor};
 use crate::profile::{Language, Profile};
 use crate::push::{PushEndpoint, PushOutcome, PushSubscription};
 use crate::recording::{Recording, RecordingCursor};
+use crate::report::{Report, ReportCursor, ReportSubject};
 use crate::video::{UploadedPart, Video, VideoCursor, VideoReady, VideoReadyEmail};
 use crate::webhook::{Delivery, DeliveryReport, Webhook};
 
@@ -398,6 +400,27 @@ pub trait NotificationRepository: Send + Sync {
     async fn set_seen_at(&self, user: &UserId, at: OffsetDateTime) -> PortResult<()>;
     /// Erases all of a user's notifications and their seen mark.
     async fn erase_notifications(&self, user: &UserId) -> PortResult<()>;
+}
+
+/// Reports to the platform's staff.
+#[async_trait]
+pub trait ReportRepository: Send + Sync {
+    /// Keeps the (open) report unless its reporter already has an open report on its subject:
+    /// then nothing changes, and the answer is `false` (checked atomically, so a double click
+    /// files one).
+    async fn file_report(&self, report: &Report) -> PortResult<bool>;
+    async fn get_report(&self, id: &ReportId) -> PortResult<Option<Report>>;
+    /// Open reports, oldest first, strictly after `after`.
+    async fn list_open_reports(
+        &self,
+        after: Option<&ReportCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Report, ReportCursor>>;
+    /// Every open report on the subject, oldest first.
+    async fn open_reports_on(&self, subject: &ReportSubject) -> PortResult<Vec<Report>>;
+    /// Keeps the report as settled (it carries its outcome): it leaves the open list, and its
+    /// reporter may report the subject again. Settling a settled one again changes nothing.
+    async fn close_report(&self, report: &Report) -> PortResult<()>;
 }
 
 /// Channels' webhooks and how their latest deliveries went.

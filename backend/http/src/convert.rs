@@ -34,7 +34,7 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
-pub fn me(profile: &Profile, channel: &Channel) -> api::Me {
+pub fn me(profile: &Profile, channel: &Channel, staff: bool) -> api::Me {
     api::Me {
         user_id: profile.user_id.to_string(),
         username: profile.username.clone(),
@@ -44,6 +44,7 @@ pub fn me(profile: &Profile, channel: &Channel) -> api::Me {
         language: profile.language.code().to_owned(),
         email: profile.email.clone(),
         email_notifications: profile.notifications.email,
+        staff,
     }
 }
 

@@ -8,10 +8,11 @@ use cloumer_domain::channel::ActivityCursor;
 use cloumer_domain::chat::MessageCursor;
 use cloumer_domain::clip::ClipCursor;
 use cloumer_domain::follow::FollowCursor;
-use cloumer_domain::ids::{ChannelId, ClipId, MessageId, RecordingId, UserId, VideoId};
+use cloumer_domain::ids::{ChannelId, ClipId, MessageId, RecordingId, ReportId, UserId, VideoId};
 use cloumer_domain::moderation_log::ModerationCursor;
 use cloumer_domain::notification::NotificationCursor;
 use cloumer_domain::recording::RecordingCursor;
+use cloumer_domain::report::ReportCursor;
 use cloumer_domain::use_cases::directory::DirectoryCursor;
 use cloumer_domain::use_cases::follows::FollowerCursor;
 use cloumer_domain::video::VideoCursor;
@@ -136,6 +137,16 @@ pub fn decode_notification(cursor: &str) -> Result<NotificationCursor, DomainErr
     let (at, id) = time_and_id(cursor)?;
     let channel_id = ChannelId::parse(id).map_err(|_| invalid())?;
     Ok(NotificationCursor { at, channel_id })
+}
+
+pub fn encode_report(cursor: &ReportCursor) -> String {
+    format!("{}:{}", cursor.created_at.unix_timestamp_nanos(), cursor.id)
+}
+
+pub fn decode_report(cursor: &str) -> Result<ReportCursor, DomainError> {
+    let (created_at, id) = time_and_id(cursor)?;
+    let id = ReportId::parse(id).map_err(|_| invalid())?;
+    Ok(ReportCursor { created_at, id })
 }
 
 pub fn encode_moderation(cursor: &ModerationCursor) -> String {

@@ -122,6 +122,7 @@ async fn embedded_time() {
         nickname: Some("Star".into()),
         email: None,
         signed_in_at: None,
+        staff: false,
     };
     let account = components.platform.ensure_account(&star).await.unwrap();
     let channel = account.channel.id.clone();
@@ -331,6 +332,7 @@ async fn calls_at(size: usize) -> CallCounts {
         polls: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),
+        reports: Arc::new(store.clone()),
         push_subscriptions: Arc::new(store.clone()),
         push: Arc::new(cloumer_aws::push_keys::NoPushKeys),
         presence: Arc::new(cloumer_aws::dynamo::DynamoPresence::new(store.clone())),

@@ -36,6 +36,7 @@ pub async fn handle(
             .filter(|_| attributes.get("email_verified").map(String::as_str) == Some("true"))
             .cloned(),
         signed_in_at: None,
+        staff: false,
     };
     let account = platform.ensure_account(&identity).await?;
     tracing::info!(user = %identity.user_id, handle = %account.channel.handle, "account ready");

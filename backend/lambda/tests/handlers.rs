@@ -55,6 +55,7 @@ async fn confirmed_user(platform: &Platform) -> cloumer_domain::platform::Accoun
             nickname: None,
             email: None,
             signed_in_at: None,
+            staff: false,
         })
         .await
         .unwrap()
@@ -305,6 +306,7 @@ async fn the_review_hook_allows_denies_and_stores_within_its_budget() {
         preferred_handle: None,
         nickname: None,
         signed_in_at: None,
+        staff: false,
         email: None,
     };
     let mut rules = channel.chat_rules.clone();
@@ -368,6 +370,7 @@ async fn the_go_live_function_calls_the_channels_webhooks_for_an_sns_message() {
         username: "x".into(),
         preferred_handle: None,
         signed_in_at: None,
+        staff: false,
         nickname: None,
         email: None,
     };

@@ -49,6 +49,7 @@ async fn seed(dir: &std::path::Path) {
             nickname: Some(format!("Bench {i}")),
             email: None,
             signed_in_at: None,
+            staff: false,
         };
         let account = components.platform.ensure_account(&identity).await.unwrap();
         if i % 5 == 0 {

@@ -77,6 +77,9 @@ pub struct LocalConfig {
     /// How often live broadcasts' audiences are sampled for their summaries (a minute; tests
     /// may take less, though the domain keeps samples at least 45 s apart).
     pub audience_sample_every: std::time::Duration,
+    /// The email addresses of the platform's staff, who settle reports (in the cloud: the user
+    /// pool's `staff` group).
+    pub staff: Vec<String>,
 }
 
 impl LocalConfig {
@@ -95,6 +98,7 @@ impl LocalConfig {
             clock: Arc::new(SystemClock),
             outbound_destinations: OutboundDestinations::PublicHttpsOnly,
             audience_sample_every: cloumer_domain::audience::SAMPLE_EVERY.unsigned_abs(),
+            staff: Vec::new(),
         }
     }
 }
@@ -256,6 +260,7 @@ impl Components {
             polls: Arc::new(store.clone()),
             notifications: Arc::new(store.clone()),
             webhooks: Arc::new(store.clone()),
+            reports: Arc::new(store.clone()),
             webhook_sender: Arc::new(HttpWebhookSender::new(
                 outbound_destinations,
                 base_url,
@@ -366,6 +371,9 @@ pub async fn start(mut config: LocalConfig) -> anyhow::Result<RunningStack> {
         config.clock.clone(),
         config.outbound_destinations,
     )?;
+    components
+        .identity
+        .set_staff(config.staff.iter().map(String::as_str));
     let platform = &components.platform;
     let announced = components.announced.lock().expect("not poisoned").take();
     let video_worker = components

@@ -38,6 +38,11 @@ struct Args {
     /// it call local services.
     #[arg(long, env = "CLOUMER_ALLOW_LOOPBACK_DESTINATIONS")]
     allow_loopback_destinations: bool,
+    /// The email address of one of the platform's staff, who read and settle reports (repeat,
+    /// or give a comma-separated list). They sign in as usual; in the cloud this is the user
+    /// pool's `staff` group.
+    #[arg(long = "staff", env = "CLOUMER_STAFF", value_delimiter = ',')]
+    staff: Vec<String>,
 }
 
 #[tokio::main]
@@ -55,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
     config.public_url = args.public_url;
     config.ingest = !args.no_ingest;
     config.per_client_limits = !args.no_per_client_limits;
+    config.staff = args.staff;
     if args.allow_loopback_destinations {
         config.outbound_destinations = OutboundDestinations::AlsoLoopback;
     }

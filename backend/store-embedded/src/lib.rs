@@ -19,6 +19,7 @@ mod moderation_log;
 mod notifications;
 mod polls;
 mod push;
+mod reports;
 mod videos;
 mod webhooks;
 
@@ -172,6 +173,7 @@ impl EmbeddedStore {
                 polls::create_tables(tx)?;
                 notifications::create_tables(tx)?;
                 webhooks::create_tables(tx)?;
+                reports::create_tables(tx)?;
                 push::create_tables(tx)?;
                 moderation_log::create_tables(tx)?;
                 tx.open_table(erasure::ERASED_USERS).port("t")?;
@@ -1336,6 +1338,12 @@ mod tests {
     async fn behaves_as_a_push_subscription_repository() {
         let (store, _dir) = store();
         cloumer_domain::testkit::push_subscription_repository(&store).await;
+    }
+
+    #[tokio::test]
+    async fn behaves_as_a_report_repository() {
+        let (store, _dir) = store();
+        cloumer_domain::testkit::report_repository(&store).await;
     }
 
     #[tokio::test]

@@ -62,7 +62,15 @@ struct Claims {
     /// When the user typed their password (Unix seconds); refreshing keeps it.
     #[serde(default)]
     auth_time: Option<i64>,
+    /// The user pool groups the user is in (Cognito puts them in ID and access tokens alike).
+    #[serde(default, rename = "cognito:groups")]
+    groups: Vec<String>,
 }
+
+/// The user pool group of the platform's staff, who settle reports. Membership is given in the
+/// identity provider (Cognito's AdminAddUserToGroup, the local stand-in's staff list), never by
+/// our API.
+pub const STAFF_GROUP: &str = "staff";
 
 /// Verifies RS256 tokens from one user pool (issuer) for one app client.
 pub struct JwtVerifier {
@@ -156,6 +164,7 @@ impl JwtVerifier {
                 signed_in_at: claims
                     .auth_time
                     .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok()),
+                staff: claims.groups.iter().any(|group| group == STAFF_GROUP),
             },
             expires: claims.exp,
             not_before: claims.nbf,
@@ -254,6 +263,32 @@ mod tests {
         assert_eq!(who.username, "alice");
         assert_eq!(who.preferred_handle.as_deref(), Some("alice_tv"));
         assert_eq!(who.nickname.as_deref(), Some("앨리스"));
+        assert!(!who.staff, "a user in no group is not staff");
+    }
+
+    #[tokio::test]
+    async fn staff_are_the_users_in_the_staff_group_of_the_pool() {
+        let keys = issuer("k1");
+        let with_groups = |groups: serde_json::Value| {
+            let mut claims = id_claims();
+            claims["cognito:groups"] = groups;
+            sign(&keys, "k1", claims)
+        };
+        let verifier = verifier(&keys);
+        let staff = verifier
+            .verify(&with_groups(json!(["beta", "staff"])))
+            .await
+            .unwrap();
+        assert!(staff.staff);
+        for other in [json!(["Staff"]), json!(["staffers"]), json!([])] {
+            let who = verifier.verify(&with_groups(other.clone())).await.unwrap();
+            assert!(!who.staff, "{other} is not the staff group");
+        }
+        // Claims are only read from a token our pool signed: a forged group gets nothing.
+        let forger = issuer("k1");
+        let mut claims = id_claims();
+        claims["cognito:groups"] = json!(["staff"]);
+        assert!(verifier.verify(&sign(&forger, "k1", claims)).await.is_err());
     }
 
     #[tokio::test]

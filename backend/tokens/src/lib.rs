@@ -13,6 +13,6 @@ mod playback;
 mod verified;
 
 pub use cloudfront::{CloudFrontSigner, CloudFrontVerifier, SignedPolicy};
-pub use identity::{JwksSource, JwtVerifier, StaticJwks};
+pub use identity::{JwksSource, JwtVerifier, STAFF_GROUP, StaticJwks};
 pub use jsonwebtoken::jwk::JwkSet;
 pub use playback::{Es384PlaybackSigner, PlaybackTokenClaims, PlaybackTokenVerifier};

@@ -13,6 +13,7 @@ mod presence;
 mod push;
 mod rates;
 mod recordings;
+mod reports;
 mod videos;
 mod webhooks;
 
@@ -42,6 +43,7 @@ pub use presence::heartbeat_presence;
 pub use push::{AUTH, P256DH, push_subscription, push_subscription_repository};
 pub use rates::rate_counter;
 pub use recordings::recording_repository;
+pub use reports::{report, report_repository};
 pub use videos::{video, video_repository};
 pub use webhooks::{webhook, webhook_repository};
 

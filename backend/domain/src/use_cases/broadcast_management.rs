@@ -39,8 +39,14 @@ impl Platform {
     /// Deletes the past broadcast for everyone, then its files. If removing the files fails,
     /// the broadcast is already gone from every list and page, and asking again removes them.
     pub async fn delete_recording(&self, who: &Identity, id: &RecordingId) -> DomainResult<()> {
+        self.owned_recording(who, id).await?;
+        self.remove_recording(id).await
+    }
+
+    /// Deletes the past broadcast and its files, whoever asked (callers decide who may).
+    pub(crate) async fn remove_recording(&self, id: &RecordingId) -> DomainResult<()> {
         for _ in 0..MAX_RETRIES {
-            let recording = self.owned_recording(who, id).await?;
+            let (recording, _) = self.recording_and_channel(id).await?;
             if recording.status == RecordingStatus::Recording {
                 return Err(DomainError::conflict(
                     "still_recording",

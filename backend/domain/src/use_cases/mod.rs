@@ -37,6 +37,7 @@ pub mod private_playback;
 pub mod push;
 pub mod raids;
 pub mod recording_events;
+pub mod reports;
 pub mod sent_messages;
 pub mod stream_events;
 pub mod stream_markers;

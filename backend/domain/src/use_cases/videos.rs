@@ -113,9 +113,14 @@ impl Platform {
     /// again finishes the job.
     pub async fn delete_video(&self, who: &Identity, id: &VideoId) -> DomainResult<()> {
         let video = self.own_video(who, id).await?;
-        self.remove_video_files(&video).await?;
-        self.ports.videos.delete_video(&video).await?;
-        if let Err(error) = self.forget_ready_notification(&video).await {
+        self.remove_video(&video).await
+    }
+
+    /// Deletes the video and its files, whoever asked (callers decide who may).
+    pub(crate) async fn remove_video(&self, video: &Video) -> DomainResult<()> {
+        self.remove_video_files(video).await?;
+        self.ports.videos.delete_video(video).await?;
+        if let Err(error) = self.forget_ready_notification(video).await {
             tracing::warn!(%error, video = %video.id, "a deleted video's bell item stays");
         }
         Ok(())

@@ -30,6 +30,7 @@ mod presence;
 mod private_playback;
 mod push;
 mod raids;
+mod reports;
 mod sent_messages;
 mod stream_events;
 mod stream_markers;

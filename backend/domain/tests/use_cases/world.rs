@@ -699,6 +699,7 @@ pub fn world_with(adjust: impl FnOnce(&mut PlatformConfig)) -> World {
         polls: Arc::new(store.clone()),
         notifications: Arc::new(store.clone()),
         webhooks: Arc::new(store.clone()),
+        reports: Arc::new(store.clone()),
         push_subscriptions: Arc::new(store.clone()),
         push: announcements.clone(),
         webhook_sender: announcements.clone(),
@@ -737,6 +738,7 @@ pub fn person(user: &str, handle: &str) -> Identity {
         nickname: Some(format!("{user} 님")),
         email: Some(format!("{user}@example.com")),
         signed_in_at: None,
+        staff: false,
     }
 }
 

@@ -44,7 +44,11 @@ pub async fn me(
     Caller(who): Caller,
 ) -> Result<Json<api::Me>, ApiError> {
     let account = state.platform.ensure_account(&who).await?;
-    Ok(Json(convert::me(&account.profile, &account.channel)))
+    Ok(Json(convert::me(
+        &account.profile,
+        &account.channel,
+        who.staff,
+    )))
 }
 
 /// Changes the caller's nickname, avatar or language.
@@ -64,7 +68,11 @@ pub async fn update_me(
         email_notifications: body.email_notifications,
     };
     let account = state.platform.update_profile(&who, change).await?;
-    Ok(Json(convert::me(&account.profile, &account.channel)))
+    Ok(Json(convert::me(
+        &account.profile,
+        &account.channel,
+        who.staff,
+    )))
 }
 
 /// Deletes the caller's account for good: their channel with its past broadcasts, clips,
@@ -96,7 +104,7 @@ pub async fn export_me(
     let channel = &export.account.channel;
     let body = api::AccountExport {
         exported_at: convert::rfc3339(export.exported_at),
-        profile: convert::me(&export.account.profile, channel),
+        profile: convert::me(&export.account.profile, channel, who.staff),
         channel: convert::my_channel(&export.channel),
         following: export.following.iter().map(convert::summary).collect(),
         blocked: export.blocked.iter().map(convert::blocked_user).collect(),

@@ -20,6 +20,7 @@ pub mod presence;
 pub mod push;
 pub mod raids;
 pub mod recordings;
+pub mod reports;
 pub mod schedule;
 pub mod unsubscribe;
 pub mod videos;
@@ -53,6 +54,7 @@ pub fn v1() -> OpenApiRouter<AppState> {
         .merge(raids::router())
         .merge(push::router())
         .merge(webhooks::router())
+        .merge(reports::router())
         .merge(unsubscribe::router())
         .merge(oembed::router())
 }

@@ -85,6 +85,14 @@ pub struct WebhookIdPath {
     pub id: String,
 }
 
+/// `{id}`: a report's id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReportIdPath {
+    #[param(pattern = r"^rp[A-Za-z0-9]{16}$")]
+    pub id: String,
+}
+
 /// `?q=&category=&cursor=&limit=` on the directory.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -139,7 +147,8 @@ pub struct ChannelListQuery {
     pub limit: Option<u32>,
 }
 
-/// `?cursor=&limit=` on the caller's own lists: followed channels, notifications.
+/// `?cursor=&limit=` on the caller's own lists (followed channels, notifications) and the
+/// staff's open reports.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]

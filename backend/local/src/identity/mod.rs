@@ -17,6 +17,7 @@ mod throttle;
 mod users;
 mod wire;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::Router;
@@ -47,6 +48,9 @@ struct Inner {
     sends: SendThrottle,
     platform: Platform,
     clock: Arc<dyn Clock>,
+    /// The addresses of the pool's staff group (Cognito's group membership, which AWS gives with
+    /// AdminAddUserToGroup; here the stack's configuration), normalized.
+    staff: std::sync::RwLock<BTreeSet<String>>,
 }
 
 impl LocalIdentity {
@@ -67,6 +71,7 @@ impl LocalIdentity {
                 sends: SendThrottle::default(),
                 platform,
                 clock,
+                staff: std::sync::RwLock::default(),
             }),
         })
     }
@@ -78,6 +83,21 @@ impl LocalIdentity {
 
     pub fn jwks(&self) -> Arc<JwkSet> {
         self.inner.signer.jwks()
+    }
+
+    /// Puts these addresses (and only these) in the staff group. Their tokens say so from their
+    /// next sign-in or refresh on, as Cognito's do after a group change.
+    pub fn set_staff<'a>(&self, emails: impl IntoIterator<Item = &'a str>) {
+        let emails = emails.into_iter().map(registration::normalize).collect();
+        *self.inner.staff.write().unwrap_or_else(|e| e.into_inner()) = emails;
+    }
+
+    fn is_staff(&self, email: &str) -> bool {
+        self.inner
+            .staff
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(email)
     }
 
     /// The pending confirmation (or password-reset) code of a user, for tests and tools; the

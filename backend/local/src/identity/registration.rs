@@ -182,6 +182,7 @@ impl LocalIdentity {
             // Confirmed with a code sent there: verified.
             email: Some(user.email.clone()),
             signed_in_at: None,
+            staff: false,
         };
         if let Err(error) = self.inner.platform.ensure_account(&identity).await {
             tracing::warn!(%error, "post-confirmation could not create the channel yet");

@@ -120,7 +120,13 @@ impl LocalIdentity {
     fn sign(&self, user: &UserRecord, auth_time: i64, origin_jti: &str) -> Outcome<SignedTokens> {
         self.inner
             .signer
-            .sign(user, auth_time, origin_jti, self.now())
+            .sign(
+                user,
+                self.is_staff(&user.email),
+                auth_time,
+                origin_jti,
+                self.now(),
+            )
             .map_err(CognitoError::internal)
     }
 

@@ -62,10 +62,12 @@ impl TokenSigner {
         self.jwks.clone()
     }
 
-    /// ID and access tokens for `user`, issued at `now` for a sign-in at `auth_time`.
+    /// ID and access tokens for `user` (one of the staff group's, or not), issued at `now` for a
+    /// sign-in at `auth_time`.
     pub fn sign(
         &self,
         user: &UserRecord,
+        staff: bool,
         auth_time: i64,
         origin_jti: &str,
         now: i64,
@@ -83,12 +85,18 @@ impl TokenSigner {
                 id_claims[name] = json!(value);
             }
         }
-        let access_claims = json!({
+        let mut access_claims = json!({
             "sub": user.sub, "iss": self.issuer, "client_id": CLIENT_ID,
             "origin_jti": origin_jti, "event_id": event_id, "token_use": "access",
             "scope": "aws.cognito.signin.user.admin", "auth_time": auth_time,
             "exp": exp, "iat": now, "jti": uuid::Uuid::new_v4().to_string(), "username": user.sub,
         });
+        if staff {
+            // Cognito names a user's groups in both tokens (and leaves the claim out if none).
+            for claims in [&mut id_claims, &mut access_claims] {
+                claims["cognito:groups"] = json!([cloumer_tokens::STAFF_GROUP]);
+            }
+        }
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
         Ok(SignedTokens {

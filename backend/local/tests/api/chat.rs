@@ -381,6 +381,7 @@ fn identity(user: &crate::helpers::User) -> cloumer_domain::Identity {
         nickname: None,
         email: None,
         signed_in_at: None,
+        staff: false,
     }
 }
 

@@ -279,6 +279,7 @@ pub async fn channel_of(app: &TestApp, user: &User) -> cloumer_domain::channel::
             nickname: None,
             email: None,
             signed_in_at: None,
+            staff: false,
         })
         .await
         .unwrap()

@@ -18,5 +18,6 @@ mod link_previews;
 mod moderation;
 mod persistence;
 mod push;
+mod reports;
 mod schedule;
 mod webhooks;

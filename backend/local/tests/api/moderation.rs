@@ -24,6 +24,7 @@ async fn review(app: &TestApp, owner: &User, sender: &str, text: &str) -> Verdic
             nickname: None,
             email: None,
             signed_in_at: None,
+            staff: false,
         })
         .await
         .unwrap()

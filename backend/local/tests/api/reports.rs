@@ -1,0 +1,173 @@
+//! Reports over HTTP: a viewer reports a channel, the staff the stack was started with see it
+//! in their queue and settle it; nobody else reads the queue, and bad input is refused.
+
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app_with;
+
+fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_viewer_reports_a_channel_and_staff_settle_it_from_their_queue() {
+    let app = spawn_app_with(|config| config.staff = vec!["Sam@Example.com".to_owned()]).await;
+    let streamer = app.user("hana@example.com", "hana", "Hana").await;
+    let viewer = app.user("oli@example.com", "oli", "Oli").await;
+    let staff = app.user("sam@example.com", "sam", "Sam").await;
+
+    // The group is in the staff's tokens, as Cognito puts it, and in nobody else's.
+    assert_eq!(claims(&staff.token)["cognito:groups"], json!(["staff"]));
+    assert_eq!(
+        claims(&staff.access_token)["cognito:groups"],
+        json!(["staff"])
+    );
+    assert_eq!(claims(&viewer.token).get("cognito:groups"), None);
+    let me = app.get("/api/v1/me", staff.auth()).await;
+    assert_eq!(me.body["staff"], json!(true));
+    let me = app.get("/api/v1/me", viewer.auth()).await;
+    assert_eq!(me.body["staff"], json!(false));
+
+    let report = json!({"kind": "channel", "id": "hana", "reason": "hate",
+        "details": "slurs in the title\nsince 9 pm"});
+    let filed = app
+        .post("/api/v1/reports", viewer.auth(), Some(report.clone()))
+        .await;
+    assert_eq!(filed.status, 201, "{}", filed.text);
+    assert_eq!(filed.body["alreadyReported"], json!(false));
+    let again = app
+        .post("/api/v1/reports", viewer.auth(), Some(report.clone()))
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body["alreadyReported"], json!(true));
+    let own = json!({"kind": "channel", "id": "hana", "reason": "spam"});
+    let refused = app
+        .post("/api/v1/reports", streamer.auth(), Some(own))
+        .await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.code()),
+        (409, "own_content")
+    );
+    assert_eq!(
+        app.post("/api/v1/reports", None, Some(report)).await.status,
+        401
+    );
+
+    // Only staff read the queue.
+    assert_eq!(app.get("/api/v1/reports", viewer.auth()).await.status, 403);
+    assert_eq!(app.get("/api/v1/reports", None).await.status, 401);
+    let queue = app.get("/api/v1/reports", staff.auth()).await;
+    assert_eq!(queue.status, 200, "{}", queue.text);
+    let items = queue.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", queue.text);
+    let item = &items[0];
+    assert_eq!(item["kind"], "channel");
+    assert_eq!(item["reason"], "hate");
+    assert_eq!(item["details"], "slurs in the title since 9 pm");
+    assert_eq!(item["channelHandle"], "hana");
+    assert_eq!(item["channelNickname"], "Hana");
+    assert_eq!(item["reporterHandle"], "oli");
+    assert_eq!(queue.body["next"], json!(null));
+    let id = item["id"].as_str().unwrap();
+
+    // Settling: not by a viewer, not "remove" for a channel, then dismissed once.
+    let path = format!("/api/v1/reports/{id}/settle");
+    let dismiss = json!({"decision": "dismiss"});
+    let refused = app.post(&path, viewer.auth(), Some(dismiss.clone())).await;
+    assert_eq!(refused.status, 403);
+    let refused = app
+        .post(&path, staff.auth(), Some(json!({"decision": "remove"})))
+        .await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.code()),
+        (400, "cannot_remove_channel")
+    );
+    let settled = app.post(&path, staff.auth(), Some(dismiss.clone())).await;
+    assert_eq!(settled.status, 200, "{}", settled.text);
+    assert_eq!(settled.body, json!({"decision": "dismiss", "reports": 1}));
+    let again = app.post(&path, staff.auth(), Some(dismiss)).await;
+    assert_eq!(
+        (again.status.as_u16(), again.code()),
+        (409, "already_settled")
+    );
+    let queue = app.get("/api/v1/reports", staff.auth()).await;
+    assert_eq!(queue.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn bad_reports_are_refused_with_what_is_wrong_and_file_nothing() {
+    let app = spawn_app_with(|config| config.staff = vec!["sam@example.com".to_owned()]).await;
+    app.user("hana@example.com", "hana", "Hana").await;
+    let viewer = app.user("oli@example.com", "oli", "Oli").await;
+    let staff = app.user("sam@example.com", "sam", "Sam").await;
+    for (body, status) in [
+        (
+            json!({"kind": "channel", "id": "hana", "reason": "bad vibes"}),
+            400,
+        ),
+        (json!({"kind": "user", "id": "hana", "reason": "spam"}), 400),
+        (json!({"kind": "channel", "id": "hana"}), 400),
+        (
+            json!({"kind": "channel", "id": "hana", "reason": "spam", "extra": 1}),
+            400,
+        ),
+        (
+            json!({"kind": "channel", "id": "hana", "reason": "spam", "details": "x".repeat(1001)}),
+            400,
+        ),
+        (
+            json!({"kind": "channel", "id": "hana", "reason": "spam", "details": "a\u{0}b"}),
+            400,
+        ),
+        (
+            json!({"kind": "channel", "id": "nobody", "reason": "spam"}),
+            404,
+        ),
+        (
+            json!({"kind": "clip", "id": "../../etc/passwd", "reason": "spam"}),
+            400,
+        ),
+        (
+            json!({"kind": "video", "id": "vdnothing", "reason": "spam"}),
+            404,
+        ),
+        (
+            json!({"kind": "recording", "id": "nothing", "reason": "spam"}),
+            404,
+        ),
+        (json!([1, 2]), 400),
+    ] {
+        let reply = app
+            .post("/api/v1/reports", viewer.auth(), Some(body.clone()))
+            .await;
+        assert_eq!(reply.status.as_u16(), status, "{body}: {}", reply.text);
+        assert!(reply.body["message"].is_string(), "{body}: {}", reply.text);
+    }
+    for path in [
+        "/api/v1/reports/rpAAAAAAAAAAAAAAAA/settle",
+        "/api/v1/reports/x%2F..%2Fy/settle",
+    ] {
+        let reply = app
+            .post(path, staff.auth(), Some(json!({"decision": "dismiss"})))
+            .await;
+        assert!(
+            [400, 404].contains(&reply.status.as_u16()),
+            "{path}: {}",
+            reply.text
+        );
+    }
+    let reply = app
+        .get("/api/v1/reports?cursor=nonsense", staff.auth())
+        .await;
+    assert_eq!(
+        (reply.status.as_u16(), reply.code()),
+        (400, "invalid_cursor")
+    );
+    let queue = app.get("/api/v1/reports", staff.auth()).await;
+    assert_eq!(queue.body["items"], json!([]), "nothing refused was filed");
+}
