@@ -1018,6 +1018,20 @@ fn the_api_may_delete_an_accounts_channel_room_and_records() {
     }
 }
 
+/// Staff are the members of the user pool group the API looks for in tokens: a group by any
+/// other name would leave the cloud without anyone who may settle reports.
+#[test]
+fn the_user_pool_has_the_staff_group_the_api_reads() {
+    let auth = body("infra/modules/auth/main.tf");
+    let group = labelled(&auth, "resource", &["aws_cognito_user_group", "staff"]);
+    let name = attribute(&group.body, "name").map(text).unwrap_or_default();
+    assert_eq!(name.trim_matches('"'), cloumer_tokens::STAFF_GROUP);
+    let pool = attribute(&group.body, "user_pool_id")
+        .map(text)
+        .unwrap_or_default();
+    assert_eq!(pool, "aws_cognito_user_pool.users.id");
+}
+
 /// Stream summaries need the minute's tick in the cloud as the local stack's timer gives it:
 /// an EventBridge schedule invoking stream-events (allowed to by that rule alone), which may
 /// list IVS's live streams for their viewer counts. Without any of it the summaries stay empty

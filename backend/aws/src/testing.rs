@@ -203,7 +203,6 @@ impl Moto {
     /// A new user pool with a web client, and `email` signed up, confirmed and signed in.
     pub async fn cognito_user(&self, email: &str, handle: &str, nickname: &str) -> CognitoUser {
         use serde_json::json;
-        let password = "Passw0rd!x";
         let pool = self
             .cognito(
                 "CreateUserPool",
@@ -222,6 +221,25 @@ impl Moto {
             .as_str()
             .unwrap()
             .to_owned();
+        let pool = CognitoPool { pool_id, client_id };
+        self.cognito_user_in(&pool, email, handle, nickname, &[])
+            .await
+    }
+
+    /// Another user of `pool` (the pool of a user [`Moto::cognito_user`] made), signed in, a
+    /// member of `groups`, which are made here (one member each per pool): their tokens name
+    /// them, as Cognito's do.
+    pub async fn cognito_user_in(
+        &self,
+        pool: &CognitoPool,
+        email: &str,
+        handle: &str,
+        nickname: &str,
+        groups: &[&str],
+    ) -> CognitoUser {
+        use serde_json::json;
+        let password = "Passw0rd!x";
+        let CognitoPool { pool_id, client_id } = pool;
         let signed_up = self.cognito("SignUp", json!({"ClientId": client_id, "Username": email, "Password": password,
             "UserAttributes": [{"Name": "preferred_username", "Value": handle}, {"Name": "nickname", "Value": nickname}]}))
             .await;
@@ -230,6 +248,18 @@ impl Moto {
             json!({"UserPoolId": pool_id, "Username": email}),
         )
         .await;
+        for group in groups {
+            self.cognito(
+                "CreateGroup",
+                json!({"UserPoolId": pool_id, "GroupName": group}),
+            )
+            .await;
+            self.cognito(
+                "AdminAddUserToGroup",
+                json!({"UserPoolId": pool_id, "Username": email, "GroupName": group}),
+            )
+            .await;
+        }
         let auth = self
             .cognito(
                 "InitiateAuth",
@@ -247,8 +277,24 @@ impl Moto {
             sub: signed_up["UserSub"].as_str().unwrap().to_owned(),
             id_token: token("IdToken"),
             access_token: token("AccessToken"),
-            pool_id,
-            client_id,
+            pool_id: pool_id.clone(),
+            client_id: client_id.clone(),
+        }
+    }
+}
+
+/// A user pool and its app client in moto.
+pub struct CognitoPool {
+    pub pool_id: String,
+    pub client_id: String,
+}
+
+impl CognitoUser {
+    /// The pool this user is in.
+    pub fn pool(&self) -> CognitoPool {
+        CognitoPool {
+            pool_id: self.pool_id.clone(),
+            client_id: self.client_id.clone(),
         }
     }
 }

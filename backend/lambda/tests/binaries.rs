@@ -968,6 +968,74 @@ async fn api_lets_a_cognito_user_follow_a_channel_in_dynamodb() {
     assert_eq!(store.follower_count(&channel.id).await.unwrap(), 1);
 }
 
+/// A report through the API binary in the cloud: a viewer files it, only a member of the pool's
+/// staff group (their token says so, as Cognito's do) reads the queue from DynamoDB and settles
+/// it, which DynamoDB keeps.
+#[tokio::test]
+async fn api_files_reports_and_lets_the_staff_group_settle_them() {
+    use cloumer_domain::ports::ReportRepository;
+    let StreamerOnApi {
+        _moto: moto,
+        store,
+        user: streamer,
+        _api,
+        base,
+        ..
+    } = streamer_on_api("hana_live", "하나").await;
+    let pool = streamer.pool();
+    let viewer = moto
+        .cognito_user_in(&pool, "viewer@example.com", "viewer", "Viewer", &[])
+        .await;
+    let staff = moto
+        .cognito_user_in(&pool, "staff@example.com", "staff", "Staff", &["staff"])
+        .await;
+    let http = reqwest::Client::new();
+    let post = |token: &str, path: &str, body: Value| {
+        http.post(format!("{base}{path}"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+
+    let filed = post(
+        &viewer.id_token,
+        "/api/v1/reports",
+        json!({"kind": "channel", "id": "hana_live", "reason": "impersonation"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(filed.status(), StatusCode::CREATED.as_u16());
+    let refused = http
+        .get(format!("{base}/api/v1/reports"))
+        .bearer_auth(&viewer.id_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN.as_u16());
+    let queue = signed_in_json(&http, &format!("{base}/api/v1/reports"), &staff.id_token).await;
+    assert_eq!(queue["items"][0]["channelHandle"], "hana_live", "{queue}");
+    assert_eq!(queue["items"][0]["reason"], "impersonation", "{queue}");
+    let id = queue["items"][0]["id"].as_str().unwrap().to_owned();
+
+    let settled = post(
+        &staff.id_token,
+        &format!("/api/v1/reports/{id}/settle"),
+        json!({"decision": "dismiss"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(settled.status(), StatusCode::OK.as_u16());
+    let kept = store
+        .get_report(&cloumer_domain::ids::ReportId::parse(&id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let outcome = kept.outcome.expect("settled in DynamoDB");
+    assert_eq!(outcome.by.as_str(), staff.sub);
+    let queue = signed_in_json(&http, &format!("{base}/api/v1/reports"), &staff.id_token).await;
+    assert_eq!(queue["items"], json!([]), "{queue}");
+}
+
 /// A Cognito user blocks someone through the API binary: the list is one item in DynamoDB, the
 /// chat token and the profile's list carry it (names read from DynamoDB), and unblocking empties
 /// it. Every call it makes is one the function's role may make (moto checks no IAM: the role's

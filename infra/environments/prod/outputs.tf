@@ -51,3 +51,8 @@ output "table_name" {
   description = "The DynamoDB table, for the deploy's data upgrades."
   value       = module.data.table_name
 }
+
+output "staff_group" {
+  description = "Put the platform's staff (who settle reports) in this user pool group: aws cognito-idp admin-add-user-to-group --user-pool-id <user_pool_id> --username <email> --group-name <staff_group>."
+  value       = module.auth.staff_group
+}

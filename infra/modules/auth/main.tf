@@ -63,6 +63,15 @@ resource "aws_cognito_user_pool_client" "web" {
   }
 }
 
+# The platform's staff, who read and settle reports. Cognito names a member's groups in their
+# tokens (cognito:groups), which the API reads; membership is given outside the API:
+#   aws cognito-idp admin-add-user-to-group --user-pool-id <pool> --username <email> --group-name staff
+resource "aws_cognito_user_group" "staff" {
+  name         = "staff"
+  user_pool_id = aws_cognito_user_pool.users.id
+  description  = "Cloumer staff: read and settle reports"
+}
+
 resource "aws_lambda_permission" "post_confirmation" {
   statement_id  = "CognitoPostConfirmation"
   action        = "lambda:InvokeFunction"
