@@ -567,6 +567,31 @@ impl Api {
             .map(drop)
     }
 
+    /// Reports something to the platform's staff.
+    pub async fn report(&self, report: &NewReport) -> Result<FiledReport, ApiError> {
+        self.with_body(Method::POST, "/api/v1/reports", report)
+            .await
+    }
+
+    /// The open reports, oldest first (staff only).
+    pub async fn open_reports(&self, cursor: Option<&str>) -> Result<ReportPage, ApiError> {
+        self.get(&paged("/api/v1/reports?limit=20", cursor)).await
+    }
+
+    /// Settles a report's subject (staff only).
+    pub async fn settle_report(
+        &self,
+        id: &str,
+        decision: ReportDecision,
+    ) -> Result<SettledReports, ApiError> {
+        self.with_body(
+            Method::POST,
+            &format!("/api/v1/reports/{}/settle", encode(id)),
+            &SettleReport { decision },
+        )
+        .await
+    }
+
     pub async fn me(&self) -> Result<Me, ApiError> {
         self.get("/api/v1/me").await
     }

@@ -90,6 +90,7 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
                 | router::Page::Confirm
                 | router::Page::Profile
                 | router::Page::Notifications
+                | router::Page::Reports
                 | router::Page::Unsubscribe) => {
                     lazy_page(Arc::new(move || Box::pin(page_code!(account_page(page.clone())))))
                 }
@@ -193,6 +194,7 @@ fn account_page(page: router::Page) -> PageResult {
         router::Page::Profile => view! { <pages::profile::Profile /> }.into_any(),
         router::Page::Notifications => view! { <pages::notifications::Notifications /> }.into_any(),
         router::Page::Unsubscribe => view! { <pages::unsubscribe::Unsubscribe /> }.into_any(),
+        router::Page::Reports => view! { <pages::reports::Reports /> }.into_any(),
         _ => view! { <pages::NotFound /> }.into_any(),
     })
 }

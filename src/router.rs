@@ -20,6 +20,8 @@ pub enum Page {
     Notifications,
     Unsubscribe,
     Dashboard,
+    /// The staff's queue of open reports.
+    Reports,
     Recording(String),
     /// An uploaded video: `/videos/vd…`, beside past broadcasts (whose ids have a `-`).
     Video(String),
@@ -57,6 +59,7 @@ fn page_at(segments: &[&str]) -> Page {
         ["notifications"] => Page::Notifications,
         ["unsubscribe"] => Page::Unsubscribe,
         ["dashboard"] => Page::Dashboard,
+        ["staff", "reports"] => Page::Reports,
         ["videos", id] if is_uploaded_video_id(id) => Page::Video((*id).to_owned()),
         ["videos", id] if !id.is_empty() => Page::Recording(decode(id)),
         ["clips", id] if !id.is_empty() => Page::Clip(decode(id)),

@@ -6572,6 +6572,159 @@ async fn a_deletion_cut_short_is_finished_on_the_next_visit() -> Result<()> {
     Ok(())
 }
 
+/// A viewer reports a channel from its page (English, desktop): the reasons, their words, a
+/// thank-you, and "already reported" when they try again; its streamer has no such button, and
+/// the viewer no way into the staff's queue. A member of the staff (Korean, phone) finds the
+/// report under the top bar's 신고, with who reported what and why, and dismisses it.
+#[tokio::test]
+async fn a_viewer_reports_a_channel_and_staff_dismiss_it_from_their_queue() -> Result<()> {
+    let stack = TestStack::start_with_staff(&["sam@example.com"]).await?;
+    stack
+        .account("hana@example.com", PASSWORD, "hana", "하나")
+        .await?;
+    stack
+        .account("oli@example.com", PASSWORD, "oli", "Oli")
+        .await?;
+    stack
+        .account("sam@example.com", PASSWORD, "sam", "Sam")
+        .await?;
+    let mut findings = Vec::new();
+
+    let viewer = Browser::launch().await?;
+    viewer.sign_in(&stack, "oli@example.com", PASSWORD).await?;
+    viewer.prefer_language("en").await?;
+    viewer.goto(&stack.url("/hana")).await?;
+    viewer.click("[data-testid=report] summary").await?;
+    viewer.wait("input[name=report-reason][value=hate]").await?;
+    let send = viewer
+        .js("return document.querySelector('[data-testid=report] button[type=submit]').disabled")
+        .await?;
+    assert_eq!(send, true, "nothing is sent without a reason");
+    viewer
+        .click("input[name=report-reason][value=hate]")
+        .await?;
+    viewer
+        .fill(
+            "textarea[name=report-details]",
+            "Slurs in the title since 9 pm",
+        )
+        .await?;
+    findings.extend(accessibility_findings(&viewer, "channel-report-form").await?);
+    viewer.screenshot("report-form-en-desktop").await?;
+    viewer
+        .click("[data-testid=report] button[type=submit]")
+        .await?;
+    viewer
+        .wait_for_text(
+            "[data-testid=report] [role=status]",
+            "Our staff will look at it",
+            WAIT,
+        )
+        .await?;
+    // Again, after a reload: the first report stands.
+    viewer.goto(&stack.url("/hana")).await?;
+    viewer.click("[data-testid=report] summary").await?;
+    viewer
+        .click("input[name=report-reason][value=spam]")
+        .await?;
+    viewer
+        .click("[data-testid=report] button[type=submit]")
+        .await?;
+    viewer
+        .wait_for_text(
+            "[data-testid=report] [role=status]",
+            "reported this already",
+            WAIT,
+        )
+        .await?;
+    // Not staff: no way in.
+    let links = viewer
+        .js("return [...document.querySelectorAll('.topbar nav a')].map(a => a.getAttribute('href'))")
+        .await?;
+    assert!(!links.to_string().contains("/staff/reports"), "{links}");
+    viewer.goto(&stack.url("/staff/reports")).await?;
+    viewer
+        .wait_for_text("[data-testid=reports] [role=alert]", "staff", WAIT)
+        .await?;
+    viewer.close().await?;
+    // The form in Korean on a phone (looked at, not sent).
+    let phone = Browser::launch_sized(390, 844).await?;
+    phone.sign_in(&stack, "oli@example.com", PASSWORD).await?;
+    phone.prefer_language("ko").await?;
+    phone.goto(&stack.url("/hana")).await?;
+    phone.click("[data-testid=report] summary").await?;
+    phone
+        .wait_for_text("[data-testid=report] legend", "어떤 문제인가요?", WAIT)
+        .await?;
+    phone
+        .js("document.querySelector('[data-testid=report]').scrollIntoView()")
+        .await?;
+    phone.screenshot("report-form-ko-phone").await?;
+    phone.close().await?;
+
+    let streamer = Browser::launch().await?;
+    streamer
+        .sign_in(&stack, "hana@example.com", PASSWORD)
+        .await?;
+    streamer.goto(&stack.url("/hana")).await?;
+    streamer.wait(".channel-info").await?;
+    let own = streamer
+        .js("return document.querySelector('[data-testid=report]') === null")
+        .await?;
+    assert_eq!(own, true, "nobody reports their own channel");
+    streamer.close().await?;
+
+    // The queue on a desktop, in English, then where it is settled: a phone, in Korean.
+    let desk = Browser::launch().await?;
+    desk.sign_in(&stack, "sam@example.com", PASSWORD).await?;
+    desk.prefer_language("en").await?;
+    desk.goto(&stack.url("/staff/reports")).await?;
+    desk.wait_for_text("[data-testid=report-item]", "Hateful conduct", WAIT)
+        .await?;
+    desk.screenshot("staff-reports-en-desktop").await?;
+    desk.close().await?;
+    let staff = Browser::launch_sized(390, 844).await?;
+    staff.sign_in(&stack, "sam@example.com", PASSWORD).await?;
+    staff.prefer_language("ko").await?;
+    staff.goto(&stack.url("/")).await?;
+    staff.click(".topbar nav a[href='/staff/reports']").await?;
+    staff
+        .wait_for_text("[data-testid=report-item]", "혐오 행위", WAIT)
+        .await?;
+    let item = staff
+        .js("return document.querySelector('[data-testid=report-item]').innerText")
+        .await?;
+    let item = item.as_str().unwrap_or_default();
+    for expected in [
+        "채널",
+        "하나 @hana",
+        "Slurs in the title since 9 pm",
+        "@oli",
+    ] {
+        assert!(item.contains(expected), "{expected:?} in {item:?}");
+    }
+    assert!(
+        !item.contains("삭제 조치"),
+        "a channel is not taken down: {item:?}"
+    );
+    findings.extend(accessibility_findings(&staff, "staff-reports").await?);
+    staff.screenshot("staff-reports-ko-phone").await?;
+    staff
+        .click("[data-testid=report-item] button.secondary")
+        .await?;
+    staff
+        .wait_for_text("[data-testid=reports] [role=status]", "처리했습니다", WAIT)
+        .await?;
+    staff
+        .wait_for_text("[data-testid=reports]", "처리할 신고가 없습니다", WAIT)
+        .await?;
+    staff.screenshot("staff-reports-settled-ko-phone").await?;
+    staff.close().await?;
+    assert!(findings.is_empty(), "{findings:#?}");
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
 /// axe-core's findings on the page as it is now (WCAG 2.x A and AA), each headed by `page`;
 /// a screenshot is kept of a page with any.
 async fn accessibility_findings(browser: &Browser, page: &str) -> Result<Vec<String>> {

@@ -19,16 +19,26 @@ pub struct User {
     pub email: String,
     pub preferred_username: String,
     pub nickname: String,
+    /// In the user pool's staff group (`cognito:groups`): the app shows the reports queue. The
+    /// API decides who may read it; this only decides what to show.
+    pub staff: bool,
 }
 
 impl User {
     fn from_claims(claims: &Json) -> Option<Self> {
         let text = |name: &str| claims.get(name).string().unwrap_or_default();
+        let staff = claims
+            .get("cognito:groups")
+            .items()
+            .unwrap_or_default()
+            .iter()
+            .any(|group| group.string().as_deref() == Some("staff"));
         Some(Self {
             sub: claims.get("sub").string()?,
             email: text("email"),
             preferred_username: text("preferred_username"),
             nickname: text("nickname"),
+            staff,
         })
     }
 }

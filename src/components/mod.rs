@@ -5,6 +5,7 @@ pub mod bell;
 mod follow;
 mod log_entry;
 mod paged;
+pub mod report;
 pub mod session;
 mod share;
 mod states;
@@ -19,6 +20,7 @@ pub use about::About;
 pub use follow::FollowButton;
 pub use log_entry::LogEntry;
 pub use paged::{PageStatus, Paging};
+pub use report::ReportButton;
 pub use share::{ShareVideo, linked_start};
 pub use states::{Loaded, RequireSignIn, SaveStatus};
 pub use stream_language::{language_name, language_options};
@@ -285,10 +287,15 @@ pub fn TopBar() -> impl IntoView {
             <nav aria-label="main">
                 <a href="/" aria-current=move || (location.path.get() == "/").then_some("page")>{move || i18n.t().nav_home}</a>
                 <a href="/browse" aria-current=move || (location.path.get() == "/browse").then_some("page")>{move || i18n.t().nav_browse}</a>
-                {move || user.get().map(|_| view! {
+                {move || user.get().map(|user| view! {
                     <a href="/dashboard" aria-current=move || (location.path.get() == "/dashboard").then_some("page")>
                         {move || i18n.t().nav_dashboard}
                     </a>
+                    {user.staff.then(|| view! {
+                        <a href="/staff/reports" aria-current=move || (location.path.get() == "/staff/reports").then_some("page")>
+                            {move || i18n.t().nav_reports}
+                        </a>
+                    })}
                 })}
             </nav>
             <div class="topbar-end">

@@ -8,6 +8,7 @@ pub static EN: Texts = Texts {
     nav_home: "Home",
     nav_browse: "Browse",
     nav_dashboard: "Dashboard",
+    nav_reports: "Reports",
     nav_profile: "Profile",
     sign_in: "Sign in",
     sign_up: "Sign up",

@@ -8,6 +8,7 @@ pub static KO: Texts = Texts {
     nav_home: "홈",
     nav_browse: "탐색",
     nav_dashboard: "대시보드",
+    nav_reports: "신고",
     nav_profile: "프로필",
     sign_in: "로그인",
     sign_up: "회원가입",

@@ -7,6 +7,8 @@ pub struct Texts {
     pub nav_home: &'static str,
     pub nav_browse: &'static str,
     pub nav_dashboard: &'static str,
+    /// The staff's queue of reports (shown to staff only).
+    pub nav_reports: &'static str,
     pub nav_profile: &'static str,
     pub sign_in: &'static str,
     pub sign_up: &'static str,

@@ -4,7 +4,7 @@
 //! viewer counts). The player depends only on whether the channel is live and may be watched, so
 //! a refresh never restarts the video.
 
-use cloumer_api_types::{ChannelPage, ClipBody, RecordingBody, VideoBody};
+use cloumer_api_types::{ChannelPage, ClipBody, RecordingBody, ReportKind, VideoBody};
 use leptos::prelude::*;
 
 use crate::api::{ApiError, use_api};
@@ -12,8 +12,8 @@ use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
 use crate::chat::raid::{RaidNotice, RaidedNotice};
 use crate::components::{
-    About, Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ShareVideo, Upcoming, Uptime,
-    avatar_src, name_page, or_untitled, video_name,
+    About, Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ReportButton, ShareVideo,
+    Upcoming, Uptime, avatar_src, name_page, or_untitled, video_name,
 };
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
@@ -75,6 +75,15 @@ pub fn Channel(handle: String) -> impl IntoView {
                 let s = &c.summary;
                 (s.handle.clone(), s.owner_nickname.clone(), s.private)
             })
+        })
+    });
+    // Anyone's but the owner's may be reported; redrawn only if that changes (an open report
+    // form stays open through refreshes).
+    let reportable = Memo::new(move |_| {
+        latest.with(|c| {
+            c.as_ref()
+                .filter(|c| c.role != "owner")
+                .map(|c| c.summary.handle.clone())
         })
     });
     // Live: what is on, then who; offline: who.
@@ -193,6 +202,7 @@ pub fn Channel(handle: String) -> impl IntoView {
                         <ShareVideo page=format!("/{handle}") title=nickname private=private
                             link_name=move || i18n.page_texts().channel_link />
                     })}
+                    {move || reportable.get().map(|handle| view! { <ReportButton kind=ReportKind::Channel id=handle /> })}
                     {move || latest.get().map(|channel| view! { <Upcoming planned=channel.upcoming /> })}
                     {move || about.get().map(|(nickname, about)| view! { <About nickname=nickname about=about /> })}
                     {move || {

@@ -2,13 +2,14 @@
 //! that make one — from a past broadcast (a stretch around where the viewer is) or from a live
 //! one (its last 30 seconds). Their words live here, so they load with the watch pages' code.
 
-use cloumer_api_types::ClipBody;
+use cloumer_api_types::{ClipBody, ReportKind};
 use leptos::prelude::*;
 
 use crate::api::{ApiError, use_api};
 use crate::chat::replay::ChatReplay;
 use crate::components::{
-    Avatar, Loaded, ShareVideo, ago_text, avatar_src, name_page, or_untitled, video_name,
+    Avatar, Loaded, ReportButton, ShareVideo, ago_text, avatar_src, name_page, or_untitled,
+    video_name,
 };
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::NotFound;
@@ -209,6 +210,7 @@ fn WatchClip(clip: ClipBody) -> impl IntoView {
             <ShareVideo page=format!("/clips/{}", c.id) title=c.title.clone()
                 link_name=Signal::derive(move || t().link) private=c.private />
             {c.deletable.then(|| view! { <DeleteClip id=c.id.clone() handle=c.channel_handle.clone() /> })}
+            {(!c.deletable).then(|| view! { <ReportButton kind=ReportKind::Clip id=c.id.clone() /> })}
         </section>
         {ready.then(|| view! { <ChatReplay id=c.recording_id.clone() handle=c.channel_handle.clone() position=in_broadcast /> })}
         </div>

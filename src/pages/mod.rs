@@ -10,6 +10,7 @@ pub mod home;
 pub mod notifications;
 pub mod profile;
 pub mod recording;
+pub mod reports;
 mod stream_summary;
 pub mod unsubscribe;
 pub mod video;

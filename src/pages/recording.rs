@@ -1,13 +1,13 @@
 //! A past broadcast, played from its recording.
 
-use cloumer_api_types::RecordingBody;
+use cloumer_api_types::{RecordingBody, ReportKind};
 use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::chat::replay::ChatReplay;
 use crate::components::{
-    Avatar, Loaded, ShareVideo, ago_text, avatar_src, linked_start, name_page, or_untitled,
-    video_name,
+    Avatar, Loaded, ReportButton, ShareVideo, ago_text, avatar_src, linked_start, name_page,
+    or_untitled, video_name,
 };
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
@@ -109,6 +109,7 @@ fn Watch(recording: RecordingBody) -> impl IntoView {
             })}
             {r.yours.then(|| view! { <OwnerTools id=r.id.clone() handle=r.channel_handle.clone() title=title_signal /> })}
             {r.yours.then(|| view! { <StreamSummary id=r.id.clone() /> })}
+            {(!r.yours).then(|| view! { <ReportButton kind=ReportKind::Recording id=r.id.clone() /> })}
         </section>
         <ChatReplay id=r.id.clone() handle=r.channel_handle.clone() position=position.into() />
         </div>

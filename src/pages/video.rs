@@ -2,13 +2,13 @@
 //! broadcasts, with its uploader's tools to edit or delete it, and while it is still being
 //! made, how far it is), and the cards a channel lists its videos with. Their words live here.
 
-use cloumer_api_types::{UpdateVideo, VideoBody};
+use cloumer_api_types::{ReportKind, UpdateVideo, VideoBody};
 use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::{
-    Avatar, Loaded, ShareVideo, ago_text, avatar_src, linked_start, name_page, or_untitled,
-    video_name,
+    Avatar, Loaded, ReportButton, ShareVideo, ago_text, avatar_src, linked_start, name_page,
+    or_untitled, video_name,
 };
 use crate::i18n::use_i18n;
 use crate::pages::NotFound;
@@ -214,6 +214,7 @@ fn WatchVideo(video: VideoBody) -> impl IntoView {
             }))}
             <p class="video-description">{move || shown.with(|v| v.description.clone())}</p>
             {yours.then(|| view! { <UploaderTools video=shown /> })}
+            {(!yours).then(|| view! { <ReportButton kind=ReportKind::Video id=v.id.clone() /> })}
         </section>
     }
 }

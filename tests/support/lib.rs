@@ -88,6 +88,14 @@ impl TestStack {
         .await
     }
 
+    /// A stack without ingest whose staff (who settle reports) are the people of `emails`.
+    pub async fn start_with_staff(emails: &[&str]) -> Result<Self> {
+        Self::start_configured(false, dist_dir()?, |config| {
+            config.staff = emails.iter().map(|e| (*e).to_owned()).collect();
+        })
+        .await
+    }
+
     /// A stack serving the browser app from `dist_dir` (for tests that tamper with a copy).
     pub async fn start_serving(ingest: bool, dist_dir: PathBuf) -> Result<Self> {
         Self::start_configured(ingest, dist_dir, |_| {}).await

@@ -1,0 +1,160 @@
+//! Reporting a channel, clip, video or past broadcast to the platform's staff: a "Report"
+//! disclosure under the video with the reasons to choose from and room for what happened. Only
+//! for signed-in viewers of what is not theirs (the API refuses the rest, too).
+
+use cloumer_api_types::{NewReport, ReportKind, ReportReason};
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::auth::use_session;
+use crate::i18n::use_i18n;
+use crate::reactive::Submit;
+
+/// The words of reports, on the watching pages and the staff's queue.
+pub struct ReportWords {
+    pub report: &'static str,
+    pub why: &'static str,
+    pub details: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub thanks: &'static str,
+    pub already: &'static str,
+    /// What each reason is called, in [`ReportReason::ALL`]'s order.
+    pub reasons: [&'static str; 10],
+}
+
+impl ReportWords {
+    pub fn reason(&self, reason: ReportReason) -> &'static str {
+        let at = ReportReason::ALL.iter().position(|r| *r == reason);
+        at.map_or("", |at| self.reasons[at])
+    }
+}
+
+pub const EN: ReportWords = ReportWords {
+    report: "Report",
+    why: "What is wrong?",
+    details: "What happens, and when (optional)",
+    send: "Send report",
+    sending: "Sending…",
+    thanks: "Thank you. Our staff will look at it.",
+    already: "You have reported this already; our staff will look at it.",
+    reasons: [
+        "Spam or scam",
+        "Harassment or bullying",
+        "Hateful conduct",
+        "Violence or threats",
+        "Sexual content",
+        "Endangers a child",
+        "Self-harm or suicide",
+        "Illegal (copyright, fraud, …)",
+        "Impersonation",
+        "Something else",
+    ],
+};
+
+pub const KO: ReportWords = ReportWords {
+    report: "신고",
+    why: "어떤 문제인가요?",
+    details: "무슨 일이 언제 있었나요 (선택)",
+    send: "신고하기",
+    sending: "보내는 중…",
+    thanks: "신고해 주셔서 감사합니다. 운영진이 확인하겠습니다.",
+    already: "이미 신고하셨습니다. 운영진이 확인하겠습니다.",
+    reasons: [
+        "스팸 또는 사기",
+        "괴롭힘",
+        "혐오 행위",
+        "폭력 또는 위협",
+        "성적인 콘텐츠",
+        "아동 안전 위협",
+        "자해 또는 자살",
+        "불법 (저작권, 사기 등)",
+        "사칭",
+        "기타",
+    ],
+};
+
+/// Longest explanation the API takes (characters).
+const MAX_DETAILS: u32 = 1000;
+
+/// `kind` and `id` name what is reported (a channel by its handle). Nothing for a signed-out
+/// viewer.
+#[component]
+pub fn ReportButton(kind: ReportKind, #[prop(into)] id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let api = use_api();
+    let signed_in = Memo::new(move |_| use_session().user().is_some());
+    let reason = RwSignal::new(None::<ReportReason>);
+    let details = RwSignal::new(String::new());
+    let id = StoredValue::new(id);
+    let send = Submit::new(move |report: &NewReport| {
+        let report = report.clone();
+        async move {
+            api.report(&report)
+                .await
+                .map(|filed| filed.already_reported)
+                .map_err(|e| e.explained(i18n))
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(reason) = reason.get_untracked() else {
+            return;
+        };
+        let details = details.get_untracked();
+        send.dispatch(NewReport {
+            kind,
+            id: id.get_value(),
+            reason,
+            details: (!details.trim().is_empty()).then_some(details),
+        });
+    };
+    let reasons = move || {
+        ReportReason::ALL
+            .into_iter()
+            .map(|choice| {
+                view! {
+                    <label class="check">
+                        <input type="radio" name="report-reason" value=choice.as_str()
+                            prop:checked=move || reason.get() == Some(choice)
+                            on:change=move |_| reason.set(Some(choice)) />
+                        {move || t().reason(choice)}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let done = move || send.value().and_then(Result::ok);
+    move || {
+        signed_in.get().then(|| view! {
+            <details class="report" data-testid="report">
+                <summary>{move || t().report}</summary>
+                {move || match done() {
+                    Some(already) => view! {
+                        <p class="hint" role="status">{if already { t().already } else { t().thanks }}</p>
+                    }.into_any(),
+                    None => view! {
+                        <form class="stack" on:submit=submit>
+                            <fieldset class="report-reasons">
+                                <legend>{move || t().why}</legend>
+                                {reasons}
+                            </fieldset>
+                            <label>{move || t().details}
+                                <textarea name="report-details" rows="3" maxlength=MAX_DETAILS
+                                    prop:value=move || details.get()
+                                    on:input=move |ev| details.set(event_target_value(&ev))></textarea>
+                            </label>
+                            {move || send.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                            <div class="row">
+                                <button type="submit" disabled=move || reason.get().is_none() || send.pending().get()>
+                                    {move || if send.pending().get() { t().sending } else { t().send }}
+                                </button>
+                            </div>
+                        </form>
+                    }.into_any(),
+                }}
+            </details>
+        })
+    }
+}

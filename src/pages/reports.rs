@@ -1,0 +1,176 @@
+//! `/staff/reports`: the platform staff's queue of open reports, oldest first, each with what it
+//! is about as it is now and who reported it; staff dismiss a report or take its content down,
+//! which settles every open report on the same thing.
+
+use cloumer_api_types::{ReportBody, ReportDecision, ReportKind};
+use leptos::prelude::*;
+
+use crate::api::use_api;
+use crate::components::report::{EN as REASONS_EN, KO as REASONS_KO};
+use crate::components::{PageStatus, Paging, RequireSignIn, ago_text, name_page};
+use crate::i18n::use_i18n;
+use crate::reactive::Submit;
+
+struct QueueWords {
+    title: &'static str,
+    empty: &'static str,
+    channel: &'static str,
+    clip: &'static str,
+    video: &'static str,
+    recording: &'static str,
+    gone: &'static str,
+    reported_by: &'static str,
+    deleted_account: &'static str,
+    dismiss: &'static str,
+    remove: &'static str,
+    working: &'static str,
+    settled: &'static str,
+}
+
+const EN: QueueWords = QueueWords {
+    title: "Reports",
+    empty: "No open reports.",
+    channel: "Channel",
+    clip: "Clip",
+    video: "Video",
+    recording: "Past broadcast",
+    gone: "(gone)",
+    reported_by: "Reported by",
+    deleted_account: "a deleted account",
+    dismiss: "Dismiss",
+    remove: "Take down",
+    working: "Working…",
+    settled: "Settled: every open report on it is closed.",
+};
+
+const KO: QueueWords = QueueWords {
+    title: "신고",
+    empty: "처리할 신고가 없습니다.",
+    channel: "채널",
+    clip: "클립",
+    video: "동영상",
+    recording: "지난 방송",
+    gone: "(삭제됨)",
+    reported_by: "신고한 사람",
+    deleted_account: "삭제된 계정",
+    dismiss: "기각",
+    remove: "삭제 조치",
+    working: "처리 중…",
+    settled: "처리했습니다. 같은 대상의 열린 신고가 모두 닫혔습니다.",
+};
+
+#[component]
+pub fn Reports() -> impl IntoView {
+    let i18n = use_i18n();
+    name_page(move || Some(i18n.pick(&EN, &KO).title.to_owned()));
+    view! {
+        <RequireSignIn>
+            <Queue />
+        </RequireSignIn>
+    }
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let api = use_api();
+    let items = RwSignal::new(Vec::<ReportBody>::new());
+    let paging = Paging::new();
+    let more = Callback::new(move |cursor: Option<String>| {
+        paging.load(items, cursor, move |cursor| async move {
+            let page = api.open_reports(cursor.as_deref()).await?;
+            Ok((page.items, page.next))
+        });
+    });
+    more.run(None);
+    // Settled subjects leave the list with all their reports, and the page says so.
+    let just_settled = RwSignal::new(false);
+    let settled = Callback::new(move |(kind, subject): (ReportKind, String)| {
+        items.update(|items| items.retain(|r| !(r.kind == kind && r.subject_id == subject)));
+        just_settled.set(true);
+    });
+    view! {
+        <section class="narrow" aria-labelledby="reports-heading" data-testid="reports">
+            <h1 id="reports-heading">{move || t().title}</h1>
+            <p class="hint" role="status">{move || just_settled.get().then(|| t().settled)}</p>
+            <div class="report-list">
+                {move || items.get().into_iter().map(|r| view! { <QueuedReport report=r settled=settled /> }).collect_view()}
+            </div>
+            <PageStatus paging=paging is_empty=Signal::derive(move || items.with(Vec::is_empty))
+                empty=move || t().empty more=more />
+        </section>
+    }
+}
+
+/// Where the reported thing is seen on the site.
+fn subject_href(report: &ReportBody) -> Option<String> {
+    let id = crate::api::encode(&report.subject_id);
+    match report.kind {
+        ReportKind::Channel => report.channel_handle.as_ref().map(|h| format!("/{h}")),
+        ReportKind::Clip => Some(format!("/clips/{id}")),
+        ReportKind::Video | ReportKind::Recording => Some(format!("/videos/{id}")),
+    }
+}
+
+#[component]
+fn QueuedReport(report: ReportBody, settled: Callback<(ReportKind, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&EN, &KO);
+    let reasons = move || i18n.pick(&REASONS_EN, &REASONS_KO);
+    let api = use_api();
+    let (id, kind, subject) = (report.id.clone(), report.kind, report.subject_id.clone());
+    let settle = Submit::new(move |decision: &ReportDecision| {
+        let (id, decision, subject) = (id.clone(), *decision, subject.clone());
+        async move {
+            api.settle_report(&id, decision)
+                .await
+                .map_err(|e| e.explained(i18n))?;
+            settled.run((kind, subject));
+            Ok::<(), String>(())
+        }
+    });
+    let kind_name = move || match kind {
+        ReportKind::Channel => t().channel,
+        ReportKind::Clip => t().clip,
+        ReportKind::Video => t().video,
+        ReportKind::Recording => t().recording,
+    };
+    let title = report.subject_title.clone().filter(|t| !t.is_empty());
+    let subject = match (subject_href(&report), title.clone()) {
+        (Some(href), Some(title)) => view! { <a href=href>{title}</a> }.into_any(),
+        (Some(href), None) if report.kind == ReportKind::Channel => {
+            view! { <a href=href>{move || i18n.t().untitled}</a> }.into_any()
+        }
+        _ => view! { <span class="muted">{move || t().gone}</span> }.into_any(),
+    };
+    let channel = report.channel_handle.clone().map(|handle| {
+        let nickname = report.channel_nickname.clone().unwrap_or_default();
+        view! { " · " <a href=format!("/{handle}")>{nickname}" @"{handle.clone()}</a> }
+    });
+    let reporter = match report.reporter_handle.clone() {
+        Some(handle) => view! { <a href=format!("/{handle}")>"@"{handle.clone()}</a> }.into_any(),
+        None => view! { <span>{move || t().deleted_account}</span> }.into_any(),
+    };
+    let reason = report.reason;
+    let removable = kind != ReportKind::Channel;
+    view! {
+        <article class="report-item" data-testid="report-item">
+            <p><strong class="report-kind">{kind_name}</strong>" "{subject}{channel}</p>
+            <p><span class="report-reason">{move || reasons().reason(reason)}</span>
+                {(!report.details.is_empty()).then(|| view! { " — " <q>{report.details.clone()}</q> })}</p>
+            <p class="muted">{move || t().reported_by}" "{reporter}" · "{ago_text(&report.created_at)}</p>
+            {move || settle.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <div class="row">
+                <button type="button" class="secondary" disabled=move || settle.pending().get()
+                    on:click=move |_| settle.dispatch(ReportDecision::Dismiss)>
+                    {move || if settle.pending().get() { t().working } else { t().dismiss }}
+                </button>
+                {removable.then(|| view! {
+                    <button type="button" class="danger" disabled=move || settle.pending().get()
+                        on:click=move |_| settle.dispatch(ReportDecision::Remove)>{move || t().remove}</button>
+                })}
+            </div>
+        </article>
+    }
+}
