@@ -226,8 +226,13 @@ pub struct ChannelPage {
     pub latency_mode: String,
     /// `HEALTHY`, `STARVING` or `UNKNOWN` while live.
     pub health: Option<String>,
-    /// Whether the caller may play the stream (private channels: owner and allowed viewers).
+    /// Whether the caller may play the stream (private channels: owner and allowed viewers;
+    /// nobody while suspended).
     pub can_watch: bool,
+    /// The platform's staff suspended it for breaking the rules: it does not broadcast, its chat
+    /// is closed, and nothing of it is listed.
+    #[serde(default)]
+    pub suspended: bool,
     /// The caller's chat role: `anonymous`, `viewer` or `owner`.
     pub role: String,
     /// The HLS URL for public channels; private ones need `POST .../playback`.

@@ -145,6 +145,8 @@ pub enum ReportDecision {
     Dismiss,
     /// Delete the clip, video or past broadcast.
     Remove,
+    /// Suspend the reported channel (a report on a channel only).
+    Suspend,
 }
 
 /// `POST /api/v1/reports/{id}/settle`.

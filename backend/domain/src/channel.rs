@@ -237,6 +237,10 @@ pub struct Channel {
     /// Shield mode, while it is raised on the chat; channels stored before it existed have none.
     #[serde(default)]
     pub shield: Option<Shield>,
+    /// Staff took it off the platform for breaking the rules: no broadcasts, no chat, nothing of
+    /// it shown, until they lift it. Channels stored before suspensions existed have none.
+    #[serde(default)]
+    pub suspension: Option<Suspension>,
     /// `None` until the video service created it.
     pub video: Option<VideoChannel>,
     /// `None` until the chat service created it.
@@ -273,6 +277,7 @@ impl Channel {
             schedule: None,
             about: None,
             shield: None,
+            suspension: None,
             video: None,
             chat_room: None,
             live: LiveState::default(),
@@ -289,6 +294,10 @@ impl Channel {
     /// or its creation. Offline channels are listed most recent first by this.
     pub fn activity_at(&self) -> OffsetDateTime {
         self.live.started_at.unwrap_or(self.created_at)
+    }
+
+    pub fn is_suspended(&self) -> bool {
+        self.suspension.is_some()
     }
 
     pub fn is_owned_by(&self, user: &UserId) -> bool {
@@ -308,6 +317,16 @@ pub struct Shield {
     pub raised_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub raised_at: OffsetDateTime,
+}
+
+/// A channel's suspension: since when, by which member of staff, and why (the reason of the
+/// report it settled).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suspension {
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
+    pub by: UserId,
+    pub reason: crate::report::ReportReason,
 }
 
 /// Moderators one channel may have: enough for a busy room around the clock.

@@ -114,6 +114,8 @@ pub enum ReportAction {
     Dismissed,
     /// It was taken down (the clip, video or past broadcast is deleted).
     Removed,
+    /// The reported channel was suspended.
+    Suspended,
 }
 
 impl ReportAction {
@@ -121,6 +123,7 @@ impl ReportAction {
         match self {
             Self::Dismissed => "dismissed",
             Self::Removed => "removed",
+            Self::Suspended => "suspended",
         }
     }
 }

@@ -102,7 +102,7 @@ fn health(health: StreamHealth) -> &'static str {
 }
 
 pub fn page(view: &ChannelView) -> api::ChannelPage {
-    let playback_url = (!view.channel.private)
+    let playback_url = (!view.channel.private && !view.channel.is_suspended())
         .then(|| view.channel.video.as_ref().map(|v| v.playback_url.clone()))
         .flatten();
     api::ChannelPage {
@@ -115,6 +115,7 @@ pub fn page(view: &ChannelView) -> api::ChannelPage {
             .map(|s| health(s.health).to_owned())
             .or_else(|| view.is_live().then(|| "UNKNOWN".to_owned())),
         can_watch: view.can_watch,
+        suspended: view.channel.is_suspended(),
         role: view.role.as_str().to_owned(),
         playback_url,
         followers: view.follow.map_or(0, |f| f.followers),

@@ -17,6 +17,7 @@ use crate::ids::UserId;
 use crate::limits;
 use crate::platform::Platform;
 use crate::poll::PollView;
+use crate::use_cases::suspensions::refuse_suspended;
 
 /// A chat token for one caller in one room, with what it allows.
 #[derive(Clone, Debug)]
@@ -105,7 +106,9 @@ impl Platform {
         let (counted, channel) =
             futures_util::future::join(counted, self.channel_by_handle(handle)).await;
         counted?;
-        let mut channel = self.provision(channel?).await?;
+        let channel = channel?;
+        refuse_suspended(&channel)?;
+        let mut channel = self.provision(channel).await?;
         let user = who.map(|w| &w.user_id);
         let role = ChatRole::of(&channel, user);
         let rules = &channel.chat_rules;

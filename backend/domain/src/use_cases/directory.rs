@@ -120,6 +120,10 @@ impl DirectoryFilter {
     }
 
     pub fn matches(&self, channel: &Channel) -> bool {
+        // A suspended channel is listed nowhere, whatever is searched.
+        if channel.is_suspended() {
+            return false;
+        }
         if self
             .language
             .as_ref()
@@ -276,7 +280,8 @@ impl Platform {
     ) -> DomainResult<ChannelView> {
         let channel = self.channel_by_handle(handle).await?;
         let status = self.live_status(&channel).await;
-        let can_watch = self.can_watch(&channel, who).await?;
+        // Nothing of a suspended channel plays; its page only says it is suspended.
+        let can_watch = !channel.is_suspended() && self.can_watch(&channel, who).await?;
         let follow = self.follow_status(&channel, who).await?;
         // A private channel's plans, bio and links are for those who may watch it.
         let (upcoming, about) = if can_watch {

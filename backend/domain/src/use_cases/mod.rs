@@ -43,6 +43,7 @@ pub mod stream_events;
 pub mod stream_markers;
 pub mod stream_schedule;
 pub mod stream_setup;
+pub mod suspensions;
 pub mod unsubscribe;
 pub mod video_processing;
 pub mod video_ready;

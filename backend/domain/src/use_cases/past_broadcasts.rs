@@ -13,6 +13,7 @@ use crate::ids::{ChannelId, RecordingId, UserId};
 use crate::page::Page;
 use crate::platform::Platform;
 use crate::recording::{Recording, RecordingCursor};
+use crate::use_cases::suspensions::refuse_suspended_to_others;
 
 impl Platform {
     /// One channel's past broadcasts (private ones only for allowed viewers), with the channel.
@@ -24,6 +25,7 @@ impl Platform {
         limit: usize,
     ) -> DomainResult<(Page<Recording, RecordingCursor>, Channel)> {
         let channel = self.channel_by_handle(handle).await?;
+        refuse_suspended_to_others(&channel, who)?;
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
@@ -71,11 +73,11 @@ impl Platform {
             for id in new_ids {
                 channels.insert(id, None);
             }
-            for channel in found {
+            // Recordings of deleted and suspended channels are not listed.
+            for channel in found.into_iter().filter(|c| !c.is_suspended()) {
                 channels.insert(channel.id.clone(), Some(channel));
             }
             for recording in listed {
-                // Recordings of deleted channels are not listed.
                 if let Some(Some(channel)) = channels.get(&recording.channel_id) {
                     items.push((recording, channel.clone()));
                 }
@@ -95,6 +97,9 @@ impl Platform {
     ) -> DomainResult<(Recording, Channel)> {
         let (recording, channel) = self.recording_and_channel(id).await?;
         let owner = who.is_some_and(|u| channel.is_owned_by(u));
+        if channel.is_suspended() && !owner {
+            return Err(DomainError::NotFound("recording"));
+        }
         if recording.private && !self.is_allowed_viewer(&channel, who).await? {
             return Err(DomainError::NotFound("recording"));
         }

@@ -14,6 +14,7 @@ use crate::platform::Platform;
 use crate::report::{
     Report, ReportAction, ReportCursor, ReportOutcome, ReportReason, ReportSubject, clean_details,
 };
+use crate::use_cases::suspensions::refuse_non_staff;
 
 /// What a reporter names: a channel by its handle, anything else by its id.
 #[derive(Clone, Copy, Debug)]
@@ -199,8 +200,8 @@ impl Platform {
     }
 
     /// Staff settle the report's subject: `dismiss` keeps it, `remove` deletes the clip, video
-    /// or past broadcast (a channel is not removed this way). Every open report on the subject
-    /// is settled with it, so one decision answers all who reported it.
+    /// or past broadcast, `suspend` suspends the reported channel. Every open report on the
+    /// subject is settled with it, so one decision answers all who reported it.
     pub async fn settle_report(
         &self,
         who: &Identity,
@@ -211,10 +212,11 @@ impl Platform {
         let action = match action {
             "dismiss" => ReportAction::Dismissed,
             "remove" => ReportAction::Removed,
+            "suspend" => ReportAction::Suspended,
             _ => {
                 return Err(DomainError::invalid(
                     "invalid_action",
-                    "the action must be dismiss or remove",
+                    "the action must be dismiss, remove or suspend",
                 ));
             }
         };
@@ -234,8 +236,19 @@ impl Platform {
                 ),
             ));
         }
-        if action == ReportAction::Removed {
-            self.take_down(&report.subject).await?;
+        match (action, &report.subject) {
+            (ReportAction::Dismissed, _) => {}
+            (ReportAction::Removed, subject) => self.take_down(subject).await?,
+            (ReportAction::Suspended, ReportSubject::Channel(channel)) => {
+                self.suspend_channel(who, channel, report.reason).await?;
+            }
+            (ReportAction::Suspended, _) => {
+                // A clip is its clipper's cut of the channel's broadcast: whom would it suspend?
+                return Err(DomainError::invalid(
+                    "cannot_suspend",
+                    "only a report on a channel suspends it; remove the content instead",
+                ));
+            }
         }
         // The content is gone (or stays) before any report says so: if closing fails half-way,
         // settling again closes the rest.
@@ -270,7 +283,7 @@ impl Platform {
         match subject {
             ReportSubject::Channel(_) => Err(DomainError::invalid(
                 "cannot_remove_channel",
-                "a channel cannot be removed; dismiss the report, or remove its content",
+                "a channel is not removed; suspend it instead",
             )),
             ReportSubject::Clip(id) => match self.ports.clips.get_clip(id).await? {
                 Some(clip) => self.remove_clip(&clip).await,
@@ -285,15 +298,5 @@ impl Platform {
                 done => done,
             },
         }
-    }
-}
-
-fn refuse_non_staff(who: &Identity) -> DomainResult<()> {
-    if who.staff {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden(
-            "only the platform's staff may do this",
-        ))
     }
 }

@@ -33,6 +33,15 @@ impl Platform {
             tracing::warn!(channel = %event.channel_id, "stream event for an unknown channel");
             return Ok(false);
         };
+        if event.kind == StreamEventKind::Start && before.is_suspended() {
+            // Its key was replaced; a broadcast that starts anyway (a key read just before) is
+            // stopped, and the channel never shows live.
+            if let Some(video) = &before.video {
+                self.ports.video.stop_stream(video).await?;
+            }
+            tracing::warn!(channel = %before.id, "a suspended channel's broadcast was stopped");
+            return Ok(false);
+        }
         let (channel, changed) = self
             .modify_channel(&event.channel_id, |c| match live::apply(&c.live, event) {
                 Some(next) => {
@@ -84,6 +93,8 @@ impl Platform {
             .channels
             .get_channel(channel)
             .await?
+            // A suspended channel may not broadcast: the local ingest refuses the publish.
+            .filter(|c| !c.is_suspended())
             .map(|c| BroadcastPolicy {
                 record: c.recording,
                 private: c.private,

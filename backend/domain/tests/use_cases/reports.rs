@@ -437,3 +437,209 @@ async fn the_queue_shows_who_and_what_as_they_are_now() {
         .unwrap();
     assert_eq!(settled.reports, 1);
 }
+
+#[tokio::test]
+async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff_lift_it() {
+    use cloumer_domain::live::StreamEventKind;
+    use cloumer_domain::use_cases::directory::DirectoryFilter;
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (mina, _) = world.account("u-mina", "mina").await;
+    let staff = staff("u-staff");
+    recorded(&world, &account.channel.id, "rec1", 40, &vod(10)).await;
+    world.go_live(&account.channel, 12).await;
+    let arn = account.channel.video.clone().unwrap().arn;
+    let key_before = world
+        .platform
+        .ingest_settings(&owner)
+        .await
+        .unwrap()
+        .stream_key;
+    let on_channel = Reported::Channel { handle: "owner" };
+    assert!(report(&world, &mina, on_channel, "violence").await.unwrap());
+    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    let id = queue.items[0].report.id.to_string();
+
+    // Only a report on a channel suspends.
+    let clip = world
+        .platform
+        .clip_recording(&mina, &RecordingId::parse("rec1").unwrap(), "x", 0, 10_000)
+        .await
+        .unwrap();
+    let (_, filed) = world
+        .platform
+        .file_report(
+            &staff,
+            Reported::Clip {
+                id: clip.id.as_str(),
+            },
+            "spam",
+            "",
+        )
+        .await
+        .unwrap();
+    assert!(filed);
+    let clip_report = world
+        .platform
+        .open_reports(&staff, None, 10)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|r| matches!(r.report.subject, ReportSubject::Clip(_)))
+        .unwrap()
+        .report
+        .id
+        .to_string();
+    let refused = world
+        .platform
+        .settle_report(&staff, &clip_report, "suspend")
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(DomainError::Invalid {
+                code: "cannot_suspend",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+
+    let settled = world
+        .platform
+        .settle_report(&staff, &id, "suspend")
+        .await
+        .unwrap();
+    assert_eq!(settled.action, ReportAction::Suspended);
+    // The broadcast on air was stopped and its key replaced, which the owner is not shown.
+    assert!(world.video.stopped.lock().unwrap().contains(&arn));
+    assert_ne!(world.video.keys.lock().unwrap()[&arn], key_before.0);
+    let refused = world.platform.ingest_settings(&owner).await;
+    assert!(
+        matches!(refused, Err(DomainError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let refused = world.platform.reset_stream_key(&owner).await;
+    assert!(
+        matches!(refused, Err(DomainError::Forbidden(_))),
+        "{refused:?}"
+    );
+    // The video service's end arrives; a new start (a key read before) is stopped at once and
+    // never shows live, and the ingest is told not to take it.
+    world
+        .stream_event(&account.channel.id, "st-owner", StreamEventKind::End)
+        .await;
+    world.video.stopped.lock().unwrap().clear();
+    world
+        .stream_event(&account.channel.id, "st-again", StreamEventKind::Start)
+        .await;
+    assert_eq!(*world.video.stopped.lock().unwrap(), std::slice::from_ref(&arn));
+    assert!(
+        world
+            .platform
+            .broadcast_policy(&account.channel.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Nobody chats, plays or finds it; its page says so and plays nothing.
+    for who in [Some(&mina), Some(&owner), None] {
+        let refused = world
+            .platform
+            .chat_token("owner", who, Some("1.2.3.4"))
+            .await;
+        assert!(
+            matches!(refused, Err(DomainError::Forbidden(_))),
+            "{refused:?}"
+        );
+    }
+    let refused = world.platform.playback("owner", Some(&mina.user_id)).await;
+    assert!(
+        matches!(refused, Err(DomainError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let page = world
+        .platform
+        .channel_page("owner", Some(&mina.user_id))
+        .await
+        .unwrap();
+    assert!(page.channel.is_suspended());
+    assert!(!page.is_live());
+    assert!(!page.can_watch);
+    let listed = world
+        .platform
+        .directory(&DirectoryFilter::default(), None, 10)
+        .await
+        .unwrap();
+    assert!(
+        listed
+            .items
+            .iter()
+            .all(|c| c.channel.id != account.channel.id),
+        "not in the directory"
+    );
+    let recent = world.platform.recent_recordings(None, 10).await.unwrap();
+    assert!(
+        recent.items.is_empty(),
+        "its past broadcasts are not listed"
+    );
+    let rec = RecordingId::parse("rec1").unwrap();
+    let hidden = world.platform.recording(&rec, Some(&mina.user_id)).await;
+    assert!(
+        matches!(hidden, Err(DomainError::NotFound(_))),
+        "{hidden:?}"
+    );
+    let hidden = world.platform.clip(&clip.id, None).await;
+    assert!(
+        matches!(hidden, Err(DomainError::NotFound(_))),
+        "{hidden:?}"
+    );
+    let hidden = world
+        .platform
+        .channel_recordings("owner", Some(&mina.user_id), None, 10)
+        .await;
+    assert!(
+        matches!(hidden, Err(DomainError::Forbidden(_))),
+        "{hidden:?}"
+    );
+    // Its owner still sees their own past broadcasts (to know what was kept).
+    assert!(
+        world
+            .platform
+            .recording(&rec, Some(&owner.user_id))
+            .await
+            .is_ok()
+    );
+
+    // Only staff lift it; then it broadcasts, chats and shows again.
+    let refused = world.platform.lift_suspension(&owner, "owner").await;
+    assert!(
+        matches!(refused, Err(DomainError::Forbidden(_))),
+        "{refused:?}"
+    );
+    world
+        .platform
+        .lift_suspension(&staff, "owner")
+        .await
+        .unwrap();
+    assert!(world.platform.ingest_settings(&owner).await.is_ok());
+    assert!(
+        world
+            .platform
+            .chat_token("owner", Some(&mina), None)
+            .await
+            .is_ok()
+    );
+    assert!(
+        world
+            .platform
+            .broadcast_policy(&account.channel.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let page = world.platform.channel_page("owner", None).await.unwrap();
+    assert!(page.can_watch && !page.channel.is_suspended());
+}

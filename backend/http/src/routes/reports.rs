@@ -11,7 +11,7 @@ use cloumer_domain::use_cases::reports::{ReportInQueue, Reported};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::params::{DEFAULT_LIMIT, MyListQuery, ReportIdPath};
+use super::params::{DEFAULT_LIMIT, HandlePath, MyListQuery, ReportIdPath};
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::{AppState, convert, cursor};
@@ -21,6 +21,22 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(open_reports, file_report))
         .routes(routes!(settle_report))
+        .routes(routes!(lift_suspension))
+}
+
+/// Lifts a channel's suspension: it may broadcast (with a new stream key from its dashboard),
+/// chat and be listed again. For the platform's staff.
+#[utoipa::path(delete, path = "/channels/{handle}/suspension", tag = "reports", security(("cognito" = [])),
+    params(HandlePath),
+    responses((status = 204), (status = 401, body = api::ErrorBody), (status = 403, body = api::ErrorBody),
+        (status = 404, body = api::ErrorBody)))]
+pub async fn lift_suspension(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppPath(HandlePath { handle }): AppPath<HandlePath>,
+) -> Result<StatusCode, ApiError> {
+    state.platform.lift_suspension(&who, &handle).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Reports a channel, clip, uploaded video or past broadcast to the platform's staff, with a
@@ -90,7 +106,8 @@ pub async fn open_reports(
 }
 
 /// Settles the report's subject for every open report on it: `dismiss` keeps it, `remove`
-/// deletes the clip, video or past broadcast (400 for a channel). For the platform's staff.
+/// deletes the clip, video or past broadcast (400 for a channel), `suspend` suspends the
+/// reported channel (400 for anything else). For the platform's staff.
 #[utoipa::path(post, path = "/reports/{id}/settle", tag = "reports", security(("cognito" = [])),
     params(ReportIdPath), request_body = api::SettleReport,
     responses((status = 200, body = api::SettledReports), (status = 400, body = api::ErrorBody),
@@ -106,12 +123,14 @@ pub async fn settle_report(
     let action = match body.decision {
         api::ReportDecision::Dismiss => "dismiss",
         api::ReportDecision::Remove => "remove",
+        api::ReportDecision::Suspend => "suspend",
     };
     let settled = state.platform.settle_report(&who, &id, action).await?;
     Ok(Json(api::SettledReports {
         decision: match settled.action {
             ReportAction::Dismissed => api::ReportDecision::Dismiss,
             ReportAction::Removed => api::ReportDecision::Remove,
+            ReportAction::Suspended => api::ReportDecision::Suspend,
         },
         reports: settled.reports as u64,
     }))

@@ -171,3 +171,72 @@ async fn bad_reports_are_refused_with_what_is_wrong_and_file_nothing() {
     let queue = app.get("/api/v1/reports", staff.auth()).await;
     assert_eq!(queue.body["items"], json!([]), "nothing refused was filed");
 }
+
+#[tokio::test]
+async fn staff_suspend_a_reported_channel_and_lift_it_and_only_staff_may() {
+    let app = spawn_app_with(|config| config.staff = vec!["sam@example.com".to_owned()]).await;
+    let streamer = app.user("hana@example.com", "hana", "Hana").await;
+    let viewer = app.user("oli@example.com", "oli", "Oli").await;
+    let staff = app.user("sam@example.com", "sam", "Sam").await;
+    let report = json!({"kind": "channel", "id": "hana", "reason": "violence"});
+    let filed = app
+        .post("/api/v1/reports", viewer.auth(), Some(report))
+        .await;
+    assert_eq!(filed.status, 201, "{}", filed.text);
+    let id = filed.body["id"].as_str().unwrap();
+    let key = app
+        .get("/api/v1/me/channel/stream-key", streamer.auth())
+        .await;
+    assert_eq!(key.status, 200, "{}", key.text);
+
+    let path = format!("/api/v1/reports/{id}/settle");
+    let suspend = json!({"decision": "suspend"});
+    assert_eq!(
+        app.post(&path, viewer.auth(), Some(suspend.clone()))
+            .await
+            .status,
+        403
+    );
+    let settled = app.post(&path, staff.auth(), Some(suspend)).await;
+    assert_eq!(settled.status, 200, "{}", settled.text);
+    assert_eq!(settled.body["decision"], "suspend");
+
+    let page = app.get("/api/v1/channels/hana", viewer.auth()).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.body["suspended"], json!(true));
+    assert_eq!(page.body["canWatch"], json!(false));
+    assert_eq!(page.body["playbackUrl"], json!(null));
+    let token = app
+        .post("/api/v1/channels/hana/chat-token", viewer.auth(), None)
+        .await;
+    assert_eq!(token.status, 403, "{}", token.text);
+    let key = app
+        .get("/api/v1/me/channel/stream-key", streamer.auth())
+        .await;
+    assert_eq!(key.status, 403, "{}", key.text);
+    let directory = app.get("/api/v1/directory", None).await;
+    assert!(!directory.text.contains("\"hana\""), "{}", directory.text);
+    let mine = app.get("/api/v1/me/channel", streamer.auth()).await;
+    assert_eq!(
+        mine.body["suspended"],
+        json!(true),
+        "the owner's dashboard says so"
+    );
+
+    // Lifting: staff only, then all is back.
+    let lift = "/api/v1/channels/hana/suspension";
+    assert_eq!(app.delete(lift, streamer.auth()).await.status, 403);
+    assert_eq!(app.delete(lift, staff.auth()).await.status, 204);
+    let page = app.get("/api/v1/channels/hana", viewer.auth()).await;
+    assert_eq!(page.body["suspended"], json!(false));
+    let token = app
+        .post("/api/v1/channels/hana/chat-token", viewer.auth(), None)
+        .await;
+    assert_eq!(token.status, 200, "{}", token.text);
+    let key = app
+        .get("/api/v1/me/channel/stream-key", streamer.auth())
+        .await;
+    assert_eq!(key.status, 200, "{}", key.text);
+    let directory = app.get("/api/v1/directory", None).await;
+    assert!(directory.text.contains("\"hana\""), "{}", directory.text);
+}

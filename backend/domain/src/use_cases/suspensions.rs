@@ -1,0 +1,105 @@
+//! Suspending a channel: staff take it off the platform (settling a report on it) until they
+//! lift the suspension. While suspended it cannot broadcast — the stream on air is stopped, the
+//! stream key replaced and not shown, a new stream is stopped as it starts — its chat gives no
+//! tokens, and nothing of it is listed or played: its page says it is suspended.
+
+use std::collections::BTreeMap;
+
+use crate::channel::{Channel, Suspension};
+use crate::error::{DomainError, DomainResult};
+use crate::identity::Identity;
+use crate::ids::ChannelId;
+use crate::platform::Platform;
+use crate::report::ReportReason;
+
+/// What the chat room hears when its channel is suspended or back: pages reload the channel.
+pub const SUSPENSION_EVENT: &str = "app:CHANNEL_SUSPENDED";
+
+impl Platform {
+    /// Suspends the channel (again: nothing changes), ends its broadcast and replaces its key.
+    pub(crate) async fn suspend_channel(
+        &self,
+        staff: &Identity,
+        id: &ChannelId,
+        reason: ReportReason,
+    ) -> DomainResult<Channel> {
+        let now = self.now();
+        let (channel, changed) = self
+            .modify_channel(id, |channel| {
+                if channel.is_suspended() {
+                    return Ok(false);
+                }
+                channel.suspension = Some(Suspension {
+                    since: now,
+                    by: staff.user_id.clone(),
+                    reason,
+                });
+                Ok(true)
+            })
+            .await?;
+        // The key goes even when it was suspended already: asking again finishes a suspension
+        // whose first try failed here.
+        if let Some(video) = &channel.video {
+            self.ports.video.reset_stream_key(video).await?;
+            self.ports.video.stop_stream(video).await?;
+        }
+        if changed {
+            self.tell_room_event(&channel, SUSPENSION_EVENT, &BTreeMap::new())
+                .await;
+            tracing::info!(channel = %channel.id, staff = %staff.user_id, reason = reason.as_str(), "channel suspended");
+        }
+        Ok(channel)
+    }
+
+    /// Staff lift the channel's suspension: it may broadcast again (with a new key from its
+    /// dashboard) and is shown again.
+    pub async fn lift_suspension(&self, who: &Identity, handle: &str) -> DomainResult<()> {
+        refuse_non_staff(who)?;
+        let channel = self.channel_by_handle(handle).await?;
+        let (channel, changed) = self
+            .modify_channel(&channel.id, |channel| {
+                Ok(channel.suspension.take().is_some())
+            })
+            .await?;
+        if changed {
+            self.tell_room_event(&channel, SUSPENSION_EVENT, &BTreeMap::new())
+                .await;
+            tracing::info!(channel = %channel.id, staff = %who.user_id, "suspension lifted");
+        }
+        Ok(())
+    }
+}
+
+/// Refused for everyone but the platform's staff.
+pub(crate) fn refuse_non_staff(who: &Identity) -> DomainResult<()> {
+    if who.staff {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(
+            "only the platform's staff may do this",
+        ))
+    }
+}
+
+/// What a suspended channel's owner may still see of it (their own lists and pages) and nobody
+/// else: refused for everyone but its owner.
+pub(crate) fn refuse_suspended_to_others(
+    channel: &Channel,
+    who: Option<&crate::ids::UserId>,
+) -> DomainResult<()> {
+    if who.is_some_and(|user| channel.is_owned_by(user)) {
+        return Ok(());
+    }
+    refuse_suspended(channel)
+}
+
+/// What is refused of a suspended channel to everyone (its chat, its stream).
+pub(crate) fn refuse_suspended(channel: &Channel) -> DomainResult<()> {
+    if channel.is_suspended() {
+        Err(DomainError::Forbidden(
+            "this channel is suspended for breaking the rules",
+        ))
+    } else {
+        Ok(())
+    }
+}
