@@ -1032,6 +1032,23 @@ fn the_user_pool_has_the_staff_group_the_api_reads() {
     assert_eq!(pool, "aws_cognito_user_pool.users.id");
 }
 
+/// A suspended channel's broadcast is stopped when IVS says it started, by the function that
+/// hears it: without the grant the stop fails and the channel stays on air.
+#[test]
+fn stream_events_may_stop_a_suspended_channels_broadcast() {
+    let root = body("infra/environments/prod/main.tf");
+    let stream_events = labelled(&root, "module", &["stream_events"]);
+    let statements: String = attribute(&stream_events.body, "statements")
+        .map(text)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert!(
+        statements.contains(r#"sid="StopSuspendedBroadcasts",actions=["ivs:StopStream"],resources=[local.channel_arns]"#),
+        "{statements}"
+    );
+}
+
 /// Stream summaries need the minute's tick in the cloud as the local stack's timer gives it:
 /// an EventBridge schedule invoking stream-events (allowed to by that rule alone), which may
 /// list IVS's live streams for their viewer counts. Without any of it the summaries stay empty

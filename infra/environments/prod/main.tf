@@ -320,6 +320,12 @@ module "stream_events" {
       resources = ["*"]
     },
     {
+      # A suspended channel's broadcast that starts anyway is stopped as its start arrives.
+      sid       = "StopSuspendedBroadcasts"
+      actions   = ["ivs:StopStream"]
+      resources = [local.channel_arns]
+    },
+    {
       # The minute's audience samples read IVS's viewer counts (a list: no resource-level
       # permissions in IVS).
       sid       = "IvsLiveStreams"
