@@ -592,6 +592,17 @@ impl Api {
         .await
     }
 
+    /// Lifts a channel's suspension (staff only).
+    pub async fn lift_suspension(&self, handle: &str) -> Result<(), ApiError> {
+        self.send_text(
+            Method::DELETE,
+            &format!("/api/v1/channels/{}/suspension", encode(handle)),
+            None,
+        )
+        .await
+        .map(drop)
+    }
+
     pub async fn me(&self) -> Result<Me, ApiError> {
         self.get("/api/v1/me").await
     }

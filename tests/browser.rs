@@ -6578,7 +6578,7 @@ async fn a_deletion_cut_short_is_finished_on_the_next_visit() -> Result<()> {
 /// report under the top bar's 신고, with who reported what and why, and dismisses it.
 #[tokio::test]
 async fn a_viewer_reports_a_channel_and_staff_dismiss_it_from_their_queue() -> Result<()> {
-    let stack = TestStack::start_with_staff(&["sam@example.com"]).await?;
+    let stack = TestStack::start_with_staff(false, &["sam@example.com"]).await?;
     stack
         .account("hana@example.com", PASSWORD, "hana", "하나")
         .await?;
@@ -6721,6 +6721,133 @@ async fn a_viewer_reports_a_channel_and_staff_dismiss_it_from_their_queue() -> R
     staff.screenshot("staff-reports-settled-ko-phone").await?;
     staff.close().await?;
     assert!(findings.is_empty(), "{findings:#?}");
+    stack.stack.shutdown().await?;
+    Ok(())
+}
+
+/// Whether the channel is live, as the API says.
+async fn is_live(stack: &TestStack, handle: &str) -> Result<bool> {
+    let channel: serde_json::Value = reqwest::get(stack.url(&format!("/api/v1/channels/{handle}")))
+        .await?
+        .json()
+        .await?;
+    Ok(channel["live"] == true)
+}
+
+/// A live channel reported for violence is suspended from the staff's queue: its broadcast
+/// stops and ffmpeg, cut off, cannot come back with the key it had; the viewer on its page is
+/// told it is suspended (English, desktop) and its streamer why, on the dashboard (Korean,
+/// phone). Staff lift it from its page, and it goes live again with its new key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() -> Result<()> {
+    let stack = TestStack::start_with_staff(true, &["sam@example.com"]).await?;
+    let key = streamer(&stack, "hana@example.com", "hana", "하나").await?;
+    stack
+        .account("oli@example.com", PASSWORD, "oli", "Oli")
+        .await?;
+    stack
+        .account("sam@example.com", PASSWORD, "sam", "Sam")
+        .await?;
+    let mut ffmpeg = publish(&format!("{}{key}", stack.stack.rtmp_url()), 180)?;
+    let started = Instant::now();
+    while !is_live(&stack, "hana").await? {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "never went live"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    let viewer = Browser::launch().await?;
+    viewer.sign_in(&stack, "oli@example.com", PASSWORD).await?;
+    viewer.goto(&stack.url("/hana")).await?;
+    viewer.wait(".player[data-player-state=Playing]").await?;
+    viewer.click("[data-testid=report] summary").await?;
+    viewer
+        .click("input[name=report-reason][value=violence]")
+        .await?;
+    viewer
+        .click("[data-testid=report] button[type=submit]")
+        .await?;
+    viewer
+        .wait_for_text(
+            "[data-testid=report] [role=status]",
+            "Our staff will look at it",
+            WAIT,
+        )
+        .await?;
+
+    let staff = Browser::launch().await?;
+    staff.sign_in(&stack, "sam@example.com", PASSWORD).await?;
+    staff.goto(&stack.url("/staff/reports")).await?;
+    staff
+        .wait_for_text("[data-testid=report-item]", "Violence or threats", WAIT)
+        .await?;
+    staff
+        .click("[data-testid=report-item] button.danger")
+        .await?;
+    staff
+        .wait_for_text("[data-testid=reports] [role=status]", "Settled", WAIT)
+        .await?;
+    // Off the air: the ingest dropped the encoder, and the channel is not live.
+    let ended = tokio::time::timeout(WAIT, ffmpeg.wait()).await;
+    anyhow::ensure!(
+        ended.is_ok(),
+        "ffmpeg still publishing after the suspension"
+    );
+    let stopped = Instant::now();
+    while is_live(&stack, "hana").await? {
+        anyhow::ensure!(stopped.elapsed() < WAIT, "still live after the suspension");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // The viewer's page hears the end and says why nothing plays.
+    viewer
+        .wait_for_text(
+            ".player.suspended",
+            "suspended for breaking Cloumer's rules",
+            WAIT,
+        )
+        .await?;
+    viewer.screenshot("channel-suspended-en-desktop").await?;
+    viewer.close().await?;
+    // The key it had publishes nothing.
+    let mut again = publish(&format!("{}{key}", stack.stack.rtmp_url()), 30)?;
+    let refused = tokio::time::timeout(WAIT, again.wait()).await;
+    anyhow::ensure!(refused.is_ok(), "the old key still publishes");
+    anyhow::ensure!(!is_live(&stack, "hana").await?, "live with the old key");
+
+    let owner = Browser::launch_sized(390, 844).await?;
+    owner.sign_in(&stack, "hana@example.com", PASSWORD).await?;
+    owner.prefer_language("ko").await?;
+    owner.goto(&stack.url("/dashboard")).await?;
+    owner
+        .wait_for_text(".suspended-notice", "운영진이 채널을 정지했습니다", WAIT)
+        .await?;
+    owner.screenshot("dashboard-suspended-ko-phone").await?;
+
+    // Staff lift it from its page; it streams again, with a new key.
+    staff.goto(&stack.url("/hana")).await?;
+    staff
+        .wait_for_text(".player.suspended button", "Lift the suspension", WAIT)
+        .await?;
+    staff.click(".player.suspended button").await?;
+    staff
+        .wait_for_text(".player.offline", "offline", WAIT)
+        .await?;
+    staff.close().await?;
+    let new_key = stream_key(&owner).await?;
+    assert_ne!(new_key, key, "the key it had stays dead");
+    let mut back = publish(&format!("{}{new_key}", stack.stack.rtmp_url()), 60)?;
+    let restarted = Instant::now();
+    while !is_live(&stack, "hana").await? {
+        anyhow::ensure!(
+            restarted.elapsed() < Duration::from_secs(60),
+            "never live again"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    back.kill().await?;
+    owner.close().await?;
     stack.stack.shutdown().await?;
     Ok(())
 }

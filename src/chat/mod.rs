@@ -693,7 +693,7 @@ impl ChatClient {
                     self.notice.set(Some(Notice::DisconnectedByModerator));
                 }
             }
-            Incoming::StreamStarted | Incoming::StreamEnded => {
+            Incoming::StreamStarted | Incoming::StreamEnded | Incoming::SuspensionChanged => {
                 self.stream_changes.update(|n| *n += 1)
             }
             Incoming::TimedOut { user_id, until } => {

@@ -124,6 +124,8 @@ pub enum Incoming {
     },
     StreamStarted,
     StreamEnded,
+    /// Staff suspended the channel or lifted it: as much a change of the channel as a start.
+    SuspensionChanged,
     /// A viewer was timed out until `until` (RFC 3339).
     TimedOut {
         user_id: String,
@@ -214,6 +216,7 @@ pub fn parse(text: &str) -> Option<Incoming> {
             },
             event::STREAM_START => Incoming::StreamStarted,
             event::STREAM_END => Incoming::StreamEnded,
+            event::CHANNEL_SUSPENDED => Incoming::SuspensionChanged,
             event::TIMEOUT => Incoming::TimedOut {
                 user_id: frame.attribute("UserId").to_owned(),
                 until: frame.attribute("Until").to_owned(),

@@ -21,6 +21,11 @@ pub struct ReportWords {
     pub already: &'static str,
     /// What each reason is called, in [`ReportReason::ALL`]'s order.
     pub reasons: [&'static str; 10],
+    /// A suspended channel's page, in place of its player.
+    pub suspended: &'static str,
+    /// The owner's dashboard, while suspended.
+    pub yours_suspended: &'static str,
+    pub lift: &'static str,
 }
 
 impl ReportWords {
@@ -50,6 +55,9 @@ pub const EN: ReportWords = ReportWords {
         "Impersonation",
         "Something else",
     ],
+    suspended: "This channel is suspended for breaking Cloumer's rules.",
+    yours_suspended: "Cloumer's staff suspended your channel for breaking the rules: it cannot go live, its chat is closed and it is not shown to anyone else. Write to the staff if you think this is a mistake.",
+    lift: "Lift the suspension",
 };
 
 pub const KO: ReportWords = ReportWords {
@@ -72,6 +80,9 @@ pub const KO: ReportWords = ReportWords {
         "사칭",
         "기타",
     ],
+    suspended: "Cloumer 규칙 위반으로 정지된 채널입니다.",
+    yours_suspended: "규칙 위반으로 Cloumer 운영진이 채널을 정지했습니다. 방송할 수 없고, 채팅이 닫히며, 다른 사람에게 보이지 않습니다. 잘못된 조치라고 생각하면 운영진에게 알려 주세요.",
+    lift: "정지 해제",
 };
 
 /// Longest explanation the API takes (characters).

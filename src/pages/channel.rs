@@ -11,6 +11,7 @@ use crate::api::{ApiError, use_api};
 use crate::chat::ChatClient;
 use crate::chat::panel::ChatPanel;
 use crate::chat::raid::{RaidNotice, RaidedNotice};
+use crate::components::report;
 use crate::components::{
     About, Avatar, FollowButton, LiveBadge, Loaded, RecordingGrid, ReportButton, ShareVideo,
     Upcoming, Uptime, avatar_src, name_page, or_untitled, video_name,
@@ -20,7 +21,7 @@ use crate::pages::NotFound;
 use crate::pages::clip::{self, ClipGrid, ClipLive};
 use crate::pages::video::{self, VideoGrid};
 use crate::player::{MatureGate, NowPlaying, VideoPlayer, describe_playing};
-use crate::reactive::Fetch;
+use crate::reactive::{Fetch, Submit};
 
 /// How often viewer counts and live state are refreshed, besides the room's announcements.
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(20);
@@ -29,6 +30,8 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(20);
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Watching {
     live: bool,
+    /// Staff suspended it: nothing plays, and the page says why.
+    suspended: bool,
     can_watch: bool,
     private: bool,
     /// Marked for adults: the player waits for the viewer's choice.
@@ -82,7 +85,7 @@ pub fn Channel(handle: String) -> impl IntoView {
     let reportable = Memo::new(move |_| {
         latest.with(|c| {
             c.as_ref()
-                .filter(|c| c.role != "owner")
+                .filter(|c| c.role != "owner" && !c.suspended)
                 .map(|c| c.summary.handle.clone())
         })
     });
@@ -92,6 +95,7 @@ pub fn Channel(handle: String) -> impl IntoView {
         latest.with(|c| {
             c.as_ref().map(|c| Watching {
                 live: c.summary.live,
+                suspended: c.suspended,
                 can_watch: c.can_watch,
                 private: c.summary.private,
                 mature: c.summary.mature,
@@ -155,6 +159,7 @@ pub fn Channel(handle: String) -> impl IntoView {
     let signed_in = Memo::new(move |_| crate::auth::use_session().user().is_some());
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     let live = Memo::new(move |_| watching.with(|w| w.as_ref().is_some_and(|w| w.live)));
+    let suspended = Memo::new(move |_| watching.with(|w| w.as_ref().is_some_and(|w| w.suspended)));
     let playback_url = Signal::derive(move || playback.get().and_then(Result::ok).flatten());
     // What the player plays, while there is one.
     describe_playing(move || {
@@ -175,11 +180,13 @@ pub fn Channel(handle: String) -> impl IntoView {
             })}
         </Loaded>
         {move || loaded.get().then(|| view! {
-            <div class="channel-layout" data-live=move || live.get().to_string()>
+            <div class="channel-layout" class:no-chat=move || suspended.get() data-live=move || live.get().to_string()>
                 <section class="channel-main">
                     <RaidNotice chat=chat />
                     <RaidedNotice chat=chat />
-                    {move || watching.get().map(|w| if !w.can_watch {
+                    {move || watching.get().map(|w| if w.suspended {
+                        view! { <Suspended handle=handle.get_value() on_lifted=move || page.refetch() /> }.into_any()
+                    } else if !w.can_watch {
                         view! { <div class="player offline" role="status">{move || i18n.page_texts().private_locked}</div> }.into_any()
                     } else if w.live {
                         view! {
@@ -213,9 +220,37 @@ pub fn Channel(handle: String) -> impl IntoView {
                     <Videos videos=videos />
                     <Clips clips=clips />
                 </section>
-                <ChatPanel chat=chat />
+                // A suspended channel's chat is closed (its messages refused): nothing to show.
+                {move || (!suspended.get()).then(|| view! { <ChatPanel chat=chat /> })}
             </div>
         })}
+    }
+}
+
+/// A suspended channel's page says so where its player would be; staff may lift it there.
+#[component]
+fn Suspended(handle: String, on_lifted: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.pick(&report::EN, &report::KO);
+    let api = use_api();
+    let staff = Memo::new(move |_| crate::auth::use_session().user().is_some_and(|u| u.staff));
+    let handle = StoredValue::new(handle);
+    let lift = Submit::new(move |_: &()| async move {
+        api.lift_suspension(&handle.get_value())
+            .await
+            .map_err(|e| e.explained(i18n))?;
+        on_lifted();
+        Ok::<(), String>(())
+    });
+    view! {
+        <div class="player offline suspended" role="status">
+            <p>{move || t().suspended}</p>
+            {move || staff.get().then(|| view! {
+                <button type="button" class="secondary" disabled=move || lift.pending().get()
+                    on:click=move |_| lift.dispatch(())>{move || t().lift}</button>
+            })}
+            {move || lift.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </div>
     }
 }
 

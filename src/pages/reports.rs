@@ -23,6 +23,7 @@ struct QueueWords {
     deleted_account: &'static str,
     dismiss: &'static str,
     remove: &'static str,
+    suspend: &'static str,
     working: &'static str,
     settled: &'static str,
 }
@@ -39,6 +40,7 @@ const EN: QueueWords = QueueWords {
     deleted_account: "a deleted account",
     dismiss: "Dismiss",
     remove: "Take down",
+    suspend: "Suspend channel",
     working: "Working…",
     settled: "Settled: every open report on it is closed.",
 };
@@ -55,6 +57,7 @@ const KO: QueueWords = QueueWords {
     deleted_account: "삭제된 계정",
     dismiss: "기각",
     remove: "삭제 조치",
+    suspend: "채널 정지",
     working: "처리 중…",
     settled: "처리했습니다. 같은 대상의 열린 신고가 모두 닫혔습니다.",
 };
@@ -166,10 +169,17 @@ fn QueuedReport(report: ReportBody, settled: Callback<(ReportKind, String)>) -> 
                     on:click=move |_| settle.dispatch(ReportDecision::Dismiss)>
                     {move || if settle.pending().get() { t().working } else { t().dismiss }}
                 </button>
-                {removable.then(|| view! {
-                    <button type="button" class="danger" disabled=move || settle.pending().get()
-                        on:click=move |_| settle.dispatch(ReportDecision::Remove)>{move || t().remove}</button>
-                })}
+                {if removable {
+                    view! {
+                        <button type="button" class="danger" disabled=move || settle.pending().get()
+                            on:click=move |_| settle.dispatch(ReportDecision::Remove)>{move || t().remove}</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="danger" disabled=move || settle.pending().get()
+                            on:click=move |_| settle.dispatch(ReportDecision::Suspend)>{move || t().suspend}</button>
+                    }.into_any()
+                }}
             </div>
         </article>
     }

@@ -88,9 +88,9 @@ impl TestStack {
         .await
     }
 
-    /// A stack without ingest whose staff (who settle reports) are the people of `emails`.
-    pub async fn start_with_staff(emails: &[&str]) -> Result<Self> {
-        Self::start_configured(false, dist_dir()?, |config| {
+    /// A stack whose staff (who settle reports) are the people of `emails`.
+    pub async fn start_with_staff(ingest: bool, emails: &[&str]) -> Result<Self> {
+        Self::start_configured(ingest, dist_dir()?, |config| {
             config.staff = emails.iter().map(|e| (*e).to_owned()).collect();
         })
         .await

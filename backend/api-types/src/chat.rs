@@ -133,6 +133,8 @@ pub mod event {
     /// Sent by our backend when a channel's stream starts or ends.
     pub const STREAM_START: &str = "app:STREAM_START";
     pub const STREAM_END: &str = "app:STREAM_END";
+    /// Staff suspended the channel, or lifted its suspension: read it again (no attributes).
+    pub const CHANNEL_SUSPENDED: &str = "app:CHANNEL_SUSPENDED";
     /// A viewer was timed out: attributes `UserId` and `Until` (RFC 3339).
     pub const TIMEOUT: &str = "app:TIMEOUT";
     /// The room's rules for viewers changed: `SlowModeSeconds`, `MinAccountAgeMinutes`,

@@ -72,6 +72,8 @@ pub enum DenyReason {
     /// The sender deleted their account: a chat connection it left open says nothing more
     /// (what they said is erased with it, and their handle may be someone else's now).
     AccountDeleted,
+    /// Staff suspended the channel: a connection opened before says nothing more.
+    ChannelSuspended,
 }
 
 impl DenyReason {
@@ -90,6 +92,7 @@ impl DenyReason {
             Self::TooLong => "the message is too long",
             Self::Filtered => "the message contains a word this channel filters",
             Self::AccountDeleted => "your account was deleted",
+            Self::ChannelSuspended => "this channel is suspended",
         }
     }
 }

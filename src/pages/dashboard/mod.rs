@@ -60,7 +60,13 @@ fn DashboardView() -> impl IntoView {
             let channel: Signal<MyChannel> =
                 Signal::derive(move || latest.get().expect("loaded"));
             let private = Memo::new(move |_| channel.with(|c| c.page.summary.private));
+            let suspended = Memo::new(move |_| channel.with(|c| c.page.suspended));
             view! {
+                {move || suspended.get().then(|| view! {
+                    <p class="error suspended-notice" role="alert">
+                        {move || i18n.pick(&crate::components::report::EN, &crate::components::report::KO).yours_suspended}
+                    </p>
+                })}
                 <div class="dashboard">
                     <status::StatusCard channel=channel />
                     <raid::RaidCard channel=channel />

@@ -49,6 +49,10 @@ impl Platform {
     /// a time.
     pub async fn review_message(&self, input: ReviewInput) -> DomainResult<Verdict> {
         let channel = self.channel_of_room(&input.room_arn).await?;
+        if channel.is_suspended() {
+            // Tokens were refused since; a connection opened before is silenced here.
+            return Ok(Verdict::Deny(DenyReason::ChannelSuspended));
+        }
         let role = ChatRole::of(&channel, Some(&input.sender));
         let rules = &channel.chat_rules;
         let limited = !role.runs_the_room();

@@ -12,7 +12,8 @@ use crate::ids::ChannelId;
 use crate::platform::Platform;
 use crate::report::ReportReason;
 
-/// What the chat room hears when its channel is suspended or back: pages reload the channel.
+/// What the chat room hears when its channel is suspended or back: pages read the channel
+/// again (the API's `event::CHANNEL_SUSPENDED`).
 pub const SUSPENSION_EVENT: &str = "app:CHANNEL_SUSPENDED";
 
 impl Platform {

@@ -1,7 +1,9 @@
 use cloumer_domain::DomainError;
 use cloumer_domain::Identity;
 use cloumer_domain::ids::RecordingId;
+use cloumer_domain::moderation::DenyReason;
 use cloumer_domain::report::{ReportAction, ReportReason, ReportSubject};
+use cloumer_domain::use_cases::message_review::Verdict;
 use cloumer_domain::use_cases::reports::Reported;
 use time::Duration;
 
@@ -534,7 +536,10 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
     world
         .stream_event(&account.channel.id, "st-again", StreamEventKind::Start)
         .await;
-    assert_eq!(*world.video.stopped.lock().unwrap(), std::slice::from_ref(&arn));
+    assert_eq!(
+        *world.video.stopped.lock().unwrap(),
+        std::slice::from_ref(&arn)
+    );
     assert!(
         world
             .platform
@@ -555,6 +560,12 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
             "{refused:?}"
         );
     }
+    // A chat connection opened before says nothing more.
+    let room = account.channel.chat_room.clone().unwrap().arn;
+    assert_eq!(
+        world.verdict(&room, "u-mina", "still here").await,
+        Verdict::Deny(DenyReason::ChannelSuspended)
+    );
     let refused = world.platform.playback("owner", Some(&mina.user_id)).await;
     assert!(
         matches!(refused, Err(DomainError::Forbidden(_))),

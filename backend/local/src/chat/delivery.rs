@@ -224,6 +224,7 @@ fn denied(reason: DenyReason) -> &'static str {
             "the message was denied: unique chat is on, and this was said in the last 30 seconds"
         }
         DenyReason::AccountDeleted => "the message was denied: your account was deleted",
+        DenyReason::ChannelSuspended => "the message was denied: this channel is suspended",
         DenyReason::TooLong | DenyReason::Empty | DenyReason::RateLimited => {
             "the message was denied"
         }
