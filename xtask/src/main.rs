@@ -22,7 +22,8 @@ const HELP: &str = "\
 cargo xtask <command>
 
   setup [--for dev|test]  install everything the project needs (idempotent; default: test)
-  dev                     set up if needed, build the browser app, run the local stack
+  dev [options]           set up if needed, build the browser app, run the local stack (options
+                          go to cloumer-local, e.g. --staff you@example.com: who settles reports)
   test                    set up if needed, check formatting and lints, build, run every test
   build-web               build the browser app into dist/
   bootstrap               once per AWS account: Terraform's state bucket and lock table, and
