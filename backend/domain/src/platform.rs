@@ -119,6 +119,17 @@ pub(crate) const MAX_RETRIES: usize = 8;
 /// Listing pages are 1–100 items.
 pub const MAX_PAGE: usize = 100;
 
+/// Refused for everyone but the platform's staff (the identity provider's staff group).
+pub(crate) fn refuse_non_staff(who: &Identity) -> DomainResult<()> {
+    if who.staff {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(
+            "only the platform's staff may do this",
+        ))
+    }
+}
+
 /// A listing's page size: `default` when the caller gave none, else 1–[`MAX_PAGE`].
 pub fn check_limit(limit: Option<usize>, default: usize) -> DomainResult<usize> {
     match limit {

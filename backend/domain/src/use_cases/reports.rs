@@ -10,11 +10,10 @@ use crate::identity::Identity;
 use crate::ids::{ChannelId, ClipId, RecordingId, ReportId, UserId, VideoId};
 use crate::limits::REPORTS;
 use crate::page::Page;
-use crate::platform::Platform;
+use crate::platform::{Platform, refuse_non_staff};
 use crate::report::{
     Report, ReportAction, ReportCursor, ReportOutcome, ReportReason, ReportSubject, clean_details,
 };
-use crate::use_cases::suspensions::refuse_non_staff;
 
 /// What a reporter names: a channel by its handle, anything else by its id.
 #[derive(Clone, Copy, Debug)]
@@ -84,7 +83,8 @@ impl Platform {
     }
 
     /// The subject as the reporter sees it, and its channel: only what they may see (anything
-    /// else is not found, as on its page), never their own.
+    /// else is not found, as on its page), never their own. An id that cannot be one of its kind
+    /// names nothing: not found either (the API names every kind's id with one pattern).
     async fn reported_subject(
         &self,
         subject: Reported<'_>,
@@ -101,11 +101,13 @@ impl Platform {
                 (ReportSubject::Channel(channel.id.clone()), channel, None)
             }
             Reported::Clip { id } => {
-                let (clip, channel) = self.clip(&ClipId::parse(id)?, who).await?;
+                let id = ClipId::parse(id).map_err(|_| DomainError::NotFound("clip"))?;
+                let (clip, channel) = self.clip(&id, who).await?;
                 (ReportSubject::Clip(clip.id), channel, Some(clip.clipper))
             }
             Reported::Video { id } => {
-                let (video, channel) = self.video(&VideoId::parse(id)?, who).await?;
+                let id = VideoId::parse(id).map_err(|_| DomainError::NotFound("video"))?;
+                let (video, channel) = self.video(&id, who).await?;
                 (
                     ReportSubject::Video(video.id),
                     channel,
@@ -113,7 +115,8 @@ impl Platform {
                 )
             }
             Reported::Recording { id } => {
-                let (recording, channel) = self.recording(&RecordingId::parse(id)?, who).await?;
+                let id = RecordingId::parse(id).map_err(|_| DomainError::NotFound("recording"))?;
+                let (recording, channel) = self.recording(&id, who).await?;
                 (ReportSubject::Recording(recording.id), channel, None)
             }
         };

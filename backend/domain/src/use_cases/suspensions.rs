@@ -9,7 +9,7 @@ use crate::channel::{Channel, Suspension};
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::ChannelId;
-use crate::platform::Platform;
+use crate::platform::{Platform, refuse_non_staff};
 use crate::report::ReportReason;
 
 /// What the chat room hears when its channel is suspended or back: pages read the channel
@@ -68,17 +68,6 @@ impl Platform {
             tracing::info!(channel = %channel.id, staff = %who.user_id, "suspension lifted");
         }
         Ok(())
-    }
-}
-
-/// Refused for everyone but the platform's staff.
-pub(crate) fn refuse_non_staff(who: &Identity) -> DomainResult<()> {
-    if who.staff {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden(
-            "only the platform's staff may do this",
-        ))
     }
 }
 

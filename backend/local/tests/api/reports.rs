@@ -128,9 +128,14 @@ async fn bad_reports_are_refused_with_what_is_wrong_and_file_nothing() {
             json!({"kind": "channel", "id": "nobody", "reason": "spam"}),
             404,
         ),
+        // Not an id of its kind: it names nothing (the schema has one pattern for every kind).
         (
             json!({"kind": "clip", "id": "../../etc/passwd", "reason": "spam"}),
-            400,
+            404,
+        ),
+        (
+            json!({"kind": "clip", "id": "8b75e268-f6f1-439b-8361-817dfc0dda7b", "reason": "spam"}),
+            404,
         ),
         (
             json!({"kind": "video", "id": "vdnothing", "reason": "spam"}),
