@@ -90,11 +90,11 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
                 | router::Page::Confirm
                 | router::Page::Profile
                 | router::Page::Notifications
+                | router::Page::Reports
                 | router::Page::Unsubscribe) => {
                     lazy_page(Arc::new(move || Box::pin(page_code!(account_page(page.clone())))))
                 }
                 router::Page::Dashboard => lazy_page(Arc::new(|| Box::pin(page_code!(dashboard_page())))),
-                router::Page::Reports => lazy_page(Arc::new(|| Box::pin(page_code!(staff_page())))),
                 router::Page::NotFound => view! { <pages::NotFound /> }.into_any(),
             }}
         </main>
@@ -102,9 +102,9 @@ fn Shell(config: cloumer_api_types::RuntimeConfig) -> impl IntoView {
 }
 
 // Code splitting. The shell and the home page ship in the main wasm module; the other pages come
-// in lazily loaded groups: watching (finding streams on the browse page, channel and recording
-// pages: player and chat), account (sign-in, sign-up, confirmation, profile), the streamer
-// dashboard and the staff's reports. Fewer, larger groups compress better and need fewer requests than a module
+// in three lazily loaded groups: watching (finding streams on the browse page, channel and
+// recording pages: player and chat), account (sign-in, sign-up, confirmation, profile) and the
+// streamer dashboard. Fewer, larger groups compress better and need fewer requests than a module
 // per page (and each split point costs the main module a loader), and the home page fetches the
 // watching group ahead of a click, so browsing opens at once.
 //
@@ -194,6 +194,7 @@ fn account_page(page: router::Page) -> PageResult {
         router::Page::Profile => view! { <pages::profile::Profile /> }.into_any(),
         router::Page::Notifications => view! { <pages::notifications::Notifications /> }.into_any(),
         router::Page::Unsubscribe => view! { <pages::unsubscribe::Unsubscribe /> }.into_any(),
+        router::Page::Reports => view! { <pages::reports::Reports /> }.into_any(),
         _ => view! { <pages::NotFound /> }.into_any(),
     })
 }
@@ -201,12 +202,6 @@ fn account_page(page: router::Page) -> PageResult {
 #[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(dashboard, fallible))]
 fn dashboard_page() -> PageResult {
     Ok(view! { <pages::dashboard::Dashboard /> }.into_any())
-}
-
-/// The staff's queue of reports: its own group, which nobody but staff ever downloads.
-#[cfg_attr(cloumer_split, wasm_split_helpers::wasm_split(staff, fallible))]
-fn staff_page() -> PageResult {
-    Ok(view! { <pages::reports::Reports /> }.into_any())
 }
 
 /// What only signed-in visitors see outside the pages: the notification bell and the home page's
