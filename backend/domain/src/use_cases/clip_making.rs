@@ -32,8 +32,10 @@ impl Platform {
         let title = ClipTitle::parse(title)?;
         let (recording, channel) = self.recording_and_channel(recording_id).await?;
         let viewer = Some(&who.user_id);
+        // A suspended channel's past broadcasts are shown to nobody else: nor cut into clips.
         let visible = !recording.deleted()
             && recording.playable()
+            && (!channel.is_suspended() || channel.is_owned_by(&who.user_id))
             && (!recording.private || self.is_allowed_viewer(&channel, viewer).await?)
             && self.can_watch(&channel, viewer).await?;
         if !visible {

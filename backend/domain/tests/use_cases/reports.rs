@@ -615,6 +615,14 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
         matches!(hidden, Err(DomainError::Forbidden(_))),
         "{hidden:?}"
     );
+    let refused = world
+        .platform
+        .clip_recording(&mina, &rec, "still", 0, 10_000)
+        .await;
+    assert!(
+        matches!(refused, Err(DomainError::NotFound(_))),
+        "{refused:?}"
+    );
     // Its owner still sees their own past broadcasts (to know what was kept).
     assert!(
         world
