@@ -300,6 +300,12 @@ impl Channel {
         self.suspension.is_some()
     }
 
+    /// Suspended, and `who` is not its owner: nothing of it is shown to them (its owner still
+    /// sees their own past broadcasts, clips and videos).
+    pub fn is_withheld_from(&self, who: Option<&UserId>) -> bool {
+        self.is_suspended() && !who.is_some_and(|user| self.is_owned_by(user))
+    }
+
     pub fn is_owned_by(&self, user: &UserId) -> bool {
         &self.owner == user
     }

@@ -25,7 +25,7 @@ impl Platform {
         if clip.private && !self.is_allowed_viewer(&channel, who).await? {
             return Err(DomainError::NotFound("clip"));
         }
-        if refuse_suspended_to_others(&channel, who).is_err() {
+        if channel.is_withheld_from(who) {
             return Err(DomainError::NotFound("clip"));
         }
         let mut clip = self.finish_clip(clip, &recording).await?;

@@ -97,7 +97,7 @@ impl Platform {
     ) -> DomainResult<(Recording, Channel)> {
         let (recording, channel) = self.recording_and_channel(id).await?;
         let owner = who.is_some_and(|u| channel.is_owned_by(u));
-        if channel.is_suspended() && !owner {
+        if channel.is_withheld_from(who) {
             return Err(DomainError::NotFound("recording"));
         }
         if recording.private && !self.is_allowed_viewer(&channel, who).await? {

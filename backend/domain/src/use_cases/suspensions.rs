@@ -77,10 +77,11 @@ pub(crate) fn refuse_suspended_to_others(
     channel: &Channel,
     who: Option<&crate::ids::UserId>,
 ) -> DomainResult<()> {
-    if who.is_some_and(|user| channel.is_owned_by(user)) {
-        return Ok(());
+    if channel.is_withheld_from(who) {
+        refuse_suspended(channel)
+    } else {
+        Ok(())
     }
-    refuse_suspended(channel)
 }
 
 /// What is refused of a suspended channel to everyone (its chat, its stream).

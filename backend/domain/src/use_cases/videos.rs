@@ -41,7 +41,9 @@ impl Platform {
             .ok_or(DomainError::NotFound("video"))?;
         let channel = self.video_channel(&video).await?;
         let own = who == Some(&video.uploader);
-        if !own && (channel.is_suspended() || !self.may_see_video(&video, &channel, who).await?) {
+        if !own
+            && (channel.is_withheld_from(who) || !self.may_see_video(&video, &channel, who).await?)
+        {
             return Err(DomainError::NotFound("video"));
         }
         let mut video = video;
