@@ -143,6 +143,19 @@ impl Member for Vec<u64> {
     }
 }
 
+/// The enums of reports, by their wire names (`as_str`, checked against serde's in api-types).
+macro_rules! wire_enum {
+    ($($ty:ident),*) => {$(
+        impl Member for cloumer_api_types::$ty {
+            fn read(json: &Json) -> Option<Self> {
+                let name = json.string()?;
+                Self::ALL.into_iter().find(|value| value.as_str() == name)
+            }
+        }
+    )*};
+}
+wire_enum!(ReportKind, ReportDecision, ReportReason);
+
 impl<T: Member> Member for Option<T> {
     fn read(json: &Json) -> Option<Self> {
         if json.0.is_null() || json.0.is_undefined() {
@@ -232,6 +245,9 @@ mod api_types {
         title: "title",
         video_id: "videoId",
         raid_viewers: "raidViewers",
+        about: "about",
+        decision: "decision",
+        ground: "ground",
         created_at: "createdAt",
         unread: "unread",
     });
@@ -386,6 +402,9 @@ mod tests {
             title: "t".into(),
             video_id: Some("v".into()),
             raid_viewers: Some(3),
+            about: Some(ReportKind::Clip),
+            decision: Some(ReportDecision::Remove),
+            ground: Some(ReportReason::ChildSafety),
             created_at: "c".into(),
             unread: true,
         };

@@ -11,21 +11,32 @@ use crate::time::parse_rfc3339_ms;
 
 /// How a notification reads and where it leads: (link, the bold lead, the words after it).
 /// "**Minji** went live" and "**Minji** raided your channel" open the channel; "**Your video
-/// is ready**" opens the video.
+/// is ready**" opens the video. What staff decided is only announced here (the notifications
+/// page says what and why: its words are not loaded with the first page).
 pub fn notification_text(n: &NotificationBody, t: &'static PageTexts) -> (String, String, String) {
     let channel = format!("/{}", n.channel_handle);
-    match (&n.video_id, n.raid_viewers) {
-        (Some(video), _) => (
+    match (n.kind.as_str(), &n.video_id, n.raid_viewers) {
+        ("VIDEO_READY", Some(video), _) => (
             format!("/videos/{video}"),
             t.video_ready.to_owned(),
             String::new(),
         ),
-        (None, Some(viewers)) => (
+        ("RAID", _, Some(viewers)) => (
             channel,
             n.owner_nickname.clone(),
             t.raided_you.replace("{}", &viewers.to_string()),
         ),
-        (None, None) => (channel, n.owner_nickname.clone(), t.went_live.to_owned()),
+        ("REPORT_REVIEWED", ..) => (
+            "/notifications".to_owned(),
+            t.report_reviewed.to_owned(),
+            String::new(),
+        ),
+        ("TAKEN_DOWN" | "SUSPENDED" | "SUSPENSION_LIFTED", ..) => (
+            "/notifications".to_owned(),
+            t.staff_decision.to_owned(),
+            String::new(),
+        ),
+        _ => (channel, n.owner_nickname.clone(), t.went_live.to_owned()),
     }
 }
 

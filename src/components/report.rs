@@ -2,7 +2,7 @@
 //! disclosure under the video with the reasons to choose from and room for what happened. Only
 //! for signed-in viewers of what is not theirs (the API refuses the rest, too).
 
-use cloumer_api_types::{NewReport, ReportKind, ReportReason};
+use cloumer_api_types::{NewReport, NotificationBody, ReportDecision, ReportKind, ReportReason};
 use leptos::prelude::*;
 
 use crate::api::use_api;
@@ -26,6 +26,20 @@ pub struct ReportWords {
     /// The owner's dashboard, while suspended.
     pub yours_suspended: &'static str,
     pub lift: &'static str,
+    /// Before the rule staff found broken: "Rule broken: Hateful conduct".
+    pub rule_broken: &'static str,
+    /// A reporter's notification: staff settled their report, …
+    pub report_reviewed: &'static str,
+    /// … and what they decided, in [`ReportDecision::ALL`]'s order (dismiss, remove, suspend).
+    pub outcomes: [&'static str; 3],
+    /// A maker's notification: their clip, video or past broadcast was taken down.
+    pub clip_taken_down: &'static str,
+    pub video_taken_down: &'static str,
+    pub recording_taken_down: &'static str,
+    /// An owner's notification: their channel was suspended, then lifted.
+    pub channel_suspended: &'static str,
+    pub suspension_lifted: &'static str,
+    pub live_again: &'static str,
 }
 
 impl ReportWords {
@@ -56,8 +70,21 @@ pub const EN: ReportWords = ReportWords {
         "Something else",
     ],
     suspended: "This channel is suspended for breaking Cloumer's rules.",
-    yours_suspended: "Cloumer's staff suspended your channel for breaking the rules: it cannot go live, its chat is closed and it is not shown to anyone else. Write to the staff if you think this is a mistake.",
+    yours_suspended: "Cloumer's staff suspended your channel for breaking the rules: it cannot go live, its chat is closed and it is not shown to anyone else.",
     lift: "Lift the suspension",
+    rule_broken: "Rule broken:",
+    report_reviewed: "We reviewed your report:",
+    outcomes: [
+        "we found no rule broken, so it stays.",
+        "it broke our rules and was taken down.",
+        "it broke our rules, and the channel is suspended.",
+    ],
+    clip_taken_down: "Your clip was taken down",
+    video_taken_down: "Your video was taken down",
+    recording_taken_down: "Your past broadcast was taken down",
+    channel_suspended: "Your channel was suspended",
+    suspension_lifted: "Your channel's suspension was lifted:",
+    live_again: "it can go live again, with a new stream key from your dashboard.",
 };
 
 pub const KO: ReportWords = ReportWords {
@@ -81,9 +108,67 @@ pub const KO: ReportWords = ReportWords {
         "기타",
     ],
     suspended: "Cloumer 규칙 위반으로 정지된 채널입니다.",
-    yours_suspended: "규칙 위반으로 Cloumer 운영진이 채널을 정지했습니다. 방송할 수 없고, 채팅이 닫히며, 다른 사람에게 보이지 않습니다. 잘못된 조치라고 생각하면 운영진에게 알려 주세요.",
+    yours_suspended: "규칙 위반으로 Cloumer 운영진이 채널을 정지했습니다. 방송할 수 없고, 채팅이 닫히며, 다른 사람에게 보이지 않습니다.",
     lift: "정지 해제",
+    rule_broken: "위반한 규칙:",
+    report_reviewed: "신고를 검토했습니다:",
+    outcomes: [
+        "규칙 위반이 확인되지 않아 그대로 둡니다.",
+        "규칙 위반으로 삭제했습니다.",
+        "규칙 위반으로 채널을 정지했습니다.",
+    ],
+    clip_taken_down: "내 클립이 삭제되었습니다",
+    video_taken_down: "내 영상이 삭제되었습니다",
+    recording_taken_down: "내 지난 방송이 삭제되었습니다",
+    channel_suspended: "내 채널이 정지되었습니다",
+    suspension_lifted: "채널 정지가 해제되었습니다:",
+    live_again: "대시보드에서 새 스트림 키를 받아 다시 방송할 수 있습니다.",
 };
+
+/// How a notification of a staff decision reads and where it leads (as
+/// [`notification_text`](crate::components::bell::notification_text)): `None` for other
+/// notifications.
+pub fn decision_text(
+    n: &NotificationBody,
+    words: &ReportWords,
+) -> Option<(String, String, String)> {
+    let channel = format!("/{}", n.channel_handle);
+    let ground = || {
+        n.ground
+            .map(|ground| format!("{} {}", words.rule_broken, words.reason(ground)))
+            .unwrap_or_default()
+    };
+    Some(match n.kind.as_str() {
+        "REPORT_REVIEWED" => {
+            let decision = n.decision?;
+            let at = ReportDecision::ALL.iter().position(|d| *d == decision)?;
+            (
+                channel,
+                words.report_reviewed.to_owned(),
+                words.outcomes[at].to_owned(),
+            )
+        }
+        "TAKEN_DOWN" => {
+            let lead = match n.about? {
+                ReportKind::Clip => words.clip_taken_down,
+                ReportKind::Video => words.video_taken_down,
+                ReportKind::Recording | ReportKind::Channel => words.recording_taken_down,
+            };
+            (channel, format!("{lead}."), ground())
+        }
+        "SUSPENDED" => (
+            "/dashboard".to_owned(),
+            format!("{}.", words.channel_suspended),
+            ground(),
+        ),
+        "SUSPENSION_LIFTED" => (
+            "/dashboard".to_owned(),
+            words.suspension_lifted.to_owned(),
+            words.live_again.to_owned(),
+        ),
+        _ => return None,
+    })
+}
 
 /// Longest explanation the API takes (characters).
 const MAX_DETAILS: u32 = 1000;

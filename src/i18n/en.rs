@@ -215,6 +215,8 @@ pub static EN_PAGES: PageTexts = PageTexts {
     went_live: "went live",
     video_ready: "Your video is ready",
     raided_you: "raided your channel ({} watching)",
+    report_reviewed: "We reviewed your report",
+    staff_decision: "A decision by Cloumer's staff",
     no_notifications: "Nothing yet. Follow channels to hear here when they go live.",
     moderator_badge: "Mod",
     moderate: "Moderate",

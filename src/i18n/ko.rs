@@ -215,6 +215,8 @@ pub static KO_PAGES: PageTexts = PageTexts {
     went_live: "님이 방송을 시작했어요",
     video_ready: "영상이 준비됐어요",
     raided_you: "님이 내 채널을 습격했어요 ({}명 시청)",
+    report_reviewed: "신고를 검토했습니다",
+    staff_decision: "Cloumer 운영진의 조치",
     no_notifications: "아직 알림이 없습니다. 채널을 팔로우하면 방송을 시작할 때 여기에 알려 드려요.",
     moderator_badge: "매니저",
     moderate: "관리",

@@ -249,6 +249,11 @@ pub struct PageTexts {
     pub video_ready: &'static str,
     /// After a nickname: "… raided your channel"; `{}` is how many were watching them.
     pub raided_you: &'static str,
+    /// A notification (in a toast; its page says more): staff settled the user's report.
+    pub report_reviewed: &'static str,
+    /// A notification (in a toast; its page says more): staff acted on the user's content or
+    /// channel, or lifted a suspension.
+    pub staff_decision: &'static str,
     pub no_notifications: &'static str,
     pub close: &'static str,
     // Chat moderation

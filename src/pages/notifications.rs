@@ -1,11 +1,13 @@
 //! The signed-in user's notifications, newest first: followed channels that went live, their own
-//! videos ready to watch. Opening the page marks them seen.
+//! videos ready to watch, raids, and what the platform's staff decided on their reports and
+//! their content (what was done and which rule it broke). Opening the page marks them seen.
 
 use cloumer_api_types::NotificationBody;
 use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::bell::notification_text;
+use crate::components::report::{self, decision_text};
 use crate::components::{Avatar, PageStatus, Paging, RequireSignIn, ago_text, name_page};
 use crate::i18n::use_i18n;
 
@@ -53,12 +55,15 @@ fn NotificationList() -> impl IntoView {
 #[component]
 fn NotificationItem(n: NotificationBody) -> impl IntoView {
     let i18n = use_i18n();
-    let title = if n.title.is_empty() {
-        i18n.t().untitled.to_owned()
-    } else {
-        n.title.clone()
+    // Staff decisions say here what and why (the bell's toast only announces them).
+    let decision = decision_text(&n, i18n.pick(&report::EN, &report::KO));
+    let title = match (n.title.is_empty(), decision.is_some()) {
+        (false, _) => n.title.clone(),
+        // A decision about a channel: the channel is the subject.
+        (true, true) => n.owner_nickname.clone(),
+        (true, false) => i18n.t().untitled.to_owned(),
     };
-    let (href, lead, rest) = notification_text(&n, i18n.page_texts());
+    let (href, lead, rest) = decision.unwrap_or_else(|| notification_text(&n, i18n.page_texts()));
     view! {
         <a class="notification" class:unread=n.unread href=href>
             <Avatar src=n.owner_avatar.clone() size=40 />

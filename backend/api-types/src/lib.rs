@@ -423,14 +423,24 @@ pub struct FollowedPlanBody {
     pub title: String,
 }
 
-/// A followed channel went live (`LIVE`: `title` is the stream's), or the caller's uploaded video
-/// is ready to watch (`VIDEO_READY`: `title` and `videoId` are the video's).
+/// A followed channel went live (`LIVE`: `title` is the stream's), the caller's uploaded video
+/// is ready to watch (`VIDEO_READY`: `title` and `videoId` are the video's), or a channel raided
+/// the caller's (`RAID`). And what the platform's staff decided: on the caller's report
+/// (`REPORT_REVIEWED`: `about`, `decision`), on the caller's clip, video or past broadcast
+/// (`TAKEN_DOWN`: `about`, `ground`) or channel (`SUSPENDED`, `SUSPENSION_LIFTED`: `ground`).
+/// `title` is then the reported content's as it was (empty for a channel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationBody {
-    /// `LIVE`, `VIDEO_READY` or `RAID` (the channel raided the caller's).
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^(LIVE|VIDEO_READY|RAID)$"))]
+    /// `LIVE`, `VIDEO_READY`, `RAID`, `REPORT_REVIEWED`, `TAKEN_DOWN`, `SUSPENDED` or
+    /// `SUSPENSION_LIFTED`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(LIVE|VIDEO_READY|RAID|REPORT_REVIEWED|TAKEN_DOWN|SUSPENDED|SUSPENSION_LIFTED)$"
+        )
+    )]
     pub kind: String,
     pub channel_handle: String,
     pub owner_nickname: String,
@@ -441,7 +451,16 @@ pub struct NotificationBody {
     /// How many were watching the raiding channel (`RAID` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raid_viewers: Option<u64>,
-    /// When the stream started, or the video became ready.
+    /// What was reported or taken down (`REPORT_REVIEWED`, `TAKEN_DOWN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<ReportKind>,
+    /// What staff decided on the caller's report (`REPORT_REVIEWED`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<ReportDecision>,
+    /// The rule staff found broken (`TAKEN_DOWN`, `SUSPENDED`, `SUSPENSION_LIFTED`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ground: Option<ReportReason>,
+    /// When it happened.
     pub created_at: String,
     /// Newer than the caller's last `POST /api/v1/me/notifications/seen`.
     pub unread: bool,
@@ -477,6 +496,12 @@ pub struct MyChannel {
     /// The weekly schedule; absent when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleBody>,
+    /// While `suspended`: the rule staff found broken (shown to its owner only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_for: Option<ReportReason>,
+    /// While `suspended`: since when (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_since: Option<String>,
 }
 
 /// `PATCH /api/v1/me/channel`: omitted fields stay as they are.

@@ -19,6 +19,20 @@ pub enum ReportKind {
     Recording,
 }
 
+impl ReportKind {
+    pub const ALL: [Self; 4] = [Self::Channel, Self::Clip, Self::Video, Self::Recording];
+
+    /// Its name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Channel => "channel",
+            Self::Clip => "clip",
+            Self::Video => "video",
+            Self::Recording => "recording",
+        }
+    }
+}
+
 /// Why it breaks the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -147,6 +161,41 @@ pub enum ReportDecision {
     Remove,
     /// Suspend the reported channel (a report on a channel only).
     Suspend,
+}
+
+impl ReportDecision {
+    pub const ALL: [Self; 3] = [Self::Dismiss, Self::Remove, Self::Suspend];
+
+    /// Its name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dismiss => "dismiss",
+            Self::Remove => "remove",
+            Self::Suspend => "suspend",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_are_serdes() {
+        let wire = |value: serde_json::Value| value.as_str().unwrap().to_owned();
+        for kind in ReportKind::ALL {
+            assert_eq!(wire(serde_json::to_value(kind).unwrap()), kind.as_str());
+        }
+        for decision in ReportDecision::ALL {
+            assert_eq!(
+                wire(serde_json::to_value(decision).unwrap()),
+                decision.as_str()
+            );
+        }
+        for reason in ReportReason::ALL {
+            assert_eq!(wire(serde_json::to_value(reason).unwrap()), reason.as_str());
+        }
+    }
 }
 
 /// `POST /api/v1/reports/{id}/settle`.

@@ -1,6 +1,8 @@
 //! Notifications in the app: "a channel you follow went live" (one per follower per stream start,
-//! none when a stream flaps), "your video is ready" and "a channel raided yours". Kept for a month; the user's "seen" mark
-//! makes the rest unread.
+//! none when a stream flaps), "your video is ready", "a channel raided yours", and what the
+//! platform's staff decided: the outcome of a user's report, and why their content was taken down
+//! or their channel suspended (and when that is lifted). Kept for a month; the user's "seen"
+//! mark makes the rest unread.
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -8,6 +10,7 @@ use time::{Duration, OffsetDateTime};
 use crate::ids::{ChannelId, StreamId, UserId, VideoId};
 use crate::page::Listed;
 use crate::profile::Language;
+use crate::report::{ReportAction, ReportReason, ReportSubject};
 
 /// A stream that starts again within this long of its channel's previous one ending is the same
 /// broadcast to a viewer (an encoder reconnecting, a streamer fixing a setting): no new
@@ -50,6 +53,22 @@ pub enum NotificationKind {
     VideoReady { video_id: VideoId },
     /// The channel raided the user's channel, bringing the viewers it had.
     Raided { raid_viewers: u64 },
+    /// Staff settled the user's report on `reported`, of the channel (the title is the
+    /// subject's as it was then): kept, taken down or the channel suspended.
+    ReportReviewed {
+        reported: ReportSubject,
+        outcome: ReportAction,
+    },
+    /// Staff took down the user's clip, video or past broadcast on the channel for breaking
+    /// the rule on `ground` (the statement of reasons its owner is owed).
+    TakenDown {
+        taken_down: ReportSubject,
+        ground: ReportReason,
+    },
+    /// Staff suspended the user's channel for breaking the rule on `suspended_for`.
+    Suspended { suspended_for: ReportReason },
+    /// Staff lifted the suspension (for `lifted_suspension`) of the user's channel.
+    SuspensionLifted { lifted_suspension: ReportReason },
 }
 
 impl Notification {
@@ -147,6 +166,35 @@ mod tests {
         let json = serde_json::to_string(&raid).unwrap();
         assert!(json.contains(r#""raid_viewers":12"#), "{json}");
         assert_eq!(serde_json::from_str::<Notification>(&json).unwrap(), raid);
+        // Untagged: each kind needs a field of its own, or it would read as another.
+        let clip = ReportSubject::Clip(crate::ids::ClipId::parse("clabc123").unwrap());
+        for kind in [
+            NotificationKind::ReportReviewed {
+                reported: clip.clone(),
+                outcome: ReportAction::Removed,
+            },
+            NotificationKind::TakenDown {
+                taken_down: clip,
+                ground: ReportReason::Hate,
+            },
+            NotificationKind::Suspended {
+                suspended_for: ReportReason::Violence,
+            },
+            NotificationKind::SuspensionLifted {
+                lifted_suspension: ReportReason::Violence,
+            },
+        ] {
+            let decided = Notification {
+                kind,
+                ..raid.clone()
+            };
+            let json = serde_json::to_string(&decided).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Notification>(&json).unwrap(),
+                decided,
+                "{json}"
+            );
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use cloumer_domain::poll::PollView;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus, StreamMarker};
+use cloumer_domain::report::{ReportAction, ReportReason, ReportSubject};
 use cloumer_domain::schedule::{Day, PlannedStream, Schedule};
 use cloumer_domain::use_cases::blocks::BlockedUser;
 use cloumer_domain::use_cases::chatter_cards::ChatterCard;
@@ -202,6 +203,16 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
             .unwrap_or_default(),
         chat_rules: chat_rules(&view.channel.chat_rules),
         schedule: view.channel.schedule.as_ref().map(schedule),
+        suspended_for: view
+            .channel
+            .suspension
+            .as_ref()
+            .map(|suspension| report_reason(suspension.reason)),
+        suspended_since: view
+            .channel
+            .suspension
+            .as_ref()
+            .map(|suspension| rfc3339(suspension.since)),
     }
 }
 
@@ -533,22 +544,87 @@ pub fn video(video: &Video, channel: &Channel, viewer: Option<&UserId>) -> api::
 }
 
 pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::NotificationBody {
-    let (kind, video_id, raid_viewers) = match &n.kind {
-        NotificationKind::WentLive { .. } => ("LIVE", None, None),
-        NotificationKind::VideoReady { video_id } => {
-            ("VIDEO_READY", Some(video_id.to_string()), None)
+    let (mut video_id, mut raid_viewers, mut about, mut decision, mut ground) =
+        (None, None, None, None, None);
+    let kind = match &n.kind {
+        NotificationKind::WentLive { .. } => "LIVE",
+        NotificationKind::VideoReady { video_id: id } => {
+            video_id = Some(id.to_string());
+            "VIDEO_READY"
         }
-        NotificationKind::Raided { raid_viewers } => ("RAID", None, Some(*raid_viewers)),
+        NotificationKind::Raided {
+            raid_viewers: count,
+        } => {
+            raid_viewers = Some(*count);
+            "RAID"
+        }
+        NotificationKind::ReportReviewed { reported, outcome } => {
+            about = Some(report_kind(reported).0);
+            decision = Some(report_decision(*outcome));
+            "REPORT_REVIEWED"
+        }
+        NotificationKind::TakenDown {
+            taken_down,
+            ground: broken,
+        } => {
+            about = Some(report_kind(taken_down).0);
+            ground = Some(report_reason(*broken));
+            "TAKEN_DOWN"
+        }
+        NotificationKind::Suspended { suspended_for } => {
+            ground = Some(report_reason(*suspended_for));
+            "SUSPENDED"
+        }
+        NotificationKind::SuspensionLifted { lifted_suspension } => {
+            ground = Some(report_reason(*lifted_suspension));
+            "SUSPENSION_LIFTED"
+        }
     };
     api::NotificationBody {
         kind: kind.to_owned(),
         video_id,
         raid_viewers,
+        about,
+        decision,
+        ground,
         channel_handle: n.channel_handle.clone(),
         owner_nickname: n.owner_nickname.clone(),
         owner_avatar: n.owner_avatar.clone(),
         title: n.title.clone(),
         created_at: rfc3339(n.created_at),
         unread: seen.is_none_or(|seen| n.created_at > seen),
+    }
+}
+
+/// What a report names, and its id (a channel's id, not its handle).
+pub fn report_kind(subject: &ReportSubject) -> (api::ReportKind, &str) {
+    match subject {
+        ReportSubject::Channel(id) => (api::ReportKind::Channel, id.as_str()),
+        ReportSubject::Clip(id) => (api::ReportKind::Clip, id.as_str()),
+        ReportSubject::Video(id) => (api::ReportKind::Video, id.as_str()),
+        ReportSubject::Recording(id) => (api::ReportKind::Recording, id.as_str()),
+    }
+}
+
+pub fn report_decision(action: ReportAction) -> api::ReportDecision {
+    match action {
+        ReportAction::Dismissed => api::ReportDecision::Dismiss,
+        ReportAction::Removed => api::ReportDecision::Remove,
+        ReportAction::Suspended => api::ReportDecision::Suspend,
+    }
+}
+
+pub fn report_reason(reason: ReportReason) -> api::ReportReason {
+    match reason {
+        ReportReason::Spam => api::ReportReason::Spam,
+        ReportReason::Harassment => api::ReportReason::Harassment,
+        ReportReason::Hate => api::ReportReason::Hate,
+        ReportReason::Violence => api::ReportReason::Violence,
+        ReportReason::Sexual => api::ReportReason::Sexual,
+        ReportReason::ChildSafety => api::ReportReason::ChildSafety,
+        ReportReason::SelfHarm => api::ReportReason::SelfHarm,
+        ReportReason::Illegal => api::ReportReason::Illegal,
+        ReportReason::Impersonation => api::ReportReason::Impersonation,
+        ReportReason::Other => api::ReportReason::Other,
     }
 }

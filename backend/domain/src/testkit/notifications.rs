@@ -4,6 +4,7 @@ use super::*;
 use crate::ids::VideoId;
 use crate::notification::{Notification, NotificationKind};
 use crate::ports::NotificationRepository;
+use crate::report::{ReportAction, ReportReason, ReportSubject};
 
 pub fn notification(user: &str, channel: &str, minute: i64) -> Notification {
     Notification {
@@ -85,6 +86,40 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
         newest.items,
         [ready, raided, notification("nuser", "nchana", 3)]
     );
+    // What staff decided, as the reporter and the maker are told it.
+    let clip = ReportSubject::Clip(crate::ids::ClipId::parse("clstaff1").unwrap());
+    let decided: Vec<Notification> = [
+        NotificationKind::ReportReviewed {
+            reported: clip.clone(),
+            outcome: ReportAction::Removed,
+        },
+        NotificationKind::TakenDown {
+            taken_down: clip,
+            ground: ReportReason::ChildSafety,
+        },
+        NotificationKind::Suspended {
+            suspended_for: ReportReason::Hate,
+        },
+        NotificationKind::SuspensionLifted {
+            lifted_suspension: ReportReason::Hate,
+        },
+    ]
+    .into_iter()
+    .zip(["nchand", "nchane", "nchanf", "nchang"])
+    .map(|(kind, channel)| Notification {
+        kind,
+        ..notification("nstaffed", channel, 1)
+    })
+    .collect();
+    repo.put_notifications(&decided).await.unwrap();
+    let staffed = UserId::parse("nstaffed").unwrap();
+    let mut read = repo
+        .list_notifications(&staffed, None, 10)
+        .await
+        .unwrap()
+        .items;
+    read.reverse();
+    assert_eq!(read, decided);
 
     // Added once: the same user, channel and time again is not new, and changes nothing.
     let added = notification("nuser", "nchanc", 7);

@@ -39,6 +39,7 @@ pub mod raids;
 pub mod recording_events;
 pub mod reports;
 pub mod sent_messages;
+pub mod staff_notices;
 pub mod stream_events;
 pub mod stream_markers;
 pub mod stream_schedule;

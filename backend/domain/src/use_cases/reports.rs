@@ -142,7 +142,9 @@ impl Platform {
         let channel_ids: Vec<ChannelId> = page.items.iter().map(|r| r.channel_id.clone()).collect();
         let reporters: Vec<UserId> = page.items.iter().map(|r| r.reporter.clone()).collect();
         let titles = futures_util::future::try_join_all(
-            page.items.iter().map(|r| self.subject_title(&r.subject)),
+            page.items
+                .iter()
+                .map(|r| self.reported_content(&r.subject, None)),
         );
         let (channels, reporters, titles) = futures_util::future::try_join3(
             self.channels_by_id(&channel_ids),
@@ -159,7 +161,7 @@ impl Platform {
                 reporter_handle: reporters
                     .get(&report.reporter)
                     .map(|channel| channel.handle.to_string()),
-                subject_title: title.or_else(|| {
+                subject_title: title.map(|content| content.title).or_else(|| {
                     // A channel's title is its stream title, read with the channel.
                     matches!(report.subject, ReportSubject::Channel(_))
                         .then(|| channels.get(&report.channel_id))
@@ -172,33 +174,6 @@ impl Platform {
         Ok(Page {
             items,
             next: page.next,
-        })
-    }
-
-    /// The title of a clip, video or past broadcast that is still there (`None` for a channel,
-    /// whose title comes with it, and for what is gone).
-    async fn subject_title(&self, subject: &ReportSubject) -> DomainResult<Option<String>> {
-        Ok(match subject {
-            ReportSubject::Channel(_) => None,
-            ReportSubject::Clip(id) => self
-                .ports
-                .clips
-                .get_clip(id)
-                .await?
-                .map(|clip| clip.title.as_str().to_owned()),
-            ReportSubject::Video(id) => self
-                .ports
-                .videos
-                .get_video(id)
-                .await?
-                .map(|video| video.title.as_str().to_owned()),
-            ReportSubject::Recording(id) => self
-                .ports
-                .recordings
-                .get_recording(id)
-                .await?
-                .filter(|recording| !recording.deleted())
-                .map(|recording| recording.title.as_str().to_owned()),
         })
     }
 
@@ -239,6 +214,11 @@ impl Platform {
                 ),
             ));
         }
+        // Read before a take-down deletes it: the people told need its title and maker.
+        let channel = self.ports.channels.get_channel(&report.channel_id).await?;
+        let content = self
+            .reported_content(&report.subject, channel.as_ref())
+            .await?;
         match (action, &report.subject) {
             (ReportAction::Dismissed, _) => {}
             (ReportAction::Removed, subject) => self.take_down(subject).await?,
@@ -275,6 +255,12 @@ impl Platform {
             reports = open.len(),
             "report settled"
         );
+        // Told once the reports are closed: a settling retried after a failure half-way tells
+        // only those whose reports it closes (nobody is told twice).
+        if let Some(channel) = &channel {
+            self.tell_report_outcome(channel, &open, action, report.reason, content.as_ref())
+                .await;
+        }
         Ok(Settled {
             action,
             reports: open.len(),

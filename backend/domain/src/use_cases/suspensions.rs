@@ -9,6 +9,7 @@ use crate::channel::{Channel, Suspension};
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::ChannelId;
+use crate::notification::NotificationKind;
 use crate::platform::{Platform, refuse_non_staff};
 use crate::report::ReportReason;
 
@@ -47,6 +48,13 @@ impl Platform {
         if changed {
             self.tell_room_event(&channel, SUSPENSION_EVENT, &BTreeMap::new())
                 .await;
+            self.tell_owner_of_suspension(
+                &channel,
+                NotificationKind::Suspended {
+                    suspended_for: reason,
+                },
+            )
+            .await;
             tracing::info!(channel = %channel.id, staff = %staff.user_id, reason = reason.as_str(), "channel suspended");
         }
         Ok(channel)
@@ -57,14 +65,23 @@ impl Platform {
     pub async fn lift_suspension(&self, who: &Identity, handle: &str) -> DomainResult<()> {
         refuse_non_staff(who)?;
         let channel = self.channel_by_handle(handle).await?;
+        let mut lifted = None;
         let (channel, changed) = self
             .modify_channel(&channel.id, |channel| {
-                Ok(channel.suspension.take().is_some())
+                lifted = channel.suspension.take();
+                Ok(lifted.is_some())
             })
             .await?;
-        if changed {
+        if changed && let Some(lifted) = lifted {
             self.tell_room_event(&channel, SUSPENSION_EVENT, &BTreeMap::new())
                 .await;
+            self.tell_owner_of_suspension(
+                &channel,
+                NotificationKind::SuspensionLifted {
+                    lifted_suspension: lifted.reason,
+                },
+            )
+            .await;
             tracing::info!(channel = %channel.id, staff = %who.user_id, "suspension lifted");
         }
         Ok(())

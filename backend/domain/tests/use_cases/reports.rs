@@ -2,6 +2,7 @@ use cloumer_domain::DomainError;
 use cloumer_domain::Identity;
 use cloumer_domain::ids::RecordingId;
 use cloumer_domain::moderation::DenyReason;
+use cloumer_domain::notification::NotificationKind;
 use cloumer_domain::report::{ReportAction, ReportReason, ReportSubject};
 use cloumer_domain::use_cases::message_review::Verdict;
 use cloumer_domain::use_cases::reports::Reported;
@@ -661,4 +662,203 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
     );
     let page = world.platform.channel_page("owner", None).await.unwrap();
     assert!(page.can_watch && !page.channel.is_suspended());
+}
+
+/// What each person's bell says, newest first: (kind, title).
+async fn told(world: &World, who: &Identity) -> Vec<(NotificationKind, String)> {
+    world
+        .platform
+        .notifications(who, None, 20)
+        .await
+        .unwrap()
+        .page
+        .items
+        .into_iter()
+        .map(|n| (n.kind, n.title))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_people_a_decision_concerns_are_told_what_was_decided_and_why() {
+    let world = world();
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let (mina, _) = world.account("u-mina", "mina").await;
+    let (jun, _) = world.account("u-jun", "jun").await;
+    let (bora, _) = world.account("u-bora", "bora").await;
+    let staff = staff("u-staff");
+    recorded(&world, &account.channel.id, "rec1", 40, &vod(10)).await;
+    let rec = RecordingId::parse("rec1").unwrap();
+    let clip = world
+        .platform
+        .clip_recording(&jun, &rec, "the moment", 0, 10_000)
+        .await
+        .unwrap();
+    let video = uploaded_and_probed(&world, &owner, Ok(h264())).await;
+    transcoded(&world, &video).await;
+    let video_title = world
+        .platform
+        .video(&video.id, Some(&owner.user_id))
+        .await
+        .unwrap()
+        .0
+        .title
+        .as_str()
+        .to_owned();
+    let owner_told_before = told(&world, &owner).await;
+    let on_video = Reported::Video {
+        id: video.id.as_str(),
+    };
+    assert!(report(&world, &mina, on_video, "sexual").await.unwrap());
+    assert!(report(&world, &jun, on_video, "spam").await.unwrap());
+    let on_clip = Reported::Clip {
+        id: clip.id.as_str(),
+    };
+    assert!(report(&world, &mina, on_clip, "hate").await.unwrap());
+    let on_recording = Reported::Recording { id: "rec1" };
+    assert!(report(&world, &mina, on_recording, "spam").await.unwrap());
+    let on_channel = Reported::Channel { handle: "owner" };
+    assert!(report(&world, &jun, on_channel, "violence").await.unwrap());
+    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    let report_on = |subject: &ReportSubject, reporter: &Identity| {
+        queue
+            .items
+            .iter()
+            .find(|r| r.report.subject == *subject && r.report.reporter == reporter.user_id)
+            .unwrap()
+            .report
+            .id
+            .to_string()
+    };
+    let video_subject = ReportSubject::Video(video.id.clone());
+    let clip_subject = ReportSubject::Clip(clip.id.clone());
+    let channel_subject = ReportSubject::Channel(account.channel.id.clone());
+
+    // Staff take the video down on Mina's report (sexual content): both its reporters hear it
+    // was taken down, and its uploader why — the rule of the report staff acted on.
+    world
+        .platform
+        .settle_report(&staff, &report_on(&video_subject, &mina), "remove")
+        .await
+        .unwrap();
+    let reviewed = |subject: &ReportSubject, outcome| NotificationKind::ReportReviewed {
+        reported: subject.clone(),
+        outcome,
+    };
+    let removed_video = (
+        reviewed(&video_subject, ReportAction::Removed),
+        video_title.clone(),
+    );
+    assert_eq!(
+        told(&world, &mina).await,
+        std::slice::from_ref(&removed_video)
+    );
+    assert_eq!(
+        told(&world, &jun).await,
+        std::slice::from_ref(&removed_video)
+    );
+    let owner_told = told(&world, &owner).await;
+    assert_eq!(
+        owner_told[0],
+        (
+            NotificationKind::TakenDown {
+                taken_down: video_subject.clone(),
+                ground: ReportReason::Sexual,
+            },
+            video_title.clone()
+        )
+    );
+    assert_eq!(owner_told[1..], owner_told_before[..]);
+
+    // The clip is its clipper's: Jun, not the channel's owner, is told why it went.
+    world.advance(Duration::minutes(1));
+    world
+        .platform
+        .settle_report(&staff, &report_on(&clip_subject, &mina), "remove")
+        .await
+        .unwrap();
+    assert_eq!(
+        told(&world, &jun).await,
+        [
+            (
+                NotificationKind::TakenDown {
+                    taken_down: clip_subject.clone(),
+                    ground: ReportReason::Hate,
+                },
+                "the moment".to_owned()
+            ),
+            removed_video.clone()
+        ]
+    );
+    assert_eq!(
+        told(&world, &mina).await[0],
+        (
+            reviewed(&clip_subject, ReportAction::Removed),
+            "the moment".to_owned()
+        )
+    );
+    assert_eq!(told(&world, &owner).await.len(), owner_told.len());
+
+    // A dismissed report: its reporter hears it stays; its maker hears nothing.
+    world.advance(Duration::minutes(1));
+    world
+        .platform
+        .settle_report(
+            &staff,
+            &report_on(&ReportSubject::Recording(rec.clone()), &mina),
+            "dismiss",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        told(&world, &mina).await[0].0,
+        reviewed(
+            &ReportSubject::Recording(rec.clone()),
+            ReportAction::Dismissed
+        )
+    );
+    assert_eq!(told(&world, &owner).await.len(), owner_told.len());
+
+    // A suspension: the reporter hears of it, the owner hears why, and again when it is lifted.
+    world.advance(Duration::minutes(1));
+    world
+        .platform
+        .settle_report(&staff, &report_on(&channel_subject, &jun), "suspend")
+        .await
+        .unwrap();
+    assert_eq!(
+        told(&world, &jun).await[0],
+        (
+            reviewed(&channel_subject, ReportAction::Suspended),
+            String::new()
+        )
+    );
+    assert_eq!(
+        told(&world, &owner).await[0].0,
+        NotificationKind::Suspended {
+            suspended_for: ReportReason::Violence
+        }
+    );
+    world.advance(Duration::minutes(1));
+    world
+        .platform
+        .lift_suspension(&staff, "owner")
+        .await
+        .unwrap();
+    // Lifting again changes nothing, and says nothing more.
+    world
+        .platform
+        .lift_suspension(&staff, "owner")
+        .await
+        .unwrap();
+    let owner_told_now = told(&world, &owner).await;
+    assert_eq!(
+        owner_told_now[0].0,
+        NotificationKind::SuspensionLifted {
+            lifted_suspension: ReportReason::Violence
+        }
+    );
+    assert_eq!(owner_told_now.len(), owner_told.len() + 2);
+    // Nobody else hears of any of it.
+    assert!(told(&world, &bora).await.is_empty());
+    assert!(told(&world, &staff).await.is_empty());
 }

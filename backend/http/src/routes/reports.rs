@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::platform::check_limit;
-use cloumer_domain::report::{ReportAction, ReportReason, ReportSubject};
 use cloumer_domain::use_cases::reports::{ReportInQueue, Reported};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -127,23 +126,14 @@ pub async fn settle_report(
     };
     let settled = state.platform.settle_report(&who, &id, action).await?;
     Ok(Json(api::SettledReports {
-        decision: match settled.action {
-            ReportAction::Dismissed => api::ReportDecision::Dismiss,
-            ReportAction::Removed => api::ReportDecision::Remove,
-            ReportAction::Suspended => api::ReportDecision::Suspend,
-        },
+        decision: convert::report_decision(settled.action),
         reports: settled.reports as u64,
     }))
 }
 
 fn report(found: &ReportInQueue) -> api::ReportBody {
     let report = &found.report;
-    let (kind, subject_id) = match &report.subject {
-        ReportSubject::Channel(id) => (api::ReportKind::Channel, id.as_str()),
-        ReportSubject::Clip(id) => (api::ReportKind::Clip, id.as_str()),
-        ReportSubject::Video(id) => (api::ReportKind::Video, id.as_str()),
-        ReportSubject::Recording(id) => (api::ReportKind::Recording, id.as_str()),
-    };
+    let (kind, subject_id) = convert::report_kind(&report.subject);
     api::ReportBody {
         id: report.id.to_string(),
         kind,
@@ -154,24 +144,9 @@ fn report(found: &ReportInQueue) -> api::ReportBody {
             .channel
             .as_ref()
             .map(|c| c.owner_nickname.as_str().to_owned()),
-        reason: reason(report.reason),
+        reason: convert::report_reason(report.reason),
         details: report.details.clone(),
         reporter_handle: found.reporter_handle.clone(),
         created_at: convert::rfc3339(report.created_at),
-    }
-}
-
-fn reason(reason: ReportReason) -> api::ReportReason {
-    match reason {
-        ReportReason::Spam => api::ReportReason::Spam,
-        ReportReason::Harassment => api::ReportReason::Harassment,
-        ReportReason::Hate => api::ReportReason::Hate,
-        ReportReason::Violence => api::ReportReason::Violence,
-        ReportReason::Sexual => api::ReportReason::Sexual,
-        ReportReason::ChildSafety => api::ReportReason::ChildSafety,
-        ReportReason::SelfHarm => api::ReportReason::SelfHarm,
-        ReportReason::Illegal => api::ReportReason::Illegal,
-        ReportReason::Impersonation => api::ReportReason::Impersonation,
-        ReportReason::Other => api::ReportReason::Other,
     }
 }
