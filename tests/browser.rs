@@ -6720,6 +6720,27 @@ async fn a_viewer_reports_a_channel_and_staff_dismiss_it_from_their_queue() -> R
         .await?;
     staff.screenshot("staff-reports-settled-ko-phone").await?;
     staff.close().await?;
+    // The reporter hears what became of it: the bell counts it, its page says what staff found.
+    let viewer = Browser::launch().await?;
+    viewer.sign_in(&stack, "oli@example.com", PASSWORD).await?;
+    viewer.prefer_language("en").await?;
+    viewer.goto(&stack.url("/")).await?;
+    viewer
+        .wait_for_text("[data-testid=bell-count]", "1", WAIT)
+        .await?;
+    viewer.click("[data-testid=bell]").await?;
+    viewer
+        .wait_for_text(
+            "[data-testid=notifications] .notification",
+            "We reviewed your report: we found no rule broken, so it stays.",
+            WAIT,
+        )
+        .await?;
+    findings.extend(accessibility_findings(&viewer, "notifications-report-reviewed").await?);
+    viewer
+        .screenshot("notifications-report-reviewed-en-desktop")
+        .await?;
+    viewer.close().await?;
     assert!(findings.is_empty(), "{findings:#?}");
     stack.stack.shutdown().await?;
     Ok(())
@@ -6823,6 +6844,14 @@ async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() 
     owner
         .wait_for_text(".suspended-notice", "운영진이 채널을 정지했습니다", WAIT)
         .await?;
+    // Why, to its owner: the rule staff found broken (the viewer's report's), and since when.
+    owner
+        .wait_for_text(
+            "[data-testid=suspended-why]",
+            "위반한 규칙: 폭력 또는 위협",
+            WAIT,
+        )
+        .await?;
     owner.screenshot("dashboard-suspended-ko-phone").await?;
 
     // Staff lift it from its page; it streams again, with a new key.
@@ -6847,7 +6876,45 @@ async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() 
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     back.kill().await?;
+    // The streamer's notifications say both decisions, newest first; the reporter's, the outcome.
+    owner.goto(&stack.url("/notifications")).await?;
+    owner
+        .wait_for_text(
+            "[data-testid=notifications] .notification",
+            "채널 정지가 해제되었습니다",
+            WAIT,
+        )
+        .await?;
+    let told = owner
+        .js("return [...document.querySelectorAll('[data-testid=notifications] .notification')].map(n => n.innerText)")
+        .await?;
+    let told: Vec<String> = serde_json::from_value(told)?;
+    assert!(
+        told.len() == 2
+            && told[0].contains("대시보드에서 새 스트림 키를 받아 다시 방송할 수 있습니다.")
+            && told[1].contains("내 채널이 정지되었습니다. 위반한 규칙: 폭력 또는 위협"),
+        "{told:?}"
+    );
+    assert_accessible(&owner, "notifications-staff-decisions").await?;
+    owner
+        .screenshot("notifications-staff-decisions-ko-phone")
+        .await?;
     owner.close().await?;
+    let viewer = Browser::launch_sized(390, 844).await?;
+    viewer.sign_in(&stack, "oli@example.com", PASSWORD).await?;
+    viewer.prefer_language("en").await?;
+    viewer.goto(&stack.url("/notifications")).await?;
+    viewer
+        .wait_for_text(
+            "[data-testid=notifications] .notification",
+            "it broke our rules, and the channel is suspended.",
+            WAIT,
+        )
+        .await?;
+    viewer
+        .screenshot("notifications-report-reviewed-en-phone")
+        .await?;
+    viewer.close().await?;
     stack.stack.shutdown().await?;
     Ok(())
 }

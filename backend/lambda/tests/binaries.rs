@@ -1034,6 +1034,24 @@ async fn api_files_reports_and_lets_the_staff_group_settle_them() {
     assert_eq!(outcome.by.as_str(), staff.sub);
     let queue = signed_in_json(&http, &format!("{base}/api/v1/reports"), &staff.id_token).await;
     assert_eq!(queue["items"], json!([]), "{queue}");
+    // The reporter's bell (in DynamoDB) says what became of it.
+    let bell = signed_in_json(
+        &http,
+        &format!("{base}/api/v1/me/notifications"),
+        &viewer.id_token,
+    )
+    .await;
+    let told = &bell["items"][0];
+    assert_eq!(
+        (&told["kind"], &told["about"], &told["decision"]),
+        (
+            &json!("REPORT_REVIEWED"),
+            &json!("channel"),
+            &json!("dismiss")
+        ),
+        "{bell}"
+    );
+    assert_eq!(told["channelHandle"], "hana_live", "{bell}");
 }
 
 /// A Cognito user blocks someone through the API binary: the list is one item in DynamoDB, the
