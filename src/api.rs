@@ -573,6 +573,18 @@ impl Api {
             .await
     }
 
+    /// Appeals the caller's channel's suspension (once per suspension).
+    pub async fn appeal_suspension(&self, words: &str) -> Result<FiledAppeal, ApiError> {
+        self.with_body(
+            Method::POST,
+            "/api/v1/me/channel/suspension/appeal",
+            &NewAppeal {
+                words: words.to_owned(),
+            },
+        )
+        .await
+    }
+
     /// The open reports, oldest first (staff only).
     pub async fn open_reports(&self, cursor: Option<&str>) -> Result<ReportPage, ApiError> {
         self.get(&paged("/api/v1/reports?limit=20", cursor)).await

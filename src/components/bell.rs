@@ -31,7 +31,7 @@ pub fn notification_text(n: &NotificationBody, t: &'static PageTexts) -> (String
             t.report_reviewed.to_owned(),
             String::new(),
         ),
-        ("TAKEN_DOWN" | "SUSPENDED" | "SUSPENSION_LIFTED", ..) => (
+        ("TAKEN_DOWN" | "SUSPENDED" | "SUSPENSION_LIFTED" | "APPEAL_REJECTED", ..) => (
             "/notifications".to_owned(),
             t.staff_decision.to_owned(),
             String::new(),

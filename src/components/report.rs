@@ -40,6 +40,14 @@ pub struct ReportWords {
     pub channel_suspended: &'static str,
     pub suspension_lifted: &'static str,
     pub live_again: &'static str,
+    /// An owner's notification: staff kept the suspension they appealed.
+    pub appeal_rejected: &'static str,
+    /// The dashboard's appeal, while suspended.
+    pub appeal: &'static str,
+    pub appeal_words: &'static str,
+    pub send_appeal: &'static str,
+    /// After an appeal is sent: "Appealed 3 minutes ago …".
+    pub appealed: &'static str,
 }
 
 impl ReportWords {
@@ -85,6 +93,11 @@ pub const EN: ReportWords = ReportWords {
     channel_suspended: "Your channel was suspended",
     suspension_lifted: "Your channel's suspension was lifted:",
     live_again: "it can go live again, with a new stream key from your dashboard.",
+    appeal_rejected: "We reviewed your appeal: the suspension stays.",
+    appeal: "Appeal",
+    appeal_words: "Why should the suspension be lifted?",
+    send_appeal: "Send appeal",
+    appealed: "You appealed {}. Our staff will review it, and you will hear their decision here and in your notifications.",
 };
 
 pub const KO: ReportWords = ReportWords {
@@ -123,6 +136,11 @@ pub const KO: ReportWords = ReportWords {
     channel_suspended: "내 채널이 정지되었습니다",
     suspension_lifted: "채널 정지가 해제되었습니다:",
     live_again: "대시보드에서 새 스트림 키를 받아 다시 방송할 수 있습니다.",
+    appeal_rejected: "이의 제기를 검토했습니다: 정지를 유지합니다.",
+    appeal: "이의 제기",
+    appeal_words: "정지를 해제해야 하는 이유는 무엇인가요?",
+    send_appeal: "이의 제기 보내기",
+    appealed: "{} 이의를 제기했습니다. 운영진이 검토한 뒤 결과를 여기와 알림으로 알려 드립니다.",
 };
 
 /// How a notification of a staff decision reads and where it leads (as
@@ -145,7 +163,7 @@ pub fn decision_text(
             (
                 channel,
                 words.report_reviewed.to_owned(),
-                words.outcomes[at].to_owned(),
+                (*words.outcomes.get(at)?).to_owned(),
             )
         }
         "TAKEN_DOWN" => {
@@ -166,12 +184,17 @@ pub fn decision_text(
             words.suspension_lifted.to_owned(),
             words.live_again.to_owned(),
         ),
+        "APPEAL_REJECTED" => (
+            "/dashboard".to_owned(),
+            words.appeal_rejected.to_owned(),
+            ground(),
+        ),
         _ => return None,
     })
 }
 
 /// Longest explanation the API takes (characters).
-const MAX_DETAILS: u32 = 1000;
+pub const MAX_DETAILS: u32 = 1000;
 
 /// `kind` and `id` name what is reported (a channel by its handle). Nothing for a signed-out
 /// viewer.

@@ -1,6 +1,7 @@
 //! `/staff/reports`: the platform staff's queue of open reports, oldest first, each with what it
 //! is about as it is now and who reported it; staff dismiss a report or take its content down,
-//! which settles every open report on the same thing.
+//! which settles every open report on the same thing. Suspended channels' owners' appeals wait
+//! here too: staff keep the suspension or lift it.
 
 use cloumer_api_types::{ReportBody, ReportDecision, ReportKind};
 use leptos::prelude::*;
@@ -26,6 +27,11 @@ struct QueueWords {
     suspend: &'static str,
     working: &'static str,
     settled: &'static str,
+    appeal: &'static str,
+    suspended_for: &'static str,
+    appealed_by: &'static str,
+    keep_suspended: &'static str,
+    lift: &'static str,
 }
 
 const EN: QueueWords = QueueWords {
@@ -43,6 +49,11 @@ const EN: QueueWords = QueueWords {
     suspend: "Suspend channel",
     working: "Working…",
     settled: "Settled: every open report on it is closed.",
+    appeal: "Appeal against a suspension",
+    suspended_for: "Suspended for",
+    appealed_by: "Appealed by",
+    keep_suspended: "Keep suspended",
+    lift: "Lift the suspension",
 };
 
 const KO: QueueWords = QueueWords {
@@ -60,6 +71,11 @@ const KO: QueueWords = QueueWords {
     suspend: "채널 정지",
     working: "처리 중…",
     settled: "처리했습니다. 같은 대상의 열린 신고가 모두 닫혔습니다.",
+    appeal: "채널 정지 이의 제기",
+    suspended_for: "정지 사유",
+    appealed_by: "이의를 제기한 사람",
+    keep_suspended: "정지 유지",
+    lift: "정지 해제",
 };
 
 #[component]
@@ -89,8 +105,8 @@ fn Queue() -> impl IntoView {
     more.run(None);
     // Settled subjects leave the list with all their reports, and the page says so.
     let just_settled = RwSignal::new(false);
-    let settled = Callback::new(move |(kind, subject): (ReportKind, String)| {
-        items.update(|items| items.retain(|r| !(r.kind == kind && r.subject_id == subject)));
+    let settled = Callback::new(move |settled: ReportBody| {
+        items.update(|items| items.retain(|r| !same_subject(r, &settled)));
         just_settled.set(true);
     });
     view! {
@@ -106,6 +122,11 @@ fn Queue() -> impl IntoView {
     }
 }
 
+/// Whether two reports are on the same thing (a channel's appeal is not a report on it).
+fn same_subject(a: &ReportBody, b: &ReportBody) -> bool {
+    (a.kind, &a.subject_id, a.appeal) == (b.kind, &b.subject_id, b.appeal)
+}
+
 /// Where the reported thing is seen on the site.
 fn subject_href(report: &ReportBody) -> Option<String> {
     let id = crate::api::encode(&report.subject_id);
@@ -117,23 +138,25 @@ fn subject_href(report: &ReportBody) -> Option<String> {
 }
 
 #[component]
-fn QueuedReport(report: ReportBody, settled: Callback<(ReportKind, String)>) -> impl IntoView {
+fn QueuedReport(report: ReportBody, settled: Callback<ReportBody>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.pick(&EN, &KO);
     let reasons = move || i18n.pick(&REASONS_EN, &REASONS_KO);
     let api = use_api();
-    let (id, kind, subject) = (report.id.clone(), report.kind, report.subject_id.clone());
+    let (kind, appeal) = (report.kind, report.appeal);
+    let this = StoredValue::new(report.clone());
     let settle = Submit::new(move |decision: &ReportDecision| {
-        let (id, decision, subject) = (id.clone(), *decision, subject.clone());
+        let (this, decision) = (this.get_value(), *decision);
         async move {
-            api.settle_report(&id, decision)
+            api.settle_report(&this.id, decision)
                 .await
                 .map_err(|e| e.explained(i18n))?;
-            settled.run((kind, subject));
+            settled.run(this);
             Ok::<(), String>(())
         }
     });
     let kind_name = move || match kind {
+        _ if appeal => t().appeal,
         ReportKind::Channel => t().channel,
         ReportKind::Clip => t().clip,
         ReportKind::Video => t().video,
@@ -157,28 +180,37 @@ fn QueuedReport(report: ReportBody, settled: Callback<(ReportKind, String)>) -> 
     };
     let reason = report.reason;
     let removable = kind != ReportKind::Channel;
+    let button = move |decision, words: fn(&QueueWords) -> &'static str, class| {
+        view! {
+            <button type="button" class=class disabled=move || settle.pending().get()
+                on:click=move |_| settle.dispatch(decision)>
+                {move || if settle.pending().get() { t().working } else { words(t()) }}
+            </button>
+        }
+    };
     view! {
-        <article class="report-item" data-testid="report-item">
+        <article class="report-item" class:appeal=appeal data-testid="report-item">
             <p><strong class="report-kind">{kind_name}</strong>" "{subject}{channel}</p>
-            <p><span class="report-reason">{move || reasons().reason(reason)}</span>
+            <p>{appeal.then(|| view! { {move || t().suspended_for}": " })}
+                <span class="report-reason">{move || reasons().reason(reason)}</span>
                 {(!report.details.is_empty()).then(|| view! { " — " <q>{report.details.clone()}</q> })}</p>
-            <p class="muted">{move || t().reported_by}" "{reporter}" · "{ago_text(&report.created_at)}</p>
+            <p class="muted">{move || if appeal { t().appealed_by } else { t().reported_by }}" "{reporter}" · "{ago_text(&report.created_at)}</p>
             {move || settle.value().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="row">
-                <button type="button" class="secondary" disabled=move || settle.pending().get()
-                    on:click=move |_| settle.dispatch(ReportDecision::Dismiss)>
-                    {move || if settle.pending().get() { t().working } else { t().dismiss }}
-                </button>
-                {if removable {
-                    view! {
-                        <button type="button" class="danger" disabled=move || settle.pending().get()
-                            on:click=move |_| settle.dispatch(ReportDecision::Remove)>{move || t().remove}</button>
-                    }.into_any()
-                } else {
-                    view! {
-                        <button type="button" class="danger" disabled=move || settle.pending().get()
-                            on:click=move |_| settle.dispatch(ReportDecision::Suspend)>{move || t().suspend}</button>
-                    }.into_any()
+                {match (appeal, removable) {
+                    // An appeal: kept (its owner is told) or lifted (the channel is back).
+                    (true, _) => view! {
+                        {button(ReportDecision::Dismiss, |t| t.keep_suspended, "secondary")}
+                        {button(ReportDecision::Reinstate, |t| t.lift, "")}
+                    }.into_any(),
+                    (false, true) => view! {
+                        {button(ReportDecision::Dismiss, |t| t.dismiss, "secondary")}
+                        {button(ReportDecision::Remove, |t| t.remove, "danger")}
+                    }.into_any(),
+                    (false, false) => view! {
+                        {button(ReportDecision::Dismiss, |t| t.dismiss, "secondary")}
+                        {button(ReportDecision::Suspend, |t| t.suspend, "danger")}
+                    }.into_any(),
                 }}
             </div>
         </article>

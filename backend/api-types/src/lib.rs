@@ -13,8 +13,8 @@ mod reports;
 mod whole;
 
 pub use reports::{
-    FiledReport, NewReport, ReportBody, ReportDecision, ReportKind, ReportPage, ReportReason,
-    SettleReport, SettledReports,
+    FiledAppeal, FiledReport, NewAppeal, NewReport, ReportBody, ReportDecision, ReportKind,
+    ReportPage, ReportReason, SettleReport, SettledReports,
 };
 
 #[cfg(feature = "openapi")]
@@ -427,18 +427,19 @@ pub struct FollowedPlanBody {
 /// is ready to watch (`VIDEO_READY`: `title` and `videoId` are the video's), or a channel raided
 /// the caller's (`RAID`). And what the platform's staff decided: on the caller's report
 /// (`REPORT_REVIEWED`: `about`, `decision`), on the caller's clip, video or past broadcast
-/// (`TAKEN_DOWN`: `about`, `ground`) or channel (`SUSPENDED`, `SUSPENSION_LIFTED`: `ground`).
+/// (`TAKEN_DOWN`: `about`, `ground`) or channel (`SUSPENDED`, `SUSPENSION_LIFTED`, and
+/// `APPEAL_REJECTED` when staff kept a suspension its owner appealed: `ground`).
 /// `title` is then the reported content's as it was (empty for a channel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationBody {
-    /// `LIVE`, `VIDEO_READY`, `RAID`, `REPORT_REVIEWED`, `TAKEN_DOWN`, `SUSPENDED` or
-    /// `SUSPENSION_LIFTED`.
+    /// `LIVE`, `VIDEO_READY`, `RAID`, `REPORT_REVIEWED`, `TAKEN_DOWN`, `SUSPENDED`,
+    /// `SUSPENSION_LIFTED` or `APPEAL_REJECTED`.
     #[cfg_attr(
         feature = "openapi",
         schema(
-            pattern = r"^(LIVE|VIDEO_READY|RAID|REPORT_REVIEWED|TAKEN_DOWN|SUSPENDED|SUSPENSION_LIFTED)$"
+            pattern = r"^(LIVE|VIDEO_READY|RAID|REPORT_REVIEWED|TAKEN_DOWN|SUSPENDED|SUSPENSION_LIFTED|APPEAL_REJECTED)$"
         )
     )]
     pub kind: String,
@@ -457,7 +458,8 @@ pub struct NotificationBody {
     /// What staff decided on the caller's report (`REPORT_REVIEWED`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<ReportDecision>,
-    /// The rule staff found broken (`TAKEN_DOWN`, `SUSPENDED`, `SUSPENSION_LIFTED`).
+    /// The rule staff found broken (`TAKEN_DOWN`, `SUSPENDED`, `SUSPENSION_LIFTED`,
+    /// `APPEAL_REJECTED`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ground: Option<ReportReason>,
     /// When it happened.
@@ -502,6 +504,9 @@ pub struct MyChannel {
     /// While `suspended`: since when (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_since: Option<String>,
+    /// While `suspended`: when its owner appealed it (once per suspension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appealed_at: Option<String>,
 }
 
 /// `PATCH /api/v1/me/channel`: omitted fields stay as they are.

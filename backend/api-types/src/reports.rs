@@ -118,13 +118,18 @@ pub struct FiledReport {
     pub already_reported: bool,
 }
 
-/// A report in the staff's queue, with what it is about as it is now.
+/// A report in the staff's queue, with what it is about as it is now; or a suspended channel's
+/// owner's appeal (`appeal`: `reporterHandle` is the owner, `reason` the suspension's,
+/// `details` their words).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportBody {
     pub id: String,
     pub kind: ReportKind,
+    /// An appeal against the channel's suspension: settled by `dismiss` (it stays suspended)
+    /// or `reinstate`.
+    pub appeal: bool,
     /// The clip's, video's or past broadcast's id, or the channel's id.
     pub subject_id: String,
     /// Its title now: null once it is gone (deleted by its owner, or taken down).
@@ -161,10 +166,12 @@ pub enum ReportDecision {
     Remove,
     /// Suspend the reported channel (a report on a channel only).
     Suspend,
+    /// Lift the appealed suspension (an appeal only).
+    Reinstate,
 }
 
 impl ReportDecision {
-    pub const ALL: [Self; 3] = [Self::Dismiss, Self::Remove, Self::Suspend];
+    pub const ALL: [Self; 4] = [Self::Dismiss, Self::Remove, Self::Suspend, Self::Reinstate];
 
     /// Its name on the wire.
     pub fn as_str(self) -> &'static str {
@@ -172,6 +179,7 @@ impl ReportDecision {
             Self::Dismiss => "dismiss",
             Self::Remove => "remove",
             Self::Suspend => "suspend",
+            Self::Reinstate => "reinstate",
         }
     }
 }
@@ -204,6 +212,33 @@ mod tests {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettleReport {
     pub decision: ReportDecision,
+}
+
+/// `POST /api/v1/me/channel/suspension/appeal`: why the suspension should be lifted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewAppeal {
+    /// At most 1,000 characters, not blank: line breaks become spaces; no other control,
+    /// direction or invisible characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*[^\s\x00-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0][^\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\xAD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0]*$",
+            min_length = 1,
+            max_length = 1000
+        )
+    )]
+    pub words: String,
+}
+
+/// The answer to an appeal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FiledAppeal {
+    /// RFC 3339, UTC.
+    pub appealed_at: String,
 }
 
 /// The answer to settling.

@@ -325,14 +325,16 @@ pub struct Shield {
     pub raised_at: OffsetDateTime,
 }
 
-/// A channel's suspension: since when, by which member of staff, and why (the reason of the
-/// report it settled).
+/// A channel's suspension: since when, by which member of staff, why (the reason of the
+/// report it settled), and when its owner appealed it (once per suspension).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suspension {
     #[serde(with = "time::serde::rfc3339")]
     pub since: OffsetDateTime,
     pub by: UserId,
     pub reason: crate::report::ReportReason,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub appealed_at: Option<OffsetDateTime>,
 }
 
 /// Moderators one channel may have: enough for a busy room around the clock.

@@ -69,6 +69,8 @@ pub enum NotificationKind {
     Suspended { suspended_for: ReportReason },
     /// Staff lifted the suspension (for `lifted_suspension`) of the user's channel.
     SuspensionLifted { lifted_suspension: ReportReason },
+    /// Staff kept the suspension (for `rejected_appeal`) of the user's channel on their appeal.
+    AppealRejected { rejected_appeal: ReportReason },
 }
 
 impl Notification {
@@ -182,6 +184,9 @@ mod tests {
             },
             NotificationKind::SuspensionLifted {
                 lifted_suspension: ReportReason::Violence,
+            },
+            NotificationKind::AppealRejected {
+                rejected_appeal: ReportReason::Violence,
             },
         ] {
             let decided = Notification {

@@ -1,6 +1,7 @@
 //! Reports: a signed-in viewer tells the platform's staff that a channel, a clip, an uploaded
 //! video or a past broadcast breaks the rules, and why. Staff work through the open reports and
-//! settle each subject once: dismissed, or the content taken down.
+//! settle each subject once: dismissed, or the content taken down. A suspended channel's owner
+//! appeals the same way: a report on the suspension, in the same queue.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -23,6 +24,9 @@ pub enum ReportSubject {
     Video(VideoId),
     /// A past broadcast.
     Recording(RecordingId),
+    /// The channel's suspension, appealed by its owner (the "reporter"): the reason is the
+    /// suspension's, the details the owner's words.
+    Suspension(ChannelId),
 }
 
 impl ReportSubject {
@@ -33,6 +37,7 @@ impl ReportSubject {
             Self::Clip(id) => ("clip", id.as_str()),
             Self::Video(id) => ("video", id.as_str()),
             Self::Recording(id) => ("recording", id.as_str()),
+            Self::Suspension(id) => ("suspension", id.as_str()),
         };
         format!("{kind}:{id}")
     }
@@ -116,6 +121,8 @@ pub enum ReportAction {
     Removed,
     /// The reported channel was suspended.
     Suspended,
+    /// The appealed suspension was lifted.
+    Reinstated,
 }
 
 impl ReportAction {
@@ -124,6 +131,7 @@ impl ReportAction {
             Self::Dismissed => "dismissed",
             Self::Removed => "removed",
             Self::Suspended => "suspended",
+            Self::Reinstated => "reinstated",
         }
     }
 }

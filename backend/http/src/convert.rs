@@ -213,6 +213,12 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
             .suspension
             .as_ref()
             .map(|suspension| rfc3339(suspension.since)),
+        appealed_at: view
+            .channel
+            .suspension
+            .as_ref()
+            .and_then(|suspension| suspension.appealed_at)
+            .map(rfc3339),
     }
 }
 
@@ -579,6 +585,10 @@ pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::Noti
             ground = Some(report_reason(*lifted_suspension));
             "SUSPENSION_LIFTED"
         }
+        NotificationKind::AppealRejected { rejected_appeal } => {
+            ground = Some(report_reason(*rejected_appeal));
+            "APPEAL_REJECTED"
+        }
     };
     api::NotificationBody {
         kind: kind.to_owned(),
@@ -603,6 +613,8 @@ pub fn report_kind(subject: &ReportSubject) -> (api::ReportKind, &str) {
         ReportSubject::Clip(id) => (api::ReportKind::Clip, id.as_str()),
         ReportSubject::Video(id) => (api::ReportKind::Video, id.as_str()),
         ReportSubject::Recording(id) => (api::ReportKind::Recording, id.as_str()),
+        // An appeal is about the channel (the queue says it is one).
+        ReportSubject::Suspension(id) => (api::ReportKind::Channel, id.as_str()),
     }
 }
 
@@ -611,6 +623,7 @@ pub fn report_decision(action: ReportAction) -> api::ReportDecision {
         ReportAction::Dismissed => api::ReportDecision::Dismiss,
         ReportAction::Removed => api::ReportDecision::Remove,
         ReportAction::Suspended => api::ReportDecision::Suspend,
+        ReportAction::Reinstated => api::ReportDecision::Reinstate,
     }
 }
 

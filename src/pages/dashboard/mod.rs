@@ -20,6 +20,7 @@ mod settings;
 mod share;
 mod status;
 mod stream_setup;
+mod suspension;
 mod videos;
 mod viewers;
 mod webhooks;
@@ -28,8 +29,7 @@ use cloumer_api_types::MyChannel;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::report;
-use crate::components::{Loaded, RequireSignIn, ago_text, name_page};
+use crate::components::{Loaded, RequireSignIn, name_page};
 use crate::i18n::use_i18n;
 use crate::reactive::Fetch;
 
@@ -63,22 +63,8 @@ fn DashboardView() -> impl IntoView {
             let private = Memo::new(move |_| channel.with(|c| c.page.summary.private));
             let suspended = Memo::new(move |_| channel.with(|c| c.page.suspended));
             view! {
-                {move || suspended.get().then(|| {
-                    let words = move || i18n.pick(&report::EN, &report::KO);
-                    // Why, and since when: the statement of reasons its owner is owed.
-                    let why = move || channel.with(|c| {
-                        let rule = c.suspended_for.map(|ground| {
-                            format!("{} {}", words().rule_broken, words().reason(ground))
-                        });
-                        let since = c.suspended_since.as_deref().map(ago_text);
-                        [rule, since].into_iter().flatten().collect::<Vec<_>>().join(" · ")
-                    });
-                    view! {
-                        <div class="error suspended-notice" role="alert">
-                            <p>{move || words().yours_suspended}</p>
-                            <p data-testid="suspended-why">{why}</p>
-                        </div>
-                    }
+                {move || suspended.get().then(|| view! {
+                    <suspension::SuspendedNotice channel=channel on_appealed=move || mine.refetch() />
                 })}
                 <div class="dashboard">
                     <status::StatusCard channel=channel />

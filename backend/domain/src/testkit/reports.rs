@@ -123,4 +123,27 @@ pub async fn report_repository(repo: &dyn ReportRepository) {
     );
     let page = repo.list_open_reports(None, 10).await.unwrap();
     assert_eq!(ids(&page.items), ["rpchannel", "rplater"]);
+
+    // The owner's appeal against the channel's suspension is a subject of its own: neither a
+    // report on the channel nor settled with one.
+    let suspension = ReportSubject::Suspension(ChannelId::parse("chreported").unwrap());
+    let appeal = report("rpappeal", &suspension, "u-owner", 50);
+    assert!(repo.file_report(&appeal).await.unwrap());
+    assert_eq!(
+        repo.get_report(&appeal.id).await.unwrap(),
+        Some(appeal.clone())
+    );
+    assert_eq!(
+        ids(&repo.open_reports_on(&channel).await.unwrap()),
+        ["rpchannel"]
+    );
+    assert_eq!(
+        ids(&repo.open_reports_on(&suspension).await.unwrap()),
+        ["rpappeal"]
+    );
+    repo.close_report(&settled(&appeal, ReportAction::Reinstated))
+        .await
+        .unwrap();
+    let page = repo.list_open_reports(None, 10).await.unwrap();
+    assert_eq!(ids(&page.items), ["rpchannel", "rplater"]);
 }

@@ -6,6 +6,7 @@
 pub mod account_deletion;
 pub mod account_export;
 pub mod accounts;
+pub mod appeals;
 pub mod audience_samples;
 pub mod blocks;
 pub mod broadcast_management;

@@ -2,7 +2,8 @@
 //! channel, clip, uploaded video or past broadcast they can see (not their own), with a reason
 //! and their words; one open report per person and subject. Staff (the identity provider's
 //! staff group) read the open reports oldest first, each with what it is about as it is now,
-//! and settle a subject once for all its open reports: dismissed, or the content removed.
+//! and settle a subject once for all its open reports: dismissed, or the content removed. The
+//! same queue holds appeals against suspensions (`appeals.rs`).
 
 use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
@@ -163,10 +164,13 @@ impl Platform {
                     .map(|channel| channel.handle.to_string()),
                 subject_title: title.map(|content| content.title).or_else(|| {
                     // A channel's title is its stream title, read with the channel.
-                    matches!(report.subject, ReportSubject::Channel(_))
-                        .then(|| channels.get(&report.channel_id))
-                        .flatten()
-                        .map(|channel| channel.title.as_str().to_owned())
+                    matches!(
+                        report.subject,
+                        ReportSubject::Channel(_) | ReportSubject::Suspension(_)
+                    )
+                    .then(|| channels.get(&report.channel_id))
+                    .flatten()
+                    .map(|channel| channel.title.as_str().to_owned())
                 }),
                 report,
             })
@@ -178,8 +182,9 @@ impl Platform {
     }
 
     /// Staff settle the report's subject: `dismiss` keeps it, `remove` deletes the clip, video
-    /// or past broadcast, `suspend` suspends the reported channel. Every open report on the
-    /// subject is settled with it, so one decision answers all who reported it.
+    /// or past broadcast, `suspend` suspends the reported channel; an appeal against a
+    /// suspension is dismissed (the suspension stays) or `reinstate`s the channel. Every open
+    /// report on the subject is settled with it, so one decision answers all who reported it.
     pub async fn settle_report(
         &self,
         who: &Identity,
@@ -191,10 +196,11 @@ impl Platform {
             "dismiss" => ReportAction::Dismissed,
             "remove" => ReportAction::Removed,
             "suspend" => ReportAction::Suspended,
+            "reinstate" => ReportAction::Reinstated,
             _ => {
                 return Err(DomainError::invalid(
                     "invalid_action",
-                    "the action must be dismiss, remove or suspend",
+                    "the action must be dismiss, remove, suspend or reinstate",
                 ));
             }
         };
@@ -221,6 +227,21 @@ impl Platform {
             .await?;
         match (action, &report.subject) {
             (ReportAction::Dismissed, _) => {}
+            (ReportAction::Reinstated, ReportSubject::Suspension(channel)) => {
+                self.reinstate(who, channel).await?;
+            }
+            (ReportAction::Reinstated, _) => {
+                return Err(DomainError::invalid(
+                    "cannot_reinstate",
+                    "only an appeal against a suspension is settled by lifting it",
+                ));
+            }
+            (ReportAction::Removed | ReportAction::Suspended, ReportSubject::Suspension(_)) => {
+                return Err(DomainError::invalid(
+                    "invalid_action",
+                    "an appeal is dismissed (the suspension stays) or reinstates the channel",
+                ));
+            }
             (ReportAction::Removed, subject) => self.take_down(subject).await?,
             (ReportAction::Suspended, ReportSubject::Channel(channel)) => {
                 self.suspend_channel(who, channel, report.reason).await?;
@@ -270,7 +291,7 @@ impl Platform {
     /// Deletes the reported clip, video or past broadcast (already gone: nothing to do).
     async fn take_down(&self, subject: &ReportSubject) -> DomainResult<()> {
         match subject {
-            ReportSubject::Channel(_) => Err(DomainError::invalid(
+            ReportSubject::Channel(_) | ReportSubject::Suspension(_) => Err(DomainError::invalid(
                 "cannot_remove_channel",
                 "a channel is not removed; suspend it instead",
             )),

@@ -1,7 +1,7 @@
 //! Telling the people a staff decision concerns, in their bell: every reporter of the subject
 //! hears what became of their report, and whoever's clip, video or past broadcast was taken down
 //! or whose channel was suspended hears what was done and for which rule (the statement of
-//! reasons a platform owes them), and again when a suspension is lifted. The decision stands
+//! reasons a platform owes them), and again when a suspension is lifted or kept on appeal. The decision stands
 //! whatever happens here: a notice that cannot be written is logged, not retried.
 
 use crate::channel::Channel;
@@ -29,7 +29,7 @@ impl Platform {
         channel: Option<&Channel>,
     ) -> DomainResult<Option<ReportedContent>> {
         Ok(match subject {
-            ReportSubject::Channel(_) => None,
+            ReportSubject::Channel(_) | ReportSubject::Suspension(_) => None,
             ReportSubject::Clip(id) => {
                 self.ports
                     .clips
@@ -79,6 +79,20 @@ impl Platform {
         let Some(decided) = settled.first() else {
             return;
         };
+        if let ReportSubject::Suspension(_) = decided.subject {
+            // An appeal: its owner hears it was kept (lifting tells them itself), unless the
+            // suspension was lifted meanwhile.
+            if action == ReportAction::Dismissed && channel.is_suspended() {
+                self.tell_owner_of_suspension(
+                    channel,
+                    NotificationKind::AppealRejected {
+                        rejected_appeal: ground,
+                    },
+                )
+                .await;
+            }
+            return;
+        }
         let title = content.map_or("", |content| content.title.as_str());
         let mut notices: Vec<Notification> = settled
             .iter()
@@ -112,7 +126,8 @@ impl Platform {
         }
     }
 
-    /// Tells `channel`'s owner that staff suspended it (`Suspended`) or lifted its suspension.
+    /// Tells `channel`'s owner that staff suspended it, lifted its suspension or kept it on
+    /// appeal.
     pub(crate) async fn tell_owner_of_suspension(&self, channel: &Channel, kind: NotificationKind) {
         let notice = self.notice(&channel.owner, channel, kind, "");
         if let Err(error) = self.ports.notifications.add_notification(&notice).await {

@@ -1,7 +1,8 @@
 //! Suspending a channel: staff take it off the platform (settling a report on it) until they
 //! lift the suspension. While suspended it cannot broadcast — the stream on air is stopped, the
 //! stream key replaced and not shown, a new stream is stopped as it starts — its chat gives no
-//! tokens, and nothing of it is listed or played: its page says it is suspended.
+//! tokens, and nothing of it is listed or played: its page says it is suspended. Its owner may
+//! appeal (`appeals.rs`).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use crate::identity::Identity;
 use crate::ids::ChannelId;
 use crate::notification::NotificationKind;
 use crate::platform::{Platform, refuse_non_staff};
-use crate::report::ReportReason;
+use crate::report::{ReportAction, ReportOutcome, ReportReason, ReportSubject};
 
 /// What the chat room hears when its channel is suspended or back: pages read the channel
 /// again (the API's `event::CHANNEL_SUSPENDED`).
@@ -35,6 +36,7 @@ impl Platform {
                     since: now,
                     by: staff.user_id.clone(),
                     reason,
+                    appealed_at: None,
                 });
                 Ok(true)
             })
@@ -61,13 +63,35 @@ impl Platform {
     }
 
     /// Staff lift the channel's suspension: it may broadcast again (with a new key from its
-    /// dashboard) and is shown again.
+    /// dashboard) and is shown again. An appeal against it waiting in the queue is settled with
+    /// it.
     pub async fn lift_suspension(&self, who: &Identity, handle: &str) -> DomainResult<()> {
         refuse_non_staff(who)?;
         let channel = self.channel_by_handle(handle).await?;
+        self.reinstate(who, &channel.id).await?;
+        let outcome = ReportOutcome {
+            action: ReportAction::Reinstated,
+            by: who.user_id.clone(),
+            at: self.now(),
+        };
+        let appeals = self
+            .ports
+            .reports
+            .open_reports_on(&ReportSubject::Suspension(channel.id))
+            .await?;
+        for mut appeal in appeals {
+            appeal.outcome = Some(outcome.clone());
+            self.ports.reports.close_report(&appeal).await?;
+        }
+        Ok(())
+    }
+
+    /// Lifts the channel's suspension (nothing when it is not suspended), and tells its room
+    /// and its owner.
+    pub(crate) async fn reinstate(&self, staff: &Identity, id: &ChannelId) -> DomainResult<()> {
         let mut lifted = None;
         let (channel, changed) = self
-            .modify_channel(&channel.id, |channel| {
+            .modify_channel(id, |channel| {
                 lifted = channel.suspension.take();
                 Ok(lifted.is_some())
             })
@@ -82,7 +106,7 @@ impl Platform {
                 },
             )
             .await;
-            tracing::info!(channel = %channel.id, staff = %who.user_id, "suspension lifted");
+            tracing::info!(channel = %channel.id, staff = %staff.user_id, "suspension lifted");
         }
         Ok(())
     }

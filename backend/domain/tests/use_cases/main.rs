@@ -4,6 +4,7 @@
 mod account_deletion;
 mod account_export;
 mod accounts;
+mod appeals;
 mod audience_samples;
 mod blocks;
 mod broadcast_management;

@@ -13,14 +13,14 @@ use crate::clip_making::{recorded, vod};
 use crate::videos::{h264, transcoded, uploaded_and_probed};
 use crate::world::{World, person, world};
 
-fn staff(user: &str) -> Identity {
+pub fn staff(user: &str) -> Identity {
     Identity {
         staff: true,
         ..person(user, user)
     }
 }
 
-async fn report(
+pub async fn report(
     world: &World,
     who: &Identity,
     subject: Reported<'_>,

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::platform::check_limit;
+use cloumer_domain::report::ReportSubject;
 use cloumer_domain::use_cases::reports::{ReportInQueue, Reported};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +22,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(open_reports, file_report))
         .routes(routes!(settle_report))
         .routes(routes!(lift_suspension))
+        .routes(routes!(appeal_suspension))
+}
+
+/// The caller appeals their channel's suspension, once per suspension: their words wait in the
+/// staff's queue, who keep the suspension (the caller is told) or lift it.
+#[utoipa::path(post, path = "/me/channel/suspension/appeal", tag = "reports", security(("cognito" = [])),
+    request_body = api::NewAppeal,
+    responses((status = 201, body = api::FiledAppeal), (status = 400, body = api::ErrorBody),
+        (status = 401, body = api::ErrorBody),
+        (status = 409, body = api::ErrorBody, description = "not suspended, or appealed already")))]
+pub async fn appeal_suspension(
+    State(state): State<AppState>,
+    Caller(who): Caller,
+    AppJson(body): AppJson<api::NewAppeal>,
+) -> Result<(StatusCode, Json<api::FiledAppeal>), ApiError> {
+    let at = state.platform.appeal_suspension(&who, &body.words).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(api::FiledAppeal {
+            appealed_at: convert::rfc3339(at),
+        }),
+    ))
 }
 
 /// Lifts a channel's suspension: it may broadcast (with a new stream key from its dashboard),
@@ -123,6 +146,7 @@ pub async fn settle_report(
         api::ReportDecision::Dismiss => "dismiss",
         api::ReportDecision::Remove => "remove",
         api::ReportDecision::Suspend => "suspend",
+        api::ReportDecision::Reinstate => "reinstate",
     };
     let settled = state.platform.settle_report(&who, &id, action).await?;
     Ok(Json(api::SettledReports {
@@ -137,6 +161,7 @@ fn report(found: &ReportInQueue) -> api::ReportBody {
     api::ReportBody {
         id: report.id.to_string(),
         kind,
+        appeal: matches!(report.subject, ReportSubject::Suspension(_)),
         subject_id: subject_id.to_owned(),
         subject_title: found.subject_title.clone(),
         channel_handle: found.channel.as_ref().map(|c| c.handle.to_string()),

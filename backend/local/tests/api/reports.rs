@@ -227,6 +227,31 @@ async fn staff_suspend_a_reported_channel_and_lift_it_and_only_staff_may() {
         json!(true),
         "the owner's dashboard says so"
     );
+    // And why, to its owner only; the owner's and the reporter's bells say what was decided.
+    assert_eq!(mine.body["suspendedFor"], json!("violence"));
+    assert!(mine.body["suspendedSince"].is_string(), "{}", mine.text);
+    assert!(!page.text.contains("violence"), "{}", page.text);
+    let bell = app.get("/api/v1/me/notifications", streamer.auth()).await;
+    assert_eq!(bell.status, 200, "{}", bell.text);
+    assert_eq!(bell.body["unread"], json!(1));
+    let told = &bell.body["items"][0];
+    assert_eq!(
+        (&told["kind"], &told["ground"], &told["channelHandle"]),
+        (&json!("SUSPENDED"), &json!("violence"), &json!("hana"))
+    );
+    let bell = app.get("/api/v1/me/notifications", viewer.auth()).await;
+    let told = &bell.body["items"][0];
+    assert_eq!(
+        (&told["kind"], &told["about"], &told["decision"]),
+        (
+            &json!("REPORT_REVIEWED"),
+            &json!("channel"),
+            &json!("suspend")
+        )
+    );
+    assert_eq!(told["ground"], json!(null), "{}", bell.text);
+    let bell = app.get("/api/v1/me/notifications", staff.auth()).await;
+    assert_eq!(bell.body["items"], json!([]));
 
     // Lifting: staff only, then all is back.
     let lift = "/api/v1/channels/hana/suspension";
@@ -244,4 +269,123 @@ async fn staff_suspend_a_reported_channel_and_lift_it_and_only_staff_may() {
     assert_eq!(key.status, 200, "{}", key.text);
     let directory = app.get("/api/v1/directory", None).await;
     assert!(directory.text.contains("\"hana\""), "{}", directory.text);
+    let mine = app.get("/api/v1/me/channel", streamer.auth()).await;
+    assert_eq!(mine.body["suspendedFor"], json!(null), "{}", mine.text);
+    let bell = app.get("/api/v1/me/notifications", streamer.auth()).await;
+    assert_eq!(bell.body["items"][0]["kind"], json!("SUSPENSION_LIFTED"));
+    assert_eq!(bell.body["items"][1]["kind"], json!("SUSPENDED"));
+}
+
+#[tokio::test]
+async fn a_suspended_streamer_appeals_once_and_staff_reinstate_them_from_the_queue() {
+    let app = spawn_app_with(|config| config.staff = vec!["sam@example.com".to_owned()]).await;
+    let streamer = app.user("hana@example.com", "hana", "Hana").await;
+    let viewer = app.user("oli@example.com", "oli", "Oli").await;
+    let staff = app.user("sam@example.com", "sam", "Sam").await;
+    let appeal = "/api/v1/me/channel/suspension/appeal";
+    let words = json!({"words": "It was a film trailer."});
+    // Nothing to appeal yet.
+    let refused = app.post(appeal, streamer.auth(), Some(words.clone())).await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.code()),
+        (409, "not_suspended")
+    );
+    assert_eq!(
+        app.post(appeal, None, Some(words.clone())).await.status,
+        401
+    );
+
+    let filed = app
+        .post(
+            "/api/v1/reports",
+            viewer.auth(),
+            Some(json!({"kind": "channel", "id": "hana", "reason": "violence"})),
+        )
+        .await;
+    let id = filed.body["id"].as_str().unwrap();
+    let settled = app
+        .post(
+            &format!("/api/v1/reports/{id}/settle"),
+            staff.auth(),
+            Some(json!({"decision": "suspend"})),
+        )
+        .await;
+    assert_eq!(settled.status, 200, "{}", settled.text);
+
+    // Bad appeals are refused with what is wrong, and use up nothing.
+    for body in [
+        json!({}),
+        json!({"words": ""}),
+        json!({"words": " \n "}),
+        json!({"words": "x".repeat(1001)}),
+        json!({"words": "a\u{202e}b"}),
+        json!({"words": "ok", "extra": true}),
+        json!({"words": 7}),
+    ] {
+        let refused = app.post(appeal, streamer.auth(), Some(body.clone())).await;
+        assert_eq!(refused.status, 400, "{body}: {}", refused.text);
+        assert!(refused.body["code"].is_string(), "{}", refused.text);
+    }
+    let filed = app.post(appeal, streamer.auth(), Some(words.clone())).await;
+    assert_eq!(filed.status, 201, "{}", filed.text);
+    let appealed_at = filed.body["appealedAt"].clone();
+    let again = app.post(appeal, streamer.auth(), Some(words)).await;
+    assert_eq!(
+        (again.status.as_u16(), again.code()),
+        (409, "already_appealed")
+    );
+    let mine = app.get("/api/v1/me/channel", streamer.auth()).await;
+    assert_eq!(mine.body["appealedAt"], appealed_at);
+
+    // In the staff's queue as an appeal, by the owner, for the suspension's reason.
+    let queue = app.get("/api/v1/reports", staff.auth()).await;
+    let item = &queue.body["items"][0];
+    assert_eq!(
+        (
+            &item["appeal"],
+            &item["kind"],
+            &item["reporterHandle"],
+            &item["reason"],
+            &item["details"]
+        ),
+        (
+            &json!(true),
+            &json!("channel"),
+            &json!("hana"),
+            &json!("violence"),
+            &json!("It was a film trailer.")
+        ),
+        "{}",
+        queue.text
+    );
+    let path = format!("/api/v1/reports/{}/settle", item["id"].as_str().unwrap());
+    let refused = app
+        .post(&path, staff.auth(), Some(json!({"decision": "suspend"})))
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    let refused = app
+        .post(
+            &path,
+            streamer.auth(),
+            Some(json!({"decision": "reinstate"})),
+        )
+        .await;
+    assert_eq!(
+        refused.status, 403,
+        "the owner does not judge their own appeal"
+    );
+    let settled = app
+        .post(&path, staff.auth(), Some(json!({"decision": "reinstate"})))
+        .await;
+    assert_eq!(settled.status, 200, "{}", settled.text);
+    assert_eq!(settled.body, json!({"decision": "reinstate", "reports": 1}));
+
+    let mine = app.get("/api/v1/me/channel", streamer.auth()).await;
+    assert_eq!(mine.body["suspended"], json!(false));
+    assert_eq!(mine.body["appealedAt"], json!(null));
+    let bell = app.get("/api/v1/me/notifications", streamer.auth()).await;
+    assert_eq!(bell.body["items"][0]["kind"], json!("SUSPENSION_LIFTED"));
+    assert_eq!(bell.body["items"][0]["ground"], json!("violence"));
+    let queue = app.get("/api/v1/reports", staff.auth()).await;
+    assert_eq!(queue.body["items"], json!([]));
 }
