@@ -6758,7 +6758,8 @@ async fn is_live(stack: &TestStack, handle: &str) -> Result<bool> {
 /// A live channel reported for violence is suspended from the staff's queue: its broadcast
 /// stops and ffmpeg, cut off, cannot come back with the key it had; the viewer on its page is
 /// told it is suspended (English, desktop) and its streamer why, on the dashboard (Korean,
-/// phone). Staff lift it from its page, and it goes live again with its new key.
+/// phone), where they appeal. Staff lift it on appeal from their queue, and it goes live again
+/// with its new key; the streamer's and the reporter's notifications say what was decided.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() -> Result<()> {
     let stack = TestStack::start_with_staff(true, &["sam@example.com"]).await?;
@@ -6852,14 +6853,62 @@ async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() 
             WAIT,
         )
         .await?;
+    // The streamer appeals, once: the form gives way to when they did.
+    owner
+        .fill(
+            "textarea[name=appeal-words]",
+            "영화 예고편이었습니다. 실제 폭력이 아닙니다.",
+        )
+        .await?;
+    owner.screenshot("dashboard-appeal-ko-phone").await?;
+    owner
+        .click("[data-testid=appeal] button[type=submit]")
+        .await?;
+    owner
+        .wait_for_text(
+            "[data-testid=appeal] [role=status]",
+            "이의를 제기했습니다",
+            WAIT,
+        )
+        .await?;
+    assert_accessible(&owner, "dashboard-appealed").await?;
     owner.screenshot("dashboard-suspended-ko-phone").await?;
 
-    // Staff lift it from its page; it streams again, with a new key.
+    // Staff could lift it from its page; they answer the appeal in their queue instead, and it
+    // streams again, with a new key.
     staff.goto(&stack.url("/hana")).await?;
     staff
         .wait_for_text(".player.suspended button", "Lift the suspension", WAIT)
         .await?;
-    staff.click(".player.suspended button").await?;
+    staff.goto(&stack.url("/staff/reports")).await?;
+    staff
+        .wait_for_text(
+            "[data-testid=report-item].appeal",
+            "영화 예고편이었습니다",
+            WAIT,
+        )
+        .await?;
+    let item = staff
+        .js("return document.querySelector('[data-testid=report-item].appeal').innerText")
+        .await?;
+    let item = item.as_str().unwrap_or_default();
+    for expected in [
+        // Its kind is drawn in capitals.
+        "APPEAL AGAINST A SUSPENSION 하나 @hana",
+        "Suspended for: Violence or threats",
+        "Appealed by @hana",
+    ] {
+        assert!(item.contains(expected), "{expected:?} in {item:?}");
+    }
+    assert_accessible(&staff, "staff-appeal").await?;
+    staff.screenshot("staff-appeal-en-desktop").await?;
+    staff
+        .click("[data-testid=report-item].appeal button:not(.secondary)")
+        .await?;
+    staff
+        .wait_for_text("[data-testid=reports] [role=status]", "Settled", WAIT)
+        .await?;
+    staff.goto(&stack.url("/hana")).await?;
     staff
         .wait_for_text(".player.offline", "offline", WAIT)
         .await?;

@@ -48,6 +48,8 @@ pub struct ReportWords {
     pub send_appeal: &'static str,
     /// After an appeal is sent: "Appealed 3 minutes ago …".
     pub appealed: &'static str,
+    /// After staff kept the suspension on appeal: when.
+    pub appeal_kept: &'static str,
 }
 
 impl ReportWords {
@@ -98,6 +100,7 @@ pub const EN: ReportWords = ReportWords {
     appeal_words: "Why should the suspension be lifted?",
     send_appeal: "Send appeal",
     appealed: "You appealed {}. Our staff will review it, and you will hear their decision here and in your notifications.",
+    appeal_kept: "Our staff reviewed your appeal {} and kept the suspension.",
 };
 
 pub const KO: ReportWords = ReportWords {
@@ -141,6 +144,7 @@ pub const KO: ReportWords = ReportWords {
     appeal_words: "정지를 해제해야 하는 이유는 무엇인가요?",
     send_appeal: "이의 제기 보내기",
     appealed: "{} 이의를 제기했습니다. 운영진이 검토한 뒤 결과를 여기와 알림으로 알려 드립니다.",
+    appeal_kept: "운영진이 {} 이의 제기를 검토했고 정지를 유지했습니다.",
 };
 
 /// How a notification of a staff decision reads and where it leads (as

@@ -164,6 +164,8 @@ fn QueuedReport(report: ReportBody, settled: Callback<ReportBody>) -> impl IntoV
     };
     let title = report.subject_title.clone().filter(|t| !t.is_empty());
     let subject = match (subject_href(&report), title.clone()) {
+        // An appeal is about the channel, named next.
+        _ if appeal => ().into_any(),
         (Some(href), Some(title)) => view! { <a href=href>{title}</a> }.into_any(),
         (Some(href), None) if report.kind == ReportKind::Channel => {
             view! { <a href=href>{move || i18n.t().untitled}</a> }.into_any()
@@ -172,7 +174,7 @@ fn QueuedReport(report: ReportBody, settled: Callback<ReportBody>) -> impl IntoV
     };
     let channel = report.channel_handle.clone().map(|handle| {
         let nickname = report.channel_nickname.clone().unwrap_or_default();
-        view! { " · " <a href=format!("/{handle}")>{nickname}" @"{handle.clone()}</a> }
+        view! { {(!appeal).then_some(" · ")} <a href=format!("/{handle}")>{nickname}" @"{handle.clone()}</a> }
     });
     let reporter = match report.reporter_handle.clone() {
         Some(handle) => view! { <a href=format!("/{handle}")>"@"{handle.clone()}</a> }.into_any(),

@@ -504,9 +504,12 @@ pub struct MyChannel {
     /// While `suspended`: since when (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_since: Option<String>,
-    /// While `suspended`: when its owner appealed it (once per suspension).
+    /// While `suspended`: when its owner appealed it (once per suspension)…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appealed_at: Option<String>,
+    /// … and when staff kept the suspension on that appeal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal_rejected_at: Option<String>,
 }
 
 /// `PATCH /api/v1/me/channel`: omitted fields stay as they are.

@@ -326,7 +326,7 @@ pub struct Shield {
 }
 
 /// A channel's suspension: since when, by which member of staff, why (the reason of the
-/// report it settled), and when its owner appealed it (once per suspension).
+/// report it settled), and when its owner appealed it (once per suspension) and staff kept it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suspension {
     #[serde(with = "time::serde::rfc3339")]
@@ -335,6 +335,9 @@ pub struct Suspension {
     pub reason: crate::report::ReportReason,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub appealed_at: Option<OffsetDateTime>,
+    /// When staff kept it on that appeal.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub appeal_rejected_at: Option<OffsetDateTime>,
 }
 
 /// Moderators one channel may have: enough for a busy room around the clock.

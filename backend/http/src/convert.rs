@@ -219,6 +219,12 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
             .as_ref()
             .and_then(|suspension| suspension.appealed_at)
             .map(rfc3339),
+        appeal_rejected_at: view
+            .channel
+            .suspension
+            .as_ref()
+            .and_then(|suspension| suspension.appeal_rejected_at)
+            .map(rfc3339),
     }
 }
 

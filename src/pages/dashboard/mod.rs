@@ -69,7 +69,8 @@ fn DashboardView() -> impl IntoView {
                 <div class="dashboard">
                     <status::StatusCard channel=channel />
                     <raid::RaidCard channel=channel />
-                    <stream_setup::StreamSetup />
+                    // A suspended channel has no stream key (the notice above says why).
+                    {move || (!suspended.get()).then(|| view! { <stream_setup::StreamSetup /> })}
                     <share::ShareCard channel=channel />
                     <about::AboutCard channel=channel on_saved=move || mine.refetch() />
                     <schedule::ScheduleCard channel=channel on_saved=move || mine.refetch() />

@@ -1,6 +1,6 @@
 //! The notice a suspended channel's owner sees on top of the dashboard: what the suspension
 //! means, the rule staff found broken and since when, and their appeal (one per suspension:
-//! their words, then when they sent it).
+//! their words, then when they sent it, and when staff kept the suspension on it).
 
 use cloumer_api_types::MyChannel;
 use leptos::prelude::*;
@@ -33,7 +33,8 @@ pub fn SuspendedNotice(
                 .join(" · ")
         })
     };
-    let appealed_at = Memo::new(move |_| channel.with(|c| c.appealed_at.clone()));
+    let appeal =
+        Memo::new(move |_| channel.with(|c| (c.appealed_at.clone(), c.appeal_rejected_at.clone())));
     let text = RwSignal::new(String::new());
     let send = Submit::new(move |text: &String| {
         let text = text.clone();
@@ -54,13 +55,16 @@ pub fn SuspendedNotice(
             <p>{move || words().yours_suspended}</p>
             <p data-testid="suspended-why">{why}</p>
         </div>
-        <section class="card appeal" aria-labelledby="appeal-heading" data-testid="appeal">
+        <section class="panel appeal" aria-labelledby="appeal-heading" data-testid="appeal">
             <h2 id="appeal-heading">{move || words().appeal}</h2>
-            {move || match appealed_at.get() {
-                Some(at) => view! {
+            {move || match appeal.get() {
+                (_, Some(kept)) => view! {
+                    <p class="hint" role="status">{words().appeal_kept.replace("{}", &ago_text(&kept))}</p>
+                }.into_any(),
+                (Some(at), None) => view! {
                     <p class="hint" role="status">{words().appealed.replace("{}", &ago_text(&at))}</p>
                 }.into_any(),
-                None => view! {
+                (None, None) => view! {
                     <form class="stack" on:submit=submit>
                         <label>{move || words().appeal_words}
                             <textarea name="appeal-words" rows="4" maxlength=MAX_DETAILS required=true

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
-use crate::ids::ReportId;
+use crate::ids::{ChannelId, ReportId};
 use crate::platform::Platform;
 use crate::report::{Report, ReportSubject, clean_details};
 
@@ -62,5 +62,20 @@ impl Platform {
             tracing::info!(channel = %channel.id, report = %appeal.id, "suspension appealed");
         }
         Ok(now)
+    }
+
+    /// Staff kept the appealed suspension of `channel`: its dashboard says so (its owner's
+    /// bell, too: see `staff_notices.rs`). Nothing when it was lifted meanwhile.
+    pub(crate) async fn reject_appeal(&self, channel: &ChannelId) -> DomainResult<()> {
+        let now = self.now();
+        self.modify_channel(channel, |channel| match &mut channel.suspension {
+            Some(suspension) if suspension.appeal_rejected_at.is_none() => {
+                suspension.appeal_rejected_at = Some(now);
+                Ok(true)
+            }
+            _ => Ok(false),
+        })
+        .await?;
+        Ok(())
     }
 }

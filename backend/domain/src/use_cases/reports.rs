@@ -226,6 +226,9 @@ impl Platform {
             .reported_content(&report.subject, channel.as_ref())
             .await?;
         match (action, &report.subject) {
+            (ReportAction::Dismissed, ReportSubject::Suspension(channel)) => {
+                self.reject_appeal(channel).await?;
+            }
             (ReportAction::Dismissed, _) => {}
             (ReportAction::Reinstated, ReportSubject::Suspension(channel)) => {
                 self.reinstate(who, channel).await?;

@@ -37,6 +37,7 @@ impl Platform {
                     by: staff.user_id.clone(),
                     reason,
                     appealed_at: None,
+                    appeal_rejected_at: None,
                 });
                 Ok(true)
             })

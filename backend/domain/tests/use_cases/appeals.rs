@@ -108,6 +108,11 @@ async fn a_suspended_owner_appeals_once_and_staff_keep_the_suspension() {
     assert_eq!(settled.action, ReportAction::Dismissed);
     let channel = world.platform.my_channel(&owner).await.unwrap().channel;
     assert!(channel.is_suspended());
+    let suspension = channel.suspension.unwrap();
+    assert_eq!(
+        (suspension.appealed_at, suspension.appeal_rejected_at),
+        (Some(appealed_at), Some(appealed_at + Duration::minutes(1)))
+    );
     let told = world
         .platform
         .notifications(&owner, None, 10)
