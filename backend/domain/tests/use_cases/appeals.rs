@@ -1,26 +1,37 @@
 use cloumer_domain::DomainError;
+use cloumer_domain::Identity;
 use cloumer_domain::notification::NotificationKind;
 use cloumer_domain::report::{ReportAction, ReportReason, ReportSubject};
-use cloumer_domain::use_cases::reports::Reported;
+use cloumer_domain::use_cases::reports::{ReportInQueue, Reported};
 use time::Duration;
 
 use crate::reports::{report, staff};
 use crate::world::{World, world};
 
 /// A channel reported for violence and suspended by staff: (owner, staff).
-async fn suspended(world: &World) -> (cloumer_domain::Identity, cloumer_domain::Identity) {
+async fn suspended(world: &World) -> (Identity, Identity) {
     let (owner, _) = world.account("u-owner", "owner").await;
     let (mina, _) = world.account("u-mina", "mina").await;
     let staff = staff("u-staff");
     let on_channel = Reported::Channel { handle: "owner" };
     assert!(report(world, &mina, on_channel, "violence").await.unwrap());
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    let queue = open_queue(world, &staff).await;
     world
         .platform
-        .settle_report(&staff, queue.items[0].report.id.as_str(), "suspend")
+        .settle_report(&staff, queue[0].report.id.as_str(), "suspend")
         .await
         .unwrap();
     (owner, staff)
+}
+
+/// The staff's queue, first page.
+async fn open_queue(world: &World, staff: &Identity) -> Vec<ReportInQueue> {
+    world
+        .platform
+        .open_reports(staff, None, 10)
+        .await
+        .unwrap()
+        .items
 }
 
 fn is_conflict(result: &Result<impl std::fmt::Debug, DomainError>, expected: &str) -> bool {
@@ -76,9 +87,9 @@ async fn a_suspended_owner_appeals_once_and_staff_keep_the_suspension() {
     assert_eq!(suspension.appealed_at, Some(appealed_at));
 
     // In the staff's queue: the owner's words, on the suspension, for the suspension's reason.
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
-    assert_eq!(queue.items.len(), 1);
-    let appeal = &queue.items[0];
+    let queue = open_queue(&world, &staff).await;
+    assert_eq!(queue.len(), 1);
+    let appeal = &queue[0];
     assert_eq!(
         appeal.report.subject,
         ReportSubject::Suspension(suspension_channel(&world, &owner).await)
@@ -133,21 +144,10 @@ async fn a_suspended_owner_appeals_once_and_staff_keep_the_suspension() {
     );
     let again = world.platform.appeal_suspension(&owner, "please").await;
     assert!(is_conflict(&again, "already_appealed"), "{again:?}");
-    assert!(
-        world
-            .platform
-            .open_reports(&staff, None, 10)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    assert!(open_queue(&world, &staff).await.is_empty());
 }
 
-async fn suspension_channel(
-    world: &World,
-    owner: &cloumer_domain::Identity,
-) -> cloumer_domain::ids::ChannelId {
+async fn suspension_channel(world: &World, owner: &Identity) -> cloumer_domain::ids::ChannelId {
     world.platform.my_channel(owner).await.unwrap().channel.id
 }
 
@@ -161,14 +161,7 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
         .appeal_suspension(&owner, "I removed the clip")
         .await
         .unwrap();
-    let appeal = world
-        .platform
-        .open_reports(&staff, None, 10)
-        .await
-        .unwrap()
-        .items[0]
-        .report
-        .clone();
+    let appeal = open_queue(&world, &staff).await[0].report.clone();
     // A viewer's report on the channel is another subject: the appeal does not settle it.
     let on_channel = Reported::Channel { handle: "owner" };
     assert!(report(&world, &mina, on_channel, "spam").await.unwrap());
@@ -195,12 +188,12 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
             lifted_suspension: ReportReason::Violence
         }
     );
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
-    assert_eq!(queue.items.len(), 1);
-    assert_eq!(queue.items[0].report.reporter, mina.user_id);
+    let queue = open_queue(&world, &staff).await;
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].report.reporter, mina.user_id);
     world
         .platform
-        .settle_report(&staff, queue.items[0].report.id.as_str(), "dismiss")
+        .settle_report(&staff, queue[0].report.id.as_str(), "dismiss")
         .await
         .unwrap();
 
@@ -212,10 +205,10 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
             .await
             .unwrap()
     );
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    let queue = open_queue(&world, &staff).await;
     world
         .platform
-        .settle_report(&staff, queue.items[0].report.id.as_str(), "suspend")
+        .settle_report(&staff, queue[0].report.id.as_str(), "suspend")
         .await
         .unwrap();
     world
@@ -223,27 +216,19 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
         .appeal_suspension(&owner, "again, a mistake")
         .await
         .unwrap();
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
-    assert_eq!(queue.items.len(), 1);
-    assert_eq!(queue.items[0].report.reason, ReportReason::Hate);
+    let queue = open_queue(&world, &staff).await;
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].report.reason, ReportReason::Hate);
     world.advance(Duration::minutes(1));
     world
         .platform
         .lift_suspension(&staff, "owner")
         .await
         .unwrap();
-    assert!(
-        world
-            .platform
-            .open_reports(&staff, None, 10)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    assert!(open_queue(&world, &staff).await.is_empty());
     let closed = world
         .platform
-        .settle_report(&staff, queue.items[0].report.id.as_str(), "dismiss")
+        .settle_report(&staff, queue[0].report.id.as_str(), "dismiss")
         .await;
     assert!(is_conflict(&closed, "already_settled"), "{closed:?}");
     // A report that is not an appeal is not settled by reinstating.
@@ -252,10 +237,10 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
             .await
             .unwrap()
     );
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    let queue = open_queue(&world, &staff).await;
     let refused = world
         .platform
-        .settle_report(&staff, queue.items[0].report.id.as_str(), "reinstate")
+        .settle_report(&staff, queue[0].report.id.as_str(), "reinstate")
         .await;
     assert!(
         matches!(
