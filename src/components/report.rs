@@ -57,6 +57,11 @@ impl ReportWords {
         let at = ReportReason::ALL.iter().position(|r| *r == reason);
         at.map_or("", |at| self.reasons[at])
     }
+
+    /// "Rule broken: Hateful conduct".
+    pub fn rule_broken_by(&self, ground: ReportReason) -> String {
+        format!("{} {}", self.rule_broken, self.reason(ground))
+    }
 }
 
 pub const EN: ReportWords = ReportWords {
@@ -157,7 +162,7 @@ pub fn decision_text(
     let channel = format!("/{}", n.channel_handle);
     let ground = || {
         n.ground
-            .map(|ground| format!("{} {}", words.rule_broken, words.reason(ground)))
+            .map(|ground| words.rule_broken_by(ground))
             .unwrap_or_default()
     };
     Some(match n.kind.as_str() {

@@ -22,9 +22,7 @@ pub fn SuspendedNotice(
     let api = use_api();
     let why = move || {
         channel.with(|c| {
-            let rule = c
-                .suspended_for
-                .map(|ground| format!("{} {}", words().rule_broken, words().reason(ground)));
+            let rule = c.suspended_for.map(|ground| words().rule_broken_by(ground));
             let since = c.suspended_since.as_deref().map(ago_text);
             [rule, since]
                 .into_iter()

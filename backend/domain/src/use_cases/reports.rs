@@ -259,19 +259,11 @@ impl Platform {
         }
         // The content is gone (or stays) before any report says so: if closing fails half-way,
         // settling again closes the rest.
-        let outcome = ReportOutcome {
-            action,
-            by: who.user_id.clone(),
-            at: self.now(),
-        };
         let mut open = self.ports.reports.open_reports_on(&report.subject).await?;
         if !open.iter().any(|r| r.id == report.id) {
             open.push(report.clone());
         }
-        for mut settled in open.iter().cloned() {
-            settled.outcome = Some(outcome.clone());
-            self.ports.reports.close_report(&settled).await?;
-        }
+        self.close_reports(&open, who, action).await?;
         tracing::info!(
             staff = %who.user_id,
             subject = %report.subject.key(),
@@ -289,6 +281,29 @@ impl Platform {
             action,
             reports: open.len(),
         })
+    }
+
+    /// Keeps `reports` as settled by `staff` with `action`, now (one at a time: each closes
+    /// under its own condition).
+    pub(crate) async fn close_reports(
+        &self,
+        reports: &[Report],
+        staff: &Identity,
+        action: ReportAction,
+    ) -> DomainResult<()> {
+        let outcome = ReportOutcome {
+            action,
+            by: staff.user_id.clone(),
+            at: self.now(),
+        };
+        for report in reports {
+            let settled = Report {
+                outcome: Some(outcome.clone()),
+                ..report.clone()
+            };
+            self.ports.reports.close_report(&settled).await?;
+        }
+        Ok(())
     }
 
     /// Deletes the reported clip, video or past broadcast (already gone: nothing to do).

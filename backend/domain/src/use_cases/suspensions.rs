@@ -12,7 +12,7 @@ use crate::identity::Identity;
 use crate::ids::ChannelId;
 use crate::notification::NotificationKind;
 use crate::platform::{Platform, refuse_non_staff};
-use crate::report::{ReportAction, ReportOutcome, ReportReason, ReportSubject};
+use crate::report::{ReportAction, ReportReason, ReportSubject};
 
 /// What the chat room hears when its channel is suspended or back: pages read the channel
 /// again (the API's `event::CHANNEL_SUSPENDED`).
@@ -70,21 +70,13 @@ impl Platform {
         refuse_non_staff(who)?;
         let channel = self.channel_by_handle(handle).await?;
         self.reinstate(who, &channel.id).await?;
-        let outcome = ReportOutcome {
-            action: ReportAction::Reinstated,
-            by: who.user_id.clone(),
-            at: self.now(),
-        };
         let appeals = self
             .ports
             .reports
             .open_reports_on(&ReportSubject::Suspension(channel.id))
             .await?;
-        for mut appeal in appeals {
-            appeal.outcome = Some(outcome.clone());
-            self.ports.reports.close_report(&appeal).await?;
-        }
-        Ok(())
+        self.close_reports(&appeals, who, ReportAction::Reinstated)
+            .await
     }
 
     /// Lifts the channel's suspension (nothing when it is not suspended), and tells its room
