@@ -595,11 +595,15 @@ impl Api {
         &self,
         id: &str,
         decision: ReportDecision,
+        suspend_days: Option<u32>,
     ) -> Result<SettledReports, ApiError> {
         self.with_body(
             Method::POST,
             &format!("/api/v1/reports/{}/settle", encode(id)),
-            &SettleReport { decision },
+            &SettleReport {
+                decision,
+                suspend_days,
+            },
         )
         .await
     }

@@ -109,6 +109,23 @@ pub fn local_date(milliseconds: f64, lang: &str) -> String {
         .into()
 }
 
+/// A day and its minute, for what ends then: "Dec 14, 2026, 9:50 PM", "2026년 12월 14일 오후 9:50".
+pub fn local_day_and_minute(milliseconds: f64, lang: &str) -> String {
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(milliseconds))
+        .to_locale_string(lang, &options)
+        .into()
+}
+
 /// A moment as a week's plan reads it, in the viewer's time zone: "Tue, Dec 8, 8:00 PM",
 /// "12월 8일 (화) 오후 8:00"; with `with_day` false, only its time ("9:30 PM").
 pub fn local_plan_time(milliseconds: f64, lang: &str, with_day: bool) -> String {

@@ -248,6 +248,7 @@ mod api_types {
         about: "about",
         decision: "decision",
         ground: "ground",
+        until: "until",
         created_at: "createdAt",
         unread: "unread",
     });
@@ -405,6 +406,7 @@ mod tests {
             about: Some(ReportKind::Clip),
             decision: Some(ReportDecision::Remove),
             ground: Some(ReportReason::ChildSafety),
+            until: Some("u".into()),
             created_at: "c".into(),
             unread: true,
         };

@@ -6805,6 +6805,20 @@ async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() 
     staff
         .wait_for_text("[data-testid=report-item]", "Violence or threats", WAIT)
         .await?;
+    // For a week (it ends by itself; the domain's tests follow it to its end).
+    staff
+        .js(
+            "const s = document.querySelector('select[name=suspension-length]'); \
+             s.value = '3'; s.dispatchEvent(new Event('change'));",
+        )
+        .await?;
+    let length = staff
+        .js(
+            "const s = document.querySelector('select[name=suspension-length]'); \
+             return s.options[s.selectedIndex].text",
+        )
+        .await?;
+    assert_eq!(length, "7 days");
     staff
         .click("[data-testid=report-item] button.danger")
         .await?;
@@ -6845,7 +6859,8 @@ async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() 
     owner
         .wait_for_text(".suspended-notice", "운영진이 채널을 정지했습니다", WAIT)
         .await?;
-    // Why, to its owner: the rule staff found broken (the viewer's report's), and since when.
+    // Why, to its owner: the rule staff found broken (the viewer's report's), since when and
+    // until when (a week from now, in Korean).
     owner
         .wait_for_text(
             "[data-testid=suspended-why]",
@@ -6853,6 +6868,19 @@ async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() 
             WAIT,
         )
         .await?;
+    let why = owner
+        .js("return document.querySelector('[data-testid=suspended-why]').innerText")
+        .await?;
+    let why = why.as_str().unwrap_or_default();
+    let week_on = owner
+        .js("return new Date(Date.now() + 7 * 86400000) \
+             .toLocaleDateString('ko', {year: 'numeric', month: 'short', day: 'numeric'})")
+        .await?;
+    let week_on = week_on.as_str().unwrap_or_default();
+    anyhow::ensure!(
+        why.contains(week_on) && why.ends_with("까지"),
+        "the suspension's end ({week_on}) is not in {why:?}"
+    );
     // The streamer appeals, once: the form gives way to when they did.
     owner
         .fill(
@@ -6941,7 +6969,8 @@ async fn a_reported_live_channel_is_suspended_off_the_air_until_staff_lift_it() 
     assert!(
         told.len() == 2
             && told[0].contains("대시보드에서 새 스트림 키를 받아 다시 방송할 수 있습니다.")
-            && told[1].contains("내 채널이 정지되었습니다. 위반한 규칙: 폭력 또는 위협"),
+            && told[1].contains("내 채널이 정지되었습니다. 위반한 규칙: 폭력 또는 위협 · ")
+            && told[1].contains(week_on),
         "{told:?}"
     );
     assert_accessible(&owner, "notifications-staff-decisions").await?;

@@ -74,6 +74,17 @@ pub fn Uptime(#[prop(into)] since: String) -> impl IntoView {
     }
 }
 
+/// "until Dec 14, 2026, 3:00 PM" in the interface's language (nothing for a bad time).
+pub fn until_text(at: &str) -> String {
+    let i18n = use_i18n();
+    time::parse_rfc3339_ms(at)
+        .map(|ms| {
+            let lang = i18n.lang.get_untracked().code();
+            i18n.until(&crate::browser::local_day_and_minute(ms, lang))
+        })
+        .unwrap_or_default()
+}
+
 /// "3 min ago" in the interface's language.
 pub fn ago_text(then: &str) -> String {
     let i18n = use_i18n();

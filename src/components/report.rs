@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::auth::use_session;
+use crate::components::until_text;
 use crate::i18n::use_i18n;
 use crate::reactive::Submit;
 
@@ -38,6 +39,8 @@ pub struct ReportWords {
     pub recording_taken_down: &'static str,
     /// An owner's notification: their channel was suspended, then lifted.
     pub channel_suspended: &'static str,
+    /// A suspension without an end: "until staff lift it".
+    pub until_lifted: &'static str,
     pub suspension_lifted: &'static str,
     pub live_again: &'static str,
     /// An owner's notification: staff kept the suspension they appealed.
@@ -98,6 +101,7 @@ pub const EN: ReportWords = ReportWords {
     video_taken_down: "Your video was taken down",
     recording_taken_down: "Your past broadcast was taken down",
     channel_suspended: "Your channel was suspended",
+    until_lifted: "until staff lift it",
     suspension_lifted: "Your channel's suspension was lifted:",
     live_again: "it can go live again, with a new stream key from your dashboard.",
     appeal_rejected: "We reviewed your appeal: the suspension stays.",
@@ -142,6 +146,7 @@ pub const KO: ReportWords = ReportWords {
     video_taken_down: "내 영상이 삭제되었습니다",
     recording_taken_down: "내 지난 방송이 삭제되었습니다",
     channel_suspended: "내 채널이 정지되었습니다",
+    until_lifted: "운영진이 해제할 때까지",
     suspension_lifted: "채널 정지가 해제되었습니다:",
     live_again: "대시보드에서 새 스트림 키를 받아 다시 방송할 수 있습니다.",
     appeal_rejected: "이의 제기를 검토했습니다: 정지를 유지합니다.",
@@ -186,7 +191,13 @@ pub fn decision_text(
         "SUSPENDED" => (
             "/dashboard".to_owned(),
             format!("{}.", words.channel_suspended),
-            ground(),
+            format!(
+                "{} · {}",
+                ground(),
+                n.until
+                    .as_deref()
+                    .map_or_else(|| words.until_lifted.to_owned(), until_text)
+            ),
         ),
         "SUSPENSION_LIFTED" => (
             "/dashboard".to_owned(),

@@ -32,7 +32,14 @@ struct QueueWords {
     appealed_by: &'static str,
     keep_suspended: &'static str,
     lift: &'static str,
+    /// The suspension's length, before the channel's Suspend button; its choices in
+    /// [`SUSPENSION_DAYS`]' order.
+    length: &'static str,
+    lengths: [&'static str; 5],
 }
+
+/// What staff may choose for how long a suspension lasts: until they lift it, or some days.
+const SUSPENSION_DAYS: [Option<u32>; 5] = [None, Some(1), Some(3), Some(7), Some(30)];
 
 const EN: QueueWords = QueueWords {
     title: "Reports",
@@ -54,6 +61,8 @@ const EN: QueueWords = QueueWords {
     appealed_by: "Appealed by",
     keep_suspended: "Keep suspended",
     lift: "Lift the suspension",
+    length: "For",
+    lengths: ["until lifted", "1 day", "3 days", "7 days", "30 days"],
 };
 
 const KO: QueueWords = QueueWords {
@@ -76,6 +85,8 @@ const KO: QueueWords = QueueWords {
     appealed_by: "이의를 제기한 사람",
     keep_suspended: "정지 유지",
     lift: "정지 해제",
+    length: "기간",
+    lengths: ["해제할 때까지", "1일", "3일", "7일", "30일"],
 };
 
 #[component]
@@ -145,10 +156,16 @@ fn QueuedReport(report: ReportBody, settled: Callback<ReportBody>) -> impl IntoV
     let api = use_api();
     let (kind, appeal) = (report.kind, report.appeal);
     let this = StoredValue::new(report.clone());
+    // Which of SUSPENSION_DAYS the channel's suspension would last.
+    let length = RwSignal::new(0_usize);
     let settle = Submit::new(move |decision: &ReportDecision| {
         let (this, decision) = (this.get_value(), *decision);
         async move {
-            api.settle_report(&this.id, decision)
+            // Only a suspension has a length.
+            let days = (decision == ReportDecision::Suspend)
+                .then(|| SUSPENSION_DAYS[length.get_untracked()])
+                .flatten();
+            api.settle_report(&this.id, decision, days)
                 .await
                 .map_err(|e| e.explained(i18n))?;
             settled.run(this);
@@ -211,6 +228,14 @@ fn QueuedReport(report: ReportBody, settled: Callback<ReportBody>) -> impl IntoV
                     }.into_any(),
                     (false, false) => view! {
                         {button(ReportDecision::Dismiss, |t| t.dismiss, "secondary")}
+                        <label class="suspension-length">{move || t().length}" "
+                            <select name="suspension-length" disabled=move || settle.pending().get()
+                                on:change=move |ev| length.set(event_target_value(&ev).parse().unwrap_or(0))>
+                                {(0..SUSPENSION_DAYS.len()).map(|at| view! {
+                                    <option value=at.to_string() selected=move || length.get() == at>{move || t().lengths[at]}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
                         {button(ReportDecision::Suspend, |t| t.suspend, "danger")}
                     }.into_any(),
                 }}

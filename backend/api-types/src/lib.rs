@@ -462,6 +462,9 @@ pub struct NotificationBody {
     /// `APPEAL_REJECTED`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ground: Option<ReportReason>,
+    /// When the suspension ends by itself (`SUSPENDED` only; absent: when staff lift it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
     /// When it happened.
     pub created_at: String,
     /// Newer than the caller's last `POST /api/v1/me/notifications/seen`.
@@ -504,6 +507,9 @@ pub struct MyChannel {
     /// While `suspended`: since when (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_since: Option<String>,
+    /// While `suspended`: when it ends by itself (RFC 3339, UTC); absent: when staff lift it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_until: Option<String>,
     /// While `suspended`: when its owner appealed it (once per suspension)…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appealed_at: Option<String>,

@@ -212,6 +212,11 @@ mod tests {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettleReport {
     pub decision: ReportDecision,
+    /// With `suspend` only: the suspension ends by itself after this many days (1 to 365);
+    /// absent, it lasts until staff lift it. A 400 with any other decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
+    pub suspend_days: Option<u32>,
 }
 
 /// `POST /api/v1/me/channel/suspension/appeal`: why the suspension should be lifted.

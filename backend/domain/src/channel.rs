@@ -296,14 +296,30 @@ impl Channel {
         self.live.started_at.unwrap_or(self.created_at)
     }
 
-    pub fn is_suspended(&self) -> bool {
-        self.suspension.is_some()
+    /// Its suspension while in force at `now` (one that ran out is kept, but no longer counts).
+    pub fn suspension_at(&self, now: OffsetDateTime) -> Option<&Suspension> {
+        self.suspension
+            .as_ref()
+            .filter(|suspension| suspension.in_force(now))
+    }
+
+    /// The channel as it stands at `now`: without a suspension that has run out (what its
+    /// page and dashboard show).
+    pub fn as_of(mut self, now: OffsetDateTime) -> Self {
+        if !self.is_suspended(now) {
+            self.suspension = None;
+        }
+        self
+    }
+
+    pub fn is_suspended(&self, now: OffsetDateTime) -> bool {
+        self.suspension_at(now).is_some()
     }
 
     /// Suspended, and `who` is not its owner: nothing of it is shown to them (its owner still
     /// sees their own past broadcasts, clips and videos).
-    pub fn is_withheld_from(&self, who: Option<&UserId>) -> bool {
-        self.is_suspended() && !who.is_some_and(|user| self.is_owned_by(user))
+    pub fn is_withheld_from(&self, who: Option<&UserId>, now: OffsetDateTime) -> bool {
+        self.is_suspended(now) && !who.is_some_and(|user| self.is_owned_by(user))
     }
 
     pub fn is_owned_by(&self, user: &UserId) -> bool {
@@ -325,12 +341,17 @@ pub struct Shield {
     pub raised_at: OffsetDateTime,
 }
 
-/// A channel's suspension: since when, by which member of staff, why (the reason of the
-/// report it settled), and when its owner appealed it (once per suspension) and staff kept it.
+/// A channel's suspension: since when, until when (or until staff lift it), by which member of
+/// staff, why (the reason of the report it settled), and when its owner appealed it (once per
+/// suspension) and staff kept it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suspension {
     #[serde(with = "time::serde::rfc3339")]
     pub since: OffsetDateTime,
+    /// When it ends by itself; `None`: when staff lift it. It ends lazily — whatever reads the
+    /// channel after then finds it not suspended — so no timer is needed in either world.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub until: Option<OffsetDateTime>,
     pub by: UserId,
     pub reason: crate::report::ReportReason,
     #[serde(default, with = "time::serde::rfc3339::option")]
@@ -339,6 +360,15 @@ pub struct Suspension {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub appeal_rejected_at: Option<OffsetDateTime>,
 }
+
+impl Suspension {
+    pub fn in_force(&self, now: OffsetDateTime) -> bool {
+        self.until.is_none_or(|until| now < until)
+    }
+}
+
+/// The longest suspension staff may set with an end (a longer one is until they lift it).
+pub const MAX_SUSPENSION_DAYS: u32 = 365;
 
 /// Moderators one channel may have: enough for a busy room around the clock.
 pub const MAX_MODERATORS: usize = 50;

@@ -65,8 +65,13 @@ pub enum NotificationKind {
         taken_down: ReportSubject,
         ground: ReportReason,
     },
-    /// Staff suspended the user's channel for breaking the rule on `suspended_for`.
-    Suspended { suspended_for: ReportReason },
+    /// Staff suspended the user's channel for breaking the rule on `suspended_for`, until
+    /// `suspended_until` (`None`: until staff lift it).
+    Suspended {
+        suspended_for: ReportReason,
+        #[serde(default, with = "time::serde::rfc3339::option")]
+        suspended_until: Option<OffsetDateTime>,
+    },
     /// Staff lifted the suspension (for `lifted_suspension`) of the user's channel.
     SuspensionLifted { lifted_suspension: ReportReason },
     /// Staff kept the suspension (for `rejected_appeal`) of the user's channel on their appeal.
@@ -181,6 +186,11 @@ mod tests {
             },
             NotificationKind::Suspended {
                 suspended_for: ReportReason::Violence,
+                suspended_until: None,
+            },
+            NotificationKind::Suspended {
+                suspended_for: ReportReason::Violence,
+                suspended_until: Some(raid.created_at + Duration::days(7)),
             },
             NotificationKind::SuspensionLifted {
                 lifted_suspension: ReportReason::Violence,
@@ -200,6 +210,17 @@ mod tests {
                 "{json}"
             );
         }
+        // Written before suspensions could end by themselves: until lifted.
+        let mut old = serde_json::to_value(&raid).unwrap();
+        old.as_object_mut().unwrap().remove("raid_viewers");
+        old["suspended_for"] = "hate".into();
+        assert_eq!(
+            serde_json::from_value::<Notification>(old).unwrap().kind,
+            NotificationKind::Suspended {
+                suspended_for: ReportReason::Hate,
+                suspended_until: None,
+            }
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use cloumer_domain::poll::PollView;
 use cloumer_domain::ports::StreamHealth;
 use cloumer_domain::profile::Profile;
 use cloumer_domain::recording::{Recording, RecordingStatus, StreamMarker};
-use cloumer_domain::report::{ReportAction, ReportReason, ReportSubject};
+use cloumer_domain::report::{Report, ReportAction, ReportReason, ReportSubject};
 use cloumer_domain::schedule::{Day, PlannedStream, Schedule};
 use cloumer_domain::use_cases::blocks::BlockedUser;
 use cloumer_domain::use_cases::chatter_cards::ChatterCard;
@@ -103,7 +103,7 @@ fn health(health: StreamHealth) -> &'static str {
 }
 
 pub fn page(view: &ChannelView) -> api::ChannelPage {
-    let playback_url = (!view.channel.private && !view.channel.is_suspended())
+    let playback_url = (!view.channel.private && view.channel.suspension.is_none())
         .then(|| view.channel.video.as_ref().map(|v| v.playback_url.clone()))
         .flatten();
     api::ChannelPage {
@@ -116,7 +116,7 @@ pub fn page(view: &ChannelView) -> api::ChannelPage {
             .map(|s| health(s.health).to_owned())
             .or_else(|| view.is_live().then(|| "UNKNOWN".to_owned())),
         can_watch: view.can_watch,
-        suspended: view.channel.is_suspended(),
+        suspended: view.channel.suspension.is_some(),
         role: view.role.as_str().to_owned(),
         playback_url,
         followers: view.follow.map_or(0, |f| f.followers),
@@ -213,6 +213,12 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
             .suspension
             .as_ref()
             .map(|suspension| rfc3339(suspension.since)),
+        suspended_until: view
+            .channel
+            .suspension
+            .as_ref()
+            .and_then(|suspension| suspension.until)
+            .map(rfc3339),
         appealed_at: view
             .channel
             .suspension
@@ -556,8 +562,8 @@ pub fn video(video: &Video, channel: &Channel, viewer: Option<&UserId>) -> api::
 }
 
 pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::NotificationBody {
-    let (mut video_id, mut raid_viewers, mut about, mut decision, mut ground) =
-        (None, None, None, None, None);
+    let (mut video_id, mut raid_viewers, mut about, mut decision, mut ground, mut until) =
+        (None, None, None, None, None, None);
     let kind = match &n.kind {
         NotificationKind::WentLive { .. } => "LIVE",
         NotificationKind::VideoReady { video_id: id } => {
@@ -583,8 +589,12 @@ pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::Noti
             ground = Some(report_reason(*broken));
             "TAKEN_DOWN"
         }
-        NotificationKind::Suspended { suspended_for } => {
+        NotificationKind::Suspended {
+            suspended_for,
+            suspended_until,
+        } => {
             ground = Some(report_reason(*suspended_for));
+            until = suspended_until.map(rfc3339);
             "SUSPENDED"
         }
         NotificationKind::SuspensionLifted { lifted_suspension } => {
@@ -603,6 +613,7 @@ pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::Noti
         about,
         decision,
         ground,
+        until,
         channel_handle: n.channel_handle.clone(),
         owner_nickname: n.owner_nickname.clone(),
         owner_avatar: n.owner_avatar.clone(),

@@ -1052,6 +1052,57 @@ async fn api_files_reports_and_lets_the_staff_group_settle_them() {
         "{bell}"
     );
     assert_eq!(told["channelHandle"], "hana_live", "{bell}");
+
+    // Another channel is suspended for three days: DynamoDB keeps the end, its page says it
+    // is suspended and it gives no chat token meanwhile. (It has no IVS channel: moto's IVS
+    // has no stream keys to replace; the IVS calls a suspension makes are checked against the
+    // SDK's mocks in cloumer-aws.)
+    let mut other = testkit::channel("other-1", "other_one", 3);
+    other.video = None;
+    store.create_channel(&other).await.unwrap();
+    let filed = post(
+        &viewer.id_token,
+        "/api/v1/reports",
+        json!({"kind": "channel", "id": "other_one", "reason": "spam"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(filed.status(), StatusCode::CREATED.as_u16());
+    let id = filed.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asked = time::OffsetDateTime::now_utc();
+    let settled = post(
+        &staff.id_token,
+        &format!("/api/v1/reports/{id}/settle"),
+        json!({"decision": "suspend", "suspendDays": 3}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(settled.status(), StatusCode::OK.as_u16());
+    let kept = store.get_channel(&other.id).await.unwrap().unwrap();
+    let until = kept.suspension.and_then(|s| s.until).expect("an end");
+    let minutes = (until - asked).whole_minutes();
+    assert!(
+        (3 * 24 * 60 - 1..=3 * 24 * 60 + 1).contains(&minutes),
+        "{until}"
+    );
+    let page = signed_in_json(
+        &http,
+        &format!("{base}/api/v1/channels/other_one"),
+        &viewer.id_token,
+    )
+    .await;
+    assert_eq!(page["suspended"], json!(true), "{page}");
+    let token = post(
+        &viewer.id_token,
+        "/api/v1/channels/other_one/chat-token",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(token.status(), StatusCode::FORBIDDEN.as_u16());
 }
 
 /// A Cognito user blocks someone through the API binary: the list is one item in DynamoDB, the

@@ -6,8 +6,8 @@ use cloumer_api_types::MyChannel;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::ago_text;
 use crate::components::report::{EN, KO, MAX_DETAILS};
+use crate::components::{ago_text, until_text};
 use crate::i18n::use_i18n;
 use crate::reactive::Submit;
 
@@ -24,7 +24,12 @@ pub fn SuspendedNotice(
         channel.with(|c| {
             let rule = c.suspended_for.map(|ground| words().rule_broken_by(ground));
             let since = c.suspended_since.as_deref().map(ago_text);
-            [rule, since]
+            let until = Some(
+                c.suspended_until
+                    .as_deref()
+                    .map_or_else(|| words().until_lifted.to_owned(), until_text),
+            );
+            [rule, since, until]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()

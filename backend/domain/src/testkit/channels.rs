@@ -73,8 +73,17 @@ pub async fn channel_repository(repo: &dyn ChannelRepository) {
         "a refused create must not reserve its handle"
     );
 
-    // Updates are conditional on the version read.
+    // Updates are conditional on the version read. A suspension, with its end, is kept whole.
     a.title = crate::channel::StreamTitle::parse("첫 방송").unwrap();
+    let since = time::OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+    a.suspension = Some(crate::channel::Suspension {
+        since,
+        until: Some(since + time::Duration::days(7)),
+        by: UserId::parse("staffer").unwrap(),
+        reason: crate::report::ReportReason::Violence,
+        appealed_at: Some(since + time::Duration::hours(1)),
+        appeal_rejected_at: None,
+    });
     a.version = 1;
     repo.update_channel(&a).await.unwrap();
     let mut stale = a.clone();

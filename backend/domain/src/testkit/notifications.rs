@@ -99,6 +99,9 @@ pub async fn notification_repository(repo: &dyn NotificationRepository) {
         },
         NotificationKind::Suspended {
             suspended_for: ReportReason::Hate,
+            suspended_until: Some(
+                time::OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap(),
+            ),
         },
         NotificationKind::SuspensionLifted {
             lifted_suspension: ReportReason::Hate,

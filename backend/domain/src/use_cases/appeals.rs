@@ -27,7 +27,7 @@ impl Platform {
             ));
         }
         let channel = self.ensure_account(who).await?.channel;
-        let suspension = channel.suspension.clone().ok_or_else(|| {
+        let suspension = channel.suspension_at(self.now()).cloned().ok_or_else(|| {
             DomainError::conflict("not_suspended", "your channel is not suspended")
         })?;
         if suspension.appealed_at.is_some() {

@@ -17,7 +17,6 @@ use crate::ids::UserId;
 use crate::limits;
 use crate::platform::Platform;
 use crate::poll::PollView;
-use crate::use_cases::suspensions::refuse_suspended;
 
 /// A chat token for one caller in one room, with what it allows.
 #[derive(Clone, Debug)]
@@ -107,7 +106,7 @@ impl Platform {
             futures_util::future::join(counted, self.channel_by_handle(handle)).await;
         counted?;
         let channel = channel?;
-        refuse_suspended(&channel)?;
+        self.refuse_suspended(&channel)?;
         let mut channel = self.provision(channel).await?;
         let user = who.map(|w| &w.user_id);
         let role = ChatRole::of(&channel, user);

@@ -35,7 +35,7 @@ impl Platform {
         // A suspended channel's past broadcasts are shown to nobody else: nor cut into clips.
         let visible = !recording.deleted()
             && recording.playable()
-            && !channel.is_withheld_from(viewer)
+            && !channel.is_withheld_from(viewer, self.now())
             && (!recording.private || self.is_allowed_viewer(&channel, viewer).await?)
             && self.can_watch(&channel, viewer).await?;
         if !visible {

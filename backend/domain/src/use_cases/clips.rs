@@ -15,7 +15,6 @@ use crate::page::Page;
 use crate::platform::Platform;
 use crate::recording::{Recording, RecordingStatus};
 use crate::use_cases::past_broadcasts::add_grant;
-use crate::use_cases::suspensions::refuse_suspended_to_others;
 
 impl Platform {
     /// The clip, for whoever may see it (a pending one is cut here if its recording has ended
@@ -25,7 +24,7 @@ impl Platform {
         if clip.private && !self.is_allowed_viewer(&channel, who).await? {
             return Err(DomainError::NotFound("clip"));
         }
-        if channel.is_withheld_from(who) {
+        if channel.is_withheld_from(who, self.now()) {
             return Err(DomainError::NotFound("clip"));
         }
         let mut clip = self.finish_clip(clip, &recording).await?;
@@ -44,7 +43,7 @@ impl Platform {
         limit: usize,
     ) -> DomainResult<(Page<Clip, ClipCursor>, Channel)> {
         let channel = self.channel_by_handle(handle).await?;
-        refuse_suspended_to_others(&channel, who)?;
+        self.refuse_suspended_to_others(&channel, who)?;
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use time::OffsetDateTime;
+
 use crate::about::ChannelAbout;
 use crate::channel::{ActivityCursor, Category, Channel};
 use crate::chat::ChatRole;
@@ -119,9 +121,9 @@ impl DirectoryFilter {
         self.words.is_empty() && self.category.is_none() && self.language.is_none()
     }
 
-    pub fn matches(&self, channel: &Channel) -> bool {
+    pub fn matches(&self, channel: &Channel, now: OffsetDateTime) -> bool {
         // A suspended channel is listed nowhere, whatever is searched.
-        if channel.is_suspended() {
+        if channel.is_suspended(now) {
             return false;
         }
         if self
@@ -170,13 +172,14 @@ impl Platform {
         let after = match cursor.unwrap_or(DirectoryCursor::Live { offset: 0 }) {
             DirectoryCursor::Live { offset } => {
                 let statuses = self.statuses().await;
+                let now = self.now();
                 let mut live: Vec<ChannelView> = self
                     .ports
                     .channels
                     .list_live_channels()
                     .await?
                     .into_iter()
-                    .filter(|c| filter.matches(c))
+                    .filter(|c| filter.matches(c, now))
                     .map(|c| {
                         let status = status_of(&c, &statuses);
                         view(c, status, None, true)
@@ -254,7 +257,7 @@ impl Platform {
                 }
                 looked_at += 1;
                 last_looked_at = Some(channel.cursor());
-                if !channel.is_live() && filter.matches(&channel) {
+                if !channel.is_live() && filter.matches(&channel, self.now()) {
                     items.push(view(channel, None, None, true));
                 }
             }
@@ -278,10 +281,10 @@ impl Platform {
         handle: &str,
         who: Option<&UserId>,
     ) -> DomainResult<ChannelView> {
-        let channel = self.channel_by_handle(handle).await?;
+        let channel = self.channel_by_handle(handle).await?.as_of(self.now());
         let status = self.live_status(&channel).await;
         // Nothing of a suspended channel plays; its page only says it is suspended.
-        let can_watch = !channel.is_suspended() && self.can_watch(&channel, who).await?;
+        let can_watch = !channel.is_suspended(self.now()) && self.can_watch(&channel, who).await?;
         let follow = self.follow_status(&channel, who).await?;
         // A private channel's plans, bio and links are for those who may watch it.
         let (upcoming, about) = if can_watch {
@@ -309,6 +312,7 @@ impl Platform {
         channel: Channel,
         owner: &UserId,
     ) -> DomainResult<ChannelView> {
+        let channel = channel.as_of(self.now());
         let status = self.live_status(&channel).await;
         let follow = self.follow_status(&channel, None).await?;
         Ok(ChannelView {

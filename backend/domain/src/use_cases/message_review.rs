@@ -49,7 +49,7 @@ impl Platform {
     /// a time.
     pub async fn review_message(&self, input: ReviewInput) -> DomainResult<Verdict> {
         let channel = self.channel_of_room(&input.room_arn).await?;
-        if channel.is_suspended() {
+        if channel.is_suspended(self.now()) {
             // Tokens were refused since; a connection opened before is silenced here.
             return Ok(Verdict::Deny(DenyReason::ChannelSuspended));
         }

@@ -13,7 +13,6 @@ use crate::ids::{ChannelId, RecordingId, UserId};
 use crate::page::Page;
 use crate::platform::Platform;
 use crate::recording::{Recording, RecordingCursor};
-use crate::use_cases::suspensions::refuse_suspended_to_others;
 
 impl Platform {
     /// One channel's past broadcasts (private ones only for allowed viewers), with the channel.
@@ -25,7 +24,7 @@ impl Platform {
         limit: usize,
     ) -> DomainResult<(Page<Recording, RecordingCursor>, Channel)> {
         let channel = self.channel_by_handle(handle).await?;
-        refuse_suspended_to_others(&channel, who)?;
+        self.refuse_suspended_to_others(&channel, who)?;
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }
@@ -74,7 +73,8 @@ impl Platform {
                 channels.insert(id, None);
             }
             // Recordings of deleted and suspended channels are not listed.
-            for channel in found.into_iter().filter(|c| !c.is_suspended()) {
+            let now = self.now();
+            for channel in found.into_iter().filter(|c| !c.is_suspended(now)) {
                 channels.insert(channel.id.clone(), Some(channel));
             }
             for recording in listed {
@@ -97,7 +97,7 @@ impl Platform {
     ) -> DomainResult<(Recording, Channel)> {
         let (recording, channel) = self.recording_and_channel(id).await?;
         let owner = who.is_some_and(|u| channel.is_owned_by(u));
-        if channel.is_withheld_from(who) {
+        if channel.is_withheld_from(who, self.now()) {
             return Err(DomainError::NotFound("recording"));
         }
         if recording.private && !self.is_allowed_viewer(&channel, who).await? {

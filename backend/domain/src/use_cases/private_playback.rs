@@ -10,7 +10,6 @@ use crate::identity::Identity;
 use crate::ids::{ChannelId, RecordingId, UserId};
 use crate::platform::Platform;
 use crate::playback::{PlaybackClaims, ViewerGrant, viewer_id_for};
-use crate::use_cases::suspensions::refuse_suspended;
 
 /// A playback URL a caller may load.
 #[derive(Clone, Debug)]
@@ -38,7 +37,7 @@ impl Platform {
         who: Option<&UserId>,
     ) -> DomainResult<PlaybackAccess> {
         let channel = self.channel_by_handle(handle).await?;
-        refuse_suspended(&channel)?;
+        self.refuse_suspended(&channel)?;
         let video = channel
             .video
             .clone()

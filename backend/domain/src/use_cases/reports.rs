@@ -5,7 +5,9 @@
 //! and settle a subject once for all its open reports: dismissed, or the content removed. The
 //! same queue holds appeals against suspensions (`appeals.rs`).
 
-use crate::channel::Channel;
+use time::Duration;
+
+use crate::channel::{Channel, MAX_SUSPENSION_DAYS};
 use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::ids::{ChannelId, ClipId, RecordingId, ReportId, UserId, VideoId};
@@ -182,14 +184,16 @@ impl Platform {
     }
 
     /// Staff settle the report's subject: `dismiss` keeps it, `remove` deletes the clip, video
-    /// or past broadcast, `suspend` suspends the reported channel; an appeal against a
-    /// suspension is dismissed (the suspension stays) or `reinstate`s the channel. Every open
-    /// report on the subject is settled with it, so one decision answers all who reported it.
+    /// or past broadcast, `suspend` suspends the reported channel — for `suspend_days` days
+    /// (1 to [`MAX_SUSPENSION_DAYS`]), or until staff lift it; an appeal against a suspension
+    /// is dismissed (the suspension stays) or `reinstate`s the channel. Every open report on
+    /// the subject is settled with it, so one decision answers all who reported it.
     pub async fn settle_report(
         &self,
         who: &Identity,
         id: &str,
         action: &str,
+        suspend_days: Option<u32>,
     ) -> DomainResult<Settled> {
         refuse_non_staff(who)?;
         let action = match action {
@@ -201,6 +205,26 @@ impl Platform {
                 return Err(DomainError::invalid(
                     "invalid_action",
                     "the action must be dismiss, remove, suspend or reinstate",
+                ));
+            }
+        };
+        let suspended_until = match suspend_days {
+            None => None,
+            Some(_) if action != ReportAction::Suspended => {
+                return Err(DomainError::invalid(
+                    "invalid_days",
+                    "days are for a suspension only",
+                ));
+            }
+            Some(days @ 1..=MAX_SUSPENSION_DAYS) => {
+                Some(self.now() + Duration::days(i64::from(days)))
+            }
+            Some(_) => {
+                return Err(DomainError::invalid(
+                    "invalid_days",
+                    format!(
+                        "a suspension lasts 1 to {MAX_SUSPENSION_DAYS} days, or until it is lifted"
+                    ),
                 ));
             }
         };
@@ -247,7 +271,8 @@ impl Platform {
             }
             (ReportAction::Removed, subject) => self.take_down(subject).await?,
             (ReportAction::Suspended, ReportSubject::Channel(channel)) => {
-                self.suspend_channel(who, channel, report.reason).await?;
+                self.suspend_channel(who, channel, report.reason, suspended_until)
+                    .await?;
             }
             (ReportAction::Suspended, _) => {
                 // A clip is its clipper's cut of the channel's broadcast: whom would it suspend?

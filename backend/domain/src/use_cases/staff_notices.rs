@@ -82,7 +82,7 @@ impl Platform {
         if let ReportSubject::Suspension(_) = decided.subject {
             // An appeal: its owner hears it was kept (lifting tells them itself), unless the
             // suspension was lifted meanwhile.
-            if action == ReportAction::Dismissed && channel.is_suspended() {
+            if action == ReportAction::Dismissed && channel.is_suspended(self.now()) {
                 self.tell_owner_of_suspension(
                     channel,
                     NotificationKind::AppealRejected {

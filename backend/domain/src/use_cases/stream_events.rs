@@ -33,7 +33,7 @@ impl Platform {
             tracing::warn!(channel = %event.channel_id, "stream event for an unknown channel");
             return Ok(false);
         };
-        if event.kind == StreamEventKind::Start && before.is_suspended() {
+        if event.kind == StreamEventKind::Start && before.is_suspended(self.now()) {
             // Its key was replaced; a broadcast that starts anyway (a key read just before) is
             // stopped, and the channel never shows live.
             if let Some(video) = &before.video {
@@ -94,7 +94,7 @@ impl Platform {
             .get_channel(channel)
             .await?
             // A suspended channel may not broadcast: the local ingest refuses the publish.
-            .filter(|c| !c.is_suspended())
+            .filter(|c| !c.is_suspended(self.now()))
             .map(|c| BroadcastPolicy {
                 record: c.recording,
                 private: c.private,

@@ -5,7 +5,6 @@ use crate::error::{DomainError, DomainResult};
 use crate::identity::Identity;
 use crate::platform::Platform;
 use crate::ports::StreamKey;
-use crate::use_cases::suspensions::refuse_suspended;
 
 /// The ingest settings an encoder needs. The key is secret: only ever returned to the owner.
 #[derive(Clone, Debug)]
@@ -17,7 +16,7 @@ pub struct IngestSettings {
 impl Platform {
     pub async fn ingest_settings(&self, who: &Identity) -> DomainResult<IngestSettings> {
         let channel = self.ensure_account(who).await?.channel;
-        refuse_suspended(&channel)?;
+        self.refuse_suspended(&channel)?;
         let video = channel
             .video
             .ok_or(DomainError::NotFound("video channel"))?;
@@ -33,7 +32,7 @@ impl Platform {
     pub async fn reset_stream_key(&self, who: &Identity) -> DomainResult<IngestSettings> {
         self.count_channel_change(who).await?;
         let channel = self.ensure_account(who).await?.channel;
-        refuse_suspended(&channel)?;
+        self.refuse_suspended(&channel)?;
         let video = channel
             .video
             .ok_or(DomainError::NotFound("video channel"))?;

@@ -1,10 +1,13 @@
-//! Suspending a channel: staff take it off the platform (settling a report on it) until they
-//! lift the suspension. While suspended it cannot broadcast — the stream on air is stopped, the
+//! Suspending a channel: staff take it off the platform (settling a report on it) for a number
+//! of days or until they lift the suspension. A suspension with an end needs no timer: it stops
+//! counting at its end wherever a channel is read (see [`Suspension::in_force`]). While suspended it cannot broadcast — the stream on air is stopped, the
 //! stream key replaced and not shown, a new stream is stopped as it starts — its chat gives no
 //! tokens, and nothing of it is listed or played: its page says it is suspended. Its owner may
 //! appeal (`appeals.rs`).
 
 use std::collections::BTreeMap;
+
+use time::OffsetDateTime;
 
 use crate::channel::{Channel, Suspension};
 use crate::error::{DomainError, DomainResult};
@@ -19,21 +22,24 @@ use crate::report::{ReportAction, ReportReason, ReportSubject};
 pub const SUSPENSION_EVENT: &str = "app:CHANNEL_SUSPENDED";
 
 impl Platform {
-    /// Suspends the channel (again: nothing changes), ends its broadcast and replaces its key.
+    /// Suspends the channel until `until` (`None`: until staff lift it) — when it is suspended
+    /// already, nothing changes — ends its broadcast and replaces its key.
     pub(crate) async fn suspend_channel(
         &self,
         staff: &Identity,
         id: &ChannelId,
         reason: ReportReason,
+        until: Option<OffsetDateTime>,
     ) -> DomainResult<Channel> {
         let now = self.now();
         let (channel, changed) = self
             .modify_channel(id, |channel| {
-                if channel.is_suspended() {
+                if channel.is_suspended(now) {
                     return Ok(false);
                 }
                 channel.suspension = Some(Suspension {
                     since: now,
+                    until,
                     by: staff.user_id.clone(),
                     reason,
                     appealed_at: None,
@@ -55,6 +61,7 @@ impl Platform {
                 &channel,
                 NotificationKind::Suspended {
                     suspended_for: reason,
+                    suspended_until: until,
                 },
             )
             .await;
@@ -80,13 +87,17 @@ impl Platform {
     }
 
     /// Lifts the channel's suspension (nothing when it is not suspended), and tells its room
-    /// and its owner.
+    /// and its owner. One that ran out meanwhile is only cleared: nothing changes for them.
     pub(crate) async fn reinstate(&self, staff: &Identity, id: &ChannelId) -> DomainResult<()> {
+        let now = self.now();
         let mut lifted = None;
         let (channel, changed) = self
             .modify_channel(id, |channel| {
-                lifted = channel.suspension.take();
-                Ok(lifted.is_some())
+                let cleared = channel.suspension.take();
+                lifted = cleared
+                    .clone()
+                    .filter(|suspension| suspension.in_force(now));
+                Ok(cleared.is_some())
             })
             .await?;
         if changed && let Some(lifted) = lifted {
@@ -103,28 +114,29 @@ impl Platform {
         }
         Ok(())
     }
-}
 
-/// What a suspended channel's owner may still see of it (their own lists and pages) and nobody
-/// else: refused for everyone but its owner.
-pub(crate) fn refuse_suspended_to_others(
-    channel: &Channel,
-    who: Option<&crate::ids::UserId>,
-) -> DomainResult<()> {
-    if channel.is_withheld_from(who) {
-        refuse_suspended(channel)
-    } else {
-        Ok(())
+    /// What a suspended channel's owner may still see of it (their own lists and pages) and
+    /// nobody else: refused for everyone but its owner.
+    pub(crate) fn refuse_suspended_to_others(
+        &self,
+        channel: &Channel,
+        who: Option<&crate::ids::UserId>,
+    ) -> DomainResult<()> {
+        if channel.is_withheld_from(who, self.now()) {
+            self.refuse_suspended(channel)
+        } else {
+            Ok(())
+        }
     }
-}
 
-/// What is refused of a suspended channel to everyone (its chat, its stream).
-pub(crate) fn refuse_suspended(channel: &Channel) -> DomainResult<()> {
-    if channel.is_suspended() {
-        Err(DomainError::Forbidden(
-            "this channel is suspended for breaking the rules",
-        ))
-    } else {
-        Ok(())
+    /// What is refused of a suspended channel to everyone (its chat, its stream).
+    pub(crate) fn refuse_suspended(&self, channel: &Channel) -> DomainResult<()> {
+        if channel.is_suspended(self.now()) {
+            Err(DomainError::Forbidden(
+                "this channel is suspended for breaking the rules",
+            ))
+        } else {
+            Ok(())
+        }
     }
 }

@@ -12,7 +12,6 @@ use crate::notification::NotificationKind;
 use crate::page::Page;
 use crate::platform::Platform;
 use crate::use_cases::past_broadcasts::add_grant;
-use crate::use_cases::suspensions::refuse_suspended_to_others;
 use crate::video::{Video, VideoCursor, VideoDescription, VideoTitle};
 
 /// Notifications read at a time while looking for a deleted video's bell item.
@@ -42,7 +41,8 @@ impl Platform {
         let channel = self.video_channel(&video).await?;
         let own = who == Some(&video.uploader);
         if !own
-            && (channel.is_withheld_from(who) || !self.may_see_video(&video, &channel, who).await?)
+            && (channel.is_withheld_from(who, self.now())
+                || !self.may_see_video(&video, &channel, who).await?)
         {
             return Err(DomainError::NotFound("video"));
         }
@@ -61,7 +61,7 @@ impl Platform {
         limit: usize,
     ) -> DomainResult<(Page<Video, VideoCursor>, Channel)> {
         let channel = self.channel_by_handle(handle).await?;
-        refuse_suspended_to_others(&channel, who)?;
+        self.refuse_suspended_to_others(&channel, who)?;
         if !self.can_watch(&channel, who).await? {
             return Err(DomainError::Forbidden("this channel is private"));
         }

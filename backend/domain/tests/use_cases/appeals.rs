@@ -18,14 +18,14 @@ async fn suspended(world: &World) -> (Identity, Identity) {
     let queue = open_queue(world, &staff).await;
     world
         .platform
-        .settle_report(&staff, queue[0].report.id.as_str(), "suspend")
+        .settle_report(&staff, queue[0].report.id.as_str(), "suspend", None)
         .await
         .unwrap();
     (owner, staff)
 }
 
 /// The staff's queue, first page.
-async fn open_queue(world: &World, staff: &Identity) -> Vec<ReportInQueue> {
+pub async fn open_queue(world: &World, staff: &Identity) -> Vec<ReportInQueue> {
     world
         .platform
         .open_reports(staff, None, 10)
@@ -34,7 +34,7 @@ async fn open_queue(world: &World, staff: &Identity) -> Vec<ReportInQueue> {
         .items
 }
 
-fn is_conflict(result: &Result<impl std::fmt::Debug, DomainError>, expected: &str) -> bool {
+pub fn is_conflict(result: &Result<impl std::fmt::Debug, DomainError>, expected: &str) -> bool {
     matches!(result, Err(DomainError::Conflict { code, .. }) if *code == expected)
 }
 
@@ -101,7 +101,7 @@ async fn a_suspended_owner_appeals_once_and_staff_keep_the_suspension() {
     for wrong in ["remove", "suspend"] {
         let refused = world
             .platform
-            .settle_report(&staff, appeal.report.id.as_str(), wrong)
+            .settle_report(&staff, appeal.report.id.as_str(), wrong, None)
             .await;
         assert!(
             matches!(refused, Err(DomainError::Invalid { .. })),
@@ -113,12 +113,12 @@ async fn a_suspended_owner_appeals_once_and_staff_keep_the_suspension() {
     world.advance(Duration::minutes(1));
     let settled = world
         .platform
-        .settle_report(&staff, appeal.report.id.as_str(), "dismiss")
+        .settle_report(&staff, appeal.report.id.as_str(), "dismiss", None)
         .await
         .unwrap();
     assert_eq!(settled.action, ReportAction::Dismissed);
     let channel = world.platform.my_channel(&owner).await.unwrap().channel;
-    assert!(channel.is_suspended());
+    assert!(channel.suspension.is_some());
     let suspension = channel.suspension.unwrap();
     assert_eq!(
         (suspension.appealed_at, suspension.appeal_rejected_at),
@@ -169,12 +169,12 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
     world.advance(Duration::minutes(1));
     let settled = world
         .platform
-        .settle_report(&staff, appeal.id.as_str(), "reinstate")
+        .settle_report(&staff, appeal.id.as_str(), "reinstate", None)
         .await
         .unwrap();
     assert_eq!(settled.action, ReportAction::Reinstated);
     let channel = world.platform.my_channel(&owner).await.unwrap().channel;
-    assert!(!channel.is_suspended());
+    assert!(channel.suspension.is_none());
     let told = world
         .platform
         .notifications(&owner, None, 10)
@@ -193,7 +193,7 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
     assert_eq!(queue[0].report.reporter, mina.user_id);
     world
         .platform
-        .settle_report(&staff, queue[0].report.id.as_str(), "dismiss")
+        .settle_report(&staff, queue[0].report.id.as_str(), "dismiss", None)
         .await
         .unwrap();
 
@@ -208,7 +208,7 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
     let queue = open_queue(&world, &staff).await;
     world
         .platform
-        .settle_report(&staff, queue[0].report.id.as_str(), "suspend")
+        .settle_report(&staff, queue[0].report.id.as_str(), "suspend", None)
         .await
         .unwrap();
     world
@@ -228,7 +228,7 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
     assert!(open_queue(&world, &staff).await.is_empty());
     let closed = world
         .platform
-        .settle_report(&staff, queue[0].report.id.as_str(), "dismiss")
+        .settle_report(&staff, queue[0].report.id.as_str(), "dismiss", None)
         .await;
     assert!(is_conflict(&closed, "already_settled"), "{closed:?}");
     // A report that is not an appeal is not settled by reinstating.
@@ -240,7 +240,7 @@ async fn staff_lift_an_appealed_suspension_from_the_queue_or_the_channel_and_the
     let queue = open_queue(&world, &staff).await;
     let refused = world
         .platform
-        .settle_report(&staff, queue[0].report.id.as_str(), "reinstate")
+        .settle_report(&staff, queue[0].report.id.as_str(), "reinstate", None)
         .await;
     assert!(
         matches!(

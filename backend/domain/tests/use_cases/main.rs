@@ -37,6 +37,7 @@ mod stream_events;
 mod stream_markers;
 mod stream_schedule;
 mod stream_setup;
+mod suspensions;
 mod videos;
 mod webhooks;
 mod world;

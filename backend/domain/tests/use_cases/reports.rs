@@ -305,7 +305,12 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     // Not staff: nothing happens.
     let refused = world
         .platform
-        .settle_report(&mina, &id_of(&format!("video:{}", video.id)), "remove")
+        .settle_report(
+            &mina,
+            &id_of(&format!("video:{}", video.id)),
+            "remove",
+            None,
+        )
         .await;
     assert!(
         matches!(refused, Err(DomainError::Forbidden(_))),
@@ -315,7 +320,12 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     // The video goes, with its files, and both reports on it are settled.
     let settled = world
         .platform
-        .settle_report(&staff, &id_of(&format!("video:{}", video.id)), "remove")
+        .settle_report(
+            &staff,
+            &id_of(&format!("video:{}", video.id)),
+            "remove",
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -327,7 +337,12 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     // Settled once: again is a conflict, and changes nothing.
     let again = world
         .platform
-        .settle_report(&staff, &id_of(&format!("video:{}", video.id)), "dismiss")
+        .settle_report(
+            &staff,
+            &id_of(&format!("video:{}", video.id)),
+            "dismiss",
+            None,
+        )
         .await;
     assert!(
         matches!(
@@ -343,7 +358,7 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     // The clip goes; the past broadcast it was cut from stays until its own report is settled.
     world
         .platform
-        .settle_report(&staff, &id_of(&format!("clip:{}", clip.id)), "remove")
+        .settle_report(&staff, &id_of(&format!("clip:{}", clip.id)), "remove", None)
         .await
         .unwrap();
     let gone = world.platform.clip(&clip.id, None).await;
@@ -351,7 +366,7 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     assert!(world.platform.recording(&rec, None).await.is_ok());
     world
         .platform
-        .settle_report(&staff, &id_of("recording:rec1"), "remove")
+        .settle_report(&staff, &id_of("recording:rec1"), "remove", None)
         .await
         .unwrap();
     let gone = world.platform.recording(&rec, Some(&owner.user_id)).await;
@@ -361,7 +376,7 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     let channel_report = id_of(&format!("channel:{}", account.channel.id));
     let refused = world
         .platform
-        .settle_report(&staff, &channel_report, "remove")
+        .settle_report(&staff, &channel_report, "remove", None)
         .await;
     assert!(
         matches!(
@@ -375,7 +390,7 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     );
     let refused = world
         .platform
-        .settle_report(&staff, &channel_report, "ban everyone")
+        .settle_report(&staff, &channel_report, "ban everyone", None)
         .await;
     assert!(
         matches!(refused, Err(DomainError::Invalid { .. })),
@@ -383,7 +398,7 @@ async fn staff_remove_content_once_for_every_report_on_it_or_dismiss_them() {
     );
     let settled = world
         .platform
-        .settle_report(&staff, &channel_report, "dismiss")
+        .settle_report(&staff, &channel_report, "dismiss", None)
         .await
         .unwrap();
     assert_eq!(
@@ -435,7 +450,7 @@ async fn the_queue_shows_who_and_what_as_they_are_now() {
     // Removing what is gone already settles the report.
     let settled = world
         .platform
-        .settle_report(&staff, found.report.id.as_str(), "remove")
+        .settle_report(&staff, found.report.id.as_str(), "remove", None)
         .await
         .unwrap();
     assert_eq!(settled.reports, 1);
@@ -496,7 +511,7 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
         .to_string();
     let refused = world
         .platform
-        .settle_report(&staff, &clip_report, "suspend")
+        .settle_report(&staff, &clip_report, "suspend", None)
         .await;
     assert!(
         matches!(
@@ -511,7 +526,7 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
 
     let settled = world
         .platform
-        .settle_report(&staff, &id, "suspend")
+        .settle_report(&staff, &id, "suspend", None)
         .await
         .unwrap();
     assert_eq!(settled.action, ReportAction::Suspended);
@@ -577,7 +592,7 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
         .channel_page("owner", Some(&mina.user_id))
         .await
         .unwrap();
-    assert!(page.channel.is_suspended());
+    assert!(page.channel.suspension.is_some());
     assert!(!page.is_live());
     assert!(!page.can_watch);
     let listed = world
@@ -661,11 +676,11 @@ async fn a_suspended_channel_stops_broadcasting_chatting_and_showing_until_staff
             .is_some()
     );
     let page = world.platform.channel_page("owner", None).await.unwrap();
-    assert!(page.can_watch && !page.channel.is_suspended());
+    assert!(page.can_watch && page.channel.suspension.is_none());
 }
 
 /// What each person's bell says, newest first: (kind, title).
-async fn told(world: &World, who: &Identity) -> Vec<(NotificationKind, String)> {
+pub async fn told(world: &World, who: &Identity) -> Vec<(NotificationKind, String)> {
     world
         .platform
         .notifications(who, None, 20)
@@ -737,7 +752,7 @@ async fn the_people_a_decision_concerns_are_told_what_was_decided_and_why() {
     // was taken down, and its uploader why — the rule of the report staff acted on.
     world
         .platform
-        .settle_report(&staff, &report_on(&video_subject, &mina), "remove")
+        .settle_report(&staff, &report_on(&video_subject, &mina), "remove", None)
         .await
         .unwrap();
     let reviewed = |subject: &ReportSubject, outcome| NotificationKind::ReportReviewed {
@@ -773,7 +788,7 @@ async fn the_people_a_decision_concerns_are_told_what_was_decided_and_why() {
     world.advance(Duration::minutes(1));
     world
         .platform
-        .settle_report(&staff, &report_on(&clip_subject, &mina), "remove")
+        .settle_report(&staff, &report_on(&clip_subject, &mina), "remove", None)
         .await
         .unwrap();
     assert_eq!(
@@ -806,6 +821,7 @@ async fn the_people_a_decision_concerns_are_told_what_was_decided_and_why() {
             &staff,
             &report_on(&ReportSubject::Recording(rec.clone()), &mina),
             "dismiss",
+            None,
         )
         .await
         .unwrap();
@@ -822,7 +838,7 @@ async fn the_people_a_decision_concerns_are_told_what_was_decided_and_why() {
     world.advance(Duration::minutes(1));
     world
         .platform
-        .settle_report(&staff, &report_on(&channel_subject, &jun), "suspend")
+        .settle_report(&staff, &report_on(&channel_subject, &jun), "suspend", None)
         .await
         .unwrap();
     assert_eq!(
@@ -835,7 +851,8 @@ async fn the_people_a_decision_concerns_are_told_what_was_decided_and_why() {
     assert_eq!(
         told(&world, &owner).await[0].0,
         NotificationKind::Suspended {
-            suspended_for: ReportReason::Violence
+            suspended_for: ReportReason::Violence,
+            suspended_until: None,
         }
     );
     world.advance(Duration::minutes(1));

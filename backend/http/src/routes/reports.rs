@@ -129,7 +129,8 @@ pub async fn open_reports(
 
 /// Settles the report's subject for every open report on it: `dismiss` keeps it, `remove`
 /// deletes the clip, video or past broadcast (400 for a channel), `suspend` suspends the
-/// reported channel (400 for anything else). For the platform's staff.
+/// reported channel (400 for anything else) for `suspendDays` days or until lifted. For the
+/// platform's staff.
 #[utoipa::path(post, path = "/reports/{id}/settle", tag = "reports", security(("cognito" = [])),
     params(ReportIdPath), request_body = api::SettleReport,
     responses((status = 200, body = api::SettledReports), (status = 400, body = api::ErrorBody),
@@ -148,7 +149,10 @@ pub async fn settle_report(
         api::ReportDecision::Suspend => "suspend",
         api::ReportDecision::Reinstate => "reinstate",
     };
-    let settled = state.platform.settle_report(&who, &id, action).await?;
+    let settled = state
+        .platform
+        .settle_report(&who, &id, action, body.suspend_days)
+        .await?;
     Ok(Json(api::SettledReports {
         decision: convert::report_decision(settled.action),
         reports: settled.reports as u64,

@@ -277,6 +277,108 @@ async fn staff_suspend_a_reported_channel_and_lift_it_and_only_staff_may() {
 }
 
 #[tokio::test]
+async fn a_suspension_for_days_says_until_when_and_other_lengths_are_refused() {
+    use time::format_description::well_known::Rfc3339;
+    let app = spawn_app_with(|config| config.staff = vec!["sam@example.com".to_owned()]).await;
+    let streamer = app.user("hana@example.com", "hana", "Hana").await;
+    let viewer = app.user("oli@example.com", "oli", "Oli").await;
+    let staff = app.user("sam@example.com", "sam", "Sam").await;
+    let report = json!({"kind": "channel", "id": "hana", "reason": "spam"});
+    let filed = app
+        .post("/api/v1/reports", viewer.auth(), Some(report))
+        .await;
+    assert_eq!(filed.status, 201, "{}", filed.text);
+    let path = format!(
+        "/api/v1/reports/{}/settle",
+        filed.body["id"].as_str().unwrap()
+    );
+
+    // Out of range, not a number, or with a decision that has no length: a 400 that settles
+    // nothing.
+    for (body, code) in [
+        (
+            json!({"decision": "suspend", "suspendDays": 0}),
+            "invalid_days",
+        ),
+        (
+            json!({"decision": "suspend", "suspendDays": 366}),
+            "invalid_days",
+        ),
+        (
+            json!({"decision": "dismiss", "suspendDays": 3}),
+            "invalid_days",
+        ),
+        (
+            json!({"decision": "suspend", "suspendDays": -1}),
+            "invalid_json",
+        ),
+        (
+            json!({"decision": "suspend", "suspendDays": "7"}),
+            "invalid_json",
+        ),
+        (
+            json!({"decision": "suspend", "suspendDays": 4_294_967_296_u64}),
+            "invalid_json",
+        ),
+    ] {
+        let refused = app.post(&path, staff.auth(), Some(body.clone())).await;
+        assert_eq!(
+            (refused.status.as_u16(), refused.code()),
+            (400, code),
+            "{body}: {}",
+            refused.text
+        );
+    }
+    let queue = app.get("/api/v1/reports", staff.auth()).await;
+    assert_eq!(
+        queue.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        queue.text
+    );
+    assert_eq!(
+        app.get("/api/v1/channels/hana", None).await.body["suspended"],
+        json!(false)
+    );
+
+    let before = time::OffsetDateTime::now_utc();
+    let settled = app
+        .post(
+            &path,
+            staff.auth(),
+            Some(json!({"decision": "suspend", "suspendDays": 7})),
+        )
+        .await;
+    assert_eq!(settled.status, 200, "{}", settled.text);
+    let after = time::OffsetDateTime::now_utc();
+    let week = time::Duration::days(7);
+    let ends_between = |at: &Value| {
+        let at = time::OffsetDateTime::parse(at.as_str().unwrap(), &Rfc3339).unwrap();
+        // RFC 3339 here is to the second.
+        before + week - time::Duration::seconds(1) <= at && at <= after + week
+    };
+    // Its owner reads until when, on the dashboard and in the bell; viewers read only that it
+    // is suspended.
+    let mine = app.get("/api/v1/me/channel", streamer.auth()).await;
+    assert_eq!(mine.body["suspended"], json!(true));
+    assert!(ends_between(&mine.body["suspendedUntil"]), "{}", mine.text);
+    let bell = app.get("/api/v1/me/notifications", streamer.auth()).await;
+    assert_eq!(bell.body["items"][0]["kind"], json!("SUSPENDED"));
+    assert!(
+        ends_between(&bell.body["items"][0]["until"]),
+        "{}",
+        bell.text
+    );
+    let page = app.get("/api/v1/channels/hana", viewer.auth()).await;
+    assert_eq!(page.body["suspended"], json!(true));
+    assert_eq!(page.body.get("suspendedUntil"), None, "{}", page.text);
+    let token = app
+        .post("/api/v1/channels/hana/chat-token", viewer.auth(), None)
+        .await;
+    assert_eq!(token.status, 403, "{}", token.text);
+}
+
+#[tokio::test]
 async fn a_suspended_streamer_appeals_once_and_staff_reinstate_them_from_the_queue() {
     let app = spawn_app_with(|config| config.staff = vec!["sam@example.com".to_owned()]).await;
     let streamer = app.user("hana@example.com", "hana", "Hana").await;
