@@ -1,7 +1,8 @@
 //! What a shared link to one of the app's pages says before anyone opens it: the card a chat
 //! app, a social site or a messenger draws from the page's Open Graph tags. Their crawlers run
 //! no JavaScript, so the page's HTML must carry it. It is told as to a visitor who is not signed
-//! in: a private channel's page, or a private clip's, tells nothing.
+//! in: a private channel's page, or a private clip's, tells nothing; nor does a suspended
+//! channel's, or anything of it.
 
 use crate::channel::Channel;
 use crate::error::{DomainError, DomainResult};
@@ -93,7 +94,8 @@ impl Platform {
     /// channel page's follower count, which a card does not show.
     async fn channel_preview(&self, handle: &str) -> DomainResult<Option<LinkPreview>> {
         let channel = self.channel_by_handle(handle).await?;
-        if channel.private {
+        // Suspended: shown to nobody but its owner (its title or bio may be why).
+        if channel.private || channel.is_suspended(self.now()) {
             return Ok(None);
         }
         let status = self.live_status(&channel).await;

@@ -128,3 +128,57 @@ async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_t
         assert_eq!(preview(page).await.unwrap(), None, "{page:?}");
     }
 }
+
+/// A suspended channel is shown to nobody but its owner: a link to it, or to its clips and past
+/// broadcasts, draws no card (its title and bio are often what it was suspended for) until the
+/// suspension is lifted.
+#[tokio::test]
+async fn a_suspended_channel_previews_as_nothing_until_lifted() {
+    use cloumer_domain::use_cases::reports::Reported;
+
+    use crate::reports::{report, staff};
+    let world = world();
+    let (_, account) = world.account("u-owner", "owner").await;
+    let (mina, _) = world.account("u-mina", "mina").await;
+    let staff = staff("u-staff");
+    recorded(&world, &account.channel.id, "rec1", 40, &vod(10)).await;
+    let clip = world
+        .platform
+        .clip_recording(&mina, &RecordingId::parse("rec1").unwrap(), "x", 0, 10_000)
+        .await
+        .unwrap();
+    let clip_id = clip.id.to_string();
+    let pages = [
+        SharedPage::Channel("owner"),
+        SharedPage::Clip(&clip_id),
+        SharedPage::Video("rec1"),
+    ];
+    for page in pages {
+        let preview = world.platform.link_preview(page).await.unwrap();
+        assert!(preview.is_some(), "{page:?} before");
+    }
+    assert!(
+        report(&world, &mina, Reported::Channel { handle: "owner" }, "hate")
+            .await
+            .unwrap()
+    );
+    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    world
+        .platform
+        .settle_report(&staff, queue.items[0].report.id.as_str(), "suspend", None)
+        .await
+        .unwrap();
+    for page in pages {
+        let preview = world.platform.link_preview(page).await.unwrap();
+        assert_eq!(preview, None, "{page:?} while suspended");
+    }
+    world
+        .platform
+        .lift_suspension(&staff, "owner")
+        .await
+        .unwrap();
+    for page in pages {
+        let preview = world.platform.link_preview(page).await.unwrap();
+        assert!(preview.is_some(), "{page:?} once lifted");
+    }
+}
