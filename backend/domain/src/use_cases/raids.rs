@@ -33,13 +33,16 @@ impl Platform {
                 "choose another channel to send your viewers to",
             ));
         }
+        // Suspended while live, a channel still counts as live until the video service's end
+        // arrives: it sends nobody, and nobody is sent to it.
+        self.refuse_suspended(&channel)?;
         if !channel.is_live() {
             return Err(DomainError::conflict(
                 "raider_offline",
                 "go live first: a raid sends the people watching you",
             ));
         }
-        if !target.is_live() {
+        if !target.is_live() || target.is_suspended(self.now()) {
             return Err(DomainError::conflict(
                 "raid_target_offline",
                 "that channel is not live",
