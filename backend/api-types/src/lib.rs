@@ -13,8 +13,8 @@ mod reports;
 mod whole;
 
 pub use reports::{
-    FiledAppeal, FiledReport, NewAppeal, NewReport, ReportBody, ReportDecision, ReportKind,
-    ReportPage, ReportReason, SettleReport, SettledReports,
+    ExportedReport, FiledAppeal, FiledReport, NewAppeal, NewReport, ReportBody, ReportDecision,
+    ReportKind, ReportPage, ReportReason, SettleReport, SettledReports,
 };
 
 #[cfg(feature = "openapi")]
@@ -699,6 +699,8 @@ pub struct AccountExport {
     pub videos: Vec<VideoBody>,
     pub webhooks: Vec<WebhookBody>,
     pub notifications: Vec<NotificationBody>,
+    /// The reports the caller filed with staff, and their appeals, newest first.
+    pub reports: Vec<ExportedReport>,
 }
 
 // ------------------------------------------------------------------ chat

@@ -219,6 +219,29 @@ pub struct SettleReport {
     pub suspend_days: Option<u32>,
 }
 
+/// A report (or appeal) its reporter filed, as their data download holds it: what it was
+/// about, what they said, and what became of it (not who on staff decided).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedReport {
+    pub id: String,
+    pub kind: ReportKind,
+    /// An appeal against their channel's suspension.
+    pub appeal: bool,
+    /// The clip's, video's or past broadcast's id, or the channel's id.
+    pub subject_id: String,
+    pub reason: ReportReason,
+    pub details: String,
+    pub created_at: String,
+    /// What staff decided; absent while it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<ReportDecision>,
+    /// When they decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_at: Option<String>,
+}
+
 /// `POST /api/v1/me/channel/suspension/appeal`: why the suspension should be lifted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

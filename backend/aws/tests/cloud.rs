@@ -140,6 +140,65 @@ async fn dynamodb_indexes_older_messages_by_sender_once() {
     assert_eq!(store.index_older_messages().await.unwrap(), None);
 }
 
+/// A table from before reports were indexed by their reporter: the deploy's upgrade indexes the
+/// older ones once, open or settled, and a person's reports are then found for their data
+/// download.
+#[tokio::test]
+async fn dynamodb_indexes_older_reports_by_reporter_once() {
+    use cloumer_domain::ports::ReportRepository;
+    use cloumer_domain::report::ReportSubject;
+    let (store, client, _moto) = dynamo_store_and_client().await;
+    let clip = ReportSubject::Clip(cloumer_domain::ids::ClipId::parse("clold").unwrap());
+    let channel = ReportSubject::Channel(ChannelId::parse("chold").unwrap());
+    let older = [
+        testkit::report("rpold1", &clip, "u-mina", 1),
+        testkit::report("rpold2", &channel, "u-mina", 2),
+        testkit::report("rpold3", &clip, "u-jun", 3),
+    ];
+    for report in &older {
+        assert!(store.file_report(report).await.unwrap());
+    }
+    let mut settled = older[0].clone();
+    settled.outcome = Some(cloumer_domain::report::ReportOutcome {
+        action: cloumer_domain::report::ReportAction::Dismissed,
+        by: UserId::parse("u-staff").unwrap(),
+        at: time::OffsetDateTime::now_utc(),
+    });
+    store.close_report(&settled).await.unwrap();
+    // Written as the older version wrote them: the report items without these index keys.
+    assert_eq!(
+        without_gsi1(&client, "begins_with(pk, :prefix)", "REPORT#").await,
+        3
+    );
+    let mina = UserId::parse("u-mina").unwrap();
+    let filed = |store: &DynamoStore| {
+        let (store, mina) = (store.clone(), mina.clone());
+        async move {
+            let page = store.reports_by(&mina, None, 10).await.unwrap();
+            page.items
+                .iter()
+                .map(|r| r.id.as_str().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        filed(&store).await.is_empty(),
+        "older reports are not found"
+    );
+    // One filed since the new functions went in.
+    let newer = testkit::report("rpnew", &clip, "u-mina", 4);
+    assert!(store.file_report(&newer).await.unwrap());
+
+    assert_eq!(store.index_older_reports().await.unwrap(), Some(3));
+    assert_eq!(filed(&store).await, ["rpnew", "rpold2", "rpold1"]);
+    // The open queue is as it was: the upgrade touched only the reporter's keys.
+    let open = store.list_open_reports(None, 10).await.unwrap();
+    let open: Vec<&str> = open.items.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(open, ["rpold2", "rpold3", "rpnew"]);
+    // Done once: the next deploy skips it.
+    assert_eq!(store.index_older_reports().await.unwrap(), None);
+}
+
 /// A table from before the moderation log was indexed by person: the deploy's upgrade indexes
 /// the entries that hold someone to account (not a pin), once, and a chatter's entries are then
 /// found.

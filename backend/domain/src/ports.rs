@@ -418,6 +418,14 @@ pub trait ReportRepository: Send + Sync {
     ) -> PortResult<Page<Report, ReportCursor>>;
     /// Every open report on the subject, oldest first.
     async fn open_reports_on(&self, subject: &ReportSubject) -> PortResult<Vec<Report>>;
+    /// The reports (and appeals) `reporter` filed, open or settled, newest first, strictly
+    /// before `before`: theirs to take away with their data.
+    async fn reports_by(
+        &self,
+        reporter: &UserId,
+        before: Option<&ReportCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Report, ReportCursor>>;
     /// Keeps the report as settled (it carries its outcome): it leaves the open list, and its
     /// reporter may report the subject again. Settling a settled one again changes nothing.
     async fn close_report(&self, report: &Report) -> PortResult<()>;

@@ -623,6 +623,25 @@ pub fn notification(n: &Notification, seen: Option<OffsetDateTime>) -> api::Noti
     }
 }
 
+/// A report as its reporter's data download holds it: not who on staff settled it.
+pub fn exported_report(report: &Report) -> api::ExportedReport {
+    let (kind, subject_id) = report_kind(&report.subject);
+    api::ExportedReport {
+        id: report.id.to_string(),
+        kind,
+        appeal: matches!(report.subject, ReportSubject::Suspension(_)),
+        subject_id: subject_id.to_owned(),
+        reason: report_reason(report.reason),
+        details: report.details.clone(),
+        created_at: rfc3339(report.created_at),
+        decision: report
+            .outcome
+            .as_ref()
+            .map(|outcome| report_decision(outcome.action)),
+        settled_at: report.outcome.as_ref().map(|outcome| rfc3339(outcome.at)),
+    }
+}
+
 /// What a report names, and its id (a channel's id, not its handle).
 pub fn report_kind(subject: &ReportSubject) -> (api::ReportKind, &str) {
     match subject {

@@ -2515,6 +2515,15 @@ async fn api_deletes_a_cognito_users_account_from_dynamodb() {
         .unwrap();
     let (_api, base) = serve_api_for(&moto, &user, &[]).await;
     let http = reqwest::Client::new();
+    // They reported the other channel to staff (found again by its reporter in the index).
+    let filed = http
+        .post(format!("{base}/api/v1/reports"))
+        .bearer_auth(&user.id_token)
+        .json(&json!({"kind": "channel", "id": "hana_music", "reason": "spam", "details": "ads"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filed.status(), StatusCode::CREATED);
 
     // First they take their data away, read from DynamoDB: what they said is found by its
     // sender in the table's index.
@@ -2539,6 +2548,25 @@ async fn api_deletes_a_cognito_users_account_from_dynamodb() {
     assert_eq!(
         export["notifications"].as_array().map(Vec::len),
         Some(1),
+        "{export}"
+    );
+    let reported = &export["reports"];
+    assert_eq!(reported.as_array().map(Vec::len), Some(1), "{export}");
+    assert_eq!(
+        (
+            &reported[0]["kind"],
+            &reported[0]["subjectId"],
+            &reported[0]["reason"],
+            &reported[0]["details"],
+            reported[0].get("decision")
+        ),
+        (
+            &json!("channel"),
+            &json!(other.id.as_str()),
+            &json!("spam"),
+            &json!("ads"),
+            None
+        ),
         "{export}"
     );
     // moto has neither IVS nor IVS Chat: the channel goes on without its video channel and

@@ -1182,6 +1182,60 @@ mod tests {
         assert_eq!(ids, ["a1"]);
     }
 
+    /// A store written before reports were listed by their reporter lists them at its next
+    /// open, once: a person's data download holds what they reported before the upgrade.
+    #[tokio::test]
+    async fn a_store_from_before_reports_were_listed_by_reporter_lists_them_on_opening() {
+        use cloumer_domain::ports::ReportRepository;
+        use cloumer_domain::report::ReportSubject;
+        let (store, dir) = store();
+        let path = dir.path().join("cloumer.redb");
+        // One clip each: a person has one open report per thing.
+        let clip = |id: &str| {
+            ReportSubject::Clip(cloumer_domain::ids::ClipId::parse(&format!("cl{id}")).unwrap())
+        };
+        for (id, reporter, minute) in [
+            ("rpa1", "alice", 1),
+            ("rpb1", "bob", 2),
+            ("rpa2", "alice", 3),
+        ] {
+            let report = testkit::report(id, &clip(id), reporter, minute);
+            assert!(store.file_report(&report).await.unwrap());
+        }
+        // As the older version left it: no such table.
+        store
+            .write(|tx| {
+                tx.delete_table(TableDefinition::<(&str, i64, &str), ()>::new(
+                    "reports_by_reporter",
+                ))
+                .port("dropping the index")?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert!(store.close().await);
+
+        let store = EmbeddedStore::open(&path).unwrap();
+        let alice = UserId::parse("alice").unwrap();
+        let listed = |store: EmbeddedStore| {
+            let alice = alice.clone();
+            async move {
+                let page = store.reports_by(&alice, None, 10).await.unwrap();
+                page.items
+                    .iter()
+                    .map(|r| r.id.as_str().to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(listed(store.clone()).await, ["rpa2", "rpa1"]);
+        // Opening again lists nothing twice; what is filed since is listed as it is filed.
+        let newer = testkit::report("rpa3", &clip("rpa3"), "alice", 9);
+        assert!(store.file_report(&newer).await.unwrap());
+        assert!(store.close().await);
+        let store = EmbeddedStore::open(&path).unwrap();
+        assert_eq!(listed(store).await, ["rpa3", "rpa2", "rpa1"]);
+    }
+
     fn log_entry(id: &str, day: i64, action: ModerationAction) -> ModerationEntry {
         ModerationEntry {
             channel_id: ChannelId::parse("chlog").unwrap(),

@@ -1,17 +1,18 @@
-//! Reports to staff: id → report; the open ones by (time, id), the queue's order; and the open
+//! Reports to staff: id → report; the open ones by (time, id), the queue's order; the open
 //! ones by (subject, reporter) → id, which both finds a subject's open reports and keeps one
 //! open report per person and subject (checked in the filing's write transaction, which redb
-//! runs one at a time, so a double click files one).
+//! runs one at a time, so a double click files one); and every report by (reporter, time, id),
+//! for its reporter's data download.
 
 use async_trait::async_trait;
 use cloumer_domain::error::{PortContext, PortResult};
-use cloumer_domain::ids::ReportId;
+use cloumer_domain::ids::{ReportId, UserId};
 use cloumer_domain::page::Page;
 use cloumer_domain::ports::ReportRepository;
 use cloumer_domain::report::{Report, ReportCursor, ReportSubject};
-use redb::{ReadableTable, TableDefinition};
+use redb::{ReadableTable, TableDefinition, TableHandle};
 
-use super::{EmbeddedStore, PAST_IDS, TxResult, decode, encode, nanos, port_only};
+use super::{EmbeddedStore, PAST_IDS, TxResult, decode, encode, is_new, nanos, port_only};
 
 /// report id → report
 const REPORTS: TableDefinition<&str, &[u8]> = TableDefinition::new("reports");
@@ -21,10 +22,31 @@ const OPEN_REPORTS: TableDefinition<(i64, &str), ()> = TableDefinition::new("ope
 const OPEN_BY_SUBJECT: TableDefinition<(&str, &str), &str> =
     TableDefinition::new("open_reports_by_subject");
 
-pub(super) fn create_tables(tx: &redb::WriteTransaction) -> PortResult<()> {
-    tx.open_table(REPORTS).port("t")?;
+/// (reporter, filed at, report id) of every report
+const FILED_BY: TableDefinition<(&str, i64, &str), ()> =
+    TableDefinition::new("reports_by_reporter");
+
+pub(super) fn create_tables(tx: &redb::WriteTransaction) -> TxResult<()> {
+    let upgrading = is_new(tx, FILED_BY.name())?;
+    let reports = tx.open_table(REPORTS).port("t")?;
     tx.open_table(OPEN_REPORTS).port("t")?;
     tx.open_table(OPEN_BY_SUBJECT).port("t")?;
+    let mut filed_by = tx.open_table(FILED_BY).port("t")?;
+    // A store written before reports were listed by their reporter gets the list at its first
+    // open after the upgrade (in this transaction: whole or not at all); from then on every
+    // filing adds to it.
+    if upgrading {
+        for entry in reports.iter().port("listing reports")? {
+            let (_, value) = entry.port("listing reports")?;
+            let report: Report = decode(value.value())?;
+            let key = (
+                report.reporter.as_str(),
+                nanos(report.created_at),
+                report.id.as_str(),
+            );
+            filed_by.insert(key, ()).port("listing reports")?;
+        }
+    }
     Ok(())
 }
 
@@ -57,6 +79,10 @@ impl ReportRepository for EmbeddedStore {
             tx.open_table(OPEN_REPORTS)
                 .port("opening reports")?
                 .insert((at, id.as_str()), ())
+                .port("filing a report")?;
+            tx.open_table(FILED_BY)
+                .port("opening reports")?
+                .insert((reporter.as_str(), at, id.as_str()), ())
                 .port("filing a report")?;
             tx.open_table(REPORTS)
                 .port("opening reports")?
@@ -127,6 +153,41 @@ impl ReportRepository for EmbeddedStore {
             }
             found.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
             Ok(found)
+        })
+        .await
+    }
+
+    async fn reports_by(
+        &self,
+        reporter: &UserId,
+        before: Option<&ReportCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Report, ReportCursor>> {
+        self.read(|tx| {
+            let filed_by = tx.open_table(FILED_BY).port("opening reports")?;
+            let reports = tx.open_table(REPORTS).port("opening reports")?;
+            let who = reporter.as_str();
+            let end = before.map_or((who, i64::MAX, PAST_IDS), |cursor| {
+                (who, nanos(cursor.created_at), cursor.id.as_str())
+            });
+            let mut items = Vec::with_capacity(limit);
+            let mut more = false;
+            for entry in filed_by
+                .range((who, i64::MIN, "")..end)
+                .port("listing reports")?
+                .rev()
+            {
+                if items.len() == limit {
+                    more = true;
+                    break;
+                }
+                let (key, _) = entry.port("listing reports")?;
+                let (_, _, id) = key.value();
+                if let Some(report) = read_report(&reports, id)? {
+                    items.push(report);
+                }
+            }
+            Ok(Page::continuing(items, more))
         })
         .await
     }

@@ -67,6 +67,10 @@ async fn main() -> Result<()> {
                 }
                 None => println!("    moderation logs are indexed by person (done before)"),
             }
+            match store.index_older_reports().await? {
+                Some(indexed) => println!("    indexed {indexed} older reports by reporter"),
+                None => println!("    reports are indexed by reporter (done before)"),
+            }
         }
         ["empty", bucket] => {
             let config = cloumer_site_upload::sdk_config().await;

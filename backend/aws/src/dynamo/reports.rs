@@ -2,7 +2,7 @@
 //!
 //! | item | pk | sk | other attributes |
 //! |---|---|---|---|
-//! | report | `REPORT#<id>` | `META` | `data`; while open `gsi2` = `REPORTS`/`<time>#<id>` |
+//! | report | `REPORT#<id>` | `META` | `data`; `gsi1` = `FILEDBY#<reporter>`/`<time>#<id>`; while open `gsi2` = `REPORTS`/`<time>#<id>` |
 //! | a person's open report on a subject | `REPORTED#<subject>` | `BY#<reporter>` | `report` (its id) |
 //!
 //! Filing is one transaction of both, the second on the condition that the person has no open
@@ -11,11 +11,13 @@
 //! still open, and the person's open mark deleted (one person has one open report on a subject,
 //! so the mark is this report's). The queue is one index partition read
 //! oldest first: reports are few next to chat messages, and staff read it a page at a time.
+//! A reporter's own reports are their `gsi1` partition, newest first (their data download;
+//! reports filed before it existed get theirs from [`DynamoStore::index_older_reports`]).
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use cloumer_domain::error::{PortContext, PortResult};
-use cloumer_domain::ids::ReportId;
+use cloumer_domain::ids::{ReportId, UserId};
 use cloumer_domain::page::Page;
 use cloumer_domain::ports::ReportRepository;
 use cloumer_domain::report::{Report, ReportCursor, ReportSubject};
@@ -41,16 +43,36 @@ fn queue_key(created_at: time::OffsetDateTime, id: &ReportId) -> String {
     format!("{}#{id}", time_key(created_at))
 }
 
+/// The `gsi1` partition of the reports `reporter` filed.
+fn filed_by(reporter: &UserId) -> String {
+    format!("FILEDBY#{reporter}")
+}
+
+/// The report's item: its data, and its place among its reporter's reports.
+pub(super) fn report_item(report: &Report) -> PortResult<super::Item> {
+    Ok(item(&[
+        ("pk", s(report_pk(&report.id))),
+        ("sk", s("META")),
+        ("data", s(encode(report)?)),
+        ("gsi1pk", s(filed_by(&report.reporter))),
+        ("gsi1sk", s(queue_key(report.created_at, &report.id))),
+    ]))
+}
+
+/// The `gsi1` keys a report stored without them gets (see `upgrades.rs`).
+pub(super) fn reporter_keys(report: &Report) -> (String, String) {
+    (
+        filed_by(&report.reporter),
+        queue_key(report.created_at, &report.id),
+    )
+}
+
 #[async_trait]
 impl ReportRepository for DynamoStore {
     async fn file_report(&self, report: &Report) -> PortResult<bool> {
-        let record = item(&[
-            ("pk", s(report_pk(&report.id))),
-            ("sk", s("META")),
-            ("data", s(encode(report)?)),
-            ("gsi2pk", s(QUEUE)),
-            ("gsi2sk", s(queue_key(report.created_at, &report.id))),
-        ]);
+        let mut record = report_item(report)?;
+        record.insert("gsi2pk".into(), s(QUEUE));
+        record.insert("gsi2sk".into(), s(queue_key(report.created_at, &report.id)));
         let mark = item(&[
             ("pk", s(subject_pk(&report.subject))),
             ("sk", s(reporter_sk(report))),
@@ -114,12 +136,22 @@ impl ReportRepository for DynamoStore {
         Ok(reports)
     }
 
+    async fn reports_by(
+        &self,
+        reporter: &UserId,
+        before: Option<&ReportCursor>,
+        limit: usize,
+    ) -> PortResult<Page<Report, ReportCursor>> {
+        let before = before.map(|cursor| queue_key(cursor.created_at, &cursor.id));
+        let (found, more) = self
+            .query_index_desc("gsi1", &filed_by(reporter), before, limit)
+            .await?;
+        let items = found.iter().map(decode).collect::<PortResult<Vec<_>>>()?;
+        Ok(Page::continuing(items, more))
+    }
+
     async fn close_report(&self, report: &Report) -> PortResult<()> {
-        let record = item(&[
-            ("pk", s(report_pk(&report.id))),
-            ("sk", s("META")),
-            ("data", s(encode(report)?)),
-        ]);
+        let record = report_item(report)?;
         // Only an open report is settled (its queue keys are the sign); a settled one, or one
         // never filed, fails the condition and nothing changes.
         self.transact_retrying(|| {

@@ -10,14 +10,17 @@ use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use cloumer_domain::chat::StoredMessage;
 use cloumer_domain::error::{PortContext, PortError, PortResult};
 use cloumer_domain::moderation_log::ModerationEntry;
+use cloumer_domain::report::Report;
 use time::OffsetDateTime;
 
-use super::{DynamoStore, Item, decode, item, moderation_log, s, text, time_key};
+use super::{DynamoStore, Item, decode, item, moderation_log, reports, s, text, time_key};
 
 /// Chat messages stored before messages were indexed by their sender.
 const SENDERS: &str = "UPGRADE#senders";
 /// Moderation log entries stored before the log was indexed by whom an entry holds to account.
 const LOG_PEOPLE: &str = "UPGRADE#moderation-people";
+/// Reports filed before reports were indexed by their reporter.
+const REPORTERS: &str = "UPGRADE#reporters";
 
 impl DynamoStore {
     /// Gives every chat message stored without it its sender's index keys (`gsi1` =
@@ -44,6 +47,18 @@ impl DynamoStore {
                 .holds_to_account()
                 .zip(text(found, "sk"))
                 .map(|(user, sk)| (moderation_log::person(&entry.channel_id, user), sk)))
+        })
+        .await
+    }
+
+    /// Gives every report stored without them its reporter's index keys (`gsi1` =
+    /// `FILEDBY#<reporter>`, as reports are written now), so the reports a person filed before
+    /// the upgrade are in their data download. Returns and repeats as
+    /// [`Self::index_older_messages`] does.
+    pub async fn index_older_reports(&self) -> PortResult<Option<u64>> {
+        self.index_once(REPORTERS, ("REPORT#", Some("META")), |found| {
+            let report: Report = decode(found)?;
+            Ok(Some(reports::reporter_keys(&report)))
         })
         .await
     }

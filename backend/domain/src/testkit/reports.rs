@@ -146,4 +146,24 @@ pub async fn report_repository(repo: &dyn ReportRepository) {
         .unwrap();
     let page = repo.list_open_reports(None, 10).await.unwrap();
     assert_eq!(ids(&page.items), ["rpchannel", "rplater"]);
+
+    // What each person filed, open or settled, newest first, two at a time; nobody else's.
+    let page = repo.reports_by(&first.reporter, None, 2).await.unwrap();
+    assert_eq!(ids(&page.items), ["rplater", "rpchannel"]);
+    let page = repo
+        .reports_by(&first.reporter, page.next.as_ref(), 2)
+        .await
+        .unwrap();
+    assert_eq!(page.items, [settled(&first, ReportAction::Removed)]);
+    assert_eq!(page.next, None);
+    let owner = repo.reports_by(&appeal.reporter, None, 10).await.unwrap();
+    assert_eq!(owner.items, [settled(&appeal, ReportAction::Reinstated)]);
+    let nobody = UserId::parse("u-nobody").unwrap();
+    assert!(
+        repo.reports_by(&nobody, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }

@@ -1,7 +1,7 @@
 //! Taking one's data away: everything the platform keeps of the caller's own, in one read —
 //! their profile and channel settings, whom they follow, whom they blocked, their moderators
 //! and allowed viewers, the past broadcasts, clips and videos of their channel, their webhooks
-//! and notifications. What they said in chats is read apart, a page at a time
+//! and notifications, and the reports and appeals they filed with staff. What they said in chats is read apart, a page at a time
 //! ([`Platform::sent_messages`]): a talkative account has more of it than one answer should hold.
 
 use time::OffsetDateTime;
@@ -15,6 +15,7 @@ use crate::page::Page;
 use crate::platform::{Account, Platform};
 use crate::playback::ViewerGrant;
 use crate::recording::Recording;
+use crate::report::Report;
 use crate::use_cases::blocks::BlockedUser;
 use crate::use_cases::directory::ChannelView;
 use crate::use_cases::moderators::Moderator;
@@ -44,6 +45,9 @@ pub struct AccountExport {
     /// Their bell, newest first, and until when they have seen it.
     pub notifications: Vec<Notification>,
     pub notifications_seen_at: Option<OffsetDateTime>,
+    /// The reports they filed with staff, and their appeals, newest first, each with what
+    /// became of it.
+    pub reports: Vec<Report>,
 }
 
 impl Platform {
@@ -105,6 +109,13 @@ impl Platform {
         .await?;
         // As the bell shows them: no deleted account's, each channel named as it is now.
         self.as_channels_are_now([&mut notifications]).await?;
+        let reports = every_page(|before| async move {
+            self.ports
+                .reports
+                .reports_by(user, before.as_ref(), PAGE)
+                .await
+        })
+        .await?;
         Ok(AccountExport {
             exported_at: self.now(),
             blocked: self.blocked_users(who).await?,
@@ -119,6 +130,7 @@ impl Platform {
             clips,
             videos,
             notifications,
+            reports,
         })
     }
 }

@@ -5,10 +5,13 @@ use cloumer_domain::DomainError;
 use cloumer_domain::ids::RecordingId;
 use cloumer_domain::limits::ACCOUNT_EXPORTS;
 use cloumer_domain::live::StreamEventKind;
+use cloumer_domain::report::{ReportAction, ReportReason};
 use cloumer_domain::testkit::{AUTH, P256DH};
+use cloumer_domain::use_cases::reports::Reported;
 use time::Duration;
 
 use crate::clip_making::{recorded, vod};
+use crate::reports::{report, staff};
 use crate::videos::{h264, transcoded, uploaded_and_probed};
 use crate::world::world;
 
@@ -64,6 +67,20 @@ async fn the_export_holds_everything_of_the_callers_own() {
         .await;
     // Others' records of their own are not the star's.
     world.platform.follow(&other, "fan").await.unwrap();
+    // The star's reports: one staff dismissed (which the bell says too), one waiting; the
+    // fan's is the fan's.
+    let on = |handle| Reported::Channel { handle };
+    assert!(report(&world, &star, on("other"), "spam").await.unwrap());
+    let staff = staff("u-staff");
+    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    world.advance(Duration::minutes(1));
+    world
+        .platform
+        .settle_report(&staff, queue.items[0].report.id.as_str(), "dismiss", None)
+        .await
+        .unwrap();
+    assert!(report(&world, &star, on("troll"), "hate").await.unwrap());
+    assert!(report(&world, &fan, on("troll"), "hate").await.unwrap());
 
     let export = world.platform.export_account(&star).await.unwrap();
     assert_eq!(export.exported_at, world.platform.now());
@@ -93,8 +110,35 @@ async fn the_export_holds_everything_of_the_callers_own() {
     assert_eq!(export.videos.len(), 1);
     assert_eq!(export.videos[0].id, video.id);
     assert_eq!(export.webhooks.len(), 1);
-    assert_eq!(export.notifications.len(), 1);
-    assert_eq!(export.notifications[0].channel_id, other_account.channel.id);
+    assert_eq!(export.notifications.len(), 2);
+    assert!(
+        export
+            .notifications
+            .iter()
+            .all(|n| n.channel_id == other_account.channel.id)
+    );
+    let reports: Vec<_> = export
+        .reports
+        .iter()
+        .map(|r| {
+            (
+                r.reporter.clone(),
+                r.reason,
+                r.outcome.as_ref().map(|o| o.action),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reports,
+        [
+            (star.user_id.clone(), ReportReason::Hate, None),
+            (
+                star.user_id.clone(),
+                ReportReason::Spam,
+                Some(ReportAction::Dismissed)
+            ),
+        ]
+    );
 }
 
 #[tokio::test]

@@ -93,7 +93,7 @@ pub async fn delete_me(
 /// Everything the platform keeps of the caller's own, as a file to save
 /// (`cloumer-<handle>.json`): profile, channel settings, whom they follow and blocked, their
 /// moderators and allowed viewers, their channel's past broadcasts, clips and videos, their
-/// webhooks (without secrets) and notifications.
+/// webhooks (without secrets) and notifications, and the reports and appeals they filed.
 #[utoipa::path(get, path = "/me/export", tag = "me", security(("cognito" = [])),
     responses((status = 200, body = api::AccountExport), (status = 401, body = api::ErrorBody)))]
 pub async fn export_me(
@@ -130,6 +130,11 @@ pub async fn export_me(
             .notifications
             .iter()
             .map(|n| convert::notification(n, export.notifications_seen_at))
+            .collect(),
+        reports: export
+            .reports
+            .iter()
+            .map(convert::exported_report)
             .collect(),
     };
     // A handle is letters, digits and `_`: nothing to escape in the file name.

@@ -28,6 +28,12 @@ async fn a_user_downloads_everything_of_their_own_as_a_file() {
         )
         .await;
     assert!(blocked.status.is_success(), "{}", blocked.text);
+    // Reports to staff are the reporter's: the star's in the star's export, the fan's not.
+    for (who, reported) in [(&star, "other"), (&fan, "other")] {
+        let report = json!({"kind": "channel", "id": reported, "reason": "spam", "details": "ads"});
+        let filed = app.post("/api/v1/reports", who.auth(), Some(report)).await;
+        assert_eq!(filed.status, 201, "{}", filed.text);
+    }
 
     let anonymous = app.get("/api/v1/me/export", None).await;
     assert_eq!(anonymous.status, 401, "{}", anonymous.text);
@@ -54,6 +60,22 @@ async fn a_user_downloads_everything_of_their_own_as_a_file() {
     let blocked: Vec<_> = export.blocked.iter().map(|b| b.user_id.as_str()).collect();
     assert_eq!(blocked, [other.user_id.as_str()]);
     assert!(export.recordings.is_empty() && export.clips.is_empty());
+    assert_eq!(export.reports.len(), 1, "{:?}", export.reports);
+    let reported = &export.reports[0];
+    assert_eq!(
+        (
+            reported.kind,
+            reported.reason,
+            reported.details.as_str(),
+            reported.decision
+        ),
+        (
+            cloumer_api_types::ReportKind::Channel,
+            cloumer_api_types::ReportReason::Spam,
+            "ads",
+            None
+        )
+    );
     // Someone else's export is theirs alone.
     let theirs = app.get("/api/v1/me/export", fan.auth()).await;
     assert_eq!(theirs.body["profile"]["handle"], "fan", "{}", theirs.text);
