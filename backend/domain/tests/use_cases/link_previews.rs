@@ -134,9 +134,7 @@ async fn clips_videos_and_past_broadcasts_preview_as_a_signed_out_visitor_sees_t
 /// suspension is lifted.
 #[tokio::test]
 async fn a_suspended_channel_previews_as_nothing_until_lifted() {
-    use cloumer_domain::use_cases::reports::Reported;
-
-    use crate::reports::{report, staff};
+    use crate::reports::{staff, suspend_reported};
     let world = world();
     let (_, account) = world.account("u-owner", "owner").await;
     let (mina, _) = world.account("u-mina", "mina").await;
@@ -157,17 +155,7 @@ async fn a_suspended_channel_previews_as_nothing_until_lifted() {
         let preview = world.platform.link_preview(page).await.unwrap();
         assert!(preview.is_some(), "{page:?} before");
     }
-    assert!(
-        report(&world, &mina, Reported::Channel { handle: "owner" }, "hate")
-            .await
-            .unwrap()
-    );
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
-    world
-        .platform
-        .settle_report(&staff, queue.items[0].report.id.as_str(), "suspend", None)
-        .await
-        .unwrap();
+    suspend_reported(&world, &mina, "owner", None).await;
     for page in pages {
         let preview = world.platform.link_preview(page).await.unwrap();
         assert_eq!(preview, None, "{page:?} while suspended");

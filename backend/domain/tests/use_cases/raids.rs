@@ -170,27 +170,14 @@ async fn a_streamer_takes_raids_from_everyone_from_channels_they_follow_or_from_
 /// still counts it live, but nobody is sent to it, and it sends nobody.
 #[tokio::test]
 async fn a_suspended_channel_neither_takes_nor_sends_a_raid() {
-    use cloumer_domain::use_cases::reports::Reported;
-
-    use crate::reports::{report, staff};
+    use crate::reports::suspend_reported;
     let world = world();
     let (mina, from) = world.account("mina", "mina").await;
     let (jun, to) = world.account("jun", "jun").await;
     let (oli, _) = world.account("oli", "oli").await;
     world.go_live(&from.channel, 12).await;
     world.go_live(&to.channel, 3).await;
-    let staff = staff("u-staff");
-    assert!(
-        report(&world, &oli, Reported::Channel { handle: "jun" }, "hate")
-            .await
-            .unwrap()
-    );
-    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
-    world
-        .platform
-        .settle_report(&staff, queue.items[0].report.id.as_str(), "suspend", None)
-        .await
-        .unwrap();
+    suspend_reported(&world, &oli, "jun", None).await;
     assert!(
         world
             .platform

@@ -20,6 +20,25 @@ pub fn staff(user: &str) -> Identity {
     }
 }
 
+/// `reporter` reports `handle`'s channel (for hate) and staff suspend it from the queue, until
+/// lifted or for `days`.
+pub async fn suspend_reported(world: &World, reporter: &Identity, handle: &str, days: Option<u32>) {
+    let on = Reported::Channel { handle };
+    assert!(report(world, reporter, on, "hate").await.unwrap());
+    let staff = staff("u-staff");
+    let queue = world.platform.open_reports(&staff, None, 10).await.unwrap();
+    let filed = queue
+        .items
+        .iter()
+        .find(|r| r.report.reporter == reporter.user_id)
+        .unwrap();
+    world
+        .platform
+        .settle_report(&staff, filed.report.id.as_str(), "suspend", days)
+        .await
+        .unwrap();
+}
+
 pub async fn report(
     world: &World,
     who: &Identity,

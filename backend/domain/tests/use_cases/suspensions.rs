@@ -7,7 +7,7 @@ use cloumer_domain::use_cases::reports::Reported;
 use time::Duration;
 
 use crate::appeals::{is_conflict, open_queue};
-use crate::reports::{report, staff, told};
+use crate::reports::{report, staff, suspend_reported, told};
 use crate::world::{World, world};
 
 fn is_invalid(result: &Result<impl std::fmt::Debug, DomainError>, expected: &str) -> bool {
@@ -139,17 +139,7 @@ async fn a_suspension_for_days_ends_by_itself() {
     ));
 
     // Suspended again, it is a new suspension, until staff lift it.
-    assert!(
-        report(&world, &mina, Reported::Channel { handle: "owner" }, "hate")
-            .await
-            .unwrap()
-    );
-    let again = open_queue(&world, &staff).await[0].report.id.to_string();
-    world
-        .platform
-        .settle_report(&staff, &again, "suspend", None)
-        .await
-        .unwrap();
+    suspend_reported(&world, &mina, "owner", None).await;
     let suspension = world
         .platform
         .my_channel(&owner)
