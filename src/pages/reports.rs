@@ -228,15 +228,18 @@ fn QueuedReport(report: ReportBody, settled: Callback<ReportBody>) -> impl IntoV
                     }.into_any(),
                     (false, false) => view! {
                         {button(ReportDecision::Dismiss, |t| t.dismiss, "secondary")}
-                        <label class="suspension-length">{move || t().length}" "
-                            <select name="suspension-length" disabled=move || settle.pending().get()
-                                on:change=move |ev| length.set(event_target_value(&ev).parse().unwrap_or(0))>
-                                {(0..SUSPENSION_DAYS.len()).map(|at| view! {
-                                    <option value=at.to_string() selected=move || length.get() == at>{move || t().lengths[at]}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                        {button(ReportDecision::Suspend, |t| t.suspend, "danger")}
+                        // The length goes with the suspension: they wrap together.
+                        <span class="suspend-with-length">
+                            <label class="suspension-length">{move || t().length}" "
+                                <select name="suspension-length" disabled=move || settle.pending().get()
+                                    on:change=move |ev| length.set(event_target_value(&ev).parse().unwrap_or(0))>
+                                    {(0..SUSPENSION_DAYS.len()).map(|at| view! {
+                                        <option value=at.to_string() selected=move || length.get() == at>{move || t().lengths[at]}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            {button(ReportDecision::Suspend, |t| t.suspend, "danger")}
+                        </span>
                     }.into_any(),
                 }}
             </div>

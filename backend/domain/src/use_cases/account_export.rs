@@ -1,8 +1,9 @@
 //! Taking one's data away: everything the platform keeps of the caller's own, in one read —
 //! their profile and channel settings, whom they follow, whom they blocked, their moderators
 //! and allowed viewers, the past broadcasts, clips and videos of their channel, their webhooks
-//! and notifications, and the reports and appeals they filed with staff. What they said in chats is read apart, a page at a time
-//! ([`Platform::sent_messages`]): a talkative account has more of it than one answer should hold.
+//! and notifications, and the reports and appeals they filed with staff. What they said in
+//! chats is read apart, a page at a time ([`Platform::sent_messages`]): a talkative account has
+//! more of it than one answer should hold.
 
 use time::OffsetDateTime;
 
