@@ -109,7 +109,8 @@ pub fn local_date(milliseconds: f64, lang: &str) -> String {
         .into()
 }
 
-/// A day and its minute, for what ends then: "Dec 14, 2026, 9:50 PM", "2026년 12월 14일 오후 9:50".
+/// A day and its minute, for what ends then: "Dec 14, 2026, 9:50 PM",
+/// "2026년 12월 14일 오후 9:50".
 pub fn local_day_and_minute(milliseconds: f64, lang: &str) -> String {
     let options = js_sys::Object::new();
     for (key, value) in [

@@ -162,8 +162,14 @@ fn QueuedReport(report: ReportBody, settled: Callback<ReportBody>) -> impl IntoV
         let (this, decision) = (this.get_value(), *decision);
         async move {
             // Only a suspension has a length.
+            // The page's own choices; an index from an edited page names none (until lifted).
             let days = (decision == ReportDecision::Suspend)
-                .then(|| SUSPENSION_DAYS[length.get_untracked()])
+                .then(|| {
+                    SUSPENSION_DAYS
+                        .get(length.get_untracked())
+                        .copied()
+                        .flatten()
+                })
                 .flatten();
             api.settle_report(&this.id, decision, days)
                 .await
