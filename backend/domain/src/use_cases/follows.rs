@@ -195,9 +195,12 @@ impl Platform {
                 .into_iter()
                 .collect();
             let channels = self.ports.channels.list_live_channels().await?;
+            // Suspended while live, a channel counts as live until the video service's end
+            // arrives: its followers do not see it on.
+            let now = self.now();
             let live = channels
                 .into_iter()
-                .filter(|c| followed.contains(&c.id))
+                .filter(|c| followed.contains(&c.id) && !c.is_suspended(now))
                 .collect();
             let mut views = self.views_for(live, user, &statuses).await?;
             views.sort_by(|a, b| {
@@ -290,7 +293,9 @@ impl Platform {
     ) -> DomainResult<Vec<ChannelView>> {
         let mut views = Vec::with_capacity(channels.len());
         for channel in channels {
-            let can_watch = self.can_watch(&channel, Some(user)).await?;
+            // A suspended channel plays for nobody (its owner does not follow it).
+            let can_watch =
+                !channel.is_suspended(self.now()) && self.can_watch(&channel, Some(user)).await?;
             let status = super::directory::status_of(&channel, statuses);
             views.push(super::directory::view(
                 channel,

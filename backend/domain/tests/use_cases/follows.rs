@@ -361,3 +361,65 @@ async fn a_streamer_reads_who_follows_them_newest_first() {
         .unwrap();
     assert_eq!(one.items.len(), 1);
 }
+
+/// A followed channel staff suspended is shown to nobody but its owner: not among the live
+/// channels its followers see (while the store still counts it live, before the video service's
+/// end arrives), nor its plans coming up; it stays in their list, unwatchable, to unfollow.
+#[tokio::test]
+async fn a_suspended_channel_is_not_live_nor_coming_up_for_its_followers() {
+    use cloumer_domain::schedule::{Day, Schedule, Slot};
+
+    use crate::reports::suspend_reported;
+    let world = world();
+    let (viewer, _) = world.account("u-viewer", "viewer").await;
+    let (owner, account) = world.account("u-owner", "owner").await;
+    let evening = Slot {
+        day: Day::Tue,
+        start_minute: 20 * 60,
+        duration_minutes: 120,
+        title: "tuesday".to_owned(),
+    };
+    world
+        .platform
+        .set_schedule(&owner, Some(Schedule::new("UTC", vec![evening]).unwrap()))
+        .await
+        .unwrap();
+    world.platform.follow(&viewer, "owner").await.unwrap();
+    world.go_live(&account.channel, 5).await;
+    let before = world.platform.following(&viewer, None, 24).await.unwrap();
+    assert_eq!(before.live.len(), 1);
+    assert_eq!(before.page.items.len(), 1);
+
+    suspend_reported(&world, &viewer, "owner", None).await;
+    let after = world.platform.following(&viewer, None, 24).await.unwrap();
+    assert!(after.live.is_empty(), "{:?}", after.live);
+    assert!(after.coming_up.is_empty(), "{:?}", after.coming_up);
+    let listed: Vec<_> = after
+        .page
+        .items
+        .iter()
+        .map(|v| (v.channel.handle.as_str(), v.can_watch))
+        .collect();
+    assert_eq!(listed, [("owner", false)]);
+    // Once it ends (lifted here), all of it is back.
+    world
+        .stream_event(
+            &account.channel.id,
+            "st-owner",
+            cloumer_domain::live::StreamEventKind::End,
+        )
+        .await;
+    world
+        .platform
+        .lift_suspension(&crate::reports::staff("u-staff"), "owner")
+        .await
+        .unwrap();
+    let lifted = world.platform.following(&viewer, None, 24).await.unwrap();
+    assert!(
+        !lifted.coming_up.is_empty()
+            && lifted.coming_up.iter().all(|p| p.stream.title == "tuesday"),
+        "{:?}",
+        lifted.coming_up
+    );
+    assert!(lifted.page.items[0].can_watch);
+}
