@@ -166,6 +166,11 @@ impl Report {
     pub fn is_open(&self) -> bool {
         self.outcome.is_none()
     }
+
+    /// An owner's appeal against their channel's suspension, not a report on content.
+    pub fn is_appeal(&self) -> bool {
+        matches!(self.subject, ReportSubject::Suspension(_))
+    }
 }
 
 /// Where a list of open reports goes on: after this one (oldest first).

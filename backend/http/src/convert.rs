@@ -190,6 +190,7 @@ pub fn follow(status: FollowStatus) -> api::FollowBody {
 }
 
 pub fn my_channel(view: &ChannelView) -> api::MyChannel {
+    let suspension = view.channel.suspension.as_ref();
     api::MyChannel {
         page: page(view),
         recording: view.channel.recording,
@@ -203,34 +204,11 @@ pub fn my_channel(view: &ChannelView) -> api::MyChannel {
             .unwrap_or_default(),
         chat_rules: chat_rules(&view.channel.chat_rules),
         schedule: view.channel.schedule.as_ref().map(schedule),
-        suspended_for: view
-            .channel
-            .suspension
-            .as_ref()
-            .map(|suspension| report_reason(suspension.reason)),
-        suspended_since: view
-            .channel
-            .suspension
-            .as_ref()
-            .map(|suspension| rfc3339(suspension.since)),
-        suspended_until: view
-            .channel
-            .suspension
-            .as_ref()
-            .and_then(|suspension| suspension.until)
-            .map(rfc3339),
-        appealed_at: view
-            .channel
-            .suspension
-            .as_ref()
-            .and_then(|suspension| suspension.appealed_at)
-            .map(rfc3339),
-        appeal_rejected_at: view
-            .channel
-            .suspension
-            .as_ref()
-            .and_then(|suspension| suspension.appeal_rejected_at)
-            .map(rfc3339),
+        suspended_for: suspension.map(|s| report_reason(s.reason)),
+        suspended_since: suspension.map(|s| rfc3339(s.since)),
+        suspended_until: suspension.and_then(|s| s.until).map(rfc3339),
+        appealed_at: suspension.and_then(|s| s.appealed_at).map(rfc3339),
+        appeal_rejected_at: suspension.and_then(|s| s.appeal_rejected_at).map(rfc3339),
     }
 }
 
@@ -629,7 +607,7 @@ pub fn exported_report(report: &Report) -> api::ExportedReport {
     api::ExportedReport {
         id: report.id.to_string(),
         kind,
-        appeal: matches!(report.subject, ReportSubject::Suspension(_)),
+        appeal: report.is_appeal(),
         subject_id: subject_id.to_owned(),
         reason: report_reason(report.reason),
         details: report.details.clone(),

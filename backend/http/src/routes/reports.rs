@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cloumer_api_types as api;
 use cloumer_domain::platform::check_limit;
-use cloumer_domain::report::ReportSubject;
 use cloumer_domain::use_cases::reports::{ReportInQueue, Reported};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -143,15 +142,10 @@ pub async fn settle_report(
     AppPath(ReportIdPath { id }): AppPath<ReportIdPath>,
     AppJson(body): AppJson<api::SettleReport>,
 ) -> Result<Json<api::SettledReports>, ApiError> {
-    let action = match body.decision {
-        api::ReportDecision::Dismiss => "dismiss",
-        api::ReportDecision::Remove => "remove",
-        api::ReportDecision::Suspend => "suspend",
-        api::ReportDecision::Reinstate => "reinstate",
-    };
+    // The decision's wire name is the action the domain reads.
     let settled = state
         .platform
-        .settle_report(&who, &id, action, body.suspend_days)
+        .settle_report(&who, &id, body.decision.as_str(), body.suspend_days)
         .await?;
     Ok(Json(api::SettledReports {
         decision: convert::report_decision(settled.action),
@@ -165,7 +159,7 @@ fn report(found: &ReportInQueue) -> api::ReportBody {
     api::ReportBody {
         id: report.id.to_string(),
         kind,
-        appeal: matches!(report.subject, ReportSubject::Suspension(_)),
+        appeal: report.is_appeal(),
         subject_id: subject_id.to_owned(),
         subject_title: found.subject_title.clone(),
         channel_handle: found.channel.as_ref().map(|c| c.handle.to_string()),
